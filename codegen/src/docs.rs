@@ -24,7 +24,26 @@ pub fn summary(html: &str) -> String {
 /// The tags the renderer understands. Every other tag is shown as literal text, because the
 /// models use angle brackets for placeholders such as `<region>` more often than for markup.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Tag { P, H, Br, Code, Pre, B, I, A, Ul, Ol, Li, Dt, Dd, Label(&'static str), Fullname, Table, Cell, Plain }
+enum Tag {
+    P,
+    H,
+    Br,
+    Code,
+    Pre,
+    B,
+    I,
+    A,
+    Ul,
+    Ol,
+    Li,
+    Dt,
+    Dd,
+    Label(&'static str),
+    Fullname,
+    Table,
+    Cell,
+    Plain,
+}
 
 /// Maps a tag name, in any case, to what the renderer does with it.
 fn classify(name: &str) -> Option<Tag> {
@@ -37,8 +56,8 @@ fn classify(name: &str) -> Option<Tag> {
         b"p" | b"para" | b"div" | b"caption" | b"section" | b"tr" => Tag::P,
         b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => Tag::H,
         b"br" | b"hr" => Tag::Br,
-        b"code" | b"filename" | b"replaceable" | b"function" | b"copy" | b"tt" | b"kbd"
-        | b"samp" | b"userinput" | b"varname" | b"command" => Tag::Code,
+        b"code" | b"filename" | b"replaceable" | b"function" | b"copy" | b"tt" | b"kbd" | b"samp" | b"userinput"
+        | b"varname" | b"command" => Tag::Code,
         b"pre" | b"programlisting" | b"screen" => Tag::Pre,
         b"b" | b"strong" => Tag::B,
         b"i" | b"em" | b"emphasis" | b"cite" => Tag::I,
@@ -55,8 +74,8 @@ fn classify(name: &str) -> Option<Tag> {
         b"fullname" => Tag::Fullname,
         b"table" | b"thead" | b"tbody" | b"tfoot" => Tag::Table,
         b"td" | b"th" => Tag::Cell,
-        b"u" | b"span" | b"link" | b"zonbook" | b"xhtml" | b"sup" | b"sub" | b"small" | b"abbr"
-        | b"acronym" | b"font" | b"ins" | b"html" | b"body" => Tag::Plain,
+        b"u" | b"span" | b"link" | b"zonbook" | b"xhtml" | b"sup" | b"sub" | b"small" | b"abbr" | b"acronym"
+        | b"font" | b"ins" | b"html" | b"body" => Tag::Plain,
         _ => return None,
     })
 }
@@ -83,10 +102,8 @@ fn scan_tag(s: &str, p: usize) -> Option<Tok<'_>> {
     }
     let closing = rest.first() == Some(&b'/');
     let start = p + 1 + closing as usize;
-    let len = b[start..]
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.'))
-        .count();
+    let len =
+        b[start..].iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.')).count();
     let end = start + len;
     let next = b.get(end).copied().unwrap_or(b'>');
     if len == 0 || !b[start].is_ascii_alphabetic() || !(next.is_ascii_whitespace() || next == b'/' || next == b'>') {
@@ -171,8 +188,8 @@ fn resolve_href(raw: &str) -> Option<String> {
 }
 
 const ENTITY_NAMES: [&str; 18] = [
-    "lt", "gt", "amp", "quot", "apos", "nbsp", "ndash", "mdash", "hellip", "lsquo", "rsquo",
-    "ldquo", "rdquo", "copy", "reg", "trade", "times", "bull",
+    "lt", "gt", "amp", "quot", "apos", "nbsp", "ndash", "mdash", "hellip", "lsquo", "rsquo", "ldquo", "rdquo", "copy",
+    "reg", "trade", "times", "bull",
 ];
 const ENTITY_CHARS: [char; 18] =
     ['<', '>', '&', '"', '\'', ' ', '–', '—', '…', '‘', '’', '“', '”', '©', '®', '™', '×', '•'];
@@ -189,8 +206,7 @@ fn decode_into(s: &str, out: &mut String) {
         let name = &s[a + 1..a + semi];
         let numeric = |digits: &str, radix| {
             let ok = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
-            ok.then(|| u32::from_str_radix(digits, radix).ok().and_then(char::from_u32))
-                .flatten()
+            ok.then(|| u32::from_str_radix(digits, radix).ok().and_then(char::from_u32)).flatten()
         };
         let c = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
             numeric(hex, 16)
@@ -296,11 +312,26 @@ fn ends_sentence(w: &str) -> bool {
 /// Returns the length of the longest run of `c`, to size a backtick fence that `s` cannot close.
 fn longest_run(s: &str, c: u8) -> usize {
     let mut cur = 0;
-    s.bytes().map(|b| if b == c { cur += 1; cur } else { cur = 0; 0 }).max().unwrap_or(0)
+    s.bytes()
+        .map(|b| {
+            if b == c {
+                cur += 1;
+                cur
+            } else {
+                cur = 0;
+                0
+            }
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Fmt { Bold, Italic, Link }
+enum Fmt {
+    Bold,
+    Italic,
+    Link,
+}
 
 /// An open inline element. Its Markdown opener is written lazily (`emitted`) when content
 /// arrives, so empty elements produce nothing and an element spanning a paragraph break is
@@ -673,9 +704,8 @@ impl<'a> Renderer<'a> {
         let kind = classify(t.name);
         // Block tags end an unclosed `<code>` or `<fullname>`, so that one missing close tag
         // cannot swallow the rest of the document.
-        let block = kind.is_some_and(|k| {
-            !matches!(k, Tag::Code | Tag::B | Tag::I | Tag::A | Tag::Plain | Tag::Br | Tag::Fullname)
-        });
+        let block = kind
+            .is_some_and(|k| !matches!(k, Tag::Code | Tag::B | Tag::I | Tag::A | Tag::Plain | Tag::Br | Tag::Fullname));
         let selfclosing = t.attrs.trim_end().ends_with('/');
         match &mut self.mode {
             _ if t.name.is_empty() => return,
@@ -686,7 +716,9 @@ impl<'a> Renderer<'a> {
             Mode::Pre if kind == Some(Tag::Pre) && t.closing => return self.end_code(),
             Mode::Code(name, depth, _) if t.name.eq_ignore_ascii_case(name) && !selfclosing => {
                 *depth = if t.closing { *depth - 1 } else { *depth + 1 };
-                return if *depth == 0 { self.end_code() };
+                return if *depth == 0 {
+                    self.end_code()
+                };
             }
             Mode::Code(..) if block => self.end_code(),
             Mode::Code(..) | Mode::Pre => {
@@ -701,7 +733,9 @@ impl<'a> Renderer<'a> {
         let Some(kind) = kind else { return self.text(raw) };
         if selfclosing {
             // Self-closing forms only make sense for breaks; `<b/>` must not open anything.
-            return if matches!(kind, Tag::P | Tag::Br) { self.brk() };
+            return if matches!(kind, Tag::P | Tag::Br) {
+                self.brk()
+            };
         }
         let in_item = self.in_item();
         match (kind, t.closing) {
@@ -1037,7 +1071,8 @@ mod tests {
                     b'`' => {
                         // Skip a code span: the next backtick run of the same length closes it.
                         let n = b[i..].iter().take_while(|&&c| c == b'`').count();
-                        let same = |&(j, _): &(usize, &str)| b.get(i + 2 * n + j) != Some(&b'`') && b[i + n + j - 1] != b'`';
+                        let same =
+                            |&(j, _): &(usize, &str)| b.get(i + 2 * n + j) != Some(&b'`') && b[i + n + j - 1] != b'`';
                         let close = c[i + n..].match_indices(&"`".repeat(n)).find(same).ok_or("stray backtick")?;
                         i += 2 * n - 1 + close.0;
                     }

@@ -49,11 +49,7 @@ impl<'a> Errors<'a> {
     }
     /// Records a problem at the location given by `segments`.
     pub fn add<S: AsRef<str>>(&mut self, segments: &[S], message: impl Into<String>) {
-        self.list.push(ModelError {
-            file: self.file.to_owned(),
-            pointer: pointer(segments),
-            message: message.into(),
-        });
+        self.list.push(ModelError { file: self.file.to_owned(), pointer: pointer(segments), message: message.into() });
     }
 }
 
@@ -74,9 +70,6 @@ mod tests {
             pointer: "/shapes/Foo/members/Bar/shape".into(),
             message: "unknown shape \"Baz\"".into(),
         };
-        assert_eq!(
-            e.to_string(),
-            "models/s3/service-2.json#/shapes/Foo/members/Bar/shape: unknown shape \"Baz\""
-        );
+        assert_eq!(e.to_string(), "models/s3/service-2.json#/shapes/Foo/members/Bar/shape: unknown shape \"Baz\"");
     }
 }

@@ -91,9 +91,21 @@ pub struct Shape {
 #[derive(Debug)]
 pub enum Kind {
     Structure(Structure),
-    Union { members: Vec<Member>, event_stream: bool },
-    List { member: Box<Member>, sparse: bool, flattened: bool },
-    Map { key: Box<Member>, value: Box<Member>, sparse: bool, flattened: bool },
+    Union {
+        members: Vec<Member>,
+        event_stream: bool,
+    },
+    List {
+        member: Box<Member>,
+        sparse: bool,
+        flattened: bool,
+    },
+    Map {
+        key: Box<Member>,
+        value: Box<Member>,
+        sparse: bool,
+        flattened: bool,
+    },
     /// A string enum: `(wire value, variant name)` in model order.
     Enum(Vec<(String, String)>),
     Prim(Prim),

@@ -172,7 +172,11 @@ fn parse<T: DeserializeOwned>(file: &str, text: &str, errors: &mut Vec<ModelErro
             Ok(()) => Some(value),
             // Trailing garbage after the top-level value is a broken file too.
             Err(e) => {
-                errors.push(ModelError { file: file.to_owned(), pointer: String::new(), message: format!("invalid JSON: {e}") });
+                errors.push(ModelError {
+                    file: file.to_owned(),
+                    pointer: String::new(),
+                    message: format!("invalid JSON: {e}"),
+                });
                 None
             }
         },

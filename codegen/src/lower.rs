@@ -18,14 +18,8 @@ pub fn lower(loaded: &Loaded) -> Service {
     let id = |r: &ShapeRef| ids[r.shape.as_str()];
 
     let used = used_shapes(model, &defs, &ids);
-    let type_names = naming::dedup(
-        &defs.iter().map(|(name, _)| naming::type_name(name)).collect::<Vec<_>>(),
-        &[],
-    );
-    let static_names = naming::dedup(
-        &defs.iter().map(|(name, _)| naming::static_name(name)).collect::<Vec<_>>(),
-        &[],
-    );
+    let type_names = naming::dedup(&defs.iter().map(|(name, _)| naming::type_name(name)).collect::<Vec<_>>(), &[]);
+    let static_names = naming::dedup(&defs.iter().map(|(name, _)| naming::static_name(name)).collect::<Vec<_>>(), &[]);
 
     // Edges that hold a value inline (structure and union members) decide boxing; edges through
     // lists and maps only decide the `recursive` mark, since a Vec or map already allocates.
@@ -108,22 +102,14 @@ pub fn lower(loaded: &Loaded) -> Service {
                         &members.iter().map(|(n, _)| naming::type_name(n)).collect::<Vec<_>>(),
                         &["Unknown"],
                     );
-                    let members = members
-                        .iter()
-                        .zip(names)
-                        .map(|((wire, r), rust)| lower_member(wire, r, rust))
-                        .collect();
+                    let members =
+                        members.iter().zip(names).map(|((wire, r), rust)| lower_member(wire, r, rust)).collect();
                     Kind::Union { members, event_stream: def.eventstream }
                 } else {
-                    let names = naming::dedup(
-                        &members.iter().map(|(n, _)| naming::field_name(n)).collect::<Vec<_>>(),
-                        &[],
-                    );
-                    let members: Vec<Member> = members
-                        .iter()
-                        .zip(names)
-                        .map(|((wire, r), rust)| lower_member(wire, r, rust))
-                        .collect();
+                    let names =
+                        naming::dedup(&members.iter().map(|(n, _)| naming::field_name(n)).collect::<Vec<_>>(), &[]);
+                    let members: Vec<Member> =
+                        members.iter().zip(names).map(|((wire, r), rust)| lower_member(wire, r, rust)).collect();
                     let streaming = members.iter().any(|m| {
                         let t = defs[m.target].1;
                         (t.type_ == "blob" && t.streaming) || t.eventstream
@@ -163,14 +149,7 @@ pub fn lower(loaded: &Loaded) -> Service {
                     );
                     // The same value listed twice would make two identical match arms.
                     let mut seen = std::collections::HashSet::new();
-                    Kind::Enum(
-                        values
-                            .iter()
-                            .cloned()
-                            .zip(variants)
-                            .filter(|(v, _)| seen.insert(v.clone()))
-                            .collect(),
-                    )
+                    Kind::Enum(values.iter().cloned().zip(variants).filter(|(v, _)| seen.insert(v.clone())).collect())
                 }
                 None => Kind::Prim(Prim::String),
             },
@@ -191,10 +170,8 @@ pub fn lower(loaded: &Loaded) -> Service {
         shapes[i].kind = kind;
     }
 
-    let op_statics = naming::dedup(
-        &model.operations.keys().map(|k| naming::static_name(k)).collect::<Vec<_>>(),
-        &["SERVICE"],
-    );
+    let op_statics =
+        naming::dedup(&model.operations.keys().map(|k| naming::static_name(k)).collect::<Vec<_>>(), &["SERVICE"]);
     let operations = model
         .operations
         .iter()
@@ -228,7 +205,12 @@ pub fn lower(loaded: &Loaded) -> Service {
     }
 }
 
-fn lower_operation(key: &str, op: &model::OperationDef, static_name: String, ids: &HashMap<&str, ShapeId>) -> Operation {
+fn lower_operation(
+    key: &str,
+    op: &model::OperationDef,
+    static_name: String,
+    ids: &HashMap<&str, ShapeId>,
+) -> Operation {
     let id = |r: &ShapeRef| ids[r.shape.as_str()];
     Operation {
         wire_name: key.to_owned(),
@@ -267,7 +249,11 @@ fn lower_operation(key: &str, op: &model::OperationDef, static_name: String, ids
                 (name.clone(), value)
             })
             .collect(),
-        operation_context_params: op.operation_context_params.iter().map(|(k, v)| (k.clone(), v.path.clone())).collect(),
+        operation_context_params: op
+            .operation_context_params
+            .iter()
+            .map(|(k, v)| (k.clone(), v.path.clone()))
+            .collect(),
         input_location_name: op.input.as_ref().and_then(|r| r.location_name.clone()),
         input_xml_namespace: op.input.as_ref().and_then(|r| r.xml_namespace.as_ref()).map(namespace),
         result_wrapper: op.output.as_ref().and_then(|r| r.result_wrapper.clone()),
@@ -292,7 +278,9 @@ fn used_shapes(model: &model::ServiceModel, defs: &[(&String, &ShapeDef)], ids: 
             continue;
         }
         let def = defs[i].1;
-        for r in def.members.iter().flat_map(|m| m.values()).chain([&def.member, &def.key, &def.value].into_iter().flatten()) {
+        for r in
+            def.members.iter().flat_map(|m| m.values()).chain([&def.member, &def.key, &def.value].into_iter().flatten())
+        {
             queue.push(ids[r.shape.as_str()]);
         }
     }
@@ -302,7 +290,13 @@ fn used_shapes(model: &model::ServiceModel, defs: &[(&String, &ShapeDef)], ids: 
 /// The `types` submodule a type goes to: its initial, so related names sit together and no
 /// file grows past what a reader (and the 3,000-line rule) can take. Emit splits further.
 fn module_of(rust_name: &str) -> String {
-    rust_name.chars().next().map(|c| c.to_ascii_lowercase()).filter(char::is_ascii_alphabetic).map(String::from).unwrap_or_else(|| "other".into())
+    rust_name
+        .chars()
+        .next()
+        .map(|c| c.to_ascii_lowercase())
+        .filter(char::is_ascii_alphabetic)
+        .map(String::from)
+        .unwrap_or_else(|| "other".into())
 }
 
 fn deprecation(deprecated: bool, message: &Option<String>, since: &Option<String>) -> Option<Deprecation> {

@@ -156,22 +156,11 @@ fn xform_name(name: &str) -> String {
     let mut chars: Vec<char> = name.chars().collect();
     // Python's `$` also matches before a final newline, and botocore then cuts the matched length
     // from the true end of the string; mirroring that keeps even odd inputs byte-identical.
-    let end = if chars.last() == Some(&'\n') {
-        chars.len() - 1
-    } else {
-        chars.len()
-    };
+    let end = if chars.last() == Some(&'\n') { chars.len() - 1 } else { chars.len() };
     if end > 0 && chars[end - 1] == 's' {
-        let run = chars[..end - 1]
-            .iter()
-            .rev()
-            .take_while(|c| c.is_ascii_uppercase())
-            .count();
+        let run = chars[..end - 1].iter().rev().take_while(|c| c.is_ascii_uppercase()).count();
         if run >= 2 {
-            let matched: Vec<char> = chars[end - 1 - run..end]
-                .iter()
-                .map(|c| c.to_ascii_lowercase())
-                .collect();
+            let matched: Vec<char> = chars[end - 1 - run..end].iter().map(|c| c.to_ascii_lowercase()).collect();
             chars.truncate(chars.len() - matched.len());
             chars.push('_');
             chars.extend(matched);
@@ -181,8 +170,7 @@ fn xform_name(name: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         if i > 0 && c.is_ascii_uppercase() {
             let prev = chars[i - 1];
-            let starts_word =
-                prev != '\n' && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let starts_word = prev != '\n' && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
             if starts_word || prev.is_ascii_lowercase() || prev.is_ascii_digit() {
                 out.push('_');
             }
@@ -281,9 +269,7 @@ fn suffix_separator(name: &str) -> &'static str {
     };
     if last == '_' {
         "" // `type_` -> `type_2`.
-    } else if name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        || last.is_ascii_digit()
-    {
+    } else if name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') || last.is_ascii_digit() {
         "_" // snake_case, or a name whose digits must not run into the suffix.
     } else if name.contains(|c: char| c.is_ascii_lowercase()) || !name.contains('_') {
         "" // UpperCamelCase or a single upper-case word: `_` beside a letter trips rustc's lint.
@@ -318,35 +304,15 @@ pub fn lib_name(service: &str) -> String {
 /// number of names that match and one line per mismatch; a malformed fixture is an `Err`.
 pub fn check_boto3_names(fixture_json: &str) -> Result<(usize, Vec<String>), String> {
     use serde_json::Value;
-    let root: Value =
-        serde_json::from_str(fixture_json).map_err(|e| format!("fixture is not JSON: {e}"))?;
-    let services = root
-        .get("services")
-        .and_then(Value::as_object)
-        .ok_or("fixture has no \"services\" object")?;
+    let root: Value = serde_json::from_str(fixture_json).map_err(|e| format!("fixture is not JSON: {e}"))?;
+    let services = root.get("services").and_then(Value::as_object).ok_or("fixture has no \"services\" object")?;
     let mut passed = 0;
     let mut failures = Vec::new();
     for (service, entry) in services {
-        let operations = entry
-            .get("operations")
-            .ok_or_else(|| format!("{service}: no \"operations\" object"))?;
-        check_group(
-            service,
-            "",
-            operations,
-            operation_method,
-            &mut passed,
-            &mut failures,
-        )?;
+        let operations = entry.get("operations").ok_or_else(|| format!("{service}: no \"operations\" object"))?;
+        check_group(service, "", operations, operation_method, &mut passed, &mut failures)?;
         if let Some(waiters) = entry.get("waiters") {
-            check_group(
-                service,
-                "waiter ",
-                waiters,
-                waiter_name,
-                &mut passed,
-                &mut failures,
-            )?;
+            check_group(service, "waiter ", waiters, waiter_name, &mut passed, &mut failures)?;
         }
     }
     Ok((passed, failures))
@@ -361,13 +327,9 @@ fn check_group(
     passed: &mut usize,
     failures: &mut Vec<String>,
 ) -> Result<(), String> {
-    let group = group
-        .as_object()
-        .ok_or_else(|| format!("{service}: {label}names are not an object"))?;
+    let group = group.as_object().ok_or_else(|| format!("{service}: {label}names are not an object"))?;
     for (name, expected) in group {
-        let expected = expected
-            .as_str()
-            .ok_or_else(|| format!("{service}: {label}{name} is not a string"))?;
+        let expected = expected.as_str().ok_or_else(|| format!("{service}: {label}{name} is not a string"))?;
         let ours = ours(name);
         if ours == expected {
             *passed += 1;
@@ -451,8 +413,8 @@ fn symbol_word(c: char) -> String {
 fn camel(words: &[String]) -> String {
     let mut out = String::new();
     for word in words {
-        let joins_digits = out.ends_with(|c: char| c.is_ascii_digit())
-            && word.starts_with(|c: char| c.is_ascii_digit());
+        let joins_digits =
+            out.ends_with(|c: char| c.is_ascii_digit()) && word.starts_with(|c: char| c.is_ascii_digit());
         if joins_digits {
             out.push('_');
         }
@@ -470,22 +432,15 @@ mod tests {
     use super::*;
 
     /// The boto3-surface fixture, beside the main repository in the shared folder.
-    const FIXTURE: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/conformance/boto3-surface/operation-and-waiter-names.json"
-    );
+    const FIXTURE: &str =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance/boto3-surface/operation-and-waiter-names.json");
 
     /// Plain ASCII identifier check, standing in for `syn`: the generator only ever needs this
     /// subset, and a keyword would be rejected by the compiler.
     fn is_valid_ident(s: &str) -> bool {
         let mut chars = s.chars();
-        let head_ok = chars
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-        head_ok
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && s != "_"
-            && !KEYWORDS.contains(&s)
+        let head_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        head_ok && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && s != "_" && !KEYWORDS.contains(&s)
     }
 
     /// rustc's `non_camel_case_types` rule: no `__`, no `_` beside a letter, no lower-case start.
@@ -493,10 +448,9 @@ mod tests {
         let b = s.as_bytes();
         !s.starts_with(|c: char| c.is_ascii_lowercase())
             && !s.contains("__")
-            && !b.windows(2).any(|w| {
-                (w[0] == b'_' && w[1].is_ascii_alphabetic())
-                    || (w[1] == b'_' && w[0].is_ascii_alphabetic())
-            })
+            && !b
+                .windows(2)
+                .any(|w| (w[0] == b'_' && w[1].is_ascii_alphabetic()) || (w[1] == b'_' && w[0].is_ascii_alphabetic()))
     }
 
     fn is_snake(s: &str) -> bool {
@@ -529,10 +483,7 @@ mod tests {
         let cases = [
             ("ListObjectsV2", "list_objects_v2"),
             ("CreateOAuth2Token", "create_oauth2_token"),
-            (
-                "CreateOAuth2TokenWithTokenExchange",
-                "create_o_auth2_token_with_token_exchange",
-            ),
+            ("CreateOAuth2TokenWithTokenExchange", "create_o_auth2_token_with_token_exchange"),
             ("ListWebACLs", "list_web_acls"),
             ("GatewayARNs", "gateway_arns"),
             ("DescribeDBInstances", "describe_db_instances"),
@@ -544,10 +495,7 @@ mod tests {
             ("ACLs", "_acls"),
             ("ABs", "_abs"),
             ("CreateCachediSCSIVolume", "create_cached_iscsi_volume"),
-            (
-                "ListHITsForQualificationType",
-                "list_hits_for_qualification_type",
-            ),
+            ("ListHITsForQualificationType", "list_hits_for_qualification_type"),
             ("Foo_Bar", "Foo_Bar"),
             ("ÉtatAB", "état_ab"),
             ("XABs\n", "x_xabs"),
@@ -572,10 +520,7 @@ mod tests {
     fn waiter_names() {
         assert_eq!(waiter_name("InstanceRunning"), "instance_running");
         assert_eq!(waiter_name("DBInstanceAvailable"), "db_instance_available");
-        assert_eq!(
-            waiter_method("InstanceRunning"),
-            "wait_until_instance_running"
-        );
+        assert_eq!(waiter_method("InstanceRunning"), "wait_until_instance_running");
         assert_eq!(waiter_method("BucketExists"), "wait_until_bucket_exists");
     }
 
@@ -621,10 +566,7 @@ mod tests {
             assert_eq!(field_name(input), expected, "{input:?}");
         }
         for keyword in KEYWORDS {
-            assert_eq!(
-                field_name(keyword),
-                format!("{}_", keyword.to_ascii_lowercase())
-            );
+            assert_eq!(field_name(keyword), format!("{}_", keyword.to_ascii_lowercase()));
         }
     }
 
@@ -717,9 +659,7 @@ mod tests {
             assert_all_valid(input);
         }
         // A fixed pseudo-random walk over awkward characters stands in for a fuzzer.
-        let alphabet: Vec<char> = "AaBbSsVv019_-.:/* \n\u{e9}\u{3a3}\u{1f980}"
-            .chars()
-            .collect();
+        let alphabet: Vec<char> = "AaBbSsVv019_-.:/* \n\u{e9}\u{3a3}\u{1f980}".chars().collect();
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..5000 {
             let mut input = String::new();
@@ -729,15 +669,9 @@ mod tests {
                 state ^= state << 17;
                 input.push(alphabet[(state % alphabet.len() as u64) as usize]);
             }
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             assert_all_valid(&input);
-            let _ = (
-                operation_method(&input),
-                waiter_method(&input),
-                crate_name(&input),
-            );
+            let _ = (operation_method(&input), waiter_method(&input), crate_name(&input));
         }
     }
 
@@ -759,12 +693,7 @@ mod tests {
     fn boto3_fixture_has_no_failures() {
         let text = std::fs::read_to_string(FIXTURE).unwrap_or_else(|e| panic!("{FIXTURE}: {e}"));
         let (passed, failures) = check_boto3_names(&text).unwrap();
-        assert!(
-            failures.is_empty(),
-            "{} mismatches:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
+        assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
         assert!(passed >= 19_796, "only {passed} names checked");
         eprintln!("boto3 fixture: {passed} passed, {} failed", failures.len());
 

@@ -9,8 +9,21 @@ use crate::model::{ShapeDef, ShapeRef};
 
 pub const PROTOCOLS: &[&str] = &["query", "ec2", "json", "rest-json", "rest-xml", "smithy-rpc-v2-cbor"];
 const SHAPE_TYPES: &[&str] = &[
-    "structure", "list", "map", "string", "integer", "long", "boolean", "double", "float",
-    "timestamp", "blob", "byte", "short", "bigInteger", "bigDecimal",
+    "structure",
+    "list",
+    "map",
+    "string",
+    "integer",
+    "long",
+    "boolean",
+    "double",
+    "float",
+    "timestamp",
+    "blob",
+    "byte",
+    "short",
+    "bigInteger",
+    "bigDecimal",
 ];
 const LOCATIONS: &[&str] = &["uri", "querystring", "header", "headers", "statusCode"];
 const TIMESTAMP_FORMATS: &[&str] = &["iso8601", "rfc822", "unixTimestamp"];
@@ -31,7 +44,8 @@ pub fn validate(loaded: &Loaded) -> Result<(), Vec<ModelError>> {
     }
     for (i, protocol) in model.metadata.protocols.iter().enumerate() {
         if !PROTOCOLS.contains(&protocol.as_str()) {
-            errors.add(&["metadata".into(), "protocols".into(), i.to_string()], format!("unknown protocol {protocol:?}"));
+            errors
+                .add(&["metadata".into(), "protocols".into(), i.to_string()], format!("unknown protocol {protocol:?}"));
         }
     }
     for (name, shape) in &model.shapes {
@@ -68,12 +82,18 @@ fn check_ref(loaded: &Loaded, at: &[&str], r: &ShapeRef, errors: &mut Errors) {
 fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Errors) {
     let at = |key: &'static str| ["shapes", name, key];
     if !SHAPE_TYPES.contains(&shape.type_.as_str()) {
-        errors.add(&at("type"), format!("unknown shape type {:?}, expected one of {}", shape.type_, SHAPE_TYPES.join(", ")));
+        errors.add(
+            &at("type"),
+            format!("unknown shape type {:?}, expected one of {}", shape.type_, SHAPE_TYPES.join(", ")),
+        );
         return;
     }
     if let Some(format) = &shape.timestamp_format {
         if !TIMESTAMP_FORMATS.contains(&format.as_str()) {
-            errors.add(&at("timestampFormat"), format!("unknown timestamp format {format:?}, expected one of {}", TIMESTAMP_FORMATS.join(", ")));
+            errors.add(
+                &at("timestampFormat"),
+                format!("unknown timestamp format {format:?}, expected one of {}", TIMESTAMP_FORMATS.join(", ")),
+            );
         }
     }
     if shape.enum_.is_some() && shape.type_ != "string" {
@@ -90,7 +110,10 @@ fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Error
             }
             for (i, required) in shape.required.iter().enumerate() {
                 if !members.contains_key(required) {
-                    errors.add(&["shapes".into(), name.into(), "required".into(), i.to_string()], format!("required member {required:?} is not a member"));
+                    errors.add(
+                        &["shapes".into(), name.into(), "required".into(), i.to_string()],
+                        format!("required member {required:?} is not a member"),
+                    );
                 }
             }
             if let Some(payload) = &shape.payload {
@@ -129,7 +152,10 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
         errors.add(&["operations", name, "http", "method"], format!("unknown HTTP method {:?}", op.http.method));
     }
     if !op.http.request_uri.starts_with('/') {
-        errors.add(&["operations", name, "http", "requestUri"], format!("request URI {:?} must start with '/'", op.http.request_uri));
+        errors.add(
+            &["operations", name, "http", "requestUri"],
+            format!("request URI {:?} must start with '/'", op.http.request_uri),
+        );
     }
     for (key, r) in [("input", &op.input), ("output", &op.output)] {
         let Some(r) = r else { continue };
@@ -146,7 +172,9 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
         let at = ["operations".to_string(), name.into(), "errors".into(), i.to_string(), "shape".into()];
         match loaded.model.shapes.get(&r.shape) {
             None => errors.add(&at, format!("unknown shape {:?}", r.shape)),
-            Some(s) if s.type_ != "structure" => errors.add(&at, format!("error shape {:?} is a {}; expected a structure", r.shape, s.type_)),
+            Some(s) if s.type_ != "structure" => {
+                errors.add(&at, format!("error shape {:?} is a {}; expected a structure", r.shape, s.type_))
+            }
             Some(_) => {}
         }
     }
@@ -155,7 +183,9 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
     for label in labels(op.http.request_uri.split('?').next().unwrap_or_default()) {
         let label = label.trim_end_matches('+');
         let bound = input_members
-            .and_then(|m| m.values().find(|r| r.location.as_deref() == Some("uri") && r.location_name.as_deref() == Some(label)))
+            .and_then(|m| {
+                m.values().find(|r| r.location.as_deref() == Some("uri") && r.location_name.as_deref() == Some(label))
+            })
             .is_some();
         if !bound {
             errors.add(
@@ -182,7 +212,8 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
         ] {
             if let Some(member) = member {
                 if input_members.and_then(|m| m.get(member)).is_none() {
-                    errors.add(&["operations", name, "httpChecksum", key], format!("{member:?} is not an input member"));
+                    errors
+                        .add(&["operations", name, "httpChecksum", key], format!("{member:?} is not an input member"));
                 }
             }
         }
@@ -223,12 +254,18 @@ fn check_paginators(loaded: &Loaded) -> Vec<ModelError> {
         let output = member_names(loaded, op.output.as_ref());
         for (i, token) in p.input_token.to_vec().iter().enumerate() {
             if input.and_then(|m| m.get(token)).is_none() {
-                errors.add(&["pagination".into(), name.clone(), "input_token".into(), i.to_string()], format!("input token {token:?} is not a member of {name}'s input"));
+                errors.add(
+                    &["pagination".into(), name.clone(), "input_token".into(), i.to_string()],
+                    format!("input token {token:?} is not a member of {name}'s input"),
+                );
             }
         }
         if let Some(limit) = &p.limit_key {
             if input.and_then(|m| m.get(limit)).is_none() {
-                errors.add(&["pagination", name, "limit_key"], format!("limit key {limit:?} is not a member of {name}'s input"));
+                errors.add(
+                    &["pagination", name, "limit_key"],
+                    format!("limit key {limit:?} is not a member of {name}'s input"),
+                );
             }
         }
         let mut paths: Vec<(String, String)> = Vec::new();
@@ -270,21 +307,27 @@ fn check_waiters(loaded: &Loaded) -> Vec<ModelError> {
             errors.add(&["waiters", name], "delay and maxAttempts must be positive");
         }
         for (i, a) in w.acceptors.iter().enumerate() {
-            let at = |key: &str| vec!["waiters".to_string(), name.clone(), "acceptors".into(), i.to_string(), key.to_owned()];
+            let at = |key: &str| {
+                vec!["waiters".to_string(), name.clone(), "acceptors".into(), i.to_string(), key.to_owned()]
+            };
             if !MATCHERS.contains(&a.matcher.as_str()) {
-                errors.add(&at("matcher"), format!("unknown matcher {:?}, expected one of {}", a.matcher, MATCHERS.join(", ")));
+                errors.add(
+                    &at("matcher"),
+                    format!("unknown matcher {:?}, expected one of {}", a.matcher, MATCHERS.join(", ")),
+                );
             }
             if !STATES.contains(&a.state.as_str()) {
                 errors.add(&at("state"), format!("unknown state {:?}, expected one of {}", a.state, STATES.join(", ")));
             }
             match a.matcher.as_str() {
-                "status" if !a.expected.is_u64() => errors.add(&at("expected"), "a status matcher expects an HTTP status code"),
+                "status" if !a.expected.is_u64() => {
+                    errors.add(&at("expected"), "a status matcher expects an HTTP status code")
+                }
                 "error" if !(a.expected.is_string() || a.expected.is_boolean()) => {
                     errors.add(&at("expected"), "an error matcher expects an error code or a boolean")
                 }
-                "path" | "pathAll" | "pathAny" if a.argument.is_none() => {
-                    errors.add(&at("argument"), format!("a {} matcher needs an argument (a JMESPath expression)", a.matcher))
-                }
+                "path" | "pathAll" | "pathAny" if a.argument.is_none() => errors
+                    .add(&at("argument"), format!("a {} matcher needs an argument (a JMESPath expression)", a.matcher)),
                 _ => {}
             }
         }

@@ -59,7 +59,9 @@ fn truncated_models_never_panic() {
         broken.service_json = text[..cut].to_owned();
         let result = std::panic::catch_unwind(|| generate(&broken, &Options::default()));
         match result {
-            Ok(Err(GenerateError::Model(errors))) => assert!(errors[0].to_string().starts_with("models/tiny/service-2.json#")),
+            Ok(Err(GenerateError::Model(errors))) => {
+                assert!(errors[0].to_string().starts_with("models/tiny/service-2.json#"))
+            }
             Ok(other) => panic!("cut at {cut}: expected a model error, got {other:?}"),
             Err(_) => panic!("the generator panicked on a model cut at byte {cut}"),
         }

@@ -70,7 +70,10 @@ fn golden_crates_match_the_generator() {
             "{name}: the set of generated files changed (TUCUXI_BLESS=1 to accept)"
         );
         for (path, contents) in &generated {
-            assert!(committed[path] == *contents, "{name}/{path} differs from the generator's output (TUCUXI_BLESS=1 to accept)");
+            assert!(
+                committed[path] == *contents,
+                "{name}/{path} differs from the generator's output (TUCUXI_BLESS=1 to accept)"
+            );
         }
     }
 }

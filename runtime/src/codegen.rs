@@ -4,19 +4,17 @@
 //! the runtime can move its internals freely.
 
 pub use crate::schema::flags::*;
-pub use crate::schema::prim::*;
-pub use crate::schema::shape_flags::{
-    DEPRECATED as SHAPE_DEPRECATED, EVENT, EVENT_STREAM as SHAPE_EVENT_STREAM,
-    FLATTENED as SHAPE_FLATTENED, RECURSIVE, SENSITIVE as SHAPE_SENSITIVE,
-    SPARSE as SHAPE_SPARSE, WRAPPER,
-};
 pub use crate::schema::op_flags::{
     CHECKSUM_REQUIRED, DEPRECATED as OP_DEPRECATED, ENDPOINT_DISCOVERY, ENDPOINT_DISCOVERY_REQUIRED,
     ENDPOINT_OPERATION, IDEMPOTENT, READONLY, UNSIGNED_PAYLOAD,
 };
+pub use crate::schema::prim::*;
+pub use crate::schema::shape_flags::{
+    DEPRECATED as SHAPE_DEPRECATED, EVENT, EVENT_STREAM as SHAPE_EVENT_STREAM, FLATTENED as SHAPE_FLATTENED, RECURSIVE,
+    SENSITIVE as SHAPE_SENSITIVE, SPARSE as SHAPE_SPARSE, WRAPPER,
+};
 pub use crate::schema::{
-    ErrorTraits, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service,
-    XmlNamespace,
+    ErrorTraits, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service, XmlNamespace,
 };
 pub use crate::types::TimestampFormat;
 pub use crate::{string_enum, structure, union};

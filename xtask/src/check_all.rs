@@ -74,14 +74,23 @@ pub fn run(args: &Args) -> Result<(), String> {
         );
         failures.extend(failed);
     }
-    println!("check-all: {} services, {} failed, {:.1}s", services.len(), failures.len(), start.elapsed().as_secs_f64());
+    println!(
+        "check-all: {} services, {} failed, {:.1}s",
+        services.len(),
+        failures.len(),
+        start.elapsed().as_secs_f64()
+    );
     if failures.is_empty() {
         return Ok(());
     }
     for (service, log) in &failures {
         println!("--- {service} ---\n{log}");
     }
-    Err(format!("{} services failed: {}", failures.len(), failures.iter().map(|f| f.0.as_str()).collect::<Vec<_>>().join(", ")))
+    Err(format!(
+        "{} services failed: {}",
+        failures.len(),
+        failures.iter().map(|f| f.0.as_str()).collect::<Vec<_>>().join(", ")
+    ))
 }
 
 /// A workspace of the generated crates, with the repository's runtime as a path dependency.

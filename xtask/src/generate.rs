@@ -95,7 +95,9 @@ fn runtime_dep(spec: Option<&str>, out: Option<&Path>) -> Result<RuntimeDep, Str
             Some((url, reference)) => RuntimeDep::Git { url: url.into(), reference: Some(reference.into()) },
             None => RuntimeDep::Git { url: url.into(), reference: None },
         },
-        Some((other, _)) => return Err(format!("--runtime {other:?}: expected path[=DIR], version[=REQ] or git=URL[#rev=..]")),
+        Some((other, _)) => {
+            return Err(format!("--runtime {other:?}: expected path[=DIR], version[=REQ] or git=URL[#rev=..]"))
+        }
     })
 }
 
@@ -122,7 +124,9 @@ pub fn generate(args: &Args) -> Result<Changes, String> {
     let owned: BTreeSet<String> = if args.services.is_empty() && args.out.is_none() {
         let mut dirs: BTreeSet<String> = selected.iter().cloned().collect();
         if let Ok(entries) = std::fs::read_dir(&out) {
-            dirs.extend(entries.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()));
+            dirs.extend(
+                entries.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()),
+            );
         }
         dirs
     } else {

@@ -52,12 +52,8 @@ pub struct ImportReport {
 }
 
 /// The botocore model types copied per service, and whether every service must have one.
-const BOTOCORE_TYPES: &[(&str, bool)] = &[
-    ("service-2", true),
-    ("endpoint-rule-set-1", true),
-    ("paginators-1", false),
-    ("waiters-2", false),
-];
+const BOTOCORE_TYPES: &[(&str, bool)] =
+    &[("service-2", true), ("endpoint-rule-set-1", true), ("paginators-1", false), ("waiters-2", false)];
 
 /// The pip-managed venv is `<repo>/target/import-venv`. The repo is the parent of `to` when `to`
 /// is named `models`, and otherwise the workspace holding this crate, because the current
@@ -65,9 +61,7 @@ const BOTOCORE_TYPES: &[(&str, bool)] = &[
 pub fn venv_dir_for(to: &Path) -> PathBuf {
     let repo = match (to.file_name(), to.parent()) {
         (Some(name), Some(parent)) if name == "models" => parent,
-        _ => Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap_or(Path::new(".")),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")),
     };
     repo.join("target").join("import-venv")
 }
@@ -97,12 +91,9 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
 
     // Plan every copy before writing anything, so that a missing required file aborts the import
     // without leaving `to` half updated.
-    let plans = names
-        .iter()
-        .map(|n| plan_service(&src, n))
-        .collect::<Result<Vec<_>, _>>()?;
-    let partitions = find_json(&data, "partitions")
-        .ok_or_else(|| format!("missing {}", data.join("partitions.json").display()))?;
+    let plans = names.iter().map(|n| plan_service(&src, n)).collect::<Result<Vec<_>, _>>()?;
+    let partitions =
+        find_json(&data, "partitions").ok_or_else(|| format!("missing {}", data.join("partitions.json").display()))?;
     let mut jobs = vec![(partitions, opts.to.join("partitions.json"))];
     for plan in &plans {
         for (file, name) in &plan.files {
@@ -110,26 +101,16 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
         }
     }
 
-    let mut report = ImportReport {
-        services: plans.len(),
-        ..Default::default()
-    };
+    let mut report = ImportReport { services: plans.len(), ..Default::default() };
     let (gzipped, plain): (Vec<_>, Vec<_>) = jobs.into_iter().partition(|(file, _)| file.gzipped);
     for (file, dst) in &plain {
         write_if_changed(dst, &read(&file.path)?, &mut report)?;
     }
-    let blob = gunzip_all(
-        &src.python,
-        gzipped.iter().map(|(file, _)| file.path.as_path()),
-    )?;
+    let blob = gunzip_all(&src.python, gzipped.iter().map(|(file, _)| file.path.as_path()))?;
     let mut rest = blob.as_slice();
     for (file, dst) in &gzipped {
-        let frame = next_frame(&mut rest).ok_or_else(|| {
-            format!(
-                "the gunzip script's output ends before {}",
-                file.path.display()
-            )
-        })?;
+        let frame = next_frame(&mut rest)
+            .ok_or_else(|| format!("the gunzip script's output ends before {}", file.path.display()))?;
         write_if_changed(dst, frame, &mut report)?;
     }
 
@@ -139,12 +120,8 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
         for managed in managed_file_names() {
             let path = opts.to.join(&plan.name).join(&managed);
             if path.is_file() && !plan.files.iter().any(|(_, name)| *name == managed) {
-                fs::remove_file(&path)
-                    .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-                eprintln!(
-                    "import-models: removed {} (no longer shipped upstream)",
-                    path.display()
-                );
+                fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+                eprintln!("import-models: removed {} (no longer shipped upstream)", path.display());
             }
         }
     }
@@ -155,11 +132,7 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
     let license = find_dist_file(&src.botocore, &src.botocore_version, &licenses)
         .or_else(|| find_dist_file(&src.boto3, &src.boto3_version, &licenses));
     if let Some(path) = &license {
-        write_if_changed(
-            &opts.to.join("LICENSE-APACHE-2.0"),
-            &read(path)?,
-            &mut report,
-        )?;
+        write_if_changed(&opts.to.join("LICENSE-APACHE-2.0"), &read(path)?, &mut report)?;
     }
     let notice = notice(&src, license.is_some())?;
     write_if_changed(&opts.to.join("NOTICE"), notice.as_bytes(), &mut report)?;
@@ -177,15 +150,8 @@ struct Sources {
 
 impl Sources {
     fn new(botocore: PathBuf, boto3: PathBuf, python: PathBuf) -> Result<Sources, String> {
-        let (botocore_version, boto3_version) =
-            (package_version(&botocore)?, package_version(&boto3)?);
-        Ok(Sources {
-            botocore,
-            boto3,
-            botocore_version,
-            boto3_version,
-            python,
-        })
+        let (botocore_version, boto3_version) = (package_version(&botocore)?, package_version(&boto3)?);
+        Ok(Sources { botocore, boto3, botocore_version, boto3_version, python })
     }
 
     fn from_dir(dir: &Path) -> Result<Sources, String> {
@@ -194,19 +160,11 @@ impl Sources {
             if let Ok(pythons) = read_dir_sorted(&dir.join("lib")) {
                 candidates.extend(pythons.iter().map(|p| p.join("site-packages").join(name)));
             }
-            let layouts =
-                format!("{name}/data, {name}/{name}/data or lib/*/site-packages/{name}/data");
+            let layouts = format!("{name}/data, {name}/{name}/data or lib/*/site-packages/{name}/data");
             let missing = || format!("{} has none of {layouts}", dir.display());
-            candidates
-                .into_iter()
-                .find(|c| c.join("data").is_dir())
-                .ok_or_else(missing)
+            candidates.into_iter().find(|c| c.join("data").is_dir()).ok_or_else(missing)
         };
-        Sources::new(
-            find("botocore")?,
-            find("boto3")?,
-            PathBuf::from(SYSTEM_PYTHON),
-        )
+        Sources::new(find("botocore")?, find("boto3")?, PathBuf::from(SYSTEM_PYTHON))
     }
 
     fn from_venv(venv: &Path) -> Result<Sources, String> {
@@ -218,21 +176,14 @@ impl Sources {
         let out = String::from_utf8_lossy(&out);
         let mut lines = out.lines().map(|l| PathBuf::from(l.trim()));
         let (Some(botocore), Some(boto3)) = (lines.next(), lines.next()) else {
-            return Err(format!(
-                "{} printed no package directories: {out:?}",
-                python.display()
-            ));
+            return Err(format!("{} printed no package directories: {out:?}", python.display()));
         };
         let src = Sources::new(botocore, boto3, python)?;
         // The stamp could lie if someone pip-installed into the venv by hand; check the packages.
-        if (src.botocore_version.as_str(), src.boto3_version.as_str())
-            != (BOTOCORE_VERSION, BOTO3_VERSION)
-        {
+        if (src.botocore_version.as_str(), src.boto3_version.as_str()) != (BOTOCORE_VERSION, BOTO3_VERSION) {
             let (venv, has) = (venv.display(), (&src.botocore_version, &src.boto3_version));
             let want = (BOTOCORE_VERSION, BOTO3_VERSION);
-            return Err(format!(
-                "{venv} has botocore/boto3 {has:?}, not {want:?}; delete it and retry"
-            ));
+            return Err(format!("{venv} has botocore/boto3 {has:?}, not {want:?}; delete it and retry"));
         }
         Ok(src)
     }
@@ -248,19 +199,13 @@ fn ensure_venv(venv: &Path) -> Result<PathBuf, String> {
         false => venv.join("bin").join("python"),
     };
     let stamp = venv.join("tucuxi-import.stamp");
-    let pins = [
-        format!("botocore=={BOTOCORE_VERSION}"),
-        format!("boto3=={BOTO3_VERSION}"),
-    ];
+    let pins = [format!("botocore=={BOTOCORE_VERSION}"), format!("boto3=={BOTO3_VERSION}")];
     let want = format!("{}\n{}\n", pins[0], pins[1]);
     if python.is_file() && fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
         return Ok(python);
     }
     if !python.is_file() {
-        run(
-            Command::new(SYSTEM_PYTHON).args(["-m", "venv"]).arg(venv),
-            b"",
-        )?;
+        run(Command::new(SYSTEM_PYTHON).args(["-m", "venv"]).arg(venv), b"")?;
     }
     let pip = "-m pip install --quiet --disable-pip-version-check".split(' ');
     run(Command::new(&python).args(pip).args(&pins), b"")?;
@@ -275,13 +220,7 @@ fn run(cmd: &mut Command, input: &[u8]) -> Result<Vec<u8>, String> {
     let desc = std::iter::once(cmd.get_program())
         .chain(cmd.get_args())
         .map(|a| a.to_string_lossy())
-        .map(|a| {
-            if a.contains('\n') {
-                "<script>".into()
-            } else {
-                a
-            }
-        })
+        .map(|a| if a.contains('\n') { "<script>".into() } else { a })
         .collect::<Vec<_>>()
         .join(" ");
     let piped = Stdio::piped;
@@ -289,9 +228,7 @@ fn run(cmd: &mut Command, input: &[u8]) -> Result<Vec<u8>, String> {
     let mut child = child.map_err(|e| format!("cannot run `{desc}`: {e}"))?;
     // A failed write means the child died early; its exit status and stderr below say why.
     let _ = child.stdin.take().map(|mut stdin| stdin.write_all(input));
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("cannot wait for `{desc}`: {e}"))?;
+    let out = child.wait_with_output().map_err(|e| format!("cannot wait for `{desc}`: {e}"))?;
     if !out.status.success() {
         let text = String::from_utf8_lossy(&out.stderr);
         let lines: Vec<&str> = text.trim_end().lines().collect();
@@ -318,9 +255,7 @@ fn gunzip_all<'a>(python: &Path, files: impl Iterator<Item = &'a Path>) -> Resul
         \x20       out.write(data)\n";
     let mut input = String::new();
     for file in files {
-        input += file
-            .to_str()
-            .ok_or_else(|| format!("path is not UTF-8: {}", file.display()))?;
+        input += file.to_str().ok_or_else(|| format!("path is not UTF-8: {}", file.display()))?;
         input.push('\0');
     }
     if input.is_empty() {
@@ -342,14 +277,9 @@ fn next_frame<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
 /// (a dist-info directory only exists for installed packages).
 fn package_version(pkg: &Path) -> Result<String, String> {
     let init = pkg.join("__init__.py");
-    let text =
-        fs::read_to_string(&init).map_err(|e| format!("cannot read {}: {e}", init.display()))?;
+    let text = fs::read_to_string(&init).map_err(|e| format!("cannot read {}: {e}", init.display()))?;
     let version = text.lines().find_map(|line| {
-        let rest = line
-            .strip_prefix("__version__")?
-            .trim_start()
-            .strip_prefix('=')?
-            .trim();
+        let rest = line.strip_prefix("__version__")?.trim_start().strip_prefix('=')?.trim();
         let quote = rest.chars().next().filter(|q| *q == '\'' || *q == '"')?;
         rest[1..].split(quote).next().map(str::to_string)
     });
@@ -360,16 +290,12 @@ fn package_version(pkg: &Path) -> Result<String, String> {
 /// under `licenses/`), in the package itself, or at the root of a source checkout.
 fn find_dist_file(pkg: &Path, version: &str, files: &[&str]) -> Option<PathBuf> {
     let (name, parent) = (file_name(pkg), pkg.parent()?);
-    let mut dirs = vec![
-        parent.join(format!("{name}-{version}.dist-info")),
-        pkg.to_path_buf(),
-    ];
+    let mut dirs = vec![parent.join(format!("{name}-{version}.dist-info")), pkg.to_path_buf()];
     if file_name(parent) == name {
         dirs.push(parent.to_path_buf());
     }
     let dirs = dirs.into_iter().flat_map(|d| [d.join("licenses"), d]);
-    dirs.flat_map(|d| files.iter().map(move |f| d.join(f)))
-        .find(|p| p.is_file())
+    dirs.flat_map(|d| files.iter().map(move |f| d.join(f))).find(|p| p.is_file())
 }
 
 /// A model file as botocore ships it, plain or gzipped.
@@ -383,10 +309,7 @@ struct Src {
 fn find_json(dir: &Path, stem: &str) -> Option<Src> {
     [(".json", false), (".json.gz", true)]
         .into_iter()
-        .map(|(ext, gzipped)| Src {
-            path: dir.join(format!("{stem}{ext}")),
-            gzipped,
-        })
+        .map(|(ext, gzipped)| Src { path: dir.join(format!("{stem}{ext}")), gzipped })
         .find(|src| src.path.is_file())
 }
 
@@ -395,10 +318,7 @@ fn find_json(dir: &Path, stem: &str) -> Option<Src> {
 /// contain the file rather than over all of them; the two agree for a well-formed tree.
 fn latest_version(svc_dir: &Path, stem: &str) -> Result<Option<String>, String> {
     let dirs = read_dir_sorted(svc_dir)?.into_iter();
-    Ok(dirs
-        .filter(|d| find_json(d, stem).is_some())
-        .map(|d| file_name(&d))
-        .max())
+    Ok(dirs.filter(|d| find_json(d, stem).is_some()).map(|d| file_name(&d)).max())
 }
 
 struct ServicePlan {
@@ -424,17 +344,10 @@ fn plan_service(src: &Sources, name: &str) -> Result<ServicePlan, String> {
     }
     let svc_dir = src.botocore.join("data").join(name);
     if !svc_dir.is_dir() {
-        return Err(format!(
-            "unknown service {name:?}: {} does not exist",
-            svc_dir.display()
-        ));
+        return Err(format!("unknown service {name:?}: {} does not exist", svc_dir.display()));
     }
-    let api_version = latest_version(&svc_dir, "service-2")?.ok_or_else(|| {
-        format!(
-            "no api-version directory in {} has a service-2.json(.gz)",
-            svc_dir.display()
-        )
-    })?;
+    let api_version = latest_version(&svc_dir, "service-2")?
+        .ok_or_else(|| format!("no api-version directory in {} has a service-2.json(.gz)", svc_dir.display()))?;
     let dir = svc_dir.join(&api_version);
     let mut files = Vec::new();
     for (stem, required) in BOTOCORE_TYPES {
@@ -455,18 +368,10 @@ fn plan_service(src: &Sources, name: &str) -> Result<ServicePlan, String> {
         true => latest_version(&res_dir, "resources-1")?,
         false => None,
     };
-    if let Some(found) = resources_version
-        .as_ref()
-        .and_then(|v| find_json(&res_dir.join(v), "resources-1"))
-    {
+    if let Some(found) = resources_version.as_ref().and_then(|v| find_json(&res_dir.join(v), "resources-1")) {
         files.push((found, "resources-1.json".to_string()));
     }
-    Ok(ServicePlan {
-        name: name.to_string(),
-        api_version,
-        resources_version,
-        files,
-    })
+    Ok(ServicePlan { name: name.to_string(), api_version, resources_version, files })
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
@@ -481,9 +386,7 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Writes `bytes` to `path` unless it already holds exactly them, so that mtimes (and with them
@@ -498,8 +401,7 @@ fn write_if_changed(path: &Path, bytes: &[u8], report: &mut ImportReport) -> Res
     fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let tmp = parent.join(format!(".{}.import-tmp", file_name(path)));
     fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    fs::rename(&tmp, path)
-        .map_err(|e| format!("cannot rename {} to {}: {e}", tmp.display(), path.display()))?;
+    fs::rename(&tmp, path).map_err(|e| format!("cannot rename {} to {}: {e}", tmp.display(), path.display()))?;
     report.files_written += 1;
     Ok(())
 }
@@ -522,23 +424,13 @@ fn source_toml(src: &Sources, plans: &[ServicePlan]) -> String {
     );
     for plan in plans {
         // Service names are directory names like `sso-oidc`; quote any that TOML cannot take bare.
-        let bare = plan
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        let key = if bare {
-            plan.name.clone()
-        } else {
-            format!("{:?}", plan.name)
-        };
+        let bare = plan.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let key = if bare { plan.name.clone() } else { format!("{:?}", plan.name) };
         s += &format!("{key} = {{ api-version = \"{}\"", plan.api_version);
         if let Some(version) = &plan.resources_version {
             s += &format!(", resources = \"{version}\"");
         }
-        let extras = plan
-            .files
-            .iter()
-            .filter_map(|(_, n)| n.strip_suffix(".sdk-extras.json"));
+        let extras = plan.files.iter().filter_map(|(_, n)| n.strip_suffix(".sdk-extras.json"));
         let extras: Vec<String> = extras.map(|t| format!("\"{t}\"")).collect();
         if !extras.is_empty() {
             s += &format!(", sdk-extras = [{}]", extras.join(", "));
@@ -560,16 +452,11 @@ fn notice(src: &Sources, have_license: bool) -> Result<String, String> {
          which are distributed under {license}. Their NOTICE files follow.\n",
         src.botocore_version, src.boto3_version
     );
-    for (pkg, version) in [
-        (&src.botocore, &src.botocore_version),
-        (&src.boto3, &src.boto3_version),
-    ] {
+    for (pkg, version) in [(&src.botocore, &src.botocore_version), (&src.boto3, &src.boto3_version)] {
         let name = file_name(pkg);
         s += &format!("\n---- NOTICE of {name} {version} ----\n\n");
         let text = match find_dist_file(pkg, version, &["NOTICE", "NOTICE.txt"]) {
-            Some(path) => {
-                String::from_utf8(read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?
-            }
+            Some(path) => String::from_utf8(read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?,
             None => format!(
                 "{name}\nCopyright Amazon.com, Inc. or its affiliates. All Rights Reserved.\n\
                  Licensed under the Apache License, Version 2.0.\n\
@@ -627,69 +514,24 @@ mod tests {
     const TREE: &[(&str, &str)] = &[
         ("botocore/__init__.py", "import os\n__version__ = '1.2.3'\n"),
         ("boto3/__init__.py", "__version__ = \"4.5.6\"\n"),
-        (
-            "botocore-1.2.3.dist-info/NOTICE",
-            "Botocore\nCopyright Amazon\n",
-        ),
-        (
-            "botocore-1.2.3.dist-info/LICENSE.txt",
-            "Apache License text\n",
-        ),
-        (
-            "boto3-4.5.6.dist-info/licenses/NOTICE",
-            "boto3\nCopyright Amazon",
-        ),
+        ("botocore-1.2.3.dist-info/NOTICE", "Botocore\nCopyright Amazon\n"),
+        ("botocore-1.2.3.dist-info/LICENSE.txt", "Apache License text\n"),
+        ("boto3-4.5.6.dist-info/licenses/NOTICE", "boto3\nCopyright Amazon"),
         ("botocore/data/partitions.json", "{\"partitions\" : []}\n"),
         ("botocore/data/alpha/2010-01-01/service-2.json", "old alpha"),
-        (
-            "botocore/data/alpha/2010-01-01/endpoint-rule-set-1.json",
-            "old rules",
-        ),
-        (
-            "botocore/data/alpha/2020-05-05/service-2.json.gz",
-            "{ \"alpha\":  2 }",
-        ),
-        (
-            "botocore/data/alpha/2020-05-05/endpoint-rule-set-1.json.gz",
-            "{\"rules\":[]}",
-        ),
-        (
-            "botocore/data/alpha/2020-05-05/paginators-1.json",
-            "{\"pagination\":{}}\n",
-        ),
-        (
-            "botocore/data/alpha/2020-05-05/paginators-1.sdk-extras.json",
-            "{\"merge\":{}}",
-        ),
+        ("botocore/data/alpha/2010-01-01/endpoint-rule-set-1.json", "old rules"),
+        ("botocore/data/alpha/2020-05-05/service-2.json.gz", "{ \"alpha\":  2 }"),
+        ("botocore/data/alpha/2020-05-05/endpoint-rule-set-1.json.gz", "{\"rules\":[]}"),
+        ("botocore/data/alpha/2020-05-05/paginators-1.json", "{\"pagination\":{}}\n"),
+        ("botocore/data/alpha/2020-05-05/paginators-1.sdk-extras.json", "{\"merge\":{}}"),
         ("botocore/data/alpha/2020-05-05/examples-1.json", "{}"),
-        (
-            "botocore/data/beta/2015-01-01/service-2.json",
-            "{\"beta\":\"plain\"}",
-        ),
-        (
-            "botocore/data/beta/2015-01-01/service-2.json.gz",
-            "{\"beta\":\"gz\"}",
-        ),
-        (
-            "botocore/data/beta/2015-01-01/endpoint-rule-set-1.json",
-            "{\"beta-rules\":1}",
-        ),
-        (
-            "botocore/data/beta/2015-01-01/waiters-2.json.gz",
-            "{\"waiters\":{}}",
-        ),
-        (
-            "botocore/data/not-a-service/2000-01-01/README",
-            "no model here",
-        ),
-        (
-            "boto3/data/alpha/2019-01-01/resources-1.json",
-            "old resources",
-        ),
-        (
-            "boto3/data/alpha/2020-05-05/resources-1.json",
-            "{\"resources\":1}",
-        ),
+        ("botocore/data/beta/2015-01-01/service-2.json", "{\"beta\":\"plain\"}"),
+        ("botocore/data/beta/2015-01-01/service-2.json.gz", "{\"beta\":\"gz\"}"),
+        ("botocore/data/beta/2015-01-01/endpoint-rule-set-1.json", "{\"beta-rules\":1}"),
+        ("botocore/data/beta/2015-01-01/waiters-2.json.gz", "{\"waiters\":{}}"),
+        ("botocore/data/not-a-service/2000-01-01/README", "no model here"),
+        ("boto3/data/alpha/2019-01-01/resources-1.json", "old resources"),
+        ("boto3/data/alpha/2020-05-05/resources-1.json", "{\"resources\":1}"),
     ];
 
     fn fake_site_packages(root: &Path) {
@@ -701,12 +543,7 @@ mod tests {
     fn opts(from: &Path, to: &Path, services: &[&str]) -> ImportOptions {
         let services = services.iter().map(|s| s.to_string()).collect();
         let (from, to) = (Some(from.to_path_buf()), to.to_path_buf());
-        ImportOptions {
-            from,
-            to,
-            services,
-            all: false,
-        }
+        ImportOptions { from, to, services, all: false }
     }
 
     fn text(path: PathBuf) -> String {
@@ -720,14 +557,7 @@ mod tests {
         let to = tmp.0.join("models");
         let report = import_models(&opts(&tmp.0.join("sp"), &to, &["beta", "alpha"])).unwrap();
         // alpha: 3 models, extras, resources; beta: 3 models; partitions, SOURCE, LICENSE, NOTICE.
-        assert_eq!(
-            (
-                report.services,
-                report.files_written,
-                report.files_unchanged
-            ),
-            (2, 12, 0)
-        );
+        assert_eq!((report.services, report.files_written, report.files_unchanged), (2, 12, 0));
         for (path, expected) in [
             ("alpha/service-2.json", "{ \"alpha\":  2 }"),
             ("alpha/endpoint-rule-set-1.json", "{\"rules\":[]}"),
@@ -744,20 +574,12 @@ mod tests {
         assert!(!to.join("alpha/examples-1.json").exists());
         assert!(!to.join("alpha/waiters-2.json").exists());
         let notice = text(to.join("NOTICE"));
-        assert!(
-            notice.contains("botocore 1.2.3 and boto3 4.5.6"),
-            "{notice}"
-        );
-        assert!(
-            notice.contains("\nBotocore\nCopyright Amazon\n"),
-            "{notice}"
-        );
+        assert!(notice.contains("botocore 1.2.3 and boto3 4.5.6"), "{notice}");
+        assert!(notice.contains("\nBotocore\nCopyright Amazon\n"), "{notice}");
         assert!(notice.ends_with("\nboto3\nCopyright Amazon\n"), "{notice}");
         let source = text(to.join("SOURCE.toml"));
         assert!(source.contains("#   pip install botocore==1.2.3 boto3==4.5.6\n"));
-        assert!(
-            source.contains("[botocore]\nversion = \"1.2.3\"\n\n[boto3]\nversion = \"4.5.6\"\n")
-        );
+        assert!(source.contains("[botocore]\nversion = \"1.2.3\"\n\n[boto3]\nversion = \"4.5.6\"\n"));
         let services = "[services]\n\
             alpha = { api-version = \"2020-05-05\", resources = \"2020-05-05\", \
             sdk-extras = [\"paginators-1\"] }\n\
@@ -772,15 +594,9 @@ mod tests {
         fake_site_packages(&sp);
         let first = import_models(&opts(&sp, &to, &["alpha", "beta"])).unwrap();
         let second = import_models(&opts(&sp, &to, &["alpha", "beta"])).unwrap();
-        assert_eq!(
-            (second.files_written, second.files_unchanged),
-            (0, first.files_written)
-        );
+        assert_eq!((second.files_written, second.files_unchanged), (0, first.files_written));
 
-        put(
-            &sp.join("botocore/data/alpha/2020-05-05/service-2.json.gz"),
-            "{\"alpha\":3}",
-        );
+        put(&sp.join("botocore/data/alpha/2020-05-05/service-2.json.gz"), "{\"alpha\":3}");
         put(&to.join("alpha/waiters-2.json"), "vanished upstream");
         put(&to.join("alpha/README.md"), "hand written");
         put(&to.join("gamma/service-2.json"), "not selected");
@@ -813,17 +629,10 @@ mod tests {
         let (sp, to) = (tmp.0.join("sp"), tmp.0.join("m"));
         fake_site_packages(&sp);
         let err = import_models(&opts(&sp, &to, &["nope"])).unwrap_err();
-        assert!(
-            err.contains("unknown service \"nope\"") && err.contains("data/nope"),
-            "{err}"
-        );
+        assert!(err.contains("unknown service \"nope\"") && err.contains("data/nope"), "{err}");
         let err = import_models(&opts(&tmp.0.join("empty"), &to, &[])).unwrap_err();
         assert!(err.contains("botocore/data"), "{err}");
-        fs::write(
-            sp.join("botocore/data/beta/2015-01-01/waiters-2.json.gz"),
-            "not gzip",
-        )
-        .unwrap();
+        fs::write(sp.join("botocore/data/beta/2015-01-01/waiters-2.json.gz"), "not gzip").unwrap();
         let err = import_models(&opts(&sp, &to, &["beta"])).unwrap_err();
         assert!(err.contains("-c <script>` failed (exit status"), "{err}");
         assert!(err.contains("cannot gunzip") && err.contains("2015-01-01/waiters-2.json.gz"));
@@ -834,14 +643,9 @@ mod tests {
         let tmp = TempDir::new("all");
         fake_site_packages(&tmp.0.join("venv/lib/python3.11/site-packages"));
         let to = tmp.0.join("everything");
-        let all = ImportOptions {
-            all: true,
-            ..opts(&tmp.0.join("venv"), &to, &[])
-        };
+        let all = ImportOptions { all: true, ..opts(&tmp.0.join("venv"), &to, &[]) };
         assert_eq!(import_models(&all).unwrap().services, 2);
-        assert!(
-            to.join("alpha/service-2.json").is_file() && to.join("beta/service-2.json").is_file()
-        );
+        assert!(to.join("alpha/service-2.json").is_file() && to.join("beta/service-2.json").is_file());
         assert!(!to.join("not-a-service").exists());
         let venv = venv_dir_for(Path::new("/repo/models"));
         assert_eq!(venv, Path::new("/repo/target/import-venv"));

@@ -19,7 +19,8 @@ pub fn run(args: &Args) -> Result<(), String> {
         let (mut lines, mut files, mut largest) = (0usize, 0usize, (0usize, String::new()));
         for file in walkdir::WalkDir::new(entry.path()).into_iter().flatten() {
             if file.path().extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(file.path()).map_err(|e| format!("{}: {e}", file.path().display()))?;
+                let text =
+                    std::fs::read_to_string(file.path()).map_err(|e| format!("{}: {e}", file.path().display()))?;
                 let n = text.lines().count();
                 lines += n;
                 files += 1;

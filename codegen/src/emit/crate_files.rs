@@ -105,7 +105,9 @@ fn toml_string(s: &str) -> String {
 
 pub fn cargo_toml(svc: &Service, options: &Options) -> Result<GeneratedFile, String> {
     let runtime = match &options.runtime {
-        RuntimeDep::Path(path) => format!("{{ path = {}, version = {} }}", toml_string(path), toml_string(&options.version)),
+        RuntimeDep::Path(path) => {
+            format!("{{ path = {}, version = {} }}", toml_string(path), toml_string(&options.version))
+        }
         RuntimeDep::Version(v) => format!("{{ version = {} }}", toml_string(v)),
         RuntimeDep::Git { url, reference } => {
             let reference = match reference.as_deref().and_then(|r| r.split_once('=')) {

@@ -88,7 +88,12 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
 /// Packs formatted chunks into submodules of `dir` by module name, splitting a module into
 /// numbered parts (`d`, `d2`, ...) when it would pass [`MAX_FILE_LINES`], and writes the
 /// `mod.rs` that re-exports them all.
-fn modules(dir: &str, docs: &str, header: TokenStream, chunks: Vec<(String, String)>) -> Result<Vec<GeneratedFile>, String> {
+fn modules(
+    dir: &str,
+    docs: &str,
+    header: TokenStream,
+    chunks: Vec<(String, String)>,
+) -> Result<Vec<GeneratedFile>, String> {
     let header = format(header)?;
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for (module, chunk) in chunks {
@@ -106,7 +111,8 @@ fn modules(dir: &str, docs: &str, header: TokenStream, chunks: Vec<(String, Stri
         let mut lines = 0;
         let mut flush = |body: &mut String, part: &mut usize, files: &mut Vec<GeneratedFile>| {
             let name = if *part == 1 { module.clone() } else { format!("{module}{part}") };
-            files.push(GeneratedFile { path: format!("{dir}/{name}.rs"), contents: file(&format!("{header}\n{body}")) });
+            files
+                .push(GeneratedFile { path: format!("{dir}/{name}.rs"), contents: file(&format!("{header}\n{body}")) });
             names.push(name);
             body.clear();
             *part += 1;

@@ -49,7 +49,10 @@ pub fn format(tokens: TokenStream) -> Result<String, String> {
     let text = tokens.to_string();
     match syn::parse2::<syn::File>(tokens) {
         Ok(file) => Ok(prettyplease::unparse(&file)),
-        Err(e) => Err(format!("generator bug: emitted tokens do not parse ({e}): {}", text.chars().take(300).collect::<String>())),
+        Err(e) => Err(format!(
+            "generator bug: emitted tokens do not parse ({e}): {}",
+            text.chars().take(300).collect::<String>()
+        )),
     }
 }
 

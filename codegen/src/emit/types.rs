@@ -266,11 +266,8 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 modifiers = quote!(#modifiers.error(&#traits));
             }
             // Streams cannot be cloned or compared; everything else can.
-            let derives = if s.streaming {
-                quote!(#[derive(Default)])
-            } else {
-                quote!(#[derive(Clone, Default, PartialEq)])
-            };
+            let derives =
+                if s.streaming { quote!(#[derive(Default)]) } else { quote!(#[derive(Clone, Default, PartialEq)]) };
             quote! {
                 #doc
                 #derives
@@ -299,11 +296,8 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
             let schemas = members.iter().map(|m| member_schema(svc, m));
             let extra: &[&str] = if *event_stream { &["SHAPE_EVENT_STREAM"] } else { &[] };
             let modifiers = shape_modifiers(shape, extra);
-            let derives = if *event_stream {
-                quote!(#[derive(Default)])
-            } else {
-                quote!(#[derive(Clone, Default, PartialEq)])
-            };
+            let derives =
+                if *event_stream { quote!(#[derive(Default)]) } else { quote!(#[derive(Clone, Default, PartialEq)]) };
             quote! {
                 #doc
                 #derives

@@ -17,8 +17,6 @@ use serde::Deserialize;
 /// A JSON value kept as it is (rule sets and resource models are lowered by later issues).
 pub type Json = serde_json::Value;
 
-
-
 /// Either one string or a list of strings (paginator tokens and keys are written both ways).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]

@@ -77,17 +77,8 @@ impl fmt::Debug for Blob {
     /// only the first few bytes are shown, escaped like a byte string literal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shown = &self.0[..self.0.len().min(Self::PREVIEW_BYTES)];
-        let more = if shown.len() < self.0.len() {
-            "…"
-        } else {
-            ""
-        };
-        write!(
-            f,
-            "Blob({} bytes, b\"{}\"{more})",
-            self.0.len(),
-            shown.escape_ascii()
-        )
+        let more = if shown.len() < self.0.len() { "…" } else { "" };
+        write!(f, "Blob({} bytes, b\"{}\"{more})", self.0.len(), shown.escape_ascii())
     }
 }
 
@@ -181,11 +172,7 @@ pub fn base64_decode(text: &str) -> Result<Vec<u8>, Base64Error> {
         for (i, &byte) in chunk.iter().enumerate() {
             let value = DECODE[usize::from(byte)];
             if value == INVALID {
-                let reason = if byte == b'=' {
-                    "padding is only allowed at the end"
-                } else {
-                    "not a base64 character"
-                };
+                let reason = if byte == b'=' { "padding is only allowed at the end" } else { "not a base64 character" };
                 return fail(index * 4 + i, reason);
             }
             group = group << 6 | u32::from(value);
@@ -233,9 +220,7 @@ mod tests {
         let bytes: Vec<u8> = (0..=255).collect();
         for len in 0..bytes.len() {
             let encoded = base64_encode(&bytes[..len]);
-            assert!(encoded
-                .bytes()
-                .all(|b| DECODE[usize::from(b)] != INVALID || b == b'='));
+            assert!(encoded.bytes().all(|b| DECODE[usize::from(b)] != INVALID || b == b'='));
             assert_eq!(base64_decode(&encoded).unwrap(), &bytes[..len]);
         }
         assert_eq!(base64_encode(&[0xfb, 0xff, 0xbf]), "+/+/");
@@ -273,9 +258,8 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             let len = (state % 12) as usize;
-            let text: String = (0..len)
-                .map(|i| char::from(alphabet[(state >> (i * 4)) as usize % alphabet.len()]))
-                .collect();
+            let text: String =
+                (0..len).map(|i| char::from(alphabet[(state >> (i * 4)) as usize % alphabet.len()])).collect();
             if let Ok(bytes) = base64_decode(&text) {
                 // Decoding then re-encoding is canonical modulo padding and stray bits.
                 assert_eq!(base64_decode(&base64_encode(&bytes)).unwrap(), bytes);

@@ -13,9 +13,7 @@ const SECS_PER_DAY: i64 = 86_400;
 const EPOCH_SHIFT_DAYS: i64 = 719_468;
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAYS_LONG: &str = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday";
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// A UTC instant with nanosecond precision.
 ///
@@ -67,11 +65,7 @@ impl DateTimeError {
             shown.push('…');
         }
         let input = shown;
-        DateTimeError {
-            input,
-            format,
-            reason,
-        }
+        DateTimeError { input, format, reason }
     }
 }
 
@@ -81,10 +75,7 @@ impl fmt::Display for DateTimeError {
         match self.format {
             Some(format) => {
                 let expected = format.describe();
-                write!(
-                    f,
-                    "invalid timestamp {input:?}: {reason} (expected {expected})"
-                )
+                write!(f, "invalid timestamp {input:?}: {reason} (expected {expected})")
             }
             None => write!(f, "cannot represent {input} as a timestamp: {reason}"),
         }
@@ -109,18 +100,12 @@ impl DateTime {
     /// Builds an instant from seconds plus nanoseconds. Nanoseconds of a full
     /// second or more carry into `secs` (saturating), so any input is valid.
     pub const fn from_secs_and_nanos(secs: i64, nanos: u32) -> Self {
-        DateTime {
-            secs: secs.saturating_add((nanos / NANOS_PER_SEC) as i64),
-            nanos: nanos % NANOS_PER_SEC,
-        }
+        DateTime { secs: secs.saturating_add((nanos / NANOS_PER_SEC) as i64), nanos: nanos % NANOS_PER_SEC }
     }
 
     /// The instant `millis` milliseconds from the epoch.
     pub const fn from_millis(millis: i64) -> Self {
-        DateTime {
-            secs: millis.div_euclid(1000),
-            nanos: millis.rem_euclid(1000) as u32 * 1_000_000,
-        }
+        DateTime { secs: millis.div_euclid(1000), nanos: millis.rem_euclid(1000) as u32 * 1_000_000 }
     }
 
     /// Converts fractional epoch seconds, saturating instead of failing: NaN
@@ -263,11 +248,7 @@ impl DateTime {
         let weekday = WEEKDAYS[(days + 3).rem_euclid(7) as usize];
         let month = MONTHS[month as usize - 1];
         let sign = if year < 0 { "-" } else { "" };
-        write!(
-            w,
-            "{weekday}, {day:02} {month} {sign}{:04} ",
-            year.unsigned_abs()
-        )?;
+        write!(w, "{weekday}, {day:02} {month} {sign}{:04} ", year.unsigned_abs())?;
         write_clock(w, secs_of_day)?;
         w.write_str(" GMT")
     }
@@ -287,10 +268,7 @@ impl DateTime {
 impl From<SystemTime> for DateTime {
     fn from(time: SystemTime) -> Self {
         match time.duration_since(UNIX_EPOCH) {
-            Ok(d) => DateTime {
-                secs: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-                nanos: d.subsec_nanos(),
-            },
+            Ok(d) => DateTime { secs: i64::try_from(d.as_secs()).unwrap_or(i64::MAX), nanos: d.subsec_nanos() },
             Err(before) => {
                 let d = before.duration();
                 let secs = 0i64.checked_sub_unsigned(d.as_secs()).unwrap_or(i64::MIN);
@@ -525,9 +503,7 @@ fn parse_rfc3339(s: &[u8]) -> Result<DateTime, &'static str> {
 }
 
 fn lookup(word: &[u8], names: &[&str]) -> Option<u32> {
-    let found = names
-        .iter()
-        .position(|name| name.as_bytes().eq_ignore_ascii_case(word));
+    let found = names.iter().position(|name| name.as_bytes().eq_ignore_ascii_case(word));
     found.map(|index| index as u32)
 }
 
@@ -595,11 +571,7 @@ fn parse_epoch_seconds(s: &[u8]) -> Result<DateTime, &'static str> {
     let mut c = Cursor { bytes: s, pos: 0 };
     let negative = c.sign();
     let int_digits = c.run(u8::is_ascii_digit);
-    let frac_digits = if c.eat(b'.') {
-        c.run(u8::is_ascii_digit)
-    } else {
-        &[]
-    };
+    let frac_digits = if c.eat(b'.') { c.run(u8::is_ascii_digit) } else { &[] };
     if int_digits.is_empty() && frac_digits.is_empty() {
         return Err(BAD);
     }
@@ -640,19 +612,13 @@ fn parse_epoch_seconds(s: &[u8]) -> Result<DateTime, &'static str> {
     }
     let mut whole: u64 = 0;
     for i in first_nonzero..point {
-        whole = whole
-            .checked_mul(10)
-            .and_then(|w| w.checked_add(digit(i)))
-            .ok_or(RANGE)?;
+        whole = whole.checked_mul(10).and_then(|w| w.checked_add(digit(i))).ok_or(RANGE)?;
     }
     let nanos = (point..point + 9).fold(0, |n, i| n * 10 + digit(i));
     let total = i128::from(whole) * 1_000_000_000 + i128::from(nanos);
     let total = if negative { -total } else { total };
     let secs = i64::try_from(total.div_euclid(1_000_000_000)).map_err(|_| RANGE)?;
-    Ok(DateTime {
-        secs,
-        nanos: total.rem_euclid(1_000_000_000) as u32,
-    })
+    Ok(DateTime { secs, nanos: total.rem_euclid(1_000_000_000) as u32 })
 }
 
 #[cfg(test)]
@@ -664,10 +630,7 @@ mod tests {
         for row in table.lines().filter(|row| !row.trim().is_empty()) {
             let cols: Vec<&str> = row.split('|').collect();
             let dt = DateTime::parse(cols[0], format).unwrap_or_else(|e| panic!("{e}"));
-            let expected: Vec<i64> = cols[1]
-                .split_whitespace()
-                .map(|n| n.parse().unwrap())
-                .collect();
+            let expected: Vec<i64> = cols[1].split_whitespace().map(|n| n.parse().unwrap()).collect();
             assert_eq!([dt.secs(), dt.subsec_nanos().into()], expected[..], "{row}");
             assert_eq!(dt.fmt(format), cols[2].trim(), "{row}");
         }
@@ -703,23 +666,11 @@ mod tests {
         );
         let micros = rfc("2014-04-29T18:30:38.123456Z");
         assert_eq!(micros.fmt_iso8601_millis(), "2014-04-29T18:30:38.123Z");
-        assert_eq!(
-            rfc("2014-04-29T18:30:38.1Z").fmt_iso8601_millis(),
-            "2014-04-29T18:30:38.1Z"
-        );
+        assert_eq!(rfc("2014-04-29T18:30:38.1Z").fmt_iso8601_millis(), "2014-04-29T18:30:38.1Z");
         assert_eq!(micros.to_string(), "2014-04-29T18:30:38.123456Z");
-        assert_eq!(
-            "2014-04-29T18:30:38Z".parse(),
-            Ok(DateTime::from_secs(1_398_796_238))
-        );
-        assert_eq!(
-            format!("{:?}", DateTime::UNIX_EPOCH),
-            "DateTime(1970-01-01T00:00:00Z)"
-        );
-        assert_eq!(
-            DateTime::MAX.to_string(),
-            "+292277026596-12-04T15:30:07.999999999Z"
-        );
+        assert_eq!("2014-04-29T18:30:38Z".parse(), Ok(DateTime::from_secs(1_398_796_238)));
+        assert_eq!(format!("{:?}", DateTime::UNIX_EPOCH), "DateTime(1970-01-01T00:00:00Z)");
+        assert_eq!(DateTime::MAX.to_string(), "+292277026596-12-04T15:30:07.999999999Z");
         assert_eq!(DateTime::MIN.to_string(), "-292277022657-01-27T08:29:52Z");
     }
 
@@ -826,27 +777,15 @@ Fri, 31 Dec 9999 23:59:59 GMT|253402300799 0|Fri, 31 Dec 9999 23:59:59 GMT",
         assert_eq!(parts(0.999_999_999_9), (1, 0));
         assert_eq!(parts(i64::MIN as f64), (i64::MIN, 0));
         assert_eq!(DateTime::from_fractional_secs(1e30), DateTime::MAX);
-        assert_eq!(
-            DateTime::from_fractional_secs(f64::NEG_INFINITY),
-            DateTime::MIN
-        );
-        assert_eq!(
-            DateTime::from_fractional_secs(f64::NAN),
-            DateTime::UNIX_EPOCH
-        );
+        assert_eq!(DateTime::from_fractional_secs(f64::NEG_INFINITY), DateTime::MIN);
+        assert_eq!(DateTime::from_fractional_secs(f64::NAN), DateTime::UNIX_EPOCH);
         let err = DateTime::try_from_fractional_secs(f64::NAN).unwrap_err();
         assert!(err.to_string().contains("NaN"), "{err}");
         assert!(DateTime::try_from_fractional_secs(9.3e18).is_err());
         let carried = DateTime::from_secs_and_nanos(1, 2_500_000_000);
         assert_eq!(carried, DateTime::from_secs_and_nanos(3, 500_000_000));
-        assert_eq!(
-            DateTime::from_millis(-1500),
-            DateTime::from_secs_and_nanos(-2, 500_000_000)
-        );
-        assert_eq!(
-            DateTime::from_secs_and_nanos(-1, 500_000_000).as_fractional_secs(),
-            -0.5
-        );
+        assert_eq!(DateTime::from_millis(-1500), DateTime::from_secs_and_nanos(-2, 500_000_000));
+        assert_eq!(DateTime::from_secs_and_nanos(-1, 500_000_000).as_fractional_secs(), -0.5);
     }
 
     #[test]
@@ -855,10 +794,7 @@ Fri, 31 Dec 9999 23:59:59 GMT|253402300799 0|Fri, 31 Dec 9999 23:59:59 GMT",
         assert_eq!(SystemTime::try_from(DateTime::from(now)), Ok(now));
         let before = UNIX_EPOCH - Duration::from_millis(1500);
         assert_eq!(DateTime::from(before), DateTime::from_millis(-1500));
-        assert_eq!(
-            SystemTime::try_from(DateTime::from_millis(-1500)),
-            Ok(before)
-        );
+        assert_eq!(SystemTime::try_from(DateTime::from_millis(-1500)), Ok(before));
         // Whether the extremes fit is platform-specific; either way nothing panics.
         for extreme in [DateTime::MIN, DateTime::MAX] {
             if let Ok(time) = SystemTime::try_from(extreme) {
@@ -903,9 +839,7 @@ Fri, 31 Dec 9999 23:59:59 GMT|253402300799 0|Fri, 31 Dec 9999 23:59:59 GMT",
         ];
         let formats = [Format::DateTime, Format::HttpDate, Format::EpochSeconds];
         for _ in 0..30_000 {
-            let mut bytes = seeds[xorshift(&mut rng) as usize % seeds.len()]
-                .as_bytes()
-                .to_vec();
+            let mut bytes = seeds[xorshift(&mut rng) as usize % seeds.len()].as_bytes().to_vec();
             for _ in 0..=xorshift(&mut rng) % 4 {
                 let r = xorshift(&mut rng) as usize;
                 let (pos, byte) = (r % (bytes.len() + 1), alphabet[(r >> 8) % alphabet.len()]);
@@ -921,8 +855,7 @@ Fri, 31 Dec 9999 23:59:59 GMT|253402300799 0|Fri, 31 Dec 9999 23:59:59 GMT",
             }
             // Every instant in 0001..=9999 survives the lossless formats exactly.
             let secs = (xorshift(&mut rng) % 315_537_897_600) as i64 - 62_135_596_800;
-            let dt =
-                DateTime::from_secs_and_nanos(secs, (xorshift(&mut rng) % 1_000_000_000) as u32);
+            let dt = DateTime::from_secs_and_nanos(secs, (xorshift(&mut rng) % 1_000_000_000) as u32);
             for format in [Format::DateTime, Format::EpochSeconds] {
                 assert_eq!(DateTime::parse(&dt.fmt(format), format), Ok(dt));
             }

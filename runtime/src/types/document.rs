@@ -171,12 +171,7 @@ impl<K: Into<String>, V: Into<Document>> FromIterator<(K, V)> for Document {
     /// Collects key-value pairs into an object. A repeated key keeps its
     /// first position and its last value.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
-        Document::Object(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+        Document::Object(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
     }
 }
 
@@ -287,11 +282,7 @@ impl Document {
     /// key keeps its first position and its last value. Escaped lone surrogates are rejected since a
     /// Rust `String` cannot hold them. Nesting is limited to 128 levels.
     pub fn from_json(text: &str) -> Result<Document, DocumentError> {
-        let mut parser = Parser {
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
-        };
+        let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
         let value = parser.value(0)?;
         parser.skip_whitespace();
         match parser.peek() {
@@ -304,10 +295,7 @@ impl Document {
     pub fn from_json_slice(bytes: &[u8]) -> Result<Document, DocumentError> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Self::from_json(text),
-            Err(e) => Err(DocumentError {
-                offset: e.valid_up_to(),
-                reason: "invalid UTF-8",
-            }),
+            Err(e) => Err(DocumentError { offset: e.valid_up_to(), reason: "invalid UTF-8" }),
         }
     }
 }
@@ -424,10 +412,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn fail<T>(&self, reason: &'static str) -> Result<T, DocumentError> {
-        Err(DocumentError {
-            offset: self.pos,
-            reason,
-        })
+        Err(DocumentError { offset: self.pos, reason })
     }
 
     fn peek(&self) -> Option<u8> {
@@ -466,9 +451,7 @@ impl Parser<'_> {
             Some(b'f') => self.literal("false", Document::Bool(false)),
             Some(b'"') => self.string().map(Document::String),
             Some(b'-' | b'0'..=b'9') => self.number().map(Document::Number),
-            Some(b'[' | b'{') if depth >= MAX_DEPTH => {
-                self.fail("nesting is deeper than 128 levels")
-            }
+            Some(b'[' | b'{') if depth >= MAX_DEPTH => self.fail("nesting is deeper than 128 levels"),
             Some(b'[') => self.array(depth + 1),
             Some(b'{') => self.object(depth + 1),
             Some(_) => self.fail("expected a JSON value"),
@@ -684,12 +667,7 @@ mod tests {
         let doc = parse(r#" {"b": [1, -2, 1.5, true, null], "a": {"x": "y"}, "c": ""} "#);
         let written = r#"{"b":[1,-2,1.5,true,null],"a":{"x":"y"},"c":""}"#;
         assert_eq!(doc.to_json_string(), written);
-        assert_eq!(
-            doc.get("a")
-                .and_then(|a| a.get("x"))
-                .and_then(Document::as_str),
-            Some("y")
-        );
+        assert_eq!(doc.get("a").and_then(|a| a.get("x")).and_then(Document::as_str), Some("y"));
         let items = doc.get("b").and_then(Document::as_array).unwrap();
         assert_eq!(items[0].as_u64(), Some(1));
         assert_eq!(items[1].as_i64(), Some(-2));
@@ -701,14 +679,8 @@ mod tests {
         assert_eq!("[]".parse::<Document>(), Ok(Document::Array(vec![])));
         let duplicated = parse(r#"{"k":1,"j":0,"k":2}"#);
         assert_eq!(duplicated.to_json_string(), r#"{"k":2,"j":0}"#);
-        assert_eq!(
-            Document::from_json_slice(b"[1]"),
-            Ok(Document::from(vec![1]))
-        );
-        assert_eq!(
-            Document::from_json_slice(b"\"\xff\"").unwrap_err().offset(),
-            1
-        );
+        assert_eq!(Document::from_json_slice(b"[1]"), Ok(Document::from(vec![1])));
+        assert_eq!(Document::from_json_slice(b"\"\xff\"").unwrap_err().offset(), 1);
     }
 
     #[test]
@@ -717,15 +689,9 @@ mod tests {
             ("0", Number::PosInt(0)),
             ("-1", Number::NegInt(-1)),
             ("18446744073709551615", Number::PosInt(u64::MAX)),
-            (
-                "18446744073709551616",
-                Number::Float(18_446_744_073_709_551_616.0),
-            ),
+            ("18446744073709551616", Number::Float(18_446_744_073_709_551_616.0)),
             ("-9223372036854775808", Number::NegInt(i64::MIN)),
-            (
-                "-9223372036854775809",
-                Number::Float(-9_223_372_036_854_775_809.0),
-            ),
+            ("-9223372036854775809", Number::Float(-9_223_372_036_854_775_809.0)),
             ("1e3", Number::Float(1000.0)),
             ("2.5E-3", Number::Float(0.0025)),
             ("-0.0", Number::Float(-0.0)),
@@ -753,12 +719,7 @@ mod tests {
         assert_eq!(doc.to_json_string(), "\"\\\"\\\\/\\b\\f\\n\\r\\tAé€😀 é\"");
         let controls = Document::from("\u{0}\u{1f}\u{7f}");
         assert_eq!(controls.to_json_string(), "\"\\u0000\\u001f\u{7f}\"");
-        for lone in [
-            r#""\ud800""#,
-            r#""\udc00""#,
-            r#""\ud800\u0041""#,
-            r#""\ud800x""#,
-        ] {
+        for lone in [r#""\ud800""#, r#""\udc00""#, r#""\ud800\u0041""#, r#""\ud800x""#] {
             let err = Document::from_json(lone).unwrap_err();
             assert_eq!(err.offset(), 1, "{lone}");
         }
@@ -799,9 +760,7 @@ mod tests {
         for (text, offset) in cases {
             let err = Document::from_json(text).unwrap_err();
             assert_eq!(err.offset(), offset, "{text:?}: {err}");
-            assert!(err
-                .to_string()
-                .starts_with(&format!("invalid JSON at byte {offset}: ")));
+            assert!(err.to_string().starts_with(&format!("invalid JSON at byte {offset}: ")));
         }
     }
 
@@ -809,39 +768,22 @@ mod tests {
     fn nesting_is_limited_without_overflowing_the_stack() {
         let nested = |depth| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         assert!(Document::from_json(&nested(MAX_DEPTH)).is_ok());
-        assert_eq!(
-            Document::from_json(&nested(MAX_DEPTH + 1))
-                .unwrap_err()
-                .offset(),
-            MAX_DEPTH
-        );
+        assert_eq!(Document::from_json(&nested(MAX_DEPTH + 1)).unwrap_err().offset(), MAX_DEPTH);
         assert!(Document::from_json(&"{\"a\":".repeat(1_000_000)).is_err());
         assert!(Document::from_json(&"[".repeat(1_000_000)).is_err());
     }
 
     #[test]
     fn conversions_build_documents() {
-        let doc: Document = [
-            ("name", Document::from("x")),
-            ("n", Document::from(None::<u8>)),
-        ]
-        .into_iter()
-        .collect();
+        let doc: Document = [("name", Document::from("x")), ("n", Document::from(None::<u8>))].into_iter().collect();
         assert_eq!(doc.to_json_string(), r#"{"name":"x","n":null}"#);
         let sorted: BTreeMap<String, u8> = [("b".into(), 1), ("a".into(), 2)].into();
         assert_eq!(Document::from(sorted).to_json_string(), r#"{"a":2,"b":1}"#);
         let mut map = Map::new();
         map.insert("list".to_string(), vec![true, false]);
         let mut doc = Document::from(map);
-        doc.as_object_mut()
-            .unwrap()
-            .insert("s".into(), String::from("v").into());
-        doc.as_object_mut()
-            .unwrap()
-            .get_mut("list")
-            .and_then(Document::as_array_mut)
-            .unwrap()
-            .clear();
+        doc.as_object_mut().unwrap().insert("s".into(), String::from("v").into());
+        doc.as_object_mut().unwrap().get_mut("list").and_then(Document::as_array_mut).unwrap().clear();
         assert_eq!(doc.to_string(), r#"{"list":[],"s":"v"}"#);
         assert_eq!(Document::default(), Document::Null);
         assert_eq!(Document::from(2.5f32).as_f64(), Some(2.5));
@@ -856,13 +798,8 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let alphabet: Vec<char> = "{}[]:,\"\\ u0123456789aefdDBC.-+eEtrunlsé😀\u{1}"
-            .chars()
-            .collect();
-        let seeds = [
-            r#"{"a":[1,-2.5e3,"\ud83d\ude00x",true,null],"b":{}}"#,
-            "[[[\"\\n\"]]]",
-        ];
+        let alphabet: Vec<char> = "{}[]:,\"\\ u0123456789aefdDBC.-+eEtrunlsé😀\u{1}".chars().collect();
+        let seeds = [r#"{"a":[1,-2.5e3,"\ud83d\ude00x",true,null],"b":{}}"#, "[[[\"\\n\"]]]"];
         for _ in 0..50_000 {
             let mut chars: Vec<char> = seeds[next() as usize % 2].chars().collect();
             for _ in 0..=next() % 4 {
@@ -876,11 +813,7 @@ mod tests {
             }
             let text: String = chars.into_iter().collect();
             if let Ok(doc) = Document::from_json(&text) {
-                assert_eq!(
-                    Document::from_json(&doc.to_json_string()),
-                    Ok(doc),
-                    "{text}"
-                );
+                assert_eq!(Document::from_json(&doc.to_json_string()), Ok(doc), "{text}");
             }
             let bytes: Vec<u8> = (0..next() % 16).map(|_| next() as u8).collect();
             let _ = Document::from_json_slice(&bytes);
