@@ -4,6 +4,7 @@
 //! that walks that data. See `ARCHITECTURE.md` at the repository root.
 
 pub mod codegen;
+pub mod credentials;
 pub mod schema;
 pub mod shape;
 pub mod stream;
