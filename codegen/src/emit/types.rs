@@ -178,6 +178,18 @@ fn member_schema(svc: &Service, m: &Member) -> TokenStream {
     e
 }
 
+/// The shape flags of a list or map.
+fn container_flags(sparse: bool, flattened: bool) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if sparse {
+        flags.push("SHAPE_SPARSE");
+    }
+    if flattened {
+        flags.push("SHAPE_FLATTENED");
+    }
+    flags
+}
+
 /// Shape-level schema modifiers common to every kind.
 fn shape_modifiers(shape: &Shape, extra: &[&str]) -> TokenStream {
     let mut flags: Vec<&str> = extra.to_vec();
@@ -314,14 +326,7 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
         }
         Kind::List { member, sparse, flattened } => {
             let m = member_schema(svc, member);
-            let mut extra = Vec::new();
-            if *sparse {
-                extra.push("SHAPE_SPARSE");
-            }
-            if *flattened {
-                extra.push("SHAPE_FLATTENED");
-            }
-            let modifiers = shape_modifiers(shape, &extra);
+            let modifiers = shape_modifiers(shape, &container_flags(*sparse, *flattened));
             quote! {
                 pub static #schema: rt::Schema = rt::Schema::list(#wire, &[#m])#modifiers;
             }
@@ -329,14 +334,7 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
         Kind::Map { key, value, sparse, flattened } => {
             let k = member_schema(svc, key);
             let v = member_schema(svc, value);
-            let mut extra = Vec::new();
-            if *sparse {
-                extra.push("SHAPE_SPARSE");
-            }
-            if *flattened {
-                extra.push("SHAPE_FLATTENED");
-            }
-            let modifiers = shape_modifiers(shape, &extra);
+            let modifiers = shape_modifiers(shape, &container_flags(*sparse, *flattened));
             quote! {
                 pub static #schema: rt::Schema = rt::Schema::map(#wire, &[#k, #v])#modifiers;
             }
