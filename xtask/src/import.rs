@@ -100,6 +100,20 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
             jobs.push((file.clone(), opts.to.join(&plan.name).join(name)));
         }
     }
+    // Endpoint resolution is tested against the rule sets of every service (they are small), so
+    // the other services contribute their `endpoint-rule-set-1.json` alone.
+    let mut rule_sets_only = 0;
+    for dir in read_dir_sorted(&data)? {
+        let name = file_name(&dir);
+        if !dir.is_dir() || names.contains(&name) {
+            continue;
+        }
+        let Some(version) = latest_version(&dir, "service-2")? else { continue };
+        if let Some(rules) = find_json(&dir.join(version), "endpoint-rule-set-1") {
+            jobs.push((rules, opts.to.join(&name).join("endpoint-rule-set-1.json")));
+            rule_sets_only += 1;
+        }
+    }
 
     let mut report = ImportReport { services: plans.len(), ..Default::default() };
     let (gzipped, plain): (Vec<_>, Vec<_>) = jobs.into_iter().partition(|(file, _)| file.gzipped);
@@ -126,7 +140,12 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
         }
     }
 
-    let toml = source_toml(&src, &plans);
+    let mut toml = source_toml(&src, &plans);
+    if rule_sets_only > 0 {
+        toml.push_str(&format!(
+            "\n# Every other botocore service ({rule_sets_only}) contributes its endpoint-rule-set-1.json only.\n"
+        ));
+    }
     write_if_changed(&opts.to.join("SOURCE.toml"), toml.as_bytes(), &mut report)?;
     let licenses = ["LICENSE.txt", "LICENSE"];
     let license = find_dist_file(&src.botocore, &src.botocore_version, &licenses)
