@@ -621,8 +621,10 @@ mod tests {
         put(&to.join("gamma/service-2.json"), "not selected");
         let third = import_models(&opts(&sp, &to, &["alpha"])).unwrap();
         assert_eq!(text(to.join("alpha/service-2.json")), "{\"alpha\":3}");
-        // service-2 and SOURCE.toml (which now lists alpha only) change; nothing else does.
-        assert_eq!((third.files_written, third.files_unchanged), (2, 7));
+        // service-2 and SOURCE.toml (which now lists alpha only) change; nothing else does. The
+        // unselected beta still contributes its endpoint rule set (unchanged).
+        assert_eq!((third.files_written, third.files_unchanged), (2, 8));
+        assert_eq!(text(to.join("beta/endpoint-rule-set-1.json")), "{\"beta-rules\":1}");
         assert!(!to.join("alpha/waiters-2.json").exists());
         assert_eq!(text(to.join("alpha/README.md")), "hand written");
         assert_eq!(text(to.join("gamma/service-2.json")), "not selected");
