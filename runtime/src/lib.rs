@@ -3,8 +3,11 @@
 //! Generated crates hold data (types and their static schemas); this crate holds the machinery
 //! that walks that data. See `ARCHITECTURE.md` at the repository root.
 
+pub mod auth;
 pub mod codegen;
+pub mod config;
 pub mod credentials;
+pub mod retry;
 pub mod schema;
 pub mod shape;
 pub mod stream;

@@ -53,9 +53,13 @@ enum Command {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum Suite {
+pub enum Suite {
     /// boto3's operation and waiter names over all 439 services.
     Names,
+    /// The SigV4 and SigV4a signing suites.
+    Signing,
+    /// The endpoint rule-set cases of every service.
+    Endpoints,
 }
 
 fn main() -> ExitCode {
@@ -72,7 +76,7 @@ fn main() -> ExitCode {
                 );
             })
         }
-        Command::Conformance { suite: Suite::Names } => conformance_names(),
+        Command::Conformance { suite } => conformance(suite),
         Command::CheckAll(args) => check_all::run(&args),
         Command::Stats(args) => stats::run(&args),
     };
@@ -81,6 +85,21 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one conformance suite; each ends with the plain line `N passed, M failed`.
+pub fn conformance(suite: Suite) -> Result<(), String> {
+    match suite {
+        Suite::Names => conformance_names(),
+        // These suites are integration tests of the runtime, so that they also run under plain
+        // `cargo test`; here they run alone, with their report printed.
+        Suite::Signing => test::cargo(&[
+            "test", "--quiet", "-p", "tucuxi", "--features", "sigv4a", "--test", "signing_conformance", "--", "--nocapture",
+        ]),
+        Suite::Endpoints => {
+            test::cargo(&["test", "--quiet", "-p", "tucuxi", "--test", "endpoint_conformance", "--", "--nocapture"])
         }
     }
 }
