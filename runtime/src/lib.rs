@@ -8,6 +8,7 @@ pub mod codegen;
 pub mod config;
 pub mod credentials;
 pub mod endpoint;
+pub mod http;
 pub mod retry;
 pub mod schema;
 pub mod shape;

@@ -1,0 +1,222 @@
+//! [`HttpClient`]: a connection-pooling HTTPS client with timeouts, built on hyper.
+
+use core::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use http::header::{HeaderValue, USER_AGENT};
+use http::{Request, Response};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use super::body::SdkBody;
+use super::timeout::{wait_for_headers, Progress, RequestBody, ResponseBody, TimeoutConnector};
+use super::{mark_sensitive_headers, redacted_url, HttpError, HttpErrorKind};
+use crate::stream::ByteStream;
+
+/// How the HTTP client connects, waits and pools. Build it with struct update syntax:
+/// `HttpConfig { read_timeout: Duration::from_secs(5), ..HttpConfig::default() }`.
+///
+/// The defaults are botocore's: 60 s to connect, 60 s of silence before a read fails, no
+/// operation deadline, and 10 pooled connections per host (`max_pool_connections`).
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// Bound on DNS, TCP connect and TLS handshake together (botocore: `connect_timeout`, 60 s).
+    pub connect_timeout: Duration,
+    /// Bound on each wait for the peer: for the response headers once the request is sent, and
+    /// for each body chunk (botocore: `read_timeout`, 60 s).
+    pub read_timeout: Duration,
+    /// Bound on one `send` from its start until the response headers arrive; `None` (the
+    /// default) means no bound. Reading a streaming body afterwards is governed by
+    /// `read_timeout` alone, so long downloads are not cut off.
+    pub operation_timeout: Option<Duration>,
+    /// How long an idle pooled connection is kept; `None` keeps it until the server closes it.
+    /// 90 s, hyper's and the AWS SDKs' default.
+    pub pool_idle_timeout: Option<Duration>,
+    /// Idle connections kept per host (botocore: `max_pool_connections`, 10). More connections
+    /// than this may be open at once; the extra ones are closed when idle.
+    pub pool_max_idle_per_host: usize,
+    /// A PEM file of extra trusted certificates (what `AWS_CA_BUNDLE` / `ca_bundle` name),
+    /// trusted in addition to the built-in Mozilla roots.
+    pub ca_bundle: Option<PathBuf>,
+    /// The `User-Agent` sent when a request carries none.
+    pub user_agent: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            connect_timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(60),
+            operation_timeout: None,
+            pool_idle_timeout: Some(Duration::from_secs(90)),
+            pool_max_idle_per_host: 10,
+            ca_bundle: None,
+            user_agent: concat!("tucuxi/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+type Pool = Client<TimeoutConnector, RequestBody>;
+
+/// The HTTP client. Cloning is cheap and clones share one connection pool, so a session makes
+/// one and hands it to every service client.
+///
+/// `send` must run inside a Tokio runtime with I/O and time enabled; `send_blocking` (see
+/// [`crate::http::block_on`]) runs without one.
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: HttpConfig,
+    connector: TimeoutConnector,
+    user_agent: HeaderValue,
+    /// The pool of async callers; its connection tasks run on the callers' runtimes.
+    pool: Pool,
+    /// The pool of blocking callers, created on first use. Its connections live on the shared
+    /// blocking runtime, which always runs, so they are never stranded on a runtime nobody
+    /// drives (as they could be if both kinds of caller shared one pool).
+    blocking_pool: OnceLock<Pool>,
+}
+
+impl HttpClient {
+    /// A client for the given configuration. Fails only when the CA bundle cannot be loaded.
+    pub fn new(config: HttpConfig) -> Result<Self, HttpError> {
+        let tls = tls_config(config.ca_bundle.as_deref())?;
+        let mut http = HttpConnector::new();
+        // hyper-rustls handles `https`; the inner connector must accept it too.
+        http.enforce_http(false);
+        // urllib3 (under botocore) sets TCP_NODELAY: requests are written head then body, and
+        // Nagle's algorithm would hold the body back for a round trip.
+        http.set_nodelay(true);
+        let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http();
+        #[cfg(feature = "http2")]
+        let https = https.enable_all_versions().wrap_connector(http);
+        #[cfg(not(feature = "http2"))]
+        let https = https.enable_http1().wrap_connector(http);
+        let connector = TimeoutConnector { inner: https, timeout: config.connect_timeout };
+        let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|e| {
+            HttpError::new(HttpErrorKind::InvalidRequest, "the user agent is not a valid header value").with_source(e)
+        })?;
+        let pool = build_pool(&config, connector.clone());
+        Ok(HttpClient {
+            inner: Arc::new(Inner { config, connector, user_agent, pool, blocking_pool: OnceLock::new() }),
+        })
+    }
+
+    /// The configuration the client was built with.
+    pub fn config(&self) -> &HttpConfig {
+        &self.inner.config
+    }
+
+    /// Sends a request and returns the response once its headers arrive; the body streams.
+    ///
+    /// The `operation_timeout` of the configuration, if any, bounds the wait for the headers.
+    pub async fn send(&self, request: Request<SdkBody>) -> Result<Response<ByteStream>, HttpError> {
+        let deadline = self.inner.config.operation_timeout.and_then(|t| std::time::Instant::now().checked_add(t));
+        self.send_until(request, deadline).await
+    }
+
+    /// Like [`HttpClient::send`] with an explicit deadline for the response headers, so a retry
+    /// loop can spread one operation deadline over several attempts. `None` means no deadline.
+    pub async fn send_until(
+        &self,
+        request: Request<SdkBody>,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<Response<ByteStream>, HttpError> {
+        self.send_on(&self.inner.pool, request, deadline).await
+    }
+
+    /// The blocking callers' pool.
+    pub(crate) fn blocking_pool(&self) -> &Pool {
+        self.inner.blocking_pool.get_or_init(|| build_pool(&self.inner.config, self.inner.connector.clone()))
+    }
+
+    pub(crate) async fn send_on(
+        &self,
+        pool: &Pool,
+        request: Request<SdkBody>,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<Response<ByteStream>, HttpError> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(HttpError::new(
+                HttpErrorKind::InvalidRequest,
+                "HttpClient::send must run inside a Tokio runtime; outside async code use send_blocking",
+            ));
+        }
+        let (mut parts, body) = request.into_parts();
+        let host: Arc<str> = match (parts.uri.scheme_str(), parts.uri.host()) {
+            (Some("http" | "https"), Some(host)) if !host.is_empty() => host.into(),
+            _ => {
+                return Err(HttpError::new(
+                    HttpErrorKind::InvalidRequest,
+                    format!("the URL must be absolute http(s) with a host: {}", redacted_url(&parts.uri)),
+                ))
+            }
+        };
+        if !parts.headers.contains_key(USER_AGENT) {
+            parts.headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        }
+        // Marked values print as `Sensitive` in `Debug` and are never indexed by HTTP/2's
+        // header compression.
+        mark_sensitive_headers(&mut parts.headers);
+
+        let progress = Arc::new(Progress::default());
+        let request = Request::from_parts(parts, RequestBody::new(body, progress.clone()));
+        let responding = pool.request(request);
+        let responding = Box::pin(async move { responding.await.map_err(HttpError::from_client) });
+        let read_timeout = self.inner.config.read_timeout;
+        let deadline = deadline.map(tokio::time::Instant::from_std);
+        let response =
+            wait_for_headers(responding, &progress, read_timeout, deadline).await.map_err(|e| e.with_host(&host))?;
+        let (parts, incoming) = response.into_parts();
+        let body = ByteStream::from_response(ResponseBody::new(incoming, read_timeout, host));
+        Ok(Response::from_parts(parts, body))
+    }
+}
+
+fn build_pool(config: &HttpConfig, connector: TimeoutConnector) -> Pool {
+    Client::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(config.pool_idle_timeout)
+        .pool_max_idle_per_host(config.pool_max_idle_per_host)
+        .build(connector)
+}
+
+/// rustls with ring, the Mozilla roots (as botocore ships certifi's) and the CA bundle's
+/// certificates.
+fn tls_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, HttpError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+
+    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    if let Some(path) = ca_bundle {
+        let shown = path.display();
+        let bad_bundle = |what: String| HttpError::new(HttpErrorKind::Tls, format!("CA bundle {shown}: {what}"));
+        let certs = CertificateDer::pem_file_iter(path)
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| bad_bundle(format!("could not be read: {e}")))?;
+        let (added, _unparsable) = roots.add_parsable_certificates(certs);
+        if added == 0 {
+            return Err(bad_bundle("holds no usable PEM certificate".to_owned()));
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HttpError::new(HttpErrorKind::Tls, "no usable TLS protocol version").with_source(e))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
+}
+
+impl fmt::Debug for HttpClient {
+    /// The configuration only: the client holds no secrets, and pooled connections are noise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
