@@ -1,6 +1,6 @@
 //! [`Value`] for the standard containers and the primitive types.
 
-use super::{ListValue, MapKey, MapValue, Value, ValueMut, ValueRef};
+use super::{ListValue, MapKey, MapValue, Shape, Value, ValueMut, ValueRef};
 use crate::stream::ByteStream;
 use crate::types::{Blob, DateTime, Document};
 use crate::Map;
@@ -43,12 +43,30 @@ impl<T: Value + Default> Value for Option<T> {
     }
 }
 
-impl<T: Value + ?Sized> Value for Box<T> {
+/// Boxes hold recursive structures and unions; they are shapes themselves, so the blanket
+/// `Value` impl below covers them.
+impl<T: Shape + ?Sized> Shape for Box<T> {
+    fn schema(&self) -> &'static crate::schema::Schema {
+        (**self).schema()
+    }
+    fn field(&self, i: usize) -> Option<&dyn Value> {
+        (**self).field(i)
+    }
+    fn field_mut(&mut self, i: usize) -> Option<&mut dyn Value> {
+        (**self).field_mut(i)
+    }
+    fn set_unknown(&mut self, name: &str) {
+        (**self).set_unknown(name)
+    }
+}
+
+/// Every structure and union is a value.
+impl<T: Shape> Value for T {
     fn get(&self) -> Option<ValueRef<'_>> {
-        (**self).get()
+        Some(ValueRef::Shape(self))
     }
     fn get_mut(&mut self) -> ValueMut<'_> {
-        (**self).get_mut()
+        ValueMut::Shape(self)
     }
 }
 
