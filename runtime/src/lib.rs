@@ -7,6 +7,7 @@ pub mod auth;
 pub mod codegen;
 pub mod config;
 pub mod credentials;
+pub mod dispatch;
 pub mod endpoint;
 pub mod http;
 pub mod retry;

@@ -1,0 +1,471 @@
+//! The attempt loop: sends one operation call through the [`HttpClient`], asking the client's
+//! [`RetryStrategy`] after every attempt whether to retry, wait, or give up.
+//!
+//! The loop is protocol-agnostic. The caller supplies two closures: one that builds (and signs)
+//! the request for each attempt, and one that reads an error response's error code, which is the
+//! protocol's business. [`default_classifier`] is a small protocol-blind stand-in that looks at
+//! the usual places an AWS error code travels.
+//!
+//! ```no_run
+//! # async fn demo(client: &tucuxi::http::HttpClient, strategy: &tucuxi::retry::RetryStrategy) {
+//! use tucuxi::dispatch::{default_classifier, send_with_retries, DispatchOptions};
+//! use tucuxi::http::SdkBody;
+//!
+//! let body = SdkBody::from("{}");
+//! let response = send_with_retries(
+//!     client,
+//!     strategy,
+//!     &DispatchOptions::new("ListTables"),
+//!     |_attempt, _signing_time| -> Result<_, tucuxi::http::BoxError> {
+//!         // Sign here with `_signing_time`, which already includes any clock-skew correction.
+//!         let body = body.try_clone().ok_or("the body cannot be sent again")?;
+//!         Ok(http::Request::post("https://dynamodb.us-east-1.amazonaws.com/").body(body)?)
+//!     },
+//!     default_classifier,
+//! )
+//! .await;
+//! # let _ = response;
+//! # }
+//! ```
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http::header::{HeaderMap, DATE};
+use http::{Request, Response, StatusCode};
+
+use crate::http::{BoxError, HttpClient, HttpError, HttpErrorKind, SdkBody};
+use crate::retry::{
+    skew_from_date_header, AttemptOutcome, Decision, GiveUpReason, IoKind, ResponseInfo, RetryStrategy,
+};
+use crate::stream::ByteStream;
+
+/// The bound on an error response's body: enough for any AWS error document, small enough that
+/// a misbehaving server cannot make the client buffer an unbounded body just to find a code.
+pub const DEFAULT_ERROR_BODY_LIMIT: u64 = 1 << 20;
+
+/// Per-call settings of [`send_with_retries`].
+#[derive(Clone, Debug)]
+pub struct DispatchOptions<'a> {
+    /// The operation's model name (`ReceiveMessage`); the strategy uses it to recognise
+    /// long-polling operations.
+    pub operation: &'a str,
+    /// How many bytes of an error response's body are read to find its error code.
+    pub error_body_limit: u64,
+    /// `Some(limit)` reads a successful response's whole body (up to `limit` bytes) inside the
+    /// attempt loop, so that a transport failure while reading it is retried like any other.
+    /// This is what non-streaming operations want. `None` (for streaming outputs) returns the
+    /// response as soon as its headers arrive; a failure while the caller reads the body is then
+    /// the caller's to handle, since the loop can no longer resend.
+    pub buffer_success_body: Option<u64>,
+}
+
+impl<'a> DispatchOptions<'a> {
+    /// Options for `operation` that stream the success body and bound error bodies to 1 MiB.
+    pub fn new(operation: &'a str) -> Self {
+        DispatchOptions { operation, error_body_limit: DEFAULT_ERROR_BODY_LIMIT, buffer_success_body: None }
+    }
+
+    /// Reads success bodies inside the loop, up to `limit` bytes; see
+    /// [`DispatchOptions::buffer_success_body`].
+    pub fn buffered(mut self, limit: u64) -> Self {
+        self.buffer_success_body = Some(limit);
+        self
+    }
+}
+
+/// What the attempts of one call looked like. A successful response carries it as an extension
+/// (`response.extensions().get::<RetryLog>()`); a [`DispatchError`] carries it too.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RetryLog {
+    /// Attempts made, the first included.
+    pub attempts: u32,
+    /// The strategy's backoff before each retry, in order: one entry per retry.
+    pub delays: Vec<Duration>,
+}
+
+/// An error response as received, with its body read up to the limit so the protocol layer can
+/// parse the modeled error from it.
+#[derive(Clone, Debug)]
+pub struct ErrorResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, or empty when it was larger than the limit.
+    pub body: Bytes,
+    /// What the classifier made of it.
+    pub info: ResponseInfo,
+    /// The host that answered, for messages.
+    pub host: String,
+}
+
+/// What the last attempt of a failed call ended with.
+#[derive(Debug)]
+pub enum LastFailure {
+    /// A complete error response.
+    Response(ErrorResponse),
+    /// A transport failure.
+    Http(HttpError),
+    /// The request-building closure failed, so nothing was sent for that attempt.
+    BuildRequest(BoxError),
+}
+
+/// A call that did not succeed: the last attempt's failure, how many attempts were made, and
+/// why the strategy stopped (`None` when the request could not even be built).
+#[derive(Debug)]
+pub struct DispatchError {
+    last: LastFailure,
+    log: RetryLog,
+    reason: Option<GiveUpReason>,
+}
+
+impl DispatchError {
+    /// What the last attempt ended with.
+    pub fn last_failure(&self) -> &LastFailure {
+        &self.last
+    }
+
+    /// Consumes the error into its last failure, e.g. to parse the modeled error from the body.
+    pub fn into_last_failure(self) -> LastFailure {
+        self.last
+    }
+
+    /// The error response of the last attempt, if it got one.
+    pub fn response(&self) -> Option<&ErrorResponse> {
+        match &self.last {
+            LastFailure::Response(response) => Some(response),
+            _ => None,
+        }
+    }
+
+    /// The transport error of the last attempt, if it failed in transport.
+    pub fn http_error(&self) -> Option<&HttpError> {
+        match &self.last {
+            LastFailure::Http(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The error code of the last response, if it had one.
+    pub fn error_code(&self) -> Option<&str> {
+        self.response().and_then(|r| r.info.error_code.as_deref())
+    }
+
+    /// Attempts made, the first included.
+    pub fn attempts(&self) -> u32 {
+        self.log.attempts
+    }
+
+    /// The attempts and the backoff before each retry.
+    pub fn retry_log(&self) -> &RetryLog {
+        &self.log
+    }
+
+    /// Why the strategy stopped retrying; `None` when the request-building closure failed.
+    pub fn reason(&self) -> Option<&GiveUpReason> {
+        self.reason.as_ref()
+    }
+}
+
+/// A short form of the give-up reason for the one-line message; the full `GiveUpReason` Display
+/// repeats details (the attempt count, the cause) that the message already states.
+fn short_reason(reason: &GiveUpReason) -> &'static str {
+    match reason {
+        GiveUpReason::NotRetryable { .. } => "not retryable",
+        GiveUpReason::MaxAttemptsReached { .. } => "max attempts reached",
+        GiveUpReason::RetryQuotaExhausted { .. } => "retry quota exhausted",
+        GiveUpReason::BodyNotRewindable => "request body cannot be rewound",
+    }
+}
+
+impl fmt::Display for DispatchError {
+    /// `gave up after 3 attempts (max attempts reached): HTTP 503 SlowDown from host`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let attempts = self.log.attempts;
+        let plural = if attempts == 1 { "" } else { "s" };
+        match &self.reason {
+            Some(reason) => write!(f, "gave up after {attempts} attempt{plural} ({})", short_reason(reason))?,
+            None => write!(f, "failed after {attempts} attempt{plural}")?,
+        }
+        match &self.last {
+            LastFailure::Response(r) => {
+                write!(f, ": HTTP {}", r.status.as_u16())?;
+                if let Some(code) = &r.info.error_code {
+                    write!(f, " {code}")?;
+                }
+                write!(f, " from {}", r.host)
+            }
+            LastFailure::Http(err) => write!(f, ": {err}"),
+            LastFailure::BuildRequest(err) => write!(f, ": building the request failed: {err}"),
+        }
+    }
+}
+
+impl StdError for DispatchError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match &self.last {
+            LastFailure::Http(err) => Some(err),
+            LastFailure::BuildRequest(err) => Some(&**err),
+            LastFailure::Response(_) => None,
+        }
+    }
+}
+
+/// How the retry policy sees a transport failure, or `None` for failures a fresh attempt cannot
+/// fix (a local I/O error, an invalid request, a spent operation deadline), which are returned at
+/// once without consulting the strategy.
+pub fn io_kind(kind: HttpErrorKind) -> Option<IoKind> {
+    match kind {
+        HttpErrorKind::ConnectTimeout => Some(IoKind::ConnectTimeout),
+        HttpErrorKind::Connect | HttpErrorKind::Tls => Some(IoKind::Connect),
+        HttpErrorKind::ReadTimeout => Some(IoKind::ReadTimeout),
+        // botocore raises `ConnectionClosedError` for all three (urllib3's `ProtocolError`).
+        HttpErrorKind::ConnectionReset | HttpErrorKind::ConnectionClosed | HttpErrorKind::InvalidResponse => {
+            Some(IoKind::ConnectionClosed)
+        }
+        _ => None,
+    }
+}
+
+/// A protocol-blind error-code reader, good enough for tests and as a fallback: the
+/// `x-amzn-ErrorType` header (restJson), then a JSON body's `__type` or `code`, then an XML
+/// body's first `<Code>` element. A `Namespace#Code` or `Code:uri` form is cut to the code. It
+/// also copies `x-amz-retry-after`. The loop itself fills in the `Date` header's clock offset.
+pub fn default_classifier(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ResponseInfo {
+    let mut info = ResponseInfo::new(status.as_u16());
+    let from_header = headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let code = from_header.or_else(|| {
+        let text = std::str::from_utf8(body).ok()?;
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') {
+            ["__type", "code", "Code"].iter().find_map(|key| json_string_field(trimmed, key))
+        } else if trimmed.starts_with('<') {
+            xml_element_text(trimmed, "Code")
+        } else {
+            None
+        }
+    });
+    if let Some(code) = code.as_deref().map(sanitize_code).filter(|c| !c.is_empty()) {
+        info = info.code(code);
+    }
+    if let Some(after) = headers.get("x-amz-retry-after").and_then(|v| v.to_str().ok()) {
+        info = info.retry_after(after);
+    }
+    info
+}
+
+/// Cuts `aws.protocoltests#Code` and `Code:http://internal.amazon.com/...` down to `Code`, as
+/// botocore's JSON parsers do.
+fn sanitize_code(raw: &str) -> &str {
+    let raw = raw.split(':').next().unwrap_or(raw);
+    raw.rsplit('#').next().unwrap_or(raw).trim()
+}
+
+/// The string value of a top-level-looking `"key": "value"` pair. It does not parse JSON: it
+/// finds the quoted key and reads the string after the colon, without escapes, which AWS error
+/// codes never contain.
+fn json_string_field(text: &str, key: &str) -> Option<String> {
+    let needle = format!("\"{key}\"");
+    let mut rest = text;
+    while let Some(at) = rest.find(&needle) {
+        rest = &rest[at + needle.len()..];
+        let after = rest.trim_start();
+        if let Some(value) = after.strip_prefix(':') {
+            let value = value.trim_start().strip_prefix('"')?;
+            return value.find('"').map(|end| value[..end].to_owned());
+        }
+    }
+    None
+}
+
+/// The text of the first `<name>` element (no attributes, no nesting), as in
+/// `<Error><Code>SlowDown</Code>...`.
+fn xml_element_text(text: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = text.find(&open)? + open.len();
+    let end = text[start..].find(&close)? + start;
+    Some(text[start..end].trim().to_owned())
+}
+
+/// Sends one operation call, retrying as `strategy` decides.
+///
+/// Per attempt: wait for the adaptive rate limiter's token; build the request with
+/// `make_request(attempt, signing_time)`, where `attempt` is 1-based and `signing_time` is the
+/// local time corrected by the strategy's [`SkewCorrector`](crate::retry::SkewCorrector); send it
+/// under the client's operation deadline (one deadline spread over all attempts); read an error
+/// response's body up to the limit and classify it with `classify`; then retry after the
+/// strategy's backoff, or stop.
+///
+/// The first request's body decides whether the call may be retried at all: a one-shot stream
+/// ([`SdkBody::is_rewindable`] false) is sent once. Later attempts call `make_request` again, so
+/// it must produce a fresh body each time (`SdkBody::try_clone`).
+///
+/// A successful response carries a [`RetryLog`] extension.
+pub async fn send_with_retries<E, M, C>(
+    client: &HttpClient,
+    strategy: &RetryStrategy,
+    options: &DispatchOptions<'_>,
+    mut make_request: M,
+    classify: C,
+) -> Result<Response<ByteStream>, DispatchError>
+where
+    E: Into<BoxError>,
+    M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, E>,
+    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
+{
+    let deadline = client.config().operation_timeout.and_then(|t| Instant::now().checked_add(t));
+    let mut log = RetryLog::default();
+    let mut retries = None;
+    loop {
+        while let Some(wait) = strategy.acquire_send_token() {
+            tokio::time::sleep(wait).await;
+        }
+        let attempt = retries.as_ref().map_or(1, |r: &crate::retry::RequestRetries| r.attempt());
+        log.attempts = attempt;
+        // Signing happens after the limiter wait, so that the signature's time is the send time.
+        let request = match make_request(attempt, strategy.skew_corrector().now()) {
+            Ok(request) => request,
+            Err(err) => return Err(DispatchError { last: LastFailure::BuildRequest(err.into()), log, reason: None }),
+        };
+        let retries =
+            retries.get_or_insert_with(|| strategy.start_request(options.operation, request.body().is_rewindable()));
+        let host = request.uri().host().unwrap_or_default().to_owned();
+
+        let (outcome, failure, success) = match attempt_once(client, request, deadline, options, &classify, &host).await
+        {
+            Attempted::Success(response) => (AttemptOutcome::Success, None, Some(response)),
+            Attempted::Error(response) => {
+                (AttemptOutcome::Response(response.info.clone()), Some(LastFailure::Response(response)), None)
+            }
+            Attempted::Transport(err) => match io_kind(err.kind()) {
+                Some(kind) => (AttemptOutcome::Io(kind), Some(LastFailure::Http(err)), None),
+                None => {
+                    // Not the strategy's question: nothing about the service's health was
+                    // learnt, so no quota is spent and the limiter is not fed.
+                    let cause = err.to_string();
+                    let reason = GiveUpReason::NotRetryable { cause };
+                    return Err(DispatchError { last: LastFailure::Http(err), log, reason: Some(reason) });
+                }
+            },
+        };
+        match strategy.should_retry(retries, &outcome) {
+            Decision::Done => {
+                let mut response = success.expect("only a success is done");
+                response.extensions_mut().insert(log);
+                return Ok(response);
+            }
+            Decision::Retry { after } => {
+                log.delays.push(after);
+                if !after.is_zero() {
+                    tokio::time::sleep(after).await;
+                }
+            }
+            Decision::GiveUp { reason } => {
+                if let GiveUpReason::RetryQuotaExhausted { long_poll_delay: Some(delay) } = &reason {
+                    // botocore sleeps here so that a loop polling a long-polling operation
+                    // cannot spin while the quota is empty.
+                    tokio::time::sleep(*delay).await;
+                }
+                let last = failure.expect("a give-up follows a failure");
+                return Err(DispatchError { last, log, reason: Some(reason) });
+            }
+        }
+    }
+}
+
+enum Attempted {
+    Success(Response<ByteStream>),
+    Error(ErrorResponse),
+    Transport(HttpError),
+}
+
+/// Sends one attempt and reads as much of the response as the loop needs to decide.
+async fn attempt_once<C>(
+    client: &HttpClient,
+    request: Request<SdkBody>,
+    deadline: Option<Instant>,
+    options: &DispatchOptions<'_>,
+    classify: &C,
+    host: &str,
+) -> Attempted
+where
+    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
+{
+    let response = match client.send_until(request, deadline).await {
+        Ok(response) => response,
+        Err(err) => return Attempted::Transport(err),
+    };
+    // The local time of receipt, taken before reading the body, is what the `Date` header is
+    // compared with.
+    let received = SystemTime::now();
+    let (parts, body) = response.into_parts();
+    if parts.status.is_success() {
+        return match options.buffer_success_body {
+            None => Attempted::Success(Response::from_parts(parts, body)),
+            Some(limit) => match body.collect_limited(limit).await {
+                Ok(bytes) => Attempted::Success(Response::from_parts(parts, ByteStream::from(bytes))),
+                Err(err) => Attempted::Transport(err.with_host(host)),
+            },
+        };
+    }
+    let body = match body.collect_limited(options.error_body_limit).await {
+        Ok(bytes) => bytes,
+        // An oversized error body still has a status and headers worth classifying.
+        Err(err) if err.kind() == HttpErrorKind::BodyTooLarge => Bytes::new(),
+        Err(err) => return Attempted::Transport(err.with_host(host)),
+    };
+    let mut info = classify(parts.status, &parts.headers, &body);
+    if info.server_offset.is_none() {
+        info.server_offset = parts
+            .headers
+            .get(DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|date| skew_from_date_header(date, received));
+    }
+    Attempted::Error(ErrorResponse { status: parts.status, headers: parts.headers, body, info, host: host.to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify(status: u16, headers: &[(&str, &str)], body: &str) -> ResponseInfo {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(http::header::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
+        }
+        default_classifier(StatusCode::from_u16(status).unwrap(), &map, body.as_bytes())
+    }
+
+    #[test]
+    fn default_classifier_finds_codes_where_aws_puts_them() {
+        let header = classify(400, &[("x-amzn-ErrorType", "ValidationException:http://internal/")], "{}");
+        assert_eq!(header.error_code.as_deref(), Some("ValidationException"));
+        let json = classify(400, &[], r#"{"__type": "com.amazonaws.dynamodb#ThrottlingException", "message":"x"}"#);
+        assert_eq!(json.error_code.as_deref(), Some("ThrottlingException"));
+        let rest_json = classify(403, &[], r#"{"code":"AccessDenied"}"#);
+        assert_eq!(rest_json.error_code.as_deref(), Some("AccessDenied"));
+        let xml = classify(503, &[], "<?xml version=\"1.0\"?><Error><Code>SlowDown</Code></Error>");
+        assert_eq!(xml.error_code.as_deref(), Some("SlowDown"));
+        let query = classify(400, &[], "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>");
+        assert_eq!(query.error_code.as_deref(), Some("Throttling"));
+        let none = classify(500, &[("x-amz-retry-after", "1500")], "oops");
+        assert_eq!(none.error_code, None);
+        assert_eq!(none.retry_after.as_deref(), Some("1500"));
+        assert_eq!(none.status, 500);
+    }
+
+    #[test]
+    fn only_transport_kinds_are_retryable_io() {
+        assert_eq!(io_kind(HttpErrorKind::ReadTimeout), Some(IoKind::ReadTimeout));
+        assert_eq!(io_kind(HttpErrorKind::ConnectionReset), Some(IoKind::ConnectionClosed));
+        assert_eq!(io_kind(HttpErrorKind::Tls), Some(IoKind::Connect));
+        for kind in [HttpErrorKind::OperationTimeout, HttpErrorKind::InvalidRequest, HttpErrorKind::Io] {
+            assert_eq!(io_kind(kind), None, "{kind:?}");
+        }
+    }
+}
