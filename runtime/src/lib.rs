@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod http;
 pub mod retry;
 pub mod schema;
+pub mod session;
 pub mod shape;
 pub mod stream;
 pub mod types;

@@ -54,6 +54,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         // The converted model docs must be valid rustdoc: no broken links, no doctests.
         let mut doc: Vec<String> = vec!["doc".into(), "--quiet".into(), "--no-deps".into()];
         doc.extend(packages);
+        doc.extend(["-p".into(), "tucuxi".into()]);
         cargo_env(&doc.iter().map(String::as_str).collect::<Vec<_>>(), &[("RUSTDOCFLAGS", "-D warnings")])?;
     }
     for (name, suite) in [

@@ -48,6 +48,7 @@ mod env;
 mod error;
 mod load;
 mod metadata;
+mod network;
 mod process;
 mod profile;
 mod request;
@@ -62,6 +63,7 @@ pub use error::{CredentialsError, ProcessFailure};
 pub use load::{
     load_blocking, Execution, LoadContext, MfaTokenProvider, NetworkFetcher, ProvideCredentials, SourceProvider, Step,
 };
+pub use network::{HttpCredentialsFetcher, NetworkSettings};
 pub use process::run_credential_process;
 pub use request::{
     AssumeRoleRequest, CachedTokenJson, ContainerRequest, ImdsRequest, NetworkRequest, SsoRequest, SsoTokenRefresh,

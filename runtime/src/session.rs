@@ -1,0 +1,262 @@
+//! [`Session`]: the resolved configuration, one HTTP client and one credentials cache, shared by
+//! every client made from it (boto3's `Session`).
+//!
+//! ```no_run
+//! let session = tucuxi::session::Session::builder().profile("dev").region("eu-west-1").build()?;
+//! let credentials = session.credentials()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Building resolves the shared configuration, so its errors (a parse error, a missing named
+//! profile, an invalid setting) surface at `build`. Two kinds of error surface later, where they
+//! are needed, as in botocore: [`ConfigError::NoRegion`] when something asks for the region, and
+//! every credential error (including a misconfigured role chain) at the first
+//! [`Session::credentials`], so a session used only for unsigned calls never fails on them.
+//!
+//! Clones share everything behind an `Arc`: the connection pools and the cached credentials.
+
+use core::fmt;
+use std::sync::Arc;
+
+use crate::config::{ConfigError, Env, Fs, SessionConfig, SessionOverrides};
+use crate::credentials::{
+    resolve_chain, Credentials, CredentialsCache, CredentialsError, HttpCredentialsFetcher, LoadContext,
+    MfaTokenProvider, NetworkFetcher, NetworkSettings, Source, SourceProvider,
+};
+use crate::http::{HttpClient, HttpConfig, HttpError};
+
+/// Why a [`Session`] could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The shared configuration is invalid.
+    Config(ConfigError),
+    /// The HTTP client could not be made (the CA bundle could not be loaded).
+    Http(HttpError),
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionError::Config(error) => error.fmt(f),
+            SessionError::Http(error) => write!(f, "could not create the HTTP client: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SessionError::Config(error) => Some(error),
+            SessionError::Http(error) => Some(error),
+        }
+    }
+}
+
+impl From<ConfigError> for SessionError {
+    fn from(error: ConfigError) -> Self {
+        SessionError::Config(error)
+    }
+}
+
+/// Builds a [`Session`]; see [`Session::builder`].
+#[derive(Default)]
+pub struct SessionBuilder {
+    overrides: SessionOverrides,
+    credentials: Option<Credentials>,
+    http: Option<HttpConfig>,
+    /// The environment and filesystem to read instead of the process's, for tests and embedders.
+    sources: Option<(Env, Fs)>,
+    mfa: Option<Arc<dyn MfaTokenProvider>>,
+}
+
+impl SessionBuilder {
+    /// The profile to use (`AWS_PROFILE` otherwise). Naming it here turns off the environment
+    /// credentials, as in botocore.
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.overrides.profile = Some(profile.into());
+        self
+    }
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.overrides.region = Some(region.into());
+        self
+    }
+    /// Credentials to use instead of the provider chain.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+    /// An endpoint URL for every service, STS and SSO included (so credential calls can be
+    /// pointed at a local emulator too).
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.overrides.endpoint_url = Some(url.into());
+        self
+    }
+    /// Every other explicit setting at once; fields set by the methods above are kept unless
+    /// this sets them too.
+    pub fn overrides(mut self, overrides: SessionOverrides) -> Self {
+        let mut merged = overrides;
+        let old = std::mem::take(&mut self.overrides);
+        merged.profile = merged.profile.or(old.profile);
+        merged.region = merged.region.or(old.region);
+        merged.endpoint_url = merged.endpoint_url.or(old.endpoint_url);
+        self.overrides = merged;
+        self
+    }
+    /// The HTTP client's timeouts and pool; `ca_bundle` from the configuration is applied on top.
+    pub fn http_config(mut self, config: HttpConfig) -> Self {
+        self.http = Some(config);
+        self
+    }
+    /// Supplies MFA codes for assume-role profiles with `mfa_serial`.
+    pub fn mfa_token_provider(mut self, mfa: Arc<dyn MfaTokenProvider>) -> Self {
+        self.mfa = Some(mfa);
+        self
+    }
+    /// Reads this environment and filesystem instead of the process's (fixtures in tests).
+    pub fn env_and_fs(mut self, env: Env, fs: Fs) -> Self {
+        self.sources = Some((env, fs));
+        self
+    }
+
+    pub fn build(self) -> Result<Session, SessionError> {
+        let (env, fs) = self.sources.unwrap_or_else(|| (Env::real(), Fs::real()));
+        let config = SessionConfig::resolve(&self.overrides, &env, &fs)?;
+        let mut http_config = self.http.unwrap_or_default();
+        if let Some(bundle) = config.ca_bundle() {
+            http_config.ca_bundle = Some(bundle.into());
+        }
+        let http = HttpClient::new(http_config).map_err(SessionError::Http)?;
+        let fetcher = HttpCredentialsFetcher::new(http.clone(), NetworkSettings::from_config(&config)?);
+        let mut ctx = LoadContext::new(env, fs);
+        if let Some(mfa) = self.mfa {
+            ctx = ctx.with_mfa(mfa);
+        }
+        let source = resolve_chain(&config, self.credentials);
+        let cache = match &source {
+            Ok(source) => {
+                let network: Arc<dyn NetworkFetcher> = Arc::new(fetcher.clone());
+                let provider = SourceProvider::new(source.clone(), ctx, Some(network));
+                Some(CredentialsCache::new(Arc::new(provider)))
+            }
+            Err(_) => None,
+        };
+        Ok(Session { inner: Arc::new(Inner { config, http, fetcher, source, cache }) })
+    }
+}
+
+impl fmt::Debug for SessionBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionBuilder")
+            .field("overrides", &self.overrides)
+            .field("credentials", &self.credentials)
+            .field("http", &self.http)
+            .field("fixtures", &self.sources.is_some())
+            .field("mfa", &self.mfa.as_ref().map(|_| "configured"))
+            .finish()
+    }
+}
+
+/// A configured session; clones share the HTTP client and the credentials cache.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: SessionConfig,
+    http: HttpClient,
+    fetcher: HttpCredentialsFetcher,
+    /// The credential source, or why resolution failed (reported by `credentials`).
+    source: Result<Source, CredentialsError>,
+    /// Present exactly when `source` is `Ok`.
+    cache: Option<CredentialsCache>,
+}
+
+impl Session {
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::default()
+    }
+
+    /// Credentials fit for signing now, from the shared cache (loading or refreshing them if
+    /// needed). Blocking; safe to call from any thread, including inside a Tokio runtime, though
+    /// async code should prefer [`Session::credentials_async`] so the runtime thread is not held.
+    pub fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        match (&self.inner.cache, &self.inner.source) {
+            (Some(cache), _) => cache.credentials(),
+            (None, Err(error)) => Err(error.clone()),
+            (None, Ok(_)) => unreachable!("the cache is built whenever the source resolves"),
+        }
+    }
+
+    /// [`Session::credentials`] for async code: the cache runs on Tokio's blocking pool, so a
+    /// refresh (which may run `credential_process` or make network calls) never stalls the
+    /// runtime. Outside a Tokio runtime it simply calls the blocking method.
+    pub async fn credentials_async(&self) -> Result<Credentials, CredentialsError> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return self.credentials();
+        }
+        let session = self.clone();
+        match tokio::task::spawn_blocking(move || session.credentials()).await {
+            Ok(result) => result,
+            Err(_) => Err(CredentialsError::Network {
+                provider: "session",
+                message: "the credentials task panicked or was cancelled".into(),
+            }),
+        }
+    }
+
+    /// Forgets the cached credentials (after a service answered `ExpiredToken`, say).
+    pub fn invalidate_credentials(&self) {
+        if let Some(cache) = &self.inner.cache {
+            cache.invalidate();
+        }
+    }
+
+    /// The credential source the chain chose, or why none could be chosen.
+    pub fn credential_source(&self) -> Result<&Source, &CredentialsError> {
+        self.inner.source.as_ref()
+    }
+
+    /// The region, or [`ConfigError::NoRegion`] explaining how to set one.
+    pub fn region(&self) -> Result<&str, ConfigError> {
+        self.inner.config.region()
+    }
+
+    pub fn config(&self) -> &SessionConfig {
+        &self.inner.config
+    }
+
+    /// The HTTP client every client of this session shares.
+    pub fn http(&self) -> &HttpClient {
+        &self.inner.http
+    }
+
+    /// The fetcher credential loading uses, for async drivers ([`HttpCredentialsFetcher::load_async`]).
+    pub fn credentials_fetcher(&self) -> &HttpCredentialsFetcher {
+        &self.inner.fetcher
+    }
+}
+
+impl fmt::Debug for Session {
+    /// The configuration (which redacts its secrets) and the source (whose `Debug` does too);
+    /// never the cached credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.inner.config)
+            .field("http", &self.inner.http)
+            .field("source", &self.inner.source)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_is_send_sync_and_cheap_to_clone() {
+        fn check<T: Send + Sync + Clone>() {}
+        check::<Session>();
+    }
+}
