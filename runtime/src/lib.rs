@@ -9,6 +9,7 @@ pub mod config;
 pub mod credentials;
 pub mod dispatch;
 pub mod endpoint;
+pub mod error;
 pub mod http;
 pub mod retry;
 pub mod schema;
@@ -17,6 +18,7 @@ pub mod shape;
 pub mod stream;
 pub mod types;
 
+pub use error::{Error, ErrorKind, ServiceError};
 pub use stream::ByteStream;
 pub use types::{Blob, DateTime, Document};
 
