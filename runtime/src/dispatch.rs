@@ -309,6 +309,39 @@ pub async fn send_with_retries<E, M, C>(
     client: &HttpClient,
     strategy: &RetryStrategy,
     options: &DispatchOptions<'_>,
+    make_request: M,
+    classify: C,
+) -> Result<Response<ByteStream>, DispatchError>
+where
+    E: Into<BoxError>,
+    M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, E>,
+    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
+{
+    send_with_retries_on(client, false, strategy, options, make_request, classify).await
+}
+
+/// [`send_with_retries`] over the client's blocking callers' pool (for code that runs on the
+/// shared blocking runtime, such as the blocking credential fetcher).
+pub(crate) async fn send_with_retries_blocking_pool<E, M, C>(
+    client: &HttpClient,
+    strategy: &RetryStrategy,
+    options: &DispatchOptions<'_>,
+    make_request: M,
+    classify: C,
+) -> Result<Response<ByteStream>, DispatchError>
+where
+    E: Into<BoxError>,
+    M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, E>,
+    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
+{
+    send_with_retries_on(client, true, strategy, options, make_request, classify).await
+}
+
+async fn send_with_retries_on<E, M, C>(
+    client: &HttpClient,
+    blocking_pool: bool,
+    strategy: &RetryStrategy,
+    options: &DispatchOptions<'_>,
     mut make_request: M,
     classify: C,
 ) -> Result<Response<ByteStream>, DispatchError>
@@ -335,7 +368,7 @@ where
             retries.get_or_insert_with(|| strategy.start_request(options.operation, request.body().is_rewindable()));
         let host = request.uri().host().unwrap_or_default().to_owned();
 
-        let (outcome, failure, success) = match attempt_once(client, request, deadline, options, &classify, &host).await
+        let (outcome, failure, success) = match attempt_once(client, blocking_pool, request, deadline, options, &classify, &host).await
         {
             Attempted::Success(response) => (AttemptOutcome::Success, None, Some(response)),
             Attempted::Error(response) => {
@@ -386,6 +419,7 @@ enum Attempted {
 /// Sends one attempt and reads as much of the response as the loop needs to decide.
 async fn attempt_once<C>(
     client: &HttpClient,
+    blocking_pool: bool,
     request: Request<SdkBody>,
     deadline: Option<Instant>,
     options: &DispatchOptions<'_>,
@@ -395,7 +429,12 @@ async fn attempt_once<C>(
 where
     C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
 {
-    let response = match client.send_until(request, deadline).await {
+    let sent = if blocking_pool {
+        client.send_on(client.blocking_pool(), request, deadline).await
+    } else {
+        client.send_until(request, deadline).await
+    };
+    let response = match sent {
         Ok(response) => response,
         Err(err) => return Attempted::Transport(err),
     };

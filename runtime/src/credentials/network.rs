@@ -25,6 +25,7 @@
 //! the service's own error code and message.
 
 use core::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -38,7 +39,9 @@ use super::source::Source;
 use super::{format_timestamp, parse_timestamp, Credentials, CredentialsError, Secret};
 use crate::auth::{sigv4, SignableBody, SignableRequest, SigningParams, SigningSettings};
 use crate::config::{ConfigError, RegionalEndpoints, SessionConfig};
+use crate::dispatch::{self, default_classifier, DispatchOptions, LastFailure};
 use crate::http::{block_on, redacted_url, HttpClient, HttpError, HttpErrorKind, SdkBody};
+use crate::retry::{RetryConfig, RetryMode, RetryStrategy};
 use crate::types::DateTime;
 use crate::Document;
 
@@ -46,6 +49,8 @@ use crate::Document;
 const MAX_BODY: u64 = 1024 * 1024;
 /// The IMDSv2 token lifetime botocore asks for (6 hours).
 const IMDS_TOKEN_TTL: &str = "21600";
+/// Total attempts of the STS, SSO and SSO OIDC calls (standard retry mode's default).
+const API_ATTEMPTS: u32 = 3;
 /// The STS API version of the query protocol.
 const STS_VERSION: &str = "2011-06-15";
 /// The regions whose `sts_regional_endpoints = legacy` endpoint is the global one (botocore's
@@ -175,6 +180,9 @@ pub struct HttpCredentialsFetcher {
     http: HttpClient,
     settings: NetworkSettings,
     container: ContainerRetry,
+    /// The standard-mode retry strategy of the STS, SSO and SSO OIDC calls; clones share it, so
+    /// the retry quota is per fetcher as botocore's is per client.
+    retry: Arc<RetryStrategy>,
 }
 
 impl fmt::Debug for HttpCredentialsFetcher {
@@ -196,7 +204,16 @@ impl HttpCredentialsFetcher {
             settings,
             // botocore's `ContainerMetadataFetcher`: 2 s timeout, 3 attempts, 1 s apart.
             container: ContainerRetry { timeout: Duration::from_secs(2), attempts: 3, delay: Duration::from_secs(1) },
+            retry: Arc::new(RetryStrategy::new(
+                RetryConfig::new(RetryMode::Standard).with_max_attempts(API_ATTEMPTS),
+            )),
         }
+    }
+
+    /// Another retry strategy for the STS, SSO and SSO OIDC calls (tests inject zero jitter).
+    pub fn with_retry_strategy(mut self, strategy: RetryStrategy) -> Self {
+        self.retry = Arc::new(strategy);
+        self
     }
 
     /// Other container retry settings (tests use milliseconds).
@@ -265,18 +282,56 @@ impl HttpCredentialsFetcher {
         }
     }
 
+    /// Sends an API call (STS, SSO, SSO OIDC) through the fetcher's retry strategy, building
+    /// the request afresh (and re-signing it) for each attempt with the skew-corrected time.
+    /// A final error response is returned as a [`Reply`] for the caller to describe; a transport
+    /// failure or a request that could not be built is the error, as text.
+    async fn retried_call<M>(&self, operation: &str, pool: Pool, make_request: M) -> Result<Reply, String>
+    where
+        M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, String>,
+    {
+        let options = DispatchOptions::new(operation).buffered(MAX_BODY);
+        let strategy = &*self.retry;
+        let outcome = match pool {
+            Pool::Async => {
+                dispatch::send_with_retries(&self.http, strategy, &options, make_request, default_classifier).await
+            }
+            Pool::Blocking => {
+                dispatch::send_with_retries_blocking_pool(
+                    &self.http,
+                    strategy,
+                    &options,
+                    make_request,
+                    default_classifier,
+                )
+                .await
+            }
+        };
+        match outcome {
+            Ok(response) => {
+                let status = response.status();
+                let body = response.into_body().collect_limited(MAX_BODY).await.map_err(|e| e.to_string())?;
+                Ok(Reply { status, body })
+            }
+            Err(err) => match err.into_last_failure() {
+                LastFailure::Response(response) => Ok(Reply { status: response.status, body: response.body }),
+                LastFailure::Http(e) => Err(e.to_string()),
+                LastFailure::BuildRequest(e) => Err(e.to_string()),
+            },
+        }
+    }
+
     // ----- IMDS -----
 
     async fn imds(&self, r: &ImdsRequest, pool: Pool) -> Result<Credentials, CredentialsError> {
         let base = r.endpoint.trim_end_matches('/');
-        let attempts = r.attempts.max(1);
         let no_credentials = |why: String| {
             let mut tried = r.tried.clone();
             tried.push(format!("iam-role ({why})"));
             CredentialsError::no_credentials(tried)
         };
 
-        let token = self.imds_token(base, r, pool).await?;
+        let mut token = self.imds_token(base, r, pool).await?;
         if token.is_none() && r.v1_disabled {
             return Err(network_error(
                 "iam-role",
@@ -286,7 +341,7 @@ impl HttpCredentialsFetcher {
             ));
         }
         let roles_url = format!("{base}/latest/meta-data/iam/security-credentials/");
-        let roles = match self.imds_get(&roles_url, token.as_deref(), r.timeout, attempts, pool).await {
+        let roles = match self.imds_get(&roles_url, &mut token, base, r, pool).await {
             Ok(body) => body,
             Err(why) => return Err(no_credentials(why)),
         };
@@ -294,7 +349,7 @@ impl HttpCredentialsFetcher {
             return Err(no_credentials("the instance has no IAM role".into()));
         };
         let role_url = format!("{roles_url}{role}");
-        let body = match self.imds_get(&role_url, token.as_deref(), r.timeout, attempts, pool).await {
+        let body = match self.imds_get(&role_url, &mut token, base, r, pool).await {
             Ok(body) => body,
             Err(why) => return Err(no_credentials(why)),
         };
@@ -336,22 +391,30 @@ impl HttpCredentialsFetcher {
 
     /// A metadata GET with retries on errors, non-200 answers and empty bodies (botocore's
     /// `_needs_retry_for_role_name` / `_needs_retry_for_credentials`). The error is a reason.
+    ///
+    /// A 401 answer to a GET sent with a token means the token expired: a new token is fetched
+    /// (once per GET) and the GET is sent again with it; later GETs use the new token too.
     async fn imds_get(
         &self,
         url: &str,
-        token: Option<&str>,
-        timeout: Duration,
-        attempts: u32,
+        token: &mut Option<String>,
+        base: &str,
+        r: &ImdsRequest,
         pool: Pool,
     ) -> Result<String, String> {
         let mut last = String::new();
-        for _ in 0..attempts {
-            let mut builder = Request::get(url);
-            if let Some(token) = token {
-                builder = builder.header("x-aws-ec2-metadata-token", token);
+        let mut refreshed = false;
+        for _ in 0..r.attempts.max(1) {
+            let mut result = self.imds_get_once(url, token.as_deref(), r.timeout, pool).await?;
+            if !refreshed && token.is_some() && matches!(&result, Ok(reply) if reply.status == StatusCode::UNAUTHORIZED)
+            {
+                refreshed = true;
+                if let Ok(Some(new_token)) = self.imds_token(base, r, pool).await {
+                    *token = Some(new_token);
+                    result = self.imds_get_once(url, token.as_deref(), r.timeout, pool).await?;
+                }
             }
-            let request = builder.body(SdkBody::empty()).map_err(|e| format!("invalid IMDS URL: {e}"))?;
-            match self.call(request, pool, Some(timeout)).await {
+            match result {
                 Ok(reply) if reply.status == StatusCode::OK && !reply.body.is_empty() => {
                     return Ok(String::from_utf8_lossy(&reply.body).into_owned())
                 }
@@ -360,6 +423,22 @@ impl HttpCredentialsFetcher {
             }
         }
         Err(last)
+    }
+
+    /// One metadata GET. The outer error is a request that cannot be built (a reason).
+    async fn imds_get_once(
+        &self,
+        url: &str,
+        token: Option<&str>,
+        timeout: Duration,
+        pool: Pool,
+    ) -> Result<Result<Reply, HttpError>, String> {
+        let mut builder = Request::get(url);
+        if let Some(token) = token {
+            builder = builder.header("x-aws-ec2-metadata-token", token);
+        }
+        let request = builder.body(SdkBody::empty()).map_err(|e| format!("invalid IMDS URL: {e}"))?;
+        Ok(self.call(request, pool, Some(timeout)).await)
     }
 
     // ----- container -----
@@ -470,29 +549,31 @@ impl HttpCredentialsFetcher {
             path => path,
         };
         let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-        let mut builder = Request::post(uri.clone()).header("host", &host).header("content-type", content_type);
-        if let Some(credentials) = signer {
-            let signable = SignableRequest {
-                method: "POST",
-                uri: path,
-                headers: &[("host", &host), ("content-type", content_type)],
-                body: SignableBody::Bytes(body.as_bytes()),
-            };
-            let params = SigningParams {
-                credentials,
-                region: &signing_region,
-                service: "sts",
-                time: DateTime::from(SystemTime::now()),
-                settings: SigningSettings::default(),
-            };
-            let output =
-                sigv4::sign(&signable, &params).map_err(|e| fail(format!("could not sign the request: {e}")))?;
-            for (name, value) in &output.headers_to_add {
-                builder = builder.header(name.as_str(), value.as_str());
+        // Built and signed afresh for each attempt, at the skew-corrected time.
+        let make_request = |_attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, String> {
+            let mut builder = Request::post(uri.clone()).header("host", &host).header("content-type", content_type);
+            if let Some(credentials) = signer {
+                let signable = SignableRequest {
+                    method: "POST",
+                    uri: path,
+                    headers: &[("host", &host), ("content-type", content_type)],
+                    body: SignableBody::Bytes(body.as_bytes()),
+                };
+                let params = SigningParams {
+                    credentials,
+                    region: &signing_region,
+                    service: "sts",
+                    time: DateTime::from(time),
+                    settings: SigningSettings::default(),
+                };
+                let output = sigv4::sign(&signable, &params).map_err(|e| format!("could not sign the request: {e}"))?;
+                for (name, value) in &output.headers_to_add {
+                    builder = builder.header(name.as_str(), value.as_str());
+                }
             }
-        }
-        let request = builder.body(SdkBody::from(body)).map_err(|e| fail(format!("invalid request: {e}")))?;
-        let reply = self.call(request, pool, None).await.map_err(|e| fail(e.to_string()))?;
+            builder.body(SdkBody::from(body.clone())).map_err(|e| format!("invalid request: {e}"))
+        };
+        let reply = self.retried_call(action, pool, make_request).await.map_err(fail)?;
         let text = String::from_utf8_lossy(&reply.body);
         if !reply.status.is_success() {
             return Err(fail(describe_xml_error(reply.status, &text)));
@@ -563,11 +644,13 @@ impl HttpCredentialsFetcher {
                 format!("sso:GetRoleCredentials for account {} role {} failed: {message}", r.account_id, r.role_name),
             )
         };
-        let request = Request::get(&url)
-            .header("x-amz-sso_bearer_token", access_token.expose())
-            .body(SdkBody::empty())
-            .map_err(|e| fail(format!("invalid request: {e}")))?;
-        let reply = self.call(request, pool, None).await.map_err(|e| fail(e.to_string()))?;
+        let make_request = |_attempt: u32, _time: SystemTime| {
+            Request::get(&url)
+                .header("x-amz-sso_bearer_token", access_token.expose())
+                .body(SdkBody::empty())
+                .map_err(|e| format!("invalid request: {e}"))
+        };
+        let reply = self.retried_call("GetRoleCredentials", pool, make_request).await.map_err(fail)?;
         if reply.status == StatusCode::UNAUTHORIZED {
             return Err(expired());
         }
@@ -610,11 +693,20 @@ impl HttpCredentialsFetcher {
         .into_iter()
         .collect();
         let url = format!("{}/token", self.settings.sso_oidc_endpoint(&r.sso_region).trim_end_matches('/'));
-        let request = Request::post(&url)
-            .header("content-type", "application/json")
-            .body(SdkBody::from(body.to_json_string()))
-            .map_err(|e| format!("invalid SSO OIDC request: {e}"))?;
-        let reply = self.call(request, pool, None).await.map_err(|e| format!("sso-oidc:CreateToken failed: {e}"))?;
+        let json = body.to_json_string();
+        let make_request = |_attempt: u32, _time: SystemTime| {
+            Request::post(&url)
+                .header("content-type", "application/json")
+                .body(SdkBody::from(json.clone()))
+                .map_err(|e| format!("invalid SSO OIDC request: {e}"))
+        };
+        let reply = self.retried_call("CreateToken", pool, make_request).await.map_err(|e| {
+            if e.starts_with("invalid SSO OIDC request") {
+                e
+            } else {
+                format!("sso-oidc:CreateToken failed: {e}")
+            }
+        })?;
         let doc = Document::from_json_slice(&reply.body).ok();
         let text = |key: &str| doc.as_ref().and_then(|d| d.get(key)).and_then(Document::as_str).map(str::to_owned);
         if !reply.status.is_success() {

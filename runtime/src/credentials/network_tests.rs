@@ -5,6 +5,7 @@
 //! runtime) and the blocking path (the shared blocking runtime) reach it. Every call is bounded
 //! by short timeouts.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -130,11 +131,21 @@ fn fetcher(sts_and_sso_url: Option<&str>) -> HttpCredentialsFetcher {
         sso_oidc_endpoint_url: sts_and_sso_url.map(str::to_owned),
         ..NetworkSettings::default()
     };
-    HttpCredentialsFetcher::new(http(), settings).with_container_retry(
-        Duration::from_secs(2),
-        3,
-        Duration::from_millis(10),
-    )
+    HttpCredentialsFetcher::new(http(), settings)
+        .with_container_retry(Duration::from_secs(2), 3, Duration::from_millis(10))
+        .with_retry_strategy(instant_retries())
+}
+
+/// The fetcher's default strategy (standard mode, 3 attempts) with zero jitter, so backoff is
+/// instant.
+fn instant_retries() -> RetryStrategy {
+    RetryStrategy::new(RetryConfig::new(RetryMode::Standard).with_max_attempts(3)).with_random(|| 0.0)
+}
+
+/// A handler that answers the scripted responses in turn, then `last` for every later request.
+fn scripted(first: Vec<String>, last: String) -> impl Fn(&Seen) -> String + Send + Sync + 'static {
+    let count = AtomicUsize::new(0);
+    move |_| first.get(count.fetch_add(1, Ordering::SeqCst)).cloned().unwrap_or_else(|| last.clone())
 }
 
 fn imds_request(endpoint: &str, v1_disabled: bool) -> NetworkRequest {
@@ -582,4 +593,119 @@ fn a_failed_sso_refresh_is_an_error_only_once_the_token_has_expired() {
     assert_no_secrets(&shown);
     assert!(!shown.contains(REFRESH_TOKEN) && !shown.contains(CLIENT_SECRET), "{shown}");
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+// ----- retries -----
+
+const STS_THROTTLED: &str =
+    "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>\
+     </ErrorResponse>";
+
+#[test]
+fn assume_role_500_then_success_is_retried_and_re_signed() {
+    let (url, seen) = serve(scripted(vec![reply(500, "<ErrorResponse/>")], reply(200, STS_OK)));
+    let credentials = run(fetcher(Some(&url)).fetch_async(&assume_role_request())).unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAROLE");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for attempt in seen.iter() {
+        let auth = attempt.header("authorization").unwrap_or("");
+        assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDSOURCE/"), "{auth}");
+        assert!(attempt.header("x-amz-date").is_some());
+        assert_eq!(attempt.body, seen[0].body);
+    }
+}
+
+#[test]
+fn assume_role_throttled_twice_then_success_takes_three_attempts() {
+    let (url, seen) = serve(scripted(vec![reply(400, STS_THROTTLED), reply(400, STS_THROTTLED)], reply(200, STS_OK)));
+    let credentials = run(fetcher(Some(&url)).fetch_async(&assume_role_request())).unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAROLE");
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[test]
+fn assume_role_throttled_past_max_attempts_reports_the_last_error() {
+    let (url, seen) = serve(move |_| reply(400, STS_THROTTLED));
+    let error = run(fetcher(Some(&url)).fetch_async(&assume_role_request())).unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("sts:AssumeRole for role arn:aws:iam::123456789012:role/Dev failed"), "{shown}");
+    assert!(shown.contains("HTTP 400: Throttling: Rate exceeded"), "{shown}");
+    assert_no_secrets(&shown);
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[test]
+fn assume_role_access_denied_is_not_retried() {
+    let denied = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>";
+    let (url, seen) = serve(scripted(vec![reply(403, denied)], reply(200, STS_OK)));
+    let error = run(fetcher(Some(&url)).fetch_async(&assume_role_request())).unwrap_err();
+    let shown = format!("{error}");
+    assert!(shown.contains("HTTP 403: AccessDenied: no"), "{shown}");
+    assert_no_secrets(&shown);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn assume_role_retries_on_the_blocking_path_too() {
+    let (url, seen) = serve(scripted(vec![reply(503, "")], reply(200, STS_OK)));
+    let credentials = NetworkFetcher::fetch(&fetcher(Some(&url)), &assume_role_request()).unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAROLE");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn sso_get_role_credentials_500_then_success_is_retried() {
+    let ok = r#"{"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"roleSECRETdoNotLeak","sessionToken":"t","expiration":1893456000000}}"#;
+    let (url, seen) = serve(scripted(vec![reply(500, "{}")], reply(200, ok)));
+    let credentials = run(fetcher(Some(&url)).fetch_async(&sso_request())).unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIASSO");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|r| r.header("x-amz-sso_bearer_token") == Some(SSO_TOKEN)));
+}
+
+#[test]
+fn clones_of_a_fetcher_share_one_retry_strategy() {
+    let one = fetcher(None);
+    let two = one.clone();
+    assert!(Arc::ptr_eq(&one.retry, &two.retry));
+}
+
+#[test]
+fn imds_401_on_the_credentials_get_fetches_a_new_token_and_retries() {
+    let tokens = AtomicUsize::new(0);
+    let (url, seen) = serve(move |r| match (r.method.as_str(), r.target.as_str()) {
+        ("PUT", "/latest/api/token") => reply(200, &format!("TOKEN-{}", tokens.fetch_add(1, Ordering::SeqCst))),
+        ("GET", "/latest/meta-data/iam/security-credentials/") => reply(200, "my-role\n"),
+        ("GET", "/latest/meta-data/iam/security-credentials/my-role")
+            if r.header("x-aws-ec2-metadata-token") == Some("TOKEN-1") =>
+        {
+            reply(200, IMDS_JSON)
+        }
+        ("GET", "/latest/meta-data/iam/security-credentials/my-role") => reply(401, ""),
+        _ => reply(404, ""),
+    });
+    let credentials = run(fetcher(None).fetch_async(&imds_request(&url, false))).unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAIMDS");
+    let seen = seen.lock().unwrap();
+    let steps: Vec<_> = seen
+        .iter()
+        .map(|r| (r.method.as_str(), r.header("x-aws-ec2-metadata-token").unwrap_or("-")))
+        .collect();
+    assert_eq!(steps, [("PUT", "-"), ("GET", "TOKEN-0"), ("GET", "TOKEN-0"), ("PUT", "-"), ("GET", "TOKEN-1")]);
+}
+
+#[test]
+fn imds_401_twice_refreshes_the_token_only_once() {
+    let (url, seen) = serve(move |r| match (r.method.as_str(), r.target.as_str()) {
+        ("PUT", "/latest/api/token") => reply(200, "TOKEN"),
+        ("GET", "/latest/meta-data/iam/security-credentials/") => reply(200, "my-role\n"),
+        _ => reply(401, ""),
+    });
+    let error = run(fetcher(None).fetch_async(&imds_request(&url, false))).unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("HTTP 401"), "{shown}");
+    let puts = seen.lock().unwrap().iter().filter(|r| r.method == "PUT").count();
+    assert_eq!(puts, 2);
 }
