@@ -368,23 +368,23 @@ where
             retries.get_or_insert_with(|| strategy.start_request(options.operation, request.body().is_rewindable()));
         let host = request.uri().host().unwrap_or_default().to_owned();
 
-        let (outcome, failure, success) = match attempt_once(client, blocking_pool, request, deadline, options, &classify, &host).await
-        {
-            Attempted::Success(response) => (AttemptOutcome::Success, None, Some(response)),
-            Attempted::Error(response) => {
-                (AttemptOutcome::Response(response.info.clone()), Some(LastFailure::Response(response)), None)
-            }
-            Attempted::Transport(err) => match io_kind(err.kind()) {
-                Some(kind) => (AttemptOutcome::Io(kind), Some(LastFailure::Http(err)), None),
-                None => {
-                    // Not the strategy's question: nothing about the service's health was
-                    // learnt, so no quota is spent and the limiter is not fed.
-                    let cause = err.to_string();
-                    let reason = GiveUpReason::NotRetryable { cause };
-                    return Err(DispatchError { last: LastFailure::Http(err), log, reason: Some(reason) });
+        let (outcome, failure, success) =
+            match attempt_once(client, blocking_pool, request, deadline, options, &classify, &host).await {
+                Attempted::Success(response) => (AttemptOutcome::Success, None, Some(response)),
+                Attempted::Error(response) => {
+                    (AttemptOutcome::Response(response.info.clone()), Some(LastFailure::Response(response)), None)
                 }
-            },
-        };
+                Attempted::Transport(err) => match io_kind(err.kind()) {
+                    Some(kind) => (AttemptOutcome::Io(kind), Some(LastFailure::Http(err)), None),
+                    None => {
+                        // Not the strategy's question: nothing about the service's health was
+                        // learnt, so no quota is spent and the limiter is not fed.
+                        let cause = err.to_string();
+                        let reason = GiveUpReason::NotRetryable { cause };
+                        return Err(DispatchError { last: LastFailure::Http(err), log, reason: Some(reason) });
+                    }
+                },
+            };
         match strategy.should_retry(retries, &outcome) {
             Decision::Done => {
                 let mut response = success.expect("only a success is done");

@@ -71,13 +71,21 @@ struct Inner {
 impl Error {
     /// An error of `kind` caused by `source`.
     pub fn new(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
-        Error { inner: Box::new(Inner { kind, operation: None, service: None, source: Some(source.into()), hint: None }) }
+        Error {
+            inner: Box::new(Inner { kind, operation: None, service: None, source: Some(source.into()), hint: None }),
+        }
     }
 
     /// A service error.
     pub fn service(error: ServiceError) -> Self {
         Error {
-            inner: Box::new(Inner { kind: ErrorKind::Service, operation: None, service: Some(error), source: None, hint: None }),
+            inner: Box::new(Inner {
+                kind: ErrorKind::Service,
+                operation: None,
+                service: Some(error),
+                source: None,
+                hint: None,
+            }),
         }
     }
 

@@ -47,6 +47,9 @@ impl Checks {
     }
 }
 
+/// One end-to-end case: given moto's endpoint, run and count checks.
+type Case = fn(&str, &mut Checks) -> Result<(), String>;
+
 #[test]
 fn moto_sts() {
     let Some(endpoint) = std::env::var(ENDPOINT_VAR).ok().filter(|v| !v.is_empty()) else {
@@ -55,7 +58,7 @@ fn moto_sts() {
     };
     let mut checks = Checks(0);
     let mut failures = Vec::new();
-    let cases: [(&str, fn(&str, &mut Checks) -> Result<(), String>); 3] =
+    let cases: [(&str, Case); 3] =
         [("assume-role", assume_role), ("web-identity", web_identity), ("role-chain", role_chain)];
     for (name, case) in cases {
         match case(&endpoint, &mut checks) {

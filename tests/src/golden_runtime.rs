@@ -73,7 +73,7 @@ fn unions_switch_variants_through_the_runtime() {
         ValueMut::Shape(tag) => {
             let (key, _) = tag.schema().member("Key").unwrap();
             if let ValueMut::Str(s) = tag.field_mut(key).unwrap().get_mut() {
-                s.push_str("k");
+                s.push('k');
             }
         }
         _ => panic!("Square is a structure"),

@@ -135,6 +135,9 @@ pub fn generate(args: &Args) -> Result<Changes, String> {
     sync(&out, &owned, &outputs, args.check)
 }
 
+/// One service's generated files, or why it failed.
+type ServiceOutput = (String, Result<Vec<GeneratedFile>, String>);
+
 /// Runs the compiler over `services` on worker threads; output order is the input order.
 pub fn generate_all(
     models_dir: &Path,
@@ -145,7 +148,7 @@ pub fn generate_all(
 ) -> Result<BTreeMap<String, Vec<GeneratedFile>>, String> {
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(String, Result<Vec<GeneratedFile>, String>)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<ServiceOutput>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(services.len().max(1)) {
             scope.spawn(|| loop {

@@ -5,6 +5,7 @@ mod check_all;
 mod generate;
 mod import;
 mod models;
+mod moto;
 mod stats;
 mod test;
 
@@ -96,7 +97,16 @@ pub fn conformance(suite: Suite) -> Result<(), String> {
         // These suites are integration tests of the runtime, so that they also run under plain
         // `cargo test`; here they run alone, with their report printed.
         Suite::Signing => test::cargo(&[
-            "test", "--quiet", "-p", "tucuxi", "--features", "sigv4a", "--test", "signing_conformance", "--", "--nocapture",
+            "test",
+            "--quiet",
+            "-p",
+            "tucuxi",
+            "--features",
+            "sigv4a",
+            "--test",
+            "signing_conformance",
+            "--",
+            "--nocapture",
         ]),
         Suite::Endpoints => {
             test::cargo(&["test", "--quiet", "-p", "tucuxi", "--test", "endpoint_conformance", "--", "--nocapture"])

@@ -204,9 +204,7 @@ impl HttpCredentialsFetcher {
             settings,
             // botocore's `ContainerMetadataFetcher`: 2 s timeout, 3 attempts, 1 s apart.
             container: ContainerRetry { timeout: Duration::from_secs(2), attempts: 3, delay: Duration::from_secs(1) },
-            retry: Arc::new(RetryStrategy::new(
-                RetryConfig::new(RetryMode::Standard).with_max_attempts(API_ATTEMPTS),
-            )),
+            retry: Arc::new(RetryStrategy::new(RetryConfig::new(RetryMode::Standard).with_max_attempts(API_ATTEMPTS))),
         }
     }
 

@@ -689,10 +689,8 @@ fn imds_401_on_the_credentials_get_fetches_a_new_token_and_retries() {
     let credentials = run(fetcher(None).fetch_async(&imds_request(&url, false))).unwrap();
     assert_eq!(credentials.access_key_id(), "ASIAIMDS");
     let seen = seen.lock().unwrap();
-    let steps: Vec<_> = seen
-        .iter()
-        .map(|r| (r.method.as_str(), r.header("x-aws-ec2-metadata-token").unwrap_or("-")))
-        .collect();
+    let steps: Vec<_> =
+        seen.iter().map(|r| (r.method.as_str(), r.header("x-aws-ec2-metadata-token").unwrap_or("-"))).collect();
     assert_eq!(steps, [("PUT", "-"), ("GET", "TOKEN-0"), ("GET", "TOKEN-0"), ("PUT", "-"), ("GET", "TOKEN-1")]);
 }
 

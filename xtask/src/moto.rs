@@ -1,0 +1,206 @@
+//! The end-to-end step of `cargo xtask test`: the runtime's credential code against a local moto
+//! server, never real AWS.
+//!
+//! It keeps a virtualenv with a pinned moto at `target/moto-venv` (reused while its stamp file
+//! names the same pin), starts `moto_server` on a free loopback port, runs
+//! `runtime/tests/moto_sts.rs` with `TUCUXI_MOTO_ENDPOINT` set, and requires the test's
+//! `moto-sts: ran N checks` marker so a silent skip fails the step. The server is stopped by a
+//! drop guard, so it goes away on errors and panics too.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::models;
+
+/// The pinned moto; bump it deliberately, since its STS responses are what the tests check.
+const MOTO_PIN: &str = "moto[server]==5.2.5";
+/// Written into the venv after a successful install; a different content means reinstall.
+const STAMP: &str = "tucuxi-moto-stamp";
+/// The line `runtime/tests/moto_sts.rs` prints when its checks really ran.
+const MARKER: &str = "moto-sts: ran ";
+/// How long moto may take to answer after it is started (a cold Python import is slow on CI).
+const STARTUP: Duration = Duration::from_secs(30);
+
+pub fn run() -> Result<(), String> {
+    let root = models::repo_root();
+    let venv = root.join("target/moto-venv");
+    let started = Instant::now();
+    ensure_venv(&venv)?;
+    println!("moto venv ready in {:.1}s", started.elapsed().as_secs_f64());
+
+    let port = free_port()?;
+    let log = root.join("target/moto-server.log");
+    let mut server = MotoServer::start(&venv, port, &log)?;
+    server.wait_ready(STARTUP)?;
+    let endpoint = format!("http://127.0.0.1:{port}");
+    println!("moto listening on {endpoint} (log: {})", log.display());
+
+    let result = run_tests(&root, &endpoint);
+    // The guard stops moto on every path; dropping it here just makes the order explicit.
+    drop(server);
+    result
+}
+
+/// Creates the venv and installs the pin unless the stamp says it is already there.
+fn ensure_venv(venv: &Path) -> Result<(), String> {
+    let stamp = venv.join(STAMP);
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == MOTO_PIN) && venv_python(venv).exists() {
+        println!("reusing {} ({MOTO_PIN})", venv.display());
+        return Ok(());
+    }
+    let python = if cfg!(windows) { "python" } else { "python3" };
+    println!("$ {python} -m venv {}", venv.display());
+    run_quiet(Command::new(python).args(["-m", "venv"]).arg(venv), "create the moto venv")?;
+    println!("$ {} -m pip install --quiet \"{MOTO_PIN}\"", venv_python(venv).display());
+    run_quiet(
+        Command::new(venv_python(venv)).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            MOTO_PIN,
+        ]),
+        "install moto",
+    )?;
+    // Only a finished install is stamped, so an interrupted one is retried next time.
+    std::fs::write(&stamp, format!("{MOTO_PIN}\n")).map_err(|e| format!("{}: {e}", stamp.display()))
+}
+
+fn venv_bin(venv: &Path) -> PathBuf {
+    venv.join(if cfg!(windows) { "Scripts" } else { "bin" })
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    venv_bin(venv).join(if cfg!(windows) { "python.exe" } else { "python" })
+}
+
+fn run_quiet(command: &mut Command, what: &str) -> Result<(), String> {
+    let status = command.status().map_err(|e| format!("cannot {what}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("could not {what} ({status})"))
+    }
+}
+
+/// A port nothing listens on now: the OS picks one for a throwaway listener, which is then closed.
+/// Another process could take it before moto binds it; moto then fails to start and we say so.
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind a loopback port: {e}"))?;
+    let port = listener.local_addr().map_err(|e| format!("cannot read the bound port: {e}"))?.port();
+    drop(listener);
+    Ok(port)
+}
+
+/// The running moto server; dropping it kills and reaps the process.
+struct MotoServer {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl MotoServer {
+    fn start(venv: &Path, port: u16, log: &Path) -> Result<MotoServer, String> {
+        let log_file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let log_err = log_file.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
+        let port_text = port.to_string();
+        println!("$ {} -m moto.server -H 127.0.0.1 -p {port}", venv_python(venv).display());
+        // `python -m moto.server` is the same entry point as `moto_server` and needs no PATH.
+        let child = Command::new(venv_python(venv))
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port_text])
+            // With this set moto checks signatures after N calls; the tests use fake keys.
+            .env_remove("INITIAL_NO_AUTH_ACTION_COUNT")
+            .stdin(Stdio::null())
+            .stdout(log_file)
+            .stderr(log_err)
+            .spawn()
+            .map_err(|e| format!("cannot start moto: {e}"))?;
+        Ok(MotoServer { child, port, log: log.to_owned() })
+    }
+
+    /// Polls `GET /moto-api/` until it answers 200, moto exits, or `limit` passes.
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if http_ok(self.port) {
+                return Ok(());
+            }
+            // A server that died (say, the port was taken meanwhile) will never answer: stop now.
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("moto exited before answering ({status}); {}", self.log_tail()));
+            }
+            if Instant::now() >= deadline {
+                return Err(format!("moto did not answer within {}s; {}", limit.as_secs(), self.log_tail()));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        format!("last lines of {}:\n{}", self.log.display(), lines[lines.len().saturating_sub(20)..].join("\n"))
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        // Killing an already-exited child fails harmlessly; `wait` reaps it either way.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        println!("moto stopped");
+    }
+}
+
+/// One plain HTTP/1.0 GET of `/moto-api/`, with std only; true on a 200 status line.
+fn http_ok(port: u16) -> bool {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 32];
+    let mut read = 0;
+    // The status line fits in the first bytes; stop once they are in or the server closes.
+    while read < head.len() {
+        match stream.read(&mut head[read..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => read += n,
+        }
+    }
+    let head = String::from_utf8_lossy(&head[..read]);
+    head.starts_with("HTTP/1.") && head.split(' ').nth(1) == Some("200")
+}
+
+/// Runs the moto integration test with the endpoint set, echoes its output, and checks the marker.
+fn run_tests(root: &Path, endpoint: &str) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let args = ["test", "--quiet", "-p", "tucuxi", "--test", "moto_sts", "--", "--nocapture"];
+    println!("$ TUCUXI_MOTO_ENDPOINT={endpoint} cargo {}", args.join(" "));
+    let output = Command::new(&cargo)
+        .args(args)
+        .env("TUCUXI_MOTO_ENDPOINT", endpoint)
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    if !output.status.success() {
+        return Err(format!("the moto e2e tests failed ({})", output.status));
+    }
+    match stdout.lines().find_map(|l| l.strip_prefix(MARKER)) {
+        Some(rest) => {
+            println!("e2e against moto: {MARKER}{rest}");
+            Ok(())
+        }
+        None => Err(format!("the moto e2e tests did not print `{MARKER}N checks`: they were skipped")),
+    }
+}
