@@ -320,24 +320,9 @@ where
     send_with_retries_on(client, false, strategy, options, make_request, classify).await
 }
 
-/// [`send_with_retries`] over the client's blocking callers' pool (for code that runs on the
-/// shared blocking runtime, such as the blocking credential fetcher).
-pub(crate) async fn send_with_retries_blocking_pool<E, M, C>(
-    client: &HttpClient,
-    strategy: &RetryStrategy,
-    options: &DispatchOptions<'_>,
-    make_request: M,
-    classify: C,
-) -> Result<Response<ByteStream>, DispatchError>
-where
-    E: Into<BoxError>,
-    M: FnMut(u32, SystemTime) -> Result<Request<SdkBody>, E>,
-    C: Fn(StatusCode, &HeaderMap, &[u8]) -> ResponseInfo,
-{
-    send_with_retries_on(client, true, strategy, options, make_request, classify).await
-}
-
-async fn send_with_retries_on<E, M, C>(
+/// [`send_with_retries`] over either of the client's pools: the blocking callers' pool serves
+/// code that runs on the shared blocking runtime, such as the blocking credential fetcher.
+pub(crate) async fn send_with_retries_on<E, M, C>(
     client: &HttpClient,
     blocking_pool: bool,
     strategy: &RetryStrategy,

@@ -290,21 +290,16 @@ impl HttpCredentialsFetcher {
     {
         let options = DispatchOptions::new(operation).buffered(MAX_BODY);
         let strategy = &*self.retry;
-        let outcome = match pool {
-            Pool::Async => {
-                dispatch::send_with_retries(&self.http, strategy, &options, make_request, default_classifier).await
-            }
-            Pool::Blocking => {
-                dispatch::send_with_retries_blocking_pool(
-                    &self.http,
-                    strategy,
-                    &options,
-                    make_request,
-                    default_classifier,
-                )
-                .await
-            }
-        };
+        let blocking_pool = matches!(pool, Pool::Blocking);
+        let outcome = dispatch::send_with_retries_on(
+            &self.http,
+            blocking_pool,
+            strategy,
+            &options,
+            make_request,
+            default_classifier,
+        )
+        .await;
         match outcome {
             Ok(response) => {
                 let status = response.status();
