@@ -99,6 +99,18 @@ fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Error
     if shape.enum_.is_some() && shape.type_ != "string" {
         errors.add(&at("enum"), format!("enum values on a {} shape; expected a string shape", shape.type_));
     }
+    // References that do not belong to the shape's type are errors too: later stages follow every
+    // reference they find, so none may dangle.
+    for (key, present, allowed) in [
+        ("members", shape.members.is_some(), shape.type_ == "structure"),
+        ("member", shape.member.is_some(), shape.type_ == "list"),
+        ("key", shape.key.is_some(), shape.type_ == "map"),
+        ("value", shape.value.is_some(), shape.type_ == "map"),
+    ] {
+        if present && !allowed {
+            errors.add(&at(key), format!("{key:?} on a {} shape; it belongs to a {}", shape.type_, owner_of(key)));
+        }
+    }
     match shape.type_.as_str() {
         "structure" => {
             let Some(members) = &shape.members else {
@@ -136,8 +148,25 @@ fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Error
                     None => errors.add(&["shapes", name], format!("map without {key:?}; expected a shape reference")),
                 }
             }
+            // Map keys travel as strings on every protocol (JSON keys, XML text, query names).
+            let key_type = shape.key.as_ref().and_then(|k| loaded.model.shapes.get(&k.shape)).map(|k| k.type_.as_str());
+            if let Some(other) = key_type.filter(|t| *t != "string") {
+                errors.add(
+                    &["shapes", name, "key", "shape"],
+                    format!("map key has type {other}; expected a string shape"),
+                );
+            }
         }
         _ => {}
+    }
+}
+
+/// The shape type a reference key belongs to, for messages.
+fn owner_of(key: &str) -> &'static str {
+    match key {
+        "members" => "structure",
+        "member" => "list",
+        _ => "map",
     }
 }
 
@@ -161,9 +190,13 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
         let Some(r) = r else { continue };
         match loaded.model.shapes.get(&r.shape) {
             None => errors.add(&["operations", name, key, "shape"], format!("unknown shape {:?}", r.shape)),
-            Some(s) if s.type_ != "structure" => errors.add(
+            Some(s) if s.type_ != "structure" || s.document => errors.add(
                 &["operations", name, key, "shape"],
-                format!("{key} shape {:?} is a {}; expected a structure", r.shape, s.type_),
+                format!(
+                    "{key} shape {:?} is a {}; expected a structure",
+                    r.shape,
+                    if s.document { "document" } else { &s.type_ }
+                ),
             ),
             Some(_) => {}
         }
@@ -172,9 +205,14 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
         let at = ["operations".to_string(), name.into(), "errors".into(), i.to_string(), "shape".into()];
         match loaded.model.shapes.get(&r.shape) {
             None => errors.add(&at, format!("unknown shape {:?}", r.shape)),
-            Some(s) if s.type_ != "structure" => {
-                errors.add(&at, format!("error shape {:?} is a {}; expected a structure", r.shape, s.type_))
-            }
+            Some(s) if s.type_ != "structure" || s.document => errors.add(
+                &at,
+                format!(
+                    "error shape {:?} is a {}; expected a structure",
+                    r.shape,
+                    if s.document { "document" } else { &s.type_ }
+                ),
+            ),
             Some(_) => {}
         }
     }

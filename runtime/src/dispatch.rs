@@ -88,7 +88,7 @@ pub struct RetryLog {
 
 /// An error response as received, with its body read up to the limit so the protocol layer can
 /// parse the modeled error from it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ErrorResponse {
     /// The HTTP status.
     pub status: StatusCode,
@@ -100,6 +100,19 @@ pub struct ErrorResponse {
     pub info: ResponseInfo,
     /// The host that answered, for messages.
     pub host: String,
+}
+
+impl fmt::Debug for ErrorResponse {
+    /// Bodies and headers can echo request values back; a debug dump shows what identifies the
+    /// failure and the body's size, not its content.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorResponse")
+            .field("status", &self.status)
+            .field("code", &self.info.error_code)
+            .field("host", &self.host)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the last attempt of a failed call ended with.

@@ -113,7 +113,7 @@ fn check_batch(work: &Path, services: &[String]) -> Result<Vec<(String, String)>
         cmd.args(["-p", &tucuxi_codegen::naming::crate_name(s)]);
     }
     // Generated crates must be warning-free.
-    cmd.env("RUSTFLAGS", "-D warnings").stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.env("RUSTFLAGS", "-D warnings").stdout(Stdio::null()).stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| format!("cargo check: {e}"))?;
     let stderr = child.stderr.take().expect("piped");
     let mut log = String::new();

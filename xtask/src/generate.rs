@@ -92,7 +92,12 @@ fn runtime_dep(spec: Option<&str>, out: Option<&Path>) -> Result<RuntimeDep, Str
         Some(("version", "")) => RuntimeDep::Version(env!("CARGO_PKG_VERSION").into()),
         Some(("version", v)) => RuntimeDep::Version(v.into()),
         Some(("git", url)) if !url.is_empty() => match url.split_once('#') {
-            Some((url, reference)) => RuntimeDep::Git { url: url.into(), reference: Some(reference.into()) },
+            Some((url, reference)) => match reference.split_once('=') {
+                Some(("rev" | "tag" | "branch", value)) if !value.is_empty() => {
+                    RuntimeDep::Git { url: url.into(), reference: Some(reference.into()) }
+                }
+                _ => return Err(format!("--runtime git=URL#{reference}: expected #rev=..., #tag=... or #branch=...")),
+            },
             None => RuntimeDep::Git { url: url.into(), reference: None },
         },
         Some((other, _)) => {
@@ -154,8 +159,13 @@ pub fn generate_all(
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(service) = services.get(i) else { break };
-                let result = models::read(models_dir, service, display_dir)
-                    .and_then(|files| tucuxi_codegen::generate(&files, options).map_err(|e| e.to_string()));
+                let result = models::read(models_dir, service, display_dir).and_then(|files| {
+                    tucuxi_codegen::generate(&files, options).map_err(|e| match e {
+                        // Model errors name their file already; emit errors need the service.
+                        tucuxi_codegen::GenerateError::Model(_) => e.to_string(),
+                        tucuxi_codegen::GenerateError::Emit(message) => format!("{service}: {message}"),
+                    })
+                });
                 results.lock().unwrap_or_else(|p| p.into_inner()).push((service.clone(), result));
             });
         }

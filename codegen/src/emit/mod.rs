@@ -82,6 +82,11 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     files.push(crate_files::cargo_toml(svc, options)?);
     files.push(crate_files::readme(svc, options)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // A single type larger than the split size would still make one file too long: say so
+    // rather than write it.
+    if let Some(big) = files.iter().find(|f| f.contents.lines().count() > 3_000) {
+        return Err(format!("{} would have {} lines (the limit is 3,000)", big.path, big.contents.lines().count()));
+    }
     Ok(files)
 }
 

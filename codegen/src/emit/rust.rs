@@ -46,12 +46,12 @@ pub fn deprecated(d: &Option<Deprecation>) -> TokenStream {
 /// Formats tokens as a Rust file body. Tokens come from `quote!` in this crate, so a parse
 /// failure is a bug of the generator, reported with the offending tokens' start.
 pub fn format(tokens: TokenStream) -> Result<String, String> {
-    let text = tokens.to_string();
-    match syn::parse2::<syn::File>(tokens) {
+    // The text of the tokens is only needed for the message, so it is made only on failure.
+    match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => Ok(prettyplease::unparse(&file)),
         Err(e) => Err(format!(
             "generator bug: emitted tokens do not parse ({e}): {}",
-            text.chars().take(300).collect::<String>()
+            tokens.to_string().chars().take(300).collect::<String>()
         )),
     }
 }

@@ -74,8 +74,10 @@ impl fmt::Debug for Show<'_> {
                 let mut out = f.debug_map();
                 let entry = member.target.map_entry();
                 for i in 0..map.len() {
-                    if let (Some((key, item)), Some((_, value_member))) = (map.entry(i), entry) {
-                        out.entry(&key, &Show(item, value_member));
+                    if let (Some((key, item)), Some((key_member, value_member))) = (map.entry(i), entry) {
+                        // Keys can be secrets too (a sensitive key shape), not just values.
+                        let key: &dyn fmt::Debug = if is_sensitive(key_member) { &REDACTED } else { &key };
+                        out.entry(key, &Show(item, value_member));
                     }
                 }
                 out.finish()
