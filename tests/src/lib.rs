@@ -2,3 +2,4 @@
 #![cfg(test)]
 
 mod golden_runtime;
+mod json_codec;
