@@ -383,27 +383,42 @@ where
                     }
                 },
             };
-        match strategy.should_retry(retries, &outcome) {
-            Decision::Done => {
-                let mut response = success.expect("only a success is done");
+        match (strategy.should_retry(retries, &outcome), success, failure) {
+            (Decision::Done, Some(mut response), _) => {
                 response.extensions_mut().insert(log);
                 return Ok(response);
             }
-            Decision::Retry { after } => {
+            (Decision::Retry { after }, _, Some(last)) => {
+                // A backoff that would outlive the operation deadline cannot lead to a useful
+                // attempt: report the real last failure now rather than a timeout later.
+                if deadline.is_some_and(|d| Instant::now().checked_add(after).is_none_or(|end| end >= d)) {
+                    let cause = format!("the operation timeout leaves no time for attempt {}", attempt + 1);
+                    return Err(DispatchError { last, log, reason: Some(GiveUpReason::NotRetryable { cause }) });
+                }
                 log.delays.push(after);
                 if !after.is_zero() {
                     tokio::time::sleep(after).await;
                 }
             }
-            Decision::GiveUp { reason } => {
+            (Decision::GiveUp { reason }, _, Some(last)) => {
                 if let GiveUpReason::RetryQuotaExhausted { long_poll_delay: Some(delay) } = &reason {
                     // botocore sleeps here so that a loop polling a long-polling operation
                     // cannot spin while the quota is empty.
                     tokio::time::sleep(*delay).await;
                 }
-                let last = failure.expect("a give-up follows a failure");
                 return Err(DispatchError { last, log, reason: Some(reason) });
             }
+            // The strategy only says Done for a success and Retry or GiveUp for a failure; should
+            // that ever change, the response is still delivered and a failure still reported.
+            (_, Some(mut response), None) => {
+                response.extensions_mut().insert(log);
+                return Ok(response);
+            }
+            (decision, None, Some(last)) => {
+                let cause = format!("unexpected retry decision {decision:?}");
+                return Err(DispatchError { last, log, reason: Some(GiveUpReason::NotRetryable { cause }) });
+            }
+            (_, None, None) => unreachable!("every attempt ends in a response or a failure"),
         }
     }
 }

@@ -500,3 +500,27 @@ fn one_operation_deadline_spans_all_attempts() {
         assert!(matches!(err.reason(), Some(GiveUpReason::NotRetryable { .. })), "{err:?}");
     });
 }
+
+#[test]
+fn a_backoff_past_the_deadline_reports_the_real_failure_at_once() {
+    run(async {
+        let throttled = Step::Reply(reply(
+            "400 Bad Request",
+            "Content-Type: application/x-amz-json-1.0\r\n",
+            r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+        ));
+        let server = Server::start(vec![throttled.clone(), throttled]).await;
+        // A draw of 0.9 makes the first throttling backoff 900 ms, past the 300 ms deadline: the
+        // call ends after one attempt with the throttling error, not with a timeout later.
+        let client = HttpClient::new(HttpConfig { operation_timeout: Some(ms(300)), ..HttpConfig::default() }).unwrap();
+        let started = std::time::Instant::now();
+        let err = call(&client, &strategy(standard(), 0.9), &server.url).await.unwrap_err();
+        assert!(started.elapsed() < ms(250), "{:?}", started.elapsed());
+        assert_eq!(server.requests(), 1);
+        assert_eq!(err.error_code(), Some("ThrottlingException"));
+        assert!(
+            matches!(err.reason(), Some(GiveUpReason::NotRetryable { cause }) if cause.contains("operation timeout")),
+            "{err:?}"
+        );
+    });
+}
