@@ -132,16 +132,12 @@ impl SessionBuilder {
         if let Some(mfa) = self.mfa {
             ctx = ctx.with_mfa(mfa);
         }
-        let source = resolve_chain(&config, self.credentials);
-        let cache = match &source {
-            Ok(source) => {
-                let network: Arc<dyn NetworkFetcher> = Arc::new(fetcher.clone());
-                let provider = SourceProvider::new(source.clone(), ctx, Some(network));
-                Some(CredentialsCache::new(Arc::new(provider)))
-            }
-            Err(_) => None,
-        };
-        Ok(Session { inner: Arc::new(Inner { config, http, fetcher, source, cache }) })
+        let credentials = resolve_chain(&config, self.credentials).map(|source| {
+            let network: Arc<dyn NetworkFetcher> = Arc::new(fetcher.clone());
+            let provider = SourceProvider::new(source.clone(), ctx, Some(network));
+            (source, CredentialsCache::new(Arc::new(provider)))
+        });
+        Ok(Session { inner: Arc::new(Inner { config, http, fetcher, credentials }) })
     }
 }
 
@@ -167,10 +163,9 @@ struct Inner {
     config: SessionConfig,
     http: HttpClient,
     fetcher: HttpCredentialsFetcher,
-    /// The credential source, or why resolution failed (reported by `credentials`).
-    source: Result<Source, CredentialsError>,
-    /// Present exactly when `source` is `Ok`.
-    cache: Option<CredentialsCache>,
+    /// The credential source with the cache in front of it, or why resolution failed (reported
+    /// by `credentials`).
+    credentials: Result<(Source, CredentialsCache), CredentialsError>,
 }
 
 impl Session {
@@ -182,10 +177,9 @@ impl Session {
     /// needed). Blocking; safe to call from any thread, including inside a Tokio runtime, though
     /// async code should prefer [`Session::credentials_async`] so the runtime thread is not held.
     pub fn credentials(&self) -> Result<Credentials, CredentialsError> {
-        match (&self.inner.cache, &self.inner.source) {
-            (Some(cache), _) => cache.credentials(),
-            (None, Err(error)) => Err(error.clone()),
-            (None, Ok(_)) => unreachable!("the cache is built whenever the source resolves"),
+        match &self.inner.credentials {
+            Ok((_, cache)) => cache.credentials(),
+            Err(error) => Err(error.clone()),
         }
     }
 
@@ -208,14 +202,14 @@ impl Session {
 
     /// Forgets the cached credentials (after a service answered `ExpiredToken`, say).
     pub fn invalidate_credentials(&self) {
-        if let Some(cache) = &self.inner.cache {
+        if let Ok((_, cache)) = &self.inner.credentials {
             cache.invalidate();
         }
     }
 
     /// The credential source the chain chose, or why none could be chosen.
     pub fn credential_source(&self) -> Result<&Source, &CredentialsError> {
-        self.inner.source.as_ref()
+        self.inner.credentials.as_ref().map(|(source, _)| source)
     }
 
     /// The region, or [`ConfigError::NoRegion`] explaining how to set one.
@@ -245,7 +239,7 @@ impl fmt::Debug for Session {
         f.debug_struct("Session")
             .field("config", &self.inner.config)
             .field("http", &self.inner.http)
-            .field("source", &self.inner.source)
+            .field("source", &self.credential_source())
             .finish_non_exhaustive()
     }
 }
