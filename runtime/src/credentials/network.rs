@@ -146,16 +146,13 @@ impl NetworkSettings {
     }
 }
 
-/// The partition's DNS suffix for a region, enough for the partitions STS and SSO run in.
+/// The DNS suffix of the partition a region belongs to, from the partition table the endpoint
+/// rules use, so new partitions need no code here.
 fn dns_suffix(region: &str, dualstack: bool) -> &'static str {
-    match (region.starts_with("cn-"), dualstack) {
-        (true, false) => "amazonaws.com.cn",
-        (true, true) => "api.amazonwebservices.com.cn",
-        (false, _) if region.starts_with("us-isob-") => "sc2s.sgov.gov",
-        (false, _) if region.starts_with("us-iso-") => "c2s.ic.gov",
-        (false, false) => "amazonaws.com",
-        (false, true) => "api.aws",
-    }
+    let key = if dualstack { "dualStackDnsSuffix" } else { "dnsSuffix" };
+    let table = crate::endpoint::Partitions::builtin().ok().and_then(|p| p.output(region, key));
+    // The table is compiled in and tested; the fallback only guards against a broken build.
+    table.unwrap_or(if dualstack { "api.aws" } else { "amazonaws.com" })
 }
 
 /// Which of the HTTP client's pools a call uses: the async callers' pool lives on the caller's

@@ -510,6 +510,9 @@ fn xml_extraction_and_endpoints() {
     assert_eq!(url(settings(Some("af-south-1"), true, false)).0, "https://sts.af-south-1.amazonaws.com");
     assert_eq!(url(settings(Some("us-east-1"), false, true)).0, "https://sts-fips.us-east-1.amazonaws.com");
     assert_eq!(url(settings(Some("cn-north-1"), false, false)).0, "https://sts.cn-north-1.amazonaws.com.cn");
+    // Suffixes come from the partition table, so partitions this code never names work too.
+    assert_eq!(url(settings(Some("eusc-de-east-1"), false, false)).0, "https://sts.eusc-de-east-1.amazonaws.eu");
+    assert_eq!(url(settings(Some("eu-isoe-west-1"), false, false)).0, "https://sts.eu-isoe-west-1.cloud.adc-e.uk");
     assert_eq!(settings(None, false, false).sso_endpoint("eu-west-1"), "https://portal.sso.eu-west-1.amazonaws.com");
 }
 

@@ -138,8 +138,14 @@ impl Partitions {
 
     /// The id of the partition `region` belongs to, by the same rules as `aws.partition`.
     pub fn partition_of(&self, region: &str) -> Option<&str> {
+        self.output(region, "name")
+    }
+
+    /// A string output of the partition `region` belongs to (`dnsSuffix`,
+    /// `dualStackDnsSuffix`, ...), by the same rules as `aws.partition`.
+    pub fn output(&self, region: &str, key: &str) -> Option<&str> {
         let outputs = self.lookup(region)?;
-        outputs.iter().find(|(k, _)| &**k == "name").and_then(|(_, v)| match v {
+        outputs.iter().find(|(k, _)| &**k == key).and_then(|(_, v)| match v {
             Val::Str(s) => Some(&**s),
             _ => None,
         })
