@@ -11,6 +11,7 @@ pub mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+mod percent;
 pub mod protocol;
 pub mod retry;
 pub mod schema;

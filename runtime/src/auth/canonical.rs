@@ -2,6 +2,7 @@
 //! request, and whose hash is what actually gets signed. SigV4 and SigV4a share all of it; they
 //! differ only in the algorithm name, the credential scope and the region-set header.
 
+use crate::percent::{encode, encode_into};
 use core::fmt;
 use std::borrow::Cow;
 
@@ -504,26 +505,6 @@ fn is_header_value(value: &str) -> bool {
 /// and `,;=` (separators of the `Authorization` header) would make the scope ambiguous.
 fn is_scope_byte(byte: u8) -> bool {
     byte.is_ascii_graphic() && !matches!(byte, b'/' | b',' | b';' | b'=')
-}
-
-/// RFC 3986 percent-encoding of everything outside the unreserved set.
-pub(crate) fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    encode_into(&mut out, bytes, false);
-    out
-}
-
-fn encode_into(out: &mut String, bytes: &[u8], keep_slash: bool) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in bytes {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') || (keep_slash && byte == b'/') {
-            out.push(byte as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 0x0f)] as char);
-        }
-    }
 }
 
 /// Percent-decoding. A `%` not followed by two hex digits is kept literally (and so encoded as

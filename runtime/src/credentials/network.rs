@@ -814,15 +814,7 @@ fn encode_form(pairs: &[(&str, String)]) -> String {
 
 /// RFC 3986 percent-encoding of everything but the unreserved characters.
 fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    crate::percent::encode(text.as_bytes())
 }
 
 /// The text between `<name>` (or `<name attr..>`) and `</name>`, the first occurrence.

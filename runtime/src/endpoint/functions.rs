@@ -24,18 +24,7 @@ pub(crate) fn substring(input: &str, start: i64, stop: i64, reverse: bool) -> Op
 /// `uriEncode(value)`: RFC 3986 percent-encoding of every byte except the unreserved
 /// characters `A-Z a-z 0-9 - _ . ~`, with uppercase hex digits.
 pub(crate) fn uri_encode(input: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(input.len());
-    for &byte in input.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 0xF) as usize] as char);
-        }
-    }
-    out
+    crate::percent::encode(input.as_bytes())
 }
 
 /// `isValidHostLabel(value, allowSubDomains)`: whether `value` is an RFC 1123 host label
