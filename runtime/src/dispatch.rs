@@ -256,7 +256,8 @@ pub fn default_classifier(status: StatusCode, headers: &HeaderMap, body: &[u8]) 
         if trimmed.starts_with('{') {
             ["__type", "code", "Code"].iter().find_map(|key| json_string_field(trimmed, key))
         } else if trimmed.starts_with('<') {
-            xml_element_text(trimmed, "Code")
+            crate::protocol::xml_scan::xml_element(trimmed, "Code")
+                .map(|c| crate::protocol::xml_scan::xml_unescape(c.trim()))
         } else {
             None
         }
@@ -292,16 +293,6 @@ fn json_string_field(text: &str, key: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// The text of the first `<name>` element (no attributes, no nesting), as in
-/// `<Error><Code>SlowDown</Code>...`.
-fn xml_element_text(text: &str, name: &str) -> Option<String> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = text.find(&open)? + open.len();
-    let end = text[start..].find(&close)? + start;
-    Some(text[start..end].trim().to_owned())
 }
 
 /// Sends one operation call, retrying as `strategy` decides.

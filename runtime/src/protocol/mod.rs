@@ -6,3 +6,4 @@
 //! serialisation code of its own.
 
 pub mod json;
+pub(crate) mod xml_scan;
