@@ -205,6 +205,8 @@ pub struct Operation {
     pub wire_name: String,
     pub method_name: String,
     pub static_name: String,
+    /// The `operations` submodule the operation is emitted into.
+    pub module: String,
     pub http_method: String,
     pub uri: String,
     pub response_code: Option<u16>,

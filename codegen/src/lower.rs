@@ -215,6 +215,7 @@ fn lower_operation(
     Operation {
         wire_name: key.to_owned(),
         method_name: naming::operation_method(key),
+        module: module_of(&static_name),
         static_name,
         http_method: op.http.method.clone(),
         uri: op.http.request_uri.clone(),
@@ -287,7 +288,7 @@ fn used_shapes(model: &model::ServiceModel, defs: &[(&String, &ShapeDef)], ids: 
     used
 }
 
-/// The `types` submodule a type goes to: its initial, so related names sit together and no
+/// The `types` (or `operations`) submodule an item goes to: its initial, so related names sit together and no
 /// file grows past what a reader (and the 3,000-line rule) can take. Emit splits further.
 fn module_of(rust_name: &str) -> String {
     rust_name

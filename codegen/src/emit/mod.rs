@@ -68,8 +68,7 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
 
     let mut op_chunks = Vec::new();
     for op in &svc.operations {
-        let module = op.static_name.chars().next().unwrap_or('o').to_ascii_lowercase().to_string();
-        op_chunks.push((module, format(operations::operation_items(svc, op))?));
+        op_chunks.push((op.module.clone(), format(operations::operation_items(svc, op))?));
     }
     let header = quote! {
         use crate::types as t;
