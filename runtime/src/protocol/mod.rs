@@ -5,5 +5,8 @@
 //! shape together with the reflection of [`crate::shape`], so no generated crate carries
 //! serialisation code of its own.
 
+mod codec_error;
 pub mod json;
 pub(crate) mod xml_scan;
+
+pub use codec_error::CodecError;
