@@ -70,8 +70,10 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     for op in &svc.operations {
         op_chunks.push((op.module.clone(), format(operations::operation_items(svc, op))?));
     }
+    // Relative, so that a service can also be emitted as a module of a larger crate (the
+    // protocol conformance crate holds one module per test case).
     let header = quote! {
-        use crate::types as t;
+        use super::super::types as t;
         use tucuxi::codegen as rt;
     };
     let docs = "The static description of every operation: HTTP binding, input, output, errors and traits.";
