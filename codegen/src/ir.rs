@@ -26,6 +26,8 @@ pub struct Service {
     pub aws_query_compatible: bool,
     /// Markdown.
     pub docs: String,
+    /// The endpoint rule set as compact JSON, when the service has one.
+    pub endpoint_rules: Option<String>,
     pub shapes: Vec<Shape>,
     pub operations: Vec<Operation>,
 }

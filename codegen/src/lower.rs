@@ -176,7 +176,7 @@ pub fn lower(loaded: &Loaded) -> Service {
         .operations
         .iter()
         .zip(op_statics)
-        .map(|((key, op), static_name)| lower_operation(key, op, static_name, &ids))
+        .map(|((key, op), static_name)| lower_operation(key, op, static_name, &ids, loaded.service == "s3"))
         .collect();
 
     let meta = &model.metadata;
@@ -200,8 +200,21 @@ pub fn lower(loaded: &Loaded) -> Service {
         auth: meta.auth.clone(),
         aws_query_compatible: meta.aws_query_compatible.is_some(),
         docs: model.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
+        endpoint_rules: loaded.endpoint_rules.as_ref().map(|rules| rules.to_string()),
         shapes,
         operations,
+    }
+}
+
+/// S3's URIs start with `/{Bucket}`, but the bucket's place (host or path) is the endpoint
+/// rules' decision, so it is taken out of the template as botocore does at load time
+/// (`remove_bucket_from_url_paths_from_model`): `/{Bucket}/{Key+}` becomes `/{Key+}`,
+/// `/{Bucket}?acl` becomes `/?acl`.
+fn strip_bucket(uri: &str) -> String {
+    match uri.strip_prefix("/{Bucket}") {
+        Some(rest) if rest.starts_with('/') => rest.to_owned(),
+        Some(rest) => format!("/{rest}"),
+        None => uri.to_owned(),
     }
 }
 
@@ -210,6 +223,7 @@ fn lower_operation(
     op: &model::OperationDef,
     static_name: String,
     ids: &HashMap<&str, ShapeId>,
+    s3: bool,
 ) -> Operation {
     let id = |r: &ShapeRef| ids[r.shape.as_str()];
     Operation {
@@ -218,7 +232,7 @@ fn lower_operation(
         module: module_of(&static_name),
         static_name,
         http_method: op.http.method.clone(),
-        uri: op.http.request_uri.clone(),
+        uri: if s3 { strip_bucket(&op.http.request_uri) } else { op.http.request_uri.clone() },
         response_code: op.http.response_code,
         input: op.input.as_ref().map(id),
         output: op.output.as_ref().map(id),

@@ -3,6 +3,8 @@
 //! Everything a generated crate names lives here, so a generated crate depends on one path and
 //! the runtime can move its internals freely.
 
+pub use crate::client::{Call, ClientConfig, ClientHandle, PresignedRequest, Rules};
+pub use crate::protocol::NoErrors;
 pub use crate::schema::flags::*;
 pub use crate::schema::op_flags::{
     CHECKSUM_REQUIRED, DEPRECATED as OP_DEPRECATED, ENDPOINT_DISCOVERY, ENDPOINT_DISCOVERY_REQUIRED,
@@ -16,8 +18,10 @@ pub use crate::schema::shape_flags::{
 pub use crate::schema::{
     ErrorTraits, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service, XmlNamespace,
 };
+pub use crate::session::Session;
+pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
-pub use crate::{string_enum, structure, union};
+pub use crate::{operation_errors, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, Map};
 
 /// A body member with no traits (short, because generated schemas call it once per member).

@@ -6,6 +6,7 @@
 //! service's code, message and request id without nesting, and whose source is the precise error.
 //! None of the layers put secrets into their messages, so neither does this type.
 
+use core::any::Any;
 use core::fmt;
 
 use crate::auth::SigningError;
@@ -66,13 +67,22 @@ struct Inner {
     source: Option<BoxError>,
     /// What to do about it, when there is a clear answer.
     hint: Option<&'static str>,
+    /// The operation's modeled error (its generated `errors::*Error` enum), when the code is one.
+    modeled: Option<Box<dyn Any + Send + Sync>>,
 }
 
 impl Error {
     /// An error of `kind` caused by `source`.
     pub fn new(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
         Error {
-            inner: Box::new(Inner { kind, operation: None, service: None, source: Some(source.into()), hint: None }),
+            inner: Box::new(Inner {
+                kind,
+                operation: None,
+                service: None,
+                source: Some(source.into()),
+                hint: None,
+                modeled: None,
+            }),
         }
     }
 
@@ -85,6 +95,7 @@ impl Error {
                 service: Some(error),
                 source: None,
                 hint: None,
+                modeled: None,
             }),
         }
     }
@@ -93,6 +104,40 @@ impl Error {
     pub fn with_operation(mut self, operation: &'static str) -> Self {
         self.inner.operation = Some(operation);
         self
+    }
+
+    /// Attaches the typed modeled error.
+    pub(crate) fn with_modeled(mut self, modeled: Box<dyn Any + Send + Sync>) -> Self {
+        self.inner.modeled = Some(modeled);
+        self
+    }
+
+    /// Records the host that answered, once the caller knows it.
+    pub(crate) fn with_host(mut self, host: &str) -> Self {
+        if let Some(service) = &mut self.inner.service {
+            service.host = host.to_owned();
+        }
+        self
+    }
+
+    /// The operation's modeled error, to `match` on: `err.modeled::<errors::GetObjectError>()`.
+    /// `None` when the service answered a code the operation does not model, or the error is
+    /// not a service error at all; [`Error::code`] still has the code then.
+    pub fn modeled<E: Any>(&self) -> Option<&E> {
+        self.inner.modeled.as_ref().and_then(|m| m.downcast_ref::<E>())
+    }
+
+    /// Takes the modeled error out, to own it.
+    pub fn into_modeled<E: Any>(self) -> Result<E, Self> {
+        let mut this = self;
+        match this.inner.modeled.take().map(|m| m.downcast::<E>()) {
+            Some(Ok(e)) => Ok(*e),
+            Some(Err(m)) => {
+                this.inner.modeled = Some(m);
+                Err(this)
+            }
+            None => Err(this),
+        }
     }
 
     pub fn kind(&self) -> ErrorKind {

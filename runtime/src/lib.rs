@@ -4,6 +4,7 @@
 //! that walks that data. See `ARCHITECTURE.md` at the repository root.
 
 pub mod auth;
+pub mod client;
 pub mod codegen;
 pub mod config;
 pub mod credentials;
@@ -21,6 +22,7 @@ pub mod stream;
 pub mod types;
 
 pub use error::{Error, ErrorKind, ServiceError};
+pub use session::Session;
 pub use stream::ByteStream;
 pub use types::{Blob, DateTime, Document};
 

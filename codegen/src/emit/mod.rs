@@ -3,6 +3,7 @@
 //! Rust goes `quote!` → `syn::File` → `prettyplease`; `Cargo.toml` and `README.md` come from the
 //! handlebars templates in `templates/`. Nothing here touches the file system.
 
+mod client;
 mod crate_files;
 mod operations;
 pub mod rust;
@@ -41,11 +42,18 @@ pub struct Options {
     pub runtime: RuntimeDep,
     /// The version of generated crates (and of the runtime they were generated against).
     pub version: String,
+    /// Emit the client, the builders and the error enums. The protocol conformance crate, which
+    /// only needs the types and schemas, turns this off.
+    pub clients: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { runtime: RuntimeDep::Path("../../runtime".into()), version: env!("CARGO_PKG_VERSION").into() }
+        Options {
+            runtime: RuntimeDep::Path("../../runtime".into()),
+            version: env!("CARGO_PKG_VERSION").into(),
+            clients: true,
+        }
     }
 }
 
@@ -64,7 +72,7 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         use tucuxi::codegen as rt;
     };
     let docs = "Every structure, union and enum of the service, with the schemas the runtime codecs walk.";
-    files.extend(modules("src/types", docs, header, shape_chunks)?);
+    files.extend(modules("src/types", docs, header, shape_chunks, quote!())?);
 
     let mut op_chunks = Vec::new();
     for op in &svc.operations {
@@ -77,9 +85,51 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         use tucuxi::codegen as rt;
     };
     let docs = "The static description of every operation: HTTP binding, input, output, errors and traits.";
-    files.extend(modules("src/operations", docs, header, op_chunks)?);
+    files.extend(modules("src/operations", docs, header, op_chunks, quote!())?);
 
-    files.push(GeneratedFile { path: "src/lib.rs".into(), contents: file(&format(crate_files::lib_rs(svc))?) });
+    let with_errors = options.clients && svc.operations.iter().any(|op| !op.errors.is_empty());
+    if with_errors {
+        let mut chunks = Vec::new();
+        for op in svc.operations.iter().filter(|op| !op.errors.is_empty()) {
+            chunks.push((op.module.clone(), format(client::error_items(svc, op))?));
+        }
+        let header = quote! {
+            use super::super::types as t;
+            use tucuxi::codegen as rt;
+        };
+        let docs = "One enum per operation with modeled errors, to `match` on `error.modeled::<...>()`.";
+        files.extend(modules("src/errors", docs, header, chunks, quote!())?);
+    }
+    if options.clients {
+        let mut chunks = Vec::new();
+        for op in &svc.operations {
+            chunks.push((op.module.clone(), format(client::client_items(svc, op))?));
+        }
+        let errors = if with_errors {
+            quote!(
+                #[allow(unused_imports)]
+                use super::super::errors as e;
+            )
+        } else {
+            quote!()
+        };
+        let header = quote! {
+            #errors
+            use super::super::operations as op;
+            #[allow(unused_imports)]
+            use super::super::types as t;
+            use tucuxi::codegen as rt;
+        };
+        let docs = "The service client and one builder per operation.";
+        files.extend(modules("src/client", docs, header, chunks, client::client_mod(svc))?);
+        files.push(GeneratedFile {
+            path: "src/endpoint_rules.rs".into(),
+            contents: file(&format(client::endpoint_rules(svc))?),
+        });
+    }
+
+    let lib = crate_files::lib_rs(svc, options.clients, with_errors);
+    files.push(GeneratedFile { path: "src/lib.rs".into(), contents: file(&format(lib)?) });
     files.push(crate_files::cargo_toml(svc, options)?);
     files.push(crate_files::readme(svc, options)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -99,6 +149,7 @@ fn modules(
     docs: &str,
     header: TokenStream,
     chunks: Vec<(String, String)>,
+    extra: TokenStream,
 ) -> Result<Vec<GeneratedFile>, String> {
     let header = format(header)?;
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
@@ -143,6 +194,7 @@ fn modules(
         #docs
         #(mod #mods;)*
         #(pub use #mods2::*;)*
+        #extra
     };
     files.push(GeneratedFile { path: format!("{dir}/mod.rs"), contents: file(&format(mod_rs)?) });
     Ok(files)

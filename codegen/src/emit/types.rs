@@ -9,14 +9,20 @@ use crate::ir::*;
 
 /// The Rust type of a value of shape `id` (without the member's `Option`).
 pub fn value_type(svc: &Service, id: ShapeId) -> TokenStream {
+    value_type_in(svc, id, &quote!())
+}
+
+/// [`value_type`] for code outside the `types` module: generated types are named through
+/// `path` (such as `t::`).
+pub fn value_type_in(svc: &Service, id: ShapeId, path: &TokenStream) -> TokenStream {
     let shape = &svc.shapes[id];
     match &shape.kind {
         Kind::Structure(_) | Kind::Union { .. } | Kind::Enum(_) => {
             let name = ident(&shape.rust_name);
-            quote!(#name)
+            quote!(#path #name)
         }
         Kind::List { member, sparse, .. } => {
-            let item = value_type(svc, member.target);
+            let item = value_type_in(svc, member.target, path);
             if *sparse {
                 quote!(Vec<Option<#item>>)
             } else {
@@ -24,8 +30,8 @@ pub fn value_type(svc: &Service, id: ShapeId) -> TokenStream {
             }
         }
         Kind::Map { key, value, sparse, .. } => {
-            let k = value_type(svc, key.target);
-            let v = value_type(svc, value.target);
+            let k = value_type_in(svc, key.target, path);
+            let v = value_type_in(svc, value.target, path);
             if *sparse {
                 quote!(rt::Map<#k, Option<#v>>)
             } else {

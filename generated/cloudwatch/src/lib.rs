@@ -34,6 +34,11 @@
 //! [Ruby Developer Center](http://aws.amazon.com/ruby/)
 //!
 //! [Windows and .NET Developer Center](http://aws.amazon.com/net/)
+pub mod client;
+mod endpoint_rules;
+pub use client::Client;
+pub use tucuxi::{Error, Session};
+pub mod errors;
 pub mod operations;
 pub mod types;
 pub use tucuxi::{Blob, ByteStream, DateTime, Document, Map};

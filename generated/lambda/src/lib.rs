@@ -31,6 +31,11 @@
 //! - Starfield Class 2 Certification Authority
 //!
 //! Root certificates from the first two authorities are available from [Amazon trust services](https://www.amazontrust.com/repository/), but keeping your computer up-to-date is the more straightforward solution. To learn more about ACM-provided certificates, see [Amazon Web Services Certificate Manager FAQs.](http://aws.amazon.com/certificate-manager/faqs/#certificates)
+pub mod client;
+mod endpoint_rules;
+pub use client::Client;
+pub use tucuxi::{Error, Session};
+pub mod errors;
 pub mod operations;
 pub mod types;
 pub use tucuxi::{Blob, ByteStream, DateTime, Document, Map};

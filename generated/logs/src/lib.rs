@@ -12,6 +12,11 @@
 //! - **Archive log data**: You can use CloudWatch Logs to store your log data in highly durable storage. You can change the log retention setting so that any log events earlier than this setting are automatically deleted. The CloudWatch Logs agent helps to quickly send both rotated and non-rotated log data off of a host and into the log service. You can then access the raw log data when you need it.
 //!
 //! **Note:** CloudWatch Logs might log request contents for fields that aren't considered sensitive, such as API request parameters for CloudWatch Logs actions. This provides debugging information for failed API requests.
+pub mod client;
+mod endpoint_rules;
+pub use client::Client;
+pub use tucuxi::{Error, Session};
+pub mod errors;
 pub mod operations;
 pub mod types;
 pub use tucuxi::{Blob, ByteStream, DateTime, Document, Map};

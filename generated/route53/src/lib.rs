@@ -8,6 +8,11 @@
 //! - Register domain names. For more information, see [How domain registration works](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/welcome-domain-registration.html).
 //! - Route internet traffic to the resources for your domain For more information, see [How internet traffic is routed to your website or web application](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/welcome-dns-service.html).
 //! - Check the health of your resources. For more information, see [How Route 53 checks the health of your resources](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/welcome-health-checks.html).
+pub mod client;
+mod endpoint_rules;
+pub use client::Client;
+pub use tucuxi::{Error, Session};
+pub mod errors;
 pub mod operations;
 pub mod types;
 pub use tucuxi::{Blob, ByteStream, DateTime, Document, Map};

@@ -52,7 +52,6 @@ mod network;
 mod process;
 mod profile;
 mod request;
-mod sha1;
 mod source;
 mod sso;
 mod web_identity;

@@ -9,10 +9,10 @@ use std::time::{Duration, SystemTime};
 
 use super::env::profile_get;
 use super::request::{CachedTokenJson, SsoRequest, SsoTokenRefresh};
-use super::sha1::sha1_hex;
 use super::source::SsoSource;
 use super::{format_timestamp, parse_timestamp, CredentialsError, Secret};
 use crate::config::{Env, Fs, ProfileSet};
+use crate::protocol::checksum::sha1_hex;
 use crate::Document;
 
 /// botocore refreshes an `sso_session` token this long before it expires.

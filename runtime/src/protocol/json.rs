@@ -129,7 +129,7 @@ fn is_sparse(member: &Member) -> bool {
 
 /// Appends a JSON path segment for a member or map key: `.Name` when the key is a plain
 /// identifier, `["odd key"]` otherwise.
-fn push_key(path: &mut String, key: &str) {
+pub(super) fn push_key(path: &mut String, key: &str) {
     let plain = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if plain {
         path.push('.');

@@ -112,3 +112,19 @@ pub trait MapKey: Eq + core::hash::Hash + Send + Sync {
     fn from_wire(key: &str) -> Self;
     fn as_wire(&self) -> &str;
 }
+
+/// The input or output of an operation that has none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Unit;
+
+impl Shape for Unit {
+    fn schema(&self) -> &'static Schema {
+        &crate::schema::prim::UNIT
+    }
+    fn field(&self, _: usize) -> Option<&dyn Value> {
+        None
+    }
+    fn field_mut(&mut self, _: usize) -> Option<&mut dyn Value> {
+        None
+    }
+}

@@ -25,7 +25,7 @@ use tucuxi::codegen as rt;
 pub static ABORT_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
         "AbortMultipartUpload",
         "DELETE",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &t::ABORT_MULTIPART_UPLOAD_REQUEST,
         &t::ABORT_MULTIPART_UPLOAD_OUTPUT,
     )

@@ -46,7 +46,7 @@ use tucuxi::codegen as rt;
 pub static COMPLETE_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
     "CompleteMultipartUpload",
     "POST",
-    "/{Bucket}/{Key+}",
+    "/{Key+}",
     &t::COMPLETE_MULTIPART_UPLOAD_REQUEST,
     &t::COMPLETE_MULTIPART_UPLOAD_OUTPUT,
 );
@@ -97,7 +97,7 @@ pub static COMPLETE_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
 pub static COPY_OBJECT: rt::Operation = rt::Operation::new(
         "CopyObject",
         "PUT",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &t::COPY_OBJECT_REQUEST,
         &t::COPY_OBJECT_OUTPUT,
     )
@@ -131,7 +131,7 @@ pub static COPY_OBJECT: rt::Operation = rt::Operation::new(
 pub static CREATE_BUCKET: rt::Operation = rt::Operation::new(
         "CreateBucket",
         "PUT",
-        "/{Bucket}",
+        "/",
         &t::CREATE_BUCKET_REQUEST,
         &t::CREATE_BUCKET_OUTPUT,
     )
@@ -170,7 +170,7 @@ pub static CREATE_BUCKET: rt::Operation = rt::Operation::new(
 pub static CREATE_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::new(
         "CreateBucketMetadataConfiguration",
         "POST",
-        "/{Bucket}?metadataConfiguration",
+        "/?metadataConfiguration",
         &t::CREATE_BUCKET_METADATA_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -205,7 +205,7 @@ pub static CREATE_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::
 pub static CREATE_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "CreateBucketMetadataTableConfiguration",
         "POST",
-        "/{Bucket}?metadataTable",
+        "/?metadataTable",
         &t::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -268,7 +268,7 @@ pub static CREATE_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Opera
 pub static CREATE_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
     "CreateMultipartUpload",
     "POST",
-    "/{Bucket}/{Key+}?uploads",
+    "/{Key+}?uploads",
     &t::CREATE_MULTIPART_UPLOAD_REQUEST,
     &t::CREATE_MULTIPART_UPLOAD_OUTPUT,
 );
@@ -289,7 +289,7 @@ pub static CREATE_MULTIPART_UPLOAD: rt::Operation = rt::Operation::new(
 pub static CREATE_SESSION: rt::Operation = rt::Operation::new(
         "CreateSession",
         "GET",
-        "/{Bucket}?session",
+        "/?session",
         &t::CREATE_SESSION_REQUEST,
         &t::CREATE_SESSION_OUTPUT,
     )

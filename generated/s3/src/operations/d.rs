@@ -20,7 +20,7 @@ use tucuxi::codegen as rt;
 pub static DELETE_BUCKET: rt::Operation = rt::Operation::new(
         "DeleteBucket",
         "DELETE",
-        "/{Bucket}",
+        "/",
         &t::DELETE_BUCKET_REQUEST,
         &rt::UNIT,
     )
@@ -44,7 +44,7 @@ pub static DELETE_BUCKET: rt::Operation = rt::Operation::new(
 pub static DELETE_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketAnalyticsConfiguration",
         "DELETE",
-        "/{Bucket}?analytics",
+        "/?analytics",
         &t::DELETE_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -67,7 +67,7 @@ pub static DELETE_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation:
 pub static DELETE_BUCKET_CORS: rt::Operation = rt::Operation::new(
         "DeleteBucketCors",
         "DELETE",
-        "/{Bucket}?cors",
+        "/?cors",
         &t::DELETE_BUCKET_CORS_REQUEST,
         &rt::UNIT,
     )
@@ -91,7 +91,7 @@ pub static DELETE_BUCKET_CORS: rt::Operation = rt::Operation::new(
 pub static DELETE_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
         "DeleteBucketEncryption",
         "DELETE",
-        "/{Bucket}?encryption",
+        "/?encryption",
         &t::DELETE_BUCKET_ENCRYPTION_REQUEST,
         &rt::UNIT,
     )
@@ -117,7 +117,7 @@ pub static DELETE_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
 pub static DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketIntelligentTieringConfiguration",
         "DELETE",
-        "/{Bucket}?intelligent-tiering",
+        "/?intelligent-tiering",
         &t::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -146,7 +146,7 @@ pub static DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::
 pub static DELETE_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketInventoryConfiguration",
         "DELETE",
-        "/{Bucket}?inventory",
+        "/?inventory",
         &t::DELETE_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -170,7 +170,7 @@ pub static DELETE_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation:
 pub static DELETE_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
         "DeleteBucketLifecycle",
         "DELETE",
-        "/{Bucket}?lifecycle",
+        "/?lifecycle",
         &t::DELETE_BUCKET_LIFECYCLE_REQUEST,
         &rt::UNIT,
     )
@@ -193,7 +193,7 @@ pub static DELETE_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
 pub static DELETE_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketMetadataConfiguration",
         "DELETE",
-        "/{Bucket}?metadataConfiguration",
+        "/?metadataConfiguration",
         &t::DELETE_BUCKET_METADATA_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -220,7 +220,7 @@ pub static DELETE_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::
 pub static DELETE_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketMetadataTableConfiguration",
         "DELETE",
-        "/{Bucket}?metadataTable",
+        "/?metadataTable",
         &t::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -248,7 +248,7 @@ pub static DELETE_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Opera
 pub static DELETE_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "DeleteBucketMetricsConfiguration",
         "DELETE",
-        "/{Bucket}?metrics",
+        "/?metrics",
         &t::DELETE_BUCKET_METRICS_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -269,7 +269,7 @@ pub static DELETE_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::n
 pub static DELETE_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
         "DeleteBucketOwnershipControls",
         "DELETE",
-        "/{Bucket}?ownershipControls",
+        "/?ownershipControls",
         &t::DELETE_BUCKET_OWNERSHIP_CONTROLS_REQUEST,
         &rt::UNIT,
     )
@@ -293,7 +293,7 @@ pub static DELETE_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
 pub static DELETE_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         "DeleteBucketPolicy",
         "DELETE",
-        "/{Bucket}?policy",
+        "/?policy",
         &t::DELETE_BUCKET_POLICY_REQUEST,
         &rt::UNIT,
     )
@@ -318,7 +318,7 @@ pub static DELETE_BUCKET_POLICY: rt::Operation = rt::Operation::new(
 pub static DELETE_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         "DeleteBucketReplication",
         "DELETE",
-        "/{Bucket}?replication",
+        "/?replication",
         &t::DELETE_BUCKET_REPLICATION_REQUEST,
         &rt::UNIT,
     )
@@ -339,7 +339,7 @@ pub static DELETE_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
 pub static DELETE_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         "DeleteBucketTagging",
         "DELETE",
-        "/{Bucket}?tagging",
+        "/?tagging",
         &t::DELETE_BUCKET_TAGGING_REQUEST,
         &rt::UNIT,
     )
@@ -362,7 +362,7 @@ pub static DELETE_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
 pub static DELETE_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
         "DeleteBucketWebsite",
         "DELETE",
-        "/{Bucket}?website",
+        "/?website",
         &t::DELETE_BUCKET_WEBSITE_REQUEST,
         &rt::UNIT,
     )
@@ -403,7 +403,7 @@ pub static DELETE_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
 pub static DELETE_OBJECT: rt::Operation = rt::Operation::new(
         "DeleteObject",
         "DELETE",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &t::DELETE_OBJECT_REQUEST,
         &t::DELETE_OBJECT_OUTPUT,
     )
@@ -424,7 +424,7 @@ pub static DELETE_OBJECT: rt::Operation = rt::Operation::new(
 pub static DELETE_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
         "DeleteObjectAnnotation",
         "DELETE",
-        "/{Bucket}/{Key+}?annotation",
+        "/{Key+}?annotation",
         &t::DELETE_OBJECT_ANNOTATION_REQUEST,
         &t::DELETE_OBJECT_ANNOTATION_OUTPUT,
     )
@@ -447,7 +447,7 @@ pub static DELETE_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
 pub static DELETE_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
         "DeleteObjectTagging",
         "DELETE",
-        "/{Bucket}/{Key+}?tagging",
+        "/{Key+}?tagging",
         &t::DELETE_OBJECT_TAGGING_REQUEST,
         &t::DELETE_OBJECT_TAGGING_OUTPUT,
     )
@@ -487,7 +487,7 @@ pub static DELETE_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
 pub static DELETE_OBJECTS: rt::Operation = rt::Operation::new(
         "DeleteObjects",
         "POST",
-        "/{Bucket}?delete",
+        "/?delete",
         &t::DELETE_OBJECTS_REQUEST,
         &t::DELETE_OBJECTS_OUTPUT,
     )
@@ -514,7 +514,7 @@ pub static DELETE_OBJECTS: rt::Operation = rt::Operation::new(
 pub static DELETE_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
         "DeletePublicAccessBlock",
         "DELETE",
-        "/{Bucket}?publicAccessBlock",
+        "/?publicAccessBlock",
         &t::DELETE_PUBLIC_ACCESS_BLOCK_REQUEST,
         &rt::UNIT,
     )

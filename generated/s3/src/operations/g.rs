@@ -6,7 +6,7 @@ use tucuxi::codegen as rt;
 pub static GET_BUCKET_ABAC: rt::Operation = rt::Operation::new(
     "GetBucketAbac",
     "GET",
-    "/{Bucket}?abac",
+    "/?abac",
     &t::GET_BUCKET_ABAC_REQUEST,
     &t::GET_BUCKET_ABAC_OUTPUT,
 );
@@ -30,7 +30,7 @@ pub static GET_BUCKET_ABAC: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_ACCELERATE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketAccelerateConfiguration",
         "GET",
-        "/{Bucket}?accelerate",
+        "/?accelerate",
         &t::GET_BUCKET_ACCELERATE_CONFIGURATION_REQUEST,
         &t::GET_BUCKET_ACCELERATE_CONFIGURATION_OUTPUT,
     )
@@ -53,7 +53,7 @@ pub static GET_BUCKET_ACCELERATE_CONFIGURATION: rt::Operation = rt::Operation::n
 pub static GET_BUCKET_ACL: rt::Operation = rt::Operation::new(
         "GetBucketAcl",
         "GET",
-        "/{Bucket}?acl",
+        "/?acl",
         &t::GET_BUCKET_ACL_REQUEST,
         &t::GET_BUCKET_ACL_OUTPUT,
     )
@@ -76,7 +76,7 @@ pub static GET_BUCKET_ACL: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketAnalyticsConfiguration",
         "GET",
-        "/{Bucket}?analytics",
+        "/?analytics",
         &t::GET_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
         &t::GET_BUCKET_ANALYTICS_CONFIGURATION_OUTPUT,
     )
@@ -102,7 +102,7 @@ pub static GET_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation::ne
 pub static GET_BUCKET_CORS: rt::Operation = rt::Operation::new(
         "GetBucketCors",
         "GET",
-        "/{Bucket}?cors",
+        "/?cors",
         &t::GET_BUCKET_CORS_REQUEST,
         &t::GET_BUCKET_CORS_OUTPUT,
     )
@@ -125,7 +125,7 @@ pub static GET_BUCKET_CORS: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
         "GetBucketEncryption",
         "GET",
-        "/{Bucket}?encryption",
+        "/?encryption",
         &t::GET_BUCKET_ENCRYPTION_REQUEST,
         &t::GET_BUCKET_ENCRYPTION_OUTPUT,
     )
@@ -150,7 +150,7 @@ pub static GET_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketIntelligentTieringConfiguration",
         "GET",
-        "/{Bucket}?intelligent-tiering",
+        "/?intelligent-tiering",
         &t::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST,
         &t::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_OUTPUT,
     )
@@ -176,7 +176,7 @@ pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::Ope
 pub static GET_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketInventoryConfiguration",
         "GET",
-        "/{Bucket}?inventory",
+        "/?inventory",
         &t::GET_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
         &t::GET_BUCKET_INVENTORY_CONFIGURATION_OUTPUT,
     )
@@ -206,7 +206,7 @@ pub static GET_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation::ne
 pub static GET_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
         "GetBucketLifecycle",
         "GET",
-        "/{Bucket}?lifecycle",
+        "/?lifecycle",
         &t::GET_BUCKET_LIFECYCLE_REQUEST,
         &t::GET_BUCKET_LIFECYCLE_OUTPUT,
     )
@@ -239,7 +239,7 @@ pub static GET_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketLifecycleConfiguration",
         "GET",
-        "/{Bucket}?lifecycle",
+        "/?lifecycle",
         &t::GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
         &t::GET_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
     )
@@ -265,7 +265,7 @@ pub static GET_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::ne
 pub static GET_BUCKET_LOCATION: rt::Operation = rt::Operation::new(
         "GetBucketLocation",
         "GET",
-        "/{Bucket}?location",
+        "/?location",
         &t::GET_BUCKET_LOCATION_REQUEST,
         &t::GET_BUCKET_LOCATION_OUTPUT,
     )
@@ -283,7 +283,7 @@ pub static GET_BUCKET_LOCATION: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_LOGGING: rt::Operation = rt::Operation::new(
         "GetBucketLogging",
         "GET",
-        "/{Bucket}?logging",
+        "/?logging",
         &t::GET_BUCKET_LOGGING_REQUEST,
         &t::GET_BUCKET_LOGGING_OUTPUT,
     )
@@ -305,7 +305,7 @@ pub static GET_BUCKET_LOGGING: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketMetadataConfiguration",
         "GET",
-        "/{Bucket}?metadataConfiguration",
+        "/?metadataConfiguration",
         &t::GET_BUCKET_METADATA_CONFIGURATION_REQUEST,
         &t::GET_BUCKET_METADATA_CONFIGURATION_OUTPUT,
     )
@@ -331,7 +331,7 @@ pub static GET_BUCKET_METADATA_CONFIGURATION: rt::Operation = rt::Operation::new
 pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketMetadataTableConfiguration",
         "GET",
-        "/{Bucket}?metadataTable",
+        "/?metadataTable",
         &t::GET_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST,
         &t::GET_BUCKET_METADATA_TABLE_CONFIGURATION_OUTPUT,
     )
@@ -358,7 +358,7 @@ pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION: rt::Operation = rt::Operatio
 pub static GET_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketMetricsConfiguration",
         "GET",
-        "/{Bucket}?metrics",
+        "/?metrics",
         &t::GET_BUCKET_METRICS_CONFIGURATION_REQUEST,
         &t::GET_BUCKET_METRICS_CONFIGURATION_OUTPUT,
     )
@@ -370,7 +370,7 @@ pub static GET_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_NOTIFICATION: rt::Operation = rt::Operation::new(
         "GetBucketNotification",
         "GET",
-        "/{Bucket}?notification",
+        "/?notification",
         &t::GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST,
         &t::NOTIFICATION_CONFIGURATION_DEPRECATED,
     )
@@ -398,7 +398,7 @@ pub static GET_BUCKET_NOTIFICATION: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_NOTIFICATION_CONFIGURATION: rt::Operation = rt::Operation::new(
         "GetBucketNotificationConfiguration",
         "GET",
-        "/{Bucket}?notification",
+        "/?notification",
         &t::GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST,
         &t::NOTIFICATION_CONFIGURATION,
     )
@@ -425,7 +425,7 @@ pub static GET_BUCKET_NOTIFICATION_CONFIGURATION: rt::Operation = rt::Operation:
 pub static GET_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
         "GetBucketOwnershipControls",
         "GET",
-        "/{Bucket}?ownershipControls",
+        "/?ownershipControls",
         &t::GET_BUCKET_OWNERSHIP_CONTROLS_REQUEST,
         &t::GET_BUCKET_OWNERSHIP_CONTROLS_OUTPUT,
     )
@@ -448,7 +448,7 @@ pub static GET_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         "GetBucketPolicy",
         "GET",
-        "/{Bucket}?policy",
+        "/?policy",
         &t::GET_BUCKET_POLICY_REQUEST,
         &t::GET_BUCKET_POLICY_OUTPUT,
     )
@@ -470,7 +470,7 @@ pub static GET_BUCKET_POLICY: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_POLICY_STATUS: rt::Operation = rt::Operation::new(
         "GetBucketPolicyStatus",
         "GET",
-        "/{Bucket}?policyStatus",
+        "/?policyStatus",
         &t::GET_BUCKET_POLICY_STATUS_REQUEST,
         &t::GET_BUCKET_POLICY_STATUS_OUTPUT,
     )
@@ -498,7 +498,7 @@ pub static GET_BUCKET_POLICY_STATUS: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         "GetBucketReplication",
         "GET",
-        "/{Bucket}?replication",
+        "/?replication",
         &t::GET_BUCKET_REPLICATION_REQUEST,
         &t::GET_BUCKET_REPLICATION_OUTPUT,
     )
@@ -515,7 +515,7 @@ pub static GET_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_REQUEST_PAYMENT: rt::Operation = rt::Operation::new(
         "GetBucketRequestPayment",
         "GET",
-        "/{Bucket}?requestPayment",
+        "/?requestPayment",
         &t::GET_BUCKET_REQUEST_PAYMENT_REQUEST,
         &t::GET_BUCKET_REQUEST_PAYMENT_OUTPUT,
     )
@@ -540,7 +540,7 @@ pub static GET_BUCKET_REQUEST_PAYMENT: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         "GetBucketTagging",
         "GET",
-        "/{Bucket}?tagging",
+        "/?tagging",
         &t::GET_BUCKET_TAGGING_REQUEST,
         &t::GET_BUCKET_TAGGING_OUTPUT,
     )
@@ -563,7 +563,7 @@ pub static GET_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
         "GetBucketVersioning",
         "GET",
-        "/{Bucket}?versioning",
+        "/?versioning",
         &t::GET_BUCKET_VERSIONING_REQUEST,
         &t::GET_BUCKET_VERSIONING_OUTPUT,
     )
@@ -583,7 +583,7 @@ pub static GET_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
 pub static GET_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
         "GetBucketWebsite",
         "GET",
-        "/{Bucket}?website",
+        "/?website",
         &t::GET_BUCKET_WEBSITE_REQUEST,
         &t::GET_BUCKET_WEBSITE_OUTPUT,
     )
@@ -623,7 +623,7 @@ pub static GET_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT: rt::Operation = rt::Operation::new(
         "GetObject",
         "GET",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &t::GET_OBJECT_REQUEST,
         &t::GET_OBJECT_OUTPUT,
     )
@@ -668,7 +668,7 @@ pub static GET_OBJECT: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT_ACL: rt::Operation = rt::Operation::new(
         "GetObjectAcl",
         "GET",
-        "/{Bucket}/{Key+}?acl",
+        "/{Key+}?acl",
         &t::GET_OBJECT_ACL_REQUEST,
         &t::GET_OBJECT_ACL_OUTPUT,
     )
@@ -687,7 +687,7 @@ pub static GET_OBJECT_ACL: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
         "GetObjectAnnotation",
         "GET",
-        "/{Bucket}/{Key+}?annotation",
+        "/{Key+}?annotation",
         &t::GET_OBJECT_ANNOTATION_REQUEST,
         &t::GET_OBJECT_ANNOTATION_OUTPUT,
     )
@@ -761,7 +761,7 @@ pub static GET_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT_ATTRIBUTES: rt::Operation = rt::Operation::new(
         "GetObjectAttributes",
         "GET",
-        "/{Bucket}/{Key+}?attributes",
+        "/{Key+}?attributes",
         &t::GET_OBJECT_ATTRIBUTES_REQUEST,
         &t::GET_OBJECT_ATTRIBUTES_OUTPUT,
     )
@@ -780,7 +780,7 @@ pub static GET_OBJECT_ATTRIBUTES: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT_LEGAL_HOLD: rt::Operation = rt::Operation::new(
     "GetObjectLegalHold",
     "GET",
-    "/{Bucket}/{Key+}?legal-hold",
+    "/{Key+}?legal-hold",
     &t::GET_OBJECT_LEGAL_HOLD_REQUEST,
     &t::GET_OBJECT_LEGAL_HOLD_OUTPUT,
 );
@@ -796,7 +796,7 @@ pub static GET_OBJECT_LEGAL_HOLD: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT_LOCK_CONFIGURATION: rt::Operation = rt::Operation::new(
     "GetObjectLockConfiguration",
     "GET",
-    "/{Bucket}?object-lock",
+    "/?object-lock",
     &t::GET_OBJECT_LOCK_CONFIGURATION_REQUEST,
     &t::GET_OBJECT_LOCK_CONFIGURATION_OUTPUT,
 );
@@ -814,7 +814,7 @@ pub static GET_OBJECT_LOCK_CONFIGURATION: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT_RETENTION: rt::Operation = rt::Operation::new(
     "GetObjectRetention",
     "GET",
-    "/{Bucket}/{Key+}?retention",
+    "/{Key+}?retention",
     &t::GET_OBJECT_RETENTION_REQUEST,
     &t::GET_OBJECT_RETENTION_OUTPUT,
 );
@@ -838,7 +838,7 @@ pub static GET_OBJECT_RETENTION: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
     "GetObjectTagging",
     "GET",
-    "/{Bucket}/{Key+}?tagging",
+    "/{Key+}?tagging",
     &t::GET_OBJECT_TAGGING_REQUEST,
     &t::GET_OBJECT_TAGGING_OUTPUT,
 );
@@ -860,7 +860,7 @@ pub static GET_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
 pub static GET_OBJECT_TORRENT: rt::Operation = rt::Operation::new(
     "GetObjectTorrent",
     "GET",
-    "/{Bucket}/{Key+}?torrent",
+    "/{Key+}?torrent",
     &t::GET_OBJECT_TORRENT_REQUEST,
     &t::GET_OBJECT_TORRENT_OUTPUT,
 );
@@ -883,7 +883,7 @@ pub static GET_OBJECT_TORRENT: rt::Operation = rt::Operation::new(
 pub static GET_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
         "GetPublicAccessBlock",
         "GET",
-        "/{Bucket}?publicAccessBlock",
+        "/?publicAccessBlock",
         &t::GET_PUBLIC_ACCESS_BLOCK_REQUEST,
         &t::GET_PUBLIC_ACCESS_BLOCK_OUTPUT,
     )

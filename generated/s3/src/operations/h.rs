@@ -16,7 +16,7 @@ use tucuxi::codegen as rt;
 pub static HEAD_BUCKET: rt::Operation = rt::Operation::new(
         "HeadBucket",
         "HEAD",
-        "/{Bucket}",
+        "/",
         &t::HEAD_BUCKET_REQUEST,
         &t::HEAD_BUCKET_OUTPUT,
     )
@@ -54,7 +54,7 @@ pub static HEAD_BUCKET: rt::Operation = rt::Operation::new(
 pub static HEAD_OBJECT: rt::Operation = rt::Operation::new(
         "HeadObject",
         "HEAD",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &t::HEAD_OBJECT_REQUEST,
         &t::HEAD_OBJECT_OUTPUT,
     )

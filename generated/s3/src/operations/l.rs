@@ -22,7 +22,7 @@ use tucuxi::codegen as rt;
 pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "ListBucketAnalyticsConfigurations",
         "GET",
-        "/{Bucket}?analytics",
+        "/?analytics",
         &t::LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST,
         &t::LIST_BUCKET_ANALYTICS_CONFIGURATIONS_OUTPUT,
     )
@@ -47,7 +47,7 @@ pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS: rt::Operation = rt::Operation::
 pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "ListBucketIntelligentTieringConfigurations",
         "GET",
-        "/{Bucket}?intelligent-tiering",
+        "/?intelligent-tiering",
         &t::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST,
         &t::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT,
     )
@@ -75,7 +75,7 @@ pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS: rt::Operation = rt::O
 pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "ListBucketInventoryConfigurations",
         "GET",
-        "/{Bucket}?inventory",
+        "/?inventory",
         &t::LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST,
         &t::LIST_BUCKET_INVENTORY_CONFIGURATIONS_OUTPUT,
     )
@@ -103,7 +103,7 @@ pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS: rt::Operation = rt::Operation::
 pub static LIST_BUCKET_METRICS_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "ListBucketMetricsConfigurations",
         "GET",
-        "/{Bucket}?metrics",
+        "/?metrics",
         &t::LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST,
         &t::LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT,
     )
@@ -176,7 +176,7 @@ pub static LIST_DIRECTORY_BUCKETS: rt::Operation = rt::Operation::new(
 pub static LIST_MULTIPART_UPLOADS: rt::Operation = rt::Operation::new(
     "ListMultipartUploads",
     "GET",
-    "/{Bucket}?uploads",
+    "/?uploads",
     &t::LIST_MULTIPART_UPLOADS_REQUEST,
     &t::LIST_MULTIPART_UPLOADS_OUTPUT,
 );
@@ -194,7 +194,7 @@ pub static LIST_MULTIPART_UPLOADS: rt::Operation = rt::Operation::new(
 pub static LIST_OBJECT_ANNOTATIONS: rt::Operation = rt::Operation::new(
         "ListObjectAnnotations",
         "GET",
-        "/{Bucket}/{Key+}?annotation",
+        "/{Key+}?annotation",
         &t::LIST_OBJECT_ANNOTATIONS_REQUEST,
         &t::LIST_OBJECT_ANNOTATIONS_OUTPUT,
     )
@@ -220,7 +220,7 @@ pub static LIST_OBJECT_ANNOTATIONS: rt::Operation = rt::Operation::new(
 pub static LIST_OBJECT_VERSIONS: rt::Operation = rt::Operation::new(
     "ListObjectVersions",
     "GET",
-    "/{Bucket}?versions",
+    "/?versions",
     &t::LIST_OBJECT_VERSIONS_REQUEST,
     &t::LIST_OBJECT_VERSIONS_OUTPUT,
 );
@@ -242,7 +242,7 @@ pub static LIST_OBJECT_VERSIONS: rt::Operation = rt::Operation::new(
 pub static LIST_OBJECTS: rt::Operation = rt::Operation::new(
         "ListObjects",
         "GET",
-        "/{Bucket}",
+        "/",
         &t::LIST_OBJECTS_REQUEST,
         &t::LIST_OBJECTS_OUTPUT,
     )
@@ -272,7 +272,7 @@ pub static LIST_OBJECTS: rt::Operation = rt::Operation::new(
 pub static LIST_OBJECTS_V2: rt::Operation = rt::Operation::new(
         "ListObjectsV2",
         "GET",
-        "/{Bucket}?list-type=2",
+        "/?list-type=2",
         &t::LIST_OBJECTS_V2_REQUEST,
         &t::LIST_OBJECTS_V2_OUTPUT,
     )
@@ -305,7 +305,7 @@ pub static LIST_OBJECTS_V2: rt::Operation = rt::Operation::new(
 pub static LIST_PARTS: rt::Operation = rt::Operation::new(
     "ListParts",
     "GET",
-    "/{Bucket}/{Key+}",
+    "/{Key+}",
     &t::LIST_PARTS_REQUEST,
     &t::LIST_PARTS_OUTPUT,
 );

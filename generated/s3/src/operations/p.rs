@@ -6,7 +6,7 @@ use tucuxi::codegen as rt;
 pub static PUT_BUCKET_ABAC: rt::Operation = rt::Operation::new(
         "PutBucketAbac",
         "PUT",
-        "/{Bucket}?abac",
+        "/?abac",
         &t::PUT_BUCKET_ABAC_REQUEST,
         &rt::UNIT,
     )
@@ -46,7 +46,7 @@ pub static PUT_BUCKET_ABAC: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_ACCELERATE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutBucketAccelerateConfiguration",
         "PUT",
-        "/{Bucket}?accelerate",
+        "/?accelerate",
         &t::PUT_BUCKET_ACCELERATE_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -123,7 +123,7 @@ pub static PUT_BUCKET_ACCELERATE_CONFIGURATION: rt::Operation = rt::Operation::n
 pub static PUT_BUCKET_ACL: rt::Operation = rt::Operation::new(
         "PutBucketAcl",
         "PUT",
-        "/{Bucket}?acl",
+        "/?acl",
         &t::PUT_BUCKET_ACL_REQUEST,
         &rt::UNIT,
     )
@@ -168,7 +168,7 @@ pub static PUT_BUCKET_ACL: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutBucketAnalyticsConfiguration",
         "PUT",
-        "/{Bucket}?analytics",
+        "/?analytics",
         &t::PUT_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -201,7 +201,7 @@ pub static PUT_BUCKET_ANALYTICS_CONFIGURATION: rt::Operation = rt::Operation::ne
 pub static PUT_BUCKET_CORS: rt::Operation = rt::Operation::new(
         "PutBucketCors",
         "PUT",
-        "/{Bucket}?cors",
+        "/?cors",
         &t::PUT_BUCKET_CORS_REQUEST,
         &rt::UNIT,
     )
@@ -248,7 +248,7 @@ pub static PUT_BUCKET_CORS: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
         "PutBucketEncryption",
         "PUT",
-        "/{Bucket}?encryption",
+        "/?encryption",
         &t::PUT_BUCKET_ENCRYPTION_REQUEST,
         &rt::UNIT,
     )
@@ -289,7 +289,7 @@ pub static PUT_BUCKET_ENCRYPTION: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutBucketIntelligentTieringConfiguration",
         "PUT",
-        "/{Bucket}?intelligent-tiering",
+        "/?intelligent-tiering",
         &t::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -327,7 +327,7 @@ pub static PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: rt::Operation = rt::Ope
 pub static PUT_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutBucketInventoryConfiguration",
         "PUT",
-        "/{Bucket}?inventory",
+        "/?inventory",
         &t::PUT_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -366,7 +366,7 @@ pub static PUT_BUCKET_INVENTORY_CONFIGURATION: rt::Operation = rt::Operation::ne
 pub static PUT_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
         "PutBucketLifecycle",
         "PUT",
-        "/{Bucket}?lifecycle",
+        "/?lifecycle",
         &t::PUT_BUCKET_LIFECYCLE_REQUEST,
         &rt::UNIT,
     )
@@ -404,7 +404,7 @@ pub static PUT_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutBucketLifecycleConfiguration",
         "PUT",
-        "/{Bucket}?lifecycle",
+        "/?lifecycle",
         &t::PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
         &t::PUT_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
     )
@@ -453,7 +453,7 @@ pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION: rt::Operation = rt::Operation::ne
 pub static PUT_BUCKET_LOGGING: rt::Operation = rt::Operation::new(
         "PutBucketLogging",
         "PUT",
-        "/{Bucket}?logging",
+        "/?logging",
         &t::PUT_BUCKET_LOGGING_REQUEST,
         &rt::UNIT,
     )
@@ -493,7 +493,7 @@ pub static PUT_BUCKET_LOGGING: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutBucketMetricsConfiguration",
         "PUT",
-        "/{Bucket}?metrics",
+        "/?metrics",
         &t::PUT_BUCKET_METRICS_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -505,7 +505,7 @@ pub static PUT_BUCKET_METRICS_CONFIGURATION: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_NOTIFICATION: rt::Operation = rt::Operation::new(
         "PutBucketNotification",
         "PUT",
-        "/{Bucket}?notification",
+        "/?notification",
         &t::PUT_BUCKET_NOTIFICATION_REQUEST,
         &rt::UNIT,
     )
@@ -553,7 +553,7 @@ pub static PUT_BUCKET_NOTIFICATION: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_NOTIFICATION_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutBucketNotificationConfiguration",
         "PUT",
-        "/{Bucket}?notification",
+        "/?notification",
         &t::PUT_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -573,7 +573,7 @@ pub static PUT_BUCKET_NOTIFICATION_CONFIGURATION: rt::Operation = rt::Operation:
 pub static PUT_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
         "PutBucketOwnershipControls",
         "PUT",
-        "/{Bucket}?ownershipControls",
+        "/?ownershipControls",
         &t::PUT_BUCKET_OWNERSHIP_CONTROLS_REQUEST,
         &rt::UNIT,
     )
@@ -605,7 +605,7 @@ pub static PUT_BUCKET_OWNERSHIP_CONTROLS: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_POLICY: rt::Operation = rt::Operation::new(
         "PutBucketPolicy",
         "PUT",
-        "/{Bucket}?policy",
+        "/?policy",
         &t::PUT_BUCKET_POLICY_REQUEST,
         &rt::UNIT,
     )
@@ -644,7 +644,7 @@ pub static PUT_BUCKET_POLICY: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
         "PutBucketReplication",
         "PUT",
-        "/{Bucket}?replication",
+        "/?replication",
         &t::PUT_BUCKET_REPLICATION_REQUEST,
         &rt::UNIT,
     )
@@ -670,7 +670,7 @@ pub static PUT_BUCKET_REPLICATION: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_REQUEST_PAYMENT: rt::Operation = rt::Operation::new(
         "PutBucketRequestPayment",
         "PUT",
-        "/{Bucket}?requestPayment",
+        "/?requestPayment",
         &t::PUT_BUCKET_REQUEST_PAYMENT_REQUEST,
         &rt::UNIT,
     )
@@ -709,7 +709,7 @@ pub static PUT_BUCKET_REQUEST_PAYMENT: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
         "PutBucketTagging",
         "PUT",
-        "/{Bucket}?tagging",
+        "/?tagging",
         &t::PUT_BUCKET_TAGGING_REQUEST,
         &rt::UNIT,
     )
@@ -750,7 +750,7 @@ pub static PUT_BUCKET_TAGGING: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
         "PutBucketVersioning",
         "PUT",
-        "/{Bucket}?versioning",
+        "/?versioning",
         &t::PUT_BUCKET_VERSIONING_REQUEST,
         &rt::UNIT,
     )
@@ -803,7 +803,7 @@ pub static PUT_BUCKET_VERSIONING: rt::Operation = rt::Operation::new(
 pub static PUT_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
         "PutBucketWebsite",
         "PUT",
-        "/{Bucket}?website",
+        "/?website",
         &t::PUT_BUCKET_WEBSITE_REQUEST,
         &rt::UNIT,
     )
@@ -856,7 +856,7 @@ pub static PUT_BUCKET_WEBSITE: rt::Operation = rt::Operation::new(
 pub static PUT_OBJECT: rt::Operation = rt::Operation::new(
         "PutObject",
         "PUT",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &t::PUT_OBJECT_REQUEST,
         &t::PUT_OBJECT_OUTPUT,
     )
@@ -935,7 +935,7 @@ pub static PUT_OBJECT: rt::Operation = rt::Operation::new(
 pub static PUT_OBJECT_ACL: rt::Operation = rt::Operation::new(
         "PutObjectAcl",
         "PUT",
-        "/{Bucket}/{Key+}?acl",
+        "/{Key+}?acl",
         &t::PUT_OBJECT_ACL_REQUEST,
         &t::PUT_OBJECT_ACL_OUTPUT,
     )
@@ -966,7 +966,7 @@ pub static PUT_OBJECT_ACL: rt::Operation = rt::Operation::new(
 pub static PUT_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
         "PutObjectAnnotation",
         "PUT",
-        "/{Bucket}/{Key+}?annotation",
+        "/{Key+}?annotation",
         &t::PUT_OBJECT_ANNOTATION_REQUEST,
         &t::PUT_OBJECT_ANNOTATION_OUTPUT,
     )
@@ -999,7 +999,7 @@ pub static PUT_OBJECT_ANNOTATION: rt::Operation = rt::Operation::new(
 pub static PUT_OBJECT_LEGAL_HOLD: rt::Operation = rt::Operation::new(
         "PutObjectLegalHold",
         "PUT",
-        "/{Bucket}/{Key+}?legal-hold",
+        "/{Key+}?legal-hold",
         &t::PUT_OBJECT_LEGAL_HOLD_REQUEST,
         &t::PUT_OBJECT_LEGAL_HOLD_OUTPUT,
     )
@@ -1023,7 +1023,7 @@ pub static PUT_OBJECT_LEGAL_HOLD: rt::Operation = rt::Operation::new(
 pub static PUT_OBJECT_LOCK_CONFIGURATION: rt::Operation = rt::Operation::new(
         "PutObjectLockConfiguration",
         "PUT",
-        "/{Bucket}?object-lock",
+        "/?object-lock",
         &t::PUT_OBJECT_LOCK_CONFIGURATION_REQUEST,
         &t::PUT_OBJECT_LOCK_CONFIGURATION_OUTPUT,
     )
@@ -1045,7 +1045,7 @@ pub static PUT_OBJECT_LOCK_CONFIGURATION: rt::Operation = rt::Operation::new(
 pub static PUT_OBJECT_RETENTION: rt::Operation = rt::Operation::new(
         "PutObjectRetention",
         "PUT",
-        "/{Bucket}/{Key+}?retention",
+        "/{Key+}?retention",
         &t::PUT_OBJECT_RETENTION_REQUEST,
         &t::PUT_OBJECT_RETENTION_OUTPUT,
     )
@@ -1085,7 +1085,7 @@ pub static PUT_OBJECT_RETENTION: rt::Operation = rt::Operation::new(
 pub static PUT_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
         "PutObjectTagging",
         "PUT",
-        "/{Bucket}/{Key+}?tagging",
+        "/{Key+}?tagging",
         &t::PUT_OBJECT_TAGGING_REQUEST,
         &t::PUT_OBJECT_TAGGING_OUTPUT,
     )
@@ -1116,7 +1116,7 @@ pub static PUT_OBJECT_TAGGING: rt::Operation = rt::Operation::new(
 pub static PUT_PUBLIC_ACCESS_BLOCK: rt::Operation = rt::Operation::new(
         "PutPublicAccessBlock",
         "PUT",
-        "/{Bucket}?publicAccessBlock",
+        "/?publicAccessBlock",
         &t::PUT_PUBLIC_ACCESS_BLOCK_REQUEST,
         &rt::UNIT,
     )

@@ -16,7 +16,7 @@ use tucuxi::codegen as rt;
 pub static RENAME_OBJECT: rt::Operation = rt::Operation::new(
         "RenameObject",
         "PUT",
-        "/{Bucket}/{Key+}?renameObject",
+        "/{Key+}?renameObject",
         &t::RENAME_OBJECT_REQUEST,
         &t::RENAME_OBJECT_OUTPUT,
     )
@@ -63,7 +63,7 @@ pub static RENAME_OBJECT: rt::Operation = rt::Operation::new(
 pub static RESTORE_OBJECT: rt::Operation = rt::Operation::new(
         "RestoreObject",
         "POST",
-        "/{Bucket}/{Key+}?restore",
+        "/{Key+}?restore",
         &t::RESTORE_OBJECT_REQUEST,
         &t::RESTORE_OBJECT_OUTPUT,
     )

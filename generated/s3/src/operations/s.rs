@@ -32,7 +32,7 @@ use tucuxi::codegen as rt;
 pub static SELECT_OBJECT_CONTENT: rt::Operation = rt::Operation::new(
         "SelectObjectContent",
         "POST",
-        "/{Bucket}/{Key+}?select&select-type=2",
+        "/{Key+}?select&select-type=2",
         &t::SELECT_OBJECT_CONTENT_REQUEST,
         &t::SELECT_OBJECT_CONTENT_OUTPUT,
     )

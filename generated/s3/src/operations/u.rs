@@ -17,7 +17,7 @@ use tucuxi::codegen as rt;
 pub static UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "UpdateBucketMetadataAnnotationTableConfiguration",
         "PUT",
-        "/{Bucket}?metadataAnnotationTable",
+        "/?metadataAnnotationTable",
         &t::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -53,7 +53,7 @@ pub static UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION: rt::Operation 
 pub static UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "UpdateBucketMetadataInventoryTableConfiguration",
         "PUT",
-        "/{Bucket}?metadataInventoryTable",
+        "/?metadataInventoryTable",
         &t::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -81,7 +81,7 @@ pub static UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION: rt::Operation =
 pub static UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION: rt::Operation = rt::Operation::new(
         "UpdateBucketMetadataJournalTableConfiguration",
         "PUT",
-        "/{Bucket}?metadataJournalTable",
+        "/?metadataJournalTable",
         &t::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION_REQUEST,
         &rt::UNIT,
     )
@@ -130,7 +130,7 @@ pub static UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION: rt::Operation = r
 pub static UPDATE_OBJECT_ENCRYPTION: rt::Operation = rt::Operation::new(
         "UpdateObjectEncryption",
         "PUT",
-        "/{Bucket}/{Key+}?encryption",
+        "/{Key+}?encryption",
         &t::UPDATE_OBJECT_ENCRYPTION_REQUEST,
         &t::UPDATE_OBJECT_ENCRYPTION_RESPONSE,
     )
@@ -189,7 +189,7 @@ pub static UPDATE_OBJECT_ENCRYPTION: rt::Operation = rt::Operation::new(
 pub static UPLOAD_PART: rt::Operation = rt::Operation::new(
         "UploadPart",
         "PUT",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &t::UPLOAD_PART_REQUEST,
         &t::UPLOAD_PART_OUTPUT,
     )
@@ -249,7 +249,7 @@ pub static UPLOAD_PART: rt::Operation = rt::Operation::new(
 pub static UPLOAD_PART_COPY: rt::Operation = rt::Operation::new(
         "UploadPartCopy",
         "PUT",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &t::UPLOAD_PART_COPY_REQUEST,
         &t::UPLOAD_PART_COPY_OUTPUT,
     )

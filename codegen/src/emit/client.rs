@@ -1,0 +1,240 @@
+//! The client: one method per operation, named as boto3 names it, returning a builder with one
+//! setter per input member; and one error enum per operation that has modeled errors.
+//!
+//! Builders wrap the runtime's generic `Call`, whose `send`, `send_blocking` and `presign` are
+//! the same code for every operation; every generated method is `#[inline]` and tiny, so an app
+//! only compiles the ones it calls.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{deprecated, docs, ident};
+use super::types::value_type_in;
+use crate::ir::*;
+use crate::naming;
+
+/// Builder methods a setter must not shadow; a member with one of these names gets `set_`.
+const BUILDER_METHODS: &[&str] = &["send", "send_blocking", "presign", "presign_blocking", "into_call", "call"];
+
+/// The builder (and error enum) type name of an operation.
+pub fn builder_name(op: &Operation) -> String {
+    naming::type_name(&op.wire_name)
+}
+
+/// The first paragraph of a Markdown text, for short docs.
+fn first_paragraph(markdown: &str) -> String {
+    markdown.split("\n\n").next().unwrap_or_default().to_owned()
+}
+
+/// The error enum type of an operation: generated when it has modeled errors.
+fn errors_type(op: &Operation) -> TokenStream {
+    if op.errors.is_empty() {
+        quote!(rt::NoErrors)
+    } else {
+        let name = ident(&format!("{}Error", builder_name(op)));
+        quote!(e::#name)
+    }
+}
+
+fn io_type(svc: &Service, id: Option<ShapeId>) -> TokenStream {
+    match id {
+        Some(id) => value_type_in(svc, id, &quote!(t::)),
+        None => quote!(rt::Unit),
+    }
+}
+
+/// The items of one operation in the `client` module: its `Client` method and its builder.
+pub fn client_items(svc: &Service, op: &Operation) -> TokenStream {
+    let builder = ident(&builder_name(op));
+    let method = ident(&op.method_name);
+    let op_static = ident(&op.static_name);
+    let input = io_type(svc, op.input);
+    let output = io_type(svc, op.output);
+    let errors = errors_type(op);
+    let dep = deprecated(&op.deprecated);
+    // A deprecated operation's method is itself deprecated; its body may still name the static.
+    let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+    let summary = first_paragraph(&op.docs);
+    let method_docs = docs(&format!(
+        "{summary}{}Returns the [`{}`] builder: set the input, then `send().await` (or `send_blocking()`).",
+        if summary.is_empty() { "" } else { "\n\n" },
+        builder_name(op)
+    ));
+    let builder_docs = docs(&if op.docs.is_empty() {
+        format!("The `{}` operation.", op.wire_name)
+    } else {
+        format!("The `{}` operation.\n\n{}", op.wire_name, op.docs)
+    });
+    let setters = op.input.map(|id| setters(svc, id)).unwrap_or_default();
+    quote! {
+        impl super::Client {
+            #method_docs
+            #dep
+            #allow
+            #[inline]
+            pub fn #method(&self) -> #builder {
+                #builder(rt::Call::new(&self.handle, &op::#op_static))
+            }
+        }
+
+        #builder_docs
+        #[derive(Debug)]
+        pub struct #builder(rt::Call<#input, #output, #errors>);
+
+        impl #builder {
+            #setters
+            /// Sends the request. A service error carries this operation's modeled error, if any, in
+            /// [`Error::modeled`](rt::Error::modeled).
+            #[inline]
+            pub async fn send(self) -> Result<#output, rt::Error> {
+                self.0.send().await
+            }
+            /// Sends the request and waits for the answer, without an async runtime.
+            #[inline]
+            pub fn send_blocking(self) -> Result<#output, rt::Error> {
+                self.0.send_blocking()
+            }
+            /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+            #[inline]
+            pub async fn presign(self, expires_in: ::std::time::Duration) -> Result<rt::PresignedRequest, rt::Error> {
+                self.0.presign(expires_in).await
+            }
+            /// [`presign`](Self::presign) without an async runtime.
+            #[inline]
+            pub fn presign_blocking(self, expires_in: ::std::time::Duration) -> Result<rt::PresignedRequest, rt::Error> {
+                self.0.presign_blocking(expires_in)
+            }
+            /// The underlying call, with the input built so far.
+            #[inline]
+            pub fn into_call(self) -> rt::Call<#input, #output, #errors> {
+                self.0
+            }
+        }
+    }
+}
+
+/// One setter per member of the input structure.
+fn setters(svc: &Service, input: ShapeId) -> TokenStream {
+    let Kind::Structure(s) = &svc.shapes[input].kind else { return quote!() };
+    let mut out = TokenStream::new();
+    for m in &s.members {
+        let field = ident(&m.rust_name);
+        let name = if BUILDER_METHODS.contains(&m.rust_name.as_str()) {
+            ident(&format!("set_{}", m.rust_name))
+        } else {
+            field.clone()
+        };
+        let target = &svc.shapes[m.target];
+        let t = value_type_in(svc, m.target, &quote!(t::));
+        let (param, conv) = match &target.kind {
+            Kind::Prim(Prim::String | Prim::BigInteger | Prim::BigDecimal) => {
+                (quote!(impl Into<String>), quote!(value.into()))
+            }
+            Kind::Prim(Prim::Blob) => (quote!(impl Into<rt::Blob>), quote!(value.into())),
+            Kind::Prim(Prim::StreamingBlob) => (quote!(impl Into<rt::ByteStream>), quote!(value.into())),
+            Kind::Enum(_) => (quote!(impl Into<#t>), quote!(value.into())),
+            _ => (quote!(#t), quote!(value)),
+        };
+        let assign = if m.boxed {
+            quote!(Some(Box::new(#conv)))
+        } else if m.flags.required {
+            conv
+        } else {
+            quote!(Some(#conv))
+        };
+        let summary = first_paragraph(&m.docs);
+        let doc = docs(&if summary.is_empty() { format!("Sets `{}`.", m.wire_name) } else { summary });
+        let dep = deprecated(&m.deprecated);
+        // Deprecated members can still be set; the attribute warns the caller, not this code.
+        let allow = if m.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
+        out.extend(quote! {
+            #doc
+            #dep
+            #allow
+            #[inline]
+            pub fn #name(mut self, value: #param) -> Self {
+                self.0.input_mut().#field = #assign;
+                self
+            }
+        });
+    }
+    out
+}
+
+/// The error enum of one operation with modeled errors.
+pub fn error_items(svc: &Service, op: &Operation) -> TokenStream {
+    let name = ident(&format!("{}Error", builder_name(op)));
+    let mut seen = Vec::new();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for (i, &id) in op.errors.iter().enumerate() {
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        let shape = &svc.shapes[id];
+        let variant = ident(&shape.rust_name);
+        let doc = docs(&first_paragraph(&shape.docs));
+        variants.push(quote!(#doc #variant(t::#variant)));
+        arms.push(quote!(#i => #variant(t::#variant)));
+    }
+    let doc = docs(&format!(
+        "The modeled errors of [`{0}`](crate::client::{0}): match on `error.modeled::<{1}>()`.",
+        builder_name(op),
+        name
+    ));
+    quote! {
+        #doc
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants,)*
+        }
+        rt::operation_errors!(#name, #(#arms),*);
+    }
+}
+
+/// The `Client` type and its constructors, for `src/client/mod.rs`.
+pub fn client_mod(svc: &Service) -> TokenStream {
+    let docs = docs(&format!(
+        "A client for **{}**: one method per operation, named as boto3 names it.\n\n\
+         Cheap to clone and safe to share between threads; clones share the session's connections \
+         and credentials.",
+        svc.full_name
+    ));
+    quote! {
+        use tucuxi::codegen as rt;
+
+        #docs
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            handle: rt::ClientHandle,
+        }
+
+        impl Client {
+            /// A client configured by `session` (region, credentials, endpoint, retries).
+            pub fn new(session: &rt::Session) -> Self {
+                Client { handle: rt::ClientHandle::new(session, &super::SERVICE, &super::endpoint_rules::RULES) }
+            }
+            /// A client with settings of its own that override the session's.
+            pub fn with_config(session: &rt::Session, config: rt::ClientConfig) -> Self {
+                Client { handle: rt::ClientHandle::with_config(session, &super::SERVICE, &super::endpoint_rules::RULES, config) }
+            }
+            /// The runtime handle behind the client (session, service, settings).
+            pub fn handle(&self) -> &rt::ClientHandle {
+                &self.handle
+            }
+        }
+    }
+}
+
+/// `src/endpoint_rules.rs`: the service's endpoint rule set, embedded as compact JSON.
+pub fn endpoint_rules(svc: &Service) -> TokenStream {
+    let json = svc.endpoint_rules.clone().unwrap_or_default();
+    quote! {
+        //! The service's endpoint rule set (`endpoint-rule-set-1.json`), parsed once on first use.
+        use tucuxi::codegen as rt;
+
+        pub(crate) static RULES: rt::Rules = rt::Rules::new(#json);
+    }
+}

@@ -1,0 +1,165 @@
+//! From the user's world to the rule set's parameters, and from the resolved endpoint to what
+//! the signer needs.
+//!
+//! Built-ins come from the session's configuration under boto3's names (`region`,
+//! `use_fips_endpoint`, `use_dualstack_endpoint`, `endpoint_url`, `s3.addressing_style`, ...),
+//! overridable per client; the operation adds its static context parameters and the input its
+//! `contextParam` members.
+
+use crate::config::{AddressingStyle, RegionalEndpoints};
+use crate::endpoint::{Endpoint, Params, Value as ParamValue};
+use crate::schema::{Operation, ParamValue as StaticValue, Service};
+use crate::shape::{Shape, Value, ValueRef};
+use crate::types::Document;
+
+use super::Inner;
+
+/// Settings of one client that override the session's (boto3's `Config` for a client).
+#[derive(Clone, Debug, Default)]
+pub struct ClientConfig {
+    /// The region of this client.
+    pub region: Option<String>,
+    /// Send every request to this URL instead of the resolved endpoint (moto, MinIO, LocalStack).
+    pub endpoint_url: Option<String>,
+    pub use_fips_endpoint: Option<bool>,
+    pub use_dualstack_endpoint: Option<bool>,
+    /// Maximum attempts per call, the first included.
+    pub max_attempts: Option<u32>,
+    /// S3: `Some(true)` for path-style addressing, `Some(false)` for virtual-hosted.
+    pub s3_force_path_style: Option<bool>,
+    pub s3_use_accelerate_endpoint: Option<bool>,
+}
+
+/// How the resolved endpoint wants the request signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AuthScheme {
+    /// `sigv4` or `sigv4a`.
+    pub name: String,
+    pub signing_name: String,
+    /// The region, or for SigV4a the comma-separated region set.
+    pub signing_region: String,
+    pub disable_double_encoding: bool,
+    pub disable_normalize_path: bool,
+}
+
+impl Inner {
+    /// The region this client uses.
+    pub(crate) fn region(&self) -> Result<String, crate::Error> {
+        match &self.config.region {
+            Some(region) => Ok(region.clone()),
+            None => Ok(self.session.region()?.to_owned()),
+        }
+    }
+
+    /// The endpoint URL the user configured, for this client or for this service.
+    fn endpoint_url(&self) -> Result<Option<String>, crate::Error> {
+        if let Some(url) = &self.config.endpoint_url {
+            return Ok(Some(url.clone()));
+        }
+        Ok(self.session.config().endpoint_url(self.service.service_id)?.map(|s| s.value))
+    }
+
+    /// The rule set's parameters for a call of `op` with `input`.
+    pub(crate) fn endpoint_params(&self, op: &Operation, input: &dyn Shape) -> Result<Params, crate::Error> {
+        let config = self.session.config();
+        let service: &Service = self.service;
+        let mut params = Params::new();
+        params.set("Region", self.region()?);
+        let fips = self.config.use_fips_endpoint.unwrap_or_else(|| config.use_fips_endpoint());
+        params.set("UseFIPS", fips);
+        let s3 = config.s3();
+        let dual = self
+            .config
+            .use_dualstack_endpoint
+            .or(if service.name == "s3" { s3.use_dualstack_endpoint() } else { None })
+            .unwrap_or_else(|| config.use_dualstack_endpoint());
+        params.set("UseDualStack", dual);
+        let endpoint_url = self.endpoint_url()?;
+        if let Some(url) = &endpoint_url {
+            params.set("Endpoint", url.as_str());
+        }
+        if matches!(service.name, "s3" | "s3control") {
+            // A custom endpoint (moto, MinIO) rarely resolves bucket subdomains, so S3 goes
+            // path-style there unless the user asked for virtual hosting, as boto3 users expect.
+            let path_style = self.config.s3_force_path_style.unwrap_or(match s3.addressing_style() {
+                Some(AddressingStyle::Path) => true,
+                Some(AddressingStyle::Virtual) => false,
+                _ => endpoint_url.is_some(),
+            });
+            params.set("ForcePathStyle", path_style);
+            let accelerate = self.config.s3_use_accelerate_endpoint.or(s3.use_accelerate_endpoint()).unwrap_or(false);
+            params.set("Accelerate", accelerate);
+            if let Some(arn_region) = s3.use_arn_region() {
+                params.set("UseArnRegion", arn_region);
+            }
+            if let Some(disable) = s3.disable_multiregion_access_points() {
+                params.set("DisableMultiRegionAccessPoints", disable);
+            }
+            params.set("UseGlobalEndpoint", s3.us_east_1_regional_endpoint() == Some(RegionalEndpoints::Legacy));
+        }
+        if service.name == "sts" {
+            params.set("UseGlobalEndpoint", config.sts_regional_endpoints() == RegionalEndpoints::Legacy);
+        }
+        params.set("AccountIdEndpointMode", config.account_id_endpoint_mode().as_str());
+        for (name, value) in op.static_context_params {
+            match value {
+                StaticValue::Bool(b) => params.set(*name, *b),
+                StaticValue::Str(s) => params.set(*name, *s),
+            };
+        }
+        for (i, member) in op.input.members.iter().enumerate() {
+            let Some(name) = member.context_param else { continue };
+            match input.field(i).and_then(Value::get) {
+                Some(ValueRef::Str(s)) => params.set(name, s),
+                Some(ValueRef::Bool(b)) => params.set(name, b),
+                Some(ValueRef::List(list)) => {
+                    let items: Vec<String> = (0..list.len())
+                        .filter_map(|j| match list.item(j).and_then(Value::get) {
+                            Some(ValueRef::Str(s)) => Some(s.to_owned()),
+                            _ => None,
+                        })
+                        .collect();
+                    params.set(name, ParamValue::StringArray(items))
+                }
+                _ => continue,
+            };
+        }
+        Ok(params)
+    }
+}
+
+/// The first auth scheme of the endpoint that this build can sign with, else SigV4 with the
+/// service's own signing name and the client's region.
+pub(crate) fn auth_scheme(endpoint: &Endpoint, service: &Service, region: &str) -> AuthScheme {
+    let default = AuthScheme {
+        name: "sigv4".into(),
+        signing_name: service.signing_name.to_owned(),
+        signing_region: region.to_owned(),
+        disable_double_encoding: false,
+        disable_normalize_path: false,
+    };
+    let Some(schemes) = endpoint.properties.get("authSchemes").and_then(Document::as_array) else {
+        return default;
+    };
+    for scheme in schemes {
+        let name = scheme.get("name").and_then(Document::as_str).unwrap_or_default();
+        let supported = name == "sigv4" || (name == "sigv4a" && cfg!(feature = "sigv4a"));
+        if !supported {
+            continue;
+        }
+        let text = |key: &str| scheme.get(key).and_then(Document::as_str).map(str::to_owned);
+        let flag = |key: &str| scheme.get(key).and_then(Document::as_bool).unwrap_or(false);
+        let region_set = scheme
+            .get("signingRegionSet")
+            .and_then(Document::as_array)
+            .map(|set| set.iter().filter_map(Document::as_str).collect::<Vec<_>>().join(","));
+        return AuthScheme {
+            name: name.to_owned(),
+            signing_name: text("signingName").unwrap_or(default.signing_name),
+            signing_region: text("signingRegion").or(region_set).unwrap_or(default.signing_region),
+            disable_double_encoding: flag("disableDoubleEncoding"),
+            disable_normalize_path: flag("disableNormalizePath"),
+        };
+    }
+    default
+}

@@ -1,0 +1,294 @@
+//! One call, end to end: serialise, resolve the endpoint, sign, send with retries, parse.
+
+use std::time::SystemTime;
+
+use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, USER_AGENT};
+use http::Request;
+
+use super::endpoint::{auth_scheme, AuthScheme};
+use super::ClientHandle;
+use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
+use crate::credentials::Credentials;
+use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
+use crate::http::{mark_sensitive_headers, SdkBody};
+use crate::protocol::{deserialize_response, serialize_request, RequestError, SerializedRequest};
+use crate::schema::{flags, op_flags, Operation, Service, ShapeKind};
+use crate::shape::Shape;
+use crate::types::DateTime;
+use crate::{Error, ErrorKind};
+
+/// Successful bodies of non-streaming operations are read whole, up to this size: larger
+/// answers (a 5 GB `Content-Length` from a broken proxy) are refused rather than buffered.
+const MAX_BUFFERED_BODY: u64 = 256 << 20;
+
+/// The user agent every request carries.
+const USER_AGENT_VALUE: &str = concat!("tucuxi/", env!("CARGO_PKG_VERSION"));
+
+/// Reads an error response into the caller's error type (the operation's modeled errors).
+pub(crate) type DecodeError = fn(&'static Service, &'static Operation, u16, &HeaderMap, &[u8]) -> Error;
+
+/// A request ready to sign: where it goes and how to sign it.
+pub(crate) struct Prepared {
+    pub request: SerializedRequest,
+    /// `scheme://host[:port]`.
+    pub origin: String,
+    /// `host[:port]`, for the `host` header.
+    pub authority: String,
+    /// The path and query to send.
+    pub target: String,
+    /// Headers the endpoint adds.
+    pub endpoint_headers: Vec<(String, Vec<String>)>,
+    /// `None` for operations that are not signed.
+    pub auth: Option<AuthScheme>,
+}
+
+impl ClientHandle {
+    /// Serialises `input`, resolves the endpoint and decides how to sign.
+    pub(crate) fn prepare(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Prepared, Error> {
+        let inner = &*self.inner;
+        let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
+        let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
+        let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
+        let request = serialize_request(inner.service, op, input)?;
+        let invalid =
+            |message: String| Error::new(ErrorKind::InvalidInput, RequestError::new(message)).with_operation(op.name);
+        let url: http::Uri =
+            endpoint.url.parse().map_err(|_| invalid(format!("the endpoint {:?} is not a valid URL", endpoint.url)))?;
+        let (Some(scheme), Some(host)) = (url.scheme_str(), url.host()) else {
+            return Err(invalid(format!("the endpoint {:?} has no scheme or host", endpoint.url)));
+        };
+        let mut authority = host.to_owned();
+        if let Some(prefix) = &request.host_prefix {
+            authority.insert_str(0, prefix);
+        }
+        if let Some(port) = url.port_u16() {
+            authority.push_str(&format!(":{port}"));
+        }
+        let origin = format!("{scheme}://{authority}");
+        let target = join_path(url.path(), &request.uri);
+        let region = inner.region().map_err(|e| e.with_operation(op.name))?;
+        let unsigned = op.auth_type == Some("none") || op.auth == ["smithy.api#noAuth"];
+        let auth = (!unsigned).then(|| auth_scheme(&endpoint, inner.service, &region));
+        Ok(Prepared { request, origin, authority, target, endpoint_headers: endpoint.headers, auth })
+    }
+
+    /// Runs one call of `op`, writing the response into `output`.
+    pub(crate) async fn invoke(
+        &self,
+        op: &'static Operation,
+        input: &mut dyn Shape,
+        output: &mut dyn Shape,
+        decode_error: DecodeError,
+    ) -> Result<(), Error> {
+        let inner = &*self.inner;
+        let service = inner.service;
+        let prepared = self.prepare(op, input)?;
+        let credentials = match prepared.auth {
+            Some(_) => {
+                Some(inner.session.credentials_async().await.map_err(|e| Error::from(e).with_operation(op.name))?)
+            }
+            None => None,
+        };
+        let streaming_output =
+            op.output.members.iter().any(|m| m.has(flags::PAYLOAD) && m.target.kind == ShapeKind::StreamingBlob);
+        let mut options = DispatchOptions::new(op.name);
+        if !streaming_output {
+            options = options.buffered(MAX_BUFFERED_BODY);
+        }
+        let Prepared { request, origin, authority, target, endpoint_headers, auth } = prepared;
+        let SerializedRequest { method, headers, body, .. } = request;
+        let mut original = Some(body);
+        let mut template: Option<SdkBody> = None;
+        let make_request = |_attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
+            // In-memory bodies are cloned for every attempt; a stream goes out once, and the
+            // dispatcher gives up on retrying it.
+            let body = match original.take() {
+                Some(body) => {
+                    if let Some(copy) = body.try_clone() {
+                        template = Some(copy);
+                    }
+                    body
+                }
+                None => template
+                    .as_ref()
+                    .and_then(SdkBody::try_clone)
+                    .ok_or_else(|| RequestError::new("the streaming body cannot be sent again"))?,
+            };
+            build_request(
+                op,
+                service,
+                method,
+                &origin,
+                &authority,
+                &target,
+                &headers,
+                &endpoint_headers,
+                body,
+                auth.as_ref(),
+                credentials.as_ref(),
+                time,
+            )
+        };
+        let response =
+            send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
+        match response {
+            Ok(response) => {
+                let (parts, body) = response.into_parts();
+                deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)
+            }
+            Err(error) => match error.last_failure() {
+                LastFailure::Response(r) => {
+                    Err(decode_error(service, op, r.status.as_u16(), &r.headers, &r.body).with_host(&r.host))
+                }
+                _ => Err(Error::from(error).with_operation(op.name)),
+            },
+        }
+    }
+}
+
+/// Appends the operation's path to the endpoint's, as botocore's `_urljoin` does: a bare `/`
+/// keeps the endpoint's path (so a path-style bucket URL stays `/bucket`).
+fn join_path(base: &str, uri: &str) -> String {
+    let (path, query) = match uri.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (uri, None),
+    };
+    let mut out = if path.is_empty() || path == "/" {
+        if base.is_empty() {
+            "/".to_owned()
+        } else {
+            base.to_owned()
+        }
+    } else if base.ends_with('/') && path.starts_with('/') {
+        format!("{}{path}", &base[..base.len() - 1])
+    } else {
+        format!("{base}{path}")
+    };
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+/// Builds and signs the HTTP request of one attempt.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_request(
+    op: &'static Operation,
+    service: &'static Service,
+    method: &str,
+    origin: &str,
+    authority: &str,
+    target: &str,
+    headers: &HeaderMap,
+    endpoint_headers: &[(String, Vec<String>)],
+    body: SdkBody,
+    auth: Option<&AuthScheme>,
+    credentials: Option<&Credentials>,
+    time: SystemTime,
+) -> Result<Request<SdkBody>, RequestError> {
+    let mut all = headers.clone();
+    for (name, values) in endpoint_headers {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| RequestError::new(format!("the endpoint names an invalid header {name:?}")))?;
+        for value in values {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| RequestError::new(format!("the endpoint header {name} has an invalid value")))?;
+            all.append(name.clone(), value);
+        }
+    }
+    all.insert(HOST, HeaderValue::from_str(authority).map_err(|_| RequestError::new("the endpoint host is invalid"))?);
+    all.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    if let Some(length) = body.content_length() {
+        if length > 0 || !matches!(method, "GET" | "HEAD") {
+            all.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
+    }
+    if let (Some(auth), Some(credentials)) = (auth, credentials) {
+        let signable_body = match body.as_bytes() {
+            Some(bytes) if !op.has(op_flags::UNSIGNED_PAYLOAD) => SignableBody::Bytes(bytes),
+            _ => SignableBody::UnsignedPayload,
+        };
+        let output = sign(service, auth, credentials, method, target, &all, signable_body, time, None)?;
+        for (name, value) in output.headers_to_add {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| RequestError::new("the signer made an invalid header"))?;
+            let value =
+                HeaderValue::from_str(&value).map_err(|_| RequestError::new("the signer made an invalid header"))?;
+            all.insert(name, value);
+        }
+    }
+    mark_sensitive_headers(&mut all);
+    let mut request = Request::builder()
+        .method(method)
+        .uri(format!("{origin}{target}"))
+        .body(body)
+        .map_err(|_| RequestError::new("the request line is invalid"))?;
+    *request.headers_mut() = all;
+    Ok(request)
+}
+
+/// Signs with the endpoint's auth scheme. `presign` makes a presigned request valid for that long.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sign(
+    service: &'static Service,
+    auth: &AuthScheme,
+    credentials: &Credentials,
+    method: &str,
+    target: &str,
+    headers: &HeaderMap,
+    body: SignableBody<'_>,
+    time: SystemTime,
+    presign: Option<std::time::Duration>,
+) -> Result<crate::auth::SigningOutput, RequestError> {
+    let mut pairs = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let value = value
+            .to_str()
+            .map_err(|_| RequestError::new(format!("the header {name} is not printable ASCII and cannot be signed")))?;
+        pairs.push((name.as_str(), value));
+    }
+    let signable = SignableRequest { method, uri: target, headers: &pairs, body };
+    let mut settings = match auth.signing_name.as_str() {
+        "s3" | "s3-outposts" | "s3-object-lambda" | "s3express" => SigningSettings::s3(),
+        _ if service.signature_version == "s3v4" => SigningSettings::s3(),
+        _ => SigningSettings::default(),
+    };
+    if auth.disable_double_encoding {
+        settings.double_uri_encode = false;
+    }
+    if auth.disable_normalize_path {
+        settings.normalize_uri_path = false;
+    }
+    if let Some(expires_in) = presign {
+        settings = settings.presigned(expires_in);
+    }
+    let params = SigningParams {
+        credentials,
+        region: &auth.signing_region,
+        service: &auth.signing_name,
+        time: DateTime::from(time),
+        settings,
+    };
+    let signed = match auth.name.as_str() {
+        #[cfg(feature = "sigv4a")]
+        "sigv4a" => crate::auth::sigv4a::sign(&signable, &params),
+        _ => crate::auth::sigv4::sign(&signable, &params),
+    };
+    signed.map_err(|e| RequestError::new(format!("could not sign the request: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_path;
+
+    #[test]
+    fn paths_join_like_botocore() {
+        assert_eq!(join_path("", "/"), "/");
+        assert_eq!(join_path("/bucket", "/"), "/bucket");
+        assert_eq!(join_path("/bucket", "/?list-type=2"), "/bucket?list-type=2");
+        assert_eq!(join_path("/bucket", "/a%20b"), "/bucket/a%20b");
+        assert_eq!(join_path("/base/", "/op"), "/base/op");
+        assert_eq!(join_path("", "/op?x=1"), "/op?x=1");
+    }
+}

@@ -1,0 +1,142 @@
+//! Error responses: where each protocol puts the error code and message, and how a code maps to
+//! one of the operation's modeled errors.
+
+use http::HeaderMap;
+
+use super::{cbor, header, xml, CodecError};
+use crate::schema::{Protocol, Schema, Service};
+use crate::shape::Shape;
+use crate::types::Document;
+
+/// The modeled errors of one operation, as the enum generated for it (`errors::GetObjectError`).
+///
+/// Generated code implements this through the runtime's `operation_errors!` macro; operations
+/// without modeled errors use [`NoErrors`].
+pub trait OperationErrors: Sized + Send + Sync + 'static {
+    /// Builds modeled error `index` (its position in the operation's `errors` list), reading its
+    /// members with `read`. `None` when the index is not one of this operation's errors.
+    fn decode(index: usize, read: &mut dyn FnMut(&mut dyn Shape) -> Result<(), CodecError>) -> Option<Self>;
+    /// The error's value, to read its members generically.
+    fn as_shape(&self) -> &dyn Shape;
+}
+
+/// The modeled errors of an operation that has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoErrors {}
+
+impl OperationErrors for NoErrors {
+    fn decode(_: usize, _: &mut dyn FnMut(&mut dyn Shape) -> Result<(), CodecError>) -> Option<Self> {
+        None
+    }
+    fn as_shape(&self) -> &dyn Shape {
+        match *self {}
+    }
+}
+
+/// The code an exception shape is answered with: its `error.code` trait, else its name.
+pub fn error_code(schema: &Schema) -> &'static str {
+    schema.error.and_then(|e| e.code).unwrap_or(schema.name)
+}
+
+/// What an error response says about itself.
+#[derive(Debug, Default)]
+pub(crate) struct ErrorFacts {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+    /// The code the body named before a query-compatible header replaced it: the shape name,
+    /// which is what the operation's error list knows the error by.
+    pub shape_name: Option<String>,
+}
+
+/// Reads the code, message and request id of an error response the way the protocol carries them.
+pub(crate) fn error_facts(service: &Service, status: u16, headers: &HeaderMap, body: &[u8]) -> ErrorFacts {
+    let mut facts = match service.protocol {
+        Protocol::Json | Protocol::RestJson => json_facts(headers, body),
+        Protocol::RpcV2Cbor => {
+            let (code, message) = cbor::cbor_error_info(body).unwrap_or((None, None));
+            ErrorFacts { code: code.map(|c| sanitize(&c)), message, request_id: None, shape_name: None }
+        }
+        Protocol::Query | Protocol::Ec2 | Protocol::RestXml => match xml::xml_error_info(body) {
+            Some(info) => {
+                ErrorFacts { code: info.code, message: info.message, request_id: info.request_id, shape_name: None }
+            }
+            None => ErrorFacts::default(),
+        },
+    };
+    // Query-compatible JSON and CBOR services also send the code the query protocol would have.
+    if service.aws_query_compatible {
+        if let Some(code) = header(headers, "x-amzn-query-error").and_then(|v| v.split(';').next()) {
+            if !code.is_empty() {
+                facts.shape_name = facts.code.take();
+                facts.code = Some(code.to_owned());
+            }
+        }
+    }
+    if facts.request_id.is_none() {
+        facts.request_id = ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"]
+            .iter()
+            .find_map(|name| header(headers, name))
+            .map(str::to_owned);
+    }
+    // An error without a code (a HEAD answered 404, an HTML page from a proxy) is named by its
+    // status, as botocore does, so `code()` is always there to match on.
+    if facts.code.is_none() {
+        facts.code = Some(status.to_string());
+        if facts.message.is_none() {
+            facts.message =
+                http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).map(str::to_owned);
+        }
+    }
+    facts
+}
+
+fn json_facts(headers: &HeaderMap, body: &[u8]) -> ErrorFacts {
+    let document = Document::from_json_slice(body).ok();
+    let field = |names: &[&str]| -> Option<String> {
+        let object = document.as_ref()?.as_object()?;
+        names.iter().find_map(|n| object.get(*n).and_then(Document::as_str)).map(str::to_owned)
+    };
+    let code = header(headers, "x-amzn-errortype").map(str::to_owned).or_else(|| field(&["__type", "code", "Code"]));
+    ErrorFacts {
+        code: code.map(|c| sanitize(&c)).filter(|c| !c.is_empty()),
+        message: field(&["message", "Message", "errorMessage"]),
+        request_id: None,
+        shape_name: None,
+    }
+}
+
+/// Strips the decorations services put around a code: a `:http://...` suffix and a
+/// `namespace#` prefix (`aws.protocoltests.restjson#FooError:http://...` is `FooError`).
+fn sanitize(code: &str) -> String {
+    let code = code.split(':').next().unwrap_or(code);
+    let code = code.rsplit('#').next().unwrap_or(code);
+    code.trim().to_owned()
+}
+
+/// The position in `errors` of the exception answered with `code`.
+pub(crate) fn modeled_index(errors: &[&'static Schema], facts: &ErrorFacts) -> Option<usize> {
+    let code = facts.code.as_deref()?;
+    errors.iter().position(|s| error_code(s) == code).or_else(|| errors.iter().position(|s| s.name == code)).or_else(
+        || {
+            let name = facts.shape_name.as_deref()?;
+            errors.iter().position(|s| s.name == name)
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn codes_lose_namespaces_and_uris() {
+        assert_eq!(sanitize("FooError"), "FooError");
+        assert_eq!(sanitize("aws.protocoltests.restjson#FooError"), "FooError");
+        assert_eq!(sanitize("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"), "FooError");
+        assert_eq!(
+            sanitize("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"),
+            "FooError"
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! Responses: a successful response becomes the operation's output, an error response becomes
+//! an [`Error`] that carries the service's code, message, request id and, when the code is one of
+//! the operation's modeled errors, the typed error.
+
+use http::HeaderMap;
+
+use super::errors::{error_facts, modeled_index, OperationErrors};
+use super::rest::{bind_response, has_body_members, payload_member};
+use super::{cbor, header, json, snippet, xml, CodecError, ResponseError};
+use crate::error::ServiceError;
+use crate::schema::{flags, shape_flags, Operation, Protocol, Schema, Service, ShapeKind};
+use crate::shape::{Shape, ValueMut};
+use crate::stream::ByteStream;
+use crate::types::Document;
+use crate::{Error, ErrorKind};
+
+/// Reads a successful response into `output`.
+///
+/// `body` is taken whole: a streaming payload member receives it as it is, every other output
+/// needs it in memory (the dispatcher buffers it, bounded, for such operations).
+pub fn deserialize_response(
+    service: &'static Service,
+    op: &'static Operation,
+    status: u16,
+    headers: &HeaderMap,
+    body: ByteStream,
+    output: &mut dyn Shape,
+) -> Result<(), Error> {
+    let fail = |reason: String, body: &[u8]| {
+        let snippet = (!may_hold_secrets(op.output, 0)).then(|| snippet(body));
+        Error::new(ErrorKind::Response, ResponseError { status, reason, snippet }).with_operation(op.name)
+    };
+    let schema = op.output;
+    let rest = matches!(service.protocol, Protocol::RestJson | Protocol::RestXml);
+    if rest {
+        bind_response(schema, output, status, headers).map_err(|reason| fail(reason, b""))?;
+        if let Some((i, member)) = payload_member(schema) {
+            if member.target.kind == ShapeKind::StreamingBlob {
+                if let Some(field) = output.field_mut(i) {
+                    if let ValueMut::Stream(stream) = field.get_mut() {
+                        *stream = body;
+                    }
+                }
+                return Ok(());
+            }
+        }
+    }
+    let Some(bytes) = body.as_bytes() else {
+        return Err(fail("the body was not buffered before parsing (a dispatcher bug)".into(), b""));
+    };
+    if service.protocol == Protocol::RestXml && is_xml_error(bytes) && !matches!(payload_member(schema), Some(_)) {
+        // S3 answers some operations (CompleteMultipartUpload, CopyObject, UploadPartCopy) with
+        // 200 and an error document when they fail after the headers went out.
+        return Err(deserialize_error::<super::NoErrors>(service, op, status, headers, bytes));
+    }
+    read_body(service, op, schema, bytes, output).map_err(|e| fail(e.to_string(), bytes))
+}
+
+fn read_body(
+    service: &'static Service,
+    op: &'static Operation,
+    schema: &'static Schema,
+    bytes: &[u8],
+    output: &mut dyn Shape,
+) -> Result<(), CodecError> {
+    match service.protocol {
+        Protocol::Json => json::from_json(bytes, output, schema).map_err(json_error),
+        Protocol::RpcV2Cbor => cbor::from_cbor(bytes, output, schema),
+        Protocol::Query => {
+            let response = format!("{}Response", op.name);
+            let result = op.result_wrapper.map_or_else(|| format!("{}Result", op.name), str::to_owned);
+            xml::read_xml(bytes, output, schema, &[&response, &result])
+        }
+        Protocol::Ec2 => xml::read_xml(bytes, output, schema, &[&format!("{}Response", op.name)]),
+        Protocol::RestJson | Protocol::RestXml => {
+            let xml = service.protocol == Protocol::RestXml;
+            if let Some((i, member)) = payload_member(schema) {
+                let Some(field) = output.field_mut(i) else { return Ok(()) };
+                return read_payload(xml, member, field, bytes);
+            }
+            if !has_body_members(schema) || bytes.is_empty() {
+                return Ok(());
+            }
+            if xml {
+                xml::read_xml(bytes, output, schema, &[])
+            } else {
+                json::from_json(bytes, output, schema).map_err(json_error)
+            }
+        }
+    }
+}
+
+fn json_error(e: json::DeserializeError) -> CodecError {
+    CodecError { path: e.path().to_owned(), reason: e.reason().to_owned(), offset: e.offset() }
+}
+
+/// Reads the payload member of a REST output from the whole body.
+fn read_payload(
+    xml: bool,
+    member: &'static crate::schema::Member,
+    field: &mut dyn crate::shape::Value,
+    bytes: &[u8],
+) -> Result<(), CodecError> {
+    match field.get_mut() {
+        ValueMut::Blob(blob) => *blob = bytes.to_vec().into(),
+        ValueMut::Str(s) => {
+            *s = String::from_utf8(bytes.to_vec()).map_err(|_| CodecError::at("$", "the text payload is not UTF-8"))?;
+        }
+        ValueMut::Enum(e) => {
+            e.set_str(core::str::from_utf8(bytes).map_err(|_| CodecError::at("$", "the text payload is not UTF-8"))?);
+        }
+        ValueMut::Document(doc) => {
+            if !bytes.is_empty() {
+                *doc = Document::from_json_slice(bytes).map_err(|e| CodecError::syntax(e.offset(), e.to_string()))?;
+            }
+        }
+        ValueMut::Shape(shape) if !bytes.is_empty() => {
+            if xml {
+                xml::read_xml(bytes, shape, member.target, &[])?;
+            } else {
+                json::from_json(bytes, shape, member.target).map_err(json_error)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// True when the body's root element is `<Error>`.
+fn is_xml_error(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    loop {
+        let trimmed = rest.trim_ascii_start();
+        if let Some(after) = trimmed.strip_prefix(b"<?") {
+            match after.windows(2).position(|w| w == b"?>") {
+                Some(end) => rest = &after[end + 2..],
+                None => return false,
+            }
+        } else {
+            return trimmed.starts_with(b"<Error>") || trimmed.starts_with(b"<Error ");
+        }
+    }
+}
+
+/// Builds the error of a failed call from the response: code, message and request id, plus the
+/// typed modeled error when the code is one of the operation's.
+pub fn deserialize_error<E: OperationErrors>(
+    service: &'static Service,
+    op: &'static Operation,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Error {
+    let facts = error_facts(service, status, headers, body);
+    let index = modeled_index(op.errors, &facts);
+    let service_error = ServiceError {
+        status,
+        code: facts.code,
+        message: facts.message,
+        request_id: facts.request_id,
+        extended_request_id: header(headers, "x-amz-id-2").map(str::to_owned),
+        host: String::new(),
+    };
+    let modeled = index.and_then(|i| {
+        let schema = op.errors[i];
+        E::decode(i, &mut |shape| read_error_members(service, schema, status, headers, body, shape))
+    });
+    let mut error = Error::service(service_error).with_operation(op.name);
+    if let Some(modeled) = modeled {
+        error = error.with_modeled(Box::new(modeled));
+    }
+    error
+}
+
+fn read_error_members(
+    service: &'static Service,
+    schema: &'static Schema,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    shape: &mut dyn Shape,
+) -> Result<(), CodecError> {
+    match service.protocol {
+        Protocol::Json | Protocol::RestJson => {
+            if !body.trim_ascii().is_empty() {
+                json::from_json(body, shape, schema).map_err(json_error)?;
+            }
+        }
+        Protocol::RpcV2Cbor => cbor::from_cbor(body, shape, schema)?,
+        Protocol::Query | Protocol::Ec2 | Protocol::RestXml => xml::read_xml_error(body, shape, schema)?,
+    }
+    if matches!(service.protocol, Protocol::RestJson | Protocol::RestXml) {
+        bind_response(schema, shape, status, headers).map_err(|reason| CodecError::at("headers", reason))?;
+    }
+    Ok(())
+}
+
+/// True when a value of `schema` may hold a sensitive member, so a snippet of its body must not
+/// be shown. Deeply nested or recursive shapes are assumed to.
+fn may_hold_secrets(schema: &'static Schema, depth: usize) -> bool {
+    if depth > 8 {
+        return true;
+    }
+    schema.has(shape_flags::SENSITIVE)
+        || schema.members.iter().any(|m| m.has(flags::SENSITIVE) || may_hold_secrets(m.target, depth + 1))
+}

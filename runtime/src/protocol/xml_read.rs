@@ -1,0 +1,451 @@
+//! A small pull reader for the XML that AWS services answer with, and a tree built from it.
+//!
+//! The reader covers what machine-written documents use: the XML declaration, processing
+//! instructions, comments, CDATA sections, a DOCTYPE (skipped, its entity declarations are never
+//! expanded, so entity-expansion attacks have nothing to work with), elements with attributes in
+//! either quote style, namespace prefixes and the predefined and numeric character references.
+//! It checks well-formedness as far as the codecs need: tags must nest and match, there is exactly
+//! one root element, and only whitespace, comments and processing instructions may surround it.
+//!
+//! Every error carries the byte offset where the problem was found, and no input can make the
+//! reader panic: positions are only ever advanced past ASCII delimiters the reader has just
+//! found, and every slice goes through `str::get`.
+
+use std::borrow::Cow;
+
+use super::CodecError;
+
+/// Elements nested deeper than this are refused, so that a hostile body cannot exhaust the stack
+/// of the recursive schema walk that consumes the tree.
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// A qualified name as written (`xsi:type`) with access to its local part (`type`).
+pub(crate) fn local_name(name: &str) -> &str {
+    match name.split_once(':') {
+        Some((_, local)) => local,
+        None => name,
+    }
+}
+
+/// One attribute of a start tag, its value already unescaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Attribute<'a> {
+    /// The qualified name as written, prefix included.
+    pub name: &'a str,
+    pub value: Cow<'a, str>,
+}
+
+/// What the reader found next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Event<'a> {
+    /// A start tag (an empty-element tag is reported as a start followed by an end).
+    Start { name: &'a str, attributes: Vec<Attribute<'a>>, offset: usize },
+    /// An end tag, or the implied end of an empty-element tag.
+    End { name: &'a str },
+    /// Character data or a CDATA section inside the root element, unescaped.
+    Text(Cow<'a, str>),
+}
+
+/// A pull reader over a UTF-8 document.
+pub(crate) struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    /// The names of the open elements, innermost last.
+    open: Vec<&'a str>,
+    /// Set after an empty-element tag, whose end is reported on the next call.
+    pending_end: Option<&'a str>,
+    seen_root: bool,
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Bytes that end a name. Everything else is accepted, which is laxer than the XML grammar but
+/// loses nothing: the codecs only compare names with the ones a model declares.
+fn ends_name(b: u8) -> bool {
+    is_space(b) || matches!(b, b'/' | b'>' | b'<' | b'=' | b'"' | b'\'' | b'&' | b'?' | b'!' | b'[' | b']')
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over `body`, which must be UTF-8 (a leading byte-order mark is skipped).
+    pub(crate) fn new(body: &'a [u8]) -> Result<Self, CodecError> {
+        let text = match std::str::from_utf8(body) {
+            Ok(text) => text,
+            Err(e) => return Err(CodecError::syntax(e.valid_up_to(), "the document is not valid UTF-8")),
+        };
+        let pos = if text.starts_with('\u{FEFF}') { '\u{FEFF}'.len_utf8() } else { 0 };
+        Ok(Reader { text, pos, open: Vec::new(), pending_end: None, seen_root: false })
+    }
+
+    /// The byte offset of the next unread byte.
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
+    }
+
+    fn rest(&self) -> &'a str {
+        self.text.get(self.pos..).unwrap_or("")
+    }
+
+    fn fail<T>(&self, at: usize, reason: &str) -> Result<T, CodecError> {
+        Err(CodecError::syntax(at, reason))
+    }
+
+    /// Finds `needle` at or after the current position and returns its absolute offset.
+    fn find(&self, needle: &str) -> Option<usize> {
+        self.rest().find(needle).map(|i| self.pos + i)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(is_space) {
+            self.pos += 1;
+        }
+    }
+
+    /// Reads a name at the current position; the bytes that end a name are ASCII, so the end is
+    /// a character boundary.
+    fn name(&mut self) -> Result<&'a str, CodecError> {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        while bytes.get(self.pos).is_some_and(|&b| !ends_name(b)) {
+            self.pos += 1;
+        }
+        match self.text.get(start..self.pos) {
+            Some(name)
+                if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.') =>
+            {
+                Ok(name)
+            }
+            _ => self.fail(start, "expected a name"),
+        }
+    }
+
+    /// The next event, or `None` at the end of a well-formed document.
+    pub(crate) fn next_event(&mut self) -> Result<Option<Event<'a>>, CodecError> {
+        if let Some(name) = self.pending_end.take() {
+            self.open.pop();
+            return Ok(Some(Event::End { name }));
+        }
+        loop {
+            let Some(first) = self.peek() else {
+                if !self.open.is_empty() {
+                    return self.fail(self.pos, "the document ends inside an element");
+                }
+                if !self.seen_root {
+                    return self.fail(self.pos, "the document has no root element");
+                }
+                return Ok(None);
+            };
+            if first != b'<' {
+                let end = self.find("<").unwrap_or(self.text.len());
+                let start = self.pos;
+                let raw = self.text.get(start..end).unwrap_or("");
+                self.pos = end;
+                if self.open.is_empty() {
+                    if raw.bytes().all(is_space) {
+                        continue;
+                    }
+                    return self.fail(start, "text outside the root element");
+                }
+                return unescape(raw, start, false).map(|text| Some(Event::Text(text)));
+            }
+            let rest = self.rest();
+            if rest.starts_with("<?") {
+                let Some(end) = self.find("?>") else {
+                    return self.fail(self.pos, "unterminated processing instruction");
+                };
+                self.pos = end + 2;
+            } else if rest.starts_with("<!--") {
+                let Some(end) = self.find("-->") else {
+                    return self.fail(self.pos, "unterminated comment");
+                };
+                self.pos = end + 3;
+            } else if rest.starts_with("<![CDATA[") {
+                let start = self.pos + "<![CDATA[".len();
+                let Some(end) = self.rest().find("]]>").map(|i| self.pos + i) else {
+                    return self.fail(self.pos, "unterminated CDATA section");
+                };
+                if self.open.is_empty() {
+                    return self.fail(self.pos, "CDATA outside the root element");
+                }
+                self.pos = end + 3;
+                let raw = self.text.get(start..end).unwrap_or("");
+                return Ok(Some(Event::Text(Cow::Borrowed(raw))));
+            } else if rest.starts_with("<!DOCTYPE") {
+                if self.seen_root {
+                    return self.fail(self.pos, "a DOCTYPE after the root element");
+                }
+                self.skip_doctype()?;
+            } else if rest.starts_with("<!") {
+                return self.fail(self.pos, "unsupported markup declaration");
+            } else if rest.starts_with("</") {
+                return self.end_tag().map(Some);
+            } else {
+                return self.start_tag().map(Some);
+            }
+        }
+    }
+
+    /// Skips `<!DOCTYPE ...>`, including an internal subset in brackets and quoted literals that
+    /// may contain `>`.
+    fn skip_doctype(&mut self) -> Result<(), CodecError> {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let mut depth = 0usize;
+        let mut quote = None;
+        let mut i = self.pos + "<!DOCTYPE".len();
+        while let Some(&b) = bytes.get(i) {
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'[') => depth += 1,
+                (None, b']') => depth = depth.saturating_sub(1),
+                (None, b'>') if depth == 0 => {
+                    self.pos = i + 1;
+                    return Ok(());
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.fail(start, "unterminated DOCTYPE")
+    }
+
+    fn end_tag(&mut self) -> Result<Event<'a>, CodecError> {
+        let start = self.pos;
+        self.pos += 2;
+        let name = self.name()?;
+        self.skip_space();
+        if self.peek() != Some(b'>') {
+            return self.fail(self.pos, "expected '>' to close the end tag");
+        }
+        self.pos += 1;
+        match self.open.last() {
+            Some(&open) if open == name => {
+                self.open.pop();
+                Ok(Event::End { name })
+            }
+            Some(_) => self.fail(start, "the end tag does not match the open element"),
+            None => self.fail(start, "an end tag without an open element"),
+        }
+    }
+
+    fn start_tag(&mut self) -> Result<Event<'a>, CodecError> {
+        let offset = self.pos;
+        if self.open.is_empty() && self.seen_root {
+            return self.fail(offset, "a second root element");
+        }
+        if self.open.len() >= MAX_DEPTH {
+            return self.fail(offset, &format!("elements are nested deeper than {MAX_DEPTH} levels"));
+        }
+        self.pos += 1;
+        let name = self.name()?;
+        let mut attributes = Vec::new();
+        loop {
+            let before = self.pos;
+            self.skip_space();
+            match self.peek() {
+                Some(b'>') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b'/') => {
+                    if self.rest().starts_with("/>") {
+                        self.pos += 2;
+                        self.pending_end = Some(name);
+                        break;
+                    }
+                    return self.fail(self.pos, "expected '/>'");
+                }
+                None => return self.fail(self.pos, "the document ends inside a tag"),
+                Some(_) if before == self.pos => return self.fail(self.pos, "expected whitespace before an attribute"),
+                Some(_) => attributes.push(self.attribute(&attributes)?),
+            }
+        }
+        self.seen_root = true;
+        self.open.push(name);
+        Ok(Event::Start { name, attributes, offset })
+    }
+
+    fn attribute(&mut self, seen: &[Attribute<'a>]) -> Result<Attribute<'a>, CodecError> {
+        let at = self.pos;
+        let name = self.name()?;
+        if seen.iter().any(|a| a.name == name) {
+            return self.fail(at, "a repeated attribute");
+        }
+        self.skip_space();
+        if self.peek() != Some(b'=') {
+            return self.fail(self.pos, "expected '=' after an attribute name");
+        }
+        self.pos += 1;
+        self.skip_space();
+        let quote = match self.peek() {
+            Some(q @ (b'"' | b'\'')) => q,
+            _ => return self.fail(self.pos, "expected a quoted attribute value"),
+        };
+        let start = self.pos + 1;
+        let bytes = self.text.as_bytes();
+        let mut end = start;
+        while let Some(&b) = bytes.get(end) {
+            if b == quote {
+                break;
+            }
+            if b == b'<' {
+                return self.fail(end, "'<' in an attribute value");
+            }
+            end += 1;
+        }
+        if end >= bytes.len() {
+            return self.fail(at, "unterminated attribute value");
+        }
+        let raw = self.text.get(start..end).unwrap_or("");
+        self.pos = end + 1;
+        Ok(Attribute { name, value: unescape(raw, start, true)? })
+    }
+}
+
+/// Replaces character references and normalises line ends as an XML processor must: `\r\n` and
+/// lone `\r` become `\n`, and in attribute values literal tabs and line ends become spaces. A
+/// reference such as `&#xD;` survives both, which is why writers escape those characters.
+/// `offset` is where `raw` starts in the document, for error messages.
+pub(crate) fn unescape(raw: &str, offset: usize, attribute: bool) -> Result<Cow<'_, str>, CodecError> {
+    let special = |b: u8| b == b'&' || b == b'\r' || (attribute && (b == b'\n' || b == b'\t'));
+    if !raw.bytes().any(special) {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '&' => {
+                let tail = raw.get(i + 1..).unwrap_or("");
+                let Some(semi) = tail.find(';') else {
+                    return Err(CodecError::syntax(offset + i, "an unterminated character reference"));
+                };
+                let entity = tail.get(..semi).unwrap_or("");
+                let Some(decoded) = decode_reference(entity) else {
+                    return Err(CodecError::syntax(offset + i, "an unknown or invalid character reference"));
+                };
+                out.push(decoded);
+                // The reference is ASCII up to and including the semicolon.
+                for _ in 0..=semi {
+                    chars.next();
+                }
+            }
+            '\r' => {
+                if chars.peek().is_some_and(|&(_, next)| next == '\n') {
+                    chars.next();
+                }
+                out.push(if attribute { ' ' } else { '\n' });
+            }
+            '\n' | '\t' if attribute => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// The character a reference (without `&` and `;`) stands for, if it is a valid one.
+fn decode_reference(entity: &str) -> Option<char> {
+    let (digits, radix) = match entity {
+        "amp" => return Some('&'),
+        "lt" => return Some('<'),
+        "gt" => return Some('>'),
+        "quot" => return Some('"'),
+        "apos" => return Some('\''),
+        _ => match entity.strip_prefix("#x") {
+            Some(hex) => (hex, 16),
+            None => (entity.strip_prefix('#')?, 10),
+        },
+    };
+    // `from_str_radix` would also take a sign, which XML does not allow.
+    if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let code = u32::from_str_radix(digits, radix).ok()?;
+    match code {
+        // XML 1.0 allows only these characters, even by reference.
+        0x9 | 0xA | 0xD | 0x20.. => char::from_u32(code).filter(|c| !matches!(c, '\u{FFFE}' | '\u{FFFF}')),
+        _ => None,
+    }
+}
+
+/// An element of a parsed document: what the schema-driven codec walks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Element {
+    /// The qualified name as written.
+    pub name: String,
+    pub attributes: Vec<(String, String)>,
+    pub children: Vec<Element>,
+    /// The element's own character data and CDATA, concatenated (text of children excluded).
+    pub text: String,
+}
+
+impl Element {
+    /// The name without its namespace prefix.
+    pub(crate) fn local(&self) -> &str {
+        local_name(&self.name)
+    }
+
+    /// The first child element with the given local name.
+    pub(crate) fn child(&self, local: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.local() == local)
+    }
+
+    /// The attribute `name`, compared as written first and then by local name, so that a model's
+    /// `xsi:type` finds `xsi:type` and also a document that bound the namespace to another prefix.
+    pub(crate) fn attribute(&self, name: &str) -> Option<&str> {
+        let exact = self.attributes.iter().find(|(n, _)| n == name);
+        let local = || self.attributes.iter().find(|(n, _)| local_name(n) == local_name(name));
+        exact.or_else(local).map(|(_, v)| v.as_str())
+    }
+
+    /// True when the element is marked `xsi:nil="true"`.
+    pub(crate) fn is_nil(&self) -> bool {
+        self.attributes.iter().any(|(n, v)| local_name(n) == "nil" && n.contains(':') && v.trim() == "true")
+    }
+}
+
+/// Parses a whole document into its root element; `Ok(None)` when the body is empty or only
+/// whitespace. The tree is built with an explicit stack, so no input depth reaches the call
+/// stack here, and the reader has already limited depth for the consumers that recurse.
+pub(crate) fn parse_document(body: &[u8]) -> Result<Option<Element>, CodecError> {
+    if body.iter().all(|&b| is_space(b)) {
+        return Ok(None);
+    }
+    let mut reader = Reader::new(body)?;
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root = None;
+    while let Some(event) = reader.next_event()? {
+        match event {
+            Event::Start { name, attributes, .. } => {
+                let attributes = attributes.into_iter().map(|a| (a.name.to_owned(), a.value.into_owned())).collect();
+                stack.push(Element { name: name.to_owned(), attributes, ..Element::default() });
+            }
+            Event::Text(text) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&text);
+                }
+            }
+            Event::End { .. } => {
+                let Some(done) = stack.pop() else {
+                    return Err(CodecError::syntax(reader.offset(), "an end tag without an open element"));
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => root = Some(done),
+                }
+            }
+        }
+    }
+    Ok(root)
+}
+
+#[cfg(test)]
+#[path = "xml_read_tests.rs"]
+mod tests;

@@ -1,0 +1,248 @@
+use std::borrow::Cow;
+
+use super::*;
+use crate::types::Document;
+
+/// Every event of `xml`, or the first error.
+fn events(xml: &str) -> Result<Vec<Event<'_>>, CodecError> {
+    let mut reader = Reader::new(xml.as_bytes())?;
+    let mut out = Vec::new();
+    while let Some(event) = reader.next_event()? {
+        out.push(event);
+    }
+    Ok(out)
+}
+
+fn parse(xml: &str) -> Result<Element, CodecError> {
+    parse_document(xml.as_bytes()).map(|root| root.expect("a root element"))
+}
+
+fn error_offset(xml: &str) -> usize {
+    match parse_document(xml.as_bytes()) {
+        Ok(root) => panic!("expected an error for {xml:?}, got {root:?}"),
+        Err(e) => e.offset.expect("syntax errors carry an offset"),
+    }
+}
+
+fn start<'a>(name: &'a str, attributes: &[(&'a str, &'a str)], offset: usize) -> Event<'a> {
+    let attributes = attributes.iter().map(|&(name, value)| Attribute { name, value: Cow::Borrowed(value) }).collect();
+    Event::Start { name, attributes, offset }
+}
+
+fn text(t: &str) -> Event<'_> {
+    Event::Text(Cow::Borrowed(t))
+}
+
+#[test]
+fn reads_declaration_comments_instructions_cdata_and_doctype() {
+    let xml = "\u{FEFF}<?xml version = \"1.0\" encoding = \"UTF-8\"?>\n<!DOCTYPE a [<!ENTITY x \"]>\">]>\n\
+               <!-- c --><a><?pi data?><![CDATA[<raw & text>]]><!--x-->t</a>\n<!-- after -->\n";
+    let events = events(xml).unwrap();
+    let offset = xml.find("<a>").unwrap();
+    assert_eq!(events, vec![start("a", &[], offset), text("<raw & text>"), text("t"), Event::End { name: "a" }]);
+}
+
+#[test]
+fn reads_attributes_in_both_quote_styles_with_prefixes() {
+    let xml = r#"<g:Grant xmlns:g='urn:g' a="1" b = 'two "q"' xsi:type="C&amp;U"/>"#;
+    let events = events(xml).unwrap();
+    assert_eq!(
+        events,
+        vec![
+            start("g:Grant", &[("xmlns:g", "urn:g"), ("a", "1"), ("b", "two \"q\""), ("xsi:type", "C&U")], 0),
+            Event::End { name: "g:Grant" },
+        ]
+    );
+    let root = parse(xml).unwrap();
+    assert_eq!(root.local(), "Grant");
+    assert_eq!(root.attribute("xsi:type"), Some("C&U"));
+    // A document may bind the namespace to another prefix; the local name still matches.
+    assert_eq!(parse(r#"<a i:type="x"/>"#).unwrap().attribute("xsi:type"), Some("x"));
+    assert_eq!(root.attribute("missing"), None);
+}
+
+#[test]
+fn decodes_every_entity_form() {
+    let root = parse("<a>&amp;&lt;&gt;&quot;&apos;&#65;&#x42;&#x1F600;&#xD;&#10;</a>").unwrap();
+    assert_eq!(root.text, "&<>\"'AB\u{1F600}\r\n");
+}
+
+#[test]
+fn rejects_invalid_entities_with_their_offset() {
+    for bad in [
+        "&foo;",
+        "&#0;",
+        "&#xD800;",
+        "&#x110000;",
+        "&#;",
+        "&#x;",
+        "&amp",
+        "&#+65;",
+        "&#-1;",
+        "&#x1G;",
+        "&#1;",
+        "&#xFFFE;",
+        "&;",
+        "&#99999999999;",
+    ] {
+        let xml = format!("<a>ok{bad}</a>");
+        assert_eq!(error_offset(&xml), 5, "{bad}");
+        let xml = format!("<a b=\"{bad}\"/>");
+        assert_eq!(error_offset(&xml), 6, "{bad} in an attribute");
+    }
+}
+
+#[test]
+fn normalises_line_ends_in_text_and_whitespace_in_attributes() {
+    let root = parse("<a b=\"x\ty\r\nz\">1\r\n2\r3&#xD;</a>").unwrap();
+    assert_eq!(root.text, "1\n2\n3\r");
+    assert_eq!(root.attribute("b"), Some("x y z"));
+}
+
+#[test]
+fn builds_a_tree_with_text_children_and_attributes() {
+    let root = parse("<r><a x=\"1\">one</a><b/><a>two</a>tail</r>").unwrap();
+    assert_eq!(root.name, "r");
+    assert_eq!(root.text, "tail");
+    assert_eq!(root.children.len(), 3);
+    assert_eq!(root.child("a").map(|a| a.text.as_str()), Some("one"));
+    assert_eq!(root.child("b").map(|b| b.text.as_str()), Some(""));
+    assert!(root.child("c").is_none());
+}
+
+#[test]
+fn an_empty_body_has_no_root() {
+    assert_eq!(parse_document(b"").unwrap(), None);
+    assert_eq!(parse_document(b" \r\n\t").unwrap(), None);
+}
+
+#[test]
+fn rejects_malformed_documents_with_offsets() {
+    let cases: &[(&str, usize)] = &[
+        ("<a></b>", 3),
+        ("<a><b></a>", 6),
+        ("</a>", 0),
+        ("<a/><b/>", 4),
+        ("text", 0),
+        ("<a/>text", 4),
+        ("<a>", 3),
+        ("<a", 2),
+        ("<a b></a>", 4),
+        ("<a b=c></a>", 5),
+        ("<a b=\"1\" b=\"2\"/>", 9),
+        ("<a b=\"<\"/>", 6),
+        ("<a b=\"1\"c=\"2\"/>", 8),
+        ("<a><!-- x</a>", 3),
+        ("<a><![CDATA[x</a>", 3),
+        ("<?xml", 0),
+        ("<!DOCTYPE a", 0),
+        ("<a><!ELEMENT b></a>", 3),
+        ("<1a/>", 1),
+        ("< a/>", 1),
+        ("<a/ >", 2),
+        ("<!-- only a comment -->", 23),
+    ];
+    for &(xml, offset) in cases {
+        assert_eq!(error_offset(xml), offset, "{xml}");
+    }
+}
+
+#[test]
+fn reports_invalid_utf8_at_its_offset() {
+    assert_eq!(parse_document(b"<a>\xff</a>").unwrap_err().offset, Some(3));
+}
+
+#[test]
+fn limits_nesting_depth() {
+    let nested = |depth: usize| "<a>".repeat(depth) + &"</a>".repeat(depth);
+    assert!(parse_document(nested(MAX_DEPTH).as_bytes()).is_ok());
+    let err = parse_document(nested(MAX_DEPTH + 1).as_bytes()).unwrap_err();
+    assert_eq!(err.offset, Some(3 * MAX_DEPTH));
+    assert!(err.reason.contains("deeper than 128"), "{err}");
+    // Far deeper input fails the same way, without touching the call stack.
+    assert!(parse_document(nested(100_000).as_bytes()).is_err());
+}
+
+const VALID: &str =
+    "<?xml version=\"1.0\"?>\n<!DOCTYPE r>\n<r xmlns=\"urn:x\" a='1'>\n  <b:c xmlns:b=\"urn:b\">&amp;&#x41;</b:c>\
+                     <![CDATA[cd]]><!-- c --><d/><e f=\"&lt;\">\u{e9}\u{1F600}</e>\n</r>\n";
+
+#[test]
+fn never_panics_on_any_truncation() {
+    assert!(parse_document(VALID.as_bytes()).is_ok());
+    for end in 0..VALID.len() {
+        // Ok for prefixes that happen to be whole documents, an error for the rest.
+        let _ = parse_document(&VALID.as_bytes()[..end]);
+        let _ = parse_document(&VALID.as_bytes()[end..]);
+    }
+}
+
+#[test]
+fn never_panics_on_mutated_documents() {
+    // A small deterministic generator: the same inputs on every run.
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"<>/=&;#x'\"?![]-: aZ\xc3\xa9\xff";
+    for _ in 0..20_000 {
+        let mut bytes = VALID.as_bytes().to_vec();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() % bytes.len() as u64) as usize;
+            let byte = alphabet[(next() % alphabet.len() as u64) as usize];
+            match next() % 3 {
+                0 => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                _ => {
+                    bytes.remove(at);
+                }
+            }
+        }
+        let _ = parse_document(&bytes);
+    }
+}
+
+#[test]
+fn an_html_error_page_is_not_a_document() {
+    let html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>502 Bad Gateway</title></head>\
+                <body><h1>Bad&nbsp;Gateway</h1><br></body></html>";
+    assert!(parse_document(html.as_bytes()).is_err());
+}
+
+/// Every XML body in the conformance cases of the XML protocols parses.
+#[test]
+fn parses_every_conformance_body() {
+    let root = std::path::Path::new("/work/shared/conformance/protocols");
+    if !root.exists() {
+        // The conformance data lives outside the repository; nothing to check without it.
+        return;
+    }
+    let mut checked = 0;
+    for dir in ["input", "output", "legacy/input", "legacy/output"] {
+        for protocol in ["rest-xml", "query", "ec2"] {
+            let path = root.join(dir).join(format!("{protocol}.json"));
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let suites = Document::from_json(&text).expect("conformance files are JSON");
+            let Document::Array(suites) = suites else { panic!("{} is not an array", path.display()) };
+            for suite in &suites {
+                let Some(Document::Array(cases)) = suite.get("cases") else { continue };
+                for case in cases {
+                    for key in ["response", "serialized"] {
+                        let Some(Document::String(body)) = case.get(key).and_then(|m| m.get("body")) else { continue };
+                        if !body.trim_start().starts_with('<') {
+                            continue;
+                        }
+                        if let Err(e) = parse_document(body.as_bytes()) {
+                            panic!("{}: {e} in {body}", path.display());
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} bodies found");
+}
