@@ -394,9 +394,10 @@ impl Reader {
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), DeserializeError> {
-        // Looking each member up in the object ignores unknown keys and stays linear.
+        // Looking each member up in the object ignores unknown keys and stays linear. A response
+        // has no URI or query string, so members placed there can only come in the body.
         for (i, member) in schema.members.iter().enumerate() {
-            if outside_json(member) {
+            if outside_json(member) && !matches!(member.location, Location::Uri | Location::Query) {
                 continue;
             }
             let Some(json) = object.get(member.wire_name()) else { continue };

@@ -31,6 +31,8 @@ pub use codec_error::CodecError;
 pub use errors::{error_code, NoErrors, OperationErrors};
 pub use request::{serialize_request, SerializedRequest};
 pub use response::{deserialize_error, deserialize_response};
+#[doc(hidden)]
+pub use token::set_fixed_idempotency_token;
 
 /// Why a request could not be built from the caller's input.
 #[derive(Clone, Debug, PartialEq, Eq)]

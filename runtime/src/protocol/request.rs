@@ -151,13 +151,14 @@ fn rest(
                 }
                 body
             }
-            ShapeKind::Document => match field.get() {
-                Some(ValueRef::Document(doc)) => {
-                    set_default(&mut headers, "application/json");
-                    SdkBody::from(doc.to_json_string())
-                }
-                _ => SdkBody::empty(),
-            },
+            ShapeKind::Document => {
+                let json = match field.get() {
+                    Some(ValueRef::Document(doc)) => doc.to_json_string(),
+                    _ => "{}".to_owned(),
+                };
+                set_default(&mut headers, "application/json");
+                SdkBody::from(json)
+            }
             _ => match field.get() {
                 Some(ValueRef::Shape(_)) if xml => {
                     let mut out = String::new();
@@ -171,13 +172,19 @@ fn rest(
                     set_default(&mut headers, "application/json");
                     SdkBody::from(out)
                 }
+                // An unset structure payload is an empty JSON object in rest-json, nothing in
+                // rest-xml (botocore's `_serialize_empty_body`); an unset union sends nothing.
+                _ if !xml && member.target.kind != ShapeKind::Union => {
+                    set_default(&mut headers, "application/json");
+                    SdkBody::from("{}")
+                }
                 _ => SdkBody::empty(),
             },
         }
     } else if has_body_members(schema) {
         if xml {
             if any_body_member_set(schema, input) {
-                let root = op.input_location_name.unwrap_or(schema.name);
+                let root = schema.location_name.or(op.input_location_name).unwrap_or(schema.name);
                 let ns = op.input_xml_namespace.or(schema.xml_namespace);
                 let mut out = String::new();
                 xml::write_xml_root(input, schema, root, ns, &mut out).map_err(codec)?;

@@ -5,10 +5,10 @@
 use http::HeaderMap;
 
 use super::errors::{error_facts, modeled_index, OperationErrors};
-use super::rest::{bind_response, has_body_members, payload_member};
+use super::rest::{bind_response, payload_member};
 use super::{cbor, header, json, snippet, xml, CodecError, ResponseError};
 use crate::error::ServiceError;
-use crate::schema::{flags, shape_flags, Operation, Protocol, Schema, Service, ShapeKind};
+use crate::schema::{flags, shape_flags, Location, Operation, Protocol, Schema, Service, ShapeKind};
 use crate::shape::{Shape, ValueMut};
 use crate::stream::ByteStream;
 use crate::types::Document;
@@ -78,7 +78,11 @@ fn read_body(
                 let Some(field) = output.field_mut(i) else { return Ok(()) };
                 return read_payload(xml, member, field, bytes);
             }
-            if !has_body_members(schema) || bytes.is_empty() {
+            // A response has no URI or query string: members the model places there come in
+            // the body, if anywhere.
+            let in_body =
+                schema.members.iter().any(|m| matches!(m.location, Location::Body | Location::Uri | Location::Query));
+            if !in_body || bytes.is_empty() {
                 return Ok(());
             }
             if xml {
@@ -101,6 +105,11 @@ fn read_payload(
     field: &mut dyn crate::shape::Value,
     bytes: &[u8],
 ) -> Result<(), CodecError> {
+    // An empty body carries no payload: the member stays unset rather than becoming an empty
+    // blob or an unknown union variant.
+    if bytes.is_empty() {
+        return Ok(());
+    }
     match field.get_mut() {
         ValueMut::Blob(blob) => *blob = bytes.to_vec().into(),
         ValueMut::Str(s) => {

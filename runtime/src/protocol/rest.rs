@@ -51,8 +51,9 @@ pub(crate) fn bind_request(op: &Operation, input: &dyn Shape) -> Result<Bound, R
             _ => {}
         }
     }
+    let named: Vec<String> = params.iter().map(|(k, _)| k.clone()).collect();
     for (key, value) in map_params {
-        if !params.iter().any(|(k, _)| *k == key) {
+        if !named.contains(&key) {
             params.push((key, Some(value)));
         }
     }
@@ -180,6 +181,8 @@ fn header_member(member: &Member, value: ValueRef<'_>, headers: &mut HeaderMap) 
     let fail = |kind: String| RequestError::new(format!("the header member `{}` cannot hold {kind}", member.name));
     let mut text = String::new();
     match value {
+        // An empty list has no header form: the header is left out.
+        ValueRef::List(list) if list.is_empty() => return Ok(()),
         ValueRef::List(list) => {
             let element = member.target.list_member().ok_or_else(|| fail("a list".into()))?;
             let quote = matches!(element.target.kind, ShapeKind::String | ShapeKind::Enum);
@@ -259,9 +262,8 @@ pub(crate) fn bind_response(
                         Some((suffix, value.to_str().ok()?))
                     })
                     .collect();
-                if matching.is_empty() {
-                    continue;
-                }
+                // The map is set even when no header matches, as botocore does: an empty map says
+                // the response was read and carried none.
                 let Some(field) = shape.field_mut(i) else { continue };
                 let ValueMut::Map(map) = field.get_mut() else { continue };
                 for (key, text) in matching {

@@ -12,6 +12,19 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::schema::{flags, Schema};
 use crate::shape::{Shape, ValueMut, ValueRef};
 
+thread_local! {
+    /// A token to use instead of fresh UUIDs on this thread; see [`set_fixed_idempotency_token`].
+    static FIXED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Makes every idempotency token filled in on this thread `token` (or random again with
+/// `None`). Conformance suites expect a known token, as botocore's tests patch `uuid4`; real
+/// callers set the member themselves when they need a known token.
+#[doc(hidden)]
+pub fn set_fixed_idempotency_token(token: Option<&str>) {
+    FIXED.with(|fixed| *fixed.borrow_mut() = token.map(str::to_owned));
+}
+
 /// A new UUID such as `4b5c2e8a-1f0d-4c3b-9a7e-0d1c2b3a4f5e`.
 pub fn new_uuid() -> String {
     static KEYS: OnceLock<RandomState> = OnceLock::new();
@@ -48,7 +61,7 @@ pub(crate) fn fill_idempotency_tokens(schema: &'static Schema, input: &mut dyn S
             continue;
         }
         if let ValueMut::Str(s) = field.get_mut() {
-            *s = new_uuid();
+            *s = FIXED.with(|fixed| fixed.borrow().clone()).unwrap_or_else(new_uuid);
         }
     }
 }

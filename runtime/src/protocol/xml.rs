@@ -60,11 +60,15 @@ pub fn write_xml_root(
 pub fn write_xml_member(member: &Member, value: &dyn Value, out: &mut String) -> Result<(), CodecError> {
     let Some(value) = value.get() else { return Ok(()) };
     let target = member.target;
-    let name = match (member.location_name, target.kind) {
-        (Some(name), _) => name,
-        (None, ShapeKind::Structure | ShapeKind::Union) => target.location_name.unwrap_or(target.name),
-        (None, _) => member.name,
-    };
+    // A member `locationName` that renames the member wins, then the target structure's own
+    // XML name, then the member's `locationName` (S3's `LifecycleConfiguration` member names its
+    // `BucketLifecycleConfiguration` payload so), then the shape's name.
+    let structured = matches!(target.kind, ShapeKind::Structure | ShapeKind::Union);
+    let renamed = member.location_name.filter(|name| *name != member.name);
+    let name = renamed
+        .or(target.location_name.filter(|_| structured))
+        .or(member.location_name)
+        .unwrap_or(if structured { target.name } else { member.name });
     let mut writer = Writer { out, path: format!("/{name}") };
     let ns = member.xml_namespace.or(target.xml_namespace);
     writer.element(name, ns, member, value, 0)
@@ -172,6 +176,12 @@ fn outside_xml(member: &Member) -> bool {
         || member.target.kind == ShapeKind::StreamingBlob
         || member.has(flags::EVENT_STREAM)
         || member.target.has(shape_flags::EVENT_STREAM)
+}
+
+/// [`outside_xml`] for reading: a response has no URI or query string, so members the model
+/// places there can only come in the body (botocore reads them from it).
+fn outside_xml_read(member: &Member) -> bool {
+    !matches!(member.location, Location::Uri | Location::Query) && outside_xml(member)
 }
 
 fn is_flattened(member: &Member) -> bool {
@@ -538,7 +548,7 @@ impl Reader {
         schema: &'static Schema,
     ) -> Result<(), CodecError> {
         for (i, member) in schema.members.iter().enumerate() {
-            if !member.has(flags::XML_ATTRIBUTE) || outside_xml(member) {
+            if !member.has(flags::XML_ATTRIBUTE) || outside_xml_read(member) {
                 continue;
             }
             let Some(text) = element.attribute(member.wire_name()) else { continue };
@@ -791,7 +801,7 @@ impl Reader {
 /// element name it is, else a flattened list whose items are named by the list member's
 /// `locationName` (as SQS's `<QueueUrl>` items of `QueueUrls`), which botocore also accepts.
 fn member_for(schema: &Schema, local: &str) -> Option<usize> {
-    let in_body = |m: &Member| !outside_xml(m) && !m.has(flags::XML_ATTRIBUTE);
+    let in_body = |m: &Member| !outside_xml_read(m) && !m.has(flags::XML_ATTRIBUTE);
     let exact = schema.members.iter().position(|m| in_body(m) && m.wire_name() == local);
     exact.or_else(|| {
         schema.members.iter().position(|m| {
