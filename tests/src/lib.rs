@@ -3,3 +3,4 @@
 
 mod golden_runtime;
 mod json_codec;
+mod protocol_support;

@@ -6,6 +6,7 @@ mod generate;
 mod import;
 mod models;
 mod moto;
+mod protocols;
 mod stats;
 mod test;
 
@@ -44,7 +45,7 @@ enum Command {
     },
     /// Run an official conformance suite from ../shared/conformance.
     Conformance {
-        #[arg(value_enum)]
+        #[command(subcommand)]
         suite: Suite,
     },
     /// Generate every service in a models directory and `cargo check` them all in batches.
@@ -53,7 +54,7 @@ enum Command {
     Stats(stats::Args),
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Subcommand)]
 pub enum Suite {
     /// boto3's operation and waiter names over all 439 services.
     Names,
@@ -61,6 +62,8 @@ pub enum Suite {
     Signing,
     /// The endpoint rule-set cases of every service.
     Endpoints,
+    /// botocore's protocol test suites, through the generator and the runtime codecs.
+    Protocols(protocols::Args),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +114,7 @@ pub fn conformance(suite: Suite) -> Result<(), String> {
         Suite::Endpoints => {
             test::cargo(&["test", "--quiet", "-p", "tucuxi", "--test", "endpoint_conformance", "--", "--nocapture"])
         }
+        Suite::Protocols(args) => protocols::run(&args),
     }
 }
 

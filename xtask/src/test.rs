@@ -59,9 +59,12 @@ pub fn run(args: &Args) -> Result<(), String> {
         doc.extend(["-p".into(), "tucuxi".into()]);
         cargo_env(&doc.iter().map(String::as_str).collect::<Vec<_>>(), &[("RUSTDOCFLAGS", "-D warnings")])?;
     }
-    for (name, suite) in
-        [("signing", crate::Suite::Signing), ("endpoints", crate::Suite::Endpoints), ("names", crate::Suite::Names)]
-    {
+    for (name, suite) in [
+        ("signing", crate::Suite::Signing),
+        ("endpoints", crate::Suite::Endpoints),
+        ("names", crate::Suite::Names),
+        ("protocols", crate::Suite::Protocols(crate::protocols::Args::default())),
+    ] {
         println!("$ cargo xtask conformance {name}");
         crate::conformance(suite)?;
     }

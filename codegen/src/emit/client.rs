@@ -43,14 +43,28 @@ fn io_type(svc: &Service, id: Option<ShapeId>) -> TokenStream {
     }
 }
 
-/// The items of one operation in the `client` module: its `Client` method and its builder.
-pub fn client_items(svc: &Service, op: &Operation) -> TokenStream {
+/// How many operations share one `impl Client` block. rustc checks every pair of inherent impl
+/// blocks of a type for overlap, so one block per operation (600 for ec2) costs seconds;
+/// a block per batch keeps the pairs few while files still split at the line limit.
+pub const OPERATIONS_PER_BLOCK: usize = 16;
+
+/// The items of a batch of operations in the `client` module: their `Client` methods in one
+/// `impl` block, and their builders.
+pub fn client_items(svc: &Service, ops: &[&Operation]) -> TokenStream {
+    let methods = ops.iter().map(|op| client_method(op));
+    let builders = ops.iter().map(|op| builder(svc, op));
+    quote! {
+        impl super::Client {
+            #(#methods)*
+        }
+        #(#builders)*
+    }
+}
+
+fn client_method(op: &Operation) -> TokenStream {
     let builder = ident(&builder_name(op));
     let method = ident(&op.method_name);
     let op_static = ident(&op.static_name);
-    let input = io_type(svc, op.input);
-    let output = io_type(svc, op.output);
-    let errors = errors_type(op);
     let dep = deprecated(&op.deprecated);
     // A deprecated operation's method is itself deprecated; its body may still name the static.
     let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
@@ -60,6 +74,24 @@ pub fn client_items(svc: &Service, op: &Operation) -> TokenStream {
         if summary.is_empty() { "" } else { "\n\n" },
         builder_name(op)
     ));
+    quote! {
+        #method_docs
+        #dep
+        #allow
+        #[inline]
+        pub fn #method(&self) -> #builder {
+            #builder(rt::Call::new(&self.handle, &op::#op_static))
+        }
+    }
+}
+
+/// The builder of one operation. Its methods return the runtime's futures directly (no `async fn`
+/// here), so no operation adds a state machine of its own for the compiler to check.
+fn builder(svc: &Service, op: &Operation) -> TokenStream {
+    let builder = ident(&builder_name(op));
+    let input = io_type(svc, op.input);
+    let output = io_type(svc, op.output);
+    let errors = errors_type(op);
     let builder_docs = docs(&if op.docs.is_empty() {
         format!("The `{}` operation.", op.wire_name)
     } else {
@@ -67,18 +99,7 @@ pub fn client_items(svc: &Service, op: &Operation) -> TokenStream {
     });
     let setters = op.input.map(|id| setters(svc, id)).unwrap_or_default();
     quote! {
-        impl super::Client {
-            #method_docs
-            #dep
-            #allow
-            #[inline]
-            pub fn #method(&self) -> #builder {
-                #builder(rt::Call::new(&self.handle, &op::#op_static))
-            }
-        }
-
         #builder_docs
-        #[derive(Debug)]
         pub struct #builder(rt::Call<#input, #output, #errors>);
 
         impl #builder {
@@ -86,8 +107,8 @@ pub fn client_items(svc: &Service, op: &Operation) -> TokenStream {
             /// Sends the request. A service error carries this operation's modeled error, if any, in
             /// [`Error::modeled`](rt::Error::modeled).
             #[inline]
-            pub async fn send(self) -> Result<#output, rt::Error> {
-                self.0.send().await
+            pub fn send(self) -> impl ::core::future::Future<Output = Result<#output, rt::Error>> {
+                self.0.send()
             }
             /// Sends the request and waits for the answer, without an async runtime.
             #[inline]
@@ -96,8 +117,8 @@ pub fn client_items(svc: &Service, op: &Operation) -> TokenStream {
             }
             /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
             #[inline]
-            pub async fn presign(self, expires_in: ::std::time::Duration) -> Result<rt::PresignedRequest, rt::Error> {
-                self.0.presign(expires_in).await
+            pub fn presign(self, expires_in: ::std::time::Duration) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+                self.0.presign(expires_in)
             }
             /// [`presign`](Self::presign) without an async runtime.
             #[inline]

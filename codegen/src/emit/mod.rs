@@ -102,8 +102,14 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     }
     if options.clients {
         let mut chunks = Vec::new();
-        for op in &svc.operations {
-            chunks.push((op.module.clone(), format(client::client_items(svc, op))?));
+        let mut batch: Vec<&crate::ir::Operation> = Vec::new();
+        for (i, op) in svc.operations.iter().enumerate() {
+            batch.push(op);
+            let next_module = svc.operations.get(i + 1).map(|next| &next.module);
+            if batch.len() == client::OPERATIONS_PER_BLOCK || next_module != Some(&op.module) {
+                chunks.push((op.module.clone(), format(client::client_items(svc, &batch))?));
+                batch.clear();
+            }
         }
         let errors = if with_errors {
             quote!(

@@ -11,9 +11,10 @@ use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings}
 use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
 use crate::http::{mark_sensitive_headers, SdkBody};
-use crate::protocol::{deserialize_response, serialize_request, RequestError, SerializedRequest};
+use crate::protocol::checksum::ChecksumAlgorithm;
+use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
 use crate::schema::{flags, op_flags, Operation, Service, ShapeKind};
-use crate::shape::Shape;
+use crate::shape::{Shape, Value, ValueRef};
 use crate::types::DateTime;
 use crate::{Error, ErrorKind};
 
@@ -134,6 +135,9 @@ impl ClientHandle {
         match response {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
+                if let Some(bytes) = body.as_bytes() {
+                    validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
+                }
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)
             }
             Err(error) => match error.last_failure() {
@@ -144,6 +148,43 @@ impl ClientHandle {
             },
         }
     }
+}
+
+/// Checks a buffered response body against the checksum header the service sent, when the
+/// caller asked for validation (the operation's validation-mode member set to `ENABLED`).
+/// Composite checksums of multipart objects (`...-3`) cover parts, not the body, and are skipped.
+fn validate_checksum(
+    op: &'static Operation,
+    input: &dyn Shape,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Error> {
+    let Some(checksum) = op.checksum else { return Ok(()) };
+    let Some(mode) = checksum.request_validation_mode_member else { return Ok(()) };
+    let enabled = op
+        .input
+        .member(mode)
+        .and_then(|(i, _)| input.field(i))
+        .and_then(Value::get)
+        .is_some_and(|v| matches!(v, ValueRef::Str("ENABLED")));
+    if !enabled {
+        return Ok(());
+    }
+    for name in checksum.response_algorithms {
+        let Some(algorithm) = ChecksumAlgorithm::from_name(name) else { continue };
+        let Some(expected) = headers.get(algorithm.header_name()).and_then(|v| v.to_str().ok()) else { continue };
+        if expected.contains('-') {
+            continue;
+        }
+        let actual = algorithm.digest_base64(body);
+        if actual != expected {
+            let reason = format!("the body does not match its {} checksum", algorithm.header_name());
+            return Err(Error::new(ErrorKind::Response, ResponseError::new(status, reason)).with_operation(op.name));
+        }
+        return Ok(());
+    }
+    Ok(())
 }
 
 /// Appends the operation's path to the endpoint's, as botocore's `_urljoin` does: a bare `/`

@@ -3,7 +3,7 @@
 //! A generated client is a [`ClientHandle`] (session, service, endpoint rules) plus one method
 //! per operation that returns that operation's builder, a thin wrapper over [`Call`]. Everything
 //! a call does (serialise, resolve the endpoint, sign, send with retries, parse) runs in
-//! [`ClientHandle::invoke`], which is not generic: one copy of the machinery serves every
+//! `ClientHandle::invoke`, which is not generic: one copy of the machinery serves every
 //! operation of every service.
 
 mod endpoint;

@@ -62,6 +62,10 @@ pub struct ResponseError {
 }
 
 impl ResponseError {
+    /// A response of `status` that could not be used, without a body snippet.
+    pub(crate) fn new(status: u16, reason: impl Into<String>) -> Self {
+        ResponseError { status, reason: reason.into(), snippet: None }
+    }
     /// What was wrong with the response.
     pub fn reason(&self) -> &str {
         &self.reason

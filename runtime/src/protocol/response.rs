@@ -48,7 +48,7 @@ pub fn deserialize_response(
     let Some(bytes) = body.as_bytes() else {
         return Err(fail("the body was not buffered before parsing (a dispatcher bug)".into(), b""));
     };
-    if service.protocol == Protocol::RestXml && is_xml_error(bytes) && !matches!(payload_member(schema), Some(_)) {
+    if service.protocol == Protocol::RestXml && is_xml_error(bytes) && payload_member(schema).is_none() {
         // S3 answers some operations (CompleteMultipartUpload, CopyObject, UploadPartCopy) with
         // 200 and an error document when they fail after the headers went out.
         return Err(deserialize_error::<super::NoErrors>(service, op, status, headers, bytes));
@@ -109,10 +109,8 @@ fn read_payload(
         ValueMut::Enum(e) => {
             e.set_str(core::str::from_utf8(bytes).map_err(|_| CodecError::at("$", "the text payload is not UTF-8"))?);
         }
-        ValueMut::Document(doc) => {
-            if !bytes.is_empty() {
-                *doc = Document::from_json_slice(bytes).map_err(|e| CodecError::syntax(e.offset(), e.to_string()))?;
-            }
+        ValueMut::Document(doc) if !bytes.is_empty() => {
+            *doc = Document::from_json_slice(bytes).map_err(|e| CodecError::syntax(e.offset(), e.to_string()))?;
         }
         ValueMut::Shape(shape) if !bytes.is_empty() => {
             if xml {

@@ -15,7 +15,7 @@
 //! - Timestamps default to RFC 3339; blobs are base64; non-finite floats are `NaN`, `Infinity`
 //!   and `-Infinity`.
 //!
-//! Reading parses the body into a small tree first (see [`super::xml_read`]) and then walks it
+//! Reading parses the body into a small tree first (see `xml_read`) and then walks it
 //! against the schema, as the JSON codec does with its document: response bodies are small next
 //! to the cost of fetching them, and the tree makes the wrapper, union and flattened-list rules
 //! simple lookups. Elements and attributes are matched by local name, so namespace prefixes in a

@@ -16,11 +16,17 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ACTIVATE_ORGANIZATIONS_ACCESS),
         )
     }
+    /// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations.
+    ///
+    /// Returns the [`ActivateType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn activate_type(&self) -> ActivateType {
+        ActivateType(rt::Call::new(&self.handle, &op::ACTIVATE_TYPE))
+    }
 }
 /// The `ActivateOrganizationsAccess` operation.
 ///
 /// Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization.
-#[derive(Debug)]
 pub struct ActivateOrganizationsAccess(
     rt::Call<
         t::ActivateOrganizationsAccessInput,
@@ -32,8 +38,12 @@ impl ActivateOrganizationsAccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ActivateOrganizationsAccessOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ActivateOrganizationsAccessOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -44,11 +54,11 @@ impl ActivateOrganizationsAccess {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -70,15 +80,6 @@ impl ActivateOrganizationsAccess {
         self.0
     }
 }
-impl super::Client {
-    /// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations.
-    ///
-    /// Returns the [`ActivateType`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn activate_type(&self) -> ActivateType {
-        ActivateType(rt::Call::new(&self.handle, &op::ACTIVATE_TYPE))
-    }
-}
 /// The `ActivateType` operation.
 ///
 /// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations.
@@ -88,7 +89,6 @@ impl super::Client {
 /// To see which extensions have been activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html). To see configuration details for an extension, use [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
 ///
 /// For more information, see [Activate a third-party public extension in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public-activate-extension.html) in the *CloudFormation User Guide*. For information about creating Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
-#[derive(Debug)]
 pub struct ActivateType(
     rt::Call<t::ActivateTypeInput, t::ActivateTypeOutput, e::ActivateTypeError>,
 );
@@ -156,8 +156,10 @@ impl ActivateType {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ActivateTypeOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ActivateTypeOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -166,11 +168,11 @@ impl ActivateType {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

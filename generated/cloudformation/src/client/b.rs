@@ -22,7 +22,6 @@ impl super::Client {
 /// Returns configuration data for the specified CloudFormation extensions, from the CloudFormation registry in your current account and Region.
 ///
 /// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct BatchDescribeTypeConfigurations(
     rt::Call<
         t::BatchDescribeTypeConfigurationsInput,
@@ -43,10 +42,12 @@ impl BatchDescribeTypeConfigurations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::BatchDescribeTypeConfigurationsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::BatchDescribeTypeConfigurationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -57,11 +58,11 @@ impl BatchDescribeTypeConfigurations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

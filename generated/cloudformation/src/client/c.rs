@@ -14,13 +14,65 @@ impl super::Client {
     pub fn cancel_update_stack(&self) -> CancelUpdateStack {
         CancelUpdateStack(rt::Call::new(&self.handle, &op::CANCEL_UPDATE_STACK))
     }
+    /// Continues rolling back a stack from `UPDATE_ROLLBACK_FAILED` to `UPDATE_ROLLBACK_COMPLETE` state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the `UPDATE_ROLLBACK_COMPLETE` state) and then try to update the stack again.
+    ///
+    /// Returns the [`ContinueUpdateRollback`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn continue_update_rollback(&self) -> ContinueUpdateRollback {
+        ContinueUpdateRollback(
+            rt::Call::new(&self.handle, &op::CONTINUE_UPDATE_ROLLBACK),
+        )
+    }
+    /// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack.
+    ///
+    /// Returns the [`CreateChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_change_set(&self) -> CreateChangeSet {
+        CreateChangeSet(rt::Call::new(&self.handle, &op::CREATE_CHANGE_SET))
+    }
+    /// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action.
+    ///
+    /// Returns the [`CreateGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_generated_template(&self) -> CreateGeneratedTemplate {
+        CreateGeneratedTemplate(
+            rt::Call::new(&self.handle, &op::CREATE_GENERATED_TEMPLATE),
+        )
+    }
+    /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation.
+    ///
+    /// Returns the [`CreateStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_stack(&self) -> CreateStack {
+        CreateStack(rt::Call::new(&self.handle, &op::CREATE_STACK))
+    }
+    /// Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either `Accounts` or `DeploymentTargets`, and you must specify at least one value for `Regions`.
+    ///
+    /// Returns the [`CreateStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_stack_instances(&self) -> CreateStackInstances {
+        CreateStackInstances(rt::Call::new(&self.handle, &op::CREATE_STACK_INSTANCES))
+    }
+    /// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected.
+    ///
+    /// Returns the [`CreateStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_stack_refactor(&self) -> CreateStackRefactor {
+        CreateStackRefactor(rt::Call::new(&self.handle, &op::CREATE_STACK_REFACTOR))
+    }
+    /// Creates a StackSet.
+    ///
+    /// Returns the [`CreateStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_stack_set(&self) -> CreateStackSet {
+        CreateStackSet(rt::Call::new(&self.handle, &op::CREATE_STACK_SET))
+    }
 }
 /// The `CancelUpdateStack` operation.
 ///
 /// Cancels an update on the specified stack. If the call completes successfully, the stack rolls back the update and reverts to the previous stack configuration.
 ///
 /// **Note:** You can cancel only stacks that are in the `UPDATE_IN_PROGRESS` state.
-#[derive(Debug)]
 pub struct CancelUpdateStack(
     rt::Call<t::CancelUpdateStackInput, rt::Unit, e::CancelUpdateStackError>,
 );
@@ -40,8 +92,10 @@ impl CancelUpdateStack {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +104,11 @@ impl CancelUpdateStack {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -72,17 +126,6 @@ impl CancelUpdateStack {
         self.0
     }
 }
-impl super::Client {
-    /// Continues rolling back a stack from `UPDATE_ROLLBACK_FAILED` to `UPDATE_ROLLBACK_COMPLETE` state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the `UPDATE_ROLLBACK_COMPLETE` state) and then try to update the stack again.
-    ///
-    /// Returns the [`ContinueUpdateRollback`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn continue_update_rollback(&self) -> ContinueUpdateRollback {
-        ContinueUpdateRollback(
-            rt::Call::new(&self.handle, &op::CONTINUE_UPDATE_ROLLBACK),
-        )
-    }
-}
 /// The `ContinueUpdateRollback` operation.
 ///
 /// Continues rolling back a stack from `UPDATE_ROLLBACK_FAILED` to `UPDATE_ROLLBACK_COMPLETE` state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the `UPDATE_ROLLBACK_COMPLETE` state) and then try to update the stack again.
@@ -92,7 +135,6 @@ impl super::Client {
 /// For more information, see [Continue rolling back an update](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html) in the *CloudFormation User Guide*. For information for troubleshooting a failed update rollback, see [Update rollback failed](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed).
 ///
 /// `ForceRollback` and `ResourcesToSkip` are mutually exclusive. For details, see ContinueUpdateRollbackInput$ForceRollback.
-#[derive(Debug)]
 pub struct ContinueUpdateRollback(
     rt::Call<
         t::ContinueUpdateRollbackInput,
@@ -134,8 +176,12 @@ impl ContinueUpdateRollback {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ContinueUpdateRollbackOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ContinueUpdateRollbackOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -144,11 +190,11 @@ impl ContinueUpdateRollback {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -170,15 +216,6 @@ impl ContinueUpdateRollback {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack.
-    ///
-    /// Returns the [`CreateChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_change_set(&self) -> CreateChangeSet {
-        CreateChangeSet(rt::Call::new(&self.handle, &op::CREATE_CHANGE_SET))
-    }
-}
 /// The `CreateChangeSet` operation.
 ///
 /// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack.
@@ -188,7 +225,6 @@ impl super::Client {
 /// When you are satisfied with the changes the change set will make, execute the change set by using the ExecuteChangeSet action. CloudFormation doesn't make changes until you execute the change set.
 ///
 /// To create a change set for the entire stack hierarchy, set `IncludeNestedStacks` to `True`.
-#[derive(Debug)]
 pub struct CreateChangeSet(
     rt::Call<t::CreateChangeSetInput, t::CreateChangeSetOutput, e::CreateChangeSetError>,
 );
@@ -328,8 +364,12 @@ impl CreateChangeSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateChangeSetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateChangeSetOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -338,11 +378,11 @@ impl CreateChangeSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -364,21 +404,9 @@ impl CreateChangeSet {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action.
-    ///
-    /// Returns the [`CreateGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_generated_template(&self) -> CreateGeneratedTemplate {
-        CreateGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::CREATE_GENERATED_TEMPLATE),
-        )
-    }
-}
 /// The `CreateGeneratedTemplate` operation.
 ///
 /// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action.
-#[derive(Debug)]
 pub struct CreateGeneratedTemplate(
     rt::Call<
         t::CreateGeneratedTemplateInput,
@@ -414,8 +442,12 @@ impl CreateGeneratedTemplate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateGeneratedTemplateOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateGeneratedTemplateOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -424,11 +456,11 @@ impl CreateGeneratedTemplate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -450,21 +482,11 @@ impl CreateGeneratedTemplate {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation.
-    ///
-    /// Returns the [`CreateStack`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_stack(&self) -> CreateStack {
-        CreateStack(rt::Call::new(&self.handle, &op::CREATE_STACK))
-    }
-}
 /// The `CreateStack` operation.
 ///
 /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation.
 ///
 /// For more information about creating a stack and monitoring stack progress, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct CreateStack(
     rt::Call<t::CreateStackInput, t::CreateStackOutput, e::CreateStackError>,
 );
@@ -592,8 +614,10 @@ impl CreateStack {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateStackOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateStackOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -602,11 +626,11 @@ impl CreateStack {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -624,15 +648,6 @@ impl CreateStack {
         self.0
     }
 }
-impl super::Client {
-    /// Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either `Accounts` or `DeploymentTargets`, and you must specify at least one value for `Regions`.
-    ///
-    /// Returns the [`CreateStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_stack_instances(&self) -> CreateStackInstances {
-        CreateStackInstances(rt::Call::new(&self.handle, &op::CREATE_STACK_INSTANCES))
-    }
-}
 /// The `CreateStackInstances` operation.
 ///
 /// Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either `Accounts` or `DeploymentTargets`, and you must specify at least one value for `Regions`.
@@ -643,7 +658,6 @@ impl super::Client {
 ///
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
-#[derive(Debug)]
 pub struct CreateStackInstances(
     rt::Call<
         t::CreateStackInstancesInput,
@@ -706,8 +720,12 @@ impl CreateStackInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateStackInstancesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateStackInstancesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -716,11 +734,11 @@ impl CreateStackInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -742,19 +760,9 @@ impl CreateStackInstances {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected.
-    ///
-    /// Returns the [`CreateStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_stack_refactor(&self) -> CreateStackRefactor {
-        CreateStackRefactor(rt::Call::new(&self.handle, &op::CREATE_STACK_REFACTOR))
-    }
-}
 /// The `CreateStackRefactor` operation.
 ///
 /// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected.
-#[derive(Debug)]
 pub struct CreateStackRefactor(
     rt::Call<t::CreateStackRefactorInput, t::CreateStackRefactorOutput, rt::NoErrors>,
 );
@@ -786,8 +794,12 @@ impl CreateStackRefactor {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateStackRefactorOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateStackRefactorOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -796,11 +808,11 @@ impl CreateStackRefactor {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -822,19 +834,9 @@ impl CreateStackRefactor {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a StackSet.
-    ///
-    /// Returns the [`CreateStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_stack_set(&self) -> CreateStackSet {
-        CreateStackSet(rt::Call::new(&self.handle, &op::CREATE_STACK_SET))
-    }
-}
 /// The `CreateStackSet` operation.
 ///
 /// Creates a StackSet.
-#[derive(Debug)]
 pub struct CreateStackSet(
     rt::Call<t::CreateStackSetInput, t::CreateStackSetOutput, e::CreateStackSetError>,
 );
@@ -932,8 +934,12 @@ impl CreateStackSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateStackSetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateStackSetOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -942,11 +948,11 @@ impl CreateStackSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

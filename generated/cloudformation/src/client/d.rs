@@ -16,11 +16,123 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DEACTIVATE_ORGANIZATIONS_ACCESS),
         )
     }
+    /// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it.
+    ///
+    /// Returns the [`DeactivateType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deactivate_type(&self) -> DeactivateType {
+        DeactivateType(rt::Call::new(&self.handle, &op::DEACTIVATE_TYPE))
+    }
+    /// Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set.
+    ///
+    /// Returns the [`DeleteChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_change_set(&self) -> DeleteChangeSet {
+        DeleteChangeSet(rt::Call::new(&self.handle, &op::DELETE_CHANGE_SET))
+    }
+    /// Deleted a generated template.
+    ///
+    /// Returns the [`DeleteGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_generated_template(&self) -> DeleteGeneratedTemplate {
+        DeleteGeneratedTemplate(
+            rt::Call::new(&self.handle, &op::DELETE_GENERATED_TEMPLATE),
+        )
+    }
+    /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully.
+    ///
+    /// Returns the [`DeleteStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_stack(&self) -> DeleteStack {
+        DeleteStack(rt::Call::new(&self.handle, &op::DELETE_STACK))
+    }
+    /// Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions.
+    ///
+    /// Returns the [`DeleteStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_stack_instances(&self) -> DeleteStackInstances {
+        DeleteStackInstances(rt::Call::new(&self.handle, &op::DELETE_STACK_INSTANCES))
+    }
+    /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances.
+    ///
+    /// Returns the [`DeleteStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_stack_set(&self) -> DeleteStackSet {
+        DeleteStackSet(rt::Call::new(&self.handle, &op::DELETE_STACK_SET))
+    }
+    /// Marks an extension or extension version as `DEPRECATED` in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations.
+    ///
+    /// Returns the [`DeregisterType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_type(&self) -> DeregisterType {
+        DeregisterType(rt::Call::new(&self.handle, &op::DEREGISTER_TYPE))
+    }
+    /// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
+    ///
+    /// Returns the [`DescribeAccountLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_limits(&self) -> DescribeAccountLimits {
+        DescribeAccountLimits(rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_LIMITS))
+    }
+    /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
+    ///
+    /// Returns the [`DescribeChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_change_set(&self) -> DescribeChangeSet {
+        DescribeChangeSet(rt::Call::new(&self.handle, &op::DESCRIBE_CHANGE_SET))
+    }
+    /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
+    ///
+    /// Returns the [`DescribeChangeSetHooks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_change_set_hooks(&self) -> DescribeChangeSetHooks {
+        DescribeChangeSetHooks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CHANGE_SET_HOOKS),
+        )
+    }
+    /// Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment.
+    ///
+    /// Returns the [`DescribeEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_events(&self) -> DescribeEvents {
+        DescribeEvents(rt::Call::new(&self.handle, &op::DESCRIBE_EVENTS))
+    }
+    /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
+    ///
+    /// Returns the [`DescribeGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_generated_template(&self) -> DescribeGeneratedTemplate {
+        DescribeGeneratedTemplate(
+            rt::Call::new(&self.handle, &op::DESCRIBE_GENERATED_TEMPLATE),
+        )
+    }
+    /// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account.
+    ///
+    /// Returns the [`DescribeOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_organizations_access(&self) -> DescribeOrganizationsAccess {
+        DescribeOrganizationsAccess(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ORGANIZATIONS_ACCESS),
+        )
+    }
+    /// Returns information about a CloudFormation extension publisher.
+    ///
+    /// Returns the [`DescribePublisher`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_publisher(&self) -> DescribePublisher {
+        DescribePublisher(rt::Call::new(&self.handle, &op::DESCRIBE_PUBLISHER))
+    }
+    /// Describes details of a resource scan.
+    ///
+    /// Returns the [`DescribeResourceScan`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_resource_scan(&self) -> DescribeResourceScan {
+        DescribeResourceScan(rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_SCAN))
+    }
 }
 /// The `DeactivateOrganizationsAccess` operation.
 ///
 /// Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization.
-#[derive(Debug)]
 pub struct DeactivateOrganizationsAccess(
     rt::Call<
         t::DeactivateOrganizationsAccessInput,
@@ -32,10 +144,12 @@ impl DeactivateOrganizationsAccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeactivateOrganizationsAccessOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeactivateOrganizationsAccessOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -46,11 +160,11 @@ impl DeactivateOrganizationsAccess {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -72,15 +186,6 @@ impl DeactivateOrganizationsAccess {
         self.0
     }
 }
-impl super::Client {
-    /// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it.
-    ///
-    /// Returns the [`DeactivateType`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deactivate_type(&self) -> DeactivateType {
-        DeactivateType(rt::Call::new(&self.handle, &op::DEACTIVATE_TYPE))
-    }
-}
 /// The `DeactivateType` operation.
 ///
 /// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it.
@@ -90,7 +195,6 @@ impl super::Client {
 /// Once deactivated, an extension can't be used in any CloudFormation operation. This includes stack update operations where the stack template includes the extension, even if no updates are being made to the extension. In addition, deactivated extensions aren't automatically updated if a new version of the extension is released.
 ///
 /// To see which extensions are currently activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html).
-#[derive(Debug)]
 pub struct DeactivateType(
     rt::Call<t::DeactivateTypeInput, t::DeactivateTypeOutput, e::DeactivateTypeError>,
 );
@@ -116,8 +220,12 @@ impl DeactivateType {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeactivateTypeOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeactivateTypeOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -126,11 +234,11 @@ impl DeactivateType {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -152,15 +260,6 @@ impl DeactivateType {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set.
-    ///
-    /// Returns the [`DeleteChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_change_set(&self) -> DeleteChangeSet {
-        DeleteChangeSet(rt::Call::new(&self.handle, &op::DELETE_CHANGE_SET))
-    }
-}
 /// The `DeleteChangeSet` operation.
 ///
 /// Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set.
@@ -168,7 +267,6 @@ impl super::Client {
 /// If the call successfully completes, CloudFormation successfully deleted the change set.
 ///
 /// If `IncludeNestedStacks` specifies `True` during the creation of the nested change set, then `DeleteChangeSet` will delete all change sets that belong to the stacks hierarchy and will also delete all change sets for nested stacks with the status of `REVIEW_IN_PROGRESS`.
-#[derive(Debug)]
 pub struct DeleteChangeSet(
     rt::Call<t::DeleteChangeSetInput, t::DeleteChangeSetOutput, e::DeleteChangeSetError>,
 );
@@ -188,8 +286,12 @@ impl DeleteChangeSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteChangeSetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteChangeSetOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -198,11 +300,11 @@ impl DeleteChangeSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -224,21 +326,9 @@ impl DeleteChangeSet {
         self.0
     }
 }
-impl super::Client {
-    /// Deleted a generated template.
-    ///
-    /// Returns the [`DeleteGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_generated_template(&self) -> DeleteGeneratedTemplate {
-        DeleteGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::DELETE_GENERATED_TEMPLATE),
-        )
-    }
-}
 /// The `DeleteGeneratedTemplate` operation.
 ///
 /// Deleted a generated template.
-#[derive(Debug)]
 pub struct DeleteGeneratedTemplate(
     rt::Call<t::DeleteGeneratedTemplateInput, rt::Unit, e::DeleteGeneratedTemplateError>,
 );
@@ -252,8 +342,10 @@ impl DeleteGeneratedTemplate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -262,11 +354,11 @@ impl DeleteGeneratedTemplate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -288,21 +380,11 @@ impl DeleteGeneratedTemplate {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully.
-    ///
-    /// Returns the [`DeleteStack`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_stack(&self) -> DeleteStack {
-        DeleteStack(rt::Call::new(&self.handle, &op::DELETE_STACK))
-    }
-}
 /// The `DeleteStack` operation.
 ///
 /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully.
 ///
 /// For more information about deleting a stack, see [Delete a stack from the CloudFormation console](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-delete-stack.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct DeleteStack(rt::Call<t::DeleteStackInput, rt::Unit, e::DeleteStackError>);
 impl DeleteStack {
     /// The name or the unique stack ID that's associated with the stack.
@@ -344,8 +426,10 @@ impl DeleteStack {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -354,11 +438,11 @@ impl DeleteStack {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -376,15 +460,6 @@ impl DeleteStack {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions.
-    ///
-    /// Returns the [`DeleteStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_stack_instances(&self) -> DeleteStackInstances {
-        DeleteStackInstances(rt::Call::new(&self.handle, &op::DELETE_STACK_INSTANCES))
-    }
-}
 /// The `DeleteStackInstances` operation.
 ///
 /// Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions.
@@ -395,7 +470,6 @@ impl super::Client {
 ///
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
-#[derive(Debug)]
 pub struct DeleteStackInstances(
     rt::Call<
         t::DeleteStackInstancesInput,
@@ -458,8 +532,12 @@ impl DeleteStackInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteStackInstancesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteStackInstancesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -468,11 +546,11 @@ impl DeleteStackInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -494,19 +572,9 @@ impl DeleteStackInstances {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances.
-    ///
-    /// Returns the [`DeleteStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_stack_set(&self) -> DeleteStackSet {
-        DeleteStackSet(rt::Call::new(&self.handle, &op::DELETE_STACK_SET))
-    }
-}
 /// The `DeleteStackSet` operation.
 ///
 /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances.
-#[derive(Debug)]
 pub struct DeleteStackSet(
     rt::Call<t::DeleteStackSetInput, t::DeleteStackSetOutput, e::DeleteStackSetError>,
 );
@@ -526,8 +594,12 @@ impl DeleteStackSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteStackSetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteStackSetOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -536,11 +608,11 @@ impl DeleteStackSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -562,15 +634,6 @@ impl DeleteStackSet {
         self.0
     }
 }
-impl super::Client {
-    /// Marks an extension or extension version as `DEPRECATED` in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations.
-    ///
-    /// Returns the [`DeregisterType`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_type(&self) -> DeregisterType {
-        DeregisterType(rt::Call::new(&self.handle, &op::DEREGISTER_TYPE))
-    }
-}
 /// The `DeregisterType` operation.
 ///
 /// Marks an extension or extension version as `DEPRECATED` in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations.
@@ -582,7 +645,6 @@ impl super::Client {
 /// To view the deprecation status of an extension or extension version, use [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
 ///
 /// For more information, see [Remove third-party private extensions from your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-private-deregister-extension.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct DeregisterType(
     rt::Call<t::DeregisterTypeInput, t::DeregisterTypeOutput, e::DeregisterTypeError>,
 );
@@ -614,8 +676,12 @@ impl DeregisterType {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeregisterTypeOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeregisterTypeOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -624,11 +690,11 @@ impl DeregisterType {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -650,19 +716,9 @@ impl DeregisterType {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`DescribeAccountLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_limits(&self) -> DescribeAccountLimits {
-        DescribeAccountLimits(rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_LIMITS))
-    }
-}
 /// The `DescribeAccountLimits` operation.
 ///
 /// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct DescribeAccountLimits(
     rt::Call<t::DescribeAccountLimitsInput, t::DescribeAccountLimitsOutput, rt::NoErrors>,
 );
@@ -676,8 +732,12 @@ impl DescribeAccountLimits {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAccountLimitsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAccountLimitsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -686,11 +746,11 @@ impl DescribeAccountLimits {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -712,19 +772,9 @@ impl DescribeAccountLimits {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`DescribeChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_change_set(&self) -> DescribeChangeSet {
-        DescribeChangeSet(rt::Call::new(&self.handle, &op::DESCRIBE_CHANGE_SET))
-    }
-}
 /// The `DescribeChangeSet` operation.
 ///
 /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct DescribeChangeSet(
     rt::Call<
         t::DescribeChangeSetInput,
@@ -760,8 +810,12 @@ impl DescribeChangeSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeChangeSetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeChangeSetOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -770,11 +824,11 @@ impl DescribeChangeSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -796,21 +850,9 @@ impl DescribeChangeSet {
         self.0
     }
 }
-impl super::Client {
-    /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
-    ///
-    /// Returns the [`DescribeChangeSetHooks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_change_set_hooks(&self) -> DescribeChangeSetHooks {
-        DescribeChangeSetHooks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CHANGE_SET_HOOKS),
-        )
-    }
-}
 /// The `DescribeChangeSetHooks` operation.
 ///
 /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
-#[derive(Debug)]
 pub struct DescribeChangeSetHooks(
     rt::Call<
         t::DescribeChangeSetHooksInput,
@@ -846,8 +888,12 @@ impl DescribeChangeSetHooks {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeChangeSetHooksOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeChangeSetHooksOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -856,11 +902,11 @@ impl DescribeChangeSetHooks {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -882,15 +928,6 @@ impl DescribeChangeSetHooks {
         self.0
     }
 }
-impl super::Client {
-    /// Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment.
-    ///
-    /// Returns the [`DescribeEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_events(&self) -> DescribeEvents {
-        DescribeEvents(rt::Call::new(&self.handle, &op::DESCRIBE_EVENTS))
-    }
-}
 /// The `DescribeEvents` operation.
 ///
 /// Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment.
@@ -905,7 +942,6 @@ impl super::Client {
 /// - **Hook invocation errors** - Failures from CloudFormation Hook during stack operations.
 ///
 /// **Note:** One of `ChangeSetName`, `OperationId` or `StackName` must be specified as input.
-#[derive(Debug)]
 pub struct DescribeEvents(
     rt::Call<t::DescribeEventsInput, t::DescribeEventsOutput, rt::NoErrors>,
 );
@@ -943,8 +979,12 @@ impl DescribeEvents {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeEventsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeEventsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -953,11 +993,11 @@ impl DescribeEvents {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -975,21 +1015,9 @@ impl DescribeEvents {
         self.0
     }
 }
-impl super::Client {
-    /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
-    ///
-    /// Returns the [`DescribeGeneratedTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_generated_template(&self) -> DescribeGeneratedTemplate {
-        DescribeGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::DESCRIBE_GENERATED_TEMPLATE),
-        )
-    }
-}
 /// The `DescribeGeneratedTemplate` operation.
 ///
 /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
-#[derive(Debug)]
 pub struct DescribeGeneratedTemplate(
     rt::Call<
         t::DescribeGeneratedTemplateInput,
@@ -1007,8 +1035,12 @@ impl DescribeGeneratedTemplate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeGeneratedTemplateOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeGeneratedTemplateOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1017,11 +1049,11 @@ impl DescribeGeneratedTemplate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1043,21 +1075,9 @@ impl DescribeGeneratedTemplate {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account.
-    ///
-    /// Returns the [`DescribeOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_organizations_access(&self) -> DescribeOrganizationsAccess {
-        DescribeOrganizationsAccess(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ORGANIZATIONS_ACCESS),
-        )
-    }
-}
 /// The `DescribeOrganizationsAccess` operation.
 ///
 /// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account.
-#[derive(Debug)]
 pub struct DescribeOrganizationsAccess(
     rt::Call<
         t::DescribeOrganizationsAccessInput,
@@ -1075,8 +1095,12 @@ impl DescribeOrganizationsAccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeOrganizationsAccessOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeOrganizationsAccessOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1087,11 +1111,11 @@ impl DescribeOrganizationsAccess {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1113,15 +1137,6 @@ impl DescribeOrganizationsAccess {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about a CloudFormation extension publisher.
-    ///
-    /// Returns the [`DescribePublisher`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_publisher(&self) -> DescribePublisher {
-        DescribePublisher(rt::Call::new(&self.handle, &op::DESCRIBE_PUBLISHER))
-    }
-}
 /// The `DescribePublisher` operation.
 ///
 /// Returns information about a CloudFormation extension publisher.
@@ -1132,7 +1147,6 @@ impl super::Client {
 ///
 /// - [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html)
 /// - [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*
-#[derive(Debug)]
 pub struct DescribePublisher(
     rt::Call<
         t::DescribePublisherInput,
@@ -1150,8 +1164,12 @@ impl DescribePublisher {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribePublisherOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePublisherOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1160,11 +1178,11 @@ impl DescribePublisher {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1186,19 +1204,9 @@ impl DescribePublisher {
         self.0
     }
 }
-impl super::Client {
-    /// Describes details of a resource scan.
-    ///
-    /// Returns the [`DescribeResourceScan`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_resource_scan(&self) -> DescribeResourceScan {
-        DescribeResourceScan(rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_SCAN))
-    }
-}
 /// The `DescribeResourceScan` operation.
 ///
 /// Describes details of a resource scan.
-#[derive(Debug)]
 pub struct DescribeResourceScan(
     rt::Call<
         t::DescribeResourceScanInput,
@@ -1216,8 +1224,12 @@ impl DescribeResourceScan {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeResourceScanOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeResourceScanOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1226,11 +1238,11 @@ impl DescribeResourceScan {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1264,13 +1276,120 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DESCRIBE_STACK_DRIFT_DETECTION_STATUS),
         )
     }
+    /// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
+    ///
+    /// Returns the [`DescribeStackEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_events(&self) -> DescribeStackEvents {
+        DescribeStackEvents(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_EVENTS))
+    }
+    /// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
+    ///
+    /// Returns the [`DescribeStackInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_instance(&self) -> DescribeStackInstance {
+        DescribeStackInstance(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_INSTANCE))
+    }
+    /// Describes the stack refactor status.
+    ///
+    /// Returns the [`DescribeStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_refactor(&self) -> DescribeStackRefactor {
+        DescribeStackRefactor(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_REFACTOR))
+    }
+    /// Returns a description of the specified resource in the specified stack.
+    ///
+    /// Returns the [`DescribeStackResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_resource(&self) -> DescribeStackResource {
+        DescribeStackResource(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCE))
+    }
+    /// Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift.
+    ///
+    /// Returns the [`DescribeStackResourceDrifts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_resource_drifts(&self) -> DescribeStackResourceDrifts {
+        DescribeStackResourceDrifts(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCE_DRIFTS),
+        )
+    }
+    /// Returns Amazon Web Services resource descriptions for running and deleted stacks. If `StackName` is specified, all the associated resources that are part of the stack are returned. If `PhysicalResourceId` is specified, the associated resources of the stack that the resource belongs to are returned.
+    ///
+    /// Returns the [`DescribeStackResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_resources(&self) -> DescribeStackResources {
+        DescribeStackResources(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCES),
+        )
+    }
+    /// Returns the description of the specified StackSet.
+    ///
+    /// Returns the [`DescribeStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_set(&self) -> DescribeStackSet {
+        DescribeStackSet(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_SET))
+    }
+    /// Returns the description of the specified StackSet operation.
+    ///
+    /// Returns the [`DescribeStackSetOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stack_set_operation(&self) -> DescribeStackSetOperation {
+        DescribeStackSetOperation(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_SET_OPERATION),
+        )
+    }
+    /// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
+    ///
+    /// Returns the [`DescribeStacks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stacks(&self) -> DescribeStacks {
+        DescribeStacks(rt::Call::new(&self.handle, &op::DESCRIBE_STACKS))
+    }
+    /// Returns detailed information about an extension from the CloudFormation registry in your current account and Region.
+    ///
+    /// Returns the [`DescribeType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_type(&self) -> DescribeType {
+        DescribeType(rt::Call::new(&self.handle, &op::DESCRIBE_TYPE))
+    }
+    /// Returns information about an extension's registration, including its current status and type and version identifiers.
+    ///
+    /// Returns the [`DescribeTypeRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_type_registration(&self) -> DescribeTypeRegistration {
+        DescribeTypeRegistration(
+            rt::Call::new(&self.handle, &op::DESCRIBE_TYPE_REGISTRATION),
+        )
+    }
+    /// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+    ///
+    /// Returns the [`DetectStackDrift`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detect_stack_drift(&self) -> DetectStackDrift {
+        DetectStackDrift(rt::Call::new(&self.handle, &op::DETECT_STACK_DRIFT))
+    }
+    /// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
+    ///
+    /// Returns the [`DetectStackResourceDrift`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detect_stack_resource_drift(&self) -> DetectStackResourceDrift {
+        DetectStackResourceDrift(
+            rt::Call::new(&self.handle, &op::DETECT_STACK_RESOURCE_DRIFT),
+        )
+    }
+    /// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html).
+    ///
+    /// Returns the [`DetectStackSetDrift`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detect_stack_set_drift(&self) -> DetectStackSetDrift {
+        DetectStackSetDrift(rt::Call::new(&self.handle, &op::DETECT_STACK_SET_DRIFT))
+    }
 }
 /// The `DescribeStackDriftDetectionStatus` operation.
 ///
 /// Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
 ///
 /// Use DetectStackDrift to initiate a stack drift detection operation. `DetectStackDrift` returns a `StackDriftDetectionId` you can use to monitor the progress of the operation using `DescribeStackDriftDetectionStatus`. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
-#[derive(Debug)]
 pub struct DescribeStackDriftDetectionStatus(
     rt::Call<
         t::DescribeStackDriftDetectionStatusInput,
@@ -1288,10 +1407,12 @@ impl DescribeStackDriftDetectionStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeStackDriftDetectionStatusOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackDriftDetectionStatusOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1302,11 +1423,11 @@ impl DescribeStackDriftDetectionStatus {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1328,21 +1449,11 @@ impl DescribeStackDriftDetectionStatus {
         self.0
     }
 }
-impl super::Client {
-    /// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`DescribeStackEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stack_events(&self) -> DescribeStackEvents {
-        DescribeStackEvents(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_EVENTS))
-    }
-}
 /// The `DescribeStackEvents` operation.
 ///
 /// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
 ///
 /// **Note:** You can list events for stacks that have failed to create or have been deleted by specifying the unique stack identifier (stack ID).
-#[derive(Debug)]
 pub struct DescribeStackEvents(
     rt::Call<t::DescribeStackEventsInput, t::DescribeStackEventsOutput, rt::NoErrors>,
 );
@@ -1362,8 +1473,12 @@ impl DescribeStackEvents {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStackEventsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackEventsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1372,11 +1487,11 @@ impl DescribeStackEvents {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1398,21 +1513,11 @@ impl DescribeStackEvents {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
-    ///
-    /// Returns the [`DescribeStackInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stack_instance(&self) -> DescribeStackInstance {
-        DescribeStackInstance(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_INSTANCE))
-    }
-}
 /// The `DescribeStackInstance` operation.
 ///
 /// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
 ///
 /// For a list of stack instances that are associated with a specific StackSet, use ListStackInstances.
-#[derive(Debug)]
 pub struct DescribeStackInstance(
     rt::Call<
         t::DescribeStackInstanceInput,
@@ -1448,8 +1553,12 @@ impl DescribeStackInstance {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStackInstanceOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackInstanceOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1458,11 +1567,11 @@ impl DescribeStackInstance {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1484,19 +1593,9 @@ impl DescribeStackInstance {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the stack refactor status.
-    ///
-    /// Returns the [`DescribeStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stack_refactor(&self) -> DescribeStackRefactor {
-        DescribeStackRefactor(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_REFACTOR))
-    }
-}
 /// The `DescribeStackRefactor` operation.
 ///
 /// Describes the stack refactor status.
-#[derive(Debug)]
 pub struct DescribeStackRefactor(
     rt::Call<
         t::DescribeStackRefactorInput,
@@ -1514,8 +1613,12 @@ impl DescribeStackRefactor {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStackRefactorOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackRefactorOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1524,11 +1627,11 @@ impl DescribeStackRefactor {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1550,21 +1653,11 @@ impl DescribeStackRefactor {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a description of the specified resource in the specified stack.
-    ///
-    /// Returns the [`DescribeStackResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stack_resource(&self) -> DescribeStackResource {
-        DescribeStackResource(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCE))
-    }
-}
 /// The `DescribeStackResource` operation.
 ///
 /// Returns a description of the specified resource in the specified stack.
 ///
 /// For deleted stacks, DescribeStackResource returns resource information for up to 90 days after the stack has been deleted.
-#[derive(Debug)]
 pub struct DescribeStackResource(
     rt::Call<t::DescribeStackResourceInput, t::DescribeStackResourceOutput, rt::NoErrors>,
 );
@@ -1584,8 +1677,12 @@ impl DescribeStackResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStackResourceOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackResourceOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1594,11 +1691,11 @@ impl DescribeStackResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1620,17 +1717,6 @@ impl DescribeStackResource {
         self.0
     }
 }
-impl super::Client {
-    /// Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift.
-    ///
-    /// Returns the [`DescribeStackResourceDrifts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stack_resource_drifts(&self) -> DescribeStackResourceDrifts {
-        DescribeStackResourceDrifts(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCE_DRIFTS),
-        )
-    }
-}
 /// The `DescribeStackResourceDrifts` operation.
 ///
 /// Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift.
@@ -1638,7 +1724,6 @@ impl super::Client {
 /// For a given stack, there will be one `StackResourceDrift` for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that don't currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
 ///
 /// Use DetectStackResourceDrift to detect drift on individual resources, or DetectStackDrift to detect drift on all supported resources for a given stack.
-#[derive(Debug)]
 pub struct DescribeStackResourceDrifts(
     rt::Call<
         t::DescribeStackResourceDriftsInput,
@@ -1677,8 +1762,12 @@ impl DescribeStackResourceDrifts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStackResourceDriftsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackResourceDriftsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1689,11 +1778,11 @@ impl DescribeStackResourceDrifts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1715,17 +1804,6 @@ impl DescribeStackResourceDrifts {
         self.0
     }
 }
-impl super::Client {
-    /// Returns Amazon Web Services resource descriptions for running and deleted stacks. If `StackName` is specified, all the associated resources that are part of the stack are returned. If `PhysicalResourceId` is specified, the associated resources of the stack that the resource belongs to are returned.
-    ///
-    /// Returns the [`DescribeStackResources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stack_resources(&self) -> DescribeStackResources {
-        DescribeStackResources(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCES),
-        )
-    }
-}
 /// The `DescribeStackResources` operation.
 ///
 /// Returns Amazon Web Services resource descriptions for running and deleted stacks. If `StackName` is specified, all the associated resources that are part of the stack are returned. If `PhysicalResourceId` is specified, the associated resources of the stack that the resource belongs to are returned.
@@ -1737,7 +1815,6 @@ impl super::Client {
 /// You must specify either `StackName` or `PhysicalResourceId`, but not both. In addition, you can specify `LogicalResourceId` to filter the returned result. For more information about resources, the `LogicalResourceId` and `PhysicalResourceId`, see the [CloudFormation User Guide](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/).
 ///
 /// **Note:** A `ValidationError` is returned if you specify both `StackName` and `PhysicalResourceId` in the same request.
-#[derive(Debug)]
 pub struct DescribeStackResources(
     rt::Call<
         t::DescribeStackResourcesInput,
@@ -1767,8 +1844,12 @@ impl DescribeStackResources {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStackResourcesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackResourcesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1777,11 +1858,11 @@ impl DescribeStackResources {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1803,21 +1884,11 @@ impl DescribeStackResources {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the description of the specified StackSet.
-    ///
-    /// Returns the [`DescribeStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stack_set(&self) -> DescribeStackSet {
-        DescribeStackSet(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_SET))
-    }
-}
 /// The `DescribeStackSet` operation.
 ///
 /// Returns the description of the specified StackSet.
 ///
 /// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
-#[derive(Debug)]
 pub struct DescribeStackSet(
     rt::Call<
         t::DescribeStackSetInput,
@@ -1841,8 +1912,12 @@ impl DescribeStackSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStackSetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackSetOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1851,11 +1926,11 @@ impl DescribeStackSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1877,23 +1952,11 @@ impl DescribeStackSet {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the description of the specified StackSet operation.
-    ///
-    /// Returns the [`DescribeStackSetOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stack_set_operation(&self) -> DescribeStackSetOperation {
-        DescribeStackSetOperation(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_SET_OPERATION),
-        )
-    }
-}
 /// The `DescribeStackSetOperation` operation.
 ///
 /// Returns the description of the specified StackSet operation.
 ///
 /// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
-#[derive(Debug)]
 pub struct DescribeStackSetOperation(
     rt::Call<
         t::DescribeStackSetOperationInput,
@@ -1923,8 +1986,12 @@ impl DescribeStackSetOperation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStackSetOperationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStackSetOperationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1933,11 +2000,11 @@ impl DescribeStackSetOperation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1959,21 +2026,11 @@ impl DescribeStackSetOperation {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`DescribeStacks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stacks(&self) -> DescribeStacks {
-        DescribeStacks(rt::Call::new(&self.handle, &op::DESCRIBE_STACKS))
-    }
-}
 /// The `DescribeStacks` operation.
 ///
 /// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
 ///
 /// **Note:** If the stack doesn't exist, a `ValidationError` is returned.
-#[derive(Debug)]
 pub struct DescribeStacks(
     rt::Call<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors>,
 );
@@ -1993,8 +2050,12 @@ impl DescribeStacks {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStacksOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStacksOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2003,11 +2064,11 @@ impl DescribeStacks {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2025,15 +2086,6 @@ impl DescribeStacks {
         self.0
     }
 }
-impl super::Client {
-    /// Returns detailed information about an extension from the CloudFormation registry in your current account and Region.
-    ///
-    /// Returns the [`DescribeType`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_type(&self) -> DescribeType {
-        DescribeType(rt::Call::new(&self.handle, &op::DESCRIBE_TYPE))
-    }
-}
 /// The `DescribeType` operation.
 ///
 /// Returns detailed information about an extension from the CloudFormation registry in your current account and Region.
@@ -2041,7 +2093,6 @@ impl super::Client {
 /// If you specify a `VersionId`, `DescribeType` returns information about that specific extension version. Otherwise, it returns information about the default extension version.
 ///
 /// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct DescribeType(
     rt::Call<t::DescribeTypeInput, t::DescribeTypeOutput, e::DescribeTypeError>,
 );
@@ -2085,8 +2136,10 @@ impl DescribeType {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeTypeOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DescribeTypeOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2095,11 +2148,11 @@ impl DescribeType {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2117,17 +2170,6 @@ impl DescribeType {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about an extension's registration, including its current status and type and version identifiers.
-    ///
-    /// Returns the [`DescribeTypeRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_type_registration(&self) -> DescribeTypeRegistration {
-        DescribeTypeRegistration(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TYPE_REGISTRATION),
-        )
-    }
-}
 /// The `DescribeTypeRegistration` operation.
 ///
 /// Returns information about an extension's registration, including its current status and type and version identifiers.
@@ -2135,7 +2177,6 @@ impl super::Client {
 /// When you initiate a registration request using RegisterType, you can then use DescribeTypeRegistration to monitor the progress of that registration request.
 ///
 /// Once the registration request has completed, use DescribeType to return detailed information about an extension.
-#[derive(Debug)]
 pub struct DescribeTypeRegistration(
     rt::Call<
         t::DescribeTypeRegistrationInput,
@@ -2153,8 +2194,12 @@ impl DescribeTypeRegistration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeTypeRegistrationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTypeRegistrationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2163,11 +2208,11 @@ impl DescribeTypeRegistration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2189,15 +2234,6 @@ impl DescribeTypeRegistration {
         self.0
     }
 }
-impl super::Client {
-    /// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
-    ///
-    /// Returns the [`DetectStackDrift`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detect_stack_drift(&self) -> DetectStackDrift {
-        DetectStackDrift(rt::Call::new(&self.handle, &op::DETECT_STACK_DRIFT))
-    }
-}
 /// The `DetectStackDrift` operation.
 ///
 /// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
@@ -2209,7 +2245,6 @@ impl super::Client {
 /// `DetectStackDrift` can take up to several minutes, depending on the number of resources contained within the stack. Use DescribeStackDriftDetectionStatus to monitor the progress of a detect stack drift operation. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
 ///
 /// When detecting drift on a stack, CloudFormation doesn't detect drift on any nested stacks belonging to that stack. Perform `DetectStackDrift` directly on the nested stack itself.
-#[derive(Debug)]
 pub struct DetectStackDrift(
     rt::Call<t::DetectStackDriftInput, t::DetectStackDriftOutput, rt::NoErrors>,
 );
@@ -2229,8 +2264,12 @@ impl DetectStackDrift {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DetectStackDriftOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DetectStackDriftOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2239,11 +2278,11 @@ impl DetectStackDrift {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2261,17 +2300,6 @@ impl DetectStackDrift {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
-    ///
-    /// Returns the [`DetectStackResourceDrift`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detect_stack_resource_drift(&self) -> DetectStackResourceDrift {
-        DetectStackResourceDrift(
-            rt::Call::new(&self.handle, &op::DETECT_STACK_RESOURCE_DRIFT),
-        )
-    }
-}
 /// The `DetectStackResourceDrift` operation.
 ///
 /// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
@@ -2279,7 +2307,6 @@ impl super::Client {
 /// Use `DetectStackResourceDrift` to detect drift on individual resources, or DetectStackDrift to detect drift on all resources in a given stack that support drift detection.
 ///
 /// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
-#[derive(Debug)]
 pub struct DetectStackResourceDrift(
     rt::Call<
         t::DetectStackResourceDriftInput,
@@ -2303,8 +2330,12 @@ impl DetectStackResourceDrift {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DetectStackResourceDriftOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DetectStackResourceDriftOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2313,11 +2344,11 @@ impl DetectStackResourceDrift {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2339,15 +2370,6 @@ impl DetectStackResourceDrift {
         self.0
     }
 }
-impl super::Client {
-    /// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html).
-    ///
-    /// Returns the [`DetectStackSetDrift`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detect_stack_set_drift(&self) -> DetectStackSetDrift {
-        DetectStackSetDrift(rt::Call::new(&self.handle, &op::DETECT_STACK_SET_DRIFT))
-    }
-}
 /// The `DetectStackSetDrift` operation.
 ///
 /// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html).
@@ -2363,7 +2385,6 @@ impl super::Client {
 /// You can only run a single drift detection operation on a given StackSet at one time.
 ///
 /// To stop a drift detection StackSet operation, use StopStackSetOperation.
-#[derive(Debug)]
 pub struct DetectStackSetDrift(
     rt::Call<
         t::DetectStackSetDriftInput,
@@ -2402,8 +2423,12 @@ impl DetectStackSetDrift {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DetectStackSetDriftOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DetectStackSetDriftOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2412,11 +2437,11 @@ impl DetectStackSetDrift {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

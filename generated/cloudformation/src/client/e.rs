@@ -14,11 +14,24 @@ impl super::Client {
     pub fn estimate_template_cost(&self) -> EstimateTemplateCost {
         EstimateTemplateCost(rt::Call::new(&self.handle, &op::ESTIMATE_TEMPLATE_COST))
     }
+    /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update.
+    ///
+    /// Returns the [`ExecuteChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn execute_change_set(&self) -> ExecuteChangeSet {
+        ExecuteChangeSet(rt::Call::new(&self.handle, &op::EXECUTE_CHANGE_SET))
+    }
+    /// Executes the stack refactor operation.
+    ///
+    /// Returns the [`ExecuteStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn execute_stack_refactor(&self) -> ExecuteStackRefactor {
+        ExecuteStackRefactor(rt::Call::new(&self.handle, &op::EXECUTE_STACK_REFACTOR))
+    }
 }
 /// The `EstimateTemplateCost` operation.
 ///
 /// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
-#[derive(Debug)]
 pub struct EstimateTemplateCost(
     rt::Call<t::EstimateTemplateCostInput, t::EstimateTemplateCostOutput, rt::NoErrors>,
 );
@@ -44,8 +57,12 @@ impl EstimateTemplateCost {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EstimateTemplateCostOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EstimateTemplateCostOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +71,11 @@ impl EstimateTemplateCost {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,15 +97,6 @@ impl EstimateTemplateCost {
         self.0
     }
 }
-impl super::Client {
-    /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update.
-    ///
-    /// Returns the [`ExecuteChangeSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn execute_change_set(&self) -> ExecuteChangeSet {
-        ExecuteChangeSet(rt::Call::new(&self.handle, &op::EXECUTE_CHANGE_SET))
-    }
-}
 /// The `ExecuteChangeSet` operation.
 ///
 /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update.
@@ -98,7 +106,6 @@ impl super::Client {
 /// If a stack policy is associated with the stack, CloudFormation enforces the policy during the update. You can't specify a temporary stack policy that overrides the current policy.
 ///
 /// To create a change set for the entire stack hierarchy, `IncludeNestedStacks` must have been set to `True`.
-#[derive(Debug)]
 pub struct ExecuteChangeSet(
     rt::Call<
         t::ExecuteChangeSetInput,
@@ -140,8 +147,12 @@ impl ExecuteChangeSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ExecuteChangeSetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ExecuteChangeSetOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -150,11 +161,11 @@ impl ExecuteChangeSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -176,19 +187,9 @@ impl ExecuteChangeSet {
         self.0
     }
 }
-impl super::Client {
-    /// Executes the stack refactor operation.
-    ///
-    /// Returns the [`ExecuteStackRefactor`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn execute_stack_refactor(&self) -> ExecuteStackRefactor {
-        ExecuteStackRefactor(rt::Call::new(&self.handle, &op::EXECUTE_STACK_REFACTOR))
-    }
-}
 /// The `ExecuteStackRefactor` operation.
 ///
 /// Executes the stack refactor operation.
-#[derive(Debug)]
 pub struct ExecuteStackRefactor(
     rt::Call<t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors>,
 );
@@ -202,8 +203,10 @@ impl ExecuteStackRefactor {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -212,11 +215,11 @@ impl ExecuteStackRefactor {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

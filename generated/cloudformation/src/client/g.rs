@@ -14,11 +14,38 @@ impl super::Client {
     pub fn get_generated_template(&self) -> GetGeneratedTemplate {
         GetGeneratedTemplate(rt::Call::new(&self.handle, &op::GET_GENERATED_TEMPLATE))
     }
+    /// Retrieves detailed information and remediation guidance for a Hook invocation result.
+    ///
+    /// Returns the [`GetHookResult`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_hook_result(&self) -> GetHookResult {
+        GetHookResult(rt::Call::new(&self.handle, &op::GET_HOOK_RESULT))
+    }
+    /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
+    ///
+    /// Returns the [`GetStackPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_stack_policy(&self) -> GetStackPolicy {
+        GetStackPolicy(rt::Call::new(&self.handle, &op::GET_STACK_POLICY))
+    }
+    /// Returns the template body for a specified stack. You can get the template for running or deleted stacks.
+    ///
+    /// Returns the [`GetTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_template(&self) -> GetTemplate {
+        GetTemplate(rt::Call::new(&self.handle, &op::GET_TEMPLATE))
+    }
+    /// Returns information about a new or existing template. The `GetTemplateSummary` action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet.
+    ///
+    /// Returns the [`GetTemplateSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_template_summary(&self) -> GetTemplateSummary {
+        GetTemplateSummary(rt::Call::new(&self.handle, &op::GET_TEMPLATE_SUMMARY))
+    }
 }
 /// The `GetGeneratedTemplate` operation.
 ///
 /// Retrieves a generated template. If the template is in an `InProgress` or `Pending` status then the template returned will be the template when the template was last in a `Complete` status. If the template has not yet been in a `Complete` status then an empty template will be returned.
-#[derive(Debug)]
 pub struct GetGeneratedTemplate(
     rt::Call<
         t::GetGeneratedTemplateInput,
@@ -42,8 +69,12 @@ impl GetGeneratedTemplate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetGeneratedTemplateOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetGeneratedTemplateOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -52,11 +83,11 @@ impl GetGeneratedTemplate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,21 +109,11 @@ impl GetGeneratedTemplate {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves detailed information and remediation guidance for a Hook invocation result.
-    ///
-    /// Returns the [`GetHookResult`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_hook_result(&self) -> GetHookResult {
-        GetHookResult(rt::Call::new(&self.handle, &op::GET_HOOK_RESULT))
-    }
-}
 /// The `GetHookResult` operation.
 ///
 /// Retrieves detailed information and remediation guidance for a Hook invocation result.
 ///
 /// If the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult` operation must have `kms:Decrypt` permissions. For more information, see [KMS key policy and permissions for encrypting CloudFormation Hooks results at rest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html) in the *CloudFormation Hooks User Guide*.
-#[derive(Debug)]
 pub struct GetHookResult(
     rt::Call<t::GetHookResultInput, t::GetHookResultOutput, e::GetHookResultError>,
 );
@@ -106,8 +127,12 @@ impl GetHookResult {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetHookResultOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHookResultOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -116,11 +141,11 @@ impl GetHookResult {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -138,19 +163,9 @@ impl GetHookResult {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
-    ///
-    /// Returns the [`GetStackPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_stack_policy(&self) -> GetStackPolicy {
-        GetStackPolicy(rt::Call::new(&self.handle, &op::GET_STACK_POLICY))
-    }
-}
 /// The `GetStackPolicy` operation.
 ///
 /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
-#[derive(Debug)]
 pub struct GetStackPolicy(
     rt::Call<t::GetStackPolicyInput, t::GetStackPolicyOutput, rt::NoErrors>,
 );
@@ -164,8 +179,12 @@ impl GetStackPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetStackPolicyOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetStackPolicyOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -174,11 +193,11 @@ impl GetStackPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -196,15 +215,6 @@ impl GetStackPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the template body for a specified stack. You can get the template for running or deleted stacks.
-    ///
-    /// Returns the [`GetTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_template(&self) -> GetTemplate {
-        GetTemplate(rt::Call::new(&self.handle, &op::GET_TEMPLATE))
-    }
-}
 /// The `GetTemplate` operation.
 ///
 /// Returns the template body for a specified stack. You can get the template for running or deleted stacks.
@@ -212,7 +222,6 @@ impl super::Client {
 /// For deleted stacks, `GetTemplate` returns the template for up to 90 days after the stack has been deleted.
 ///
 /// **Note:** If the template doesn't exist, a `ValidationError` is returned.
-#[derive(Debug)]
 pub struct GetTemplate(
     rt::Call<t::GetTemplateInput, t::GetTemplateOutput, e::GetTemplateError>,
 );
@@ -238,8 +247,10 @@ impl GetTemplate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetTemplateOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetTemplateOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -248,11 +259,11 @@ impl GetTemplate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -270,15 +281,6 @@ impl GetTemplate {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about a new or existing template. The `GetTemplateSummary` action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet.
-    ///
-    /// Returns the [`GetTemplateSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_template_summary(&self) -> GetTemplateSummary {
-        GetTemplateSummary(rt::Call::new(&self.handle, &op::GET_TEMPLATE_SUMMARY))
-    }
-}
 /// The `GetTemplateSummary` operation.
 ///
 /// Returns information about a new or existing template. The `GetTemplateSummary` action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet.
@@ -286,7 +288,6 @@ impl super::Client {
 /// You can use the `GetTemplateSummary` action when you submit a template, or you can get template information for a StackSet, or a running or deleted stack.
 ///
 /// For deleted stacks, `GetTemplateSummary` returns the template information for up to 90 days after the stack has been deleted. If the template doesn't exist, a `ValidationError` is returned.
-#[derive(Debug)]
 pub struct GetTemplateSummary(
     rt::Call<
         t::GetTemplateSummaryInput,
@@ -334,8 +335,12 @@ impl GetTemplateSummary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetTemplateSummaryOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetTemplateSummaryOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -344,11 +349,11 @@ impl GetTemplateSummary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,137 @@ impl super::Client {
     pub fn list_change_sets(&self) -> ListChangeSets {
         ListChangeSets(rt::Call::new(&self.handle, &op::LIST_CHANGE_SETS))
     }
+    /// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
+    ///
+    /// Returns the [`ListExports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_exports(&self) -> ListExports {
+        ListExports(rt::Call::new(&self.handle, &op::LIST_EXPORTS))
+    }
+    /// Lists your generated templates in this Region.
+    ///
+    /// Returns the [`ListGeneratedTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_generated_templates(&self) -> ListGeneratedTemplates {
+        ListGeneratedTemplates(
+            rt::Call::new(&self.handle, &op::LIST_GENERATED_TEMPLATES),
+        )
+    }
+    /// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*.
+    ///
+    /// Returns the [`ListHookResults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_hook_results(&self) -> ListHookResults {
+        ListHookResults(rt::Call::new(&self.handle, &op::LIST_HOOK_RESULTS))
+    }
+    /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports.
+    ///
+    /// Returns the [`ListImports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_imports(&self) -> ListImports {
+        ListImports(rt::Call::new(&self.handle, &op::LIST_IMPORTS))
+    }
+    /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
+    ///
+    /// Returns the [`ListResourceScanRelatedResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_resource_scan_related_resources(
+        &self,
+    ) -> ListResourceScanRelatedResources {
+        ListResourceScanRelatedResources(
+            rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCAN_RELATED_RESOURCES),
+        )
+    }
+    /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
+    ///
+    /// Returns the [`ListResourceScanResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_resource_scan_resources(&self) -> ListResourceScanResources {
+        ListResourceScanResources(
+            rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCAN_RESOURCES),
+        )
+    }
+    /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
+    ///
+    /// Returns the [`ListResourceScans`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_resource_scans(&self) -> ListResourceScans {
+        ListResourceScans(rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCANS))
+    }
+    /// Returns drift information for resources in a stack instance.
+    ///
+    /// Returns the [`ListStackInstanceResourceDrifts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stack_instance_resource_drifts(
+        &self,
+    ) -> ListStackInstanceResourceDrifts {
+        ListStackInstanceResourceDrifts(
+            rt::Call::new(&self.handle, &op::LIST_STACK_INSTANCE_RESOURCE_DRIFTS),
+        )
+    }
+    /// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status.
+    ///
+    /// Returns the [`ListStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stack_instances(&self) -> ListStackInstances {
+        ListStackInstances(rt::Call::new(&self.handle, &op::LIST_STACK_INSTANCES))
+    }
+    /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
+    ///
+    /// Returns the [`ListStackRefactorActions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stack_refactor_actions(&self) -> ListStackRefactorActions {
+        ListStackRefactorActions(
+            rt::Call::new(&self.handle, &op::LIST_STACK_REFACTOR_ACTIONS),
+        )
+    }
+    /// Lists all account stack refactor operations and their statuses.
+    ///
+    /// Returns the [`ListStackRefactors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stack_refactors(&self) -> ListStackRefactors {
+        ListStackRefactors(rt::Call::new(&self.handle, &op::LIST_STACK_REFACTORS))
+    }
+    /// Returns descriptions of all resources of the specified stack.
+    ///
+    /// Returns the [`ListStackResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stack_resources(&self) -> ListStackResources {
+        ListStackResources(rt::Call::new(&self.handle, &op::LIST_STACK_RESOURCES))
+    }
+    /// Returns summary information about deployment targets for a StackSet.
+    ///
+    /// Returns the [`ListStackSetAutoDeploymentTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stack_set_auto_deployment_targets(
+        &self,
+    ) -> ListStackSetAutoDeploymentTargets {
+        ListStackSetAutoDeploymentTargets(
+            rt::Call::new(&self.handle, &op::LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS),
+        )
+    }
+    /// Returns summary information about the results of a StackSet operation.
+    ///
+    /// Returns the [`ListStackSetOperationResults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stack_set_operation_results(&self) -> ListStackSetOperationResults {
+        ListStackSetOperationResults(
+            rt::Call::new(&self.handle, &op::LIST_STACK_SET_OPERATION_RESULTS),
+        )
+    }
+    /// Returns summary information about operations performed on a StackSet.
+    ///
+    /// Returns the [`ListStackSetOperations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stack_set_operations(&self) -> ListStackSetOperations {
+        ListStackSetOperations(
+            rt::Call::new(&self.handle, &op::LIST_STACK_SET_OPERATIONS),
+        )
+    }
 }
 /// The `ListChangeSets` operation.
 ///
 /// Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the `CREATE_IN_PROGRESS` or `CREATE_PENDING` state.
-#[derive(Debug)]
 pub struct ListChangeSets(
     rt::Call<t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors>,
 );
@@ -38,8 +164,12 @@ impl ListChangeSets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListChangeSetsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListChangeSetsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +178,11 @@ impl ListChangeSets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -70,21 +200,11 @@ impl ListChangeSets {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
-    ///
-    /// Returns the [`ListExports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_exports(&self) -> ListExports {
-        ListExports(rt::Call::new(&self.handle, &op::LIST_EXPORTS))
-    }
-}
 /// The `ListExports` operation.
 ///
 /// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
 ///
 /// For more information, see [Get exported outputs from a deployed CloudFormation stack](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
-#[derive(Debug)]
 pub struct ListExports(
     rt::Call<t::ListExportsInput, t::ListExportsOutput, rt::NoErrors>,
 );
@@ -98,8 +218,10 @@ impl ListExports {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListExportsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListExportsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -108,11 +230,11 @@ impl ListExports {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -130,21 +252,9 @@ impl ListExports {
         self.0
     }
 }
-impl super::Client {
-    /// Lists your generated templates in this Region.
-    ///
-    /// Returns the [`ListGeneratedTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_generated_templates(&self) -> ListGeneratedTemplates {
-        ListGeneratedTemplates(
-            rt::Call::new(&self.handle, &op::LIST_GENERATED_TEMPLATES),
-        )
-    }
-}
 /// The `ListGeneratedTemplates` operation.
 ///
 /// Lists your generated templates in this Region.
-#[derive(Debug)]
 pub struct ListGeneratedTemplates(
     rt::Call<
         t::ListGeneratedTemplatesInput,
@@ -168,8 +278,12 @@ impl ListGeneratedTemplates {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListGeneratedTemplatesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListGeneratedTemplatesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -178,11 +292,11 @@ impl ListGeneratedTemplates {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -204,15 +318,6 @@ impl ListGeneratedTemplates {
         self.0
     }
 }
-impl super::Client {
-    /// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*.
-    ///
-    /// Returns the [`ListHookResults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_hook_results(&self) -> ListHookResults {
-        ListHookResults(rt::Call::new(&self.handle, &op::LIST_HOOK_RESULTS))
-    }
-}
 /// The `ListHookResults` operation.
 ///
 /// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*.
@@ -223,7 +328,6 @@ impl super::Client {
 /// - `TypeArn` only: Returns summaries for a specific Hook.
 /// - `TypeArn` and `Status`: Returns summaries for a specific Hook filtered by status.
 /// - `TargetId` and `TargetType`: Returns summaries for a specific Hook invocation target.
-#[derive(Debug)]
 pub struct ListHookResults(
     rt::Call<t::ListHookResultsInput, t::ListHookResultsOutput, e::ListHookResultsError>,
 );
@@ -264,8 +368,12 @@ impl ListHookResults {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListHookResultsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListHookResultsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -274,11 +382,11 @@ impl ListHookResults {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -300,21 +408,11 @@ impl ListHookResults {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports.
-    ///
-    /// Returns the [`ListImports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_imports(&self) -> ListImports {
-        ListImports(rt::Call::new(&self.handle, &op::LIST_IMPORTS))
-    }
-}
 /// The `ListImports` operation.
 ///
 /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports.
 ///
 /// For more information about importing an exported output value, see the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
-#[derive(Debug)]
 pub struct ListImports(
     rt::Call<t::ListImportsInput, t::ListImportsOutput, rt::NoErrors>,
 );
@@ -334,8 +432,10 @@ impl ListImports {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListImportsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListImportsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -344,11 +444,11 @@ impl ListImports {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -366,23 +466,9 @@ impl ListImports {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
-    ///
-    /// Returns the [`ListResourceScanRelatedResources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_resource_scan_related_resources(
-        &self,
-    ) -> ListResourceScanRelatedResources {
-        ListResourceScanRelatedResources(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCAN_RELATED_RESOURCES),
-        )
-    }
-}
 /// The `ListResourceScanRelatedResources` operation.
 ///
 /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
-#[derive(Debug)]
 pub struct ListResourceScanRelatedResources(
     rt::Call<
         t::ListResourceScanRelatedResourcesInput,
@@ -418,10 +504,12 @@ impl ListResourceScanRelatedResources {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListResourceScanRelatedResourcesOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListResourceScanRelatedResourcesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -432,11 +520,11 @@ impl ListResourceScanRelatedResources {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -458,21 +546,9 @@ impl ListResourceScanRelatedResources {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
-    ///
-    /// Returns the [`ListResourceScanResources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_resource_scan_resources(&self) -> ListResourceScanResources {
-        ListResourceScanResources(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCAN_RESOURCES),
-        )
-    }
-}
 /// The `ListResourceScanResources` operation.
 ///
 /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
-#[derive(Debug)]
 pub struct ListResourceScanResources(
     rt::Call<
         t::ListResourceScanResourcesInput,
@@ -526,8 +602,12 @@ impl ListResourceScanResources {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListResourceScanResourcesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListResourceScanResourcesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -536,11 +616,11 @@ impl ListResourceScanResources {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -562,19 +642,9 @@ impl ListResourceScanResources {
         self.0
     }
 }
-impl super::Client {
-    /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
-    ///
-    /// Returns the [`ListResourceScans`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_resource_scans(&self) -> ListResourceScans {
-        ListResourceScans(rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCANS))
-    }
-}
 /// The `ListResourceScans` operation.
 ///
 /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
-#[derive(Debug)]
 pub struct ListResourceScans(
     rt::Call<t::ListResourceScansInput, t::ListResourceScansOutput, rt::NoErrors>,
 );
@@ -600,8 +670,12 @@ impl ListResourceScans {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListResourceScansOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListResourceScansOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -610,11 +684,11 @@ impl ListResourceScans {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -632,25 +706,11 @@ impl ListResourceScans {
         self.0
     }
 }
-impl super::Client {
-    /// Returns drift information for resources in a stack instance.
-    ///
-    /// Returns the [`ListStackInstanceResourceDrifts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stack_instance_resource_drifts(
-        &self,
-    ) -> ListStackInstanceResourceDrifts {
-        ListStackInstanceResourceDrifts(
-            rt::Call::new(&self.handle, &op::LIST_STACK_INSTANCE_RESOURCE_DRIFTS),
-        )
-    }
-}
 /// The `ListStackInstanceResourceDrifts` operation.
 ///
 /// Returns drift information for resources in a stack instance.
 ///
 /// **Note:** `ListStackInstanceResourceDrifts` returns drift information for the most recent drift detection operation. If an operation is in progress, it may only return partial results.
-#[derive(Debug)]
 pub struct ListStackInstanceResourceDrifts(
     rt::Call<
         t::ListStackInstanceResourceDriftsInput,
@@ -713,10 +773,12 @@ impl ListStackInstanceResourceDrifts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListStackInstanceResourceDriftsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackInstanceResourceDriftsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -727,11 +789,11 @@ impl ListStackInstanceResourceDrifts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -753,19 +815,9 @@ impl ListStackInstanceResourceDrifts {
         self.0
     }
 }
-impl super::Client {
-    /// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status.
-    ///
-    /// Returns the [`ListStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stack_instances(&self) -> ListStackInstances {
-        ListStackInstances(rt::Call::new(&self.handle, &op::LIST_STACK_INSTANCES))
-    }
-}
 /// The `ListStackInstances` operation.
 ///
 /// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status.
-#[derive(Debug)]
 pub struct ListStackInstances(
     rt::Call<
         t::ListStackInstancesInput,
@@ -819,8 +871,12 @@ impl ListStackInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStackInstancesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackInstancesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -829,11 +885,11 @@ impl ListStackInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -855,21 +911,9 @@ impl ListStackInstances {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
-    ///
-    /// Returns the [`ListStackRefactorActions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stack_refactor_actions(&self) -> ListStackRefactorActions {
-        ListStackRefactorActions(
-            rt::Call::new(&self.handle, &op::LIST_STACK_REFACTOR_ACTIONS),
-        )
-    }
-}
 /// The `ListStackRefactorActions` operation.
 ///
 /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
-#[derive(Debug)]
 pub struct ListStackRefactorActions(
     rt::Call<
         t::ListStackRefactorActionsInput,
@@ -899,8 +943,12 @@ impl ListStackRefactorActions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStackRefactorActionsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackRefactorActionsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -909,11 +957,11 @@ impl ListStackRefactorActions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -935,19 +983,9 @@ impl ListStackRefactorActions {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all account stack refactor operations and their statuses.
-    ///
-    /// Returns the [`ListStackRefactors`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stack_refactors(&self) -> ListStackRefactors {
-        ListStackRefactors(rt::Call::new(&self.handle, &op::LIST_STACK_REFACTORS))
-    }
-}
 /// The `ListStackRefactors` operation.
 ///
 /// Lists all account stack refactor operations and their statuses.
-#[derive(Debug)]
 pub struct ListStackRefactors(
     rt::Call<t::ListStackRefactorsInput, t::ListStackRefactorsOutput, rt::NoErrors>,
 );
@@ -976,8 +1014,12 @@ impl ListStackRefactors {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStackRefactorsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackRefactorsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -986,11 +1028,11 @@ impl ListStackRefactors {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1012,21 +1054,11 @@ impl ListStackRefactors {
         self.0
     }
 }
-impl super::Client {
-    /// Returns descriptions of all resources of the specified stack.
-    ///
-    /// Returns the [`ListStackResources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stack_resources(&self) -> ListStackResources {
-        ListStackResources(rt::Call::new(&self.handle, &op::LIST_STACK_RESOURCES))
-    }
-}
 /// The `ListStackResources` operation.
 ///
 /// Returns descriptions of all resources of the specified stack.
 ///
 /// For deleted stacks, ListStackResources returns resource information for up to 90 days after the stack has been deleted.
-#[derive(Debug)]
 pub struct ListStackResources(
     rt::Call<t::ListStackResourcesInput, t::ListStackResourcesOutput, rt::NoErrors>,
 );
@@ -1046,8 +1078,12 @@ impl ListStackResources {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStackResourcesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackResourcesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1056,11 +1092,11 @@ impl ListStackResources {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1082,23 +1118,9 @@ impl ListStackResources {
         self.0
     }
 }
-impl super::Client {
-    /// Returns summary information about deployment targets for a StackSet.
-    ///
-    /// Returns the [`ListStackSetAutoDeploymentTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stack_set_auto_deployment_targets(
-        &self,
-    ) -> ListStackSetAutoDeploymentTargets {
-        ListStackSetAutoDeploymentTargets(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS),
-        )
-    }
-}
 /// The `ListStackSetAutoDeploymentTargets` operation.
 ///
 /// Returns summary information about deployment targets for a StackSet.
-#[derive(Debug)]
 pub struct ListStackSetAutoDeploymentTargets(
     rt::Call<
         t::ListStackSetAutoDeploymentTargetsInput,
@@ -1134,10 +1156,12 @@ impl ListStackSetAutoDeploymentTargets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListStackSetAutoDeploymentTargetsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackSetAutoDeploymentTargetsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1148,11 +1172,11 @@ impl ListStackSetAutoDeploymentTargets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1174,23 +1198,11 @@ impl ListStackSetAutoDeploymentTargets {
         self.0
     }
 }
-impl super::Client {
-    /// Returns summary information about the results of a StackSet operation.
-    ///
-    /// Returns the [`ListStackSetOperationResults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stack_set_operation_results(&self) -> ListStackSetOperationResults {
-        ListStackSetOperationResults(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_OPERATION_RESULTS),
-        )
-    }
-}
 /// The `ListStackSetOperationResults` operation.
 ///
 /// Returns summary information about the results of a StackSet operation.
 ///
 /// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
-#[derive(Debug)]
 pub struct ListStackSetOperationResults(
     rt::Call<
         t::ListStackSetOperationResultsInput,
@@ -1238,8 +1250,12 @@ impl ListStackSetOperationResults {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStackSetOperationResultsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackSetOperationResultsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1250,11 +1266,11 @@ impl ListStackSetOperationResults {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1276,23 +1292,11 @@ impl ListStackSetOperationResults {
         self.0
     }
 }
-impl super::Client {
-    /// Returns summary information about operations performed on a StackSet.
-    ///
-    /// Returns the [`ListStackSetOperations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stack_set_operations(&self) -> ListStackSetOperations {
-        ListStackSetOperations(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_OPERATIONS),
-        )
-    }
-}
 /// The `ListStackSetOperations` operation.
 ///
 /// Returns summary information about operations performed on a StackSet.
 ///
 /// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
-#[derive(Debug)]
 pub struct ListStackSetOperations(
     rt::Call<
         t::ListStackSetOperationsInput,
@@ -1328,8 +1332,12 @@ impl ListStackSetOperations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStackSetOperationsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackSetOperationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1338,11 +1346,11 @@ impl ListStackSetOperations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1372,6 +1380,34 @@ impl super::Client {
     pub fn list_stack_sets(&self) -> ListStackSets {
         ListStackSets(rt::Call::new(&self.handle, &op::LIST_STACK_SETS))
     }
+    /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
+    ///
+    /// Returns the [`ListStacks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stacks(&self) -> ListStacks {
+        ListStacks(rt::Call::new(&self.handle, &op::LIST_STACKS))
+    }
+    /// Returns a list of registration tokens for the specified extension(s).
+    ///
+    /// Returns the [`ListTypeRegistrations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_type_registrations(&self) -> ListTypeRegistrations {
+        ListTypeRegistrations(rt::Call::new(&self.handle, &op::LIST_TYPE_REGISTRATIONS))
+    }
+    /// Returns summary information about the versions of an extension.
+    ///
+    /// Returns the [`ListTypeVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_type_versions(&self) -> ListTypeVersions {
+        ListTypeVersions(rt::Call::new(&self.handle, &op::LIST_TYPE_VERSIONS))
+    }
+    /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
+    ///
+    /// Returns the [`ListTypes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_types(&self) -> ListTypes {
+        ListTypes(rt::Call::new(&self.handle, &op::LIST_TYPES))
+    }
 }
 /// The `ListStackSets` operation.
 ///
@@ -1382,7 +1418,6 @@ impl super::Client {
 /// - \[Self-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to your Amazon Web Services account, `ListStackSets` returns all self-managed StackSets in your Amazon Web Services account.
 /// - \[Service-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to the organization's management account, `ListStackSets` returns all StackSets in the management account.
 /// - \[Service-managed permissions\] If you set the `CallAs` parameter to `DELEGATED_ADMIN` while signed in to your member account, `ListStackSets` returns all StackSets with service-managed permissions in the management account.
-#[derive(Debug)]
 pub struct ListStackSets(
     rt::Call<t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors>,
 );
@@ -1414,8 +1449,12 @@ impl ListStackSets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStackSetsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStackSetsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1424,11 +1463,11 @@ impl ListStackSets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1446,19 +1485,9 @@ impl ListStackSets {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
-    ///
-    /// Returns the [`ListStacks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stacks(&self) -> ListStacks {
-        ListStacks(rt::Call::new(&self.handle, &op::LIST_STACKS))
-    }
-}
 /// The `ListStacks` operation.
 ///
 /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
-#[derive(Debug)]
 pub struct ListStacks(rt::Call<t::ListStacksInput, t::ListStacksOutput, rt::NoErrors>);
 impl ListStacks {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -1476,8 +1505,10 @@ impl ListStacks {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStacksOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListStacksOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1486,11 +1517,11 @@ impl ListStacks {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1508,19 +1539,9 @@ impl ListStacks {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of registration tokens for the specified extension(s).
-    ///
-    /// Returns the [`ListTypeRegistrations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_type_registrations(&self) -> ListTypeRegistrations {
-        ListTypeRegistrations(rt::Call::new(&self.handle, &op::LIST_TYPE_REGISTRATIONS))
-    }
-}
 /// The `ListTypeRegistrations` operation.
 ///
 /// Returns a list of registration tokens for the specified extension(s).
-#[derive(Debug)]
 pub struct ListTypeRegistrations(
     rt::Call<
         t::ListTypeRegistrationsInput,
@@ -1571,8 +1592,12 @@ impl ListTypeRegistrations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTypeRegistrationsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTypeRegistrationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1581,11 +1606,11 @@ impl ListTypeRegistrations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1607,19 +1632,9 @@ impl ListTypeRegistrations {
         self.0
     }
 }
-impl super::Client {
-    /// Returns summary information about the versions of an extension.
-    ///
-    /// Returns the [`ListTypeVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_type_versions(&self) -> ListTypeVersions {
-        ListTypeVersions(rt::Call::new(&self.handle, &op::LIST_TYPE_VERSIONS))
-    }
-}
 /// The `ListTypeVersions` operation.
 ///
 /// Returns summary information about the versions of an extension.
-#[derive(Debug)]
 pub struct ListTypeVersions(
     rt::Call<
         t::ListTypeVersionsInput,
@@ -1673,8 +1688,12 @@ impl ListTypeVersions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTypeVersionsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTypeVersionsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1683,11 +1702,11 @@ impl ListTypeVersions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1709,19 +1728,9 @@ impl ListTypeVersions {
         self.0
     }
 }
-impl super::Client {
-    /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
-    ///
-    /// Returns the [`ListTypes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_types(&self) -> ListTypes {
-        ListTypes(rt::Call::new(&self.handle, &op::LIST_TYPES))
-    }
-}
 /// The `ListTypes` operation.
 ///
 /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
-#[derive(Debug)]
 pub struct ListTypes(rt::Call<t::ListTypesInput, t::ListTypesOutput, e::ListTypesError>);
 impl ListTypes {
     /// The scope at which the extensions are visible and usable in CloudFormation operations.
@@ -1769,8 +1778,10 @@ impl ListTypes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTypesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListTypesOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1779,11 +1790,11 @@ impl ListTypes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,40 @@ impl super::Client {
     pub fn record_handler_progress(&self) -> RecordHandlerProgress {
         RecordHandlerProgress(rt::Call::new(&self.handle, &op::RECORD_HANDLER_PROGRESS))
     }
+    /// Registers your account as a publisher of public extensions in the CloudFormation registry. Public extensions are available for use by all CloudFormation users. This publisher ID applies to your account in all Amazon Web Services Regions.
+    ///
+    /// Returns the [`RegisterPublisher`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn register_publisher(&self) -> RegisterPublisher {
+        RegisterPublisher(rt::Call::new(&self.handle, &op::REGISTER_PUBLISHER))
+    }
+    /// Registers an extension with the CloudFormation service. Registering an extension makes it available for use in CloudFormation templates in your Amazon Web Services account, and includes:
+    ///
+    /// Returns the [`RegisterType`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn register_type(&self) -> RegisterType {
+        RegisterType(rt::Call::new(&self.handle, &op::REGISTER_TYPE))
+    }
+    /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls.
+    ///
+    /// Returns the [`RemoveAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn remove_alias(&self) -> RemoveAlias {
+        RemoveAlias(rt::Call::new(&self.handle, &op::REMOVE_ALIAS))
+    }
+    /// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the DescribeStacks operation.
+    ///
+    /// Returns the [`RollbackStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn rollback_stack(&self) -> RollbackStack {
+        RollbackStack(rt::Call::new(&self.handle, &op::ROLLBACK_STACK))
+    }
 }
 /// The `RecordHandlerProgress` operation.
 ///
 /// Reports progress of a resource handler to CloudFormation.
 ///
 /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). Don't use this API in your code.
-#[derive(Debug)]
 pub struct RecordHandlerProgress(
     rt::Call<
         t::RecordHandlerProgressInput,
@@ -77,8 +104,12 @@ impl RecordHandlerProgress {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RecordHandlerProgressOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RecordHandlerProgressOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -87,11 +118,11 @@ impl RecordHandlerProgress {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -113,21 +144,11 @@ impl RecordHandlerProgress {
         self.0
     }
 }
-impl super::Client {
-    /// Registers your account as a publisher of public extensions in the CloudFormation registry. Public extensions are available for use by all CloudFormation users. This publisher ID applies to your account in all Amazon Web Services Regions.
-    ///
-    /// Returns the [`RegisterPublisher`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn register_publisher(&self) -> RegisterPublisher {
-        RegisterPublisher(rt::Call::new(&self.handle, &op::REGISTER_PUBLISHER))
-    }
-}
 /// The `RegisterPublisher` operation.
 ///
 /// Registers your account as a publisher of public extensions in the CloudFormation registry. Public extensions are available for use by all CloudFormation users. This publisher ID applies to your account in all Amazon Web Services Regions.
 ///
 /// For information about requirements for registering as a public extension publisher, see [Prerequisite: Registering your account to publish CloudFormation extensions](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html#publish-extension-prereqs) in the *CloudFormation Command Line Interface (CLI) User Guide*.
-#[derive(Debug)]
 pub struct RegisterPublisher(
     rt::Call<
         t::RegisterPublisherInput,
@@ -151,8 +172,12 @@ impl RegisterPublisher {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RegisterPublisherOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RegisterPublisherOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -161,11 +186,11 @@ impl RegisterPublisher {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -187,15 +212,6 @@ impl RegisterPublisher {
         self.0
     }
 }
-impl super::Client {
-    /// Registers an extension with the CloudFormation service. Registering an extension makes it available for use in CloudFormation templates in your Amazon Web Services account, and includes:
-    ///
-    /// Returns the [`RegisterType`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn register_type(&self) -> RegisterType {
-        RegisterType(rt::Call::new(&self.handle, &op::REGISTER_TYPE))
-    }
-}
 /// The `RegisterType` operation.
 ///
 /// Registers an extension with the CloudFormation service. Registering an extension makes it available for use in CloudFormation templates in your Amazon Web Services account, and includes:
@@ -211,7 +227,6 @@ impl super::Client {
 /// Once you have initiated a registration request using RegisterType, you can use DescribeTypeRegistration to monitor the progress of the registration request.
 ///
 /// Once you have registered a private extension in your account and Region, use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html) to specify configuration properties for the extension. For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct RegisterType(
     rt::Call<t::RegisterTypeInput, t::RegisterTypeOutput, e::RegisterTypeError>,
 );
@@ -255,8 +270,10 @@ impl RegisterType {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RegisterTypeOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::RegisterTypeOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -265,11 +282,11 @@ impl RegisterType {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -287,19 +304,9 @@ impl RegisterType {
         self.0
     }
 }
-impl super::Client {
-    /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls.
-    ///
-    /// Returns the [`RemoveAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn remove_alias(&self) -> RemoveAlias {
-        RemoveAlias(rt::Call::new(&self.handle, &op::REMOVE_ALIAS))
-    }
-}
 /// The `RemoveAlias` operation.
 ///
 /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls.
-#[derive(Debug)]
 pub struct RemoveAlias(rt::Call<t::RemoveAliasInput, rt::Unit, rt::NoErrors>);
 impl RemoveAlias {
     /// The alias name to remove.
@@ -311,8 +318,10 @@ impl RemoveAlias {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -321,11 +330,11 @@ impl RemoveAlias {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -341,15 +350,6 @@ impl RemoveAlias {
         self.0
     }
 }
-impl super::Client {
-    /// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the DescribeStacks operation.
-    ///
-    /// Returns the [`RollbackStack`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn rollback_stack(&self) -> RollbackStack {
-        RollbackStack(rt::Call::new(&self.handle, &op::ROLLBACK_STACK))
-    }
-}
 /// The `RollbackStack` operation.
 ///
 /// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the DescribeStacks operation.
@@ -363,7 +363,6 @@ impl super::Client {
 /// - `UPDATE_ROLLBACK_COMPLETE`
 /// - `IMPORT_COMPLETE`
 /// - `IMPORT_ROLLBACK_COMPLETE`
-#[derive(Debug)]
 pub struct RollbackStack(
     rt::Call<t::RollbackStackInput, t::RollbackStackOutput, e::RollbackStackError>,
 );
@@ -401,8 +400,12 @@ impl RollbackStack {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RollbackStackOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RollbackStackOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -411,11 +414,11 @@ impl RollbackStack {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

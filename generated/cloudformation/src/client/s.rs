@@ -14,6 +14,48 @@ impl super::Client {
     pub fn set_alias(&self) -> SetAlias {
         SetAlias(rt::Call::new(&self.handle, &op::SET_ALIAS))
     }
+    /// Sets a stack policy for a specified stack.
+    ///
+    /// Returns the [`SetStackPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_stack_policy(&self) -> SetStackPolicy {
+        SetStackPolicy(rt::Call::new(&self.handle, &op::SET_STACK_POLICY))
+    }
+    /// Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region.
+    ///
+    /// Returns the [`SetTypeConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_type_configuration(&self) -> SetTypeConfiguration {
+        SetTypeConfiguration(rt::Call::new(&self.handle, &op::SET_TYPE_CONFIGURATION))
+    }
+    /// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations.
+    ///
+    /// Returns the [`SetTypeDefaultVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_type_default_version(&self) -> SetTypeDefaultVersion {
+        SetTypeDefaultVersion(rt::Call::new(&self.handle, &op::SET_TYPE_DEFAULT_VERSION))
+    }
+    /// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance.
+    ///
+    /// Returns the [`SignalResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn signal_resource(&self) -> SignalResource {
+        SignalResource(rt::Call::new(&self.handle, &op::SIGNAL_RESOURCE))
+    }
+    /// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action.
+    ///
+    /// Returns the [`StartResourceScan`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_resource_scan(&self) -> StartResourceScan {
+        StartResourceScan(rt::Call::new(&self.handle, &op::START_RESOURCE_SCAN))
+    }
+    /// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete.
+    ///
+    /// Returns the [`StopStackSetOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn stop_stack_set_operation(&self) -> StopStackSetOperation {
+        StopStackSetOperation(rt::Call::new(&self.handle, &op::STOP_STACK_SET_OPERATION))
+    }
 }
 /// The `SetAlias` operation.
 ///
@@ -22,7 +64,6 @@ impl super::Client {
 /// After setting an alias, both the original stack name and the alias resolve to the same stack. Setting an alias does not change the stack's ARN, physical resource IDs, or any deployed resources.
 ///
 /// **Note:** Each stack can have at most one alias. To change a stack's alias, first remove the existing alias using RemoveAlias, then set a new one.
-#[derive(Debug)]
 pub struct SetAlias(rt::Call<t::SetAliasInput, rt::Unit, e::SetAliasError>);
 impl SetAlias {
     /// The name or unique stack ID of the stack to assign an alias to.
@@ -40,8 +81,10 @@ impl SetAlias {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +93,11 @@ impl SetAlias {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -70,19 +113,9 @@ impl SetAlias {
         self.0
     }
 }
-impl super::Client {
-    /// Sets a stack policy for a specified stack.
-    ///
-    /// Returns the [`SetStackPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_stack_policy(&self) -> SetStackPolicy {
-        SetStackPolicy(rt::Call::new(&self.handle, &op::SET_STACK_POLICY))
-    }
-}
 /// The `SetStackPolicy` operation.
 ///
 /// Sets a stack policy for a specified stack.
-#[derive(Debug)]
 pub struct SetStackPolicy(rt::Call<t::SetStackPolicyInput, rt::Unit, rt::NoErrors>);
 impl SetStackPolicy {
     /// The name or unique stack ID that you want to associate a policy with.
@@ -106,8 +139,10 @@ impl SetStackPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -116,11 +151,11 @@ impl SetStackPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -136,15 +171,6 @@ impl SetStackPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region.
-    ///
-    /// Returns the [`SetTypeConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_type_configuration(&self) -> SetTypeConfiguration {
-        SetTypeConfiguration(rt::Call::new(&self.handle, &op::SET_TYPE_CONFIGURATION))
-    }
-}
 /// The `SetTypeConfiguration` operation.
 ///
 /// Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region.
@@ -156,7 +182,6 @@ impl super::Client {
 /// **Important:** It's strongly recommended that you use dynamic references to restrict sensitive configuration definitions, such as third-party credentials. For more information, see [Specify values stored in other services using dynamic references](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html) in the *CloudFormation User Guide*.
 ///
 /// For more information about setting the configuration data for resource types, see [Defining the account-level configuration of an extension](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-model.html#resource-type-howto-configuration) in the *CloudFormation Command Line Interface (CLI) User Guide*. For more information about setting the configuration data for Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
-#[derive(Debug)]
 pub struct SetTypeConfiguration(
     rt::Call<
         t::SetTypeConfigurationInput,
@@ -198,8 +223,12 @@ impl SetTypeConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SetTypeConfigurationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SetTypeConfigurationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -208,11 +237,11 @@ impl SetTypeConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -234,19 +263,9 @@ impl SetTypeConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations.
-    ///
-    /// Returns the [`SetTypeDefaultVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_type_default_version(&self) -> SetTypeDefaultVersion {
-        SetTypeDefaultVersion(rt::Call::new(&self.handle, &op::SET_TYPE_DEFAULT_VERSION))
-    }
-}
 /// The `SetTypeDefaultVersion` operation.
 ///
 /// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations.
-#[derive(Debug)]
 pub struct SetTypeDefaultVersion(
     rt::Call<
         t::SetTypeDefaultVersionInput,
@@ -282,8 +301,12 @@ impl SetTypeDefaultVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SetTypeDefaultVersionOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SetTypeDefaultVersionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -292,11 +315,11 @@ impl SetTypeDefaultVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -318,19 +341,9 @@ impl SetTypeDefaultVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance.
-    ///
-    /// Returns the [`SignalResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn signal_resource(&self) -> SignalResource {
-        SignalResource(rt::Call::new(&self.handle, &op::SIGNAL_RESOURCE))
-    }
-}
 /// The `SignalResource` operation.
 ///
 /// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance.
-#[derive(Debug)]
 pub struct SignalResource(rt::Call<t::SignalResourceInput, rt::Unit, rt::NoErrors>);
 impl SignalResource {
     /// The stack name or unique stack ID that includes the resource that you want to signal.
@@ -360,8 +373,10 @@ impl SignalResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -370,11 +385,11 @@ impl SignalResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -390,19 +405,9 @@ impl SignalResource {
         self.0
     }
 }
-impl super::Client {
-    /// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action.
-    ///
-    /// Returns the [`StartResourceScan`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_resource_scan(&self) -> StartResourceScan {
-        StartResourceScan(rt::Call::new(&self.handle, &op::START_RESOURCE_SCAN))
-    }
-}
 /// The `StartResourceScan` operation.
 ///
 /// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action.
-#[derive(Debug)]
 pub struct StartResourceScan(
     rt::Call<
         t::StartResourceScanInput,
@@ -426,8 +431,12 @@ impl StartResourceScan {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartResourceScanOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartResourceScanOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -436,11 +445,11 @@ impl StartResourceScan {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -462,19 +471,9 @@ impl StartResourceScan {
         self.0
     }
 }
-impl super::Client {
-    /// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete.
-    ///
-    /// Returns the [`StopStackSetOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn stop_stack_set_operation(&self) -> StopStackSetOperation {
-        StopStackSetOperation(rt::Call::new(&self.handle, &op::STOP_STACK_SET_OPERATION))
-    }
-}
 /// The `StopStackSetOperation` operation.
 ///
 /// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete.
-#[derive(Debug)]
 pub struct StopStackSetOperation(
     rt::Call<
         t::StopStackSetOperationInput,
@@ -504,8 +503,12 @@ impl StopStackSetOperation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StopStackSetOperationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StopStackSetOperationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -514,11 +517,11 @@ impl StopStackSetOperation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,11 +16,40 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::UPDATE_GENERATED_TEMPLATE),
         )
     }
+    /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action.
+    ///
+    /// Returns the [`UpdateStack`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_stack(&self) -> UpdateStack {
+        UpdateStack(rt::Call::new(&self.handle, &op::UPDATE_STACK))
+    }
+    /// Updates the parameter values for stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region.
+    ///
+    /// Returns the [`UpdateStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_stack_instances(&self) -> UpdateStackInstances {
+        UpdateStackInstances(rt::Call::new(&self.handle, &op::UPDATE_STACK_INSTANCES))
+    }
+    /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions.
+    ///
+    /// Returns the [`UpdateStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_stack_set(&self) -> UpdateStackSet {
+        UpdateStackSet(rt::Call::new(&self.handle, &op::UPDATE_STACK_SET))
+    }
+    /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*.
+    ///
+    /// Returns the [`UpdateTerminationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_termination_protection(&self) -> UpdateTerminationProtection {
+        UpdateTerminationProtection(
+            rt::Call::new(&self.handle, &op::UPDATE_TERMINATION_PROTECTION),
+        )
+    }
 }
 /// The `UpdateGeneratedTemplate` operation.
 ///
 /// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action.
-#[derive(Debug)]
 pub struct UpdateGeneratedTemplate(
     rt::Call<
         t::UpdateGeneratedTemplateInput,
@@ -68,8 +97,12 @@ impl UpdateGeneratedTemplate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateGeneratedTemplateOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateGeneratedTemplateOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -78,11 +111,11 @@ impl UpdateGeneratedTemplate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -104,15 +137,6 @@ impl UpdateGeneratedTemplate {
         self.0
     }
 }
-impl super::Client {
-    /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action.
-    ///
-    /// Returns the [`UpdateStack`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_stack(&self) -> UpdateStack {
-        UpdateStack(rt::Call::new(&self.handle, &op::UPDATE_STACK))
-    }
-}
 /// The `UpdateStack` operation.
 ///
 /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action.
@@ -120,7 +144,6 @@ impl super::Client {
 /// To get a copy of the template for an existing stack, you can use the GetTemplate action.
 ///
 /// For more information about updating a stack and monitoring the progress of the update, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
-#[derive(Debug)]
 pub struct UpdateStack(
     rt::Call<t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError>,
 );
@@ -248,8 +271,10 @@ impl UpdateStack {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateStackOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::UpdateStackOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -258,11 +283,11 @@ impl UpdateStack {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -278,15 +303,6 @@ impl UpdateStack {
         self,
     ) -> rt::Call<t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Updates the parameter values for stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region.
-    ///
-    /// Returns the [`UpdateStackInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_stack_instances(&self) -> UpdateStackInstances {
-        UpdateStackInstances(rt::Call::new(&self.handle, &op::UPDATE_STACK_INSTANCES))
     }
 }
 /// The `UpdateStackInstances` operation.
@@ -305,7 +321,6 @@ impl super::Client {
 ///
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
-#[derive(Debug)]
 pub struct UpdateStackInstances(
     rt::Call<
         t::UpdateStackInstancesInput,
@@ -368,8 +383,12 @@ impl UpdateStackInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateStackInstancesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateStackInstancesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -378,11 +397,11 @@ impl UpdateStackInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -404,15 +423,6 @@ impl UpdateStackInstances {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions.
-    ///
-    /// Returns the [`UpdateStackSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_stack_set(&self) -> UpdateStackSet {
-        UpdateStackSet(rt::Call::new(&self.handle, &op::UPDATE_STACK_SET))
-    }
-}
 /// The `UpdateStackSet` operation.
 ///
 /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions.
@@ -425,7 +435,6 @@ impl super::Client {
 ///
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
-#[derive(Debug)]
 pub struct UpdateStackSet(
     rt::Call<t::UpdateStackSetInput, t::UpdateStackSetOutput, e::UpdateStackSetError>,
 );
@@ -550,8 +559,12 @@ impl UpdateStackSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateStackSetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateStackSetOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -560,11 +573,11 @@ impl UpdateStackSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -586,23 +599,11 @@ impl UpdateStackSet {
         self.0
     }
 }
-impl super::Client {
-    /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*.
-    ///
-    /// Returns the [`UpdateTerminationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_termination_protection(&self) -> UpdateTerminationProtection {
-        UpdateTerminationProtection(
-            rt::Call::new(&self.handle, &op::UPDATE_TERMINATION_PROTECTION),
-        )
-    }
-}
 /// The `UpdateTerminationProtection` operation.
 ///
 /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*.
 ///
 /// For [nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html), termination protection is set on the root stack and can't be changed directly on the nested stack.
-#[derive(Debug)]
 pub struct UpdateTerminationProtection(
     rt::Call<
         t::UpdateTerminationProtectionInput,
@@ -626,8 +627,12 @@ impl UpdateTerminationProtection {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateTerminationProtectionOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateTerminationProtectionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -638,11 +643,11 @@ impl UpdateTerminationProtection {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,125 @@ impl super::Client {
     pub fn delete_alarm_mute_rule(&self) -> DeleteAlarmMuteRule {
         DeleteAlarmMuteRule(rt::Call::new(&self.handle, &op::DELETE_ALARM_MUTE_RULE))
     }
+    /// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted.
+    ///
+    /// Returns the [`DeleteAlarms`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_alarms(&self) -> DeleteAlarms {
+        DeleteAlarms(rt::Call::new(&self.handle, &op::DELETE_ALARMS))
+    }
+    /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
+    ///
+    /// Returns the [`DeleteAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_anomaly_detector(&self) -> DeleteAnomalyDetector {
+        DeleteAnomalyDetector(rt::Call::new(&self.handle, &op::DELETE_ANOMALY_DETECTOR))
+    }
+    /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
+    ///
+    /// Returns the [`DeleteDashboards`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_dashboards(&self) -> DeleteDashboards {
+        DeleteDashboards(rt::Call::new(&self.handle, &op::DELETE_DASHBOARDS))
+    }
+    /// Permanently deletes the specified Contributor Insights rules.
+    ///
+    /// Returns the [`DeleteInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_insight_rules(&self) -> DeleteInsightRules {
+        DeleteInsightRules(rt::Call::new(&self.handle, &op::DELETE_INSIGHT_RULES))
+    }
+    /// Deletes a metric data query definition.
+    ///
+    /// Returns the [`DeleteMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_metric_data_query_definition(
+        &self,
+    ) -> DeleteMetricDataQueryDefinition {
+        DeleteMetricDataQueryDefinition(
+            rt::Call::new(&self.handle, &op::DELETE_METRIC_DATA_QUERY_DEFINITION),
+        )
+    }
+    /// Permanently deletes the metric stream that you specify.
+    ///
+    /// Returns the [`DeleteMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_metric_stream(&self) -> DeleteMetricStream {
+        DeleteMetricStream(rt::Call::new(&self.handle, &op::DELETE_METRIC_STREAM))
+    }
+    /// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted.
+    ///
+    /// Returns the [`DeleteResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_resource_metrics_configuration(
+        &self,
+    ) -> DeleteResourceMetricsConfiguration {
+        DeleteResourceMetricsConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_RESOURCE_METRICS_CONFIGURATION),
+        )
+    }
+    /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
+    ///
+    /// Returns the [`DescribeAlarmContributors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_alarm_contributors(&self) -> DescribeAlarmContributors {
+        DescribeAlarmContributors(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ALARM_CONTRIBUTORS),
+        )
+    }
+    /// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned.
+    ///
+    /// Returns the [`DescribeAlarmHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_alarm_history(&self) -> DescribeAlarmHistory {
+        DescribeAlarmHistory(rt::Call::new(&self.handle, &op::DESCRIBE_ALARM_HISTORY))
+    }
+    /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
+    ///
+    /// Returns the [`DescribeAlarms`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_alarms(&self) -> DescribeAlarms {
+        DescribeAlarms(rt::Call::new(&self.handle, &op::DESCRIBE_ALARMS))
+    }
+    /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
+    ///
+    /// Returns the [`DescribeAlarmsForMetric`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_alarms_for_metric(&self) -> DescribeAlarmsForMetric {
+        DescribeAlarmsForMetric(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ALARMS_FOR_METRIC),
+        )
+    }
+    /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
+    ///
+    /// Returns the [`DescribeAnomalyDetectors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_anomaly_detectors(&self) -> DescribeAnomalyDetectors {
+        DescribeAnomalyDetectors(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ANOMALY_DETECTORS),
+        )
+    }
+    /// Returns a list of all the Contributor Insights rules in your account.
+    ///
+    /// Returns the [`DescribeInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_insight_rules(&self) -> DescribeInsightRules {
+        DescribeInsightRules(rt::Call::new(&self.handle, &op::DESCRIBE_INSIGHT_RULES))
+    }
+    /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
+    ///
+    /// Returns the [`DisableAlarmActions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_alarm_actions(&self) -> DisableAlarmActions {
+        DisableAlarmActions(rt::Call::new(&self.handle, &op::DISABLE_ALARM_ACTIONS))
+    }
+    /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
+    ///
+    /// Returns the [`DisableInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_insight_rules(&self) -> DisableInsightRules {
+        DisableInsightRules(rt::Call::new(&self.handle, &op::DISABLE_INSIGHT_RULES))
+    }
 }
 /// The `DeleteAlarmMuteRule` operation.
 ///
@@ -26,7 +145,6 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To delete a mute rule, you need the `cloudwatch:DeleteAlarmMuteRule` permission on the alarm mute rule resource.
-#[derive(Debug)]
 pub struct DeleteAlarmMuteRule(
     rt::Call<t::DeleteAlarmMuteRuleInput, rt::Unit, rt::NoErrors>,
 );
@@ -40,8 +158,10 @@ impl DeleteAlarmMuteRule {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +170,11 @@ impl DeleteAlarmMuteRule {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -72,15 +192,6 @@ impl DeleteAlarmMuteRule {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted.
-    ///
-    /// Returns the [`DeleteAlarms`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_alarms(&self) -> DeleteAlarms {
-        DeleteAlarms(rt::Call::new(&self.handle, &op::DELETE_ALARMS))
-    }
-}
 /// The `DeleteAlarms` operation.
 ///
 /// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted.
@@ -92,7 +203,6 @@ impl super::Client {
 /// To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the `AlarmRule` of one of the alarms to `false`.
 ///
 /// Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path.
-#[derive(Debug)]
 pub struct DeleteAlarms(rt::Call<t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError>);
 impl DeleteAlarms {
     /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
@@ -104,8 +214,10 @@ impl DeleteAlarms {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -114,11 +226,11 @@ impl DeleteAlarms {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -136,19 +248,9 @@ impl DeleteAlarms {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
-    ///
-    /// Returns the [`DeleteAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_anomaly_detector(&self) -> DeleteAnomalyDetector {
-        DeleteAnomalyDetector(rt::Call::new(&self.handle, &op::DELETE_ANOMALY_DETECTOR))
-    }
-}
 /// The `DeleteAnomalyDetector` operation.
 ///
 /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
-#[derive(Debug)]
 pub struct DeleteAnomalyDetector(
     rt::Call<
         t::DeleteAnomalyDetectorInput,
@@ -216,8 +318,12 @@ impl DeleteAnomalyDetector {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteAnomalyDetectorOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteAnomalyDetectorOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -226,11 +332,11 @@ impl DeleteAnomalyDetector {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -252,19 +358,9 @@ impl DeleteAnomalyDetector {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
-    ///
-    /// Returns the [`DeleteDashboards`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_dashboards(&self) -> DeleteDashboards {
-        DeleteDashboards(rt::Call::new(&self.handle, &op::DELETE_DASHBOARDS))
-    }
-}
 /// The `DeleteDashboards` operation.
 ///
 /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
-#[derive(Debug)]
 pub struct DeleteDashboards(
     rt::Call<
         t::DeleteDashboardsInput,
@@ -282,8 +378,12 @@ impl DeleteDashboards {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteDashboardsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteDashboardsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -292,11 +392,11 @@ impl DeleteDashboards {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -318,21 +418,11 @@ impl DeleteDashboards {
         self.0
     }
 }
-impl super::Client {
-    /// Permanently deletes the specified Contributor Insights rules.
-    ///
-    /// Returns the [`DeleteInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_insight_rules(&self) -> DeleteInsightRules {
-        DeleteInsightRules(rt::Call::new(&self.handle, &op::DELETE_INSIGHT_RULES))
-    }
-}
 /// The `DeleteInsightRules` operation.
 ///
 /// Permanently deletes the specified Contributor Insights rules.
 ///
 /// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
-#[derive(Debug)]
 pub struct DeleteInsightRules(
     rt::Call<
         t::DeleteInsightRulesInput,
@@ -350,8 +440,12 @@ impl DeleteInsightRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteInsightRulesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteInsightRulesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -360,11 +454,11 @@ impl DeleteInsightRules {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -386,19 +480,6 @@ impl DeleteInsightRules {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a metric data query definition.
-    ///
-    /// Returns the [`DeleteMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_metric_data_query_definition(
-        &self,
-    ) -> DeleteMetricDataQueryDefinition {
-        DeleteMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::DELETE_METRIC_DATA_QUERY_DEFINITION),
-        )
-    }
-}
 /// The `DeleteMetricDataQueryDefinition` operation.
 ///
 /// Deletes a metric data query definition.
@@ -408,7 +489,6 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To delete a definition, you need the `cloudwatch:DeleteMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
-#[derive(Debug)]
 pub struct DeleteMetricDataQueryDefinition(
     rt::Call<
         t::DeleteMetricDataQueryDefinitionInput,
@@ -426,10 +506,12 @@ impl DeleteMetricDataQueryDefinition {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteMetricDataQueryDefinitionOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteMetricDataQueryDefinitionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -440,11 +522,11 @@ impl DeleteMetricDataQueryDefinition {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -466,19 +548,9 @@ impl DeleteMetricDataQueryDefinition {
         self.0
     }
 }
-impl super::Client {
-    /// Permanently deletes the metric stream that you specify.
-    ///
-    /// Returns the [`DeleteMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_metric_stream(&self) -> DeleteMetricStream {
-        DeleteMetricStream(rt::Call::new(&self.handle, &op::DELETE_METRIC_STREAM))
-    }
-}
 /// The `DeleteMetricStream` operation.
 ///
 /// Permanently deletes the metric stream that you specify.
-#[derive(Debug)]
 pub struct DeleteMetricStream(
     rt::Call<
         t::DeleteMetricStreamInput,
@@ -496,8 +568,12 @@ impl DeleteMetricStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteMetricStreamOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteMetricStreamOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -506,11 +582,11 @@ impl DeleteMetricStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -532,19 +608,6 @@ impl DeleteMetricStream {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted.
-    ///
-    /// Returns the [`DeleteResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_resource_metrics_configuration(
-        &self,
-    ) -> DeleteResourceMetricsConfiguration {
-        DeleteResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_RESOURCE_METRICS_CONFIGURATION),
-        )
-    }
-}
 /// The `DeleteResourceMetricsConfiguration` operation.
 ///
 /// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted.
@@ -552,7 +615,6 @@ impl super::Client {
 /// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. Verify that the resource ARN is correct.
 ///
 /// To delete a resource metrics configuration, you must have the `cloudwatch:DeleteResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
-#[derive(Debug)]
 pub struct DeleteResourceMetricsConfiguration(
     rt::Call<
         t::DeleteResourceMetricsConfigurationInput,
@@ -570,10 +632,12 @@ impl DeleteResourceMetricsConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteResourceMetricsConfigurationOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteResourceMetricsConfigurationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -584,11 +648,11 @@ impl DeleteResourceMetricsConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -610,21 +674,9 @@ impl DeleteResourceMetricsConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
-    ///
-    /// Returns the [`DescribeAlarmContributors`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_alarm_contributors(&self) -> DescribeAlarmContributors {
-        DescribeAlarmContributors(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ALARM_CONTRIBUTORS),
-        )
-    }
-}
 /// The `DescribeAlarmContributors` operation.
 ///
 /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
-#[derive(Debug)]
 pub struct DescribeAlarmContributors(
     rt::Call<
         t::DescribeAlarmContributorsInput,
@@ -648,8 +700,12 @@ impl DescribeAlarmContributors {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAlarmContributorsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAlarmContributorsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -658,11 +714,11 @@ impl DescribeAlarmContributors {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -684,15 +740,6 @@ impl DescribeAlarmContributors {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned.
-    ///
-    /// Returns the [`DescribeAlarmHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_alarm_history(&self) -> DescribeAlarmHistory {
-        DescribeAlarmHistory(rt::Call::new(&self.handle, &op::DESCRIBE_ALARM_HISTORY))
-    }
-}
 /// The `DescribeAlarmHistory` operation.
 ///
 /// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned.
@@ -700,7 +747,6 @@ impl super::Client {
 /// CloudWatch retains the history of an alarm even if you delete the alarm.
 ///
 /// To use this operation and return information about a composite alarm, you must be signed on with the `cloudwatch:DescribeAlarmHistory` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarmHistory` permission has a narrower scope.
-#[derive(Debug)]
 pub struct DescribeAlarmHistory(
     rt::Call<
         t::DescribeAlarmHistoryInput,
@@ -766,8 +812,12 @@ impl DescribeAlarmHistory {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAlarmHistoryOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAlarmHistoryOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -776,11 +826,11 @@ impl DescribeAlarmHistory {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -802,21 +852,11 @@ impl DescribeAlarmHistory {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
-    ///
-    /// Returns the [`DescribeAlarms`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_alarms(&self) -> DescribeAlarms {
-        DescribeAlarms(rt::Call::new(&self.handle, &op::DESCRIBE_ALARMS))
-    }
-}
 /// The `DescribeAlarms` operation.
 ///
 /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
 ///
 /// To use this operation and return information about composite alarms, you must be signed on with the `cloudwatch:DescribeAlarms` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarms` permission has a narrower scope.
-#[derive(Debug)]
 pub struct DescribeAlarms(
     rt::Call<t::DescribeAlarmsInput, t::DescribeAlarmsOutput, e::DescribeAlarmsError>,
 );
@@ -878,8 +918,12 @@ impl DescribeAlarms {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAlarmsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAlarmsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -888,11 +932,11 @@ impl DescribeAlarms {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -914,23 +958,11 @@ impl DescribeAlarms {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
-    ///
-    /// Returns the [`DescribeAlarmsForMetric`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_alarms_for_metric(&self) -> DescribeAlarmsForMetric {
-        DescribeAlarmsForMetric(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ALARMS_FOR_METRIC),
-        )
-    }
-}
 /// The `DescribeAlarmsForMetric` operation.
 ///
 /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
 ///
 /// This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric.
-#[derive(Debug)]
 pub struct DescribeAlarmsForMetric(
     rt::Call<
         t::DescribeAlarmsForMetricInput,
@@ -984,8 +1016,12 @@ impl DescribeAlarmsForMetric {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAlarmsForMetricOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAlarmsForMetricOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -994,11 +1030,11 @@ impl DescribeAlarmsForMetric {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1020,21 +1056,9 @@ impl DescribeAlarmsForMetric {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
-    ///
-    /// Returns the [`DescribeAnomalyDetectors`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_anomaly_detectors(&self) -> DescribeAnomalyDetectors {
-        DescribeAnomalyDetectors(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ANOMALY_DETECTORS),
-        )
-    }
-}
 /// The `DescribeAnomalyDetectors` operation.
 ///
 /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
-#[derive(Debug)]
 pub struct DescribeAnomalyDetectors(
     rt::Call<
         t::DescribeAnomalyDetectorsInput,
@@ -1088,8 +1112,12 @@ impl DescribeAnomalyDetectors {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAnomalyDetectorsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAnomalyDetectorsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1098,11 +1126,11 @@ impl DescribeAnomalyDetectors {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1124,21 +1152,11 @@ impl DescribeAnomalyDetectors {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of all the Contributor Insights rules in your account.
-    ///
-    /// Returns the [`DescribeInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_insight_rules(&self) -> DescribeInsightRules {
-        DescribeInsightRules(rt::Call::new(&self.handle, &op::DESCRIBE_INSIGHT_RULES))
-    }
-}
 /// The `DescribeInsightRules` operation.
 ///
 /// Returns a list of all the Contributor Insights rules in your account.
 ///
 /// For more information about Contributor Insights, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
-#[derive(Debug)]
 pub struct DescribeInsightRules(
     rt::Call<
         t::DescribeInsightRulesInput,
@@ -1162,8 +1180,12 @@ impl DescribeInsightRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeInsightRulesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInsightRulesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1172,11 +1194,11 @@ impl DescribeInsightRules {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1198,19 +1220,9 @@ impl DescribeInsightRules {
         self.0
     }
 }
-impl super::Client {
-    /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
-    ///
-    /// Returns the [`DisableAlarmActions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_alarm_actions(&self) -> DisableAlarmActions {
-        DisableAlarmActions(rt::Call::new(&self.handle, &op::DISABLE_ALARM_ACTIONS))
-    }
-}
 /// The `DisableAlarmActions` operation.
 ///
 /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
-#[derive(Debug)]
 pub struct DisableAlarmActions(
     rt::Call<t::DisableAlarmActionsInput, rt::Unit, rt::NoErrors>,
 );
@@ -1224,8 +1236,10 @@ impl DisableAlarmActions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1234,11 +1248,11 @@ impl DisableAlarmActions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1256,19 +1270,9 @@ impl DisableAlarmActions {
         self.0
     }
 }
-impl super::Client {
-    /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
-    ///
-    /// Returns the [`DisableInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_insight_rules(&self) -> DisableInsightRules {
-        DisableInsightRules(rt::Call::new(&self.handle, &op::DISABLE_INSIGHT_RULES))
-    }
-}
 /// The `DisableInsightRules` operation.
 ///
 /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
-#[derive(Debug)]
 pub struct DisableInsightRules(
     rt::Call<
         t::DisableInsightRulesInput,
@@ -1286,8 +1290,12 @@ impl DisableInsightRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DisableInsightRulesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisableInsightRulesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1296,11 +1304,11 @@ impl DisableInsightRules {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1346,7 +1354,6 @@ impl super::Client {
 /// **Important:** Disassociating a KMS key from a dataset does not immediately remove the `kms:Decrypt` requirement on data plane operations. For up to three hours after disassociation, callers must continue to have `kms:Decrypt` permission on the previously associated key. Some data might still be encrypted with that key during this window. After this enforcement window elapses, the `kms:Decrypt` requirement is lifted.
 ///
 /// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
-#[derive(Debug)]
 pub struct DisassociateDatasetKmsKey(
     rt::Call<
         t::DisassociateDatasetKmsKeyInput,
@@ -1364,8 +1371,12 @@ impl DisassociateDatasetKmsKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DisassociateDatasetKmsKeyOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisassociateDatasetKmsKeyOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1374,11 +1385,11 @@ impl DisassociateDatasetKmsKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,17 @@ impl super::Client {
     pub fn enable_alarm_actions(&self) -> EnableAlarmActions {
         EnableAlarmActions(rt::Call::new(&self.handle, &op::ENABLE_ALARM_ACTIONS))
     }
+    /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
+    ///
+    /// Returns the [`EnableInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_insight_rules(&self) -> EnableInsightRules {
+        EnableInsightRules(rt::Call::new(&self.handle, &op::ENABLE_INSIGHT_RULES))
+    }
 }
 /// The `EnableAlarmActions` operation.
 ///
 /// Enables the actions for the specified alarms.
-#[derive(Debug)]
 pub struct EnableAlarmActions(
     rt::Call<t::EnableAlarmActionsInput, rt::Unit, rt::NoErrors>,
 );
@@ -32,8 +38,10 @@ impl EnableAlarmActions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -42,11 +50,11 @@ impl EnableAlarmActions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -64,19 +72,9 @@ impl EnableAlarmActions {
         self.0
     }
 }
-impl super::Client {
-    /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
-    ///
-    /// Returns the [`EnableInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_insight_rules(&self) -> EnableInsightRules {
-        EnableInsightRules(rt::Call::new(&self.handle, &op::ENABLE_INSIGHT_RULES))
-    }
-}
 /// The `EnableInsightRules` operation.
 ///
 /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
-#[derive(Debug)]
 pub struct EnableInsightRules(
     rt::Call<
         t::EnableInsightRulesInput,
@@ -94,8 +92,12 @@ impl EnableInsightRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableInsightRulesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableInsightRulesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -104,11 +106,11 @@ impl EnableInsightRules {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

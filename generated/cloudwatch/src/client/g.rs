@@ -14,6 +14,80 @@ impl super::Client {
     pub fn get_alarm_mute_rule(&self) -> GetAlarmMuteRule {
         GetAlarmMuteRule(rt::Call::new(&self.handle, &op::GET_ALARM_MUTE_RULE))
     }
+    /// Displays the details of the dashboard that you specify.
+    ///
+    /// Returns the [`GetDashboard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_dashboard(&self) -> GetDashboard {
+        GetDashboard(rt::Call::new(&self.handle, &op::GET_DASHBOARD))
+    }
+    /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it.
+    ///
+    /// Returns the [`GetDataset`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_dataset(&self) -> GetDataset {
+        GetDataset(rt::Call::new(&self.handle, &op::GET_DATASET))
+    }
+    /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group.
+    ///
+    /// Returns the [`GetInsightRuleReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_insight_rule_report(&self) -> GetInsightRuleReport {
+        GetInsightRuleReport(rt::Call::new(&self.handle, &op::GET_INSIGHT_RULE_REPORT))
+    }
+    /// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions.
+    ///
+    /// Returns the [`GetMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_metric_data(&self) -> GetMetricData {
+        GetMetricData(rt::Call::new(&self.handle, &op::GET_METRIC_DATA))
+    }
+    /// Returns a metric data query definition, including its expression.
+    ///
+    /// Returns the [`GetMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_metric_data_query_definition(&self) -> GetMetricDataQueryDefinition {
+        GetMetricDataQueryDefinition(
+            rt::Call::new(&self.handle, &op::GET_METRIC_DATA_QUERY_DEFINITION),
+        )
+    }
+    /// Gets statistics for the specified metric.
+    ///
+    /// Returns the [`GetMetricStatistics`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_metric_statistics(&self) -> GetMetricStatistics {
+        GetMetricStatistics(rt::Call::new(&self.handle, &op::GET_METRIC_STATISTICS))
+    }
+    /// Returns information about the metric stream that you specify.
+    ///
+    /// Returns the [`GetMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_metric_stream(&self) -> GetMetricStream {
+        GetMetricStream(rt::Call::new(&self.handle, &op::GET_METRIC_STREAM))
+    }
+    /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard.
+    ///
+    /// Returns the [`GetMetricWidgetImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_metric_widget_image(&self) -> GetMetricWidgetImage {
+        GetMetricWidgetImage(rt::Call::new(&self.handle, &op::GET_METRIC_WIDGET_IMAGE))
+    }
+    /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
+    ///
+    /// Returns the [`GetOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_otel_enrichment(&self) -> GetOTelEnrichment {
+        GetOTelEnrichment(rt::Call::new(&self.handle, &op::GET_O_TEL_ENRICHMENT))
+    }
+    /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
+    ///
+    /// Returns the [`GetResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_resource_metrics_configuration(&self) -> GetResourceMetricsConfiguration {
+        GetResourceMetricsConfiguration(
+            rt::Call::new(&self.handle, &op::GET_RESOURCE_METRICS_CONFIGURATION),
+        )
+    }
 }
 /// The `GetAlarmMuteRule` operation.
 ///
@@ -30,7 +104,6 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To retrieve details for a mute rule, you need the `cloudwatch:GetAlarmMuteRule` permission on the alarm mute rule resource.
-#[derive(Debug)]
 pub struct GetAlarmMuteRule(
     rt::Call<
         t::GetAlarmMuteRuleInput,
@@ -48,8 +121,12 @@ impl GetAlarmMuteRule {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAlarmMuteRuleOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAlarmMuteRuleOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -58,11 +135,11 @@ impl GetAlarmMuteRule {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -84,15 +161,6 @@ impl GetAlarmMuteRule {
         self.0
     }
 }
-impl super::Client {
-    /// Displays the details of the dashboard that you specify.
-    ///
-    /// Returns the [`GetDashboard`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_dashboard(&self) -> GetDashboard {
-        GetDashboard(rt::Call::new(&self.handle, &op::GET_DASHBOARD))
-    }
-}
 /// The `GetDashboard` operation.
 ///
 /// Displays the details of the dashboard that you specify.
@@ -100,7 +168,6 @@ impl super::Client {
 /// To copy an existing dashboard, use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard` to create the copy.
 ///
 /// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `GetDashboard` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `GetDashboard` in any other enabled Region, or retry after propagation completes.
-#[derive(Debug)]
 pub struct GetDashboard(
     rt::Call<t::GetDashboardInput, t::GetDashboardOutput, e::GetDashboardError>,
 );
@@ -114,8 +181,10 @@ impl GetDashboard {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDashboardOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetDashboardOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -124,11 +193,11 @@ impl GetDashboard {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -146,15 +215,6 @@ impl GetDashboard {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it.
-    ///
-    /// Returns the [`GetDataset`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_dataset(&self) -> GetDataset {
-        GetDataset(rt::Call::new(&self.handle, &op::GET_DATASET))
-    }
-}
 /// The `GetDataset` operation.
 ///
 /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it.
@@ -162,7 +222,6 @@ impl super::Client {
 /// Only the `default` dataset is supported. The `default` dataset is implicit for every account in every Region — you can call `GetDataset` for it without first creating it. If no customer managed KMS key has been associated with the dataset, the response omits the `KmsKeyArn` field, indicating that data is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch.
 ///
 /// To associate a customer managed KMS key with a dataset, use [AssociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AssociateDatasetKmsKey.html). To remove the association, use [DisassociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisassociateDatasetKmsKey.html).
-#[derive(Debug)]
 pub struct GetDataset(
     rt::Call<t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError>,
 );
@@ -176,8 +235,10 @@ impl GetDataset {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDatasetOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetDatasetOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -186,11 +247,11 @@ impl GetDataset {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -208,15 +269,6 @@ impl GetDataset {
         self.0
     }
 }
-impl super::Client {
-    /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group.
-    ///
-    /// Returns the [`GetInsightRuleReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_insight_rule_report(&self) -> GetInsightRuleReport {
-        GetInsightRuleReport(rt::Call::new(&self.handle, &op::GET_INSIGHT_RULE_REPORT))
-    }
-}
 /// The `GetInsightRuleReport` operation.
 ///
 /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group.
@@ -230,7 +282,6 @@ impl super::Client {
 /// - `Minimum` -- the minimum value from a single observation during the time period represented by that data point.
 /// - `Maximum` -- the maximum value from a single observation during the time period represented by that data point.
 /// - `Average` -- the average value from all contributors during the time period represented by that data point.
-#[derive(Debug)]
 pub struct GetInsightRuleReport(
     rt::Call<
         t::GetInsightRuleReportInput,
@@ -284,8 +335,12 @@ impl GetInsightRuleReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetInsightRuleReportOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetInsightRuleReportOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -294,11 +349,11 @@ impl GetInsightRuleReport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -318,15 +373,6 @@ impl GetInsightRuleReport {
         e::GetInsightRuleReportError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions.
-    ///
-    /// Returns the [`GetMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_metric_data(&self) -> GetMetricData {
-        GetMetricData(rt::Call::new(&self.handle, &op::GET_METRIC_DATA))
     }
 }
 /// The `GetMetricData` operation.
@@ -353,7 +399,6 @@ impl super::Client {
 /// **Using Metrics Insights queries with metric math**
 ///
 /// You can't mix a Metric Insights query and metric math syntax in the same expression, but you can reference results from a Metrics Insights query within other Metric math expressions. A Metrics Insights query without a **GROUP BY** clause returns a single time-series (TS), and can be used as input for a metric math expression that expects a single time series. A Metrics Insights query with a **GROUP BY** clause returns an array of time-series (TS\[\]), and can be used as input for a metric math expression that expects an array of time series.
-#[derive(Debug)]
 pub struct GetMetricData(
     rt::Call<t::GetMetricDataInput, t::GetMetricDataOutput, e::GetMetricDataError>,
 );
@@ -403,8 +448,12 @@ impl GetMetricData {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetMetricDataOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetMetricDataOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -413,11 +462,11 @@ impl GetMetricData {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -435,17 +484,6 @@ impl GetMetricData {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a metric data query definition, including its expression.
-    ///
-    /// Returns the [`GetMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_metric_data_query_definition(&self) -> GetMetricDataQueryDefinition {
-        GetMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::GET_METRIC_DATA_QUERY_DEFINITION),
-        )
-    }
-}
 /// The `GetMetricDataQueryDefinition` operation.
 ///
 /// Returns a metric data query definition, including its expression.
@@ -453,7 +491,6 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To get a definition, you need the `cloudwatch:GetMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
-#[derive(Debug)]
 pub struct GetMetricDataQueryDefinition(
     rt::Call<
         t::GetMetricDataQueryDefinitionInput,
@@ -471,8 +508,12 @@ impl GetMetricDataQueryDefinition {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetMetricDataQueryDefinitionOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetMetricDataQueryDefinitionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -483,11 +524,11 @@ impl GetMetricDataQueryDefinition {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -507,15 +548,6 @@ impl GetMetricDataQueryDefinition {
         e::GetMetricDataQueryDefinitionError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Gets statistics for the specified metric.
-    ///
-    /// Returns the [`GetMetricStatistics`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_metric_statistics(&self) -> GetMetricStatistics {
-        GetMetricStatistics(rt::Call::new(&self.handle, &op::GET_METRIC_STATISTICS))
     }
 }
 /// The `GetMetricStatistics` operation.
@@ -545,7 +577,6 @@ impl super::Client {
 /// CloudWatch started retaining 5-minute and 1-hour metric data as of July 9, 2016.
 ///
 /// For information about metrics and dimensions supported by Amazon Web Services services, see the [Amazon CloudWatch Metrics and Dimensions Reference](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CW_Support_For_AWS.html) in the *Amazon CloudWatch User Guide*.
-#[derive(Debug)]
 pub struct GetMetricStatistics(
     rt::Call<
         t::GetMetricStatisticsInput,
@@ -611,8 +642,12 @@ impl GetMetricStatistics {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetMetricStatisticsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetMetricStatisticsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -621,11 +656,11 @@ impl GetMetricStatistics {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -647,19 +682,9 @@ impl GetMetricStatistics {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about the metric stream that you specify.
-    ///
-    /// Returns the [`GetMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_metric_stream(&self) -> GetMetricStream {
-        GetMetricStream(rt::Call::new(&self.handle, &op::GET_METRIC_STREAM))
-    }
-}
 /// The `GetMetricStream` operation.
 ///
 /// Returns information about the metric stream that you specify.
-#[derive(Debug)]
 pub struct GetMetricStream(
     rt::Call<t::GetMetricStreamInput, t::GetMetricStreamOutput, e::GetMetricStreamError>,
 );
@@ -673,8 +698,12 @@ impl GetMetricStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetMetricStreamOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetMetricStreamOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -683,11 +712,11 @@ impl GetMetricStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -709,15 +738,6 @@ impl GetMetricStream {
         self.0
     }
 }
-impl super::Client {
-    /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard.
-    ///
-    /// Returns the [`GetMetricWidgetImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_metric_widget_image(&self) -> GetMetricWidgetImage {
-        GetMetricWidgetImage(rt::Call::new(&self.handle, &op::GET_METRIC_WIDGET_IMAGE))
-    }
-}
 /// The `GetMetricWidgetImage` operation.
 ///
 /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard.
@@ -730,7 +750,6 @@ impl super::Client {
 ///
 /// - As many as 100 metrics in the graph.
 /// - Up to 100 KB uncompressed payload.
-#[derive(Debug)]
 pub struct GetMetricWidgetImage(
     rt::Call<t::GetMetricWidgetImageInput, t::GetMetricWidgetImageOutput, rt::NoErrors>,
 );
@@ -750,8 +769,12 @@ impl GetMetricWidgetImage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetMetricWidgetImageOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetMetricWidgetImageOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -760,11 +783,11 @@ impl GetMetricWidgetImage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -786,19 +809,9 @@ impl GetMetricWidgetImage {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
-    ///
-    /// Returns the [`GetOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_otel_enrichment(&self) -> GetOTelEnrichment {
-        GetOTelEnrichment(rt::Call::new(&self.handle, &op::GET_O_TEL_ENRICHMENT))
-    }
-}
 /// The `GetOTelEnrichment` operation.
 ///
 /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
-#[derive(Debug)]
 pub struct GetOTelEnrichment(
     rt::Call<t::GetOTelEnrichmentInput, t::GetOTelEnrichmentOutput, rt::NoErrors>,
 );
@@ -806,8 +819,12 @@ impl GetOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetOTelEnrichmentOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetOTelEnrichmentOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -816,11 +833,11 @@ impl GetOTelEnrichment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -838,17 +855,6 @@ impl GetOTelEnrichment {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
-    ///
-    /// Returns the [`GetResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_resource_metrics_configuration(&self) -> GetResourceMetricsConfiguration {
-        GetResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::GET_RESOURCE_METRICS_CONFIGURATION),
-        )
-    }
-}
 /// The `GetResourceMetricsConfiguration` operation.
 ///
 /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated.
@@ -856,7 +862,6 @@ impl super::Client {
 /// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. To create a configuration, use [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html).
 ///
 /// To retrieve a resource metrics configuration, you must have the `cloudwatch:GetResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
-#[derive(Debug)]
 pub struct GetResourceMetricsConfiguration(
     rt::Call<
         t::GetResourceMetricsConfigurationInput,
@@ -874,10 +879,12 @@ impl GetResourceMetricsConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetResourceMetricsConfigurationOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetResourceMetricsConfigurationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -888,11 +895,11 @@ impl GetResourceMetricsConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

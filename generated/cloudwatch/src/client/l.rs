@@ -14,6 +14,52 @@ impl super::Client {
     pub fn list_alarm_mute_rules(&self) -> ListAlarmMuteRules {
         ListAlarmMuteRules(rt::Call::new(&self.handle, &op::LIST_ALARM_MUTE_RULES))
     }
+    /// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed.
+    ///
+    /// Returns the [`ListDashboards`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_dashboards(&self) -> ListDashboards {
+        ListDashboards(rt::Call::new(&self.handle, &op::LIST_DASHBOARDS))
+    }
+    /// Returns a list that contains the number of managed Contributor Insights rules in your account.
+    ///
+    /// Returns the [`ListManagedInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_managed_insight_rules(&self) -> ListManagedInsightRules {
+        ListManagedInsightRules(
+            rt::Call::new(&self.handle, &op::LIST_MANAGED_INSIGHT_RULES),
+        )
+    }
+    /// Lists the metric data query definitions in your account and Region.
+    ///
+    /// Returns the [`ListMetricDataQueryDefinitions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_metric_data_query_definitions(&self) -> ListMetricDataQueryDefinitions {
+        ListMetricDataQueryDefinitions(
+            rt::Call::new(&self.handle, &op::LIST_METRIC_DATA_QUERY_DEFINITIONS),
+        )
+    }
+    /// Returns a list of metric streams in this account.
+    ///
+    /// Returns the [`ListMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_metric_streams(&self) -> ListMetricStreams {
+        ListMetricStreams(rt::Call::new(&self.handle, &op::LIST_METRIC_STREAMS))
+    }
+    /// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data.
+    ///
+    /// Returns the [`ListMetrics`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_metrics(&self) -> ListMetrics {
+        ListMetrics(rt::Call::new(&self.handle, &op::LIST_METRICS))
+    }
+    /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
+    ///
+    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
+        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+    }
 }
 /// The `ListAlarmMuteRules` operation.
 ///
@@ -26,7 +72,6 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To list mute rules, you need the `cloudwatch:ListAlarmMuteRules` permission.
-#[derive(Debug)]
 pub struct ListAlarmMuteRules(
     rt::Call<
         t::ListAlarmMuteRulesInput,
@@ -62,8 +107,12 @@ impl ListAlarmMuteRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAlarmMuteRulesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAlarmMuteRulesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -72,11 +121,11 @@ impl ListAlarmMuteRules {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -98,15 +147,6 @@ impl ListAlarmMuteRules {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed.
-    ///
-    /// Returns the [`ListDashboards`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_dashboards(&self) -> ListDashboards {
-        ListDashboards(rt::Call::new(&self.handle, &op::LIST_DASHBOARDS))
-    }
-}
 /// The `ListDashboards` operation.
 ///
 /// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed.
@@ -114,7 +154,6 @@ impl super::Client {
 /// `ListDashboards` returns up to 1000 results on one page. If there are more than 1000 dashboards, you can call `ListDashboards` again and include the value you received for `NextToken` in the first call, to receive the next 1000 results.
 ///
 /// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `ListDashboards` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `ListDashboards` in any other enabled Region, or retry after propagation completes.
-#[derive(Debug)]
 pub struct ListDashboards(
     rt::Call<t::ListDashboardsInput, t::ListDashboardsOutput, e::ListDashboardsError>,
 );
@@ -134,8 +173,12 @@ impl ListDashboards {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListDashboardsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListDashboardsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -144,11 +187,11 @@ impl ListDashboards {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -170,21 +213,9 @@ impl ListDashboards {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list that contains the number of managed Contributor Insights rules in your account.
-    ///
-    /// Returns the [`ListManagedInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_managed_insight_rules(&self) -> ListManagedInsightRules {
-        ListManagedInsightRules(
-            rt::Call::new(&self.handle, &op::LIST_MANAGED_INSIGHT_RULES),
-        )
-    }
-}
 /// The `ListManagedInsightRules` operation.
 ///
 /// Returns a list that contains the number of managed Contributor Insights rules in your account.
-#[derive(Debug)]
 pub struct ListManagedInsightRules(
     rt::Call<
         t::ListManagedInsightRulesInput,
@@ -214,8 +245,12 @@ impl ListManagedInsightRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListManagedInsightRulesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListManagedInsightRulesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -224,11 +259,11 @@ impl ListManagedInsightRules {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -250,17 +285,6 @@ impl ListManagedInsightRules {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the metric data query definitions in your account and Region.
-    ///
-    /// Returns the [`ListMetricDataQueryDefinitions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_metric_data_query_definitions(&self) -> ListMetricDataQueryDefinitions {
-        ListMetricDataQueryDefinitions(
-            rt::Call::new(&self.handle, &op::LIST_METRIC_DATA_QUERY_DEFINITIONS),
-        )
-    }
-}
 /// The `ListMetricDataQueryDefinitions` operation.
 ///
 /// Lists the metric data query definitions in your account and Region.
@@ -272,7 +296,6 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To list definitions, you need the `cloudwatch:ListMetricDataQueryDefinitions` permission. This permission applies to all definitions in the account and Region. The results aren't filtered by tags.
-#[derive(Debug)]
 pub struct ListMetricDataQueryDefinitions(
     rt::Call<
         t::ListMetricDataQueryDefinitionsInput,
@@ -296,10 +319,12 @@ impl ListMetricDataQueryDefinitions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListMetricDataQueryDefinitionsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListMetricDataQueryDefinitionsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -310,11 +335,11 @@ impl ListMetricDataQueryDefinitions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -336,19 +361,9 @@ impl ListMetricDataQueryDefinitions {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of metric streams in this account.
-    ///
-    /// Returns the [`ListMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_metric_streams(&self) -> ListMetricStreams {
-        ListMetricStreams(rt::Call::new(&self.handle, &op::LIST_METRIC_STREAMS))
-    }
-}
 /// The `ListMetricStreams` operation.
 ///
 /// Returns a list of metric streams in this account.
-#[derive(Debug)]
 pub struct ListMetricStreams(
     rt::Call<
         t::ListMetricStreamsInput,
@@ -372,8 +387,12 @@ impl ListMetricStreams {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListMetricStreamsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListMetricStreamsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -382,11 +401,11 @@ impl ListMetricStreams {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -408,15 +427,6 @@ impl ListMetricStreams {
         self.0
     }
 }
-impl super::Client {
-    /// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data.
-    ///
-    /// Returns the [`ListMetrics`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_metrics(&self) -> ListMetrics {
-        ListMetrics(rt::Call::new(&self.handle, &op::LIST_METRICS))
-    }
-}
 /// The `ListMetrics` operation.
 ///
 /// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data.
@@ -428,7 +438,6 @@ impl super::Client {
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view metrics from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 ///
 /// `ListMetrics` doesn't return information about metrics if those metrics haven't reported data in the past two weeks. To retrieve those metrics, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
-#[derive(Debug)]
 pub struct ListMetrics(
     rt::Call<t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError>,
 );
@@ -478,8 +487,10 @@ impl ListMetrics {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListMetricsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListMetricsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -488,11 +499,11 @@ impl ListMetrics {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -510,19 +521,9 @@ impl ListMetrics {
         self.0
     }
 }
-impl super::Client {
-    /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
-    }
-}
 /// The `ListTagsForResource` operation.
 ///
 /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-#[derive(Debug)]
 pub struct ListTagsForResource(
     rt::Call<
         t::ListTagsForResourceInput,
@@ -540,8 +541,12 @@ impl ListTagsForResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsForResourceOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsForResourceOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -550,11 +555,11 @@ impl ListTagsForResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,80 @@ impl super::Client {
     pub fn put_alarm_mute_rule(&self) -> PutAlarmMuteRule {
         PutAlarmMuteRule(rt::Call::new(&self.handle, &op::PUT_ALARM_MUTE_RULE))
     }
+    /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed.
+    ///
+    /// Returns the [`PutAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_anomaly_detector(&self) -> PutAnomalyDetector {
+        PutAnomalyDetector(rt::Call::new(&self.handle, &op::PUT_ANOMALY_DETECTOR))
+    }
+    /// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met.
+    ///
+    /// Returns the [`PutCompositeAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_composite_alarm(&self) -> PutCompositeAlarm {
+        PutCompositeAlarm(rt::Call::new(&self.handle, &op::PUT_COMPOSITE_ALARM))
+    }
+    /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here.
+    ///
+    /// Returns the [`PutDashboard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_dashboard(&self) -> PutDashboard {
+        PutDashboard(rt::Call::new(&self.handle, &op::PUT_DASHBOARD))
+    }
+    /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
+    ///
+    /// Returns the [`PutInsightRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_insight_rule(&self) -> PutInsightRule {
+        PutInsightRule(rt::Call::new(&self.handle, &op::PUT_INSIGHT_RULE))
+    }
+    /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state.
+    ///
+    /// Returns the [`PutLogAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_log_alarm(&self) -> PutLogAlarm {
+        PutLogAlarm(rt::Call::new(&self.handle, &op::PUT_LOG_ALARM))
+    }
+    /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
+    ///
+    /// Returns the [`PutManagedInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_managed_insight_rules(&self) -> PutManagedInsightRules {
+        PutManagedInsightRules(
+            rt::Call::new(&self.handle, &op::PUT_MANAGED_INSIGHT_RULES),
+        )
+    }
+    /// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
+    ///
+    /// Returns the [`PutMetricAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_metric_alarm(&self) -> PutMetricAlarm {
+        PutMetricAlarm(rt::Call::new(&self.handle, &op::PUT_METRIC_ALARM))
+    }
+    /// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
+    ///
+    /// Returns the [`PutMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_metric_data(&self) -> PutMetricData {
+        PutMetricData(rt::Call::new(&self.handle, &op::PUT_METRIC_DATA))
+    }
+    /// Creates or updates a metric data query definition.
+    ///
+    /// Returns the [`PutMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_metric_data_query_definition(&self) -> PutMetricDataQueryDefinition {
+        PutMetricDataQueryDefinition(
+            rt::Call::new(&self.handle, &op::PUT_METRIC_DATA_QUERY_DEFINITION),
+        )
+    }
+    /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions.
+    ///
+    /// Returns the [`PutMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_metric_stream(&self) -> PutMetricStream {
+        PutMetricStream(rt::Call::new(&self.handle, &op::PUT_METRIC_STREAM))
+    }
 }
 /// The `PutAlarmMuteRule` operation.
 ///
@@ -32,7 +106,6 @@ impl super::Client {
 /// For example, If you want to allow a user to create mute rules that target only specific alarms named "WebServerCPUAlarm" and "DatabaseConnectionAlarm", you would create an IAM policy with one statement granting `cloudwatch:PutAlarmMuteRule` on the alarm mute rule resource (`arn:aws:cloudwatch:[REGION]:123456789012:alarm-mute-rule:*`), and another statement granting `cloudwatch:PutAlarmMuteRule` on the targeted alarm resources (`arn:aws:cloudwatch:[REGION]:123456789012:alarm:WebServerCPUAlarm` and `arn:aws:cloudwatch:[REGION]:123456789012:alarm:DatabaseConnectionAlarm`).
 ///
 /// You can also use IAM policy conditions to allow targeting alarms based on resource tags. For example, you can restrict users to create/update mute rules to only target alarms that have a specific tag key-value pair, such as `Team=TeamA`.
-#[derive(Debug)]
 pub struct PutAlarmMuteRule(
     rt::Call<t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError>,
 );
@@ -82,8 +155,10 @@ impl PutAlarmMuteRule {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -92,11 +167,11 @@ impl PutAlarmMuteRule {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -114,15 +189,6 @@ impl PutAlarmMuteRule {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed.
-    ///
-    /// Returns the [`PutAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_anomaly_detector(&self) -> PutAnomalyDetector {
-        PutAnomalyDetector(rt::Call::new(&self.handle, &op::PUT_ANOMALY_DETECTOR))
-    }
-}
 /// The `PutAnomalyDetector` operation.
 ///
 /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed.
@@ -130,7 +196,6 @@ impl super::Client {
 /// If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account. You can specify the account ID in the object you specify in the `SingleMetricAnomalyDetector` parameter.
 ///
 /// For more information, see [CloudWatch Anomaly Detection](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html).
-#[derive(Debug)]
 pub struct PutAnomalyDetector(
     rt::Call<
         t::PutAnomalyDetectorInput,
@@ -204,8 +269,12 @@ impl PutAnomalyDetector {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutAnomalyDetectorOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutAnomalyDetectorOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -214,11 +283,11 @@ impl PutAnomalyDetector {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -238,15 +307,6 @@ impl PutAnomalyDetector {
         e::PutAnomalyDetectorError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met.
-    ///
-    /// Returns the [`PutCompositeAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_composite_alarm(&self) -> PutCompositeAlarm {
-        PutCompositeAlarm(rt::Call::new(&self.handle, &op::PUT_COMPOSITE_ALARM))
     }
 }
 /// The `PutCompositeAlarm` operation.
@@ -277,7 +337,6 @@ impl super::Client {
 /// To use this operation, you must be signed on with the `cloudwatch:PutCompositeAlarm` permission that is scoped to `*`. You can't create a composite alarms if your `cloudwatch:PutCompositeAlarm` permission has a narrower scope.
 ///
 /// If you are an IAM user, you must have `iam:CreateServiceLinkedRole` to create a composite alarm that has Systems Manager OpsItem actions.
-#[derive(Debug)]
 pub struct PutCompositeAlarm(
     rt::Call<t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError>,
 );
@@ -357,8 +416,10 @@ impl PutCompositeAlarm {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -367,11 +428,11 @@ impl PutCompositeAlarm {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -389,15 +450,6 @@ impl PutCompositeAlarm {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here.
-    ///
-    /// Returns the [`PutDashboard`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_dashboard(&self) -> PutDashboard {
-        PutDashboard(rt::Call::new(&self.handle, &op::PUT_DASHBOARD))
-    }
-}
 /// The `PutDashboard` operation.
 ///
 /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here.
@@ -407,7 +459,6 @@ impl super::Client {
 /// A simple way to create a dashboard using `PutDashboard` is to copy an existing dashboard. To copy an existing dashboard using the console, you can load the dashboard and then use the View/edit source command in the Actions menu to display the JSON block for that dashboard. Another way to copy a dashboard is to use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard`.
 ///
 /// When you create a dashboard with `PutDashboard`, a good practice is to add a text widget at the top of the dashboard with a message that the dashboard was created by script and should not be changed in the console. This message could also point console users to the location of the `DashboardBody` script or the CloudFormation template used to create the dashboard.
-#[derive(Debug)]
 pub struct PutDashboard(
     rt::Call<t::PutDashboardInput, t::PutDashboardOutput, e::PutDashboardError>,
 );
@@ -433,8 +484,10 @@ impl PutDashboard {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutDashboardOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::PutDashboardOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -443,11 +496,11 @@ impl PutDashboard {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -465,21 +518,11 @@ impl PutDashboard {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
-    ///
-    /// Returns the [`PutInsightRule`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_insight_rule(&self) -> PutInsightRule {
-        PutInsightRule(rt::Call::new(&self.handle, &op::PUT_INSIGHT_RULE))
-    }
-}
 /// The `PutInsightRule` operation.
 ///
 /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
 ///
 /// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
-#[derive(Debug)]
 pub struct PutInsightRule(
     rt::Call<t::PutInsightRuleInput, t::PutInsightRuleOutput, e::PutInsightRuleError>,
 );
@@ -517,8 +560,12 @@ impl PutInsightRule {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutInsightRuleOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutInsightRuleOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -527,11 +574,11 @@ impl PutInsightRule {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -553,15 +600,6 @@ impl PutInsightRule {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state.
-    ///
-    /// Returns the [`PutLogAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_log_alarm(&self) -> PutLogAlarm {
-        PutLogAlarm(rt::Call::new(&self.handle, &op::PUT_LOG_ALARM))
-    }
-}
 /// The `PutLogAlarm` operation.
 ///
 /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state.
@@ -575,7 +613,6 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To create or update a log alarm, you must have the `cloudwatch:PutLogAlarm` permission. The IAM role specified in `ScheduledQueryRoleARN` must grant the CloudWatch Alarms service permission to execute scheduled queries on the specified log groups. If you set `ActionLogLineCount`, the role specified in `ActionLogLineRoleArn` must grant permission to retrieve log events for inclusion in alarm notifications.
-#[derive(Debug)]
 pub struct PutLogAlarm(rt::Call<t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError>);
 impl PutLogAlarm {
     /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
@@ -689,8 +726,10 @@ impl PutLogAlarm {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -699,11 +738,11 @@ impl PutLogAlarm {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -721,21 +760,9 @@ impl PutLogAlarm {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
-    ///
-    /// Returns the [`PutManagedInsightRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_managed_insight_rules(&self) -> PutManagedInsightRules {
-        PutManagedInsightRules(
-            rt::Call::new(&self.handle, &op::PUT_MANAGED_INSIGHT_RULES),
-        )
-    }
-}
 /// The `PutManagedInsightRules` operation.
 ///
 /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
-#[derive(Debug)]
 pub struct PutManagedInsightRules(
     rt::Call<
         t::PutManagedInsightRulesInput,
@@ -753,8 +780,12 @@ impl PutManagedInsightRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutManagedInsightRulesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutManagedInsightRulesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -763,11 +794,11 @@ impl PutManagedInsightRules {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -787,15 +818,6 @@ impl PutManagedInsightRules {
         e::PutManagedInsightRulesError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html).
-    ///
-    /// Returns the [`PutMetricAlarm`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_metric_alarm(&self) -> PutMetricAlarm {
-        PutMetricAlarm(rt::Call::new(&self.handle, &op::PUT_METRIC_ALARM))
     }
 }
 /// The `PutMetricAlarm` operation.
@@ -823,7 +845,6 @@ impl super::Client {
 ///
 /// - The account where the metrics are located (the *sharing account*) must already have a sharing role named **CloudWatch-CrossAccountSharingRole**. If it does not already have this role, you must create it using the instructions in **Set up a sharing account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region). The policy for that role must grant access to the ID of the account where you are creating the alarm.
 /// - The account where you are creating the alarm (the *monitoring account*) must already have a service-linked role named **AWSServiceRoleForCloudWatchCrossAccount** to allow CloudWatch to assume the sharing role in the sharing account. If it does not, you must create it following the directions in **Set up a monitoring account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region).
-#[derive(Debug)]
 pub struct PutMetricAlarm(
     rt::Call<t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError>,
 );
@@ -999,8 +1020,10 @@ impl PutMetricAlarm {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1009,11 +1032,11 @@ impl PutMetricAlarm {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1029,15 +1052,6 @@ impl PutMetricAlarm {
         self,
     ) -> rt::Call<t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html).
-    ///
-    /// Returns the [`PutMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_metric_data(&self) -> PutMetricData {
-        PutMetricData(rt::Call::new(&self.handle, &op::PUT_METRIC_DATA))
     }
 }
 /// The `PutMetricData` operation.
@@ -1062,7 +1076,6 @@ impl super::Client {
 ///
 /// - The `SampleCount` value of the statistic set is 1 and `Min`, `Max`, and `Sum` are all equal.
 /// - The `Min` and `Max` are equal, and `Sum` is equal to `Min` multiplied by `SampleCount`.
-#[derive(Debug)]
 pub struct PutMetricData(
     rt::Call<t::PutMetricDataInput, rt::Unit, e::PutMetricDataError>,
 );
@@ -1094,8 +1107,10 @@ impl PutMetricData {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1104,11 +1119,11 @@ impl PutMetricData {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1124,17 +1139,6 @@ impl PutMetricData {
         self,
     ) -> rt::Call<t::PutMetricDataInput, rt::Unit, e::PutMetricDataError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates or updates a metric data query definition.
-    ///
-    /// Returns the [`PutMetricDataQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_metric_data_query_definition(&self) -> PutMetricDataQueryDefinition {
-        PutMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::PUT_METRIC_DATA_QUERY_DEFINITION),
-        )
     }
 }
 /// The `PutMetricDataQueryDefinition` operation.
@@ -1154,7 +1158,6 @@ impl super::Client {
 /// To create or update a definition, you need the `cloudwatch:PutMetricDataQueryDefinition` permission on the metric data query definition resource. The resource ARN has the format `arn:aws:cloudwatch:Region:account-id:metric-query-definition/Id`.
 ///
 /// To add tags when you create a definition, you also need the `cloudwatch:TagResource` permission. You can use the `aws:RequestTag/${TagKey}` and `aws:TagKeys` condition keys to control which tags can be added.
-#[derive(Debug)]
 pub struct PutMetricDataQueryDefinition(
     rt::Call<
         t::PutMetricDataQueryDefinitionInput,
@@ -1196,8 +1199,12 @@ impl PutMetricDataQueryDefinition {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutMetricDataQueryDefinitionOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutMetricDataQueryDefinitionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1208,11 +1215,11 @@ impl PutMetricDataQueryDefinition {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1234,15 +1241,6 @@ impl PutMetricDataQueryDefinition {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions.
-    ///
-    /// Returns the [`PutMetricStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_metric_stream(&self) -> PutMetricStream {
-        PutMetricStream(rt::Call::new(&self.handle, &op::PUT_METRIC_STREAM))
-    }
-}
 /// The `PutMetricStream` operation.
 ///
 /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions.
@@ -1262,7 +1260,6 @@ impl super::Client {
 /// When you use `PutMetricStream` to create a new metric stream, the stream is created in the `running` state. If you use it to update an existing stream, the state of the stream is not changed.
 ///
 /// If you are using CloudWatch cross-account observability and you create a metric stream in a monitoring account, you can choose whether to include metrics from source accounts in the stream. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-#[derive(Debug)]
 pub struct PutMetricStream(
     rt::Call<t::PutMetricStreamInput, t::PutMetricStreamOutput, e::PutMetricStreamError>,
 );
@@ -1330,8 +1327,12 @@ impl PutMetricStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutMetricStreamOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutMetricStreamOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1340,11 +1341,11 @@ impl PutMetricStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

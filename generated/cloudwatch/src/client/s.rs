@@ -14,6 +14,34 @@ impl super::Client {
     pub fn set_alarm_state(&self) -> SetAlarmState {
         SetAlarmState(rt::Call::new(&self.handle, &op::SET_ALARM_STATE))
     }
+    /// Starts the streaming of metrics for one or more of your metric streams.
+    ///
+    /// Returns the [`StartMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_metric_streams(&self) -> StartMetricStreams {
+        StartMetricStreams(rt::Call::new(&self.handle, &op::START_METRIC_STREAMS))
+    }
+    /// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL.
+    ///
+    /// Returns the [`StartOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_otel_enrichment(&self) -> StartOTelEnrichment {
+        StartOTelEnrichment(rt::Call::new(&self.handle, &op::START_O_TEL_ENRICHMENT))
+    }
+    /// Stops the streaming of metrics for one or more of your metric streams.
+    ///
+    /// Returns the [`StopMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn stop_metric_streams(&self) -> StopMetricStreams {
+        StopMetricStreams(rt::Call::new(&self.handle, &op::STOP_METRIC_STREAMS))
+    }
+    /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
+    ///
+    /// Returns the [`StopOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn stop_otel_enrichment(&self) -> StopOTelEnrichment {
+        StopOTelEnrichment(rt::Call::new(&self.handle, &op::STOP_O_TEL_ENRICHMENT))
+    }
 }
 /// The `SetAlarmState` operation.
 ///
@@ -24,7 +52,6 @@ impl super::Client {
 /// If you use `SetAlarmState` on a composite alarm, the composite alarm is not guaranteed to return to its actual state. It returns to its actual state only once any of its children alarms change state. It is also reevaluated if you update its configuration.
 ///
 /// If an alarm triggers EC2 Auto Scaling policies or application Auto Scaling policies, you must include information in the `StateReasonData` parameter to enable the policy to take the correct action.
-#[derive(Debug)]
 pub struct SetAlarmState(
     rt::Call<t::SetAlarmStateInput, rt::Unit, e::SetAlarmStateError>,
 );
@@ -56,8 +83,10 @@ impl SetAlarmState {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -66,11 +95,11 @@ impl SetAlarmState {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -88,19 +117,9 @@ impl SetAlarmState {
         self.0
     }
 }
-impl super::Client {
-    /// Starts the streaming of metrics for one or more of your metric streams.
-    ///
-    /// Returns the [`StartMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_metric_streams(&self) -> StartMetricStreams {
-        StartMetricStreams(rt::Call::new(&self.handle, &op::START_METRIC_STREAMS))
-    }
-}
 /// The `StartMetricStreams` operation.
 ///
 /// Starts the streaming of metrics for one or more of your metric streams.
-#[derive(Debug)]
 pub struct StartMetricStreams(
     rt::Call<
         t::StartMetricStreamsInput,
@@ -118,8 +137,12 @@ impl StartMetricStreams {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartMetricStreamsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartMetricStreamsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -128,11 +151,11 @@ impl StartMetricStreams {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -154,15 +177,6 @@ impl StartMetricStreams {
         self.0
     }
 }
-impl super::Client {
-    /// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL.
-    ///
-    /// Returns the [`StartOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_otel_enrichment(&self) -> StartOTelEnrichment {
-        StartOTelEnrichment(rt::Call::new(&self.handle, &op::START_O_TEL_ENRICHMENT))
-    }
-}
 /// The `StartOTelEnrichment` operation.
 ///
 /// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL.
@@ -170,7 +184,6 @@ impl super::Client {
 /// Before calling this operation, you must enable resource tags on telemetry for your account. For more information, see [Enable resource tags on telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/EnableResourceTagsOnTelemetry.html).
 ///
 /// Optionally, `IncludeFilters` and `ExcludeFilters` limit enrichment to a subset of the account's metrics. These filters are stored only when this operation starts enrichment. Calling `StartOTelEnrichment` for an account where enrichment is already running has no effect and does not modify the filters that are applied. To change them, use [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
-#[derive(Debug)]
 pub struct StartOTelEnrichment(
     rt::Call<
         t::StartOTelEnrichmentInput,
@@ -200,8 +213,12 @@ impl StartOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartOTelEnrichmentOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartOTelEnrichmentOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -210,11 +227,11 @@ impl StartOTelEnrichment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -236,19 +253,9 @@ impl StartOTelEnrichment {
         self.0
     }
 }
-impl super::Client {
-    /// Stops the streaming of metrics for one or more of your metric streams.
-    ///
-    /// Returns the [`StopMetricStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn stop_metric_streams(&self) -> StopMetricStreams {
-        StopMetricStreams(rt::Call::new(&self.handle, &op::STOP_METRIC_STREAMS))
-    }
-}
 /// The `StopMetricStreams` operation.
 ///
 /// Stops the streaming of metrics for one or more of your metric streams.
-#[derive(Debug)]
 pub struct StopMetricStreams(
     rt::Call<
         t::StopMetricStreamsInput,
@@ -266,8 +273,12 @@ impl StopMetricStreams {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StopMetricStreamsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StopMetricStreamsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -276,11 +287,11 @@ impl StopMetricStreams {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -302,19 +313,9 @@ impl StopMetricStreams {
         self.0
     }
 }
-impl super::Client {
-    /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
-    ///
-    /// Returns the [`StopOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn stop_otel_enrichment(&self) -> StopOTelEnrichment {
-        StopOTelEnrichment(rt::Call::new(&self.handle, &op::STOP_O_TEL_ENRICHMENT))
-    }
-}
 /// The `StopOTelEnrichment` operation.
 ///
 /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
-#[derive(Debug)]
 pub struct StopOTelEnrichment(
     rt::Call<t::StopOTelEnrichmentInput, t::StopOTelEnrichmentOutput, rt::NoErrors>,
 );
@@ -322,8 +323,12 @@ impl StopOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StopOTelEnrichmentOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StopOTelEnrichmentOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -332,11 +337,11 @@ impl StopOTelEnrichment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

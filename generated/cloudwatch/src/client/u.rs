@@ -14,11 +14,28 @@ impl super::Client {
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
+    /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
+    ///
+    /// Returns the [`UpdateOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_otel_enrichment(&self) -> UpdateOTelEnrichment {
+        UpdateOTelEnrichment(rt::Call::new(&self.handle, &op::UPDATE_O_TEL_ENRICHMENT))
+    }
+    /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them.
+    ///
+    /// Returns the [`UpdateResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_resource_metrics_configuration(
+        &self,
+    ) -> UpdateResourceMetricsConfiguration {
+        UpdateResourceMetricsConfiguration(
+            rt::Call::new(&self.handle, &op::UPDATE_RESOURCE_METRICS_CONFIGURATION),
+        )
+    }
 }
 /// The `UntagResource` operation.
 ///
 /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-#[derive(Debug)]
 pub struct UntagResource(
     rt::Call<t::UntagResourceInput, t::UntagResourceOutput, e::UntagResourceError>,
 );
@@ -38,8 +55,12 @@ impl UntagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UntagResourceOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UntagResourceOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +69,11 @@ impl UntagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -70,21 +91,11 @@ impl UntagResource {
         self.0
     }
 }
-impl super::Client {
-    /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
-    ///
-    /// Returns the [`UpdateOTelEnrichment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_otel_enrichment(&self) -> UpdateOTelEnrichment {
-        UpdateOTelEnrichment(rt::Call::new(&self.handle, &op::UPDATE_O_TEL_ENRICHMENT))
-    }
-}
 /// The `UpdateOTelEnrichment` operation.
 ///
 /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
 ///
 /// The filters in the request completely replace the stored filters; they are not merged with them. `IncludeFilters` and `ExcludeFilters` are replaced as a pair, so a request that specifies only `IncludeFilters` also clears the stored `ExcludeFilters`, and a request that specifies neither clears both.
-#[derive(Debug)]
 pub struct UpdateOTelEnrichment(
     rt::Call<
         t::UpdateOTelEnrichmentInput,
@@ -114,8 +125,12 @@ impl UpdateOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateOTelEnrichmentOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateOTelEnrichmentOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -124,11 +139,11 @@ impl UpdateOTelEnrichment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -150,19 +165,6 @@ impl UpdateOTelEnrichment {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them.
-    ///
-    /// Returns the [`UpdateResourceMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_resource_metrics_configuration(
-        &self,
-    ) -> UpdateResourceMetricsConfiguration {
-        UpdateResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_RESOURCE_METRICS_CONFIGURATION),
-        )
-    }
-}
 /// The `UpdateResourceMetricsConfiguration` operation.
 ///
 /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them.
@@ -172,7 +174,6 @@ impl super::Client {
 /// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. To create a configuration, use [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html).
 ///
 /// To update a resource metrics configuration, you must have the `cloudwatch:UpdateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
-#[derive(Debug)]
 pub struct UpdateResourceMetricsConfiguration(
     rt::Call<
         t::UpdateResourceMetricsConfigurationInput,
@@ -196,10 +197,12 @@ impl UpdateResourceMetricsConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateResourceMetricsConfigurationOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateResourceMetricsConfigurationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -210,11 +213,11 @@ impl UpdateResourceMetricsConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

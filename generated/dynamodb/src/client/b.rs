@@ -14,6 +14,20 @@ impl super::Client {
     pub fn batch_execute_statement(&self) -> BatchExecuteStatement {
         BatchExecuteStatement(rt::Call::new(&self.handle, &op::BATCH_EXECUTE_STATEMENT))
     }
+    /// The `BatchGetItem` operation returns the attributes of one or more items from one or more tables. You identify requested items by primary key.
+    ///
+    /// Returns the [`BatchGetItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn batch_get_item(&self) -> BatchGetItem {
+        BatchGetItem(rt::Call::new(&self.handle, &op::BATCH_GET_ITEM))
+    }
+    /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single call to `BatchWriteItem` can transmit up to 16MB of data over the network, consisting of up to 25 item put or delete operations. While individual items can be up to 400 KB once stored, it's important to note that an item's representation might be greater than 400KB while being sent in DynamoDB's JSON format for the API call. For more details on this distinction, see [Naming Rules and Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
+    ///
+    /// Returns the [`BatchWriteItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn batch_write_item(&self) -> BatchWriteItem {
+        BatchWriteItem(rt::Call::new(&self.handle, &op::BATCH_WRITE_ITEM))
+    }
 }
 /// The `BatchExecuteStatement` operation.
 ///
@@ -22,7 +36,6 @@ impl super::Client {
 /// **Note:** The entire batch must consist of either read statements or write statements, you cannot mix both in one batch.
 ///
 /// **Important:** A HTTP 200 response does not mean that all statements in the BatchExecuteStatement succeeded. Error details for individual statements can be found under the [Error](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchStatementResponse.html#DDB-Type-BatchStatementResponse-Error) field of the `BatchStatementResponse` for each statement.
-#[derive(Debug)]
 pub struct BatchExecuteStatement(
     rt::Call<
         t::BatchExecuteStatementInput,
@@ -49,8 +62,12 @@ impl BatchExecuteStatement {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::BatchExecuteStatementOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::BatchExecuteStatementOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -59,11 +76,11 @@ impl BatchExecuteStatement {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -83,15 +100,6 @@ impl BatchExecuteStatement {
         e::BatchExecuteStatementError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// The `BatchGetItem` operation returns the attributes of one or more items from one or more tables. You identify requested items by primary key.
-    ///
-    /// Returns the [`BatchGetItem`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn batch_get_item(&self) -> BatchGetItem {
-        BatchGetItem(rt::Call::new(&self.handle, &op::BATCH_GET_ITEM))
     }
 }
 /// The `BatchGetItem` operation.
@@ -119,7 +127,6 @@ impl super::Client {
 /// If a requested item does not exist, it is not returned in the result. Requests for nonexistent items consume the minimum read capacity units according to the type of read. For more information, see [Working with Tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#CapacityUnitCalculations) in the *Amazon DynamoDB Developer Guide*.
 ///
 /// **Note:** `BatchGetItem` will result in a `ValidationException` if the same key is specified multiple times.
-#[derive(Debug)]
 pub struct BatchGetItem(
     rt::Call<t::BatchGetItemInput, t::BatchGetItemOutput, e::BatchGetItemError>,
 );
@@ -145,8 +152,10 @@ impl BatchGetItem {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::BatchGetItemOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::BatchGetItemOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -155,11 +164,11 @@ impl BatchGetItem {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -175,15 +184,6 @@ impl BatchGetItem {
         self,
     ) -> rt::Call<t::BatchGetItemInput, t::BatchGetItemOutput, e::BatchGetItemError> {
         self.0
-    }
-}
-impl super::Client {
-    /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single call to `BatchWriteItem` can transmit up to 16MB of data over the network, consisting of up to 25 item put or delete operations. While individual items can be up to 400 KB once stored, it's important to note that an item's representation might be greater than 400KB while being sent in DynamoDB's JSON format for the API call. For more details on this distinction, see [Naming Rules and Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
-    ///
-    /// Returns the [`BatchWriteItem`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn batch_write_item(&self) -> BatchWriteItem {
-        BatchWriteItem(rt::Call::new(&self.handle, &op::BATCH_WRITE_ITEM))
     }
 }
 /// The `BatchWriteItem` operation.
@@ -216,7 +216,6 @@ impl super::Client {
 /// - Any individual item in a batch exceeds 400 KB.
 /// - The total request size exceeds 16 MB.
 /// - Any individual items with keys exceeding the key length limits. For a partition key, the limit is 2048 bytes and for a sort key, the limit is 1024 bytes.
-#[derive(Debug)]
 pub struct BatchWriteItem(
     rt::Call<t::BatchWriteItemInput, t::BatchWriteItemOutput, e::BatchWriteItemError>,
 );
@@ -251,8 +250,12 @@ impl BatchWriteItem {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::BatchWriteItemOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::BatchWriteItemOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -261,11 +264,11 @@ impl BatchWriteItem {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

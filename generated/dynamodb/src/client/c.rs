@@ -14,11 +14,31 @@ impl super::Client {
     pub fn cancel_bulk_operation(&self) -> CancelBulkOperation {
         CancelBulkOperation(rt::Call::new(&self.handle, &op::CANCEL_BULK_OPERATION))
     }
+    /// Creates a backup for an existing table.
+    ///
+    /// Returns the [`CreateBackup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_backup(&self) -> CreateBackup {
+        CreateBackup(rt::Call::new(&self.handle, &op::CREATE_BACKUP))
+    }
+    /// Creates a global table from an existing table. A global table creates a replication relationship between two or more DynamoDB tables with the same table name in the provided Regions.
+    ///
+    /// Returns the [`CreateGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_global_table(&self) -> CreateGlobalTable {
+        CreateGlobalTable(rt::Call::new(&self.handle, &op::CREATE_GLOBAL_TABLE))
+    }
+    /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account, table names must be unique within each Region. That is, you can have two tables with same name if you create the tables in different Regions.
+    ///
+    /// Returns the [`CreateTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_table(&self) -> CreateTable {
+        CreateTable(rt::Call::new(&self.handle, &op::CREATE_TABLE))
+    }
 }
 /// The `CancelBulkOperation` operation.
 ///
 /// Cancels an in-progress bulk operation asynchronously. Cancellation doesn't remove items that the operation has already written. Use `DescribeBulkOperation` to monitor the operation until it reaches a terminal status.
-#[derive(Debug)]
 pub struct CancelBulkOperation(
     rt::Call<
         t::CancelBulkOperationInput,
@@ -36,8 +56,12 @@ impl CancelBulkOperation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelBulkOperationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelBulkOperationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -46,11 +70,11 @@ impl CancelBulkOperation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -70,15 +94,6 @@ impl CancelBulkOperation {
         e::CancelBulkOperationError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a backup for an existing table.
-    ///
-    /// Returns the [`CreateBackup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_backup(&self) -> CreateBackup {
-        CreateBackup(rt::Call::new(&self.handle, &op::CREATE_BACKUP))
     }
 }
 /// The `CreateBackup` operation.
@@ -101,7 +116,6 @@ impl super::Client {
 /// - Local secondary indexes (LSIs)
 /// - Streams
 /// - Provisioned read and write capacity
-#[derive(Debug)]
 pub struct CreateBackup(
     rt::Call<t::CreateBackupInput, t::CreateBackupOutput, e::CreateBackupError>,
 );
@@ -121,8 +135,10 @@ impl CreateBackup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateBackupOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateBackupOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -131,11 +147,11 @@ impl CreateBackup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -151,15 +167,6 @@ impl CreateBackup {
         self,
     ) -> rt::Call<t::CreateBackupInput, t::CreateBackupOutput, e::CreateBackupError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a global table from an existing table. A global table creates a replication relationship between two or more DynamoDB tables with the same table name in the provided Regions.
-    ///
-    /// Returns the [`CreateGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_global_table(&self) -> CreateGlobalTable {
-        CreateGlobalTable(rt::Call::new(&self.handle, &op::CREATE_GLOBAL_TABLE))
     }
 }
 /// The `CreateGlobalTable` operation.
@@ -190,7 +197,6 @@ impl super::Client {
 /// **Important:** Write capacity settings should be set consistently across your replica tables and secondary indexes. DynamoDB strongly recommends enabling auto scaling to manage the write capacity settings for all of your global tables replicas and indexes.
 ///
 /// If you prefer to manage write capacity settings manually, you should provision equal replicated write capacity units to your replica tables. You should also provision equal replicated write capacity units to matching secondary indexes across your global table.
-#[derive(Debug)]
 pub struct CreateGlobalTable(
     rt::Call<
         t::CreateGlobalTableInput,
@@ -214,8 +220,12 @@ impl CreateGlobalTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateGlobalTableOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateGlobalTableOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -224,11 +234,11 @@ impl CreateGlobalTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -250,15 +260,6 @@ impl CreateGlobalTable {
         self.0
     }
 }
-impl super::Client {
-    /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account, table names must be unique within each Region. That is, you can have two tables with same name if you create the tables in different Regions.
-    ///
-    /// Returns the [`CreateTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_table(&self) -> CreateTable {
-        CreateTable(rt::Call::new(&self.handle, &op::CREATE_TABLE))
-    }
-}
 /// The `CreateTable` operation.
 ///
 /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account, table names must be unique within each Region. That is, you can have two tables with same name if you create the tables in different Regions.
@@ -268,7 +269,6 @@ impl super::Client {
 /// You can optionally define secondary indexes on the new table, as part of the `CreateTable` operation. If you want to create multiple tables with secondary indexes on them, you must create the tables sequentially. Only one table with secondary indexes can be in the `CREATING` state at any given time.
 ///
 /// You can use the `DescribeTable` action to check the table status.
-#[derive(Debug)]
 pub struct CreateTable(
     rt::Call<t::CreateTableInput, t::CreateTableOutput, e::CreateTableError>,
 );
@@ -393,8 +393,10 @@ impl CreateTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateTableOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateTableOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -403,11 +405,11 @@ impl CreateTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,127 @@ impl super::Client {
     pub fn delete_backup(&self) -> DeleteBackup {
         DeleteBackup(rt::Call::new(&self.handle, &op::DELETE_BACKUP))
     }
+    /// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value.
+    ///
+    /// Returns the [`DeleteItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_item(&self) -> DeleteItem {
+        DeleteItem(rt::Call::new(&self.handle, &op::DELETE_ITEM))
+    }
+    /// Deletes the resource-based policy attached to the resource, which can be a table or stream.
+    ///
+    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
+        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+    }
+    /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned.
+    ///
+    /// Returns the [`DeleteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_table(&self) -> DeleteTable {
+        DeleteTable(rt::Call::new(&self.handle, &op::DELETE_TABLE))
+    }
+    /// Describes an existing backup of a table.
+    ///
+    /// Returns the [`DescribeBackup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_backup(&self) -> DescribeBackup {
+        DescribeBackup(rt::Call::new(&self.handle, &op::DESCRIBE_BACKUP))
+    }
+    /// Describes the specified bulk operation.
+    ///
+    /// Returns the [`DescribeBulkOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_bulk_operation(&self) -> DescribeBulkOperation {
+        DescribeBulkOperation(rt::Call::new(&self.handle, &op::DESCRIBE_BULK_OPERATION))
+    }
+    /// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
+    ///
+    /// Returns the [`DescribeContinuousBackups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_continuous_backups(&self) -> DescribeContinuousBackups {
+        DescribeContinuousBackups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CONTINUOUS_BACKUPS),
+        )
+    }
+    /// Returns information about contributor insights for a given table or global secondary index.
+    ///
+    /// Returns the [`DescribeContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_contributor_insights(&self) -> DescribeContributorInsights {
+        DescribeContributorInsights(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CONTRIBUTOR_INSIGHTS),
+        )
+    }
+    /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
+    ///
+    /// Returns the [`DescribeEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_endpoints(&self) -> DescribeEndpoints {
+        DescribeEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_ENDPOINTS))
+    }
+    /// Describes an existing table export.
+    ///
+    /// Returns the [`DescribeExport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export(&self) -> DescribeExport {
+        DescribeExport(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT))
+    }
+    /// Returns information about the specified global table.
+    ///
+    /// Returns the [`DescribeGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_global_table(&self) -> DescribeGlobalTable {
+        DescribeGlobalTable(rt::Call::new(&self.handle, &op::DESCRIBE_GLOBAL_TABLE))
+    }
+    /// Describes Region-specific settings for a global table.
+    ///
+    /// Returns the [`DescribeGlobalTableSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_global_table_settings(&self) -> DescribeGlobalTableSettings {
+        DescribeGlobalTableSettings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_GLOBAL_TABLE_SETTINGS),
+        )
+    }
+    /// Represents the properties of the import.
+    ///
+    /// Returns the [`DescribeImport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import(&self) -> DescribeImport {
+        DescribeImport(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT))
+    }
+    /// Returns information about the status of Kinesis streaming.
+    ///
+    /// Returns the [`DescribeKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_kinesis_streaming_destination(
+        &self,
+    ) -> DescribeKinesisStreamingDestination {
+        DescribeKinesisStreamingDestination(
+            rt::Call::new(&self.handle, &op::DESCRIBE_KINESIS_STREAMING_DESTINATION),
+        )
+    }
+    /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there.
+    ///
+    /// Returns the [`DescribeLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_limits(&self) -> DescribeLimits {
+        DescribeLimits(rt::Call::new(&self.handle, &op::DESCRIBE_LIMITS))
+    }
+    /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
+    ///
+    /// Returns the [`DescribeTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_table(&self) -> DescribeTable {
+        DescribeTable(rt::Call::new(&self.handle, &op::DESCRIBE_TABLE))
+    }
 }
 /// The `DeleteBackup` operation.
 ///
 /// Deletes an existing backup of a table.
 ///
 /// You can call `DeleteBackup` at a maximum rate of 10 times per second.
-#[derive(Debug)]
 pub struct DeleteBackup(
     rt::Call<t::DeleteBackupInput, t::DeleteBackupOutput, e::DeleteBackupError>,
 );
@@ -34,8 +148,10 @@ impl DeleteBackup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteBackupOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DeleteBackupOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -44,11 +160,11 @@ impl DeleteBackup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -66,15 +182,6 @@ impl DeleteBackup {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value.
-    ///
-    /// Returns the [`DeleteItem`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_item(&self) -> DeleteItem {
-        DeleteItem(rt::Call::new(&self.handle, &op::DELETE_ITEM))
-    }
-}
 /// The `DeleteItem` operation.
 ///
 /// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value.
@@ -84,7 +191,6 @@ impl super::Client {
 /// Unless you specify conditions, the `DeleteItem` is an idempotent operation; running it multiple times on the same item or attribute does *not* result in an error response.
 ///
 /// Conditional deletes are useful for deleting items only if specific conditions are met. If those conditions are met, DynamoDB performs the delete. Otherwise, the item is not deleted.
-#[derive(Debug)]
 pub struct DeleteItem(
     rt::Call<t::DeleteItemInput, t::DeleteItemOutput, e::DeleteItemError>,
 );
@@ -176,8 +282,10 @@ impl DeleteItem {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteItemOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DeleteItemOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -186,11 +294,11 @@ impl DeleteItem {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -208,15 +316,6 @@ impl DeleteItem {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the resource-based policy attached to the resource, which can be a table or stream.
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
-    }
-}
 /// The `DeleteResourcePolicy` operation.
 ///
 /// Deletes the resource-based policy attached to the resource, which can be a table or stream.
@@ -226,7 +325,6 @@ impl super::Client {
 /// **Important:** To make sure that you don't inadvertently lock yourself out of your own resources, the root principal in your Amazon Web Services account can perform `DeleteResourcePolicy` requests, even if your resource-based policy explicitly denies the root principal's access.
 ///
 /// **Note:** `DeleteResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after running the `DeleteResourcePolicy` request, DynamoDB might still return the deleted policy. This is because the policy for your resource might not have been deleted yet. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
-#[derive(Debug)]
 pub struct DeleteResourcePolicy(
     rt::Call<
         t::DeleteResourcePolicyInput,
@@ -250,8 +348,12 @@ impl DeleteResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteResourcePolicyOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteResourcePolicyOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -260,11 +362,11 @@ impl DeleteResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -286,15 +388,6 @@ impl DeleteResourcePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned.
-    ///
-    /// Returns the [`DeleteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_table(&self) -> DeleteTable {
-        DeleteTable(rt::Call::new(&self.handle, &op::DELETE_TABLE))
-    }
-}
 /// The `DeleteTable` operation.
 ///
 /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned.
@@ -306,7 +399,6 @@ impl super::Client {
 /// If you have DynamoDB Streams enabled on the table, then the corresponding stream on that table goes into the `DISABLED` state, and the stream is automatically deleted after 24 hours.
 ///
 /// Use the `DescribeTable` action to check the status of the table.
-#[derive(Debug)]
 pub struct DeleteTable(
     rt::Call<t::DeleteTableInput, t::DeleteTableOutput, e::DeleteTableError>,
 );
@@ -320,8 +412,10 @@ impl DeleteTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteTableOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DeleteTableOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -330,11 +424,11 @@ impl DeleteTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -352,21 +446,11 @@ impl DeleteTable {
         self.0
     }
 }
-impl super::Client {
-    /// Describes an existing backup of a table.
-    ///
-    /// Returns the [`DescribeBackup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_backup(&self) -> DescribeBackup {
-        DescribeBackup(rt::Call::new(&self.handle, &op::DESCRIBE_BACKUP))
-    }
-}
 /// The `DescribeBackup` operation.
 ///
 /// Describes an existing backup of a table.
 ///
 /// You can call `DescribeBackup` at a maximum rate of 10 times per second.
-#[derive(Debug)]
 pub struct DescribeBackup(
     rt::Call<t::DescribeBackupInput, t::DescribeBackupOutput, e::DescribeBackupError>,
 );
@@ -380,8 +464,12 @@ impl DescribeBackup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeBackupOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeBackupOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -390,11 +478,11 @@ impl DescribeBackup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -416,19 +504,9 @@ impl DescribeBackup {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the specified bulk operation.
-    ///
-    /// Returns the [`DescribeBulkOperation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_bulk_operation(&self) -> DescribeBulkOperation {
-        DescribeBulkOperation(rt::Call::new(&self.handle, &op::DESCRIBE_BULK_OPERATION))
-    }
-}
 /// The `DescribeBulkOperation` operation.
 ///
 /// Describes the specified bulk operation.
-#[derive(Debug)]
 pub struct DescribeBulkOperation(
     rt::Call<
         t::DescribeBulkOperationInput,
@@ -446,8 +524,12 @@ impl DescribeBulkOperation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeBulkOperationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeBulkOperationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -456,11 +538,11 @@ impl DescribeBulkOperation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -482,17 +564,6 @@ impl DescribeBulkOperation {
         self.0
     }
 }
-impl super::Client {
-    /// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
-    ///
-    /// Returns the [`DescribeContinuousBackups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_continuous_backups(&self) -> DescribeContinuousBackups {
-        DescribeContinuousBackups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONTINUOUS_BACKUPS),
-        )
-    }
-}
 /// The `DescribeContinuousBackups` operation.
 ///
 /// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
@@ -502,7 +573,6 @@ impl super::Client {
 /// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days.
 ///
 /// You can call `DescribeContinuousBackups` at a maximum rate of 10 times per second.
-#[derive(Debug)]
 pub struct DescribeContinuousBackups(
     rt::Call<
         t::DescribeContinuousBackupsInput,
@@ -520,8 +590,12 @@ impl DescribeContinuousBackups {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeContinuousBackupsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeContinuousBackupsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -530,11 +604,11 @@ impl DescribeContinuousBackups {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -556,21 +630,9 @@ impl DescribeContinuousBackups {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about contributor insights for a given table or global secondary index.
-    ///
-    /// Returns the [`DescribeContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_contributor_insights(&self) -> DescribeContributorInsights {
-        DescribeContributorInsights(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONTRIBUTOR_INSIGHTS),
-        )
-    }
-}
 /// The `DescribeContributorInsights` operation.
 ///
 /// Returns information about contributor insights for a given table or global secondary index.
-#[derive(Debug)]
 pub struct DescribeContributorInsights(
     rt::Call<
         t::DescribeContributorInsightsInput,
@@ -594,8 +656,12 @@ impl DescribeContributorInsights {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeContributorInsightsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeContributorInsightsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -606,11 +672,11 @@ impl DescribeContributorInsights {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -632,19 +698,9 @@ impl DescribeContributorInsights {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
-    ///
-    /// Returns the [`DescribeEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_endpoints(&self) -> DescribeEndpoints {
-        DescribeEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_ENDPOINTS))
-    }
-}
 /// The `DescribeEndpoints` operation.
 ///
 /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
-#[derive(Debug)]
 pub struct DescribeEndpoints(
     rt::Call<t::DescribeEndpointsRequest, t::DescribeEndpointsResponse, rt::NoErrors>,
 );
@@ -652,8 +708,12 @@ impl DescribeEndpoints {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeEndpointsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeEndpointsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -662,11 +722,11 @@ impl DescribeEndpoints {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -688,19 +748,9 @@ impl DescribeEndpoints {
         self.0
     }
 }
-impl super::Client {
-    /// Describes an existing table export.
-    ///
-    /// Returns the [`DescribeExport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export(&self) -> DescribeExport {
-        DescribeExport(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT))
-    }
-}
 /// The `DescribeExport` operation.
 ///
 /// Describes an existing table export.
-#[derive(Debug)]
 pub struct DescribeExport(
     rt::Call<t::DescribeExportInput, t::DescribeExportOutput, e::DescribeExportError>,
 );
@@ -714,8 +764,12 @@ impl DescribeExport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeExportOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeExportOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -724,11 +778,11 @@ impl DescribeExport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -750,15 +804,6 @@ impl DescribeExport {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about the specified global table.
-    ///
-    /// Returns the [`DescribeGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_global_table(&self) -> DescribeGlobalTable {
-        DescribeGlobalTable(rt::Call::new(&self.handle, &op::DESCRIBE_GLOBAL_TABLE))
-    }
-}
 /// The `DescribeGlobalTable` operation.
 ///
 /// Returns information about the specified global table.
@@ -766,7 +811,6 @@ impl super::Client {
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-#[derive(Debug)]
 pub struct DescribeGlobalTable(
     rt::Call<
         t::DescribeGlobalTableInput,
@@ -784,8 +828,12 @@ impl DescribeGlobalTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeGlobalTableOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeGlobalTableOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -794,11 +842,11 @@ impl DescribeGlobalTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -820,17 +868,6 @@ impl DescribeGlobalTable {
         self.0
     }
 }
-impl super::Client {
-    /// Describes Region-specific settings for a global table.
-    ///
-    /// Returns the [`DescribeGlobalTableSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_global_table_settings(&self) -> DescribeGlobalTableSettings {
-        DescribeGlobalTableSettings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_GLOBAL_TABLE_SETTINGS),
-        )
-    }
-}
 /// The `DescribeGlobalTableSettings` operation.
 ///
 /// Describes Region-specific settings for a global table.
@@ -838,7 +875,6 @@ impl super::Client {
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-#[derive(Debug)]
 pub struct DescribeGlobalTableSettings(
     rt::Call<
         t::DescribeGlobalTableSettingsInput,
@@ -856,8 +892,12 @@ impl DescribeGlobalTableSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeGlobalTableSettingsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeGlobalTableSettingsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -868,11 +908,11 @@ impl DescribeGlobalTableSettings {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -894,19 +934,9 @@ impl DescribeGlobalTableSettings {
         self.0
     }
 }
-impl super::Client {
-    /// Represents the properties of the import.
-    ///
-    /// Returns the [`DescribeImport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import(&self) -> DescribeImport {
-        DescribeImport(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT))
-    }
-}
 /// The `DescribeImport` operation.
 ///
 /// Represents the properties of the import.
-#[derive(Debug)]
 pub struct DescribeImport(
     rt::Call<t::DescribeImportInput, t::DescribeImportOutput, e::DescribeImportError>,
 );
@@ -920,8 +950,12 @@ impl DescribeImport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeImportOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImportOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -930,11 +964,11 @@ impl DescribeImport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -956,23 +990,9 @@ impl DescribeImport {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about the status of Kinesis streaming.
-    ///
-    /// Returns the [`DescribeKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_kinesis_streaming_destination(
-        &self,
-    ) -> DescribeKinesisStreamingDestination {
-        DescribeKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::DESCRIBE_KINESIS_STREAMING_DESTINATION),
-        )
-    }
-}
 /// The `DescribeKinesisStreamingDestination` operation.
 ///
 /// Returns information about the status of Kinesis streaming.
-#[derive(Debug)]
 pub struct DescribeKinesisStreamingDestination(
     rt::Call<
         t::DescribeKinesisStreamingDestinationInput,
@@ -990,10 +1010,12 @@ impl DescribeKinesisStreamingDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeKinesisStreamingDestinationOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeKinesisStreamingDestinationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1004,11 +1026,11 @@ impl DescribeKinesisStreamingDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1028,15 +1050,6 @@ impl DescribeKinesisStreamingDestination {
         e::DescribeKinesisStreamingDestinationError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there.
-    ///
-    /// Returns the [`DescribeLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_limits(&self) -> DescribeLimits {
-        DescribeLimits(rt::Call::new(&self.handle, &op::DESCRIBE_LIMITS))
     }
 }
 /// The `DescribeLimits` operation.
@@ -1067,7 +1080,6 @@ impl super::Client {
 /// **Note:** `DescribeLimits` should only be called periodically. You can expect throttling errors if you call it more than once in a minute.
 ///
 /// The `DescribeLimits` Request element has no content.
-#[derive(Debug)]
 pub struct DescribeLimits(
     rt::Call<t::DescribeLimitsInput, t::DescribeLimitsOutput, e::DescribeLimitsError>,
 );
@@ -1075,8 +1087,12 @@ impl DescribeLimits {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeLimitsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLimitsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1085,11 +1101,11 @@ impl DescribeLimits {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1111,21 +1127,11 @@ impl DescribeLimits {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
-    ///
-    /// Returns the [`DescribeTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_table(&self) -> DescribeTable {
-        DescribeTable(rt::Call::new(&self.handle, &op::DESCRIBE_TABLE))
-    }
-}
 /// The `DescribeTable` operation.
 ///
 /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
 ///
 /// **Note:** If you issue a `DescribeTable` request immediately after a `CreateTable` request, DynamoDB might return a `ResourceNotFoundException`. This is because `DescribeTable` uses an eventually consistent query, and the metadata for your table might not be available at that moment. Wait for a few seconds, and then try the `DescribeTable` request again.
-#[derive(Debug)]
 pub struct DescribeTable(
     rt::Call<t::DescribeTableInput, t::DescribeTableOutput, e::DescribeTableError>,
 );
@@ -1139,8 +1145,12 @@ impl DescribeTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeTableOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTableOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1149,11 +1159,11 @@ impl DescribeTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1183,11 +1193,28 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DESCRIBE_TABLE_REPLICA_AUTO_SCALING),
         )
     }
+    /// Gives a description of the Time to Live (TTL) status on the specified table.
+    ///
+    /// Returns the [`DescribeTimeToLive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_time_to_live(&self) -> DescribeTimeToLive {
+        DescribeTimeToLive(rt::Call::new(&self.handle, &op::DESCRIBE_TIME_TO_LIVE))
+    }
+    /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
+    ///
+    /// Returns the [`DisableKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_kinesis_streaming_destination(
+        &self,
+    ) -> DisableKinesisStreamingDestination {
+        DisableKinesisStreamingDestination(
+            rt::Call::new(&self.handle, &op::DISABLE_KINESIS_STREAMING_DESTINATION),
+        )
+    }
 }
 /// The `DescribeTableReplicaAutoScaling` operation.
 ///
 /// Describes auto scaling settings across replicas of the global table at once.
-#[derive(Debug)]
 pub struct DescribeTableReplicaAutoScaling(
     rt::Call<
         t::DescribeTableReplicaAutoScalingInput,
@@ -1205,10 +1232,12 @@ impl DescribeTableReplicaAutoScaling {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeTableReplicaAutoScalingOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTableReplicaAutoScalingOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1219,11 +1248,11 @@ impl DescribeTableReplicaAutoScaling {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1245,19 +1274,9 @@ impl DescribeTableReplicaAutoScaling {
         self.0
     }
 }
-impl super::Client {
-    /// Gives a description of the Time to Live (TTL) status on the specified table.
-    ///
-    /// Returns the [`DescribeTimeToLive`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_time_to_live(&self) -> DescribeTimeToLive {
-        DescribeTimeToLive(rt::Call::new(&self.handle, &op::DESCRIBE_TIME_TO_LIVE))
-    }
-}
 /// The `DescribeTimeToLive` operation.
 ///
 /// Gives a description of the Time to Live (TTL) status on the specified table.
-#[derive(Debug)]
 pub struct DescribeTimeToLive(
     rt::Call<
         t::DescribeTimeToLiveInput,
@@ -1275,8 +1294,12 @@ impl DescribeTimeToLive {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeTimeToLiveOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeTimeToLiveOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1285,11 +1308,11 @@ impl DescribeTimeToLive {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1311,23 +1334,9 @@ impl DescribeTimeToLive {
         self.0
     }
 }
-impl super::Client {
-    /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
-    ///
-    /// Returns the [`DisableKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_kinesis_streaming_destination(
-        &self,
-    ) -> DisableKinesisStreamingDestination {
-        DisableKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::DISABLE_KINESIS_STREAMING_DESTINATION),
-        )
-    }
-}
 /// The `DisableKinesisStreamingDestination` operation.
 ///
 /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
-#[derive(Debug)]
 pub struct DisableKinesisStreamingDestination(
     rt::Call<
         t::KinesisStreamingDestinationInput,
@@ -1360,8 +1369,12 @@ impl DisableKinesisStreamingDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::KinesisStreamingDestinationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::KinesisStreamingDestinationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1372,11 +1385,11 @@ impl DisableKinesisStreamingDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -18,11 +18,33 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ENABLE_KINESIS_STREAMING_DESTINATION),
         )
     }
+    /// This operation allows you to perform reads and singleton writes on data stored in DynamoDB, using PartiQL.
+    ///
+    /// Returns the [`ExecuteStatement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn execute_statement(&self) -> ExecuteStatement {
+        ExecuteStatement(rt::Call::new(&self.handle, &op::EXECUTE_STATEMENT))
+    }
+    /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL.
+    ///
+    /// Returns the [`ExecuteTransaction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn execute_transaction(&self) -> ExecuteTransaction {
+        ExecuteTransaction(rt::Call::new(&self.handle, &op::EXECUTE_TRANSACTION))
+    }
+    /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window.
+    ///
+    /// Returns the [`ExportTableToPointInTime`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_table_to_point_in_time(&self) -> ExportTableToPointInTime {
+        ExportTableToPointInTime(
+            rt::Call::new(&self.handle, &op::EXPORT_TABLE_TO_POINT_IN_TIME),
+        )
+    }
 }
 /// The `EnableKinesisStreamingDestination` operation.
 ///
 /// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during the enable workflow. If this operation doesn't return results immediately, use DescribeKinesisStreamingDestination to check if streaming to the Kinesis data stream is ACTIVE.
-#[derive(Debug)]
 pub struct EnableKinesisStreamingDestination(
     rt::Call<
         t::KinesisStreamingDestinationInput,
@@ -55,8 +77,12 @@ impl EnableKinesisStreamingDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::KinesisStreamingDestinationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::KinesisStreamingDestinationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -67,11 +93,11 @@ impl EnableKinesisStreamingDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -93,15 +119,6 @@ impl EnableKinesisStreamingDestination {
         self.0
     }
 }
-impl super::Client {
-    /// This operation allows you to perform reads and singleton writes on data stored in DynamoDB, using PartiQL.
-    ///
-    /// Returns the [`ExecuteStatement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn execute_statement(&self) -> ExecuteStatement {
-        ExecuteStatement(rt::Call::new(&self.handle, &op::EXECUTE_STATEMENT))
-    }
-}
 /// The `ExecuteStatement` operation.
 ///
 /// This operation allows you to perform reads and singleton writes on data stored in DynamoDB, using PartiQL.
@@ -109,7 +126,6 @@ impl super::Client {
 /// For PartiQL reads (`SELECT` statement), if the total number of processed items exceeds the maximum dataset size limit of 1 MB, the read stops and results are returned to the user as a `LastEvaluatedKey` value to continue the read in a subsequent operation. If the filter criteria in `WHERE` clause does not match any data, the read will return an empty result set.
 ///
 /// A single `SELECT` statement response can return up to the maximum number of items (if using the Limit parameter) or a maximum of 1 MB of data (and then apply any filtering to the results using `WHERE` clause). If `LastEvaluatedKey` is present in the response, you need to paginate the result set. If `NextToken` is present, you need to paginate the result set and include `NextToken`.
-#[derive(Debug)]
 pub struct ExecuteStatement(
     rt::Call<
         t::ExecuteStatementInput,
@@ -169,8 +185,12 @@ impl ExecuteStatement {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ExecuteStatementOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ExecuteStatementOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -179,11 +199,11 @@ impl ExecuteStatement {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -205,21 +225,11 @@ impl ExecuteStatement {
         self.0
     }
 }
-impl super::Client {
-    /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL.
-    ///
-    /// Returns the [`ExecuteTransaction`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn execute_transaction(&self) -> ExecuteTransaction {
-        ExecuteTransaction(rt::Call::new(&self.handle, &op::EXECUTE_TRANSACTION))
-    }
-}
 /// The `ExecuteTransaction` operation.
 ///
 /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL.
 ///
 /// **Note:** The entire transaction must consist of either read statements or write statements, you cannot mix both in one transaction. The EXISTS function is an exception and can be used to check the condition of specific attributes of the item in a similar manner to `ConditionCheck` in the [TransactWriteItems](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-apis-txwriteitems) API.
-#[derive(Debug)]
 pub struct ExecuteTransaction(
     rt::Call<
         t::ExecuteTransactionInput,
@@ -252,8 +262,12 @@ impl ExecuteTransaction {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ExecuteTransactionOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ExecuteTransactionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -262,11 +276,11 @@ impl ExecuteTransaction {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -288,21 +302,9 @@ impl ExecuteTransaction {
         self.0
     }
 }
-impl super::Client {
-    /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window.
-    ///
-    /// Returns the [`ExportTableToPointInTime`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn export_table_to_point_in_time(&self) -> ExportTableToPointInTime {
-        ExportTableToPointInTime(
-            rt::Call::new(&self.handle, &op::EXPORT_TABLE_TO_POINT_IN_TIME),
-        )
-    }
-}
 /// The `ExportTableToPointInTime` operation.
 ///
 /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window.
-#[derive(Debug)]
 pub struct ExportTableToPointInTime(
     rt::Call<
         t::ExportTableToPointInTimeInput,
@@ -389,8 +391,12 @@ impl ExportTableToPointInTime {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ExportTableToPointInTimeOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ExportTableToPointInTimeOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -399,11 +405,11 @@ impl ExportTableToPointInTime {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,19 @@ impl super::Client {
     pub fn get_item(&self) -> GetItem {
         GetItem(rt::Call::new(&self.handle, &op::GET_ITEM))
     }
+    /// Returns the resource-based policy document attached to the resource, which can be a table or stream, in JSON format.
+    ///
+    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_resource_policy(&self) -> GetResourcePolicy {
+        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+    }
 }
 /// The `GetItem` operation.
 ///
 /// The `GetItem` operation returns a set of attributes for the item with the given primary key. If there is no matching item, `GetItem` does not return any data and there will be no `Item` element in the response.
 ///
 /// `GetItem` provides an eventually consistent read by default. If your application requires a strongly consistent read, set `ConsistentRead` to `true`. Although a strongly consistent read might take more time than an eventually consistent read, it always returns the last updated value.
-#[derive(Debug)]
 pub struct GetItem(rt::Call<t::GetItemInput, t::GetItemOutput, e::GetItemError>);
 impl GetItem {
     /// The name of the table containing the requested item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -71,8 +77,10 @@ impl GetItem {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetItemOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetItemOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -81,11 +89,11 @@ impl GetItem {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -103,15 +111,6 @@ impl GetItem {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the resource-based policy document attached to the resource, which can be a table or stream, in JSON format.
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
-    }
-}
 /// The `GetResourcePolicy` operation.
 ///
 /// Returns the resource-based policy document attached to the resource, which can be a table or stream, in JSON format.
@@ -125,7 +124,6 @@ impl super::Client {
 /// Because `GetResourcePolicy` uses an *eventually consistent* query, the metadata for your policy or table might not be available at that moment. Wait for a few seconds, and then retry the `GetResourcePolicy` request.
 ///
 /// After a `GetResourcePolicy` request returns a policy created using the `PutResourcePolicy` request, the policy will be applied in the authorization of requests to the resource. Because this process is eventually consistent, it will take some time to apply the policy to all requests to a resource. Policies that you attach while creating a table using the `CreateTable` request will always be applied to all requests for that table.
-#[derive(Debug)]
 pub struct GetResourcePolicy(
     rt::Call<
         t::GetResourcePolicyInput,
@@ -143,8 +141,12 @@ impl GetResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetResourcePolicyOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetResourcePolicyOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -153,11 +155,11 @@ impl GetResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

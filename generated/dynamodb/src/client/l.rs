@@ -14,6 +14,57 @@ impl super::Client {
     pub fn list_backups(&self) -> ListBackups {
         ListBackups(rt::Call::new(&self.handle, &op::LIST_BACKUPS))
     }
+    /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
+    ///
+    /// Returns the [`ListBulkOperations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_bulk_operations(&self) -> ListBulkOperations {
+        ListBulkOperations(rt::Call::new(&self.handle, &op::LIST_BULK_OPERATIONS))
+    }
+    /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
+    ///
+    /// Returns the [`ListContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_contributor_insights(&self) -> ListContributorInsights {
+        ListContributorInsights(
+            rt::Call::new(&self.handle, &op::LIST_CONTRIBUTOR_INSIGHTS),
+        )
+    }
+    /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
+    ///
+    /// Returns the [`ListExports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_exports(&self) -> ListExports {
+        ListExports(rt::Call::new(&self.handle, &op::LIST_EXPORTS))
+    }
+    /// Lists all global tables that have a replica in the specified Region.
+    ///
+    /// Returns the [`ListGlobalTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_global_tables(&self) -> ListGlobalTables {
+        ListGlobalTables(rt::Call::new(&self.handle, &op::LIST_GLOBAL_TABLES))
+    }
+    /// Lists completed imports within the past 90 days.
+    ///
+    /// Returns the [`ListImports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_imports(&self) -> ListImports {
+        ListImports(rt::Call::new(&self.handle, &op::LIST_IMPORTS))
+    }
+    /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
+    ///
+    /// Returns the [`ListTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tables(&self) -> ListTables {
+        ListTables(rt::Call::new(&self.handle, &op::LIST_TABLES))
+    }
+    /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
+    ///
+    /// Returns the [`ListTagsOfResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_of_resource(&self) -> ListTagsOfResource {
+        ListTagsOfResource(rt::Call::new(&self.handle, &op::LIST_TAGS_OF_RESOURCE))
+    }
 }
 /// The `ListBackups` operation.
 ///
@@ -24,7 +75,6 @@ impl super::Client {
 /// You can call `ListBackups` a maximum of five times per second.
 ///
 /// If you want to retrieve the complete list of backups made with Amazon Web Services Backup, use the [Amazon Web Services Backup list API.](https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListBackupJobs.html)
-#[derive(Debug)]
 pub struct ListBackups(
     rt::Call<t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError>,
 );
@@ -68,8 +118,10 @@ impl ListBackups {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListBackupsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListBackupsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -78,11 +130,11 @@ impl ListBackups {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -100,19 +152,9 @@ impl ListBackups {
         self.0
     }
 }
-impl super::Client {
-    /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
-    ///
-    /// Returns the [`ListBulkOperations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_bulk_operations(&self) -> ListBulkOperations {
-        ListBulkOperations(rt::Call::new(&self.handle, &op::LIST_BULK_OPERATIONS))
-    }
-}
 /// The `ListBulkOperations` operation.
 ///
 /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
-#[derive(Debug)]
 pub struct ListBulkOperations(
     rt::Call<t::ListBulkOperationsInput, t::ListBulkOperationsOutput, rt::NoErrors>,
 );
@@ -132,8 +174,12 @@ impl ListBulkOperations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListBulkOperationsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListBulkOperationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -142,11 +188,11 @@ impl ListBulkOperations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -168,21 +214,9 @@ impl ListBulkOperations {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
-    ///
-    /// Returns the [`ListContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_contributor_insights(&self) -> ListContributorInsights {
-        ListContributorInsights(
-            rt::Call::new(&self.handle, &op::LIST_CONTRIBUTOR_INSIGHTS),
-        )
-    }
-}
 /// The `ListContributorInsights` operation.
 ///
 /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
-#[derive(Debug)]
 pub struct ListContributorInsights(
     rt::Call<
         t::ListContributorInsightsInput,
@@ -212,8 +246,12 @@ impl ListContributorInsights {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListContributorInsightsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListContributorInsightsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -222,11 +260,11 @@ impl ListContributorInsights {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -248,19 +286,9 @@ impl ListContributorInsights {
         self.0
     }
 }
-impl super::Client {
-    /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
-    ///
-    /// Returns the [`ListExports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_exports(&self) -> ListExports {
-        ListExports(rt::Call::new(&self.handle, &op::LIST_EXPORTS))
-    }
-}
 /// The `ListExports` operation.
 ///
 /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
-#[derive(Debug)]
 pub struct ListExports(
     rt::Call<t::ListExportsInput, t::ListExportsOutput, e::ListExportsError>,
 );
@@ -286,8 +314,10 @@ impl ListExports {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListExportsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListExportsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -296,11 +326,11 @@ impl ListExports {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -318,15 +348,6 @@ impl ListExports {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all global tables that have a replica in the specified Region.
-    ///
-    /// Returns the [`ListGlobalTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_global_tables(&self) -> ListGlobalTables {
-        ListGlobalTables(rt::Call::new(&self.handle, &op::LIST_GLOBAL_TABLES))
-    }
-}
 /// The `ListGlobalTables` operation.
 ///
 /// Lists all global tables that have a replica in the specified Region.
@@ -334,7 +355,6 @@ impl super::Client {
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-#[derive(Debug)]
 pub struct ListGlobalTables(
     rt::Call<
         t::ListGlobalTablesInput,
@@ -367,8 +387,12 @@ impl ListGlobalTables {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListGlobalTablesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListGlobalTablesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -377,11 +401,11 @@ impl ListGlobalTables {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -403,19 +427,9 @@ impl ListGlobalTables {
         self.0
     }
 }
-impl super::Client {
-    /// Lists completed imports within the past 90 days.
-    ///
-    /// Returns the [`ListImports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_imports(&self) -> ListImports {
-        ListImports(rt::Call::new(&self.handle, &op::LIST_IMPORTS))
-    }
-}
 /// The `ListImports` operation.
 ///
 /// Lists completed imports within the past 90 days.
-#[derive(Debug)]
 pub struct ListImports(
     rt::Call<t::ListImportsInput, t::ListImportsOutput, e::ListImportsError>,
 );
@@ -441,8 +455,10 @@ impl ListImports {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListImportsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListImportsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -451,11 +467,11 @@ impl ListImports {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -473,19 +489,9 @@ impl ListImports {
         self.0
     }
 }
-impl super::Client {
-    /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
-    ///
-    /// Returns the [`ListTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tables(&self) -> ListTables {
-        ListTables(rt::Call::new(&self.handle, &op::LIST_TABLES))
-    }
-}
 /// The `ListTables` operation.
 ///
 /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
-#[derive(Debug)]
 pub struct ListTables(
     rt::Call<t::ListTablesInput, t::ListTablesOutput, e::ListTablesError>,
 );
@@ -505,8 +511,10 @@ impl ListTables {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTablesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListTablesOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -515,11 +523,11 @@ impl ListTables {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -537,21 +545,11 @@ impl ListTables {
         self.0
     }
 }
-impl super::Client {
-    /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
-    ///
-    /// Returns the [`ListTagsOfResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_of_resource(&self) -> ListTagsOfResource {
-        ListTagsOfResource(rt::Call::new(&self.handle, &op::LIST_TAGS_OF_RESOURCE))
-    }
-}
 /// The `ListTagsOfResource` operation.
 ///
 /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-#[derive(Debug)]
 pub struct ListTagsOfResource(
     rt::Call<
         t::ListTagsOfResourceInput,
@@ -575,8 +573,12 @@ impl ListTagsOfResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsOfResourceOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsOfResourceOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -585,11 +587,11 @@ impl ListTagsOfResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

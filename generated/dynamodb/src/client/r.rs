@@ -16,6 +16,15 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::RESTORE_TABLE_FROM_BACKUP),
         )
     }
+    /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
+    ///
+    /// Returns the [`RestoreTableToPointInTime`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_table_to_point_in_time(&self) -> RestoreTableToPointInTime {
+        RestoreTableToPointInTime(
+            rt::Call::new(&self.handle, &op::RESTORE_TABLE_TO_POINT_IN_TIME),
+        )
+    }
 }
 /// The `RestoreTableFromBackup` operation.
 ///
@@ -31,7 +40,6 @@ impl super::Client {
 /// - Tags
 /// - Stream settings
 /// - Time to Live (TTL) settings
-#[derive(Debug)]
 pub struct RestoreTableFromBackup(
     rt::Call<
         t::RestoreTableFromBackupInput,
@@ -109,8 +117,12 @@ impl RestoreTableFromBackup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RestoreTableFromBackupOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RestoreTableFromBackupOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -119,11 +131,11 @@ impl RestoreTableFromBackup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -143,17 +155,6 @@ impl RestoreTableFromBackup {
         e::RestoreTableFromBackupError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account.
-    ///
-    /// Returns the [`RestoreTableToPointInTime`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_table_to_point_in_time(&self) -> RestoreTableToPointInTime {
-        RestoreTableToPointInTime(
-            rt::Call::new(&self.handle, &op::RESTORE_TABLE_TO_POINT_IN_TIME),
-        )
     }
 }
 /// The `RestoreTableToPointInTime` operation.
@@ -178,7 +179,6 @@ impl super::Client {
 /// - Stream settings
 /// - Time to Live (TTL) settings
 /// - Point in time recovery settings
-#[derive(Debug)]
 pub struct RestoreTableToPointInTime(
     rt::Call<
         t::RestoreTableToPointInTimeInput,
@@ -274,8 +274,12 @@ impl RestoreTableToPointInTime {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RestoreTableToPointInTimeOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RestoreTableToPointInTimeOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -284,11 +288,11 @@ impl RestoreTableToPointInTime {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

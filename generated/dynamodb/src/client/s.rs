@@ -14,6 +14,20 @@ impl super::Client {
     pub fn scan(&self) -> Scan {
         Scan(rt::Call::new(&self.handle, &op::SCAN))
     }
+    /// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index.
+    ///
+    /// Returns the [`SearchVectors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn search_vectors(&self) -> SearchVectors {
+        SearchVectors(rt::Call::new(&self.handle, &op::SEARCH_VECTORS))
+    }
+    /// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets.
+    ///
+    /// Returns the [`StartBulkPutItems`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_bulk_put_items(&self) -> StartBulkPutItems {
+        StartBulkPutItems(rt::Call::new(&self.handle, &op::START_BULK_PUT_ITEMS))
+    }
 }
 /// The `Scan` operation.
 ///
@@ -30,7 +44,6 @@ impl super::Client {
 /// By default, a `Scan` uses eventually consistent reads when accessing the items in a table. Therefore, the results from an eventually consistent `Scan` may not include the latest item changes at the time the scan iterates through each item in the table. If you require a strongly consistent read of each item as the scan iterates through the items in the table, you can set the `ConsistentRead` parameter to true. Strong consistency only relates to the consistency of the read at the item level.
 ///
 /// **Note:** DynamoDB does not provide snapshot isolation for a scan operation when the `ConsistentRead` parameter is set to true. Thus, a DynamoDB scan operation does not guarantee that all reads in a scan see a consistent snapshot of the table when the scan operation was requested.
-#[derive(Debug)]
 pub struct Scan(rt::Call<t::ScanInput, t::ScanOutput, e::ScanError>);
 impl Scan {
     /// The name of the table containing the requested items or if you provide `IndexName`, the name of the table to which that index belongs.
@@ -144,8 +157,10 @@ impl Scan {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ScanOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ScanOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -154,11 +169,11 @@ impl Scan {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -174,15 +189,6 @@ impl Scan {
         self.0
     }
 }
-impl super::Client {
-    /// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index.
-    ///
-    /// Returns the [`SearchVectors`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn search_vectors(&self) -> SearchVectors {
-        SearchVectors(rt::Call::new(&self.handle, &op::SEARCH_VECTORS))
-    }
-}
 /// The `SearchVectors` operation.
 ///
 /// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index.
@@ -192,7 +198,6 @@ impl super::Client {
 /// - `COSINE` - Returns the items with the *k smallest* scores. Scores range from 0 (identical) to 2 (opposite). Lower scores indicate higher similarity.
 /// - `EUCLIDEAN` - Returns the items with the *k smallest* scores. Scores represent the Euclidean distance between vectors. Lower scores indicate higher similarity.
 /// - `DOT_PRODUCT` - Returns the items with the *k highest* scores. Higher scores indicate higher similarity.
-#[derive(Debug)]
 pub struct SearchVectors(
     rt::Call<t::SearchVectorsInput, t::SearchVectorsOutput, e::SearchVectorsError>,
 );
@@ -260,8 +265,12 @@ impl SearchVectors {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SearchVectorsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SearchVectorsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -270,11 +279,11 @@ impl SearchVectors {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -292,19 +301,9 @@ impl SearchVectors {
         self.0
     }
 }
-impl super::Client {
-    /// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets.
-    ///
-    /// Returns the [`StartBulkPutItems`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_bulk_put_items(&self) -> StartBulkPutItems {
-        StartBulkPutItems(rt::Call::new(&self.handle, &op::START_BULK_PUT_ITEMS))
-    }
-}
 /// The `StartBulkPutItems` operation.
 ///
 /// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets.
-#[derive(Debug)]
 pub struct StartBulkPutItems(
     rt::Call<
         t::StartBulkPutItemsInput,
@@ -355,8 +354,12 @@ impl StartBulkPutItems {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartBulkPutItemsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartBulkPutItemsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -365,11 +368,11 @@ impl StartBulkPutItems {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

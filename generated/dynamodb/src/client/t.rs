@@ -14,6 +14,20 @@ impl super::Client {
     pub fn tag_resource(&self) -> TagResource {
         TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
     }
+    /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one or more tables (but not from indexes) in a single account and Region. A `TransactGetItems` call can contain up to 100 `TransactGetItem` objects, each of which contains a `Get` structure that specifies an item to retrieve from a table in the account and Region. A call to `TransactGetItems` cannot retrieve items from tables in more than one Amazon Web Services account or Region. The aggregate size of the items in the transaction cannot exceed 4 MB.
+    ///
+    /// Returns the [`TransactGetItems`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn transact_get_items(&self) -> TransactGetItems {
+        TransactGetItems(rt::Call::new(&self.handle, &op::TRANSACT_GET_ITEMS))
+    }
+    /// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests. These actions can target items in different tables, but not in different Amazon Web Services accounts or Regions, and no two actions can target the same item. For example, you cannot both `ConditionCheck` and `Update` the same item. The aggregate size of the items in the transaction cannot exceed 4 MB.
+    ///
+    /// Returns the [`TransactWriteItems`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn transact_write_items(&self) -> TransactWriteItems {
+        TransactWriteItems(rt::Call::new(&self.handle, &op::TRANSACT_WRITE_ITEMS))
+    }
 }
 /// The `TagResource` operation.
 ///
@@ -23,7 +37,6 @@ impl super::Client {
 /// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-#[derive(Debug)]
 pub struct TagResource(rt::Call<t::TagResourceInput, rt::Unit, e::TagResourceError>);
 impl TagResource {
     /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon Resource Name (ARN).
@@ -41,8 +54,10 @@ impl TagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -51,11 +66,11 @@ impl TagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -73,15 +88,6 @@ impl TagResource {
         self.0
     }
 }
-impl super::Client {
-    /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one or more tables (but not from indexes) in a single account and Region. A `TransactGetItems` call can contain up to 100 `TransactGetItem` objects, each of which contains a `Get` structure that specifies an item to retrieve from a table in the account and Region. A call to `TransactGetItems` cannot retrieve items from tables in more than one Amazon Web Services account or Region. The aggregate size of the items in the transaction cannot exceed 4 MB.
-    ///
-    /// Returns the [`TransactGetItems`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn transact_get_items(&self) -> TransactGetItems {
-        TransactGetItems(rt::Call::new(&self.handle, &op::TRANSACT_GET_ITEMS))
-    }
-}
 /// The `TransactGetItems` operation.
 ///
 /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one or more tables (but not from indexes) in a single account and Region. A `TransactGetItems` call can contain up to 100 `TransactGetItem` objects, each of which contains a `Get` structure that specifies an item to retrieve from a table in the account and Region. A call to `TransactGetItems` cannot retrieve items from tables in more than one Amazon Web Services account or Region. The aggregate size of the items in the transaction cannot exceed 4 MB.
@@ -92,7 +98,6 @@ impl super::Client {
 /// - There is insufficient provisioned capacity for the transaction to be completed.
 /// - There is a user error, such as an invalid data format.
 /// - The aggregate size of the items in the transaction exceeded 4 MB.
-#[derive(Debug)]
 pub struct TransactGetItems(
     rt::Call<
         t::TransactGetItemsInput,
@@ -119,8 +124,12 @@ impl TransactGetItems {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::TransactGetItemsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::TransactGetItemsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -129,11 +138,11 @@ impl TransactGetItems {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -155,15 +164,6 @@ impl TransactGetItems {
         self.0
     }
 }
-impl super::Client {
-    /// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests. These actions can target items in different tables, but not in different Amazon Web Services accounts or Regions, and no two actions can target the same item. For example, you cannot both `ConditionCheck` and `Update` the same item. The aggregate size of the items in the transaction cannot exceed 4 MB.
-    ///
-    /// Returns the [`TransactWriteItems`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn transact_write_items(&self) -> TransactWriteItems {
-        TransactWriteItems(rt::Call::new(&self.handle, &op::TRANSACT_WRITE_ITEMS))
-    }
-}
 /// The `TransactWriteItems` operation.
 ///
 /// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests. These actions can target items in different tables, but not in different Amazon Web Services accounts or Regions, and no two actions can target the same item. For example, you cannot both `ConditionCheck` and `Update` the same item. The aggregate size of the items in the transaction cannot exceed 4 MB.
@@ -183,7 +183,6 @@ impl super::Client {
 /// - An item size becomes too large (bigger than 400 KB), a local secondary index (LSI) becomes too large, or a similar validation error occurs because of changes made by the transaction.
 /// - The aggregate size of the items in the transaction exceeds 4 MB.
 /// - There is a user error, such as an invalid data format.
-#[derive(Debug)]
 pub struct TransactWriteItems(
     rt::Call<
         t::TransactWriteItemsInput,
@@ -225,8 +224,12 @@ impl TransactWriteItems {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::TransactWriteItemsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::TransactWriteItemsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -235,11 +238,11 @@ impl TransactWriteItems {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

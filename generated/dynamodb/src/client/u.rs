@@ -14,6 +14,81 @@ impl super::Client {
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
+    /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
+    ///
+    /// Returns the [`UpdateContinuousBackups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_continuous_backups(&self) -> UpdateContinuousBackups {
+        UpdateContinuousBackups(
+            rt::Call::new(&self.handle, &op::UPDATE_CONTINUOUS_BACKUPS),
+        )
+    }
+    /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
+    ///
+    /// Returns the [`UpdateContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_contributor_insights(&self) -> UpdateContributorInsights {
+        UpdateContributorInsights(
+            rt::Call::new(&self.handle, &op::UPDATE_CONTRIBUTOR_INSIGHTS),
+        )
+    }
+    /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units.
+    ///
+    /// Returns the [`UpdateGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_global_table(&self) -> UpdateGlobalTable {
+        UpdateGlobalTable(rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE))
+    }
+    /// Updates settings for a global table.
+    ///
+    /// Returns the [`UpdateGlobalTableSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_global_table_settings(&self) -> UpdateGlobalTableSettings {
+        UpdateGlobalTableSettings(
+            rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE_SETTINGS),
+        )
+    }
+    /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
+    ///
+    /// Returns the [`UpdateItem`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_item(&self) -> UpdateItem {
+        UpdateItem(rt::Call::new(&self.handle, &op::UPDATE_ITEM))
+    }
+    /// The command to update the Kinesis stream destination.
+    ///
+    /// Returns the [`UpdateKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_kinesis_streaming_destination(
+        &self,
+    ) -> UpdateKinesisStreamingDestination {
+        UpdateKinesisStreamingDestination(
+            rt::Call::new(&self.handle, &op::UPDATE_KINESIS_STREAMING_DESTINATION),
+        )
+    }
+    /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table.
+    ///
+    /// Returns the [`UpdateTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_table(&self) -> UpdateTable {
+        UpdateTable(rt::Call::new(&self.handle, &op::UPDATE_TABLE))
+    }
+    /// Updates auto scaling settings on your global tables at once.
+    ///
+    /// Returns the [`UpdateTableReplicaAutoScaling`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_table_replica_auto_scaling(&self) -> UpdateTableReplicaAutoScaling {
+        UpdateTableReplicaAutoScaling(
+            rt::Call::new(&self.handle, &op::UPDATE_TABLE_REPLICA_AUTO_SCALING),
+        )
+    }
+    /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`.
+    ///
+    /// Returns the [`UpdateTimeToLive`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_time_to_live(&self) -> UpdateTimeToLive {
+        UpdateTimeToLive(rt::Call::new(&self.handle, &op::UPDATE_TIME_TO_LIVE))
+    }
 }
 /// The `UntagResource` operation.
 ///
@@ -23,7 +98,6 @@ impl super::Client {
 /// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-#[derive(Debug)]
 pub struct UntagResource(
     rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
 );
@@ -43,8 +117,10 @@ impl UntagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -53,11 +129,11 @@ impl UntagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -75,17 +151,6 @@ impl UntagResource {
         self.0
     }
 }
-impl super::Client {
-    /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
-    ///
-    /// Returns the [`UpdateContinuousBackups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_continuous_backups(&self) -> UpdateContinuousBackups {
-        UpdateContinuousBackups(
-            rt::Call::new(&self.handle, &op::UPDATE_CONTINUOUS_BACKUPS),
-        )
-    }
-}
 /// The `UpdateContinuousBackups` operation.
 ///
 /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
@@ -93,7 +158,6 @@ impl super::Client {
 /// Once continuous backups and point in time recovery are enabled, you can restore to any point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`.
 ///
 /// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the `RecoveryPeriodInDays` to any value between 1 and 35 days.
-#[derive(Debug)]
 pub struct UpdateContinuousBackups(
     rt::Call<
         t::UpdateContinuousBackupsInput,
@@ -120,8 +184,12 @@ impl UpdateContinuousBackups {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateContinuousBackupsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateContinuousBackupsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -130,11 +198,11 @@ impl UpdateContinuousBackups {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -156,21 +224,9 @@ impl UpdateContinuousBackups {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
-    ///
-    /// Returns the [`UpdateContributorInsights`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_contributor_insights(&self) -> UpdateContributorInsights {
-        UpdateContributorInsights(
-            rt::Call::new(&self.handle, &op::UPDATE_CONTRIBUTOR_INSIGHTS),
-        )
-    }
-}
 /// The `UpdateContributorInsights` operation.
 ///
 /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
-#[derive(Debug)]
 pub struct UpdateContributorInsights(
     rt::Call<
         t::UpdateContributorInsightsInput,
@@ -212,8 +268,12 @@ impl UpdateContributorInsights {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateContributorInsightsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateContributorInsightsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -222,11 +282,11 @@ impl UpdateContributorInsights {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -248,15 +308,6 @@ impl UpdateContributorInsights {
         self.0
     }
 }
-impl super::Client {
-    /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units.
-    ///
-    /// Returns the [`UpdateGlobalTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_global_table(&self) -> UpdateGlobalTable {
-        UpdateGlobalTable(rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE))
-    }
-}
 /// The `UpdateGlobalTable` operation.
 ///
 /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units.
@@ -274,7 +325,6 @@ impl super::Client {
 /// - The global secondary indexes must have the same name.
 /// - The global secondary indexes must have the same hash key and sort key (if present).
 /// - The global secondary indexes must have the same provisioned and maximum write capacity units.
-#[derive(Debug)]
 pub struct UpdateGlobalTable(
     rt::Call<
         t::UpdateGlobalTableInput,
@@ -298,8 +348,12 @@ impl UpdateGlobalTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateGlobalTableOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateGlobalTableOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -308,11 +362,11 @@ impl UpdateGlobalTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -334,17 +388,6 @@ impl UpdateGlobalTable {
         self.0
     }
 }
-impl super::Client {
-    /// Updates settings for a global table.
-    ///
-    /// Returns the [`UpdateGlobalTableSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_global_table_settings(&self) -> UpdateGlobalTableSettings {
-        UpdateGlobalTableSettings(
-            rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE_SETTINGS),
-        )
-    }
-}
 /// The `UpdateGlobalTableSettings` operation.
 ///
 /// Updates settings for a global table.
@@ -352,7 +395,6 @@ impl super::Client {
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-#[derive(Debug)]
 pub struct UpdateGlobalTableSettings(
     rt::Call<
         t::UpdateGlobalTableSettingsInput,
@@ -419,8 +461,12 @@ impl UpdateGlobalTableSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateGlobalTableSettingsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateGlobalTableSettingsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -429,11 +475,11 @@ impl UpdateGlobalTableSettings {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -455,21 +501,11 @@ impl UpdateGlobalTableSettings {
         self.0
     }
 }
-impl super::Client {
-    /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
-    ///
-    /// Returns the [`UpdateItem`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_item(&self) -> UpdateItem {
-        UpdateItem(rt::Call::new(&self.handle, &op::UPDATE_ITEM))
-    }
-}
 /// The `UpdateItem` operation.
 ///
 /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
 ///
 /// You can also return the item's attribute values in the same `UpdateItem` operation using the `ReturnValues` parameter.
-#[derive(Debug)]
 pub struct UpdateItem(
     rt::Call<t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError>,
 );
@@ -576,8 +612,10 @@ impl UpdateItem {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateItemOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::UpdateItemOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -586,11 +624,11 @@ impl UpdateItem {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -608,23 +646,9 @@ impl UpdateItem {
         self.0
     }
 }
-impl super::Client {
-    /// The command to update the Kinesis stream destination.
-    ///
-    /// Returns the [`UpdateKinesisStreamingDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_kinesis_streaming_destination(
-        &self,
-    ) -> UpdateKinesisStreamingDestination {
-        UpdateKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::UPDATE_KINESIS_STREAMING_DESTINATION),
-        )
-    }
-}
 /// The `UpdateKinesisStreamingDestination` operation.
 ///
 /// The command to update the Kinesis stream destination.
-#[derive(Debug)]
 pub struct UpdateKinesisStreamingDestination(
     rt::Call<
         t::UpdateKinesisStreamingDestinationInput,
@@ -657,10 +681,12 @@ impl UpdateKinesisStreamingDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateKinesisStreamingDestinationOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateKinesisStreamingDestinationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -671,11 +697,11 @@ impl UpdateKinesisStreamingDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -697,15 +723,6 @@ impl UpdateKinesisStreamingDestination {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table.
-    ///
-    /// Returns the [`UpdateTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_table(&self) -> UpdateTable {
-        UpdateTable(rt::Call::new(&self.handle, &op::UPDATE_TABLE))
-    }
-}
 /// The `UpdateTable` operation.
 ///
 /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table.
@@ -723,7 +740,6 @@ impl super::Client {
 /// To use this operation to disassociate a local replica, you must have the `dynamodb:UpdateTable` and `dynamodb:DisassociateTableReplica` IAM permissions on the local replica. Send disassociation and disassociation protection requests to the replica's Region using credentials for the account that owns the replica. For prerequisites and the procedure, see [Disassociating a global table replica](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html) in the *Amazon DynamoDB Developer Guide*.
 ///
 /// To confirm successful disassociation, call `DescribeTable` in the replica's Region and verify that `TableStatus` is `ACTIVE` and `Replicas` is absent or empty. If `TableStatus` returns to `ACTIVE` but the response still includes a `Replicas` list, the disassociation did not complete. Check `ReplicaStatus` for a replication-permission or encryption-access problem, resolve it, and retry.
-#[derive(Debug)]
 pub struct UpdateTable(
     rt::Call<t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError>,
 );
@@ -845,8 +861,10 @@ impl UpdateTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateTableOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::UpdateTableOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -855,11 +873,11 @@ impl UpdateTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -877,21 +895,9 @@ impl UpdateTable {
         self.0
     }
 }
-impl super::Client {
-    /// Updates auto scaling settings on your global tables at once.
-    ///
-    /// Returns the [`UpdateTableReplicaAutoScaling`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_table_replica_auto_scaling(&self) -> UpdateTableReplicaAutoScaling {
-        UpdateTableReplicaAutoScaling(
-            rt::Call::new(&self.handle, &op::UPDATE_TABLE_REPLICA_AUTO_SCALING),
-        )
-    }
-}
 /// The `UpdateTableReplicaAutoScaling` operation.
 ///
 /// Updates auto scaling settings on your global tables at once.
-#[derive(Debug)]
 pub struct UpdateTableReplicaAutoScaling(
     rt::Call<
         t::UpdateTableReplicaAutoScalingInput,
@@ -933,10 +939,12 @@ impl UpdateTableReplicaAutoScaling {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateTableReplicaAutoScalingOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateTableReplicaAutoScalingOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -947,11 +955,11 @@ impl UpdateTableReplicaAutoScaling {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -973,15 +981,6 @@ impl UpdateTableReplicaAutoScaling {
         self.0
     }
 }
-impl super::Client {
-    /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`.
-    ///
-    /// Returns the [`UpdateTimeToLive`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_time_to_live(&self) -> UpdateTimeToLive {
-        UpdateTimeToLive(rt::Call::new(&self.handle, &op::UPDATE_TIME_TO_LIVE))
-    }
-}
 /// The `UpdateTimeToLive` operation.
 ///
 /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`.
@@ -997,7 +996,6 @@ impl super::Client {
 /// As items are deleted, they are removed from any local secondary index and global secondary index immediately in the same eventually consistent way as a standard delete operation.
 ///
 /// For more information, see [Time To Live](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html) in the Amazon DynamoDB Developer Guide.
-#[derive(Debug)]
 pub struct UpdateTimeToLive(
     rt::Call<
         t::UpdateTimeToLiveInput,
@@ -1024,8 +1022,12 @@ impl UpdateTimeToLive {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateTimeToLiveOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateTimeToLiveOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1034,11 +1036,11 @@ impl UpdateTimeToLive {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -12,11 +12,161 @@ impl super::Client {
     pub fn accept_address_transfer(&self) -> AcceptAddressTransfer {
         AcceptAddressTransfer(rt::Call::new(&self.handle, &op::ACCEPT_ADDRESS_TRANSFER))
     }
+    /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+    ///
+    /// Returns the [`AcceptCapacityReservationBillingOwnership`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn accept_capacity_reservation_billing_ownership(
+        &self,
+    ) -> AcceptCapacityReservationBillingOwnership {
+        AcceptCapacityReservationBillingOwnership(
+            rt::Call::new(
+                &self.handle,
+                &op::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
+            ),
+        )
+    }
+    /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
+    ///
+    /// Returns the [`AcceptReservedInstancesExchangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn accept_reserved_instances_exchange_quote(
+        &self,
+    ) -> AcceptReservedInstancesExchangeQuote {
+        AcceptReservedInstancesExchangeQuote(
+            rt::Call::new(&self.handle, &op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE),
+        )
+    }
+    /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
+    ///
+    /// Returns the [`AcceptTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn accept_transit_gateway_client_vpn_attachment(
+        &self,
+    ) -> AcceptTransitGatewayClientVpnAttachment {
+        AcceptTransitGatewayClientVpnAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+            ),
+        )
+    }
+    /// Accepts a request to associate subnets with a transit gateway multicast domain.
+    ///
+    /// Returns the [`AcceptTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn accept_transit_gateway_multicast_domain_associations(
+        &self,
+    ) -> AcceptTransitGatewayMulticastDomainAssociations {
+        AcceptTransitGatewayMulticastDomainAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
+    ///
+    /// Returns the [`AcceptTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn accept_transit_gateway_peering_attachment(
+        &self,
+    ) -> AcceptTransitGatewayPeeringAttachment {
+        AcceptTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+        )
+    }
+    /// Accepts a request to attach a VPC to a transit gateway.
+    ///
+    /// Returns the [`AcceptTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn accept_transit_gateway_vpc_attachment(
+        &self,
+    ) -> AcceptTransitGatewayVpcAttachment {
+        AcceptTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
+        )
+    }
+    /// Accepts connection requests to your VPC endpoint service.
+    ///
+    /// Returns the [`AcceptVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn accept_vpc_endpoint_connections(&self) -> AcceptVpcEndpointConnections {
+        AcceptVpcEndpointConnections(
+            rt::Call::new(&self.handle, &op::ACCEPT_VPC_ENDPOINT_CONNECTIONS),
+        )
+    }
+    /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
+    ///
+    /// Returns the [`AcceptVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn accept_vpc_peering_connection(&self) -> AcceptVpcPeeringConnection {
+        AcceptVpcPeeringConnection(
+            rt::Call::new(&self.handle, &op::ACCEPT_VPC_PEERING_CONNECTION),
+        )
+    }
+    /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
+    ///
+    /// Returns the [`AdvertiseByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn advertise_byoip_cidr(&self) -> AdvertiseByoipCidr {
+        AdvertiseByoipCidr(rt::Call::new(&self.handle, &op::ADVERTISE_BYOIP_CIDR))
+    }
+    /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
+    ///
+    /// Returns the [`AllocateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn allocate_address(&self) -> AllocateAddress {
+        AllocateAddress(rt::Call::new(&self.handle, &op::ALLOCATE_ADDRESS))
+    }
+    /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
+    ///
+    /// Returns the [`AllocateHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn allocate_hosts(&self) -> AllocateHosts {
+        AllocateHosts(rt::Call::new(&self.handle, &op::ALLOCATE_HOSTS))
+    }
+    /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
+    ///
+    /// Returns the [`AllocateIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn allocate_ipam_pool_cidr(&self) -> AllocateIpamPoolCidr {
+        AllocateIpamPoolCidr(rt::Call::new(&self.handle, &op::ALLOCATE_IPAM_POOL_CIDR))
+    }
+    /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
+    ///
+    /// Returns the [`ApplySecurityGroupsToClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn apply_security_groups_to_client_vpn_target_network(
+        &self,
+    ) -> ApplySecurityGroupsToClientVpnTargetNetwork {
+        ApplySecurityGroupsToClientVpnTargetNetwork(
+            rt::Call::new(
+                &self.handle,
+                &op::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK,
+            ),
+        )
+    }
+    /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type.
+    ///
+    /// Returns the [`AssignIpv6Addresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn assign_ipv6_addresses(&self) -> AssignIpv6Addresses {
+        AssignIpv6Addresses(rt::Call::new(&self.handle, &op::ASSIGN_IPV6_ADDRESSES))
+    }
+    /// Assigns the specified secondary private IP addresses to the specified network interface.
+    ///
+    /// Returns the [`AssignPrivateIpAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn assign_private_ip_addresses(&self) -> AssignPrivateIpAddresses {
+        AssignPrivateIpAddresses(
+            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_IP_ADDRESSES),
+        )
+    }
 }
 /// The `AcceptAddressTransfer` operation.
 ///
 /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct AcceptAddressTransfer(
     rt::Call<
         t::AcceptAddressTransferRequest,
@@ -46,8 +196,12 @@ impl AcceptAddressTransfer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AcceptAddressTransferResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcceptAddressTransferResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -56,11 +210,11 @@ impl AcceptAddressTransfer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -82,26 +236,9 @@ impl AcceptAddressTransfer {
         self.0
     }
 }
-impl super::Client {
-    /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`AcceptCapacityReservationBillingOwnership`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn accept_capacity_reservation_billing_ownership(
-        &self,
-    ) -> AcceptCapacityReservationBillingOwnership {
-        AcceptCapacityReservationBillingOwnership(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
-            ),
-        )
-    }
-}
 /// The `AcceptCapacityReservationBillingOwnership` operation.
 ///
 /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-#[derive(Debug)]
 pub struct AcceptCapacityReservationBillingOwnership(
     rt::Call<
         t::AcceptCapacityReservationBillingOwnershipRequest,
@@ -125,10 +262,12 @@ impl AcceptCapacityReservationBillingOwnership {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AcceptCapacityReservationBillingOwnershipResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcceptCapacityReservationBillingOwnershipResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -139,11 +278,11 @@ impl AcceptCapacityReservationBillingOwnership {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -165,23 +304,9 @@ impl AcceptCapacityReservationBillingOwnership {
         self.0
     }
 }
-impl super::Client {
-    /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
-    ///
-    /// Returns the [`AcceptReservedInstancesExchangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn accept_reserved_instances_exchange_quote(
-        &self,
-    ) -> AcceptReservedInstancesExchangeQuote {
-        AcceptReservedInstancesExchangeQuote(
-            rt::Call::new(&self.handle, &op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE),
-        )
-    }
-}
 /// The `AcceptReservedInstancesExchangeQuote` operation.
 ///
 /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
-#[derive(Debug)]
 pub struct AcceptReservedInstancesExchangeQuote(
     rt::Call<
         t::AcceptReservedInstancesExchangeQuoteRequest,
@@ -214,10 +339,12 @@ impl AcceptReservedInstancesExchangeQuote {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AcceptReservedInstancesExchangeQuoteResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcceptReservedInstancesExchangeQuoteResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -228,11 +355,11 @@ impl AcceptReservedInstancesExchangeQuote {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -254,26 +381,9 @@ impl AcceptReservedInstancesExchangeQuote {
         self.0
     }
 }
-impl super::Client {
-    /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
-    ///
-    /// Returns the [`AcceptTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn accept_transit_gateway_client_vpn_attachment(
-        &self,
-    ) -> AcceptTransitGatewayClientVpnAttachment {
-        AcceptTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
-    }
-}
 /// The `AcceptTransitGatewayClientVpnAttachment` operation.
 ///
 /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
-#[derive(Debug)]
 pub struct AcceptTransitGatewayClientVpnAttachment(
     rt::Call<
         t::AcceptTransitGatewayClientVpnAttachmentRequest,
@@ -297,10 +407,12 @@ impl AcceptTransitGatewayClientVpnAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AcceptTransitGatewayClientVpnAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcceptTransitGatewayClientVpnAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -311,11 +423,11 @@ impl AcceptTransitGatewayClientVpnAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -337,26 +449,9 @@ impl AcceptTransitGatewayClientVpnAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Accepts a request to associate subnets with a transit gateway multicast domain.
-    ///
-    /// Returns the [`AcceptTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn accept_transit_gateway_multicast_domain_associations(
-        &self,
-    ) -> AcceptTransitGatewayMulticastDomainAssociations {
-        AcceptTransitGatewayMulticastDomainAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-            ),
-        )
-    }
-}
 /// The `AcceptTransitGatewayMulticastDomainAssociations` operation.
 ///
 /// Accepts a request to associate subnets with a transit gateway multicast domain.
-#[derive(Debug)]
 pub struct AcceptTransitGatewayMulticastDomainAssociations(
     rt::Call<
         t::AcceptTransitGatewayMulticastDomainAssociationsRequest,
@@ -395,10 +490,15 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AcceptTransitGatewayMulticastDomainAssociationsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::AcceptTransitGatewayMulticastDomainAssociationsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -409,11 +509,11 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -435,23 +535,9 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
         self.0
     }
 }
-impl super::Client {
-    /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
-    ///
-    /// Returns the [`AcceptTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn accept_transit_gateway_peering_attachment(
-        &self,
-    ) -> AcceptTransitGatewayPeeringAttachment {
-        AcceptTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-}
 /// The `AcceptTransitGatewayPeeringAttachment` operation.
 ///
 /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
-#[derive(Debug)]
 pub struct AcceptTransitGatewayPeeringAttachment(
     rt::Call<
         t::AcceptTransitGatewayPeeringAttachmentRequest,
@@ -475,10 +561,12 @@ impl AcceptTransitGatewayPeeringAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AcceptTransitGatewayPeeringAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcceptTransitGatewayPeeringAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -489,11 +577,11 @@ impl AcceptTransitGatewayPeeringAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -515,25 +603,11 @@ impl AcceptTransitGatewayPeeringAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Accepts a request to attach a VPC to a transit gateway.
-    ///
-    /// Returns the [`AcceptTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn accept_transit_gateway_vpc_attachment(
-        &self,
-    ) -> AcceptTransitGatewayVpcAttachment {
-        AcceptTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
-    }
-}
 /// The `AcceptTransitGatewayVpcAttachment` operation.
 ///
 /// Accepts a request to attach a VPC to a transit gateway.
 ///
 /// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use RejectTransitGatewayVpcAttachment to reject a VPC attachment request.
-#[derive(Debug)]
 pub struct AcceptTransitGatewayVpcAttachment(
     rt::Call<
         t::AcceptTransitGatewayVpcAttachmentRequest,
@@ -557,10 +631,12 @@ impl AcceptTransitGatewayVpcAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AcceptTransitGatewayVpcAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcceptTransitGatewayVpcAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -571,11 +647,11 @@ impl AcceptTransitGatewayVpcAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -597,21 +673,9 @@ impl AcceptTransitGatewayVpcAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Accepts connection requests to your VPC endpoint service.
-    ///
-    /// Returns the [`AcceptVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn accept_vpc_endpoint_connections(&self) -> AcceptVpcEndpointConnections {
-        AcceptVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::ACCEPT_VPC_ENDPOINT_CONNECTIONS),
-        )
-    }
-}
 /// The `AcceptVpcEndpointConnections` operation.
 ///
 /// Accepts connection requests to your VPC endpoint service.
-#[derive(Debug)]
 pub struct AcceptVpcEndpointConnections(
     rt::Call<
         t::AcceptVpcEndpointConnectionsRequest,
@@ -647,8 +711,12 @@ impl AcceptVpcEndpointConnections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AcceptVpcEndpointConnectionsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcceptVpcEndpointConnectionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -659,11 +727,11 @@ impl AcceptVpcEndpointConnections {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -685,17 +753,6 @@ impl AcceptVpcEndpointConnections {
         self.0
     }
 }
-impl super::Client {
-    /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
-    ///
-    /// Returns the [`AcceptVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn accept_vpc_peering_connection(&self) -> AcceptVpcPeeringConnection {
-        AcceptVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::ACCEPT_VPC_PEERING_CONNECTION),
-        )
-    }
-}
 /// The `AcceptVpcPeeringConnection` operation.
 ///
 /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests.
@@ -703,7 +760,6 @@ impl super::Client {
 /// For an inter-Region VPC peering connection request, you must accept the VPC peering connection in the Region of the accepter VPC.
 ///
 /// If the requester allows multipath resilience, accepting the request also allows multipath resilience for the accepter VPC, and the `multipathResilienceStatus` of the VPC peering connection becomes `enabled`. Additional charges apply. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To stop allowing multipath resilience for the accepter VPC, use ModifyVpcPeeringConnectionOptions and set `AllowMultipathResilience` to `false`.
-#[derive(Debug)]
 pub struct AcceptVpcPeeringConnection(
     rt::Call<
         t::AcceptVpcPeeringConnectionRequest,
@@ -727,8 +783,12 @@ impl AcceptVpcPeeringConnection {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AcceptVpcPeeringConnectionResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcceptVpcPeeringConnectionResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -739,11 +799,11 @@ impl AcceptVpcPeeringConnection {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -765,15 +825,6 @@ impl AcceptVpcPeeringConnection {
         self.0
     }
 }
-impl super::Client {
-    /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
-    ///
-    /// Returns the [`AdvertiseByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn advertise_byoip_cidr(&self) -> AdvertiseByoipCidr {
-        AdvertiseByoipCidr(rt::Call::new(&self.handle, &op::ADVERTISE_BYOIP_CIDR))
-    }
-}
 /// The `AdvertiseByoipCidr` operation.
 ///
 /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP).
@@ -783,7 +834,6 @@ impl super::Client {
 /// We recommend that you stop advertising the BYOIP CIDR from other locations when you advertise it from Amazon Web Services. To minimize down time, you can configure your Amazon Web Services resources to use an address from a BYOIP CIDR before it is advertised, and then simultaneously stop advertising it from the current location and start advertising it through Amazon Web Services.
 ///
 /// It can take a few minutes before traffic to the specified addresses starts routing to Amazon Web Services because of BGP propagation delays.
-#[derive(Debug)]
 pub struct AdvertiseByoipCidr(
     rt::Call<t::AdvertiseByoipCidrRequest, t::AdvertiseByoipCidrResult, rt::NoErrors>,
 );
@@ -815,8 +865,12 @@ impl AdvertiseByoipCidr {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AdvertiseByoipCidrResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AdvertiseByoipCidrResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -825,11 +879,11 @@ impl AdvertiseByoipCidr {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -851,15 +905,6 @@ impl AdvertiseByoipCidr {
         self.0
     }
 }
-impl super::Client {
-    /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
-    ///
-    /// Returns the [`AllocateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn allocate_address(&self) -> AllocateAddress {
-        AllocateAddress(rt::Call::new(&self.handle, &op::ALLOCATE_ADDRESS))
-    }
-}
 /// The `AllocateAddress` operation.
 ///
 /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account.
@@ -876,7 +921,6 @@ impl super::Client {
 /// If you release an Elastic IP address, you might be able to recover it. You cannot recover an Elastic IP address that you released after it is allocated to another Amazon Web Services account. To attempt to recover an Elastic IP address that you released, specify it in this operation.
 ///
 /// You can allocate a carrier IP address which is a public IP address from a telecommunication carrier, to a network interface which resides in a subnet in a Wavelength Zone (for example an EC2 instance).
-#[derive(Debug)]
 pub struct AllocateAddress(
     rt::Call<t::AllocateAddressRequest, t::AllocateAddressResult, rt::NoErrors>,
 );
@@ -932,8 +976,12 @@ impl AllocateAddress {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AllocateAddressResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AllocateAddressResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -942,11 +990,11 @@ impl AllocateAddress {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -964,19 +1012,9 @@ impl AllocateAddress {
         self.0
     }
 }
-impl super::Client {
-    /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
-    ///
-    /// Returns the [`AllocateHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn allocate_hosts(&self) -> AllocateHosts {
-        AllocateHosts(rt::Call::new(&self.handle, &op::ALLOCATE_HOSTS))
-    }
-}
 /// The `AllocateHosts` operation.
 ///
 /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
-#[derive(Debug)]
 pub struct AllocateHosts(
     rt::Call<t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors>,
 );
@@ -1062,8 +1100,12 @@ impl AllocateHosts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AllocateHostsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AllocateHostsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1072,11 +1114,11 @@ impl AllocateHosts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1094,15 +1136,6 @@ impl AllocateHosts {
         self.0
     }
 }
-impl super::Client {
-    /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-    ///
-    /// Returns the [`AllocateIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn allocate_ipam_pool_cidr(&self) -> AllocateIpamPoolCidr {
-        AllocateIpamPoolCidr(rt::Call::new(&self.handle, &op::ALLOCATE_IPAM_POOL_CIDR))
-    }
-}
 /// The `AllocateIpamPoolCidr` operation.
 ///
 /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
@@ -1110,7 +1143,6 @@ impl super::Client {
 /// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource. For more information, see [Allocate CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/allocate-cidrs-ipam.html) in the *Amazon VPC IPAM User Guide*.
 ///
 /// **Note:** This action creates an allocation with strong consistency. The returned CIDR will not overlap with any other allocations from the same pool.
-#[derive(Debug)]
 pub struct AllocateIpamPoolCidr(
     rt::Call<t::AllocateIpamPoolCidrRequest, t::AllocateIpamPoolCidrResult, rt::NoErrors>,
 );
@@ -1178,8 +1210,12 @@ impl AllocateIpamPoolCidr {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AllocateIpamPoolCidrResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AllocateIpamPoolCidrResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1188,11 +1224,11 @@ impl AllocateIpamPoolCidr {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1214,26 +1250,9 @@ impl AllocateIpamPoolCidr {
         self.0
     }
 }
-impl super::Client {
-    /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
-    ///
-    /// Returns the [`ApplySecurityGroupsToClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn apply_security_groups_to_client_vpn_target_network(
-        &self,
-    ) -> ApplySecurityGroupsToClientVpnTargetNetwork {
-        ApplySecurityGroupsToClientVpnTargetNetwork(
-            rt::Call::new(
-                &self.handle,
-                &op::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK,
-            ),
-        )
-    }
-}
 /// The `ApplySecurityGroupsToClientVpnTargetNetwork` operation.
 ///
 /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
-#[derive(Debug)]
 pub struct ApplySecurityGroupsToClientVpnTargetNetwork(
     rt::Call<
         t::ApplySecurityGroupsToClientVpnTargetNetworkRequest,
@@ -1269,10 +1288,12 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ApplySecurityGroupsToClientVpnTargetNetworkResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ApplySecurityGroupsToClientVpnTargetNetworkResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1283,11 +1304,11 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1309,15 +1330,6 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
         self.0
     }
 }
-impl super::Client {
-    /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type.
-    ///
-    /// Returns the [`AssignIpv6Addresses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn assign_ipv6_addresses(&self) -> AssignIpv6Addresses {
-        AssignIpv6Addresses(rt::Call::new(&self.handle, &op::ASSIGN_IPV6_ADDRESSES))
-    }
-}
 /// The `AssignIpv6Addresses` operation.
 ///
 /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type.
@@ -1325,7 +1337,6 @@ impl super::Client {
 /// You must specify either the IPv6 addresses or the IPv6 address count in the request.
 ///
 /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPV6 Prefix Delegation prefixes, or the IPv6 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct AssignIpv6Addresses(
     rt::Call<t::AssignIpv6AddressesRequest, t::AssignIpv6AddressesResult, rt::NoErrors>,
 );
@@ -1363,8 +1374,12 @@ impl AssignIpv6Addresses {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssignIpv6AddressesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssignIpv6AddressesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1373,11 +1388,11 @@ impl AssignIpv6Addresses {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1399,17 +1414,6 @@ impl AssignIpv6Addresses {
         self.0
     }
 }
-impl super::Client {
-    /// Assigns the specified secondary private IP addresses to the specified network interface.
-    ///
-    /// Returns the [`AssignPrivateIpAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn assign_private_ip_addresses(&self) -> AssignPrivateIpAddresses {
-        AssignPrivateIpAddresses(
-            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_IP_ADDRESSES),
-        )
-    }
-}
 /// The `AssignPrivateIpAddresses` operation.
 ///
 /// Assigns the specified secondary private IP addresses to the specified network interface.
@@ -1423,7 +1427,6 @@ impl super::Client {
 /// You must specify either the IP addresses or the IP address count in the request.
 ///
 /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPv4 Prefix Delegation prefixes, or the IPv4 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct AssignPrivateIpAddresses(
     rt::Call<
         t::AssignPrivateIpAddressesRequest,
@@ -1471,8 +1474,12 @@ impl AssignPrivateIpAddresses {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssignPrivateIpAddressesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssignPrivateIpAddressesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1481,11 +1488,11 @@ impl AssignPrivateIpAddresses {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1502,908 +1509,6 @@ impl AssignPrivateIpAddresses {
     ) -> rt::Call<
         t::AssignPrivateIpAddressesRequest,
         t::AssignPrivateIpAddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`AssignPrivateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn assign_private_nat_gateway_address(&self) -> AssignPrivateNatGatewayAddress {
-        AssignPrivateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
-        )
-    }
-}
-/// The `AssignPrivateNatGatewayAddress` operation.
-///
-/// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct AssignPrivateNatGatewayAddress(
-    rt::Call<
-        t::AssignPrivateNatGatewayAddressRequest,
-        t::AssignPrivateNatGatewayAddressResult,
-        rt::NoErrors,
-    >,
-);
-impl AssignPrivateNatGatewayAddress {
-    /// The ID of the NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// The private IPv4 addresses you want to assign to the private NAT gateway.
-    #[inline]
-    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
-        self
-    }
-    /// The number of private IP addresses to assign to the NAT gateway. You can't specify this parameter when also specifying private IP addresses.
-    #[inline]
-    pub fn private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().private_ip_address_count = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AssignPrivateNatGatewayAddressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssignPrivateNatGatewayAddressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssignPrivateNatGatewayAddressRequest,
-        t::AssignPrivateNatGatewayAddressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
-    ///
-    /// Returns the [`AssociateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_address(&self) -> AssociateAddress {
-        AssociateAddress(rt::Call::new(&self.handle, &op::ASSOCIATE_ADDRESS))
-    }
-}
-/// The `AssociateAddress` operation.
-///
-/// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
-///
-/// If the Elastic IP address is already associated with a different instance, it is disassociated from that instance and associated with the specified instance. If you associate an Elastic IP address with an instance that has an existing Elastic IP address, the existing address is disassociated from the instance, but remains allocated to your account.
-///
-/// \[Subnets in Wavelength Zones\] You can associate an IP address from the telecommunication carrier to the instance or network interface.
-///
-/// You cannot associate an Elastic IP address with an interface in a different network border group.
-///
-/// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
-#[derive(Debug)]
-pub struct AssociateAddress(
-    rt::Call<t::AssociateAddressRequest, t::AssociateAddressResult, rt::NoErrors>,
-);
-impl AssociateAddress {
-    /// The allocation ID. This is required.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = Some(value.into());
-        self
-    }
-    /// The ID of the instance. The instance must have exactly one attached network interface. You can specify either the instance ID or the network interface ID, but not both.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
-        self
-    }
-    /// Deprecated.
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface. If the instance has more than one network interface, you must specify a network interface ID.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// The primary or secondary private IP address to associate with the Elastic IP address. If no private IP address is specified, the Elastic IP address is associated with the primary private IP address.
-    #[inline]
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_ip_address = Some(value.into());
-        self
-    }
-    /// Reassociation is automatic, but you can specify false to ensure the operation fails if the Elastic IP address is already associated with another resource.
-    #[inline]
-    pub fn allow_reassociation(mut self, value: bool) -> Self {
-        self.0.input_mut().allow_reassociation = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AssociateAddressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateAddressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AssociateAddressRequest, t::AssociateAddressResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
-    ///
-    /// Returns the [`AssociateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_application_status_check(&self) -> AssociateApplicationStatusCheck {
-        AssociateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_APPLICATION_STATUS_CHECK),
-        )
-    }
-}
-/// The `AssociateApplicationStatusCheck` operation.
-///
-/// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
-///
-/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
-/// - You must own the application status check. The check must already exist in your account.
-/// - You must not leave tag keys blank.
-/// - You can create a maximum of 50 tag associations for each application status check.
-/// - You can use `DisassociateApplicationStatusCheck` to remove associations.
-/// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
-#[derive(Debug)]
-pub struct AssociateApplicationStatusCheck(
-    rt::Call<
-        t::AssociateApplicationStatusCheckRequest,
-        t::AssociateApplicationStatusCheckResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateApplicationStatusCheck {
-    /// The ID of the application status check to associate.
-    #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) to associate the application status check with. Each tag is a key-value pair. When you associate tags, the application status check automatically monitors all instances that have the specified tags.
-    #[inline]
-    pub fn target_tag_associations(
-        mut self,
-        value: Vec<t::CustomTagKeyValueRequestPair>,
-    ) -> Self {
-        self.0.input_mut().target_tag_associations = Some(value);
-        self
-    }
-    /// The IDs of the instances to associate with the application status check.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AssociateApplicationStatusCheckResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateApplicationStatusCheckResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateApplicationStatusCheckRequest,
-        t::AssociateApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`AssociateCapacityReservationBillingOwner`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_capacity_reservation_billing_owner(
-        &self,
-    ) -> AssociateCapacityReservationBillingOwner {
-        AssociateCapacityReservationBillingOwner(
-            rt::Call::new(
-                &self.handle,
-                &op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
-            ),
-        )
-    }
-}
-/// The `AssociateCapacityReservationBillingOwner` operation.
-///
-/// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-#[derive(Debug)]
-pub struct AssociateCapacityReservationBillingOwner(
-    rt::Call<
-        t::AssociateCapacityReservationBillingOwnerRequest,
-        t::AssociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateCapacityReservationBillingOwner {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The ID of the consumer account to which to assign billing.
-    #[inline]
-    pub fn unused_reservation_billing_owner_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().unused_reservation_billing_owner_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AssociateCapacityReservationBillingOwnerResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateCapacityReservationBillingOwnerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateCapacityReservationBillingOwnerRequest,
-        t::AssociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
-    ///
-    /// Returns the [`AssociateClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_client_vpn_target_network(
-        &self,
-    ) -> AssociateClientVpnTargetNetwork {
-        AssociateClientVpnTargetNetwork(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
-        )
-    }
-}
-/// The `AssociateClientVpnTargetNetwork` operation.
-///
-/// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
-///
-/// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
-#[derive(Debug)]
-pub struct AssociateClientVpnTargetNetwork(
-    rt::Call<
-        t::AssociateClientVpnTargetNetworkRequest,
-        t::AssociateClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateClientVpnTargetNetwork {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The ID of the subnet to associate with the Client VPN endpoint. Required for VPC-based endpoints. For Transit Gateway-based endpoints, use `AvailabilityZone` or `AvailabilityZoneId` instead.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The Availability Zone name for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both `SubnetId` and `AvailabilityZone`.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The Availability Zone ID for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId`.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AssociateClientVpnTargetNetworkResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateClientVpnTargetNetworkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateClientVpnTargetNetworkRequest,
-        t::AssociateClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
-    ///
-    /// Returns the [`AssociateDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_dhcp_options(&self) -> AssociateDhcpOptions {
-        AssociateDhcpOptions(rt::Call::new(&self.handle, &op::ASSOCIATE_DHCP_OPTIONS))
-    }
-}
-/// The `AssociateDhcpOptions` operation.
-///
-/// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
-///
-/// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct AssociateDhcpOptions(
-    rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
-);
-impl AssociateDhcpOptions {
-    /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
-    #[inline]
-    pub fn dhcp_options_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().dhcp_options_id = value.into();
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
-    ///
-    /// Returns the [`AssociateEnclaveCertificateIamRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_enclave_certificate_iam_role(
-        &self,
-    ) -> AssociateEnclaveCertificateIamRole {
-        AssociateEnclaveCertificateIamRole(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
-        )
-    }
-}
-/// The `AssociateEnclaveCertificateIamRole` operation.
-///
-/// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
-///
-/// When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy.
-///
-/// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
-#[derive(Debug)]
-pub struct AssociateEnclaveCertificateIamRole(
-    rt::Call<
-        t::AssociateEnclaveCertificateIamRoleRequest,
-        t::AssociateEnclaveCertificateIamRoleResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateEnclaveCertificateIamRole {
-    /// The ARN of the ACM certificate with which to associate the IAM role.
-    #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = value.into();
-        self
-    }
-    /// The ARN of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM roles with an ACM certificate.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AssociateEnclaveCertificateIamRoleResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateEnclaveCertificateIamRoleResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateEnclaveCertificateIamRoleRequest,
-        t::AssociateEnclaveCertificateIamRoleResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
-    ///
-    /// Returns the [`AssociateIamInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_iam_instance_profile(&self) -> AssociateIamInstanceProfile {
-        AssociateIamInstanceProfile(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_IAM_INSTANCE_PROFILE),
-        )
-    }
-}
-/// The `AssociateIamInstanceProfile` operation.
-///
-/// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
-#[derive(Debug)]
-pub struct AssociateIamInstanceProfile(
-    rt::Call<
-        t::AssociateIamInstanceProfileRequest,
-        t::AssociateIamInstanceProfileResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateIamInstanceProfile {
-    /// The IAM instance profile.
-    #[inline]
-    pub fn iam_instance_profile(
-        mut self,
-        value: t::IamInstanceProfileSpecification,
-    ) -> Self {
-        self.0.input_mut().iam_instance_profile = value;
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AssociateIamInstanceProfileResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateIamInstanceProfileResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateIamInstanceProfileRequest,
-        t::AssociateIamInstanceProfileResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
-    ///
-    /// Returns the [`AssociateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_instance_event_window(&self) -> AssociateInstanceEventWindow {
-        AssociateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-}
-/// The `AssociateInstanceEventWindow` operation.
-///
-/// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct AssociateInstanceEventWindow(
-    rt::Call<
-        t::AssociateInstanceEventWindowRequest,
-        t::AssociateInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the event window.
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// One or more targets associated with the specified event window.
-    #[inline]
-    pub fn association_target(
-        mut self,
-        value: t::InstanceEventWindowAssociationRequest,
-    ) -> Self {
-        self.0.input_mut().association_target = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AssociateInstanceEventWindowResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateInstanceEventWindowResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateInstanceEventWindowRequest,
-        t::AssociateInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`AssociateIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_ipam_byoasn(&self) -> AssociateIpamByoasn {
-        AssociateIpamByoasn(rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_BYOASN))
-    }
-}
-/// The `AssociateIpamByoasn` operation.
-///
-/// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-///
-/// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
-#[derive(Debug)]
-pub struct AssociateIpamByoasn(
-    rt::Call<t::AssociateIpamByoasnRequest, t::AssociateIpamByoasnResult, rt::NoErrors>,
-);
-impl AssociateIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A public 2-byte or 4-byte ASN.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// The BYOIP CIDR you want to associate with an ASN.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AssociateIpamByoasnResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateIpamByoasnResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateIpamByoasnRequest,
-        t::AssociateIpamByoasnResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,6 +5,99 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`AssignPrivateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn assign_private_nat_gateway_address(&self) -> AssignPrivateNatGatewayAddress {
+        AssignPrivateNatGatewayAddress(
+            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
+        )
+    }
+    /// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
+    ///
+    /// Returns the [`AssociateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_address(&self) -> AssociateAddress {
+        AssociateAddress(rt::Call::new(&self.handle, &op::ASSOCIATE_ADDRESS))
+    }
+    /// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
+    ///
+    /// Returns the [`AssociateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_application_status_check(&self) -> AssociateApplicationStatusCheck {
+        AssociateApplicationStatusCheck(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_APPLICATION_STATUS_CHECK),
+        )
+    }
+    /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+    ///
+    /// Returns the [`AssociateCapacityReservationBillingOwner`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_capacity_reservation_billing_owner(
+        &self,
+    ) -> AssociateCapacityReservationBillingOwner {
+        AssociateCapacityReservationBillingOwner(
+            rt::Call::new(
+                &self.handle,
+                &op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
+            ),
+        )
+    }
+    /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
+    ///
+    /// Returns the [`AssociateClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_client_vpn_target_network(
+        &self,
+    ) -> AssociateClientVpnTargetNetwork {
+        AssociateClientVpnTargetNetwork(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
+        )
+    }
+    /// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
+    ///
+    /// Returns the [`AssociateDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_dhcp_options(&self) -> AssociateDhcpOptions {
+        AssociateDhcpOptions(rt::Call::new(&self.handle, &op::ASSOCIATE_DHCP_OPTIONS))
+    }
+    /// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
+    ///
+    /// Returns the [`AssociateEnclaveCertificateIamRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_enclave_certificate_iam_role(
+        &self,
+    ) -> AssociateEnclaveCertificateIamRole {
+        AssociateEnclaveCertificateIamRole(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
+        )
+    }
+    /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
+    ///
+    /// Returns the [`AssociateIamInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_iam_instance_profile(&self) -> AssociateIamInstanceProfile {
+        AssociateIamInstanceProfile(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_IAM_INSTANCE_PROFILE),
+        )
+    }
+    /// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
+    ///
+    /// Returns the [`AssociateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_instance_event_window(&self) -> AssociateInstanceEventWindow {
+        AssociateInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_INSTANCE_EVENT_WINDOW),
+        )
+    }
+    /// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+    ///
+    /// Returns the [`AssociateIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_ipam_byoasn(&self) -> AssociateIpamByoasn {
+        AssociateIpamByoasn(rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_BYOASN))
+    }
     /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     ///
     /// Returns the [`AssociateIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -14,11 +107,861 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY),
         )
     }
+    /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
+    ///
+    /// Returns the [`AssociateKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_kms_key_id(&self) -> AssociateKmsKeyId {
+        AssociateKmsKeyId(rt::Call::new(&self.handle, &op::ASSOCIATE_KMS_KEY_ID))
+    }
+    /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`AssociateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_nat_gateway_address(&self) -> AssociateNatGatewayAddress {
+        AssociateNatGatewayAddress(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_NAT_GATEWAY_ADDRESS),
+        )
+    }
+    /// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
+    ///
+    /// Returns the [`AssociateNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> AssociateNetworkingFlexCostAllocationPolicy {
+        AssociateNetworkingFlexCostAllocationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+            ),
+        )
+    }
+    /// Associates a route server with a VPC to enable dynamic route updates.
+    ///
+    /// Returns the [`AssociateRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_route_server(&self) -> AssociateRouteServer {
+        AssociateRouteServer(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_SERVER))
+    }
+    /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
+    ///
+    /// Returns the [`AssociateRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_route_table(&self) -> AssociateRouteTable {
+        AssociateRouteTable(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_TABLE))
+    }
+}
+/// The `AssignPrivateNatGatewayAddress` operation.
+///
+/// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+pub struct AssignPrivateNatGatewayAddress(
+    rt::Call<
+        t::AssignPrivateNatGatewayAddressRequest,
+        t::AssignPrivateNatGatewayAddressResult,
+        rt::NoErrors,
+    >,
+);
+impl AssignPrivateNatGatewayAddress {
+    /// The ID of the NAT gateway.
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = value.into();
+        self
+    }
+    /// The private IPv4 addresses you want to assign to the private NAT gateway.
+    #[inline]
+    pub fn private_ip_addresses(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().private_ip_addresses = Some(value);
+        self
+    }
+    /// The number of private IP addresses to assign to the NAT gateway. You can't specify this parameter when also specifying private IP addresses.
+    #[inline]
+    pub fn private_ip_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().private_ip_address_count = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssignPrivateNatGatewayAddressResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::AssignPrivateNatGatewayAddressResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::AssignPrivateNatGatewayAddressRequest,
+        t::AssignPrivateNatGatewayAddressResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `AssociateAddress` operation.
+///
+/// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account.
+///
+/// If the Elastic IP address is already associated with a different instance, it is disassociated from that instance and associated with the specified instance. If you associate an Elastic IP address with an instance that has an existing Elastic IP address, the existing address is disassociated from the instance, but remains allocated to your account.
+///
+/// \[Subnets in Wavelength Zones\] You can associate an IP address from the telecommunication carrier to the instance or network interface.
+///
+/// You cannot associate an Elastic IP address with an interface in a different network border group.
+///
+/// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
+pub struct AssociateAddress(
+    rt::Call<t::AssociateAddressRequest, t::AssociateAddressResult, rt::NoErrors>,
+);
+impl AssociateAddress {
+    /// The allocation ID. This is required.
+    #[inline]
+    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_id = Some(value.into());
+        self
+    }
+    /// The ID of the instance. The instance must have exactly one attached network interface. You can specify either the instance ID or the network interface ID, but not both.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = Some(value.into());
+        self
+    }
+    /// Deprecated.
+    #[inline]
+    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().public_ip = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the network interface. If the instance has more than one network interface, you must specify a network interface ID.
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// The primary or secondary private IP address to associate with the Elastic IP address. If no private IP address is specified, the Elastic IP address is associated with the primary private IP address.
+    #[inline]
+    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_ip_address = Some(value.into());
+        self
+    }
+    /// Reassociation is automatic, but you can specify false to ensure the operation fails if the Elastic IP address is already associated with another resource.
+    #[inline]
+    pub fn allow_reassociation(mut self, value: bool) -> Self {
+        self.0.input_mut().allow_reassociation = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateAddressResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::AssociateAddressResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::AssociateAddressRequest, t::AssociateAddressResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `AssociateApplicationStatusCheck` operation.
+///
+/// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply:
+///
+/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
+/// - You must own the application status check. The check must already exist in your account.
+/// - You must not leave tag keys blank.
+/// - You can create a maximum of 50 tag associations for each application status check.
+/// - You can use `DisassociateApplicationStatusCheck` to remove associations.
+/// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
+pub struct AssociateApplicationStatusCheck(
+    rt::Call<
+        t::AssociateApplicationStatusCheckRequest,
+        t::AssociateApplicationStatusCheckResult,
+        rt::NoErrors,
+    >,
+);
+impl AssociateApplicationStatusCheck {
+    /// The ID of the application status check to associate.
+    #[inline]
+    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().application_status_check_id = value.into();
+        self
+    }
+    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) to associate the application status check with. Each tag is a key-value pair. When you associate tags, the application status check automatically monitors all instances that have the specified tags.
+    #[inline]
+    pub fn target_tag_associations(
+        mut self,
+        value: Vec<t::CustomTagKeyValueRequestPair>,
+    ) -> Self {
+        self.0.input_mut().target_tag_associations = Some(value);
+        self
+    }
+    /// The IDs of the instances to associate with the application status check.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateApplicationStatusCheckResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::AssociateApplicationStatusCheckResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::AssociateApplicationStatusCheckRequest,
+        t::AssociateApplicationStatusCheckResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `AssociateCapacityReservationBillingOwner` operation.
+///
+/// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+pub struct AssociateCapacityReservationBillingOwner(
+    rt::Call<
+        t::AssociateCapacityReservationBillingOwnerRequest,
+        t::AssociateCapacityReservationBillingOwnerResult,
+        rt::NoErrors,
+    >,
+);
+impl AssociateCapacityReservationBillingOwner {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the Capacity Reservation.
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// The ID of the consumer account to which to assign billing.
+    #[inline]
+    pub fn unused_reservation_billing_owner_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().unused_reservation_billing_owner_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateCapacityReservationBillingOwnerResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::AssociateCapacityReservationBillingOwnerResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::AssociateCapacityReservationBillingOwnerRequest,
+        t::AssociateCapacityReservationBillingOwnerResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `AssociateClientVpnTargetNetwork` operation.
+///
+/// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
+///
+/// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
+pub struct AssociateClientVpnTargetNetwork(
+    rt::Call<
+        t::AssociateClientVpnTargetNetworkRequest,
+        t::AssociateClientVpnTargetNetworkResult,
+        rt::NoErrors,
+    >,
+);
+impl AssociateClientVpnTargetNetwork {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// The ID of the subnet to associate with the Client VPN endpoint. Required for VPC-based endpoints. For Transit Gateway-based endpoints, use `AvailabilityZone` or `AvailabilityZoneId` instead.
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = Some(value.into());
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The Availability Zone name for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both `SubnetId` and `AvailabilityZone`.
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// The Availability Zone ID for the Transit Gateway association. Required if when associating an Availability Zone with a Client VPN endpoint that uses a Transit Gateway. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId`.
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateClientVpnTargetNetworkResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::AssociateClientVpnTargetNetworkResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::AssociateClientVpnTargetNetworkRequest,
+        t::AssociateClientVpnTargetNetworkResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `AssociateDhcpOptions` operation.
+///
+/// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC.
+///
+/// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct AssociateDhcpOptions(
+    rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
+);
+impl AssociateDhcpOptions {
+    /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
+    #[inline]
+    pub fn dhcp_options_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().dhcp_options_id = value.into();
+        self
+    }
+    /// The ID of the VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `AssociateEnclaveCertificateIamRole` operation.
+///
+/// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
+///
+/// When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy.
+///
+/// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
+pub struct AssociateEnclaveCertificateIamRole(
+    rt::Call<
+        t::AssociateEnclaveCertificateIamRoleRequest,
+        t::AssociateEnclaveCertificateIamRoleResult,
+        rt::NoErrors,
+    >,
+);
+impl AssociateEnclaveCertificateIamRole {
+    /// The ARN of the ACM certificate with which to associate the IAM role.
+    #[inline]
+    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().certificate_arn = value.into();
+        self
+    }
+    /// The ARN of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM roles with an ACM certificate.
+    #[inline]
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_arn = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateEnclaveCertificateIamRoleResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::AssociateEnclaveCertificateIamRoleResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::AssociateEnclaveCertificateIamRoleRequest,
+        t::AssociateEnclaveCertificateIamRoleResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `AssociateIamInstanceProfile` operation.
+///
+/// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
+pub struct AssociateIamInstanceProfile(
+    rt::Call<
+        t::AssociateIamInstanceProfileRequest,
+        t::AssociateIamInstanceProfileResult,
+        rt::NoErrors,
+    >,
+);
+impl AssociateIamInstanceProfile {
+    /// The IAM instance profile.
+    #[inline]
+    pub fn iam_instance_profile(
+        mut self,
+        value: t::IamInstanceProfileSpecification,
+    ) -> Self {
+        self.0.input_mut().iam_instance_profile = value;
+        self
+    }
+    /// The ID of the instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateIamInstanceProfileResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::AssociateIamInstanceProfileResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::AssociateIamInstanceProfileRequest,
+        t::AssociateIamInstanceProfileResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `AssociateInstanceEventWindow` operation.
+///
+/// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct AssociateInstanceEventWindow(
+    rt::Call<
+        t::AssociateInstanceEventWindowRequest,
+        t::AssociateInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+impl AssociateInstanceEventWindow {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the event window.
+    #[inline]
+    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_event_window_id = value.into();
+        self
+    }
+    /// One or more targets associated with the specified event window.
+    #[inline]
+    pub fn association_target(
+        mut self,
+        value: t::InstanceEventWindowAssociationRequest,
+    ) -> Self {
+        self.0.input_mut().association_target = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateInstanceEventWindowResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::AssociateInstanceEventWindowResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::AssociateInstanceEventWindowRequest,
+        t::AssociateInstanceEventWindowResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `AssociateIpamByoasn` operation.
+///
+/// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+///
+/// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
+pub struct AssociateIpamByoasn(
+    rt::Call<t::AssociateIpamByoasnRequest, t::AssociateIpamByoasnResult, rt::NoErrors>,
+);
+impl AssociateIpamByoasn {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A public 2-byte or 4-byte ASN.
+    #[inline]
+    pub fn asn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().asn = value.into();
+        self
+    }
+    /// The BYOIP CIDR you want to associate with an ASN.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateIpamByoasnResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::AssociateIpamByoasnResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::AssociateIpamByoasnRequest,
+        t::AssociateIpamByoasnResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
 }
 /// The `AssociateIpamResourceDiscovery` operation.
 ///
 /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-#[derive(Debug)]
 pub struct AssociateIpamResourceDiscovery(
     rt::Call<
         t::AssociateIpamResourceDiscoveryRequest,
@@ -60,10 +1003,12 @@ impl AssociateIpamResourceDiscovery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AssociateIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateIpamResourceDiscoveryResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -74,11 +1019,11 @@ impl AssociateIpamResourceDiscovery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -100,21 +1045,11 @@ impl AssociateIpamResourceDiscovery {
         self.0
     }
 }
-impl super::Client {
-    /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
-    ///
-    /// Returns the [`AssociateKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_kms_key_id(&self) -> AssociateKmsKeyId {
-        AssociateKmsKeyId(rt::Call::new(&self.handle, &op::ASSOCIATE_KMS_KEY_ID))
-    }
-}
 /// The `AssociateKmsKeyId` operation.
 ///
 /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
 ///
 /// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
 pub struct AssociateKmsKeyId(
     rt::Call<t::AssociateKmsKeyIdRequest, t::AssociateKmsKeyIdResult, rt::NoErrors>,
 );
@@ -140,8 +1075,12 @@ impl AssociateKmsKeyId {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssociateKmsKeyIdResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateKmsKeyIdResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -150,11 +1089,11 @@ impl AssociateKmsKeyId {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -176,17 +1115,6 @@ impl AssociateKmsKeyId {
         self.0
     }
 }
-impl super::Client {
-    /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`AssociateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_nat_gateway_address(&self) -> AssociateNatGatewayAddress {
-        AssociateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_NAT_GATEWAY_ADDRESS),
-        )
-    }
-}
 /// The `AssociateNatGatewayAddress` operation.
 ///
 /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
@@ -194,7 +1122,6 @@ impl super::Client {
 /// By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see [Elastic IP address quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips) in the *Amazon VPC User Guide*.
 ///
 /// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct AssociateNatGatewayAddress(
     rt::Call<
         t::AssociateNatGatewayAddressRequest,
@@ -242,8 +1169,12 @@ impl AssociateNatGatewayAddress {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssociateNatGatewayAddressResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateNatGatewayAddressResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -254,11 +1185,11 @@ impl AssociateNatGatewayAddress {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -280,22 +1211,6 @@ impl AssociateNatGatewayAddress {
         self.0
     }
 }
-impl super::Client {
-    /// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
-    ///
-    /// Returns the [`AssociateNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_networking_flex_cost_allocation_policy(
-        &self,
-    ) -> AssociateNetworkingFlexCostAllocationPolicy {
-        AssociateNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
-        )
-    }
-}
 /// The `AssociateNetworkingFlexCostAllocationPolicy` operation.
 ///
 /// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet.
@@ -305,7 +1220,6 @@ impl super::Client {
 /// - A request can associate up to 20 resources.
 /// - A policy can have up to 100 active associations.
 /// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
-#[derive(Debug)]
 pub struct AssociateNetworkingFlexCostAllocationPolicy(
     rt::Call<
         t::AssociateNetworkingFlexCostAllocationPolicyRequest,
@@ -350,10 +1264,12 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateNetworkingFlexCostAllocationPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -364,11 +1280,11 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -390,15 +1306,6 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Associates a route server with a VPC to enable dynamic route updates.
-    ///
-    /// Returns the [`AssociateRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_route_server(&self) -> AssociateRouteServer {
-        AssociateRouteServer(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_SERVER))
-    }
-}
 /// The `AssociateRouteServer` operation.
 ///
 /// Associates a route server with a VPC to enable dynamic route updates.
@@ -406,7 +1313,6 @@ impl super::Client {
 /// A route server association is the connection established between a route server and a VPC.
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct AssociateRouteServer(
     rt::Call<t::AssociateRouteServerRequest, t::AssociateRouteServerResult, rt::NoErrors>,
 );
@@ -432,8 +1338,12 @@ impl AssociateRouteServer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssociateRouteServerResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateRouteServerResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -442,11 +1352,11 @@ impl AssociateRouteServer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -468,21 +1378,11 @@ impl AssociateRouteServer {
         self.0
     }
 }
-impl super::Client {
-    /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
-    ///
-    /// Returns the [`AssociateRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_route_table(&self) -> AssociateRouteTable {
-        AssociateRouteTable(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_TABLE))
-    }
-}
 /// The `AssociateRouteTable` operation.
 ///
 /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct AssociateRouteTable(
     rt::Call<t::AssociateRouteTableRequest, t::AssociateRouteTableResult, rt::NoErrors>,
 );
@@ -520,8 +1420,12 @@ impl AssociateRouteTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssociateRouteTableResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateRouteTableResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -530,11 +1434,11 @@ impl AssociateRouteTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -551,1652 +1455,6 @@ impl AssociateRouteTable {
     ) -> rt::Call<
         t::AssociateRouteTableRequest,
         t::AssociateRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC.
-    ///
-    /// Returns the [`AssociateSecurityGroupVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_security_group_vpc(&self) -> AssociateSecurityGroupVpc {
-        AssociateSecurityGroupVpc(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_SECURITY_GROUP_VPC),
-        )
-    }
-}
-/// The `AssociateSecurityGroupVpc` operation.
-///
-/// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC.
-///
-/// - **Note:** The VPC you want to associate the security group with must be in the same Region.
-/// - You can associate the security group with another VPC if your account owns the VPC or if the VPC was shared with you.
-/// - You must own the security group.
-/// - You cannot use this feature with default security groups.
-/// - You cannot use this feature with the default VPC.
-#[derive(Debug)]
-pub struct AssociateSecurityGroupVpc(
-    rt::Call<
-        t::AssociateSecurityGroupVpcRequest,
-        t::AssociateSecurityGroupVpcResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateSecurityGroupVpc {
-    /// A security group ID.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = value.into();
-        self
-    }
-    /// A VPC ID.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AssociateSecurityGroupVpcResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateSecurityGroupVpcResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateSecurityGroupVpcRequest,
-        t::AssociateSecurityGroupVpcResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
-    ///
-    /// Returns the [`AssociateSubnetCidrBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_subnet_cidr_block(&self) -> AssociateSubnetCidrBlock {
-        AssociateSubnetCidrBlock(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_SUBNET_CIDR_BLOCK),
-        )
-    }
-}
-/// The `AssociateSubnetCidrBlock` operation.
-///
-/// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
-#[derive(Debug)]
-pub struct AssociateSubnetCidrBlock(
-    rt::Call<
-        t::AssociateSubnetCidrBlockRequest,
-        t::AssociateSubnetCidrBlockResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateSubnetCidrBlock {
-    /// An IPv6 IPAM pool ID.
-    #[inline]
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// An IPv6 netmask length.
-    #[inline]
-    pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_netmask_length = Some(value);
-        self
-    }
-    /// The ID of your subnet.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// The IPv6 CIDR block for your subnet.
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AssociateSubnetCidrBlockResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateSubnetCidrBlockResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateSubnetCidrBlockRequest,
-        t::AssociateSubnetCidrBlockResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
-    ///
-    /// Returns the [`AssociateTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_transit_gateway_multicast_domain(
-        &self,
-    ) -> AssociateTransitGatewayMulticastDomain {
-        AssociateTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
-        )
-    }
-}
-/// The `AssociateTransitGatewayMulticastDomain` operation.
-///
-/// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
-///
-/// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
-#[derive(Debug)]
-pub struct AssociateTransitGatewayMulticastDomain(
-    rt::Call<
-        t::AssociateTransitGatewayMulticastDomainRequest,
-        t::AssociateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateTransitGatewayMulticastDomain {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
-        self
-    }
-    /// The ID of the transit gateway attachment to associate with the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// The IDs of the subnets to associate with the transit gateway multicast domain.
-    #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AssociateTransitGatewayMulticastDomainResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateTransitGatewayMulticastDomainResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateTransitGatewayMulticastDomainRequest,
-        t::AssociateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates the specified transit gateway attachment with a transit gateway policy table.
-    ///
-    /// Returns the [`AssociateTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_transit_gateway_policy_table(
-        &self,
-    ) -> AssociateTransitGatewayPolicyTable {
-        AssociateTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
-    }
-}
-/// The `AssociateTransitGatewayPolicyTable` operation.
-///
-/// Associates the specified transit gateway attachment with a transit gateway policy table.
-#[derive(Debug)]
-pub struct AssociateTransitGatewayPolicyTable(
-    rt::Call<
-        t::AssociateTransitGatewayPolicyTableRequest,
-        t::AssociateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateTransitGatewayPolicyTable {
-    /// The ID of the transit gateway policy table to associate with the transit gateway attachment.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// The ID of the transit gateway attachment to associate with the policy table.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AssociateTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateTransitGatewayPolicyTableRequest,
-        t::AssociateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
-    ///
-    /// Returns the [`AssociateTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_transit_gateway_route_table(
-        &self,
-    ) -> AssociateTransitGatewayRouteTable {
-        AssociateTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
-    }
-}
-/// The `AssociateTransitGatewayRouteTable` operation.
-///
-/// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
-#[derive(Debug)]
-pub struct AssociateTransitGatewayRouteTable(
-    rt::Call<
-        t::AssociateTransitGatewayRouteTableRequest,
-        t::AssociateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateTransitGatewayRouteTable {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AssociateTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AssociateTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateTransitGatewayRouteTableRequest,
-        t::AssociateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates a branch network interface with a trunk network interface.
-    ///
-    /// Returns the [`AssociateTrunkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_trunk_interface(&self) -> AssociateTrunkInterface {
-        AssociateTrunkInterface(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_TRUNK_INTERFACE),
-        )
-    }
-}
-/// The `AssociateTrunkInterface` operation.
-///
-/// Associates a branch network interface with a trunk network interface.
-///
-/// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
-#[derive(Debug)]
-pub struct AssociateTrunkInterface(
-    rt::Call<
-        t::AssociateTrunkInterfaceRequest,
-        t::AssociateTrunkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateTrunkInterface {
-    /// The ID of the branch network interface.
-    #[inline]
-    pub fn branch_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().branch_interface_id = value.into();
-        self
-    }
-    /// The ID of the trunk network interface.
-    #[inline]
-    pub fn trunk_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().trunk_interface_id = value.into();
-        self
-    }
-    /// The ID of the VLAN. This applies to the VLAN protocol.
-    #[inline]
-    pub fn vlan_id(mut self, value: i32) -> Self {
-        self.0.input_mut().vlan_id = Some(value);
-        self
-    }
-    /// The application key. This applies to the GRE protocol.
-    #[inline]
-    pub fn gre_key(mut self, value: i32) -> Self {
-        self.0.input_mut().gre_key = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AssociateTrunkInterfaceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateTrunkInterfaceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateTrunkInterfaceRequest,
-        t::AssociateTrunkInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)).
-    ///
-    /// Returns the [`AssociateVpcCidrBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_vpc_cidr_block(&self) -> AssociateVpcCidrBlock {
-        AssociateVpcCidrBlock(rt::Call::new(&self.handle, &op::ASSOCIATE_VPC_CIDR_BLOCK))
-    }
-}
-/// The `AssociateVpcCidrBlock` operation.
-///
-/// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)).
-///
-/// You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block.
-///
-/// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct AssociateVpcCidrBlock(
-    rt::Call<
-        t::AssociateVpcCidrBlockRequest,
-        t::AssociateVpcCidrBlockResult,
-        rt::NoErrors,
-    >,
-);
-impl AssociateVpcCidrBlock {
-    /// An IPv4 CIDR block to associate with the VPC.
-    #[inline]
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_block = Some(value.into());
-        self
-    }
-    /// The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the CIDR block to this location.
-    #[inline]
-    pub fn ipv6_cidr_block_network_border_group(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipv6_cidr_block_network_border_group = Some(value.into());
-        self
-    }
-    /// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
-    #[inline]
-    pub fn ipv6_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_pool = Some(value.into());
-        self
-    }
-    /// An IPv6 CIDR block from the IPv6 address pool. You must also specify `Ipv6Pool` in the request.
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// Associate a CIDR allocated from an IPv4 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv4_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// The netmask length of the IPv4 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipv4_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv4_netmask_length = Some(value);
-        self
-    }
-    /// Associates a CIDR allocated from an IPv6 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// The netmask length of the IPv6 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_netmask_length = Some(value);
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IPv6 addresses or the size of the CIDR block.
-    #[inline]
-    pub fn amazon_provided_ipv6_cidr_block(mut self, value: bool) -> Self {
-        self.0.input_mut().amazon_provided_ipv6_cidr_block = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AssociateVpcCidrBlockResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AssociateVpcCidrBlockResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AssociateVpcCidrBlockRequest,
-        t::AssociateVpcCidrBlockResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`AttachClassicLinkVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_classic_link_vpc(&self) -> AttachClassicLinkVpc {
-        AttachClassicLinkVpc(rt::Call::new(&self.handle, &op::ATTACH_CLASSIC_LINK_VPC))
-    }
-}
-/// The `AttachClassicLinkVpc` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Links an EC2-Classic instance to a ClassicLink-enabled VPC through one or more of the VPC security groups. You cannot link an EC2-Classic instance to more than one VPC at a time. You can only link an instance that's in the `running` state. An instance is automatically unlinked from a VPC when it's stopped - you can link it to the VPC again when you restart it.
-///
-/// After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again.
-///
-/// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
-#[derive(Debug)]
-pub struct AttachClassicLinkVpc(
-    rt::Call<t::AttachClassicLinkVpcRequest, t::AttachClassicLinkVpcResult, rt::NoErrors>,
-);
-impl AttachClassicLinkVpc {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the EC2-Classic instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the ClassicLink-enabled VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The IDs of the security groups. You cannot specify security groups from a different VPC.
-    #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AttachClassicLinkVpcResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AttachClassicLinkVpcResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AttachClassicLinkVpcRequest,
-        t::AttachClassicLinkVpcResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
-    ///
-    /// Returns the [`AttachImageWatermark`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_image_watermark(&self) -> AttachImageWatermark {
-        AttachImageWatermark(rt::Call::new(&self.handle, &op::ATTACH_IMAGE_WATERMARK))
-    }
-}
-/// The `AttachImageWatermark` operation.
-///
-/// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
-///
-/// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
-#[derive(Debug)]
-pub struct AttachImageWatermark(
-    rt::Call<t::AttachImageWatermarkRequest, t::AttachImageWatermarkResult, rt::NoErrors>,
-);
-impl AttachImageWatermark {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The name for the watermark. Combined with the caller's account ID to form the `WatermarkKey` (`accountId:watermarkName`).
-    #[inline]
-    pub fn watermark_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().watermark_name = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AttachImageWatermarkResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AttachImageWatermarkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AttachImageWatermarkRequest,
-        t::AttachImageWatermarkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`AttachInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_internet_gateway(&self) -> AttachInternetGateway {
-        AttachInternetGateway(rt::Call::new(&self.handle, &op::ATTACH_INTERNET_GATEWAY))
-    }
-}
-/// The `AttachInternetGateway` operation.
-///
-/// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct AttachInternetGateway(
-    rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-impl AttachInternetGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the internet gateway.
-    #[inline]
-    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().internet_gateway_id = value.into();
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Attaches a network interface to an instance.
-    ///
-    /// Returns the [`AttachNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_network_interface(&self) -> AttachNetworkInterface {
-        AttachNetworkInterface(
-            rt::Call::new(&self.handle, &op::ATTACH_NETWORK_INTERFACE),
-        )
-    }
-}
-/// The `AttachNetworkInterface` operation.
-///
-/// Attaches a network interface to an instance.
-#[derive(Debug)]
-pub struct AttachNetworkInterface(
-    rt::Call<
-        t::AttachNetworkInterfaceRequest,
-        t::AttachNetworkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-impl AttachNetworkInterface {
-    /// The index of the network card. Some instance types support multiple network cards. The primary network interface must be assigned to network card index 0. The default is network card index 0.
-    #[inline]
-    pub fn network_card_index(mut self, value: i32) -> Self {
-        self.0.input_mut().network_card_index = Some(value);
-        self
-    }
-    /// Configures ENA Express for the network interface that this action attaches to the instance.
-    #[inline]
-    pub fn ena_srd_specification(mut self, value: t::EnaSrdSpecification) -> Self {
-        self.0.input_mut().ena_srd_specification = Some(value);
-        self
-    }
-    /// The number of ENA queues to be created with the instance.
-    #[inline]
-    pub fn ena_queue_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ena_queue_count = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The index of the device for the network interface attachment.
-    #[inline]
-    pub fn device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().device_index = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AttachNetworkInterfaceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AttachNetworkInterfaceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AttachNetworkInterfaceRequest,
-        t::AttachNetworkInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
-    ///
-    /// Returns the [`AttachVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_verified_access_trust_provider(
-        &self,
-    ) -> AttachVerifiedAccessTrustProvider {
-        AttachVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
-    }
-}
-/// The `AttachVerifiedAccessTrustProvider` operation.
-///
-/// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
-#[derive(Debug)]
-pub struct AttachVerifiedAccessTrustProvider(
-    rt::Call<
-        t::AttachVerifiedAccessTrustProviderRequest,
-        t::AttachVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-impl AttachVerifiedAccessTrustProvider {
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// The ID of the Verified Access trust provider.
-    #[inline]
-    pub fn verified_access_trust_provider_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AttachVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AttachVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AttachVerifiedAccessTrustProviderRequest,
-        t::AttachVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
-    ///
-    /// Returns the [`AttachVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_volume(&self) -> AttachVolume {
-        AttachVolume(rt::Call::new(&self.handle, &op::ATTACH_VOLUME))
-    }
-}
-/// The `AttachVolume` operation.
-///
-/// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name.
-///
-/// **Note:** The maximum number of Amazon EBS volumes that you can attach to an instance depends on the instance type. If you exceed the volume attachment limit for an instance type, the attachment request fails with the `AttachmentLimitExceeded` error. For more information, see [Instance volume limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/volume_limits.html).
-///
-/// After you attach an EBS volume, you must make it available for use. For more information, see [Make an EBS volume available for use](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-using-volumes.html).
-///
-/// If a volume has an Amazon Web Services Marketplace product code:
-///
-/// - The volume can be attached only to a stopped instance.
-/// - Amazon Web Services Marketplace product codes are copied from the volume to the instance.
-/// - You must be subscribed to the product.
-/// - The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance.
-///
-/// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct AttachVolume(
-    rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
-);
-impl AttachVolume {
-    /// The device name (for example, `/dev/sdh` or `xvdh`).
-    #[inline]
-    pub fn device(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().device = value.into();
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the EBS volume. The volume and instance must be within the same Availability Zone.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card index is 0.
-    #[inline]
-    pub fn ebs_card_index(mut self, value: i32) -> Self {
-        self.0.input_mut().ebs_card_index = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::VolumeAttachment, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::VolumeAttachment, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
-    ///
-    /// Returns the [`AttachVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_vpn_gateway(&self) -> AttachVpnGateway {
-        AttachVpnGateway(rt::Call::new(&self.handle, &op::ATTACH_VPN_GATEWAY))
-    }
-}
-/// The `AttachVpnGateway` operation.
-///
-/// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct AttachVpnGateway(
-    rt::Call<t::AttachVpnGatewayRequest, t::AttachVpnGatewayResult, rt::NoErrors>,
-);
-impl AttachVpnGateway {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The ID of the virtual private gateway.
-    #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AttachVpnGatewayResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AttachVpnGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::AttachVpnGatewayRequest, t::AttachVpnGatewayResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
-    ///
-    /// Returns the [`AuthorizeClientVpnIngress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn authorize_client_vpn_ingress(&self) -> AuthorizeClientVpnIngress {
-        AuthorizeClientVpnIngress(
-            rt::Call::new(&self.handle, &op::AUTHORIZE_CLIENT_VPN_INGRESS),
-        )
-    }
-}
-/// The `AuthorizeClientVpnIngress` operation.
-///
-/// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
-#[derive(Debug)]
-pub struct AuthorizeClientVpnIngress(
-    rt::Call<
-        t::AuthorizeClientVpnIngressRequest,
-        t::AuthorizeClientVpnIngressResult,
-        rt::NoErrors,
-    >,
-);
-impl AuthorizeClientVpnIngress {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The IPv4 address range, in CIDR notation, of the network for which access is being authorized.
-    #[inline]
-    pub fn target_network_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_network_cidr = value.into();
-        self
-    }
-    /// The ID of the group to grant access to, for example, the Active Directory group or identity provider (IdP) group. Required if `AuthorizeAllGroups` is `false` or not specified.
-    #[inline]
-    pub fn access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_group_id = Some(value.into());
-        self
-    }
-    /// Indicates whether to grant access to all clients. Specify `true` to grant all clients who successfully establish a VPN connection access to the network. Must be set to `true` if `AccessGroupId` is not specified.
-    #[inline]
-    pub fn authorize_all_groups(mut self, value: bool) -> Self {
-        self.0.input_mut().authorize_all_groups = Some(value);
-        self
-    }
-    /// A brief description of the authorization rule.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AuthorizeClientVpnIngressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::AuthorizeClientVpnIngressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AuthorizeClientVpnIngressRequest,
-        t::AuthorizeClientVpnIngressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Adds the specified outbound (egress) rules to a security group.
-    ///
-    /// Returns the [`AuthorizeSecurityGroupEgress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn authorize_security_group_egress(&self) -> AuthorizeSecurityGroupEgress {
-        AuthorizeSecurityGroupEgress(
-            rt::Call::new(&self.handle, &op::AUTHORIZE_SECURITY_GROUP_EGRESS),
-        )
-    }
-}
-/// The `AuthorizeSecurityGroupEgress` operation.
-///
-/// Adds the specified outbound (egress) rules to a security group.
-///
-/// An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address ranges, the IP address ranges specified by a prefix list, or the instances that are associated with a source security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
-///
-/// You must specify exactly one of the following destinations: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP type and code.
-///
-/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
-///
-/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
-///
-/// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct AuthorizeSecurityGroupEgress(
-    rt::Call<
-        t::AuthorizeSecurityGroupEgressRequest,
-        t::AuthorizeSecurityGroupEgressResult,
-        rt::NoErrors,
-    >,
-);
-impl AuthorizeSecurityGroupEgress {
-    /// The tags applied to the security group rule.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the security group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = value.into();
-        self
-    }
-    /// Not supported. Use IP permissions instead.
-    #[inline]
-    pub fn source_security_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_security_group_name = Some(value.into());
-        self
-    }
-    /// Not supported. Use IP permissions instead.
-    #[inline]
-    pub fn source_security_group_owner_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_security_group_owner_id = Some(value.into());
-        self
-    }
-    /// Not supported. Use IP permissions instead.
-    #[inline]
-    pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_protocol = Some(value.into());
-        self
-    }
-    /// Not supported. Use IP permissions instead.
-    #[inline]
-    pub fn from_port(mut self, value: i32) -> Self {
-        self.0.input_mut().from_port = Some(value);
-        self
-    }
-    /// Not supported. Use IP permissions instead.
-    #[inline]
-    pub fn to_port(mut self, value: i32) -> Self {
-        self.0.input_mut().to_port = Some(value);
-        self
-    }
-    /// Not supported. Use IP permissions instead.
-    #[inline]
-    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_ip = Some(value.into());
-        self
-    }
-    /// The permissions for the security group rules.
-    #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::AuthorizeSecurityGroupEgressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AuthorizeSecurityGroupEgressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AuthorizeSecurityGroupEgressRequest,
-        t::AuthorizeSecurityGroupEgressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Adds the specified inbound (ingress) rules to a security group.
-    ///
-    /// Returns the [`AuthorizeSecurityGroupIngress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn authorize_security_group_ingress(&self) -> AuthorizeSecurityGroupIngress {
-        AuthorizeSecurityGroupIngress(
-            rt::Call::new(&self.handle, &op::AUTHORIZE_SECURITY_GROUP_INGRESS),
-        )
-    }
-}
-/// The `AuthorizeSecurityGroupIngress` operation.
-///
-/// Adds the specified inbound (ingress) rules to a security group.
-///
-/// An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address range, the IP address ranges that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see [Security group rules](https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html).
-///
-/// You must specify exactly one of the following sources: an IPv4 or IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code.
-///
-/// Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
-///
-/// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
-///
-/// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct AuthorizeSecurityGroupIngress(
-    rt::Call<
-        t::AuthorizeSecurityGroupIngressRequest,
-        t::AuthorizeSecurityGroupIngressResult,
-        rt::NoErrors,
-    >,
-);
-impl AuthorizeSecurityGroupIngress {
-    /// The IPv4 address range, in CIDR format.
-    #[inline]
-    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_ip = Some(value.into());
-        self
-    }
-    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP, this is the ICMP type or -1 (all ICMP types).
-    #[inline]
-    pub fn from_port(mut self, value: i32) -> Self {
-        self.0.input_mut().from_port = Some(value);
-        self
-    }
-    /// The ID of the security group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the security group. For security groups for a default VPC you can specify either the ID or the name of the security group. For security groups for a nondefault VPC, you must specify the ID of the security group.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// The permissions for the security group rules.
-    #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
-        self
-    }
-    /// The IP protocol name (`tcp`, `udp`, `icmp`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). To specify all protocols, use `-1`.
-    #[inline]
-    pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_protocol = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the source security group.
-    #[inline]
-    pub fn source_security_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_security_group_name = Some(value.into());
-        self
-    }
-    /// The Amazon Web Services account ID for the source security group, if the source security group is in a different account.
-    #[inline]
-    pub fn source_security_group_owner_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_security_group_owner_id = Some(value.into());
-        self
-    }
-    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
-    #[inline]
-    pub fn to_port(mut self, value: i32) -> Self {
-        self.0.input_mut().to_port = Some(value);
-        self
-    }
-    /// The tags applied to the security group rule.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::AuthorizeSecurityGroupIngressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::AuthorizeSecurityGroupIngressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::AuthorizeSecurityGroupIngressRequest,
-        t::AuthorizeSecurityGroupIngressResult,
         rt::NoErrors,
     > {
         self.0

@@ -19,11 +19,17 @@ impl super::Client {
             ),
         )
     }
+    /// Bundles an Amazon instance store-backed Windows instance.
+    ///
+    /// Returns the [`BundleInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn bundle_instance(&self) -> BundleInstance {
+        BundleInstance(rt::Call::new(&self.handle, &op::BUNDLE_INSTANCE))
+    }
 }
 /// The `BatchModifyIpamRoutingPolicyRegistrations` operation.
 ///
 /// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch.
-#[derive(Debug)]
 pub struct BatchModifyIpamRoutingPolicyRegistrations(
     rt::Call<
         t::BatchModifyIpamRoutingPolicyRegistrationsRequest,
@@ -68,10 +74,12 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::BatchModifyIpamRoutingPolicyRegistrationsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::BatchModifyIpamRoutingPolicyRegistrationsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -82,11 +90,11 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -108,15 +116,6 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
         self.0
     }
 }
-impl super::Client {
-    /// Bundles an Amazon instance store-backed Windows instance.
-    ///
-    /// Returns the [`BundleInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn bundle_instance(&self) -> BundleInstance {
-        BundleInstance(rt::Call::new(&self.handle, &op::BUNDLE_INSTANCE))
-    }
-}
 /// The `BundleInstance` operation.
 ///
 /// Bundles an Amazon instance store-backed Windows instance.
@@ -124,7 +123,6 @@ impl super::Client {
 /// During bundling, only the root device volume (C:\\) is bundled. Data on other instance store volumes is not preserved.
 ///
 /// **Note:** BundleInstance is no longer supported. To create an AMI, use [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) instead. For more information about creating an Amazon EBS-backed AMI, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct BundleInstance(
     rt::Call<t::BundleInstanceRequest, t::BundleInstanceResult, rt::NoErrors>,
 );
@@ -150,8 +148,12 @@ impl BundleInstance {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::BundleInstanceResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::BundleInstanceResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -160,11 +162,11 @@ impl BundleInstance {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -12,13 +12,133 @@ impl super::Client {
     pub fn cancel_bundle_task(&self) -> CancelBundleTask {
         CancelBundleTask(rt::Call::new(&self.handle, &op::CANCEL_BUNDLE_TASK))
     }
+    /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`.
+    ///
+    /// Returns the [`CancelCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_capacity_reservation(&self) -> CancelCapacityReservation {
+        CancelCapacityReservation(
+            rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION),
+        )
+    }
+    /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens:
+    ///
+    /// Returns the [`CancelCapacityReservationFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_capacity_reservation_fleets(&self) -> CancelCapacityReservationFleets {
+        CancelCapacityReservationFleets(
+            rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION_FLEETS),
+        )
+    }
+    /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
+    ///
+    /// Returns the [`CancelConversionTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_conversion_task(&self) -> CancelConversionTask {
+        CancelConversionTask(rt::Call::new(&self.handle, &op::CANCEL_CONVERSION_TASK))
+    }
+    /// Cancels the generation of an account status report.
+    ///
+    /// Returns the [`CancelDeclarativePoliciesReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_declarative_policies_report(&self) -> CancelDeclarativePoliciesReport {
+        CancelDeclarativePoliciesReport(
+            rt::Call::new(&self.handle, &op::CANCEL_DECLARATIVE_POLICIES_REPORT),
+        )
+    }
+    /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
+    ///
+    /// Returns the [`CancelExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_export_task(&self) -> CancelExportTask {
+        CancelExportTask(rt::Call::new(&self.handle, &op::CANCEL_EXPORT_TASK))
+    }
+    /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`CancelImageLaunchPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_image_launch_permission(&self) -> CancelImageLaunchPermission {
+        CancelImageLaunchPermission(
+            rt::Call::new(&self.handle, &op::CANCEL_IMAGE_LAUNCH_PERMISSION),
+        )
+    }
+    /// Cancels an in-process import virtual machine or import snapshot task.
+    ///
+    /// Returns the [`CancelImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_import_task(&self) -> CancelImportTask {
+        CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
+    }
+    /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace.
+    ///
+    /// Returns the [`CancelReservedInstancesListing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_reserved_instances_listing(&self) -> CancelReservedInstancesListing {
+        CancelReservedInstancesListing(
+            rt::Call::new(&self.handle, &op::CANCEL_RESERVED_INSTANCES_LISTING),
+        )
+    }
+    /// Cancels the specified Spot Fleet requests.
+    ///
+    /// Returns the [`CancelSpotFleetRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_spot_fleet_requests(&self) -> CancelSpotFleetRequests {
+        CancelSpotFleetRequests(
+            rt::Call::new(&self.handle, &op::CANCEL_SPOT_FLEET_REQUESTS),
+        )
+    }
+    /// Cancels one or more Spot Instance requests.
+    ///
+    /// Returns the [`CancelSpotInstanceRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_spot_instance_requests(&self) -> CancelSpotInstanceRequests {
+        CancelSpotInstanceRequests(
+            rt::Call::new(&self.handle, &op::CANCEL_SPOT_INSTANCE_REQUESTS),
+        )
+    }
+    /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
+    ///
+    /// Returns the [`ConfirmProductInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn confirm_product_instance(&self) -> ConfirmProductInstance {
+        ConfirmProductInstance(
+            rt::Call::new(&self.handle, &op::CONFIRM_PRODUCT_INSTANCE),
+        )
+    }
+    /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
+    ///
+    /// Returns the [`CopyFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn copy_fpga_image(&self) -> CopyFpgaImage {
+        CopyFpgaImage(rt::Call::new(&self.handle, &op::COPY_FPGA_IMAGE))
+    }
+    /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region.
+    ///
+    /// Returns the [`CopyImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn copy_image(&self) -> CopyImage {
+        CopyImage(rt::Call::new(&self.handle, &op::COPY_IMAGE))
+    }
+    /// Creates an exact copy of an Amazon EBS snapshot.
+    ///
+    /// Returns the [`CopySnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn copy_snapshot(&self) -> CopySnapshot {
+        CopySnapshot(rt::Call::new(&self.handle, &op::COPY_SNAPSHOT))
+    }
+    /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
+    ///
+    /// Returns the [`CopyVolumes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn copy_volumes(&self) -> CopyVolumes {
+        CopyVolumes(rt::Call::new(&self.handle, &op::COPY_VOLUMES))
+    }
 }
 /// The `CancelBundleTask` operation.
 ///
 /// Cancels a bundling operation for an instance store-backed Windows instance.
 ///
 /// **Note:** CancelBundleTask is no longer supported because [BundleInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_BundleInstance.html), the operation it cancels, is no longer supported.
-#[derive(Debug)]
 pub struct CancelBundleTask(
     rt::Call<t::CancelBundleTaskRequest, t::CancelBundleTaskResult, rt::NoErrors>,
 );
@@ -38,8 +158,12 @@ impl CancelBundleTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelBundleTaskResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelBundleTaskResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +172,11 @@ impl CancelBundleTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -70,17 +194,6 @@ impl CancelBundleTask {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`.
-    ///
-    /// Returns the [`CancelCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_capacity_reservation(&self) -> CancelCapacityReservation {
-        CancelCapacityReservation(
-            rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION),
-        )
-    }
-}
 /// The `CancelCapacityReservation` operation.
 ///
 /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`.
@@ -96,7 +209,6 @@ impl super::Client {
 /// **Note:** You can't modify or cancel a Capacity Block. For more information, see [Capacity Blocks for ML](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-blocks.html).
 ///
 /// Instances running in the reserved capacity continue running until you stop them. Stopped instances that target the Capacity Reservation can no longer launch. Modify these instances to either target a different Capacity Reservation, launch On-Demand Instance capacity, or run in any open Capacity Reservation that has matching attributes and sufficient capacity.
-#[derive(Debug)]
 pub struct CancelCapacityReservation(
     rt::Call<
         t::CancelCapacityReservationRequest,
@@ -135,8 +247,12 @@ impl CancelCapacityReservation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelCapacityReservationResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelCapacityReservationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -145,11 +261,11 @@ impl CancelCapacityReservation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -171,17 +287,6 @@ impl CancelCapacityReservation {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens:
-    ///
-    /// Returns the [`CancelCapacityReservationFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_capacity_reservation_fleets(&self) -> CancelCapacityReservationFleets {
-        CancelCapacityReservationFleets(
-            rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION_FLEETS),
-        )
-    }
-}
 /// The `CancelCapacityReservationFleets` operation.
 ///
 /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens:
@@ -189,7 +294,6 @@ impl super::Client {
 /// - The Capacity Reservation Fleet's status changes to `cancelled`.
 /// - The individual Capacity Reservations in the Fleet are cancelled. Instances running in the Capacity Reservations at the time of cancelling the Fleet continue to run in shared capacity.
 /// - The Fleet stops creating new Capacity Reservations.
-#[derive(Debug)]
 pub struct CancelCapacityReservationFleets(
     rt::Call<
         t::CancelCapacityReservationFleetsRequest,
@@ -213,10 +317,12 @@ impl CancelCapacityReservationFleets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CancelCapacityReservationFleetsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelCapacityReservationFleetsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -227,11 +333,11 @@ impl CancelCapacityReservationFleets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -253,19 +359,9 @@ impl CancelCapacityReservationFleets {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
-    ///
-    /// Returns the [`CancelConversionTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_conversion_task(&self) -> CancelConversionTask {
-        CancelConversionTask(rt::Call::new(&self.handle, &op::CANCEL_CONVERSION_TASK))
-    }
-}
 /// The `CancelConversionTask` operation.
 ///
 /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
-#[derive(Debug)]
 pub struct CancelConversionTask(
     rt::Call<t::CancelConversionRequest, rt::Unit, rt::NoErrors>,
 );
@@ -291,8 +387,10 @@ impl CancelConversionTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -301,11 +399,11 @@ impl CancelConversionTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -323,17 +421,6 @@ impl CancelConversionTask {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels the generation of an account status report.
-    ///
-    /// Returns the [`CancelDeclarativePoliciesReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_declarative_policies_report(&self) -> CancelDeclarativePoliciesReport {
-        CancelDeclarativePoliciesReport(
-            rt::Call::new(&self.handle, &op::CANCEL_DECLARATIVE_POLICIES_REPORT),
-        )
-    }
-}
 /// The `CancelDeclarativePoliciesReport` operation.
 ///
 /// Cancels the generation of an account status report.
@@ -341,7 +428,6 @@ impl super::Client {
 /// You can only cancel a report while it has the `running` status. Reports with other statuses (`complete`, `cancelled`, or `error`) can't be canceled.
 ///
 /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-#[derive(Debug)]
 pub struct CancelDeclarativePoliciesReport(
     rt::Call<
         t::CancelDeclarativePoliciesReportRequest,
@@ -365,10 +451,12 @@ impl CancelDeclarativePoliciesReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CancelDeclarativePoliciesReportResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelDeclarativePoliciesReportResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -379,11 +467,11 @@ impl CancelDeclarativePoliciesReport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -405,19 +493,9 @@ impl CancelDeclarativePoliciesReport {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
-    ///
-    /// Returns the [`CancelExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_export_task(&self) -> CancelExportTask {
-        CancelExportTask(rt::Call::new(&self.handle, &op::CANCEL_EXPORT_TASK))
-    }
-}
 /// The `CancelExportTask` operation.
 ///
 /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
-#[derive(Debug)]
 pub struct CancelExportTask(
     rt::Call<t::CancelExportTaskRequest, rt::Unit, rt::NoErrors>,
 );
@@ -431,8 +509,10 @@ impl CancelExportTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -441,11 +521,11 @@ impl CancelExportTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -463,21 +543,9 @@ impl CancelExportTask {
         self.0
     }
 }
-impl super::Client {
-    /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CancelImageLaunchPermission`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_image_launch_permission(&self) -> CancelImageLaunchPermission {
-        CancelImageLaunchPermission(
-            rt::Call::new(&self.handle, &op::CANCEL_IMAGE_LAUNCH_PERMISSION),
-        )
-    }
-}
 /// The `CancelImageLaunchPermission` operation.
 ///
 /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct CancelImageLaunchPermission(
     rt::Call<
         t::CancelImageLaunchPermissionRequest,
@@ -501,8 +569,12 @@ impl CancelImageLaunchPermission {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelImageLaunchPermissionResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelImageLaunchPermissionResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -513,11 +585,11 @@ impl CancelImageLaunchPermission {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -539,19 +611,9 @@ impl CancelImageLaunchPermission {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels an in-process import virtual machine or import snapshot task.
-    ///
-    /// Returns the [`CancelImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_import_task(&self) -> CancelImportTask {
-        CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
-    }
-}
 /// The `CancelImportTask` operation.
 ///
 /// Cancels an in-process import virtual machine or import snapshot task.
-#[derive(Debug)]
 pub struct CancelImportTask(
     rt::Call<t::CancelImportTaskRequest, t::CancelImportTaskResult, rt::NoErrors>,
 );
@@ -577,8 +639,12 @@ impl CancelImportTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelImportTaskResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelImportTaskResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -587,11 +653,11 @@ impl CancelImportTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -609,23 +675,11 @@ impl CancelImportTask {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace.
-    ///
-    /// Returns the [`CancelReservedInstancesListing`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_reserved_instances_listing(&self) -> CancelReservedInstancesListing {
-        CancelReservedInstancesListing(
-            rt::Call::new(&self.handle, &op::CANCEL_RESERVED_INSTANCES_LISTING),
-        )
-    }
-}
 /// The `CancelReservedInstancesListing` operation.
 ///
 /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace.
 ///
 /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct CancelReservedInstancesListing(
     rt::Call<
         t::CancelReservedInstancesListingRequest,
@@ -643,10 +697,12 @@ impl CancelReservedInstancesListing {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CancelReservedInstancesListingResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelReservedInstancesListingResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -657,11 +713,11 @@ impl CancelReservedInstancesListing {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -683,17 +739,6 @@ impl CancelReservedInstancesListing {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels the specified Spot Fleet requests.
-    ///
-    /// Returns the [`CancelSpotFleetRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_spot_fleet_requests(&self) -> CancelSpotFleetRequests {
-        CancelSpotFleetRequests(
-            rt::Call::new(&self.handle, &op::CANCEL_SPOT_FLEET_REQUESTS),
-        )
-    }
-}
 /// The `CancelSpotFleetRequests` operation.
 ///
 /// Cancels the specified Spot Fleet requests.
@@ -711,7 +756,6 @@ impl super::Client {
 /// **Restrictions**
 ///
 /// - You can delete up to 100 fleets in a single request. If you exceed the specified number, no fleets are deleted.
-#[derive(Debug)]
 pub struct CancelSpotFleetRequests(
     rt::Call<
         t::CancelSpotFleetRequestsRequest,
@@ -741,8 +785,12 @@ impl CancelSpotFleetRequests {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelSpotFleetRequestsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelSpotFleetRequestsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -751,11 +799,11 @@ impl CancelSpotFleetRequests {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -777,23 +825,11 @@ impl CancelSpotFleetRequests {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels one or more Spot Instance requests.
-    ///
-    /// Returns the [`CancelSpotInstanceRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_spot_instance_requests(&self) -> CancelSpotInstanceRequests {
-        CancelSpotInstanceRequests(
-            rt::Call::new(&self.handle, &op::CANCEL_SPOT_INSTANCE_REQUESTS),
-        )
-    }
-}
 /// The `CancelSpotInstanceRequests` operation.
 ///
 /// Cancels one or more Spot Instance requests.
 ///
 /// **Important:** Canceling a Spot Instance request does not terminate running Spot Instances associated with the request.
-#[derive(Debug)]
 pub struct CancelSpotInstanceRequests(
     rt::Call<
         t::CancelSpotInstanceRequestsRequest,
@@ -817,8 +853,12 @@ impl CancelSpotInstanceRequests {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelSpotInstanceRequestsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelSpotInstanceRequestsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -829,11 +869,11 @@ impl CancelSpotInstanceRequests {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -855,21 +895,9 @@ impl CancelSpotInstanceRequests {
         self.0
     }
 }
-impl super::Client {
-    /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
-    ///
-    /// Returns the [`ConfirmProductInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn confirm_product_instance(&self) -> ConfirmProductInstance {
-        ConfirmProductInstance(
-            rt::Call::new(&self.handle, &op::CONFIRM_PRODUCT_INSTANCE),
-        )
-    }
-}
 /// The `ConfirmProductInstance` operation.
 ///
 /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
-#[derive(Debug)]
 pub struct ConfirmProductInstance(
     rt::Call<
         t::ConfirmProductInstanceRequest,
@@ -899,8 +927,12 @@ impl ConfirmProductInstance {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ConfirmProductInstanceResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ConfirmProductInstanceResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -909,11 +941,11 @@ impl ConfirmProductInstance {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -935,19 +967,9 @@ impl ConfirmProductInstance {
         self.0
     }
 }
-impl super::Client {
-    /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
-    ///
-    /// Returns the [`CopyFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn copy_fpga_image(&self) -> CopyFpgaImage {
-        CopyFpgaImage(rt::Call::new(&self.handle, &op::COPY_FPGA_IMAGE))
-    }
-}
 /// The `CopyFpgaImage` operation.
 ///
 /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
-#[derive(Debug)]
 pub struct CopyFpgaImage(
     rt::Call<t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors>,
 );
@@ -991,8 +1013,12 @@ impl CopyFpgaImage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CopyFpgaImageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CopyFpgaImageResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1001,11 +1027,11 @@ impl CopyFpgaImage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1021,15 +1047,6 @@ impl CopyFpgaImage {
         self,
     ) -> rt::Call<t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region.
-    ///
-    /// Returns the [`CopyImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn copy_image(&self) -> CopyImage {
-        CopyImage(rt::Call::new(&self.handle, &op::COPY_IMAGE))
     }
 }
 /// The `CopyImage` operation.
@@ -1067,7 +1084,6 @@ impl super::Client {
 /// - Region to Local Zone, and Local Zone to Local Zone: Not all Local Zones require encrypted snapshots. In Local Zones that require encrypted snapshots, backing snapshots are automatically encrypted during copy. In Local Zones where encryption is not required, snapshots retain their original encryption state (encrypted or unencrypted) by default.
 ///
 /// For more information, including the required permissions for copying an AMI, see [Copy an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct CopyImage(rt::Call<t::CopyImageRequest, t::CopyImageResult, rt::NoErrors>);
 impl CopyImage {
     /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html) in the *Amazon EC2 API Reference*.
@@ -1157,8 +1173,10 @@ impl CopyImage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CopyImageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CopyImageResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1167,11 +1185,11 @@ impl CopyImage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1187,15 +1205,6 @@ impl CopyImage {
         self,
     ) -> rt::Call<t::CopyImageRequest, t::CopyImageResult, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates an exact copy of an Amazon EBS snapshot.
-    ///
-    /// Returns the [`CopySnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn copy_snapshot(&self) -> CopySnapshot {
-        CopySnapshot(rt::Call::new(&self.handle, &op::COPY_SNAPSHOT))
     }
 }
 /// The `CopySnapshot` operation.
@@ -1215,7 +1224,6 @@ impl super::Client {
 /// **Note:** Snapshots copies have an arbitrary source volume ID. Do not use this volume ID for any purpose.
 ///
 /// For more information, see [Copy an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
 pub struct CopySnapshot(
     rt::Call<t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors>,
 );
@@ -1295,8 +1303,10 @@ impl CopySnapshot {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CopySnapshotResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CopySnapshotResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1305,11 +1315,11 @@ impl CopySnapshot {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1327,19 +1337,9 @@ impl CopySnapshot {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
-    ///
-    /// Returns the [`CopyVolumes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn copy_volumes(&self) -> CopyVolumes {
-        CopyVolumes(rt::Call::new(&self.handle, &op::COPY_VOLUMES))
-    }
-}
 /// The `CopyVolumes` operation.
 ///
 /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
-#[derive(Debug)]
 pub struct CopyVolumes(
     rt::Call<t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors>,
 );
@@ -1413,8 +1413,10 @@ impl CopyVolumes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CopyVolumesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CopyVolumesResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1423,11 +1425,11 @@ impl CopyVolumes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1442,1013 +1444,6 @@ impl CopyVolumes {
     pub fn into_call(
         self,
     ) -> rt::Call<t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
-    ///
-    /// Returns the [`CreateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_application_status_check(&self) -> CreateApplicationStatusCheck {
-        CreateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::CREATE_APPLICATION_STATUS_CHECK),
-        )
-    }
-}
-/// The `CreateApplicationStatusCheck` operation.
-///
-/// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
-///
-/// - You can create a maximum of 50 application status checks for each account.
-/// - You must associate the check with instances or tags using `AssociateApplicationStatusCheck` before health checks start.
-/// - You must set the `Timeout` value to less than the `Interval` value.
-/// - You must start the `Path` with a forward slash (`/`). Default: `/`.
-/// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
-/// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
-/// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
-#[derive(Debug)]
-pub struct CreateApplicationStatusCheck(
-    rt::Call<
-        t::CreateApplicationStatusCheckRequest,
-        t::CreateApplicationStatusCheckResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateApplicationStatusCheck {
-    /// The health check paths to use for the application status check. Health check paths define the network path from a source subnet to one or more destination subnets for cross-Availability Zone or Availability Zone to Local Zone health checking. If omitted, health checks are performed in the same subnet as the instance.
-    #[inline]
-    pub fn health_check_paths(
-        mut self,
-        value: Vec<t::HealthCheckPathRequestObject>,
-    ) -> Self {
-        self.0.input_mut().health_check_paths = Some(value);
-        self
-    }
-    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
-    #[inline]
-    pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
-        self.0.input_mut().aggregation = Some(value.into());
-        self
-    }
-    /// The protocol to use for the health check. Valid values: `http` \| `https`.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// The port to use for the health check. Valid values: 1 to 65535.
-    #[inline]
-    pub fn port(mut self, value: i32) -> Self {
-        self.0.input_mut().port = value;
-        self
-    }
-    /// The URL path to use for the health check HTTP request (for example, `/health` or `/status`).
-    #[inline]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path = Some(value.into());
-        self
-    }
-    /// The index of the network device to use for the health check. The value must be greater than or equal to 0.
-    #[inline]
-    pub fn device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().device_index = Some(value);
-        self
-    }
-    /// The IP version to use for the health check. Valid values: `ipv4` and `ipv6`.
-    #[inline]
-    pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
-        self.0.input_mut().ip_version = Some(value.into());
-        self
-    }
-    /// The IP scope to use for the health check. Valid value: `private`.
-    #[inline]
-    pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
-        self.0.input_mut().ip_scope = Some(value.into());
-        self
-    }
-    /// The interval, in seconds, between health checks. Valid value: 60.
-    #[inline]
-    pub fn interval(mut self, value: i32) -> Self {
-        self.0.input_mut().interval = Some(value);
-        self
-    }
-    /// The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than `Interval`.
-    #[inline]
-    pub fn timeout(mut self, value: i32) -> Self {
-        self.0.input_mut().timeout = Some(value);
-        self
-    }
-    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
-    #[inline]
-    pub fn failure_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().failure_threshold = Some(value);
-        self
-    }
-    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
-    #[inline]
-    pub fn success_threshold(mut self, value: i32) -> Self {
-        self.0.input_mut().success_threshold = Some(value);
-        self
-    }
-    /// The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, `200,202,300-399`. For a range, the first value must be less than the second value. Maximum length: 64 characters. Default: `200`.
-    #[inline]
-    pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().status_code_matcher = Some(value.into());
-        self
-    }
-    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
-    #[inline]
-    pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().initialization_grace_period_seconds = Some(value);
-        self
-    }
-    /// The tags to apply to the application status check.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateApplicationStatusCheckResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateApplicationStatusCheckResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateApplicationStatusCheckRequest,
-        t::CreateApplicationStatusCheckResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
-    ///
-    /// Returns the [`CreateCapacityManagerDataExport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_capacity_manager_data_export(
-        &self,
-    ) -> CreateCapacityManagerDataExport {
-        CreateCapacityManagerDataExport(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_MANAGER_DATA_EXPORT),
-        )
-    }
-}
-/// The `CreateCapacityManagerDataExport` operation.
-///
-/// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
-#[derive(Debug)]
-pub struct CreateCapacityManagerDataExport(
-    rt::Call<
-        t::CreateCapacityManagerDataExportRequest,
-        t::CreateCapacityManagerDataExportResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateCapacityManagerDataExport {
-    /// The name of the S3 bucket where the capacity data export files will be delivered. The bucket must exist and you must have write permissions to it.
-    #[inline]
-    pub fn s3_bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_name = value.into();
-        self
-    }
-    /// The S3 key prefix for the exported data files. This allows you to organize exports in a specific folder structure within your bucket. If not specified, files are placed at the bucket root.
-    #[inline]
-    pub fn s3_bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket_prefix = Some(value.into());
-        self
-    }
-    /// The frequency at which data exports are generated.
-    #[inline]
-    pub fn schedule(mut self, value: impl Into<t::Schedule>) -> Self {
-        self.0.input_mut().schedule = value.into();
-        self
-    }
-    /// The file format for the exported data. Parquet format is recommended for large datasets and better compression.
-    #[inline]
-    pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
-        self.0.input_mut().output_format = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensure Idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the data export configuration. You can tag the export for organization and cost tracking purposes.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateCapacityManagerDataExportResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateCapacityManagerDataExportResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityManagerDataExportRequest,
-        t::CreateCapacityManagerDataExportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
-    ///
-    /// Returns the [`CreateCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_capacity_reservation(&self) -> CreateCapacityReservation {
-        CreateCapacityReservation(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION),
-        )
-    }
-}
-/// The `CreateCapacityReservation` operation.
-///
-/// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
-///
-/// You can create a Capacity Reservation at any time, and you can choose when it starts. You can create a Capacity Reservation for immediate use or you can request a Capacity Reservation for a future date.
-///
-/// For more information, see [Reserve compute capacity with On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*.
-///
-/// Your request to create a Capacity Reservation could fail if:
-///
-/// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
-/// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateCapacityReservation(
-    rt::Call<
-        t::CreateCapacityReservationRequest,
-        t::CreateCapacityReservationResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateCapacityReservation {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The instance type for which to reserve capacity.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = value.into();
-        self
-    }
-    /// The type of operating system for which to reserve capacity.
-    #[inline]
-    pub fn instance_platform(
-        mut self,
-        value: impl Into<t::CapacityReservationInstancePlatform>,
-    ) -> Self {
-        self.0.input_mut().instance_platform = value.into();
-        self
-    }
-    /// The Availability Zone in which to create the Capacity Reservation.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The ID of the Availability Zone in which to create the Capacity Reservation.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
-    #[inline]
-    pub fn tenancy(mut self, value: impl Into<t::CapacityReservationTenancy>) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// The number of instances for which to reserve capacity.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS- optimized instance.
-    #[inline]
-    pub fn ebs_optimized(mut self, value: bool) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// *Deprecated.*
-    #[inline]
-    pub fn ephemeral_storage(mut self, value: bool) -> Self {
-        self.0.input_mut().ephemeral_storage = Some(value);
-        self
-    }
-    /// The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
-    #[inline]
-    pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
-        self.0.input_mut().end_date_type = Some(value.into());
-        self
-    }
-    /// Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::InstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// The tags to apply to the Capacity Reservation during launch.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// **Note:** Not supported for future-dated Capacity Reservations.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// **Note:** Not supported for future-dated Capacity Reservations.
-    #[inline]
-    pub fn placement_group_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().placement_group_arn = Some(value.into());
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date = Some(value);
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn commitment_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().commitment_duration = Some(value);
-        self
-    }
-    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
-    #[inline]
-    pub fn delivery_preference(
-        mut self,
-        value: impl Into<t::CapacityReservationDeliveryPreference>,
-    ) -> Self {
-        self.0.input_mut().delivery_preference = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateCapacityReservationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCapacityReservationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationRequest,
-        t::CreateCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateCapacityReservationBySplitting`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_capacity_reservation_by_splitting(
-        &self,
-    ) -> CreateCapacityReservationBySplitting {
-        CreateCapacityReservationBySplitting(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING),
-        )
-    }
-}
-/// The `CreateCapacityReservationBySplitting` operation.
-///
-/// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
-#[derive(Debug)]
-pub struct CreateCapacityReservationBySplitting(
-    rt::Call<
-        t::CreateCapacityReservationBySplittingRequest,
-        t::CreateCapacityReservationBySplittingResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateCapacityReservationBySplitting {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the Capacity Reservation from which you want to split the capacity.
-    #[inline]
-    pub fn source_capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_capacity_reservation_id = value.into();
-        self
-    }
-    /// The number of instances to split from the source Capacity Reservation.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// The tags to apply to the new Capacity Reservation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateCapacityReservationBySplittingResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateCapacityReservationBySplittingResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationBySplittingRequest,
-        t::CreateCapacityReservationBySplittingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
-    ///
-    /// Returns the [`CreateCapacityReservationCancellationQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_capacity_reservation_cancellation_quote(
-        &self,
-    ) -> CreateCapacityReservationCancellationQuote {
-        CreateCapacityReservationCancellationQuote(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE,
-            ),
-        )
-    }
-}
-/// The `CreateCapacityReservationCancellationQuote` operation.
-///
-/// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
-#[derive(Debug)]
-pub struct CreateCapacityReservationCancellationQuote(
-    rt::Call<
-        t::CreateCapacityReservationCancellationQuoteRequest,
-        t::CreateCapacityReservationCancellationQuoteResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateCapacityReservationCancellationQuote {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the cancellation quote.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateCapacityReservationCancellationQuoteResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateCapacityReservationCancellationQuoteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationCancellationQuoteRequest,
-        t::CreateCapacityReservationCancellationQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
-    ///
-    /// Returns the [`CreateCapacityReservationDateChangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_capacity_reservation_date_change_quote(
-        &self,
-    ) -> CreateCapacityReservationDateChangeQuote {
-        CreateCapacityReservationDateChangeQuote(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE,
-            ),
-        )
-    }
-}
-/// The `CreateCapacityReservationDateChangeQuote` operation.
-///
-/// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
-///
-/// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
-#[derive(Debug)]
-pub struct CreateCapacityReservationDateChangeQuote(
-    rt::Call<
-        t::CreateCapacityReservationDateChangeQuoteRequest,
-        t::CreateCapacityReservationDateChangeQuoteResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateCapacityReservationDateChangeQuote {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The requested new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). The new start date must be later than the current start date and within the cumulative 30-day pushout limit.
-    #[inline]
-    pub fn new_start_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().new_start_date = value;
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the date change quote.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateCapacityReservationDateChangeQuoteResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateCapacityReservationDateChangeQuoteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationDateChangeQuoteRequest,
-        t::CreateCapacityReservationDateChangeQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateCapacityReservationFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_capacity_reservation_fleet(&self) -> CreateCapacityReservationFleet {
-        CreateCapacityReservationFleet(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_FLEET),
-        )
-    }
-}
-/// The `CreateCapacityReservationFleet` operation.
-///
-/// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateCapacityReservationFleet(
-    rt::Call<
-        t::CreateCapacityReservationFleetRequest,
-        t::CreateCapacityReservationFleetResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateCapacityReservationFleet {
-    /// The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. Currently, only the `prioritized` allocation strategy is supported. For more information, see [Allocation strategy](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn allocation_strategy(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_strategy = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Information about the instance types for which to reserve the capacity.
-    #[inline]
-    pub fn instance_type_specifications(
-        mut self,
-        value: Vec<t::ReservationFleetInstanceSpecification>,
-    ) -> Self {
-        self.0.input_mut().instance_type_specifications = Some(value);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn instance_requirements(
-        mut self,
-        value: t::InstanceRequirementsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements = Some(value);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Indicates the tenancy of the Capacity Reservation Fleet. All Capacity Reservations in the Fleet inherit this tenancy. The Capacity Reservation Fleet can have one of the following tenancy settings:
-    #[inline]
-    pub fn tenancy(
-        mut self,
-        value: impl Into<t::FleetCapacityReservationTenancy>,
-    ) -> Self {
-        self.0.input_mut().tenancy = Some(value.into());
-        self
-    }
-    /// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn total_target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().total_target_capacity = value;
-        self
-    }
-    /// The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations in the Fleet expire.
-    #[inline]
-    pub fn end_date(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date = Some(value);
-        self
-    }
-    /// Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All Capacity Reservations in the Fleet inherit this instance matching criteria.
-    #[inline]
-    pub fn instance_match_criteria(
-        mut self,
-        value: impl Into<t::FleetInstanceMatchCriteria>,
-    ) -> Self {
-        self.0.input_mut().instance_match_criteria = Some(value.into());
-        self
-    }
-    /// The tags to assign to the Capacity Reservation Fleet. The tags are automatically assigned to the Capacity Reservations in the Fleet.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateCapacityReservationFleetResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateCapacityReservationFleetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCapacityReservationFleetRequest,
-        t::CreateCapacityReservationFleetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
-    ///
-    /// Returns the [`CreateCarrierGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_carrier_gateway(&self) -> CreateCarrierGateway {
-        CreateCarrierGateway(rt::Call::new(&self.handle, &op::CREATE_CARRIER_GATEWAY))
-    }
-}
-/// The `CreateCarrierGateway` operation.
-///
-/// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
-#[derive(Debug)]
-pub struct CreateCarrierGateway(
-    rt::Call<t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult, rt::NoErrors>,
-);
-impl CreateCarrierGateway {
-    /// The ID of the VPC to associate with the carrier gateway.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The tags to associate with the carrier gateway.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateCarrierGatewayResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateCarrierGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateCarrierGatewayRequest,
-        t::CreateCarrierGatewayResult,
-        rt::NoErrors,
-    > {
         self.0
     }
 }

@@ -5,6 +5,90 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
+    ///
+    /// Returns the [`CreateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_application_status_check(&self) -> CreateApplicationStatusCheck {
+        CreateApplicationStatusCheck(
+            rt::Call::new(&self.handle, &op::CREATE_APPLICATION_STATUS_CHECK),
+        )
+    }
+    /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
+    ///
+    /// Returns the [`CreateCapacityManagerDataExport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_manager_data_export(
+        &self,
+    ) -> CreateCapacityManagerDataExport {
+        CreateCapacityManagerDataExport(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_MANAGER_DATA_EXPORT),
+        )
+    }
+    /// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
+    ///
+    /// Returns the [`CreateCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_reservation(&self) -> CreateCapacityReservation {
+        CreateCapacityReservation(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION),
+        )
+    }
+    /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
+    ///
+    /// Returns the [`CreateCapacityReservationBySplitting`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_reservation_by_splitting(
+        &self,
+    ) -> CreateCapacityReservationBySplitting {
+        CreateCapacityReservationBySplitting(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING),
+        )
+    }
+    /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
+    ///
+    /// Returns the [`CreateCapacityReservationCancellationQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_reservation_cancellation_quote(
+        &self,
+    ) -> CreateCapacityReservationCancellationQuote {
+        CreateCapacityReservationCancellationQuote(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE,
+            ),
+        )
+    }
+    /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
+    ///
+    /// Returns the [`CreateCapacityReservationDateChangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_reservation_date_change_quote(
+        &self,
+    ) -> CreateCapacityReservationDateChangeQuote {
+        CreateCapacityReservationDateChangeQuote(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE,
+            ),
+        )
+    }
+    /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`CreateCapacityReservationFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_reservation_fleet(&self) -> CreateCapacityReservationFleet {
+        CreateCapacityReservationFleet(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_FLEET),
+        )
+    }
+    /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
+    ///
+    /// Returns the [`CreateCarrierGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_carrier_gateway(&self) -> CreateCarrierGateway {
+        CreateCarrierGateway(rt::Call::new(&self.handle, &op::CREATE_CARRIER_GATEWAY))
+    }
     /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
     ///
     /// Returns the [`CreateClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -14,11 +98,984 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ENDPOINT),
         )
     }
+    /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
+    ///
+    /// Returns the [`CreateClientVpnRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_client_vpn_route(&self) -> CreateClientVpnRoute {
+        CreateClientVpnRoute(rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ROUTE))
+    }
+    /// Creates a range of customer-owned IP addresses.
+    ///
+    /// Returns the [`CreateCoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_coip_cidr(&self) -> CreateCoipCidr {
+        CreateCoipCidr(rt::Call::new(&self.handle, &op::CREATE_COIP_CIDR))
+    }
+    /// Creates a pool of customer-owned IP (CoIP) addresses.
+    ///
+    /// Returns the [`CreateCoipPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_coip_pool(&self) -> CreateCoipPool {
+        CreateCoipPool(rt::Call::new(&self.handle, &op::CREATE_COIP_POOL))
+    }
+    /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
+    ///
+    /// Returns the [`CreateCustomerGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_customer_gateway(&self) -> CreateCustomerGateway {
+        CreateCustomerGateway(rt::Call::new(&self.handle, &op::CREATE_CUSTOMER_GATEWAY))
+    }
+    /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`CreateDefaultSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_default_subnet(&self) -> CreateDefaultSubnet {
+        CreateDefaultSubnet(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_SUBNET))
+    }
+    /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
+    ///
+    /// Returns the [`CreateDefaultVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_default_vpc(&self) -> CreateDefaultVpc {
+        CreateDefaultVpc(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_VPC))
+    }
+    /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
+    ///
+    /// Returns the [`CreateDelegateMacVolumeOwnershipTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_delegate_mac_volume_ownership_task(
+        &self,
+    ) -> CreateDelegateMacVolumeOwnershipTask {
+        CreateDelegateMacVolumeOwnershipTask(
+            rt::Call::new(&self.handle, &op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK),
+        )
+    }
+}
+/// The `CreateApplicationStatusCheck` operation.
+///
+/// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply:
+///
+/// - You can create a maximum of 50 application status checks for each account.
+/// - You must associate the check with instances or tags using `AssociateApplicationStatusCheck` before health checks start.
+/// - You must set the `Timeout` value to less than the `Interval` value.
+/// - You must start the `Path` with a forward slash (`/`). Default: `/`.
+/// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
+/// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
+/// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
+pub struct CreateApplicationStatusCheck(
+    rt::Call<
+        t::CreateApplicationStatusCheckRequest,
+        t::CreateApplicationStatusCheckResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateApplicationStatusCheck {
+    /// The health check paths to use for the application status check. Health check paths define the network path from a source subnet to one or more destination subnets for cross-Availability Zone or Availability Zone to Local Zone health checking. If omitted, health checks are performed in the same subnet as the instance.
+    #[inline]
+    pub fn health_check_paths(
+        mut self,
+        value: Vec<t::HealthCheckPathRequestObject>,
+    ) -> Self {
+        self.0.input_mut().health_check_paths = Some(value);
+        self
+    }
+    /// The aggregation setting for the application status check. When set to `included`, the result of this check contributes to the instance-level application status reported by `DescribeApplicationStatus`. When set to `excluded`, the check runs independently and does not affect the instance-level status. Valid values: `included` \| `excluded`.
+    #[inline]
+    pub fn aggregation(mut self, value: impl Into<t::AggregationStatusEnum>) -> Self {
+        self.0.input_mut().aggregation = Some(value.into());
+        self
+    }
+    /// The protocol to use for the health check. Valid values: `http` \| `https`.
+    #[inline]
+    pub fn protocol(mut self, value: impl Into<t::NetworkProtocolEnum>) -> Self {
+        self.0.input_mut().protocol = value.into();
+        self
+    }
+    /// The port to use for the health check. Valid values: 1 to 65535.
+    #[inline]
+    pub fn port(mut self, value: i32) -> Self {
+        self.0.input_mut().port = value;
+        self
+    }
+    /// The URL path to use for the health check HTTP request (for example, `/health` or `/status`).
+    #[inline]
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().path = Some(value.into());
+        self
+    }
+    /// The index of the network device to use for the health check. The value must be greater than or equal to 0.
+    #[inline]
+    pub fn device_index(mut self, value: i32) -> Self {
+        self.0.input_mut().device_index = Some(value);
+        self
+    }
+    /// The IP version to use for the health check. Valid values: `ipv4` and `ipv6`.
+    #[inline]
+    pub fn ip_version(mut self, value: impl Into<t::IpVersionEnum>) -> Self {
+        self.0.input_mut().ip_version = Some(value.into());
+        self
+    }
+    /// The IP scope to use for the health check. Valid value: `private`.
+    #[inline]
+    pub fn ip_scope(mut self, value: impl Into<t::IpScopeEnum>) -> Self {
+        self.0.input_mut().ip_scope = Some(value.into());
+        self
+    }
+    /// The interval, in seconds, between health checks. Valid value: 60.
+    #[inline]
+    pub fn interval(mut self, value: i32) -> Self {
+        self.0.input_mut().interval = Some(value);
+        self
+    }
+    /// The amount of time, in seconds, to wait for a health check response before considering it failed. Valid values: 1 to 30. The value must be less than `Interval`.
+    #[inline]
+    pub fn timeout(mut self, value: i32) -> Self {
+        self.0.input_mut().timeout = Some(value);
+        self
+    }
+    /// The number of consecutive failed health checks before the application status is considered impaired. The value must be greater than 0.
+    #[inline]
+    pub fn failure_threshold(mut self, value: i32) -> Self {
+        self.0.input_mut().failure_threshold = Some(value);
+        self
+    }
+    /// The number of consecutive successful health checks before the application status is considered healthy. The value must be greater than 0.
+    #[inline]
+    pub fn success_threshold(mut self, value: i32) -> Self {
+        self.0.input_mut().success_threshold = Some(value);
+        self
+    }
+    /// The HTTP status codes that indicate a successful health check response. Specify a comma-separated list of individual status codes or ranges, for example, `200,202,300-399`. For a range, the first value must be less than the second value. Maximum length: 64 characters. Default: `200`.
+    #[inline]
+    pub fn status_code_matcher(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().status_code_matcher = Some(value.into());
+        self
+    }
+    /// The number of seconds to wait before starting health checks after an instance is launched. Valid values: 1 to 600.
+    #[inline]
+    pub fn initialization_grace_period_seconds(mut self, value: i32) -> Self {
+        self.0.input_mut().initialization_grace_period_seconds = Some(value);
+        self
+    }
+    /// The tags to apply to the application status check.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateApplicationStatusCheckResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateApplicationStatusCheckResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateApplicationStatusCheckRequest,
+        t::CreateApplicationStatusCheckResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateCapacityManagerDataExport` operation.
+///
+/// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
+pub struct CreateCapacityManagerDataExport(
+    rt::Call<
+        t::CreateCapacityManagerDataExportRequest,
+        t::CreateCapacityManagerDataExportResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateCapacityManagerDataExport {
+    /// The name of the S3 bucket where the capacity data export files will be delivered. The bucket must exist and you must have write permissions to it.
+    #[inline]
+    pub fn s3_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().s3_bucket_name = value.into();
+        self
+    }
+    /// The S3 key prefix for the exported data files. This allows you to organize exports in a specific folder structure within your bucket. If not specified, files are placed at the bucket root.
+    #[inline]
+    pub fn s3_bucket_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().s3_bucket_prefix = Some(value.into());
+        self
+    }
+    /// The frequency at which data exports are generated.
+    #[inline]
+    pub fn schedule(mut self, value: impl Into<t::Schedule>) -> Self {
+        self.0.input_mut().schedule = value.into();
+        self
+    }
+    /// The file format for the exported data. Parquet format is recommended for large datasets and better compression.
+    #[inline]
+    pub fn output_format(mut self, value: impl Into<t::OutputFormat>) -> Self {
+        self.0.input_mut().output_format = value.into();
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see Ensure Idempotency.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The tags to apply to the data export configuration. You can tag the export for organization and cost tracking purposes.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCapacityManagerDataExportResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateCapacityManagerDataExportResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateCapacityManagerDataExportRequest,
+        t::CreateCapacityManagerDataExportResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateCapacityReservation` operation.
+///
+/// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration.
+///
+/// You can create a Capacity Reservation at any time, and you can choose when it starts. You can create a Capacity Reservation for immediate use or you can request a Capacity Reservation for a future date.
+///
+/// For more information, see [Reserve compute capacity with On-Demand Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the *Amazon EC2 User Guide*.
+///
+/// Your request to create a Capacity Reservation could fail if:
+///
+/// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
+/// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
+pub struct CreateCapacityReservation(
+    rt::Call<
+        t::CreateCapacityReservationRequest,
+        t::CreateCapacityReservationResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateCapacityReservation {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The instance type for which to reserve capacity.
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_type = value.into();
+        self
+    }
+    /// The type of operating system for which to reserve capacity.
+    #[inline]
+    pub fn instance_platform(
+        mut self,
+        value: impl Into<t::CapacityReservationInstancePlatform>,
+    ) -> Self {
+        self.0.input_mut().instance_platform = value.into();
+        self
+    }
+    /// The Availability Zone in which to create the Capacity Reservation.
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// The ID of the Availability Zone in which to create the Capacity Reservation.
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
+    #[inline]
+    pub fn tenancy(mut self, value: impl Into<t::CapacityReservationTenancy>) -> Self {
+        self.0.input_mut().tenancy = Some(value.into());
+        self
+    }
+    /// The number of instances for which to reserve capacity.
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
+        self
+    }
+    /// Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS- optimized instance.
+    #[inline]
+    pub fn ebs_optimized(mut self, value: bool) -> Self {
+        self.0.input_mut().ebs_optimized = Some(value);
+        self
+    }
+    /// *Deprecated.*
+    #[inline]
+    pub fn ephemeral_storage(mut self, value: bool) -> Self {
+        self.0.input_mut().ephemeral_storage = Some(value);
+        self
+    }
+    /// The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to `expired` when it reaches its end date and time.
+    #[inline]
+    pub fn end_date(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_date = Some(value);
+        self
+    }
+    /// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
+    #[inline]
+    pub fn end_date_type(mut self, value: impl Into<t::EndDateType>) -> Self {
+        self.0.input_mut().end_date_type = Some(value.into());
+        self
+    }
+    /// Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
+    #[inline]
+    pub fn instance_match_criteria(
+        mut self,
+        value: impl Into<t::InstanceMatchCriteria>,
+    ) -> Self {
+        self.0.input_mut().instance_match_criteria = Some(value.into());
+        self
+    }
+    /// The tags to apply to the Capacity Reservation during launch.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// **Note:** Not supported for future-dated Capacity Reservations.
+    #[inline]
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
+        self
+    }
+    /// **Note:** Not supported for future-dated Capacity Reservations.
+    #[inline]
+    pub fn placement_group_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().placement_group_arn = Some(value.into());
+        self
+    }
+    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
+    #[inline]
+    pub fn start_date(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_date = Some(value);
+        self
+    }
+    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
+    #[inline]
+    pub fn commitment_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().commitment_duration = Some(value);
+        self
+    }
+    /// **Note:** Required for future-dated Capacity Reservations only. To create a Capacity Reservation for immediate use, omit this parameter.
+    #[inline]
+    pub fn delivery_preference(
+        mut self,
+        value: impl Into<t::CapacityReservationDeliveryPreference>,
+    ) -> Self {
+        self.0.input_mut().delivery_preference = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCapacityReservationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateCapacityReservationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateCapacityReservationRequest,
+        t::CreateCapacityReservationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateCapacityReservationBySplitting` operation.
+///
+/// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
+pub struct CreateCapacityReservationBySplitting(
+    rt::Call<
+        t::CreateCapacityReservationBySplittingRequest,
+        t::CreateCapacityReservationBySplittingResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateCapacityReservationBySplitting {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The ID of the Capacity Reservation from which you want to split the capacity.
+    #[inline]
+    pub fn source_capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_capacity_reservation_id = value.into();
+        self
+    }
+    /// The number of instances to split from the source Capacity Reservation.
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
+        self
+    }
+    /// The tags to apply to the new Capacity Reservation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCapacityReservationBySplittingResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateCapacityReservationBySplittingResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateCapacityReservationBySplittingRequest,
+        t::CreateCapacityReservationBySplittingResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateCapacityReservationCancellationQuote` operation.
+///
+/// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
+pub struct CreateCapacityReservationCancellationQuote(
+    rt::Call<
+        t::CreateCapacityReservationCancellationQuoteRequest,
+        t::CreateCapacityReservationCancellationQuoteResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateCapacityReservationCancellationQuote {
+    /// The ID of the Capacity Reservation.
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The tags to apply to the cancellation quote.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCapacityReservationCancellationQuoteResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateCapacityReservationCancellationQuoteResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateCapacityReservationCancellationQuoteRequest,
+        t::CreateCapacityReservationCancellationQuoteResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateCapacityReservationDateChangeQuote` operation.
+///
+/// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
+///
+/// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
+pub struct CreateCapacityReservationDateChangeQuote(
+    rt::Call<
+        t::CreateCapacityReservationDateChangeQuoteRequest,
+        t::CreateCapacityReservationDateChangeQuoteResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateCapacityReservationDateChangeQuote {
+    /// The ID of the Capacity Reservation.
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// The requested new start date for the Capacity Reservation, in the ISO8601 format in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`). The new start date must be later than the current start date and within the cumulative 30-day pushout limit.
+    #[inline]
+    pub fn new_start_date(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().new_start_date = value;
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The tags to apply to the date change quote.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCapacityReservationDateChangeQuoteResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateCapacityReservationDateChangeQuoteResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateCapacityReservationDateChangeQuoteRequest,
+        t::CreateCapacityReservationDateChangeQuoteResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateCapacityReservationFleet` operation.
+///
+/// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
+pub struct CreateCapacityReservationFleet(
+    rt::Call<
+        t::CreateCapacityReservationFleetRequest,
+        t::CreateCapacityReservationFleetResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateCapacityReservationFleet {
+    /// The strategy used by the Capacity Reservation Fleet to determine which of the specified instance types to use. Currently, only the `prioritized` allocation strategy is supported. For more information, see [Allocation strategy](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy) in the *Amazon EC2 User Guide*.
+    #[inline]
+    pub fn allocation_strategy(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_strategy = Some(value.into());
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Information about the instance types for which to reserve the capacity.
+    #[inline]
+    pub fn instance_type_specifications(
+        mut self,
+        value: Vec<t::ReservationFleetInstanceSpecification>,
+    ) -> Self {
+        self.0.input_mut().instance_type_specifications = Some(value);
+        self
+    }
+    /// Reserved for internal use.
+    #[inline]
+    pub fn instance_requirements(
+        mut self,
+        value: t::InstanceRequirementsRequest,
+    ) -> Self {
+        self.0.input_mut().instance_requirements = Some(value);
+        self
+    }
+    /// Reserved for internal use.
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Reserved for internal use.
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// Indicates the tenancy of the Capacity Reservation Fleet. All Capacity Reservations in the Fleet inherit this tenancy. The Capacity Reservation Fleet can have one of the following tenancy settings:
+    #[inline]
+    pub fn tenancy(
+        mut self,
+        value: impl Into<t::FleetCapacityReservationTenancy>,
+    ) -> Self {
+        self.0.input_mut().tenancy = Some(value.into());
+        self
+    }
+    /// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This value, together with the instance type weights that you assign to each instance type used by the Fleet determine the number of instances for which the Fleet reserves capacity. Both values are based on units that make sense for your workload. For more information, see [Total target capacity](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in the *Amazon EC2 User Guide*.
+    #[inline]
+    pub fn total_target_capacity(mut self, value: i32) -> Self {
+        self.0.input_mut().total_target_capacity = value;
+        self
+    }
+    /// The date and time at which the Capacity Reservation Fleet expires. When the Capacity Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations in the Fleet expire.
+    #[inline]
+    pub fn end_date(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_date = Some(value);
+        self
+    }
+    /// Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All Capacity Reservations in the Fleet inherit this instance matching criteria.
+    #[inline]
+    pub fn instance_match_criteria(
+        mut self,
+        value: impl Into<t::FleetInstanceMatchCriteria>,
+    ) -> Self {
+        self.0.input_mut().instance_match_criteria = Some(value.into());
+        self
+    }
+    /// The tags to assign to the Capacity Reservation Fleet. The tags are automatically assigned to the Capacity Reservations in the Fleet.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCapacityReservationFleetResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateCapacityReservationFleetResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateCapacityReservationFleetRequest,
+        t::CreateCapacityReservationFleetResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateCarrierGateway` operation.
+///
+/// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
+pub struct CreateCarrierGateway(
+    rt::Call<t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult, rt::NoErrors>,
+);
+impl CreateCarrierGateway {
+    /// The ID of the VPC to associate with the carrier gateway.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// The tags to associate with the carrier gateway.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCarrierGatewayResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateCarrierGatewayResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateCarrierGatewayRequest,
+        t::CreateCarrierGatewayResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
 }
 /// The `CreateClientVpnEndpoint` operation.
 ///
 /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
-#[derive(Debug)]
 pub struct CreateClientVpnEndpoint(
     rt::Call<
         t::CreateClientVpnEndpointRequest,
@@ -195,8 +1252,12 @@ impl CreateClientVpnEndpoint {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateClientVpnEndpointResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateClientVpnEndpointResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -205,11 +1266,11 @@ impl CreateClientVpnEndpoint {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -231,19 +1292,9 @@ impl CreateClientVpnEndpoint {
         self.0
     }
 }
-impl super::Client {
-    /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
-    ///
-    /// Returns the [`CreateClientVpnRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_client_vpn_route(&self) -> CreateClientVpnRoute {
-        CreateClientVpnRoute(rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ROUTE))
-    }
-}
 /// The `CreateClientVpnRoute` operation.
 ///
 /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
-#[derive(Debug)]
 pub struct CreateClientVpnRoute(
     rt::Call<t::CreateClientVpnRouteRequest, t::CreateClientVpnRouteResult, rt::NoErrors>,
 );
@@ -287,8 +1338,12 @@ impl CreateClientVpnRoute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateClientVpnRouteResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateClientVpnRouteResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -297,11 +1352,11 @@ impl CreateClientVpnRoute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -323,19 +1378,9 @@ impl CreateClientVpnRoute {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a range of customer-owned IP addresses.
-    ///
-    /// Returns the [`CreateCoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_coip_cidr(&self) -> CreateCoipCidr {
-        CreateCoipCidr(rt::Call::new(&self.handle, &op::CREATE_COIP_CIDR))
-    }
-}
 /// The `CreateCoipCidr` operation.
 ///
 /// Creates a range of customer-owned IP addresses.
-#[derive(Debug)]
 pub struct CreateCoipCidr(
     rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
 );
@@ -361,8 +1406,12 @@ impl CreateCoipCidr {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateCoipCidrResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCoipCidrResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -371,11 +1420,11 @@ impl CreateCoipCidr {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -393,19 +1442,9 @@ impl CreateCoipCidr {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a pool of customer-owned IP (CoIP) addresses.
-    ///
-    /// Returns the [`CreateCoipPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_coip_pool(&self) -> CreateCoipPool {
-        CreateCoipPool(rt::Call::new(&self.handle, &op::CREATE_COIP_POOL))
-    }
-}
 /// The `CreateCoipPool` operation.
 ///
 /// Creates a pool of customer-owned IP (CoIP) addresses.
-#[derive(Debug)]
 pub struct CreateCoipPool(
     rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
 );
@@ -431,8 +1470,12 @@ impl CreateCoipPool {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateCoipPoolResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCoipPoolResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -441,11 +1484,11 @@ impl CreateCoipPool {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -463,15 +1506,6 @@ impl CreateCoipPool {
         self.0
     }
 }
-impl super::Client {
-    /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
-    ///
-    /// Returns the [`CreateCustomerGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_customer_gateway(&self) -> CreateCustomerGateway {
-        CreateCustomerGateway(rt::Call::new(&self.handle, &op::CREATE_CUSTOMER_GATEWAY))
-    }
-}
 /// The `CreateCustomerGateway` operation.
 ///
 /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT).
@@ -479,7 +1513,6 @@ impl super::Client {
 /// For devices that use Border Gateway Protocol (BGP), you can also provide the device's BGP Autonomous System Number (ASN). You can use an existing ASN assigned to your network. If you don't have an ASN already, you can use a private ASN. For more information, see [Customer gateway options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 ///
 /// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
-#[derive(Debug)]
 pub struct CreateCustomerGateway(
     rt::Call<
         t::CreateCustomerGatewayRequest,
@@ -545,8 +1578,12 @@ impl CreateCustomerGateway {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateCustomerGatewayResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCustomerGatewayResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -555,11 +1592,11 @@ impl CreateCustomerGateway {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -581,19 +1618,9 @@ impl CreateCustomerGateway {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`CreateDefaultSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_default_subnet(&self) -> CreateDefaultSubnet {
-        CreateDefaultSubnet(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_SUBNET))
-    }
-}
 /// The `CreateDefaultSubnet` operation.
 ///
 /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct CreateDefaultSubnet(
     rt::Call<t::CreateDefaultSubnetRequest, t::CreateDefaultSubnetResult, rt::NoErrors>,
 );
@@ -625,8 +1652,12 @@ impl CreateDefaultSubnet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateDefaultSubnetResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateDefaultSubnetResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -635,11 +1666,11 @@ impl CreateDefaultSubnet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -661,21 +1692,11 @@ impl CreateDefaultSubnet {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
-    ///
-    /// Returns the [`CreateDefaultVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_default_vpc(&self) -> CreateDefaultVpc {
-        CreateDefaultVpc(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_VPC))
-    }
-}
 /// The `CreateDefaultVpc` operation.
 ///
 /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
 ///
 /// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
-#[derive(Debug)]
 pub struct CreateDefaultVpc(
     rt::Call<t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult, rt::NoErrors>,
 );
@@ -689,8 +1710,12 @@ impl CreateDefaultVpc {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateDefaultVpcResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateDefaultVpcResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -699,11 +1724,11 @@ impl CreateDefaultVpc {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -721,23 +1746,9 @@ impl CreateDefaultVpc {
         self.0
     }
 }
-impl super::Client {
-    /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
-    ///
-    /// Returns the [`CreateDelegateMacVolumeOwnershipTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_delegate_mac_volume_ownership_task(
-        &self,
-    ) -> CreateDelegateMacVolumeOwnershipTask {
-        CreateDelegateMacVolumeOwnershipTask(
-            rt::Call::new(&self.handle, &op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK),
-        )
-    }
-}
 /// The `CreateDelegateMacVolumeOwnershipTask` operation.
 ///
 /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
-#[derive(Debug)]
 pub struct CreateDelegateMacVolumeOwnershipTask(
     rt::Call<
         t::CreateDelegateMacVolumeOwnershipTaskRequest,
@@ -779,10 +1790,12 @@ impl CreateDelegateMacVolumeOwnershipTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateDelegateMacVolumeOwnershipTaskResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateDelegateMacVolumeOwnershipTaskResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -793,11 +1806,11 @@ impl CreateDelegateMacVolumeOwnershipTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -814,1621 +1827,6 @@ impl CreateDelegateMacVolumeOwnershipTask {
     ) -> rt::Call<
         t::CreateDelegateMacVolumeOwnershipTaskRequest,
         t::CreateDelegateMacVolumeOwnershipTaskResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
-    ///
-    /// Returns the [`CreateDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
-        CreateDhcpOptions(rt::Call::new(&self.handle, &op::CREATE_DHCP_OPTIONS))
-    }
-}
-/// The `CreateDhcpOptions` operation.
-///
-/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
-///
-/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-///
-/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
-/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
-/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
-/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
-/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
-/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
-#[derive(Debug)]
-pub struct CreateDhcpOptions(
-    rt::Call<t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult, rt::NoErrors>,
-);
-impl CreateDhcpOptions {
-    /// A DHCP configuration option.
-    #[inline]
-    pub fn dhcp_configurations(mut self, value: Vec<t::NewDhcpConfiguration>) -> Self {
-        self.0.input_mut().dhcp_configurations = value;
-        self
-    }
-    /// The tags to assign to the DHCP option.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateDhcpOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateDhcpOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateDhcpOptionsRequest,
-        t::CreateDhcpOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
-    ///
-    /// Returns the [`CreateEgressOnlyInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_egress_only_internet_gateway(
-        &self,
-    ) -> CreateEgressOnlyInternetGateway {
-        CreateEgressOnlyInternetGateway(
-            rt::Call::new(&self.handle, &op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY),
-        )
-    }
-}
-/// The `CreateEgressOnlyInternetGateway` operation.
-///
-/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
-#[derive(Debug)]
-pub struct CreateEgressOnlyInternetGateway(
-    rt::Call<
-        t::CreateEgressOnlyInternetGatewayRequest,
-        t::CreateEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateEgressOnlyInternetGateway {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC for which to create the egress-only internet gateway.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The tags to assign to the egress-only internet gateway.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateEgressOnlyInternetGatewayResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateEgressOnlyInternetGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateEgressOnlyInternetGatewayRequest,
-        t::CreateEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
-    ///
-    /// Returns the [`CreateFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_fleet(&self) -> CreateFleet {
-        CreateFleet(rt::Call::new(&self.handle, &op::CREATE_FLEET))
-    }
-}
-/// The `CreateFleet` operation.
-///
-/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
-///
-/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
-///
-/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateFleet(
-    rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
-);
-impl CreateFleet {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Describes the configuration of Spot Instances in an EC2 Fleet.
-    #[inline]
-    pub fn spot_options(mut self, value: t::SpotOptionsRequest) -> Self {
-        self.0.input_mut().spot_options = Some(value);
-        self
-    }
-    /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
-    #[inline]
-    pub fn on_demand_options(mut self, value: t::OnDemandOptionsRequest) -> Self {
-        self.0.input_mut().on_demand_options = Some(value);
-        self
-    }
-    /// Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to `reserved-capacity`.
-    #[inline]
-    pub fn reserved_capacity_options(
-        mut self,
-        value: t::ReservedCapacityOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().reserved_capacity_options = Some(value);
-        self
-    }
-    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
-    #[inline]
-    pub fn excess_capacity_termination_policy(
-        mut self,
-        value: impl Into<t::FleetExcessCapacityTerminationPolicy>,
-    ) -> Self {
-        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
-        self
-    }
-    /// The configuration for the EC2 Fleet.
-    #[inline]
-    pub fn launch_template_configs(
-        mut self,
-        value: Vec<t::FleetLaunchTemplateConfigRequest>,
-    ) -> Self {
-        self.0.input_mut().launch_template_configs = value;
-        self
-    }
-    /// The number of units to request.
-    #[inline]
-    pub fn target_capacity_specification(
-        mut self,
-        value: t::TargetCapacitySpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().target_capacity_specification = value;
-        self
-    }
-    /// Indicates whether running instances should be terminated when the EC2 Fleet expires.
-    #[inline]
-    pub fn terminate_instances_with_expiration(mut self, value: bool) -> Self {
-        self.0.input_mut().terminate_instances_with_expiration = Some(value);
-        self
-    }
-    /// The fleet type. The default value is `maintain`.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::FleetType>) -> Self {
-        self.0.input_mut().type_ = Some(value.into());
-        self
-    }
-    /// The start date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The default is to start fulfilling the request immediately.
-    #[inline]
-    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_from = Some(value);
-        self
-    }
-    /// The end date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the request. If no value is specified, the request remains until you cancel it.
-    #[inline]
-    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().valid_until = Some(value);
-        self
-    }
-    /// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type `maintain`. For more information, see [EC2 Fleet health checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn replace_unhealthy_instances(mut self, value: bool) -> Self {
-        self.0.input_mut().replace_unhealthy_instances = Some(value);
-        self
-    }
-    /// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateFleetResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateFleetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
-    ///
-    /// Returns the [`CreateFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_flow_logs(&self) -> CreateFlowLogs {
-        CreateFlowLogs(rt::Call::new(&self.handle, &op::CREATE_FLOW_LOGS))
-    }
-}
-/// The `CreateFlowLogs` operation.
-///
-/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
-///
-/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
-///
-/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
-///
-/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateFlowLogs(
-    rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
-);
-impl CreateFlowLogs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
-    #[inline]
-    pub fn deliver_logs_permission_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deliver_logs_permission_arn = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
-    #[inline]
-    pub fn deliver_cross_account_role(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().deliver_cross_account_role = Some(value.into());
-        self
-    }
-    /// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs.
-    #[inline]
-    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name = Some(value.into());
-        self
-    }
-    /// The IDs of the resources to monitor. For example, if the resource type is `VPC`, specify the IDs of the VPCs.
-    #[inline]
-    pub fn resource_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resource_ids = value;
-        self
-    }
-    /// The type of resource to monitor.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::FlowLogsResourceType>) -> Self {
-        self.0.input_mut().resource_type = value.into();
-        self
-    }
-    /// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types.
-    #[inline]
-    pub fn traffic_type(mut self, value: impl Into<t::TrafficType>) -> Self {
-        self.0.input_mut().traffic_type = Some(value.into());
-        self
-    }
-    /// The type of destination for the flow log data.
-    #[inline]
-    pub fn log_destination_type(
-        mut self,
-        value: impl Into<t::LogDestinationType>,
-    ) -> Self {
-        self.0.input_mut().log_destination_type = Some(value.into());
-        self
-    }
-    /// The destination for the flow log data. The meaning of this parameter depends on the destination type.
-    #[inline]
-    pub fn log_destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_destination = Some(value.into());
-        self
-    }
-    /// The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*, [Transit Gateway Flow Log records](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records) in the *Amazon Web Services Transit Gateway Guide*, or [Cloud WAN Flow Log records](https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html) in the *Amazon Web Services Cloud WAN User Guide*.
-    #[inline]
-    pub fn log_format(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_format = Some(value.into());
-        self
-    }
-    /// The tags to apply to the flow logs.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
-    #[inline]
-    pub fn max_aggregation_interval(mut self, value: i32) -> Self {
-        self.0.input_mut().max_aggregation_interval = Some(value);
-        self
-    }
-    /// The destination options.
-    #[inline]
-    pub fn destination_options(mut self, value: t::DestinationOptionsRequest) -> Self {
-        self.0.input_mut().destination_options = Some(value);
-        self
-    }
-    /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
-    #[inline]
-    pub fn tag_field_specifications(
-        mut self,
-        value: Vec<t::TagFieldSpecificationRequest>,
-    ) -> Self {
-        self.0.input_mut().tag_field_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateFlowLogsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateFlowLogsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
-    ///
-    /// Returns the [`CreateFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_fpga_image(&self) -> CreateFpgaImage {
-        CreateFpgaImage(rt::Call::new(&self.handle, &op::CREATE_FPGA_IMAGE))
-    }
-}
-/// The `CreateFpgaImage` operation.
-///
-/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
-///
-/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
-///
-/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
-#[derive(Debug)]
-pub struct CreateFpgaImage(
-    rt::Call<t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors>,
-);
-impl CreateFpgaImage {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball.
-    #[inline]
-    pub fn input_storage_location(mut self, value: t::StorageLocation) -> Self {
-        self.0.input_mut().input_storage_location = value;
-        self
-    }
-    /// The location in Amazon S3 for the output logs.
-    #[inline]
-    pub fn logs_storage_location(mut self, value: t::StorageLocation) -> Self {
-        self.0.input_mut().logs_storage_location = Some(value);
-        self
-    }
-    /// A description for the AFI.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// A name for the AFI.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the FPGA image during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateFpgaImageResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateFpgaImageResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
-    ///
-    /// Returns the [`CreateImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_image(&self) -> CreateImage {
-        CreateImage(rt::Call::new(&self.handle, &op::CREATE_IMAGE))
-    }
-}
-/// The `CreateImage` operation.
-///
-/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
-///
-/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
-///
-/// The location of the source instance determines where you can create the snapshots of the AMI:
-///
-/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
-/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
-/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
-///
-/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
-#[derive(Debug)]
-pub struct CreateImage(
-    rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
-);
-impl CreateImage {
-    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
-    #[inline]
-    pub fn snapshot_location(
-        mut self,
-        value: impl Into<t::SnapshotLocationEnum>,
-    ) -> Self {
-        self.0.input_mut().snapshot_location = Some(value.into());
-        self
-    }
-    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
-    #[inline]
-    pub fn boot_mode_override(
-        mut self,
-        value: impl Into<t::BootModeOverrideValues>,
-    ) -> Self {
-        self.0.input_mut().boot_mode_override = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// A name for the new image.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = value.into();
-        self
-    }
-    /// A description for the new image.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
-    #[inline]
-    pub fn no_reboot(mut self, value: bool) -> Self {
-        self.0.input_mut().no_reboot = Some(value);
-        self
-    }
-    /// The block device mappings.
-    #[inline]
-    pub fn block_device_mappings(mut self, value: Vec<t::BlockDeviceMapping>) -> Self {
-        self.0.input_mut().block_device_mappings = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateImageResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateImageResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
-    ///
-    /// Returns the [`CreateImageUsageReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
-        CreateImageUsageReport(
-            rt::Call::new(&self.handle, &op::CREATE_IMAGE_USAGE_REPORT),
-        )
-    }
-}
-/// The `CreateImageUsageReport` operation.
-///
-/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateImageUsageReport(
-    rt::Call<
-        t::CreateImageUsageReportRequest,
-        t::CreateImageUsageReportResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateImageUsageReport {
-    /// The ID of the image to report on.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The resource types to include in the report.
-    #[inline]
-    pub fn resource_types(
-        mut self,
-        value: Vec<t::ImageUsageResourceTypeRequest>,
-    ) -> Self {
-        self.0.input_mut().resource_types = value;
-        self
-    }
-    /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
-    #[inline]
-    pub fn account_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_ids = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the report on creation. The `ResourceType` must be set to `image-usage-report`; any other value will cause the report creation to fail.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateImageUsageReportResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateImageUsageReportResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateImageUsageReportRequest,
-        t::CreateImageUsageReportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`CreateInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
-        CreateInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_CONNECT_ENDPOINT),
-        )
-    }
-}
-/// The `CreateInstanceConnectEndpoint` operation.
-///
-/// Creates an EC2 Instance Connect Endpoint.
-///
-/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateInstanceConnectEndpoint(
-    rt::Call<
-        t::CreateInstanceConnectEndpointRequest,
-        t::CreateInstanceConnectEndpointResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateInstanceConnectEndpoint {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the subnet in which to create the EC2 Instance Connect Endpoint.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint.
-    #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
-        self
-    }
-    /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
-    #[inline]
-    pub fn preserve_client_ip(mut self, value: bool) -> Self {
-        self.0.input_mut().preserve_client_ip = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to apply to the EC2 Instance Connect Endpoint during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// The IP address type of the endpoint.
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateInstanceConnectEndpointResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateInstanceConnectEndpointResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceConnectEndpointRequest,
-        t::CreateInstanceConnectEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
-    ///
-    /// Returns the [`CreateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
-        CreateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-}
-/// The `CreateInstanceEventWindow` operation.
-///
-/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
-///
-/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
-///
-/// You can create up to 200 event windows per Amazon Web Services Region.
-///
-/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
-///
-/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
-///
-/// Event windows are *not* applicable for:
-///
-/// - Expedited scheduled events and network maintenance events.
-/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateInstanceEventWindow(
-    rt::Call<
-        t::CreateInstanceEventWindowRequest,
-        t::CreateInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the event window.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
-        self
-    }
-    /// The time range for the event window. If you specify a time range, you can't specify a cron expression.
-    #[inline]
-    pub fn time_ranges(
-        mut self,
-        value: Vec<t::InstanceEventWindowTimeRangeRequest>,
-    ) -> Self {
-        self.0.input_mut().time_ranges = Some(value);
-        self
-    }
-    /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
-    #[inline]
-    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cron_expression = Some(value.into());
-        self
-    }
-    /// The tags to apply to the event window.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateInstanceEventWindowResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateInstanceEventWindowResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceEventWindowRequest,
-        t::CreateInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Exports a running or stopped instance to an Amazon S3 bucket.
-    ///
-    /// Returns the [`CreateInstanceExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
-        CreateInstanceExportTask(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EXPORT_TASK),
-        )
-    }
-}
-/// The `CreateInstanceExportTask` operation.
-///
-/// Exports a running or stopped instance to an Amazon S3 bucket.
-///
-/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
-#[derive(Debug)]
-pub struct CreateInstanceExportTask(
-    rt::Call<
-        t::CreateInstanceExportTaskRequest,
-        t::CreateInstanceExportTaskResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateInstanceExportTask {
-    /// The tags to apply to the export instance task during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The target virtualization environment.
-    #[inline]
-    pub fn target_environment(mut self, value: impl Into<t::ExportEnvironment>) -> Self {
-        self.0.input_mut().target_environment = value.into();
-        self
-    }
-    /// The format and location for an export instance task.
-    #[inline]
-    pub fn export_to_s3_task(mut self, value: t::ExportToS3TaskSpecification) -> Self {
-        self.0.input_mut().export_to_s3_task = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateInstanceExportTaskResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateInstanceExportTaskResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInstanceExportTaskRequest,
-        t::CreateInstanceExportTaskResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
-    ///
-    /// Returns the [`CreateInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_internet_gateway(&self) -> CreateInternetGateway {
-        CreateInternetGateway(rt::Call::new(&self.handle, &op::CREATE_INTERNET_GATEWAY))
-    }
-}
-/// The `CreateInternetGateway` operation.
-///
-/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
-///
-/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateInternetGateway(
-    rt::Call<
-        t::CreateInternetGatewayRequest,
-        t::CreateInternetGatewayResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateInternetGateway {
-    /// The tags to assign to the internet gateway.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateInternetGatewayResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateInternetGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInternetGatewayRequest,
-        t::CreateInternetGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
-    ///
-    /// Returns the [`CreateInterruptibleCapacityReservationAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_interruptible_capacity_reservation_allocation(
-        &self,
-    ) -> CreateInterruptibleCapacityReservationAllocation {
-        CreateInterruptibleCapacityReservationAllocation(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
-            ),
-        )
-    }
-}
-/// The `CreateInterruptibleCapacityReservationAllocation` operation.
-///
-/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
-#[derive(Debug)]
-pub struct CreateInterruptibleCapacityReservationAllocation(
-    rt::Call<
-        t::CreateInterruptibleCapacityReservationAllocationRequest,
-        t::CreateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateInterruptibleCapacityReservationAllocation {
-    /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The number of instances to allocate from your source reservation. You can only allocate available instances (also called unused capacity).
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the interruptible Capacity Reservation during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
-    #[inline]
-    pub fn zero_size_preference(
-        mut self,
-        value: impl Into<t::ZeroSizePreference>,
-    ) -> Self {
-        self.0.input_mut().zero_size_preference = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateInterruptibleCapacityReservationAllocationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateInterruptibleCapacityReservationAllocationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateInterruptibleCapacityReservationAllocationRequest,
-        t::CreateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
-    ///
-    /// Returns the [`CreateIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam(&self) -> CreateIpam {
-        CreateIpam(rt::Call::new(&self.handle, &op::CREATE_IPAM))
-    }
-}
-/// The `CreateIpam` operation.
-///
-/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
-///
-/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
-pub struct CreateIpam(rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>);
-impl CreateIpam {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A description for the IPAM.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
-    #[inline]
-    pub fn operating_regions(mut self, value: Vec<t::AddIpamOperatingRegion>) -> Self {
-        self.0.input_mut().operating_regions = Some(value);
-        self
-    }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
-    #[inline]
-    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
-        self.0.input_mut().tier = Some(value.into());
-        self
-    }
-    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
-    #[inline]
-    pub fn enable_private_gua(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_private_gua = Some(value);
-        self
-    }
-    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
-        self.0.input_mut().metered_account = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateIpamResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateIpamResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Create a verification token.
-    ///
-    /// Returns the [`CreateIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_external_resource_verification_token(
-        &self,
-    ) -> CreateIpamExternalResourceVerificationToken {
-        CreateIpamExternalResourceVerificationToken(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            ),
-        )
-    }
-}
-/// The `CreateIpamExternalResourceVerificationToken` operation.
-///
-/// Create a verification token.
-///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-#[derive(Debug)]
-pub struct CreateIpamExternalResourceVerificationToken(
-    rt::Call<
-        t::CreateIpamExternalResourceVerificationTokenRequest,
-        t::CreateIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateIpamExternalResourceVerificationToken {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM that will create the token.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// Token tags.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateIpamExternalResourceVerificationTokenResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateIpamExternalResourceVerificationTokenResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamExternalResourceVerificationTokenRequest,
-        t::CreateIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
-    ///
-    /// Returns the [`CreateIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_internet_registry_association(
-        &self,
-    ) -> CreateIpamInternetRegistryAssociation {
-        CreateIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
-    }
-}
-/// The `CreateIpamInternetRegistryAssociation` operation.
-///
-/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
-#[derive(Debug)]
-pub struct CreateIpamInternetRegistryAssociation(
-    rt::Call<
-        t::CreateIpamInternetRegistryAssociationRequest,
-        t::CreateIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateIpamInternetRegistryAssociation {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM to associate with the internet registry.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// The internet registry to associate with. Possible values:
-    #[inline]
-    pub fn rir(mut self, value: impl Into<t::Rir>) -> Self {
-        self.0.input_mut().rir = value.into();
-        self
-    }
-    /// The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID).
-    #[inline]
-    pub fn organization_handle(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_handle = value.into();
-        self
-    }
-    /// A description for the internet registry association.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The tags to assign to the internet registry association.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateIpamInternetRegistryAssociationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateIpamInternetRegistryAssociationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamInternetRegistryAssociationRequest,
-        t::CreateIpamInternetRegistryAssociationResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,12 +5,1629 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
+    ///
+    /// Returns the [`CreateDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
+        CreateDhcpOptions(rt::Call::new(&self.handle, &op::CREATE_DHCP_OPTIONS))
+    }
+    /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
+    ///
+    /// Returns the [`CreateEgressOnlyInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_egress_only_internet_gateway(
+        &self,
+    ) -> CreateEgressOnlyInternetGateway {
+        CreateEgressOnlyInternetGateway(
+            rt::Call::new(&self.handle, &op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY),
+        )
+    }
+    /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
+    ///
+    /// Returns the [`CreateFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_fleet(&self) -> CreateFleet {
+        CreateFleet(rt::Call::new(&self.handle, &op::CREATE_FLEET))
+    }
+    /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
+    ///
+    /// Returns the [`CreateFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_flow_logs(&self) -> CreateFlowLogs {
+        CreateFlowLogs(rt::Call::new(&self.handle, &op::CREATE_FLOW_LOGS))
+    }
+    /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
+    ///
+    /// Returns the [`CreateFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_fpga_image(&self) -> CreateFpgaImage {
+        CreateFpgaImage(rt::Call::new(&self.handle, &op::CREATE_FPGA_IMAGE))
+    }
+    /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+    ///
+    /// Returns the [`CreateImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_image(&self) -> CreateImage {
+        CreateImage(rt::Call::new(&self.handle, &op::CREATE_IMAGE))
+    }
+    /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
+    ///
+    /// Returns the [`CreateImageUsageReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
+        CreateImageUsageReport(
+            rt::Call::new(&self.handle, &op::CREATE_IMAGE_USAGE_REPORT),
+        )
+    }
+    /// Creates an EC2 Instance Connect Endpoint.
+    ///
+    /// Returns the [`CreateInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
+        CreateInstanceConnectEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_CONNECT_ENDPOINT),
+        )
+    }
+    /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
+    ///
+    /// Returns the [`CreateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
+        CreateInstanceEventWindow(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EVENT_WINDOW),
+        )
+    }
+    /// Exports a running or stopped instance to an Amazon S3 bucket.
+    ///
+    /// Returns the [`CreateInstanceExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
+        CreateInstanceExportTask(
+            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EXPORT_TASK),
+        )
+    }
+    /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
+    ///
+    /// Returns the [`CreateInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_internet_gateway(&self) -> CreateInternetGateway {
+        CreateInternetGateway(rt::Call::new(&self.handle, &op::CREATE_INTERNET_GATEWAY))
+    }
+    /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
+    ///
+    /// Returns the [`CreateInterruptibleCapacityReservationAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_interruptible_capacity_reservation_allocation(
+        &self,
+    ) -> CreateInterruptibleCapacityReservationAllocation {
+        CreateInterruptibleCapacityReservationAllocation(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+            ),
+        )
+    }
+    /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
+    ///
+    /// Returns the [`CreateIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam(&self) -> CreateIpam {
+        CreateIpam(rt::Call::new(&self.handle, &op::CREATE_IPAM))
+    }
+    /// Create a verification token.
+    ///
+    /// Returns the [`CreateIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_external_resource_verification_token(
+        &self,
+    ) -> CreateIpamExternalResourceVerificationToken {
+        CreateIpamExternalResourceVerificationToken(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+            ),
+        )
+    }
+    /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
+    ///
+    /// Returns the [`CreateIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_internet_registry_association(
+        &self,
+    ) -> CreateIpamInternetRegistryAssociation {
+        CreateIpamInternetRegistryAssociation(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
+        )
+    }
     /// Creates an IPAM policy.
     ///
     /// Returns the [`CreateIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_ipam_policy(&self) -> CreateIpamPolicy {
         CreateIpamPolicy(rt::Call::new(&self.handle, &op::CREATE_IPAM_POLICY))
+    }
+}
+/// The `CreateDhcpOptions` operation.
+///
+/// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options.
+///
+/// The following are the individual DHCP options you can specify. For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+///
+/// - `domain-name` - If you're using AmazonProvidedDNS in `us-east-1`, specify `ec2.internal`. If you're using AmazonProvidedDNS in any other Region, specify `region.compute.internal`. Otherwise, specify a custom domain name. This value is used to complete unqualified DNS hostnames. Some Linux operating systems accept multiple domain names separated by spaces. However, Windows and other Linux operating systems treat the value as a single domain, which results in unexpected behavior. If your DHCP option set is associated with a VPC that has instances running operating systems that treat the value as a single domain, specify only one domain name.
+/// - `domain-name-servers` - The IP addresses of up to four DNS servers, or AmazonProvidedDNS. To specify multiple domain name servers in a single parameter, separate the IP addresses using commas. To have your instances receive custom DNS hostnames as specified in `domain-name`, you must specify a custom DNS server.
+/// - `ntp-servers` - The IP addresses of up to eight Network Time Protocol (NTP) servers (four IPv4 addresses and four IPv6 addresses).
+/// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
+/// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
+/// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
+pub struct CreateDhcpOptions(
+    rt::Call<t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult, rt::NoErrors>,
+);
+impl CreateDhcpOptions {
+    /// A DHCP configuration option.
+    #[inline]
+    pub fn dhcp_configurations(mut self, value: Vec<t::NewDhcpConfiguration>) -> Self {
+        self.0.input_mut().dhcp_configurations = value;
+        self
+    }
+    /// The tags to assign to the DHCP option.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateDhcpOptionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateDhcpOptionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateDhcpOptionsRequest,
+        t::CreateDhcpOptionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateEgressOnlyInternetGateway` operation.
+///
+/// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
+pub struct CreateEgressOnlyInternetGateway(
+    rt::Call<
+        t::CreateEgressOnlyInternetGatewayRequest,
+        t::CreateEgressOnlyInternetGatewayResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateEgressOnlyInternetGateway {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the VPC for which to create the egress-only internet gateway.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// The tags to assign to the egress-only internet gateway.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateEgressOnlyInternetGatewayResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateEgressOnlyInternetGatewayResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateEgressOnlyInternetGatewayRequest,
+        t::CreateEgressOnlyInternetGatewayResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateFleet` operation.
+///
+/// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity.
+///
+/// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
+///
+/// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
+pub struct CreateFleet(
+    rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
+);
+impl CreateFleet {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Describes the configuration of Spot Instances in an EC2 Fleet.
+    #[inline]
+    pub fn spot_options(mut self, value: t::SpotOptionsRequest) -> Self {
+        self.0.input_mut().spot_options = Some(value);
+        self
+    }
+    /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
+    #[inline]
+    pub fn on_demand_options(mut self, value: t::OnDemandOptionsRequest) -> Self {
+        self.0.input_mut().on_demand_options = Some(value);
+        self
+    }
+    /// Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to `reserved-capacity`.
+    #[inline]
+    pub fn reserved_capacity_options(
+        mut self,
+        value: t::ReservedCapacityOptionsRequest,
+    ) -> Self {
+        self.0.input_mut().reserved_capacity_options = Some(value);
+        self
+    }
+    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
+    #[inline]
+    pub fn excess_capacity_termination_policy(
+        mut self,
+        value: impl Into<t::FleetExcessCapacityTerminationPolicy>,
+    ) -> Self {
+        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
+        self
+    }
+    /// The configuration for the EC2 Fleet.
+    #[inline]
+    pub fn launch_template_configs(
+        mut self,
+        value: Vec<t::FleetLaunchTemplateConfigRequest>,
+    ) -> Self {
+        self.0.input_mut().launch_template_configs = value;
+        self
+    }
+    /// The number of units to request.
+    #[inline]
+    pub fn target_capacity_specification(
+        mut self,
+        value: t::TargetCapacitySpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().target_capacity_specification = value;
+        self
+    }
+    /// Indicates whether running instances should be terminated when the EC2 Fleet expires.
+    #[inline]
+    pub fn terminate_instances_with_expiration(mut self, value: bool) -> Self {
+        self.0.input_mut().terminate_instances_with_expiration = Some(value);
+        self
+    }
+    /// The fleet type. The default value is `maintain`.
+    #[inline]
+    pub fn type_(mut self, value: impl Into<t::FleetType>) -> Self {
+        self.0.input_mut().type_ = Some(value.into());
+        self
+    }
+    /// The start date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The default is to start fulfilling the request immediately.
+    #[inline]
+    pub fn valid_from(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().valid_from = Some(value);
+        self
+    }
+    /// The end date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the request. If no value is specified, the request remains until you cancel it.
+    #[inline]
+    pub fn valid_until(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().valid_until = Some(value);
+        self
+    }
+    /// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type `maintain`. For more information, see [EC2 Fleet health checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks) in the *Amazon EC2 User Guide*.
+    #[inline]
+    pub fn replace_unhealthy_instances(mut self, value: bool) -> Self {
+        self.0.input_mut().replace_unhealthy_instances = Some(value);
+        self
+    }
+    /// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Reserved.
+    #[inline]
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().context = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateFleetResult, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateFleetResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateFlowLogs` operation.
+///
+/// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC.
+///
+/// Flow log data for a monitored network interface is recorded as flow log records, which are log events consisting of fields that describe the traffic flow. For more information, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*.
+///
+/// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
+///
+/// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
+pub struct CreateFlowLogs(
+    rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
+);
+impl CreateFlowLogs {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
+    #[inline]
+    pub fn deliver_logs_permission_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().deliver_logs_permission_arn = Some(value.into());
+        self
+    }
+    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
+    #[inline]
+    pub fn deliver_cross_account_role(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().deliver_cross_account_role = Some(value.into());
+        self
+    }
+    /// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs.
+    #[inline]
+    pub fn log_group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name = Some(value.into());
+        self
+    }
+    /// The IDs of the resources to monitor. For example, if the resource type is `VPC`, specify the IDs of the VPCs.
+    #[inline]
+    pub fn resource_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().resource_ids = value;
+        self
+    }
+    /// The type of resource to monitor.
+    #[inline]
+    pub fn resource_type(mut self, value: impl Into<t::FlowLogsResourceType>) -> Self {
+        self.0.input_mut().resource_type = value.into();
+        self
+    }
+    /// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types.
+    #[inline]
+    pub fn traffic_type(mut self, value: impl Into<t::TrafficType>) -> Self {
+        self.0.input_mut().traffic_type = Some(value.into());
+        self
+    }
+    /// The type of destination for the flow log data.
+    #[inline]
+    pub fn log_destination_type(
+        mut self,
+        value: impl Into<t::LogDestinationType>,
+    ) -> Self {
+        self.0.input_mut().log_destination_type = Some(value.into());
+        self
+    }
+    /// The destination for the flow log data. The meaning of this parameter depends on the destination type.
+    #[inline]
+    pub fn log_destination(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_destination = Some(value.into());
+        self
+    }
+    /// The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*, [Transit Gateway Flow Log records](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records) in the *Amazon Web Services Transit Gateway Guide*, or [Cloud WAN Flow Log records](https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html) in the *Amazon Web Services Cloud WAN User Guide*.
+    #[inline]
+    pub fn log_format(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_format = Some(value.into());
+        self
+    }
+    /// The tags to apply to the flow logs.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
+    #[inline]
+    pub fn max_aggregation_interval(mut self, value: i32) -> Self {
+        self.0.input_mut().max_aggregation_interval = Some(value);
+        self
+    }
+    /// The destination options.
+    #[inline]
+    pub fn destination_options(mut self, value: t::DestinationOptionsRequest) -> Self {
+        self.0.input_mut().destination_options = Some(value);
+        self
+    }
+    /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
+    #[inline]
+    pub fn tag_field_specifications(
+        mut self,
+        value: Vec<t::TagFieldSpecificationRequest>,
+    ) -> Self {
+        self.0.input_mut().tag_field_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateFlowLogsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateFlowLogsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateFpgaImage` operation.
+///
+/// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP).
+///
+/// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
+///
+/// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
+pub struct CreateFpgaImage(
+    rt::Call<t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors>,
+);
+impl CreateFpgaImage {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball.
+    #[inline]
+    pub fn input_storage_location(mut self, value: t::StorageLocation) -> Self {
+        self.0.input_mut().input_storage_location = value;
+        self
+    }
+    /// The location in Amazon S3 for the output logs.
+    #[inline]
+    pub fn logs_storage_location(mut self, value: t::StorageLocation) -> Self {
+        self.0.input_mut().logs_storage_location = Some(value);
+        self
+    }
+    /// A description for the AFI.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// A name for the AFI.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = Some(value.into());
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The tags to apply to the FPGA image during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateFpgaImageResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateFpgaImageResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateImage` operation.
+///
+/// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped.
+///
+/// If you customized your instance with instance store volumes or Amazon EBS volumes in addition to the root device volume, the new AMI contains block device mapping information for those volumes. When you launch an instance from this new AMI, the instance automatically launches with those additional volumes.
+///
+/// The location of the source instance determines where you can create the snapshots of the AMI:
+///
+/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
+/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Region.
+/// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
+///
+/// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct CreateImage(
+    rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
+);
+impl CreateImage {
+    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
+    #[inline]
+    pub fn snapshot_location(
+        mut self,
+        value: impl Into<t::SnapshotLocationEnum>,
+    ) -> Self {
+        self.0.input_mut().snapshot_location = Some(value.into());
+        self
+    }
+    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
+    #[inline]
+    pub fn boot_mode_override(
+        mut self,
+        value: impl Into<t::BootModeOverrideValues>,
+    ) -> Self {
+        self.0.input_mut().boot_mode_override = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// A name for the new image.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = value.into();
+        self
+    }
+    /// A description for the new image.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
+    #[inline]
+    pub fn no_reboot(mut self, value: bool) -> Self {
+        self.0.input_mut().no_reboot = Some(value);
+        self
+    }
+    /// The block device mappings.
+    #[inline]
+    pub fn block_device_mappings(mut self, value: Vec<t::BlockDeviceMapping>) -> Self {
+        self.0.input_mut().block_device_mappings = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateImageResult, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateImageResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateImageUsageReport` operation.
+///
+/// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct CreateImageUsageReport(
+    rt::Call<
+        t::CreateImageUsageReportRequest,
+        t::CreateImageUsageReportResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateImageUsageReport {
+    /// The ID of the image to report on.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The resource types to include in the report.
+    #[inline]
+    pub fn resource_types(
+        mut self,
+        value: Vec<t::ImageUsageResourceTypeRequest>,
+    ) -> Self {
+        self.0.input_mut().resource_types = value;
+        self
+    }
+    /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
+    #[inline]
+    pub fn account_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().account_ids = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The tags to apply to the report on creation. The `ResourceType` must be set to `image-usage-report`; any other value will cause the report creation to fail.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateImageUsageReportResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateImageUsageReportResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateImageUsageReportRequest,
+        t::CreateImageUsageReportResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateInstanceConnectEndpoint` operation.
+///
+/// Creates an EC2 Instance Connect Endpoint.
+///
+/// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
+pub struct CreateInstanceConnectEndpoint(
+    rt::Call<
+        t::CreateInstanceConnectEndpointRequest,
+        t::CreateInstanceConnectEndpointResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateInstanceConnectEndpoint {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the subnet in which to create the EC2 Instance Connect Endpoint.
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
+        self
+    }
+    /// One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint.
+    #[inline]
+    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().security_group_ids = Some(value);
+        self
+    }
+    /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
+    #[inline]
+    pub fn preserve_client_ip(mut self, value: bool) -> Self {
+        self.0.input_mut().preserve_client_ip = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The tags to apply to the EC2 Instance Connect Endpoint during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// The IP address type of the endpoint.
+    #[inline]
+    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
+        self.0.input_mut().ip_address_type = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateInstanceConnectEndpointResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateInstanceConnectEndpointResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateInstanceConnectEndpointRequest,
+        t::CreateInstanceConnectEndpointResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateInstanceEventWindow` operation.
+///
+/// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run.
+///
+/// You can define either a set of time ranges or a cron expression when creating the event window, but not both. All event window times are in UTC.
+///
+/// You can create up to 200 event windows per Amazon Web Services Region.
+///
+/// When you create the event window, targets (instance IDs, Dedicated Host IDs, or tags) are not yet associated with it. To ensure that the event window can be used, you must associate one or more targets with it by using the AssociateInstanceEventWindow API.
+///
+/// **Important:** Event windows are applicable only for scheduled events that stop, reboot, or terminate instances.
+///
+/// Event windows are *not* applicable for:
+///
+/// - Expedited scheduled events and network maintenance events.
+/// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct CreateInstanceEventWindow(
+    rt::Call<
+        t::CreateInstanceEventWindowRequest,
+        t::CreateInstanceEventWindowResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateInstanceEventWindow {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The name of the event window.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = Some(value.into());
+        self
+    }
+    /// The time range for the event window. If you specify a time range, you can't specify a cron expression.
+    #[inline]
+    pub fn time_ranges(
+        mut self,
+        value: Vec<t::InstanceEventWindowTimeRangeRequest>,
+    ) -> Self {
+        self.0.input_mut().time_ranges = Some(value);
+        self
+    }
+    /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
+    #[inline]
+    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cron_expression = Some(value.into());
+        self
+    }
+    /// The tags to apply to the event window.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateInstanceEventWindowResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateInstanceEventWindowResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateInstanceEventWindowRequest,
+        t::CreateInstanceEventWindowResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateInstanceExportTask` operation.
+///
+/// Exports a running or stopped instance to an Amazon S3 bucket.
+///
+/// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
+pub struct CreateInstanceExportTask(
+    rt::Call<
+        t::CreateInstanceExportTaskRequest,
+        t::CreateInstanceExportTaskResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateInstanceExportTask {
+    /// The tags to apply to the export instance task during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The ID of the instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The target virtualization environment.
+    #[inline]
+    pub fn target_environment(mut self, value: impl Into<t::ExportEnvironment>) -> Self {
+        self.0.input_mut().target_environment = value.into();
+        self
+    }
+    /// The format and location for an export instance task.
+    #[inline]
+    pub fn export_to_s3_task(mut self, value: t::ExportToS3TaskSpecification) -> Self {
+        self.0.input_mut().export_to_s3_task = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateInstanceExportTaskResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateInstanceExportTaskResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateInstanceExportTaskRequest,
+        t::CreateInstanceExportTaskResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateInternetGateway` operation.
+///
+/// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
+///
+/// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
+pub struct CreateInternetGateway(
+    rt::Call<
+        t::CreateInternetGatewayRequest,
+        t::CreateInternetGatewayResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateInternetGateway {
+    /// The tags to assign to the internet gateway.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateInternetGatewayResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateInternetGatewayResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateInternetGatewayRequest,
+        t::CreateInternetGatewayResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateInterruptibleCapacityReservationAllocation` operation.
+///
+/// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
+pub struct CreateInterruptibleCapacityReservationAllocation(
+    rt::Call<
+        t::CreateInterruptibleCapacityReservationAllocationRequest,
+        t::CreateInterruptibleCapacityReservationAllocationResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateInterruptibleCapacityReservationAllocation {
+    /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// The number of instances to allocate from your source reservation. You can only allocate available instances (also called unused capacity).
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The tags to apply to the interruptible Capacity Reservation during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
+    #[inline]
+    pub fn zero_size_preference(
+        mut self,
+        value: impl Into<t::ZeroSizePreference>,
+    ) -> Self {
+        self.0.input_mut().zero_size_preference = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::CreateInterruptibleCapacityReservationAllocationResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateInterruptibleCapacityReservationAllocationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateInterruptibleCapacityReservationAllocationRequest,
+        t::CreateInterruptibleCapacityReservationAllocationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateIpam` operation.
+///
+/// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
+///
+/// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpam(rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>);
+impl CreateIpam {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A description for the IPAM.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    #[inline]
+    pub fn operating_regions(mut self, value: Vec<t::AddIpamOperatingRegion>) -> Self {
+        self.0.input_mut().operating_regions = Some(value);
+        self
+    }
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
+    #[inline]
+    pub fn tier(mut self, value: impl Into<t::IpamTier>) -> Self {
+        self.0.input_mut().tier = Some(value.into());
+        self
+    }
+    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
+    #[inline]
+    pub fn enable_private_gua(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_private_gua = Some(value);
+        self
+    }
+    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
+    #[inline]
+    pub fn metered_account(mut self, value: impl Into<t::IpamMeteredAccount>) -> Self {
+        self.0.input_mut().metered_account = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateIpamResult, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateIpamResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateIpamExternalResourceVerificationToken` operation.
+///
+/// Create a verification token.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct CreateIpamExternalResourceVerificationToken(
+    rt::Call<
+        t::CreateIpamExternalResourceVerificationTokenRequest,
+        t::CreateIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateIpamExternalResourceVerificationToken {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM that will create the token.
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// Token tags.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamExternalResourceVerificationTokenResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateIpamExternalResourceVerificationTokenResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateIpamExternalResourceVerificationTokenRequest,
+        t::CreateIpamExternalResourceVerificationTokenResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateIpamInternetRegistryAssociation` operation.
+///
+/// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
+pub struct CreateIpamInternetRegistryAssociation(
+    rt::Call<
+        t::CreateIpamInternetRegistryAssociationRequest,
+        t::CreateIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateIpamInternetRegistryAssociation {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM to associate with the internet registry.
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// The internet registry to associate with. Possible values:
+    #[inline]
+    pub fn rir(mut self, value: impl Into<t::Rir>) -> Self {
+        self.0.input_mut().rir = value.into();
+        self
+    }
+    /// The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID).
+    #[inline]
+    pub fn organization_handle(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().organization_handle = value.into();
+        self
+    }
+    /// A description for the internet registry association.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The tags to assign to the internet registry association.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamInternetRegistryAssociationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateIpamInternetRegistryAssociationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateIpamInternetRegistryAssociationRequest,
+        t::CreateIpamInternetRegistryAssociationResult,
+        rt::NoErrors,
+    > {
+        self.0
     }
 }
 /// The `CreateIpamPolicy` operation.
@@ -20,7 +1637,6 @@ impl super::Client {
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 ///
 /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct CreateIpamPolicy(
     rt::Call<t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult, rt::NoErrors>,
 );
@@ -52,8 +1668,12 @@ impl CreateIpamPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateIpamPolicyResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -62,11 +1682,11 @@ impl CreateIpamPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -81,2390 +1701,6 @@ impl CreateIpamPolicy {
     pub fn into_call(
         self,
     ) -> rt::Call<t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
-    ///
-    /// Returns the [`CreateIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_pool(&self) -> CreateIpamPool {
-        CreateIpamPool(rt::Call::new(&self.handle, &op::CREATE_IPAM_POOL))
-    }
-}
-/// The `CreateIpamPool` operation.
-///
-/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
-///
-/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
-pub struct CreateIpamPool(
-    rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
-);
-impl CreateIpamPool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the scope in which you would like to create the IPAM pool.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// The locale for the pool should be one of the following:
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = Some(value.into());
-        self
-    }
-    /// The ID of the source IPAM pool. Use this option to create a pool within an existing pool. Note that the CIDR you provision for the pool within the source pool must be available in the source pool's CIDR range.
-    #[inline]
-    pub fn source_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// A description for the IPAM pool.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The IP protocol assigned to this IPAM pool. You must choose either IPv4 or IPv6 protocol for a pool.
-    #[inline]
-    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
-        self.0.input_mut().address_family = value.into();
-        self
-    }
-    /// If selected, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
-    #[inline]
-    pub fn auto_import(mut self, value: bool) -> Self {
-        self.0.input_mut().auto_import = Some(value);
-        self
-    }
-    /// Determines if the pool is publicly advertisable. The request can only contain `PubliclyAdvertisable` if `AddressFamily` is `ipv6` and `PublicIpSource` is `byoip`.
-    #[inline]
-    pub fn publicly_advertisable(mut self, value: bool) -> Self {
-        self.0.input_mut().publicly_advertisable = Some(value);
-        self
-    }
-    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. The minimum netmask length must be less than the maximum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
-    #[inline]
-    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_min_netmask_length = Some(value);
-        self
-    }
-    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. The maximum netmask length must be greater than the minimum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
-    #[inline]
-    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_max_netmask_length = Some(value);
-        self
-    }
-    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
-    #[inline]
-    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().allocation_default_netmask_length = Some(value);
-        self
-    }
-    /// Tags that are required for resources that use CIDRs from this IPAM pool. Resources that do not have these tags will not be allowed to allocate space from the pool. If the resources have their tags changed after they have allocated space or if the allocation tagging requirements are changed on the pool, the resource may be marked as noncompliant.
-    #[inline]
-    pub fn allocation_resource_tags(
-        mut self,
-        value: Vec<t::RequestIpamResourceTag>,
-    ) -> Self {
-        self.0.input_mut().allocation_resource_tags = Some(value);
-        self
-    }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Limits which service in Amazon Web Services that the pool can be used in. "ec2", for example, allows users to use space for Elastic IP addresses and VPCs.
-    #[inline]
-    pub fn aws_service(mut self, value: impl Into<t::IpamPoolAwsService>) -> Self {
-        self.0.input_mut().aws_service = Some(value.into());
-        self
-    }
-    /// The IP address source for pools in the public scope. Only used for provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. For more information, see [Create IPv6 pools](https://docs.aws.amazon.com/vpc/latest/ipam/intro-create-ipv6-pools.html) in the *Amazon VPC IPAM User Guide*. By default, you can add only one Amazon-provided IPv6 CIDR block to a top-level IPv6 pool if PublicIpSource is `amazon`. For information on increasing the default limit, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn public_ip_source(
-        mut self,
-        value: impl Into<t::IpamPoolPublicIpSource>,
-    ) -> Self {
-        self.0.input_mut().public_ip_source = Some(value.into());
-        self
-    }
-    /// The resource used to provision CIDRs to a resource planning pool.
-    #[inline]
-    pub fn source_resource(mut self, value: t::IpamPoolSourceResourceRequest) -> Self {
-        self.0.input_mut().source_resource = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateIpamPoolResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateIpamPoolResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an IPAM prefix list resolver.
-    ///
-    /// Returns the [`CreateIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
-        CreateIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-}
-/// The `CreateIpamPrefixListResolver` operation.
-///
-/// Creates an IPAM prefix list resolver.
-///
-/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
-pub struct CreateIpamPrefixListResolver(
-    rt::Call<
-        t::CreateIpamPrefixListResolverRequest,
-        t::CreateIpamPrefixListResolverResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateIpamPrefixListResolver {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM that will serve as the source of the IP address database for CIDR selection. The IPAM must be in the Advanced tier to use this feature.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// A description for the IPAM prefix list resolver to help you identify its purpose and configuration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The address family for the IPAM prefix list resolver. Valid values are `ipv4` and `ipv6`. You must create separate resolvers for IPv4 and IPv6 CIDRs as they cannot be mixed in the same resolver.
-    #[inline]
-    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
-        self.0.input_mut().address_family = value.into();
-        self
-    }
-    /// The CIDR selection rules for the resolver.
-    #[inline]
-    pub fn rules(mut self, value: Vec<t::IpamPrefixListResolverRuleRequest>) -> Self {
-        self.0.input_mut().rules = Some(value);
-        self
-    }
-    /// The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateIpamPrefixListResolverResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateIpamPrefixListResolverResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamPrefixListResolverRequest,
-        t::CreateIpamPrefixListResolverResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an IPAM prefix list resolver target.
-    ///
-    /// Returns the [`CreateIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_prefix_list_resolver_target(
-        &self,
-    ) -> CreateIpamPrefixListResolverTarget {
-        CreateIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
-    }
-}
-/// The `CreateIpamPrefixListResolverTarget` operation.
-///
-/// Creates an IPAM prefix list resolver target.
-///
-/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
-pub struct CreateIpamPrefixListResolverTarget(
-    rt::Call<
-        t::CreateIpamPrefixListResolverTargetRequest,
-        t::CreateIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateIpamPrefixListResolverTarget {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver that will manage the synchronization of CIDRs to the target prefix list.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// The ID of the managed prefix list that will be synchronized with CIDRs selected by the IPAM prefix list resolver. This prefix list becomes an IPAM managed prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// The Amazon Web Services Region where the prefix list is located. This is required when referencing a prefix list in a different Region.
-    #[inline]
-    pub fn prefix_list_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_region = value.into();
-        self
-    }
-    /// The specific version of the prefix list to target. If not specified, the resolver will target the latest version.
-    #[inline]
-    pub fn desired_version(mut self, value: i64) -> Self {
-        self.0.input_mut().desired_version = Some(value);
-        self
-    }
-    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version of the prefix list.
-    #[inline]
-    pub fn track_latest_version(mut self, value: bool) -> Self {
-        self.0.input_mut().track_latest_version = value;
-        self
-    }
-    /// The tags to apply to the IPAM prefix list resolver target during creation. Tags help you organize and manage your Amazon Web Services resources.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateIpamPrefixListResolverTargetResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateIpamPrefixListResolverTargetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamPrefixListResolverTargetRequest,
-        t::CreateIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`CreateIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
-        CreateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-}
-/// The `CreateIpamResourceDiscovery` operation.
-///
-/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-#[derive(Debug)]
-pub struct CreateIpamResourceDiscovery(
-    rt::Call<
-        t::CreateIpamResourceDiscoveryRequest,
-        t::CreateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A description for the IPAM resource discovery.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Operating Regions for the IPAM resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
-    #[inline]
-    pub fn operating_regions(mut self, value: Vec<t::AddIpamOperatingRegion>) -> Self {
-        self.0.input_mut().operating_regions = Some(value);
-        self
-    }
-    /// Tag specifications for the IPAM resource discovery.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A client token for the IPAM resource discovery.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamResourceDiscoveryRequest,
-        t::CreateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
-    ///
-    /// Returns the [`CreateIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_routing_policy_registration(
-        &self,
-    ) -> CreateIpamRoutingPolicyRegistration {
-        CreateIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION),
-        )
-    }
-}
-/// The `CreateIpamRoutingPolicyRegistration` operation.
-///
-/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
-#[derive(Debug)]
-pub struct CreateIpamRoutingPolicyRegistration(
-    rt::Call<
-        t::CreateIpamRoutingPolicyRegistrationRequest,
-        t::CreateIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateIpamRoutingPolicyRegistration {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The IP address prefix in CIDR notation to authorize in the ROA.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The Autonomous System Numbers (ASNs) authorized to originate the prefix.
-    #[inline]
-    pub fn asns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().asns = value;
-        self
-    }
-    /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
-    #[inline]
-    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
-        self.0.input_mut().permit_more_specific_announcements = Some(value);
-        self
-    }
-    /// The maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR. If not specified, defaults to the prefix length of the CIDR (exact match only).
-    #[inline]
-    pub fn max_length(mut self, value: i32) -> Self {
-        self.0.input_mut().max_length = Some(value);
-        self
-    }
-    /// A description for the routing policy registration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Forces the creation of the routing policy registration even if it conflicts with an announced route. Default: `false`.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateIpamRoutingPolicyRegistrationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateIpamRoutingPolicyRegistrationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateIpamRoutingPolicyRegistrationRequest,
-        t::CreateIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
-    ///
-    /// Returns the [`CreateIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_scope(&self) -> CreateIpamScope {
-        CreateIpamScope(rt::Call::new(&self.handle, &op::CREATE_IPAM_SCOPE))
-    }
-}
-/// The `CreateIpamScope` operation.
-///
-/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
-///
-/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
-pub struct CreateIpamScope(
-    rt::Call<t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors>,
-);
-impl CreateIpamScope {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM for which you're creating this scope.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// A description for the scope you're creating.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
-    #[inline]
-    pub fn external_authority_configuration(
-        mut self,
-        value: t::ExternalAuthorityConfiguration,
-    ) -> Self {
-        self.0.input_mut().external_authority_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateIpamScopeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateIpamScopeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
-    ///
-    /// Returns the [`CreateKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_key_pair(&self) -> CreateKeyPair {
-        CreateKeyPair(rt::Call::new(&self.handle, &op::CREATE_KEY_PAIR))
-    }
-}
-/// The `CreateKeyPair` operation.
-///
-/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
-///
-/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
-///
-/// You can have up to 5,000 key pairs per Amazon Web Services Region.
-///
-/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateKeyPair(rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>);
-impl CreateKeyPair {
-    /// A unique name for the key pair.
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = value.into();
-        self
-    }
-    /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
-    #[inline]
-    pub fn key_type(mut self, value: impl Into<t::KeyType>) -> Self {
-        self.0.input_mut().key_type = Some(value.into());
-        self
-    }
-    /// The tags to apply to the new key pair.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// The format of the key pair.
-    #[inline]
-    pub fn key_format(mut self, value: impl Into<t::KeyFormat>) -> Self {
-        self.0.input_mut().key_format = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::KeyPair, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::KeyPair, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a launch template.
-    ///
-    /// Returns the [`CreateLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
-        CreateLaunchTemplate(rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE))
-    }
-}
-/// The `CreateLaunchTemplate` operation.
-///
-/// Creates a launch template.
-///
-/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
-///
-/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateLaunchTemplate(
-    rt::Call<t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult, rt::NoErrors>,
-);
-impl CreateLaunchTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A name for the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = value.into();
-        self
-    }
-    /// A description for the first version of the launch template.
-    #[inline]
-    pub fn version_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_description = Some(value.into());
-        self
-    }
-    /// The information for the launch template.
-    #[inline]
-    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
-        self.0.input_mut().launch_template_data = value;
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
-        self
-    }
-    /// The tags to apply to the launch template on creation. To tag the launch template, the resource type must be `launch-template`.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateLaunchTemplateResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateLaunchTemplateResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLaunchTemplateRequest,
-        t::CreateLaunchTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
-    ///
-    /// Returns the [`CreateLaunchTemplateVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
-        CreateLaunchTemplateVersion(
-            rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE_VERSION),
-        )
-    }
-}
-/// The `CreateLaunchTemplateVersion` operation.
-///
-/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
-///
-/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
-///
-/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
-///
-/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateLaunchTemplateVersion(
-    rt::Call<
-        t::CreateLaunchTemplateVersionRequest,
-        t::CreateLaunchTemplateVersionResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateLaunchTemplateVersion {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// The version of the launch template on which to base the new version. Snapshots applied to the block device mapping are ignored when creating a new version unless they are explicitly included.
-    #[inline]
-    pub fn source_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_version = Some(value.into());
-        self
-    }
-    /// A description for the version of the launch template.
-    #[inline]
-    pub fn version_description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().version_description = Some(value.into());
-        self
-    }
-    /// The information for the launch template.
-    #[inline]
-    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
-        self.0.input_mut().launch_template_data = value;
-        self
-    }
-    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageID`. For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn resolve_alias(mut self, value: bool) -> Self {
-        self.0.input_mut().resolve_alias = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateLaunchTemplateVersionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateLaunchTemplateVersionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLaunchTemplateVersionRequest,
-        t::CreateLaunchTemplateVersionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
-    ///
-    /// Returns the [`CreateLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
-        CreateLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE),
-        )
-    }
-}
-/// The `CreateLocalGatewayRoute` operation.
-///
-/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
-///
-/// - `LocalGatewayVirtualInterfaceGroupId`
-/// - `NetworkInterfaceId`
-#[derive(Debug)]
-pub struct CreateLocalGatewayRoute(
-    rt::Call<
-        t::CreateLocalGatewayRouteRequest,
-        t::CreateLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateLocalGatewayRoute {
-    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the virtual interface group.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateLocalGatewayRouteResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateLocalGatewayRouteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayRouteRequest,
-        t::CreateLocalGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a local gateway route table.
-    ///
-    /// Returns the [`CreateLocalGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
-        CreateLocalGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE),
-        )
-    }
-}
-/// The `CreateLocalGatewayRouteTable` operation.
-///
-/// Creates a local gateway route table.
-#[derive(Debug)]
-pub struct CreateLocalGatewayRouteTable(
-    rt::Call<
-        t::CreateLocalGatewayRouteTableRequest,
-        t::CreateLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateLocalGatewayRouteTable {
-    /// The ID of the local gateway.
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = value.into();
-        self
-    }
-    /// The mode of the local gateway route table.
-    #[inline]
-    pub fn mode(mut self, value: impl Into<t::LocalGatewayRouteTableMode>) -> Self {
-        self.0.input_mut().mode = Some(value.into());
-        self
-    }
-    /// The tags assigned to the local gateway route table.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateLocalGatewayRouteTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateLocalGatewayRouteTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayRouteTableRequest,
-        t::CreateLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a local gateway route table virtual interface group association.
-    ///
-    /// Returns the [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table_virtual_interface_group_association(
-        &self,
-    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
-            ),
-        )
-    }
-}
-/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
-///
-/// Creates a local gateway route table virtual interface group association.
-#[derive(Debug)]
-pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-    rt::Call<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the local gateway route table virtual interface group association.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
-        self
-    }
-    /// The tags assigned to the local gateway route table virtual interface group association.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::Error,
-    > {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::Error,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Associates the specified VPC with the specified local gateway route table.
-    ///
-    /// Returns the [`CreateLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table_vpc_association(
-        &self,
-    ) -> CreateLocalGatewayRouteTableVpcAssociation {
-        CreateLocalGatewayRouteTableVpcAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            ),
-        )
-    }
-}
-/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
-///
-/// Associates the specified VPC with the specified local gateway route table.
-#[derive(Debug)]
-pub struct CreateLocalGatewayRouteTableVpcAssociation(
-    rt::Call<
-        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-        t::CreateLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateLocalGatewayRouteTableVpcAssociation {
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The tags to assign to the local gateway route table VPC association.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-        t::CreateLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Create a virtual interface for a local gateway.
-    ///
-    /// Returns the [`CreateLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_virtual_interface(
-        &self,
-    ) -> CreateLocalGatewayVirtualInterface {
-        CreateLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
-        )
-    }
-}
-/// The `CreateLocalGatewayVirtualInterface` operation.
-///
-/// Create a virtual interface for a local gateway.
-#[derive(Debug)]
-pub struct CreateLocalGatewayVirtualInterface(
-    rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceRequest,
-        t::CreateLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateLocalGatewayVirtualInterface {
-    /// The ID of the local gateway virtual interface group.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
-        self
-    }
-    /// References the Link Aggregation Group (LAG) that connects the Outpost to on-premises network devices.
-    #[inline]
-    pub fn outpost_lag_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_lag_id = value.into();
-        self
-    }
-    /// The virtual local area network (VLAN) used for the local gateway virtual interface.
-    #[inline]
-    pub fn vlan(mut self, value: i32) -> Self {
-        self.0.input_mut().vlan = value;
-        self
-    }
-    /// The IP address assigned to the local gateway virtual interface on the Outpost side. Only IPv4 is supported.
-    #[inline]
-    pub fn local_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_address = value.into();
-        self
-    }
-    /// The peer IP address for the local gateway virtual interface. Only IPv4 is supported.
-    #[inline]
-    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_address = value.into();
-        self
-    }
-    /// The Autonomous System Number (ASN) of the Border Gateway Protocol (BGP) peer.
-    #[inline]
-    pub fn peer_bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().peer_bgp_asn = Some(value);
-        self
-    }
-    /// The tags to apply to a resource when the local gateway virtual interface is being created.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The extended 32-bit ASN of the BGP peer for use with larger ASN values.
-    #[inline]
-    pub fn peer_bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().peer_bgp_asn_extended = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateLocalGatewayVirtualInterfaceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateLocalGatewayVirtualInterfaceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceRequest,
-        t::CreateLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Create a local gateway virtual interface group.
-    ///
-    /// Returns the [`CreateLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_virtual_interface_group(
-        &self,
-    ) -> CreateLocalGatewayVirtualInterfaceGroup {
-        CreateLocalGatewayVirtualInterfaceGroup(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            ),
-        )
-    }
-}
-/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
-///
-/// Create a local gateway virtual interface group.
-#[derive(Debug)]
-pub struct CreateLocalGatewayVirtualInterfaceGroup(
-    rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-        t::CreateLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateLocalGatewayVirtualInterfaceGroup {
-    /// The ID of the local gateway.
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = value.into();
-        self
-    }
-    /// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP).
-    #[inline]
-    pub fn local_bgp_asn(mut self, value: i32) -> Self {
-        self.0.input_mut().local_bgp_asn = Some(value);
-        self
-    }
-    /// The extended 32-bit ASN for the local BGP configuration.
-    #[inline]
-    pub fn local_bgp_asn_extended(mut self, value: i64) -> Self {
-        self.0.input_mut().local_bgp_asn_extended = Some(value);
-        self
-    }
-    /// The tags to apply to the local gateway virtual interface group when the resource is being created.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-        t::CreateLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateMacSystemIntegrityProtectionModificationTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_mac_system_integrity_protection_modification_task(
-        &self,
-    ) -> CreateMacSystemIntegrityProtectionModificationTask {
-        CreateMacSystemIntegrityProtectionModificationTask(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
-            ),
-        )
-    }
-}
-/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
-///
-/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-///
-/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
-///
-/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
-///
-/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
-///
-/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-///
-/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
-#[derive(Debug)]
-pub struct CreateMacSystemIntegrityProtectionModificationTask(
-    rt::Call<
-        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateMacSystemIntegrityProtectionModificationTask {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Amazon EC2 Mac instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// **\[Apple silicon Mac instances only\]** Specifies the following credentials:
-    #[inline]
-    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mac_credentials = Some(value.into());
-        self
-    }
-    /// Specifies the overrides to selectively enable or disable individual SIP settings. The individual settings you specify here override the overall SIP status you specify for **MacSystemIntegrityProtectionStatus**.
-    #[inline]
-    pub fn mac_system_integrity_protection_configuration(
-        mut self,
-        value: t::MacSystemIntegrityProtectionConfigurationRequest,
-    ) -> Self {
-        self.0.input_mut().mac_system_integrity_protection_configuration = Some(value);
-        self
-    }
-    /// Specifies the overall SIP status for the instance. To enable all SIP settings, specify `enabled`. To disable all SIP settings, specify `disabled`.
-    #[inline]
-    pub fn mac_system_integrity_protection_status(
-        mut self,
-        value: impl Into<t::MacSystemIntegrityProtectionSettingStatus>,
-    ) -> Self {
-        self.0.input_mut().mac_system_integrity_protection_status = value.into();
-        self
-    }
-    /// Specifies tags to apply to the SIP modification task.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
-    ///
-    /// Returns the [`CreateManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_managed_prefix_list(&self) -> CreateManagedPrefixList {
-        CreateManagedPrefixList(
-            rt::Call::new(&self.handle, &op::CREATE_MANAGED_PREFIX_LIST),
-        )
-    }
-}
-/// The `CreateManagedPrefixList` operation.
-///
-/// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
-#[derive(Debug)]
-pub struct CreateManagedPrefixList(
-    rt::Call<
-        t::CreateManagedPrefixListRequest,
-        t::CreateManagedPrefixListResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateManagedPrefixList {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A name for the prefix list.
-    #[inline]
-    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_name = value.into();
-        self
-    }
-    /// One or more entries for the prefix list.
-    #[inline]
-    pub fn entries(mut self, value: Vec<t::AddPrefixListEntry>) -> Self {
-        self.0.input_mut().entries = Some(value);
-        self
-    }
-    /// The maximum number of entries for the prefix list.
-    #[inline]
-    pub fn max_entries(mut self, value: i32) -> Self {
-        self.0.input_mut().max_entries = value;
-        self
-    }
-    /// The tags to apply to the prefix list during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// The IP address type.
-    #[inline]
-    pub fn address_family(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address_family = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateManagedPrefixListResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateManagedPrefixListResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateManagedPrefixListRequest,
-        t::CreateManagedPrefixListResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
-    ///
-    /// Returns the [`CreateMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_metric_category(&self) -> CreateMetricCategory {
-        CreateMetricCategory(rt::Call::new(&self.handle, &op::CREATE_METRIC_CATEGORY))
-    }
-}
-/// The `CreateMetricCategory` operation.
-///
-/// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateMetricCategory(
-    rt::Call<t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult, rt::NoErrors>,
-);
-impl CreateMetricCategory {
-    /// The names of the metrics to include in the metric category.
-    #[inline]
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metrics = value;
-        self
-    }
-    /// The tags to apply to the metric category during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateMetricCategoryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateMetricCategoryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateMetricCategoryRequest,
-        t::CreateMetricCategoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
-    ///
-    /// Returns the [`CreateNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_nat_gateway(&self) -> CreateNatGateway {
-        CreateNatGateway(rt::Call::new(&self.handle, &op::CREATE_NAT_GATEWAY))
-    }
-}
-/// The `CreateNatGateway` operation.
-///
-/// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
-///
-/// With a public NAT gateway, internet-bound traffic from a private subnet can be routed to the NAT gateway, so that instances in a private subnet can connect to the internet.
-///
-/// With a private NAT gateway, private communication is routed across VPCs and on-premises networks through a transit gateway or virtual private gateway. Common use cases include running large workloads behind a small pool of allowlisted IPv4 addresses, preserving private IPv4 addresses, and communicating between overlapping networks.
-///
-/// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
-///
-/// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateNatGateway(
-    rt::Call<t::CreateNatGatewayRequest, t::CreateNatGatewayResult, rt::NoErrors>,
-);
-impl CreateNatGateway {
-    /// Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to `zonal`.
-    #[inline]
-    pub fn availability_mode(mut self, value: impl Into<t::AvailabilityMode>) -> Self {
-        self.0.input_mut().availability_mode = Some(value.into());
-        self
-    }
-    /// \[Public NAT gateways only\] The allocation ID of an Elastic IP address to associate with the NAT gateway. You cannot specify an Elastic IP address with a private NAT gateway. If the Elastic IP address is associated with another resource, you must first disassociate it.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the subnet in which to create the NAT gateway.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
-        self
-    }
-    /// The ID of the VPC where you want to create a regional NAT gateway.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic network interface. If you specify this parameter, auto-expansion is disabled and you must manually manage AZ coverage.
-    #[inline]
-    pub fn availability_zone_addresses(
-        mut self,
-        value: Vec<t::AvailabilityZoneAddress>,
-    ) -> Self {
-        self.0.input_mut().availability_zone_addresses = Some(value);
-        self
-    }
-    /// The tags to assign to the NAT gateway.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
-    #[inline]
-    pub fn connectivity_type(mut self, value: impl Into<t::ConnectivityType>) -> Self {
-        self.0.input_mut().connectivity_type = Some(value.into());
-        self
-    }
-    /// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned.
-    #[inline]
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_ip_address = Some(value.into());
-        self
-    }
-    /// Secondary EIP allocation IDs. For more information, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    #[inline]
-    pub fn secondary_allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_allocation_ids = Some(value);
-        self
-    }
-    /// Secondary private IPv4 addresses. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    #[inline]
-    pub fn secondary_private_ip_addresses(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_private_ip_addresses = Some(value);
-        self
-    }
-    /// \[Private NAT gateway only\] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-    #[inline]
-    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().secondary_private_ip_address_count = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateNatGatewayResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNatGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateNatGatewayRequest, t::CreateNatGatewayResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
-    ///
-    /// Returns the [`CreateNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_network_acl(&self) -> CreateNetworkAcl {
-        CreateNetworkAcl(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL))
-    }
-}
-/// The `CreateNetworkAcl` operation.
-///
-/// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
-///
-/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateNetworkAcl(
-    rt::Call<t::CreateNetworkAclRequest, t::CreateNetworkAclResult, rt::NoErrors>,
-);
-impl CreateNetworkAcl {
-    /// The tags to assign to the network ACL.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateNetworkAclResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkAclResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateNetworkAclRequest, t::CreateNetworkAclResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
-    ///
-    /// Returns the [`CreateNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_network_acl_entry(&self) -> CreateNetworkAclEntry {
-        CreateNetworkAclEntry(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL_ENTRY))
-    }
-}
-/// The `CreateNetworkAclEntry` operation.
-///
-/// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
-///
-/// We recommend that you leave room between the rule numbers (for example, 100, 110, 120, ...), and not number them one right after the other (for example, 101, 102, 103, ...). This makes it easier to add a rule between existing ones without having to renumber the rules.
-///
-/// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
-///
-/// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateNetworkAclEntry(
-    rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
-impl CreateNetworkAclEntry {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// The rule number for the entry (for example, 100). ACL entries are processed in ascending order by rule number.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// Indicates whether to allow or deny the traffic that matches the rule.
-    #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
-        self.0.input_mut().rule_action = value.into();
-        self
-    }
-    /// Indicates whether this is an egress rule (rule is applied to traffic leaving the subnet).
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
-    /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`). We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
-    #[inline]
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_block = Some(value.into());
-        self
-    }
-    /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:db8:1234:1a00::/64`).
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
-    #[inline]
-    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
-        self.0.input_mut().icmp_type_code = Some(value);
-        self
-    }
-    /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
-    #[inline]
-    pub fn port_range(mut self, value: t::PortRange) -> Self {
-        self.0.input_mut().port_range = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a Network Access Scope.
-    ///
-    /// Returns the [`CreateNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_network_insights_access_scope(
-        &self,
-    ) -> CreateNetworkInsightsAccessScope {
-        CreateNetworkInsightsAccessScope(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE),
-        )
-    }
-}
-/// The `CreateNetworkInsightsAccessScope` operation.
-///
-/// Creates a Network Access Scope.
-///
-/// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
-#[derive(Debug)]
-pub struct CreateNetworkInsightsAccessScope(
-    rt::Call<
-        t::CreateNetworkInsightsAccessScopeRequest,
-        t::CreateNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateNetworkInsightsAccessScope {
-    /// The paths to match.
-    #[inline]
-    pub fn match_paths(mut self, value: Vec<t::AccessScopePathRequest>) -> Self {
-        self.0.input_mut().match_paths = Some(value);
-        self
-    }
-    /// The paths to exclude.
-    #[inline]
-    pub fn exclude_paths(mut self, value: Vec<t::AccessScopePathRequest>) -> Self {
-        self.0.input_mut().exclude_paths = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// The tags to apply.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateNetworkInsightsAccessScopeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateNetworkInsightsAccessScopeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkInsightsAccessScopeRequest,
-        t::CreateNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    > {
         self.0
     }
 }

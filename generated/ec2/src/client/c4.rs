@@ -5,704 +5,251 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a path to analyze for reachability.
+    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
     ///
-    /// Returns the [`CreateNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`CreateIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_network_insights_path(&self) -> CreateNetworkInsightsPath {
-        CreateNetworkInsightsPath(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_PATH),
+    pub fn create_ipam_pool(&self) -> CreateIpamPool {
+        CreateIpamPool(rt::Call::new(&self.handle, &op::CREATE_IPAM_POOL))
+    }
+    /// Creates an IPAM prefix list resolver.
+    ///
+    /// Returns the [`CreateIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
+        CreateIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER),
         )
     }
-}
-/// The `CreateNetworkInsightsPath` operation.
-///
-/// Creates a path to analyze for reachability.
-///
-/// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
-#[derive(Debug)]
-pub struct CreateNetworkInsightsPath(
-    rt::Call<
-        t::CreateNetworkInsightsPathRequest,
-        t::CreateNetworkInsightsPathResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateNetworkInsightsPath {
-    /// The IP address of the source.
-    #[inline]
-    pub fn source_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_ip = Some(value.into());
-        self
-    }
-    /// The IP address of the destination.
-    #[inline]
-    pub fn destination_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ip = Some(value.into());
-        self
-    }
-    /// The ID or ARN of the source. If the resource is in another account, you must specify an ARN.
-    #[inline]
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source = value.into();
-        self
-    }
-    /// The ID or ARN of the destination. If the resource is in another account, you must specify an ARN.
-    #[inline]
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination = Some(value.into());
-        self
-    }
-    /// The protocol.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<t::Protocol>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// The destination port.
-    #[inline]
-    pub fn destination_port(mut self, value: i32) -> Self {
-        self.0.input_mut().destination_port = Some(value);
-        self
-    }
-    /// The tags to add to the path.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
-        self
-    }
-    /// Scopes the analysis to network paths that match specific filters at the source. If you specify this parameter, you can't specify the parameters for the source IP address or the destination port.
-    #[inline]
-    pub fn filter_at_source(mut self, value: t::PathRequestFilter) -> Self {
-        self.0.input_mut().filter_at_source = Some(value);
-        self
-    }
-    /// Scopes the analysis to network paths that match specific filters at the destination. If you specify this parameter, you can't specify the parameter for the destination IP address.
-    #[inline]
-    pub fn filter_at_destination(mut self, value: t::PathRequestFilter) -> Self {
-        self.0.input_mut().filter_at_destination = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateNetworkInsightsPathResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkInsightsPathResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkInsightsPathRequest,
-        t::CreateNetworkInsightsPathResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a network interface in the specified subnet.
+    /// Creates an IPAM prefix list resolver target.
     ///
-    /// Returns the [`CreateNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`CreateIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_network_interface(&self) -> CreateNetworkInterface {
-        CreateNetworkInterface(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE),
-        )
-    }
-}
-/// The `CreateNetworkInterface` operation.
-///
-/// Creates a network interface in the specified subnet.
-///
-/// The number of IP addresses you can assign to a network interface varies by instance type.
-///
-/// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateNetworkInterface(
-    rt::Call<
-        t::CreateNetworkInterfaceRequest,
-        t::CreateNetworkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateNetworkInterface {
-    /// The IPv4 prefixes assigned to the network interface.
-    #[inline]
-    pub fn ipv4_prefixes(
-        mut self,
-        value: Vec<t::Ipv4PrefixSpecificationRequest>,
-    ) -> Self {
-        self.0.input_mut().ipv4_prefixes = Some(value);
-        self
-    }
-    /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface.
-    #[inline]
-    pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv4_prefix_count = Some(value);
-        self
-    }
-    /// The IPv6 prefixes assigned to the network interface.
-    #[inline]
-    pub fn ipv6_prefixes(
-        mut self,
-        value: Vec<t::Ipv6PrefixSpecificationRequest>,
-    ) -> Self {
-        self.0.input_mut().ipv6_prefixes = Some(value);
-        self
-    }
-    /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface.
-    #[inline]
-    pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_prefix_count = Some(value);
-        self
-    }
-    /// The type of network interface. The default is `interface`.
-    #[inline]
-    pub fn interface_type(
-        mut self,
-        value: impl Into<t::NetworkInterfaceCreationType>,
-    ) -> Self {
-        self.0.input_mut().interface_type = Some(value.into());
-        self
-    }
-    /// The tags to apply to the new network interface.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// If you’re creating a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
-    #[inline]
-    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_primary_ipv6 = Some(value);
-        self
-    }
-    /// A connection tracking specification for the network interface.
-    #[inline]
-    pub fn connection_tracking_specification(
-        mut self,
-        value: t::ConnectionTrackingSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().connection_tracking_specification = Some(value);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
-        self
-    }
-    /// The ID of the subnet to associate with the network interface.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// A description for the network interface.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The primary private IPv4 address of the network interface. If you don't specify an IPv4 address, Amazon EC2 selects one for you from the subnet's IPv4 CIDR range. If you specify an IP address, you cannot indicate any IP addresses specified in `privateIpAddresses` as primary (only one IP address can be designated as primary).
-    #[inline]
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_ip_address = Some(value.into());
-        self
-    }
-    /// The IDs of the security groups.
-    #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = Some(value);
-        self
-    }
-    /// The private IPv4 addresses.
-    #[inline]
-    pub fn private_ip_addresses(
-        mut self,
-        value: Vec<t::PrivateIpAddressSpecification>,
-    ) -> Self {
-        self.0.input_mut().private_ip_addresses = Some(value);
-        self
-    }
-    /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using `privateIpAddresses`.
-    #[inline]
-    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().secondary_private_ip_address_count = Some(value);
-        self
-    }
-    /// The IPv6 addresses from the IPv6 CIDR block range of your subnet.
-    #[inline]
-    pub fn ipv6_addresses(mut self, value: Vec<t::InstanceIpv6Address>) -> Self {
-        self.0.input_mut().ipv6_addresses = Some(value);
-        self
-    }
-    /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range.
-    #[inline]
-    pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_address_count = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateNetworkInterfaceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateNetworkInterfaceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkInterfaceRequest,
-        t::CreateNetworkInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
-    ///
-    /// Returns the [`CreateNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_network_interface_permission(
+    pub fn create_ipam_prefix_list_resolver_target(
         &self,
-    ) -> CreateNetworkInterfacePermission {
-        CreateNetworkInterfacePermission(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE_PERMISSION),
+    ) -> CreateIpamPrefixListResolverTarget {
+        CreateIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
         )
     }
-}
-/// The `CreateNetworkInterfacePermission` operation.
-///
-/// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
-///
-/// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
-#[derive(Debug)]
-pub struct CreateNetworkInterfacePermission(
-    rt::Call<
-        t::CreateNetworkInterfacePermissionRequest,
-        t::CreateNetworkInterfacePermissionResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateNetworkInterfacePermission {
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID.
-    #[inline]
-    pub fn aws_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().aws_account_id = Some(value.into());
-        self
-    }
-    /// The Amazon Web Services service. Currently not supported.
-    #[inline]
-    pub fn aws_service(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().aws_service = Some(value.into());
-        self
-    }
-    /// The type of permission to grant.
-    #[inline]
-    pub fn permission(mut self, value: impl Into<t::InterfacePermissionType>) -> Self {
-        self.0.input_mut().permission = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateNetworkInterfacePermissionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateNetworkInterfacePermissionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkInterfacePermissionRequest,
-        t::CreateNetworkInterfacePermissionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
+    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
     ///
-    /// Returns the [`CreateNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`CreateIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_networking_flex_cost_allocation_policy(
+    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
+        CreateIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
+    ///
+    /// Returns the [`CreateIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_routing_policy_registration(
         &self,
-    ) -> CreateNetworkingFlexCostAllocationPolicy {
-        CreateNetworkingFlexCostAllocationPolicy(
+    ) -> CreateIpamRoutingPolicyRegistration {
+        CreateIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION),
+        )
+    }
+    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
+    ///
+    /// Returns the [`CreateIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_scope(&self) -> CreateIpamScope {
+        CreateIpamScope(rt::Call::new(&self.handle, &op::CREATE_IPAM_SCOPE))
+    }
+    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
+    ///
+    /// Returns the [`CreateKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_key_pair(&self) -> CreateKeyPair {
+        CreateKeyPair(rt::Call::new(&self.handle, &op::CREATE_KEY_PAIR))
+    }
+    /// Creates a launch template.
+    ///
+    /// Returns the [`CreateLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
+        CreateLaunchTemplate(rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE))
+    }
+    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
+    ///
+    /// Returns the [`CreateLaunchTemplateVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
+        CreateLaunchTemplateVersion(
+            rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE_VERSION),
+        )
+    }
+    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
+    ///
+    /// Returns the [`CreateLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
+        CreateLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE),
+        )
+    }
+    /// Creates a local gateway route table.
+    ///
+    /// Returns the [`CreateLocalGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
+        CreateLocalGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Creates a local gateway route table virtual interface group association.
+    ///
+    /// Returns the [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table_virtual_interface_group_association(
+        &self,
+    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
             rt::Call::new(
                 &self.handle,
-                &op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+            ),
+        )
+    }
+    /// Associates the specified VPC with the specified local gateway route table.
+    ///
+    /// Returns the [`CreateLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table_vpc_association(
+        &self,
+    ) -> CreateLocalGatewayRouteTableVpcAssociation {
+        CreateLocalGatewayRouteTableVpcAssociation(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+            ),
+        )
+    }
+    /// Create a virtual interface for a local gateway.
+    ///
+    /// Returns the [`CreateLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_virtual_interface(
+        &self,
+    ) -> CreateLocalGatewayVirtualInterface {
+        CreateLocalGatewayVirtualInterface(
+            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
+        )
+    }
+    /// Create a local gateway virtual interface group.
+    ///
+    /// Returns the [`CreateLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_virtual_interface_group(
+        &self,
+    ) -> CreateLocalGatewayVirtualInterfaceGroup {
+        CreateLocalGatewayVirtualInterfaceGroup(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+            ),
+        )
+    }
+    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`CreateMacSystemIntegrityProtectionModificationTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_mac_system_integrity_protection_modification_task(
+        &self,
+    ) -> CreateMacSystemIntegrityProtectionModificationTask {
+        CreateMacSystemIntegrityProtectionModificationTask(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
             ),
         )
     }
 }
-/// The `CreateNetworkingFlexCostAllocationPolicy` operation.
+/// The `CreateIpamPool` operation.
 ///
-/// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
+/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
 ///
-/// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
-#[derive(Debug)]
-pub struct CreateNetworkingFlexCostAllocationPolicy(
-    rt::Call<
-        t::CreateNetworkingFlexCostAllocationPolicyRequest,
-        t::CreateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
+/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPool(
+    rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
 );
-impl CreateNetworkingFlexCostAllocationPolicy {
-    /// The type of network resource that the policy applies to. This parameter is required. Valid values are `natgw` (NAT gateway), `pcx` (Amazon VPC peering connection), and `ec2` (EC2 instance).
+impl CreateIpamPool {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn network_resource_type(
-        mut self,
-        value: impl Into<t::FlexCostAllocationNetworkResourceType>,
-    ) -> Self {
-        self.0.input_mut().network_resource_type = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The policy document that defines cost allocation for NAT gateways. Provide this document when `NetworkResourceType` is `natgw`.
+    /// The ID of the scope in which you would like to create the IPAM pool.
     #[inline]
-    pub fn nat_fca_policy_document(
-        mut self,
-        value: t::NatFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().nat_fca_policy_document = Some(value);
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
         self
     }
-    /// The policy document that defines cost allocation for EC2 instances. Provide this document when `NetworkResourceType` is `ec2`.
+    /// The locale for the pool should be one of the following:
     #[inline]
-    pub fn instance_fca_policy_document(
-        mut self,
-        value: t::InstanceFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().instance_fca_policy_document = Some(value);
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().locale = Some(value.into());
         self
     }
-    /// The policy document that defines cost allocation for Amazon VPC peering connections. Provide this document when `NetworkResourceType` is `pcx`.
+    /// The ID of the source IPAM pool. Use this option to create a pool within an existing pool. Note that the CIDR you provision for the pool within the source pool must be available in the source pool's CIDR range.
     #[inline]
-    pub fn pcx_fca_policy_document(
-        mut self,
-        value: t::PcxFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().pcx_fca_policy_document = Some(value);
+    pub fn source_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_ipam_pool_id = Some(value.into());
         self
     }
-    /// Specifies whether showback reporting is enabled for the policy.
-    #[inline]
-    pub fn show_back_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().show_back_enabled = Some(value);
-        self
-    }
-    /// A description for the policy. The description can be up to 1024 characters long.
+    /// A description for the IPAM pool.
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The tags to assign to the policy.
+    /// The IP protocol assigned to this IPAM pool. You must choose either IPv4 or IPv6 protocol for a pool.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
+        self.0.input_mut().address_family = value.into();
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// If selected, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn auto_import(mut self, value: bool) -> Self {
+        self.0.input_mut().auto_import = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Determines if the pool is publicly advertisable. The request can only contain `PubliclyAdvertisable` if `AddressFamily` is `ipv6` and `PublicIpSource` is `byoip`.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn publicly_advertisable(mut self, value: bool) -> Self {
+        self.0.input_mut().publicly_advertisable = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. The minimum netmask length must be less than the maximum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateNetworkingFlexCostAllocationPolicyRequest,
-        t::CreateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
-    ///
-    /// Returns the [`CreatePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_placement_group(&self) -> CreatePlacementGroup {
-        CreatePlacementGroup(rt::Call::new(&self.handle, &op::CREATE_PLACEMENT_GROUP))
-    }
-}
-/// The `CreatePlacementGroup` operation.
-///
-/// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
-///
-/// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
-///
-/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreatePlacementGroup(
-    rt::Call<t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult, rt::NoErrors>,
-);
-impl CreatePlacementGroup {
-    /// The number of partitions. Valid only when **Strategy** is set to `partition`.
-    #[inline]
-    pub fn partition_count(mut self, value: i32) -> Self {
-        self.0.input_mut().partition_count = Some(value);
+    pub fn allocation_min_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_min_netmask_length = Some(value);
         self
     }
-    /// The tags to apply to the new placement group.
+    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. The maximum netmask length must be greater than the minimum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn allocation_max_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_max_netmask_length = Some(value);
         self
     }
-    /// Determines how placement groups spread instances.
+    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
     #[inline]
-    pub fn spread_level(mut self, value: impl Into<t::SpreadLevel>) -> Self {
-        self.0.input_mut().spread_level = Some(value.into());
+    pub fn allocation_default_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().allocation_default_netmask_length = Some(value);
         self
     }
-    /// Reserved for future use.
+    /// Tags that are required for resources that use CIDRs from this IPAM pool. Resources that do not have these tags will not be allowed to allocate space from the pool. If the resources have their tags changed after they have allocated space or if the allocation tagging requirements are changed on the pool, the resource may be marked as noncompliant.
     #[inline]
-    pub fn linked_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().linked_group_id = Some(value.into());
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
-        self
-    }
-    /// The ID of a parent placement group. Valid only when **Strategy** is set to `cluster`.
-    #[inline]
-    pub fn parent_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().parent_group_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A name for the placement group. Must be unique within the scope of your account for the Region.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// The placement strategy.
-    #[inline]
-    pub fn strategy(mut self, value: impl Into<t::PlacementStrategy>) -> Self {
-        self.0.input_mut().strategy = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreatePlacementGroupResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreatePlacementGroupResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePlacementGroupRequest,
-        t::CreatePlacementGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
-    ///
-    /// Returns the [`CreatePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_public_ipv4_pool(&self) -> CreatePublicIpv4Pool {
-        CreatePublicIpv4Pool(rt::Call::new(&self.handle, &op::CREATE_PUBLIC_IPV4_POOL))
-    }
-}
-/// The `CreatePublicIpv4Pool` operation.
-///
-/// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
-#[derive(Debug)]
-pub struct CreatePublicIpv4Pool(
-    rt::Call<t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult, rt::NoErrors>,
-);
-impl CreatePublicIpv4Pool {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn allocation_resource_tags(
+        mut self,
+        value: Vec<t::RequestIpamResourceTag>,
+    ) -> Self {
+        self.0.input_mut().allocation_resource_tags = Some(value);
         self
     }
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
@@ -711,150 +258,55 @@ impl CreatePublicIpv4Pool {
         self.0.input_mut().tag_specifications = Some(value);
         self
     }
-    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_border_group = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreatePublicIpv4PoolResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreatePublicIpv4PoolResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreatePublicIpv4PoolRequest,
-        t::CreatePublicIpv4PoolResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
-    ///
-    /// Returns the [`CreateReplaceRootVolumeTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_replace_root_volume_task(&self) -> CreateReplaceRootVolumeTask {
-        CreateReplaceRootVolumeTask(
-            rt::Call::new(&self.handle, &op::CREATE_REPLACE_ROOT_VOLUME_TASK),
-        )
-    }
-}
-/// The `CreateReplaceRootVolumeTask` operation.
-///
-/// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
-///
-/// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateReplaceRootVolumeTask(
-    rt::Call<
-        t::CreateReplaceRootVolumeTaskRequest,
-        t::CreateReplaceRootVolumeTaskResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateReplaceRootVolumeTask {
-    /// The ID of the instance for which to replace the root volume.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the snapshot from which to restore the replacement root volume. The specified snapshot must be a snapshot that you previously created from the original root volume.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Limits which service in Amazon Web Services that the pool can be used in. "ec2", for example, allows users to use space for Elastic IP addresses and VPCs.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn aws_service(mut self, value: impl Into<t::IpamPoolAwsService>) -> Self {
+        self.0.input_mut().aws_service = Some(value.into());
         self
     }
-    /// The tags to apply to the root volume replacement task.
+    /// The IP address source for pools in the public scope. Only used for provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. For more information, see [Create IPv6 pools](https://docs.aws.amazon.com/vpc/latest/ipam/intro-create-ipv6-pools.html) in the *Amazon VPC IPAM User Guide*. By default, you can add only one Amazon-provided IPv6 CIDR block to a top-level IPv6 pool if PublicIpSource is `amazon`. For information on increasing the default limit, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
+    pub fn public_ip_source(
+        mut self,
+        value: impl Into<t::IpamPoolPublicIpSource>,
+    ) -> Self {
+        self.0.input_mut().public_ip_source = Some(value.into());
         self
     }
-    /// The ID of the AMI to use to restore the root volume. The specified AMI must have the same product code, billing information, architecture type, and virtualization type as that of the instance.
+    /// The resource used to provision CIDRs to a resource planning pool.
     #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = Some(value.into());
-        self
-    }
-    /// Indicates whether to automatically delete the original root volume after the root volume replacement task completes. To delete the original root volume, specify `true`. If you choose to keep the original root volume after the replacement task completes, you must manually delete it when you no longer need it.
-    #[inline]
-    pub fn delete_replaced_root_volume(mut self, value: bool) -> Self {
-        self.0.input_mut().delete_replaced_root_volume = Some(value);
-        self
-    }
-    /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the replacement root volume. This is also known as *volume initialization*. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation.
-    #[inline]
-    pub fn volume_initialization_rate(mut self, value: i64) -> Self {
-        self.0.input_mut().volume_initialization_rate = Some(value);
-        self
-    }
-    /// The ID of the volume to use as the replacement root volume. The specified volume must be in the same Availability Zone as the instance, must be in the `available` state, and must not be attached to an instance. If the original root volume is encrypted, the specified volume must also be encrypted.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = Some(value.into());
+    pub fn source_resource(mut self, value: t::IpamPoolSourceResourceRequest) -> Self {
+        self.0.input_mut().source_resource = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateReplaceRootVolumeTaskResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamPoolResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateReplaceRootVolumeTaskResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateIpamPoolResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -868,91 +320,91 @@ impl CreateReplaceRootVolumeTask {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::CreateReplaceRootVolumeTaskRequest,
-        t::CreateReplaceRootVolumeTaskResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
-    ///
-    /// Returns the [`CreateReservedInstancesListing`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_reserved_instances_listing(&self) -> CreateReservedInstancesListing {
-        CreateReservedInstancesListing(
-            rt::Call::new(&self.handle, &op::CREATE_RESERVED_INSTANCES_LISTING),
-        )
-    }
-}
-/// The `CreateReservedInstancesListing` operation.
+/// The `CreateIpamPrefixListResolver` operation.
 ///
-/// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
+/// Creates an IPAM prefix list resolver.
 ///
-/// **Note:** Only Standard Reserved Instances can be sold in the Reserved Instance Marketplace. Convertible Reserved Instances cannot be sold.
+/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
 ///
-/// The Reserved Instance Marketplace matches sellers who want to resell Standard Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
-///
-/// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the DescribeReservedInstancesListings operation.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateReservedInstancesListing(
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolver(
     rt::Call<
-        t::CreateReservedInstancesListingRequest,
-        t::CreateReservedInstancesListingResult,
+        t::CreateIpamPrefixListResolverRequest,
+        t::CreateIpamPrefixListResolverResult,
         rt::NoErrors,
     >,
 );
-impl CreateReservedInstancesListing {
-    /// The ID of the active Standard Reserved Instance.
+impl CreateIpamPrefixListResolver {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The number of instances that are a part of a Reserved Instance account to be listed in the Reserved Instance Marketplace. This number should be less than or equal to the instance count associated with the Reserved Instance ID specified in this call.
+    /// The ID of the IPAM that will serve as the source of the IP address database for CIDR selection. The IPAM must be in the Advanced tier to use this feature.
     #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
         self
     }
-    /// A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term.
+    /// A description for the IPAM prefix list resolver to help you identify its purpose and configuration.
     #[inline]
-    pub fn price_schedules(mut self, value: Vec<t::PriceScheduleSpecification>) -> Self {
-        self.0.input_mut().price_schedules = value;
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
         self
     }
-    /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    /// The address family for the IPAM prefix list resolver. Valid values are `ipv4` and `ipv6`. You must create separate resolvers for IPv4 and IPv6 CIDRs as they cannot be mixed in the same resolver.
+    #[inline]
+    pub fn address_family(mut self, value: impl Into<t::AddressFamily>) -> Self {
+        self.0.input_mut().address_family = value.into();
+        self
+    }
+    /// The CIDR selection rules for the resolver.
+    #[inline]
+    pub fn rules(mut self, value: Vec<t::IpamPrefixListResolverRuleRequest>) -> Self {
+        self.0.input_mut().rules = Some(value);
+        self
+    }
+    /// The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = value.into();
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateReservedInstancesListingResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamPrefixListResolverResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateReservedInstancesListingResult, rt::Error> {
+    ) -> Result<t::CreateIpamPrefixListResolverResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -967,62 +419,440 @@ impl CreateReservedInstancesListing {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateReservedInstancesListingRequest,
-        t::CreateReservedInstancesListingResult,
+        t::CreateIpamPrefixListResolverRequest,
+        t::CreateIpamPrefixListResolverResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
-    ///
-    /// Returns the [`CreateRestoreImageTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_restore_image_task(&self) -> CreateRestoreImageTask {
-        CreateRestoreImageTask(
-            rt::Call::new(&self.handle, &op::CREATE_RESTORE_IMAGE_TASK),
-        )
-    }
-}
-/// The `CreateRestoreImageTask` operation.
+/// The `CreateIpamPrefixListResolverTarget` operation.
 ///
-/// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
+/// Creates an IPAM prefix list resolver target.
 ///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
 ///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateRestoreImageTask(
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolverTarget(
     rt::Call<
-        t::CreateRestoreImageTaskRequest,
-        t::CreateRestoreImageTaskResult,
+        t::CreateIpamPrefixListResolverTargetRequest,
+        t::CreateIpamPrefixListResolverTargetResult,
         rt::NoErrors,
     >,
 );
-impl CreateRestoreImageTask {
-    /// The name of the Amazon S3 bucket that contains the stored AMI object.
+impl CreateIpamPrefixListResolverTarget {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The name of the stored AMI object in the bucket.
+    /// The ID of the IPAM prefix list resolver that will manage the synchronization of CIDRs to the target prefix list.
     #[inline]
-    pub fn object_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().object_key = value.into();
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
         self
     }
-    /// The name for the restored AMI. The name must be unique for AMIs in the Region for this account. If you do not provide a name, the new AMI gets the same name as the original AMI.
+    /// The ID of the managed prefix list that will be synchronized with CIDRs selected by the IPAM prefix list resolver. This prefix list becomes an IPAM managed prefix list.
     #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().name = Some(value.into());
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
         self
     }
-    /// The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both.
+    /// The Amazon Web Services Region where the prefix list is located. This is required when referencing a prefix list in a different Region.
+    #[inline]
+    pub fn prefix_list_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_region = value.into();
+        self
+    }
+    /// The specific version of the prefix list to target. If not specified, the resolver will target the latest version.
+    #[inline]
+    pub fn desired_version(mut self, value: i64) -> Self {
+        self.0.input_mut().desired_version = Some(value);
+        self
+    }
+    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version of the prefix list.
+    #[inline]
+    pub fn track_latest_version(mut self, value: bool) -> Self {
+        self.0.input_mut().track_latest_version = value;
+        self
+    }
+    /// The tags to apply to the IPAM prefix list resolver target during creation. Tags help you organize and manage your Amazon Web Services resources.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamPrefixListResolverTargetResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateIpamPrefixListResolverTargetResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateIpamPrefixListResolverTargetRequest,
+        t::CreateIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateIpamResourceDiscovery` operation.
+///
+/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct CreateIpamResourceDiscovery(
+    rt::Call<
+        t::CreateIpamResourceDiscoveryRequest,
+        t::CreateIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateIpamResourceDiscovery {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A description for the IPAM resource discovery.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Operating Regions for the IPAM resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    #[inline]
+    pub fn operating_regions(mut self, value: Vec<t::AddIpamOperatingRegion>) -> Self {
+        self.0.input_mut().operating_regions = Some(value);
+        self
+    }
+    /// Tag specifications for the IPAM resource discovery.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A client token for the IPAM resource discovery.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamResourceDiscoveryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateIpamResourceDiscoveryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateIpamResourceDiscoveryRequest,
+        t::CreateIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateIpamRoutingPolicyRegistration` operation.
+///
+/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
+pub struct CreateIpamRoutingPolicyRegistration(
+    rt::Call<
+        t::CreateIpamRoutingPolicyRegistrationRequest,
+        t::CreateIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateIpamRoutingPolicyRegistration {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM internet registry association.
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// The IP address prefix in CIDR notation to authorize in the ROA.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// The Autonomous System Numbers (ASNs) authorized to originate the prefix.
+    #[inline]
+    pub fn asns(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().asns = value;
+        self
+    }
+    /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
+    #[inline]
+    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
+        self.0.input_mut().permit_more_specific_announcements = Some(value);
+        self
+    }
+    /// The maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR. If not specified, defaults to the prefix length of the CIDR (exact match only).
+    #[inline]
+    pub fn max_length(mut self, value: i32) -> Self {
+        self.0.input_mut().max_length = Some(value);
+        self
+    }
+    /// A description for the routing policy registration.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Forces the creation of the routing policy registration even if it conflicts with an announced route. Default: `false`.
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamRoutingPolicyRegistrationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateIpamRoutingPolicyRegistrationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateIpamRoutingPolicyRegistrationRequest,
+        t::CreateIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateIpamScope` operation.
+///
+/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
+///
+/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamScope(
+    rt::Call<t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors>,
+);
+impl CreateIpamScope {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM for which you're creating this scope.
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// A description for the scope you're creating.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+    #[inline]
+    pub fn external_authority_configuration(
+        mut self,
+        value: t::ExternalAuthorityConfiguration,
+    ) -> Self {
+        self.0.input_mut().external_authority_configuration = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateIpamScopeResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateIpamScopeResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateKeyPair` operation.
+///
+/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
+///
+/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
+///
+/// You can have up to 5,000 key pairs per Amazon Web Services Region.
+///
+/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct CreateKeyPair(rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>);
+impl CreateKeyPair {
+    /// A unique name for the key pair.
+    #[inline]
+    pub fn key_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key_name = value.into();
+        self
+    }
+    /// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
+    #[inline]
+    pub fn key_type(mut self, value: impl Into<t::KeyType>) -> Self {
+        self.0.input_mut().key_type = Some(value.into());
+        self
+    }
+    /// The tags to apply to the new key pair.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// The format of the key pair.
+    #[inline]
+    pub fn key_format(mut self, value: impl Into<t::KeyFormat>) -> Self {
+        self.0.input_mut().key_format = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1034,21 +864,115 @@ impl CreateRestoreImageTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateRestoreImageTaskResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::KeyPair, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRestoreImageTaskResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::KeyPair, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
         self,
         expires_in: ::std::time::Duration,
     ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateLaunchTemplate` operation.
+///
+/// Creates a launch template.
+///
+/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
+///
+/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplate(
+    rt::Call<t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult, rt::NoErrors>,
+);
+impl CreateLaunchTemplate {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// A name for the launch template.
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = value.into();
+        self
+    }
+    /// A description for the first version of the launch template.
+    #[inline]
+    pub fn version_description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().version_description = Some(value.into());
+        self
+    }
+    /// The information for the launch template.
+    #[inline]
+    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
+        self.0.input_mut().launch_template_data = value;
+        self
+    }
+    /// Reserved for internal use.
+    #[inline]
+    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
+        self.0.input_mut().operator = Some(value);
+        self
+    }
+    /// The tags to apply to the launch template on creation. To tag the launch template, the resource type must be `launch-template`.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLaunchTemplateResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateLaunchTemplateResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1063,270 +987,198 @@ impl CreateRestoreImageTask {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateRestoreImageTaskRequest,
-        t::CreateRestoreImageTaskResult,
+        t::CreateLaunchTemplateRequest,
+        t::CreateLaunchTemplateResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a route in a route table within a VPC.
-    ///
-    /// Returns the [`CreateRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_route(&self) -> CreateRoute {
-        CreateRoute(rt::Call::new(&self.handle, &op::CREATE_ROUTE))
-    }
-}
-/// The `CreateRoute` operation.
+/// The `CreateLaunchTemplateVersion` operation.
 ///
-/// Creates a route in a route table within a VPC.
+/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
 ///
-/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list.
+/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
 ///
-/// When determining how to route traffic, we use the route with the most specific match. For example, traffic is destined for the IPv4 address `192.0.2.3`, and the route table includes the following two IPv4 routes:
+/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
 ///
-/// - `192.0.2.0/24` (goes to some target A)
-/// - `192.0.2.0/28` (goes to some target B)
-///
-/// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
-///
-/// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateRoute(
-    rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
+/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplateVersion(
+    rt::Call<
+        t::CreateLaunchTemplateVersionRequest,
+        t::CreateLaunchTemplateVersionResult,
+        rt::NoErrors,
+    >,
 );
-impl CreateRoute {
-    /// The ID of a prefix list used for the destination match.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// The ID of a transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway.
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of the carrier gateway.
-    #[inline]
-    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().carrier_gateway_id = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the core network.
-    #[inline]
-    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().core_network_arn = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the ODB network.
-    #[inline]
-    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().odb_network_arn = Some(value.into());
-        self
-    }
+impl CreateLaunchTemplateVersion {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the route table for the route.
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
     #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The IPv4 CIDR address block used for the destination match. Routing decisions are based on the most specific match. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    /// The ID of the launch template.
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// The name of the launch template.
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// The version of the launch template on which to base the new version. Snapshots applied to the block device mapping are ignored when creating a new version unless they are explicitly included.
+    #[inline]
+    pub fn source_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_version = Some(value.into());
+        self
+    }
+    /// A description for the version of the launch template.
+    #[inline]
+    pub fn version_description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().version_description = Some(value.into());
+        self
+    }
+    /// The information for the launch template.
+    #[inline]
+    pub fn launch_template_data(mut self, value: t::RequestLaunchTemplateData) -> Self {
+        self.0.input_mut().launch_template_data = value;
+        self
+    }
+    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageID`. For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
+    #[inline]
+    pub fn resolve_alias(mut self, value: bool) -> Self {
+        self.0.input_mut().resolve_alias = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLaunchTemplateVersionResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateLaunchTemplateVersionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateLaunchTemplateVersionRequest,
+        t::CreateLaunchTemplateVersionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateLocalGatewayRoute` operation.
+///
+/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
+///
+/// - `LocalGatewayVirtualInterfaceGroupId`
+/// - `NetworkInterfaceId`
+pub struct CreateLocalGatewayRoute(
+    rt::Call<
+        t::CreateLocalGatewayRouteRequest,
+        t::CreateLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateLocalGatewayRoute {
+    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
     #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_cidr_block = Some(value.into());
         self
     }
-    /// The ID of an internet gateway or virtual private gateway attached to your VPC.
+    /// The ID of the local gateway route table.
     #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = Some(value.into());
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
         self
     }
-    /// The IPv6 CIDR block used for the destination match. Routing decisions are based on the most specific match.
+    /// The ID of the virtual interface group.
     #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
         self
     }
-    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless exactly one network interface is attached.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
-        self
-    }
-    /// The ID of a network interface.
+    /// The ID of the network interface.
     #[inline]
     pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().network_interface_id = Some(value.into());
         self
     }
-    /// The ID of a VPC peering connection.
+    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
     #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
-        self
-    }
-    /// \[IPv4 traffic only\] The ID of a NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = Some(value.into());
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateRouteResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLocalGatewayRouteResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateLocalGatewayRouteResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a new route server to manage dynamic routing in a VPC.
-    ///
-    /// Returns the [`CreateRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_route_server(&self) -> CreateRouteServer {
-        CreateRouteServer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER))
-    }
-}
-/// The `CreateRouteServer` operation.
-///
-/// Creates a new route server to manage dynamic routing in a VPC.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateRouteServer(
-    rt::Call<t::CreateRouteServerRequest, t::CreateRouteServerResult, rt::NoErrors>,
-);
-impl CreateRouteServer {
-    /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
-    #[inline]
-    pub fn amazon_side_asn(mut self, value: i64) -> Self {
-        self.0.input_mut().amazon_side_asn = value;
-        self
-    }
-    /// Unique, case-sensitive identifier to ensure idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Indicates whether routes should be persisted after all BGP sessions are terminated.
-    #[inline]
-    pub fn persist_routes(
-        mut self,
-        value: impl Into<t::RouteServerPersistRoutesAction>,
-    ) -> Self {
-        self.0.input_mut().persist_routes = Some(value.into());
-        self
-    }
-    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
-    #[inline]
-    pub fn persist_routes_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().persist_routes_duration = Some(value);
-        self
-    }
-    /// Indicates whether SNS notifications should be enabled for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
-    #[inline]
-    pub fn sns_notifications_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().sns_notifications_enabled = Some(value);
-        self
-    }
-    /// The tags to apply to the route server during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateRouteServerResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteServerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1341,847 +1193,72 @@ impl CreateRouteServer {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateRouteServerRequest,
-        t::CreateRouteServerResult,
+        t::CreateLocalGatewayRouteRequest,
+        t::CreateLocalGatewayRouteResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new endpoint for a route server in a specified subnet.
-    ///
-    /// Returns the [`CreateRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_route_server_endpoint(&self) -> CreateRouteServerEndpoint {
-        CreateRouteServerEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_ENDPOINT),
-        )
-    }
-}
-/// The `CreateRouteServerEndpoint` operation.
+/// The `CreateLocalGatewayRouteTable` operation.
 ///
-/// Creates a new endpoint for a route server in a specified subnet.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateRouteServerEndpoint(
+/// Creates a local gateway route table.
+pub struct CreateLocalGatewayRouteTable(
     rt::Call<
-        t::CreateRouteServerEndpointRequest,
-        t::CreateRouteServerEndpointResult,
+        t::CreateLocalGatewayRouteTableRequest,
+        t::CreateLocalGatewayRouteTableResult,
         rt::NoErrors,
     >,
 );
-impl CreateRouteServerEndpoint {
-    /// The ID of the route server for which to create an endpoint.
+impl CreateLocalGatewayRouteTable {
+    /// The ID of the local gateway.
     #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
+    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_id = value.into();
         self
     }
-    /// The ID of the subnet in which to create the route server endpoint.
+    /// The mode of the local gateway route table.
     #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
+    pub fn mode(mut self, value: impl Into<t::LocalGatewayRouteTableMode>) -> Self {
+        self.0.input_mut().mode = Some(value.into());
         self
     }
-    /// Unique, case-sensitive identifier to ensure idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the route server endpoint during creation.
+    /// The tags assigned to the local gateway route table.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
         self
     }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateRouteServerEndpointResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteServerEndpointResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
+    pub fn send(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateRouteServerEndpointRequest,
-        t::CreateRouteServerEndpointResult,
-        rt::NoErrors,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLocalGatewayRouteTableResult, rt::Error>,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a new BGP peer for a specified route server endpoint.
-    ///
-    /// Returns the [`CreateRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_route_server_peer(&self) -> CreateRouteServerPeer {
-        CreateRouteServerPeer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_PEER))
-    }
-}
-/// The `CreateRouteServerPeer` operation.
-///
-/// Creates a new BGP peer for a specified route server endpoint.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateRouteServerPeer(
-    rt::Call<
-        t::CreateRouteServerPeerRequest,
-        t::CreateRouteServerPeerResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateRouteServerPeer {
-    /// The ID of the route server endpoint for which to create a peer.
-    #[inline]
-    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_id = value.into();
-        self
-    }
-    /// The IPv4 address of the peer device.
-    #[inline]
-    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_address = value.into();
-        self
-    }
-    /// The BGP options for the peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings.
-    #[inline]
-    pub fn bgp_options(mut self, value: t::RouteServerBgpOptionsRequest) -> Self {
-        self.0.input_mut().bgp_options = value;
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to apply to the route server peer during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateRouteServerPeerResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteServerPeerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateRouteServerPeerRequest,
-        t::CreateRouteServerPeerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
-    ///
-    /// Returns the [`CreateRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_route_table(&self) -> CreateRouteTable {
-        CreateRouteTable(rt::Call::new(&self.handle, &op::CREATE_ROUTE_TABLE))
-    }
-}
-/// The `CreateRouteTable` operation.
-///
-/// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateRouteTable(
-    rt::Call<t::CreateRouteTableRequest, t::CreateRouteTableResult, rt::NoErrors>,
-);
-impl CreateRouteTable {
-    /// The tags to assign to the route table.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateRouteTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateRouteTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateRouteTableRequest, t::CreateRouteTableResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a secondary network.
-    ///
-    /// Returns the [`CreateSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_secondary_network(&self) -> CreateSecondaryNetwork {
-        CreateSecondaryNetwork(
-            rt::Call::new(&self.handle, &op::CREATE_SECONDARY_NETWORK),
-        )
-    }
-}
-/// The `CreateSecondaryNetwork` operation.
-///
-/// Creates a secondary network.
-///
-/// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
-#[derive(Debug)]
-pub struct CreateSecondaryNetwork(
-    rt::Call<
-        t::CreateSecondaryNetworkRequest,
-        t::CreateSecondaryNetworkResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateSecondaryNetwork {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPv4 CIDR block for the secondary network. The CIDR block size must be between /12 and /28.
-    #[inline]
-    pub fn ipv4_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv4_cidr_block = value.into();
-        self
-    }
-    /// The type of secondary network.
-    #[inline]
-    pub fn network_type(mut self, value: impl Into<t::SecondaryNetworkType>) -> Self {
-        self.0.input_mut().network_type = value.into();
-        self
-    }
-    /// The tags to assign to the secondary network.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateSecondaryNetworkResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSecondaryNetworkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSecondaryNetworkRequest,
-        t::CreateSecondaryNetworkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a secondary subnet in a secondary network.
-    ///
-    /// Returns the [`CreateSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_secondary_subnet(&self) -> CreateSecondarySubnet {
-        CreateSecondarySubnet(rt::Call::new(&self.handle, &op::CREATE_SECONDARY_SUBNET))
-    }
-}
-/// The `CreateSecondarySubnet` operation.
-///
-/// Creates a secondary subnet in a secondary network.
-///
-/// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
-///
-/// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
-#[derive(Debug)]
-pub struct CreateSecondarySubnet(
-    rt::Call<
-        t::CreateSecondarySubnetRequest,
-        t::CreateSecondarySubnetResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateSecondarySubnet {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The Availability Zone for the secondary subnet. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The ID of the Availability Zone for the secondary subnet. This option is preferred over `AvailabilityZone` as it provides a consistent identifier across Amazon Web Services accounts. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPv4 CIDR block for the secondary subnet. The CIDR block size must be between /12 and /28.
-    #[inline]
-    pub fn ipv4_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv4_cidr_block = value.into();
-        self
-    }
-    /// The ID of the secondary network in which to create the secondary subnet.
-    #[inline]
-    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().secondary_network_id = value.into();
-        self
-    }
-    /// The tags to assign to the secondary subnet.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateSecondarySubnetResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSecondarySubnetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSecondarySubnetRequest,
-        t::CreateSecondarySubnetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a security group.
-    ///
-    /// Returns the [`CreateSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_security_group(&self) -> CreateSecurityGroup {
-        CreateSecurityGroup(rt::Call::new(&self.handle, &op::CREATE_SECURITY_GROUP))
-    }
-}
-/// The `CreateSecurityGroup` operation.
-///
-/// Creates a security group.
-///
-/// A security group acts as a virtual firewall for your instance to control inbound and outbound traffic. For more information, see [Amazon EC2 security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html) in the *Amazon EC2 User Guide* and [Security groups for your VPC](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_SecurityGroups.html) in the *Amazon VPC User Guide*.
-///
-/// When you create a security group, you specify a friendly name of your choice. You can't have two security groups for the same VPC with the same name.
-///
-/// You have a default security group for use in your VPC. If you don't specify a security group when you launch an instance, the instance is launched into the appropriate default security group. A default security group includes a default rule that grants instances unrestricted network access to each other.
-///
-/// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
-///
-/// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
-#[derive(Debug)]
-pub struct CreateSecurityGroup(
-    rt::Call<t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult, rt::NoErrors>,
-);
-impl CreateSecurityGroup {
-    /// A description for the security group.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = value.into();
-        self
-    }
-    /// The name of the security group. Names are case-insensitive and must be unique within the VPC.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = value.into();
-        self
-    }
-    /// The ID of the VPC. Required for a nondefault VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// The tags to assign to the security group.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateSecurityGroupResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSecurityGroupResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateSecurityGroupRequest,
-        t::CreateSecurityGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
-    ///
-    /// Returns the [`CreateSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_snapshot(&self) -> CreateSnapshot {
-        CreateSnapshot(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOT))
-    }
-}
-/// The `CreateSnapshot` operation.
-///
-/// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
-///
-/// The location of the source EBS volume determines where you can create the snapshot.
-///
-/// - If the source volume is in a Region, you must create the snapshot in the same Region as the volume.
-/// - If the source volume is in a Local Zone, you can create the snapshot in the same Local Zone or in its parent Amazon Web Services Region.
-/// - If the source volume is on an Outpost, you can create the snapshot on the same Outpost or in its parent Amazon Web Services Region.
-///
-/// When a snapshot is created, any Amazon Web Services Marketplace product codes that are associated with the source volume are propagated to the snapshot.
-///
-/// You can take a snapshot of an attached volume that is in use. However, snapshots only capture data that has been written to your Amazon EBS volume at the time the snapshot command is issued; this might exclude any data that has been cached by any applications or the operating system. If you can pause any file systems on the volume long enough to take a snapshot, your snapshot should be complete. However, if you cannot pause all file writes to the volume, you should unmount the volume from within the instance, issue the snapshot command, and then remount the volume to ensure a consistent and complete snapshot. You may remount and use your volume while the snapshot status is `pending`.
-///
-/// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
-///
-/// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct CreateSnapshot(rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>);
-impl CreateSnapshot {
-    /// A description for the snapshot.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// **Note:** Only supported for volumes on Outposts. If the source volume is not on an Outpost, omit this parameter.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// The ID of the Amazon EBS volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// The tags to apply to the snapshot during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// **Note:** Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
-    #[inline]
-    pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
-        self.0.input_mut().location = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::Snapshot, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::Snapshot, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
-    ///
-    /// Returns the [`CreateSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_snapshots(&self) -> CreateSnapshots {
-        CreateSnapshots(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOTS))
-    }
-}
-/// The `CreateSnapshots` operation.
-///
-/// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
-///
-/// The location of the source instance determines where you can create the snapshots.
-///
-/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
-/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
-/// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
-#[derive(Debug)]
-pub struct CreateSnapshots(
-    rt::Call<t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors>,
-);
-impl CreateSnapshots {
-    /// A description propagated to every snapshot specified by the instance.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The instance to specify which volumes should be included in the snapshots.
-    #[inline]
-    pub fn instance_specification(mut self, value: t::InstanceSpecification) -> Self {
-        self.0.input_mut().instance_specification = value;
-        self
-    }
-    /// **Note:** Only supported for instances on Outposts. If the source instance is not on an Outpost, omit this parameter.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// Tags to apply to every snapshot specified by the instance.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Copies the tags from the specified volume to corresponding snapshot.
-    #[inline]
-    pub fn copy_tags_from_source(
-        mut self,
-        value: impl Into<t::CopyTagsFromSource>,
-    ) -> Self {
-        self.0.input_mut().copy_tags_from_source = Some(value.into());
-        self
-    }
-    /// **Note:** Only supported for instances in Local Zones. If the source instance is not in a Local Zone, omit this parameter.
-    #[inline]
-    pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
-        self.0.input_mut().location = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateSnapshotsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSnapshotsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_spot_datafeed_subscription(&self) -> CreateSpotDatafeedSubscription {
-        CreateSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::CREATE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
-    }
-}
-/// The `CreateSpotDatafeedSubscription` operation.
-///
-/// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateSpotDatafeedSubscription(
-    rt::Call<
-        t::CreateSpotDatafeedSubscriptionRequest,
-        t::CreateSpotDatafeedSubscriptionResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateSpotDatafeedSubscription {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The name of the Amazon S3 bucket in which to store the Spot Instance data feed. For more information about bucket names, see [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The prefix for the data feed file names.
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateSpotDatafeedSubscriptionResult, rt::Error> {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateSpotDatafeedSubscriptionResult, rt::Error> {
+    ) -> Result<t::CreateLocalGatewayRouteTableResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2196,50 +1273,43 @@ impl CreateSpotDatafeedSubscription {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateSpotDatafeedSubscriptionRequest,
-        t::CreateSpotDatafeedSubscriptionResult,
+        t::CreateLocalGatewayRouteTableRequest,
+        t::CreateLocalGatewayRouteTableResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Stores an AMI as a single object in an Amazon S3 bucket.
-    ///
-    /// Returns the [`CreateStoreImageTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_store_image_task(&self) -> CreateStoreImageTask {
-        CreateStoreImageTask(rt::Call::new(&self.handle, &op::CREATE_STORE_IMAGE_TASK))
-    }
-}
-/// The `CreateStoreImageTask` operation.
+/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
 ///
-/// Stores an AMI as a single object in an Amazon S3 bucket.
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateStoreImageTask(
-    rt::Call<t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult, rt::NoErrors>,
+/// Creates a local gateway route table virtual interface group association.
+pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    rt::Call<
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    >,
 );
-impl CreateStoreImageTask {
-    /// The ID of the AMI.
+impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    /// The ID of the local gateway route table.
     #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
         self
     }
-    /// The name of the Amazon S3 bucket in which the AMI object will be stored. The bucket must be in the Region in which the request is being made. The AMI object appears in the bucket only after the upload task has completed.
+    /// The ID of the local gateway route table virtual interface group association.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
         self
     }
-    /// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket.
+    /// The tags assigned to the local gateway route table virtual interface group association.
     #[inline]
-    pub fn s3_object_tags(mut self, value: Vec<t::S3ObjectTag>) -> Self {
-        self.0.input_mut().s3_object_tags = Some(value);
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2251,21 +1321,33 @@ impl CreateStoreImageTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateStoreImageTaskResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateStoreImageTaskResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::Error,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2280,76 +1362,28 @@ impl CreateStoreImageTask {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateStoreImageTaskRequest,
-        t::CreateStoreImageTaskResult,
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
-    ///
-    /// Returns the [`CreateSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_subnet(&self) -> CreateSubnet {
-        CreateSubnet(rt::Call::new(&self.handle, &op::CREATE_SUBNET))
-    }
-}
-/// The `CreateSubnet` operation.
+/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
 ///
-/// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
-///
-/// A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC. After you create a subnet, you can't change its CIDR block.
-///
-/// The allowed size for an IPv4 subnet is between a /28 netmask (16 IP addresses) and a /16 netmask (65,536 IP addresses). Amazon Web Services reserves both the first four and the last IPv4 address in each subnet's CIDR block. They're not available for your use.
-///
-/// If you've associated an IPv6 CIDR block with your VPC, you can associate an IPv6 CIDR block with a subnet when you create it.
-///
-/// If you add more than one subnet to a VPC, they're set up in a star topology with a logical router in the middle.
-///
-/// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
-///
-/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateSubnet(
-    rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
+/// Associates the specified VPC with the specified local gateway route table.
+pub struct CreateLocalGatewayRouteTableVpcAssociation(
+    rt::Call<
+        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+        t::CreateLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    >,
 );
-impl CreateSubnet {
-    /// The tags to assign to the subnet.
+impl CreateLocalGatewayRouteTableVpcAssociation {
+    /// The ID of the local gateway route table.
     #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// The Availability Zone or Local Zone for the subnet.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The AZ ID or the Local Zone ID of the subnet.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// The IPv4 network range for the subnet, in CIDR notation. For example, `10.0.0.0/24`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
-    #[inline]
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_block = Some(value.into());
-        self
-    }
-    /// The IPv6 network range for the subnet, in CIDR notation. This parameter is required for an IPv6 only subnet.
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the Outpost. If you specify an Outpost ARN, you must also specify the Availability Zone of the Outpost subnet.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
         self
     }
     /// The ID of the VPC.
@@ -2358,34 +1392,10 @@ impl CreateSubnet {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// Indicates whether to create an IPv6 only subnet.
+    /// The tags to assign to the local gateway route table VPC association.
     #[inline]
-    pub fn ipv6_native(mut self, value: bool) -> Self {
-        self.0.input_mut().ipv6_native = Some(value);
-        self
-    }
-    /// An IPv4 IPAM pool ID for the subnet.
-    #[inline]
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv4_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// An IPv4 netmask length for the subnet.
-    #[inline]
-    pub fn ipv4_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv4_netmask_length = Some(value);
-        self
-    }
-    /// An IPv6 IPAM pool ID for the subnet.
-    #[inline]
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// An IPv6 netmask length for the subnet.
-    #[inline]
-    pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_netmask_length = Some(value);
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2397,21 +1407,27 @@ impl CreateSubnet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateSubnetResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateSubnetResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2425,7 +1441,332 @@ impl CreateSubnet {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors> {
+    ) -> rt::Call<
+        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+        t::CreateLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateLocalGatewayVirtualInterface` operation.
+///
+/// Create a virtual interface for a local gateway.
+pub struct CreateLocalGatewayVirtualInterface(
+    rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceRequest,
+        t::CreateLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateLocalGatewayVirtualInterface {
+    /// The ID of the local gateway virtual interface group.
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = value.into();
+        self
+    }
+    /// References the Link Aggregation Group (LAG) that connects the Outpost to on-premises network devices.
+    #[inline]
+    pub fn outpost_lag_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_lag_id = value.into();
+        self
+    }
+    /// The virtual local area network (VLAN) used for the local gateway virtual interface.
+    #[inline]
+    pub fn vlan(mut self, value: i32) -> Self {
+        self.0.input_mut().vlan = value;
+        self
+    }
+    /// The IP address assigned to the local gateway virtual interface on the Outpost side. Only IPv4 is supported.
+    #[inline]
+    pub fn local_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_address = value.into();
+        self
+    }
+    /// The peer IP address for the local gateway virtual interface. Only IPv4 is supported.
+    #[inline]
+    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_address = value.into();
+        self
+    }
+    /// The Autonomous System Number (ASN) of the Border Gateway Protocol (BGP) peer.
+    #[inline]
+    pub fn peer_bgp_asn(mut self, value: i32) -> Self {
+        self.0.input_mut().peer_bgp_asn = Some(value);
+        self
+    }
+    /// The tags to apply to a resource when the local gateway virtual interface is being created.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The extended 32-bit ASN of the BGP peer for use with larger ASN values.
+    #[inline]
+    pub fn peer_bgp_asn_extended(mut self, value: i64) -> Self {
+        self.0.input_mut().peer_bgp_asn_extended = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLocalGatewayVirtualInterfaceResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateLocalGatewayVirtualInterfaceResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceRequest,
+        t::CreateLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
+///
+/// Create a local gateway virtual interface group.
+pub struct CreateLocalGatewayVirtualInterfaceGroup(
+    rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+        t::CreateLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateLocalGatewayVirtualInterfaceGroup {
+    /// The ID of the local gateway.
+    #[inline]
+    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_id = value.into();
+        self
+    }
+    /// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP).
+    #[inline]
+    pub fn local_bgp_asn(mut self, value: i32) -> Self {
+        self.0.input_mut().local_bgp_asn = Some(value);
+        self
+    }
+    /// The extended 32-bit ASN for the local BGP configuration.
+    #[inline]
+    pub fn local_bgp_asn_extended(mut self, value: i64) -> Self {
+        self.0.input_mut().local_bgp_asn_extended = Some(value);
+        self
+    }
+    /// The tags to apply to the local gateway virtual interface group when the resource is being created.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+        t::CreateLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
+///
+/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+///
+/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
+///
+/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
+///
+/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
+///
+/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+///
+/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
+pub struct CreateMacSystemIntegrityProtectionModificationTask(
+    rt::Call<
+        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateMacSystemIntegrityProtectionModificationTask {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the Amazon EC2 Mac instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// **\[Apple silicon Mac instances only\]** Specifies the following credentials:
+    #[inline]
+    pub fn mac_credentials(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().mac_credentials = Some(value.into());
+        self
+    }
+    /// Specifies the overrides to selectively enable or disable individual SIP settings. The individual settings you specify here override the overall SIP status you specify for **MacSystemIntegrityProtectionStatus**.
+    #[inline]
+    pub fn mac_system_integrity_protection_configuration(
+        mut self,
+        value: t::MacSystemIntegrityProtectionConfigurationRequest,
+    ) -> Self {
+        self.0.input_mut().mac_system_integrity_protection_configuration = Some(value);
+        self
+    }
+    /// Specifies the overall SIP status for the instance. To enable all SIP settings, specify `enabled`. To disable all SIP settings, specify `disabled`.
+    #[inline]
+    pub fn mac_system_integrity_protection_status(
+        mut self,
+        value: impl Into<t::MacSystemIntegrityProtectionSettingStatus>,
+    ) -> Self {
+        self.0.input_mut().mac_system_integrity_protection_status = value.into();
+        self
+    }
+    /// Specifies tags to apply to the SIP modification task.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+        rt::NoErrors,
+    > {
         self.0
     }
 }

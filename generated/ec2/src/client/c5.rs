@@ -5,87 +5,436 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
+    /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
     ///
-    /// Returns the [`CreateSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`CreateManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_subnet_cidr_reservation(&self) -> CreateSubnetCidrReservation {
-        CreateSubnetCidrReservation(
-            rt::Call::new(&self.handle, &op::CREATE_SUBNET_CIDR_RESERVATION),
+    pub fn create_managed_prefix_list(&self) -> CreateManagedPrefixList {
+        CreateManagedPrefixList(
+            rt::Call::new(&self.handle, &op::CREATE_MANAGED_PREFIX_LIST),
         )
     }
+    /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
+    ///
+    /// Returns the [`CreateMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_metric_category(&self) -> CreateMetricCategory {
+        CreateMetricCategory(rt::Call::new(&self.handle, &op::CREATE_METRIC_CATEGORY))
+    }
+    /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
+    ///
+    /// Returns the [`CreateNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_nat_gateway(&self) -> CreateNatGateway {
+        CreateNatGateway(rt::Call::new(&self.handle, &op::CREATE_NAT_GATEWAY))
+    }
+    /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
+    ///
+    /// Returns the [`CreateNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_acl(&self) -> CreateNetworkAcl {
+        CreateNetworkAcl(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL))
+    }
+    /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
+    ///
+    /// Returns the [`CreateNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_acl_entry(&self) -> CreateNetworkAclEntry {
+        CreateNetworkAclEntry(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL_ENTRY))
+    }
+    /// Creates a Network Access Scope.
+    ///
+    /// Returns the [`CreateNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_insights_access_scope(
+        &self,
+    ) -> CreateNetworkInsightsAccessScope {
+        CreateNetworkInsightsAccessScope(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE),
+        )
+    }
+    /// Creates a path to analyze for reachability.
+    ///
+    /// Returns the [`CreateNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_insights_path(&self) -> CreateNetworkInsightsPath {
+        CreateNetworkInsightsPath(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_PATH),
+        )
+    }
+    /// Creates a network interface in the specified subnet.
+    ///
+    /// Returns the [`CreateNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_interface(&self) -> CreateNetworkInterface {
+        CreateNetworkInterface(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE),
+        )
+    }
+    /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
+    ///
+    /// Returns the [`CreateNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_network_interface_permission(
+        &self,
+    ) -> CreateNetworkInterfacePermission {
+        CreateNetworkInterfacePermission(
+            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE_PERMISSION),
+        )
+    }
+    /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
+    ///
+    /// Returns the [`CreateNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> CreateNetworkingFlexCostAllocationPolicy {
+        CreateNetworkingFlexCostAllocationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+            ),
+        )
+    }
+    /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
+    ///
+    /// Returns the [`CreatePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_placement_group(&self) -> CreatePlacementGroup {
+        CreatePlacementGroup(rt::Call::new(&self.handle, &op::CREATE_PLACEMENT_GROUP))
+    }
+    /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
+    ///
+    /// Returns the [`CreatePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_public_ipv4_pool(&self) -> CreatePublicIpv4Pool {
+        CreatePublicIpv4Pool(rt::Call::new(&self.handle, &op::CREATE_PUBLIC_IPV4_POOL))
+    }
+    /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
+    ///
+    /// Returns the [`CreateReplaceRootVolumeTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_replace_root_volume_task(&self) -> CreateReplaceRootVolumeTask {
+        CreateReplaceRootVolumeTask(
+            rt::Call::new(&self.handle, &op::CREATE_REPLACE_ROOT_VOLUME_TASK),
+        )
+    }
+    /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
+    ///
+    /// Returns the [`CreateReservedInstancesListing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_reserved_instances_listing(&self) -> CreateReservedInstancesListing {
+        CreateReservedInstancesListing(
+            rt::Call::new(&self.handle, &op::CREATE_RESERVED_INSTANCES_LISTING),
+        )
+    }
+    /// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
+    ///
+    /// Returns the [`CreateRestoreImageTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_restore_image_task(&self) -> CreateRestoreImageTask {
+        CreateRestoreImageTask(
+            rt::Call::new(&self.handle, &op::CREATE_RESTORE_IMAGE_TASK),
+        )
+    }
+    /// Creates a route in a route table within a VPC.
+    ///
+    /// Returns the [`CreateRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route(&self) -> CreateRoute {
+        CreateRoute(rt::Call::new(&self.handle, &op::CREATE_ROUTE))
+    }
 }
-/// The `CreateSubnetCidrReservation` operation.
+/// The `CreateManagedPrefixList` operation.
 ///
-/// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct CreateSubnetCidrReservation(
+/// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
+pub struct CreateManagedPrefixList(
     rt::Call<
-        t::CreateSubnetCidrReservationRequest,
-        t::CreateSubnetCidrReservationResult,
+        t::CreateManagedPrefixListRequest,
+        t::CreateManagedPrefixListResult,
         rt::NoErrors,
     >,
 );
-impl CreateSubnetCidrReservation {
-    /// The ID of the subnet.
+impl CreateManagedPrefixList {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A name for the prefix list.
+    #[inline]
+    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_name = value.into();
+        self
+    }
+    /// One or more entries for the prefix list.
+    #[inline]
+    pub fn entries(mut self, value: Vec<t::AddPrefixListEntry>) -> Self {
+        self.0.input_mut().entries = Some(value);
+        self
+    }
+    /// The maximum number of entries for the prefix list.
+    #[inline]
+    pub fn max_entries(mut self, value: i32) -> Self {
+        self.0.input_mut().max_entries = value;
+        self
+    }
+    /// The tags to apply to the prefix list during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// The IP address type.
+    #[inline]
+    pub fn address_family(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().address_family = value.into();
+        self
+    }
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateManagedPrefixListResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateManagedPrefixListResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateManagedPrefixListRequest,
+        t::CreateManagedPrefixListResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateMetricCategory` operation.
+///
+/// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct CreateMetricCategory(
+    rt::Call<t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult, rt::NoErrors>,
+);
+impl CreateMetricCategory {
+    /// The names of the metrics to include in the metric category.
+    #[inline]
+    pub fn metrics(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().metrics = value;
+        self
+    }
+    /// The tags to apply to the metric category during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateMetricCategoryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateMetricCategoryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateMetricCategoryRequest,
+        t::CreateMetricCategoryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateNatGateway` operation.
+///
+/// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway.
+///
+/// With a public NAT gateway, internet-bound traffic from a private subnet can be routed to the NAT gateway, so that instances in a private subnet can connect to the internet.
+///
+/// With a private NAT gateway, private communication is routed across VPCs and on-premises networks through a transit gateway or virtual private gateway. Common use cases include running large workloads behind a small pool of allowlisted IPv4 addresses, preserving private IPv4 addresses, and communicating between overlapping networks.
+///
+/// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
+///
+/// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
+pub struct CreateNatGateway(
+    rt::Call<t::CreateNatGatewayRequest, t::CreateNatGatewayResult, rt::NoErrors>,
+);
+impl CreateNatGateway {
+    /// Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to `zonal`.
+    #[inline]
+    pub fn availability_mode(mut self, value: impl Into<t::AvailabilityMode>) -> Self {
+        self.0.input_mut().availability_mode = Some(value.into());
+        self
+    }
+    /// \[Public NAT gateways only\] The allocation ID of an Elastic IP address to associate with the NAT gateway. You cannot specify an Elastic IP address with a private NAT gateway. If the Elastic IP address is associated with another resource, you must first disassociate it.
+    #[inline]
+    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().allocation_id = Some(value.into());
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the subnet in which to create the NAT gateway.
     #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
+        self.0.input_mut().subnet_id = Some(value.into());
         self
     }
-    /// The IPv4 or IPV6 CIDR range to reserve.
+    /// The ID of the VPC where you want to create a regional NAT gateway.
     #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
         self
     }
-    /// The type of reservation. The reservation type determines how the reserved IP addresses are assigned to resources.
+    /// For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic network interface. If you specify this parameter, auto-expansion is disabled and you must manually manage AZ coverage.
     #[inline]
-    pub fn reservation_type(
+    pub fn availability_zone_addresses(
         mut self,
-        value: impl Into<t::SubnetCidrReservationType>,
+        value: Vec<t::AvailabilityZoneAddress>,
     ) -> Self {
-        self.0.input_mut().reservation_type = value.into();
+        self.0.input_mut().availability_zone_addresses = Some(value);
         self
     }
-    /// The description to assign to the subnet CIDR reservation.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tags to assign to the subnet CIDR reservation.
+    /// The tags to assign to the NAT gateway.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
         self
     }
+    /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
+    #[inline]
+    pub fn connectivity_type(mut self, value: impl Into<t::ConnectivityType>) -> Self {
+        self.0.input_mut().connectivity_type = Some(value.into());
+        self
+    }
+    /// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned.
+    #[inline]
+    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_ip_address = Some(value.into());
+        self
+    }
+    /// Secondary EIP allocation IDs. For more information, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+    #[inline]
+    pub fn secondary_allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().secondary_allocation_ids = Some(value);
+        self
+    }
+    /// Secondary private IPv4 addresses. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+    #[inline]
+    pub fn secondary_private_ip_addresses(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().secondary_private_ip_addresses = Some(value);
+        self
+    }
+    /// \[Private NAT gateway only\] The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see [Create a NAT gateway](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+    #[inline]
+    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().secondary_private_ip_address_count = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateSubnetCidrReservationResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateNatGatewayResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateSubnetCidrReservationResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateNatGatewayResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -99,2040 +448,35 @@ impl CreateSubnetCidrReservation {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::CreateSubnetCidrReservationRequest,
-        t::CreateSubnetCidrReservationResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::CreateNatGatewayRequest, t::CreateNatGatewayResult, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
-    ///
-    /// Returns the [`CreateTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_tags(&self) -> CreateTags {
-        CreateTags(rt::Call::new(&self.handle, &op::CREATE_TAGS))
-    }
-}
-/// The `CreateTags` operation.
+/// The `CreateNetworkAcl` operation.
 ///
-/// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
+/// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
 ///
-/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
-#[derive(Debug)]
-pub struct CreateTags(rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
-impl CreateTags {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the resources, separated by spaces.
-    #[inline]
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources = value;
-        self
-    }
-    /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
-    #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a Traffic Mirror filter.
-    ///
-    /// Returns the [`CreateTrafficMirrorFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_mirror_filter(&self) -> CreateTrafficMirrorFilter {
-        CreateTrafficMirrorFilter(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER),
-        )
-    }
-}
-/// The `CreateTrafficMirrorFilter` operation.
-///
-/// Creates a Traffic Mirror filter.
-///
-/// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
-///
-/// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
-#[derive(Debug)]
-pub struct CreateTrafficMirrorFilter(
-    rt::Call<
-        t::CreateTrafficMirrorFilterRequest,
-        t::CreateTrafficMirrorFilterResult,
-        rt::NoErrors,
-    >,
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct CreateNetworkAcl(
+    rt::Call<t::CreateNetworkAclRequest, t::CreateNetworkAclResult, rt::NoErrors>,
 );
-impl CreateTrafficMirrorFilter {
-    /// The description of the Traffic Mirror filter.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The tags to assign to a Traffic Mirror filter.
+impl CreateNetworkAcl {
+    /// The tags to assign to the network ACL.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateTrafficMirrorFilterResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTrafficMirrorFilterResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficMirrorFilterRequest,
-        t::CreateTrafficMirrorFilterResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a Traffic Mirror filter rule.
-    ///
-    /// Returns the [`CreateTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_mirror_filter_rule(&self) -> CreateTrafficMirrorFilterRule {
-        CreateTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER_RULE),
-        )
-    }
-}
-/// The `CreateTrafficMirrorFilterRule` operation.
-///
-/// Creates a Traffic Mirror filter rule.
-///
-/// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
-///
-/// You need the Traffic Mirror filter ID when you create the rule.
-#[derive(Debug)]
-pub struct CreateTrafficMirrorFilterRule(
-    rt::Call<
-        t::CreateTrafficMirrorFilterRuleRequest,
-        t::CreateTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTrafficMirrorFilterRule {
-    /// The ID of the filter that this rule is associated with.
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
-        self
-    }
-    /// The type of traffic.
-    #[inline]
-    pub fn traffic_direction(mut self, value: impl Into<t::TrafficDirection>) -> Self {
-        self.0.input_mut().traffic_direction = value.into();
-        self
-    }
-    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// The action to take on the filtered traffic.
-    #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::TrafficMirrorRuleAction>) -> Self {
-        self.0.input_mut().rule_action = value.into();
-        self
-    }
-    /// The destination port range.
-    #[inline]
-    pub fn destination_port_range(
-        mut self,
-        value: t::TrafficMirrorPortRangeRequest,
-    ) -> Self {
-        self.0.input_mut().destination_port_range = Some(value);
-        self
-    }
-    /// The source port range.
-    #[inline]
-    pub fn source_port_range(mut self, value: t::TrafficMirrorPortRangeRequest) -> Self {
-        self.0.input_mut().source_port_range = Some(value);
-        self
-    }
-    /// The protocol, for example UDP, to assign to the Traffic Mirror rule.
-    #[inline]
-    pub fn protocol(mut self, value: i32) -> Self {
-        self.0.input_mut().protocol = Some(value);
-        self
-    }
-    /// The destination CIDR block to assign to the Traffic Mirror rule.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// The source CIDR block to assign to the Traffic Mirror rule.
-    #[inline]
-    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_cidr_block = value.into();
-        self
-    }
-    /// The description of the Traffic Mirror rule.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Traffic Mirroring tags specifications.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTrafficMirrorFilterRuleResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTrafficMirrorFilterRuleResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficMirrorFilterRuleRequest,
-        t::CreateTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a Traffic Mirror session.
-    ///
-    /// Returns the [`CreateTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_mirror_session(&self) -> CreateTrafficMirrorSession {
-        CreateTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_SESSION),
-        )
-    }
-}
-/// The `CreateTrafficMirrorSession` operation.
-///
-/// Creates a Traffic Mirror session.
-///
-/// A Traffic Mirror session actively copies packets from a Traffic Mirror source to a Traffic Mirror target. Create a filter, and then assign it to the session to define a subset of the traffic to mirror, for example all TCP traffic.
-///
-/// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
-///
-/// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
-#[derive(Debug)]
-pub struct CreateTrafficMirrorSession(
-    rt::Call<
-        t::CreateTrafficMirrorSessionRequest,
-        t::CreateTrafficMirrorSessionResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTrafficMirrorSession {
-    /// The ID of the source network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The ID of the Traffic Mirror target.
-    #[inline]
-    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_id = value.into();
-        self
-    }
-    /// The ID of the Traffic Mirror filter.
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
-        self
-    }
-    /// The number of bytes in each packet to mirror. These are bytes after the VXLAN header. Do not specify this parameter when you want to mirror the entire packet. To mirror a subset of the packet, set this to the length (in bytes) that you want to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target.
-    #[inline]
-    pub fn packet_length(mut self, value: i32) -> Self {
-        self.0.input_mut().packet_length = Some(value);
-        self
-    }
-    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
-    #[inline]
-    pub fn session_number(mut self, value: i32) -> Self {
-        self.0.input_mut().session_number = value;
-        self
-    }
-    /// The VXLAN ID for the Traffic Mirror session. For more information about the VXLAN protocol, see [RFC 7348](https://datatracker.ietf.org/doc/html/rfc7348). If you do not specify a `VirtualNetworkId`, an account-wide unique ID is chosen at random.
-    #[inline]
-    pub fn virtual_network_id(mut self, value: i32) -> Self {
-        self.0.input_mut().virtual_network_id = Some(value);
-        self
-    }
-    /// The description of the Traffic Mirror session.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The tags to assign to a Traffic Mirror session.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateTrafficMirrorSessionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTrafficMirrorSessionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficMirrorSessionRequest,
-        t::CreateTrafficMirrorSessionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a target for your Traffic Mirror session.
-    ///
-    /// Returns the [`CreateTrafficMirrorTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_mirror_target(&self) -> CreateTrafficMirrorTarget {
-        CreateTrafficMirrorTarget(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_TARGET),
-        )
-    }
-}
-/// The `CreateTrafficMirrorTarget` operation.
-///
-/// Creates a target for your Traffic Mirror session.
-///
-/// A Traffic Mirror target is the destination for mirrored traffic. The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in different VPCs connected via VPC peering or a transit gateway.
-///
-/// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
-///
-/// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
-#[derive(Debug)]
-pub struct CreateTrafficMirrorTarget(
-    rt::Call<
-        t::CreateTrafficMirrorTargetRequest,
-        t::CreateTrafficMirrorTargetResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTrafficMirrorTarget {
-    /// The network interface ID that is associated with the target.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the target.
-    #[inline]
-    pub fn network_load_balancer_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_load_balancer_arn = Some(value.into());
-        self
-    }
-    /// The description of the Traffic Mirror target.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The tags to assign to the Traffic Mirror target.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the Gateway Load Balancer endpoint.
-    #[inline]
-    pub fn gateway_load_balancer_endpoint_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().gateway_load_balancer_endpoint_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateTrafficMirrorTargetResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTrafficMirrorTargetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTrafficMirrorTargetRequest,
-        t::CreateTrafficMirrorTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a transit gateway.
-    ///
-    /// Returns the [`CreateTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway(&self) -> CreateTransitGateway {
-        CreateTransitGateway(rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY))
-    }
-}
-/// The `CreateTransitGateway` operation.
-///
-/// Creates a transit gateway.
-///
-/// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises networks. After the transit gateway enters the `available` state, you can attach your VPCs and VPN connections to the transit gateway.
-///
-/// To attach your VPCs, use CreateTransitGatewayVpcAttachment.
-///
-/// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
-///
-/// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
-#[derive(Debug)]
-pub struct CreateTransitGateway(
-    rt::Call<t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult, rt::NoErrors>,
-);
-impl CreateTransitGateway {
-    /// A description of the transit gateway.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The transit gateway options.
-    #[inline]
-    pub fn options(mut self, value: t::TransitGatewayRequestOptions) -> Self {
-        self.0.input_mut().options = Some(value);
-        self
-    }
-    /// The tags to apply to the transit gateway.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateTransitGatewayResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTransitGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayRequest,
-        t::CreateTransitGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
-    ///
-    /// Returns the [`CreateTransitGatewayConnect`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_connect(&self) -> CreateTransitGatewayConnect {
-        CreateTransitGatewayConnect(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_CONNECT),
-        )
-    }
-}
-/// The `CreateTransitGatewayConnect` operation.
-///
-/// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
-///
-/// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
-#[derive(Debug)]
-pub struct CreateTransitGatewayConnect(
-    rt::Call<
-        t::CreateTransitGatewayConnectRequest,
-        t::CreateTransitGatewayConnectResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayConnect {
-    /// The ID of the transit gateway attachment. You can specify a VPC attachment or Amazon Web Services Direct Connect attachment.
-    #[inline]
-    pub fn transport_transit_gateway_attachment_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transport_transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// The Connect attachment options.
-    #[inline]
-    pub fn options(
-        mut self,
-        value: t::CreateTransitGatewayConnectRequestOptions,
-    ) -> Self {
-        self.0.input_mut().options = value;
-        self
-    }
-    /// The tags to apply to the Connect attachment.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateTransitGatewayConnectResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayConnectResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayConnectRequest,
-        t::CreateTransitGatewayConnectResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
-    ///
-    /// Returns the [`CreateTransitGatewayConnectPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_connect_peer(
-        &self,
-    ) -> CreateTransitGatewayConnectPeer {
-        CreateTransitGatewayConnectPeer(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER),
-        )
-    }
-}
-/// The `CreateTransitGatewayConnectPeer` operation.
-///
-/// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
-///
-/// The peer address and transit gateway address must be the same IP address family (IPv4 or IPv6).
-///
-/// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
-#[derive(Debug)]
-pub struct CreateTransitGatewayConnectPeer(
-    rt::Call<
-        t::CreateTransitGatewayConnectPeerRequest,
-        t::CreateTransitGatewayConnectPeerResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayConnectPeer {
-    /// The ID of the Connect attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// The peer IP address (GRE outer IP address) on the transit gateway side of the Connect peer, which must be specified from a transit gateway CIDR block. If not specified, Amazon automatically assigns the first available IP address from the transit gateway CIDR block.
-    #[inline]
-    pub fn transit_gateway_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_address = Some(value.into());
-        self
-    }
-    /// The peer IP address (GRE outer IP address) on the appliance side of the Connect peer.
-    #[inline]
-    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_address = value.into();
-        self
-    }
-    /// The BGP options for the Connect peer.
-    #[inline]
-    pub fn bgp_options(
-        mut self,
-        value: t::TransitGatewayConnectRequestBgpOptions,
-    ) -> Self {
-        self.0.input_mut().bgp_options = Some(value);
-        self
-    }
-    /// The range of inside IP addresses that are used for BGP peering. You must specify a size /29 IPv4 CIDR block from the `169.254.0.0/16` range. The first address from the range must be configured on the appliance as the BGP IP address. You can also optionally specify a size /125 IPv6 CIDR block from the `fd00::/8` range.
-    #[inline]
-    pub fn inside_cidr_blocks(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().inside_cidr_blocks = value;
-        self
-    }
-    /// The tags to apply to the Connect peer.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayConnectPeerResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayConnectPeerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayConnectPeerRequest,
-        t::CreateTransitGatewayConnectPeerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a metering policy for a transit gateway to track and measure network traffic.
-    ///
-    /// Returns the [`CreateTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_metering_policy(
-        &self,
-    ) -> CreateTransitGatewayMeteringPolicy {
-        CreateTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_METERING_POLICY),
-        )
-    }
-}
-/// The `CreateTransitGatewayMeteringPolicy` operation.
-///
-/// Creates a metering policy for a transit gateway to track and measure network traffic.
-#[derive(Debug)]
-pub struct CreateTransitGatewayMeteringPolicy(
-    rt::Call<
-        t::CreateTransitGatewayMeteringPolicyRequest,
-        t::CreateTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayMeteringPolicy {
-    /// The ID of the transit gateway for which to create the metering policy.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// The IDs of the middlebox attachments to include in the metering policy.
-    #[inline]
-    pub fn middlebox_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().middlebox_attachment_ids = Some(value);
-        self
-    }
-    /// The tags to assign to the metering policy.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayMeteringPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayMeteringPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayMeteringPolicyRequest,
-        t::CreateTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
-    ///
-    /// Returns the [`CreateTransitGatewayMeteringPolicyEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_metering_policy_entry(
-        &self,
-    ) -> CreateTransitGatewayMeteringPolicyEntry {
-        CreateTransitGatewayMeteringPolicyEntry(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-            ),
-        )
-    }
-}
-/// The `CreateTransitGatewayMeteringPolicyEntry` operation.
-///
-/// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
-#[derive(Debug)]
-pub struct CreateTransitGatewayMeteringPolicyEntry(
-    rt::Call<
-        t::CreateTransitGatewayMeteringPolicyEntryRequest,
-        t::CreateTransitGatewayMeteringPolicyEntryResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayMeteringPolicyEntry {
-    /// The ID of the transit gateway metering policy to add the entry to.
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
-        self
-    }
-    /// The rule number for the metering policy entry. Rules are processed in order from lowest to highest number.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().policy_rule_number = value;
-        self
-    }
-    /// The ID of the source transit gateway attachment for traffic matching.
-    #[inline]
-    pub fn source_transit_gateway_attachment_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().source_transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// The type of the source transit gateway attachment for traffic matching. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
-    #[inline]
-    pub fn source_transit_gateway_attachment_type(
-        mut self,
-        value: impl Into<t::TransitGatewayAttachmentResourceType>,
-    ) -> Self {
-        self.0.input_mut().source_transit_gateway_attachment_type = Some(value.into());
-        self
-    }
-    /// The source CIDR block for traffic matching.
-    #[inline]
-    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_cidr_block = Some(value.into());
-        self
-    }
-    /// The source port range for traffic matching.
-    #[inline]
-    pub fn source_port_range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_port_range = Some(value.into());
-        self
-    }
-    /// The ID of the destination transit gateway attachment for traffic matching.
-    #[inline]
-    pub fn destination_transit_gateway_attachment_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().destination_transit_gateway_attachment_id = Some(
-            value.into(),
-        );
-        self
-    }
-    /// The type of the destination transit gateway attachment for traffic matching. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
-    #[inline]
-    pub fn destination_transit_gateway_attachment_type(
-        mut self,
-        value: impl Into<t::TransitGatewayAttachmentResourceType>,
-    ) -> Self {
-        self.0.input_mut().destination_transit_gateway_attachment_type = Some(
-            value.into(),
-        );
-        self
-    }
-    /// The destination CIDR block for traffic matching.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The destination port range for traffic matching.
-    #[inline]
-    pub fn destination_port_range(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_port_range = Some(value.into());
-        self
-    }
-    /// The protocol for traffic matching (1, 6, 17, etc.).
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().protocol = Some(value.into());
-        self
-    }
-    /// The Amazon Web Services account ID to which the metered traffic should be attributed.
-    #[inline]
-    pub fn metered_account(
-        mut self,
-        value: impl Into<t::TransitGatewayMeteringPayerType>,
-    ) -> Self {
-        self.0.input_mut().metered_account = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayMeteringPolicyEntryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayMeteringPolicyEntryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayMeteringPolicyEntryRequest,
-        t::CreateTransitGatewayMeteringPolicyEntryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a multicast domain using the specified transit gateway.
-    ///
-    /// Returns the [`CreateTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_multicast_domain(
-        &self,
-    ) -> CreateTransitGatewayMulticastDomain {
-        CreateTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
-        )
-    }
-}
-/// The `CreateTransitGatewayMulticastDomain` operation.
-///
-/// Creates a multicast domain using the specified transit gateway.
-///
-/// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
-#[derive(Debug)]
-pub struct CreateTransitGatewayMulticastDomain(
-    rt::Call<
-        t::CreateTransitGatewayMulticastDomainRequest,
-        t::CreateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayMulticastDomain {
-    /// The ID of the transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// The options for the transit gateway multicast domain.
-    #[inline]
-    pub fn options(
-        mut self,
-        value: t::CreateTransitGatewayMulticastDomainRequestOptions,
-    ) -> Self {
-        self.0.input_mut().options = Some(value);
-        self
-    }
-    /// The tags for the transit gateway multicast domain.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayMulticastDomainResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayMulticastDomainResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayMulticastDomainRequest,
-        t::CreateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
-    ///
-    /// Returns the [`CreateTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_network_function_attachment(
-        &self,
-    ) -> CreateTransitGatewayNetworkFunctionAttachment {
-        CreateTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
-    }
-}
-/// The `CreateTransitGatewayNetworkFunctionAttachment` operation.
-///
-/// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
-///
-/// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
-#[derive(Debug)]
-pub struct CreateTransitGatewayNetworkFunctionAttachment(
-    rt::Call<
-        t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
-        t::CreateTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayNetworkFunctionAttachment {
-    /// The ID of the transit gateway. The transit gateway must be in the `available` state.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// The name of the Gateway Load Balancer endpoint service.
-    #[inline]
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_name = value.into();
-        self
-    }
-    /// The names of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZoneIds`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
-    #[inline]
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zones = Some(value);
-        self
-    }
-    /// The IDs of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZones`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
-    #[inline]
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zone_ids = Some(value);
-        self
-    }
-    /// The tags to apply to the network function attachment.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
-        t::CreateTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
-    ///
-    /// Returns the [`CreateTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_peering_attachment(
-        &self,
-    ) -> CreateTransitGatewayPeeringAttachment {
-        CreateTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-}
-/// The `CreateTransitGatewayPeeringAttachment` operation.
-///
-/// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
-///
-/// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
-#[derive(Debug)]
-pub struct CreateTransitGatewayPeeringAttachment(
-    rt::Call<
-        t::CreateTransitGatewayPeeringAttachmentRequest,
-        t::CreateTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// The ID of the peer transit gateway with which to create the peering attachment.
-    #[inline]
-    pub fn peer_transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_transit_gateway_id = value.into();
-        self
-    }
-    /// The ID of the Amazon Web Services account that owns the peer transit gateway.
-    #[inline]
-    pub fn peer_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_account_id = value.into();
-        self
-    }
-    /// The Region where the peer transit gateway is located.
-    #[inline]
-    pub fn peer_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_region = value.into();
-        self
-    }
-    /// Requests a transit gateway peering attachment.
-    #[inline]
-    pub fn options(
-        mut self,
-        value: t::CreateTransitGatewayPeeringAttachmentRequestOptions,
-    ) -> Self {
-        self.0.input_mut().options = Some(value);
-        self
-    }
-    /// The tags to apply to the transit gateway peering attachment.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayPeeringAttachmentResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayPeeringAttachmentResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayPeeringAttachmentRequest,
-        t::CreateTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a transit gateway policy table.
-    ///
-    /// Returns the [`CreateTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_policy_table(
-        &self,
-    ) -> CreateTransitGatewayPolicyTable {
-        CreateTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
-    }
-}
-/// The `CreateTransitGatewayPolicyTable` operation.
-///
-/// Creates a transit gateway policy table.
-#[derive(Debug)]
-pub struct CreateTransitGatewayPolicyTable(
-    rt::Call<
-        t::CreateTransitGatewayPolicyTableRequest,
-        t::CreateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayPolicyTable {
-    /// The ID of the transit gateway used for the policy table.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// The tags specification for the transit gateway policy table created during the request.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayPolicyTableRequest,
-        t::CreateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
-    ///
-    /// Returns the [`CreateTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_policy_table_entry(
-        &self,
-    ) -> CreateTransitGatewayPolicyTableEntry {
-        CreateTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
-        )
-    }
-}
-/// The `CreateTransitGatewayPolicyTableEntry` operation.
-///
-/// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
-#[derive(Debug)]
-pub struct CreateTransitGatewayPolicyTableEntry(
-    rt::Call<
-        t::CreateTransitGatewayPolicyTableEntryRequest,
-        t::CreateTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayPolicyTableEntry {
-    /// The ID of the transit gateway policy table.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// The rule number for the policy table entry. Lower rule numbers are evaluated first and take precedence.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_rule_number = value.into();
-        self
-    }
-    /// The matching criteria for the policy table entry.
-    #[inline]
-    pub fn policy_rule(mut self, value: t::TransitGatewayRequestPolicyRule) -> Self {
-        self.0.input_mut().policy_rule = Some(value);
-        self
-    }
-    /// The ID of the transit gateway route table to use for traffic matching this rule.
-    #[inline]
-    pub fn target_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_route_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayPolicyTableEntryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayPolicyTableEntryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayPolicyTableEntryRequest,
-        t::CreateTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a reference (route) to a prefix list in a specified transit gateway route table.
-    ///
-    /// Returns the [`CreateTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_prefix_list_reference(
-        &self,
-    ) -> CreateTransitGatewayPrefixListReference {
-        CreateTransitGatewayPrefixListReference(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            ),
-        )
-    }
-}
-/// The `CreateTransitGatewayPrefixListReference` operation.
-///
-/// Creates a reference (route) to a prefix list in a specified transit gateway route table.
-#[derive(Debug)]
-pub struct CreateTransitGatewayPrefixListReference(
-    rt::Call<
-        t::CreateTransitGatewayPrefixListReferenceRequest,
-        t::CreateTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayPrefixListReference {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the prefix list that is used for destination matches.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// The ID of the attachment to which traffic is routed.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Indicates whether to drop traffic that matches this route.
-    #[inline]
-    pub fn blackhole(mut self, value: bool) -> Self {
-        self.0.input_mut().blackhole = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayPrefixListReferenceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayPrefixListReferenceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayPrefixListReferenceRequest,
-        t::CreateTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a static route for the specified transit gateway route table.
-    ///
-    /// Returns the [`CreateTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_route(&self) -> CreateTransitGatewayRoute {
-        CreateTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_ROUTE),
-        )
-    }
-}
-/// The `CreateTransitGatewayRoute` operation.
-///
-/// Creates a static route for the specified transit gateway route table.
-#[derive(Debug)]
-pub struct CreateTransitGatewayRoute(
-    rt::Call<
-        t::CreateTransitGatewayRouteRequest,
-        t::CreateTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayRoute {
-    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Indicates whether to drop traffic that matches this route.
-    #[inline]
-    pub fn blackhole(mut self, value: bool) -> Self {
-        self.0.input_mut().blackhole = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateTransitGatewayRouteResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateTransitGatewayRouteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayRouteRequest,
-        t::CreateTransitGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a route table for the specified transit gateway.
-    ///
-    /// Returns the [`CreateTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_route_table(&self) -> CreateTransitGatewayRouteTable {
-        CreateTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
-    }
-}
-/// The `CreateTransitGatewayRouteTable` operation.
-///
-/// Creates a route table for the specified transit gateway.
-#[derive(Debug)]
-pub struct CreateTransitGatewayRouteTable(
-    rt::Call<
-        t::CreateTransitGatewayRouteTableRequest,
-        t::CreateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayRouteTable {
-    /// The ID of the transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// The tags to apply to the transit gateway route table.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayRouteTableRequest,
-        t::CreateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Advertises a new transit gateway route table.
-    ///
-    /// Returns the [`CreateTransitGatewayRouteTableAnnouncement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_route_table_announcement(
-        &self,
-    ) -> CreateTransitGatewayRouteTableAnnouncement {
-        CreateTransitGatewayRouteTableAnnouncement(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-            ),
-        )
-    }
-}
-/// The `CreateTransitGatewayRouteTableAnnouncement` operation.
-///
-/// Advertises a new transit gateway route table.
-#[derive(Debug)]
-pub struct CreateTransitGatewayRouteTableAnnouncement(
-    rt::Call<
-        t::CreateTransitGatewayRouteTableAnnouncementRequest,
-        t::CreateTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayRouteTableAnnouncement {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the peering attachment.
-    #[inline]
-    pub fn peering_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peering_attachment_id = value.into();
-        self
-    }
-    /// The tags specifications applied to the transit gateway route table announcement.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateTransitGatewayRouteTableAnnouncementResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateTransitGatewayRouteTableAnnouncementResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateTransitGatewayRouteTableAnnouncementRequest,
-        t::CreateTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Attaches the specified VPC to the specified transit gateway.
-    ///
-    /// Returns the [`CreateTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_vpc_attachment(
-        &self,
-    ) -> CreateTransitGatewayVpcAttachment {
-        CreateTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
-    }
-}
-/// The `CreateTransitGatewayVpcAttachment` operation.
-///
-/// Attaches the specified VPC to the specified transit gateway.
-///
-/// If you attach a VPC with a CIDR range that overlaps the CIDR range of a VPC that is already attached, the new VPC CIDR range is not propagated to the default propagation route table.
-///
-/// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using CreateRoute.
-#[derive(Debug)]
-pub struct CreateTransitGatewayVpcAttachment(
-    rt::Call<
-        t::CreateTransitGatewayVpcAttachmentRequest,
-        t::CreateTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateTransitGatewayVpcAttachment {
-    /// The ID of the transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
         self
     }
     /// The ID of the VPC.
@@ -2141,22 +485,187 @@ impl CreateTransitGatewayVpcAttachment {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// The IDs of one or more subnets. You can specify only one subnet per Availability Zone. You must specify at least one subnet, but we recommend that you specify two subnets for better availability. The transit gateway uses one IP address from each specified subnet.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = value;
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateNetworkAclResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateNetworkAclResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateNetworkAclRequest, t::CreateNetworkAclResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateNetworkAclEntry` operation.
+///
+/// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules.
+///
+/// We recommend that you leave room between the rule numbers (for example, 100, 110, 120, ...), and not number them one right after the other (for example, 101, 102, 103, ...). This makes it easier to add a rule between existing ones without having to renumber the rules.
+///
+/// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
+///
+/// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct CreateNetworkAclEntry(
+    rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+impl CreateNetworkAclEntry {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The VPC attachment options.
+    /// The ID of the network ACL.
     #[inline]
-    pub fn options(
-        mut self,
-        value: t::CreateTransitGatewayVpcAttachmentRequestOptions,
-    ) -> Self {
-        self.0.input_mut().options = Some(value);
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
         self
     }
-    /// The tags to apply to the VPC attachment.
+    /// The rule number for the entry (for example, 100). ACL entries are processed in ascending order by rule number.
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = value;
+        self
+    }
+    /// The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code.
+    #[inline]
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().protocol = value.into();
+        self
+    }
+    /// Indicates whether to allow or deny the traffic that matches the rule.
+    #[inline]
+    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
+        self.0.input_mut().rule_action = value.into();
+        self
+    }
+    /// Indicates whether this is an egress rule (rule is applied to traffic leaving the subnet).
+    #[inline]
+    pub fn egress(mut self, value: bool) -> Self {
+        self.0.input_mut().egress = value;
+        self
+    }
+    /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`). We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    #[inline]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_block = Some(value.into());
+        self
+    }
+    /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:db8:1234:1a00::/64`).
+    #[inline]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
+    #[inline]
+    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
+        self.0.input_mut().icmp_type_code = Some(value);
+        self
+    }
+    /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
+    #[inline]
+    pub fn port_range(mut self, value: t::PortRange) -> Self {
+        self.0.input_mut().port_range = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateNetworkInsightsAccessScope` operation.
+///
+/// Creates a Network Access Scope.
+///
+/// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
+pub struct CreateNetworkInsightsAccessScope(
+    rt::Call<
+        t::CreateNetworkInsightsAccessScopeRequest,
+        t::CreateNetworkInsightsAccessScopeResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateNetworkInsightsAccessScope {
+    /// The paths to match.
+    #[inline]
+    pub fn match_paths(mut self, value: Vec<t::AccessScopePathRequest>) -> Self {
+        self.0.input_mut().match_paths = Some(value);
+        self
+    }
+    /// The paths to exclude.
+    #[inline]
+    pub fn exclude_paths(mut self, value: Vec<t::AccessScopePathRequest>) -> Self {
+        self.0.input_mut().exclude_paths = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = value.into();
+        self
+    }
+    /// The tags to apply.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
@@ -2171,25 +680,27 @@ impl CreateTransitGatewayVpcAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateTransitGatewayVpcAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateNetworkInsightsAccessScopeResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateTransitGatewayVpcAttachmentResult, rt::Error> {
+    ) -> Result<t::CreateNetworkInsightsAccessScopeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2204,121 +715,478 @@ impl CreateTransitGatewayVpcAttachment {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateTransitGatewayVpcAttachmentRequest,
-        t::CreateTransitGatewayVpcAttachmentResult,
+        t::CreateNetworkInsightsAccessScopeRequest,
+        t::CreateNetworkInsightsAccessScopeResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
-    ///
-    /// Returns the [`CreateVerifiedAccessEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_verified_access_endpoint(&self) -> CreateVerifiedAccessEndpoint {
-        CreateVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_ENDPOINT),
-        )
-    }
-}
-/// The `CreateVerifiedAccessEndpoint` operation.
+/// The `CreateNetworkInsightsPath` operation.
 ///
-/// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
-#[derive(Debug)]
-pub struct CreateVerifiedAccessEndpoint(
+/// Creates a path to analyze for reachability.
+///
+/// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
+pub struct CreateNetworkInsightsPath(
     rt::Call<
-        t::CreateVerifiedAccessEndpointRequest,
-        t::CreateVerifiedAccessEndpointResult,
+        t::CreateNetworkInsightsPathRequest,
+        t::CreateNetworkInsightsPathResult,
         rt::NoErrors,
     >,
 );
-impl CreateVerifiedAccessEndpoint {
-    /// The ID of the Verified Access group to associate the endpoint with.
+impl CreateNetworkInsightsPath {
+    /// The IP address of the source.
     #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
+    pub fn source_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_ip = Some(value.into());
         self
     }
-    /// The type of Verified Access endpoint to create.
+    /// The IP address of the destination.
     #[inline]
-    pub fn endpoint_type(
-        mut self,
-        value: impl Into<t::VerifiedAccessEndpointType>,
-    ) -> Self {
-        self.0.input_mut().endpoint_type = value.into();
+    pub fn destination_ip(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ip = Some(value.into());
         self
     }
-    /// The type of attachment.
+    /// The ID or ARN of the source. If the resource is in another account, you must specify an ARN.
     #[inline]
-    pub fn attachment_type(
-        mut self,
-        value: impl Into<t::VerifiedAccessEndpointAttachmentType>,
-    ) -> Self {
-        self.0.input_mut().attachment_type = value.into();
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source = value.into();
         self
     }
-    /// The ARN of the public TLS/SSL certificate in Amazon Web Services Certificate Manager to associate with the endpoint. The CN in the certificate must match the DNS name your end users will use to reach your application.
+    /// The ID or ARN of the destination. If the resource is in another account, you must specify an ARN.
     #[inline]
-    pub fn domain_certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().domain_certificate_arn = Some(value.into());
+    pub fn destination(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination = Some(value.into());
         self
     }
-    /// The DNS name for users to reach your application.
+    /// The protocol.
     #[inline]
-    pub fn application_domain(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_domain = Some(value.into());
+    pub fn protocol(mut self, value: impl Into<t::Protocol>) -> Self {
+        self.0.input_mut().protocol = value.into();
         self
     }
-    /// A custom identifier that is prepended to the DNS name that is generated for the endpoint.
+    /// The destination port.
     #[inline]
-    pub fn endpoint_domain_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().endpoint_domain_prefix = Some(value.into());
+    pub fn destination_port(mut self, value: i32) -> Self {
+        self.0.input_mut().destination_port = Some(value);
         self
     }
-    /// The IDs of the security groups to associate with the Verified Access endpoint. Required if `AttachmentType` is set to `vpc`.
-    #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
-        self
-    }
-    /// The load balancer details. This parameter is required if the endpoint type is `load-balancer`.
-    #[inline]
-    pub fn load_balancer_options(
-        mut self,
-        value: t::CreateVerifiedAccessEndpointLoadBalancerOptions,
-    ) -> Self {
-        self.0.input_mut().load_balancer_options = Some(value);
-        self
-    }
-    /// The network interface details. This parameter is required if the endpoint type is `network-interface`.
-    #[inline]
-    pub fn network_interface_options(
-        mut self,
-        value: t::CreateVerifiedAccessEndpointEniOptions,
-    ) -> Self {
-        self.0.input_mut().network_interface_options = Some(value);
-        self
-    }
-    /// A description for the Verified Access endpoint.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The Verified Access policy document.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// The tags to assign to the Verified Access endpoint.
+    /// The tags to add to the path.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
         self
     }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = value.into();
+        self
+    }
+    /// Scopes the analysis to network paths that match specific filters at the source. If you specify this parameter, you can't specify the parameters for the source IP address or the destination port.
+    #[inline]
+    pub fn filter_at_source(mut self, value: t::PathRequestFilter) -> Self {
+        self.0.input_mut().filter_at_source = Some(value);
+        self
+    }
+    /// Scopes the analysis to network paths that match specific filters at the destination. If you specify this parameter, you can't specify the parameter for the destination IP address.
+    #[inline]
+    pub fn filter_at_destination(mut self, value: t::PathRequestFilter) -> Self {
+        self.0.input_mut().filter_at_destination = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateNetworkInsightsPathResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateNetworkInsightsPathResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateNetworkInsightsPathRequest,
+        t::CreateNetworkInsightsPathResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateNetworkInterface` operation.
+///
+/// Creates a network interface in the specified subnet.
+///
+/// The number of IP addresses you can assign to a network interface varies by instance type.
+///
+/// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
+pub struct CreateNetworkInterface(
+    rt::Call<
+        t::CreateNetworkInterfaceRequest,
+        t::CreateNetworkInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateNetworkInterface {
+    /// The IPv4 prefixes assigned to the network interface.
+    #[inline]
+    pub fn ipv4_prefixes(
+        mut self,
+        value: Vec<t::Ipv4PrefixSpecificationRequest>,
+    ) -> Self {
+        self.0.input_mut().ipv4_prefixes = Some(value);
+        self
+    }
+    /// The number of IPv4 prefixes that Amazon Web Services automatically assigns to the network interface.
+    #[inline]
+    pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv4_prefix_count = Some(value);
+        self
+    }
+    /// The IPv6 prefixes assigned to the network interface.
+    #[inline]
+    pub fn ipv6_prefixes(
+        mut self,
+        value: Vec<t::Ipv6PrefixSpecificationRequest>,
+    ) -> Self {
+        self.0.input_mut().ipv6_prefixes = Some(value);
+        self
+    }
+    /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface.
+    #[inline]
+    pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_prefix_count = Some(value);
+        self
+    }
+    /// The type of network interface. The default is `interface`.
+    #[inline]
+    pub fn interface_type(
+        mut self,
+        value: impl Into<t::NetworkInterfaceCreationType>,
+    ) -> Self {
+        self.0.input_mut().interface_type = Some(value.into());
+        self
+    }
+    /// The tags to apply to the new network interface.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// If you’re creating a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    #[inline]
+    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_primary_ipv6 = Some(value);
+        self
+    }
+    /// A connection tracking specification for the network interface.
+    #[inline]
+    pub fn connection_tracking_specification(
+        mut self,
+        value: t::ConnectionTrackingSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().connection_tracking_specification = Some(value);
+        self
+    }
+    /// Reserved for internal use.
+    #[inline]
+    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
+        self.0.input_mut().operator = Some(value);
+        self
+    }
+    /// The ID of the subnet to associate with the network interface.
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
+        self
+    }
+    /// A description for the network interface.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The primary private IPv4 address of the network interface. If you don't specify an IPv4 address, Amazon EC2 selects one for you from the subnet's IPv4 CIDR range. If you specify an IP address, you cannot indicate any IP addresses specified in `privateIpAddresses` as primary (only one IP address can be designated as primary).
+    #[inline]
+    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().private_ip_address = Some(value.into());
+        self
+    }
+    /// The IDs of the security groups.
+    #[inline]
+    pub fn groups(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().groups = Some(value);
+        self
+    }
+    /// The private IPv4 addresses.
+    #[inline]
+    pub fn private_ip_addresses(
+        mut self,
+        value: Vec<t::PrivateIpAddressSpecification>,
+    ) -> Self {
+        self.0.input_mut().private_ip_addresses = Some(value);
+        self
+    }
+    /// The number of secondary private IPv4 addresses to assign to a network interface. When you specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP address using `privateIpAddresses`.
+    #[inline]
+    pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().secondary_private_ip_address_count = Some(value);
+        self
+    }
+    /// The IPv6 addresses from the IPv6 CIDR block range of your subnet.
+    #[inline]
+    pub fn ipv6_addresses(mut self, value: Vec<t::InstanceIpv6Address>) -> Self {
+        self.0.input_mut().ipv6_addresses = Some(value);
+        self
+    }
+    /// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects the IPv6 addresses from the subnet range.
+    #[inline]
+    pub fn ipv6_address_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_address_count = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateNetworkInterfaceResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateNetworkInterfaceResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateNetworkInterfaceRequest,
+        t::CreateNetworkInterfaceResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateNetworkInterfacePermission` operation.
+///
+/// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
+///
+/// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
+pub struct CreateNetworkInterfacePermission(
+    rt::Call<
+        t::CreateNetworkInterfacePermissionRequest,
+        t::CreateNetworkInterfacePermissionResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateNetworkInterfacePermission {
+    /// The ID of the network interface.
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// The Amazon Web Services account ID.
+    #[inline]
+    pub fn aws_account_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().aws_account_id = Some(value.into());
+        self
+    }
+    /// The Amazon Web Services service. Currently not supported.
+    #[inline]
+    pub fn aws_service(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().aws_service = Some(value.into());
+        self
+    }
+    /// The type of permission to grant.
+    #[inline]
+    pub fn permission(mut self, value: impl Into<t::InterfacePermissionType>) -> Self {
+        self.0.input_mut().permission = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateNetworkInterfacePermissionResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateNetworkInterfacePermissionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateNetworkInterfacePermissionRequest,
+        t::CreateNetworkInterfacePermissionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
+///
+/// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
+pub struct CreateNetworkingFlexCostAllocationPolicy(
+    rt::Call<
+        t::CreateNetworkingFlexCostAllocationPolicyRequest,
+        t::CreateNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateNetworkingFlexCostAllocationPolicy {
+    /// The type of network resource that the policy applies to. This parameter is required. Valid values are `natgw` (NAT gateway), `pcx` (Amazon VPC peering connection), and `ec2` (EC2 instance).
+    #[inline]
+    pub fn network_resource_type(
+        mut self,
+        value: impl Into<t::FlexCostAllocationNetworkResourceType>,
+    ) -> Self {
+        self.0.input_mut().network_resource_type = value.into();
+        self
+    }
+    /// The policy document that defines cost allocation for NAT gateways. Provide this document when `NetworkResourceType` is `natgw`.
+    #[inline]
+    pub fn nat_fca_policy_document(
+        mut self,
+        value: t::NatFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().nat_fca_policy_document = Some(value);
+        self
+    }
+    /// The policy document that defines cost allocation for EC2 instances. Provide this document when `NetworkResourceType` is `ec2`.
+    #[inline]
+    pub fn instance_fca_policy_document(
+        mut self,
+        value: t::InstanceFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().instance_fca_policy_document = Some(value);
+        self
+    }
+    /// The policy document that defines cost allocation for Amazon VPC peering connections. Provide this document when `NetworkResourceType` is `pcx`.
+    #[inline]
+    pub fn pcx_fca_policy_document(
+        mut self,
+        value: t::PcxFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().pcx_fca_policy_document = Some(value);
+        self
+    }
+    /// Specifies whether showback reporting is enabled for the policy.
+    #[inline]
+    pub fn show_back_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().show_back_enabled = Some(value);
+        self
+    }
+    /// A description for the policy. The description can be up to 1024 characters long.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The tags to assign to the policy.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
@@ -2330,53 +1198,30 @@ impl CreateVerifiedAccessEndpoint {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The options for server side encryption.
-    #[inline]
-    pub fn sse_specification(
-        mut self,
-        value: t::VerifiedAccessSseSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// The RDS details. This parameter is required if the endpoint type is `rds`.
-    #[inline]
-    pub fn rds_options(
-        mut self,
-        value: t::CreateVerifiedAccessEndpointRdsOptions,
-    ) -> Self {
-        self.0.input_mut().rds_options = Some(value);
-        self
-    }
-    /// The CIDR options. This parameter is required if the endpoint type is `cidr`.
-    #[inline]
-    pub fn cidr_options(
-        mut self,
-        value: t::CreateVerifiedAccessEndpointCidrOptions,
-    ) -> Self {
-        self.0.input_mut().cidr_options = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVerifiedAccessEndpointResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateNetworkingFlexCostAllocationPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateVerifiedAccessEndpointResult, rt::Error> {
+    ) -> Result<t::CreateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2391,10 +1236,631 @@ impl CreateVerifiedAccessEndpoint {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateVerifiedAccessEndpointRequest,
-        t::CreateVerifiedAccessEndpointResult,
+        t::CreateNetworkingFlexCostAllocationPolicyRequest,
+        t::CreateNetworkingFlexCostAllocationPolicyResult,
         rt::NoErrors,
     > {
+        self.0
+    }
+}
+/// The `CreatePlacementGroup` operation.
+///
+/// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group.
+///
+/// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct CreatePlacementGroup(
+    rt::Call<t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult, rt::NoErrors>,
+);
+impl CreatePlacementGroup {
+    /// The number of partitions. Valid only when **Strategy** is set to `partition`.
+    #[inline]
+    pub fn partition_count(mut self, value: i32) -> Self {
+        self.0.input_mut().partition_count = Some(value);
+        self
+    }
+    /// The tags to apply to the new placement group.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Determines how placement groups spread instances.
+    #[inline]
+    pub fn spread_level(mut self, value: impl Into<t::SpreadLevel>) -> Self {
+        self.0.input_mut().spread_level = Some(value.into());
+        self
+    }
+    /// Reserved for future use.
+    #[inline]
+    pub fn linked_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().linked_group_id = Some(value.into());
+        self
+    }
+    /// Reserved for internal use.
+    #[inline]
+    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
+        self.0.input_mut().operator = Some(value);
+        self
+    }
+    /// The ID of a parent placement group. Valid only when **Strategy** is set to `cluster`.
+    #[inline]
+    pub fn parent_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().parent_group_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A name for the placement group. Must be unique within the scope of your account for the Region.
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = Some(value.into());
+        self
+    }
+    /// The placement strategy.
+    #[inline]
+    pub fn strategy(mut self, value: impl Into<t::PlacementStrategy>) -> Self {
+        self.0.input_mut().strategy = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreatePlacementGroupResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreatePlacementGroupResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreatePlacementGroupRequest,
+        t::CreatePlacementGroupResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreatePublicIpv4Pool` operation.
+///
+/// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
+pub struct CreatePublicIpv4Pool(
+    rt::Call<t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult, rt::NoErrors>,
+);
+impl CreatePublicIpv4Pool {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// The Availability Zone (AZ) or Local Zone (LZ) network border group that the resource that the IP address is assigned to is in. Defaults to an AZ network border group. For more information on available Local Zones, see [Local Zone availability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) in the *Amazon EC2 User Guide*.
+    #[inline]
+    pub fn network_border_group(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_border_group = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreatePublicIpv4PoolResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreatePublicIpv4PoolResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreatePublicIpv4PoolRequest,
+        t::CreatePublicIpv4PoolResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateReplaceRootVolumeTask` operation.
+///
+/// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
+///
+/// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct CreateReplaceRootVolumeTask(
+    rt::Call<
+        t::CreateReplaceRootVolumeTaskRequest,
+        t::CreateReplaceRootVolumeTaskResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateReplaceRootVolumeTask {
+    /// The ID of the instance for which to replace the root volume.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The ID of the snapshot from which to restore the replacement root volume. The specified snapshot must be a snapshot that you previously created from the original root volume.
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = Some(value.into());
+        self
+    }
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The tags to apply to the root volume replacement task.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// The ID of the AMI to use to restore the root volume. The specified AMI must have the same product code, billing information, architecture type, and virtualization type as that of the instance.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = Some(value.into());
+        self
+    }
+    /// Indicates whether to automatically delete the original root volume after the root volume replacement task completes. To delete the original root volume, specify `true`. If you choose to keep the original root volume after the replacement task completes, you must manually delete it when you no longer need it.
+    #[inline]
+    pub fn delete_replaced_root_volume(mut self, value: bool) -> Self {
+        self.0.input_mut().delete_replaced_root_volume = Some(value);
+        self
+    }
+    /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the replacement root volume. This is also known as *volume initialization*. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation.
+    #[inline]
+    pub fn volume_initialization_rate(mut self, value: i64) -> Self {
+        self.0.input_mut().volume_initialization_rate = Some(value);
+        self
+    }
+    /// The ID of the volume to use as the replacement root volume. The specified volume must be in the same Availability Zone as the instance, must be in the `available` state, and must not be attached to an instance. If the original root volume is encrypted, the specified volume must also be encrypted.
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateReplaceRootVolumeTaskResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateReplaceRootVolumeTaskResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateReplaceRootVolumeTaskRequest,
+        t::CreateReplaceRootVolumeTaskResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateReservedInstancesListing` operation.
+///
+/// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation.
+///
+/// **Note:** Only Standard Reserved Instances can be sold in the Reserved Instance Marketplace. Convertible Reserved Instances cannot be sold.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Standard Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the DescribeReservedInstancesListings operation.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+pub struct CreateReservedInstancesListing(
+    rt::Call<
+        t::CreateReservedInstancesListingRequest,
+        t::CreateReservedInstancesListingResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateReservedInstancesListing {
+    /// The ID of the active Standard Reserved Instance.
+    #[inline]
+    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().reserved_instances_id = value.into();
+        self
+    }
+    /// The number of instances that are a part of a Reserved Instance account to be listed in the Reserved Instance Marketplace. This number should be less than or equal to the instance count associated with the Reserved Instance ID specified in this call.
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = value;
+        self
+    }
+    /// A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term.
+    #[inline]
+    pub fn price_schedules(mut self, value: Vec<t::PriceScheduleSpecification>) -> Self {
+        self.0.input_mut().price_schedules = value;
+        self
+    }
+    /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateReservedInstancesListingResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateReservedInstancesListingResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateReservedInstancesListingRequest,
+        t::CreateReservedInstancesListingResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateRestoreImageTask` operation.
+///
+/// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html).
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct CreateRestoreImageTask(
+    rt::Call<
+        t::CreateRestoreImageTaskRequest,
+        t::CreateRestoreImageTaskResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateRestoreImageTask {
+    /// The name of the Amazon S3 bucket that contains the stored AMI object.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The name of the stored AMI object in the bucket.
+    #[inline]
+    pub fn object_key(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().object_key = value.into();
+        self
+    }
+    /// The name for the restored AMI. The name must be unique for AMIs in the Region for this account. If you do not provide a name, the new AMI gets the same name as the original AMI.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().name = Some(value.into());
+        self
+    }
+    /// The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateRestoreImageTaskResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateRestoreImageTaskResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateRestoreImageTaskRequest,
+        t::CreateRestoreImageTaskResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateRoute` operation.
+///
+/// Creates a route in a route table within a VPC.
+///
+/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list.
+///
+/// When determining how to route traffic, we use the route with the most specific match. For example, traffic is destined for the IPv4 address `192.0.2.3`, and the route table includes the following two IPv4 routes:
+///
+/// - `192.0.2.0/24` (goes to some target A)
+/// - `192.0.2.0/28` (goes to some target B)
+///
+/// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
+///
+/// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct CreateRoute(
+    rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
+);
+impl CreateRoute {
+    /// The ID of a prefix list used for the destination match.
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
+    #[inline]
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = Some(value.into());
+        self
+    }
+    /// The ID of a transit gateway.
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = Some(value.into());
+        self
+    }
+    /// The ID of the local gateway.
+    #[inline]
+    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_id = Some(value.into());
+        self
+    }
+    /// The ID of the carrier gateway.
+    #[inline]
+    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().carrier_gateway_id = Some(value.into());
+        self
+    }
+    /// The Amazon Resource Name (ARN) of the core network.
+    #[inline]
+    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().core_network_arn = Some(value.into());
+        self
+    }
+    /// The Amazon Resource Name (ARN) of the ODB network.
+    #[inline]
+    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().odb_network_arn = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the route table for the route.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// The IPv4 CIDR address block used for the destination match. Routing decisions are based on the most specific match. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// The ID of an internet gateway or virtual private gateway attached to your VPC.
+    #[inline]
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = Some(value.into());
+        self
+    }
+    /// The IPv6 CIDR block used for the destination match. Routing decisions are based on the most specific match.
+    #[inline]
+    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
+    #[inline]
+    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
+        self
+    }
+    /// The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless exactly one network interface is attached.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = Some(value.into());
+        self
+    }
+    /// The ID of a network interface.
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// The ID of a VPC peering connection.
+    #[inline]
+    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
+        self
+    }
+    /// \[IPv4 traffic only\] The ID of a NAT gateway.
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateRouteResult, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateRouteResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors> {
         self.0
     }
 }

@@ -5,91 +5,217 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
+    /// Creates a new route server to manage dynamic routing in a VPC.
     ///
-    /// Returns the [`CreateVerifiedAccessGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`CreateRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn create_verified_access_group(&self) -> CreateVerifiedAccessGroup {
-        CreateVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_GROUP),
+    pub fn create_route_server(&self) -> CreateRouteServer {
+        CreateRouteServer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER))
+    }
+    /// Creates a new endpoint for a route server in a specified subnet.
+    ///
+    /// Returns the [`CreateRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server_endpoint(&self) -> CreateRouteServerEndpoint {
+        CreateRouteServerEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_ENDPOINT),
+        )
+    }
+    /// Creates a new BGP peer for a specified route server endpoint.
+    ///
+    /// Returns the [`CreateRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_server_peer(&self) -> CreateRouteServerPeer {
+        CreateRouteServerPeer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_PEER))
+    }
+    /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
+    ///
+    /// Returns the [`CreateRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_route_table(&self) -> CreateRouteTable {
+        CreateRouteTable(rt::Call::new(&self.handle, &op::CREATE_ROUTE_TABLE))
+    }
+    /// Creates a secondary network.
+    ///
+    /// Returns the [`CreateSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_secondary_network(&self) -> CreateSecondaryNetwork {
+        CreateSecondaryNetwork(
+            rt::Call::new(&self.handle, &op::CREATE_SECONDARY_NETWORK),
+        )
+    }
+    /// Creates a secondary subnet in a secondary network.
+    ///
+    /// Returns the [`CreateSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_secondary_subnet(&self) -> CreateSecondarySubnet {
+        CreateSecondarySubnet(rt::Call::new(&self.handle, &op::CREATE_SECONDARY_SUBNET))
+    }
+    /// Creates a security group.
+    ///
+    /// Returns the [`CreateSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_security_group(&self) -> CreateSecurityGroup {
+        CreateSecurityGroup(rt::Call::new(&self.handle, &op::CREATE_SECURITY_GROUP))
+    }
+    /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
+    ///
+    /// Returns the [`CreateSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_snapshot(&self) -> CreateSnapshot {
+        CreateSnapshot(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOT))
+    }
+    /// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
+    ///
+    /// Returns the [`CreateSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_snapshots(&self) -> CreateSnapshots {
+        CreateSnapshots(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOTS))
+    }
+    /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`CreateSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_spot_datafeed_subscription(&self) -> CreateSpotDatafeedSubscription {
+        CreateSpotDatafeedSubscription(
+            rt::Call::new(&self.handle, &op::CREATE_SPOT_DATAFEED_SUBSCRIPTION),
+        )
+    }
+    /// Stores an AMI as a single object in an Amazon S3 bucket.
+    ///
+    /// Returns the [`CreateStoreImageTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_store_image_task(&self) -> CreateStoreImageTask {
+        CreateStoreImageTask(rt::Call::new(&self.handle, &op::CREATE_STORE_IMAGE_TASK))
+    }
+    /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
+    ///
+    /// Returns the [`CreateSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_subnet(&self) -> CreateSubnet {
+        CreateSubnet(rt::Call::new(&self.handle, &op::CREATE_SUBNET))
+    }
+    /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`CreateSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_subnet_cidr_reservation(&self) -> CreateSubnetCidrReservation {
+        CreateSubnetCidrReservation(
+            rt::Call::new(&self.handle, &op::CREATE_SUBNET_CIDR_RESERVATION),
+        )
+    }
+    /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
+    ///
+    /// Returns the [`CreateTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_tags(&self) -> CreateTags {
+        CreateTags(rt::Call::new(&self.handle, &op::CREATE_TAGS))
+    }
+    /// Creates a Traffic Mirror filter.
+    ///
+    /// Returns the [`CreateTrafficMirrorFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_filter(&self) -> CreateTrafficMirrorFilter {
+        CreateTrafficMirrorFilter(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER),
+        )
+    }
+    /// Creates a Traffic Mirror filter rule.
+    ///
+    /// Returns the [`CreateTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_filter_rule(&self) -> CreateTrafficMirrorFilterRule {
+        CreateTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER_RULE),
         )
     }
 }
-/// The `CreateVerifiedAccessGroup` operation.
+/// The `CreateRouteServer` operation.
 ///
-/// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
-#[derive(Debug)]
-pub struct CreateVerifiedAccessGroup(
-    rt::Call<
-        t::CreateVerifiedAccessGroupRequest,
-        t::CreateVerifiedAccessGroupResult,
-        rt::NoErrors,
-    >,
+/// Creates a new route server to manage dynamic routing in a VPC.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServer(
+    rt::Call<t::CreateRouteServerRequest, t::CreateRouteServerResult, rt::NoErrors>,
 );
-impl CreateVerifiedAccessGroup {
-    /// The ID of the Verified Access instance.
+impl CreateRouteServer {
+    /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
     #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
+    pub fn amazon_side_asn(mut self, value: i64) -> Self {
+        self.0.input_mut().amazon_side_asn = value;
         self
     }
-    /// A description for the Verified Access group.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The Verified Access policy document.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// The tags to assign to the Verified Access group.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    /// Unique, case-sensitive identifier to ensure idempotency of the request.
     #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The options for server side encryption.
+    /// Indicates whether routes should be persisted after all BGP sessions are terminated.
     #[inline]
-    pub fn sse_specification(
+    pub fn persist_routes(
         mut self,
-        value: t::VerifiedAccessSseSpecificationRequest,
+        value: impl Into<t::RouteServerPersistRoutesAction>,
     ) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
+        self.0.input_mut().persist_routes = Some(value.into());
+        self
+    }
+    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
+    #[inline]
+    pub fn persist_routes_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().persist_routes_duration = Some(value);
+        self
+    }
+    /// Indicates whether SNS notifications should be enabled for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
+    #[inline]
+    pub fn sns_notifications_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().sns_notifications_enabled = Some(value);
+        self
+    }
+    /// The tags to apply to the route server during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVerifiedAccessGroupResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateRouteServerResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateVerifiedAccessGroupResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateRouteServerResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -104,619 +230,53 @@ impl CreateVerifiedAccessGroup {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateVerifiedAccessGroupRequest,
-        t::CreateVerifiedAccessGroupResult,
+        t::CreateRouteServerRequest,
+        t::CreateRouteServerResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
-    ///
-    /// Returns the [`CreateVerifiedAccessInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_verified_access_instance(&self) -> CreateVerifiedAccessInstance {
-        CreateVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_INSTANCE),
-        )
-    }
-}
-/// The `CreateVerifiedAccessInstance` operation.
+/// The `CreateRouteServerEndpoint` operation.
 ///
-/// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
-#[derive(Debug)]
-pub struct CreateVerifiedAccessInstance(
+/// Creates a new endpoint for a route server in a specified subnet.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServerEndpoint(
     rt::Call<
-        t::CreateVerifiedAccessInstanceRequest,
-        t::CreateVerifiedAccessInstanceResult,
+        t::CreateRouteServerEndpointRequest,
+        t::CreateRouteServerEndpointResult,
         rt::NoErrors,
     >,
 );
-impl CreateVerifiedAccessInstance {
-    /// A description for the Verified Access instance.
+impl CreateRouteServerEndpoint {
+    /// The ID of the route server for which to create an endpoint.
     #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
         self
     }
-    /// The tags to assign to the Verified Access instance.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Enable or disable support for Federal Information Processing Standards (FIPS) on the instance.
-    #[inline]
-    pub fn fips_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().fips_enabled = Some(value);
-        self
-    }
-    /// The custom subdomain.
-    #[inline]
-    pub fn cidr_endpoints_custom_sub_domain(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_endpoints_custom_sub_domain = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateVerifiedAccessInstanceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateVerifiedAccessInstanceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateVerifiedAccessInstanceRequest,
-        t::CreateVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
-    ///
-    /// Returns the [`CreateVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_verified_access_trust_provider(
-        &self,
-    ) -> CreateVerifiedAccessTrustProvider {
-        CreateVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
-    }
-}
-/// The `CreateVerifiedAccessTrustProvider` operation.
-///
-/// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
-#[derive(Debug)]
-pub struct CreateVerifiedAccessTrustProvider(
-    rt::Call<
-        t::CreateVerifiedAccessTrustProviderRequest,
-        t::CreateVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateVerifiedAccessTrustProvider {
-    /// The type of trust provider.
-    #[inline]
-    pub fn trust_provider_type(
-        mut self,
-        value: impl Into<t::TrustProviderType>,
-    ) -> Self {
-        self.0.input_mut().trust_provider_type = value.into();
-        self
-    }
-    /// The type of user-based trust provider. This parameter is required when the provider type is `user`.
-    #[inline]
-    pub fn user_trust_provider_type(
-        mut self,
-        value: impl Into<t::UserTrustProviderType>,
-    ) -> Self {
-        self.0.input_mut().user_trust_provider_type = Some(value.into());
-        self
-    }
-    /// The type of device-based trust provider. This parameter is required when the provider type is `device`.
-    #[inline]
-    pub fn device_trust_provider_type(
-        mut self,
-        value: impl Into<t::DeviceTrustProviderType>,
-    ) -> Self {
-        self.0.input_mut().device_trust_provider_type = Some(value.into());
-        self
-    }
-    /// The options for a OpenID Connect-compatible user-identity trust provider. This parameter is required when the provider type is `user`.
-    #[inline]
-    pub fn oidc_options(
-        mut self,
-        value: t::CreateVerifiedAccessTrustProviderOidcOptions,
-    ) -> Self {
-        self.0.input_mut().oidc_options = Some(value);
-        self
-    }
-    /// The options for a device-based trust provider. This parameter is required when the provider type is `device`.
-    #[inline]
-    pub fn device_options(
-        mut self,
-        value: t::CreateVerifiedAccessTrustProviderDeviceOptions,
-    ) -> Self {
-        self.0.input_mut().device_options = Some(value);
-        self
-    }
-    /// The identifier to be used when working with policy rules.
-    #[inline]
-    pub fn policy_reference_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_reference_name = value.into();
-        self
-    }
-    /// A description for the Verified Access trust provider.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The tags to assign to the Verified Access trust provider.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The options for server side encryption.
-    #[inline]
-    pub fn sse_specification(
-        mut self,
-        value: t::VerifiedAccessSseSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// The OpenID Connect (OIDC) options.
-    #[inline]
-    pub fn native_application_oidc_options(
-        mut self,
-        value: t::CreateVerifiedAccessNativeApplicationOidcOptions,
-    ) -> Self {
-        self.0.input_mut().native_application_oidc_options = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::CreateVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateVerifiedAccessTrustProviderRequest,
-        t::CreateVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
-    ///
-    /// Returns the [`CreateVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_volume(&self) -> CreateVolume {
-        CreateVolume(rt::Call::new(&self.handle, &op::CREATE_VOLUME))
-    }
-}
-/// The `CreateVolume` operation.
-///
-/// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
-///
-/// You can create a new empty volume or restore a volume from an EBS snapshot. Any Amazon Web Services Marketplace product codes from the snapshot are propagated to the volume.
-///
-/// You can create encrypted volumes. Encrypted volumes must be attached to instances that support Amazon EBS encryption. Volumes that are created from encrypted snapshots are also automatically encrypted. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-///
-/// You can tag your volumes during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct CreateVolume(rt::Call<t::CreateVolumeRequest, t::Volume, rt::NoErrors>);
-impl CreateVolume {
-    /// The ID of the Availability Zone in which to create the volume. For example, `us-east-1a`.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// The ID of the Availability Zone in which to create the volume. For example, `use1-az1`.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Indicates whether the volume should be encrypted. The effect of setting the encryption state to `true` depends on the volume origin (new or from a snapshot), starting encryption state, ownership, and whether encryption by default is enabled. For more information, see [Encryption by default](https://docs.aws.amazon.com/ebs/latest/userguide/work-with-ebs-encr.html#encryption-by-default) in the *Amazon EBS User Guide*.
-    #[inline]
-    pub fn encrypted(mut self, value: bool) -> Self {
-        self.0.input_mut().encrypted = Some(value);
-        self
-    }
-    /// The number of I/O operations per second (IOPS) to provision for the volume. Required for `io1` and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types.
-    #[inline]
-    pub fn iops(mut self, value: i32) -> Self {
-        self.0.input_mut().iops = Some(value);
-        self
-    }
-    /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the Outpost on which to create the volume.
-    #[inline]
-    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().outpost_arn = Some(value.into());
-        self
-    }
-    /// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you specify a snapshot, the default is the snapshot size, and you can specify a volume size that is equal to or larger than the snapshot size.
-    #[inline]
-    pub fn size(mut self, value: i32) -> Self {
-        self.0.input_mut().size = Some(value);
-        self
-    }
-    /// The snapshot from which to create the volume. You must specify either a snapshot ID or a volume size.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = Some(value.into());
-        self
-    }
-    /// The volume type. This parameter can be one of the following values:
-    #[inline]
-    pub fn volume_type(mut self, value: impl Into<t::VolumeType>) -> Self {
-        self.0.input_mut().volume_type = Some(value.into());
-        self
-    }
-    /// The tags to apply to the volume during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Indicates whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 [Instances built on the Nitro System](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) in the same Availability Zone. This parameter is supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html) in the *Amazon EBS User Guide*.
-    #[inline]
-    pub fn multi_attach_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().multi_attach_enabled = Some(value);
-        self
-    }
-    /// The throughput to provision for the volume, in MiB/s. Supported for `gp3` volumes only. Omit for all other volume types.
-    #[inline]
-    pub fn throughput(mut self, value: i32) -> Self {
-        self.0.input_mut().throughput = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is also known as *volume initialization*. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation.
-    #[inline]
-    pub fn volume_initialization_rate(mut self, value: i32) -> Self {
-        self.0.input_mut().volume_initialization_rate = Some(value);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::Volume, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::Volume, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::CreateVolumeRequest, t::Volume, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a VPC with the specified CIDR blocks.
-    ///
-    /// Returns the [`CreateVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpc(&self) -> CreateVpc {
-        CreateVpc(rt::Call::new(&self.handle, &op::CREATE_VPC))
-    }
-}
-/// The `CreateVpc` operation.
-///
-/// Creates a VPC with the specified CIDR blocks.
-///
-/// A VPC must have an associated IPv4 CIDR block. You can choose an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. You can optionally associate an IPv6 CIDR block with a VPC. You can choose an IPv6 CIDR block, an Amazon-provided IPv6 CIDR block, an IPAM-allocated IPv6 CIDR block, or an IPv6 CIDR block that you brought to Amazon Web Services. For more information, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
-///
-/// By default, each instance that you launch in the VPC has the default DHCP options, which include only a default DNS server that we provide (AmazonProvidedDNS). For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-///
-/// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateVpc(rt::Call<t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors>);
-impl CreateVpc {
-    /// The IPv4 network range for the VPC, in CIDR notation. For example, `10.0.0.0/16`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
-    #[inline]
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
-    #[inline]
-    pub fn ipv6_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_pool = Some(value.into());
-        self
-    }
-    /// The IPv6 CIDR block from the IPv6 address pool. You must also specify `Ipv6Pool` in the request.
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv4_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipv4_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv4_netmask_length = Some(value);
-        self
-    }
-    /// The ID of an IPv6 IPAM pool which will be used to allocate this VPC an IPv6 CIDR. IPAM is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
-        self
-    }
-    /// The netmask length of the IPv6 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_netmask_length = Some(value);
-        self
-    }
-    /// The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the address to this location.
-    #[inline]
-    pub fn ipv6_cidr_block_network_border_group(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipv6_cidr_block_network_border_group = Some(value.into());
-        self
-    }
-    /// Specifies the encryption control configuration to apply to the VPC during creation. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-    #[inline]
-    pub fn vpc_encryption_control(
-        mut self,
-        value: t::VpcEncryptionControlConfiguration,
-    ) -> Self {
-        self.0.input_mut().vpc_encryption_control = Some(value);
-        self
-    }
-    /// The tags to assign to the VPC.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The tenancy options for instances launched into the VPC. For `default`, instances are launched with shared tenancy by default. You can launch instances with any tenancy into a shared tenancy VPC. For `dedicated`, instances are launched as dedicated tenancy instances by default. You can only launch instances with a tenancy of `dedicated` or `host` into a dedicated tenancy VPC.
-    #[inline]
-    pub fn instance_tenancy(mut self, value: impl Into<t::Tenancy>) -> Self {
-        self.0.input_mut().instance_tenancy = Some(value.into());
-        self
-    }
-    /// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IP addresses, or the size of the CIDR block.
-    #[inline]
-    pub fn amazon_provided_ipv6_cidr_block(mut self, value: bool) -> Self {
-        self.0.input_mut().amazon_provided_ipv6_cidr_block = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::CreateVpcResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateVpcResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`CreateVpcBlockPublicAccessExclusion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpc_block_public_access_exclusion(
-        &self,
-    ) -> CreateVpcBlockPublicAccessExclusion {
-        CreateVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
-    }
-}
-/// The `CreateVpcBlockPublicAccessExclusion` operation.
-///
-/// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateVpcBlockPublicAccessExclusion(
-    rt::Call<
-        t::CreateVpcBlockPublicAccessExclusionRequest,
-        t::CreateVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateVpcBlockPublicAccessExclusion {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A subnet ID.
+    /// The ID of the subnet in which to create the route server endpoint.
     #[inline]
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
+        self.0.input_mut().subnet_id = value.into();
         self
     }
-    /// A VPC ID.
+    /// Unique, case-sensitive identifier to ensure idempotency of the request.
     #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
         self
     }
-    /// The exclusion mode for internet gateway traffic.
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn internet_gateway_exclusion_mode(
-        mut self,
-        value: impl Into<t::InternetGatewayExclusionMode>,
-    ) -> Self {
-        self.0.input_mut().internet_gateway_exclusion_mode = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// The tags to apply to the route server endpoint during creation.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
@@ -725,25 +285,25 @@ impl CreateVpcBlockPublicAccessExclusion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateVpcBlockPublicAccessExclusionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateRouteServerEndpointResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateVpcBlockPublicAccessExclusionResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateRouteServerEndpointResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -758,51 +318,57 @@ impl CreateVpcBlockPublicAccessExclusion {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateVpcBlockPublicAccessExclusionRequest,
-        t::CreateVpcBlockPublicAccessExclusionResult,
+        t::CreateRouteServerEndpointRequest,
+        t::CreateRouteServerEndpointResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS.
-    ///
-    /// Returns the [`CreateVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpc_encryption_control(&self) -> CreateVpcEncryptionControl {
-        CreateVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ENCRYPTION_CONTROL),
-        )
-    }
-}
-/// The `CreateVpcEncryptionControl` operation.
+/// The `CreateRouteServerPeer` operation.
 ///
-/// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS.
+/// Creates a new BGP peer for a specified route server endpoint.
 ///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct CreateVpcEncryptionControl(
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteServerPeer(
     rt::Call<
-        t::CreateVpcEncryptionControlRequest,
-        t::CreateVpcEncryptionControlResult,
+        t::CreateRouteServerPeerRequest,
+        t::CreateRouteServerPeerResult,
         rt::NoErrors,
     >,
 );
-impl CreateVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl CreateRouteServerPeer {
+    /// The ID of the route server endpoint for which to create a peer.
+    #[inline]
+    pub fn route_server_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_endpoint_id = value.into();
+        self
+    }
+    /// The IPv4 address of the peer device.
+    #[inline]
+    pub fn peer_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().peer_address = value.into();
+        self
+    }
+    /// The BGP options for the peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings.
+    #[inline]
+    pub fn bgp_options(mut self, value: t::RouteServerBgpOptionsRequest) -> Self {
+        self.0.input_mut().bgp_options = value;
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the VPC for which to create the encryption control configuration.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The tags to apply to the VPC Encryption Control resource.
+    /// The tags to apply to the route server peer during creation.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
@@ -811,23 +377,25 @@ impl CreateVpcEncryptionControl {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVpcEncryptionControlResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateRouteServerPeerResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateVpcEncryptionControlResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateRouteServerPeerResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -842,40 +410,38 @@ impl CreateVpcEncryptionControl {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateVpcEncryptionControlRequest,
-        t::CreateVpcEncryptionControlResult,
+        t::CreateRouteServerPeerRequest,
+        t::CreateRouteServerPeerResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
-    ///
-    /// Returns the [`CreateVpcEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpc_endpoint(&self) -> CreateVpcEndpoint {
-        CreateVpcEndpoint(rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT))
-    }
-}
-/// The `CreateVpcEndpoint` operation.
+/// The `CreateRouteTable` operation.
 ///
-/// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
-#[derive(Debug)]
-pub struct CreateVpcEndpoint(
-    rt::Call<t::CreateVpcEndpointRequest, t::CreateVpcEndpointResult, rt::NoErrors>,
+/// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct CreateRouteTable(
+    rt::Call<t::CreateRouteTableRequest, t::CreateRouteTableResult, rt::NoErrors>,
 );
-impl CreateVpcEndpoint {
+impl CreateRouteTable {
+    /// The tags to assign to the route table.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The type of endpoint.
-    #[inline]
-    pub fn vpc_endpoint_type(mut self, value: impl Into<t::VpcEndpointType>) -> Self {
-        self.0.input_mut().vpc_endpoint_type = Some(value.into());
         self
     }
     /// The ID of the VPC.
@@ -884,108 +450,28 @@ impl CreateVpcEndpoint {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// The name of the endpoint service.
-    #[inline]
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_name = Some(value.into());
-        self
-    }
-    /// (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format. If this parameter is not specified, we attach a default policy that allows full access to the service.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// (Gateway endpoint) The route table IDs.
-    #[inline]
-    pub fn route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_table_ids = Some(value);
-        self
-    }
-    /// (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the subnets in which to create endpoint network interfaces. For a Gateway Load Balancer endpoint, you can specify only one subnet. For a `Tunnel` endpoint, the subnets must be in the Availability Zones of the resource gateway associated with the shared resource configuration. An endpoint network interface is created only in an Availability Zone that the resource gateway is also in.
-    #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = Some(value);
-        self
-    }
-    /// (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the security groups to associate with the endpoint network interfaces. If this parameter is not specified, we use the default security group for the VPC.
-    #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
-        self
-    }
-    /// The IP address type for the endpoint.
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// The DNS options for the endpoint.
-    #[inline]
-    pub fn dns_options(mut self, value: t::DnsOptionsSpecification) -> Self {
-        self.0.input_mut().dns_options = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// (Interface endpoint) Indicates whether to associate a private hosted zone with the specified VPC. The private hosted zone contains a record set for the default public DNS name for the service for the Region (for example, `kinesis.us-east-1.amazonaws.com`), which resolves to the private IP addresses of the endpoint network interfaces in the VPC. This enables you to make requests to the default public DNS name for the service instead of the public DNS names that are automatically generated by the VPC endpoint service.
-    #[inline]
-    pub fn private_dns_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().private_dns_enabled = Some(value);
-        self
-    }
-    /// The tags to associate with the endpoint.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// The subnet configurations for the endpoint.
-    #[inline]
-    pub fn subnet_configurations(mut self, value: Vec<t::SubnetConfiguration>) -> Self {
-        self.0.input_mut().subnet_configurations = Some(value);
-        self
-    }
-    /// The Amazon Resource Name (ARN) of a service network that will be associated with the VPC endpoint of type service-network.
-    #[inline]
-    pub fn service_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_network_arn = Some(value.into());
-        self
-    }
-    /// (Resource and Tunnel endpoints only) The Amazon Resource Name (ARN) of a resource configuration associated with the VPC endpoint. The type of resource configuration depends on the endpoint type:
-    #[inline]
-    pub fn resource_configuration_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_configuration_arn = Some(value.into());
-        self
-    }
-    /// The Region where the service is hosted. The default is the current Region.
-    #[inline]
-    pub fn service_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_region = Some(value.into());
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVpcEndpointResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateRouteTableResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateVpcEndpointResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateRouteTableResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -999,99 +485,75 @@ impl CreateVpcEndpoint {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::CreateVpcEndpointRequest,
-        t::CreateVpcEndpointResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::CreateRouteTableRequest, t::CreateRouteTableResult, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*.
-    ///
-    /// Returns the [`CreateVpcEndpointConnectionNotification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpc_endpoint_connection_notification(
-        &self,
-    ) -> CreateVpcEndpointConnectionNotification {
-        CreateVpcEndpointConnectionNotification(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION),
-        )
-    }
-}
-/// The `CreateVpcEndpointConnectionNotification` operation.
+/// The `CreateSecondaryNetwork` operation.
 ///
-/// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*.
+/// Creates a secondary network.
 ///
-/// You can create a connection notification for interface endpoints only.
-#[derive(Debug)]
-pub struct CreateVpcEndpointConnectionNotification(
+/// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
+pub struct CreateSecondaryNetwork(
     rt::Call<
-        t::CreateVpcEndpointConnectionNotificationRequest,
-        t::CreateVpcEndpointConnectionNotificationResult,
+        t::CreateSecondaryNetworkRequest,
+        t::CreateSecondaryNetworkResult,
         rt::NoErrors,
     >,
 );
-impl CreateVpcEndpointConnectionNotification {
+impl CreateSecondaryNetwork {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the endpoint service.
+    /// The IPv4 CIDR block for the secondary network. The CIDR block size must be between /12 and /28.
     #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = Some(value.into());
+    pub fn ipv4_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv4_cidr_block = value.into();
         self
     }
-    /// The ID of the endpoint.
+    /// The type of secondary network.
     #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
+    pub fn network_type(mut self, value: impl Into<t::SecondaryNetworkType>) -> Self {
+        self.0.input_mut().network_type = value.into();
         self
     }
-    /// The ARN of the SNS topic for the notifications.
+    /// The tags to assign to the secondary network.
     #[inline]
-    pub fn connection_notification_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_notification_arn = value.into();
-        self
-    }
-    /// The endpoint events for which to receive notifications. Valid values are `Accept`, `Connect`, `Delete`, and `Reject`.
-    #[inline]
-    pub fn connection_events(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().connection_events = value;
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateVpcEndpointConnectionNotificationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSecondaryNetworkResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateVpcEndpointConnectionNotificationResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateSecondaryNetworkResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1106,96 +568,65 @@ impl CreateVpcEndpointConnectionNotification {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateVpcEndpointConnectionNotificationRequest,
-        t::CreateVpcEndpointConnectionNotificationResult,
+        t::CreateSecondaryNetworkRequest,
+        t::CreateSecondaryNetworkResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect.
-    ///
-    /// Returns the [`CreateVpcEndpointServiceConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpc_endpoint_service_configuration(
-        &self,
-    ) -> CreateVpcEndpointServiceConfiguration {
-        CreateVpcEndpointServiceConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION),
-        )
-    }
-}
-/// The `CreateVpcEndpointServiceConfiguration` operation.
+/// The `CreateSecondarySubnet` operation.
 ///
-/// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect.
+/// Creates a secondary subnet in a secondary network.
 ///
-/// Before you create an endpoint service, you must create one of the following for your service:
+/// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
 ///
-/// - A [Network Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/network/). Service consumers connect to your service using an interface endpoint.
-/// - A [Gateway Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/). Service consumers connect to your service using a Gateway Load Balancer endpoint.
-///
-/// If you set the private DNS name, you must prove that you own the private DNS domain name.
-///
-/// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
-#[derive(Debug)]
-pub struct CreateVpcEndpointServiceConfiguration(
+/// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
+pub struct CreateSecondarySubnet(
     rt::Call<
-        t::CreateVpcEndpointServiceConfigurationRequest,
-        t::CreateVpcEndpointServiceConfigurationResult,
+        t::CreateSecondarySubnetRequest,
+        t::CreateSecondarySubnetResult,
         rt::NoErrors,
     >,
 );
-impl CreateVpcEndpointServiceConfiguration {
+impl CreateSecondarySubnet {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The Availability Zone for the secondary subnet. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// The ID of the Availability Zone for the secondary subnet. This option is preferred over `AvailabilityZone` as it provides a consistent identifier across Amazon Web Services accounts. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Indicates whether requests from service consumers to create an endpoint to your service must be accepted manually.
+    /// The IPv4 CIDR block for the secondary subnet. The CIDR block size must be between /12 and /28.
     #[inline]
-    pub fn acceptance_required(mut self, value: bool) -> Self {
-        self.0.input_mut().acceptance_required = Some(value);
+    pub fn ipv4_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv4_cidr_block = value.into();
         self
     }
-    /// (Interface endpoint configuration) The private DNS name to assign to the VPC endpoint service.
+    /// The ID of the secondary network in which to create the secondary subnet.
     #[inline]
-    pub fn private_dns_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_dns_name = Some(value.into());
+    pub fn secondary_network_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().secondary_network_id = value.into();
         self
     }
-    /// The Amazon Resource Names (ARNs) of the Network Load Balancers.
-    #[inline]
-    pub fn network_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_load_balancer_arns = Some(value);
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of the Gateway Load Balancers.
-    #[inline]
-    pub fn gateway_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().gateway_load_balancer_arns = Some(value);
-        self
-    }
-    /// The supported IP address types. The possible values are `ipv4` and `ipv6`.
-    #[inline]
-    pub fn supported_ip_address_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().supported_ip_address_types = Some(value);
-        self
-    }
-    /// The Regions from which service consumers can access the service.
-    #[inline]
-    pub fn supported_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().supported_regions = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The tags to associate with the service.
+    /// The tags to assign to the secondary subnet.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
@@ -1204,25 +635,25 @@ impl CreateVpcEndpointServiceConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateVpcEndpointServiceConfigurationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSecondarySubnetResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::CreateVpcEndpointServiceConfigurationResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateSecondarySubnetResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1237,63 +668,393 @@ impl CreateVpcEndpointServiceConfiguration {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateVpcEndpointServiceConfigurationRequest,
-        t::CreateVpcEndpointServiceConfigurationResult,
+        t::CreateSecondarySubnetRequest,
+        t::CreateSecondarySubnetResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
-    ///
-    /// Returns the [`CreateVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpc_peering_connection(&self) -> CreateVpcPeeringConnection {
-        CreateVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_PEERING_CONNECTION),
-        )
-    }
-}
-/// The `CreateVpcPeeringConnection` operation.
+/// The `CreateSecurityGroup` operation.
 ///
-/// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
+/// Creates a security group.
 ///
-/// **Note:** Limitations and rules apply to a VPC peering connection. For more information, see the [VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations) in the *VPC Peering Guide*.
+/// A security group acts as a virtual firewall for your instance to control inbound and outbound traffic. For more information, see [Amazon EC2 security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html) in the *Amazon EC2 User Guide* and [Security groups for your VPC](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_SecurityGroups.html) in the *Amazon VPC User Guide*.
 ///
-/// The owner of the accepter VPC must accept the peering request to activate the peering connection. The VPC peering connection request expires after 7 days, after which it cannot be accepted or rejected.
+/// When you create a security group, you specify a friendly name of your choice. You can't have two security groups for the same VPC with the same name.
 ///
-/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths.
+/// You have a default security group for use in your VPC. If you don't specify a security group when you launch an instance, the instance is launched into the appropriate default security group. A default security group includes a default rule that grants instances unrestricted network access to each other.
 ///
-/// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
-#[derive(Debug)]
-pub struct CreateVpcPeeringConnection(
-    rt::Call<
-        t::CreateVpcPeeringConnectionRequest,
-        t::CreateVpcPeeringConnectionResult,
-        rt::NoErrors,
-    >,
+/// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
+///
+/// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+pub struct CreateSecurityGroup(
+    rt::Call<t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult, rt::NoErrors>,
 );
-impl CreateVpcPeeringConnection {
-    /// The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the Region in which you make the request.
+impl CreateSecurityGroup {
+    /// A description for the security group.
     #[inline]
-    pub fn peer_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_region = Some(value.into());
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = value.into();
         self
     }
-    /// The tags to assign to the peering connection.
+    /// The name of the security group. Names are case-insensitive and must be unique within the VPC.
+    #[inline]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_name = value.into();
+        self
+    }
+    /// The ID of the VPC. Required for a nondefault VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
+        self
+    }
+    /// The tags to assign to the security group.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
         self
     }
-    /// The VPC peering connection options to apply to the requester VPC.
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn requester_peering_connection_options(
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSecurityGroupResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateSecurityGroupResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateSecurityGroupRequest,
+        t::CreateSecurityGroupResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateSnapshot` operation.
+///
+/// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance.
+///
+/// The location of the source EBS volume determines where you can create the snapshot.
+///
+/// - If the source volume is in a Region, you must create the snapshot in the same Region as the volume.
+/// - If the source volume is in a Local Zone, you can create the snapshot in the same Local Zone or in its parent Amazon Web Services Region.
+/// - If the source volume is on an Outpost, you can create the snapshot on the same Outpost or in its parent Amazon Web Services Region.
+///
+/// When a snapshot is created, any Amazon Web Services Marketplace product codes that are associated with the source volume are propagated to the snapshot.
+///
+/// You can take a snapshot of an attached volume that is in use. However, snapshots only capture data that has been written to your Amazon EBS volume at the time the snapshot command is issued; this might exclude any data that has been cached by any applications or the operating system. If you can pause any file systems on the volume long enough to take a snapshot, your snapshot should be complete. However, if you cannot pause all file writes to the volume, you should unmount the volume from within the instance, issue the snapshot command, and then remount the volume to ensure a consistent and complete snapshot. You may remount and use your volume while the snapshot status is `pending`.
+///
+/// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
+///
+/// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct CreateSnapshot(rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>);
+impl CreateSnapshot {
+    /// A description for the snapshot.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// **Note:** Only supported for volumes on Outposts. If the source volume is not on an Outpost, omit this parameter.
+    #[inline]
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
+        self
+    }
+    /// The ID of the Amazon EBS volume.
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// The tags to apply to the snapshot during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// **Note:** Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
+    #[inline]
+    pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
+        self.0.input_mut().location = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::Snapshot, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::Snapshot, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateSnapshots` operation.
+///
+/// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set.
+///
+/// The location of the source instance determines where you can create the snapshots.
+///
+/// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
+/// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
+/// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
+pub struct CreateSnapshots(
+    rt::Call<t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors>,
+);
+impl CreateSnapshots {
+    /// A description propagated to every snapshot specified by the instance.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The instance to specify which volumes should be included in the snapshots.
+    #[inline]
+    pub fn instance_specification(mut self, value: t::InstanceSpecification) -> Self {
+        self.0.input_mut().instance_specification = value;
+        self
+    }
+    /// **Note:** Only supported for instances on Outposts. If the source instance is not on an Outpost, omit this parameter.
+    #[inline]
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
+        self
+    }
+    /// Tags to apply to every snapshot specified by the instance.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Copies the tags from the specified volume to corresponding snapshot.
+    #[inline]
+    pub fn copy_tags_from_source(
         mut self,
-        value: t::CreatePeeringConnectionOptionsRequest,
+        value: impl Into<t::CopyTagsFromSource>,
     ) -> Self {
-        self.0.input_mut().requester_peering_connection_options = Some(value);
+        self.0.input_mut().copy_tags_from_source = Some(value.into());
+        self
+    }
+    /// **Note:** Only supported for instances in Local Zones. If the source instance is not in a Local Zone, omit this parameter.
+    #[inline]
+    pub fn location(mut self, value: impl Into<t::SnapshotLocationEnum>) -> Self {
+        self.0.input_mut().location = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSnapshotsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateSnapshotsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateSpotDatafeedSubscription` operation.
+///
+/// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub struct CreateSpotDatafeedSubscription(
+    rt::Call<
+        t::CreateSpotDatafeedSubscriptionRequest,
+        t::CreateSpotDatafeedSubscriptionResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateSpotDatafeedSubscription {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The name of the Amazon S3 bucket in which to store the Spot Instance data feed. For more information about bucket names, see [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The prefix for the data feed file names.
+    #[inline]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSpotDatafeedSubscriptionResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateSpotDatafeedSubscriptionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateSpotDatafeedSubscriptionRequest,
+        t::CreateSpotDatafeedSubscriptionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateStoreImageTask` operation.
+///
+/// Stores an AMI as a single object in an Amazon S3 bucket.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct CreateStoreImageTask(
+    rt::Call<t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult, rt::NoErrors>,
+);
+impl CreateStoreImageTask {
+    /// The ID of the AMI.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// The name of the Amazon S3 bucket in which the AMI object will be stored. The bucket must be in the Region in which the request is being made. The AMI object appears in the bucket only after the upload task has completed.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket.
+    #[inline]
+    pub fn s3_object_tags(mut self, value: Vec<t::S3ObjectTag>) -> Self {
+        self.0.input_mut().s3_object_tags = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1302,44 +1063,257 @@ impl CreateVpcPeeringConnection {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the requester VPC. You must specify this parameter in the request.
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateStoreImageTaskResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateStoreImageTaskResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateStoreImageTaskRequest,
+        t::CreateStoreImageTaskResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateSubnet` operation.
+///
+/// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block.
+///
+/// A subnet CIDR block must not overlap the CIDR block of an existing subnet in the VPC. After you create a subnet, you can't change its CIDR block.
+///
+/// The allowed size for an IPv4 subnet is between a /28 netmask (16 IP addresses) and a /16 netmask (65,536 IP addresses). Amazon Web Services reserves both the first four and the last IPv4 address in each subnet's CIDR block. They're not available for your use.
+///
+/// If you've associated an IPv6 CIDR block with your VPC, you can associate an IPv6 CIDR block with a subnet when you create it.
+///
+/// If you add more than one subnet to a VPC, they're set up in a star topology with a logical router in the middle.
+///
+/// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct CreateSubnet(
+    rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
+);
+impl CreateSubnet {
+    /// The tags to assign to the subnet.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// The Availability Zone or Local Zone for the subnet.
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// The AZ ID or the Local Zone ID of the subnet.
+    #[inline]
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
+        self
+    }
+    /// The IPv4 network range for the subnet, in CIDR notation. For example, `10.0.0.0/24`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    #[inline]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_block = Some(value.into());
+        self
+    }
+    /// The IPv6 network range for the subnet, in CIDR notation. This parameter is required for an IPv6 only subnet.
+    #[inline]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// The Amazon Resource Name (ARN) of the Outpost. If you specify an Outpost ARN, you must also specify the Availability Zone of the Outpost subnet.
+    #[inline]
+    pub fn outpost_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().outpost_arn = Some(value.into());
+        self
+    }
+    /// The ID of the VPC.
     #[inline]
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().vpc_id = value.into();
         self
     }
-    /// The ID of the VPC with which you are creating the VPC peering connection. You must specify this parameter in the request.
+    /// Indicates whether to create an IPv6 only subnet.
     #[inline]
-    pub fn peer_vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_vpc_id = Some(value.into());
+    pub fn ipv6_native(mut self, value: bool) -> Self {
+        self.0.input_mut().ipv6_native = Some(value);
         self
     }
-    /// The Amazon Web Services account ID of the owner of the accepter VPC.
+    /// An IPv4 IPAM pool ID for the subnet.
     #[inline]
-    pub fn peer_owner_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().peer_owner_id = Some(value.into());
+    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv4_ipam_pool_id = Some(value.into());
+        self
+    }
+    /// An IPv4 netmask length for the subnet.
+    #[inline]
+    pub fn ipv4_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv4_netmask_length = Some(value);
+        self
+    }
+    /// An IPv6 IPAM pool ID for the subnet.
+    #[inline]
+    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_ipam_pool_id = Some(value.into());
+        self
+    }
+    /// An IPv6 netmask length for the subnet.
+    #[inline]
+    pub fn ipv6_netmask_length(mut self, value: i32) -> Self {
+        self.0.input_mut().ipv6_netmask_length = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVpcPeeringConnectionResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateSubnetResult, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::CreateSubnetResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `CreateSubnetCidrReservation` operation.
+///
+/// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
+pub struct CreateSubnetCidrReservation(
+    rt::Call<
+        t::CreateSubnetCidrReservationRequest,
+        t::CreateSubnetCidrReservationResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateSubnetCidrReservation {
+    /// The ID of the subnet.
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
+        self
+    }
+    /// The IPv4 or IPV6 CIDR range to reserve.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// The type of reservation. The reservation type determines how the reserved IP addresses are assigned to resources.
+    #[inline]
+    pub fn reservation_type(
+        mut self,
+        value: impl Into<t::SubnetCidrReservationType>,
+    ) -> Self {
+        self.0.input_mut().reservation_type = value.into();
+        self
+    }
+    /// The description to assign to the subnet CIDR reservation.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The tags to assign to the subnet CIDR reservation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSubnetCidrReservationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::CreateVpcPeeringConnectionResult, rt::Error> {
+    ) -> Result<t::CreateSubnetCidrReservationResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1354,255 +1328,45 @@ impl CreateVpcPeeringConnection {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::CreateVpcPeeringConnectionRequest,
-        t::CreateVpcPeeringConnectionResult,
+        t::CreateSubnetCidrReservationRequest,
+        t::CreateSubnetCidrReservationResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
-    ///
-    /// Returns the [`CreateVpnConcentrator`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpn_concentrator(&self) -> CreateVpnConcentrator {
-        CreateVpnConcentrator(rt::Call::new(&self.handle, &op::CREATE_VPN_CONCENTRATOR))
-    }
-}
-/// The `CreateVpnConcentrator` operation.
+/// The `CreateTags` operation.
 ///
-/// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
-#[derive(Debug)]
-pub struct CreateVpnConcentrator(
-    rt::Call<
-        t::CreateVpnConcentratorRequest,
-        t::CreateVpnConcentratorResult,
-        rt::NoErrors,
-    >,
-);
-impl CreateVpnConcentrator {
-    /// The type of VPN concentrator to create.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::VpnConcentratorType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// The ID of the transit gateway to attach the VPN concentrator to.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = Some(value.into());
-        self
-    }
-    /// The tags to apply to the VPN concentrator during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
+/// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
+///
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct CreateTags(rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
+impl CreateTags {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// The IDs of the resources, separated by spaces.
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVpnConcentratorResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateVpnConcentratorResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateVpnConcentratorRequest,
-        t::CreateVpnConcentratorResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
-    ///
-    /// Returns the [`CreateVpnConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpn_connection(&self) -> CreateVpnConnection {
-        CreateVpnConnection(rt::Call::new(&self.handle, &op::CREATE_VPN_CONNECTION))
-    }
-}
-/// The `CreateVpnConnection` operation.
-///
-/// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
-///
-/// The response includes information that you need to give to your network administrator to configure your customer gateway.
-///
-/// **Important:** We strongly recommend that you use HTTPS when calling this operation because the response contains sensitive cryptographic information for configuring your customer gateway device.
-///
-/// If you decide to shut down your VPN connection for any reason and later create a new VPN connection, you must reconfigure your customer gateway with the new information returned from this call.
-///
-/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct CreateVpnConnection(
-    rt::Call<t::CreateVpnConnectionRequest, t::CreateVpnConnectionResult, rt::NoErrors>,
-);
-impl CreateVpnConnection {
-    /// The ID of the customer gateway.
-    #[inline]
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().customer_gateway_id = value.into();
+    pub fn resources(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().resources = value;
         self
     }
-    /// The type of VPN connection (`ipsec.1`).
+    /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
     #[inline]
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// The ID of the virtual private gateway. If you specify a virtual private gateway, you cannot specify a transit gateway.
-    #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of the transit gateway. If you specify a transit gateway, you cannot specify a virtual private gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of the VPN concentrator to associate with the VPN connection.
-    #[inline]
-    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_id = Some(value.into());
-        self
-    }
-    /// The tags to apply to the VPN connection.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Specifies the storage mode for the pre-shared key (PSK). Valid values are `Standard`" (stored in the Site-to-Site VPN service) or `SecretsManager` (stored in Amazon Web Services Secrets Manager).
-    #[inline]
-    pub fn pre_shared_key_storage(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pre_shared_key_storage = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The options for the VPN connection.
-    #[inline]
-    pub fn options(mut self, value: t::VpnConnectionOptionsSpecification) -> Self {
-        self.0.input_mut().options = Some(value);
+    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
+        self.0.input_mut().tags = value;
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVpnConnectionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateVpnConnectionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
+    pub fn send(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::CreateVpnConnectionRequest,
-        t::CreateVpnConnectionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-    ///
-    /// Returns the [`CreateVpnConnectionRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpn_connection_route(&self) -> CreateVpnConnectionRoute {
-        CreateVpnConnectionRoute(
-            rt::Call::new(&self.handle, &op::CREATE_VPN_CONNECTION_ROUTE),
-        )
-    }
-}
-/// The `CreateVpnConnectionRoute` operation.
-///
-/// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct CreateVpnConnectionRoute(
-    rt::Call<t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
-);
-impl CreateVpnConnectionRoute {
-    /// The CIDR block associated with the local subnet of the customer network.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// The ID of the VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1611,11 +1375,11 @@ impl CreateVpnConnectionRoute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1627,53 +1391,35 @@ impl CreateVpnConnectionRoute {
     }
     /// The underlying call, with the input built so far.
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors> {
+    pub fn into_call(self) -> rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
-    ///
-    /// Returns the [`CreateVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpn_gateway(&self) -> CreateVpnGateway {
-        CreateVpnGateway(rt::Call::new(&self.handle, &op::CREATE_VPN_GATEWAY))
-    }
-}
-/// The `CreateVpnGateway` operation.
+/// The `CreateTrafficMirrorFilter` operation.
 ///
-/// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
+/// Creates a Traffic Mirror filter.
 ///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct CreateVpnGateway(
-    rt::Call<t::CreateVpnGatewayRequest, t::CreateVpnGatewayResult, rt::NoErrors>,
+/// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
+///
+/// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
+pub struct CreateTrafficMirrorFilter(
+    rt::Call<
+        t::CreateTrafficMirrorFilterRequest,
+        t::CreateTrafficMirrorFilterResult,
+        rt::NoErrors,
+    >,
 );
-impl CreateVpnGateway {
-    /// The Availability Zone for the virtual private gateway.
+impl CreateTrafficMirrorFilter {
+    /// The description of the Traffic Mirror filter.
     #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
         self
     }
-    /// The type of VPN connection this virtual private gateway supports.
-    #[inline]
-    pub fn type_(mut self, value: impl Into<t::GatewayType>) -> Self {
-        self.0.input_mut().type_ = value.into();
-        self
-    }
-    /// The tags to apply to the virtual private gateway.
+    /// The tags to assign to a Traffic Mirror filter.
     #[inline]
     pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
         self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. If you're using a 16-bit ASN, it must be in the 64512 to 65534 range. If you're using a 32-bit ASN, it must be in the 4200000000 to 4294967294 range.
-    #[inline]
-    pub fn amazon_side_asn(mut self, value: i64) -> Self {
-        self.0.input_mut().amazon_side_asn = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1682,24 +1428,34 @@ impl CreateVpnGateway {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVpnGatewayResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateTrafficMirrorFilterResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::CreateVpnGatewayResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::CreateTrafficMirrorFilterResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1713,7 +1469,152 @@ impl CreateVpnGateway {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::CreateVpnGatewayRequest, t::CreateVpnGatewayResult, rt::NoErrors> {
+    ) -> rt::Call<
+        t::CreateTrafficMirrorFilterRequest,
+        t::CreateTrafficMirrorFilterResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `CreateTrafficMirrorFilterRule` operation.
+///
+/// Creates a Traffic Mirror filter rule.
+///
+/// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
+///
+/// You need the Traffic Mirror filter ID when you create the rule.
+pub struct CreateTrafficMirrorFilterRule(
+    rt::Call<
+        t::CreateTrafficMirrorFilterRuleRequest,
+        t::CreateTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+impl CreateTrafficMirrorFilterRule {
+    /// The ID of the filter that this rule is associated with.
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = value.into();
+        self
+    }
+    /// The type of traffic.
+    #[inline]
+    pub fn traffic_direction(mut self, value: impl Into<t::TrafficDirection>) -> Self {
+        self.0.input_mut().traffic_direction = value.into();
+        self
+    }
+    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = value;
+        self
+    }
+    /// The action to take on the filtered traffic.
+    #[inline]
+    pub fn rule_action(mut self, value: impl Into<t::TrafficMirrorRuleAction>) -> Self {
+        self.0.input_mut().rule_action = value.into();
+        self
+    }
+    /// The destination port range.
+    #[inline]
+    pub fn destination_port_range(
+        mut self,
+        value: t::TrafficMirrorPortRangeRequest,
+    ) -> Self {
+        self.0.input_mut().destination_port_range = Some(value);
+        self
+    }
+    /// The source port range.
+    #[inline]
+    pub fn source_port_range(mut self, value: t::TrafficMirrorPortRangeRequest) -> Self {
+        self.0.input_mut().source_port_range = Some(value);
+        self
+    }
+    /// The protocol, for example UDP, to assign to the Traffic Mirror rule.
+    #[inline]
+    pub fn protocol(mut self, value: i32) -> Self {
+        self.0.input_mut().protocol = Some(value);
+        self
+    }
+    /// The destination CIDR block to assign to the Traffic Mirror rule.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
+    /// The source CIDR block to assign to the Traffic Mirror rule.
+    #[inline]
+    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_cidr_block = value.into();
+        self
+    }
+    /// The description of the Traffic Mirror rule.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Traffic Mirroring tags specifications.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateTrafficMirrorFilterRuleResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::CreateTrafficMirrorFilterRuleResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::CreateTrafficMirrorFilterRuleRequest,
+        t::CreateTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    > {
         self.0
     }
 }

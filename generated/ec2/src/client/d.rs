@@ -14,6 +14,132 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_APPLICATION_STATUS_CHECK),
         )
     }
+    /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
+    ///
+    /// Returns the [`DeleteCapacityManagerDataExport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_capacity_manager_data_export(
+        &self,
+    ) -> DeleteCapacityManagerDataExport {
+        DeleteCapacityManagerDataExport(
+            rt::Call::new(&self.handle, &op::DELETE_CAPACITY_MANAGER_DATA_EXPORT),
+        )
+    }
+    /// Deletes a carrier gateway.
+    ///
+    /// Returns the [`DeleteCarrierGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_carrier_gateway(&self) -> DeleteCarrierGateway {
+        DeleteCarrierGateway(rt::Call::new(&self.handle, &op::DELETE_CARRIER_GATEWAY))
+    }
+    /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
+    ///
+    /// Returns the [`DeleteClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_client_vpn_endpoint(&self) -> DeleteClientVpnEndpoint {
+        DeleteClientVpnEndpoint(
+            rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ENDPOINT),
+        )
+    }
+    /// Deletes the authorization policy for a Client VPN endpoint.
+    ///
+    /// Returns the [`DeleteClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_client_vpn_endpoint_authorization_policy(
+        &self,
+    ) -> DeleteClientVpnEndpointAuthorizationPolicy {
+        DeleteClientVpnEndpointAuthorizationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+            ),
+        )
+    }
+    /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
+    ///
+    /// Returns the [`DeleteClientVpnRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_client_vpn_route(&self) -> DeleteClientVpnRoute {
+        DeleteClientVpnRoute(rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ROUTE))
+    }
+    /// Deletes a range of customer-owned IP addresses.
+    ///
+    /// Returns the [`DeleteCoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_coip_cidr(&self) -> DeleteCoipCidr {
+        DeleteCoipCidr(rt::Call::new(&self.handle, &op::DELETE_COIP_CIDR))
+    }
+    /// Deletes a pool of customer-owned IP (CoIP) addresses.
+    ///
+    /// Returns the [`DeleteCoipPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_coip_pool(&self) -> DeleteCoipPool {
+        DeleteCoipPool(rt::Call::new(&self.handle, &op::DELETE_COIP_POOL))
+    }
+    /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
+    ///
+    /// Returns the [`DeleteCustomerGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_customer_gateway(&self) -> DeleteCustomerGateway {
+        DeleteCustomerGateway(rt::Call::new(&self.handle, &op::DELETE_CUSTOMER_GATEWAY))
+    }
+    /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
+    ///
+    /// Returns the [`DeleteDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_dhcp_options(&self) -> DeleteDhcpOptions {
+        DeleteDhcpOptions(rt::Call::new(&self.handle, &op::DELETE_DHCP_OPTIONS))
+    }
+    /// Deletes an egress-only internet gateway.
+    ///
+    /// Returns the [`DeleteEgressOnlyInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_egress_only_internet_gateway(
+        &self,
+    ) -> DeleteEgressOnlyInternetGateway {
+        DeleteEgressOnlyInternetGateway(
+            rt::Call::new(&self.handle, &op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY),
+        )
+    }
+    /// Deletes the specified EC2 Fleet request.
+    ///
+    /// Returns the [`DeleteFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_fleets(&self) -> DeleteFleets {
+        DeleteFleets(rt::Call::new(&self.handle, &op::DELETE_FLEETS))
+    }
+    /// Deletes one or more flow logs.
+    ///
+    /// Returns the [`DeleteFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_flow_logs(&self) -> DeleteFlowLogs {
+        DeleteFlowLogs(rt::Call::new(&self.handle, &op::DELETE_FLOW_LOGS))
+    }
+    /// Deletes the specified Amazon FPGA Image (AFI).
+    ///
+    /// Returns the [`DeleteFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_fpga_image(&self) -> DeleteFpgaImage {
+        DeleteFpgaImage(rt::Call::new(&self.handle, &op::DELETE_FPGA_IMAGE))
+    }
+    /// Deletes the specified image usage report.
+    ///
+    /// Returns the [`DeleteImageUsageReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_image_usage_report(&self) -> DeleteImageUsageReport {
+        DeleteImageUsageReport(
+            rt::Call::new(&self.handle, &op::DELETE_IMAGE_USAGE_REPORT),
+        )
+    }
+    /// Deletes the specified EC2 Instance Connect Endpoint.
+    ///
+    /// Returns the [`DeleteInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_instance_connect_endpoint(&self) -> DeleteInstanceConnectEndpoint {
+        DeleteInstanceConnectEndpoint(
+            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_CONNECT_ENDPOINT),
+        )
+    }
 }
 /// The `DeleteApplicationStatusCheck` operation.
 ///
@@ -21,7 +147,6 @@ impl super::Client {
 ///
 /// - Deleting a check automatically removes all of its associations.
 /// - Use `DescribeApplicationStatusChecks` to view existing checks before deleting.
-#[derive(Debug)]
 pub struct DeleteApplicationStatusCheck(
     rt::Call<
         t::DeleteApplicationStatusCheckRequest,
@@ -51,8 +176,12 @@ impl DeleteApplicationStatusCheck {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteApplicationStatusCheckResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteApplicationStatusCheckResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -63,11 +192,11 @@ impl DeleteApplicationStatusCheck {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -89,23 +218,9 @@ impl DeleteApplicationStatusCheck {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
-    ///
-    /// Returns the [`DeleteCapacityManagerDataExport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_capacity_manager_data_export(
-        &self,
-    ) -> DeleteCapacityManagerDataExport {
-        DeleteCapacityManagerDataExport(
-            rt::Call::new(&self.handle, &op::DELETE_CAPACITY_MANAGER_DATA_EXPORT),
-        )
-    }
-}
 /// The `DeleteCapacityManagerDataExport` operation.
 ///
 /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
-#[derive(Debug)]
 pub struct DeleteCapacityManagerDataExport(
     rt::Call<
         t::DeleteCapacityManagerDataExportRequest,
@@ -129,10 +244,12 @@ impl DeleteCapacityManagerDataExport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteCapacityManagerDataExportResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteCapacityManagerDataExportResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -143,11 +260,11 @@ impl DeleteCapacityManagerDataExport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -169,21 +286,11 @@ impl DeleteCapacityManagerDataExport {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a carrier gateway.
-    ///
-    /// Returns the [`DeleteCarrierGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_carrier_gateway(&self) -> DeleteCarrierGateway {
-        DeleteCarrierGateway(rt::Call::new(&self.handle, &op::DELETE_CARRIER_GATEWAY))
-    }
-}
 /// The `DeleteCarrierGateway` operation.
 ///
 /// Deletes a carrier gateway.
 ///
 /// **Important:** If you do not delete the route that contains the carrier gateway as the Target, the route is a blackhole route. For information about how to delete a route, see [DeleteRoute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html).
-#[derive(Debug)]
 pub struct DeleteCarrierGateway(
     rt::Call<t::DeleteCarrierGatewayRequest, t::DeleteCarrierGatewayResult, rt::NoErrors>,
 );
@@ -203,8 +310,12 @@ impl DeleteCarrierGateway {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteCarrierGatewayResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteCarrierGatewayResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -213,11 +324,11 @@ impl DeleteCarrierGateway {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -239,21 +350,9 @@ impl DeleteCarrierGateway {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_client_vpn_endpoint(&self) -> DeleteClientVpnEndpoint {
-        DeleteClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ENDPOINT),
-        )
-    }
-}
 /// The `DeleteClientVpnEndpoint` operation.
 ///
 /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
-#[derive(Debug)]
 pub struct DeleteClientVpnEndpoint(
     rt::Call<
         t::DeleteClientVpnEndpointRequest,
@@ -277,8 +376,12 @@ impl DeleteClientVpnEndpoint {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteClientVpnEndpointResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteClientVpnEndpointResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -287,11 +390,11 @@ impl DeleteClientVpnEndpoint {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -313,26 +416,9 @@ impl DeleteClientVpnEndpoint {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the authorization policy for a Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_client_vpn_endpoint_authorization_policy(
-        &self,
-    ) -> DeleteClientVpnEndpointAuthorizationPolicy {
-        DeleteClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
-    }
-}
 /// The `DeleteClientVpnEndpointAuthorizationPolicy` operation.
 ///
 /// Deletes the authorization policy for a Client VPN endpoint.
-#[derive(Debug)]
 pub struct DeleteClientVpnEndpointAuthorizationPolicy(
     rt::Call<
         t::DeleteClientVpnEndpointAuthorizationPolicyRequest,
@@ -356,10 +442,12 @@ impl DeleteClientVpnEndpointAuthorizationPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteClientVpnEndpointAuthorizationPolicyResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteClientVpnEndpointAuthorizationPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -370,11 +458,11 @@ impl DeleteClientVpnEndpointAuthorizationPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -396,19 +484,9 @@ impl DeleteClientVpnEndpointAuthorizationPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
-    ///
-    /// Returns the [`DeleteClientVpnRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_client_vpn_route(&self) -> DeleteClientVpnRoute {
-        DeleteClientVpnRoute(rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ROUTE))
-    }
-}
 /// The `DeleteClientVpnRoute` operation.
 ///
 /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
-#[derive(Debug)]
 pub struct DeleteClientVpnRoute(
     rt::Call<t::DeleteClientVpnRouteRequest, t::DeleteClientVpnRouteResult, rt::NoErrors>,
 );
@@ -440,8 +518,12 @@ impl DeleteClientVpnRoute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteClientVpnRouteResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteClientVpnRouteResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -450,11 +532,11 @@ impl DeleteClientVpnRoute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -476,19 +558,9 @@ impl DeleteClientVpnRoute {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a range of customer-owned IP addresses.
-    ///
-    /// Returns the [`DeleteCoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_coip_cidr(&self) -> DeleteCoipCidr {
-        DeleteCoipCidr(rt::Call::new(&self.handle, &op::DELETE_COIP_CIDR))
-    }
-}
 /// The `DeleteCoipCidr` operation.
 ///
 /// Deletes a range of customer-owned IP addresses.
-#[derive(Debug)]
 pub struct DeleteCoipCidr(
     rt::Call<t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors>,
 );
@@ -514,8 +586,12 @@ impl DeleteCoipCidr {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteCoipCidrResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteCoipCidrResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -524,11 +600,11 @@ impl DeleteCoipCidr {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -546,19 +622,9 @@ impl DeleteCoipCidr {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a pool of customer-owned IP (CoIP) addresses.
-    ///
-    /// Returns the [`DeleteCoipPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_coip_pool(&self) -> DeleteCoipPool {
-        DeleteCoipPool(rt::Call::new(&self.handle, &op::DELETE_COIP_POOL))
-    }
-}
 /// The `DeleteCoipPool` operation.
 ///
 /// Deletes a pool of customer-owned IP (CoIP) addresses.
-#[derive(Debug)]
 pub struct DeleteCoipPool(
     rt::Call<t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors>,
 );
@@ -578,8 +644,12 @@ impl DeleteCoipPool {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteCoipPoolResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteCoipPoolResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -588,11 +658,11 @@ impl DeleteCoipPool {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -610,19 +680,9 @@ impl DeleteCoipPool {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
-    ///
-    /// Returns the [`DeleteCustomerGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_customer_gateway(&self) -> DeleteCustomerGateway {
-        DeleteCustomerGateway(rt::Call::new(&self.handle, &op::DELETE_CUSTOMER_GATEWAY))
-    }
-}
 /// The `DeleteCustomerGateway` operation.
 ///
 /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
-#[derive(Debug)]
 pub struct DeleteCustomerGateway(
     rt::Call<t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors>,
 );
@@ -642,8 +702,10 @@ impl DeleteCustomerGateway {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -652,11 +714,11 @@ impl DeleteCustomerGateway {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -674,19 +736,9 @@ impl DeleteCustomerGateway {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
-    ///
-    /// Returns the [`DeleteDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_dhcp_options(&self) -> DeleteDhcpOptions {
-        DeleteDhcpOptions(rt::Call::new(&self.handle, &op::DELETE_DHCP_OPTIONS))
-    }
-}
 /// The `DeleteDhcpOptions` operation.
 ///
 /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
-#[derive(Debug)]
 pub struct DeleteDhcpOptions(
     rt::Call<t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
 );
@@ -706,8 +758,10 @@ impl DeleteDhcpOptions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -716,11 +770,11 @@ impl DeleteDhcpOptions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -738,23 +792,9 @@ impl DeleteDhcpOptions {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an egress-only internet gateway.
-    ///
-    /// Returns the [`DeleteEgressOnlyInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_egress_only_internet_gateway(
-        &self,
-    ) -> DeleteEgressOnlyInternetGateway {
-        DeleteEgressOnlyInternetGateway(
-            rt::Call::new(&self.handle, &op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY),
-        )
-    }
-}
 /// The `DeleteEgressOnlyInternetGateway` operation.
 ///
 /// Deletes an egress-only internet gateway.
-#[derive(Debug)]
 pub struct DeleteEgressOnlyInternetGateway(
     rt::Call<
         t::DeleteEgressOnlyInternetGatewayRequest,
@@ -778,10 +818,12 @@ impl DeleteEgressOnlyInternetGateway {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteEgressOnlyInternetGatewayResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteEgressOnlyInternetGatewayResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -792,11 +834,11 @@ impl DeleteEgressOnlyInternetGateway {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -816,15 +858,6 @@ impl DeleteEgressOnlyInternetGateway {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified EC2 Fleet request.
-    ///
-    /// Returns the [`DeleteFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_fleets(&self) -> DeleteFleets {
-        DeleteFleets(rt::Call::new(&self.handle, &op::DELETE_FLEETS))
     }
 }
 /// The `DeleteFleets` operation.
@@ -851,7 +884,6 @@ impl super::Client {
 /// - If you exceed the specified number of fleets to delete, no fleets are deleted.
 ///
 /// For more information, see [Delete an EC2 Fleet request and the instances in the fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-fleet.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct DeleteFleets(
     rt::Call<t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors>,
 );
@@ -877,8 +909,10 @@ impl DeleteFleets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteFleetsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DeleteFleetsResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -887,11 +921,11 @@ impl DeleteFleets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -909,19 +943,9 @@ impl DeleteFleets {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes one or more flow logs.
-    ///
-    /// Returns the [`DeleteFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_flow_logs(&self) -> DeleteFlowLogs {
-        DeleteFlowLogs(rt::Call::new(&self.handle, &op::DELETE_FLOW_LOGS))
-    }
-}
 /// The `DeleteFlowLogs` operation.
 ///
 /// Deletes one or more flow logs.
-#[derive(Debug)]
 pub struct DeleteFlowLogs(
     rt::Call<t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors>,
 );
@@ -941,8 +965,12 @@ impl DeleteFlowLogs {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteFlowLogsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteFlowLogsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -951,11 +979,11 @@ impl DeleteFlowLogs {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -973,19 +1001,9 @@ impl DeleteFlowLogs {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`DeleteFpgaImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_fpga_image(&self) -> DeleteFpgaImage {
-        DeleteFpgaImage(rt::Call::new(&self.handle, &op::DELETE_FPGA_IMAGE))
-    }
-}
 /// The `DeleteFpgaImage` operation.
 ///
 /// Deletes the specified Amazon FPGA Image (AFI).
-#[derive(Debug)]
 pub struct DeleteFpgaImage(
     rt::Call<t::DeleteFpgaImageRequest, t::DeleteFpgaImageResult, rt::NoErrors>,
 );
@@ -1005,8 +1023,12 @@ impl DeleteFpgaImage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteFpgaImageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteFpgaImageResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1015,11 +1037,11 @@ impl DeleteFpgaImage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1037,23 +1059,11 @@ impl DeleteFpgaImage {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified image usage report.
-    ///
-    /// Returns the [`DeleteImageUsageReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_image_usage_report(&self) -> DeleteImageUsageReport {
-        DeleteImageUsageReport(
-            rt::Call::new(&self.handle, &op::DELETE_IMAGE_USAGE_REPORT),
-        )
-    }
-}
 /// The `DeleteImageUsageReport` operation.
 ///
 /// Deletes the specified image usage report.
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct DeleteImageUsageReport(
     rt::Call<
         t::DeleteImageUsageReportRequest,
@@ -1077,8 +1087,12 @@ impl DeleteImageUsageReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteImageUsageReportResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteImageUsageReportResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1087,11 +1101,11 @@ impl DeleteImageUsageReport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1113,21 +1127,9 @@ impl DeleteImageUsageReport {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`DeleteInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_instance_connect_endpoint(&self) -> DeleteInstanceConnectEndpoint {
-        DeleteInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_CONNECT_ENDPOINT),
-        )
-    }
-}
 /// The `DeleteInstanceConnectEndpoint` operation.
 ///
 /// Deletes the specified EC2 Instance Connect Endpoint.
-#[derive(Debug)]
 pub struct DeleteInstanceConnectEndpoint(
     rt::Call<
         t::DeleteInstanceConnectEndpointRequest,
@@ -1151,10 +1153,12 @@ impl DeleteInstanceConnectEndpoint {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteInstanceConnectEndpointResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteInstanceConnectEndpointResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1165,11 +1169,11 @@ impl DeleteInstanceConnectEndpoint {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1201,13 +1205,144 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_INSTANCE_EVENT_WINDOW),
         )
     }
+    /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
+    ///
+    /// Returns the [`DeleteInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
+        DeleteInternetGateway(rt::Call::new(&self.handle, &op::DELETE_INTERNET_GATEWAY))
+    }
+    /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
+    ///
+    /// Returns the [`DeleteIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam(&self) -> DeleteIpam {
+        DeleteIpam(rt::Call::new(&self.handle, &op::DELETE_IPAM))
+    }
+    /// Delete a verification token.
+    ///
+    /// Returns the [`DeleteIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_external_resource_verification_token(
+        &self,
+    ) -> DeleteIpamExternalResourceVerificationToken {
+        DeleteIpamExternalResourceVerificationToken(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+            ),
+        )
+    }
+    /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
+    ///
+    /// Returns the [`DeleteIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_internet_registry_association(
+        &self,
+    ) -> DeleteIpamInternetRegistryAssociation {
+        DeleteIpamInternetRegistryAssociation(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
+        )
+    }
+    /// Deletes an IPAM policy.
+    ///
+    /// Returns the [`DeleteIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
+        DeleteIpamPolicy(rt::Call::new(&self.handle, &op::DELETE_IPAM_POLICY))
+    }
+    /// Delete an IPAM pool.
+    ///
+    /// Returns the [`DeleteIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
+        DeleteIpamPool(rt::Call::new(&self.handle, &op::DELETE_IPAM_POOL))
+    }
+    /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
+    ///
+    /// Returns the [`DeleteIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
+        DeleteIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER),
+        )
+    }
+    /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
+    ///
+    /// Returns the [`DeleteIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_prefix_list_resolver_target(
+        &self,
+    ) -> DeleteIpamPrefixListResolverTarget {
+        DeleteIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+        )
+    }
+    /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+    ///
+    /// Returns the [`DeleteIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
+        DeleteIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Deletes a routing policy registration for a specified CIDR prefix.
+    ///
+    /// Returns the [`DeleteIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_routing_policy_registration(
+        &self,
+    ) -> DeleteIpamRoutingPolicyRegistration {
+        DeleteIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION),
+        )
+    }
+    /// Delete the scope for an IPAM. You cannot delete the default scopes.
+    ///
+    /// Returns the [`DeleteIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
+        DeleteIpamScope(rt::Call::new(&self.handle, &op::DELETE_IPAM_SCOPE))
+    }
+    /// Deletes the specified key pair, by removing the public key from Amazon EC2.
+    ///
+    /// Returns the [`DeleteKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_key_pair(&self) -> DeleteKeyPair {
+        DeleteKeyPair(rt::Call::new(&self.handle, &op::DELETE_KEY_PAIR))
+    }
+    /// Deletes a launch template. Deleting a launch template deletes all of its versions.
+    ///
+    /// Returns the [`DeleteLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
+        DeleteLaunchTemplate(rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE))
+    }
+    /// Deletes one or more versions of a launch template.
+    ///
+    /// Returns the [`DeleteLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
+        DeleteLaunchTemplateVersions(
+            rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE_VERSIONS),
+        )
+    }
+    /// Deletes the specified route from the specified local gateway route table.
+    ///
+    /// Returns the [`DeleteLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
+        DeleteLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE),
+        )
+    }
 }
 /// The `DeleteInstanceEventWindow` operation.
 ///
 /// Deletes the specified event window.
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct DeleteInstanceEventWindow(
     rt::Call<
         t::DeleteInstanceEventWindowRequest,
@@ -1237,8 +1372,12 @@ impl DeleteInstanceEventWindow {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteInstanceEventWindowResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteInstanceEventWindowResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1247,11 +1386,11 @@ impl DeleteInstanceEventWindow {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1273,19 +1412,9 @@ impl DeleteInstanceEventWindow {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-    ///
-    /// Returns the [`DeleteInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
-        DeleteInternetGateway(rt::Call::new(&self.handle, &op::DELETE_INTERNET_GATEWAY))
-    }
-}
 /// The `DeleteInternetGateway` operation.
 ///
 /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-#[derive(Debug)]
 pub struct DeleteInternetGateway(
     rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1305,8 +1434,10 @@ impl DeleteInternetGateway {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1315,11 +1446,11 @@ impl DeleteInternetGateway {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1337,21 +1468,11 @@ impl DeleteInternetGateway {
         self.0
     }
 }
-impl super::Client {
-    /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
-    ///
-    /// Returns the [`DeleteIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam(&self) -> DeleteIpam {
-        DeleteIpam(rt::Call::new(&self.handle, &op::DELETE_IPAM))
-    }
-}
 /// The `DeleteIpam` operation.
 ///
 /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
 ///
 /// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteIpam(rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>);
 impl DeleteIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1375,8 +1496,10 @@ impl DeleteIpam {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteIpamResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DeleteIpamResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1385,11 +1508,11 @@ impl DeleteIpam {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1407,28 +1530,11 @@ impl DeleteIpam {
         self.0
     }
 }
-impl super::Client {
-    /// Delete a verification token.
-    ///
-    /// Returns the [`DeleteIpamExternalResourceVerificationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_external_resource_verification_token(
-        &self,
-    ) -> DeleteIpamExternalResourceVerificationToken {
-        DeleteIpamExternalResourceVerificationToken(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            ),
-        )
-    }
-}
 /// The `DeleteIpamExternalResourceVerificationToken` operation.
 ///
 /// Delete a verification token.
 ///
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-#[derive(Debug)]
 pub struct DeleteIpamExternalResourceVerificationToken(
     rt::Call<
         t::DeleteIpamExternalResourceVerificationTokenRequest,
@@ -1455,10 +1561,12 @@ impl DeleteIpamExternalResourceVerificationToken {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteIpamExternalResourceVerificationTokenResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamExternalResourceVerificationTokenResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1469,11 +1577,11 @@ impl DeleteIpamExternalResourceVerificationToken {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1495,23 +1603,9 @@ impl DeleteIpamExternalResourceVerificationToken {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-    ///
-    /// Returns the [`DeleteIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_internet_registry_association(
-        &self,
-    ) -> DeleteIpamInternetRegistryAssociation {
-        DeleteIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
-    }
-}
 /// The `DeleteIpamInternetRegistryAssociation` operation.
 ///
 /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-#[derive(Debug)]
 pub struct DeleteIpamInternetRegistryAssociation(
     rt::Call<
         t::DeleteIpamInternetRegistryAssociationRequest,
@@ -1538,10 +1632,12 @@ impl DeleteIpamInternetRegistryAssociation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteIpamInternetRegistryAssociationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamInternetRegistryAssociationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1552,11 +1648,11 @@ impl DeleteIpamInternetRegistryAssociation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1578,21 +1674,11 @@ impl DeleteIpamInternetRegistryAssociation {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an IPAM policy.
-    ///
-    /// Returns the [`DeleteIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
-        DeleteIpamPolicy(rt::Call::new(&self.handle, &op::DELETE_IPAM_POLICY))
-    }
-}
 /// The `DeleteIpamPolicy` operation.
 ///
 /// Deletes an IPAM policy.
 ///
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-#[derive(Debug)]
 pub struct DeleteIpamPolicy(
     rt::Call<t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult, rt::NoErrors>,
 );
@@ -1612,8 +1698,12 @@ impl DeleteIpamPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteIpamPolicyResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1622,11 +1712,11 @@ impl DeleteIpamPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1644,15 +1734,6 @@ impl DeleteIpamPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Delete an IPAM pool.
-    ///
-    /// Returns the [`DeleteIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
-        DeleteIpamPool(rt::Call::new(&self.handle, &op::DELETE_IPAM_POOL))
-    }
-}
 /// The `DeleteIpamPool` operation.
 ///
 /// Delete an IPAM pool.
@@ -1660,7 +1741,6 @@ impl super::Client {
 /// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
 ///
 /// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteIpamPool(
     rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
 );
@@ -1686,8 +1766,12 @@ impl DeleteIpamPool {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteIpamPoolResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamPoolResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1696,11 +1780,11 @@ impl DeleteIpamPool {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1718,21 +1802,9 @@ impl DeleteIpamPool {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-    ///
-    /// Returns the [`DeleteIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
-        DeleteIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-}
 /// The `DeleteIpamPrefixListResolver` operation.
 ///
 /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-#[derive(Debug)]
 pub struct DeleteIpamPrefixListResolver(
     rt::Call<
         t::DeleteIpamPrefixListResolverRequest,
@@ -1756,8 +1828,12 @@ impl DeleteIpamPrefixListResolver {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteIpamPrefixListResolverResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamPrefixListResolverResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1768,11 +1844,11 @@ impl DeleteIpamPrefixListResolver {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1794,25 +1870,11 @@ impl DeleteIpamPrefixListResolver {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
-    ///
-    /// Returns the [`DeleteIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_prefix_list_resolver_target(
-        &self,
-    ) -> DeleteIpamPrefixListResolverTarget {
-        DeleteIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
-    }
-}
 /// The `DeleteIpamPrefixListResolverTarget` operation.
 ///
 /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
 ///
 /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteIpamPrefixListResolverTarget(
     rt::Call<
         t::DeleteIpamPrefixListResolverTargetRequest,
@@ -1839,10 +1901,12 @@ impl DeleteIpamPrefixListResolverTarget {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteIpamPrefixListResolverTargetResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamPrefixListResolverTargetResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1853,11 +1917,11 @@ impl DeleteIpamPrefixListResolverTarget {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1879,21 +1943,9 @@ impl DeleteIpamPrefixListResolverTarget {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`DeleteIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
-        DeleteIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-}
 /// The `DeleteIpamResourceDiscovery` operation.
 ///
 /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-#[derive(Debug)]
 pub struct DeleteIpamResourceDiscovery(
     rt::Call<
         t::DeleteIpamResourceDiscoveryRequest,
@@ -1917,8 +1969,12 @@ impl DeleteIpamResourceDiscovery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamResourceDiscoveryResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1929,11 +1985,11 @@ impl DeleteIpamResourceDiscovery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1955,23 +2011,9 @@ impl DeleteIpamResourceDiscovery {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a routing policy registration for a specified CIDR prefix.
-    ///
-    /// Returns the [`DeleteIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_routing_policy_registration(
-        &self,
-    ) -> DeleteIpamRoutingPolicyRegistration {
-        DeleteIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION),
-        )
-    }
-}
 /// The `DeleteIpamRoutingPolicyRegistration` operation.
 ///
 /// Deletes a routing policy registration for a specified CIDR prefix.
-#[derive(Debug)]
 pub struct DeleteIpamRoutingPolicyRegistration(
     rt::Call<
         t::DeleteIpamRoutingPolicyRegistrationRequest,
@@ -2016,10 +2058,12 @@ impl DeleteIpamRoutingPolicyRegistration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteIpamRoutingPolicyRegistrationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamRoutingPolicyRegistrationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2030,11 +2074,11 @@ impl DeleteIpamRoutingPolicyRegistration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2056,21 +2100,11 @@ impl DeleteIpamRoutingPolicyRegistration {
         self.0
     }
 }
-impl super::Client {
-    /// Delete the scope for an IPAM. You cannot delete the default scopes.
-    ///
-    /// Returns the [`DeleteIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
-        DeleteIpamScope(rt::Call::new(&self.handle, &op::DELETE_IPAM_SCOPE))
-    }
-}
 /// The `DeleteIpamScope` operation.
 ///
 /// Delete the scope for an IPAM. You cannot delete the default scopes.
 ///
 /// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteIpamScope(
     rt::Call<t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors>,
 );
@@ -2090,8 +2124,12 @@ impl DeleteIpamScope {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteIpamScopeResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIpamScopeResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2100,11 +2138,11 @@ impl DeleteIpamScope {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2122,19 +2160,9 @@ impl DeleteIpamScope {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified key pair, by removing the public key from Amazon EC2.
-    ///
-    /// Returns the [`DeleteKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_key_pair(&self) -> DeleteKeyPair {
-        DeleteKeyPair(rt::Call::new(&self.handle, &op::DELETE_KEY_PAIR))
-    }
-}
 /// The `DeleteKeyPair` operation.
 ///
 /// Deletes the specified key pair, by removing the public key from Amazon EC2.
-#[derive(Debug)]
 pub struct DeleteKeyPair(
     rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
 );
@@ -2160,8 +2188,12 @@ impl DeleteKeyPair {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteKeyPairResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteKeyPairResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2170,11 +2202,11 @@ impl DeleteKeyPair {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2192,19 +2224,9 @@ impl DeleteKeyPair {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a launch template. Deleting a launch template deletes all of its versions.
-    ///
-    /// Returns the [`DeleteLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
-        DeleteLaunchTemplate(rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE))
-    }
-}
 /// The `DeleteLaunchTemplate` operation.
 ///
 /// Deletes a launch template. Deleting a launch template deletes all of its versions.
-#[derive(Debug)]
 pub struct DeleteLaunchTemplate(
     rt::Call<t::DeleteLaunchTemplateRequest, t::DeleteLaunchTemplateResult, rt::NoErrors>,
 );
@@ -2230,8 +2252,12 @@ impl DeleteLaunchTemplate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteLaunchTemplateResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLaunchTemplateResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2240,11 +2266,11 @@ impl DeleteLaunchTemplate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2266,17 +2292,6 @@ impl DeleteLaunchTemplate {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes one or more versions of a launch template.
-    ///
-    /// Returns the [`DeleteLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
-        DeleteLaunchTemplateVersions(
-            rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE_VERSIONS),
-        )
-    }
-}
 /// The `DeleteLaunchTemplateVersions` operation.
 ///
 /// Deletes one or more versions of a launch template.
@@ -2286,7 +2301,6 @@ impl super::Client {
 /// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
 ///
 /// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct DeleteLaunchTemplateVersions(
     rt::Call<
         t::DeleteLaunchTemplateVersionsRequest,
@@ -2322,8 +2336,12 @@ impl DeleteLaunchTemplateVersions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteLaunchTemplateVersionsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLaunchTemplateVersionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2334,11 +2352,11 @@ impl DeleteLaunchTemplateVersions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2360,21 +2378,9 @@ impl DeleteLaunchTemplateVersions {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified route from the specified local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
-        DeleteLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE),
-        )
-    }
-}
 /// The `DeleteLocalGatewayRoute` operation.
 ///
 /// Deletes the specified route from the specified local gateway route table.
-#[derive(Debug)]
 pub struct DeleteLocalGatewayRoute(
     rt::Call<
         t::DeleteLocalGatewayRouteRequest,
@@ -2410,8 +2416,12 @@ impl DeleteLocalGatewayRoute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteLocalGatewayRouteResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayRouteResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2420,11 +2430,11 @@ impl DeleteLocalGatewayRoute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -5,370 +5,230 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the running instances for the specified Spot Fleet.
+    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
     ///
-    /// Returns the [`DescribeSpotFleetInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeInstanceImageMetadata`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstances {
-        DescribeSpotFleetInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_INSTANCES),
+    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
+        DescribeInstanceImageMetadata(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
         )
     }
-}
-/// The `DescribeSpotFleetInstances` operation.
-///
-/// Describes the running instances for the specified Spot Fleet.
-#[derive(Debug)]
-pub struct DescribeSpotFleetInstances(
-    rt::Call<
-        t::DescribeSpotFleetInstancesRequest,
-        t::DescribeSpotFleetInstancesResponse,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSpotFleetInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Spot Fleet request.
-    #[inline]
-    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_id = value.into();
-        self
-    }
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeSpotFleetInstancesResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotFleetInstancesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSpotFleetInstancesRequest,
-        t::DescribeSpotFleetInstancesResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the events for the specified Spot Fleet request during the specified time.
+    /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
     ///
-    /// Returns the [`DescribeSpotFleetRequestHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeInstanceSqlHaHistoryStates`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_spot_fleet_request_history(
+    pub fn describe_instance_sql_ha_history_states(
         &self,
-    ) -> DescribeSpotFleetRequestHistory {
-        DescribeSpotFleetRequestHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY),
+    ) -> DescribeInstanceSqlHaHistoryStates {
+        DescribeInstanceSqlHaHistoryStates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES),
         )
     }
-}
-/// The `DescribeSpotFleetRequestHistory` operation.
-///
-/// Describes the events for the specified Spot Fleet request during the specified time.
-///
-/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeSpotFleetRequestHistory(
-    rt::Call<
-        t::DescribeSpotFleetRequestHistoryRequest,
-        t::DescribeSpotFleetRequestHistoryResponse,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSpotFleetRequestHistory {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the Spot Fleet request.
-    #[inline]
-    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_id = value.into();
-        self
-    }
-    /// The type of events to describe. By default, all events are described.
-    #[inline]
-    pub fn event_type(mut self, value: impl Into<t::EventType>) -> Self {
-        self.0.input_mut().event_type = Some(value.into());
-        self
-    }
-    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeSpotFleetRequestHistoryResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotFleetRequestHistoryResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSpotFleetRequestHistoryRequest,
-        t::DescribeSpotFleetRequestHistoryResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your Spot Fleet requests.
+    /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
     ///
-    /// Returns the [`DescribeSpotFleetRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeInstanceSqlHaStates`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequests {
-        DescribeSpotFleetRequests(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUESTS),
+    pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
+        DescribeInstanceSqlHaStates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_STATES),
         )
     }
-}
-/// The `DescribeSpotFleetRequests` operation.
-///
-/// Describes your Spot Fleet requests.
-///
-/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
-#[derive(Debug)]
-pub struct DescribeSpotFleetRequests(
-    rt::Call<
-        t::DescribeSpotFleetRequestsRequest,
-        t::DescribeSpotFleetRequestsResponse,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSpotFleetRequests {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Spot Fleet requests.
-    #[inline]
-    pub fn spot_fleet_request_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_ids = Some(value);
-        self
-    }
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeSpotFleetRequestsResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSpotFleetRequestsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSpotFleetRequestsRequest,
-        t::DescribeSpotFleetRequestsResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Spot Instance requests.
+    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
     ///
-    /// Returns the [`DescribeSpotInstanceRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeInstanceStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
-        DescribeSpotInstanceRequests(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS),
+    pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
+        DescribeInstanceStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_STATUS),
+        )
+    }
+    /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
+    ///
+    /// Returns the [`DescribeInstanceTopology`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
+        DescribeInstanceTopology(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TOPOLOGY),
+        )
+    }
+    /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
+    ///
+    /// Returns the [`DescribeInstanceTypeOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
+        DescribeInstanceTypeOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS),
+        )
+    }
+    /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+    ///
+    /// Returns the [`DescribeInstanceTypes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
+        DescribeInstanceTypes(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPES))
+    }
+    /// Describes the specified instances or all instances.
+    ///
+    /// Returns the [`DescribeInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instances(&self) -> DescribeInstances {
+        DescribeInstances(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCES))
+    }
+    /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+    ///
+    /// Returns the [`DescribeInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
+        DescribeInternetGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INTERNET_GATEWAYS),
+        )
+    }
+    /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+    ///
+    /// Returns the [`DescribeIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
+        DescribeIpamByoasn(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_BYOASN))
+    }
+    /// Describe verification tokens.
+    ///
+    /// Returns the [`DescribeIpamExternalResourceVerificationTokens`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_external_resource_verification_tokens(
+        &self,
+    ) -> DescribeIpamExternalResourceVerificationTokens {
+        DescribeIpamExternalResourceVerificationTokens(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
+            ),
+        )
+    }
+    /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`DescribeIpamInternetRegistryAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_internet_registry_associations(
+        &self,
+    ) -> DescribeIpamInternetRegistryAssociations {
+        DescribeIpamInternetRegistryAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Describes one or more IPAM policies.
+    ///
+    /// Returns the [`DescribeIpamPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
+        DescribeIpamPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POLICIES))
+    }
+    /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+    ///
+    /// Returns the [`DescribeIpamPoolAllocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
+        DescribeIpamPoolAllocations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS),
+        )
+    }
+    /// Get information about your IPAM pools.
+    ///
+    /// Returns the [`DescribeIpamPools`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
+        DescribeIpamPools(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOLS))
+    }
+    /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
+    ///
+    /// Returns the [`DescribeIpamPrefixListResolverTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_prefix_list_resolver_targets(
+        &self,
+    ) -> DescribeIpamPrefixListResolverTargets {
+        DescribeIpamPrefixListResolverTargets(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS),
         )
     }
 }
-/// The `DescribeSpotInstanceRequests` operation.
+/// The `DescribeInstanceImageMetadata` operation.
 ///
-/// Describes the specified Spot Instance requests.
+/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
 ///
-/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
 ///
-/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
+/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
 ///
-/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
-#[derive(Debug)]
-pub struct DescribeSpotInstanceRequests(
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceImageMetadata(
     rt::Call<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSpotInstanceRequests {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the Spot Instance requests.
-    #[inline]
-    pub fn spot_instance_request_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().spot_instance_request_ids = Some(value);
-        self
-    }
+impl DescribeInstanceImageMetadata {
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
+    /// The instance IDs.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeSpotInstanceRequestsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceImageMetadataResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSpotInstanceRequestsResult, rt::Error> {
+    ) -> Result<t::DescribeInstanceImageMetadataResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -383,84 +243,513 @@ impl DescribeSpotInstanceRequests {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DescribeSpotPriceHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
-        DescribeSpotPriceHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_PRICE_HISTORY),
-        )
-    }
-}
-/// The `DescribeSpotPriceHistory` operation.
+/// The `DescribeInstanceSqlHaHistoryStates` operation.
 ///
-/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
-///
-/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
-#[derive(Debug)]
-pub struct DescribeSpotPriceHistory(
+/// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaHistoryStates(
     rt::Call<
-        t::DescribeSpotPriceHistoryRequest,
-        t::DescribeSpotPriceHistoryResult,
+        t::DescribeInstanceSqlHaHistoryStatesRequest,
+        t::DescribeInstanceSqlHaHistoryStatesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSpotPriceHistory {
-    /// Filters the results by the specified ID of the Availability Zone.
+impl DescribeInstanceSqlHaHistoryStates {
+    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances.
     #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The date and time, up to the past 90 days, from which to start retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    /// The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states.
     #[inline]
     pub fn start_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().start_time = Some(value);
         self
     }
-    /// The date and time, up to the current date, from which to stop retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    /// The end data and time of the period for which to get historical SQL Server High Availability states. If omitted, the API returns historical states up to the current date and time.
     #[inline]
     pub fn end_time(mut self, value: rt::DateTime) -> Self {
         self.0.input_mut().end_time = Some(value);
         self
     }
-    /// Filters the results by the specified instance types.
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the results. Supported filters include:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceSqlHaHistoryStatesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceSqlHaHistoryStatesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceSqlHaHistoryStatesRequest,
+        t::DescribeInstanceSqlHaHistoryStatesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceSqlHaStates` operation.
+///
+/// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
+pub struct DescribeInstanceSqlHaStates(
+    rt::Call<
+        t::DescribeInstanceSqlHaStatesRequest,
+        t::DescribeInstanceSqlHaStatesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceSqlHaStates {
+    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the results. Supported filters include:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceSqlHaStatesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceSqlHaStatesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceSqlHaStatesRequest,
+        t::DescribeInstanceSqlHaStatesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceStatus` operation.
+///
+/// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+///
+/// Instance status includes the following components:
+///
+/// - **Status checks** - Amazon EC2 performs status checks on running EC2 instances to identify hardware and software issues. For more information, see [Status checks for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html) and [Troubleshoot instances with failed status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstances.html) in the *Amazon EC2 User Guide*.
+/// - **Application status checks** - Amazon EC2 reports application-level health status for instances, indicating whether applications running on the instance are functioning properly.
+/// - **Scheduled events** - Amazon EC2 can schedule events (such as reboot, stop, or terminate) for your instances related to hardware issues, software updates, or system maintenance. For more information, see [Scheduled events for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instances-status-check_sched.html) in the *Amazon EC2 User Guide*.
+/// - **Instance state** - You can manage your instances from the moment you launch them through their termination. For more information, see [Instance lifecycle](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeInstanceStatus(
+    rt::Call<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceStatus {
+    /// The instance IDs.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
+    #[inline]
+    pub fn include_all_instances(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all_instances = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceStatusResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeInstanceStatusResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceTopology` operation.
+///
+/// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
+///
+/// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceTopology(
+    rt::Call<
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceTopology {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The instance IDs.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The name of the placement group that each instance is in.
+    #[inline]
+    pub fn group_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_names = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceTopologyResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeInstanceTopologyResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceTypeOfferings` operation.
+///
+/// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
+pub struct DescribeInstanceTypeOfferings(
+    rt::Call<
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceTypeOfferings {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The location type.
+    #[inline]
+    pub fn location_type(mut self, value: impl Into<t::LocationType>) -> Self {
+        self.0.input_mut().location_type = Some(value.into());
+        self
+    }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceTypeOfferingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceTypeOfferingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceTypes` operation.
+///
+/// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
+pub struct DescribeInstanceTypes(
+    rt::Call<
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceTypes {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The instance types.
     #[inline]
     pub fn instance_types(mut self, value: Vec<t::InstanceType>) -> Self {
         self.0.input_mut().instance_types = Some(value);
         self
     }
-    /// Filters the results by the specified basic product descriptions.
-    #[inline]
-    pub fn product_descriptions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().product_descriptions = Some(value);
-        self
-    }
-    /// The filters.
+    /// One or more filters. Filter names and values are case-sensitive.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Filters the results by the specified Availability Zone.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -475,24 +764,34 @@ impl DescribeSpotPriceHistory {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
+    /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
+    #[inline]
+    pub fn include_unsupported_in_region(mut self, value: bool) -> Self {
+        self.0.input_mut().include_unsupported_in_region = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeSpotPriceHistoryResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceTypesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSpotPriceHistoryResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeInstanceTypesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -507,309 +806,49 @@ impl DescribeSpotPriceHistory {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSpotPriceHistoryRequest,
-        t::DescribeSpotPriceHistoryResult,
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
-    ///
-    /// Returns the [`DescribeStaleSecurityGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
-        DescribeStaleSecurityGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STALE_SECURITY_GROUPS),
-        )
-    }
-}
-/// The `DescribeStaleSecurityGroups` operation.
+/// The `DescribeInstances` operation.
 ///
-/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
-#[derive(Debug)]
-pub struct DescribeStaleSecurityGroups(
-    rt::Call<
-        t::DescribeStaleSecurityGroupsRequest,
-        t::DescribeStaleSecurityGroupsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeStaleSecurityGroups {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeStaleSecurityGroupsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeStaleSecurityGroupsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeStaleSecurityGroupsRequest,
-        t::DescribeStaleSecurityGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
-    ///
-    /// Returns the [`DescribeStoreImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
-        DescribeStoreImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STORE_IMAGE_TASKS),
-        )
-    }
-}
-/// The `DescribeStoreImageTasks` operation.
+/// Describes the specified instances or all instances.
 ///
-/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
 ///
-/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+/// The response includes SQL license exemption status information for instances registered with the SQL LE service, providing visibility into license exemption configuration and status.
 ///
-/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
+/// If you specify an instance ID that is not valid, an error is returned. If you specify an instance that you do not own, it is not included in the output.
 ///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
 ///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeStoreImageTasks(
-    rt::Call<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeStoreImageTasks {
-    /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeStoreImageTasksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeStoreImageTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
-    ///
-    /// Returns the [`DescribeSubnets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_subnets(&self) -> DescribeSubnets {
-        DescribeSubnets(rt::Call::new(&self.handle, &op::DESCRIBE_SUBNETS))
-    }
-}
-/// The `DescribeSubnets` operation.
+/// If you describe instances in the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected zone, or do not specify any instance IDs at all, the call fails. If you describe instances and specify only instance IDs that are in an unaffected zone, the call works normally.
 ///
-/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
-///
-/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeSubnets(
-    rt::Call<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors>,
-);
-impl DescribeSubnets {
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the subnets.
-    #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeSubnetsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSubnetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified tags for your EC2 resources.
-    ///
-    /// Returns the [`DescribeTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_tags(&self) -> DescribeTags {
-        DescribeTags(rt::Call::new(&self.handle, &op::DESCRIBE_TAGS))
-    }
-}
-/// The `DescribeTags` operation.
-///
-/// Describes the specified tags for your EC2 resources.
-///
-/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
 ///
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeTags(
-    rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
+pub struct DescribeInstances(
+    rt::Call<t::DescribeInstancesRequest, t::DescribeInstancesResult, rt::NoErrors>,
 );
-impl DescribeTags {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeInstances {
+    /// The instance IDs.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
@@ -821,36 +860,40 @@ impl DescribeTags {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeTagsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTagsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeInstancesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -864,45 +907,35 @@ impl DescribeTags {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors> {
+    ) -> rt::Call<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
         self.0
     }
 }
-impl super::Client {
-    /// Describe traffic mirror filters that determine the traffic that is mirrored.
-    ///
-    /// Returns the [`DescribeTrafficMirrorFilterRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_filter_rules(
-        &self,
-    ) -> DescribeTrafficMirrorFilterRules {
-        DescribeTrafficMirrorFilterRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES),
-        )
-    }
-}
-/// The `DescribeTrafficMirrorFilterRules` operation.
+/// The `DescribeInternetGateways` operation.
 ///
-/// Describe traffic mirror filters that determine the traffic that is mirrored.
-#[derive(Debug)]
-pub struct DescribeTrafficMirrorFilterRules(
+/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+pub struct DescribeInternetGateways(
     rt::Call<
-        t::DescribeTrafficMirrorFilterRulesRequest,
-        t::DescribeTrafficMirrorFilterRulesResult,
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
         rt::NoErrors,
     >,
 );
-impl DescribeTrafficMirrorFilterRules {
-    /// Traffic filter rule IDs.
+impl DescribeInternetGateways {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
-    pub fn traffic_mirror_filter_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_ids = Some(value);
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Traffic filter ID.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = Some(value.into());
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -911,10 +944,72 @@ impl DescribeTrafficMirrorFilterRules {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Traffic mirror filters.
+    /// The IDs of the internet gateways.
+    #[inline]
+    pub fn internet_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().internet_gateway_ids = Some(value);
+        self
+    }
+    /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInternetGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeInternetGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamByoasn` operation.
+///
+/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DescribeIpamByoasn(
+    rt::Call<t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult, rt::NoErrors>,
+);
+impl DescribeIpamByoasn {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
@@ -932,25 +1027,25 @@ impl DescribeTrafficMirrorFilterRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamByoasnResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorFilterRulesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeIpamByoasnResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -965,58 +1060,36 @@ impl DescribeTrafficMirrorFilterRules {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTrafficMirrorFilterRulesRequest,
-        t::DescribeTrafficMirrorFilterRulesResult,
+        t::DescribeIpamByoasnRequest,
+        t::DescribeIpamByoasnResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes one or more Traffic Mirror filters.
-    ///
-    /// Returns the [`DescribeTrafficMirrorFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
-        DescribeTrafficMirrorFilters(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS),
-        )
-    }
-}
-/// The `DescribeTrafficMirrorFilters` operation.
+/// The `DescribeIpamExternalResourceVerificationTokens` operation.
 ///
-/// Describes one or more Traffic Mirror filters.
-#[derive(Debug)]
-pub struct DescribeTrafficMirrorFilters(
+/// Describe verification tokens.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub struct DescribeIpamExternalResourceVerificationTokens(
     rt::Call<
-        t::DescribeTrafficMirrorFiltersRequest,
-        t::DescribeTrafficMirrorFiltersResult,
+        t::DescribeIpamExternalResourceVerificationTokensRequest,
+        t::DescribeIpamExternalResourceVerificationTokensResult,
         rt::NoErrors,
     >,
 );
-impl DescribeTrafficMirrorFilters {
-    /// The ID of the Traffic Mirror filter.
-    #[inline]
-    pub fn traffic_mirror_filter_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeIpamExternalResourceVerificationTokens {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. The possible values are:
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
         self
     }
     /// The token for the next page of results.
@@ -1025,1108 +1098,48 @@ impl DescribeTrafficMirrorFilters {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeTrafficMirrorFiltersResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorFiltersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTrafficMirrorFiltersRequest,
-        t::DescribeTrafficMirrorFiltersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeTrafficMirrorSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
-        DescribeTrafficMirrorSessions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS),
-        )
-    }
-}
-/// The `DescribeTrafficMirrorSessions` operation.
-///
-/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
-#[derive(Debug)]
-pub struct DescribeTrafficMirrorSessions(
-    rt::Call<
-        t::DescribeTrafficMirrorSessionsRequest,
-        t::DescribeTrafficMirrorSessionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTrafficMirrorSessions {
-    /// The ID of the Traffic Mirror session.
-    #[inline]
-    pub fn traffic_mirror_session_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of tokens to return in one page of results.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// Verification token IDs.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorSessionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorSessionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTrafficMirrorSessionsRequest,
-        t::DescribeTrafficMirrorSessionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Information about one or more Traffic Mirror targets.
-    ///
-    /// Returns the [`DescribeTrafficMirrorTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
-        DescribeTrafficMirrorTargets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS),
-        )
-    }
-}
-/// The `DescribeTrafficMirrorTargets` operation.
-///
-/// Information about one or more Traffic Mirror targets.
-#[derive(Debug)]
-pub struct DescribeTrafficMirrorTargets(
-    rt::Call<
-        t::DescribeTrafficMirrorTargetsRequest,
-        t::DescribeTrafficMirrorTargetsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTrafficMirrorTargets {
-    /// The ID of the Traffic Mirror targets.
-    #[inline]
-    pub fn traffic_mirror_target_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeTrafficMirrorTargetsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrafficMirrorTargetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTrafficMirrorTargetsRequest,
-        t::DescribeTrafficMirrorTargetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
-    ///
-    /// Returns the [`DescribeTransitGatewayAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_attachments(
-        &self,
-    ) -> DescribeTransitGatewayAttachments {
-        DescribeTransitGatewayAttachments(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS),
-        )
-    }
-}
-/// The `DescribeTransitGatewayAttachments` operation.
-///
-/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayAttachments(
-    rt::Call<
-        t::DescribeTransitGatewayAttachmentsRequest,
-        t::DescribeTransitGatewayAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayAttachments {
-    /// The IDs of the attachments.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayAttachmentsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayAttachmentsRequest,
-        t::DescribeTransitGatewayAttachmentsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more Connect peers.
-    ///
-    /// Returns the [`DescribeTransitGatewayConnectPeers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_connect_peers(
-        &self,
-    ) -> DescribeTransitGatewayConnectPeers {
-        DescribeTransitGatewayConnectPeers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS),
-        )
-    }
-}
-/// The `DescribeTransitGatewayConnectPeers` operation.
-///
-/// Describes one or more Connect peers.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayConnectPeers(
-    rt::Call<
-        t::DescribeTransitGatewayConnectPeersRequest,
-        t::DescribeTransitGatewayConnectPeersResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayConnectPeers {
-    /// The IDs of the Connect peers.
-    #[inline]
-    pub fn transit_gateway_connect_peer_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_connect_peer_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayConnectPeersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayConnectPeersRequest,
-        t::DescribeTransitGatewayConnectPeersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more Connect attachments.
-    ///
-    /// Returns the [`DescribeTransitGatewayConnects`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
-        DescribeTransitGatewayConnects(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS),
-        )
-    }
-}
-/// The `DescribeTransitGatewayConnects` operation.
-///
-/// Describes one or more Connect attachments.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayConnects(
-    rt::Call<
-        t::DescribeTransitGatewayConnectsRequest,
-        t::DescribeTransitGatewayConnectsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayConnects {
-    /// The IDs of the attachments.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTransitGatewayConnectsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayConnectsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayConnectsRequest,
-        t::DescribeTransitGatewayConnectsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more transit gateway metering policies.
-    ///
-    /// Returns the [`DescribeTransitGatewayMeteringPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_metering_policies(
-        &self,
-    ) -> DescribeTransitGatewayMeteringPolicies {
-        DescribeTransitGatewayMeteringPolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES),
-        )
-    }
-}
-/// The `DescribeTransitGatewayMeteringPolicies` operation.
-///
-/// Describes one or more transit gateway metering policies.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayMeteringPolicies(
-    rt::Call<
-        t::DescribeTransitGatewayMeteringPoliciesRequest,
-        t::DescribeTransitGatewayMeteringPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayMeteringPolicies {
-    /// The IDs of the transit gateway metering policies to describe.
-    #[inline]
-    pub fn transit_gateway_metering_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_ids = Some(value);
-        self
-    }
-    /// One or more filters to apply when describing transit gateway metering policies.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayMeteringPoliciesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayMeteringPoliciesRequest,
-        t::DescribeTransitGatewayMeteringPoliciesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more transit gateway multicast domains.
-    ///
-    /// Returns the [`DescribeTransitGatewayMulticastDomains`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_multicast_domains(
-        &self,
-    ) -> DescribeTransitGatewayMulticastDomains {
-        DescribeTransitGatewayMulticastDomains(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS),
-        )
-    }
-}
-/// The `DescribeTransitGatewayMulticastDomains` operation.
-///
-/// Describes one or more transit gateway multicast domains.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayMulticastDomains(
-    rt::Call<
-        t::DescribeTransitGatewayMulticastDomainsRequest,
-        t::DescribeTransitGatewayMulticastDomainsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayMulticastDomains {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayMulticastDomainsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayMulticastDomainsRequest,
-        t::DescribeTransitGatewayMulticastDomainsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
-    ///
-    /// Returns the [`DescribeTransitGatewayNetworkFunctionAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_network_function_attachments(
-        &self,
-    ) -> DescribeTransitGatewayNetworkFunctionAttachments {
-        DescribeTransitGatewayNetworkFunctionAttachments(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS,
-            ),
-        )
-    }
-}
-/// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.
-///
-/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayNetworkFunctionAttachments(
-    rt::Call<
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayNetworkFunctionAttachments {
-    /// The IDs of the network function attachments.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your transit gateway peering attachments.
-    ///
-    /// Returns the [`DescribeTransitGatewayPeeringAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_peering_attachments(
-        &self,
-    ) -> DescribeTransitGatewayPeeringAttachments {
-        DescribeTransitGatewayPeeringAttachments(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
-            ),
-        )
-    }
-}
-/// The `DescribeTransitGatewayPeeringAttachments` operation.
-///
-/// Describes your transit gateway peering attachments.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayPeeringAttachments(
-    rt::Call<
-        t::DescribeTransitGatewayPeeringAttachmentsRequest,
-        t::DescribeTransitGatewayPeeringAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayPeeringAttachments {
-    /// One or more IDs of the transit gateway peering attachments.
-    #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayPeeringAttachmentsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayPeeringAttachmentsRequest,
-        t::DescribeTransitGatewayPeeringAttachmentsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more transit gateway route policy tables.
-    ///
-    /// Returns the [`DescribeTransitGatewayPolicyTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_policy_tables(
-        &self,
-    ) -> DescribeTransitGatewayPolicyTables {
-        DescribeTransitGatewayPolicyTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES),
-        )
-    }
-}
-/// The `DescribeTransitGatewayPolicyTables` operation.
-///
-/// Describes one or more transit gateway route policy tables.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayPolicyTables(
-    rt::Call<
-        t::DescribeTransitGatewayPolicyTablesRequest,
-        t::DescribeTransitGatewayPolicyTablesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayPolicyTables {
-    /// The IDs of the transit gateway policy tables.
-    #[inline]
-    pub fn transit_gateway_policy_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_ids = Some(value);
-        self
-    }
-    /// The filters associated with the transit gateway policy table.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTransitGatewayPolicyTablesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeTransitGatewayPolicyTablesRequest,
-        t::DescribeTransitGatewayPolicyTablesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more transit gateway route table advertisements.
-    ///
-    /// Returns the [`DescribeTransitGatewayRouteTableAnnouncements`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_route_table_announcements(
-        &self,
-    ) -> DescribeTransitGatewayRouteTableAnnouncements {
-        DescribeTransitGatewayRouteTableAnnouncements(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
-            ),
-        )
-    }
-}
-/// The `DescribeTransitGatewayRouteTableAnnouncements` operation.
-///
-/// Describes one or more transit gateway route table advertisements.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayRouteTableAnnouncements(
-    rt::Call<
-        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
-        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeTransitGatewayRouteTableAnnouncements {
-    /// The IDs of the transit gateway route tables that are being advertised.
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_ids(
+    pub fn ipam_external_resource_verification_token_ids(
         mut self,
         value: Vec<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_ids = Some(value);
-        self
-    }
-    /// The filters associated with the transit gateway policy table.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+        self.0.input_mut().ipam_external_resource_verification_token_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeIpamExternalResourceVerificationTokensResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTableAnnouncementsResult, rt::Error> {
+    ) -> Result<t::DescribeIpamExternalResourceVerificationTokensResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2141,51 +1154,37 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
-        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        t::DescribeIpamExternalResourceVerificationTokensRequest,
+        t::DescribeIpamExternalResourceVerificationTokensResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeTransitGatewayRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_route_tables(
-        &self,
-    ) -> DescribeTransitGatewayRouteTables {
-        DescribeTransitGatewayRouteTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES),
-        )
-    }
-}
-/// The `DescribeTransitGatewayRouteTables` operation.
+/// The `DescribeIpamInternetRegistryAssociations` operation.
 ///
-/// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayRouteTables(
+/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeIpamInternetRegistryAssociations(
     rt::Call<
-        t::DescribeTransitGatewayRouteTablesRequest,
-        t::DescribeTransitGatewayRouteTablesResult,
+        t::DescribeIpamInternetRegistryAssociationsRequest,
+        t::DescribeIpamInternetRegistryAssociationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeTransitGatewayRouteTables {
-    /// The IDs of the transit gateway route tables.
+impl DescribeIpamInternetRegistryAssociations {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. The possible values are:
+    /// The IDs of the internet registry associations to describe.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn ipam_internet_registry_association_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_ids = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -2197,34 +1196,36 @@ impl DescribeTransitGatewayRouteTables {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// One or more filters to apply to the results.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamInternetRegistryAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayRouteTablesResult, rt::Error> {
+    ) -> Result<t::DescribeIpamInternetRegistryAssociationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2239,51 +1240,35 @@ impl DescribeTransitGatewayRouteTables {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTransitGatewayRouteTablesRequest,
-        t::DescribeTransitGatewayRouteTablesResult,
+        t::DescribeIpamInternetRegistryAssociationsRequest,
+        t::DescribeIpamInternetRegistryAssociationsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeTransitGatewayVpcAttachments`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_vpc_attachments(
-        &self,
-    ) -> DescribeTransitGatewayVpcAttachments {
-        DescribeTransitGatewayVpcAttachments(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS),
-        )
-    }
-}
-/// The `DescribeTransitGatewayVpcAttachments` operation.
+/// The `DescribeIpamPolicies` operation.
 ///
-/// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
-#[derive(Debug)]
-pub struct DescribeTransitGatewayVpcAttachments(
-    rt::Call<
-        t::DescribeTransitGatewayVpcAttachmentsRequest,
-        t::DescribeTransitGatewayVpcAttachmentsResult,
-        rt::NoErrors,
-    >,
+/// Describes one or more IPAM policies.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DescribeIpamPolicies(
+    rt::Call<t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult, rt::NoErrors>,
 );
-impl DescribeTransitGatewayVpcAttachments {
-    /// The IDs of the attachments.
+impl DescribeIpamPolicies {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. The possible values are:
+    /// One or more filters for the IPAM policy description.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of results to return in a single call.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -2295,34 +1280,124 @@ impl DescribeTransitGatewayVpcAttachments {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The IDs of the IPAM policies to describe.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn ipam_policy_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_policy_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPoliciesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIpamPoliciesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamPoliciesRequest,
+        t::DescribeIpamPoliciesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamPoolAllocations` operation.
+///
+/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+///
+/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
+///
+/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
+pub struct DescribeIpamPoolAllocations(
+    rt::Call<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeIpamPoolAllocations {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the IPAM pool allocations you want to describe.
+    #[inline]
+    pub fn ipam_pool_allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_pool_allocation_ids = Some(value);
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPoolAllocationsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeTransitGatewayVpcAttachmentsResult, rt::Error> {
+    ) -> Result<t::DescribeIpamPoolAllocationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2337,49 +1412,33 @@ impl DescribeTransitGatewayVpcAttachments {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTransitGatewayVpcAttachmentsRequest,
-        t::DescribeTransitGatewayVpcAttachmentsResult,
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeTransitGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateways(&self) -> DescribeTransitGateways {
-        DescribeTransitGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAYS),
-        )
-    }
-}
-/// The `DescribeTransitGateways` operation.
+/// The `DescribeIpamPools` operation.
 ///
-/// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
-#[derive(Debug)]
-pub struct DescribeTransitGateways(
-    rt::Call<
-        t::DescribeTransitGatewaysRequest,
-        t::DescribeTransitGatewaysResult,
-        rt::NoErrors,
-    >,
+/// Get information about your IPAM pools.
+pub struct DescribeIpamPools(
+    rt::Call<t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult, rt::NoErrors>,
 );
-impl DescribeTransitGateways {
-    /// The IDs of the transit gateways.
+impl DescribeIpamPools {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().transit_gateway_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. The possible values are:
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -2391,30 +1450,34 @@ impl DescribeTransitGateways {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The IDs of the IPAM pools you would like information on.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn ipam_pool_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_pool_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeTransitGatewaysResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPoolsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeTransitGatewaysResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeIpamPoolsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2429,8 +1492,100 @@ impl DescribeTransitGateways {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTransitGatewaysRequest,
-        t::DescribeTransitGatewaysResult,
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamPrefixListResolverTargets` operation.
+///
+/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
+pub struct DescribeIpamPrefixListResolverTargets(
+    rt::Call<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeIpamPrefixListResolverTargets {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters to limit the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the IPAM prefix list resolver Targets to describe. If not specified, all targets in your account are described.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_target_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_target_ids = Some(value);
+        self
+    }
+    /// The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPrefixListResolverTargetsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamPrefixListResolverTargetsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,34 +5,609 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes one or more network interface trunk associations.
+    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
     ///
-    /// Returns the [`DescribeTrunkInterfaceAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeIpamPrefixListResolvers`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_trunk_interface_associations(
+    pub fn describe_ipam_prefix_list_resolvers(
         &self,
-    ) -> DescribeTrunkInterfaceAssociations {
-        DescribeTrunkInterfaceAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS),
+    ) -> DescribeIpamPrefixListResolvers {
+        DescribeIpamPrefixListResolvers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS),
+        )
+    }
+    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+    ///
+    /// Returns the [`DescribeIpamResourceDiscoveries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
+        DescribeIpamResourceDiscoveries(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES),
+        )
+    }
+    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+    ///
+    /// Returns the [`DescribeIpamResourceDiscoveryAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_resource_discovery_associations(
+        &self,
+    ) -> DescribeIpamResourceDiscoveryAssociations {
+        DescribeIpamResourceDiscoveryAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Get information about your IPAM scopes.
+    ///
+    /// Returns the [`DescribeIpamScopes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
+        DescribeIpamScopes(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_SCOPES))
+    }
+    /// Get information about your IPAM pools.
+    ///
+    /// Returns the [`DescribeIpams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipams(&self) -> DescribeIpams {
+        DescribeIpams(rt::Call::new(&self.handle, &op::DESCRIBE_IPAMS))
+    }
+    /// Describes your IPv6 address pools.
+    ///
+    /// Returns the [`DescribeIpv6Pools`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
+        DescribeIpv6Pools(rt::Call::new(&self.handle, &op::DESCRIBE_IPV6_POOLS))
+    }
+    /// Describes the specified key pairs or all of your key pairs.
+    ///
+    /// Returns the [`DescribeKeyPairs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
+        DescribeKeyPairs(rt::Call::new(&self.handle, &op::DESCRIBE_KEY_PAIRS))
+    }
+    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+    ///
+    /// Returns the [`DescribeLaunchTemplateVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
+        DescribeLaunchTemplateVersions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS),
+        )
+    }
+    /// Describes one or more launch templates.
+    ///
+    /// Returns the [`DescribeLaunchTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
+        DescribeLaunchTemplates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATES),
+        )
+    }
+    /// Describes the associations between virtual interface groups and local gateway route tables.
+    ///
+    /// Returns the [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
+        &self,
+    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Describes the specified associations between VPCs and local gateway route tables.
+    ///
+    /// Returns the [`DescribeLocalGatewayRouteTableVpcAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_table_vpc_associations(
+        &self,
+    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
+        DescribeLocalGatewayRouteTableVpcAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+    ///
+    /// Returns the [`DescribeLocalGatewayRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_tables(
+        &self,
+    ) -> DescribeLocalGatewayRouteTables {
+        DescribeLocalGatewayRouteTables(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES),
+        )
+    }
+    /// Describes the specified local gateway virtual interface groups.
+    ///
+    /// Returns the [`DescribeLocalGatewayVirtualInterfaceGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interface_groups(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
+        DescribeLocalGatewayVirtualInterfaceGroups(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
+            ),
+        )
+    }
+    /// Describes the specified local gateway virtual interfaces.
+    ///
+    /// Returns the [`DescribeLocalGatewayVirtualInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interfaces(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaces {
+        DescribeLocalGatewayVirtualInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES),
+        )
+    }
+    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+    ///
+    /// Returns the [`DescribeLocalGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
+        DescribeLocalGateways(rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAYS))
+    }
+    /// Describes the lock status for a snapshot.
+    ///
+    /// Returns the [`DescribeLockedSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
+        DescribeLockedSnapshots(
+            rt::Call::new(&self.handle, &op::DESCRIBE_LOCKED_SNAPSHOTS),
         )
     }
 }
-/// The `DescribeTrunkInterfaceAssociations` operation.
+/// The `DescribeIpamPrefixListResolvers` operation.
 ///
-/// Describes one or more network interface trunk associations.
-#[derive(Debug)]
-pub struct DescribeTrunkInterfaceAssociations(
+/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
+pub struct DescribeIpamPrefixListResolvers(
     rt::Call<
-        t::DescribeTrunkInterfaceAssociationsRequest,
-        t::DescribeTrunkInterfaceAssociationsResult,
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
     >,
 );
-impl DescribeTrunkInterfaceAssociations {
-    /// The IDs of the associations.
+impl DescribeIpamPrefixListResolvers {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters to limit the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamPrefixListResolversResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamPrefixListResolversResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamResourceDiscoveries` operation.
+///
+/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DescribeIpamResourceDiscoveries(
+    rt::Call<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeIpamResourceDiscoveries {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IPAM resource discovery IDs.
+    #[inline]
+    pub fn ipam_resource_discovery_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_ids = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of resource discoveries to return in one page of results.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The resource discovery filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamResourceDiscoveriesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamResourceDiscoveriesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamResourceDiscoveryAssociations` operation.
+///
+/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+pub struct DescribeIpamResourceDiscoveryAssociations(
+    rt::Call<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeIpamResourceDiscoveryAssociations {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The resource discovery association IDs.
+    #[inline]
+    pub fn ipam_resource_discovery_association_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_resource_discovery_association_ids = Some(value);
+        self
+    }
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of resource discovery associations to return in one page of results.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The resource discovery association filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamResourceDiscoveryAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeIpamResourceDiscoveryAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpamScopes` operation.
+///
+/// Get information about your IPAM scopes.
+pub struct DescribeIpamScopes(
+    rt::Call<t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult, rt::NoErrors>,
+);
+impl DescribeIpamScopes {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the scopes you want information on.
+    #[inline]
+    pub fn ipam_scope_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_scope_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamScopesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIpamScopesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeIpams` operation.
+///
+/// Get information about your IPAM pools.
+///
+/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DescribeIpams(
+    rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
+);
+impl DescribeIpams {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the IPAMs you want information on.
+    #[inline]
+    pub fn ipam_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().ipam_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpamsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIpamsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeIpv6Pools` operation.
+///
+/// Describes your IPv6 address pools.
+pub struct DescribeIpv6Pools(
+    rt::Call<t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult, rt::NoErrors>,
+);
+impl DescribeIpv6Pools {
+    /// The IDs of the IPv6 address pools.
+    #[inline]
+    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().pool_ids = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -47,40 +622,28 @@ impl DescribeTrunkInterfaceAssociations {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIpv6PoolsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeTrunkInterfaceAssociationsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeIpv6PoolsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -95,655 +658,38 @@ impl DescribeTrunkInterfaceAssociations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeTrunkInterfaceAssociationsRequest,
-        t::DescribeTrunkInterfaceAssociationsResult,
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the specified Amazon Web Services Verified Access endpoints.
-    ///
-    /// Returns the [`DescribeVerifiedAccessEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_endpoints(&self) -> DescribeVerifiedAccessEndpoints {
-        DescribeVerifiedAccessEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS),
-        )
-    }
-}
-/// The `DescribeVerifiedAccessEndpoints` operation.
+/// The `DescribeKeyPairs` operation.
 ///
-/// Describes the specified Amazon Web Services Verified Access endpoints.
-#[derive(Debug)]
-pub struct DescribeVerifiedAccessEndpoints(
-    rt::Call<
-        t::DescribeVerifiedAccessEndpointsRequest,
-        t::DescribeVerifiedAccessEndpointsResult,
-        rt::NoErrors,
-    >,
+/// Describes the specified key pairs or all of your key pairs.
+///
+/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeKeyPairs(
+    rt::Call<t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult, rt::NoErrors>,
 );
-impl DescribeVerifiedAccessEndpoints {
-    /// The ID of the Verified Access endpoint.
+impl DescribeKeyPairs {
+    /// The key pair names.
     #[inline]
-    pub fn verified_access_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_ids = Some(value);
+    pub fn key_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().key_names = Some(value);
         self
     }
-    /// The ID of the Verified Access instance.
+    /// The IDs of the key pairs.
     #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = Some(value.into());
+    pub fn key_pair_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().key_pair_ids = Some(value);
         self
     }
-    /// The ID of the Verified Access group.
+    /// If `true`, the public key material is included in the response.
     #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVerifiedAccessEndpointsRequest,
-        t::DescribeVerifiedAccessEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Verified Access groups.
-    ///
-    /// Returns the [`DescribeVerifiedAccessGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_groups(&self) -> DescribeVerifiedAccessGroups {
-        DescribeVerifiedAccessGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS),
-        )
-    }
-}
-/// The `DescribeVerifiedAccessGroups` operation.
-///
-/// Describes the specified Verified Access groups.
-#[derive(Debug)]
-pub struct DescribeVerifiedAccessGroups(
-    rt::Call<
-        t::DescribeVerifiedAccessGroupsRequest,
-        t::DescribeVerifiedAccessGroupsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVerifiedAccessGroups {
-    /// The ID of the Verified Access groups.
-    #[inline]
-    pub fn verified_access_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_group_ids = Some(value);
-        self
-    }
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVerifiedAccessGroupsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessGroupsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVerifiedAccessGroupsRequest,
-        t::DescribeVerifiedAccessGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Amazon Web Services Verified Access instances.
-    ///
-    /// Returns the [`DescribeVerifiedAccessInstanceLoggingConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_instance_logging_configurations(
-        &self,
-    ) -> DescribeVerifiedAccessInstanceLoggingConfigurations {
-        DescribeVerifiedAccessInstanceLoggingConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
-            ),
-        )
-    }
-}
-/// The `DescribeVerifiedAccessInstanceLoggingConfigurations` operation.
-///
-/// Describes the specified Amazon Web Services Verified Access instances.
-#[derive(Debug)]
-pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
-    rt::Call<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVerifiedAccessInstanceLoggingConfigurations {
-    /// The IDs of the Verified Access instances.
-    #[inline]
-    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_instance_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::Error,
-    > {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::Error,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Amazon Web Services Verified Access instances.
-    ///
-    /// Returns the [`DescribeVerifiedAccessInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_instances(&self) -> DescribeVerifiedAccessInstances {
-        DescribeVerifiedAccessInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES),
-        )
-    }
-}
-/// The `DescribeVerifiedAccessInstances` operation.
-///
-/// Describes the specified Amazon Web Services Verified Access instances.
-#[derive(Debug)]
-pub struct DescribeVerifiedAccessInstances(
-    rt::Call<
-        t::DescribeVerifiedAccessInstancesRequest,
-        t::DescribeVerifiedAccessInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVerifiedAccessInstances {
-    /// The IDs of the Verified Access instances.
-    #[inline]
-    pub fn verified_access_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_instance_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessInstancesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVerifiedAccessInstancesRequest,
-        t::DescribeVerifiedAccessInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Amazon Web Services Verified Access trust providers.
-    ///
-    /// Returns the [`DescribeVerifiedAccessTrustProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_verified_access_trust_providers(
-        &self,
-    ) -> DescribeVerifiedAccessTrustProviders {
-        DescribeVerifiedAccessTrustProviders(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS),
-        )
-    }
-}
-/// The `DescribeVerifiedAccessTrustProviders` operation.
-///
-/// Describes the specified Amazon Web Services Verified Access trust providers.
-#[derive(Debug)]
-pub struct DescribeVerifiedAccessTrustProviders(
-    rt::Call<
-        t::DescribeVerifiedAccessTrustProvidersRequest,
-        t::DescribeVerifiedAccessTrustProvidersResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVerifiedAccessTrustProviders {
-    /// The IDs of the Verified Access trust providers.
-    #[inline]
-    pub fn verified_access_trust_provider_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().verified_access_trust_provider_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVerifiedAccessTrustProvidersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVerifiedAccessTrustProvidersRequest,
-        t::DescribeVerifiedAccessTrustProvidersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeVolumeAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_volume_attribute(&self) -> DescribeVolumeAttribute {
-        DescribeVolumeAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_ATTRIBUTE),
-        )
-    }
-}
-/// The `DescribeVolumeAttribute` operation.
-///
-/// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
-///
-/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct DescribeVolumeAttribute(
-    rt::Call<
-        t::DescribeVolumeAttributeRequest,
-        t::DescribeVolumeAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVolumeAttribute {
-    /// The attribute of the volume. This parameter is required.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::VolumeAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVolumeAttributeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumeAttributeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVolumeAttributeRequest,
-        t::DescribeVolumeAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
-    ///
-    /// Returns the [`DescribeVolumeStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_volume_status(&self) -> DescribeVolumeStatus {
-        DescribeVolumeStatus(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_STATUS))
-    }
-}
-/// The `DescribeVolumeStatus` operation.
-///
-/// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event.
-///
-/// The `DescribeVolumeStatus` operation provides the following information about the specified volumes:
-///
-/// *Status*: Reflects the current status of the volume. The possible values are `ok`, `impaired` , `warning`, or `insufficient-data`. If all checks pass, the overall status of the volume is `ok`. If the check fails, the overall status is `impaired`. If the status is `insufficient-data`, then the checks might still be taking place on your volume at the time. We recommend that you retry the request. For more information about volume status, see [Monitor the status of your volumes](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-status.html) in the *Amazon EBS User Guide*.
-///
-/// *Events*: Reflect the cause of a volume status and might require you to take action. For example, if your volume returns an `impaired` status, then the volume event might be `potential-data-inconsistency`. This means that your volume has been affected by an issue with the underlying host, has all I/O operations disabled, and might have inconsistent data.
-///
-/// *Actions*: Reflect the actions you might have to take in response to an event. For example, if the status of the volume is `impaired` and the volume event shows `potential-data-inconsistency`, then the action shows `enable-volume-io`. This means that you may want to enable the I/O operations for the volume and then check the volume for data consistency. For more information, see [Work with an impaired EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/work_volumes_impaired.html).
-///
-/// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeVolumeStatus(
-    rt::Call<t::DescribeVolumeStatusRequest, t::DescribeVolumeStatusResult, rt::NoErrors>,
-);
-impl DescribeVolumeStatus {
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the volumes.
-    #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
+    pub fn include_public_key(mut self, value: bool) -> Self {
+        self.0.input_mut().include_public_key = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -761,121 +707,25 @@ impl DescribeVolumeStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeVolumeStatusResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumeStatusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
+    pub fn send(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVolumeStatusRequest,
-        t::DescribeVolumeStatusResult,
-        rt::NoErrors,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeKeyPairsResult, rt::Error>,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified EBS volumes or all of your EBS volumes.
-    ///
-    /// Returns the [`DescribeVolumes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_volumes(&self) -> DescribeVolumes {
-        DescribeVolumes(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES))
-    }
-}
-/// The `DescribeVolumes` operation.
-///
-/// Describes the specified EBS volumes or all of your EBS volumes.
-///
-/// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-///
-/// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeVolumes(
-    rt::Call<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors>,
-);
-impl DescribeVolumes {
-    /// The volume IDs. If not specified, then all volumes are included in the response.
-    #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVolumesResult, rt::Error> {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVolumesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeKeyPairsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -889,778 +739,55 @@ impl DescribeVolumes {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+    ) -> rt::Call<t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the most recent volume modification request for the specified EBS volumes.
-    ///
-    /// Returns the [`DescribeVolumesModifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_volumes_modifications(&self) -> DescribeVolumesModifications {
-        DescribeVolumesModifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES_MODIFICATIONS),
-        )
-    }
-}
-/// The `DescribeVolumesModifications` operation.
+/// The `DescribeLaunchTemplateVersions` operation.
 ///
-/// Describes the most recent volume modification request for the specified EBS volumes.
-///
-/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct DescribeVolumesModifications(
+/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+pub struct DescribeLaunchTemplateVersions(
     rt::Call<
-        t::DescribeVolumesModificationsRequest,
-        t::DescribeVolumesModificationsResult,
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVolumesModifications {
+impl DescribeLaunchTemplateVersions {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the volumes.
+    /// The ID of the launch template.
     #[inline]
-    pub fn volume_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().volume_ids = Some(value);
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
         self
     }
-    /// The filters.
+    /// The name of the launch template.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn versions(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().versions = Some(value);
         self
     }
-    /// The maximum number of results (up to a limit of 500) to be returned in a paginated request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The version number after which to describe launch template versions.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn min_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().min_version = Some(value.into());
         self
     }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    /// The version number up to which to describe launch template versions.
     #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVolumesModificationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVolumesModificationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVolumesModificationsRequest,
-        t::DescribeVolumesModificationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeVpcAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_attribute(&self) -> DescribeVpcAttribute {
-        DescribeVpcAttribute(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ATTRIBUTE))
-    }
-}
-/// The `DescribeVpcAttribute` operation.
-///
-/// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
-#[derive(Debug)]
-pub struct DescribeVpcAttribute(
-    rt::Call<t::DescribeVpcAttributeRequest, t::DescribeVpcAttributeResult, rt::NoErrors>,
-);
-impl DescribeVpcAttribute {
-    /// The VPC attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::VpcAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVpcAttributeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcAttributeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcAttributeRequest,
-        t::DescribeVpcAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DescribeVpcBlockPublicAccessExclusions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_block_public_access_exclusions(
-        &self,
-    ) -> DescribeVpcBlockPublicAccessExclusions {
-        DescribeVpcBlockPublicAccessExclusions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS),
-        )
-    }
-}
-/// The `DescribeVpcBlockPublicAccessExclusions` operation.
-///
-/// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeVpcBlockPublicAccessExclusions(
-    rt::Call<
-        t::DescribeVpcBlockPublicAccessExclusionsRequest,
-        t::DescribeVpcBlockPublicAccessExclusionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcBlockPublicAccessExclusions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Filters for the request:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// IDs of exclusions.
-    #[inline]
-    pub fn exclusion_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().exclusion_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessExclusionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcBlockPublicAccessExclusionsRequest,
-        t::DescribeVpcBlockPublicAccessExclusionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DescribeVpcBlockPublicAccessOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_block_public_access_options(
-        &self,
-    ) -> DescribeVpcBlockPublicAccessOptions {
-        DescribeVpcBlockPublicAccessOptions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
-        )
-    }
-}
-/// The `DescribeVpcBlockPublicAccessOptions` operation.
-///
-/// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeVpcBlockPublicAccessOptions(
-    rt::Call<
-        t::DescribeVpcBlockPublicAccessOptionsRequest,
-        t::DescribeVpcBlockPublicAccessOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcBlockPublicAccessOptions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcBlockPublicAccessOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcBlockPublicAccessOptionsRequest,
-        t::DescribeVpcBlockPublicAccessOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DescribeVpcClassicLink`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_classic_link(&self) -> DescribeVpcClassicLink {
-        DescribeVpcClassicLink(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK),
-        )
-    }
-}
-/// The `DescribeVpcClassicLink` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Describes the ClassicLink status of the specified VPCs.
-#[derive(Debug)]
-pub struct DescribeVpcClassicLink(
-    rt::Call<
-        t::DescribeVpcClassicLinkRequest,
-        t::DescribeVpcClassicLinkResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcClassicLink {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The VPCs for which you want to describe the ClassicLink status.
-    #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVpcClassicLinkResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcClassicLinkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcClassicLinkRequest,
-        t::DescribeVpcClassicLinkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DescribeVpcClassicLinkDnsSupport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_classic_link_dns_support(
-        &self,
-    ) -> DescribeVpcClassicLinkDnsSupport {
-        DescribeVpcClassicLinkDnsSupport(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT),
-        )
-    }
-}
-/// The `DescribeVpcClassicLinkDnsSupport` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
-#[derive(Debug)]
-pub struct DescribeVpcClassicLinkDnsSupport(
-    rt::Call<
-        t::DescribeVpcClassicLinkDnsSupportRequest,
-        t::DescribeVpcClassicLinkDnsSupportResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcClassicLinkDnsSupport {
-    /// The IDs of the VPCs.
-    #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcClassicLinkDnsSupportResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcClassicLinkDnsSupportRequest,
-        t::DescribeVpcClassicLinkDnsSupportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
-    ///
-    /// Returns the [`DescribeVpcEncryptionControls`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_encryption_controls(&self) -> DescribeVpcEncryptionControls {
-        DescribeVpcEncryptionControls(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENCRYPTION_CONTROLS),
-        )
-    }
-}
-/// The `DescribeVpcEncryptionControls` operation.
-///
-/// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeVpcEncryptionControls(
-    rt::Call<
-        t::DescribeVpcEncryptionControlsRequest,
-        t::DescribeVpcEncryptionControlsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEncryptionControls {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters to apply to the request.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the VPC Encryption Control configurations to describe.
-    #[inline]
-    pub fn vpc_encryption_control_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_ids = Some(value);
-        self
-    }
-    /// The IDs of the VPCs to describe encryption control configurations for.
-    #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVpcEncryptionControlsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEncryptionControlsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEncryptionControlsRequest,
-        t::DescribeVpcEncryptionControlsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
-    ///
-    /// Returns the [`DescribeVpcEndpointAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_associations(&self) -> DescribeVpcEndpointAssociations {
-        DescribeVpcEndpointAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS),
-        )
-    }
-}
-/// The `DescribeVpcEndpointAssociations` operation.
-///
-/// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
-#[derive(Debug)]
-pub struct DescribeVpcEndpointAssociations(
-    rt::Call<
-        t::DescribeVpcEndpointAssociationsRequest,
-        t::DescribeVpcEndpointAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointAssociations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum page size.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The pagination token.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVpcEndpointAssociationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointAssociationsRequest,
-        t::DescribeVpcEndpointAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the connection notifications for VPC endpoints and VPC endpoint services.
-    ///
-    /// Returns the [`DescribeVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_connection_notifications(
-        &self,
-    ) -> DescribeVpcEndpointConnectionNotifications {
-        DescribeVpcEndpointConnectionNotifications(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
-            ),
-        )
-    }
-}
-/// The `DescribeVpcEndpointConnectionNotifications` operation.
-///
-/// Describes the connection notifications for VPC endpoints and VPC endpoint services.
-#[derive(Debug)]
-pub struct DescribeVpcEndpointConnectionNotifications(
-    rt::Call<
-        t::DescribeVpcEndpointConnectionNotificationsRequest,
-        t::DescribeVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointConnectionNotifications {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the notification.
-    #[inline]
-    pub fn connection_notification_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_notification_id = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
+    pub fn max_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().max_version = Some(value.into());
         self
     }
     /// The token to request the next page of results.
@@ -1669,28 +796,54 @@ impl DescribeVpcEndpointConnectionNotifications {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
+    #[inline]
+    pub fn resolve_alias(mut self, value: bool) -> Self {
+        self.0.input_mut().resolve_alias = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLaunchTemplateVersionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeVpcEndpointConnectionNotificationsResult, rt::Error> {
+    ) -> Result<t::DescribeLaunchTemplateVersionsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1705,82 +858,88 @@ impl DescribeVpcEndpointConnectionNotifications {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVpcEndpointConnectionNotificationsRequest,
-        t::DescribeVpcEndpointConnectionNotificationsResult,
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
-    ///
-    /// Returns the [`DescribeVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_connections(&self) -> DescribeVpcEndpointConnections {
-        DescribeVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS),
-        )
-    }
-}
-/// The `DescribeVpcEndpointConnections` operation.
+/// The `DescribeLaunchTemplates` operation.
 ///
-/// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
-#[derive(Debug)]
-pub struct DescribeVpcEndpointConnections(
+/// Describes one or more launch templates.
+pub struct DescribeLaunchTemplates(
     rt::Call<
-        t::DescribeVpcEndpointConnectionsRequest,
-        t::DescribeVpcEndpointConnectionsResult,
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVpcEndpointConnections {
+impl DescribeLaunchTemplates {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters.
+    /// One or more launch template IDs.
+    #[inline]
+    pub fn launch_template_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().launch_template_ids = Some(value);
+        self
+    }
+    /// One or more launch template names.
+    #[inline]
+    pub fn launch_template_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().launch_template_names = Some(value);
+        self
+    }
+    /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
+    /// The token to request the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeVpcEndpointConnectionsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLaunchTemplatesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointConnectionsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeLaunchTemplatesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1795,608 +954,39 @@ impl DescribeVpcEndpointConnections {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVpcEndpointConnectionsRequest,
-        t::DescribeVpcEndpointConnectionsResult,
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the VPC endpoint service configurations in your account (your services).
-    ///
-    /// Returns the [`DescribeVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_service_configurations(
-        &self,
-    ) -> DescribeVpcEndpointServiceConfigurations {
-        DescribeVpcEndpointServiceConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
-            ),
-        )
-    }
-}
-/// The `DescribeVpcEndpointServiceConfigurations` operation.
+/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
 ///
-/// Describes the VPC endpoint service configurations in your account (your services).
-#[derive(Debug)]
-pub struct DescribeVpcEndpointServiceConfigurations(
+/// Describes the associations between virtual interface groups and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
     rt::Call<
-        t::DescribeVpcEndpointServiceConfigurationsRequest,
-        t::DescribeVpcEndpointServiceConfigurationsResult,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeVpcEndpointServiceConfigurations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+    /// The IDs of the associations.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn local_gateway_route_table_virtual_interface_group_association_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self
+            .0
+            .input_mut()
+            .local_gateway_route_table_virtual_interface_group_association_ids = Some(
+            value,
+        );
         self
     }
-    /// The IDs of the endpoint services.
-    #[inline]
-    pub fn service_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServiceConfigurationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointServiceConfigurationsRequest,
-        t::DescribeVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
-    ///
-    /// Returns the [`DescribeVpcEndpointServicePermissions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_service_permissions(
-        &self,
-    ) -> DescribeVpcEndpointServicePermissions {
-        DescribeVpcEndpointServicePermissions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS),
-        )
-    }
-}
-/// The `DescribeVpcEndpointServicePermissions` operation.
-///
-/// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
-#[derive(Debug)]
-pub struct DescribeVpcEndpointServicePermissions(
-    rt::Call<
-        t::DescribeVpcEndpointServicePermissionsRequest,
-        t::DescribeVpcEndpointServicePermissionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointServicePermissions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServicePermissionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointServicePermissionsRequest,
-        t::DescribeVpcEndpointServicePermissionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes available services to which you can create a VPC endpoint.
-    ///
-    /// Returns the [`DescribeVpcEndpointServices`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoint_services(&self) -> DescribeVpcEndpointServices {
-        DescribeVpcEndpointServices(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICES),
-        )
-    }
-}
-/// The `DescribeVpcEndpointServices` operation.
-///
-/// Describes available services to which you can create a VPC endpoint.
-///
-/// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
-#[derive(Debug)]
-pub struct DescribeVpcEndpointServices(
-    rt::Call<
-        t::DescribeVpcEndpointServicesRequest,
-        t::DescribeVpcEndpointServicesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcEndpointServices {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The service names.
-    #[inline]
-    pub fn service_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_names = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a prior call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The service Regions.
-    #[inline]
-    pub fn service_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_regions = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVpcEndpointServicesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcEndpointServicesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointServicesRequest,
-        t::DescribeVpcEndpointServicesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
-    ///
-    /// Returns the [`DescribeVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_endpoints(&self) -> DescribeVpcEndpoints {
-        DescribeVpcEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINTS))
-    }
-}
-/// The `DescribeVpcEndpoints` operation.
-///
-/// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
-#[derive(Debug)]
-pub struct DescribeVpcEndpoints(
-    rt::Call<t::DescribeVpcEndpointsRequest, t::DescribeVpcEndpointsResult, rt::NoErrors>,
-);
-impl DescribeVpcEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a prior call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVpcEndpointsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcEndpointsRequest,
-        t::DescribeVpcEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
-    ///
-    /// Returns the [`DescribeVpcPeeringConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpc_peering_connections(&self) -> DescribeVpcPeeringConnections {
-        DescribeVpcPeeringConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_PEERING_CONNECTIONS),
-        )
-    }
-}
-/// The `DescribeVpcPeeringConnections` operation.
-///
-/// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
-#[derive(Debug)]
-pub struct DescribeVpcPeeringConnections(
-    rt::Call<
-        t::DescribeVpcPeeringConnectionsRequest,
-        t::DescribeVpcPeeringConnectionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpcPeeringConnections {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC peering connections.
-    #[inline]
-    pub fn vpc_peering_connection_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeVpcPeeringConnectionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeVpcPeeringConnectionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpcPeeringConnectionsRequest,
-        t::DescribeVpcPeeringConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
-    ///
-    /// Returns the [`DescribeVpcs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpcs(&self) -> DescribeVpcs {
-        DescribeVpcs(rt::Call::new(&self.handle, &op::DESCRIBE_VPCS))
-    }
-}
-/// The `DescribeVpcs` operation.
-///
-/// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
-#[derive(Debug)]
-pub struct DescribeVpcs(
-    rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors>,
-);
-impl DescribeVpcs {
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the VPCs.
-    #[inline]
-    pub fn vpc_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVpcsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpcsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your VPN concentrators.
-    ///
-    /// Returns the [`DescribeVpnConcentrators`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_vpn_concentrators(&self) -> DescribeVpnConcentrators {
-        DescribeVpnConcentrators(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONCENTRATORS),
-        )
-    }
-}
-/// The `DescribeVpnConcentrators` operation.
-///
-/// Describes one or more of your VPN concentrators.
-#[derive(Debug)]
-pub struct DescribeVpnConcentrators(
-    rt::Call<
-        t::DescribeVpnConcentratorsRequest,
-        t::DescribeVpnConcentratorsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpnConcentrators {
-    /// One or more VPN concentrator IDs.
-    #[inline]
-    pub fn vpn_concentrator_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_ids = Some(value);
-        self
-    }
-    /// One or more filters to limit the results.
+    /// One or more filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -2423,21 +1013,33 @@ impl DescribeVpnConcentrators {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeVpnConcentratorsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpnConcentratorsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::Error,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2452,8 +1054,529 @@ impl DescribeVpnConcentrators {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeVpnConcentratorsRequest,
-        t::DescribeVpnConcentratorsResult,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
+///
+/// Describes the specified associations between VPCs and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVpcAssociations(
+    rt::Call<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeLocalGatewayRouteTableVpcAssociations {
+    /// The IDs of the associations.
+    #[inline]
+    pub fn local_gateway_route_table_vpc_association_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_route_table_vpc_association_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeLocalGatewayRouteTables` operation.
+///
+/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGatewayRouteTables(
+    rt::Call<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeLocalGatewayRouteTables {
+    /// The IDs of the local gateway route tables.
+    #[inline]
+    pub fn local_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
+///
+/// Describes the specified local gateway virtual interface groups.
+pub struct DescribeLocalGatewayVirtualInterfaceGroups(
+    rt::Call<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeLocalGatewayVirtualInterfaceGroups {
+    /// The IDs of the virtual interface groups.
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaces` operation.
+///
+/// Describes the specified local gateway virtual interfaces.
+pub struct DescribeLocalGatewayVirtualInterfaces(
+    rt::Call<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeLocalGatewayVirtualInterfaces {
+    /// The IDs of the virtual interfaces.
+    #[inline]
+    pub fn local_gateway_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeLocalGateways` operation.
+///
+/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGateways(
+    rt::Call<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeLocalGateways {
+    /// The IDs of the local gateways.
+    #[inline]
+    pub fn local_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().local_gateway_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLocalGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeLocalGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeLockedSnapshots` operation.
+///
+/// Describes the lock status for a snapshot.
+pub struct DescribeLockedSnapshots(
+    rt::Call<
+        t::DescribeLockedSnapshotsRequest,
+        t::DescribeLockedSnapshotsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeLockedSnapshots {
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the snapshots for which to view the lock status.
+    #[inline]
+    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().snapshot_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLockedSnapshotsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeLockedSnapshotsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLockedSnapshotsRequest,
+        t::DescribeLockedSnapshotsResult,
         rt::NoErrors,
     > {
         self.0

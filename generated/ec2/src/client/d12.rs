@@ -5,900 +5,443 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes one or more of your VPN connections.
+    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
     ///
-    /// Returns the [`DescribeVpnConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeMacHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpn_connections(&self) -> DescribeVpnConnections {
-        DescribeVpnConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONNECTIONS),
+    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
+        DescribeMacHosts(rt::Call::new(&self.handle, &op::DESCRIBE_MAC_HOSTS))
+    }
+    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`DescribeMacModificationTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
+        DescribeMacModificationTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MAC_MODIFICATION_TASKS),
         )
     }
-}
-/// The `DescribeVpnConnections` operation.
-///
-/// Describes one or more of your VPN connections.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct DescribeVpnConnections(
-    rt::Call<
-        t::DescribeVpnConnectionsRequest,
-        t::DescribeVpnConnectionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeVpnConnections {
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// One or more VPN connection IDs.
-    #[inline]
-    pub fn vpn_connection_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpn_connection_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVpnConnectionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpnConnectionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpnConnectionsRequest,
-        t::DescribeVpnConnectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your virtual private gateways.
+    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
     ///
-    /// Returns the [`DescribeVpnGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeManagedPrefixLists`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_vpn_gateways(&self) -> DescribeVpnGateways {
-        DescribeVpnGateways(rt::Call::new(&self.handle, &op::DESCRIBE_VPN_GATEWAYS))
+    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
+        DescribeManagedPrefixLists(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MANAGED_PREFIX_LISTS),
+        )
     }
-}
-/// The `DescribeVpnGateways` operation.
-///
-/// Describes one or more of your virtual private gateways.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct DescribeVpnGateways(
-    rt::Call<t::DescribeVpnGatewaysRequest, t::DescribeVpnGatewaysResult, rt::NoErrors>,
-);
-impl DescribeVpnGateways {
-    /// One or more filters.
+    /// Describes the specified metric categories, or all of your metric categories.
+    ///
+    /// Returns the [`DescribeMetricCategories`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
+    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
+        DescribeMetricCategories(
+            rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_CATEGORIES),
+        )
     }
-    /// One or more virtual private gateway IDs.
-    #[inline]
-    pub fn vpn_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpn_gateway_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeVpnGatewaysResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeVpnGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeVpnGatewaysRequest,
-        t::DescribeVpnGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
     /// **Note:** This action is deprecated.
     ///
-    /// Returns the [`DetachClassicLinkVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeMovingAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpc {
-        DetachClassicLinkVpc(rt::Call::new(&self.handle, &op::DETACH_CLASSIC_LINK_VPC))
-    }
-}
-/// The `DetachClassicLinkVpc` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
-#[derive(Debug)]
-pub struct DetachClassicLinkVpc(
-    rt::Call<t::DetachClassicLinkVpcRequest, t::DetachClassicLinkVpcResult, rt::NoErrors>,
-);
-impl DetachClassicLinkVpc {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance to unlink from the VPC.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the VPC to which the instance is linked.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DetachClassicLinkVpcResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DetachClassicLinkVpcResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DetachClassicLinkVpcRequest,
-        t::DetachClassicLinkVpcResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
-    ///
-    /// Returns the [`DetachImageWatermark`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_image_watermark(&self) -> DetachImageWatermark {
-        DetachImageWatermark(rt::Call::new(&self.handle, &op::DETACH_IMAGE_WATERMARK))
-    }
-}
-/// The `DetachImageWatermark` operation.
-///
-/// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
-///
-/// Removing a watermark from an image does not affect derivative images that already carry the watermark.
-///
-/// Only the AMI owner can detach watermarks.
-#[derive(Debug)]
-pub struct DetachImageWatermark(
-    rt::Call<t::DetachImageWatermarkRequest, t::DetachImageWatermarkResult, rt::NoErrors>,
-);
-impl DetachImageWatermark {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The watermark key to remove, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
-    #[inline]
-    pub fn watermark_key(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().watermark_key = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DetachImageWatermarkResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DetachImageWatermarkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DetachImageWatermarkRequest,
-        t::DetachImageWatermarkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
-    ///
-    /// Returns the [`DetachInternetGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_internet_gateway(&self) -> DetachInternetGateway {
-        DetachInternetGateway(rt::Call::new(&self.handle, &op::DETACH_INTERNET_GATEWAY))
-    }
-}
-/// The `DetachInternetGateway` operation.
-///
-/// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
-#[derive(Debug)]
-pub struct DetachInternetGateway(
-    rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-impl DetachInternetGateway {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the internet gateway.
-    #[inline]
-    pub fn internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().internet_gateway_id = value.into();
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Detaches a network interface from an instance.
-    ///
-    /// Returns the [`DetachNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_network_interface(&self) -> DetachNetworkInterface {
-        DetachNetworkInterface(
-            rt::Call::new(&self.handle, &op::DETACH_NETWORK_INTERFACE),
+    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
+        DescribeMovingAddresses(
+            rt::Call::new(&self.handle, &op::DESCRIBE_MOVING_ADDRESSES),
         )
     }
-}
-/// The `DetachNetworkInterface` operation.
-///
-/// Detaches a network interface from an instance.
-#[derive(Debug)]
-pub struct DetachNetworkInterface(
-    rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
-);
-impl DetachNetworkInterface {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().attachment_id = value.into();
-        self
-    }
-    /// Specifies whether to force a detachment.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
+    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
     ///
-    /// Returns the [`DetachVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeNatGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn detach_verified_access_trust_provider(
+    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
+        DescribeNatGateways(rt::Call::new(&self.handle, &op::DESCRIBE_NAT_GATEWAYS))
+    }
+    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+    ///
+    /// Returns the [`DescribeNetworkAcls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
+        DescribeNetworkAcls(rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_ACLS))
+    }
+    /// Describes the specified Network Access Scope analyses.
+    ///
+    /// Returns the [`DescribeNetworkInsightsAccessScopeAnalyses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scope_analyses(
         &self,
-    ) -> DetachVerifiedAccessTrustProvider {
-        DetachVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
-    }
-}
-/// The `DetachVerifiedAccessTrustProvider` operation.
-///
-/// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
-#[derive(Debug)]
-pub struct DetachVerifiedAccessTrustProvider(
-    rt::Call<
-        t::DetachVerifiedAccessTrustProviderRequest,
-        t::DetachVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-impl DetachVerifiedAccessTrustProvider {
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// The ID of the Verified Access trust provider.
-    #[inline]
-    pub fn verified_access_trust_provider_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DetachVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DetachVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DetachVerifiedAccessTrustProviderRequest,
-        t::DetachVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
-    ///
-    /// Returns the [`DetachVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_volume(&self) -> DetachVolume {
-        DetachVolume(rt::Call::new(&self.handle, &op::DETACH_VOLUME))
-    }
-}
-/// The `DetachVolume` operation.
-///
-/// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
-///
-/// When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance.
-///
-/// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
-///
-/// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct DetachVolume(
-    rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
-);
-impl DetachVolume {
-    /// The device name.
-    #[inline]
-    pub fn device(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().device = Some(value.into());
-        self
-    }
-    /// Forces detachment if the previous detachment attempt did not occur cleanly (for example, logging into an instance, unmounting the volume, and detaching normally). This option can lead to data loss or a corrupted file system. Use this option only as a last resort to detach a volume from a failed instance. The instance won't have an opportunity to flush file system caches or file system metadata. If you use this option, you must perform file system check and repair procedures.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// The ID of the instance. If you are detaching a Multi-Attach enabled volume, you must specify an instance ID.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
-        self
-    }
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::VolumeAttachment, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::VolumeAttachment, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
-    ///
-    /// Returns the [`DetachVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_vpn_gateway(&self) -> DetachVpnGateway {
-        DetachVpnGateway(rt::Call::new(&self.handle, &op::DETACH_VPN_GATEWAY))
-    }
-}
-/// The `DetachVpnGateway` operation.
-///
-/// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
-///
-/// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
-#[derive(Debug)]
-pub struct DetachVpnGateway(
-    rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-impl DetachVpnGateway {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The ID of the virtual private gateway.
-    #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DisableAddressTransfer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_address_transfer(&self) -> DisableAddressTransfer {
-        DisableAddressTransfer(
-            rt::Call::new(&self.handle, &op::DISABLE_ADDRESS_TRANSFER),
-        )
-    }
-}
-/// The `DisableAddressTransfer` operation.
-///
-/// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DisableAddressTransfer(
-    rt::Call<
-        t::DisableAddressTransferRequest,
-        t::DisableAddressTransferResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableAddressTransfer {
-    /// The allocation ID of an Elastic IP address.
-    #[inline]
-    pub fn allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().allocation_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableAddressTransferResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableAddressTransferResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableAddressTransferRequest,
-        t::DisableAddressTransferResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
-    ///
-    /// Returns the [`DisableAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_allowed_images_settings(&self) -> DisableAllowedImagesSettings {
-        DisableAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::DISABLE_ALLOWED_IMAGES_SETTINGS),
-        )
-    }
-}
-/// The `DisableAllowedImagesSettings` operation.
-///
-/// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
-///
-/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
-///
-/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DisableAllowedImagesSettings(
-    rt::Call<
-        t::DisableAllowedImagesSettingsRequest,
-        t::DisableAllowedImagesSettingsResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableAllowedImagesSettings {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableAllowedImagesSettingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableAllowedImagesSettingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableAllowedImagesSettingsRequest,
-        t::DisableAllowedImagesSettingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
-    ///
-    /// Returns the [`DisableApplicationStatusCheckSuppression`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_application_status_check_suppression(
-        &self,
-    ) -> DisableApplicationStatusCheckSuppression {
-        DisableApplicationStatusCheckSuppression(
+    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
+        DescribeNetworkInsightsAccessScopeAnalyses(
             rt::Call::new(
                 &self.handle,
-                &op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
+                &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
+            ),
+        )
+    }
+    /// Describes the specified Network Access Scopes.
+    ///
+    /// Returns the [`DescribeNetworkInsightsAccessScopes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scopes(
+        &self,
+    ) -> DescribeNetworkInsightsAccessScopes {
+        DescribeNetworkInsightsAccessScopes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES),
+        )
+    }
+    /// Describes one or more of your network insights analyses.
+    ///
+    /// Returns the [`DescribeNetworkInsightsAnalyses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
+        DescribeNetworkInsightsAnalyses(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES),
+        )
+    }
+    /// Describes one or more of your paths.
+    ///
+    /// Returns the [`DescribeNetworkInsightsPaths`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
+        DescribeNetworkInsightsPaths(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS),
+        )
+    }
+    /// Describes a network interface attribute. You can specify only one attribute at a time.
+    ///
+    /// Returns the [`DescribeNetworkInterfaceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_attribute(
+        &self,
+    ) -> DescribeNetworkInterfaceAttribute {
+        DescribeNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE),
+        )
+    }
+    /// Describes the permissions for your network interfaces.
+    ///
+    /// Returns the [`DescribeNetworkInterfacePermissions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_permissions(
+        &self,
+    ) -> DescribeNetworkInterfacePermissions {
+        DescribeNetworkInterfacePermissions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS),
+        )
+    }
+    /// Describes the specified network interfaces or all your network interfaces.
+    ///
+    /// Returns the [`DescribeNetworkInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
+        DescribeNetworkInterfaces(
+            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACES),
+        )
+    }
+    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`DescribeNetworkingFlexCostAllocationPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policies(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicies {
+        DescribeNetworkingFlexCostAllocationPolicies(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
+            ),
+        )
+    }
+    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`DescribeNetworkingFlexCostAllocationPolicyAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policy_associations(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
+        DescribeNetworkingFlexCostAllocationPolicyAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
             ),
         )
     }
 }
-/// The `DisableApplicationStatusCheckSuppression` operation.
+/// The `DescribeMacHosts` operation.
 ///
-/// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
-#[derive(Debug)]
-pub struct DisableApplicationStatusCheckSuppression(
+/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+pub struct DescribeMacHosts(
+    rt::Call<t::DescribeMacHostsRequest, t::DescribeMacHostsResult, rt::NoErrors>,
+);
+impl DescribeMacHosts {
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The IDs of the EC2 Mac Dedicated Hosts.
+    #[inline]
+    pub fn host_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().host_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeMacHostsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeMacHostsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeMacHostsRequest, t::DescribeMacHostsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeMacModificationTasks` operation.
+///
+/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+pub struct DescribeMacModificationTasks(
     rt::Call<
-        t::DisableApplicationStatusCheckSuppressionRequest,
-        t::DisableApplicationStatusCheckSuppressionResult,
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
         rt::NoErrors,
     >,
 );
-impl DisableApplicationStatusCheckSuppression {
-    /// The IDs of the instances for which to disable application status check suppression.
+impl DescribeMacModificationTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    /// Specifies one or more filters for the request:
     #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The ID of task.
+    #[inline]
+    pub fn mac_modification_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().mac_modification_task_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeMacModificationTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeMacModificationTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeManagedPrefixLists` operation.
+///
+/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+pub struct DescribeManagedPrefixLists(
+    rt::Call<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeManagedPrefixLists {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more prefix list IDs.
+    #[inline]
+    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().prefix_list_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeManagedPrefixListsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeManagedPrefixListsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeMetricCategories` operation.
+///
+/// Describes the specified metric categories, or all of your metric categories.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DescribeMetricCategories(
+    rt::Call<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeMetricCategories {
+    /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
+    #[inline]
+    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().metric_category_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -910,25 +453,25 @@ impl DisableApplicationStatusCheckSuppression {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisableApplicationStatusCheckSuppressionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeMetricCategoriesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableApplicationStatusCheckSuppressionResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeMetricCategoriesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -943,63 +486,198 @@ impl DisableApplicationStatusCheckSuppression {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisableApplicationStatusCheckSuppressionRequest,
-        t::DisableApplicationStatusCheckSuppressionResult,
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Disables Infrastructure Performance metric subscriptions.
-    ///
-    /// Returns the [`DisableAwsNetworkPerformanceMetricSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_aws_network_performance_metric_subscription(
-        &self,
-    ) -> DisableAwsNetworkPerformanceMetricSubscription {
-        DisableAwsNetworkPerformanceMetricSubscription(
-            rt::Call::new(
-                &self.handle,
-                &op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
-            ),
-        )
-    }
-}
-/// The `DisableAwsNetworkPerformanceMetricSubscription` operation.
+/// The `DescribeMovingAddresses` operation.
 ///
-/// Disables Infrastructure Performance metric subscriptions.
-#[derive(Debug)]
-pub struct DisableAwsNetworkPerformanceMetricSubscription(
+/// **Note:** This action is deprecated.
+///
+/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
+pub struct DescribeMovingAddresses(
     rt::Call<
-        t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
-        t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
         rt::NoErrors,
     >,
 );
-impl DisableAwsNetworkPerformanceMetricSubscription {
-    /// The source Region or Availability Zone that the metric subscription is disabled for. For example, `us-east-1`.
+impl DescribeMovingAddresses {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn source(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source = Some(value.into());
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The target Region or Availability Zone that the metric subscription is disabled for. For example, `eu-north-1`.
+    /// One or more Elastic IP addresses.
     #[inline]
-    pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination = Some(value.into());
+    pub fn public_ips(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().public_ips = Some(value);
         self
     }
-    /// The metric used for the disabled subscription.
+    /// The token for the next page of results.
     #[inline]
-    pub fn metric(mut self, value: impl Into<t::MetricType>) -> Self {
-        self.0.input_mut().metric = Some(value.into());
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The statistic used for the disabled subscription.
+    /// One or more filters.
     #[inline]
-    pub fn statistic(mut self, value: impl Into<t::StatisticType>) -> Self {
-        self.0.input_mut().statistic = Some(value.into());
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeMovingAddressesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeMovingAddressesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeNatGateways` operation.
+///
+/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+pub struct DescribeNatGateways(
+    rt::Call<t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult, rt::NoErrors>,
+);
+impl DescribeNatGateways {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The IDs of the NAT gateways.
+    #[inline]
+    pub fn nat_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().nat_gateway_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNatGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeNatGatewaysResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeNetworkAcls` operation.
+///
+/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeNetworkAcls(
+    rt::Call<t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult, rt::NoErrors>,
+);
+impl DescribeNetworkAcls {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1008,28 +686,40 @@ impl DisableAwsNetworkPerformanceMetricSubscription {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The IDs of the network ACLs.
+    #[inline]
+    pub fn network_acl_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_acl_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisableAwsNetworkPerformanceMetricSubscriptionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkAclsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableAwsNetworkPerformanceMetricSubscriptionResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeNetworkAclsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1044,1200 +734,99 @@ impl DisableAwsNetworkPerformanceMetricSubscription {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
-        t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
-    ///
-    /// Returns the [`DisableCapacityManager`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_capacity_manager(&self) -> DisableCapacityManager {
-        DisableCapacityManager(
-            rt::Call::new(&self.handle, &op::DISABLE_CAPACITY_MANAGER),
-        )
-    }
-}
-/// The `DisableCapacityManager` operation.
+/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
 ///
-/// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
-#[derive(Debug)]
-pub struct DisableCapacityManager(
+/// Describes the specified Network Access Scope analyses.
+pub struct DescribeNetworkInsightsAccessScopeAnalyses(
     rt::Call<
-        t::DisableCapacityManagerRequest,
-        t::DisableCapacityManagerResult,
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
         rt::NoErrors,
     >,
 );
-impl DisableCapacityManager {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeNetworkInsightsAccessScopeAnalyses {
+    /// The IDs of the Network Access Scope analyses.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableCapacityManagerResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableCapacityManagerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableCapacityManagerRequest,
-        t::DisableCapacityManagerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables EBS encryption by default for your account in the current Region.
-    ///
-    /// Returns the [`DisableEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_ebs_encryption_by_default(&self) -> DisableEbsEncryptionByDefault {
-        DisableEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT),
-        )
-    }
-}
-/// The `DisableEbsEncryptionByDefault` operation.
-///
-/// Disables EBS encryption by default for your account in the current Region.
-///
-/// After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume.
-///
-/// Disabling encryption by default does not change the encryption status of your existing volumes.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct DisableEbsEncryptionByDefault(
-    rt::Call<
-        t::DisableEbsEncryptionByDefaultRequest,
-        t::DisableEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableEbsEncryptionByDefault {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisableEbsEncryptionByDefaultResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableEbsEncryptionByDefaultResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableEbsEncryptionByDefaultRequest,
-        t::DisableEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
-    ///
-    /// Returns the [`DisableFastLaunch`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_fast_launch(&self) -> DisableFastLaunch {
-        DisableFastLaunch(rt::Call::new(&self.handle, &op::DISABLE_FAST_LAUNCH))
-    }
-}
-/// The `DisableFastLaunch` operation.
-///
-/// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
-///
-/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
-#[derive(Debug)]
-pub struct DisableFastLaunch(
-    rt::Call<t::DisableFastLaunchRequest, t::DisableFastLaunchResult, rt::NoErrors>,
-);
-impl DisableFastLaunch {
-    /// Specify the ID of the image for which to disable Windows fast launch.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Forces the image settings to turn off Windows fast launch for your Windows AMI. This parameter overrides any errors that are encountered while cleaning up resources in your account.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableFastLaunchResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableFastLaunchResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableFastLaunchRequest,
-        t::DisableFastLaunchResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-    ///
-    /// Returns the [`DisableFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_fast_snapshot_restores(&self) -> DisableFastSnapshotRestores {
-        DisableFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::DISABLE_FAST_SNAPSHOT_RESTORES),
-        )
-    }
-}
-/// The `DisableFastSnapshotRestores` operation.
-///
-/// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-#[derive(Debug)]
-pub struct DisableFastSnapshotRestores(
-    rt::Call<
-        t::DisableFastSnapshotRestoresRequest,
-        t::DisableFastSnapshotRestoresResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableFastSnapshotRestores {
-    /// One or more Availability Zones. For example, `us-east-2a`.
-    #[inline]
-    pub fn availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zones = Some(value);
-        self
-    }
-    /// One or more Availability Zone IDs. For example, `use2-az1`.
-    #[inline]
-    pub fn availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().availability_zone_ids = Some(value);
-        self
-    }
-    /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`.
-    #[inline]
-    pub fn source_snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().source_snapshot_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableFastSnapshotRestoresResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableFastSnapshotRestoresResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableFastSnapshotRestoresRequest,
-        t::DisableFastSnapshotRestoresResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
-    ///
-    /// Returns the [`DisableImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_image(&self) -> DisableImage {
-        DisableImage(rt::Call::new(&self.handle, &op::DISABLE_IMAGE))
-    }
-}
-/// The `DisableImage` operation.
-///
-/// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
-///
-/// A disabled AMI can't be shared. If an AMI was public or previously shared, it is made private. If an AMI was shared with an Amazon Web Services account, organization, or Organizational Unit, they lose access to the disabled AMI.
-///
-/// A disabled AMI does not appear in [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html) API calls by default.
-///
-/// Only the AMI owner can disable an AMI.
-///
-/// You can re-enable a disabled AMI using [EnableImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImage.html).
-///
-/// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DisableImage(
-    rt::Call<t::DisableImageRequest, t::DisableImageResult, rt::NoErrors>,
-);
-impl DisableImage {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableImageResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableImageResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DisableImageRequest, t::DisableImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`DisableImageBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_image_block_public_access(&self) -> DisableImageBlockPublicAccess {
-        DisableImageBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
-        )
-    }
-}
-/// The `DisableImageBlockPublicAccess` operation.
-///
-/// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
-///
-/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DisableImageBlockPublicAccess(
-    rt::Call<
-        t::DisableImageBlockPublicAccessRequest,
-        t::DisableImageBlockPublicAccessResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableImageBlockPublicAccess {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisableImageBlockPublicAccessResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableImageBlockPublicAccessResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableImageBlockPublicAccessRequest,
-        t::DisableImageBlockPublicAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Cancels the deprecation of the specified AMI.
-    ///
-    /// Returns the [`DisableImageDeprecation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_image_deprecation(&self) -> DisableImageDeprecation {
-        DisableImageDeprecation(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_DEPRECATION),
-        )
-    }
-}
-/// The `DisableImageDeprecation` operation.
-///
-/// Cancels the deprecation of the specified AMI.
-///
-/// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DisableImageDeprecation(
-    rt::Call<
-        t::DisableImageDeprecationRequest,
-        t::DisableImageDeprecationResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableImageDeprecation {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableImageDeprecationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableImageDeprecationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableImageDeprecationRequest,
-        t::DisableImageDeprecationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
-    ///
-    /// Returns the [`DisableImageDeregistrationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_image_deregistration_protection(
-        &self,
-    ) -> DisableImageDeregistrationProtection {
-        DisableImageDeregistrationProtection(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_DEREGISTRATION_PROTECTION),
-        )
-    }
-}
-/// The `DisableImageDeregistrationProtection` operation.
-///
-/// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
-///
-/// If you chose to include a 24-hour cooldown period when you enabled deregistration protection for the AMI, then, when you disable deregistration protection, you won’t immediately be able to deregister the AMI.
-///
-/// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DisableImageDeregistrationProtection(
-    rt::Call<
-        t::DisableImageDeregistrationProtectionRequest,
-        t::DisableImageDeregistrationProtectionResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableImageDeregistrationProtection {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisableImageDeregistrationProtectionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableImageDeregistrationProtectionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableImageDeregistrationProtectionRequest,
-        t::DisableImageDeregistrationProtectionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
-    ///
-    /// Returns the [`DisableInstanceSqlHaStandbyDetections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_instance_sql_ha_standby_detections(
-        &self,
-    ) -> DisableInstanceSqlHaStandbyDetections {
-        DisableInstanceSqlHaStandbyDetections(
-            rt::Call::new(&self.handle, &op::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
-        )
-    }
-}
-/// The `DisableInstanceSqlHaStandbyDetections` operation.
-///
-/// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
-#[derive(Debug)]
-pub struct DisableInstanceSqlHaStandbyDetections(
-    rt::Call<
-        t::DisableInstanceSqlHaStandbyDetectionsRequest,
-        t::DisableInstanceSqlHaStandbyDetectionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableInstanceSqlHaStandbyDetections {
-    /// The IDs of the instances to disable from SQL Server High Availability standby detection monitoring.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisableInstanceSqlHaStandbyDetectionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableInstanceSqlHaStandbyDetectionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableInstanceSqlHaStandbyDetectionsRequest,
-        t::DisableInstanceSqlHaStandbyDetectionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`DisableIpamOrganizationAdminAccount`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_ipam_organization_admin_account(
-        &self,
-    ) -> DisableIpamOrganizationAdminAccount {
-        DisableIpamOrganizationAdminAccount(
-            rt::Call::new(&self.handle, &op::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
-        )
-    }
-}
-/// The `DisableIpamOrganizationAdminAccount` operation.
-///
-/// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
-pub struct DisableIpamOrganizationAdminAccount(
-    rt::Call<
-        t::DisableIpamOrganizationAdminAccountRequest,
-        t::DisableIpamOrganizationAdminAccountResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableIpamOrganizationAdminAccount {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The Organizations member account ID that you want to disable as IPAM account.
-    #[inline]
-    pub fn delegated_admin_account_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delegated_admin_account_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisableIpamOrganizationAdminAccountResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableIpamOrganizationAdminAccountResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableIpamOrganizationAdminAccountRequest,
-        t::DisableIpamOrganizationAdminAccountResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables an IPAM policy.
-    ///
-    /// Returns the [`DisableIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_ipam_policy(&self) -> DisableIpamPolicy {
-        DisableIpamPolicy(rt::Call::new(&self.handle, &op::DISABLE_IPAM_POLICY))
-    }
-}
-/// The `DisableIpamPolicy` operation.
-///
-/// Disables an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-#[derive(Debug)]
-pub struct DisableIpamPolicy(
-    rt::Call<t::DisableIpamPolicyRequest, t::DisableIpamPolicyResult, rt::NoErrors>,
-);
-impl DisableIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM policy to disable.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// The ID of the Amazon Web Services Organizations target for which to disable the IPAM policy. This parameter is required only when IPAM is integrated with Amazon Web Services Organizations. When IPAM is not integrated with Amazon Web Services Organizations, omit this parameter and the policy will be disabled for the current account.
-    #[inline]
-    pub fn organization_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().organization_target_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableIpamPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableIpamPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableIpamPolicyRequest,
-        t::DisableIpamPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables route propagation from a route server to a specified route table.
-    ///
-    /// Returns the [`DisableRouteServerPropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_route_server_propagation(&self) -> DisableRouteServerPropagation {
-        DisableRouteServerPropagation(
-            rt::Call::new(&self.handle, &op::DISABLE_ROUTE_SERVER_PROPAGATION),
-        )
-    }
-}
-/// The `DisableRouteServerPropagation` operation.
-///
-/// Disables route propagation from a route server to a specified route table.
-///
-/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DisableRouteServerPropagation(
-    rt::Call<
-        t::DisableRouteServerPropagationRequest,
-        t::DisableRouteServerPropagationResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableRouteServerPropagation {
-    /// The ID of the route server for which to disable propagation.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// The ID of the route table for which to disable route server propagation.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisableRouteServerPropagationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableRouteServerPropagationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableRouteServerPropagationRequest,
-        t::DisableRouteServerPropagationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DisableSerialConsoleAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_serial_console_access(&self) -> DisableSerialConsoleAccess {
-        DisableSerialConsoleAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_SERIAL_CONSOLE_ACCESS),
-        )
-    }
-}
-/// The `DisableSerialConsoleAccess` operation.
-///
-/// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DisableSerialConsoleAccess(
-    rt::Call<
-        t::DisableSerialConsoleAccessRequest,
-        t::DisableSerialConsoleAccessResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableSerialConsoleAccess {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisableSerialConsoleAccessResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableSerialConsoleAccessResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableSerialConsoleAccessRequest,
-        t::DisableSerialConsoleAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
-    ///
-    /// Returns the [`DisableSnapshotBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_snapshot_block_public_access(
-        &self,
-    ) -> DisableSnapshotBlockPublicAccess {
-        DisableSnapshotBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
-        )
-    }
-}
-/// The `DisableSnapshotBlockPublicAccess` operation.
-///
-/// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
-///
-/// **Important:** Enabling block public access for snapshots in *block-all-sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
-///
-/// If you disable block public access , these snapshots will become publicly available again.
-///
-/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
-#[derive(Debug)]
-pub struct DisableSnapshotBlockPublicAccess(
-    rt::Call<
-        t::DisableSnapshotBlockPublicAccessRequest,
-        t::DisableSnapshotBlockPublicAccessResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableSnapshotBlockPublicAccess {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisableSnapshotBlockPublicAccessResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisableSnapshotBlockPublicAccessResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableSnapshotBlockPublicAccessRequest,
-        t::DisableSnapshotBlockPublicAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disables the specified resource attachment from propagating routes to the specified propagation route table.
-    ///
-    /// Returns the [`DisableTransitGatewayRouteTablePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_transit_gateway_route_table_propagation(
-        &self,
-    ) -> DisableTransitGatewayRouteTablePropagation {
-        DisableTransitGatewayRouteTablePropagation(
-            rt::Call::new(
-                &self.handle,
-                &op::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
-            ),
-        )
-    }
-}
-/// The `DisableTransitGatewayRouteTablePropagation` operation.
-///
-/// Disables the specified resource attachment from propagating routes to the specified propagation route table.
-#[derive(Debug)]
-pub struct DisableTransitGatewayRouteTablePropagation(
-    rt::Call<
-        t::DisableTransitGatewayRouteTablePropagationRequest,
-        t::DisableTransitGatewayRouteTablePropagationResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableTransitGatewayRouteTablePropagation {
-    /// The ID of the propagation route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table announcement.
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
+    pub fn network_insights_access_scope_analysis_ids(
         mut self,
-        value: impl Into<String>,
+        value: Vec<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = Some(
-            value.into(),
-        );
+        self.0.input_mut().network_insights_access_scope_analysis_ids = Some(value);
+        self
+    }
+    /// The ID of the Network Access Scope.
+    #[inline]
+    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_id = Some(value.into());
+        self
+    }
+    /// Filters the results based on the start time. The analysis must have started on or after this time.
+    #[inline]
+    pub fn analysis_start_time_begin(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time_begin = Some(value);
+        self
+    }
+    /// Filters the results based on the start time. The analysis must have started on or before this time.
+    #[inline]
+    pub fn analysis_start_time_end(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time_end = Some(value);
+        self
+    }
+    /// There are no supported filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisableTransitGatewayRouteTablePropagationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableTransitGatewayRouteTablePropagationResult, rt::Error> {
+    ) -> Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2252,42 +841,570 @@ impl DisableTransitGatewayRouteTablePropagation {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisableTransitGatewayRouteTablePropagationRequest,
-        t::DisableTransitGatewayRouteTablePropagationResult,
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
-    ///
-    /// Returns the [`DisableVgwRoutePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_vgw_route_propagation(&self) -> DisableVgwRoutePropagation {
-        DisableVgwRoutePropagation(
-            rt::Call::new(&self.handle, &op::DISABLE_VGW_ROUTE_PROPAGATION),
-        )
-    }
-}
-/// The `DisableVgwRoutePropagation` operation.
+/// The `DescribeNetworkInsightsAccessScopes` operation.
 ///
-/// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
-#[derive(Debug)]
-pub struct DisableVgwRoutePropagation(
-    rt::Call<t::DisableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+/// Describes the specified Network Access Scopes.
+pub struct DescribeNetworkInsightsAccessScopes(
+    rt::Call<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+    >,
 );
-impl DisableVgwRoutePropagation {
-    /// The ID of the virtual private gateway.
+impl DescribeNetworkInsightsAccessScopes {
+    /// The IDs of the Network Access Scopes.
     #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = value.into();
+    pub fn network_insights_access_scope_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_ids = Some(value);
         self
     }
-    /// The ID of the route table.
+    /// There are no supported filters.
     #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeNetworkInsightsAnalyses` operation.
+///
+/// Describes one or more of your network insights analyses.
+pub struct DescribeNetworkInsightsAnalyses(
+    rt::Call<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeNetworkInsightsAnalyses {
+    /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
+    #[inline]
+    pub fn network_insights_analysis_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_insights_analysis_ids = Some(value);
+        self
+    }
+    /// The ID of the path. You must specify either a path ID or analysis IDs.
+    #[inline]
+    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_path_id = Some(value.into());
+        self
+    }
+    /// The time when the network insights analyses started.
+    #[inline]
+    pub fn analysis_start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_start_time = Some(value);
+        self
+    }
+    /// The time when the network insights analyses ended.
+    #[inline]
+    pub fn analysis_end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().analysis_end_time = Some(value);
+        self
+    }
+    /// The filters. The following are the possible values:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeNetworkInsightsPaths` operation.
+///
+/// Describes one or more of your paths.
+pub struct DescribeNetworkInsightsPaths(
+    rt::Call<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeNetworkInsightsPaths {
+    /// The IDs of the paths.
+    #[inline]
+    pub fn network_insights_path_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_insights_path_ids = Some(value);
+        self
+    }
+    /// The filters. The following are the possible values:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInsightsPathsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInsightsPathsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeNetworkInterfaceAttribute` operation.
+///
+/// Describes a network interface attribute. You can specify only one attribute at a time.
+pub struct DescribeNetworkInterfaceAttribute(
+    rt::Call<
+        t::DescribeNetworkInterfaceAttributeRequest,
+        t::DescribeNetworkInterfaceAttributeResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeNetworkInterfaceAttribute {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the network interface.
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// The attribute of the network interface. This parameter is required.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::NetworkInterfaceAttribute>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkInterfaceAttributeRequest,
+        t::DescribeNetworkInterfaceAttributeResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeNetworkInterfacePermissions` operation.
+///
+/// Describes the permissions for your network interfaces.
+pub struct DescribeNetworkInterfacePermissions(
+    rt::Call<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeNetworkInterfacePermissions {
+    /// The network interface permission IDs.
+    #[inline]
+    pub fn network_interface_permission_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_interface_permission_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. If this parameter is not specified, up to 50 results are returned by default. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeNetworkInterfaces` operation.
+///
+/// Describes the specified network interfaces or all your network interfaces.
+///
+/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeNetworkInterfaces(
+    rt::Call<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeNetworkInterfaces {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. You cannot specify this parameter and the network interface IDs parameter in the same request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[inline]
+    pub fn include_managed_resources(mut self, value: bool) -> Self {
+        self.0.input_mut().include_managed_resources = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The network interface IDs.
+    #[inline]
+    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_interface_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkInterfacesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeNetworkInterfacesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
+///
+/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicies(
+    rt::Call<
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeNetworkingFlexCostAllocationPolicies {
+    /// The IDs of the flex cost allocation policies to describe.
+    #[inline]
+    pub fn fca_policy_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fca_policy_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2299,21 +1416,27 @@ impl DisableVgwRoutePropagation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2327,141 +1450,85 @@ impl DisableVgwRoutePropagation {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DisableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors> {
+    ) -> rt::Call<
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+    > {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DisableVpcClassicLink`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_vpc_classic_link(&self) -> DisableVpcClassicLink {
-        DisableVpcClassicLink(rt::Call::new(&self.handle, &op::DISABLE_VPC_CLASSIC_LINK))
-    }
-}
-/// The `DisableVpcClassicLink` operation.
+/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
 ///
-/// **Note:** This action is deprecated.
-///
-/// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
-#[derive(Debug)]
-pub struct DisableVpcClassicLink(
+/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
     rt::Call<
-        t::DisableVpcClassicLinkRequest,
-        t::DisableVpcClassicLinkResult,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
         rt::NoErrors,
     >,
 );
-impl DisableVpcClassicLink {
+impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
+    /// The IDs of the policy associations to describe.
+    #[inline]
+    pub fn fca_policy_association_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fca_policy_association_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DisableVpcClassicLinkResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisableVpcClassicLinkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
+    pub fn send(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisableVpcClassicLinkRequest,
-        t::DisableVpcClassicLinkResult,
-        rt::NoErrors,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+            rt::Error,
+        >,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DisableVpcClassicLinkDnsSupport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_vpc_classic_link_dns_support(
-        &self,
-    ) -> DisableVpcClassicLinkDnsSupport {
-        DisableVpcClassicLinkDnsSupport(
-            rt::Call::new(&self.handle, &op::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
-        )
-    }
-}
-/// The `DisableVpcClassicLinkDnsSupport` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Disables ClassicLink DNS support for a VPC. If disabled, DNS hostnames resolve to public IP addresses when addressed between a linked EC2-Classic instance and instances in the VPC to which it's linked.
-///
-/// You must specify a VPC ID in the request.
-#[derive(Debug)]
-pub struct DisableVpcClassicLinkDnsSupport(
-    rt::Call<
-        t::DisableVpcClassicLinkDnsSupportRequest,
-        t::DisableVpcClassicLinkDnsSupportResult,
-        rt::NoErrors,
-    >,
-);
-impl DisableVpcClassicLinkDnsSupport {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisableVpcClassicLinkDnsSupportResult, rt::Error> {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisableVpcClassicLinkDnsSupportResult, rt::Error> {
+    ) -> Result<
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        rt::Error,
+    > {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2476,8 +1543,8 @@ impl DisableVpcClassicLinkDnsSupport {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisableVpcClassicLinkDnsSupportRequest,
-        t::DisableVpcClassicLinkDnsSupportResult,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
         rt::NoErrors,
     > {
         self.0

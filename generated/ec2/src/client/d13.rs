@@ -5,40 +5,180 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Disassociates an Elastic IP address from the instance or network interface it's associated with.
+    /// Describes the Outposts link aggregation groups (LAGs).
     ///
-    /// Returns the [`DisassociateAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeOutpostLags`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn disassociate_address(&self) -> DisassociateAddress {
-        DisassociateAddress(rt::Call::new(&self.handle, &op::DISASSOCIATE_ADDRESS))
+    pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
+        DescribeOutpostLags(rt::Call::new(&self.handle, &op::DESCRIBE_OUTPOST_LAGS))
+    }
+    /// Describes the specified placement groups or all of your placement groups.
+    ///
+    /// Returns the [`DescribePlacementGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_placement_groups(&self) -> DescribePlacementGroups {
+        DescribePlacementGroups(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PLACEMENT_GROUPS),
+        )
+    }
+    /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
+    ///
+    /// Returns the [`DescribePrefixLists`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_prefix_lists(&self) -> DescribePrefixLists {
+        DescribePrefixLists(rt::Call::new(&self.handle, &op::DESCRIBE_PREFIX_LISTS))
+    }
+    /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
+    ///
+    /// Returns the [`DescribePrincipalIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormat {
+        DescribePrincipalIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PRINCIPAL_ID_FORMAT),
+        )
+    }
+    /// Describes the specified IPv4 address pools.
+    ///
+    /// Returns the [`DescribePublicIpv4Pools`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4Pools {
+        DescribePublicIpv4Pools(
+            rt::Call::new(&self.handle, &op::DESCRIBE_PUBLIC_IPV4_POOLS),
+        )
+    }
+    /// Describes the Regions that are enabled for your account, or all Regions.
+    ///
+    /// Returns the [`DescribeRegions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_regions(&self) -> DescribeRegions {
+        DescribeRegions(rt::Call::new(&self.handle, &op::DESCRIBE_REGIONS))
+    }
+    /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`DescribeReplaceRootVolumeTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_replace_root_volume_tasks(&self) -> DescribeReplaceRootVolumeTasks {
+        DescribeReplaceRootVolumeTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS),
+        )
+    }
+    /// Describes one or more of the Reserved Instances that you purchased.
+    ///
+    /// Returns the [`DescribeReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances(&self) -> DescribeReservedInstances {
+        DescribeReservedInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES),
+        )
+    }
+    /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
+    ///
+    /// Returns the [`DescribeReservedInstancesListings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_listings(
+        &self,
+    ) -> DescribeReservedInstancesListings {
+        DescribeReservedInstancesListings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_LISTINGS),
+        )
+    }
+    /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+    ///
+    /// Returns the [`DescribeReservedInstancesModifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_modifications(
+        &self,
+    ) -> DescribeReservedInstancesModifications {
+        DescribeReservedInstancesModifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS),
+        )
+    }
+    /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+    ///
+    /// Returns the [`DescribeReservedInstancesOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_reserved_instances_offerings(
+        &self,
+    ) -> DescribeReservedInstancesOfferings {
+        DescribeReservedInstancesOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS),
+        )
+    }
+    /// Describes one or more route server endpoints.
+    ///
+    /// Returns the [`DescribeRouteServerEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpoints {
+        DescribeRouteServerEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS),
+        )
+    }
+    /// Describes one or more route server peers.
+    ///
+    /// Returns the [`DescribeRouteServerPeers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeers {
+        DescribeRouteServerPeers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_PEERS),
+        )
+    }
+    /// Describes one or more route servers.
+    ///
+    /// Returns the [`DescribeRouteServers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_servers(&self) -> DescribeRouteServers {
+        DescribeRouteServers(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVERS))
+    }
+    /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+    ///
+    /// Returns the [`DescribeRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_route_tables(&self) -> DescribeRouteTables {
+        DescribeRouteTables(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_TABLES))
+    }
+    /// Finds available schedules that meet the specified criteria.
+    ///
+    /// Returns the [`DescribeScheduledInstanceAvailability`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_scheduled_instance_availability(
+        &self,
+    ) -> DescribeScheduledInstanceAvailability {
+        DescribeScheduledInstanceAvailability(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY),
+        )
     }
 }
-/// The `DisassociateAddress` operation.
+/// The `DescribeOutpostLags` operation.
 ///
-/// Disassociates an Elastic IP address from the instance or network interface it's associated with.
+/// Describes the Outposts link aggregation groups (LAGs).
 ///
-/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
-///
-/// An address cannot be disassociated if the all of the following conditions are met:
-///
-/// - Network interface has a `publicDualStackDnsName` publicDnsName
-/// - Public IPv4 address is the primary public IPv4 address
-/// - Network interface only has one remaining public IPv4 address
-#[derive(Debug)]
-pub struct DisassociateAddress(
-    rt::Call<t::DisassociateAddressRequest, rt::Unit, rt::NoErrors>,
+/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
+pub struct DescribeOutpostLags(
+    rt::Call<t::DescribeOutpostLagsRequest, t::DescribeOutpostLagsResult, rt::NoErrors>,
 );
-impl DisassociateAddress {
-    /// The association ID. This parameter is required.
+impl DescribeOutpostLags {
+    /// The IDs of the Outpost LAGs.
     #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = Some(value.into());
+    pub fn outpost_lag_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().outpost_lag_ids = Some(value);
         self
     }
-    /// Deprecated.
+    /// The filters to use for narrowing down the request. The following filters are supported:
     #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = Some(value.into());
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -50,21 +190,25 @@ impl DisassociateAddress {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeOutpostLagsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeOutpostLagsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,64 +222,33 @@ impl DisassociateAddress {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DisassociateAddressRequest, rt::Unit, rt::NoErrors> {
+    ) -> rt::Call<
+        t::DescribeOutpostLagsRequest,
+        t::DescribeOutpostLagsResult,
+        rt::NoErrors,
+    > {
         self.0
     }
 }
-impl super::Client {
-    /// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
-    ///
-    /// Returns the [`DisassociateApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_application_status_check(
-        &self,
-    ) -> DisassociateApplicationStatusCheck {
-        DisassociateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_APPLICATION_STATUS_CHECK),
-        )
-    }
-}
-/// The `DisassociateApplicationStatusCheck` operation.
+/// The `DescribePlacementGroups` operation.
 ///
-/// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
+/// Describes the specified placement groups or all of your placement groups.
 ///
-/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
-/// - The application status check must already exist and belong to your account.
-/// - Tag keys must not be blank.
-#[derive(Debug)]
-pub struct DisassociateApplicationStatusCheck(
+/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub struct DescribePlacementGroups(
     rt::Call<
-        t::DisassociateApplicationStatusCheckRequest,
-        t::DisassociateApplicationStatusCheckResult,
+        t::DescribePlacementGroupsRequest,
+        t::DescribePlacementGroupsResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateApplicationStatusCheck {
-    /// The ID of the application status check to disassociate.
+impl DescribePlacementGroups {
+    /// The IDs of the placement groups.
     #[inline]
-    pub fn application_status_check_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().application_status_check_id = value.into();
-        self
-    }
-    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) to disassociate from the application status check. Specify the same key-value pairs that were used during association.
-    #[inline]
-    pub fn target_tag_associations(
-        mut self,
-        value: Vec<t::CustomTagKeyValueRequestPair>,
-    ) -> Self {
-        self.0.input_mut().target_tag_associations = Some(value);
-        self
-    }
-    /// The IDs of the instances to disassociate from the application status check.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
+    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_ids = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -144,28 +257,40 @@ impl DisassociateApplicationStatusCheck {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The names of the placement groups.
+    #[inline]
+    pub fn group_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_names = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisassociateApplicationStatusCheckResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePlacementGroupsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateApplicationStatusCheckResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribePlacementGroupsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -180,145 +305,743 @@ impl DisassociateApplicationStatusCheck {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateApplicationStatusCheckRequest,
-        t::DisassociateApplicationStatusCheckResult,
+        t::DescribePlacementGroupsRequest,
+        t::DescribePlacementGroupsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`DisassociateCapacityReservationBillingOwner`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_capacity_reservation_billing_owner(
-        &self,
-    ) -> DisassociateCapacityReservationBillingOwner {
-        DisassociateCapacityReservationBillingOwner(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
-            ),
-        )
-    }
-}
-/// The `DisassociateCapacityReservationBillingOwner` operation.
+/// The `DescribePrefixLists` operation.
 ///
-/// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-#[derive(Debug)]
-pub struct DisassociateCapacityReservationBillingOwner(
-    rt::Call<
-        t::DisassociateCapacityReservationBillingOwnerRequest,
-        t::DisassociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    >,
+/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
+pub struct DescribePrefixLists(
+    rt::Call<t::DescribePrefixListsRequest, t::DescribePrefixListsResult, rt::NoErrors>,
 );
-impl DisassociateCapacityReservationBillingOwner {
+impl DescribePrefixLists {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the Capacity Reservation.
+    /// One or more filters.
     #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
-    /// The ID of the consumer account to which the request was sent.
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
-    pub fn unused_reservation_billing_owner_id(
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more prefix list IDs.
+    #[inline]
+    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().prefix_list_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePrefixListsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribePrefixListsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribePrincipalIdFormat` operation.
+///
+/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
+///
+/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribePrincipalIdFormat(
+    rt::Call<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribePrincipalIdFormat {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    #[inline]
+    pub fn resources(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().resources = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to request the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePrincipalIdFormatResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribePrincipalIdFormatResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribePublicIpv4Pools` operation.
+///
+/// Describes the specified IPv4 address pools.
+pub struct DescribePublicIpv4Pools(
+    rt::Call<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribePublicIpv4Pools {
+    /// The IDs of the address pools.
+    #[inline]
+    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().pool_ids = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribePublicIpv4PoolsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribePublicIpv4PoolsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeRegions` operation.
+///
+/// Describes the Regions that are enabled for your account, or all Regions.
+///
+/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
+///
+/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeRegions(
+    rt::Call<t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors>,
+);
+impl DescribeRegions {
+    /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
+    #[inline]
+    pub fn region_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().region_names = Some(value);
+        self
+    }
+    /// Indicates whether to display all Regions, including Regions that are disabled for your account.
+    #[inline]
+    pub fn all_regions(mut self, value: bool) -> Self {
+        self.0.input_mut().all_regions = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRegionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeRegionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeReplaceRootVolumeTasks` operation.
+///
+/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeReplaceRootVolumeTasks(
+    rt::Call<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeReplaceRootVolumeTasks {
+    /// The ID of the root volume replacement task to view.
+    #[inline]
+    pub fn replace_root_volume_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().replace_root_volume_task_ids = Some(value);
+        self
+    }
+    /// Filter to use:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeReservedInstances` operation.
+///
+/// Describes one or more of the Reserved Instances that you purchased.
+///
+/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstances(
+    rt::Call<
+        t::DescribeReservedInstancesRequest,
+        t::DescribeReservedInstancesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeReservedInstances {
+    /// Describes whether the Reserved Instance is Standard or Convertible.
+    #[inline]
+    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
+        self.0.input_mut().offering_class = Some(value.into());
+        self
+    }
+    /// One or more Reserved Instance IDs.
+    #[inline]
+    pub fn reserved_instances_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().reserved_instances_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
+    #[inline]
+    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
+        self.0.input_mut().offering_type = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReservedInstancesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeReservedInstancesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReservedInstancesRequest,
+        t::DescribeReservedInstancesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeReservedInstancesListings` operation.
+///
+/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
+///
+/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesListings(
+    rt::Call<
+        t::DescribeReservedInstancesListingsRequest,
+        t::DescribeReservedInstancesListingsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeReservedInstancesListings {
+    /// One or more Reserved Instance IDs.
+    #[inline]
+    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().reserved_instances_id = Some(value.into());
+        self
+    }
+    /// One or more Reserved Instance listing IDs.
+    #[inline]
+    pub fn reserved_instances_listing_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().reserved_instances_listing_id = Some(value.into());
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReservedInstancesListingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeReservedInstancesListingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReservedInstancesListingsRequest,
+        t::DescribeReservedInstancesListingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeReservedInstancesModifications` operation.
+///
+/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesModifications(
+    rt::Call<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeReservedInstancesModifications {
+    /// IDs for the submitted modification request.
+    #[inline]
+    pub fn reserved_instances_modification_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().reserved_instances_modification_ids = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReservedInstancesModificationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeReservedInstancesModificationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeReservedInstancesOfferings` operation.
+///
+/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+///
+/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeReservedInstancesOfferings(
+    rt::Call<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeReservedInstancesOfferings {
+    /// The Availability Zone in which the Reserved Instance can be used.
+    #[inline]
+    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone = Some(value.into());
+        self
+    }
+    /// Include Reserved Instance Marketplace offerings in the response.
+    #[inline]
+    pub fn include_marketplace(mut self, value: bool) -> Self {
+        self.0.input_mut().include_marketplace = Some(value);
+        self
+    }
+    /// The instance type that the reservation will cover (for example, `m1.small`). For more information, see [Amazon EC2 instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<t::InstanceType>) -> Self {
+        self.0.input_mut().instance_type = Some(value.into());
+        self
+    }
+    /// The maximum duration (in seconds) to filter when searching for offerings.
+    #[inline]
+    pub fn max_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().max_duration = Some(value);
+        self
+    }
+    /// The maximum number of instances to filter when searching for offerings.
+    #[inline]
+    pub fn max_instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().max_instance_count = Some(value);
+        self
+    }
+    /// The minimum duration (in seconds) to filter when searching for offerings.
+    #[inline]
+    pub fn min_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().min_duration = Some(value);
+        self
+    }
+    /// The offering class of the Reserved Instance. Can be `standard` or `convertible`.
+    #[inline]
+    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
+        self.0.input_mut().offering_class = Some(value.into());
+        self
+    }
+    /// The Reserved Instance product platform description. Instances that include `(Amazon VPC)` in the description are for use with Amazon VPC.
+    #[inline]
+    pub fn product_description(
         mut self,
-        value: impl Into<String>,
+        value: impl Into<t::RiProductDescription>,
     ) -> Self {
-        self.0.input_mut().unused_reservation_billing_owner_id = value.into();
+        self.0.input_mut().product_description = Some(value.into());
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// One or more Reserved Instances offering IDs.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateCapacityReservationBillingOwnerResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateCapacityReservationBillingOwnerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateCapacityReservationBillingOwnerRequest,
-        t::DisassociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
-    ///
-    /// Returns the [`DisassociateClientVpnTargetNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_client_vpn_target_network(
-        &self,
-    ) -> DisassociateClientVpnTargetNetwork {
-        DisassociateClientVpnTargetNetwork(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
-        )
-    }
-}
-/// The `DisassociateClientVpnTargetNetwork` operation.
-///
-/// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
-///
-/// - The route that was automatically added for the VPC is deleted
-/// - All active client connections are terminated
-/// - New client connections are disallowed
-/// - The Client VPN endpoint's status changes to `pending-associate`
-#[derive(Debug)]
-pub struct DisassociateClientVpnTargetNetwork(
-    rt::Call<
-        t::DisassociateClientVpnTargetNetworkRequest,
-        t::DisassociateClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateClientVpnTargetNetwork {
-    /// The ID of the Client VPN endpoint from which to disassociate the target network.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
+    pub fn reserved_instances_offering_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().reserved_instances_offering_ids = Some(value);
         self
     }
-    /// The ID of the target network association.
+    /// The ID of the Availability Zone.
     #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
+    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().availability_zone_id = Some(value.into());
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -327,28 +1050,60 @@ impl DisassociateClientVpnTargetNetwork {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
+    #[inline]
+    pub fn instance_tenancy(mut self, value: impl Into<t::Tenancy>) -> Self {
+        self.0.input_mut().instance_tenancy = Some(value.into());
+        self
+    }
+    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
+    #[inline]
+    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
+        self.0.input_mut().offering_type = Some(value.into());
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. The maximum is 100.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisassociateClientVpnTargetNetworkResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeReservedInstancesOfferingsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateClientVpnTargetNetworkResult, rt::Error> {
+    ) -> Result<t::DescribeReservedInstancesOfferingsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -363,713 +1118,50 @@ impl DisassociateClientVpnTargetNetwork {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateClientVpnTargetNetworkRequest,
-        t::DisassociateClientVpnTargetNetworkResult,
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
-    ///
-    /// Returns the [`DisassociateEnclaveCertificateIamRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_enclave_certificate_iam_role(
-        &self,
-    ) -> DisassociateEnclaveCertificateIamRole {
-        DisassociateEnclaveCertificateIamRole(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
-        )
-    }
-}
-/// The `DisassociateEnclaveCertificateIamRole` operation.
+/// The `DescribeRouteServerEndpoints` operation.
 ///
-/// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
-#[derive(Debug)]
-pub struct DisassociateEnclaveCertificateIamRole(
-    rt::Call<
-        t::DisassociateEnclaveCertificateIamRoleRequest,
-        t::DisassociateEnclaveCertificateIamRoleResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateEnclaveCertificateIamRole {
-    /// The ARN of the ACM certificate from which to disassociate the IAM role.
-    #[inline]
-    pub fn certificate_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().certificate_arn = value.into();
-        self
-    }
-    /// The ARN of the IAM role to disassociate.
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_arn = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateEnclaveCertificateIamRoleResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateEnclaveCertificateIamRoleResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateEnclaveCertificateIamRoleRequest,
-        t::DisassociateEnclaveCertificateIamRoleResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates an IAM instance profile from a running or stopped instance.
-    ///
-    /// Returns the [`DisassociateIamInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_iam_instance_profile(&self) -> DisassociateIamInstanceProfile {
-        DisassociateIamInstanceProfile(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IAM_INSTANCE_PROFILE),
-        )
-    }
-}
-/// The `DisassociateIamInstanceProfile` operation.
+/// Describes one or more route server endpoints.
 ///
-/// Disassociates an IAM instance profile from a running or stopped instance.
-///
-/// Use DescribeIamInstanceProfileAssociations to get the association ID.
-#[derive(Debug)]
-pub struct DisassociateIamInstanceProfile(
-    rt::Call<
-        t::DisassociateIamInstanceProfileRequest,
-        t::DisassociateIamInstanceProfileResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateIamInstanceProfile {
-    /// The ID of the IAM instance profile association.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateIamInstanceProfileResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateIamInstanceProfileResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateIamInstanceProfileRequest,
-        t::DisassociateIamInstanceProfileResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates one or more targets from an event window.
-    ///
-    /// Returns the [`DisassociateInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_instance_event_window(&self) -> DisassociateInstanceEventWindow {
-        DisassociateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_INSTANCE_EVENT_WINDOW),
-        )
-    }
-}
-/// The `DisassociateInstanceEventWindow` operation.
-///
-/// Disassociates one or more targets from an event window.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DisassociateInstanceEventWindow(
-    rt::Call<
-        t::DisassociateInstanceEventWindowRequest,
-        t::DisassociateInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateInstanceEventWindow {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the event window.
-    #[inline]
-    pub fn instance_event_window_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_window_id = value.into();
-        self
-    }
-    /// One or more targets to disassociate from the specified event window.
-    #[inline]
-    pub fn association_target(
-        mut self,
-        value: t::InstanceEventWindowDisassociationRequest,
-    ) -> Self {
-        self.0.input_mut().association_target = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateInstanceEventWindowResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateInstanceEventWindowResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateInstanceEventWindowRequest,
-        t::DisassociateInstanceEventWindowResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`DisassociateIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_ipam_byoasn(&self) -> DisassociateIpamByoasn {
-        DisassociateIpamByoasn(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IPAM_BYOASN),
-        )
-    }
-}
-/// The `DisassociateIpamByoasn` operation.
-///
-/// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-#[derive(Debug)]
-pub struct DisassociateIpamByoasn(
-    rt::Call<
-        t::DisassociateIpamByoasnRequest,
-        t::DisassociateIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A public 2-byte or 4-byte ASN.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// A BYOIP CIDR.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisassociateIpamByoasnResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateIpamByoasnResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateIpamByoasnRequest,
-        t::DisassociateIpamByoasnResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`DisassociateIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_ipam_resource_discovery(
-        &self,
-    ) -> DisassociateIpamResourceDiscovery {
-        DisassociateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-}
-/// The `DisassociateIpamResourceDiscovery` operation.
-///
-/// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-#[derive(Debug)]
-pub struct DisassociateIpamResourceDiscovery(
-    rt::Call<
-        t::DisassociateIpamResourceDiscoveryRequest,
-        t::DisassociateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A resource discovery association ID.
-    #[inline]
-    pub fn ipam_resource_discovery_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_resource_discovery_association_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateIpamResourceDiscoveryRequest,
-        t::DisassociateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
-    ///
-    /// Returns the [`DisassociateKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_kms_key_id(&self) -> DisassociateKmsKeyId {
-        DisassociateKmsKeyId(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY_ID))
-    }
-}
-/// The `DisassociateKmsKeyId` operation.
-///
-/// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
-#[derive(Debug)]
-pub struct DisassociateKmsKeyId(
-    rt::Call<t::DisassociateKmsKeyIdRequest, t::DisassociateKmsKeyIdResult, rt::NoErrors>,
-);
-impl DisassociateKmsKeyId {
-    /// The ID of the Amazon EBS snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = Some(value.into());
-        self
-    }
-    /// The ID, alias, or ARN of the associated KMS key to remove from the snapshot.
-    #[inline]
-    pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kms_key_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisassociateKmsKeyIdResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateKmsKeyIdResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateKmsKeyIdRequest,
-        t::DisassociateKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DisassociateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_nat_gateway_address(&self) -> DisassociateNatGatewayAddress {
-        DisassociateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_NAT_GATEWAY_ADDRESS),
-        )
-    }
-}
-/// The `DisassociateNatGatewayAddress` operation.
-///
-/// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-///
-/// While disassociating is in progress, you cannot associate/disassociate additional EIPs while the connections are being drained. You are, however, allowed to delete the NAT gateway.
-///
-/// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
-#[derive(Debug)]
-pub struct DisassociateNatGatewayAddress(
-    rt::Call<
-        t::DisassociateNatGatewayAddressRequest,
-        t::DisassociateNatGatewayAddressResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateNatGatewayAddress {
-    /// The ID of the NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = value.into();
-        self
-    }
-    /// The association IDs of EIPs that have been associated with the NAT gateway.
-    #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = value;
-        self
-    }
-    /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
-    #[inline]
-    pub fn max_drain_duration_seconds(mut self, value: i32) -> Self {
-        self.0.input_mut().max_drain_duration_seconds = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateNatGatewayAddressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateNatGatewayAddressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateNatGatewayAddressRequest,
-        t::DisassociateNatGatewayAddressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates a flex cost allocation policy from one or more network resources.
-    ///
-    /// Returns the [`DisassociateNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_networking_flex_cost_allocation_policy(
-        &self,
-    ) -> DisassociateNetworkingFlexCostAllocationPolicy {
-        DisassociateNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
-        )
-    }
-}
-/// The `DisassociateNetworkingFlexCostAllocationPolicy` operation.
-///
-/// Disassociates a flex cost allocation policy from one or more network resources.
-#[derive(Debug)]
-pub struct DisassociateNetworkingFlexCostAllocationPolicy(
-    rt::Call<
-        t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
-        t::DisassociateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateNetworkingFlexCostAllocationPolicy {
-    /// The IDs of the policy associations to remove. You can specify up to 100 association IDs. This parameter is required.
-    #[inline]
-    pub fn fca_policy_association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_association_ids = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateNetworkingFlexCostAllocationPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
-        t::DisassociateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates a route server from a VPC.
-    ///
-    /// Returns the [`DisassociateRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_route_server(&self) -> DisassociateRouteServer {
-        DisassociateRouteServer(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ROUTE_SERVER),
-        )
-    }
-}
-/// The `DisassociateRouteServer` operation.
-///
-/// Disassociates a route server from a VPC.
-///
-/// A route server association is the connection established between a route server and a VPC.
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DisassociateRouteServer(
+pub struct DescribeRouteServerEndpoints(
     rt::Call<
-        t::DisassociateRouteServerRequest,
-        t::DisassociateRouteServerResult,
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateRouteServer {
-    /// The ID of the route server to disassociate.
+impl DescribeRouteServerEndpoints {
+    /// The IDs of the route server endpoints to describe.
     #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
+    pub fn route_server_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().route_server_endpoint_ids = Some(value);
         self
     }
-    /// The ID of the VPC to disassociate from the route server.
+    /// The token for the next page of results.
     #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the describe request.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1081,21 +1173,27 @@ impl DisassociateRouteServer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DisassociateRouteServerResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRouteServerEndpointsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateRouteServerResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeRouteServerEndpointsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1110,117 +1208,57 @@ impl DisassociateRouteServer {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateRouteServerRequest,
-        t::DisassociateRouteServerResult,
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Disassociates a subnet or gateway from a route table.
-    ///
-    /// Returns the [`DisassociateRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_route_table(&self) -> DisassociateRouteTable {
-        DisassociateRouteTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ROUTE_TABLE),
-        )
-    }
-}
-/// The `DisassociateRouteTable` operation.
+/// The `DescribeRouteServerPeers` operation.
 ///
-/// Disassociates a subnet or gateway from a route table.
+/// Describes one or more route server peers.
 ///
-/// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DisassociateRouteTable(
-    rt::Call<t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors>,
-);
-impl DisassociateRouteTable {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The association ID representing the current association between the route table and subnet or gateway.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
-    ///
-    /// Returns the [`DisassociateSecurityGroupVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_security_group_vpc(&self) -> DisassociateSecurityGroupVpc {
-        DisassociateSecurityGroupVpc(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_SECURITY_GROUP_VPC),
-        )
-    }
-}
-/// The `DisassociateSecurityGroupVpc` operation.
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
 ///
-/// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
-#[derive(Debug)]
-pub struct DisassociateSecurityGroupVpc(
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServerPeers(
     rt::Call<
-        t::DisassociateSecurityGroupVpcRequest,
-        t::DisassociateSecurityGroupVpcResult,
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateSecurityGroupVpc {
-    /// A security group ID.
+impl DescribeRouteServerPeers {
+    /// The IDs of the route server peers to describe.
     #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = value.into();
+    pub fn route_server_peer_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().route_server_peer_ids = Some(value);
         self
     }
-    /// A VPC ID.
+    /// The token for the next page of results.
     #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The maximum number of results to return with a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the describe request.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
@@ -1229,23 +1267,25 @@ impl DisassociateSecurityGroupVpc {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DisassociateSecurityGroupVpcResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRouteServerPeersResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateSecurityGroupVpcResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeRouteServerPeersResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1260,62 +1300,84 @@ impl DisassociateSecurityGroupVpc {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateSecurityGroupVpcRequest,
-        t::DisassociateSecurityGroupVpcResult,
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-    ///
-    /// Returns the [`DisassociateSubnetCidrBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_subnet_cidr_block(&self) -> DisassociateSubnetCidrBlock {
-        DisassociateSubnetCidrBlock(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_SUBNET_CIDR_BLOCK),
-        )
-    }
-}
-/// The `DisassociateSubnetCidrBlock` operation.
+/// The `DescribeRouteServers` operation.
 ///
-/// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-#[derive(Debug)]
-pub struct DisassociateSubnetCidrBlock(
-    rt::Call<
-        t::DisassociateSubnetCidrBlockRequest,
-        t::DisassociateSubnetCidrBlockResult,
-        rt::NoErrors,
-    >,
+/// Describes one or more route servers.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteServers(
+    rt::Call<t::DescribeRouteServersRequest, t::DescribeRouteServersResult, rt::NoErrors>,
 );
-impl DisassociateSubnetCidrBlock {
-    /// The association ID for the CIDR block.
+impl DescribeRouteServers {
+    /// The IDs of the route servers to describe.
     #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
+    pub fn route_server_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().route_server_ids = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return with a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to apply to the describe request.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DisassociateSubnetCidrBlockResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRouteServersResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateSubnetCidrBlockResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeRouteServersResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1330,90 +1392,187 @@ impl DisassociateSubnetCidrBlock {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateSubnetCidrBlockRequest,
-        t::DisassociateSubnetCidrBlockResult,
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Disassociates the specified subnets from the transit gateway multicast domain.
-    ///
-    /// Returns the [`DisassociateTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
+/// The `DescribeRouteTables` operation.
+///
+/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+///
+/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct DescribeRouteTables(
+    rt::Call<t::DescribeRouteTablesRequest, t::DescribeRouteTablesResult, rt::NoErrors>,
+);
+impl DescribeRouteTables {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
-    pub fn disassociate_transit_gateway_multicast_domain(
-        &self,
-    ) -> DisassociateTransitGatewayMulticastDomain {
-        DisassociateTransitGatewayMulticastDomain(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
-            ),
-        )
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the route tables.
+    #[inline]
+    pub fn route_table_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().route_table_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeRouteTablesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeRouteTablesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
+        rt::NoErrors,
+    > {
+        self.0
     }
 }
-/// The `DisassociateTransitGatewayMulticastDomain` operation.
+/// The `DescribeScheduledInstanceAvailability` operation.
 ///
-/// Disassociates the specified subnets from the transit gateway multicast domain.
-#[derive(Debug)]
-pub struct DisassociateTransitGatewayMulticastDomain(
+/// Finds available schedules that meet the specified criteria.
+///
+/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
+///
+/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
+pub struct DescribeScheduledInstanceAvailability(
     rt::Call<
-        t::DisassociateTransitGatewayMulticastDomainRequest,
-        t::DisassociateTransitGatewayMulticastDomainResult,
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
         rt::NoErrors,
     >,
 );
-impl DisassociateTransitGatewayMulticastDomain {
-    /// The ID of the transit gateway multicast domain.
+impl DescribeScheduledInstanceAvailability {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_multicast_domain_id(
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The time period for the first schedule to start.
+    #[inline]
+    pub fn first_slot_start_time_range(
         mut self,
-        value: impl Into<String>,
+        value: t::SlotDateTimeRangeRequest,
     ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
+        self.0.input_mut().first_slot_start_time_range = value;
         self
     }
-    /// The ID of the attachment.
+    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 300. To retrieve the remaining results, make another call with the returned `NextToken` value.
     #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The IDs of the subnets;
+    /// The maximum available duration, in hours. This value must be greater than `MinSlotDurationInHours` and less than 1,720.
     #[inline]
-    pub fn subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().subnet_ids = value;
+    pub fn max_slot_duration_in_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().max_slot_duration_in_hours = Some(value);
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The minimum available duration, in hours. The minimum required duration is 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn min_slot_duration_in_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().min_slot_duration_in_hours = Some(value);
+        self
+    }
+    /// The token for the next set of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The schedule recurrence.
+    #[inline]
+    pub fn recurrence(mut self, value: t::ScheduledInstanceRecurrenceRequest) -> Self {
+        self.0.input_mut().recurrence = value;
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisassociateTransitGatewayMulticastDomainResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DisassociateTransitGatewayMulticastDomainResult, rt::Error> {
+    ) -> Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1428,332 +1587,8 @@ impl DisassociateTransitGatewayMulticastDomain {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DisassociateTransitGatewayMulticastDomainRequest,
-        t::DisassociateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Removes the association between an an attachment and a policy table.
-    ///
-    /// Returns the [`DisassociateTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_transit_gateway_policy_table(
-        &self,
-    ) -> DisassociateTransitGatewayPolicyTable {
-        DisassociateTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
-    }
-}
-/// The `DisassociateTransitGatewayPolicyTable` operation.
-///
-/// Removes the association between an an attachment and a policy table.
-#[derive(Debug)]
-pub struct DisassociateTransitGatewayPolicyTable(
-    rt::Call<
-        t::DisassociateTransitGatewayPolicyTableRequest,
-        t::DisassociateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateTransitGatewayPolicyTable {
-    /// The ID of the disassociated policy table.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// The ID of the transit gateway attachment to disassociate from the policy table.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateTransitGatewayPolicyTableRequest,
-        t::DisassociateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates a resource attachment from a transit gateway route table.
-    ///
-    /// Returns the [`DisassociateTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_transit_gateway_route_table(
-        &self,
-    ) -> DisassociateTransitGatewayRouteTable {
-        DisassociateTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
-    }
-}
-/// The `DisassociateTransitGatewayRouteTable` operation.
-///
-/// Disassociates a resource attachment from a transit gateway route table.
-#[derive(Debug)]
-pub struct DisassociateTransitGatewayRouteTable(
-    rt::Call<
-        t::DisassociateTransitGatewayRouteTableRequest,
-        t::DisassociateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateTransitGatewayRouteTable {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DisassociateTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateTransitGatewayRouteTableRequest,
-        t::DisassociateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Removes an association between a branch network interface with a trunk network interface.
-    ///
-    /// Returns the [`DisassociateTrunkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_trunk_interface(&self) -> DisassociateTrunkInterface {
-        DisassociateTrunkInterface(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRUNK_INTERFACE),
-        )
-    }
-}
-/// The `DisassociateTrunkInterface` operation.
-///
-/// Removes an association between a branch network interface with a trunk network interface.
-#[derive(Debug)]
-pub struct DisassociateTrunkInterface(
-    rt::Call<
-        t::DisassociateTrunkInterfaceRequest,
-        t::DisassociateTrunkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateTrunkInterface {
-    /// The ID of the association
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisassociateTrunkInterfaceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DisassociateTrunkInterfaceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateTrunkInterfaceRequest,
-        t::DisassociateTrunkInterfaceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-    ///
-    /// Returns the [`DisassociateVpcCidrBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_vpc_cidr_block(&self) -> DisassociateVpcCidrBlock {
-        DisassociateVpcCidrBlock(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_VPC_CIDR_BLOCK),
-        )
-    }
-}
-/// The `DisassociateVpcCidrBlock` operation.
-///
-/// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-///
-/// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
-#[derive(Debug)]
-pub struct DisassociateVpcCidrBlock(
-    rt::Call<
-        t::DisassociateVpcCidrBlockRequest,
-        t::DisassociateVpcCidrBlockResult,
-        rt::NoErrors,
-    >,
-);
-impl DisassociateVpcCidrBlock {
-    /// The association ID for the CIDR block.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DisassociateVpcCidrBlockResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DisassociateVpcCidrBlockResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DisassociateVpcCidrBlockRequest,
-        t::DisassociateVpcCidrBlockResult,
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
         rt::NoErrors,
     > {
         self.0

@@ -14,11 +14,163 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE),
         )
     }
+    /// Deletes a local gateway route table virtual interface group association.
+    ///
+    /// Returns the [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route_table_virtual_interface_group_association(
+        &self,
+    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+            ),
+        )
+    }
+    /// Deletes the specified association between a VPC and local gateway route table.
+    ///
+    /// Returns the [`DeleteLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_route_table_vpc_association(
+        &self,
+    ) -> DeleteLocalGatewayRouteTableVpcAssociation {
+        DeleteLocalGatewayRouteTableVpcAssociation(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+            ),
+        )
+    }
+    /// Deletes the specified local gateway virtual interface.
+    ///
+    /// Returns the [`DeleteLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_virtual_interface(
+        &self,
+    ) -> DeleteLocalGatewayVirtualInterface {
+        DeleteLocalGatewayVirtualInterface(
+            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
+        )
+    }
+    /// Delete the specified local gateway interface group.
+    ///
+    /// Returns the [`DeleteLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_local_gateway_virtual_interface_group(
+        &self,
+    ) -> DeleteLocalGatewayVirtualInterfaceGroup {
+        DeleteLocalGatewayVirtualInterfaceGroup(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+            ),
+        )
+    }
+    /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
+    ///
+    /// Returns the [`DeleteManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
+        DeleteManagedPrefixList(
+            rt::Call::new(&self.handle, &op::DELETE_MANAGED_PREFIX_LIST),
+        )
+    }
+    /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
+    ///
+    /// Returns the [`DeleteMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_metric_category(&self) -> DeleteMetricCategory {
+        DeleteMetricCategory(rt::Call::new(&self.handle, &op::DELETE_METRIC_CATEGORY))
+    }
+    /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
+    ///
+    /// Returns the [`DeleteNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
+        DeleteNatGateway(rt::Call::new(&self.handle, &op::DELETE_NAT_GATEWAY))
+    }
+    /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
+    ///
+    /// Returns the [`DeleteNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
+        DeleteNetworkAcl(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL))
+    }
+    /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
+    ///
+    /// Returns the [`DeleteNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
+        DeleteNetworkAclEntry(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL_ENTRY))
+    }
+    /// Deletes the specified Network Access Scope.
+    ///
+    /// Returns the [`DeleteNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_access_scope(
+        &self,
+    ) -> DeleteNetworkInsightsAccessScope {
+        DeleteNetworkInsightsAccessScope(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE),
+        )
+    }
+    /// Deletes the specified Network Access Scope analysis.
+    ///
+    /// Returns the [`DeleteNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_access_scope_analysis(
+        &self,
+    ) -> DeleteNetworkInsightsAccessScopeAnalysis {
+        DeleteNetworkInsightsAccessScopeAnalysis(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+            ),
+        )
+    }
+    /// Deletes the specified network insights analysis.
+    ///
+    /// Returns the [`DeleteNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
+        DeleteNetworkInsightsAnalysis(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ANALYSIS),
+        )
+    }
+    /// Deletes the specified path.
+    ///
+    /// Returns the [`DeleteNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
+        DeleteNetworkInsightsPath(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_PATH),
+        )
+    }
+    /// Deletes the specified network interface. You must detach the network interface before you can delete it.
+    ///
+    /// Returns the [`DeleteNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
+        DeleteNetworkInterface(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE),
+        )
+    }
+    /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
+    ///
+    /// Returns the [`DeleteNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_network_interface_permission(
+        &self,
+    ) -> DeleteNetworkInterfacePermission {
+        DeleteNetworkInterfacePermission(
+            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE_PERMISSION),
+        )
+    }
 }
 /// The `DeleteLocalGatewayRouteTable` operation.
 ///
 /// Deletes a local gateway route table.
-#[derive(Debug)]
 pub struct DeleteLocalGatewayRouteTable(
     rt::Call<
         t::DeleteLocalGatewayRouteTableRequest,
@@ -42,8 +194,12 @@ impl DeleteLocalGatewayRouteTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteLocalGatewayRouteTableResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayRouteTableResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +210,11 @@ impl DeleteLocalGatewayRouteTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,26 +236,9 @@ impl DeleteLocalGatewayRouteTable {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a local gateway route table virtual interface group association.
-    ///
-    /// Returns the [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_local_gateway_route_table_virtual_interface_group_association(
-        &self,
-    ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
-            ),
-        )
-    }
-}
 /// The `DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
 ///
 /// Deletes a local gateway route table virtual interface group association.
-#[derive(Debug)]
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
     rt::Call<
         t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
@@ -130,13 +269,15 @@ impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::Error,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+            rt::Error,
+        >,
     > {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -150,11 +291,11 @@ impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -176,26 +317,9 @@ impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified association between a VPC and local gateway route table.
-    ///
-    /// Returns the [`DeleteLocalGatewayRouteTableVpcAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_local_gateway_route_table_vpc_association(
-        &self,
-    ) -> DeleteLocalGatewayRouteTableVpcAssociation {
-        DeleteLocalGatewayRouteTableVpcAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            ),
-        )
-    }
-}
 /// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
 ///
 /// Deletes the specified association between a VPC and local gateway route table.
-#[derive(Debug)]
 pub struct DeleteLocalGatewayRouteTableVpcAssociation(
     rt::Call<
         t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
@@ -222,10 +346,12 @@ impl DeleteLocalGatewayRouteTableVpcAssociation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayRouteTableVpcAssociationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -236,11 +362,11 @@ impl DeleteLocalGatewayRouteTableVpcAssociation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -262,23 +388,9 @@ impl DeleteLocalGatewayRouteTableVpcAssociation {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified local gateway virtual interface.
-    ///
-    /// Returns the [`DeleteLocalGatewayVirtualInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_local_gateway_virtual_interface(
-        &self,
-    ) -> DeleteLocalGatewayVirtualInterface {
-        DeleteLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
-        )
-    }
-}
 /// The `DeleteLocalGatewayVirtualInterface` operation.
 ///
 /// Deletes the specified local gateway virtual interface.
-#[derive(Debug)]
 pub struct DeleteLocalGatewayVirtualInterface(
     rt::Call<
         t::DeleteLocalGatewayVirtualInterfaceRequest,
@@ -305,10 +417,12 @@ impl DeleteLocalGatewayVirtualInterface {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteLocalGatewayVirtualInterfaceResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayVirtualInterfaceResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -319,11 +433,11 @@ impl DeleteLocalGatewayVirtualInterface {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -345,26 +459,9 @@ impl DeleteLocalGatewayVirtualInterface {
         self.0
     }
 }
-impl super::Client {
-    /// Delete the specified local gateway interface group.
-    ///
-    /// Returns the [`DeleteLocalGatewayVirtualInterfaceGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_local_gateway_virtual_interface_group(
-        &self,
-    ) -> DeleteLocalGatewayVirtualInterfaceGroup {
-        DeleteLocalGatewayVirtualInterfaceGroup(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            ),
-        )
-    }
-}
 /// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
 ///
 /// Delete the specified local gateway interface group.
-#[derive(Debug)]
 pub struct DeleteLocalGatewayVirtualInterfaceGroup(
     rt::Call<
         t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
@@ -391,10 +488,12 @@ impl DeleteLocalGatewayVirtualInterfaceGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteLocalGatewayVirtualInterfaceGroupResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -405,11 +504,11 @@ impl DeleteLocalGatewayVirtualInterfaceGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -431,21 +530,9 @@ impl DeleteLocalGatewayVirtualInterfaceGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-    ///
-    /// Returns the [`DeleteManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
-        DeleteManagedPrefixList(
-            rt::Call::new(&self.handle, &op::DELETE_MANAGED_PREFIX_LIST),
-        )
-    }
-}
 /// The `DeleteManagedPrefixList` operation.
 ///
 /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-#[derive(Debug)]
 pub struct DeleteManagedPrefixList(
     rt::Call<
         t::DeleteManagedPrefixListRequest,
@@ -469,8 +556,12 @@ impl DeleteManagedPrefixList {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteManagedPrefixListResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteManagedPrefixListResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -479,11 +570,11 @@ impl DeleteManagedPrefixList {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -505,21 +596,11 @@ impl DeleteManagedPrefixList {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
-    ///
-    /// Returns the [`DeleteMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_metric_category(&self) -> DeleteMetricCategory {
-        DeleteMetricCategory(rt::Call::new(&self.handle, &op::DELETE_METRIC_CATEGORY))
-    }
-}
 /// The `DeleteMetricCategory` operation.
 ///
 /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
 ///
 /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct DeleteMetricCategory(
     rt::Call<t::DeleteMetricCategoryRequest, t::DeleteMetricCategoryResult, rt::NoErrors>,
 );
@@ -539,8 +620,12 @@ impl DeleteMetricCategory {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteMetricCategoryResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteMetricCategoryResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -549,11 +634,11 @@ impl DeleteMetricCategory {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -575,19 +660,9 @@ impl DeleteMetricCategory {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-    ///
-    /// Returns the [`DeleteNatGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
-        DeleteNatGateway(rt::Call::new(&self.handle, &op::DELETE_NAT_GATEWAY))
-    }
-}
 /// The `DeleteNatGateway` operation.
 ///
 /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-#[derive(Debug)]
 pub struct DeleteNatGateway(
     rt::Call<t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult, rt::NoErrors>,
 );
@@ -607,8 +682,12 @@ impl DeleteNatGateway {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteNatGatewayResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNatGatewayResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -617,11 +696,11 @@ impl DeleteNatGateway {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -639,19 +718,9 @@ impl DeleteNatGateway {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-    ///
-    /// Returns the [`DeleteNetworkAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
-        DeleteNetworkAcl(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL))
-    }
-}
 /// The `DeleteNetworkAcl` operation.
 ///
 /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-#[derive(Debug)]
 pub struct DeleteNetworkAcl(
     rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
 );
@@ -671,8 +740,10 @@ impl DeleteNetworkAcl {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -681,11 +752,11 @@ impl DeleteNetworkAcl {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -703,19 +774,9 @@ impl DeleteNetworkAcl {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-    ///
-    /// Returns the [`DeleteNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
-        DeleteNetworkAclEntry(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL_ENTRY))
-    }
-}
 /// The `DeleteNetworkAclEntry` operation.
 ///
 /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-#[derive(Debug)]
 pub struct DeleteNetworkAclEntry(
     rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
 );
@@ -747,8 +808,10 @@ impl DeleteNetworkAclEntry {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -757,11 +820,11 @@ impl DeleteNetworkAclEntry {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -779,23 +842,9 @@ impl DeleteNetworkAclEntry {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Network Access Scope.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAccessScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_access_scope(
-        &self,
-    ) -> DeleteNetworkInsightsAccessScope {
-        DeleteNetworkInsightsAccessScope(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE),
-        )
-    }
-}
 /// The `DeleteNetworkInsightsAccessScope` operation.
 ///
 /// Deletes the specified Network Access Scope.
-#[derive(Debug)]
 pub struct DeleteNetworkInsightsAccessScope(
     rt::Call<
         t::DeleteNetworkInsightsAccessScopeRequest,
@@ -819,10 +868,12 @@ impl DeleteNetworkInsightsAccessScope {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteNetworkInsightsAccessScopeResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNetworkInsightsAccessScopeResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -833,11 +884,11 @@ impl DeleteNetworkInsightsAccessScope {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -859,26 +910,9 @@ impl DeleteNetworkInsightsAccessScope {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Network Access Scope analysis.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_access_scope_analysis(
-        &self,
-    ) -> DeleteNetworkInsightsAccessScopeAnalysis {
-        DeleteNetworkInsightsAccessScopeAnalysis(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-            ),
-        )
-    }
-}
 /// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
 ///
 /// Deletes the specified Network Access Scope analysis.
-#[derive(Debug)]
 pub struct DeleteNetworkInsightsAccessScopeAnalysis(
     rt::Call<
         t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
@@ -905,10 +939,12 @@ impl DeleteNetworkInsightsAccessScopeAnalysis {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNetworkInsightsAccessScopeAnalysisResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -919,11 +955,11 @@ impl DeleteNetworkInsightsAccessScopeAnalysis {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -945,21 +981,9 @@ impl DeleteNetworkInsightsAccessScopeAnalysis {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified network insights analysis.
-    ///
-    /// Returns the [`DeleteNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
-        DeleteNetworkInsightsAnalysis(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ANALYSIS),
-        )
-    }
-}
 /// The `DeleteNetworkInsightsAnalysis` operation.
 ///
 /// Deletes the specified network insights analysis.
-#[derive(Debug)]
 pub struct DeleteNetworkInsightsAnalysis(
     rt::Call<
         t::DeleteNetworkInsightsAnalysisRequest,
@@ -983,10 +1007,12 @@ impl DeleteNetworkInsightsAnalysis {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteNetworkInsightsAnalysisResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNetworkInsightsAnalysisResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -997,11 +1023,11 @@ impl DeleteNetworkInsightsAnalysis {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1023,21 +1049,9 @@ impl DeleteNetworkInsightsAnalysis {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified path.
-    ///
-    /// Returns the [`DeleteNetworkInsightsPath`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
-        DeleteNetworkInsightsPath(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_PATH),
-        )
-    }
-}
 /// The `DeleteNetworkInsightsPath` operation.
 ///
 /// Deletes the specified path.
-#[derive(Debug)]
 pub struct DeleteNetworkInsightsPath(
     rt::Call<
         t::DeleteNetworkInsightsPathRequest,
@@ -1061,8 +1075,12 @@ impl DeleteNetworkInsightsPath {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteNetworkInsightsPathResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNetworkInsightsPathResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1071,11 +1089,11 @@ impl DeleteNetworkInsightsPath {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1097,21 +1115,9 @@ impl DeleteNetworkInsightsPath {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified network interface. You must detach the network interface before you can delete it.
-    ///
-    /// Returns the [`DeleteNetworkInterface`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
-        DeleteNetworkInterface(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE),
-        )
-    }
-}
 /// The `DeleteNetworkInterface` operation.
 ///
 /// Deletes the specified network interface. You must detach the network interface before you can delete it.
-#[derive(Debug)]
 pub struct DeleteNetworkInterface(
     rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1131,8 +1137,10 @@ impl DeleteNetworkInterface {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1141,11 +1149,11 @@ impl DeleteNetworkInterface {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1163,23 +1171,9 @@ impl DeleteNetworkInterface {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-    ///
-    /// Returns the [`DeleteNetworkInterfacePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_network_interface_permission(
-        &self,
-    ) -> DeleteNetworkInterfacePermission {
-        DeleteNetworkInterfacePermission(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE_PERMISSION),
-        )
-    }
-}
 /// The `DeleteNetworkInterfacePermission` operation.
 ///
 /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-#[derive(Debug)]
 pub struct DeleteNetworkInterfacePermission(
     rt::Call<
         t::DeleteNetworkInterfacePermissionRequest,
@@ -1209,10 +1203,12 @@ impl DeleteNetworkInterfacePermission {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteNetworkInterfacePermissionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNetworkInterfacePermissionResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1223,11 +1219,11 @@ impl DeleteNetworkInterfacePermission {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1264,11 +1260,125 @@ impl super::Client {
             ),
         )
     }
+    /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`DeletePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_placement_group(&self) -> DeletePlacementGroup {
+        DeletePlacementGroup(rt::Call::new(&self.handle, &op::DELETE_PLACEMENT_GROUP))
+    }
+    /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
+    ///
+    /// Returns the [`DeletePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
+        DeletePublicIpv4Pool(rt::Call::new(&self.handle, &op::DELETE_PUBLIC_IPV4_POOL))
+    }
+    /// Deletes the queued purchases for the specified Reserved Instances.
+    ///
+    /// Returns the [`DeleteQueuedReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
+        DeleteQueuedReservedInstances(
+            rt::Call::new(&self.handle, &op::DELETE_QUEUED_RESERVED_INSTANCES),
+        )
+    }
+    /// Deletes the specified route from the specified route table.
+    ///
+    /// Returns the [`DeleteRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route(&self) -> DeleteRoute {
+        DeleteRoute(rt::Call::new(&self.handle, &op::DELETE_ROUTE))
+    }
+    /// Deletes the specified route server.
+    ///
+    /// Returns the [`DeleteRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server(&self) -> DeleteRouteServer {
+        DeleteRouteServer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER))
+    }
+    /// Deletes the specified route server endpoint.
+    ///
+    /// Returns the [`DeleteRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
+        DeleteRouteServerEndpoint(
+            rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_ENDPOINT),
+        )
+    }
+    /// Deletes the specified BGP peer from a route server.
+    ///
+    /// Returns the [`DeleteRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
+        DeleteRouteServerPeer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_PEER))
+    }
+    /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
+    ///
+    /// Returns the [`DeleteRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_route_table(&self) -> DeleteRouteTable {
+        DeleteRouteTable(rt::Call::new(&self.handle, &op::DELETE_ROUTE_TABLE))
+    }
+    /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
+    ///
+    /// Returns the [`DeleteSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
+        DeleteSecondaryNetwork(
+            rt::Call::new(&self.handle, &op::DELETE_SECONDARY_NETWORK),
+        )
+    }
+    /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
+    ///
+    /// Returns the [`DeleteSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
+        DeleteSecondarySubnet(rt::Call::new(&self.handle, &op::DELETE_SECONDARY_SUBNET))
+    }
+    /// Deletes a security group.
+    ///
+    /// Returns the [`DeleteSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_security_group(&self) -> DeleteSecurityGroup {
+        DeleteSecurityGroup(rt::Call::new(&self.handle, &op::DELETE_SECURITY_GROUP))
+    }
+    /// Deletes the specified snapshot.
+    ///
+    /// Returns the [`DeleteSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_snapshot(&self) -> DeleteSnapshot {
+        DeleteSnapshot(rt::Call::new(&self.handle, &op::DELETE_SNAPSHOT))
+    }
+    /// Deletes the data feed for Spot Instances.
+    ///
+    /// Returns the [`DeleteSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
+        DeleteSpotDatafeedSubscription(
+            rt::Call::new(&self.handle, &op::DELETE_SPOT_DATAFEED_SUBSCRIPTION),
+        )
+    }
+    /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
+    ///
+    /// Returns the [`DeleteSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subnet(&self) -> DeleteSubnet {
+        DeleteSubnet(rt::Call::new(&self.handle, &op::DELETE_SUBNET))
+    }
+    /// Deletes a subnet CIDR reservation.
+    ///
+    /// Returns the [`DeleteSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
+        DeleteSubnetCidrReservation(
+            rt::Call::new(&self.handle, &op::DELETE_SUBNET_CIDR_RESERVATION),
+        )
+    }
 }
 /// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
 ///
 /// Deletes one or more flex cost allocation policies.
-#[derive(Debug)]
 pub struct DeleteNetworkingFlexCostAllocationPolicies(
     rt::Call<
         t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
@@ -1292,10 +1402,12 @@ impl DeleteNetworkingFlexCostAllocationPolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteNetworkingFlexCostAllocationPoliciesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1306,11 +1418,11 @@ impl DeleteNetworkingFlexCostAllocationPolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1332,19 +1444,9 @@ impl DeleteNetworkingFlexCostAllocationPolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DeletePlacementGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_placement_group(&self) -> DeletePlacementGroup {
-        DeletePlacementGroup(rt::Call::new(&self.handle, &op::DELETE_PLACEMENT_GROUP))
-    }
-}
 /// The `DeletePlacementGroup` operation.
 ///
 /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct DeletePlacementGroup(
     rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1364,8 +1466,10 @@ impl DeletePlacementGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1374,11 +1478,11 @@ impl DeletePlacementGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1396,19 +1500,9 @@ impl DeletePlacementGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-    ///
-    /// Returns the [`DeletePublicIpv4Pool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
-        DeletePublicIpv4Pool(rt::Call::new(&self.handle, &op::DELETE_PUBLIC_IPV4_POOL))
-    }
-}
 /// The `DeletePublicIpv4Pool` operation.
 ///
 /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-#[derive(Debug)]
 pub struct DeletePublicIpv4Pool(
     rt::Call<t::DeletePublicIpv4PoolRequest, t::DeletePublicIpv4PoolResult, rt::NoErrors>,
 );
@@ -1434,8 +1528,12 @@ impl DeletePublicIpv4Pool {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeletePublicIpv4PoolResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeletePublicIpv4PoolResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1444,11 +1542,11 @@ impl DeletePublicIpv4Pool {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1470,21 +1568,9 @@ impl DeletePublicIpv4Pool {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the queued purchases for the specified Reserved Instances.
-    ///
-    /// Returns the [`DeleteQueuedReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
-        DeleteQueuedReservedInstances(
-            rt::Call::new(&self.handle, &op::DELETE_QUEUED_RESERVED_INSTANCES),
-        )
-    }
-}
 /// The `DeleteQueuedReservedInstances` operation.
 ///
 /// Deletes the queued purchases for the specified Reserved Instances.
-#[derive(Debug)]
 pub struct DeleteQueuedReservedInstances(
     rt::Call<
         t::DeleteQueuedReservedInstancesRequest,
@@ -1508,10 +1594,12 @@ impl DeleteQueuedReservedInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteQueuedReservedInstancesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteQueuedReservedInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1522,11 +1610,11 @@ impl DeleteQueuedReservedInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1548,19 +1636,9 @@ impl DeleteQueuedReservedInstances {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified route from the specified route table.
-    ///
-    /// Returns the [`DeleteRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route(&self) -> DeleteRoute {
-        DeleteRoute(rt::Call::new(&self.handle, &op::DELETE_ROUTE))
-    }
-}
 /// The `DeleteRoute` operation.
 ///
 /// Deletes the specified route from the specified route table.
-#[derive(Debug)]
 pub struct DeleteRoute(rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>);
 impl DeleteRoute {
     /// The ID of the prefix list for the route.
@@ -1596,8 +1674,10 @@ impl DeleteRoute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1606,11 +1686,11 @@ impl DeleteRoute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1624,15 +1704,6 @@ impl DeleteRoute {
     #[inline]
     pub fn into_call(self) -> rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified route server.
-    ///
-    /// Returns the [`DeleteRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server(&self) -> DeleteRouteServer {
-        DeleteRouteServer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER))
     }
 }
 /// The `DeleteRouteServer` operation.
@@ -1650,7 +1721,6 @@ impl super::Client {
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct DeleteRouteServer(
     rt::Call<t::DeleteRouteServerRequest, t::DeleteRouteServerResult, rt::NoErrors>,
 );
@@ -1670,8 +1740,12 @@ impl DeleteRouteServer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteRouteServerResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteRouteServerResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1680,11 +1754,11 @@ impl DeleteRouteServer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1706,23 +1780,11 @@ impl DeleteRouteServer {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified route server endpoint.
-    ///
-    /// Returns the [`DeleteRouteServerEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
-        DeleteRouteServerEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_ENDPOINT),
-        )
-    }
-}
 /// The `DeleteRouteServerEndpoint` operation.
 ///
 /// Deletes the specified route server endpoint.
 ///
 /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-#[derive(Debug)]
 pub struct DeleteRouteServerEndpoint(
     rt::Call<
         t::DeleteRouteServerEndpointRequest,
@@ -1746,8 +1808,12 @@ impl DeleteRouteServerEndpoint {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteRouteServerEndpointResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteRouteServerEndpointResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1756,11 +1822,11 @@ impl DeleteRouteServerEndpoint {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1782,15 +1848,6 @@ impl DeleteRouteServerEndpoint {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified BGP peer from a route server.
-    ///
-    /// Returns the [`DeleteRouteServerPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
-        DeleteRouteServerPeer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_PEER))
-    }
-}
 /// The `DeleteRouteServerPeer` operation.
 ///
 /// Deletes the specified BGP peer from a route server.
@@ -1800,7 +1857,6 @@ impl super::Client {
 /// - Have an elastic network interface in the VPC
 /// - Support BGP (Border Gateway Protocol)
 /// - Can initiate BGP sessions
-#[derive(Debug)]
 pub struct DeleteRouteServerPeer(
     rt::Call<
         t::DeleteRouteServerPeerRequest,
@@ -1824,8 +1880,12 @@ impl DeleteRouteServerPeer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteRouteServerPeerResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteRouteServerPeerResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1834,11 +1894,11 @@ impl DeleteRouteServerPeer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1860,19 +1920,9 @@ impl DeleteRouteServerPeer {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-    ///
-    /// Returns the [`DeleteRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_route_table(&self) -> DeleteRouteTable {
-        DeleteRouteTable(rt::Call::new(&self.handle, &op::DELETE_ROUTE_TABLE))
-    }
-}
 /// The `DeleteRouteTable` operation.
 ///
 /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-#[derive(Debug)]
 pub struct DeleteRouteTable(
     rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1892,8 +1942,10 @@ impl DeleteRouteTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1902,11 +1954,11 @@ impl DeleteRouteTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1924,21 +1976,9 @@ impl DeleteRouteTable {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-    ///
-    /// Returns the [`DeleteSecondaryNetwork`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
-        DeleteSecondaryNetwork(
-            rt::Call::new(&self.handle, &op::DELETE_SECONDARY_NETWORK),
-        )
-    }
-}
 /// The `DeleteSecondaryNetwork` operation.
 ///
 /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-#[derive(Debug)]
 pub struct DeleteSecondaryNetwork(
     rt::Call<
         t::DeleteSecondaryNetworkRequest,
@@ -1968,8 +2008,12 @@ impl DeleteSecondaryNetwork {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteSecondaryNetworkResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteSecondaryNetworkResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1978,11 +2022,11 @@ impl DeleteSecondaryNetwork {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2004,19 +2048,9 @@ impl DeleteSecondaryNetwork {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-    ///
-    /// Returns the [`DeleteSecondarySubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
-        DeleteSecondarySubnet(rt::Call::new(&self.handle, &op::DELETE_SECONDARY_SUBNET))
-    }
-}
 /// The `DeleteSecondarySubnet` operation.
 ///
 /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-#[derive(Debug)]
 pub struct DeleteSecondarySubnet(
     rt::Call<
         t::DeleteSecondarySubnetRequest,
@@ -2046,8 +2080,12 @@ impl DeleteSecondarySubnet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteSecondarySubnetResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteSecondarySubnetResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2056,11 +2094,11 @@ impl DeleteSecondarySubnet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2082,21 +2120,11 @@ impl DeleteSecondarySubnet {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a security group.
-    ///
-    /// Returns the [`DeleteSecurityGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_security_group(&self) -> DeleteSecurityGroup {
-        DeleteSecurityGroup(rt::Call::new(&self.handle, &op::DELETE_SECURITY_GROUP))
-    }
-}
 /// The `DeleteSecurityGroup` operation.
 ///
 /// Deletes a security group.
 ///
 /// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
-#[derive(Debug)]
 pub struct DeleteSecurityGroup(
     rt::Call<t::DeleteSecurityGroupRequest, t::DeleteSecurityGroupResult, rt::NoErrors>,
 );
@@ -2122,8 +2150,12 @@ impl DeleteSecurityGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteSecurityGroupResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteSecurityGroupResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2132,11 +2164,11 @@ impl DeleteSecurityGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2158,15 +2190,6 @@ impl DeleteSecurityGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified snapshot.
-    ///
-    /// Returns the [`DeleteSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_snapshot(&self) -> DeleteSnapshot {
-        DeleteSnapshot(rt::Call::new(&self.handle, &op::DELETE_SNAPSHOT))
-    }
-}
 /// The `DeleteSnapshot` operation.
 ///
 /// Deletes the specified snapshot.
@@ -2176,7 +2199,6 @@ impl super::Client {
 /// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
 ///
 /// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
 pub struct DeleteSnapshot(rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>);
 impl DeleteSnapshot {
     /// The ID of the EBS snapshot.
@@ -2194,8 +2216,10 @@ impl DeleteSnapshot {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2204,11 +2228,11 @@ impl DeleteSnapshot {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2226,21 +2250,9 @@ impl DeleteSnapshot {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the data feed for Spot Instances.
-    ///
-    /// Returns the [`DeleteSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
-        DeleteSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::DELETE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
-    }
-}
 /// The `DeleteSpotDatafeedSubscription` operation.
 ///
 /// Deletes the data feed for Spot Instances.
-#[derive(Debug)]
 pub struct DeleteSpotDatafeedSubscription(
     rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
 );
@@ -2254,8 +2266,10 @@ impl DeleteSpotDatafeedSubscription {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2264,11 +2278,11 @@ impl DeleteSpotDatafeedSubscription {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2286,19 +2300,9 @@ impl DeleteSpotDatafeedSubscription {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-    ///
-    /// Returns the [`DeleteSubnet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_subnet(&self) -> DeleteSubnet {
-        DeleteSubnet(rt::Call::new(&self.handle, &op::DELETE_SUBNET))
-    }
-}
 /// The `DeleteSubnet` operation.
 ///
 /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-#[derive(Debug)]
 pub struct DeleteSubnet(rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>);
 impl DeleteSubnet {
     /// The ID of the subnet.
@@ -2316,8 +2320,10 @@ impl DeleteSubnet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2326,11 +2332,11 @@ impl DeleteSubnet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2346,21 +2352,9 @@ impl DeleteSubnet {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a subnet CIDR reservation.
-    ///
-    /// Returns the [`DeleteSubnetCidrReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
-        DeleteSubnetCidrReservation(
-            rt::Call::new(&self.handle, &op::DELETE_SUBNET_CIDR_RESERVATION),
-        )
-    }
-}
 /// The `DeleteSubnetCidrReservation` operation.
 ///
 /// Deletes a subnet CIDR reservation.
-#[derive(Debug)]
 pub struct DeleteSubnetCidrReservation(
     rt::Call<
         t::DeleteSubnetCidrReservationRequest,
@@ -2384,8 +2378,12 @@ impl DeleteSubnetCidrReservation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteSubnetCidrReservationResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteSubnetCidrReservationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2396,11 +2394,11 @@ impl DeleteSubnetCidrReservation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2419,74 +2417,6 @@ impl DeleteSubnetCidrReservation {
         t::DeleteSubnetCidrReservationResult,
         rt::NoErrors,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified set of tags from the specified set of resources.
-    ///
-    /// Returns the [`DeleteTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_tags(&self) -> DeleteTags {
-        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
-    }
-}
-/// The `DeleteTags` operation.
-///
-/// Deletes the specified set of tags from the specified set of resources.
-///
-/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-#[derive(Debug)]
-pub struct DeleteTags(rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
-impl DeleteTags {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the resources, separated by spaces.
-    #[inline]
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources = value;
-        self
-    }
-    /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
-    #[inline]
-    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
-        self.0.input_mut().tags = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }

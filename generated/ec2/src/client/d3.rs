@@ -5,6 +5,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Deletes the specified set of tags from the specified set of resources.
+    ///
+    /// Returns the [`DeleteTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_tags(&self) -> DeleteTags {
+        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
+    }
     /// Deletes the specified Traffic Mirror filter.
     ///
     /// Returns the [`DeleteTrafficMirrorFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -14,13 +21,223 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
         )
     }
+    /// Deletes the specified Traffic Mirror rule.
+    ///
+    /// Returns the [`DeleteTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
+        DeleteTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
+        )
+    }
+    /// Deletes the specified Traffic Mirror session.
+    ///
+    /// Returns the [`DeleteTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
+        DeleteTrafficMirrorSession(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
+        )
+    }
+    /// Deletes the specified Traffic Mirror target.
+    ///
+    /// Returns the [`DeleteTrafficMirrorTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
+        DeleteTrafficMirrorTarget(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
+        )
+    }
+    /// Deletes the specified transit gateway.
+    ///
+    /// Returns the [`DeleteTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
+        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
+    }
+    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
+    ///
+    /// Returns the [`DeleteTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_client_vpn_attachment(
+        &self,
+    ) -> DeleteTransitGatewayClientVpnAttachment {
+        DeleteTransitGatewayClientVpnAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+            ),
+        )
+    }
+    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
+    ///
+    /// Returns the [`DeleteTransitGatewayConnect`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
+        DeleteTransitGatewayConnect(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
+        )
+    }
+    /// Deletes the specified Connect peer.
+    ///
+    /// Returns the [`DeleteTransitGatewayConnectPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_connect_peer(
+        &self,
+    ) -> DeleteTransitGatewayConnectPeer {
+        DeleteTransitGatewayConnectPeer(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
+        )
+    }
+    /// Deletes a transit gateway metering policy.
+    ///
+    /// Returns the [`DeleteTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_metering_policy(
+        &self,
+    ) -> DeleteTransitGatewayMeteringPolicy {
+        DeleteTransitGatewayMeteringPolicy(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
+        )
+    }
+    /// Deletes an entry from a transit gateway metering policy.
+    ///
+    /// Returns the [`DeleteTransitGatewayMeteringPolicyEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_metering_policy_entry(
+        &self,
+    ) -> DeleteTransitGatewayMeteringPolicyEntry {
+        DeleteTransitGatewayMeteringPolicyEntry(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+            ),
+        )
+    }
+    /// Deletes the specified transit gateway multicast domain.
+    ///
+    /// Returns the [`DeleteTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_multicast_domain(
+        &self,
+    ) -> DeleteTransitGatewayMulticastDomain {
+        DeleteTransitGatewayMulticastDomain(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
+        )
+    }
+    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
+    ///
+    /// Returns the [`DeleteTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_network_function_attachment(
+        &self,
+    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
+        DeleteTransitGatewayNetworkFunctionAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+            ),
+        )
+    }
+    /// Deletes a transit gateway peering attachment.
+    ///
+    /// Returns the [`DeleteTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_peering_attachment(
+        &self,
+    ) -> DeleteTransitGatewayPeeringAttachment {
+        DeleteTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+        )
+    }
+    /// Deletes the specified transit gateway policy table.
+    ///
+    /// Returns the [`DeleteTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTable {
+        DeleteTransitGatewayPolicyTable(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
+        )
+    }
+    /// Deletes the specified transit gateway policy table entry.
+    ///
+    /// Returns the [`DeleteTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_policy_table_entry(
+        &self,
+    ) -> DeleteTransitGatewayPolicyTableEntry {
+        DeleteTransitGatewayPolicyTableEntry(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+        )
+    }
+}
+/// The `DeleteTags` operation.
+///
+/// Deletes the specified set of tags from the specified set of resources.
+///
+/// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+pub struct DeleteTags(rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
+impl DeleteTags {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the resources, separated by spaces.
+    #[inline]
+    pub fn resources(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().resources = value;
+        self
+    }
+    /// The tags to delete. Specify a tag key and an optional tag value to delete specific tags. If you specify a tag key without a tag value, we delete any tag with this key regardless of its value. If you specify a tag key with an empty string as the tag value, we delete the tag only if its value is an empty string.
+    #[inline]
+    pub fn tags(mut self, value: Vec<t::Tag>) -> Self {
+        self.0.input_mut().tags = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(self) -> rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
 }
 /// The `DeleteTrafficMirrorFilter` operation.
 ///
 /// Deletes the specified Traffic Mirror filter.
 ///
 /// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
-#[derive(Debug)]
 pub struct DeleteTrafficMirrorFilter(
     rt::Call<
         t::DeleteTrafficMirrorFilterRequest,
@@ -44,8 +261,12 @@ impl DeleteTrafficMirrorFilter {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteTrafficMirrorFilterResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTrafficMirrorFilterResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +275,11 @@ impl DeleteTrafficMirrorFilter {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,21 +301,9 @@ impl DeleteTrafficMirrorFilter {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Traffic Mirror rule.
-    ///
-    /// Returns the [`DeleteTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
-        DeleteTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
-        )
-    }
-}
 /// The `DeleteTrafficMirrorFilterRule` operation.
 ///
 /// Deletes the specified Traffic Mirror rule.
-#[derive(Debug)]
 pub struct DeleteTrafficMirrorFilterRule(
     rt::Call<
         t::DeleteTrafficMirrorFilterRuleRequest,
@@ -118,10 +327,12 @@ impl DeleteTrafficMirrorFilterRule {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTrafficMirrorFilterRuleResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTrafficMirrorFilterRuleResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -132,11 +343,11 @@ impl DeleteTrafficMirrorFilterRule {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -158,21 +369,9 @@ impl DeleteTrafficMirrorFilterRule {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Traffic Mirror session.
-    ///
-    /// Returns the [`DeleteTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
-        DeleteTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
-        )
-    }
-}
 /// The `DeleteTrafficMirrorSession` operation.
 ///
 /// Deletes the specified Traffic Mirror session.
-#[derive(Debug)]
 pub struct DeleteTrafficMirrorSession(
     rt::Call<
         t::DeleteTrafficMirrorSessionRequest,
@@ -196,8 +395,12 @@ impl DeleteTrafficMirrorSession {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteTrafficMirrorSessionResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTrafficMirrorSessionResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -208,11 +411,11 @@ impl DeleteTrafficMirrorSession {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -234,23 +437,11 @@ impl DeleteTrafficMirrorSession {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Traffic Mirror target.
-    ///
-    /// Returns the [`DeleteTrafficMirrorTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
-        DeleteTrafficMirrorTarget(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
-        )
-    }
-}
 /// The `DeleteTrafficMirrorTarget` operation.
 ///
 /// Deletes the specified Traffic Mirror target.
 ///
 /// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
-#[derive(Debug)]
 pub struct DeleteTrafficMirrorTarget(
     rt::Call<
         t::DeleteTrafficMirrorTargetRequest,
@@ -274,8 +465,12 @@ impl DeleteTrafficMirrorTarget {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteTrafficMirrorTargetResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTrafficMirrorTargetResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -284,11 +479,11 @@ impl DeleteTrafficMirrorTarget {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -310,19 +505,9 @@ impl DeleteTrafficMirrorTarget {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified transit gateway.
-    ///
-    /// Returns the [`DeleteTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
-        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
-    }
-}
 /// The `DeleteTransitGateway` operation.
 ///
 /// Deletes the specified transit gateway.
-#[derive(Debug)]
 pub struct DeleteTransitGateway(
     rt::Call<t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult, rt::NoErrors>,
 );
@@ -342,8 +527,12 @@ impl DeleteTransitGateway {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteTransitGatewayResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -352,11 +541,11 @@ impl DeleteTransitGateway {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -378,26 +567,9 @@ impl DeleteTransitGateway {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-    ///
-    /// Returns the [`DeleteTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_client_vpn_attachment(
-        &self,
-    ) -> DeleteTransitGatewayClientVpnAttachment {
-        DeleteTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
-    }
-}
 /// The `DeleteTransitGatewayClientVpnAttachment` operation.
 ///
 /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayClientVpnAttachment(
     rt::Call<
         t::DeleteTransitGatewayClientVpnAttachmentRequest,
@@ -421,10 +593,12 @@ impl DeleteTransitGatewayClientVpnAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayClientVpnAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayClientVpnAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -435,11 +609,11 @@ impl DeleteTransitGatewayClientVpnAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -461,21 +635,9 @@ impl DeleteTransitGatewayClientVpnAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayConnect`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
-        DeleteTransitGatewayConnect(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
-        )
-    }
-}
 /// The `DeleteTransitGatewayConnect` operation.
 ///
 /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayConnect(
     rt::Call<
         t::DeleteTransitGatewayConnectRequest,
@@ -499,8 +661,12 @@ impl DeleteTransitGatewayConnect {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteTransitGatewayConnectResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayConnectResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -511,11 +677,11 @@ impl DeleteTransitGatewayConnect {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -537,23 +703,9 @@ impl DeleteTransitGatewayConnect {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Connect peer.
-    ///
-    /// Returns the [`DeleteTransitGatewayConnectPeer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_connect_peer(
-        &self,
-    ) -> DeleteTransitGatewayConnectPeer {
-        DeleteTransitGatewayConnectPeer(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
-        )
-    }
-}
 /// The `DeleteTransitGatewayConnectPeer` operation.
 ///
 /// Deletes the specified Connect peer.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayConnectPeer(
     rt::Call<
         t::DeleteTransitGatewayConnectPeerRequest,
@@ -577,10 +729,12 @@ impl DeleteTransitGatewayConnectPeer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayConnectPeerResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayConnectPeerResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -591,11 +745,11 @@ impl DeleteTransitGatewayConnectPeer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -617,23 +771,9 @@ impl DeleteTransitGatewayConnectPeer {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a transit gateway metering policy.
-    ///
-    /// Returns the [`DeleteTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_metering_policy(
-        &self,
-    ) -> DeleteTransitGatewayMeteringPolicy {
-        DeleteTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
-        )
-    }
-}
 /// The `DeleteTransitGatewayMeteringPolicy` operation.
 ///
 /// Deletes a transit gateway metering policy.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayMeteringPolicy(
     rt::Call<
         t::DeleteTransitGatewayMeteringPolicyRequest,
@@ -660,10 +800,12 @@ impl DeleteTransitGatewayMeteringPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayMeteringPolicyResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayMeteringPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -674,11 +816,11 @@ impl DeleteTransitGatewayMeteringPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -700,26 +842,9 @@ impl DeleteTransitGatewayMeteringPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an entry from a transit gateway metering policy.
-    ///
-    /// Returns the [`DeleteTransitGatewayMeteringPolicyEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_metering_policy_entry(
-        &self,
-    ) -> DeleteTransitGatewayMeteringPolicyEntry {
-        DeleteTransitGatewayMeteringPolicyEntry(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-            ),
-        )
-    }
-}
 /// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
 ///
 /// Deletes an entry from a transit gateway metering policy.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayMeteringPolicyEntry(
     rt::Call<
         t::DeleteTransitGatewayMeteringPolicyEntryRequest,
@@ -752,10 +877,12 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayMeteringPolicyEntryResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -766,11 +893,11 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -792,23 +919,9 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified transit gateway multicast domain.
-    ///
-    /// Returns the [`DeleteTransitGatewayMulticastDomain`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_multicast_domain(
-        &self,
-    ) -> DeleteTransitGatewayMulticastDomain {
-        DeleteTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
-        )
-    }
-}
 /// The `DeleteTransitGatewayMulticastDomain` operation.
 ///
 /// Deletes the specified transit gateway multicast domain.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayMulticastDomain(
     rt::Call<
         t::DeleteTransitGatewayMulticastDomainRequest,
@@ -835,10 +948,12 @@ impl DeleteTransitGatewayMulticastDomain {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayMulticastDomainResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayMulticastDomainResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -849,11 +964,11 @@ impl DeleteTransitGatewayMulticastDomain {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -875,26 +990,9 @@ impl DeleteTransitGatewayMulticastDomain {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-    ///
-    /// Returns the [`DeleteTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_network_function_attachment(
-        &self,
-    ) -> DeleteTransitGatewayNetworkFunctionAttachment {
-        DeleteTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
-    }
-}
 /// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
 ///
 /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayNetworkFunctionAttachment(
     rt::Call<
         t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
@@ -918,10 +1016,15 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -932,11 +1035,11 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -958,23 +1061,9 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a transit gateway peering attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_peering_attachment(
-        &self,
-    ) -> DeleteTransitGatewayPeeringAttachment {
-        DeleteTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-}
 /// The `DeleteTransitGatewayPeeringAttachment` operation.
 ///
 /// Deletes a transit gateway peering attachment.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayPeeringAttachment(
     rt::Call<
         t::DeleteTransitGatewayPeeringAttachmentRequest,
@@ -998,10 +1087,12 @@ impl DeleteTransitGatewayPeeringAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayPeeringAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayPeeringAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1012,11 +1103,11 @@ impl DeleteTransitGatewayPeeringAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1038,23 +1129,9 @@ impl DeleteTransitGatewayPeeringAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified transit gateway policy table.
-    ///
-    /// Returns the [`DeleteTransitGatewayPolicyTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_policy_table(
-        &self,
-    ) -> DeleteTransitGatewayPolicyTable {
-        DeleteTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
-    }
-}
 /// The `DeleteTransitGatewayPolicyTable` operation.
 ///
 /// Deletes the specified transit gateway policy table.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayPolicyTable(
     rt::Call<
         t::DeleteTransitGatewayPolicyTableRequest,
@@ -1078,10 +1155,12 @@ impl DeleteTransitGatewayPolicyTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayPolicyTableResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayPolicyTableResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1092,11 +1171,11 @@ impl DeleteTransitGatewayPolicyTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1118,23 +1197,9 @@ impl DeleteTransitGatewayPolicyTable {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified transit gateway policy table entry.
-    ///
-    /// Returns the [`DeleteTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_policy_table_entry(
-        &self,
-    ) -> DeleteTransitGatewayPolicyTableEntry {
-        DeleteTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
-        )
-    }
-}
 /// The `DeleteTransitGatewayPolicyTableEntry` operation.
 ///
 /// Deletes the specified transit gateway policy table entry.
-#[derive(Debug)]
 pub struct DeleteTransitGatewayPolicyTableEntry(
     rt::Call<
         t::DeleteTransitGatewayPolicyTableEntryRequest,
@@ -1164,10 +1229,12 @@ impl DeleteTransitGatewayPolicyTableEntry {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTransitGatewayPolicyTableEntryResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayPolicyTableEntryResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1178,11 +1245,11 @@ impl DeleteTransitGatewayPolicyTableEntry {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1199,1273 +1266,6 @@ impl DeleteTransitGatewayPolicyTableEntry {
     ) -> rt::Call<
         t::DeleteTransitGatewayPolicyTableEntryRequest,
         t::DeleteTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
-    ///
-    /// Returns the [`DeleteTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_prefix_list_reference(
-        &self,
-    ) -> DeleteTransitGatewayPrefixListReference {
-        DeleteTransitGatewayPrefixListReference(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            ),
-        )
-    }
-}
-/// The `DeleteTransitGatewayPrefixListReference` operation.
-///
-/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
-#[derive(Debug)]
-pub struct DeleteTransitGatewayPrefixListReference(
-    rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayPrefixListReference {
-    /// The ID of the route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeleteTransitGatewayPrefixListReferenceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayPrefixListReferenceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified route from the specified transit gateway route table.
-    ///
-    /// Returns the [`DeleteTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
-        DeleteTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE),
-        )
-    }
-}
-/// The `DeleteTransitGatewayRoute` operation.
-///
-/// Deletes the specified route from the specified transit gateway route table.
-#[derive(Debug)]
-pub struct DeleteTransitGatewayRoute(
-    rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayRoute {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The CIDR range for the route. This must match the CIDR for the route exactly.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeleteTransitGatewayRouteResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteTransitGatewayRouteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
-    ///
-    /// Returns the [`DeleteTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
-        DeleteTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
-    }
-}
-/// The `DeleteTransitGatewayRouteTable` operation.
-///
-/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
-#[derive(Debug)]
-pub struct DeleteTransitGatewayRouteTable(
-    rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayRouteTable {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeleteTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayRouteTableResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Advertises to the transit gateway that a transit gateway route table is deleted.
-    ///
-    /// Returns the [`DeleteTransitGatewayRouteTableAnnouncement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_route_table_announcement(
-        &self,
-    ) -> DeleteTransitGatewayRouteTableAnnouncement {
-        DeleteTransitGatewayRouteTableAnnouncement(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-            ),
-        )
-    }
-}
-/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
-///
-/// Advertises to the transit gateway that a transit gateway route table is deleted.
-#[derive(Debug)]
-pub struct DeleteTransitGatewayRouteTableAnnouncement(
-    rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayRouteTableAnnouncement {
-    /// The transit gateway route table ID that's being deleted.
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified VPC attachment.
-    ///
-    /// Returns the [`DeleteTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_vpc_attachment(
-        &self,
-    ) -> DeleteTransitGatewayVpcAttachment {
-        DeleteTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
-    }
-}
-/// The `DeleteTransitGatewayVpcAttachment` operation.
-///
-/// Deletes the specified VPC attachment.
-#[derive(Debug)]
-pub struct DeleteTransitGatewayVpcAttachment(
-    rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeleteTransitGatewayVpcAttachmentResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteTransitGatewayVpcAttachmentResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Delete an Amazon Web Services Verified Access endpoint.
-    ///
-    /// Returns the [`DeleteVerifiedAccessEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
-        DeleteVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_ENDPOINT),
-        )
-    }
-}
-/// The `DeleteVerifiedAccessEndpoint` operation.
-///
-/// Delete an Amazon Web Services Verified Access endpoint.
-#[derive(Debug)]
-pub struct DeleteVerifiedAccessEndpoint(
-    rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVerifiedAccessEndpoint {
-    /// The ID of the Verified Access endpoint.
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeleteVerifiedAccessEndpointResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVerifiedAccessEndpointResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Delete an Amazon Web Services Verified Access group.
-    ///
-    /// Returns the [`DeleteVerifiedAccessGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
-        DeleteVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_GROUP),
-        )
-    }
-}
-/// The `DeleteVerifiedAccessGroup` operation.
-///
-/// Delete an Amazon Web Services Verified Access group.
-#[derive(Debug)]
-pub struct DeleteVerifiedAccessGroup(
-    rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVerifiedAccessGroup {
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeleteVerifiedAccessGroupResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteVerifiedAccessGroupResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Delete an Amazon Web Services Verified Access instance.
-    ///
-    /// Returns the [`DeleteVerifiedAccessInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
-        DeleteVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_INSTANCE),
-        )
-    }
-}
-/// The `DeleteVerifiedAccessInstance` operation.
-///
-/// Delete an Amazon Web Services Verified Access instance.
-#[derive(Debug)]
-pub struct DeleteVerifiedAccessInstance(
-    rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVerifiedAccessInstance {
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeleteVerifiedAccessInstanceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVerifiedAccessInstanceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Delete an Amazon Web Services Verified Access trust provider.
-    ///
-    /// Returns the [`DeleteVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_trust_provider(
-        &self,
-    ) -> DeleteVerifiedAccessTrustProvider {
-        DeleteVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
-    }
-}
-/// The `DeleteVerifiedAccessTrustProvider` operation.
-///
-/// Delete an Amazon Web Services Verified Access trust provider.
-#[derive(Debug)]
-pub struct DeleteVerifiedAccessTrustProvider(
-    rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVerifiedAccessTrustProvider {
-    /// The ID of the Verified Access trust provider.
-    #[inline]
-    pub fn verified_access_trust_provider_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeleteVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-    ///
-    /// Returns the [`DeleteVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_volume(&self) -> DeleteVolume {
-        DeleteVolume(rt::Call::new(&self.handle, &op::DELETE_VOLUME))
-    }
-}
-/// The `DeleteVolume` operation.
-///
-/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-///
-/// The volume can remain in the `deleting` state for several minutes.
-///
-/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct DeleteVolume(rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>);
-impl DeleteVolume {
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-    ///
-    /// Returns the [`DeleteVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc(&self) -> DeleteVpc {
-        DeleteVpc(rt::Call::new(&self.handle, &op::DELETE_VPC))
-    }
-}
-/// The `DeleteVpc` operation.
-///
-/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-///
-/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
-#[derive(Debug)]
-pub struct DeleteVpc(rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
-impl DeleteVpc {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DeleteVpcBlockPublicAccessExclusion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_block_public_access_exclusion(
-        &self,
-    ) -> DeleteVpcBlockPublicAccessExclusion {
-        DeleteVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
-    }
-}
-/// The `DeleteVpcBlockPublicAccessExclusion` operation.
-///
-/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DeleteVpcBlockPublicAccessExclusion(
-    rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVpcBlockPublicAccessExclusion {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the exclusion.
-    #[inline]
-    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusion_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeleteVpcBlockPublicAccessExclusionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVpcBlockPublicAccessExclusionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-    ///
-    /// Returns the [`DeleteVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
-        DeleteVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENCRYPTION_CONTROL),
-        )
-    }
-}
-/// The `DeleteVpcEncryptionControl` operation.
-///
-/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DeleteVpcEncryptionControl(
-    rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC Encryption Control resource to delete.
-    #[inline]
-    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeleteVpcEncryptionControlResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVpcEncryptionControlResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified VPC endpoint connection notifications.
-    ///
-    /// Returns the [`DeleteVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoint_connection_notifications(
-        &self,
-    ) -> DeleteVpcEndpointConnectionNotifications {
-        DeleteVpcEndpointConnectionNotifications(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
-            ),
-        )
-    }
-}
-/// The `DeleteVpcEndpointConnectionNotifications` operation.
-///
-/// Deletes the specified VPC endpoint connection notifications.
-#[derive(Debug)]
-pub struct DeleteVpcEndpointConnectionNotifications(
-    rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVpcEndpointConnectionNotifications {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the notifications.
-    #[inline]
-    pub fn connection_notification_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().connection_notification_ids = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeleteVpcEndpointConnectionNotificationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVpcEndpointConnectionNotificationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-    ///
-    /// Returns the [`DeleteVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoint_service_configurations(
-        &self,
-    ) -> DeleteVpcEndpointServiceConfigurations {
-        DeleteVpcEndpointServiceConfigurations(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS),
-        )
-    }
-}
-/// The `DeleteVpcEndpointServiceConfigurations` operation.
-///
-/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-#[derive(Debug)]
-pub struct DeleteVpcEndpointServiceConfigurations(
-    rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DeleteVpcEndpointServiceConfigurations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the services.
-    #[inline]
-    pub fn service_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_ids = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeleteVpcEndpointServiceConfigurationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeleteVpcEndpointServiceConfigurationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified VPC endpoints.
-    ///
-    /// Returns the [`DeleteVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
-        DeleteVpcEndpoints(rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINTS))
-    }
-}
-/// The `DeleteVpcEndpoints` operation.
-///
-/// Deletes the specified VPC endpoints.
-///
-/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
-///
-/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
-///
-/// When you delete an interface endpoint, we delete its endpoint network interfaces.
-#[derive(Debug)]
-pub struct DeleteVpcEndpoints(
-    rt::Call<t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult, rt::NoErrors>,
-);
-impl DeleteVpcEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the VPC endpoints.
-    #[inline]
-    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_ids = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeleteVpcEndpointsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteVpcEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpcEndpointsRequest,
-        t::DeleteVpcEndpointsResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,60 +5,221 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
     ///
-    /// Returns the [`DeleteVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
-        DeleteVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_PEERING_CONNECTION),
+    pub fn delete_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> DeleteTransitGatewayPrefixListReference {
+        DeleteTransitGatewayPrefixListReference(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+            ),
         )
     }
+    /// Deletes the specified route from the specified transit gateway route table.
+    ///
+    /// Returns the [`DeleteTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
+        DeleteTransitGatewayRoute(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE),
+        )
+    }
+    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
+    ///
+    /// Returns the [`DeleteTransitGatewayRouteTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
+        DeleteTransitGatewayRouteTable(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE),
+        )
+    }
+    /// Advertises to the transit gateway that a transit gateway route table is deleted.
+    ///
+    /// Returns the [`DeleteTransitGatewayRouteTableAnnouncement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route_table_announcement(
+        &self,
+    ) -> DeleteTransitGatewayRouteTableAnnouncement {
+        DeleteTransitGatewayRouteTableAnnouncement(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+            ),
+        )
+    }
+    /// Deletes the specified VPC attachment.
+    ///
+    /// Returns the [`DeleteTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_vpc_attachment(
+        &self,
+    ) -> DeleteTransitGatewayVpcAttachment {
+        DeleteTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access endpoint.
+    ///
+    /// Returns the [`DeleteVerifiedAccessEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
+        DeleteVerifiedAccessEndpoint(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_ENDPOINT),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access group.
+    ///
+    /// Returns the [`DeleteVerifiedAccessGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
+        DeleteVerifiedAccessGroup(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_GROUP),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access instance.
+    ///
+    /// Returns the [`DeleteVerifiedAccessInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
+        DeleteVerifiedAccessInstance(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_INSTANCE),
+        )
+    }
+    /// Delete an Amazon Web Services Verified Access trust provider.
+    ///
+    /// Returns the [`DeleteVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_trust_provider(
+        &self,
+    ) -> DeleteVerifiedAccessTrustProvider {
+        DeleteVerifiedAccessTrustProvider(
+            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER),
+        )
+    }
+    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
+    ///
+    /// Returns the [`DeleteVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_volume(&self) -> DeleteVolume {
+        DeleteVolume(rt::Call::new(&self.handle, &op::DELETE_VOLUME))
+    }
+    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
+    ///
+    /// Returns the [`DeleteVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc(&self) -> DeleteVpc {
+        DeleteVpc(rt::Call::new(&self.handle, &op::DELETE_VPC))
+    }
+    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`DeleteVpcBlockPublicAccessExclusion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_block_public_access_exclusion(
+        &self,
+    ) -> DeleteVpcBlockPublicAccessExclusion {
+        DeleteVpcBlockPublicAccessExclusion(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
+        )
+    }
+    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
+    ///
+    /// Returns the [`DeleteVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
+        DeleteVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_ENCRYPTION_CONTROL),
+        )
+    }
+    /// Deletes the specified VPC endpoint connection notifications.
+    ///
+    /// Returns the [`DeleteVpcEndpointConnectionNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_connection_notifications(
+        &self,
+    ) -> DeleteVpcEndpointConnectionNotifications {
+        DeleteVpcEndpointConnectionNotifications(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
+            ),
+        )
+    }
+    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
+    ///
+    /// Returns the [`DeleteVpcEndpointServiceConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_service_configurations(
+        &self,
+    ) -> DeleteVpcEndpointServiceConfigurations {
+        DeleteVpcEndpointServiceConfigurations(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS),
+        )
+    }
+    /// Deletes the specified VPC endpoints.
+    ///
+    /// Returns the [`DeleteVpcEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
+        DeleteVpcEndpoints(rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINTS))
+    }
 }
-/// The `DeleteVpcPeeringConnection` operation.
+/// The `DeleteTransitGatewayPrefixListReference` operation.
 ///
-/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
-#[derive(Debug)]
-pub struct DeleteVpcPeeringConnection(
+/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct DeleteTransitGatewayPrefixListReference(
     rt::Call<
-        t::DeleteVpcPeeringConnectionRequest,
-        t::DeleteVpcPeeringConnectionResult,
+        t::DeleteTransitGatewayPrefixListReferenceRequest,
+        t::DeleteTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
     >,
 );
-impl DeleteVpcPeeringConnection {
+impl DeleteTransitGatewayPrefixListReference {
+    /// The ID of the route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// The ID of the prefix list.
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the VPC peering connection.
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteVpcPeeringConnectionResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayPrefixListReferenceResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeleteVpcPeeringConnectionResult, rt::Error> {
+    ) -> Result<t::DeleteTransitGatewayPrefixListReferenceResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -73,189 +234,617 @@ impl DeleteVpcPeeringConnection {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeleteVpcPeeringConnectionRequest,
-        t::DeleteVpcPeeringConnectionResult,
+        t::DeleteTransitGatewayPrefixListReferenceRequest,
+        t::DeleteTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified VPN concentrator.
-    ///
-    /// Returns the [`DeleteVpnConcentrator`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
-        DeleteVpnConcentrator(rt::Call::new(&self.handle, &op::DELETE_VPN_CONCENTRATOR))
-    }
-}
-/// The `DeleteVpnConcentrator` operation.
+/// The `DeleteTransitGatewayRoute` operation.
 ///
-/// Deletes the specified VPN concentrator.
-#[derive(Debug)]
-pub struct DeleteVpnConcentrator(
+/// Deletes the specified route from the specified transit gateway route table.
+pub struct DeleteTransitGatewayRoute(
     rt::Call<
-        t::DeleteVpnConcentratorRequest,
-        t::DeleteVpnConcentratorResult,
+        t::DeleteTransitGatewayRouteRequest,
+        t::DeleteTransitGatewayRouteResult,
         rt::NoErrors,
     >,
 );
-impl DeleteVpnConcentrator {
-    /// The ID of the VPN concentrator to delete.
+impl DeleteTransitGatewayRoute {
+    /// The ID of the transit gateway route table.
     #[inline]
-    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_concentrator_id = value.into();
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeleteVpnConcentratorResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeleteVpnConcentratorResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeleteVpnConcentratorRequest,
-        t::DeleteVpnConcentratorResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified VPN connection.
-    ///
-    /// Returns the [`DeleteVpnConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
-        DeleteVpnConnection(rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION))
-    }
-}
-/// The `DeleteVpnConnection` operation.
-///
-/// Deletes the specified VPN connection.
-///
-/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
-///
-/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
-#[derive(Debug)]
-pub struct DeleteVpnConnection(
-    rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteVpnConnection {
-    /// The ID of the VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-    ///
-    /// Returns the [`DeleteVpnConnectionRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
-        DeleteVpnConnectionRoute(
-            rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION_ROUTE),
-        )
-    }
-}
-/// The `DeleteVpnConnectionRoute` operation.
-///
-/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-#[derive(Debug)]
-pub struct DeleteVpnConnectionRoute(
-    rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteVpnConnectionRoute {
-    /// The CIDR block associated with the local subnet of the customer network.
+    /// The CIDR range for the route. This must match the CIDR for the route exactly.
     #[inline]
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().destination_cidr_block = value.into();
         self
     }
-    /// The ID of the VPN connection.
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayRouteResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteTransitGatewayRouteResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayRouteRequest,
+        t::DeleteTransitGatewayRouteResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayRouteTable` operation.
+///
+/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
+pub struct DeleteTransitGatewayRouteTable(
+    rt::Call<
+        t::DeleteTransitGatewayRouteTableRequest,
+        t::DeleteTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+impl DeleteTransitGatewayRouteTable {
+    /// The ID of the transit gateway route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayRouteTableResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayRouteTableResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayRouteTableRequest,
+        t::DeleteTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises to the transit gateway that a transit gateway route table is deleted.
+pub struct DeleteTransitGatewayRouteTableAnnouncement(
+    rt::Call<
+        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+        t::DeleteTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    >,
+);
+impl DeleteTransitGatewayRouteTableAnnouncement {
+    /// The transit gateway route table ID that's being deleted.
+    #[inline]
+    pub fn transit_gateway_route_table_announcement_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_route_table_announcement_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+        t::DeleteTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteTransitGatewayVpcAttachment` operation.
+///
+/// Deletes the specified VPC attachment.
+pub struct DeleteTransitGatewayVpcAttachment(
+    rt::Call<
+        t::DeleteTransitGatewayVpcAttachmentRequest,
+        t::DeleteTransitGatewayVpcAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+impl DeleteTransitGatewayVpcAttachment {
+    /// The ID of the attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTransitGatewayVpcAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteTransitGatewayVpcAttachmentResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteTransitGatewayVpcAttachmentRequest,
+        t::DeleteTransitGatewayVpcAttachmentResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVerifiedAccessEndpoint` operation.
+///
+/// Delete an Amazon Web Services Verified Access endpoint.
+pub struct DeleteVerifiedAccessEndpoint(
+    rt::Call<
+        t::DeleteVerifiedAccessEndpointRequest,
+        t::DeleteVerifiedAccessEndpointResult,
+        rt::NoErrors,
+    >,
+);
+impl DeleteVerifiedAccessEndpoint {
+    /// The ID of the Verified Access endpoint.
+    #[inline]
+    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_endpoint_id = value.into();
+        self
+    }
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVerifiedAccessEndpointResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVerifiedAccessEndpointResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVerifiedAccessEndpointRequest,
+        t::DeleteVerifiedAccessEndpointResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVerifiedAccessGroup` operation.
+///
+/// Delete an Amazon Web Services Verified Access group.
+pub struct DeleteVerifiedAccessGroup(
+    rt::Call<
+        t::DeleteVerifiedAccessGroupRequest,
+        t::DeleteVerifiedAccessGroupResult,
+        rt::NoErrors,
+    >,
+);
+impl DeleteVerifiedAccessGroup {
+    /// The ID of the Verified Access group.
+    #[inline]
+    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_group_id = value.into();
+        self
+    }
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVerifiedAccessGroupResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteVerifiedAccessGroupResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVerifiedAccessGroupRequest,
+        t::DeleteVerifiedAccessGroupResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVerifiedAccessInstance` operation.
+///
+/// Delete an Amazon Web Services Verified Access instance.
+pub struct DeleteVerifiedAccessInstance(
+    rt::Call<
+        t::DeleteVerifiedAccessInstanceRequest,
+        t::DeleteVerifiedAccessInstanceResult,
+        rt::NoErrors,
+    >,
+);
+impl DeleteVerifiedAccessInstance {
+    /// The ID of the Verified Access instance.
+    #[inline]
+    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().verified_access_instance_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVerifiedAccessInstanceResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVerifiedAccessInstanceResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVerifiedAccessInstanceRequest,
+        t::DeleteVerifiedAccessInstanceResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVerifiedAccessTrustProvider` operation.
+///
+/// Delete an Amazon Web Services Verified Access trust provider.
+pub struct DeleteVerifiedAccessTrustProvider(
+    rt::Call<
+        t::DeleteVerifiedAccessTrustProviderRequest,
+        t::DeleteVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    >,
+);
+impl DeleteVerifiedAccessTrustProvider {
+    /// The ID of the Verified Access trust provider.
+    #[inline]
+    pub fn verified_access_trust_provider_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().verified_access_trust_provider_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVerifiedAccessTrustProviderResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVerifiedAccessTrustProviderResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVerifiedAccessTrustProviderRequest,
+        t::DeleteVerifiedAccessTrustProviderResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVolume` operation.
+///
+/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
+///
+/// The volume can remain in the `deleting` state for several minutes.
+///
+/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
+pub struct DeleteVolume(rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>);
+impl DeleteVolume {
+    /// The ID of the volume.
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -264,11 +853,11 @@ impl DeleteVpnConnectionRoute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -280,33 +869,21 @@ impl DeleteVpnConnectionRoute {
     }
     /// The underlying call, with the input built so far.
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors> {
+    pub fn into_call(self) -> rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
-    ///
-    /// Returns the [`DeleteVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
-        DeleteVpnGateway(rt::Call::new(&self.handle, &op::DELETE_VPN_GATEWAY))
-    }
-}
-/// The `DeleteVpnGateway` operation.
+/// The `DeleteVpc` operation.
 ///
-/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
-#[derive(Debug)]
-pub struct DeleteVpnGateway(
-    rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-impl DeleteVpnGateway {
-    /// The ID of the virtual private gateway.
+/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
+///
+/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
+pub struct DeleteVpc(rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
+impl DeleteVpc {
+    /// The ID of the VPC.
     #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = value.into();
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -318,8 +895,10 @@ impl DeleteVpnGateway {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -328,11 +907,11 @@ impl DeleteVpnGateway {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -344,303 +923,57 @@ impl DeleteVpnGateway {
     }
     /// The underlying call, with the input built so far.
     #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors> {
+    pub fn into_call(self) -> rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
-    ///
-    /// Returns the [`DeprovisionByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
-        DeprovisionByoipCidr(rt::Call::new(&self.handle, &op::DEPROVISION_BYOIP_CIDR))
-    }
-}
-/// The `DeprovisionByoipCidr` operation.
+/// The `DeleteVpcBlockPublicAccessExclusion` operation.
 ///
-/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
-///
-/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
-#[derive(Debug)]
-pub struct DeprovisionByoipCidr(
-    rt::Call<t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult, rt::NoErrors>,
+/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcBlockPublicAccessExclusion(
+    rt::Call<
+        t::DeleteVpcBlockPublicAccessExclusionRequest,
+        t::DeleteVpcBlockPublicAccessExclusionResult,
+        rt::NoErrors,
+    >,
 );
-impl DeprovisionByoipCidr {
-    /// The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
+impl DeleteVpcBlockPublicAccessExclusion {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The ID of the exclusion.
+    #[inline]
+    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().exclusion_id = value.into();
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeprovisionByoipCidrResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionByoipCidrResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
+    pub fn send(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionByoipCidrRequest,
-        t::DeprovisionByoipCidrResult,
-        rt::NoErrors,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcBlockPublicAccessExclusionResult, rt::Error>,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`DeprovisionIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
-        DeprovisionIpamByoasn(rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_BYOASN))
-    }
-}
-/// The `DeprovisionIpamByoasn` operation.
-///
-/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-#[derive(Debug)]
-pub struct DeprovisionIpamByoasn(
-    rt::Call<
-        t::DeprovisionIpamByoasnRequest,
-        t::DeprovisionIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
-impl DeprovisionIpamByoasn {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IPAM ID.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// An ASN.
-    #[inline]
-    pub fn asn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().asn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeprovisionIpamByoasnResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionIpamByoasnResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionIpamByoasnRequest,
-        t::DeprovisionIpamByoasnResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`DeprovisionIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
-        DeprovisionIpamPoolCidr(
-            rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_POOL_CIDR),
-        )
-    }
-}
-/// The `DeprovisionIpamPoolCidr` operation.
-///
-/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
-pub struct DeprovisionIpamPoolCidr(
-    rt::Call<
-        t::DeprovisionIpamPoolCidrRequest,
-        t::DeprovisionIpamPoolCidrResult,
-        rt::NoErrors,
-    >,
-);
-impl DeprovisionIpamPoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the pool that has the CIDR you want to deprovision.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The CIDR which you want to deprovision from the pool.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeprovisionIpamPoolCidrResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeprovisionIpamPoolCidrResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeprovisionIpamPoolCidrRequest,
-        t::DeprovisionIpamPoolCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deprovision a CIDR from a public IPv4 pool.
-    ///
-    /// Returns the [`DeprovisionPublicIpv4PoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
-        DeprovisionPublicIpv4PoolCidr(
-            rt::Call::new(&self.handle, &op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR),
-        )
-    }
-}
-/// The `DeprovisionPublicIpv4PoolCidr` operation.
-///
-/// Deprovision a CIDR from a public IPv4 pool.
-#[derive(Debug)]
-pub struct DeprovisionPublicIpv4PoolCidr(
-    rt::Call<
-        t::DeprovisionPublicIpv4PoolCidrRequest,
-        t::DeprovisionPublicIpv4PoolCidrResult,
-        rt::NoErrors,
-    >,
-);
-impl DeprovisionPublicIpv4PoolCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the pool that you want to deprovision the CIDR from.
-    #[inline]
-    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pool_id = value.into();
-        self
-    }
-    /// The CIDR you want to deprovision from the pool.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error> {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error> {
+    ) -> Result<t::DeleteVpcBlockPublicAccessExclusionResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -655,515 +988,62 @@ impl DeprovisionPublicIpv4PoolCidr {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DeprovisionPublicIpv4PoolCidrRequest,
-        t::DeprovisionPublicIpv4PoolCidrResult,
+        t::DeleteVpcBlockPublicAccessExclusionRequest,
+        t::DeleteVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
-    ///
-    /// Returns the [`DeregisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_image(&self) -> DeregisterImage {
-        DeregisterImage(rt::Call::new(&self.handle, &op::DEREGISTER_IMAGE))
-    }
-}
-/// The `DeregisterImage` operation.
+/// The `DeleteVpcEncryptionControl` operation.
 ///
-/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
-///
-/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
-///
-/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
-///
-/// Deregistering an AMI does not delete the following:
-///
-/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
-/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
-/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
-///
-/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DeregisterImage(
-    rt::Call<t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors>,
-);
-impl DeregisterImage {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Specifies whether to delete the snapshots associated with the AMI during deregistration.
-    #[inline]
-    pub fn delete_associated_snapshots(mut self, value: bool) -> Self {
-        self.0.input_mut().delete_associated_snapshots = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DeregisterImageResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DeregisterImageResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
-    ///
-    /// Returns the [`DeregisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_instance_event_notification_attributes(
-        &self,
-    ) -> DeregisterInstanceEventNotificationAttributes {
-        DeregisterInstanceEventNotificationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
-            ),
-        )
-    }
-}
-/// The `DeregisterInstanceEventNotificationAttributes` operation.
-///
-/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
-#[derive(Debug)]
-pub struct DeregisterInstanceEventNotificationAttributes(
-    rt::Call<
-        t::DeregisterInstanceEventNotificationAttributesRequest,
-        t::DeregisterInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    >,
-);
-impl DeregisterInstanceEventNotificationAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Information about the tag keys to deregister.
-    #[inline]
-    pub fn instance_tag_attribute(
-        mut self,
-        value: t::DeregisterInstanceTagAttributeRequest,
-    ) -> Self {
-        self.0.input_mut().instance_tag_attribute = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeregisterInstanceEventNotificationAttributesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeregisterInstanceEventNotificationAttributesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeregisterInstanceEventNotificationAttributesRequest,
-        t::DeregisterInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
-    ///
-    /// Returns the [`DeregisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_transit_gateway_multicast_group_members(
-        &self,
-    ) -> DeregisterTransitGatewayMulticastGroupMembers {
-        DeregisterTransitGatewayMulticastGroupMembers(
-            rt::Call::new(
-                &self.handle,
-                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
-            ),
-        )
-    }
-}
-/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
-///
-/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
-#[derive(Debug)]
-pub struct DeregisterTransitGatewayMulticastGroupMembers(
-    rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-        t::DeregisterTransitGatewayMulticastGroupMembersResult,
-        rt::NoErrors,
-    >,
-);
-impl DeregisterTransitGatewayMulticastGroupMembers {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// The IP address assigned to the transit gateway multicast group.
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// The IDs of the group members' network interfaces.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-        t::DeregisterTransitGatewayMulticastGroupMembersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
-    ///
-    /// Returns the [`DeregisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_transit_gateway_multicast_group_sources(
-        &self,
-    ) -> DeregisterTransitGatewayMulticastGroupSources {
-        DeregisterTransitGatewayMulticastGroupSources(
-            rt::Call::new(
-                &self.handle,
-                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
-            ),
-        )
-    }
-}
-/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
-///
-/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
-#[derive(Debug)]
-pub struct DeregisterTransitGatewayMulticastGroupSources(
-    rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
-        rt::NoErrors,
-    >,
-);
-impl DeregisterTransitGatewayMulticastGroupSources {
-    /// The ID of the transit gateway multicast domain.
-    #[inline]
-    pub fn transit_gateway_multicast_domain_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
-        self
-    }
-    /// The IP address assigned to the transit gateway multicast group.
-    #[inline]
-    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_ip_address = Some(value.into());
-        self
-    }
-    /// The IDs of the group sources' network interfaces.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
-    ///
-    /// Returns the [`DescribeAccountAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
-        DescribeAccountAttributes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_ATTRIBUTES),
-        )
-    }
-}
-/// The `DescribeAccountAttributes` operation.
-///
-/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
-///
-/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
-/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
-/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `supported-platforms`: This attribute is deprecated.
-/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeAccountAttributes(
-    rt::Call<
-        t::DescribeAccountAttributesRequest,
-        t::DescribeAccountAttributesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAccountAttributes {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The account attribute names.
-    #[inline]
-    pub fn attribute_names(mut self, value: Vec<t::AccountAttributeName>) -> Self {
-        self.0.input_mut().attribute_names = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeAccountAttributesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAccountAttributesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAccountAttributesRequest,
-        t::DescribeAccountAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-    ///
-    /// Returns the [`DescribeAccountVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_vpc_encryption_control(
-        &self,
-    ) -> DescribeAccountVpcEncryptionControl {
-        DescribeAccountVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL),
-        )
-    }
-}
-/// The `DescribeAccountVpcEncryptionControl` operation.
-///
-/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeAccountVpcEncryptionControl(
+pub struct DeleteVpcEncryptionControl(
     rt::Call<
-        t::DescribeAccountVpcEncryptionControlRequest,
-        t::DescribeAccountVpcEncryptionControlResult,
+        t::DeleteVpcEncryptionControlRequest,
+        t::DeleteVpcEncryptionControlResult,
         rt::NoErrors,
     >,
 );
-impl DescribeAccountVpcEncryptionControl {
+impl DeleteVpcEncryptionControl {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The ID of the VPC Encryption Control resource to delete.
+    #[inline]
+    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_encryption_control_id = value.into();
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcEncryptionControlResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error> {
+    ) -> Result<t::DeleteVpcEncryptionControlResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1178,254 +1058,60 @@ impl DescribeAccountVpcEncryptionControl {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeAccountVpcEncryptionControlRequest,
-        t::DescribeAccountVpcEncryptionControlResult,
+        t::DeleteVpcEncryptionControlRequest,
+        t::DeleteVpcEncryptionControlResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`DescribeAddressTransfers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
-        DescribeAddressTransfers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESS_TRANSFERS),
-        )
-    }
-}
-/// The `DescribeAddressTransfers` operation.
+/// The `DeleteVpcEndpointConnectionNotifications` operation.
 ///
-/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-///
-/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
-#[derive(Debug)]
-pub struct DescribeAddressTransfers(
+/// Deletes the specified VPC endpoint connection notifications.
+pub struct DeleteVpcEndpointConnectionNotifications(
     rt::Call<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
+        t::DeleteVpcEndpointConnectionNotificationsRequest,
+        t::DeleteVpcEndpointConnectionNotificationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeAddressTransfers {
-    /// The allocation IDs of Elastic IP addresses.
-    #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
-        self
-    }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of address transfers to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
+impl DeleteVpcEndpointConnectionNotifications {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The IDs of the notifications.
+    #[inline]
+    pub fn connection_notification_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().connection_notification_ids = value;
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAddressTransfersResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAddressTransfersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
+    pub fn send(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
-        rt::NoErrors,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcEndpointConnectionNotificationsResult, rt::Error>,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
-    ///
-    /// Returns the [`DescribeAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_addresses(&self) -> DescribeAddresses {
-        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
-    }
-}
-/// The `DescribeAddresses` operation.
-///
-/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
-#[derive(Debug)]
-pub struct DescribeAddresses(
-    rt::Call<t::DescribeAddressesRequest, t::DescribeAddressesResult, rt::NoErrors>,
-);
-impl DescribeAddresses {
-    /// One or more Elastic IP addresses.
-    #[inline]
-    pub fn public_ips(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().public_ips = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Information about the allocation IDs.
-    #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeAddressesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAddressesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAddressesRequest,
-        t::DescribeAddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    ///
-    /// Returns the [`DescribeAddressesAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
-        DescribeAddressesAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
-        )
-    }
-}
-/// The `DescribeAddressesAttribute` operation.
-///
-/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-#[derive(Debug)]
-pub struct DescribeAddressesAttribute(
-    rt::Call<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAddressesAttribute {
-    /// \[EC2-VPC\] The allocation IDs.
-    #[inline]
-    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().allocation_ids = Some(value);
-        self
-    }
-    /// The attribute of the IP address.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeAddressesAttributeResult, rt::Error> {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeAddressesAttributeResult, rt::Error> {
+    ) -> Result<t::DeleteVpcEndpointConnectionNotificationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1440,263 +1126,60 @@ impl DescribeAddressesAttribute {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
+        t::DeleteVpcEndpointConnectionNotificationsRequest,
+        t::DeleteVpcEndpointConnectionNotificationsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
-    ///
-    /// Returns the [`DescribeAggregateIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
-        DescribeAggregateIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
-        )
-    }
-}
-/// The `DescribeAggregateIdFormat` operation.
+/// The `DeleteVpcEndpointServiceConfigurations` operation.
 ///
-/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
-///
-/// This request only returns information about resource types that support longer IDs.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-#[derive(Debug)]
-pub struct DescribeAggregateIdFormat(
+/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
+pub struct DeleteVpcEndpointServiceConfigurations(
     rt::Call<
-        t::DescribeAggregateIdFormatRequest,
-        t::DescribeAggregateIdFormatResult,
+        t::DeleteVpcEndpointServiceConfigurationsRequest,
+        t::DeleteVpcEndpointServiceConfigurationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeAggregateIdFormat {
+impl DeleteVpcEndpointServiceConfigurations {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The IDs of the services.
+    #[inline]
+    pub fn service_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().service_ids = value;
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAggregateIdFormatResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAggregateIdFormatResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
+    pub fn send(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAggregateIdFormatRequest,
-        t::DescribeAggregateIdFormatResult,
-        rt::NoErrors,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcEndpointServiceConfigurationsResult, rt::Error>,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the aggregated application health status for the specified instances. The following rules apply:
-    ///
-    /// Returns the [`DescribeApplicationStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
-        DescribeApplicationStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
-        )
-    }
-}
-/// The `DescribeApplicationStatus` operation.
-///
-/// Describes the aggregated application health status for the specified instances. The following rules apply:
-///
-/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
-/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
-/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
-#[derive(Debug)]
-pub struct DescribeApplicationStatus(
-    rt::Call<
-        t::DescribeApplicationStatusRequest,
-        t::DescribeApplicationStatusResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeApplicationStatus {
-    /// The IDs of the instances for which to describe application status.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeApplicationStatusResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeApplicationStatusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApplicationStatusRequest,
-        t::DescribeApplicationStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
-    ///
-    /// Returns the [`DescribeApplicationStatusCheckAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_application_status_check_associations(
-        &self,
-    ) -> DescribeApplicationStatusCheckAssociations {
-        DescribeApplicationStatusCheckAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
-            ),
-        )
-    }
-}
-/// The `DescribeApplicationStatusCheckAssociations` operation.
-///
-/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
-#[derive(Debug)]
-pub struct DescribeApplicationStatusCheckAssociations(
-    rt::Call<
-        t::DescribeApplicationStatusCheckAssociationsRequest,
-        t::DescribeApplicationStatusCheckAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeApplicationStatusCheckAssociations {
-    /// The IDs of the application status checks for which to describe associations.
-    #[inline]
-    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().application_status_check_ids = Some(value);
-        self
-    }
-    /// The filters to use to limit the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error> {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error> {
+    ) -> Result<t::DeleteVpcEndpointServiceConfigurationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1711,288 +1194,60 @@ impl DescribeApplicationStatusCheckAssociations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeApplicationStatusCheckAssociationsRequest,
-        t::DescribeApplicationStatusCheckAssociationsResult,
+        t::DeleteVpcEndpointServiceConfigurationsRequest,
+        t::DeleteVpcEndpointServiceConfigurationsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
-    ///
-    /// Returns the [`DescribeApplicationStatusChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
-        DescribeApplicationStatusChecks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
-        )
-    }
-}
-/// The `DescribeApplicationStatusChecks` operation.
+/// The `DeleteVpcEndpoints` operation.
 ///
-/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
+/// Deletes the specified VPC endpoints.
 ///
-/// - If you do not specify any application status check IDs, all checks in your account are returned.
-/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
-#[derive(Debug)]
-pub struct DescribeApplicationStatusChecks(
-    rt::Call<
-        t::DescribeApplicationStatusChecksRequest,
-        t::DescribeApplicationStatusChecksResult,
-        rt::NoErrors,
-    >,
+/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
+///
+/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
+///
+/// When you delete an interface endpoint, we delete its endpoint network interfaces.
+pub struct DeleteVpcEndpoints(
+    rt::Call<t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult, rt::NoErrors>,
 );
-impl DescribeApplicationStatusChecks {
-    /// The IDs of the application status checks to describe.
-    #[inline]
-    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().application_status_check_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specifies whether to include recently deleted application status checks that remain available during the deletion grace period. If you omit this parameter or set it to `false`, the response includes only active checks.
-    #[inline]
-    pub fn include_all(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeApplicationStatusChecksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeApplicationStatusChecksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeApplicationStatusChecksRequest,
-        t::DescribeApplicationStatusChecksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
-    ///
-    /// Returns the [`DescribeAvailabilityZones`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
-        DescribeAvailabilityZones(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
-        )
-    }
-}
-/// The `DescribeAvailabilityZones` operation.
-///
-/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
-///
-/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeAvailabilityZones(
-    rt::Call<
-        t::DescribeAvailabilityZonesRequest,
-        t::DescribeAvailabilityZonesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAvailabilityZones {
-    /// The names of the Availability Zones, Local Zones, and Wavelength Zones.
-    #[inline]
-    pub fn zone_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().zone_names = Some(value);
-        self
-    }
-    /// The IDs of the Availability Zones, Local Zones, and Wavelength Zones.
-    #[inline]
-    pub fn zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().zone_ids = Some(value);
-        self
-    }
-    /// Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status.
-    #[inline]
-    pub fn all_availability_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().all_availability_zones = Some(value);
-        self
-    }
+impl DeleteVpcEndpoints {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters.
+    /// The IDs of the VPC endpoints.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn vpc_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_ids = value;
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAvailabilityZonesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeAvailabilityZonesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
+    pub fn send(
         self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeAvailabilityZonesRequest,
-        t::DescribeAvailabilityZonesResult,
-        rt::NoErrors,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcEndpointsResult, rt::Error>,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the current Infrastructure Performance metric subscriptions.
-    ///
-    /// Returns the [`DescribeAwsNetworkPerformanceMetricSubscriptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_aws_network_performance_metric_subscriptions(
-        &self,
-    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
-        DescribeAwsNetworkPerformanceMetricSubscriptions(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
-            ),
-        )
-    }
-}
-/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
-///
-/// Describes the current Infrastructure Performance metric subscriptions.
-#[derive(Debug)]
-pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
-    rt::Call<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeAwsNetworkPerformanceMetricSubscriptions {
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::Error> {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DeleteVpcEndpointsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2007,356 +1262,8 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified bundle tasks or all of your bundle tasks.
-    ///
-    /// Returns the [`DescribeBundleTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
-        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
-    }
-}
-/// The `DescribeBundleTasks` operation.
-///
-/// Describes the specified bundle tasks or all of your bundle tasks.
-///
-/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeBundleTasks(
-    rt::Call<t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult, rt::NoErrors>,
-);
-impl DescribeBundleTasks {
-    /// The bundle task IDs.
-    #[inline]
-    pub fn bundle_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().bundle_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeBundleTasksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeBundleTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-    ///
-    /// Returns the [`DescribeByoipCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
-        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
-    }
-}
-/// The `DescribeByoipCidrs` operation.
-///
-/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-#[derive(Debug)]
-pub struct DescribeByoipCidrs(
-    rt::Call<t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult, rt::NoErrors>,
-);
-impl DescribeByoipCidrs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = value;
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeByoipCidrsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeByoipCidrsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the events for the specified Capacity Block extension during the specified time.
-    ///
-    /// Returns the [`DescribeCapacityBlockExtensionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_block_extension_history(
-        &self,
-    ) -> DescribeCapacityBlockExtensionHistory {
-        DescribeCapacityBlockExtensionHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
-        )
-    }
-}
-/// The `DescribeCapacityBlockExtensionHistory` operation.
-///
-/// Describes the events for the specified Capacity Block extension during the specified time.
-#[derive(Debug)]
-pub struct DescribeCapacityBlockExtensionHistory(
-    rt::Call<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityBlockExtensionHistory {
-    /// The IDs of Capacity Block reservations that you want to display the history for.
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
-    ///
-    /// Returns the [`DescribeCapacityBlockExtensionOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_block_extension_offerings(
-        &self,
-    ) -> DescribeCapacityBlockExtensionOfferings {
-        DescribeCapacityBlockExtensionOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
-        )
-    }
-}
-/// The `DescribeCapacityBlockExtensionOfferings` operation.
-///
-/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
-#[derive(Debug)]
-pub struct DescribeCapacityBlockExtensionOfferings(
-    rt::Call<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityBlockExtensionOfferings {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The duration of the Capacity Block extension offering in hours.
-    #[inline]
-    pub fn capacity_block_extension_duration_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_block_extension_duration_hours = value;
-        self
-    }
-    /// The ID of the Capacity reservation to be extended.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
+        t::DeleteVpcEndpointsRequest,
+        t::DeleteVpcEndpointsResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,726 +5,873 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
     ///
-    /// Returns the [`DescribeCapacityBlockOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
-        DescribeCapacityBlockOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
+    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
+        DeleteVpcPeeringConnection(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_PEERING_CONNECTION),
         )
     }
-}
-/// The `DescribeCapacityBlockOfferings` operation.
-///
-/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
-///
-/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
-#[derive(Debug)]
-pub struct DescribeCapacityBlockOfferings(
-    rt::Call<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityBlockOfferings {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The type of instance for which the Capacity Block offering reserves capacity.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// The number of instances for which to reserve capacity. Each Capacity Block can have up to 64 instances, and you can have up to 256 instances across Capacity Blocks.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = Some(value);
-        self
-    }
-    /// The earliest start date for the Capacity Block offering.
-    #[inline]
-    pub fn start_date_range(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_date_range = Some(value);
-        self
-    }
-    /// The latest end date for the Capacity Block offering.
-    #[inline]
-    pub fn end_date_range(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_date_range = Some(value);
-        self
-    }
-    /// The reservation duration for the Capacity Block, in hours. You must specify the duration in 1-day increments up 14 days, and in 7-day increments up to 182 days.
-    #[inline]
-    pub fn capacity_duration_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().capacity_duration_hours = value;
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The EC2 UltraServer type of the Capacity Block offerings.
-    #[inline]
-    pub fn ultraserver_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ultraserver_type = Some(value.into());
-        self
-    }
-    /// The number of EC2 UltraServers in the offerings.
-    #[inline]
-    pub fn ultraserver_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ultraserver_count = Some(value);
-        self
-    }
-    /// Include all Availability Zones and Local Zones, regardless of your opt-in status. If you do not use this parameter, the results include available offerings from all Availability Zones in the Amazon Web Services Region and Local Zones you are opted into.
-    #[inline]
-    pub fn all_availability_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().all_availability_zones = Some(value);
-        self
-    }
-    /// List of instance type preferences for the Capacity Block offering search. Accepts one or more instance type names. Either this or the legacy `InstanceType` parameter is required.
-    #[inline]
-    pub fn instance_type_preferences(
-        mut self,
-        value: Vec<t::CapacityBlockInstanceTypePreference>,
-    ) -> Self {
-        self.0.input_mut().instance_type_preferences = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeCapacityBlockOfferingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityBlockOfferingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+    /// Deletes the specified VPN concentrator.
     ///
-    /// Returns the [`DescribeCapacityBlockStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteVpnConcentrator`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
-        DescribeCapacityBlockStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
+    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
+        DeleteVpnConcentrator(rt::Call::new(&self.handle, &op::DELETE_VPN_CONCENTRATOR))
+    }
+    /// Deletes the specified VPN connection.
+    ///
+    /// Returns the [`DeleteVpnConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
+        DeleteVpnConnection(rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION))
+    }
+    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+    ///
+    /// Returns the [`DeleteVpnConnectionRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
+        DeleteVpnConnectionRoute(
+            rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION_ROUTE),
         )
     }
-}
-/// The `DescribeCapacityBlockStatus` operation.
-///
-/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
-#[derive(Debug)]
-pub struct DescribeCapacityBlockStatus(
-    rt::Call<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityBlockStatus {
-    /// The ID of the Capacity Block.
-    #[inline]
-    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_block_ids = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeCapacityBlockStatusResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityBlockStatusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
     ///
-    /// Returns the [`DescribeCapacityBlocks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeleteVpnGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
-        DescribeCapacityBlocks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
+    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
+        DeleteVpnGateway(rt::Call::new(&self.handle, &op::DELETE_VPN_GATEWAY))
+    }
+    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
+    ///
+    /// Returns the [`DeprovisionByoipCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
+        DeprovisionByoipCidr(rt::Call::new(&self.handle, &op::DEPROVISION_BYOIP_CIDR))
+    }
+    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+    ///
+    /// Returns the [`DeprovisionIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
+        DeprovisionIpamByoasn(rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_BYOASN))
+    }
+    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Returns the [`DeprovisionIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
+        DeprovisionIpamPoolCidr(
+            rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_POOL_CIDR),
         )
     }
-}
-/// The `DescribeCapacityBlocks` operation.
-///
-/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
-#[derive(Debug)]
-pub struct DescribeCapacityBlocks(
-    rt::Call<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityBlocks {
-    /// The IDs of the Capacity Blocks.
-    #[inline]
-    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_block_ids = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeCapacityBlocksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCapacityBlocksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+    /// Deprovision a CIDR from a public IPv4 pool.
     ///
-    /// Returns the [`DescribeCapacityManagerDataExports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeprovisionPublicIpv4PoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_manager_data_exports(
+    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
+        DeprovisionPublicIpv4PoolCidr(
+            rt::Call::new(&self.handle, &op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR),
+        )
+    }
+    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+    ///
+    /// Returns the [`DeregisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_image(&self) -> DeregisterImage {
+        DeregisterImage(rt::Call::new(&self.handle, &op::DEREGISTER_IMAGE))
+    }
+    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+    ///
+    /// Returns the [`DeregisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_instance_event_notification_attributes(
         &self,
-    ) -> DescribeCapacityManagerDataExports {
-        DescribeCapacityManagerDataExports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
-        )
-    }
-}
-/// The `DescribeCapacityManagerDataExports` operation.
-///
-/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
-#[derive(Debug)]
-pub struct DescribeCapacityManagerDataExports(
-    rt::Call<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityManagerDataExports {
-    /// The IDs of the data export configurations to describe. If not specified, all export configurations are returned.
-    #[inline]
-    pub fn capacity_manager_data_export_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_manager_data_export_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, up to 1000 results are returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters to narrow the results. Supported filters include export status, creation date, and S3 bucket name.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeCapacityManagerDataExportsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityManagerDataExportsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
-    ///
-    /// Returns the [`DescribeCapacityReservationBillingRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservation_billing_requests(
-        &self,
-    ) -> DescribeCapacityReservationBillingRequests {
-        DescribeCapacityReservationBillingRequests(
+    ) -> DeregisterInstanceEventNotificationAttributes {
+        DeregisterInstanceEventNotificationAttributes(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
+                &op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
             ),
         )
     }
-}
-/// The `DescribeCapacityReservationBillingRequests` operation.
-///
-/// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
-#[derive(Debug)]
-pub struct DescribeCapacityReservationBillingRequests(
-    rt::Call<
-        t::DescribeCapacityReservationBillingRequestsRequest,
-        t::DescribeCapacityReservationBillingRequestsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityReservationBillingRequests {
-    /// The ID of the Capacity Reservation.
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
-        self
-    }
-    /// Specify one of the following:
-    #[inline]
-    pub fn role(mut self, value: impl Into<t::CallerRole>) -> Self {
-        self.0.input_mut().role = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeCapacityReservationBillingRequestsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityReservationBillingRequestsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityReservationBillingRequestsRequest,
-        t::DescribeCapacityReservationBillingRequestsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
+    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
     ///
-    /// Returns the [`DescribeCapacityReservationCancellationQuotes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeregisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_cancellation_quotes(
+    pub fn deregister_transit_gateway_multicast_group_members(
         &self,
-    ) -> DescribeCapacityReservationCancellationQuotes {
-        DescribeCapacityReservationCancellationQuotes(
+    ) -> DeregisterTransitGatewayMulticastGroupMembers {
+        DeregisterTransitGatewayMulticastGroupMembers(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
+                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
             ),
         )
     }
-}
-/// The `DescribeCapacityReservationCancellationQuotes` operation.
-///
-/// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
-#[derive(Debug)]
-pub struct DescribeCapacityReservationCancellationQuotes(
-    rt::Call<
-        t::DescribeCapacityReservationCancellationQuotesRequest,
-        t::DescribeCapacityReservationCancellationQuotesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCapacityReservationCancellationQuotes {
-    /// The IDs of the cancellation quotes to describe.
-    #[inline]
-    pub fn capacity_reservation_cancellation_quote_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().capacity_reservation_cancellation_quote_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeCapacityReservationCancellationQuotesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeCapacityReservationCancellationQuotesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCapacityReservationCancellationQuotesRequest,
-        t::DescribeCapacityReservationCancellationQuotesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
+    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
     ///
-    /// Returns the [`DescribeCapacityReservationDateChangeQuotes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DeregisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_capacity_reservation_date_change_quotes(
+    pub fn deregister_transit_gateway_multicast_group_sources(
         &self,
-    ) -> DescribeCapacityReservationDateChangeQuotes {
-        DescribeCapacityReservationDateChangeQuotes(
+    ) -> DeregisterTransitGatewayMulticastGroupSources {
+        DeregisterTransitGatewayMulticastGroupSources(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
+                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
             ),
         )
     }
+    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
+    ///
+    /// Returns the [`DescribeAccountAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
+        DescribeAccountAttributes(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_ATTRIBUTES),
+        )
+    }
+    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+    ///
+    /// Returns the [`DescribeAccountVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_vpc_encryption_control(
+        &self,
+    ) -> DescribeAccountVpcEncryptionControl {
+        DescribeAccountVpcEncryptionControl(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL),
+        )
+    }
+    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`DescribeAddressTransfers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
+        DescribeAddressTransfers(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESS_TRANSFERS),
+        )
+    }
 }
-/// The `DescribeCapacityReservationDateChangeQuotes` operation.
+/// The `DeleteVpcPeeringConnection` operation.
 ///
-/// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
-#[derive(Debug)]
-pub struct DescribeCapacityReservationDateChangeQuotes(
+/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+pub struct DeleteVpcPeeringConnection(
     rt::Call<
-        t::DescribeCapacityReservationDateChangeQuotesRequest,
-        t::DescribeCapacityReservationDateChangeQuotesResult,
+        t::DeleteVpcPeeringConnectionRequest,
+        t::DeleteVpcPeeringConnectionResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservationDateChangeQuotes {
-    /// The IDs of the date change quotes to describe.
+impl DeleteVpcPeeringConnection {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn capacity_reservation_modification_quote_ids(
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the VPC peering connection.
+    #[inline]
+    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcPeeringConnectionResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeleteVpcPeeringConnectionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVpcPeeringConnectionRequest,
+        t::DeleteVpcPeeringConnectionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVpnConcentrator` operation.
+///
+/// Deletes the specified VPN concentrator.
+pub struct DeleteVpnConcentrator(
+    rt::Call<
+        t::DeleteVpnConcentratorRequest,
+        t::DeleteVpnConcentratorResult,
+        rt::NoErrors,
+    >,
+);
+impl DeleteVpnConcentrator {
+    /// The ID of the VPN concentrator to delete.
+    #[inline]
+    pub fn vpn_concentrator_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_concentrator_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpnConcentratorResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeleteVpnConcentratorResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeleteVpnConcentratorRequest,
+        t::DeleteVpnConcentratorResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeleteVpnConnection` operation.
+///
+/// Deletes the specified VPN connection.
+///
+/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
+///
+/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
+pub struct DeleteVpnConnection(
+    rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
+);
+impl DeleteVpnConnection {
+    /// The ID of the VPN connection.
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteVpnConnectionRoute` operation.
+///
+/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+pub struct DeleteVpnConnectionRoute(
+    rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+);
+impl DeleteVpnConnectionRoute {
+    /// The CIDR block associated with the local subnet of the customer network.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
+    /// The ID of the VPN connection.
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeleteVpnGateway` operation.
+///
+/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+pub struct DeleteVpnGateway(
+    rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+);
+impl DeleteVpnGateway {
+    /// The ID of the virtual private gateway.
+    #[inline]
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_gateway_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeprovisionByoipCidr` operation.
+///
+/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
+///
+/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
+pub struct DeprovisionByoipCidr(
+    rt::Call<t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult, rt::NoErrors>,
+);
+impl DeprovisionByoipCidr {
+    /// The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeprovisionByoipCidrResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeprovisionByoipCidrResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeprovisionByoipCidrRequest,
+        t::DeprovisionByoipCidrResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeprovisionIpamByoasn` operation.
+///
+/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DeprovisionIpamByoasn(
+    rt::Call<
+        t::DeprovisionIpamByoasnRequest,
+        t::DeprovisionIpamByoasnResult,
+        rt::NoErrors,
+    >,
+);
+impl DeprovisionIpamByoasn {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IPAM ID.
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// An ASN.
+    #[inline]
+    pub fn asn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().asn = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeprovisionIpamByoasnResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeprovisionIpamByoasnResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeprovisionIpamByoasnRequest,
+        t::DeprovisionIpamByoasnResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeprovisionIpamPoolCidr` operation.
+///
+/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeprovisionIpamPoolCidr(
+    rt::Call<
+        t::DeprovisionIpamPoolCidrRequest,
+        t::DeprovisionIpamPoolCidrResult,
+        rt::NoErrors,
+    >,
+);
+impl DeprovisionIpamPoolCidr {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the pool that has the CIDR you want to deprovision.
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// The CIDR which you want to deprovision from the pool.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeprovisionIpamPoolCidrResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeprovisionIpamPoolCidrResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeprovisionIpamPoolCidrRequest,
+        t::DeprovisionIpamPoolCidrResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeprovisionPublicIpv4PoolCidr` operation.
+///
+/// Deprovision a CIDR from a public IPv4 pool.
+pub struct DeprovisionPublicIpv4PoolCidr(
+    rt::Call<
+        t::DeprovisionPublicIpv4PoolCidrRequest,
+        t::DeprovisionPublicIpv4PoolCidrResult,
+        rt::NoErrors,
+    >,
+);
+impl DeprovisionPublicIpv4PoolCidr {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the pool that you want to deprovision the CIDR from.
+    #[inline]
+    pub fn pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().pool_id = value.into();
+        self
+    }
+    /// The CIDR you want to deprovision from the pool.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DeprovisionPublicIpv4PoolCidrResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DeprovisionPublicIpv4PoolCidrRequest,
+        t::DeprovisionPublicIpv4PoolCidrResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DeregisterImage` operation.
+///
+/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+///
+/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
+///
+/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
+///
+/// Deregistering an AMI does not delete the following:
+///
+/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
+/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
+/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
+///
+/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
+pub struct DeregisterImage(
+    rt::Call<t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors>,
+);
+impl DeregisterImage {
+    /// The ID of the AMI.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Specifies whether to delete the snapshots associated with the AMI during deregistration.
+    #[inline]
+    pub fn delete_associated_snapshots(mut self, value: bool) -> Self {
+        self.0.input_mut().delete_associated_snapshots = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeregisterImageResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DeregisterImageResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DeregisterInstanceEventNotificationAttributes` operation.
+///
+/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+pub struct DeregisterInstanceEventNotificationAttributes(
+    rt::Call<
+        t::DeregisterInstanceEventNotificationAttributesRequest,
+        t::DeregisterInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+impl DeregisterInstanceEventNotificationAttributes {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Information about the tag keys to deregister.
+    #[inline]
+    pub fn instance_tag_attribute(
         mut self,
-        value: Vec<String>,
+        value: t::DeregisterInstanceTagAttributeRequest,
     ) -> Self {
-        self.0.input_mut().capacity_reservation_modification_quote_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+        self.0.input_mut().instance_tag_attribute = value;
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeCapacityReservationDateChangeQuotesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DeregisterInstanceEventNotificationAttributesResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationDateChangeQuotesResult, rt::Error> {
+    ) -> Result<t::DeregisterInstanceEventNotificationAttributesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -739,60 +886,43 @@ impl DescribeCapacityReservationDateChangeQuotes {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationDateChangeQuotesRequest,
-        t::DescribeCapacityReservationDateChangeQuotesResult,
+        t::DeregisterInstanceEventNotificationAttributesRequest,
+        t::DeregisterInstanceEventNotificationAttributesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes one or more Capacity Reservation Fleets.
-    ///
-    /// Returns the [`DescribeCapacityReservationFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservation_fleets(
-        &self,
-    ) -> DescribeCapacityReservationFleets {
-        DescribeCapacityReservationFleets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS),
-        )
-    }
-}
-/// The `DescribeCapacityReservationFleets` operation.
+/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
 ///
-/// Describes one or more Capacity Reservation Fleets.
-#[derive(Debug)]
-pub struct DescribeCapacityReservationFleets(
+/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupMembers(
     rt::Call<
-        t::DescribeCapacityReservationFleetsRequest,
-        t::DescribeCapacityReservationFleetsResult,
+        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+        t::DeregisterTransitGatewayMulticastGroupMembersResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservationFleets {
-    /// The IDs of the Capacity Reservation Fleets to describe.
+impl DeregisterTransitGatewayMulticastGroupMembers {
+    /// The ID of the transit gateway multicast domain.
     #[inline]
-    pub fn capacity_reservation_fleet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_fleet_ids = Some(value);
+    pub fn transit_gateway_multicast_domain_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// The IP address assigned to the transit gateway multicast group.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_ip_address = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The IDs of the group members' network interfaces.
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_interface_ids = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -804,25 +934,30 @@ impl DescribeCapacityReservationFleets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeCapacityReservationFleetsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DeregisterTransitGatewayMulticastGroupMembersResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationFleetsResult, rt::Error> {
+    ) -> Result<t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -837,96 +972,78 @@ impl DescribeCapacityReservationFleets {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationFleetsRequest,
-        t::DescribeCapacityReservationFleetsResult,
+        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+        t::DeregisterTransitGatewayMulticastGroupMembersResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
-    ///
-    /// Returns the [`DescribeCapacityReservationTopology`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservation_topology(
-        &self,
-    ) -> DescribeCapacityReservationTopology {
-        DescribeCapacityReservationTopology(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY),
-        )
-    }
-}
-/// The `DescribeCapacityReservationTopology` operation.
+/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
 ///
-/// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
-///
-/// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeCapacityReservationTopology(
+/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupSources(
     rt::Call<
-        t::DescribeCapacityReservationTopologyRequest,
-        t::DescribeCapacityReservationTopologyResult,
+        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservationTopology {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DeregisterTransitGatewayMulticastGroupSources {
+    /// The ID of the transit gateway multicast domain.
+    #[inline]
+    pub fn transit_gateway_multicast_domain_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_multicast_domain_id = Some(value.into());
+        self
+    }
+    /// The IP address assigned to the transit gateway multicast group.
+    #[inline]
+    pub fn group_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_ip_address = Some(value.into());
+        self
+    }
+    /// The IDs of the group sources' network interfaces.
+    #[inline]
+    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().network_interface_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The Capacity Reservation IDs.
-    #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeCapacityReservationTopologyResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DeregisterTransitGatewayMulticastGroupSourcesResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationTopologyResult, rt::Error> {
+    ) -> Result<t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -941,60 +1058,101 @@ impl DescribeCapacityReservationTopology {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationTopologyRequest,
-        t::DescribeCapacityReservationTopologyResult,
+        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
-    ///
-    /// Returns the [`DescribeCapacityReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservations {
-        DescribeCapacityReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATIONS),
-        )
-    }
-}
-/// The `DescribeCapacityReservations` operation.
+/// The `DescribeAccountAttributes` operation.
 ///
-/// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
-#[derive(Debug)]
-pub struct DescribeCapacityReservations(
+/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
+///
+/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
+/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
+/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `supported-platforms`: This attribute is deprecated.
+/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAccountAttributes(
     rt::Call<
-        t::DescribeCapacityReservationsRequest,
-        t::DescribeCapacityReservationsResult,
+        t::DescribeAccountAttributesRequest,
+        t::DescribeAccountAttributesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCapacityReservations {
-    /// The ID of the Capacity Reservation.
+impl DescribeAccountAttributes {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().capacity_reservation_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The token to use to retrieve the next page of results.
+    /// The account attribute names.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
+    pub fn attribute_names(mut self, value: Vec<t::AccountAttributeName>) -> Self {
+        self.0.input_mut().attribute_names = Some(value);
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAccountAttributesResult, rt::Error>,
+    > {
+        self.0.send()
     }
-    /// One or more filters.
+    /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
+    pub fn send_blocking(self) -> Result<t::DescribeAccountAttributesResult, rt::Error> {
+        self.0.send_blocking()
     }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeAccountAttributesRequest,
+        t::DescribeAccountAttributesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeAccountVpcEncryptionControl` operation.
+///
+/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeAccountVpcEncryptionControl(
+    rt::Call<
+        t::DescribeAccountVpcEncryptionControlRequest,
+        t::DescribeAccountVpcEncryptionControlResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeAccountVpcEncryptionControl {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -1004,23 +1162,27 @@ impl DescribeCapacityReservations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeCapacityReservationsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeCapacityReservationsResult, rt::Error> {
+    ) -> Result<t::DescribeAccountVpcEncryptionControlResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1035,341 +1197,39 @@ impl DescribeCapacityReservations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeCapacityReservationsRequest,
-        t::DescribeCapacityReservationsResult,
+        t::DescribeAccountVpcEncryptionControlRequest,
+        t::DescribeAccountVpcEncryptionControlResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes one or more of your carrier gateways.
-    ///
-    /// Returns the [`DescribeCarrierGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_carrier_gateways(&self) -> DescribeCarrierGateways {
-        DescribeCarrierGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CARRIER_GATEWAYS),
-        )
-    }
-}
-/// The `DescribeCarrierGateways` operation.
+/// The `DescribeAddressTransfers` operation.
 ///
-/// Describes one or more of your carrier gateways.
-#[derive(Debug)]
-pub struct DescribeCarrierGateways(
+/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+///
+/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
+pub struct DescribeAddressTransfers(
     rt::Call<
-        t::DescribeCarrierGatewaysRequest,
-        t::DescribeCarrierGatewaysResult,
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
         rt::NoErrors,
     >,
 );
-impl DescribeCarrierGateways {
-    /// One or more carrier gateway IDs.
+impl DescribeAddressTransfers {
+    /// The allocation IDs of Elastic IP addresses.
     #[inline]
-    pub fn carrier_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().carrier_gateway_ids = Some(value);
+    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().allocation_ids = Some(value);
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeCarrierGatewaysResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCarrierGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCarrierGatewaysRequest,
-        t::DescribeCarrierGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DescribeClassicLinkInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstances {
-        DescribeClassicLinkInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLASSIC_LINK_INSTANCES),
-        )
-    }
-}
-/// The `DescribeClassicLinkInstances` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
-#[derive(Debug)]
-pub struct DescribeClassicLinkInstances(
-    rt::Call<
-        t::DescribeClassicLinkInstancesRequest,
-        t::DescribeClassicLinkInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClassicLinkInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instance IDs. Must be instances linked to a VPC through ClassicLink.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeClassicLinkInstancesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClassicLinkInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClassicLinkInstancesRequest,
-        t::DescribeClassicLinkInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the authorization rules for a specified Client VPN endpoint.
-    ///
-    /// Returns the [`DescribeClientVpnAuthorizationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_authorization_rules(
-        &self,
-    ) -> DescribeClientVpnAuthorizationRules {
-        DescribeClientVpnAuthorizationRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES),
-        )
-    }
-}
-/// The `DescribeClientVpnAuthorizationRules` operation.
-///
-/// Describes the authorization rules for a specified Client VPN endpoint.
-#[derive(Debug)]
-pub struct DescribeClientVpnAuthorizationRules(
-    rt::Call<
-        t::DescribeClientVpnAuthorizationRulesRequest,
-        t::DescribeClientVpnAuthorizationRulesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnAuthorizationRules {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeClientVpnAuthorizationRulesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnAuthorizationRulesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClientVpnAuthorizationRulesRequest,
-        t::DescribeClientVpnAuthorizationRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
-    ///
-    /// Returns the [`DescribeClientVpnConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnections {
-        DescribeClientVpnConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS),
-        )
-    }
-}
-/// The `DescribeClientVpnConnections` operation.
-///
-/// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
-#[derive(Debug)]
-pub struct DescribeClientVpnConnections(
-    rt::Call<
-        t::DescribeClientVpnConnectionsRequest,
-        t::DescribeClientVpnConnectionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnConnections {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    /// The maximum number of address transfers to return in one page of results.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -1384,117 +1244,25 @@ impl DescribeClientVpnConnections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeClientVpnConnectionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeClientVpnConnectionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClientVpnConnectionsRequest,
-        t::DescribeClientVpnConnectionsResult,
-        rt::NoErrors,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAddressTransfersResult, rt::Error>,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more Client VPN endpoints in the account.
-    ///
-    /// Returns the [`DescribeClientVpnEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpoints {
-        DescribeClientVpnEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS),
-        )
-    }
-}
-/// The `DescribeClientVpnEndpoints` operation.
-///
-/// Describes one or more Client VPN endpoints in the account.
-#[derive(Debug)]
-pub struct DescribeClientVpnEndpoints(
-    rt::Call<
-        t::DescribeClientVpnEndpointsRequest,
-        t::DescribeClientVpnEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnEndpoints {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeClientVpnEndpointsResult, rt::Error> {
-        self.0.send().await
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnEndpointsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeAddressTransfersResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1509,978 +1277,8 @@ impl DescribeClientVpnEndpoints {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeClientVpnEndpointsRequest,
-        t::DescribeClientVpnEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the routes for the specified Client VPN endpoint.
-    ///
-    /// Returns the [`DescribeClientVpnRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutes {
-        DescribeClientVpnRoutes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ROUTES),
-        )
-    }
-}
-/// The `DescribeClientVpnRoutes` operation.
-///
-/// Describes the routes for the specified Client VPN endpoint.
-#[derive(Debug)]
-pub struct DescribeClientVpnRoutes(
-    rt::Call<
-        t::DescribeClientVpnRoutesRequest,
-        t::DescribeClientVpnRoutesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnRoutes {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeClientVpnRoutesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeClientVpnRoutesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClientVpnRoutesRequest,
-        t::DescribeClientVpnRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the target networks associated with the specified Client VPN endpoint.
-    ///
-    /// Returns the [`DescribeClientVpnTargetNetworks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_client_vpn_target_networks(
-        &self,
-    ) -> DescribeClientVpnTargetNetworks {
-        DescribeClientVpnTargetNetworks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS),
-        )
-    }
-}
-/// The `DescribeClientVpnTargetNetworks` operation.
-///
-/// Describes the target networks associated with the specified Client VPN endpoint.
-#[derive(Debug)]
-pub struct DescribeClientVpnTargetNetworks(
-    rt::Call<
-        t::DescribeClientVpnTargetNetworksRequest,
-        t::DescribeClientVpnTargetNetworksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeClientVpnTargetNetworks {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The IDs of the target network associations.
-    #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters. Filter names and values are case-sensitive.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeClientVpnTargetNetworksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeClientVpnTargetNetworksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeClientVpnTargetNetworksRequest,
-        t::DescribeClientVpnTargetNetworksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified customer-owned address pools or all of your customer-owned address pools.
-    ///
-    /// Returns the [`DescribeCoipPools`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_coip_pools(&self) -> DescribeCoipPools {
-        DescribeCoipPools(rt::Call::new(&self.handle, &op::DESCRIBE_COIP_POOLS))
-    }
-}
-/// The `DescribeCoipPools` operation.
-///
-/// Describes the specified customer-owned address pools or all of your customer-owned address pools.
-#[derive(Debug)]
-pub struct DescribeCoipPools(
-    rt::Call<t::DescribeCoipPoolsRequest, t::DescribeCoipPoolsResult, rt::NoErrors>,
-);
-impl DescribeCoipPools {
-    /// The IDs of the address pools.
-    #[inline]
-    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().pool_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeCoipPoolsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCoipPoolsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCoipPoolsRequest,
-        t::DescribeCoipPoolsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
-    ///
-    /// Returns the [`DescribeConversionTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_conversion_tasks(&self) -> DescribeConversionTasks {
-        DescribeConversionTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONVERSION_TASKS),
-        )
-    }
-}
-/// The `DescribeConversionTasks` operation.
-///
-/// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
-///
-/// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
-#[derive(Debug)]
-pub struct DescribeConversionTasks(
-    rt::Call<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeConversionTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The conversion task IDs.
-    #[inline]
-    pub fn conversion_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().conversion_task_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeConversionTasksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeConversionTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your VPN customer gateways.
-    ///
-    /// Returns the [`DescribeCustomerGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_customer_gateways(&self) -> DescribeCustomerGateways {
-        DescribeCustomerGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CUSTOMER_GATEWAYS),
-        )
-    }
-}
-/// The `DescribeCustomerGateways` operation.
-///
-/// Describes one or more of your VPN customer gateways.
-///
-/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct DescribeCustomerGateways(
-    rt::Call<
-        t::DescribeCustomerGatewaysRequest,
-        t::DescribeCustomerGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeCustomerGateways {
-    /// One or more customer gateway IDs.
-    #[inline]
-    pub fn customer_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().customer_gateway_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeCustomerGatewaysResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeCustomerGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeCustomerGatewaysRequest,
-        t::DescribeCustomerGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the metadata of an account status report, including the status of the report.
-    ///
-    /// Returns the [`DescribeDeclarativePoliciesReports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_declarative_policies_reports(
-        &self,
-    ) -> DescribeDeclarativePoliciesReports {
-        DescribeDeclarativePoliciesReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
-        )
-    }
-}
-/// The `DescribeDeclarativePoliciesReports` operation.
-///
-/// Describes the metadata of an account status report, including the status of the report.
-///
-/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
-///
-/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-#[derive(Debug)]
-pub struct DescribeDeclarativePoliciesReports(
-    rt::Call<
-        t::DescribeDeclarativePoliciesReportsRequest,
-        t::DescribeDeclarativePoliciesReportsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeDeclarativePoliciesReports {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more report IDs.
-    #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDeclarativePoliciesReportsRequest,
-        t::DescribeDeclarativePoliciesReportsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
-    ///
-    /// Returns the [`DescribeDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
-        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
-    }
-}
-/// The `DescribeDhcpOptions` operation.
-///
-/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeDhcpOptions(
-    rt::Call<t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult, rt::NoErrors>,
-);
-impl DescribeDhcpOptions {
-    /// The IDs of DHCP option sets.
-    #[inline]
-    pub fn dhcp_options_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().dhcp_options_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeDhcpOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeDhcpOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
-    ///
-    /// Returns the [`DescribeEgressOnlyInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_egress_only_internet_gateways(
-        &self,
-    ) -> DescribeEgressOnlyInternetGateways {
-        DescribeEgressOnlyInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
-        )
-    }
-}
-/// The `DescribeEgressOnlyInternetGateways` operation.
-///
-/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
-#[derive(Debug)]
-pub struct DescribeEgressOnlyInternetGateways(
-    rt::Call<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeEgressOnlyInternetGateways {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the egress-only internet gateways.
-    #[inline]
-    pub fn egress_only_internet_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
-    ///
-    /// Returns the [`DescribeElasticGpus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
-        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
-    }
-}
-/// The `DescribeElasticGpus` operation.
-///
-/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
-///
-/// Describes the Elastic Graphics accelerator associated with your instances.
-#[derive(Debug)]
-pub struct DescribeElasticGpus(
-    rt::Call<t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult, rt::NoErrors>,
-);
-impl DescribeElasticGpus {
-    /// The Elastic Graphics accelerator IDs.
-    #[inline]
-    pub fn elastic_gpu_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().elastic_gpu_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to request the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeElasticGpusResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeElasticGpusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeElasticGpusRequest,
-        t::DescribeElasticGpusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified export image tasks or all of your export image tasks.
-    ///
-    /// Returns the [`DescribeExportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
-        DescribeExportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
-        )
-    }
-}
-/// The `DescribeExportImageTasks` operation.
-///
-/// Describes the specified export image tasks or all of your export image tasks.
-#[derive(Debug)]
-pub struct DescribeExportImageTasks(
-    rt::Call<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeExportImageTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the export image tasks.
-    #[inline]
-    pub fn export_image_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().export_image_task_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeExportImageTasksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportImageTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified export instance tasks or all of your export instance tasks.
-    ///
-    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
-    }
-}
-/// The `DescribeExportTasks` operation.
-///
-/// Describes the specified export instance tasks or all of your export instance tasks.
-#[derive(Debug)]
-pub struct DescribeExportTasks(
-    rt::Call<t::DescribeExportTasksRequest, t::DescribeExportTasksResult, rt::NoErrors>,
-);
-impl DescribeExportTasks {
-    /// the filters for the export tasks.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The export task IDs.
-    #[inline]
-    pub fn export_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().export_task_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeExportTasksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeExportTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,2245 +5,214 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describe details for Windows AMIs that are configured for Windows fast launch.
+    /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
     ///
-    /// Returns the [`DescribeFastLaunchImages`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
-        DescribeFastLaunchImages(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
+    pub fn describe_addresses(&self) -> DescribeAddresses {
+        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
+    }
+    /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+    ///
+    /// Returns the [`DescribeAddressesAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
+        DescribeAddressesAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
         )
     }
-}
-/// The `DescribeFastLaunchImages` operation.
-///
-/// Describe details for Windows AMIs that are configured for Windows fast launch.
-#[derive(Debug)]
-pub struct DescribeFastLaunchImages(
-    rt::Call<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFastLaunchImages {
-    /// Specify one or more Windows AMI image IDs for the request.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// Use the following filters to streamline results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeFastLaunchImagesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFastLaunchImagesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the state of fast snapshot restores for your snapshots.
+    /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
     ///
-    /// Returns the [`DescribeFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeAggregateIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
-        DescribeFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
+    pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
+        DescribeAggregateIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
         )
     }
-}
-/// The `DescribeFastSnapshotRestores` operation.
-///
-/// Describes the state of fast snapshot restores for your snapshots.
-#[derive(Debug)]
-pub struct DescribeFastSnapshotRestores(
-    rt::Call<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFastSnapshotRestores {
-    /// The filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeFastSnapshotRestoresResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeFastSnapshotRestoresResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the events for the specified EC2 Fleet during the specified time.
+    /// Describes the aggregated application health status for the specified instances. The following rules apply:
     ///
-    /// Returns the [`DescribeFleetHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeApplicationStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
-        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
-    }
-}
-/// The `DescribeFleetHistory` operation.
-///
-/// Describes the events for the specified EC2 Fleet during the specified time.
-///
-/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeFleetHistory(
-    rt::Call<t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult, rt::NoErrors>,
-);
-impl DescribeFleetHistory {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The type of events to describe. By default, all events are described.
-    #[inline]
-    pub fn event_type(mut self, value: impl Into<t::FleetEventType>) -> Self {
-        self.0.input_mut().event_type = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the EC2 Fleet.
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeFleetHistoryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetHistoryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFleetHistoryRequest,
-        t::DescribeFleetHistoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the running instances for the specified EC2 Fleet.
-    ///
-    /// Returns the [`DescribeFleetInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
-        DescribeFleetInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
+    pub fn describe_application_status(&self) -> DescribeApplicationStatus {
+        DescribeApplicationStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
         )
     }
-}
-/// The `DescribeFleetInstances` operation.
-///
-/// Describes the running instances for the specified EC2 Fleet.
-///
-/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeFleetInstances(
-    rt::Call<
-        t::DescribeFleetInstancesRequest,
-        t::DescribeFleetInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFleetInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the EC2 Fleet.
-    #[inline]
-    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fleet_id = value.into();
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeFleetInstancesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFleetInstancesRequest,
-        t::DescribeFleetInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+    /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
     ///
-    /// Returns the [`DescribeFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeApplicationStatusCheckAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_fleets(&self) -> DescribeFleets {
-        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
-    }
-}
-/// The `DescribeFleets` operation.
-///
-/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
-///
-/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeFleets(
-    rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
-);
-impl DescribeFleets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the EC2 Fleets.
-    #[inline]
-    pub fn fleet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fleet_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeFleetsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFleetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more flow logs.
-    ///
-    /// Returns the [`DescribeFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
-        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
-    }
-}
-/// The `DescribeFlowLogs` operation.
-///
-/// Describes one or more flow logs.
-///
-/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
-#[derive(Debug)]
-pub struct DescribeFlowLogs(
-    rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors>,
-);
-impl DescribeFlowLogs {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
-        self
-    }
-    /// One or more flow log IDs.
-    #[inline]
-    pub fn flow_log_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().flow_log_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to request the next page of items. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeFlowLogsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFlowLogsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`DescribeFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
-        DescribeFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
-        )
-    }
-}
-/// The `DescribeFpgaImageAttribute` operation.
-///
-/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-#[derive(Debug)]
-pub struct DescribeFpgaImageAttribute(
-    rt::Call<
-        t::DescribeFpgaImageAttributeRequest,
-        t::DescribeFpgaImageAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeFpgaImageAttribute {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the AFI.
-    #[inline]
-    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fpga_image_id = value.into();
-        self
-    }
-    /// The AFI attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeFpgaImageAttributeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeFpgaImageAttributeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFpgaImageAttributeRequest,
-        t::DescribeFpgaImageAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-    ///
-    /// Returns the [`DescribeFpgaImages`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
-        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
-    }
-}
-/// The `DescribeFpgaImages` operation.
-///
-/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-#[derive(Debug)]
-pub struct DescribeFpgaImages(
-    rt::Call<t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult, rt::NoErrors>,
-);
-impl DescribeFpgaImages {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The AFI IDs.
-    #[inline]
-    pub fn fpga_image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fpga_image_ids = Some(value);
-        self
-    }
-    /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
-    #[inline]
-    pub fn owners(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owners = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeFpgaImagesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeFpgaImagesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the Dedicated Host reservations that are available to purchase.
-    ///
-    /// Returns the [`DescribeHostReservationOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_host_reservation_offerings(
+    pub fn describe_application_status_check_associations(
         &self,
-    ) -> DescribeHostReservationOfferings {
-        DescribeHostReservationOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
-        )
-    }
-}
-/// The `DescribeHostReservationOfferings` operation.
-///
-/// Describes the Dedicated Host reservations that are available to purchase.
-///
-/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeHostReservationOfferings(
-    rt::Call<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeHostReservationOfferings {
-    /// The filters.
-    #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
-        self
-    }
-    /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
-    #[inline]
-    pub fn max_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().max_duration = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year.
-    #[inline]
-    pub fn min_duration(mut self, value: i32) -> Self {
-        self.0.input_mut().min_duration = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the reservation offering.
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeHostReservationOfferingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeHostReservationOfferingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes reservations that are associated with Dedicated Hosts in your account.
-    ///
-    /// Returns the [`DescribeHostReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
-        DescribeHostReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
-        )
-    }
-}
-/// The `DescribeHostReservations` operation.
-///
-/// Describes reservations that are associated with Dedicated Hosts in your account.
-#[derive(Debug)]
-pub struct DescribeHostReservations(
-    rt::Call<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeHostReservations {
-    /// The filters.
-    #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
-        self
-    }
-    /// The host reservation IDs.
-    #[inline]
-    pub fn host_reservation_id_set(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_reservation_id_set = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeHostReservationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeHostReservationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
-    ///
-    /// Returns the [`DescribeHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_hosts(&self) -> DescribeHosts {
-        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
-    }
-}
-/// The `DescribeHosts` operation.
-///
-/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
-///
-/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
-#[derive(Debug)]
-pub struct DescribeHosts(
-    rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
-);
-impl DescribeHosts {
-    /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
-    #[inline]
-    pub fn host_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_ids = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeHostsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeHostsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your IAM instance profile associations.
-    ///
-    /// Returns the [`DescribeIamInstanceProfileAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_iam_instance_profile_associations(
-        &self,
-    ) -> DescribeIamInstanceProfileAssociations {
-        DescribeIamInstanceProfileAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
-        )
-    }
-}
-/// The `DescribeIamInstanceProfileAssociations` operation.
-///
-/// Describes your IAM instance profile associations.
-#[derive(Debug)]
-pub struct DescribeIamInstanceProfileAssociations(
-    rt::Call<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIamInstanceProfileAssociations {
-    /// The IAM instance profile associations.
-    #[inline]
-    pub fn association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().association_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-    ///
-    /// Returns the [`DescribeIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_id_format(&self) -> DescribeIdFormat {
-        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
-    }
-}
-/// The `DescribeIdFormat` operation.
-///
-/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-#[derive(Debug)]
-pub struct DescribeIdFormat(
-    rt::Call<t::DescribeIdFormatRequest, t::DescribeIdFormatResult, rt::NoErrors>,
-);
-impl DescribeIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeIdFormatResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIdFormatResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeIdFormatRequest, t::DescribeIdFormatResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-    ///
-    /// Returns the [`DescribeIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
-        DescribeIdentityIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
-        )
-    }
-}
-/// The `DescribeIdentityIdFormat` operation.
-///
-/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
-#[derive(Debug)]
-pub struct DescribeIdentityIdFormat(
-    rt::Call<
-        t::DescribeIdentityIdFormatRequest,
-        t::DescribeIdentityIdFormatResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeIdentityIdFormat {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    #[inline]
-    pub fn resource(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource = Some(value.into());
-        self
-    }
-    /// The ARN of the principal, which can be an IAM role, IAM user, or the root user.
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().principal_arn = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeIdentityIdFormatResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeIdentityIdFormatResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeIdentityIdFormatRequest,
-        t::DescribeIdentityIdFormatResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
-        DescribeImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
-        )
-    }
-}
-/// The `DescribeImageAttribute` operation.
-///
-/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeImageAttribute(
-    rt::Call<t::DescribeImageAttributeRequest, t::ImageAttribute, rt::NoErrors>,
-);
-impl DescribeImageAttribute {
-    /// The AMI attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::ImageAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ImageAttribute, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ImageAttribute, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeImageAttributeRequest, t::ImageAttribute, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your Amazon Web Services resources that are referencing the specified images.
-    ///
-    /// Returns the [`DescribeImageReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_references(&self) -> DescribeImageReferences {
-        DescribeImageReferences(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
-        )
-    }
-}
-/// The `DescribeImageReferences` operation.
-///
-/// Describes your Amazon Web Services resources that are referencing the specified images.
-///
-/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeImageReferences(
-    rt::Call<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImageReferences {
-    /// The IDs of the images to check for resource references.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = value;
-        self
-    }
-    /// Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for `ResourceTypeOptions`. For the default values, see [How AMI reference checks work](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works) in the *Amazon EC2 User Guide*. If you also specify `ResourceTypes` with `ResourceTypeOptions`, your specified values override the default values.
-    #[inline]
-    pub fn include_all_resource_types(mut self, value: bool) -> Self {
-        self.0.input_mut().include_all_resource_types = Some(value);
-        self
-    }
-    /// The Amazon Web Services resource types to check for image references.
-    #[inline]
-    pub fn resource_types(mut self, value: Vec<t::ResourceTypeRequest>) -> Self {
-        self.0.input_mut().resource_types = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeImageReferencesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImageReferencesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
-    ///
-    /// Returns the [`DescribeImageUsageReportEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_report_entries(
-        &self,
-    ) -> DescribeImageUsageReportEntries {
-        DescribeImageUsageReportEntries(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
-        )
-    }
-}
-/// The `DescribeImageUsageReportEntries` operation.
-///
-/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeImageUsageReportEntries(
-    rt::Call<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImageUsageReportEntries {
-    /// The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// The IDs of the usage reports.
-    #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeImageUsageReportEntriesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeImageUsageReportEntriesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
-    ///
-    /// Returns the [`DescribeImageUsageReports`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
-        DescribeImageUsageReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
-        )
-    }
-}
-/// The `DescribeImageUsageReports` operation.
-///
-/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeImageUsageReports(
-    rt::Call<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImageUsageReports {
-    /// The IDs of the images for filtering the reports. If specified, only reports containing these images are returned.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// The IDs of the image usage reports.
-    #[inline]
-    pub fn report_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().report_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeImageUsageReportsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImageUsageReportsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
-    ///
-    /// Returns the [`DescribeImages`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_images(&self) -> DescribeImages {
-        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
-    }
-}
-/// The `DescribeImages` operation.
-///
-/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
-///
-/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
-///
-/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
-///
-/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeImages(
-    rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
-);
-impl DescribeImages {
-    /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
-    #[inline]
-    pub fn executable_users(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().executable_users = Some(value);
-        self
-    }
-    /// The image IDs.
-    #[inline]
-    pub fn image_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().image_ids = Some(value);
-        self
-    }
-    /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
-    #[inline]
-    pub fn owners(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owners = Some(value);
-        self
-    }
-    /// Specifies whether to include deprecated AMIs.
-    #[inline]
-    pub fn include_deprecated(mut self, value: bool) -> Self {
-        self.0.input_mut().include_deprecated = Some(value);
-        self
-    }
-    /// Specifies whether to include disabled AMIs.
-    #[inline]
-    pub fn include_disabled(mut self, value: bool) -> Self {
-        self.0.input_mut().include_disabled = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeImagesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImagesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Displays details about an import virtual machine or import snapshot tasks that are already created.
-    ///
-    /// Returns the [`DescribeImportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
-        DescribeImportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
-        )
-    }
-}
-/// The `DescribeImportImageTasks` operation.
-///
-/// Displays details about an import virtual machine or import snapshot tasks that are already created.
-#[derive(Debug)]
-pub struct DescribeImportImageTasks(
-    rt::Call<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImportImageTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the import image tasks.
-    #[inline]
-    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().import_task_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeImportImageTasksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeImportImageTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your import snapshot tasks.
-    ///
-    /// Returns the [`DescribeImportSnapshotTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
-        DescribeImportSnapshotTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
-        )
-    }
-}
-/// The `DescribeImportSnapshotTasks` operation.
-///
-/// Describes your import snapshot tasks.
-#[derive(Debug)]
-pub struct DescribeImportSnapshotTasks(
-    rt::Call<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeImportSnapshotTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// A list of import snapshot task IDs.
-    #[inline]
-    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().import_task_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A token that indicates the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeImportSnapshotTasksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeImportSnapshotTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-    ///
-    /// Returns the [`DescribeInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
-        DescribeInstanceAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
-        )
-    }
-}
-/// The `DescribeInstanceAttribute` operation.
-///
-/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-#[derive(Debug)]
-pub struct DescribeInstanceAttribute(
-    rt::Call<t::DescribeInstanceAttributeRequest, t::InstanceAttribute, rt::NoErrors>,
-);
-impl DescribeInstanceAttribute {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The instance attribute.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::InstanceAttribute, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::InstanceAttribute, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceAttributeRequest,
-        t::InstanceAttribute,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
-    ///
-    /// Returns the [`DescribeInstanceConnectEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_connect_endpoints(
-        &self,
-    ) -> DescribeInstanceConnectEndpoints {
-        DescribeInstanceConnectEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
-        )
-    }
-}
-/// The `DescribeInstanceConnectEndpoints` operation.
-///
-/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
-#[derive(Debug)]
-pub struct DescribeInstanceConnectEndpoints(
-    rt::Call<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceConnectEndpoints {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// One or more EC2 Instance Connect Endpoint IDs.
-    #[inline]
-    pub fn instance_connect_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeInstanceConnectEndpointsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceConnectEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-    ///
-    /// Returns the [`DescribeInstanceCreditSpecifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_credit_specifications(
-        &self,
-    ) -> DescribeInstanceCreditSpecifications {
-        DescribeInstanceCreditSpecifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
-        )
-    }
-}
-/// The `DescribeInstanceCreditSpecifications` operation.
-///
-/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-///
-/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
-///
-/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeInstanceCreditSpecifications(
-    rt::Call<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeInstanceCreditSpecifications {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
-    ///
-    /// Returns the [`DescribeInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_event_notification_attributes(
-        &self,
-    ) -> DescribeInstanceEventNotificationAttributes {
-        DescribeInstanceEventNotificationAttributes(
+    ) -> DescribeApplicationStatusCheckAssociations {
+        DescribeApplicationStatusCheckAssociations(
             rt::Call::new(
                 &self.handle,
-                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
             ),
         )
     }
+    /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
+    ///
+    /// Returns the [`DescribeApplicationStatusChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
+        DescribeApplicationStatusChecks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
+        )
+    }
+    /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
+    ///
+    /// Returns the [`DescribeAvailabilityZones`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
+        DescribeAvailabilityZones(
+            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
+        )
+    }
+    /// Describes the current Infrastructure Performance metric subscriptions.
+    ///
+    /// Returns the [`DescribeAwsNetworkPerformanceMetricSubscriptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_aws_network_performance_metric_subscriptions(
+        &self,
+    ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
+        DescribeAwsNetworkPerformanceMetricSubscriptions(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
+            ),
+        )
+    }
+    /// Describes the specified bundle tasks or all of your bundle tasks.
+    ///
+    /// Returns the [`DescribeBundleTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
+        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
+    }
+    /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
+    ///
+    /// Returns the [`DescribeByoipCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
+        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
+    }
+    /// Describes the events for the specified Capacity Block extension during the specified time.
+    ///
+    /// Returns the [`DescribeCapacityBlockExtensionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_extension_history(
+        &self,
+    ) -> DescribeCapacityBlockExtensionHistory {
+        DescribeCapacityBlockExtensionHistory(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
+        )
+    }
+    /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
+    ///
+    /// Returns the [`DescribeCapacityBlockExtensionOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_extension_offerings(
+        &self,
+    ) -> DescribeCapacityBlockExtensionOfferings {
+        DescribeCapacityBlockExtensionOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
+        )
+    }
+    /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+    ///
+    /// Returns the [`DescribeCapacityBlockOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
+        DescribeCapacityBlockOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
+        )
+    }
+    /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+    ///
+    /// Returns the [`DescribeCapacityBlockStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
+        DescribeCapacityBlockStatus(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
+        )
+    }
+    /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+    ///
+    /// Returns the [`DescribeCapacityBlocks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
+        DescribeCapacityBlocks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
+        )
+    }
+    /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+    ///
+    /// Returns the [`DescribeCapacityManagerDataExports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_capacity_manager_data_exports(
+        &self,
+    ) -> DescribeCapacityManagerDataExports {
+        DescribeCapacityManagerDataExports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
+        )
+    }
 }
-/// The `DescribeInstanceEventNotificationAttributes` operation.
+/// The `DescribeAddresses` operation.
 ///
-/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
-#[derive(Debug)]
-pub struct DescribeInstanceEventNotificationAttributes(
-    rt::Call<
-        t::DescribeInstanceEventNotificationAttributesRequest,
-        t::DescribeInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    >,
+/// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
+pub struct DescribeAddresses(
+    rt::Call<t::DescribeAddressesRequest, t::DescribeAddressesResult, rt::NoErrors>,
 );
-impl DescribeInstanceEventNotificationAttributes {
+impl DescribeAddresses {
+    /// One or more Elastic IP addresses.
+    #[inline]
+    pub fn public_ips(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().public_ips = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// One or more filters. Filter names and values are case-sensitive.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Information about the allocation IDs.
+    #[inline]
+    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().allocation_ids = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAddressesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeAddressesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2258,90 +227,78 @@ impl DescribeInstanceEventNotificationAttributes {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInstanceEventNotificationAttributesRequest,
-        t::DescribeInstanceEventNotificationAttributesResult,
+        t::DescribeAddressesRequest,
+        t::DescribeAddressesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the specified event windows or all event windows.
-    ///
-    /// Returns the [`DescribeInstanceEventWindows`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
-        DescribeInstanceEventWindows(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
-        )
-    }
-}
-/// The `DescribeInstanceEventWindows` operation.
+/// The `DescribeAddressesAttribute` operation.
 ///
-/// Describes the specified event windows or all event windows.
-///
-/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeInstanceEventWindows(
+/// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+pub struct DescribeAddressesAttribute(
     rt::Call<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
         rt::NoErrors,
     >,
 );
-impl DescribeInstanceEventWindows {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeAddressesAttribute {
+    /// \[EC2-VPC\] The allocation IDs.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn allocation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().allocation_ids = Some(value);
         self
     }
-    /// The IDs of the event windows.
+    /// The attribute of the IP address.
     #[inline]
-    pub fn instance_event_window_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_event_window_ids = Some(value);
+    pub fn attribute(mut self, value: impl Into<t::AddressAttributeName>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to request the next page of results.
+    /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeInstanceEventWindowsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAddressesAttributeResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeInstanceEventWindowsResult, rt::Error> {
+    ) -> Result<t::DescribeAddressesAttributeResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2356,56 +313,102 @@ impl DescribeInstanceEventWindows {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
-    ///
-    /// Returns the [`DescribeInstanceImageMetadata`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
-        DescribeInstanceImageMetadata(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
-        )
-    }
-}
-/// The `DescribeInstanceImageMetadata` operation.
+/// The `DescribeAggregateIdFormat` operation.
 ///
-/// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
+/// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
 ///
-/// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
+/// This request only returns information about resource types that support longer IDs.
 ///
-/// If you specify an instance ID that is not valid, an instance that doesn't exist, or an instance that you do not own, an error (`InvalidInstanceID.NotFound`) is returned.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeInstanceImageMetadata(
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub struct DescribeAggregateIdFormat(
     rt::Call<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
+        t::DescribeAggregateIdFormatRequest,
+        t::DescribeAggregateIdFormatResult,
         rt::NoErrors,
     >,
 );
-impl DescribeInstanceImageMetadata {
+impl DescribeAggregateIdFormat {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAggregateIdFormatResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeAggregateIdFormatResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeAggregateIdFormatRequest,
+        t::DescribeAggregateIdFormatResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeApplicationStatus` operation.
+///
+/// Describes the aggregated application health status for the specified instances. The following rules apply:
+///
+/// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
+/// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
+/// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
+pub struct DescribeApplicationStatus(
+    rt::Call<
+        t::DescribeApplicationStatusRequest,
+        t::DescribeApplicationStatusResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeApplicationStatus {
+    /// The IDs of the instances for which to describe application status.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The instance IDs.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = Some(value);
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -2420,7 +423,7 @@ impl DescribeInstanceImageMetadata {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
@@ -2429,25 +432,25 @@ impl DescribeInstanceImageMetadata {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeInstanceImageMetadataResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeApplicationStatusResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeInstanceImageMetadataResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeApplicationStatusResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2462,8 +465,1063 @@ impl DescribeInstanceImageMetadata {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
+        t::DescribeApplicationStatusRequest,
+        t::DescribeApplicationStatusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeApplicationStatusCheckAssociations` operation.
+///
+/// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary.
+pub struct DescribeApplicationStatusCheckAssociations(
+    rt::Call<
+        t::DescribeApplicationStatusCheckAssociationsRequest,
+        t::DescribeApplicationStatusCheckAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeApplicationStatusCheckAssociations {
+    /// The IDs of the application status checks for which to describe associations.
+    #[inline]
+    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().application_status_check_ids = Some(value);
+        self
+    }
+    /// The filters to use to limit the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeApplicationStatusCheckAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeApplicationStatusCheckAssociationsRequest,
+        t::DescribeApplicationStatusCheckAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeApplicationStatusChecks` operation.
+///
+/// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply:
+///
+/// - If you do not specify any application status check IDs, all checks in your account are returned.
+/// - Use `DescribeApplicationStatus` to see the actual health status of instances.
+pub struct DescribeApplicationStatusChecks(
+    rt::Call<
+        t::DescribeApplicationStatusChecksRequest,
+        t::DescribeApplicationStatusChecksResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeApplicationStatusChecks {
+    /// The IDs of the application status checks to describe.
+    #[inline]
+    pub fn application_status_check_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().application_status_check_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Specifies whether to include recently deleted application status checks that remain available during the deletion grace period. If you omit this parameter or set it to `false`, the response includes only active checks.
+    #[inline]
+    pub fn include_all(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeApplicationStatusChecksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeApplicationStatusChecksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeApplicationStatusChecksRequest,
+        t::DescribeApplicationStatusChecksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeAvailabilityZones` operation.
+///
+/// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you.
+///
+/// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAvailabilityZones(
+    rt::Call<
+        t::DescribeAvailabilityZonesRequest,
+        t::DescribeAvailabilityZonesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeAvailabilityZones {
+    /// The names of the Availability Zones, Local Zones, and Wavelength Zones.
+    #[inline]
+    pub fn zone_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().zone_names = Some(value);
+        self
+    }
+    /// The IDs of the Availability Zones, Local Zones, and Wavelength Zones.
+    #[inline]
+    pub fn zone_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().zone_ids = Some(value);
+        self
+    }
+    /// Include all Availability Zones, Local Zones, and Wavelength Zones regardless of your opt-in status.
+    #[inline]
+    pub fn all_availability_zones(mut self, value: bool) -> Self {
+        self.0.input_mut().all_availability_zones = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAvailabilityZonesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeAvailabilityZonesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeAvailabilityZonesRequest,
+        t::DescribeAvailabilityZonesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
+///
+/// Describes the current Infrastructure Performance metric subscriptions.
+pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
+    rt::Call<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeAwsNetworkPerformanceMetricSubscriptions {
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeBundleTasks` operation.
+///
+/// Describes the specified bundle tasks or all of your bundle tasks.
+///
+/// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeBundleTasks(
+    rt::Call<t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult, rt::NoErrors>,
+);
+impl DescribeBundleTasks {
+    /// The bundle task IDs.
+    #[inline]
+    pub fn bundle_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().bundle_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeBundleTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeBundleTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeByoipCidrs` operation.
+///
+/// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
+pub struct DescribeByoipCidrs(
+    rt::Call<t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult, rt::NoErrors>,
+);
+impl DescribeByoipCidrs {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = value;
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeByoipCidrsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeByoipCidrsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeCapacityBlockExtensionHistory` operation.
+///
+/// Describes the events for the specified Capacity Block extension during the specified time.
+pub struct DescribeCapacityBlockExtensionHistory(
+    rt::Call<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeCapacityBlockExtensionHistory {
+    /// The IDs of Capacity Block reservations that you want to display the history for.
+    #[inline]
+    pub fn capacity_reservation_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_reservation_ids = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityBlockExtensionHistoryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeCapacityBlockExtensionOfferings` operation.
+///
+/// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlockExtensionOfferings(
+    rt::Call<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeCapacityBlockExtensionOfferings {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The duration of the Capacity Block extension offering in hours.
+    #[inline]
+    pub fn capacity_block_extension_duration_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().capacity_block_extension_duration_hours = value;
+        self
+    }
+    /// The ID of the Capacity reservation to be extended.
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityBlockExtensionOfferingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeCapacityBlockOfferings` operation.
+///
+/// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
+///
+/// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
+pub struct DescribeCapacityBlockOfferings(
+    rt::Call<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeCapacityBlockOfferings {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The type of instance for which the Capacity Block offering reserves capacity.
+    #[inline]
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_type = Some(value.into());
+        self
+    }
+    /// The number of instances for which to reserve capacity. Each Capacity Block can have up to 64 instances, and you can have up to 256 instances across Capacity Blocks.
+    #[inline]
+    pub fn instance_count(mut self, value: i32) -> Self {
+        self.0.input_mut().instance_count = Some(value);
+        self
+    }
+    /// The earliest start date for the Capacity Block offering.
+    #[inline]
+    pub fn start_date_range(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_date_range = Some(value);
+        self
+    }
+    /// The latest end date for the Capacity Block offering.
+    #[inline]
+    pub fn end_date_range(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_date_range = Some(value);
+        self
+    }
+    /// The reservation duration for the Capacity Block, in hours. You must specify the duration in 1-day increments up 14 days, and in 7-day increments up to 182 days.
+    #[inline]
+    pub fn capacity_duration_hours(mut self, value: i32) -> Self {
+        self.0.input_mut().capacity_duration_hours = value;
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The EC2 UltraServer type of the Capacity Block offerings.
+    #[inline]
+    pub fn ultraserver_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ultraserver_type = Some(value.into());
+        self
+    }
+    /// The number of EC2 UltraServers in the offerings.
+    #[inline]
+    pub fn ultraserver_count(mut self, value: i32) -> Self {
+        self.0.input_mut().ultraserver_count = Some(value);
+        self
+    }
+    /// Include all Availability Zones and Local Zones, regardless of your opt-in status. If you do not use this parameter, the results include available offerings from all Availability Zones in the Amazon Web Services Region and Local Zones you are opted into.
+    #[inline]
+    pub fn all_availability_zones(mut self, value: bool) -> Self {
+        self.0.input_mut().all_availability_zones = Some(value);
+        self
+    }
+    /// List of instance type preferences for the Capacity Block offering search. Accepts one or more instance type names. Either this or the legacy `InstanceType` parameter is required.
+    #[inline]
+    pub fn instance_type_preferences(
+        mut self,
+        value: Vec<t::CapacityBlockInstanceTypePreference>,
+    ) -> Self {
+        self.0.input_mut().instance_type_preferences = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityBlockOfferingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityBlockOfferingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeCapacityBlockStatus` operation.
+///
+/// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
+pub struct DescribeCapacityBlockStatus(
+    rt::Call<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeCapacityBlockStatus {
+    /// The ID of the Capacity Block.
+    #[inline]
+    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_block_ids = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityBlockStatusResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityBlockStatusResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeCapacityBlocks` operation.
+///
+/// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
+pub struct DescribeCapacityBlocks(
+    rt::Call<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeCapacityBlocks {
+    /// The IDs of the Capacity Blocks.
+    #[inline]
+    pub fn capacity_block_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_block_ids = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityBlocksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeCapacityBlocksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeCapacityManagerDataExports` operation.
+///
+/// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
+pub struct DescribeCapacityManagerDataExports(
+    rt::Call<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeCapacityManagerDataExports {
+    /// The IDs of the data export configurations to describe. If not specified, all export configurations are returned.
+    #[inline]
+    pub fn capacity_manager_data_export_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().capacity_manager_data_export_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. If not specified, up to 1000 results are returned.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results. Use this value in a subsequent call to retrieve additional results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters to narrow the results. Supported filters include export status, creation date, and S3 bucket name.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeCapacityManagerDataExportsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeCapacityManagerDataExportsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,532 +5,162 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified associations between VPCs and local gateway route tables.
+    /// Describes the metadata of an account status report, including the status of the report.
     ///
-    /// Returns the [`DescribeLocalGatewayRouteTableVpcAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeDeclarativePoliciesReports`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_local_gateway_route_table_vpc_associations(
+    pub fn describe_declarative_policies_reports(
         &self,
-    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
-        DescribeLocalGatewayRouteTableVpcAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
-            ),
+    ) -> DescribeDeclarativePoliciesReports {
+        DescribeDeclarativePoliciesReports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
         )
     }
-}
-/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
-///
-/// Describes the specified associations between VPCs and local gateway route tables.
-#[derive(Debug)]
-pub struct DescribeLocalGatewayRouteTableVpcAssociations(
-    rt::Call<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGatewayRouteTableVpcAssociations {
-    /// The IDs of the associations.
-    #[inline]
-    pub fn local_gateway_route_table_vpc_association_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_route_table_vpc_association_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
     ///
-    /// Returns the [`DescribeLocalGatewayRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeDhcpOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_local_gateway_route_tables(
+    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
+        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
+    }
+    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+    ///
+    /// Returns the [`DescribeEgressOnlyInternetGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_egress_only_internet_gateways(
         &self,
-    ) -> DescribeLocalGatewayRouteTables {
-        DescribeLocalGatewayRouteTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES),
+    ) -> DescribeEgressOnlyInternetGateways {
+        DescribeEgressOnlyInternetGateways(
+            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
         )
     }
-}
-/// The `DescribeLocalGatewayRouteTables` operation.
-///
-/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
-#[derive(Debug)]
-pub struct DescribeLocalGatewayRouteTables(
-    rt::Call<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGatewayRouteTables {
-    /// The IDs of the local gateway route tables.
-    #[inline]
-    pub fn local_gateway_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLocalGatewayRouteTablesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified local gateway virtual interface groups.
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
     ///
-    /// Returns the [`DescribeLocalGatewayVirtualInterfaceGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeElasticGpus`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_local_gateway_virtual_interface_groups(
+    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
+        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
+    }
+    /// Describes the specified export image tasks or all of your export image tasks.
+    ///
+    /// Returns the [`DescribeExportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
+        DescribeExportImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
+        )
+    }
+    /// Describes the specified export instance tasks or all of your export instance tasks.
+    ///
+    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+    }
+    /// Describe details for Windows AMIs that are configured for Windows fast launch.
+    ///
+    /// Returns the [`DescribeFastLaunchImages`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
+        DescribeFastLaunchImages(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
+        )
+    }
+    /// Describes the state of fast snapshot restores for your snapshots.
+    ///
+    /// Returns the [`DescribeFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
+        DescribeFastSnapshotRestores(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
+        )
+    }
+    /// Describes the events for the specified EC2 Fleet during the specified time.
+    ///
+    /// Returns the [`DescribeFleetHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
+        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
+    }
+    /// Describes the running instances for the specified EC2 Fleet.
+    ///
+    /// Returns the [`DescribeFleetInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
+        DescribeFleetInstances(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
+        )
+    }
+    /// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+    ///
+    /// Returns the [`DescribeFleets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleets(&self) -> DescribeFleets {
+        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
+    }
+    /// Describes one or more flow logs.
+    ///
+    /// Returns the [`DescribeFlowLogs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
+        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
+    }
+    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+    ///
+    /// Returns the [`DescribeFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
+        DescribeFpgaImageAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+    ///
+    /// Returns the [`DescribeFpgaImages`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
+        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
+    }
+    /// Describes the Dedicated Host reservations that are available to purchase.
+    ///
+    /// Returns the [`DescribeHostReservationOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservation_offerings(
         &self,
-    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
-        DescribeLocalGatewayVirtualInterfaceGroups(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
-            ),
+    ) -> DescribeHostReservationOfferings {
+        DescribeHostReservationOfferings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
+        )
+    }
+    /// Describes reservations that are associated with Dedicated Hosts in your account.
+    ///
+    /// Returns the [`DescribeHostReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
+        DescribeHostReservations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
         )
     }
 }
-/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
+/// The `DescribeDeclarativePoliciesReports` operation.
 ///
-/// Describes the specified local gateway virtual interface groups.
-#[derive(Debug)]
-pub struct DescribeLocalGatewayVirtualInterfaceGroups(
+/// Describes the metadata of an account status report, including the status of the report.
+///
+/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
+///
+/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+pub struct DescribeDeclarativePoliciesReports(
     rt::Call<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        t::DescribeDeclarativePoliciesReportsRequest,
+        t::DescribeDeclarativePoliciesReportsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeLocalGatewayVirtualInterfaceGroups {
-    /// The IDs of the virtual interface groups.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
+impl DescribeDeclarativePoliciesReports {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified local gateway virtual interfaces.
-    ///
-    /// Returns the [`DescribeLocalGatewayVirtualInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_virtual_interfaces(
-        &self,
-    ) -> DescribeLocalGatewayVirtualInterfaces {
-        DescribeLocalGatewayVirtualInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES),
-        )
-    }
-}
-/// The `DescribeLocalGatewayVirtualInterfaces` operation.
-///
-/// Describes the specified local gateway virtual interfaces.
-#[derive(Debug)]
-pub struct DescribeLocalGatewayVirtualInterfaces(
-    rt::Call<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGatewayVirtualInterfaces {
-    /// The IDs of the virtual interfaces.
-    #[inline]
-    pub fn local_gateway_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeLocalGatewayVirtualInterfacesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-    ///
-    /// Returns the [`DescribeLocalGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
-        DescribeLocalGateways(rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAYS))
-    }
-}
-/// The `DescribeLocalGateways` operation.
-///
-/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-#[derive(Debug)]
-pub struct DescribeLocalGateways(
-    rt::Call<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLocalGateways {
-    /// The IDs of the local gateways.
-    #[inline]
-    pub fn local_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().local_gateway_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeLocalGatewaysResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLocalGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the lock status for a snapshot.
-    ///
-    /// Returns the [`DescribeLockedSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
-        DescribeLockedSnapshots(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCKED_SNAPSHOTS),
-        )
-    }
-}
-/// The `DescribeLockedSnapshots` operation.
-///
-/// Describes the lock status for a snapshot.
-#[derive(Debug)]
-pub struct DescribeLockedSnapshots(
-    rt::Call<
-        t::DescribeLockedSnapshotsRequest,
-        t::DescribeLockedSnapshotsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeLockedSnapshots {
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -539,394 +169,42 @@ impl DescribeLockedSnapshots {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The IDs of the snapshots for which to view the lock status.
-    #[inline]
-    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().snapshot_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeLockedSnapshotsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLockedSnapshotsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLockedSnapshotsRequest,
-        t::DescribeLockedSnapshotsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
-    ///
-    /// Returns the [`DescribeMacHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
-        DescribeMacHosts(rt::Call::new(&self.handle, &op::DESCRIBE_MAC_HOSTS))
-    }
-}
-/// The `DescribeMacHosts` operation.
-///
-/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
-#[derive(Debug)]
-pub struct DescribeMacHosts(
-    rt::Call<t::DescribeMacHostsRequest, t::DescribeMacHostsResult, rt::NoErrors>,
-);
-impl DescribeMacHosts {
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the EC2 Mac Dedicated Hosts.
-    #[inline]
-    pub fn host_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeMacHostsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMacHostsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::DescribeMacHostsRequest, t::DescribeMacHostsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DescribeMacModificationTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
-        DescribeMacModificationTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MAC_MODIFICATION_TASKS),
-        )
-    }
-}
-/// The `DescribeMacModificationTasks` operation.
-///
-/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeMacModificationTasks(
-    rt::Call<
-        t::DescribeMacModificationTasksRequest,
-        t::DescribeMacModificationTasksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeMacModificationTasks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Specifies one or more filters for the request:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The ID of task.
-    #[inline]
-    pub fn mac_modification_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().mac_modification_task_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeMacModificationTasksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeMacModificationTasksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeMacModificationTasksRequest,
-        t::DescribeMacModificationTasksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
-    ///
-    /// Returns the [`DescribeManagedPrefixLists`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
-        DescribeManagedPrefixLists(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MANAGED_PREFIX_LISTS),
-        )
-    }
-}
-/// The `DescribeManagedPrefixLists` operation.
-///
-/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
-#[derive(Debug)]
-pub struct DescribeManagedPrefixLists(
-    rt::Call<
-        t::DescribeManagedPrefixListsRequest,
-        t::DescribeManagedPrefixListsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeManagedPrefixLists {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more prefix list IDs.
-    #[inline]
-    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().prefix_list_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeManagedPrefixListsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeManagedPrefixListsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeManagedPrefixListsRequest,
-        t::DescribeManagedPrefixListsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified metric categories, or all of your metric categories.
-    ///
-    /// Returns the [`DescribeMetricCategories`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
-        DescribeMetricCategories(
-            rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_CATEGORIES),
-        )
-    }
-}
-/// The `DescribeMetricCategories` operation.
-///
-/// Describes the specified metric categories, or all of your metric categories.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeMetricCategories(
-    rt::Call<
-        t::DescribeMetricCategoriesRequest,
-        t::DescribeMetricCategoriesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeMetricCategories {
-    /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
-    #[inline]
-    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metric_category_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// One or more report IDs.
     #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn report_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().report_ids = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeMetricCategoriesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMetricCategoriesResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeDeclarativePoliciesReportsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -941,212 +219,28 @@ impl DescribeMetricCategories {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeMetricCategoriesRequest,
-        t::DescribeMetricCategoriesResult,
+        t::DescribeDeclarativePoliciesReportsRequest,
+        t::DescribeDeclarativePoliciesReportsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`DescribeMovingAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
-        DescribeMovingAddresses(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MOVING_ADDRESSES),
-        )
-    }
-}
-/// The `DescribeMovingAddresses` operation.
+/// The `DescribeDhcpOptions` operation.
 ///
-/// **Note:** This action is deprecated.
+/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
 ///
-/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
-#[derive(Debug)]
-pub struct DescribeMovingAddresses(
-    rt::Call<
-        t::DescribeMovingAddressesRequest,
-        t::DescribeMovingAddressesResult,
-        rt::NoErrors,
-    >,
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct DescribeDhcpOptions(
+    rt::Call<t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult, rt::NoErrors>,
 );
-impl DescribeMovingAddresses {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl DescribeDhcpOptions {
+    /// The IDs of DHCP option sets.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn dhcp_options_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().dhcp_options_ids = Some(value);
         self
     }
-    /// One or more Elastic IP addresses.
-    #[inline]
-    pub fn public_ips(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().public_ips = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeMovingAddressesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeMovingAddressesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeMovingAddressesRequest,
-        t::DescribeMovingAddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
-    ///
-    /// Returns the [`DescribeNatGateways`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
-        DescribeNatGateways(rt::Call::new(&self.handle, &op::DESCRIBE_NAT_GATEWAYS))
-    }
-}
-/// The `DescribeNatGateways` operation.
-///
-/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
-#[derive(Debug)]
-pub struct DescribeNatGateways(
-    rt::Call<t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult, rt::NoErrors>,
-);
-impl DescribeNatGateways {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filter = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The IDs of the NAT gateways.
-    #[inline]
-    pub fn nat_gateway_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().nat_gateway_ids = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeNatGatewaysResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNatGatewaysResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
-    ///
-    /// Returns the [`DescribeNetworkAcls`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
-        DescribeNetworkAcls(rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_ACLS))
-    }
-}
-/// The `DescribeNetworkAcls` operation.
-///
-/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
-///
-/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeNetworkAcls(
-    rt::Call<t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult, rt::NoErrors>,
-);
-impl DescribeNetworkAcls {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -1165,12 +259,6 @@ impl DescribeNetworkAcls {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The IDs of the network ACLs.
-    #[inline]
-    pub fn network_acl_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_acl_ids = Some(value);
-        self
-    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
@@ -1180,21 +268,25 @@ impl DescribeNetworkAcls {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeNetworkAclsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeDhcpOptionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNetworkAclsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeDhcpOptionsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1209,562 +301,40 @@ impl DescribeNetworkAcls {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeNetworkAclsRequest,
-        t::DescribeNetworkAclsResult,
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the specified Network Access Scope analyses.
-    ///
-    /// Returns the [`DescribeNetworkInsightsAccessScopeAnalyses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_access_scope_analyses(
-        &self,
-    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
-        DescribeNetworkInsightsAccessScopeAnalyses(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
-            ),
-        )
-    }
-}
-/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
+/// The `DescribeEgressOnlyInternetGateways` operation.
 ///
-/// Describes the specified Network Access Scope analyses.
-#[derive(Debug)]
-pub struct DescribeNetworkInsightsAccessScopeAnalyses(
+/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+pub struct DescribeEgressOnlyInternetGateways(
     rt::Call<
-        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
-        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
         rt::NoErrors,
     >,
 );
-impl DescribeNetworkInsightsAccessScopeAnalyses {
-    /// The IDs of the Network Access Scope analyses.
+impl DescribeEgressOnlyInternetGateways {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn network_insights_access_scope_analysis_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_ids = Some(value);
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The ID of the Network Access Scope.
+    /// The IDs of the egress-only internet gateways.
     #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = Some(value.into());
+    pub fn egress_only_internet_gateway_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().egress_only_internet_gateway_ids = Some(value);
         self
     }
-    /// Filters the results based on the start time. The analysis must have started on or after this time.
-    #[inline]
-    pub fn analysis_start_time_begin(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().analysis_start_time_begin = Some(value);
-        self
-    }
-    /// Filters the results based on the start time. The analysis must have started on or before this time.
-    #[inline]
-    pub fn analysis_start_time_end(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().analysis_start_time_end = Some(value);
-        self
-    }
-    /// There are no supported filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
-        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Network Access Scopes.
-    ///
-    /// Returns the [`DescribeNetworkInsightsAccessScopes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_access_scopes(
-        &self,
-    ) -> DescribeNetworkInsightsAccessScopes {
-        DescribeNetworkInsightsAccessScopes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES),
-        )
-    }
-}
-/// The `DescribeNetworkInsightsAccessScopes` operation.
-///
-/// Describes the specified Network Access Scopes.
-#[derive(Debug)]
-pub struct DescribeNetworkInsightsAccessScopes(
-    rt::Call<
-        t::DescribeNetworkInsightsAccessScopesRequest,
-        t::DescribeNetworkInsightsAccessScopesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInsightsAccessScopes {
-    /// The IDs of the Network Access Scopes.
-    #[inline]
-    pub fn network_insights_access_scope_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_ids = Some(value);
-        self
-    }
-    /// There are no supported filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAccessScopesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInsightsAccessScopesRequest,
-        t::DescribeNetworkInsightsAccessScopesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your network insights analyses.
-    ///
-    /// Returns the [`DescribeNetworkInsightsAnalyses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
-        DescribeNetworkInsightsAnalyses(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES),
-        )
-    }
-}
-/// The `DescribeNetworkInsightsAnalyses` operation.
-///
-/// Describes one or more of your network insights analyses.
-#[derive(Debug)]
-pub struct DescribeNetworkInsightsAnalyses(
-    rt::Call<
-        t::DescribeNetworkInsightsAnalysesRequest,
-        t::DescribeNetworkInsightsAnalysesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInsightsAnalyses {
-    /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
-    #[inline]
-    pub fn network_insights_analysis_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_analysis_ids = Some(value);
-        self
-    }
-    /// The ID of the path. You must specify either a path ID or analysis IDs.
-    #[inline]
-    pub fn network_insights_path_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_path_id = Some(value.into());
-        self
-    }
-    /// The time when the network insights analyses started.
-    #[inline]
-    pub fn analysis_start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().analysis_start_time = Some(value);
-        self
-    }
-    /// The time when the network insights analyses ended.
-    #[inline]
-    pub fn analysis_end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().analysis_end_time = Some(value);
-        self
-    }
-    /// The filters. The following are the possible values:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsAnalysesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInsightsAnalysesRequest,
-        t::DescribeNetworkInsightsAnalysesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your paths.
-    ///
-    /// Returns the [`DescribeNetworkInsightsPaths`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
-        DescribeNetworkInsightsPaths(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS),
-        )
-    }
-}
-/// The `DescribeNetworkInsightsPaths` operation.
-///
-/// Describes one or more of your paths.
-#[derive(Debug)]
-pub struct DescribeNetworkInsightsPaths(
-    rt::Call<
-        t::DescribeNetworkInsightsPathsRequest,
-        t::DescribeNetworkInsightsPathsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInsightsPaths {
-    /// The IDs of the paths.
-    #[inline]
-    pub fn network_insights_path_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_insights_path_ids = Some(value);
-        self
-    }
-    /// The filters. The following are the possible values:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeNetworkInsightsPathsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInsightsPathsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInsightsPathsRequest,
-        t::DescribeNetworkInsightsPathsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes a network interface attribute. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeNetworkInterfaceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interface_attribute(
-        &self,
-    ) -> DescribeNetworkInterfaceAttribute {
-        DescribeNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE),
-        )
-    }
-}
-/// The `DescribeNetworkInterfaceAttribute` operation.
-///
-/// Describes a network interface attribute. You can specify only one attribute at a time.
-#[derive(Debug)]
-pub struct DescribeNetworkInterfaceAttribute(
-    rt::Call<
-        t::DescribeNetworkInterfaceAttributeRequest,
-        t::DescribeNetworkInterfaceAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInterfaceAttribute {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The attribute of the network interface. This parameter is required.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::NetworkInterfaceAttribute>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInterfaceAttributeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInterfaceAttributeRequest,
-        t::DescribeNetworkInterfaceAttributeResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the permissions for your network interfaces.
-    ///
-    /// Returns the [`DescribeNetworkInterfacePermissions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interface_permissions(
-        &self,
-    ) -> DescribeNetworkInterfacePermissions {
-        DescribeNetworkInterfacePermissions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS),
-        )
-    }
-}
-/// The `DescribeNetworkInterfacePermissions` operation.
-///
-/// Describes the permissions for your network interfaces.
-#[derive(Debug)]
-pub struct DescribeNetworkInterfacePermissions(
-    rt::Call<
-        t::DescribeNetworkInterfacePermissionsRequest,
-        t::DescribeNetworkInterfacePermissionsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInterfacePermissions {
-    /// The network interface permission IDs.
-    #[inline]
-    pub fn network_interface_permission_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_permission_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
         self
     }
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1773,498 +343,6 @@ impl DescribeNetworkInterfacePermissions {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. If this parameter is not specified, up to 50 results are returned by default. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkInterfacePermissionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInterfacePermissionsRequest,
-        t::DescribeNetworkInterfacePermissionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified network interfaces or all your network interfaces.
-    ///
-    /// Returns the [`DescribeNetworkInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
-        DescribeNetworkInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACES),
-        )
-    }
-}
-/// The `DescribeNetworkInterfaces` operation.
-///
-/// Describes the specified network interfaces or all your network interfaces.
-///
-/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-#[derive(Debug)]
-pub struct DescribeNetworkInterfaces(
-    rt::Call<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkInterfaces {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. You cannot specify this parameter and the network interface IDs parameter in the same request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[inline]
-    pub fn include_managed_resources(mut self, value: bool) -> Self {
-        self.0.input_mut().include_managed_resources = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The network interface IDs.
-    #[inline]
-    pub fn network_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().network_interface_ids = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeNetworkInterfacesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeNetworkInterfacesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`DescribeNetworkingFlexCostAllocationPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_networking_flex_cost_allocation_policies(
-        &self,
-    ) -> DescribeNetworkingFlexCostAllocationPolicies {
-        DescribeNetworkingFlexCostAllocationPolicies(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
-            ),
-        )
-    }
-}
-/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
-///
-/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct DescribeNetworkingFlexCostAllocationPolicies(
-    rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
-        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkingFlexCostAllocationPolicies {
-    /// The IDs of the flex cost allocation policies to describe.
-    #[inline]
-    pub fn fca_policy_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
-        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`DescribeNetworkingFlexCostAllocationPolicyAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_networking_flex_cost_allocation_policy_associations(
-        &self,
-    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
-        DescribeNetworkingFlexCostAllocationPolicyAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
-            ),
-        )
-    }
-}
-/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
-///
-/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
-    rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
-    /// The IDs of the policy associations to describe.
-    #[inline]
-    pub fn fca_policy_association_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().fca_policy_association_ids = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        rt::Error,
-    > {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        rt::Error,
-    > {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the Outposts link aggregation groups (LAGs).
-    ///
-    /// Returns the [`DescribeOutpostLags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
-        DescribeOutpostLags(rt::Call::new(&self.handle, &op::DESCRIBE_OUTPOST_LAGS))
-    }
-}
-/// The `DescribeOutpostLags` operation.
-///
-/// Describes the Outposts link aggregation groups (LAGs).
-///
-/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
-#[derive(Debug)]
-pub struct DescribeOutpostLags(
-    rt::Call<t::DescribeOutpostLagsRequest, t::DescribeOutpostLagsResult, rt::NoErrors>,
-);
-impl DescribeOutpostLags {
-    /// The IDs of the Outpost LAGs.
-    #[inline]
-    pub fn outpost_lag_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().outpost_lag_ids = Some(value);
-        self
-    }
-    /// The filters to use for narrowing down the request. The following filters are supported:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeOutpostLagsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeOutpostLagsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeOutpostLagsRequest,
-        t::DescribeOutpostLagsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified placement groups or all of your placement groups.
-    ///
-    /// Returns the [`DescribePlacementGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_placement_groups(&self) -> DescribePlacementGroups {
-        DescribePlacementGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PLACEMENT_GROUPS),
-        )
-    }
-}
-/// The `DescribePlacementGroups` operation.
-///
-/// Describes the specified placement groups or all of your placement groups.
-///
-/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
-///
-/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribePlacementGroups(
-    rt::Call<
-        t::DescribePlacementGroupsRequest,
-        t::DescribePlacementGroupsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribePlacementGroups {
-    /// The IDs of the placement groups.
-    #[inline]
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The names of the placement groups.
-    #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
-        self
-    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
@@ -2274,21 +352,27 @@ impl DescribePlacementGroups {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribePlacementGroupsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePlacementGroupsResult, rt::Error> {
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeEgressOnlyInternetGatewaysResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2303,139 +387,41 @@ impl DescribePlacementGroups {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribePlacementGroupsRequest,
-        t::DescribePlacementGroupsResult,
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
-    ///
-    /// Returns the [`DescribePrefixLists`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_prefix_lists(&self) -> DescribePrefixLists {
-        DescribePrefixLists(rt::Call::new(&self.handle, &op::DESCRIBE_PREFIX_LISTS))
-    }
-}
-/// The `DescribePrefixLists` operation.
+/// The `DescribeElasticGpus` operation.
 ///
-/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
-#[derive(Debug)]
-pub struct DescribePrefixLists(
-    rt::Call<t::DescribePrefixListsRequest, t::DescribePrefixListsResult, rt::NoErrors>,
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes the Elastic Graphics accelerator associated with your instances.
+pub struct DescribeElasticGpus(
+    rt::Call<t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult, rt::NoErrors>,
 );
-impl DescribePrefixLists {
+impl DescribeElasticGpus {
+    /// The Elastic Graphics accelerator IDs.
+    #[inline]
+    pub fn elastic_gpu_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().elastic_gpu_ids = Some(value);
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters.
+    /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more prefix list IDs.
-    #[inline]
-    pub fn prefix_list_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().prefix_list_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribePrefixListsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePrefixListsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribePrefixListsRequest,
-        t::DescribePrefixListsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
-    ///
-    /// Returns the [`DescribePrincipalIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormat {
-        DescribePrincipalIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PRINCIPAL_ID_FORMAT),
-        )
-    }
-}
-/// The `DescribePrincipalIdFormat` operation.
-///
-/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
-///
-/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-#[derive(Debug)]
-pub struct DescribePrincipalIdFormat(
-    rt::Call<
-        t::DescribePrincipalIdFormatRequest,
-        t::DescribePrincipalIdFormatResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribePrincipalIdFormat {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    #[inline]
-    pub fn resources(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().resources = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -2450,21 +436,25 @@ impl DescribePrincipalIdFormat {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribePrincipalIdFormatResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeElasticGpusResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePrincipalIdFormatResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeElasticGpusResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2479,8 +469,986 @@ impl DescribePrincipalIdFormat {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribePrincipalIdFormatRequest,
-        t::DescribePrincipalIdFormatResult,
+        t::DescribeElasticGpusRequest,
+        t::DescribeElasticGpusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeExportImageTasks` operation.
+///
+/// Describes the specified export image tasks or all of your export image tasks.
+pub struct DescribeExportImageTasks(
+    rt::Call<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeExportImageTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The IDs of the export image tasks.
+    #[inline]
+    pub fn export_image_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().export_image_task_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// A token that indicates the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeExportImageTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeExportImageTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeExportTasks` operation.
+///
+/// Describes the specified export instance tasks or all of your export instance tasks.
+pub struct DescribeExportTasks(
+    rt::Call<t::DescribeExportTasksRequest, t::DescribeExportTasksResult, rt::NoErrors>,
+);
+impl DescribeExportTasks {
+    /// the filters for the export tasks.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The export task IDs.
+    #[inline]
+    pub fn export_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().export_task_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeExportTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeExportTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeFastLaunchImages` operation.
+///
+/// Describe details for Windows AMIs that are configured for Windows fast launch.
+pub struct DescribeFastLaunchImages(
+    rt::Call<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeFastLaunchImages {
+    /// Specify one or more Windows AMI image IDs for the request.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
+    /// Use the following filters to streamline results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFastLaunchImagesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFastLaunchImagesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeFastSnapshotRestores` operation.
+///
+/// Describes the state of fast snapshot restores for your snapshots.
+pub struct DescribeFastSnapshotRestores(
+    rt::Call<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeFastSnapshotRestores {
+    /// The filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFastSnapshotRestoresResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeFastSnapshotRestoresResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeFleetHistory` operation.
+///
+/// Describes the events for the specified EC2 Fleet during the specified time.
+///
+/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetHistory(
+    rt::Call<t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult, rt::NoErrors>,
+);
+impl DescribeFleetHistory {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The type of events to describe. By default, all events are described.
+    #[inline]
+    pub fn event_type(mut self, value: impl Into<t::FleetEventType>) -> Self {
+        self.0.input_mut().event_type = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The ID of the EC2 Fleet.
+    #[inline]
+    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fleet_id = value.into();
+        self
+    }
+    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFleetHistoryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFleetHistoryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFleetHistoryRequest,
+        t::DescribeFleetHistoryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeFleetInstances` operation.
+///
+/// Describes the running instances for the specified EC2 Fleet.
+///
+/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetInstances(
+    rt::Call<
+        t::DescribeFleetInstancesRequest,
+        t::DescribeFleetInstancesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeFleetInstances {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The ID of the EC2 Fleet.
+    #[inline]
+    pub fn fleet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fleet_id = value.into();
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFleetInstancesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFleetInstancesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFleetInstancesRequest,
+        t::DescribeFleetInstancesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeFleets` operation.
+///
+/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+///
+/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleets(
+    rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
+);
+impl DescribeFleets {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The IDs of the EC2 Fleets.
+    #[inline]
+    pub fn fleet_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fleet_ids = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFleetsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFleetsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeFlowLogs` operation.
+///
+/// Describes one or more flow logs.
+///
+/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
+pub struct DescribeFlowLogs(
+    rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors>,
+);
+impl DescribeFlowLogs {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
+        self
+    }
+    /// One or more flow log IDs.
+    #[inline]
+    pub fn flow_log_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().flow_log_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to request the next page of items. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFlowLogsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFlowLogsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeFpgaImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+pub struct DescribeFpgaImageAttribute(
+    rt::Call<
+        t::DescribeFpgaImageAttributeRequest,
+        t::DescribeFpgaImageAttributeResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeFpgaImageAttribute {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the AFI.
+    #[inline]
+    pub fn fpga_image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fpga_image_id = value.into();
+        self
+    }
+    /// The AFI attribute.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::FpgaImageAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFpgaImageAttributeResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeFpgaImageAttributeResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFpgaImageAttributeRequest,
+        t::DescribeFpgaImageAttributeResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeFpgaImages` operation.
+///
+/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+pub struct DescribeFpgaImages(
+    rt::Call<t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult, rt::NoErrors>,
+);
+impl DescribeFpgaImages {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The AFI IDs.
+    #[inline]
+    pub fn fpga_image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().fpga_image_ids = Some(value);
+        self
+    }
+    /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
+    #[inline]
+    pub fn owners(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().owners = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFpgaImagesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeFpgaImagesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeHostReservationOfferings` operation.
+///
+/// Describes the Dedicated Host reservations that are available to purchase.
+///
+/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeHostReservationOfferings(
+    rt::Call<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeHostReservationOfferings {
+    /// The filters.
+    #[inline]
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
+        self
+    }
+    /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
+    #[inline]
+    pub fn max_duration(mut self, value: i32) -> Self {
+        self.0.input_mut().max_duration = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year.
+    #[inline]
+    pub fn min_duration(mut self, value: i32) -> Self {
+        self.0.input_mut().min_duration = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The ID of the reservation offering.
+    #[inline]
+    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().offering_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeHostReservationOfferingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeHostReservationOfferingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeHostReservations` operation.
+///
+/// Describes reservations that are associated with Dedicated Hosts in your account.
+pub struct DescribeHostReservations(
+    rt::Call<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeHostReservations {
+    /// The filters.
+    #[inline]
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
+        self
+    }
+    /// The host reservation IDs.
+    #[inline]
+    pub fn host_reservation_id_set(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().host_reservation_id_set = Some(value);
+        self
+    }
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeHostReservationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeHostReservationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,156 +5,213 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified IPv4 address pools.
+    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
     ///
-    /// Returns the [`DescribePublicIpv4Pools`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`DescribeHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4Pools {
-        DescribePublicIpv4Pools(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PUBLIC_IPV4_POOLS),
+    pub fn describe_hosts(&self) -> DescribeHosts {
+        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
+    }
+    /// Describes your IAM instance profile associations.
+    ///
+    /// Returns the [`DescribeIamInstanceProfileAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_iam_instance_profile_associations(
+        &self,
+    ) -> DescribeIamInstanceProfileAssociations {
+        DescribeIamInstanceProfileAssociations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
+        )
+    }
+    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
+    ///
+    /// Returns the [`DescribeIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_id_format(&self) -> DescribeIdFormat {
+        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
+    }
+    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+    ///
+    /// Returns the [`DescribeIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
+        DescribeIdentityIdFormat(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
+        )
+    }
+    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
+    ///
+    /// Returns the [`DescribeImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
+        DescribeImageAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Describes your Amazon Web Services resources that are referencing the specified images.
+    ///
+    /// Returns the [`DescribeImageReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_references(&self) -> DescribeImageReferences {
+        DescribeImageReferences(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
+        )
+    }
+    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+    ///
+    /// Returns the [`DescribeImageUsageReportEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_report_entries(
+        &self,
+    ) -> DescribeImageUsageReportEntries {
+        DescribeImageUsageReportEntries(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
+        )
+    }
+    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+    ///
+    /// Returns the [`DescribeImageUsageReports`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
+        DescribeImageUsageReports(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
+        )
+    }
+    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+    ///
+    /// Returns the [`DescribeImages`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_images(&self) -> DescribeImages {
+        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
+    }
+    /// Displays details about an import virtual machine or import snapshot tasks that are already created.
+    ///
+    /// Returns the [`DescribeImportImageTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
+        DescribeImportImageTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
+        )
+    }
+    /// Describes your import snapshot tasks.
+    ///
+    /// Returns the [`DescribeImportSnapshotTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
+        DescribeImportSnapshotTasks(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
+        )
+    }
+    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+    ///
+    /// Returns the [`DescribeInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
+        DescribeInstanceAttribute(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
+        )
+    }
+    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+    ///
+    /// Returns the [`DescribeInstanceConnectEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_connect_endpoints(
+        &self,
+    ) -> DescribeInstanceConnectEndpoints {
+        DescribeInstanceConnectEndpoints(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
+        )
+    }
+    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+    ///
+    /// Returns the [`DescribeInstanceCreditSpecifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_credit_specifications(
+        &self,
+    ) -> DescribeInstanceCreditSpecifications {
+        DescribeInstanceCreditSpecifications(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
+        )
+    }
+    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+    ///
+    /// Returns the [`DescribeInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_notification_attributes(
+        &self,
+    ) -> DescribeInstanceEventNotificationAttributes {
+        DescribeInstanceEventNotificationAttributes(
+            rt::Call::new(
+                &self.handle,
+                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+            ),
+        )
+    }
+    /// Describes the specified event windows or all event windows.
+    ///
+    /// Returns the [`DescribeInstanceEventWindows`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
+        DescribeInstanceEventWindows(
+            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
         )
     }
 }
-/// The `DescribePublicIpv4Pools` operation.
+/// The `DescribeHosts` operation.
 ///
-/// Describes the specified IPv4 address pools.
-#[derive(Debug)]
-pub struct DescribePublicIpv4Pools(
-    rt::Call<
-        t::DescribePublicIpv4PoolsRequest,
-        t::DescribePublicIpv4PoolsResult,
-        rt::NoErrors,
-    >,
+/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
+///
+/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
+pub struct DescribeHosts(
+    rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
 );
-impl DescribePublicIpv4Pools {
-    /// The IDs of the address pools.
+impl DescribeHosts {
+    /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
     #[inline]
-    pub fn pool_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().pool_ids = Some(value);
+    pub fn host_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().host_ids = Some(value);
         self
     }
-    /// The token for the next page of results.
+    /// The token to use to retrieve the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribePublicIpv4PoolsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribePublicIpv4PoolsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribePublicIpv4PoolsRequest,
-        t::DescribePublicIpv4PoolsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the Regions that are enabled for your account, or all Regions.
-    ///
-    /// Returns the [`DescribeRegions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_regions(&self) -> DescribeRegions {
-        DescribeRegions(rt::Call::new(&self.handle, &op::DESCRIBE_REGIONS))
-    }
-}
-/// The `DescribeRegions` operation.
-///
-/// Describes the Regions that are enabled for your account, or all Regions.
-///
-/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
-///
-/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeRegions(
-    rt::Call<t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors>,
-);
-impl DescribeRegions {
-    /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
-    #[inline]
-    pub fn region_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().region_names = Some(value);
-        self
-    }
-    /// Indicates whether to display all Regions, including Regions that are disabled for your account.
-    #[inline]
-    pub fn all_regions(mut self, value: bool) -> Self {
-        self.0.input_mut().all_regions = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// The filters.
     #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
+    pub fn filter(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filter = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeRegionsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeHostsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRegionsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeHostsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -168,40 +225,28 @@ impl DescribeRegions {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors> {
+    ) -> rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DescribeReplaceRootVolumeTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_replace_root_volume_tasks(&self) -> DescribeReplaceRootVolumeTasks {
-        DescribeReplaceRootVolumeTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS),
-        )
-    }
-}
-/// The `DescribeReplaceRootVolumeTasks` operation.
+/// The `DescribeIamInstanceProfileAssociations` operation.
 ///
-/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeReplaceRootVolumeTasks(
+/// Describes your IAM instance profile associations.
+pub struct DescribeIamInstanceProfileAssociations(
     rt::Call<
-        t::DescribeReplaceRootVolumeTasksRequest,
-        t::DescribeReplaceRootVolumeTasksResult,
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
         rt::NoErrors,
     >,
 );
-impl DescribeReplaceRootVolumeTasks {
-    /// The ID of the root volume replacement task to view.
+impl DescribeIamInstanceProfileAssociations {
+    /// The IAM instance profile associations.
     #[inline]
-    pub fn replace_root_volume_task_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().replace_root_volume_task_ids = Some(value);
+    pub fn association_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().association_ids = Some(value);
         self
     }
-    /// Filter to use:
+    /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
@@ -219,34 +264,30 @@ impl DescribeReplaceRootVolumeTasks {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeReplaceRootVolumeTasksResult, rt::Error> {
+    ) -> Result<t::DescribeIamInstanceProfileAssociationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -261,1850 +302,158 @@ impl DescribeReplaceRootVolumeTasks {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeReplaceRootVolumeTasksRequest,
-        t::DescribeReplaceRootVolumeTasksResult,
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes one or more of the Reserved Instances that you purchased.
-    ///
-    /// Returns the [`DescribeReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+/// The `DescribeIdFormat` operation.
+///
+/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
+pub struct DescribeIdFormat(
+    rt::Call<t::DescribeIdFormatRequest, t::DescribeIdFormatResult, rt::NoErrors>,
+);
+impl DescribeIdFormat {
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
     #[inline]
-    pub fn describe_reserved_instances(&self) -> DescribeReservedInstances {
-        DescribeReservedInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES),
-        )
+    pub fn resource(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIdFormatResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIdFormatResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeIdFormatRequest, t::DescribeIdFormatResult, rt::NoErrors> {
+        self.0
     }
 }
-/// The `DescribeReservedInstances` operation.
+/// The `DescribeIdentityIdFormat` operation.
 ///
-/// Describes one or more of the Reserved Instances that you purchased.
+/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
 ///
-/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
+pub struct DescribeIdentityIdFormat(
+    rt::Call<
+        t::DescribeIdentityIdFormatRequest,
+        t::DescribeIdentityIdFormatResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeIdentityIdFormat {
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    #[inline]
+    pub fn resource(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource = Some(value.into());
+        self
+    }
+    /// The ARN of the principal, which can be an IAM role, IAM user, or the root user.
+    #[inline]
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().principal_arn = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIdentityIdFormatResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeIdentityIdFormatResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeIdentityIdFormatRequest,
+        t::DescribeIdentityIdFormatResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeReservedInstances(
-    rt::Call<
-        t::DescribeReservedInstancesRequest,
-        t::DescribeReservedInstancesResult,
-        rt::NoErrors,
-    >,
+pub struct DescribeImageAttribute(
+    rt::Call<t::DescribeImageAttributeRequest, t::ImageAttribute, rt::NoErrors>,
 );
-impl DescribeReservedInstances {
-    /// Describes whether the Reserved Instance is Standard or Convertible.
+impl DescribeImageAttribute {
+    /// The AMI attribute.
     #[inline]
-    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
-        self.0.input_mut().offering_class = Some(value.into());
-        self
-    }
-    /// One or more Reserved Instance IDs.
-    #[inline]
-    pub fn reserved_instances_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
-    #[inline]
-    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
-        self.0.input_mut().offering_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeReservedInstancesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeReservedInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReservedInstancesRequest,
-        t::DescribeReservedInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
-    ///
-    /// Returns the [`DescribeReservedInstancesListings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_reserved_instances_listings(
-        &self,
-    ) -> DescribeReservedInstancesListings {
-        DescribeReservedInstancesListings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_LISTINGS),
-        )
-    }
-}
-/// The `DescribeReservedInstancesListings` operation.
-///
-/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
-///
-/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
-///
-/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
-///
-/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeReservedInstancesListings(
-    rt::Call<
-        t::DescribeReservedInstancesListingsRequest,
-        t::DescribeReservedInstancesListingsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeReservedInstancesListings {
-    /// One or more Reserved Instance IDs.
-    #[inline]
-    pub fn reserved_instances_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_id = Some(value.into());
-        self
-    }
-    /// One or more Reserved Instance listing IDs.
-    #[inline]
-    pub fn reserved_instances_listing_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().reserved_instances_listing_id = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeReservedInstancesListingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeReservedInstancesListingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReservedInstancesListingsRequest,
-        t::DescribeReservedInstancesListingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
-    ///
-    /// Returns the [`DescribeReservedInstancesModifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_reserved_instances_modifications(
-        &self,
-    ) -> DescribeReservedInstancesModifications {
-        DescribeReservedInstancesModifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS),
-        )
-    }
-}
-/// The `DescribeReservedInstancesModifications` operation.
-///
-/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
-///
-/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeReservedInstancesModifications(
-    rt::Call<
-        t::DescribeReservedInstancesModificationsRequest,
-        t::DescribeReservedInstancesModificationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeReservedInstancesModifications {
-    /// IDs for the submitted modification request.
-    #[inline]
-    pub fn reserved_instances_modification_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_modification_ids = Some(value);
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeReservedInstancesModificationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeReservedInstancesModificationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReservedInstancesModificationsRequest,
-        t::DescribeReservedInstancesModificationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
-    ///
-    /// Returns the [`DescribeReservedInstancesOfferings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_reserved_instances_offerings(
-        &self,
-    ) -> DescribeReservedInstancesOfferings {
-        DescribeReservedInstancesOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS),
-        )
-    }
-}
-/// The `DescribeReservedInstancesOfferings` operation.
-///
-/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
-///
-/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-#[derive(Debug)]
-pub struct DescribeReservedInstancesOfferings(
-    rt::Call<
-        t::DescribeReservedInstancesOfferingsRequest,
-        t::DescribeReservedInstancesOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeReservedInstancesOfferings {
-    /// The Availability Zone in which the Reserved Instance can be used.
-    #[inline]
-    pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone = Some(value.into());
-        self
-    }
-    /// Include Reserved Instance Marketplace offerings in the response.
-    #[inline]
-    pub fn include_marketplace(mut self, value: bool) -> Self {
-        self.0.input_mut().include_marketplace = Some(value);
-        self
-    }
-    /// The instance type that the reservation will cover (for example, `m1.small`). For more information, see [Amazon EC2 instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<t::InstanceType>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// The maximum duration (in seconds) to filter when searching for offerings.
-    #[inline]
-    pub fn max_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().max_duration = Some(value);
-        self
-    }
-    /// The maximum number of instances to filter when searching for offerings.
-    #[inline]
-    pub fn max_instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().max_instance_count = Some(value);
-        self
-    }
-    /// The minimum duration (in seconds) to filter when searching for offerings.
-    #[inline]
-    pub fn min_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().min_duration = Some(value);
-        self
-    }
-    /// The offering class of the Reserved Instance. Can be `standard` or `convertible`.
-    #[inline]
-    pub fn offering_class(mut self, value: impl Into<t::OfferingClassType>) -> Self {
-        self.0.input_mut().offering_class = Some(value.into());
-        self
-    }
-    /// The Reserved Instance product platform description. Instances that include `(Amazon VPC)` in the description are for use with Amazon VPC.
-    #[inline]
-    pub fn product_description(
-        mut self,
-        value: impl Into<t::RiProductDescription>,
-    ) -> Self {
-        self.0.input_mut().product_description = Some(value.into());
-        self
-    }
-    /// One or more Reserved Instances offering IDs.
-    #[inline]
-    pub fn reserved_instances_offering_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instances_offering_ids = Some(value);
-        self
-    }
-    /// The ID of the Availability Zone.
-    #[inline]
-    pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().availability_zone_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
-    #[inline]
-    pub fn instance_tenancy(mut self, value: impl Into<t::Tenancy>) -> Self {
-        self.0.input_mut().instance_tenancy = Some(value.into());
-        self
-    }
-    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
-    #[inline]
-    pub fn offering_type(mut self, value: impl Into<t::OfferingTypeValues>) -> Self {
-        self.0.input_mut().offering_type = Some(value.into());
-        self
-    }
-    /// The token to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. The maximum is 100.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeReservedInstancesOfferingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeReservedInstancesOfferingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeReservedInstancesOfferingsRequest,
-        t::DescribeReservedInstancesOfferingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more route server endpoints.
-    ///
-    /// Returns the [`DescribeRouteServerEndpoints`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpoints {
-        DescribeRouteServerEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS),
-        )
-    }
-}
-/// The `DescribeRouteServerEndpoints` operation.
-///
-/// Describes one or more route server endpoints.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeRouteServerEndpoints(
-    rt::Call<
-        t::DescribeRouteServerEndpointsRequest,
-        t::DescribeRouteServerEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeRouteServerEndpoints {
-    /// The IDs of the route server endpoints to describe.
-    #[inline]
-    pub fn route_server_endpoint_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_endpoint_ids = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the describe request.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeRouteServerEndpointsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeRouteServerEndpointsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRouteServerEndpointsRequest,
-        t::DescribeRouteServerEndpointsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more route server peers.
-    ///
-    /// Returns the [`DescribeRouteServerPeers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeers {
-        DescribeRouteServerPeers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_PEERS),
-        )
-    }
-}
-/// The `DescribeRouteServerPeers` operation.
-///
-/// Describes one or more route server peers.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeRouteServerPeers(
-    rt::Call<
-        t::DescribeRouteServerPeersRequest,
-        t::DescribeRouteServerPeersResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeRouteServerPeers {
-    /// The IDs of the route server peers to describe.
-    #[inline]
-    pub fn route_server_peer_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_peer_ids = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the describe request.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeRouteServerPeersResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteServerPeersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRouteServerPeersRequest,
-        t::DescribeRouteServerPeersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more route servers.
-    ///
-    /// Returns the [`DescribeRouteServers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_route_servers(&self) -> DescribeRouteServers {
-        DescribeRouteServers(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVERS))
-    }
-}
-/// The `DescribeRouteServers` operation.
-///
-/// Describes one or more route servers.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeRouteServers(
-    rt::Call<t::DescribeRouteServersRequest, t::DescribeRouteServersResult, rt::NoErrors>,
-);
-impl DescribeRouteServers {
-    /// The IDs of the route servers to describe.
-    #[inline]
-    pub fn route_server_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_server_ids = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to apply to the describe request.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeRouteServersResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteServersResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRouteServersRequest,
-        t::DescribeRouteServersResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
-    ///
-    /// Returns the [`DescribeRouteTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_route_tables(&self) -> DescribeRouteTables {
-        DescribeRouteTables(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_TABLES))
-    }
-}
-/// The `DescribeRouteTables` operation.
-///
-/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
-///
-/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct DescribeRouteTables(
-    rt::Call<t::DescribeRouteTablesRequest, t::DescribeRouteTablesResult, rt::NoErrors>,
-);
-impl DescribeRouteTables {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the route tables.
-    #[inline]
-    pub fn route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().route_table_ids = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeRouteTablesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeRouteTablesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeRouteTablesRequest,
-        t::DescribeRouteTablesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Finds available schedules that meet the specified criteria.
-    ///
-    /// Returns the [`DescribeScheduledInstanceAvailability`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_scheduled_instance_availability(
-        &self,
-    ) -> DescribeScheduledInstanceAvailability {
-        DescribeScheduledInstanceAvailability(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY),
-        )
-    }
-}
-/// The `DescribeScheduledInstanceAvailability` operation.
-///
-/// Finds available schedules that meet the specified criteria.
-///
-/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
-///
-/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
-#[derive(Debug)]
-pub struct DescribeScheduledInstanceAvailability(
-    rt::Call<
-        t::DescribeScheduledInstanceAvailabilityRequest,
-        t::DescribeScheduledInstanceAvailabilityResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeScheduledInstanceAvailability {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The time period for the first schedule to start.
-    #[inline]
-    pub fn first_slot_start_time_range(
-        mut self,
-        value: t::SlotDateTimeRangeRequest,
-    ) -> Self {
-        self.0.input_mut().first_slot_start_time_range = value;
-        self
-    }
-    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 300. To retrieve the remaining results, make another call with the returned `NextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The maximum available duration, in hours. This value must be greater than `MinSlotDurationInHours` and less than 1,720.
-    #[inline]
-    pub fn max_slot_duration_in_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().max_slot_duration_in_hours = Some(value);
-        self
-    }
-    /// The minimum available duration, in hours. The minimum required duration is 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
-    #[inline]
-    pub fn min_slot_duration_in_hours(mut self, value: i32) -> Self {
-        self.0.input_mut().min_slot_duration_in_hours = Some(value);
-        self
-    }
-    /// The token for the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The schedule recurrence.
-    #[inline]
-    pub fn recurrence(mut self, value: t::ScheduledInstanceRecurrenceRequest) -> Self {
-        self.0.input_mut().recurrence = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeScheduledInstanceAvailabilityResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeScheduledInstanceAvailabilityRequest,
-        t::DescribeScheduledInstanceAvailabilityResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified Scheduled Instances or all your Scheduled Instances.
-    ///
-    /// Returns the [`DescribeScheduledInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstances {
-        DescribeScheduledInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCES),
-        )
-    }
-}
-/// The `DescribeScheduledInstances` operation.
-///
-/// Describes the specified Scheduled Instances or all your Scheduled Instances.
-#[derive(Debug)]
-pub struct DescribeScheduledInstances(
-    rt::Call<
-        t::DescribeScheduledInstancesRequest,
-        t::DescribeScheduledInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeScheduledInstances {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned `NextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next set of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The Scheduled Instance IDs.
-    #[inline]
-    pub fn scheduled_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().scheduled_instance_ids = Some(value);
-        self
-    }
-    /// The time period for the first schedule to start.
-    #[inline]
-    pub fn slot_start_time_range(mut self, value: t::SlotStartTimeRangeRequest) -> Self {
-        self.0.input_mut().slot_start_time_range = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeScheduledInstancesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeScheduledInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeScheduledInstancesRequest,
-        t::DescribeScheduledInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your secondary interfaces.
-    ///
-    /// Returns the [`DescribeSecondaryInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfaces {
-        DescribeSecondaryInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_INTERFACES),
-        )
-    }
-}
-/// The `DescribeSecondaryInterfaces` operation.
-///
-/// Describes one or more of your secondary interfaces.
-#[derive(Debug)]
-pub struct DescribeSecondaryInterfaces(
-    rt::Call<
-        t::DescribeSecondaryInterfacesRequest,
-        t::DescribeSecondaryInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSecondaryInterfaces {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the secondary interfaces.
-    #[inline]
-    pub fn secondary_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_interface_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeSecondaryInterfacesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSecondaryInterfacesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecondaryInterfacesRequest,
-        t::DescribeSecondaryInterfacesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more secondary networks.
-    ///
-    /// Returns the [`DescribeSecondaryNetworks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworks {
-        DescribeSecondaryNetworks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_NETWORKS),
-        )
-    }
-}
-/// The `DescribeSecondaryNetworks` operation.
-///
-/// Describes one or more secondary networks.
-#[derive(Debug)]
-pub struct DescribeSecondaryNetworks(
-    rt::Call<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSecondaryNetworks {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters. The following are the possible values:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the secondary networks.
-    #[inline]
-    pub fn secondary_network_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_network_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeSecondaryNetworksResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecondaryNetworksResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your secondary subnets.
-    ///
-    /// Returns the [`DescribeSecondarySubnets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnets {
-        DescribeSecondarySubnets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_SUBNETS),
-        )
-    }
-}
-/// The `DescribeSecondarySubnets` operation.
-///
-/// Describes one or more of your secondary subnets.
-#[derive(Debug)]
-pub struct DescribeSecondarySubnets(
-    rt::Call<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSecondarySubnets {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The IDs of the secondary subnets.
-    #[inline]
-    pub fn secondary_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().secondary_subnet_ids = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeSecondarySubnetsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecondarySubnetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
-    ///
-    /// Returns the [`DescribeSecurityGroupReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_security_group_references(&self) -> DescribeSecurityGroupReferences {
-        DescribeSecurityGroupReferences(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_REFERENCES),
-        )
-    }
-}
-/// The `DescribeSecurityGroupReferences` operation.
-///
-/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
-#[derive(Debug)]
-pub struct DescribeSecurityGroupReferences(
-    rt::Call<
-        t::DescribeSecurityGroupReferencesRequest,
-        t::DescribeSecurityGroupReferencesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSecurityGroupReferences {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The IDs of the security groups in your account.
-    #[inline]
-    pub fn group_id(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_id = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeSecurityGroupReferencesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSecurityGroupReferencesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecurityGroupReferencesRequest,
-        t::DescribeSecurityGroupReferencesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes one or more of your security group rules.
-    ///
-    /// Returns the [`DescribeSecurityGroupRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRules {
-        DescribeSecurityGroupRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_RULES),
-        )
-    }
-}
-/// The `DescribeSecurityGroupRules` operation.
-///
-/// Describes one or more of your security group rules.
-#[derive(Debug)]
-pub struct DescribeSecurityGroupRules(
-    rt::Call<
-        t::DescribeSecurityGroupRulesRequest,
-        t::DescribeSecurityGroupRulesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSecurityGroupRules {
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The IDs of the security group rules.
-    #[inline]
-    pub fn security_group_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_rule_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeSecurityGroupRulesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSecurityGroupRulesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecurityGroupRulesRequest,
-        t::DescribeSecurityGroupRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
-    ///
-    /// Returns the [`DescribeSecurityGroupVpcAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_security_group_vpc_associations(
-        &self,
-    ) -> DescribeSecurityGroupVpcAssociations {
-        DescribeSecurityGroupVpcAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS),
-        )
-    }
-}
-/// The `DescribeSecurityGroupVpcAssociations` operation.
-///
-/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
-#[derive(Debug)]
-pub struct DescribeSecurityGroupVpcAssociations(
-    rt::Call<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSecurityGroupVpcAssociations {
-    /// Security group VPC association filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeSecurityGroupVpcAssociationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeSecurityGroupVpcAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified security groups or all of your security groups.
-    ///
-    /// Returns the [`DescribeSecurityGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_security_groups(&self) -> DescribeSecurityGroups {
-        DescribeSecurityGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUPS),
-        )
-    }
-}
-/// The `DescribeSecurityGroups` operation.
-///
-/// Describes the specified security groups or all of your security groups.
-#[derive(Debug)]
-pub struct DescribeSecurityGroups(
-    rt::Call<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSecurityGroups {
-    /// The IDs of the security groups. Required for security groups in a nondefault VPC.
-    #[inline]
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_ids = Some(value);
-        self
-    }
-    /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
-    #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeSecurityGroupsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSecurityGroupsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the Outpost service link virtual interfaces.
-    ///
-    /// Returns the [`DescribeServiceLinkVirtualInterfaces`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_service_link_virtual_interfaces(
-        &self,
-    ) -> DescribeServiceLinkVirtualInterfaces {
-        DescribeServiceLinkVirtualInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES),
-        )
-    }
-}
-/// The `DescribeServiceLinkVirtualInterfaces` operation.
-///
-/// Describes the Outpost service link virtual interfaces.
-#[derive(Debug)]
-pub struct DescribeServiceLinkVirtualInterfaces(
-    rt::Call<
-        t::DescribeServiceLinkVirtualInterfacesRequest,
-        t::DescribeServiceLinkVirtualInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeServiceLinkVirtualInterfaces {
-    /// The IDs of the service link virtual interfaces.
-    #[inline]
-    pub fn service_link_virtual_interface_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_link_virtual_interface_ids = Some(value);
-        self
-    }
-    /// The filters to use for narrowing down the request. The following filters are supported:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::DescribeServiceLinkVirtualInterfacesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::DescribeServiceLinkVirtualInterfacesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeServiceLinkVirtualInterfacesRequest,
-        t::DescribeServiceLinkVirtualInterfacesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`DescribeSnapshotAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttribute {
-        DescribeSnapshotAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_ATTRIBUTE),
-        )
-    }
-}
-/// The `DescribeSnapshotAttribute` operation.
-///
-/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct DescribeSnapshotAttribute(
-    rt::Call<
-        t::DescribeSnapshotAttributeRequest,
-        t::DescribeSnapshotAttributeResult,
-        rt::NoErrors,
-    >,
-);
-impl DescribeSnapshotAttribute {
-    /// The snapshot attribute you would like to view.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
+    pub fn attribute(mut self, value: impl Into<t::ImageAttributeName>) -> Self {
         self.0.input_mut().attribute = value.into();
         self
     }
-    /// The ID of the EBS snapshot.
+    /// The ID of the AMI.
     #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2116,21 +465,111 @@ impl DescribeSnapshotAttribute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeSnapshotAttributeResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ImageAttribute, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSnapshotAttributeResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::ImageAttribute, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
         self,
         expires_in: ::std::time::Duration,
     ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeImageAttributeRequest, t::ImageAttribute, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeImageReferences` operation.
+///
+/// Describes your Amazon Web Services resources that are referencing the specified images.
+///
+/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageReferences(
+    rt::Call<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeImageReferences {
+    /// The IDs of the images to check for resource references.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = value;
+        self
+    }
+    /// Specifies whether to check all supported Amazon Web Services resource types for image references. When specified, default values are applied for `ResourceTypeOptions`. For the default values, see [How AMI reference checks work](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html#how-ami-references-works) in the *Amazon EC2 User Guide*. If you also specify `ResourceTypes` with `ResourceTypeOptions`, your specified values override the default values.
+    #[inline]
+    pub fn include_all_resource_types(mut self, value: bool) -> Self {
+        self.0.input_mut().include_all_resource_types = Some(value);
+        self
+    }
+    /// The Amazon Web Services resource types to check for image references.
+    #[inline]
+    pub fn resource_types(mut self, value: Vec<t::ResourceTypeRequest>) -> Self {
+        self.0.input_mut().resource_types = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImageReferencesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeImageReferencesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2145,36 +584,44 @@ impl DescribeSnapshotAttribute {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSnapshotAttributeRequest,
-        t::DescribeSnapshotAttributeResult,
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the storage tier status of one or more Amazon EBS snapshots.
-    ///
-    /// Returns the [`DescribeSnapshotTierStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatus {
-        DescribeSnapshotTierStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_TIER_STATUS),
-        )
-    }
-}
-/// The `DescribeSnapshotTierStatus` operation.
+/// The `DescribeImageUsageReportEntries` operation.
 ///
-/// Describes the storage tier status of one or more Amazon EBS snapshots.
-#[derive(Debug)]
-pub struct DescribeSnapshotTierStatus(
+/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReportEntries(
     rt::Call<
-        t::DescribeSnapshotTierStatusRequest,
-        t::DescribeSnapshotTierStatusResult,
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSnapshotTierStatus {
+impl DescribeImageUsageReportEntries {
+    /// The IDs of the images for filtering the report entries. If specified, only report entries containing these images are returned.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
+    /// The IDs of the usage reports.
+    #[inline]
+    pub fn report_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().report_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
     /// The filters.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
@@ -2187,12 +634,6 @@ impl DescribeSnapshotTierStatus {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -2202,23 +643,27 @@ impl DescribeSnapshotTierStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeSnapshotTierStatusResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImageUsageReportEntriesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSnapshotTierStatusResult, rt::Error> {
+    ) -> Result<t::DescribeImageUsageReportEntriesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2233,52 +678,154 @@ impl DescribeSnapshotTierStatus {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSnapshotTierStatusRequest,
-        t::DescribeSnapshotTierStatusResult,
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
-    ///
-    /// Returns the [`DescribeSnapshots`] builder: set the input, then `send().await` (or `send_blocking()`).
+/// The `DescribeImageUsageReports` operation.
+///
+/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReports(
+    rt::Call<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeImageUsageReports {
+    /// The IDs of the images for filtering the reports. If specified, only reports containing these images are returned.
     #[inline]
-    pub fn describe_snapshots(&self) -> DescribeSnapshots {
-        DescribeSnapshots(rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOTS))
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
+    /// The IDs of the image usage reports.
+    #[inline]
+    pub fn report_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().report_ids = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImageUsageReportsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeImageUsageReportsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    > {
+        self.0
     }
 }
-/// The `DescribeSnapshots` operation.
+/// The `DescribeImages` operation.
 ///
-/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
 ///
-/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
+/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
 ///
-/// The create volume permissions fall into the following categories:
+/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
 ///
-/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
-/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
-/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
+/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
 ///
-/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
-///
-/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
-///
-/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
-///
-/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
-///
-/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
 ///
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-#[derive(Debug)]
-pub struct DescribeSnapshots(
-    rt::Call<t::DescribeSnapshotsRequest, t::DescribeSnapshotsResult, rt::NoErrors>,
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImages(
+    rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
 );
-impl DescribeSnapshots {
+impl DescribeImages {
+    /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
+    #[inline]
+    pub fn executable_users(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().executable_users = Some(value);
+        self
+    }
+    /// The image IDs.
+    #[inline]
+    pub fn image_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().image_ids = Some(value);
+        self
+    }
+    /// Scopes the results to images with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, `amazon`, `aws-backup-vault`, and `aws-marketplace`. If you omit this parameter, the results include all images for which you have launch permissions, regardless of ownership.
+    #[inline]
+    pub fn owners(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().owners = Some(value);
+        self
+    }
+    /// Specifies whether to include deprecated AMIs.
+    #[inline]
+    pub fn include_deprecated(mut self, value: bool) -> Self {
+        self.0.input_mut().include_deprecated = Some(value);
+        self
+    }
+    /// Specifies whether to include disabled AMIs.
+    #[inline]
+    pub fn include_disabled(mut self, value: bool) -> Self {
+        self.0.input_mut().include_disabled = Some(value);
+        self
+    }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
@@ -2289,24 +836,6 @@ impl DescribeSnapshots {
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
-    #[inline]
-    pub fn owner_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().owner_ids = Some(value);
-        self
-    }
-    /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
-    #[inline]
-    pub fn restorable_by_user_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().restorable_by_user_ids = Some(value);
-        self
-    }
-    /// The snapshot IDs.
-    #[inline]
-    pub fn snapshot_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().snapshot_ids = Some(value);
         self
     }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2324,21 +853,105 @@ impl DescribeSnapshots {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeSnapshotsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImagesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeSnapshotsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::DescribeImagesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
         self,
         expires_in: ::std::time::Duration,
     ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `DescribeImportImageTasks` operation.
+///
+/// Displays details about an import virtual machine or import snapshot tasks that are already created.
+pub struct DescribeImportImageTasks(
+    rt::Call<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeImportImageTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The IDs of the import image tasks.
+    #[inline]
+    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().import_task_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// A token that indicates the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImportImageTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeImportImageTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2353,38 +966,358 @@ impl DescribeSnapshots {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSnapshotsRequest,
-        t::DescribeSnapshotsResult,
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`DescribeSpotDatafeedSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_datafeed_subscription(
-        &self,
-    ) -> DescribeSpotDatafeedSubscription {
-        DescribeSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
-    }
-}
-/// The `DescribeSpotDatafeedSubscription` operation.
+/// The `DescribeImportSnapshotTasks` operation.
 ///
-/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct DescribeSpotDatafeedSubscription(
+/// Describes your import snapshot tasks.
+pub struct DescribeImportSnapshotTasks(
     rt::Call<
-        t::DescribeSpotDatafeedSubscriptionRequest,
-        t::DescribeSpotDatafeedSubscriptionResult,
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
         rt::NoErrors,
     >,
 );
-impl DescribeSpotDatafeedSubscription {
+impl DescribeImportSnapshotTasks {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// A list of import snapshot task IDs.
+    #[inline]
+    pub fn import_task_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().import_task_ids = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// A token that indicates the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImportSnapshotTasksResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeImportSnapshotTasksResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceAttribute` operation.
+///
+/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+pub struct DescribeInstanceAttribute(
+    rt::Call<t::DescribeInstanceAttributeRequest, t::InstanceAttribute, rt::NoErrors>,
+);
+impl DescribeInstanceAttribute {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The instance attribute.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
+        self.0.input_mut().attribute = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::InstanceAttribute, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::InstanceAttribute, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceAttributeRequest,
+        t::InstanceAttribute,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceConnectEndpoints` operation.
+///
+/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+pub struct DescribeInstanceConnectEndpoints(
+    rt::Call<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceConnectEndpoints {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// One or more EC2 Instance Connect Endpoint IDs.
+    #[inline]
+    pub fn instance_connect_endpoint_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_connect_endpoint_ids = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceConnectEndpointsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceConnectEndpointsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceCreditSpecifications` operation.
+///
+/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+///
+/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
+///
+/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceCreditSpecifications(
+    rt::Call<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceCreditSpecifications {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The instance IDs.
+    #[inline]
+    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_ids = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceCreditSpecificationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceEventNotificationAttributes` operation.
+///
+/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+pub struct DescribeInstanceEventNotificationAttributes(
+    rt::Call<
+        t::DescribeInstanceEventNotificationAttributesRequest,
+        t::DescribeInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceEventNotificationAttributes {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
@@ -2394,25 +1327,27 @@ impl DescribeSpotDatafeedSubscription {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeSpotDatafeedSubscriptionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::DescribeSpotDatafeedSubscriptionResult, rt::Error> {
+    ) -> Result<t::DescribeInstanceEventNotificationAttributesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2427,8 +1362,98 @@ impl DescribeSpotDatafeedSubscription {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::DescribeSpotDatafeedSubscriptionRequest,
-        t::DescribeSpotDatafeedSubscriptionResult,
+        t::DescribeInstanceEventNotificationAttributesRequest,
+        t::DescribeInstanceEventNotificationAttributesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `DescribeInstanceEventWindows` operation.
+///
+/// Describes the specified event windows or all event windows.
+///
+/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceEventWindows(
+    rt::Call<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+    >,
+);
+impl DescribeInstanceEventWindows {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the event windows.
+    #[inline]
+    pub fn instance_event_window_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instance_event_window_ids = Some(value);
+        self
+    }
+    /// One or more filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 20 and 500. You cannot specify this parameter and the event window IDs parameter in the same call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token to request the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeInstanceEventWindowsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::DescribeInstanceEventWindowsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
         rt::NoErrors,
     > {
         self.0

@@ -12,11 +12,152 @@ impl super::Client {
     pub fn enable_address_transfer(&self) -> EnableAddressTransfer {
         EnableAddressTransfer(rt::Call::new(&self.handle, &op::ENABLE_ADDRESS_TRANSFER))
     }
+    /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted:
+    ///
+    /// Returns the [`EnableAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_allowed_images_settings(&self) -> EnableAllowedImagesSettings {
+        EnableAllowedImagesSettings(
+            rt::Call::new(&self.handle, &op::ENABLE_ALLOWED_IMAGES_SETTINGS),
+        )
+    }
+    /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply:
+    ///
+    /// Returns the [`EnableApplicationStatusCheckSuppression`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_application_status_check_suppression(
+        &self,
+    ) -> EnableApplicationStatusCheckSuppression {
+        EnableApplicationStatusCheckSuppression(
+            rt::Call::new(&self.handle, &op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION),
+        )
+    }
+    /// Enables Infrastructure Performance subscriptions.
+    ///
+    /// Returns the [`EnableAwsNetworkPerformanceMetricSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_aws_network_performance_metric_subscription(
+        &self,
+    ) -> EnableAwsNetworkPerformanceMetricSubscription {
+        EnableAwsNetworkPerformanceMetricSubscription(
+            rt::Call::new(
+                &self.handle,
+                &op::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
+            ),
+        )
+    }
+    /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
+    ///
+    /// Returns the [`EnableCapacityManager`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_capacity_manager(&self) -> EnableCapacityManager {
+        EnableCapacityManager(rt::Call::new(&self.handle, &op::ENABLE_CAPACITY_MANAGER))
+    }
+    /// Enables EBS encryption by default for your account in the current Region.
+    ///
+    /// Returns the [`EnableEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_ebs_encryption_by_default(&self) -> EnableEbsEncryptionByDefault {
+        EnableEbsEncryptionByDefault(
+            rt::Call::new(&self.handle, &op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT),
+        )
+    }
+    /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency.
+    ///
+    /// Returns the [`EnableFastLaunch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_fast_launch(&self) -> EnableFastLaunch {
+        EnableFastLaunch(rt::Call::new(&self.handle, &op::ENABLE_FAST_LAUNCH))
+    }
+    /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones.
+    ///
+    /// Returns the [`EnableFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_fast_snapshot_restores(&self) -> EnableFastSnapshotRestores {
+        EnableFastSnapshotRestores(
+            rt::Call::new(&self.handle, &op::ENABLE_FAST_SNAPSHOT_RESTORES),
+        )
+    }
+    /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again.
+    ///
+    /// Returns the [`EnableImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_image(&self) -> EnableImage {
+        EnableImage(rt::Call::new(&self.handle, &op::ENABLE_IMAGE))
+    }
+    /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available.
+    ///
+    /// Returns the [`EnableImageBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_image_block_public_access(&self) -> EnableImageBlockPublicAccess {
+        EnableImageBlockPublicAccess(
+            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
+        )
+    }
+    /// Enables deprecation of the specified AMI at the specified date and time.
+    ///
+    /// Returns the [`EnableImageDeprecation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_image_deprecation(&self) -> EnableImageDeprecation {
+        EnableImageDeprecation(
+            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEPRECATION),
+        )
+    }
+    /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
+    ///
+    /// Returns the [`EnableImageDeregistrationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_image_deregistration_protection(
+        &self,
+    ) -> EnableImageDeregistrationProtection {
+        EnableImageDeregistrationProtection(
+            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION),
+        )
+    }
+    /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances.
+    ///
+    /// Returns the [`EnableInstanceSqlHaStandbyDetections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_instance_sql_ha_standby_detections(
+        &self,
+    ) -> EnableInstanceSqlHaStandbyDetections {
+        EnableInstanceSqlHaStandbyDetections(
+            rt::Call::new(&self.handle, &op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
+        )
+    }
+    /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
+    ///
+    /// Returns the [`EnableIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_ipam_internet_registry_association(
+        &self,
+    ) -> EnableIpamInternetRegistryAssociation {
+        EnableIpamInternetRegistryAssociation(
+            rt::Call::new(&self.handle, &op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
+        )
+    }
+    /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Returns the [`EnableIpamOrganizationAdminAccount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_ipam_organization_admin_account(
+        &self,
+    ) -> EnableIpamOrganizationAdminAccount {
+        EnableIpamOrganizationAdminAccount(
+            rt::Call::new(&self.handle, &op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
+        )
+    }
+    /// Enables an IPAM policy.
+    ///
+    /// Returns the [`EnableIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_ipam_policy(&self) -> EnableIpamPolicy {
+        EnableIpamPolicy(rt::Call::new(&self.handle, &op::ENABLE_IPAM_POLICY))
+    }
 }
 /// The `EnableAddressTransfer` operation.
 ///
 /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct EnableAddressTransfer(
     rt::Call<
         t::EnableAddressTransferRequest,
@@ -46,8 +187,12 @@ impl EnableAddressTransfer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableAddressTransferResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableAddressTransferResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -56,11 +201,11 @@ impl EnableAddressTransfer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -82,17 +227,6 @@ impl EnableAddressTransfer {
         self.0
     }
 }
-impl super::Client {
-    /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted:
-    ///
-    /// Returns the [`EnableAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_allowed_images_settings(&self) -> EnableAllowedImagesSettings {
-        EnableAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::ENABLE_ALLOWED_IMAGES_SETTINGS),
-        )
-    }
-}
 /// The `EnableAllowedImagesSettings` operation.
 ///
 /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted:
@@ -103,7 +237,6 @@ impl super::Client {
 /// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct EnableAllowedImagesSettings(
     rt::Call<
         t::EnableAllowedImagesSettingsRequest,
@@ -130,8 +263,12 @@ impl EnableAllowedImagesSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableAllowedImagesSettingsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableAllowedImagesSettingsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -142,11 +279,11 @@ impl EnableAllowedImagesSettings {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -168,19 +305,6 @@ impl EnableAllowedImagesSettings {
         self.0
     }
 }
-impl super::Client {
-    /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply:
-    ///
-    /// Returns the [`EnableApplicationStatusCheckSuppression`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_application_status_check_suppression(
-        &self,
-    ) -> EnableApplicationStatusCheckSuppression {
-        EnableApplicationStatusCheckSuppression(
-            rt::Call::new(&self.handle, &op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION),
-        )
-    }
-}
 /// The `EnableApplicationStatusCheckSuppression` operation.
 ///
 /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply:
@@ -188,7 +312,6 @@ impl super::Client {
 /// - You can specify a maximum of 100 instance IDs for each request.
 /// - Use `DisableApplicationStatusCheckSuppression` to resume normal health check reporting.
 /// - If you do not specify `DurationSeconds`, suppression continues indefinitely until you call `DisableApplicationStatusCheckSuppression`.
-#[derive(Debug)]
 pub struct EnableApplicationStatusCheckSuppression(
     rt::Call<
         t::EnableApplicationStatusCheckSuppressionRequest,
@@ -224,10 +347,12 @@ impl EnableApplicationStatusCheckSuppression {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableApplicationStatusCheckSuppressionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableApplicationStatusCheckSuppressionResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -238,11 +363,11 @@ impl EnableApplicationStatusCheckSuppression {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -264,26 +389,9 @@ impl EnableApplicationStatusCheckSuppression {
         self.0
     }
 }
-impl super::Client {
-    /// Enables Infrastructure Performance subscriptions.
-    ///
-    /// Returns the [`EnableAwsNetworkPerformanceMetricSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_aws_network_performance_metric_subscription(
-        &self,
-    ) -> EnableAwsNetworkPerformanceMetricSubscription {
-        EnableAwsNetworkPerformanceMetricSubscription(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
-            ),
-        )
-    }
-}
 /// The `EnableAwsNetworkPerformanceMetricSubscription` operation.
 ///
 /// Enables Infrastructure Performance subscriptions.
-#[derive(Debug)]
 pub struct EnableAwsNetworkPerformanceMetricSubscription(
     rt::Call<
         t::EnableAwsNetworkPerformanceMetricSubscriptionRequest,
@@ -325,10 +433,15 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableAwsNetworkPerformanceMetricSubscriptionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::EnableAwsNetworkPerformanceMetricSubscriptionResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -339,11 +452,11 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -365,19 +478,9 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
         self.0
     }
 }
-impl super::Client {
-    /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
-    ///
-    /// Returns the [`EnableCapacityManager`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_capacity_manager(&self) -> EnableCapacityManager {
-        EnableCapacityManager(rt::Call::new(&self.handle, &op::ENABLE_CAPACITY_MANAGER))
-    }
-}
 /// The `EnableCapacityManager` operation.
 ///
 /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
-#[derive(Debug)]
 pub struct EnableCapacityManager(
     rt::Call<
         t::EnableCapacityManagerRequest,
@@ -407,8 +510,12 @@ impl EnableCapacityManager {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableCapacityManagerResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableCapacityManagerResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -417,11 +524,11 @@ impl EnableCapacityManager {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -443,17 +550,6 @@ impl EnableCapacityManager {
         self.0
     }
 }
-impl super::Client {
-    /// Enables EBS encryption by default for your account in the current Region.
-    ///
-    /// Returns the [`EnableEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_ebs_encryption_by_default(&self) -> EnableEbsEncryptionByDefault {
-        EnableEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT),
-        )
-    }
-}
 /// The `EnableEbsEncryptionByDefault` operation.
 ///
 /// Enables EBS encryption by default for your account in the current Region.
@@ -463,7 +559,6 @@ impl super::Client {
 /// Enabling encryption by default has no effect on the encryption status of your existing volumes.
 ///
 /// After you enable encryption by default, you can no longer launch instances using instance types that do not support encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
-#[derive(Debug)]
 pub struct EnableEbsEncryptionByDefault(
     rt::Call<
         t::EnableEbsEncryptionByDefaultRequest,
@@ -481,8 +576,12 @@ impl EnableEbsEncryptionByDefault {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableEbsEncryptionByDefaultResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableEbsEncryptionByDefaultResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -493,11 +592,11 @@ impl EnableEbsEncryptionByDefault {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -519,21 +618,11 @@ impl EnableEbsEncryptionByDefault {
         self.0
     }
 }
-impl super::Client {
-    /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency.
-    ///
-    /// Returns the [`EnableFastLaunch`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_fast_launch(&self) -> EnableFastLaunch {
-        EnableFastLaunch(rt::Call::new(&self.handle, &op::ENABLE_FAST_LAUNCH))
-    }
-}
 /// The `EnableFastLaunch` operation.
 ///
 /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency.
 ///
 /// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
-#[derive(Debug)]
 pub struct EnableFastLaunch(
     rt::Call<t::EnableFastLaunchRequest, t::EnableFastLaunchResult, rt::NoErrors>,
 );
@@ -583,8 +672,12 @@ impl EnableFastLaunch {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableFastLaunchResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableFastLaunchResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -593,11 +686,11 @@ impl EnableFastLaunch {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -615,17 +708,6 @@ impl EnableFastLaunch {
         self.0
     }
 }
-impl super::Client {
-    /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-    ///
-    /// Returns the [`EnableFastSnapshotRestores`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_fast_snapshot_restores(&self) -> EnableFastSnapshotRestores {
-        EnableFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::ENABLE_FAST_SNAPSHOT_RESTORES),
-        )
-    }
-}
 /// The `EnableFastSnapshotRestores` operation.
 ///
 /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones.
@@ -633,7 +715,6 @@ impl super::Client {
 /// You get the full benefit of fast snapshot restores after they enter the `enabled` state.
 ///
 /// For more information, see [Amazon EBS fast snapshot restore](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fast-snapshot-restore.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
 pub struct EnableFastSnapshotRestores(
     rt::Call<
         t::EnableFastSnapshotRestoresRequest,
@@ -669,8 +750,12 @@ impl EnableFastSnapshotRestores {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableFastSnapshotRestoresResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableFastSnapshotRestoresResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -681,11 +766,11 @@ impl EnableFastSnapshotRestores {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -707,15 +792,6 @@ impl EnableFastSnapshotRestores {
         self.0
     }
 }
-impl super::Client {
-    /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again.
-    ///
-    /// Returns the [`EnableImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_image(&self) -> EnableImage {
-        EnableImage(rt::Call::new(&self.handle, &op::ENABLE_IMAGE))
-    }
-}
 /// The `EnableImage` operation.
 ///
 /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again.
@@ -723,7 +799,6 @@ impl super::Client {
 /// Only the AMI owner can re-enable a disabled AMI.
 ///
 /// For more information, see [Disable an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct EnableImage(
     rt::Call<t::EnableImageRequest, t::EnableImageResult, rt::NoErrors>,
 );
@@ -743,8 +818,10 @@ impl EnableImage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableImageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::EnableImageResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -753,11 +830,11 @@ impl EnableImage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -775,17 +852,6 @@ impl EnableImage {
         self.0
     }
 }
-impl super::Client {
-    /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available.
-    ///
-    /// Returns the [`EnableImageBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_image_block_public_access(&self) -> EnableImageBlockPublicAccess {
-        EnableImageBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
-        )
-    }
-}
 /// The `EnableImageBlockPublicAccess` operation.
 ///
 /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available.
@@ -793,7 +859,6 @@ impl super::Client {
 /// The API can take up to 10 minutes to configure this setting. During this time, if you run [GetImageBlockPublicAccessState](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetImageBlockPublicAccessState.html), the response will be `unblocked`. When the API has completed the configuration, the response will be `block-new-sharing`.
 ///
 /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct EnableImageBlockPublicAccess(
     rt::Call<
         t::EnableImageBlockPublicAccessRequest,
@@ -820,8 +885,12 @@ impl EnableImageBlockPublicAccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableImageBlockPublicAccessResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableImageBlockPublicAccessResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -832,11 +901,11 @@ impl EnableImageBlockPublicAccess {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -858,23 +927,11 @@ impl EnableImageBlockPublicAccess {
         self.0
     }
 }
-impl super::Client {
-    /// Enables deprecation of the specified AMI at the specified date and time.
-    ///
-    /// Returns the [`EnableImageDeprecation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_image_deprecation(&self) -> EnableImageDeprecation {
-        EnableImageDeprecation(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEPRECATION),
-        )
-    }
-}
 /// The `EnableImageDeprecation` operation.
 ///
 /// Enables deprecation of the specified AMI at the specified date and time.
 ///
 /// For more information, see [Deprecate an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct EnableImageDeprecation(
     rt::Call<
         t::EnableImageDeprecationRequest,
@@ -904,8 +961,12 @@ impl EnableImageDeprecation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableImageDeprecationResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableImageDeprecationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -914,11 +975,11 @@ impl EnableImageDeprecation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -940,19 +1001,6 @@ impl EnableImageDeprecation {
         self.0
     }
 }
-impl super::Client {
-    /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
-    ///
-    /// Returns the [`EnableImageDeregistrationProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_image_deregistration_protection(
-        &self,
-    ) -> EnableImageDeregistrationProtection {
-        EnableImageDeregistrationProtection(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION),
-        )
-    }
-}
 /// The `EnableImageDeregistrationProtection` operation.
 ///
 /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered.
@@ -960,7 +1008,6 @@ impl super::Client {
 /// To allow the AMI to be deregistered, you must first disable deregistration protection.
 ///
 /// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct EnableImageDeregistrationProtection(
     rt::Call<
         t::EnableImageDeregistrationProtectionRequest,
@@ -990,10 +1037,12 @@ impl EnableImageDeregistrationProtection {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableImageDeregistrationProtectionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableImageDeregistrationProtectionResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1004,11 +1053,11 @@ impl EnableImageDeregistrationProtection {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1030,25 +1079,11 @@ impl EnableImageDeregistrationProtection {
         self.0
     }
 }
-impl super::Client {
-    /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances.
-    ///
-    /// Returns the [`EnableInstanceSqlHaStandbyDetections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_instance_sql_ha_standby_detections(
-        &self,
-    ) -> EnableInstanceSqlHaStandbyDetections {
-        EnableInstanceSqlHaStandbyDetections(
-            rt::Call::new(&self.handle, &op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
-        )
-    }
-}
 /// The `EnableInstanceSqlHaStandbyDetections` operation.
 ///
 /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances.
 ///
 /// To register an instance, it must be running a Windows SQL Server license-included AMI and have the Amazon Web Services Systems Manager agent installed and running. Only Windows Server 2019 and later and SQL Server (Standard and Enterprise editions) 2017 and later are supported. For more information, see [Prerequisites for using SQL Server High Availability instance standby detection](https://docs.aws.amazon.com/sql-server-ec2/latest/userguide/prerequisites-and-requirements.html).
-#[derive(Debug)]
 pub struct EnableInstanceSqlHaStandbyDetections(
     rt::Call<
         t::EnableInstanceSqlHaStandbyDetectionsRequest,
@@ -1078,10 +1113,12 @@ impl EnableInstanceSqlHaStandbyDetections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableInstanceSqlHaStandbyDetectionsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableInstanceSqlHaStandbyDetectionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1092,11 +1129,11 @@ impl EnableInstanceSqlHaStandbyDetections {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1118,23 +1155,9 @@ impl EnableInstanceSqlHaStandbyDetections {
         self.0
     }
 }
-impl super::Client {
-    /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
-    ///
-    /// Returns the [`EnableIpamInternetRegistryAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_ipam_internet_registry_association(
-        &self,
-    ) -> EnableIpamInternetRegistryAssociation {
-        EnableIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
-    }
-}
 /// The `EnableIpamInternetRegistryAssociation` operation.
 ///
 /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
-#[derive(Debug)]
 pub struct EnableIpamInternetRegistryAssociation(
     rt::Call<
         t::EnableIpamInternetRegistryAssociationRequest,
@@ -1197,10 +1220,12 @@ impl EnableIpamInternetRegistryAssociation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableIpamInternetRegistryAssociationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableIpamInternetRegistryAssociationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1211,11 +1236,11 @@ impl EnableIpamInternetRegistryAssociation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1237,23 +1262,9 @@ impl EnableIpamInternetRegistryAssociation {
         self.0
     }
 }
-impl super::Client {
-    /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`EnableIpamOrganizationAdminAccount`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_ipam_organization_admin_account(
-        &self,
-    ) -> EnableIpamOrganizationAdminAccount {
-        EnableIpamOrganizationAdminAccount(
-            rt::Call::new(&self.handle, &op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
-        )
-    }
-}
 /// The `EnableIpamOrganizationAdminAccount` operation.
 ///
 /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct EnableIpamOrganizationAdminAccount(
     rt::Call<
         t::EnableIpamOrganizationAdminAccountRequest,
@@ -1277,10 +1288,12 @@ impl EnableIpamOrganizationAdminAccount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableIpamOrganizationAdminAccountResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableIpamOrganizationAdminAccountResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1291,11 +1304,11 @@ impl EnableIpamOrganizationAdminAccount {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1317,15 +1330,6 @@ impl EnableIpamOrganizationAdminAccount {
         self.0
     }
 }
-impl super::Client {
-    /// Enables an IPAM policy.
-    ///
-    /// Returns the [`EnableIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_ipam_policy(&self) -> EnableIpamPolicy {
-        EnableIpamPolicy(rt::Call::new(&self.handle, &op::ENABLE_IPAM_POLICY))
-    }
-}
 /// The `EnableIpamPolicy` operation.
 ///
 /// Enables an IPAM policy.
@@ -1333,7 +1337,6 @@ impl super::Client {
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 ///
 /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct EnableIpamPolicy(
     rt::Call<t::EnableIpamPolicyRequest, t::EnableIpamPolicyResult, rt::NoErrors>,
 );
@@ -1359,8 +1362,12 @@ impl EnableIpamPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnableIpamPolicyResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableIpamPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1369,11 +1376,11 @@ impl EnableIpamPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1388,1058 +1395,6 @@ impl EnableIpamPolicy {
     pub fn into_call(
         self,
     ) -> rt::Call<t::EnableIpamPolicyRequest, t::EnableIpamPolicyResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
-    ///
-    /// Returns the [`EnableReachabilityAnalyzerOrganizationSharing`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_reachability_analyzer_organization_sharing(
-        &self,
-    ) -> EnableReachabilityAnalyzerOrganizationSharing {
-        EnableReachabilityAnalyzerOrganizationSharing(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING,
-            ),
-        )
-    }
-}
-/// The `EnableReachabilityAnalyzerOrganizationSharing` operation.
-///
-/// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
-///
-/// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
-#[derive(Debug)]
-pub struct EnableReachabilityAnalyzerOrganizationSharing(
-    rt::Call<
-        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
-        t::EnableReachabilityAnalyzerOrganizationSharingResult,
-        rt::NoErrors,
-    >,
-);
-impl EnableReachabilityAnalyzerOrganizationSharing {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::EnableReachabilityAnalyzerOrganizationSharingResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableReachabilityAnalyzerOrganizationSharingResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
-        t::EnableReachabilityAnalyzerOrganizationSharingResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Defines which route tables the route server can update with routes.
-    ///
-    /// Returns the [`EnableRouteServerPropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_route_server_propagation(&self) -> EnableRouteServerPropagation {
-        EnableRouteServerPropagation(
-            rt::Call::new(&self.handle, &op::ENABLE_ROUTE_SERVER_PROPAGATION),
-        )
-    }
-}
-/// The `EnableRouteServerPropagation` operation.
-///
-/// Defines which route tables the route server can update with routes.
-///
-/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct EnableRouteServerPropagation(
-    rt::Call<
-        t::EnableRouteServerPropagationRequest,
-        t::EnableRouteServerPropagationResult,
-        rt::NoErrors,
-    >,
-);
-impl EnableRouteServerPropagation {
-    /// The ID of the route server for which to enable propagation.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// The ID of the route table to which route server will propagate routes.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::EnableRouteServerPropagationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableRouteServerPropagationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableRouteServerPropagationRequest,
-        t::EnableRouteServerPropagationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`EnableSerialConsoleAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_serial_console_access(&self) -> EnableSerialConsoleAccess {
-        EnableSerialConsoleAccess(
-            rt::Call::new(&self.handle, &op::ENABLE_SERIAL_CONSOLE_ACCESS),
-        )
-    }
-}
-/// The `EnableSerialConsoleAccess` operation.
-///
-/// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct EnableSerialConsoleAccess(
-    rt::Call<
-        t::EnableSerialConsoleAccessRequest,
-        t::EnableSerialConsoleAccessResult,
-        rt::NoErrors,
-    >,
-);
-impl EnableSerialConsoleAccess {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::EnableSerialConsoleAccessResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableSerialConsoleAccessResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableSerialConsoleAccessRequest,
-        t::EnableSerialConsoleAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
-    ///
-    /// Returns the [`EnableSnapshotBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_snapshot_block_public_access(
-        &self,
-    ) -> EnableSnapshotBlockPublicAccess {
-        EnableSnapshotBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
-        )
-    }
-}
-/// The `EnableSnapshotBlockPublicAccess` operation.
-///
-/// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
-///
-/// **Important:** Enabling block public access for snapshots in *block all sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
-///
-/// If you later disable block public access or change the mode to *block new sharing*, these snapshots will become publicly available again.
-///
-/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct EnableSnapshotBlockPublicAccess(
-    rt::Call<
-        t::EnableSnapshotBlockPublicAccessRequest,
-        t::EnableSnapshotBlockPublicAccessResult,
-        rt::NoErrors,
-    >,
-);
-impl EnableSnapshotBlockPublicAccess {
-    /// The mode in which to enable block public access for snapshots for the Region. Specify one of the following values:
-    #[inline]
-    pub fn state(mut self, value: impl Into<t::SnapshotBlockPublicAccessState>) -> Self {
-        self.0.input_mut().state = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::EnableSnapshotBlockPublicAccessResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableSnapshotBlockPublicAccessResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableSnapshotBlockPublicAccessRequest,
-        t::EnableSnapshotBlockPublicAccessResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Enables the specified attachment to propagate routes to the specified propagation route table.
-    ///
-    /// Returns the [`EnableTransitGatewayRouteTablePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_transit_gateway_route_table_propagation(
-        &self,
-    ) -> EnableTransitGatewayRouteTablePropagation {
-        EnableTransitGatewayRouteTablePropagation(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
-            ),
-        )
-    }
-}
-/// The `EnableTransitGatewayRouteTablePropagation` operation.
-///
-/// Enables the specified attachment to propagate routes to the specified propagation route table.
-#[derive(Debug)]
-pub struct EnableTransitGatewayRouteTablePropagation(
-    rt::Call<
-        t::EnableTransitGatewayRouteTablePropagationRequest,
-        t::EnableTransitGatewayRouteTablePropagationResult,
-        rt::NoErrors,
-    >,
-);
-impl EnableTransitGatewayRouteTablePropagation {
-    /// The ID of the propagation route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the transit gateway route table announcement.
-    #[inline]
-    pub fn transit_gateway_route_table_announcement_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_route_table_announcement_id = Some(
-            value.into(),
-        );
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::EnableTransitGatewayRouteTablePropagationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableTransitGatewayRouteTablePropagationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableTransitGatewayRouteTablePropagationRequest,
-        t::EnableTransitGatewayRouteTablePropagationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
-    ///
-    /// Returns the [`EnableVgwRoutePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_vgw_route_propagation(&self) -> EnableVgwRoutePropagation {
-        EnableVgwRoutePropagation(
-            rt::Call::new(&self.handle, &op::ENABLE_VGW_ROUTE_PROPAGATION),
-        )
-    }
-}
-/// The `EnableVgwRoutePropagation` operation.
-///
-/// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
-#[derive(Debug)]
-pub struct EnableVgwRoutePropagation(
-    rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
-);
-impl EnableVgwRoutePropagation {
-    /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with.
-    #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = value.into();
-        self
-    }
-    /// The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
-    ///
-    /// Returns the [`EnableVolumeIo`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_volume_io(&self) -> EnableVolumeIo {
-        EnableVolumeIo(rt::Call::new(&self.handle, &op::ENABLE_VOLUME_IO))
-    }
-}
-/// The `EnableVolumeIO` operation.
-///
-/// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
-#[derive(Debug)]
-pub struct EnableVolumeIo(rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>);
-impl EnableVolumeIo {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`EnableVpcClassicLink`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_vpc_classic_link(&self) -> EnableVpcClassicLink {
-        EnableVpcClassicLink(rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK))
-    }
-}
-/// The `EnableVpcClassicLink` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
-#[derive(Debug)]
-pub struct EnableVpcClassicLink(
-    rt::Call<t::EnableVpcClassicLinkRequest, t::EnableVpcClassicLinkResult, rt::NoErrors>,
-);
-impl EnableVpcClassicLink {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::EnableVpcClassicLinkResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::EnableVpcClassicLinkResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableVpcClassicLinkRequest,
-        t::EnableVpcClassicLinkResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`EnableVpcClassicLinkDnsSupport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_vpc_classic_link_dns_support(&self) -> EnableVpcClassicLinkDnsSupport {
-        EnableVpcClassicLinkDnsSupport(
-            rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
-        )
-    }
-}
-/// The `EnableVpcClassicLinkDnsSupport` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Enables a VPC to support DNS hostname resolution for ClassicLink. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
-///
-/// You must specify a VPC ID in the request.
-#[derive(Debug)]
-pub struct EnableVpcClassicLinkDnsSupport(
-    rt::Call<
-        t::EnableVpcClassicLinkDnsSupportRequest,
-        t::EnableVpcClassicLinkDnsSupportResult,
-        rt::NoErrors,
-    >,
-);
-impl EnableVpcClassicLinkDnsSupport {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::EnableVpcClassicLinkDnsSupportResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::EnableVpcClassicLinkDnsSupportResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::EnableVpcClassicLinkDnsSupportRequest,
-        t::EnableVpcClassicLinkDnsSupportResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Downloads the client certificate revocation list for the specified Client VPN endpoint.
-    ///
-    /// Returns the [`ExportClientVpnClientCertificateRevocationList`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn export_client_vpn_client_certificate_revocation_list(
-        &self,
-    ) -> ExportClientVpnClientCertificateRevocationList {
-        ExportClientVpnClientCertificateRevocationList(
-            rt::Call::new(
-                &self.handle,
-                &op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
-            ),
-        )
-    }
-}
-/// The `ExportClientVpnClientCertificateRevocationList` operation.
-///
-/// Downloads the client certificate revocation list for the specified Client VPN endpoint.
-#[derive(Debug)]
-pub struct ExportClientVpnClientCertificateRevocationList(
-    rt::Call<
-        t::ExportClientVpnClientCertificateRevocationListRequest,
-        t::ExportClientVpnClientCertificateRevocationListResult,
-        rt::NoErrors,
-    >,
-);
-impl ExportClientVpnClientCertificateRevocationList {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ExportClientVpnClientCertificateRevocationListResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ExportClientVpnClientCertificateRevocationListResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ExportClientVpnClientCertificateRevocationListRequest,
-        t::ExportClientVpnClientCertificateRevocationListResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
-    ///
-    /// Returns the [`ExportClientVpnClientConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn export_client_vpn_client_configuration(
-        &self,
-    ) -> ExportClientVpnClientConfiguration {
-        ExportClientVpnClientConfiguration(
-            rt::Call::new(&self.handle, &op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION),
-        )
-    }
-}
-/// The `ExportClientVpnClientConfiguration` operation.
-///
-/// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
-#[derive(Debug)]
-pub struct ExportClientVpnClientConfiguration(
-    rt::Call<
-        t::ExportClientVpnClientConfigurationRequest,
-        t::ExportClientVpnClientConfigurationResult,
-        rt::NoErrors,
-    >,
-);
-impl ExportClientVpnClientConfiguration {
-    /// The ID of the Client VPN endpoint.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ExportClientVpnClientConfigurationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ExportClientVpnClientConfigurationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ExportClientVpnClientConfigurationRequest,
-        t::ExportClientVpnClientConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
-    ///
-    /// Returns the [`ExportImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn export_image(&self) -> ExportImage {
-        ExportImage(rt::Call::new(&self.handle, &op::EXPORT_IMAGE))
-    }
-}
-/// The `ExportImage` operation.
-///
-/// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
-#[derive(Debug)]
-pub struct ExportImage(
-    rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
-);
-impl ExportImage {
-    /// Token to enable idempotency for export image requests.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// A description of the image being exported. The maximum length is 255 characters.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The disk image format.
-    #[inline]
-    pub fn disk_image_format(mut self, value: impl Into<t::DiskImageFormat>) -> Self {
-        self.0.input_mut().disk_image_format = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the image.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The Amazon S3 bucket for the destination image. The destination bucket must exist.
-    #[inline]
-    pub fn s3_export_location(mut self, value: t::ExportTaskS3LocationRequest) -> Self {
-        self.0.input_mut().s3_export_location = value;
-        self
-    }
-    /// The name of the role that grants VM Import/Export permission to export images to your Amazon S3 bucket. If this parameter is not specified, the default role is named 'vmimport'.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = Some(value.into());
-        self
-    }
-    /// The tags to apply to the export image task during creation.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ExportImageResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ExportImageResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
-    ///
-    /// Returns the [`ExportTransitGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn export_transit_gateway_routes(&self) -> ExportTransitGatewayRoutes {
-        ExportTransitGatewayRoutes(
-            rt::Call::new(&self.handle, &op::EXPORT_TRANSIT_GATEWAY_ROUTES),
-        )
-    }
-}
-/// The `ExportTransitGatewayRoutes` operation.
-///
-/// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
-///
-/// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
-#[derive(Debug)]
-pub struct ExportTransitGatewayRoutes(
-    rt::Call<
-        t::ExportTransitGatewayRoutesRequest,
-        t::ExportTransitGatewayRoutesResult,
-        rt::NoErrors,
-    >,
-);
-impl ExportTransitGatewayRoutes {
-    /// The ID of the route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The name of the S3 bucket.
-    #[inline]
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().s3_bucket = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ExportTransitGatewayRoutesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ExportTransitGatewayRoutesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ExportTransitGatewayRoutesRequest,
-        t::ExportTransitGatewayRoutesResult,
-        rt::NoErrors,
-    > {
         self.0
     }
 }

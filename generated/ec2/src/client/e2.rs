@@ -5,6 +5,136 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
+    ///
+    /// Returns the [`EnableReachabilityAnalyzerOrganizationSharing`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_reachability_analyzer_organization_sharing(
+        &self,
+    ) -> EnableReachabilityAnalyzerOrganizationSharing {
+        EnableReachabilityAnalyzerOrganizationSharing(
+            rt::Call::new(
+                &self.handle,
+                &op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING,
+            ),
+        )
+    }
+    /// Defines which route tables the route server can update with routes.
+    ///
+    /// Returns the [`EnableRouteServerPropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_route_server_propagation(&self) -> EnableRouteServerPropagation {
+        EnableRouteServerPropagation(
+            rt::Call::new(&self.handle, &op::ENABLE_ROUTE_SERVER_PROPAGATION),
+        )
+    }
+    /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`EnableSerialConsoleAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_serial_console_access(&self) -> EnableSerialConsoleAccess {
+        EnableSerialConsoleAccess(
+            rt::Call::new(&self.handle, &op::ENABLE_SERIAL_CONSOLE_ACCESS),
+        )
+    }
+    /// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
+    ///
+    /// Returns the [`EnableSnapshotBlockPublicAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_snapshot_block_public_access(
+        &self,
+    ) -> EnableSnapshotBlockPublicAccess {
+        EnableSnapshotBlockPublicAccess(
+            rt::Call::new(&self.handle, &op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
+        )
+    }
+    /// Enables the specified attachment to propagate routes to the specified propagation route table.
+    ///
+    /// Returns the [`EnableTransitGatewayRouteTablePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_transit_gateway_route_table_propagation(
+        &self,
+    ) -> EnableTransitGatewayRouteTablePropagation {
+        EnableTransitGatewayRouteTablePropagation(
+            rt::Call::new(
+                &self.handle,
+                &op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+            ),
+        )
+    }
+    /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
+    ///
+    /// Returns the [`EnableVgwRoutePropagation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vgw_route_propagation(&self) -> EnableVgwRoutePropagation {
+        EnableVgwRoutePropagation(
+            rt::Call::new(&self.handle, &op::ENABLE_VGW_ROUTE_PROPAGATION),
+        )
+    }
+    /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
+    ///
+    /// Returns the [`EnableVolumeIo`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_volume_io(&self) -> EnableVolumeIo {
+        EnableVolumeIo(rt::Call::new(&self.handle, &op::ENABLE_VOLUME_IO))
+    }
+    /// **Note:** This action is deprecated.
+    ///
+    /// Returns the [`EnableVpcClassicLink`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vpc_classic_link(&self) -> EnableVpcClassicLink {
+        EnableVpcClassicLink(rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK))
+    }
+    /// **Note:** This action is deprecated.
+    ///
+    /// Returns the [`EnableVpcClassicLinkDnsSupport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_vpc_classic_link_dns_support(&self) -> EnableVpcClassicLinkDnsSupport {
+        EnableVpcClassicLinkDnsSupport(
+            rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
+        )
+    }
+    /// Downloads the client certificate revocation list for the specified Client VPN endpoint.
+    ///
+    /// Returns the [`ExportClientVpnClientCertificateRevocationList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_client_vpn_client_certificate_revocation_list(
+        &self,
+    ) -> ExportClientVpnClientCertificateRevocationList {
+        ExportClientVpnClientCertificateRevocationList(
+            rt::Call::new(
+                &self.handle,
+                &op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
+            ),
+        )
+    }
+    /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
+    ///
+    /// Returns the [`ExportClientVpnClientConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_client_vpn_client_configuration(
+        &self,
+    ) -> ExportClientVpnClientConfiguration {
+        ExportClientVpnClientConfiguration(
+            rt::Call::new(&self.handle, &op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION),
+        )
+    }
+    /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
+    ///
+    /// Returns the [`ExportImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_image(&self) -> ExportImage {
+        ExportImage(rt::Call::new(&self.handle, &op::EXPORT_IMAGE))
+    }
+    /// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
+    ///
+    /// Returns the [`ExportTransitGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn export_transit_gateway_routes(&self) -> ExportTransitGatewayRoutes {
+        ExportTransitGatewayRoutes(
+            rt::Call::new(&self.handle, &op::EXPORT_TRANSIT_GATEWAY_ROUTES),
+        )
+    }
     /// Exports the client configuration for a Verified Access instance.
     ///
     /// Returns the [`ExportVerifiedAccessInstanceClientConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -20,10 +150,932 @@ impl super::Client {
         )
     }
 }
+/// The `EnableReachabilityAnalyzerOrganizationSharing` operation.
+///
+/// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
+///
+/// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
+pub struct EnableReachabilityAnalyzerOrganizationSharing(
+    rt::Call<
+        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+        t::EnableReachabilityAnalyzerOrganizationSharingResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableReachabilityAnalyzerOrganizationSharing {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::EnableReachabilityAnalyzerOrganizationSharingResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::EnableReachabilityAnalyzerOrganizationSharingResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
+        t::EnableReachabilityAnalyzerOrganizationSharingResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableRouteServerPropagation` operation.
+///
+/// Defines which route tables the route server can update with routes.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct EnableRouteServerPropagation(
+    rt::Call<
+        t::EnableRouteServerPropagationRequest,
+        t::EnableRouteServerPropagationResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableRouteServerPropagation {
+    /// The ID of the route server for which to enable propagation.
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// The ID of the route table to which route server will propagate routes.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableRouteServerPropagationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::EnableRouteServerPropagationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableRouteServerPropagationRequest,
+        t::EnableRouteServerPropagationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableSerialConsoleAccess` operation.
+///
+/// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct EnableSerialConsoleAccess(
+    rt::Call<
+        t::EnableSerialConsoleAccessRequest,
+        t::EnableSerialConsoleAccessResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableSerialConsoleAccess {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableSerialConsoleAccessResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::EnableSerialConsoleAccessResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableSerialConsoleAccessRequest,
+        t::EnableSerialConsoleAccessResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableSnapshotBlockPublicAccess` operation.
+///
+/// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify.
+///
+/// **Important:** Enabling block public access for snapshots in *block all sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
+///
+/// If you later disable block public access or change the mode to *block new sharing*, these snapshots will become publicly available again.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct EnableSnapshotBlockPublicAccess(
+    rt::Call<
+        t::EnableSnapshotBlockPublicAccessRequest,
+        t::EnableSnapshotBlockPublicAccessResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableSnapshotBlockPublicAccess {
+    /// The mode in which to enable block public access for snapshots for the Region. Specify one of the following values:
+    #[inline]
+    pub fn state(mut self, value: impl Into<t::SnapshotBlockPublicAccessState>) -> Self {
+        self.0.input_mut().state = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableSnapshotBlockPublicAccessResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::EnableSnapshotBlockPublicAccessResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableSnapshotBlockPublicAccessRequest,
+        t::EnableSnapshotBlockPublicAccessResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableTransitGatewayRouteTablePropagation` operation.
+///
+/// Enables the specified attachment to propagate routes to the specified propagation route table.
+pub struct EnableTransitGatewayRouteTablePropagation(
+    rt::Call<
+        t::EnableTransitGatewayRouteTablePropagationRequest,
+        t::EnableTransitGatewayRouteTablePropagationResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableTransitGatewayRouteTablePropagation {
+    /// The ID of the propagation route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// The ID of the attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the transit gateway route table announcement.
+    #[inline]
+    pub fn transit_gateway_route_table_announcement_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_route_table_announcement_id = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableTransitGatewayRouteTablePropagationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::EnableTransitGatewayRouteTablePropagationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableTransitGatewayRouteTablePropagationRequest,
+        t::EnableTransitGatewayRouteTablePropagationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableVgwRoutePropagation` operation.
+///
+/// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
+pub struct EnableVgwRoutePropagation(
+    rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+);
+impl EnableVgwRoutePropagation {
+    /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with.
+    #[inline]
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = value.into();
+        self
+    }
+    /// The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `EnableVolumeIO` operation.
+///
+/// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
+pub struct EnableVolumeIo(rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>);
+impl EnableVolumeIo {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the volume.
+    #[inline]
+    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().volume_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `EnableVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
+pub struct EnableVpcClassicLink(
+    rt::Call<t::EnableVpcClassicLinkRequest, t::EnableVpcClassicLinkResult, rt::NoErrors>,
+);
+impl EnableVpcClassicLink {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableVpcClassicLinkResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::EnableVpcClassicLinkResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableVpcClassicLinkRequest,
+        t::EnableVpcClassicLinkResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `EnableVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Enables a VPC to support DNS hostname resolution for ClassicLink. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+///
+/// You must specify a VPC ID in the request.
+pub struct EnableVpcClassicLinkDnsSupport(
+    rt::Call<
+        t::EnableVpcClassicLinkDnsSupportRequest,
+        t::EnableVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    >,
+);
+impl EnableVpcClassicLinkDnsSupport {
+    /// The ID of the VPC.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableVpcClassicLinkDnsSupportResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::EnableVpcClassicLinkDnsSupportResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::EnableVpcClassicLinkDnsSupportRequest,
+        t::EnableVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ExportClientVpnClientCertificateRevocationList` operation.
+///
+/// Downloads the client certificate revocation list for the specified Client VPN endpoint.
+pub struct ExportClientVpnClientCertificateRevocationList(
+    rt::Call<
+        t::ExportClientVpnClientCertificateRevocationListRequest,
+        t::ExportClientVpnClientCertificateRevocationListResult,
+        rt::NoErrors,
+    >,
+);
+impl ExportClientVpnClientCertificateRevocationList {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::ExportClientVpnClientCertificateRevocationListResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ExportClientVpnClientCertificateRevocationListResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ExportClientVpnClientCertificateRevocationListRequest,
+        t::ExportClientVpnClientCertificateRevocationListResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ExportClientVpnClientConfiguration` operation.
+///
+/// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
+pub struct ExportClientVpnClientConfiguration(
+    rt::Call<
+        t::ExportClientVpnClientConfigurationRequest,
+        t::ExportClientVpnClientConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+impl ExportClientVpnClientConfiguration {
+    /// The ID of the Client VPN endpoint.
+    #[inline]
+    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_vpn_endpoint_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ExportClientVpnClientConfigurationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ExportClientVpnClientConfigurationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ExportClientVpnClientConfigurationRequest,
+        t::ExportClientVpnClientConfigurationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ExportImage` operation.
+///
+/// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
+pub struct ExportImage(
+    rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
+);
+impl ExportImage {
+    /// Token to enable idempotency for export image requests.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// A description of the image being exported. The maximum length is 255 characters.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The disk image format.
+    #[inline]
+    pub fn disk_image_format(mut self, value: impl Into<t::DiskImageFormat>) -> Self {
+        self.0.input_mut().disk_image_format = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the image.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// The Amazon S3 bucket for the destination image. The destination bucket must exist.
+    #[inline]
+    pub fn s3_export_location(mut self, value: t::ExportTaskS3LocationRequest) -> Self {
+        self.0.input_mut().s3_export_location = value;
+        self
+    }
+    /// The name of the role that grants VM Import/Export permission to export images to your Amazon S3 bucket. If this parameter is not specified, the default role is named 'vmimport'.
+    #[inline]
+    pub fn role_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_name = Some(value.into());
+        self
+    }
+    /// The tags to apply to the export image task during creation.
+    #[inline]
+    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
+        self.0.input_mut().tag_specifications = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ExportImageResult, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ExportImageResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ExportTransitGatewayRoutes` operation.
+///
+/// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
+///
+/// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
+pub struct ExportTransitGatewayRoutes(
+    rt::Call<
+        t::ExportTransitGatewayRoutesRequest,
+        t::ExportTransitGatewayRoutesResult,
+        rt::NoErrors,
+    >,
+);
+impl ExportTransitGatewayRoutes {
+    /// The ID of the route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// One or more filters. The possible values are:
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The name of the S3 bucket.
+    #[inline]
+    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().s3_bucket = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ExportTransitGatewayRoutesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ExportTransitGatewayRoutesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ExportTransitGatewayRoutesRequest,
+        t::ExportTransitGatewayRoutesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
 /// The `ExportVerifiedAccessInstanceClientConfiguration` operation.
 ///
 /// Exports the client configuration for a Verified Access instance.
-#[derive(Debug)]
 pub struct ExportVerifiedAccessInstanceClientConfiguration(
     rt::Call<
         t::ExportVerifiedAccessInstanceClientConfigurationRequest,
@@ -47,10 +1099,15 @@ impl ExportVerifiedAccessInstanceClientConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ExportVerifiedAccessInstanceClientConfigurationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::ExportVerifiedAccessInstanceClientConfigurationResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -61,11 +1118,11 @@ impl ExportVerifiedAccessInstanceClientConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,157 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_ACTIVE_VPN_TUNNEL_STATUS),
         )
     }
+    /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region.
+    ///
+    /// Returns the [`GetAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_allowed_images_settings(&self) -> GetAllowedImagesSettings {
+        GetAllowedImagesSettings(
+            rt::Call::new(&self.handle, &op::GET_ALLOWED_IMAGES_SETTINGS),
+        )
+    }
+    /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
+    ///
+    /// Returns the [`GetAssociatedEnclaveCertificateIamRoles`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_associated_enclave_certificate_iam_roles(
+        &self,
+    ) -> GetAssociatedEnclaveCertificateIamRoles {
+        GetAssociatedEnclaveCertificateIamRoles(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES,
+            ),
+        )
+    }
+    /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
+    ///
+    /// Returns the [`GetAssociatedIpv6PoolCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_associated_ipv6_pool_cidrs(&self) -> GetAssociatedIpv6PoolCidrs {
+        GetAssociatedIpv6PoolCidrs(
+            rt::Call::new(&self.handle, &op::GET_ASSOCIATED_IPV6_POOL_CIDRS),
+        )
+    }
+    /// Gets network performance data.
+    ///
+    /// Returns the [`GetAwsNetworkPerformanceData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_aws_network_performance_data(&self) -> GetAwsNetworkPerformanceData {
+        GetAwsNetworkPerformanceData(
+            rt::Call::new(&self.handle, &op::GET_AWS_NETWORK_PERFORMANCE_DATA),
+        )
+    }
+    /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
+    ///
+    /// Returns the [`GetCapacityManagerAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_capacity_manager_attributes(&self) -> GetCapacityManagerAttributes {
+        GetCapacityManagerAttributes(
+            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_ATTRIBUTES),
+        )
+    }
+    /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
+    ///
+    /// Returns the [`GetCapacityManagerMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_capacity_manager_metric_data(&self) -> GetCapacityManagerMetricData {
+        GetCapacityManagerMetricData(
+            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DATA),
+        )
+    }
+    /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
+    ///
+    /// Returns the [`GetCapacityManagerMetricDimensions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_capacity_manager_metric_dimensions(
+        &self,
+    ) -> GetCapacityManagerMetricDimensions {
+        GetCapacityManagerMetricDimensions(
+            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS),
+        )
+    }
+    /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
+    ///
+    /// Returns the [`GetCapacityManagerMonitoredTagKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_capacity_manager_monitored_tag_keys(
+        &self,
+    ) -> GetCapacityManagerMonitoredTagKeys {
+        GetCapacityManagerMonitoredTagKeys(
+            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
+        )
+    }
+    /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
+    ///
+    /// Returns the [`GetCapacityManagerSupportabilityScores`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_capacity_manager_supportability_scores(
+        &self,
+    ) -> GetCapacityManagerSupportabilityScores {
+        GetCapacityManagerSupportabilityScores(
+            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES),
+        )
+    }
+    /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
+    ///
+    /// Returns the [`GetCapacityReservationUsage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_capacity_reservation_usage(&self) -> GetCapacityReservationUsage {
+        GetCapacityReservationUsage(
+            rt::Call::new(&self.handle, &op::GET_CAPACITY_RESERVATION_USAGE),
+        )
+    }
+    /// Describes the authorization policy for a Client VPN endpoint.
+    ///
+    /// Returns the [`GetClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_client_vpn_endpoint_authorization_policy(
+        &self,
+    ) -> GetClientVpnEndpointAuthorizationPolicy {
+        GetClientVpnEndpointAuthorizationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+            ),
+        )
+    }
+    /// Describes the allocations from the specified customer-owned address pool.
+    ///
+    /// Returns the [`GetCoipPoolUsage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_coip_pool_usage(&self) -> GetCoipPoolUsage {
+        GetCoipPoolUsage(rt::Call::new(&self.handle, &op::GET_COIP_POOL_USAGE))
+    }
+    /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
+    ///
+    /// Returns the [`GetConsoleOutput`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_console_output(&self) -> GetConsoleOutput {
+        GetConsoleOutput(rt::Call::new(&self.handle, &op::GET_CONSOLE_OUTPUT))
+    }
+    /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting.
+    ///
+    /// Returns the [`GetConsoleScreenshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_console_screenshot(&self) -> GetConsoleScreenshot {
+        GetConsoleScreenshot(rt::Call::new(&self.handle, &op::GET_CONSOLE_SCREENSHOT))
+    }
+    /// Retrieves a summary of the account status report.
+    ///
+    /// Returns the [`GetDeclarativePoliciesReportSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_declarative_policies_report_summary(
+        &self,
+    ) -> GetDeclarativePoliciesReportSummary {
+        GetDeclarativePoliciesReportSummary(
+            rt::Call::new(&self.handle, &op::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY),
+        )
+    }
 }
 /// The `GetActiveVpnTunnelStatus` operation.
 ///
 /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
-#[derive(Debug)]
 pub struct GetActiveVpnTunnelStatus(
     rt::Call<
         t::GetActiveVpnTunnelStatusRequest,
@@ -48,8 +194,12 @@ impl GetActiveVpnTunnelStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetActiveVpnTunnelStatusResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetActiveVpnTunnelStatusResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -58,11 +208,11 @@ impl GetActiveVpnTunnelStatus {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -84,17 +234,6 @@ impl GetActiveVpnTunnelStatus {
         self.0
     }
 }
-impl super::Client {
-    /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region.
-    ///
-    /// Returns the [`GetAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_allowed_images_settings(&self) -> GetAllowedImagesSettings {
-        GetAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::GET_ALLOWED_IMAGES_SETTINGS),
-        )
-    }
-}
 /// The `GetAllowedImagesSettings` operation.
 ///
 /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region.
@@ -102,7 +241,6 @@ impl super::Client {
 /// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct GetAllowedImagesSettings(
     rt::Call<
         t::GetAllowedImagesSettingsRequest,
@@ -120,8 +258,12 @@ impl GetAllowedImagesSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAllowedImagesSettingsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAllowedImagesSettingsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -130,11 +272,11 @@ impl GetAllowedImagesSettings {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -156,26 +298,9 @@ impl GetAllowedImagesSettings {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
-    ///
-    /// Returns the [`GetAssociatedEnclaveCertificateIamRoles`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_associated_enclave_certificate_iam_roles(
-        &self,
-    ) -> GetAssociatedEnclaveCertificateIamRoles {
-        GetAssociatedEnclaveCertificateIamRoles(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES,
-            ),
-        )
-    }
-}
 /// The `GetAssociatedEnclaveCertificateIamRoles` operation.
 ///
 /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
-#[derive(Debug)]
 pub struct GetAssociatedEnclaveCertificateIamRoles(
     rt::Call<
         t::GetAssociatedEnclaveCertificateIamRolesRequest,
@@ -199,10 +324,12 @@ impl GetAssociatedEnclaveCertificateIamRoles {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetAssociatedEnclaveCertificateIamRolesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAssociatedEnclaveCertificateIamRolesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -213,11 +340,11 @@ impl GetAssociatedEnclaveCertificateIamRoles {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -239,21 +366,9 @@ impl GetAssociatedEnclaveCertificateIamRoles {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
-    ///
-    /// Returns the [`GetAssociatedIpv6PoolCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_associated_ipv6_pool_cidrs(&self) -> GetAssociatedIpv6PoolCidrs {
-        GetAssociatedIpv6PoolCidrs(
-            rt::Call::new(&self.handle, &op::GET_ASSOCIATED_IPV6_POOL_CIDRS),
-        )
-    }
-}
 /// The `GetAssociatedIpv6PoolCidrs` operation.
 ///
 /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
-#[derive(Debug)]
 pub struct GetAssociatedIpv6PoolCidrs(
     rt::Call<
         t::GetAssociatedIpv6PoolCidrsRequest,
@@ -289,8 +404,12 @@ impl GetAssociatedIpv6PoolCidrs {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAssociatedIpv6PoolCidrsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAssociatedIpv6PoolCidrsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -301,11 +420,11 @@ impl GetAssociatedIpv6PoolCidrs {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -327,21 +446,9 @@ impl GetAssociatedIpv6PoolCidrs {
         self.0
     }
 }
-impl super::Client {
-    /// Gets network performance data.
-    ///
-    /// Returns the [`GetAwsNetworkPerformanceData`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_aws_network_performance_data(&self) -> GetAwsNetworkPerformanceData {
-        GetAwsNetworkPerformanceData(
-            rt::Call::new(&self.handle, &op::GET_AWS_NETWORK_PERFORMANCE_DATA),
-        )
-    }
-}
 /// The `GetAwsNetworkPerformanceData` operation.
 ///
 /// Gets network performance data.
-#[derive(Debug)]
 pub struct GetAwsNetworkPerformanceData(
     rt::Call<
         t::GetAwsNetworkPerformanceDataRequest,
@@ -389,8 +496,12 @@ impl GetAwsNetworkPerformanceData {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAwsNetworkPerformanceDataResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAwsNetworkPerformanceDataResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -401,11 +512,11 @@ impl GetAwsNetworkPerformanceData {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -427,21 +538,9 @@ impl GetAwsNetworkPerformanceData {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
-    ///
-    /// Returns the [`GetCapacityManagerAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_capacity_manager_attributes(&self) -> GetCapacityManagerAttributes {
-        GetCapacityManagerAttributes(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_ATTRIBUTES),
-        )
-    }
-}
 /// The `GetCapacityManagerAttributes` operation.
 ///
 /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
-#[derive(Debug)]
 pub struct GetCapacityManagerAttributes(
     rt::Call<
         t::GetCapacityManagerAttributesRequest,
@@ -459,8 +558,12 @@ impl GetCapacityManagerAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCapacityManagerAttributesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCapacityManagerAttributesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -471,11 +574,11 @@ impl GetCapacityManagerAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -497,21 +600,9 @@ impl GetCapacityManagerAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
-    ///
-    /// Returns the [`GetCapacityManagerMetricData`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_capacity_manager_metric_data(&self) -> GetCapacityManagerMetricData {
-        GetCapacityManagerMetricData(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DATA),
-        )
-    }
-}
 /// The `GetCapacityManagerMetricData` operation.
 ///
 /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
-#[derive(Debug)]
 pub struct GetCapacityManagerMetricData(
     rt::Call<
         t::GetCapacityManagerMetricDataRequest,
@@ -577,8 +668,12 @@ impl GetCapacityManagerMetricData {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCapacityManagerMetricDataResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCapacityManagerMetricDataResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -589,11 +684,11 @@ impl GetCapacityManagerMetricData {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -615,23 +710,9 @@ impl GetCapacityManagerMetricData {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
-    ///
-    /// Returns the [`GetCapacityManagerMetricDimensions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_capacity_manager_metric_dimensions(
-        &self,
-    ) -> GetCapacityManagerMetricDimensions {
-        GetCapacityManagerMetricDimensions(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS),
-        )
-    }
-}
 /// The `GetCapacityManagerMetricDimensions` operation.
 ///
 /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
-#[derive(Debug)]
 pub struct GetCapacityManagerMetricDimensions(
     rt::Call<
         t::GetCapacityManagerMetricDimensionsRequest,
@@ -691,10 +772,12 @@ impl GetCapacityManagerMetricDimensions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetCapacityManagerMetricDimensionsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCapacityManagerMetricDimensionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -705,11 +788,11 @@ impl GetCapacityManagerMetricDimensions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -731,23 +814,9 @@ impl GetCapacityManagerMetricDimensions {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-    ///
-    /// Returns the [`GetCapacityManagerMonitoredTagKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_capacity_manager_monitored_tag_keys(
-        &self,
-    ) -> GetCapacityManagerMonitoredTagKeys {
-        GetCapacityManagerMonitoredTagKeys(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
-        )
-    }
-}
 /// The `GetCapacityManagerMonitoredTagKeys` operation.
 ///
 /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-#[derive(Debug)]
 pub struct GetCapacityManagerMonitoredTagKeys(
     rt::Call<
         t::GetCapacityManagerMonitoredTagKeysRequest,
@@ -777,10 +846,12 @@ impl GetCapacityManagerMonitoredTagKeys {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetCapacityManagerMonitoredTagKeysResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCapacityManagerMonitoredTagKeysResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -791,11 +862,11 @@ impl GetCapacityManagerMonitoredTagKeys {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -817,19 +888,6 @@ impl GetCapacityManagerMonitoredTagKeys {
         self.0
     }
 }
-impl super::Client {
-    /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
-    ///
-    /// Returns the [`GetCapacityManagerSupportabilityScores`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_capacity_manager_supportability_scores(
-        &self,
-    ) -> GetCapacityManagerSupportabilityScores {
-        GetCapacityManagerSupportabilityScores(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES),
-        )
-    }
-}
 /// The `GetCapacityManagerSupportabilityScores` operation.
 ///
 /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
@@ -837,7 +895,6 @@ impl super::Client {
 /// Call this action in the Region where you turned on Capacity Manager. A single request can include Availability Zones in any Region. Real-time supportability checks are available only to Amazon Web Services Support customers on the Unified Operations plan.
 ///
 /// For more information, see [Check supportability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-manager-supportability.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct GetCapacityManagerSupportabilityScores(
     rt::Call<
         t::GetCapacityManagerSupportabilityScoresRequest,
@@ -894,10 +951,12 @@ impl GetCapacityManagerSupportabilityScores {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetCapacityManagerSupportabilityScoresResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCapacityManagerSupportabilityScoresResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -908,11 +967,11 @@ impl GetCapacityManagerSupportabilityScores {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -934,21 +993,9 @@ impl GetCapacityManagerSupportabilityScores {
         self.0
     }
 }
-impl super::Client {
-    /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
-    ///
-    /// Returns the [`GetCapacityReservationUsage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_capacity_reservation_usage(&self) -> GetCapacityReservationUsage {
-        GetCapacityReservationUsage(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_RESERVATION_USAGE),
-        )
-    }
-}
 /// The `GetCapacityReservationUsage` operation.
 ///
 /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
-#[derive(Debug)]
 pub struct GetCapacityReservationUsage(
     rt::Call<
         t::GetCapacityReservationUsageRequest,
@@ -984,8 +1031,12 @@ impl GetCapacityReservationUsage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCapacityReservationUsageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCapacityReservationUsageResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -996,11 +1047,11 @@ impl GetCapacityReservationUsage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1022,26 +1073,9 @@ impl GetCapacityReservationUsage {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the authorization policy for a Client VPN endpoint.
-    ///
-    /// Returns the [`GetClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_client_vpn_endpoint_authorization_policy(
-        &self,
-    ) -> GetClientVpnEndpointAuthorizationPolicy {
-        GetClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
-    }
-}
 /// The `GetClientVpnEndpointAuthorizationPolicy` operation.
 ///
 /// Describes the authorization policy for a Client VPN endpoint.
-#[derive(Debug)]
 pub struct GetClientVpnEndpointAuthorizationPolicy(
     rt::Call<
         t::GetClientVpnEndpointAuthorizationPolicyRequest,
@@ -1065,10 +1099,12 @@ impl GetClientVpnEndpointAuthorizationPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetClientVpnEndpointAuthorizationPolicyResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetClientVpnEndpointAuthorizationPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1079,11 +1115,11 @@ impl GetClientVpnEndpointAuthorizationPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1105,19 +1141,9 @@ impl GetClientVpnEndpointAuthorizationPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the allocations from the specified customer-owned address pool.
-    ///
-    /// Returns the [`GetCoipPoolUsage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_coip_pool_usage(&self) -> GetCoipPoolUsage {
-        GetCoipPoolUsage(rt::Call::new(&self.handle, &op::GET_COIP_POOL_USAGE))
-    }
-}
 /// The `GetCoipPoolUsage` operation.
 ///
 /// Describes the allocations from the specified customer-owned address pool.
-#[derive(Debug)]
 pub struct GetCoipPoolUsage(
     rt::Call<t::GetCoipPoolUsageRequest, t::GetCoipPoolUsageResult, rt::NoErrors>,
 );
@@ -1155,8 +1181,12 @@ impl GetCoipPoolUsage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCoipPoolUsageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCoipPoolUsageResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1165,11 +1195,11 @@ impl GetCoipPoolUsage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1187,21 +1217,11 @@ impl GetCoipPoolUsage {
         self.0
     }
 }
-impl super::Client {
-    /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
-    ///
-    /// Returns the [`GetConsoleOutput`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_console_output(&self) -> GetConsoleOutput {
-        GetConsoleOutput(rt::Call::new(&self.handle, &op::GET_CONSOLE_OUTPUT))
-    }
-}
 /// The `GetConsoleOutput` operation.
 ///
 /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
 ///
 /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct GetConsoleOutput(
     rt::Call<t::GetConsoleOutputRequest, t::GetConsoleOutputResult, rt::NoErrors>,
 );
@@ -1227,8 +1247,12 @@ impl GetConsoleOutput {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetConsoleOutputResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetConsoleOutputResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1237,11 +1261,11 @@ impl GetConsoleOutput {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1259,15 +1283,6 @@ impl GetConsoleOutput {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting.
-    ///
-    /// Returns the [`GetConsoleScreenshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_console_screenshot(&self) -> GetConsoleScreenshot {
-        GetConsoleScreenshot(rt::Call::new(&self.handle, &op::GET_CONSOLE_SCREENSHOT))
-    }
-}
 /// The `GetConsoleScreenshot` operation.
 ///
 /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting.
@@ -1275,7 +1290,6 @@ impl super::Client {
 /// The returned content is Base64-encoded.
 ///
 /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshoot-unreachable-instance.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct GetConsoleScreenshot(
     rt::Call<t::GetConsoleScreenshotRequest, t::GetConsoleScreenshotResult, rt::NoErrors>,
 );
@@ -1301,8 +1315,12 @@ impl GetConsoleScreenshot {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetConsoleScreenshotResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetConsoleScreenshotResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1311,11 +1329,11 @@ impl GetConsoleScreenshot {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1337,19 +1355,6 @@ impl GetConsoleScreenshot {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a summary of the account status report.
-    ///
-    /// Returns the [`GetDeclarativePoliciesReportSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_declarative_policies_report_summary(
-        &self,
-    ) -> GetDeclarativePoliciesReportSummary {
-        GetDeclarativePoliciesReportSummary(
-            rt::Call::new(&self.handle, &op::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY),
-        )
-    }
-}
 /// The `GetDeclarativePoliciesReportSummary` operation.
 ///
 /// Retrieves a summary of the account status report.
@@ -1357,7 +1362,6 @@ impl super::Client {
 /// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
 ///
 /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-#[derive(Debug)]
 pub struct GetDeclarativePoliciesReportSummary(
     rt::Call<
         t::GetDeclarativePoliciesReportSummaryRequest,
@@ -1381,10 +1385,12 @@ impl GetDeclarativePoliciesReportSummary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetDeclarativePoliciesReportSummaryResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDeclarativePoliciesReportSummaryResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1395,11 +1401,11 @@ impl GetDeclarativePoliciesReportSummary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1416,1055 +1422,6 @@ impl GetDeclarativePoliciesReportSummary {
     ) -> rt::Call<
         t::GetDeclarativePoliciesReportSummaryRequest,
         t::GetDeclarativePoliciesReportSummaryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the default credit option for CPU usage of a burstable performance instance family.
-    ///
-    /// Returns the [`GetDefaultCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_default_credit_specification(&self) -> GetDefaultCreditSpecification {
-        GetDefaultCreditSpecification(
-            rt::Call::new(&self.handle, &op::GET_DEFAULT_CREDIT_SPECIFICATION),
-        )
-    }
-}
-/// The `GetDefaultCreditSpecification` operation.
-///
-/// Describes the default credit option for CPU usage of a burstable performance instance family.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct GetDefaultCreditSpecification(
-    rt::Call<
-        t::GetDefaultCreditSpecificationRequest,
-        t::GetDefaultCreditSpecificationResult,
-        rt::NoErrors,
-    >,
-);
-impl GetDefaultCreditSpecification {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instance family.
-    #[inline]
-    pub fn instance_family(
-        mut self,
-        value: impl Into<t::UnlimitedSupportedInstanceFamily>,
-    ) -> Self {
-        self.0.input_mut().instance_family = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetDefaultCreditSpecificationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetDefaultCreditSpecificationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetDefaultCreditSpecificationRequest,
-        t::GetDefaultCreditSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the default KMS key for EBS encryption by default for your account in this Region.
-    ///
-    /// Returns the [`GetEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ebs_default_kms_key_id(&self) -> GetEbsDefaultKmsKeyId {
-        GetEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::GET_EBS_DEFAULT_KMS_KEY_ID),
-        )
-    }
-}
-/// The `GetEbsDefaultKmsKeyId` operation.
-///
-/// Describes the default KMS key for EBS encryption by default for your account in this Region.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct GetEbsDefaultKmsKeyId(
-    rt::Call<
-        t::GetEbsDefaultKmsKeyIdRequest,
-        t::GetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
-impl GetEbsDefaultKmsKeyId {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetEbsDefaultKmsKeyIdResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEbsDefaultKmsKeyIdResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEbsDefaultKmsKeyIdRequest,
-        t::GetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes whether EBS encryption by default is enabled for your account in the current Region.
-    ///
-    /// Returns the [`GetEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ebs_encryption_by_default(&self) -> GetEbsEncryptionByDefault {
-        GetEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::GET_EBS_ENCRYPTION_BY_DEFAULT),
-        )
-    }
-}
-/// The `GetEbsEncryptionByDefault` operation.
-///
-/// Describes whether EBS encryption by default is enabled for your account in the current Region.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct GetEbsEncryptionByDefault(
-    rt::Call<
-        t::GetEbsEncryptionByDefaultRequest,
-        t::GetEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    >,
-);
-impl GetEbsEncryptionByDefault {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetEbsEncryptionByDefaultResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEbsEncryptionByDefaultResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEbsEncryptionByDefaultRequest,
-        t::GetEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the enabled IPAM policy.
-    ///
-    /// Returns the [`GetEnabledIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_enabled_ipam_policy(&self) -> GetEnabledIpamPolicy {
-        GetEnabledIpamPolicy(rt::Call::new(&self.handle, &op::GET_ENABLED_IPAM_POLICY))
-    }
-}
-/// The `GetEnabledIpamPolicy` operation.
-///
-/// Gets the enabled IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-#[derive(Debug)]
-pub struct GetEnabledIpamPolicy(
-    rt::Call<t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult, rt::NoErrors>,
-);
-impl GetEnabledIpamPolicy {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetEnabledIpamPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetEnabledIpamPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetEnabledIpamPolicyRequest,
-        t::GetEnabledIpamPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
-    ///
-    /// Returns the [`GetFlowLogsIntegrationTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_flow_logs_integration_template(&self) -> GetFlowLogsIntegrationTemplate {
-        GetFlowLogsIntegrationTemplate(
-            rt::Call::new(&self.handle, &op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE),
-        )
-    }
-}
-/// The `GetFlowLogsIntegrationTemplate` operation.
-///
-/// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
-///
-/// - Create a table in Athena that maps fields to a custom log format
-/// - Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis
-/// - Create a table partitioned between two timestamps in the past
-/// - Create a set of named queries in Athena that you can use to get started quickly
-///
-/// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
-#[derive(Debug)]
-pub struct GetFlowLogsIntegrationTemplate(
-    rt::Call<
-        t::GetFlowLogsIntegrationTemplateRequest,
-        t::GetFlowLogsIntegrationTemplateResult,
-        rt::NoErrors,
-    >,
-);
-impl GetFlowLogsIntegrationTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the flow log.
-    #[inline]
-    pub fn flow_log_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().flow_log_id = value.into();
-        self
-    }
-    /// To store the CloudFormation template in Amazon S3, specify the location in Amazon S3.
-    #[inline]
-    pub fn config_delivery_s3_destination_arn(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().config_delivery_s3_destination_arn = value.into();
-        self
-    }
-    /// Information about the service integration.
-    #[inline]
-    pub fn integrate_services(mut self, value: t::IntegrateServices) -> Self {
-        self.0.input_mut().integrate_services = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetFlowLogsIntegrationTemplateResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetFlowLogsIntegrationTemplateResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetFlowLogsIntegrationTemplateRequest,
-        t::GetFlowLogsIntegrationTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the resource groups to which a Capacity Reservation has been added.
-    ///
-    /// Returns the [`GetGroupsForCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_groups_for_capacity_reservation(
-        &self,
-    ) -> GetGroupsForCapacityReservation {
-        GetGroupsForCapacityReservation(
-            rt::Call::new(&self.handle, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION),
-        )
-    }
-}
-/// The `GetGroupsForCapacityReservation` operation.
-///
-/// Lists the resource groups to which a Capacity Reservation has been added.
-#[derive(Debug)]
-pub struct GetGroupsForCapacityReservation(
-    rt::Call<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
-        rt::NoErrors,
-    >,
-);
-impl GetGroupsForCapacityReservation {
-    /// The ID of the Capacity Reservation. If you specify a Capacity Reservation that is shared with you, the operation returns only Capacity Reservation groups that you own.
-    #[inline]
-    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().capacity_reservation_id = value.into();
-        self
-    }
-    /// The token to use to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetGroupsForCapacityReservationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetGroupsForCapacityReservationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
-    ///
-    /// Returns the [`GetHostReservationPurchasePreview`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_host_reservation_purchase_preview(
-        &self,
-    ) -> GetHostReservationPurchasePreview {
-        GetHostReservationPurchasePreview(
-            rt::Call::new(&self.handle, &op::GET_HOST_RESERVATION_PURCHASE_PREVIEW),
-        )
-    }
-}
-/// The `GetHostReservationPurchasePreview` operation.
-///
-/// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
-///
-/// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
-#[derive(Debug)]
-pub struct GetHostReservationPurchasePreview(
-    rt::Call<
-        t::GetHostReservationPurchasePreviewRequest,
-        t::GetHostReservationPurchasePreviewResult,
-        rt::NoErrors,
-    >,
-);
-impl GetHostReservationPurchasePreview {
-    /// The IDs of the Dedicated Hosts with which the reservation is associated.
-    #[inline]
-    pub fn host_id_set(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().host_id_set = value;
-        self
-    }
-    /// The offering ID of the reservation.
-    #[inline]
-    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().offering_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetHostReservationPurchasePreviewResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetHostReservationPurchasePreviewResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetHostReservationPurchasePreviewRequest,
-        t::GetHostReservationPurchasePreviewResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`GetImageAncestry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_image_ancestry(&self) -> GetImageAncestry {
-        GetImageAncestry(rt::Call::new(&self.handle, &op::GET_IMAGE_ANCESTRY))
-    }
-}
-/// The `GetImageAncestry` operation.
-///
-/// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct GetImageAncestry(
-    rt::Call<t::GetImageAncestryRequest, t::GetImageAncestryResult, rt::NoErrors>,
-);
-impl GetImageAncestry {
-    /// The ID of the AMI whose ancestry you want to trace.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetImageAncestryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetImageAncestryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetImageAncestryRequest, t::GetImageAncestryResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`GetImageBlockPublicAccessState`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_image_block_public_access_state(&self) -> GetImageBlockPublicAccessState {
-        GetImageBlockPublicAccessState(
-            rt::Call::new(&self.handle, &op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE),
-        )
-    }
-}
-/// The `GetImageBlockPublicAccessState` operation.
-///
-/// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
-///
-/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct GetImageBlockPublicAccessState(
-    rt::Call<
-        t::GetImageBlockPublicAccessStateRequest,
-        t::GetImageBlockPublicAccessStateResult,
-        rt::NoErrors,
-    >,
-);
-impl GetImageBlockPublicAccessState {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetImageBlockPublicAccessStateResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetImageBlockPublicAccessStateResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetImageBlockPublicAccessStateRequest,
-        t::GetImageBlockPublicAccessStateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Describes the Amazon Inspector vulnerability findings for the specified AMI.
-    ///
-    /// Returns the [`GetImageFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_image_findings(&self) -> GetImageFindings {
-        GetImageFindings(rt::Call::new(&self.handle, &op::GET_IMAGE_FINDINGS))
-    }
-}
-/// The `GetImageFindings` operation.
-///
-/// Describes the Amazon Inspector vulnerability findings for the specified AMI.
-///
-/// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
-#[derive(Debug)]
-pub struct GetImageFindings(
-    rt::Call<t::GetImageFindingsRequest, t::GetImageFindingsResult, rt::NoErrors>,
-);
-impl GetImageFindings {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetImageFindingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetImageFindingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetImageFindingsRequest, t::GetImageFindingsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`GetInstanceMetadataDefaults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_metadata_defaults(&self) -> GetInstanceMetadataDefaults {
-        GetInstanceMetadataDefaults(
-            rt::Call::new(&self.handle, &op::GET_INSTANCE_METADATA_DEFAULTS),
-        )
-    }
-}
-/// The `GetInstanceMetadataDefaults` operation.
-///
-/// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
-///
-/// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct GetInstanceMetadataDefaults(
-    rt::Call<
-        t::GetInstanceMetadataDefaultsRequest,
-        t::GetInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetInstanceMetadataDefaults {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetInstanceMetadataDefaultsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetInstanceMetadataDefaultsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceMetadataDefaultsRequest,
-        t::GetInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
-    ///
-    /// Returns the [`GetInstanceTpmEkPub`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_tpm_ek_pub(&self) -> GetInstanceTpmEkPub {
-        GetInstanceTpmEkPub(rt::Call::new(&self.handle, &op::GET_INSTANCE_TPM_EK_PUB))
-    }
-}
-/// The `GetInstanceTpmEkPub` operation.
-///
-/// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
-#[derive(Debug)]
-pub struct GetInstanceTpmEkPub(
-    rt::Call<t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult, rt::NoErrors>,
-);
-impl GetInstanceTpmEkPub {
-    /// The ID of the instance for which to get the public endorsement key.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The required public endorsement key type.
-    #[inline]
-    pub fn key_type(mut self, value: impl Into<t::EkPubKeyType>) -> Self {
-        self.0.input_mut().key_type = value.into();
-        self
-    }
-    /// The required public endorsement key format. Specify `der` for a DER-encoded public key that is compatible with OpenSSL. Specify `tpmt` for a TPM 2.0 format that is compatible with tpm2-tools. The returned key is base64 encoded.
-    #[inline]
-    pub fn key_format(mut self, value: impl Into<t::EkPubKeyFormat>) -> Self {
-        self.0.input_mut().key_format = value.into();
-        self
-    }
-    /// Specify this parameter to verify whether the request will succeed, without actually making the request. If the request will succeed, the response is `DryRunOperation`. Otherwise, the response is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetInstanceTpmEkPubResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetInstanceTpmEkPubResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceTpmEkPubRequest,
-        t::GetInstanceTpmEkPubResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
-    ///
-    /// Returns the [`GetInstanceTypesFromInstanceRequirements`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_types_from_instance_requirements(
-        &self,
-    ) -> GetInstanceTypesFromInstanceRequirements {
-        GetInstanceTypesFromInstanceRequirements(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
-            ),
-        )
-    }
-}
-/// The `GetInstanceTypesFromInstanceRequirements` operation.
-///
-/// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
-///
-/// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
-///
-/// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
-#[derive(Debug)]
-pub struct GetInstanceTypesFromInstanceRequirements(
-    rt::Call<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetInstanceTypesFromInstanceRequirements {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The processor architecture type.
-    #[inline]
-    pub fn architecture_types(mut self, value: Vec<t::ArchitectureType>) -> Self {
-        self.0.input_mut().architecture_types = value;
-        self
-    }
-    /// The virtualization type.
-    #[inline]
-    pub fn virtualization_types(mut self, value: Vec<t::VirtualizationType>) -> Self {
-        self.0.input_mut().virtualization_types = value;
-        self
-    }
-    /// The attributes required for the instance types.
-    #[inline]
-    pub fn instance_requirements(
-        mut self,
-        value: t::InstanceRequirementsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements = value;
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetInstanceTypesFromInstanceRequirementsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetInstanceTypesFromInstanceRequirementsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
         rt::NoErrors,
     > {
         self.0

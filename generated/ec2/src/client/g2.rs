@@ -5,12 +5,1078 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Describes the default credit option for CPU usage of a burstable performance instance family.
+    ///
+    /// Returns the [`GetDefaultCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_default_credit_specification(&self) -> GetDefaultCreditSpecification {
+        GetDefaultCreditSpecification(
+            rt::Call::new(&self.handle, &op::GET_DEFAULT_CREDIT_SPECIFICATION),
+        )
+    }
+    /// Describes the default KMS key for EBS encryption by default for your account in this Region.
+    ///
+    /// Returns the [`GetEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ebs_default_kms_key_id(&self) -> GetEbsDefaultKmsKeyId {
+        GetEbsDefaultKmsKeyId(
+            rt::Call::new(&self.handle, &op::GET_EBS_DEFAULT_KMS_KEY_ID),
+        )
+    }
+    /// Describes whether EBS encryption by default is enabled for your account in the current Region.
+    ///
+    /// Returns the [`GetEbsEncryptionByDefault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ebs_encryption_by_default(&self) -> GetEbsEncryptionByDefault {
+        GetEbsEncryptionByDefault(
+            rt::Call::new(&self.handle, &op::GET_EBS_ENCRYPTION_BY_DEFAULT),
+        )
+    }
+    /// Gets the enabled IPAM policy.
+    ///
+    /// Returns the [`GetEnabledIpamPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_enabled_ipam_policy(&self) -> GetEnabledIpamPolicy {
+        GetEnabledIpamPolicy(rt::Call::new(&self.handle, &op::GET_ENABLED_IPAM_POLICY))
+    }
+    /// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
+    ///
+    /// Returns the [`GetFlowLogsIntegrationTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_flow_logs_integration_template(&self) -> GetFlowLogsIntegrationTemplate {
+        GetFlowLogsIntegrationTemplate(
+            rt::Call::new(&self.handle, &op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE),
+        )
+    }
+    /// Lists the resource groups to which a Capacity Reservation has been added.
+    ///
+    /// Returns the [`GetGroupsForCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_groups_for_capacity_reservation(
+        &self,
+    ) -> GetGroupsForCapacityReservation {
+        GetGroupsForCapacityReservation(
+            rt::Call::new(&self.handle, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION),
+        )
+    }
+    /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
+    ///
+    /// Returns the [`GetHostReservationPurchasePreview`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_host_reservation_purchase_preview(
+        &self,
+    ) -> GetHostReservationPurchasePreview {
+        GetHostReservationPurchasePreview(
+            rt::Call::new(&self.handle, &op::GET_HOST_RESERVATION_PURCHASE_PREVIEW),
+        )
+    }
+    /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`GetImageAncestry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_ancestry(&self) -> GetImageAncestry {
+        GetImageAncestry(rt::Call::new(&self.handle, &op::GET_IMAGE_ANCESTRY))
+    }
+    /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
+    ///
+    /// Returns the [`GetImageBlockPublicAccessState`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_block_public_access_state(&self) -> GetImageBlockPublicAccessState {
+        GetImageBlockPublicAccessState(
+            rt::Call::new(&self.handle, &op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE),
+        )
+    }
+    /// Describes the Amazon Inspector vulnerability findings for the specified AMI.
+    ///
+    /// Returns the [`GetImageFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_image_findings(&self) -> GetImageFindings {
+        GetImageFindings(rt::Call::new(&self.handle, &op::GET_IMAGE_FINDINGS))
+    }
+    /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
+    ///
+    /// Returns the [`GetInstanceMetadataDefaults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_metadata_defaults(&self) -> GetInstanceMetadataDefaults {
+        GetInstanceMetadataDefaults(
+            rt::Call::new(&self.handle, &op::GET_INSTANCE_METADATA_DEFAULTS),
+        )
+    }
+    /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
+    ///
+    /// Returns the [`GetInstanceTpmEkPub`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_tpm_ek_pub(&self) -> GetInstanceTpmEkPub {
+        GetInstanceTpmEkPub(rt::Call::new(&self.handle, &op::GET_INSTANCE_TPM_EK_PUB))
+    }
+    /// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
+    ///
+    /// Returns the [`GetInstanceTypesFromInstanceRequirements`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_types_from_instance_requirements(
+        &self,
+    ) -> GetInstanceTypesFromInstanceRequirements {
+        GetInstanceTypesFromInstanceRequirements(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
+            ),
+        )
+    }
     /// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
     ///
     /// Returns the [`GetInstanceUefiData`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_instance_uefi_data(&self) -> GetInstanceUefiData {
         GetInstanceUefiData(rt::Call::new(&self.handle, &op::GET_INSTANCE_UEFI_DATA))
+    }
+    /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Returns the [`GetIpamAddressHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_address_history(&self) -> GetIpamAddressHistory {
+        GetIpamAddressHistory(rt::Call::new(&self.handle, &op::GET_IPAM_ADDRESS_HISTORY))
+    }
+    /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
+    ///
+    /// Returns the [`GetIpamDiscoveredAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_accounts(&self) -> GetIpamDiscoveredAccounts {
+        GetIpamDiscoveredAccounts(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ACCOUNTS),
+        )
+    }
+}
+/// The `GetDefaultCreditSpecification` operation.
+///
+/// Describes the default credit option for CPU usage of a burstable performance instance family.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct GetDefaultCreditSpecification(
+    rt::Call<
+        t::GetDefaultCreditSpecificationRequest,
+        t::GetDefaultCreditSpecificationResult,
+        rt::NoErrors,
+    >,
+);
+impl GetDefaultCreditSpecification {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The instance family.
+    #[inline]
+    pub fn instance_family(
+        mut self,
+        value: impl Into<t::UnlimitedSupportedInstanceFamily>,
+    ) -> Self {
+        self.0.input_mut().instance_family = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDefaultCreditSpecificationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetDefaultCreditSpecificationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetDefaultCreditSpecificationRequest,
+        t::GetDefaultCreditSpecificationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetEbsDefaultKmsKeyId` operation.
+///
+/// Describes the default KMS key for EBS encryption by default for your account in this Region.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct GetEbsDefaultKmsKeyId(
+    rt::Call<
+        t::GetEbsDefaultKmsKeyIdRequest,
+        t::GetEbsDefaultKmsKeyIdResult,
+        rt::NoErrors,
+    >,
+);
+impl GetEbsDefaultKmsKeyId {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetEbsDefaultKmsKeyIdResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetEbsDefaultKmsKeyIdResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetEbsDefaultKmsKeyIdRequest,
+        t::GetEbsDefaultKmsKeyIdResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetEbsEncryptionByDefault` operation.
+///
+/// Describes whether EBS encryption by default is enabled for your account in the current Region.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct GetEbsEncryptionByDefault(
+    rt::Call<
+        t::GetEbsEncryptionByDefaultRequest,
+        t::GetEbsEncryptionByDefaultResult,
+        rt::NoErrors,
+    >,
+);
+impl GetEbsEncryptionByDefault {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetEbsEncryptionByDefaultResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetEbsEncryptionByDefaultResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetEbsEncryptionByDefaultRequest,
+        t::GetEbsEncryptionByDefaultResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetEnabledIpamPolicy` operation.
+///
+/// Gets the enabled IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct GetEnabledIpamPolicy(
+    rt::Call<t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult, rt::NoErrors>,
+);
+impl GetEnabledIpamPolicy {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetEnabledIpamPolicyResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetEnabledIpamPolicyResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetEnabledIpamPolicyRequest,
+        t::GetEnabledIpamPolicyResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetFlowLogsIntegrationTemplate` operation.
+///
+/// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following:
+///
+/// - Create a table in Athena that maps fields to a custom log format
+/// - Create a Lambda function that updates the table with new partitions on a daily, weekly, or monthly basis
+/// - Create a table partitioned between two timestamps in the past
+/// - Create a set of named queries in Athena that you can use to get started quickly
+///
+/// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
+pub struct GetFlowLogsIntegrationTemplate(
+    rt::Call<
+        t::GetFlowLogsIntegrationTemplateRequest,
+        t::GetFlowLogsIntegrationTemplateResult,
+        rt::NoErrors,
+    >,
+);
+impl GetFlowLogsIntegrationTemplate {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the flow log.
+    #[inline]
+    pub fn flow_log_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().flow_log_id = value.into();
+        self
+    }
+    /// To store the CloudFormation template in Amazon S3, specify the location in Amazon S3.
+    #[inline]
+    pub fn config_delivery_s3_destination_arn(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().config_delivery_s3_destination_arn = value.into();
+        self
+    }
+    /// Information about the service integration.
+    #[inline]
+    pub fn integrate_services(mut self, value: t::IntegrateServices) -> Self {
+        self.0.input_mut().integrate_services = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetFlowLogsIntegrationTemplateResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetFlowLogsIntegrationTemplateResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetFlowLogsIntegrationTemplateRequest,
+        t::GetFlowLogsIntegrationTemplateResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetGroupsForCapacityReservation` operation.
+///
+/// Lists the resource groups to which a Capacity Reservation has been added.
+pub struct GetGroupsForCapacityReservation(
+    rt::Call<
+        t::GetGroupsForCapacityReservationRequest,
+        t::GetGroupsForCapacityReservationResult,
+        rt::NoErrors,
+    >,
+);
+impl GetGroupsForCapacityReservation {
+    /// The ID of the Capacity Reservation. If you specify a Capacity Reservation that is shared with you, the operation returns only Capacity Reservation groups that you own.
+    #[inline]
+    pub fn capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().capacity_reservation_id = value.into();
+        self
+    }
+    /// The token to use to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetGroupsForCapacityReservationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetGroupsForCapacityReservationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetGroupsForCapacityReservationRequest,
+        t::GetGroupsForCapacityReservationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetHostReservationPurchasePreview` operation.
+///
+/// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
+///
+/// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
+pub struct GetHostReservationPurchasePreview(
+    rt::Call<
+        t::GetHostReservationPurchasePreviewRequest,
+        t::GetHostReservationPurchasePreviewResult,
+        rt::NoErrors,
+    >,
+);
+impl GetHostReservationPurchasePreview {
+    /// The IDs of the Dedicated Hosts with which the reservation is associated.
+    #[inline]
+    pub fn host_id_set(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().host_id_set = value;
+        self
+    }
+    /// The offering ID of the reservation.
+    #[inline]
+    pub fn offering_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().offering_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHostReservationPurchasePreviewResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetHostReservationPurchasePreviewResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetHostReservationPurchasePreviewRequest,
+        t::GetHostReservationPurchasePreviewResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetImageAncestry` operation.
+///
+/// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
+pub struct GetImageAncestry(
+    rt::Call<t::GetImageAncestryRequest, t::GetImageAncestryResult, rt::NoErrors>,
+);
+impl GetImageAncestry {
+    /// The ID of the AMI whose ancestry you want to trace.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetImageAncestryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetImageAncestryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetImageAncestryRequest, t::GetImageAncestryResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `GetImageBlockPublicAccessState` operation.
+///
+/// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
+///
+/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
+pub struct GetImageBlockPublicAccessState(
+    rt::Call<
+        t::GetImageBlockPublicAccessStateRequest,
+        t::GetImageBlockPublicAccessStateResult,
+        rt::NoErrors,
+    >,
+);
+impl GetImageBlockPublicAccessState {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetImageBlockPublicAccessStateResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetImageBlockPublicAccessStateResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetImageBlockPublicAccessStateRequest,
+        t::GetImageBlockPublicAccessStateResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetImageFindings` operation.
+///
+/// Describes the Amazon Inspector vulnerability findings for the specified AMI.
+///
+/// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
+pub struct GetImageFindings(
+    rt::Call<t::GetImageFindingsRequest, t::GetImageFindingsResult, rt::NoErrors>,
+);
+impl GetImageFindings {
+    /// The ID of the AMI.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetImageFindingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetImageFindingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetImageFindingsRequest, t::GetImageFindingsResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `GetInstanceMetadataDefaults` operation.
+///
+/// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
+///
+/// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
+pub struct GetInstanceMetadataDefaults(
+    rt::Call<
+        t::GetInstanceMetadataDefaultsRequest,
+        t::GetInstanceMetadataDefaultsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetInstanceMetadataDefaults {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetInstanceMetadataDefaultsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetInstanceMetadataDefaultsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetInstanceMetadataDefaultsRequest,
+        t::GetInstanceMetadataDefaultsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetInstanceTpmEkPub` operation.
+///
+/// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
+pub struct GetInstanceTpmEkPub(
+    rt::Call<t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult, rt::NoErrors>,
+);
+impl GetInstanceTpmEkPub {
+    /// The ID of the instance for which to get the public endorsement key.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The required public endorsement key type.
+    #[inline]
+    pub fn key_type(mut self, value: impl Into<t::EkPubKeyType>) -> Self {
+        self.0.input_mut().key_type = value.into();
+        self
+    }
+    /// The required public endorsement key format. Specify `der` for a DER-encoded public key that is compatible with OpenSSL. Specify `tpmt` for a TPM 2.0 format that is compatible with tpm2-tools. The returned key is base64 encoded.
+    #[inline]
+    pub fn key_format(mut self, value: impl Into<t::EkPubKeyFormat>) -> Self {
+        self.0.input_mut().key_format = value.into();
+        self
+    }
+    /// Specify this parameter to verify whether the request will succeed, without actually making the request. If the request will succeed, the response is `DryRunOperation`. Otherwise, the response is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetInstanceTpmEkPubResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetInstanceTpmEkPubResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetInstanceTpmEkPubRequest,
+        t::GetInstanceTpmEkPubResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetInstanceTypesFromInstanceRequirements` operation.
+///
+/// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity.
+///
+/// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
+///
+/// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
+pub struct GetInstanceTypesFromInstanceRequirements(
+    rt::Call<
+        t::GetInstanceTypesFromInstanceRequirementsRequest,
+        t::GetInstanceTypesFromInstanceRequirementsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetInstanceTypesFromInstanceRequirements {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The processor architecture type.
+    #[inline]
+    pub fn architecture_types(mut self, value: Vec<t::ArchitectureType>) -> Self {
+        self.0.input_mut().architecture_types = value;
+        self
+    }
+    /// The virtualization type.
+    #[inline]
+    pub fn virtualization_types(mut self, value: Vec<t::VirtualizationType>) -> Self {
+        self.0.input_mut().virtualization_types = value;
+        self
+    }
+    /// The attributes required for the instance types.
+    #[inline]
+    pub fn instance_requirements(
+        mut self,
+        value: t::InstanceRequirementsRequest,
+    ) -> Self {
+        self.0.input_mut().instance_requirements = value;
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Reserved.
+    #[inline]
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().context = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetInstanceTypesFromInstanceRequirementsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetInstanceTypesFromInstanceRequirementsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetInstanceTypesFromInstanceRequirementsRequest,
+        t::GetInstanceTypesFromInstanceRequirementsResult,
+        rt::NoErrors,
+    > {
+        self.0
     }
 }
 /// The `GetInstanceUefiData` operation.
@@ -20,7 +1086,6 @@ impl super::Client {
 /// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
 ///
 /// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct GetInstanceUefiData(
     rt::Call<t::GetInstanceUefiDataRequest, t::GetInstanceUefiDataResult, rt::NoErrors>,
 );
@@ -40,8 +1105,12 @@ impl GetInstanceUefiData {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetInstanceUefiDataResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetInstanceUefiDataResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +1119,11 @@ impl GetInstanceUefiData {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -76,19 +1145,9 @@ impl GetInstanceUefiData {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`GetIpamAddressHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_address_history(&self) -> GetIpamAddressHistory {
-        GetIpamAddressHistory(rt::Call::new(&self.handle, &op::GET_IPAM_ADDRESS_HISTORY))
-    }
-}
 /// The `GetIpamAddressHistory` operation.
 ///
 /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct GetIpamAddressHistory(
     rt::Call<
         t::GetIpamAddressHistoryRequest,
@@ -148,8 +1207,12 @@ impl GetIpamAddressHistory {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetIpamAddressHistoryResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamAddressHistoryResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -158,11 +1221,11 @@ impl GetIpamAddressHistory {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -184,21 +1247,9 @@ impl GetIpamAddressHistory {
         self.0
     }
 }
-impl super::Client {
-    /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
-    ///
-    /// Returns the [`GetIpamDiscoveredAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_discovered_accounts(&self) -> GetIpamDiscoveredAccounts {
-        GetIpamDiscoveredAccounts(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ACCOUNTS),
-        )
-    }
-}
 /// The `GetIpamDiscoveredAccounts` operation.
 ///
 /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
-#[derive(Debug)]
 pub struct GetIpamDiscoveredAccounts(
     rt::Call<
         t::GetIpamDiscoveredAccountsRequest,
@@ -246,8 +1297,12 @@ impl GetIpamDiscoveredAccounts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetIpamDiscoveredAccountsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamDiscoveredAccountsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -256,11 +1311,11 @@ impl GetIpamDiscoveredAccounts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -277,2199 +1332,6 @@ impl GetIpamDiscoveredAccounts {
     ) -> rt::Call<
         t::GetIpamDiscoveredAccountsRequest,
         t::GetIpamDiscoveredAccountsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the public IP addresses that have been discovered by IPAM.
-    ///
-    /// Returns the [`GetIpamDiscoveredPublicAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_discovered_public_addresses(
-        &self,
-    ) -> GetIpamDiscoveredPublicAddresses {
-        GetIpamDiscoveredPublicAddresses(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES),
-        )
-    }
-}
-/// The `GetIpamDiscoveredPublicAddresses` operation.
-///
-/// Gets the public IP addresses that have been discovered by IPAM.
-#[derive(Debug)]
-pub struct GetIpamDiscoveredPublicAddresses(
-    rt::Call<
-        t::GetIpamDiscoveredPublicAddressesRequest,
-        t::GetIpamDiscoveredPublicAddressesResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamDiscoveredPublicAddresses {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// An IPAM resource discovery ID.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// The Amazon Web Services Region for the IP address.
-    #[inline]
-    pub fn address_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().address_region = value.into();
-        self
-    }
-    /// Filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of IPAM discovered public addresses to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamDiscoveredPublicAddressesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamDiscoveredPublicAddressesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamDiscoveredPublicAddressesRequest,
-        t::GetIpamDiscoveredPublicAddressesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
-    ///
-    /// Returns the [`GetIpamDiscoveredResourceCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_discovered_resource_cidrs(&self) -> GetIpamDiscoveredResourceCidrs {
-        GetIpamDiscoveredResourceCidrs(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS),
-        )
-    }
-}
-/// The `GetIpamDiscoveredResourceCidrs` operation.
-///
-/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
-#[derive(Debug)]
-pub struct GetIpamDiscoveredResourceCidrs(
-    rt::Call<
-        t::GetIpamDiscoveredResourceCidrsRequest,
-        t::GetIpamDiscoveredResourceCidrsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamDiscoveredResourceCidrs {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A resource discovery ID.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// A resource Region.
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// Filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of discovered resource CIDRs to return in one page of results.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamDiscoveredResourceCidrsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamDiscoveredResourceCidrsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamDiscoveredResourceCidrsRequest,
-        t::GetIpamDiscoveredResourceCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamDiscoveredRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutes {
-        GetIpamDiscoveredRoutes(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ROUTES),
-        )
-    }
-}
-/// The `GetIpamDiscoveredRoutes` operation.
-///
-/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct GetIpamDiscoveredRoutes(
-    rt::Call<
-        t::GetIpamDiscoveredRoutesRequest,
-        t::GetIpamDiscoveredRoutesResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamDiscoveredRoutes {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM resource discovery.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// The Amazon Web Services Region to retrieve discovered routes for.
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// One or more filters to apply to the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetIpamDiscoveredRoutesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamDiscoveredRoutesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamDiscoveredRoutesRequest,
-        t::GetIpamDiscoveredRoutesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamInternetRegistryAssociationAsns`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_internet_registry_association_asns(
-        &self,
-    ) -> GetIpamInternetRegistryAssociationAsns {
-        GetIpamInternetRegistryAssociationAsns(
-            rt::Call::new(&self.handle, &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS),
-        )
-    }
-}
-/// The `GetIpamInternetRegistryAssociationAsns` operation.
-///
-/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct GetIpamInternetRegistryAssociationAsns(
-    rt::Call<
-        t::GetIpamInternetRegistryAssociationAsnsRequest,
-        t::GetIpamInternetRegistryAssociationAsnsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamInternetRegistryAssociationAsns {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters to apply to the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamInternetRegistryAssociationAsnsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamInternetRegistryAssociationAsnsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamInternetRegistryAssociationAsnsRequest,
-        t::GetIpamInternetRegistryAssociationAsnsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamInternetRegistryAssociationCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_internet_registry_association_cidrs(
-        &self,
-    ) -> GetIpamInternetRegistryAssociationCidrs {
-        GetIpamInternetRegistryAssociationCidrs(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
-            ),
-        )
-    }
-}
-/// The `GetIpamInternetRegistryAssociationCidrs` operation.
-///
-/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct GetIpamInternetRegistryAssociationCidrs(
-    rt::Call<
-        t::GetIpamInternetRegistryAssociationCidrsRequest,
-        t::GetIpamInternetRegistryAssociationCidrsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamInternetRegistryAssociationCidrs {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// One or more filters to apply to the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamInternetRegistryAssociationCidrsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamInternetRegistryAssociationCidrsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamInternetRegistryAssociationCidrsRequest,
-        t::GetIpamInternetRegistryAssociationCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the allocation rules for an IPAM policy.
-    ///
-    /// Returns the [`GetIpamPolicyAllocationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRules {
-        GetIpamPolicyAllocationRules(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ALLOCATION_RULES),
-        )
-    }
-}
-/// The `GetIpamPolicyAllocationRules` operation.
-///
-/// Gets the allocation rules for an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
-#[derive(Debug)]
-pub struct GetIpamPolicyAllocationRules(
-    rt::Call<
-        t::GetIpamPolicyAllocationRulesRequest,
-        t::GetIpamPolicyAllocationRulesResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamPolicyAllocationRules {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM policy for which to get allocation rules.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// One or more filters for the allocation rules.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The locale for which to get the allocation rules.
-    #[inline]
-    pub fn locale(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().locale = Some(value.into());
-        self
-    }
-    /// The resource type for which to get the allocation rules.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
-        self.0.input_mut().resource_type = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetIpamPolicyAllocationRulesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamPolicyAllocationRulesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPolicyAllocationRulesRequest,
-        t::GetIpamPolicyAllocationRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the Amazon Web Services Organizations targets for an IPAM policy.
-    ///
-    /// Returns the [`GetIpamPolicyOrganizationTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_policy_organization_targets(
-        &self,
-    ) -> GetIpamPolicyOrganizationTargets {
-        GetIpamPolicyOrganizationTargets(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ORGANIZATION_TARGETS),
-        )
-    }
-}
-/// The `GetIpamPolicyOrganizationTargets` operation.
-///
-/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-///
-/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
-#[derive(Debug)]
-pub struct GetIpamPolicyOrganizationTargets(
-    rt::Call<
-        t::GetIpamPolicyOrganizationTargetsRequest,
-        t::GetIpamPolicyOrganizationTargetsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamPolicyOrganizationTargets {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of results to return in a single call.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the IPAM policy for which to get Amazon Web Services Organizations targets.
-    #[inline]
-    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_policy_id = value.into();
-        self
-    }
-    /// One or more filters for the Amazon Web Services Organizations targets.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamPolicyOrganizationTargetsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamPolicyOrganizationTargetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPolicyOrganizationTargetsRequest,
-        t::GetIpamPolicyOrganizationTargetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-    ///
-    /// Returns the [`GetIpamPoolAllocations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocations {
-        GetIpamPoolAllocations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POOL_ALLOCATIONS),
-        )
-    }
-}
-/// The `GetIpamPoolAllocations` operation.
-///
-/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
-///
-/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
-#[derive(Debug)]
-pub struct GetIpamPoolAllocations(
-    rt::Call<
-        t::GetIpamPoolAllocationsRequest,
-        t::GetIpamPoolAllocationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamPoolAllocations {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool you want to see the allocations for.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The ID of the allocation.
-    #[inline]
-    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_allocation_id = Some(value.into());
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results you would like returned per page.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetIpamPoolAllocationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamPoolAllocationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPoolAllocationsRequest,
-        t::GetIpamPoolAllocationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Get the CIDRs provisioned to an IPAM pool.
-    ///
-    /// Returns the [`GetIpamPoolCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrs {
-        GetIpamPoolCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_POOL_CIDRS))
-    }
-}
-/// The `GetIpamPoolCidrs` operation.
-///
-/// Get the CIDRs provisioned to an IPAM pool.
-#[derive(Debug)]
-pub struct GetIpamPoolCidrs(
-    rt::Call<t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult, rt::NoErrors>,
-);
-impl GetIpamPoolCidrs {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM pool you want the CIDR for.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetIpamPoolCidrsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamPoolCidrsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
-    ///
-    /// Returns the [`GetIpamPrefixListResolverRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_prefix_list_resolver_rules(&self) -> GetIpamPrefixListResolverRules {
-        GetIpamPrefixListResolverRules(
-            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES),
-        )
-    }
-}
-/// The `GetIpamPrefixListResolverRules` operation.
-///
-/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
-#[derive(Debug)]
-pub struct GetIpamPrefixListResolverRules(
-    rt::Call<
-        t::GetIpamPrefixListResolverRulesRequest,
-        t::GetIpamPrefixListResolverRulesResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamPrefixListResolverRules {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver whose rules you want to retrieve.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// One or more filters to limit the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamPrefixListResolverRulesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamPrefixListResolverRulesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPrefixListResolverRulesRequest,
-        t::GetIpamPrefixListResolverRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
-    ///
-    /// Returns the [`GetIpamPrefixListResolverVersionEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_prefix_list_resolver_version_entries(
-        &self,
-    ) -> GetIpamPrefixListResolverVersionEntries {
-        GetIpamPrefixListResolverVersionEntries(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
-            ),
-        )
-    }
-}
-/// The `GetIpamPrefixListResolverVersionEntries` operation.
-///
-/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
-#[derive(Debug)]
-pub struct GetIpamPrefixListResolverVersionEntries(
-    rt::Call<
-        t::GetIpamPrefixListResolverVersionEntriesRequest,
-        t::GetIpamPrefixListResolverVersionEntriesResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamPrefixListResolverVersionEntries {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver whose version entries you want to retrieve.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// The version number of the resolver for which to retrieve CIDR entries. If not specified, the latest version is used.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_version(mut self, value: i64) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_version = value;
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamPrefixListResolverVersionEntriesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamPrefixListResolverVersionEntriesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPrefixListResolverVersionEntriesRequest,
-        t::GetIpamPrefixListResolverVersionEntriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves version information for an IPAM prefix list resolver.
-    ///
-    /// Returns the [`GetIpamPrefixListResolverVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_prefix_list_resolver_versions(
-        &self,
-    ) -> GetIpamPrefixListResolverVersions {
-        GetIpamPrefixListResolverVersions(
-            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS),
-        )
-    }
-}
-/// The `GetIpamPrefixListResolverVersions` operation.
-///
-/// Retrieves version information for an IPAM prefix list resolver.
-///
-/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
-///
-/// **Version example:**
-///
-/// **Initial State (Version 1)**
-///
-/// Production environment:
-///
-/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
-/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
-///
-/// Resolver rule: Include all VPCs tagged env=prod
-///
-/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
-///
-/// **Infrastructure Change (Version 2)**
-///
-/// New VPC added:
-///
-/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
-///
-/// IPAM automatically detects the change and creates a new version.
-///
-/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
-#[derive(Debug)]
-pub struct GetIpamPrefixListResolverVersions(
-    rt::Call<
-        t::GetIpamPrefixListResolverVersionsRequest,
-        t::GetIpamPrefixListResolverVersionsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamPrefixListResolverVersions {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver whose versions you want to retrieve.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// Specific version numbers to retrieve. If not specified, all versions are returned.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_versions(mut self, value: Vec<i64>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_versions = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// One or more filters to limit the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamPrefixListResolverVersionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamPrefixListResolverVersionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamPrefixListResolverVersionsRequest,
-        t::GetIpamPrefixListResolverVersionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`GetIpamResourceCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrs {
-        GetIpamResourceCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_RESOURCE_CIDRS))
-    }
-}
-/// The `GetIpamResourceCidrs` operation.
-///
-/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-#[derive(Debug)]
-pub struct GetIpamResourceCidrs(
-    rt::Call<t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult, rt::NoErrors>,
-);
-impl GetIpamResourceCidrs {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The ID of the scope that the resource is in.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// The ID of the IPAM pool that the resource is in.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = Some(value.into());
-        self
-    }
-    /// The ID of the resource.
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = Some(value.into());
-        self
-    }
-    /// The resource type.
-    #[inline]
-    pub fn resource_type(mut self, value: impl Into<t::IpamResourceType>) -> Self {
-        self.0.input_mut().resource_type = Some(value.into());
-        self
-    }
-    /// The resource tag.
-    #[inline]
-    pub fn resource_tag(mut self, value: t::RequestIpamResourceTag) -> Self {
-        self.0.input_mut().resource_tag = Some(value);
-        self
-    }
-    /// The ID of the Amazon Web Services account that owns the resource.
-    #[inline]
-    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetIpamResourceCidrsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetIpamResourceCidrsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamResourceCidrsRequest,
-        t::GetIpamResourceCidrsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamRouteOriginAuthorizations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_route_origin_authorizations(
-        &self,
-    ) -> GetIpamRouteOriginAuthorizations {
-        GetIpamRouteOriginAuthorizations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS),
-        )
-    }
-}
-/// The `GetIpamRouteOriginAuthorizations` operation.
-///
-/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct GetIpamRouteOriginAuthorizations(
-    rt::Call<
-        t::GetIpamRouteOriginAuthorizationsRequest,
-        t::GetIpamRouteOriginAuthorizationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamRouteOriginAuthorizations {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Filter results to a specific CIDR prefix.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamRouteOriginAuthorizationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamRouteOriginAuthorizationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamRouteOriginAuthorizationsRequest,
-        t::GetIpamRouteOriginAuthorizationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamRouteProtectionFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_route_protection_findings(&self) -> GetIpamRouteProtectionFindings {
-        GetIpamRouteProtectionFindings(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_PROTECTION_FINDINGS),
-        )
-    }
-}
-/// The `GetIpamRouteProtectionFindings` operation.
-///
-/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct GetIpamRouteProtectionFindings(
-    rt::Call<
-        t::GetIpamRouteProtectionFindingsRequest,
-        t::GetIpamRouteProtectionFindingsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamRouteProtectionFindings {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM to retrieve route protection findings for.
-    #[inline]
-    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_id = value.into();
-        self
-    }
-    /// One or more filters to apply to the results.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamRouteProtectionFindingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamRouteProtectionFindingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamRouteProtectionFindingsRequest,
-        t::GetIpamRouteProtectionFindingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamRoutingPolicyRegistrationDeltas`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_routing_policy_registration_deltas(
-        &self,
-    ) -> GetIpamRoutingPolicyRegistrationDeltas {
-        GetIpamRoutingPolicyRegistrationDeltas(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS),
-        )
-    }
-}
-/// The `GetIpamRoutingPolicyRegistrationDeltas` operation.
-///
-/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct GetIpamRoutingPolicyRegistrationDeltas(
-    rt::Call<
-        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
-        t::GetIpamRoutingPolicyRegistrationDeltasResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamRoutingPolicyRegistrationDeltas {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Filter results to a specific delta ID.
-    #[inline]
-    pub fn delta_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().delta_id = Some(value.into());
-        self
-    }
-    /// The start of the time range to filter deltas by.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The end of the time range to filter deltas by.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The chronological order to return results in. Valid values: `forward` \| `reverse`.
-    #[inline]
-    pub fn chronological_order(
-        mut self,
-        value: impl Into<t::ChronologicalOrder>,
-    ) -> Self {
-        self.0.input_mut().chronological_order = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
-        t::GetIpamRoutingPolicyRegistrationDeltasResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`GetIpamRoutingPolicyRegistrations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ipam_routing_policy_registrations(
-        &self,
-    ) -> GetIpamRoutingPolicyRegistrations {
-        GetIpamRoutingPolicyRegistrations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS),
-        )
-    }
-}
-/// The `GetIpamRoutingPolicyRegistrations` operation.
-///
-/// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
-#[derive(Debug)]
-pub struct GetIpamRoutingPolicyRegistrations(
-    rt::Call<
-        t::GetIpamRoutingPolicyRegistrationsRequest,
-        t::GetIpamRoutingPolicyRegistrationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetIpamRoutingPolicyRegistrations {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// Filter results to a specific CIDR prefix.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetIpamRoutingPolicyRegistrationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetIpamRoutingPolicyRegistrationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetIpamRoutingPolicyRegistrationsRequest,
-        t::GetIpamRoutingPolicyRegistrationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
-    ///
-    /// Returns the [`GetLaunchTemplateData`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_launch_template_data(&self) -> GetLaunchTemplateData {
-        GetLaunchTemplateData(rt::Call::new(&self.handle, &op::GET_LAUNCH_TEMPLATE_DATA))
-    }
-}
-/// The `GetLaunchTemplateData` operation.
-///
-/// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
-///
-/// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
-#[derive(Debug)]
-pub struct GetLaunchTemplateData(
-    rt::Call<
-        t::GetLaunchTemplateDataRequest,
-        t::GetLaunchTemplateDataResult,
-        rt::NoErrors,
-    >,
-);
-impl GetLaunchTemplateData {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetLaunchTemplateDataResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetLaunchTemplateDataResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetLaunchTemplateDataRequest,
-        t::GetLaunchTemplateDataResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets information about the resources that are associated with the specified managed prefix list.
-    ///
-    /// Returns the [`GetManagedPrefixListAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_managed_prefix_list_associations(
-        &self,
-    ) -> GetManagedPrefixListAssociations {
-        GetManagedPrefixListAssociations(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS),
-        )
-    }
-}
-/// The `GetManagedPrefixListAssociations` operation.
-///
-/// Gets information about the resources that are associated with the specified managed prefix list.
-#[derive(Debug)]
-pub struct GetManagedPrefixListAssociations(
-    rt::Call<
-        t::GetManagedPrefixListAssociationsRequest,
-        t::GetManagedPrefixListAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetManagedPrefixListAssociations {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetManagedPrefixListAssociationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetManagedPrefixListAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetManagedPrefixListAssociationsRequest,
-        t::GetManagedPrefixListAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets information about the entries for a specified managed prefix list.
-    ///
-    /// Returns the [`GetManagedPrefixListEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_managed_prefix_list_entries(&self) -> GetManagedPrefixListEntries {
-        GetManagedPrefixListEntries(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ENTRIES),
-        )
-    }
-}
-/// The `GetManagedPrefixListEntries` operation.
-///
-/// Gets information about the entries for a specified managed prefix list.
-#[derive(Debug)]
-pub struct GetManagedPrefixListEntries(
-    rt::Call<
-        t::GetManagedPrefixListEntriesRequest,
-        t::GetManagedPrefixListEntriesResult,
-        rt::NoErrors,
-    >,
-);
-impl GetManagedPrefixListEntries {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// The version of the prefix list for which to return the entries. The default is the current version.
-    #[inline]
-    pub fn target_version(mut self, value: i64) -> Self {
-        self.0.input_mut().target_version = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetManagedPrefixListEntriesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetManagedPrefixListEntriesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetManagedPrefixListEntriesRequest,
-        t::GetManagedPrefixListEntriesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
-    ///
-    /// Returns the [`GetManagedResourceVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_managed_resource_visibility(&self) -> GetManagedResourceVisibility {
-        GetManagedResourceVisibility(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_RESOURCE_VISIBILITY),
-        )
-    }
-}
-/// The `GetManagedResourceVisibility` operation.
-///
-/// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
-#[derive(Debug)]
-pub struct GetManagedResourceVisibility(
-    rt::Call<
-        t::GetManagedResourceVisibilityRequest,
-        t::GetManagedResourceVisibilityResult,
-        rt::NoErrors,
-    >,
-);
-impl GetManagedResourceVisibility {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetManagedResourceVisibilityResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetManagedResourceVisibilityResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetManagedResourceVisibilityRequest,
-        t::GetManagedResourceVisibilityResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the findings for the specified Network Access Scope analysis.
-    ///
-    /// Returns the [`GetNetworkInsightsAccessScopeAnalysisFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_network_insights_access_scope_analysis_findings(
-        &self,
-    ) -> GetNetworkInsightsAccessScopeAnalysisFindings {
-        GetNetworkInsightsAccessScopeAnalysisFindings(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
-            ),
-        )
-    }
-}
-/// The `GetNetworkInsightsAccessScopeAnalysisFindings` operation.
-///
-/// Gets the findings for the specified Network Access Scope analysis.
-#[derive(Debug)]
-pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
-    rt::Call<
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetNetworkInsightsAccessScopeAnalysisFindings {
-    /// The ID of the Network Access Scope analysis.
-    #[inline]
-    pub fn network_insights_access_scope_analysis_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
         rt::NoErrors,
     > {
         self.0

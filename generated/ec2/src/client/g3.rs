@@ -5,153 +5,240 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Gets the content for the specified Network Access Scope.
+    /// Gets the public IP addresses that have been discovered by IPAM.
     ///
-    /// Returns the [`GetNetworkInsightsAccessScopeContent`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`GetIpamDiscoveredPublicAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_network_insights_access_scope_content(
+    pub fn get_ipam_discovered_public_addresses(
         &self,
-    ) -> GetNetworkInsightsAccessScopeContent {
-        GetNetworkInsightsAccessScopeContent(
-            rt::Call::new(&self.handle, &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT),
+    ) -> GetIpamDiscoveredPublicAddresses {
+        GetIpamDiscoveredPublicAddresses(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES),
         )
     }
-}
-/// The `GetNetworkInsightsAccessScopeContent` operation.
-///
-/// Gets the content for the specified Network Access Scope.
-#[derive(Debug)]
-pub struct GetNetworkInsightsAccessScopeContent(
-    rt::Call<
-        t::GetNetworkInsightsAccessScopeContentRequest,
-        t::GetNetworkInsightsAccessScopeContentResult,
-        rt::NoErrors,
-    >,
-);
-impl GetNetworkInsightsAccessScopeContent {
-    /// The ID of the Network Access Scope.
-    #[inline]
-    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_insights_access_scope_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetNetworkInsightsAccessScopeContentResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetNetworkInsightsAccessScopeContentResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetNetworkInsightsAccessScopeContentRequest,
-        t::GetNetworkInsightsAccessScopeContentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the versions of a flex cost allocation policy.
+    /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
     ///
-    /// Returns the [`GetNetworkingFlexCostAllocationPolicyVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`GetIpamDiscoveredResourceCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_networking_flex_cost_allocation_policy_versions(
+    pub fn get_ipam_discovered_resource_cidrs(&self) -> GetIpamDiscoveredResourceCidrs {
+        GetIpamDiscoveredResourceCidrs(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS),
+        )
+    }
+    /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`GetIpamDiscoveredRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutes {
+        GetIpamDiscoveredRoutes(
+            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ROUTES),
+        )
+    }
+    /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`GetIpamInternetRegistryAssociationAsns`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_internet_registry_association_asns(
         &self,
-    ) -> GetNetworkingFlexCostAllocationPolicyVersions {
-        GetNetworkingFlexCostAllocationPolicyVersions(
+    ) -> GetIpamInternetRegistryAssociationAsns {
+        GetIpamInternetRegistryAssociationAsns(
+            rt::Call::new(&self.handle, &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS),
+        )
+    }
+    /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`GetIpamInternetRegistryAssociationCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_internet_registry_association_cidrs(
+        &self,
+    ) -> GetIpamInternetRegistryAssociationCidrs {
+        GetIpamInternetRegistryAssociationCidrs(
             rt::Call::new(
                 &self.handle,
-                &op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS,
+                &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
             ),
         )
     }
+    /// Gets the allocation rules for an IPAM policy.
+    ///
+    /// Returns the [`GetIpamPolicyAllocationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRules {
+        GetIpamPolicyAllocationRules(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ALLOCATION_RULES),
+        )
+    }
+    /// Gets the Amazon Web Services Organizations targets for an IPAM policy.
+    ///
+    /// Returns the [`GetIpamPolicyOrganizationTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_policy_organization_targets(
+        &self,
+    ) -> GetIpamPolicyOrganizationTargets {
+        GetIpamPolicyOrganizationTargets(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ORGANIZATION_TARGETS),
+        )
+    }
+    /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
+    ///
+    /// Returns the [`GetIpamPoolAllocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocations {
+        GetIpamPoolAllocations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_POOL_ALLOCATIONS),
+        )
+    }
+    /// Get the CIDRs provisioned to an IPAM pool.
+    ///
+    /// Returns the [`GetIpamPoolCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrs {
+        GetIpamPoolCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_POOL_CIDRS))
+    }
+    /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
+    ///
+    /// Returns the [`GetIpamPrefixListResolverRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_rules(&self) -> GetIpamPrefixListResolverRules {
+        GetIpamPrefixListResolverRules(
+            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES),
+        )
+    }
+    /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
+    ///
+    /// Returns the [`GetIpamPrefixListResolverVersionEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_version_entries(
+        &self,
+    ) -> GetIpamPrefixListResolverVersionEntries {
+        GetIpamPrefixListResolverVersionEntries(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
+            ),
+        )
+    }
+    /// Retrieves version information for an IPAM prefix list resolver.
+    ///
+    /// Returns the [`GetIpamPrefixListResolverVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_prefix_list_resolver_versions(
+        &self,
+    ) -> GetIpamPrefixListResolverVersions {
+        GetIpamPrefixListResolverVersions(
+            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS),
+        )
+    }
+    /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+    ///
+    /// Returns the [`GetIpamResourceCidrs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrs {
+        GetIpamResourceCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_RESOURCE_CIDRS))
+    }
+    /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`GetIpamRouteOriginAuthorizations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_route_origin_authorizations(
+        &self,
+    ) -> GetIpamRouteOriginAuthorizations {
+        GetIpamRouteOriginAuthorizations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS),
+        )
+    }
+    /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`GetIpamRouteProtectionFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_route_protection_findings(&self) -> GetIpamRouteProtectionFindings {
+        GetIpamRouteProtectionFindings(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_PROTECTION_FINDINGS),
+        )
+    }
+    /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`GetIpamRoutingPolicyRegistrationDeltas`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ipam_routing_policy_registration_deltas(
+        &self,
+    ) -> GetIpamRoutingPolicyRegistrationDeltas {
+        GetIpamRoutingPolicyRegistrationDeltas(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS),
+        )
+    }
 }
-/// The `GetNetworkingFlexCostAllocationPolicyVersions` operation.
+/// The `GetIpamDiscoveredPublicAddresses` operation.
 ///
-/// Retrieves the versions of a flex cost allocation policy.
-#[derive(Debug)]
-pub struct GetNetworkingFlexCostAllocationPolicyVersions(
+/// Gets the public IP addresses that have been discovered by IPAM.
+pub struct GetIpamDiscoveredPublicAddresses(
     rt::Call<
-        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
-        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
+        t::GetIpamDiscoveredPublicAddressesRequest,
+        t::GetIpamDiscoveredPublicAddressesResult,
         rt::NoErrors,
     >,
 );
-impl GetNetworkingFlexCostAllocationPolicyVersions {
-    /// The ID of the flex cost allocation policy. This parameter is required.
-    #[inline]
-    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fca_policy_id = value.into();
-        self
-    }
-    /// The policy versions to include in the results.
-    #[inline]
-    pub fn versions_to_include(mut self, value: Vec<i32>) -> Self {
-        self.0.input_mut().versions_to_include = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetIpamDiscoveredPublicAddresses {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// An IPAM resource discovery ID.
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// The Amazon Web Services Region for the IP address.
+    #[inline]
+    pub fn address_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().address_region = value.into();
+        self
+    }
+    /// Filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of IPAM discovered public addresses to return in one page of results.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamDiscoveredPublicAddressesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::Error> {
+    ) -> Result<t::GetIpamDiscoveredPublicAddressesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -166,385 +253,138 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
-        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
+        t::GetIpamDiscoveredPublicAddressesRequest,
+        t::GetIpamDiscoveredPublicAddressesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the encrypted administrator password for a running Windows instance.
-    ///
-    /// Returns the [`GetPasswordData`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_password_data(&self) -> GetPasswordData {
-        GetPasswordData(rt::Call::new(&self.handle, &op::GET_PASSWORD_DATA))
-    }
-}
-/// The `GetPasswordData` operation.
+/// The `GetIpamDiscoveredResourceCidrs` operation.
 ///
-/// Retrieves the encrypted administrator password for a running Windows instance.
-///
-/// The Windows password is generated at boot by the `EC2Config` service or `EC2Launch` scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see [EC2Config](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig_WinAMI.html) and [EC2Launch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html) in the *Amazon EC2 User Guide*.
-///
-/// For the `EC2Config` service, the password is not generated for rebundled AMIs unless `Ec2SetPassword` is enabled before bundling.
-///
-/// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
-///
-/// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
-#[derive(Debug)]
-pub struct GetPasswordData(
-    rt::Call<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors>,
+/// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
+pub struct GetIpamDiscoveredResourceCidrs(
+    rt::Call<
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
+        rt::NoErrors,
+    >,
 );
-impl GetPasswordData {
-    /// The ID of the Windows instance.
+impl GetIpamDiscoveredResourceCidrs {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// A resource discovery ID.
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// A resource Region.
+    #[inline]
+    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_region = value.into();
+        self
+    }
+    /// Filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of discovered resource CIDRs to return in one page of results.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamDiscoveredResourceCidrsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetIpamDiscoveredResourceCidrsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetIpamDiscoveredRoutes` operation.
+///
+/// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamDiscoveredRoutes(
+    rt::Call<
+        t::GetIpamDiscoveredRoutesRequest,
+        t::GetIpamDiscoveredRoutesResult,
+        rt::NoErrors,
+    >,
+);
+impl GetIpamDiscoveredRoutes {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// The ID of the IPAM resource discovery.
     #[inline]
-    pub async fn send(self) -> Result<t::GetPasswordDataResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetPasswordDataResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
-    ///
-    /// Returns the [`GetReservedInstancesExchangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_reserved_instances_exchange_quote(
-        &self,
-    ) -> GetReservedInstancesExchangeQuote {
-        GetReservedInstancesExchangeQuote(
-            rt::Call::new(&self.handle, &op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE),
-        )
-    }
-}
-/// The `GetReservedInstancesExchangeQuote` operation.
-///
-/// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
-#[derive(Debug)]
-pub struct GetReservedInstancesExchangeQuote(
-    rt::Call<
-        t::GetReservedInstancesExchangeQuoteRequest,
-        t::GetReservedInstancesExchangeQuoteResult,
-        rt::NoErrors,
-    >,
-);
-impl GetReservedInstancesExchangeQuote {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
         self
     }
-    /// The IDs of the Convertible Reserved Instances to exchange.
+    /// The Amazon Web Services Region to retrieve discovered routes for.
     #[inline]
-    pub fn reserved_instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().reserved_instance_ids = value;
+    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_region = value.into();
         self
     }
-    /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
+    /// One or more filters to apply to the results.
     #[inline]
-    pub fn target_configurations(
-        mut self,
-        value: Vec<t::TargetConfigurationRequest>,
-    ) -> Self {
-        self.0.input_mut().target_configurations = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetReservedInstancesExchangeQuoteResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetReservedInstancesExchangeQuoteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetReservedInstancesExchangeQuoteRequest,
-        t::GetReservedInstancesExchangeQuoteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets information about the associations for the specified route server.
-    ///
-    /// Returns the [`GetRouteServerAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_route_server_associations(&self) -> GetRouteServerAssociations {
-        GetRouteServerAssociations(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ASSOCIATIONS),
-        )
-    }
-}
-/// The `GetRouteServerAssociations` operation.
-///
-/// Gets information about the associations for the specified route server.
-///
-/// A route server association is the connection established between a route server and a VPC.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct GetRouteServerAssociations(
-    rt::Call<
-        t::GetRouteServerAssociationsRequest,
-        t::GetRouteServerAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetRouteServerAssociations {
-    /// The ID of the route server for which to get association information.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetRouteServerAssociationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetRouteServerAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetRouteServerAssociationsRequest,
-        t::GetRouteServerAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets information about the route propagations for the specified route server.
-    ///
-    /// Returns the [`GetRouteServerPropagations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_route_server_propagations(&self) -> GetRouteServerPropagations {
-        GetRouteServerPropagations(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_PROPAGATIONS),
-        )
-    }
-}
-/// The `GetRouteServerPropagations` operation.
-///
-/// Gets information about the route propagations for the specified route server.
-///
-/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-#[derive(Debug)]
-pub struct GetRouteServerPropagations(
-    rt::Call<
-        t::GetRouteServerPropagationsRequest,
-        t::GetRouteServerPropagationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetRouteServerPropagations {
-    /// The ID of the route server for which to get propagation information.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// The ID of the route table for which to get propagation information.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = Some(value.into());
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetRouteServerPropagationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetRouteServerPropagationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetRouteServerPropagationsRequest,
-        t::GetRouteServerPropagationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
-    ///
-    /// Returns the [`GetRouteServerRoutingDatabase`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_route_server_routing_database(&self) -> GetRouteServerRoutingDatabase {
-        GetRouteServerRoutingDatabase(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ROUTING_DATABASE),
-        )
-    }
-}
-/// The `GetRouteServerRoutingDatabase` operation.
-///
-/// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-#[derive(Debug)]
-pub struct GetRouteServerRoutingDatabase(
-    rt::Call<
-        t::GetRouteServerRoutingDatabaseRequest,
-        t::GetRouteServerRoutingDatabaseResult,
-        rt::NoErrors,
-    >,
-);
-impl GetRouteServerRoutingDatabase {
-    /// The ID of the route server for which to get the routing database.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// The token for the next page of results.
@@ -553,485 +393,7 @@ impl GetRouteServerRoutingDatabase {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// The maximum number of routing database entries to return in a single response.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Filters to apply to the routing database query.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetRouteServerRoutingDatabaseResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetRouteServerRoutingDatabaseResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetRouteServerRoutingDatabaseRequest,
-        t::GetRouteServerRoutingDatabaseResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
-    ///
-    /// Returns the [`GetSecurityGroupsForVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_security_groups_for_vpc(&self) -> GetSecurityGroupsForVpc {
-        GetSecurityGroupsForVpc(
-            rt::Call::new(&self.handle, &op::GET_SECURITY_GROUPS_FOR_VPC),
-        )
-    }
-}
-/// The `GetSecurityGroupsForVpc` operation.
-///
-/// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
-#[derive(Debug)]
-pub struct GetSecurityGroupsForVpc(
-    rt::Call<
-        t::GetSecurityGroupsForVpcRequest,
-        t::GetSecurityGroupsForVpcResult,
-        rt::NoErrors,
-    >,
-);
-impl GetSecurityGroupsForVpc {
-    /// The VPC ID where the security group can be used.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The filters. If using multiple filters, the results include security groups which match all filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetSecurityGroupsForVpcResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSecurityGroupsForVpcResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSecurityGroupsForVpcRequest,
-        t::GetSecurityGroupsForVpcResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`GetSerialConsoleAccessStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_serial_console_access_status(&self) -> GetSerialConsoleAccessStatus {
-        GetSerialConsoleAccessStatus(
-            rt::Call::new(&self.handle, &op::GET_SERIAL_CONSOLE_ACCESS_STATUS),
-        )
-    }
-}
-/// The `GetSerialConsoleAccessStatus` operation.
-///
-/// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct GetSerialConsoleAccessStatus(
-    rt::Call<
-        t::GetSerialConsoleAccessStatusRequest,
-        t::GetSerialConsoleAccessStatusResult,
-        rt::NoErrors,
-    >,
-);
-impl GetSerialConsoleAccessStatus {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetSerialConsoleAccessStatusResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetSerialConsoleAccessStatusResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSerialConsoleAccessStatusRequest,
-        t::GetSerialConsoleAccessStatusResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the current state of *block public access for snapshots* setting for the account and Region.
-    ///
-    /// Returns the [`GetSnapshotBlockPublicAccessState`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_snapshot_block_public_access_state(
-        &self,
-    ) -> GetSnapshotBlockPublicAccessState {
-        GetSnapshotBlockPublicAccessState(
-            rt::Call::new(&self.handle, &op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE),
-        )
-    }
-}
-/// The `GetSnapshotBlockPublicAccessState` operation.
-///
-/// Gets the current state of *block public access for snapshots* setting for the account and Region.
-///
-/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct GetSnapshotBlockPublicAccessState(
-    rt::Call<
-        t::GetSnapshotBlockPublicAccessStateRequest,
-        t::GetSnapshotBlockPublicAccessStateResult,
-        rt::NoErrors,
-    >,
-);
-impl GetSnapshotBlockPublicAccessState {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetSnapshotBlockPublicAccessStateResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetSnapshotBlockPublicAccessStateResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSnapshotBlockPublicAccessStateRequest,
-        t::GetSnapshotBlockPublicAccessStateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements.
-    ///
-    /// Returns the [`GetSpotPlacementScores`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_spot_placement_scores(&self) -> GetSpotPlacementScores {
-        GetSpotPlacementScores(
-            rt::Call::new(&self.handle, &op::GET_SPOT_PLACEMENT_SCORES),
-        )
-    }
-}
-/// The `GetSpotPlacementScores` operation.
-///
-/// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements.
-///
-/// You can specify your compute requirements either by using `InstanceRequirementsWithMetadata` and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using `InstanceTypes`.
-///
-/// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct GetSpotPlacementScores(
-    rt::Call<
-        t::GetSpotPlacementScoresRequest,
-        t::GetSpotPlacementScoresResult,
-        rt::NoErrors,
-    >,
-);
-impl GetSpotPlacementScores {
-    /// The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an `m3.xlarge` with and without instance storage), the returned placement score will always be low.
-    #[inline]
-    pub fn instance_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_types = Some(value);
-        self
-    }
-    /// The target capacity.
-    #[inline]
-    pub fn target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().target_capacity = value;
-        self
-    }
-    /// The unit for the target capacity.
-    #[inline]
-    pub fn target_capacity_unit_type(
-        mut self,
-        value: impl Into<t::TargetCapacityUnitType>,
-    ) -> Self {
-        self.0.input_mut().target_capacity_unit_type = Some(value.into());
-        self
-    }
-    /// Specify `true` so that the response returns a list of scored Availability Zones. Otherwise, the response returns a list of scored Regions.
-    #[inline]
-    pub fn single_availability_zone(mut self, value: bool) -> Self {
-        self.0.input_mut().single_availability_zone = Some(value);
-        self
-    }
-    /// The Regions used to narrow down the list of Regions to be scored. Enter the Region code, for example, `us-east-1`.
-    #[inline]
-    pub fn region_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().region_names = Some(value);
-        self
-    }
-    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
-    #[inline]
-    pub fn instance_requirements_with_metadata(
-        mut self,
-        value: t::InstanceRequirementsWithMetadataRequest,
-    ) -> Self {
-        self.0.input_mut().instance_requirements_with_metadata = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Specify `true` so that the response returns scores that include Local Zones. Otherwise, the response ignores Local Zones.
-    #[inline]
-    pub fn include_local_zones(mut self, value: bool) -> Self {
-        self.0.input_mut().include_local_zones = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetSpotPlacementScoresResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSpotPlacementScoresResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetSpotPlacementScoresRequest,
-        t::GetSpotPlacementScoresResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets information about the subnet CIDR reservations.
-    ///
-    /// Returns the [`GetSubnetCidrReservations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_subnet_cidr_reservations(&self) -> GetSubnetCidrReservations {
-        GetSubnetCidrReservations(
-            rt::Call::new(&self.handle, &op::GET_SUBNET_CIDR_RESERVATIONS),
-        )
-    }
-}
-/// The `GetSubnetCidrReservations` operation.
-///
-/// Gets information about the subnet CIDR reservations.
-#[derive(Debug)]
-pub struct GetSubnetCidrReservations(
-    rt::Call<
-        t::GetSubnetCidrReservationsRequest,
-        t::GetSubnetCidrReservationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetSubnetCidrReservations {
-    /// One or more filters.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The ID of the subnet.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -1040,21 +402,25 @@ impl GetSubnetCidrReservations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetSubnetCidrReservationsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamDiscoveredRoutesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::GetSubnetCidrReservationsResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::GetIpamDiscoveredRoutesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1069,235 +435,40 @@ impl GetSubnetCidrReservations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetSubnetCidrReservationsRequest,
-        t::GetSubnetCidrReservationsResult,
+        t::GetIpamDiscoveredRoutesRequest,
+        t::GetIpamDiscoveredRoutesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
-    ///
-    /// Returns the [`GetTransitGatewayAttachmentNatConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_attachment_nat_configuration(
-        &self,
-    ) -> GetTransitGatewayAttachmentNatConfiguration {
-        GetTransitGatewayAttachmentNatConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
-            ),
-        )
-    }
-}
-/// The `GetTransitGatewayAttachmentNatConfiguration` operation.
+/// The `GetIpamInternetRegistryAssociationAsns` operation.
 ///
-/// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
-#[derive(Debug)]
-pub struct GetTransitGatewayAttachmentNatConfiguration(
+/// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamInternetRegistryAssociationAsns(
     rt::Call<
-        t::GetTransitGatewayAttachmentNatConfigurationRequest,
-        t::GetTransitGatewayAttachmentNatConfigurationResult,
+        t::GetIpamInternetRegistryAssociationAsnsRequest,
+        t::GetIpamInternetRegistryAssociationAsnsResult,
         rt::NoErrors,
     >,
 );
-impl GetTransitGatewayAttachmentNatConfiguration {
-    /// The ID of the transit gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetIpamInternetRegistryAssociationAsns {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// The ID of the IPAM internet registry association.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetTransitGatewayAttachmentNatConfigurationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetTransitGatewayAttachmentNatConfigurationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTransitGatewayAttachmentNatConfigurationRequest,
-        t::GetTransitGatewayAttachmentNatConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the route tables to which the specified resource attachment propagates routes.
-    ///
-    /// Returns the [`GetTransitGatewayAttachmentPropagations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_attachment_propagations(
-        &self,
-    ) -> GetTransitGatewayAttachmentPropagations {
-        GetTransitGatewayAttachmentPropagations(
-            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS),
-        )
-    }
-}
-/// The `GetTransitGatewayAttachmentPropagations` operation.
-///
-/// Lists the route tables to which the specified resource attachment propagates routes.
-#[derive(Debug)]
-pub struct GetTransitGatewayAttachmentPropagations(
-    rt::Call<
-        t::GetTransitGatewayAttachmentPropagationsRequest,
-        t::GetTransitGatewayAttachmentPropagationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetTransitGatewayAttachmentPropagations {
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetTransitGatewayAttachmentPropagationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetTransitGatewayAttachmentPropagationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTransitGatewayAttachmentPropagationsRequest,
-        t::GetTransitGatewayAttachmentPropagationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves the entries for a transit gateway metering policy.
-    ///
-    /// Returns the [`GetTransitGatewayMeteringPolicyEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_metering_policy_entries(
-        &self,
-    ) -> GetTransitGatewayMeteringPolicyEntries {
-        GetTransitGatewayMeteringPolicyEntries(
-            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES),
-        )
-    }
-}
-/// The `GetTransitGatewayMeteringPolicyEntries` operation.
-///
-/// Retrieves the entries for a transit gateway metering policy.
-#[derive(Debug)]
-pub struct GetTransitGatewayMeteringPolicyEntries(
-    rt::Call<
-        t::GetTransitGatewayMeteringPolicyEntriesRequest,
-        t::GetTransitGatewayMeteringPolicyEntriesResult,
-        rt::NoErrors,
-    >,
-);
-impl GetTransitGatewayMeteringPolicyEntries {
-    /// The ID of the transit gateway metering policy to retrieve entries for.
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
+    pub fn ipam_internet_registry_association_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
         self
     }
-    /// One or more filters to apply when retrieving metering policy entries.
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -1309,34 +480,36 @@ impl GetTransitGatewayMeteringPolicyEntries {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// One or more filters to apply to the results.
     #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
         self
     }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetTransitGatewayMeteringPolicyEntriesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamInternetRegistryAssociationAsnsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayMeteringPolicyEntriesResult, rt::Error> {
+    ) -> Result<t::GetIpamInternetRegistryAssociationAsnsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1351,96 +524,81 @@ impl GetTransitGatewayMeteringPolicyEntries {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetTransitGatewayMeteringPolicyEntriesRequest,
-        t::GetTransitGatewayMeteringPolicyEntriesResult,
+        t::GetIpamInternetRegistryAssociationAsnsRequest,
+        t::GetIpamInternetRegistryAssociationAsnsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about the associations for the transit gateway multicast domain.
-    ///
-    /// Returns the [`GetTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_multicast_domain_associations(
-        &self,
-    ) -> GetTransitGatewayMulticastDomainAssociations {
-        GetTransitGatewayMulticastDomainAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-            ),
-        )
-    }
-}
-/// The `GetTransitGatewayMulticastDomainAssociations` operation.
+/// The `GetIpamInternetRegistryAssociationCidrs` operation.
 ///
-/// Gets information about the associations for the transit gateway multicast domain.
-#[derive(Debug)]
-pub struct GetTransitGatewayMulticastDomainAssociations(
+/// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamInternetRegistryAssociationCidrs(
     rt::Call<
-        t::GetTransitGatewayMulticastDomainAssociationsRequest,
-        t::GetTransitGatewayMulticastDomainAssociationsResult,
+        t::GetIpamInternetRegistryAssociationCidrsRequest,
+        t::GetIpamInternetRegistryAssociationCidrsResult,
         rt::NoErrors,
     >,
 );
-impl GetTransitGatewayMulticastDomainAssociations {
-    /// The ID of the transit gateway multicast domain.
+impl GetIpamInternetRegistryAssociationCidrs {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_multicast_domain_id(
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM internet registry association.
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.0.input_mut().transit_gateway_multicast_domain_id = value.into();
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
         self
     }
-    /// One or more filters. The possible values are:
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// One or more filters to apply to the results.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetTransitGatewayMulticastDomainAssociationsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamInternetRegistryAssociationCidrsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayMulticastDomainAssociationsResult, rt::Error> {
+    ) -> Result<t::GetIpamInternetRegistryAssociationCidrsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1455,54 +613,59 @@ impl GetTransitGatewayMulticastDomainAssociations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetTransitGatewayMulticastDomainAssociationsRequest,
-        t::GetTransitGatewayMulticastDomainAssociationsResult,
+        t::GetIpamInternetRegistryAssociationCidrsRequest,
+        t::GetIpamInternetRegistryAssociationCidrsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Gets a list of the transit gateway policy table associations.
-    ///
-    /// Returns the [`GetTransitGatewayPolicyTableAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_policy_table_associations(
-        &self,
-    ) -> GetTransitGatewayPolicyTableAssociations {
-        GetTransitGatewayPolicyTableAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS,
-            ),
-        )
-    }
-}
-/// The `GetTransitGatewayPolicyTableAssociations` operation.
+/// The `GetIpamPolicyAllocationRules` operation.
 ///
-/// Gets a list of the transit gateway policy table associations.
-#[derive(Debug)]
-pub struct GetTransitGatewayPolicyTableAssociations(
+/// Gets the allocation rules for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
+pub struct GetIpamPolicyAllocationRules(
     rt::Call<
-        t::GetTransitGatewayPolicyTableAssociationsRequest,
-        t::GetTransitGatewayPolicyTableAssociationsResult,
+        t::GetIpamPolicyAllocationRulesRequest,
+        t::GetIpamPolicyAllocationRulesResult,
         rt::NoErrors,
     >,
 );
-impl GetTransitGatewayPolicyTableAssociations {
-    /// The ID of the transit gateway policy table.
+impl GetIpamPolicyAllocationRules {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The filters associated with the transit gateway policy table.
+    /// The ID of the IPAM policy for which to get allocation rules.
+    #[inline]
+    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_policy_id = value.into();
+        self
+    }
+    /// One or more filters for the allocation rules.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The locale for which to get the allocation rules.
+    #[inline]
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().locale = Some(value.into());
+        self
+    }
+    /// The resource type for which to get the allocation rules.
+    #[inline]
+    pub fn resource_type(mut self, value: impl Into<t::IpamPolicyResourceType>) -> Self {
+        self.0.input_mut().resource_type = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -1514,34 +677,30 @@ impl GetTransitGatewayPolicyTableAssociations {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetTransitGatewayPolicyTableAssociationsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamPolicyAllocationRulesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayPolicyTableAssociationsResult, rt::Error> {
+    ) -> Result<t::GetIpamPolicyAllocationRulesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1556,90 +715,82 @@ impl GetTransitGatewayPolicyTableAssociations {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetTransitGatewayPolicyTableAssociationsRequest,
-        t::GetTransitGatewayPolicyTableAssociationsResult,
+        t::GetIpamPolicyAllocationRulesRequest,
+        t::GetIpamPolicyAllocationRulesResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of transit gateway policy table entries.
-    ///
-    /// Returns the [`GetTransitGatewayPolicyTableEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_policy_table_entries(
-        &self,
-    ) -> GetTransitGatewayPolicyTableEntries {
-        GetTransitGatewayPolicyTableEntries(
-            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES),
-        )
-    }
-}
-/// The `GetTransitGatewayPolicyTableEntries` operation.
+/// The `GetIpamPolicyOrganizationTargets` operation.
 ///
-/// Returns a list of transit gateway policy table entries.
-#[derive(Debug)]
-pub struct GetTransitGatewayPolicyTableEntries(
+/// Gets the Amazon Web Services Organizations targets for an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+///
+/// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+pub struct GetIpamPolicyOrganizationTargets(
     rt::Call<
-        t::GetTransitGatewayPolicyTableEntriesRequest,
-        t::GetTransitGatewayPolicyTableEntriesResult,
+        t::GetIpamPolicyOrganizationTargetsRequest,
+        t::GetIpamPolicyOrganizationTargetsResult,
         rt::NoErrors,
     >,
 );
-impl GetTransitGatewayPolicyTableEntries {
-    /// The ID of the transit gateway policy table.
+impl GetIpamPolicyOrganizationTargets {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. The possible values are:
+    /// The maximum number of results to return in a single call.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The ID of the IPAM policy for which to get Amazon Web Services Organizations targets.
+    #[inline]
+    pub fn ipam_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_policy_id = value.into();
+        self
+    }
+    /// One or more filters for the Amazon Web Services Organizations targets.
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetTransitGatewayPolicyTableEntriesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamPolicyOrganizationTargetsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetTransitGatewayPolicyTableEntriesResult, rt::Error> {
+    ) -> Result<t::GetIpamPolicyOrganizationTargetsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1654,51 +805,51 @@ impl GetTransitGatewayPolicyTableEntries {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetTransitGatewayPolicyTableEntriesRequest,
-        t::GetTransitGatewayPolicyTableEntriesResult,
+        t::GetIpamPolicyOrganizationTargetsRequest,
+        t::GetIpamPolicyOrganizationTargetsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about the prefix list references in a specified transit gateway route table.
-    ///
-    /// Returns the [`GetTransitGatewayPrefixListReferences`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_prefix_list_references(
-        &self,
-    ) -> GetTransitGatewayPrefixListReferences {
-        GetTransitGatewayPrefixListReferences(
-            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES),
-        )
-    }
-}
-/// The `GetTransitGatewayPrefixListReferences` operation.
+/// The `GetIpamPoolAllocations` operation.
 ///
-/// Gets information about the prefix list references in a specified transit gateway route table.
-#[derive(Debug)]
-pub struct GetTransitGatewayPrefixListReferences(
+/// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
+///
+/// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
+pub struct GetIpamPoolAllocations(
     rt::Call<
-        t::GetTransitGatewayPrefixListReferencesRequest,
-        t::GetTransitGatewayPrefixListReferencesResult,
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
         rt::NoErrors,
     >,
 );
-impl GetTransitGatewayPrefixListReferences {
-    /// The ID of the transit gateway route table.
+impl GetIpamPoolAllocations {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. The possible values are:
+    /// The ID of the IPAM pool you want to see the allocations for.
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// The ID of the allocation.
+    #[inline]
+    pub fn ipam_pool_allocation_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_allocation_id = Some(value.into());
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
         self
     }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum number of results you would like returned per page.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
@@ -1710,34 +861,28 @@ impl GetTransitGatewayPrefixListReferences {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetTransitGatewayPrefixListReferencesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamPoolAllocationsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetTransitGatewayPrefixListReferencesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::GetIpamPoolAllocationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1752,497 +897,36 @@ impl GetTransitGatewayPrefixListReferences {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetTransitGatewayPrefixListReferencesRequest,
-        t::GetTransitGatewayPrefixListReferencesResult,
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about the associations for the specified transit gateway route table.
-    ///
-    /// Returns the [`GetTransitGatewayRouteTableAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_route_table_associations(
-        &self,
-    ) -> GetTransitGatewayRouteTableAssociations {
-        GetTransitGatewayRouteTableAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS,
-            ),
-        )
-    }
-}
-/// The `GetTransitGatewayRouteTableAssociations` operation.
+/// The `GetIpamPoolCidrs` operation.
 ///
-/// Gets information about the associations for the specified transit gateway route table.
-#[derive(Debug)]
-pub struct GetTransitGatewayRouteTableAssociations(
-    rt::Call<
-        t::GetTransitGatewayRouteTableAssociationsRequest,
-        t::GetTransitGatewayRouteTableAssociationsResult,
-        rt::NoErrors,
-    >,
+/// Get the CIDRs provisioned to an IPAM pool.
+pub struct GetIpamPoolCidrs(
+    rt::Call<t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult, rt::NoErrors>,
 );
-impl GetTransitGatewayRouteTableAssociations {
-    /// The ID of the transit gateway route table.
+impl GetIpamPoolCidrs {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// One or more filters. The possible values are:
+    /// The ID of the IPAM pool you want the CIDR for.
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = value.into();
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
     #[inline]
     pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
         self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetTransitGatewayRouteTableAssociationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetTransitGatewayRouteTableAssociationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTransitGatewayRouteTableAssociationsRequest,
-        t::GetTransitGatewayRouteTableAssociationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets information about the route table propagations for the specified transit gateway route table.
-    ///
-    /// Returns the [`GetTransitGatewayRouteTablePropagations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transit_gateway_route_table_propagations(
-        &self,
-    ) -> GetTransitGatewayRouteTablePropagations {
-        GetTransitGatewayRouteTablePropagations(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS,
-            ),
-        )
-    }
-}
-/// The `GetTransitGatewayRouteTablePropagations` operation.
-///
-/// Gets information about the route table propagations for the specified transit gateway route table.
-#[derive(Debug)]
-pub struct GetTransitGatewayRouteTablePropagations(
-    rt::Call<
-        t::GetTransitGatewayRouteTablePropagationsRequest,
-        t::GetTransitGatewayRouteTablePropagationsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetTransitGatewayRouteTablePropagations {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// One or more filters. The possible values are:
-    #[inline]
-    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
-        self.0.input_mut().filters = Some(value);
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetTransitGatewayRouteTablePropagationsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetTransitGatewayRouteTablePropagationsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetTransitGatewayRouteTablePropagationsRequest,
-        t::GetTransitGatewayRouteTablePropagationsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Get the Verified Access policy associated with the endpoint.
-    ///
-    /// Returns the [`GetVerifiedAccessEndpointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_verified_access_endpoint_policy(
-        &self,
-    ) -> GetVerifiedAccessEndpointPolicy {
-        GetVerifiedAccessEndpointPolicy(
-            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_ENDPOINT_POLICY),
-        )
-    }
-}
-/// The `GetVerifiedAccessEndpointPolicy` operation.
-///
-/// Get the Verified Access policy associated with the endpoint.
-#[derive(Debug)]
-pub struct GetVerifiedAccessEndpointPolicy(
-    rt::Call<
-        t::GetVerifiedAccessEndpointPolicyRequest,
-        t::GetVerifiedAccessEndpointPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl GetVerifiedAccessEndpointPolicy {
-    /// The ID of the Verified Access endpoint.
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetVerifiedAccessEndpointPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVerifiedAccessEndpointPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetVerifiedAccessEndpointPolicyRequest,
-        t::GetVerifiedAccessEndpointPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets the targets for the specified network CIDR endpoint for Verified Access.
-    ///
-    /// Returns the [`GetVerifiedAccessEndpointTargets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_verified_access_endpoint_targets(
-        &self,
-    ) -> GetVerifiedAccessEndpointTargets {
-        GetVerifiedAccessEndpointTargets(
-            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS),
-        )
-    }
-}
-/// The `GetVerifiedAccessEndpointTargets` operation.
-///
-/// Gets the targets for the specified network CIDR endpoint for Verified Access.
-#[derive(Debug)]
-pub struct GetVerifiedAccessEndpointTargets(
-    rt::Call<
-        t::GetVerifiedAccessEndpointTargetsRequest,
-        t::GetVerifiedAccessEndpointTargetsResult,
-        rt::NoErrors,
-    >,
-);
-impl GetVerifiedAccessEndpointTargets {
-    /// The ID of the network CIDR endpoint.
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    #[inline]
-    pub fn max_results(mut self, value: i32) -> Self {
-        self.0.input_mut().max_results = Some(value);
-        self
-    }
-    /// The token for the next page of results.
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetVerifiedAccessEndpointTargetsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVerifiedAccessEndpointTargetsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetVerifiedAccessEndpointTargetsRequest,
-        t::GetVerifiedAccessEndpointTargetsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Shows the contents of the Verified Access policy associated with the group.
-    ///
-    /// Returns the [`GetVerifiedAccessGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_verified_access_group_policy(&self) -> GetVerifiedAccessGroupPolicy {
-        GetVerifiedAccessGroupPolicy(
-            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_GROUP_POLICY),
-        )
-    }
-}
-/// The `GetVerifiedAccessGroupPolicy` operation.
-///
-/// Shows the contents of the Verified Access policy associated with the group.
-#[derive(Debug)]
-pub struct GetVerifiedAccessGroupPolicy(
-    rt::Call<
-        t::GetVerifiedAccessGroupPolicyRequest,
-        t::GetVerifiedAccessGroupPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl GetVerifiedAccessGroupPolicy {
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetVerifiedAccessGroupPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVerifiedAccessGroupPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetVerifiedAccessGroupPolicyRequest,
-        t::GetVerifiedAccessGroupPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Gets information about resources in a VPC that are blocking encryption enforcement.
-    ///
-    /// Returns the [`GetVpcResourcesBlockingEncryptionEnforcement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_vpc_resources_blocking_encryption_enforcement(
-        &self,
-    ) -> GetVpcResourcesBlockingEncryptionEnforcement {
-        GetVpcResourcesBlockingEncryptionEnforcement(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT,
-            ),
-        )
-    }
-}
-/// The `GetVpcResourcesBlockingEncryptionEnforcement` operation.
-///
-/// Gets information about resources in a VPC that are blocking encryption enforcement.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct GetVpcResourcesBlockingEncryptionEnforcement(
-    rt::Call<
-        t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
-        t::GetVpcResourcesBlockingEncryptionEnforcementResult,
-        rt::NoErrors,
-    >,
-);
-impl GetVpcResourcesBlockingEncryptionEnforcement {
-    /// The ID of the VPC to check for resources blocking encryption enforcement.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
         self
     }
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -2251,40 +935,34 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamPoolCidrsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVpcResourcesBlockingEncryptionEnforcementResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::GetIpamPoolCidrsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2298,176 +976,75 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
     #[inline]
     pub fn into_call(
         self,
-    ) -> rt::Call<
-        t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
-        t::GetVpcResourcesBlockingEncryptionEnforcementResult,
-        rt::NoErrors,
-    > {
+    ) -> rt::Call<t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult, rt::NoErrors> {
         self.0
     }
 }
-impl super::Client {
-    /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
-    ///
-    /// Returns the [`GetVpnConnectionDeviceSampleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_vpn_connection_device_sample_configuration(
-        &self,
-    ) -> GetVpnConnectionDeviceSampleConfiguration {
-        GetVpnConnectionDeviceSampleConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION,
-            ),
-        )
-    }
-}
-/// The `GetVpnConnectionDeviceSampleConfiguration` operation.
+/// The `GetIpamPrefixListResolverRules` operation.
 ///
-/// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
-#[derive(Debug)]
-pub struct GetVpnConnectionDeviceSampleConfiguration(
+/// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
+pub struct GetIpamPrefixListResolverRules(
     rt::Call<
-        t::GetVpnConnectionDeviceSampleConfigurationRequest,
-        t::GetVpnConnectionDeviceSampleConfigurationResult,
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
         rt::NoErrors,
     >,
 );
-impl GetVpnConnectionDeviceSampleConfiguration {
-    /// The `VpnConnectionId` specifies the Site-to-Site VPN connection used for the sample configuration.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// Device identifier provided by the `GetVpnConnectionDeviceTypes` API.
-    #[inline]
-    pub fn vpn_connection_device_type_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_device_type_id = value.into();
-        self
-    }
-    /// The IKE version to be used in the sample configuration file for your customer gateway device. You can specify one of the following versions: `ikev1` or `ikev2`.
-    #[inline]
-    pub fn internet_key_exchange_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().internet_key_exchange_version = Some(value.into());
-        self
-    }
-    /// The type of sample configuration to generate. Valid values are "compatibility" (includes IKEv1) or "recommended" (throws UnsupportedOperationException for IKEv1).
-    #[inline]
-    pub fn sample_type(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().sample_type = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetIpamPrefixListResolverRules {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
+    /// The ID of the IPAM prefix list resolver whose rules you want to retrieve.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::GetVpnConnectionDeviceSampleConfigurationResult, rt::Error> {
-        self.0.send().await
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
     }
-    /// Sends the request and waits for the answer, without an async runtime.
+    /// One or more filters to limit the results.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::GetVpnConnectionDeviceSampleConfigurationResult, rt::Error> {
-        self.0.send_blocking()
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
     }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::GetVpnConnectionDeviceSampleConfigurationRequest,
-        t::GetVpnConnectionDeviceSampleConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    ///
-    /// Returns the [`GetVpnConnectionDeviceTypes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_vpn_connection_device_types(&self) -> GetVpnConnectionDeviceTypes {
-        GetVpnConnectionDeviceTypes(
-            rt::Call::new(&self.handle, &op::GET_VPN_CONNECTION_DEVICE_TYPES),
-        )
-    }
-}
-/// The `GetVpnConnectionDeviceTypes` operation.
-///
-/// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct GetVpnConnectionDeviceTypes(
-    rt::Call<
-        t::GetVpnConnectionDeviceTypesRequest,
-        t::GetVpnConnectionDeviceTypesResult,
-        rt::NoErrors,
-    >,
-);
-impl GetVpnConnectionDeviceTypes {
-    /// The maximum number of results returned by `GetVpnConnectionDeviceTypes` in paginated output. When this parameter is used, `GetVpnConnectionDeviceTypes` only returns `MaxResults` results in a single page along with a `NextToken` response element. The remaining results of the initial request can be seen by sending another `GetVpnConnectionDeviceTypes` request with the returned `NextToken` value. This value can be between 200 and 1000. If this parameter is not used, then `GetVpnConnectionDeviceTypes` returns all results.
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.0.input_mut().max_results = Some(value);
         self
     }
-    /// The `NextToken` value returned from a previous paginated `GetVpnConnectionDeviceTypes` request where `MaxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `NextToken` value. This value is null when there are no more results to return.
+    /// The token for the next page of results.
     #[inline]
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.0.input_mut().next_token = Some(value.into());
         self
     }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetVpnConnectionDeviceTypesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamPrefixListResolverRulesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVpnConnectionDeviceTypesResult, rt::Error> {
+    ) -> Result<t::GetIpamPrefixListResolverRulesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2482,8 +1059,606 @@ impl GetVpnConnectionDeviceTypes {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetVpnConnectionDeviceTypesRequest,
-        t::GetVpnConnectionDeviceTypesResult,
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetIpamPrefixListResolverVersionEntries` operation.
+///
+/// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
+pub struct GetIpamPrefixListResolverVersionEntries(
+    rt::Call<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+    >,
+);
+impl GetIpamPrefixListResolverVersionEntries {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM prefix list resolver whose version entries you want to retrieve.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+    /// The version number of the resolver for which to retrieve CIDR entries. If not specified, the latest version is used.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_version(mut self, value: i64) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_version = value;
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamPrefixListResolverVersionEntriesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetIpamPrefixListResolverVersionEntriesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetIpamPrefixListResolverVersions` operation.
+///
+/// Retrieves version information for an IPAM prefix list resolver.
+///
+/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
+///
+/// **Version example:**
+///
+/// **Initial State (Version 1)**
+///
+/// Production environment:
+///
+/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
+/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
+///
+/// Resolver rule: Include all VPCs tagged env=prod
+///
+/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
+///
+/// **Infrastructure Change (Version 2)**
+///
+/// New VPC added:
+///
+/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
+///
+/// IPAM automatically detects the change and creates a new version.
+///
+/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
+pub struct GetIpamPrefixListResolverVersions(
+    rt::Call<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetIpamPrefixListResolverVersions {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM prefix list resolver whose versions you want to retrieve.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+    /// Specific version numbers to retrieve. If not specified, all versions are returned.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_versions(mut self, value: Vec<i64>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_versions = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// One or more filters to limit the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamPrefixListResolverVersionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetIpamPrefixListResolverVersionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetIpamResourceCidrs` operation.
+///
+/// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct GetIpamResourceCidrs(
+    rt::Call<t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult, rt::NoErrors>,
+);
+impl GetIpamResourceCidrs {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The ID of the scope that the resource is in.
+    #[inline]
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
+        self
+    }
+    /// The ID of the IPAM pool that the resource is in.
+    #[inline]
+    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_pool_id = Some(value.into());
+        self
+    }
+    /// The ID of the resource.
+    #[inline]
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_id = Some(value.into());
+        self
+    }
+    /// The resource type.
+    #[inline]
+    pub fn resource_type(mut self, value: impl Into<t::IpamResourceType>) -> Self {
+        self.0.input_mut().resource_type = Some(value.into());
+        self
+    }
+    /// The resource tag.
+    #[inline]
+    pub fn resource_tag(mut self, value: t::RequestIpamResourceTag) -> Self {
+        self.0.input_mut().resource_tag = Some(value);
+        self
+    }
+    /// The ID of the Amazon Web Services account that owns the resource.
+    #[inline]
+    pub fn resource_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamResourceCidrsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetIpamResourceCidrsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetIpamRouteOriginAuthorizations` operation.
+///
+/// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRouteOriginAuthorizations(
+    rt::Call<
+        t::GetIpamRouteOriginAuthorizationsRequest,
+        t::GetIpamRouteOriginAuthorizationsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetIpamRouteOriginAuthorizations {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM internet registry association.
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Filter results to a specific CIDR prefix.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamRouteOriginAuthorizationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetIpamRouteOriginAuthorizationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetIpamRouteOriginAuthorizationsRequest,
+        t::GetIpamRouteOriginAuthorizationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetIpamRouteProtectionFindings` operation.
+///
+/// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRouteProtectionFindings(
+    rt::Call<
+        t::GetIpamRouteProtectionFindingsRequest,
+        t::GetIpamRouteProtectionFindingsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetIpamRouteProtectionFindings {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM to retrieve route protection findings for.
+    #[inline]
+    pub fn ipam_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_id = value.into();
+        self
+    }
+    /// One or more filters to apply to the results.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamRouteProtectionFindingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetIpamRouteProtectionFindingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetIpamRouteProtectionFindingsRequest,
+        t::GetIpamRouteProtectionFindingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetIpamRoutingPolicyRegistrationDeltas` operation.
+///
+/// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRoutingPolicyRegistrationDeltas(
+    rt::Call<
+        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+        t::GetIpamRoutingPolicyRegistrationDeltasResult,
+        rt::NoErrors,
+    >,
+);
+impl GetIpamRoutingPolicyRegistrationDeltas {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM internet registry association.
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Filter results to a specific delta ID.
+    #[inline]
+    pub fn delta_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().delta_id = Some(value.into());
+        self
+    }
+    /// The start of the time range to filter deltas by.
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// The end of the time range to filter deltas by.
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
+        self
+    }
+    /// The chronological order to return results in. Valid values: `forward` \| `reverse`.
+    #[inline]
+    pub fn chronological_order(
+        mut self,
+        value: impl Into<t::ChronologicalOrder>,
+    ) -> Self {
+        self.0.input_mut().chronological_order = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetIpamRoutingPolicyRegistrationDeltasResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
+        t::GetIpamRoutingPolicyRegistrationDeltasResult,
         rt::NoErrors,
     > {
         self.0

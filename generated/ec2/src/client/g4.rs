@@ -5,68 +5,235 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Get details of available tunnel endpoint maintenance.
+    /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
     ///
-    /// Returns the [`GetVpnTunnelReplacementStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`GetIpamRoutingPolicyRegistrations`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn get_vpn_tunnel_replacement_status(&self) -> GetVpnTunnelReplacementStatus {
-        GetVpnTunnelReplacementStatus(
-            rt::Call::new(&self.handle, &op::GET_VPN_TUNNEL_REPLACEMENT_STATUS),
+    pub fn get_ipam_routing_policy_registrations(
+        &self,
+    ) -> GetIpamRoutingPolicyRegistrations {
+        GetIpamRoutingPolicyRegistrations(
+            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS),
+        )
+    }
+    /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
+    ///
+    /// Returns the [`GetLaunchTemplateData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_launch_template_data(&self) -> GetLaunchTemplateData {
+        GetLaunchTemplateData(rt::Call::new(&self.handle, &op::GET_LAUNCH_TEMPLATE_DATA))
+    }
+    /// Gets information about the resources that are associated with the specified managed prefix list.
+    ///
+    /// Returns the [`GetManagedPrefixListAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_prefix_list_associations(
+        &self,
+    ) -> GetManagedPrefixListAssociations {
+        GetManagedPrefixListAssociations(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS),
+        )
+    }
+    /// Gets information about the entries for a specified managed prefix list.
+    ///
+    /// Returns the [`GetManagedPrefixListEntries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_prefix_list_entries(&self) -> GetManagedPrefixListEntries {
+        GetManagedPrefixListEntries(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ENTRIES),
+        )
+    }
+    /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
+    ///
+    /// Returns the [`GetManagedResourceVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_managed_resource_visibility(&self) -> GetManagedResourceVisibility {
+        GetManagedResourceVisibility(
+            rt::Call::new(&self.handle, &op::GET_MANAGED_RESOURCE_VISIBILITY),
+        )
+    }
+    /// Gets the findings for the specified Network Access Scope analysis.
+    ///
+    /// Returns the [`GetNetworkInsightsAccessScopeAnalysisFindings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_network_insights_access_scope_analysis_findings(
+        &self,
+    ) -> GetNetworkInsightsAccessScopeAnalysisFindings {
+        GetNetworkInsightsAccessScopeAnalysisFindings(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
+            ),
+        )
+    }
+    /// Gets the content for the specified Network Access Scope.
+    ///
+    /// Returns the [`GetNetworkInsightsAccessScopeContent`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_network_insights_access_scope_content(
+        &self,
+    ) -> GetNetworkInsightsAccessScopeContent {
+        GetNetworkInsightsAccessScopeContent(
+            rt::Call::new(&self.handle, &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT),
+        )
+    }
+    /// Retrieves the versions of a flex cost allocation policy.
+    ///
+    /// Returns the [`GetNetworkingFlexCostAllocationPolicyVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_networking_flex_cost_allocation_policy_versions(
+        &self,
+    ) -> GetNetworkingFlexCostAllocationPolicyVersions {
+        GetNetworkingFlexCostAllocationPolicyVersions(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS,
+            ),
+        )
+    }
+    /// Retrieves the encrypted administrator password for a running Windows instance.
+    ///
+    /// Returns the [`GetPasswordData`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_password_data(&self) -> GetPasswordData {
+        GetPasswordData(rt::Call::new(&self.handle, &op::GET_PASSWORD_DATA))
+    }
+    /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
+    ///
+    /// Returns the [`GetReservedInstancesExchangeQuote`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_reserved_instances_exchange_quote(
+        &self,
+    ) -> GetReservedInstancesExchangeQuote {
+        GetReservedInstancesExchangeQuote(
+            rt::Call::new(&self.handle, &op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE),
+        )
+    }
+    /// Gets information about the associations for the specified route server.
+    ///
+    /// Returns the [`GetRouteServerAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_associations(&self) -> GetRouteServerAssociations {
+        GetRouteServerAssociations(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ASSOCIATIONS),
+        )
+    }
+    /// Gets information about the route propagations for the specified route server.
+    ///
+    /// Returns the [`GetRouteServerPropagations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_propagations(&self) -> GetRouteServerPropagations {
+        GetRouteServerPropagations(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_PROPAGATIONS),
+        )
+    }
+    /// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
+    ///
+    /// Returns the [`GetRouteServerRoutingDatabase`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_route_server_routing_database(&self) -> GetRouteServerRoutingDatabase {
+        GetRouteServerRoutingDatabase(
+            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ROUTING_DATABASE),
+        )
+    }
+    /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
+    ///
+    /// Returns the [`GetSecurityGroupsForVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_security_groups_for_vpc(&self) -> GetSecurityGroupsForVpc {
+        GetSecurityGroupsForVpc(
+            rt::Call::new(&self.handle, &op::GET_SECURITY_GROUPS_FOR_VPC),
+        )
+    }
+    /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`GetSerialConsoleAccessStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_serial_console_access_status(&self) -> GetSerialConsoleAccessStatus {
+        GetSerialConsoleAccessStatus(
+            rt::Call::new(&self.handle, &op::GET_SERIAL_CONSOLE_ACCESS_STATUS),
+        )
+    }
+    /// Gets the current state of *block public access for snapshots* setting for the account and Region.
+    ///
+    /// Returns the [`GetSnapshotBlockPublicAccessState`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_snapshot_block_public_access_state(
+        &self,
+    ) -> GetSnapshotBlockPublicAccessState {
+        GetSnapshotBlockPublicAccessState(
+            rt::Call::new(&self.handle, &op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE),
         )
     }
 }
-/// The `GetVpnTunnelReplacementStatus` operation.
+/// The `GetIpamRoutingPolicyRegistrations` operation.
 ///
-/// Get details of available tunnel endpoint maintenance.
-#[derive(Debug)]
-pub struct GetVpnTunnelReplacementStatus(
+/// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct GetIpamRoutingPolicyRegistrations(
     rt::Call<
-        t::GetVpnTunnelReplacementStatusRequest,
-        t::GetVpnTunnelReplacementStatusResult,
+        t::GetIpamRoutingPolicyRegistrationsRequest,
+        t::GetIpamRoutingPolicyRegistrationsResult,
         rt::NoErrors,
     >,
 );
-impl GetVpnTunnelReplacementStatus {
-    /// The ID of the Site-to-Site VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// The external IP address of the VPN tunnel.
-    #[inline]
-    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+impl GetIpamRoutingPolicyRegistrations {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
+    /// The ID of the IPAM internet registry association.
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// Filter results to a specific CIDR prefix.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = Some(value.into());
+        self
+    }
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetVpnTunnelReplacementStatusResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIpamRoutingPolicyRegistrationsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
     pub fn send_blocking(
         self,
-    ) -> Result<t::GetVpnTunnelReplacementStatusResult, rt::Error> {
+    ) -> Result<t::GetIpamRoutingPolicyRegistrationsResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -81,8 +248,1142 @@ impl GetVpnTunnelReplacementStatus {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::GetVpnTunnelReplacementStatusRequest,
-        t::GetVpnTunnelReplacementStatusResult,
+        t::GetIpamRoutingPolicyRegistrationsRequest,
+        t::GetIpamRoutingPolicyRegistrationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetLaunchTemplateData` operation.
+///
+/// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
+///
+/// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
+pub struct GetLaunchTemplateData(
+    rt::Call<
+        t::GetLaunchTemplateDataRequest,
+        t::GetLaunchTemplateDataResult,
+        rt::NoErrors,
+    >,
+);
+impl GetLaunchTemplateData {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLaunchTemplateDataResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetLaunchTemplateDataResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetLaunchTemplateDataRequest,
+        t::GetLaunchTemplateDataResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetManagedPrefixListAssociations` operation.
+///
+/// Gets information about the resources that are associated with the specified managed prefix list.
+pub struct GetManagedPrefixListAssociations(
+    rt::Call<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetManagedPrefixListAssociations {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the prefix list.
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetManagedPrefixListAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetManagedPrefixListAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetManagedPrefixListEntries` operation.
+///
+/// Gets information about the entries for a specified managed prefix list.
+pub struct GetManagedPrefixListEntries(
+    rt::Call<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+    >,
+);
+impl GetManagedPrefixListEntries {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the prefix list.
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// The version of the prefix list for which to return the entries. The default is the current version.
+    #[inline]
+    pub fn target_version(mut self, value: i64) -> Self {
+        self.0.input_mut().target_version = Some(value);
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetManagedPrefixListEntriesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetManagedPrefixListEntriesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetManagedResourceVisibility` operation.
+///
+/// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
+pub struct GetManagedResourceVisibility(
+    rt::Call<
+        t::GetManagedResourceVisibilityRequest,
+        t::GetManagedResourceVisibilityResult,
+        rt::NoErrors,
+    >,
+);
+impl GetManagedResourceVisibility {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetManagedResourceVisibilityResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetManagedResourceVisibilityResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetManagedResourceVisibilityRequest,
+        t::GetManagedResourceVisibilityResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetNetworkInsightsAccessScopeAnalysisFindings` operation.
+///
+/// Gets the findings for the specified Network Access Scope analysis.
+pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
+    rt::Call<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetNetworkInsightsAccessScopeAnalysisFindings {
+    /// The ID of the Network Access Scope analysis.
+    #[inline]
+    pub fn network_insights_access_scope_analysis_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().network_insights_access_scope_analysis_id = value.into();
+        self
+    }
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetNetworkInsightsAccessScopeAnalysisFindingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetNetworkInsightsAccessScopeContent` operation.
+///
+/// Gets the content for the specified Network Access Scope.
+pub struct GetNetworkInsightsAccessScopeContent(
+    rt::Call<
+        t::GetNetworkInsightsAccessScopeContentRequest,
+        t::GetNetworkInsightsAccessScopeContentResult,
+        rt::NoErrors,
+    >,
+);
+impl GetNetworkInsightsAccessScopeContent {
+    /// The ID of the Network Access Scope.
+    #[inline]
+    pub fn network_insights_access_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_insights_access_scope_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetNetworkInsightsAccessScopeContentResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetNetworkInsightsAccessScopeContentResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetNetworkInsightsAccessScopeContentRequest,
+        t::GetNetworkInsightsAccessScopeContentResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetNetworkingFlexCostAllocationPolicyVersions` operation.
+///
+/// Retrieves the versions of a flex cost allocation policy.
+pub struct GetNetworkingFlexCostAllocationPolicyVersions(
+    rt::Call<
+        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetNetworkingFlexCostAllocationPolicyVersions {
+    /// The ID of the flex cost allocation policy. This parameter is required.
+    #[inline]
+    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fca_policy_id = value.into();
+        self
+    }
+    /// The policy versions to include in the results.
+    #[inline]
+    pub fn versions_to_include(mut self, value: Vec<i32>) -> Self {
+        self.0.input_mut().versions_to_include = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetNetworkingFlexCostAllocationPolicyVersionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetPasswordData` operation.
+///
+/// Retrieves the encrypted administrator password for a running Windows instance.
+///
+/// The Windows password is generated at boot by the `EC2Config` service or `EC2Launch` scripts (Windows Server 2016 and later). This usually only happens the first time an instance is launched. For more information, see [EC2Config](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingConfig_WinAMI.html) and [EC2Launch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2launch.html) in the *Amazon EC2 User Guide*.
+///
+/// For the `EC2Config` service, the password is not generated for rebundled AMIs unless `Ec2SetPassword` is enabled before bundling.
+///
+/// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
+///
+/// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
+pub struct GetPasswordData(
+    rt::Call<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors>,
+);
+impl GetPasswordData {
+    /// The ID of the Windows instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetPasswordDataResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetPasswordDataResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `GetReservedInstancesExchangeQuote` operation.
+///
+/// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
+pub struct GetReservedInstancesExchangeQuote(
+    rt::Call<
+        t::GetReservedInstancesExchangeQuoteRequest,
+        t::GetReservedInstancesExchangeQuoteResult,
+        rt::NoErrors,
+    >,
+);
+impl GetReservedInstancesExchangeQuote {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The IDs of the Convertible Reserved Instances to exchange.
+    #[inline]
+    pub fn reserved_instance_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().reserved_instance_ids = value;
+        self
+    }
+    /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
+    #[inline]
+    pub fn target_configurations(
+        mut self,
+        value: Vec<t::TargetConfigurationRequest>,
+    ) -> Self {
+        self.0.input_mut().target_configurations = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetReservedInstancesExchangeQuoteResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetReservedInstancesExchangeQuoteResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetReservedInstancesExchangeQuoteRequest,
+        t::GetReservedInstancesExchangeQuoteResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetRouteServerAssociations` operation.
+///
+/// Gets information about the associations for the specified route server.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct GetRouteServerAssociations(
+    rt::Call<
+        t::GetRouteServerAssociationsRequest,
+        t::GetRouteServerAssociationsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetRouteServerAssociations {
+    /// The ID of the route server for which to get association information.
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetRouteServerAssociationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetRouteServerAssociationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetRouteServerAssociationsRequest,
+        t::GetRouteServerAssociationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetRouteServerPropagations` operation.
+///
+/// Gets information about the route propagations for the specified route server.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+pub struct GetRouteServerPropagations(
+    rt::Call<
+        t::GetRouteServerPropagationsRequest,
+        t::GetRouteServerPropagationsResult,
+        rt::NoErrors,
+    >,
+);
+impl GetRouteServerPropagations {
+    /// The ID of the route server for which to get propagation information.
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// The ID of the route table for which to get propagation information.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = Some(value.into());
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetRouteServerPropagationsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetRouteServerPropagationsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetRouteServerPropagationsRequest,
+        t::GetRouteServerPropagationsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetRouteServerRoutingDatabase` operation.
+///
+/// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+pub struct GetRouteServerRoutingDatabase(
+    rt::Call<
+        t::GetRouteServerRoutingDatabaseRequest,
+        t::GetRouteServerRoutingDatabaseResult,
+        rt::NoErrors,
+    >,
+);
+impl GetRouteServerRoutingDatabase {
+    /// The ID of the route server for which to get the routing database.
+    #[inline]
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
+        self
+    }
+    /// The token for the next page of results.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of routing database entries to return in a single response.
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Filters to apply to the routing database query.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetRouteServerRoutingDatabaseResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetRouteServerRoutingDatabaseResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetRouteServerRoutingDatabaseRequest,
+        t::GetRouteServerRoutingDatabaseResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetSecurityGroupsForVpc` operation.
+///
+/// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
+pub struct GetSecurityGroupsForVpc(
+    rt::Call<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+    >,
+);
+impl GetSecurityGroupsForVpc {
+    /// The VPC ID where the security group can be used.
+    #[inline]
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_id = value.into();
+        self
+    }
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    #[inline]
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.0.input_mut().max_results = Some(value);
+        self
+    }
+    /// The filters. If using multiple filters, the results include security groups which match all filters.
+    #[inline]
+    pub fn filters(mut self, value: Vec<t::Filter>) -> Self {
+        self.0.input_mut().filters = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSecurityGroupsForVpcResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetSecurityGroupsForVpcResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetSerialConsoleAccessStatus` operation.
+///
+/// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct GetSerialConsoleAccessStatus(
+    rt::Call<
+        t::GetSerialConsoleAccessStatusRequest,
+        t::GetSerialConsoleAccessStatusResult,
+        rt::NoErrors,
+    >,
+);
+impl GetSerialConsoleAccessStatus {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSerialConsoleAccessStatusResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetSerialConsoleAccessStatusResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetSerialConsoleAccessStatusRequest,
+        t::GetSerialConsoleAccessStatusResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetSnapshotBlockPublicAccessState` operation.
+///
+/// Gets the current state of *block public access for snapshots* setting for the account and Region.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct GetSnapshotBlockPublicAccessState(
+    rt::Call<
+        t::GetSnapshotBlockPublicAccessStateRequest,
+        t::GetSnapshotBlockPublicAccessStateResult,
+        rt::NoErrors,
+    >,
+);
+impl GetSnapshotBlockPublicAccessState {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSnapshotBlockPublicAccessStateResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetSnapshotBlockPublicAccessStateResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetSnapshotBlockPublicAccessStateRequest,
+        t::GetSnapshotBlockPublicAccessStateResult,
         rt::NoErrors,
     > {
         self.0

@@ -19,13 +19,47 @@ impl super::Client {
             ),
         )
     }
+    /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) .
+    ///
+    /// Returns the [`ImportImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn import_image(&self) -> ImportImage {
+        ImportImage(rt::Call::new(&self.handle, &op::IMPORT_IMAGE))
+    }
+    /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
+    ///
+    /// Returns the [`ImportInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn import_instance(&self) -> ImportInstance {
+        ImportInstance(rt::Call::new(&self.handle, &op::IMPORT_INSTANCE))
+    }
+    /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
+    ///
+    /// Returns the [`ImportKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn import_key_pair(&self) -> ImportKeyPair {
+        ImportKeyPair(rt::Call::new(&self.handle, &op::IMPORT_KEY_PAIR))
+    }
+    /// Imports a disk into an EBS snapshot.
+    ///
+    /// Returns the [`ImportSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn import_snapshot(&self) -> ImportSnapshot {
+        ImportSnapshot(rt::Call::new(&self.handle, &op::IMPORT_SNAPSHOT))
+    }
+    /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead.
+    ///
+    /// Returns the [`ImportVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn import_volume(&self) -> ImportVolume {
+        ImportVolume(rt::Call::new(&self.handle, &op::IMPORT_VOLUME))
+    }
 }
 /// The `ImportClientVpnClientCertificateRevocationList` operation.
 ///
 /// Uploads a client certificate revocation list to the specified Client VPN endpoint. Uploading a client certificate revocation list overwrites the existing client certificate revocation list.
 ///
 /// Uploading a client certificate revocation list resets existing client connections.
-#[derive(Debug)]
 pub struct ImportClientVpnClientCertificateRevocationList(
     rt::Call<
         t::ImportClientVpnClientCertificateRevocationListRequest,
@@ -55,10 +89,15 @@ impl ImportClientVpnClientCertificateRevocationList {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ImportClientVpnClientCertificateRevocationListResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::ImportClientVpnClientCertificateRevocationListResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -69,11 +108,11 @@ impl ImportClientVpnClientCertificateRevocationList {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -95,15 +134,6 @@ impl ImportClientVpnClientCertificateRevocationList {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) .
-    ///
-    /// Returns the [`ImportImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn import_image(&self) -> ImportImage {
-        ImportImage(rt::Call::new(&self.handle, &op::IMPORT_IMAGE))
-    }
-}
 /// The `ImportImage` operation.
 ///
 /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) .
@@ -113,7 +143,6 @@ impl super::Client {
 /// **Important:** Amazon Web Services VM Import/Export strongly recommends specifying a value for either the `--license-type` or `--usage-operation` parameter when you create a new VM Import task. This ensures your operating system is licensed appropriately and your billing is optimized.
 ///
 /// For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
-#[derive(Debug)]
 pub struct ImportImage(
     rt::Call<t::ImportImageRequest, t::ImportImageResult, rt::NoErrors>,
 );
@@ -220,8 +249,10 @@ impl ImportImage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ImportImageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ImportImageResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -230,11 +261,11 @@ impl ImportImage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -252,15 +283,6 @@ impl ImportImage {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
-    ///
-    /// Returns the [`ImportInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn import_instance(&self) -> ImportInstance {
-        ImportInstance(rt::Call::new(&self.handle, &op::IMPORT_INSTANCE))
-    }
-}
 /// The `ImportInstance` operation.
 ///
 /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
@@ -272,7 +294,6 @@ impl super::Client {
 /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
 ///
 /// This API action is not supported by the Command Line Interface (CLI).
-#[derive(Debug)]
 pub struct ImportInstance(
     rt::Call<t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors>,
 );
@@ -313,8 +334,12 @@ impl ImportInstance {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ImportInstanceResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ImportInstanceResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -323,11 +348,11 @@ impl ImportInstance {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -345,21 +370,11 @@ impl ImportInstance {
         self.0
     }
 }
-impl super::Client {
-    /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
-    ///
-    /// Returns the [`ImportKeyPair`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn import_key_pair(&self) -> ImportKeyPair {
-        ImportKeyPair(rt::Call::new(&self.handle, &op::IMPORT_KEY_PAIR))
-    }
-}
 /// The `ImportKeyPair` operation.
 ///
 /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
 ///
 /// For more information about the requirements for importing a key pair, see [Create a key pair and import the public key to Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html#how-to-generate-your-own-key-and-import-it-to-aws) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ImportKeyPair(
     rt::Call<t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors>,
 );
@@ -391,8 +406,12 @@ impl ImportKeyPair {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ImportKeyPairResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ImportKeyPairResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -401,11 +420,11 @@ impl ImportKeyPair {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -423,21 +442,11 @@ impl ImportKeyPair {
         self.0
     }
 }
-impl super::Client {
-    /// Imports a disk into an EBS snapshot.
-    ///
-    /// Returns the [`ImportSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn import_snapshot(&self) -> ImportSnapshot {
-        ImportSnapshot(rt::Call::new(&self.handle, &op::IMPORT_SNAPSHOT))
-    }
-}
 /// The `ImportSnapshot` operation.
 ///
 /// Imports a disk into an EBS snapshot.
 ///
 /// For more information, see [Importing a disk as a snapshot using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-import-snapshot.html) in the *VM Import/Export User Guide*.
-#[derive(Debug)]
 pub struct ImportSnapshot(
     rt::Call<t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors>,
 );
@@ -499,8 +508,12 @@ impl ImportSnapshot {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ImportSnapshotResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ImportSnapshotResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -509,11 +522,11 @@ impl ImportSnapshot {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -531,15 +544,6 @@ impl ImportSnapshot {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead.
-    ///
-    /// Returns the [`ImportVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn import_volume(&self) -> ImportVolume {
-        ImportVolume(rt::Call::new(&self.handle, &op::IMPORT_VOLUME))
-    }
-}
 /// The `ImportVolume` operation.
 ///
 /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead.
@@ -549,7 +553,6 @@ impl super::Client {
 /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
 ///
 /// This API action is not supported by the Command Line Interface (CLI).
-#[derive(Debug)]
 pub struct ImportVolume(
     rt::Call<t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors>,
 );
@@ -593,8 +596,10 @@ impl ImportVolume {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ImportVolumeResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ImportVolumeResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -603,11 +608,11 @@ impl ImportVolume {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,35 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_IMAGES_IN_RECYCLE_BIN),
         )
     }
+    /// Lists one or more snapshots that are currently in the Recycle Bin.
+    ///
+    /// Returns the [`ListSnapshotsInRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_snapshots_in_recycle_bin(&self) -> ListSnapshotsInRecycleBin {
+        ListSnapshotsInRecycleBin(
+            rt::Call::new(&self.handle, &op::LIST_SNAPSHOTS_IN_RECYCLE_BIN),
+        )
+    }
+    /// Lists one or more volumes that are currently in the Recycle Bin.
+    ///
+    /// Returns the [`ListVolumesInRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_volumes_in_recycle_bin(&self) -> ListVolumesInRecycleBin {
+        ListVolumesInRecycleBin(
+            rt::Call::new(&self.handle, &op::LIST_VOLUMES_IN_RECYCLE_BIN),
+        )
+    }
+    /// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted.
+    ///
+    /// Returns the [`LockSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn lock_snapshot(&self) -> LockSnapshot {
+        LockSnapshot(rt::Call::new(&self.handle, &op::LOCK_SNAPSHOT))
+    }
 }
 /// The `ListImagesInRecycleBin` operation.
 ///
 /// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ListImagesInRecycleBin(
     rt::Call<
         t::ListImagesInRecycleBinRequest,
@@ -54,8 +78,12 @@ impl ListImagesInRecycleBin {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListImagesInRecycleBinResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListImagesInRecycleBinResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -64,11 +92,11 @@ impl ListImagesInRecycleBin {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -90,21 +118,9 @@ impl ListImagesInRecycleBin {
         self.0
     }
 }
-impl super::Client {
-    /// Lists one or more snapshots that are currently in the Recycle Bin.
-    ///
-    /// Returns the [`ListSnapshotsInRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_snapshots_in_recycle_bin(&self) -> ListSnapshotsInRecycleBin {
-        ListSnapshotsInRecycleBin(
-            rt::Call::new(&self.handle, &op::LIST_SNAPSHOTS_IN_RECYCLE_BIN),
-        )
-    }
-}
 /// The `ListSnapshotsInRecycleBin` operation.
 ///
 /// Lists one or more snapshots that are currently in the Recycle Bin.
-#[derive(Debug)]
 pub struct ListSnapshotsInRecycleBin(
     rt::Call<
         t::ListSnapshotsInRecycleBinRequest,
@@ -140,8 +156,12 @@ impl ListSnapshotsInRecycleBin {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListSnapshotsInRecycleBinResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSnapshotsInRecycleBinResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -150,11 +170,11 @@ impl ListSnapshotsInRecycleBin {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -176,21 +196,9 @@ impl ListSnapshotsInRecycleBin {
         self.0
     }
 }
-impl super::Client {
-    /// Lists one or more volumes that are currently in the Recycle Bin.
-    ///
-    /// Returns the [`ListVolumesInRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_volumes_in_recycle_bin(&self) -> ListVolumesInRecycleBin {
-        ListVolumesInRecycleBin(
-            rt::Call::new(&self.handle, &op::LIST_VOLUMES_IN_RECYCLE_BIN),
-        )
-    }
-}
 /// The `ListVolumesInRecycleBin` operation.
 ///
 /// Lists one or more volumes that are currently in the Recycle Bin.
-#[derive(Debug)]
 pub struct ListVolumesInRecycleBin(
     rt::Call<
         t::ListVolumesInRecycleBinRequest,
@@ -226,8 +234,12 @@ impl ListVolumesInRecycleBin {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListVolumesInRecycleBinResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListVolumesInRecycleBinResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -236,11 +248,11 @@ impl ListVolumesInRecycleBin {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -262,15 +274,6 @@ impl ListVolumesInRecycleBin {
         self.0
     }
 }
-impl super::Client {
-    /// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted.
-    ///
-    /// Returns the [`LockSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn lock_snapshot(&self) -> LockSnapshot {
-        LockSnapshot(rt::Call::new(&self.handle, &op::LOCK_SNAPSHOT))
-    }
-}
 /// The `LockSnapshot` operation.
 ///
 /// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted.
@@ -280,7 +283,6 @@ impl super::Client {
 /// - If the snapshot is locked in governance mode, you can modify the lock mode and the lock duration or lock expiration date.
 /// - If the snapshot is locked in compliance mode and it is in the cooling-off period, you can modify the lock mode and the lock duration or lock expiration date.
 /// - If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date.
-#[derive(Debug)]
 pub struct LockSnapshot(
     rt::Call<t::LockSnapshotRequest, t::LockSnapshotResult, rt::NoErrors>,
 );
@@ -324,8 +326,10 @@ impl LockSnapshot {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::LockSnapshotResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::LockSnapshotResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -334,11 +338,11 @@ impl LockSnapshot {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

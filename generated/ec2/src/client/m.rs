@@ -16,13 +16,146 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL),
         )
     }
+    /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+    ///
+    /// Returns the [`ModifyAddressAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_address_attribute(&self) -> ModifyAddressAttribute {
+        ModifyAddressAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_ADDRESS_ATTRIBUTE),
+        )
+    }
+    /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply:
+    ///
+    /// Returns the [`ModifyApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_application_status_check(&self) -> ModifyApplicationStatusCheck {
+        ModifyApplicationStatusCheck(
+            rt::Call::new(&self.handle, &op::MODIFY_APPLICATION_STATUS_CHECK),
+        )
+    }
+    /// Changes the opt-in status of the specified zone group for your account.
+    ///
+    /// Returns the [`ModifyAvailabilityZoneGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_availability_zone_group(&self) -> ModifyAvailabilityZoneGroup {
+        ModifyAvailabilityZoneGroup(
+            rt::Call::new(&self.handle, &op::MODIFY_AVAILABILITY_ZONE_GROUP),
+        )
+    }
+    /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html).
+    ///
+    /// Returns the [`ModifyCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_capacity_reservation(&self) -> ModifyCapacityReservation {
+        ModifyCapacityReservation(
+            rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION),
+        )
+    }
+    /// Modifies a Capacity Reservation Fleet.
+    ///
+    /// Returns the [`ModifyCapacityReservationFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_capacity_reservation_fleet(&self) -> ModifyCapacityReservationFleet {
+        ModifyCapacityReservationFleet(
+            rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION_FLEET),
+        )
+    }
+    /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections.
+    ///
+    /// Returns the [`ModifyClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_client_vpn_endpoint(&self) -> ModifyClientVpnEndpoint {
+        ModifyClientVpnEndpoint(
+            rt::Call::new(&self.handle, &op::MODIFY_CLIENT_VPN_ENDPOINT),
+        )
+    }
+    /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged.
+    ///
+    /// Returns the [`ModifyClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_client_vpn_endpoint_authorization_policy(
+        &self,
+    ) -> ModifyClientVpnEndpointAuthorizationPolicy {
+        ModifyClientVpnEndpointAuthorizationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
+            ),
+        )
+    }
+    /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option.
+    ///
+    /// Returns the [`ModifyDefaultCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_default_credit_specification(
+        &self,
+    ) -> ModifyDefaultCreditSpecification {
+        ModifyDefaultCreditSpecification(
+            rt::Call::new(&self.handle, &op::MODIFY_DEFAULT_CREDIT_SPECIFICATION),
+        )
+    }
+    /// Changes the default KMS key for EBS encryption by default for your account in this Region.
+    ///
+    /// Returns the [`ModifyEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ebs_default_kms_key_id(&self) -> ModifyEbsDefaultKmsKeyId {
+        ModifyEbsDefaultKmsKeyId(
+            rt::Call::new(&self.handle, &op::MODIFY_EBS_DEFAULT_KMS_KEY_ID),
+        )
+    }
+    /// Modifies the specified EC2 Fleet.
+    ///
+    /// Returns the [`ModifyFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_fleet(&self) -> ModifyFleet {
+        ModifyFleet(rt::Call::new(&self.handle, &op::MODIFY_FLEET))
+    }
+    /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI).
+    ///
+    /// Returns the [`ModifyFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_fpga_image_attribute(&self) -> ModifyFpgaImageAttribute {
+        ModifyFpgaImageAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_FPGA_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled.
+    ///
+    /// Returns the [`ModifyHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_hosts(&self) -> ModifyHosts {
+        ModifyHosts(rt::Call::new(&self.handle, &op::MODIFY_HOSTS))
+    }
+    /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
+    ///
+    /// Returns the [`ModifyIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_id_format(&self) -> ModifyIdFormat {
+        ModifyIdFormat(rt::Call::new(&self.handle, &op::MODIFY_ID_FORMAT))
+    }
+    /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
+    ///
+    /// Returns the [`ModifyIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_identity_id_format(&self) -> ModifyIdentityIdFormat {
+        ModifyIdentityIdFormat(
+            rt::Call::new(&self.handle, &op::MODIFY_IDENTITY_ID_FORMAT),
+        )
+    }
+    /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
+    ///
+    /// Returns the [`ModifyImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_image_attribute(&self) -> ModifyImageAttribute {
+        ModifyImageAttribute(rt::Call::new(&self.handle, &op::MODIFY_IMAGE_ATTRIBUTE))
+    }
 }
 /// The `ModifyAccountVpcEncryptionControl` operation.
 ///
 /// Modifies the account-level VPC Encryption Control configuration. This sets the encryption control mode and resource exclusions that apply to the VPCs in your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct ModifyAccountVpcEncryptionControl(
     rt::Call<
         t::ModifyAccountVpcEncryptionControlRequest,
@@ -136,10 +269,12 @@ impl ModifyAccountVpcEncryptionControl {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyAccountVpcEncryptionControlResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyAccountVpcEncryptionControlResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -150,11 +285,11 @@ impl ModifyAccountVpcEncryptionControl {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -176,21 +311,9 @@ impl ModifyAccountVpcEncryptionControl {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    ///
-    /// Returns the [`ModifyAddressAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_address_attribute(&self) -> ModifyAddressAttribute {
-        ModifyAddressAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_ADDRESS_ATTRIBUTE),
-        )
-    }
-}
 /// The `ModifyAddressAttribute` operation.
 ///
 /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-#[derive(Debug)]
 pub struct ModifyAddressAttribute(
     rt::Call<
         t::ModifyAddressAttributeRequest,
@@ -220,8 +343,12 @@ impl ModifyAddressAttribute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyAddressAttributeResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyAddressAttributeResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -230,11 +357,11 @@ impl ModifyAddressAttribute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -256,24 +383,12 @@ impl ModifyAddressAttribute {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply:
-    ///
-    /// Returns the [`ModifyApplicationStatusCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_application_status_check(&self) -> ModifyApplicationStatusCheck {
-        ModifyApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::MODIFY_APPLICATION_STATUS_CHECK),
-        )
-    }
-}
 /// The `ModifyApplicationStatusCheck` operation.
 ///
 /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply:
 ///
 /// - The application status check must exist and belong to your account.
 /// - Changes take effect on the next health check interval.
-#[derive(Debug)]
 pub struct ModifyApplicationStatusCheck(
     rt::Call<
         t::ModifyApplicationStatusCheckRequest,
@@ -390,8 +505,12 @@ impl ModifyApplicationStatusCheck {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyApplicationStatusCheckResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyApplicationStatusCheckResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -402,11 +521,11 @@ impl ModifyApplicationStatusCheck {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -428,21 +547,9 @@ impl ModifyApplicationStatusCheck {
         self.0
     }
 }
-impl super::Client {
-    /// Changes the opt-in status of the specified zone group for your account.
-    ///
-    /// Returns the [`ModifyAvailabilityZoneGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_availability_zone_group(&self) -> ModifyAvailabilityZoneGroup {
-        ModifyAvailabilityZoneGroup(
-            rt::Call::new(&self.handle, &op::MODIFY_AVAILABILITY_ZONE_GROUP),
-        )
-    }
-}
 /// The `ModifyAvailabilityZoneGroup` operation.
 ///
 /// Changes the opt-in status of the specified zone group for your account.
-#[derive(Debug)]
 pub struct ModifyAvailabilityZoneGroup(
     rt::Call<
         t::ModifyAvailabilityZoneGroupRequest,
@@ -475,8 +582,12 @@ impl ModifyAvailabilityZoneGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyAvailabilityZoneGroupResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyAvailabilityZoneGroupResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -487,11 +598,11 @@ impl ModifyAvailabilityZoneGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -513,17 +624,6 @@ impl ModifyAvailabilityZoneGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html).
-    ///
-    /// Returns the [`ModifyCapacityReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_capacity_reservation(&self) -> ModifyCapacityReservation {
-        ModifyCapacityReservation(
-            rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION),
-        )
-    }
-}
 /// The `ModifyCapacityReservation` operation.
 ///
 /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html).
@@ -537,7 +637,6 @@ impl super::Client {
 /// - `expired`, `cancelled`, `unsupported`, or `failed` state - You can't modify the Capacity Reservation in any way.
 ///
 /// For a future-dated Capacity Reservation that has not yet been delivered, pushing out the start date requires a quote generated by `CreateCapacityReservationDateChangeQuote`. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ModifyCapacityReservation(
     rt::Call<
         t::ModifyCapacityReservationRequest,
@@ -618,8 +717,12 @@ impl ModifyCapacityReservation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyCapacityReservationResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyCapacityReservationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -628,11 +731,11 @@ impl ModifyCapacityReservation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -654,23 +757,11 @@ impl ModifyCapacityReservation {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies a Capacity Reservation Fleet.
-    ///
-    /// Returns the [`ModifyCapacityReservationFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_capacity_reservation_fleet(&self) -> ModifyCapacityReservationFleet {
-        ModifyCapacityReservationFleet(
-            rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION_FLEET),
-        )
-    }
-}
 /// The `ModifyCapacityReservationFleet` operation.
 ///
 /// Modifies a Capacity Reservation Fleet.
 ///
 /// When you modify the total target capacity of a Capacity Reservation Fleet, the Fleet automatically creates new Capacity Reservations, or modifies or cancels existing Capacity Reservations in the Fleet to meet the new total target capacity. When you modify the end date for the Fleet, the end dates for all of the individual Capacity Reservations in the Fleet are updated accordingly.
-#[derive(Debug)]
 pub struct ModifyCapacityReservationFleet(
     rt::Call<
         t::ModifyCapacityReservationFleetRequest,
@@ -712,10 +803,12 @@ impl ModifyCapacityReservationFleet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyCapacityReservationFleetResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyCapacityReservationFleetResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -726,11 +819,11 @@ impl ModifyCapacityReservationFleet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -752,21 +845,9 @@ impl ModifyCapacityReservationFleet {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections.
-    ///
-    /// Returns the [`ModifyClientVpnEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_client_vpn_endpoint(&self) -> ModifyClientVpnEndpoint {
-        ModifyClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_CLIENT_VPN_ENDPOINT),
-        )
-    }
-}
 /// The `ModifyClientVpnEndpoint` operation.
 ///
 /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections.
-#[derive(Debug)]
 pub struct ModifyClientVpnEndpoint(
     rt::Call<
         t::ModifyClientVpnEndpointRequest,
@@ -898,8 +979,12 @@ impl ModifyClientVpnEndpoint {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyClientVpnEndpointResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyClientVpnEndpointResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -908,11 +993,11 @@ impl ModifyClientVpnEndpoint {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -934,26 +1019,9 @@ impl ModifyClientVpnEndpoint {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged.
-    ///
-    /// Returns the [`ModifyClientVpnEndpointAuthorizationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_client_vpn_endpoint_authorization_policy(
-        &self,
-    ) -> ModifyClientVpnEndpointAuthorizationPolicy {
-        ModifyClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
-    }
-}
 /// The `ModifyClientVpnEndpointAuthorizationPolicy` operation.
 ///
 /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged.
-#[derive(Debug)]
 pub struct ModifyClientVpnEndpointAuthorizationPolicy(
     rt::Call<
         t::ModifyClientVpnEndpointAuthorizationPolicyRequest,
@@ -1004,10 +1072,12 @@ impl ModifyClientVpnEndpointAuthorizationPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyClientVpnEndpointAuthorizationPolicyResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyClientVpnEndpointAuthorizationPolicyResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1018,11 +1088,11 @@ impl ModifyClientVpnEndpointAuthorizationPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1044,19 +1114,6 @@ impl ModifyClientVpnEndpointAuthorizationPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option.
-    ///
-    /// Returns the [`ModifyDefaultCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_default_credit_specification(
-        &self,
-    ) -> ModifyDefaultCreditSpecification {
-        ModifyDefaultCreditSpecification(
-            rt::Call::new(&self.handle, &op::MODIFY_DEFAULT_CREDIT_SPECIFICATION),
-        )
-    }
-}
 /// The `ModifyDefaultCreditSpecification` operation.
 ///
 /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option.
@@ -1064,7 +1121,6 @@ impl super::Client {
 /// `ModifyDefaultCreditSpecification` is an asynchronous operation, which works at an Amazon Web Services Region level and modifies the credit option for each Availability Zone. All zones in a Region are updated within five minutes. But if instances are launched during this operation, they might not get the new credit option until the zone is updated. To verify whether the update has occurred, you can call `GetDefaultCreditSpecification` and check `DefaultCreditSpecification` for updates.
 ///
 /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ModifyDefaultCreditSpecification(
     rt::Call<
         t::ModifyDefaultCreditSpecificationRequest,
@@ -1097,10 +1153,12 @@ impl ModifyDefaultCreditSpecification {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyDefaultCreditSpecificationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyDefaultCreditSpecificationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1111,11 +1169,11 @@ impl ModifyDefaultCreditSpecification {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1137,17 +1195,6 @@ impl ModifyDefaultCreditSpecification {
         self.0
     }
 }
-impl super::Client {
-    /// Changes the default KMS key for EBS encryption by default for your account in this Region.
-    ///
-    /// Returns the [`ModifyEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ebs_default_kms_key_id(&self) -> ModifyEbsDefaultKmsKeyId {
-        ModifyEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::MODIFY_EBS_DEFAULT_KMS_KEY_ID),
-        )
-    }
-}
 /// The `ModifyEbsDefaultKmsKeyId` operation.
 ///
 /// Changes the default KMS key for EBS encryption by default for your account in this Region.
@@ -1157,7 +1204,6 @@ impl super::Client {
 /// If you delete or disable the customer managed KMS key that you specified for use with encryption by default, your instances will fail to launch.
 ///
 /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
 pub struct ModifyEbsDefaultKmsKeyId(
     rt::Call<
         t::ModifyEbsDefaultKmsKeyIdRequest,
@@ -1181,8 +1227,12 @@ impl ModifyEbsDefaultKmsKeyId {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyEbsDefaultKmsKeyIdResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyEbsDefaultKmsKeyIdResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1191,11 +1241,11 @@ impl ModifyEbsDefaultKmsKeyId {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1217,15 +1267,6 @@ impl ModifyEbsDefaultKmsKeyId {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the specified EC2 Fleet.
-    ///
-    /// Returns the [`ModifyFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_fleet(&self) -> ModifyFleet {
-        ModifyFleet(rt::Call::new(&self.handle, &op::MODIFY_FLEET))
-    }
-}
 /// The `ModifyFleet` operation.
 ///
 /// Modifies the specified EC2 Fleet.
@@ -1239,7 +1280,6 @@ impl super::Client {
 /// To scale down your EC2 Fleet, decrease its target capacity. First, the EC2 Fleet cancels any open requests that exceed the new target capacity. You can request that the EC2 Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowest-price`, the EC2 Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacity-optimized`, the EC2 Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the EC2 Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the EC2 Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
 ///
 /// If you are finished with your EC2 Fleet for now, but will use it again later, you can set the target capacity to 0.
-#[derive(Debug)]
 pub struct ModifyFleet(
     rt::Call<t::ModifyFleetRequest, t::ModifyFleetResult, rt::NoErrors>,
 );
@@ -1292,8 +1332,10 @@ impl ModifyFleet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyFleetResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ModifyFleetResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1302,11 +1344,11 @@ impl ModifyFleet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1324,21 +1366,9 @@ impl ModifyFleet {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI).
-    ///
-    /// Returns the [`ModifyFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_fpga_image_attribute(&self) -> ModifyFpgaImageAttribute {
-        ModifyFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_FPGA_IMAGE_ATTRIBUTE),
-        )
-    }
-}
 /// The `ModifyFpgaImageAttribute` operation.
 ///
 /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI).
-#[derive(Debug)]
 pub struct ModifyFpgaImageAttribute(
     rt::Call<
         t::ModifyFpgaImageAttributeRequest,
@@ -1410,8 +1440,12 @@ impl ModifyFpgaImageAttribute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyFpgaImageAttributeResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyFpgaImageAttributeResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1420,11 +1454,11 @@ impl ModifyFpgaImageAttribute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1446,21 +1480,11 @@ impl ModifyFpgaImageAttribute {
         self.0
     }
 }
-impl super::Client {
-    /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled.
-    ///
-    /// Returns the [`ModifyHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_hosts(&self) -> ModifyHosts {
-        ModifyHosts(rt::Call::new(&self.handle, &op::MODIFY_HOSTS))
-    }
-}
 /// The `ModifyHosts` operation.
 ///
 /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled.
 ///
 /// You can also use this API action to modify a Dedicated Host to support either multiple instance types in an instance family, or to support a specific instance type only.
-#[derive(Debug)]
 pub struct ModifyHosts(
     rt::Call<t::ModifyHostsRequest, t::ModifyHostsResult, rt::NoErrors>,
 );
@@ -1504,8 +1528,10 @@ impl ModifyHosts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyHostsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ModifyHostsResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1514,11 +1540,11 @@ impl ModifyHosts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1536,15 +1562,6 @@ impl ModifyHosts {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
-    ///
-    /// Returns the [`ModifyIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_id_format(&self) -> ModifyIdFormat {
-        ModifyIdFormat(rt::Call::new(&self.handle, &op::MODIFY_ID_FORMAT))
-    }
-}
 /// The `ModifyIdFormat` operation.
 ///
 /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
@@ -1554,7 +1571,6 @@ impl super::Client {
 /// This setting applies to the IAM user who makes the request; it does not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user. If you're using this action as the root user, then these settings apply to the entire account, unless an IAM user explicitly overrides these settings for themselves. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
 ///
 /// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-#[derive(Debug)]
 pub struct ModifyIdFormat(rt::Call<t::ModifyIdFormatRequest, rt::Unit, rt::NoErrors>);
 impl ModifyIdFormat {
     /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `route-table` \| `route-table-association` \| `security-group` \| `subnet` \| `subnet-cidr-block-association` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
@@ -1572,8 +1588,10 @@ impl ModifyIdFormat {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1582,11 +1600,11 @@ impl ModifyIdFormat {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1604,17 +1622,6 @@ impl ModifyIdFormat {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
-    ///
-    /// Returns the [`ModifyIdentityIdFormat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_identity_id_format(&self) -> ModifyIdentityIdFormat {
-        ModifyIdentityIdFormat(
-            rt::Call::new(&self.handle, &op::MODIFY_IDENTITY_ID_FORMAT),
-        )
-    }
-}
 /// The `ModifyIdentityIdFormat` operation.
 ///
 /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created.
@@ -1626,7 +1633,6 @@ impl super::Client {
 /// This setting applies to the principal specified in the request; it does not apply to the principal that makes the request.
 ///
 /// Resources created with longer IDs are visible to all IAM roles and users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-#[derive(Debug)]
 pub struct ModifyIdentityIdFormat(
     rt::Call<t::ModifyIdentityIdFormatRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1652,8 +1658,10 @@ impl ModifyIdentityIdFormat {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1662,11 +1670,11 @@ impl ModifyIdentityIdFormat {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1684,15 +1692,6 @@ impl ModifyIdentityIdFormat {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`ModifyImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_image_attribute(&self) -> ModifyImageAttribute {
-        ModifyImageAttribute(rt::Call::new(&self.handle, &op::MODIFY_IMAGE_ATTRIBUTE))
-    }
-}
 /// The `ModifyImageAttribute` operation.
 ///
 /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time.
@@ -1702,7 +1701,6 @@ impl super::Client {
 /// Images with an Amazon Web Services Marketplace product code cannot be made public.
 ///
 /// To enable the SriovNetSupport enhanced networking attribute of an image, enable SriovNetSupport on an instance and create an AMI from the instance.
-#[derive(Debug)]
 pub struct ModifyImageAttribute(
     rt::Call<t::ModifyImageAttributeRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1788,8 +1786,10 @@ impl ModifyImageAttribute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1798,11 +1798,11 @@ impl ModifyImageAttribute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1817,646 +1817,6 @@ impl ModifyImageAttribute {
     pub fn into_call(
         self,
     ) -> rt::Call<t::ModifyImageAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`ModifyInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_attribute(&self) -> ModifyInstanceAttribute {
-        ModifyInstanceAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_ATTRIBUTE),
-        )
-    }
-}
-/// The `ModifyInstanceAttribute` operation.
-///
-/// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
-///
-/// **Note:** Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the ModifyNetworkInterfaceAttribute action.
-///
-/// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct ModifyInstanceAttribute(
-    rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-impl ModifyInstanceAttribute {
-    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
-    #[inline]
-    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().source_dest_check = Some(value);
-        self
-    }
-    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the [Amazon Web Services Nitro Enclaves User Guide](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html).
-    #[inline]
-    pub fn enclave_options(mut self, value: t::EnclaveOptionsRequest) -> Self {
-        self.0.input_mut().enclave_options = Some(value);
-        self
-    }
-    /// Indicates whether an instance is enabled for stop protection. For more information, see [Enable stop protection for your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html).
-    #[inline]
-    pub fn disable_api_stop(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().disable_api_stop = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The name of the attribute to modify.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// A new value for the attribute. Use only with the `kernel`, `ramdisk`, `userData`, `disableApiTermination`, or `instanceInitiatedShutdownBehavior` attribute.
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().value = Some(value.into());
-        self
-    }
-    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
-    #[inline]
-    pub fn block_device_mappings(
-        mut self,
-        value: Vec<t::InstanceBlockDeviceMappingSpecification>,
-    ) -> Self {
-        self.0.input_mut().block_device_mappings = Some(value);
-        self
-    }
-    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
-    #[inline]
-    pub fn disable_api_termination(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().disable_api_termination = Some(value);
-        self
-    }
-    /// Changes the instance type to the specified value. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
-    #[inline]
-    pub fn instance_type(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().instance_type = Some(value);
-        self
-    }
-    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
-    #[inline]
-    pub fn kernel(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().kernel = Some(value);
-        self
-    }
-    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
-    #[inline]
-    pub fn ramdisk(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().ramdisk = Some(value);
-        self
-    }
-    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see [Work with instance user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html).
-    #[inline]
-    pub fn user_data(mut self, value: t::SecureBlobAttributeValue) -> Self {
-        self.0.input_mut().user_data = Some(value);
-        self
-    }
-    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
-    #[inline]
-    pub fn instance_initiated_shutdown_behavior(
-        mut self,
-        value: t::AttributeValue,
-    ) -> Self {
-        self.0.input_mut().instance_initiated_shutdown_behavior = Some(value);
-        self
-    }
-    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
-    #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = Some(value);
-        self
-    }
-    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
-    #[inline]
-    pub fn ebs_optimized(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
-    #[inline]
-    pub fn sriov_net_support(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().sriov_net_support = Some(value);
-        self
-    }
-    /// Set to `true` to enable enhanced networking with ENA for the instance.
-    #[inline]
-    pub fn ena_support(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().ena_support = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
-    ///
-    /// Returns the [`ModifyInstanceCapacityReservationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_capacity_reservation_attributes(
-        &self,
-    ) -> ModifyInstanceCapacityReservationAttributes {
-        ModifyInstanceCapacityReservationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES,
-            ),
-        )
-    }
-}
-/// The `ModifyInstanceCapacityReservationAttributes` operation.
-///
-/// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
-#[derive(Debug)]
-pub struct ModifyInstanceCapacityReservationAttributes(
-    rt::Call<
-        t::ModifyInstanceCapacityReservationAttributesRequest,
-        t::ModifyInstanceCapacityReservationAttributesResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyInstanceCapacityReservationAttributes {
-    /// The ID of the instance to be modified.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// Information about the Capacity Reservation targeting option.
-    #[inline]
-    pub fn capacity_reservation_specification(
-        mut self,
-        value: t::CapacityReservationSpecification,
-    ) -> Self {
-        self.0.input_mut().capacity_reservation_specification = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyInstanceCapacityReservationAttributesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyInstanceCapacityReservationAttributesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCapacityReservationAttributesRequest,
-        t::ModifyInstanceCapacityReservationAttributesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified EC2 Instance Connect Endpoint.
-    ///
-    /// Returns the [`ModifyInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_connect_endpoint(&self) -> ModifyInstanceConnectEndpoint {
-        ModifyInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CONNECT_ENDPOINT),
-        )
-    }
-}
-/// The `ModifyInstanceConnectEndpoint` operation.
-///
-/// Modifies the specified EC2 Instance Connect Endpoint.
-///
-/// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct ModifyInstanceConnectEndpoint(
-    rt::Call<
-        t::ModifyInstanceConnectEndpointRequest,
-        t::ModifyInstanceConnectEndpointResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyInstanceConnectEndpoint {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the EC2 Instance Connect Endpoint to modify.
-    #[inline]
-    pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_connect_endpoint_id = value.into();
-        self
-    }
-    /// The new IP address type for the EC2 Instance Connect Endpoint.
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// Changes the security groups for the EC2 Instance Connect Endpoint. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
-    #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
-        self
-    }
-    /// Indicates whether the client IP address is preserved as the source when you connect to a resource. The following are the possible values.
-    #[inline]
-    pub fn preserve_client_ip(mut self, value: bool) -> Self {
-        self.0.input_mut().preserve_client_ip = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyInstanceConnectEndpointResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyInstanceConnectEndpointResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceConnectEndpointRequest,
-        t::ModifyInstanceConnectEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
-    ///
-    /// Returns the [`ModifyInstanceCpuOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_cpu_options(&self) -> ModifyInstanceCpuOptions {
-        ModifyInstanceCpuOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CPU_OPTIONS),
-        )
-    }
-}
-/// The `ModifyInstanceCpuOptions` operation.
-///
-/// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
-///
-/// The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a `Stopped` state before you make changes.
-///
-/// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct ModifyInstanceCpuOptions(
-    rt::Call<
-        t::ModifyInstanceCpuOptionsRequest,
-        t::ModifyInstanceCpuOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyInstanceCpuOptions {
-    /// The ID of the instance to update.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The number of CPU cores to activate for the specified instance.
-    #[inline]
-    pub fn core_count(mut self, value: i32) -> Self {
-        self.0.input_mut().core_count = Some(value);
-        self
-    }
-    /// The number of threads to run for each CPU core.
-    #[inline]
-    pub fn threads_per_core(mut self, value: i32) -> Self {
-        self.0.input_mut().threads_per_core = Some(value);
-        self
-    }
-    /// Indicates whether to enable or disable nested virtualization for the instance. When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
-    #[inline]
-    pub fn nested_virtualization(
-        mut self,
-        value: impl Into<t::NestedVirtualizationSpecification>,
-    ) -> Self {
-        self.0.input_mut().nested_virtualization = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyInstanceCpuOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyInstanceCpuOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCpuOptionsRequest,
-        t::ModifyInstanceCpuOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
-    ///
-    /// Returns the [`ModifyInstanceCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_credit_specification(
-        &self,
-    ) -> ModifyInstanceCreditSpecification {
-        ModifyInstanceCreditSpecification(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CREDIT_SPECIFICATION),
-        )
-    }
-}
-/// The `ModifyInstanceCreditSpecification` operation.
-///
-/// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct ModifyInstanceCreditSpecification(
-    rt::Call<
-        t::ModifyInstanceCreditSpecificationRequest,
-        t::ModifyInstanceCreditSpecificationResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyInstanceCreditSpecification {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Information about the credit option for CPU usage.
-    #[inline]
-    pub fn instance_credit_specifications(
-        mut self,
-        value: Vec<t::InstanceCreditSpecificationRequest>,
-    ) -> Self {
-        self.0.input_mut().instance_credit_specifications = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyInstanceCreditSpecificationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyInstanceCreditSpecificationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceCreditSpecificationRequest,
-        t::ModifyInstanceCreditSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the start time for a scheduled Amazon EC2 instance event.
-    ///
-    /// Returns the [`ModifyInstanceEventStartTime`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_event_start_time(&self) -> ModifyInstanceEventStartTime {
-        ModifyInstanceEventStartTime(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_START_TIME),
-        )
-    }
-}
-/// The `ModifyInstanceEventStartTime` operation.
-///
-/// Modifies the start time for a scheduled Amazon EC2 instance event.
-#[derive(Debug)]
-pub struct ModifyInstanceEventStartTime(
-    rt::Call<
-        t::ModifyInstanceEventStartTimeRequest,
-        t::ModifyInstanceEventStartTimeResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyInstanceEventStartTime {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance with the scheduled event.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The ID of the event whose date and time you are modifying.
-    #[inline]
-    pub fn instance_event_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_event_id = value.into();
-        self
-    }
-    /// The new date and time when the event will take place.
-    #[inline]
-    pub fn not_before(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().not_before = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyInstanceEventStartTimeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyInstanceEventStartTimeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyInstanceEventStartTimeRequest,
-        t::ModifyInstanceEventStartTimeResult,
-        rt::NoErrors,
-    > {
         self.0
     }
 }

@@ -5,6 +5,67 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+    ///
+    /// Returns the [`ModifyInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_attribute(&self) -> ModifyInstanceAttribute {
+        ModifyInstanceAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_ATTRIBUTE),
+        )
+    }
+    /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
+    ///
+    /// Returns the [`ModifyInstanceCapacityReservationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_capacity_reservation_attributes(
+        &self,
+    ) -> ModifyInstanceCapacityReservationAttributes {
+        ModifyInstanceCapacityReservationAttributes(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES,
+            ),
+        )
+    }
+    /// Modifies the specified EC2 Instance Connect Endpoint.
+    ///
+    /// Returns the [`ModifyInstanceConnectEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_connect_endpoint(&self) -> ModifyInstanceConnectEndpoint {
+        ModifyInstanceConnectEndpoint(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CONNECT_ENDPOINT),
+        )
+    }
+    /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
+    ///
+    /// Returns the [`ModifyInstanceCpuOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_cpu_options(&self) -> ModifyInstanceCpuOptions {
+        ModifyInstanceCpuOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CPU_OPTIONS),
+        )
+    }
+    /// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
+    ///
+    /// Returns the [`ModifyInstanceCreditSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_credit_specification(
+        &self,
+    ) -> ModifyInstanceCreditSpecification {
+        ModifyInstanceCreditSpecification(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CREDIT_SPECIFICATION),
+        )
+    }
+    /// Modifies the start time for a scheduled Amazon EC2 instance event.
+    ///
+    /// Returns the [`ModifyInstanceEventStartTime`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_event_start_time(&self) -> ModifyInstanceEventStartTime {
+        ModifyInstanceEventStartTime(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_START_TIME),
+        )
+    }
     /// Modifies the specified event window.
     ///
     /// Returns the [`ModifyInstanceEventWindow`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -13,6 +74,666 @@ impl super::Client {
         ModifyInstanceEventWindow(
             rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_WINDOW),
         )
+    }
+    /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
+    ///
+    /// Returns the [`ModifyInstanceMaintenanceOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_maintenance_options(
+        &self,
+    ) -> ModifyInstanceMaintenanceOptions {
+        ModifyInstanceMaintenanceOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS),
+        )
+    }
+    /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
+    ///
+    /// Returns the [`ModifyInstanceMetadataDefaults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_metadata_defaults(&self) -> ModifyInstanceMetadataDefaults {
+        ModifyInstanceMetadataDefaults(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_DEFAULTS),
+        )
+    }
+    /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`ModifyInstanceMetadataOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_metadata_options(&self) -> ModifyInstanceMetadataOptions {
+        ModifyInstanceMetadataOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_OPTIONS),
+        )
+    }
+    /// Change the configuration of the network performance options for an existing instance.
+    ///
+    /// Returns the [`ModifyInstanceNetworkPerformanceOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_network_performance_options(
+        &self,
+    ) -> ModifyInstanceNetworkPerformanceOptions {
+        ModifyInstanceNetworkPerformanceOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS),
+        )
+    }
+    /// Modifies the placement attributes for a specified instance. You can do the following:
+    ///
+    /// Returns the [`ModifyInstancePlacement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_instance_placement(&self) -> ModifyInstancePlacement {
+        ModifyInstancePlacement(
+            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_PLACEMENT),
+        )
+    }
+    /// Modify the configurations of an IPAM.
+    ///
+    /// Returns the [`ModifyIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam(&self) -> ModifyIpam {
+        ModifyIpam(rt::Call::new(&self.handle, &op::MODIFY_IPAM))
+    }
+    /// Modifies the allocation rules in an IPAM policy.
+    ///
+    /// Returns the [`ModifyIpamPolicyAllocationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_policy_allocation_rules(
+        &self,
+    ) -> ModifyIpamPolicyAllocationRules {
+        ModifyIpamPolicyAllocationRules(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POLICY_ALLOCATION_RULES),
+        )
+    }
+    /// Modify the configurations of an IPAM pool.
+    ///
+    /// Returns the [`ModifyIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_pool(&self) -> ModifyIpamPool {
+        ModifyIpamPool(rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL))
+    }
+    /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Returns the [`ModifyIpamPoolAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_pool_allocation(&self) -> ModifyIpamPoolAllocation {
+        ModifyIpamPoolAllocation(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL_ALLOCATION),
+        )
+    }
+}
+/// The `ModifyInstanceAttribute` operation.
+///
+/// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time.
+///
+/// **Note:** Using this action to change the security groups associated with an elastic network interface (ENI) attached to an instance can result in an error if the instance has more than one ENI. To change the security groups associated with an ENI attached to an instance that has multiple ENIs, we recommend that you use the ModifyNetworkInterfaceAttribute action.
+///
+/// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceAttribute(
+    rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+impl ModifyInstanceAttribute {
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    #[inline]
+    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().source_dest_check = Some(value);
+        self
+    }
+    /// Enables or disables the instance for Amazon Web Services Nitro Enclaves. For more information, see the [Amazon Web Services Nitro Enclaves User Guide](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html).
+    #[inline]
+    pub fn enclave_options(mut self, value: t::EnclaveOptionsRequest) -> Self {
+        self.0.input_mut().enclave_options = Some(value);
+        self
+    }
+    /// Indicates whether an instance is enabled for stop protection. For more information, see [Enable stop protection for your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html).
+    #[inline]
+    pub fn disable_api_stop(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().disable_api_stop = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The name of the attribute to modify.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::InstanceAttributeName>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+    /// A new value for the attribute. Use only with the `kernel`, `ramdisk`, `userData`, `disableApiTermination`, or `instanceInitiatedShutdownBehavior` attribute.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().value = Some(value.into());
+        self
+    }
+    /// Modifies the `DeleteOnTermination` attribute for volumes that are currently attached. The volume must be owned by the caller. If no value is specified for `DeleteOnTermination`, the default is `true` and the volume is deleted when the instance is terminated. You can't modify the `DeleteOnTermination` attribute for volumes that are attached to Amazon Web Services-managed resources.
+    #[inline]
+    pub fn block_device_mappings(
+        mut self,
+        value: Vec<t::InstanceBlockDeviceMappingSpecification>,
+    ) -> Self {
+        self.0.input_mut().block_device_mappings = Some(value);
+        self
+    }
+    /// Enable or disable termination protection for the instance. If the value is `true`, you can't terminate the instance using the Amazon EC2 console, command line interface, or API. You can't enable termination protection for Spot Instances.
+    #[inline]
+    pub fn disable_api_termination(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().disable_api_termination = Some(value);
+        self
+    }
+    /// Changes the instance type to the specified value. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*. If the instance type is not valid, the error returned is `InvalidInstanceAttributeValue`.
+    #[inline]
+    pub fn instance_type(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().instance_type = Some(value);
+        self
+    }
+    /// Changes the instance's kernel to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
+    #[inline]
+    pub fn kernel(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().kernel = Some(value);
+        self
+    }
+    /// Changes the instance's RAM disk to the specified value. We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see [PV-GRUB](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html).
+    #[inline]
+    pub fn ramdisk(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().ramdisk = Some(value);
+        self
+    }
+    /// Changes the instance's user data to the specified value. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see [Work with instance user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html).
+    #[inline]
+    pub fn user_data(mut self, value: t::SecureBlobAttributeValue) -> Self {
+        self.0.input_mut().user_data = Some(value);
+        self
+    }
+    /// Specifies whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    #[inline]
+    pub fn instance_initiated_shutdown_behavior(
+        mut self,
+        value: t::AttributeValue,
+    ) -> Self {
+        self.0.input_mut().instance_initiated_shutdown_behavior = Some(value);
+        self
+    }
+    /// Replaces the security groups of the instance with the specified security groups. You must specify the ID of at least one security group, even if it's just the default security group for the VPC.
+    #[inline]
+    pub fn groups(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().groups = Some(value);
+        self
+    }
+    /// Specifies whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    #[inline]
+    pub fn ebs_optimized(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().ebs_optimized = Some(value);
+        self
+    }
+    /// Set to `simple` to enable enhanced networking with the Intel 82599 Virtual Function interface for the instance.
+    #[inline]
+    pub fn sriov_net_support(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().sriov_net_support = Some(value);
+        self
+    }
+    /// Set to `true` to enable enhanced networking with ENA for the instance.
+    #[inline]
+    pub fn ena_support(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().ena_support = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ModifyInstanceCapacityReservationAttributes` operation.
+///
+/// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
+pub struct ModifyInstanceCapacityReservationAttributes(
+    rt::Call<
+        t::ModifyInstanceCapacityReservationAttributesRequest,
+        t::ModifyInstanceCapacityReservationAttributesResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyInstanceCapacityReservationAttributes {
+    /// The ID of the instance to be modified.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// Information about the Capacity Reservation targeting option.
+    #[inline]
+    pub fn capacity_reservation_specification(
+        mut self,
+        value: t::CapacityReservationSpecification,
+    ) -> Self {
+        self.0.input_mut().capacity_reservation_specification = value;
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceCapacityReservationAttributesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyInstanceCapacityReservationAttributesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyInstanceCapacityReservationAttributesRequest,
+        t::ModifyInstanceCapacityReservationAttributesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyInstanceConnectEndpoint` operation.
+///
+/// Modifies the specified EC2 Instance Connect Endpoint.
+///
+/// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceConnectEndpoint(
+    rt::Call<
+        t::ModifyInstanceConnectEndpointRequest,
+        t::ModifyInstanceConnectEndpointResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyInstanceConnectEndpoint {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the EC2 Instance Connect Endpoint to modify.
+    #[inline]
+    pub fn instance_connect_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_connect_endpoint_id = value.into();
+        self
+    }
+    /// The new IP address type for the EC2 Instance Connect Endpoint.
+    #[inline]
+    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
+        self.0.input_mut().ip_address_type = Some(value.into());
+        self
+    }
+    /// Changes the security groups for the EC2 Instance Connect Endpoint. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
+    #[inline]
+    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().security_group_ids = Some(value);
+        self
+    }
+    /// Indicates whether the client IP address is preserved as the source when you connect to a resource. The following are the possible values.
+    #[inline]
+    pub fn preserve_client_ip(mut self, value: bool) -> Self {
+        self.0.input_mut().preserve_client_ip = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceConnectEndpointResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyInstanceConnectEndpointResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyInstanceConnectEndpointRequest,
+        t::ModifyInstanceConnectEndpointResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyInstanceCpuOptions` operation.
+///
+/// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
+///
+/// The number of active vCPUs equals the number of threads per CPU core multiplied by the number of cores. The instance must be in a `Stopped` state before you make changes.
+///
+/// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceCpuOptions(
+    rt::Call<
+        t::ModifyInstanceCpuOptionsRequest,
+        t::ModifyInstanceCpuOptionsResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyInstanceCpuOptions {
+    /// The ID of the instance to update.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The number of CPU cores to activate for the specified instance.
+    #[inline]
+    pub fn core_count(mut self, value: i32) -> Self {
+        self.0.input_mut().core_count = Some(value);
+        self
+    }
+    /// The number of threads to run for each CPU core.
+    #[inline]
+    pub fn threads_per_core(mut self, value: i32) -> Self {
+        self.0.input_mut().threads_per_core = Some(value);
+        self
+    }
+    /// Indicates whether to enable or disable nested virtualization for the instance. When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
+    #[inline]
+    pub fn nested_virtualization(
+        mut self,
+        value: impl Into<t::NestedVirtualizationSpecification>,
+    ) -> Self {
+        self.0.input_mut().nested_virtualization = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceCpuOptionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifyInstanceCpuOptionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyInstanceCpuOptionsRequest,
+        t::ModifyInstanceCpuOptionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyInstanceCreditSpecification` operation.
+///
+/// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct ModifyInstanceCreditSpecification(
+    rt::Call<
+        t::ModifyInstanceCreditSpecificationRequest,
+        t::ModifyInstanceCreditSpecificationResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyInstanceCreditSpecification {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Information about the credit option for CPU usage.
+    #[inline]
+    pub fn instance_credit_specifications(
+        mut self,
+        value: Vec<t::InstanceCreditSpecificationRequest>,
+    ) -> Self {
+        self.0.input_mut().instance_credit_specifications = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceCreditSpecificationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyInstanceCreditSpecificationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyInstanceCreditSpecificationRequest,
+        t::ModifyInstanceCreditSpecificationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyInstanceEventStartTime` operation.
+///
+/// Modifies the start time for a scheduled Amazon EC2 instance event.
+pub struct ModifyInstanceEventStartTime(
+    rt::Call<
+        t::ModifyInstanceEventStartTimeRequest,
+        t::ModifyInstanceEventStartTimeResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyInstanceEventStartTime {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the instance with the scheduled event.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The ID of the event whose date and time you are modifying.
+    #[inline]
+    pub fn instance_event_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_event_id = value.into();
+        self
+    }
+    /// The new date and time when the event will take place.
+    #[inline]
+    pub fn not_before(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().not_before = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceEventStartTimeResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyInstanceEventStartTimeResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyInstanceEventStartTimeRequest,
+        t::ModifyInstanceEventStartTimeResult,
+        rt::NoErrors,
+    > {
+        self.0
     }
 }
 /// The `ModifyInstanceEventWindow` operation.
@@ -26,7 +747,6 @@ impl super::Client {
 /// If Amazon Web Services has already scheduled an event, modifying an event window won't change the time of the scheduled event.
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ModifyInstanceEventWindow(
     rt::Call<
         t::ModifyInstanceEventWindowRequest,
@@ -71,8 +791,12 @@ impl ModifyInstanceEventWindow {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyInstanceEventWindowResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceEventWindowResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -81,11 +805,11 @@ impl ModifyInstanceEventWindow {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -107,25 +831,11 @@ impl ModifyInstanceEventWindow {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
-    ///
-    /// Returns the [`ModifyInstanceMaintenanceOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_maintenance_options(
-        &self,
-    ) -> ModifyInstanceMaintenanceOptions {
-        ModifyInstanceMaintenanceOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS),
-        )
-    }
-}
 /// The `ModifyInstanceMaintenanceOptions` operation.
 ///
 /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
 ///
 /// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
-#[derive(Debug)]
 pub struct ModifyInstanceMaintenanceOptions(
     rt::Call<
         t::ModifyInstanceMaintenanceOptionsRequest,
@@ -167,10 +877,12 @@ impl ModifyInstanceMaintenanceOptions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyInstanceMaintenanceOptionsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceMaintenanceOptionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -181,11 +893,11 @@ impl ModifyInstanceMaintenanceOptions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -207,23 +919,11 @@ impl ModifyInstanceMaintenanceOptions {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
-    ///
-    /// Returns the [`ModifyInstanceMetadataDefaults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_metadata_defaults(&self) -> ModifyInstanceMetadataDefaults {
-        ModifyInstanceMetadataDefaults(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_DEFAULTS),
-        )
-    }
-}
 /// The `ModifyInstanceMetadataDefaults` operation.
 ///
 /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region.
 ///
 /// **Note:** To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ModifyInstanceMetadataDefaults(
     rt::Call<
         t::ModifyInstanceMetadataDefaultsRequest,
@@ -283,10 +983,12 @@ impl ModifyInstanceMetadataDefaults {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyInstanceMetadataDefaultsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceMetadataDefaultsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -297,11 +999,11 @@ impl ModifyInstanceMetadataDefaults {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -323,21 +1025,9 @@ impl ModifyInstanceMetadataDefaults {
         self.0
     }
 }
-impl super::Client {
-    /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`ModifyInstanceMetadataOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_metadata_options(&self) -> ModifyInstanceMetadataOptions {
-        ModifyInstanceMetadataOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_OPTIONS),
-        )
-    }
-}
 /// The `ModifyInstanceMetadataOptions` operation.
 ///
 /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ModifyInstanceMetadataOptions(
     rt::Call<
         t::ModifyInstanceMetadataOptionsRequest,
@@ -400,10 +1090,12 @@ impl ModifyInstanceMetadataOptions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyInstanceMetadataOptionsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceMetadataOptionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -414,11 +1106,11 @@ impl ModifyInstanceMetadataOptions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -440,23 +1132,9 @@ impl ModifyInstanceMetadataOptions {
         self.0
     }
 }
-impl super::Client {
-    /// Change the configuration of the network performance options for an existing instance.
-    ///
-    /// Returns the [`ModifyInstanceNetworkPerformanceOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_network_performance_options(
-        &self,
-    ) -> ModifyInstanceNetworkPerformanceOptions {
-        ModifyInstanceNetworkPerformanceOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS),
-        )
-    }
-}
 /// The `ModifyInstanceNetworkPerformanceOptions` operation.
 ///
 /// Change the configuration of the network performance options for an existing instance.
-#[derive(Debug)]
 pub struct ModifyInstanceNetworkPerformanceOptions(
     rt::Call<
         t::ModifyInstanceNetworkPerformanceRequest,
@@ -489,10 +1167,12 @@ impl ModifyInstanceNetworkPerformanceOptions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyInstanceNetworkPerformanceResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstanceNetworkPerformanceResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -503,11 +1183,11 @@ impl ModifyInstanceNetworkPerformanceOptions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -529,17 +1209,6 @@ impl ModifyInstanceNetworkPerformanceOptions {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the placement attributes for a specified instance. You can do the following:
-    ///
-    /// Returns the [`ModifyInstancePlacement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_instance_placement(&self) -> ModifyInstancePlacement {
-        ModifyInstancePlacement(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_PLACEMENT),
-        )
-    }
-}
 /// The `ModifyInstancePlacement` operation.
 ///
 /// Modifies the placement attributes for a specified instance. You can do the following:
@@ -552,7 +1221,6 @@ impl super::Client {
 /// At least one attribute for affinity, host ID, tenancy, or placement group name must be specified in the request. Affinity and tenancy can be modified in the same request.
 ///
 /// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
-#[derive(Debug)]
 pub struct ModifyInstancePlacement(
     rt::Call<
         t::ModifyInstancePlacementRequest,
@@ -612,8 +1280,12 @@ impl ModifyInstancePlacement {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyInstancePlacementResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyInstancePlacementResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -622,11 +1294,11 @@ impl ModifyInstancePlacement {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -648,19 +1320,9 @@ impl ModifyInstancePlacement {
         self.0
     }
 }
-impl super::Client {
-    /// Modify the configurations of an IPAM.
-    ///
-    /// Returns the [`ModifyIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam(&self) -> ModifyIpam {
-        ModifyIpam(rt::Call::new(&self.handle, &op::MODIFY_IPAM))
-    }
-}
 /// The `ModifyIpam` operation.
 ///
 /// Modify the configurations of an IPAM.
-#[derive(Debug)]
 pub struct ModifyIpam(rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors>);
 impl ModifyIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -720,8 +1382,10 @@ impl ModifyIpam {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyIpamResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ModifyIpamResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -730,11 +1394,11 @@ impl ModifyIpam {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -752,19 +1416,6 @@ impl ModifyIpam {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the allocation rules in an IPAM policy.
-    ///
-    /// Returns the [`ModifyIpamPolicyAllocationRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_policy_allocation_rules(
-        &self,
-    ) -> ModifyIpamPolicyAllocationRules {
-        ModifyIpamPolicyAllocationRules(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POLICY_ALLOCATION_RULES),
-        )
-    }
-}
 /// The `ModifyIpamPolicyAllocationRules` operation.
 ///
 /// Modifies the allocation rules in an IPAM policy.
@@ -772,7 +1423,6 @@ impl super::Client {
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 ///
 /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
-#[derive(Debug)]
 pub struct ModifyIpamPolicyAllocationRules(
     rt::Call<
         t::ModifyIpamPolicyAllocationRulesRequest,
@@ -817,10 +1467,12 @@ impl ModifyIpamPolicyAllocationRules {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ModifyIpamPolicyAllocationRulesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamPolicyAllocationRulesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -831,11 +1483,11 @@ impl ModifyIpamPolicyAllocationRules {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -857,21 +1509,11 @@ impl ModifyIpamPolicyAllocationRules {
         self.0
     }
 }
-impl super::Client {
-    /// Modify the configurations of an IPAM pool.
-    ///
-    /// Returns the [`ModifyIpamPool`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_pool(&self) -> ModifyIpamPool {
-        ModifyIpamPool(rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL))
-    }
-}
 /// The `ModifyIpamPool` operation.
 ///
 /// Modify the configurations of an IPAM pool.
 ///
 /// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct ModifyIpamPool(
     rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors>,
 );
@@ -945,8 +1587,12 @@ impl ModifyIpamPool {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyIpamPoolResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamPoolResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -955,11 +1601,11 @@ impl ModifyIpamPool {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -977,21 +1623,9 @@ impl ModifyIpamPool {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`ModifyIpamPoolAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_pool_allocation(&self) -> ModifyIpamPoolAllocation {
-        ModifyIpamPoolAllocation(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL_ALLOCATION),
-        )
-    }
-}
 /// The `ModifyIpamPoolAllocation` operation.
 ///
 /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct ModifyIpamPoolAllocation(
     rt::Call<
         t::ModifyIpamPoolAllocationRequest,
@@ -1021,8 +1655,12 @@ impl ModifyIpamPoolAllocation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyIpamPoolAllocationResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamPoolAllocationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1031,11 +1669,11 @@ impl ModifyIpamPoolAllocation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1052,1439 +1690,6 @@ impl ModifyIpamPoolAllocation {
     ) -> rt::Call<
         t::ModifyIpamPoolAllocationRequest,
         t::ModifyIpamPoolAllocationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
-    ///
-    /// Returns the [`ModifyIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolver {
-        ModifyIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-}
-/// The `ModifyIpamPrefixListResolver` operation.
-///
-/// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
-#[derive(Debug)]
-pub struct ModifyIpamPrefixListResolver(
-    rt::Call<
-        t::ModifyIpamPrefixListResolverRequest,
-        t::ModifyIpamPrefixListResolverResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyIpamPrefixListResolver {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver to modify.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
-        self
-    }
-    /// A new description for the IPAM prefix list resolver.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The updated CIDR selection rules for the resolver. These rules replace the existing rules entirely.
-    #[inline]
-    pub fn rules(mut self, value: Vec<t::IpamPrefixListResolverRuleRequest>) -> Self {
-        self.0.input_mut().rules = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyIpamPrefixListResolverResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyIpamPrefixListResolverResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamPrefixListResolverRequest,
-        t::ModifyIpamPrefixListResolverResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
-    ///
-    /// Returns the [`ModifyIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_prefix_list_resolver_target(
-        &self,
-    ) -> ModifyIpamPrefixListResolverTarget {
-        ModifyIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
-    }
-}
-/// The `ModifyIpamPrefixListResolverTarget` operation.
-///
-/// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
-#[derive(Debug)]
-pub struct ModifyIpamPrefixListResolverTarget(
-    rt::Call<
-        t::ModifyIpamPrefixListResolverTargetRequest,
-        t::ModifyIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyIpamPrefixListResolverTarget {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM prefix list resolver target to modify.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_target_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
-        self
-    }
-    /// The desired version of the prefix list to target. This allows you to pin the target to a specific version.
-    #[inline]
-    pub fn desired_version(mut self, value: i64) -> Self {
-        self.0.input_mut().desired_version = Some(value);
-        self
-    }
-    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version.
-    #[inline]
-    pub fn track_latest_version(mut self, value: bool) -> Self {
-        self.0.input_mut().track_latest_version = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyIpamPrefixListResolverTargetResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyIpamPrefixListResolverTargetResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamPrefixListResolverTargetRequest,
-        t::ModifyIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
-    ///
-    /// Returns the [`ModifyIpamResourceCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidr {
-        ModifyIpamResourceCidr(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_CIDR),
-        )
-    }
-}
-/// The `ModifyIpamResourceCidr` operation.
-///
-/// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
-///
-/// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
-pub struct ModifyIpamResourceCidr(
-    rt::Call<
-        t::ModifyIpamResourceCidrRequest,
-        t::ModifyIpamResourceCidrResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyIpamResourceCidr {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the resource you want to modify.
-    #[inline]
-    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_id = value.into();
-        self
-    }
-    /// The CIDR of the resource you want to modify.
-    #[inline]
-    pub fn resource_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_cidr = value.into();
-        self
-    }
-    /// The Amazon Web Services Region of the resource you want to modify.
-    #[inline]
-    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().resource_region = value.into();
-        self
-    }
-    /// The ID of the current scope that the resource CIDR is in.
-    #[inline]
-    pub fn current_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().current_ipam_scope_id = value.into();
-        self
-    }
-    /// The ID of the scope you want to transfer the resource CIDR to.
-    #[inline]
-    pub fn destination_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipam_scope_id = Some(value.into());
-        self
-    }
-    /// Determines if the resource is monitored by IPAM. If a resource is monitored, the resource is discovered by IPAM and you can view details about the resource’s CIDR.
-    #[inline]
-    pub fn monitored(mut self, value: bool) -> Self {
-        self.0.input_mut().monitored = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyIpamResourceCidrResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyIpamResourceCidrResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamResourceCidrRequest,
-        t::ModifyIpamResourceCidrResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-    ///
-    /// Returns the [`ModifyIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscovery {
-        ModifyIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-}
-/// The `ModifyIpamResourceDiscovery` operation.
-///
-/// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-#[derive(Debug)]
-pub struct ModifyIpamResourceDiscovery(
-    rt::Call<
-        t::ModifyIpamResourceDiscoveryRequest,
-        t::ModifyIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyIpamResourceDiscovery {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A resource discovery ID.
-    #[inline]
-    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_resource_discovery_id = value.into();
-        self
-    }
-    /// A resource discovery description.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Add operating Regions to the resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
-    #[inline]
-    pub fn add_operating_regions(
-        mut self,
-        value: Vec<t::AddIpamOperatingRegion>,
-    ) -> Self {
-        self.0.input_mut().add_operating_regions = Some(value);
-        self
-    }
-    /// Remove operating Regions.
-    #[inline]
-    pub fn remove_operating_regions(
-        mut self,
-        value: Vec<t::RemoveIpamOperatingRegion>,
-    ) -> Self {
-        self.0.input_mut().remove_operating_regions = Some(value);
-        self
-    }
-    /// Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn add_organizational_unit_exclusions(
-        mut self,
-        value: Vec<t::AddIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        self.0.input_mut().add_organizational_unit_exclusions = Some(value);
-        self
-    }
-    /// Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    #[inline]
-    pub fn remove_organizational_unit_exclusions(
-        mut self,
-        value: Vec<t::RemoveIpamOrganizationalUnitExclusion>,
-    ) -> Self {
-        self.0.input_mut().remove_organizational_unit_exclusions = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyIpamResourceDiscoveryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamResourceDiscoveryRequest,
-        t::ModifyIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
-    ///
-    /// Returns the [`ModifyIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_routing_policy_registration(
-        &self,
-    ) -> ModifyIpamRoutingPolicyRegistration {
-        ModifyIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION),
-        )
-    }
-}
-/// The `ModifyIpamRoutingPolicyRegistration` operation.
-///
-/// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
-#[derive(Debug)]
-pub struct ModifyIpamRoutingPolicyRegistration(
-    rt::Call<
-        t::ModifyIpamRoutingPolicyRegistrationRequest,
-        t::ModifyIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyIpamRoutingPolicyRegistration {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the IPAM internet registry association.
-    #[inline]
-    pub fn ipam_internet_registry_association_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().ipam_internet_registry_association_id = value.into();
-        self
-    }
-    /// The IP address prefix in CIDR notation identifying the routing policy registration to modify.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The updated list of Autonomous System Numbers (ASNs) authorized to originate the prefix.
-    #[inline]
-    pub fn asns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().asns = value;
-        self
-    }
-    /// Specifies whether to permit more specific route announcements than the CIDR prefix. Default: `false`.
-    #[inline]
-    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
-        self.0.input_mut().permit_more_specific_announcements = Some(value);
-        self
-    }
-    /// The new maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR.
-    #[inline]
-    pub fn max_length(mut self, value: i32) -> Self {
-        self.0.input_mut().max_length = Some(value);
-        self
-    }
-    /// A new description for the routing policy registration.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Forces the modification even if it conflicts with an announced route. Default: `false`.
-    #[inline]
-    pub fn force(mut self, value: bool) -> Self {
-        self.0.input_mut().force = Some(value);
-        self
-    }
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyIpamRoutingPolicyRegistrationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyIpamRoutingPolicyRegistrationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyIpamRoutingPolicyRegistrationRequest,
-        t::ModifyIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modify an IPAM scope.
-    ///
-    /// Returns the [`ModifyIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_ipam_scope(&self) -> ModifyIpamScope {
-        ModifyIpamScope(rt::Call::new(&self.handle, &op::MODIFY_IPAM_SCOPE))
-    }
-}
-/// The `ModifyIpamScope` operation.
-///
-/// Modify an IPAM scope.
-#[derive(Debug)]
-pub struct ModifyIpamScope(
-    rt::Call<t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors>,
-);
-impl ModifyIpamScope {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the scope you want to modify.
-    #[inline]
-    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_scope_id = value.into();
-        self
-    }
-    /// The description of the scope you want to modify.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
-    #[inline]
-    pub fn external_authority_configuration(
-        mut self,
-        value: t::ExternalAuthorityConfiguration,
-    ) -> Self {
-        self.0.input_mut().external_authority_configuration = Some(value);
-        self
-    }
-    /// Remove the external authority configuration. `true` to remove.
-    #[inline]
-    pub fn remove_external_authority_configuration(mut self, value: bool) -> Self {
-        self.0.input_mut().remove_external_authority_configuration = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyIpamScopeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyIpamScopeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
-    ///
-    /// Returns the [`ModifyLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_launch_template(&self) -> ModifyLaunchTemplate {
-        ModifyLaunchTemplate(rt::Call::new(&self.handle, &op::MODIFY_LAUNCH_TEMPLATE))
-    }
-}
-/// The `ModifyLaunchTemplate` operation.
-///
-/// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
-#[derive(Debug)]
-pub struct ModifyLaunchTemplate(
-    rt::Call<t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult, rt::NoErrors>,
-);
-impl ModifyLaunchTemplate {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the launch template.
-    #[inline]
-    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_id = Some(value.into());
-        self
-    }
-    /// The name of the launch template.
-    #[inline]
-    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().launch_template_name = Some(value.into());
-        self
-    }
-    /// The version number of the launch template to set as the default version.
-    #[inline]
-    pub fn default_version(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().default_version = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyLaunchTemplateResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyLaunchTemplateResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyLaunchTemplateRequest,
-        t::ModifyLaunchTemplateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified local gateway route.
-    ///
-    /// Returns the [`ModifyLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRoute {
-        ModifyLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::MODIFY_LOCAL_GATEWAY_ROUTE),
-        )
-    }
-}
-/// The `ModifyLocalGatewayRoute` operation.
-///
-/// Modifies the specified local gateway route.
-#[derive(Debug)]
-pub struct ModifyLocalGatewayRoute(
-    rt::Call<
-        t::ModifyLocalGatewayRouteRequest,
-        t::ModifyLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyLocalGatewayRoute {
-    /// The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway route table.
-    #[inline]
-    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the virtual interface group.
-    #[inline]
-    pub fn local_gateway_virtual_interface_group_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyLocalGatewayRouteResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyLocalGatewayRouteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyLocalGatewayRouteRequest,
-        t::ModifyLocalGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified managed prefix list.
-    ///
-    /// Returns the [`ModifyManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixList {
-        ModifyManagedPrefixList(
-            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_PREFIX_LIST),
-        )
-    }
-}
-/// The `ModifyManagedPrefixList` operation.
-///
-/// Modifies the specified managed prefix list.
-///
-/// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
-///
-/// If you specify a current version number that does not match the true current version number, the request fails.
-#[derive(Debug)]
-pub struct ModifyManagedPrefixList(
-    rt::Call<
-        t::ModifyManagedPrefixListRequest,
-        t::ModifyManagedPrefixListResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyManagedPrefixList {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// The current version of the prefix list.
-    #[inline]
-    pub fn current_version(mut self, value: i64) -> Self {
-        self.0.input_mut().current_version = Some(value);
-        self
-    }
-    /// A name for the prefix list.
-    #[inline]
-    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_name = Some(value.into());
-        self
-    }
-    /// One or more entries to add to the prefix list.
-    #[inline]
-    pub fn add_entries(mut self, value: Vec<t::AddPrefixListEntry>) -> Self {
-        self.0.input_mut().add_entries = Some(value);
-        self
-    }
-    /// One or more entries to remove from the prefix list.
-    #[inline]
-    pub fn remove_entries(mut self, value: Vec<t::RemovePrefixListEntry>) -> Self {
-        self.0.input_mut().remove_entries = Some(value);
-        self
-    }
-    /// The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.
-    #[inline]
-    pub fn max_entries(mut self, value: i32) -> Self {
-        self.0.input_mut().max_entries = Some(value);
-        self
-    }
-    /// Indicates whether synchronization with an IPAM prefix list resolver should be enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the associated resolver's CIDR selection rules.
-    #[inline]
-    pub fn ipam_prefix_list_resolver_sync_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().ipam_prefix_list_resolver_sync_enabled = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyManagedPrefixListResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyManagedPrefixListResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyManagedPrefixListRequest,
-        t::ModifyManagedPrefixListResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
-    ///
-    /// Returns the [`ModifyManagedResourceVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_managed_resource_visibility(&self) -> ModifyManagedResourceVisibility {
-        ModifyManagedResourceVisibility(
-            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_RESOURCE_VISIBILITY),
-        )
-    }
-}
-/// The `ModifyManagedResourceVisibility` operation.
-///
-/// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
-#[derive(Debug)]
-pub struct ModifyManagedResourceVisibility(
-    rt::Call<
-        t::ModifyManagedResourceVisibilityRequest,
-        t::ModifyManagedResourceVisibilityResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyManagedResourceVisibility {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The default visibility setting for managed resources. Valid values: `hidden` \| `visible`.
-    #[inline]
-    pub fn default_visibility(
-        mut self,
-        value: impl Into<t::ManagedResourceDefaultVisibility>,
-    ) -> Self {
-        self.0.input_mut().default_visibility = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyManagedResourceVisibilityResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyManagedResourceVisibilityResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyManagedResourceVisibilityRequest,
-        t::ModifyManagedResourceVisibilityResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
-    ///
-    /// Returns the [`ModifyMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_metric_category(&self) -> ModifyMetricCategory {
-        ModifyMetricCategory(rt::Call::new(&self.handle, &op::MODIFY_METRIC_CATEGORY))
-    }
-}
-/// The `ModifyMetricCategory` operation.
-///
-/// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
-///
-/// Instances that are associated with the metric category are updated asynchronously.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct ModifyMetricCategory(
-    rt::Call<t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult, rt::NoErrors>,
-);
-impl ModifyMetricCategory {
-    /// The ID of the metric category.
-    #[inline]
-    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().metric_category_id = value.into();
-        self
-    }
-    /// The names of the metrics for the metric category. These metrics replace the existing metrics, and must differ from the current set.
-    #[inline]
-    pub fn metrics(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metrics = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyMetricCategoryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyMetricCategoryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyMetricCategoryRequest,
-        t::ModifyMetricCategoryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
-    ///
-    /// Returns the [`ModifyNetworkInterfaceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_network_interface_attribute(&self) -> ModifyNetworkInterfaceAttribute {
-        ModifyNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE),
-        )
-    }
-}
-/// The `ModifyNetworkInterfaceAttribute` operation.
-///
-/// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
-#[derive(Debug)]
-pub struct ModifyNetworkInterfaceAttribute(
-    rt::Call<t::ModifyNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-impl ModifyNetworkInterfaceAttribute {
-    /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
-    #[inline]
-    pub fn ena_srd_specification(mut self, value: t::EnaSrdSpecification) -> Self {
-        self.0.input_mut().ena_srd_specification = Some(value);
-        self
-    }
-    /// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
-    #[inline]
-    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_primary_ipv6 = Some(value);
-        self
-    }
-    /// A connection tracking specification.
-    #[inline]
-    pub fn connection_tracking_specification(
-        mut self,
-        value: t::ConnectionTrackingSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().connection_tracking_specification = Some(value);
-        self
-    }
-    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
-    #[inline]
-    pub fn associate_public_ip_address(mut self, value: bool) -> Self {
-        self.0.input_mut().associate_public_ip_address = Some(value);
-        self
-    }
-    /// A list of subnet IDs to associate with the network interface.
-    #[inline]
-    pub fn associated_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().associated_subnet_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// A description for the network interface.
-    #[inline]
-    pub fn description(mut self, value: t::AttributeValue) -> Self {
-        self.0.input_mut().description = Some(value);
-        self
-    }
-    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
-    #[inline]
-    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().source_dest_check = Some(value);
-        self
-    }
-    /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
-    #[inline]
-    pub fn groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().groups = Some(value);
-        self
-    }
-    /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
-    #[inline]
-    pub fn attachment(mut self, value: t::NetworkInterfaceAttachmentChanges) -> Self {
-        self.0.input_mut().attachment = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
-    ///
-    /// Returns the [`ModifyNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_networking_flex_cost_allocation_policy(
-        &self,
-    ) -> ModifyNetworkingFlexCostAllocationPolicy {
-        ModifyNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
-        )
-    }
-}
-/// The `ModifyNetworkingFlexCostAllocationPolicy` operation.
-///
-/// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
-///
-/// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
-#[derive(Debug)]
-pub struct ModifyNetworkingFlexCostAllocationPolicy(
-    rt::Call<
-        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
-        t::ModifyNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyNetworkingFlexCostAllocationPolicy {
-    /// The ID of the flex cost allocation policy to modify. This parameter is required.
-    #[inline]
-    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().fca_policy_id = value.into();
-        self
-    }
-    /// The updated policy document that defines cost allocation for NAT gateways.
-    #[inline]
-    pub fn nat_fca_policy_document(
-        mut self,
-        value: t::NatFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().nat_fca_policy_document = Some(value);
-        self
-    }
-    /// The updated policy document that defines cost allocation for EC2 instances.
-    #[inline]
-    pub fn instance_fca_policy_document(
-        mut self,
-        value: t::InstanceFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().instance_fca_policy_document = Some(value);
-        self
-    }
-    /// The updated policy document that defines cost allocation for Amazon VPC peering connections.
-    #[inline]
-    pub fn pcx_fca_policy_document(
-        mut self,
-        value: t::PcxFlexCostAllocationPolicyDocument,
-    ) -> Self {
-        self.0.input_mut().pcx_fca_policy_document = Some(value);
-        self
-    }
-    /// Specifies whether showback reporting is enabled for the policy. If you omit this parameter, the current setting is unchanged.
-    #[inline]
-    pub fn show_back_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().show_back_enabled = Some(value);
-        self
-    }
-    /// A description for the policy. The description can be up to 1024 characters long.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
-        t::ModifyNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the options for instance hostnames for the specified instance.
-    ///
-    /// Returns the [`ModifyPrivateDnsNameOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptions {
-        ModifyPrivateDnsNameOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_PRIVATE_DNS_NAME_OPTIONS),
-        )
-    }
-}
-/// The `ModifyPrivateDnsNameOptions` operation.
-///
-/// Modifies the options for instance hostnames for the specified instance.
-#[derive(Debug)]
-pub struct ModifyPrivateDnsNameOptions(
-    rt::Call<
-        t::ModifyPrivateDnsNameOptionsRequest,
-        t::ModifyPrivateDnsNameOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyPrivateDnsNameOptions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the instance.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = value.into();
-        self
-    }
-    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
-    #[inline]
-    pub fn private_dns_hostname_type(
-        mut self,
-        value: impl Into<t::HostnameType>,
-    ) -> Self {
-        self.0.input_mut().private_dns_hostname_type = Some(value.into());
-        self
-    }
-    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
-    #[inline]
-    pub fn enable_resource_name_dns_a_record(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_resource_name_dns_a_record = Some(value);
-        self
-    }
-    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
-    #[inline]
-    pub fn enable_resource_name_dns_aaaa_record(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_resource_name_dns_aaaa_record = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyPrivateDnsNameOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyPrivateDnsNameOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyPrivateDnsNameOptionsRequest,
-        t::ModifyPrivateDnsNameOptionsResult,
         rt::NoErrors,
     > {
         self.0

@@ -5,6 +5,135 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
+    ///
+    /// Returns the [`ModifyIpamPrefixListResolver`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolver {
+        ModifyIpamPrefixListResolver(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER),
+        )
+    }
+    /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
+    ///
+    /// Returns the [`ModifyIpamPrefixListResolverTarget`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_prefix_list_resolver_target(
+        &self,
+    ) -> ModifyIpamPrefixListResolverTarget {
+        ModifyIpamPrefixListResolverTarget(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET),
+        )
+    }
+    /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
+    ///
+    /// Returns the [`ModifyIpamResourceCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidr {
+        ModifyIpamResourceCidr(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_CIDR),
+        )
+    }
+    /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+    ///
+    /// Returns the [`ModifyIpamResourceDiscovery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscovery {
+        ModifyIpamResourceDiscovery(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_DISCOVERY),
+        )
+    }
+    /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
+    ///
+    /// Returns the [`ModifyIpamRoutingPolicyRegistration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_routing_policy_registration(
+        &self,
+    ) -> ModifyIpamRoutingPolicyRegistration {
+        ModifyIpamRoutingPolicyRegistration(
+            rt::Call::new(&self.handle, &op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION),
+        )
+    }
+    /// Modify an IPAM scope.
+    ///
+    /// Returns the [`ModifyIpamScope`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_ipam_scope(&self) -> ModifyIpamScope {
+        ModifyIpamScope(rt::Call::new(&self.handle, &op::MODIFY_IPAM_SCOPE))
+    }
+    /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
+    ///
+    /// Returns the [`ModifyLaunchTemplate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_launch_template(&self) -> ModifyLaunchTemplate {
+        ModifyLaunchTemplate(rt::Call::new(&self.handle, &op::MODIFY_LAUNCH_TEMPLATE))
+    }
+    /// Modifies the specified local gateway route.
+    ///
+    /// Returns the [`ModifyLocalGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRoute {
+        ModifyLocalGatewayRoute(
+            rt::Call::new(&self.handle, &op::MODIFY_LOCAL_GATEWAY_ROUTE),
+        )
+    }
+    /// Modifies the specified managed prefix list.
+    ///
+    /// Returns the [`ModifyManagedPrefixList`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixList {
+        ModifyManagedPrefixList(
+            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_PREFIX_LIST),
+        )
+    }
+    /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
+    ///
+    /// Returns the [`ModifyManagedResourceVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_managed_resource_visibility(&self) -> ModifyManagedResourceVisibility {
+        ModifyManagedResourceVisibility(
+            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_RESOURCE_VISIBILITY),
+        )
+    }
+    /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
+    ///
+    /// Returns the [`ModifyMetricCategory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_metric_category(&self) -> ModifyMetricCategory {
+        ModifyMetricCategory(rt::Call::new(&self.handle, &op::MODIFY_METRIC_CATEGORY))
+    }
+    /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
+    ///
+    /// Returns the [`ModifyNetworkInterfaceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_network_interface_attribute(&self) -> ModifyNetworkInterfaceAttribute {
+        ModifyNetworkInterfaceAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE),
+        )
+    }
+    /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
+    ///
+    /// Returns the [`ModifyNetworkingFlexCostAllocationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> ModifyNetworkingFlexCostAllocationPolicy {
+        ModifyNetworkingFlexCostAllocationPolicy(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
+            ),
+        )
+    }
+    /// Modifies the options for instance hostnames for the specified instance.
+    ///
+    /// Returns the [`ModifyPrivateDnsNameOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptions {
+        ModifyPrivateDnsNameOptions(
+            rt::Call::new(&self.handle, &op::MODIFY_PRIVATE_DNS_NAME_OPTIONS),
+        )
+    }
     /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
     ///
     /// Returns the [`ModifyPublicIpDnsNameOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -14,11 +143,1327 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS),
         )
     }
+    /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
+    ///
+    /// Returns the [`ModifyReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_reserved_instances(&self) -> ModifyReservedInstances {
+        ModifyReservedInstances(
+            rt::Call::new(&self.handle, &op::MODIFY_RESERVED_INSTANCES),
+        )
+    }
+}
+/// The `ModifyIpamPrefixListResolver` operation.
+///
+/// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
+pub struct ModifyIpamPrefixListResolver(
+    rt::Call<
+        t::ModifyIpamPrefixListResolverRequest,
+        t::ModifyIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyIpamPrefixListResolver {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM prefix list resolver to modify.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_id = value.into();
+        self
+    }
+    /// A new description for the IPAM prefix list resolver.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The updated CIDR selection rules for the resolver. These rules replace the existing rules entirely.
+    #[inline]
+    pub fn rules(mut self, value: Vec<t::IpamPrefixListResolverRuleRequest>) -> Self {
+        self.0.input_mut().rules = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamPrefixListResolverResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyIpamPrefixListResolverResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyIpamPrefixListResolverRequest,
+        t::ModifyIpamPrefixListResolverResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyIpamPrefixListResolverTarget` operation.
+///
+/// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
+pub struct ModifyIpamPrefixListResolverTarget(
+    rt::Call<
+        t::ModifyIpamPrefixListResolverTargetRequest,
+        t::ModifyIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyIpamPrefixListResolverTarget {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM prefix list resolver target to modify.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_target_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_target_id = value.into();
+        self
+    }
+    /// The desired version of the prefix list to target. This allows you to pin the target to a specific version.
+    #[inline]
+    pub fn desired_version(mut self, value: i64) -> Self {
+        self.0.input_mut().desired_version = Some(value);
+        self
+    }
+    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version.
+    #[inline]
+    pub fn track_latest_version(mut self, value: bool) -> Self {
+        self.0.input_mut().track_latest_version = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamPrefixListResolverTargetResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyIpamPrefixListResolverTargetResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyIpamPrefixListResolverTargetRequest,
+        t::ModifyIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyIpamResourceCidr` operation.
+///
+/// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in.
+///
+/// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct ModifyIpamResourceCidr(
+    rt::Call<
+        t::ModifyIpamResourceCidrRequest,
+        t::ModifyIpamResourceCidrResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyIpamResourceCidr {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the resource you want to modify.
+    #[inline]
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_id = value.into();
+        self
+    }
+    /// The CIDR of the resource you want to modify.
+    #[inline]
+    pub fn resource_cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_cidr = value.into();
+        self
+    }
+    /// The Amazon Web Services Region of the resource you want to modify.
+    #[inline]
+    pub fn resource_region(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().resource_region = value.into();
+        self
+    }
+    /// The ID of the current scope that the resource CIDR is in.
+    #[inline]
+    pub fn current_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().current_ipam_scope_id = value.into();
+        self
+    }
+    /// The ID of the scope you want to transfer the resource CIDR to.
+    #[inline]
+    pub fn destination_ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ipam_scope_id = Some(value.into());
+        self
+    }
+    /// Determines if the resource is monitored by IPAM. If a resource is monitored, the resource is discovered by IPAM and you can view details about the resource’s CIDR.
+    #[inline]
+    pub fn monitored(mut self, value: bool) -> Self {
+        self.0.input_mut().monitored = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamResourceCidrResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifyIpamResourceCidrResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyIpamResourceCidrRequest,
+        t::ModifyIpamResourceCidrResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyIpamResourceDiscovery` operation.
+///
+/// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct ModifyIpamResourceDiscovery(
+    rt::Call<
+        t::ModifyIpamResourceDiscoveryRequest,
+        t::ModifyIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyIpamResourceDiscovery {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// A resource discovery ID.
+    #[inline]
+    pub fn ipam_resource_discovery_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_resource_discovery_id = value.into();
+        self
+    }
+    /// A resource discovery description.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Add operating Regions to the resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    #[inline]
+    pub fn add_operating_regions(
+        mut self,
+        value: Vec<t::AddIpamOperatingRegion>,
+    ) -> Self {
+        self.0.input_mut().add_operating_regions = Some(value);
+        self
+    }
+    /// Remove operating Regions.
+    #[inline]
+    pub fn remove_operating_regions(
+        mut self,
+        value: Vec<t::RemoveIpamOperatingRegion>,
+    ) -> Self {
+        self.0.input_mut().remove_operating_regions = Some(value);
+        self
+    }
+    /// Add an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    #[inline]
+    pub fn add_organizational_unit_exclusions(
+        mut self,
+        value: Vec<t::AddIpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        self.0.input_mut().add_organizational_unit_exclusions = Some(value);
+        self
+    }
+    /// Remove an Organizational Unit (OU) exclusion to your IPAM. If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion. There is a limit on the number of exclusions you can create. For more information, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    #[inline]
+    pub fn remove_organizational_unit_exclusions(
+        mut self,
+        value: Vec<t::RemoveIpamOrganizationalUnitExclusion>,
+    ) -> Self {
+        self.0.input_mut().remove_organizational_unit_exclusions = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamResourceDiscoveryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyIpamResourceDiscoveryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyIpamResourceDiscoveryRequest,
+        t::ModifyIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyIpamRoutingPolicyRegistration` operation.
+///
+/// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
+pub struct ModifyIpamRoutingPolicyRegistration(
+    rt::Call<
+        t::ModifyIpamRoutingPolicyRegistrationRequest,
+        t::ModifyIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyIpamRoutingPolicyRegistration {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the IPAM internet registry association.
+    #[inline]
+    pub fn ipam_internet_registry_association_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().ipam_internet_registry_association_id = value.into();
+        self
+    }
+    /// The IP address prefix in CIDR notation identifying the routing policy registration to modify.
+    #[inline]
+    pub fn cidr(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr = value.into();
+        self
+    }
+    /// The updated list of Autonomous System Numbers (ASNs) authorized to originate the prefix.
+    #[inline]
+    pub fn asns(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().asns = value;
+        self
+    }
+    /// Specifies whether to permit more specific route announcements than the CIDR prefix. Default: `false`.
+    #[inline]
+    pub fn permit_more_specific_announcements(mut self, value: bool) -> Self {
+        self.0.input_mut().permit_more_specific_announcements = Some(value);
+        self
+    }
+    /// The new maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR.
+    #[inline]
+    pub fn max_length(mut self, value: i32) -> Self {
+        self.0.input_mut().max_length = Some(value);
+        self
+    }
+    /// A new description for the routing policy registration.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Forces the modification even if it conflicts with an announced route. Default: `false`.
+    #[inline]
+    pub fn force(mut self, value: bool) -> Self {
+        self.0.input_mut().force = Some(value);
+        self
+    }
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamRoutingPolicyRegistrationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyIpamRoutingPolicyRegistrationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyIpamRoutingPolicyRegistrationRequest,
+        t::ModifyIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyIpamScope` operation.
+///
+/// Modify an IPAM scope.
+pub struct ModifyIpamScope(
+    rt::Call<t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors>,
+);
+impl ModifyIpamScope {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the scope you want to modify.
+    #[inline]
+    pub fn ipam_scope_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipam_scope_id = value.into();
+        self
+    }
+    /// The description of the scope you want to modify.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+    #[inline]
+    pub fn external_authority_configuration(
+        mut self,
+        value: t::ExternalAuthorityConfiguration,
+    ) -> Self {
+        self.0.input_mut().external_authority_configuration = Some(value);
+        self
+    }
+    /// Remove the external authority configuration. `true` to remove.
+    #[inline]
+    pub fn remove_external_authority_configuration(mut self, value: bool) -> Self {
+        self.0.input_mut().remove_external_authority_configuration = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyIpamScopeResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifyIpamScopeResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ModifyLaunchTemplate` operation.
+///
+/// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
+pub struct ModifyLaunchTemplate(
+    rt::Call<t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult, rt::NoErrors>,
+);
+impl ModifyLaunchTemplate {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// The ID of the launch template.
+    #[inline]
+    pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_id = Some(value.into());
+        self
+    }
+    /// The name of the launch template.
+    #[inline]
+    pub fn launch_template_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().launch_template_name = Some(value.into());
+        self
+    }
+    /// The version number of the launch template to set as the default version.
+    #[inline]
+    pub fn default_version(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().default_version = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyLaunchTemplateResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifyLaunchTemplateResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyLaunchTemplateRequest,
+        t::ModifyLaunchTemplateResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyLocalGatewayRoute` operation.
+///
+/// Modifies the specified local gateway route.
+pub struct ModifyLocalGatewayRoute(
+    rt::Call<
+        t::ModifyLocalGatewayRouteRequest,
+        t::ModifyLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyLocalGatewayRoute {
+    /// The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// The ID of the local gateway route table.
+    #[inline]
+    pub fn local_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_route_table_id = value.into();
+        self
+    }
+    /// The ID of the virtual interface group.
+    #[inline]
+    pub fn local_gateway_virtual_interface_group_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().local_gateway_virtual_interface_group_id = Some(value.into());
+        self
+    }
+    /// The ID of the network interface.
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyLocalGatewayRouteResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifyLocalGatewayRouteResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyLocalGatewayRouteRequest,
+        t::ModifyLocalGatewayRouteResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyManagedPrefixList` operation.
+///
+/// Modifies the specified managed prefix list.
+///
+/// Adding or removing entries in a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the version.
+///
+/// If you specify a current version number that does not match the true current version number, the request fails.
+pub struct ModifyManagedPrefixList(
+    rt::Call<
+        t::ModifyManagedPrefixListRequest,
+        t::ModifyManagedPrefixListResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyManagedPrefixList {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the prefix list.
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// The current version of the prefix list.
+    #[inline]
+    pub fn current_version(mut self, value: i64) -> Self {
+        self.0.input_mut().current_version = Some(value);
+        self
+    }
+    /// A name for the prefix list.
+    #[inline]
+    pub fn prefix_list_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_name = Some(value.into());
+        self
+    }
+    /// One or more entries to add to the prefix list.
+    #[inline]
+    pub fn add_entries(mut self, value: Vec<t::AddPrefixListEntry>) -> Self {
+        self.0.input_mut().add_entries = Some(value);
+        self
+    }
+    /// One or more entries to remove from the prefix list.
+    #[inline]
+    pub fn remove_entries(mut self, value: Vec<t::RemovePrefixListEntry>) -> Self {
+        self.0.input_mut().remove_entries = Some(value);
+        self
+    }
+    /// The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.
+    #[inline]
+    pub fn max_entries(mut self, value: i32) -> Self {
+        self.0.input_mut().max_entries = Some(value);
+        self
+    }
+    /// Indicates whether synchronization with an IPAM prefix list resolver should be enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the associated resolver's CIDR selection rules.
+    #[inline]
+    pub fn ipam_prefix_list_resolver_sync_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().ipam_prefix_list_resolver_sync_enabled = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyManagedPrefixListResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifyManagedPrefixListResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyManagedPrefixListRequest,
+        t::ModifyManagedPrefixListResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyManagedResourceVisibility` operation.
+///
+/// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
+pub struct ModifyManagedResourceVisibility(
+    rt::Call<
+        t::ModifyManagedResourceVisibilityRequest,
+        t::ModifyManagedResourceVisibilityResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyManagedResourceVisibility {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The default visibility setting for managed resources. Valid values: `hidden` \| `visible`.
+    #[inline]
+    pub fn default_visibility(
+        mut self,
+        value: impl Into<t::ManagedResourceDefaultVisibility>,
+    ) -> Self {
+        self.0.input_mut().default_visibility = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyManagedResourceVisibilityResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyManagedResourceVisibilityResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyManagedResourceVisibilityRequest,
+        t::ModifyManagedResourceVisibilityResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyMetricCategory` operation.
+///
+/// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics.
+///
+/// Instances that are associated with the metric category are updated asynchronously.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct ModifyMetricCategory(
+    rt::Call<t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult, rt::NoErrors>,
+);
+impl ModifyMetricCategory {
+    /// The ID of the metric category.
+    #[inline]
+    pub fn metric_category_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().metric_category_id = value.into();
+        self
+    }
+    /// The names of the metrics for the metric category. These metrics replace the existing metrics, and must differ from the current set.
+    #[inline]
+    pub fn metrics(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().metrics = value;
+        self
+    }
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyMetricCategoryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifyMetricCategoryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyMetricCategoryRequest,
+        t::ModifyMetricCategoryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyNetworkInterfaceAttribute` operation.
+///
+/// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
+pub struct ModifyNetworkInterfaceAttribute(
+    rt::Call<t::ModifyNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+impl ModifyNetworkInterfaceAttribute {
+    /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
+    #[inline]
+    pub fn ena_srd_specification(mut self, value: t::EnaSrdSpecification) -> Self {
+        self.0.input_mut().ena_srd_specification = Some(value);
+        self
+    }
+    /// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    #[inline]
+    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_primary_ipv6 = Some(value);
+        self
+    }
+    /// A connection tracking specification.
+    #[inline]
+    pub fn connection_tracking_specification(
+        mut self,
+        value: t::ConnectionTrackingSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().connection_tracking_specification = Some(value);
+        self
+    }
+    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
+    #[inline]
+    pub fn associate_public_ip_address(mut self, value: bool) -> Self {
+        self.0.input_mut().associate_public_ip_address = Some(value);
+        self
+    }
+    /// A list of subnet IDs to associate with the network interface.
+    #[inline]
+    pub fn associated_subnet_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().associated_subnet_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the network interface.
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = value.into();
+        self
+    }
+    /// A description for the network interface.
+    #[inline]
+    pub fn description(mut self, value: t::AttributeValue) -> Self {
+        self.0.input_mut().description = Some(value);
+        self
+    }
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    #[inline]
+    pub fn source_dest_check(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().source_dest_check = Some(value);
+        self
+    }
+    /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
+    #[inline]
+    pub fn groups(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().groups = Some(value);
+        self
+    }
+    /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
+    #[inline]
+    pub fn attachment(mut self, value: t::NetworkInterfaceAttachmentChanges) -> Self {
+        self.0.input_mut().attachment = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ModifyNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ModifyNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version.
+///
+/// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
+pub struct ModifyNetworkingFlexCostAllocationPolicy(
+    rt::Call<
+        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+        t::ModifyNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyNetworkingFlexCostAllocationPolicy {
+    /// The ID of the flex cost allocation policy to modify. This parameter is required.
+    #[inline]
+    pub fn fca_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().fca_policy_id = value.into();
+        self
+    }
+    /// The updated policy document that defines cost allocation for NAT gateways.
+    #[inline]
+    pub fn nat_fca_policy_document(
+        mut self,
+        value: t::NatFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().nat_fca_policy_document = Some(value);
+        self
+    }
+    /// The updated policy document that defines cost allocation for EC2 instances.
+    #[inline]
+    pub fn instance_fca_policy_document(
+        mut self,
+        value: t::InstanceFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().instance_fca_policy_document = Some(value);
+        self
+    }
+    /// The updated policy document that defines cost allocation for Amazon VPC peering connections.
+    #[inline]
+    pub fn pcx_fca_policy_document(
+        mut self,
+        value: t::PcxFlexCostAllocationPolicyDocument,
+    ) -> Self {
+        self.0.input_mut().pcx_fca_policy_document = Some(value);
+        self
+    }
+    /// Specifies whether showback reporting is enabled for the policy. If you omit this parameter, the current setting is unchanged.
+    #[inline]
+    pub fn show_back_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().show_back_enabled = Some(value);
+        self
+    }
+    /// A description for the policy. The description can be up to 1024 characters long.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    #[inline]
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().client_token = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyNetworkingFlexCostAllocationPolicyResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyNetworkingFlexCostAllocationPolicyRequest,
+        t::ModifyNetworkingFlexCostAllocationPolicyResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyPrivateDnsNameOptions` operation.
+///
+/// Modifies the options for instance hostnames for the specified instance.
+pub struct ModifyPrivateDnsNameOptions(
+    rt::Call<
+        t::ModifyPrivateDnsNameOptionsRequest,
+        t::ModifyPrivateDnsNameOptionsResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyPrivateDnsNameOptions {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the instance.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = value.into();
+        self
+    }
+    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
+    #[inline]
+    pub fn private_dns_hostname_type(
+        mut self,
+        value: impl Into<t::HostnameType>,
+    ) -> Self {
+        self.0.input_mut().private_dns_hostname_type = Some(value.into());
+        self
+    }
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    #[inline]
+    pub fn enable_resource_name_dns_a_record(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_resource_name_dns_a_record = Some(value);
+        self
+    }
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    #[inline]
+    pub fn enable_resource_name_dns_aaaa_record(mut self, value: bool) -> Self {
+        self.0.input_mut().enable_resource_name_dns_aaaa_record = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyPrivateDnsNameOptionsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyPrivateDnsNameOptionsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyPrivateDnsNameOptionsRequest,
+        t::ModifyPrivateDnsNameOptionsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
 }
 /// The `ModifyPublicIpDnsNameOptions` operation.
 ///
 /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ModifyPublicIpDnsNameOptions(
     rt::Call<
         t::ModifyPublicIpDnsNameOptionsRequest,
@@ -48,8 +1493,12 @@ impl ModifyPublicIpDnsNameOptions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyPublicIpDnsNameOptionsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyPublicIpDnsNameOptionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -60,11 +1509,11 @@ impl ModifyPublicIpDnsNameOptions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -86,23 +1535,11 @@ impl ModifyPublicIpDnsNameOptions {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
-    ///
-    /// Returns the [`ModifyReservedInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_reserved_instances(&self) -> ModifyReservedInstances {
-        ModifyReservedInstances(
-            rt::Call::new(&self.handle, &op::MODIFY_RESERVED_INSTANCES),
-        )
-    }
-}
 /// The `ModifyReservedInstances` operation.
 ///
 /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type.
 ///
 /// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct ModifyReservedInstances(
     rt::Call<
         t::ModifyReservedInstancesRequest,
@@ -135,8 +1572,12 @@ impl ModifyReservedInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ModifyReservedInstancesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyReservedInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -145,11 +1586,11 @@ impl ModifyReservedInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -166,2322 +1607,6 @@ impl ModifyReservedInstances {
     ) -> rt::Call<
         t::ModifyReservedInstancesRequest,
         t::ModifyReservedInstancesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the configuration of an existing route server.
-    ///
-    /// Returns the [`ModifyRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_route_server(&self) -> ModifyRouteServer {
-        ModifyRouteServer(rt::Call::new(&self.handle, &op::MODIFY_ROUTE_SERVER))
-    }
-}
-/// The `ModifyRouteServer` operation.
-///
-/// Modifies the configuration of an existing route server.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct ModifyRouteServer(
-    rt::Call<t::ModifyRouteServerRequest, t::ModifyRouteServerResult, rt::NoErrors>,
-);
-impl ModifyRouteServer {
-    /// The ID of the route server to modify.
-    #[inline]
-    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_server_id = value.into();
-        self
-    }
-    /// Specifies whether to persist routes after all BGP sessions are terminated.
-    #[inline]
-    pub fn persist_routes(
-        mut self,
-        value: impl Into<t::RouteServerPersistRoutesAction>,
-    ) -> Self {
-        self.0.input_mut().persist_routes = Some(value.into());
-        self
-    }
-    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
-    #[inline]
-    pub fn persist_routes_duration(mut self, value: i64) -> Self {
-        self.0.input_mut().persist_routes_duration = Some(value);
-        self
-    }
-    /// Specifies whether to enable SNS notifications for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
-    #[inline]
-    pub fn sns_notifications_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().sns_notifications_enabled = Some(value);
-        self
-    }
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyRouteServerResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyRouteServerResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyRouteServerRequest,
-        t::ModifyRouteServerResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the rules of a security group.
-    ///
-    /// Returns the [`ModifySecurityGroupRules`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_security_group_rules(&self) -> ModifySecurityGroupRules {
-        ModifySecurityGroupRules(
-            rt::Call::new(&self.handle, &op::MODIFY_SECURITY_GROUP_RULES),
-        )
-    }
-}
-/// The `ModifySecurityGroupRules` operation.
-///
-/// Modifies the rules of a security group.
-#[derive(Debug)]
-pub struct ModifySecurityGroupRules(
-    rt::Call<
-        t::ModifySecurityGroupRulesRequest,
-        t::ModifySecurityGroupRulesResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifySecurityGroupRules {
-    /// The ID of the security group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = value.into();
-        self
-    }
-    /// Information about the security group properties to update.
-    #[inline]
-    pub fn security_group_rules(
-        mut self,
-        value: Vec<t::SecurityGroupRuleUpdate>,
-    ) -> Self {
-        self.0.input_mut().security_group_rules = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifySecurityGroupRulesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifySecurityGroupRulesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifySecurityGroupRulesRequest,
-        t::ModifySecurityGroupRulesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
-    ///
-    /// Returns the [`ModifySnapshotAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttribute {
-        ModifySnapshotAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_SNAPSHOT_ATTRIBUTE),
-        )
-    }
-}
-/// The `ModifySnapshotAttribute` operation.
-///
-/// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
-///
-/// Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts.
-///
-/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct ModifySnapshotAttribute(
-    rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-impl ModifySnapshotAttribute {
-    /// The snapshot attribute to modify. Only volume creation permissions can be modified.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
-        self.0.input_mut().attribute = Some(value.into());
-        self
-    }
-    /// A JSON representation of the snapshot attribute modification.
-    #[inline]
-    pub fn create_volume_permission(
-        mut self,
-        value: t::CreateVolumePermissionModifications,
-    ) -> Self {
-        self.0.input_mut().create_volume_permission = Some(value);
-        self
-    }
-    /// The group to modify for the snapshot.
-    #[inline]
-    pub fn group_names(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().group_names = Some(value);
-        self
-    }
-    /// The type of operation to perform to the attribute.
-    #[inline]
-    pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
-        self.0.input_mut().operation_type = Some(value.into());
-        self
-    }
-    /// The ID of the snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// The account ID to modify for the snapshot.
-    #[inline]
-    pub fn user_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().user_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
-    ///
-    /// Returns the [`ModifySnapshotTier`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_snapshot_tier(&self) -> ModifySnapshotTier {
-        ModifySnapshotTier(rt::Call::new(&self.handle, &op::MODIFY_SNAPSHOT_TIER))
-    }
-}
-/// The `ModifySnapshotTier` operation.
-///
-/// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct ModifySnapshotTier(
-    rt::Call<t::ModifySnapshotTierRequest, t::ModifySnapshotTierResult, rt::NoErrors>,
-);
-impl ModifySnapshotTier {
-    /// The ID of the snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// The name of the storage tier. You must specify `archive`.
-    #[inline]
-    pub fn storage_tier(mut self, value: impl Into<t::TargetStorageTier>) -> Self {
-        self.0.input_mut().storage_tier = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifySnapshotTierResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifySnapshotTierResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifySnapshotTierRequest,
-        t::ModifySnapshotTierResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified Spot Fleet request.
-    ///
-    /// Returns the [`ModifySpotFleetRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_spot_fleet_request(&self) -> ModifySpotFleetRequest {
-        ModifySpotFleetRequest(
-            rt::Call::new(&self.handle, &op::MODIFY_SPOT_FLEET_REQUEST),
-        )
-    }
-}
-/// The `ModifySpotFleetRequest` operation.
-///
-/// Modifies the specified Spot Fleet request.
-///
-/// You can only modify a Spot Fleet request of type `maintain`.
-///
-/// While the Spot Fleet request is being modified, it is in the `modifying` state.
-///
-/// To scale up your Spot Fleet, increase its target capacity. The Spot Fleet launches the additional Spot Instances according to the allocation strategy for the Spot Fleet request. If the allocation strategy is `lowestPrice`, the Spot Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is `diversified`, the Spot Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is `capacityOptimized`, Spot Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching.
-///
-/// To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowestPrice`, the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacityOptimized`, the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
-///
-/// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
-#[derive(Debug)]
-pub struct ModifySpotFleetRequest(
-    rt::Call<
-        t::ModifySpotFleetRequestRequest,
-        t::ModifySpotFleetRequestResponse,
-        rt::NoErrors,
-    >,
-);
-impl ModifySpotFleetRequest {
-    /// The launch template and overrides. You can only use this parameter if you specified a launch template (`LaunchTemplateConfigs`) in your Spot Fleet request. If you specified `LaunchSpecifications` in your Spot Fleet request, then omit this parameter.
-    #[inline]
-    pub fn launch_template_configs(
-        mut self,
-        value: Vec<t::LaunchTemplateConfig>,
-    ) -> Self {
-        self.0.input_mut().launch_template_configs = Some(value);
-        self
-    }
-    /// The number of On-Demand Instances in the fleet.
-    #[inline]
-    pub fn on_demand_target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().on_demand_target_capacity = Some(value);
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn context(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().context = Some(value.into());
-        self
-    }
-    /// The ID of the Spot Fleet request.
-    #[inline]
-    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().spot_fleet_request_id = value.into();
-        self
-    }
-    /// The size of the fleet.
-    #[inline]
-    pub fn target_capacity(mut self, value: i32) -> Self {
-        self.0.input_mut().target_capacity = Some(value);
-        self
-    }
-    /// Indicates whether running instances should be terminated if the target capacity of the Spot Fleet request is decreased below the current size of the Spot Fleet.
-    #[inline]
-    pub fn excess_capacity_termination_policy(
-        mut self,
-        value: impl Into<t::ExcessCapacityTerminationPolicy>,
-    ) -> Self {
-        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifySpotFleetRequestResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifySpotFleetRequestResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifySpotFleetRequestRequest,
-        t::ModifySpotFleetRequestResponse,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a subnet attribute. You can only modify one attribute at a time.
-    ///
-    /// Returns the [`ModifySubnetAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_subnet_attribute(&self) -> ModifySubnetAttribute {
-        ModifySubnetAttribute(rt::Call::new(&self.handle, &op::MODIFY_SUBNET_ATTRIBUTE))
-    }
-}
-/// The `ModifySubnetAttribute` operation.
-///
-/// Modifies a subnet attribute. You can only modify one attribute at a time.
-///
-/// Use this action to modify subnets on Amazon Web Services Outposts.
-///
-/// - To modify a subnet on an Outpost rack, set both `MapCustomerOwnedIpOnLaunch` and `CustomerOwnedIpv4Pool`. These two parameters act as a single attribute.
-/// - To modify a subnet on an Outpost server, set either `EnableLniAtDeviceIndex` or `DisableLniAtDeviceIndex`.
-///
-/// For more information about Amazon Web Services Outposts, see the following:
-///
-/// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
-/// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
-#[derive(Debug)]
-pub struct ModifySubnetAttribute(
-    rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-impl ModifySubnetAttribute {
-    /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
-    #[inline]
-    pub fn assign_ipv6_address_on_creation(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().assign_ipv6_address_on_creation = Some(value);
-        self
-    }
-    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a public IPv4 address.
-    #[inline]
-    pub fn map_public_ip_on_launch(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().map_public_ip_on_launch = Some(value);
-        self
-    }
-    /// The ID of the subnet.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = value.into();
-        self
-    }
-    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a customer-owned IPv4 address.
-    #[inline]
-    pub fn map_customer_owned_ip_on_launch(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().map_customer_owned_ip_on_launch = Some(value);
-        self
-    }
-    /// The customer-owned IPv4 address pool associated with the subnet.
-    #[inline]
-    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().customer_owned_ipv4_pool = Some(value.into());
-        self
-    }
-    /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
-    #[inline]
-    pub fn enable_dns64(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().enable_dns64 = Some(value);
-        self
-    }
-    /// The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
-    #[inline]
-    pub fn private_dns_hostname_type_on_launch(
-        mut self,
-        value: impl Into<t::HostnameType>,
-    ) -> Self {
-        self.0.input_mut().private_dns_hostname_type_on_launch = Some(value.into());
-        self
-    }
-    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
-    #[inline]
-    pub fn enable_resource_name_dns_a_record_on_launch(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().enable_resource_name_dns_a_record_on_launch = Some(value);
-        self
-    }
-    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
-    #[inline]
-    pub fn enable_resource_name_dns_aaaa_record_on_launch(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().enable_resource_name_dns_aaaa_record_on_launch = Some(value);
-        self
-    }
-    /// Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1). A local network interface cannot be the primary network interface (eth0).
-    #[inline]
-    pub fn enable_lni_at_device_index(mut self, value: i32) -> Self {
-        self.0.input_mut().enable_lni_at_device_index = Some(value);
-        self
-    }
-    /// Specify `true` to indicate that local network interfaces at the current position should be disabled.
-    #[inline]
-    pub fn disable_lni_at_device_index(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().disable_lni_at_device_index = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Allows or restricts mirroring network services.
-    ///
-    /// Returns the [`ModifyTrafficMirrorFilterNetworkServices`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_traffic_mirror_filter_network_services(
-        &self,
-    ) -> ModifyTrafficMirrorFilterNetworkServices {
-        ModifyTrafficMirrorFilterNetworkServices(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES,
-            ),
-        )
-    }
-}
-/// The `ModifyTrafficMirrorFilterNetworkServices` operation.
-///
-/// Allows or restricts mirroring network services.
-///
-/// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
-#[derive(Debug)]
-pub struct ModifyTrafficMirrorFilterNetworkServices(
-    rt::Call<
-        t::ModifyTrafficMirrorFilterNetworkServicesRequest,
-        t::ModifyTrafficMirrorFilterNetworkServicesResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTrafficMirrorFilterNetworkServices {
-    /// The ID of the Traffic Mirror filter.
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = value.into();
-        self
-    }
-    /// The network service, for example Amazon DNS, that you want to mirror.
-    #[inline]
-    pub fn add_network_services(
-        mut self,
-        value: Vec<t::TrafficMirrorNetworkService>,
-    ) -> Self {
-        self.0.input_mut().add_network_services = Some(value);
-        self
-    }
-    /// The network service, for example Amazon DNS, that you no longer want to mirror.
-    #[inline]
-    pub fn remove_network_services(
-        mut self,
-        value: Vec<t::TrafficMirrorNetworkService>,
-    ) -> Self {
-        self.0.input_mut().remove_network_services = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTrafficMirrorFilterNetworkServicesRequest,
-        t::ModifyTrafficMirrorFilterNetworkServicesResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified Traffic Mirror rule.
-    ///
-    /// Returns the [`ModifyTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_traffic_mirror_filter_rule(&self) -> ModifyTrafficMirrorFilterRule {
-        ModifyTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE),
-        )
-    }
-}
-/// The `ModifyTrafficMirrorFilterRule` operation.
-///
-/// Modifies the specified Traffic Mirror rule.
-///
-/// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
-#[derive(Debug)]
-pub struct ModifyTrafficMirrorFilterRule(
-    rt::Call<
-        t::ModifyTrafficMirrorFilterRuleRequest,
-        t::ModifyTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTrafficMirrorFilterRule {
-    /// The ID of the Traffic Mirror rule.
-    #[inline]
-    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
-        self
-    }
-    /// The type of traffic to assign to the rule.
-    #[inline]
-    pub fn traffic_direction(mut self, value: impl Into<t::TrafficDirection>) -> Self {
-        self.0.input_mut().traffic_direction = Some(value.into());
-        self
-    }
-    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = Some(value);
-        self
-    }
-    /// The action to assign to the rule.
-    #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::TrafficMirrorRuleAction>) -> Self {
-        self.0.input_mut().rule_action = Some(value.into());
-        self
-    }
-    /// The destination ports that are associated with the Traffic Mirror rule.
-    #[inline]
-    pub fn destination_port_range(
-        mut self,
-        value: t::TrafficMirrorPortRangeRequest,
-    ) -> Self {
-        self.0.input_mut().destination_port_range = Some(value);
-        self
-    }
-    /// The port range to assign to the Traffic Mirror rule.
-    #[inline]
-    pub fn source_port_range(mut self, value: t::TrafficMirrorPortRangeRequest) -> Self {
-        self.0.input_mut().source_port_range = Some(value);
-        self
-    }
-    /// The protocol, for example TCP, to assign to the Traffic Mirror rule.
-    #[inline]
-    pub fn protocol(mut self, value: i32) -> Self {
-        self.0.input_mut().protocol = Some(value);
-        self
-    }
-    /// The destination CIDR block to assign to the Traffic Mirror rule.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The source CIDR block to assign to the Traffic Mirror rule.
-    #[inline]
-    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_cidr_block = Some(value.into());
-        self
-    }
-    /// The description to assign to the Traffic Mirror rule.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The properties that you want to remove from the Traffic Mirror filter rule.
-    #[inline]
-    pub fn remove_fields(mut self, value: Vec<t::TrafficMirrorFilterRuleField>) -> Self {
-        self.0.input_mut().remove_fields = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTrafficMirrorFilterRuleResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTrafficMirrorFilterRuleResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTrafficMirrorFilterRuleRequest,
-        t::ModifyTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a Traffic Mirror session.
-    ///
-    /// Returns the [`ModifyTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_traffic_mirror_session(&self) -> ModifyTrafficMirrorSession {
-        ModifyTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::MODIFY_TRAFFIC_MIRROR_SESSION),
-        )
-    }
-}
-/// The `ModifyTrafficMirrorSession` operation.
-///
-/// Modifies a Traffic Mirror session.
-#[derive(Debug)]
-pub struct ModifyTrafficMirrorSession(
-    rt::Call<
-        t::ModifyTrafficMirrorSessionRequest,
-        t::ModifyTrafficMirrorSessionResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTrafficMirrorSession {
-    /// The ID of the Traffic Mirror session.
-    #[inline]
-    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_session_id = value.into();
-        self
-    }
-    /// The Traffic Mirror target. The target must be in the same VPC as the source, or have a VPC peering connection with the source.
-    #[inline]
-    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_target_id = Some(value.into());
-        self
-    }
-    /// The ID of the Traffic Mirror filter.
-    #[inline]
-    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().traffic_mirror_filter_id = Some(value.into());
-        self
-    }
-    /// The number of bytes in each packet to mirror. These are bytes after the VXLAN header. To mirror a subset, set this to the length (in bytes) to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target. Do not specify this parameter when you want to mirror the entire packet.
-    #[inline]
-    pub fn packet_length(mut self, value: i32) -> Self {
-        self.0.input_mut().packet_length = Some(value);
-        self
-    }
-    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
-    #[inline]
-    pub fn session_number(mut self, value: i32) -> Self {
-        self.0.input_mut().session_number = Some(value);
-        self
-    }
-    /// The virtual network ID of the Traffic Mirror session.
-    #[inline]
-    pub fn virtual_network_id(mut self, value: i32) -> Self {
-        self.0.input_mut().virtual_network_id = Some(value);
-        self
-    }
-    /// The description to assign to the Traffic Mirror session.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The properties that you want to remove from the Traffic Mirror session.
-    #[inline]
-    pub fn remove_fields(mut self, value: Vec<t::TrafficMirrorSessionField>) -> Self {
-        self.0.input_mut().remove_fields = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyTrafficMirrorSessionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTrafficMirrorSessionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTrafficMirrorSessionRequest,
-        t::ModifyTrafficMirrorSessionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
-    ///
-    /// Returns the [`ModifyTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway(&self) -> ModifyTransitGateway {
-        ModifyTransitGateway(rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY))
-    }
-}
-/// The `ModifyTransitGateway` operation.
-///
-/// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
-#[derive(Debug)]
-pub struct ModifyTransitGateway(
-    rt::Call<t::ModifyTransitGatewayRequest, t::ModifyTransitGatewayResult, rt::NoErrors>,
-);
-impl ModifyTransitGateway {
-    /// The ID of the transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = value.into();
-        self
-    }
-    /// The description for the transit gateway.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// The options to modify.
-    #[inline]
-    pub fn options(mut self, value: t::ModifyTransitGatewayOptions) -> Self {
-        self.0.input_mut().options = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyTransitGatewayResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyTransitGatewayResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTransitGatewayRequest,
-        t::ModifyTransitGatewayResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
-    ///
-    /// Returns the [`ModifyTransitGatewayAttachmentNatConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_attachment_nat_configuration(
-        &self,
-    ) -> ModifyTransitGatewayAttachmentNatConfiguration {
-        ModifyTransitGatewayAttachmentNatConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
-            ),
-        )
-    }
-}
-/// The `ModifyTransitGatewayAttachmentNatConfiguration` operation.
-///
-/// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
-///
-/// - Enable or disable NAT gateway support for the attachment.
-/// - Specify whether the transit gateway installs routes for the NAT CIDRs.
-/// - Replace the NAT gateway rules for the attachment.
-///
-/// Only the owner of the transit gateway can modify the NAT configuration.
-///
-/// With NAT gateway support enabled, the transit gateway translates addresses in each rule's `MatchSourceCidr` range to the corresponding addresses in its `NatCidr` range.
-///
-/// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
-#[derive(Debug)]
-pub struct ModifyTransitGatewayAttachmentNatConfiguration(
-    rt::Call<
-        t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
-        t::ModifyTransitGatewayAttachmentNatConfigurationResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTransitGatewayAttachmentNatConfiguration {
-    /// The ID of the transit gateway attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// Specifies whether to enable or disable NAT gateway support for the attachment. To enable NAT gateway support, the attachment must have at least one NAT gateway rule. You can't modify the NAT configuration while NAT gateway support is `enabling` or `disabling`. If you omit this parameter, the current value doesn't change.
-    #[inline]
-    pub fn nat_gateway_support(
-        mut self,
-        value: impl Into<t::TransitGatewayAttachmentNatGatewaySupportValue>,
-    ) -> Self {
-        self.0.input_mut().nat_gateway_support = Some(value.into());
-        self
-    }
-    /// Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates. For VPC attachments, the transit gateway always installs these routes. You can enable or disable this option only for Amazon Web Services Direct Connect gateway attachments and Site-to-Site VPN attachments that use dynamic routing. For these attachments, the default is `enable`. If you omit this parameter, the current value doesn't change.
-    #[inline]
-    pub fn nat_system_route_support(
-        mut self,
-        value: impl Into<t::TransitGatewayAttachmentNatSystemRouteSupportValue>,
-    ) -> Self {
-        self.0.input_mut().nat_system_route_support = Some(value.into());
-        self
-    }
-    /// The NAT gateway rules for the attachment. The rules that you specify replace all existing NAT gateway rules for the attachment. You can specify up to 50 rules for an attachment. If you omit this parameter, the existing rules don't change. To remove all rules, use `ResetNatGatewayRules`.
-    #[inline]
-    pub fn nat_gateway_rules(
-        mut self,
-        value: Vec<t::TransitGatewayNatRuleRequest>,
-    ) -> Self {
-        self.0.input_mut().nat_gateway_rules = Some(value);
-        self
-    }
-    /// Specifies whether to remove all NAT gateway rules from the attachment. If you omit this parameter, the transit gateway doesn't remove any rules. You can't specify this parameter together with `NatGatewayRules`. Because you can't enable NAT gateway support without rules, also set `NatGatewaySupport` to `disable` in the same request if NAT gateway support is currently enabled.
-    #[inline]
-    pub fn reset_nat_gateway_rules(mut self, value: bool) -> Self {
-        self.0.input_mut().reset_nat_gateway_rules = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
-        t::ModifyTransitGatewayAttachmentNatConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a transit gateway metering policy.
-    ///
-    /// Returns the [`ModifyTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_metering_policy(
-        &self,
-    ) -> ModifyTransitGatewayMeteringPolicy {
-        ModifyTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY),
-        )
-    }
-}
-/// The `ModifyTransitGatewayMeteringPolicy` operation.
-///
-/// Modifies a transit gateway metering policy.
-#[derive(Debug)]
-pub struct ModifyTransitGatewayMeteringPolicy(
-    rt::Call<
-        t::ModifyTransitGatewayMeteringPolicyRequest,
-        t::ModifyTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTransitGatewayMeteringPolicy {
-    /// The ID of the transit gateway metering policy to modify.
-    #[inline]
-    pub fn transit_gateway_metering_policy_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
-        self
-    }
-    /// The IDs of middlebox attachments to add to the metering policy.
-    #[inline]
-    pub fn add_middlebox_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_middlebox_attachment_ids = Some(value);
-        self
-    }
-    /// The IDs of middlebox attachments to remove from the metering policy.
-    #[inline]
-    pub fn remove_middlebox_attachment_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_middlebox_attachment_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTransitGatewayMeteringPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTransitGatewayMeteringPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTransitGatewayMeteringPolicyRequest,
-        t::ModifyTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
-    ///
-    /// Returns the [`ModifyTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_network_function_attachment(
-        &self,
-    ) -> ModifyTransitGatewayNetworkFunctionAttachment {
-        ModifyTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
-    }
-}
-/// The `ModifyTransitGatewayNetworkFunctionAttachment` operation.
-///
-/// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
-///
-/// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
-#[derive(Debug)]
-pub struct ModifyTransitGatewayNetworkFunctionAttachment(
-    rt::Call<
-        t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
-        t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTransitGatewayNetworkFunctionAttachment {
-    /// The ID of the network function attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// The names of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
-    #[inline]
-    pub fn add_availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_availability_zones = Some(value);
-        self
-    }
-    /// The IDs of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
-    #[inline]
-    pub fn add_availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_availability_zone_ids = Some(value);
-        self
-    }
-    /// The names of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
-    #[inline]
-    pub fn remove_availability_zones(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_availability_zones = Some(value);
-        self
-    }
-    /// The IDs of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
-    #[inline]
-    pub fn remove_availability_zone_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_availability_zone_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
-        t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
-    ///
-    /// Returns the [`ModifyTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_peering_attachment(
-        &self,
-    ) -> ModifyTransitGatewayPeeringAttachment {
-        ModifyTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-}
-/// The `ModifyTransitGatewayPeeringAttachment` operation.
-///
-/// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
-///
-/// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
-#[derive(Debug)]
-pub struct ModifyTransitGatewayPeeringAttachment(
-    rt::Call<
-        t::ModifyTransitGatewayPeeringAttachmentRequest,
-        t::ModifyTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTransitGatewayPeeringAttachment {
-    /// The ID of the transit gateway peering attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// The options to modify for the transit gateway peering attachment.
-    #[inline]
-    pub fn options(
-        mut self,
-        value: t::ModifyTransitGatewayPeeringAttachmentRequestOptions,
-    ) -> Self {
-        self.0.input_mut().options = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTransitGatewayPeeringAttachmentResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTransitGatewayPeeringAttachmentResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTransitGatewayPeeringAttachmentRequest,
-        t::ModifyTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified transit gateway policy table entry.
-    ///
-    /// Returns the [`ModifyTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_policy_table_entry(
-        &self,
-    ) -> ModifyTransitGatewayPolicyTableEntry {
-        ModifyTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
-        )
-    }
-}
-/// The `ModifyTransitGatewayPolicyTableEntry` operation.
-///
-/// Modifies the specified transit gateway policy table entry.
-#[derive(Debug)]
-pub struct ModifyTransitGatewayPolicyTableEntry(
-    rt::Call<
-        t::ModifyTransitGatewayPolicyTableEntryRequest,
-        t::ModifyTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTransitGatewayPolicyTableEntry {
-    /// The ID of the transit gateway policy table.
-    #[inline]
-    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_policy_table_id = value.into();
-        self
-    }
-    /// The rule number of the policy table entry to modify.
-    #[inline]
-    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_rule_number = value.into();
-        self
-    }
-    /// The updated matching criteria for the policy table entry. Unspecified fields retain their current values.
-    #[inline]
-    pub fn policy_rule(mut self, value: t::TransitGatewayRequestPolicyRule) -> Self {
-        self.0.input_mut().policy_rule = Some(value);
-        self
-    }
-    /// The ID of the transit gateway route table to use for traffic matching this rule.
-    #[inline]
-    pub fn target_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_route_table_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTransitGatewayPolicyTableEntryResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTransitGatewayPolicyTableEntryResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTransitGatewayPolicyTableEntryRequest,
-        t::ModifyTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
-    ///
-    /// Returns the [`ModifyTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_prefix_list_reference(
-        &self,
-    ) -> ModifyTransitGatewayPrefixListReference {
-        ModifyTransitGatewayPrefixListReference(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            ),
-        )
-    }
-}
-/// The `ModifyTransitGatewayPrefixListReference` operation.
-///
-/// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
-#[derive(Debug)]
-pub struct ModifyTransitGatewayPrefixListReference(
-    rt::Call<
-        t::ModifyTransitGatewayPrefixListReferenceRequest,
-        t::ModifyTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTransitGatewayPrefixListReference {
-    /// The ID of the transit gateway route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// The ID of the attachment to which traffic is routed.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Indicates whether to drop traffic that matches this route.
-    #[inline]
-    pub fn blackhole(mut self, value: bool) -> Self {
-        self.0.input_mut().blackhole = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTransitGatewayPrefixListReferenceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTransitGatewayPrefixListReferenceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTransitGatewayPrefixListReferenceRequest,
-        t::ModifyTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified VPC attachment.
-    ///
-    /// Returns the [`ModifyTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_vpc_attachment(
-        &self,
-    ) -> ModifyTransitGatewayVpcAttachment {
-        ModifyTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
-    }
-}
-/// The `ModifyTransitGatewayVpcAttachment` operation.
-///
-/// Modifies the specified VPC attachment.
-#[derive(Debug)]
-pub struct ModifyTransitGatewayVpcAttachment(
-    rt::Call<
-        t::ModifyTransitGatewayVpcAttachmentRequest,
-        t::ModifyTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyTransitGatewayVpcAttachment {
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = value.into();
-        self
-    }
-    /// The IDs of one or more subnets to add. You can specify at most one subnet per Availability Zone.
-    #[inline]
-    pub fn add_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_subnet_ids = Some(value);
-        self
-    }
-    /// The IDs of one or more subnets to remove.
-    #[inline]
-    pub fn remove_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_subnet_ids = Some(value);
-        self
-    }
-    /// The new VPC attachment options.
-    #[inline]
-    pub fn options(
-        mut self,
-        value: t::ModifyTransitGatewayVpcAttachmentRequestOptions,
-    ) -> Self {
-        self.0.input_mut().options = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyTransitGatewayVpcAttachmentResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyTransitGatewayVpcAttachmentResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyTransitGatewayVpcAttachmentRequest,
-        t::ModifyTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
-    ///
-    /// Returns the [`ModifyVerifiedAccessEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_verified_access_endpoint(&self) -> ModifyVerifiedAccessEndpoint {
-        ModifyVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_ENDPOINT),
-        )
-    }
-}
-/// The `ModifyVerifiedAccessEndpoint` operation.
-///
-/// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
-#[derive(Debug)]
-pub struct ModifyVerifiedAccessEndpoint(
-    rt::Call<
-        t::ModifyVerifiedAccessEndpointRequest,
-        t::ModifyVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVerifiedAccessEndpoint {
-    /// The ID of the Verified Access endpoint.
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = Some(value.into());
-        self
-    }
-    /// The load balancer details if creating the Verified Access endpoint as `load-balancer`type.
-    #[inline]
-    pub fn load_balancer_options(
-        mut self,
-        value: t::ModifyVerifiedAccessEndpointLoadBalancerOptions,
-    ) -> Self {
-        self.0.input_mut().load_balancer_options = Some(value);
-        self
-    }
-    /// The network interface options.
-    #[inline]
-    pub fn network_interface_options(
-        mut self,
-        value: t::ModifyVerifiedAccessEndpointEniOptions,
-    ) -> Self {
-        self.0.input_mut().network_interface_options = Some(value);
-        self
-    }
-    /// A description for the Verified Access endpoint.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The RDS options.
-    #[inline]
-    pub fn rds_options(
-        mut self,
-        value: t::ModifyVerifiedAccessEndpointRdsOptions,
-    ) -> Self {
-        self.0.input_mut().rds_options = Some(value);
-        self
-    }
-    /// The CIDR options.
-    #[inline]
-    pub fn cidr_options(
-        mut self,
-        value: t::ModifyVerifiedAccessEndpointCidrOptions,
-    ) -> Self {
-        self.0.input_mut().cidr_options = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVerifiedAccessEndpointResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessEndpointResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVerifiedAccessEndpointRequest,
-        t::ModifyVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified Amazon Web Services Verified Access endpoint policy.
-    ///
-    /// Returns the [`ModifyVerifiedAccessEndpointPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_verified_access_endpoint_policy(
-        &self,
-    ) -> ModifyVerifiedAccessEndpointPolicy {
-        ModifyVerifiedAccessEndpointPolicy(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY),
-        )
-    }
-}
-/// The `ModifyVerifiedAccessEndpointPolicy` operation.
-///
-/// Modifies the specified Amazon Web Services Verified Access endpoint policy.
-#[derive(Debug)]
-pub struct ModifyVerifiedAccessEndpointPolicy(
-    rt::Call<
-        t::ModifyVerifiedAccessEndpointPolicyRequest,
-        t::ModifyVerifiedAccessEndpointPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVerifiedAccessEndpointPolicy {
-    /// The ID of the Verified Access endpoint.
-    #[inline]
-    pub fn verified_access_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_endpoint_id = value.into();
-        self
-    }
-    /// The status of the Verified Access policy.
-    #[inline]
-    pub fn policy_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().policy_enabled = Some(value);
-        self
-    }
-    /// The Verified Access policy document.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The options for server side encryption.
-    #[inline]
-    pub fn sse_specification(
-        mut self,
-        value: t::VerifiedAccessSseSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessEndpointPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessEndpointPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVerifiedAccessEndpointPolicyRequest,
-        t::ModifyVerifiedAccessEndpointPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified Amazon Web Services Verified Access group configuration.
-    ///
-    /// Returns the [`ModifyVerifiedAccessGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_verified_access_group(&self) -> ModifyVerifiedAccessGroup {
-        ModifyVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_GROUP),
-        )
-    }
-}
-/// The `ModifyVerifiedAccessGroup` operation.
-///
-/// Modifies the specified Amazon Web Services Verified Access group configuration.
-#[derive(Debug)]
-pub struct ModifyVerifiedAccessGroup(
-    rt::Call<
-        t::ModifyVerifiedAccessGroupRequest,
-        t::ModifyVerifiedAccessGroupResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVerifiedAccessGroup {
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
-        self
-    }
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = Some(value.into());
-        self
-    }
-    /// A description for the Verified Access group.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVerifiedAccessGroupResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVerifiedAccessGroupResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVerifiedAccessGroupRequest,
-        t::ModifyVerifiedAccessGroupResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified Amazon Web Services Verified Access group policy.
-    ///
-    /// Returns the [`ModifyVerifiedAccessGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_verified_access_group_policy(
-        &self,
-    ) -> ModifyVerifiedAccessGroupPolicy {
-        ModifyVerifiedAccessGroupPolicy(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_GROUP_POLICY),
-        )
-    }
-}
-/// The `ModifyVerifiedAccessGroupPolicy` operation.
-///
-/// Modifies the specified Amazon Web Services Verified Access group policy.
-#[derive(Debug)]
-pub struct ModifyVerifiedAccessGroupPolicy(
-    rt::Call<
-        t::ModifyVerifiedAccessGroupPolicyRequest,
-        t::ModifyVerifiedAccessGroupPolicyResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVerifiedAccessGroupPolicy {
-    /// The ID of the Verified Access group.
-    #[inline]
-    pub fn verified_access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_group_id = value.into();
-        self
-    }
-    /// The status of the Verified Access policy.
-    #[inline]
-    pub fn policy_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().policy_enabled = Some(value);
-        self
-    }
-    /// The Verified Access policy document.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The options for server side encryption.
-    #[inline]
-    pub fn sse_specification(
-        mut self,
-        value: t::VerifiedAccessSseSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessGroupPolicyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessGroupPolicyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVerifiedAccessGroupPolicyRequest,
-        t::ModifyVerifiedAccessGroupPolicyResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
-    ///
-    /// Returns the [`ModifyVerifiedAccessInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_verified_access_instance(&self) -> ModifyVerifiedAccessInstance {
-        ModifyVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_INSTANCE),
-        )
-    }
-}
-/// The `ModifyVerifiedAccessInstance` operation.
-///
-/// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
-#[derive(Debug)]
-pub struct ModifyVerifiedAccessInstance(
-    rt::Call<
-        t::ModifyVerifiedAccessInstanceRequest,
-        t::ModifyVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVerifiedAccessInstance {
-    /// The ID of the Verified Access instance.
-    #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
-        self
-    }
-    /// A description for the Verified Access instance.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The custom subdomain.
-    #[inline]
-    pub fn cidr_endpoints_custom_sub_domain(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_endpoints_custom_sub_domain = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVerifiedAccessInstanceResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessInstanceResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVerifiedAccessInstanceRequest,
-        t::ModifyVerifiedAccessInstanceResult,
         rt::NoErrors,
     > {
         self.0

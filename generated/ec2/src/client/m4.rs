@@ -5,2280 +5,243 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
+    /// Modifies the configuration of an existing route server.
     ///
-    /// Returns the [`ModifyVerifiedAccessInstanceLoggingConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    /// Returns the [`ModifyRouteServer`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
-    pub fn modify_verified_access_instance_logging_configuration(
+    pub fn modify_route_server(&self) -> ModifyRouteServer {
+        ModifyRouteServer(rt::Call::new(&self.handle, &op::MODIFY_ROUTE_SERVER))
+    }
+    /// Modifies the rules of a security group.
+    ///
+    /// Returns the [`ModifySecurityGroupRules`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_security_group_rules(&self) -> ModifySecurityGroupRules {
+        ModifySecurityGroupRules(
+            rt::Call::new(&self.handle, &op::MODIFY_SECURITY_GROUP_RULES),
+        )
+    }
+    /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
+    ///
+    /// Returns the [`ModifySnapshotAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttribute {
+        ModifySnapshotAttribute(
+            rt::Call::new(&self.handle, &op::MODIFY_SNAPSHOT_ATTRIBUTE),
+        )
+    }
+    /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
+    ///
+    /// Returns the [`ModifySnapshotTier`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_snapshot_tier(&self) -> ModifySnapshotTier {
+        ModifySnapshotTier(rt::Call::new(&self.handle, &op::MODIFY_SNAPSHOT_TIER))
+    }
+    /// Modifies the specified Spot Fleet request.
+    ///
+    /// Returns the [`ModifySpotFleetRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_spot_fleet_request(&self) -> ModifySpotFleetRequest {
+        ModifySpotFleetRequest(
+            rt::Call::new(&self.handle, &op::MODIFY_SPOT_FLEET_REQUEST),
+        )
+    }
+    /// Modifies a subnet attribute. You can only modify one attribute at a time.
+    ///
+    /// Returns the [`ModifySubnetAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_subnet_attribute(&self) -> ModifySubnetAttribute {
+        ModifySubnetAttribute(rt::Call::new(&self.handle, &op::MODIFY_SUBNET_ATTRIBUTE))
+    }
+    /// Allows or restricts mirroring network services.
+    ///
+    /// Returns the [`ModifyTrafficMirrorFilterNetworkServices`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_filter_network_services(
         &self,
-    ) -> ModifyVerifiedAccessInstanceLoggingConfiguration {
-        ModifyVerifiedAccessInstanceLoggingConfiguration(
+    ) -> ModifyTrafficMirrorFilterNetworkServices {
+        ModifyTrafficMirrorFilterNetworkServices(
             rt::Call::new(
                 &self.handle,
-                &op::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION,
+                &op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES,
+            ),
+        )
+    }
+    /// Modifies the specified Traffic Mirror rule.
+    ///
+    /// Returns the [`ModifyTrafficMirrorFilterRule`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_filter_rule(&self) -> ModifyTrafficMirrorFilterRule {
+        ModifyTrafficMirrorFilterRule(
+            rt::Call::new(&self.handle, &op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE),
+        )
+    }
+    /// Modifies a Traffic Mirror session.
+    ///
+    /// Returns the [`ModifyTrafficMirrorSession`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_session(&self) -> ModifyTrafficMirrorSession {
+        ModifyTrafficMirrorSession(
+            rt::Call::new(&self.handle, &op::MODIFY_TRAFFIC_MIRROR_SESSION),
+        )
+    }
+    /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
+    ///
+    /// Returns the [`ModifyTransitGateway`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway(&self) -> ModifyTransitGateway {
+        ModifyTransitGateway(rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY))
+    }
+    /// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
+    ///
+    /// Returns the [`ModifyTransitGatewayAttachmentNatConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_attachment_nat_configuration(
+        &self,
+    ) -> ModifyTransitGatewayAttachmentNatConfiguration {
+        ModifyTransitGatewayAttachmentNatConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
+            ),
+        )
+    }
+    /// Modifies a transit gateway metering policy.
+    ///
+    /// Returns the [`ModifyTransitGatewayMeteringPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_metering_policy(
+        &self,
+    ) -> ModifyTransitGatewayMeteringPolicy {
+        ModifyTransitGatewayMeteringPolicy(
+            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY),
+        )
+    }
+    /// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
+    ///
+    /// Returns the [`ModifyTransitGatewayNetworkFunctionAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_network_function_attachment(
+        &self,
+    ) -> ModifyTransitGatewayNetworkFunctionAttachment {
+        ModifyTransitGatewayNetworkFunctionAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
+            ),
+        )
+    }
+    /// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
+    ///
+    /// Returns the [`ModifyTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_peering_attachment(
+        &self,
+    ) -> ModifyTransitGatewayPeeringAttachment {
+        ModifyTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+        )
+    }
+    /// Modifies the specified transit gateway policy table entry.
+    ///
+    /// Returns the [`ModifyTransitGatewayPolicyTableEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_policy_table_entry(
+        &self,
+    ) -> ModifyTransitGatewayPolicyTableEntry {
+        ModifyTransitGatewayPolicyTableEntry(
+            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
+        )
+    }
+    /// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
+    ///
+    /// Returns the [`ModifyTransitGatewayPrefixListReference`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> ModifyTransitGatewayPrefixListReference {
+        ModifyTransitGatewayPrefixListReference(
+            rt::Call::new(
+                &self.handle,
+                &op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
             ),
         )
     }
 }
-/// The `ModifyVerifiedAccessInstanceLoggingConfiguration` operation.
+/// The `ModifyRouteServer` operation.
 ///
-/// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
-#[derive(Debug)]
-pub struct ModifyVerifiedAccessInstanceLoggingConfiguration(
-    rt::Call<
-        t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
-        t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
-        rt::NoErrors,
-    >,
+/// Modifies the configuration of an existing route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct ModifyRouteServer(
+    rt::Call<t::ModifyRouteServerRequest, t::ModifyRouteServerResult, rt::NoErrors>,
 );
-impl ModifyVerifiedAccessInstanceLoggingConfiguration {
-    /// The ID of the Verified Access instance.
+impl ModifyRouteServer {
+    /// The ID of the route server to modify.
     #[inline]
-    pub fn verified_access_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().verified_access_instance_id = value.into();
+    pub fn route_server_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_server_id = value.into();
         self
     }
-    /// The configuration options for Verified Access instances.
+    /// Specifies whether to persist routes after all BGP sessions are terminated.
     #[inline]
-    pub fn access_logs(mut self, value: t::VerifiedAccessLogOptions) -> Self {
-        self.0.input_mut().access_logs = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessInstanceLoggingConfigurationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessInstanceLoggingConfigurationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
-        t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
-    ///
-    /// Returns the [`ModifyVerifiedAccessTrustProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_verified_access_trust_provider(
-        &self,
-    ) -> ModifyVerifiedAccessTrustProvider {
-        ModifyVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
-    }
-}
-/// The `ModifyVerifiedAccessTrustProvider` operation.
-///
-/// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
-#[derive(Debug)]
-pub struct ModifyVerifiedAccessTrustProvider(
-    rt::Call<
-        t::ModifyVerifiedAccessTrustProviderRequest,
-        t::ModifyVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVerifiedAccessTrustProvider {
-    /// The ID of the Verified Access trust provider.
-    #[inline]
-    pub fn verified_access_trust_provider_id(
+    pub fn persist_routes(
         mut self,
-        value: impl Into<String>,
+        value: impl Into<t::RouteServerPersistRoutesAction>,
     ) -> Self {
-        self.0.input_mut().verified_access_trust_provider_id = value.into();
+        self.0.input_mut().persist_routes = Some(value.into());
         self
     }
-    /// The options for an OpenID Connect-compatible user-identity trust provider.
+    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
     #[inline]
-    pub fn oidc_options(
-        mut self,
-        value: t::ModifyVerifiedAccessTrustProviderOidcOptions,
-    ) -> Self {
-        self.0.input_mut().oidc_options = Some(value);
+    pub fn persist_routes_duration(mut self, value: i64) -> Self {
+        self.0.input_mut().persist_routes_duration = Some(value);
         self
     }
-    /// The options for a device-based trust provider. This parameter is required when the provider type is `device`.
+    /// Specifies whether to enable SNS notifications for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
     #[inline]
-    pub fn device_options(
-        mut self,
-        value: t::ModifyVerifiedAccessTrustProviderDeviceOptions,
-    ) -> Self {
-        self.0.input_mut().device_options = Some(value);
+    pub fn sns_notifications_enabled(mut self, value: bool) -> Self {
+        self.0.input_mut().sns_notifications_enabled = Some(value);
         self
     }
-    /// A description for the Verified Access trust provider.
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The options for server side encryption.
-    #[inline]
-    pub fn sse_specification(
-        mut self,
-        value: t::VerifiedAccessSseSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().sse_specification = Some(value);
-        self
-    }
-    /// The OpenID Connect (OIDC) options.
-    #[inline]
-    pub fn native_application_oidc_options(
-        mut self,
-        value: t::ModifyVerifiedAccessNativeApplicationOidcOptions,
-    ) -> Self {
-        self.0.input_mut().native_application_oidc_options = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVerifiedAccessTrustProviderResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVerifiedAccessTrustProviderRequest,
-        t::ModifyVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*.
-    ///
-    /// Returns the [`ModifyVolume`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_volume(&self) -> ModifyVolume {
-        ModifyVolume(rt::Call::new(&self.handle, &op::MODIFY_VOLUME))
-    }
-}
-/// The `ModifyVolume` operation.
-///
-/// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*.
-///
-/// When you complete a resize operation on your volume, you need to extend the volume's file-system size to take advantage of the new storage capacity. For more information, see [Extend the file system](https://docs.aws.amazon.com/ebs/latest/userguide/recognize-expanded-volume-linux.html).
-///
-/// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
-///
-/// With previous-generation instance types, resizing an EBS volume might require detaching and reattaching the volume or stopping and restarting the instance.
-///
-/// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
-#[derive(Debug)]
-pub struct ModifyVolume(
-    rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors>,
-);
-impl ModifyVolume {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// The target size of the volume, in GiB. The target volume size must be greater than or equal to the existing size of the volume.
-    #[inline]
-    pub fn size(mut self, value: i32) -> Self {
-        self.0.input_mut().size = Some(value);
-        self
-    }
-    /// The target EBS volume type of the volume. For more information, see [Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
-    #[inline]
-    pub fn volume_type(mut self, value: impl Into<t::VolumeType>) -> Self {
-        self.0.input_mut().volume_type = Some(value.into());
-        self
-    }
-    /// The target IOPS rate of the volume. This parameter is valid only for `gp3`, `io1`, and `io2` volumes.
-    #[inline]
-    pub fn iops(mut self, value: i32) -> Self {
-        self.0.input_mut().iops = Some(value);
-        self
-    }
-    /// The target throughput of the volume, in MiB/s. This parameter is valid only for `gp3` volumes. The maximum value is 2,000.
-    #[inline]
-    pub fn throughput(mut self, value: i32) -> Self {
-        self.0.input_mut().throughput = Some(value);
-        self
-    }
-    /// Specifies whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 [Nitro-based instances](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) in the same Availability Zone. This parameter is supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html) in the *Amazon EBS User Guide*.
-    #[inline]
-    pub fn multi_attach_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().multi_attach_enabled = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVolumeResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVolumeResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a volume attribute.
-    ///
-    /// Returns the [`ModifyVolumeAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_volume_attribute(&self) -> ModifyVolumeAttribute {
-        ModifyVolumeAttribute(rt::Call::new(&self.handle, &op::MODIFY_VOLUME_ATTRIBUTE))
-    }
-}
-/// The `ModifyVolumeAttribute` operation.
-///
-/// Modifies a volume attribute.
-///
-/// By default, all I/O operations for the volume are suspended when the data on the volume is determined to be potentially inconsistent, to prevent undetectable, latent data corruption. The I/O access to the volume can be resumed by first enabling I/O access and then checking the data consistency on your volume.
-///
-/// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
-#[derive(Debug)]
-pub struct ModifyVolumeAttribute(
-    rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-impl ModifyVolumeAttribute {
-    /// Indicates whether the volume should be auto-enabled for I/O operations.
-    #[inline]
-    pub fn auto_enable_io(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().auto_enable_io = Some(value);
-        self
-    }
-    /// The ID of the volume.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the specified attribute of the specified VPC.
-    ///
-    /// Returns the [`ModifyVpcAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_attribute(&self) -> ModifyVpcAttribute {
-        ModifyVpcAttribute(rt::Call::new(&self.handle, &op::MODIFY_VPC_ATTRIBUTE))
-    }
-}
-/// The `ModifyVpcAttribute` operation.
-///
-/// Modifies the specified attribute of the specified VPC.
-#[derive(Debug)]
-pub struct ModifyVpcAttribute(
-    rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-impl ModifyVpcAttribute {
-    /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not.
-    #[inline]
-    pub fn enable_dns_hostnames(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().enable_dns_hostnames = Some(value);
-        self
-    }
-    /// Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at the base of the VPC network range "plus two" succeed. If disabled, the Amazon provided DNS service in the VPC that resolves public DNS hostnames to IP addresses is not enabled.
-    #[inline]
-    pub fn enable_dns_support(mut self, value: t::AttributeBooleanValue) -> Self {
-        self.0.input_mut().enable_dns_support = Some(value);
-        self
-    }
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// Indicates whether Network Address Usage metrics are enabled for your VPC.
-    #[inline]
-    pub fn enable_network_address_usage_metrics(
-        mut self,
-        value: t::AttributeBooleanValue,
-    ) -> Self {
-        self.0.input_mut().enable_network_address_usage_metrics = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
-    ///
-    /// Returns the [`ModifyVpcBlockPublicAccessExclusion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_block_public_access_exclusion(
-        &self,
-    ) -> ModifyVpcBlockPublicAccessExclusion {
-        ModifyVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
-    }
-}
-/// The `ModifyVpcBlockPublicAccessExclusion` operation.
-///
-/// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
-#[derive(Debug)]
-pub struct ModifyVpcBlockPublicAccessExclusion(
-    rt::Call<
-        t::ModifyVpcBlockPublicAccessExclusionRequest,
-        t::ModifyVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcBlockPublicAccessExclusion {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of an exclusion.
-    #[inline]
-    pub fn exclusion_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().exclusion_id = value.into();
-        self
-    }
-    /// The exclusion mode for internet gateway traffic.
-    #[inline]
-    pub fn internet_gateway_exclusion_mode(
-        mut self,
-        value: impl Into<t::InternetGatewayExclusionMode>,
-    ) -> Self {
-        self.0.input_mut().internet_gateway_exclusion_mode = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVpcBlockPublicAccessExclusionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcBlockPublicAccessExclusionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcBlockPublicAccessExclusionRequest,
-        t::ModifyVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`ModifyVpcBlockPublicAccessOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_block_public_access_options(
-        &self,
-    ) -> ModifyVpcBlockPublicAccessOptions {
-        ModifyVpcBlockPublicAccessOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
-        )
-    }
-}
-/// The `ModifyVpcBlockPublicAccessOptions` operation.
-///
-/// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct ModifyVpcBlockPublicAccessOptions(
-    rt::Call<
-        t::ModifyVpcBlockPublicAccessOptionsRequest,
-        t::ModifyVpcBlockPublicAccessOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcBlockPublicAccessOptions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The mode of VPC BPA.
-    #[inline]
-    pub fn internet_gateway_block_mode(
-        mut self,
-        value: impl Into<t::InternetGatewayBlockMode>,
-    ) -> Self {
-        self.0.input_mut().internet_gateway_block_mode = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVpcBlockPublicAccessOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcBlockPublicAccessOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcBlockPublicAccessOptionsRequest,
-        t::ModifyVpcBlockPublicAccessOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections.
-    ///
-    /// Returns the [`ModifyVpcEncryptionControl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_encryption_control(&self) -> ModifyVpcEncryptionControl {
-        ModifyVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENCRYPTION_CONTROL),
-        )
-    }
-}
-/// The `ModifyVpcEncryptionControl` operation.
-///
-/// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct ModifyVpcEncryptionControl(
-    rt::Call<
-        t::ModifyVpcEncryptionControlRequest,
-        t::ModifyVpcEncryptionControlResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcEncryptionControl {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC Encryption Control resource to modify.
-    #[inline]
-    pub fn vpc_encryption_control_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_encryption_control_id = value.into();
-        self
-    }
-    /// The encryption mode for the VPC Encryption Control configuration.
-    #[inline]
-    pub fn mode(mut self, value: impl Into<t::VpcEncryptionControlMode>) -> Self {
-        self.0.input_mut().mode = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude internet gateway traffic from encryption enforcement.
-    #[inline]
-    pub fn internet_gateway_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().internet_gateway_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude egress-only internet gateway traffic from encryption enforcement.
-    #[inline]
-    pub fn egress_only_internet_gateway_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude NAT gateway traffic from encryption enforcement.
-    #[inline]
-    pub fn nat_gateway_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().nat_gateway_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude virtual private gateway traffic from encryption enforcement.
-    #[inline]
-    pub fn virtual_private_gateway_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().virtual_private_gateway_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude VPC peering connection traffic from encryption enforcement.
-    #[inline]
-    pub fn vpc_peering_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().vpc_peering_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude Lambda function traffic from encryption enforcement.
-    #[inline]
-    pub fn lambda_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().lambda_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude VPC Lattice traffic from encryption enforcement.
-    #[inline]
-    pub fn vpc_lattice_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().vpc_lattice_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude Elastic File System traffic from encryption enforcement.
-    #[inline]
-    pub fn elastic_file_system_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().elastic_file_system_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude Amazon Web Services Global Accelerator traffic from encryption enforcement.
-    #[inline]
-    pub fn global_accelerator_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().global_accelerator_exclusion = Some(value.into());
-        self
-    }
-    /// Specifies whether to exclude Amazon API Gateway V2 traffic from encryption enforcement.
-    #[inline]
-    pub fn api_gateway_v2_exclusion(
-        mut self,
-        value: impl Into<t::VpcEncryptionControlExclusionStateInput>,
-    ) -> Self {
-        self.0.input_mut().api_gateway_v2_exclusion = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVpcEncryptionControlResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcEncryptionControlResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcEncryptionControlRequest,
-        t::ModifyVpcEncryptionControlResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
-    ///
-    /// Returns the [`ModifyVpcEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_endpoint(&self) -> ModifyVpcEndpoint {
-        ModifyVpcEndpoint(rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT))
-    }
-}
-/// The `ModifyVpcEndpoint` operation.
-///
-/// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
-#[derive(Debug)]
-pub struct ModifyVpcEndpoint(
-    rt::Call<t::ModifyVpcEndpointRequest, t::ModifyVpcEndpointResult, rt::NoErrors>,
-);
-impl ModifyVpcEndpoint {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the endpoint.
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = value.into();
-        self
-    }
-    /// (Gateway endpoint) Specify `true` to reset the policy document to the default policy. The default policy allows full access to the service.
-    #[inline]
-    pub fn reset_policy(mut self, value: bool) -> Self {
-        self.0.input_mut().reset_policy = Some(value);
-        self
-    }
-    /// (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format.
-    #[inline]
-    pub fn policy_document(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_document = Some(value.into());
-        self
-    }
-    /// (Gateway endpoint) The IDs of the route tables to associate with the endpoint.
-    #[inline]
-    pub fn add_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_route_table_ids = Some(value);
-        self
-    }
-    /// (Gateway endpoint) The IDs of the route tables to disassociate from the endpoint.
-    #[inline]
-    pub fn remove_route_table_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_route_table_ids = Some(value);
-        self
-    }
-    /// (Interface and Gateway Load Balancer endpoints) The IDs of the subnets in which to serve the endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet.
-    #[inline]
-    pub fn add_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_subnet_ids = Some(value);
-        self
-    }
-    /// (Interface endpoint) The IDs of the subnets from which to remove the endpoint.
-    #[inline]
-    pub fn remove_subnet_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_subnet_ids = Some(value);
-        self
-    }
-    /// (Interface endpoint) The IDs of the security groups to associate with the endpoint network interfaces.
-    #[inline]
-    pub fn add_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_security_group_ids = Some(value);
-        self
-    }
-    /// (Interface endpoint) The IDs of the security groups to disassociate from the endpoint network interfaces.
-    #[inline]
-    pub fn remove_security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_security_group_ids = Some(value);
-        self
-    }
-    /// The IP address type for the endpoint.
-    #[inline]
-    pub fn ip_address_type(mut self, value: impl Into<t::IpAddressType>) -> Self {
-        self.0.input_mut().ip_address_type = Some(value.into());
-        self
-    }
-    /// The DNS options for the endpoint.
-    #[inline]
-    pub fn dns_options(mut self, value: t::DnsOptionsSpecification) -> Self {
-        self.0.input_mut().dns_options = Some(value);
-        self
-    }
-    /// (Interface endpoint) Indicates whether a private hosted zone is associated with the VPC.
-    #[inline]
-    pub fn private_dns_enabled(mut self, value: bool) -> Self {
-        self.0.input_mut().private_dns_enabled = Some(value);
-        self
-    }
-    /// The subnet configurations for the endpoint.
-    #[inline]
-    pub fn subnet_configurations(mut self, value: Vec<t::SubnetConfiguration>) -> Self {
-        self.0.input_mut().subnet_configurations = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVpcEndpointResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpcEndpointResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcEndpointRequest,
-        t::ModifyVpcEndpointResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
-    ///
-    /// Returns the [`ModifyVpcEndpointConnectionNotification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_endpoint_connection_notification(
-        &self,
-    ) -> ModifyVpcEndpointConnectionNotification {
-        ModifyVpcEndpointConnectionNotification(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION),
-        )
-    }
-}
-/// The `ModifyVpcEndpointConnectionNotification` operation.
-///
-/// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
-#[derive(Debug)]
-pub struct ModifyVpcEndpointConnectionNotification(
-    rt::Call<
-        t::ModifyVpcEndpointConnectionNotificationRequest,
-        t::ModifyVpcEndpointConnectionNotificationResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcEndpointConnectionNotification {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the notification.
-    #[inline]
-    pub fn connection_notification_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_notification_id = value.into();
-        self
-    }
-    /// The ARN for the SNS topic for the notification.
-    #[inline]
-    pub fn connection_notification_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().connection_notification_arn = Some(value.into());
-        self
-    }
-    /// The events for the endpoint. Valid values are `Accept`, `Connect`, `Delete`, and `Reject`.
-    #[inline]
-    pub fn connection_events(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().connection_events = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVpcEndpointConnectionNotificationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcEndpointConnectionNotificationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcEndpointConnectionNotificationRequest,
-        t::ModifyVpcEndpointConnectionNotificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the billing account for VPC endpoint usage/charges.
-    ///
-    /// Returns the [`ModifyVpcEndpointPayerResponsibility`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_endpoint_payer_responsibility(
-        &self,
-    ) -> ModifyVpcEndpointPayerResponsibility {
-        ModifyVpcEndpointPayerResponsibility(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY),
-        )
-    }
-}
-/// The `ModifyVpcEndpointPayerResponsibility` operation.
-///
-/// Modifies the billing account for VPC endpoint usage/charges.
-#[derive(Debug)]
-pub struct ModifyVpcEndpointPayerResponsibility(
-    rt::Call<
-        t::ModifyVpcEndpointPayerResponsibilityRequest,
-        t::ModifyVpcEndpointPayerResponsibilityResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcEndpointPayerResponsibility {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the VPC endpoint service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = Some(value.into());
-        self
-    }
-    /// The ID of the VPC endpoint.
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = value.into();
-        self
-    }
-    /// The Amazon Web Services account to which the usage of VPC endpoint is charged.
-    #[inline]
-    pub fn payer_responsibility(
-        mut self,
-        value: impl Into<t::PayerResponsibilityType>,
-    ) -> Self {
-        self.0.input_mut().payer_responsibility = value.into();
-        self
-    }
-    /// The scope of usage/charges for which the billing account is being modified.
-    #[inline]
-    pub fn scope(mut self, value: impl Into<t::PayerResponsibilityScope>) -> Self {
-        self.0.input_mut().scope = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVpcEndpointPayerResponsibilityResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcEndpointPayerResponsibilityResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcEndpointPayerResponsibilityRequest,
-        t::ModifyVpcEndpointPayerResponsibilityResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the attributes of the specified VPC endpoint service configuration.
-    ///
-    /// Returns the [`ModifyVpcEndpointServiceConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_endpoint_service_configuration(
-        &self,
-    ) -> ModifyVpcEndpointServiceConfiguration {
-        ModifyVpcEndpointServiceConfiguration(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION),
-        )
-    }
-}
-/// The `ModifyVpcEndpointServiceConfiguration` operation.
-///
-/// Modifies the attributes of the specified VPC endpoint service configuration.
-///
-/// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
-#[derive(Debug)]
-pub struct ModifyVpcEndpointServiceConfiguration(
-    rt::Call<
-        t::ModifyVpcEndpointServiceConfigurationRequest,
-        t::ModifyVpcEndpointServiceConfigurationResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcEndpointServiceConfiguration {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// (Interface endpoint configuration) The private DNS name to assign to the endpoint service.
-    #[inline]
-    pub fn private_dns_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_dns_name = Some(value.into());
-        self
-    }
-    /// (Interface endpoint configuration) Removes the private DNS name of the endpoint service.
-    #[inline]
-    pub fn remove_private_dns_name(mut self, value: bool) -> Self {
-        self.0.input_mut().remove_private_dns_name = Some(value);
-        self
-    }
-    /// Indicates whether requests to create an endpoint to the service must be accepted.
-    #[inline]
-    pub fn acceptance_required(mut self, value: bool) -> Self {
-        self.0.input_mut().acceptance_required = Some(value);
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of Network Load Balancers to add to the service configuration.
-    #[inline]
-    pub fn add_network_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_network_load_balancer_arns = Some(value);
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of Network Load Balancers to remove from the service configuration.
-    #[inline]
-    pub fn remove_network_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_network_load_balancer_arns = Some(value);
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to add to the service configuration.
-    #[inline]
-    pub fn add_gateway_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_gateway_load_balancer_arns = Some(value);
-        self
-    }
-    /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to remove from the service configuration.
-    #[inline]
-    pub fn remove_gateway_load_balancer_arns(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_gateway_load_balancer_arns = Some(value);
-        self
-    }
-    /// The IP address types to add to the service configuration.
-    #[inline]
-    pub fn add_supported_ip_address_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_supported_ip_address_types = Some(value);
-        self
-    }
-    /// The IP address types to remove from the service configuration.
-    #[inline]
-    pub fn remove_supported_ip_address_types(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_supported_ip_address_types = Some(value);
-        self
-    }
-    /// The supported Regions to add to the service configuration.
-    #[inline]
-    pub fn add_supported_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_supported_regions = Some(value);
-        self
-    }
-    /// The supported Regions to remove from the service configuration.
-    #[inline]
-    pub fn remove_supported_regions(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_supported_regions = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVpcEndpointServiceConfigurationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcEndpointServiceConfigurationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcEndpointServiceConfigurationRequest,
-        t::ModifyVpcEndpointServiceConfigurationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the payer responsibility for your VPC endpoint service.
-    ///
-    /// Returns the [`ModifyVpcEndpointServicePayerResponsibility`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_endpoint_service_payer_responsibility(
-        &self,
-    ) -> ModifyVpcEndpointServicePayerResponsibility {
-        ModifyVpcEndpointServicePayerResponsibility(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY,
-            ),
-        )
-    }
-}
-/// The `ModifyVpcEndpointServicePayerResponsibility` operation.
-///
-/// Modifies the payer responsibility for your VPC endpoint service.
-#[derive(Debug)]
-pub struct ModifyVpcEndpointServicePayerResponsibility(
-    rt::Call<
-        t::ModifyVpcEndpointServicePayerResponsibilityRequest,
-        t::ModifyVpcEndpointServicePayerResponsibilityResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcEndpointServicePayerResponsibility {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// The entity that is responsible for the endpoint costs. The default is the endpoint owner. If you set the payer responsibility to the service owner, you cannot set it back to the endpoint owner.
-    #[inline]
-    pub fn payer_responsibility(
-        mut self,
-        value: impl Into<t::PayerResponsibility>,
-    ) -> Self {
-        self.0.input_mut().payer_responsibility = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcEndpointServicePayerResponsibilityResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcEndpointServicePayerResponsibilityRequest,
-        t::ModifyVpcEndpointServicePayerResponsibilityResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported.
-    ///
-    /// Returns the [`ModifyVpcEndpointServicePermissions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_endpoint_service_permissions(
-        &self,
-    ) -> ModifyVpcEndpointServicePermissions {
-        ModifyVpcEndpointServicePermissions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS),
-        )
-    }
-}
-/// The `ModifyVpcEndpointServicePermissions` operation.
-///
-/// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported.
-///
-/// If you grant permissions to all principals, the service is public. Any users who know the name of a public service can send a request to attach an endpoint. If the service does not require manual approval, attachments are automatically approved.
-///
-/// By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify `transit-gateway-attachment` for `PermissionType`. The two permission types are independent. A principal can have either or both.
-#[derive(Debug)]
-pub struct ModifyVpcEndpointServicePermissions(
-    rt::Call<
-        t::ModifyVpcEndpointServicePermissionsRequest,
-        t::ModifyVpcEndpointServicePermissionsResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcEndpointServicePermissions {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the service.
-    #[inline]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().service_id = value.into();
-        self
-    }
-    /// The Amazon Resource Names (ARN) of the principals. Permissions are granted to the principals in this list. To grant permissions to all principals, specify an asterisk (\*).
-    #[inline]
-    pub fn add_allowed_principals(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().add_allowed_principals = Some(value);
-        self
-    }
-    /// The Amazon Resource Names (ARN) of the principals. Permissions are revoked for principals in this list.
-    #[inline]
-    pub fn remove_allowed_principals(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().remove_allowed_principals = Some(value);
-        self
-    }
-    /// The type of permission to add or remove. The permission type applies to all principals in `AddAllowedPrincipals` and `RemoveAllowedPrincipals`.
-    #[inline]
-    pub fn permission_type(mut self, value: impl Into<t::PermissionType>) -> Self {
-        self.0.input_mut().permission_type = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVpcEndpointServicePermissionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcEndpointServicePermissionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcEndpointServicePermissionsRequest,
-        t::ModifyVpcEndpointServicePermissionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the VPC peering connection options on one side of a VPC peering connection.
-    ///
-    /// Returns the [`ModifyVpcPeeringConnectionOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_peering_connection_options(
-        &self,
-    ) -> ModifyVpcPeeringConnectionOptions {
-        ModifyVpcPeeringConnectionOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_PEERING_CONNECTION_OPTIONS),
-        )
-    }
-}
-/// The `ModifyVpcPeeringConnectionOptions` operation.
-///
-/// Modifies the VPC peering connection options on one side of a VPC peering connection.
-///
-/// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the DescribeVpcPeeringConnections command.
-///
-/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To check whether multipath resilience is in effect, use DescribeVpcPeeringConnections and check `multipathResilienceStatus`.
-#[derive(Debug)]
-pub struct ModifyVpcPeeringConnectionOptions(
-    rt::Call<
-        t::ModifyVpcPeeringConnectionOptionsRequest,
-        t::ModifyVpcPeeringConnectionOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpcPeeringConnectionOptions {
-    /// The VPC peering connection options for the accepter VPC.
-    #[inline]
-    pub fn accepter_peering_connection_options(
-        mut self,
-        value: t::PeeringConnectionOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().accepter_peering_connection_options = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The VPC peering connection options for the requester VPC.
-    #[inline]
-    pub fn requester_peering_connection_options(
-        mut self,
-        value: t::PeeringConnectionOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().requester_peering_connection_options = Some(value);
-        self
-    }
-    /// The ID of the VPC peering connection.
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ModifyVpcPeeringConnectionOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpcPeeringConnectionOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpcPeeringConnectionOptionsRequest,
-        t::ModifyVpcPeeringConnectionOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
-    ///
-    /// Returns the [`ModifyVpcTenancy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpc_tenancy(&self) -> ModifyVpcTenancy {
-        ModifyVpcTenancy(rt::Call::new(&self.handle, &op::MODIFY_VPC_TENANCY))
-    }
-}
-/// The `ModifyVpcTenancy` operation.
-///
-/// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`.
-///
-/// After you modify the tenancy of the VPC, any new instances that you launch into the VPC have a tenancy of `default`, unless you specify otherwise during launch. The tenancy of any existing instances in the VPC is not affected.
-///
-/// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct ModifyVpcTenancy(
-    rt::Call<t::ModifyVpcTenancyRequest, t::ModifyVpcTenancyResult, rt::NoErrors>,
-);
-impl ModifyVpcTenancy {
-    /// The ID of the VPC.
-    #[inline]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_id = value.into();
-        self
-    }
-    /// The instance tenancy attribute for the VPC.
-    #[inline]
-    pub fn instance_tenancy(mut self, value: impl Into<t::VpcTenancy>) -> Self {
-        self.0.input_mut().instance_tenancy = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVpcTenancyResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpcTenancyResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ModifyVpcTenancyRequest, t::ModifyVpcTenancyResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available:
-    ///
-    /// Returns the [`ModifyVpnConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpn_connection(&self) -> ModifyVpnConnection {
-        ModifyVpnConnection(rt::Call::new(&self.handle, &op::MODIFY_VPN_CONNECTION))
-    }
-}
-/// The `ModifyVpnConnection` operation.
-///
-/// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available:
-///
-/// - An existing virtual private gateway to a new virtual private gateway
-/// - An existing virtual private gateway to a transit gateway
-/// - An existing transit gateway to a new transit gateway
-/// - An existing transit gateway to a virtual private gateway
-///
-/// Before you perform the migration to the new gateway, you must configure the new gateway. Use CreateVpnGateway to create a virtual private gateway, or CreateTransitGateway to create a transit gateway.
-///
-/// This step is required when you migrate from a virtual private gateway with static routes to a transit gateway.
-///
-/// You must delete the static routes before you migrate to the new gateway.
-///
-/// Keep a copy of the static route before you delete it. You will need to add back these routes to the transit gateway after the VPN connection migration is complete.
-///
-/// After you migrate to the new gateway, you might need to modify your VPC route table. Use CreateRoute and DeleteRoute to make the changes described in [Update VPC route tables](https://docs.aws.amazon.com/vpn/latest/s2svpn/modify-vpn-target.html#step-update-routing) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-///
-/// When the new gateway is a transit gateway, modify the transit gateway route table to allow traffic between the VPC and the Amazon Web Services Site-to-Site VPN connection. Use CreateTransitGatewayRoute to add the routes.
-///
-/// If you deleted VPN static routes, you must add the static routes to the transit gateway route table.
-///
-/// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
-#[derive(Debug)]
-pub struct ModifyVpnConnection(
-    rt::Call<t::ModifyVpnConnectionRequest, t::ModifyVpnConnectionResult, rt::NoErrors>,
-);
-impl ModifyVpnConnection {
-    /// The ID of the VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// The ID of the transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of the customer gateway at your end of the VPN connection.
-    #[inline]
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().customer_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of the virtual private gateway at the Amazon Web Services side of the VPN connection.
-    #[inline]
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_gateway_id = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVpnConnectionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpnConnectionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpnConnectionRequest,
-        t::ModifyVpnConnectionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the connection options for your Site-to-Site VPN connection.
-    ///
-    /// Returns the [`ModifyVpnConnectionOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpn_connection_options(&self) -> ModifyVpnConnectionOptions {
-        ModifyVpnConnectionOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPN_CONNECTION_OPTIONS),
-        )
-    }
-}
-/// The `ModifyVpnConnectionOptions` operation.
-///
-/// Modifies the connection options for your Site-to-Site VPN connection.
-///
-/// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
-#[derive(Debug)]
-pub struct ModifyVpnConnectionOptions(
-    rt::Call<
-        t::ModifyVpnConnectionOptionsRequest,
-        t::ModifyVpnConnectionOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpnConnectionOptions {
-    /// The ID of the Site-to-Site VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
-    #[inline]
-    pub fn local_ipv4_network_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_ipv4_network_cidr = Some(value.into());
-        self
-    }
-    /// The IPv4 CIDR on the Amazon Web Services side of the VPN connection.
-    #[inline]
-    pub fn remote_ipv4_network_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().remote_ipv4_network_cidr = Some(value.into());
-        self
-    }
-    /// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
-    #[inline]
-    pub fn local_ipv6_network_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_ipv6_network_cidr = Some(value.into());
-        self
-    }
-    /// The IPv6 CIDR on the Amazon Web Services side of the VPN connection.
-    #[inline]
-    pub fn remote_ipv6_network_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().remote_ipv6_network_cidr = Some(value.into());
-        self
-    }
-    /// The desired bandwidth specification for the VPN connection. `standard` supports up to 1.25 Gbps per tunnel, while `large` supports up to 5 Gbps per tunnel. Large bandwidth is only available for VPN connections attached to a transit gateway or to Cloud WAN. The default value is `standard`.
-    #[inline]
-    pub fn tunnel_bandwidth(mut self, value: impl Into<t::VpnTunnelBandwidth>) -> Self {
-        self.0.input_mut().tunnel_bandwidth = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVpnConnectionOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpnConnectionOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpnConnectionOptionsRequest,
-        t::ModifyVpnConnectionOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the VPN tunnel endpoint certificate.
-    ///
-    /// Returns the [`ModifyVpnTunnelCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpn_tunnel_certificate(&self) -> ModifyVpnTunnelCertificate {
-        ModifyVpnTunnelCertificate(
-            rt::Call::new(&self.handle, &op::MODIFY_VPN_TUNNEL_CERTIFICATE),
-        )
-    }
-}
-/// The `ModifyVpnTunnelCertificate` operation.
-///
-/// Modifies the VPN tunnel endpoint certificate.
-#[derive(Debug)]
-pub struct ModifyVpnTunnelCertificate(
-    rt::Call<
-        t::ModifyVpnTunnelCertificateRequest,
-        t::ModifyVpnTunnelCertificateResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpnTunnelCertificate {
-    /// The ID of the Amazon Web Services Site-to-Site VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// The external IP address of the VPN tunnel.
-    #[inline]
-    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVpnTunnelCertificateResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ModifyVpnTunnelCertificateResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpnTunnelCertificateRequest,
-        t::ModifyVpnTunnelCertificateResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-    ///
-    /// Returns the [`ModifyVpnTunnelOptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_vpn_tunnel_options(&self) -> ModifyVpnTunnelOptions {
-        ModifyVpnTunnelOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPN_TUNNEL_OPTIONS),
-        )
-    }
-}
-/// The `ModifyVpnTunnelOptions` operation.
-///
-/// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-#[derive(Debug)]
-pub struct ModifyVpnTunnelOptions(
-    rt::Call<
-        t::ModifyVpnTunnelOptionsRequest,
-        t::ModifyVpnTunnelOptionsResult,
-        rt::NoErrors,
-    >,
-);
-impl ModifyVpnTunnelOptions {
-    /// The ID of the Amazon Web Services Site-to-Site VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// The external IP address of the VPN tunnel.
-    #[inline]
-    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
-        self
-    }
-    /// The tunnel options to modify.
-    #[inline]
-    pub fn tunnel_options(
-        mut self,
-        value: t::ModifyVpnTunnelOptionsSpecification,
-    ) -> Self {
-        self.0.input_mut().tunnel_options = value;
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Choose whether or not to trigger immediate tunnel replacement. This is only applicable when turning on or off `EnableTunnelLifecycleControl`.
-    #[inline]
-    pub fn skip_tunnel_replacement(mut self, value: bool) -> Self {
-        self.0.input_mut().skip_tunnel_replacement = Some(value);
-        self
-    }
-    /// Specifies the storage mode for the pre-shared key (PSK). Valid values are `Standard` (stored in Site-to-Site VPN service) or `SecretsManager` (stored in Amazon Web Services Secrets Manager).
-    #[inline]
-    pub fn pre_shared_key_storage(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().pre_shared_key_storage = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ModifyVpnTunnelOptionsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ModifyVpnTunnelOptionsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ModifyVpnTunnelOptionsRequest,
-        t::ModifyVpnTunnelOptionsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`MonitorInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn monitor_instances(&self) -> MonitorInstances {
-        MonitorInstances(rt::Call::new(&self.handle, &op::MONITOR_INSTANCES))
-    }
-}
-/// The `MonitorInstances` operation.
-///
-/// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
-///
-/// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
-#[derive(Debug)]
-pub struct MonitorInstances(
-    rt::Call<t::MonitorInstancesRequest, t::MonitorInstancesResult, rt::NoErrors>,
-);
-impl MonitorInstances {
-    /// The IDs of the instances.
-    #[inline]
-    pub fn instance_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instance_ids = value;
-        self
-    }
-    /// The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances.
-    #[inline]
-    pub fn metric_category_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().metric_category_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::MonitorInstancesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::MonitorInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::MonitorInstancesRequest, t::MonitorInstancesResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`MoveAddressToVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn move_address_to_vpc(&self) -> MoveAddressToVpc {
-        MoveAddressToVpc(rt::Call::new(&self.handle, &op::MOVE_ADDRESS_TO_VPC))
-    }
-}
-/// The `MoveAddressToVpc` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
-#[derive(Debug)]
-pub struct MoveAddressToVpc(
-    rt::Call<t::MoveAddressToVpcRequest, t::MoveAddressToVpcResult, rt::NoErrors>,
-);
-impl MoveAddressToVpc {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The Elastic IP address.
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::MoveAddressToVpcResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::MoveAddressToVpcResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::MoveAddressToVpcRequest, t::MoveAddressToVpcResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool.
-    ///
-    /// Returns the [`MoveByoipCidrToIpam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn move_byoip_cidr_to_ipam(&self) -> MoveByoipCidrToIpam {
-        MoveByoipCidrToIpam(rt::Call::new(&self.handle, &op::MOVE_BYOIP_CIDR_TO_IPAM))
-    }
-}
-/// The `MoveByoipCidrToIpam` operation.
-///
-/// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool.
-///
-/// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
-#[derive(Debug)]
-pub struct MoveByoipCidrToIpam(
-    rt::Call<t::MoveByoipCidrToIpamRequest, t::MoveByoipCidrToIpamResult, rt::NoErrors>,
-);
-impl MoveByoipCidrToIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// The BYOIP CIDR.
-    #[inline]
-    pub fn cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr = value.into();
-        self
-    }
-    /// The IPAM pool ID.
-    #[inline]
-    pub fn ipam_pool_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_id = value.into();
-        self
-    }
-    /// The Amazon Web Services account ID of the owner of the IPAM pool.
-    #[inline]
-    pub fn ipam_pool_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipam_pool_owner = value.into();
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::MoveByoipCidrToIpamResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyRouteServerResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(self) -> Result<t::MoveByoipCidrToIpamResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::ModifyRouteServerResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2293,100 +256,67 @@ impl MoveByoipCidrToIpam {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::MoveByoipCidrToIpamRequest,
-        t::MoveByoipCidrToIpamResult,
+        t::ModifyRouteServerRequest,
+        t::ModifyRouteServerResult,
         rt::NoErrors,
     > {
         self.0
     }
 }
-impl super::Client {
-    /// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following:
-    ///
-    /// Returns the [`MoveCapacityReservationInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn move_capacity_reservation_instances(
-        &self,
-    ) -> MoveCapacityReservationInstances {
-        MoveCapacityReservationInstances(
-            rt::Call::new(&self.handle, &op::MOVE_CAPACITY_RESERVATION_INSTANCES),
-        )
-    }
-}
-/// The `MoveCapacityReservationInstances` operation.
+/// The `ModifySecurityGroupRules` operation.
 ///
-/// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following:
-///
-/// - Instance type
-/// - Platform
-/// - Availability Zone
-/// - Tenancy
-/// - Placement group
-/// - Capacity Reservation end time - `At specific time` or `Manually`.
-#[derive(Debug)]
-pub struct MoveCapacityReservationInstances(
+/// Modifies the rules of a security group.
+pub struct ModifySecurityGroupRules(
     rt::Call<
-        t::MoveCapacityReservationInstancesRequest,
-        t::MoveCapacityReservationInstancesResult,
+        t::ModifySecurityGroupRulesRequest,
+        t::ModifySecurityGroupRulesResult,
         rt::NoErrors,
     >,
 );
-impl MoveCapacityReservationInstances {
+impl ModifySecurityGroupRules {
+    /// The ID of the security group.
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().group_id = value.into();
+        self
+    }
+    /// Information about the security group properties to update.
+    #[inline]
+    pub fn security_group_rules(
+        mut self,
+        value: Vec<t::SecurityGroupRuleUpdate>,
+    ) -> Self {
+        self.0.input_mut().security_group_rules = value;
+        self
+    }
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
     pub fn dry_run(mut self, value: bool) -> Self {
         self.0.input_mut().dry_run = Some(value);
         self
     }
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// The ID of the Capacity Reservation from which you want to move capacity.
-    #[inline]
-    pub fn source_capacity_reservation_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_capacity_reservation_id = value.into();
-        self
-    }
-    /// The ID of the Capacity Reservation that you want to move capacity into.
-    #[inline]
-    pub fn destination_capacity_reservation_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.0.input_mut().destination_capacity_reservation_id = value.into();
-        self
-    }
-    /// The number of instances that you want to move from the source Capacity Reservation.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = value;
-        self
-    }
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::MoveCapacityReservationInstancesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifySecurityGroupRulesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::MoveCapacityReservationInstancesResult, rt::Error> {
+    pub fn send_blocking(self) -> Result<t::ModifySecurityGroupRulesResult, rt::Error> {
         self.0.send_blocking()
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2401,8 +331,1363 @@ impl MoveCapacityReservationInstances {
     pub fn into_call(
         self,
     ) -> rt::Call<
-        t::MoveCapacityReservationInstancesRequest,
-        t::MoveCapacityReservationInstancesResult,
+        t::ModifySecurityGroupRulesRequest,
+        t::ModifySecurityGroupRulesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifySnapshotAttribute` operation.
+///
+/// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
+///
+/// Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts.
+///
+/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
+pub struct ModifySnapshotAttribute(
+    rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+impl ModifySnapshotAttribute {
+    /// The snapshot attribute to modify. Only volume creation permissions can be modified.
+    #[inline]
+    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
+        self.0.input_mut().attribute = Some(value.into());
+        self
+    }
+    /// A JSON representation of the snapshot attribute modification.
+    #[inline]
+    pub fn create_volume_permission(
+        mut self,
+        value: t::CreateVolumePermissionModifications,
+    ) -> Self {
+        self.0.input_mut().create_volume_permission = Some(value);
+        self
+    }
+    /// The group to modify for the snapshot.
+    #[inline]
+    pub fn group_names(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().group_names = Some(value);
+        self
+    }
+    /// The type of operation to perform to the attribute.
+    #[inline]
+    pub fn operation_type(mut self, value: impl Into<t::OperationType>) -> Self {
+        self.0.input_mut().operation_type = Some(value.into());
+        self
+    }
+    /// The ID of the snapshot.
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
+        self
+    }
+    /// The account ID to modify for the snapshot.
+    #[inline]
+    pub fn user_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().user_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ModifySnapshotTier` operation.
+///
+/// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
+pub struct ModifySnapshotTier(
+    rt::Call<t::ModifySnapshotTierRequest, t::ModifySnapshotTierResult, rt::NoErrors>,
+);
+impl ModifySnapshotTier {
+    /// The ID of the snapshot.
+    #[inline]
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().snapshot_id = value.into();
+        self
+    }
+    /// The name of the storage tier. You must specify `archive`.
+    #[inline]
+    pub fn storage_tier(mut self, value: impl Into<t::TargetStorageTier>) -> Self {
+        self.0.input_mut().storage_tier = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifySnapshotTierResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifySnapshotTierResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifySnapshotTierRequest,
+        t::ModifySnapshotTierResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifySpotFleetRequest` operation.
+///
+/// Modifies the specified Spot Fleet request.
+///
+/// You can only modify a Spot Fleet request of type `maintain`.
+///
+/// While the Spot Fleet request is being modified, it is in the `modifying` state.
+///
+/// To scale up your Spot Fleet, increase its target capacity. The Spot Fleet launches the additional Spot Instances according to the allocation strategy for the Spot Fleet request. If the allocation strategy is `lowestPrice`, the Spot Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is `diversified`, the Spot Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is `capacityOptimized`, Spot Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching.
+///
+/// To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowestPrice`, the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacityOptimized`, the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
+///
+/// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
+pub struct ModifySpotFleetRequest(
+    rt::Call<
+        t::ModifySpotFleetRequestRequest,
+        t::ModifySpotFleetRequestResponse,
+        rt::NoErrors,
+    >,
+);
+impl ModifySpotFleetRequest {
+    /// The launch template and overrides. You can only use this parameter if you specified a launch template (`LaunchTemplateConfigs`) in your Spot Fleet request. If you specified `LaunchSpecifications` in your Spot Fleet request, then omit this parameter.
+    #[inline]
+    pub fn launch_template_configs(
+        mut self,
+        value: Vec<t::LaunchTemplateConfig>,
+    ) -> Self {
+        self.0.input_mut().launch_template_configs = Some(value);
+        self
+    }
+    /// The number of On-Demand Instances in the fleet.
+    #[inline]
+    pub fn on_demand_target_capacity(mut self, value: i32) -> Self {
+        self.0.input_mut().on_demand_target_capacity = Some(value);
+        self
+    }
+    /// Reserved.
+    #[inline]
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().context = Some(value.into());
+        self
+    }
+    /// The ID of the Spot Fleet request.
+    #[inline]
+    pub fn spot_fleet_request_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().spot_fleet_request_id = value.into();
+        self
+    }
+    /// The size of the fleet.
+    #[inline]
+    pub fn target_capacity(mut self, value: i32) -> Self {
+        self.0.input_mut().target_capacity = Some(value);
+        self
+    }
+    /// Indicates whether running instances should be terminated if the target capacity of the Spot Fleet request is decreased below the current size of the Spot Fleet.
+    #[inline]
+    pub fn excess_capacity_termination_policy(
+        mut self,
+        value: impl Into<t::ExcessCapacityTerminationPolicy>,
+    ) -> Self {
+        self.0.input_mut().excess_capacity_termination_policy = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifySpotFleetRequestResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifySpotFleetRequestResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifySpotFleetRequestRequest,
+        t::ModifySpotFleetRequestResponse,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifySubnetAttribute` operation.
+///
+/// Modifies a subnet attribute. You can only modify one attribute at a time.
+///
+/// Use this action to modify subnets on Amazon Web Services Outposts.
+///
+/// - To modify a subnet on an Outpost rack, set both `MapCustomerOwnedIpOnLaunch` and `CustomerOwnedIpv4Pool`. These two parameters act as a single attribute.
+/// - To modify a subnet on an Outpost server, set either `EnableLniAtDeviceIndex` or `DisableLniAtDeviceIndex`.
+///
+/// For more information about Amazon Web Services Outposts, see the following:
+///
+/// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
+/// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
+pub struct ModifySubnetAttribute(
+    rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+impl ModifySubnetAttribute {
+    /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
+    #[inline]
+    pub fn assign_ipv6_address_on_creation(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().assign_ipv6_address_on_creation = Some(value);
+        self
+    }
+    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a public IPv4 address.
+    #[inline]
+    pub fn map_public_ip_on_launch(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().map_public_ip_on_launch = Some(value);
+        self
+    }
+    /// The ID of the subnet.
+    #[inline]
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().subnet_id = value.into();
+        self
+    }
+    /// Specify `true` to indicate that network interfaces attached to instances created in the specified subnet should be assigned a customer-owned IPv4 address.
+    #[inline]
+    pub fn map_customer_owned_ip_on_launch(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().map_customer_owned_ip_on_launch = Some(value);
+        self
+    }
+    /// The customer-owned IPv4 address pool associated with the subnet.
+    #[inline]
+    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().customer_owned_ipv4_pool = Some(value.into());
+        self
+    }
+    /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
+    #[inline]
+    pub fn enable_dns64(mut self, value: t::AttributeBooleanValue) -> Self {
+        self.0.input_mut().enable_dns64 = Some(value);
+        self
+    }
+    /// The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
+    #[inline]
+    pub fn private_dns_hostname_type_on_launch(
+        mut self,
+        value: impl Into<t::HostnameType>,
+    ) -> Self {
+        self.0.input_mut().private_dns_hostname_type_on_launch = Some(value.into());
+        self
+    }
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    #[inline]
+    pub fn enable_resource_name_dns_a_record_on_launch(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().enable_resource_name_dns_a_record_on_launch = Some(value);
+        self
+    }
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    #[inline]
+    pub fn enable_resource_name_dns_aaaa_record_on_launch(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().enable_resource_name_dns_aaaa_record_on_launch = Some(value);
+        self
+    }
+    /// Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1). A local network interface cannot be the primary network interface (eth0).
+    #[inline]
+    pub fn enable_lni_at_device_index(mut self, value: i32) -> Self {
+        self.0.input_mut().enable_lni_at_device_index = Some(value);
+        self
+    }
+    /// Specify `true` to indicate that local network interfaces at the current position should be disabled.
+    #[inline]
+    pub fn disable_lni_at_device_index(
+        mut self,
+        value: t::AttributeBooleanValue,
+    ) -> Self {
+        self.0.input_mut().disable_lni_at_device_index = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ModifyTrafficMirrorFilterNetworkServices` operation.
+///
+/// Allows or restricts mirroring network services.
+///
+/// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
+pub struct ModifyTrafficMirrorFilterNetworkServices(
+    rt::Call<
+        t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+        t::ModifyTrafficMirrorFilterNetworkServicesResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTrafficMirrorFilterNetworkServices {
+    /// The ID of the Traffic Mirror filter.
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = value.into();
+        self
+    }
+    /// The network service, for example Amazon DNS, that you want to mirror.
+    #[inline]
+    pub fn add_network_services(
+        mut self,
+        value: Vec<t::TrafficMirrorNetworkService>,
+    ) -> Self {
+        self.0.input_mut().add_network_services = Some(value);
+        self
+    }
+    /// The network service, for example Amazon DNS, that you no longer want to mirror.
+    #[inline]
+    pub fn remove_network_services(
+        mut self,
+        value: Vec<t::TrafficMirrorNetworkService>,
+    ) -> Self {
+        self.0.input_mut().remove_network_services = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+        t::ModifyTrafficMirrorFilterNetworkServicesResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTrafficMirrorFilterRule` operation.
+///
+/// Modifies the specified Traffic Mirror rule.
+///
+/// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
+pub struct ModifyTrafficMirrorFilterRule(
+    rt::Call<
+        t::ModifyTrafficMirrorFilterRuleRequest,
+        t::ModifyTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTrafficMirrorFilterRule {
+    /// The ID of the Traffic Mirror rule.
+    #[inline]
+    pub fn traffic_mirror_filter_rule_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_rule_id = value.into();
+        self
+    }
+    /// The type of traffic to assign to the rule.
+    #[inline]
+    pub fn traffic_direction(mut self, value: impl Into<t::TrafficDirection>) -> Self {
+        self.0.input_mut().traffic_direction = Some(value.into());
+        self
+    }
+    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = Some(value);
+        self
+    }
+    /// The action to assign to the rule.
+    #[inline]
+    pub fn rule_action(mut self, value: impl Into<t::TrafficMirrorRuleAction>) -> Self {
+        self.0.input_mut().rule_action = Some(value.into());
+        self
+    }
+    /// The destination ports that are associated with the Traffic Mirror rule.
+    #[inline]
+    pub fn destination_port_range(
+        mut self,
+        value: t::TrafficMirrorPortRangeRequest,
+    ) -> Self {
+        self.0.input_mut().destination_port_range = Some(value);
+        self
+    }
+    /// The port range to assign to the Traffic Mirror rule.
+    #[inline]
+    pub fn source_port_range(mut self, value: t::TrafficMirrorPortRangeRequest) -> Self {
+        self.0.input_mut().source_port_range = Some(value);
+        self
+    }
+    /// The protocol, for example TCP, to assign to the Traffic Mirror rule.
+    #[inline]
+    pub fn protocol(mut self, value: i32) -> Self {
+        self.0.input_mut().protocol = Some(value);
+        self
+    }
+    /// The destination CIDR block to assign to the Traffic Mirror rule.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// The source CIDR block to assign to the Traffic Mirror rule.
+    #[inline]
+    pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().source_cidr_block = Some(value.into());
+        self
+    }
+    /// The description to assign to the Traffic Mirror rule.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The properties that you want to remove from the Traffic Mirror filter rule.
+    #[inline]
+    pub fn remove_fields(mut self, value: Vec<t::TrafficMirrorFilterRuleField>) -> Self {
+        self.0.input_mut().remove_fields = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyTrafficMirrorFilterRuleResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTrafficMirrorFilterRuleResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTrafficMirrorFilterRuleRequest,
+        t::ModifyTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTrafficMirrorSession` operation.
+///
+/// Modifies a Traffic Mirror session.
+pub struct ModifyTrafficMirrorSession(
+    rt::Call<
+        t::ModifyTrafficMirrorSessionRequest,
+        t::ModifyTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTrafficMirrorSession {
+    /// The ID of the Traffic Mirror session.
+    #[inline]
+    pub fn traffic_mirror_session_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_session_id = value.into();
+        self
+    }
+    /// The Traffic Mirror target. The target must be in the same VPC as the source, or have a VPC peering connection with the source.
+    #[inline]
+    pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_target_id = Some(value.into());
+        self
+    }
+    /// The ID of the Traffic Mirror filter.
+    #[inline]
+    pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().traffic_mirror_filter_id = Some(value.into());
+        self
+    }
+    /// The number of bytes in each packet to mirror. These are bytes after the VXLAN header. To mirror a subset, set this to the length (in bytes) to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target. Do not specify this parameter when you want to mirror the entire packet.
+    #[inline]
+    pub fn packet_length(mut self, value: i32) -> Self {
+        self.0.input_mut().packet_length = Some(value);
+        self
+    }
+    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
+    #[inline]
+    pub fn session_number(mut self, value: i32) -> Self {
+        self.0.input_mut().session_number = Some(value);
+        self
+    }
+    /// The virtual network ID of the Traffic Mirror session.
+    #[inline]
+    pub fn virtual_network_id(mut self, value: i32) -> Self {
+        self.0.input_mut().virtual_network_id = Some(value);
+        self
+    }
+    /// The description to assign to the Traffic Mirror session.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The properties that you want to remove from the Traffic Mirror session.
+    #[inline]
+    pub fn remove_fields(mut self, value: Vec<t::TrafficMirrorSessionField>) -> Self {
+        self.0.input_mut().remove_fields = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyTrafficMirrorSessionResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTrafficMirrorSessionResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTrafficMirrorSessionRequest,
+        t::ModifyTrafficMirrorSessionResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTransitGateway` operation.
+///
+/// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
+pub struct ModifyTransitGateway(
+    rt::Call<t::ModifyTransitGatewayRequest, t::ModifyTransitGatewayResult, rt::NoErrors>,
+);
+impl ModifyTransitGateway {
+    /// The ID of the transit gateway.
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = value.into();
+        self
+    }
+    /// The description for the transit gateway.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// The options to modify.
+    #[inline]
+    pub fn options(mut self, value: t::ModifyTransitGatewayOptions) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyTransitGatewayResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ModifyTransitGatewayResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTransitGatewayRequest,
+        t::ModifyTransitGatewayResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTransitGatewayAttachmentNatConfiguration` operation.
+///
+/// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
+///
+/// - Enable or disable NAT gateway support for the attachment.
+/// - Specify whether the transit gateway installs routes for the NAT CIDRs.
+/// - Replace the NAT gateway rules for the attachment.
+///
+/// Only the owner of the transit gateway can modify the NAT configuration.
+///
+/// With NAT gateway support enabled, the transit gateway translates addresses in each rule's `MatchSourceCidr` range to the corresponding addresses in its `NatCidr` range.
+///
+/// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
+pub struct ModifyTransitGatewayAttachmentNatConfiguration(
+    rt::Call<
+        t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+        t::ModifyTransitGatewayAttachmentNatConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTransitGatewayAttachmentNatConfiguration {
+    /// The ID of the transit gateway attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// Specifies whether to enable or disable NAT gateway support for the attachment. To enable NAT gateway support, the attachment must have at least one NAT gateway rule. You can't modify the NAT configuration while NAT gateway support is `enabling` or `disabling`. If you omit this parameter, the current value doesn't change.
+    #[inline]
+    pub fn nat_gateway_support(
+        mut self,
+        value: impl Into<t::TransitGatewayAttachmentNatGatewaySupportValue>,
+    ) -> Self {
+        self.0.input_mut().nat_gateway_support = Some(value.into());
+        self
+    }
+    /// Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates. For VPC attachments, the transit gateway always installs these routes. You can enable or disable this option only for Amazon Web Services Direct Connect gateway attachments and Site-to-Site VPN attachments that use dynamic routing. For these attachments, the default is `enable`. If you omit this parameter, the current value doesn't change.
+    #[inline]
+    pub fn nat_system_route_support(
+        mut self,
+        value: impl Into<t::TransitGatewayAttachmentNatSystemRouteSupportValue>,
+    ) -> Self {
+        self.0.input_mut().nat_system_route_support = Some(value.into());
+        self
+    }
+    /// The NAT gateway rules for the attachment. The rules that you specify replace all existing NAT gateway rules for the attachment. You can specify up to 50 rules for an attachment. If you omit this parameter, the existing rules don't change. To remove all rules, use `ResetNatGatewayRules`.
+    #[inline]
+    pub fn nat_gateway_rules(
+        mut self,
+        value: Vec<t::TransitGatewayNatRuleRequest>,
+    ) -> Self {
+        self.0.input_mut().nat_gateway_rules = Some(value);
+        self
+    }
+    /// Specifies whether to remove all NAT gateway rules from the attachment. If you omit this parameter, the transit gateway doesn't remove any rules. You can't specify this parameter together with `NatGatewayRules`. Because you can't enable NAT gateway support without rules, also set `NatGatewaySupport` to `disable` in the same request if NAT gateway support is currently enabled.
+    #[inline]
+    pub fn reset_nat_gateway_rules(mut self, value: bool) -> Self {
+        self.0.input_mut().reset_nat_gateway_rules = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::ModifyTransitGatewayAttachmentNatConfigurationResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+        t::ModifyTransitGatewayAttachmentNatConfigurationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTransitGatewayMeteringPolicy` operation.
+///
+/// Modifies a transit gateway metering policy.
+pub struct ModifyTransitGatewayMeteringPolicy(
+    rt::Call<
+        t::ModifyTransitGatewayMeteringPolicyRequest,
+        t::ModifyTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTransitGatewayMeteringPolicy {
+    /// The ID of the transit gateway metering policy to modify.
+    #[inline]
+    pub fn transit_gateway_metering_policy_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.0.input_mut().transit_gateway_metering_policy_id = value.into();
+        self
+    }
+    /// The IDs of middlebox attachments to add to the metering policy.
+    #[inline]
+    pub fn add_middlebox_attachment_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().add_middlebox_attachment_ids = Some(value);
+        self
+    }
+    /// The IDs of middlebox attachments to remove from the metering policy.
+    #[inline]
+    pub fn remove_middlebox_attachment_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().remove_middlebox_attachment_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyTransitGatewayMeteringPolicyResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTransitGatewayMeteringPolicyResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTransitGatewayMeteringPolicyRequest,
+        t::ModifyTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
+///
+/// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
+pub struct ModifyTransitGatewayNetworkFunctionAttachment(
+    rt::Call<
+        t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+        t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTransitGatewayNetworkFunctionAttachment {
+    /// The ID of the network function attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// The names of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
+    #[inline]
+    pub fn add_availability_zones(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().add_availability_zones = Some(value);
+        self
+    }
+    /// The IDs of the Availability Zones to add to the attachment. You can't add and remove the same Availability Zone in a single request.
+    #[inline]
+    pub fn add_availability_zone_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().add_availability_zone_ids = Some(value);
+        self
+    }
+    /// The names of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
+    #[inline]
+    pub fn remove_availability_zones(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().remove_availability_zones = Some(value);
+        self
+    }
+    /// The IDs of the Availability Zones to remove from the attachment. Each Availability Zone must be currently in the attachment.
+    #[inline]
+    pub fn remove_availability_zone_ids(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().remove_availability_zone_ids = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+        t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTransitGatewayPeeringAttachment` operation.
+///
+/// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
+///
+/// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
+pub struct ModifyTransitGatewayPeeringAttachment(
+    rt::Call<
+        t::ModifyTransitGatewayPeeringAttachmentRequest,
+        t::ModifyTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTransitGatewayPeeringAttachment {
+    /// The ID of the transit gateway peering attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = value.into();
+        self
+    }
+    /// The options to modify for the transit gateway peering attachment.
+    #[inline]
+    pub fn options(
+        mut self,
+        value: t::ModifyTransitGatewayPeeringAttachmentRequestOptions,
+    ) -> Self {
+        self.0.input_mut().options = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyTransitGatewayPeeringAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTransitGatewayPeeringAttachmentResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTransitGatewayPeeringAttachmentRequest,
+        t::ModifyTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTransitGatewayPolicyTableEntry` operation.
+///
+/// Modifies the specified transit gateway policy table entry.
+pub struct ModifyTransitGatewayPolicyTableEntry(
+    rt::Call<
+        t::ModifyTransitGatewayPolicyTableEntryRequest,
+        t::ModifyTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTransitGatewayPolicyTableEntry {
+    /// The ID of the transit gateway policy table.
+    #[inline]
+    pub fn transit_gateway_policy_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_policy_table_id = value.into();
+        self
+    }
+    /// The rule number of the policy table entry to modify.
+    #[inline]
+    pub fn policy_rule_number(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_rule_number = value.into();
+        self
+    }
+    /// The updated matching criteria for the policy table entry. Unspecified fields retain their current values.
+    #[inline]
+    pub fn policy_rule(mut self, value: t::TransitGatewayRequestPolicyRule) -> Self {
+        self.0.input_mut().policy_rule = Some(value);
+        self
+    }
+    /// The ID of the transit gateway route table to use for traffic matching this rule.
+    #[inline]
+    pub fn target_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().target_route_table_id = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyTransitGatewayPolicyTableEntryResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTransitGatewayPolicyTableEntryResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTransitGatewayPolicyTableEntryRequest,
+        t::ModifyTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ModifyTransitGatewayPrefixListReference` operation.
+///
+/// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct ModifyTransitGatewayPrefixListReference(
+    rt::Call<
+        t::ModifyTransitGatewayPrefixListReferenceRequest,
+        t::ModifyTransitGatewayPrefixListReferenceResult,
+        rt::NoErrors,
+    >,
+);
+impl ModifyTransitGatewayPrefixListReference {
+    /// The ID of the transit gateway route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// The ID of the prefix list.
+    #[inline]
+    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().prefix_list_id = value.into();
+        self
+    }
+    /// The ID of the attachment to which traffic is routed.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Indicates whether to drop traffic that matches this route.
+    #[inline]
+    pub fn blackhole(mut self, value: bool) -> Self {
+        self.0.input_mut().blackhole = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ModifyTransitGatewayPrefixListReferenceResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ModifyTransitGatewayPrefixListReferenceResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ModifyTransitGatewayPrefixListReferenceRequest,
+        t::ModifyTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
     > {
         self.0

@@ -12,6 +12,74 @@ impl super::Client {
     pub fn provision_byoip_cidr(&self) -> ProvisionByoipCidr {
         ProvisionByoipCidr(rt::Call::new(&self.handle, &op::PROVISION_BYOIP_CIDR))
     }
+    /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+    ///
+    /// Returns the [`ProvisionIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn provision_ipam_byoasn(&self) -> ProvisionIpamByoasn {
+        ProvisionIpamByoasn(rt::Call::new(&self.handle, &op::PROVISION_IPAM_BYOASN))
+    }
+    /// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it.
+    ///
+    /// Returns the [`ProvisionIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn provision_ipam_pool_cidr(&self) -> ProvisionIpamPoolCidr {
+        ProvisionIpamPoolCidr(rt::Call::new(&self.handle, &op::PROVISION_IPAM_POOL_CIDR))
+    }
+    /// Provision a CIDR to a public IPv4 pool.
+    ///
+    /// Returns the [`ProvisionPublicIpv4PoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn provision_public_ipv4_pool_cidr(&self) -> ProvisionPublicIpv4PoolCidr {
+        ProvisionPublicIpv4PoolCidr(
+            rt::Call::new(&self.handle, &op::PROVISION_PUBLIC_IPV4_POOL_CIDR),
+        )
+    }
+    /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
+    ///
+    /// Returns the [`PurchaseCapacityBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn purchase_capacity_block(&self) -> PurchaseCapacityBlock {
+        PurchaseCapacityBlock(rt::Call::new(&self.handle, &op::PURCHASE_CAPACITY_BLOCK))
+    }
+    /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
+    ///
+    /// Returns the [`PurchaseCapacityBlockExtension`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn purchase_capacity_block_extension(&self) -> PurchaseCapacityBlockExtension {
+        PurchaseCapacityBlockExtension(
+            rt::Call::new(&self.handle, &op::PURCHASE_CAPACITY_BLOCK_EXTENSION),
+        )
+    }
+    /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
+    ///
+    /// Returns the [`PurchaseHostReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn purchase_host_reservation(&self) -> PurchaseHostReservation {
+        PurchaseHostReservation(
+            rt::Call::new(&self.handle, &op::PURCHASE_HOST_RESERVATION),
+        )
+    }
+    /// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing.
+    ///
+    /// Returns the [`PurchaseReservedInstancesOffering`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn purchase_reserved_instances_offering(
+        &self,
+    ) -> PurchaseReservedInstancesOffering {
+        PurchaseReservedInstancesOffering(
+            rt::Call::new(&self.handle, &op::PURCHASE_RESERVED_INSTANCES_OFFERING),
+        )
+    }
+    /// **Note:** You can no longer purchase Scheduled Instances.
+    ///
+    /// Returns the [`PurchaseScheduledInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn purchase_scheduled_instances(&self) -> PurchaseScheduledInstances {
+        PurchaseScheduledInstances(
+            rt::Call::new(&self.handle, &op::PURCHASE_SCHEDULED_INSTANCES),
+        )
+    }
 }
 /// The `ProvisionByoipCidr` operation.
 ///
@@ -20,7 +88,6 @@ impl super::Client {
 /// Amazon Web Services verifies that you own the address range and are authorized to advertise it. You must ensure that the address range is registered to you and that you created an RPKI ROA to authorize Amazon ASNs 16509 and 14618 to advertise the address range. For the Amazon Web Services GovCloud (US) Regions, authorize only ASN 8987. For the Amazon Web Services European Sovereign Cloud, authorize ASNs 16509 and 214101. For more information, see [Bring your own IP addresses (BYOIP)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html) in the *Amazon EC2 User Guide*.
 ///
 /// Provisioning an address range is an asynchronous operation, so the call returns immediately, but the address range is not ready to use until its status changes from `pending-provision` to `provisioned`. For more information, see [Onboard your address range](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/byoip-onboard.html).
-#[derive(Debug)]
 pub struct ProvisionByoipCidr(
     rt::Call<t::ProvisionByoipCidrRequest, t::ProvisionByoipCidrResult, rt::NoErrors>,
 );
@@ -79,8 +146,12 @@ impl ProvisionByoipCidr {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ProvisionByoipCidrResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ProvisionByoipCidrResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -89,11 +160,11 @@ impl ProvisionByoipCidr {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -115,19 +186,9 @@ impl ProvisionByoipCidr {
         self.0
     }
 }
-impl super::Client {
-    /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-    ///
-    /// Returns the [`ProvisionIpamByoasn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn provision_ipam_byoasn(&self) -> ProvisionIpamByoasn {
-        ProvisionIpamByoasn(rt::Call::new(&self.handle, &op::PROVISION_IPAM_BYOASN))
-    }
-}
 /// The `ProvisionIpamByoasn` operation.
 ///
 /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-#[derive(Debug)]
 pub struct ProvisionIpamByoasn(
     rt::Call<t::ProvisionIpamByoasnRequest, t::ProvisionIpamByoasnResult, rt::NoErrors>,
 );
@@ -162,8 +223,12 @@ impl ProvisionIpamByoasn {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ProvisionIpamByoasnResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ProvisionIpamByoasnResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -172,11 +237,11 @@ impl ProvisionIpamByoasn {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -198,21 +263,11 @@ impl ProvisionIpamByoasn {
         self.0
     }
 }
-impl super::Client {
-    /// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it.
-    ///
-    /// Returns the [`ProvisionIpamPoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn provision_ipam_pool_cidr(&self) -> ProvisionIpamPoolCidr {
-        ProvisionIpamPoolCidr(rt::Call::new(&self.handle, &op::PROVISION_IPAM_POOL_CIDR))
-    }
-}
 /// The `ProvisionIpamPoolCidr` operation.
 ///
 /// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it.
 ///
 /// For more information, see [Provision CIDRs to pools](https://docs.aws.amazon.com/vpc/latest/ipam/prov-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct ProvisionIpamPoolCidr(
     rt::Call<
         t::ProvisionIpamPoolCidrRequest,
@@ -283,8 +338,12 @@ impl ProvisionIpamPoolCidr {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ProvisionIpamPoolCidrResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ProvisionIpamPoolCidrResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -293,11 +352,11 @@ impl ProvisionIpamPoolCidr {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -319,23 +378,11 @@ impl ProvisionIpamPoolCidr {
         self.0
     }
 }
-impl super::Client {
-    /// Provision a CIDR to a public IPv4 pool.
-    ///
-    /// Returns the [`ProvisionPublicIpv4PoolCidr`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn provision_public_ipv4_pool_cidr(&self) -> ProvisionPublicIpv4PoolCidr {
-        ProvisionPublicIpv4PoolCidr(
-            rt::Call::new(&self.handle, &op::PROVISION_PUBLIC_IPV4_POOL_CIDR),
-        )
-    }
-}
 /// The `ProvisionPublicIpv4PoolCidr` operation.
 ///
 /// Provision a CIDR to a public IPv4 pool.
 ///
 /// For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Debug)]
 pub struct ProvisionPublicIpv4PoolCidr(
     rt::Call<
         t::ProvisionPublicIpv4PoolCidrRequest,
@@ -377,8 +424,12 @@ impl ProvisionPublicIpv4PoolCidr {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ProvisionPublicIpv4PoolCidrResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ProvisionPublicIpv4PoolCidrResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -389,11 +440,11 @@ impl ProvisionPublicIpv4PoolCidr {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -415,19 +466,9 @@ impl ProvisionPublicIpv4PoolCidr {
         self.0
     }
 }
-impl super::Client {
-    /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
-    ///
-    /// Returns the [`PurchaseCapacityBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn purchase_capacity_block(&self) -> PurchaseCapacityBlock {
-        PurchaseCapacityBlock(rt::Call::new(&self.handle, &op::PURCHASE_CAPACITY_BLOCK))
-    }
-}
 /// The `PurchaseCapacityBlock` operation.
 ///
 /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
-#[derive(Debug)]
 pub struct PurchaseCapacityBlock(
     rt::Call<
         t::PurchaseCapacityBlockRequest,
@@ -466,8 +507,12 @@ impl PurchaseCapacityBlock {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PurchaseCapacityBlockResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PurchaseCapacityBlockResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -476,11 +521,11 @@ impl PurchaseCapacityBlock {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -502,21 +547,9 @@ impl PurchaseCapacityBlock {
         self.0
     }
 }
-impl super::Client {
-    /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
-    ///
-    /// Returns the [`PurchaseCapacityBlockExtension`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn purchase_capacity_block_extension(&self) -> PurchaseCapacityBlockExtension {
-        PurchaseCapacityBlockExtension(
-            rt::Call::new(&self.handle, &op::PURCHASE_CAPACITY_BLOCK_EXTENSION),
-        )
-    }
-}
 /// The `PurchaseCapacityBlockExtension` operation.
 ///
 /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
-#[derive(Debug)]
 pub struct PurchaseCapacityBlockExtension(
     rt::Call<
         t::PurchaseCapacityBlockExtensionRequest,
@@ -549,10 +582,12 @@ impl PurchaseCapacityBlockExtension {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::PurchaseCapacityBlockExtensionResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PurchaseCapacityBlockExtensionResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -563,11 +598,11 @@ impl PurchaseCapacityBlockExtension {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -589,21 +624,9 @@ impl PurchaseCapacityBlockExtension {
         self.0
     }
 }
-impl super::Client {
-    /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
-    ///
-    /// Returns the [`PurchaseHostReservation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn purchase_host_reservation(&self) -> PurchaseHostReservation {
-        PurchaseHostReservation(
-            rt::Call::new(&self.handle, &op::PURCHASE_HOST_RESERVATION),
-        )
-    }
-}
 /// The `PurchaseHostReservation` operation.
 ///
 /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
-#[derive(Debug)]
 pub struct PurchaseHostReservation(
     rt::Call<
         t::PurchaseHostReservationRequest,
@@ -651,8 +674,12 @@ impl PurchaseHostReservation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PurchaseHostReservationResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PurchaseHostReservationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -661,11 +688,11 @@ impl PurchaseHostReservation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -687,19 +714,6 @@ impl PurchaseHostReservation {
         self.0
     }
 }
-impl super::Client {
-    /// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing.
-    ///
-    /// Returns the [`PurchaseReservedInstancesOffering`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn purchase_reserved_instances_offering(
-        &self,
-    ) -> PurchaseReservedInstancesOffering {
-        PurchaseReservedInstancesOffering(
-            rt::Call::new(&self.handle, &op::PURCHASE_RESERVED_INSTANCES_OFFERING),
-        )
-    }
-}
 /// The `PurchaseReservedInstancesOffering` operation.
 ///
 /// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing.
@@ -709,7 +723,6 @@ impl super::Client {
 /// To queue a purchase for a future date and time, specify a purchase time. If you do not specify a purchase time, the default is the current time.
 ///
 /// For more information, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) and [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct PurchaseReservedInstancesOffering(
     rt::Call<
         t::PurchaseReservedInstancesOfferingRequest,
@@ -751,10 +764,12 @@ impl PurchaseReservedInstancesOffering {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::PurchaseReservedInstancesOfferingResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PurchaseReservedInstancesOfferingResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -765,11 +780,11 @@ impl PurchaseReservedInstancesOffering {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -791,17 +806,6 @@ impl PurchaseReservedInstancesOffering {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** You can no longer purchase Scheduled Instances.
-    ///
-    /// Returns the [`PurchaseScheduledInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn purchase_scheduled_instances(&self) -> PurchaseScheduledInstances {
-        PurchaseScheduledInstances(
-            rt::Call::new(&self.handle, &op::PURCHASE_SCHEDULED_INSTANCES),
-        )
-    }
-}
 /// The `PurchaseScheduledInstances` operation.
 ///
 /// **Note:** You can no longer purchase Scheduled Instances.
@@ -811,7 +815,6 @@ impl super::Client {
 /// Scheduled Instances enable you to purchase Amazon EC2 compute capacity by the hour for a one-year term. Before you can purchase a Scheduled Instance, you must call DescribeScheduledInstanceAvailability to check for available schedules and obtain a purchase token. After you purchase a Scheduled Instance, you must call RunScheduledInstances during each scheduled time period.
 ///
 /// After you purchase a Scheduled Instance, you can't cancel, modify, or resell your purchase.
-#[derive(Debug)]
 pub struct PurchaseScheduledInstances(
     rt::Call<
         t::PurchaseScheduledInstancesRequest,
@@ -841,8 +844,12 @@ impl PurchaseScheduledInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PurchaseScheduledInstancesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PurchaseScheduledInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -853,11 +860,11 @@ impl PurchaseScheduledInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -12,6 +12,171 @@ impl super::Client {
     pub fn reboot_instances(&self) -> RebootInstances {
         RebootInstances(rt::Call::new(&self.handle, &op::REBOOT_INSTANCES))
     }
+    /// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`RegisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn register_image(&self) -> RegisterImage {
+        RegisterImage(rt::Call::new(&self.handle, &op::REGISTER_IMAGE))
+    }
+    /// Registers a set of tag keys to include in scheduled event notifications for your resources.
+    ///
+    /// Returns the [`RegisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn register_instance_event_notification_attributes(
+        &self,
+    ) -> RegisterInstanceEventNotificationAttributes {
+        RegisterInstanceEventNotificationAttributes(
+            rt::Call::new(
+                &self.handle,
+                &op::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
+            ),
+        )
+    }
+    /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
+    ///
+    /// Returns the [`RegisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn register_transit_gateway_multicast_group_members(
+        &self,
+    ) -> RegisterTransitGatewayMulticastGroupMembers {
+        RegisterTransitGatewayMulticastGroupMembers(
+            rt::Call::new(
+                &self.handle,
+                &op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
+            ),
+        )
+    }
+    /// Registers sources (network interfaces) with the specified transit gateway multicast group.
+    ///
+    /// Returns the [`RegisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn register_transit_gateway_multicast_group_sources(
+        &self,
+    ) -> RegisterTransitGatewayMulticastGroupSources {
+        RegisterTransitGatewayMulticastGroupSources(
+            rt::Call::new(
+                &self.handle,
+                &op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
+            ),
+        )
+    }
+    /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+    ///
+    /// Returns the [`RejectCapacityReservationBillingOwnership`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reject_capacity_reservation_billing_ownership(
+        &self,
+    ) -> RejectCapacityReservationBillingOwnership {
+        RejectCapacityReservationBillingOwnership(
+            rt::Call::new(
+                &self.handle,
+                &op::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
+            ),
+        )
+    }
+    /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
+    ///
+    /// Returns the [`RejectTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reject_transit_gateway_client_vpn_attachment(
+        &self,
+    ) -> RejectTransitGatewayClientVpnAttachment {
+        RejectTransitGatewayClientVpnAttachment(
+            rt::Call::new(
+                &self.handle,
+                &op::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+            ),
+        )
+    }
+    /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
+    ///
+    /// Returns the [`RejectTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reject_transit_gateway_multicast_domain_associations(
+        &self,
+    ) -> RejectTransitGatewayMulticastDomainAssociations {
+        RejectTransitGatewayMulticastDomainAssociations(
+            rt::Call::new(
+                &self.handle,
+                &op::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+            ),
+        )
+    }
+    /// Rejects a transit gateway peering attachment request.
+    ///
+    /// Returns the [`RejectTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reject_transit_gateway_peering_attachment(
+        &self,
+    ) -> RejectTransitGatewayPeeringAttachment {
+        RejectTransitGatewayPeeringAttachment(
+            rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
+        )
+    }
+    /// Rejects a request to attach a VPC to a transit gateway.
+    ///
+    /// Returns the [`RejectTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reject_transit_gateway_vpc_attachment(
+        &self,
+    ) -> RejectTransitGatewayVpcAttachment {
+        RejectTransitGatewayVpcAttachment(
+            rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
+        )
+    }
+    /// Rejects VPC endpoint connection requests to your VPC endpoint service.
+    ///
+    /// Returns the [`RejectVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reject_vpc_endpoint_connections(&self) -> RejectVpcEndpointConnections {
+        RejectVpcEndpointConnections(
+            rt::Call::new(&self.handle, &op::REJECT_VPC_ENDPOINT_CONNECTIONS),
+        )
+    }
+    /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
+    ///
+    /// Returns the [`RejectVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reject_vpc_peering_connection(&self) -> RejectVpcPeeringConnection {
+        RejectVpcPeeringConnection(
+            rt::Call::new(&self.handle, &op::REJECT_VPC_PEERING_CONNECTION),
+        )
+    }
+    /// Releases the specified Elastic IP address.
+    ///
+    /// Returns the [`ReleaseAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn release_address(&self) -> ReleaseAddress {
+        ReleaseAddress(rt::Call::new(&self.handle, &op::RELEASE_ADDRESS))
+    }
+    /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released.
+    ///
+    /// Returns the [`ReleaseHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn release_hosts(&self) -> ReleaseHosts {
+        ReleaseHosts(rt::Call::new(&self.handle, &op::RELEASE_HOSTS))
+    }
+    /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Returns the [`ReleaseIpamPoolAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn release_ipam_pool_allocation(&self) -> ReleaseIpamPoolAllocation {
+        ReleaseIpamPoolAllocation(
+            rt::Call::new(&self.handle, &op::RELEASE_IPAM_POOL_ALLOCATION),
+        )
+    }
+    /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
+    ///
+    /// Returns the [`ReplaceIamInstanceProfileAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_iam_instance_profile_association(
+        &self,
+    ) -> ReplaceIamInstanceProfileAssociation {
+        ReplaceIamInstanceProfileAssociation(
+            rt::Call::new(&self.handle, &op::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION),
+        )
+    }
 }
 /// The `RebootInstances` operation.
 ///
@@ -20,7 +185,6 @@ impl super::Client {
 /// If an instance does not cleanly shut down within a few minutes, Amazon EC2 performs a hard reboot.
 ///
 /// For more information about troubleshooting, see [Troubleshoot an unreachable instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct RebootInstances(rt::Call<t::RebootInstancesRequest, rt::Unit, rt::NoErrors>);
 impl RebootInstances {
     /// The instance IDs.
@@ -38,8 +202,10 @@ impl RebootInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +214,11 @@ impl RebootInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -68,15 +234,6 @@ impl RebootInstances {
         self,
     ) -> rt::Call<t::RebootInstancesRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`RegisterImage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn register_image(&self) -> RegisterImage {
-        RegisterImage(rt::Call::new(&self.handle, &op::REGISTER_IMAGE))
     }
 }
 /// The `RegisterImage` operation.
@@ -98,7 +255,6 @@ impl super::Client {
 /// In most cases, AMIs for Windows, RedHat, SUSE, and SQL Server require correct licensing information to be present on the AMI. For more information, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*. When creating an AMI from a snapshot, the `RegisterImage` operation derives the correct billing information from the snapshot's metadata, but this requires the appropriate metadata to be present. To verify if the correct billing information was applied, check the `PlatformDetails` field on the new AMI. If the field is empty or doesn't match the expected operating system code (for example, Windows, RedHat, SUSE, or SQL), the AMI creation was unsuccessful, and you should discard the AMI and instead create the AMI from an instance. For more information, see [Create an AMI from an instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#how-to-create-ebs-ami) in the *Amazon EC2 User Guide*.
 ///
 /// If you purchase a Reserved Instance to apply to an On-Demand Instance that was launched from an AMI with a billing product code, make sure that the Reserved Instance has the matching billing product code. If you purchase a Reserved Instance without the matching billing product code, the Reserved Instance is not applied to the On-Demand Instance. For information about how to obtain the platform details and billing information of an AMI, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct RegisterImage(
     rt::Call<t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors>,
 );
@@ -214,8 +370,12 @@ impl RegisterImage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RegisterImageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RegisterImageResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -224,11 +384,11 @@ impl RegisterImage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -246,28 +406,11 @@ impl RegisterImage {
         self.0
     }
 }
-impl super::Client {
-    /// Registers a set of tag keys to include in scheduled event notifications for your resources.
-    ///
-    /// Returns the [`RegisterInstanceEventNotificationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn register_instance_event_notification_attributes(
-        &self,
-    ) -> RegisterInstanceEventNotificationAttributes {
-        RegisterInstanceEventNotificationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
-            ),
-        )
-    }
-}
 /// The `RegisterInstanceEventNotificationAttributes` operation.
 ///
 /// Registers a set of tag keys to include in scheduled event notifications for your resources.
 ///
 /// To remove tags, use [DeregisterInstanceEventNotificationAttributes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterInstanceEventNotificationAttributes.html).
-#[derive(Debug)]
 pub struct RegisterInstanceEventNotificationAttributes(
     rt::Call<
         t::RegisterInstanceEventNotificationAttributesRequest,
@@ -294,10 +437,12 @@ impl RegisterInstanceEventNotificationAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RegisterInstanceEventNotificationAttributesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RegisterInstanceEventNotificationAttributesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -308,11 +453,11 @@ impl RegisterInstanceEventNotificationAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -334,28 +479,11 @@ impl RegisterInstanceEventNotificationAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
-    ///
-    /// Returns the [`RegisterTransitGatewayMulticastGroupMembers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn register_transit_gateway_multicast_group_members(
-        &self,
-    ) -> RegisterTransitGatewayMulticastGroupMembers {
-        RegisterTransitGatewayMulticastGroupMembers(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
-            ),
-        )
-    }
-}
 /// The `RegisterTransitGatewayMulticastGroupMembers` operation.
 ///
 /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
 ///
 /// After you add the members, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the members were added to the transit gateway multicast group.
-#[derive(Debug)]
 pub struct RegisterTransitGatewayMulticastGroupMembers(
     rt::Call<
         t::RegisterTransitGatewayMulticastGroupMembersRequest,
@@ -394,10 +522,12 @@ impl RegisterTransitGatewayMulticastGroupMembers {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RegisterTransitGatewayMulticastGroupMembersResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RegisterTransitGatewayMulticastGroupMembersResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -408,11 +538,11 @@ impl RegisterTransitGatewayMulticastGroupMembers {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -434,22 +564,6 @@ impl RegisterTransitGatewayMulticastGroupMembers {
         self.0
     }
 }
-impl super::Client {
-    /// Registers sources (network interfaces) with the specified transit gateway multicast group.
-    ///
-    /// Returns the [`RegisterTransitGatewayMulticastGroupSources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn register_transit_gateway_multicast_group_sources(
-        &self,
-    ) -> RegisterTransitGatewayMulticastGroupSources {
-        RegisterTransitGatewayMulticastGroupSources(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
-            ),
-        )
-    }
-}
 /// The `RegisterTransitGatewayMulticastGroupSources` operation.
 ///
 /// Registers sources (network interfaces) with the specified transit gateway multicast group.
@@ -457,7 +571,6 @@ impl super::Client {
 /// A multicast source is a network interface attached to a supported instance that sends multicast traffic. For more information about supported instances, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
 ///
 /// After you add the source, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the source was added to the multicast group.
-#[derive(Debug)]
 pub struct RegisterTransitGatewayMulticastGroupSources(
     rt::Call<
         t::RegisterTransitGatewayMulticastGroupSourcesRequest,
@@ -496,10 +609,12 @@ impl RegisterTransitGatewayMulticastGroupSources {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RegisterTransitGatewayMulticastGroupSourcesResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RegisterTransitGatewayMulticastGroupSourcesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -510,11 +625,11 @@ impl RegisterTransitGatewayMulticastGroupSources {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -536,26 +651,9 @@ impl RegisterTransitGatewayMulticastGroupSources {
         self.0
     }
 }
-impl super::Client {
-    /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-    ///
-    /// Returns the [`RejectCapacityReservationBillingOwnership`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reject_capacity_reservation_billing_ownership(
-        &self,
-    ) -> RejectCapacityReservationBillingOwnership {
-        RejectCapacityReservationBillingOwnership(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
-            ),
-        )
-    }
-}
 /// The `RejectCapacityReservationBillingOwnership` operation.
 ///
 /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-#[derive(Debug)]
 pub struct RejectCapacityReservationBillingOwnership(
     rt::Call<
         t::RejectCapacityReservationBillingOwnershipRequest,
@@ -579,10 +677,12 @@ impl RejectCapacityReservationBillingOwnership {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RejectCapacityReservationBillingOwnershipResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RejectCapacityReservationBillingOwnershipResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -593,11 +693,11 @@ impl RejectCapacityReservationBillingOwnership {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -619,26 +719,9 @@ impl RejectCapacityReservationBillingOwnership {
         self.0
     }
 }
-impl super::Client {
-    /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
-    ///
-    /// Returns the [`RejectTransitGatewayClientVpnAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reject_transit_gateway_client_vpn_attachment(
-        &self,
-    ) -> RejectTransitGatewayClientVpnAttachment {
-        RejectTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
-    }
-}
 /// The `RejectTransitGatewayClientVpnAttachment` operation.
 ///
 /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
-#[derive(Debug)]
 pub struct RejectTransitGatewayClientVpnAttachment(
     rt::Call<
         t::RejectTransitGatewayClientVpnAttachmentRequest,
@@ -662,10 +745,12 @@ impl RejectTransitGatewayClientVpnAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RejectTransitGatewayClientVpnAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RejectTransitGatewayClientVpnAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -676,11 +761,11 @@ impl RejectTransitGatewayClientVpnAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -702,26 +787,9 @@ impl RejectTransitGatewayClientVpnAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
-    ///
-    /// Returns the [`RejectTransitGatewayMulticastDomainAssociations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reject_transit_gateway_multicast_domain_associations(
-        &self,
-    ) -> RejectTransitGatewayMulticastDomainAssociations {
-        RejectTransitGatewayMulticastDomainAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-            ),
-        )
-    }
-}
 /// The `RejectTransitGatewayMulticastDomainAssociations` operation.
 ///
 /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
-#[derive(Debug)]
 pub struct RejectTransitGatewayMulticastDomainAssociations(
     rt::Call<
         t::RejectTransitGatewayMulticastDomainAssociationsRequest,
@@ -760,10 +828,15 @@ impl RejectTransitGatewayMulticastDomainAssociations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RejectTransitGatewayMulticastDomainAssociationsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::RejectTransitGatewayMulticastDomainAssociationsResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -774,11 +847,11 @@ impl RejectTransitGatewayMulticastDomainAssociations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -800,23 +873,9 @@ impl RejectTransitGatewayMulticastDomainAssociations {
         self.0
     }
 }
-impl super::Client {
-    /// Rejects a transit gateway peering attachment request.
-    ///
-    /// Returns the [`RejectTransitGatewayPeeringAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reject_transit_gateway_peering_attachment(
-        &self,
-    ) -> RejectTransitGatewayPeeringAttachment {
-        RejectTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-}
 /// The `RejectTransitGatewayPeeringAttachment` operation.
 ///
 /// Rejects a transit gateway peering attachment request.
-#[derive(Debug)]
 pub struct RejectTransitGatewayPeeringAttachment(
     rt::Call<
         t::RejectTransitGatewayPeeringAttachmentRequest,
@@ -840,10 +899,12 @@ impl RejectTransitGatewayPeeringAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RejectTransitGatewayPeeringAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RejectTransitGatewayPeeringAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -854,11 +915,11 @@ impl RejectTransitGatewayPeeringAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -880,25 +941,11 @@ impl RejectTransitGatewayPeeringAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Rejects a request to attach a VPC to a transit gateway.
-    ///
-    /// Returns the [`RejectTransitGatewayVpcAttachment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reject_transit_gateway_vpc_attachment(
-        &self,
-    ) -> RejectTransitGatewayVpcAttachment {
-        RejectTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
-    }
-}
 /// The `RejectTransitGatewayVpcAttachment` operation.
 ///
 /// Rejects a request to attach a VPC to a transit gateway.
 ///
 /// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use AcceptTransitGatewayVpcAttachment to accept a VPC attachment request.
-#[derive(Debug)]
 pub struct RejectTransitGatewayVpcAttachment(
     rt::Call<
         t::RejectTransitGatewayVpcAttachmentRequest,
@@ -922,10 +969,12 @@ impl RejectTransitGatewayVpcAttachment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RejectTransitGatewayVpcAttachmentResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RejectTransitGatewayVpcAttachmentResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -936,11 +985,11 @@ impl RejectTransitGatewayVpcAttachment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -962,21 +1011,9 @@ impl RejectTransitGatewayVpcAttachment {
         self.0
     }
 }
-impl super::Client {
-    /// Rejects VPC endpoint connection requests to your VPC endpoint service.
-    ///
-    /// Returns the [`RejectVpcEndpointConnections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reject_vpc_endpoint_connections(&self) -> RejectVpcEndpointConnections {
-        RejectVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::REJECT_VPC_ENDPOINT_CONNECTIONS),
-        )
-    }
-}
 /// The `RejectVpcEndpointConnections` operation.
 ///
 /// Rejects VPC endpoint connection requests to your VPC endpoint service.
-#[derive(Debug)]
 pub struct RejectVpcEndpointConnections(
     rt::Call<
         t::RejectVpcEndpointConnectionsRequest,
@@ -1012,8 +1049,12 @@ impl RejectVpcEndpointConnections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RejectVpcEndpointConnectionsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RejectVpcEndpointConnectionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1024,11 +1065,11 @@ impl RejectVpcEndpointConnections {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1050,21 +1091,9 @@ impl RejectVpcEndpointConnections {
         self.0
     }
 }
-impl super::Client {
-    /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
-    ///
-    /// Returns the [`RejectVpcPeeringConnection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reject_vpc_peering_connection(&self) -> RejectVpcPeeringConnection {
-        RejectVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::REJECT_VPC_PEERING_CONNECTION),
-        )
-    }
-}
 /// The `RejectVpcPeeringConnection` operation.
 ///
 /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
-#[derive(Debug)]
 pub struct RejectVpcPeeringConnection(
     rt::Call<
         t::RejectVpcPeeringConnectionRequest,
@@ -1088,8 +1117,12 @@ impl RejectVpcPeeringConnection {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RejectVpcPeeringConnectionResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RejectVpcPeeringConnectionResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1100,11 +1133,11 @@ impl RejectVpcPeeringConnection {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1126,15 +1159,6 @@ impl RejectVpcPeeringConnection {
         self.0
     }
 }
-impl super::Client {
-    /// Releases the specified Elastic IP address.
-    ///
-    /// Returns the [`ReleaseAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn release_address(&self) -> ReleaseAddress {
-        ReleaseAddress(rt::Call::new(&self.handle, &op::RELEASE_ADDRESS))
-    }
-}
 /// The `ReleaseAddress` operation.
 ///
 /// Releases the specified Elastic IP address.
@@ -1146,7 +1170,6 @@ impl super::Client {
 /// After releasing an Elastic IP address, it is released to the IP address pool. Be sure to update your DNS records and any servers or devices that communicate with the address. If you attempt to release an Elastic IP address that you already released, you'll get an `AuthFailure` error if the address is already allocated to another Amazon Web Services account.
 ///
 /// After you release an Elastic IP address, you might be able to recover it. For more information, see [Release an Elastic IP address](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing-eips-releasing.html).
-#[derive(Debug)]
 pub struct ReleaseAddress(rt::Call<t::ReleaseAddressRequest, rt::Unit, rt::NoErrors>);
 impl ReleaseAddress {
     /// The allocation ID. This parameter is required.
@@ -1176,8 +1199,10 @@ impl ReleaseAddress {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1186,11 +1211,11 @@ impl ReleaseAddress {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1208,15 +1233,6 @@ impl ReleaseAddress {
         self.0
     }
 }
-impl super::Client {
-    /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released.
-    ///
-    /// Returns the [`ReleaseHosts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn release_hosts(&self) -> ReleaseHosts {
-        ReleaseHosts(rt::Call::new(&self.handle, &op::RELEASE_HOSTS))
-    }
-}
 /// The `ReleaseHosts` operation.
 ///
 /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released.
@@ -1224,7 +1240,6 @@ impl super::Client {
 /// When Dedicated Hosts are released, it may take some time for them to stop counting toward your limit and you may receive capacity errors when trying to allocate new Dedicated Hosts. Wait a few minutes and then try again.
 ///
 /// Released hosts still appear in a DescribeHosts response.
-#[derive(Debug)]
 pub struct ReleaseHosts(
     rt::Call<t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors>,
 );
@@ -1238,8 +1253,10 @@ impl ReleaseHosts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ReleaseHostsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ReleaseHostsResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1248,11 +1265,11 @@ impl ReleaseHosts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1270,23 +1287,11 @@ impl ReleaseHosts {
         self.0
     }
 }
-impl super::Client {
-    /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Returns the [`ReleaseIpamPoolAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn release_ipam_pool_allocation(&self) -> ReleaseIpamPoolAllocation {
-        ReleaseIpamPoolAllocation(
-            rt::Call::new(&self.handle, &op::RELEASE_IPAM_POOL_ALLOCATION),
-        )
-    }
-}
 /// The `ReleaseIpamPoolAllocation` operation.
 ///
 /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
 ///
 /// **Note:** All EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
-#[derive(Debug)]
 pub struct ReleaseIpamPoolAllocation(
     rt::Call<
         t::ReleaseIpamPoolAllocationRequest,
@@ -1322,8 +1327,12 @@ impl ReleaseIpamPoolAllocation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ReleaseIpamPoolAllocationResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReleaseIpamPoolAllocationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1332,11 +1341,11 @@ impl ReleaseIpamPoolAllocation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1358,25 +1367,11 @@ impl ReleaseIpamPoolAllocation {
         self.0
     }
 }
-impl super::Client {
-    /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
-    ///
-    /// Returns the [`ReplaceIamInstanceProfileAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_iam_instance_profile_association(
-        &self,
-    ) -> ReplaceIamInstanceProfileAssociation {
-        ReplaceIamInstanceProfileAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION),
-        )
-    }
-}
 /// The `ReplaceIamInstanceProfileAssociation` operation.
 ///
 /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
 ///
 /// Use DescribeIamInstanceProfileAssociations to get the association ID.
-#[derive(Debug)]
 pub struct ReplaceIamInstanceProfileAssociation(
     rt::Call<
         t::ReplaceIamInstanceProfileAssociationRequest,
@@ -1403,10 +1398,12 @@ impl ReplaceIamInstanceProfileAssociation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ReplaceIamInstanceProfileAssociationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReplaceIamInstanceProfileAssociationResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1417,11 +1414,11 @@ impl ReplaceIamInstanceProfileAssociation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1438,995 +1435,6 @@ impl ReplaceIamInstanceProfileAssociation {
     ) -> rt::Call<
         t::ReplaceIamInstanceProfileAssociationRequest,
         t::ReplaceIamInstanceProfileAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Sets or replaces the criteria for Allowed AMIs.
-    ///
-    /// Returns the [`ReplaceImageCriteriaInAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_image_criteria_in_allowed_images_settings(
-        &self,
-    ) -> ReplaceImageCriteriaInAllowedImagesSettings {
-        ReplaceImageCriteriaInAllowedImagesSettings(
-            rt::Call::new(
-                &self.handle,
-                &op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS,
-            ),
-        )
-    }
-}
-/// The `ReplaceImageCriteriaInAllowedImagesSettings` operation.
-///
-/// Sets or replaces the criteria for Allowed AMIs.
-///
-/// The `ImageCriteria` can include up to:
-///
-/// - 10 `ImageCriterion`
-///
-/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
-///
-/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct ReplaceImageCriteriaInAllowedImagesSettings(
-    rt::Call<
-        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
-        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
-        rt::NoErrors,
-    >,
-);
-impl ReplaceImageCriteriaInAllowedImagesSettings {
-    /// The list of criteria that are evaluated to determine whether AMIs are discoverable and usable in the account in the specified Amazon Web Services Region.
-    #[inline]
-    pub fn image_criteria(mut self, value: Vec<t::ImageCriterionRequest>) -> Self {
-        self.0.input_mut().image_criteria = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
-        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
-    ///
-    /// Returns the [`ReplaceImageInstanceTypeSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_image_instance_type_specification(
-        &self,
-    ) -> ReplaceImageInstanceTypeSpecification {
-        ReplaceImageInstanceTypeSpecification(
-            rt::Call::new(&self.handle, &op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION),
-        )
-    }
-}
-/// The `ReplaceImageInstanceTypeSpecification` operation.
-///
-/// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
-///
-/// When you launch an instance using [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), Amazon EC2 validates the requested instance type against the AMI's instance type specification. If the instance type is not compatible, the request fails with an `InvalidParameterCombination` error.
-///
-/// You can specify supported instance types, unsupported instance types, or both. The evaluation logic is as follows:
-///
-/// - No specification set – all instance types are allowed.
-/// - Only `UnsupportedInstanceTypes` set – All instance types are allowed except those that match the unsupported list.
-/// - `SupportedInstanceTypes` set – The instance type must match the supported list and must not match the unsupported list.
-///
-/// Instance type entries support wildcard patterns using `*` (for example, `t3.*` matches all t3 sizes).
-///
-/// To remove an existing instance type specification, omit the `InstanceTypeSpecification` parameter or set it to `null`.
-///
-/// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
-#[derive(Debug)]
-pub struct ReplaceImageInstanceTypeSpecification(
-    rt::Call<
-        t::ReplaceImageInstanceTypeSpecificationRequest,
-        t::ReplaceImageInstanceTypeSpecificationResult,
-        rt::NoErrors,
-    >,
-);
-impl ReplaceImageInstanceTypeSpecification {
-    /// The ID of the AMI.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// The instance type specification to set on the AMI. Omit this parameter to remove the existing instance type specification.
-    #[inline]
-    pub fn instance_type_specification(
-        mut self,
-        value: t::InstanceTypeSpecificationRequest,
-    ) -> Self {
-        self.0.input_mut().instance_type_specification = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ReplaceImageInstanceTypeSpecificationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ReplaceImageInstanceTypeSpecificationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceImageInstanceTypeSpecificationRequest,
-        t::ReplaceImageInstanceTypeSpecificationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`ReplaceNetworkAclAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_network_acl_association(&self) -> ReplaceNetworkAclAssociation {
-        ReplaceNetworkAclAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ASSOCIATION),
-        )
-    }
-}
-/// The `ReplaceNetworkAclAssociation` operation.
-///
-/// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-///
-/// This is an idempotent operation.
-#[derive(Debug)]
-pub struct ReplaceNetworkAclAssociation(
-    rt::Call<
-        t::ReplaceNetworkAclAssociationRequest,
-        t::ReplaceNetworkAclAssociationResult,
-        rt::NoErrors,
-    >,
-);
-impl ReplaceNetworkAclAssociation {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the current association between the original network ACL and the subnet.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// The ID of the new network ACL to associate with the subnet.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ReplaceNetworkAclAssociationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ReplaceNetworkAclAssociationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceNetworkAclAssociationRequest,
-        t::ReplaceNetworkAclAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`ReplaceNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_network_acl_entry(&self) -> ReplaceNetworkAclEntry {
-        ReplaceNetworkAclEntry(
-            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ENTRY),
-        )
-    }
-}
-/// The `ReplaceNetworkAclEntry` operation.
-///
-/// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct ReplaceNetworkAclEntry(
-    rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
-impl ReplaceNetworkAclEntry {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the ACL.
-    #[inline]
-    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_acl_id = value.into();
-        self
-    }
-    /// The rule number of the entry to replace.
-    #[inline]
-    pub fn rule_number(mut self, value: i32) -> Self {
-        self.0.input_mut().rule_number = value;
-        self
-    }
-    /// The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code.
-    #[inline]
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().protocol = value.into();
-        self
-    }
-    /// Indicates whether to allow or deny the traffic that matches the rule.
-    #[inline]
-    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
-        self.0.input_mut().rule_action = value.into();
-        self
-    }
-    /// Indicates whether to replace the egress rule.
-    #[inline]
-    pub fn egress(mut self, value: bool) -> Self {
-        self.0.input_mut().egress = value;
-        self
-    }
-    /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`).
-    #[inline]
-    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_block = Some(value.into());
-        self
-    }
-    /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:bd8:1234:1a00::/64`).
-    #[inline]
-    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
-    #[inline]
-    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
-        self.0.input_mut().icmp_type_code = Some(value);
-        self
-    }
-    /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
-    #[inline]
-    pub fn port_range(mut self, value: t::PortRange) -> Self {
-        self.0.input_mut().port_range = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Replaces an existing route within a route table in a VPC.
-    ///
-    /// Returns the [`ReplaceRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_route(&self) -> ReplaceRoute {
-        ReplaceRoute(rt::Call::new(&self.handle, &op::REPLACE_ROUTE))
-    }
-}
-/// The `ReplaceRoute` operation.
-///
-/// Replaces an existing route within a route table in a VPC.
-///
-/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
-pub struct ReplaceRoute(rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>);
-impl ReplaceRoute {
-    /// The ID of the prefix list for the route.
-    #[inline]
-    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_prefix_list_id = Some(value.into());
-        self
-    }
-    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
-    #[inline]
-    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_endpoint_id = Some(value.into());
-        self
-    }
-    /// Specifies whether to reset the local route to its default target (`local`).
-    #[inline]
-    pub fn local_target(mut self, value: bool) -> Self {
-        self.0.input_mut().local_target = Some(value);
-        self
-    }
-    /// The ID of a transit gateway.
-    #[inline]
-    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of the local gateway.
-    #[inline]
-    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().local_gateway_id = Some(value.into());
-        self
-    }
-    /// \[IPv4 traffic only\] The ID of a carrier gateway.
-    #[inline]
-    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().carrier_gateway_id = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the core network.
-    #[inline]
-    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().core_network_arn = Some(value.into());
-        self
-    }
-    /// The Amazon Resource Name (ARN) of the ODB network.
-    #[inline]
-    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().odb_network_arn = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// The IPv4 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = Some(value.into());
-        self
-    }
-    /// The ID of an internet gateway or virtual private gateway.
-    #[inline]
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().gateway_id = Some(value.into());
-        self
-    }
-    /// The IPv6 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
-    #[inline]
-    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
-        self
-    }
-    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
-    #[inline]
-    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
-        self
-    }
-    /// The ID of a NAT instance in your VPC.
-    #[inline]
-    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().instance_id = Some(value.into());
-        self
-    }
-    /// The ID of a network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = Some(value.into());
-        self
-    }
-    /// The ID of a VPC peering connection.
-    #[inline]
-    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
-        self
-    }
-    /// \[IPv4 traffic only\] The ID of a NAT gateway.
-    #[inline]
-    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().nat_gateway_id = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(self) -> rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`ReplaceRouteTableAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociation {
-        ReplaceRouteTableAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_ROUTE_TABLE_ASSOCIATION),
-        )
-    }
-}
-/// The `ReplaceRouteTableAssociation` operation.
-///
-/// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-///
-/// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
-#[derive(Debug)]
-pub struct ReplaceRouteTableAssociation(
-    rt::Call<
-        t::ReplaceRouteTableAssociationRequest,
-        t::ReplaceRouteTableAssociationResult,
-        rt::NoErrors,
-    >,
-);
-impl ReplaceRouteTableAssociation {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The association ID.
-    #[inline]
-    pub fn association_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().association_id = value.into();
-        self
-    }
-    /// The ID of the new route table to associate with the subnet.
-    #[inline]
-    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().route_table_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ReplaceRouteTableAssociationResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ReplaceRouteTableAssociationResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceRouteTableAssociationRequest,
-        t::ReplaceRouteTableAssociationResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Replaces the specified route in the specified transit gateway route table.
-    ///
-    /// Returns the [`ReplaceTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_transit_gateway_route(&self) -> ReplaceTransitGatewayRoute {
-        ReplaceTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::REPLACE_TRANSIT_GATEWAY_ROUTE),
-        )
-    }
-}
-/// The `ReplaceTransitGatewayRoute` operation.
-///
-/// Replaces the specified route in the specified transit gateway route table.
-#[derive(Debug)]
-pub struct ReplaceTransitGatewayRoute(
-    rt::Call<
-        t::ReplaceTransitGatewayRouteRequest,
-        t::ReplaceTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-impl ReplaceTransitGatewayRoute {
-    /// The CIDR range used for the destination match. Routing decisions are based on the most specific match.
-    #[inline]
-    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().destination_cidr_block = value.into();
-        self
-    }
-    /// The ID of the route table.
-    #[inline]
-    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_route_table_id = value.into();
-        self
-    }
-    /// The ID of the attachment.
-    #[inline]
-    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
-        self
-    }
-    /// Indicates whether traffic matching this route is to be dropped.
-    #[inline]
-    pub fn blackhole(mut self, value: bool) -> Self {
-        self.0.input_mut().blackhole = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ReplaceTransitGatewayRouteResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ReplaceTransitGatewayRouteResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ReplaceTransitGatewayRouteRequest,
-        t::ReplaceTransitGatewayRouteResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Trigger replacement of specified VPN tunnel.
-    ///
-    /// Returns the [`ReplaceVpnTunnel`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replace_vpn_tunnel(&self) -> ReplaceVpnTunnel {
-        ReplaceVpnTunnel(rt::Call::new(&self.handle, &op::REPLACE_VPN_TUNNEL))
-    }
-}
-/// The `ReplaceVpnTunnel` operation.
-///
-/// Trigger replacement of specified VPN tunnel.
-#[derive(Debug)]
-pub struct ReplaceVpnTunnel(
-    rt::Call<t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult, rt::NoErrors>,
-);
-impl ReplaceVpnTunnel {
-    /// The ID of the Site-to-Site VPN connection.
-    #[inline]
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_connection_id = value.into();
-        self
-    }
-    /// The external IP address of the VPN tunnel.
-    #[inline]
-    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
-        self
-    }
-    /// Trigger pending tunnel endpoint maintenance.
-    #[inline]
-    pub fn apply_pending_maintenance(mut self, value: bool) -> Self {
-        self.0.input_mut().apply_pending_maintenance = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ReplaceVpnTunnelResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ReplaceVpnTunnelResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
-    ///
-    /// Returns the [`ReportInstanceStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn report_instance_status(&self) -> ReportInstanceStatus {
-        ReportInstanceStatus(rt::Call::new(&self.handle, &op::REPORT_INSTANCE_STATUS))
-    }
-}
-/// The `ReportInstanceStatus` operation.
-///
-/// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
-///
-/// Use of this action does not change the value returned by DescribeInstanceStatus.
-#[derive(Debug)]
-pub struct ReportInstanceStatus(
-    rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
-);
-impl ReportInstanceStatus {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The instances.
-    #[inline]
-    pub fn instances(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().instances = value;
-        self
-    }
-    /// The status of all instances listed.
-    #[inline]
-    pub fn status(mut self, value: impl Into<t::ReportStatusType>) -> Self {
-        self.0.input_mut().status = value.into();
-        self
-    }
-    /// The time at which the reported instance health state began.
-    #[inline]
-    pub fn start_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().start_time = Some(value);
-        self
-    }
-    /// The time at which the reported instance health state ended.
-    #[inline]
-    pub fn end_time(mut self, value: rt::DateTime) -> Self {
-        self.0.input_mut().end_time = Some(value);
-        self
-    }
-    /// The reason codes that describe the health state of your instance.
-    #[inline]
-    pub fn reason_codes(mut self, value: Vec<t::ReportInstanceReasonCodes>) -> Self {
-        self.0.input_mut().reason_codes = value;
-        self
-    }
-    /// Descriptive text about the health state of your instance.
-    #[deprecated(note = "This member has been deprecated")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().description = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Creates a Spot Fleet request.
-    ///
-    /// Returns the [`RequestSpotFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn request_spot_fleet(&self) -> RequestSpotFleet {
-        RequestSpotFleet(rt::Call::new(&self.handle, &op::REQUEST_SPOT_FLEET))
-    }
-}
-/// The `RequestSpotFleet` operation.
-///
-/// Creates a Spot Fleet request.
-///
-/// The Spot Fleet request specifies the total target capacity and the On-Demand target capacity. Amazon EC2 calculates the difference between the total capacity and On-Demand capacity, and launches the difference as Spot capacity.
-///
-/// You can submit a single request that includes multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
-///
-/// By default, the Spot Fleet requests Spot Instances in the Spot Instance pool where the price per unit is the lowest. Each launch specification can include its own instance weighting that reflects the value of the instance type to your application workload.
-///
-/// Alternatively, you can specify that the Spot Fleet distribute the target capacity across the Spot pools included in its launch specifications. By ensuring that the Spot Instances in your Spot Fleet are in different Spot pools, you can improve the availability of your fleet.
-///
-/// You can specify tags for the Spot Fleet request and instances launched by the fleet. You cannot tag other resource types in a Spot Fleet request because only the `spot-fleet-request` and `instance` resource types are supported.
-///
-/// For more information, see [Spot Fleet requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html) in the *Amazon EC2 User Guide*.
-///
-/// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct RequestSpotFleet(
-    rt::Call<t::RequestSpotFleetRequest, t::RequestSpotFleetResponse, rt::NoErrors>,
-);
-impl RequestSpotFleet {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The configuration for the Spot Fleet request.
-    #[inline]
-    pub fn spot_fleet_request_config(
-        mut self,
-        value: t::SpotFleetRequestConfigData,
-    ) -> Self {
-        self.0.input_mut().spot_fleet_request_config = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RequestSpotFleetResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::RequestSpotFleetResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RequestSpotFleetRequest,
-        t::RequestSpotFleetResponse,
         rt::NoErrors,
     > {
         self.0

@@ -5,12 +5,1042 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Sets or replaces the criteria for Allowed AMIs.
+    ///
+    /// Returns the [`ReplaceImageCriteriaInAllowedImagesSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_image_criteria_in_allowed_images_settings(
+        &self,
+    ) -> ReplaceImageCriteriaInAllowedImagesSettings {
+        ReplaceImageCriteriaInAllowedImagesSettings(
+            rt::Call::new(
+                &self.handle,
+                &op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS,
+            ),
+        )
+    }
+    /// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
+    ///
+    /// Returns the [`ReplaceImageInstanceTypeSpecification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_image_instance_type_specification(
+        &self,
+    ) -> ReplaceImageInstanceTypeSpecification {
+        ReplaceImageInstanceTypeSpecification(
+            rt::Call::new(&self.handle, &op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION),
+        )
+    }
+    /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`ReplaceNetworkAclAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_network_acl_association(&self) -> ReplaceNetworkAclAssociation {
+        ReplaceNetworkAclAssociation(
+            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ASSOCIATION),
+        )
+    }
+    /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`ReplaceNetworkAclEntry`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_network_acl_entry(&self) -> ReplaceNetworkAclEntry {
+        ReplaceNetworkAclEntry(
+            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ENTRY),
+        )
+    }
+    /// Replaces an existing route within a route table in a VPC.
+    ///
+    /// Returns the [`ReplaceRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_route(&self) -> ReplaceRoute {
+        ReplaceRoute(rt::Call::new(&self.handle, &op::REPLACE_ROUTE))
+    }
+    /// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`ReplaceRouteTableAssociation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociation {
+        ReplaceRouteTableAssociation(
+            rt::Call::new(&self.handle, &op::REPLACE_ROUTE_TABLE_ASSOCIATION),
+        )
+    }
+    /// Replaces the specified route in the specified transit gateway route table.
+    ///
+    /// Returns the [`ReplaceTransitGatewayRoute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_transit_gateway_route(&self) -> ReplaceTransitGatewayRoute {
+        ReplaceTransitGatewayRoute(
+            rt::Call::new(&self.handle, &op::REPLACE_TRANSIT_GATEWAY_ROUTE),
+        )
+    }
+    /// Trigger replacement of specified VPN tunnel.
+    ///
+    /// Returns the [`ReplaceVpnTunnel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replace_vpn_tunnel(&self) -> ReplaceVpnTunnel {
+        ReplaceVpnTunnel(rt::Call::new(&self.handle, &op::REPLACE_VPN_TUNNEL))
+    }
+    /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
+    ///
+    /// Returns the [`ReportInstanceStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn report_instance_status(&self) -> ReportInstanceStatus {
+        ReportInstanceStatus(rt::Call::new(&self.handle, &op::REPORT_INSTANCE_STATUS))
+    }
+    /// Creates a Spot Fleet request.
+    ///
+    /// Returns the [`RequestSpotFleet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn request_spot_fleet(&self) -> RequestSpotFleet {
+        RequestSpotFleet(rt::Call::new(&self.handle, &op::REQUEST_SPOT_FLEET))
+    }
     /// Creates a Spot Instance request.
     ///
     /// Returns the [`RequestSpotInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn request_spot_instances(&self) -> RequestSpotInstances {
         RequestSpotInstances(rt::Call::new(&self.handle, &op::REQUEST_SPOT_INSTANCES))
+    }
+    /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
+    ///
+    /// Returns the [`ResetAddressAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_address_attribute(&self) -> ResetAddressAttribute {
+        ResetAddressAttribute(rt::Call::new(&self.handle, &op::RESET_ADDRESS_ATTRIBUTE))
+    }
+    /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
+    ///
+    /// Returns the [`ResetEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_ebs_default_kms_key_id(&self) -> ResetEbsDefaultKmsKeyId {
+        ResetEbsDefaultKmsKeyId(
+            rt::Call::new(&self.handle, &op::RESET_EBS_DEFAULT_KMS_KEY_ID),
+        )
+    }
+    /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
+    ///
+    /// Returns the [`ResetFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_fpga_image_attribute(&self) -> ResetFpgaImageAttribute {
+        ResetFpgaImageAttribute(
+            rt::Call::new(&self.handle, &op::RESET_FPGA_IMAGE_ATTRIBUTE),
+        )
+    }
+    /// Resets an attribute of an AMI to its default value.
+    ///
+    /// Returns the [`ResetImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_image_attribute(&self) -> ResetImageAttribute {
+        ResetImageAttribute(rt::Call::new(&self.handle, &op::RESET_IMAGE_ATTRIBUTE))
+    }
+    /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
+    ///
+    /// Returns the [`ResetInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_instance_attribute(&self) -> ResetInstanceAttribute {
+        ResetInstanceAttribute(
+            rt::Call::new(&self.handle, &op::RESET_INSTANCE_ATTRIBUTE),
+        )
+    }
+}
+/// The `ReplaceImageCriteriaInAllowedImagesSettings` operation.
+///
+/// Sets or replaces the criteria for Allowed AMIs.
+///
+/// The `ImageCriteria` can include up to:
+///
+/// - 10 `ImageCriterion`
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+pub struct ReplaceImageCriteriaInAllowedImagesSettings(
+    rt::Call<
+        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
+        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
+        rt::NoErrors,
+    >,
+);
+impl ReplaceImageCriteriaInAllowedImagesSettings {
+    /// The list of criteria that are evaluated to determine whether AMIs are discoverable and usable in the account in the specified Amazon Web Services Region.
+    #[inline]
+    pub fn image_criteria(mut self, value: Vec<t::ImageCriterionRequest>) -> Self {
+        self.0.input_mut().image_criteria = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ReplaceImageCriteriaInAllowedImagesSettingsResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
+        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ReplaceImageInstanceTypeSpecification` operation.
+///
+/// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI.
+///
+/// When you launch an instance using [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), Amazon EC2 validates the requested instance type against the AMI's instance type specification. If the instance type is not compatible, the request fails with an `InvalidParameterCombination` error.
+///
+/// You can specify supported instance types, unsupported instance types, or both. The evaluation logic is as follows:
+///
+/// - No specification set – all instance types are allowed.
+/// - Only `UnsupportedInstanceTypes` set – All instance types are allowed except those that match the unsupported list.
+/// - `SupportedInstanceTypes` set – The instance type must match the supported list and must not match the unsupported list.
+///
+/// Instance type entries support wildcard patterns using `*` (for example, `t3.*` matches all t3 sizes).
+///
+/// To remove an existing instance type specification, omit the `InstanceTypeSpecification` parameter or set it to `null`.
+///
+/// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
+pub struct ReplaceImageInstanceTypeSpecification(
+    rt::Call<
+        t::ReplaceImageInstanceTypeSpecificationRequest,
+        t::ReplaceImageInstanceTypeSpecificationResult,
+        rt::NoErrors,
+    >,
+);
+impl ReplaceImageInstanceTypeSpecification {
+    /// The ID of the AMI.
+    #[inline]
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().image_id = value.into();
+        self
+    }
+    /// The instance type specification to set on the AMI. Omit this parameter to remove the existing instance type specification.
+    #[inline]
+    pub fn instance_type_specification(
+        mut self,
+        value: t::InstanceTypeSpecificationRequest,
+    ) -> Self {
+        self.0.input_mut().instance_type_specification = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReplaceImageInstanceTypeSpecificationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ReplaceImageInstanceTypeSpecificationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ReplaceImageInstanceTypeSpecificationRequest,
+        t::ReplaceImageInstanceTypeSpecificationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ReplaceNetworkAclAssociation` operation.
+///
+/// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+///
+/// This is an idempotent operation.
+pub struct ReplaceNetworkAclAssociation(
+    rt::Call<
+        t::ReplaceNetworkAclAssociationRequest,
+        t::ReplaceNetworkAclAssociationResult,
+        rt::NoErrors,
+    >,
+);
+impl ReplaceNetworkAclAssociation {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the current association between the original network ACL and the subnet.
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
+        self
+    }
+    /// The ID of the new network ACL to associate with the subnet.
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReplaceNetworkAclAssociationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ReplaceNetworkAclAssociationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ReplaceNetworkAclAssociationRequest,
+        t::ReplaceNetworkAclAssociationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ReplaceNetworkAclEntry` operation.
+///
+/// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct ReplaceNetworkAclEntry(
+    rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+);
+impl ReplaceNetworkAclEntry {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the ACL.
+    #[inline]
+    pub fn network_acl_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_acl_id = value.into();
+        self
+    }
+    /// The rule number of the entry to replace.
+    #[inline]
+    pub fn rule_number(mut self, value: i32) -> Self {
+        self.0.input_mut().rule_number = value;
+        self
+    }
+    /// The protocol number. A value of "-1" means all protocols. If you specify "-1" or a protocol number other than "6" (TCP), "17" (UDP), or "1" (ICMP), traffic on all ports is allowed, regardless of any ports or ICMP types or codes that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP types and codes allowed, regardless of any that you specify. If you specify protocol "58" (ICMPv6) and specify an IPv6 CIDR block, you must specify an ICMP type and code.
+    #[inline]
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().protocol = value.into();
+        self
+    }
+    /// Indicates whether to allow or deny the traffic that matches the rule.
+    #[inline]
+    pub fn rule_action(mut self, value: impl Into<t::RuleAction>) -> Self {
+        self.0.input_mut().rule_action = value.into();
+        self
+    }
+    /// Indicates whether to replace the egress rule.
+    #[inline]
+    pub fn egress(mut self, value: bool) -> Self {
+        self.0.input_mut().egress = value;
+        self
+    }
+    /// The IPv4 network range to allow or deny, in CIDR notation (for example `172.16.0.0/24`).
+    #[inline]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().cidr_block = Some(value.into());
+        self
+    }
+    /// The IPv6 network range to allow or deny, in CIDR notation (for example `2001:bd8:1234:1a00::/64`).
+    #[inline]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// ICMP protocol: The ICMP or ICMPv6 type and code. Required if specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block.
+    #[inline]
+    pub fn icmp_type_code(mut self, value: t::IcmpTypeCode) -> Self {
+        self.0.input_mut().icmp_type_code = Some(value);
+        self
+    }
+    /// TCP or UDP protocols: The range of ports the rule applies to. Required if specifying protocol 6 (TCP) or 17 (UDP).
+    #[inline]
+    pub fn port_range(mut self, value: t::PortRange) -> Self {
+        self.0.input_mut().port_range = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ReplaceRoute` operation.
+///
+/// Replaces an existing route within a route table in a VPC.
+///
+/// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct ReplaceRoute(rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>);
+impl ReplaceRoute {
+    /// The ID of the prefix list for the route.
+    #[inline]
+    pub fn destination_prefix_list_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_prefix_list_id = Some(value.into());
+        self
+    }
+    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
+    #[inline]
+    pub fn vpc_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_endpoint_id = Some(value.into());
+        self
+    }
+    /// Specifies whether to reset the local route to its default target (`local`).
+    #[inline]
+    pub fn local_target(mut self, value: bool) -> Self {
+        self.0.input_mut().local_target = Some(value);
+        self
+    }
+    /// The ID of a transit gateway.
+    #[inline]
+    pub fn transit_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_id = Some(value.into());
+        self
+    }
+    /// The ID of the local gateway.
+    #[inline]
+    pub fn local_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().local_gateway_id = Some(value.into());
+        self
+    }
+    /// \[IPv4 traffic only\] The ID of a carrier gateway.
+    #[inline]
+    pub fn carrier_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().carrier_gateway_id = Some(value.into());
+        self
+    }
+    /// The Amazon Resource Name (ARN) of the core network.
+    #[inline]
+    pub fn core_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().core_network_arn = Some(value.into());
+        self
+    }
+    /// The Amazon Resource Name (ARN) of the ODB network.
+    #[inline]
+    pub fn odb_network_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().odb_network_arn = Some(value.into());
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The ID of the route table.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// The IPv4 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = Some(value.into());
+        self
+    }
+    /// The ID of an internet gateway or virtual private gateway.
+    #[inline]
+    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().gateway_id = Some(value.into());
+        self
+    }
+    /// The IPv6 CIDR address block used for the destination match. The value that you provide must match the CIDR of an existing route in the table.
+    #[inline]
+    pub fn destination_ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_ipv6_cidr_block = Some(value.into());
+        self
+    }
+    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
+    #[inline]
+    pub fn egress_only_internet_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().egress_only_internet_gateway_id = Some(value.into());
+        self
+    }
+    /// The ID of a NAT instance in your VPC.
+    #[inline]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().instance_id = Some(value.into());
+        self
+    }
+    /// The ID of a network interface.
+    #[inline]
+    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().network_interface_id = Some(value.into());
+        self
+    }
+    /// The ID of a VPC peering connection.
+    #[inline]
+    pub fn vpc_peering_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpc_peering_connection_id = Some(value.into());
+        self
+    }
+    /// \[IPv4 traffic only\] The ID of a NAT gateway.
+    #[inline]
+    pub fn nat_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().nat_gateway_id = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(self) -> rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ReplaceRouteTableAssociation` operation.
+///
+/// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+///
+/// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
+pub struct ReplaceRouteTableAssociation(
+    rt::Call<
+        t::ReplaceRouteTableAssociationRequest,
+        t::ReplaceRouteTableAssociationResult,
+        rt::NoErrors,
+    >,
+);
+impl ReplaceRouteTableAssociation {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The association ID.
+    #[inline]
+    pub fn association_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().association_id = value.into();
+        self
+    }
+    /// The ID of the new route table to associate with the subnet.
+    #[inline]
+    pub fn route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().route_table_id = value.into();
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReplaceRouteTableAssociationResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ReplaceRouteTableAssociationResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ReplaceRouteTableAssociationRequest,
+        t::ReplaceRouteTableAssociationResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ReplaceTransitGatewayRoute` operation.
+///
+/// Replaces the specified route in the specified transit gateway route table.
+pub struct ReplaceTransitGatewayRoute(
+    rt::Call<
+        t::ReplaceTransitGatewayRouteRequest,
+        t::ReplaceTransitGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+impl ReplaceTransitGatewayRoute {
+    /// The CIDR range used for the destination match. Routing decisions are based on the most specific match.
+    #[inline]
+    pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().destination_cidr_block = value.into();
+        self
+    }
+    /// The ID of the route table.
+    #[inline]
+    pub fn transit_gateway_route_table_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_route_table_id = value.into();
+        self
+    }
+    /// The ID of the attachment.
+    #[inline]
+    pub fn transit_gateway_attachment_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().transit_gateway_attachment_id = Some(value.into());
+        self
+    }
+    /// Indicates whether traffic matching this route is to be dropped.
+    #[inline]
+    pub fn blackhole(mut self, value: bool) -> Self {
+        self.0.input_mut().blackhole = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReplaceTransitGatewayRouteResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ReplaceTransitGatewayRouteResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ReplaceTransitGatewayRouteRequest,
+        t::ReplaceTransitGatewayRouteResult,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `ReplaceVpnTunnel` operation.
+///
+/// Trigger replacement of specified VPN tunnel.
+pub struct ReplaceVpnTunnel(
+    rt::Call<t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult, rt::NoErrors>,
+);
+impl ReplaceVpnTunnel {
+    /// The ID of the Site-to-Site VPN connection.
+    #[inline]
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_connection_id = value.into();
+        self
+    }
+    /// The external IP address of the VPN tunnel.
+    #[inline]
+    pub fn vpn_tunnel_outside_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().vpn_tunnel_outside_ip_address = value.into();
+        self
+    }
+    /// Trigger pending tunnel endpoint maintenance.
+    #[inline]
+    pub fn apply_pending_maintenance(mut self, value: bool) -> Self {
+        self.0.input_mut().apply_pending_maintenance = Some(value);
+        self
+    }
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReplaceVpnTunnelResult, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ReplaceVpnTunnelResult, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `ReportInstanceStatus` operation.
+///
+/// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
+///
+/// Use of this action does not change the value returned by DescribeInstanceStatus.
+pub struct ReportInstanceStatus(
+    rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
+);
+impl ReportInstanceStatus {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The instances.
+    #[inline]
+    pub fn instances(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().instances = value;
+        self
+    }
+    /// The status of all instances listed.
+    #[inline]
+    pub fn status(mut self, value: impl Into<t::ReportStatusType>) -> Self {
+        self.0.input_mut().status = value.into();
+        self
+    }
+    /// The time at which the reported instance health state began.
+    #[inline]
+    pub fn start_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().start_time = Some(value);
+        self
+    }
+    /// The time at which the reported instance health state ended.
+    #[inline]
+    pub fn end_time(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().end_time = Some(value);
+        self
+    }
+    /// The reason codes that describe the health state of your instance.
+    #[inline]
+    pub fn reason_codes(mut self, value: Vec<t::ReportInstanceReasonCodes>) -> Self {
+        self.0.input_mut().reason_codes = value;
+        self
+    }
+    /// Descriptive text about the health state of your instance.
+    #[deprecated(note = "This member has been deprecated")]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().description = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `RequestSpotFleet` operation.
+///
+/// Creates a Spot Fleet request.
+///
+/// The Spot Fleet request specifies the total target capacity and the On-Demand target capacity. Amazon EC2 calculates the difference between the total capacity and On-Demand capacity, and launches the difference as Spot capacity.
+///
+/// You can submit a single request that includes multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
+///
+/// By default, the Spot Fleet requests Spot Instances in the Spot Instance pool where the price per unit is the lowest. Each launch specification can include its own instance weighting that reflects the value of the instance type to your application workload.
+///
+/// Alternatively, you can specify that the Spot Fleet distribute the target capacity across the Spot pools included in its launch specifications. By ensuring that the Spot Instances in your Spot Fleet are in different Spot pools, you can improve the availability of your fleet.
+///
+/// You can specify tags for the Spot Fleet request and instances launched by the fleet. You cannot tag other resource types in a Spot Fleet request because only the `spot-fleet-request` and `instance` resource types are supported.
+///
+/// For more information, see [Spot Fleet requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html) in the *Amazon EC2 User Guide*.
+///
+/// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
+pub struct RequestSpotFleet(
+    rt::Call<t::RequestSpotFleetRequest, t::RequestSpotFleetResponse, rt::NoErrors>,
+);
+impl RequestSpotFleet {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[inline]
+    pub fn dry_run(mut self, value: bool) -> Self {
+        self.0.input_mut().dry_run = Some(value);
+        self
+    }
+    /// The configuration for the Spot Fleet request.
+    #[inline]
+    pub fn spot_fleet_request_config(
+        mut self,
+        value: t::SpotFleetRequestConfigData,
+    ) -> Self {
+        self.0.input_mut().spot_fleet_request_config = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RequestSpotFleetResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::RequestSpotFleetResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::RequestSpotFleetRequest,
+        t::RequestSpotFleetResponse,
+        rt::NoErrors,
+    > {
+        self.0
     }
 }
 /// The `RequestSpotInstances` operation.
@@ -20,7 +1050,6 @@ impl super::Client {
 /// For more information, see [Work with Spot Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html) in the *Amazon EC2 User Guide*.
 ///
 /// **Important:** We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct RequestSpotInstances(
     rt::Call<t::RequestSpotInstancesRequest, t::RequestSpotInstancesResult, rt::NoErrors>,
 );
@@ -112,8 +1141,12 @@ impl RequestSpotInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RequestSpotInstancesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RequestSpotInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -122,11 +1155,11 @@ impl RequestSpotInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -148,19 +1181,9 @@ impl RequestSpotInstances {
         self.0
     }
 }
-impl super::Client {
-    /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-    ///
-    /// Returns the [`ResetAddressAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_address_attribute(&self) -> ResetAddressAttribute {
-        ResetAddressAttribute(rt::Call::new(&self.handle, &op::RESET_ADDRESS_ATTRIBUTE))
-    }
-}
 /// The `ResetAddressAttribute` operation.
 ///
 /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-#[derive(Debug)]
 pub struct ResetAddressAttribute(
     rt::Call<
         t::ResetAddressAttributeRequest,
@@ -190,8 +1213,12 @@ impl ResetAddressAttribute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ResetAddressAttributeResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ResetAddressAttributeResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -200,11 +1227,11 @@ impl ResetAddressAttribute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -226,23 +1253,11 @@ impl ResetAddressAttribute {
         self.0
     }
 }
-impl super::Client {
-    /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
-    ///
-    /// Returns the [`ResetEbsDefaultKmsKeyId`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_ebs_default_kms_key_id(&self) -> ResetEbsDefaultKmsKeyId {
-        ResetEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::RESET_EBS_DEFAULT_KMS_KEY_ID),
-        )
-    }
-}
 /// The `ResetEbsDefaultKmsKeyId` operation.
 ///
 /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
 ///
 /// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
 pub struct ResetEbsDefaultKmsKeyId(
     rt::Call<
         t::ResetEbsDefaultKmsKeyIdRequest,
@@ -260,8 +1275,12 @@ impl ResetEbsDefaultKmsKeyId {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ResetEbsDefaultKmsKeyIdResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ResetEbsDefaultKmsKeyIdResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -270,11 +1289,11 @@ impl ResetEbsDefaultKmsKeyId {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -296,21 +1315,9 @@ impl ResetEbsDefaultKmsKeyId {
         self.0
     }
 }
-impl super::Client {
-    /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
-    ///
-    /// Returns the [`ResetFpgaImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_fpga_image_attribute(&self) -> ResetFpgaImageAttribute {
-        ResetFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::RESET_FPGA_IMAGE_ATTRIBUTE),
-        )
-    }
-}
 /// The `ResetFpgaImageAttribute` operation.
 ///
 /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
-#[derive(Debug)]
 pub struct ResetFpgaImageAttribute(
     rt::Call<
         t::ResetFpgaImageAttributeRequest,
@@ -343,8 +1350,12 @@ impl ResetFpgaImageAttribute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ResetFpgaImageAttributeResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ResetFpgaImageAttributeResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -353,11 +1364,11 @@ impl ResetFpgaImageAttribute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -379,19 +1390,9 @@ impl ResetFpgaImageAttribute {
         self.0
     }
 }
-impl super::Client {
-    /// Resets an attribute of an AMI to its default value.
-    ///
-    /// Returns the [`ResetImageAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_image_attribute(&self) -> ResetImageAttribute {
-        ResetImageAttribute(rt::Call::new(&self.handle, &op::RESET_IMAGE_ATTRIBUTE))
-    }
-}
 /// The `ResetImageAttribute` operation.
 ///
 /// Resets an attribute of an AMI to its default value.
-#[derive(Debug)]
 pub struct ResetImageAttribute(
     rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors>,
 );
@@ -417,8 +1418,10 @@ impl ResetImageAttribute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -427,11 +1430,11 @@ impl ResetImageAttribute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -449,23 +1452,11 @@ impl ResetImageAttribute {
         self.0
     }
 }
-impl super::Client {
-    /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
-    ///
-    /// Returns the [`ResetInstanceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_instance_attribute(&self) -> ResetInstanceAttribute {
-        ResetInstanceAttribute(
-            rt::Call::new(&self.handle, &op::RESET_INSTANCE_ATTRIBUTE),
-        )
-    }
-}
 /// The `ResetInstanceAttribute` operation.
 ///
 /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
 ///
 /// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
-#[derive(Debug)]
 pub struct ResetInstanceAttribute(
     rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
 );
@@ -491,8 +1482,10 @@ impl ResetInstanceAttribute {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -501,11 +1494,11 @@ impl ResetInstanceAttribute {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -520,1469 +1513,6 @@ impl ResetInstanceAttribute {
     pub fn into_call(
         self,
     ) -> rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Resets a network interface attribute. You can specify only one attribute at a time.
-    ///
-    /// Returns the [`ResetNetworkInterfaceAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_network_interface_attribute(&self) -> ResetNetworkInterfaceAttribute {
-        ResetNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::RESET_NETWORK_INTERFACE_ATTRIBUTE),
-        )
-    }
-}
-/// The `ResetNetworkInterfaceAttribute` operation.
-///
-/// Resets a network interface attribute. You can specify only one attribute at a time.
-#[derive(Debug)]
-pub struct ResetNetworkInterfaceAttribute(
-    rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-impl ResetNetworkInterfaceAttribute {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the network interface.
-    #[inline]
-    pub fn network_interface_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().network_interface_id = value.into();
-        self
-    }
-    /// The source/destination checking attribute. Resets the value to `true`.
-    #[inline]
-    pub fn source_dest_check(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_dest_check = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Resets permission settings for the specified snapshot.
-    ///
-    /// Returns the [`ResetSnapshotAttribute`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_snapshot_attribute(&self) -> ResetSnapshotAttribute {
-        ResetSnapshotAttribute(
-            rt::Call::new(&self.handle, &op::RESET_SNAPSHOT_ATTRIBUTE),
-        )
-    }
-}
-/// The `ResetSnapshotAttribute` operation.
-///
-/// Resets permission settings for the specified snapshot.
-///
-/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct ResetSnapshotAttribute(
-    rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-impl ResetSnapshotAttribute {
-    /// The attribute to reset. Currently, only the attribute for permission to create volumes can be reset.
-    #[inline]
-    pub fn attribute(mut self, value: impl Into<t::SnapshotAttributeName>) -> Self {
-        self.0.input_mut().attribute = value.into();
-        self
-    }
-    /// The ID of the snapshot.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action is deprecated.
-    ///
-    /// Returns the [`RestoreAddressToClassic`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_address_to_classic(&self) -> RestoreAddressToClassic {
-        RestoreAddressToClassic(
-            rt::Call::new(&self.handle, &op::RESTORE_ADDRESS_TO_CLASSIC),
-        )
-    }
-}
-/// The `RestoreAddressToClassic` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
-#[derive(Debug)]
-pub struct RestoreAddressToClassic(
-    rt::Call<
-        t::RestoreAddressToClassicRequest,
-        t::RestoreAddressToClassicResult,
-        rt::NoErrors,
-    >,
-);
-impl RestoreAddressToClassic {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The Elastic IP address.
-    #[inline]
-    pub fn public_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().public_ip = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RestoreAddressToClassicResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::RestoreAddressToClassicResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreAddressToClassicRequest,
-        t::RestoreAddressToClassicResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`RestoreImageFromRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_image_from_recycle_bin(&self) -> RestoreImageFromRecycleBin {
-        RestoreImageFromRecycleBin(
-            rt::Call::new(&self.handle, &op::RESTORE_IMAGE_FROM_RECYCLE_BIN),
-        )
-    }
-}
-/// The `RestoreImageFromRecycleBin` operation.
-///
-/// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
-pub struct RestoreImageFromRecycleBin(
-    rt::Call<
-        t::RestoreImageFromRecycleBinRequest,
-        t::RestoreImageFromRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
-impl RestoreImageFromRecycleBin {
-    /// The ID of the AMI to restore.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RestoreImageFromRecycleBinResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RestoreImageFromRecycleBinResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreImageFromRecycleBinRequest,
-        t::RestoreImageFromRecycleBinResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
-    ///
-    /// Returns the [`RestoreManagedPrefixListVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_managed_prefix_list_version(
-        &self,
-    ) -> RestoreManagedPrefixListVersion {
-        RestoreManagedPrefixListVersion(
-            rt::Call::new(&self.handle, &op::RESTORE_MANAGED_PREFIX_LIST_VERSION),
-        )
-    }
-}
-/// The `RestoreManagedPrefixListVersion` operation.
-///
-/// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
-#[derive(Debug)]
-pub struct RestoreManagedPrefixListVersion(
-    rt::Call<
-        t::RestoreManagedPrefixListVersionRequest,
-        t::RestoreManagedPrefixListVersionResult,
-        rt::NoErrors,
-    >,
-);
-impl RestoreManagedPrefixListVersion {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the prefix list.
-    #[inline]
-    pub fn prefix_list_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().prefix_list_id = value.into();
-        self
-    }
-    /// The version to restore.
-    #[inline]
-    pub fn previous_version(mut self, value: i64) -> Self {
-        self.0.input_mut().previous_version = value;
-        self
-    }
-    /// The current version number for the prefix list.
-    #[inline]
-    pub fn current_version(mut self, value: i64) -> Self {
-        self.0.input_mut().current_version = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::RestoreManagedPrefixListVersionResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RestoreManagedPrefixListVersionResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreManagedPrefixListVersionRequest,
-        t::RestoreManagedPrefixListVersionResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
-    ///
-    /// Returns the [`RestoreSnapshotFromRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_snapshot_from_recycle_bin(&self) -> RestoreSnapshotFromRecycleBin {
-        RestoreSnapshotFromRecycleBin(
-            rt::Call::new(&self.handle, &op::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN),
-        )
-    }
-}
-/// The `RestoreSnapshotFromRecycleBin` operation.
-///
-/// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct RestoreSnapshotFromRecycleBin(
-    rt::Call<
-        t::RestoreSnapshotFromRecycleBinRequest,
-        t::RestoreSnapshotFromRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
-impl RestoreSnapshotFromRecycleBin {
-    /// The ID of the snapshot to restore.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::RestoreSnapshotFromRecycleBinResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RestoreSnapshotFromRecycleBinResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreSnapshotFromRecycleBinRequest,
-        t::RestoreSnapshotFromRecycleBinResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
-    ///
-    /// Returns the [`RestoreSnapshotTier`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_snapshot_tier(&self) -> RestoreSnapshotTier {
-        RestoreSnapshotTier(rt::Call::new(&self.handle, &op::RESTORE_SNAPSHOT_TIER))
-    }
-}
-/// The `RestoreSnapshotTier` operation.
-///
-/// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
-///
-/// For more information see [Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct RestoreSnapshotTier(
-    rt::Call<t::RestoreSnapshotTierRequest, t::RestoreSnapshotTierResult, rt::NoErrors>,
-);
-impl RestoreSnapshotTier {
-    /// The ID of the snapshot to restore.
-    #[inline]
-    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().snapshot_id = value.into();
-        self
-    }
-    /// Specifies the number of days for which to temporarily restore an archived snapshot. Required for temporary restores only. The snapshot will be automatically re-archived after this period.
-    #[inline]
-    pub fn temporary_restore_days(mut self, value: i32) -> Self {
-        self.0.input_mut().temporary_restore_days = Some(value);
-        self
-    }
-    /// Indicates whether to permanently restore an archived snapshot. To permanently restore an archived snapshot, specify `true` and omit the **RestoreSnapshotTierRequest$TemporaryRestoreDays** parameter.
-    #[inline]
-    pub fn permanent_restore(mut self, value: bool) -> Self {
-        self.0.input_mut().permanent_restore = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RestoreSnapshotTierResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::RestoreSnapshotTierResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreSnapshotTierRequest,
-        t::RestoreSnapshotTierResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
-    ///
-    /// Returns the [`RestoreVolumeFromRecycleBin`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_volume_from_recycle_bin(&self) -> RestoreVolumeFromRecycleBin {
-        RestoreVolumeFromRecycleBin(
-            rt::Call::new(&self.handle, &op::RESTORE_VOLUME_FROM_RECYCLE_BIN),
-        )
-    }
-}
-/// The `RestoreVolumeFromRecycleBin` operation.
-///
-/// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
-#[derive(Debug)]
-pub struct RestoreVolumeFromRecycleBin(
-    rt::Call<
-        t::RestoreVolumeFromRecycleBinRequest,
-        t::RestoreVolumeFromRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
-impl RestoreVolumeFromRecycleBin {
-    /// The ID of the volume to restore.
-    #[inline]
-    pub fn volume_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().volume_id = value.into();
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RestoreVolumeFromRecycleBinResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RestoreVolumeFromRecycleBinResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RestoreVolumeFromRecycleBinRequest,
-        t::RestoreVolumeFromRecycleBinResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Removes an ingress authorization rule from a Client VPN endpoint.
-    ///
-    /// Returns the [`RevokeClientVpnIngress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn revoke_client_vpn_ingress(&self) -> RevokeClientVpnIngress {
-        RevokeClientVpnIngress(
-            rt::Call::new(&self.handle, &op::REVOKE_CLIENT_VPN_INGRESS),
-        )
-    }
-}
-/// The `RevokeClientVpnIngress` operation.
-///
-/// Removes an ingress authorization rule from a Client VPN endpoint.
-#[derive(Debug)]
-pub struct RevokeClientVpnIngress(
-    rt::Call<
-        t::RevokeClientVpnIngressRequest,
-        t::RevokeClientVpnIngressResult,
-        rt::NoErrors,
-    >,
-);
-impl RevokeClientVpnIngress {
-    /// The ID of the Client VPN endpoint with which the authorization rule is associated.
-    #[inline]
-    pub fn client_vpn_endpoint_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_vpn_endpoint_id = value.into();
-        self
-    }
-    /// The IPv4 address range, in CIDR notation, of the network for which access is being removed.
-    #[inline]
-    pub fn target_network_cidr(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().target_network_cidr = value.into();
-        self
-    }
-    /// The ID of the Active Directory group for which to revoke access.
-    #[inline]
-    pub fn access_group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().access_group_id = Some(value.into());
-        self
-    }
-    /// Indicates whether access should be revoked for all groups for a single `TargetNetworkCidr` that earlier authorized ingress for all groups using `AuthorizeAllGroups`. This does not impact other authorization rules that allowed ingress to the same `TargetNetworkCidr` with a specific `AccessGroupId`.
-    #[inline]
-    pub fn revoke_all_groups(mut self, value: bool) -> Self {
-        self.0.input_mut().revoke_all_groups = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RevokeClientVpnIngressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::RevokeClientVpnIngressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RevokeClientVpnIngressRequest,
-        t::RevokeClientVpnIngressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Removes the specified outbound (egress) rules from the specified security group.
-    ///
-    /// Returns the [`RevokeSecurityGroupEgress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn revoke_security_group_egress(&self) -> RevokeSecurityGroupEgress {
-        RevokeSecurityGroupEgress(
-            rt::Call::new(&self.handle, &op::REVOKE_SECURITY_GROUP_EGRESS),
-        )
-    }
-}
-/// The `RevokeSecurityGroupEgress` operation.
-///
-/// Removes the specified outbound (egress) rules from the specified security group.
-///
-/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and destination (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
-///
-/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
-///
-/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
-///
-/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
-#[derive(Debug)]
-pub struct RevokeSecurityGroupEgress(
-    rt::Call<
-        t::RevokeSecurityGroupEgressRequest,
-        t::RevokeSecurityGroupEgressResult,
-        rt::NoErrors,
-    >,
-);
-impl RevokeSecurityGroupEgress {
-    /// The IDs of the security group rules.
-    #[inline]
-    pub fn security_group_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_rule_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The ID of the security group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = value.into();
-        self
-    }
-    /// Not supported. Use a set of IP permissions to specify a destination security group.
-    #[inline]
-    pub fn source_security_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_security_group_name = Some(value.into());
-        self
-    }
-    /// Not supported. Use a set of IP permissions to specify a destination security group.
-    #[inline]
-    pub fn source_security_group_owner_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_security_group_owner_id = Some(value.into());
-        self
-    }
-    /// Not supported. Use a set of IP permissions to specify the protocol name or number.
-    #[inline]
-    pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_protocol = Some(value.into());
-        self
-    }
-    /// Not supported. Use a set of IP permissions to specify the port.
-    #[inline]
-    pub fn from_port(mut self, value: i32) -> Self {
-        self.0.input_mut().from_port = Some(value);
-        self
-    }
-    /// Not supported. Use a set of IP permissions to specify the port.
-    #[inline]
-    pub fn to_port(mut self, value: i32) -> Self {
-        self.0.input_mut().to_port = Some(value);
-        self
-    }
-    /// Not supported. Use a set of IP permissions to specify the CIDR.
-    #[inline]
-    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_ip = Some(value.into());
-        self
-    }
-    /// The sets of IP permissions. You can't specify a destination security group and a CIDR IP address range in the same set of permissions.
-    #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RevokeSecurityGroupEgressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::RevokeSecurityGroupEgressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RevokeSecurityGroupEgressRequest,
-        t::RevokeSecurityGroupEgressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Removes the specified inbound (ingress) rules from a security group.
-    ///
-    /// Returns the [`RevokeSecurityGroupIngress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn revoke_security_group_ingress(&self) -> RevokeSecurityGroupIngress {
-        RevokeSecurityGroupIngress(
-            rt::Call::new(&self.handle, &op::REVOKE_SECURITY_GROUP_INGRESS),
-        )
-    }
-}
-/// The `RevokeSecurityGroupIngress` operation.
-///
-/// Removes the specified inbound (ingress) rules from a security group.
-///
-/// You can specify rules using either rule IDs or security group rule properties. If you use rule properties, the values that you specify (for example, ports) must match the existing rule's values exactly. Each rule has a protocol, from and to ports, and source (CIDR range, security group, or prefix list). For the TCP and UDP protocols, you must also specify the destination port or range of ports. For the ICMP protocol, you must also specify the ICMP type and code. If the security group rule has a description, you do not need to specify the description to revoke the rule.
-///
-/// For a default VPC, if the values you specify do not match the existing rule's values, no error is returned, and the output describes the security group rules that were not revoked.
-///
-/// For a non-default VPC, if the values you specify do not match the existing rule's values, an `InvalidPermission.NotFound` client error is returned, and no rules are revoked.
-///
-/// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
-///
-/// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
-#[derive(Debug)]
-pub struct RevokeSecurityGroupIngress(
-    rt::Call<
-        t::RevokeSecurityGroupIngressRequest,
-        t::RevokeSecurityGroupIngressResult,
-        rt::NoErrors,
-    >,
-);
-impl RevokeSecurityGroupIngress {
-    /// The CIDR IP address range. You can't specify this parameter when specifying a source security group.
-    #[inline]
-    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().cidr_ip = Some(value.into());
-        self
-    }
-    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP, this is the ICMP type or -1 (all ICMP types).
-    #[inline]
-    pub fn from_port(mut self, value: i32) -> Self {
-        self.0.input_mut().from_port = Some(value);
-        self
-    }
-    /// The ID of the security group.
-    #[inline]
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_id = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
-    #[inline]
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().group_name = Some(value.into());
-        self
-    }
-    /// The sets of IP permissions. You can't specify a source security group and a CIDR IP address range in the same set of permissions.
-    #[inline]
-    pub fn ip_permissions(mut self, value: Vec<t::IpPermission>) -> Self {
-        self.0.input_mut().ip_permissions = Some(value);
-        self
-    }
-    /// The IP protocol name (`tcp`, `udp`, `icmp`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). Use `-1` to specify all.
-    #[inline]
-    pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ip_protocol = Some(value.into());
-        self
-    }
-    /// \[Default VPC\] The name of the source security group. You can't specify this parameter in combination with the following parameters: the CIDR IP address range, the start of the port range, the IP protocol, and the end of the port range. The source security group must be in the same VPC. To revoke a specific rule for an IP protocol and port range, use a set of IP permissions instead.
-    #[inline]
-    pub fn source_security_group_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_security_group_name = Some(value.into());
-        self
-    }
-    /// Not supported.
-    #[inline]
-    pub fn source_security_group_owner_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().source_security_group_owner_id = Some(value.into());
-        self
-    }
-    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP, this is the ICMP code or -1 (all ICMP codes).
-    #[inline]
-    pub fn to_port(mut self, value: i32) -> Self {
-        self.0.input_mut().to_port = Some(value);
-        self
-    }
-    /// The IDs of the security group rules.
-    #[inline]
-    pub fn security_group_rule_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_rule_ids = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RevokeSecurityGroupIngressResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::RevokeSecurityGroupIngressResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RevokeSecurityGroupIngressRequest,
-        t::RevokeSecurityGroupIngressResult,
-        rt::NoErrors,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Launches the specified number of instances using an AMI for which you have permissions.
-    ///
-    /// Returns the [`RunInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn run_instances(&self) -> RunInstances {
-        RunInstances(rt::Call::new(&self.handle, &op::RUN_INSTANCES))
-    }
-}
-/// The `RunInstances` operation.
-///
-/// Launches the specified number of instances using an AMI for which you have permissions.
-///
-/// You can specify a number of options, or leave the default options. The following rules apply:
-///
-/// - If you don't specify a subnet ID, we choose a default subnet from your default VPC for you. If you don't have a default VPC, you must specify a subnet ID in the request.
-/// - All instances have a network interface with a primary private IPv4 address. If you don't specify this address, we choose one from the IPv4 range of your subnet.
-/// - Not all instance types support IPv6 addresses. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html).
-/// - If you don't specify a security group ID, we use the default security group for the VPC. For more information, see [Security groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-network-security.html).
-/// - If any of the AMIs have a product code attached for which the user has not subscribed, the request fails.
-///
-/// You can create a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html), which is a resource that contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify the launch template instead of specifying the launch parameters.
-///
-/// To ensure faster instance launches, break up large requests into smaller batches. For example, create five separate launch requests for 100 instances each instead of one launch request for 500 instances.
-///
-/// `RunInstances` is subject to both request rate limiting and resource rate limiting. For more information, see [Request throttling](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
-///
-/// An instance is ready for you to use when it's in the `running` state. You can check the state of your instance using DescribeInstances. You can tag instances and EBS volumes during launch, after launch, or both. For more information, see CreateTags and [Tagging your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
-///
-/// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
-///
-/// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
-#[derive(Debug)]
-pub struct RunInstances(rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors>);
-impl RunInstances {
-    /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see [Block device mappings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn block_device_mappings(mut self, value: Vec<t::BlockDeviceMapping>) -> Self {
-        self.0.input_mut().block_device_mappings = Some(value);
-        self
-    }
-    /// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in a launch template.
-    #[inline]
-    pub fn image_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().image_id = Some(value.into());
-        self
-    }
-    /// The instance type. For more information, see [Amazon EC2 Instance Types Guide](https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html).
-    #[inline]
-    pub fn instance_type(mut self, value: impl Into<t::InstanceType>) -> Self {
-        self.0.input_mut().instance_type = Some(value.into());
-        self
-    }
-    /// The number of IPv6 addresses to associate with the primary network interface. Amazon EC2 chooses the IPv6 addresses from the range of your subnet. You cannot specify this option and the option to assign specific IPv6 addresses in the same request. You can specify this option if you've specified a minimum number of instances to launch.
-    #[inline]
-    pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.0.input_mut().ipv6_address_count = Some(value);
-        self
-    }
-    /// The IPv6 addresses from the range of the subnet to associate with the primary network interface. You cannot specify this option and the option to assign a number of IPv6 addresses in the same request. You cannot specify this option if you've specified a minimum number of instances to launch.
-    #[inline]
-    pub fn ipv6_addresses(mut self, value: Vec<t::InstanceIpv6Address>) -> Self {
-        self.0.input_mut().ipv6_addresses = Some(value);
-        self
-    }
-    /// The ID of the kernel.
-    #[inline]
-    pub fn kernel_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().kernel_id = Some(value.into());
-        self
-    }
-    /// The name of the key pair. For more information, see [Create a key pair for your EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html).
-    #[inline]
-    pub fn key_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().key_name = Some(value.into());
-        self
-    }
-    /// The maximum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can launch in the target Availability Zone, Amazon EC2 launches the largest possible number of instances above the specified minimum count.
-    #[inline]
-    pub fn max_count(mut self, value: i32) -> Self {
-        self.0.input_mut().max_count = value;
-        self
-    }
-    /// The minimum number of instances to launch. If you specify a value that is more capacity than Amazon EC2 can provide in the target Availability Zone, Amazon EC2 does not launch any instances.
-    #[inline]
-    pub fn min_count(mut self, value: i32) -> Self {
-        self.0.input_mut().min_count = value;
-        self
-    }
-    /// Specifies whether detailed monitoring is enabled for the instance.
-    #[inline]
-    pub fn monitoring(mut self, value: t::RunInstancesMonitoringEnabled) -> Self {
-        self.0.input_mut().monitoring = Some(value);
-        self
-    }
-    /// The placement for the instance.
-    #[inline]
-    pub fn placement(mut self, value: t::Placement) -> Self {
-        self.0.input_mut().placement = Some(value);
-        self
-    }
-    /// The ID of the RAM disk to select. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, go to the Amazon Web Services Resource Center and search for the kernel ID.
-    #[inline]
-    pub fn ramdisk_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().ramdisk_id = Some(value.into());
-        self
-    }
-    /// The IDs of the security groups.
-    #[inline]
-    pub fn security_group_ids(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_group_ids = Some(value);
-        self
-    }
-    /// \[Default VPC\] The names of the security groups.
-    #[inline]
-    pub fn security_groups(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().security_groups = Some(value);
-        self
-    }
-    /// The ID of the subnet to launch the instance into.
-    #[inline]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().subnet_id = Some(value.into());
-        self
-    }
-    /// The user data to make available to the instance. User data must be base64-encoded. Depending on the tool or SDK that you're using, the base64-encoding might be performed for you. For more information, see [Run commands at launch using instance user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html).
-    #[inline]
-    pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_data = Some(value.into());
-        self
-    }
-    /// An elastic GPU to associate with the instance.
-    #[deprecated(
-        note = "Specifying Elastic Graphics accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
-    )]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn elastic_gpu_specification(
-        mut self,
-        value: Vec<t::ElasticGpuSpecification>,
-    ) -> Self {
-        self.0.input_mut().elastic_gpu_specification = Some(value);
-        self
-    }
-    /// An elastic inference accelerator to associate with the instance.
-    #[deprecated(
-        note = "Specifying Elastic Inference accelerators is no longer supported on the RunInstances API. (deprecated since 2024-01-08)"
-    )]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn elastic_inference_accelerators(
-        mut self,
-        value: Vec<t::ElasticInferenceAccelerator>,
-    ) -> Self {
-        self.0.input_mut().elastic_inference_accelerators = Some(value);
-        self
-    }
-    /// The tags to apply to the resources that are created during instance launch.
-    #[inline]
-    pub fn tag_specifications(mut self, value: Vec<t::TagSpecification>) -> Self {
-        self.0.input_mut().tag_specifications = Some(value);
-        self
-    }
-    /// The launch template. Any additional parameters that you specify for the new instance overwrite the corresponding parameters included in the launch template.
-    #[inline]
-    pub fn launch_template(mut self, value: t::LaunchTemplateSpecification) -> Self {
-        self.0.input_mut().launch_template = Some(value);
-        self
-    }
-    /// The market (purchasing) option for the instances.
-    #[inline]
-    pub fn instance_market_options(
-        mut self,
-        value: t::InstanceMarketOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().instance_market_options = Some(value);
-        self
-    }
-    /// The credit option for CPU usage of the burstable performance instance. Valid values are `standard` and `unlimited`. To change this attribute after launch, use [ModifyInstanceCreditSpecification](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceCreditSpecification.html). For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn credit_specification(mut self, value: t::CreditSpecificationRequest) -> Self {
-        self.0.input_mut().credit_specification = Some(value);
-        self
-    }
-    /// The CPU options for the instance. For more information, see [Optimize CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn cpu_options(mut self, value: t::CpuOptionsRequest) -> Self {
-        self.0.input_mut().cpu_options = Some(value);
-        self
-    }
-    /// Information about the Capacity Reservation targeting option. If you do not specify this parameter, the instance's Capacity Reservation preference defaults to `open`, which enables it to run in any open Capacity Reservation that has matching attributes (instance type, platform, Availability Zone, and tenancy).
-    #[inline]
-    pub fn capacity_reservation_specification(
-        mut self,
-        value: t::CapacityReservationSpecification,
-    ) -> Self {
-        self.0.input_mut().capacity_reservation_specification = Some(value);
-        self
-    }
-    /// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
-    #[inline]
-    pub fn hibernation_options(mut self, value: t::HibernationOptionsRequest) -> Self {
-        self.0.input_mut().hibernation_options = Some(value);
-        self
-    }
-    /// The license configurations.
-    #[inline]
-    pub fn license_specifications(
-        mut self,
-        value: Vec<t::LicenseConfigurationRequest>,
-    ) -> Self {
-        self.0.input_mut().license_specifications = Some(value);
-        self
-    }
-    /// The metadata options for the instance. For more information, see [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html).
-    #[inline]
-    pub fn metadata_options(mut self, value: t::InstanceMetadataOptionsRequest) -> Self {
-        self.0.input_mut().metadata_options = Some(value);
-        self
-    }
-    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [Amazon Web Services Nitro Enclaves User Guide](https://docs.aws.amazon.com/enclaves/latest/user/).
-    #[inline]
-    pub fn enclave_options(mut self, value: t::EnclaveOptionsRequest) -> Self {
-        self.0.input_mut().enclave_options = Some(value);
-        self
-    }
-    /// The options for the instance hostname. The default values are inherited from the subnet. Applies only if creating a network interface, not attaching an existing one.
-    #[inline]
-    pub fn private_dns_name_options(
-        mut self,
-        value: t::PrivateDnsNameOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().private_dns_name_options = Some(value);
-        self
-    }
-    /// The maintenance and recovery options for the instance.
-    #[inline]
-    pub fn maintenance_options(
-        mut self,
-        value: t::InstanceMaintenanceOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().maintenance_options = Some(value);
-        self
-    }
-    /// Indicates whether an instance is enabled for stop protection. For more information, see [Enable stop protection for your EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html).
-    #[inline]
-    pub fn disable_api_stop(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_api_stop = Some(value);
-        self
-    }
-    /// If you’re launching an instance into a dual-stack or IPv6-only subnet, you can enable assigning a primary IPv6 address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if an instance relies on its IPv6 address not changing. When you launch the instance, Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
-    #[inline]
-    pub fn enable_primary_ipv6(mut self, value: bool) -> Self {
-        self.0.input_mut().enable_primary_ipv6 = Some(value);
-        self
-    }
-    /// Contains settings for the network performance options for the instance.
-    #[inline]
-    pub fn network_performance_options(
-        mut self,
-        value: t::InstanceNetworkPerformanceOptionsRequest,
-    ) -> Self {
-        self.0.input_mut().network_performance_options = Some(value);
-        self
-    }
-    /// Reserved for internal use.
-    #[inline]
-    pub fn operator(mut self, value: t::OperatorRequest) -> Self {
-        self.0.input_mut().operator = Some(value);
-        self
-    }
-    /// The secondary interfaces to associate with the instance.
-    #[inline]
-    pub fn secondary_interfaces(
-        mut self,
-        value: Vec<t::InstanceSecondaryInterfaceSpecificationRequest>,
-    ) -> Self {
-        self.0.input_mut().secondary_interfaces = Some(value);
-        self
-    }
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// Indicates whether termination protection is enabled for the instance. The default is `false`, which means that you can terminate the instance using the Amazon EC2 console, command line tools, or API. You can enable termination protection when you launch an instance, while the instance is running, or while the instance is stopped.
-    #[inline]
-    pub fn disable_api_termination(mut self, value: bool) -> Self {
-        self.0.input_mut().disable_api_termination = Some(value);
-        self
-    }
-    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
-    #[inline]
-    pub fn instance_initiated_shutdown_behavior(
-        mut self,
-        value: impl Into<t::ShutdownBehavior>,
-    ) -> Self {
-        self.0.input_mut().instance_initiated_shutdown_behavior = Some(value.into());
-        self
-    }
-    /// The primary IPv4 address. You must specify a value from the IPv4 address range of the subnet.
-    #[inline]
-    pub fn private_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().private_ip_address = Some(value.into());
-        self
-    }
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Reserved.
-    #[inline]
-    pub fn additional_info(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().additional_info = Some(value.into());
-        self
-    }
-    /// The network interfaces to associate with the instance.
-    #[inline]
-    pub fn network_interfaces(
-        mut self,
-        value: Vec<t::InstanceNetworkInterfaceSpecification>,
-    ) -> Self {
-        self.0.input_mut().network_interfaces = Some(value);
-        self
-    }
-    /// The name or Amazon Resource Name (ARN) of an IAM instance profile.
-    #[inline]
-    pub fn iam_instance_profile(
-        mut self,
-        value: t::IamInstanceProfileSpecification,
-    ) -> Self {
-        self.0.input_mut().iam_instance_profile = Some(value);
-        self
-    }
-    /// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal Amazon EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS-optimized instance.
-    #[inline]
-    pub fn ebs_optimized(mut self, value: bool) -> Self {
-        self.0.input_mut().ebs_optimized = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::Reservation, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::Reservation, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Launches the specified Scheduled Instances.
-    ///
-    /// Returns the [`RunScheduledInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn run_scheduled_instances(&self) -> RunScheduledInstances {
-        RunScheduledInstances(rt::Call::new(&self.handle, &op::RUN_SCHEDULED_INSTANCES))
-    }
-}
-/// The `RunScheduledInstances` operation.
-///
-/// Launches the specified Scheduled Instances.
-///
-/// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using PurchaseScheduledInstances.
-///
-/// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
-#[derive(Debug)]
-pub struct RunScheduledInstances(
-    rt::Call<
-        t::RunScheduledInstancesRequest,
-        t::RunScheduledInstancesResult,
-        rt::NoErrors,
-    >,
-);
-impl RunScheduledInstances {
-    /// Unique, case-sensitive identifier that ensures the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    #[inline]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().client_token = Some(value.into());
-        self
-    }
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[inline]
-    pub fn dry_run(mut self, value: bool) -> Self {
-        self.0.input_mut().dry_run = Some(value);
-        self
-    }
-    /// The number of instances.
-    #[inline]
-    pub fn instance_count(mut self, value: i32) -> Self {
-        self.0.input_mut().instance_count = Some(value);
-        self
-    }
-    /// The launch specification. You must match the instance type, Availability Zone, network, and platform of the schedule that you purchased.
-    #[inline]
-    pub fn launch_specification(
-        mut self,
-        value: t::ScheduledInstancesLaunchSpecification,
-    ) -> Self {
-        self.0.input_mut().launch_specification = value;
-        self
-    }
-    /// The Scheduled Instance ID.
-    #[inline]
-    pub fn scheduled_instance_id(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().scheduled_instance_id = value.into();
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::RunScheduledInstancesResult, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::RunScheduledInstancesResult, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::RunScheduledInstancesRequest,
-        t::RunScheduledInstancesResult,
-        rt::NoErrors,
-    > {
         self.0
     }
 }

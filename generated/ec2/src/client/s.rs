@@ -14,11 +14,99 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::SEARCH_LOCAL_GATEWAY_ROUTES),
         )
     }
+    /// Searches one or more transit gateway multicast groups and returns the group membership information.
+    ///
+    /// Returns the [`SearchTransitGatewayMulticastGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn search_transit_gateway_multicast_groups(
+        &self,
+    ) -> SearchTransitGatewayMulticastGroups {
+        SearchTransitGatewayMulticastGroups(
+            rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS),
+        )
+    }
+    /// Searches for routes in the specified transit gateway route table.
+    ///
+    /// Returns the [`SearchTransitGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn search_transit_gateway_routes(&self) -> SearchTransitGatewayRoutes {
+        SearchTransitGatewayRoutes(
+            rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_ROUTES),
+        )
+    }
+    /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI).
+    ///
+    /// Returns the [`SendDiagnosticInterrupt`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn send_diagnostic_interrupt(&self) -> SendDiagnosticInterrupt {
+        SendDiagnosticInterrupt(
+            rt::Call::new(&self.handle, &op::SEND_DIAGNOSTIC_INTERRUPT),
+        )
+    }
+    /// Generates an account status report. The report is generated asynchronously, and can take several hours to complete.
+    ///
+    /// Returns the [`StartDeclarativePoliciesReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_declarative_policies_report(&self) -> StartDeclarativePoliciesReport {
+        StartDeclarativePoliciesReport(
+            rt::Call::new(&self.handle, &op::START_DECLARATIVE_POLICIES_REPORT),
+        )
+    }
+    /// Starts an Amazon EBS-backed instance that you've previously stopped.
+    ///
+    /// Returns the [`StartInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_instances(&self) -> StartInstances {
+        StartInstances(rt::Call::new(&self.handle, &op::START_INSTANCES))
+    }
+    /// Starts analyzing the specified Network Access Scope.
+    ///
+    /// Returns the [`StartNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_network_insights_access_scope_analysis(
+        &self,
+    ) -> StartNetworkInsightsAccessScopeAnalysis {
+        StartNetworkInsightsAccessScopeAnalysis(
+            rt::Call::new(
+                &self.handle,
+                &op::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+            ),
+        )
+    }
+    /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
+    ///
+    /// Returns the [`StartNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_network_insights_analysis(&self) -> StartNetworkInsightsAnalysis {
+        StartNetworkInsightsAnalysis(
+            rt::Call::new(&self.handle, &op::START_NETWORK_INSIGHTS_ANALYSIS),
+        )
+    }
+    /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service.
+    ///
+    /// Returns the [`StartVpcEndpointServicePrivateDnsVerification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_vpc_endpoint_service_private_dns_verification(
+        &self,
+    ) -> StartVpcEndpointServicePrivateDnsVerification {
+        StartVpcEndpointServicePrivateDnsVerification(
+            rt::Call::new(
+                &self.handle,
+                &op::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION,
+            ),
+        )
+    }
+    /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`StopInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn stop_instances(&self) -> StopInstances {
+        StopInstances(rt::Call::new(&self.handle, &op::STOP_INSTANCES))
+    }
 }
 /// The `SearchLocalGatewayRoutes` operation.
 ///
 /// Searches for routes in the specified local gateway route table.
-#[derive(Debug)]
 pub struct SearchLocalGatewayRoutes(
     rt::Call<
         t::SearchLocalGatewayRoutesRequest,
@@ -60,8 +148,12 @@ impl SearchLocalGatewayRoutes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SearchLocalGatewayRoutesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SearchLocalGatewayRoutesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -70,11 +162,11 @@ impl SearchLocalGatewayRoutes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -96,23 +188,9 @@ impl SearchLocalGatewayRoutes {
         self.0
     }
 }
-impl super::Client {
-    /// Searches one or more transit gateway multicast groups and returns the group membership information.
-    ///
-    /// Returns the [`SearchTransitGatewayMulticastGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn search_transit_gateway_multicast_groups(
-        &self,
-    ) -> SearchTransitGatewayMulticastGroups {
-        SearchTransitGatewayMulticastGroups(
-            rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS),
-        )
-    }
-}
 /// The `SearchTransitGatewayMulticastGroups` operation.
 ///
 /// Searches one or more transit gateway multicast groups and returns the group membership information.
-#[derive(Debug)]
 pub struct SearchTransitGatewayMulticastGroups(
     rt::Call<
         t::SearchTransitGatewayMulticastGroupsRequest,
@@ -157,10 +235,12 @@ impl SearchTransitGatewayMulticastGroups {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::SearchTransitGatewayMulticastGroupsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SearchTransitGatewayMulticastGroupsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -171,11 +251,11 @@ impl SearchTransitGatewayMulticastGroups {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -197,21 +277,9 @@ impl SearchTransitGatewayMulticastGroups {
         self.0
     }
 }
-impl super::Client {
-    /// Searches for routes in the specified transit gateway route table.
-    ///
-    /// Returns the [`SearchTransitGatewayRoutes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn search_transit_gateway_routes(&self) -> SearchTransitGatewayRoutes {
-        SearchTransitGatewayRoutes(
-            rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_ROUTES),
-        )
-    }
-}
 /// The `SearchTransitGatewayRoutes` operation.
 ///
 /// Searches for routes in the specified transit gateway route table.
-#[derive(Debug)]
 pub struct SearchTransitGatewayRoutes(
     rt::Call<
         t::SearchTransitGatewayRoutesRequest,
@@ -253,8 +321,12 @@ impl SearchTransitGatewayRoutes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SearchTransitGatewayRoutesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SearchTransitGatewayRoutesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -265,11 +337,11 @@ impl SearchTransitGatewayRoutes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -291,17 +363,6 @@ impl SearchTransitGatewayRoutes {
         self.0
     }
 }
-impl super::Client {
-    /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI).
-    ///
-    /// Returns the [`SendDiagnosticInterrupt`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn send_diagnostic_interrupt(&self) -> SendDiagnosticInterrupt {
-        SendDiagnosticInterrupt(
-            rt::Call::new(&self.handle, &op::SEND_DIAGNOSTIC_INTERRUPT),
-        )
-    }
-}
 /// The `SendDiagnosticInterrupt` operation.
 ///
 /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI).
@@ -311,7 +372,6 @@ impl super::Client {
 /// Before sending a diagnostic interrupt to your instance, ensure that its operating system is configured to perform the required diagnostic tasks.
 ///
 /// For more information about configuring your operating system to generate a crash dump when a kernel panic or stop error occurs, see [Send a diagnostic interrupt (for advanced users)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/diagnostic-interrupt.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct SendDiagnosticInterrupt(
     rt::Call<t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors>,
 );
@@ -331,8 +391,10 @@ impl SendDiagnosticInterrupt {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -341,11 +403,11 @@ impl SendDiagnosticInterrupt {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -361,17 +423,6 @@ impl SendDiagnosticInterrupt {
         self,
     ) -> rt::Call<t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Generates an account status report. The report is generated asynchronously, and can take several hours to complete.
-    ///
-    /// Returns the [`StartDeclarativePoliciesReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_declarative_policies_report(&self) -> StartDeclarativePoliciesReport {
-        StartDeclarativePoliciesReport(
-            rt::Call::new(&self.handle, &op::START_DECLARATIVE_POLICIES_REPORT),
-        )
     }
 }
 /// The `StartDeclarativePoliciesReport` operation.
@@ -392,7 +443,6 @@ impl super::Client {
 /// - Only one report per organization can be generated at a time. Attempting to generate a report while another is in progress will result in an error.
 ///
 /// For more information, including the required IAM permissions to run this API, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-#[derive(Debug)]
 pub struct StartDeclarativePoliciesReport(
     rt::Call<
         t::StartDeclarativePoliciesReportRequest,
@@ -434,10 +484,12 @@ impl StartDeclarativePoliciesReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::StartDeclarativePoliciesReportResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartDeclarativePoliciesReportResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -448,11 +500,11 @@ impl StartDeclarativePoliciesReport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -474,15 +526,6 @@ impl StartDeclarativePoliciesReport {
         self.0
     }
 }
-impl super::Client {
-    /// Starts an Amazon EBS-backed instance that you've previously stopped.
-    ///
-    /// Returns the [`StartInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_instances(&self) -> StartInstances {
-        StartInstances(rt::Call::new(&self.handle, &op::START_INSTANCES))
-    }
-}
 /// The `StartInstances` operation.
 ///
 /// Starts an Amazon EBS-backed instance that you've previously stopped.
@@ -496,7 +539,6 @@ impl super::Client {
 /// If you attempt to start a T3 instance with `host` tenancy and the `unlimited` CPU credit option, the request fails. The `unlimited` CPU credit option is not supported on Dedicated Hosts. Before you start the instance, either change its CPU credit option to `standard`, or change its tenancy to `default` or `dedicated`.
 ///
 /// For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct StartInstances(
     rt::Call<t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors>,
 );
@@ -522,8 +564,12 @@ impl StartInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartInstancesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -532,11 +578,11 @@ impl StartInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -554,26 +600,9 @@ impl StartInstances {
         self.0
     }
 }
-impl super::Client {
-    /// Starts analyzing the specified Network Access Scope.
-    ///
-    /// Returns the [`StartNetworkInsightsAccessScopeAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_network_insights_access_scope_analysis(
-        &self,
-    ) -> StartNetworkInsightsAccessScopeAnalysis {
-        StartNetworkInsightsAccessScopeAnalysis(
-            rt::Call::new(
-                &self.handle,
-                &op::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-            ),
-        )
-    }
-}
 /// The `StartNetworkInsightsAccessScopeAnalysis` operation.
 ///
 /// Starts analyzing the specified Network Access Scope.
-#[derive(Debug)]
 pub struct StartNetworkInsightsAccessScopeAnalysis(
     rt::Call<
         t::StartNetworkInsightsAccessScopeAnalysisRequest,
@@ -609,10 +638,12 @@ impl StartNetworkInsightsAccessScopeAnalysis {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::StartNetworkInsightsAccessScopeAnalysisResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartNetworkInsightsAccessScopeAnalysisResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -623,11 +654,11 @@ impl StartNetworkInsightsAccessScopeAnalysis {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -649,21 +680,9 @@ impl StartNetworkInsightsAccessScopeAnalysis {
         self.0
     }
 }
-impl super::Client {
-    /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
-    ///
-    /// Returns the [`StartNetworkInsightsAnalysis`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_network_insights_analysis(&self) -> StartNetworkInsightsAnalysis {
-        StartNetworkInsightsAnalysis(
-            rt::Call::new(&self.handle, &op::START_NETWORK_INSIGHTS_ANALYSIS),
-        )
-    }
-}
 /// The `StartNetworkInsightsAnalysis` operation.
 ///
 /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
-#[derive(Debug)]
 pub struct StartNetworkInsightsAnalysis(
     rt::Call<
         t::StartNetworkInsightsAnalysisRequest,
@@ -717,8 +736,12 @@ impl StartNetworkInsightsAnalysis {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartNetworkInsightsAnalysisResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartNetworkInsightsAnalysisResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -729,11 +752,11 @@ impl StartNetworkInsightsAnalysis {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -755,22 +778,6 @@ impl StartNetworkInsightsAnalysis {
         self.0
     }
 }
-impl super::Client {
-    /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service.
-    ///
-    /// Returns the [`StartVpcEndpointServicePrivateDnsVerification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_vpc_endpoint_service_private_dns_verification(
-        &self,
-    ) -> StartVpcEndpointServicePrivateDnsVerification {
-        StartVpcEndpointServicePrivateDnsVerification(
-            rt::Call::new(
-                &self.handle,
-                &op::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION,
-            ),
-        )
-    }
-}
 /// The `StartVpcEndpointServicePrivateDnsVerification` operation.
 ///
 /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service.
@@ -778,7 +785,6 @@ impl super::Client {
 /// The service provider must successfully perform the verification before the consumer can use the name to access the service.
 ///
 /// Before the service provider runs this command, they must add a record to the DNS server.
-#[derive(Debug)]
 pub struct StartVpcEndpointServicePrivateDnsVerification(
     rt::Call<
         t::StartVpcEndpointServicePrivateDnsVerificationRequest,
@@ -802,10 +808,15 @@ impl StartVpcEndpointServicePrivateDnsVerification {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::StartVpcEndpointServicePrivateDnsVerificationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::StartVpcEndpointServicePrivateDnsVerificationResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -816,11 +827,11 @@ impl StartVpcEndpointServicePrivateDnsVerification {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -842,15 +853,6 @@ impl StartVpcEndpointServicePrivateDnsVerification {
         self.0
     }
 }
-impl super::Client {
-    /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`StopInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn stop_instances(&self) -> StopInstances {
-        StopInstances(rt::Call::new(&self.handle, &op::STOP_INSTANCES))
-    }
-}
 /// The `StopInstances` operation.
 ///
 /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
@@ -866,7 +868,6 @@ impl super::Client {
 /// We don't charge for instance usage or data transfer fees when an instance is stopped. However, the root volume and any data volumes remain and continue to persist your data, and you're charged for volume usage. Every time you start your instance, Amazon EC2 charges a one-minute minimum for instance usage, followed by per-second billing.
 ///
 /// You can't stop or hibernate instance store-backed instances.
-#[derive(Debug)]
 pub struct StopInstances(
     rt::Call<t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors>,
 );
@@ -904,8 +905,12 @@ impl StopInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StopInstancesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StopInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -914,11 +919,11 @@ impl StopInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,17 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::TERMINATE_CLIENT_VPN_CONNECTIONS),
         )
     }
+    /// Terminates (deletes) the specified instances. This operation is [idempotent](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html); if you terminate an instance more than once, each call succeeds.
+    ///
+    /// Returns the [`TerminateInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn terminate_instances(&self) -> TerminateInstances {
+        TerminateInstances(rt::Call::new(&self.handle, &op::TERMINATE_INSTANCES))
+    }
 }
 /// The `TerminateClientVpnConnections` operation.
 ///
 /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user.
-#[derive(Debug)]
 pub struct TerminateClientVpnConnections(
     rt::Call<
         t::TerminateClientVpnConnectionsRequest,
@@ -54,10 +60,12 @@ impl TerminateClientVpnConnections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::TerminateClientVpnConnectionsResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::TerminateClientVpnConnectionsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -68,11 +76,11 @@ impl TerminateClientVpnConnections {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -92,15 +100,6 @@ impl TerminateClientVpnConnections {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Terminates (deletes) the specified instances. This operation is [idempotent](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html); if you terminate an instance more than once, each call succeeds.
-    ///
-    /// Returns the [`TerminateInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn terminate_instances(&self) -> TerminateInstances {
-        TerminateInstances(rt::Call::new(&self.handle, &op::TERMINATE_INSTANCES))
     }
 }
 /// The `TerminateInstances` operation.
@@ -141,7 +140,6 @@ impl super::Client {
 /// You can stop, start, and terminate EBS-backed instances. You can only terminate instance store-backed instances. What happens to an instance differs if you stop or terminate it. For example, when you stop an instance, the root device and any other devices attached to the instance persist. When you terminate an instance, any attached EBS volumes with the `DeleteOnTermination` block device mapping parameter set to `true` are automatically deleted. For more information about the differences between stopping and terminating instances, see [Amazon EC2 instance state changes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
 ///
 /// When you terminate an instance, we attempt to terminate it forcibly after a short while. If your instance appears stuck in the shutting-down state after a period of time, there might be an issue with the underlying host computer. For more information about terminating and troubleshooting terminating your instances, see [Terminate Amazon EC2 instances](https://docs.aws.amazon.com/) and [Troubleshooting terminating your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesShuttingDown.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct TerminateInstances(
     rt::Call<t::TerminateInstancesRequest, t::TerminateInstancesResult, rt::NoErrors>,
 );
@@ -173,8 +171,12 @@ impl TerminateInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::TerminateInstancesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::TerminateInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -183,11 +185,11 @@ impl TerminateInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -12,11 +12,111 @@ impl super::Client {
     pub fn unassign_ipv6_addresses(&self) -> UnassignIpv6Addresses {
         UnassignIpv6Addresses(rt::Call::new(&self.handle, &op::UNASSIGN_IPV6_ADDRESSES))
     }
+    /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
+    ///
+    /// Returns the [`UnassignPrivateIpAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn unassign_private_ip_addresses(&self) -> UnassignPrivateIpAddresses {
+        UnassignPrivateIpAddresses(
+            rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_IP_ADDRESSES),
+        )
+    }
+    /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
+    ///
+    /// Returns the [`UnassignPrivateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn unassign_private_nat_gateway_address(
+        &self,
+    ) -> UnassignPrivateNatGatewayAddress {
+        UnassignPrivateNatGatewayAddress(
+            rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
+        )
+    }
+    /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
+    ///
+    /// Returns the [`UnlockSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn unlock_snapshot(&self) -> UnlockSnapshot {
+        UnlockSnapshot(rt::Call::new(&self.handle, &op::UNLOCK_SNAPSHOT))
+    }
+    /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`UnmonitorInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn unmonitor_instances(&self) -> UnmonitorInstances {
+        UnmonitorInstances(rt::Call::new(&self.handle, &op::UNMONITOR_INSTANCES))
+    }
+    /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
+    ///
+    /// Returns the [`UpdateCapacityManagerMonitoredTagKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_capacity_manager_monitored_tag_keys(
+        &self,
+    ) -> UpdateCapacityManagerMonitoredTagKeys {
+        UpdateCapacityManagerMonitoredTagKeys(
+            rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
+        )
+    }
+    /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
+    ///
+    /// Returns the [`UpdateCapacityManagerOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_capacity_manager_organizations_access(
+        &self,
+    ) -> UpdateCapacityManagerOrganizationsAccess {
+        UpdateCapacityManagerOrganizationsAccess(
+            rt::Call::new(
+                &self.handle,
+                &op::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS,
+            ),
+        )
+    }
+    /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
+    ///
+    /// Returns the [`UpdateInterruptibleCapacityReservationAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_interruptible_capacity_reservation_allocation(
+        &self,
+    ) -> UpdateInterruptibleCapacityReservationAllocation {
+        UpdateInterruptibleCapacityReservationAllocation(
+            rt::Call::new(
+                &self.handle,
+                &op::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
+            ),
+        )
+    }
+    /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
+    ///
+    /// Returns the [`UpdateSecurityGroupRuleDescriptionsEgress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_security_group_rule_descriptions_egress(
+        &self,
+    ) -> UpdateSecurityGroupRuleDescriptionsEgress {
+        UpdateSecurityGroupRuleDescriptionsEgress(
+            rt::Call::new(
+                &self.handle,
+                &op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS,
+            ),
+        )
+    }
+    /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
+    ///
+    /// Returns the [`UpdateSecurityGroupRuleDescriptionsIngress`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_security_group_rule_descriptions_ingress(
+        &self,
+    ) -> UpdateSecurityGroupRuleDescriptionsIngress {
+        UpdateSecurityGroupRuleDescriptionsIngress(
+            rt::Call::new(
+                &self.handle,
+                &op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS,
+            ),
+        )
+    }
 }
 /// The `UnassignIpv6Addresses` operation.
 ///
 /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
-#[derive(Debug)]
 pub struct UnassignIpv6Addresses(
     rt::Call<
         t::UnassignIpv6AddressesRequest,
@@ -46,8 +146,12 @@ impl UnassignIpv6Addresses {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UnassignIpv6AddressesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UnassignIpv6AddressesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -56,11 +160,11 @@ impl UnassignIpv6Addresses {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -82,21 +186,9 @@ impl UnassignIpv6Addresses {
         self.0
     }
 }
-impl super::Client {
-    /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
-    ///
-    /// Returns the [`UnassignPrivateIpAddresses`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn unassign_private_ip_addresses(&self) -> UnassignPrivateIpAddresses {
-        UnassignPrivateIpAddresses(
-            rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_IP_ADDRESSES),
-        )
-    }
-}
 /// The `UnassignPrivateIpAddresses` operation.
 ///
 /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
-#[derive(Debug)]
 pub struct UnassignPrivateIpAddresses(
     rt::Call<t::UnassignPrivateIpAddressesRequest, rt::Unit, rt::NoErrors>,
 );
@@ -122,8 +214,10 @@ impl UnassignPrivateIpAddresses {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -132,11 +226,11 @@ impl UnassignPrivateIpAddresses {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -154,19 +248,6 @@ impl UnassignPrivateIpAddresses {
         self.0
     }
 }
-impl super::Client {
-    /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-    ///
-    /// Returns the [`UnassignPrivateNatGatewayAddress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn unassign_private_nat_gateway_address(
-        &self,
-    ) -> UnassignPrivateNatGatewayAddress {
-        UnassignPrivateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
-        )
-    }
-}
 /// The `UnassignPrivateNatGatewayAddress` operation.
 ///
 /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
@@ -174,7 +255,6 @@ impl super::Client {
 /// While unassigning is in progress, you cannot assign/unassign additional IP addresses while the connections are being drained. You are, however, allowed to delete the NAT gateway.
 ///
 /// A private IP address will only be released at the end of MaxDrainDurationSeconds. The private IP addresses stay associated and support the existing connections, but do not support any new connections (new connections are distributed across the remaining assigned private IP address). After the existing connections drain out, the private IP addresses are released.
-#[derive(Debug)]
 pub struct UnassignPrivateNatGatewayAddress(
     rt::Call<
         t::UnassignPrivateNatGatewayAddressRequest,
@@ -210,10 +290,12 @@ impl UnassignPrivateNatGatewayAddress {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UnassignPrivateNatGatewayAddressResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UnassignPrivateNatGatewayAddressResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -224,11 +306,11 @@ impl UnassignPrivateNatGatewayAddress {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -250,19 +332,9 @@ impl UnassignPrivateNatGatewayAddress {
         self.0
     }
 }
-impl super::Client {
-    /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
-    ///
-    /// Returns the [`UnlockSnapshot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn unlock_snapshot(&self) -> UnlockSnapshot {
-        UnlockSnapshot(rt::Call::new(&self.handle, &op::UNLOCK_SNAPSHOT))
-    }
-}
 /// The `UnlockSnapshot` operation.
 ///
 /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
-#[derive(Debug)]
 pub struct UnlockSnapshot(
     rt::Call<t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors>,
 );
@@ -282,8 +354,12 @@ impl UnlockSnapshot {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UnlockSnapshotResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UnlockSnapshotResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -292,11 +368,11 @@ impl UnlockSnapshot {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -314,19 +390,9 @@ impl UnlockSnapshot {
         self.0
     }
 }
-impl super::Client {
-    /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`UnmonitorInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn unmonitor_instances(&self) -> UnmonitorInstances {
-        UnmonitorInstances(rt::Call::new(&self.handle, &op::UNMONITOR_INSTANCES))
-    }
-}
 /// The `UnmonitorInstances` operation.
 ///
 /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
-#[derive(Debug)]
 pub struct UnmonitorInstances(
     rt::Call<t::UnmonitorInstancesRequest, t::UnmonitorInstancesResult, rt::NoErrors>,
 );
@@ -352,8 +418,12 @@ impl UnmonitorInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UnmonitorInstancesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UnmonitorInstancesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -362,11 +432,11 @@ impl UnmonitorInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -388,23 +458,9 @@ impl UnmonitorInstances {
         self.0
     }
 }
-impl super::Client {
-    /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-    ///
-    /// Returns the [`UpdateCapacityManagerMonitoredTagKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_capacity_manager_monitored_tag_keys(
-        &self,
-    ) -> UpdateCapacityManagerMonitoredTagKeys {
-        UpdateCapacityManagerMonitoredTagKeys(
-            rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
-        )
-    }
-}
 /// The `UpdateCapacityManagerMonitoredTagKeys` operation.
 ///
 /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-#[derive(Debug)]
 pub struct UpdateCapacityManagerMonitoredTagKeys(
     rt::Call<
         t::UpdateCapacityManagerMonitoredTagKeysRequest,
@@ -440,10 +496,12 @@ impl UpdateCapacityManagerMonitoredTagKeys {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateCapacityManagerMonitoredTagKeysResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateCapacityManagerMonitoredTagKeysResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -454,11 +512,11 @@ impl UpdateCapacityManagerMonitoredTagKeys {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -480,26 +538,9 @@ impl UpdateCapacityManagerMonitoredTagKeys {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
-    ///
-    /// Returns the [`UpdateCapacityManagerOrganizationsAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_capacity_manager_organizations_access(
-        &self,
-    ) -> UpdateCapacityManagerOrganizationsAccess {
-        UpdateCapacityManagerOrganizationsAccess(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS,
-            ),
-        )
-    }
-}
 /// The `UpdateCapacityManagerOrganizationsAccess` operation.
 ///
 /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
-#[derive(Debug)]
 pub struct UpdateCapacityManagerOrganizationsAccess(
     rt::Call<
         t::UpdateCapacityManagerOrganizationsAccessRequest,
@@ -529,10 +570,12 @@ impl UpdateCapacityManagerOrganizationsAccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateCapacityManagerOrganizationsAccessResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateCapacityManagerOrganizationsAccessResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -543,11 +586,11 @@ impl UpdateCapacityManagerOrganizationsAccess {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -569,26 +612,9 @@ impl UpdateCapacityManagerOrganizationsAccess {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
-    ///
-    /// Returns the [`UpdateInterruptibleCapacityReservationAllocation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_interruptible_capacity_reservation_allocation(
-        &self,
-    ) -> UpdateInterruptibleCapacityReservationAllocation {
-        UpdateInterruptibleCapacityReservationAllocation(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
-            ),
-        )
-    }
-}
 /// The `UpdateInterruptibleCapacityReservationAllocation` operation.
 ///
 /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
-#[derive(Debug)]
 pub struct UpdateInterruptibleCapacityReservationAllocation(
     rt::Call<
         t::UpdateInterruptibleCapacityReservationAllocationRequest,
@@ -627,10 +653,15 @@ impl UpdateInterruptibleCapacityReservationAllocation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateInterruptibleCapacityReservationAllocationResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::UpdateInterruptibleCapacityReservationAllocationResult,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -641,11 +672,11 @@ impl UpdateInterruptibleCapacityReservationAllocation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -667,26 +698,9 @@ impl UpdateInterruptibleCapacityReservationAllocation {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-    ///
-    /// Returns the [`UpdateSecurityGroupRuleDescriptionsEgress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_security_group_rule_descriptions_egress(
-        &self,
-    ) -> UpdateSecurityGroupRuleDescriptionsEgress {
-        UpdateSecurityGroupRuleDescriptionsEgress(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS,
-            ),
-        )
-    }
-}
 /// The `UpdateSecurityGroupRuleDescriptionsEgress` operation.
 ///
 /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-#[derive(Debug)]
 pub struct UpdateSecurityGroupRuleDescriptionsEgress(
     rt::Call<
         t::UpdateSecurityGroupRuleDescriptionsEgressRequest,
@@ -731,10 +745,12 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateSecurityGroupRuleDescriptionsEgressResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateSecurityGroupRuleDescriptionsEgressResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -745,11 +761,11 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -771,26 +787,9 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-    ///
-    /// Returns the [`UpdateSecurityGroupRuleDescriptionsIngress`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_security_group_rule_descriptions_ingress(
-        &self,
-    ) -> UpdateSecurityGroupRuleDescriptionsIngress {
-        UpdateSecurityGroupRuleDescriptionsIngress(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS,
-            ),
-        )
-    }
-}
 /// The `UpdateSecurityGroupRuleDescriptionsIngress` operation.
 ///
 /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-#[derive(Debug)]
 pub struct UpdateSecurityGroupRuleDescriptionsIngress(
     rt::Call<
         t::UpdateSecurityGroupRuleDescriptionsIngressRequest,
@@ -835,10 +834,12 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateSecurityGroupRuleDescriptionsIngressResult, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateSecurityGroupRuleDescriptionsIngressResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -849,11 +850,11 @@ impl UpdateSecurityGroupRuleDescriptionsIngress {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -20,7 +20,6 @@ impl super::Client {
 /// You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time.
 ///
 /// It can take a few minutes before traffic to the specified addresses stops routing to Amazon Web Services because of BGP propagation delays.
-#[derive(Debug)]
 pub struct WithdrawByoipCidr(
     rt::Call<t::WithdrawByoipCidrRequest, t::WithdrawByoipCidrResult, rt::NoErrors>,
 );
@@ -40,8 +39,12 @@ impl WithdrawByoipCidr {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::WithdrawByoipCidrResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::WithdrawByoipCidrResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +53,11 @@ impl WithdrawByoipCidr {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

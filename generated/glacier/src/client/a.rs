@@ -14,6 +14,20 @@ impl super::Client {
     pub fn abort_multipart_upload(&self) -> AbortMultipartUpload {
         AbortMultipartUpload(rt::Call::new(&self.handle, &op::ABORT_MULTIPART_UPLOAD))
     }
+    /// This operation aborts the vault locking process if the vault lock is not in the `Locked` state. If the vault lock is in the `Locked` state when this operation is requested, the operation returns an `AccessDeniedException` error. Aborting the vault locking process removes the vault lock policy from the specified vault.
+    ///
+    /// Returns the [`AbortVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn abort_vault_lock(&self) -> AbortVaultLock {
+        AbortVaultLock(rt::Call::new(&self.handle, &op::ABORT_VAULT_LOCK))
+    }
+    /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
+    ///
+    /// Returns the [`AddTagsToVault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn add_tags_to_vault(&self) -> AddTagsToVault {
+        AddTagsToVault(rt::Call::new(&self.handle, &op::ADD_TAGS_TO_VAULT))
+    }
 }
 /// The `AbortMultipartUpload` operation.
 ///
@@ -26,7 +40,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [Abort Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-abort-upload.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct AbortMultipartUpload(
     rt::Call<t::AbortMultipartUploadInput, rt::Unit, e::AbortMultipartUploadError>,
 );
@@ -52,8 +65,10 @@ impl AbortMultipartUpload {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -62,11 +77,11 @@ impl AbortMultipartUpload {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -84,15 +99,6 @@ impl AbortMultipartUpload {
         self.0
     }
 }
-impl super::Client {
-    /// This operation aborts the vault locking process if the vault lock is not in the `Locked` state. If the vault lock is in the `Locked` state when this operation is requested, the operation returns an `AccessDeniedException` error. Aborting the vault locking process removes the vault lock policy from the specified vault.
-    ///
-    /// Returns the [`AbortVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn abort_vault_lock(&self) -> AbortVaultLock {
-        AbortVaultLock(rt::Call::new(&self.handle, &op::ABORT_VAULT_LOCK))
-    }
-}
 /// The `AbortVaultLock` operation.
 ///
 /// This operation aborts the vault locking process if the vault lock is not in the `Locked` state. If the vault lock is in the `Locked` state when this operation is requested, the operation returns an `AccessDeniedException` error. Aborting the vault locking process removes the vault lock policy from the specified vault.
@@ -100,7 +106,6 @@ impl super::Client {
 /// A vault lock is put into the `InProgress` state by calling InitiateVaultLock. A vault lock is put into the `Locked` state by calling CompleteVaultLock. You can get the state of a vault lock by calling GetVaultLock. For more information about the vault locking process, see [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html). For more information about vault lock policies, see [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
 ///
 /// This operation is idempotent. You can successfully invoke this operation multiple times, if the vault lock is in the `InProgress` state or if there is no policy associated with the vault.
-#[derive(Debug)]
 pub struct AbortVaultLock(
     rt::Call<t::AbortVaultLockInput, rt::Unit, e::AbortVaultLockError>,
 );
@@ -120,8 +125,10 @@ impl AbortVaultLock {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -130,11 +137,11 @@ impl AbortVaultLock {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -152,19 +159,9 @@ impl AbortVaultLock {
         self.0
     }
 }
-impl super::Client {
-    /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
-    ///
-    /// Returns the [`AddTagsToVault`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn add_tags_to_vault(&self) -> AddTagsToVault {
-        AddTagsToVault(rt::Call::new(&self.handle, &op::ADD_TAGS_TO_VAULT))
-    }
-}
 /// The `AddTagsToVault` operation.
 ///
 /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
-#[derive(Debug)]
 pub struct AddTagsToVault(
     rt::Call<t::AddTagsToVaultInput, rt::Unit, e::AddTagsToVaultError>,
 );
@@ -190,8 +187,10 @@ impl AddTagsToVault {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -200,11 +199,11 @@ impl AddTagsToVault {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

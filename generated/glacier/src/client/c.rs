@@ -16,6 +16,20 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::COMPLETE_MULTIPART_UPLOAD),
         )
     }
+    /// This operation completes the vault locking process by transitioning the vault lock from the `InProgress` state to the `Locked` state, which causes the vault lock policy to become unchangeable. A vault lock is put into the `InProgress` state by calling InitiateVaultLock. You can obtain the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
+    ///
+    /// Returns the [`CompleteVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn complete_vault_lock(&self) -> CompleteVaultLock {
+        CompleteVaultLock(rt::Call::new(&self.handle, &op::COMPLETE_VAULT_LOCK))
+    }
+    /// This operation creates a new vault with the specified name. The name of the vault must be unique within a region for an AWS account. You can create up to 1,000 vaults per account. If you need to create more vaults, contact Amazon Glacier.
+    ///
+    /// Returns the [`CreateVault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vault(&self) -> CreateVault {
+        CreateVault(rt::Call::new(&self.handle, &op::CREATE_VAULT))
+    }
 }
 /// The `CompleteMultipartUpload` operation.
 ///
@@ -30,7 +44,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Complete Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-complete-upload.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct CompleteMultipartUpload(
     rt::Call<
         t::CompleteMultipartUploadInput,
@@ -72,8 +85,12 @@ impl CompleteMultipartUpload {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ArchiveCreationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ArchiveCreationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -82,11 +99,11 @@ impl CompleteMultipartUpload {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -108,15 +125,6 @@ impl CompleteMultipartUpload {
         self.0
     }
 }
-impl super::Client {
-    /// This operation completes the vault locking process by transitioning the vault lock from the `InProgress` state to the `Locked` state, which causes the vault lock policy to become unchangeable. A vault lock is put into the `InProgress` state by calling InitiateVaultLock. You can obtain the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
-    ///
-    /// Returns the [`CompleteVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn complete_vault_lock(&self) -> CompleteVaultLock {
-        CompleteVaultLock(rt::Call::new(&self.handle, &op::COMPLETE_VAULT_LOCK))
-    }
-}
 /// The `CompleteVaultLock` operation.
 ///
 /// This operation completes the vault locking process by transitioning the vault lock from the `InProgress` state to the `Locked` state, which causes the vault lock policy to become unchangeable. A vault lock is put into the `InProgress` state by calling InitiateVaultLock. You can obtain the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
@@ -124,7 +132,6 @@ impl super::Client {
 /// This operation is idempotent. This request is always successful if the vault lock is in the `Locked` state and the provided lock ID matches the lock ID originally used to lock the vault.
 ///
 /// If an invalid lock ID is passed in the request when the vault lock is in the `Locked` state, the operation returns an `AccessDeniedException` error. If an invalid lock ID is passed in the request when the vault lock is in the `InProgress` state, the operation throws an `InvalidParameter` error.
-#[derive(Debug)]
 pub struct CompleteVaultLock(
     rt::Call<t::CompleteVaultLockInput, rt::Unit, e::CompleteVaultLockError>,
 );
@@ -150,8 +157,10 @@ impl CompleteVaultLock {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -160,11 +169,11 @@ impl CompleteVaultLock {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -182,15 +191,6 @@ impl CompleteVaultLock {
         self.0
     }
 }
-impl super::Client {
-    /// This operation creates a new vault with the specified name. The name of the vault must be unique within a region for an AWS account. You can create up to 1,000 vaults per account. If you need to create more vaults, contact Amazon Glacier.
-    ///
-    /// Returns the [`CreateVault`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vault(&self) -> CreateVault {
-        CreateVault(rt::Call::new(&self.handle, &op::CREATE_VAULT))
-    }
-}
 /// The `CreateVault` operation.
 ///
 /// This operation creates a new vault with the specified name. The name of the vault must be unique within a region for an AWS account. You can create up to 1,000 vaults per account. If you need to create more vaults, contact Amazon Glacier.
@@ -205,7 +205,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Creating a Vault in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/creating-vaults.html) and [Create Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-put.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct CreateVault(
     rt::Call<t::CreateVaultInput, t::CreateVaultOutput, e::CreateVaultError>,
 );
@@ -225,8 +224,10 @@ impl CreateVault {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVaultOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateVaultOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -235,11 +236,11 @@ impl CreateVault {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,11 +16,38 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_DATA_RETRIEVAL_POLICY),
         )
     }
+    /// This operation downloads the output of the job you initiated using InitiateJob. Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory.
+    ///
+    /// Returns the [`GetJobOutput`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_job_output(&self) -> GetJobOutput {
+        GetJobOutput(rt::Call::new(&self.handle, &op::GET_JOB_OUTPUT))
+    }
+    /// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
+    ///
+    /// Returns the [`GetVaultAccessPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vault_access_policy(&self) -> GetVaultAccessPolicy {
+        GetVaultAccessPolicy(rt::Call::new(&self.handle, &op::GET_VAULT_ACCESS_POLICY))
+    }
+    /// This operation retrieves the following attributes from the `lock-policy` subresource set on the specified vault:
+    ///
+    /// Returns the [`GetVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vault_lock(&self) -> GetVaultLock {
+        GetVaultLock(rt::Call::new(&self.handle, &op::GET_VAULT_LOCK))
+    }
+    /// This operation retrieves the `notification-configuration` subresource of the specified vault.
+    ///
+    /// Returns the [`GetVaultNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_vault_notifications(&self) -> GetVaultNotifications {
+        GetVaultNotifications(rt::Call::new(&self.handle, &op::GET_VAULT_NOTIFICATIONS))
+    }
 }
 /// The `GetDataRetrievalPolicy` operation.
 ///
 /// This operation returns the current data retrieval policy for the account and region specified in the GET request. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
-#[derive(Debug)]
 pub struct GetDataRetrievalPolicy(
     rt::Call<
         t::GetDataRetrievalPolicyInput,
@@ -38,8 +65,12 @@ impl GetDataRetrievalPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDataRetrievalPolicyOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDataRetrievalPolicyOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +79,11 @@ impl GetDataRetrievalPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -74,15 +105,6 @@ impl GetDataRetrievalPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// This operation downloads the output of the job you initiated using InitiateJob. Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory.
-    ///
-    /// Returns the [`GetJobOutput`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_job_output(&self) -> GetJobOutput {
-        GetJobOutput(rt::Call::new(&self.handle, &op::GET_JOB_OUTPUT))
-    }
-}
 /// The `GetJobOutput` operation.
 ///
 /// This operation downloads the output of the job you initiated using InitiateJob. Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory.
@@ -100,7 +122,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and the underlying REST API, see [Downloading a Vault Inventory](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-inventory.html), [Downloading an Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/downloading-an-archive.html), and [Get Job Output](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-job-output-get.html)
-#[derive(Debug)]
 pub struct GetJobOutput(
     rt::Call<t::GetJobOutputInput, t::GetJobOutputOutput, e::GetJobOutputError>,
 );
@@ -132,8 +153,10 @@ impl GetJobOutput {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetJobOutputOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetJobOutputOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -142,11 +165,11 @@ impl GetJobOutput {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -164,19 +187,9 @@ impl GetJobOutput {
         self.0
     }
 }
-impl super::Client {
-    /// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-    ///
-    /// Returns the [`GetVaultAccessPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_vault_access_policy(&self) -> GetVaultAccessPolicy {
-        GetVaultAccessPolicy(rt::Call::new(&self.handle, &op::GET_VAULT_ACCESS_POLICY))
-    }
-}
 /// The `GetVaultAccessPolicy` operation.
 ///
 /// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-#[derive(Debug)]
 pub struct GetVaultAccessPolicy(
     rt::Call<
         t::GetVaultAccessPolicyInput,
@@ -200,8 +213,12 @@ impl GetVaultAccessPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetVaultAccessPolicyOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetVaultAccessPolicyOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -210,11 +227,11 @@ impl GetVaultAccessPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -236,15 +253,6 @@ impl GetVaultAccessPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// This operation retrieves the following attributes from the `lock-policy` subresource set on the specified vault:
-    ///
-    /// Returns the [`GetVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_vault_lock(&self) -> GetVaultLock {
-        GetVaultLock(rt::Call::new(&self.handle, &op::GET_VAULT_LOCK))
-    }
-}
 /// The `GetVaultLock` operation.
 ///
 /// This operation retrieves the following attributes from the `lock-policy` subresource set on the specified vault:
@@ -257,7 +265,6 @@ impl super::Client {
 /// A vault lock is put into the `InProgress` state by calling InitiateVaultLock. A vault lock is put into the `Locked` state by calling CompleteVaultLock. You can abort the vault locking process by calling AbortVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
 ///
 /// If there is no vault lock policy set on the vault, the operation returns a `404 Not found` error. For more information about vault lock policies, [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
-#[derive(Debug)]
 pub struct GetVaultLock(
     rt::Call<t::GetVaultLockInput, t::GetVaultLockOutput, e::GetVaultLockError>,
 );
@@ -277,8 +284,10 @@ impl GetVaultLock {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetVaultLockOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetVaultLockOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -287,11 +296,11 @@ impl GetVaultLock {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -309,15 +318,6 @@ impl GetVaultLock {
         self.0
     }
 }
-impl super::Client {
-    /// This operation retrieves the `notification-configuration` subresource of the specified vault.
-    ///
-    /// Returns the [`GetVaultNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_vault_notifications(&self) -> GetVaultNotifications {
-        GetVaultNotifications(rt::Call::new(&self.handle, &op::GET_VAULT_NOTIFICATIONS))
-    }
-}
 /// The `GetVaultNotifications` operation.
 ///
 /// This operation retrieves the `notification-configuration` subresource of the specified vault.
@@ -327,7 +327,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Get Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-get.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct GetVaultNotifications(
     rt::Call<
         t::GetVaultNotificationsInput,
@@ -351,8 +350,12 @@ impl GetVaultNotifications {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetVaultNotificationsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetVaultNotificationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -361,11 +364,11 @@ impl GetVaultNotifications {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,26 @@ impl super::Client {
     pub fn initiate_job(&self) -> InitiateJob {
         InitiateJob(rt::Call::new(&self.handle, &op::INITIATE_JOB))
     }
+    /// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see UploadMultipartPart).
+    ///
+    /// Returns the [`InitiateMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn initiate_multipart_upload(&self) -> InitiateMultipartUpload {
+        InitiateMultipartUpload(
+            rt::Call::new(&self.handle, &op::INITIATE_MULTIPART_UPLOAD),
+        )
+    }
+    /// This operation initiates the vault locking process by doing the following:
+    ///
+    /// Returns the [`InitiateVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn initiate_vault_lock(&self) -> InitiateVaultLock {
+        InitiateVaultLock(rt::Call::new(&self.handle, &op::INITIATE_VAULT_LOCK))
+    }
 }
 /// The `InitiateJob` operation.
 ///
 /// This operation initiates a job of the specified type, which can be a select, an archival retrieval, or a vault retrieval. For more information about using this operation, see the documentation for the underlying REST API [Initiate a Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html).
-#[derive(Debug)]
 pub struct InitiateJob(
     rt::Call<t::InitiateJobInput, t::InitiateJobOutput, e::InitiateJobError>,
 );
@@ -44,8 +59,10 @@ impl InitiateJob {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::InitiateJobOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::InitiateJobOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +71,11 @@ impl InitiateJob {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -76,17 +93,6 @@ impl InitiateJob {
         self.0
     }
 }
-impl super::Client {
-    /// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see UploadMultipartPart).
-    ///
-    /// Returns the [`InitiateMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn initiate_multipart_upload(&self) -> InitiateMultipartUpload {
-        InitiateMultipartUpload(
-            rt::Call::new(&self.handle, &op::INITIATE_MULTIPART_UPLOAD),
-        )
-    }
-}
 /// The `InitiateMultipartUpload` operation.
 ///
 /// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see UploadMultipartPart).
@@ -102,7 +108,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Initiate Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-initiate-upload.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct InitiateMultipartUpload(
     rt::Call<
         t::InitiateMultipartUploadInput,
@@ -138,8 +143,12 @@ impl InitiateMultipartUpload {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::InitiateMultipartUploadOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::InitiateMultipartUploadOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -148,11 +157,11 @@ impl InitiateMultipartUpload {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -174,15 +183,6 @@ impl InitiateMultipartUpload {
         self.0
     }
 }
-impl super::Client {
-    /// This operation initiates the vault locking process by doing the following:
-    ///
-    /// Returns the [`InitiateVaultLock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn initiate_vault_lock(&self) -> InitiateVaultLock {
-        InitiateVaultLock(rt::Call::new(&self.handle, &op::INITIATE_VAULT_LOCK))
-    }
-}
 /// The `InitiateVaultLock` operation.
 ///
 /// This operation initiates the vault locking process by doing the following:
@@ -200,7 +200,6 @@ impl super::Client {
 /// You can abort the vault locking process by calling AbortVaultLock. You can get the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
 ///
 /// If this operation is called when the vault lock is in the `InProgress` state, the operation returns an `AccessDeniedException` error. When the vault lock is in the `InProgress` state you must call AbortVaultLock before you can initiate a new vault lock policy.
-#[derive(Debug)]
 pub struct InitiateVaultLock(
     rt::Call<
         t::InitiateVaultLockInput,
@@ -230,8 +229,12 @@ impl InitiateVaultLock {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::InitiateVaultLockOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::InitiateVaultLockOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -240,11 +243,11 @@ impl InitiateVaultLock {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

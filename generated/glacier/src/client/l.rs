@@ -14,6 +14,43 @@ impl super::Client {
     pub fn list_jobs(&self) -> ListJobs {
         ListJobs(rt::Call::new(&self.handle, &op::LIST_JOBS))
     }
+    /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an InitiateMultipartUpload request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order.
+    ///
+    /// Returns the [`ListMultipartUploads`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_multipart_uploads(&self) -> ListMultipartUploads {
+        ListMultipartUploads(rt::Call::new(&self.handle, &op::LIST_MULTIPART_UPLOADS))
+    }
+    /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see CompleteMultipartUpload. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range.
+    ///
+    /// Returns the [`ListParts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_parts(&self) -> ListParts {
+        ListParts(rt::Call::new(&self.handle, &op::LIST_PARTS))
+    }
+    /// This operation lists the provisioned capacity units for the specified AWS account.
+    ///
+    /// Returns the [`ListProvisionedCapacity`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_provisioned_capacity(&self) -> ListProvisionedCapacity {
+        ListProvisionedCapacity(
+            rt::Call::new(&self.handle, &op::LIST_PROVISIONED_CAPACITY),
+        )
+    }
+    /// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
+    ///
+    /// Returns the [`ListTagsForVault`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_for_vault(&self) -> ListTagsForVault {
+        ListTagsForVault(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_VAULT))
+    }
+    /// This operation lists all vaults owned by the calling user's account. The list returned in the response is ASCII-sorted by vault name.
+    ///
+    /// Returns the [`ListVaults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_vaults(&self) -> ListVaults {
+        ListVaults(rt::Call::new(&self.handle, &op::LIST_VAULTS))
+    }
 }
 /// The `ListJobs` operation.
 ///
@@ -28,7 +65,6 @@ impl super::Client {
 /// Additionally, you can filter the jobs list returned by specifying the optional `statuscode` parameter or `completed` parameter, or both. Using the `statuscode` parameter, you can specify to return only jobs that match either the `InProgress`, `Succeeded`, or `Failed` status. Using the `completed` parameter, you can specify to return only jobs that were completed (`true`) or jobs that were not completed (`false`).
 ///
 /// For more information about using this operation, see the documentation for the underlying REST API [List Jobs](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-jobs-get.html).
-#[derive(Debug)]
 pub struct ListJobs(rt::Call<t::ListJobsInput, t::ListJobsOutput, e::ListJobsError>);
 impl ListJobs {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -70,8 +106,10 @@ impl ListJobs {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListJobsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListJobsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -80,11 +118,11 @@ impl ListJobs {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -102,15 +140,6 @@ impl ListJobs {
         self.0
     }
 }
-impl super::Client {
-    /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an InitiateMultipartUpload request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order.
-    ///
-    /// Returns the [`ListMultipartUploads`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_multipart_uploads(&self) -> ListMultipartUploads {
-        ListMultipartUploads(rt::Call::new(&self.handle, &op::LIST_MULTIPART_UPLOADS))
-    }
-}
 /// The `ListMultipartUploads` operation.
 ///
 /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an InitiateMultipartUpload request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order.
@@ -122,7 +151,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and the underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [List Multipart Uploads](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-list-uploads.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct ListMultipartUploads(
     rt::Call<
         t::ListMultipartUploadsInput,
@@ -158,8 +186,12 @@ impl ListMultipartUploads {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListMultipartUploadsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListMultipartUploadsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -168,11 +200,11 @@ impl ListMultipartUploads {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -194,15 +226,6 @@ impl ListMultipartUploads {
         self.0
     }
 }
-impl super::Client {
-    /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see CompleteMultipartUpload. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range.
-    ///
-    /// Returns the [`ListParts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_parts(&self) -> ListParts {
-        ListParts(rt::Call::new(&self.handle, &op::LIST_PARTS))
-    }
-}
 /// The `ListParts` operation.
 ///
 /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see CompleteMultipartUpload. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range.
@@ -212,7 +235,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and the underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [List Parts](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-list-parts.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct ListParts(rt::Call<t::ListPartsInput, t::ListPartsOutput, e::ListPartsError>);
 impl ListParts {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -248,8 +270,10 @@ impl ListParts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListPartsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListPartsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -258,11 +282,11 @@ impl ListParts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -280,21 +304,9 @@ impl ListParts {
         self.0
     }
 }
-impl super::Client {
-    /// This operation lists the provisioned capacity units for the specified AWS account.
-    ///
-    /// Returns the [`ListProvisionedCapacity`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_provisioned_capacity(&self) -> ListProvisionedCapacity {
-        ListProvisionedCapacity(
-            rt::Call::new(&self.handle, &op::LIST_PROVISIONED_CAPACITY),
-        )
-    }
-}
 /// The `ListProvisionedCapacity` operation.
 ///
 /// This operation lists the provisioned capacity units for the specified AWS account.
-#[derive(Debug)]
 pub struct ListProvisionedCapacity(
     rt::Call<
         t::ListProvisionedCapacityInput,
@@ -312,8 +324,12 @@ impl ListProvisionedCapacity {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListProvisionedCapacityOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListProvisionedCapacityOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -322,11 +338,11 @@ impl ListProvisionedCapacity {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -348,19 +364,9 @@ impl ListProvisionedCapacity {
         self.0
     }
 }
-impl super::Client {
-    /// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
-    ///
-    /// Returns the [`ListTagsForVault`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_for_vault(&self) -> ListTagsForVault {
-        ListTagsForVault(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_VAULT))
-    }
-}
 /// The `ListTagsForVault` operation.
 ///
 /// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
-#[derive(Debug)]
 pub struct ListTagsForVault(
     rt::Call<
         t::ListTagsForVaultInput,
@@ -384,8 +390,12 @@ impl ListTagsForVault {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsForVaultOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsForVaultOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -394,11 +404,11 @@ impl ListTagsForVault {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -420,15 +430,6 @@ impl ListTagsForVault {
         self.0
     }
 }
-impl super::Client {
-    /// This operation lists all vaults owned by the calling user's account. The list returned in the response is ASCII-sorted by vault name.
-    ///
-    /// Returns the [`ListVaults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_vaults(&self) -> ListVaults {
-        ListVaults(rt::Call::new(&self.handle, &op::LIST_VAULTS))
-    }
-}
 /// The `ListVaults` operation.
 ///
 /// This operation lists all vaults owned by the calling user's account. The list returned in the response is ASCII-sorted by vault name.
@@ -438,7 +439,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Retrieving Vault Metadata in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/retrieving-vault-info.html) and [List Vaults](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vaults-get.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct ListVaults(
     rt::Call<t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError>,
 );
@@ -464,8 +464,10 @@ impl ListVaults {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListVaultsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListVaultsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -474,11 +476,11 @@ impl ListVaults {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -20,7 +20,6 @@ impl super::Client {
 /// The `PurchaseProvisionedCapacity` operation.
 ///
 /// This operation purchases a provisioned capacity unit for an AWS account.
-#[derive(Debug)]
 pub struct PurchaseProvisionedCapacity(
     rt::Call<
         t::PurchaseProvisionedCapacityInput,
@@ -38,8 +37,12 @@ impl PurchaseProvisionedCapacity {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PurchaseProvisionedCapacityOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PurchaseProvisionedCapacityOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +53,11 @@ impl PurchaseProvisionedCapacity {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

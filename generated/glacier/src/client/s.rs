@@ -16,13 +16,26 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::SET_DATA_RETRIEVAL_POLICY),
         )
     }
+    /// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
+    ///
+    /// Returns the [`SetVaultAccessPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_vault_access_policy(&self) -> SetVaultAccessPolicy {
+        SetVaultAccessPolicy(rt::Call::new(&self.handle, &op::SET_VAULT_ACCESS_POLICY))
+    }
+    /// This operation configures notifications that will be sent when specific events happen to a vault. By default, you don't get any notifications.
+    ///
+    /// Returns the [`SetVaultNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_vault_notifications(&self) -> SetVaultNotifications {
+        SetVaultNotifications(rt::Call::new(&self.handle, &op::SET_VAULT_NOTIFICATIONS))
+    }
 }
 /// The `SetDataRetrievalPolicy` operation.
 ///
 /// This operation sets and then enacts a data retrieval policy in the region specified in the PUT request. You can set one policy per region for an AWS account. The policy is enacted within a few minutes of a successful PUT operation.
 ///
 /// The set policy operation does not affect retrieval jobs that were in progress before the policy was enacted. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
-#[derive(Debug)]
 pub struct SetDataRetrievalPolicy(
     rt::Call<t::SetDataRetrievalPolicyInput, rt::Unit, e::SetDataRetrievalPolicyError>,
 );
@@ -42,8 +55,10 @@ impl SetDataRetrievalPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -52,11 +67,11 @@ impl SetDataRetrievalPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,19 +93,9 @@ impl SetDataRetrievalPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-    ///
-    /// Returns the [`SetVaultAccessPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_vault_access_policy(&self) -> SetVaultAccessPolicy {
-        SetVaultAccessPolicy(rt::Call::new(&self.handle, &op::SET_VAULT_ACCESS_POLICY))
-    }
-}
 /// The `SetVaultAccessPolicy` operation.
 ///
 /// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-#[derive(Debug)]
 pub struct SetVaultAccessPolicy(
     rt::Call<t::SetVaultAccessPolicyInput, rt::Unit, e::SetVaultAccessPolicyError>,
 );
@@ -116,8 +121,10 @@ impl SetVaultAccessPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -126,11 +133,11 @@ impl SetVaultAccessPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -148,15 +155,6 @@ impl SetVaultAccessPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// This operation configures notifications that will be sent when specific events happen to a vault. By default, you don't get any notifications.
-    ///
-    /// Returns the [`SetVaultNotifications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_vault_notifications(&self) -> SetVaultNotifications {
-        SetVaultNotifications(rt::Call::new(&self.handle, &op::SET_VAULT_NOTIFICATIONS))
-    }
-}
 /// The `SetVaultNotifications` operation.
 ///
 /// This operation configures notifications that will be sent when specific events happen to a vault. By default, you don't get any notifications.
@@ -171,7 +169,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Set Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-put.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct SetVaultNotifications(
     rt::Call<t::SetVaultNotificationsInput, rt::Unit, e::SetVaultNotificationsError>,
 );
@@ -200,8 +197,10 @@ impl SetVaultNotifications {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -210,11 +209,11 @@ impl SetVaultNotifications {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

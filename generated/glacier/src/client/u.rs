@@ -14,6 +14,13 @@ impl super::Client {
     pub fn upload_archive(&self) -> UploadArchive {
         UploadArchive(rt::Call::new(&self.handle, &op::UPLOAD_ARCHIVE))
     }
+    /// This operation uploads a part of an archive. You can upload archive parts in any order. You can also upload them in parallel. You can upload up to 10,000 parts for a multipart upload.
+    ///
+    /// Returns the [`UploadMultipartPart`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn upload_multipart_part(&self) -> UploadMultipartPart {
+        UploadMultipartPart(rt::Call::new(&self.handle, &op::UPLOAD_MULTIPART_PART))
+    }
 }
 /// The `UploadArchive` operation.
 ///
@@ -30,7 +37,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Uploading an Archive in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-an-archive.html) and [Upload Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-post.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct UploadArchive(
     rt::Call<t::UploadArchiveInput, t::ArchiveCreationOutput, e::UploadArchiveError>,
 );
@@ -68,8 +74,12 @@ impl UploadArchive {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ArchiveCreationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ArchiveCreationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -78,11 +88,11 @@ impl UploadArchive {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -104,15 +114,6 @@ impl UploadArchive {
         self.0
     }
 }
-impl super::Client {
-    /// This operation uploads a part of an archive. You can upload archive parts in any order. You can also upload them in parallel. You can upload up to 10,000 parts for a multipart upload.
-    ///
-    /// Returns the [`UploadMultipartPart`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn upload_multipart_part(&self) -> UploadMultipartPart {
-        UploadMultipartPart(rt::Call::new(&self.handle, &op::UPLOAD_MULTIPART_PART))
-    }
-}
 /// The `UploadMultipartPart` operation.
 ///
 /// This operation uploads a part of an archive. You can upload archive parts in any order. You can also upload them in parallel. You can upload up to 10,000 parts for a multipart upload.
@@ -128,7 +129,6 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Upload Part](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-upload-part.html) in the *Amazon Glacier Developer Guide*.
-#[derive(Debug)]
 pub struct UploadMultipartPart(
     rt::Call<
         t::UploadMultipartPartInput,
@@ -176,8 +176,12 @@ impl UploadMultipartPart {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UploadMultipartPartOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UploadMultipartPartOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -186,11 +190,11 @@ impl UploadMultipartPart {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,6 +16,70 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ACCEPT_DELEGATION_REQUEST),
         )
     }
+    /// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`AcquireRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn acquire_role(&self) -> AcquireRole {
+        AcquireRole(rt::Call::new(&self.handle, &op::ACQUIRE_ROLE))
+    }
+    /// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
+    ///
+    /// Returns the [`AddClientIdToOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn add_client_id_to_open_id_connect_provider(
+        &self,
+    ) -> AddClientIdToOpenIdConnectProvider {
+        AddClientIdToOpenIdConnectProvider(
+            rt::Call::new(&self.handle, &op::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER),
+        )
+    }
+    /// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it.
+    ///
+    /// Returns the [`AddRoleToInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn add_role_to_instance_profile(&self) -> AddRoleToInstanceProfile {
+        AddRoleToInstanceProfile(
+            rt::Call::new(&self.handle, &op::ADD_ROLE_TO_INSTANCE_PROFILE),
+        )
+    }
+    /// Adds the specified user to the specified group.
+    ///
+    /// Returns the [`AddUserToGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn add_user_to_group(&self) -> AddUserToGroup {
+        AddUserToGroup(rt::Call::new(&self.handle, &op::ADD_USER_TO_GROUP))
+    }
+    /// Associates a delegation request with the current identity.
+    ///
+    /// Returns the [`AssociateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_delegation_request(&self) -> AssociateDelegationRequest {
+        AssociateDelegationRequest(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_DELEGATION_REQUEST),
+        )
+    }
+    /// Attaches the specified managed policy to the specified IAM group.
+    ///
+    /// Returns the [`AttachGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_group_policy(&self) -> AttachGroupPolicy {
+        AttachGroupPolicy(rt::Call::new(&self.handle, &op::ATTACH_GROUP_POLICY))
+    }
+    /// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy.
+    ///
+    /// Returns the [`AttachRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_role_policy(&self) -> AttachRolePolicy {
+        AttachRolePolicy(rt::Call::new(&self.handle, &op::ATTACH_ROLE_POLICY))
+    }
+    /// Attaches the specified managed policy to the specified user.
+    ///
+    /// Returns the [`AttachUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn attach_user_policy(&self) -> AttachUserPolicy {
+        AttachUserPolicy(rt::Call::new(&self.handle, &op::ATTACH_USER_POLICY))
+    }
 }
 /// The `AcceptDelegationRequest` operation.
 ///
@@ -26,7 +90,6 @@ impl super::Client {
 /// At the time of acceptance, IAM records the details and the state of the identity that called this API. This is the identity that gets mapped to the delegated credential.
 ///
 /// An accepted request may be rejected before the exchange token is sent to the partner.
-#[derive(Debug)]
 pub struct AcceptDelegationRequest(
     rt::Call<
         t::AcceptDelegationRequestRequest,
@@ -44,8 +107,10 @@ impl AcceptDelegationRequest {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +119,11 @@ impl AcceptDelegationRequest {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,21 +145,11 @@ impl AcceptDelegationRequest {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`AcquireRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn acquire_role(&self) -> AcquireRole {
-        AcquireRole(rt::Call::new(&self.handle, &op::ACQUIRE_ROLE))
-    }
-}
 /// The `AcquireRole` operation.
 ///
 /// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
 ///
 /// If the template version defines parameters, use the `ReplacementValues` parameter to supply the values that the service substitutes into the role during creation.
-#[derive(Debug)]
 pub struct AcquireRole(
     rt::Call<t::AcquireRoleRequest, t::AcquireRoleResponse, e::AcquireRoleError>,
 );
@@ -123,8 +178,12 @@ impl AcquireRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AcquireRoleResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcquireRoleResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -133,11 +192,11 @@ impl AcquireRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -155,25 +214,11 @@ impl AcquireRole {
         self.0
     }
 }
-impl super::Client {
-    /// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
-    ///
-    /// Returns the [`AddClientIdToOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn add_client_id_to_open_id_connect_provider(
-        &self,
-    ) -> AddClientIdToOpenIdConnectProvider {
-        AddClientIdToOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER),
-        )
-    }
-}
 /// The `AddClientIDToOpenIDConnectProvider` operation.
 ///
 /// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
 ///
 /// This operation is idempotent; it does not fail or return an error if you add an existing client ID to the provider.
-#[derive(Debug)]
 pub struct AddClientIdToOpenIdConnectProvider(
     rt::Call<
         t::AddClientIdToOpenIdConnectProviderRequest,
@@ -197,8 +242,10 @@ impl AddClientIdToOpenIdConnectProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -207,11 +254,11 @@ impl AddClientIdToOpenIdConnectProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -233,17 +280,6 @@ impl AddClientIdToOpenIdConnectProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it.
-    ///
-    /// Returns the [`AddRoleToInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn add_role_to_instance_profile(&self) -> AddRoleToInstanceProfile {
-        AddRoleToInstanceProfile(
-            rt::Call::new(&self.handle, &op::ADD_ROLE_TO_INSTANCE_PROFILE),
-        )
-    }
-}
 /// The `AddRoleToInstanceProfile` operation.
 ///
 /// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it.
@@ -253,7 +289,6 @@ impl super::Client {
 /// **Important:** When using the [iam:AssociatedResourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#available-keys-for-iam) condition in a policy to restrict the [PassRole](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html) IAM action, special considerations apply if the policy is intended to define access for the `AddRoleToInstanceProfile` action. In this case, you cannot specify a Region or instance ID in the EC2 instance ARN. The ARN value must be `arn:aws:ec2:*:CallerAccountId:instance/*`. Using any other ARN value may lead to unexpected evaluation results.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct AddRoleToInstanceProfile(
     rt::Call<
         t::AddRoleToInstanceProfileRequest,
@@ -277,8 +312,10 @@ impl AddRoleToInstanceProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -287,11 +324,11 @@ impl AddRoleToInstanceProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -313,19 +350,9 @@ impl AddRoleToInstanceProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Adds the specified user to the specified group.
-    ///
-    /// Returns the [`AddUserToGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn add_user_to_group(&self) -> AddUserToGroup {
-        AddUserToGroup(rt::Call::new(&self.handle, &op::ADD_USER_TO_GROUP))
-    }
-}
 /// The `AddUserToGroup` operation.
 ///
 /// Adds the specified user to the specified group.
-#[derive(Debug)]
 pub struct AddUserToGroup(
     rt::Call<t::AddUserToGroupRequest, rt::Unit, e::AddUserToGroupError>,
 );
@@ -345,8 +372,10 @@ impl AddUserToGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -355,11 +384,11 @@ impl AddUserToGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -377,17 +406,6 @@ impl AddUserToGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Associates a delegation request with the current identity.
-    ///
-    /// Returns the [`AssociateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_delegation_request(&self) -> AssociateDelegationRequest {
-        AssociateDelegationRequest(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_DELEGATION_REQUEST),
-        )
-    }
-}
 /// The `AssociateDelegationRequest` operation.
 ///
 /// Associates a delegation request with the current identity.
@@ -397,7 +415,6 @@ impl super::Client {
 /// If the partner that created the delegation request has not specified the owner account during creation, any caller from any account can call the `AssociateDelegationRequest` API for the delegation request. Once this API call is successful, the ARN of the current calling identity will be stored as the `ownerId` and the Amazon Web Services account ID of the current calling identity will be stored as the `ownerAccount` of the request.
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-#[derive(Debug)]
 pub struct AssociateDelegationRequest(
     rt::Call<
         t::AssociateDelegationRequestRequest,
@@ -415,8 +432,10 @@ impl AssociateDelegationRequest {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -425,11 +444,11 @@ impl AssociateDelegationRequest {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -451,15 +470,6 @@ impl AssociateDelegationRequest {
         self.0
     }
 }
-impl super::Client {
-    /// Attaches the specified managed policy to the specified IAM group.
-    ///
-    /// Returns the [`AttachGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_group_policy(&self) -> AttachGroupPolicy {
-        AttachGroupPolicy(rt::Call::new(&self.handle, &op::ATTACH_GROUP_POLICY))
-    }
-}
 /// The `AttachGroupPolicy` operation.
 ///
 /// Attaches the specified managed policy to the specified IAM group.
@@ -469,7 +479,6 @@ impl super::Client {
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct AttachGroupPolicy(
     rt::Call<t::AttachGroupPolicyRequest, rt::Unit, e::AttachGroupPolicyError>,
 );
@@ -489,8 +498,10 @@ impl AttachGroupPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -499,11 +510,11 @@ impl AttachGroupPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -521,15 +532,6 @@ impl AttachGroupPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy.
-    ///
-    /// Returns the [`AttachRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_role_policy(&self) -> AttachRolePolicy {
-        AttachRolePolicy(rt::Call::new(&self.handle, &op::ATTACH_ROLE_POLICY))
-    }
-}
 /// The `AttachRolePolicy` operation.
 ///
 /// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy.
@@ -539,7 +541,6 @@ impl super::Client {
 /// Use this operation to attach a *managed* policy to a role. To embed an inline policy in a role, use [`PutRolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html) . For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct AttachRolePolicy(
     rt::Call<t::AttachRolePolicyRequest, rt::Unit, e::AttachRolePolicyError>,
 );
@@ -559,8 +560,10 @@ impl AttachRolePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -569,11 +572,11 @@ impl AttachRolePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -591,15 +594,6 @@ impl AttachRolePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Attaches the specified managed policy to the specified user.
-    ///
-    /// Returns the [`AttachUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn attach_user_policy(&self) -> AttachUserPolicy {
-        AttachUserPolicy(rt::Call::new(&self.handle, &op::ATTACH_USER_POLICY))
-    }
-}
 /// The `AttachUserPolicy` operation.
 ///
 /// Attaches the specified managed policy to the specified user.
@@ -609,7 +603,6 @@ impl super::Client {
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct AttachUserPolicy(
     rt::Call<t::AttachUserPolicyRequest, rt::Unit, e::AttachUserPolicyError>,
 );
@@ -629,8 +622,10 @@ impl AttachUserPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -639,11 +634,11 @@ impl AttachUserPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,127 @@ impl super::Client {
     pub fn change_password(&self) -> ChangePassword {
         ChangePassword(rt::Call::new(&self.handle, &op::CHANGE_PASSWORD))
     }
+    /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`.
+    ///
+    /// Returns the [`CreateAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_access_key(&self) -> CreateAccessKey {
+        CreateAccessKey(rt::Call::new(&self.handle, &op::CREATE_ACCESS_KEY))
+    }
+    /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
+    ///
+    /// Returns the [`CreateAccountAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_account_alias(&self) -> CreateAccountAlias {
+        CreateAccountAlias(rt::Call::new(&self.handle, &op::CREATE_ACCOUNT_ALIAS))
+    }
+    /// Creates an IAM delegation request for temporary access delegation.
+    ///
+    /// Returns the [`CreateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_delegation_request(&self) -> CreateDelegationRequest {
+        CreateDelegationRequest(
+            rt::Call::new(&self.handle, &op::CREATE_DELEGATION_REQUEST),
+        )
+    }
+    /// Creates a new group.
+    ///
+    /// Returns the [`CreateGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_group(&self) -> CreateGroup {
+        CreateGroup(rt::Call::new(&self.handle, &op::CREATE_GROUP))
+    }
+    /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*.
+    ///
+    /// Returns the [`CreateInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_instance_profile(&self) -> CreateInstanceProfile {
+        CreateInstanceProfile(rt::Call::new(&self.handle, &op::CREATE_INSTANCE_PROFILE))
+    }
+    /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console.
+    ///
+    /// Returns the [`CreateLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_login_profile(&self) -> CreateLoginProfile {
+        CreateLoginProfile(rt::Call::new(&self.handle, &op::CREATE_LOGIN_PROFILE))
+    }
+    /// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/).
+    ///
+    /// Returns the [`CreateOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_open_id_connect_provider(&self) -> CreateOpenIdConnectProvider {
+        CreateOpenIdConnectProvider(
+            rt::Call::new(&self.handle, &op::CREATE_OPEN_ID_CONNECT_PROVIDER),
+        )
+    }
+    /// Creates a new managed policy for your Amazon Web Services account.
+    ///
+    /// Returns the [`CreatePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_policy(&self) -> CreatePolicy {
+        CreatePolicy(rt::Call::new(&self.handle, &op::CREATE_POLICY))
+    }
+    /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version.
+    ///
+    /// Returns the [`CreatePolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_policy_version(&self) -> CreatePolicyVersion {
+        CreatePolicyVersion(rt::Call::new(&self.handle, &op::CREATE_POLICY_VERSION))
+    }
+    /// Creates a new role for your Amazon Web Services account.
+    ///
+    /// Returns the [`CreateRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_role(&self) -> CreateRole {
+        CreateRole(rt::Call::new(&self.handle, &op::CREATE_ROLE))
+    }
+    /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0.
+    ///
+    /// Returns the [`CreateSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_saml_provider(&self) -> CreateSamlProvider {
+        CreateSamlProvider(rt::Call::new(&self.handle, &op::CREATE_SAML_PROVIDER))
+    }
+    /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`CreateServiceLinkedRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_service_linked_role(&self) -> CreateServiceLinkedRole {
+        CreateServiceLinkedRole(
+            rt::Call::new(&self.handle, &op::CREATE_SERVICE_LINKED_ROLE),
+        )
+    }
+    /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service.
+    ///
+    /// Returns the [`CreateServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_service_specific_credential(&self) -> CreateServiceSpecificCredential {
+        CreateServiceSpecificCredential(
+            rt::Call::new(&self.handle, &op::CREATE_SERVICE_SPECIFIC_CREDENTIAL),
+        )
+    }
+    /// Creates a new IAM user for your Amazon Web Services account.
+    ///
+    /// Returns the [`CreateUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_user(&self) -> CreateUser {
+        CreateUser(rt::Call::new(&self.handle, &op::CREATE_USER))
+    }
+    /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`CreateVirtualMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_virtual_mfa_device(&self) -> CreateVirtualMfaDevice {
+        CreateVirtualMfaDevice(
+            rt::Call::new(&self.handle, &op::CREATE_VIRTUAL_MFA_DEVICE),
+        )
+    }
 }
 /// The `ChangePassword` operation.
 ///
 /// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation.
 ///
 /// Use [UpdateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html) to use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct ChangePassword(
     rt::Call<t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError>,
 );
@@ -40,8 +154,10 @@ impl ChangePassword {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +166,11 @@ impl ChangePassword {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -72,15 +188,6 @@ impl ChangePassword {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`.
-    ///
-    /// Returns the [`CreateAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_access_key(&self) -> CreateAccessKey {
-        CreateAccessKey(rt::Call::new(&self.handle, &op::CREATE_ACCESS_KEY))
-    }
-}
 /// The `CreateAccessKey` operation.
 ///
 /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`.
@@ -90,7 +197,6 @@ impl super::Client {
 /// For information about quotas on the number of keys you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Important:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation. You must save the key (for example, in a text file) if you want to be able to access it again. If a secret key is lost, you can delete the access keys for the associated user and then create new keys.
-#[derive(Debug)]
 pub struct CreateAccessKey(
     rt::Call<
         t::CreateAccessKeyRequest,
@@ -108,8 +214,12 @@ impl CreateAccessKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateAccessKeyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateAccessKeyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -118,11 +228,11 @@ impl CreateAccessKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -144,19 +254,9 @@ impl CreateAccessKey {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-    ///
-    /// Returns the [`CreateAccountAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_account_alias(&self) -> CreateAccountAlias {
-        CreateAccountAlias(rt::Call::new(&self.handle, &op::CREATE_ACCOUNT_ALIAS))
-    }
-}
 /// The `CreateAccountAlias` operation.
 ///
 /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-#[derive(Debug)]
 pub struct CreateAccountAlias(
     rt::Call<t::CreateAccountAliasRequest, rt::Unit, e::CreateAccountAliasError>,
 );
@@ -170,8 +270,10 @@ impl CreateAccountAlias {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -180,11 +282,11 @@ impl CreateAccountAlias {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -202,23 +304,11 @@ impl CreateAccountAlias {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an IAM delegation request for temporary access delegation.
-    ///
-    /// Returns the [`CreateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_delegation_request(&self) -> CreateDelegationRequest {
-        CreateDelegationRequest(
-            rt::Call::new(&self.handle, &op::CREATE_DELEGATION_REQUEST),
-        )
-    }
-}
 /// The `CreateDelegationRequest` operation.
 ///
 /// Creates an IAM delegation request for temporary access delegation.
 ///
 /// This API is not available for general use. In order to use this API, a caller first need to go through an onboarding process described in the [partner onboarding documentation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation-partner-guide.html).
-#[derive(Debug)]
 pub struct CreateDelegationRequest(
     rt::Call<
         t::CreateDelegationRequestRequest,
@@ -284,8 +374,12 @@ impl CreateDelegationRequest {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateDelegationRequestResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateDelegationRequestResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -294,11 +388,11 @@ impl CreateDelegationRequest {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -320,21 +414,11 @@ impl CreateDelegationRequest {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new group.
-    ///
-    /// Returns the [`CreateGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_group(&self) -> CreateGroup {
-        CreateGroup(rt::Call::new(&self.handle, &op::CREATE_GROUP))
-    }
-}
 /// The `CreateGroup` operation.
 ///
 /// Creates a new group.
 ///
 /// For information about the number of groups you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreateGroup(
     rt::Call<t::CreateGroupRequest, t::CreateGroupResponse, e::CreateGroupError>,
 );
@@ -354,8 +438,12 @@ impl CreateGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateGroupResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateGroupResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -364,11 +452,11 @@ impl CreateGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -386,21 +474,11 @@ impl CreateGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*.
-    ///
-    /// Returns the [`CreateInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_instance_profile(&self) -> CreateInstanceProfile {
-        CreateInstanceProfile(rt::Call::new(&self.handle, &op::CREATE_INSTANCE_PROFILE))
-    }
-}
 /// The `CreateInstanceProfile` operation.
 ///
 /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*.
 ///
 /// For information about the number of instance profiles you can create, see [IAM object quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreateInstanceProfile(
     rt::Call<
         t::CreateInstanceProfileRequest,
@@ -430,8 +508,12 @@ impl CreateInstanceProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateInstanceProfileResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateInstanceProfileResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -440,11 +522,11 @@ impl CreateInstanceProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -466,15 +548,6 @@ impl CreateInstanceProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console.
-    ///
-    /// Returns the [`CreateLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_login_profile(&self) -> CreateLoginProfile {
-        CreateLoginProfile(rt::Call::new(&self.handle, &op::CREATE_LOGIN_PROFILE))
-    }
-}
 /// The `CreateLoginProfile` operation.
 ///
 /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console.
@@ -482,7 +555,6 @@ impl super::Client {
 /// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to create a password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update your own existing password in the **My Security Credentials** page in the Amazon Web Services Management Console.
 ///
 /// For more information about managing passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreateLoginProfile(
     rt::Call<
         t::CreateLoginProfileRequest,
@@ -512,8 +584,12 @@ impl CreateLoginProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateLoginProfileResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLoginProfileResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -522,11 +598,11 @@ impl CreateLoginProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -546,17 +622,6 @@ impl CreateLoginProfile {
         e::CreateLoginProfileError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/).
-    ///
-    /// Returns the [`CreateOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_open_id_connect_provider(&self) -> CreateOpenIdConnectProvider {
-        CreateOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::CREATE_OPEN_ID_CONNECT_PROVIDER),
-        )
     }
 }
 /// The `CreateOpenIDConnectProvider` operation.
@@ -579,7 +644,6 @@ impl super::Client {
 /// **Note:** Amazon Web Services secures communication with OIDC identity providers (IdPs) using our library of trusted root certificate authorities (CAs) to verify the JSON Web Key Set (JWKS) endpoint's TLS certificate. If your OIDC IdP relies on a certificate that is not signed by one of these trusted CAs, only then we secure communication using the thumbprints set in the IdP's configuration.
 ///
 /// **Note:** The trust for the OIDC provider is derived from the IAM provider that this operation creates. Therefore, it is best to limit access to the [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) operation to highly privileged users.
-#[derive(Debug)]
 pub struct CreateOpenIdConnectProvider(
     rt::Call<
         t::CreateOpenIdConnectProviderRequest,
@@ -615,10 +679,12 @@ impl CreateOpenIdConnectProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateOpenIdConnectProviderResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateOpenIdConnectProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -629,11 +695,11 @@ impl CreateOpenIdConnectProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -655,15 +721,6 @@ impl CreateOpenIdConnectProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new managed policy for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreatePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_policy(&self) -> CreatePolicy {
-        CreatePolicy(rt::Call::new(&self.handle, &op::CREATE_POLICY))
-    }
-}
 /// The `CreatePolicy` operation.
 ///
 /// Creates a new managed policy for your Amazon Web Services account.
@@ -673,7 +730,6 @@ impl super::Client {
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
 ///
 /// For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreatePolicy(
     rt::Call<t::CreatePolicyRequest, t::CreatePolicyResponse, e::CreatePolicyError>,
 );
@@ -711,8 +767,12 @@ impl CreatePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreatePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreatePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -721,11 +781,11 @@ impl CreatePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -747,15 +807,6 @@ impl CreatePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version.
-    ///
-    /// Returns the [`CreatePolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_policy_version(&self) -> CreatePolicyVersion {
-        CreatePolicyVersion(rt::Call::new(&self.handle, &op::CREATE_POLICY_VERSION))
-    }
-}
 /// The `CreatePolicyVersion` operation.
 ///
 /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version.
@@ -763,7 +814,6 @@ impl super::Client {
 /// Optionally, you can set the new version as the policy's default version. The default version is the version that is in effect for the IAM users, groups, and roles to which the policy is attached.
 ///
 /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreatePolicyVersion(
     rt::Call<
         t::CreatePolicyVersionRequest,
@@ -793,8 +843,12 @@ impl CreatePolicyVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreatePolicyVersionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreatePolicyVersionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -803,11 +857,11 @@ impl CreatePolicyVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -829,21 +883,11 @@ impl CreatePolicyVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new role for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_role(&self) -> CreateRole {
-        CreateRole(rt::Call::new(&self.handle, &op::CREATE_ROLE))
-    }
-}
 /// The `CreateRole` operation.
 ///
 /// Creates a new role for your Amazon Web Services account.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreateRole(
     rt::Call<t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError>,
 );
@@ -893,8 +937,10 @@ impl CreateRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateRoleResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateRoleResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -903,11 +949,11 @@ impl CreateRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -925,15 +971,6 @@ impl CreateRole {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0.
-    ///
-    /// Returns the [`CreateSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_saml_provider(&self) -> CreateSamlProvider {
-        CreateSamlProvider(rt::Call::new(&self.handle, &op::CREATE_SAML_PROVIDER))
-    }
-}
 /// The `CreateSAMLProvider` operation.
 ///
 /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0.
@@ -945,7 +982,6 @@ impl super::Client {
 /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
 ///
 /// For more information, see [Enabling SAML 2.0 federated users to access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-saml.html) and [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreateSamlProvider(
     rt::Call<
         t::CreateSamlProviderRequest,
@@ -990,8 +1026,12 @@ impl CreateSamlProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateSamlProviderResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSamlProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1000,11 +1040,11 @@ impl CreateSamlProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1026,23 +1066,11 @@ impl CreateSamlProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`CreateServiceLinkedRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_service_linked_role(&self) -> CreateServiceLinkedRole {
-        CreateServiceLinkedRole(
-            rt::Call::new(&self.handle, &op::CREATE_SERVICE_LINKED_ROLE),
-        )
-    }
-}
 /// The `CreateServiceLinkedRole` operation.
 ///
 /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*.
 ///
 /// To attach a policy to this service-linked role, you must make the request using the Amazon Web Services service that depends on this role.
-#[derive(Debug)]
 pub struct CreateServiceLinkedRole(
     rt::Call<
         t::CreateServiceLinkedRoleRequest,
@@ -1072,8 +1100,12 @@ impl CreateServiceLinkedRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateServiceLinkedRoleResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateServiceLinkedRoleResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1082,11 +1114,11 @@ impl CreateServiceLinkedRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1108,17 +1140,6 @@ impl CreateServiceLinkedRole {
         self.0
     }
 }
-impl super::Client {
-    /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service.
-    ///
-    /// Returns the [`CreateServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_service_specific_credential(&self) -> CreateServiceSpecificCredential {
-        CreateServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::CREATE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
-    }
-}
 /// The `CreateServiceSpecificCredential` operation.
 ///
 /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service.
@@ -1132,7 +1153,6 @@ impl super::Client {
 /// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
 /// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
 /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreateServiceSpecificCredential(
     rt::Call<
         t::CreateServiceSpecificCredentialRequest,
@@ -1162,10 +1182,12 @@ impl CreateServiceSpecificCredential {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateServiceSpecificCredentialResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateServiceSpecificCredentialResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1176,11 +1198,11 @@ impl CreateServiceSpecificCredential {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1202,21 +1224,11 @@ impl CreateServiceSpecificCredential {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new IAM user for your Amazon Web Services account.
-    ///
-    /// Returns the [`CreateUser`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_user(&self) -> CreateUser {
-        CreateUser(rt::Call::new(&self.handle, &op::CREATE_USER))
-    }
-}
 /// The `CreateUser` operation.
 ///
 /// Creates a new IAM user for your Amazon Web Services account.
 ///
 /// For information about quotas for the number of IAM users you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct CreateUser(
     rt::Call<t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError>,
 );
@@ -1248,8 +1260,10 @@ impl CreateUser {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateUserResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateUserResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1258,11 +1272,11 @@ impl CreateUser {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1280,17 +1294,6 @@ impl CreateUser {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`CreateVirtualMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_virtual_mfa_device(&self) -> CreateVirtualMfaDevice {
-        CreateVirtualMfaDevice(
-            rt::Call::new(&self.handle, &op::CREATE_VIRTUAL_MFA_DEVICE),
-        )
-    }
-}
 /// The `CreateVirtualMFADevice` operation.
 ///
 /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
@@ -1298,7 +1301,6 @@ impl super::Client {
 /// For information about the maximum number of MFA devices you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Important:** The seed information contained in the QR code and the Base32 string should be treated like any other secret access information. In other words, protect the seed information as you would your Amazon Web Services access keys or your passwords. After you provision your virtual device, you should ensure that the information is destroyed following secure procedures.
-#[derive(Debug)]
 pub struct CreateVirtualMfaDevice(
     rt::Call<
         t::CreateVirtualMfaDeviceRequest,
@@ -1328,8 +1330,12 @@ impl CreateVirtualMfaDevice {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateVirtualMfaDeviceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateVirtualMfaDeviceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1338,11 +1344,11 @@ impl CreateVirtualMfaDevice {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

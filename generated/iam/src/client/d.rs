@@ -14,13 +14,123 @@ impl super::Client {
     pub fn deactivate_mfa_device(&self) -> DeactivateMfaDevice {
         DeactivateMfaDevice(rt::Call::new(&self.handle, &op::DEACTIVATE_MFA_DEVICE))
     }
+    /// Deletes the access key pair associated with the specified IAM user.
+    ///
+    /// Returns the [`DeleteAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_access_key(&self) -> DeleteAccessKey {
+        DeleteAccessKey(rt::Call::new(&self.handle, &op::DELETE_ACCESS_KEY))
+    }
+    /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
+    ///
+    /// Returns the [`DeleteAccountAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_account_alias(&self) -> DeleteAccountAlias {
+        DeleteAccountAlias(rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_ALIAS))
+    }
+    /// Deletes the password policy for the Amazon Web Services account. There are no parameters.
+    ///
+    /// Returns the [`DeleteAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_account_password_policy(&self) -> DeleteAccountPasswordPolicy {
+        DeleteAccountPasswordPolicy(
+            rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_PASSWORD_POLICY),
+        )
+    }
+    /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
+    ///
+    /// Returns the [`DeleteGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_group(&self) -> DeleteGroup {
+        DeleteGroup(rt::Call::new(&self.handle, &op::DELETE_GROUP))
+    }
+    /// Deletes the specified inline policy that is embedded in the specified IAM group.
+    ///
+    /// Returns the [`DeleteGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_group_policy(&self) -> DeleteGroupPolicy {
+        DeleteGroupPolicy(rt::Call::new(&self.handle, &op::DELETE_GROUP_POLICY))
+    }
+    /// Deletes the specified instance profile. The instance profile must not have an associated role.
+    ///
+    /// Returns the [`DeleteInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_instance_profile(&self) -> DeleteInstanceProfile {
+        DeleteInstanceProfile(rt::Call::new(&self.handle, &op::DELETE_INSTANCE_PROFILE))
+    }
+    /// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html).
+    ///
+    /// Returns the [`DeleteLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_login_profile(&self) -> DeleteLoginProfile {
+        DeleteLoginProfile(rt::Call::new(&self.handle, &op::DELETE_LOGIN_PROFILE))
+    }
+    /// Deletes an OpenID Connect identity provider (IdP) resource object in IAM.
+    ///
+    /// Returns the [`DeleteOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_open_id_connect_provider(&self) -> DeleteOpenIdConnectProvider {
+        DeleteOpenIdConnectProvider(
+            rt::Call::new(&self.handle, &op::DELETE_OPEN_ID_CONNECT_PROVIDER),
+        )
+    }
+    /// Deletes the specified managed policy.
+    ///
+    /// Returns the [`DeletePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_policy(&self) -> DeletePolicy {
+        DeletePolicy(rt::Call::new(&self.handle, &op::DELETE_POLICY))
+    }
+    /// Deletes the specified version from the specified managed policy.
+    ///
+    /// Returns the [`DeletePolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_policy_version(&self) -> DeletePolicyVersion {
+        DeletePolicyVersion(rt::Call::new(&self.handle, &op::DELETE_POLICY_VERSION))
+    }
+    /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
+    ///
+    /// Returns the [`DeleteRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_role(&self) -> DeleteRole {
+        DeleteRole(rt::Call::new(&self.handle, &op::DELETE_ROLE))
+    }
+    /// Deletes the permissions boundary for the specified IAM role.
+    ///
+    /// Returns the [`DeleteRolePermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_role_permissions_boundary(&self) -> DeleteRolePermissionsBoundary {
+        DeleteRolePermissionsBoundary(
+            rt::Call::new(&self.handle, &op::DELETE_ROLE_PERMISSIONS_BOUNDARY),
+        )
+    }
+    /// Deletes the specified inline policy that is embedded in the specified IAM role.
+    ///
+    /// Returns the [`DeleteRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_role_policy(&self) -> DeleteRolePolicy {
+        DeleteRolePolicy(rt::Call::new(&self.handle, &op::DELETE_ROLE_POLICY))
+    }
+    /// Deletes a SAML provider resource in IAM.
+    ///
+    /// Returns the [`DeleteSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_saml_provider(&self) -> DeleteSamlProvider {
+        DeleteSamlProvider(rt::Call::new(&self.handle, &op::DELETE_SAML_PROVIDER))
+    }
+    /// Deletes the specified SSH public key.
+    ///
+    /// Returns the [`DeleteSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_ssh_public_key(&self) -> DeleteSshPublicKey {
+        DeleteSshPublicKey(rt::Call::new(&self.handle, &op::DELETE_SSH_PUBLIC_KEY))
+    }
 }
 /// The `DeactivateMFADevice` operation.
 ///
 /// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled.
 ///
 /// For more information about creating and working with virtual MFA devices, see [Enabling a virtual multi-factor authentication (MFA) device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DeactivateMfaDevice(
     rt::Call<t::DeactivateMfaDeviceRequest, rt::Unit, e::DeactivateMfaDeviceError>,
 );
@@ -40,8 +150,10 @@ impl DeactivateMfaDevice {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +162,11 @@ impl DeactivateMfaDevice {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -72,21 +184,11 @@ impl DeactivateMfaDevice {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the access key pair associated with the specified IAM user.
-    ///
-    /// Returns the [`DeleteAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_access_key(&self) -> DeleteAccessKey {
-        DeleteAccessKey(rt::Call::new(&self.handle, &op::DELETE_ACCESS_KEY))
-    }
-}
 /// The `DeleteAccessKey` operation.
 ///
 /// Deletes the access key pair associated with the specified IAM user.
 ///
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-#[derive(Debug)]
 pub struct DeleteAccessKey(
     rt::Call<t::DeleteAccessKeyRequest, rt::Unit, e::DeleteAccessKeyError>,
 );
@@ -106,8 +208,10 @@ impl DeleteAccessKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -116,11 +220,11 @@ impl DeleteAccessKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -138,19 +242,9 @@ impl DeleteAccessKey {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-    ///
-    /// Returns the [`DeleteAccountAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_account_alias(&self) -> DeleteAccountAlias {
-        DeleteAccountAlias(rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_ALIAS))
-    }
-}
 /// The `DeleteAccountAlias` operation.
 ///
 /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-#[derive(Debug)]
 pub struct DeleteAccountAlias(
     rt::Call<t::DeleteAccountAliasRequest, rt::Unit, e::DeleteAccountAliasError>,
 );
@@ -164,8 +258,10 @@ impl DeleteAccountAlias {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -174,11 +270,11 @@ impl DeleteAccountAlias {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -196,21 +292,9 @@ impl DeleteAccountAlias {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the password policy for the Amazon Web Services account. There are no parameters.
-    ///
-    /// Returns the [`DeleteAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_account_password_policy(&self) -> DeleteAccountPasswordPolicy {
-        DeleteAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_PASSWORD_POLICY),
-        )
-    }
-}
 /// The `DeleteAccountPasswordPolicy` operation.
 ///
 /// Deletes the password policy for the Amazon Web Services account. There are no parameters.
-#[derive(Debug)]
 pub struct DeleteAccountPasswordPolicy(
     rt::Call<rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError>,
 );
@@ -218,8 +302,10 @@ impl DeleteAccountPasswordPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -228,11 +314,11 @@ impl DeleteAccountPasswordPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -250,19 +336,9 @@ impl DeleteAccountPasswordPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
-    ///
-    /// Returns the [`DeleteGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_group(&self) -> DeleteGroup {
-        DeleteGroup(rt::Call::new(&self.handle, &op::DELETE_GROUP))
-    }
-}
 /// The `DeleteGroup` operation.
 ///
 /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
-#[derive(Debug)]
 pub struct DeleteGroup(rt::Call<t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError>);
 impl DeleteGroup {
     /// The name of the IAM group to delete.
@@ -274,8 +350,10 @@ impl DeleteGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -284,11 +362,11 @@ impl DeleteGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -306,21 +384,11 @@ impl DeleteGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified inline policy that is embedded in the specified IAM group.
-    ///
-    /// Returns the [`DeleteGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_group_policy(&self) -> DeleteGroupPolicy {
-        DeleteGroupPolicy(rt::Call::new(&self.handle, &op::DELETE_GROUP_POLICY))
-    }
-}
 /// The `DeleteGroupPolicy` operation.
 ///
 /// Deletes the specified inline policy that is embedded in the specified IAM group.
 ///
 /// A group can also have managed policies attached to it. To detach a managed policy from a group, use [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteGroupPolicy(
     rt::Call<t::DeleteGroupPolicyRequest, rt::Unit, e::DeleteGroupPolicyError>,
 );
@@ -340,8 +408,10 @@ impl DeleteGroupPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -350,11 +420,11 @@ impl DeleteGroupPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -372,15 +442,6 @@ impl DeleteGroupPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified instance profile. The instance profile must not have an associated role.
-    ///
-    /// Returns the [`DeleteInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_instance_profile(&self) -> DeleteInstanceProfile {
-        DeleteInstanceProfile(rt::Call::new(&self.handle, &op::DELETE_INSTANCE_PROFILE))
-    }
-}
 /// The `DeleteInstanceProfile` operation.
 ///
 /// Deletes the specified instance profile. The instance profile must not have an associated role.
@@ -388,7 +449,6 @@ impl super::Client {
 /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the instance profile you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
 ///
 /// For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteInstanceProfile(
     rt::Call<t::DeleteInstanceProfileRequest, rt::Unit, e::DeleteInstanceProfileError>,
 );
@@ -402,8 +462,10 @@ impl DeleteInstanceProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -412,11 +474,11 @@ impl DeleteInstanceProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -438,15 +500,6 @@ impl DeleteInstanceProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html).
-    ///
-    /// Returns the [`DeleteLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_login_profile(&self) -> DeleteLoginProfile {
-        DeleteLoginProfile(rt::Call::new(&self.handle, &op::DELETE_LOGIN_PROFILE))
-    }
-}
 /// The `DeleteLoginProfile` operation.
 ///
 /// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html).
@@ -454,7 +507,6 @@ impl super::Client {
 /// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to delete a password for any IAM user. You can use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update, but not delete, your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
 ///
 /// **Important:** Deleting a user's password does not prevent a user from accessing Amazon Web Services through the command line interface or the API. To prevent all user access, you must also either make any access keys inactive or delete them. For more information about making keys inactive or deleting them, see [UpdateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html) and [DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html).
-#[derive(Debug)]
 pub struct DeleteLoginProfile(
     rt::Call<t::DeleteLoginProfileRequest, rt::Unit, e::DeleteLoginProfileError>,
 );
@@ -468,8 +520,10 @@ impl DeleteLoginProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -478,11 +532,11 @@ impl DeleteLoginProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -500,17 +554,6 @@ impl DeleteLoginProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an OpenID Connect identity provider (IdP) resource object in IAM.
-    ///
-    /// Returns the [`DeleteOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_open_id_connect_provider(&self) -> DeleteOpenIdConnectProvider {
-        DeleteOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::DELETE_OPEN_ID_CONNECT_PROVIDER),
-        )
-    }
-}
 /// The `DeleteOpenIDConnectProvider` operation.
 ///
 /// Deletes an OpenID Connect identity provider (IdP) resource object in IAM.
@@ -518,7 +561,6 @@ impl super::Client {
 /// Deleting an IAM OIDC provider resource does not update any roles that reference the provider as a principal in their trust policies. Any attempt to assume a role that references a deleted provider fails.
 ///
 /// This operation is idempotent; it does not fail or return an error if you call the operation for a provider that does not exist.
-#[derive(Debug)]
 pub struct DeleteOpenIdConnectProvider(
     rt::Call<
         t::DeleteOpenIdConnectProviderRequest,
@@ -536,8 +578,10 @@ impl DeleteOpenIdConnectProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -546,11 +590,11 @@ impl DeleteOpenIdConnectProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -572,15 +616,6 @@ impl DeleteOpenIdConnectProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified managed policy.
-    ///
-    /// Returns the [`DeletePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_policy(&self) -> DeletePolicy {
-        DeletePolicy(rt::Call::new(&self.handle, &op::DELETE_POLICY))
-    }
-}
 /// The `DeletePolicy` operation.
 ///
 /// Deletes the specified managed policy.
@@ -592,7 +627,6 @@ impl super::Client {
 /// - Delete the policy (this automatically deletes the policy's default version) using this operation.
 ///
 /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DeletePolicy(
     rt::Call<t::DeletePolicyRequest, rt::Unit, e::DeletePolicyError>,
 );
@@ -606,8 +640,10 @@ impl DeletePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -616,11 +652,11 @@ impl DeletePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -638,15 +674,6 @@ impl DeletePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified version from the specified managed policy.
-    ///
-    /// Returns the [`DeletePolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_policy_version(&self) -> DeletePolicyVersion {
-        DeletePolicyVersion(rt::Call::new(&self.handle, &op::DELETE_POLICY_VERSION))
-    }
-}
 /// The `DeletePolicyVersion` operation.
 ///
 /// Deletes the specified version from the specified managed policy.
@@ -654,7 +681,6 @@ impl super::Client {
 /// You cannot delete the default version from a policy using this operation. To delete the default version from a policy, use [DeletePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html). To find out which version of a policy is marked as the default version, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html).
 ///
 /// For information about versions for managed policies, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DeletePolicyVersion(
     rt::Call<t::DeletePolicyVersionRequest, rt::Unit, e::DeletePolicyVersionError>,
 );
@@ -674,8 +700,10 @@ impl DeletePolicyVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -684,11 +712,11 @@ impl DeletePolicyVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -706,15 +734,6 @@ impl DeletePolicyVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
-    ///
-    /// Returns the [`DeleteRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_role(&self) -> DeleteRole {
-        DeleteRole(rt::Call::new(&self.handle, &op::DELETE_ROLE))
-    }
-}
 /// The `DeleteRole` operation.
 ///
 /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items:
@@ -725,7 +744,6 @@ impl super::Client {
 /// - Optional – Delete instance profile after detaching from role for resource clean up ([DeleteInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html))
 ///
 /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
-#[derive(Debug)]
 pub struct DeleteRole(rt::Call<t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError>);
 impl DeleteRole {
     /// The name of the role to delete.
@@ -737,8 +755,10 @@ impl DeleteRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -747,11 +767,11 @@ impl DeleteRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -769,17 +789,6 @@ impl DeleteRole {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the permissions boundary for the specified IAM role.
-    ///
-    /// Returns the [`DeleteRolePermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_role_permissions_boundary(&self) -> DeleteRolePermissionsBoundary {
-        DeleteRolePermissionsBoundary(
-            rt::Call::new(&self.handle, &op::DELETE_ROLE_PERMISSIONS_BOUNDARY),
-        )
-    }
-}
 /// The `DeleteRolePermissionsBoundary` operation.
 ///
 /// Deletes the permissions boundary for the specified IAM role.
@@ -787,7 +796,6 @@ impl super::Client {
 /// You cannot set the boundary for a service-linked role.
 ///
 /// **Important:** Deleting the permissions boundary for a role might increase its permissions. For example, it might allow anyone who assumes the role to perform all the actions granted in its permissions policies.
-#[derive(Debug)]
 pub struct DeleteRolePermissionsBoundary(
     rt::Call<
         t::DeleteRolePermissionsBoundaryRequest,
@@ -805,8 +813,10 @@ impl DeleteRolePermissionsBoundary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -815,11 +825,11 @@ impl DeleteRolePermissionsBoundary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -841,21 +851,11 @@ impl DeleteRolePermissionsBoundary {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified inline policy that is embedded in the specified IAM role.
-    ///
-    /// Returns the [`DeleteRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_role_policy(&self) -> DeleteRolePolicy {
-        DeleteRolePolicy(rt::Call::new(&self.handle, &op::DELETE_ROLE_POLICY))
-    }
-}
 /// The `DeleteRolePolicy` operation.
 ///
 /// Deletes the specified inline policy that is embedded in the specified IAM role.
 ///
 /// A role can also have managed policies attached to it. To detach a managed policy from a role, use [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteRolePolicy(
     rt::Call<t::DeleteRolePolicyRequest, rt::Unit, e::DeleteRolePolicyError>,
 );
@@ -875,8 +875,10 @@ impl DeleteRolePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -885,11 +887,11 @@ impl DeleteRolePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -907,15 +909,6 @@ impl DeleteRolePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a SAML provider resource in IAM.
-    ///
-    /// Returns the [`DeleteSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_saml_provider(&self) -> DeleteSamlProvider {
-        DeleteSamlProvider(rt::Call::new(&self.handle, &op::DELETE_SAML_PROVIDER))
-    }
-}
 /// The `DeleteSAMLProvider` operation.
 ///
 /// Deletes a SAML provider resource in IAM.
@@ -923,7 +916,6 @@ impl super::Client {
 /// Deleting the provider resource from IAM does not update any roles that reference the SAML provider resource's ARN as a principal in their trust policies. Any attempt to assume a role that references a non-existent provider resource ARN fails.
 ///
 /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-#[derive(Debug)]
 pub struct DeleteSamlProvider(
     rt::Call<t::DeleteSamlProviderRequest, rt::Unit, e::DeleteSamlProviderError>,
 );
@@ -937,8 +929,10 @@ impl DeleteSamlProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -947,11 +941,11 @@ impl DeleteSamlProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -969,21 +963,11 @@ impl DeleteSamlProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified SSH public key.
-    ///
-    /// Returns the [`DeleteSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_ssh_public_key(&self) -> DeleteSshPublicKey {
-        DeleteSshPublicKey(rt::Call::new(&self.handle, &op::DELETE_SSH_PUBLIC_KEY))
-    }
-}
 /// The `DeleteSSHPublicKey` operation.
 ///
 /// Deletes the specified SSH public key.
 ///
 /// The SSH public key deleted by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-#[derive(Debug)]
 pub struct DeleteSshPublicKey(
     rt::Call<t::DeleteSshPublicKeyRequest, rt::Unit, e::DeleteSshPublicKeyError>,
 );
@@ -1003,8 +987,10 @@ impl DeleteSshPublicKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1013,11 +999,11 @@ impl DeleteSshPublicKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1045,6 +1031,122 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_SERVER_CERTIFICATE),
         )
     }
+    /// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned.
+    ///
+    /// Returns the [`DeleteServiceLinkedRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_service_linked_role(&self) -> DeleteServiceLinkedRole {
+        DeleteServiceLinkedRole(
+            rt::Call::new(&self.handle, &op::DELETE_SERVICE_LINKED_ROLE),
+        )
+    }
+    /// Deletes the specified service-specific credential.
+    ///
+    /// Returns the [`DeleteServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_service_specific_credential(&self) -> DeleteServiceSpecificCredential {
+        DeleteServiceSpecificCredential(
+            rt::Call::new(&self.handle, &op::DELETE_SERVICE_SPECIFIC_CREDENTIAL),
+        )
+    }
+    /// Deletes a signing certificate associated with the specified IAM user.
+    ///
+    /// Returns the [`DeleteSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_signing_certificate(&self) -> DeleteSigningCertificate {
+        DeleteSigningCertificate(
+            rt::Call::new(&self.handle, &op::DELETE_SIGNING_CERTIFICATE),
+        )
+    }
+    /// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items:
+    ///
+    /// Returns the [`DeleteUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_user(&self) -> DeleteUser {
+        DeleteUser(rt::Call::new(&self.handle, &op::DELETE_USER))
+    }
+    /// Deletes the permissions boundary for the specified IAM user.
+    ///
+    /// Returns the [`DeleteUserPermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_user_permissions_boundary(&self) -> DeleteUserPermissionsBoundary {
+        DeleteUserPermissionsBoundary(
+            rt::Call::new(&self.handle, &op::DELETE_USER_PERMISSIONS_BOUNDARY),
+        )
+    }
+    /// Deletes the specified inline policy that is embedded in the specified IAM user.
+    ///
+    /// Returns the [`DeleteUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_user_policy(&self) -> DeleteUserPolicy {
+        DeleteUserPolicy(rt::Call::new(&self.handle, &op::DELETE_USER_POLICY))
+    }
+    /// Deletes a virtual MFA device.
+    ///
+    /// Returns the [`DeleteVirtualMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_virtual_mfa_device(&self) -> DeleteVirtualMfaDevice {
+        DeleteVirtualMfaDevice(
+            rt::Call::new(&self.handle, &op::DELETE_VIRTUAL_MFA_DEVICE),
+        )
+    }
+    /// Removes the specified managed policy from the specified IAM group.
+    ///
+    /// Returns the [`DetachGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_group_policy(&self) -> DetachGroupPolicy {
+        DetachGroupPolicy(rt::Call::new(&self.handle, &op::DETACH_GROUP_POLICY))
+    }
+    /// Removes the specified managed policy from the specified role.
+    ///
+    /// Returns the [`DetachRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_role_policy(&self) -> DetachRolePolicy {
+        DetachRolePolicy(rt::Call::new(&self.handle, &op::DETACH_ROLE_POLICY))
+    }
+    /// Removes the specified managed policy from the specified user.
+    ///
+    /// Returns the [`DetachUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_user_policy(&self) -> DetachUserPolicy {
+        DetachUserPolicy(rt::Call::new(&self.handle, &op::DETACH_USER_POLICY))
+    }
+    /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
+    ///
+    /// Returns the [`DisableOrganizationsRootCredentialsManagement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_organizations_root_credentials_management(
+        &self,
+    ) -> DisableOrganizationsRootCredentialsManagement {
+        DisableOrganizationsRootCredentialsManagement(
+            rt::Call::new(
+                &self.handle,
+                &op::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
+            ),
+        )
+    }
+    /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
+    ///
+    /// Returns the [`DisableOrganizationsRootSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_organizations_root_sessions(
+        &self,
+    ) -> DisableOrganizationsRootSessions {
+        DisableOrganizationsRootSessions(
+            rt::Call::new(&self.handle, &op::DISABLE_ORGANIZATIONS_ROOT_SESSIONS),
+        )
+    }
+    /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
+    ///
+    /// Returns the [`DisableOutboundWebIdentityFederation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_outbound_web_identity_federation(
+        &self,
+    ) -> DisableOutboundWebIdentityFederation {
+        DisableOutboundWebIdentityFederation(
+            rt::Call::new(&self.handle, &op::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION),
+        )
+    }
 }
 /// The `DeleteServerCertificate` operation.
 ///
@@ -1053,7 +1155,6 @@ impl super::Client {
 /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
 ///
 /// **Important:** If you are using a server certificate with Elastic Load Balancing, deleting the certificate could have implications for your application. If Elastic Load Balancing doesn't detect the deletion of bound certificates, it may continue to use the certificates. This could cause Elastic Load Balancing to stop accepting traffic. We recommend that you remove the reference to the certificate from Elastic Load Balancing before using this command to delete the certificate. For more information, see [DeleteLoadBalancerListeners](https://docs.aws.amazon.com/ElasticLoadBalancing/latest/APIReference/API_DeleteLoadBalancerListeners.html) in the *Elastic Load Balancing API Reference*.
-#[derive(Debug)]
 pub struct DeleteServerCertificate(
     rt::Call<
         t::DeleteServerCertificateRequest,
@@ -1071,8 +1172,10 @@ impl DeleteServerCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1081,11 +1184,11 @@ impl DeleteServerCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1107,17 +1210,6 @@ impl DeleteServerCertificate {
         self.0
     }
 }
-impl super::Client {
-    /// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned.
-    ///
-    /// Returns the [`DeleteServiceLinkedRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_service_linked_role(&self) -> DeleteServiceLinkedRole {
-        DeleteServiceLinkedRole(
-            rt::Call::new(&self.handle, &op::DELETE_SERVICE_LINKED_ROLE),
-        )
-    }
-}
 /// The `DeleteServiceLinkedRole` operation.
 ///
 /// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned.
@@ -1125,7 +1217,6 @@ impl super::Client {
 /// If you submit a deletion request for a service-linked role whose linked service is still accessing a resource, then the deletion task fails. If it fails, the [GetServiceLinkedRoleDeletionStatus](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLinkedRoleDeletionStatus.html) operation returns the reason for the failure, usually including the resources that must be deleted. To delete the service-linked role, you must first remove those resources from the linked service and then submit the deletion request again. Resources are specific to the service that is linked to the role. For more information about removing resources from a service, see the [Amazon Web Services documentation](http://docs.aws.amazon.com/) for your service.
 ///
 /// For more information about service-linked roles, see [Roles terms and concepts: Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteServiceLinkedRole(
     rt::Call<
         t::DeleteServiceLinkedRoleRequest,
@@ -1143,8 +1234,12 @@ impl DeleteServiceLinkedRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteServiceLinkedRoleResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteServiceLinkedRoleResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1153,11 +1248,11 @@ impl DeleteServiceLinkedRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1179,21 +1274,9 @@ impl DeleteServiceLinkedRole {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified service-specific credential.
-    ///
-    /// Returns the [`DeleteServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_service_specific_credential(&self) -> DeleteServiceSpecificCredential {
-        DeleteServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::DELETE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
-    }
-}
 /// The `DeleteServiceSpecificCredential` operation.
 ///
 /// Deletes the specified service-specific credential.
-#[derive(Debug)]
 pub struct DeleteServiceSpecificCredential(
     rt::Call<
         t::DeleteServiceSpecificCredentialRequest,
@@ -1217,8 +1300,10 @@ impl DeleteServiceSpecificCredential {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1227,11 +1312,11 @@ impl DeleteServiceSpecificCredential {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1253,23 +1338,11 @@ impl DeleteServiceSpecificCredential {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a signing certificate associated with the specified IAM user.
-    ///
-    /// Returns the [`DeleteSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_signing_certificate(&self) -> DeleteSigningCertificate {
-        DeleteSigningCertificate(
-            rt::Call::new(&self.handle, &op::DELETE_SIGNING_CERTIFICATE),
-        )
-    }
-}
 /// The `DeleteSigningCertificate` operation.
 ///
 /// Deletes a signing certificate associated with the specified IAM user.
 ///
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated IAM users.
-#[derive(Debug)]
 pub struct DeleteSigningCertificate(
     rt::Call<
         t::DeleteSigningCertificateRequest,
@@ -1293,8 +1366,10 @@ impl DeleteSigningCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1303,11 +1378,11 @@ impl DeleteSigningCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1329,15 +1404,6 @@ impl DeleteSigningCertificate {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items:
-    ///
-    /// Returns the [`DeleteUser`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_user(&self) -> DeleteUser {
-        DeleteUser(rt::Call::new(&self.handle, &op::DELETE_USER))
-    }
-}
 /// The `DeleteUser` operation.
 ///
 /// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items:
@@ -1351,7 +1417,6 @@ impl super::Client {
 /// - Inline policies ([DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html))
 /// - Attached managed policies ([DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html))
 /// - Group memberships ([RemoveUserFromGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html))
-#[derive(Debug)]
 pub struct DeleteUser(rt::Call<t::DeleteUserRequest, rt::Unit, e::DeleteUserError>);
 impl DeleteUser {
     /// The name of the user to delete.
@@ -1363,8 +1428,10 @@ impl DeleteUser {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1373,11 +1440,11 @@ impl DeleteUser {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1395,23 +1462,11 @@ impl DeleteUser {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the permissions boundary for the specified IAM user.
-    ///
-    /// Returns the [`DeleteUserPermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_user_permissions_boundary(&self) -> DeleteUserPermissionsBoundary {
-        DeleteUserPermissionsBoundary(
-            rt::Call::new(&self.handle, &op::DELETE_USER_PERMISSIONS_BOUNDARY),
-        )
-    }
-}
 /// The `DeleteUserPermissionsBoundary` operation.
 ///
 /// Deletes the permissions boundary for the specified IAM user.
 ///
 /// **Important:** Deleting the permissions boundary for a user might increase its permissions by allowing the user to perform all the actions granted in its permissions policies.
-#[derive(Debug)]
 pub struct DeleteUserPermissionsBoundary(
     rt::Call<
         t::DeleteUserPermissionsBoundaryRequest,
@@ -1429,8 +1484,10 @@ impl DeleteUserPermissionsBoundary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1439,11 +1496,11 @@ impl DeleteUserPermissionsBoundary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1465,21 +1522,11 @@ impl DeleteUserPermissionsBoundary {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified inline policy that is embedded in the specified IAM user.
-    ///
-    /// Returns the [`DeleteUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_user_policy(&self) -> DeleteUserPolicy {
-        DeleteUserPolicy(rt::Call::new(&self.handle, &op::DELETE_USER_POLICY))
-    }
-}
 /// The `DeleteUserPolicy` operation.
 ///
 /// Deletes the specified inline policy that is embedded in the specified IAM user.
 ///
 /// A user can also have managed policies attached to it. To detach a managed policy from a user, use [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DeleteUserPolicy(
     rt::Call<t::DeleteUserPolicyRequest, rt::Unit, e::DeleteUserPolicyError>,
 );
@@ -1499,8 +1546,10 @@ impl DeleteUserPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1509,11 +1558,11 @@ impl DeleteUserPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1531,23 +1580,11 @@ impl DeleteUserPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a virtual MFA device.
-    ///
-    /// Returns the [`DeleteVirtualMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_virtual_mfa_device(&self) -> DeleteVirtualMfaDevice {
-        DeleteVirtualMfaDevice(
-            rt::Call::new(&self.handle, &op::DELETE_VIRTUAL_MFA_DEVICE),
-        )
-    }
-}
 /// The `DeleteVirtualMFADevice` operation.
 ///
 /// Deletes a virtual MFA device.
 ///
 /// **Note:** You must deactivate a user's virtual MFA device before you can delete it. For information about deactivating MFA devices, see [DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html).
-#[derive(Debug)]
 pub struct DeleteVirtualMfaDevice(
     rt::Call<t::DeleteVirtualMfaDeviceRequest, rt::Unit, e::DeleteVirtualMfaDeviceError>,
 );
@@ -1561,8 +1598,10 @@ impl DeleteVirtualMfaDevice {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1571,11 +1610,11 @@ impl DeleteVirtualMfaDevice {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1597,21 +1636,11 @@ impl DeleteVirtualMfaDevice {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified managed policy from the specified IAM group.
-    ///
-    /// Returns the [`DetachGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_group_policy(&self) -> DetachGroupPolicy {
-        DetachGroupPolicy(rt::Call::new(&self.handle, &op::DETACH_GROUP_POLICY))
-    }
-}
 /// The `DetachGroupPolicy` operation.
 ///
 /// Removes the specified managed policy from the specified IAM group.
 ///
 /// A group can also have inline policies embedded with it. To delete an inline policy, use [DeleteGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroupPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DetachGroupPolicy(
     rt::Call<t::DetachGroupPolicyRequest, rt::Unit, e::DetachGroupPolicyError>,
 );
@@ -1631,8 +1660,10 @@ impl DetachGroupPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1641,11 +1672,11 @@ impl DetachGroupPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1663,21 +1694,11 @@ impl DetachGroupPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified managed policy from the specified role.
-    ///
-    /// Returns the [`DetachRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_role_policy(&self) -> DetachRolePolicy {
-        DetachRolePolicy(rt::Call::new(&self.handle, &op::DETACH_ROLE_POLICY))
-    }
-}
 /// The `DetachRolePolicy` operation.
 ///
 /// Removes the specified managed policy from the specified role.
 ///
 /// A role can also have inline policies embedded with it. To delete an inline policy, use [DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DetachRolePolicy(
     rt::Call<t::DetachRolePolicyRequest, rt::Unit, e::DetachRolePolicyError>,
 );
@@ -1697,8 +1718,10 @@ impl DetachRolePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1707,11 +1730,11 @@ impl DetachRolePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1729,21 +1752,11 @@ impl DetachRolePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified managed policy from the specified user.
-    ///
-    /// Returns the [`DetachUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn detach_user_policy(&self) -> DetachUserPolicy {
-        DetachUserPolicy(rt::Call::new(&self.handle, &op::DETACH_USER_POLICY))
-    }
-}
 /// The `DetachUserPolicy` operation.
 ///
 /// Removes the specified managed policy from the specified user.
 ///
 /// A user can also have inline policies embedded with it. To delete an inline policy, use [DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct DetachUserPolicy(
     rt::Call<t::DetachUserPolicyRequest, rt::Unit, e::DetachUserPolicyError>,
 );
@@ -1763,8 +1776,10 @@ impl DetachUserPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1773,11 +1788,11 @@ impl DetachUserPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1795,26 +1810,9 @@ impl DetachUserPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
-    ///
-    /// Returns the [`DisableOrganizationsRootCredentialsManagement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_organizations_root_credentials_management(
-        &self,
-    ) -> DisableOrganizationsRootCredentialsManagement {
-        DisableOrganizationsRootCredentialsManagement(
-            rt::Call::new(
-                &self.handle,
-                &op::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
-            ),
-        )
-    }
-}
 /// The `DisableOrganizationsRootCredentialsManagement` operation.
 ///
 /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
-#[derive(Debug)]
 pub struct DisableOrganizationsRootCredentialsManagement(
     rt::Call<
         t::DisableOrganizationsRootCredentialsManagementRequest,
@@ -1826,10 +1824,15 @@ impl DisableOrganizationsRootCredentialsManagement {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisableOrganizationsRootCredentialsManagementResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::DisableOrganizationsRootCredentialsManagementResponse,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1840,11 +1843,11 @@ impl DisableOrganizationsRootCredentialsManagement {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1866,23 +1869,9 @@ impl DisableOrganizationsRootCredentialsManagement {
         self.0
     }
 }
-impl super::Client {
-    /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
-    ///
-    /// Returns the [`DisableOrganizationsRootSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_organizations_root_sessions(
-        &self,
-    ) -> DisableOrganizationsRootSessions {
-        DisableOrganizationsRootSessions(
-            rt::Call::new(&self.handle, &op::DISABLE_ORGANIZATIONS_ROOT_SESSIONS),
-        )
-    }
-}
 /// The `DisableOrganizationsRootSessions` operation.
 ///
 /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
-#[derive(Debug)]
 pub struct DisableOrganizationsRootSessions(
     rt::Call<
         t::DisableOrganizationsRootSessionsRequest,
@@ -1894,10 +1883,12 @@ impl DisableOrganizationsRootSessions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisableOrganizationsRootSessionsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisableOrganizationsRootSessionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1908,11 +1899,11 @@ impl DisableOrganizationsRootSessions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1934,23 +1925,9 @@ impl DisableOrganizationsRootSessions {
         self.0
     }
 }
-impl super::Client {
-    /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
-    ///
-    /// Returns the [`DisableOutboundWebIdentityFederation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_outbound_web_identity_federation(
-        &self,
-    ) -> DisableOutboundWebIdentityFederation {
-        DisableOutboundWebIdentityFederation(
-            rt::Call::new(&self.handle, &op::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION),
-        )
-    }
-}
 /// The `DisableOutboundWebIdentityFederation` operation.
 ///
 /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
-#[derive(Debug)]
 pub struct DisableOutboundWebIdentityFederation(
     rt::Call<rt::Unit, rt::Unit, e::DisableOutboundWebIdentityFederationError>,
 );
@@ -1958,8 +1935,10 @@ impl DisableOutboundWebIdentityFederation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1968,11 +1947,11 @@ impl DisableOutboundWebIdentityFederation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

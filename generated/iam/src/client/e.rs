@@ -14,11 +14,44 @@ impl super::Client {
     pub fn enable_mfa_device(&self) -> EnableMfaDevice {
         EnableMfaDevice(rt::Call::new(&self.handle, &op::ENABLE_MFA_DEVICE))
     }
+    /// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization.
+    ///
+    /// Returns the [`EnableOrganizationsRootCredentialsManagement`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_organizations_root_credentials_management(
+        &self,
+    ) -> EnableOrganizationsRootCredentialsManagement {
+        EnableOrganizationsRootCredentialsManagement(
+            rt::Call::new(
+                &self.handle,
+                &op::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
+            ),
+        )
+    }
+    /// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*.
+    ///
+    /// Returns the [`EnableOrganizationsRootSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_organizations_root_sessions(&self) -> EnableOrganizationsRootSessions {
+        EnableOrganizationsRootSessions(
+            rt::Call::new(&self.handle, &op::ENABLE_ORGANIZATIONS_ROOT_SESSIONS),
+        )
+    }
+    /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
+    ///
+    /// Returns the [`EnableOutboundWebIdentityFederation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn enable_outbound_web_identity_federation(
+        &self,
+    ) -> EnableOutboundWebIdentityFederation {
+        EnableOutboundWebIdentityFederation(
+            rt::Call::new(&self.handle, &op::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION),
+        )
+    }
 }
 /// The `EnableMFADevice` operation.
 ///
 /// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device.
-#[derive(Debug)]
 pub struct EnableMfaDevice(
     rt::Call<t::EnableMfaDeviceRequest, rt::Unit, e::EnableMfaDeviceError>,
 );
@@ -50,8 +83,10 @@ impl EnableMfaDevice {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -60,11 +95,11 @@ impl EnableMfaDevice {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -82,22 +117,6 @@ impl EnableMfaDevice {
         self.0
     }
 }
-impl super::Client {
-    /// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization.
-    ///
-    /// Returns the [`EnableOrganizationsRootCredentialsManagement`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_organizations_root_credentials_management(
-        &self,
-    ) -> EnableOrganizationsRootCredentialsManagement {
-        EnableOrganizationsRootCredentialsManagement(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
-            ),
-        )
-    }
-}
 /// The `EnableOrganizationsRootCredentialsManagement` operation.
 ///
 /// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization.
@@ -106,7 +125,6 @@ impl super::Client {
 ///
 /// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
 /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html) in the *Organizations User Guide*.
-#[derive(Debug)]
 pub struct EnableOrganizationsRootCredentialsManagement(
     rt::Call<
         t::EnableOrganizationsRootCredentialsManagementRequest,
@@ -118,10 +136,15 @@ impl EnableOrganizationsRootCredentialsManagement {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableOrganizationsRootCredentialsManagementResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<
+            t::EnableOrganizationsRootCredentialsManagementResponse,
+            rt::Error,
+        >,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -132,11 +155,11 @@ impl EnableOrganizationsRootCredentialsManagement {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -158,17 +181,6 @@ impl EnableOrganizationsRootCredentialsManagement {
         self.0
     }
 }
-impl super::Client {
-    /// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*.
-    ///
-    /// Returns the [`EnableOrganizationsRootSessions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_organizations_root_sessions(&self) -> EnableOrganizationsRootSessions {
-        EnableOrganizationsRootSessions(
-            rt::Call::new(&self.handle, &op::ENABLE_ORGANIZATIONS_ROOT_SESSIONS),
-        )
-    }
-}
 /// The `EnableOrganizationsRootSessions` operation.
 ///
 /// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*.
@@ -177,7 +189,6 @@ impl super::Client {
 ///
 /// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
 /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-ra.html) in the *Organizations User Guide*.
-#[derive(Debug)]
 pub struct EnableOrganizationsRootSessions(
     rt::Call<
         t::EnableOrganizationsRootSessionsRequest,
@@ -189,10 +200,12 @@ impl EnableOrganizationsRootSessions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableOrganizationsRootSessionsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableOrganizationsRootSessionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -203,11 +216,11 @@ impl EnableOrganizationsRootSessions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -229,23 +242,9 @@ impl EnableOrganizationsRootSessions {
         self.0
     }
 }
-impl super::Client {
-    /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
-    ///
-    /// Returns the [`EnableOutboundWebIdentityFederation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn enable_outbound_web_identity_federation(
-        &self,
-    ) -> EnableOutboundWebIdentityFederation {
-        EnableOutboundWebIdentityFederation(
-            rt::Call::new(&self.handle, &op::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION),
-        )
-    }
-}
 /// The `EnableOutboundWebIdentityFederation` operation.
 ///
 /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
-#[derive(Debug)]
 pub struct EnableOutboundWebIdentityFederation(
     rt::Call<
         rt::Unit,
@@ -257,10 +256,12 @@ impl EnableOutboundWebIdentityFederation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::EnableOutboundWebIdentityFederationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnableOutboundWebIdentityFederationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -271,11 +272,11 @@ impl EnableOutboundWebIdentityFederation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

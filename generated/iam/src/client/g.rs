@@ -16,11 +16,135 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GENERATE_CREDENTIAL_REPORT),
         )
     }
+    /// Generates a report for service last accessed data for Organizations. You can generate a report for any entities (organization root, organizational unit, or account) or policies in your organization.
+    ///
+    /// Returns the [`GenerateOrganizationsAccessReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn generate_organizations_access_report(
+        &self,
+    ) -> GenerateOrganizationsAccessReport {
+        GenerateOrganizationsAccessReport(
+            rt::Call::new(&self.handle, &op::GENERATE_ORGANIZATIONS_ACCESS_REPORT),
+        )
+    }
+    /// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services. Recent activity usually appears within four hours. IAM reports activity for at least the last 400 days, or less if your Region began supporting this feature within the last year. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period). For more information about services and actions for which action last accessed information is displayed, see [IAM action last accessed information services and actions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor-action-last-accessed.html).
+    ///
+    /// Returns the [`GenerateServiceLastAccessedDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn generate_service_last_accessed_details(
+        &self,
+    ) -> GenerateServiceLastAccessedDetails {
+        GenerateServiceLastAccessedDetails(
+            rt::Call::new(&self.handle, &op::GENERATE_SERVICE_LAST_ACCESSED_DETAILS),
+        )
+    }
+    /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
+    ///
+    /// Returns the [`GetAccessKeyLastUsed`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_access_key_last_used(&self) -> GetAccessKeyLastUsed {
+        GetAccessKeyLastUsed(rt::Call::new(&self.handle, &op::GET_ACCESS_KEY_LAST_USED))
+    }
+    /// Retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another. Use this operation to obtain a snapshot of the configuration of IAM permissions (users, groups, roles, and policies) in your account.
+    ///
+    /// Returns the [`GetAccountAuthorizationDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_account_authorization_details(&self) -> GetAccountAuthorizationDetails {
+        GetAccountAuthorizationDetails(
+            rt::Call::new(&self.handle, &op::GET_ACCOUNT_AUTHORIZATION_DETAILS),
+        )
+    }
+    /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
+    ///
+    /// Returns the [`GetAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_account_password_policy(&self) -> GetAccountPasswordPolicy {
+        GetAccountPasswordPolicy(
+            rt::Call::new(&self.handle, &op::GET_ACCOUNT_PASSWORD_POLICY),
+        )
+    }
+    /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
+    ///
+    /// Returns the [`GetAccountProperties`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_account_properties(&self) -> GetAccountProperties {
+        GetAccountProperties(rt::Call::new(&self.handle, &op::GET_ACCOUNT_PROPERTIES))
+    }
+    /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
+    ///
+    /// Returns the [`GetAccountSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_account_summary(&self) -> GetAccountSummary {
+        GetAccountSummary(rt::Call::new(&self.handle, &op::GET_ACCOUNT_SUMMARY))
+    }
+    /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
+    ///
+    /// Returns the [`GetContextKeysForCustomPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_context_keys_for_custom_policy(&self) -> GetContextKeysForCustomPolicy {
+        GetContextKeysForCustomPolicy(
+            rt::Call::new(&self.handle, &op::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY),
+        )
+    }
+    /// Gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity. The entity can be an IAM user, group, or role. If you specify a user, then the request also includes all of the policies attached to groups that the user is a member of.
+    ///
+    /// Returns the [`GetContextKeysForPrincipalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_context_keys_for_principal_policy(
+        &self,
+    ) -> GetContextKeysForPrincipalPolicy {
+        GetContextKeysForPrincipalPolicy(
+            rt::Call::new(&self.handle, &op::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY),
+        )
+    }
+    /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`GetCredentialReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_credential_report(&self) -> GetCredentialReport {
+        GetCredentialReport(rt::Call::new(&self.handle, &op::GET_CREDENTIAL_REPORT))
+    }
+    /// Retrieves information about a specific delegation request.
+    ///
+    /// Returns the [`GetDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_delegation_request(&self) -> GetDelegationRequest {
+        GetDelegationRequest(rt::Call::new(&self.handle, &op::GET_DELEGATION_REQUEST))
+    }
+    /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
+    ///
+    /// Returns the [`GetGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_group(&self) -> GetGroup {
+        GetGroup(rt::Call::new(&self.handle, &op::GET_GROUP))
+    }
+    /// Retrieves the specified inline policy document that is embedded in the specified IAM group.
+    ///
+    /// Returns the [`GetGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_group_policy(&self) -> GetGroupPolicy {
+        GetGroupPolicy(rt::Call::new(&self.handle, &op::GET_GROUP_POLICY))
+    }
+    /// Retrieves a human readable summary for a given entity. At this time, the only supported entity type is `delegation-request`
+    ///
+    /// Returns the [`GetHumanReadableSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_human_readable_summary(&self) -> GetHumanReadableSummary {
+        GetHumanReadableSummary(
+            rt::Call::new(&self.handle, &op::GET_HUMAN_READABLE_SUMMARY),
+        )
+    }
+    /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`GetInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_instance_profile(&self) -> GetInstanceProfile {
+        GetInstanceProfile(rt::Call::new(&self.handle, &op::GET_INSTANCE_PROFILE))
+    }
 }
 /// The `GenerateCredentialReport` operation.
 ///
 /// Generates a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GenerateCredentialReport(
     rt::Call<
         rt::Unit,
@@ -32,8 +156,12 @@ impl GenerateCredentialReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GenerateCredentialReportResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GenerateCredentialReportResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -44,11 +172,11 @@ impl GenerateCredentialReport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -68,19 +196,6 @@ impl GenerateCredentialReport {
         e::GenerateCredentialReportError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Generates a report for service last accessed data for Organizations. You can generate a report for any entities (organization root, organizational unit, or account) or policies in your organization.
-    ///
-    /// Returns the [`GenerateOrganizationsAccessReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn generate_organizations_access_report(
-        &self,
-    ) -> GenerateOrganizationsAccessReport {
-        GenerateOrganizationsAccessReport(
-            rt::Call::new(&self.handle, &op::GENERATE_ORGANIZATIONS_ACCESS_REPORT),
-        )
     }
 }
 /// The `GenerateOrganizationsAccessReport` operation.
@@ -116,7 +231,6 @@ impl super::Client {
 /// **Note:** Service last accessed data does not use other policy types when determining whether a principal could access a service. These other policy types include identity-based policies, resource-based policies, access control lists, IAM permissions boundaries, and STS assume role policies. It only applies SCP logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
 ///
 /// For more information about service last accessed data, see [Reducing policy scope by viewing user activity](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GenerateOrganizationsAccessReport(
     rt::Call<
         t::GenerateOrganizationsAccessReportRequest,
@@ -140,10 +254,12 @@ impl GenerateOrganizationsAccessReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GenerateOrganizationsAccessReportResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GenerateOrganizationsAccessReportResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -154,11 +270,11 @@ impl GenerateOrganizationsAccessReport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -180,19 +296,6 @@ impl GenerateOrganizationsAccessReport {
         self.0
     }
 }
-impl super::Client {
-    /// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services. Recent activity usually appears within four hours. IAM reports activity for at least the last 400 days, or less if your Region began supporting this feature within the last year. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period). For more information about services and actions for which action last accessed information is displayed, see [IAM action last accessed information services and actions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor-action-last-accessed.html).
-    ///
-    /// Returns the [`GenerateServiceLastAccessedDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn generate_service_last_accessed_details(
-        &self,
-    ) -> GenerateServiceLastAccessedDetails {
-        GenerateServiceLastAccessedDetails(
-            rt::Call::new(&self.handle, &op::GENERATE_SERVICE_LAST_ACCESSED_DETAILS),
-        )
-    }
-}
 /// The `GenerateServiceLastAccessedDetails` operation.
 ///
 /// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services. Recent activity usually appears within four hours. IAM reports activity for at least the last 400 days, or less if your Region began supporting this feature within the last year. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period). For more information about services and actions for which action last accessed information is displayed, see [IAM action last accessed information services and actions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor-action-last-accessed.html).
@@ -211,7 +314,6 @@ impl super::Client {
 /// **Note:** Service last accessed data does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
 ///
 /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GenerateServiceLastAccessedDetails(
     rt::Call<
         t::GenerateServiceLastAccessedDetailsRequest,
@@ -238,10 +340,12 @@ impl GenerateServiceLastAccessedDetails {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GenerateServiceLastAccessedDetailsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GenerateServiceLastAccessedDetailsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -252,11 +356,11 @@ impl GenerateServiceLastAccessedDetails {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -278,19 +382,9 @@ impl GenerateServiceLastAccessedDetails {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
-    ///
-    /// Returns the [`GetAccessKeyLastUsed`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_access_key_last_used(&self) -> GetAccessKeyLastUsed {
-        GetAccessKeyLastUsed(rt::Call::new(&self.handle, &op::GET_ACCESS_KEY_LAST_USED))
-    }
-}
 /// The `GetAccessKeyLastUsed` operation.
 ///
 /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
-#[derive(Debug)]
 pub struct GetAccessKeyLastUsed(
     rt::Call<
         t::GetAccessKeyLastUsedRequest,
@@ -308,8 +402,12 @@ impl GetAccessKeyLastUsed {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAccessKeyLastUsedResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAccessKeyLastUsedResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -318,11 +416,11 @@ impl GetAccessKeyLastUsed {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -344,17 +442,6 @@ impl GetAccessKeyLastUsed {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another. Use this operation to obtain a snapshot of the configuration of IAM permissions (users, groups, roles, and policies) in your account.
-    ///
-    /// Returns the [`GetAccountAuthorizationDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_account_authorization_details(&self) -> GetAccountAuthorizationDetails {
-        GetAccountAuthorizationDetails(
-            rt::Call::new(&self.handle, &op::GET_ACCOUNT_AUTHORIZATION_DETAILS),
-        )
-    }
-}
 /// The `GetAccountAuthorizationDetails` operation.
 ///
 /// Retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another. Use this operation to obtain a snapshot of the configuration of IAM permissions (users, groups, roles, and policies) in your account.
@@ -362,7 +449,6 @@ impl super::Client {
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
 ///
 /// You can optionally filter the results using the `Filter` parameter. You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct GetAccountAuthorizationDetails(
     rt::Call<
         t::GetAccountAuthorizationDetailsRequest,
@@ -392,10 +478,12 @@ impl GetAccountAuthorizationDetails {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetAccountAuthorizationDetailsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAccountAuthorizationDetailsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -406,11 +494,11 @@ impl GetAccountAuthorizationDetails {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -432,21 +520,9 @@ impl GetAccountAuthorizationDetails {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
-    ///
-    /// Returns the [`GetAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_account_password_policy(&self) -> GetAccountPasswordPolicy {
-        GetAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::GET_ACCOUNT_PASSWORD_POLICY),
-        )
-    }
-}
 /// The `GetAccountPasswordPolicy` operation.
 ///
 /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
-#[derive(Debug)]
 pub struct GetAccountPasswordPolicy(
     rt::Call<
         rt::Unit,
@@ -458,8 +534,12 @@ impl GetAccountPasswordPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAccountPasswordPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAccountPasswordPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -470,11 +550,11 @@ impl GetAccountPasswordPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -496,21 +576,11 @@ impl GetAccountPasswordPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
-    ///
-    /// Returns the [`GetAccountProperties`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_account_properties(&self) -> GetAccountProperties {
-        GetAccountProperties(rt::Call::new(&self.handle, &op::GET_ACCOUNT_PROPERTIES))
-    }
-}
 /// The `GetAccountProperties` operation.
 ///
 /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
 ///
 /// The service returns properties as key-value pairs in `Namespace/PropertyName` format. Each namespace groups related configuration settings. Use [PutAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutAccountProperties.html) to modify these properties.
-#[derive(Debug)]
 pub struct GetAccountProperties(
     rt::Call<
         t::GetAccountPropertiesRequest,
@@ -522,8 +592,12 @@ impl GetAccountProperties {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAccountPropertiesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAccountPropertiesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -532,11 +606,11 @@ impl GetAccountProperties {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -558,21 +632,11 @@ impl GetAccountProperties {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
-    ///
-    /// Returns the [`GetAccountSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_account_summary(&self) -> GetAccountSummary {
-        GetAccountSummary(rt::Call::new(&self.handle, &op::GET_ACCOUNT_SUMMARY))
-    }
-}
 /// The `GetAccountSummary` operation.
 ///
 /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
 ///
 /// For information about IAM quotas, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetAccountSummary(
     rt::Call<rt::Unit, t::GetAccountSummaryResponse, e::GetAccountSummaryError>,
 );
@@ -580,8 +644,12 @@ impl GetAccountSummary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAccountSummaryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAccountSummaryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -590,11 +658,11 @@ impl GetAccountSummary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -612,23 +680,11 @@ impl GetAccountSummary {
         self.0
     }
 }
-impl super::Client {
-    /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
-    ///
-    /// Returns the [`GetContextKeysForCustomPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_context_keys_for_custom_policy(&self) -> GetContextKeysForCustomPolicy {
-        GetContextKeysForCustomPolicy(
-            rt::Call::new(&self.handle, &op::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY),
-        )
-    }
-}
 /// The `GetContextKeysForCustomPolicy` operation.
 ///
 /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
 ///
 /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value specified in an IAM policy. Use `GetContextKeysForCustomPolicy` to understand what key names and values you must supply when you call [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html). Note that all parameters are shown in unencoded form here for clarity but must be URL encoded to be included as a part of a real HTML request.
-#[derive(Debug)]
 pub struct GetContextKeysForCustomPolicy(
     rt::Call<
         t::GetContextKeysForCustomPolicyRequest,
@@ -646,8 +702,12 @@ impl GetContextKeysForCustomPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetContextKeysForPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetContextKeysForPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -656,11 +716,11 @@ impl GetContextKeysForCustomPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -682,19 +742,6 @@ impl GetContextKeysForCustomPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity. The entity can be an IAM user, group, or role. If you specify a user, then the request also includes all of the policies attached to groups that the user is a member of.
-    ///
-    /// Returns the [`GetContextKeysForPrincipalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_context_keys_for_principal_policy(
-        &self,
-    ) -> GetContextKeysForPrincipalPolicy {
-        GetContextKeysForPrincipalPolicy(
-            rt::Call::new(&self.handle, &op::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY),
-        )
-    }
-}
 /// The `GetContextKeysForPrincipalPolicy` operation.
 ///
 /// Gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity. The entity can be an IAM user, group, or role. If you specify a user, then the request also includes all of the policies attached to groups that the user is a member of.
@@ -704,7 +751,6 @@ impl super::Client {
 /// **Note:** This operation discloses information about the permissions granted to other users. If you do not want users to see other user's permissions, then consider allowing them to use [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) instead.
 ///
 /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value in an IAM policy. Use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) to understand what key names and values you must supply when you call [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html). This operation doesn't return context keys referenced by service control policies (SCPs). Only context keys referenced by the identity-based policies attached to the specified entity, and any additional policies that you provide, are included.
-#[derive(Debug)]
 pub struct GetContextKeysForPrincipalPolicy(
     rt::Call<
         t::GetContextKeysForPrincipalPolicyRequest,
@@ -728,8 +774,12 @@ impl GetContextKeysForPrincipalPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetContextKeysForPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetContextKeysForPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -738,11 +788,11 @@ impl GetContextKeysForPrincipalPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -764,19 +814,9 @@ impl GetContextKeysForPrincipalPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`GetCredentialReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_credential_report(&self) -> GetCredentialReport {
-        GetCredentialReport(rt::Call::new(&self.handle, &op::GET_CREDENTIAL_REPORT))
-    }
-}
 /// The `GetCredentialReport` operation.
 ///
 /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetCredentialReport(
     rt::Call<rt::Unit, t::GetCredentialReportResponse, e::GetCredentialReportError>,
 );
@@ -784,8 +824,12 @@ impl GetCredentialReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCredentialReportResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCredentialReportResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -794,11 +838,11 @@ impl GetCredentialReport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -820,21 +864,11 @@ impl GetCredentialReport {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about a specific delegation request.
-    ///
-    /// Returns the [`GetDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_delegation_request(&self) -> GetDelegationRequest {
-        GetDelegationRequest(rt::Call::new(&self.handle, &op::GET_DELEGATION_REQUEST))
-    }
-}
 /// The `GetDelegationRequest` operation.
 ///
 /// Retrieves information about a specific delegation request.
 ///
 /// If a delegation request has no owner or owner account, `GetDelegationRequest` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetDelegationRequest` for the delegation request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-#[derive(Debug)]
 pub struct GetDelegationRequest(
     rt::Call<
         t::GetDelegationRequestRequest,
@@ -858,8 +892,12 @@ impl GetDelegationRequest {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDelegationRequestResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDelegationRequestResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -868,11 +906,11 @@ impl GetDelegationRequest {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -894,19 +932,9 @@ impl GetDelegationRequest {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
-    ///
-    /// Returns the [`GetGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_group(&self) -> GetGroup {
-        GetGroup(rt::Call::new(&self.handle, &op::GET_GROUP))
-    }
-}
 /// The `GetGroup` operation.
 ///
 /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct GetGroup(rt::Call<t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError>);
 impl GetGroup {
     /// The name of the group.
@@ -930,8 +958,10 @@ impl GetGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetGroupResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetGroupResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -940,11 +970,11 @@ impl GetGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -962,15 +992,6 @@ impl GetGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the specified inline policy document that is embedded in the specified IAM group.
-    ///
-    /// Returns the [`GetGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_group_policy(&self) -> GetGroupPolicy {
-        GetGroupPolicy(rt::Call::new(&self.handle, &op::GET_GROUP_POLICY))
-    }
-}
 /// The `GetGroupPolicy` operation.
 ///
 /// Retrieves the specified inline policy document that is embedded in the specified IAM group.
@@ -980,7 +1001,6 @@ impl super::Client {
 /// An IAM group can also have managed policies attached to it. To retrieve a managed policy document that is attached to a group, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version, then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetGroupPolicy(
     rt::Call<t::GetGroupPolicyRequest, t::GetGroupPolicyResponse, e::GetGroupPolicyError>,
 );
@@ -1000,8 +1020,12 @@ impl GetGroupPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetGroupPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetGroupPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1010,11 +1034,11 @@ impl GetGroupPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1036,17 +1060,6 @@ impl GetGroupPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a human readable summary for a given entity. At this time, the only supported entity type is `delegation-request`
-    ///
-    /// Returns the [`GetHumanReadableSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_human_readable_summary(&self) -> GetHumanReadableSummary {
-        GetHumanReadableSummary(
-            rt::Call::new(&self.handle, &op::GET_HUMAN_READABLE_SUMMARY),
-        )
-    }
-}
 /// The `GetHumanReadableSummary` operation.
 ///
 /// Retrieves a human readable summary for a given entity. At this time, the only supported entity type is `delegation-request`
@@ -1054,7 +1067,6 @@ impl super::Client {
 /// This method uses a Large Language Model (LLM) to generate the summary.
 ///
 /// If a delegation request has no owner or owner account, `GetHumanReadableSummary` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetHumanReadableSummary` for the delegation request to retrieve a summary of that request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, read default permissions granted to delegation requests. These rules are identical to [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) API behavior, such that a party who has permissions to call [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) for a given delegation request will always be able to retrieve the human readable summary for that request.
-#[derive(Debug)]
 pub struct GetHumanReadableSummary(
     rt::Call<
         t::GetHumanReadableSummaryRequest,
@@ -1078,8 +1090,12 @@ impl GetHumanReadableSummary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetHumanReadableSummaryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHumanReadableSummaryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1088,11 +1104,11 @@ impl GetHumanReadableSummary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1114,19 +1130,9 @@ impl GetHumanReadableSummary {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`GetInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_instance_profile(&self) -> GetInstanceProfile {
-        GetInstanceProfile(rt::Call::new(&self.handle, &op::GET_INSTANCE_PROFILE))
-    }
-}
 /// The `GetInstanceProfile` operation.
 ///
 /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetInstanceProfile(
     rt::Call<
         t::GetInstanceProfileRequest,
@@ -1144,8 +1150,12 @@ impl GetInstanceProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetInstanceProfileResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetInstanceProfileResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1154,11 +1164,11 @@ impl GetInstanceProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1188,6 +1198,134 @@ impl super::Client {
     pub fn get_login_profile(&self) -> GetLoginProfile {
         GetLoginProfile(rt::Call::new(&self.handle, &op::GET_LOGIN_PROFILE))
     }
+    /// Retrieves information about an MFA device for a specified user.
+    ///
+    /// Returns the [`GetMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_mfa_device(&self) -> GetMfaDevice {
+        GetMfaDevice(rt::Call::new(&self.handle, &op::GET_MFA_DEVICE))
+    }
+    /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
+    ///
+    /// Returns the [`GetOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_open_id_connect_provider(&self) -> GetOpenIdConnectProvider {
+        GetOpenIdConnectProvider(
+            rt::Call::new(&self.handle, &op::GET_OPEN_ID_CONNECT_PROVIDER),
+        )
+    }
+    /// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents.
+    ///
+    /// Returns the [`GetOrganizationsAccessReport`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_organizations_access_report(&self) -> GetOrganizationsAccessReport {
+        GetOrganizationsAccessReport(
+            rt::Call::new(&self.handle, &op::GET_ORGANIZATIONS_ACCESS_REPORT),
+        )
+    }
+    /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
+    ///
+    /// Returns the [`GetOutboundWebIdentityFederationInfo`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_outbound_web_identity_federation_info(
+        &self,
+    ) -> GetOutboundWebIdentityFederationInfo {
+        GetOutboundWebIdentityFederationInfo(
+            rt::Call::new(&self.handle, &op::GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO),
+        )
+    }
+    /// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html).
+    ///
+    /// Returns the [`GetPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_policy(&self) -> GetPolicy {
+        GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
+    }
+    /// Retrieves information about the specified version of the specified managed policy, including the policy document.
+    ///
+    /// Returns the [`GetPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_policy_version(&self) -> GetPolicyVersion {
+        GetPolicyVersion(rt::Call::new(&self.handle, &op::GET_POLICY_VERSION))
+    }
+    /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`GetRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role(&self) -> GetRole {
+        GetRole(rt::Call::new(&self.handle, &op::GET_ROLE))
+    }
+    /// Retrieves the specified inline policy document that is embedded with the specified IAM role.
+    ///
+    /// Returns the [`GetRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role_policy(&self) -> GetRolePolicy {
+        GetRolePolicy(rt::Call::new(&self.handle, &op::GET_ROLE_POLICY))
+    }
+    /// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
+    ///
+    /// Returns the [`GetRoleTemplateVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_role_template_version(&self) -> GetRoleTemplateVersion {
+        GetRoleTemplateVersion(
+            rt::Call::new(&self.handle, &op::GET_ROLE_TEMPLATE_VERSION),
+        )
+    }
+    /// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
+    ///
+    /// Returns the [`GetSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_saml_provider(&self) -> GetSamlProvider {
+        GetSamlProvider(rt::Call::new(&self.handle, &op::GET_SAML_PROVIDER))
+    }
+    /// Retrieves the specified SSH public key, including metadata about the key.
+    ///
+    /// Returns the [`GetSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_ssh_public_key(&self) -> GetSshPublicKey {
+        GetSshPublicKey(rt::Call::new(&self.handle, &op::GET_SSH_PUBLIC_KEY))
+    }
+    /// Retrieves information about the specified server certificate stored in IAM.
+    ///
+    /// Returns the [`GetServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_server_certificate(&self) -> GetServerCertificate {
+        GetServerCertificate(rt::Call::new(&self.handle, &op::GET_SERVER_CERTIFICATE))
+    }
+    /// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access.
+    ///
+    /// Returns the [`GetServiceLastAccessedDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_last_accessed_details(&self) -> GetServiceLastAccessedDetails {
+        GetServiceLastAccessedDetails(
+            rt::Call::new(&self.handle, &op::GET_SERVICE_LAST_ACCESSED_DETAILS),
+        )
+    }
+    /// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service.
+    ///
+    /// Returns the [`GetServiceLastAccessedDetailsWithEntities`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_last_accessed_details_with_entities(
+        &self,
+    ) -> GetServiceLastAccessedDetailsWithEntities {
+        GetServiceLastAccessedDetailsWithEntities(
+            rt::Call::new(
+                &self.handle,
+                &op::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
+            ),
+        )
+    }
+    /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
+    ///
+    /// Returns the [`GetServiceLinkedRoleDeletionStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_service_linked_role_deletion_status(
+        &self,
+    ) -> GetServiceLinkedRoleDeletionStatus {
+        GetServiceLinkedRoleDeletionStatus(
+            rt::Call::new(&self.handle, &op::GET_SERVICE_LINKED_ROLE_DELETION_STATUS),
+        )
+    }
 }
 /// The `GetLoginProfile` operation.
 ///
@@ -1196,7 +1334,6 @@ impl super::Client {
 /// If you create an IAM user with access to the console, the `CreateDate` reflects the date you created the initial password for the user.
 ///
 /// If you create an IAM user with programmatic access, and then later add a password for the user to access the Amazon Web Services Management Console, the `CreateDate` reflects the initial password creation date. A user with programmatic access does not have a login profile unless you create a password for the user to access the Amazon Web Services Management Console.
-#[derive(Debug)]
 pub struct GetLoginProfile(
     rt::Call<
         t::GetLoginProfileRequest,
@@ -1214,8 +1351,12 @@ impl GetLoginProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLoginProfileResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLoginProfileResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1224,11 +1365,11 @@ impl GetLoginProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1250,19 +1391,9 @@ impl GetLoginProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about an MFA device for a specified user.
-    ///
-    /// Returns the [`GetMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_mfa_device(&self) -> GetMfaDevice {
-        GetMfaDevice(rt::Call::new(&self.handle, &op::GET_MFA_DEVICE))
-    }
-}
 /// The `GetMFADevice` operation.
 ///
 /// Retrieves information about an MFA device for a specified user.
-#[derive(Debug)]
 pub struct GetMfaDevice(
     rt::Call<t::GetMfaDeviceRequest, t::GetMfaDeviceResponse, e::GetMfaDeviceError>,
 );
@@ -1282,8 +1413,12 @@ impl GetMfaDevice {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetMfaDeviceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetMfaDeviceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1292,11 +1427,11 @@ impl GetMfaDevice {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1318,21 +1453,9 @@ impl GetMfaDevice {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
-    ///
-    /// Returns the [`GetOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_open_id_connect_provider(&self) -> GetOpenIdConnectProvider {
-        GetOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::GET_OPEN_ID_CONNECT_PROVIDER),
-        )
-    }
-}
 /// The `GetOpenIDConnectProvider` operation.
 ///
 /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
-#[derive(Debug)]
 pub struct GetOpenIdConnectProvider(
     rt::Call<
         t::GetOpenIdConnectProviderRequest,
@@ -1350,8 +1473,12 @@ impl GetOpenIdConnectProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetOpenIdConnectProviderResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetOpenIdConnectProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1362,11 +1489,11 @@ impl GetOpenIdConnectProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1388,17 +1515,6 @@ impl GetOpenIdConnectProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents.
-    ///
-    /// Returns the [`GetOrganizationsAccessReport`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_organizations_access_report(&self) -> GetOrganizationsAccessReport {
-        GetOrganizationsAccessReport(
-            rt::Call::new(&self.handle, &op::GET_ORGANIZATIONS_ACCESS_REPORT),
-        )
-    }
-}
 /// The `GetOrganizationsAccessReport` operation.
 ///
 /// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents.
@@ -1410,7 +1526,6 @@ impl super::Client {
 /// For each service that principals in an account (root user, IAM users, or IAM roles) could access using SCPs, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, it returns the reason that it failed.
 ///
 /// By default, the list is sorted by service namespace.
-#[derive(Debug)]
 pub struct GetOrganizationsAccessReport(
     rt::Call<
         t::GetOrganizationsAccessReportRequest,
@@ -1446,10 +1561,12 @@ impl GetOrganizationsAccessReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetOrganizationsAccessReportResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetOrganizationsAccessReportResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1460,11 +1577,11 @@ impl GetOrganizationsAccessReport {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1486,23 +1603,9 @@ impl GetOrganizationsAccessReport {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
-    ///
-    /// Returns the [`GetOutboundWebIdentityFederationInfo`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_outbound_web_identity_federation_info(
-        &self,
-    ) -> GetOutboundWebIdentityFederationInfo {
-        GetOutboundWebIdentityFederationInfo(
-            rt::Call::new(&self.handle, &op::GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO),
-        )
-    }
-}
 /// The `GetOutboundWebIdentityFederationInfo` operation.
 ///
 /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
-#[derive(Debug)]
 pub struct GetOutboundWebIdentityFederationInfo(
     rt::Call<
         rt::Unit,
@@ -1514,10 +1617,12 @@ impl GetOutboundWebIdentityFederationInfo {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetOutboundWebIdentityFederationInfoResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetOutboundWebIdentityFederationInfoResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1528,11 +1633,11 @@ impl GetOutboundWebIdentityFederationInfo {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1554,15 +1659,6 @@ impl GetOutboundWebIdentityFederationInfo {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html).
-    ///
-    /// Returns the [`GetPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_policy(&self) -> GetPolicy {
-        GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
-    }
-}
 /// The `GetPolicy` operation.
 ///
 /// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html).
@@ -1570,7 +1666,6 @@ impl super::Client {
 /// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded with an IAM user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetPolicy(
     rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
 );
@@ -1584,8 +1679,10 @@ impl GetPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetPolicyResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1594,11 +1691,11 @@ impl GetPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1616,15 +1713,6 @@ impl GetPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about the specified version of the specified managed policy, including the policy document.
-    ///
-    /// Returns the [`GetPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_policy_version(&self) -> GetPolicyVersion {
-        GetPolicyVersion(rt::Call::new(&self.handle, &op::GET_POLICY_VERSION))
-    }
-}
 /// The `GetPolicyVersion` operation.
 ///
 /// Retrieves information about the specified version of the specified managed policy, including the policy document.
@@ -1638,7 +1726,6 @@ impl super::Client {
 /// For more information about the types of policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetPolicyVersion(
     rt::Call<
         t::GetPolicyVersionRequest,
@@ -1662,8 +1749,12 @@ impl GetPolicyVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetPolicyVersionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetPolicyVersionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1672,11 +1763,11 @@ impl GetPolicyVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1698,21 +1789,11 @@ impl GetPolicyVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`GetRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_role(&self) -> GetRole {
-        GetRole(rt::Call::new(&self.handle, &op::GET_ROLE))
-    }
-}
 /// The `GetRole` operation.
 ///
 /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
 ///
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-#[derive(Debug)]
 pub struct GetRole(rt::Call<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError>);
 impl GetRole {
     /// The name of the IAM role to get information about.
@@ -1724,8 +1805,10 @@ impl GetRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetRoleResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetRoleResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1734,11 +1817,11 @@ impl GetRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1756,15 +1839,6 @@ impl GetRole {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the specified inline policy document that is embedded with the specified IAM role.
-    ///
-    /// Returns the [`GetRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_role_policy(&self) -> GetRolePolicy {
-        GetRolePolicy(rt::Call::new(&self.handle, &op::GET_ROLE_POLICY))
-    }
-}
 /// The `GetRolePolicy` operation.
 ///
 /// Retrieves the specified inline policy document that is embedded with the specified IAM role.
@@ -1776,7 +1850,6 @@ impl super::Client {
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetRolePolicy(
     rt::Call<t::GetRolePolicyRequest, t::GetRolePolicyResponse, e::GetRolePolicyError>,
 );
@@ -1796,8 +1869,12 @@ impl GetRolePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetRolePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetRolePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1806,11 +1883,11 @@ impl GetRolePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1832,23 +1909,11 @@ impl GetRolePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
-    ///
-    /// Returns the [`GetRoleTemplateVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_role_template_version(&self) -> GetRoleTemplateVersion {
-        GetRoleTemplateVersion(
-            rt::Call::new(&self.handle, &op::GET_ROLE_TEMPLATE_VERSION),
-        )
-    }
-}
 /// The `GetRoleTemplateVersion` operation.
 ///
 /// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
 ///
 /// If you do not specify a minor version, the service returns the template's default minor version.
-#[derive(Debug)]
 pub struct GetRoleTemplateVersion(
     rt::Call<
         t::GetRoleTemplateVersionRequest,
@@ -1872,8 +1937,12 @@ impl GetRoleTemplateVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetRoleTemplateVersionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetRoleTemplateVersionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1882,11 +1951,11 @@ impl GetRoleTemplateVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1908,21 +1977,11 @@ impl GetRoleTemplateVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
-    ///
-    /// Returns the [`GetSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_saml_provider(&self) -> GetSamlProvider {
-        GetSamlProvider(rt::Call::new(&self.handle, &op::GET_SAML_PROVIDER))
-    }
-}
 /// The `GetSAMLProvider` operation.
 ///
 /// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
 ///
 /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-#[derive(Debug)]
 pub struct GetSamlProvider(
     rt::Call<
         t::GetSamlProviderRequest,
@@ -1940,8 +1999,12 @@ impl GetSamlProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetSamlProviderResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSamlProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1950,11 +2013,11 @@ impl GetSamlProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1976,21 +2039,11 @@ impl GetSamlProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the specified SSH public key, including metadata about the key.
-    ///
-    /// Returns the [`GetSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_ssh_public_key(&self) -> GetSshPublicKey {
-        GetSshPublicKey(rt::Call::new(&self.handle, &op::GET_SSH_PUBLIC_KEY))
-    }
-}
 /// The `GetSSHPublicKey` operation.
 ///
 /// Retrieves the specified SSH public key, including metadata about the key.
 ///
 /// The SSH public key retrieved by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-#[derive(Debug)]
 pub struct GetSshPublicKey(
     rt::Call<
         t::GetSshPublicKeyRequest,
@@ -2020,8 +2073,12 @@ impl GetSshPublicKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetSshPublicKeyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSshPublicKeyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2030,11 +2087,11 @@ impl GetSshPublicKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2056,21 +2113,11 @@ impl GetSshPublicKey {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about the specified server certificate stored in IAM.
-    ///
-    /// Returns the [`GetServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_server_certificate(&self) -> GetServerCertificate {
-        GetServerCertificate(rt::Call::new(&self.handle, &op::GET_SERVER_CERTIFICATE))
-    }
-}
 /// The `GetServerCertificate` operation.
 ///
 /// Retrieves information about the specified server certificate stored in IAM.
 ///
 /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
-#[derive(Debug)]
 pub struct GetServerCertificate(
     rt::Call<
         t::GetServerCertificateRequest,
@@ -2088,8 +2135,12 @@ impl GetServerCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetServerCertificateResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetServerCertificateResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2098,11 +2149,11 @@ impl GetServerCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2122,17 +2173,6 @@ impl GetServerCertificate {
         e::GetServerCertificateError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access.
-    ///
-    /// Returns the [`GetServiceLastAccessedDetails`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_service_last_accessed_details(&self) -> GetServiceLastAccessedDetails {
-        GetServiceLastAccessedDetails(
-            rt::Call::new(&self.handle, &op::GET_SERVICE_LAST_ACCESSED_DETAILS),
-        )
     }
 }
 /// The `GetServiceLastAccessedDetails` operation.
@@ -2155,7 +2195,6 @@ impl super::Client {
 /// If you specified `ACTION_LEVEL` granularity when you generated the report, this operation returns service and action last accessed data. This includes the most recent access attempt for each tracked action within a service. Otherwise, this operation returns only service data.
 ///
 /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetServiceLastAccessedDetails(
     rt::Call<
         t::GetServiceLastAccessedDetailsRequest,
@@ -2185,10 +2224,12 @@ impl GetServiceLastAccessedDetails {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetServiceLastAccessedDetailsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetServiceLastAccessedDetailsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2199,11 +2240,11 @@ impl GetServiceLastAccessedDetails {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2225,22 +2266,6 @@ impl GetServiceLastAccessedDetails {
         self.0
     }
 }
-impl super::Client {
-    /// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service.
-    ///
-    /// Returns the [`GetServiceLastAccessedDetailsWithEntities`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_service_last_accessed_details_with_entities(
-        &self,
-    ) -> GetServiceLastAccessedDetailsWithEntities {
-        GetServiceLastAccessedDetailsWithEntities(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
-            ),
-        )
-    }
-}
 /// The `GetServiceLastAccessedDetailsWithEntities` operation.
 ///
 /// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service.
@@ -2253,7 +2278,6 @@ impl super::Client {
 /// If the operation fails, the `GetServiceLastAccessedDetailsWithEntities` operation returns the reason that it failed.
 ///
 /// By default, the list of associated entities is sorted by date, with the most recent access listed first.
-#[derive(Debug)]
 pub struct GetServiceLastAccessedDetailsWithEntities(
     rt::Call<
         t::GetServiceLastAccessedDetailsWithEntitiesRequest,
@@ -2289,10 +2313,12 @@ impl GetServiceLastAccessedDetailsWithEntities {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetServiceLastAccessedDetailsWithEntitiesResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetServiceLastAccessedDetailsWithEntitiesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2303,11 +2329,11 @@ impl GetServiceLastAccessedDetailsWithEntities {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2329,23 +2355,9 @@ impl GetServiceLastAccessedDetailsWithEntities {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
-    ///
-    /// Returns the [`GetServiceLinkedRoleDeletionStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_service_linked_role_deletion_status(
-        &self,
-    ) -> GetServiceLinkedRoleDeletionStatus {
-        GetServiceLinkedRoleDeletionStatus(
-            rt::Call::new(&self.handle, &op::GET_SERVICE_LINKED_ROLE_DELETION_STATUS),
-        )
-    }
-}
 /// The `GetServiceLinkedRoleDeletionStatus` operation.
 ///
 /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
-#[derive(Debug)]
 pub struct GetServiceLinkedRoleDeletionStatus(
     rt::Call<
         t::GetServiceLinkedRoleDeletionStatusRequest,
@@ -2363,10 +2375,12 @@ impl GetServiceLinkedRoleDeletionStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetServiceLinkedRoleDeletionStatusResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetServiceLinkedRoleDeletionStatusResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2377,11 +2391,11 @@ impl GetServiceLinkedRoleDeletionStatus {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2400,64 +2414,6 @@ impl GetServiceLinkedRoleDeletionStatus {
         t::GetServiceLinkedRoleDeletionStatusResponse,
         e::GetServiceLinkedRoleDeletionStatusError,
     > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
-    ///
-    /// Returns the [`GetUser`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_user(&self) -> GetUser {
-        GetUser(rt::Call::new(&self.handle, &op::GET_USER))
-    }
-}
-/// The `GetUser` operation.
-///
-/// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
-///
-/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID used to sign the request to this operation.
-#[derive(Debug)]
-pub struct GetUser(rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError>);
-impl GetUser {
-    /// The name of the user to get information about.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::GetUserResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::GetUserResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError> {
         self.0
     }
 }

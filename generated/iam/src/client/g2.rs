@@ -7,12 +7,69 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
+    ///
+    /// Returns the [`GetUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_user(&self) -> GetUser {
+        GetUser(rt::Call::new(&self.handle, &op::GET_USER))
+    }
     /// Retrieves the specified inline policy document that is embedded in the specified IAM user.
     ///
     /// Returns the [`GetUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_user_policy(&self) -> GetUserPolicy {
         GetUserPolicy(rt::Call::new(&self.handle, &op::GET_USER_POLICY))
+    }
+}
+/// The `GetUser` operation.
+///
+/// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
+///
+/// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID used to sign the request to this operation.
+pub struct GetUser(rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError>);
+impl GetUser {
+    /// The name of the user to get information about.
+    #[inline]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().user_name = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetUserResponse, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetUserResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError> {
+        self.0
     }
 }
 /// The `GetUserPolicy` operation.
@@ -24,7 +81,6 @@ impl super::Client {
 /// An IAM user can also have managed policies attached to it. To retrieve a managed policy document that is attached to a user, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version. Then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetUserPolicy(
     rt::Call<t::GetUserPolicyRequest, t::GetUserPolicyResponse, e::GetUserPolicyError>,
 );
@@ -44,8 +100,12 @@ impl GetUserPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetUserPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetUserPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +114,11 @@ impl GetUserPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

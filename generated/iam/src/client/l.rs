@@ -14,6 +14,125 @@ impl super::Client {
     pub fn list_access_keys(&self) -> ListAccessKeys {
         ListAccessKeys(rt::Call::new(&self.handle, &op::LIST_ACCESS_KEYS))
     }
+    /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListAccountAliases`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_account_aliases(&self) -> ListAccountAliases {
+        ListAccountAliases(rt::Call::new(&self.handle, &op::LIST_ACCOUNT_ALIASES))
+    }
+    /// Lists all managed policies that are attached to the specified IAM group.
+    ///
+    /// Returns the [`ListAttachedGroupPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_attached_group_policies(&self) -> ListAttachedGroupPolicies {
+        ListAttachedGroupPolicies(
+            rt::Call::new(&self.handle, &op::LIST_ATTACHED_GROUP_POLICIES),
+        )
+    }
+    /// Lists all managed policies that are attached to the specified IAM role.
+    ///
+    /// Returns the [`ListAttachedRolePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_attached_role_policies(&self) -> ListAttachedRolePolicies {
+        ListAttachedRolePolicies(
+            rt::Call::new(&self.handle, &op::LIST_ATTACHED_ROLE_POLICIES),
+        )
+    }
+    /// Lists all managed policies that are attached to the specified IAM user.
+    ///
+    /// Returns the [`ListAttachedUserPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_attached_user_policies(&self) -> ListAttachedUserPolicies {
+        ListAttachedUserPolicies(
+            rt::Call::new(&self.handle, &op::LIST_ATTACHED_USER_POLICIES),
+        )
+    }
+    /// Lists delegation requests based on the specified criteria.
+    ///
+    /// Returns the [`ListDelegationRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_delegation_requests(&self) -> ListDelegationRequests {
+        ListDelegationRequests(
+            rt::Call::new(&self.handle, &op::LIST_DELEGATION_REQUESTS),
+        )
+    }
+    /// Lists all IAM users, groups, and roles that the specified managed policy is attached to.
+    ///
+    /// Returns the [`ListEntitiesForPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_entities_for_policy(&self) -> ListEntitiesForPolicy {
+        ListEntitiesForPolicy(rt::Call::new(&self.handle, &op::LIST_ENTITIES_FOR_POLICY))
+    }
+    /// Lists the names of the inline policies that are embedded in the specified IAM group.
+    ///
+    /// Returns the [`ListGroupPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_group_policies(&self) -> ListGroupPolicies {
+        ListGroupPolicies(rt::Call::new(&self.handle, &op::LIST_GROUP_POLICIES))
+    }
+    /// Lists the IAM groups that have the specified path prefix.
+    ///
+    /// Returns the [`ListGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_groups(&self) -> ListGroups {
+        ListGroups(rt::Call::new(&self.handle, &op::LIST_GROUPS))
+    }
+    /// Lists the IAM groups that the specified IAM user belongs to.
+    ///
+    /// Returns the [`ListGroupsForUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_groups_for_user(&self) -> ListGroupsForUser {
+        ListGroupsForUser(rt::Call::new(&self.handle, &op::LIST_GROUPS_FOR_USER))
+    }
+    /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListInstanceProfileTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_instance_profile_tags(&self) -> ListInstanceProfileTags {
+        ListInstanceProfileTags(
+            rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILE_TAGS),
+        )
+    }
+    /// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListInstanceProfiles`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_instance_profiles(&self) -> ListInstanceProfiles {
+        ListInstanceProfiles(rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILES))
+    }
+    /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListInstanceProfilesForRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_instance_profiles_for_role(&self) -> ListInstanceProfilesForRole {
+        ListInstanceProfilesForRole(
+            rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILES_FOR_ROLE),
+        )
+    }
+    /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListMfaDeviceTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_mfa_device_tags(&self) -> ListMfaDeviceTags {
+        ListMfaDeviceTags(rt::Call::new(&self.handle, &op::LIST_MFA_DEVICE_TAGS))
+    }
+    /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
+    ///
+    /// Returns the [`ListMfaDevices`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_mfa_devices(&self) -> ListMfaDevices {
+        ListMfaDevices(rt::Call::new(&self.handle, &op::LIST_MFA_DEVICES))
+    }
+    /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
+    ///
+    /// Returns the [`ListOpenIdConnectProviderTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_open_id_connect_provider_tags(&self) -> ListOpenIdConnectProviderTags {
+        ListOpenIdConnectProviderTags(
+            rt::Call::new(&self.handle, &op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS),
+        )
+    }
 }
 /// The `ListAccessKeys` operation.
 ///
@@ -26,7 +145,6 @@ impl super::Client {
 /// This operation works for access keys under the Amazon Web Services account. If the Amazon Web Services account has no associated users, the root user returns it's own access key IDs by running this command.
 ///
 /// **Note:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation.
-#[derive(Debug)]
 pub struct ListAccessKeys(
     rt::Call<t::ListAccessKeysRequest, t::ListAccessKeysResponse, e::ListAccessKeysError>,
 );
@@ -52,8 +170,12 @@ impl ListAccessKeys {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAccessKeysResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAccessKeysResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -62,11 +184,11 @@ impl ListAccessKeys {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -88,19 +210,9 @@ impl ListAccessKeys {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListAccountAliases`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_account_aliases(&self) -> ListAccountAliases {
-        ListAccountAliases(rt::Call::new(&self.handle, &op::LIST_ACCOUNT_ALIASES))
-    }
-}
 /// The `ListAccountAliases` operation.
 ///
 /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct ListAccountAliases(
     rt::Call<
         t::ListAccountAliasesRequest,
@@ -124,8 +236,12 @@ impl ListAccountAliases {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAccountAliasesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAccountAliasesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -134,11 +250,11 @@ impl ListAccountAliases {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -160,17 +276,6 @@ impl ListAccountAliases {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all managed policies that are attached to the specified IAM group.
-    ///
-    /// Returns the [`ListAttachedGroupPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_attached_group_policies(&self) -> ListAttachedGroupPolicies {
-        ListAttachedGroupPolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_GROUP_POLICIES),
-        )
-    }
-}
 /// The `ListAttachedGroupPolicies` operation.
 ///
 /// Lists all managed policies that are attached to the specified IAM group.
@@ -178,7 +283,6 @@ impl super::Client {
 /// An IAM group can also have inline policies embedded with it. To list the inline policies for a group, use [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
-#[derive(Debug)]
 pub struct ListAttachedGroupPolicies(
     rt::Call<
         t::ListAttachedGroupPoliciesRequest,
@@ -214,8 +318,12 @@ impl ListAttachedGroupPolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAttachedGroupPoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAttachedGroupPoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -226,11 +334,11 @@ impl ListAttachedGroupPolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -252,17 +360,6 @@ impl ListAttachedGroupPolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all managed policies that are attached to the specified IAM role.
-    ///
-    /// Returns the [`ListAttachedRolePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_attached_role_policies(&self) -> ListAttachedRolePolicies {
-        ListAttachedRolePolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_ROLE_POLICIES),
-        )
-    }
-}
 /// The `ListAttachedRolePolicies` operation.
 ///
 /// Lists all managed policies that are attached to the specified IAM role.
@@ -270,7 +367,6 @@ impl super::Client {
 /// An IAM role can also have inline policies embedded with it. To list the inline policies for a role, use [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified role (or none that match the specified path prefix), the operation returns an empty list.
-#[derive(Debug)]
 pub struct ListAttachedRolePolicies(
     rt::Call<
         t::ListAttachedRolePoliciesRequest,
@@ -306,8 +402,12 @@ impl ListAttachedRolePolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAttachedRolePoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAttachedRolePoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -318,11 +418,11 @@ impl ListAttachedRolePolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -344,17 +444,6 @@ impl ListAttachedRolePolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all managed policies that are attached to the specified IAM user.
-    ///
-    /// Returns the [`ListAttachedUserPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_attached_user_policies(&self) -> ListAttachedUserPolicies {
-        ListAttachedUserPolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_USER_POLICIES),
-        )
-    }
-}
 /// The `ListAttachedUserPolicies` operation.
 ///
 /// Lists all managed policies that are attached to the specified IAM user.
@@ -362,7 +451,6 @@ impl super::Client {
 /// An IAM user can also have inline policies embedded with it. To list the inline policies for a user, use [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
-#[derive(Debug)]
 pub struct ListAttachedUserPolicies(
     rt::Call<
         t::ListAttachedUserPoliciesRequest,
@@ -398,8 +486,12 @@ impl ListAttachedUserPolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAttachedUserPoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAttachedUserPoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -410,11 +502,11 @@ impl ListAttachedUserPolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -436,17 +528,6 @@ impl ListAttachedUserPolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Lists delegation requests based on the specified criteria.
-    ///
-    /// Returns the [`ListDelegationRequests`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_delegation_requests(&self) -> ListDelegationRequests {
-        ListDelegationRequests(
-            rt::Call::new(&self.handle, &op::LIST_DELEGATION_REQUESTS),
-        )
-    }
-}
 /// The `ListDelegationRequests` operation.
 ///
 /// Lists delegation requests based on the specified criteria.
@@ -454,7 +535,6 @@ impl super::Client {
 /// If a delegation request has no owner, even if it is assigned to a specific account, it will not be part of the `ListDelegationRequests` output for that account.
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-#[derive(Debug)]
 pub struct ListDelegationRequests(
     rt::Call<
         t::ListDelegationRequestsRequest,
@@ -484,8 +564,12 @@ impl ListDelegationRequests {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListDelegationRequestsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListDelegationRequestsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -494,11 +578,11 @@ impl ListDelegationRequests {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -520,15 +604,6 @@ impl ListDelegationRequests {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all IAM users, groups, and roles that the specified managed policy is attached to.
-    ///
-    /// Returns the [`ListEntitiesForPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_entities_for_policy(&self) -> ListEntitiesForPolicy {
-        ListEntitiesForPolicy(rt::Call::new(&self.handle, &op::LIST_ENTITIES_FOR_POLICY))
-    }
-}
 /// The `ListEntitiesForPolicy` operation.
 ///
 /// Lists all IAM users, groups, and roles that the specified managed policy is attached to.
@@ -536,7 +611,6 @@ impl super::Client {
 /// You can use the optional `EntityFilter` parameter to limit the results to a particular type of entity (users, groups, or roles). For example, to list only the roles that are attached to the specified policy, set `EntityFilter` to `Role`.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct ListEntitiesForPolicy(
     rt::Call<
         t::ListEntitiesForPolicyRequest,
@@ -584,8 +658,12 @@ impl ListEntitiesForPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListEntitiesForPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListEntitiesForPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -594,11 +672,11 @@ impl ListEntitiesForPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -620,15 +698,6 @@ impl ListEntitiesForPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the names of the inline policies that are embedded in the specified IAM group.
-    ///
-    /// Returns the [`ListGroupPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_group_policies(&self) -> ListGroupPolicies {
-        ListGroupPolicies(rt::Call::new(&self.handle, &op::LIST_GROUP_POLICIES))
-    }
-}
 /// The `ListGroupPolicies` operation.
 ///
 /// Lists the names of the inline policies that are embedded in the specified IAM group.
@@ -636,7 +705,6 @@ impl super::Client {
 /// An IAM group can also have managed policies attached to it. To list the managed policies that are attached to a group, use [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified group, the operation returns an empty list.
-#[derive(Debug)]
 pub struct ListGroupPolicies(
     rt::Call<
         t::ListGroupPoliciesRequest,
@@ -666,8 +734,12 @@ impl ListGroupPolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListGroupPoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListGroupPoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -676,11 +748,11 @@ impl ListGroupPolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -702,21 +774,11 @@ impl ListGroupPolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the IAM groups that have the specified path prefix.
-    ///
-    /// Returns the [`ListGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_groups(&self) -> ListGroups {
-        ListGroups(rt::Call::new(&self.handle, &op::LIST_GROUPS))
-    }
-}
 /// The `ListGroups` operation.
 ///
 /// Lists the IAM groups that have the specified path prefix.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct ListGroups(
     rt::Call<t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError>,
 );
@@ -742,8 +804,10 @@ impl ListGroups {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListGroupsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListGroupsResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -752,11 +816,11 @@ impl ListGroups {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -774,21 +838,11 @@ impl ListGroups {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the IAM groups that the specified IAM user belongs to.
-    ///
-    /// Returns the [`ListGroupsForUser`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_groups_for_user(&self) -> ListGroupsForUser {
-        ListGroupsForUser(rt::Call::new(&self.handle, &op::LIST_GROUPS_FOR_USER))
-    }
-}
 /// The `ListGroupsForUser` operation.
 ///
 /// Lists the IAM groups that the specified IAM user belongs to.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct ListGroupsForUser(
     rt::Call<
         t::ListGroupsForUserRequest,
@@ -818,8 +872,12 @@ impl ListGroupsForUser {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListGroupsForUserResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListGroupsForUserResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -828,11 +886,11 @@ impl ListGroupsForUser {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -854,21 +912,9 @@ impl ListGroupsForUser {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListInstanceProfileTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_instance_profile_tags(&self) -> ListInstanceProfileTags {
-        ListInstanceProfileTags(
-            rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILE_TAGS),
-        )
-    }
-}
 /// The `ListInstanceProfileTags` operation.
 ///
 /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct ListInstanceProfileTags(
     rt::Call<
         t::ListInstanceProfileTagsRequest,
@@ -898,8 +944,12 @@ impl ListInstanceProfileTags {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListInstanceProfileTagsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListInstanceProfileTagsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -908,11 +958,11 @@ impl ListInstanceProfileTags {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -934,15 +984,6 @@ impl ListInstanceProfileTags {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListInstanceProfiles`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_instance_profiles(&self) -> ListInstanceProfiles {
-        ListInstanceProfiles(rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILES))
-    }
-}
 /// The `ListInstanceProfiles` operation.
 ///
 /// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
@@ -950,7 +991,6 @@ impl super::Client {
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an instance profile, see [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html).
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct ListInstanceProfiles(
     rt::Call<
         t::ListInstanceProfilesRequest,
@@ -980,8 +1020,12 @@ impl ListInstanceProfiles {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListInstanceProfilesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListInstanceProfilesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -990,11 +1034,11 @@ impl ListInstanceProfiles {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1016,23 +1060,11 @@ impl ListInstanceProfiles {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListInstanceProfilesForRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_instance_profiles_for_role(&self) -> ListInstanceProfilesForRole {
-        ListInstanceProfilesForRole(
-            rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILES_FOR_ROLE),
-        )
-    }
-}
 /// The `ListInstanceProfilesForRole` operation.
 ///
 /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct ListInstanceProfilesForRole(
     rt::Call<
         t::ListInstanceProfilesForRoleRequest,
@@ -1062,10 +1094,12 @@ impl ListInstanceProfilesForRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListInstanceProfilesForRoleResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListInstanceProfilesForRoleResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1076,11 +1110,11 @@ impl ListInstanceProfilesForRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1102,19 +1136,9 @@ impl ListInstanceProfilesForRole {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListMfaDeviceTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_mfa_device_tags(&self) -> ListMfaDeviceTags {
-        ListMfaDeviceTags(rt::Call::new(&self.handle, &op::LIST_MFA_DEVICE_TAGS))
-    }
-}
 /// The `ListMFADeviceTags` operation.
 ///
 /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct ListMfaDeviceTags(
     rt::Call<
         t::ListMfaDeviceTagsRequest,
@@ -1144,8 +1168,12 @@ impl ListMfaDeviceTags {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListMfaDeviceTagsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListMfaDeviceTagsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1154,11 +1182,11 @@ impl ListMfaDeviceTags {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1180,21 +1208,11 @@ impl ListMfaDeviceTags {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
-    ///
-    /// Returns the [`ListMfaDevices`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_mfa_devices(&self) -> ListMfaDevices {
-        ListMfaDevices(rt::Call::new(&self.handle, &op::LIST_MFA_DEVICES))
-    }
-}
 /// The `ListMFADevices` operation.
 ///
 /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct ListMfaDevices(
     rt::Call<t::ListMfaDevicesRequest, t::ListMfaDevicesResponse, e::ListMfaDevicesError>,
 );
@@ -1220,8 +1238,12 @@ impl ListMfaDevices {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListMfaDevicesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListMfaDevicesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1230,11 +1252,11 @@ impl ListMfaDevices {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1256,23 +1278,11 @@ impl ListMfaDevices {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
-    ///
-    /// Returns the [`ListOpenIdConnectProviderTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_open_id_connect_provider_tags(&self) -> ListOpenIdConnectProviderTags {
-        ListOpenIdConnectProviderTags(
-            rt::Call::new(&self.handle, &op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS),
-        )
-    }
-}
 /// The `ListOpenIDConnectProviderTags` operation.
 ///
 /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
 ///
 /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct ListOpenIdConnectProviderTags(
     rt::Call<
         t::ListOpenIdConnectProviderTagsRequest,
@@ -1302,10 +1312,12 @@ impl ListOpenIdConnectProviderTags {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListOpenIdConnectProviderTagsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListOpenIdConnectProviderTagsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1316,11 +1328,11 @@ impl ListOpenIdConnectProviderTags {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1338,1118 +1350,6 @@ impl ListOpenIdConnectProviderTags {
         t::ListOpenIdConnectProviderTagsRequest,
         t::ListOpenIdConnectProviderTagsResponse,
         e::ListOpenIdConnectProviderTagsError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
-    ///
-    /// Returns the [`ListOpenIdConnectProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_open_id_connect_providers(&self) -> ListOpenIdConnectProviders {
-        ListOpenIdConnectProviders(
-            rt::Call::new(&self.handle, &op::LIST_OPEN_ID_CONNECT_PROVIDERS),
-        )
-    }
-}
-/// The `ListOpenIDConnectProviders` operation.
-///
-/// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
-#[derive(Debug)]
-pub struct ListOpenIdConnectProviders(
-    rt::Call<
-        t::ListOpenIdConnectProvidersRequest,
-        t::ListOpenIdConnectProvidersResponse,
-        e::ListOpenIdConnectProvidersError,
-    >,
-);
-impl ListOpenIdConnectProviders {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListOpenIdConnectProvidersResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ListOpenIdConnectProvidersResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListOpenIdConnectProvidersRequest,
-        t::ListOpenIdConnectProvidersResponse,
-        e::ListOpenIdConnectProvidersError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
-    ///
-    /// Returns the [`ListOrganizationsFeatures`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_organizations_features(&self) -> ListOrganizationsFeatures {
-        ListOrganizationsFeatures(
-            rt::Call::new(&self.handle, &op::LIST_ORGANIZATIONS_FEATURES),
-        )
-    }
-}
-/// The `ListOrganizationsFeatures` operation.
-///
-/// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
-#[derive(Debug)]
-pub struct ListOrganizationsFeatures(
-    rt::Call<
-        t::ListOrganizationsFeaturesRequest,
-        t::ListOrganizationsFeaturesResponse,
-        e::ListOrganizationsFeaturesError,
-    >,
-);
-impl ListOrganizationsFeatures {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListOrganizationsFeaturesResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ListOrganizationsFeaturesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListOrganizationsFeaturesRequest,
-        t::ListOrganizationsFeaturesResponse,
-        e::ListOrganizationsFeaturesError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
-    ///
-    /// Returns the [`ListPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_policies(&self) -> ListPolicies {
-        ListPolicies(rt::Call::new(&self.handle, &op::LIST_POLICIES))
-    }
-}
-/// The `ListPolicies` operation.
-///
-/// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
-///
-/// You can filter the list of policies that is returned using the optional `OnlyAttached`, `Scope`, and `PathPrefix` parameters. For example, to list only the customer managed policies in your Amazon Web Services account, set `Scope` to `Local`. To list only Amazon Web Services managed policies, set `Scope` to `AWS`.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
-///
-/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
-#[derive(Debug)]
-pub struct ListPolicies(
-    rt::Call<t::ListPoliciesRequest, t::ListPoliciesResponse, e::ListPoliciesError>,
-);
-impl ListPolicies {
-    /// The scope to use for filtering the results.
-    #[inline]
-    pub fn scope(mut self, value: impl Into<t::PolicyScopeType>) -> Self {
-        self.0.input_mut().scope = Some(value.into());
-        self
-    }
-    /// A flag to filter the results to only the attached policies.
-    #[inline]
-    pub fn only_attached(mut self, value: bool) -> Self {
-        self.0.input_mut().only_attached = Some(value);
-        self
-    }
-    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// The policy usage method to use for filtering the results.
-    #[inline]
-    pub fn policy_usage_filter(mut self, value: impl Into<t::PolicyUsageType>) -> Self {
-        self.0.input_mut().policy_usage_filter = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListPoliciesResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListPoliciesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPoliciesRequest,
-        t::ListPoliciesResponse,
-        e::ListPoliciesError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
-    ///
-    /// Returns the [`ListPoliciesGrantingServiceAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_policies_granting_service_access(
-        &self,
-    ) -> ListPoliciesGrantingServiceAccess {
-        ListPoliciesGrantingServiceAccess(
-            rt::Call::new(&self.handle, &op::LIST_POLICIES_GRANTING_SERVICE_ACCESS),
-        )
-    }
-}
-/// The `ListPoliciesGrantingServiceAccess` operation.
-///
-/// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
-///
-/// **Note:** This operation does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
-///
-/// The list of policies returned by the operation depends on the ARN of the identity that you provide.
-///
-/// - **User** – The list of policies includes the managed and inline policies that are attached to the user directly. The list also includes any additional managed and inline policies that are attached to the group to which the user belongs.
-/// - **Group** – The list of policies includes only the managed and inline policies that are attached to the group directly. Policies that are attached to the group’s user are not included.
-/// - **Role** – The list of policies includes only the managed and inline policies that are attached to the role.
-///
-/// For each managed policy, this operation returns the ARN and policy name. For each inline policy, it returns the policy name and the entity to which it is attached. Inline policies do not have an ARN. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
-#[derive(Debug)]
-pub struct ListPoliciesGrantingServiceAccess(
-    rt::Call<
-        t::ListPoliciesGrantingServiceAccessRequest,
-        t::ListPoliciesGrantingServiceAccessResponse,
-        e::ListPoliciesGrantingServiceAccessError,
-    >,
-);
-impl ListPoliciesGrantingServiceAccess {
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// The ARN of the IAM identity (user, group, or role) whose policies you want to list.
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().arn = value.into();
-        self
-    }
-    /// The service namespace for the Amazon Web Services services whose policies you want to list.
-    #[inline]
-    pub fn service_namespaces(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().service_namespaces = value;
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<t::ListPoliciesGrantingServiceAccessResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ListPoliciesGrantingServiceAccessResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPoliciesGrantingServiceAccessRequest,
-        t::ListPoliciesGrantingServiceAccessResponse,
-        e::ListPoliciesGrantingServiceAccessError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListPolicyTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_policy_tags(&self) -> ListPolicyTags {
-        ListPolicyTags(rt::Call::new(&self.handle, &op::LIST_POLICY_TAGS))
-    }
-}
-/// The `ListPolicyTags` operation.
-///
-/// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
-pub struct ListPolicyTags(
-    rt::Call<t::ListPolicyTagsRequest, t::ListPolicyTagsResponse, e::ListPolicyTagsError>,
-);
-impl ListPolicyTags {
-    /// The ARN of the IAM customer managed policy whose tags you want to see.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListPolicyTagsResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListPolicyTagsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPolicyTagsRequest,
-        t::ListPolicyTagsResponse,
-        e::ListPolicyTagsError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
-    ///
-    /// Returns the [`ListPolicyVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_policy_versions(&self) -> ListPolicyVersions {
-        ListPolicyVersions(rt::Call::new(&self.handle, &op::LIST_POLICY_VERSIONS))
-    }
-}
-/// The `ListPolicyVersions` operation.
-///
-/// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
-///
-/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
-pub struct ListPolicyVersions(
-    rt::Call<
-        t::ListPolicyVersionsRequest,
-        t::ListPolicyVersionsResponse,
-        e::ListPolicyVersionsError,
-    >,
-);
-impl ListPolicyVersions {
-    /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
-    #[inline]
-    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().policy_arn = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListPolicyVersionsResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListPolicyVersionsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListPolicyVersionsRequest,
-        t::ListPolicyVersionsResponse,
-        e::ListPolicyVersionsError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the names of the inline policies that are embedded in the specified IAM role.
-    ///
-    /// Returns the [`ListRolePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_role_policies(&self) -> ListRolePolicies {
-        ListRolePolicies(rt::Call::new(&self.handle, &op::LIST_ROLE_POLICIES))
-    }
-}
-/// The `ListRolePolicies` operation.
-///
-/// Lists the names of the inline policies that are embedded in the specified IAM role.
-///
-/// An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
-#[derive(Debug)]
-pub struct ListRolePolicies(
-    rt::Call<
-        t::ListRolePoliciesRequest,
-        t::ListRolePoliciesResponse,
-        e::ListRolePoliciesError,
-    >,
-);
-impl ListRolePolicies {
-    /// The name of the role to list policies for.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListRolePoliciesResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListRolePoliciesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListRolePoliciesRequest,
-        t::ListRolePoliciesResponse,
-        e::ListRolePoliciesError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListRoleTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_role_tags(&self) -> ListRoleTags {
-        ListRoleTags(rt::Call::new(&self.handle, &op::LIST_ROLE_TAGS))
-    }
-}
-/// The `ListRoleTags` operation.
-///
-/// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
-pub struct ListRoleTags(
-    rt::Call<t::ListRoleTagsRequest, t::ListRoleTagsResponse, e::ListRoleTagsError>,
-);
-impl ListRoleTags {
-    /// The name of the IAM role for which you want to see the list of tags.
-    #[inline]
-    pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().role_name = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListRoleTagsResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListRoleTagsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListRoleTagsRequest,
-        t::ListRoleTagsResponse,
-        e::ListRoleTagsError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListRoles`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_roles(&self) -> ListRoles {
-        ListRoles(rt::Call::new(&self.handle, &op::LIST_ROLES))
-    }
-}
-/// The `ListRoles` operation.
-///
-/// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
-///
-/// - PermissionsBoundary
-/// - RoleLastUsed
-/// - Tags
-///
-/// To view all of the information for a role, see [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
-pub struct ListRoles(
-    rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError>,
-);
-impl ListRoles {
-    /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all roles whose path starts with `/application_abc/component_xyz/`.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListRolesResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListRolesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError> {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
-    ///
-    /// Returns the [`ListSamlProviderTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_saml_provider_tags(&self) -> ListSamlProviderTags {
-        ListSamlProviderTags(rt::Call::new(&self.handle, &op::LIST_SAML_PROVIDER_TAGS))
-    }
-}
-/// The `ListSAMLProviderTags` operation.
-///
-/// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
-///
-/// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
-pub struct ListSamlProviderTags(
-    rt::Call<
-        t::ListSamlProviderTagsRequest,
-        t::ListSamlProviderTagsResponse,
-        e::ListSamlProviderTagsError,
-    >,
-);
-impl ListSamlProviderTags {
-    /// The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see.
-    #[inline]
-    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().saml_provider_arn = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListSamlProviderTagsResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSamlProviderTagsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSamlProviderTagsRequest,
-        t::ListSamlProviderTagsResponse,
-        e::ListSamlProviderTagsError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
-    ///
-    /// Returns the [`ListSamlProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_saml_providers(&self) -> ListSamlProviders {
-        ListSamlProviders(rt::Call::new(&self.handle, &op::LIST_SAML_PROVIDERS))
-    }
-}
-/// The `ListSAMLProviders` operation.
-///
-/// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
-///
-/// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-#[derive(Debug)]
-pub struct ListSamlProviders(
-    rt::Call<
-        t::ListSamlProvidersRequest,
-        t::ListSamlProvidersResponse,
-        e::ListSamlProvidersError,
-    >,
-);
-impl ListSamlProviders {
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListSamlProvidersResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSamlProvidersResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSamlProvidersRequest,
-        t::ListSamlProvidersResponse,
-        e::ListSamlProvidersError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list.
-    ///
-    /// Returns the [`ListSshPublicKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_ssh_public_keys(&self) -> ListSshPublicKeys {
-        ListSshPublicKeys(rt::Call::new(&self.handle, &op::LIST_SSH_PUBLIC_KEYS))
-    }
-}
-/// The `ListSSHPublicKeys` operation.
-///
-/// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list.
-///
-/// The SSH public keys returned by this operation are used only for authenticating the IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-///
-/// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
-pub struct ListSshPublicKeys(
-    rt::Call<
-        t::ListSshPublicKeysRequest,
-        t::ListSshPublicKeysResponse,
-        e::ListSshPublicKeysError,
-    >,
-);
-impl ListSshPublicKeys {
-    /// The name of the IAM user to list SSH public keys for. If none is specified, the `UserName` field is determined implicitly based on the Amazon Web Services access key used to sign the request.
-    #[inline]
-    pub fn user_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().user_name = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListSshPublicKeysResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListSshPublicKeysResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListSshPublicKeysRequest,
-        t::ListSshPublicKeysResponse,
-        e::ListSshPublicKeysError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListServerCertificateTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_server_certificate_tags(&self) -> ListServerCertificateTags {
-        ListServerCertificateTags(
-            rt::Call::new(&self.handle, &op::LIST_SERVER_CERTIFICATE_TAGS),
-        )
-    }
-}
-/// The `ListServerCertificateTags` operation.
-///
-/// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-///
-/// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
-#[derive(Debug)]
-pub struct ListServerCertificateTags(
-    rt::Call<
-        t::ListServerCertificateTagsRequest,
-        t::ListServerCertificateTagsResponse,
-        e::ListServerCertificateTagsError,
-    >,
-);
-impl ListServerCertificateTags {
-    /// The name of the IAM server certificate whose tags you want to see.
-    #[inline]
-    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().server_certificate_name = value.into();
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListServerCertificateTagsResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(
-        self,
-    ) -> Result<t::ListServerCertificateTagsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListServerCertificateTagsRequest,
-        t::ListServerCertificateTagsResponse,
-        e::ListServerCertificateTagsError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
-    ///
-    /// Returns the [`ListServerCertificates`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_server_certificates(&self) -> ListServerCertificates {
-        ListServerCertificates(
-            rt::Call::new(&self.handle, &op::LIST_SERVER_CERTIFICATES),
-        )
-    }
-}
-/// The `ListServerCertificates` operation.
-///
-/// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
-///
-/// You can paginate the results using the `MaxItems` and `Marker` parameters.
-///
-/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
-///
-/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
-#[derive(Debug)]
-pub struct ListServerCertificates(
-    rt::Call<
-        t::ListServerCertificatesRequest,
-        t::ListServerCertificatesResponse,
-        e::ListServerCertificatesError,
-    >,
-);
-impl ListServerCertificates {
-    /// The path prefix for filtering the results. For example: `/company/servercerts` would get all server certificates for which the path starts with `/company/servercerts`.
-    #[inline]
-    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().path_prefix = Some(value.into());
-        self
-    }
-    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
-    #[inline]
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().marker = Some(value.into());
-        self
-    }
-    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
-    #[inline]
-    pub fn max_items(mut self, value: i32) -> Self {
-        self.0.input_mut().max_items = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::ListServerCertificatesResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::ListServerCertificatesResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::ListServerCertificatesRequest,
-        t::ListServerCertificatesResponse,
-        e::ListServerCertificatesError,
     > {
         self.0
     }

@@ -7,6 +7,116 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
+    ///
+    /// Returns the [`ListOpenIdConnectProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_open_id_connect_providers(&self) -> ListOpenIdConnectProviders {
+        ListOpenIdConnectProviders(
+            rt::Call::new(&self.handle, &op::LIST_OPEN_ID_CONNECT_PROVIDERS),
+        )
+    }
+    /// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
+    ///
+    /// Returns the [`ListOrganizationsFeatures`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_organizations_features(&self) -> ListOrganizationsFeatures {
+        ListOrganizationsFeatures(
+            rt::Call::new(&self.handle, &op::LIST_ORGANIZATIONS_FEATURES),
+        )
+    }
+    /// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
+    ///
+    /// Returns the [`ListPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_policies(&self) -> ListPolicies {
+        ListPolicies(rt::Call::new(&self.handle, &op::LIST_POLICIES))
+    }
+    /// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
+    ///
+    /// Returns the [`ListPoliciesGrantingServiceAccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_policies_granting_service_access(
+        &self,
+    ) -> ListPoliciesGrantingServiceAccess {
+        ListPoliciesGrantingServiceAccess(
+            rt::Call::new(&self.handle, &op::LIST_POLICIES_GRANTING_SERVICE_ACCESS),
+        )
+    }
+    /// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListPolicyTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_policy_tags(&self) -> ListPolicyTags {
+        ListPolicyTags(rt::Call::new(&self.handle, &op::LIST_POLICY_TAGS))
+    }
+    /// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
+    ///
+    /// Returns the [`ListPolicyVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_policy_versions(&self) -> ListPolicyVersions {
+        ListPolicyVersions(rt::Call::new(&self.handle, &op::LIST_POLICY_VERSIONS))
+    }
+    /// Lists the names of the inline policies that are embedded in the specified IAM role.
+    ///
+    /// Returns the [`ListRolePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_role_policies(&self) -> ListRolePolicies {
+        ListRolePolicies(rt::Call::new(&self.handle, &op::LIST_ROLE_POLICIES))
+    }
+    /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListRoleTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_role_tags(&self) -> ListRoleTags {
+        ListRoleTags(rt::Call::new(&self.handle, &op::LIST_ROLE_TAGS))
+    }
+    /// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListRoles`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_roles(&self) -> ListRoles {
+        ListRoles(rt::Call::new(&self.handle, &op::LIST_ROLES))
+    }
+    /// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
+    ///
+    /// Returns the [`ListSamlProviderTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_saml_provider_tags(&self) -> ListSamlProviderTags {
+        ListSamlProviderTags(rt::Call::new(&self.handle, &op::LIST_SAML_PROVIDER_TAGS))
+    }
+    /// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
+    ///
+    /// Returns the [`ListSamlProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_saml_providers(&self) -> ListSamlProviders {
+        ListSamlProviders(rt::Call::new(&self.handle, &op::LIST_SAML_PROVIDERS))
+    }
+    /// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list.
+    ///
+    /// Returns the [`ListSshPublicKeys`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_ssh_public_keys(&self) -> ListSshPublicKeys {
+        ListSshPublicKeys(rt::Call::new(&self.handle, &op::LIST_SSH_PUBLIC_KEYS))
+    }
+    /// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListServerCertificateTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_server_certificate_tags(&self) -> ListServerCertificateTags {
+        ListServerCertificateTags(
+            rt::Call::new(&self.handle, &op::LIST_SERVER_CERTIFICATE_TAGS),
+        )
+    }
+    /// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
+    ///
+    /// Returns the [`ListServerCertificates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_server_certificates(&self) -> ListServerCertificates {
+        ListServerCertificates(
+            rt::Call::new(&self.handle, &op::LIST_SERVER_CERTIFICATES),
+        )
+    }
     /// Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs:
     ///
     /// Returns the [`ListServiceSpecificCredentials`] builder: set the input, then `send().await` (or `send_blocking()`).
@@ -16,6 +126,1027 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_SERVICE_SPECIFIC_CREDENTIALS),
         )
     }
+    /// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list.
+    ///
+    /// Returns the [`ListSigningCertificates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_signing_certificates(&self) -> ListSigningCertificates {
+        ListSigningCertificates(
+            rt::Call::new(&self.handle, &op::LIST_SIGNING_CERTIFICATES),
+        )
+    }
+}
+/// The `ListOpenIDConnectProviders` operation.
+///
+/// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
+pub struct ListOpenIdConnectProviders(
+    rt::Call<
+        t::ListOpenIdConnectProvidersRequest,
+        t::ListOpenIdConnectProvidersResponse,
+        e::ListOpenIdConnectProvidersError,
+    >,
+);
+impl ListOpenIdConnectProviders {
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListOpenIdConnectProvidersResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ListOpenIdConnectProvidersResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListOpenIdConnectProvidersRequest,
+        t::ListOpenIdConnectProvidersResponse,
+        e::ListOpenIdConnectProvidersError,
+    > {
+        self.0
+    }
+}
+/// The `ListOrganizationsFeatures` operation.
+///
+/// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
+pub struct ListOrganizationsFeatures(
+    rt::Call<
+        t::ListOrganizationsFeaturesRequest,
+        t::ListOrganizationsFeaturesResponse,
+        e::ListOrganizationsFeaturesError,
+    >,
+);
+impl ListOrganizationsFeatures {
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListOrganizationsFeaturesResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ListOrganizationsFeaturesResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListOrganizationsFeaturesRequest,
+        t::ListOrganizationsFeaturesResponse,
+        e::ListOrganizationsFeaturesError,
+    > {
+        self.0
+    }
+}
+/// The `ListPolicies` operation.
+///
+/// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
+///
+/// You can filter the list of policies that is returned using the optional `OnlyAttached`, `Scope`, and `PathPrefix` parameters. For example, to list only the customer managed policies in your Amazon Web Services account, set `Scope` to `Local`. To list only Amazon Web Services managed policies, set `Scope` to `AWS`.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
+pub struct ListPolicies(
+    rt::Call<t::ListPoliciesRequest, t::ListPoliciesResponse, e::ListPoliciesError>,
+);
+impl ListPolicies {
+    /// The scope to use for filtering the results.
+    #[inline]
+    pub fn scope(mut self, value: impl Into<t::PolicyScopeType>) -> Self {
+        self.0.input_mut().scope = Some(value.into());
+        self
+    }
+    /// A flag to filter the results to only the attached policies.
+    #[inline]
+    pub fn only_attached(mut self, value: bool) -> Self {
+        self.0.input_mut().only_attached = Some(value);
+        self
+    }
+    /// The path prefix for filtering the results. This parameter is optional. If it is not included, it defaults to a slash (/), listing all policies. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of either a forward slash (/) by itself or a string that must begin and end with forward slashes. In addition, it can contain any ASCII character from the ! (`\u0021`) through the DEL character (`\u007F`), including most punctuation characters, digits, and upper and lowercased letters.
+    #[inline]
+    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().path_prefix = Some(value.into());
+        self
+    }
+    /// The policy usage method to use for filtering the results.
+    #[inline]
+    pub fn policy_usage_filter(mut self, value: impl Into<t::PolicyUsageType>) -> Self {
+        self.0.input_mut().policy_usage_filter = Some(value.into());
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListPoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListPoliciesResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListPoliciesRequest,
+        t::ListPoliciesResponse,
+        e::ListPoliciesError,
+    > {
+        self.0
+    }
+}
+/// The `ListPoliciesGrantingServiceAccess` operation.
+///
+/// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
+///
+/// **Note:** This operation does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
+///
+/// The list of policies returned by the operation depends on the ARN of the identity that you provide.
+///
+/// - **User** – The list of policies includes the managed and inline policies that are attached to the user directly. The list also includes any additional managed and inline policies that are attached to the group to which the user belongs.
+/// - **Group** – The list of policies includes only the managed and inline policies that are attached to the group directly. Policies that are attached to the group’s user are not included.
+/// - **Role** – The list of policies includes only the managed and inline policies that are attached to the role.
+///
+/// For each managed policy, this operation returns the ARN and policy name. For each inline policy, it returns the policy name and the entity to which it is attached. Inline policies do not have an ARN. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
+pub struct ListPoliciesGrantingServiceAccess(
+    rt::Call<
+        t::ListPoliciesGrantingServiceAccessRequest,
+        t::ListPoliciesGrantingServiceAccessResponse,
+        e::ListPoliciesGrantingServiceAccessError,
+    >,
+);
+impl ListPoliciesGrantingServiceAccess {
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// The ARN of the IAM identity (user, group, or role) whose policies you want to list.
+    #[inline]
+    pub fn arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().arn = value.into();
+        self
+    }
+    /// The service namespace for the Amazon Web Services services whose policies you want to list.
+    #[inline]
+    pub fn service_namespaces(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().service_namespaces = value;
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListPoliciesGrantingServiceAccessResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ListPoliciesGrantingServiceAccessResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListPoliciesGrantingServiceAccessRequest,
+        t::ListPoliciesGrantingServiceAccessResponse,
+        e::ListPoliciesGrantingServiceAccessError,
+    > {
+        self.0
+    }
+}
+/// The `ListPolicyTags` operation.
+///
+/// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+pub struct ListPolicyTags(
+    rt::Call<t::ListPolicyTagsRequest, t::ListPolicyTagsResponse, e::ListPolicyTagsError>,
+);
+impl ListPolicyTags {
+    /// The ARN of the IAM customer managed policy whose tags you want to see.
+    #[inline]
+    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_arn = value.into();
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListPolicyTagsResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListPolicyTagsResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListPolicyTagsRequest,
+        t::ListPolicyTagsResponse,
+        e::ListPolicyTagsError,
+    > {
+        self.0
+    }
+}
+/// The `ListPolicyVersions` operation.
+///
+/// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
+///
+/// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+pub struct ListPolicyVersions(
+    rt::Call<
+        t::ListPolicyVersionsRequest,
+        t::ListPolicyVersionsResponse,
+        e::ListPolicyVersionsError,
+    >,
+);
+impl ListPolicyVersions {
+    /// The Amazon Resource Name (ARN) of the IAM policy for which you want the versions.
+    #[inline]
+    pub fn policy_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().policy_arn = value.into();
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListPolicyVersionsResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListPolicyVersionsResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListPolicyVersionsRequest,
+        t::ListPolicyVersionsResponse,
+        e::ListPolicyVersionsError,
+    > {
+        self.0
+    }
+}
+/// The `ListRolePolicies` operation.
+///
+/// Lists the names of the inline policies that are embedded in the specified IAM role.
+///
+/// An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
+pub struct ListRolePolicies(
+    rt::Call<
+        t::ListRolePoliciesRequest,
+        t::ListRolePoliciesResponse,
+        e::ListRolePoliciesError,
+    >,
+);
+impl ListRolePolicies {
+    /// The name of the role to list policies for.
+    #[inline]
+    pub fn role_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_name = value.into();
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListRolePoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListRolePoliciesResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListRolePoliciesRequest,
+        t::ListRolePoliciesResponse,
+        e::ListRolePoliciesError,
+    > {
+        self.0
+    }
+}
+/// The `ListRoleTags` operation.
+///
+/// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+pub struct ListRoleTags(
+    rt::Call<t::ListRoleTagsRequest, t::ListRoleTagsResponse, e::ListRoleTagsError>,
+);
+impl ListRoleTags {
+    /// The name of the IAM role for which you want to see the list of tags.
+    #[inline]
+    pub fn role_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().role_name = value.into();
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListRoleTagsResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListRoleTagsResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListRoleTagsRequest,
+        t::ListRoleTagsResponse,
+        e::ListRoleTagsError,
+    > {
+        self.0
+    }
+}
+/// The `ListRoles` operation.
+///
+/// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
+///
+/// - PermissionsBoundary
+/// - RoleLastUsed
+/// - Tags
+///
+/// To view all of the information for a role, see [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+pub struct ListRoles(
+    rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError>,
+);
+impl ListRoles {
+    /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all roles whose path starts with `/application_abc/component_xyz/`.
+    #[inline]
+    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().path_prefix = Some(value.into());
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListRolesResponse, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListRolesResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError> {
+        self.0
+    }
+}
+/// The `ListSAMLProviderTags` operation.
+///
+/// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
+///
+/// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+pub struct ListSamlProviderTags(
+    rt::Call<
+        t::ListSamlProviderTagsRequest,
+        t::ListSamlProviderTagsResponse,
+        e::ListSamlProviderTagsError,
+    >,
+);
+impl ListSamlProviderTags {
+    /// The ARN of the Security Assertion Markup Language (SAML) identity provider whose tags you want to see.
+    #[inline]
+    pub fn saml_provider_arn(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().saml_provider_arn = value.into();
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSamlProviderTagsResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListSamlProviderTagsResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListSamlProviderTagsRequest,
+        t::ListSamlProviderTagsResponse,
+        e::ListSamlProviderTagsError,
+    > {
+        self.0
+    }
+}
+/// The `ListSAMLProviders` operation.
+///
+/// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
+///
+/// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
+pub struct ListSamlProviders(
+    rt::Call<
+        t::ListSamlProvidersRequest,
+        t::ListSamlProvidersResponse,
+        e::ListSamlProvidersError,
+    >,
+);
+impl ListSamlProviders {
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSamlProvidersResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListSamlProvidersResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListSamlProvidersRequest,
+        t::ListSamlProvidersResponse,
+        e::ListSamlProvidersError,
+    > {
+        self.0
+    }
+}
+/// The `ListSSHPublicKeys` operation.
+///
+/// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list.
+///
+/// The SSH public keys returned by this operation are used only for authenticating the IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
+///
+/// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
+pub struct ListSshPublicKeys(
+    rt::Call<
+        t::ListSshPublicKeysRequest,
+        t::ListSshPublicKeysResponse,
+        e::ListSshPublicKeysError,
+    >,
+);
+impl ListSshPublicKeys {
+    /// The name of the IAM user to list SSH public keys for. If none is specified, the `UserName` field is determined implicitly based on the Amazon Web Services access key used to sign the request.
+    #[inline]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().user_name = Some(value.into());
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSshPublicKeysResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListSshPublicKeysResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListSshPublicKeysRequest,
+        t::ListSshPublicKeysResponse,
+        e::ListSshPublicKeysError,
+    > {
+        self.0
+    }
+}
+/// The `ListServerCertificateTags` operation.
+///
+/// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+///
+/// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
+pub struct ListServerCertificateTags(
+    rt::Call<
+        t::ListServerCertificateTagsRequest,
+        t::ListServerCertificateTagsResponse,
+        e::ListServerCertificateTagsError,
+    >,
+);
+impl ListServerCertificateTags {
+    /// The name of the IAM server certificate whose tags you want to see.
+    #[inline]
+    pub fn server_certificate_name(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().server_certificate_name = value.into();
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListServerCertificateTagsResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::ListServerCertificateTagsResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListServerCertificateTagsRequest,
+        t::ListServerCertificateTagsResponse,
+        e::ListServerCertificateTagsError,
+    > {
+        self.0
+    }
+}
+/// The `ListServerCertificates` operation.
+///
+/// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
+///
+/// You can paginate the results using the `MaxItems` and `Marker` parameters.
+///
+/// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
+///
+/// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
+pub struct ListServerCertificates(
+    rt::Call<
+        t::ListServerCertificatesRequest,
+        t::ListServerCertificatesResponse,
+        e::ListServerCertificatesError,
+    >,
+);
+impl ListServerCertificates {
+    /// The path prefix for filtering the results. For example: `/company/servercerts` would get all server certificates for which the path starts with `/company/servercerts`.
+    #[inline]
+    pub fn path_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().path_prefix = Some(value.into());
+        self
+    }
+    /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated. Set it to the value of the `Marker` element in the response that you received to indicate where the next call should start.
+    #[inline]
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().marker = Some(value.into());
+        self
+    }
+    /// Use this only when paginating results to indicate the maximum number of items you want in the response. If additional items exist beyond the maximum you specify, the `IsTruncated` response element is `true`.
+    #[inline]
+    pub fn max_items(mut self, value: i32) -> Self {
+        self.0.input_mut().max_items = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListServerCertificatesResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::ListServerCertificatesResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::ListServerCertificatesRequest,
+        t::ListServerCertificatesResponse,
+        e::ListServerCertificatesError,
+    > {
+        self.0
+    }
 }
 /// The `ListServiceSpecificCredentials` operation.
 ///
@@ -24,7 +1155,6 @@ impl super::Client {
 /// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
 /// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
 /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct ListServiceSpecificCredentials(
     rt::Call<
         t::ListServiceSpecificCredentialsRequest,
@@ -66,10 +1196,12 @@ impl ListServiceSpecificCredentials {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListServiceSpecificCredentialsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListServiceSpecificCredentialsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -80,11 +1212,11 @@ impl ListServiceSpecificCredentials {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -106,17 +1238,6 @@ impl ListServiceSpecificCredentials {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list.
-    ///
-    /// Returns the [`ListSigningCertificates`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_signing_certificates(&self) -> ListSigningCertificates {
-        ListSigningCertificates(
-            rt::Call::new(&self.handle, &op::LIST_SIGNING_CERTIFICATES),
-        )
-    }
-}
 /// The `ListSigningCertificates` operation.
 ///
 /// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list.
@@ -124,7 +1245,6 @@ impl super::Client {
 /// Although each user is limited to a small number of signing certificates, you can still paginate the results using the `MaxItems` and `Marker` parameters.
 ///
 /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-#[derive(Debug)]
 pub struct ListSigningCertificates(
     rt::Call<
         t::ListSigningCertificatesRequest,
@@ -154,8 +1274,12 @@ impl ListSigningCertificates {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListSigningCertificatesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSigningCertificatesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -164,11 +1288,11 @@ impl ListSigningCertificates {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -198,6 +1322,27 @@ impl super::Client {
     pub fn list_user_policies(&self) -> ListUserPolicies {
         ListUserPolicies(rt::Call::new(&self.handle, &op::LIST_USER_POLICIES))
     }
+    /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`ListUserTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_user_tags(&self) -> ListUserTags {
+        ListUserTags(rt::Call::new(&self.handle, &op::LIST_USER_TAGS))
+    }
+    /// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list.
+    ///
+    /// Returns the [`ListUsers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_users(&self) -> ListUsers {
+        ListUsers(rt::Call::new(&self.handle, &op::LIST_USERS))
+    }
+    /// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`.
+    ///
+    /// Returns the [`ListVirtualMfaDevices`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_virtual_mfa_devices(&self) -> ListVirtualMfaDevices {
+        ListVirtualMfaDevices(rt::Call::new(&self.handle, &op::LIST_VIRTUAL_MFA_DEVICES))
+    }
 }
 /// The `ListUserPolicies` operation.
 ///
@@ -206,7 +1351,6 @@ impl super::Client {
 /// An IAM user can also have managed policies attached to it. To list the managed policies that are attached to a user, use [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list.
-#[derive(Debug)]
 pub struct ListUserPolicies(
     rt::Call<
         t::ListUserPoliciesRequest,
@@ -236,8 +1380,12 @@ impl ListUserPolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListUserPoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListUserPoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -246,11 +1394,11 @@ impl ListUserPolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -272,19 +1420,9 @@ impl ListUserPolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`ListUserTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_user_tags(&self) -> ListUserTags {
-        ListUserTags(rt::Call::new(&self.handle, &op::LIST_USER_TAGS))
-    }
-}
 /// The `ListUserTags` operation.
 ///
 /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct ListUserTags(
     rt::Call<t::ListUserTagsRequest, t::ListUserTagsResponse, e::ListUserTagsError>,
 );
@@ -310,8 +1448,12 @@ impl ListUserTags {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListUserTagsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListUserTagsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -320,11 +1462,11 @@ impl ListUserTags {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -346,15 +1488,6 @@ impl ListUserTags {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list.
-    ///
-    /// Returns the [`ListUsers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_users(&self) -> ListUsers {
-        ListUsers(rt::Call::new(&self.handle, &op::LIST_USERS))
-    }
-}
 /// The `ListUsers` operation.
 ///
 /// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list.
@@ -367,7 +1500,6 @@ impl super::Client {
 /// To view all of the information for a user, see [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html).
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct ListUsers(
     rt::Call<t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError>,
 );
@@ -393,8 +1525,10 @@ impl ListUsers {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListUsersResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListUsersResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -403,11 +1537,11 @@ impl ListUsers {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -425,15 +1559,6 @@ impl ListUsers {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`.
-    ///
-    /// Returns the [`ListVirtualMfaDevices`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_virtual_mfa_devices(&self) -> ListVirtualMfaDevices {
-        ListVirtualMfaDevices(rt::Call::new(&self.handle, &op::LIST_VIRTUAL_MFA_DEVICES))
-    }
-}
 /// The `ListVirtualMFADevices` operation.
 ///
 /// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`.
@@ -441,7 +1566,6 @@ impl super::Client {
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view tag information for a virtual MFA device, see [ListMFADeviceTags](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADeviceTags.html).
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-#[derive(Debug)]
 pub struct ListVirtualMfaDevices(
     rt::Call<
         t::ListVirtualMfaDevicesRequest,
@@ -474,8 +1598,12 @@ impl ListVirtualMfaDevices {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListVirtualMfaDevicesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListVirtualMfaDevicesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -484,11 +1612,11 @@ impl ListVirtualMfaDevices {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

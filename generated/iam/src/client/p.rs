@@ -14,13 +14,51 @@ impl super::Client {
     pub fn put_account_properties(&self) -> PutAccountProperties {
         PutAccountProperties(rt::Call::new(&self.handle, &op::PUT_ACCOUNT_PROPERTIES))
     }
+    /// Adds or updates an inline policy document that is embedded in the specified IAM group.
+    ///
+    /// Returns the [`PutGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_group_policy(&self) -> PutGroupPolicy {
+        PutGroupPolicy(rt::Call::new(&self.handle, &op::PUT_GROUP_POLICY))
+    }
+    /// Adds or updates the policy that is specified as the IAM role's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a role. Use the boundary to control the maximum permissions that the role can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the role.
+    ///
+    /// Returns the [`PutRolePermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_role_permissions_boundary(&self) -> PutRolePermissionsBoundary {
+        PutRolePermissionsBoundary(
+            rt::Call::new(&self.handle, &op::PUT_ROLE_PERMISSIONS_BOUNDARY),
+        )
+    }
+    /// Adds or updates an inline policy document that is embedded in the specified IAM role.
+    ///
+    /// Returns the [`PutRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_role_policy(&self) -> PutRolePolicy {
+        PutRolePolicy(rt::Call::new(&self.handle, &op::PUT_ROLE_POLICY))
+    }
+    /// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user.
+    ///
+    /// Returns the [`PutUserPermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_user_permissions_boundary(&self) -> PutUserPermissionsBoundary {
+        PutUserPermissionsBoundary(
+            rt::Call::new(&self.handle, &op::PUT_USER_PERMISSIONS_BOUNDARY),
+        )
+    }
+    /// Adds or updates an inline policy document that is embedded in the specified IAM user.
+    ///
+    /// Returns the [`PutUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_user_policy(&self) -> PutUserPolicy {
+        PutUserPolicy(rt::Call::new(&self.handle, &op::PUT_USER_POLICY))
+    }
 }
 /// The `PutAccountProperties` operation.
 ///
 /// Sets account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
 ///
 /// Specify properties as key-value pairs in `Namespace/PropertyName` format. All properties in a single request must belong to the same namespace. Use [GetAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountProperties.html) to view the current properties.
-#[derive(Debug)]
 pub struct PutAccountProperties(
     rt::Call<
         t::PutAccountPropertiesRequest,
@@ -38,8 +76,12 @@ impl PutAccountProperties {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutAccountPropertiesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutAccountPropertiesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +90,11 @@ impl PutAccountProperties {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -74,15 +116,6 @@ impl PutAccountProperties {
         self.0
     }
 }
-impl super::Client {
-    /// Adds or updates an inline policy document that is embedded in the specified IAM group.
-    ///
-    /// Returns the [`PutGroupPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_group_policy(&self) -> PutGroupPolicy {
-        PutGroupPolicy(rt::Call::new(&self.handle, &op::PUT_GROUP_POLICY))
-    }
-}
 /// The `PutGroupPolicy` operation.
 ///
 /// Adds or updates an inline policy document that is embedded in the specified IAM group.
@@ -92,7 +125,6 @@ impl super::Client {
 /// For information about the maximum number of inline policies that you can embed in a group, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutGroupPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct PutGroupPolicy(
     rt::Call<t::PutGroupPolicyRequest, rt::Unit, e::PutGroupPolicyError>,
 );
@@ -118,8 +150,10 @@ impl PutGroupPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -128,11 +162,11 @@ impl PutGroupPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -150,17 +184,6 @@ impl PutGroupPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Adds or updates the policy that is specified as the IAM role's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a role. Use the boundary to control the maximum permissions that the role can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the role.
-    ///
-    /// Returns the [`PutRolePermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_role_permissions_boundary(&self) -> PutRolePermissionsBoundary {
-        PutRolePermissionsBoundary(
-            rt::Call::new(&self.handle, &op::PUT_ROLE_PERMISSIONS_BOUNDARY),
-        )
-    }
-}
 /// The `PutRolePermissionsBoundary` operation.
 ///
 /// Adds or updates the policy that is specified as the IAM role's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a role. Use the boundary to control the maximum permissions that the role can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the role.
@@ -168,7 +191,6 @@ impl super::Client {
 /// You cannot set the boundary for a service-linked role.
 ///
 /// **Important:** Policies used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the role. To learn how the effective permissions for a role are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
-#[derive(Debug)]
 pub struct PutRolePermissionsBoundary(
     rt::Call<
         t::PutRolePermissionsBoundaryRequest,
@@ -192,8 +214,10 @@ impl PutRolePermissionsBoundary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -202,11 +226,11 @@ impl PutRolePermissionsBoundary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -228,15 +252,6 @@ impl PutRolePermissionsBoundary {
         self.0
     }
 }
-impl super::Client {
-    /// Adds or updates an inline policy document that is embedded in the specified IAM role.
-    ///
-    /// Returns the [`PutRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_role_policy(&self) -> PutRolePolicy {
-        PutRolePolicy(rt::Call::new(&self.handle, &op::PUT_ROLE_POLICY))
-    }
-}
 /// The `PutRolePolicy` operation.
 ///
 /// Adds or updates an inline policy document that is embedded in the specified IAM role.
@@ -248,7 +263,6 @@ impl super::Client {
 /// For information about the maximum number of inline policies that you can embed with a role, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutRolePolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct PutRolePolicy(
     rt::Call<t::PutRolePolicyRequest, rt::Unit, e::PutRolePolicyError>,
 );
@@ -274,8 +288,10 @@ impl PutRolePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -284,11 +300,11 @@ impl PutRolePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -306,23 +322,11 @@ impl PutRolePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user.
-    ///
-    /// Returns the [`PutUserPermissionsBoundary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_user_permissions_boundary(&self) -> PutUserPermissionsBoundary {
-        PutUserPermissionsBoundary(
-            rt::Call::new(&self.handle, &op::PUT_USER_PERMISSIONS_BOUNDARY),
-        )
-    }
-}
 /// The `PutUserPermissionsBoundary` operation.
 ///
 /// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user.
 ///
 /// **Important:** Policies that are used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the user. To learn how the effective permissions for a user are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
-#[derive(Debug)]
 pub struct PutUserPermissionsBoundary(
     rt::Call<
         t::PutUserPermissionsBoundaryRequest,
@@ -346,8 +350,10 @@ impl PutUserPermissionsBoundary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -356,11 +362,11 @@ impl PutUserPermissionsBoundary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -382,15 +388,6 @@ impl PutUserPermissionsBoundary {
         self.0
     }
 }
-impl super::Client {
-    /// Adds or updates an inline policy document that is embedded in the specified IAM user.
-    ///
-    /// Returns the [`PutUserPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_user_policy(&self) -> PutUserPolicy {
-        PutUserPolicy(rt::Call::new(&self.handle, &op::PUT_USER_POLICY))
-    }
-}
 /// The `PutUserPolicy` operation.
 ///
 /// Adds or updates an inline policy document that is embedded in the specified IAM user.
@@ -400,7 +397,6 @@ impl super::Client {
 /// For information about the maximum number of inline policies that you can embed in a user, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutUserPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct PutUserPolicy(
     rt::Call<t::PutUserPolicyRequest, rt::Unit, e::PutUserPolicyError>,
 );
@@ -426,8 +422,10 @@ impl PutUserPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -436,11 +434,11 @@ impl PutUserPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,6 +16,52 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::REJECT_DELEGATION_REQUEST),
         )
     }
+    /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
+    ///
+    /// Returns the [`RemoveClientIdFromOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn remove_client_id_from_open_id_connect_provider(
+        &self,
+    ) -> RemoveClientIdFromOpenIdConnectProvider {
+        RemoveClientIdFromOpenIdConnectProvider(
+            rt::Call::new(
+                &self.handle,
+                &op::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
+            ),
+        )
+    }
+    /// Removes the specified IAM role from the specified Amazon EC2 instance profile.
+    ///
+    /// Returns the [`RemoveRoleFromInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn remove_role_from_instance_profile(&self) -> RemoveRoleFromInstanceProfile {
+        RemoveRoleFromInstanceProfile(
+            rt::Call::new(&self.handle, &op::REMOVE_ROLE_FROM_INSTANCE_PROFILE),
+        )
+    }
+    /// Removes the specified user from the specified group.
+    ///
+    /// Returns the [`RemoveUserFromGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn remove_user_from_group(&self) -> RemoveUserFromGroup {
+        RemoveUserFromGroup(rt::Call::new(&self.handle, &op::REMOVE_USER_FROM_GROUP))
+    }
+    /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
+    ///
+    /// Returns the [`ResetServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn reset_service_specific_credential(&self) -> ResetServiceSpecificCredential {
+        ResetServiceSpecificCredential(
+            rt::Call::new(&self.handle, &op::RESET_SERVICE_SPECIFIC_CREDENTIAL),
+        )
+    }
+    /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
+    ///
+    /// Returns the [`ResyncMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn resync_mfa_device(&self) -> ResyncMfaDevice {
+        ResyncMfaDevice(rt::Call::new(&self.handle, &op::RESYNC_MFA_DEVICE))
+    }
 }
 /// The `RejectDelegationRequest` operation.
 ///
@@ -26,7 +72,6 @@ impl super::Client {
 /// When rejecting a request, an optional explanation can be added using the `Notes` request parameter.
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-#[derive(Debug)]
 pub struct RejectDelegationRequest(
     rt::Call<
         t::RejectDelegationRequestRequest,
@@ -50,8 +95,10 @@ impl RejectDelegationRequest {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -60,11 +107,11 @@ impl RejectDelegationRequest {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -86,28 +133,11 @@ impl RejectDelegationRequest {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
-    ///
-    /// Returns the [`RemoveClientIdFromOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn remove_client_id_from_open_id_connect_provider(
-        &self,
-    ) -> RemoveClientIdFromOpenIdConnectProvider {
-        RemoveClientIdFromOpenIdConnectProvider(
-            rt::Call::new(
-                &self.handle,
-                &op::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
-            ),
-        )
-    }
-}
 /// The `RemoveClientIDFromOpenIDConnectProvider` operation.
 ///
 /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
 ///
 /// This operation is idempotent; it does not fail or return an error if you try to remove a client ID that does not exist.
-#[derive(Debug)]
 pub struct RemoveClientIdFromOpenIdConnectProvider(
     rt::Call<
         t::RemoveClientIdFromOpenIdConnectProviderRequest,
@@ -131,8 +161,10 @@ impl RemoveClientIdFromOpenIdConnectProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -141,11 +173,11 @@ impl RemoveClientIdFromOpenIdConnectProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -167,17 +199,6 @@ impl RemoveClientIdFromOpenIdConnectProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified IAM role from the specified Amazon EC2 instance profile.
-    ///
-    /// Returns the [`RemoveRoleFromInstanceProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn remove_role_from_instance_profile(&self) -> RemoveRoleFromInstanceProfile {
-        RemoveRoleFromInstanceProfile(
-            rt::Call::new(&self.handle, &op::REMOVE_ROLE_FROM_INSTANCE_PROFILE),
-        )
-    }
-}
 /// The `RemoveRoleFromInstanceProfile` operation.
 ///
 /// Removes the specified IAM role from the specified Amazon EC2 instance profile.
@@ -185,7 +206,6 @@ impl super::Client {
 /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to remove from the instance profile. Removing a role from an instance profile that is associated with a running instance might break any applications running on the instance.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct RemoveRoleFromInstanceProfile(
     rt::Call<
         t::RemoveRoleFromInstanceProfileRequest,
@@ -209,8 +229,10 @@ impl RemoveRoleFromInstanceProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -219,11 +241,11 @@ impl RemoveRoleFromInstanceProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -245,19 +267,9 @@ impl RemoveRoleFromInstanceProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified user from the specified group.
-    ///
-    /// Returns the [`RemoveUserFromGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn remove_user_from_group(&self) -> RemoveUserFromGroup {
-        RemoveUserFromGroup(rt::Call::new(&self.handle, &op::REMOVE_USER_FROM_GROUP))
-    }
-}
 /// The `RemoveUserFromGroup` operation.
 ///
 /// Removes the specified user from the specified group.
-#[derive(Debug)]
 pub struct RemoveUserFromGroup(
     rt::Call<t::RemoveUserFromGroupRequest, rt::Unit, e::RemoveUserFromGroupError>,
 );
@@ -277,8 +289,10 @@ impl RemoveUserFromGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -287,11 +301,11 @@ impl RemoveUserFromGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -309,21 +323,9 @@ impl RemoveUserFromGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
-    ///
-    /// Returns the [`ResetServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn reset_service_specific_credential(&self) -> ResetServiceSpecificCredential {
-        ResetServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::RESET_SERVICE_SPECIFIC_CREDENTIAL),
-        )
-    }
-}
 /// The `ResetServiceSpecificCredential` operation.
 ///
 /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
-#[derive(Debug)]
 pub struct ResetServiceSpecificCredential(
     rt::Call<
         t::ResetServiceSpecificCredentialRequest,
@@ -347,10 +349,12 @@ impl ResetServiceSpecificCredential {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ResetServiceSpecificCredentialResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ResetServiceSpecificCredentialResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -361,11 +365,11 @@ impl ResetServiceSpecificCredential {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -387,21 +391,11 @@ impl ResetServiceSpecificCredential {
         self.0
     }
 }
-impl super::Client {
-    /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
-    ///
-    /// Returns the [`ResyncMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn resync_mfa_device(&self) -> ResyncMfaDevice {
-        ResyncMfaDevice(rt::Call::new(&self.handle, &op::RESYNC_MFA_DEVICE))
-    }
-}
 /// The `ResyncMFADevice` operation.
 ///
 /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
 ///
 /// For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct ResyncMfaDevice(
     rt::Call<t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError>,
 );
@@ -433,8 +427,10 @@ impl ResyncMfaDevice {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -443,11 +439,11 @@ impl ResyncMfaDevice {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

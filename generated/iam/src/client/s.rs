@@ -14,6 +14,42 @@ impl super::Client {
     pub fn send_delegation_token(&self) -> SendDelegationToken {
         SendDelegationToken(rt::Call::new(&self.handle, &op::SEND_DELEGATION_TOKEN))
     }
+    /// Sets the specified version of the specified policy as the policy's default (operative) version.
+    ///
+    /// Returns the [`SetDefaultPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_default_policy_version(&self) -> SetDefaultPolicyVersion {
+        SetDefaultPolicyVersion(
+            rt::Call::new(&self.handle, &op::SET_DEFAULT_POLICY_VERSION),
+        )
+    }
+    /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account.
+    ///
+    /// Returns the [`SetSecurityTokenServicePreferences`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_security_token_service_preferences(
+        &self,
+    ) -> SetSecurityTokenServicePreferences {
+        SetSecurityTokenServicePreferences(
+            rt::Call::new(&self.handle, &op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES),
+        )
+    }
+    /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings.
+    ///
+    /// Returns the [`SimulateCustomPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn simulate_custom_policy(&self) -> SimulateCustomPolicy {
+        SimulateCustomPolicy(rt::Call::new(&self.handle, &op::SIMULATE_CUSTOM_POLICY))
+    }
+    /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account.
+    ///
+    /// Returns the [`SimulatePrincipalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn simulate_principal_policy(&self) -> SimulatePrincipalPolicy {
+        SimulatePrincipalPolicy(
+            rt::Call::new(&self.handle, &op::SIMULATE_PRINCIPAL_POLICY),
+        )
+    }
 }
 /// The `SendDelegationToken` operation.
 ///
@@ -24,7 +60,6 @@ impl super::Client {
 /// The delegation request must be in the `ACCEPTED` state when calling this API. After the `SendDelegationToken` API call is successful, the request transitions to a `FINALIZED` state and cannot be rolled back. However, a user may reject an accepted request before the `SendDelegationToken` API is called.
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-#[derive(Debug)]
 pub struct SendDelegationToken(
     rt::Call<t::SendDelegationTokenRequest, rt::Unit, e::SendDelegationTokenError>,
 );
@@ -38,8 +73,10 @@ impl SendDelegationToken {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +85,11 @@ impl SendDelegationToken {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -70,17 +107,6 @@ impl SendDelegationToken {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the specified version of the specified policy as the policy's default (operative) version.
-    ///
-    /// Returns the [`SetDefaultPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_default_policy_version(&self) -> SetDefaultPolicyVersion {
-        SetDefaultPolicyVersion(
-            rt::Call::new(&self.handle, &op::SET_DEFAULT_POLICY_VERSION),
-        )
-    }
-}
 /// The `SetDefaultPolicyVersion` operation.
 ///
 /// Sets the specified version of the specified policy as the policy's default (operative) version.
@@ -88,7 +114,6 @@ impl super::Client {
 /// This operation affects all users, groups, and roles that the policy is attached to. To list the users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html).
 ///
 /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct SetDefaultPolicyVersion(
     rt::Call<
         t::SetDefaultPolicyVersionRequest,
@@ -112,8 +137,10 @@ impl SetDefaultPolicyVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -122,11 +149,11 @@ impl SetDefaultPolicyVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -148,19 +175,6 @@ impl SetDefaultPolicyVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account.
-    ///
-    /// Returns the [`SetSecurityTokenServicePreferences`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_security_token_service_preferences(
-        &self,
-    ) -> SetSecurityTokenServicePreferences {
-        SetSecurityTokenServicePreferences(
-            rt::Call::new(&self.handle, &op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES),
-        )
-    }
-}
 /// The `SetSecurityTokenServicePreferences` operation.
 ///
 /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account.
@@ -170,7 +184,6 @@ impl super::Client {
 /// If you make an STS call to the global endpoint, the resulting session tokens might be valid in some Regions but not others. It depends on the version that is set in this operation. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens. For information, see [Activating and deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html) in the *IAM User Guide*.
 ///
 /// To view the current session token version, see the `GlobalEndpointTokenVersion` entry in the response of the [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) operation.
-#[derive(Debug)]
 pub struct SetSecurityTokenServicePreferences(
     rt::Call<
         t::SetSecurityTokenServicePreferencesRequest,
@@ -191,8 +204,10 @@ impl SetSecurityTokenServicePreferences {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -201,11 +216,11 @@ impl SetSecurityTokenServicePreferences {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -227,15 +242,6 @@ impl SetSecurityTokenServicePreferences {
         self.0
     }
 }
-impl super::Client {
-    /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings.
-    ///
-    /// Returns the [`SimulateCustomPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn simulate_custom_policy(&self) -> SimulateCustomPolicy {
-        SimulateCustomPolicy(rt::Call::new(&self.handle, &op::SIMULATE_CUSTOM_POLICY))
-    }
-}
 /// The `SimulateCustomPolicy` operation.
 ///
 /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings.
@@ -249,7 +255,6 @@ impl super::Client {
 /// If the output is long, you can use `MaxItems` and `Marker` parameters to paginate the results.
 ///
 /// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct SimulateCustomPolicy(
     rt::Call<
         t::SimulateCustomPolicyRequest,
@@ -336,8 +341,12 @@ impl SimulateCustomPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SimulatePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SimulatePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -346,11 +355,11 @@ impl SimulateCustomPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -372,17 +381,6 @@ impl SimulateCustomPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account.
-    ///
-    /// Returns the [`SimulatePrincipalPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn simulate_principal_policy(&self) -> SimulatePrincipalPolicy {
-        SimulatePrincipalPolicy(
-            rt::Call::new(&self.handle, &op::SIMULATE_PRINCIPAL_POLICY),
-        )
-    }
-}
 /// The `SimulatePrincipalPolicy` operation.
 ///
 /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account.
@@ -402,7 +400,6 @@ impl super::Client {
 /// If the output is long, you can use the `MaxItems` and `Marker` parameters to paginate the results.
 ///
 /// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct SimulatePrincipalPolicy(
     rt::Call<
         t::SimulatePrincipalPolicyRequest,
@@ -492,8 +489,12 @@ impl SimulatePrincipalPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SimulatePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SimulatePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -502,11 +503,11 @@ impl SimulatePrincipalPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,57 @@ impl super::Client {
     pub fn tag_instance_profile(&self) -> TagInstanceProfile {
         TagInstanceProfile(rt::Call::new(&self.handle, &op::TAG_INSTANCE_PROFILE))
     }
+    /// Adds one or more tags to an IAM virtual multi-factor authentication (MFA) device. If a tag with the same key name already exists, then that tag is overwritten with the new value.
+    ///
+    /// Returns the [`TagMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn tag_mfa_device(&self) -> TagMfaDevice {
+        TagMfaDevice(rt::Call::new(&self.handle, &op::TAG_MFA_DEVICE))
+    }
+    /// Adds one or more tags to an OpenID Connect (OIDC)-compatible identity provider. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). If a tag with the same key name already exists, then that tag is overwritten with the new value.
+    ///
+    /// Returns the [`TagOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn tag_open_id_connect_provider(&self) -> TagOpenIdConnectProvider {
+        TagOpenIdConnectProvider(
+            rt::Call::new(&self.handle, &op::TAG_OPEN_ID_CONNECT_PROVIDER),
+        )
+    }
+    /// Adds one or more tags to an IAM customer managed policy. If a tag with the same key name already exists, then that tag is overwritten with the new value.
+    ///
+    /// Returns the [`TagPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn tag_policy(&self) -> TagPolicy {
+        TagPolicy(rt::Call::new(&self.handle, &op::TAG_POLICY))
+    }
+    /// Adds one or more tags to an IAM role. The role can be a regular role or a service-linked role. If a tag with the same key name already exists, then that tag is overwritten with the new value.
+    ///
+    /// Returns the [`TagRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn tag_role(&self) -> TagRole {
+        TagRole(rt::Call::new(&self.handle, &op::TAG_ROLE))
+    }
+    /// Adds one or more tags to a Security Assertion Markup Language (SAML) identity provider. For more information about these providers, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) . If a tag with the same key name already exists, then that tag is overwritten with the new value.
+    ///
+    /// Returns the [`TagSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn tag_saml_provider(&self) -> TagSamlProvider {
+        TagSamlProvider(rt::Call::new(&self.handle, &op::TAG_SAML_PROVIDER))
+    }
+    /// Adds one or more tags to an IAM server certificate. If a tag with the same key name already exists, then that tag is overwritten with the new value.
+    ///
+    /// Returns the [`TagServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn tag_server_certificate(&self) -> TagServerCertificate {
+        TagServerCertificate(rt::Call::new(&self.handle, &op::TAG_SERVER_CERTIFICATE))
+    }
+    /// Adds one or more tags to an IAM user. If a tag with the same key name already exists, then that tag is overwritten with the new value.
+    ///
+    /// Returns the [`TagUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn tag_user(&self) -> TagUser {
+        TagUser(rt::Call::new(&self.handle, &op::TAG_USER))
+    }
 }
 /// The `TagInstanceProfile` operation.
 ///
@@ -25,7 +76,6 @@ impl super::Client {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only an IAM instance profile that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-#[derive(Debug)]
 pub struct TagInstanceProfile(
     rt::Call<t::TagInstanceProfileRequest, rt::Unit, e::TagInstanceProfileError>,
 );
@@ -45,8 +95,10 @@ impl TagInstanceProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -55,11 +107,11 @@ impl TagInstanceProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -77,15 +129,6 @@ impl TagInstanceProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Adds one or more tags to an IAM virtual multi-factor authentication (MFA) device. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn tag_mfa_device(&self) -> TagMfaDevice {
-        TagMfaDevice(rt::Call::new(&self.handle, &op::TAG_MFA_DEVICE))
-    }
-}
 /// The `TagMFADevice` operation.
 ///
 /// Adds one or more tags to an IAM virtual multi-factor authentication (MFA) device. If a tag with the same key name already exists, then that tag is overwritten with the new value.
@@ -96,7 +139,6 @@ impl super::Client {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only an IAM virtual MFA device that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-#[derive(Debug)]
 pub struct TagMfaDevice(
     rt::Call<t::TagMfaDeviceRequest, rt::Unit, e::TagMfaDeviceError>,
 );
@@ -116,8 +158,10 @@ impl TagMfaDevice {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -126,11 +170,11 @@ impl TagMfaDevice {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -148,17 +192,6 @@ impl TagMfaDevice {
         self.0
     }
 }
-impl super::Client {
-    /// Adds one or more tags to an OpenID Connect (OIDC)-compatible identity provider. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn tag_open_id_connect_provider(&self) -> TagOpenIdConnectProvider {
-        TagOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::TAG_OPEN_ID_CONNECT_PROVIDER),
-        )
-    }
-}
 /// The `TagOpenIDConnectProvider` operation.
 ///
 /// Adds one or more tags to an OpenID Connect (OIDC)-compatible identity provider. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). If a tag with the same key name already exists, then that tag is overwritten with the new value.
@@ -169,7 +202,6 @@ impl super::Client {
 /// - **Access control** - Include tags in IAM identity-based and resource-based policies. You can use tags to restrict access to only an OIDC provider that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-#[derive(Debug)]
 pub struct TagOpenIdConnectProvider(
     rt::Call<
         t::TagOpenIdConnectProviderRequest,
@@ -193,8 +225,10 @@ impl TagOpenIdConnectProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -203,11 +237,11 @@ impl TagOpenIdConnectProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -229,15 +263,6 @@ impl TagOpenIdConnectProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Adds one or more tags to an IAM customer managed policy. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn tag_policy(&self) -> TagPolicy {
-        TagPolicy(rt::Call::new(&self.handle, &op::TAG_POLICY))
-    }
-}
 /// The `TagPolicy` operation.
 ///
 /// Adds one or more tags to an IAM customer managed policy. If a tag with the same key name already exists, then that tag is overwritten with the new value.
@@ -248,7 +273,6 @@ impl super::Client {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only an IAM customer managed policy that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-#[derive(Debug)]
 pub struct TagPolicy(rt::Call<t::TagPolicyRequest, rt::Unit, e::TagPolicyError>);
 impl TagPolicy {
     /// The ARN of the IAM customer managed policy to which you want to add tags.
@@ -266,8 +290,10 @@ impl TagPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -276,11 +302,11 @@ impl TagPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -298,15 +324,6 @@ impl TagPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Adds one or more tags to an IAM role. The role can be a regular role or a service-linked role. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn tag_role(&self) -> TagRole {
-        TagRole(rt::Call::new(&self.handle, &op::TAG_ROLE))
-    }
-}
 /// The `TagRole` operation.
 ///
 /// Adds one or more tags to an IAM role. The role can be a regular role or a service-linked role. If a tag with the same key name already exists, then that tag is overwritten with the new value.
@@ -320,7 +337,6 @@ impl super::Client {
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 ///
 /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct TagRole(rt::Call<t::TagRoleRequest, rt::Unit, e::TagRoleError>);
 impl TagRole {
     /// The name of the IAM role to which you want to add tags.
@@ -338,8 +354,10 @@ impl TagRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -348,11 +366,11 @@ impl TagRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -368,15 +386,6 @@ impl TagRole {
         self.0
     }
 }
-impl super::Client {
-    /// Adds one or more tags to a Security Assertion Markup Language (SAML) identity provider. For more information about these providers, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) . If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn tag_saml_provider(&self) -> TagSamlProvider {
-        TagSamlProvider(rt::Call::new(&self.handle, &op::TAG_SAML_PROVIDER))
-    }
-}
 /// The `TagSAMLProvider` operation.
 ///
 /// Adds one or more tags to a Security Assertion Markup Language (SAML) identity provider. For more information about these providers, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) . If a tag with the same key name already exists, then that tag is overwritten with the new value.
@@ -387,7 +396,6 @@ impl super::Client {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only a SAML identity provider that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-#[derive(Debug)]
 pub struct TagSamlProvider(
     rt::Call<t::TagSamlProviderRequest, rt::Unit, e::TagSamlProviderError>,
 );
@@ -407,8 +415,10 @@ impl TagSamlProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -417,11 +427,11 @@ impl TagSamlProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -439,15 +449,6 @@ impl TagSamlProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Adds one or more tags to an IAM server certificate. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn tag_server_certificate(&self) -> TagServerCertificate {
-        TagServerCertificate(rt::Call::new(&self.handle, &op::TAG_SERVER_CERTIFICATE))
-    }
-}
 /// The `TagServerCertificate` operation.
 ///
 /// Adds one or more tags to an IAM server certificate. If a tag with the same key name already exists, then that tag is overwritten with the new value.
@@ -461,7 +462,6 @@ impl super::Client {
 /// - **Cost allocation** - Use tags to help track which individuals and teams are using which Amazon Web Services resources.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-#[derive(Debug)]
 pub struct TagServerCertificate(
     rt::Call<t::TagServerCertificateRequest, rt::Unit, e::TagServerCertificateError>,
 );
@@ -481,8 +481,10 @@ impl TagServerCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -491,11 +493,11 @@ impl TagServerCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -517,15 +519,6 @@ impl TagServerCertificate {
         self.0
     }
 }
-impl super::Client {
-    /// Adds one or more tags to an IAM user. If a tag with the same key name already exists, then that tag is overwritten with the new value.
-    ///
-    /// Returns the [`TagUser`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn tag_user(&self) -> TagUser {
-        TagUser(rt::Call::new(&self.handle, &op::TAG_USER))
-    }
-}
 /// The `TagUser` operation.
 ///
 /// Adds one or more tags to an IAM user. If a tag with the same key name already exists, then that tag is overwritten with the new value.
@@ -539,7 +532,6 @@ impl super::Client {
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 ///
 /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct TagUser(rt::Call<t::TagUserRequest, rt::Unit, e::TagUserError>);
 impl TagUser {
     /// The name of the IAM user to which you want to add tags.
@@ -557,8 +549,10 @@ impl TagUser {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -567,11 +561,11 @@ impl TagUser {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

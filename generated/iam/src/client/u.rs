@@ -14,11 +14,129 @@ impl super::Client {
     pub fn untag_instance_profile(&self) -> UntagInstanceProfile {
         UntagInstanceProfile(rt::Call::new(&self.handle, &op::UNTAG_INSTANCE_PROFILE))
     }
+    /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`UntagMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_mfa_device(&self) -> UntagMfaDevice {
+        UntagMfaDevice(rt::Call::new(&self.handle, &op::UNTAG_MFA_DEVICE))
+    }
+    /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`UntagOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_open_id_connect_provider(&self) -> UntagOpenIdConnectProvider {
+        UntagOpenIdConnectProvider(
+            rt::Call::new(&self.handle, &op::UNTAG_OPEN_ID_CONNECT_PROVIDER),
+        )
+    }
+    /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`UntagPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_policy(&self) -> UntagPolicy {
+        UntagPolicy(rt::Call::new(&self.handle, &op::UNTAG_POLICY))
+    }
+    /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`UntagRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_role(&self) -> UntagRole {
+        UntagRole(rt::Call::new(&self.handle, &op::UNTAG_ROLE))
+    }
+    /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`UntagSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_saml_provider(&self) -> UntagSamlProvider {
+        UntagSamlProvider(rt::Call::new(&self.handle, &op::UNTAG_SAML_PROVIDER))
+    }
+    /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`UntagServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_server_certificate(&self) -> UntagServerCertificate {
+        UntagServerCertificate(
+            rt::Call::new(&self.handle, &op::UNTAG_SERVER_CERTIFICATE),
+        )
+    }
+    /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`UntagUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_user(&self) -> UntagUser {
+        UntagUser(rt::Call::new(&self.handle, &op::UNTAG_USER))
+    }
+    /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow.
+    ///
+    /// Returns the [`UpdateAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_access_key(&self) -> UpdateAccessKey {
+        UpdateAccessKey(rt::Call::new(&self.handle, &op::UPDATE_ACCESS_KEY))
+    }
+    /// Updates the password policy settings for the Amazon Web Services account.
+    ///
+    /// Returns the [`UpdateAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_account_password_policy(&self) -> UpdateAccountPasswordPolicy {
+        UpdateAccountPasswordPolicy(
+            rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_PASSWORD_POLICY),
+        )
+    }
+    /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
+    ///
+    /// Returns the [`UpdateAssumeRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_assume_role_policy(&self) -> UpdateAssumeRolePolicy {
+        UpdateAssumeRolePolicy(
+            rt::Call::new(&self.handle, &op::UPDATE_ASSUME_ROLE_POLICY),
+        )
+    }
+    /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state.
+    ///
+    /// Returns the [`UpdateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_delegation_request(&self) -> UpdateDelegationRequest {
+        UpdateDelegationRequest(
+            rt::Call::new(&self.handle, &op::UPDATE_DELEGATION_REQUEST),
+        )
+    }
+    /// Updates the name and/or the path of the specified IAM group.
+    ///
+    /// Returns the [`UpdateGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_group(&self) -> UpdateGroup {
+        UpdateGroup(rt::Call::new(&self.handle, &op::UPDATE_GROUP))
+    }
+    /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
+    ///
+    /// Returns the [`UpdateLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_login_profile(&self) -> UpdateLoginProfile {
+        UpdateLoginProfile(rt::Call::new(&self.handle, &op::UPDATE_LOGIN_PROFILE))
+    }
+    /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints.
+    ///
+    /// Returns the [`UpdateOpenIdConnectProviderThumbprint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_open_id_connect_provider_thumbprint(
+        &self,
+    ) -> UpdateOpenIdConnectProviderThumbprint {
+        UpdateOpenIdConnectProviderThumbprint(
+            rt::Call::new(&self.handle, &op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT),
+        )
+    }
+    /// Updates the description or maximum session duration setting of a role.
+    ///
+    /// Returns the [`UpdateRole`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_role(&self) -> UpdateRole {
+        UpdateRole(rt::Call::new(&self.handle, &op::UPDATE_ROLE))
+    }
 }
 /// The `UntagInstanceProfile` operation.
 ///
 /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UntagInstanceProfile(
     rt::Call<t::UntagInstanceProfileRequest, rt::Unit, e::UntagInstanceProfileError>,
 );
@@ -38,8 +156,10 @@ impl UntagInstanceProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +168,11 @@ impl UntagInstanceProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -74,19 +194,9 @@ impl UntagInstanceProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagMfaDevice`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_mfa_device(&self) -> UntagMfaDevice {
-        UntagMfaDevice(rt::Call::new(&self.handle, &op::UNTAG_MFA_DEVICE))
-    }
-}
 /// The `UntagMFADevice` operation.
 ///
 /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UntagMfaDevice(
     rt::Call<t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError>,
 );
@@ -106,8 +216,10 @@ impl UntagMfaDevice {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -116,11 +228,11 @@ impl UntagMfaDevice {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -138,21 +250,9 @@ impl UntagMfaDevice {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagOpenIdConnectProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_open_id_connect_provider(&self) -> UntagOpenIdConnectProvider {
-        UntagOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::UNTAG_OPEN_ID_CONNECT_PROVIDER),
-        )
-    }
-}
 /// The `UntagOpenIDConnectProvider` operation.
 ///
 /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UntagOpenIdConnectProvider(
     rt::Call<
         t::UntagOpenIdConnectProviderRequest,
@@ -176,8 +276,10 @@ impl UntagOpenIdConnectProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -186,11 +288,11 @@ impl UntagOpenIdConnectProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -212,19 +314,9 @@ impl UntagOpenIdConnectProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_policy(&self) -> UntagPolicy {
-        UntagPolicy(rt::Call::new(&self.handle, &op::UNTAG_POLICY))
-    }
-}
 /// The `UntagPolicy` operation.
 ///
 /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UntagPolicy(rt::Call<t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError>);
 impl UntagPolicy {
     /// The ARN of the IAM customer managed policy from which you want to remove tags.
@@ -242,8 +334,10 @@ impl UntagPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -252,11 +346,11 @@ impl UntagPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -274,19 +368,9 @@ impl UntagPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_role(&self) -> UntagRole {
-        UntagRole(rt::Call::new(&self.handle, &op::UNTAG_ROLE))
-    }
-}
 /// The `UntagRole` operation.
 ///
 /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UntagRole(rt::Call<t::UntagRoleRequest, rt::Unit, e::UntagRoleError>);
 impl UntagRole {
     /// The name of the IAM role from which you want to remove tags.
@@ -304,8 +388,10 @@ impl UntagRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -314,11 +400,11 @@ impl UntagRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -336,19 +422,9 @@ impl UntagRole {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_saml_provider(&self) -> UntagSamlProvider {
-        UntagSamlProvider(rt::Call::new(&self.handle, &op::UNTAG_SAML_PROVIDER))
-    }
-}
 /// The `UntagSAMLProvider` operation.
 ///
 /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UntagSamlProvider(
     rt::Call<t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError>,
 );
@@ -368,8 +444,10 @@ impl UntagSamlProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -378,11 +456,11 @@ impl UntagSamlProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -400,23 +478,11 @@ impl UntagSamlProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_server_certificate(&self) -> UntagServerCertificate {
-        UntagServerCertificate(
-            rt::Call::new(&self.handle, &op::UNTAG_SERVER_CERTIFICATE),
-        )
-    }
-}
 /// The `UntagServerCertificate` operation.
 ///
 /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 ///
 /// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UntagServerCertificate(
     rt::Call<t::UntagServerCertificateRequest, rt::Unit, e::UntagServerCertificateError>,
 );
@@ -436,8 +502,10 @@ impl UntagServerCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -446,11 +514,11 @@ impl UntagServerCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -472,19 +540,9 @@ impl UntagServerCertificate {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`UntagUser`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_user(&self) -> UntagUser {
-        UntagUser(rt::Call::new(&self.handle, &op::UNTAG_USER))
-    }
-}
 /// The `UntagUser` operation.
 ///
 /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UntagUser(rt::Call<t::UntagUserRequest, rt::Unit, e::UntagUserError>);
 impl UntagUser {
     /// The name of the IAM user from which you want to remove tags.
@@ -502,8 +560,10 @@ impl UntagUser {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -512,11 +572,11 @@ impl UntagUser {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -534,15 +594,6 @@ impl UntagUser {
         self.0
     }
 }
-impl super::Client {
-    /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow.
-    ///
-    /// Returns the [`UpdateAccessKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_access_key(&self) -> UpdateAccessKey {
-        UpdateAccessKey(rt::Call::new(&self.handle, &op::UPDATE_ACCESS_KEY))
-    }
-}
 /// The `UpdateAccessKey` operation.
 ///
 /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow.
@@ -550,7 +601,6 @@ impl super::Client {
 /// If the `UserName` is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. If a temporary access key is used, then `UserName` is required. If a long-term key is assigned to the user, then `UserName` is not required. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 ///
 /// For information about rotating keys, see [Managing keys and certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/ManagingCredentials.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UpdateAccessKey(
     rt::Call<t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError>,
 );
@@ -576,8 +626,10 @@ impl UpdateAccessKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -586,11 +638,11 @@ impl UpdateAccessKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -608,17 +660,6 @@ impl UpdateAccessKey {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the password policy settings for the Amazon Web Services account.
-    ///
-    /// Returns the [`UpdateAccountPasswordPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_account_password_policy(&self) -> UpdateAccountPasswordPolicy {
-        UpdateAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_PASSWORD_POLICY),
-        )
-    }
-}
 /// The `UpdateAccountPasswordPolicy` operation.
 ///
 /// Updates the password policy settings for the Amazon Web Services account.
@@ -626,7 +667,6 @@ impl super::Client {
 /// **Note:** This operation does not support partial updates. No parameters are required, but if you do not specify a parameter, that parameter's value reverts to its default value. See the **Request Parameters** section for each parameter's default value. Also note that some parameters do not allow the default parameter to be explicitly set. Instead, to invoke the default value, do not include that parameter when you invoke the operation.
 ///
 /// For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UpdateAccountPasswordPolicy(
     rt::Call<
         t::UpdateAccountPasswordPolicyRequest,
@@ -692,8 +732,10 @@ impl UpdateAccountPasswordPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -702,11 +744,11 @@ impl UpdateAccountPasswordPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -728,21 +770,9 @@ impl UpdateAccountPasswordPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
-    ///
-    /// Returns the [`UpdateAssumeRolePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_assume_role_policy(&self) -> UpdateAssumeRolePolicy {
-        UpdateAssumeRolePolicy(
-            rt::Call::new(&self.handle, &op::UPDATE_ASSUME_ROLE_POLICY),
-        )
-    }
-}
 /// The `UpdateAssumeRolePolicy` operation.
 ///
 /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
-#[derive(Debug)]
 pub struct UpdateAssumeRolePolicy(
     rt::Call<t::UpdateAssumeRolePolicyRequest, rt::Unit, e::UpdateAssumeRolePolicyError>,
 );
@@ -762,8 +792,10 @@ impl UpdateAssumeRolePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -772,11 +804,11 @@ impl UpdateAssumeRolePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -798,23 +830,11 @@ impl UpdateAssumeRolePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state.
-    ///
-    /// Returns the [`UpdateDelegationRequest`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_delegation_request(&self) -> UpdateDelegationRequest {
-        UpdateDelegationRequest(
-            rt::Call::new(&self.handle, &op::UPDATE_DELEGATION_REQUEST),
-        )
-    }
-}
 /// The `UpdateDelegationRequest` operation.
 ///
 /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state.
 ///
 /// Once a delegation request has an owner, that owner gets a default permission to update the delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-#[derive(Debug)]
 pub struct UpdateDelegationRequest(
     rt::Call<
         t::UpdateDelegationRequestRequest,
@@ -838,8 +858,10 @@ impl UpdateDelegationRequest {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -848,11 +870,11 @@ impl UpdateDelegationRequest {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -874,15 +896,6 @@ impl UpdateDelegationRequest {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the name and/or the path of the specified IAM group.
-    ///
-    /// Returns the [`UpdateGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_group(&self) -> UpdateGroup {
-        UpdateGroup(rt::Call::new(&self.handle, &op::UPDATE_GROUP))
-    }
-}
 /// The `UpdateGroup` operation.
 ///
 /// Updates the name and/or the path of the specified IAM group.
@@ -890,7 +903,6 @@ impl super::Client {
 /// **Important:** You should understand the implications of changing a group's path or name. For more information, see [Renaming users and groups](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_WorkingWithGroupsAndUsers.html) in the *IAM User Guide*.
 ///
 /// **Note:** The person making the request (the principal), must have permission to change the role group with the old name and the new name. For example, to change the group named `Managers` to `MGRs`, the principal must have a policy that allows them to update both groups. If the principal has permission to update the `Managers` group, but not the `MGRs` group, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html).
-#[derive(Debug)]
 pub struct UpdateGroup(rt::Call<t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError>);
 impl UpdateGroup {
     /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
@@ -914,8 +926,10 @@ impl UpdateGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -924,11 +938,11 @@ impl UpdateGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -946,21 +960,11 @@ impl UpdateGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
-    ///
-    /// Returns the [`UpdateLoginProfile`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_login_profile(&self) -> UpdateLoginProfile {
-        UpdateLoginProfile(rt::Call::new(&self.handle, &op::UPDATE_LOGIN_PROFILE))
-    }
-}
 /// The `UpdateLoginProfile` operation.
 ///
 /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
 ///
 /// For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UpdateLoginProfile(
     rt::Call<t::UpdateLoginProfileRequest, rt::Unit, e::UpdateLoginProfileError>,
 );
@@ -986,8 +990,10 @@ impl UpdateLoginProfile {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -996,11 +1002,11 @@ impl UpdateLoginProfile {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1018,19 +1024,6 @@ impl UpdateLoginProfile {
         self.0
     }
 }
-impl super::Client {
-    /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints.
-    ///
-    /// Returns the [`UpdateOpenIdConnectProviderThumbprint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_open_id_connect_provider_thumbprint(
-        &self,
-    ) -> UpdateOpenIdConnectProviderThumbprint {
-        UpdateOpenIdConnectProviderThumbprint(
-            rt::Call::new(&self.handle, &op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT),
-        )
-    }
-}
 /// The `UpdateOpenIDConnectProviderThumbprint` operation.
 ///
 /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints.
@@ -1042,7 +1035,6 @@ impl super::Client {
 /// **Note:** Amazon Web Services secures communication with OIDC identity providers (IdPs) using our library of trusted root certificate authorities (CAs) to verify the JSON Web Key Set (JWKS) endpoint's TLS certificate. If your OIDC IdP relies on a certificate that is not signed by one of these trusted CAs, only then we secure communication using the thumbprints set in the IdP's configuration.
 ///
 /// **Note:** Trust for the OIDC provider is derived from the provider certificate and is validated by the thumbprint. Therefore, it is best to limit access to the `UpdateOpenIDConnectProviderThumbprint` operation to highly privileged users.
-#[derive(Debug)]
 pub struct UpdateOpenIdConnectProviderThumbprint(
     rt::Call<
         t::UpdateOpenIdConnectProviderThumbprintRequest,
@@ -1066,8 +1058,10 @@ impl UpdateOpenIdConnectProviderThumbprint {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1076,11 +1070,11 @@ impl UpdateOpenIdConnectProviderThumbprint {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1102,19 +1096,9 @@ impl UpdateOpenIdConnectProviderThumbprint {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the description or maximum session duration setting of a role.
-    ///
-    /// Returns the [`UpdateRole`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_role(&self) -> UpdateRole {
-        UpdateRole(rt::Call::new(&self.handle, &op::UPDATE_ROLE))
-    }
-}
 /// The `UpdateRole` operation.
 ///
 /// Updates the description or maximum session duration setting of a role.
-#[derive(Debug)]
 pub struct UpdateRole(
     rt::Call<t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError>,
 );
@@ -1140,8 +1124,10 @@ impl UpdateRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateRoleResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::UpdateRoleResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1150,11 +1136,11 @@ impl UpdateRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1180,13 +1166,85 @@ impl super::Client {
     pub fn update_role_description(&self) -> UpdateRoleDescription {
         UpdateRoleDescription(rt::Call::new(&self.handle, &op::UPDATE_ROLE_DESCRIPTION))
     }
+    /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
+    ///
+    /// Returns the [`UpdateSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_saml_provider(&self) -> UpdateSamlProvider {
+        UpdateSamlProvider(rt::Call::new(&self.handle, &op::UPDATE_SAML_PROVIDER))
+    }
+    /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow.
+    ///
+    /// Returns the [`UpdateSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_ssh_public_key(&self) -> UpdateSshPublicKey {
+        UpdateSshPublicKey(rt::Call::new(&self.handle, &op::UPDATE_SSH_PUBLIC_KEY))
+    }
+    /// Updates the name and/or the path of the specified server certificate stored in IAM.
+    ///
+    /// Returns the [`UpdateServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_server_certificate(&self) -> UpdateServerCertificate {
+        UpdateServerCertificate(
+            rt::Call::new(&self.handle, &op::UPDATE_SERVER_CERTIFICATE),
+        )
+    }
+    /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
+    ///
+    /// Returns the [`UpdateServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_service_specific_credential(&self) -> UpdateServiceSpecificCredential {
+        UpdateServiceSpecificCredential(
+            rt::Call::new(&self.handle, &op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL),
+        )
+    }
+    /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow.
+    ///
+    /// Returns the [`UpdateSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_signing_certificate(&self) -> UpdateSigningCertificate {
+        UpdateSigningCertificate(
+            rt::Call::new(&self.handle, &op::UPDATE_SIGNING_CERTIFICATE),
+        )
+    }
+    /// Updates the name and/or the path of the specified IAM user.
+    ///
+    /// Returns the [`UpdateUser`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_user(&self) -> UpdateUser {
+        UpdateUser(rt::Call::new(&self.handle, &op::UPDATE_USER))
+    }
+    /// Uploads an SSH public key and associates it with the specified IAM user.
+    ///
+    /// Returns the [`UploadSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn upload_ssh_public_key(&self) -> UploadSshPublicKey {
+        UploadSshPublicKey(rt::Call::new(&self.handle, &op::UPLOAD_SSH_PUBLIC_KEY))
+    }
+    /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded.
+    ///
+    /// Returns the [`UploadServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn upload_server_certificate(&self) -> UploadServerCertificate {
+        UploadServerCertificate(
+            rt::Call::new(&self.handle, &op::UPLOAD_SERVER_CERTIFICATE),
+        )
+    }
+    /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`.
+    ///
+    /// Returns the [`UploadSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn upload_signing_certificate(&self) -> UploadSigningCertificate {
+        UploadSigningCertificate(
+            rt::Call::new(&self.handle, &op::UPLOAD_SIGNING_CERTIFICATE),
+        )
+    }
 }
 /// The `UpdateRoleDescription` operation.
 ///
 /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead.
 ///
 /// Modifies only the description of a role. This operation performs the same function as the `Description` parameter in the `UpdateRole` operation.
-#[derive(Debug)]
 pub struct UpdateRoleDescription(
     rt::Call<
         t::UpdateRoleDescriptionRequest,
@@ -1210,8 +1268,12 @@ impl UpdateRoleDescription {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateRoleDescriptionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateRoleDescriptionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1220,11 +1282,11 @@ impl UpdateRoleDescription {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1246,19 +1308,9 @@ impl UpdateRoleDescription {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
-    ///
-    /// Returns the [`UpdateSamlProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_saml_provider(&self) -> UpdateSamlProvider {
-        UpdateSamlProvider(rt::Call::new(&self.handle, &op::UPDATE_SAML_PROVIDER))
-    }
-}
 /// The `UpdateSAMLProvider` operation.
 ///
 /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
-#[derive(Debug)]
 pub struct UpdateSamlProvider(
     rt::Call<
         t::UpdateSamlProviderRequest,
@@ -1303,8 +1355,12 @@ impl UpdateSamlProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateSamlProviderResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateSamlProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1313,11 +1369,11 @@ impl UpdateSamlProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1339,21 +1395,11 @@ impl UpdateSamlProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow.
-    ///
-    /// Returns the [`UpdateSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_ssh_public_key(&self) -> UpdateSshPublicKey {
-        UpdateSshPublicKey(rt::Call::new(&self.handle, &op::UPDATE_SSH_PUBLIC_KEY))
-    }
-}
 /// The `UpdateSSHPublicKey` operation.
 ///
 /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow.
 ///
 /// The SSH public key affected by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-#[derive(Debug)]
 pub struct UpdateSshPublicKey(
     rt::Call<t::UpdateSshPublicKeyRequest, rt::Unit, e::UpdateSshPublicKeyError>,
 );
@@ -1379,8 +1425,10 @@ impl UpdateSshPublicKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1389,11 +1437,11 @@ impl UpdateSshPublicKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1411,17 +1459,6 @@ impl UpdateSshPublicKey {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the name and/or the path of the specified server certificate stored in IAM.
-    ///
-    /// Returns the [`UpdateServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_server_certificate(&self) -> UpdateServerCertificate {
-        UpdateServerCertificate(
-            rt::Call::new(&self.handle, &op::UPDATE_SERVER_CERTIFICATE),
-        )
-    }
-}
 /// The `UpdateServerCertificate` operation.
 ///
 /// Updates the name and/or the path of the specified server certificate stored in IAM.
@@ -1431,7 +1468,6 @@ impl super::Client {
 /// **Important:** You should understand the implications of changing a server certificate's path or name. For more information, see [Renaming a server certificate](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs_manage.html#RenamingServerCerts) in the *IAM User Guide*.
 ///
 /// **Note:** The person making the request (the principal), must have permission to change the server certificate with the old name and the new name. For example, to change the certificate named `ProductionCert` to `ProdCert`, the principal must have a policy that allows them to update both certificates. If the principal has permission to update the `ProductionCert` group, but not the `ProdCert` certificate, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UpdateServerCertificate(
     rt::Call<
         t::UpdateServerCertificateRequest,
@@ -1461,8 +1497,10 @@ impl UpdateServerCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1471,11 +1509,11 @@ impl UpdateServerCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1497,21 +1535,9 @@ impl UpdateServerCertificate {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
-    ///
-    /// Returns the [`UpdateServiceSpecificCredential`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_service_specific_credential(&self) -> UpdateServiceSpecificCredential {
-        UpdateServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
-    }
-}
 /// The `UpdateServiceSpecificCredential` operation.
 ///
 /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
-#[derive(Debug)]
 pub struct UpdateServiceSpecificCredential(
     rt::Call<
         t::UpdateServiceSpecificCredentialRequest,
@@ -1541,8 +1567,10 @@ impl UpdateServiceSpecificCredential {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1551,11 +1579,11 @@ impl UpdateServiceSpecificCredential {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1577,23 +1605,11 @@ impl UpdateServiceSpecificCredential {
         self.0
     }
 }
-impl super::Client {
-    /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow.
-    ///
-    /// Returns the [`UpdateSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_signing_certificate(&self) -> UpdateSigningCertificate {
-        UpdateSigningCertificate(
-            rt::Call::new(&self.handle, &op::UPDATE_SIGNING_CERTIFICATE),
-        )
-    }
-}
 /// The `UpdateSigningCertificate` operation.
 ///
 /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow.
 ///
 /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-#[derive(Debug)]
 pub struct UpdateSigningCertificate(
     rt::Call<
         t::UpdateSigningCertificateRequest,
@@ -1623,8 +1639,10 @@ impl UpdateSigningCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1633,11 +1651,11 @@ impl UpdateSigningCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1659,15 +1677,6 @@ impl UpdateSigningCertificate {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the name and/or the path of the specified IAM user.
-    ///
-    /// Returns the [`UpdateUser`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_user(&self) -> UpdateUser {
-        UpdateUser(rt::Call::new(&self.handle, &op::UPDATE_USER))
-    }
-}
 /// The `UpdateUser` operation.
 ///
 /// Updates the name and/or the path of the specified IAM user.
@@ -1675,7 +1684,6 @@ impl super::Client {
 /// **Important:** You should understand the implications of changing an IAM user's path or name. For more information, see [Renaming an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_renaming) and [Renaming an IAM group](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_rename.html) in the *IAM User Guide*.
 ///
 /// **Note:** To change a user name, the requester must have appropriate permissions on both the source object and the target object. For example, to change Bob to Robert, the entity making the request must have permission on Bob and Robert, or must have permission on all (\*). For more information about permissions, see [Permissions and policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PermissionsAndPolicies.html).
-#[derive(Debug)]
 pub struct UpdateUser(rt::Call<t::UpdateUserRequest, rt::Unit, e::UpdateUserError>);
 impl UpdateUser {
     /// Name of the user to update. If you're changing the name of the user, this is the original user name.
@@ -1699,8 +1707,10 @@ impl UpdateUser {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1709,11 +1719,11 @@ impl UpdateUser {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1731,21 +1741,11 @@ impl UpdateUser {
         self.0
     }
 }
-impl super::Client {
-    /// Uploads an SSH public key and associates it with the specified IAM user.
-    ///
-    /// Returns the [`UploadSshPublicKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn upload_ssh_public_key(&self) -> UploadSshPublicKey {
-        UploadSshPublicKey(rt::Call::new(&self.handle, &op::UPLOAD_SSH_PUBLIC_KEY))
-    }
-}
 /// The `UploadSSHPublicKey` operation.
 ///
 /// Uploads an SSH public key and associates it with the specified IAM user.
 ///
 /// The SSH public key uploaded by this operation can be used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-#[derive(Debug)]
 pub struct UploadSshPublicKey(
     rt::Call<
         t::UploadSshPublicKeyRequest,
@@ -1769,8 +1769,12 @@ impl UploadSshPublicKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UploadSshPublicKeyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UploadSshPublicKeyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1779,11 +1783,11 @@ impl UploadSshPublicKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1805,17 +1809,6 @@ impl UploadSshPublicKey {
         self.0
     }
 }
-impl super::Client {
-    /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded.
-    ///
-    /// Returns the [`UploadServerCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn upload_server_certificate(&self) -> UploadServerCertificate {
-        UploadServerCertificate(
-            rt::Call::new(&self.handle, &op::UPLOAD_SERVER_CERTIFICATE),
-        )
-    }
-}
 /// The `UploadServerCertificate` operation.
 ///
 /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded.
@@ -1827,7 +1820,6 @@ impl super::Client {
 /// For information about the number of server certificates you can upload, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Note:** Because the body of the public key certificate, private key, and the certificate chain can be large, you should use POST rather than GET when calling `UploadServerCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Calling the API by making HTTP query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/programming.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UploadServerCertificate(
     rt::Call<
         t::UploadServerCertificateRequest,
@@ -1875,8 +1867,12 @@ impl UploadServerCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UploadServerCertificateResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UploadServerCertificateResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1885,11 +1881,11 @@ impl UploadServerCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1911,17 +1907,6 @@ impl UploadServerCertificate {
         self.0
     }
 }
-impl super::Client {
-    /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`.
-    ///
-    /// Returns the [`UploadSigningCertificate`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn upload_signing_certificate(&self) -> UploadSigningCertificate {
-        UploadSigningCertificate(
-            rt::Call::new(&self.handle, &op::UPLOAD_SIGNING_CERTIFICATE),
-        )
-    }
-}
 /// The `UploadSigningCertificate` operation.
 ///
 /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`.
@@ -1931,7 +1916,6 @@ impl super::Client {
 /// If the `UserName` is not specified, the IAM user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 ///
 /// **Note:** Because the body of an X.509 certificate can be large, you should use POST rather than GET when calling `UploadSigningCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct UploadSigningCertificate(
     rt::Call<
         t::UploadSigningCertificateRequest,
@@ -1955,8 +1939,12 @@ impl UploadSigningCertificate {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UploadSigningCertificateResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UploadSigningCertificateResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1967,11 +1955,11 @@ impl UploadSigningCertificate {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

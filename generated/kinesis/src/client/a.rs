@@ -18,6 +18,22 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS),
         )
     }
+    /// Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response.
+    ///
+    /// Returns the [`AcknowledgeQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn acknowledge_queue_records(&self) -> AcknowledgeQueueRecords {
+        AcknowledgeQueueRecords(
+            rt::Call::new(&self.handle, &op::ACKNOWLEDGE_QUEUE_RECORDS),
+        )
+    }
+    /// Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream.
+    ///
+    /// Returns the [`AddTagsToStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn add_tags_to_stream(&self) -> AddTagsToStream {
+        AddTagsToStream(rt::Call::new(&self.handle, &op::ADD_TAGS_TO_STREAM))
+    }
 }
 /// The `AcknowledgeDeadLetterQueueRecords` operation.
 ///
@@ -26,7 +42,6 @@ impl super::Client {
 /// Acknowledging a record does not affect the record in the data stream. That record remains available to stream consumers and to other queues on the same stream for the rest of its retention period.
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-#[derive(Debug)]
 pub struct AcknowledgeDeadLetterQueueRecords(
     rt::Call<
         t::AcknowledgeDeadLetterQueueRecordsInput,
@@ -53,10 +68,12 @@ impl AcknowledgeDeadLetterQueueRecords {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AcknowledgeDeadLetterQueueRecordsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcknowledgeDeadLetterQueueRecordsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -67,11 +84,11 @@ impl AcknowledgeDeadLetterQueueRecords {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -93,17 +110,6 @@ impl AcknowledgeDeadLetterQueueRecords {
         self.0
     }
 }
-impl super::Client {
-    /// Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`AcknowledgeQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn acknowledge_queue_records(&self) -> AcknowledgeQueueRecords {
-        AcknowledgeQueueRecords(
-            rt::Call::new(&self.handle, &op::ACKNOWLEDGE_QUEUE_RECORDS),
-        )
-    }
-}
 /// The `AcknowledgeQueueRecords` operation.
 ///
 /// Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response.
@@ -113,7 +119,6 @@ impl super::Client {
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
 ///
 /// On rare occasions, you can receive a record again after you acknowledge it. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
-#[derive(Debug)]
 pub struct AcknowledgeQueueRecords(
     rt::Call<
         t::AcknowledgeQueueRecordsInput,
@@ -140,8 +145,12 @@ impl AcknowledgeQueueRecords {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AcknowledgeQueueRecordsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AcknowledgeQueueRecordsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -150,11 +159,11 @@ impl AcknowledgeQueueRecords {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -176,15 +185,6 @@ impl AcknowledgeQueueRecords {
         self.0
     }
 }
-impl super::Client {
-    /// Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream.
-    ///
-    /// Returns the [`AddTagsToStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn add_tags_to_stream(&self) -> AddTagsToStream {
-        AddTagsToStream(rt::Call::new(&self.handle, &op::ADD_TAGS_TO_STREAM))
-    }
-}
 /// The `AddTagsToStream` operation.
 ///
 /// Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream.
@@ -194,7 +194,6 @@ impl super::Client {
 /// If tags have already been assigned to the stream, `AddTagsToStream` overwrites any existing tags that correspond to the specified tag keys.
 ///
 /// AddTagsToStream has a limit of five transactions per second per account.
-#[derive(Debug)]
 pub struct AddTagsToStream(
     rt::Call<t::AddTagsToStreamInput, rt::Unit, e::AddTagsToStreamError>,
 );
@@ -226,8 +225,10 @@ impl AddTagsToStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -236,11 +237,11 @@ impl AddTagsToStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,20 @@ impl super::Client {
     pub fn create_channel(&self) -> CreateChannel {
         CreateChannel(rt::Call::new(&self.handle, &op::CREATE_CHANNEL))
     }
+    /// Creates a queue on the specified data stream. A queue delivers records from the stream to a queue consumer, tracks the delivery state of each record, and redelivers any record that is not acknowledged before its visibility timeout expires.
+    ///
+    /// Returns the [`CreateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_queue(&self) -> CreateQueue {
+        CreateQueue(rt::Call::new(&self.handle, &op::CREATE_QUEUE))
+    }
+    /// Creates a Kinesis data stream. A stream captures and transports data records that are continuously emitted from different data sources or *producers*. Scale-out within a stream is explicitly supported by means of shards, which are uniquely identified groups of data records in a stream.
+    ///
+    /// Returns the [`CreateStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_stream(&self) -> CreateStream {
+        CreateStream(rt::Call::new(&self.handle, &op::CREATE_STREAM))
+    }
 }
 /// The `CreateChannel` operation.
 ///
@@ -28,7 +42,6 @@ impl super::Client {
 /// This operation is only supported for data streams with the on-demand capacity mode.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-#[derive(Debug)]
 pub struct CreateChannel(
     rt::Call<t::CreateChannelInput, t::CreateChannelOutput, e::CreateChannelError>,
 );
@@ -99,8 +112,12 @@ impl CreateChannel {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateChannelOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateChannelOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -109,11 +126,11 @@ impl CreateChannel {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -129,15 +146,6 @@ impl CreateChannel {
         self,
     ) -> rt::Call<t::CreateChannelInput, t::CreateChannelOutput, e::CreateChannelError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a queue on the specified data stream. A queue delivers records from the stream to a queue consumer, tracks the delivery state of each record, and redelivers any record that is not acknowledged before its visibility timeout expires.
-    ///
-    /// Returns the [`CreateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_queue(&self) -> CreateQueue {
-        CreateQueue(rt::Call::new(&self.handle, &op::CREATE_QUEUE))
     }
 }
 /// The `CreateQueue` operation.
@@ -159,7 +167,6 @@ impl super::Client {
 /// Each queue has built-in dead-letter handling. When a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, and ReceiveQueueRecords no longer returns it. You work with dead-letter records through a separate set of operations that use the same queue ARN: ReceiveDeadLetterQueueRecords, AcknowledgeDeadLetterQueueRecords, UpdateDeadLetterQueueRecordsVisibility, and RestoreDeadLetterQueueRecords.
 ///
 /// Dead-letter handling is enabled by default, with a `MaxReceiveCount` of 6. To use a different value, or to turn dead-letter handling off, specify `DeadLetterConfiguration` in `QueueAttributes`.
-#[derive(Debug)]
 pub struct CreateQueue(
     rt::Call<t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError>,
 );
@@ -194,8 +201,10 @@ impl CreateQueue {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateQueueOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateQueueOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -204,11 +213,11 @@ impl CreateQueue {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -224,15 +233,6 @@ impl CreateQueue {
         self,
     ) -> rt::Call<t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a Kinesis data stream. A stream captures and transports data records that are continuously emitted from different data sources or *producers*. Scale-out within a stream is explicitly supported by means of shards, which are uniquely identified groups of data records in a stream.
-    ///
-    /// Returns the [`CreateStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_stream(&self) -> CreateStream {
-        CreateStream(rt::Call::new(&self.handle, &op::CREATE_STREAM))
     }
 }
 /// The `CreateStream` operation.
@@ -261,7 +261,6 @@ impl super::Client {
 /// CreateStream has a limit of five transactions per second per account.
 ///
 /// You can add tags to the stream when making a `CreateStream` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:CreateStream` permission, you must also have the `kinesis:AddTagsToStream` permission for the stream that will be created. The `kinesis:TagResource` permission won’t work to tag streams on creation. Tags will take effect from the `CREATING` status of the stream, but you can't make any updates to the tags until the stream is in `ACTIVE` state.
-#[derive(Debug)]
 pub struct CreateStream(rt::Call<t::CreateStreamInput, rt::Unit, e::CreateStreamError>);
 impl CreateStream {
     /// A name to identify the stream. The stream name is scoped to the Amazon Web Services account used by the application that creates the stream. It is also scoped by Amazon Web Services Region. That is, two streams in two different Amazon Web Services accounts can have the same name. Two streams in the same Amazon Web Services account but in two different Regions can also have the same name.
@@ -312,8 +311,10 @@ impl CreateStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -322,11 +323,11 @@ impl CreateStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

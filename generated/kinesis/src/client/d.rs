@@ -16,6 +16,105 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DECREASE_STREAM_RETENTION_PERIOD),
         )
     }
+    /// Deletes the specified channel. Deleting a channel stops delivery from the source stream to the destination. Data already delivered to the destination is not deleted.
+    ///
+    /// Returns the [`DeleteChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_channel(&self) -> DeleteChannel {
+        DeleteChannel(rt::Call::new(&self.handle, &op::DELETE_CHANNEL))
+    }
+    /// Deletes the specified queue. Records that are in flight when you delete the queue are not delivered again, and receipt handles issued by the queue stop being valid.
+    ///
+    /// Returns the [`DeleteQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_queue(&self) -> DeleteQueue {
+        DeleteQueue(rt::Call::new(&self.handle, &op::DELETE_QUEUE))
+    }
+    /// Delete a policy for the specified data stream, consumer, or queue. Request patterns can be one of the following:
+    ///
+    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
+        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+    }
+    /// Deletes a Kinesis data stream and all its shards and data. You must shut down any applications that are operating on the stream before you delete the stream. If an application attempts to operate on a deleted stream, it receives the exception `ResourceNotFoundException`.
+    ///
+    /// Returns the [`DeleteStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_stream(&self) -> DeleteStream {
+        DeleteStream(rt::Call::new(&self.handle, &op::DELETE_STREAM))
+    }
+    /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN.
+    ///
+    /// Returns the [`DeregisterStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_stream_consumer(&self) -> DeregisterStreamConsumer {
+        DeregisterStreamConsumer(
+            rt::Call::new(&self.handle, &op::DEREGISTER_STREAM_CONSUMER),
+        )
+    }
+    /// Describes the account-level settings for Amazon Kinesis Data Streams. This operation returns information about the minimum throughput billing commitments and other account-level configurations.
+    ///
+    /// Returns the [`DescribeAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_settings(&self) -> DescribeAccountSettings {
+        DescribeAccountSettings(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_SETTINGS),
+        )
+    }
+    /// Describes the specified channel, including its configuration and current status.
+    ///
+    /// Returns the [`DescribeChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_channel(&self) -> DescribeChannel {
+        DescribeChannel(rt::Call::new(&self.handle, &op::DESCRIBE_CHANNEL))
+    }
+    /// Describes the shard limits and usage for the account.
+    ///
+    /// Returns the [`DescribeLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_limits(&self) -> DescribeLimits {
+        DescribeLimits(rt::Call::new(&self.handle, &op::DESCRIBE_LIMITS))
+    }
+    /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes.
+    ///
+    /// Returns the [`DescribeQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_queue(&self) -> DescribeQueue {
+        DescribeQueue(rt::Call::new(&self.handle, &op::DESCRIBE_QUEUE))
+    }
+    /// Describes the specified Kinesis data stream.
+    ///
+    /// Returns the [`DescribeStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stream(&self) -> DescribeStream {
+        DescribeStream(rt::Call::new(&self.handle, &op::DESCRIBE_STREAM))
+    }
+    /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
+    ///
+    /// Returns the [`DescribeStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stream_consumer(&self) -> DescribeStreamConsumer {
+        DescribeStreamConsumer(
+            rt::Call::new(&self.handle, &op::DESCRIBE_STREAM_CONSUMER),
+        )
+    }
+    /// Provides a summarized description of the specified Kinesis data stream without the shard list.
+    ///
+    /// Returns the [`DescribeStreamSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stream_summary(&self) -> DescribeStreamSummary {
+        DescribeStreamSummary(rt::Call::new(&self.handle, &op::DESCRIBE_STREAM_SUMMARY))
+    }
+    /// Disables enhanced monitoring.
+    ///
+    /// Returns the [`DisableEnhancedMonitoring`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_enhanced_monitoring(&self) -> DisableEnhancedMonitoring {
+        DisableEnhancedMonitoring(
+            rt::Call::new(&self.handle, &op::DISABLE_ENHANCED_MONITORING),
+        )
+    }
 }
 /// The `DecreaseStreamRetentionPeriod` operation.
 ///
@@ -24,7 +123,6 @@ impl super::Client {
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
 ///
 /// This operation may result in lost data. For example, if the stream's retention period is 48 hours and is decreased to 24 hours, any data already in the stream that is older than 24 hours is inaccessible.
-#[derive(Debug)]
 pub struct DecreaseStreamRetentionPeriod(
     rt::Call<
         t::DecreaseStreamRetentionPeriodInput,
@@ -60,8 +158,10 @@ impl DecreaseStreamRetentionPeriod {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -70,11 +170,11 @@ impl DecreaseStreamRetentionPeriod {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -96,15 +196,6 @@ impl DecreaseStreamRetentionPeriod {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified channel. Deleting a channel stops delivery from the source stream to the destination. Data already delivered to the destination is not deleted.
-    ///
-    /// Returns the [`DeleteChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_channel(&self) -> DeleteChannel {
-        DeleteChannel(rt::Call::new(&self.handle, &op::DELETE_CHANNEL))
-    }
-}
 /// The `DeleteChannel` operation.
 ///
 /// Deletes the specified channel. Deleting a channel stops delivery from the source stream to the destination. Data already delivered to the destination is not deleted.
@@ -112,7 +203,6 @@ impl super::Client {
 /// A stream cannot be deleted while it has active channels. Use ListChannels with a stream filter to find the channels attached to a stream before deleting it.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-#[derive(Debug)]
 pub struct DeleteChannel(
     rt::Call<t::DeleteChannelInput, rt::Unit, e::DeleteChannelError>,
 );
@@ -126,8 +216,10 @@ impl DeleteChannel {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -136,11 +228,11 @@ impl DeleteChannel {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -158,15 +250,6 @@ impl DeleteChannel {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified queue. Records that are in flight when you delete the queue are not delivered again, and receipt handles issued by the queue stop being valid.
-    ///
-    /// Returns the [`DeleteQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_queue(&self) -> DeleteQueue {
-        DeleteQueue(rt::Call::new(&self.handle, &op::DELETE_QUEUE))
-    }
-}
 /// The `DeleteQueue` operation.
 ///
 /// Deletes the specified queue. Records that are in flight when you delete the queue are not delivered again, and receipt handles issued by the queue stop being valid.
@@ -176,7 +259,6 @@ impl super::Client {
 /// `DeleteQueue` is an asynchronous operation. Upon receiving a `DeleteQueue` request, Amazon Kinesis Data Streams sets the `QueueStatus` to `DELETING`. The queue is deleted when the operation completes. A queue in the `DELETING` state does not deliver records.
 ///
 /// You must delete every queue on a data stream before you can delete the stream, or switch it from on-demand to provisioned capacity mode.
-#[derive(Debug)]
 pub struct DeleteQueue(rt::Call<t::DeleteQueueInput, rt::Unit, e::DeleteQueueError>);
 impl DeleteQueue {
     /// The ARN of the queue to delete.
@@ -188,8 +270,10 @@ impl DeleteQueue {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -198,11 +282,11 @@ impl DeleteQueue {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -220,15 +304,6 @@ impl DeleteQueue {
         self.0
     }
 }
-impl super::Client {
-    /// Delete a policy for the specified data stream, consumer, or queue. Request patterns can be one of the following:
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
-    }
-}
 /// The `DeleteResourcePolicy` operation.
 ///
 /// Delete a policy for the specified data stream, consumer, or queue. Request patterns can be one of the following:
@@ -236,7 +311,6 @@ impl super::Client {
 /// - Data stream pattern: `arn:aws.*:kinesis:.*:\d{12}:.*stream/\S+`
 /// - Consumer pattern: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`
 /// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
-#[derive(Debug)]
 pub struct DeleteResourcePolicy(
     rt::Call<t::DeleteResourcePolicyInput, rt::Unit, e::DeleteResourcePolicyError>,
 );
@@ -256,8 +330,10 @@ impl DeleteResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -266,11 +342,11 @@ impl DeleteResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -286,15 +362,6 @@ impl DeleteResourcePolicy {
         self,
     ) -> rt::Call<t::DeleteResourcePolicyInput, rt::Unit, e::DeleteResourcePolicyError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes a Kinesis data stream and all its shards and data. You must shut down any applications that are operating on the stream before you delete the stream. If an application attempts to operate on a deleted stream, it receives the exception `ResourceNotFoundException`.
-    ///
-    /// Returns the [`DeleteStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_stream(&self) -> DeleteStream {
-        DeleteStream(rt::Call::new(&self.handle, &op::DELETE_STREAM))
     }
 }
 /// The `DeleteStream` operation.
@@ -314,7 +381,6 @@ impl super::Client {
 /// You can use the DescribeStreamSummary operation to check the state of the stream, which is returned in `StreamStatus`.
 ///
 /// DeleteStream has a limit of five transactions per second per account.
-#[derive(Debug)]
 pub struct DeleteStream(rt::Call<t::DeleteStreamInput, rt::Unit, e::DeleteStreamError>);
 impl DeleteStream {
     /// The name of the stream to delete.
@@ -344,8 +410,10 @@ impl DeleteStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -354,11 +422,11 @@ impl DeleteStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -376,23 +444,11 @@ impl DeleteStream {
         self.0
     }
 }
-impl super::Client {
-    /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN.
-    ///
-    /// Returns the [`DeregisterStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_stream_consumer(&self) -> DeregisterStreamConsumer {
-        DeregisterStreamConsumer(
-            rt::Call::new(&self.handle, &op::DEREGISTER_STREAM_CONSUMER),
-        )
-    }
-}
 /// The `DeregisterStreamConsumer` operation.
 ///
 /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN.
 ///
 /// This operation has a limit of five transactions per second per stream.
-#[derive(Debug)]
 pub struct DeregisterStreamConsumer(
     rt::Call<
         t::DeregisterStreamConsumerInput,
@@ -428,8 +484,10 @@ impl DeregisterStreamConsumer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -438,11 +496,11 @@ impl DeregisterStreamConsumer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -464,23 +522,11 @@ impl DeregisterStreamConsumer {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the account-level settings for Amazon Kinesis Data Streams. This operation returns information about the minimum throughput billing commitments and other account-level configurations.
-    ///
-    /// Returns the [`DescribeAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_settings(&self) -> DescribeAccountSettings {
-        DescribeAccountSettings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_SETTINGS),
-        )
-    }
-}
 /// The `DescribeAccountSettings` operation.
 ///
 /// Describes the account-level settings for Amazon Kinesis Data Streams. This operation returns information about the minimum throughput billing commitments and other account-level configurations.
 ///
 /// This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
-#[derive(Debug)]
 pub struct DescribeAccountSettings(
     rt::Call<
         t::DescribeAccountSettingsInput,
@@ -492,8 +538,12 @@ impl DescribeAccountSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAccountSettingsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAccountSettingsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -502,11 +552,11 @@ impl DescribeAccountSettings {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -528,15 +578,6 @@ impl DescribeAccountSettings {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the specified channel, including its configuration and current status.
-    ///
-    /// Returns the [`DescribeChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_channel(&self) -> DescribeChannel {
-        DescribeChannel(rt::Call::new(&self.handle, &op::DESCRIBE_CHANNEL))
-    }
-}
 /// The `DescribeChannel` operation.
 ///
 /// Describes the specified channel, including its configuration and current status.
@@ -544,7 +585,6 @@ impl super::Client {
 /// Use this operation to verify that a channel reached the `ACTIVE` state after creation, or to diagnose a channel in the `FAILED` state by reading the `ChannelStatusReason`.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-#[derive(Debug)]
 pub struct DescribeChannel(
     rt::Call<t::DescribeChannelInput, t::DescribeChannelOutput, e::DescribeChannelError>,
 );
@@ -558,8 +598,12 @@ impl DescribeChannel {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeChannelOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeChannelOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -568,11 +612,11 @@ impl DescribeChannel {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -594,15 +638,6 @@ impl DescribeChannel {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the shard limits and usage for the account.
-    ///
-    /// Returns the [`DescribeLimits`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_limits(&self) -> DescribeLimits {
-        DescribeLimits(rt::Call::new(&self.handle, &op::DESCRIBE_LIMITS))
-    }
-}
 /// The `DescribeLimits` operation.
 ///
 /// Describes the shard limits and usage for the account.
@@ -610,7 +645,6 @@ impl super::Client {
 /// If you update your account limits, the old limits might be returned for a few minutes.
 ///
 /// This operation has a limit of one transaction per second per account.
-#[derive(Debug)]
 pub struct DescribeLimits(
     rt::Call<t::DescribeLimitsInput, t::DescribeLimitsOutput, e::DescribeLimitsError>,
 );
@@ -618,8 +652,12 @@ impl DescribeLimits {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeLimitsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLimitsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -628,11 +666,11 @@ impl DescribeLimits {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -654,19 +692,9 @@ impl DescribeLimits {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes.
-    ///
-    /// Returns the [`DescribeQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_queue(&self) -> DescribeQueue {
-        DescribeQueue(rt::Call::new(&self.handle, &op::DESCRIBE_QUEUE))
-    }
-}
 /// The `DescribeQueue` operation.
 ///
 /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes.
-#[derive(Debug)]
 pub struct DescribeQueue(
     rt::Call<t::DescribeQueueInput, t::DescribeQueueOutput, e::DescribeQueueError>,
 );
@@ -680,8 +708,12 @@ impl DescribeQueue {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeQueueOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeQueueOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -690,11 +722,11 @@ impl DescribeQueue {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -712,15 +744,6 @@ impl DescribeQueue {
         self.0
     }
 }
-impl super::Client {
-    /// Describes the specified Kinesis data stream.
-    ///
-    /// Returns the [`DescribeStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stream(&self) -> DescribeStream {
-        DescribeStream(rt::Call::new(&self.handle, &op::DESCRIBE_STREAM))
-    }
-}
 /// The `DescribeStream` operation.
 ///
 /// Describes the specified Kinesis data stream.
@@ -736,7 +759,6 @@ impl super::Client {
 /// There are no guarantees about the chronological order shards returned. To process shards in chronological order, use the ID of the parent shard to track the lineage to the oldest shard.
 ///
 /// This operation has a limit of 10 transactions per second per account.
-#[derive(Debug)]
 pub struct DescribeStream(
     rt::Call<t::DescribeStreamInput, t::DescribeStreamOutput, e::DescribeStreamError>,
 );
@@ -774,8 +796,12 @@ impl DescribeStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStreamOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStreamOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -784,11 +810,11 @@ impl DescribeStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -810,17 +836,6 @@ impl DescribeStream {
         self.0
     }
 }
-impl super::Client {
-    /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
-    ///
-    /// Returns the [`DescribeStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stream_consumer(&self) -> DescribeStreamConsumer {
-        DescribeStreamConsumer(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STREAM_CONSUMER),
-        )
-    }
-}
 /// The `DescribeStreamConsumer` operation.
 ///
 /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
@@ -828,7 +843,6 @@ impl super::Client {
 /// This operation has a limit of 20 transactions per second per stream.
 ///
 /// **Note:** When making a cross-account call with `DescribeStreamConsumer`, make sure to provide the ARN of the consumer.
-#[derive(Debug)]
 pub struct DescribeStreamConsumer(
     rt::Call<
         t::DescribeStreamConsumerInput,
@@ -864,8 +878,12 @@ impl DescribeStreamConsumer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStreamConsumerOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStreamConsumerOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -874,11 +892,11 @@ impl DescribeStreamConsumer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -900,15 +918,6 @@ impl DescribeStreamConsumer {
         self.0
     }
 }
-impl super::Client {
-    /// Provides a summarized description of the specified Kinesis data stream without the shard list.
-    ///
-    /// Returns the [`DescribeStreamSummary`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stream_summary(&self) -> DescribeStreamSummary {
-        DescribeStreamSummary(rt::Call::new(&self.handle, &op::DESCRIBE_STREAM_SUMMARY))
-    }
-}
 /// The `DescribeStreamSummary` operation.
 ///
 /// Provides a summarized description of the specified Kinesis data stream without the shard list.
@@ -918,7 +927,6 @@ impl super::Client {
 /// The information returned includes the stream name, Amazon Resource Name (ARN), status, record retention period, approximate creation time, monitoring, encryption details, and open shard count.
 ///
 /// DescribeStreamSummary has a limit of 20 transactions per second per account.
-#[derive(Debug)]
 pub struct DescribeStreamSummary(
     rt::Call<
         t::DescribeStreamSummaryInput,
@@ -948,8 +956,12 @@ impl DescribeStreamSummary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeStreamSummaryOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeStreamSummaryOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -958,11 +970,11 @@ impl DescribeStreamSummary {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -984,23 +996,11 @@ impl DescribeStreamSummary {
         self.0
     }
 }
-impl super::Client {
-    /// Disables enhanced monitoring.
-    ///
-    /// Returns the [`DisableEnhancedMonitoring`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_enhanced_monitoring(&self) -> DisableEnhancedMonitoring {
-        DisableEnhancedMonitoring(
-            rt::Call::new(&self.handle, &op::DISABLE_ENHANCED_MONITORING),
-        )
-    }
-}
 /// The `DisableEnhancedMonitoring` operation.
 ///
 /// Disables enhanced monitoring.
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-#[derive(Debug)]
 pub struct DisableEnhancedMonitoring(
     rt::Call<
         t::DisableEnhancedMonitoringInput,
@@ -1036,8 +1036,12 @@ impl DisableEnhancedMonitoring {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EnhancedMonitoringOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EnhancedMonitoringOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1046,11 +1050,11 @@ impl DisableEnhancedMonitoring {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,20 @@ impl super::Client {
     pub fn get_records(&self) -> GetRecords {
         GetRecords(rt::Call::new(&self.handle, &op::GET_RECORDS))
     }
+    /// Returns a policy attached to the specified data stream, consumer, or queue. Request patterns can be one of the following:
+    ///
+    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_resource_policy(&self) -> GetResourcePolicy {
+        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+    }
+    /// Gets an Amazon Kinesis shard iterator. A shard iterator expires 5 minutes after it is returned to the requester.
+    ///
+    /// Returns the [`GetShardIterator`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_shard_iterator(&self) -> GetShardIterator {
+        GetShardIterator(rt::Call::new(&self.handle, &op::GET_SHARD_ITERATOR))
+    }
 }
 /// The `GetRecords` operation.
 ///
@@ -34,7 +48,6 @@ impl super::Client {
 /// Each Amazon Kinesis record includes a value, `ApproximateArrivalTimestamp`, that is set when a stream successfully receives and stores a record. This is commonly referred to as a server-side time stamp, whereas a client-side time stamp is set when a data producer creates or sends the record to a stream (a data producer is any data source putting data records into a stream, for example with PutRecords). The time stamp has millisecond precision. There are no guarantees about the time stamp accuracy, or that the time stamp is always increasing. For example, records in a shard or across a stream might have time stamps that are out of order.
 ///
 /// This operation has a limit of five transactions per second per shard.
-#[derive(Debug)]
 pub struct GetRecords(
     rt::Call<t::GetRecordsInput, t::GetRecordsOutput, e::GetRecordsError>,
 );
@@ -72,8 +85,10 @@ impl GetRecords {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetRecordsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetRecordsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -82,11 +97,11 @@ impl GetRecords {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -104,15 +119,6 @@ impl GetRecords {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a policy attached to the specified data stream, consumer, or queue. Request patterns can be one of the following:
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
-    }
-}
 /// The `GetResourcePolicy` operation.
 ///
 /// Returns a policy attached to the specified data stream, consumer, or queue. Request patterns can be one of the following:
@@ -120,7 +126,6 @@ impl super::Client {
 /// - Data stream pattern: `arn:aws.*:kinesis:.*:\d{12}:.*stream/\S+`
 /// - Consumer pattern: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`
 /// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
-#[derive(Debug)]
 pub struct GetResourcePolicy(
     rt::Call<
         t::GetResourcePolicyInput,
@@ -144,8 +149,12 @@ impl GetResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetResourcePolicyOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetResourcePolicyOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -154,11 +163,11 @@ impl GetResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -180,15 +189,6 @@ impl GetResourcePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Gets an Amazon Kinesis shard iterator. A shard iterator expires 5 minutes after it is returned to the requester.
-    ///
-    /// Returns the [`GetShardIterator`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_shard_iterator(&self) -> GetShardIterator {
-        GetShardIterator(rt::Call::new(&self.handle, &op::GET_SHARD_ITERATOR))
-    }
-}
 /// The `GetShardIterator` operation.
 ///
 /// Gets an Amazon Kinesis shard iterator. A shard iterator expires 5 minutes after it is returned to the requester.
@@ -206,7 +206,6 @@ impl super::Client {
 /// If the shard is closed, GetShardIterator returns a valid iterator for the last sequence number of the shard. A shard can be closed as a result of using SplitShard or MergeShards.
 ///
 /// GetShardIterator has a limit of five transactions per second per account per open shard.
-#[derive(Debug)]
 pub struct GetShardIterator(
     rt::Call<
         t::GetShardIteratorInput,
@@ -269,8 +268,12 @@ impl GetShardIterator {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetShardIteratorOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetShardIteratorOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -279,11 +282,11 @@ impl GetShardIterator {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

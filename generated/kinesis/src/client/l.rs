@@ -14,6 +14,48 @@ impl super::Client {
     pub fn list_channels(&self) -> ListChannels {
         ListChannels(rt::Call::new(&self.handle, &op::LIST_CHANNELS))
     }
+    /// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream.
+    ///
+    /// Returns the [`ListQueues`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_queues(&self) -> ListQueues {
+        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
+    }
+    /// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream.
+    ///
+    /// Returns the [`ListShards`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_shards(&self) -> ListShards {
+        ListShards(rt::Call::new(&self.handle, &op::LIST_SHARDS))
+    }
+    /// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer.
+    ///
+    /// Returns the [`ListStreamConsumers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_stream_consumers(&self) -> ListStreamConsumers {
+        ListStreamConsumers(rt::Call::new(&self.handle, &op::LIST_STREAM_CONSUMERS))
+    }
+    /// Lists your Kinesis data streams.
+    ///
+    /// Returns the [`ListStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_streams(&self) -> ListStreams {
+        ListStreams(rt::Call::new(&self.handle, &op::LIST_STREAMS))
+    }
+    /// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
+    ///
+    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
+        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+    }
+    /// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account.
+    ///
+    /// Returns the [`ListTagsForStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_for_stream(&self) -> ListTagsForStream {
+        ListTagsForStream(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_STREAM))
+    }
 }
 /// The `ListChannels` operation.
 ///
@@ -22,7 +64,6 @@ impl super::Client {
 /// Use this operation to find channels before deleting a stream, or to audit the channels configured in an Amazon Web Services Region.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-#[derive(Debug)]
 pub struct ListChannels(
     rt::Call<t::ListChannelsInput, t::ListChannelsOutput, e::ListChannelsError>,
 );
@@ -48,8 +89,10 @@ impl ListChannels {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListChannelsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListChannelsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -58,11 +101,11 @@ impl ListChannels {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,21 +123,11 @@ impl ListChannels {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream.
-    ///
-    /// Returns the [`ListQueues`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_queues(&self) -> ListQueues {
-        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
-    }
-}
 /// The `ListQueues` operation.
 ///
 /// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream.
 ///
 /// If the response contains a `NextToken`, more queues are available. Call `ListQueues` again with that value to retrieve the next page.
-#[derive(Debug)]
 pub struct ListQueues(
     rt::Call<t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError>,
 );
@@ -120,8 +153,10 @@ impl ListQueues {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListQueuesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListQueuesOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -130,11 +165,11 @@ impl ListQueues {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -152,15 +187,6 @@ impl ListQueues {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream.
-    ///
-    /// Returns the [`ListShards`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_shards(&self) -> ListShards {
-        ListShards(rt::Call::new(&self.handle, &op::LIST_SHARDS))
-    }
-}
 /// The `ListShards` operation.
 ///
 /// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream.
@@ -170,7 +196,6 @@ impl super::Client {
 /// This action does not list expired shards. For information about expired shards, see [Data Routing, Data Persistence, and Shard State after a Reshard](https://docs.aws.amazon.com/streams/latest/dev/kinesis-using-sdk-java-after-resharding.html#kinesis-using-sdk-java-resharding-data-routing).
 ///
 /// **Important:** This API is a new operation that is used by the Amazon Kinesis Client Library (KCL). If you have a fine-grained IAM policy that only allows specific operations, you must update your policy to allow calls to this API. For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
-#[derive(Debug)]
 pub struct ListShards(
     rt::Call<t::ListShardsInput, t::ListShardsOutput, e::ListShardsError>,
 );
@@ -226,8 +251,10 @@ impl ListShards {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListShardsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListShardsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -236,11 +263,11 @@ impl ListShards {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -258,21 +285,11 @@ impl ListShards {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer.
-    ///
-    /// Returns the [`ListStreamConsumers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_stream_consumers(&self) -> ListStreamConsumers {
-        ListStreamConsumers(rt::Call::new(&self.handle, &op::LIST_STREAM_CONSUMERS))
-    }
-}
 /// The `ListStreamConsumers` operation.
 ///
 /// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer.
 ///
 /// This operation has a limit of 5 transactions per second per stream.
-#[derive(Debug)]
 pub struct ListStreamConsumers(
     rt::Call<
         t::ListStreamConsumersInput,
@@ -314,8 +331,12 @@ impl ListStreamConsumers {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStreamConsumersOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListStreamConsumersOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -324,11 +345,11 @@ impl ListStreamConsumers {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -350,15 +371,6 @@ impl ListStreamConsumers {
         self.0
     }
 }
-impl super::Client {
-    /// Lists your Kinesis data streams.
-    ///
-    /// Returns the [`ListStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_streams(&self) -> ListStreams {
-        ListStreams(rt::Call::new(&self.handle, &op::LIST_STREAMS))
-    }
-}
 /// The `ListStreams` operation.
 ///
 /// Lists your Kinesis data streams.
@@ -368,7 +380,6 @@ impl super::Client {
 /// You can detect if there are more streams available to list by using the `HasMoreStreams` flag from the returned output. If there are more streams available, you can request more streams by using the name of the last stream returned by the `ListStreams` request in the `ExclusiveStartStreamName` parameter in a subsequent request to `ListStreams`. The group of stream names returned by the subsequent request is then added to the list. You can continue this process until all the stream names have been collected in the list.
 ///
 /// ListStreams has a limit of five transactions per second per account.
-#[derive(Debug)]
 pub struct ListStreams(
     rt::Call<t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError>,
 );
@@ -394,8 +405,10 @@ impl ListStreams {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListStreamsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListStreamsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -404,11 +417,11 @@ impl ListStreams {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -426,15 +439,6 @@ impl ListStreams {
         self.0
     }
 }
-impl super::Client {
-    /// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
-    }
-}
 /// The `ListTagsForResource` operation.
 ///
 /// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
@@ -442,7 +446,6 @@ impl super::Client {
 /// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
 ///
 /// For more information about tagging Kinesis resources, see [Tag your Amazon Kinesis Data Streams resources](https://docs.aws.amazon.com/streams/latest/dev/tagging.html).
-#[derive(Debug)]
 pub struct ListTagsForResource(
     rt::Call<
         t::ListTagsForResourceInput,
@@ -466,8 +469,12 @@ impl ListTagsForResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsForResourceOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsForResourceOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -476,11 +483,11 @@ impl ListTagsForResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -502,21 +509,11 @@ impl ListTagsForResource {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account.
-    ///
-    /// Returns the [`ListTagsForStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_for_stream(&self) -> ListTagsForStream {
-        ListTagsForStream(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_STREAM))
-    }
-}
 /// The `ListTagsForStream` operation.
 ///
 /// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account.
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-#[derive(Debug)]
 pub struct ListTagsForStream(
     rt::Call<
         t::ListTagsForStreamInput,
@@ -558,8 +555,12 @@ impl ListTagsForStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsForStreamOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsForStreamOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -568,11 +569,11 @@ impl ListTagsForStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

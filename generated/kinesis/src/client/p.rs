@@ -14,6 +14,20 @@ impl super::Client {
     pub fn put_record(&self) -> PutRecord {
         PutRecord(rt::Call::new(&self.handle, &op::PUT_RECORD))
     }
+    /// Writes multiple data records into a Kinesis data stream in a single call (also referred to as a `PutRecords` request). Use this operation to send data into the stream for data ingestion and processing.
+    ///
+    /// Returns the [`PutRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_records(&self) -> PutRecords {
+        PutRecords(rt::Call::new(&self.handle, &op::PUT_RECORDS))
+    }
+    /// Attaches a resource-based policy to a data stream, a queue, or an enhanced fan-out consumer. If you are using an identity other than the root user of the Amazon Web Services account that owns the resource, the calling identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error`. If you receive a `ResourceNotFoundException`, check to see if you passed a valid stream or consumer resource.
+    ///
+    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_resource_policy(&self) -> PutResourcePolicy {
+        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+    }
 }
 /// The `PutRecord` operation.
 ///
@@ -38,7 +52,6 @@ impl super::Client {
 /// If a `PutRecord` request cannot be processed because of insufficient provisioned throughput on the shard involved in the request, `PutRecord` throws `ProvisionedThroughputExceededException`.
 ///
 /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod to modify this retention period.
-#[derive(Debug)]
 pub struct PutRecord(rt::Call<t::PutRecordInput, t::PutRecordOutput, e::PutRecordError>);
 impl PutRecord {
     /// The name of the stream to put the data record into.
@@ -92,8 +105,10 @@ impl PutRecord {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutRecordOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::PutRecordOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -102,11 +117,11 @@ impl PutRecord {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -122,15 +137,6 @@ impl PutRecord {
         self,
     ) -> rt::Call<t::PutRecordInput, t::PutRecordOutput, e::PutRecordError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Writes multiple data records into a Kinesis data stream in a single call (also referred to as a `PutRecords` request). Use this operation to send data into the stream for data ingestion and processing.
-    ///
-    /// Returns the [`PutRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_records(&self) -> PutRecords {
-        PutRecords(rt::Call::new(&self.handle, &op::PUT_RECORDS))
     }
 }
 /// The `PutRecords` operation.
@@ -160,7 +166,6 @@ impl super::Client {
 /// **Important:** After you write a record to a stream, you cannot modify that record or its order within the stream.
 ///
 /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod to modify this retention period.
-#[derive(Debug)]
 pub struct PutRecords(
     rt::Call<t::PutRecordsInput, t::PutRecordsOutput, e::PutRecordsError>,
 );
@@ -198,8 +203,10 @@ impl PutRecords {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutRecordsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::PutRecordsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -208,11 +215,11 @@ impl PutRecords {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -230,15 +237,6 @@ impl PutRecords {
         self.0
     }
 }
-impl super::Client {
-    /// Attaches a resource-based policy to a data stream, a queue, or an enhanced fan-out consumer. If you are using an identity other than the root user of the Amazon Web Services account that owns the resource, the calling identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error`. If you receive a `ResourceNotFoundException`, check to see if you passed a valid stream or consumer resource.
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
-    }
-}
 /// The `PutResourcePolicy` operation.
 ///
 /// Attaches a resource-based policy to a data stream, a queue, or an enhanced fan-out consumer. If you are using an identity other than the root user of the Amazon Web Services account that owns the resource, the calling identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error`. If you receive a `ResourceNotFoundException`, check to see if you passed a valid stream or consumer resource.
@@ -250,7 +248,6 @@ impl super::Client {
 /// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
 ///
 /// For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
-#[derive(Debug)]
 pub struct PutResourcePolicy(
     rt::Call<t::PutResourcePolicyInput, rt::Unit, e::PutResourcePolicyError>,
 );
@@ -276,8 +273,10 @@ impl PutResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -286,11 +285,11 @@ impl PutResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,6 +16,38 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::RECEIVE_DEAD_LETTER_QUEUE_RECORDS),
         )
     }
+    /// Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility.
+    ///
+    /// Returns the [`ReceiveQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn receive_queue_records(&self) -> ReceiveQueueRecords {
+        ReceiveQueueRecords(rt::Call::new(&self.handle, &op::RECEIVE_QUEUE_RECORDS))
+    }
+    /// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call SubscribeToShard to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream.
+    ///
+    /// Returns the [`RegisterStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn register_stream_consumer(&self) -> RegisterStreamConsumer {
+        RegisterStreamConsumer(
+            rt::Call::new(&self.handle, &op::REGISTER_STREAM_CONSUMER),
+        )
+    }
+    /// Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes.
+    ///
+    /// Returns the [`RemoveTagsFromStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn remove_tags_from_stream(&self) -> RemoveTagsFromStream {
+        RemoveTagsFromStream(rt::Call::new(&self.handle, &op::REMOVE_TAGS_FROM_STREAM))
+    }
+    /// Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so ReceiveQueueRecords can return it again, up to `MaxReceiveCount` times before it becomes a dead-letter record again. The result for each entry is reported individually in the response.
+    ///
+    /// Returns the [`RestoreDeadLetterQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_dead_letter_queue_records(&self) -> RestoreDeadLetterQueueRecords {
+        RestoreDeadLetterQueueRecords(
+            rt::Call::new(&self.handle, &op::RESTORE_DEAD_LETTER_QUEUE_RECORDS),
+        )
+    }
 }
 /// The `ReceiveDeadLetterQueueRecords` operation.
 ///
@@ -26,7 +58,6 @@ impl super::Client {
 /// Use this operation to inspect the records your queue consumer could not process, so you can correct the cause and then either acknowledge or restore them.
 ///
 /// A queue delivers dead-letter records while it is in the `ACTIVE` state.
-#[derive(Debug)]
 pub struct ReceiveDeadLetterQueueRecords(
     rt::Call<
         t::ReceiveDeadLetterQueueRecordsInput,
@@ -62,10 +93,12 @@ impl ReceiveDeadLetterQueueRecords {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ReceiveDeadLetterQueueRecordsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReceiveDeadLetterQueueRecordsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -76,11 +109,11 @@ impl ReceiveDeadLetterQueueRecords {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -102,15 +135,6 @@ impl ReceiveDeadLetterQueueRecords {
         self.0
     }
 }
-impl super::Client {
-    /// Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility.
-    ///
-    /// Returns the [`ReceiveQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn receive_queue_records(&self) -> ReceiveQueueRecords {
-        ReceiveQueueRecords(rt::Call::new(&self.handle, &op::RECEIVE_QUEUE_RECORDS))
-    }
-}
 /// The `ReceiveQueueRecords` operation.
 ///
 /// Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility.
@@ -124,7 +148,6 @@ impl super::Client {
 /// A queue delivers records while it is in the `ACTIVE` state.
 ///
 /// On rare occasions, a queue can deliver a record more than once. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
-#[derive(Debug)]
 pub struct ReceiveQueueRecords(
     rt::Call<
         t::ReceiveQueueRecordsInput,
@@ -160,8 +183,12 @@ impl ReceiveQueueRecords {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ReceiveQueueRecordsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReceiveQueueRecordsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -170,11 +197,11 @@ impl ReceiveQueueRecords {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -196,17 +223,6 @@ impl ReceiveQueueRecords {
         self.0
     }
 }
-impl super::Client {
-    /// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call SubscribeToShard to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream.
-    ///
-    /// Returns the [`RegisterStreamConsumer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn register_stream_consumer(&self) -> RegisterStreamConsumer {
-        RegisterStreamConsumer(
-            rt::Call::new(&self.handle, &op::REGISTER_STREAM_CONSUMER),
-        )
-    }
-}
 /// The `RegisterStreamConsumer` operation.
 ///
 /// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call SubscribeToShard to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream.
@@ -218,7 +234,6 @@ impl super::Client {
 /// For an example of how to use this operation, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
 ///
 /// The use of this operation has a limit of five transactions per second per account. Also, only 5 consumers can be created simultaneously. In other words, you cannot have more than 5 consumers in a `CREATING` status at the same time. Registering a 6th consumer while there are 5 in a `CREATING` status results in a `LimitExceededException`.
-#[derive(Debug)]
 pub struct RegisterStreamConsumer(
     rt::Call<
         t::RegisterStreamConsumerInput,
@@ -254,8 +269,12 @@ impl RegisterStreamConsumer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RegisterStreamConsumerOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RegisterStreamConsumerOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -264,11 +283,11 @@ impl RegisterStreamConsumer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -290,15 +309,6 @@ impl RegisterStreamConsumer {
         self.0
     }
 }
-impl super::Client {
-    /// Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes.
-    ///
-    /// Returns the [`RemoveTagsFromStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn remove_tags_from_stream(&self) -> RemoveTagsFromStream {
-        RemoveTagsFromStream(rt::Call::new(&self.handle, &op::REMOVE_TAGS_FROM_STREAM))
-    }
-}
 /// The `RemoveTagsFromStream` operation.
 ///
 /// Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes.
@@ -308,7 +318,6 @@ impl super::Client {
 /// If you specify a tag that does not exist, it is ignored.
 ///
 /// RemoveTagsFromStream has a limit of five transactions per second per account.
-#[derive(Debug)]
 pub struct RemoveTagsFromStream(
     rt::Call<t::RemoveTagsFromStreamInput, rt::Unit, e::RemoveTagsFromStreamError>,
 );
@@ -340,8 +349,10 @@ impl RemoveTagsFromStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -350,11 +361,11 @@ impl RemoveTagsFromStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -372,17 +383,6 @@ impl RemoveTagsFromStream {
         self.0
     }
 }
-impl super::Client {
-    /// Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so ReceiveQueueRecords can return it again, up to `MaxReceiveCount` times before it becomes a dead-letter record again. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`RestoreDeadLetterQueueRecords`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_dead_letter_queue_records(&self) -> RestoreDeadLetterQueueRecords {
-        RestoreDeadLetterQueueRecords(
-            rt::Call::new(&self.handle, &op::RESTORE_DEAD_LETTER_QUEUE_RECORDS),
-        )
-    }
-}
 /// The `RestoreDeadLetterQueueRecords` operation.
 ///
 /// Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so ReceiveQueueRecords can return it again, up to `MaxReceiveCount` times before it becomes a dead-letter record again. The result for each entry is reported individually in the response.
@@ -390,7 +390,6 @@ impl super::Client {
 /// Restore records after you have corrected the condition that prevented your queue consumer from processing them.
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-#[derive(Debug)]
 pub struct RestoreDeadLetterQueueRecords(
     rt::Call<
         t::RestoreDeadLetterQueueRecordsInput,
@@ -417,10 +416,12 @@ impl RestoreDeadLetterQueueRecords {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RestoreDeadLetterQueueRecordsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RestoreDeadLetterQueueRecordsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -431,11 +432,11 @@ impl RestoreDeadLetterQueueRecords {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

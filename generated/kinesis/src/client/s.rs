@@ -14,6 +14,27 @@ impl super::Client {
     pub fn split_shard(&self) -> SplitShard {
         SplitShard(rt::Call::new(&self.handle, &op::SPLIT_SHARD))
     }
+    /// Enables or updates server-side encryption using an Amazon Web Services KMS key for a specified stream.
+    ///
+    /// Returns the [`StartStreamEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_stream_encryption(&self) -> StartStreamEncryption {
+        StartStreamEncryption(rt::Call::new(&self.handle, &op::START_STREAM_ENCRYPTION))
+    }
+    /// Disables server-side encryption for a specified stream.
+    ///
+    /// Returns the [`StopStreamEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn stop_stream_encryption(&self) -> StopStreamEncryption {
+        StopStreamEncryption(rt::Call::new(&self.handle, &op::STOP_STREAM_ENCRYPTION))
+    }
+    /// This operation establishes an HTTP/2 connection between the consumer you specify in the `ConsumerARN` parameter and the shard you specify in the `ShardId` parameter. After the connection is successfully established, Kinesis Data Streams pushes records from the shard to the consumer over this connection. Before you call this operation, call RegisterStreamConsumer to register the consumer with Kinesis Data Streams.
+    ///
+    /// Returns the [`SubscribeToShard`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn subscribe_to_shard(&self) -> SubscribeToShard {
+        SubscribeToShard(rt::Call::new(&self.handle, &op::SUBSCRIBE_TO_SHARD))
+    }
 }
 /// The `SplitShard` operation.
 ///
@@ -38,7 +59,6 @@ impl super::Client {
 /// If you try to operate on too many streams simultaneously using CreateStream, DeleteStream, MergeShards, and/or SplitShard, you receive a `LimitExceededException`.
 ///
 /// `SplitShard` has a limit of five transactions per second per account.
-#[derive(Debug)]
 pub struct SplitShard(rt::Call<t::SplitShardInput, rt::Unit, e::SplitShardError>);
 impl SplitShard {
     /// The name of the stream for the shard split.
@@ -74,8 +94,10 @@ impl SplitShard {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -84,11 +106,11 @@ impl SplitShard {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -106,15 +128,6 @@ impl SplitShard {
         self.0
     }
 }
-impl super::Client {
-    /// Enables or updates server-side encryption using an Amazon Web Services KMS key for a specified stream.
-    ///
-    /// Returns the [`StartStreamEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_stream_encryption(&self) -> StartStreamEncryption {
-        StartStreamEncryption(rt::Call::new(&self.handle, &op::START_STREAM_ENCRYPTION))
-    }
-}
 /// The `StartStreamEncryption` operation.
 ///
 /// Enables or updates server-side encryption using an Amazon Web Services KMS key for a specified stream.
@@ -126,7 +139,6 @@ impl super::Client {
 /// API Limits: You can successfully apply a new Amazon Web Services KMS key for server-side encryption 25 times in a rolling 24-hour period.
 ///
 /// Note: It can take up to 5 seconds after the stream is in an `ACTIVE` status before all records written to the stream are encrypted. After you enable encryption, you can verify that encryption is applied by inspecting the API response from `PutRecord` or `PutRecords`.
-#[derive(Debug)]
 pub struct StartStreamEncryption(
     rt::Call<t::StartStreamEncryptionInput, rt::Unit, e::StartStreamEncryptionError>,
 );
@@ -164,8 +176,10 @@ impl StartStreamEncryption {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -174,11 +188,11 @@ impl StartStreamEncryption {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -200,15 +214,6 @@ impl StartStreamEncryption {
         self.0
     }
 }
-impl super::Client {
-    /// Disables server-side encryption for a specified stream.
-    ///
-    /// Returns the [`StopStreamEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn stop_stream_encryption(&self) -> StopStreamEncryption {
-        StopStreamEncryption(rt::Call::new(&self.handle, &op::STOP_STREAM_ENCRYPTION))
-    }
-}
 /// The `StopStreamEncryption` operation.
 ///
 /// Disables server-side encryption for a specified stream.
@@ -220,7 +225,6 @@ impl super::Client {
 /// API Limits: You can successfully disable server-side encryption 25 times in a rolling 24-hour period.
 ///
 /// Note: It can take up to 5 seconds after the stream is in an `ACTIVE` status before all records written to the stream are no longer subject to encryption. After you disabled encryption, you can verify that encryption is not applied by inspecting the API response from `PutRecord` or `PutRecords`.
-#[derive(Debug)]
 pub struct StopStreamEncryption(
     rt::Call<t::StopStreamEncryptionInput, rt::Unit, e::StopStreamEncryptionError>,
 );
@@ -258,8 +262,10 @@ impl StopStreamEncryption {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -268,11 +274,11 @@ impl StopStreamEncryption {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -290,15 +296,6 @@ impl StopStreamEncryption {
         self.0
     }
 }
-impl super::Client {
-    /// This operation establishes an HTTP/2 connection between the consumer you specify in the `ConsumerARN` parameter and the shard you specify in the `ShardId` parameter. After the connection is successfully established, Kinesis Data Streams pushes records from the shard to the consumer over this connection. Before you call this operation, call RegisterStreamConsumer to register the consumer with Kinesis Data Streams.
-    ///
-    /// Returns the [`SubscribeToShard`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn subscribe_to_shard(&self) -> SubscribeToShard {
-        SubscribeToShard(rt::Call::new(&self.handle, &op::SUBSCRIBE_TO_SHARD))
-    }
-}
 /// The `SubscribeToShard` operation.
 ///
 /// This operation establishes an HTTP/2 connection between the consumer you specify in the `ConsumerARN` parameter and the shard you specify in the `ShardId` parameter. After the connection is successfully established, Kinesis Data Streams pushes records from the shard to the consumer over this connection. Before you call this operation, call RegisterStreamConsumer to register the consumer with Kinesis Data Streams.
@@ -310,7 +307,6 @@ impl super::Client {
 /// If you call `SubscribeToShard` again with the same `ConsumerARN` and `ShardId` within 5 seconds of a successful call, you'll get a `ResourceInUseException`. If you call `SubscribeToShard` 5 seconds or more after a successful call, the second call takes over the subscription and the previous connection expires or fails with a `ResourceInUseException`.
 ///
 /// For an example of how to use this operation, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
-#[derive(Debug)]
 pub struct SubscribeToShard(
     rt::Call<
         t::SubscribeToShardInput,
@@ -352,8 +348,12 @@ impl SubscribeToShard {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SubscribeToShardOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SubscribeToShardOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -362,11 +362,11 @@ impl SubscribeToShard {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,94 @@ impl super::Client {
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
+    /// Updates the account-level settings for Amazon Kinesis Data Streams.
+    ///
+    /// Returns the [`UpdateAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_account_settings(&self) -> UpdateAccountSettings {
+        UpdateAccountSettings(rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_SETTINGS))
+    }
+    /// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one.
+    ///
+    /// Returns the [`UpdateChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_channel(&self) -> UpdateChannel {
+        UpdateChannel(rt::Call::new(&self.handle, &op::UPDATE_CHANNEL))
+    }
+    /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
+    ///
+    /// Returns the [`UpdateDeadLetterQueueRecordsVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_dead_letter_queue_records_visibility(
+        &self,
+    ) -> UpdateDeadLetterQueueRecordsVisibility {
+        UpdateDeadLetterQueueRecordsVisibility(
+            rt::Call::new(&self.handle, &op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY),
+        )
+    }
+    /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB.
+    ///
+    /// Returns the [`UpdateMaxRecordSize`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_max_record_size(&self) -> UpdateMaxRecordSize {
+        UpdateMaxRecordSize(rt::Call::new(&self.handle, &op::UPDATE_MAX_RECORD_SIZE))
+    }
+    /// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both.
+    ///
+    /// Returns the [`UpdateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_queue(&self) -> UpdateQueue {
+        UpdateQueue(rt::Call::new(&self.handle, &op::UPDATE_QUEUE))
+    }
+    /// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
+    ///
+    /// Returns the [`UpdateQueueRecordsVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_queue_records_visibility(&self) -> UpdateQueueRecordsVisibility {
+        UpdateQueueRecordsVisibility(
+            rt::Call::new(&self.handle, &op::UPDATE_QUEUE_RECORDS_VISIBILITY),
+        )
+    }
+    /// Updates the shard count of the specified stream to the specified number of shards. This API is only supported for the data streams with the provisioned capacity mode.
+    ///
+    /// Returns the [`UpdateShardCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_shard_count(&self) -> UpdateShardCount {
+        UpdateShardCount(rt::Call::new(&self.handle, &op::UPDATE_SHARD_COUNT))
+    }
+    /// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream.
+    ///
+    /// Returns the [`UpdateStreamMode`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_stream_mode(&self) -> UpdateStreamMode {
+        UpdateStreamMode(rt::Call::new(&self.handle, &op::UPDATE_STREAM_MODE))
+    }
+    /// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream.
+    ///
+    /// Returns the [`UpdateStreamRecordDistributionStrategy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_stream_record_distribution_strategy(
+        &self,
+    ) -> UpdateStreamRecordDistributionStrategy {
+        UpdateStreamRecordDistributionStrategy(
+            rt::Call::new(&self.handle, &op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY),
+        )
+    }
+    /// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased.
+    ///
+    /// Returns the [`UpdateStreamWarmThroughput`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_stream_warm_throughput(&self) -> UpdateStreamWarmThroughput {
+        UpdateStreamWarmThroughput(
+            rt::Call::new(&self.handle, &op::UPDATE_STREAM_WARM_THROUGHPUT),
+        )
+    }
 }
 /// The `UntagResource` operation.
 ///
 /// Removes tags from the specified Kinesis resource. Removed tags are deleted and can't be recovered after this operation completes successfully.
 ///
 /// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
-#[derive(Debug)]
 pub struct UntagResource(
     rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
 );
@@ -46,8 +127,10 @@ impl UntagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -56,11 +139,11 @@ impl UntagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,15 +161,6 @@ impl UntagResource {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the account-level settings for Amazon Kinesis Data Streams.
-    ///
-    /// Returns the [`UpdateAccountSettings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_account_settings(&self) -> UpdateAccountSettings {
-        UpdateAccountSettings(rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_SETTINGS))
-    }
-}
 /// The `UpdateAccountSettings` operation.
 ///
 /// Updates the account-level settings for Amazon Kinesis Data Streams.
@@ -97,7 +171,6 @@ impl super::Client {
 ///
 /// - Certain account configurations have minimum commitment windows. Attempting to update your settings prior to the end of the minimum commitment window might have certain restrictions.
 /// - This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
-#[derive(Debug)]
 pub struct UpdateAccountSettings(
     rt::Call<
         t::UpdateAccountSettingsInput,
@@ -118,8 +191,12 @@ impl UpdateAccountSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateAccountSettingsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateAccountSettingsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -128,11 +205,11 @@ impl UpdateAccountSettings {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -154,15 +231,6 @@ impl UpdateAccountSettings {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one.
-    ///
-    /// Returns the [`UpdateChannel`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_channel(&self) -> UpdateChannel {
-        UpdateChannel(rt::Call::new(&self.handle, &op::UPDATE_CHANNEL))
-    }
-}
 /// The `UpdateChannel` operation.
 ///
 /// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one.
@@ -170,7 +238,6 @@ impl super::Client {
 /// Updating a channel is an asynchronous operation. Upon receiving the request, Amazon Kinesis Data Streams sets the channel to the `UPDATING` state and returns immediately. After the change is applied, Amazon Kinesis Data Streams sets the channel back to the `ACTIVE` state.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-#[derive(Debug)]
 pub struct UpdateChannel(
     rt::Call<t::UpdateChannelInput, t::UpdateChannelOutput, e::UpdateChannelError>,
 );
@@ -208,8 +275,12 @@ impl UpdateChannel {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateChannelOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateChannelOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -218,11 +289,11 @@ impl UpdateChannel {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -240,25 +311,11 @@ impl UpdateChannel {
         self.0
     }
 }
-impl super::Client {
-    /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`UpdateDeadLetterQueueRecordsVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_dead_letter_queue_records_visibility(
-        &self,
-    ) -> UpdateDeadLetterQueueRecordsVisibility {
-        UpdateDeadLetterQueueRecordsVisibility(
-            rt::Call::new(&self.handle, &op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY),
-        )
-    }
-}
 /// The `UpdateDeadLetterQueueRecordsVisibility` operation.
 ///
 /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-#[derive(Debug)]
 pub struct UpdateDeadLetterQueueRecordsVisibility(
     rt::Call<
         t::UpdateDeadLetterQueueRecordsVisibilityInput,
@@ -285,10 +342,12 @@ impl UpdateDeadLetterQueueRecordsVisibility {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateDeadLetterQueueRecordsVisibilityOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateDeadLetterQueueRecordsVisibilityOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -299,11 +358,11 @@ impl UpdateDeadLetterQueueRecordsVisibility {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -325,19 +384,9 @@ impl UpdateDeadLetterQueueRecordsVisibility {
         self.0
     }
 }
-impl super::Client {
-    /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB.
-    ///
-    /// Returns the [`UpdateMaxRecordSize`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_max_record_size(&self) -> UpdateMaxRecordSize {
-        UpdateMaxRecordSize(rt::Call::new(&self.handle, &op::UPDATE_MAX_RECORD_SIZE))
-    }
-}
 /// The `UpdateMaxRecordSize` operation.
 ///
 /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB.
-#[derive(Debug)]
 pub struct UpdateMaxRecordSize(
     rt::Call<t::UpdateMaxRecordSizeInput, rt::Unit, e::UpdateMaxRecordSizeError>,
 );
@@ -363,8 +412,10 @@ impl UpdateMaxRecordSize {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -373,11 +424,11 @@ impl UpdateMaxRecordSize {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -395,15 +446,6 @@ impl UpdateMaxRecordSize {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both.
-    ///
-    /// Returns the [`UpdateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_queue(&self) -> UpdateQueue {
-        UpdateQueue(rt::Call::new(&self.handle, &op::UPDATE_QUEUE))
-    }
-}
 /// The `UpdateQueue` operation.
 ///
 /// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both.
@@ -413,7 +455,6 @@ impl super::Client {
 /// `UpdateQueue` is an asynchronous operation. Upon receiving an `UpdateQueue` request, Amazon Kinesis Data Streams sets the `QueueStatus` to `UPDATING`, and sets it back to `ACTIVE` when the update is complete. You can continue to receive and acknowledge records while the queue is `UPDATING`.
 ///
 /// You can't change the data stream or the starting position of a queue after you create it. To read from a different stream or position, create a new queue.
-#[derive(Debug)]
 pub struct UpdateQueue(
     rt::Call<t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError>,
 );
@@ -433,8 +474,10 @@ impl UpdateQueue {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateQueueOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::UpdateQueueOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -443,11 +486,11 @@ impl UpdateQueue {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -465,17 +508,6 @@ impl UpdateQueue {
         self.0
     }
 }
-impl super::Client {
-    /// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
-    ///
-    /// Returns the [`UpdateQueueRecordsVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_queue_records_visibility(&self) -> UpdateQueueRecordsVisibility {
-        UpdateQueueRecordsVisibility(
-            rt::Call::new(&self.handle, &op::UPDATE_QUEUE_RECORDS_VISIBILITY),
-        )
-    }
-}
 /// The `UpdateQueueRecordsVisibility` operation.
 ///
 /// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
@@ -483,7 +515,6 @@ impl super::Client {
 /// Extend the visibility timeout of a record when your queue consumer needs more time to finish processing it, so the record does not become visible and get redelivered while it is still being processed. Set the visibility timeout to `0` to make a record visible in the queue immediately, so that it can be received again without waiting for its current timeout to expire.
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-#[derive(Debug)]
 pub struct UpdateQueueRecordsVisibility(
     rt::Call<
         t::UpdateQueueRecordsVisibilityInput,
@@ -510,8 +541,12 @@ impl UpdateQueueRecordsVisibility {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateQueueRecordsVisibilityOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateQueueRecordsVisibilityOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -522,11 +557,11 @@ impl UpdateQueueRecordsVisibility {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -546,15 +581,6 @@ impl UpdateQueueRecordsVisibility {
         e::UpdateQueueRecordsVisibilityError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Updates the shard count of the specified stream to the specified number of shards. This API is only supported for the data streams with the provisioned capacity mode.
-    ///
-    /// Returns the [`UpdateShardCount`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_shard_count(&self) -> UpdateShardCount {
-        UpdateShardCount(rt::Call::new(&self.handle, &op::UPDATE_SHARD_COUNT))
     }
 }
 /// The `UpdateShardCount` operation.
@@ -580,7 +606,6 @@ impl super::Client {
 /// - Make over 10 TPS. TPS over 10 will trigger the LimitExceededException
 ///
 /// For the default limits for an Amazon Web Services account, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To request an increase in the call rate limit, the shard limit for this API, or your overall shard limit, use the [limits form](https://console.aws.amazon.com/support/v1#/case/create?issueType=service-limit-increase&limitType=service-code-kinesis).
-#[derive(Debug)]
 pub struct UpdateShardCount(
     rt::Call<
         t::UpdateShardCountInput,
@@ -622,8 +647,12 @@ impl UpdateShardCount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateShardCountOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateShardCountOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -632,11 +661,11 @@ impl UpdateShardCount {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -658,15 +687,6 @@ impl UpdateShardCount {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream.
-    ///
-    /// Returns the [`UpdateStreamMode`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_stream_mode(&self) -> UpdateStreamMode {
-        UpdateStreamMode(rt::Call::new(&self.handle, &op::UPDATE_STREAM_MODE))
-    }
-}
 /// The `UpdateStreamMode` operation.
 ///
 /// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream.
@@ -674,7 +694,6 @@ impl super::Client {
 /// If you'd still like to proactively scale your on-demand data stream’s capacity, you can unlock the warm throughput feature for on-demand data streams by enabling `MinimumThroughputBillingCommitment` for your account. Once your account has `MinimumThroughputBillingCommitment` enabled, you can specify the warm throughput in MiB per second that your stream can support in writes.
 ///
 /// You can't switch a data stream from on-demand to provisioned capacity mode while the stream has one or more queues. Delete the queues with DeleteQueue before you change the capacity mode.
-#[derive(Debug)]
 pub struct UpdateStreamMode(
     rt::Call<t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError>,
 );
@@ -706,8 +725,10 @@ impl UpdateStreamMode {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -716,11 +737,11 @@ impl UpdateStreamMode {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -738,19 +759,6 @@ impl UpdateStreamMode {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream.
-    ///
-    /// Returns the [`UpdateStreamRecordDistributionStrategy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_stream_record_distribution_strategy(
-        &self,
-    ) -> UpdateStreamRecordDistributionStrategy {
-        UpdateStreamRecordDistributionStrategy(
-            rt::Call::new(&self.handle, &op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY),
-        )
-    }
-}
 /// The `UpdateStreamRecordDistributionStrategy` operation.
 ///
 /// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream.
@@ -765,7 +773,6 @@ impl super::Client {
 /// This operation is only supported for data streams that use the on-demand capacity mode. Provisioned capacity mode streams do not support the record distribution strategy setting. Attempting to set `AUTO` on a provisioned stream results in an `InvalidArgumentException`.
 ///
 /// New records that arrive after the change are distributed according to the new strategy. Records already in the stream keep their original shard assignments and are not redistributed.
-#[derive(Debug)]
 pub struct UpdateStreamRecordDistributionStrategy(
     rt::Call<
         t::UpdateStreamRecordDistributionStrategyInput,
@@ -798,8 +805,10 @@ impl UpdateStreamRecordDistributionStrategy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -808,11 +817,11 @@ impl UpdateStreamRecordDistributionStrategy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -834,17 +843,6 @@ impl UpdateStreamRecordDistributionStrategy {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased.
-    ///
-    /// Returns the [`UpdateStreamWarmThroughput`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_stream_warm_throughput(&self) -> UpdateStreamWarmThroughput {
-        UpdateStreamWarmThroughput(
-            rt::Call::new(&self.handle, &op::UPDATE_STREAM_WARM_THROUGHPUT),
-        )
-    }
-}
 /// The `UpdateStreamWarmThroughput` operation.
 ///
 /// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased.
@@ -863,7 +861,6 @@ impl super::Client {
 /// - This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
 ///
 /// For the default limits for an Amazon Web Services account, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To request an increase in the call rate limit, the shard limit for this API, or your overall shard limit, use the [limits form](https://console.aws.amazon.com/support/v1#/case/create?issueType=service-limit-increase&limitType=service-code-kinesis).
-#[derive(Debug)]
 pub struct UpdateStreamWarmThroughput(
     rt::Call<
         t::UpdateStreamWarmThroughputInput,
@@ -899,8 +896,12 @@ impl UpdateStreamWarmThroughput {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateStreamWarmThroughputOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateStreamWarmThroughputOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -911,11 +912,11 @@ impl UpdateStreamWarmThroughput {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

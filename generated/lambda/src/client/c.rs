@@ -16,13 +16,62 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::CHECKPOINT_DURABLE_EXECUTION),
         )
     }
+    /// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version.
+    ///
+    /// Returns the [`CreateAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_alias(&self) -> CreateAlias {
+        CreateAlias(rt::Call::new(&self.handle, &op::CREATE_ALIAS))
+    }
+    /// Creates a capacity provider that manages compute resources for Lambda Event Functions
+    ///
+    /// Returns the [`CreateCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_capacity_provider(&self) -> CreateCapacityProvider {
+        CreateCapacityProvider(
+            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_PROVIDER),
+        )
+    }
+    /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
+    ///
+    /// Returns the [`CreateCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_code_signing_config(&self) -> CreateCodeSigningConfig {
+        CreateCodeSigningConfig(
+            rt::Call::new(&self.handle, &op::CREATE_CODE_SIGNING_CONFIG),
+        )
+    }
+    /// Creates a mapping between an event source and an Lambda Event Function. Lambda reads items from the event source and invokes the function.
+    ///
+    /// Returns the [`CreateEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_event_source_mapping(&self) -> CreateEventSourceMapping {
+        CreateEventSourceMapping(
+            rt::Call::new(&self.handle, &op::CREATE_EVENT_SOURCE_MAPPING),
+        )
+    }
+    /// Creates a Lambda Event Function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming and X-Ray for request tracing.
+    ///
+    /// Returns the [`CreateFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_function(&self) -> CreateFunction {
+        CreateFunction(rt::Call::new(&self.handle, &op::CREATE_FUNCTION))
+    }
+    /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
+    ///
+    /// Returns the [`CreateFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_function_url_config(&self) -> CreateFunctionUrlConfig {
+        CreateFunctionUrlConfig(
+            rt::Call::new(&self.handle, &op::CREATE_FUNCTION_URL_CONFIG),
+        )
+    }
 }
 /// The `CheckpointDurableExecution` operation.
 ///
 /// Saves the progress of a [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution during runtime. This API is used by the Lambda durable functions SDK to checkpoint completed steps and schedule asynchronous operations. You typically don't need to call this API directly as the SDK handles checkpointing automatically.
 ///
 /// Each checkpoint operation consumes the current checkpoint token and returns a new one for the next checkpoint. This ensures that checkpoints are applied in the correct order and prevents duplicate or out-of-order state updates.
-#[derive(Debug)]
 pub struct CheckpointDurableExecution(
     rt::Call<
         t::CheckpointDurableExecutionRequest,
@@ -58,8 +107,12 @@ impl CheckpointDurableExecution {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CheckpointDurableExecutionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CheckpointDurableExecutionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -70,11 +123,11 @@ impl CheckpointDurableExecution {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -96,21 +149,11 @@ impl CheckpointDurableExecution {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version.
-    ///
-    /// Returns the [`CreateAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_alias(&self) -> CreateAlias {
-        CreateAlias(rt::Call::new(&self.handle, &op::CREATE_ALIAS))
-    }
-}
 /// The `CreateAlias` operation.
 ///
 /// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version.
 ///
 /// You can also map an alias to split invocation requests between two versions. Use the `RoutingConfig` parameter to specify a second version and the percentage of invocation requests that it receives.
-#[derive(Debug)]
 pub struct CreateAlias(
     rt::Call<t::CreateAliasRequest, t::AliasConfiguration, e::CreateAliasError>,
 );
@@ -148,8 +191,10 @@ impl CreateAlias {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AliasConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::AliasConfiguration, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -158,11 +203,11 @@ impl CreateAlias {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -180,21 +225,9 @@ impl CreateAlias {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a capacity provider that manages compute resources for Lambda Event Functions
-    ///
-    /// Returns the [`CreateCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_capacity_provider(&self) -> CreateCapacityProvider {
-        CreateCapacityProvider(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_PROVIDER),
-        )
-    }
-}
 /// The `CreateCapacityProvider` operation.
 ///
 /// Creates a capacity provider that manages compute resources for Lambda Event Functions
-#[derive(Debug)]
 pub struct CreateCapacityProvider(
     rt::Call<
         t::CreateCapacityProviderRequest,
@@ -269,8 +302,12 @@ impl CreateCapacityProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateCapacityProviderResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCapacityProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -279,11 +316,11 @@ impl CreateCapacityProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -305,21 +342,9 @@ impl CreateCapacityProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
-    ///
-    /// Returns the [`CreateCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_code_signing_config(&self) -> CreateCodeSigningConfig {
-        CreateCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::CREATE_CODE_SIGNING_CONFIG),
-        )
-    }
-}
 /// The `CreateCodeSigningConfig` operation.
 ///
 /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
-#[derive(Debug)]
 pub struct CreateCodeSigningConfig(
     rt::Call<
         t::CreateCodeSigningConfigRequest,
@@ -355,8 +380,12 @@ impl CreateCodeSigningConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateCodeSigningConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCodeSigningConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -365,11 +394,11 @@ impl CreateCodeSigningConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -389,17 +418,6 @@ impl CreateCodeSigningConfig {
         e::CreateCodeSigningConfigError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a mapping between an event source and an Lambda Event Function. Lambda reads items from the event source and invokes the function.
-    ///
-    /// Returns the [`CreateEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_event_source_mapping(&self) -> CreateEventSourceMapping {
-        CreateEventSourceMapping(
-            rt::Call::new(&self.handle, &op::CREATE_EVENT_SOURCE_MAPPING),
-        )
     }
 }
 /// The `CreateEventSourceMapping` operation.
@@ -436,7 +454,6 @@ impl super::Client {
 /// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
 /// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
 /// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
-#[derive(Debug)]
 pub struct CreateEventSourceMapping(
     rt::Call<
         t::CreateEventSourceMappingRequest,
@@ -640,8 +657,12 @@ impl CreateEventSourceMapping {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EventSourceMappingConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EventSourceMappingConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -650,11 +671,11 @@ impl CreateEventSourceMapping {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -676,15 +697,6 @@ impl CreateEventSourceMapping {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a Lambda Event Function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming and X-Ray for request tracing.
-    ///
-    /// Returns the [`CreateFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_function(&self) -> CreateFunction {
-        CreateFunction(rt::Call::new(&self.handle, &op::CREATE_FUNCTION))
-    }
-}
 /// The `CreateFunction` operation.
 ///
 /// Creates a Lambda Event Function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming and X-Ray for request tracing.
@@ -704,7 +716,6 @@ impl super::Client {
 /// If another Amazon Web Services account or an Amazon Web Services service invokes your function, use AddPermission to grant permission by creating a resource-based Identity and Access Management (IAM) policy. You can grant permissions at the function level, on a version, or on an alias.
 ///
 /// To invoke your function directly, use Invoke. To invoke your function in response to events in other Amazon Web Services services, create an event source mapping (CreateEventSourceMapping), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
-#[derive(Debug)]
 pub struct CreateFunction(
     rt::Call<t::CreateFunctionRequest, t::FunctionConfiguration, e::CreateFunctionError>,
 );
@@ -895,8 +906,12 @@ impl CreateFunction {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::FunctionConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::FunctionConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -905,11 +920,11 @@ impl CreateFunction {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -931,21 +946,9 @@ impl CreateFunction {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
-    ///
-    /// Returns the [`CreateFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_function_url_config(&self) -> CreateFunctionUrlConfig {
-        CreateFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::CREATE_FUNCTION_URL_CONFIG),
-        )
-    }
-}
 /// The `CreateFunctionUrlConfig` operation.
 ///
 /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
-#[derive(Debug)]
 pub struct CreateFunctionUrlConfig(
     rt::Call<
         t::CreateFunctionUrlConfigRequest,
@@ -987,8 +990,12 @@ impl CreateFunctionUrlConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateFunctionUrlConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateFunctionUrlConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -997,11 +1004,11 @@ impl CreateFunctionUrlConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

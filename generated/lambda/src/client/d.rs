@@ -14,11 +14,118 @@ impl super::Client {
     pub fn delete_alias(&self) -> DeleteAlias {
         DeleteAlias(rt::Call::new(&self.handle, &op::DELETE_ALIAS))
     }
+    /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
+    ///
+    /// Returns the [`DeleteCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_capacity_provider(&self) -> DeleteCapacityProvider {
+        DeleteCapacityProvider(
+            rt::Call::new(&self.handle, &op::DELETE_CAPACITY_PROVIDER),
+        )
+    }
+    /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
+    ///
+    /// Returns the [`DeleteCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_code_signing_config(&self) -> DeleteCodeSigningConfig {
+        DeleteCodeSigningConfig(
+            rt::Call::new(&self.handle, &op::DELETE_CODE_SIGNING_CONFIG),
+        )
+    }
+    /// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`.
+    ///
+    /// Returns the [`DeleteDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_durable_execution(&self) -> DeleteDurableExecution {
+        DeleteDurableExecution(
+            rt::Call::new(&self.handle, &op::DELETE_DURABLE_EXECUTION),
+        )
+    }
+    /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings.
+    ///
+    /// Returns the [`DeleteEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_event_source_mapping(&self) -> DeleteEventSourceMapping {
+        DeleteEventSourceMapping(
+            rt::Call::new(&self.handle, &op::DELETE_EVENT_SOURCE_MAPPING),
+        )
+    }
+    /// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias.
+    ///
+    /// Returns the [`DeleteFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_function(&self) -> DeleteFunction {
+        DeleteFunction(rt::Call::new(&self.handle, &op::DELETE_FUNCTION))
+    }
+    /// Removes the code signing configuration from the function.
+    ///
+    /// Returns the [`DeleteFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_function_code_signing_config(
+        &self,
+    ) -> DeleteFunctionCodeSigningConfig {
+        DeleteFunctionCodeSigningConfig(
+            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_CODE_SIGNING_CONFIG),
+        )
+    }
+    /// Removes a concurrent execution limit from a Lambda Event Function.
+    ///
+    /// Returns the [`DeleteFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_function_concurrency(&self) -> DeleteFunctionConcurrency {
+        DeleteFunctionConcurrency(
+            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_CONCURRENCY),
+        )
+    }
+    /// Deletes the configuration for asynchronous invocation for a function, version, or alias.
+    ///
+    /// Returns the [`DeleteFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_function_event_invoke_config(
+        &self,
+    ) -> DeleteFunctionEventInvokeConfig {
+        DeleteFunctionEventInvokeConfig(
+            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_EVENT_INVOKE_CONFIG),
+        )
+    }
+    /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
+    ///
+    /// Returns the [`DeleteFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_function_url_config(&self) -> DeleteFunctionUrlConfig {
+        DeleteFunctionUrlConfig(
+            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_URL_CONFIG),
+        )
+    }
+    /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
+    ///
+    /// Returns the [`DeleteLayerVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_layer_version(&self) -> DeleteLayerVersion {
+        DeleteLayerVersion(rt::Call::new(&self.handle, &op::DELETE_LAYER_VERSION))
+    }
+    /// Deletes the provisioned concurrency configuration for a function.
+    ///
+    /// Returns the [`DeleteProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_provisioned_concurrency_config(
+        &self,
+    ) -> DeleteProvisionedConcurrencyConfig {
+        DeleteProvisionedConcurrencyConfig(
+            rt::Call::new(&self.handle, &op::DELETE_PROVISIONED_CONCURRENCY_CONFIG),
+        )
+    }
+    /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
+    ///
+    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
+        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+    }
 }
 /// The `DeleteAlias` operation.
 ///
 /// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-#[derive(Debug)]
 pub struct DeleteAlias(rt::Call<t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError>);
 impl DeleteAlias {
     /// The name or ARN of the Lambda function.
@@ -36,8 +143,10 @@ impl DeleteAlias {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -46,11 +155,11 @@ impl DeleteAlias {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -68,21 +177,9 @@ impl DeleteAlias {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
-    ///
-    /// Returns the [`DeleteCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_capacity_provider(&self) -> DeleteCapacityProvider {
-        DeleteCapacityProvider(
-            rt::Call::new(&self.handle, &op::DELETE_CAPACITY_PROVIDER),
-        )
-    }
-}
 /// The `DeleteCapacityProvider` operation.
 ///
 /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
-#[derive(Debug)]
 pub struct DeleteCapacityProvider(
     rt::Call<
         t::DeleteCapacityProviderRequest,
@@ -100,8 +197,12 @@ impl DeleteCapacityProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteCapacityProviderResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteCapacityProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -110,11 +211,11 @@ impl DeleteCapacityProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -136,21 +237,9 @@ impl DeleteCapacityProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
-    ///
-    /// Returns the [`DeleteCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_code_signing_config(&self) -> DeleteCodeSigningConfig {
-        DeleteCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::DELETE_CODE_SIGNING_CONFIG),
-        )
-    }
-}
 /// The `DeleteCodeSigningConfig` operation.
 ///
 /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
-#[derive(Debug)]
 pub struct DeleteCodeSigningConfig(
     rt::Call<
         t::DeleteCodeSigningConfigRequest,
@@ -168,8 +257,12 @@ impl DeleteCodeSigningConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteCodeSigningConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteCodeSigningConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -178,11 +271,11 @@ impl DeleteCodeSigningConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -204,23 +297,11 @@ impl DeleteCodeSigningConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`.
-    ///
-    /// Returns the [`DeleteDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_durable_execution(&self) -> DeleteDurableExecution {
-        DeleteDurableExecution(
-            rt::Call::new(&self.handle, &op::DELETE_DURABLE_EXECUTION),
-        )
-    }
-}
 /// The `DeleteDurableExecution` operation.
 ///
 /// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`.
 ///
 /// The execution has `DELETING` status until the deletion finishes. For more information, see [Deleting durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html).
-#[derive(Debug)]
 pub struct DeleteDurableExecution(
     rt::Call<
         t::DeleteDurableExecutionRequest,
@@ -238,8 +319,12 @@ impl DeleteDurableExecution {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteDurableExecutionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteDurableExecutionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -248,11 +333,11 @@ impl DeleteDurableExecution {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -274,23 +359,11 @@ impl DeleteDurableExecution {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings.
-    ///
-    /// Returns the [`DeleteEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_event_source_mapping(&self) -> DeleteEventSourceMapping {
-        DeleteEventSourceMapping(
-            rt::Call::new(&self.handle, &op::DELETE_EVENT_SOURCE_MAPPING),
-        )
-    }
-}
 /// The `DeleteEventSourceMapping` operation.
 ///
 /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings.
 ///
 /// When you delete an event source mapping, it enters a `Deleting` state and might not be completely deleted for several seconds.
-#[derive(Debug)]
 pub struct DeleteEventSourceMapping(
     rt::Call<
         t::DeleteEventSourceMappingRequest,
@@ -308,8 +381,12 @@ impl DeleteEventSourceMapping {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EventSourceMappingConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EventSourceMappingConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -318,11 +395,11 @@ impl DeleteEventSourceMapping {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -344,15 +421,6 @@ impl DeleteEventSourceMapping {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias.
-    ///
-    /// Returns the [`DeleteFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_function(&self) -> DeleteFunction {
-        DeleteFunction(rt::Call::new(&self.handle, &op::DELETE_FUNCTION))
-    }
-}
 /// The `DeleteFunction` operation.
 ///
 /// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias.
@@ -360,7 +428,6 @@ impl super::Client {
 /// **Note:** A deleted Lambda function cannot be recovered. Ensure that you specify the correct function name and version before deleting.
 ///
 /// To delete Lambda event source mappings that invoke a function, use DeleteEventSourceMapping. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
-#[derive(Debug)]
 pub struct DeleteFunction(
     rt::Call<t::DeleteFunctionRequest, t::DeleteFunctionResponse, e::DeleteFunctionError>,
 );
@@ -380,8 +447,12 @@ impl DeleteFunction {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteFunctionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteFunctionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -390,11 +461,11 @@ impl DeleteFunction {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -416,23 +487,9 @@ impl DeleteFunction {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the code signing configuration from the function.
-    ///
-    /// Returns the [`DeleteFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_function_code_signing_config(
-        &self,
-    ) -> DeleteFunctionCodeSigningConfig {
-        DeleteFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_CODE_SIGNING_CONFIG),
-        )
-    }
-}
 /// The `DeleteFunctionCodeSigningConfig` operation.
 ///
 /// Removes the code signing configuration from the function.
-#[derive(Debug)]
 pub struct DeleteFunctionCodeSigningConfig(
     rt::Call<
         t::DeleteFunctionCodeSigningConfigRequest,
@@ -450,8 +507,10 @@ impl DeleteFunctionCodeSigningConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -460,11 +519,11 @@ impl DeleteFunctionCodeSigningConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -486,21 +545,9 @@ impl DeleteFunctionCodeSigningConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Removes a concurrent execution limit from a Lambda Event Function.
-    ///
-    /// Returns the [`DeleteFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_function_concurrency(&self) -> DeleteFunctionConcurrency {
-        DeleteFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_CONCURRENCY),
-        )
-    }
-}
 /// The `DeleteFunctionConcurrency` operation.
 ///
 /// Removes a concurrent execution limit from a Lambda Event Function.
-#[derive(Debug)]
 pub struct DeleteFunctionConcurrency(
     rt::Call<
         t::DeleteFunctionConcurrencyRequest,
@@ -518,8 +565,10 @@ impl DeleteFunctionConcurrency {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -528,11 +577,11 @@ impl DeleteFunctionConcurrency {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -554,25 +603,11 @@ impl DeleteFunctionConcurrency {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the configuration for asynchronous invocation for a function, version, or alias.
-    ///
-    /// Returns the [`DeleteFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_function_event_invoke_config(
-        &self,
-    ) -> DeleteFunctionEventInvokeConfig {
-        DeleteFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
-    }
-}
 /// The `DeleteFunctionEventInvokeConfig` operation.
 ///
 /// Deletes the configuration for asynchronous invocation for a function, version, or alias.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-#[derive(Debug)]
 pub struct DeleteFunctionEventInvokeConfig(
     rt::Call<
         t::DeleteFunctionEventInvokeConfigRequest,
@@ -596,8 +631,10 @@ impl DeleteFunctionEventInvokeConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -606,11 +643,11 @@ impl DeleteFunctionEventInvokeConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -632,21 +669,9 @@ impl DeleteFunctionEventInvokeConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
-    ///
-    /// Returns the [`DeleteFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_function_url_config(&self) -> DeleteFunctionUrlConfig {
-        DeleteFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_URL_CONFIG),
-        )
-    }
-}
 /// The `DeleteFunctionUrlConfig` operation.
 ///
 /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
-#[derive(Debug)]
 pub struct DeleteFunctionUrlConfig(
     rt::Call<
         t::DeleteFunctionUrlConfigRequest,
@@ -670,8 +695,10 @@ impl DeleteFunctionUrlConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -680,11 +707,11 @@ impl DeleteFunctionUrlConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -706,19 +733,9 @@ impl DeleteFunctionUrlConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
-    ///
-    /// Returns the [`DeleteLayerVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_layer_version(&self) -> DeleteLayerVersion {
-        DeleteLayerVersion(rt::Call::new(&self.handle, &op::DELETE_LAYER_VERSION))
-    }
-}
 /// The `DeleteLayerVersion` operation.
 ///
 /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
-#[derive(Debug)]
 pub struct DeleteLayerVersion(
     rt::Call<t::DeleteLayerVersionRequest, rt::Unit, e::DeleteLayerVersionError>,
 );
@@ -738,8 +755,10 @@ impl DeleteLayerVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -748,11 +767,11 @@ impl DeleteLayerVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -770,23 +789,9 @@ impl DeleteLayerVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the provisioned concurrency configuration for a function.
-    ///
-    /// Returns the [`DeleteProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_provisioned_concurrency_config(
-        &self,
-    ) -> DeleteProvisionedConcurrencyConfig {
-        DeleteProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::DELETE_PROVISIONED_CONCURRENCY_CONFIG),
-        )
-    }
-}
 /// The `DeleteProvisionedConcurrencyConfig` operation.
 ///
 /// Deletes the provisioned concurrency configuration for a function.
-#[derive(Debug)]
 pub struct DeleteProvisionedConcurrencyConfig(
     rt::Call<
         t::DeleteProvisionedConcurrencyConfigRequest,
@@ -810,8 +815,10 @@ impl DeleteProvisionedConcurrencyConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -820,11 +827,11 @@ impl DeleteProvisionedConcurrencyConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -846,19 +853,9 @@ impl DeleteProvisionedConcurrencyConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
-    }
-}
 /// The `DeleteResourcePolicy` operation.
 ///
 /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
-#[derive(Debug)]
 pub struct DeleteResourcePolicy(
     rt::Call<t::DeleteResourcePolicyRequest, rt::Unit, e::DeleteResourcePolicyError>,
 );
@@ -878,8 +875,10 @@ impl DeleteResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -888,11 +887,11 @@ impl DeleteResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,131 @@ impl super::Client {
     pub fn get_account_settings(&self) -> GetAccountSettings {
         GetAccountSettings(rt::Call::new(&self.handle, &op::GET_ACCOUNT_SETTINGS))
     }
+    /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+    ///
+    /// Returns the [`GetAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_alias(&self) -> GetAlias {
+        GetAlias(rt::Call::new(&self.handle, &op::GET_ALIAS))
+    }
+    /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
+    ///
+    /// Returns the [`GetCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_capacity_provider(&self) -> GetCapacityProvider {
+        GetCapacityProvider(rt::Call::new(&self.handle, &op::GET_CAPACITY_PROVIDER))
+    }
+    /// Returns information about the specified code signing configuration.
+    ///
+    /// Returns the [`GetCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_code_signing_config(&self) -> GetCodeSigningConfig {
+        GetCodeSigningConfig(rt::Call::new(&self.handle, &op::GET_CODE_SIGNING_CONFIG))
+    }
+    /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
+    ///
+    /// Returns the [`GetDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_durable_execution(&self) -> GetDurableExecution {
+        GetDurableExecution(rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION))
+    }
+    /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
+    ///
+    /// Returns the [`GetDurableExecutionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_durable_execution_history(&self) -> GetDurableExecutionHistory {
+        GetDurableExecutionHistory(
+            rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_HISTORY),
+        )
+    }
+    /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
+    ///
+    /// Returns the [`GetDurableExecutionState`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_durable_execution_state(&self) -> GetDurableExecutionState {
+        GetDurableExecutionState(
+            rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_STATE),
+        )
+    }
+    /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
+    ///
+    /// Returns the [`GetEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_event_source_mapping(&self) -> GetEventSourceMapping {
+        GetEventSourceMapping(rt::Call::new(&self.handle, &op::GET_EVENT_SOURCE_MAPPING))
+    }
+    /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
+    ///
+    /// Returns the [`GetFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_function(&self) -> GetFunction {
+        GetFunction(rt::Call::new(&self.handle, &op::GET_FUNCTION))
+    }
+    /// Returns the code signing configuration for the specified function.
+    ///
+    /// Returns the [`GetFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_function_code_signing_config(&self) -> GetFunctionCodeSigningConfig {
+        GetFunctionCodeSigningConfig(
+            rt::Call::new(&self.handle, &op::GET_FUNCTION_CODE_SIGNING_CONFIG),
+        )
+    }
+    /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
+    ///
+    /// Returns the [`GetFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_function_concurrency(&self) -> GetFunctionConcurrency {
+        GetFunctionConcurrency(
+            rt::Call::new(&self.handle, &op::GET_FUNCTION_CONCURRENCY),
+        )
+    }
+    /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
+    ///
+    /// Returns the [`GetFunctionConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_function_configuration(&self) -> GetFunctionConfiguration {
+        GetFunctionConfiguration(
+            rt::Call::new(&self.handle, &op::GET_FUNCTION_CONFIGURATION),
+        )
+    }
+    /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
+    ///
+    /// Returns the [`GetFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_function_event_invoke_config(&self) -> GetFunctionEventInvokeConfig {
+        GetFunctionEventInvokeConfig(
+            rt::Call::new(&self.handle, &op::GET_FUNCTION_EVENT_INVOKE_CONFIG),
+        )
+    }
+    /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
+    ///
+    /// Returns the [`GetFunctionRecursionConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_function_recursion_config(&self) -> GetFunctionRecursionConfig {
+        GetFunctionRecursionConfig(
+            rt::Call::new(&self.handle, &op::GET_FUNCTION_RECURSION_CONFIG),
+        )
+    }
+    /// Retrieves the scaling configuration for a Lambda Managed Instances function.
+    ///
+    /// Returns the [`GetFunctionScalingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_function_scaling_config(&self) -> GetFunctionScalingConfig {
+        GetFunctionScalingConfig(
+            rt::Call::new(&self.handle, &op::GET_FUNCTION_SCALING_CONFIG),
+        )
+    }
+    /// Returns details about a Lambda function URL.
+    ///
+    /// Returns the [`GetFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_function_url_config(&self) -> GetFunctionUrlConfig {
+        GetFunctionUrlConfig(rt::Call::new(&self.handle, &op::GET_FUNCTION_URL_CONFIG))
+    }
 }
 /// The `GetAccountSettings` operation.
 ///
 /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
-#[derive(Debug)]
 pub struct GetAccountSettings(
     rt::Call<
         t::GetAccountSettingsRequest,
@@ -30,8 +150,12 @@ impl GetAccountSettings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAccountSettingsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAccountSettingsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -40,11 +164,11 @@ impl GetAccountSettings {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -66,19 +190,9 @@ impl GetAccountSettings {
         self.0
     }
 }
-impl super::Client {
-    /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    ///
-    /// Returns the [`GetAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_alias(&self) -> GetAlias {
-        GetAlias(rt::Call::new(&self.handle, &op::GET_ALIAS))
-    }
-}
 /// The `GetAlias` operation.
 ///
 /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-#[derive(Debug)]
 pub struct GetAlias(
     rt::Call<t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError>,
 );
@@ -98,8 +212,10 @@ impl GetAlias {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AliasConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::AliasConfiguration, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -108,11 +224,11 @@ impl GetAlias {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -130,19 +246,9 @@ impl GetAlias {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
-    ///
-    /// Returns the [`GetCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_capacity_provider(&self) -> GetCapacityProvider {
-        GetCapacityProvider(rt::Call::new(&self.handle, &op::GET_CAPACITY_PROVIDER))
-    }
-}
 /// The `GetCapacityProvider` operation.
 ///
 /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
-#[derive(Debug)]
 pub struct GetCapacityProvider(
     rt::Call<
         t::GetCapacityProviderRequest,
@@ -160,8 +266,12 @@ impl GetCapacityProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCapacityProviderResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCapacityProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -170,11 +280,11 @@ impl GetCapacityProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -196,19 +306,9 @@ impl GetCapacityProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about the specified code signing configuration.
-    ///
-    /// Returns the [`GetCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_code_signing_config(&self) -> GetCodeSigningConfig {
-        GetCodeSigningConfig(rt::Call::new(&self.handle, &op::GET_CODE_SIGNING_CONFIG))
-    }
-}
 /// The `GetCodeSigningConfig` operation.
 ///
 /// Returns information about the specified code signing configuration.
-#[derive(Debug)]
 pub struct GetCodeSigningConfig(
     rt::Call<
         t::GetCodeSigningConfigRequest,
@@ -226,8 +326,12 @@ impl GetCodeSigningConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCodeSigningConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCodeSigningConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -236,11 +340,11 @@ impl GetCodeSigningConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -262,19 +366,9 @@ impl GetCodeSigningConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
-    ///
-    /// Returns the [`GetDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_durable_execution(&self) -> GetDurableExecution {
-        GetDurableExecution(rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION))
-    }
-}
 /// The `GetDurableExecution` operation.
 ///
 /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
-#[derive(Debug)]
 pub struct GetDurableExecution(
     rt::Call<
         t::GetDurableExecutionRequest,
@@ -298,8 +392,12 @@ impl GetDurableExecution {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDurableExecutionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDurableExecutionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -308,11 +406,11 @@ impl GetDurableExecution {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -334,23 +432,11 @@ impl GetDurableExecution {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
-    ///
-    /// Returns the [`GetDurableExecutionHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_durable_execution_history(&self) -> GetDurableExecutionHistory {
-        GetDurableExecutionHistory(
-            rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_HISTORY),
-        )
-    }
-}
 /// The `GetDurableExecutionHistory` operation.
 ///
 /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
 ///
 /// The history is available while the execution is running and for a retention period after it completes (1-90 days, default 30 days). You can control whether to include execution data such as step results and callback payloads.
-#[derive(Debug)]
 pub struct GetDurableExecutionHistory(
     rt::Call<
         t::GetDurableExecutionHistoryRequest,
@@ -392,8 +478,12 @@ impl GetDurableExecutionHistory {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDurableExecutionHistoryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDurableExecutionHistoryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -404,11 +494,11 @@ impl GetDurableExecutionHistory {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -430,23 +520,11 @@ impl GetDurableExecutionHistory {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
-    ///
-    /// Returns the [`GetDurableExecutionState`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_durable_execution_state(&self) -> GetDurableExecutionState {
-        GetDurableExecutionState(
-            rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_STATE),
-        )
-    }
-}
 /// The `GetDurableExecutionState` operation.
 ///
 /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
 ///
 /// The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed.
-#[derive(Debug)]
 pub struct GetDurableExecutionState(
     rt::Call<
         t::GetDurableExecutionStateRequest,
@@ -482,8 +560,12 @@ impl GetDurableExecutionState {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDurableExecutionStateResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDurableExecutionStateResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -494,11 +576,11 @@ impl GetDurableExecutionState {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -520,19 +602,9 @@ impl GetDurableExecutionState {
         self.0
     }
 }
-impl super::Client {
-    /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
-    ///
-    /// Returns the [`GetEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_event_source_mapping(&self) -> GetEventSourceMapping {
-        GetEventSourceMapping(rt::Call::new(&self.handle, &op::GET_EVENT_SOURCE_MAPPING))
-    }
-}
 /// The `GetEventSourceMapping` operation.
 ///
 /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
-#[derive(Debug)]
 pub struct GetEventSourceMapping(
     rt::Call<
         t::GetEventSourceMappingRequest,
@@ -550,8 +622,12 @@ impl GetEventSourceMapping {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EventSourceMappingConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EventSourceMappingConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -560,11 +636,11 @@ impl GetEventSourceMapping {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -586,19 +662,9 @@ impl GetEventSourceMapping {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
-    ///
-    /// Returns the [`GetFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_function(&self) -> GetFunction {
-        GetFunction(rt::Call::new(&self.handle, &op::GET_FUNCTION))
-    }
-}
 /// The `GetFunction` operation.
 ///
 /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
-#[derive(Debug)]
 pub struct GetFunction(
     rt::Call<t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError>,
 );
@@ -618,8 +684,12 @@ impl GetFunction {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetFunctionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetFunctionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -628,11 +698,11 @@ impl GetFunction {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -650,21 +720,9 @@ impl GetFunction {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the code signing configuration for the specified function.
-    ///
-    /// Returns the [`GetFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_function_code_signing_config(&self) -> GetFunctionCodeSigningConfig {
-        GetFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CODE_SIGNING_CONFIG),
-        )
-    }
-}
 /// The `GetFunctionCodeSigningConfig` operation.
 ///
 /// Returns the code signing configuration for the specified function.
-#[derive(Debug)]
 pub struct GetFunctionCodeSigningConfig(
     rt::Call<
         t::GetFunctionCodeSigningConfigRequest,
@@ -682,10 +740,12 @@ impl GetFunctionCodeSigningConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetFunctionCodeSigningConfigResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetFunctionCodeSigningConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -696,11 +756,11 @@ impl GetFunctionCodeSigningConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -722,21 +782,9 @@ impl GetFunctionCodeSigningConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
-    ///
-    /// Returns the [`GetFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_function_concurrency(&self) -> GetFunctionConcurrency {
-        GetFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CONCURRENCY),
-        )
-    }
-}
 /// The `GetFunctionConcurrency` operation.
 ///
 /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
-#[derive(Debug)]
 pub struct GetFunctionConcurrency(
     rt::Call<
         t::GetFunctionConcurrencyRequest,
@@ -754,8 +802,12 @@ impl GetFunctionConcurrency {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetFunctionConcurrencyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetFunctionConcurrencyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -764,11 +816,11 @@ impl GetFunctionConcurrency {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -790,23 +842,11 @@ impl GetFunctionConcurrency {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
-    ///
-    /// Returns the [`GetFunctionConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_function_configuration(&self) -> GetFunctionConfiguration {
-        GetFunctionConfiguration(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CONFIGURATION),
-        )
-    }
-}
 /// The `GetFunctionConfiguration` operation.
 ///
 /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
 ///
 /// To get all of a function's details, including function-level settings, use GetFunction.
-#[derive(Debug)]
 pub struct GetFunctionConfiguration(
     rt::Call<
         t::GetFunctionConfigurationRequest,
@@ -830,8 +870,12 @@ impl GetFunctionConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::FunctionConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::FunctionConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -840,11 +884,11 @@ impl GetFunctionConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -866,23 +910,11 @@ impl GetFunctionConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
-    ///
-    /// Returns the [`GetFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_function_event_invoke_config(&self) -> GetFunctionEventInvokeConfig {
-        GetFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
-    }
-}
 /// The `GetFunctionEventInvokeConfig` operation.
 ///
 /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-#[derive(Debug)]
 pub struct GetFunctionEventInvokeConfig(
     rt::Call<
         t::GetFunctionEventInvokeConfigRequest,
@@ -906,8 +938,12 @@ impl GetFunctionEventInvokeConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::FunctionEventInvokeConfig, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::FunctionEventInvokeConfig, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -916,11 +952,11 @@ impl GetFunctionEventInvokeConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -942,21 +978,9 @@ impl GetFunctionEventInvokeConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
-    ///
-    /// Returns the [`GetFunctionRecursionConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_function_recursion_config(&self) -> GetFunctionRecursionConfig {
-        GetFunctionRecursionConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_RECURSION_CONFIG),
-        )
-    }
-}
 /// The `GetFunctionRecursionConfig` operation.
 ///
 /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
-#[derive(Debug)]
 pub struct GetFunctionRecursionConfig(
     rt::Call<
         t::GetFunctionRecursionConfigRequest,
@@ -974,8 +998,12 @@ impl GetFunctionRecursionConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetFunctionRecursionConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetFunctionRecursionConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -986,11 +1014,11 @@ impl GetFunctionRecursionConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1012,21 +1040,9 @@ impl GetFunctionRecursionConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the scaling configuration for a Lambda Managed Instances function.
-    ///
-    /// Returns the [`GetFunctionScalingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_function_scaling_config(&self) -> GetFunctionScalingConfig {
-        GetFunctionScalingConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_SCALING_CONFIG),
-        )
-    }
-}
 /// The `GetFunctionScalingConfig` operation.
 ///
 /// Retrieves the scaling configuration for a Lambda Managed Instances function.
-#[derive(Debug)]
 pub struct GetFunctionScalingConfig(
     rt::Call<
         t::GetFunctionScalingConfigRequest,
@@ -1050,8 +1066,12 @@ impl GetFunctionScalingConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetFunctionScalingConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetFunctionScalingConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1062,11 +1082,11 @@ impl GetFunctionScalingConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1088,19 +1108,9 @@ impl GetFunctionScalingConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Returns details about a Lambda function URL.
-    ///
-    /// Returns the [`GetFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_function_url_config(&self) -> GetFunctionUrlConfig {
-        GetFunctionUrlConfig(rt::Call::new(&self.handle, &op::GET_FUNCTION_URL_CONFIG))
-    }
-}
 /// The `GetFunctionUrlConfig` operation.
 ///
 /// Returns details about a Lambda function URL.
-#[derive(Debug)]
 pub struct GetFunctionUrlConfig(
     rt::Call<
         t::GetFunctionUrlConfigRequest,
@@ -1124,8 +1134,12 @@ impl GetFunctionUrlConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetFunctionUrlConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetFunctionUrlConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1134,11 +1148,11 @@ impl GetFunctionUrlConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1168,11 +1182,56 @@ impl super::Client {
     pub fn get_layer_version(&self) -> GetLayerVersion {
         GetLayerVersion(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION))
     }
+    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
+    ///
+    /// Returns the [`GetLayerVersionByArn`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_layer_version_by_arn(&self) -> GetLayerVersionByArn {
+        GetLayerVersionByArn(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_BY_ARN))
+    }
+    /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
+    ///
+    /// Returns the [`GetLayerVersionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_layer_version_policy(&self) -> GetLayerVersionPolicy {
+        GetLayerVersionPolicy(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_POLICY))
+    }
+    /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
+    ///
+    /// Returns the [`GetPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_policy(&self) -> GetPolicy {
+        GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
+    }
+    /// Retrieves the provisioned concurrency configuration for a function's alias or version.
+    ///
+    /// Returns the [`GetProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_provisioned_concurrency_config(&self) -> GetProvisionedConcurrencyConfig {
+        GetProvisionedConcurrencyConfig(
+            rt::Call::new(&self.handle, &op::GET_PROVISIONED_CONCURRENCY_CONFIG),
+        )
+    }
+    /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
+    ///
+    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_resource_policy(&self) -> GetResourcePolicy {
+        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+    }
+    /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+    ///
+    /// Returns the [`GetRuntimeManagementConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_runtime_management_config(&self) -> GetRuntimeManagementConfig {
+        GetRuntimeManagementConfig(
+            rt::Call::new(&self.handle, &op::GET_RUNTIME_MANAGEMENT_CONFIG),
+        )
+    }
 }
 /// The `GetLayerVersion` operation.
 ///
 /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-#[derive(Debug)]
 pub struct GetLayerVersion(
     rt::Call<
         t::GetLayerVersionRequest,
@@ -1196,8 +1255,12 @@ impl GetLayerVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLayerVersionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLayerVersionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1206,11 +1269,11 @@ impl GetLayerVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1232,19 +1295,9 @@ impl GetLayerVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-    ///
-    /// Returns the [`GetLayerVersionByArn`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_layer_version_by_arn(&self) -> GetLayerVersionByArn {
-        GetLayerVersionByArn(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_BY_ARN))
-    }
-}
 /// The `GetLayerVersionByArn` operation.
 ///
 /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-#[derive(Debug)]
 pub struct GetLayerVersionByArn(
     rt::Call<
         t::GetLayerVersionByArnRequest,
@@ -1262,8 +1315,12 @@ impl GetLayerVersionByArn {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLayerVersionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLayerVersionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1272,11 +1329,11 @@ impl GetLayerVersionByArn {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1298,19 +1355,9 @@ impl GetLayerVersionByArn {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-    ///
-    /// Returns the [`GetLayerVersionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_layer_version_policy(&self) -> GetLayerVersionPolicy {
-        GetLayerVersionPolicy(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_POLICY))
-    }
-}
 /// The `GetLayerVersionPolicy` operation.
 ///
 /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-#[derive(Debug)]
 pub struct GetLayerVersionPolicy(
     rt::Call<
         t::GetLayerVersionPolicyRequest,
@@ -1334,8 +1381,12 @@ impl GetLayerVersionPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLayerVersionPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLayerVersionPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1344,11 +1395,11 @@ impl GetLayerVersionPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1370,19 +1421,9 @@ impl GetLayerVersionPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
-    ///
-    /// Returns the [`GetPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_policy(&self) -> GetPolicy {
-        GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
-    }
-}
 /// The `GetPolicy` operation.
 ///
 /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
-#[derive(Debug)]
 pub struct GetPolicy(
     rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
 );
@@ -1402,8 +1443,10 @@ impl GetPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetPolicyResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1412,11 +1455,11 @@ impl GetPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1434,21 +1477,9 @@ impl GetPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the provisioned concurrency configuration for a function's alias or version.
-    ///
-    /// Returns the [`GetProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_provisioned_concurrency_config(&self) -> GetProvisionedConcurrencyConfig {
-        GetProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::GET_PROVISIONED_CONCURRENCY_CONFIG),
-        )
-    }
-}
 /// The `GetProvisionedConcurrencyConfig` operation.
 ///
 /// Retrieves the provisioned concurrency configuration for a function's alias or version.
-#[derive(Debug)]
 pub struct GetProvisionedConcurrencyConfig(
     rt::Call<
         t::GetProvisionedConcurrencyConfigRequest,
@@ -1472,10 +1503,12 @@ impl GetProvisionedConcurrencyConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetProvisionedConcurrencyConfigResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetProvisionedConcurrencyConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1486,11 +1519,11 @@ impl GetProvisionedConcurrencyConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1512,19 +1545,9 @@ impl GetProvisionedConcurrencyConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
-    ///
-    /// Returns the [`GetResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
-    }
-}
 /// The `GetResourcePolicy` operation.
 ///
 /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
-#[derive(Debug)]
 pub struct GetResourcePolicy(
     rt::Call<
         t::GetResourcePolicyRequest,
@@ -1542,8 +1565,12 @@ impl GetResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetResourcePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetResourcePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1552,11 +1579,11 @@ impl GetResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1578,21 +1605,9 @@ impl GetResourcePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-    ///
-    /// Returns the [`GetRuntimeManagementConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_runtime_management_config(&self) -> GetRuntimeManagementConfig {
-        GetRuntimeManagementConfig(
-            rt::Call::new(&self.handle, &op::GET_RUNTIME_MANAGEMENT_CONFIG),
-        )
-    }
-}
 /// The `GetRuntimeManagementConfig` operation.
 ///
 /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-#[derive(Debug)]
 pub struct GetRuntimeManagementConfig(
     rt::Call<
         t::GetRuntimeManagementConfigRequest,
@@ -1616,8 +1631,12 @@ impl GetRuntimeManagementConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetRuntimeManagementConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetRuntimeManagementConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1628,11 +1647,11 @@ impl GetRuntimeManagementConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,24 @@ impl super::Client {
     pub fn invoke(&self) -> Invoke {
         Invoke(rt::Call::new(&self.handle, &op::INVOKE))
     }
+    /// **Note:** For asynchronous function invocation, use Invoke.
+    ///
+    /// Returns the [`InvokeAsync`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[deprecated]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn invoke_async(&self) -> InvokeAsync {
+        InvokeAsync(rt::Call::new(&self.handle, &op::INVOKE_ASYNC))
+    }
+    /// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+    ///
+    /// Returns the [`InvokeWithResponseStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn invoke_with_response_stream(&self) -> InvokeWithResponseStream {
+        InvokeWithResponseStream(
+            rt::Call::new(&self.handle, &op::INVOKE_WITH_RESPONSE_STREAM),
+        )
+    }
 }
 /// The `Invoke` operation.
 ///
@@ -32,7 +50,6 @@ impl super::Client {
 /// For functions with a long timeout, your client might disconnect during synchronous invocation while it waits for a response. Configure your HTTP client, SDK, firewall, proxy, or operating system to allow for long connections with timeout or keep-alive settings.
 ///
 /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
-#[derive(Debug)]
 pub struct Invoke(rt::Call<t::InvocationRequest, t::InvocationResponse, e::InvokeError>);
 impl Invoke {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -86,8 +103,10 @@ impl Invoke {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::InvocationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::InvocationResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -96,11 +115,11 @@ impl Invoke {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -118,17 +137,6 @@ impl Invoke {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** For asynchronous function invocation, use Invoke.
-    ///
-    /// Returns the [`InvokeAsync`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[deprecated]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn invoke_async(&self) -> InvokeAsync {
-        InvokeAsync(rt::Call::new(&self.handle, &op::INVOKE_ASYNC))
-    }
-}
 /// The `InvokeAsync` operation.
 ///
 /// **Note:** For asynchronous function invocation, use Invoke.
@@ -138,7 +146,6 @@ impl super::Client {
 /// **Note:** The payload limit is 256KB. For larger payloads, for up to 1MB, use Invoke.
 ///
 /// **Note:** If you do use the InvokeAsync action, note that it doesn't support the use of X-Ray active tracing. Trace ID is not propagated to the function, even if X-Ray active tracing is turned on.
-#[derive(Debug)]
 pub struct InvokeAsync(
     rt::Call<t::InvokeAsyncRequest, t::InvokeAsyncResponse, e::InvokeAsyncError>,
 );
@@ -158,8 +165,12 @@ impl InvokeAsync {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::InvokeAsyncResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::InvokeAsyncResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -168,11 +179,11 @@ impl InvokeAsync {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -190,23 +201,11 @@ impl InvokeAsync {
         self.0
     }
 }
-impl super::Client {
-    /// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
-    ///
-    /// Returns the [`InvokeWithResponseStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn invoke_with_response_stream(&self) -> InvokeWithResponseStream {
-        InvokeWithResponseStream(
-            rt::Call::new(&self.handle, &op::INVOKE_WITH_RESPONSE_STREAM),
-        )
-    }
-}
 /// The `InvokeWithResponseStream` operation.
 ///
 /// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
 ///
 /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
-#[derive(Debug)]
 pub struct InvokeWithResponseStream(
     rt::Call<
         t::InvokeWithResponseStreamRequest,
@@ -263,8 +262,12 @@ impl InvokeWithResponseStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::InvokeWithResponseStreamResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::InvokeWithResponseStreamResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -275,11 +278,11 @@ impl InvokeWithResponseStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

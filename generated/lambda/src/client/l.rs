@@ -14,11 +14,134 @@ impl super::Client {
     pub fn list_aliases(&self) -> ListAliases {
         ListAliases(rt::Call::new(&self.handle, &op::LIST_ALIASES))
     }
+    /// Returns a list of capacity providers in your account.
+    ///
+    /// Returns the [`ListCapacityProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_capacity_providers(&self) -> ListCapacityProviders {
+        ListCapacityProviders(rt::Call::new(&self.handle, &op::LIST_CAPACITY_PROVIDERS))
+    }
+    /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
+    ///
+    /// Returns the [`ListCodeSigningConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_code_signing_configs(&self) -> ListCodeSigningConfigs {
+        ListCodeSigningConfigs(
+            rt::Call::new(&self.handle, &op::LIST_CODE_SIGNING_CONFIGS),
+        )
+    }
+    /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
+    ///
+    /// Returns the [`ListDurableExecutionsByFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_durable_executions_by_function(
+        &self,
+    ) -> ListDurableExecutionsByFunction {
+        ListDurableExecutionsByFunction(
+            rt::Call::new(&self.handle, &op::LIST_DURABLE_EXECUTIONS_BY_FUNCTION),
+        )
+    }
+    /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
+    ///
+    /// Returns the [`ListEventSourceMappings`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_event_source_mappings(&self) -> ListEventSourceMappings {
+        ListEventSourceMappings(
+            rt::Call::new(&self.handle, &op::LIST_EVENT_SOURCE_MAPPINGS),
+        )
+    }
+    /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
+    ///
+    /// Returns the [`ListFunctionEventInvokeConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_function_event_invoke_configs(&self) -> ListFunctionEventInvokeConfigs {
+        ListFunctionEventInvokeConfigs(
+            rt::Call::new(&self.handle, &op::LIST_FUNCTION_EVENT_INVOKE_CONFIGS),
+        )
+    }
+    /// Returns a list of Lambda function URLs for the specified function.
+    ///
+    /// Returns the [`ListFunctionUrlConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_function_url_configs(&self) -> ListFunctionUrlConfigs {
+        ListFunctionUrlConfigs(
+            rt::Call::new(&self.handle, &op::LIST_FUNCTION_URL_CONFIGS),
+        )
+    }
+    /// Returns a list of function versions that are configured to use a specific capacity provider.
+    ///
+    /// Returns the [`ListFunctionVersionsByCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_function_versions_by_capacity_provider(
+        &self,
+    ) -> ListFunctionVersionsByCapacityProvider {
+        ListFunctionVersionsByCapacityProvider(
+            rt::Call::new(&self.handle, &op::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER),
+        )
+    }
+    /// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
+    ///
+    /// Returns the [`ListFunctions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_functions(&self) -> ListFunctions {
+        ListFunctions(rt::Call::new(&self.handle, &op::LIST_FUNCTIONS))
+    }
+    /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
+    ///
+    /// Returns the [`ListFunctionsByCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_functions_by_code_signing_config(
+        &self,
+    ) -> ListFunctionsByCodeSigningConfig {
+        ListFunctionsByCodeSigningConfig(
+            rt::Call::new(&self.handle, &op::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG),
+        )
+    }
+    /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
+    ///
+    /// Returns the [`ListLayerVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_layer_versions(&self) -> ListLayerVersions {
+        ListLayerVersions(rt::Call::new(&self.handle, &op::LIST_LAYER_VERSIONS))
+    }
+    /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+    ///
+    /// Returns the [`ListLayers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_layers(&self) -> ListLayers {
+        ListLayers(rt::Call::new(&self.handle, &op::LIST_LAYERS))
+    }
+    /// Retrieves a list of provisioned concurrency configurations for a function.
+    ///
+    /// Returns the [`ListProvisionedConcurrencyConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_provisioned_concurrency_configs(
+        &self,
+    ) -> ListProvisionedConcurrencyConfigs {
+        ListProvisionedConcurrencyConfigs(
+            rt::Call::new(&self.handle, &op::LIST_PROVISIONED_CONCURRENCY_CONFIGS),
+        )
+    }
+    /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
+    ///
+    /// Returns the [`ListTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags(&self) -> ListTags {
+        ListTags(rt::Call::new(&self.handle, &op::LIST_TAGS))
+    }
+    /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
+    ///
+    /// Returns the [`ListVersionsByFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_versions_by_function(&self) -> ListVersionsByFunction {
+        ListVersionsByFunction(
+            rt::Call::new(&self.handle, &op::LIST_VERSIONS_BY_FUNCTION),
+        )
+    }
 }
 /// The `ListAliases` operation.
 ///
 /// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function.
-#[derive(Debug)]
 pub struct ListAliases(
     rt::Call<t::ListAliasesRequest, t::ListAliasesResponse, e::ListAliasesError>,
 );
@@ -50,8 +173,12 @@ impl ListAliases {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAliasesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAliasesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -60,11 +187,11 @@ impl ListAliases {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -82,19 +209,9 @@ impl ListAliases {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of capacity providers in your account.
-    ///
-    /// Returns the [`ListCapacityProviders`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_capacity_providers(&self) -> ListCapacityProviders {
-        ListCapacityProviders(rt::Call::new(&self.handle, &op::LIST_CAPACITY_PROVIDERS))
-    }
-}
 /// The `ListCapacityProviders` operation.
 ///
 /// Returns a list of capacity providers in your account.
-#[derive(Debug)]
 pub struct ListCapacityProviders(
     rt::Call<
         t::ListCapacityProvidersRequest,
@@ -124,8 +241,12 @@ impl ListCapacityProviders {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListCapacityProvidersResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListCapacityProvidersResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -134,11 +255,11 @@ impl ListCapacityProviders {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -160,21 +281,9 @@ impl ListCapacityProviders {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
-    ///
-    /// Returns the [`ListCodeSigningConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_code_signing_configs(&self) -> ListCodeSigningConfigs {
-        ListCodeSigningConfigs(
-            rt::Call::new(&self.handle, &op::LIST_CODE_SIGNING_CONFIGS),
-        )
-    }
-}
 /// The `ListCodeSigningConfigs` operation.
 ///
 /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
-#[derive(Debug)]
 pub struct ListCodeSigningConfigs(
     rt::Call<
         t::ListCodeSigningConfigsRequest,
@@ -198,8 +307,12 @@ impl ListCodeSigningConfigs {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListCodeSigningConfigsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListCodeSigningConfigsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -208,11 +321,11 @@ impl ListCodeSigningConfigs {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -234,23 +347,9 @@ impl ListCodeSigningConfigs {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
-    ///
-    /// Returns the [`ListDurableExecutionsByFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_durable_executions_by_function(
-        &self,
-    ) -> ListDurableExecutionsByFunction {
-        ListDurableExecutionsByFunction(
-            rt::Call::new(&self.handle, &op::LIST_DURABLE_EXECUTIONS_BY_FUNCTION),
-        )
-    }
-}
 /// The `ListDurableExecutionsByFunction` operation.
 ///
 /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
-#[derive(Debug)]
 pub struct ListDurableExecutionsByFunction(
     rt::Call<
         t::ListDurableExecutionsByFunctionRequest,
@@ -316,10 +415,12 @@ impl ListDurableExecutionsByFunction {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListDurableExecutionsByFunctionResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListDurableExecutionsByFunctionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -330,11 +431,11 @@ impl ListDurableExecutionsByFunction {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -356,21 +457,9 @@ impl ListDurableExecutionsByFunction {
         self.0
     }
 }
-impl super::Client {
-    /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
-    ///
-    /// Returns the [`ListEventSourceMappings`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_event_source_mappings(&self) -> ListEventSourceMappings {
-        ListEventSourceMappings(
-            rt::Call::new(&self.handle, &op::LIST_EVENT_SOURCE_MAPPINGS),
-        )
-    }
-}
 /// The `ListEventSourceMappings` operation.
 ///
 /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
-#[derive(Debug)]
 pub struct ListEventSourceMappings(
     rt::Call<
         t::ListEventSourceMappingsRequest,
@@ -406,8 +495,12 @@ impl ListEventSourceMappings {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListEventSourceMappingsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListEventSourceMappingsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -416,11 +509,11 @@ impl ListEventSourceMappings {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -442,23 +535,11 @@ impl ListEventSourceMappings {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
-    ///
-    /// Returns the [`ListFunctionEventInvokeConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_function_event_invoke_configs(&self) -> ListFunctionEventInvokeConfigs {
-        ListFunctionEventInvokeConfigs(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_EVENT_INVOKE_CONFIGS),
-        )
-    }
-}
 /// The `ListFunctionEventInvokeConfigs` operation.
 ///
 /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-#[derive(Debug)]
 pub struct ListFunctionEventInvokeConfigs(
     rt::Call<
         t::ListFunctionEventInvokeConfigsRequest,
@@ -488,10 +569,12 @@ impl ListFunctionEventInvokeConfigs {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListFunctionEventInvokeConfigsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListFunctionEventInvokeConfigsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -502,11 +585,11 @@ impl ListFunctionEventInvokeConfigs {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -528,21 +611,9 @@ impl ListFunctionEventInvokeConfigs {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of Lambda function URLs for the specified function.
-    ///
-    /// Returns the [`ListFunctionUrlConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_function_url_configs(&self) -> ListFunctionUrlConfigs {
-        ListFunctionUrlConfigs(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_URL_CONFIGS),
-        )
-    }
-}
 /// The `ListFunctionUrlConfigs` operation.
 ///
 /// Returns a list of Lambda function URLs for the specified function.
-#[derive(Debug)]
 pub struct ListFunctionUrlConfigs(
     rt::Call<
         t::ListFunctionUrlConfigsRequest,
@@ -572,8 +643,12 @@ impl ListFunctionUrlConfigs {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListFunctionUrlConfigsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListFunctionUrlConfigsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -582,11 +657,11 @@ impl ListFunctionUrlConfigs {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -608,23 +683,9 @@ impl ListFunctionUrlConfigs {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of function versions that are configured to use a specific capacity provider.
-    ///
-    /// Returns the [`ListFunctionVersionsByCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_function_versions_by_capacity_provider(
-        &self,
-    ) -> ListFunctionVersionsByCapacityProvider {
-        ListFunctionVersionsByCapacityProvider(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER),
-        )
-    }
-}
 /// The `ListFunctionVersionsByCapacityProvider` operation.
 ///
 /// Returns a list of function versions that are configured to use a specific capacity provider.
-#[derive(Debug)]
 pub struct ListFunctionVersionsByCapacityProvider(
     rt::Call<
         t::ListFunctionVersionsByCapacityProviderRequest,
@@ -654,10 +715,12 @@ impl ListFunctionVersionsByCapacityProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListFunctionVersionsByCapacityProviderResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListFunctionVersionsByCapacityProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -668,11 +731,11 @@ impl ListFunctionVersionsByCapacityProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -694,15 +757,6 @@ impl ListFunctionVersionsByCapacityProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
-    ///
-    /// Returns the [`ListFunctions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_functions(&self) -> ListFunctions {
-        ListFunctions(rt::Call::new(&self.handle, &op::LIST_FUNCTIONS))
-    }
-}
 /// The `ListFunctions` operation.
 ///
 /// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
@@ -710,7 +764,6 @@ impl super::Client {
 /// Set `FunctionVersion` to `ALL` to include all published versions of each function in addition to the unpublished version.
 ///
 /// **Note:** The `ListFunctions` operation returns a subset of the FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use GetFunction.
-#[derive(Debug)]
 pub struct ListFunctions(
     rt::Call<t::ListFunctionsRequest, t::ListFunctionsResponse, e::ListFunctionsError>,
 );
@@ -742,8 +795,12 @@ impl ListFunctions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListFunctionsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListFunctionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -752,11 +809,11 @@ impl ListFunctions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -778,23 +835,9 @@ impl ListFunctions {
         self.0
     }
 }
-impl super::Client {
-    /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
-    ///
-    /// Returns the [`ListFunctionsByCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_functions_by_code_signing_config(
-        &self,
-    ) -> ListFunctionsByCodeSigningConfig {
-        ListFunctionsByCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG),
-        )
-    }
-}
 /// The `ListFunctionsByCodeSigningConfig` operation.
 ///
 /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
-#[derive(Debug)]
 pub struct ListFunctionsByCodeSigningConfig(
     rt::Call<
         t::ListFunctionsByCodeSigningConfigRequest,
@@ -824,10 +867,12 @@ impl ListFunctionsByCodeSigningConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListFunctionsByCodeSigningConfigResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListFunctionsByCodeSigningConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -838,11 +883,11 @@ impl ListFunctionsByCodeSigningConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -864,19 +909,9 @@ impl ListFunctionsByCodeSigningConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
-    ///
-    /// Returns the [`ListLayerVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_layer_versions(&self) -> ListLayerVersions {
-        ListLayerVersions(rt::Call::new(&self.handle, &op::LIST_LAYER_VERSIONS))
-    }
-}
 /// The `ListLayerVersions` operation.
 ///
 /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
-#[derive(Debug)]
 pub struct ListLayerVersions(
     rt::Call<
         t::ListLayerVersionsRequest,
@@ -918,8 +953,12 @@ impl ListLayerVersions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListLayerVersionsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListLayerVersionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -928,11 +967,11 @@ impl ListLayerVersions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -954,19 +993,9 @@ impl ListLayerVersions {
         self.0
     }
 }
-impl super::Client {
-    /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-    ///
-    /// Returns the [`ListLayers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_layers(&self) -> ListLayers {
-        ListLayers(rt::Call::new(&self.handle, &op::LIST_LAYERS))
-    }
-}
 /// The `ListLayers` operation.
 ///
 /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-#[derive(Debug)]
 pub struct ListLayers(
     rt::Call<t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError>,
 );
@@ -998,8 +1027,10 @@ impl ListLayers {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListLayersResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListLayersResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1008,11 +1039,11 @@ impl ListLayers {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1030,23 +1061,9 @@ impl ListLayers {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of provisioned concurrency configurations for a function.
-    ///
-    /// Returns the [`ListProvisionedConcurrencyConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_provisioned_concurrency_configs(
-        &self,
-    ) -> ListProvisionedConcurrencyConfigs {
-        ListProvisionedConcurrencyConfigs(
-            rt::Call::new(&self.handle, &op::LIST_PROVISIONED_CONCURRENCY_CONFIGS),
-        )
-    }
-}
 /// The `ListProvisionedConcurrencyConfigs` operation.
 ///
 /// Retrieves a list of provisioned concurrency configurations for a function.
-#[derive(Debug)]
 pub struct ListProvisionedConcurrencyConfigs(
     rt::Call<
         t::ListProvisionedConcurrencyConfigsRequest,
@@ -1076,10 +1093,12 @@ impl ListProvisionedConcurrencyConfigs {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListProvisionedConcurrencyConfigsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListProvisionedConcurrencyConfigsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1090,11 +1109,11 @@ impl ListProvisionedConcurrencyConfigs {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1116,19 +1135,9 @@ impl ListProvisionedConcurrencyConfigs {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
-    ///
-    /// Returns the [`ListTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags(&self) -> ListTags {
-        ListTags(rt::Call::new(&self.handle, &op::LIST_TAGS))
-    }
-}
 /// The `ListTags` operation.
 ///
 /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
-#[derive(Debug)]
 pub struct ListTags(rt::Call<t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError>);
 impl ListTags {
     /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
@@ -1140,8 +1149,10 @@ impl ListTags {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListTagsResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1150,11 +1161,11 @@ impl ListTags {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1172,21 +1183,9 @@ impl ListTags {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
-    ///
-    /// Returns the [`ListVersionsByFunction`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_versions_by_function(&self) -> ListVersionsByFunction {
-        ListVersionsByFunction(
-            rt::Call::new(&self.handle, &op::LIST_VERSIONS_BY_FUNCTION),
-        )
-    }
-}
 /// The `ListVersionsByFunction` operation.
 ///
 /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
-#[derive(Debug)]
 pub struct ListVersionsByFunction(
     rt::Call<
         t::ListVersionsByFunctionRequest,
@@ -1216,8 +1215,12 @@ impl ListVersionsByFunction {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListVersionsByFunctionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListVersionsByFunctionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1226,11 +1229,11 @@ impl ListVersionsByFunction {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,96 @@ impl super::Client {
     pub fn pause_durable_execution(&self) -> PauseDurableExecution {
         PauseDurableExecution(rt::Call::new(&self.handle, &op::PAUSE_DURABLE_EXECUTION))
     }
+    /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
+    ///
+    /// Returns the [`PublishLayerVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn publish_layer_version(&self) -> PublishLayerVersion {
+        PublishLayerVersion(rt::Call::new(&self.handle, &op::PUBLISH_LAYER_VERSION))
+    }
+    /// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change.
+    ///
+    /// Returns the [`PublishVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn publish_version(&self) -> PublishVersion {
+        PublishVersion(rt::Call::new(&self.handle, &op::PUBLISH_VERSION))
+    }
+    /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
+    ///
+    /// Returns the [`PutFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_function_code_signing_config(&self) -> PutFunctionCodeSigningConfig {
+        PutFunctionCodeSigningConfig(
+            rt::Call::new(&self.handle, &op::PUT_FUNCTION_CODE_SIGNING_CONFIG),
+        )
+    }
+    /// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level.
+    ///
+    /// Returns the [`PutFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_function_concurrency(&self) -> PutFunctionConcurrency {
+        PutFunctionConcurrency(
+            rt::Call::new(&self.handle, &op::PUT_FUNCTION_CONCURRENCY),
+        )
+    }
+    /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig.
+    ///
+    /// Returns the [`PutFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_function_event_invoke_config(&self) -> PutFunctionEventInvokeConfig {
+        PutFunctionEventInvokeConfig(
+            rt::Call::new(&self.handle, &op::PUT_FUNCTION_EVENT_INVOKE_CONFIG),
+        )
+    }
+    /// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function.
+    ///
+    /// Returns the [`PutFunctionRecursionConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_function_recursion_config(&self) -> PutFunctionRecursionConfig {
+        PutFunctionRecursionConfig(
+            rt::Call::new(&self.handle, &op::PUT_FUNCTION_RECURSION_CONFIG),
+        )
+    }
+    /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
+    ///
+    /// Returns the [`PutFunctionScalingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_function_scaling_config(&self) -> PutFunctionScalingConfig {
+        PutFunctionScalingConfig(
+            rt::Call::new(&self.handle, &op::PUT_FUNCTION_SCALING_CONFIG),
+        )
+    }
+    /// Adds a provisioned concurrency configuration to a function's alias or version.
+    ///
+    /// Returns the [`PutProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_provisioned_concurrency_config(&self) -> PutProvisionedConcurrencyConfig {
+        PutProvisionedConcurrencyConfig(
+            rt::Call::new(&self.handle, &op::PUT_PROVISIONED_CONCURRENCY_CONFIG),
+        )
+    }
+    /// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias).
+    ///
+    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_resource_policy(&self) -> PutResourcePolicy {
+        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+    }
+    /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+    ///
+    /// Returns the [`PutRuntimeManagementConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_runtime_management_config(&self) -> PutRuntimeManagementConfig {
+        PutRuntimeManagementConfig(
+            rt::Call::new(&self.handle, &op::PUT_RUNTIME_MANAGEMENT_CONFIG),
+        )
+    }
 }
 /// The `PauseDurableExecution` operation.
 ///
 /// Pauses a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete.
 ///
 /// If an invocation is in progress, the execution status changes to `PAUSING` until the invocation reaches its next checkpoint, and then changes to `PAUSED`. This operation returns a successful response while the execution status is still `RUNNING`, and the status changes when Lambda processes the request. For more information about pausing executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
-#[derive(Debug)]
 pub struct PauseDurableExecution(
     rt::Call<
         t::PauseDurableExecutionRequest,
@@ -56,8 +139,12 @@ impl PauseDurableExecution {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PauseDurableExecutionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PauseDurableExecutionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -66,11 +153,11 @@ impl PauseDurableExecution {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -92,21 +179,11 @@ impl PauseDurableExecution {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
-    ///
-    /// Returns the [`PublishLayerVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn publish_layer_version(&self) -> PublishLayerVersion {
-        PublishLayerVersion(rt::Call::new(&self.handle, &op::PUBLISH_LAYER_VERSION))
-    }
-}
 /// The `PublishLayerVersion` operation.
 ///
 /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
 ///
 /// Add layers to your function with CreateFunction or UpdateFunctionConfiguration.
-#[derive(Debug)]
 pub struct PublishLayerVersion(
     rt::Call<
         t::PublishLayerVersionRequest,
@@ -154,8 +231,12 @@ impl PublishLayerVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PublishLayerVersionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PublishLayerVersionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -164,11 +245,11 @@ impl PublishLayerVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -190,15 +271,6 @@ impl PublishLayerVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change.
-    ///
-    /// Returns the [`PublishVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn publish_version(&self) -> PublishVersion {
-        PublishVersion(rt::Call::new(&self.handle, &op::PUBLISH_VERSION))
-    }
-}
 /// The `PublishVersion` operation.
 ///
 /// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change.
@@ -206,7 +278,6 @@ impl super::Client {
 /// Lambda doesn't publish a version if the function's configuration and code haven't changed since the last version. Use UpdateFunctionCode or UpdateFunctionConfiguration to update the function before publishing a version.
 ///
 /// Clients can invoke versions directly or with an alias. To create an alias, use CreateAlias.
-#[derive(Debug)]
 pub struct PublishVersion(
     rt::Call<t::PublishVersionRequest, t::FunctionConfiguration, e::PublishVersionError>,
 );
@@ -247,8 +318,12 @@ impl PublishVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::FunctionConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::FunctionConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -257,11 +332,11 @@ impl PublishVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -283,21 +358,9 @@ impl PublishVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-    ///
-    /// Returns the [`PutFunctionCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_function_code_signing_config(&self) -> PutFunctionCodeSigningConfig {
-        PutFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_CODE_SIGNING_CONFIG),
-        )
-    }
-}
 /// The `PutFunctionCodeSigningConfig` operation.
 ///
 /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-#[derive(Debug)]
 pub struct PutFunctionCodeSigningConfig(
     rt::Call<
         t::PutFunctionCodeSigningConfigRequest,
@@ -321,10 +384,12 @@ impl PutFunctionCodeSigningConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::PutFunctionCodeSigningConfigResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutFunctionCodeSigningConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -335,11 +400,11 @@ impl PutFunctionCodeSigningConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -361,17 +426,6 @@ impl PutFunctionCodeSigningConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level.
-    ///
-    /// Returns the [`PutFunctionConcurrency`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_function_concurrency(&self) -> PutFunctionConcurrency {
-        PutFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_CONCURRENCY),
-        )
-    }
-}
 /// The `PutFunctionConcurrency` operation.
 ///
 /// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level.
@@ -379,7 +433,6 @@ impl super::Client {
 /// Concurrency settings apply to the function as a whole, including all published versions and the unpublished version. Reserving concurrency both ensures that your function has capacity to process the specified number of events simultaneously, and prevents it from scaling beyond that level. Use GetFunction to see the current setting for a function.
 ///
 /// Use GetAccountSettings to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
-#[derive(Debug)]
 pub struct PutFunctionConcurrency(
     rt::Call<
         t::PutFunctionConcurrencyRequest,
@@ -403,8 +456,10 @@ impl PutFunctionConcurrency {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::Concurrency, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::Concurrency, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -413,11 +468,11 @@ impl PutFunctionConcurrency {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -439,17 +494,6 @@ impl PutFunctionConcurrency {
         self.0
     }
 }
-impl super::Client {
-    /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig.
-    ///
-    /// Returns the [`PutFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_function_event_invoke_config(&self) -> PutFunctionEventInvokeConfig {
-        PutFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
-    }
-}
 /// The `PutFunctionEventInvokeConfig` operation.
 ///
 /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig.
@@ -459,7 +503,6 @@ impl super::Client {
 /// To send an invocation record to a queue, topic, S3 bucket, function, or event bus, specify a [destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations). You can configure separate destinations for successful invocations (on-success) and events that fail all processing attempts (on-failure). You can configure destinations in addition to or instead of a dead-letter queue.
 ///
 /// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
-#[derive(Debug)]
 pub struct PutFunctionEventInvokeConfig(
     rt::Call<
         t::PutFunctionEventInvokeConfigRequest,
@@ -501,8 +544,12 @@ impl PutFunctionEventInvokeConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::FunctionEventInvokeConfig, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::FunctionEventInvokeConfig, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -511,11 +558,11 @@ impl PutFunctionEventInvokeConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -537,17 +584,6 @@ impl PutFunctionEventInvokeConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function.
-    ///
-    /// Returns the [`PutFunctionRecursionConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_function_recursion_config(&self) -> PutFunctionRecursionConfig {
-        PutFunctionRecursionConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_RECURSION_CONFIG),
-        )
-    }
-}
 /// The `PutFunctionRecursionConfig` operation.
 ///
 /// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function.
@@ -555,7 +591,6 @@ impl super::Client {
 /// When you configure a Lambda function to output to the same service or resource that invokes the function, it's possible to create an infinite recursive loop. For example, a Lambda function might write a message to an Amazon Simple Queue Service (Amazon SQS) queue, which then invokes the same function. This invocation causes the function to write another message to the queue, which in turn invokes the function again.
 ///
 /// Lambda can detect certain types of recursive loops shortly after they occur. When Lambda detects a recursive loop and your function's recursive loop detection configuration is set to `Terminate`, it stops your function being invoked and notifies you.
-#[derive(Debug)]
 pub struct PutFunctionRecursionConfig(
     rt::Call<
         t::PutFunctionRecursionConfigRequest,
@@ -579,8 +614,12 @@ impl PutFunctionRecursionConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutFunctionRecursionConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutFunctionRecursionConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -591,11 +630,11 @@ impl PutFunctionRecursionConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -617,21 +656,9 @@ impl PutFunctionRecursionConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
-    ///
-    /// Returns the [`PutFunctionScalingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_function_scaling_config(&self) -> PutFunctionScalingConfig {
-        PutFunctionScalingConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_SCALING_CONFIG),
-        )
-    }
-}
 /// The `PutFunctionScalingConfig` operation.
 ///
 /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
-#[derive(Debug)]
 pub struct PutFunctionScalingConfig(
     rt::Call<
         t::PutFunctionScalingConfigRequest,
@@ -661,8 +688,12 @@ impl PutFunctionScalingConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutFunctionScalingConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutFunctionScalingConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -673,11 +704,11 @@ impl PutFunctionScalingConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -699,21 +730,9 @@ impl PutFunctionScalingConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Adds a provisioned concurrency configuration to a function's alias or version.
-    ///
-    /// Returns the [`PutProvisionedConcurrencyConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_provisioned_concurrency_config(&self) -> PutProvisionedConcurrencyConfig {
-        PutProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::PUT_PROVISIONED_CONCURRENCY_CONFIG),
-        )
-    }
-}
 /// The `PutProvisionedConcurrencyConfig` operation.
 ///
 /// Adds a provisioned concurrency configuration to a function's alias or version.
-#[derive(Debug)]
 pub struct PutProvisionedConcurrencyConfig(
     rt::Call<
         t::PutProvisionedConcurrencyConfigRequest,
@@ -743,10 +762,12 @@ impl PutProvisionedConcurrencyConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::PutProvisionedConcurrencyConfigResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutProvisionedConcurrencyConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -757,11 +778,11 @@ impl PutProvisionedConcurrencyConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -783,21 +804,11 @@ impl PutProvisionedConcurrencyConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias).
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
-    }
-}
 /// The `PutResourcePolicy` operation.
 ///
 /// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias).
 ///
 /// **Important:** This operation replaces any existing policy on the Lambda resource. If you previously added permissions using the AddPermission operation, the new policy overwrites those permissions.
-#[derive(Debug)]
 pub struct PutResourcePolicy(
     rt::Call<
         t::PutResourcePolicyRequest,
@@ -827,8 +838,12 @@ impl PutResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutResourcePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutResourcePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -837,11 +852,11 @@ impl PutResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -863,21 +878,9 @@ impl PutResourcePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-    ///
-    /// Returns the [`PutRuntimeManagementConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_runtime_management_config(&self) -> PutRuntimeManagementConfig {
-        PutRuntimeManagementConfig(
-            rt::Call::new(&self.handle, &op::PUT_RUNTIME_MANAGEMENT_CONFIG),
-        )
-    }
-}
 /// The `PutRuntimeManagementConfig` operation.
 ///
 /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-#[derive(Debug)]
 pub struct PutRuntimeManagementConfig(
     rt::Call<
         t::PutRuntimeManagementConfigRequest,
@@ -913,8 +916,12 @@ impl PutRuntimeManagementConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutRuntimeManagementConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutRuntimeManagementConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -925,11 +932,11 @@ impl PutRuntimeManagementConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,11 +16,26 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::REMOVE_LAYER_VERSION_PERMISSION),
         )
     }
+    /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
+    ///
+    /// Returns the [`RemovePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn remove_permission(&self) -> RemovePermission {
+        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+    }
+    /// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations.
+    ///
+    /// Returns the [`ResumeDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn resume_durable_execution(&self) -> ResumeDurableExecution {
+        ResumeDurableExecution(
+            rt::Call::new(&self.handle, &op::RESUME_DURABLE_EXECUTION),
+        )
+    }
 }
 /// The `RemoveLayerVersionPermission` operation.
 ///
 /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-#[derive(Debug)]
 pub struct RemoveLayerVersionPermission(
     rt::Call<
         t::RemoveLayerVersionPermissionRequest,
@@ -56,8 +71,10 @@ impl RemoveLayerVersionPermission {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -66,11 +83,11 @@ impl RemoveLayerVersionPermission {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -92,19 +109,9 @@ impl RemoveLayerVersionPermission {
         self.0
     }
 }
-impl super::Client {
-    /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
-    ///
-    /// Returns the [`RemovePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
-    }
-}
 /// The `RemovePermission` operation.
 ///
 /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
-#[derive(Debug)]
 pub struct RemovePermission(
     rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
 );
@@ -136,8 +143,10 @@ impl RemovePermission {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -146,11 +155,11 @@ impl RemovePermission {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -168,23 +177,11 @@ impl RemovePermission {
         self.0
     }
 }
-impl super::Client {
-    /// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations.
-    ///
-    /// Returns the [`ResumeDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn resume_durable_execution(&self) -> ResumeDurableExecution {
-        ResumeDurableExecution(
-            rt::Call::new(&self.handle, &op::RESUME_DURABLE_EXECUTION),
-        )
-    }
-}
 /// The `ResumeDurableExecution` operation.
 ///
 /// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations.
 ///
 /// If the execution status is `PAUSING`, this operation cancels the pause, and the in-progress invocation continues. This operation returns a successful response while the execution status is still `PAUSED` or `PAUSING`, and the status changes to `RUNNING` when Lambda processes the request. For more information about resuming executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
-#[derive(Debug)]
 pub struct ResumeDurableExecution(
     rt::Call<
         t::ResumeDurableExecutionRequest,
@@ -214,8 +211,12 @@ impl ResumeDurableExecution {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ResumeDurableExecutionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ResumeDurableExecutionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -224,11 +225,11 @@ impl ResumeDurableExecution {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

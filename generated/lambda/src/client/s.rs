@@ -18,11 +18,39 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE),
         )
     }
+    /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
+    ///
+    /// Returns the [`SendDurableExecutionCallbackHeartbeat`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn send_durable_execution_callback_heartbeat(
+        &self,
+    ) -> SendDurableExecutionCallbackHeartbeat {
+        SendDurableExecutionCallbackHeartbeat(
+            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT),
+        )
+    }
+    /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
+    ///
+    /// Returns the [`SendDurableExecutionCallbackSuccess`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn send_durable_execution_callback_success(
+        &self,
+    ) -> SendDurableExecutionCallbackSuccess {
+        SendDurableExecutionCallbackSuccess(
+            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS),
+        )
+    }
+    /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
+    ///
+    /// Returns the [`StopDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn stop_durable_execution(&self) -> StopDurableExecution {
+        StopDurableExecution(rt::Call::new(&self.handle, &op::STOP_DURABLE_EXECUTION))
+    }
 }
 /// The `SendDurableExecutionCallbackFailure` operation.
 ///
 /// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully.
-#[derive(Debug)]
 pub struct SendDurableExecutionCallbackFailure(
     rt::Call<
         t::SendDurableExecutionCallbackFailureRequest,
@@ -46,10 +74,12 @@ impl SendDurableExecutionCallbackFailure {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::SendDurableExecutionCallbackFailureResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SendDurableExecutionCallbackFailureResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -60,11 +90,11 @@ impl SendDurableExecutionCallbackFailure {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -86,23 +116,9 @@ impl SendDurableExecutionCallbackFailure {
         self.0
     }
 }
-impl super::Client {
-    /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
-    ///
-    /// Returns the [`SendDurableExecutionCallbackHeartbeat`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn send_durable_execution_callback_heartbeat(
-        &self,
-    ) -> SendDurableExecutionCallbackHeartbeat {
-        SendDurableExecutionCallbackHeartbeat(
-            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT),
-        )
-    }
-}
 /// The `SendDurableExecutionCallbackHeartbeat` operation.
 ///
 /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
-#[derive(Debug)]
 pub struct SendDurableExecutionCallbackHeartbeat(
     rt::Call<
         t::SendDurableExecutionCallbackHeartbeatRequest,
@@ -120,10 +136,12 @@ impl SendDurableExecutionCallbackHeartbeat {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::SendDurableExecutionCallbackHeartbeatResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SendDurableExecutionCallbackHeartbeatResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -134,11 +152,11 @@ impl SendDurableExecutionCallbackHeartbeat {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -160,23 +178,9 @@ impl SendDurableExecutionCallbackHeartbeat {
         self.0
     }
 }
-impl super::Client {
-    /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
-    ///
-    /// Returns the [`SendDurableExecutionCallbackSuccess`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn send_durable_execution_callback_success(
-        &self,
-    ) -> SendDurableExecutionCallbackSuccess {
-        SendDurableExecutionCallbackSuccess(
-            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS),
-        )
-    }
-}
 /// The `SendDurableExecutionCallbackSuccess` operation.
 ///
 /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
-#[derive(Debug)]
 pub struct SendDurableExecutionCallbackSuccess(
     rt::Call<
         t::SendDurableExecutionCallbackSuccessRequest,
@@ -200,10 +204,12 @@ impl SendDurableExecutionCallbackSuccess {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::SendDurableExecutionCallbackSuccessResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SendDurableExecutionCallbackSuccessResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -214,11 +220,11 @@ impl SendDurableExecutionCallbackSuccess {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -240,19 +246,9 @@ impl SendDurableExecutionCallbackSuccess {
         self.0
     }
 }
-impl super::Client {
-    /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
-    ///
-    /// Returns the [`StopDurableExecution`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn stop_durable_execution(&self) -> StopDurableExecution {
-        StopDurableExecution(rt::Call::new(&self.handle, &op::STOP_DURABLE_EXECUTION))
-    }
-}
 /// The `StopDurableExecution` operation.
 ///
 /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
-#[derive(Debug)]
 pub struct StopDurableExecution(
     rt::Call<
         t::StopDurableExecutionRequest,
@@ -276,8 +272,12 @@ impl StopDurableExecution {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StopDurableExecutionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StopDurableExecutionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -286,11 +286,11 @@ impl StopDurableExecution {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,80 @@ impl super::Client {
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
+    /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+    ///
+    /// Returns the [`UpdateAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_alias(&self) -> UpdateAlias {
+        UpdateAlias(rt::Call::new(&self.handle, &op::UPDATE_ALIAS))
+    }
+    /// Updates the configuration of an existing capacity provider.
+    ///
+    /// Returns the [`UpdateCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_capacity_provider(&self) -> UpdateCapacityProvider {
+        UpdateCapacityProvider(
+            rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_PROVIDER),
+        )
+    }
+    /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
+    ///
+    /// Returns the [`UpdateCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_code_signing_config(&self) -> UpdateCodeSigningConfig {
+        UpdateCodeSigningConfig(
+            rt::Call::new(&self.handle, &op::UPDATE_CODE_SIGNING_CONFIG),
+        )
+    }
+    /// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location.
+    ///
+    /// Returns the [`UpdateEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_event_source_mapping(&self) -> UpdateEventSourceMapping {
+        UpdateEventSourceMapping(
+            rt::Call::new(&self.handle, &op::UPDATE_EVENT_SOURCE_MAPPING),
+        )
+    }
+    /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
+    ///
+    /// Returns the [`UpdateFunctionCode`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_function_code(&self) -> UpdateFunctionCode {
+        UpdateFunctionCode(rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CODE))
+    }
+    /// Modifies the version-specific settings of a Lambda Event Function.
+    ///
+    /// Returns the [`UpdateFunctionConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_function_configuration(&self) -> UpdateFunctionConfiguration {
+        UpdateFunctionConfiguration(
+            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CONFIGURATION),
+        )
+    }
+    /// Updates the configuration for asynchronous invocation for a function, version, or alias.
+    ///
+    /// Returns the [`UpdateFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_function_event_invoke_config(
+        &self,
+    ) -> UpdateFunctionEventInvokeConfig {
+        UpdateFunctionEventInvokeConfig(
+            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG),
+        )
+    }
+    /// Updates the configuration for a function URL of a Lambda Event Function.
+    ///
+    /// Returns the [`UpdateFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_function_url_config(&self) -> UpdateFunctionUrlConfig {
+        UpdateFunctionUrlConfig(
+            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_URL_CONFIG),
+        )
+    }
 }
 /// The `UntagResource` operation.
 ///
 /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
-#[derive(Debug)]
 pub struct UntagResource(
     rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
 );
@@ -38,8 +107,10 @@ impl UntagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +119,11 @@ impl UntagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -70,19 +141,9 @@ impl UntagResource {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-    ///
-    /// Returns the [`UpdateAlias`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_alias(&self) -> UpdateAlias {
-        UpdateAlias(rt::Call::new(&self.handle, &op::UPDATE_ALIAS))
-    }
-}
 /// The `UpdateAlias` operation.
 ///
 /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-#[derive(Debug)]
 pub struct UpdateAlias(
     rt::Call<t::UpdateAliasRequest, t::AliasConfiguration, e::UpdateAliasError>,
 );
@@ -126,8 +187,10 @@ impl UpdateAlias {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AliasConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::AliasConfiguration, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -136,11 +199,11 @@ impl UpdateAlias {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -158,21 +221,9 @@ impl UpdateAlias {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the configuration of an existing capacity provider.
-    ///
-    /// Returns the [`UpdateCapacityProvider`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_capacity_provider(&self) -> UpdateCapacityProvider {
-        UpdateCapacityProvider(
-            rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_PROVIDER),
-        )
-    }
-}
 /// The `UpdateCapacityProvider` operation.
 ///
 /// Updates the configuration of an existing capacity provider.
-#[derive(Debug)]
 pub struct UpdateCapacityProvider(
     rt::Call<
         t::UpdateCapacityProviderRequest,
@@ -214,8 +265,12 @@ impl UpdateCapacityProvider {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateCapacityProviderResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateCapacityProviderResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -224,11 +279,11 @@ impl UpdateCapacityProvider {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -250,21 +305,9 @@ impl UpdateCapacityProvider {
         self.0
     }
 }
-impl super::Client {
-    /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-    ///
-    /// Returns the [`UpdateCodeSigningConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_code_signing_config(&self) -> UpdateCodeSigningConfig {
-        UpdateCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_CODE_SIGNING_CONFIG),
-        )
-    }
-}
 /// The `UpdateCodeSigningConfig` operation.
 ///
 /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-#[derive(Debug)]
 pub struct UpdateCodeSigningConfig(
     rt::Call<
         t::UpdateCodeSigningConfigRequest,
@@ -300,8 +343,12 @@ impl UpdateCodeSigningConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateCodeSigningConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateCodeSigningConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -310,11 +357,11 @@ impl UpdateCodeSigningConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -334,17 +381,6 @@ impl UpdateCodeSigningConfig {
         e::UpdateCodeSigningConfigError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location.
-    ///
-    /// Returns the [`UpdateEventSourceMapping`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_event_source_mapping(&self) -> UpdateEventSourceMapping {
-        UpdateEventSourceMapping(
-            rt::Call::new(&self.handle, &op::UPDATE_EVENT_SOURCE_MAPPING),
-        )
     }
 }
 /// The `UpdateEventSourceMapping` operation.
@@ -381,7 +417,6 @@ impl super::Client {
 /// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
 /// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
 /// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
-#[derive(Debug)]
 pub struct UpdateEventSourceMapping(
     rt::Call<
         t::UpdateEventSourceMappingRequest,
@@ -543,8 +578,12 @@ impl UpdateEventSourceMapping {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::EventSourceMappingConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::EventSourceMappingConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -553,11 +592,11 @@ impl UpdateEventSourceMapping {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -579,15 +618,6 @@ impl UpdateEventSourceMapping {
         self.0
     }
 }
-impl super::Client {
-    /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
-    ///
-    /// Returns the [`UpdateFunctionCode`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_function_code(&self) -> UpdateFunctionCode {
-        UpdateFunctionCode(rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CODE))
-    }
-}
 /// The `UpdateFunctionCode` operation.
 ///
 /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
@@ -601,7 +631,6 @@ impl super::Client {
 /// The function's code is locked when you publish a version. You can't modify the code of a published version, only the unpublished version.
 ///
 /// **Note:** For a function defined as a container image, Lambda resolves the image tag to an image digest. In Amazon ECR, if you update the image tag to a new image, Lambda does not automatically update the function.
-#[derive(Debug)]
 pub struct UpdateFunctionCode(
     rt::Call<
         t::UpdateFunctionCodeRequest,
@@ -697,8 +726,12 @@ impl UpdateFunctionCode {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::FunctionConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::FunctionConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -707,11 +740,11 @@ impl UpdateFunctionCode {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -733,17 +766,6 @@ impl UpdateFunctionCode {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the version-specific settings of a Lambda Event Function.
-    ///
-    /// Returns the [`UpdateFunctionConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_function_configuration(&self) -> UpdateFunctionConfiguration {
-        UpdateFunctionConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CONFIGURATION),
-        )
-    }
-}
 /// The `UpdateFunctionConfiguration` operation.
 ///
 /// Modifies the version-specific settings of a Lambda Event Function.
@@ -753,7 +775,6 @@ impl super::Client {
 /// These settings can vary between versions of a function and are locked when you publish a version. You can't modify the configuration of a published version, only the unpublished version.
 ///
 /// To configure function concurrency, use PutFunctionConcurrency. To grant invoke permissions to an Amazon Web Services account or Amazon Web Services service, use AddPermission.
-#[derive(Debug)]
 pub struct UpdateFunctionConfiguration(
     rt::Call<
         t::UpdateFunctionConfigurationRequest,
@@ -903,8 +924,12 @@ impl UpdateFunctionConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::FunctionConfiguration, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::FunctionConfiguration, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -913,11 +938,11 @@ impl UpdateFunctionConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -939,25 +964,11 @@ impl UpdateFunctionConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the configuration for asynchronous invocation for a function, version, or alias.
-    ///
-    /// Returns the [`UpdateFunctionEventInvokeConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_function_event_invoke_config(
-        &self,
-    ) -> UpdateFunctionEventInvokeConfig {
-        UpdateFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
-    }
-}
 /// The `UpdateFunctionEventInvokeConfig` operation.
 ///
 /// Updates the configuration for asynchronous invocation for a function, version, or alias.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-#[derive(Debug)]
 pub struct UpdateFunctionEventInvokeConfig(
     rt::Call<
         t::UpdateFunctionEventInvokeConfigRequest,
@@ -999,8 +1010,12 @@ impl UpdateFunctionEventInvokeConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::FunctionEventInvokeConfig, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::FunctionEventInvokeConfig, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1009,11 +1024,11 @@ impl UpdateFunctionEventInvokeConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1035,21 +1050,9 @@ impl UpdateFunctionEventInvokeConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the configuration for a function URL of a Lambda Event Function.
-    ///
-    /// Returns the [`UpdateFunctionUrlConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_function_url_config(&self) -> UpdateFunctionUrlConfig {
-        UpdateFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_URL_CONFIG),
-        )
-    }
-}
 /// The `UpdateFunctionUrlConfig` operation.
 ///
 /// Updates the configuration for a function URL of a Lambda Event Function.
-#[derive(Debug)]
 pub struct UpdateFunctionUrlConfig(
     rt::Call<
         t::UpdateFunctionUrlConfigRequest,
@@ -1091,8 +1094,12 @@ impl UpdateFunctionUrlConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateFunctionUrlConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateFunctionUrlConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1101,11 +1108,11 @@ impl UpdateFunctionUrlConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

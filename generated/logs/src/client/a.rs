@@ -14,6 +14,17 @@ impl super::Client {
     pub fn associate_kms_key(&self) -> AssociateKmsKey {
         AssociateKmsKey(rt::Call::new(&self.handle, &op::ASSOCIATE_KMS_KEY))
     }
+    /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark.
+    ///
+    /// Returns the [`AssociateSourceToS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_source_to_s3_table_integration(
+        &self,
+    ) -> AssociateSourceToS3TableIntegration {
+        AssociateSourceToS3TableIntegration(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION),
+        )
+    }
 }
 /// The `AssociateKmsKey` operation.
 ///
@@ -31,7 +42,6 @@ impl super::Client {
 /// It can take up to 5 minutes for this operation to take effect.
 ///
 /// If you attempt to associate a KMS key with a log group but the KMS key does not exist or the KMS key is disabled, you receive an `InvalidParameterException` error.
-#[derive(Debug)]
 pub struct AssociateKmsKey(
     rt::Call<t::AssociateKmsKeyRequest, rt::Unit, e::AssociateKmsKeyError>,
 );
@@ -57,8 +67,10 @@ impl AssociateKmsKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -67,11 +79,11 @@ impl AssociateKmsKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -89,23 +101,9 @@ impl AssociateKmsKey {
         self.0
     }
 }
-impl super::Client {
-    /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark.
-    ///
-    /// Returns the [`AssociateSourceToS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_source_to_s3_table_integration(
-        &self,
-    ) -> AssociateSourceToS3TableIntegration {
-        AssociateSourceToS3TableIntegration(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION),
-        )
-    }
-}
 /// The `AssociateSourceToS3TableIntegration` operation.
 ///
 /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark.
-#[derive(Debug)]
 pub struct AssociateSourceToS3TableIntegration(
     rt::Call<
         t::AssociateSourceToS3TableIntegrationRequest,
@@ -129,10 +127,12 @@ impl AssociateSourceToS3TableIntegration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AssociateSourceToS3TableIntegrationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateSourceToS3TableIntegrationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -143,11 +143,11 @@ impl AssociateSourceToS3TableIntegration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

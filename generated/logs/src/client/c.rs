@@ -14,13 +14,77 @@ impl super::Client {
     pub fn cancel_export_task(&self) -> CancelExportTask {
         CancelExportTask(rt::Call::new(&self.handle, &op::CANCEL_EXPORT_TASK))
     }
+    /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
+    ///
+    /// Returns the [`CancelImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn cancel_import_task(&self) -> CancelImportTask {
+        CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
+    }
+    /// Creates a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination* that you have already created.
+    ///
+    /// Returns the [`CreateDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_delivery(&self) -> CreateDelivery {
+        CreateDelivery(rt::Call::new(&self.handle, &op::CREATE_DELIVERY))
+    }
+    /// Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a `CreateExportTask` operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination.
+    ///
+    /// Returns the [`CreateExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_export_task(&self) -> CreateExportTask {
+        CreateExportTask(rt::Call::new(&self.handle, &op::CREATE_EXPORT_TASK))
+    }
+    /// Starts an import from a data source to CloudWatch Log and creates a managed log group as the destination for the imported data. Currently, [CloudTrail Event Data Store](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store.html) is the only supported data source.
+    ///
+    /// Returns the [`CreateImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_import_task(&self) -> CreateImportTask {
+        CreateImportTask(rt::Call::new(&self.handle, &op::CREATE_IMPORT_TASK))
+    }
+    /// Creates an *anomaly detector* that regularly scans one or more log groups and look for patterns and anomalies in the logs.
+    ///
+    /// Returns the [`CreateLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_log_anomaly_detector(&self) -> CreateLogAnomalyDetector {
+        CreateLogAnomalyDetector(
+            rt::Call::new(&self.handle, &op::CREATE_LOG_ANOMALY_DETECTOR),
+        )
+    }
+    /// Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account.
+    ///
+    /// Returns the [`CreateLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_log_group(&self) -> CreateLogGroup {
+        CreateLogGroup(rt::Call::new(&self.handle, &op::CREATE_LOG_GROUP))
+    }
+    /// Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored.
+    ///
+    /// Returns the [`CreateLogStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_log_stream(&self) -> CreateLogStream {
+        CreateLogStream(rt::Call::new(&self.handle, &op::CREATE_LOG_STREAM))
+    }
+    /// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions.
+    ///
+    /// Returns the [`CreateLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_lookup_table(&self) -> CreateLookupTable {
+        CreateLookupTable(rt::Call::new(&self.handle, &op::CREATE_LOOKUP_TABLE))
+    }
+    /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
+    ///
+    /// Returns the [`CreateScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_scheduled_query(&self) -> CreateScheduledQuery {
+        CreateScheduledQuery(rt::Call::new(&self.handle, &op::CREATE_SCHEDULED_QUERY))
+    }
 }
 /// The `CancelExportTask` operation.
 ///
 /// Cancels the specified export task.
 ///
 /// The task must be in the `PENDING` or `RUNNING` state.
-#[derive(Debug)]
 pub struct CancelExportTask(
     rt::Call<t::CancelExportTaskRequest, rt::Unit, e::CancelExportTaskError>,
 );
@@ -34,8 +98,10 @@ impl CancelExportTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -44,11 +110,11 @@ impl CancelExportTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -66,19 +132,9 @@ impl CancelExportTask {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
-    ///
-    /// Returns the [`CancelImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn cancel_import_task(&self) -> CancelImportTask {
-        CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
-    }
-}
 /// The `CancelImportTask` operation.
 ///
 /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
-#[derive(Debug)]
 pub struct CancelImportTask(
     rt::Call<
         t::CancelImportTaskRequest,
@@ -96,8 +152,12 @@ impl CancelImportTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelImportTaskResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelImportTaskResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -106,11 +166,11 @@ impl CancelImportTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -132,15 +192,6 @@ impl CancelImportTask {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination* that you have already created.
-    ///
-    /// Returns the [`CreateDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_delivery(&self) -> CreateDelivery {
-        CreateDelivery(rt::Call::new(&self.handle, &op::CREATE_DELIVERY))
-    }
-}
 /// The `CreateDelivery` operation.
 ///
 /// Creates a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination* that you have already created.
@@ -159,7 +210,6 @@ impl super::Client {
 /// You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination.
 ///
 /// To update an existing delivery configuration, use [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html).
-#[derive(Debug)]
 pub struct CreateDelivery(
     rt::Call<t::CreateDeliveryRequest, t::CreateDeliveryResponse, e::CreateDeliveryError>,
 );
@@ -206,8 +256,12 @@ impl CreateDelivery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateDeliveryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateDeliveryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -216,11 +270,11 @@ impl CreateDelivery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -242,15 +296,6 @@ impl CreateDelivery {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a `CreateExportTask` operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination.
-    ///
-    /// Returns the [`CreateExportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_export_task(&self) -> CreateExportTask {
-        CreateExportTask(rt::Call::new(&self.handle, &op::CREATE_EXPORT_TASK))
-    }
-}
 /// The `CreateExportTask` operation.
 ///
 /// Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a `CreateExportTask` operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination.
@@ -266,7 +311,6 @@ impl super::Client {
 /// **Note:** We recommend that you don't regularly export to Amazon S3 as a way to continuously archive your logs. For that use case, we instead recommend that you use subscriptions. For more information about subscriptions, see [Real-time processing of log data with subscriptions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions.html).
 ///
 /// **Note:** Time-based sorting on chunks of log data inside an exported file is not guaranteed. You can sort the exported log field data by using Linux utilities.
-#[derive(Debug)]
 pub struct CreateExportTask(
     rt::Call<
         t::CreateExportTaskRequest,
@@ -320,8 +364,12 @@ impl CreateExportTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateExportTaskResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateExportTaskResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -330,11 +378,11 @@ impl CreateExportTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -354,15 +402,6 @@ impl CreateExportTask {
         e::CreateExportTaskError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Starts an import from a data source to CloudWatch Log and creates a managed log group as the destination for the imported data. Currently, [CloudTrail Event Data Store](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store.html) is the only supported data source.
-    ///
-    /// Returns the [`CreateImportTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_import_task(&self) -> CreateImportTask {
-        CreateImportTask(rt::Call::new(&self.handle, &op::CREATE_IMPORT_TASK))
     }
 }
 /// The `CreateImportTask` operation.
@@ -386,7 +425,6 @@ impl super::Client {
 /// - There can be no more than 3 active imports per account at a given time.
 /// - The startEventTime must be less than or equal to endEventTime.
 /// - The data being imported must be within the specified source's retention period.
-#[derive(Debug)]
 pub struct CreateImportTask(
     rt::Call<
         t::CreateImportTaskRequest,
@@ -416,8 +454,12 @@ impl CreateImportTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateImportTaskResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateImportTaskResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -426,11 +468,11 @@ impl CreateImportTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -452,17 +494,6 @@ impl CreateImportTask {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an *anomaly detector* that regularly scans one or more log groups and look for patterns and anomalies in the logs.
-    ///
-    /// Returns the [`CreateLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_log_anomaly_detector(&self) -> CreateLogAnomalyDetector {
-        CreateLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::CREATE_LOG_ANOMALY_DETECTOR),
-        )
-    }
-}
 /// The `CreateLogAnomalyDetector` operation.
 ///
 /// Creates an *anomaly detector* that regularly scans one or more log groups and look for patterns and anomalies in the logs.
@@ -480,7 +511,6 @@ impl super::Client {
 /// This pattern represents log events like `[INFO] Request time: 327 ms` and other similar log events that differ only by the number, in this csse 327. When the pattern is displayed, the different numbers are replaced by `<*>`
 ///
 /// **Note:** Any parts of log events that are masked as sensitive data are not scanned for anomalies. For more information about masking sensitive data, see [Help protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
-#[derive(Debug)]
 pub struct CreateLogAnomalyDetector(
     rt::Call<
         t::CreateLogAnomalyDetectorRequest,
@@ -537,8 +567,12 @@ impl CreateLogAnomalyDetector {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateLogAnomalyDetectorResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLogAnomalyDetectorResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -549,11 +583,11 @@ impl CreateLogAnomalyDetector {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -575,15 +609,6 @@ impl CreateLogAnomalyDetector {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account.
-    ///
-    /// Returns the [`CreateLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_log_group(&self) -> CreateLogGroup {
-        CreateLogGroup(rt::Call::new(&self.handle, &op::CREATE_LOG_GROUP))
-    }
-}
 /// The `CreateLogGroup` operation.
 ///
 /// Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account.
@@ -602,7 +627,6 @@ impl super::Client {
 /// If you attempt to associate a KMS key with the log group but the KMS key does not exist or the KMS key is disabled, you receive an `InvalidParameterException` error.
 ///
 /// **Important:** CloudWatch Logs supports only symmetric KMS keys. Do not associate an asymmetric KMS key with your log group. For more information, see [Using Symmetric and Asymmetric Keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html).
-#[derive(Debug)]
 pub struct CreateLogGroup(
     rt::Call<t::CreateLogGroupRequest, rt::Unit, e::CreateLogGroupError>,
 );
@@ -640,8 +664,10 @@ impl CreateLogGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -650,11 +676,11 @@ impl CreateLogGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -672,15 +698,6 @@ impl CreateLogGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored.
-    ///
-    /// Returns the [`CreateLogStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_log_stream(&self) -> CreateLogStream {
-        CreateLogStream(rt::Call::new(&self.handle, &op::CREATE_LOG_STREAM))
-    }
-}
 /// The `CreateLogStream` operation.
 ///
 /// Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored.
@@ -692,7 +709,6 @@ impl super::Client {
 /// - Log stream names must be unique within the log group.
 /// - Log stream names can be between 1 and 512 characters long.
 /// - Don't use ':' (colon) or '\*' (asterisk) characters.
-#[derive(Debug)]
 pub struct CreateLogStream(
     rt::Call<t::CreateLogStreamRequest, rt::Unit, e::CreateLogStreamError>,
 );
@@ -712,8 +728,10 @@ impl CreateLogStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -722,11 +740,11 @@ impl CreateLogStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -744,21 +762,11 @@ impl CreateLogStream {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions.
-    ///
-    /// Returns the [`CreateLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_lookup_table(&self) -> CreateLookupTable {
-        CreateLookupTable(rt::Call::new(&self.handle, &op::CREATE_LOOKUP_TABLE))
-    }
-}
 /// The `CreateLookupTable` operation.
 ///
 /// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions.
 ///
 /// The table name must be unique within your account and Region. You must specify either `tableBody` or `queryId`, but not both. If you use `tableBody`, the CSV content must include a header row with column names, use UTF-8 encoding, and not exceed 10 MB.
-#[derive(Debug)]
 pub struct CreateLookupTable(
     rt::Call<
         t::CreateLookupTableRequest,
@@ -806,8 +814,12 @@ impl CreateLookupTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateLookupTableResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateLookupTableResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -816,11 +828,11 @@ impl CreateLookupTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -842,19 +854,9 @@ impl CreateLookupTable {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
-    ///
-    /// Returns the [`CreateScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_scheduled_query(&self) -> CreateScheduledQuery {
-        CreateScheduledQuery(rt::Call::new(&self.handle, &op::CREATE_SCHEDULED_QUERY))
-    }
-}
 /// The `CreateScheduledQuery` operation.
 ///
 /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
-#[derive(Debug)]
 pub struct CreateScheduledQuery(
     rt::Call<
         t::CreateScheduledQueryRequest,
@@ -959,8 +961,12 @@ impl CreateScheduledQuery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateScheduledQueryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateScheduledQueryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -969,11 +975,11 @@ impl CreateScheduledQuery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,119 @@ impl super::Client {
     pub fn delete_account_policy(&self) -> DeleteAccountPolicy {
         DeleteAccountPolicy(rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_POLICY))
     }
+    /// Deletes the data protection policy from the specified log group.
+    ///
+    /// Returns the [`DeleteDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_data_protection_policy(&self) -> DeleteDataProtectionPolicy {
+        DeleteDataProtectionPolicy(
+            rt::Call::new(&self.handle, &op::DELETE_DATA_PROTECTION_POLICY),
+        )
+    }
+    /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
+    ///
+    /// Returns the [`DeleteDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_delivery(&self) -> DeleteDelivery {
+        DeleteDelivery(rt::Call::new(&self.handle, &op::DELETE_DELIVERY))
+    }
+    /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
+    ///
+    /// Returns the [`DeleteDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_delivery_destination(&self) -> DeleteDeliveryDestination {
+        DeleteDeliveryDestination(
+            rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION),
+        )
+    }
+    /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
+    ///
+    /// Returns the [`DeleteDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_delivery_destination_policy(&self) -> DeleteDeliveryDestinationPolicy {
+        DeleteDeliveryDestinationPolicy(
+            rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION_POLICY),
+        )
+    }
+    /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
+    ///
+    /// Returns the [`DeleteDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_delivery_source(&self) -> DeleteDeliverySource {
+        DeleteDeliverySource(rt::Call::new(&self.handle, &op::DELETE_DELIVERY_SOURCE))
+    }
+    /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
+    ///
+    /// Returns the [`DeleteDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_destination(&self) -> DeleteDestination {
+        DeleteDestination(rt::Call::new(&self.handle, &op::DELETE_DESTINATION))
+    }
+    /// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries.
+    ///
+    /// Returns the [`DeleteIndexPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_index_policy(&self) -> DeleteIndexPolicy {
+        DeleteIndexPolicy(rt::Call::new(&self.handle, &op::DELETE_INDEX_POLICY))
+    }
+    /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
+    ///
+    /// Returns the [`DeleteIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_integration(&self) -> DeleteIntegration {
+        DeleteIntegration(rt::Call::new(&self.handle, &op::DELETE_INTEGRATION))
+    }
+    /// Deletes the specified CloudWatch Logs anomaly detector.
+    ///
+    /// Returns the [`DeleteLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_log_anomaly_detector(&self) -> DeleteLogAnomalyDetector {
+        DeleteLogAnomalyDetector(
+            rt::Call::new(&self.handle, &op::DELETE_LOG_ANOMALY_DETECTOR),
+        )
+    }
+    /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
+    ///
+    /// Returns the [`DeleteLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_log_group(&self) -> DeleteLogGroup {
+        DeleteLogGroup(rt::Call::new(&self.handle, &op::DELETE_LOG_GROUP))
+    }
+    /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
+    ///
+    /// Returns the [`DeleteLogStream`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_log_stream(&self) -> DeleteLogStream {
+        DeleteLogStream(rt::Call::new(&self.handle, &op::DELETE_LOG_STREAM))
+    }
+    /// Deletes a lookup table permanently. This operation cannot be undone.
+    ///
+    /// Returns the [`DeleteLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_lookup_table(&self) -> DeleteLookupTable {
+        DeleteLookupTable(rt::Call::new(&self.handle, &op::DELETE_LOOKUP_TABLE))
+    }
+    /// Deletes the specified metric filter.
+    ///
+    /// Returns the [`DeleteMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_metric_filter(&self) -> DeleteMetricFilter {
+        DeleteMetricFilter(rt::Call::new(&self.handle, &op::DELETE_METRIC_FILTER))
+    }
+    /// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query.
+    ///
+    /// Returns the [`DeleteQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_query_definition(&self) -> DeleteQueryDefinition {
+        DeleteQueryDefinition(rt::Call::new(&self.handle, &op::DELETE_QUERY_DEFINITION))
+    }
+    /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
+    ///
+    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
+        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+    }
 }
 /// The `DeleteAccountPolicy` operation.
 ///
@@ -28,7 +141,6 @@ impl super::Client {
 /// - To delete a retention policy, you must have the `logs:DeleteRetentionPolicy` and `logs:DeleteAccountPolicy` permissions. To preview the impact of deleting a retention policy, specify `true` for `dryRun`. A dry run requires the same permissions as the operation that it previews, and no additional permissions.
 ///
 /// If you delete a field index policy, the indexing of the log events that happened before you deleted the policy will still be used for up to 30 days to improve CloudWatch Logs Insights queries.
-#[derive(Debug)]
 pub struct DeleteAccountPolicy(
     rt::Call<
         t::DeleteAccountPolicyRequest,
@@ -58,8 +170,12 @@ impl DeleteAccountPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteAccountPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteAccountPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -68,11 +184,11 @@ impl DeleteAccountPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -94,23 +210,11 @@ impl DeleteAccountPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the data protection policy from the specified log group.
-    ///
-    /// Returns the [`DeleteDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_data_protection_policy(&self) -> DeleteDataProtectionPolicy {
-        DeleteDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_DATA_PROTECTION_POLICY),
-        )
-    }
-}
 /// The `DeleteDataProtectionPolicy` operation.
 ///
 /// Deletes the data protection policy from the specified log group.
 ///
 /// For more information about data protection policies, see [PutDataProtectionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDataProtectionPolicy.html).
-#[derive(Debug)]
 pub struct DeleteDataProtectionPolicy(
     rt::Call<
         t::DeleteDataProtectionPolicyRequest,
@@ -128,8 +232,10 @@ impl DeleteDataProtectionPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -138,11 +244,11 @@ impl DeleteDataProtectionPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -164,19 +270,9 @@ impl DeleteDataProtectionPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
-    ///
-    /// Returns the [`DeleteDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_delivery(&self) -> DeleteDelivery {
-        DeleteDelivery(rt::Call::new(&self.handle, &op::DELETE_DELIVERY))
-    }
-}
 /// The `DeleteDelivery` operation.
 ///
 /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
-#[derive(Debug)]
 pub struct DeleteDelivery(
     rt::Call<t::DeleteDeliveryRequest, rt::Unit, e::DeleteDeliveryError>,
 );
@@ -190,8 +286,10 @@ impl DeleteDelivery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -200,11 +298,11 @@ impl DeleteDelivery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -222,23 +320,11 @@ impl DeleteDelivery {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
-    ///
-    /// Returns the [`DeleteDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_delivery_destination(&self) -> DeleteDeliveryDestination {
-        DeleteDeliveryDestination(
-            rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION),
-        )
-    }
-}
 /// The `DeleteDeliveryDestination` operation.
 ///
 /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
 ///
 /// You can't delete a delivery destination if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery destination, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliveryDestinationArn` field in the results.
-#[derive(Debug)]
 pub struct DeleteDeliveryDestination(
     rt::Call<
         t::DeleteDeliveryDestinationRequest,
@@ -256,8 +342,10 @@ impl DeleteDeliveryDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -266,11 +354,11 @@ impl DeleteDeliveryDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -292,21 +380,9 @@ impl DeleteDeliveryDestination {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-    ///
-    /// Returns the [`DeleteDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_delivery_destination_policy(&self) -> DeleteDeliveryDestinationPolicy {
-        DeleteDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION_POLICY),
-        )
-    }
-}
 /// The `DeleteDeliveryDestinationPolicy` operation.
 ///
 /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-#[derive(Debug)]
 pub struct DeleteDeliveryDestinationPolicy(
     rt::Call<
         t::DeleteDeliveryDestinationPolicyRequest,
@@ -324,8 +400,10 @@ impl DeleteDeliveryDestinationPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -334,11 +412,11 @@ impl DeleteDeliveryDestinationPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -360,21 +438,11 @@ impl DeleteDeliveryDestinationPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
-    ///
-    /// Returns the [`DeleteDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_delivery_source(&self) -> DeleteDeliverySource {
-        DeleteDeliverySource(rt::Call::new(&self.handle, &op::DELETE_DELIVERY_SOURCE))
-    }
-}
 /// The `DeleteDeliverySource` operation.
 ///
 /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
 ///
 /// You can't delete a delivery source if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery source, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliverySourceName` field in the results.
-#[derive(Debug)]
 pub struct DeleteDeliverySource(
     rt::Call<t::DeleteDeliverySourceRequest, rt::Unit, e::DeleteDeliverySourceError>,
 );
@@ -388,8 +456,10 @@ impl DeleteDeliverySource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -398,11 +468,11 @@ impl DeleteDeliverySource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -424,19 +494,9 @@ impl DeleteDeliverySource {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
-    ///
-    /// Returns the [`DeleteDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_destination(&self) -> DeleteDestination {
-        DeleteDestination(rt::Call::new(&self.handle, &op::DELETE_DESTINATION))
-    }
-}
 /// The `DeleteDestination` operation.
 ///
 /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
-#[derive(Debug)]
 pub struct DeleteDestination(
     rt::Call<t::DeleteDestinationRequest, rt::Unit, e::DeleteDestinationError>,
 );
@@ -450,8 +510,10 @@ impl DeleteDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -460,11 +522,11 @@ impl DeleteDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -482,15 +544,6 @@ impl DeleteDestination {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries.
-    ///
-    /// Returns the [`DeleteIndexPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_index_policy(&self) -> DeleteIndexPolicy {
-        DeleteIndexPolicy(rt::Call::new(&self.handle, &op::DELETE_INDEX_POLICY))
-    }
-}
 /// The `DeleteIndexPolicy` operation.
 ///
 /// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries.
@@ -500,7 +553,6 @@ impl super::Client {
 /// You can't use this operation to delete an account-level index policy. Instead, use [DeleteAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteAccountPolicy.html).
 ///
 /// If you delete a log-group level field index policy and there is an account-level field index policy, in a few minutes the log group begins using that account-wide policy to index new incoming log events. This operation only affects log group-level policies, including any facet configurations, and preserves any data source-based account policies that may apply to the log group.
-#[derive(Debug)]
 pub struct DeleteIndexPolicy(
     rt::Call<
         t::DeleteIndexPolicyRequest,
@@ -518,8 +570,12 @@ impl DeleteIndexPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteIndexPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIndexPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -528,11 +584,11 @@ impl DeleteIndexPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -554,19 +610,9 @@ impl DeleteIndexPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
-    ///
-    /// Returns the [`DeleteIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_integration(&self) -> DeleteIntegration {
-        DeleteIntegration(rt::Call::new(&self.handle, &op::DELETE_INTEGRATION))
-    }
-}
 /// The `DeleteIntegration` operation.
 ///
 /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
-#[derive(Debug)]
 pub struct DeleteIntegration(
     rt::Call<
         t::DeleteIntegrationRequest,
@@ -590,8 +636,12 @@ impl DeleteIntegration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteIntegrationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteIntegrationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -600,11 +650,11 @@ impl DeleteIntegration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -626,21 +676,9 @@ impl DeleteIntegration {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified CloudWatch Logs anomaly detector.
-    ///
-    /// Returns the [`DeleteLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_log_anomaly_detector(&self) -> DeleteLogAnomalyDetector {
-        DeleteLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::DELETE_LOG_ANOMALY_DETECTOR),
-        )
-    }
-}
 /// The `DeleteLogAnomalyDetector` operation.
 ///
 /// Deletes the specified CloudWatch Logs anomaly detector.
-#[derive(Debug)]
 pub struct DeleteLogAnomalyDetector(
     rt::Call<
         t::DeleteLogAnomalyDetectorRequest,
@@ -658,8 +696,10 @@ impl DeleteLogAnomalyDetector {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -668,11 +708,11 @@ impl DeleteLogAnomalyDetector {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -694,19 +734,9 @@ impl DeleteLogAnomalyDetector {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
-    ///
-    /// Returns the [`DeleteLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_log_group(&self) -> DeleteLogGroup {
-        DeleteLogGroup(rt::Call::new(&self.handle, &op::DELETE_LOG_GROUP))
-    }
-}
 /// The `DeleteLogGroup` operation.
 ///
 /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
-#[derive(Debug)]
 pub struct DeleteLogGroup(
     rt::Call<t::DeleteLogGroupRequest, rt::Unit, e::DeleteLogGroupError>,
 );
@@ -720,8 +750,10 @@ impl DeleteLogGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -730,11 +762,11 @@ impl DeleteLogGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -752,19 +784,9 @@ impl DeleteLogGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
-    ///
-    /// Returns the [`DeleteLogStream`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_log_stream(&self) -> DeleteLogStream {
-        DeleteLogStream(rt::Call::new(&self.handle, &op::DELETE_LOG_STREAM))
-    }
-}
 /// The `DeleteLogStream` operation.
 ///
 /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
-#[derive(Debug)]
 pub struct DeleteLogStream(
     rt::Call<t::DeleteLogStreamRequest, rt::Unit, e::DeleteLogStreamError>,
 );
@@ -784,8 +806,10 @@ impl DeleteLogStream {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -794,11 +818,11 @@ impl DeleteLogStream {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -816,21 +840,11 @@ impl DeleteLogStream {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a lookup table permanently. This operation cannot be undone.
-    ///
-    /// Returns the [`DeleteLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_lookup_table(&self) -> DeleteLookupTable {
-        DeleteLookupTable(rt::Call::new(&self.handle, &op::DELETE_LOOKUP_TABLE))
-    }
-}
 /// The `DeleteLookupTable` operation.
 ///
 /// Deletes a lookup table permanently. This operation cannot be undone.
 ///
 /// Queries that reference a deleted table will return an error. Before deleting a lookup table, review any saved queries or dashboards that may reference it.
-#[derive(Debug)]
 pub struct DeleteLookupTable(
     rt::Call<t::DeleteLookupTableRequest, rt::Unit, e::DeleteLookupTableError>,
 );
@@ -844,8 +858,10 @@ impl DeleteLookupTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -854,11 +870,11 @@ impl DeleteLookupTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -876,19 +892,9 @@ impl DeleteLookupTable {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified metric filter.
-    ///
-    /// Returns the [`DeleteMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_metric_filter(&self) -> DeleteMetricFilter {
-        DeleteMetricFilter(rt::Call::new(&self.handle, &op::DELETE_METRIC_FILTER))
-    }
-}
 /// The `DeleteMetricFilter` operation.
 ///
 /// Deletes the specified metric filter.
-#[derive(Debug)]
 pub struct DeleteMetricFilter(
     rt::Call<t::DeleteMetricFilterRequest, rt::Unit, e::DeleteMetricFilterError>,
 );
@@ -908,8 +914,10 @@ impl DeleteMetricFilter {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -918,11 +926,11 @@ impl DeleteMetricFilter {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -940,15 +948,6 @@ impl DeleteMetricFilter {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query.
-    ///
-    /// Returns the [`DeleteQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_query_definition(&self) -> DeleteQueryDefinition {
-        DeleteQueryDefinition(rt::Call::new(&self.handle, &op::DELETE_QUERY_DEFINITION))
-    }
-}
 /// The `DeleteQueryDefinition` operation.
 ///
 /// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query.
@@ -956,7 +955,6 @@ impl super::Client {
 /// Each `DeleteQueryDefinition` operation can delete one query definition.
 ///
 /// You must have the `logs:DeleteQueryDefinition` permission to be able to perform this operation.
-#[derive(Debug)]
 pub struct DeleteQueryDefinition(
     rt::Call<
         t::DeleteQueryDefinitionRequest,
@@ -974,8 +972,12 @@ impl DeleteQueryDefinition {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteQueryDefinitionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteQueryDefinitionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -984,11 +986,11 @@ impl DeleteQueryDefinition {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1010,19 +1012,9 @@ impl DeleteQueryDefinition {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
-    ///
-    /// Returns the [`DeleteResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
-    }
-}
 /// The `DeleteResourcePolicy` operation.
 ///
 /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
-#[derive(Debug)]
 pub struct DeleteResourcePolicy(
     rt::Call<t::DeleteResourcePolicyRequest, rt::Unit, e::DeleteResourcePolicyError>,
 );
@@ -1048,8 +1040,10 @@ impl DeleteResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1058,11 +1052,11 @@ impl DeleteResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1092,6 +1086,125 @@ impl super::Client {
     pub fn delete_retention_policy(&self) -> DeleteRetentionPolicy {
         DeleteRetentionPolicy(rt::Call::new(&self.handle, &op::DELETE_RETENTION_POLICY))
     }
+    /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
+    ///
+    /// Returns the [`DeleteScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_scheduled_query(&self) -> DeleteScheduledQuery {
+        DeleteScheduledQuery(rt::Call::new(&self.handle, &op::DELETE_SCHEDULED_QUERY))
+    }
+    /// Deletes the specified subscription filter.
+    ///
+    /// Returns the [`DeleteSubscriptionFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_subscription_filter(&self) -> DeleteSubscriptionFilter {
+        DeleteSubscriptionFilter(
+            rt::Call::new(&self.handle, &op::DELETE_SUBSCRIPTION_FILTER),
+        )
+    }
+    /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
+    ///
+    /// Returns the [`DeleteSyslogConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_syslog_configuration(&self) -> DeleteSyslogConfiguration {
+        DeleteSyslogConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_SYSLOG_CONFIGURATION),
+        )
+    }
+    /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
+    ///
+    /// Returns the [`DeleteTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transformer(&self) -> DeleteTransformer {
+        DeleteTransformer(rt::Call::new(&self.handle, &op::DELETE_TRANSFORMER))
+    }
+    /// Returns a list of all CloudWatch Logs account policies in the account.
+    ///
+    /// Returns the [`DescribeAccountPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_policies(&self) -> DescribeAccountPolicies {
+        DescribeAccountPolicies(
+            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_POLICIES),
+        )
+    }
+    /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
+    ///
+    /// Returns the [`DescribeConfigurationTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_configuration_templates(&self) -> DescribeConfigurationTemplates {
+        DescribeConfigurationTemplates(
+            rt::Call::new(&self.handle, &op::DESCRIBE_CONFIGURATION_TEMPLATES),
+        )
+    }
+    /// Retrieves a list of the deliveries that have been created in the account.
+    ///
+    /// Returns the [`DescribeDeliveries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_deliveries(&self) -> DescribeDeliveries {
+        DescribeDeliveries(rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERIES))
+    }
+    /// Retrieves a list of the delivery destinations that have been created in the account.
+    ///
+    /// Returns the [`DescribeDeliveryDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_delivery_destinations(&self) -> DescribeDeliveryDestinations {
+        DescribeDeliveryDestinations(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_DESTINATIONS),
+        )
+    }
+    /// Retrieves a list of the delivery sources that have been created in the account.
+    ///
+    /// Returns the [`DescribeDeliverySources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_delivery_sources(&self) -> DescribeDeliverySources {
+        DescribeDeliverySources(
+            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_SOURCES),
+        )
+    }
+    /// Lists all your destinations. The results are ASCII-sorted by destination name.
+    ///
+    /// Returns the [`DescribeDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_destinations(&self) -> DescribeDestinations {
+        DescribeDestinations(rt::Call::new(&self.handle, &op::DESCRIBE_DESTINATIONS))
+    }
+    /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
+    ///
+    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+    }
+    /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
+    ///
+    /// Returns the [`DescribeFieldIndexes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_field_indexes(&self) -> DescribeFieldIndexes {
+        DescribeFieldIndexes(rt::Call::new(&self.handle, &op::DESCRIBE_FIELD_INDEXES))
+    }
+    /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
+    ///
+    /// Returns the [`DescribeImportTaskBatches`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_task_batches(&self) -> DescribeImportTaskBatches {
+        DescribeImportTaskBatches(
+            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASK_BATCHES),
+        )
+    }
+    /// Lists and describes import tasks, with optional filtering by import status and source ARN.
+    ///
+    /// Returns the [`DescribeImportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_tasks(&self) -> DescribeImportTasks {
+        DescribeImportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASKS))
+    }
+    /// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
+    ///
+    /// Returns the [`DescribeIndexPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_index_policies(&self) -> DescribeIndexPolicies {
+        DescribeIndexPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_INDEX_POLICIES))
+    }
 }
 /// The `DeleteRetentionPolicy` operation.
 ///
@@ -1100,7 +1213,6 @@ impl super::Client {
 /// Log events do not expire if they belong to log groups without a retention policy.
 ///
 /// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
-#[derive(Debug)]
 pub struct DeleteRetentionPolicy(
     rt::Call<t::DeleteRetentionPolicyRequest, rt::Unit, e::DeleteRetentionPolicyError>,
 );
@@ -1114,8 +1226,10 @@ impl DeleteRetentionPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1124,11 +1238,11 @@ impl DeleteRetentionPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1150,19 +1264,9 @@ impl DeleteRetentionPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
-    ///
-    /// Returns the [`DeleteScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_scheduled_query(&self) -> DeleteScheduledQuery {
-        DeleteScheduledQuery(rt::Call::new(&self.handle, &op::DELETE_SCHEDULED_QUERY))
-    }
-}
 /// The `DeleteScheduledQuery` operation.
 ///
 /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
-#[derive(Debug)]
 pub struct DeleteScheduledQuery(
     rt::Call<
         t::DeleteScheduledQueryRequest,
@@ -1180,8 +1284,12 @@ impl DeleteScheduledQuery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteScheduledQueryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteScheduledQueryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1190,11 +1298,11 @@ impl DeleteScheduledQuery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1216,21 +1324,9 @@ impl DeleteScheduledQuery {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the specified subscription filter.
-    ///
-    /// Returns the [`DeleteSubscriptionFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_subscription_filter(&self) -> DeleteSubscriptionFilter {
-        DeleteSubscriptionFilter(
-            rt::Call::new(&self.handle, &op::DELETE_SUBSCRIPTION_FILTER),
-        )
-    }
-}
 /// The `DeleteSubscriptionFilter` operation.
 ///
 /// Deletes the specified subscription filter.
-#[derive(Debug)]
 pub struct DeleteSubscriptionFilter(
     rt::Call<
         t::DeleteSubscriptionFilterRequest,
@@ -1254,8 +1350,10 @@ impl DeleteSubscriptionFilter {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1264,11 +1362,11 @@ impl DeleteSubscriptionFilter {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1290,21 +1388,9 @@ impl DeleteSubscriptionFilter {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
-    ///
-    /// Returns the [`DeleteSyslogConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_syslog_configuration(&self) -> DeleteSyslogConfiguration {
-        DeleteSyslogConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_SYSLOG_CONFIGURATION),
-        )
-    }
-}
 /// The `DeleteSyslogConfiguration` operation.
 ///
 /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
-#[derive(Debug)]
 pub struct DeleteSyslogConfiguration(
     rt::Call<
         t::DeleteSyslogConfigurationRequest,
@@ -1328,8 +1414,10 @@ impl DeleteSyslogConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1338,11 +1426,11 @@ impl DeleteSyslogConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1364,21 +1452,11 @@ impl DeleteSyslogConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
-    ///
-    /// Returns the [`DeleteTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transformer(&self) -> DeleteTransformer {
-        DeleteTransformer(rt::Call::new(&self.handle, &op::DELETE_TRANSFORMER))
-    }
-}
 /// The `DeleteTransformer` operation.
 ///
 /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
 ///
 /// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
-#[derive(Debug)]
 pub struct DeleteTransformer(
     rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError>,
 );
@@ -1392,8 +1470,10 @@ impl DeleteTransformer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1402,11 +1482,11 @@ impl DeleteTransformer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1424,17 +1504,6 @@ impl DeleteTransformer {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of all CloudWatch Logs account policies in the account.
-    ///
-    /// Returns the [`DescribeAccountPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_policies(&self) -> DescribeAccountPolicies {
-        DescribeAccountPolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_POLICIES),
-        )
-    }
-}
 /// The `DescribeAccountPolicies` operation.
 ///
 /// Returns a list of all CloudWatch Logs account policies in the account.
@@ -1446,7 +1515,6 @@ impl super::Client {
 /// - To see transformer policies, you must have the `logs:GetTransformer` and `logs:DescribeAccountPolicies` permissions.
 /// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
 /// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
-#[derive(Debug)]
 pub struct DescribeAccountPolicies(
     rt::Call<
         t::DescribeAccountPoliciesRequest,
@@ -1482,8 +1550,12 @@ impl DescribeAccountPolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeAccountPoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeAccountPoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1492,11 +1564,11 @@ impl DescribeAccountPolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1518,21 +1590,9 @@ impl DescribeAccountPolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
-    ///
-    /// Returns the [`DescribeConfigurationTemplates`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_configuration_templates(&self) -> DescribeConfigurationTemplates {
-        DescribeConfigurationTemplates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONFIGURATION_TEMPLATES),
-        )
-    }
-}
 /// The `DescribeConfigurationTemplates` operation.
 ///
 /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
-#[derive(Debug)]
 pub struct DescribeConfigurationTemplates(
     rt::Call<
         t::DescribeConfigurationTemplatesRequest,
@@ -1583,10 +1643,12 @@ impl DescribeConfigurationTemplates {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeConfigurationTemplatesResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeConfigurationTemplatesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1597,11 +1659,11 @@ impl DescribeConfigurationTemplates {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1623,15 +1685,6 @@ impl DescribeConfigurationTemplates {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of the deliveries that have been created in the account.
-    ///
-    /// Returns the [`DescribeDeliveries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_deliveries(&self) -> DescribeDeliveries {
-        DescribeDeliveries(rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERIES))
-    }
-}
 /// The `DescribeDeliveries` operation.
 ///
 /// Retrieves a list of the deliveries that have been created in the account.
@@ -1639,7 +1692,6 @@ impl super::Client {
 /// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
 ///
 /// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
-#[derive(Debug)]
 pub struct DescribeDeliveries(
     rt::Call<
         t::DescribeDeliveriesRequest,
@@ -1669,8 +1721,12 @@ impl DescribeDeliveries {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeDeliveriesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeDeliveriesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1679,11 +1735,11 @@ impl DescribeDeliveries {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1705,21 +1761,9 @@ impl DescribeDeliveries {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of the delivery destinations that have been created in the account.
-    ///
-    /// Returns the [`DescribeDeliveryDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_delivery_destinations(&self) -> DescribeDeliveryDestinations {
-        DescribeDeliveryDestinations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_DESTINATIONS),
-        )
-    }
-}
 /// The `DescribeDeliveryDestinations` operation.
 ///
 /// Retrieves a list of the delivery destinations that have been created in the account.
-#[derive(Debug)]
 pub struct DescribeDeliveryDestinations(
     rt::Call<
         t::DescribeDeliveryDestinationsRequest,
@@ -1749,10 +1793,12 @@ impl DescribeDeliveryDestinations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeDeliveryDestinationsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeDeliveryDestinationsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1763,11 +1809,11 @@ impl DescribeDeliveryDestinations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1789,21 +1835,9 @@ impl DescribeDeliveryDestinations {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of the delivery sources that have been created in the account.
-    ///
-    /// Returns the [`DescribeDeliverySources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_delivery_sources(&self) -> DescribeDeliverySources {
-        DescribeDeliverySources(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_SOURCES),
-        )
-    }
-}
 /// The `DescribeDeliverySources` operation.
 ///
 /// Retrieves a list of the delivery sources that have been created in the account.
-#[derive(Debug)]
 pub struct DescribeDeliverySources(
     rt::Call<
         t::DescribeDeliverySourcesRequest,
@@ -1833,8 +1867,12 @@ impl DescribeDeliverySources {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeDeliverySourcesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeDeliverySourcesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1843,11 +1881,11 @@ impl DescribeDeliverySources {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1869,19 +1907,9 @@ impl DescribeDeliverySources {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all your destinations. The results are ASCII-sorted by destination name.
-    ///
-    /// Returns the [`DescribeDestinations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_destinations(&self) -> DescribeDestinations {
-        DescribeDestinations(rt::Call::new(&self.handle, &op::DESCRIBE_DESTINATIONS))
-    }
-}
 /// The `DescribeDestinations` operation.
 ///
 /// Lists all your destinations. The results are ASCII-sorted by destination name.
-#[derive(Debug)]
 pub struct DescribeDestinations(
     rt::Call<
         t::DescribeDestinationsRequest,
@@ -1911,8 +1939,12 @@ impl DescribeDestinations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeDestinationsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeDestinationsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1921,11 +1953,11 @@ impl DescribeDestinations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1947,19 +1979,9 @@ impl DescribeDestinations {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
-    ///
-    /// Returns the [`DescribeExportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
-    }
-}
 /// The `DescribeExportTasks` operation.
 ///
 /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
-#[derive(Debug)]
 pub struct DescribeExportTasks(
     rt::Call<
         t::DescribeExportTasksRequest,
@@ -1995,8 +2017,12 @@ impl DescribeExportTasks {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeExportTasksResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeExportTasksResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2005,11 +2031,11 @@ impl DescribeExportTasks {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2031,21 +2057,11 @@ impl DescribeExportTasks {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
-    ///
-    /// Returns the [`DescribeFieldIndexes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_field_indexes(&self) -> DescribeFieldIndexes {
-        DescribeFieldIndexes(rt::Call::new(&self.handle, &op::DESCRIBE_FIELD_INDEXES))
-    }
-}
 /// The `DescribeFieldIndexes` operation.
 ///
 /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
 ///
 /// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
-#[derive(Debug)]
 pub struct DescribeFieldIndexes(
     rt::Call<
         t::DescribeFieldIndexesRequest,
@@ -2075,8 +2091,12 @@ impl DescribeFieldIndexes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeFieldIndexesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeFieldIndexesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2085,11 +2105,11 @@ impl DescribeFieldIndexes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2111,21 +2131,9 @@ impl DescribeFieldIndexes {
         self.0
     }
 }
-impl super::Client {
-    /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
-    ///
-    /// Returns the [`DescribeImportTaskBatches`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_task_batches(&self) -> DescribeImportTaskBatches {
-        DescribeImportTaskBatches(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASK_BATCHES),
-        )
-    }
-}
 /// The `DescribeImportTaskBatches` operation.
 ///
 /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
-#[derive(Debug)]
 pub struct DescribeImportTaskBatches(
     rt::Call<
         t::DescribeImportTaskBatchesRequest,
@@ -2161,8 +2169,12 @@ impl DescribeImportTaskBatches {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeImportTaskBatchesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImportTaskBatchesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2173,11 +2185,11 @@ impl DescribeImportTaskBatches {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2199,19 +2211,9 @@ impl DescribeImportTaskBatches {
         self.0
     }
 }
-impl super::Client {
-    /// Lists and describes import tasks, with optional filtering by import status and source ARN.
-    ///
-    /// Returns the [`DescribeImportTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_tasks(&self) -> DescribeImportTasks {
-        DescribeImportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASKS))
-    }
-}
 /// The `DescribeImportTasks` operation.
 ///
 /// Lists and describes import tasks, with optional filtering by import status and source ARN.
-#[derive(Debug)]
 pub struct DescribeImportTasks(
     rt::Call<
         t::DescribeImportTasksRequest,
@@ -2253,8 +2255,12 @@ impl DescribeImportTasks {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeImportTasksResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeImportTasksResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2263,11 +2269,11 @@ impl DescribeImportTasks {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2289,15 +2295,6 @@ impl DescribeImportTasks {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
-    ///
-    /// Returns the [`DescribeIndexPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_index_policies(&self) -> DescribeIndexPolicies {
-        DescribeIndexPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_INDEX_POLICIES))
-    }
-}
 /// The `DescribeIndexPolicies` operation.
 ///
 /// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
@@ -2307,7 +2304,6 @@ impl super::Client {
 /// If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation.
 ///
 /// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
-#[derive(Debug)]
 pub struct DescribeIndexPolicies(
     rt::Call<
         t::DescribeIndexPoliciesRequest,
@@ -2331,8 +2327,12 @@ impl DescribeIndexPolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeIndexPoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeIndexPoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -2341,11 +2341,11 @@ impl DescribeIndexPolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -2363,120 +2363,6 @@ impl DescribeIndexPolicies {
         t::DescribeIndexPoliciesRequest,
         t::DescribeIndexPoliciesResponse,
         e::DescribeIndexPoliciesError,
-    > {
-        self.0
-    }
-}
-impl super::Client {
-    /// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
-    ///
-    /// Returns the [`DescribeLogGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_log_groups(&self) -> DescribeLogGroups {
-        DescribeLogGroups(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_GROUPS))
-    }
-}
-/// The `DescribeLogGroups` operation.
-///
-/// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
-///
-/// If an account-level retention policy applies to a log group, `retentionInDays` shows the retention period from that policy, and `retentionPolicyName` shows the name of the policy.
-///
-/// CloudWatch Logs doesn't support IAM policies that control access to the `DescribeLogGroups` action by using the `aws:ResourceTag/key-name` condition key. Other CloudWatch Logs actions do support the use of the `aws:ResourceTag/key-name` condition key to control access. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
-///
-/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-#[derive(Debug)]
-pub struct DescribeLogGroups(
-    rt::Call<
-        t::DescribeLogGroupsRequest,
-        t::DescribeLogGroupsResponse,
-        e::DescribeLogGroupsError,
-    >,
-);
-impl DescribeLogGroups {
-    /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
-    #[inline]
-    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().account_identifiers = Some(value);
-        self
-    }
-    /// The prefix to match.
-    #[inline]
-    pub fn log_group_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_prefix = Some(value.into());
-        self
-    }
-    /// If you specify a string for this parameter, the operation returns only log groups that have names that match the string based on a case-sensitive substring search. For example, if you specify `DataLogs`, log groups named `DataLogs`, `aws/DataLogs`, and `GroupDataLogs` would match, but `datalogs`, `Data/log/s` and `Groupdata` would not match.
-    #[inline]
-    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().log_group_name_pattern = Some(value.into());
-        self
-    }
-    /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[inline]
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().next_token = Some(value.into());
-        self
-    }
-    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
-    #[inline]
-    pub fn limit(mut self, value: i32) -> Self {
-        self.0.input_mut().limit = Some(value);
-        self
-    }
-    /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
-    #[inline]
-    pub fn include_linked_accounts(mut self, value: bool) -> Self {
-        self.0.input_mut().include_linked_accounts = Some(value);
-        self
-    }
-    /// Use this parameter to limit the results to only those log groups in the specified log group class. If you omit this parameter, log groups of all classes can be returned.
-    #[inline]
-    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
-        self.0.input_mut().log_group_class = Some(value.into());
-        self
-    }
-    /// Use this array to filter the list of log groups returned. If you specify this parameter, the only other filter that you can choose to specify is `includeLinkedAccounts`.
-    #[inline]
-    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
-        self.0.input_mut().log_group_identifiers = Some(value);
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<t::DescribeLogGroupsResponse, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<t::DescribeLogGroupsResponse, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<
-        t::DescribeLogGroupsRequest,
-        t::DescribeLogGroupsResponse,
-        e::DescribeLogGroupsError,
     > {
         self.0
     }

@@ -7,12 +7,196 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
+    ///
+    /// Returns the [`DescribeLogGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_log_groups(&self) -> DescribeLogGroups {
+        DescribeLogGroups(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_GROUPS))
+    }
     /// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered.
     ///
     /// Returns the [`DescribeLogStreams`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_log_streams(&self) -> DescribeLogStreams {
         DescribeLogStreams(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_STREAMS))
+    }
+    /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
+    ///
+    /// Returns the [`DescribeLookupTables`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_lookup_tables(&self) -> DescribeLookupTables {
+        DescribeLookupTables(rt::Call::new(&self.handle, &op::DESCRIBE_LOOKUP_TABLES))
+    }
+    /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
+    ///
+    /// Returns the [`DescribeMetricFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_metric_filters(&self) -> DescribeMetricFilters {
+        DescribeMetricFilters(rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_FILTERS))
+    }
+    /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
+    ///
+    /// Returns the [`DescribeQueries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_queries(&self) -> DescribeQueries {
+        DescribeQueries(rt::Call::new(&self.handle, &op::DESCRIBE_QUERIES))
+    }
+    /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
+    ///
+    /// Returns the [`DescribeQueryDefinitions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_query_definitions(&self) -> DescribeQueryDefinitions {
+        DescribeQueryDefinitions(
+            rt::Call::new(&self.handle, &op::DESCRIBE_QUERY_DEFINITIONS),
+        )
+    }
+    /// Lists the resource policies in this account.
+    ///
+    /// Returns the [`DescribeResourcePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_resource_policies(&self) -> DescribeResourcePolicies {
+        DescribeResourcePolicies(
+            rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_POLICIES),
+        )
+    }
+    /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
+    ///
+    /// Returns the [`DescribeSubscriptionFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_subscription_filters(&self) -> DescribeSubscriptionFilters {
+        DescribeSubscriptionFilters(
+            rt::Call::new(&self.handle, &op::DESCRIBE_SUBSCRIPTION_FILTERS),
+        )
+    }
+    /// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
+    ///
+    /// Returns the [`DisassociateKmsKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_kms_key(&self) -> DisassociateKmsKey {
+        DisassociateKmsKey(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY))
+    }
+    /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
+    ///
+    /// Returns the [`DisassociateSourceFromS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_source_from_s3_table_integration(
+        &self,
+    ) -> DisassociateSourceFromS3TableIntegration {
+        DisassociateSourceFromS3TableIntegration(
+            rt::Call::new(
+                &self.handle,
+                &op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION,
+            ),
+        )
+    }
+}
+/// The `DescribeLogGroups` operation.
+///
+/// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name.
+///
+/// If an account-level retention policy applies to a log group, `retentionInDays` shows the retention period from that policy, and `retentionPolicyName` shows the name of the policy.
+///
+/// CloudWatch Logs doesn't support IAM policies that control access to the `DescribeLogGroups` action by using the `aws:ResourceTag/key-name` condition key. Other CloudWatch Logs actions do support the use of the `aws:ResourceTag/key-name` condition key to control access. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
+///
+/// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+pub struct DescribeLogGroups(
+    rt::Call<
+        t::DescribeLogGroupsRequest,
+        t::DescribeLogGroupsResponse,
+        e::DescribeLogGroupsError,
+    >,
+);
+impl DescribeLogGroups {
+    /// When `includeLinkedAccounts` is set to `true`, use this parameter to specify the list of accounts to search. You can specify as many as 20 account IDs in the array.
+    #[inline]
+    pub fn account_identifiers(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().account_identifiers = Some(value);
+        self
+    }
+    /// The prefix to match.
+    #[inline]
+    pub fn log_group_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name_prefix = Some(value.into());
+        self
+    }
+    /// If you specify a string for this parameter, the operation returns only log groups that have names that match the string based on a case-sensitive substring search. For example, if you specify `DataLogs`, log groups named `DataLogs`, `aws/DataLogs`, and `GroupDataLogs` would match, but `datalogs`, `Data/log/s` and `Groupdata` would not match.
+    #[inline]
+    pub fn log_group_name_pattern(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().log_group_name_pattern = Some(value.into());
+        self
+    }
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    #[inline]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().next_token = Some(value.into());
+        self
+    }
+    /// The maximum number of items returned. If you don't specify a value, the default is up to 50 items.
+    #[inline]
+    pub fn limit(mut self, value: i32) -> Self {
+        self.0.input_mut().limit = Some(value);
+        self
+    }
+    /// If you are using a monitoring account, set this to `true` to have the operation return log groups in the accounts listed in `accountIdentifiers`.
+    #[inline]
+    pub fn include_linked_accounts(mut self, value: bool) -> Self {
+        self.0.input_mut().include_linked_accounts = Some(value);
+        self
+    }
+    /// Use this parameter to limit the results to only those log groups in the specified log group class. If you omit this parameter, log groups of all classes can be returned.
+    #[inline]
+    pub fn log_group_class(mut self, value: impl Into<t::LogGroupClass>) -> Self {
+        self.0.input_mut().log_group_class = Some(value.into());
+        self
+    }
+    /// Use this array to filter the list of log groups returned. If you specify this parameter, the only other filter that you can choose to specify is `includeLinkedAccounts`.
+    #[inline]
+    pub fn log_group_identifiers(mut self, value: Vec<String>) -> Self {
+        self.0.input_mut().log_group_identifiers = Some(value);
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLogGroupsResponse, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::DescribeLogGroupsResponse, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::DescribeLogGroupsRequest,
+        t::DescribeLogGroupsResponse,
+        e::DescribeLogGroupsError,
+    > {
+        self.0
     }
 }
 /// The `DescribeLogStreams` operation.
@@ -24,7 +208,6 @@ impl super::Client {
 /// This operation has a limit of 25 transactions per second, after which transactions are throttled.
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-#[derive(Debug)]
 pub struct DescribeLogStreams(
     rt::Call<
         t::DescribeLogStreamsRequest,
@@ -78,8 +261,12 @@ impl DescribeLogStreams {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeLogStreamsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLogStreamsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -88,11 +275,11 @@ impl DescribeLogStreams {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -114,19 +301,9 @@ impl DescribeLogStreams {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
-    ///
-    /// Returns the [`DescribeLookupTables`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_lookup_tables(&self) -> DescribeLookupTables {
-        DescribeLookupTables(rt::Call::new(&self.handle, &op::DESCRIBE_LOOKUP_TABLES))
-    }
-}
 /// The `DescribeLookupTables` operation.
 ///
 /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
-#[derive(Debug)]
 pub struct DescribeLookupTables(
     rt::Call<
         t::DescribeLookupTablesRequest,
@@ -156,8 +333,12 @@ impl DescribeLookupTables {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeLookupTablesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeLookupTablesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -166,11 +347,11 @@ impl DescribeLookupTables {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -192,19 +373,9 @@ impl DescribeLookupTables {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
-    ///
-    /// Returns the [`DescribeMetricFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_metric_filters(&self) -> DescribeMetricFilters {
-        DescribeMetricFilters(rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_FILTERS))
-    }
-}
 /// The `DescribeMetricFilters` operation.
 ///
 /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
-#[derive(Debug)]
 pub struct DescribeMetricFilters(
     rt::Call<
         t::DescribeMetricFiltersRequest,
@@ -252,8 +423,12 @@ impl DescribeMetricFilters {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeMetricFiltersResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeMetricFiltersResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -262,11 +437,11 @@ impl DescribeMetricFilters {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -288,21 +463,11 @@ impl DescribeMetricFilters {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
-    ///
-    /// Returns the [`DescribeQueries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_queries(&self) -> DescribeQueries {
-        DescribeQueries(rt::Call::new(&self.handle, &op::DESCRIBE_QUERIES))
-    }
-}
 /// The `DescribeQueries` operation.
 ///
 /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
 ///
 /// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
-#[derive(Debug)]
 pub struct DescribeQueries(
     rt::Call<
         t::DescribeQueriesRequest,
@@ -344,8 +509,12 @@ impl DescribeQueries {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeQueriesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeQueriesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -354,11 +523,11 @@ impl DescribeQueries {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -380,23 +549,11 @@ impl DescribeQueries {
         self.0
     }
 }
-impl super::Client {
-    /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
-    ///
-    /// Returns the [`DescribeQueryDefinitions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_query_definitions(&self) -> DescribeQueryDefinitions {
-        DescribeQueryDefinitions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_QUERY_DEFINITIONS),
-        )
-    }
-}
 /// The `DescribeQueryDefinitions` operation.
 ///
 /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
 ///
 /// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
-#[derive(Debug)]
 pub struct DescribeQueryDefinitions(
     rt::Call<
         t::DescribeQueryDefinitionsRequest,
@@ -432,8 +589,12 @@ impl DescribeQueryDefinitions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeQueryDefinitionsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeQueryDefinitionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -444,11 +605,11 @@ impl DescribeQueryDefinitions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -470,21 +631,9 @@ impl DescribeQueryDefinitions {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the resource policies in this account.
-    ///
-    /// Returns the [`DescribeResourcePolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_resource_policies(&self) -> DescribeResourcePolicies {
-        DescribeResourcePolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_POLICIES),
-        )
-    }
-}
 /// The `DescribeResourcePolicies` operation.
 ///
 /// Lists the resource policies in this account.
-#[derive(Debug)]
 pub struct DescribeResourcePolicies(
     rt::Call<
         t::DescribeResourcePoliciesRequest,
@@ -520,8 +669,12 @@ impl DescribeResourcePolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeResourcePoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeResourcePoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -532,11 +685,11 @@ impl DescribeResourcePolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -558,21 +711,9 @@ impl DescribeResourcePolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
-    ///
-    /// Returns the [`DescribeSubscriptionFilters`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_subscription_filters(&self) -> DescribeSubscriptionFilters {
-        DescribeSubscriptionFilters(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SUBSCRIPTION_FILTERS),
-        )
-    }
-}
 /// The `DescribeSubscriptionFilters` operation.
 ///
 /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
-#[derive(Debug)]
 pub struct DescribeSubscriptionFilters(
     rt::Call<
         t::DescribeSubscriptionFiltersRequest,
@@ -608,10 +749,12 @@ impl DescribeSubscriptionFilters {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DescribeSubscriptionFiltersResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSubscriptionFiltersResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -622,11 +765,11 @@ impl DescribeSubscriptionFilters {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -648,15 +791,6 @@ impl DescribeSubscriptionFilters {
         self.0
     }
 }
-impl super::Client {
-    /// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
-    ///
-    /// Returns the [`DisassociateKmsKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_kms_key(&self) -> DisassociateKmsKey {
-        DisassociateKmsKey(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY))
-    }
-}
 /// The `DisassociateKmsKey` operation.
 ///
 /// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
@@ -667,7 +801,6 @@ impl super::Client {
 /// - Specify the `resourceIdentifier` parameter with the `query-result` resource to stop using the KMS key to encrypt the results of all future [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operations in the account. They will instead be encrypted with the default CloudWatch Logs method. The results from queries that ran while the key was associated with the account are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
 ///
 /// It can take up to 5 minutes for this operation to take effect.
-#[derive(Debug)]
 pub struct DisassociateKmsKey(
     rt::Call<t::DisassociateKmsKeyRequest, rt::Unit, e::DisassociateKmsKeyError>,
 );
@@ -687,8 +820,10 @@ impl DisassociateKmsKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -697,11 +832,11 @@ impl DisassociateKmsKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -719,26 +854,9 @@ impl DisassociateKmsKey {
         self.0
     }
 }
-impl super::Client {
-    /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
-    ///
-    /// Returns the [`DisassociateSourceFromS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_source_from_s3_table_integration(
-        &self,
-    ) -> DisassociateSourceFromS3TableIntegration {
-        DisassociateSourceFromS3TableIntegration(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION,
-            ),
-        )
-    }
-}
 /// The `DisassociateSourceFromS3TableIntegration` operation.
 ///
 /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
-#[derive(Debug)]
 pub struct DisassociateSourceFromS3TableIntegration(
     rt::Call<
         t::DisassociateSourceFromS3TableIntegrationRequest,
@@ -756,10 +874,12 @@ impl DisassociateSourceFromS3TableIntegration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisassociateSourceFromS3TableIntegrationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisassociateSourceFromS3TableIntegrationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -770,11 +890,11 @@ impl DisassociateSourceFromS3TableIntegration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,11 +16,121 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_DATA_PROTECTION_POLICY),
         )
     }
+    /// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
+    ///
+    /// Returns the [`GetDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_delivery(&self) -> GetDelivery {
+        GetDelivery(rt::Call::new(&self.handle, &op::GET_DELIVERY))
+    }
+    /// Retrieves complete information about one delivery destination.
+    ///
+    /// Returns the [`GetDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_delivery_destination(&self) -> GetDeliveryDestination {
+        GetDeliveryDestination(
+            rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION),
+        )
+    }
+    /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
+    ///
+    /// Returns the [`GetDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_delivery_destination_policy(&self) -> GetDeliveryDestinationPolicy {
+        GetDeliveryDestinationPolicy(
+            rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION_POLICY),
+        )
+    }
+    /// Retrieves complete information about one delivery source.
+    ///
+    /// Returns the [`GetDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_delivery_source(&self) -> GetDeliverySource {
+        GetDeliverySource(rt::Call::new(&self.handle, &op::GET_DELIVERY_SOURCE))
+    }
+    /// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
+    ///
+    /// Returns the [`GetIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_integration(&self) -> GetIntegration {
+        GetIntegration(rt::Call::new(&self.handle, &op::GET_INTEGRATION))
+    }
+    /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
+    ///
+    /// Returns the [`GetLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_log_anomaly_detector(&self) -> GetLogAnomalyDetector {
+        GetLogAnomalyDetector(rt::Call::new(&self.handle, &op::GET_LOG_ANOMALY_DETECTOR))
+    }
+    /// Lists log events from the specified log stream. You can list all of the log events or filter using a time range.
+    ///
+    /// Returns the [`GetLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_log_events(&self) -> GetLogEvents {
+        GetLogEvents(rt::Call::new(&self.handle, &op::GET_LOG_EVENTS))
+    }
+    /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
+    ///
+    /// Returns the [`GetLogFields`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_log_fields(&self) -> GetLogFields {
+        GetLogFields(rt::Call::new(&self.handle, &op::GET_LOG_FIELDS))
+    }
+    /// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify.
+    ///
+    /// Returns the [`GetLogGroupFields`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_log_group_fields(&self) -> GetLogGroupFields {
+        GetLogGroupFields(rt::Call::new(&self.handle, &op::GET_LOG_GROUP_FIELDS))
+    }
+    /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure.
+    ///
+    /// Returns the [`GetLogObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_log_object(&self) -> GetLogObject {
+        GetLogObject(rt::Call::new(&self.handle, &op::GET_LOG_OBJECT))
+    }
+    /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs.
+    ///
+    /// Returns the [`GetLogRecord`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_log_record(&self) -> GetLogRecord {
+        GetLogRecord(rt::Call::new(&self.handle, &op::GET_LOG_RECORD))
+    }
+    /// Retrieves the full content of a lookup table, including the CSV data.
+    ///
+    /// Returns the [`GetLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_lookup_table(&self) -> GetLookupTable {
+        GetLookupTable(rt::Call::new(&self.handle, &op::GET_LOOKUP_TABLE))
+    }
+    /// Returns the results from the specified query.
+    ///
+    /// Returns the [`GetQueryResults`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_query_results(&self) -> GetQueryResults {
+        GetQueryResults(rt::Call::new(&self.handle, &op::GET_QUERY_RESULTS))
+    }
+    /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
+    ///
+    /// Returns the [`GetScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_scheduled_query(&self) -> GetScheduledQuery {
+        GetScheduledQuery(rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY))
+    }
+    /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
+    ///
+    /// Returns the [`GetScheduledQueryHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_scheduled_query_history(&self) -> GetScheduledQueryHistory {
+        GetScheduledQueryHistory(
+            rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY_HISTORY),
+        )
+    }
 }
 /// The `GetDataProtectionPolicy` operation.
 ///
 /// Returns information about a log group data protection policy.
-#[derive(Debug)]
 pub struct GetDataProtectionPolicy(
     rt::Call<
         t::GetDataProtectionPolicyRequest,
@@ -38,8 +148,12 @@ impl GetDataProtectionPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDataProtectionPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDataProtectionPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +162,11 @@ impl GetDataProtectionPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -74,15 +188,6 @@ impl GetDataProtectionPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
-    ///
-    /// Returns the [`GetDelivery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_delivery(&self) -> GetDelivery {
-        GetDelivery(rt::Call::new(&self.handle, &op::GET_DELIVERY))
-    }
-}
 /// The `GetDelivery` operation.
 ///
 /// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
@@ -90,7 +195,6 @@ impl super::Client {
 /// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, or Firehose. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 ///
 /// You need to specify the delivery `id` in this operation. You can find the IDs of the deliveries in your account with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
-#[derive(Debug)]
 pub struct GetDelivery(
     rt::Call<t::GetDeliveryRequest, t::GetDeliveryResponse, e::GetDeliveryError>,
 );
@@ -104,8 +208,12 @@ impl GetDelivery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDeliveryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDeliveryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -114,11 +222,11 @@ impl GetDelivery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -136,21 +244,9 @@ impl GetDelivery {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves complete information about one delivery destination.
-    ///
-    /// Returns the [`GetDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_delivery_destination(&self) -> GetDeliveryDestination {
-        GetDeliveryDestination(
-            rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION),
-        )
-    }
-}
 /// The `GetDeliveryDestination` operation.
 ///
 /// Retrieves complete information about one delivery destination.
-#[derive(Debug)]
 pub struct GetDeliveryDestination(
     rt::Call<
         t::GetDeliveryDestinationRequest,
@@ -168,8 +264,12 @@ impl GetDeliveryDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDeliveryDestinationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDeliveryDestinationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -178,11 +278,11 @@ impl GetDeliveryDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -204,21 +304,9 @@ impl GetDeliveryDestination {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-    ///
-    /// Returns the [`GetDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_delivery_destination_policy(&self) -> GetDeliveryDestinationPolicy {
-        GetDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION_POLICY),
-        )
-    }
-}
 /// The `GetDeliveryDestinationPolicy` operation.
 ///
 /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-#[derive(Debug)]
 pub struct GetDeliveryDestinationPolicy(
     rt::Call<
         t::GetDeliveryDestinationPolicyRequest,
@@ -236,10 +324,12 @@ impl GetDeliveryDestinationPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetDeliveryDestinationPolicyResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDeliveryDestinationPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -250,11 +340,11 @@ impl GetDeliveryDestinationPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -276,19 +366,9 @@ impl GetDeliveryDestinationPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves complete information about one delivery source.
-    ///
-    /// Returns the [`GetDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_delivery_source(&self) -> GetDeliverySource {
-        GetDeliverySource(rt::Call::new(&self.handle, &op::GET_DELIVERY_SOURCE))
-    }
-}
 /// The `GetDeliverySource` operation.
 ///
 /// Retrieves complete information about one delivery source.
-#[derive(Debug)]
 pub struct GetDeliverySource(
     rt::Call<
         t::GetDeliverySourceRequest,
@@ -306,8 +386,12 @@ impl GetDeliverySource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDeliverySourceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDeliverySourceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -316,11 +400,11 @@ impl GetDeliverySource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -342,19 +426,9 @@ impl GetDeliverySource {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
-    ///
-    /// Returns the [`GetIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_integration(&self) -> GetIntegration {
-        GetIntegration(rt::Call::new(&self.handle, &op::GET_INTEGRATION))
-    }
-}
 /// The `GetIntegration` operation.
 ///
 /// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
-#[derive(Debug)]
 pub struct GetIntegration(
     rt::Call<t::GetIntegrationRequest, t::GetIntegrationResponse, e::GetIntegrationError>,
 );
@@ -368,8 +442,12 @@ impl GetIntegration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetIntegrationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetIntegrationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -378,11 +456,11 @@ impl GetIntegration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -404,19 +482,9 @@ impl GetIntegration {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
-    ///
-    /// Returns the [`GetLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_log_anomaly_detector(&self) -> GetLogAnomalyDetector {
-        GetLogAnomalyDetector(rt::Call::new(&self.handle, &op::GET_LOG_ANOMALY_DETECTOR))
-    }
-}
 /// The `GetLogAnomalyDetector` operation.
 ///
 /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
-#[derive(Debug)]
 pub struct GetLogAnomalyDetector(
     rt::Call<
         t::GetLogAnomalyDetectorRequest,
@@ -434,8 +502,12 @@ impl GetLogAnomalyDetector {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLogAnomalyDetectorResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLogAnomalyDetectorResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -444,11 +516,11 @@ impl GetLogAnomalyDetector {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -470,15 +542,6 @@ impl GetLogAnomalyDetector {
         self.0
     }
 }
-impl super::Client {
-    /// Lists log events from the specified log stream. You can list all of the log events or filter using a time range.
-    ///
-    /// Returns the [`GetLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_log_events(&self) -> GetLogEvents {
-        GetLogEvents(rt::Call::new(&self.handle, &op::GET_LOG_EVENTS))
-    }
-}
 /// The `GetLogEvents` operation.
 ///
 /// Lists log events from the specified log stream. You can list all of the log events or filter using a time range.
@@ -494,7 +557,6 @@ impl super::Client {
 /// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
 ///
 /// **Note:** If you are using [log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html), the `GetLogEvents` operation returns only the original versions of log events, before they were transformed. To view the transformed versions, you must use a [CloudWatch Logs query.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html)
-#[derive(Debug)]
 pub struct GetLogEvents(
     rt::Call<t::GetLogEventsRequest, t::GetLogEventsResponse, e::GetLogEventsError>,
 );
@@ -556,8 +618,12 @@ impl GetLogEvents {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLogEventsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLogEventsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -566,11 +632,11 @@ impl GetLogEvents {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -592,19 +658,9 @@ impl GetLogEvents {
         self.0
     }
 }
-impl super::Client {
-    /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
-    ///
-    /// Returns the [`GetLogFields`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_log_fields(&self) -> GetLogFields {
-        GetLogFields(rt::Call::new(&self.handle, &op::GET_LOG_FIELDS))
-    }
-}
 /// The `GetLogFields` operation.
 ///
 /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
-#[derive(Debug)]
 pub struct GetLogFields(
     rt::Call<t::GetLogFieldsRequest, t::GetLogFieldsResponse, e::GetLogFieldsError>,
 );
@@ -624,8 +680,12 @@ impl GetLogFields {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLogFieldsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLogFieldsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -634,11 +694,11 @@ impl GetLogFields {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -660,15 +720,6 @@ impl GetLogFields {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify.
-    ///
-    /// Returns the [`GetLogGroupFields`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_log_group_fields(&self) -> GetLogGroupFields {
-        GetLogGroupFields(rt::Call::new(&self.handle, &op::GET_LOG_GROUP_FIELDS))
-    }
-}
 /// The `GetLogGroupFields` operation.
 ///
 /// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify.
@@ -682,7 +733,6 @@ impl super::Client {
 /// The response results are sorted by the frequency percentage, starting with the highest percentage.
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-#[derive(Debug)]
 pub struct GetLogGroupFields(
     rt::Call<
         t::GetLogGroupFieldsRequest,
@@ -712,8 +762,12 @@ impl GetLogGroupFields {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLogGroupFieldsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLogGroupFieldsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -722,11 +776,11 @@ impl GetLogGroupFields {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -748,21 +802,11 @@ impl GetLogGroupFields {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure.
-    ///
-    /// Returns the [`GetLogObject`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_log_object(&self) -> GetLogObject {
-        GetLogObject(rt::Call::new(&self.handle, &op::GET_LOG_OBJECT))
-    }
-}
 /// The `GetLogObject` operation.
 ///
 /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure.
 ///
 /// **Note:** The `GetLogObject` API routes requests using SDK host prefix injection. SDK versions released before April 1, 2026 route to `streaming-logs.Region.amazonaws.com`, which does not support VPC endpoints. SDK versions released on or after April 1, 2026 route to `stream-logs.Region.amazonaws.com`, which supports VPC endpoints. To set up a VPC endpoint for this API, see [Creating a VPC endpoint for CloudWatch Logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html#create-VPC-endpoint-for-CloudWatchLogs) .
-#[derive(Debug)]
 pub struct GetLogObject(
     rt::Call<t::GetLogObjectRequest, t::GetLogObjectResponse, e::GetLogObjectError>,
 );
@@ -782,8 +826,12 @@ impl GetLogObject {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLogObjectResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLogObjectResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -792,11 +840,11 @@ impl GetLogObject {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -818,21 +866,11 @@ impl GetLogObject {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs.
-    ///
-    /// Returns the [`GetLogRecord`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_log_record(&self) -> GetLogRecord {
-        GetLogRecord(rt::Call::new(&self.handle, &op::GET_LOG_RECORD))
-    }
-}
 /// The `GetLogRecord` operation.
 ///
 /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs.
 ///
 /// The full unparsed log event is returned within `@message`.
-#[derive(Debug)]
 pub struct GetLogRecord(
     rt::Call<t::GetLogRecordRequest, t::GetLogRecordResponse, e::GetLogRecordError>,
 );
@@ -852,8 +890,12 @@ impl GetLogRecord {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLogRecordResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLogRecordResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -862,11 +904,11 @@ impl GetLogRecord {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -888,19 +930,9 @@ impl GetLogRecord {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the full content of a lookup table, including the CSV data.
-    ///
-    /// Returns the [`GetLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_lookup_table(&self) -> GetLookupTable {
-        GetLookupTable(rt::Call::new(&self.handle, &op::GET_LOOKUP_TABLE))
-    }
-}
 /// The `GetLookupTable` operation.
 ///
 /// Retrieves the full content of a lookup table, including the CSV data.
-#[derive(Debug)]
 pub struct GetLookupTable(
     rt::Call<t::GetLookupTableRequest, t::GetLookupTableResponse, e::GetLookupTableError>,
 );
@@ -914,8 +946,12 @@ impl GetLookupTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetLookupTableResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetLookupTableResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -924,11 +960,11 @@ impl GetLookupTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -950,15 +986,6 @@ impl GetLookupTable {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the results from the specified query.
-    ///
-    /// Returns the [`GetQueryResults`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_query_results(&self) -> GetQueryResults {
-        GetQueryResults(rt::Call::new(&self.handle, &op::GET_QUERY_RESULTS))
-    }
-}
 /// The `GetQueryResults` operation.
 ///
 /// Returns the results from the specified query.
@@ -974,7 +1001,6 @@ impl super::Client {
 /// You can retrieve up to 100,000 log event results from a query, if available, by using pagination. Use the `nextToken` returned in the response to request additional pages of results, with each page returning up to 10,000 log events. This is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages.
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account to start queries in linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-#[derive(Debug)]
 pub struct GetQueryResults(
     rt::Call<
         t::GetQueryResultsRequest,
@@ -1004,8 +1030,12 @@ impl GetQueryResults {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetQueryResultsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetQueryResultsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1014,11 +1044,11 @@ impl GetQueryResults {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1040,19 +1070,9 @@ impl GetQueryResults {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
-    ///
-    /// Returns the [`GetScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_scheduled_query(&self) -> GetScheduledQuery {
-        GetScheduledQuery(rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY))
-    }
-}
 /// The `GetScheduledQuery` operation.
 ///
 /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
-#[derive(Debug)]
 pub struct GetScheduledQuery(
     rt::Call<
         t::GetScheduledQueryRequest,
@@ -1070,8 +1090,12 @@ impl GetScheduledQuery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetScheduledQueryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetScheduledQueryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1080,11 +1104,11 @@ impl GetScheduledQuery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1106,21 +1130,9 @@ impl GetScheduledQuery {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
-    ///
-    /// Returns the [`GetScheduledQueryHistory`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_scheduled_query_history(&self) -> GetScheduledQueryHistory {
-        GetScheduledQueryHistory(
-            rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY_HISTORY),
-        )
-    }
-}
 /// The `GetScheduledQueryHistory` operation.
 ///
 /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
-#[derive(Debug)]
 pub struct GetScheduledQueryHistory(
     rt::Call<
         t::GetScheduledQueryHistoryRequest,
@@ -1168,8 +1180,12 @@ impl GetScheduledQueryHistory {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetScheduledQueryHistoryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetScheduledQueryHistoryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1180,11 +1196,11 @@ impl GetScheduledQueryHistory {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1214,11 +1230,17 @@ impl super::Client {
     pub fn get_storage_tier_policy(&self) -> GetStorageTierPolicy {
         GetStorageTierPolicy(rt::Call::new(&self.handle, &op::GET_STORAGE_TIER_POLICY))
     }
+    /// Returns the information about the log transformer associated with this log group.
+    ///
+    /// Returns the [`GetTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_transformer(&self) -> GetTransformer {
+        GetTransformer(rt::Call::new(&self.handle, &op::GET_TRANSFORMER))
+    }
 }
 /// The `GetStorageTierPolicy` operation.
 ///
 /// Returns the storage tier policy for the account.
-#[derive(Debug)]
 pub struct GetStorageTierPolicy(
     rt::Call<
         t::GetStorageTierPolicyRequest,
@@ -1230,8 +1252,12 @@ impl GetStorageTierPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetStorageTierPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetStorageTierPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1240,11 +1266,11 @@ impl GetStorageTierPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1266,21 +1292,11 @@ impl GetStorageTierPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the information about the log transformer associated with this log group.
-    ///
-    /// Returns the [`GetTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_transformer(&self) -> GetTransformer {
-        GetTransformer(rt::Call::new(&self.handle, &op::GET_TRANSFORMER))
-    }
-}
 /// The `GetTransformer` operation.
 ///
 /// Returns the information about the log transformer associated with this log group.
 ///
 /// This operation returns data only for transformers created at the log group level. To get information for an account-level transformer, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html).
-#[derive(Debug)]
 pub struct GetTransformer(
     rt::Call<t::GetTransformerRequest, t::GetTransformerResponse, e::GetTransformerError>,
 );
@@ -1294,8 +1310,12 @@ impl GetTransformer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetTransformerResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetTransformerResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1304,11 +1324,11 @@ impl GetTransformer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,13 +16,94 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_AGGREGATE_LOG_GROUP_SUMMARIES),
         )
     }
+    /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
+    ///
+    /// Returns the [`ListAnomalies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_anomalies(&self) -> ListAnomalies {
+        ListAnomalies(rt::Call::new(&self.handle, &op::LIST_ANOMALIES))
+    }
+    /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
+    ///
+    /// Returns the [`ListIntegrations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_integrations(&self) -> ListIntegrations {
+        ListIntegrations(rt::Call::new(&self.handle, &op::LIST_INTEGRATIONS))
+    }
+    /// Retrieves a list of the log anomaly detectors in the account.
+    ///
+    /// Returns the [`ListLogAnomalyDetectors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_log_anomaly_detectors(&self) -> ListLogAnomalyDetectors {
+        ListLogAnomalyDetectors(
+            rt::Call::new(&self.handle, &op::LIST_LOG_ANOMALY_DETECTORS),
+        )
+    }
+    /// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
+    ///
+    /// Returns the [`ListLogGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_log_groups(&self) -> ListLogGroups {
+        ListLogGroups(rt::Call::new(&self.handle, &op::LIST_LOG_GROUPS))
+    }
+    /// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases.
+    ///
+    /// Returns the [`ListLogGroupsForQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_log_groups_for_query(&self) -> ListLogGroupsForQuery {
+        ListLogGroupsForQuery(
+            rt::Call::new(&self.handle, &op::LIST_LOG_GROUPS_FOR_QUERY),
+        )
+    }
+    /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
+    ///
+    /// Returns the [`ListScheduledQueries`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_scheduled_queries(&self) -> ListScheduledQueries {
+        ListScheduledQueries(rt::Call::new(&self.handle, &op::LIST_SCHEDULED_QUERIES))
+    }
+    /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
+    ///
+    /// Returns the [`ListSourcesForS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_sources_for_s3_table_integration(
+        &self,
+    ) -> ListSourcesForS3TableIntegration {
+        ListSourcesForS3TableIntegration(
+            rt::Call::new(&self.handle, &op::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION),
+        )
+    }
+    /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
+    ///
+    /// Returns the [`ListSyslogConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_syslog_configurations(&self) -> ListSyslogConfigurations {
+        ListSyslogConfigurations(
+            rt::Call::new(&self.handle, &op::LIST_SYSLOG_CONFIGURATIONS),
+        )
+    }
+    /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
+    ///
+    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
+        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+    }
+    /// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead.
+    ///
+    /// Returns the [`ListTagsLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[deprecated(note = "Please use the generic tagging API ListTagsForResource")]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn list_tags_log_group(&self) -> ListTagsLogGroup {
+        ListTagsLogGroup(rt::Call::new(&self.handle, &op::LIST_TAGS_LOG_GROUP))
+    }
 }
 /// The `ListAggregateLogGroupSummaries` operation.
 ///
 /// Returns an aggregate summary of all log groups in the Region grouped by specified data source characteristics. Supports optional filtering by log group class, name patterns, and data sources. If you perform this action in a monitoring account, you can also return aggregated summaries of log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 ///
 /// The operation aggregates log groups by data source name and type and optionally format, providing counts of log groups that share these characteristics. The operation paginates results. By default, it returns up to 50 results and includes a token to retrieve more results.
-#[derive(Debug)]
 pub struct ListAggregateLogGroupSummaries(
     rt::Call<
         t::ListAggregateLogGroupSummariesRequest,
@@ -85,10 +166,12 @@ impl ListAggregateLogGroupSummaries {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListAggregateLogGroupSummariesResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAggregateLogGroupSummariesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -99,11 +182,11 @@ impl ListAggregateLogGroupSummaries {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -125,19 +208,9 @@ impl ListAggregateLogGroupSummaries {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
-    ///
-    /// Returns the [`ListAnomalies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_anomalies(&self) -> ListAnomalies {
-        ListAnomalies(rt::Call::new(&self.handle, &op::LIST_ANOMALIES))
-    }
-}
 /// The `ListAnomalies` operation.
 ///
 /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
-#[derive(Debug)]
 pub struct ListAnomalies(
     rt::Call<t::ListAnomaliesRequest, t::ListAnomaliesResponse, e::ListAnomaliesError>,
 );
@@ -169,8 +242,12 @@ impl ListAnomalies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAnomaliesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAnomaliesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -179,11 +256,11 @@ impl ListAnomalies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -205,19 +282,9 @@ impl ListAnomalies {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
-    ///
-    /// Returns the [`ListIntegrations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_integrations(&self) -> ListIntegrations {
-        ListIntegrations(rt::Call::new(&self.handle, &op::LIST_INTEGRATIONS))
-    }
-}
 /// The `ListIntegrations` operation.
 ///
 /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
-#[derive(Debug)]
 pub struct ListIntegrations(
     rt::Call<
         t::ListIntegrationsRequest,
@@ -247,8 +314,12 @@ impl ListIntegrations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListIntegrationsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListIntegrationsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -257,11 +328,11 @@ impl ListIntegrations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -283,21 +354,9 @@ impl ListIntegrations {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of the log anomaly detectors in the account.
-    ///
-    /// Returns the [`ListLogAnomalyDetectors`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_log_anomaly_detectors(&self) -> ListLogAnomalyDetectors {
-        ListLogAnomalyDetectors(
-            rt::Call::new(&self.handle, &op::LIST_LOG_ANOMALY_DETECTORS),
-        )
-    }
-}
 /// The `ListLogAnomalyDetectors` operation.
 ///
 /// Retrieves a list of the log anomaly detectors in the account.
-#[derive(Debug)]
 pub struct ListLogAnomalyDetectors(
     rt::Call<
         t::ListLogAnomalyDetectorsRequest,
@@ -327,8 +386,12 @@ impl ListLogAnomalyDetectors {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListLogAnomalyDetectorsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListLogAnomalyDetectorsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -337,11 +400,11 @@ impl ListLogAnomalyDetectors {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -363,15 +426,6 @@ impl ListLogAnomalyDetectors {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-    ///
-    /// Returns the [`ListLogGroups`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_log_groups(&self) -> ListLogGroups {
-        ListLogGroups(rt::Call::new(&self.handle, &op::LIST_LOG_GROUPS))
-    }
-}
 /// The `ListLogGroups` operation.
 ///
 /// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
@@ -379,7 +433,6 @@ impl super::Client {
 /// You can optionally filter the results by log group class, log group name pattern, field indexes, data sources, field index names, or log group tags. If you specify more than one filter type, the results include log groups that satisfy all filters.
 ///
 /// This operation is paginated. By default, your first use of this operation returns 50 results, and includes a token to use in a subsequent operation to return more results.
-#[derive(Debug)]
 pub struct ListLogGroups(
     rt::Call<t::ListLogGroupsRequest, t::ListLogGroupsResponse, e::ListLogGroupsError>,
 );
@@ -441,8 +494,12 @@ impl ListLogGroups {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListLogGroupsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListLogGroupsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -451,11 +508,11 @@ impl ListLogGroups {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -477,23 +534,11 @@ impl ListLogGroups {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases.
-    ///
-    /// Returns the [`ListLogGroupsForQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_log_groups_for_query(&self) -> ListLogGroupsForQuery {
-        ListLogGroupsForQuery(
-            rt::Call::new(&self.handle, &op::LIST_LOG_GROUPS_FOR_QUERY),
-        )
-    }
-}
 /// The `ListLogGroupsForQuery` operation.
 ///
 /// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases.
 ///
 /// For more information about field indexes, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
-#[derive(Debug)]
 pub struct ListLogGroupsForQuery(
     rt::Call<
         t::ListLogGroupsForQueryRequest,
@@ -523,8 +568,12 @@ impl ListLogGroupsForQuery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListLogGroupsForQueryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListLogGroupsForQueryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -533,11 +582,11 @@ impl ListLogGroupsForQuery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -559,19 +608,9 @@ impl ListLogGroupsForQuery {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
-    ///
-    /// Returns the [`ListScheduledQueries`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_scheduled_queries(&self) -> ListScheduledQueries {
-        ListScheduledQueries(rt::Call::new(&self.handle, &op::LIST_SCHEDULED_QUERIES))
-    }
-}
 /// The `ListScheduledQueries` operation.
 ///
 /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
-#[derive(Debug)]
 pub struct ListScheduledQueries(
     rt::Call<
         t::ListScheduledQueriesRequest,
@@ -607,8 +646,12 @@ impl ListScheduledQueries {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListScheduledQueriesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListScheduledQueriesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -617,11 +660,11 @@ impl ListScheduledQueries {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -643,23 +686,9 @@ impl ListScheduledQueries {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
-    ///
-    /// Returns the [`ListSourcesForS3TableIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_sources_for_s3_table_integration(
-        &self,
-    ) -> ListSourcesForS3TableIntegration {
-        ListSourcesForS3TableIntegration(
-            rt::Call::new(&self.handle, &op::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION),
-        )
-    }
-}
 /// The `ListSourcesForS3TableIntegration` operation.
 ///
 /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
-#[derive(Debug)]
 pub struct ListSourcesForS3TableIntegration(
     rt::Call<
         t::ListSourcesForS3TableIntegrationRequest,
@@ -689,10 +718,12 @@ impl ListSourcesForS3TableIntegration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListSourcesForS3TableIntegrationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSourcesForS3TableIntegrationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -703,11 +734,11 @@ impl ListSourcesForS3TableIntegration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -729,21 +760,9 @@ impl ListSourcesForS3TableIntegration {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
-    ///
-    /// Returns the [`ListSyslogConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_syslog_configurations(&self) -> ListSyslogConfigurations {
-        ListSyslogConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_SYSLOG_CONFIGURATIONS),
-        )
-    }
-}
 /// The `ListSyslogConfigurations` operation.
 ///
 /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
-#[derive(Debug)]
 pub struct ListSyslogConfigurations(
     rt::Call<
         t::ListSyslogConfigurationsRequest,
@@ -779,8 +798,12 @@ impl ListSyslogConfigurations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListSyslogConfigurationsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSyslogConfigurationsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -791,11 +814,11 @@ impl ListSyslogConfigurations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -817,19 +840,9 @@ impl ListSyslogConfigurations {
         self.0
     }
 }
-impl super::Client {
-    /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
-    }
-}
 /// The `ListTagsForResource` operation.
 ///
 /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
-#[derive(Debug)]
 pub struct ListTagsForResource(
     rt::Call<
         t::ListTagsForResourceRequest,
@@ -847,8 +860,12 @@ impl ListTagsForResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsForResourceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsForResourceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -857,11 +874,11 @@ impl ListTagsForResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -883,23 +900,11 @@ impl ListTagsForResource {
         self.0
     }
 }
-impl super::Client {
-    /// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead.
-    ///
-    /// Returns the [`ListTagsLogGroup`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[deprecated(note = "Please use the generic tagging API ListTagsForResource")]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn list_tags_log_group(&self) -> ListTagsLogGroup {
-        ListTagsLogGroup(rt::Call::new(&self.handle, &op::LIST_TAGS_LOG_GROUP))
-    }
-}
 /// The `ListTagsLogGroup` operation.
 ///
 /// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead.
 ///
 /// Lists the tags for the specified log group.
-#[derive(Debug)]
 pub struct ListTagsLogGroup(
     rt::Call<
         t::ListTagsLogGroupRequest,
@@ -917,8 +922,12 @@ impl ListTagsLogGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsLogGroupResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsLogGroupResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -927,11 +936,11 @@ impl ListTagsLogGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

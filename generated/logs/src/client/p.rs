@@ -14,6 +14,121 @@ impl super::Client {
     pub fn put_account_policy(&self) -> PutAccountPolicy {
         PutAccountPolicy(rt::Call::new(&self.handle, &op::PUT_ACCOUNT_POLICY))
     }
+    /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled.
+    ///
+    /// Returns the [`PutBearerTokenAuthentication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bearer_token_authentication(&self) -> PutBearerTokenAuthentication {
+        PutBearerTokenAuthentication(
+            rt::Call::new(&self.handle, &op::PUT_BEARER_TOKEN_AUTHENTICATION),
+        )
+    }
+    /// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data.
+    ///
+    /// Returns the [`PutDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
+        PutDataProtectionPolicy(
+            rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
+        )
+    }
+    /// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination.
+    ///
+    /// Returns the [`PutDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_delivery_destination(&self) -> PutDeliveryDestination {
+        PutDeliveryDestination(
+            rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION),
+        )
+    }
+    /// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following:
+    ///
+    /// Returns the [`PutDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_delivery_destination_policy(&self) -> PutDeliveryDestinationPolicy {
+        PutDeliveryDestinationPolicy(
+            rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION_POLICY),
+        )
+    }
+    /// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces.
+    ///
+    /// Returns the [`PutDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_delivery_source(&self) -> PutDeliverySource {
+        PutDeliverySource(rt::Call::new(&self.handle, &op::PUT_DELIVERY_SOURCE))
+    }
+    /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions.
+    ///
+    /// Returns the [`PutDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_destination(&self) -> PutDestination {
+        PutDestination(rt::Call::new(&self.handle, &op::PUT_DESTINATION))
+    }
+    /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
+    ///
+    /// Returns the [`PutDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_destination_policy(&self) -> PutDestinationPolicy {
+        PutDestinationPolicy(rt::Call::new(&self.handle, &op::PUT_DESTINATION_POLICY))
+    }
+    /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class support field index policies. For more information about log classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html).
+    ///
+    /// Returns the [`PutIndexPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_index_policy(&self) -> PutIndexPolicy {
+        PutIndexPolicy(rt::Call::new(&self.handle, &op::PUT_INDEX_POLICY))
+    }
+    /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account.
+    ///
+    /// Returns the [`PutIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_integration(&self) -> PutIntegration {
+        PutIntegration(rt::Call::new(&self.handle, &op::PUT_INTEGRATION))
+    }
+    /// Uploads a batch of log events to the specified log stream.
+    ///
+    /// Returns the [`PutLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_log_events(&self) -> PutLogEvents {
+        PutLogEvents(rt::Call::new(&self.handle, &op::PUT_LOG_EVENTS))
+    }
+    /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled.
+    ///
+    /// Returns the [`PutLogGroupDeletionProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_log_group_deletion_protection(&self) -> PutLogGroupDeletionProtection {
+        PutLogGroupDeletionProtection(
+            rt::Call::new(&self.handle, &op::PUT_LOG_GROUP_DELETION_PROTECTION),
+        )
+    }
+    /// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
+    ///
+    /// Returns the [`PutMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_metric_filter(&self) -> PutMetricFilter {
+        PutMetricFilter(rt::Call::new(&self.handle, &op::PUT_METRIC_FILTER))
+    }
+    /// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html).
+    ///
+    /// Returns the [`PutQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_query_definition(&self) -> PutQueryDefinition {
+        PutQueryDefinition(rt::Call::new(&self.handle, &op::PUT_QUERY_DEFINITION))
+    }
+    /// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions:
+    ///
+    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_resource_policy(&self) -> PutResourcePolicy {
+        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+    }
+    /// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group.
+    ///
+    /// Returns the [`PutRetentionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_retention_policy(&self) -> PutRetentionPolicy {
+        PutRetentionPolicy(rt::Call::new(&self.handle, &op::PUT_RETENTION_POLICY))
+    }
 }
 /// The `PutAccountPolicy` operation.
 ///
@@ -193,7 +308,6 @@ impl super::Client {
 /// Before you create, update, or delete a retention policy, you can specify `true` for `dryRun` to preview how many log groups would have a longer, shorter, or unchanged retention period. For more information, see [DryRunResult](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DryRunResult.html).
 ///
 /// **Important:** An account-level retention policy replaces the retention period set on a log group, including when the log group's own retention period is longer. For example, if a log group is set to retain log events for 10 years and you create a retention policy that sets a 90-day retention period for that log group, CloudWatch Logs deletes the log events in that log group that are older than 90 days. Specify `true` for `dryRun` to see which log groups would have a shorter retention period before you create or update the policy.
-#[derive(Debug)]
 pub struct PutAccountPolicy(
     rt::Call<
         t::PutAccountPolicyRequest,
@@ -241,8 +355,12 @@ impl PutAccountPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutAccountPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutAccountPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -251,11 +369,11 @@ impl PutAccountPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -277,23 +395,11 @@ impl PutAccountPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled.
-    ///
-    /// Returns the [`PutBearerTokenAuthentication`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bearer_token_authentication(&self) -> PutBearerTokenAuthentication {
-        PutBearerTokenAuthentication(
-            rt::Call::new(&self.handle, &op::PUT_BEARER_TOKEN_AUTHENTICATION),
-        )
-    }
-}
 /// The `PutBearerTokenAuthentication` operation.
 ///
 /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled.
 ///
 /// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
-#[derive(Debug)]
 pub struct PutBearerTokenAuthentication(
     rt::Call<
         t::PutBearerTokenAuthenticationRequest,
@@ -317,8 +423,10 @@ impl PutBearerTokenAuthentication {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -327,11 +435,11 @@ impl PutBearerTokenAuthentication {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -353,17 +461,6 @@ impl PutBearerTokenAuthentication {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data.
-    ///
-    /// Returns the [`PutDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
-        PutDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
-        )
-    }
-}
 /// The `PutDataProtectionPolicy` operation.
 ///
 /// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data.
@@ -375,7 +472,6 @@ impl super::Client {
 /// For more information, including a list of types of data that can be audited and masked, see [Protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
 ///
 /// The `PutDataProtectionPolicy` operation applies to only the specified log group. You can also use [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) to create an account-level data protection policy that applies to all log groups in the account, including both existing log groups and log groups that are created level. If a log group has its own data protection policy and the account also has an account-level data protection policy, then the two policies are cumulative. Any sensitive term specified in either policy is masked.
-#[derive(Debug)]
 pub struct PutDataProtectionPolicy(
     rt::Call<
         t::PutDataProtectionPolicyRequest,
@@ -399,8 +495,12 @@ impl PutDataProtectionPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutDataProtectionPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutDataProtectionPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -409,11 +509,11 @@ impl PutDataProtectionPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -435,17 +535,6 @@ impl PutDataProtectionPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination.
-    ///
-    /// Returns the [`PutDeliveryDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_delivery_destination(&self) -> PutDeliveryDestination {
-        PutDeliveryDestination(
-            rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION),
-        )
-    }
-}
 /// The `PutDeliveryDestination` operation.
 ///
 /// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination.
@@ -462,7 +551,6 @@ impl super::Client {
 /// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 ///
 /// If you use this operation to update an existing delivery destination, all the current delivery destination parameters are overwritten with the new parameter values that you specify.
-#[derive(Debug)]
 pub struct PutDeliveryDestination(
     rt::Call<
         t::PutDeliveryDestinationRequest,
@@ -516,8 +604,12 @@ impl PutDeliveryDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutDeliveryDestinationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutDeliveryDestinationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -526,11 +618,11 @@ impl PutDeliveryDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -552,17 +644,6 @@ impl PutDeliveryDestination {
         self.0
     }
 }
-impl super::Client {
-    /// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following:
-    ///
-    /// Returns the [`PutDeliveryDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_delivery_destination_policy(&self) -> PutDeliveryDestinationPolicy {
-        PutDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION_POLICY),
-        )
-    }
-}
 /// The `PutDeliveryDestinationPolicy` operation.
 ///
 /// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following:
@@ -575,7 +656,6 @@ impl super::Client {
 /// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 ///
 /// The contents of the policy must include two statements. One statement enables general logs delivery, and the other allows delivery to the chosen destination. See the examples for the needed policies.
-#[derive(Debug)]
 pub struct PutDeliveryDestinationPolicy(
     rt::Call<
         t::PutDeliveryDestinationPolicyRequest,
@@ -599,10 +679,12 @@ impl PutDeliveryDestinationPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::PutDeliveryDestinationPolicyResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutDeliveryDestinationPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -613,11 +695,11 @@ impl PutDeliveryDestinationPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -639,15 +721,6 @@ impl PutDeliveryDestinationPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces.
-    ///
-    /// Returns the [`PutDeliverySource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_delivery_source(&self) -> PutDeliverySource {
-        PutDeliverySource(rt::Call::new(&self.handle, &op::PUT_DELIVERY_SOURCE))
-    }
-}
 /// The `PutDeliverySource` operation.
 ///
 /// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces.
@@ -664,7 +737,6 @@ impl super::Client {
 /// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 ///
 /// If you use this operation to update an existing delivery source, all the current delivery source parameters are overwritten with the new parameter values that you specify.
-#[derive(Debug)]
 pub struct PutDeliverySource(
     rt::Call<
         t::PutDeliverySourceRequest,
@@ -709,8 +781,12 @@ impl PutDeliverySource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutDeliverySourceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutDeliverySourceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -719,11 +795,11 @@ impl PutDeliverySource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -745,15 +821,6 @@ impl PutDeliverySource {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions.
-    ///
-    /// Returns the [`PutDestination`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_destination(&self) -> PutDestination {
-        PutDestination(rt::Call::new(&self.handle, &op::PUT_DESTINATION))
-    }
-}
 /// The `PutDestination` operation.
 ///
 /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions.
@@ -763,7 +830,6 @@ impl super::Client {
 /// Through an access policy, a destination controls what is written to it. By default, `PutDestination` does not set any access policy with the destination, which means a cross-account user cannot call [PutSubscriptionFilter](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html) against this destination. To enable this, the destination owner must call [PutDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestinationPolicy.html) after `PutDestination`.
 ///
 /// To perform a `PutDestination` operation, you must also have the `iam:PassRole` permission.
-#[derive(Debug)]
 pub struct PutDestination(
     rt::Call<t::PutDestinationRequest, t::PutDestinationResponse, e::PutDestinationError>,
 );
@@ -795,8 +861,12 @@ impl PutDestination {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutDestinationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutDestinationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -805,11 +875,11 @@ impl PutDestination {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -831,19 +901,9 @@ impl PutDestination {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
-    ///
-    /// Returns the [`PutDestinationPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_destination_policy(&self) -> PutDestinationPolicy {
-        PutDestinationPolicy(rt::Call::new(&self.handle, &op::PUT_DESTINATION_POLICY))
-    }
-}
 /// The `PutDestinationPolicy` operation.
 ///
 /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
-#[derive(Debug)]
 pub struct PutDestinationPolicy(
     rt::Call<t::PutDestinationPolicyRequest, rt::Unit, e::PutDestinationPolicyError>,
 );
@@ -869,8 +929,10 @@ impl PutDestinationPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -879,11 +941,11 @@ impl PutDestinationPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -903,15 +965,6 @@ impl PutDestinationPolicy {
         e::PutDestinationPolicyError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class support field index policies. For more information about log classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html).
-    ///
-    /// Returns the [`PutIndexPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_index_policy(&self) -> PutIndexPolicy {
-        PutIndexPolicy(rt::Call::new(&self.handle, &op::PUT_INDEX_POLICY))
     }
 }
 /// The `PutIndexPolicy` operation.
@@ -944,7 +997,6 @@ impl super::Client {
 /// Matches of log events to the names of indexed fields are case-sensitive. For example, a field index of `RequestId` won't match a log event containing `requestId`.
 ///
 /// Log group-level field index policies created with `PutIndexPolicy` override account-level field index policies created with [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) that apply to log groups. If you use `PutIndexPolicy` to create a field index policy for a log group, that log group uses only that policy for log group-level indexing, including any facet configurations. The log group ignores any account-wide field index policy that applies to log groups, but data source-based account policies may still apply.
-#[derive(Debug)]
 pub struct PutIndexPolicy(
     rt::Call<t::PutIndexPolicyRequest, t::PutIndexPolicyResponse, e::PutIndexPolicyError>,
 );
@@ -964,8 +1016,12 @@ impl PutIndexPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutIndexPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutIndexPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -974,11 +1030,11 @@ impl PutIndexPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1000,15 +1056,6 @@ impl PutIndexPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account.
-    ///
-    /// Returns the [`PutIntegration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_integration(&self) -> PutIntegration {
-        PutIntegration(rt::Call::new(&self.handle, &op::PUT_INTEGRATION))
-    }
-}
 /// The `PutIntegration` operation.
 ///
 /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account.
@@ -1016,7 +1063,6 @@ impl super::Client {
 /// Integrating with OpenSearch Service makes it possible for you to create curated vended logs dashboards, powered by OpenSearch Service analytics. For more information, see [Vended log dashboards powered by Amazon OpenSearch Service](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-OpenSearch-Dashboards.html).
 ///
 /// You can use this operation only to create a new integration. You can't modify an existing integration.
-#[derive(Debug)]
 pub struct PutIntegration(
     rt::Call<t::PutIntegrationRequest, t::PutIntegrationResponse, e::PutIntegrationError>,
 );
@@ -1042,8 +1088,12 @@ impl PutIntegration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutIntegrationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutIntegrationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1052,11 +1102,11 @@ impl PutIntegration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1076,15 +1126,6 @@ impl PutIntegration {
         e::PutIntegrationError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Uploads a batch of log events to the specified log stream.
-    ///
-    /// Returns the [`PutLogEvents`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_log_events(&self) -> PutLogEvents {
-        PutLogEvents(rt::Call::new(&self.handle, &op::PUT_LOG_EVENTS))
     }
 }
 /// The `PutLogEvents` operation.
@@ -1107,7 +1148,6 @@ impl super::Client {
 /// **Important:** The quota of five requests per second per log stream has been removed. Instead, `PutLogEvents` actions are throttled based on a per-second per-account quota. You can request an increase to the per-second throttling quota by using the Service Quotas service.
 ///
 /// If a call to `PutLogEvents` returns "UnrecognizedClientException" the most likely cause is a non-valid Amazon Web Services access key ID or secret key.
-#[derive(Debug)]
 pub struct PutLogEvents(
     rt::Call<t::PutLogEventsRequest, t::PutLogEventsResponse, e::PutLogEventsError>,
 );
@@ -1145,8 +1185,12 @@ impl PutLogEvents {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutLogEventsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutLogEventsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1155,11 +1199,11 @@ impl PutLogEvents {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1181,23 +1225,11 @@ impl PutLogEvents {
         self.0
     }
 }
-impl super::Client {
-    /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled.
-    ///
-    /// Returns the [`PutLogGroupDeletionProtection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_log_group_deletion_protection(&self) -> PutLogGroupDeletionProtection {
-        PutLogGroupDeletionProtection(
-            rt::Call::new(&self.handle, &op::PUT_LOG_GROUP_DELETION_PROTECTION),
-        )
-    }
-}
 /// The `PutLogGroupDeletionProtection` operation.
 ///
 /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled.
 ///
 /// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
-#[derive(Debug)]
 pub struct PutLogGroupDeletionProtection(
     rt::Call<
         t::PutLogGroupDeletionProtectionRequest,
@@ -1221,8 +1253,10 @@ impl PutLogGroupDeletionProtection {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1231,11 +1265,11 @@ impl PutLogGroupDeletionProtection {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1257,15 +1291,6 @@ impl PutLogGroupDeletionProtection {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
-    ///
-    /// Returns the [`PutMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_metric_filter(&self) -> PutMetricFilter {
-        PutMetricFilter(rt::Call::new(&self.handle, &op::PUT_METRIC_FILTER))
-    }
-}
 /// The `PutMetricFilter` operation.
 ///
 /// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
@@ -1281,7 +1306,6 @@ impl super::Client {
 /// CloudWatch Logs might disable a metric filter if it generates 1,000 different name/value pairs for your specified dimensions within one hour.
 ///
 /// You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see [Creating a Billing Alarm to Monitor Your Estimated Amazon Web Services Charges](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
-#[derive(Debug)]
 pub struct PutMetricFilter(
     rt::Call<t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError>,
 );
@@ -1334,8 +1358,10 @@ impl PutMetricFilter {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1344,11 +1370,11 @@ impl PutMetricFilter {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1366,15 +1392,6 @@ impl PutMetricFilter {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html).
-    ///
-    /// Returns the [`PutQueryDefinition`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_query_definition(&self) -> PutQueryDefinition {
-        PutQueryDefinition(rt::Call::new(&self.handle, &op::PUT_QUERY_DEFINITION))
-    }
-}
 /// The `PutQueryDefinition` operation.
 ///
 /// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html).
@@ -1382,7 +1399,6 @@ impl super::Client {
 /// To update a query definition, specify its `queryDefinitionId` in your request. The values of `name`, `queryString`, and `logGroupNames` are changed to the values that you specify in your update operation. No current values are retained from the current query definition. For example, imagine updating a current query definition that includes log groups. If you don't specify the `logGroupNames` parameter in your update operation, the query definition changes to contain no log groups.
 ///
 /// You must have the `logs:PutQueryDefinition` permission to be able to perform this operation.
-#[derive(Debug)]
 pub struct PutQueryDefinition(
     rt::Call<
         t::PutQueryDefinitionRequest,
@@ -1436,8 +1452,12 @@ impl PutQueryDefinition {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutQueryDefinitionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutQueryDefinitionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1446,11 +1466,11 @@ impl PutQueryDefinition {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1472,15 +1492,6 @@ impl PutQueryDefinition {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions:
-    ///
-    /// Returns the [`PutResourcePolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
-    }
-}
 /// The `PutResourcePolicy` operation.
 ///
 /// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions:
@@ -1490,7 +1501,6 @@ impl super::Client {
 /// - **Policy limits** - An account can have a maximum of 10 policies without resourceARN and one per LogGroup resourceARN
 ///
 /// **Important:** Resource policies with actions invoked by non-Amazon Web Services service principals (such as IAM users, roles, or other Amazon Web Services accounts) will not be enforced. For access control involving these principals, use the IAM policies.
-#[derive(Debug)]
 pub struct PutResourcePolicy(
     rt::Call<
         t::PutResourcePolicyRequest,
@@ -1526,8 +1536,12 @@ impl PutResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutResourcePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutResourcePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1536,11 +1550,11 @@ impl PutResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1562,15 +1576,6 @@ impl PutResourcePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group.
-    ///
-    /// Returns the [`PutRetentionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_retention_policy(&self) -> PutRetentionPolicy {
-        PutRetentionPolicy(rt::Call::new(&self.handle, &op::PUT_RETENTION_POLICY))
-    }
-}
 /// The `PutRetentionPolicy` operation.
 ///
 /// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group.
@@ -1582,7 +1587,6 @@ impl super::Client {
 /// To illustrate, imagine that you change a log group to have a longer retention setting when it contains log events that are past the expiration date, but haven't been deleted. Those log events will take up to 72 hours to be deleted after the new retention date is reached. To make sure that log data is deleted permanently, keep a log group at its lower retention setting until 72 hours after the previous retention period ends. Alternatively, wait to change the retention setting until you confirm that the earlier log events are deleted.
 ///
 /// When log events reach their retention setting they are marked for deletion. After they are marked for deletion, they do not add to your archival storage costs anymore, even if they are not actually deleted until later. These log events marked for deletion are also not included when you use an API to retrieve the `storedBytes` value to see how many bytes a log group is storing.
-#[derive(Debug)]
 pub struct PutRetentionPolicy(
     rt::Call<t::PutRetentionPolicyRequest, rt::Unit, e::PutRetentionPolicyError>,
 );
@@ -1602,8 +1606,10 @@ impl PutRetentionPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1612,11 +1618,11 @@ impl PutRetentionPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1642,11 +1648,33 @@ impl super::Client {
     pub fn put_storage_tier_policy(&self) -> PutStorageTierPolicy {
         PutStorageTierPolicy(rt::Call::new(&self.handle, &op::PUT_STORAGE_TIER_POLICY))
     }
+    /// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format.
+    ///
+    /// Returns the [`PutSubscriptionFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_subscription_filter(&self) -> PutSubscriptionFilter {
+        PutSubscriptionFilter(rt::Call::new(&self.handle, &op::PUT_SUBSCRIPTION_FILTER))
+    }
+    /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
+    ///
+    /// Returns the [`PutSyslogConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_syslog_configuration(&self) -> PutSyslogConfiguration {
+        PutSyslogConfiguration(
+            rt::Call::new(&self.handle, &op::PUT_SYSLOG_CONFIGURATION),
+        )
+    }
+    /// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information.
+    ///
+    /// Returns the [`PutTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_transformer(&self) -> PutTransformer {
+        PutTransformer(rt::Call::new(&self.handle, &op::PUT_TRANSFORMER))
+    }
 }
 /// The `PutStorageTierPolicy` operation.
 ///
 /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency.
-#[derive(Debug)]
 pub struct PutStorageTierPolicy(
     rt::Call<
         t::PutStorageTierPolicyRequest,
@@ -1664,8 +1692,12 @@ impl PutStorageTierPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutStorageTierPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutStorageTierPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1674,11 +1706,11 @@ impl PutStorageTierPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1700,15 +1732,6 @@ impl PutStorageTierPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format.
-    ///
-    /// Returns the [`PutSubscriptionFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_subscription_filter(&self) -> PutSubscriptionFilter {
-        PutSubscriptionFilter(rt::Call::new(&self.handle, &op::PUT_SUBSCRIPTION_FILTER))
-    }
-}
 /// The `PutSubscriptionFilter` operation.
 ///
 /// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format.
@@ -1725,7 +1748,6 @@ impl super::Client {
 /// Using regular expressions in filter patterns is supported. For these filters, there is a quotas of quota of two regular expression patterns within a single filter pattern. There is also a quota of five regular expression patterns per log group. For more information about using regular expressions in filter patterns, see [Filter pattern syntax for metric filters, subscription filters, filter log events, and Live Tail](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
 ///
 /// To perform a `PutSubscriptionFilter` operation for any destination except a Lambda function, you must also have the `iam:PassRole` permission.
-#[derive(Debug)]
 pub struct PutSubscriptionFilter(
     rt::Call<t::PutSubscriptionFilterRequest, rt::Unit, e::PutSubscriptionFilterError>,
 );
@@ -1787,8 +1809,10 @@ impl PutSubscriptionFilter {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1797,11 +1821,11 @@ impl PutSubscriptionFilter {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1823,21 +1847,9 @@ impl PutSubscriptionFilter {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
-    ///
-    /// Returns the [`PutSyslogConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_syslog_configuration(&self) -> PutSyslogConfiguration {
-        PutSyslogConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_SYSLOG_CONFIGURATION),
-        )
-    }
-}
 /// The `PutSyslogConfiguration` operation.
 ///
 /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
-#[derive(Debug)]
 pub struct PutSyslogConfiguration(
     rt::Call<t::PutSyslogConfigurationRequest, rt::Unit, e::PutSyslogConfigurationError>,
 );
@@ -1857,8 +1869,10 @@ impl PutSyslogConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1867,11 +1881,11 @@ impl PutSyslogConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1893,15 +1907,6 @@ impl PutSyslogConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information.
-    ///
-    /// Returns the [`PutTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_transformer(&self) -> PutTransformer {
-        PutTransformer(rt::Call::new(&self.handle, &op::PUT_TRANSFORMER))
-    }
-}
 /// The `PutTransformer` operation.
 ///
 /// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information.
@@ -1917,7 +1922,6 @@ impl super::Client {
 /// You can create transformers only for the log groups in the Standard log class.
 ///
 /// You can also set up a transformer at the account level. For more information, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html). If there is both a log-group level transformer created with `PutTransformer` and an account-level transformer that could apply to the same log group, the log group uses only the log-group level transformer. It ignores the account-level transformer.
-#[derive(Debug)]
 pub struct PutTransformer(
     rt::Call<t::PutTransformerRequest, rt::Unit, e::PutTransformerError>,
 );
@@ -1937,8 +1941,10 @@ impl PutTransformer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1947,11 +1953,11 @@ impl PutTransformer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

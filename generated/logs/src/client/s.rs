@@ -14,6 +14,20 @@ impl super::Client {
     pub fn start_live_tail(&self) -> StartLiveTail {
         StartLiveTail(rt::Call::new(&self.handle, &op::START_LIVE_TAIL))
     }
+    /// Starts a query of one or more log groups or data sources using CloudWatch Logs Insights. You specify the log groups or data sources and time range to query and the query string to use. You can query up to 10 data sources in a single query.
+    ///
+    /// Returns the [`StartQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_query(&self) -> StartQuery {
+        StartQuery(rt::Call::new(&self.handle, &op::START_QUERY))
+    }
+    /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running.
+    ///
+    /// Returns the [`StopQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn stop_query(&self) -> StopQuery {
+        StopQuery(rt::Call::new(&self.handle, &op::STOP_QUERY))
+    }
 }
 /// The `StartLiveTail` operation.
 ///
@@ -33,7 +47,6 @@ impl super::Client {
 /// **Important:** You can end a session before it times out by closing the session stream or by closing the client that is receiving the stream. The session also ends if the established connection between the client and the server breaks.
 ///
 /// For examples of using an SDK to start a Live Tail session, see [Start a Live Tail session using an Amazon Web Services SDK](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/example_cloudwatch-logs_StartLiveTail_section.html).
-#[derive(Debug)]
 pub struct StartLiveTail(
     rt::Call<t::StartLiveTailRequest, t::StartLiveTailResponse, e::StartLiveTailError>,
 );
@@ -65,8 +78,12 @@ impl StartLiveTail {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartLiveTailResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartLiveTailResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -75,11 +92,11 @@ impl StartLiveTail {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -99,15 +116,6 @@ impl StartLiveTail {
         e::StartLiveTailError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Starts a query of one or more log groups or data sources using CloudWatch Logs Insights. You specify the log groups or data sources and time range to query and the query string to use. You can query up to 10 data sources in a single query.
-    ///
-    /// Returns the [`StartQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_query(&self) -> StartQuery {
-        StartQuery(rt::Call::new(&self.handle, &op::START_QUERY))
     }
 }
 /// The `StartQuery` operation.
@@ -132,7 +140,6 @@ impl super::Client {
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account to start a query in a linked source account. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html). For a cross-account `StartQuery` operation, the query definition must be defined in the monitoring account.
 ///
 /// You can have up to 100 concurrent CloudWatch Logs insights queries, including queries that have been added to dashboards.
-#[derive(Debug)]
 pub struct StartQuery(
     rt::Call<t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError>,
 );
@@ -188,8 +195,10 @@ impl StartQuery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartQueryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::StartQueryResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -198,11 +207,11 @@ impl StartQuery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -220,21 +229,11 @@ impl StartQuery {
         self.0
     }
 }
-impl super::Client {
-    /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running.
-    ///
-    /// Returns the [`StopQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn stop_query(&self) -> StopQuery {
-        StopQuery(rt::Call::new(&self.handle, &op::STOP_QUERY))
-    }
-}
 /// The `StopQuery` operation.
 ///
 /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running.
 ///
 /// This operation can be used to cancel both interactive queries and individual scheduled query executions. When used with scheduled queries, `StopQuery` cancels only the specific execution identified by the query ID, not the scheduled query configuration itself.
-#[derive(Debug)]
 pub struct StopQuery(
     rt::Call<t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError>,
 );
@@ -248,8 +247,10 @@ impl StopQuery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StopQueryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::StopQueryResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -258,11 +259,11 @@ impl StopQuery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

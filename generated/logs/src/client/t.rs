@@ -16,6 +16,27 @@ impl super::Client {
     pub fn tag_log_group(&self) -> TagLogGroup {
         TagLogGroup(rt::Call::new(&self.handle, &op::TAG_LOG_GROUP))
     }
+    /// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations.
+    ///
+    /// Returns the [`TagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn tag_resource(&self) -> TagResource {
+        TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
+    }
+    /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
+    ///
+    /// Returns the [`TestMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn test_metric_filter(&self) -> TestMetricFilter {
+        TestMetricFilter(rt::Call::new(&self.handle, &op::TEST_METRIC_FILTER))
+    }
+    /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
+    ///
+    /// Returns the [`TestTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn test_transformer(&self) -> TestTransformer {
+        TestTransformer(rt::Call::new(&self.handle, &op::TEST_TRANSFORMER))
+    }
 }
 /// The `TagLogGroup` operation.
 ///
@@ -28,7 +49,6 @@ impl super::Client {
 /// For more information about tags, see [Tag Log Groups in Amazon CloudWatch Logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#log-group-tagging) in the *Amazon CloudWatch Logs User Guide*.
 ///
 /// CloudWatch Logs doesn't support IAM policies that prevent users from assigning specified tags to log groups using the `aws:Resource/key-name` or `aws:TagKeys` condition keys. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
-#[derive(Debug)]
 pub struct TagLogGroup(rt::Call<t::TagLogGroupRequest, rt::Unit, e::TagLogGroupError>);
 impl TagLogGroup {
     /// The name of the log group.
@@ -46,8 +66,10 @@ impl TagLogGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -56,11 +78,11 @@ impl TagLogGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,15 +100,6 @@ impl TagLogGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations.
-    ///
-    /// Returns the [`TagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn tag_resource(&self) -> TagResource {
-        TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
-    }
-}
 /// The `TagResource` operation.
 ///
 /// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations.
@@ -98,7 +111,6 @@ impl super::Client {
 /// You can use the `TagResource` action with a resource that already has tags. If you specify a new tag key for the alarm, this tag is appended to the list of tags associated with the alarm. If you specify a tag key that is already associated with the alarm, the new tag value that you specify replaces the previous value for that tag.
 ///
 /// You can associate as many as 50 tags with a CloudWatch Logs resource.
-#[derive(Debug)]
 pub struct TagResource(rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError>);
 impl TagResource {
     /// The ARN of the resource that you're adding tags to.
@@ -116,8 +128,10 @@ impl TagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -126,11 +140,11 @@ impl TagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -148,19 +162,9 @@ impl TagResource {
         self.0
     }
 }
-impl super::Client {
-    /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
-    ///
-    /// Returns the [`TestMetricFilter`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn test_metric_filter(&self) -> TestMetricFilter {
-        TestMetricFilter(rt::Call::new(&self.handle, &op::TEST_METRIC_FILTER))
-    }
-}
 /// The `TestMetricFilter` operation.
 ///
 /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
-#[derive(Debug)]
 pub struct TestMetricFilter(
     rt::Call<
         t::TestMetricFilterRequest,
@@ -184,8 +188,12 @@ impl TestMetricFilter {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::TestMetricFilterResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::TestMetricFilterResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -194,11 +202,11 @@ impl TestMetricFilter {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -220,19 +228,9 @@ impl TestMetricFilter {
         self.0
     }
 }
-impl super::Client {
-    /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
-    ///
-    /// Returns the [`TestTransformer`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn test_transformer(&self) -> TestTransformer {
-        TestTransformer(rt::Call::new(&self.handle, &op::TEST_TRANSFORMER))
-    }
-}
 /// The `TestTransformer` operation.
 ///
 /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
-#[derive(Debug)]
 pub struct TestTransformer(
     rt::Call<
         t::TestTransformerRequest,
@@ -256,8 +254,12 @@ impl TestTransformer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::TestTransformerResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::TestTransformerResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -266,11 +268,11 @@ impl TestTransformer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,6 +16,52 @@ impl super::Client {
     pub fn untag_log_group(&self) -> UntagLogGroup {
         UntagLogGroup(rt::Call::new(&self.handle, &op::UNTAG_LOG_GROUP))
     }
+    /// Removes one or more tags from the specified resource.
+    ///
+    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_resource(&self) -> UntagResource {
+        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+    }
+    /// Use this operation to *suppress* anomaly detection for a specified anomaly or pattern. If you suppress an anomaly, CloudWatch Logs won't report new occurrences of that anomaly and won't update that anomaly with new data. If you suppress a pattern, CloudWatch Logs won't report any anomalies related to that pattern.
+    ///
+    /// Returns the [`UpdateAnomaly`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_anomaly(&self) -> UpdateAnomaly {
+        UpdateAnomaly(rt::Call::new(&self.handle, &op::UPDATE_ANOMALY))
+    }
+    /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery.
+    ///
+    /// Returns the [`UpdateDeliveryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_delivery_configuration(&self) -> UpdateDeliveryConfiguration {
+        UpdateDeliveryConfiguration(
+            rt::Call::new(&self.handle, &op::UPDATE_DELIVERY_CONFIGURATION),
+        )
+    }
+    /// Updates an existing log anomaly detector.
+    ///
+    /// Returns the [`UpdateLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_log_anomaly_detector(&self) -> UpdateLogAnomalyDetector {
+        UpdateLogAnomalyDetector(
+            rt::Call::new(&self.handle, &op::UPDATE_LOG_ANOMALY_DETECTOR),
+        )
+    }
+    /// Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results. After the update completes, queries that use this table use the new data.
+    ///
+    /// Returns the [`UpdateLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_lookup_table(&self) -> UpdateLookupTable {
+        UpdateLookupTable(rt::Call::new(&self.handle, &op::UPDATE_LOOKUP_TABLE))
+    }
+    /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations.
+    ///
+    /// Returns the [`UpdateScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_scheduled_query(&self) -> UpdateScheduledQuery {
+        UpdateScheduledQuery(rt::Call::new(&self.handle, &op::UPDATE_SCHEDULED_QUERY))
+    }
 }
 /// The `UntagLogGroup` operation.
 ///
@@ -26,7 +72,6 @@ impl super::Client {
 /// To list the tags for a log group, use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html). To add tags, use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html).
 ///
 /// When using IAM policies to control tag management for CloudWatch Logs log groups, the condition keys `aws:Resource/key-name` and `aws:TagKeys` cannot be used to restrict which tags users can assign.
-#[derive(Debug)]
 pub struct UntagLogGroup(
     rt::Call<t::UntagLogGroupRequest, rt::Unit, e::UntagLogGroupError>,
 );
@@ -46,8 +91,10 @@ impl UntagLogGroup {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -56,11 +103,11 @@ impl UntagLogGroup {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,19 +125,9 @@ impl UntagLogGroup {
         self.0
     }
 }
-impl super::Client {
-    /// Removes one or more tags from the specified resource.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
-    }
-}
 /// The `UntagResource` operation.
 ///
 /// Removes one or more tags from the specified resource.
-#[derive(Debug)]
 pub struct UntagResource(
     rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
 );
@@ -110,8 +147,10 @@ impl UntagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -120,11 +159,11 @@ impl UntagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -142,15 +181,6 @@ impl UntagResource {
         self.0
     }
 }
-impl super::Client {
-    /// Use this operation to *suppress* anomaly detection for a specified anomaly or pattern. If you suppress an anomaly, CloudWatch Logs won't report new occurrences of that anomaly and won't update that anomaly with new data. If you suppress a pattern, CloudWatch Logs won't report any anomalies related to that pattern.
-    ///
-    /// Returns the [`UpdateAnomaly`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_anomaly(&self) -> UpdateAnomaly {
-        UpdateAnomaly(rt::Call::new(&self.handle, &op::UPDATE_ANOMALY))
-    }
-}
 /// The `UpdateAnomaly` operation.
 ///
 /// Use this operation to *suppress* anomaly detection for a specified anomaly or pattern. If you suppress an anomaly, CloudWatch Logs won't report new occurrences of that anomaly and won't update that anomaly with new data. If you suppress a pattern, CloudWatch Logs won't report any anomalies related to that pattern.
@@ -158,7 +188,6 @@ impl super::Client {
 /// You must specify either `anomalyId` or `patternId`, but you can't specify both parameters in the same operation.
 ///
 /// If you have previously used this operation to suppress detection of a pattern or anomaly, you can use it again to cause CloudWatch Logs to end the suppression. To do this, use this operation and specify the anomaly or pattern to stop suppressing, and omit the `suppressionType` and `suppressionPeriod` parameters.
-#[derive(Debug)]
 pub struct UpdateAnomaly(
     rt::Call<t::UpdateAnomalyRequest, rt::Unit, e::UpdateAnomalyError>,
 );
@@ -202,8 +231,10 @@ impl UpdateAnomaly {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -212,11 +243,11 @@ impl UpdateAnomaly {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -234,21 +265,9 @@ impl UpdateAnomaly {
         self.0
     }
 }
-impl super::Client {
-    /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery.
-    ///
-    /// Returns the [`UpdateDeliveryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_delivery_configuration(&self) -> UpdateDeliveryConfiguration {
-        UpdateDeliveryConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_DELIVERY_CONFIGURATION),
-        )
-    }
-}
 /// The `UpdateDeliveryConfiguration` operation.
 ///
 /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery.
-#[derive(Debug)]
 pub struct UpdateDeliveryConfiguration(
     rt::Call<
         t::UpdateDeliveryConfigurationRequest,
@@ -287,10 +306,12 @@ impl UpdateDeliveryConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateDeliveryConfigurationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateDeliveryConfigurationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -301,11 +322,11 @@ impl UpdateDeliveryConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -327,21 +348,9 @@ impl UpdateDeliveryConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// Updates an existing log anomaly detector.
-    ///
-    /// Returns the [`UpdateLogAnomalyDetector`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_log_anomaly_detector(&self) -> UpdateLogAnomalyDetector {
-        UpdateLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::UPDATE_LOG_ANOMALY_DETECTOR),
-        )
-    }
-}
 /// The `UpdateLogAnomalyDetector` operation.
 ///
 /// Updates an existing log anomaly detector.
-#[derive(Debug)]
 pub struct UpdateLogAnomalyDetector(
     rt::Call<
         t::UpdateLogAnomalyDetectorRequest,
@@ -386,8 +395,10 @@ impl UpdateLogAnomalyDetector {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -396,11 +407,11 @@ impl UpdateLogAnomalyDetector {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -422,21 +433,11 @@ impl UpdateLogAnomalyDetector {
         self.0
     }
 }
-impl super::Client {
-    /// Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results. After the update completes, queries that use this table use the new data.
-    ///
-    /// Returns the [`UpdateLookupTable`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_lookup_table(&self) -> UpdateLookupTable {
-        UpdateLookupTable(rt::Call::new(&self.handle, &op::UPDATE_LOOKUP_TABLE))
-    }
-}
 /// The `UpdateLookupTable` operation.
 ///
 /// Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results. After the update completes, queries that use this table use the new data.
 ///
 /// This is a full replacement operation. All existing content is replaced. You must specify either `tableBody` or `queryId`, but not both.
-#[derive(Debug)]
 pub struct UpdateLookupTable(
     rt::Call<
         t::UpdateLookupTableRequest,
@@ -478,8 +479,12 @@ impl UpdateLookupTable {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateLookupTableResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateLookupTableResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -488,11 +493,11 @@ impl UpdateLookupTable {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -514,19 +519,9 @@ impl UpdateLookupTable {
         self.0
     }
 }
-impl super::Client {
-    /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations.
-    ///
-    /// Returns the [`UpdateScheduledQuery`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_scheduled_query(&self) -> UpdateScheduledQuery {
-        UpdateScheduledQuery(rt::Call::new(&self.handle, &op::UPDATE_SCHEDULED_QUERY))
-    }
-}
 /// The `UpdateScheduledQuery` operation.
 ///
 /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations.
-#[derive(Debug)]
 pub struct UpdateScheduledQuery(
     rt::Call<
         t::UpdateScheduledQueryRequest,
@@ -625,8 +620,12 @@ impl UpdateScheduledQuery {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateScheduledQueryResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateScheduledQueryResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -635,11 +634,11 @@ impl UpdateScheduledQuery {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,19 @@ impl super::Client {
     pub fn activate_key_signing_key(&self) -> ActivateKeySigningKey {
         ActivateKeySigningKey(rt::Call::new(&self.handle, &op::ACTIVATE_KEY_SIGNING_KEY))
     }
+    /// Associates an Amazon VPC with a private hosted zone.
+    ///
+    /// Returns the [`AssociateVpcWithHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn associate_vpc_with_hosted_zone(&self) -> AssociateVpcWithHostedZone {
+        AssociateVpcWithHostedZone(
+            rt::Call::new(&self.handle, &op::ASSOCIATE_VPC_WITH_HOSTED_ZONE),
+        )
+    }
 }
 /// The `ActivateKeySigningKey` operation.
 ///
 /// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`.
-#[derive(Debug)]
 pub struct ActivateKeySigningKey(
     rt::Call<
         t::ActivateKeySigningKeyRequest,
@@ -42,8 +50,12 @@ impl ActivateKeySigningKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ActivateKeySigningKeyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ActivateKeySigningKeyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -52,11 +64,11 @@ impl ActivateKeySigningKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,17 +90,6 @@ impl ActivateKeySigningKey {
         self.0
     }
 }
-impl super::Client {
-    /// Associates an Amazon VPC with a private hosted zone.
-    ///
-    /// Returns the [`AssociateVpcWithHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn associate_vpc_with_hosted_zone(&self) -> AssociateVpcWithHostedZone {
-        AssociateVpcWithHostedZone(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_VPC_WITH_HOSTED_ZONE),
-        )
-    }
-}
 /// The `AssociateVPCWithHostedZone` operation.
 ///
 /// Associates an Amazon VPC with a private hosted zone.
@@ -106,7 +107,6 @@ impl super::Client {
 /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-#[derive(Debug)]
 pub struct AssociateVpcWithHostedZone(
     rt::Call<
         t::AssociateVpcWithHostedZoneRequest,
@@ -136,8 +136,12 @@ impl AssociateVpcWithHostedZone {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssociateVpcWithHostedZoneResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateVpcWithHostedZoneResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -148,11 +152,11 @@ impl AssociateVpcWithHostedZone {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,115 @@ impl super::Client {
     pub fn change_cidr_collection(&self) -> ChangeCidrCollection {
         ChangeCidrCollection(rt::Call::new(&self.handle, &op::CHANGE_CIDR_COLLECTION))
     }
+    /// Creates, changes, or deletes a resource record set, which contains authoritative DNS information for a specified domain name or subdomain name. For example, you can use `ChangeResourceRecordSets` to create a resource record set that routes traffic for test.example.com to a web server that has an IP address of 192.0.2.44.
+    ///
+    /// Returns the [`ChangeResourceRecordSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn change_resource_record_sets(&self) -> ChangeResourceRecordSets {
+        ChangeResourceRecordSets(
+            rt::Call::new(&self.handle, &op::CHANGE_RESOURCE_RECORD_SETS),
+        )
+    }
+    /// Adds, edits, or deletes tags for a health check or a hosted zone.
+    ///
+    /// Returns the [`ChangeTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn change_tags_for_resource(&self) -> ChangeTagsForResource {
+        ChangeTagsForResource(rt::Call::new(&self.handle, &op::CHANGE_TAGS_FOR_RESOURCE))
+    }
+    /// Creates a CIDR collection in the current Amazon Web Services account.
+    ///
+    /// Returns the [`CreateCidrCollection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_cidr_collection(&self) -> CreateCidrCollection {
+        CreateCidrCollection(rt::Call::new(&self.handle, &op::CREATE_CIDR_COLLECTION))
+    }
+    /// Creates a new health check.
+    ///
+    /// Returns the [`CreateHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_health_check(&self) -> CreateHealthCheck {
+        CreateHealthCheck(rt::Call::new(&self.handle, &op::CREATE_HEALTH_CHECK))
+    }
+    /// Creates a new public or private hosted zone. You create records in a public hosted zone to define how you want to route traffic on the internet for a domain, such as example.com, and its subdomains (apex.example.com, acme.example.com). You create records in a private hosted zone to define how you want to route traffic for a domain and its subdomains within one or more Amazon Virtual Private Clouds (Amazon VPCs).
+    ///
+    /// Returns the [`CreateHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_hosted_zone(&self) -> CreateHostedZone {
+        CreateHostedZone(rt::Call::new(&self.handle, &op::CREATE_HOSTED_ZONE))
+    }
+    /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
+    ///
+    /// Returns the [`CreateKeySigningKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_key_signing_key(&self) -> CreateKeySigningKey {
+        CreateKeySigningKey(rt::Call::new(&self.handle, &op::CREATE_KEY_SIGNING_KEY))
+    }
+    /// Creates a configuration for DNS query logging. After you create a query logging configuration, Amazon Route 53 begins to publish log data to an Amazon CloudWatch Logs log group.
+    ///
+    /// Returns the [`CreateQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_query_logging_config(&self) -> CreateQueryLoggingConfig {
+        CreateQueryLoggingConfig(
+            rt::Call::new(&self.handle, &op::CREATE_QUERY_LOGGING_CONFIG),
+        )
+    }
+    /// Creates one or more resource record set protections in a hosted zone. A protection applies to every resource record set in the hosted zone that has the specified name and type. While a protection exists, Route 53 rejects any `ChangeResourceRecordSets` request that creates, updates, or deletes a resource record set with that name and type, and returns an `InvalidChangeBatch` error. To change a protected resource record set, first delete its protection by using `DeleteResourceRecordSetProtections`.
+    ///
+    /// Returns the [`CreateResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_resource_record_set_protections(
+        &self,
+    ) -> CreateResourceRecordSetProtections {
+        CreateResourceRecordSetProtections(
+            rt::Call::new(&self.handle, &op::CREATE_RESOURCE_RECORD_SET_PROTECTIONS),
+        )
+    }
+    /// Creates a delegation set (a group of four name servers) that can be reused by multiple hosted zones that were created by the same Amazon Web Services account.
+    ///
+    /// Returns the [`CreateReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_reusable_delegation_set(&self) -> CreateReusableDelegationSet {
+        CreateReusableDelegationSet(
+            rt::Call::new(&self.handle, &op::CREATE_REUSABLE_DELEGATION_SET),
+        )
+    }
+    /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
+    ///
+    /// Returns the [`CreateTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_policy(&self) -> CreateTrafficPolicy {
+        CreateTrafficPolicy(rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY))
+    }
+    /// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created.
+    ///
+    /// Returns the [`CreateTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_policy_instance(&self) -> CreateTrafficPolicyInstance {
+        CreateTrafficPolicyInstance(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY_INSTANCE),
+        )
+    }
+    /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
+    ///
+    /// Returns the [`CreateTrafficPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_policy_version(&self) -> CreateTrafficPolicyVersion {
+        CreateTrafficPolicyVersion(
+            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY_VERSION),
+        )
+    }
+    /// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request.
+    ///
+    /// Returns the [`CreateVpcAssociationAuthorization`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_association_authorization(
+        &self,
+    ) -> CreateVpcAssociationAuthorization {
+        CreateVpcAssociationAuthorization(
+            rt::Call::new(&self.handle, &op::CREATE_VPC_ASSOCIATION_AUTHORIZATION),
+        )
+    }
 }
 /// The `ChangeCidrCollection` operation.
 ///
@@ -31,7 +140,6 @@ impl super::Client {
 ///
 /// - `PUT`: Create a CIDR block within the specified collection.
 /// - `DELETE_IF_EXISTS`: Delete an existing CIDR block from the collection.
-#[derive(Debug)]
 pub struct ChangeCidrCollection(
     rt::Call<
         t::ChangeCidrCollectionRequest,
@@ -61,8 +169,12 @@ impl ChangeCidrCollection {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ChangeCidrCollectionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ChangeCidrCollectionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -71,11 +183,11 @@ impl ChangeCidrCollection {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -95,17 +207,6 @@ impl ChangeCidrCollection {
         e::ChangeCidrCollectionError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates, changes, or deletes a resource record set, which contains authoritative DNS information for a specified domain name or subdomain name. For example, you can use `ChangeResourceRecordSets` to create a resource record set that routes traffic for test.example.com to a web server that has an IP address of 192.0.2.44.
-    ///
-    /// Returns the [`ChangeResourceRecordSets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn change_resource_record_sets(&self) -> ChangeResourceRecordSets {
-        ChangeResourceRecordSets(
-            rt::Call::new(&self.handle, &op::CHANGE_RESOURCE_RECORD_SETS),
-        )
     }
 }
 /// The `ChangeResourceRecordSets` operation.
@@ -155,7 +256,6 @@ impl super::Client {
 /// **Limits on ChangeResourceRecordSets Requests**
 ///
 /// For information about the limits on a `ChangeResourceRecordSets` request, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
-#[derive(Debug)]
 pub struct ChangeResourceRecordSets(
     rt::Call<
         t::ChangeResourceRecordSetsRequest,
@@ -179,8 +279,12 @@ impl ChangeResourceRecordSets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ChangeResourceRecordSetsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ChangeResourceRecordSetsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -191,11 +295,11 @@ impl ChangeResourceRecordSets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -217,21 +321,11 @@ impl ChangeResourceRecordSets {
         self.0
     }
 }
-impl super::Client {
-    /// Adds, edits, or deletes tags for a health check or a hosted zone.
-    ///
-    /// Returns the [`ChangeTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn change_tags_for_resource(&self) -> ChangeTagsForResource {
-        ChangeTagsForResource(rt::Call::new(&self.handle, &op::CHANGE_TAGS_FOR_RESOURCE))
-    }
-}
 /// The `ChangeTagsForResource` operation.
 ///
 /// Adds, edits, or deletes tags for a health check or a hosted zone.
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-#[derive(Debug)]
 pub struct ChangeTagsForResource(
     rt::Call<
         t::ChangeTagsForResourceRequest,
@@ -267,8 +361,12 @@ impl ChangeTagsForResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ChangeTagsForResourceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ChangeTagsForResourceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -277,11 +375,11 @@ impl ChangeTagsForResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -303,19 +401,9 @@ impl ChangeTagsForResource {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a CIDR collection in the current Amazon Web Services account.
-    ///
-    /// Returns the [`CreateCidrCollection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_cidr_collection(&self) -> CreateCidrCollection {
-        CreateCidrCollection(rt::Call::new(&self.handle, &op::CREATE_CIDR_COLLECTION))
-    }
-}
 /// The `CreateCidrCollection` operation.
 ///
 /// Creates a CIDR collection in the current Amazon Web Services account.
-#[derive(Debug)]
 pub struct CreateCidrCollection(
     rt::Call<
         t::CreateCidrCollectionRequest,
@@ -339,8 +427,12 @@ impl CreateCidrCollection {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateCidrCollectionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateCidrCollectionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -349,11 +441,11 @@ impl CreateCidrCollection {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -375,15 +467,6 @@ impl CreateCidrCollection {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new health check.
-    ///
-    /// Returns the [`CreateHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_health_check(&self) -> CreateHealthCheck {
-        CreateHealthCheck(rt::Call::new(&self.handle, &op::CREATE_HEALTH_CHECK))
-    }
-}
 /// The `CreateHealthCheck` operation.
 ///
 /// Creates a new health check.
@@ -401,7 +484,6 @@ impl super::Client {
 /// - Route 53 health checkers are outside the VPC. To check the health of an endpoint within a VPC by IP address, you must assign a public IP address to the instance in the VPC.
 /// - You can configure a health checker to check the health of an external resource that the instance relies on, such as a database server.
 /// - You can create a CloudWatch metric, associate an alarm with the metric, and then create a health check that is based on the state of the alarm. For example, you might create a CloudWatch metric that checks the status of the Amazon EC2 `StatusCheckFailed` metric, add an alarm to the metric, and then create a health check that is based on the state of the alarm. For information about creating CloudWatch metrics and alarms by using the CloudWatch console, see the [Amazon CloudWatch User Guide](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/WhatIsCloudWatch.html).
-#[derive(Debug)]
 pub struct CreateHealthCheck(
     rt::Call<
         t::CreateHealthCheckRequest,
@@ -425,8 +507,12 @@ impl CreateHealthCheck {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateHealthCheckResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateHealthCheckResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -435,11 +521,11 @@ impl CreateHealthCheck {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -459,15 +545,6 @@ impl CreateHealthCheck {
         e::CreateHealthCheckError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a new public or private hosted zone. You create records in a public hosted zone to define how you want to route traffic on the internet for a domain, such as example.com, and its subdomains (apex.example.com, acme.example.com). You create records in a private hosted zone to define how you want to route traffic for a domain and its subdomains within one or more Amazon Virtual Private Clouds (Amazon VPCs).
-    ///
-    /// Returns the [`CreateHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_hosted_zone(&self) -> CreateHostedZone {
-        CreateHostedZone(rt::Call::new(&self.handle, &op::CREATE_HOSTED_ZONE))
     }
 }
 /// The `CreateHostedZone` operation.
@@ -497,7 +574,6 @@ impl super::Client {
 /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-#[derive(Debug)]
 pub struct CreateHostedZone(
     rt::Call<
         t::CreateHostedZoneRequest,
@@ -539,8 +615,12 @@ impl CreateHostedZone {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateHostedZoneResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateHostedZoneResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -549,11 +629,11 @@ impl CreateHostedZone {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -575,19 +655,9 @@ impl CreateHostedZone {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
-    ///
-    /// Returns the [`CreateKeySigningKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_key_signing_key(&self) -> CreateKeySigningKey {
-        CreateKeySigningKey(rt::Call::new(&self.handle, &op::CREATE_KEY_SIGNING_KEY))
-    }
-}
 /// The `CreateKeySigningKey` operation.
 ///
 /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
-#[derive(Debug)]
 pub struct CreateKeySigningKey(
     rt::Call<
         t::CreateKeySigningKeyRequest,
@@ -629,8 +699,12 @@ impl CreateKeySigningKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateKeySigningKeyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateKeySigningKeyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -639,11 +713,11 @@ impl CreateKeySigningKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -663,17 +737,6 @@ impl CreateKeySigningKey {
         e::CreateKeySigningKeyError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a configuration for DNS query logging. After you create a query logging configuration, Amazon Route 53 begins to publish log data to an Amazon CloudWatch Logs log group.
-    ///
-    /// Returns the [`CreateQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_query_logging_config(&self) -> CreateQueryLoggingConfig {
-        CreateQueryLoggingConfig(
-            rt::Call::new(&self.handle, &op::CREATE_QUERY_LOGGING_CONFIG),
-        )
     }
 }
 /// The `CreateQueryLoggingConfig` operation.
@@ -705,7 +768,6 @@ impl super::Client {
 /// - **Log File Format**: For a list of the values in each query log and the format of each value, see [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
 /// - **Pricing**: For information about charges for query logs, see [Amazon CloudWatch Pricing](http://aws.amazon.com/cloudwatch/pricing/).
 /// - **How to Stop Logging**: If you want Route 53 to stop sending query logs to CloudWatch Logs, delete the query logging configuration. For more information, see [DeleteQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteQueryLoggingConfig.html).
-#[derive(Debug)]
 pub struct CreateQueryLoggingConfig(
     rt::Call<
         t::CreateQueryLoggingConfigRequest,
@@ -729,8 +791,12 @@ impl CreateQueryLoggingConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateQueryLoggingConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateQueryLoggingConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -741,11 +807,11 @@ impl CreateQueryLoggingConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -767,19 +833,6 @@ impl CreateQueryLoggingConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Creates one or more resource record set protections in a hosted zone. A protection applies to every resource record set in the hosted zone that has the specified name and type. While a protection exists, Route 53 rejects any `ChangeResourceRecordSets` request that creates, updates, or deletes a resource record set with that name and type, and returns an `InvalidChangeBatch` error. To change a protected resource record set, first delete its protection by using `DeleteResourceRecordSetProtections`.
-    ///
-    /// Returns the [`CreateResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_resource_record_set_protections(
-        &self,
-    ) -> CreateResourceRecordSetProtections {
-        CreateResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::CREATE_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
-    }
-}
 /// The `CreateResourceRecordSetProtections` operation.
 ///
 /// Creates one or more resource record set protections in a hosted zone. A protection applies to every resource record set in the hosted zone that has the specified name and type. While a protection exists, Route 53 rejects any `ChangeResourceRecordSets` request that creates, updates, or deletes a resource record set with that name and type, and returns an `InvalidChangeBatch` error. To change a protected resource record set, first delete its protection by using `DeleteResourceRecordSetProtections`.
@@ -796,7 +849,6 @@ impl super::Client {
 /// - For any other combination of failures, Route 53 returns an `InvalidResourceRecordSetProtectionBatch` error.
 ///
 /// You can specify up to 100 protections in one request. The number of protections that you can have in a hosted zone is limited by a quota. If the request would exceed that quota, Route 53 returns a `LimitsExceeded` error.
-#[derive(Debug)]
 pub struct CreateResourceRecordSetProtections(
     rt::Call<
         t::CreateResourceRecordSetProtectionsRequest,
@@ -823,10 +875,12 @@ impl CreateResourceRecordSetProtections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateResourceRecordSetProtectionsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateResourceRecordSetProtectionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -837,11 +891,11 @@ impl CreateResourceRecordSetProtections {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -861,17 +915,6 @@ impl CreateResourceRecordSetProtections {
         e::CreateResourceRecordSetProtectionsError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a delegation set (a group of four name servers) that can be reused by multiple hosted zones that were created by the same Amazon Web Services account.
-    ///
-    /// Returns the [`CreateReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_reusable_delegation_set(&self) -> CreateReusableDelegationSet {
-        CreateReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::CREATE_REUSABLE_DELEGATION_SET),
-        )
     }
 }
 /// The `CreateReusableDelegationSet` operation.
@@ -898,7 +941,6 @@ impl super::Client {
 /// - For small numbers of hosted zones—up to a few hundred—it's relatively easy to create reusable delegation sets until you get one that has four name servers that don't overlap with any of the name servers in your hosted zones.
 /// - For larger numbers of hosted zones, the easiest solution is to use more than one reusable delegation set.
 /// - For larger numbers of hosted zones, you can also migrate hosted zones that have overlapping name servers to hosted zones that don't have overlapping name servers, then migrate the hosted zones again to use the reusable delegation set.
-#[derive(Debug)]
 pub struct CreateReusableDelegationSet(
     rt::Call<
         t::CreateReusableDelegationSetRequest,
@@ -922,10 +964,12 @@ impl CreateReusableDelegationSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateReusableDelegationSetResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateReusableDelegationSetResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -936,11 +980,11 @@ impl CreateReusableDelegationSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -962,19 +1006,9 @@ impl CreateReusableDelegationSet {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
-    ///
-    /// Returns the [`CreateTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_policy(&self) -> CreateTrafficPolicy {
-        CreateTrafficPolicy(rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY))
-    }
-}
 /// The `CreateTrafficPolicy` operation.
 ///
 /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
-#[derive(Debug)]
 pub struct CreateTrafficPolicy(
     rt::Call<
         t::CreateTrafficPolicyRequest,
@@ -1004,8 +1038,12 @@ impl CreateTrafficPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateTrafficPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateTrafficPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1014,11 +1052,11 @@ impl CreateTrafficPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1040,23 +1078,11 @@ impl CreateTrafficPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created.
-    ///
-    /// Returns the [`CreateTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_policy_instance(&self) -> CreateTrafficPolicyInstance {
-        CreateTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY_INSTANCE),
-        )
-    }
-}
 /// The `CreateTrafficPolicyInstance` operation.
 ///
 /// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created.
 ///
 /// **Note:** After you submit an `CreateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
-#[derive(Debug)]
 pub struct CreateTrafficPolicyInstance(
     rt::Call<
         t::CreateTrafficPolicyInstanceRequest,
@@ -1098,10 +1124,12 @@ impl CreateTrafficPolicyInstance {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateTrafficPolicyInstanceResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateTrafficPolicyInstanceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1112,11 +1140,11 @@ impl CreateTrafficPolicyInstance {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1138,21 +1166,9 @@ impl CreateTrafficPolicyInstance {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
-    ///
-    /// Returns the [`CreateTrafficPolicyVersion`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_policy_version(&self) -> CreateTrafficPolicyVersion {
-        CreateTrafficPolicyVersion(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY_VERSION),
-        )
-    }
-}
 /// The `CreateTrafficPolicyVersion` operation.
 ///
 /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
-#[derive(Debug)]
 pub struct CreateTrafficPolicyVersion(
     rt::Call<
         t::CreateTrafficPolicyVersionRequest,
@@ -1182,8 +1198,12 @@ impl CreateTrafficPolicyVersion {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateTrafficPolicyVersionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateTrafficPolicyVersionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1194,11 +1214,11 @@ impl CreateTrafficPolicyVersion {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1220,25 +1240,11 @@ impl CreateTrafficPolicyVersion {
         self.0
     }
 }
-impl super::Client {
-    /// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request.
-    ///
-    /// Returns the [`CreateVpcAssociationAuthorization`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_vpc_association_authorization(
-        &self,
-    ) -> CreateVpcAssociationAuthorization {
-        CreateVpcAssociationAuthorization(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ASSOCIATION_AUTHORIZATION),
-        )
-    }
-}
 /// The `CreateVPCAssociationAuthorization` operation.
 ///
 /// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request.
 ///
 /// **Note:** If you want to associate multiple VPCs that you created by using one account with a hosted zone that you created by using a different account, you must submit one authorization request for each VPC.
-#[derive(Debug)]
 pub struct CreateVpcAssociationAuthorization(
     rt::Call<
         t::CreateVpcAssociationAuthorizationRequest,
@@ -1262,10 +1268,12 @@ impl CreateVpcAssociationAuthorization {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CreateVpcAssociationAuthorizationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateVpcAssociationAuthorizationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1276,11 +1284,11 @@ impl CreateVpcAssociationAuthorization {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,11 +16,112 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DEACTIVATE_KEY_SIGNING_KEY),
         )
     }
+    /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
+    ///
+    /// Returns the [`DeleteCidrCollection`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_cidr_collection(&self) -> DeleteCidrCollection {
+        DeleteCidrCollection(rt::Call::new(&self.handle, &op::DELETE_CIDR_COLLECTION))
+    }
+    /// Deletes a health check.
+    ///
+    /// Returns the [`DeleteHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_health_check(&self) -> DeleteHealthCheck {
+        DeleteHealthCheck(rt::Call::new(&self.handle, &op::DELETE_HEALTH_CHECK))
+    }
+    /// Deletes a hosted zone.
+    ///
+    /// Returns the [`DeleteHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_hosted_zone(&self) -> DeleteHostedZone {
+        DeleteHostedZone(rt::Call::new(&self.handle, &op::DELETE_HOSTED_ZONE))
+    }
+    /// Deletes a key-signing key (KSK). Before you can delete a KSK, you must deactivate it. The KSK must be deactivated before you can delete it regardless of whether the hosted zone is enabled for DNSSEC signing.
+    ///
+    /// Returns the [`DeleteKeySigningKey`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_key_signing_key(&self) -> DeleteKeySigningKey {
+        DeleteKeySigningKey(rt::Call::new(&self.handle, &op::DELETE_KEY_SIGNING_KEY))
+    }
+    /// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs.
+    ///
+    /// Returns the [`DeleteQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_query_logging_config(&self) -> DeleteQueryLoggingConfig {
+        DeleteQueryLoggingConfig(
+            rt::Call::new(&self.handle, &op::DELETE_QUERY_LOGGING_CONFIG),
+        )
+    }
+    /// Deletes one or more resource record set protections from a hosted zone. After a protection is deleted, you can change the resource record sets that have that name and type by using `ChangeResourceRecordSets`.
+    ///
+    /// Returns the [`DeleteResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_resource_record_set_protections(
+        &self,
+    ) -> DeleteResourceRecordSetProtections {
+        DeleteResourceRecordSetProtections(
+            rt::Call::new(&self.handle, &op::DELETE_RESOURCE_RECORD_SET_PROTECTIONS),
+        )
+    }
+    /// Deletes a reusable delegation set.
+    ///
+    /// Returns the [`DeleteReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_reusable_delegation_set(&self) -> DeleteReusableDelegationSet {
+        DeleteReusableDelegationSet(
+            rt::Call::new(&self.handle, &op::DELETE_REUSABLE_DELEGATION_SET),
+        )
+    }
+    /// Deletes a traffic policy.
+    ///
+    /// Returns the [`DeleteTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_policy(&self) -> DeleteTrafficPolicy {
+        DeleteTrafficPolicy(rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_POLICY))
+    }
+    /// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance.
+    ///
+    /// Returns the [`DeleteTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_traffic_policy_instance(&self) -> DeleteTrafficPolicyInstance {
+        DeleteTrafficPolicyInstance(
+            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_POLICY_INSTANCE),
+        )
+    }
+    /// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request.
+    ///
+    /// Returns the [`DeleteVpcAssociationAuthorization`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_association_authorization(
+        &self,
+    ) -> DeleteVpcAssociationAuthorization {
+        DeleteVpcAssociationAuthorization(
+            rt::Call::new(&self.handle, &op::DELETE_VPC_ASSOCIATION_AUTHORIZATION),
+        )
+    }
+    /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
+    ///
+    /// Returns the [`DisableHostedZoneDnssec`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_hosted_zone_dnssec(&self) -> DisableHostedZoneDnssec {
+        DisableHostedZoneDnssec(
+            rt::Call::new(&self.handle, &op::DISABLE_HOSTED_ZONE_DNSSEC),
+        )
+    }
+    /// Disassociates an Amazon Virtual Private Cloud (Amazon VPC) from an Amazon Route 53 private hosted zone. Note the following:
+    ///
+    /// Returns the [`DisassociateVpcFromHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_vpc_from_hosted_zone(&self) -> DisassociateVpcFromHostedZone {
+        DisassociateVpcFromHostedZone(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_VPC_FROM_HOSTED_ZONE),
+        )
+    }
 }
 /// The `DeactivateKeySigningKey` operation.
 ///
 /// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`.
-#[derive(Debug)]
 pub struct DeactivateKeySigningKey(
     rt::Call<
         t::DeactivateKeySigningKeyRequest,
@@ -44,8 +145,12 @@ impl DeactivateKeySigningKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeactivateKeySigningKeyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeactivateKeySigningKeyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +159,11 @@ impl DeactivateKeySigningKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,19 +185,9 @@ impl DeactivateKeySigningKey {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
-    ///
-    /// Returns the [`DeleteCidrCollection`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_cidr_collection(&self) -> DeleteCidrCollection {
-        DeleteCidrCollection(rt::Call::new(&self.handle, &op::DELETE_CIDR_COLLECTION))
-    }
-}
 /// The `DeleteCidrCollection` operation.
 ///
 /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
-#[derive(Debug)]
 pub struct DeleteCidrCollection(
     rt::Call<
         t::DeleteCidrCollectionRequest,
@@ -110,8 +205,12 @@ impl DeleteCidrCollection {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteCidrCollectionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteCidrCollectionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -120,11 +219,11 @@ impl DeleteCidrCollection {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -146,15 +245,6 @@ impl DeleteCidrCollection {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a health check.
-    ///
-    /// Returns the [`DeleteHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_health_check(&self) -> DeleteHealthCheck {
-        DeleteHealthCheck(rt::Call::new(&self.handle, &op::DELETE_HEALTH_CHECK))
-    }
-}
 /// The `DeleteHealthCheck` operation.
 ///
 /// Deletes a health check.
@@ -162,7 +252,6 @@ impl super::Client {
 /// **Important:** Amazon Route 53 does not prevent you from deleting a health check even if the health check is associated with one or more resource record sets. If you delete a health check and you don't update the associated resource record sets, the future status of the health check can't be predicted and may change. This will affect the routing of DNS queries for your DNS failover configuration. For more information, see [Replacing and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html#health-checks-deleting.html) in the *Amazon Route 53 Developer Guide*.
 ///
 /// If you're using Cloud Map and you configured Cloud Map to create a Route 53 health check when you register an instance, you can't use the Route 53 `DeleteHealthCheck` command to delete the health check. The health check is deleted automatically when you deregister the instance; there can be a delay of several hours before the health check is deleted from Route 53.
-#[derive(Debug)]
 pub struct DeleteHealthCheck(
     rt::Call<
         t::DeleteHealthCheckRequest,
@@ -180,8 +269,12 @@ impl DeleteHealthCheck {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteHealthCheckResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteHealthCheckResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -190,11 +283,11 @@ impl DeleteHealthCheck {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -214,15 +307,6 @@ impl DeleteHealthCheck {
         e::DeleteHealthCheckError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes a hosted zone.
-    ///
-    /// Returns the [`DeleteHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_hosted_zone(&self) -> DeleteHostedZone {
-        DeleteHostedZone(rt::Call::new(&self.handle, &op::DELETE_HOSTED_ZONE))
     }
 }
 /// The `DeleteHostedZone` operation.
@@ -245,7 +329,6 @@ impl super::Client {
 ///
 /// - Use the `GetHostedZone` action to request information about the hosted zone.
 /// - Use the `ListHostedZones` action to get a list of the hosted zones associated with the current Amazon Web Services account.
-#[derive(Debug)]
 pub struct DeleteHostedZone(
     rt::Call<
         t::DeleteHostedZoneRequest,
@@ -263,8 +346,12 @@ impl DeleteHostedZone {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteHostedZoneResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteHostedZoneResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -273,11 +360,11 @@ impl DeleteHostedZone {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -299,15 +386,6 @@ impl DeleteHostedZone {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a key-signing key (KSK). Before you can delete a KSK, you must deactivate it. The KSK must be deactivated before you can delete it regardless of whether the hosted zone is enabled for DNSSEC signing.
-    ///
-    /// Returns the [`DeleteKeySigningKey`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_key_signing_key(&self) -> DeleteKeySigningKey {
-        DeleteKeySigningKey(rt::Call::new(&self.handle, &op::DELETE_KEY_SIGNING_KEY))
-    }
-}
 /// The `DeleteKeySigningKey` operation.
 ///
 /// Deletes a key-signing key (KSK). Before you can delete a KSK, you must deactivate it. The KSK must be deactivated before you can delete it regardless of whether the hosted zone is enabled for DNSSEC signing.
@@ -315,7 +393,6 @@ impl super::Client {
 /// You can use [DeactivateKeySigningKey](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeactivateKeySigningKey.html) to deactivate the key before you delete it.
 ///
 /// Use [GetDNSSEC](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetDNSSEC.html) to verify that the KSK is in an `INACTIVE` status.
-#[derive(Debug)]
 pub struct DeleteKeySigningKey(
     rt::Call<
         t::DeleteKeySigningKeyRequest,
@@ -339,8 +416,12 @@ impl DeleteKeySigningKey {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteKeySigningKeyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteKeySigningKeyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -349,11 +430,11 @@ impl DeleteKeySigningKey {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -375,23 +456,11 @@ impl DeleteKeySigningKey {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs.
-    ///
-    /// Returns the [`DeleteQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_query_logging_config(&self) -> DeleteQueryLoggingConfig {
-        DeleteQueryLoggingConfig(
-            rt::Call::new(&self.handle, &op::DELETE_QUERY_LOGGING_CONFIG),
-        )
-    }
-}
 /// The `DeleteQueryLoggingConfig` operation.
 ///
 /// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs.
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html).
-#[derive(Debug)]
 pub struct DeleteQueryLoggingConfig(
     rt::Call<
         t::DeleteQueryLoggingConfigRequest,
@@ -409,8 +478,12 @@ impl DeleteQueryLoggingConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteQueryLoggingConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteQueryLoggingConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -421,11 +494,11 @@ impl DeleteQueryLoggingConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -447,19 +520,6 @@ impl DeleteQueryLoggingConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes one or more resource record set protections from a hosted zone. After a protection is deleted, you can change the resource record sets that have that name and type by using `ChangeResourceRecordSets`.
-    ///
-    /// Returns the [`DeleteResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_resource_record_set_protections(
-        &self,
-    ) -> DeleteResourceRecordSetProtections {
-        DeleteResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::DELETE_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
-    }
-}
 /// The `DeleteResourceRecordSetProtections` operation.
 ///
 /// Deletes one or more resource record set protections from a hosted zone. After a protection is deleted, you can change the resource record sets that have that name and type by using `ChangeResourceRecordSets`.
@@ -467,7 +527,6 @@ impl super::Client {
 /// The request is atomic. Route 53 either deletes all of the protections in the request or none of them. If one or more entries fail, for example because no protection exists for the specified name and type, Route 53 returns an `InvalidResourceRecordSetProtectionBatch` error that lists the failing entries and the reason that each one failed.
 ///
 /// You can specify up to 100 protections in one request.
-#[derive(Debug)]
 pub struct DeleteResourceRecordSetProtections(
     rt::Call<
         t::DeleteResourceRecordSetProtectionsRequest,
@@ -491,10 +550,12 @@ impl DeleteResourceRecordSetProtections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteResourceRecordSetProtectionsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteResourceRecordSetProtectionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -505,11 +566,11 @@ impl DeleteResourceRecordSetProtections {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -531,17 +592,6 @@ impl DeleteResourceRecordSetProtections {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a reusable delegation set.
-    ///
-    /// Returns the [`DeleteReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_reusable_delegation_set(&self) -> DeleteReusableDelegationSet {
-        DeleteReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::DELETE_REUSABLE_DELEGATION_SET),
-        )
-    }
-}
 /// The `DeleteReusableDelegationSet` operation.
 ///
 /// Deletes a reusable delegation set.
@@ -549,7 +599,6 @@ impl super::Client {
 /// **Important:** You can delete a reusable delegation set only if it isn't associated with any hosted zones.
 ///
 /// To verify that the reusable delegation set is not associated with any hosted zones, submit a [GetReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetReusableDelegationSet.html) request and specify the ID of the reusable delegation set that you want to delete.
-#[derive(Debug)]
 pub struct DeleteReusableDelegationSet(
     rt::Call<
         t::DeleteReusableDelegationSetRequest,
@@ -567,10 +616,12 @@ impl DeleteReusableDelegationSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteReusableDelegationSetResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteReusableDelegationSetResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -581,11 +632,11 @@ impl DeleteReusableDelegationSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -607,15 +658,6 @@ impl DeleteReusableDelegationSet {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a traffic policy.
-    ///
-    /// Returns the [`DeleteTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_policy(&self) -> DeleteTrafficPolicy {
-        DeleteTrafficPolicy(rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_POLICY))
-    }
-}
 /// The `DeleteTrafficPolicy` operation.
 ///
 /// Deletes a traffic policy.
@@ -625,7 +667,6 @@ impl super::Client {
 /// - Deleted traffic policies aren't listed if you run [ListTrafficPolicies](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListTrafficPolicies.html).
 /// - There's no way to get a list of deleted policies.
 /// - If you retain the ID of the policy, you can get information about the policy, including the traffic policy document, by running [GetTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetTrafficPolicy.html).
-#[derive(Debug)]
 pub struct DeleteTrafficPolicy(
     rt::Call<
         t::DeleteTrafficPolicyRequest,
@@ -649,8 +690,12 @@ impl DeleteTrafficPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteTrafficPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTrafficPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -659,11 +704,11 @@ impl DeleteTrafficPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -685,23 +730,11 @@ impl DeleteTrafficPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance.
-    ///
-    /// Returns the [`DeleteTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_traffic_policy_instance(&self) -> DeleteTrafficPolicyInstance {
-        DeleteTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_POLICY_INSTANCE),
-        )
-    }
-}
 /// The `DeleteTrafficPolicyInstance` operation.
 ///
 /// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance.
 ///
 /// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
-#[derive(Debug)]
 pub struct DeleteTrafficPolicyInstance(
     rt::Call<
         t::DeleteTrafficPolicyInstanceRequest,
@@ -719,10 +752,12 @@ impl DeleteTrafficPolicyInstance {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteTrafficPolicyInstanceResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteTrafficPolicyInstanceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -733,11 +768,11 @@ impl DeleteTrafficPolicyInstance {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -759,25 +794,11 @@ impl DeleteTrafficPolicyInstance {
         self.0
     }
 }
-impl super::Client {
-    /// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request.
-    ///
-    /// Returns the [`DeleteVpcAssociationAuthorization`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_association_authorization(
-        &self,
-    ) -> DeleteVpcAssociationAuthorization {
-        DeleteVpcAssociationAuthorization(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ASSOCIATION_AUTHORIZATION),
-        )
-    }
-}
 /// The `DeleteVPCAssociationAuthorization` operation.
 ///
 /// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request.
 ///
 /// **Important:** Sending this request only prevents the Amazon Web Services account that created the VPC from associating the VPC with the Amazon Route 53 hosted zone in the future. If the VPC is already associated with the hosted zone, `DeleteVPCAssociationAuthorization` won't disassociate the VPC from the hosted zone. If you want to delete an existing association, use `DisassociateVPCFromHostedZone`.
-#[derive(Debug)]
 pub struct DeleteVpcAssociationAuthorization(
     rt::Call<
         t::DeleteVpcAssociationAuthorizationRequest,
@@ -801,10 +822,12 @@ impl DeleteVpcAssociationAuthorization {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DeleteVpcAssociationAuthorizationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteVpcAssociationAuthorizationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -815,11 +838,11 @@ impl DeleteVpcAssociationAuthorization {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -841,21 +864,9 @@ impl DeleteVpcAssociationAuthorization {
         self.0
     }
 }
-impl super::Client {
-    /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
-    ///
-    /// Returns the [`DisableHostedZoneDnssec`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disable_hosted_zone_dnssec(&self) -> DisableHostedZoneDnssec {
-        DisableHostedZoneDnssec(
-            rt::Call::new(&self.handle, &op::DISABLE_HOSTED_ZONE_DNSSEC),
-        )
-    }
-}
 /// The `DisableHostedZoneDNSSEC` operation.
 ///
 /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
-#[derive(Debug)]
 pub struct DisableHostedZoneDnssec(
     rt::Call<
         t::DisableHostedZoneDnssecRequest,
@@ -873,8 +884,12 @@ impl DisableHostedZoneDnssec {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DisableHostedZoneDnssecResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisableHostedZoneDnssecResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -883,11 +898,11 @@ impl DisableHostedZoneDnssec {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -909,17 +924,6 @@ impl DisableHostedZoneDnssec {
         self.0
     }
 }
-impl super::Client {
-    /// Disassociates an Amazon Virtual Private Cloud (Amazon VPC) from an Amazon Route 53 private hosted zone. Note the following:
-    ///
-    /// Returns the [`DisassociateVpcFromHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_vpc_from_hosted_zone(&self) -> DisassociateVpcFromHostedZone {
-        DisassociateVpcFromHostedZone(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_VPC_FROM_HOSTED_ZONE),
-        )
-    }
-}
 /// The `DisassociateVPCFromHostedZone` operation.
 ///
 /// Disassociates an Amazon Virtual Private Cloud (Amazon VPC) from an Amazon Route 53 private hosted zone. Note the following:
@@ -938,7 +942,6 @@ impl super::Client {
 /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-#[derive(Debug)]
 pub struct DisassociateVpcFromHostedZone(
     rt::Call<
         t::DisassociateVpcFromHostedZoneRequest,
@@ -968,10 +971,12 @@ impl DisassociateVpcFromHostedZone {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisassociateVpcFromHostedZoneResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisassociateVpcFromHostedZoneResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -982,11 +987,11 @@ impl DisassociateVpcFromHostedZone {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,119 @@ impl super::Client {
     pub fn get_account_limit(&self) -> GetAccountLimit {
         GetAccountLimit(rt::Call::new(&self.handle, &op::GET_ACCOUNT_LIMIT))
     }
+    /// Returns the current status of a change batch request. The status is one of the following values:
+    ///
+    /// Returns the [`GetChange`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_change(&self) -> GetChange {
+        GetChange(rt::Call::new(&self.handle, &op::GET_CHANGE))
+    }
+    /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
+    ///
+    /// Returns the [`GetCheckerIpRanges`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_checker_ip_ranges(&self) -> GetCheckerIpRanges {
+        GetCheckerIpRanges(rt::Call::new(&self.handle, &op::GET_CHECKER_IP_RANGES))
+    }
+    /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
+    ///
+    /// Returns the [`GetDnssec`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_dnssec(&self) -> GetDnssec {
+        GetDnssec(rt::Call::new(&self.handle, &op::GET_DNSSEC))
+    }
+    /// Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
+    ///
+    /// Returns the [`GetGeoLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_geo_location(&self) -> GetGeoLocation {
+        GetGeoLocation(rt::Call::new(&self.handle, &op::GET_GEO_LOCATION))
+    }
+    /// Gets information about a specified health check.
+    ///
+    /// Returns the [`GetHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_health_check(&self) -> GetHealthCheck {
+        GetHealthCheck(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK))
+    }
+    /// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
+    ///
+    /// Returns the [`GetHealthCheckCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_health_check_count(&self) -> GetHealthCheckCount {
+        GetHealthCheckCount(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_COUNT))
+    }
+    /// Gets the reason that a specified health check failed most recently.
+    ///
+    /// Returns the [`GetHealthCheckLastFailureReason`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_health_check_last_failure_reason(
+        &self,
+    ) -> GetHealthCheckLastFailureReason {
+        GetHealthCheckLastFailureReason(
+            rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_LAST_FAILURE_REASON),
+        )
+    }
+    /// Gets status of a specified health check.
+    ///
+    /// Returns the [`GetHealthCheckStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_health_check_status(&self) -> GetHealthCheckStatus {
+        GetHealthCheckStatus(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_STATUS))
+    }
+    /// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone.
+    ///
+    /// Returns the [`GetHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_hosted_zone(&self) -> GetHostedZone {
+        GetHostedZone(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE))
+    }
+    /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
+    ///
+    /// Returns the [`GetHostedZoneCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_hosted_zone_count(&self) -> GetHostedZoneCount {
+        GetHostedZoneCount(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE_COUNT))
+    }
+    /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
+    ///
+    /// Returns the [`GetHostedZoneLimit`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_hosted_zone_limit(&self) -> GetHostedZoneLimit {
+        GetHostedZoneLimit(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE_LIMIT))
+    }
+    /// Gets information about a specified configuration for DNS query logging.
+    ///
+    /// Returns the [`GetQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_query_logging_config(&self) -> GetQueryLoggingConfig {
+        GetQueryLoggingConfig(rt::Call::new(&self.handle, &op::GET_QUERY_LOGGING_CONFIG))
+    }
+    /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
+    ///
+    /// Returns the [`GetReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_reusable_delegation_set(&self) -> GetReusableDelegationSet {
+        GetReusableDelegationSet(
+            rt::Call::new(&self.handle, &op::GET_REUSABLE_DELEGATION_SET),
+        )
+    }
+    /// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set.
+    ///
+    /// Returns the [`GetReusableDelegationSetLimit`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_reusable_delegation_set_limit(&self) -> GetReusableDelegationSetLimit {
+        GetReusableDelegationSetLimit(
+            rt::Call::new(&self.handle, &op::GET_REUSABLE_DELEGATION_SET_LIMIT),
+        )
+    }
+    /// Gets information about a specific traffic policy version.
+    ///
+    /// Returns the [`GetTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_traffic_policy(&self) -> GetTrafficPolicy {
+        GetTrafficPolicy(rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY))
+    }
 }
 /// The `GetAccountLimit` operation.
 ///
@@ -22,7 +135,6 @@ impl super::Client {
 /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
 ///
 /// **Note:** You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at <https://console.aws.amazon.com/trustedadvisor>. Then choose **Service limits** in the navigation pane.
-#[derive(Debug)]
 pub struct GetAccountLimit(
     rt::Call<
         t::GetAccountLimitRequest,
@@ -40,8 +152,12 @@ impl GetAccountLimit {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAccountLimitResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAccountLimitResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +166,11 @@ impl GetAccountLimit {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -76,22 +192,12 @@ impl GetAccountLimit {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the current status of a change batch request. The status is one of the following values:
-    ///
-    /// Returns the [`GetChange`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_change(&self) -> GetChange {
-        GetChange(rt::Call::new(&self.handle, &op::GET_CHANGE))
-    }
-}
 /// The `GetChange` operation.
 ///
 /// Returns the current status of a change batch request. The status is one of the following values:
 ///
 /// - `PENDING` indicates that the changes in this request have not propagated to all Amazon Route 53 DNS servers managing the hosted zone. This is the initial status of all change batch requests.
 /// - `INSYNC` indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone.
-#[derive(Debug)]
 pub struct GetChange(
     rt::Call<t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError>,
 );
@@ -105,8 +211,10 @@ impl GetChange {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetChangeResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetChangeResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -115,11 +223,11 @@ impl GetChange {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -137,21 +245,11 @@ impl GetChange {
         self.0
     }
 }
-impl super::Client {
-    /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
-    ///
-    /// Returns the [`GetCheckerIpRanges`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_checker_ip_ranges(&self) -> GetCheckerIpRanges {
-        GetCheckerIpRanges(rt::Call::new(&self.handle, &op::GET_CHECKER_IP_RANGES))
-    }
-}
 /// The `GetCheckerIpRanges` operation.
 ///
 /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
 ///
 /// **Important:** `GetCheckerIpRanges` still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see [IP Address Ranges of Amazon Route 53 Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) in the *Amazon Route 53 Developer Guide*.
-#[derive(Debug)]
 pub struct GetCheckerIpRanges(
     rt::Call<t::GetCheckerIpRangesRequest, t::GetCheckerIpRangesResponse, rt::NoErrors>,
 );
@@ -159,8 +257,12 @@ impl GetCheckerIpRanges {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCheckerIpRangesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCheckerIpRangesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -169,11 +271,11 @@ impl GetCheckerIpRanges {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -195,19 +297,9 @@ impl GetCheckerIpRanges {
         self.0
     }
 }
-impl super::Client {
-    /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
-    ///
-    /// Returns the [`GetDnssec`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_dnssec(&self) -> GetDnssec {
-        GetDnssec(rt::Call::new(&self.handle, &op::GET_DNSSEC))
-    }
-}
 /// The `GetDNSSEC` operation.
 ///
 /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
-#[derive(Debug)]
 pub struct GetDnssec(
     rt::Call<t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError>,
 );
@@ -221,8 +313,10 @@ impl GetDnssec {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDnssecResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetDnssecResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -231,11 +325,11 @@ impl GetDnssec {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -251,15 +345,6 @@ impl GetDnssec {
         self,
     ) -> rt::Call<t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
-    ///
-    /// Returns the [`GetGeoLocation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_geo_location(&self) -> GetGeoLocation {
-        GetGeoLocation(rt::Call::new(&self.handle, &op::GET_GEO_LOCATION))
     }
 }
 /// The `GetGeoLocation` operation.
@@ -279,7 +364,6 @@ impl super::Client {
 /// Use the following syntax to determine whether a subdivision of a country is supported for geolocation:
 ///
 /// `GET /2013-04-01/geolocation?countrycode=two-character country code&subdivisioncode=subdivision code`
-#[derive(Debug)]
 pub struct GetGeoLocation(
     rt::Call<t::GetGeoLocationRequest, t::GetGeoLocationResponse, e::GetGeoLocationError>,
 );
@@ -305,8 +389,12 @@ impl GetGeoLocation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetGeoLocationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetGeoLocationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -315,11 +403,11 @@ impl GetGeoLocation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -341,19 +429,9 @@ impl GetGeoLocation {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about a specified health check.
-    ///
-    /// Returns the [`GetHealthCheck`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_health_check(&self) -> GetHealthCheck {
-        GetHealthCheck(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK))
-    }
-}
 /// The `GetHealthCheck` operation.
 ///
 /// Gets information about a specified health check.
-#[derive(Debug)]
 pub struct GetHealthCheck(
     rt::Call<t::GetHealthCheckRequest, t::GetHealthCheckResponse, e::GetHealthCheckError>,
 );
@@ -367,8 +445,12 @@ impl GetHealthCheck {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetHealthCheckResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHealthCheckResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -377,11 +459,11 @@ impl GetHealthCheck {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -403,19 +485,9 @@ impl GetHealthCheck {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`GetHealthCheckCount`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_health_check_count(&self) -> GetHealthCheckCount {
-        GetHealthCheckCount(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_COUNT))
-    }
-}
 /// The `GetHealthCheckCount` operation.
 ///
 /// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
-#[derive(Debug)]
 pub struct GetHealthCheckCount(
     rt::Call<t::GetHealthCheckCountRequest, t::GetHealthCheckCountResponse, rt::NoErrors>,
 );
@@ -423,8 +495,12 @@ impl GetHealthCheckCount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetHealthCheckCountResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHealthCheckCountResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -433,11 +509,11 @@ impl GetHealthCheckCount {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -459,23 +535,9 @@ impl GetHealthCheckCount {
         self.0
     }
 }
-impl super::Client {
-    /// Gets the reason that a specified health check failed most recently.
-    ///
-    /// Returns the [`GetHealthCheckLastFailureReason`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_health_check_last_failure_reason(
-        &self,
-    ) -> GetHealthCheckLastFailureReason {
-        GetHealthCheckLastFailureReason(
-            rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_LAST_FAILURE_REASON),
-        )
-    }
-}
 /// The `GetHealthCheckLastFailureReason` operation.
 ///
 /// Gets the reason that a specified health check failed most recently.
-#[derive(Debug)]
 pub struct GetHealthCheckLastFailureReason(
     rt::Call<
         t::GetHealthCheckLastFailureReasonRequest,
@@ -493,10 +555,12 @@ impl GetHealthCheckLastFailureReason {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetHealthCheckLastFailureReasonResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHealthCheckLastFailureReasonResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -507,11 +571,11 @@ impl GetHealthCheckLastFailureReason {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -533,21 +597,11 @@ impl GetHealthCheckLastFailureReason {
         self.0
     }
 }
-impl super::Client {
-    /// Gets status of a specified health check.
-    ///
-    /// Returns the [`GetHealthCheckStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_health_check_status(&self) -> GetHealthCheckStatus {
-        GetHealthCheckStatus(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_STATUS))
-    }
-}
 /// The `GetHealthCheckStatus` operation.
 ///
 /// Gets status of a specified health check.
 ///
 /// **Important:** This API is intended for use during development to diagnose behavior. It doesn’t support production use-cases with high query rates that require immediate and actionable responses.
-#[derive(Debug)]
 pub struct GetHealthCheckStatus(
     rt::Call<
         t::GetHealthCheckStatusRequest,
@@ -565,8 +619,12 @@ impl GetHealthCheckStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetHealthCheckStatusResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHealthCheckStatusResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -575,11 +633,11 @@ impl GetHealthCheckStatus {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -601,21 +659,11 @@ impl GetHealthCheckStatus {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone.
-    ///
-    /// Returns the [`GetHostedZone`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_hosted_zone(&self) -> GetHostedZone {
-        GetHostedZone(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE))
-    }
-}
 /// The `GetHostedZone` operation.
 ///
 /// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone.
 ///
 /// returns the VPCs associated with the specified hosted zone and does not reflect the VPC associations by Route 53 Profiles. To get the associations to a Profile, call the [ListProfileAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileAssociations.html) API.
-#[derive(Debug)]
 pub struct GetHostedZone(
     rt::Call<t::GetHostedZoneRequest, t::GetHostedZoneResponse, e::GetHostedZoneError>,
 );
@@ -629,8 +677,12 @@ impl GetHostedZone {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetHostedZoneResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHostedZoneResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -639,11 +691,11 @@ impl GetHostedZone {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -665,19 +717,9 @@ impl GetHostedZone {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`GetHostedZoneCount`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_hosted_zone_count(&self) -> GetHostedZoneCount {
-        GetHostedZoneCount(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE_COUNT))
-    }
-}
 /// The `GetHostedZoneCount` operation.
 ///
 /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
-#[derive(Debug)]
 pub struct GetHostedZoneCount(
     rt::Call<
         t::GetHostedZoneCountRequest,
@@ -689,8 +731,12 @@ impl GetHostedZoneCount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetHostedZoneCountResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHostedZoneCountResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -699,11 +745,11 @@ impl GetHostedZoneCount {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -725,21 +771,11 @@ impl GetHostedZoneCount {
         self.0
     }
 }
-impl super::Client {
-    /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
-    ///
-    /// Returns the [`GetHostedZoneLimit`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_hosted_zone_limit(&self) -> GetHostedZoneLimit {
-        GetHostedZoneLimit(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE_LIMIT))
-    }
-}
 /// The `GetHostedZoneLimit` operation.
 ///
 /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
 ///
 /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
-#[derive(Debug)]
 pub struct GetHostedZoneLimit(
     rt::Call<
         t::GetHostedZoneLimitRequest,
@@ -763,8 +799,12 @@ impl GetHostedZoneLimit {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetHostedZoneLimitResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetHostedZoneLimitResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -773,11 +813,11 @@ impl GetHostedZoneLimit {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -799,21 +839,11 @@ impl GetHostedZoneLimit {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about a specified configuration for DNS query logging.
-    ///
-    /// Returns the [`GetQueryLoggingConfig`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_query_logging_config(&self) -> GetQueryLoggingConfig {
-        GetQueryLoggingConfig(rt::Call::new(&self.handle, &op::GET_QUERY_LOGGING_CONFIG))
-    }
-}
 /// The `GetQueryLoggingConfig` operation.
 ///
 /// Gets information about a specified configuration for DNS query logging.
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html) and [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html).
-#[derive(Debug)]
 pub struct GetQueryLoggingConfig(
     rt::Call<
         t::GetQueryLoggingConfigRequest,
@@ -831,8 +861,12 @@ impl GetQueryLoggingConfig {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetQueryLoggingConfigResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetQueryLoggingConfigResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -841,11 +875,11 @@ impl GetQueryLoggingConfig {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -867,21 +901,9 @@ impl GetQueryLoggingConfig {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
-    ///
-    /// Returns the [`GetReusableDelegationSet`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_reusable_delegation_set(&self) -> GetReusableDelegationSet {
-        GetReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::GET_REUSABLE_DELEGATION_SET),
-        )
-    }
-}
 /// The `GetReusableDelegationSet` operation.
 ///
 /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
-#[derive(Debug)]
 pub struct GetReusableDelegationSet(
     rt::Call<
         t::GetReusableDelegationSetRequest,
@@ -899,8 +921,12 @@ impl GetReusableDelegationSet {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetReusableDelegationSetResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetReusableDelegationSetResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -911,11 +937,11 @@ impl GetReusableDelegationSet {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -937,23 +963,11 @@ impl GetReusableDelegationSet {
         self.0
     }
 }
-impl super::Client {
-    /// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set.
-    ///
-    /// Returns the [`GetReusableDelegationSetLimit`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_reusable_delegation_set_limit(&self) -> GetReusableDelegationSetLimit {
-        GetReusableDelegationSetLimit(
-            rt::Call::new(&self.handle, &op::GET_REUSABLE_DELEGATION_SET_LIMIT),
-        )
-    }
-}
 /// The `GetReusableDelegationSetLimit` operation.
 ///
 /// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set.
 ///
 /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
-#[derive(Debug)]
 pub struct GetReusableDelegationSetLimit(
     rt::Call<
         t::GetReusableDelegationSetLimitRequest,
@@ -977,10 +991,12 @@ impl GetReusableDelegationSetLimit {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetReusableDelegationSetLimitResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetReusableDelegationSetLimitResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -991,11 +1007,11 @@ impl GetReusableDelegationSetLimit {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1017,21 +1033,11 @@ impl GetReusableDelegationSetLimit {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about a specific traffic policy version.
-    ///
-    /// Returns the [`GetTrafficPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_traffic_policy(&self) -> GetTrafficPolicy {
-        GetTrafficPolicy(rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY))
-    }
-}
 /// The `GetTrafficPolicy` operation.
 ///
 /// Gets information about a specific traffic policy version.
 ///
 /// For information about how of deleting a traffic policy affects the response from `GetTrafficPolicy`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
-#[derive(Debug)]
 pub struct GetTrafficPolicy(
     rt::Call<
         t::GetTrafficPolicyRequest,
@@ -1055,8 +1061,12 @@ impl GetTrafficPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetTrafficPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetTrafficPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1065,11 +1075,11 @@ impl GetTrafficPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1101,6 +1111,15 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY_INSTANCE),
         )
     }
+    /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
+    ///
+    /// Returns the [`GetTrafficPolicyInstanceCount`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_traffic_policy_instance_count(&self) -> GetTrafficPolicyInstanceCount {
+        GetTrafficPolicyInstanceCount(
+            rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY_INSTANCE_COUNT),
+        )
+    }
 }
 /// The `GetTrafficPolicyInstance` operation.
 ///
@@ -1109,7 +1128,6 @@ impl super::Client {
 /// **Note:** Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
 ///
 /// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
-#[derive(Debug)]
 pub struct GetTrafficPolicyInstance(
     rt::Call<
         t::GetTrafficPolicyInstanceRequest,
@@ -1127,8 +1145,12 @@ impl GetTrafficPolicyInstance {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetTrafficPolicyInstanceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetTrafficPolicyInstanceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1139,11 +1161,11 @@ impl GetTrafficPolicyInstance {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1165,21 +1187,9 @@ impl GetTrafficPolicyInstance {
         self.0
     }
 }
-impl super::Client {
-    /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`GetTrafficPolicyInstanceCount`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_traffic_policy_instance_count(&self) -> GetTrafficPolicyInstanceCount {
-        GetTrafficPolicyInstanceCount(
-            rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY_INSTANCE_COUNT),
-        )
-    }
-}
 /// The `GetTrafficPolicyInstanceCount` operation.
 ///
 /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
-#[derive(Debug)]
 pub struct GetTrafficPolicyInstanceCount(
     rt::Call<
         t::GetTrafficPolicyInstanceCountRequest,
@@ -1191,10 +1201,12 @@ impl GetTrafficPolicyInstanceCount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetTrafficPolicyInstanceCountResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetTrafficPolicyInstanceCountResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1205,11 +1217,11 @@ impl GetTrafficPolicyInstanceCount {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

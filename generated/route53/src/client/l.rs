@@ -14,11 +14,129 @@ impl super::Client {
     pub fn list_cidr_blocks(&self) -> ListCidrBlocks {
         ListCidrBlocks(rt::Call::new(&self.handle, &op::LIST_CIDR_BLOCKS))
     }
+    /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
+    ///
+    /// Returns the [`ListCidrCollections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_cidr_collections(&self) -> ListCidrCollections {
+        ListCidrCollections(rt::Call::new(&self.handle, &op::LIST_CIDR_COLLECTIONS))
+    }
+    /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
+    ///
+    /// Returns the [`ListCidrLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_cidr_locations(&self) -> ListCidrLocations {
+        ListCidrLocations(rt::Call::new(&self.handle, &op::LIST_CIDR_LOCATIONS))
+    }
+    /// Retrieves a list of supported geographic locations.
+    ///
+    /// Returns the [`ListGeoLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_geo_locations(&self) -> ListGeoLocations {
+        ListGeoLocations(rt::Call::new(&self.handle, &op::LIST_GEO_LOCATIONS))
+    }
+    /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
+    ///
+    /// Returns the [`ListHealthChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_health_checks(&self) -> ListHealthChecks {
+        ListHealthChecks(rt::Call::new(&self.handle, &op::LIST_HEALTH_CHECKS))
+    }
+    /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
+    ///
+    /// Returns the [`ListHostedZones`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_hosted_zones(&self) -> ListHostedZones {
+        ListHostedZones(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES))
+    }
+    /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account.
+    ///
+    /// Returns the [`ListHostedZonesByName`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_hosted_zones_by_name(&self) -> ListHostedZonesByName {
+        ListHostedZonesByName(
+            rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_NAME),
+        )
+    }
+    /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values:
+    ///
+    /// Returns the [`ListHostedZonesByVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_hosted_zones_by_vpc(&self) -> ListHostedZonesByVpc {
+        ListHostedZonesByVpc(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_VPC))
+    }
+    /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
+    ///
+    /// Returns the [`ListQueryLoggingConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_query_logging_configs(&self) -> ListQueryLoggingConfigs {
+        ListQueryLoggingConfigs(
+            rt::Call::new(&self.handle, &op::LIST_QUERY_LOGGING_CONFIGS),
+        )
+    }
+    /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Returns the [`ListResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_resource_record_set_protections(
+        &self,
+    ) -> ListResourceRecordSetProtections {
+        ListResourceRecordSetProtections(
+            rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SET_PROTECTIONS),
+        )
+    }
+    /// Lists the resource record sets in a specified hosted zone.
+    ///
+    /// Returns the [`ListResourceRecordSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_resource_record_sets(&self) -> ListResourceRecordSets {
+        ListResourceRecordSets(
+            rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SETS),
+        )
+    }
+    /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
+    ///
+    /// Returns the [`ListReusableDelegationSets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_reusable_delegation_sets(&self) -> ListReusableDelegationSets {
+        ListReusableDelegationSets(
+            rt::Call::new(&self.handle, &op::LIST_REUSABLE_DELEGATION_SETS),
+        )
+    }
+    /// Lists tags for one health check or hosted zone.
+    ///
+    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
+        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+    }
+    /// Lists tags for up to 10 health checks or hosted zones.
+    ///
+    /// Returns the [`ListTagsForResources`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_for_resources(&self) -> ListTagsForResources {
+        ListTagsForResources(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCES))
+    }
+    /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
+    ///
+    /// Returns the [`ListTrafficPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_traffic_policies(&self) -> ListTrafficPolicies {
+        ListTrafficPolicies(rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICIES))
+    }
+    /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account.
+    ///
+    /// Returns the [`ListTrafficPolicyInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_traffic_policy_instances(&self) -> ListTrafficPolicyInstances {
+        ListTrafficPolicyInstances(
+            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES),
+        )
+    }
 }
 /// The `ListCidrBlocks` operation.
 ///
 /// Returns a paginated list of location objects and their CIDR blocks.
-#[derive(Debug)]
 pub struct ListCidrBlocks(
     rt::Call<t::ListCidrBlocksRequest, t::ListCidrBlocksResponse, e::ListCidrBlocksError>,
 );
@@ -50,8 +168,12 @@ impl ListCidrBlocks {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListCidrBlocksResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListCidrBlocksResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -60,11 +182,11 @@ impl ListCidrBlocks {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -86,19 +208,9 @@ impl ListCidrBlocks {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
-    ///
-    /// Returns the [`ListCidrCollections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_cidr_collections(&self) -> ListCidrCollections {
-        ListCidrCollections(rt::Call::new(&self.handle, &op::LIST_CIDR_COLLECTIONS))
-    }
-}
 /// The `ListCidrCollections` operation.
 ///
 /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
-#[derive(Debug)]
 pub struct ListCidrCollections(
     rt::Call<
         t::ListCidrCollectionsRequest,
@@ -122,8 +234,12 @@ impl ListCidrCollections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListCidrCollectionsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListCidrCollectionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -132,11 +248,11 @@ impl ListCidrCollections {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -158,19 +274,9 @@ impl ListCidrCollections {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
-    ///
-    /// Returns the [`ListCidrLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_cidr_locations(&self) -> ListCidrLocations {
-        ListCidrLocations(rt::Call::new(&self.handle, &op::LIST_CIDR_LOCATIONS))
-    }
-}
 /// The `ListCidrLocations` operation.
 ///
 /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
-#[derive(Debug)]
 pub struct ListCidrLocations(
     rt::Call<
         t::ListCidrLocationsRequest,
@@ -200,8 +306,12 @@ impl ListCidrLocations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListCidrLocationsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListCidrLocationsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -210,11 +320,11 @@ impl ListCidrLocations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -236,15 +346,6 @@ impl ListCidrLocations {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of supported geographic locations.
-    ///
-    /// Returns the [`ListGeoLocations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_geo_locations(&self) -> ListGeoLocations {
-        ListGeoLocations(rt::Call::new(&self.handle, &op::LIST_GEO_LOCATIONS))
-    }
-}
 /// The `ListGeoLocations` operation.
 ///
 /// Retrieves a list of supported geographic locations.
@@ -254,7 +355,6 @@ impl super::Client {
 /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
 ///
 /// For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
-#[derive(Debug)]
 pub struct ListGeoLocations(
     rt::Call<
         t::ListGeoLocationsRequest,
@@ -290,8 +390,12 @@ impl ListGeoLocations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListGeoLocationsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListGeoLocationsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -300,11 +404,11 @@ impl ListGeoLocations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -326,19 +430,9 @@ impl ListGeoLocations {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListHealthChecks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_health_checks(&self) -> ListHealthChecks {
-        ListHealthChecks(rt::Call::new(&self.handle, &op::LIST_HEALTH_CHECKS))
-    }
-}
 /// The `ListHealthChecks` operation.
 ///
 /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
-#[derive(Debug)]
 pub struct ListHealthChecks(
     rt::Call<
         t::ListHealthChecksRequest,
@@ -362,8 +456,12 @@ impl ListHealthChecks {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListHealthChecksResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListHealthChecksResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -372,11 +470,11 @@ impl ListHealthChecks {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -398,21 +496,11 @@ impl ListHealthChecks {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
-    ///
-    /// Returns the [`ListHostedZones`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_hosted_zones(&self) -> ListHostedZones {
-        ListHostedZones(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES))
-    }
-}
 /// The `ListHostedZones` operation.
 ///
 /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
 ///
 /// Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the `maxitems` parameter to list them in groups of up to 100.
-#[derive(Debug)]
 pub struct ListHostedZones(
     rt::Call<
         t::ListHostedZonesRequest,
@@ -448,8 +536,12 @@ impl ListHostedZones {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListHostedZonesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListHostedZonesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -458,11 +550,11 @@ impl ListHostedZones {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -482,17 +574,6 @@ impl ListHostedZones {
         e::ListHostedZonesError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListHostedZonesByName`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_hosted_zones_by_name(&self) -> ListHostedZonesByName {
-        ListHostedZonesByName(
-            rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_NAME),
-        )
     }
 }
 /// The `ListHostedZonesByName` operation.
@@ -517,7 +598,6 @@ impl super::Client {
 /// - The `MaxItems` element in the response contains the value, if any, that you specified for the `maxitems` parameter in the request that produced the current response.
 /// - If the value of `IsTruncated` in the response is true, there are more hosted zones associated with the current Amazon Web Services account. If `IsTruncated` is false, this response includes the last hosted zone that is associated with the current account. The `NextDNSName` element and `NextHostedZoneId` elements are omitted from the response.
 /// - The `NextDNSName` and `NextHostedZoneId` elements in the response contain the domain name and the hosted zone ID of the next hosted zone that is associated with the current Amazon Web Services account. If you want to list more hosted zones, make another call to `ListHostedZonesByName`, and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
-#[derive(Debug)]
 pub struct ListHostedZonesByName(
     rt::Call<
         t::ListHostedZonesByNameRequest,
@@ -547,8 +627,12 @@ impl ListHostedZonesByName {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListHostedZonesByNameResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListHostedZonesByNameResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -557,11 +641,11 @@ impl ListHostedZonesByName {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -583,15 +667,6 @@ impl ListHostedZonesByName {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values:
-    ///
-    /// Returns the [`ListHostedZonesByVpc`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_hosted_zones_by_vpc(&self) -> ListHostedZonesByVpc {
-        ListHostedZonesByVpc(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_VPC))
-    }
-}
 /// The `ListHostedZonesByVPC` operation.
 ///
 /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values:
@@ -610,7 +685,6 @@ impl super::Client {
 /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-#[derive(Debug)]
 pub struct ListHostedZonesByVpc(
     rt::Call<
         t::ListHostedZonesByVpcRequest,
@@ -646,8 +720,12 @@ impl ListHostedZonesByVpc {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListHostedZonesByVpcResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListHostedZonesByVpcResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -656,11 +734,11 @@ impl ListHostedZonesByVpc {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -682,23 +760,11 @@ impl ListHostedZonesByVpc {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
-    ///
-    /// Returns the [`ListQueryLoggingConfigs`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_query_logging_configs(&self) -> ListQueryLoggingConfigs {
-        ListQueryLoggingConfigs(
-            rt::Call::new(&self.handle, &op::LIST_QUERY_LOGGING_CONFIGS),
-        )
-    }
-}
 /// The `ListQueryLoggingConfigs` operation.
 ///
 /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html). Additional information, including the format of DNS query logs, appears in [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
-#[derive(Debug)]
 pub struct ListQueryLoggingConfigs(
     rt::Call<
         t::ListQueryLoggingConfigsRequest,
@@ -728,8 +794,12 @@ impl ListQueryLoggingConfigs {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListQueryLoggingConfigsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListQueryLoggingConfigsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -738,11 +808,11 @@ impl ListQueryLoggingConfigs {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -764,25 +834,11 @@ impl ListQueryLoggingConfigs {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
-    ///
-    /// Returns the [`ListResourceRecordSetProtections`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_resource_record_set_protections(
-        &self,
-    ) -> ListResourceRecordSetProtections {
-        ListResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
-    }
-}
 /// The `ListResourceRecordSetProtections` operation.
 ///
 /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
 ///
 /// If the response includes a `NextToken` element, there are more protections to list. To get the next page of results, submit another request and specify the value of `NextToken` in the `NextToken` parameter.
-#[derive(Debug)]
 pub struct ListResourceRecordSetProtections(
     rt::Call<
         t::ListResourceRecordSetProtectionsRequest,
@@ -824,10 +880,12 @@ impl ListResourceRecordSetProtections {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListResourceRecordSetProtectionsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListResourceRecordSetProtectionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -838,11 +896,11 @@ impl ListResourceRecordSetProtections {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -862,17 +920,6 @@ impl ListResourceRecordSetProtections {
         e::ListResourceRecordSetProtectionsError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Lists the resource record sets in a specified hosted zone.
-    ///
-    /// Returns the [`ListResourceRecordSets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_resource_record_sets(&self) -> ListResourceRecordSets {
-        ListResourceRecordSets(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SETS),
-        )
     }
 }
 /// The `ListResourceRecordSets` operation.
@@ -911,7 +958,6 @@ impl super::Client {
 /// **Displaying the next page of results**
 ///
 /// If a `ListResourceRecordSets` command returns more than one page of results, the value of `IsTruncated` is `true`. To display the next page of results, get the values of `NextRecordName`, `NextRecordType`, and `NextRecordIdentifier` (if any) from the response. Then submit another `ListResourceRecordSets` request, and specify those values for `StartRecordName`, `StartRecordType`, and `StartRecordIdentifier`.
-#[derive(Debug)]
 pub struct ListResourceRecordSets(
     rt::Call<
         t::ListResourceRecordSetsRequest,
@@ -953,8 +999,12 @@ impl ListResourceRecordSets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListResourceRecordSetsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListResourceRecordSetsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -963,11 +1013,11 @@ impl ListResourceRecordSets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -989,21 +1039,9 @@ impl ListResourceRecordSets {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListReusableDelegationSets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_reusable_delegation_sets(&self) -> ListReusableDelegationSets {
-        ListReusableDelegationSets(
-            rt::Call::new(&self.handle, &op::LIST_REUSABLE_DELEGATION_SETS),
-        )
-    }
-}
 /// The `ListReusableDelegationSets` operation.
 ///
 /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
-#[derive(Debug)]
 pub struct ListReusableDelegationSets(
     rt::Call<
         t::ListReusableDelegationSetsRequest,
@@ -1027,8 +1065,12 @@ impl ListReusableDelegationSets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListReusableDelegationSetsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListReusableDelegationSetsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1039,11 +1081,11 @@ impl ListReusableDelegationSets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1065,21 +1107,11 @@ impl ListReusableDelegationSets {
         self.0
     }
 }
-impl super::Client {
-    /// Lists tags for one health check or hosted zone.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
-    }
-}
 /// The `ListTagsForResource` operation.
 ///
 /// Lists tags for one health check or hosted zone.
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-#[derive(Debug)]
 pub struct ListTagsForResource(
     rt::Call<
         t::ListTagsForResourceRequest,
@@ -1103,8 +1135,12 @@ impl ListTagsForResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsForResourceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsForResourceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1113,11 +1149,11 @@ impl ListTagsForResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1139,21 +1175,11 @@ impl ListTagsForResource {
         self.0
     }
 }
-impl super::Client {
-    /// Lists tags for up to 10 health checks or hosted zones.
-    ///
-    /// Returns the [`ListTagsForResources`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_for_resources(&self) -> ListTagsForResources {
-        ListTagsForResources(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCES))
-    }
-}
 /// The `ListTagsForResources` operation.
 ///
 /// Lists tags for up to 10 health checks or hosted zones.
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-#[derive(Debug)]
 pub struct ListTagsForResources(
     rt::Call<
         t::ListTagsForResourcesRequest,
@@ -1177,8 +1203,12 @@ impl ListTagsForResources {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsForResourcesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsForResourcesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1187,11 +1217,11 @@ impl ListTagsForResources {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1213,21 +1243,11 @@ impl ListTagsForResources {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
-    ///
-    /// Returns the [`ListTrafficPolicies`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_traffic_policies(&self) -> ListTrafficPolicies {
-        ListTrafficPolicies(rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICIES))
-    }
-}
 /// The `ListTrafficPolicies` operation.
 ///
 /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
 ///
 /// For information about how of deleting a traffic policy affects the response from `ListTrafficPolicies`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
-#[derive(Debug)]
 pub struct ListTrafficPolicies(
     rt::Call<
         t::ListTrafficPoliciesRequest,
@@ -1251,8 +1271,12 @@ impl ListTrafficPolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTrafficPoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTrafficPoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1261,11 +1285,11 @@ impl ListTrafficPolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1287,17 +1311,6 @@ impl ListTrafficPolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account.
-    ///
-    /// Returns the [`ListTrafficPolicyInstances`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_traffic_policy_instances(&self) -> ListTrafficPolicyInstances {
-        ListTrafficPolicyInstances(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES),
-        )
-    }
-}
 /// The `ListTrafficPolicyInstances` operation.
 ///
 /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account.
@@ -1305,7 +1318,6 @@ impl super::Client {
 /// **Note:** After you submit an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
-#[derive(Debug)]
 pub struct ListTrafficPolicyInstances(
     rt::Call<
         t::ListTrafficPolicyInstancesRequest,
@@ -1347,8 +1359,12 @@ impl ListTrafficPolicyInstances {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTrafficPolicyInstancesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTrafficPolicyInstancesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1359,11 +1375,11 @@ impl ListTrafficPolicyInstances {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1400,6 +1416,37 @@ impl super::Client {
             ),
         )
     }
+    /// Gets information about the traffic policy instances that you created by using a specify traffic policy version.
+    ///
+    /// Returns the [`ListTrafficPolicyInstancesByPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_traffic_policy_instances_by_policy(
+        &self,
+    ) -> ListTrafficPolicyInstancesByPolicy {
+        ListTrafficPolicyInstancesByPolicy(
+            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY),
+        )
+    }
+    /// Gets information about all of the versions for a specified traffic policy.
+    ///
+    /// Returns the [`ListTrafficPolicyVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_traffic_policy_versions(&self) -> ListTrafficPolicyVersions {
+        ListTrafficPolicyVersions(
+            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_VERSIONS),
+        )
+    }
+    /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
+    ///
+    /// Returns the [`ListVpcAssociationAuthorizations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_vpc_association_authorizations(
+        &self,
+    ) -> ListVpcAssociationAuthorizations {
+        ListVpcAssociationAuthorizations(
+            rt::Call::new(&self.handle, &op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS),
+        )
+    }
 }
 /// The `ListTrafficPolicyInstancesByHostedZone` operation.
 ///
@@ -1408,7 +1455,6 @@ impl super::Client {
 /// **Note:** After you submit a `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
-#[derive(Debug)]
 pub struct ListTrafficPolicyInstancesByHostedZone(
     rt::Call<
         t::ListTrafficPolicyInstancesByHostedZoneRequest,
@@ -1450,10 +1496,12 @@ impl ListTrafficPolicyInstancesByHostedZone {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListTrafficPolicyInstancesByHostedZoneResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTrafficPolicyInstancesByHostedZoneResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1464,11 +1512,11 @@ impl ListTrafficPolicyInstancesByHostedZone {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1490,19 +1538,6 @@ impl ListTrafficPolicyInstancesByHostedZone {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about the traffic policy instances that you created by using a specify traffic policy version.
-    ///
-    /// Returns the [`ListTrafficPolicyInstancesByPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_traffic_policy_instances_by_policy(
-        &self,
-    ) -> ListTrafficPolicyInstancesByPolicy {
-        ListTrafficPolicyInstancesByPolicy(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY),
-        )
-    }
-}
 /// The `ListTrafficPolicyInstancesByPolicy` operation.
 ///
 /// Gets information about the traffic policy instances that you created by using a specify traffic policy version.
@@ -1510,7 +1545,6 @@ impl super::Client {
 /// **Note:** After you submit a `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
-#[derive(Debug)]
 pub struct ListTrafficPolicyInstancesByPolicy(
     rt::Call<
         t::ListTrafficPolicyInstancesByPolicyRequest,
@@ -1564,10 +1598,12 @@ impl ListTrafficPolicyInstancesByPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListTrafficPolicyInstancesByPolicyResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTrafficPolicyInstancesByPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1578,11 +1614,11 @@ impl ListTrafficPolicyInstancesByPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1604,23 +1640,11 @@ impl ListTrafficPolicyInstancesByPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Gets information about all of the versions for a specified traffic policy.
-    ///
-    /// Returns the [`ListTrafficPolicyVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_traffic_policy_versions(&self) -> ListTrafficPolicyVersions {
-        ListTrafficPolicyVersions(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_VERSIONS),
-        )
-    }
-}
 /// The `ListTrafficPolicyVersions` operation.
 ///
 /// Gets information about all of the versions for a specified traffic policy.
 ///
 /// Traffic policy versions are listed in numerical order by `VersionNumber`.
-#[derive(Debug)]
 pub struct ListTrafficPolicyVersions(
     rt::Call<
         t::ListTrafficPolicyVersionsRequest,
@@ -1650,8 +1674,12 @@ impl ListTrafficPolicyVersions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTrafficPolicyVersionsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTrafficPolicyVersionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1662,11 +1690,11 @@ impl ListTrafficPolicyVersions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1688,25 +1716,11 @@ impl ListTrafficPolicyVersions {
         self.0
     }
 }
-impl super::Client {
-    /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
-    ///
-    /// Returns the [`ListVpcAssociationAuthorizations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_vpc_association_authorizations(
-        &self,
-    ) -> ListVpcAssociationAuthorizations {
-        ListVpcAssociationAuthorizations(
-            rt::Call::new(&self.handle, &op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS),
-        )
-    }
-}
 /// The `ListVPCAssociationAuthorizations` operation.
 ///
 /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
 ///
 /// The response includes a `VPCs` element with a `VPC` child element for each VPC that can be associated with the hosted zone.
-#[derive(Debug)]
 pub struct ListVpcAssociationAuthorizations(
     rt::Call<
         t::ListVpcAssociationAuthorizationsRequest,
@@ -1736,10 +1750,12 @@ impl ListVpcAssociationAuthorizations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListVpcAssociationAuthorizationsResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListVpcAssociationAuthorizationsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1750,11 +1766,11 @@ impl ListVpcAssociationAuthorizations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -22,7 +22,6 @@ impl super::Client {
 /// This call only supports querying public hosted zones.
 ///
 /// **Note:** The `TestDnsAnswer` returns information similar to what you would expect from the answer section of the `dig` command. Therefore, if you query for the name servers of a subdomain that point to the parent name servers, those will not be returned.
-#[derive(Debug)]
 pub struct TestDnsAnswer(
     rt::Call<t::TestDnsAnswerRequest, t::TestDnsAnswerResponse, e::TestDnsAnswerError>,
 );
@@ -66,8 +65,12 @@ impl TestDnsAnswer {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::TestDnsAnswerResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::TestDnsAnswerResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -76,11 +79,11 @@ impl TestDnsAnswer {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,48 @@ impl super::Client {
     pub fn update_health_check(&self) -> UpdateHealthCheck {
         UpdateHealthCheck(rt::Call::new(&self.handle, &op::UPDATE_HEALTH_CHECK))
     }
+    /// Updates the comment for a specified hosted zone.
+    ///
+    /// Returns the [`UpdateHostedZoneComment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_hosted_zone_comment(&self) -> UpdateHostedZoneComment {
+        UpdateHostedZoneComment(
+            rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_COMMENT),
+        )
+    }
+    /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
+    ///
+    /// Returns the [`UpdateHostedZoneFeatures`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_hosted_zone_features(&self) -> UpdateHostedZoneFeatures {
+        UpdateHostedZoneFeatures(
+            rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_FEATURES),
+        )
+    }
+    /// Updates the comment for a specified traffic policy version.
+    ///
+    /// Returns the [`UpdateTrafficPolicyComment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_traffic_policy_comment(&self) -> UpdateTrafficPolicyComment {
+        UpdateTrafficPolicyComment(
+            rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_COMMENT),
+        )
+    }
+    /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
+    ///
+    /// Returns the [`UpdateTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_traffic_policy_instance(&self) -> UpdateTrafficPolicyInstance {
+        UpdateTrafficPolicyInstance(
+            rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_INSTANCE),
+        )
+    }
 }
 /// The `UpdateHealthCheck` operation.
 ///
 /// Updates an existing health check. Note that some values can't be updated.
 ///
 /// For more information about updating health checks, see [Creating, Updating, and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html) in the *Amazon Route 53 Developer Guide*.
-#[derive(Debug)]
 pub struct UpdateHealthCheck(
     rt::Call<
         t::UpdateHealthCheckRequest,
@@ -137,8 +172,12 @@ impl UpdateHealthCheck {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateHealthCheckResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateHealthCheckResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -147,11 +186,11 @@ impl UpdateHealthCheck {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -173,21 +212,9 @@ impl UpdateHealthCheck {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the comment for a specified hosted zone.
-    ///
-    /// Returns the [`UpdateHostedZoneComment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_hosted_zone_comment(&self) -> UpdateHostedZoneComment {
-        UpdateHostedZoneComment(
-            rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_COMMENT),
-        )
-    }
-}
 /// The `UpdateHostedZoneComment` operation.
 ///
 /// Updates the comment for a specified hosted zone.
-#[derive(Debug)]
 pub struct UpdateHostedZoneComment(
     rt::Call<
         t::UpdateHostedZoneCommentRequest,
@@ -211,8 +238,12 @@ impl UpdateHostedZoneComment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateHostedZoneCommentResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateHostedZoneCommentResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -221,11 +252,11 @@ impl UpdateHostedZoneComment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -247,23 +278,11 @@ impl UpdateHostedZoneComment {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
-    ///
-    /// Returns the [`UpdateHostedZoneFeatures`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_hosted_zone_features(&self) -> UpdateHostedZoneFeatures {
-        UpdateHostedZoneFeatures(
-            rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_FEATURES),
-        )
-    }
-}
 /// The `UpdateHostedZoneFeatures` operation.
 ///
 /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
 ///
 /// Accelerated recovery enables you to update DNS records in your public hosted zone even when the us-east-1 region is unavailable.
-#[derive(Debug)]
 pub struct UpdateHostedZoneFeatures(
     rt::Call<
         t::UpdateHostedZoneFeaturesRequest,
@@ -287,8 +306,12 @@ impl UpdateHostedZoneFeatures {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateHostedZoneFeaturesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateHostedZoneFeaturesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -299,11 +322,11 @@ impl UpdateHostedZoneFeatures {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -325,21 +348,9 @@ impl UpdateHostedZoneFeatures {
         self.0
     }
 }
-impl super::Client {
-    /// Updates the comment for a specified traffic policy version.
-    ///
-    /// Returns the [`UpdateTrafficPolicyComment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_traffic_policy_comment(&self) -> UpdateTrafficPolicyComment {
-        UpdateTrafficPolicyComment(
-            rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_COMMENT),
-        )
-    }
-}
 /// The `UpdateTrafficPolicyComment` operation.
 ///
 /// Updates the comment for a specified traffic policy version.
-#[derive(Debug)]
 pub struct UpdateTrafficPolicyComment(
     rt::Call<
         t::UpdateTrafficPolicyCommentRequest,
@@ -369,8 +380,12 @@ impl UpdateTrafficPolicyComment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateTrafficPolicyCommentResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateTrafficPolicyCommentResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -381,11 +396,11 @@ impl UpdateTrafficPolicyComment {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -407,17 +422,6 @@ impl UpdateTrafficPolicyComment {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
-    ///
-    /// Returns the [`UpdateTrafficPolicyInstance`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_traffic_policy_instance(&self) -> UpdateTrafficPolicyInstance {
-        UpdateTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_INSTANCE),
-        )
-    }
-}
 /// The `UpdateTrafficPolicyInstance` operation.
 ///
 /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
@@ -429,7 +433,6 @@ impl super::Client {
 /// 1. Route 53 creates a new group of resource record sets based on the specified traffic policy. This is true regardless of how significant the differences are between the existing resource record sets and the new resource record sets.
 /// 2. When all of the new resource record sets have been created, Route 53 starts to respond to DNS queries for the root resource record set name (such as example.com) by using the new resource record sets.
 /// 3. Route 53 deletes the old group of resource record sets that are associated with the root resource record set name.
-#[derive(Debug)]
 pub struct UpdateTrafficPolicyInstance(
     rt::Call<
         t::UpdateTrafficPolicyInstanceRequest,
@@ -465,10 +468,12 @@ impl UpdateTrafficPolicyInstance {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::UpdateTrafficPolicyInstanceResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateTrafficPolicyInstanceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -479,11 +484,11 @@ impl UpdateTrafficPolicyInstance {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,6 +16,56 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::COMPLETE_MULTIPART_UPLOAD),
         )
     }
+    /// Creates a copy of an object that is already stored in Amazon S3.
+    ///
+    /// Returns the [`CopyObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn copy_object(&self) -> CopyObject {
+        CopyObject(rt::Call::new(&self.handle, &op::COPY_OBJECT))
+    }
+    /// **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html) .
+    ///
+    /// Returns the [`CreateBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_bucket(&self) -> CreateBucket {
+        CreateBucket(rt::Call::new(&self.handle, &op::CREATE_BUCKET))
+    }
+    /// Creates an S3 Metadata V2 metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Returns the [`CreateBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_bucket_metadata_configuration(
+        &self,
+    ) -> CreateBucketMetadataConfiguration {
+        CreateBucketMetadataConfiguration(
+            rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_CONFIGURATION),
+        )
+    }
+    /// **Important:** We recommend that you create your S3 Metadata configurations by using the V2 [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `CreateBucketMetadataTableConfiguration` API operation.
+    ///
+    /// Returns the [`CreateBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_bucket_metadata_table_configuration(
+        &self,
+    ) -> CreateBucketMetadataTableConfiguration {
+        CreateBucketMetadataTableConfiguration(
+            rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION),
+        )
+    }
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
+    ///
+    /// Returns the [`CreateMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_multipart_upload(&self) -> CreateMultipartUpload {
+        CreateMultipartUpload(rt::Call::new(&self.handle, &op::CREATE_MULTIPART_UPLOAD))
+    }
+    /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Returns the [`CreateSession`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_session(&self) -> CreateSession {
+        CreateSession(rt::Call::new(&self.handle, &op::CREATE_SESSION))
+    }
 }
 /// The `CompleteMultipartUpload` operation.
 ///
@@ -60,7 +110,6 @@ impl super::Client {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct CompleteMultipartUpload(
     rt::Call<
         t::CompleteMultipartUploadRequest,
@@ -210,8 +259,12 @@ impl CompleteMultipartUpload {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CompleteMultipartUploadOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CompleteMultipartUploadOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -220,11 +273,11 @@ impl CompleteMultipartUpload {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -244,15 +297,6 @@ impl CompleteMultipartUpload {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a copy of an object that is already stored in Amazon S3.
-    ///
-    /// Returns the [`CopyObject`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn copy_object(&self) -> CopyObject {
-        CopyObject(rt::Call::new(&self.handle, &op::COPY_OBJECT))
     }
 }
 /// The `CopyObject` operation.
@@ -301,7 +345,6 @@ impl super::Client {
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct CopyObject(
     rt::Call<t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError>,
 );
@@ -606,8 +649,10 @@ impl CopyObject {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CopyObjectOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CopyObjectOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -616,11 +661,11 @@ impl CopyObject {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -636,15 +681,6 @@ impl CopyObject {
         self,
     ) -> rt::Call<t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html) .
-    ///
-    /// Returns the [`CreateBucket`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_bucket(&self) -> CreateBucket {
-        CreateBucket(rt::Call::new(&self.handle, &op::CREATE_BUCKET))
     }
 }
 /// The `CreateBucket` operation.
@@ -674,7 +710,6 @@ impl super::Client {
 /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct CreateBucket(
     rt::Call<t::CreateBucketRequest, t::CreateBucketOutput, e::CreateBucketError>,
 );
@@ -751,8 +786,10 @@ impl CreateBucket {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateBucketOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateBucketOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -761,11 +798,11 @@ impl CreateBucket {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -781,19 +818,6 @@ impl CreateBucket {
         self,
     ) -> rt::Call<t::CreateBucketRequest, t::CreateBucketOutput, e::CreateBucketError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates an S3 Metadata V2 metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`CreateBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_bucket_metadata_configuration(
-        &self,
-    ) -> CreateBucketMetadataConfiguration {
-        CreateBucketMetadataConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_CONFIGURATION),
-        )
     }
 }
 /// The `CreateBucketMetadataConfiguration` operation.
@@ -823,7 +847,6 @@ impl super::Client {
 /// If you include an `AnnotationTableConfiguration` with an IAM role, the role must have a trust policy that allows the Amazon S3 metadata service to assume it, and a permissions policy that grants the actions needed to read annotations from your bucket. The following examples show a trust policy and a permissions policy that you can adapt for your bucket and account.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct CreateBucketMetadataConfiguration(
     rt::Call<t::CreateBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -861,8 +884,10 @@ impl CreateBucketMetadataConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -871,11 +896,11 @@ impl CreateBucketMetadataConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -891,19 +916,6 @@ impl CreateBucketMetadataConfiguration {
         self,
     ) -> rt::Call<t::CreateBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Important:** We recommend that you create your S3 Metadata configurations by using the V2 [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `CreateBucketMetadataTableConfiguration` API operation.
-    ///
-    /// Returns the [`CreateBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_bucket_metadata_table_configuration(
-        &self,
-    ) -> CreateBucketMetadataTableConfiguration {
-        CreateBucketMetadataTableConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION),
-        )
     }
 }
 /// The `CreateBucketMetadataTableConfiguration` operation.
@@ -927,7 +939,6 @@ impl super::Client {
 /// - [GetBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct CreateBucketMetadataTableConfiguration(
     rt::Call<t::CreateBucketMetadataTableConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -968,8 +979,10 @@ impl CreateBucketMetadataTableConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -978,11 +991,11 @@ impl CreateBucketMetadataTableConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1002,15 +1015,6 @@ impl CreateBucketMetadataTableConfiguration {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`CreateMultipartUpload`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_multipart_upload(&self) -> CreateMultipartUpload {
-        CreateMultipartUpload(rt::Call::new(&self.handle, &op::CREATE_MULTIPART_UPLOAD))
     }
 }
 /// The `CreateMultipartUpload` operation.
@@ -1062,7 +1066,6 @@ impl super::Client {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct CreateMultipartUpload(
     rt::Call<
         t::CreateMultipartUploadRequest,
@@ -1287,8 +1290,12 @@ impl CreateMultipartUpload {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateMultipartUploadOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateMultipartUploadOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1297,11 +1304,11 @@ impl CreateMultipartUpload {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1323,15 +1330,6 @@ impl CreateMultipartUpload {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`CreateSession`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_session(&self) -> CreateSession {
-        CreateSession(rt::Call::new(&self.handle, &op::CREATE_SESSION))
-    }
-}
 /// The `CreateSession` operation.
 ///
 /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*.
@@ -1348,7 +1346,6 @@ impl super::Client {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct CreateSession(
     rt::Call<t::CreateSessionRequest, t::CreateSessionOutput, e::CreateSessionError>,
 );
@@ -1395,8 +1392,12 @@ impl CreateSession {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateSessionOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSessionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1405,11 +1406,11 @@ impl CreateSession {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,144 @@ impl super::Client {
     pub fn delete_bucket(&self) -> DeleteBucket {
         DeleteBucket(rt::Call::new(&self.handle, &op::DELETE_BUCKET))
     }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeleteBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_analytics_configuration(
+        &self,
+    ) -> DeleteBucketAnalyticsConfiguration {
+        DeleteBucketAnalyticsConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_BUCKET_ANALYTICS_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeleteBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_cors(&self) -> DeleteBucketCors {
+        DeleteBucketCors(rt::Call::new(&self.handle, &op::DELETE_BUCKET_CORS))
+    }
+    /// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3).
+    ///
+    /// Returns the [`DeleteBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_encryption(&self) -> DeleteBucketEncryption {
+        DeleteBucketEncryption(
+            rt::Call::new(&self.handle, &op::DELETE_BUCKET_ENCRYPTION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeleteBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> DeleteBucketIntelligentTieringConfiguration {
+        DeleteBucketIntelligentTieringConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
+            ),
+        )
+    }
+    /// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket.
+    ///
+    /// Returns the [`DeleteBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_inventory_configuration(
+        &self,
+    ) -> DeleteBucketInventoryConfiguration {
+        DeleteBucketInventoryConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_BUCKET_INVENTORY_CONFIGURATION),
+        )
+    }
+    /// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration.
+    ///
+    /// Returns the [`DeleteBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_lifecycle(&self) -> DeleteBucketLifecycle {
+        DeleteBucketLifecycle(rt::Call::new(&self.handle, &op::DELETE_BUCKET_LIFECYCLE))
+    }
+    /// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Returns the [`DeleteBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_metadata_configuration(
+        &self,
+    ) -> DeleteBucketMetadataConfiguration {
+        DeleteBucketMetadataConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_CONFIGURATION),
+        )
+    }
+    /// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation.
+    ///
+    /// Returns the [`DeleteBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_metadata_table_configuration(
+        &self,
+    ) -> DeleteBucketMetadataTableConfiguration {
+        DeleteBucketMetadataTableConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION),
+        )
+    }
+    /// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
+    ///
+    /// Returns the [`DeleteBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_metrics_configuration(
+        &self,
+    ) -> DeleteBucketMetricsConfiguration {
+        DeleteBucketMetricsConfiguration(
+            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METRICS_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeleteBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_ownership_controls(&self) -> DeleteBucketOwnershipControls {
+        DeleteBucketOwnershipControls(
+            rt::Call::new(&self.handle, &op::DELETE_BUCKET_OWNERSHIP_CONTROLS),
+        )
+    }
+    /// Deletes the policy of a specified bucket.
+    ///
+    /// Returns the [`DeleteBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_policy(&self) -> DeleteBucketPolicy {
+        DeleteBucketPolicy(rt::Call::new(&self.handle, &op::DELETE_BUCKET_POLICY))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeleteBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_replication(&self) -> DeleteBucketReplication {
+        DeleteBucketReplication(
+            rt::Call::new(&self.handle, &op::DELETE_BUCKET_REPLICATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeleteBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_tagging(&self) -> DeleteBucketTagging {
+        DeleteBucketTagging(rt::Call::new(&self.handle, &op::DELETE_BUCKET_TAGGING))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeleteBucketWebsite`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_bucket_website(&self) -> DeleteBucketWebsite {
+        DeleteBucketWebsite(rt::Call::new(&self.handle, &op::DELETE_BUCKET_WEBSITE))
+    }
+    /// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
+    ///
+    /// Returns the [`DeleteObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_object(&self) -> DeleteObject {
+        DeleteObject(rt::Call::new(&self.handle, &op::DELETE_OBJECT))
+    }
 }
 /// The `DeleteBucket` operation.
 ///
@@ -32,7 +170,6 @@ impl super::Client {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucket(rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors>);
 impl DeleteBucket {
     /// Specifies the bucket being deleted.
@@ -50,8 +187,10 @@ impl DeleteBucket {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -60,11 +199,11 @@ impl DeleteBucket {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,19 +217,6 @@ impl DeleteBucket {
     #[inline]
     pub fn into_call(self) -> rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_analytics_configuration(
-        &self,
-    ) -> DeleteBucketAnalyticsConfiguration {
-        DeleteBucketAnalyticsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_ANALYTICS_CONFIGURATION),
-        )
     }
 }
 /// The `DeleteBucketAnalyticsConfiguration` operation.
@@ -110,7 +236,6 @@ impl super::Client {
 /// - [PutBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAnalyticsConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketAnalyticsConfiguration(
     rt::Call<t::DeleteBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -136,8 +261,10 @@ impl DeleteBucketAnalyticsConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -146,11 +273,11 @@ impl DeleteBucketAnalyticsConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -166,15 +293,6 @@ impl DeleteBucketAnalyticsConfiguration {
         self,
     ) -> rt::Call<t::DeleteBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_cors(&self) -> DeleteBucketCors {
-        DeleteBucketCors(rt::Call::new(&self.handle, &op::DELETE_BUCKET_CORS))
     }
 }
 /// The `DeleteBucketCors` operation.
@@ -193,7 +311,6 @@ impl super::Client {
 /// - [RESTOPTIONSobject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketCors(
     rt::Call<t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors>,
 );
@@ -213,8 +330,10 @@ impl DeleteBucketCors {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -223,11 +342,11 @@ impl DeleteBucketCors {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -243,17 +362,6 @@ impl DeleteBucketCors {
         self,
     ) -> rt::Call<t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3).
-    ///
-    /// Returns the [`DeleteBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_encryption(&self) -> DeleteBucketEncryption {
-        DeleteBucketEncryption(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_ENCRYPTION),
-        )
     }
 }
 /// The `DeleteBucketEncryption` operation.
@@ -273,7 +381,6 @@ impl super::Client {
 /// - [GetBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketEncryption(
     rt::Call<t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
 );
@@ -293,8 +400,10 @@ impl DeleteBucketEncryption {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -303,11 +412,11 @@ impl DeleteBucketEncryption {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -323,22 +432,6 @@ impl DeleteBucketEncryption {
         self,
     ) -> rt::Call<t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_intelligent_tiering_configuration(
-        &self,
-    ) -> DeleteBucketIntelligentTieringConfiguration {
-        DeleteBucketIntelligentTieringConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
-            ),
-        )
     }
 }
 /// The `DeleteBucketIntelligentTieringConfiguration` operation.
@@ -360,7 +453,6 @@ impl super::Client {
 /// - [ListBucketIntelligentTieringConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketIntelligentTieringConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketIntelligentTieringConfiguration(
     rt::Call<
         t::DeleteBucketIntelligentTieringConfigurationRequest,
@@ -390,8 +482,10 @@ impl DeleteBucketIntelligentTieringConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -400,11 +494,11 @@ impl DeleteBucketIntelligentTieringConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -424,19 +518,6 @@ impl DeleteBucketIntelligentTieringConfiguration {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket.
-    ///
-    /// Returns the [`DeleteBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_inventory_configuration(
-        &self,
-    ) -> DeleteBucketInventoryConfiguration {
-        DeleteBucketInventoryConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_INVENTORY_CONFIGURATION),
-        )
     }
 }
 /// The `DeleteBucketInventoryConfiguration` operation.
@@ -461,7 +542,6 @@ impl super::Client {
 /// - [ListBucketInventoryConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketInventoryConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketInventoryConfiguration(
     rt::Call<t::DeleteBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -487,8 +567,10 @@ impl DeleteBucketInventoryConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -497,11 +579,11 @@ impl DeleteBucketInventoryConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -517,15 +599,6 @@ impl DeleteBucketInventoryConfiguration {
         self,
     ) -> rt::Call<t::DeleteBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration.
-    ///
-    /// Returns the [`DeleteBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_lifecycle(&self) -> DeleteBucketLifecycle {
-        DeleteBucketLifecycle(rt::Call::new(&self.handle, &op::DELETE_BUCKET_LIFECYCLE))
     }
 }
 /// The `DeleteBucketLifecycle` operation.
@@ -545,7 +618,6 @@ impl super::Client {
 /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketLifecycle(
     rt::Call<t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
 );
@@ -565,8 +637,10 @@ impl DeleteBucketLifecycle {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -575,11 +649,11 @@ impl DeleteBucketLifecycle {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -595,19 +669,6 @@ impl DeleteBucketLifecycle {
         self,
     ) -> rt::Call<t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`DeleteBucketMetadataConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_metadata_configuration(
-        &self,
-    ) -> DeleteBucketMetadataConfiguration {
-        DeleteBucketMetadataConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_CONFIGURATION),
-        )
     }
 }
 /// The `DeleteBucketMetadataConfiguration` operation.
@@ -626,7 +687,6 @@ impl super::Client {
 /// - [UpdateBucketMetadataJournalTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataJournalTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketMetadataConfiguration(
     rt::Call<t::DeleteBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -646,8 +706,10 @@ impl DeleteBucketMetadataConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -656,11 +718,11 @@ impl DeleteBucketMetadataConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -676,19 +738,6 @@ impl DeleteBucketMetadataConfiguration {
         self,
     ) -> rt::Call<t::DeleteBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation.
-    ///
-    /// Returns the [`DeleteBucketMetadataTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_metadata_table_configuration(
-        &self,
-    ) -> DeleteBucketMetadataTableConfiguration {
-        DeleteBucketMetadataTableConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION),
-        )
     }
 }
 /// The `DeleteBucketMetadataTableConfiguration` operation.
@@ -711,7 +760,6 @@ impl super::Client {
 /// - [GetBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketMetadataTableConfiguration(
     rt::Call<t::DeleteBucketMetadataTableConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -731,8 +779,10 @@ impl DeleteBucketMetadataTableConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -741,11 +791,11 @@ impl DeleteBucketMetadataTableConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -765,19 +815,6 @@ impl DeleteBucketMetadataTableConfiguration {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics.
-    ///
-    /// Returns the [`DeleteBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_metrics_configuration(
-        &self,
-    ) -> DeleteBucketMetricsConfiguration {
-        DeleteBucketMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METRICS_CONFIGURATION),
-        )
     }
 }
 /// The `DeleteBucketMetricsConfiguration` operation.
@@ -801,7 +838,6 @@ impl super::Client {
 /// - [Monitoring Metrics with Amazon CloudWatch](https://docs.aws.amazon.com/AmazonS3/latest/dev/cloudwatch-monitoring.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketMetricsConfiguration(
     rt::Call<t::DeleteBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -827,8 +863,10 @@ impl DeleteBucketMetricsConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -837,11 +875,11 @@ impl DeleteBucketMetricsConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -859,17 +897,6 @@ impl DeleteBucketMetricsConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_ownership_controls(&self) -> DeleteBucketOwnershipControls {
-        DeleteBucketOwnershipControls(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_OWNERSHIP_CONTROLS),
-        )
-    }
-}
 /// The `DeleteBucketOwnershipControls` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -884,7 +911,6 @@ impl super::Client {
 /// - PutBucketOwnershipControls
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketOwnershipControls(
     rt::Call<t::DeleteBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
 );
@@ -904,8 +930,10 @@ impl DeleteBucketOwnershipControls {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -914,11 +942,11 @@ impl DeleteBucketOwnershipControls {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -934,15 +962,6 @@ impl DeleteBucketOwnershipControls {
         self,
     ) -> rt::Call<t::DeleteBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes the policy of a specified bucket.
-    ///
-    /// Returns the [`DeleteBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_policy(&self) -> DeleteBucketPolicy {
-        DeleteBucketPolicy(rt::Call::new(&self.handle, &op::DELETE_BUCKET_POLICY))
     }
 }
 /// The `DeleteBucketPolicy` operation.
@@ -962,7 +981,6 @@ impl super::Client {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketPolicy(
     rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors>,
 );
@@ -982,8 +1000,10 @@ impl DeleteBucketPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -992,11 +1012,11 @@ impl DeleteBucketPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1012,17 +1032,6 @@ impl DeleteBucketPolicy {
         self,
     ) -> rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_replication(&self) -> DeleteBucketReplication {
-        DeleteBucketReplication(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_REPLICATION),
-        )
     }
 }
 /// The `DeleteBucketReplication` operation.
@@ -1043,7 +1052,6 @@ impl super::Client {
 /// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketReplication(
     rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1063,8 +1071,10 @@ impl DeleteBucketReplication {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1073,11 +1083,11 @@ impl DeleteBucketReplication {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1095,15 +1105,6 @@ impl DeleteBucketReplication {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_tagging(&self) -> DeleteBucketTagging {
-        DeleteBucketTagging(rt::Call::new(&self.handle, &op::DELETE_BUCKET_TAGGING))
-    }
-}
 /// The `DeleteBucketTagging` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -1118,7 +1119,6 @@ impl super::Client {
 /// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketTagging(
     rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1138,8 +1138,10 @@ impl DeleteBucketTagging {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1148,11 +1150,11 @@ impl DeleteBucketTagging {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1168,15 +1170,6 @@ impl DeleteBucketTagging {
         self,
     ) -> rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteBucketWebsite`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_bucket_website(&self) -> DeleteBucketWebsite {
-        DeleteBucketWebsite(rt::Call::new(&self.handle, &op::DELETE_BUCKET_WEBSITE))
     }
 }
 /// The `DeleteBucketWebsite` operation.
@@ -1195,7 +1188,6 @@ impl super::Client {
 /// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteBucketWebsite(
     rt::Call<t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1215,8 +1207,10 @@ impl DeleteBucketWebsite {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1225,11 +1219,11 @@ impl DeleteBucketWebsite {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1245,15 +1239,6 @@ impl DeleteBucketWebsite {
         self,
     ) -> rt::Call<t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Removes an object from a bucket. The behavior depends on the bucket's versioning state:
-    ///
-    /// Returns the [`DeleteObject`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_object(&self) -> DeleteObject {
-        DeleteObject(rt::Call::new(&self.handle, &op::DELETE_OBJECT))
     }
 }
 /// The `DeleteObject` operation.
@@ -1290,7 +1275,6 @@ impl super::Client {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 ///
 /// **Note:** The `If-Match` header is supported for both general purpose and directory buckets. `IfMatchLastModifiedTime` and `IfMatchSize` is only supported for directory buckets.
-#[derive(Debug)]
 pub struct DeleteObject(
     rt::Call<t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors>,
 );
@@ -1358,8 +1342,10 @@ impl DeleteObject {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteObjectOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::DeleteObjectOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1368,11 +1354,11 @@ impl DeleteObject {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1400,6 +1386,29 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::DELETE_OBJECT_ANNOTATION),
         )
     }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeleteObjectTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_object_tagging(&self) -> DeleteObjectTagging {
+        DeleteObjectTagging(rt::Call::new(&self.handle, &op::DELETE_OBJECT_TAGGING))
+    }
+    /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead.
+    ///
+    /// Returns the [`DeleteObjects`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_objects(&self) -> DeleteObjects {
+        DeleteObjects(rt::Call::new(&self.handle, &op::DELETE_OBJECTS))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`DeletePublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_public_access_block(&self) -> DeletePublicAccessBlock {
+        DeletePublicAccessBlock(
+            rt::Call::new(&self.handle, &op::DELETE_PUBLIC_ACCESS_BLOCK),
+        )
+    }
 }
 /// The `DeleteObjectAnnotation` operation.
 ///
@@ -1416,7 +1425,6 @@ impl super::Client {
 /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
 /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
-#[derive(Debug)]
 pub struct DeleteObjectAnnotation(
     rt::Call<
         t::DeleteObjectAnnotationRequest,
@@ -1470,8 +1478,12 @@ impl DeleteObjectAnnotation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteObjectAnnotationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteObjectAnnotationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1480,11 +1492,11 @@ impl DeleteObjectAnnotation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1506,15 +1518,6 @@ impl DeleteObjectAnnotation {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeleteObjectTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_object_tagging(&self) -> DeleteObjectTagging {
-        DeleteObjectTagging(rt::Call::new(&self.handle, &op::DELETE_OBJECT_TAGGING))
-    }
-}
 /// The `DeleteObjectTagging` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -1531,7 +1534,6 @@ impl super::Client {
 /// - [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteObjectTagging(
     rt::Call<t::DeleteObjectTaggingRequest, t::DeleteObjectTaggingOutput, rt::NoErrors>,
 );
@@ -1563,8 +1565,12 @@ impl DeleteObjectTagging {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteObjectTaggingOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteObjectTaggingOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1573,11 +1579,11 @@ impl DeleteObjectTagging {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1597,15 +1603,6 @@ impl DeleteObjectTagging {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead.
-    ///
-    /// Returns the [`DeleteObjects`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_objects(&self) -> DeleteObjects {
-        DeleteObjects(rt::Call::new(&self.handle, &op::DELETE_OBJECTS))
     }
 }
 /// The `DeleteObjects` operation.
@@ -1642,7 +1639,6 @@ impl super::Client {
 /// - [AbortMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeleteObjects(
     rt::Call<t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors>,
 );
@@ -1692,8 +1688,12 @@ impl DeleteObjects {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteObjectsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteObjectsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1702,11 +1702,11 @@ impl DeleteObjects {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1724,17 +1724,6 @@ impl DeleteObjects {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`DeletePublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_public_access_block(&self) -> DeletePublicAccessBlock {
-        DeletePublicAccessBlock(
-            rt::Call::new(&self.handle, &op::DELETE_PUBLIC_ACCESS_BLOCK),
-        )
-    }
-}
 /// The `DeletePublicAccessBlock` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -1749,7 +1738,6 @@ impl super::Client {
 /// - [GetBucketPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicyStatus.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct DeletePublicAccessBlock(
     rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1769,8 +1757,10 @@ impl DeletePublicAccessBlock {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1779,11 +1769,11 @@ impl DeletePublicAccessBlock {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

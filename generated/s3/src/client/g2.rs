@@ -7,12 +7,1114 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetBucketNotificationConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_notification_configuration(
+        &self,
+    ) -> GetBucketNotificationConfiguration {
+        GetBucketNotificationConfiguration(
+            rt::Call::new(&self.handle, &op::GET_BUCKET_NOTIFICATION_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_ownership_controls(&self) -> GetBucketOwnershipControls {
+        GetBucketOwnershipControls(
+            rt::Call::new(&self.handle, &op::GET_BUCKET_OWNERSHIP_CONTROLS),
+        )
+    }
+    /// Returns the policy of a specified bucket.
+    ///
+    /// Returns the [`GetBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_policy(&self) -> GetBucketPolicy {
+        GetBucketPolicy(rt::Call::new(&self.handle, &op::GET_BUCKET_POLICY))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetBucketPolicyStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_policy_status(&self) -> GetBucketPolicyStatus {
+        GetBucketPolicyStatus(rt::Call::new(&self.handle, &op::GET_BUCKET_POLICY_STATUS))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_replication(&self) -> GetBucketReplication {
+        GetBucketReplication(rt::Call::new(&self.handle, &op::GET_BUCKET_REPLICATION))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetBucketRequestPayment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_request_payment(&self) -> GetBucketRequestPayment {
+        GetBucketRequestPayment(
+            rt::Call::new(&self.handle, &op::GET_BUCKET_REQUEST_PAYMENT),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_tagging(&self) -> GetBucketTagging {
+        GetBucketTagging(rt::Call::new(&self.handle, &op::GET_BUCKET_TAGGING))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetBucketVersioning`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_versioning(&self) -> GetBucketVersioning {
+        GetBucketVersioning(rt::Call::new(&self.handle, &op::GET_BUCKET_VERSIONING))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetBucketWebsite`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_bucket_website(&self) -> GetBucketWebsite {
+        GetBucketWebsite(rt::Call::new(&self.handle, &op::GET_BUCKET_WEBSITE))
+    }
+    /// Retrieves an object from Amazon S3.
+    ///
+    /// Returns the [`GetObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object(&self) -> GetObject {
+        GetObject(rt::Call::new(&self.handle, &op::GET_OBJECT))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetObjectAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_acl(&self) -> GetObjectAcl {
+        GetObjectAcl(rt::Call::new(&self.handle, &op::GET_OBJECT_ACL))
+    }
     /// Retrieves an annotation from an Amazon S3 object. To use this operation, you must have the `s3:GetObjectAnnotation` permission.
     ///
     /// Returns the [`GetObjectAnnotation`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_annotation(&self) -> GetObjectAnnotation {
         GetObjectAnnotation(rt::Call::new(&self.handle, &op::GET_OBJECT_ANNOTATION))
+    }
+    /// Retrieves all of the metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
+    ///
+    /// Returns the [`GetObjectAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_attributes(&self) -> GetObjectAttributes {
+        GetObjectAttributes(rt::Call::new(&self.handle, &op::GET_OBJECT_ATTRIBUTES))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetObjectLegalHold`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_legal_hold(&self) -> GetObjectLegalHold {
+        GetObjectLegalHold(rt::Call::new(&self.handle, &op::GET_OBJECT_LEGAL_HOLD))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetObjectLockConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_lock_configuration(&self) -> GetObjectLockConfiguration {
+        GetObjectLockConfiguration(
+            rt::Call::new(&self.handle, &op::GET_OBJECT_LOCK_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetObjectRetention`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_retention(&self) -> GetObjectRetention {
+        GetObjectRetention(rt::Call::new(&self.handle, &op::GET_OBJECT_RETENTION))
+    }
+}
+/// The `GetBucketNotificationConfiguration` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the notification configuration of a bucket.
+///
+/// If notifications are not enabled on the bucket, the action returns an empty `NotificationConfiguration` element.
+///
+/// By default, you must be the bucket owner to read the notification configuration of a bucket. However, the bucket owner can use a bucket policy to grant permission to other users to read this configuration with the `s3:GetBucketNotification` permission.
+///
+/// When you use this API operation with an access point, provide the alias of the access point in place of the bucket name.
+///
+/// When you use this API operation with an Object Lambda access point, provide the alias of the Object Lambda access point in place of the bucket name. If the Object Lambda access point alias in a request is not valid, the error code `InvalidAccessPointAliasError` is returned. For more information about `InvalidAccessPointAliasError`, see [List of Error Codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+///
+/// For more information about setting and reading the notification configuration on a bucket, see [Setting Up Notification of Bucket Events](https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html). For more information about bucket policies, see [Using Bucket Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
+///
+/// The following action is related to `GetBucketNotification`:
+///
+/// - [PutBucketNotification](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotification.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketNotificationConfiguration(
+    rt::Call<
+        t::GetBucketNotificationConfigurationRequest,
+        t::NotificationConfiguration,
+        rt::NoErrors,
+    >,
+);
+impl GetBucketNotificationConfiguration {
+    /// The name of the bucket for which to get the notification configuration.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::NotificationConfiguration, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::NotificationConfiguration, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetBucketNotificationConfigurationRequest,
+        t::NotificationConfiguration,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetBucketOwnershipControls` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Retrieves `OwnershipControls` for an Amazon S3 bucket. To use this operation, you must have the `s3:GetBucketOwnershipControls` permission. For more information about Amazon S3 permissions, see [Specifying permissions in a policy](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html).
+///
+/// **Note:** A bucket doesn't have `OwnershipControls` settings in the following cases:
+///
+/// - The bucket was created before the `BucketOwnerEnforced` ownership setting was introduced and you've never explicitly applied this value
+/// - You've manually deleted the bucket ownership control value using the `DeleteBucketOwnershipControls` API operation.
+///
+/// By default, Amazon S3 sets `OwnershipControls` for all newly created buckets.
+///
+/// For information about Amazon S3 Object Ownership, see [Using Object Ownership](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
+///
+/// The following operations are related to `GetBucketOwnershipControls`:
+///
+/// - PutBucketOwnershipControls
+/// - DeleteBucketOwnershipControls
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketOwnershipControls(
+    rt::Call<
+        t::GetBucketOwnershipControlsRequest,
+        t::GetBucketOwnershipControlsOutput,
+        rt::NoErrors,
+    >,
+);
+impl GetBucketOwnershipControls {
+    /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to retrieve.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetBucketOwnershipControlsOutput, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(
+        self,
+    ) -> Result<t::GetBucketOwnershipControlsOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetBucketOwnershipControlsRequest,
+        t::GetBucketOwnershipControlsOutput,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetBucketPolicy` operation.
+///
+/// Returns the policy of a specified bucket.
+///
+/// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
+///
+/// - **Permissions**: If you are using an identity other than the root user of the Amazon Web Services account that owns the bucket, the calling identity must both have the `GetBucketPolicy` permissions on the specified bucket and belong to the bucket owner's account in order to use this operation. If you don't have `GetBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error. **Important:** To ensure that bucket owners don't inadvertently lock themselves out of their own buckets, the root principal in a bucket owner's Amazon Web Services account can perform the `GetBucketPolicy`, `PutBucketPolicy`, and `DeleteBucketPolicy` API actions, even if their bucket policy explicitly denies the root principal's access. Bucket owner root principals can only be blocked from performing these API actions by VPC endpoint policies and Amazon Web Services Organizations policies.
+///   - **General purpose bucket permissions** - The `s3:GetBucketPolicy` permission is required in a policy. For more information about general purpose buckets bucket policies, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html) in the *Amazon S3 User Guide*.
+///   - **Directory bucket permissions** - To grant access to this API operation, you must have the `s3express:GetBucketPolicy` permission in an IAM identity-based policy instead of a bucket policy. Cross-account access to this API operation isn't supported. This operation can only be performed by the Amazon Web Services account that owns the resource. For more information about directory bucket policies and permissions, see [Amazon Web Services Identity and Access Management (IAM) for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html) in the *Amazon S3 User Guide*.
+/// - **Example bucket policies**: **General purpose buckets example bucket policies** - See [Bucket policy examples](https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the *Amazon S3 User Guide*. **Directory bucket example bucket policies** - See [Example bucket policies for S3 Express One Zone](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam-example-bucket-policies.html) in the *Amazon S3 User Guide*.
+/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region-code.amazonaws.com`.
+///
+/// The following action is related to `GetBucketPolicy`:
+///
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketPolicy(
+    rt::Call<t::GetBucketPolicyRequest, t::GetBucketPolicyOutput, rt::NoErrors>,
+);
+impl GetBucketPolicy {
+    /// The bucket name to get the bucket policy for.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetBucketPolicyOutput, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetBucketPolicyOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetBucketPolicyRequest, t::GetBucketPolicyOutput, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `GetBucketPolicyStatus` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Retrieves the policy status for an Amazon S3 bucket, indicating whether the bucket is public. In order to use this operation, you must have the `s3:GetBucketPolicyStatus` permission. For more information about Amazon S3 permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html).
+///
+/// For more information about when Amazon S3 considers a bucket public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status).
+///
+/// The following operations are related to `GetBucketPolicyStatus`:
+///
+/// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
+/// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html)
+/// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html)
+/// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketPolicyStatus(
+    rt::Call<
+        t::GetBucketPolicyStatusRequest,
+        t::GetBucketPolicyStatusOutput,
+        rt::NoErrors,
+    >,
+);
+impl GetBucketPolicyStatus {
+    /// The name of the Amazon S3 bucket whose policy status you want to retrieve.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetBucketPolicyStatusOutput, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetBucketPolicyStatusOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetBucketPolicyStatusRequest,
+        t::GetBucketPolicyStatusOutput,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetBucketReplication` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the replication configuration of a bucket.
+///
+/// **Note:** It can take a while to propagate the put or delete a replication configuration to all Amazon S3 systems. Therefore, a get request soon after put or delete can return a wrong result.
+///
+/// For information about replication configuration, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
+///
+/// This action requires permissions for the `s3:GetReplicationConfiguration` action. For more information about permissions, see [Using Bucket Policies and User Policies](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-iam-policies.html).
+///
+/// If you include the `Filter` element in a replication configuration, you must also include the `DeleteMarkerReplication` and `Priority` elements. The response also returns those elements.
+///
+/// For information about `GetBucketReplication` errors, see [List of replication-related error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ReplicationErrorCodeList)
+///
+/// The following operations are related to `GetBucketReplication`:
+///
+/// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html)
+/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketReplication(
+    rt::Call<t::GetBucketReplicationRequest, t::GetBucketReplicationOutput, rt::NoErrors>,
+);
+impl GetBucketReplication {
+    /// The bucket name for which to get the replication information.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetBucketReplicationOutput, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetBucketReplicationOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetBucketReplicationRequest,
+        t::GetBucketReplicationOutput,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetBucketRequestPayment` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the request payment configuration of a bucket. To use this version of the operation, you must be the bucket owner. For more information, see [Requester Pays Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/RequesterPaysBuckets.html).
+///
+/// The following operations are related to `GetBucketRequestPayment`:
+///
+/// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketRequestPayment(
+    rt::Call<
+        t::GetBucketRequestPaymentRequest,
+        t::GetBucketRequestPaymentOutput,
+        rt::NoErrors,
+    >,
+);
+impl GetBucketRequestPayment {
+    /// The name of the bucket for which to get the payment request configuration
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetBucketRequestPaymentOutput, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetBucketRequestPaymentOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetBucketRequestPaymentRequest,
+        t::GetBucketRequestPaymentOutput,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetBucketTagging` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the tag set associated with the general purpose bucket.
+///
+/// To use this operation, you must have permission to perform the `s3:GetBucketTagging` action. By default, the bucket owner has this permission and can grant this permission to others.
+///
+/// `GetBucketTagging` has the following special error:
+///
+/// - Error code: `NoSuchTagSet`
+///   - Description: There is no tag set associated with the bucket.
+///
+/// The following operations are related to `GetBucketTagging`:
+///
+/// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html)
+/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketTagging(
+    rt::Call<t::GetBucketTaggingRequest, t::GetBucketTaggingOutput, rt::NoErrors>,
+);
+impl GetBucketTagging {
+    /// The name of the bucket for which to get the tagging information.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetBucketTaggingOutput, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetBucketTaggingOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetBucketTaggingRequest, t::GetBucketTaggingOutput, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `GetBucketVersioning` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the versioning state of a bucket.
+///
+/// To retrieve the versioning state of a bucket, you must be the bucket owner.
+///
+/// This implementation also returns the MFA Delete status of the versioning state. If the MFA Delete status is `enabled`, the bucket owner must use an authentication device to change the versioning state of the bucket.
+///
+/// The following operations are related to `GetBucketVersioning`:
+///
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
+/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketVersioning(
+    rt::Call<t::GetBucketVersioningRequest, t::GetBucketVersioningOutput, rt::NoErrors>,
+);
+impl GetBucketVersioning {
+    /// The name of the bucket for which to get the versioning information.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetBucketVersioningOutput, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetBucketVersioningOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<
+        t::GetBucketVersioningRequest,
+        t::GetBucketVersioningOutput,
+        rt::NoErrors,
+    > {
+        self.0
+    }
+}
+/// The `GetBucketWebsite` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the website configuration for a bucket. To host website on Amazon S3, you can configure a bucket as website by adding a website configuration. For more information about hosting websites, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
+///
+/// This GET action requires the `S3:GetBucketWebsite` permission. By default, only the bucket owner can read the bucket website configuration. However, bucket owners can allow other users to read the website configuration by writing a bucket policy granting them the `S3:GetBucketWebsite` permission.
+///
+/// The following operations are related to `GetBucketWebsite`:
+///
+/// - [DeleteBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketWebsite.html)
+/// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetBucketWebsite(
+    rt::Call<t::GetBucketWebsiteRequest, t::GetBucketWebsiteOutput, rt::NoErrors>,
+);
+impl GetBucketWebsite {
+    /// The bucket name for which to get the website configuration.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetBucketWebsiteOutput, rt::Error>,
+    > {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetBucketWebsiteOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetBucketWebsiteRequest, t::GetBucketWebsiteOutput, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `GetObject` operation.
+///
+/// Retrieves an object from Amazon S3.
+///
+/// In the `GetObject` request, specify the full key name for the object.
+///
+/// **General purpose buckets** - Both the virtual-hosted-style requests and the path-style requests are supported. For a virtual hosted-style request example, if you have the object `photos/2006/February/sample.jpg`, specify the object key name as `/photos/2006/February/sample.jpg`. For a path-style request example, if you have the object `photos/2006/February/sample.jpg` in the bucket named `examplebucket`, specify the object key name as `/examplebucket/photos/2006/February/sample.jpg`. For more information about request types, see [HTTP Host Header Bucket Specification](https://docs.aws.amazon.com/AmazonS3/latest/dev/VirtualHosting.html#VirtualHostingSpecifyBucket) in the *Amazon S3 User Guide*.
+///
+/// **Directory buckets** - Only virtual-hosted-style requests are supported. For a virtual hosted-style request example, if you have the object `photos/2006/February/sample.jpg` in the bucket named `amzn-s3-demo-bucket--usw2-az1--x-s3`, specify the object key name as `/photos/2006/February/sample.jpg`. Also, when you make requests to this API operation, your requests are sent to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://bucket-name.s3express-zone-id.region-code.amazonaws.com/key-name`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
+///
+/// - **Permissions**:
+///   - **General purpose bucket permissions** - You must have the required permissions in a policy. To use `GetObject`, you must have the `READ` access to the object (or version). If you grant `READ` access to the anonymous user, the `GetObject` operation returns the object without using an authorization header. For more information, see [Specifying permissions in a policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html) in the *Amazon S3 User Guide*. If you include a `versionId` in your request header, you must have the `s3:GetObjectVersion` permission to access a specific version of an object. The `s3:GetObject` permission is not required in this scenario. If you request the current version of an object without a specific `versionId` in the request header, only the `s3:GetObject` permission is required. The `s3:GetObjectVersion` permission is not required in this scenario. If the object that you request doesn’t exist, the error that Amazon S3 returns depends on whether you also have the `s3:ListBucket` permission.
+///     - If you have the `s3:ListBucket` permission on the bucket, Amazon S3 returns an HTTP status code `404 Not Found` error.
+///     - If you don’t have the `s3:ListBucket` permission, Amazon S3 returns an HTTP status code `403 Access Denied` error.
+///   - **Directory bucket permissions** - To grant access to this API operation on a directory bucket, we recommend that you use the [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) API operation for session-based authorization. Specifically, you grant the `s3express:CreateSession` permission to the directory bucket in a bucket policy or an IAM identity-based policy. Then, you make the `CreateSession` API call on the bucket to obtain a session token. With the session token in your request header, you can make API requests to this operation. After the session token expires, you make another `CreateSession` API call to generate a new session token for use. Amazon Web Services CLI or SDKs create session and refresh the session token automatically to avoid service interruptions when a session expires. For more information about authorization, see [`CreateSession`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html) . If the object is encrypted using SSE-KMS, you must also have the `kms:GenerateDataKey` and `kms:Decrypt` permissions in IAM identity-based policies and KMS key policies for the KMS key.
+/// - **Storage classes**: If the object you are retrieving is stored in the S3 Glacier Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3 Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier, before you can retrieve the object you must first restore a copy using [RestoreObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html). Otherwise, this operation returns an `InvalidObjectState` error. For information about restoring archived objects, see [Restoring Archived Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/restoring-objects.html) in the *Amazon S3 User Guide*. **Directory buckets** - Directory buckets only support `EXPRESS_ONEZONE` (the S3 Express One Zone storage class) in Availability Zones and `ONEZONE_IA` (the S3 One Zone-Infrequent Access storage class) in Dedicated Local Zones. Unsupported storage class values won't write a destination object and will respond with the HTTP status code `400 Bad Request`.
+/// - **Encryption**: Encryption request headers, like `x-amz-server-side-encryption`, should not be sent for the `GetObject` requests, if your object uses server-side encryption with Amazon S3 managed encryption keys (SSE-S3), server-side encryption with Key Management Service (KMS) keys (SSE-KMS), or dual-layer server-side encryption with Amazon Web Services KMS keys (DSSE-KMS). If you include the header in your `GetObject` requests for the object that uses these types of keys, you’ll get an HTTP `400 Bad Request` error. **Directory buckets** - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS. SSE-C isn't supported. For more information, see [Protecting data with server-side encryption](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-serv-side-encryption.html) in the *Amazon S3 User Guide*.
+/// - **Overriding response header values through the request**: There are times when you want to override certain response header values of a `GetObject` response. For example, you might override the `Content-Disposition` response header value through your `GetObject` request. You can override values for a set of response headers. These modified response header values are included only in a successful response, that is, when the HTTP status code `200 OK` is returned. The headers you can override using the following query parameters in the request are a subset of the headers that Amazon S3 accepts when you create an object. The response headers that you can override for the `GetObject` response are `Cache-Control`, `Content-Disposition`, `Content-Encoding`, `Content-Language`, `Content-Type`, and `Expires`. To override values for a set of response headers in the `GetObject` response, you can use the following query parameters in the request.
+///   - `response-cache-control`
+///   - `response-content-disposition`
+///   - `response-content-encoding`
+///   - `response-content-language`
+///   - `response-content-type`
+///   - `response-expires`
+///
+///   **Note:** When you use these parameters, you must sign the request by using either an Authorization header or a presigned URL. These parameters cannot be used with an unsigned (anonymous) request.
+/// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
+///
+/// The following operations are related to `GetObject`:
+///
+/// - [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html)
+/// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObject(
+    rt::Call<t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError>,
+);
+impl GetObject {
+    /// The bucket name containing the object.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// Return the object only if its entity tag (ETag) is the same as the one specified in this header; otherwise, return a `412 Precondition Failed` error.
+    #[inline]
+    pub fn if_match(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().if_match = Some(value.into());
+        self
+    }
+    /// Return the object only if it has been modified since the specified time; otherwise, return a `304 Not Modified` error.
+    #[inline]
+    pub fn if_modified_since(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().if_modified_since = Some(value);
+        self
+    }
+    /// Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a `304 Not Modified` error.
+    #[inline]
+    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().if_none_match = Some(value.into());
+        self
+    }
+    /// Return the object only if it has not been modified since the specified time; otherwise, return a `412 Precondition Failed` error.
+    #[inline]
+    pub fn if_unmodified_since(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().if_unmodified_since = Some(value);
+        self
+    }
+    /// Key of the object to get.
+    #[inline]
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key = value.into();
+        self
+    }
+    /// Downloads the specified byte range of an object. For more information about the HTTP Range header, see <https://www.rfc-editor.org/rfc/rfc9110.html#name-range>.
+    #[inline]
+    pub fn range(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().range = Some(value.into());
+        self
+    }
+    /// Sets the `Cache-Control` header of the response.
+    #[inline]
+    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().response_cache_control = Some(value.into());
+        self
+    }
+    /// Sets the `Content-Disposition` header of the response.
+    #[inline]
+    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().response_content_disposition = Some(value.into());
+        self
+    }
+    /// Sets the `Content-Encoding` header of the response.
+    #[inline]
+    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().response_content_encoding = Some(value.into());
+        self
+    }
+    /// Sets the `Content-Language` header of the response.
+    #[inline]
+    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().response_content_language = Some(value.into());
+        self
+    }
+    /// Sets the `Content-Type` header of the response.
+    #[inline]
+    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().response_content_type = Some(value.into());
+        self
+    }
+    /// Sets the `Expires` header of the response.
+    #[inline]
+    pub fn response_expires(mut self, value: rt::DateTime) -> Self {
+        self.0.input_mut().response_expires = Some(value);
+        self
+    }
+    /// Version ID used to reference a specific version of the object.
+    #[inline]
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().version_id = Some(value.into());
+        self
+    }
+    /// Specifies the algorithm to use when decrypting the object (for example, `AES256`).
+    #[inline]
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().sse_customer_algorithm = Some(value.into());
+        self
+    }
+    /// Specifies the customer-provided encryption key that you originally provided for Amazon S3 to encrypt the data before storing it. This value is used to decrypt the object when recovering it and must match the one used when storing the data. The key must be appropriate for use with the algorithm specified in the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[inline]
+    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().sse_customer_key = Some(value.into());
+        self
+    }
+    /// Specifies the 128-bit MD5 digest of the customer-provided encryption key according to RFC 1321. Amazon S3 uses this header for a message integrity check to ensure that the encryption key was transmitted without error.
+    #[inline]
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().sse_customer_key_md5 = Some(value.into());
+        self
+    }
+    /// Sets `RequestPayer`.
+    #[inline]
+    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
+        self.0.input_mut().request_payer = Some(value.into());
+        self
+    }
+    /// Part number of the object being read. This is a positive integer between 1 and 10,000. Effectively performs a 'ranged' GET request for the part specified. Useful for downloading just a part of an object.
+    #[inline]
+    pub fn part_number(mut self, value: i32) -> Self {
+        self.0.input_mut().part_number = Some(value);
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// To retrieve the checksum, this mode must be enabled.
+    #[inline]
+    pub fn checksum_mode(mut self, value: impl Into<t::ChecksumMode>) -> Self {
+        self.0.input_mut().checksum_mode = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetObjectOutput, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetObjectOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError> {
+        self.0
+    }
+}
+/// The `GetObjectAcl` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Returns the access control list (ACL) of an object. To use this operation, you must have `s3:GetObjectAcl` permissions or `READ_ACP` access to the object. For more information, see [Mapping of ACL permissions and access policy permissions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#acl-access-policy-permission-mapping) in the *Amazon S3 User Guide*
+///
+/// This functionality is not supported for Amazon S3 on Outposts.
+///
+/// By default, GET returns ACL information about the current version of an object. To return ACL information about a different version, use the versionId subresource.
+///
+/// **Note:** If your bucket uses the bucket owner enforced setting for S3 Object Ownership, requests to read ACLs are still supported and return the `bucket-owner-full-control` ACL with the owner being the account that created the bucket. For more information, see [Controlling object ownership and disabling ACLs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
+///
+/// The following operations are related to `GetObjectAcl`:
+///
+/// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+/// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
+/// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
+/// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct GetObjectAcl(
+    rt::Call<t::GetObjectAclRequest, t::GetObjectAclOutput, e::GetObjectAclError>,
+);
+impl GetObjectAcl {
+    /// The bucket name that contains the object for which to get the ACL information.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The key of the object for which to get the ACL information.
+    #[inline]
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().key = value.into();
+        self
+    }
+    /// Version ID used to reference a specific version of the object.
+    #[inline]
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().version_id = Some(value.into());
+        self
+    }
+    /// Sets `RequestPayer`.
+    #[inline]
+    pub fn request_payer(mut self, value: impl Into<t::RequestPayer>) -> Self {
+        self.0.input_mut().request_payer = Some(value.into());
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetObjectAclOutput, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<t::GetObjectAclOutput, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::GetObjectAclRequest, t::GetObjectAclOutput, e::GetObjectAclError> {
+        self.0
     }
 }
 /// The `GetObjectAnnotation` operation.
@@ -28,7 +1130,6 @@ impl super::Client {
 /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-#[derive(Debug)]
 pub struct GetObjectAnnotation(
     rt::Call<
         t::GetObjectAnnotationRequest,
@@ -82,8 +1183,12 @@ impl GetObjectAnnotation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetObjectAnnotationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetObjectAnnotationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -92,11 +1197,11 @@ impl GetObjectAnnotation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -116,15 +1221,6 @@ impl GetObjectAnnotation {
         e::GetObjectAnnotationError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Retrieves all of the metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
-    ///
-    /// Returns the [`GetObjectAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_object_attributes(&self) -> GetObjectAttributes {
-        GetObjectAttributes(rt::Call::new(&self.handle, &op::GET_OBJECT_ATTRIBUTES))
     }
 }
 /// The `GetObjectAttributes` operation.
@@ -176,7 +1272,6 @@ impl super::Client {
 /// - [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct GetObjectAttributes(
     rt::Call<
         t::GetObjectAttributesRequest,
@@ -254,8 +1349,12 @@ impl GetObjectAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetObjectAttributesOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetObjectAttributesOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -264,11 +1363,11 @@ impl GetObjectAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -290,15 +1389,6 @@ impl GetObjectAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetObjectLegalHold`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_object_legal_hold(&self) -> GetObjectLegalHold {
-        GetObjectLegalHold(rt::Call::new(&self.handle, &op::GET_OBJECT_LEGAL_HOLD))
-    }
-}
 /// The `GetObjectLegalHold` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -312,7 +1402,6 @@ impl super::Client {
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct GetObjectLegalHold(
     rt::Call<t::GetObjectLegalHoldRequest, t::GetObjectLegalHoldOutput, rt::NoErrors>,
 );
@@ -350,8 +1439,12 @@ impl GetObjectLegalHold {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetObjectLegalHoldOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetObjectLegalHoldOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -360,11 +1453,11 @@ impl GetObjectLegalHold {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -386,17 +1479,6 @@ impl GetObjectLegalHold {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetObjectLockConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_object_lock_configuration(&self) -> GetObjectLockConfiguration {
-        GetObjectLockConfiguration(
-            rt::Call::new(&self.handle, &op::GET_OBJECT_LOCK_CONFIGURATION),
-        )
-    }
-}
 /// The `GetObjectLockConfiguration` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -408,7 +1490,6 @@ impl super::Client {
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct GetObjectLockConfiguration(
     rt::Call<
         t::GetObjectLockConfigurationRequest,
@@ -432,8 +1513,12 @@ impl GetObjectLockConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetObjectLockConfigurationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetObjectLockConfigurationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -444,11 +1529,11 @@ impl GetObjectLockConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -470,15 +1555,6 @@ impl GetObjectLockConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetObjectRetention`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_object_retention(&self) -> GetObjectRetention {
-        GetObjectRetention(rt::Call::new(&self.handle, &op::GET_OBJECT_RETENTION))
-    }
-}
 /// The `GetObjectRetention` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -492,7 +1568,6 @@ impl super::Client {
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct GetObjectRetention(
     rt::Call<t::GetObjectRetentionRequest, t::GetObjectRetentionOutput, rt::NoErrors>,
 );
@@ -530,8 +1605,12 @@ impl GetObjectRetention {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetObjectRetentionOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetObjectRetentionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -540,11 +1619,11 @@ impl GetObjectRetention {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -574,6 +1653,20 @@ impl super::Client {
     pub fn get_object_tagging(&self) -> GetObjectTagging {
         GetObjectTagging(rt::Call::new(&self.handle, &op::GET_OBJECT_TAGGING))
     }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetObjectTorrent`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_object_torrent(&self) -> GetObjectTorrent {
+        GetObjectTorrent(rt::Call::new(&self.handle, &op::GET_OBJECT_TORRENT))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`GetPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_public_access_block(&self) -> GetPublicAccessBlock {
+        GetPublicAccessBlock(rt::Call::new(&self.handle, &op::GET_PUBLIC_ACCESS_BLOCK))
+    }
 }
 /// The `GetObjectTagging` operation.
 ///
@@ -594,7 +1687,6 @@ impl super::Client {
 /// - [PutObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct GetObjectTagging(
     rt::Call<t::GetObjectTaggingRequest, t::GetObjectTaggingOutput, rt::NoErrors>,
 );
@@ -632,8 +1724,12 @@ impl GetObjectTagging {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetObjectTaggingOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetObjectTaggingOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -642,11 +1738,11 @@ impl GetObjectTagging {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -662,15 +1758,6 @@ impl GetObjectTagging {
         self,
     ) -> rt::Call<t::GetObjectTaggingRequest, t::GetObjectTaggingOutput, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetObjectTorrent`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_object_torrent(&self) -> GetObjectTorrent {
-        GetObjectTorrent(rt::Call::new(&self.handle, &op::GET_OBJECT_TORRENT))
     }
 }
 /// The `GetObjectTorrent` operation.
@@ -690,7 +1777,6 @@ impl super::Client {
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct GetObjectTorrent(
     rt::Call<t::GetObjectTorrentRequest, t::GetObjectTorrentOutput, rt::NoErrors>,
 );
@@ -722,8 +1808,12 @@ impl GetObjectTorrent {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetObjectTorrentOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetObjectTorrentOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -732,11 +1822,11 @@ impl GetObjectTorrent {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -752,15 +1842,6 @@ impl GetObjectTorrent {
         self,
     ) -> rt::Call<t::GetObjectTorrentRequest, t::GetObjectTorrentOutput, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`GetPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_public_access_block(&self) -> GetPublicAccessBlock {
-        GetPublicAccessBlock(rt::Call::new(&self.handle, &op::GET_PUBLIC_ACCESS_BLOCK))
     }
 }
 /// The `GetPublicAccessBlock` operation.
@@ -781,7 +1862,6 @@ impl super::Client {
 /// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct GetPublicAccessBlock(
     rt::Call<t::GetPublicAccessBlockRequest, t::GetPublicAccessBlockOutput, rt::NoErrors>,
 );
@@ -801,8 +1881,12 @@ impl GetPublicAccessBlock {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetPublicAccessBlockOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetPublicAccessBlockOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -811,11 +1895,11 @@ impl GetPublicAccessBlock {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

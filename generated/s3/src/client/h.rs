@@ -14,6 +14,13 @@ impl super::Client {
     pub fn head_bucket(&self) -> HeadBucket {
         HeadBucket(rt::Call::new(&self.handle, &op::HEAD_BUCKET))
     }
+    /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
+    ///
+    /// Returns the [`HeadObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn head_object(&self) -> HeadObject {
+        HeadObject(rt::Call::new(&self.handle, &op::HEAD_OBJECT))
+    }
 }
 /// The `HeadBucket` operation.
 ///
@@ -28,7 +35,6 @@ impl super::Client {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. **Note:** You must make requests for this API operation to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct HeadBucket(
     rt::Call<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError>,
 );
@@ -48,8 +54,10 @@ impl HeadBucket {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::HeadBucketOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::HeadBucketOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -58,11 +66,11 @@ impl HeadBucket {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,15 +86,6 @@ impl HeadBucket {
         self,
     ) -> rt::Call<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError> {
         self.0
-    }
-}
-impl super::Client {
-    /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
-    ///
-    /// Returns the [`HeadObject`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn head_object(&self) -> HeadObject {
-        HeadObject(rt::Call::new(&self.handle, &op::HEAD_OBJECT))
     }
 }
 /// The `HeadObject` operation.
@@ -121,7 +120,6 @@ impl super::Client {
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct HeadObject(
     rt::Call<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError>,
 );
@@ -255,8 +253,10 @@ impl HeadObject {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::HeadObjectOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::HeadObjectOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -265,11 +265,11 @@ impl HeadObject {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

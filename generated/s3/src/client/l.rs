@@ -18,6 +18,96 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_BUCKET_ANALYTICS_CONFIGURATIONS),
         )
     }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`ListBucketIntelligentTieringConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_bucket_intelligent_tiering_configurations(
+        &self,
+    ) -> ListBucketIntelligentTieringConfigurations {
+        ListBucketIntelligentTieringConfigurations(
+            rt::Call::new(
+                &self.handle,
+                &op::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS,
+            ),
+        )
+    }
+    /// Returns a list of S3 Inventory configurations for the bucket. You can have up to 1,000 inventory configurations per bucket.
+    ///
+    /// Returns the [`ListBucketInventoryConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_bucket_inventory_configurations(
+        &self,
+    ) -> ListBucketInventoryConfigurations {
+        ListBucketInventoryConfigurations(
+            rt::Call::new(&self.handle, &op::LIST_BUCKET_INVENTORY_CONFIGURATIONS),
+        )
+    }
+    /// Lists the metrics configurations for the bucket. The metrics configurations are only for the request metrics of the bucket and do not provide information on daily storage metrics. You can have up to 1,000 configurations per bucket.
+    ///
+    /// Returns the [`ListBucketMetricsConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_bucket_metrics_configurations(&self) -> ListBucketMetricsConfigurations {
+        ListBucketMetricsConfigurations(
+            rt::Call::new(&self.handle, &op::LIST_BUCKET_METRICS_CONFIGURATIONS),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`ListBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_buckets(&self) -> ListBuckets {
+        ListBuckets(rt::Call::new(&self.handle, &op::LIST_BUCKETS))
+    }
+    /// Returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Returns the [`ListDirectoryBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_directory_buckets(&self) -> ListDirectoryBuckets {
+        ListDirectoryBuckets(rt::Call::new(&self.handle, &op::LIST_DIRECTORY_BUCKETS))
+    }
+    /// This operation lists in-progress multipart uploads in a bucket. An in-progress multipart upload is a multipart upload that has been initiated by the `CreateMultipartUpload` request, but has not yet been completed or aborted.
+    ///
+    /// Returns the [`ListMultipartUploads`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_multipart_uploads(&self) -> ListMultipartUploads {
+        ListMultipartUploads(rt::Call::new(&self.handle, &op::LIST_MULTIPART_UPLOADS))
+    }
+    /// Lists the annotations attached to an Amazon S3 object. Results are paginated, with a maximum of 1,000 annotations per object. Use the `AnnotationPrefix` parameter to filter the results by name prefix.
+    ///
+    /// Returns the [`ListObjectAnnotations`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_object_annotations(&self) -> ListObjectAnnotations {
+        ListObjectAnnotations(rt::Call::new(&self.handle, &op::LIST_OBJECT_ANNOTATIONS))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`ListObjectVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_object_versions(&self) -> ListObjectVersions {
+        ListObjectVersions(rt::Call::new(&self.handle, &op::LIST_OBJECT_VERSIONS))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`ListObjects`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_objects(&self) -> ListObjects {
+        ListObjects(rt::Call::new(&self.handle, &op::LIST_OBJECTS))
+    }
+    /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
+    ///
+    /// Returns the [`ListObjectsV2`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_objects_v2(&self) -> ListObjectsV2 {
+        ListObjectsV2(rt::Call::new(&self.handle, &op::LIST_OBJECTS_V2))
+    }
+    /// Lists the parts that have been uploaded for a specific multipart upload.
+    ///
+    /// Returns the [`ListParts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_parts(&self) -> ListParts {
+        ListParts(rt::Call::new(&self.handle, &op::LIST_PARTS))
+    }
 }
 /// The `ListBucketAnalyticsConfigurations` operation.
 ///
@@ -38,7 +128,6 @@ impl super::Client {
 /// - [PutBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAnalyticsConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListBucketAnalyticsConfigurations(
     rt::Call<
         t::ListBucketAnalyticsConfigurationsRequest,
@@ -68,10 +157,12 @@ impl ListBucketAnalyticsConfigurations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListBucketAnalyticsConfigurationsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListBucketAnalyticsConfigurationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -82,11 +173,11 @@ impl ListBucketAnalyticsConfigurations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -108,22 +199,6 @@ impl ListBucketAnalyticsConfigurations {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListBucketIntelligentTieringConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_bucket_intelligent_tiering_configurations(
-        &self,
-    ) -> ListBucketIntelligentTieringConfigurations {
-        ListBucketIntelligentTieringConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS,
-            ),
-        )
-    }
-}
 /// The `ListBucketIntelligentTieringConfigurations` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -143,7 +218,6 @@ impl super::Client {
 /// - [GetBucketIntelligentTieringConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketIntelligentTieringConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListBucketIntelligentTieringConfigurations(
     rt::Call<
         t::ListBucketIntelligentTieringConfigurationsRequest,
@@ -173,10 +247,12 @@ impl ListBucketIntelligentTieringConfigurations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListBucketIntelligentTieringConfigurationsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListBucketIntelligentTieringConfigurationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -187,11 +263,11 @@ impl ListBucketIntelligentTieringConfigurations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -211,19 +287,6 @@ impl ListBucketIntelligentTieringConfigurations {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Returns a list of S3 Inventory configurations for the bucket. You can have up to 1,000 inventory configurations per bucket.
-    ///
-    /// Returns the [`ListBucketInventoryConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_bucket_inventory_configurations(
-        &self,
-    ) -> ListBucketInventoryConfigurations {
-        ListBucketInventoryConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_BUCKET_INVENTORY_CONFIGURATIONS),
-        )
     }
 }
 /// The `ListBucketInventoryConfigurations` operation.
@@ -248,7 +311,6 @@ impl super::Client {
 /// - [PutBucketInventoryConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketInventoryConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListBucketInventoryConfigurations(
     rt::Call<
         t::ListBucketInventoryConfigurationsRequest,
@@ -278,10 +340,12 @@ impl ListBucketInventoryConfigurations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListBucketInventoryConfigurationsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListBucketInventoryConfigurationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -292,11 +356,11 @@ impl ListBucketInventoryConfigurations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -316,17 +380,6 @@ impl ListBucketInventoryConfigurations {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Lists the metrics configurations for the bucket. The metrics configurations are only for the request metrics of the bucket and do not provide information on daily storage metrics. You can have up to 1,000 configurations per bucket.
-    ///
-    /// Returns the [`ListBucketMetricsConfigurations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_bucket_metrics_configurations(&self) -> ListBucketMetricsConfigurations {
-        ListBucketMetricsConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_BUCKET_METRICS_CONFIGURATIONS),
-        )
     }
 }
 /// The `ListBucketMetricsConfigurations` operation.
@@ -351,7 +404,6 @@ impl super::Client {
 /// - [DeleteBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetricsConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListBucketMetricsConfigurations(
     rt::Call<
         t::ListBucketMetricsConfigurationsRequest,
@@ -381,10 +433,12 @@ impl ListBucketMetricsConfigurations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListBucketMetricsConfigurationsOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListBucketMetricsConfigurationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -395,11 +449,11 @@ impl ListBucketMetricsConfigurations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -421,15 +475,6 @@ impl ListBucketMetricsConfigurations {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_buckets(&self) -> ListBuckets {
-        ListBuckets(rt::Call::new(&self.handle, &op::LIST_BUCKETS))
-    }
-}
 /// The `ListBuckets` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -441,7 +486,6 @@ impl super::Client {
 /// **Important:** We strongly recommend using only paginated `ListBuckets` requests. Unpaginated `ListBuckets` requests are only supported for Amazon Web Services accounts set to the default general purpose bucket quota of 10,000. If you have an approved general purpose bucket quota above 10,000, you must send paginated `ListBuckets` requests to list your account’s buckets. All unpaginated `ListBuckets` requests will be rejected for Amazon Web Services accounts with a general purpose bucket quota greater than 10,000.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListBuckets(
     rt::Call<t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors>,
 );
@@ -473,8 +517,10 @@ impl ListBuckets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListBucketsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListBucketsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -483,11 +529,11 @@ impl ListBuckets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -505,15 +551,6 @@ impl ListBuckets {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`ListDirectoryBuckets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_directory_buckets(&self) -> ListDirectoryBuckets {
-        ListDirectoryBuckets(rt::Call::new(&self.handle, &op::LIST_DIRECTORY_BUCKETS))
-    }
-}
 /// The `ListDirectoryBuckets` operation.
 ///
 /// Returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
@@ -526,7 +563,6 @@ impl super::Client {
 /// **Note:** The `BucketRegion` response element is not part of the `ListDirectoryBuckets` Response Syntax.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListDirectoryBuckets(
     rt::Call<t::ListDirectoryBucketsRequest, t::ListDirectoryBucketsOutput, rt::NoErrors>,
 );
@@ -546,8 +582,12 @@ impl ListDirectoryBuckets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListDirectoryBucketsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListDirectoryBucketsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -556,11 +596,11 @@ impl ListDirectoryBuckets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -580,15 +620,6 @@ impl ListDirectoryBuckets {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// This operation lists in-progress multipart uploads in a bucket. An in-progress multipart upload is a multipart upload that has been initiated by the `CreateMultipartUpload` request, but has not yet been completed or aborted.
-    ///
-    /// Returns the [`ListMultipartUploads`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_multipart_uploads(&self) -> ListMultipartUploads {
-        ListMultipartUploads(rt::Call::new(&self.handle, &op::LIST_MULTIPART_UPLOADS))
     }
 }
 /// The `ListMultipartUploads` operation.
@@ -624,7 +655,6 @@ impl super::Client {
 /// - [AbortMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListMultipartUploads(
     rt::Call<t::ListMultipartUploadsRequest, t::ListMultipartUploadsOutput, rt::NoErrors>,
 );
@@ -686,8 +716,12 @@ impl ListMultipartUploads {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListMultipartUploadsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListMultipartUploadsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -696,11 +730,11 @@ impl ListMultipartUploads {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -722,15 +756,6 @@ impl ListMultipartUploads {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the annotations attached to an Amazon S3 object. Results are paginated, with a maximum of 1,000 annotations per object. Use the `AnnotationPrefix` parameter to filter the results by name prefix.
-    ///
-    /// Returns the [`ListObjectAnnotations`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_object_annotations(&self) -> ListObjectAnnotations {
-        ListObjectAnnotations(rt::Call::new(&self.handle, &op::LIST_OBJECT_ANNOTATIONS))
-    }
-}
 /// The `ListObjectAnnotations` operation.
 ///
 /// Lists the annotations attached to an Amazon S3 object. Results are paginated, with a maximum of 1,000 annotations per object. Use the `AnnotationPrefix` parameter to filter the results by name prefix.
@@ -744,7 +769,6 @@ impl super::Client {
 /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
 /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-#[derive(Debug)]
 pub struct ListObjectAnnotations(
     rt::Call<
         t::ListObjectAnnotationsRequest,
@@ -804,8 +828,12 @@ impl ListObjectAnnotations {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListObjectAnnotationsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListObjectAnnotationsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -814,11 +842,11 @@ impl ListObjectAnnotations {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -838,15 +866,6 @@ impl ListObjectAnnotations {
         e::ListObjectAnnotationsError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListObjectVersions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_object_versions(&self) -> ListObjectVersions {
-        ListObjectVersions(rt::Call::new(&self.handle, &op::LIST_OBJECT_VERSIONS))
     }
 }
 /// The `ListObjectVersions` operation.
@@ -869,7 +888,6 @@ impl super::Client {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListObjectVersions(
     rt::Call<t::ListObjectVersionsRequest, t::ListObjectVersionsOutput, rt::NoErrors>,
 );
@@ -940,8 +958,12 @@ impl ListObjectVersions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListObjectVersionsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListObjectVersionsOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -950,11 +972,11 @@ impl ListObjectVersions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -976,15 +998,6 @@ impl ListObjectVersions {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`ListObjects`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_objects(&self) -> ListObjects {
-        ListObjects(rt::Call::new(&self.handle, &op::LIST_OBJECTS))
-    }
-}
 /// The `ListObjects` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -1002,7 +1015,6 @@ impl super::Client {
 /// - [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListObjects(
     rt::Call<t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError>,
 );
@@ -1067,8 +1079,10 @@ impl ListObjects {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListObjectsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListObjectsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1077,11 +1091,11 @@ impl ListObjects {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1097,15 +1111,6 @@ impl ListObjects {
         self,
     ) -> rt::Call<t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
-    ///
-    /// Returns the [`ListObjectsV2`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_objects_v2(&self) -> ListObjectsV2 {
-        ListObjectsV2(rt::Call::new(&self.handle, &op::LIST_OBJECTS_V2))
     }
 }
 /// The `ListObjectsV2` operation.
@@ -1132,7 +1137,6 @@ impl super::Client {
 /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListObjectsV2(
     rt::Call<t::ListObjectsV2Request, t::ListObjectsV2Output, e::ListObjectsV2Error>,
 );
@@ -1209,8 +1213,12 @@ impl ListObjectsV2 {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListObjectsV2Output, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListObjectsV2Output, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1219,11 +1227,11 @@ impl ListObjectsV2 {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1243,15 +1251,6 @@ impl ListObjectsV2 {
         e::ListObjectsV2Error,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Lists the parts that have been uploaded for a specific multipart upload.
-    ///
-    /// Returns the [`ListParts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_parts(&self) -> ListParts {
-        ListParts(rt::Call::new(&self.handle, &op::LIST_PARTS))
     }
 }
 /// The `ListParts` operation.
@@ -1281,7 +1280,6 @@ impl super::Client {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct ListParts(rt::Call<t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors>);
 impl ListParts {
     /// The name of the bucket to which the parts are being uploaded.
@@ -1347,8 +1345,10 @@ impl ListParts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListPartsOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListPartsOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1357,11 +1357,11 @@ impl ListParts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

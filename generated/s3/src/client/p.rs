@@ -14,11 +14,144 @@ impl super::Client {
     pub fn put_bucket_abac(&self) -> PutBucketAbac {
         PutBucketAbac(rt::Call::new(&self.handle, &op::PUT_BUCKET_ABAC))
     }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketAccelerateConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_accelerate_configuration(
+        &self,
+    ) -> PutBucketAccelerateConfiguration {
+        PutBucketAccelerateConfiguration(
+            rt::Call::new(&self.handle, &op::PUT_BUCKET_ACCELERATE_CONFIGURATION),
+        )
+    }
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
+    ///
+    /// Returns the [`PutBucketAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_acl(&self) -> PutBucketAcl {
+        PutBucketAcl(rt::Call::new(&self.handle, &op::PUT_BUCKET_ACL))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_analytics_configuration(&self) -> PutBucketAnalyticsConfiguration {
+        PutBucketAnalyticsConfiguration(
+            rt::Call::new(&self.handle, &op::PUT_BUCKET_ANALYTICS_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_cors(&self) -> PutBucketCors {
+        PutBucketCors(rt::Call::new(&self.handle, &op::PUT_BUCKET_CORS))
+    }
+    /// This operation configures default encryption and Amazon S3 Bucket Keys for an existing bucket. You can also [block encryption types](https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html) using this operation.
+    ///
+    /// Returns the [`PutBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_encryption(&self) -> PutBucketEncryption {
+        PutBucketEncryption(rt::Call::new(&self.handle, &op::PUT_BUCKET_ENCRYPTION))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> PutBucketIntelligentTieringConfiguration {
+        PutBucketIntelligentTieringConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
+            ),
+        )
+    }
+    /// This implementation of the `PUT` action adds an S3 Inventory configuration (identified by the inventory ID) to the bucket. You can have up to 1,000 inventory configurations per bucket.
+    ///
+    /// Returns the [`PutBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_inventory_configuration(&self) -> PutBucketInventoryConfiguration {
+        PutBucketInventoryConfiguration(
+            rt::Call::new(&self.handle, &op::PUT_BUCKET_INVENTORY_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[deprecated]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn put_bucket_lifecycle(&self) -> PutBucketLifecycle {
+        PutBucketLifecycle(rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE))
+    }
+    /// Creates a new lifecycle configuration for the bucket or replaces an existing lifecycle configuration. Keep in mind that this will overwrite an existing lifecycle configuration, so if you want to retain any configuration details, they must be included in the new lifecycle configuration. For information about lifecycle configuration, see [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html).
+    ///
+    /// Returns the [`PutBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_lifecycle_configuration(&self) -> PutBucketLifecycleConfiguration {
+        PutBucketLifecycleConfiguration(
+            rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE_CONFIGURATION),
+        )
+    }
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
+    ///
+    /// Returns the [`PutBucketLogging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_logging(&self) -> PutBucketLogging {
+        PutBucketLogging(rt::Call::new(&self.handle, &op::PUT_BUCKET_LOGGING))
+    }
+    /// Sets a metrics configuration (specified by the metrics configuration ID) for the bucket. You can have up to 1,000 metrics configurations per bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased.
+    ///
+    /// Returns the [`PutBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_metrics_configuration(&self) -> PutBucketMetricsConfiguration {
+        PutBucketMetricsConfiguration(
+            rt::Call::new(&self.handle, &op::PUT_BUCKET_METRICS_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketNotification`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[deprecated]
+    #[allow(deprecated)]
+    #[inline]
+    pub fn put_bucket_notification(&self) -> PutBucketNotification {
+        PutBucketNotification(rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketNotificationConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_notification_configuration(
+        &self,
+    ) -> PutBucketNotificationConfiguration {
+        PutBucketNotificationConfiguration(
+            rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_ownership_controls(&self) -> PutBucketOwnershipControls {
+        PutBucketOwnershipControls(
+            rt::Call::new(&self.handle, &op::PUT_BUCKET_OWNERSHIP_CONTROLS),
+        )
+    }
+    /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket.
+    ///
+    /// Returns the [`PutBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_policy(&self) -> PutBucketPolicy {
+        PutBucketPolicy(rt::Call::new(&self.handle, &op::PUT_BUCKET_POLICY))
+    }
 }
 /// The `PutBucketAbac` operation.
 ///
 /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-#[derive(Debug)]
 pub struct PutBucketAbac(rt::Call<t::PutBucketAbacRequest, rt::Unit, rt::NoErrors>);
 impl PutBucketAbac {
     /// The name of the general purpose bucket.
@@ -54,8 +187,10 @@ impl PutBucketAbac {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -64,11 +199,11 @@ impl PutBucketAbac {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -82,19 +217,6 @@ impl PutBucketAbac {
     #[inline]
     pub fn into_call(self) -> rt::Call<t::PutBucketAbacRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketAccelerateConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_accelerate_configuration(
-        &self,
-    ) -> PutBucketAccelerateConfiguration {
-        PutBucketAccelerateConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_ACCELERATE_CONFIGURATION),
-        )
     }
 }
 /// The `PutBucketAccelerateConfiguration` operation.
@@ -124,7 +246,6 @@ impl super::Client {
 /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketAccelerateConfiguration(
     rt::Call<t::PutBucketAccelerateConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -159,8 +280,10 @@ impl PutBucketAccelerateConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -169,11 +292,11 @@ impl PutBucketAccelerateConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -189,15 +312,6 @@ impl PutBucketAccelerateConfiguration {
         self,
     ) -> rt::Call<t::PutBucketAccelerateConfigurationRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutBucketAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_acl(&self) -> PutBucketAcl {
-        PutBucketAcl(rt::Call::new(&self.handle, &op::PUT_BUCKET_ACL))
     }
 }
 /// The `PutBucketAcl` operation.
@@ -263,7 +377,6 @@ impl super::Client {
 /// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketAcl(rt::Call<t::PutBucketAclRequest, rt::Unit, rt::NoErrors>);
 impl PutBucketAcl {
     /// The canned ACL to apply to the bucket.
@@ -335,8 +448,10 @@ impl PutBucketAcl {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -345,11 +460,11 @@ impl PutBucketAcl {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -363,17 +478,6 @@ impl PutBucketAcl {
     #[inline]
     pub fn into_call(self) -> rt::Call<t::PutBucketAclRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketAnalyticsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_analytics_configuration(&self) -> PutBucketAnalyticsConfiguration {
-        PutBucketAnalyticsConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_ANALYTICS_CONFIGURATION),
-        )
     }
 }
 /// The `PutBucketAnalyticsConfiguration` operation.
@@ -407,7 +511,6 @@ impl super::Client {
 /// - [ListBucketAnalyticsConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketAnalyticsConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketAnalyticsConfiguration(
     rt::Call<t::PutBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -439,8 +542,10 @@ impl PutBucketAnalyticsConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -449,11 +554,11 @@ impl PutBucketAnalyticsConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -469,15 +574,6 @@ impl PutBucketAnalyticsConfiguration {
         self,
     ) -> rt::Call<t::PutBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketCors`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_cors(&self) -> PutBucketCors {
-        PutBucketCors(rt::Call::new(&self.handle, &op::PUT_BUCKET_CORS))
     }
 }
 /// The `PutBucketCors` operation.
@@ -507,7 +603,6 @@ impl super::Client {
 /// - [RESTOPTIONSobject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketCors(rt::Call<t::PutBucketCorsRequest, rt::Unit, rt::NoErrors>);
 impl PutBucketCors {
     /// Specifies the bucket impacted by the `cors`configuration.
@@ -543,8 +638,10 @@ impl PutBucketCors {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -553,11 +650,11 @@ impl PutBucketCors {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -571,15 +668,6 @@ impl PutBucketCors {
     #[inline]
     pub fn into_call(self) -> rt::Call<t::PutBucketCorsRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// This operation configures default encryption and Amazon S3 Bucket Keys for an existing bucket. You can also [block encryption types](https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html) using this operation.
-    ///
-    /// Returns the [`PutBucketEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_encryption(&self) -> PutBucketEncryption {
-        PutBucketEncryption(rt::Call::new(&self.handle, &op::PUT_BUCKET_ENCRYPTION))
     }
 }
 /// The `PutBucketEncryption` operation.
@@ -615,7 +703,6 @@ impl super::Client {
 /// - [DeleteBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketEncryption(
     rt::Call<t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
 );
@@ -656,8 +743,10 @@ impl PutBucketEncryption {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -666,11 +755,11 @@ impl PutBucketEncryption {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -686,22 +775,6 @@ impl PutBucketEncryption {
         self,
     ) -> rt::Call<t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketIntelligentTieringConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_intelligent_tiering_configuration(
-        &self,
-    ) -> PutBucketIntelligentTieringConfiguration {
-        PutBucketIntelligentTieringConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
-            ),
-        )
     }
 }
 /// The `PutBucketIntelligentTieringConfiguration` operation.
@@ -731,7 +804,6 @@ impl super::Client {
 /// - **HTTP 403 Forbidden Error**: *Cause:* You are not the owner of the specified bucket, or you do not have the `s3:PutIntelligentTieringConfiguration` bucket permission to set the configuration on the bucket.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketIntelligentTieringConfiguration(
     rt::Call<t::PutBucketIntelligentTieringConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -766,8 +838,10 @@ impl PutBucketIntelligentTieringConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -776,11 +850,11 @@ impl PutBucketIntelligentTieringConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -800,17 +874,6 @@ impl PutBucketIntelligentTieringConfiguration {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// This implementation of the `PUT` action adds an S3 Inventory configuration (identified by the inventory ID) to the bucket. You can have up to 1,000 inventory configurations per bucket.
-    ///
-    /// Returns the [`PutBucketInventoryConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_inventory_configuration(&self) -> PutBucketInventoryConfiguration {
-        PutBucketInventoryConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_INVENTORY_CONFIGURATION),
-        )
     }
 }
 /// The `PutBucketInventoryConfiguration` operation.
@@ -845,7 +908,6 @@ impl super::Client {
 /// - [ListBucketInventoryConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketInventoryConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketInventoryConfiguration(
     rt::Call<t::PutBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -877,8 +939,10 @@ impl PutBucketInventoryConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -887,11 +951,11 @@ impl PutBucketInventoryConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -907,17 +971,6 @@ impl PutBucketInventoryConfiguration {
         self,
     ) -> rt::Call<t::PutBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketLifecycle`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[deprecated]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn put_bucket_lifecycle(&self) -> PutBucketLifecycle {
-        PutBucketLifecycle(rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE))
     }
 }
 /// The `PutBucketLifecycle` operation.
@@ -952,7 +1005,6 @@ impl super::Client {
 ///   - [Managing Access Permissions to your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketLifecycle(
     rt::Call<t::PutBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
 );
@@ -990,8 +1042,10 @@ impl PutBucketLifecycle {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1000,11 +1054,11 @@ impl PutBucketLifecycle {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1020,17 +1074,6 @@ impl PutBucketLifecycle {
         self,
     ) -> rt::Call<t::PutBucketLifecycleRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a new lifecycle configuration for the bucket or replaces an existing lifecycle configuration. Keep in mind that this will overwrite an existing lifecycle configuration, so if you want to retain any configuration details, they must be included in the new lifecycle configuration. For information about lifecycle configuration, see [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html).
-    ///
-    /// Returns the [`PutBucketLifecycleConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_lifecycle_configuration(&self) -> PutBucketLifecycleConfiguration {
-        PutBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
     }
 }
 /// The `PutBucketLifecycleConfiguration` operation.
@@ -1056,7 +1099,6 @@ impl super::Client {
 ///   - [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketLifecycleConfiguration(
     rt::Call<
         t::PutBucketLifecycleConfigurationRequest,
@@ -1104,10 +1146,12 @@ impl PutBucketLifecycleConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::PutBucketLifecycleConfigurationOutput, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutBucketLifecycleConfigurationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1118,11 +1162,11 @@ impl PutBucketLifecycleConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1142,15 +1186,6 @@ impl PutBucketLifecycleConfiguration {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutBucketLogging`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_logging(&self) -> PutBucketLogging {
-        PutBucketLogging(rt::Call::new(&self.handle, &op::PUT_BUCKET_LOGGING))
     }
 }
 /// The `PutBucketLogging` operation.
@@ -1188,7 +1223,6 @@ impl super::Client {
 /// - [GetBucketLogging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketLogging(
     rt::Call<t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1226,8 +1260,10 @@ impl PutBucketLogging {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1236,11 +1272,11 @@ impl PutBucketLogging {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1256,17 +1292,6 @@ impl PutBucketLogging {
         self,
     ) -> rt::Call<t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Sets a metrics configuration (specified by the metrics configuration ID) for the bucket. You can have up to 1,000 metrics configurations per bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased.
-    ///
-    /// Returns the [`PutBucketMetricsConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_metrics_configuration(&self) -> PutBucketMetricsConfiguration {
-        PutBucketMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_METRICS_CONFIGURATION),
-        )
     }
 }
 /// The `PutBucketMetricsConfiguration` operation.
@@ -1295,7 +1320,6 @@ impl super::Client {
 ///   - HTTP Status Code: HTTP 400 Bad Request
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketMetricsConfiguration(
     rt::Call<t::PutBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1327,8 +1351,10 @@ impl PutBucketMetricsConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1337,11 +1363,11 @@ impl PutBucketMetricsConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1359,23 +1385,11 @@ impl PutBucketMetricsConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketNotification`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[deprecated]
-    #[allow(deprecated)]
-    #[inline]
-    pub fn put_bucket_notification(&self) -> PutBucketNotification {
-        PutBucketNotification(rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION))
-    }
-}
 /// The `PutBucketNotification` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
 ///
 /// No longer used, see the [PutBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html) operation.
-#[derive(Debug)]
 pub struct PutBucketNotification(
     rt::Call<t::PutBucketNotificationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1416,8 +1430,10 @@ impl PutBucketNotification {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1426,11 +1442,11 @@ impl PutBucketNotification {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1446,19 +1462,6 @@ impl PutBucketNotification {
         self,
     ) -> rt::Call<t::PutBucketNotificationRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketNotificationConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_notification_configuration(
-        &self,
-    ) -> PutBucketNotificationConfiguration {
-        PutBucketNotificationConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION_CONFIGURATION),
-        )
     }
 }
 /// The `PutBucketNotificationConfiguration` operation.
@@ -1494,7 +1497,6 @@ impl super::Client {
 /// - [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketNotificationConfiguration(
     rt::Call<t::PutBucketNotificationConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1529,8 +1531,10 @@ impl PutBucketNotificationConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1539,11 +1543,11 @@ impl PutBucketNotificationConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1561,17 +1565,6 @@ impl PutBucketNotificationConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketOwnershipControls`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_ownership_controls(&self) -> PutBucketOwnershipControls {
-        PutBucketOwnershipControls(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_OWNERSHIP_CONTROLS),
-        )
-    }
-}
 /// The `PutBucketOwnershipControls` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -1586,7 +1579,6 @@ impl super::Client {
 /// - DeleteBucketOwnershipControls
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketOwnershipControls(
     rt::Call<t::PutBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1624,8 +1616,10 @@ impl PutBucketOwnershipControls {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1634,11 +1628,11 @@ impl PutBucketOwnershipControls {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1654,15 +1648,6 @@ impl PutBucketOwnershipControls {
         self,
     ) -> rt::Call<t::PutBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket.
-    ///
-    /// Returns the [`PutBucketPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_policy(&self) -> PutBucketPolicy {
-        PutBucketPolicy(rt::Call::new(&self.handle, &op::PUT_BUCKET_POLICY))
     }
 }
 /// The `PutBucketPolicy` operation.
@@ -1683,7 +1668,6 @@ impl super::Client {
 /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutBucketPolicy(rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors>);
 impl PutBucketPolicy {
     /// The name of the bucket.
@@ -1725,8 +1709,10 @@ impl PutBucketPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1735,11 +1721,11 @@ impl PutBucketPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1754,552 +1740,6 @@ impl PutBucketPolicy {
     pub fn into_call(
         self,
     ) -> rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_replication(&self) -> PutBucketReplication {
-        PutBucketReplication(rt::Call::new(&self.handle, &op::PUT_BUCKET_REPLICATION))
-    }
-}
-/// The `PutBucketReplication` operation.
-///
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Creates a replication configuration or replaces an existing one. For more information, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
-///
-/// Specify the replication configuration in the request body. In the replication configuration, you provide the name of the destination bucket or buckets where you want Amazon S3 to replicate objects, the IAM role that Amazon S3 can assume to replicate objects on your behalf, and other relevant information. You can invoke this request for a specific Amazon Web Services Region by using the [`aws:RequestedRegion`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion) condition key.
-///
-/// A replication configuration must include at least one rule, and can contain a maximum of 1,000. Each rule identifies a subset of objects to replicate by filtering the objects in the source bucket. To choose additional subsets of objects to replicate, add a rule for each subset.
-///
-/// To specify a subset of the objects in the source bucket to apply a replication rule to, add the Filter element as a child of the Rule element. You can filter objects based on an object key prefix, one or more object tags, or both. When you add the Filter element in the configuration, you must also add the following elements: `DeleteMarkerReplication`, `Status`, and `Priority`.
-///
-/// **Note:** If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see [Backward Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
-///
-/// For information about enabling versioning on a bucket, see [Using Versioning](https://docs.aws.amazon.com/AmazonS3/latest/dev/Versioning.html).
-///
-/// - **Handling Replication of Encrypted Objects**: By default, Amazon S3 doesn't replicate objects that are stored at rest using server-side encryption with KMS keys. To replicate Amazon Web Services KMS-encrypted objects, add the following: `SourceSelectionCriteria`, `SseKmsEncryptedObjects`, `Status`, `EncryptionConfiguration`, and `ReplicaKmsKeyID`. For information about replication configuration, see [Replicating Objects Created with SSE Using KMS keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-config-for-kms-objects.html). For information on `PutBucketReplication` errors, see [List of replication-related error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ReplicationErrorCodeList)
-/// - **Permissions**: To create a `PutBucketReplication` request, you must have `s3:PutReplicationConfiguration` permissions for the bucket. By default, a resource owner, in this case the Amazon Web Services account that created the bucket, can perform this operation. The resource owner can also grant others permissions to perform the operation. For more information about permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html). **Note:** To perform this operation, the user or role performing the action must have the [iam:PassRole](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html) permission.
-///
-/// The following operations are related to `PutBucketReplication`:
-///
-/// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html)
-/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
-pub struct PutBucketReplication(
-    rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
-);
-impl PutBucketReplication {
-    /// The name of the bucket
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Sets `ReplicationConfiguration`.
-    #[inline]
-    pub fn replication_configuration(
-        mut self,
-        value: t::ReplicationConfiguration,
-    ) -> Self {
-        self.0.input_mut().replication_configuration = value;
-        self
-    }
-    /// A token to allow Object Lock to be enabled for an existing bucket.
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().token = Some(value.into());
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketRequestPayment`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_request_payment(&self) -> PutBucketRequestPayment {
-        PutBucketRequestPayment(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_REQUEST_PAYMENT),
-        )
-    }
-}
-/// The `PutBucketRequestPayment` operation.
-///
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Sets the request payment configuration for a bucket. By default, the bucket owner pays for downloads from the bucket. This configuration parameter enables the bucket owner (only) to specify that the person requesting the download will be charged for the download. For more information, see [Requester Pays Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/RequesterPaysBuckets.html).
-///
-/// The following operations are related to `PutBucketRequestPayment`:
-///
-/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
-/// - [GetBucketRequestPayment](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketRequestPayment.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
-pub struct PutBucketRequestPayment(
-    rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors>,
-);
-impl PutBucketRequestPayment {
-    /// The bucket name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Container for Payer.
-    #[inline]
-    pub fn request_payment_configuration(
-        mut self,
-        value: t::RequestPaymentConfiguration,
-    ) -> Self {
-        self.0.input_mut().request_payment_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_tagging(&self) -> PutBucketTagging {
-        PutBucketTagging(rt::Call::new(&self.handle, &op::PUT_BUCKET_TAGGING))
-    }
-}
-/// The `PutBucketTagging` operation.
-///
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Sets the tags for a general purpose bucket if attribute based access control (ABAC) is not enabled for the bucket. When you [enable ABAC for a general purpose bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html), you can no longer use this operation for that bucket and must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) or [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) operations instead.
-///
-/// Use tags to organize your Amazon Web Services bill to reflect your own cost structure. To do this, sign up to get your Amazon Web Services account bill with tag key values included. Then, to see the cost of combined resources, organize your billing information according to resources with the same tag key values. For example, you can tag several resources with a specific application name, and then organize your billing information to see the total cost of that application across several services. For more information, see [Cost Allocation and Tagging](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) and [Using Cost Allocation in Amazon S3 Bucket Tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html).
-///
-/// **Note:** When this operation sets the tags for a bucket, it will overwrite any current tags the bucket already has. You cannot use this operation to add tags to an existing list of tags.
-///
-/// To use this operation, you must have permissions to perform the `s3:PutBucketTagging` action. The bucket owner has this permission by default and can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
-///
-/// `PutBucketTagging` has the following special errors. For more Amazon S3 errors see, [Error Responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
-///
-/// - `InvalidTag` - The tag provided was not a valid tag. This error can occur if the tag did not pass input validation. For more information, see [Using Cost Allocation in Amazon S3 Bucket Tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html).
-/// - `MalformedXML` - The XML provided does not match the schema.
-/// - `OperationAborted` - A conflicting conditional action is currently in progress against this resource. Please try again.
-/// - `InternalError` - The service was unable to apply the provided tag to the bucket.
-///
-/// The following operations are related to `PutBucketTagging`:
-///
-/// - [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html)
-/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
-pub struct PutBucketTagging(
-    rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
-);
-impl PutBucketTagging {
-    /// The bucket name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Container for the `TagSet` and `Tag` elements.
-    #[inline]
-    pub fn tagging(mut self, value: t::Tagging) -> Self {
-        self.0.input_mut().tagging = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketVersioning`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_versioning(&self) -> PutBucketVersioning {
-        PutBucketVersioning(rt::Call::new(&self.handle, &op::PUT_BUCKET_VERSIONING))
-    }
-}
-/// The `PutBucketVersioning` operation.
-///
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// **Note:** When you enable versioning on a bucket for the first time, it might take a short amount of time for the change to be fully propagated. While this change is propagating, you might encounter intermittent `HTTP 404 NoSuchKey` errors for requests to objects created or updated after enabling versioning. We recommend that you wait for 15 minutes after enabling versioning before issuing write operations (`PUT` or `DELETE`) on objects in the bucket.
-///
-/// Sets the versioning state of an existing bucket.
-///
-/// You can set the versioning state with one of the following values:
-///
-/// **Enabled**—Enables versioning for the objects in the bucket. All objects added to the bucket receive a unique version ID.
-///
-/// **Suspended**—Disables versioning for the objects in the bucket. All objects added to the bucket receive the version ID null.
-///
-/// If the versioning state has never been set on a bucket, it has no versioning state; a [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) request does not return a versioning state value.
-///
-/// In order to enable MFA Delete, you must be the bucket owner. If you are the bucket owner and want to enable MFA Delete in the bucket versioning configuration, you must include the `x-amz-mfa request` header and the `Status` and the `MfaDelete` request elements in a request to set the versioning state of the bucket.
-///
-/// **Important:** If you have an object expiration lifecycle configuration in your non-versioned bucket and you want to maintain the same permanent delete behavior when you enable versioning, you must add a noncurrent expiration policy. The noncurrent expiration lifecycle configuration will manage the deletes of the noncurrent object versions in the version-enabled bucket. (A version-enabled bucket maintains one current and zero or more noncurrent object versions.) For more information, see [Lifecycle and Versioning](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html#lifecycle-and-other-bucket-config).
-///
-/// The following operations are related to `PutBucketVersioning`:
-///
-/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
-/// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
-/// - [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html)
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
-pub struct PutBucketVersioning(
-    rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
-);
-impl PutBucketVersioning {
-    /// The bucket name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// \>The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. The serial number is the number that uniquely identifies the MFA device. For physical MFA devices, this is the unique serial number that's provided with the device. For virtual MFA devices, the serial number is the device ARN. For more information, see [Enabling versioning on buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html) and [Configuring MFA delete](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html) in the *Amazon Simple Storage Service User Guide*.
-    #[inline]
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().mfa = Some(value.into());
-        self
-    }
-    /// Container for setting the versioning state.
-    #[inline]
-    pub fn versioning_configuration(
-        mut self,
-        value: t::VersioningConfiguration,
-    ) -> Self {
-        self.0.input_mut().versioning_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors> {
-        self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutBucketWebsite`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_bucket_website(&self) -> PutBucketWebsite {
-        PutBucketWebsite(rt::Call::new(&self.handle, &op::PUT_BUCKET_WEBSITE))
-    }
-}
-/// The `PutBucketWebsite` operation.
-///
-/// **Note:** This operation is not supported for directory buckets.
-///
-/// Sets the configuration of the website that is specified in the `website` subresource. To configure a bucket as a website, you can add this subresource on the bucket with website configuration information such as the file name of the index document and any redirect rules. For more information, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
-///
-/// This PUT action requires the `S3:PutBucketWebsite` permission. By default, only the bucket owner can configure the website attached to a bucket; however, bucket owners can allow other users to set the website configuration by writing a bucket policy that grants them the `S3:PutBucketWebsite` permission.
-///
-/// To redirect all website requests sent to the bucket's website endpoint, you add a website configuration with the following elements. Because all requests are sent to another website, you don't need to provide index document name for the bucket.
-///
-/// - `WebsiteConfiguration`
-/// - `RedirectAllRequestsTo`
-/// - `HostName`
-/// - `Protocol`
-///
-/// If you want granular control over redirects, you can use the following elements to add routing rules that describe conditions for redirecting requests and information about the redirect destination. In this case, the website configuration must provide an index document for the bucket, because some requests might not be redirected.
-///
-/// - `WebsiteConfiguration`
-/// - `IndexDocument`
-/// - `Suffix`
-/// - `ErrorDocument`
-/// - `Key`
-/// - `RoutingRules`
-/// - `RoutingRule`
-/// - `Condition`
-/// - `HttpErrorCodeReturnedEquals`
-/// - `KeyPrefixEquals`
-/// - `Redirect`
-/// - `Protocol`
-/// - `HostName`
-/// - `ReplaceKeyPrefixWith`
-/// - `ReplaceKeyWith`
-/// - `HttpRedirectCode`
-///
-/// Amazon S3 has a limitation of 50 routing rules per website configuration. If you require more than 50 routing rules, you can use object redirect. For more information, see [Configuring an Object Redirect](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html) in the *Amazon S3 User Guide*.
-///
-/// The maximum request length is limited to 128 KB.
-///
-/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
-pub struct PutBucketWebsite(
-    rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
-);
-impl PutBucketWebsite {
-    /// The bucket name.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().bucket = value.into();
-        self
-    }
-    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
-    #[inline]
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().content_md5 = Some(value.into());
-        self
-    }
-    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
-    #[inline]
-    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
-        self.0.input_mut().checksum_algorithm = Some(value.into());
-        self
-    }
-    /// Container for the request.
-    #[inline]
-    pub fn website_configuration(mut self, value: t::WebsiteConfiguration) -> Self {
-        self.0.input_mut().website_configuration = value;
-        self
-    }
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.0.input_mut().expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Sends the request. A service error carries this operation's modeled error, if any, in
-    /// [`Error::modeled`](rt::Error::modeled).
-    #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
-    }
-    /// Sends the request and waits for the answer, without an async runtime.
-    #[inline]
-    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send_blocking()
-    }
-    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
-    #[inline]
-    pub async fn presign(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
-    }
-    /// [`presign`](Self::presign) without an async runtime.
-    #[inline]
-    pub fn presign_blocking(
-        self,
-        expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign_blocking(expires_in)
-    }
-    /// The underlying call, with the input built so far.
-    #[inline]
-    pub fn into_call(
-        self,
-    ) -> rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors> {
         self.0
     }
 }

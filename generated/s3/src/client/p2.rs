@@ -7,12 +7,604 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketReplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_replication(&self) -> PutBucketReplication {
+        PutBucketReplication(rt::Call::new(&self.handle, &op::PUT_BUCKET_REPLICATION))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketRequestPayment`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_request_payment(&self) -> PutBucketRequestPayment {
+        PutBucketRequestPayment(
+            rt::Call::new(&self.handle, &op::PUT_BUCKET_REQUEST_PAYMENT),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_tagging(&self) -> PutBucketTagging {
+        PutBucketTagging(rt::Call::new(&self.handle, &op::PUT_BUCKET_TAGGING))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketVersioning`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_versioning(&self) -> PutBucketVersioning {
+        PutBucketVersioning(rt::Call::new(&self.handle, &op::PUT_BUCKET_VERSIONING))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutBucketWebsite`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_bucket_website(&self) -> PutBucketWebsite {
+        PutBucketWebsite(rt::Call::new(&self.handle, &op::PUT_BUCKET_WEBSITE))
+    }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
     ///
     /// Returns the [`PutObject`] builder: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object(&self) -> PutObject {
         PutObject(rt::Call::new(&self.handle, &op::PUT_OBJECT))
+    }
+    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
+    ///
+    /// Returns the [`PutObjectAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_object_acl(&self) -> PutObjectAcl {
+        PutObjectAcl(rt::Call::new(&self.handle, &op::PUT_OBJECT_ACL))
+    }
+    /// Attaches an annotation to an Amazon S3 object. An annotation is a named payload of 1 byte to 1 MiB that you can associate with a specific object or object version. Each object can have up to 1,000 annotations.
+    ///
+    /// Returns the [`PutObjectAnnotation`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_object_annotation(&self) -> PutObjectAnnotation {
+        PutObjectAnnotation(rt::Call::new(&self.handle, &op::PUT_OBJECT_ANNOTATION))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutObjectLegalHold`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_object_legal_hold(&self) -> PutObjectLegalHold {
+        PutObjectLegalHold(rt::Call::new(&self.handle, &op::PUT_OBJECT_LEGAL_HOLD))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutObjectLockConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_object_lock_configuration(&self) -> PutObjectLockConfiguration {
+        PutObjectLockConfiguration(
+            rt::Call::new(&self.handle, &op::PUT_OBJECT_LOCK_CONFIGURATION),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutObjectRetention`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_object_retention(&self) -> PutObjectRetention {
+        PutObjectRetention(rt::Call::new(&self.handle, &op::PUT_OBJECT_RETENTION))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutObjectTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_object_tagging(&self) -> PutObjectTagging {
+        PutObjectTagging(rt::Call::new(&self.handle, &op::PUT_OBJECT_TAGGING))
+    }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`PutPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_public_access_block(&self) -> PutPublicAccessBlock {
+        PutPublicAccessBlock(rt::Call::new(&self.handle, &op::PUT_PUBLIC_ACCESS_BLOCK))
+    }
+}
+/// The `PutBucketReplication` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Creates a replication configuration or replaces an existing one. For more information, see [Replication](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
+///
+/// Specify the replication configuration in the request body. In the replication configuration, you provide the name of the destination bucket or buckets where you want Amazon S3 to replicate objects, the IAM role that Amazon S3 can assume to replicate objects on your behalf, and other relevant information. You can invoke this request for a specific Amazon Web Services Region by using the [`aws:RequestedRegion`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion) condition key.
+///
+/// A replication configuration must include at least one rule, and can contain a maximum of 1,000. Each rule identifies a subset of objects to replicate by filtering the objects in the source bucket. To choose additional subsets of objects to replicate, add a rule for each subset.
+///
+/// To specify a subset of the objects in the source bucket to apply a replication rule to, add the Filter element as a child of the Rule element. You can filter objects based on an object key prefix, one or more object tags, or both. When you add the Filter element in the configuration, you must also add the following elements: `DeleteMarkerReplication`, `Status`, and `Priority`.
+///
+/// **Note:** If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see [Backward Compatibility](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
+///
+/// For information about enabling versioning on a bucket, see [Using Versioning](https://docs.aws.amazon.com/AmazonS3/latest/dev/Versioning.html).
+///
+/// - **Handling Replication of Encrypted Objects**: By default, Amazon S3 doesn't replicate objects that are stored at rest using server-side encryption with KMS keys. To replicate Amazon Web Services KMS-encrypted objects, add the following: `SourceSelectionCriteria`, `SseKmsEncryptedObjects`, `Status`, `EncryptionConfiguration`, and `ReplicaKmsKeyID`. For information about replication configuration, see [Replicating Objects Created with SSE Using KMS keys](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-config-for-kms-objects.html). For information on `PutBucketReplication` errors, see [List of replication-related error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ReplicationErrorCodeList)
+/// - **Permissions**: To create a `PutBucketReplication` request, you must have `s3:PutReplicationConfiguration` permissions for the bucket. By default, a resource owner, in this case the Amazon Web Services account that created the bucket, can perform this operation. The resource owner can also grant others permissions to perform the operation. For more information about permissions, see [Specifying Permissions in a Policy](https://docs.aws.amazon.com/AmazonS3/latest/dev/using-with-s3-actions.html) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html). **Note:** To perform this operation, the user or role performing the action must have the [iam:PassRole](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html) permission.
+///
+/// The following operations are related to `PutBucketReplication`:
+///
+/// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html)
+/// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketReplication(
+    rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
+);
+impl PutBucketReplication {
+    /// The name of the bucket
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    #[inline]
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().content_md5 = Some(value.into());
+        self
+    }
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
+        self.0.input_mut().checksum_algorithm = Some(value.into());
+        self
+    }
+    /// Sets `ReplicationConfiguration`.
+    #[inline]
+    pub fn replication_configuration(
+        mut self,
+        value: t::ReplicationConfiguration,
+    ) -> Self {
+        self.0.input_mut().replication_configuration = value;
+        self
+    }
+    /// A token to allow Object Lock to be enabled for an existing bucket.
+    #[inline]
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().token = Some(value.into());
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `PutBucketRequestPayment` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Sets the request payment configuration for a bucket. By default, the bucket owner pays for downloads from the bucket. This configuration parameter enables the bucket owner (only) to specify that the person requesting the download will be charged for the download. For more information, see [Requester Pays Buckets](https://docs.aws.amazon.com/AmazonS3/latest/dev/RequesterPaysBuckets.html).
+///
+/// The following operations are related to `PutBucketRequestPayment`:
+///
+/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
+/// - [GetBucketRequestPayment](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketRequestPayment.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketRequestPayment(
+    rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors>,
+);
+impl PutBucketRequestPayment {
+    /// The bucket name.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    #[inline]
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().content_md5 = Some(value.into());
+        self
+    }
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
+        self.0.input_mut().checksum_algorithm = Some(value.into());
+        self
+    }
+    /// Container for Payer.
+    #[inline]
+    pub fn request_payment_configuration(
+        mut self,
+        value: t::RequestPaymentConfiguration,
+    ) -> Self {
+        self.0.input_mut().request_payment_configuration = value;
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `PutBucketTagging` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Sets the tags for a general purpose bucket if attribute based access control (ABAC) is not enabled for the bucket. When you [enable ABAC for a general purpose bucket](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html), you can no longer use this operation for that bucket and must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) or [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) operations instead.
+///
+/// Use tags to organize your Amazon Web Services bill to reflect your own cost structure. To do this, sign up to get your Amazon Web Services account bill with tag key values included. Then, to see the cost of combined resources, organize your billing information according to resources with the same tag key values. For example, you can tag several resources with a specific application name, and then organize your billing information to see the total cost of that application across several services. For more information, see [Cost Allocation and Tagging](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) and [Using Cost Allocation in Amazon S3 Bucket Tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html).
+///
+/// **Note:** When this operation sets the tags for a bucket, it will overwrite any current tags the bucket already has. You cannot use this operation to add tags to an existing list of tags.
+///
+/// To use this operation, you must have permissions to perform the `s3:PutBucketTagging` action. The bucket owner has this permission by default and can grant this permission to others. For more information about permissions, see [Permissions Related to Bucket Subresource Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-actions.html#using-with-s3-actions-related-to-bucket-subresources) and [Managing Access Permissions to Your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html).
+///
+/// `PutBucketTagging` has the following special errors. For more Amazon S3 errors see, [Error Responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+///
+/// - `InvalidTag` - The tag provided was not a valid tag. This error can occur if the tag did not pass input validation. For more information, see [Using Cost Allocation in Amazon S3 Bucket Tags](https://docs.aws.amazon.com/AmazonS3/latest/userguide/CostAllocTagging.html).
+/// - `MalformedXML` - The XML provided does not match the schema.
+/// - `OperationAborted` - A conflicting conditional action is currently in progress against this resource. Please try again.
+/// - `InternalError` - The service was unable to apply the provided tag to the bucket.
+///
+/// The following operations are related to `PutBucketTagging`:
+///
+/// - [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html)
+/// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketTagging(
+    rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
+);
+impl PutBucketTagging {
+    /// The bucket name.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    #[inline]
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().content_md5 = Some(value.into());
+        self
+    }
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
+        self.0.input_mut().checksum_algorithm = Some(value.into());
+        self
+    }
+    /// Container for the `TagSet` and `Tag` elements.
+    #[inline]
+    pub fn tagging(mut self, value: t::Tagging) -> Self {
+        self.0.input_mut().tagging = value;
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `PutBucketVersioning` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// **Note:** When you enable versioning on a bucket for the first time, it might take a short amount of time for the change to be fully propagated. While this change is propagating, you might encounter intermittent `HTTP 404 NoSuchKey` errors for requests to objects created or updated after enabling versioning. We recommend that you wait for 15 minutes after enabling versioning before issuing write operations (`PUT` or `DELETE`) on objects in the bucket.
+///
+/// Sets the versioning state of an existing bucket.
+///
+/// You can set the versioning state with one of the following values:
+///
+/// **Enabled**—Enables versioning for the objects in the bucket. All objects added to the bucket receive a unique version ID.
+///
+/// **Suspended**—Disables versioning for the objects in the bucket. All objects added to the bucket receive the version ID null.
+///
+/// If the versioning state has never been set on a bucket, it has no versioning state; a [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) request does not return a versioning state value.
+///
+/// In order to enable MFA Delete, you must be the bucket owner. If you are the bucket owner and want to enable MFA Delete in the bucket versioning configuration, you must include the `x-amz-mfa request` header and the `Status` and the `MfaDelete` request elements in a request to set the versioning state of the bucket.
+///
+/// **Important:** If you have an object expiration lifecycle configuration in your non-versioned bucket and you want to maintain the same permanent delete behavior when you enable versioning, you must add a noncurrent expiration policy. The noncurrent expiration lifecycle configuration will manage the deletes of the noncurrent object versions in the version-enabled bucket. (A version-enabled bucket maintains one current and zero or more noncurrent object versions.) For more information, see [Lifecycle and Versioning](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html#lifecycle-and-other-bucket-config).
+///
+/// The following operations are related to `PutBucketVersioning`:
+///
+/// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
+/// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
+/// - [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html)
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketVersioning(
+    rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
+);
+impl PutBucketVersioning {
+    /// The bucket name.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// \>The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    #[inline]
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().content_md5 = Some(value.into());
+        self
+    }
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
+        self.0.input_mut().checksum_algorithm = Some(value.into());
+        self
+    }
+    /// The concatenation of the authentication device's serial number, a space, and the value that is displayed on your authentication device. The serial number is the number that uniquely identifies the MFA device. For physical MFA devices, this is the unique serial number that's provided with the device. For virtual MFA devices, the serial number is the device ARN. For more information, see [Enabling versioning on buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html) and [Configuring MFA delete](https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html) in the *Amazon Simple Storage Service User Guide*.
+    #[inline]
+    pub fn mfa(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().mfa = Some(value.into());
+        self
+    }
+    /// Container for setting the versioning state.
+    #[inline]
+    pub fn versioning_configuration(
+        mut self,
+        value: t::VersioningConfiguration,
+    ) -> Self {
+        self.0.input_mut().versioning_configuration = value;
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors> {
+        self.0
+    }
+}
+/// The `PutBucketWebsite` operation.
+///
+/// **Note:** This operation is not supported for directory buckets.
+///
+/// Sets the configuration of the website that is specified in the `website` subresource. To configure a bucket as a website, you can add this subresource on the bucket with website configuration information such as the file name of the index document and any redirect rules. For more information, see [Hosting Websites on Amazon S3](https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
+///
+/// This PUT action requires the `S3:PutBucketWebsite` permission. By default, only the bucket owner can configure the website attached to a bucket; however, bucket owners can allow other users to set the website configuration by writing a bucket policy that grants them the `S3:PutBucketWebsite` permission.
+///
+/// To redirect all website requests sent to the bucket's website endpoint, you add a website configuration with the following elements. Because all requests are sent to another website, you don't need to provide index document name for the bucket.
+///
+/// - `WebsiteConfiguration`
+/// - `RedirectAllRequestsTo`
+/// - `HostName`
+/// - `Protocol`
+///
+/// If you want granular control over redirects, you can use the following elements to add routing rules that describe conditions for redirecting requests and information about the redirect destination. In this case, the website configuration must provide an index document for the bucket, because some requests might not be redirected.
+///
+/// - `WebsiteConfiguration`
+/// - `IndexDocument`
+/// - `Suffix`
+/// - `ErrorDocument`
+/// - `Key`
+/// - `RoutingRules`
+/// - `RoutingRule`
+/// - `Condition`
+/// - `HttpErrorCodeReturnedEquals`
+/// - `KeyPrefixEquals`
+/// - `Redirect`
+/// - `Protocol`
+/// - `HostName`
+/// - `ReplaceKeyPrefixWith`
+/// - `ReplaceKeyWith`
+/// - `HttpRedirectCode`
+///
+/// Amazon S3 has a limitation of 50 routing rules per website configuration. If you require more than 50 routing rules, you can use object redirect. For more information, see [Configuring an Object Redirect](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html) in the *Amazon S3 User Guide*.
+///
+/// The maximum request length is limited to 128 KB.
+///
+/// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+pub struct PutBucketWebsite(
+    rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
+);
+impl PutBucketWebsite {
+    /// The bucket name.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().bucket = value.into();
+        self
+    }
+    /// The Base64 encoded 128-bit `MD5` digest of the data. You must use this header as a message integrity check to verify that the request body was not corrupted in transit. For more information, see [RFC 1864](http://www.ietf.org/rfc/rfc1864.txt).
+    #[inline]
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().content_md5 = Some(value.into());
+        self
+    }
+    /// Indicates the algorithm used to create the checksum for the request when you use the SDK. This header will not provide any additional functionality if you don't use the SDK. When you send this header, there must be a corresponding `x-amz-checksum` or `x-amz-trailer` header sent. Otherwise, Amazon S3 fails the request with the HTTP status code `400 Bad Request`. For more information, see [Checking object integrity](https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html) in the *Amazon S3 User Guide*.
+    #[inline]
+    pub fn checksum_algorithm(mut self, value: impl Into<t::ChecksumAlgorithm>) -> Self {
+        self.0.input_mut().checksum_algorithm = Some(value.into());
+        self
+    }
+    /// Container for the request.
+    #[inline]
+    pub fn website_configuration(mut self, value: t::WebsiteConfiguration) -> Self {
+        self.0.input_mut().website_configuration = value;
+        self
+    }
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    #[inline]
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.0.input_mut().expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Sends the request. A service error carries this operation's modeled error, if any, in
+    /// [`Error::modeled`](rt::Error::modeled).
+    #[inline]
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
+    }
+    /// Sends the request and waits for the answer, without an async runtime.
+    #[inline]
+    pub fn send_blocking(self) -> Result<rt::Unit, rt::Error> {
+        self.0.send_blocking()
+    }
+    /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
+    #[inline]
+    pub fn presign(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
+    }
+    /// [`presign`](Self::presign) without an async runtime.
+    #[inline]
+    pub fn presign_blocking(
+        self,
+        expires_in: ::std::time::Duration,
+    ) -> Result<rt::PresignedRequest, rt::Error> {
+        self.0.presign_blocking(expires_in)
+    }
+    /// The underlying call, with the input built so far.
+    #[inline]
+    pub fn into_call(
+        self,
+    ) -> rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors> {
+        self.0
     }
 }
 /// The `PutObject` operation.
@@ -54,7 +646,6 @@ impl super::Client {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutObject(
     rt::Call<t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError>,
 );
@@ -365,8 +956,10 @@ impl PutObject {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutObjectOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::PutObjectOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -375,11 +968,11 @@ impl PutObject {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -395,15 +988,6 @@ impl PutObject {
         self,
     ) -> rt::Call<t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error.
-    ///
-    /// Returns the [`PutObjectAcl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_object_acl(&self) -> PutObjectAcl {
-        PutObjectAcl(rt::Call::new(&self.handle, &op::PUT_OBJECT_ACL))
     }
 }
 /// The `PutObjectAcl` operation.
@@ -464,7 +1048,6 @@ impl super::Client {
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutObjectAcl(
     rt::Call<t::PutObjectAclRequest, t::PutObjectAclOutput, e::PutObjectAclError>,
 );
@@ -556,8 +1139,10 @@ impl PutObjectAcl {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutObjectAclOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::PutObjectAclOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -566,11 +1151,11 @@ impl PutObjectAcl {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -586,15 +1171,6 @@ impl PutObjectAcl {
         self,
     ) -> rt::Call<t::PutObjectAclRequest, t::PutObjectAclOutput, e::PutObjectAclError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Attaches an annotation to an Amazon S3 object. An annotation is a named payload of 1 byte to 1 MiB that you can associate with a specific object or object version. Each object can have up to 1,000 annotations.
-    ///
-    /// Returns the [`PutObjectAnnotation`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_object_annotation(&self) -> PutObjectAnnotation {
-        PutObjectAnnotation(rt::Call::new(&self.handle, &op::PUT_OBJECT_ANNOTATION))
     }
 }
 /// The `PutObjectAnnotation` operation.
@@ -614,7 +1190,6 @@ impl super::Client {
 /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-#[derive(Debug)]
 pub struct PutObjectAnnotation(
     rt::Call<
         t::PutObjectAnnotationRequest,
@@ -746,8 +1321,12 @@ impl PutObjectAnnotation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutObjectAnnotationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutObjectAnnotationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -756,11 +1335,11 @@ impl PutObjectAnnotation {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -782,15 +1361,6 @@ impl PutObjectAnnotation {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutObjectLegalHold`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_object_legal_hold(&self) -> PutObjectLegalHold {
-        PutObjectLegalHold(rt::Call::new(&self.handle, &op::PUT_OBJECT_LEGAL_HOLD))
-    }
-}
 /// The `PutObjectLegalHold` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -800,7 +1370,6 @@ impl super::Client {
 /// This functionality is not supported for Amazon S3 on Outposts.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutObjectLegalHold(
     rt::Call<t::PutObjectLegalHoldRequest, t::PutObjectLegalHoldOutput, rt::NoErrors>,
 );
@@ -856,8 +1425,12 @@ impl PutObjectLegalHold {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutObjectLegalHoldOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutObjectLegalHoldOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -866,11 +1439,11 @@ impl PutObjectLegalHold {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -892,17 +1465,6 @@ impl PutObjectLegalHold {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutObjectLockConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_object_lock_configuration(&self) -> PutObjectLockConfiguration {
-        PutObjectLockConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_OBJECT_LOCK_CONFIGURATION),
-        )
-    }
-}
 /// The `PutObjectLockConfiguration` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -914,7 +1476,6 @@ impl super::Client {
 /// - You can enable Object Lock for new or existing buckets. For more information, see [Configuring Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html).
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutObjectLockConfiguration(
     rt::Call<
         t::PutObjectLockConfigurationRequest,
@@ -971,8 +1532,12 @@ impl PutObjectLockConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutObjectLockConfigurationOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutObjectLockConfigurationOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -983,11 +1548,11 @@ impl PutObjectLockConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1009,15 +1574,6 @@ impl PutObjectLockConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutObjectRetention`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_object_retention(&self) -> PutObjectRetention {
-        PutObjectRetention(rt::Call::new(&self.handle, &op::PUT_OBJECT_RETENTION))
-    }
-}
 /// The `PutObjectRetention` operation.
 ///
 /// **Note:** This operation is not supported for directory buckets.
@@ -1027,7 +1583,6 @@ impl super::Client {
 /// This functionality is not supported for Amazon S3 on Outposts.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutObjectRetention(
     rt::Call<t::PutObjectRetentionRequest, t::PutObjectRetentionOutput, rt::NoErrors>,
 );
@@ -1089,8 +1644,12 @@ impl PutObjectRetention {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutObjectRetentionOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutObjectRetentionOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1099,11 +1658,11 @@ impl PutObjectRetention {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1123,15 +1682,6 @@ impl PutObjectRetention {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutObjectTagging`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_object_tagging(&self) -> PutObjectTagging {
-        PutObjectTagging(rt::Call::new(&self.handle, &op::PUT_OBJECT_TAGGING))
     }
 }
 /// The `PutObjectTagging` operation.
@@ -1161,7 +1711,6 @@ impl super::Client {
 /// - [DeleteObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutObjectTagging(
     rt::Call<t::PutObjectTaggingRequest, t::PutObjectTaggingOutput, rt::NoErrors>,
 );
@@ -1217,8 +1766,12 @@ impl PutObjectTagging {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutObjectTaggingOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutObjectTaggingOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1227,11 +1780,11 @@ impl PutObjectTagging {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -1247,15 +1800,6 @@ impl PutObjectTagging {
         self,
     ) -> rt::Call<t::PutObjectTaggingRequest, t::PutObjectTaggingOutput, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`PutPublicAccessBlock`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_public_access_block(&self) -> PutPublicAccessBlock {
-        PutPublicAccessBlock(rt::Call::new(&self.handle, &op::PUT_PUBLIC_ACCESS_BLOCK))
     }
 }
 /// The `PutPublicAccessBlock` operation.
@@ -1276,7 +1820,6 @@ impl super::Client {
 /// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct PutPublicAccessBlock(
     rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
 );
@@ -1317,8 +1860,10 @@ impl PutPublicAccessBlock {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -1327,11 +1872,11 @@ impl PutPublicAccessBlock {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

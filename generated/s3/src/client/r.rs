@@ -14,6 +14,13 @@ impl super::Client {
     pub fn rename_object(&self) -> RenameObject {
         RenameObject(rt::Call::new(&self.handle, &op::RENAME_OBJECT))
     }
+    /// **Note:** This operation is not supported for directory buckets.
+    ///
+    /// Returns the [`RestoreObject`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_object(&self) -> RestoreObject {
+        RestoreObject(rt::Call::new(&self.handle, &op::RESTORE_OBJECT))
+    }
 }
 /// The `RenameObject` operation.
 ///
@@ -28,7 +35,6 @@ impl super::Client {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct RenameObject(
     rt::Call<t::RenameObjectRequest, t::RenameObjectOutput, e::RenameObjectError>,
 );
@@ -108,8 +114,10 @@ impl RenameObject {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RenameObjectOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::RenameObjectOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -118,11 +126,11 @@ impl RenameObject {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -138,15 +146,6 @@ impl RenameObject {
         self,
     ) -> rt::Call<t::RenameObjectRequest, t::RenameObjectOutput, e::RenameObjectError> {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets.
-    ///
-    /// Returns the [`RestoreObject`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_object(&self) -> RestoreObject {
-        RestoreObject(rt::Call::new(&self.handle, &op::RESTORE_OBJECT))
     }
 }
 /// The `RestoreObject` operation.
@@ -190,7 +189,6 @@ impl super::Client {
 /// - [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct RestoreObject(
     rt::Call<t::RestoreObjectRequest, t::RestoreObjectOutput, e::RestoreObjectError>,
 );
@@ -240,8 +238,12 @@ impl RestoreObject {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RestoreObjectOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RestoreObjectOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -250,11 +252,11 @@ impl RestoreObject {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -21,6 +21,57 @@ impl super::Client {
             ),
         )
     }
+    /// Enables or disables a live inventory table for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Returns the [`UpdateBucketMetadataInventoryTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_bucket_metadata_inventory_table_configuration(
+        &self,
+    ) -> UpdateBucketMetadataInventoryTableConfiguration {
+        UpdateBucketMetadataInventoryTableConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION,
+            ),
+        )
+    }
+    /// Enables or disables journal table record expiration for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
+    ///
+    /// Returns the [`UpdateBucketMetadataJournalTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_bucket_metadata_journal_table_configuration(
+        &self,
+    ) -> UpdateBucketMetadataJournalTableConfiguration {
+        UpdateBucketMetadataJournalTableConfiguration(
+            rt::Call::new(
+                &self.handle,
+                &op::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION,
+            ),
+        )
+    }
+    /// **Note:** This operation is not supported for directory buckets or Amazon S3 on Outposts buckets.
+    ///
+    /// Returns the [`UpdateObjectEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_object_encryption(&self) -> UpdateObjectEncryption {
+        UpdateObjectEncryption(
+            rt::Call::new(&self.handle, &op::UPDATE_OBJECT_ENCRYPTION),
+        )
+    }
+    /// Uploads a part in a multipart upload.
+    ///
+    /// Returns the [`UploadPart`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn upload_part(&self) -> UploadPart {
+        UploadPart(rt::Call::new(&self.handle, &op::UPLOAD_PART))
+    }
+    /// Uploads a part by copying data from an existing object as data source. To specify the data source, you add the request header `x-amz-copy-source` in your request. To specify a byte range, you add the request header `x-amz-copy-source-range` in your request.
+    ///
+    /// Returns the [`UploadPartCopy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn upload_part_copy(&self) -> UploadPartCopy {
+        UploadPartCopy(rt::Call::new(&self.handle, &op::UPLOAD_PART_COPY))
+    }
 }
 /// The `UpdateBucketMetadataAnnotationTableConfiguration` operation.
 ///
@@ -36,7 +87,6 @@ impl super::Client {
 ///
 /// - [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html)
 /// - [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html)
-#[derive(Debug)]
 pub struct UpdateBucketMetadataAnnotationTableConfiguration(
     rt::Call<
         t::UpdateBucketMetadataAnnotationTableConfigurationRequest,
@@ -81,8 +131,10 @@ impl UpdateBucketMetadataAnnotationTableConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -91,11 +143,11 @@ impl UpdateBucketMetadataAnnotationTableConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -115,22 +167,6 @@ impl UpdateBucketMetadataAnnotationTableConfiguration {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Enables or disables a live inventory table for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`UpdateBucketMetadataInventoryTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_bucket_metadata_inventory_table_configuration(
-        &self,
-    ) -> UpdateBucketMetadataInventoryTableConfiguration {
-        UpdateBucketMetadataInventoryTableConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION,
-            ),
-        )
     }
 }
 /// The `UpdateBucketMetadataInventoryTableConfiguration` operation.
@@ -155,7 +191,6 @@ impl super::Client {
 /// - [UpdateBucketMetadataJournalTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataJournalTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct UpdateBucketMetadataInventoryTableConfiguration(
     rt::Call<
         t::UpdateBucketMetadataInventoryTableConfigurationRequest,
@@ -200,8 +235,10 @@ impl UpdateBucketMetadataInventoryTableConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -210,11 +247,11 @@ impl UpdateBucketMetadataInventoryTableConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -236,22 +273,6 @@ impl UpdateBucketMetadataInventoryTableConfiguration {
         self.0
     }
 }
-impl super::Client {
-    /// Enables or disables journal table record expiration for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
-    ///
-    /// Returns the [`UpdateBucketMetadataJournalTableConfiguration`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_bucket_metadata_journal_table_configuration(
-        &self,
-    ) -> UpdateBucketMetadataJournalTableConfiguration {
-        UpdateBucketMetadataJournalTableConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION,
-            ),
-        )
-    }
-}
 /// The `UpdateBucketMetadataJournalTableConfiguration` operation.
 ///
 /// Enables or disables journal table record expiration for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
@@ -266,7 +287,6 @@ impl super::Client {
 /// - [UpdateBucketMetadataInventoryTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataInventoryTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct UpdateBucketMetadataJournalTableConfiguration(
     rt::Call<
         t::UpdateBucketMetadataJournalTableConfigurationRequest,
@@ -311,8 +331,10 @@ impl UpdateBucketMetadataJournalTableConfiguration {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -321,11 +343,11 @@ impl UpdateBucketMetadataJournalTableConfiguration {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -345,17 +367,6 @@ impl UpdateBucketMetadataJournalTableConfiguration {
         rt::NoErrors,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// **Note:** This operation is not supported for directory buckets or Amazon S3 on Outposts buckets.
-    ///
-    /// Returns the [`UpdateObjectEncryption`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_object_encryption(&self) -> UpdateObjectEncryption {
-        UpdateObjectEncryption(
-            rt::Call::new(&self.handle, &op::UPDATE_OBJECT_ENCRYPTION),
-        )
     }
 }
 /// The `UpdateObjectEncryption` operation.
@@ -393,7 +404,6 @@ impl super::Client {
 ///     - The bucket owner's account was approved to make `UpdateObjectEncryption` requests that use any Amazon Web Services KMS key in their organization, but the bucket owner's account isn't part of an organization in Organizations. Make sure that the bucket owner's account and the specified KMS key belong to the same organization, and then try again.
 ///     - The specified Amazon Web Services KMS key must be from the same organization in Organizations as the bucket. Specify a KMS key that belongs to the same organization as the bucket, and then try again.
 ///     - The encryption type for the specified object can’t be updated because that object is protected by S3 Object Lock. If the object has a governance-mode retention period or a legal hold, you must first remove the Object Lock status on the object before you issue your `UpdateObjectEncryption` request. You can't use the `UpdateObjectEncryption` operation with objects that have an Object Lock compliance mode retention period applied to them.
-#[derive(Debug)]
 pub struct UpdateObjectEncryption(
     rt::Call<
         t::UpdateObjectEncryptionRequest,
@@ -453,8 +463,12 @@ impl UpdateObjectEncryption {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateObjectEncryptionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateObjectEncryptionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -463,11 +477,11 @@ impl UpdateObjectEncryption {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -487,15 +501,6 @@ impl UpdateObjectEncryption {
         e::UpdateObjectEncryptionError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Uploads a part in a multipart upload.
-    ///
-    /// Returns the [`UploadPart`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn upload_part(&self) -> UploadPart {
-        UploadPart(rt::Call::new(&self.handle, &op::UPLOAD_PART))
     }
 }
 /// The `UploadPart` operation.
@@ -543,7 +548,6 @@ impl super::Client {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct UploadPart(rt::Call<t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors>);
 impl UploadPart {
     /// Object data.
@@ -687,8 +691,10 @@ impl UploadPart {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UploadPartOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::UploadPartOutput, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -697,11 +703,11 @@ impl UploadPart {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -717,15 +723,6 @@ impl UploadPart {
         self,
     ) -> rt::Call<t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors> {
         self.0
-    }
-}
-impl super::Client {
-    /// Uploads a part by copying data from an existing object as data source. To specify the data source, you add the request header `x-amz-copy-source` in your request. To specify a byte range, you add the request header `x-amz-copy-source-range` in your request.
-    ///
-    /// Returns the [`UploadPartCopy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn upload_part_copy(&self) -> UploadPartCopy {
-        UploadPartCopy(rt::Call::new(&self.handle, &op::UPLOAD_PART_COPY))
     }
 }
 /// The `UploadPartCopy` operation.
@@ -775,7 +772,6 @@ impl super::Client {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-#[derive(Debug)]
 pub struct UploadPartCopy(
     rt::Call<t::UploadPartCopyRequest, t::UploadPartCopyOutput, rt::NoErrors>,
 );
@@ -900,8 +896,12 @@ impl UploadPartCopy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UploadPartCopyOutput, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UploadPartCopyOutput, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -910,11 +910,11 @@ impl UploadPartCopy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -26,7 +26,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:AssociateCrossAccountReplica`, `secretsmanager:GetSecretValue` on the primary secret, and `secretsmanager:AcceptCrossAccountReplication` on the replica secret. You must also have `kms:Decrypt` permission for the Key Management Service (KMS) key that encrypts the primary secret, and `kms:Encrypt` permission for the Amazon Web Services KMS key that encrypts the replica secret. If you supply `ReplicationRoleARN`, you also need `iam:PassRole` for that role. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct AssociateCrossAccountReplica(
     rt::Call<
         t::AssociateCrossAccountReplicaRequest,
@@ -65,10 +64,12 @@ impl AssociateCrossAccountReplica {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::AssociateCrossAccountReplicaResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssociateCrossAccountReplicaResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -79,11 +80,11 @@ impl AssociateCrossAccountReplica {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,13 @@ impl super::Client {
     pub fn cancel_rotate_secret(&self) -> CancelRotateSecret {
         CancelRotateSecret(rt::Call::new(&self.handle, &op::CANCEL_ROTATE_SECRET))
     }
+    /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth token, or other secret information that you store in an encrypted form in Secrets Manager. The secret also includes the connection information to access a database or other service. Secrets Manager does not encrypt this connection information. A secret in Secrets Manager consists of both the encrypted secret versions and the metadata that Secrets Manager uses to manage the secret.
+    ///
+    /// Returns the [`CreateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_secret(&self) -> CreateSecret {
+        CreateSecret(rt::Call::new(&self.handle, &op::CREATE_SECRET))
+    }
 }
 /// The `CancelRotateSecret` operation.
 ///
@@ -26,7 +33,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:CancelRotateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct CancelRotateSecret(
     rt::Call<
         t::CancelRotateSecretRequest,
@@ -44,8 +50,12 @@ impl CancelRotateSecret {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelRotateSecretResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelRotateSecretResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +64,11 @@ impl CancelRotateSecret {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -78,15 +88,6 @@ impl CancelRotateSecret {
         e::CancelRotateSecretError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth token, or other secret information that you store in an encrypted form in Secrets Manager. The secret also includes the connection information to access a database or other service. Secrets Manager does not encrypt this connection information. A secret in Secrets Manager consists of both the encrypted secret versions and the metadata that Secrets Manager uses to manage the secret.
-    ///
-    /// Returns the [`CreateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_secret(&self) -> CreateSecret {
-        CreateSecret(rt::Call::new(&self.handle, &op::CREATE_SECRET))
     }
 }
 /// The `CreateSecret` operation.
@@ -114,7 +115,6 @@ impl super::Client {
 /// To encrypt the secret with a KMS key other than `aws/secretsmanager`, you need `kms:GenerateDataKey` and `kms:Decrypt` permission to the key.
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
-#[derive(Debug)]
 pub struct CreateSecret(
     rt::Call<t::CreateSecretRequest, t::CreateSecretResponse, e::CreateSecretError>,
 );
@@ -188,8 +188,12 @@ impl CreateSecret {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateSecretResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSecretResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -198,11 +202,11 @@ impl CreateSecret {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

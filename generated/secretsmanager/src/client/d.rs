@@ -14,6 +14,29 @@ impl super::Client {
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
         DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
     }
+    /// Deletes a secret and all of its versions. You can specify a recovery window during which you can restore the secret. The minimum recovery window is 7 days. The default recovery window is 30 days. Secrets Manager attaches a `DeletionDate` stamp to the secret that specifies the end of the recovery window. At the end of the recovery window, Secrets Manager deletes the secret permanently.
+    ///
+    /// Returns the [`DeleteSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_secret(&self) -> DeleteSecret {
+        DeleteSecret(rt::Call::new(&self.handle, &op::DELETE_SECRET))
+    }
+    /// Retrieves the details of a secret. It does not include the encrypted secret value. Secrets Manager only returns fields that have a value in the response.
+    ///
+    /// Returns the [`DescribeSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secret(&self) -> DescribeSecret {
+        DescribeSecret(rt::Call::new(&self.handle, &op::DESCRIBE_SECRET))
+    }
+    /// Removes the link between a primary secret in your account and a cross-account replica secret, and stops replication to the replica secret. Call this operation on the primary secret. This action removes the replica association created by AssociateCrossAccountReplica.
+    ///
+    /// Returns the [`DisassociateCrossAccountReplica`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_cross_account_replica(&self) -> DisassociateCrossAccountReplica {
+        DisassociateCrossAccountReplica(
+            rt::Call::new(&self.handle, &op::DISASSOCIATE_CROSS_ACCOUNT_REPLICA),
+        )
+    }
 }
 /// The `DeleteResourcePolicy` operation.
 ///
@@ -22,7 +45,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:DeleteResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct DeleteResourcePolicy(
     rt::Call<
         t::DeleteResourcePolicyRequest,
@@ -46,8 +68,12 @@ impl DeleteResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteResourcePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteResourcePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -56,11 +82,11 @@ impl DeleteResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,15 +106,6 @@ impl DeleteResourcePolicy {
         e::DeleteResourcePolicyError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Deletes a secret and all of its versions. You can specify a recovery window during which you can restore the secret. The minimum recovery window is 7 days. The default recovery window is 30 days. Secrets Manager attaches a `DeletionDate` stamp to the secret that specifies the end of the recovery window. At the end of the recovery window, Secrets Manager deletes the secret permanently.
-    ///
-    /// Returns the [`DeleteSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_secret(&self) -> DeleteSecret {
-        DeleteSecret(rt::Call::new(&self.handle, &op::DELETE_SECRET))
     }
 }
 /// The `DeleteSecret` operation.
@@ -112,7 +129,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:DeleteSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct DeleteSecret(
     rt::Call<t::DeleteSecretRequest, t::DeleteSecretResponse, e::DeleteSecretError>,
 );
@@ -138,8 +154,12 @@ impl DeleteSecret {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteSecretResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteSecretResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -148,11 +168,11 @@ impl DeleteSecret {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -174,15 +194,6 @@ impl DeleteSecret {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the details of a secret. It does not include the encrypted secret value. Secrets Manager only returns fields that have a value in the response.
-    ///
-    /// Returns the [`DescribeSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_secret(&self) -> DescribeSecret {
-        DescribeSecret(rt::Call::new(&self.handle, &op::DESCRIBE_SECRET))
-    }
-}
 /// The `DescribeSecret` operation.
 ///
 /// Retrieves the details of a secret. It does not include the encrypted secret value. Secrets Manager only returns fields that have a value in the response.
@@ -192,7 +203,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:DescribeSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct DescribeSecret(
     rt::Call<t::DescribeSecretRequest, t::DescribeSecretResponse, e::DescribeSecretError>,
 );
@@ -206,8 +216,12 @@ impl DescribeSecret {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DescribeSecretResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DescribeSecretResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -216,11 +230,11 @@ impl DescribeSecret {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -242,17 +256,6 @@ impl DescribeSecret {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the link between a primary secret in your account and a cross-account replica secret, and stops replication to the replica secret. Call this operation on the primary secret. This action removes the replica association created by AssociateCrossAccountReplica.
-    ///
-    /// Returns the [`DisassociateCrossAccountReplica`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn disassociate_cross_account_replica(&self) -> DisassociateCrossAccountReplica {
-        DisassociateCrossAccountReplica(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_CROSS_ACCOUNT_REPLICA),
-        )
-    }
-}
 /// The `DisassociateCrossAccountReplica` operation.
 ///
 /// Removes the link between a primary secret in your account and a cross-account replica secret, and stops replication to the replica secret. Call this operation on the primary secret. This action removes the replica association created by AssociateCrossAccountReplica.
@@ -264,7 +267,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:DisassociateCrossAccountReplica`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct DisassociateCrossAccountReplica(
     rt::Call<
         t::DisassociateCrossAccountReplicaRequest,
@@ -288,10 +290,12 @@ impl DisassociateCrossAccountReplica {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::DisassociateCrossAccountReplicaResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DisassociateCrossAccountReplicaResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -302,11 +306,11 @@ impl DisassociateCrossAccountReplica {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,20 @@ impl super::Client {
     pub fn list_resource_policies(&self) -> ListResourcePolicies {
         ListResourcePolicies(rt::Call::new(&self.handle, &op::LIST_RESOURCE_POLICIES))
     }
+    /// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
+    ///
+    /// Returns the [`ListSecretVersionIds`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_secret_version_ids(&self) -> ListSecretVersionIds {
+        ListSecretVersionIds(rt::Call::new(&self.handle, &op::LIST_SECRET_VERSION_IDS))
+    }
+    /// Lists the secrets that are stored by Secrets Manager in the Amazon Web Services account, not including secrets that are marked for deletion. To see secrets marked for deletion, use the Secrets Manager console.
+    ///
+    /// Returns the [`ListSecrets`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_secrets(&self) -> ListSecrets {
+        ListSecrets(rt::Call::new(&self.handle, &op::LIST_SECRETS))
+    }
 }
 /// The `ListResourcePolicies` operation.
 ///
@@ -22,7 +36,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ListResourcePolicies`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct ListResourcePolicies(
     rt::Call<
         t::ListResourcePoliciesRequest,
@@ -52,8 +65,12 @@ impl ListResourcePolicies {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListResourcePoliciesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListResourcePoliciesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -62,11 +79,11 @@ impl ListResourcePolicies {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -88,15 +105,6 @@ impl ListResourcePolicies {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
-    ///
-    /// Returns the [`ListSecretVersionIds`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_secret_version_ids(&self) -> ListSecretVersionIds {
-        ListSecretVersionIds(rt::Call::new(&self.handle, &op::LIST_SECRET_VERSION_IDS))
-    }
-}
 /// The `ListSecretVersionIds` operation.
 ///
 /// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
@@ -108,7 +116,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ListSecretVersionIds`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct ListSecretVersionIds(
     rt::Call<
         t::ListSecretVersionIdsRequest,
@@ -144,8 +151,12 @@ impl ListSecretVersionIds {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListSecretVersionIdsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSecretVersionIdsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -154,11 +165,11 @@ impl ListSecretVersionIds {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -180,15 +191,6 @@ impl ListSecretVersionIds {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the secrets that are stored by Secrets Manager in the Amazon Web Services account, not including secrets that are marked for deletion. To see secrets marked for deletion, use the Secrets Manager console.
-    ///
-    /// Returns the [`ListSecrets`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_secrets(&self) -> ListSecrets {
-        ListSecrets(rt::Call::new(&self.handle, &op::LIST_SECRETS))
-    }
-}
 /// The `ListSecrets` operation.
 ///
 /// Lists the secrets that are stored by Secrets Manager in the Amazon Web Services account, not including secrets that are marked for deletion. To see secrets marked for deletion, use the Secrets Manager console.
@@ -204,7 +206,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ListSecrets`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct ListSecrets(
     rt::Call<t::ListSecretsRequest, t::ListSecretsResponse, e::ListSecretsError>,
 );
@@ -248,8 +249,12 @@ impl ListSecrets {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListSecretsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSecretsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -258,11 +263,11 @@ impl ListSecrets {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

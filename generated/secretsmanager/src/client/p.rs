@@ -14,6 +14,13 @@ impl super::Client {
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
         PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
     }
+    /// Creates a new version of your secret by creating a new encrypted value and attaching it to the secret. version can contain a new `SecretString` value or a new `SecretBinary` value.
+    ///
+    /// Returns the [`PutSecretValue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_secret_value(&self) -> PutSecretValue {
+        PutSecretValue(rt::Call::new(&self.handle, &op::PUT_SECRET_VALUE))
+    }
 }
 /// The `PutResourcePolicy` operation.
 ///
@@ -24,7 +31,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:PutResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct PutResourcePolicy(
     rt::Call<
         t::PutResourcePolicyRequest,
@@ -60,8 +66,12 @@ impl PutResourcePolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutResourcePolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutResourcePolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -70,11 +80,11 @@ impl PutResourcePolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -96,15 +106,6 @@ impl PutResourcePolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a new version of your secret by creating a new encrypted value and attaching it to the secret. version can contain a new `SecretString` value or a new `SecretBinary` value.
-    ///
-    /// Returns the [`PutSecretValue`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_secret_value(&self) -> PutSecretValue {
-        PutSecretValue(rt::Call::new(&self.handle, &op::PUT_SECRET_VALUE))
-    }
-}
 /// The `PutSecretValue` operation.
 ///
 /// Creates a new version of your secret by creating a new encrypted value and attaching it to the secret. version can contain a new `SecretString` value or a new `SecretBinary` value.
@@ -120,7 +121,6 @@ impl super::Client {
 /// **Required permissions:** `secretsmanager:PutSecretValue`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
-#[derive(Debug)]
 pub struct PutSecretValue(
     rt::Call<t::PutSecretValueRequest, t::PutSecretValueResponse, e::PutSecretValueError>,
 );
@@ -164,8 +164,12 @@ impl PutSecretValue {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PutSecretValueResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PutSecretValueResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -174,11 +178,11 @@ impl PutSecretValue {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,6 +16,29 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::REMOVE_REGIONS_FROM_REPLICATION),
         )
     }
+    /// Replicates the secret to a new Regions. See [Multi-Region secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html).
+    ///
+    /// Returns the [`ReplicateSecretToRegions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn replicate_secret_to_regions(&self) -> ReplicateSecretToRegions {
+        ReplicateSecretToRegions(
+            rt::Call::new(&self.handle, &op::REPLICATE_SECRET_TO_REGIONS),
+        )
+    }
+    /// Cancels the scheduled deletion of a secret by removing the `DeletedDate` time stamp. You can access a secret again after it has been restored.
+    ///
+    /// Returns the [`RestoreSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn restore_secret(&self) -> RestoreSecret {
+        RestoreSecret(rt::Call::new(&self.handle, &op::RESTORE_SECRET))
+    }
+    /// Configures and starts the asynchronous process of rotating the secret. For information about rotation, see [Rotate secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) in the *Secrets Manager User Guide*. If you include the configuration parameters, the operation sets the values for the secret and then immediately starts a rotation. If you don't include the configuration parameters, the operation starts a rotation with the values already stored in the secret.
+    ///
+    /// Returns the [`RotateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn rotate_secret(&self) -> RotateSecret {
+        RotateSecret(rt::Call::new(&self.handle, &op::ROTATE_SECRET))
+    }
 }
 /// The `RemoveRegionsFromReplication` operation.
 ///
@@ -24,7 +47,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:RemoveRegionsFromReplication`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct RemoveRegionsFromReplication(
     rt::Call<
         t::RemoveRegionsFromReplicationRequest,
@@ -48,10 +70,12 @@ impl RemoveRegionsFromReplication {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::RemoveRegionsFromReplicationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RemoveRegionsFromReplicationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -62,11 +86,11 @@ impl RemoveRegionsFromReplication {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -88,17 +112,6 @@ impl RemoveRegionsFromReplication {
         self.0
     }
 }
-impl super::Client {
-    /// Replicates the secret to a new Regions. See [Multi-Region secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html).
-    ///
-    /// Returns the [`ReplicateSecretToRegions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn replicate_secret_to_regions(&self) -> ReplicateSecretToRegions {
-        ReplicateSecretToRegions(
-            rt::Call::new(&self.handle, &op::REPLICATE_SECRET_TO_REGIONS),
-        )
-    }
-}
 /// The `ReplicateSecretToRegions` operation.
 ///
 /// Replicates the secret to a new Regions. See [Multi-Region secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html).
@@ -106,7 +119,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ReplicateSecretToRegions`. If the primary secret is encrypted with a KMS key other than `aws/secretsmanager`, you also need `kms:Decrypt` permission to the key. To encrypt the replicated secret with a KMS key other than `aws/secretsmanager`, you need `kms:GenerateDataKey` and `kms:Encrypt` to the key. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct ReplicateSecretToRegions(
     rt::Call<
         t::ReplicateSecretToRegionsRequest,
@@ -136,8 +148,12 @@ impl ReplicateSecretToRegions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ReplicateSecretToRegionsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReplicateSecretToRegionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -148,11 +164,11 @@ impl ReplicateSecretToRegions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -174,15 +190,6 @@ impl ReplicateSecretToRegions {
         self.0
     }
 }
-impl super::Client {
-    /// Cancels the scheduled deletion of a secret by removing the `DeletedDate` time stamp. You can access a secret again after it has been restored.
-    ///
-    /// Returns the [`RestoreSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn restore_secret(&self) -> RestoreSecret {
-        RestoreSecret(rt::Call::new(&self.handle, &op::RESTORE_SECRET))
-    }
-}
 /// The `RestoreSecret` operation.
 ///
 /// Cancels the scheduled deletion of a secret by removing the `DeletedDate` time stamp. You can access a secret again after it has been restored.
@@ -190,7 +197,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:RestoreSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct RestoreSecret(
     rt::Call<t::RestoreSecretRequest, t::RestoreSecretResponse, e::RestoreSecretError>,
 );
@@ -204,8 +210,12 @@ impl RestoreSecret {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RestoreSecretResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RestoreSecretResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -214,11 +224,11 @@ impl RestoreSecret {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -240,15 +250,6 @@ impl RestoreSecret {
         self.0
     }
 }
-impl super::Client {
-    /// Configures and starts the asynchronous process of rotating the secret. For information about rotation, see [Rotate secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) in the *Secrets Manager User Guide*. If you include the configuration parameters, the operation sets the values for the secret and then immediately starts a rotation. If you don't include the configuration parameters, the operation starts a rotation with the values already stored in the secret.
-    ///
-    /// Returns the [`RotateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn rotate_secret(&self) -> RotateSecret {
-        RotateSecret(rt::Call::new(&self.handle, &op::ROTATE_SECRET))
-    }
-}
 /// The `RotateSecret` operation.
 ///
 /// Configures and starts the asynchronous process of rotating the secret. For information about rotation, see [Rotate secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) in the *Secrets Manager User Guide*. If you include the configuration parameters, the operation sets the values for the secret and then immediately starts a rotation. If you don't include the configuration parameters, the operation starts a rotation with the values already stored in the secret.
@@ -258,7 +259,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:RotateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html). You also need `lambda:InvokeFunction` permissions on the rotation function. For more information, see [Permissions for rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html).
-#[derive(Debug)]
 pub struct RotateSecret(
     rt::Call<t::RotateSecretRequest, t::RotateSecretResponse, e::RotateSecretError>,
 );
@@ -314,8 +314,12 @@ impl RotateSecret {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::RotateSecretResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::RotateSecretResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -324,11 +328,11 @@ impl RotateSecret {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

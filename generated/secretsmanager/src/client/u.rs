@@ -14,6 +14,22 @@ impl super::Client {
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
     }
+    /// Modifies the details of a secret, including metadata and the secret value. To change the secret value, you can also use PutSecretValue.
+    ///
+    /// Returns the [`UpdateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_secret(&self) -> UpdateSecret {
+        UpdateSecret(rt::Call::new(&self.handle, &op::UPDATE_SECRET))
+    }
+    /// Modifies the staging labels attached to a version of a secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process. Each staging label can be attached to only one version at a time. To add a staging label to a version when it is already attached to another version, Secrets Manager first removes it from the other version first and then attaches it to this one. For more information about versions and staging labels, see [Concepts: Version](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
+    ///
+    /// Returns the [`UpdateSecretVersionStage`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn update_secret_version_stage(&self) -> UpdateSecretVersionStage {
+        UpdateSecretVersionStage(
+            rt::Call::new(&self.handle, &op::UPDATE_SECRET_VERSION_STAGE),
+        )
+    }
 }
 /// The `UntagResource` operation.
 ///
@@ -26,7 +42,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:UntagResource`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct UntagResource(
     rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
 );
@@ -46,8 +61,10 @@ impl UntagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -56,11 +73,11 @@ impl UntagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -76,15 +93,6 @@ impl UntagResource {
         self,
     ) -> rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Modifies the details of a secret, including metadata and the secret value. To change the secret value, you can also use PutSecretValue.
-    ///
-    /// Returns the [`UpdateSecret`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_secret(&self) -> UpdateSecret {
-        UpdateSecret(rt::Call::new(&self.handle, &op::UPDATE_SECRET))
     }
 }
 /// The `UpdateSecret` operation.
@@ -106,7 +114,6 @@ impl super::Client {
 /// **Required permissions:** `secretsmanager:UpdateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html). If you use a customer managed key, you must also have `kms:GenerateDataKey`, `kms:Encrypt`, and `kms:Decrypt` permissions on the key. If you change the KMS key and you don't have `kms:Encrypt` permission to the new key, Secrets Manager does not re-encrypt existing secret versions with the new key. For more information, see [Secret encryption and decryption](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
-#[derive(Debug)]
 pub struct UpdateSecret(
     rt::Call<t::UpdateSecretRequest, t::UpdateSecretResponse, e::UpdateSecretError>,
 );
@@ -156,8 +163,12 @@ impl UpdateSecret {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateSecretResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateSecretResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -166,11 +177,11 @@ impl UpdateSecret {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -192,17 +203,6 @@ impl UpdateSecret {
         self.0
     }
 }
-impl super::Client {
-    /// Modifies the staging labels attached to a version of a secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process. Each staging label can be attached to only one version at a time. To add a staging label to a version when it is already attached to another version, Secrets Manager first removes it from the other version first and then attaches it to this one. For more information about versions and staging labels, see [Concepts: Version](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
-    ///
-    /// Returns the [`UpdateSecretVersionStage`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn update_secret_version_stage(&self) -> UpdateSecretVersionStage {
-        UpdateSecretVersionStage(
-            rt::Call::new(&self.handle, &op::UPDATE_SECRET_VERSION_STAGE),
-        )
-    }
-}
 /// The `UpdateSecretVersionStage` operation.
 ///
 /// Modifies the staging labels attached to a version of a secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process. Each staging label can be attached to only one version at a time. To add a staging label to a version when it is already attached to another version, Secrets Manager first removes it from the other version first and then attaches it to this one. For more information about versions and staging labels, see [Concepts: Version](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
@@ -218,7 +218,6 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:UpdateSecretVersionStage`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-#[derive(Debug)]
 pub struct UpdateSecretVersionStage(
     rt::Call<
         t::UpdateSecretVersionStageRequest,
@@ -254,8 +253,12 @@ impl UpdateSecretVersionStage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UpdateSecretVersionStageResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UpdateSecretVersionStageResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -266,11 +269,11 @@ impl UpdateSecretVersionStage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

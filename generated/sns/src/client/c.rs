@@ -16,13 +16,53 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT),
         )
     }
+    /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true".
+    ///
+    /// Returns the [`ConfirmSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn confirm_subscription(&self) -> ConfirmSubscription {
+        ConfirmSubscription(rt::Call::new(&self.handle, &op::CONFIRM_SUBSCRIPTION))
+    }
+    /// Creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register. You must specify `PlatformPrincipal` and `PlatformCredential` attributes when using the `CreatePlatformApplication` action.
+    ///
+    /// Returns the [`CreatePlatformApplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_platform_application(&self) -> CreatePlatformApplication {
+        CreatePlatformApplication(
+            rt::Call::new(&self.handle, &op::CREATE_PLATFORM_APPLICATION),
+        )
+    }
+    /// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+    ///
+    /// Returns the [`CreatePlatformEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_platform_endpoint(&self) -> CreatePlatformEndpoint {
+        CreatePlatformEndpoint(
+            rt::Call::new(&self.handle, &op::CREATE_PLATFORM_ENDPOINT),
+        )
+    }
+    /// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number.
+    ///
+    /// Returns the [`CreateSmsSandboxPhoneNumber`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_sms_sandbox_phone_number(&self) -> CreateSmsSandboxPhoneNumber {
+        CreateSmsSandboxPhoneNumber(
+            rt::Call::new(&self.handle, &op::CREATE_SMS_SANDBOX_PHONE_NUMBER),
+        )
+    }
+    /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
+    ///
+    /// Returns the [`CreateTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_topic(&self) -> CreateTopic {
+        CreateTopic(rt::Call::new(&self.handle, &op::CREATE_TOPIC))
+    }
 }
 /// The `CheckIfPhoneNumberIsOptedOut` operation.
 ///
 /// Accepts a phone number and indicates whether the phone holder has opted out of receiving SMS messages from your Amazon Web Services account. You cannot send SMS messages to a number that is opted out.
 ///
 /// To resume sending messages, you can opt in the number by using the `OptInPhoneNumber` action.
-#[derive(Debug)]
 pub struct CheckIfPhoneNumberIsOptedOut(
     rt::Call<
         t::CheckIfPhoneNumberIsOptedOutInput,
@@ -40,10 +80,12 @@ impl CheckIfPhoneNumberIsOptedOut {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::CheckIfPhoneNumberIsOptedOutResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CheckIfPhoneNumberIsOptedOutResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +96,11 @@ impl CheckIfPhoneNumberIsOptedOut {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,19 +122,9 @@ impl CheckIfPhoneNumberIsOptedOut {
         self.0
     }
 }
-impl super::Client {
-    /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true".
-    ///
-    /// Returns the [`ConfirmSubscription`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn confirm_subscription(&self) -> ConfirmSubscription {
-        ConfirmSubscription(rt::Call::new(&self.handle, &op::CONFIRM_SUBSCRIPTION))
-    }
-}
 /// The `ConfirmSubscription` operation.
 ///
 /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true".
-#[derive(Debug)]
 pub struct ConfirmSubscription(
     rt::Call<
         t::ConfirmSubscriptionInput,
@@ -122,8 +154,12 @@ impl ConfirmSubscription {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ConfirmSubscriptionResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ConfirmSubscriptionResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -132,11 +168,11 @@ impl ConfirmSubscription {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -158,17 +194,6 @@ impl ConfirmSubscription {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register. You must specify `PlatformPrincipal` and `PlatformCredential` attributes when using the `CreatePlatformApplication` action.
-    ///
-    /// Returns the [`CreatePlatformApplication`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_platform_application(&self) -> CreatePlatformApplication {
-        CreatePlatformApplication(
-            rt::Call::new(&self.handle, &op::CREATE_PLATFORM_APPLICATION),
-        )
-    }
-}
 /// The `CreatePlatformApplication` operation.
 ///
 /// Creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register. You must specify `PlatformPrincipal` and `PlatformCredential` attributes when using the `CreatePlatformApplication` action.
@@ -185,7 +210,6 @@ impl super::Client {
 /// - For WNS, `PlatformPrincipal` is `Package Security Identifier` and `PlatformCredential` is `secret key`.
 ///
 /// You can use the returned `PlatformApplicationArn` as an attribute for the `CreatePlatformEndpoint` action.
-#[derive(Debug)]
 pub struct CreatePlatformApplication(
     rt::Call<
         t::CreatePlatformApplicationInput,
@@ -215,8 +239,12 @@ impl CreatePlatformApplication {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreatePlatformApplicationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreatePlatformApplicationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -227,11 +255,11 @@ impl CreatePlatformApplication {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -253,23 +281,11 @@ impl CreatePlatformApplication {
         self.0
     }
 }
-impl super::Client {
-    /// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`CreatePlatformEndpoint`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_platform_endpoint(&self) -> CreatePlatformEndpoint {
-        CreatePlatformEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_PLATFORM_ENDPOINT),
-        )
-    }
-}
 /// The `CreatePlatformEndpoint` operation.
 ///
 /// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// When using `CreatePlatformEndpoint` with Baidu, two attributes must be provided: ChannelId and UserId. The token field must also contain the ChannelId. For more information, see [Creating an Amazon SNS Endpoint for Baidu](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePushBaiduEndpoint.html).
-#[derive(Debug)]
 pub struct CreatePlatformEndpoint(
     rt::Call<
         t::CreatePlatformEndpointInput,
@@ -305,8 +321,12 @@ impl CreatePlatformEndpoint {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateEndpointResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateEndpointResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -315,11 +335,11 @@ impl CreatePlatformEndpoint {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -341,23 +361,11 @@ impl CreatePlatformEndpoint {
         self.0
     }
 }
-impl super::Client {
-    /// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number.
-    ///
-    /// Returns the [`CreateSmsSandboxPhoneNumber`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_sms_sandbox_phone_number(&self) -> CreateSmsSandboxPhoneNumber {
-        CreateSmsSandboxPhoneNumber(
-            rt::Call::new(&self.handle, &op::CREATE_SMS_SANDBOX_PHONE_NUMBER),
-        )
-    }
-}
 /// The `CreateSMSSandboxPhoneNumber` operation.
 ///
 /// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-#[derive(Debug)]
 pub struct CreateSmsSandboxPhoneNumber(
     rt::Call<
         t::CreateSmsSandboxPhoneNumberInput,
@@ -381,8 +389,12 @@ impl CreateSmsSandboxPhoneNumber {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateSmsSandboxPhoneNumberResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateSmsSandboxPhoneNumberResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -393,11 +405,11 @@ impl CreateSmsSandboxPhoneNumber {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -419,19 +431,9 @@ impl CreateSmsSandboxPhoneNumber {
         self.0
     }
 }
-impl super::Client {
-    /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
-    ///
-    /// Returns the [`CreateTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_topic(&self) -> CreateTopic {
-        CreateTopic(rt::Call::new(&self.handle, &op::CREATE_TOPIC))
-    }
-}
 /// The `CreateTopic` operation.
 ///
 /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
-#[derive(Debug)]
 pub struct CreateTopic(
     rt::Call<t::CreateTopicInput, t::CreateTopicResponse, e::CreateTopicError>,
 );
@@ -463,8 +465,12 @@ impl CreateTopic {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateTopicResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateTopicResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -473,11 +479,11 @@ impl CreateTopic {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,37 @@ impl super::Client {
     pub fn delete_endpoint(&self) -> DeleteEndpoint {
         DeleteEndpoint(rt::Call::new(&self.handle, &op::DELETE_ENDPOINT))
     }
+    /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+    ///
+    /// Returns the [`DeletePlatformApplication`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_platform_application(&self) -> DeletePlatformApplication {
+        DeletePlatformApplication(
+            rt::Call::new(&self.handle, &op::DELETE_PLATFORM_APPLICATION),
+        )
+    }
+    /// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox.
+    ///
+    /// Returns the [`DeleteSmsSandboxPhoneNumber`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_sms_sandbox_phone_number(&self) -> DeleteSmsSandboxPhoneNumber {
+        DeleteSmsSandboxPhoneNumber(
+            rt::Call::new(&self.handle, &op::DELETE_SMS_SANDBOX_PHONE_NUMBER),
+        )
+    }
+    /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
+    ///
+    /// Returns the [`DeleteTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_topic(&self) -> DeleteTopic {
+        DeleteTopic(rt::Call::new(&self.handle, &op::DELETE_TOPIC))
+    }
 }
 /// The `DeleteEndpoint` operation.
 ///
 /// Deletes the endpoint for a device and mobile app from Amazon SNS. This action is idempotent. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// When you delete an endpoint that is also subscribed to a topic, then you must also unsubscribe the endpoint from the topic.
-#[derive(Debug)]
 pub struct DeleteEndpoint(
     rt::Call<t::DeleteEndpointInput, rt::Unit, e::DeleteEndpointError>,
 );
@@ -34,8 +58,10 @@ impl DeleteEndpoint {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -44,11 +70,11 @@ impl DeleteEndpoint {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -66,21 +92,9 @@ impl DeleteEndpoint {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`DeletePlatformApplication`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_platform_application(&self) -> DeletePlatformApplication {
-        DeletePlatformApplication(
-            rt::Call::new(&self.handle, &op::DELETE_PLATFORM_APPLICATION),
-        )
-    }
-}
 /// The `DeletePlatformApplication` operation.
 ///
 /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-#[derive(Debug)]
 pub struct DeletePlatformApplication(
     rt::Call<
         t::DeletePlatformApplicationInput,
@@ -98,8 +112,10 @@ impl DeletePlatformApplication {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -108,11 +124,11 @@ impl DeletePlatformApplication {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -134,23 +150,11 @@ impl DeletePlatformApplication {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox.
-    ///
-    /// Returns the [`DeleteSmsSandboxPhoneNumber`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_sms_sandbox_phone_number(&self) -> DeleteSmsSandboxPhoneNumber {
-        DeleteSmsSandboxPhoneNumber(
-            rt::Call::new(&self.handle, &op::DELETE_SMS_SANDBOX_PHONE_NUMBER),
-        )
-    }
-}
 /// The `DeleteSMSSandboxPhoneNumber` operation.
 ///
 /// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-#[derive(Debug)]
 pub struct DeleteSmsSandboxPhoneNumber(
     rt::Call<
         t::DeleteSmsSandboxPhoneNumberInput,
@@ -168,8 +172,12 @@ impl DeleteSmsSandboxPhoneNumber {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteSmsSandboxPhoneNumberResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteSmsSandboxPhoneNumberResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -180,11 +188,11 @@ impl DeleteSmsSandboxPhoneNumber {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -206,19 +214,9 @@ impl DeleteSmsSandboxPhoneNumber {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
-    ///
-    /// Returns the [`DeleteTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_topic(&self) -> DeleteTopic {
-        DeleteTopic(rt::Call::new(&self.handle, &op::DELETE_TOPIC))
-    }
-}
 /// The `DeleteTopic` operation.
 ///
 /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
-#[derive(Debug)]
 pub struct DeleteTopic(rt::Call<t::DeleteTopicInput, rt::Unit, e::DeleteTopicError>);
 impl DeleteTopic {
     /// The ARN of the topic you want to delete.
@@ -230,8 +228,10 @@ impl DeleteTopic {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -240,11 +240,11 @@ impl DeleteTopic {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

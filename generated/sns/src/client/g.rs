@@ -16,13 +16,62 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::GET_DATA_PROTECTION_POLICY),
         )
     }
+    /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+    ///
+    /// Returns the [`GetEndpointAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_endpoint_attributes(&self) -> GetEndpointAttributes {
+        GetEndpointAttributes(rt::Call::new(&self.handle, &op::GET_ENDPOINT_ATTRIBUTES))
+    }
+    /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+    ///
+    /// Returns the [`GetPlatformApplicationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_platform_application_attributes(
+        &self,
+    ) -> GetPlatformApplicationAttributes {
+        GetPlatformApplicationAttributes(
+            rt::Call::new(&self.handle, &op::GET_PLATFORM_APPLICATION_ATTRIBUTES),
+        )
+    }
+    /// Returns the settings for sending SMS messages from your Amazon Web Services account.
+    ///
+    /// Returns the [`GetSmsAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_sms_attributes(&self) -> GetSmsAttributes {
+        GetSmsAttributes(rt::Call::new(&self.handle, &op::GET_SMS_ATTRIBUTES))
+    }
+    /// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
+    ///
+    /// Returns the [`GetSmsSandboxAccountStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_sms_sandbox_account_status(&self) -> GetSmsSandboxAccountStatus {
+        GetSmsSandboxAccountStatus(
+            rt::Call::new(&self.handle, &op::GET_SMS_SANDBOX_ACCOUNT_STATUS),
+        )
+    }
+    /// Returns all of the properties of a subscription.
+    ///
+    /// Returns the [`GetSubscriptionAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_subscription_attributes(&self) -> GetSubscriptionAttributes {
+        GetSubscriptionAttributes(
+            rt::Call::new(&self.handle, &op::GET_SUBSCRIPTION_ATTRIBUTES),
+        )
+    }
+    /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
+    ///
+    /// Returns the [`GetTopicAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_topic_attributes(&self) -> GetTopicAttributes {
+        GetTopicAttributes(rt::Call::new(&self.handle, &op::GET_TOPIC_ATTRIBUTES))
+    }
 }
 /// The `GetDataProtectionPolicy` operation.
 ///
 /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
 ///
 /// Retrieves the specified inline `DataProtectionPolicy` document that is stored in the specified Amazon SNS topic.
-#[derive(Debug)]
 pub struct GetDataProtectionPolicy(
     rt::Call<
         t::GetDataProtectionPolicyInput,
@@ -40,8 +89,12 @@ impl GetDataProtectionPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDataProtectionPolicyResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDataProtectionPolicyResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -50,11 +103,11 @@ impl GetDataProtectionPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -76,19 +129,9 @@ impl GetDataProtectionPolicy {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`GetEndpointAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_endpoint_attributes(&self) -> GetEndpointAttributes {
-        GetEndpointAttributes(rt::Call::new(&self.handle, &op::GET_ENDPOINT_ATTRIBUTES))
-    }
-}
 /// The `GetEndpointAttributes` operation.
 ///
 /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-#[derive(Debug)]
 pub struct GetEndpointAttributes(
     rt::Call<
         t::GetEndpointAttributesInput,
@@ -106,8 +149,12 @@ impl GetEndpointAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetEndpointAttributesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetEndpointAttributesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -116,11 +163,11 @@ impl GetEndpointAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -142,23 +189,9 @@ impl GetEndpointAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`GetPlatformApplicationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_platform_application_attributes(
-        &self,
-    ) -> GetPlatformApplicationAttributes {
-        GetPlatformApplicationAttributes(
-            rt::Call::new(&self.handle, &op::GET_PLATFORM_APPLICATION_ATTRIBUTES),
-        )
-    }
-}
 /// The `GetPlatformApplicationAttributes` operation.
 ///
 /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-#[derive(Debug)]
 pub struct GetPlatformApplicationAttributes(
     rt::Call<
         t::GetPlatformApplicationAttributesInput,
@@ -176,10 +209,12 @@ impl GetPlatformApplicationAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::GetPlatformApplicationAttributesResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetPlatformApplicationAttributesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -190,11 +225,11 @@ impl GetPlatformApplicationAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -216,21 +251,11 @@ impl GetPlatformApplicationAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Returns the settings for sending SMS messages from your Amazon Web Services account.
-    ///
-    /// Returns the [`GetSmsAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_sms_attributes(&self) -> GetSmsAttributes {
-        GetSmsAttributes(rt::Call::new(&self.handle, &op::GET_SMS_ATTRIBUTES))
-    }
-}
 /// The `GetSMSAttributes` operation.
 ///
 /// Returns the settings for sending SMS messages from your Amazon Web Services account.
 ///
 /// These settings are set with the `SetSMSAttributes` action.
-#[derive(Debug)]
 pub struct GetSmsAttributes(
     rt::Call<
         t::GetSmsAttributesInput,
@@ -248,8 +273,12 @@ impl GetSmsAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetSmsAttributesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSmsAttributesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -258,11 +287,11 @@ impl GetSmsAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -284,23 +313,11 @@ impl GetSmsAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
-    ///
-    /// Returns the [`GetSmsSandboxAccountStatus`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_sms_sandbox_account_status(&self) -> GetSmsSandboxAccountStatus {
-        GetSmsSandboxAccountStatus(
-            rt::Call::new(&self.handle, &op::GET_SMS_SANDBOX_ACCOUNT_STATUS),
-        )
-    }
-}
 /// The `GetSMSSandboxAccountStatus` operation.
 ///
 /// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-#[derive(Debug)]
 pub struct GetSmsSandboxAccountStatus(
     rt::Call<
         t::GetSmsSandboxAccountStatusInput,
@@ -312,8 +329,12 @@ impl GetSmsSandboxAccountStatus {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetSmsSandboxAccountStatusResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSmsSandboxAccountStatusResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -324,11 +345,11 @@ impl GetSmsSandboxAccountStatus {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -350,21 +371,9 @@ impl GetSmsSandboxAccountStatus {
         self.0
     }
 }
-impl super::Client {
-    /// Returns all of the properties of a subscription.
-    ///
-    /// Returns the [`GetSubscriptionAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_subscription_attributes(&self) -> GetSubscriptionAttributes {
-        GetSubscriptionAttributes(
-            rt::Call::new(&self.handle, &op::GET_SUBSCRIPTION_ATTRIBUTES),
-        )
-    }
-}
 /// The `GetSubscriptionAttributes` operation.
 ///
 /// Returns all of the properties of a subscription.
-#[derive(Debug)]
 pub struct GetSubscriptionAttributes(
     rt::Call<
         t::GetSubscriptionAttributesInput,
@@ -382,8 +391,12 @@ impl GetSubscriptionAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetSubscriptionAttributesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSubscriptionAttributesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -394,11 +407,11 @@ impl GetSubscriptionAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -420,19 +433,9 @@ impl GetSubscriptionAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
-    ///
-    /// Returns the [`GetTopicAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_topic_attributes(&self) -> GetTopicAttributes {
-        GetTopicAttributes(rt::Call::new(&self.handle, &op::GET_TOPIC_ATTRIBUTES))
-    }
-}
 /// The `GetTopicAttributes` operation.
 ///
 /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
-#[derive(Debug)]
 pub struct GetTopicAttributes(
     rt::Call<
         t::GetTopicAttributesInput,
@@ -450,8 +453,12 @@ impl GetTopicAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetTopicAttributesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetTopicAttributesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -460,11 +467,11 @@ impl GetTopicAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

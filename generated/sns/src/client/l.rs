@@ -18,13 +18,78 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION),
         )
     }
+    /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
+    ///
+    /// Returns the [`ListOriginationNumbers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_origination_numbers(&self) -> ListOriginationNumbers {
+        ListOriginationNumbers(
+            rt::Call::new(&self.handle, &op::LIST_ORIGINATION_NUMBERS),
+        )
+    }
+    /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
+    ///
+    /// Returns the [`ListPhoneNumbersOptedOut`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_phone_numbers_opted_out(&self) -> ListPhoneNumbersOptedOut {
+        ListPhoneNumbersOptedOut(
+            rt::Call::new(&self.handle, &op::LIST_PHONE_NUMBERS_OPTED_OUT),
+        )
+    }
+    /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
+    ///
+    /// Returns the [`ListPlatformApplications`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_platform_applications(&self) -> ListPlatformApplications {
+        ListPlatformApplications(
+            rt::Call::new(&self.handle, &op::LIST_PLATFORM_APPLICATIONS),
+        )
+    }
+    /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
+    ///
+    /// Returns the [`ListSmsSandboxPhoneNumbers`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_sms_sandbox_phone_numbers(&self) -> ListSmsSandboxPhoneNumbers {
+        ListSmsSandboxPhoneNumbers(
+            rt::Call::new(&self.handle, &op::LIST_SMS_SANDBOX_PHONE_NUMBERS),
+        )
+    }
+    /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
+    ///
+    /// Returns the [`ListSubscriptions`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_subscriptions(&self) -> ListSubscriptions {
+        ListSubscriptions(rt::Call::new(&self.handle, &op::LIST_SUBSCRIPTIONS))
+    }
+    /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
+    ///
+    /// Returns the [`ListSubscriptionsByTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_subscriptions_by_topic(&self) -> ListSubscriptionsByTopic {
+        ListSubscriptionsByTopic(
+            rt::Call::new(&self.handle, &op::LIST_SUBSCRIPTIONS_BY_TOPIC),
+        )
+    }
+    /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
+    ///
+    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
+        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+    }
+    /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
+    ///
+    /// Returns the [`ListTopics`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_topics(&self) -> ListTopics {
+        ListTopics(rt::Call::new(&self.handle, &op::LIST_TOPICS))
+    }
 }
 /// The `ListEndpointsByPlatformApplication` operation.
 ///
 /// Lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS. The results for `ListEndpointsByPlatformApplication` are paginated and return a limited list of endpoints, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListEndpointsByPlatformApplication` again using the NextToken string received from the previous call. When there are no more records to return, NextToken will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// This action is throttled at 30 transactions per second (TPS).
-#[derive(Debug)]
 pub struct ListEndpointsByPlatformApplication(
     rt::Call<
         t::ListEndpointsByPlatformApplicationInput,
@@ -48,10 +113,12 @@ impl ListEndpointsByPlatformApplication {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<t::ListEndpointsByPlatformApplicationResponse, rt::Error> {
-        self.0.send().await
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListEndpointsByPlatformApplicationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -62,11 +129,11 @@ impl ListEndpointsByPlatformApplication {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -88,21 +155,9 @@ impl ListEndpointsByPlatformApplication {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
-    ///
-    /// Returns the [`ListOriginationNumbers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_origination_numbers(&self) -> ListOriginationNumbers {
-        ListOriginationNumbers(
-            rt::Call::new(&self.handle, &op::LIST_ORIGINATION_NUMBERS),
-        )
-    }
-}
 /// The `ListOriginationNumbers` operation.
 ///
 /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
-#[derive(Debug)]
 pub struct ListOriginationNumbers(
     rt::Call<
         t::ListOriginationNumbersRequest,
@@ -126,8 +181,12 @@ impl ListOriginationNumbers {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListOriginationNumbersResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListOriginationNumbersResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -136,11 +195,11 @@ impl ListOriginationNumbers {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -162,23 +221,11 @@ impl ListOriginationNumbers {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
-    ///
-    /// Returns the [`ListPhoneNumbersOptedOut`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_phone_numbers_opted_out(&self) -> ListPhoneNumbersOptedOut {
-        ListPhoneNumbersOptedOut(
-            rt::Call::new(&self.handle, &op::LIST_PHONE_NUMBERS_OPTED_OUT),
-        )
-    }
-}
 /// The `ListPhoneNumbersOptedOut` operation.
 ///
 /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
 ///
 /// The results for `ListPhoneNumbersOptedOut` are paginated, and each page returns up to 100 phone numbers. If additional phone numbers are available after the first page of results, then a `NextToken` string will be returned. To receive the next page, you call `ListPhoneNumbersOptedOut` again using the `NextToken` string received from the previous call. When there are no more records to return, `NextToken` will be null.
-#[derive(Debug)]
 pub struct ListPhoneNumbersOptedOut(
     rt::Call<
         t::ListPhoneNumbersOptedOutInput,
@@ -196,8 +243,12 @@ impl ListPhoneNumbersOptedOut {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListPhoneNumbersOptedOutResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListPhoneNumbersOptedOutResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -208,11 +259,11 @@ impl ListPhoneNumbersOptedOut {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -234,23 +285,11 @@ impl ListPhoneNumbersOptedOut {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-    ///
-    /// Returns the [`ListPlatformApplications`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_platform_applications(&self) -> ListPlatformApplications {
-        ListPlatformApplications(
-            rt::Call::new(&self.handle, &op::LIST_PLATFORM_APPLICATIONS),
-        )
-    }
-}
 /// The `ListPlatformApplications` operation.
 ///
 /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// This action is throttled at 15 transactions per second (TPS).
-#[derive(Debug)]
 pub struct ListPlatformApplications(
     rt::Call<
         t::ListPlatformApplicationsInput,
@@ -268,8 +307,12 @@ impl ListPlatformApplications {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListPlatformApplicationsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListPlatformApplicationsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -280,11 +323,11 @@ impl ListPlatformApplications {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -306,23 +349,11 @@ impl ListPlatformApplications {
         self.0
     }
 }
-impl super::Client {
-    /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
-    ///
-    /// Returns the [`ListSmsSandboxPhoneNumbers`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_sms_sandbox_phone_numbers(&self) -> ListSmsSandboxPhoneNumbers {
-        ListSmsSandboxPhoneNumbers(
-            rt::Call::new(&self.handle, &op::LIST_SMS_SANDBOX_PHONE_NUMBERS),
-        )
-    }
-}
 /// The `ListSMSSandboxPhoneNumbers` operation.
 ///
 /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-#[derive(Debug)]
 pub struct ListSmsSandboxPhoneNumbers(
     rt::Call<
         t::ListSmsSandboxPhoneNumbersInput,
@@ -346,8 +377,12 @@ impl ListSmsSandboxPhoneNumbers {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListSmsSandboxPhoneNumbersResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSmsSandboxPhoneNumbersResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -358,11 +393,11 @@ impl ListSmsSandboxPhoneNumbers {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -384,21 +419,11 @@ impl ListSmsSandboxPhoneNumbers {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
-    ///
-    /// Returns the [`ListSubscriptions`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_subscriptions(&self) -> ListSubscriptions {
-        ListSubscriptions(rt::Call::new(&self.handle, &op::LIST_SUBSCRIPTIONS))
-    }
-}
 /// The `ListSubscriptions` operation.
 ///
 /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
-#[derive(Debug)]
 pub struct ListSubscriptions(
     rt::Call<
         t::ListSubscriptionsInput,
@@ -416,8 +441,12 @@ impl ListSubscriptions {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListSubscriptionsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSubscriptionsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -426,11 +455,11 @@ impl ListSubscriptions {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -452,23 +481,11 @@ impl ListSubscriptions {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
-    ///
-    /// Returns the [`ListSubscriptionsByTopic`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_subscriptions_by_topic(&self) -> ListSubscriptionsByTopic {
-        ListSubscriptionsByTopic(
-            rt::Call::new(&self.handle, &op::LIST_SUBSCRIPTIONS_BY_TOPIC),
-        )
-    }
-}
 /// The `ListSubscriptionsByTopic` operation.
 ///
 /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
-#[derive(Debug)]
 pub struct ListSubscriptionsByTopic(
     rt::Call<
         t::ListSubscriptionsByTopicInput,
@@ -492,8 +509,12 @@ impl ListSubscriptionsByTopic {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListSubscriptionsByTopicResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListSubscriptionsByTopicResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -504,11 +525,11 @@ impl ListSubscriptionsByTopic {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -530,19 +551,9 @@ impl ListSubscriptionsByTopic {
         self.0
     }
 }
-impl super::Client {
-    /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
-    ///
-    /// Returns the [`ListTagsForResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
-    }
-}
 /// The `ListTagsForResource` operation.
 ///
 /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
-#[derive(Debug)]
 pub struct ListTagsForResource(
     rt::Call<
         t::ListTagsForResourceRequest,
@@ -560,8 +571,12 @@ impl ListTagsForResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTagsForResourceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListTagsForResourceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -570,11 +585,11 @@ impl ListTagsForResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -596,21 +611,11 @@ impl ListTagsForResource {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
-    ///
-    /// Returns the [`ListTopics`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_topics(&self) -> ListTopics {
-        ListTopics(rt::Call::new(&self.handle, &op::LIST_TOPICS))
-    }
-}
 /// The `ListTopics` operation.
 ///
 /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
-#[derive(Debug)]
 pub struct ListTopics(
     rt::Call<t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError>,
 );
@@ -624,8 +629,10 @@ impl ListTopics {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListTopicsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListTopicsResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -634,11 +641,11 @@ impl ListTopics {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -20,7 +20,6 @@ impl super::Client {
 /// Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number.
 ///
 /// You can opt in a phone number only once every 30 days.
-#[derive(Debug)]
 pub struct OptInPhoneNumber(
     rt::Call<
         t::OptInPhoneNumberInput,
@@ -38,8 +37,12 @@ impl OptInPhoneNumber {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::OptInPhoneNumberResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::OptInPhoneNumberResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +51,11 @@ impl OptInPhoneNumber {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,22 @@ impl super::Client {
     pub fn publish(&self) -> Publish {
         Publish(rt::Call::new(&self.handle, &op::PUBLISH))
     }
+    /// Publishes up to 10 messages to the specified topic in a single batch. This is a batch version of the `Publish` API. If you try to send more than 10 messages in a single batch request, you will receive a `TooManyEntriesInBatchRequest` exception.
+    ///
+    /// Returns the [`PublishBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn publish_batch(&self) -> PublishBatch {
+        PublishBatch(rt::Call::new(&self.handle, &op::PUBLISH_BATCH))
+    }
+    /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
+    ///
+    /// Returns the [`PutDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
+        PutDataProtectionPolicy(
+            rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
+        )
+    }
 }
 /// The `Publish` operation.
 ///
@@ -28,7 +44,6 @@ impl super::Client {
 /// For more information about formatting messages, see [Send Custom Platform-Specific Payloads in Messages to Mobile Devices](https://docs.aws.amazon.com/sns/latest/dg/mobile-push-send-custommessage.html).
 ///
 /// **Important:** You can publish messages only to topics and endpoints in the same Amazon Web Services Region.
-#[derive(Debug)]
 pub struct Publish(rt::Call<t::PublishInput, t::PublishResponse, e::PublishError>);
 impl Publish {
     /// The topic you want to publish to.
@@ -101,8 +116,10 @@ impl Publish {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PublishResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::PublishResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -111,11 +128,11 @@ impl Publish {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -131,15 +148,6 @@ impl Publish {
         self,
     ) -> rt::Call<t::PublishInput, t::PublishResponse, e::PublishError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Publishes up to 10 messages to the specified topic in a single batch. This is a batch version of the `Publish` API. If you try to send more than 10 messages in a single batch request, you will receive a `TooManyEntriesInBatchRequest` exception.
-    ///
-    /// Returns the [`PublishBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn publish_batch(&self) -> PublishBatch {
-        PublishBatch(rt::Call::new(&self.handle, &op::PUBLISH_BATCH))
     }
 }
 /// The `PublishBatch` operation.
@@ -165,7 +173,6 @@ impl super::Client {
 /// If you send a batch message to a topic, Amazon SNS publishes the batch message to each endpoint that is subscribed to the topic. The format of the batch message depends on the notification protocol for each subscribed endpoint.
 ///
 /// When a `messageId` is returned, the batch message is saved, and Amazon SNS immediately delivers the message to subscribers.
-#[derive(Debug)]
 pub struct PublishBatch(
     rt::Call<t::PublishBatchInput, t::PublishBatchResponse, e::PublishBatchError>,
 );
@@ -188,8 +195,12 @@ impl PublishBatch {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::PublishBatchResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::PublishBatchResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -198,11 +209,11 @@ impl PublishBatch {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -220,23 +231,11 @@ impl PublishBatch {
         self.0
     }
 }
-impl super::Client {
-    /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
-    ///
-    /// Returns the [`PutDataProtectionPolicy`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
-        PutDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
-        )
-    }
-}
 /// The `PutDataProtectionPolicy` operation.
 ///
 /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
 ///
 /// Adds or updates an inline policy document that is stored in the specified Amazon SNS topic.
-#[derive(Debug)]
 pub struct PutDataProtectionPolicy(
     rt::Call<t::PutDataProtectionPolicyInput, rt::Unit, e::PutDataProtectionPolicyError>,
 );
@@ -256,8 +255,10 @@ impl PutDataProtectionPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -266,11 +267,11 @@ impl PutDataProtectionPolicy {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,11 +14,51 @@ impl super::Client {
     pub fn set_endpoint_attributes(&self) -> SetEndpointAttributes {
         SetEndpointAttributes(rt::Call::new(&self.handle, &op::SET_ENDPOINT_ATTRIBUTES))
     }
+    /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
+    ///
+    /// Returns the [`SetPlatformApplicationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_platform_application_attributes(
+        &self,
+    ) -> SetPlatformApplicationAttributes {
+        SetPlatformApplicationAttributes(
+            rt::Call::new(&self.handle, &op::SET_PLATFORM_APPLICATION_ATTRIBUTES),
+        )
+    }
+    /// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports.
+    ///
+    /// Returns the [`SetSmsAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_sms_attributes(&self) -> SetSmsAttributes {
+        SetSmsAttributes(rt::Call::new(&self.handle, &op::SET_SMS_ATTRIBUTES))
+    }
+    /// Allows a subscription owner to set an attribute of the subscription to a new value.
+    ///
+    /// Returns the [`SetSubscriptionAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_subscription_attributes(&self) -> SetSubscriptionAttributes {
+        SetSubscriptionAttributes(
+            rt::Call::new(&self.handle, &op::SET_SUBSCRIPTION_ATTRIBUTES),
+        )
+    }
+    /// Allows a topic owner to set an attribute of the topic to a new value.
+    ///
+    /// Returns the [`SetTopicAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_topic_attributes(&self) -> SetTopicAttributes {
+        SetTopicAttributes(rt::Call::new(&self.handle, &op::SET_TOPIC_ATTRIBUTES))
+    }
+    /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription.
+    ///
+    /// Returns the [`Subscribe`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn subscribe(&self) -> Subscribe {
+        Subscribe(rt::Call::new(&self.handle, &op::SUBSCRIBE))
+    }
 }
 /// The `SetEndpointAttributes` operation.
 ///
 /// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-#[derive(Debug)]
 pub struct SetEndpointAttributes(
     rt::Call<t::SetEndpointAttributesInput, rt::Unit, e::SetEndpointAttributesError>,
 );
@@ -38,8 +78,10 @@ impl SetEndpointAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +90,11 @@ impl SetEndpointAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -74,23 +116,9 @@ impl SetEndpointAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
-    ///
-    /// Returns the [`SetPlatformApplicationAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_platform_application_attributes(
-        &self,
-    ) -> SetPlatformApplicationAttributes {
-        SetPlatformApplicationAttributes(
-            rt::Call::new(&self.handle, &op::SET_PLATFORM_APPLICATION_ATTRIBUTES),
-        )
-    }
-}
 /// The `SetPlatformApplicationAttributes` operation.
 ///
 /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
-#[derive(Debug)]
 pub struct SetPlatformApplicationAttributes(
     rt::Call<
         t::SetPlatformApplicationAttributesInput,
@@ -114,8 +142,10 @@ impl SetPlatformApplicationAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -124,11 +154,11 @@ impl SetPlatformApplicationAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -150,15 +180,6 @@ impl SetPlatformApplicationAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports.
-    ///
-    /// Returns the [`SetSmsAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_sms_attributes(&self) -> SetSmsAttributes {
-        SetSmsAttributes(rt::Call::new(&self.handle, &op::SET_SMS_ATTRIBUTES))
-    }
-}
 /// The `SetSMSAttributes` operation.
 ///
 /// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports.
@@ -166,7 +187,6 @@ impl super::Client {
 /// You can override some of these settings for a single message when you use the `Publish` action with the `MessageAttributes.entry.N` parameter. For more information, see [Publishing to a mobile phone](https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html) in the *Amazon SNS Developer Guide*.
 ///
 /// **Note:** To use this operation, you must grant the Amazon SNS service principal (`sns.amazonaws.com`) permission to perform the `s3:ListBucket` action.
-#[derive(Debug)]
 pub struct SetSmsAttributes(
     rt::Call<
         t::SetSmsAttributesInput,
@@ -184,8 +204,12 @@ impl SetSmsAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SetSmsAttributesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SetSmsAttributesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -194,11 +218,11 @@ impl SetSmsAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -220,21 +244,9 @@ impl SetSmsAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Allows a subscription owner to set an attribute of the subscription to a new value.
-    ///
-    /// Returns the [`SetSubscriptionAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_subscription_attributes(&self) -> SetSubscriptionAttributes {
-        SetSubscriptionAttributes(
-            rt::Call::new(&self.handle, &op::SET_SUBSCRIPTION_ATTRIBUTES),
-        )
-    }
-}
 /// The `SetSubscriptionAttributes` operation.
 ///
 /// Allows a subscription owner to set an attribute of the subscription to a new value.
-#[derive(Debug)]
 pub struct SetSubscriptionAttributes(
     rt::Call<
         t::SetSubscriptionAttributesInput,
@@ -264,8 +276,10 @@ impl SetSubscriptionAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -274,11 +288,11 @@ impl SetSubscriptionAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -300,21 +314,11 @@ impl SetSubscriptionAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Allows a topic owner to set an attribute of the topic to a new value.
-    ///
-    /// Returns the [`SetTopicAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_topic_attributes(&self) -> SetTopicAttributes {
-        SetTopicAttributes(rt::Call::new(&self.handle, &op::SET_TOPIC_ATTRIBUTES))
-    }
-}
 /// The `SetTopicAttributes` operation.
 ///
 /// Allows a topic owner to set an attribute of the topic to a new value.
 ///
 /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
-#[derive(Debug)]
 pub struct SetTopicAttributes(
     rt::Call<t::SetTopicAttributesInput, rt::Unit, e::SetTopicAttributesError>,
 );
@@ -340,8 +344,10 @@ impl SetTopicAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -350,11 +356,11 @@ impl SetTopicAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -372,15 +378,6 @@ impl SetTopicAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription.
-    ///
-    /// Returns the [`Subscribe`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn subscribe(&self) -> Subscribe {
-        Subscribe(rt::Call::new(&self.handle, &op::SUBSCRIBE))
-    }
-}
 /// The `Subscribe` operation.
 ///
 /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription.
@@ -388,7 +385,6 @@ impl super::Client {
 /// You call the `ConfirmSubscription` action with the token from the subscription response. Confirmation tokens are valid for two days.
 ///
 /// This action is throttled at 100 transactions per second (TPS).
-#[derive(Debug)]
 pub struct Subscribe(
     rt::Call<t::SubscribeInput, t::SubscribeResponse, e::SubscribeError>,
 );
@@ -426,8 +422,10 @@ impl Subscribe {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SubscribeResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::SubscribeResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -436,11 +434,11 @@ impl Subscribe {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,19 @@ impl super::Client {
     pub fn unsubscribe(&self) -> Unsubscribe {
         Unsubscribe(rt::Call::new(&self.handle, &op::UNSUBSCRIBE))
     }
+    /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
+    ///
+    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn untag_resource(&self) -> UntagResource {
+        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+    }
 }
 /// The `Unsubscribe` operation.
 ///
 /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
 ///
 /// This action is throttled at 100 transactions per second (TPS).
-#[derive(Debug)]
 pub struct Unsubscribe(rt::Call<t::UnsubscribeInput, rt::Unit, e::UnsubscribeError>);
 impl Unsubscribe {
     /// The ARN of the subscription to be deleted.
@@ -32,8 +38,10 @@ impl Unsubscribe {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -42,11 +50,11 @@ impl Unsubscribe {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -64,19 +72,9 @@ impl Unsubscribe {
         self.0
     }
 }
-impl super::Client {
-    /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
-    ///
-    /// Returns the [`UntagResource`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
-    }
-}
 /// The `UntagResource` operation.
 ///
 /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
-#[derive(Debug)]
 pub struct UntagResource(
     rt::Call<t::UntagResourceRequest, t::UntagResourceResponse, e::UntagResourceError>,
 );
@@ -96,8 +94,12 @@ impl UntagResource {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::UntagResourceResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::UntagResourceResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -106,11 +108,11 @@ impl UntagResource {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

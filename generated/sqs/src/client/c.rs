@@ -14,6 +14,31 @@ impl super::Client {
     pub fn cancel_message_move_task(&self) -> CancelMessageMoveTask {
         CancelMessageMoveTask(rt::Call::new(&self.handle, &op::CANCEL_MESSAGE_MOVE_TASK))
     }
+    /// Changes the visibility timeout of a specified message in a queue to a new value. The default visibility timeout for a message is 30 seconds. The minimum is 0 seconds. The maximum is 12 hours. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
+    ///
+    /// Returns the [`ChangeMessageVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn change_message_visibility(&self) -> ChangeMessageVisibility {
+        ChangeMessageVisibility(
+            rt::Call::new(&self.handle, &op::CHANGE_MESSAGE_VISIBILITY),
+        )
+    }
+    /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action.
+    ///
+    /// Returns the [`ChangeMessageVisibilityBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn change_message_visibility_batch(&self) -> ChangeMessageVisibilityBatch {
+        ChangeMessageVisibilityBatch(
+            rt::Call::new(&self.handle, &op::CHANGE_MESSAGE_VISIBILITY_BATCH),
+        )
+    }
+    /// Creates a new standard or FIFO queue. You can pass one or more attributes in the request. Keep the following in mind:
+    ///
+    /// Returns the [`CreateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_queue(&self) -> CreateQueue {
+        CreateQueue(rt::Call::new(&self.handle, &op::CREATE_QUEUE))
+    }
 }
 /// The `CancelMessageMoveTask` operation.
 ///
@@ -21,7 +46,6 @@ impl super::Client {
 ///
 /// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
-#[derive(Debug)]
 pub struct CancelMessageMoveTask(
     rt::Call<
         t::CancelMessageMoveTaskRequest,
@@ -39,8 +63,12 @@ impl CancelMessageMoveTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CancelMessageMoveTaskResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CancelMessageMoveTaskResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -49,11 +77,11 @@ impl CancelMessageMoveTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -73,17 +101,6 @@ impl CancelMessageMoveTask {
         e::CancelMessageMoveTaskError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Changes the visibility timeout of a specified message in a queue to a new value. The default visibility timeout for a message is 30 seconds. The minimum is 0 seconds. The maximum is 12 hours. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*.
-    ///
-    /// Returns the [`ChangeMessageVisibility`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn change_message_visibility(&self) -> ChangeMessageVisibility {
-        ChangeMessageVisibility(
-            rt::Call::new(&self.handle, &op::CHANGE_MESSAGE_VISIBILITY),
-        )
     }
 }
 /// The `ChangeMessageVisibility` operation.
@@ -109,7 +126,6 @@ impl super::Client {
 /// **Important:** If you attempt to set the `VisibilityTimeout` to a value greater than the maximum time left, Amazon SQS returns an error. Amazon SQS doesn't automatically recalculate and increase the timeout to the maximum remaining time.
 ///
 /// Unlike with a queue, when you change the visibility timeout for a specific message the timeout value is applied immediately but isn't saved in memory for that message. If you don't delete a message after it is received, the visibility timeout for the message reverts to the original timeout value (not to the value you set using the `ChangeMessageVisibility` action) the next time the message is received.
-#[derive(Debug)]
 pub struct ChangeMessageVisibility(
     rt::Call<
         t::ChangeMessageVisibilityRequest,
@@ -139,8 +155,10 @@ impl ChangeMessageVisibility {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -149,11 +167,11 @@ impl ChangeMessageVisibility {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -175,23 +193,11 @@ impl ChangeMessageVisibility {
         self.0
     }
 }
-impl super::Client {
-    /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action.
-    ///
-    /// Returns the [`ChangeMessageVisibilityBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn change_message_visibility_batch(&self) -> ChangeMessageVisibilityBatch {
-        ChangeMessageVisibilityBatch(
-            rt::Call::new(&self.handle, &op::CHANGE_MESSAGE_VISIBILITY_BATCH),
-        )
-    }
-}
 /// The `ChangeMessageVisibilityBatch` operation.
 ///
 /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action.
 ///
 /// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
-#[derive(Debug)]
 pub struct ChangeMessageVisibilityBatch(
     rt::Call<
         t::ChangeMessageVisibilityBatchRequest,
@@ -218,8 +224,12 @@ impl ChangeMessageVisibilityBatch {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ChangeMessageVisibilityBatchResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ChangeMessageVisibilityBatchResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -230,11 +240,11 @@ impl ChangeMessageVisibilityBatch {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -254,15 +264,6 @@ impl ChangeMessageVisibilityBatch {
         e::ChangeMessageVisibilityBatchError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Creates a new standard or FIFO queue. You can pass one or more attributes in the request. Keep the following in mind:
-    ///
-    /// Returns the [`CreateQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_queue(&self) -> CreateQueue {
-        CreateQueue(rt::Call::new(&self.handle, &op::CREATE_QUEUE))
     }
 }
 /// The `CreateQueue` operation.
@@ -285,7 +286,6 @@ impl super::Client {
 /// - If you attempt to create a queue with a name that already exists but with different attribute names or values, the `CreateQueue` action will return an error. This ensures that existing queues are not inadvertently altered.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-#[derive(Debug)]
 pub struct CreateQueue(
     rt::Call<t::CreateQueueRequest, t::CreateQueueResult, e::CreateQueueError>,
 );
@@ -311,8 +311,10 @@ impl CreateQueue {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateQueueResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::CreateQueueResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -321,11 +323,11 @@ impl CreateQueue {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

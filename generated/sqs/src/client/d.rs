@@ -14,6 +14,20 @@ impl super::Client {
     pub fn delete_message(&self) -> DeleteMessage {
         DeleteMessage(rt::Call::new(&self.handle, &op::DELETE_MESSAGE))
     }
+    /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response.
+    ///
+    /// Returns the [`DeleteMessageBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_message_batch(&self) -> DeleteMessageBatch {
+        DeleteMessageBatch(rt::Call::new(&self.handle, &op::DELETE_MESSAGE_BATCH))
+    }
+    /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
+    ///
+    /// Returns the [`DeleteQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_queue(&self) -> DeleteQueue {
+        DeleteQueue(rt::Call::new(&self.handle, &op::DELETE_QUEUE))
+    }
 }
 /// The `DeleteMessage` operation.
 ///
@@ -22,7 +36,6 @@ impl super::Client {
 /// **Note:** Each time you receive a message, meaning when a consumer retrieves a message from the queue, it comes with a unique `ReceiptHandle`. If you receive the same message more than once, you will get a different `ReceiptHandle` each time. When you want to delete a message using the `DeleteMessage` action, you must use the `ReceiptHandle` from the most recent time you received the message. If you use an old `ReceiptHandle`, the request will succeed, but the message might not be deleted.
 ///
 /// For standard queues, it is possible to receive a message even after you delete it. This might happen on rare occasions if one of the servers which stores a copy of the message is unavailable when you send the request to delete the message. The copy remains on the server and might be returned to you during a subsequent receive request. You should ensure that your application is idempotent, so that receiving a message more than once does not cause issues.
-#[derive(Debug)]
 pub struct DeleteMessage(
     rt::Call<t::DeleteMessageRequest, rt::Unit, e::DeleteMessageError>,
 );
@@ -42,8 +55,10 @@ impl DeleteMessage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -52,11 +67,11 @@ impl DeleteMessage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -74,21 +89,11 @@ impl DeleteMessage {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response.
-    ///
-    /// Returns the [`DeleteMessageBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_message_batch(&self) -> DeleteMessageBatch {
-        DeleteMessageBatch(rt::Call::new(&self.handle, &op::DELETE_MESSAGE_BATCH))
-    }
-}
 /// The `DeleteMessageBatch` operation.
 ///
 /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response.
 ///
 /// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
-#[derive(Debug)]
 pub struct DeleteMessageBatch(
     rt::Call<
         t::DeleteMessageBatchRequest,
@@ -112,8 +117,12 @@ impl DeleteMessageBatch {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DeleteMessageBatchResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DeleteMessageBatchResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -122,11 +131,11 @@ impl DeleteMessageBatch {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -148,15 +157,6 @@ impl DeleteMessageBatch {
         self.0
     }
 }
-impl super::Client {
-    /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
-    ///
-    /// Returns the [`DeleteQueue`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_queue(&self) -> DeleteQueue {
-        DeleteQueue(rt::Call::new(&self.handle, &op::DELETE_QUEUE))
-    }
-}
 /// The `DeleteQueue` operation.
 ///
 /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
@@ -170,7 +170,6 @@ impl super::Client {
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 ///
 /// The delete operation uses the HTTP `GET` verb.
-#[derive(Debug)]
 pub struct DeleteQueue(rt::Call<t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError>);
 impl DeleteQueue {
     /// The URL of the Amazon SQS queue to delete.
@@ -182,8 +181,10 @@ impl DeleteQueue {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -192,11 +193,11 @@ impl DeleteQueue {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,13 +14,19 @@ impl super::Client {
     pub fn get_queue_attributes(&self) -> GetQueueAttributes {
         GetQueueAttributes(rt::Call::new(&self.handle, &op::GET_QUEUE_ATTRIBUTES))
     }
+    /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
+    ///
+    /// Returns the [`GetQueueUrl`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_queue_url(&self) -> GetQueueUrl {
+        GetQueueUrl(rt::Call::new(&self.handle, &op::GET_QUEUE_URL))
+    }
 }
 /// The `GetQueueAttributes` operation.
 ///
 /// Gets attributes for the specified queue.
 ///
 /// **Note:** To determine whether a queue is [FIFO](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html), you can check whether `QueueName` ends with the `.fifo` suffix.
-#[derive(Debug)]
 pub struct GetQueueAttributes(
     rt::Call<
         t::GetQueueAttributesRequest,
@@ -44,8 +50,12 @@ impl GetQueueAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetQueueAttributesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetQueueAttributesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -54,11 +64,11 @@ impl GetQueueAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -80,21 +90,11 @@ impl GetQueueAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
-    ///
-    /// Returns the [`GetQueueUrl`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_queue_url(&self) -> GetQueueUrl {
-        GetQueueUrl(rt::Call::new(&self.handle, &op::GET_QUEUE_URL))
-    }
-}
 /// The `GetQueueUrl` operation.
 ///
 /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
 ///
 /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the `AddPermission` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
-#[derive(Debug)]
 pub struct GetQueueUrl(
     rt::Call<t::GetQueueUrlRequest, t::GetQueueUrlResult, e::GetQueueUrlError>,
 );
@@ -114,8 +114,10 @@ impl GetQueueUrl {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetQueueUrlResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::GetQueueUrlResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -124,11 +126,11 @@ impl GetQueueUrl {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -16,6 +16,27 @@ impl super::Client {
             rt::Call::new(&self.handle, &op::LIST_DEAD_LETTER_SOURCE_QUEUES),
         )
     }
+    /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
+    ///
+    /// Returns the [`ListMessageMoveTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_message_move_tasks(&self) -> ListMessageMoveTasks {
+        ListMessageMoveTasks(rt::Call::new(&self.handle, &op::LIST_MESSAGE_MOVE_TASKS))
+    }
+    /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
+    ///
+    /// Returns the [`ListQueueTags`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_queue_tags(&self) -> ListQueueTags {
+        ListQueueTags(rt::Call::new(&self.handle, &op::LIST_QUEUE_TAGS))
+    }
+    /// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned.
+    ///
+    /// Returns the [`ListQueues`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_queues(&self) -> ListQueues {
+        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
+    }
 }
 /// The `ListDeadLetterSourceQueues` operation.
 ///
@@ -24,7 +45,6 @@ impl super::Client {
 /// The `ListDeadLetterSourceQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `ListDeadLetterSourceQueues` to receive the next page of results.
 ///
 /// For more information about using dead-letter queues, see [Using Amazon SQS Dead-Letter Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) in the *Amazon SQS Developer Guide*.
-#[derive(Debug)]
 pub struct ListDeadLetterSourceQueues(
     rt::Call<
         t::ListDeadLetterSourceQueuesRequest,
@@ -54,8 +74,12 @@ impl ListDeadLetterSourceQueues {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListDeadLetterSourceQueuesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListDeadLetterSourceQueuesResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -66,11 +90,11 @@ impl ListDeadLetterSourceQueues {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -92,22 +116,12 @@ impl ListDeadLetterSourceQueues {
         self.0
     }
 }
-impl super::Client {
-    /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
-    ///
-    /// Returns the [`ListMessageMoveTasks`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_message_move_tasks(&self) -> ListMessageMoveTasks {
-        ListMessageMoveTasks(rt::Call::new(&self.handle, &op::LIST_MESSAGE_MOVE_TASKS))
-    }
-}
 /// The `ListMessageMoveTasks` operation.
 ///
 /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
 ///
 /// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
-#[derive(Debug)]
 pub struct ListMessageMoveTasks(
     rt::Call<
         t::ListMessageMoveTasksRequest,
@@ -131,8 +145,12 @@ impl ListMessageMoveTasks {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListMessageMoveTasksResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListMessageMoveTasksResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -141,11 +159,11 @@ impl ListMessageMoveTasks {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -167,21 +185,11 @@ impl ListMessageMoveTasks {
         self.0
     }
 }
-impl super::Client {
-    /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
-    ///
-    /// Returns the [`ListQueueTags`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_queue_tags(&self) -> ListQueueTags {
-        ListQueueTags(rt::Call::new(&self.handle, &op::LIST_QUEUE_TAGS))
-    }
-}
 /// The `ListQueueTags` operation.
 ///
 /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-#[derive(Debug)]
 pub struct ListQueueTags(
     rt::Call<t::ListQueueTagsRequest, t::ListQueueTagsResult, e::ListQueueTagsError>,
 );
@@ -195,8 +203,12 @@ impl ListQueueTags {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListQueueTagsResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListQueueTagsResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -205,11 +217,11 @@ impl ListQueueTags {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -231,15 +243,6 @@ impl ListQueueTags {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned.
-    ///
-    /// Returns the [`ListQueues`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_queues(&self) -> ListQueues {
-        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
-    }
-}
 /// The `ListQueues` operation.
 ///
 /// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned.
@@ -247,7 +250,6 @@ impl super::Client {
 /// The `listQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `listQueues` to receive the next page of results.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-#[derive(Debug)]
 pub struct ListQueues(
     rt::Call<t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError>,
 );
@@ -273,8 +275,10 @@ impl ListQueues {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListQueuesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListQueuesResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -283,11 +287,11 @@ impl ListQueues {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

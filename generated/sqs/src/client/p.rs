@@ -26,7 +26,6 @@ impl super::Client {
 /// Messages sent to the queue *before* you call `PurgeQueue` might be received but are deleted within the next minute.
 ///
 /// Messages sent to the queue *after* you call `PurgeQueue` might be deleted while the queue is being purged.
-#[derive(Debug)]
 pub struct PurgeQueue(rt::Call<t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError>);
 impl PurgeQueue {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
@@ -38,8 +37,10 @@ impl PurgeQueue {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +49,11 @@ impl PurgeQueue {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

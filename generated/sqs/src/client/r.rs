@@ -14,6 +14,13 @@ impl super::Client {
     pub fn receive_message(&self) -> ReceiveMessage {
         ReceiveMessage(rt::Call::new(&self.handle, &op::RECEIVE_MESSAGE))
     }
+    /// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
+    ///
+    /// Returns the [`RemovePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn remove_permission(&self) -> RemovePermission {
+        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+    }
 }
 /// The `ReceiveMessage` operation.
 ///
@@ -35,7 +42,6 @@ impl super::Client {
 /// You can provide the `VisibilityTimeout` parameter in your request. The parameter is applied to the messages that Amazon SQS returns in the response. If you don't include the parameter, the overall visibility timeout for the queue is used for the returned messages. The default visibility timeout for a queue is 30 seconds.
 ///
 /// **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
-#[derive(Debug)]
 pub struct ReceiveMessage(
     rt::Call<t::ReceiveMessageRequest, t::ReceiveMessageResult, e::ReceiveMessageError>,
 );
@@ -98,8 +104,12 @@ impl ReceiveMessage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ReceiveMessageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ReceiveMessageResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -108,11 +118,11 @@ impl ReceiveMessage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -134,15 +144,6 @@ impl ReceiveMessage {
         self.0
     }
 }
-impl super::Client {
-    /// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
-    ///
-    /// Returns the [`RemovePermission`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
-    }
-}
 /// The `RemovePermission` operation.
 ///
 /// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
@@ -150,7 +151,6 @@ impl super::Client {
 /// - **Note:** Only the owner of a queue can remove permissions from it.
 /// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
-#[derive(Debug)]
 pub struct RemovePermission(
     rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
 );
@@ -170,8 +170,10 @@ impl RemovePermission {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -180,11 +182,11 @@ impl RemovePermission {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,27 @@ impl super::Client {
     pub fn send_message(&self) -> SendMessage {
         SendMessage(rt::Call::new(&self.handle, &op::SEND_MESSAGE))
     }
+    /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
+    ///
+    /// Returns the [`SendMessageBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn send_message_batch(&self) -> SendMessageBatch {
+        SendMessageBatch(rt::Call::new(&self.handle, &op::SEND_MESSAGE_BATCH))
+    }
+    /// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
+    ///
+    /// Returns the [`SetQueueAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn set_queue_attributes(&self) -> SetQueueAttributes {
+        SetQueueAttributes(rt::Call::new(&self.handle, &op::SET_QUEUE_ATTRIBUTES))
+    }
+    /// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
+    ///
+    /// Returns the [`StartMessageMoveTask`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn start_message_move_task(&self) -> StartMessageMoveTask {
+        StartMessageMoveTask(rt::Call::new(&self.handle, &op::START_MESSAGE_MOVE_TASK))
+    }
 }
 /// The `SendMessage` operation.
 ///
@@ -24,7 +45,6 @@ impl super::Client {
 /// `#x9` \| `#xA` \| `#xD` \| `#x20` to `#xD7FF` \| `#xE000` to `#xFFFD` \| `#x10000` to `#x10FFFF`
 ///
 /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
-#[derive(Debug)]
 pub struct SendMessage(
     rt::Call<t::SendMessageRequest, t::SendMessageResult, e::SendMessageError>,
 );
@@ -83,8 +103,10 @@ impl SendMessage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SendMessageResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::SendMessageResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -93,11 +115,11 @@ impl SendMessage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -115,15 +137,6 @@ impl SendMessage {
         self.0
     }
 }
-impl super::Client {
-    /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
-    ///
-    /// Returns the [`SendMessageBatch`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn send_message_batch(&self) -> SendMessageBatch {
-        SendMessageBatch(rt::Call::new(&self.handle, &op::SEND_MESSAGE_BATCH))
-    }
-}
 /// The `SendMessageBatch` operation.
 ///
 /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent.
@@ -139,7 +152,6 @@ impl super::Client {
 /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
 ///
 /// If you don't specify the `DelaySeconds` parameter for an entry, Amazon SQS uses the default value for the queue.
-#[derive(Debug)]
 pub struct SendMessageBatch(
     rt::Call<
         t::SendMessageBatchRequest,
@@ -163,8 +175,12 @@ impl SendMessageBatch {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::SendMessageBatchResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::SendMessageBatchResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -173,11 +189,11 @@ impl SendMessageBatch {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -199,15 +215,6 @@ impl SendMessageBatch {
         self.0
     }
 }
-impl super::Client {
-    /// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
-    ///
-    /// Returns the [`SetQueueAttributes`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn set_queue_attributes(&self) -> SetQueueAttributes {
-        SetQueueAttributes(rt::Call::new(&self.handle, &op::SET_QUEUE_ATTRIBUTES))
-    }
-}
 /// The `SetQueueAttributes` operation.
 ///
 /// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages.
@@ -215,7 +222,6 @@ impl super::Client {
 /// - **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
 /// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
-#[derive(Debug)]
 pub struct SetQueueAttributes(
     rt::Call<t::SetQueueAttributesRequest, rt::Unit, e::SetQueueAttributesError>,
 );
@@ -235,8 +241,10 @@ impl SetQueueAttributes {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -245,11 +253,11 @@ impl SetQueueAttributes {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -267,15 +275,6 @@ impl SetQueueAttributes {
         self.0
     }
 }
-impl super::Client {
-    /// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
-    ///
-    /// Returns the [`StartMessageMoveTask`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn start_message_move_task(&self) -> StartMessageMoveTask {
-        StartMessageMoveTask(rt::Call::new(&self.handle, &op::START_MESSAGE_MOVE_TASK))
-    }
-}
 /// The `StartMessageMoveTask` operation.
 ///
 /// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue.
@@ -283,7 +282,6 @@ impl super::Client {
 /// - **Note:** This action is currently limited to supporting message redrive from queues that are configured as [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) of other Amazon SQS queues only. Non-SQS queue sources of dead-letter queues, such as Lambda or Amazon SNS topics, are currently not supported.
 /// - In dead-letter queues redrive context, the `StartMessageMoveTask` the source queue is the DLQ, while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
-#[derive(Debug)]
 pub struct StartMessageMoveTask(
     rt::Call<
         t::StartMessageMoveTaskRequest,
@@ -313,8 +311,12 @@ impl StartMessageMoveTask {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartMessageMoveTaskResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartMessageMoveTaskResult, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -323,11 +325,11 @@ impl StartMessageMoveTask {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

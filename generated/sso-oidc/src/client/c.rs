@@ -14,11 +14,17 @@ impl super::Client {
     pub fn create_token(&self) -> CreateToken {
         CreateToken(rt::Call::new(&self.handle, &op::CREATE_TOKEN))
     }
+    /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication.
+    ///
+    /// Returns the [`CreateTokenWithIam`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_token_with_iam(&self) -> CreateTokenWithIam {
+        CreateTokenWithIam(rt::Call::new(&self.handle, &op::CREATE_TOKEN_WITH_IAM))
+    }
 }
 /// The `CreateToken` operation.
 ///
 /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
-#[derive(Debug)]
 pub struct CreateToken(
     rt::Call<t::CreateTokenRequest, t::CreateTokenResponse, e::CreateTokenError>,
 );
@@ -80,8 +86,12 @@ impl CreateToken {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateTokenResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateTokenResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -90,11 +100,11 @@ impl CreateToken {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -112,21 +122,11 @@ impl CreateToken {
         self.0
     }
 }
-impl super::Client {
-    /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication.
-    ///
-    /// Returns the [`CreateTokenWithIam`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_token_with_iam(&self) -> CreateTokenWithIam {
-        CreateTokenWithIam(rt::Call::new(&self.handle, &op::CREATE_TOKEN_WITH_IAM))
-    }
-}
 /// The `CreateTokenWithIAM` operation.
 ///
 /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication.
 ///
 /// **Note:** This API is used with Signature Version 4. For more information, see [Amazon Web Services Signature Version 4 for API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html).
-#[derive(Debug)]
 pub struct CreateTokenWithIam(
     rt::Call<
         t::CreateTokenWithIamRequest,
@@ -204,8 +204,12 @@ impl CreateTokenWithIam {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::CreateTokenWithIamResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::CreateTokenWithIamResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -214,11 +218,11 @@ impl CreateTokenWithIam {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

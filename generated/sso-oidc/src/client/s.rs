@@ -20,7 +20,6 @@ impl super::Client {
 /// The `StartDeviceAuthorization` operation.
 ///
 /// Initiates device authorization by requesting a pair of verification codes from the authorization service.
-#[derive(Debug)]
 pub struct StartDeviceAuthorization(
     rt::Call<
         t::StartDeviceAuthorizationRequest,
@@ -50,8 +49,12 @@ impl StartDeviceAuthorization {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::StartDeviceAuthorizationResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::StartDeviceAuthorizationResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -62,11 +65,11 @@ impl StartDeviceAuthorization {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

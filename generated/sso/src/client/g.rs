@@ -18,7 +18,6 @@ impl super::Client {
 /// The `GetRoleCredentials` operation.
 ///
 /// Returns the STS short-term credentials for a given role name that is assigned to the user.
-#[derive(Debug)]
 pub struct GetRoleCredentials(
     rt::Call<
         t::GetRoleCredentialsRequest,
@@ -48,8 +47,12 @@ impl GetRoleCredentials {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetRoleCredentialsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetRoleCredentialsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -58,11 +61,11 @@ impl GetRoleCredentials {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

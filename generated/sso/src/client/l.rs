@@ -14,11 +14,24 @@ impl super::Client {
     pub fn list_account_roles(&self) -> ListAccountRoles {
         ListAccountRoles(rt::Call::new(&self.handle, &op::LIST_ACCOUNT_ROLES))
     }
+    /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
+    ///
+    /// Returns the [`ListAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn list_accounts(&self) -> ListAccounts {
+        ListAccounts(rt::Call::new(&self.handle, &op::LIST_ACCOUNTS))
+    }
+    /// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session.
+    ///
+    /// Returns the [`Logout`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn logout(&self) -> Logout {
+        Logout(rt::Call::new(&self.handle, &op::LOGOUT))
+    }
 }
 /// The `ListAccountRoles` operation.
 ///
 /// Lists all roles that are assigned to the user for a given AWS account.
-#[derive(Debug)]
 pub struct ListAccountRoles(
     rt::Call<
         t::ListAccountRolesRequest,
@@ -54,8 +67,12 @@ impl ListAccountRoles {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAccountRolesResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAccountRolesResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -64,11 +81,11 @@ impl ListAccountRoles {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -90,19 +107,9 @@ impl ListAccountRoles {
         self.0
     }
 }
-impl super::Client {
-    /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
-    ///
-    /// Returns the [`ListAccounts`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn list_accounts(&self) -> ListAccounts {
-        ListAccounts(rt::Call::new(&self.handle, &op::LIST_ACCOUNTS))
-    }
-}
 /// The `ListAccounts` operation.
 ///
 /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
-#[derive(Debug)]
 pub struct ListAccounts(
     rt::Call<t::ListAccountsRequest, t::ListAccountsResponse, e::ListAccountsError>,
 );
@@ -128,8 +135,12 @@ impl ListAccounts {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListAccountsResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::ListAccountsResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -138,11 +149,11 @@ impl ListAccounts {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -164,15 +175,6 @@ impl ListAccounts {
         self.0
     }
 }
-impl super::Client {
-    /// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session.
-    ///
-    /// Returns the [`Logout`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn logout(&self) -> Logout {
-        Logout(rt::Call::new(&self.handle, &op::LOGOUT))
-    }
-}
 /// The `Logout` operation.
 ///
 /// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session.
@@ -180,7 +182,6 @@ impl super::Client {
 /// **Note:** If a user uses IAM Identity Center to access the AWS CLI, the user’s IAM Identity Center sign in session is used to obtain an IAM session, as specified in the corresponding IAM Identity Center permission set. More specifically, IAM Identity Center assumes an IAM role in the target account on behalf of the user, and the corresponding temporary AWS credentials are returned to the client.
 ///
 /// After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see [User authentications](https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html) in the *IAM Identity Center User Guide*.
-#[derive(Debug)]
 pub struct Logout(rt::Call<t::LogoutRequest, rt::Unit, e::LogoutError>);
 impl Logout {
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
@@ -192,8 +193,10 @@ impl Logout {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<rt::Unit, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<rt::Unit, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -202,11 +205,11 @@ impl Logout {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

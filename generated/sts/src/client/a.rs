@@ -14,6 +14,29 @@ impl super::Client {
     pub fn assume_role(&self) -> AssumeRole {
         AssumeRole(rt::Call::new(&self.handle, &op::ASSUME_ROLE))
     }
+    /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
+    ///
+    /// Returns the [`AssumeRoleWithSaml`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn assume_role_with_saml(&self) -> AssumeRoleWithSaml {
+        AssumeRoleWithSaml(rt::Call::new(&self.handle, &op::ASSUME_ROLE_WITH_SAML))
+    }
+    /// Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider. Example providers include the OAuth 2.0 providers Login with Amazon and Facebook, or any OpenID Connect-compatible identity provider such as Google or [Amazon Cognito federated identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html).
+    ///
+    /// Returns the [`AssumeRoleWithWebIdentity`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentity {
+        AssumeRoleWithWebIdentity(
+            rt::Call::new(&self.handle, &op::ASSUME_ROLE_WITH_WEB_IDENTITY),
+        )
+    }
+    /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization. You must use credentials from an Organizations management account or a delegated administrator account for IAM to call `AssumeRoot`. You cannot use root user credentials to make this call.
+    ///
+    /// Returns the [`AssumeRoot`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn assume_root(&self) -> AssumeRoot {
+        AssumeRoot(rt::Call::new(&self.handle, &op::ASSUME_ROOT))
+    }
 }
 /// The `AssumeRole` operation.
 ///
@@ -55,7 +78,6 @@ impl super::Client {
 /// For more information, see [Configuring MFA-Protected API Access](https://docs.aws.amazon.com/IAM/latest/UserGuide/MFAProtectedAPI.html) in the *IAM User Guide* guide.
 ///
 /// To use MFA with `AssumeRole`, you pass values for the `SerialNumber` and `TokenCode` parameters. The `SerialNumber` value identifies the user's hardware or virtual MFA device. The `TokenCode` is the time-based one-time password (TOTP) that the MFA device produces.
-#[derive(Debug)]
 pub struct AssumeRole(
     rt::Call<t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError>,
 );
@@ -141,8 +163,10 @@ impl AssumeRole {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssumeRoleResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::AssumeRoleResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -151,11 +175,11 @@ impl AssumeRole {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -171,15 +195,6 @@ impl AssumeRole {
         self,
     ) -> rt::Call<t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError> {
         self.0
-    }
-}
-impl super::Client {
-    /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*.
-    ///
-    /// Returns the [`AssumeRoleWithSaml`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn assume_role_with_saml(&self) -> AssumeRoleWithSaml {
-        AssumeRoleWithSaml(rt::Call::new(&self.handle, &op::ASSUME_ROLE_WITH_SAML))
     }
 }
 /// The `AssumeRoleWithSAML` operation.
@@ -230,7 +245,6 @@ impl super::Client {
 /// - [Creating SAML Identity Providers](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html) in the *IAM User Guide*.
 /// - [Configuring a Relying Party and Claims](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_relying-party.html) in the *IAM User Guide*.
 /// - [Creating a Role for SAML 2.0 Federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct AssumeRoleWithSaml(
     rt::Call<
         t::AssumeRoleWithSamlRequest,
@@ -284,8 +298,12 @@ impl AssumeRoleWithSaml {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssumeRoleWithSamlResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssumeRoleWithSamlResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -294,11 +312,11 @@ impl AssumeRoleWithSaml {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -318,17 +336,6 @@ impl AssumeRoleWithSaml {
         e::AssumeRoleWithSamlError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider. Example providers include the OAuth 2.0 providers Login with Amazon and Facebook, or any OpenID Connect-compatible identity provider such as Google or [Amazon Cognito federated identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html).
-    ///
-    /// Returns the [`AssumeRoleWithWebIdentity`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentity {
-        AssumeRoleWithWebIdentity(
-            rt::Call::new(&self.handle, &op::ASSUME_ROLE_WITH_WEB_IDENTITY),
-        )
     }
 }
 /// The `AssumeRoleWithWebIdentity` operation.
@@ -377,7 +384,6 @@ impl super::Client {
 ///
 /// - [Using Web Identity Federation API Operations for Mobile Apps](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc_manual.html) and [Federation Through a Web-based Identity Provider](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_assumerolewithwebidentity).
 /// - [Amazon Web Services SDK for iOS Developer Guide](http://aws.amazon.com/sdkforios/) and [Amazon Web Services SDK for Android Developer Guide](http://aws.amazon.com/sdkforandroid/). These toolkits contain sample apps that show how to invoke the identity providers. The toolkits then show how to use the information from these providers to get and use temporary security credentials.
-#[derive(Debug)]
 pub struct AssumeRoleWithWebIdentity(
     rt::Call<
         t::AssumeRoleWithWebIdentityRequest,
@@ -437,8 +443,12 @@ impl AssumeRoleWithWebIdentity {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssumeRoleWithWebIdentityResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::AssumeRoleWithWebIdentityResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -449,11 +459,11 @@ impl AssumeRoleWithWebIdentity {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -475,15 +485,6 @@ impl AssumeRoleWithWebIdentity {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization. You must use credentials from an Organizations management account or a delegated administrator account for IAM to call `AssumeRoot`. You cannot use root user credentials to make this call.
-    ///
-    /// Returns the [`AssumeRoot`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn assume_root(&self) -> AssumeRoot {
-        AssumeRoot(rt::Call::new(&self.handle, &op::ASSUME_ROOT))
-    }
-}
 /// The `AssumeRoot` operation.
 ///
 /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization. You must use credentials from an Organizations management account or a delegated administrator account for IAM to call `AssumeRoot`. You cannot use root user credentials to make this call.
@@ -495,7 +496,6 @@ impl super::Client {
 /// You can track AssumeRoot in CloudTrail logs to determine what actions were performed in a session. For more information, see [Track privileged tasks in CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-track-privileged-tasks.html) in the *IAM User Guide*.
 ///
 /// When granting access to privileged tasks you should only grant the necessary permissions required to perform that task. For more information, see [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html). In addition, you can use [service control policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) (SCPs) to manage and limit permissions in your organization. See [General examples](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html) in the *Organizations User Guide* for more information on SCPs.
-#[derive(Debug)]
 pub struct AssumeRoot(
     rt::Call<t::AssumeRootRequest, t::AssumeRootResponse, e::AssumeRootError>,
 );
@@ -527,8 +527,10 @@ impl AssumeRoot {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::AssumeRootResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::AssumeRootResponse, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -537,11 +539,11 @@ impl AssumeRoot {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -34,7 +34,6 @@ impl super::Client {
 /// - The requested action.
 /// - The requested resource.
 /// - The values of condition keys in the context of the user's request.
-#[derive(Debug)]
 pub struct DecodeAuthorizationMessage(
     rt::Call<
         t::DecodeAuthorizationMessageRequest,
@@ -52,8 +51,12 @@ impl DecodeAuthorizationMessage {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::DecodeAuthorizationMessageResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::DecodeAuthorizationMessageResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -64,11 +67,11 @@ impl DecodeAuthorizationMessage {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -14,6 +14,43 @@ impl super::Client {
     pub fn get_access_key_info(&self) -> GetAccessKeyInfo {
         GetAccessKeyInfo(rt::Call::new(&self.handle, &op::GET_ACCESS_KEY_INFO))
     }
+    /// Returns details about the IAM user or role whose credentials are used to call the operation.
+    ///
+    /// Returns the [`GetCallerIdentity`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_caller_identity(&self) -> GetCallerIdentity {
+        GetCallerIdentity(rt::Call::new(&self.handle, &op::GET_CALLER_IDENTITY))
+    }
+    /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
+    ///
+    /// Returns the [`GetDelegatedAccessToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_delegated_access_token(&self) -> GetDelegatedAccessToken {
+        GetDelegatedAccessToken(
+            rt::Call::new(&self.handle, &op::GET_DELEGATED_ACCESS_TOKEN),
+        )
+    }
+    /// Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user. A typical use is in a proxy application that gets temporary security credentials on behalf of distributed applications inside a corporate network.
+    ///
+    /// Returns the [`GetFederationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_federation_token(&self) -> GetFederationToken {
+        GetFederationToken(rt::Call::new(&self.handle, &op::GET_FEDERATION_TOKEN))
+    }
+    /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`.
+    ///
+    /// Returns the [`GetSessionToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_session_token(&self) -> GetSessionToken {
+        GetSessionToken(rt::Call::new(&self.handle, &op::GET_SESSION_TOKEN))
+    }
+    /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
+    ///
+    /// Returns the [`GetWebIdentityToken`] builder: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn get_web_identity_token(&self) -> GetWebIdentityToken {
+        GetWebIdentityToken(rt::Call::new(&self.handle, &op::GET_WEB_IDENTITY_TOKEN))
+    }
 }
 /// The `GetAccessKeyInfo` operation.
 ///
@@ -24,7 +61,6 @@ impl super::Client {
 /// When you pass an access key ID to this operation, it returns the ID of the Amazon Web Services account to which the keys belong. Access key IDs beginning with `AKIA` are long-term credentials for an IAM user or the Amazon Web Services account root user. Access key IDs beginning with `ASIA` are temporary credentials that are created using STS operations. If the account in the response belongs to you, you can sign in as the root user and review your root user access keys. Then, you can pull a [credentials report](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html) to learn which IAM user owns the keys. To learn who requested the temporary credentials for an `ASIA` access key, view the STS events in your [CloudTrail logs](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html) in the *IAM User Guide*.
 ///
 /// This operation does not indicate the state of the access key. The key might be active, inactive, or deleted. Active keys might not have permissions to perform an operation. Providing a deleted access key might return an error that the key doesn't exist.
-#[derive(Debug)]
 pub struct GetAccessKeyInfo(
     rt::Call<t::GetAccessKeyInfoRequest, t::GetAccessKeyInfoResponse, rt::NoErrors>,
 );
@@ -38,8 +74,12 @@ impl GetAccessKeyInfo {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetAccessKeyInfoResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetAccessKeyInfoResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -48,11 +88,11 @@ impl GetAccessKeyInfo {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -74,21 +114,11 @@ impl GetAccessKeyInfo {
         self.0
     }
 }
-impl super::Client {
-    /// Returns details about the IAM user or role whose credentials are used to call the operation.
-    ///
-    /// Returns the [`GetCallerIdentity`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_caller_identity(&self) -> GetCallerIdentity {
-        GetCallerIdentity(rt::Call::new(&self.handle, &op::GET_CALLER_IDENTITY))
-    }
-}
 /// The `GetCallerIdentity` operation.
 ///
 /// Returns details about the IAM user or role whose credentials are used to call the operation.
 ///
 /// **Note:** No permissions are required to perform this operation. If an administrator attaches a policy to your identity that explicitly denies access to the `sts:GetCallerIdentity` action, you can still perform this operation. Permissions are not required because the same information is returned when access is denied. To view an example response, see [I Am Not Authorized to Perform: iam:DeleteVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_access-denied-delete-mfa) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetCallerIdentity(
     rt::Call<t::GetCallerIdentityRequest, t::GetCallerIdentityResponse, rt::NoErrors>,
 );
@@ -96,8 +126,12 @@ impl GetCallerIdentity {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetCallerIdentityResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetCallerIdentityResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -106,11 +140,11 @@ impl GetCallerIdentity {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -132,21 +166,9 @@ impl GetCallerIdentity {
         self.0
     }
 }
-impl super::Client {
-    /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
-    ///
-    /// Returns the [`GetDelegatedAccessToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_delegated_access_token(&self) -> GetDelegatedAccessToken {
-        GetDelegatedAccessToken(
-            rt::Call::new(&self.handle, &op::GET_DELEGATED_ACCESS_TOKEN),
-        )
-    }
-}
 /// The `GetDelegatedAccessToken` operation.
 ///
 /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
-#[derive(Debug)]
 pub struct GetDelegatedAccessToken(
     rt::Call<
         t::GetDelegatedAccessTokenRequest,
@@ -164,8 +186,12 @@ impl GetDelegatedAccessToken {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetDelegatedAccessTokenResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetDelegatedAccessTokenResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -174,11 +200,11 @@ impl GetDelegatedAccessToken {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -198,15 +224,6 @@ impl GetDelegatedAccessToken {
         e::GetDelegatedAccessTokenError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user. A typical use is in a proxy application that gets temporary security credentials on behalf of distributed applications inside a corporate network.
-    ///
-    /// Returns the [`GetFederationToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_federation_token(&self) -> GetFederationToken {
-        GetFederationToken(rt::Call::new(&self.handle, &op::GET_FEDERATION_TOKEN))
     }
 }
 /// The `GetFederationToken` operation.
@@ -247,7 +264,6 @@ impl super::Client {
 /// An administrator must grant you the permissions necessary to pass session tags. The administrator can also create granular permissions to allow you to pass only specific session tags. For more information, see [Tutorial: Using Tags for Attribute-Based Access Control](https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_attribute-based-access-control.html) in the *IAM User Guide*.
 ///
 /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the user that you are federating has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the user tag.
-#[derive(Debug)]
 pub struct GetFederationToken(
     rt::Call<
         t::GetFederationTokenRequest,
@@ -295,8 +311,12 @@ impl GetFederationToken {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetFederationTokenResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetFederationTokenResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -305,11 +325,11 @@ impl GetFederationToken {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -329,15 +349,6 @@ impl GetFederationToken {
         e::GetFederationTokenError,
     > {
         self.0
-    }
-}
-impl super::Client {
-    /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`.
-    ///
-    /// Returns the [`GetSessionToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_session_token(&self) -> GetSessionToken {
-        GetSessionToken(rt::Call::new(&self.handle, &op::GET_SESSION_TOKEN))
     }
 }
 /// The `GetSessionToken` operation.
@@ -364,7 +375,6 @@ impl super::Client {
 /// **Note:** Although it is possible to call `GetSessionToken` using the security credentials of an Amazon Web Services account root user rather than an IAM user, we do not recommend it. If `GetSessionToken` is called using root user credentials, the temporary credentials have root user permissions. For more information, see [Safeguard your root user credentials and don't use them for everyday tasks](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#lock-away-credentials) in the *IAM User Guide*
 ///
 /// For more information about using `GetSessionToken` to create temporary credentials, see [Temporary Credentials for Users in Untrusted Environments](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_getsessiontoken) in the *IAM User Guide*.
-#[derive(Debug)]
 pub struct GetSessionToken(
     rt::Call<
         t::GetSessionTokenRequest,
@@ -400,8 +410,12 @@ impl GetSessionToken {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetSessionTokenResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetSessionTokenResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -410,11 +424,11 @@ impl GetSessionToken {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
@@ -436,21 +450,11 @@ impl GetSessionToken {
         self.0
     }
 }
-impl super::Client {
-    /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
-    ///
-    /// Returns the [`GetWebIdentityToken`] builder: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn get_web_identity_token(&self) -> GetWebIdentityToken {
-        GetWebIdentityToken(rt::Call::new(&self.handle, &op::GET_WEB_IDENTITY_TOKEN))
-    }
-}
 /// The `GetWebIdentityToken` operation.
 ///
 /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
 ///
 /// **Note:** The `GetWebIdentityToken` API is not available on the STS Global endpoint.
-#[derive(Debug)]
 pub struct GetWebIdentityToken(
     rt::Call<
         t::GetWebIdentityTokenRequest,
@@ -486,8 +490,12 @@ impl GetWebIdentityToken {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::GetWebIdentityTokenResponse, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<
+        Output = Result<t::GetWebIdentityTokenResponse, rt::Error>,
+    > {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -496,11 +504,11 @@ impl GetWebIdentityToken {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]

@@ -12,7 +12,6 @@ impl super::Client {
     }
 }
 /// The `ListQueues` operation.
-#[derive(Debug)]
 pub struct ListQueues(rt::Call<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors>);
 impl ListQueues {
     /// Sets `QueueNamePrefix`.
@@ -36,8 +35,10 @@ impl ListQueues {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).
     #[inline]
-    pub async fn send(self) -> Result<t::ListQueuesResult, rt::Error> {
-        self.0.send().await
+    pub fn send(
+        self,
+    ) -> impl ::core::future::Future<Output = Result<t::ListQueuesResult, rt::Error>> {
+        self.0.send()
     }
     /// Sends the request and waits for the answer, without an async runtime.
     #[inline]
@@ -46,11 +47,11 @@ impl ListQueues {
     }
     /// A presigned request (URL and headers) valid for `expires_in`, at most 7 days.
     #[inline]
-    pub async fn presign(
+    pub fn presign(
         self,
         expires_in: ::std::time::Duration,
-    ) -> Result<rt::PresignedRequest, rt::Error> {
-        self.0.presign(expires_in).await
+    ) -> impl ::core::future::Future<Output = Result<rt::PresignedRequest, rt::Error>> {
+        self.0.presign(expires_in)
     }
     /// [`presign`](Self::presign) without an async runtime.
     #[inline]
