@@ -56,6 +56,37 @@ pub fn lower(loaded: &Loaded) -> Service {
         })
         .collect();
 
+    // botocore merges a member's own `"streaming": true` into its target, so S3's `Body` (a plain
+    // blob shape) is a stream where `PutObject` and `GetObject` use it. The same shape is a plain
+    // blob elsewhere (`RecordsEvent.Payload`), so streaming members get a streaming copy of it.
+    let mut streaming_copies: HashMap<ShapeId, ShapeId> = HashMap::new();
+    for (_, def) in &defs {
+        for r in def.members.iter().flat_map(|m| m.values()) {
+            let target = id(r);
+            let target_def = defs[target].1;
+            if r.streaming && target_def.type_ == "blob" && !target_def.streaming {
+                streaming_copies.entry(target).or_insert_with(|| {
+                    let base = &shapes[target];
+                    shapes.push(Shape {
+                        wire_name: base.wire_name.clone(),
+                        rust_name: base.rust_name.clone(),
+                        static_name: base.static_name.clone(),
+                        kind: Kind::Prim(Prim::StreamingBlob),
+                        docs: base.docs.clone(),
+                        deprecated: base.deprecated.clone(),
+                        sensitive: base.sensitive,
+                        recursive: false,
+                        used: base.used,
+                        xml_namespace: base.xml_namespace.clone(),
+                        location_name: base.location_name.clone(),
+                        module: base.module.clone(),
+                    });
+                    shapes.len() - 1
+                });
+            }
+        }
+    }
+
     for (i, (_, def)) in defs.iter().enumerate() {
         let lower_member = |wire: &str, r: &ShapeRef, rust_name: String| {
             let target = id(r);
@@ -63,6 +94,10 @@ pub fn lower(loaded: &Loaded) -> Service {
             let boxed = inline_components[target] == inline_components[i]
                 && matches!(target_def.type_.as_str(), "structure")
                 && !target_def.document;
+            let target = match streaming_copies.get(&target) {
+                Some(&copy) if r.streaming => copy,
+                _ => target,
+            };
             Member {
                 wire_name: wire.to_owned(),
                 rust_name,
@@ -108,12 +143,12 @@ pub fn lower(loaded: &Loaded) -> Service {
                 } else {
                     let names =
                         naming::dedup(&members.iter().map(|(n, _)| naming::field_name(n)).collect::<Vec<_>>(), &[]);
+                    let streaming = members.iter().any(|(_, r)| {
+                        let t = defs[id(r)].1;
+                        (t.type_ == "blob" && (t.streaming || r.streaming)) || t.eventstream
+                    });
                     let members: Vec<Member> =
                         members.iter().zip(names).map(|((wire, r), rust)| lower_member(wire, r, rust)).collect();
-                    let streaming = members.iter().any(|m| {
-                        let t = defs[m.target].1;
-                        (t.type_ == "blob" && t.streaming) || t.eventstream
-                    });
                     let error = (def.exception || def.error.is_some()).then(|| ErrorInfo {
                         code: def.error.as_ref().and_then(|e| e.code.clone()),
                         http_status: def.error.as_ref().and_then(|e| e.http_status_code).unwrap_or(0),

@@ -1,10 +1,11 @@
-//! The end-to-end step of `cargo xtask test`: the runtime's credential code against a local moto
-//! server, never real AWS.
+//! The end-to-end step of `cargo xtask test`: the runtime's credential code and the generated
+//! clients against a local moto server, never real AWS.
 //!
 //! It keeps a virtualenv with a pinned moto at `target/moto-venv` (reused while its stamp file
-//! names the same pin), starts `moto_server` on a free loopback port, runs
-//! `runtime/tests/moto_sts.rs` with `TUCUXI_MOTO_ENDPOINT` set, and requires the test's
-//! `moto-sts: ran N checks` marker so a silent skip fails the step. The server is stopped by a
+//! names the same pin), starts `moto_server` on a free loopback port, and runs with
+//! `TUCUXI_MOTO_ENDPOINT` set: `runtime/tests/moto_sts.rs`, requiring its `moto-sts: ran N
+//! checks` marker, then `tests/tests/moto_services.rs`, requiring one `moto-services: ran N
+//! checks (case)` marker per case, so a silent skip fails the step. The server is stopped by a
 //! drop guard, so it goes away on errors and panics too.
 
 use std::io::{Read, Write};
@@ -20,7 +21,9 @@ const MOTO_PIN: &str = "moto[server]==5.2.5";
 /// Written into the venv after a successful install; a different content means reinstall.
 const STAMP: &str = "tucuxi-moto-stamp";
 /// The line `runtime/tests/moto_sts.rs` prints when its checks really ran.
-const MARKER: &str = "moto-sts: ran ";
+const STS_MARKER: &str = "moto-sts: ran ";
+/// The line each case of `tests/tests/moto_services.rs` prints when its checks really ran.
+const SERVICES_MARKER: &str = "moto-services: ran ";
 /// How long moto may take to answer after it is started (a cold Python import is slow on CI).
 const STARTUP: Duration = Duration::from_secs(30);
 
@@ -179,28 +182,70 @@ fn http_ok(port: u16) -> bool {
     head.starts_with("HTTP/1.") && head.split(' ').nth(1) == Some("200")
 }
 
-/// Runs the moto integration test with the endpoint set, echoes its output, and checks the marker.
+/// Runs both moto test targets with the endpoint set and checks their markers.
 fn run_tests(root: &Path, endpoint: &str) -> Result<(), String> {
+    let sts = run_test(root, endpoint, &["-p", "tucuxi", "--test", "moto_sts", "--", "--nocapture"])?;
+    let sts_checks = markers(&sts, STS_MARKER);
+    if sts_checks.is_empty() {
+        return Err(format!("the moto STS tests did not print `{STS_MARKER}N checks`: they were skipped"));
+    }
+    println!("e2e against moto: {STS_MARKER}{} checks", sts_checks.iter().sum::<usize>());
+
+    // Two threads: the cases are independent (unique names) and mostly wait on moto, which
+    // serves one request at a time per connection anyway.
+    let services = run_test(
+        root,
+        endpoint,
+        &["-p", "tucuxi-tests", "--test", "moto_services", "--", "--nocapture", "--test-threads=2"],
+    )?;
+    let cases = markers(&services, SERVICES_MARKER);
+    // Every case that passed must have printed its marker; one that skipped prints none.
+    let passed = passed_count(&services).ok_or("the moto service tests printed no `test result` line")?;
+    if cases.is_empty() || cases.len() != passed {
+        return Err(format!(
+            "{} of the {passed} moto service cases printed `{SERVICES_MARKER}N checks`: the rest were skipped",
+            cases.len()
+        ));
+    }
+    println!("e2e against moto: {SERVICES_MARKER}{} checks in {} cases", cases.iter().sum::<usize>(), cases.len());
+    Ok(())
+}
+
+/// Runs one `cargo test` with the endpoint set, echoes its output, and returns its stdout.
+fn run_test(root: &Path, endpoint: &str, target: &[&str]) -> Result<String, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let args = ["test", "--quiet", "-p", "tucuxi", "--test", "moto_sts", "--", "--nocapture"];
+    let mut args = vec!["test", "--quiet"];
+    args.extend_from_slice(target);
     println!("$ TUCUXI_MOTO_ENDPOINT={endpoint} cargo {}", args.join(" "));
+    let started = Instant::now();
     let output = Command::new(&cargo)
-        .args(args)
+        .args(&args)
         .env("TUCUXI_MOTO_ENDPOINT", endpoint)
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     print!("{stdout}");
+    println!("({} took {:.1}s, build included)", target.join(" "), started.elapsed().as_secs_f64());
     if !output.status.success() {
         return Err(format!("the moto e2e tests failed ({})", output.status));
     }
-    match stdout.lines().find_map(|l| l.strip_prefix(MARKER)) {
-        Some(rest) => {
-            println!("e2e against moto: {MARKER}{rest}");
-            Ok(())
-        }
-        None => Err(format!("the moto e2e tests did not print `{MARKER}N checks`: they were skipped")),
-    }
+    Ok(stdout)
+}
+
+/// The N of every `<marker>N checks` line. With `--quiet` libtest's progress dots can share a
+/// line with a marker, so the marker is looked for anywhere in the line.
+fn markers(stdout: &str, marker: &str) -> Vec<usize> {
+    stdout
+        .lines()
+        .filter_map(|l| Some(&l[l.find(marker)? + marker.len()..]))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+        .collect()
+}
+
+/// The N of libtest's `test result: ok. N passed; ...` line.
+fn passed_count(stdout: &str) -> Option<usize> {
+    let line = stdout.lines().find_map(|l| Some(&l[l.find("test result: ")?..]))?;
+    line.split(". ").nth(1)?.split_whitespace().next()?.parse().ok()
 }

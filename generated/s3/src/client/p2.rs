@@ -658,7 +658,7 @@ impl PutObject {
     }
     /// Object data.
     #[inline]
-    pub fn body(mut self, value: impl Into<rt::Blob>) -> Self {
+    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
         self.0.input_mut().body = Some(value.into());
         self
     }
@@ -1224,7 +1224,7 @@ impl PutObjectAnnotation {
     }
     /// The annotation payload. Must be between 1 byte and 1 MiB in size, and must be valid UTF-8 encoded text. If the payload contains invalid UTF-8 bytes, the request fails with HTTP 415 (Unsupported Media Type). To store binary data, encode the payload using Base64 before uploading.
     #[inline]
-    pub fn annotation_payload(mut self, value: impl Into<rt::Blob>) -> Self {
+    pub fn annotation_payload(mut self, value: impl Into<rt::ByteStream>) -> Self {
         self.0.input_mut().annotation_payload = value.into();
         self
     }

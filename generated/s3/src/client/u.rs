@@ -552,7 +552,7 @@ pub struct UploadPart(rt::Call<t::UploadPartRequest, t::UploadPartOutput, rt::No
 impl UploadPart {
     /// Object data.
     #[inline]
-    pub fn body(mut self, value: impl Into<rt::Blob>) -> Self {
+    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
         self.0.input_mut().body = Some(value.into());
         self
     }

@@ -56,7 +56,7 @@ impl WriteGetObjectResponse {
     }
     /// The object data.
     #[inline]
-    pub fn body(mut self, value: impl Into<rt::Blob>) -> Self {
+    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
         self.0.input_mut().body = Some(value.into());
         self
     }

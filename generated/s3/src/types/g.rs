@@ -1019,10 +1019,10 @@ pub static GET_OBJECT_ACL_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Default)]
 pub struct GetObjectAnnotationOutput {
     /// The annotation payload.
-    pub annotation_payload: Option<rt::Blob>,
+    pub annotation_payload: Option<rt::ByteStream>,
     /// The version ID of the object that the annotation is attached to.
     pub object_version_id: Option<String>,
     /// The date and time the annotation was last modified.
@@ -1071,7 +1071,7 @@ rt::structure!(
 pub static GET_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetObjectAnnotationOutput",
     &[
-        rt::m("AnnotationPayload", &rt::BLOB).flags(rt::PAYLOAD),
+        rt::m("AnnotationPayload", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
         rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
         rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER, "Last-Modified"),
         rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
@@ -1370,10 +1370,10 @@ pub static GET_OBJECT_LOCK_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::struc
             .at(rt::HEADER, "x-amz-expected-bucket-owner"),
     ],
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Default)]
 pub struct GetObjectOutput {
     /// Object data.
-    pub body: Option<rt::Blob>,
+    pub body: Option<rt::ByteStream>,
     /// Indicates whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response.
     ///
     /// - **Note:** If the current version of the object is a delete marker, Amazon S3 behaves as if the object was deleted and includes `x-amz-delete-marker: true` in the response.
@@ -1525,7 +1525,7 @@ rt::structure!(
 pub static GET_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetObjectOutput",
     &[
-        rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD),
+        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
         rt::m("DeleteMarker", &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"),
         rt::m("AcceptRanges", &rt::STRING).at(rt::HEADER, "accept-ranges"),
         rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
@@ -1840,10 +1840,10 @@ pub static GET_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
     ],
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Default)]
 pub struct GetObjectTorrentOutput {
     /// A Bencoded dictionary as defined by the BitTorrent specification
-    pub body: Option<rt::Blob>,
+    pub body: Option<rt::ByteStream>,
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
@@ -1852,7 +1852,7 @@ rt::structure!(
 pub static GET_OBJECT_TORRENT_OUTPUT: rt::Schema = rt::Schema::structure(
     "GetObjectTorrentOutput",
     &[
-        rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD),
+        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
         rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
     ],
 );

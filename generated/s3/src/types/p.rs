@@ -1343,7 +1343,7 @@ pub static PUT_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
     ],
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Default)]
 pub struct PutObjectAnnotationRequest {
     /// The name of the bucket that contains the object.
     pub bucket: String,
@@ -1356,7 +1356,7 @@ pub struct PutObjectAnnotationRequest {
     /// Length Constraints: Minimum length of 1. Maximum length of 512 bytes.
     pub annotation_name: String,
     /// The annotation payload. Must be between 1 byte and 1 MiB in size, and must be valid UTF-8 encoded text. If the payload contains invalid UTF-8 bytes, the request fails with HTTP 415 (Unsupported Media Type). To store binary data, encode the payload using Base64 before uploading.
-    pub annotation_payload: rt::Blob,
+    pub annotation_payload: rt::ByteStream,
     /// If specified, the operation only succeeds if the object's ETag matches the provided value.
     pub object_if_match: Option<String>,
     /// The checksum algorithm to use. Supported values: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`, `SHA512`, `MD5`, `XXHASH64`, `XXHASH3`, `XXHASH128`.
@@ -1408,7 +1408,8 @@ pub static PUT_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("AnnotationName", &rt::STRING)
             .at(rt::QUERY, "annotationName")
             .flags(rt::REQUIRED),
-        rt::m("AnnotationPayload", &rt::BLOB).flags(rt::REQUIRED | rt::PAYLOAD),
+        rt::m("AnnotationPayload", &rt::STREAMING_BLOB)
+            .flags(rt::REQUIRED | rt::PAYLOAD),
         rt::m("ObjectIfMatch", &rt::STRING).at(rt::HEADER, "x-amz-object-if-match"),
         rt::m("ChecksumAlgorithm", &rt::ENUM)
             .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
@@ -1668,7 +1669,7 @@ pub static PUT_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
     ],
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Default)]
 pub struct PutObjectRequest {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
     ///
@@ -1680,7 +1681,7 @@ pub struct PutObjectRequest {
     /// - This functionality is not supported for Amazon S3 on Outposts.
     pub acl: Option<ObjectCannedAcl>,
     /// Object data.
-    pub body: Option<rt::Blob>,
+    pub body: Option<rt::ByteStream>,
     /// The bucket name to which the PUT action was initiated.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -1907,7 +1908,7 @@ pub static PUT_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
     "PutObjectRequest",
     &[
         rt::m("ACL", &rt::ENUM).at(rt::HEADER, "x-amz-acl"),
-        rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD),
+        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)

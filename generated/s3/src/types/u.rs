@@ -516,10 +516,10 @@ pub static UPLOAD_PART_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
     ],
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Default)]
 pub struct UploadPartRequest {
     /// Object data.
-    pub body: Option<rt::Blob>,
+    pub body: Option<rt::ByteStream>,
     /// The name of the bucket to which the multipart upload was initiated.
     ///
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -596,7 +596,7 @@ rt::structure!(
 pub static UPLOAD_PART_REQUEST: rt::Schema = rt::Schema::structure(
     "UploadPartRequest",
     &[
-        rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD),
+        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
         rt::m("Bucket", &rt::STRING)
             .at(rt::URI, "Bucket")
             .flags(rt::REQUIRED)

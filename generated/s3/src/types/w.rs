@@ -30,14 +30,14 @@ pub static WEBSITE_CONFIGURATION: rt::Schema = rt::Schema::structure(
         rt::m("RoutingRules", &ROUTING_RULES),
     ],
 );
-#[derive(Clone, Default, PartialEq)]
+#[derive(Default)]
 pub struct WriteGetObjectResponseRequest {
     /// Route prefix to the HTTP URL generated.
     pub request_route: String,
     /// A single use encrypted token that maps `WriteGetObjectResponse` to the end user `GetObject` request.
     pub request_token: String,
     /// The object data.
-    pub body: Option<rt::Blob>,
+    pub body: Option<rt::ByteStream>,
     /// The integer status code for an HTTP response of a corresponding `GetObject` request. The following is a list of status codes.
     ///
     /// - `200 - OK`
@@ -176,7 +176,7 @@ pub static WRITE_GET_OBJECT_RESPONSE_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("RequestToken", &rt::STRING)
             .at(rt::HEADER, "x-amz-request-token")
             .flags(rt::REQUIRED),
-        rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD),
+        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
         rt::m("StatusCode", &rt::INTEGER).at(rt::HEADER, "x-amz-fwd-status"),
         rt::m("ErrorCode", &rt::STRING).at(rt::HEADER, "x-amz-fwd-error-code"),
         rt::m("ErrorMessage", &rt::STRING).at(rt::HEADER, "x-amz-fwd-error-message"),

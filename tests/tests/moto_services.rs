@@ -1,0 +1,18 @@
+//! End-to-end calls of generated clients against a local moto server, never real AWS.
+//!
+//! `cargo xtask test` starts moto and sets `TUCUXI_MOTO_ENDPOINT` (for example
+//! `http://127.0.0.1:5000`). Without it every case prints why and passes, so a plain `cargo test`
+//! needs no moto; with it each case prints `moto-services: ran N checks (case)`, and the xtask
+//! step fails unless those lines are there. Sessions use fake static keys and fixture
+//! configuration, with every endpoint at moto.
+//!
+//! Cases live in one module per protocol family; each is its own `#[test]`.
+
+#[path = "moto_services/common.rs"]
+mod common;
+#[path = "moto_services/json.rs"]
+mod json;
+#[path = "moto_services/query.rs"]
+mod query;
+#[path = "moto_services/s3.rs"]
+mod s3;

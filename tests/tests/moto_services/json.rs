@@ -1,0 +1,145 @@
+//! The JSON-protocol services against moto: SQS (awsJson 1.0, query-compatible) and DynamoDB.
+
+use tucuxi::{Blob, Map};
+use tucuxi_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType};
+use tucuxi_sqs::errors::GetQueueUrlError;
+
+use crate::common::{self, unique, Checks, Outcome};
+
+#[test]
+fn sqs_messages_and_queue_does_not_exist() {
+    common::run_case("sqs", |endpoint, mut checks| async move {
+        let outcome = sqs(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn sqs(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let sqs = tucuxi_sqs::Client::new(&common::session(endpoint));
+    let name = unique("tucuxi-queue");
+    let url = sqs.create_queue().queue_name(&name).send().await?.queue_url.ok_or("create_queue returns a URL")?;
+    checks.ok(url.ends_with(&name), "the queue URL ends with its name")?;
+    let looked_up = sqs.get_queue_url().queue_name(&name).send().await?;
+    checks.eq(looked_up.queue_url.as_deref(), Some(url.as_str()), "get_queue_url finds it")?;
+
+    let body = "héllo \"json\" <&> from tucuxi";
+    let sent = sqs.send_message().queue_url(&url).message_body(body).send().await?;
+    checks.ok(sent.message_id.is_some(), "send_message returns a message id")?;
+    checks.ok(sent.md5_of_message_body.is_some_and(|m| m.len() == 32), "and the body's MD5")?;
+
+    let received = sqs.receive_message().queue_url(&url).max_number_of_messages(10).wait_time_seconds(1).send().await?;
+    let messages = received.messages.unwrap_or_default();
+    checks.eq(messages.len(), 1, "one message is received")?;
+    checks.eq(messages[0].body.as_deref(), Some(body), "the body round-trips")?;
+    checks.eq(messages[0].message_id.as_deref(), sent.message_id.as_deref(), "the same message id")?;
+    let receipt = messages[0].receipt_handle.clone().ok_or("a receipt handle")?;
+    sqs.delete_message().queue_url(&url).receipt_handle(receipt).send().await?;
+    let again = sqs.receive_message().queue_url(&url).wait_time_seconds(0).send().await?;
+    checks.ok(again.messages.unwrap_or_default().is_empty(), "the deleted message is not received again")?;
+    sqs.delete_queue().queue_url(&url).send().await?;
+
+    let missing = sqs.get_queue_url().queue_name(&name).send().await.err().ok_or("get_queue_url of a deleted queue")?;
+    // The JSON error type is `com.amazonaws.sqs#QueueDoesNotExist`, and the query-compatible
+    // header gives the legacy code, which is what botocore reports.
+    checks.eq(
+        missing.code(),
+        Some("AWS.SimpleQueueService.NonExistentQueue"),
+        "the code is the query-compatible one",
+    )?;
+    checks.ok(
+        matches!(missing.modeled::<GetQueueUrlError>(), Some(GetQueueUrlError::QueueDoesNotExist(_))),
+        "QueueDoesNotExist is modeled",
+    )
+}
+
+fn s(value: &str) -> AttributeValue {
+    AttributeValue { s: Some(value.to_owned()), ..Default::default() }
+}
+
+fn n(value: &str) -> AttributeValue {
+    AttributeValue { n: Some(value.to_owned()), ..Default::default() }
+}
+
+#[test]
+fn dynamodb_items_and_queries() {
+    common::run_case("dynamodb", |endpoint, mut checks| async move {
+        let outcome = dynamodb(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn dynamodb(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let ddb = tucuxi_dynamodb::Client::new(&common::session(endpoint));
+    let table = unique("tucuxi-table");
+    let key = |name: &str, key_type: KeyType| KeySchemaElement { attribute_name: name.to_owned(), key_type };
+    let attribute = |name: &str, attribute_type: ScalarAttributeType| AttributeDefinition {
+        attribute_name: name.to_owned(),
+        attribute_type,
+    };
+    let created = ddb
+        .create_table()
+        .table_name(&table)
+        .attribute_definitions(vec![attribute("pk", ScalarAttributeType::S), attribute("sk", ScalarAttributeType::N)])
+        .key_schema(vec![key("pk", KeyType::Hash), key("sk", KeyType::Range)])
+        .billing_mode("PAY_PER_REQUEST")
+        .send()
+        .await?;
+    let description = created.table_description.ok_or("create_table describes the table")?;
+    checks.eq(description.table_name.as_deref(), Some(table.as_str()), "the table's name")?;
+
+    for sk in 1u8..=3 {
+        let mut item = Map::new();
+        item.insert("pk".to_owned(), s("user#1"));
+        item.insert("sk".to_owned(), n(&sk.to_string()));
+        item.insert("flag".to_owned(), AttributeValue { bool: Some(sk % 2 == 1), ..Default::default() });
+        item.insert(
+            "blob".to_owned(),
+            AttributeValue { b: Some(Blob::from(vec![0, 159, 146, 150, sk])), ..Default::default() },
+        );
+        item.insert("tags".to_owned(), AttributeValue { ss: Some(vec!["a".into(), "b".into()]), ..Default::default() });
+        item.insert("nothing".to_owned(), AttributeValue { null: Some(true), ..Default::default() });
+        let mut nested = Map::new();
+        nested.insert("list".to_owned(), AttributeValue { l: Some(vec![n("1.5"), s("ü")]), ..Default::default() });
+        item.insert("nested".to_owned(), AttributeValue { m: Some(nested), ..Default::default() });
+        ddb.put_item().table_name(&table).item(item).send().await?;
+    }
+    checks.ok(true, "three items were put")?;
+
+    let mut wanted = Map::new();
+    wanted.insert("pk".to_owned(), s("user#1"));
+    wanted.insert("sk".to_owned(), n("2"));
+    let item = ddb.get_item().table_name(&table).key(wanted).send().await?.item.ok_or("get_item finds the item")?;
+    checks.eq(item.get("flag").and_then(|v| v.bool), Some(false), "a boolean round-trips")?;
+    checks.eq(
+        item.get("blob").and_then(|v| v.b.clone()),
+        Some(Blob::from(vec![0u8, 159, 146, 150, 2])),
+        "a binary (base64 on the wire) round-trips",
+    )?;
+    let mut tags = item.get("tags").and_then(|v| v.ss.clone()).unwrap_or_default();
+    tags.sort();
+    checks.eq(tags, vec!["a".to_owned(), "b".to_owned()], "a string set round-trips")?;
+    checks.eq(item.get("nothing").and_then(|v| v.null), Some(true), "NULL round-trips")?;
+    let list = item.get("nested").and_then(|v| v.m.as_ref()).and_then(|m| m.get("list")).and_then(|v| v.l.clone());
+    checks.eq(list, Some(vec![n("1.5"), s("ü")]), "a list inside a map round-trips")?;
+
+    let mut values = Map::new();
+    values.insert(":pk".to_owned(), s("user#1"));
+    values.insert(":min".to_owned(), n("2"));
+    let queried = ddb
+        .query()
+        .table_name(&table)
+        .key_condition_expression("pk = :pk AND sk >= :min")
+        .expression_attribute_values(values)
+        .scan_index_forward(false)
+        .send()
+        .await?;
+    checks.eq(queried.count, Some(2), "the query matches two items")?;
+    let order: Vec<String> =
+        queried.items.unwrap_or_default().iter().filter_map(|i| i.get("sk").and_then(|v| v.n.clone())).collect();
+    checks.eq(order, vec!["3".to_owned(), "2".to_owned()], "descending sort-key order")?;
+
+    let deleted = ddb.delete_table().table_name(&table).send().await?;
+    checks.ok(deleted.table_description.is_some(), "delete_table describes the table")?;
+    let tables = ddb.list_tables().send().await?.table_names.unwrap_or_default();
+    checks.ok(!tables.contains(&table), "the table is gone")
+}
