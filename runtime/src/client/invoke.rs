@@ -10,7 +10,7 @@ use super::ClientHandle;
 use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
 use crate::credentials::Credentials;
 use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, LastFailure};
-use crate::http::{mark_sensitive_headers, SdkBody};
+use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
 use crate::protocol::checksum::ChecksumAlgorithm;
 use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
 use crate::schema::{flags, op_flags, Operation, Service, ShapeKind};
@@ -143,6 +143,12 @@ impl ClientHandle {
             Err(error) => match error.last_failure() {
                 LastFailure::Response(r) => {
                     Err(decode_error(service, op, r.status.as_u16(), &r.headers, &r.body).with_host(&r.host))
+                }
+                // A success body over the buffering limit (a 5 GB `Content-Length` from a broken
+                // proxy) is a bad response, not a transport failure.
+                LastFailure::Http(http) if http.kind() == HttpErrorKind::BodyTooLarge => {
+                    let reason = format!("{http} (the operation's output is read whole)");
+                    Err(Error::new(ErrorKind::Response, ResponseError::new(200, reason)).with_operation(op.name))
                 }
                 _ => Err(Error::from(error).with_operation(op.name)),
             },
