@@ -256,6 +256,7 @@ pub fn endpoint_rules(svc: &Service) -> TokenStream {
         //! The service's endpoint rule set (`endpoint-rule-set-1.json`), parsed once on first use.
         use tucuxi::codegen as rt;
 
-        pub(crate) static RULES: rt::Rules = rt::Rules::new(#json);
+        /// The rule set, for tools that resolve endpoints without a client.
+        pub static RULES: rt::Rules = rt::Rules::new(#json);
     }
 }

@@ -57,6 +57,7 @@ pub fn lib_rs(svc: &Service, clients: bool, errors: bool) -> TokenStream {
             pub mod client;
             mod endpoint_rules;
             pub use client::Client;
+            pub use endpoint_rules::RULES as ENDPOINT_RULES;
             pub use tucuxi::{Error, Session};
         }
     } else {

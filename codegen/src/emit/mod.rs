@@ -85,7 +85,14 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         use tucuxi::codegen as rt;
     };
     let docs = "The static description of every operation: HTTP binding, input, output, errors and traits.";
-    files.extend(modules("src/operations", docs, header, op_chunks, quote!())?);
+    let statics = svc.operations.iter().map(|op| rust::ident(&op.static_name));
+    let all = quote! {
+        use tucuxi::codegen as rt;
+        /// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+        #[allow(deprecated)]
+        pub static ALL: &[&rt::Operation] = &[#(&#statics),*];
+    };
+    files.extend(modules("src/operations", docs, header, op_chunks, all)?);
 
     let with_errors = options.clients && svc.operations.iter().any(|op| !op.errors.is_empty());
     if with_errors {

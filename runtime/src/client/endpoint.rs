@@ -28,6 +28,20 @@ pub struct ClientConfig {
     /// S3: `Some(true)` for path-style addressing, `Some(false)` for virtual-hosted.
     pub s3_force_path_style: Option<bool>,
     pub s3_use_accelerate_endpoint: Option<bool>,
+    /// S3 and S3 Control: let an ARN's region override the client's (`s3.use_arn_region`).
+    pub s3_use_arn_region: Option<bool>,
+    pub s3_disable_multiregion_access_points: Option<bool>,
+    /// S3 in `us-east-1`: use the global endpoint (`s3.us_east_1_regional_endpoint = legacy`).
+    pub s3_use_global_endpoint: Option<bool>,
+    /// STS: use the global endpoint (`sts_regional_endpoints = legacy`).
+    pub sts_use_global_endpoint: Option<bool>,
+    /// The account id for account-based endpoints (DynamoDB), when the credentials do not say.
+    pub account_id: Option<String>,
+    /// `preferred`, `disabled` or `required` (`account_id_endpoint_mode`).
+    pub account_id_endpoint_mode: Option<String>,
+    /// `Some(false)` sends requests to the resolved host without the operation's host prefix
+    /// (boto3's `inject_host_prefix`).
+    pub inject_host_prefix: Option<bool>,
 }
 
 /// How the resolved endpoint wants the request signed.
@@ -89,23 +103,50 @@ impl Inner {
             params.set("ForcePathStyle", path_style);
             let accelerate = self.config.s3_use_accelerate_endpoint.or(s3.use_accelerate_endpoint()).unwrap_or(false);
             params.set("Accelerate", accelerate);
-            if let Some(arn_region) = s3.use_arn_region() {
+            if let Some(arn_region) = self.config.s3_use_arn_region.or(s3.use_arn_region()) {
                 params.set("UseArnRegion", arn_region);
             }
-            if let Some(disable) = s3.disable_multiregion_access_points() {
+            let disable_mrap =
+                self.config.s3_disable_multiregion_access_points.or(s3.disable_multiregion_access_points());
+            if let Some(disable) = disable_mrap {
                 params.set("DisableMultiRegionAccessPoints", disable);
             }
-            params.set("UseGlobalEndpoint", s3.us_east_1_regional_endpoint() == Some(RegionalEndpoints::Legacy));
+            let global = self
+                .config
+                .s3_use_global_endpoint
+                .unwrap_or(s3.us_east_1_regional_endpoint() == Some(RegionalEndpoints::Legacy));
+            params.set("UseGlobalEndpoint", global);
         }
         if service.name == "sts" {
-            params.set("UseGlobalEndpoint", config.sts_regional_endpoints() == RegionalEndpoints::Legacy);
+            let global = self
+                .config
+                .sts_use_global_endpoint
+                .unwrap_or(config.sts_regional_endpoints() == RegionalEndpoints::Legacy);
+            params.set("UseGlobalEndpoint", global);
         }
-        params.set("AccountIdEndpointMode", config.account_id_endpoint_mode().as_str());
+        let mode = match &self.config.account_id_endpoint_mode {
+            Some(mode) => mode.as_str(),
+            None => config.account_id_endpoint_mode().as_str(),
+        };
+        params.set("AccountIdEndpointMode", mode);
+        if let Some(account) = &self.config.account_id {
+            params.set("AccountId", account.as_str());
+        }
         for (name, value) in op.static_context_params {
             match value {
                 StaticValue::Bool(b) => params.set(*name, *b),
                 StaticValue::Str(s) => params.set(*name, *s),
             };
+        }
+        for (name, path) in op.operation_context_params {
+            let mut values = Vec::new();
+            collect_path(ValueRef::Shape(input), path, &mut values);
+            let list_param = rules_param_is_list(path);
+            if list_param {
+                params.set(*name, ParamValue::StringArray(values));
+            } else if let Some(value) = values.into_iter().next() {
+                params.set(*name, value);
+            }
         }
         for (i, member) in op.input.members.iter().enumerate() {
             let Some(name) = member.context_param else { continue };
@@ -125,6 +166,79 @@ impl Inner {
             };
         }
         Ok(params)
+    }
+}
+
+/// True when an operation context path yields a list (`keys(..)`, projections), so the rule
+/// set parameter is a string array.
+fn rules_param_is_list(path: &str) -> bool {
+    path.starts_with("keys(") || path.contains("[*]")
+}
+
+/// Collects the strings an `operationContextParams` path selects from the input. The paths in
+/// the models use a small part of JMESPath: `keys(Member)`, `A.B`, projections `A[*].B` and a
+/// flattened multi-select `A[*].[B.C, D.E][]`; that is what this walks. Anything else selects
+/// nothing (the parameter stays unset, and the rules fall back or say what is missing).
+fn collect_path(value: ValueRef<'_>, path: &str, out: &mut Vec<String>) {
+    let path = path.trim();
+    if let Some(inner) = path.strip_prefix("keys(").and_then(|p| p.strip_suffix(')')) {
+        let mut maps = Vec::new();
+        select(value, inner, &mut maps);
+        for map in maps {
+            if let ValueRef::Map(map) = map {
+                out.extend((0..map.len()).filter_map(|i| map.entry(i)).map(|(k, _)| k.to_owned()));
+            }
+        }
+        return;
+    }
+    if let Some(list) = path.strip_prefix('[').and_then(|p| p.strip_suffix("][]")) {
+        for expr in list.split(',') {
+            collect_path(value, expr, out);
+        }
+        return;
+    }
+    let mut selected = Vec::new();
+    select(value, path, &mut selected);
+    out.extend(selected.into_iter().filter_map(|v| match v {
+        ValueRef::Str(s) => Some(s.to_owned()),
+        _ => None,
+    }));
+}
+
+/// Follows `A.B[*].C` (or `A[*].[B, C][]`) from `value`, pushing every value it reaches.
+fn select<'a>(value: ValueRef<'a>, path: &str, out: &mut Vec<ValueRef<'a>>) {
+    if path.is_empty() {
+        out.push(value);
+        return;
+    }
+    let end = path.find(['.', '[']).unwrap_or(path.len());
+    let (name, rest) = path.split_at(end);
+    let ValueRef::Shape(shape) = value else { return };
+    let Some((i, _)) = shape.schema().member(name) else { return };
+    let Some(field) = shape.field(i).and_then(Value::get) else { return };
+    if let Some(after) = rest.strip_prefix("[*]") {
+        let ValueRef::List(list) = field else { return };
+        let after = after.strip_prefix('.').unwrap_or(after);
+        for j in 0..list.len() {
+            let Some(item) = list.item(j).and_then(Value::get) else { continue };
+            if after.starts_with('[') {
+                select_multi(item, after, out);
+            } else {
+                select(item, after, out);
+            }
+        }
+        return;
+    }
+    select(field, rest.strip_prefix('.').unwrap_or(rest), out);
+}
+
+/// `[A.B, C.D][]` applied to one item.
+fn select_multi<'a>(item: ValueRef<'a>, expr: &str, out: &mut Vec<ValueRef<'a>>) {
+    let Some(list) = expr.strip_prefix('[').and_then(|p| p.strip_suffix("][]").or_else(|| p.strip_suffix(']'))) else {
+        return;
+    };
+    for part in list.split(',') {
+        select(item, part.trim(), out);
     }
 }
 

@@ -59,7 +59,7 @@ impl ClientHandle {
             return Err(invalid(format!("the endpoint {:?} has no scheme or host", endpoint.url)));
         };
         let mut authority = host.to_owned();
-        if let Some(prefix) = &request.host_prefix {
+        if let (Some(prefix), true) = (&request.host_prefix, inner.config.inject_host_prefix != Some(false)) {
             authority.insert_str(0, prefix);
         }
         if let Some(port) = url.port_u16() {
@@ -71,6 +71,28 @@ impl ClientHandle {
         let unsigned = op.auth_type == Some("none") || op.auth == ["smithy.api#noAuth"];
         let auth = (!unsigned).then(|| auth_scheme(&endpoint, inner.service, &region));
         Ok(Prepared { request, origin, authority, target, endpoint_headers: endpoint.headers, auth })
+    }
+
+    /// The request a call of `op` with `input` would send, with its endpoint resolved but not
+    /// signed: for checking what goes where (endpoint conformance, debugging) without sending.
+    pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
+        let prepared = self.prepare(op, input)?;
+        let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
+        build_request(
+            op,
+            self.inner.service,
+            request.method,
+            &origin,
+            &authority,
+            &target,
+            &request.headers,
+            &endpoint_headers,
+            request.body,
+            None,
+            None,
+            SystemTime::now(),
+        )
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
     }
 
     /// Runs one call of `op`, writing the response into `output`.

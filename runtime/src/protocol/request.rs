@@ -142,7 +142,12 @@ fn rest(
     let mut headers = bound.headers;
     let schema = op.input;
     let body = if let Some((i, member)) = payload_member(schema) {
-        let Some(field) = input.field_mut(i) else { return Err(RequestError::new("the payload member is missing")) };
+        let mut absent: Option<crate::types::Document> = None;
+        // A shape without a slot for the payload (only hand-made shapes) sends it as unset.
+        let field: &mut dyn Value = match input.field_mut(i) {
+            Some(field) => field,
+            None => &mut absent,
+        };
         match member.target.kind {
             ShapeKind::StreamingBlob | ShapeKind::Blob | ShapeKind::String | ShapeKind::Enum => {
                 let (body, content_type) = raw_payload(field);

@@ -20,3 +20,41 @@ pub use p::*;
 pub use r::*;
 pub use s::*;
 pub use u::*;
+use tucuxi::codegen as rt;
+/// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+#[allow(deprecated)]
+pub static ALL: &[&rt::Operation] = &[
+    &ABORT_MULTIPART_UPLOAD,
+    &ABORT_VAULT_LOCK,
+    &ADD_TAGS_TO_VAULT,
+    &COMPLETE_MULTIPART_UPLOAD,
+    &COMPLETE_VAULT_LOCK,
+    &CREATE_VAULT,
+    &DELETE_ARCHIVE,
+    &DELETE_VAULT,
+    &DELETE_VAULT_ACCESS_POLICY,
+    &DELETE_VAULT_NOTIFICATIONS,
+    &DESCRIBE_JOB,
+    &DESCRIBE_VAULT,
+    &GET_DATA_RETRIEVAL_POLICY,
+    &GET_JOB_OUTPUT,
+    &GET_VAULT_ACCESS_POLICY,
+    &GET_VAULT_LOCK,
+    &GET_VAULT_NOTIFICATIONS,
+    &INITIATE_JOB,
+    &INITIATE_MULTIPART_UPLOAD,
+    &INITIATE_VAULT_LOCK,
+    &LIST_JOBS,
+    &LIST_MULTIPART_UPLOADS,
+    &LIST_PARTS,
+    &LIST_PROVISIONED_CAPACITY,
+    &LIST_TAGS_FOR_VAULT,
+    &LIST_VAULTS,
+    &PURCHASE_PROVISIONED_CAPACITY,
+    &REMOVE_TAGS_FROM_VAULT,
+    &SET_DATA_RETRIEVAL_POLICY,
+    &SET_VAULT_ACCESS_POLICY,
+    &SET_VAULT_NOTIFICATIONS,
+    &UPLOAD_ARCHIVE,
+    &UPLOAD_MULTIPART_PART,
+];

@@ -24,3 +24,34 @@ pub use s::*;
 pub use t::*;
 pub use u::*;
 pub use v::*;
+use tucuxi::codegen as rt;
+/// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+#[allow(deprecated)]
+pub static ALL: &[&rt::Operation] = &[
+    &ASSOCIATE_CROSS_ACCOUNT_REPLICA,
+    &BATCH_GET_SECRET_VALUE,
+    &CANCEL_ROTATE_SECRET,
+    &CREATE_SECRET,
+    &DELETE_RESOURCE_POLICY,
+    &DELETE_SECRET,
+    &DESCRIBE_SECRET,
+    &DISASSOCIATE_CROSS_ACCOUNT_REPLICA,
+    &GET_RANDOM_PASSWORD,
+    &GET_RESOURCE_POLICY,
+    &GET_SECRET_VALUE,
+    &LIST_RESOURCE_POLICIES,
+    &LIST_SECRET_VERSION_IDS,
+    &LIST_SECRETS,
+    &PUT_RESOURCE_POLICY,
+    &PUT_SECRET_VALUE,
+    &REMOVE_REGIONS_FROM_REPLICATION,
+    &REPLICATE_SECRET_TO_REGIONS,
+    &RESTORE_SECRET,
+    &ROTATE_SECRET,
+    &STOP_REPLICATION_TO_REPLICA,
+    &TAG_RESOURCE,
+    &UNTAG_RESOURCE,
+    &UPDATE_SECRET,
+    &UPDATE_SECRET_VERSION_STAGE,
+    &VALIDATE_RESOURCE_POLICY,
+];

@@ -20,3 +20,31 @@ pub use r::*;
 pub use s::*;
 pub use t::*;
 pub use u::*;
+use tucuxi::codegen as rt;
+/// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+#[allow(deprecated)]
+pub static ALL: &[&rt::Operation] = &[
+    &ADD_PERMISSION,
+    &CANCEL_MESSAGE_MOVE_TASK,
+    &CHANGE_MESSAGE_VISIBILITY,
+    &CHANGE_MESSAGE_VISIBILITY_BATCH,
+    &CREATE_QUEUE,
+    &DELETE_MESSAGE,
+    &DELETE_MESSAGE_BATCH,
+    &DELETE_QUEUE,
+    &GET_QUEUE_ATTRIBUTES,
+    &GET_QUEUE_URL,
+    &LIST_DEAD_LETTER_SOURCE_QUEUES,
+    &LIST_MESSAGE_MOVE_TASKS,
+    &LIST_QUEUE_TAGS,
+    &LIST_QUEUES,
+    &PURGE_QUEUE,
+    &RECEIVE_MESSAGE,
+    &REMOVE_PERMISSION,
+    &SEND_MESSAGE,
+    &SEND_MESSAGE_BATCH,
+    &SET_QUEUE_ATTRIBUTES,
+    &START_MESSAGE_MOVE_TASK,
+    &TAG_QUEUE,
+    &UNTAG_QUEUE,
+];

@@ -6,3 +6,12 @@ mod s;
 pub use c::*;
 pub use r::*;
 pub use s::*;
+use tucuxi::codegen as rt;
+/// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+#[allow(deprecated)]
+pub static ALL: &[&rt::Operation] = &[
+    &CREATE_TOKEN,
+    &CREATE_TOKEN_WITH_IAM,
+    &REGISTER_CLIENT,
+    &START_DEVICE_AUTHORIZATION,
+];

@@ -4,3 +4,12 @@ mod g;
 mod l;
 pub use g::*;
 pub use l::*;
+use tucuxi::codegen as rt;
+/// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+#[allow(deprecated)]
+pub static ALL: &[&rt::Operation] = &[
+    &GET_ROLE_CREDENTIALS,
+    &LIST_ACCOUNT_ROLES,
+    &LIST_ACCOUNTS,
+    &LOGOUT,
+];

@@ -6,3 +6,19 @@ mod g;
 pub use a::*;
 pub use d::*;
 pub use g::*;
+use tucuxi::codegen as rt;
+/// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+#[allow(deprecated)]
+pub static ALL: &[&rt::Operation] = &[
+    &ASSUME_ROLE,
+    &ASSUME_ROLE_WITH_SAML,
+    &ASSUME_ROLE_WITH_WEB_IDENTITY,
+    &ASSUME_ROOT,
+    &DECODE_AUTHORIZATION_MESSAGE,
+    &GET_ACCESS_KEY_INFO,
+    &GET_CALLER_IDENTITY,
+    &GET_DELEGATED_ACCESS_TOKEN,
+    &GET_FEDERATION_TOKEN,
+    &GET_SESSION_TOKEN,
+    &GET_WEB_IDENTITY_TOKEN,
+];
