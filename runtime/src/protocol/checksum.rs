@@ -189,28 +189,16 @@ static CRC32_TABLES: [[u32; 256]; 8] = crc32_tables(CRC32_POLY);
 static CRC32C_TABLES: [[u32; 256]; 8] = crc32_tables(CRC32C_POLY);
 static CRC64_NVME_TABLES: [[u64; 256]; 8] = crc64_tables(CRC64_NVME_POLY);
 
-/// Slicing-by-8 tables: `t[0]` is the classic byte-at-a-time table and `t[k][b]` is the CRC
-/// register after byte `b` followed by `k` zero bytes, so eight table lookups consume eight
-/// input bytes at once.
+/// The 32-bit slicing-by-8 tables: those of [`crc64_tables`] narrowed, since the reflected
+/// algorithm never sets a bit above the polynomial's highest.
 const fn crc32_tables(poly: u32) -> [[u32; 256]; 8] {
+    let wide = crc64_tables(poly as u64);
     let mut t = [[0u32; 256]; 8];
-    let mut i = 0;
-    while i < 256 {
-        let mut crc = i as u32;
-        let mut bit = 0;
-        while bit < 8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ poly } else { crc >> 1 };
-            bit += 1;
-        }
-        t[0][i] = crc;
-        i += 1;
-    }
-    let mut k = 1;
+    let mut k = 0;
     while k < 8 {
         let mut i = 0;
         while i < 256 {
-            let previous = t[k - 1][i];
-            t[k][i] = (previous >> 8) ^ t[0][(previous & 0xFF) as usize];
+            t[k][i] = wide[k][i] as u32;
             i += 1;
         }
         k += 1;
@@ -218,7 +206,9 @@ const fn crc32_tables(poly: u32) -> [[u32; 256]; 8] {
     t
 }
 
-/// The 64-bit counterpart of [`crc32_tables`].
+/// Slicing-by-8 tables: `t[0]` is the classic byte-at-a-time table and `t[k][b]` is the CRC
+/// register after byte `b` followed by `k` zero bytes, so eight table lookups consume eight
+/// input bytes at once.
 const fn crc64_tables(poly: u64) -> [[u64; 256]; 8] {
     let mut t = [[0u64; 256]; 8];
     let mut i = 0;
