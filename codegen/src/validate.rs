@@ -3,6 +3,8 @@
 //! Every problem is reported (not just the first), each with its file and JSON pointer, so a
 //! broken model is fixed in one round.
 
+use std::collections::HashMap;
+
 use crate::error::{Errors, ModelError};
 use crate::load::{Loaded, PAGINATORS_FILE, SERVICE_FILE, WAITERS_FILE};
 use crate::model::{ShapeDef, ShapeRef};
@@ -53,8 +55,17 @@ pub fn validate(loaded: &Loaded) -> Result<(), Vec<ModelError>> {
     for (name, shape) in &model.shapes {
         check_shape(loaded, name, shape, &mut errors);
     }
+    // The first operation to give each shape a `payload` through its input or output reference.
+    let mut ref_payloads: HashMap<&str, (&str, &str)> = HashMap::new();
     for (name, op) in &model.operations {
-        check_operation(loaded, name, op, &mut errors);
+        for r in op.input.iter().chain(op.output.iter()) {
+            if let Some(payload) = &r.payload {
+                ref_payloads.entry(&r.shape).or_insert((name, payload));
+            }
+        }
+    }
+    for (name, op) in &model.operations {
+        check_operation(loaded, name, op, &ref_payloads, &mut errors);
     }
     let mut all = errors.list;
     all.extend(check_paginators(loaded));
@@ -135,12 +146,12 @@ fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Error
     // what its author meant. The one exception is `key` and `value` on a string shape, which
     // botocore's legacy `json` output suite has ("Lists": a `MapType` of type string) and botocore
     // reads as a plain string; later stages follow only the references a type owns.
-    let string_with_map_refs = shape.type_ == "string";
+    let entry_allowed = matches!(shape.type_.as_str(), "map" | "string");
     for (key, present, allowed) in [
         ("members", shape.members.is_some(), shape.type_ == "structure"),
         ("member", shape.member.is_some(), shape.type_ == "list"),
-        ("key", shape.key.is_some(), shape.type_ == "map" || string_with_map_refs),
-        ("value", shape.value.is_some(), shape.type_ == "map" || string_with_map_refs),
+        ("key", shape.key.is_some(), entry_allowed),
+        ("value", shape.value.is_some(), entry_allowed),
     ] {
         if present && !allowed {
             errors.add(&at(key), format!("{key:?} on a {} shape; it belongs to a {}", shape.type_, owner_of(key)));
@@ -212,7 +223,13 @@ fn structure<'a>(loaded: &'a Loaded, r: &ShapeRef) -> Option<&'a ShapeDef> {
     loaded.model.shapes.get(&r.shape).filter(|s| s.type_ == "structure")
 }
 
-fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef, errors: &mut Errors) {
+fn check_operation(
+    loaded: &Loaded,
+    name: &str,
+    op: &crate::model::OperationDef,
+    ref_payloads: &HashMap<&str, (&str, &str)>,
+    errors: &mut Errors,
+) {
     // `name` may differ from the key (CloudFront suffixes its API version); the key is the name.
     if !METHODS.contains(&op.http.method.as_str()) {
         errors.add(&["operations", name, "http", "method"], format!("unknown HTTP method {:?}", op.http.method));
@@ -242,10 +259,21 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
                     let at = ["operations", name, key, "payload"];
                     if !s.members.as_ref().is_some_and(|m| m.contains_key(payload)) {
                         errors.add(&at, format!("payload member {payload:?} is not a member of {:?}", r.shape));
-                    } else if s.payload.as_ref().is_some_and(|own| own != payload) {
+                    } else if let Some(own) = s.payload.as_ref().filter(|own| *own != payload) {
                         errors.add(
                             &at,
-                            format!("payload {payload:?} conflicts with {:?}'s own payload {:?}", r.shape, s.payload),
+                            format!("payload {payload:?} conflicts with {:?}'s own payload {own:?}", r.shape),
+                        );
+                    } else if let Some((other, theirs)) =
+                        ref_payloads.get(r.shape.as_str()).filter(|(_, p)| p != payload)
+                    {
+                        // The payload is lowered onto the shape, so every reference must agree.
+                        errors.add(
+                            &at,
+                            format!(
+                                "payload {payload:?} conflicts with payload {theirs:?} that {other} gives {:?}",
+                                r.shape
+                            ),
                         );
                     }
                 }
