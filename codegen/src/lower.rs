@@ -9,6 +9,7 @@ use crate::ir::*;
 use crate::load::Loaded;
 use crate::model::{self, ShapeDef, ShapeRef};
 use crate::naming;
+use crate::validate;
 
 /// Lowers a model that [`crate::validate::validate`] accepted.
 pub fn lower(loaded: &Loaded) -> Service {
@@ -28,10 +29,17 @@ pub fn lower(loaded: &Loaded) -> Service {
     for (i, (_, def)) in defs.iter().enumerate() {
         for r in def.members.iter().flat_map(|m| m.values()) {
             inline_edges[i].push(id(r));
-            all_edges[i].push(id(r));
         }
-        for r in [&def.member, &def.key, &def.value].into_iter().flatten() {
-            all_edges[i].push(id(r));
+        all_edges[i].extend(references(def).map(id));
+    }
+    // A `payload` on an operation's input or output reference is the structure's own
+    // (validation checked that the two never disagree).
+    let mut payloads: HashMap<ShapeId, &str> = HashMap::new();
+    for op in model.operations.values() {
+        for r in op.input.iter().chain(op.output.iter()) {
+            if let Some(payload) = &r.payload {
+                payloads.insert(id(r), payload);
+            }
         }
     }
     let inline_components = graph::components(&inline_edges);
@@ -88,6 +96,7 @@ pub fn lower(loaded: &Loaded) -> Service {
     }
 
     for (i, (_, def)) in defs.iter().enumerate() {
+        let payload = def.payload.as_deref().or_else(|| payloads.get(&i).copied());
         let lower_member = |wire: &str, r: &ShapeRef, rust_name: String| {
             let target = id(r);
             let target_def = defs[target].1;
@@ -98,16 +107,29 @@ pub fn lower(loaded: &Loaded) -> Service {
                 Some(&copy) if r.streaming => copy,
                 _ => target,
             };
+            // botocore merges the reference's serialisation keys over the target's, so a shape
+            // may say where its members go and how its timestamps are written. A body member's
+            // name stays the reference's own: the codecs apply the target's `locationName` where
+            // it counts.
+            let place = location(validate::member_location(loaded, r));
+            let location_name = match place {
+                Location::Body => r.location_name.clone(),
+                _ => validate::located_name(loaded, r).map(str::to_owned),
+            };
             Member {
                 wire_name: wire.to_owned(),
                 rust_name,
                 target,
                 boxed,
-                location: location(r.location.as_deref()),
-                location_name: r.location_name.clone(),
+                location: place,
+                location_name,
                 query_name: r.query_name.clone(),
                 xml_namespace: r.xml_namespace.as_ref().map(namespace),
-                timestamp_format: target_def.timestamp_format.as_deref().map(timestamp_format),
+                timestamp_format: r
+                    .timestamp_format
+                    .as_deref()
+                    .or(target_def.timestamp_format.as_deref())
+                    .map(timestamp_format),
                 context_param: r.context_param.as_ref().map(|c| c.name.clone()),
                 flags: MemberFlags {
                     required: def.required.iter().any(|n| n == wire),
@@ -116,7 +138,7 @@ pub fn lower(loaded: &Loaded) -> Service {
                     json_value: r.json_value,
                     host_label: r.host_label,
                     idempotency_token: r.idempotency_token,
-                    payload: def.payload.as_deref() == Some(wire),
+                    payload: payload == Some(wire),
                     event_stream: target_def.eventstream,
                     event_payload: r.event_payload,
                     event_header: r.event_header,
@@ -176,7 +198,7 @@ pub fn lower(loaded: &Loaded) -> Service {
                     flattened: def.flattened,
                 }
             }
-            "string" => match &def.enum_ {
+            "string" | "character" => match &def.enum_ {
                 Some(values) => {
                     let variants = naming::dedup(
                         &values.iter().map(|v| naming::variant_name(v)).collect::<Vec<_>>(),
@@ -211,7 +233,7 @@ pub fn lower(loaded: &Loaded) -> Service {
         .operations
         .iter()
         .zip(op_statics)
-        .map(|((key, op), static_name)| lower_operation(key, op, static_name, &ids, loaded.service == "s3"))
+        .map(|((key, op), static_name)| lower_operation(key, op, static_name, &ids, &defs, loaded.service == "s3"))
         .collect();
 
     let meta = &model.metadata;
@@ -258,6 +280,7 @@ fn lower_operation(
     op: &model::OperationDef,
     static_name: String,
     ids: &HashMap<&str, ShapeId>,
+    defs: &[(&String, &ShapeDef)],
     s3: bool,
 ) -> Operation {
     let id = |r: &ShapeRef| ids[r.shape.as_str()];
@@ -306,7 +329,11 @@ fn lower_operation(
             .collect(),
         input_location_name: op.input.as_ref().and_then(|r| r.location_name.clone()),
         input_xml_namespace: op.input.as_ref().and_then(|r| r.xml_namespace.as_ref()).map(namespace),
-        result_wrapper: op.output.as_ref().and_then(|r| r.result_wrapper.clone()),
+        // The output reference's wrapper, else the output shape's.
+        result_wrapper: op
+            .output
+            .as_ref()
+            .and_then(|r| r.result_wrapper.clone().or_else(|| defs[id(r)].1.result_wrapper.clone())),
         docs: op.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
         deprecated: deprecation(op.deprecated, &op.deprecated_message, &op.deprecated_since),
     }
@@ -327,14 +354,22 @@ fn used_shapes(model: &model::ServiceModel, defs: &[(&String, &ShapeDef)], ids: 
         if std::mem::replace(&mut used[i], true) {
             continue;
         }
-        let def = defs[i].1;
-        for r in
-            def.members.iter().flat_map(|m| m.values()).chain([&def.member, &def.key, &def.value].into_iter().flatten())
-        {
-            queue.push(ids[r.shape.as_str()]);
-        }
+        queue.extend(references(defs[i].1).map(|r| ids[r.shape.as_str()]));
     }
     used
+}
+
+/// The references a shape's type owns: a structure's members, a list's member, a map's key and
+/// value. Validation lets botocore's stray `key` and `value` on a string shape through; they
+/// are not followed.
+fn references(def: &ShapeDef) -> impl Iterator<Item = &ShapeRef> {
+    let (members, member, entry) = match def.type_.as_str() {
+        "structure" => (def.members.as_ref(), None, [None, None]),
+        "list" => (None, def.member.as_ref(), [None, None]),
+        "map" => (None, None, [def.key.as_ref(), def.value.as_ref()]),
+        _ => (None, None, [None, None]),
+    };
+    members.into_iter().flat_map(|m| m.values()).chain(member).chain(entry.into_iter().flatten())
 }
 
 /// The `types` (or `operations`) submodule an item goes to: its initial, so related names sit together and no

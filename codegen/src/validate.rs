@@ -3,6 +3,8 @@
 //! Every problem is reported (not just the first), each with its file and JSON pointer, so a
 //! broken model is fixed in one round.
 
+use std::collections::HashMap;
+
 use crate::error::{Errors, ModelError};
 use crate::load::{Loaded, PAGINATORS_FILE, SERVICE_FILE, WAITERS_FILE};
 use crate::model::{ShapeDef, ShapeRef};
@@ -24,6 +26,8 @@ const SHAPE_TYPES: &[&str] = &[
     "short",
     "bigInteger",
     "bigDecimal",
+    // A one-character string (botocore's legacy test suites); lowered as a string.
+    "character",
 ];
 const LOCATIONS: &[&str] = &["uri", "querystring", "header", "headers", "statusCode"];
 const TIMESTAMP_FORMATS: &[&str] = &["iso8601", "rfc822", "unixTimestamp"];
@@ -51,8 +55,17 @@ pub fn validate(loaded: &Loaded) -> Result<(), Vec<ModelError>> {
     for (name, shape) in &model.shapes {
         check_shape(loaded, name, shape, &mut errors);
     }
+    // The first operation to give each shape a `payload` through its input or output reference.
+    let mut ref_payloads: HashMap<&str, (&str, &str)> = HashMap::new();
     for (name, op) in &model.operations {
-        check_operation(loaded, name, op, &mut errors);
+        for r in op.input.iter().chain(op.output.iter()) {
+            if let Some(payload) = &r.payload {
+                ref_payloads.entry(&r.shape).or_insert((name, payload));
+            }
+        }
+    }
+    for (name, op) in &model.operations {
+        check_operation(loaded, name, op, &ref_payloads, &mut errors);
     }
     let mut all = errors.list;
     all.extend(check_paginators(loaded));
@@ -64,19 +77,56 @@ pub fn validate(loaded: &Loaded) -> Result<(), Vec<ModelError>> {
     }
 }
 
+/// A member reference (of a structure, list or map).
 fn check_ref(loaded: &Loaded, at: &[&str], r: &ShapeRef, errors: &mut Errors) {
-    let mut path: Vec<&str> = at.to_vec();
-    path.push("shape");
+    let path = |key: &'static str| [at, &[key]].concat();
     if !loaded.model.shapes.contains_key(&r.shape) {
-        errors.add(&path, format!("unknown shape {:?}", r.shape));
+        errors.add(&path("shape"), format!("unknown shape {:?}", r.shape));
     }
-    path.pop();
-    if let Some(location) = &r.location {
-        if !LOCATIONS.contains(&location.as_str()) {
-            path.push("location");
-            errors.add(&path, format!("unknown location {location:?}, expected one of {}", LOCATIONS.join(", ")));
+    check_serialization(&path, r.location.as_deref(), r.timestamp_format.as_deref(), errors);
+    if r.payload.is_some() {
+        errors.add(
+            &path("payload"),
+            "\"payload\" on a member reference; it belongs to a structure or an operation's input or output",
+        );
+    }
+}
+
+/// `location` and `timestampFormat`, which shapes and member references both may carry.
+fn check_serialization<'a>(
+    path: &dyn Fn(&'static str) -> Vec<&'a str>,
+    location: Option<&str>,
+    timestamp_format: Option<&str>,
+    errors: &mut Errors,
+) {
+    if let Some(location) = location {
+        if !LOCATIONS.contains(&location) {
+            errors.add(
+                &path("location"),
+                format!("unknown location {location:?}, expected one of {}", LOCATIONS.join(", ")),
+            );
         }
     }
+    if let Some(format) = timestamp_format {
+        if !TIMESTAMP_FORMATS.contains(&format) {
+            errors.add(
+                &path("timestampFormat"),
+                format!("unknown timestamp format {format:?}, expected one of {}", TIMESTAMP_FORMATS.join(", ")),
+            );
+        }
+    }
+}
+
+/// Where a member goes: its own `location`, else its target's (botocore merges a reference's
+/// keys over the target shape's).
+pub fn member_location<'a>(loaded: &'a Loaded, r: &'a ShapeRef) -> Option<&'a str> {
+    r.location.as_deref().or_else(|| loaded.model.shapes.get(&r.shape).and_then(|s| s.location.as_deref()))
+}
+
+/// The `locationName` of a member outside the body: its own, else its target's, else `None`
+/// (the member's name then).
+pub fn located_name<'a>(loaded: &'a Loaded, r: &'a ShapeRef) -> Option<&'a str> {
+    r.location_name.as_deref().or_else(|| loaded.model.shapes.get(&r.shape).and_then(|s| s.location_name.as_deref()))
 }
 
 fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Errors) {
@@ -88,30 +138,28 @@ fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Error
         );
         return;
     }
-    if let Some(format) = &shape.timestamp_format {
-        if !TIMESTAMP_FORMATS.contains(&format.as_str()) {
-            errors.add(
-                &at("timestampFormat"),
-                format!("unknown timestamp format {format:?}, expected one of {}", TIMESTAMP_FORMATS.join(", ")),
-            );
-        }
-    }
+    check_serialization(&|key| at(key).to_vec(), shape.location.as_deref(), shape.timestamp_format.as_deref(), errors);
     if shape.enum_.is_some() && shape.type_ != "string" {
         errors.add(&at("enum"), format!("enum values on a {} shape; expected a string shape", shape.type_));
     }
-    // References that do not belong to the shape's type are errors too: later stages follow every
-    // reference they find, so none may dangle.
+    // References that do not belong to the shape's type are errors too: they say the model is not
+    // what its author meant. The one exception is `key` and `value` on a string shape, which
+    // botocore's legacy `json` output suite has ("Lists": a `MapType` of type string) and botocore
+    // reads as a plain string; later stages follow only the references a type owns.
+    let entry_allowed = matches!(shape.type_.as_str(), "map" | "string");
     for (key, present, allowed) in [
         ("members", shape.members.is_some(), shape.type_ == "structure"),
         ("member", shape.member.is_some(), shape.type_ == "list"),
-        ("key", shape.key.is_some(), shape.type_ == "map"),
-        ("value", shape.value.is_some(), shape.type_ == "map"),
+        ("key", shape.key.is_some(), entry_allowed),
+        ("value", shape.value.is_some(), entry_allowed),
     ] {
         if present && !allowed {
             errors.add(&at(key), format!("{key:?} on a {} shape; it belongs to a {}", shape.type_, owner_of(key)));
         }
     }
     match shape.type_.as_str() {
+        // A document is any JSON value: botocore's models give it no members.
+        "structure" if shape.document && shape.members.is_none() => {}
         "structure" => {
             let Some(members) = &shape.members else {
                 errors.add(&["shapes", name], "structure without \"members\"; expected an object of members");
@@ -150,7 +198,7 @@ fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Error
             }
             // Map keys travel as strings on every protocol (JSON keys, XML text, query names).
             let key_type = shape.key.as_ref().and_then(|k| loaded.model.shapes.get(&k.shape)).map(|k| k.type_.as_str());
-            if let Some(other) = key_type.filter(|t| *t != "string") {
+            if let Some(other) = key_type.filter(|t| !matches!(*t, "string" | "character")) {
                 errors.add(
                     &["shapes", name, "key", "shape"],
                     format!("map key has type {other}; expected a string shape"),
@@ -175,7 +223,13 @@ fn structure<'a>(loaded: &'a Loaded, r: &ShapeRef) -> Option<&'a ShapeDef> {
     loaded.model.shapes.get(&r.shape).filter(|s| s.type_ == "structure")
 }
 
-fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef, errors: &mut Errors) {
+fn check_operation(
+    loaded: &Loaded,
+    name: &str,
+    op: &crate::model::OperationDef,
+    ref_payloads: &HashMap<&str, (&str, &str)>,
+    errors: &mut Errors,
+) {
     // `name` may differ from the key (CloudFront suffixes its API version); the key is the name.
     if !METHODS.contains(&op.http.method.as_str()) {
         errors.add(&["operations", name, "http", "method"], format!("unknown HTTP method {:?}", op.http.method));
@@ -198,7 +252,32 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
                     if s.document { "document" } else { &s.type_ }
                 ),
             ),
-            Some(_) => {}
+            Some(s) => {
+                // botocore merges the reference's keys over the shape: a `payload` here names
+                // the structure's payload member for this operation.
+                if let Some(payload) = &r.payload {
+                    let at = ["operations", name, key, "payload"];
+                    if !s.members.as_ref().is_some_and(|m| m.contains_key(payload)) {
+                        errors.add(&at, format!("payload member {payload:?} is not a member of {:?}", r.shape));
+                    } else if let Some(own) = s.payload.as_ref().filter(|own| *own != payload) {
+                        errors.add(
+                            &at,
+                            format!("payload {payload:?} conflicts with {:?}'s own payload {own:?}", r.shape),
+                        );
+                    } else if let Some((other, theirs)) =
+                        ref_payloads.get(r.shape.as_str()).filter(|(_, p)| p != payload)
+                    {
+                        // The payload is lowered onto the shape, so every reference must agree.
+                        errors.add(
+                            &at,
+                            format!(
+                                "payload {payload:?} conflicts with payload {theirs:?} that {other} gives {:?}",
+                                r.shape
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
     for (i, r) in op.errors.iter().enumerate() {
@@ -215,14 +294,23 @@ fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef,
             ),
             Some(_) => {}
         }
+        if r.payload.is_some() {
+            let mut at = at.to_vec();
+            *at.last_mut().expect("non-empty") = "payload".into();
+            errors.add(&at, "\"payload\" on an error reference; it belongs to the error structure");
+        }
     }
     let input_members = op.input.as_ref().and_then(|r| structure(loaded, r)).and_then(|s| s.members.as_ref());
     // Every URI label must be an input member bound to the URI, or the request cannot be built.
+    // A member's label is its `locationName`, else its name (botocore's default).
     for label in labels(op.http.request_uri.split('?').next().unwrap_or_default()) {
         let label = label.trim_end_matches('+');
         let bound = input_members
             .and_then(|m| {
-                m.values().find(|r| r.location.as_deref() == Some("uri") && r.location_name.as_deref() == Some(label))
+                m.iter().find(|(member, r)| {
+                    member_location(loaded, r) == Some("uri")
+                        && located_name(loaded, r).unwrap_or(member.as_str()) == label
+                })
             })
             .is_some();
         if !bound {

@@ -160,6 +160,11 @@ pub struct ShapeRef {
     pub location_name: Option<String>,
     pub query_name: Option<String>,
     pub xml_namespace: Option<XmlNamespace>,
+    /// Overrides the target's `timestampFormat` for this member.
+    pub timestamp_format: Option<String>,
+    /// On an operation's `input` or `output`: the payload member, as if the structure said it
+    /// (botocore merges a reference's keys over its target). Nowhere else.
+    pub payload: Option<String>,
     #[serde(default)]
     pub xml_attribute: bool,
     #[serde(default)]
@@ -191,6 +196,26 @@ pub struct ShapeRef {
     /// Error refs in a few models repeat the target's exception traits.
     pub exception: Option<bool>,
     pub error: Option<ErrorTrait>,
+    /// Keys botocore ignores (its loader reads only the keys it knows) and that its own test
+    /// models carry; see [`Ignored`].
+    #[serde(default, rename = "LocationName")]
+    pub ignored_location_name: Ignored,
+}
+
+/// A key that botocore ignores and that is allowed (by name, one field each) where the botocore
+/// models or test suites have it. Everything else unknown stays an error, so a misspelt trait
+/// in a real model is still caught.
+///
+/// - `LocationName` on a member reference: a typo for `locationName` in botocore's legacy `ec2`
+///   input suite ("List with location name applied to member"), where botocore serialises as if
+///   it were absent.
+#[derive(Debug, Default)]
+pub struct Ignored;
+
+impl<'de> Deserialize<'de> for Ignored {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Ignored)
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -199,11 +224,40 @@ pub struct ContextParam {
     pub name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `xmlNamespace`: `{"uri": ..., "prefix": ...}`, or (as botocore's test suites write it, and
+/// its serialisers read it) the URI alone as a string, with no prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct XmlNamespace {
     pub uri: String,
     pub prefix: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlNamespaceObject {
+    uri: String,
+    prefix: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for XmlNamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = XmlNamespace;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a namespace URI or an object with \"uri\" and \"prefix\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, uri: &str) -> Result<XmlNamespace, E> {
+                Ok(XmlNamespace { uri: uri.to_owned(), prefix: None })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<XmlNamespace, A::Error> {
+                let XmlNamespaceObject { uri, prefix } =
+                    XmlNamespaceObject::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(XmlNamespace { uri, prefix })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -228,7 +282,7 @@ pub struct ShapeDef {
     #[serde(rename = "type")]
     pub type_: String,
     pub documentation: Option<String>,
-    /// `None` when the file has no `members` key (an error for structures).
+    /// `None` when the file has no `members` key (an error for structures, documents aside).
     pub members: Option<IndexMap<String, ShapeRef>>,
     #[serde(default)]
     pub required: Vec<String>,
@@ -250,6 +304,9 @@ pub struct ShapeDef {
     pub flattened: bool,
     #[serde(default)]
     pub sparse: bool,
+    /// A default `location` for the members that target the shape (botocore's
+    /// `Shape.serialization` reads it from the shape; a member's own `location` wins).
+    pub location: Option<String>,
     pub location_name: Option<String>,
     pub xml_namespace: Option<XmlNamespace>,
     pub xml_order: Option<Vec<String>>,
@@ -273,6 +330,9 @@ pub struct ShapeDef {
     #[serde(default)]
     pub synthetic: bool,
     pub payload: Option<String>,
+    /// Query protocol output: the element that wraps the result, when the operation's `output`
+    /// reference does not say.
+    pub result_wrapper: Option<String>,
     #[serde(default, rename = "box")]
     pub box_: bool,
     #[serde(default)]
