@@ -115,7 +115,16 @@ pub fn conformance(suite: Suite) -> Result<(), String> {
             // The `params` cases through the engine alone, then the `operationInputs` cases of the
             // committed services through their generated clients.
             test::cargo(&["test", "--quiet", "-p", "tucuxi", "--test", "endpoint_conformance", "--", "--nocapture"])?;
-            test::cargo(&["test", "--quiet", "-p", "tucuxi-tests", "--test", "endpoint_operations", "--", "--nocapture"])
+            test::cargo(&[
+                "test",
+                "--quiet",
+                "-p",
+                "tucuxi-tests",
+                "--test",
+                "endpoint_operations",
+                "--",
+                "--nocapture",
+            ])
         }
         Suite::Protocols(args) => protocols::run(&args),
     }

@@ -5,6 +5,7 @@
 pub mod client;
 mod endpoint_rules;
 pub use client::Client;
+pub use endpoint_rules::RULES as ENDPOINT_RULES;
 pub use tucuxi::{Error, Session};
 pub mod errors;
 pub mod operations;

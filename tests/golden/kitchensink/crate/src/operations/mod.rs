@@ -4,3 +4,7 @@ mod g;
 mod p;
 pub use g::*;
 pub use p::*;
+use tucuxi::codegen as rt;
+/// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+#[allow(deprecated)]
+pub static ALL: &[&rt::Operation] = &[&PUT_THING, &GET_THING, &PING];

@@ -2,3 +2,7 @@
 //! The static description of every operation: HTTP binding, input, output, errors and traits.
 mod l;
 pub use l::*;
+use tucuxi::codegen as rt;
+/// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
+#[allow(deprecated)]
+pub static ALL: &[&rt::Operation] = &[&LIST_QUEUES];
