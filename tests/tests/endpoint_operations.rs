@@ -293,3 +293,44 @@ fn operation_inputs_of_the_committed_services() {
     );
     assert!(failures.is_empty(), "{} operationInputs cases failed", failures.len());
 }
+
+/// Bad input is refused by the rule set, with its own message, before anything is sent.
+#[test]
+fn invalid_regions_buckets_and_arns_are_refused_before_sending() {
+    let session = |region: &str| {
+        Session::builder()
+            .env_and_fs(
+                tucuxi::config::Env::from_pairs(Vec::<(String, String)>::new()),
+                tucuxi::config::Fs::from_files(Vec::<(PathBuf, String)>::new()),
+            )
+            .credentials(Credentials::new("AKIDTEST", "test-secret", None, None, "test"))
+            .region(region)
+            .build()
+            .expect("a session")
+    };
+    // The session refuses a bad region when it is built...
+    for region in ["us-east-1.evil.com", "a b"] {
+        let built = Session::builder()
+            .env_and_fs(
+                tucuxi::config::Env::from_pairs(Vec::<(String, String)>::new()),
+                tucuxi::config::Fs::from_files(Vec::<(PathBuf, String)>::new()),
+            )
+            .region(region)
+            .build();
+        let err = built.expect_err(region);
+        assert!(err.to_string().contains("region"), "{region:?}: {err}");
+    }
+    // ...and a client's own region goes through the rule set's check.
+    for region in ["us-east-1.evil.com", "a b", ""] {
+        let config = ClientConfig { region: Some(region.to_owned()), ..ClientConfig::default() };
+        let sqs = tucuxi_sqs::Client::with_config(&session("us-east-1"), config);
+        let err = sqs.list_queues().send_blocking().unwrap_err();
+        assert_eq!(err.kind(), tucuxi::ErrorKind::InvalidInput, "{region:?}: {err}");
+        assert!(err.to_string().to_lowercase().contains("region"), "{region:?}: {err}");
+    }
+    let s3 = tucuxi_s3::Client::new(&session("us-west-2"));
+    let err = s3.get_object().bucket("arn:aws:not-s3:us-west-2:123456789012:accesspoint:x").key("k").send_blocking();
+    let err = err.unwrap_err();
+    assert_eq!(err.kind(), tucuxi::ErrorKind::InvalidInput, "{err}");
+    assert!(err.to_string().contains("Invalid ARN"), "{err}");
+}

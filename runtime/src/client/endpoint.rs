@@ -60,6 +60,15 @@ impl Inner {
     /// The region this client uses.
     pub(crate) fn region(&self) -> Result<String, crate::Error> {
         match &self.config.region {
+            // botocore's `validate_region_name`, as the session applies to its own region: the
+            // region becomes part of a host name, so nothing else may reach the rules or DNS.
+            Some(region) if !crate::config::valid_region(region) => Err(crate::Error::new(
+                crate::ErrorKind::InvalidInput,
+                crate::protocol::RequestError::new(format!(
+                    "invalid region {region:?}: expected {}",
+                    crate::config::REGION_EXPECTED
+                )),
+            )),
             Some(region) => Ok(region.clone()),
             None => Ok(self.session.region()?.to_owned()),
         }

@@ -19,6 +19,7 @@ pub mod resolve;
 pub use env::{Env, Fs};
 pub use parse::{Origin, Property, PropertyValue};
 pub use profile::{Profile, ProfileSelection, ProfileSet, Section, SectionKind};
+pub(crate) use resolve::{valid_region, REGION_EXPECTED};
 pub use resolve::{
     AccountIdEndpointMode, AddressingStyle, RegionalEndpoints, RetryMode, S3Config, SessionConfig, SessionOverrides,
 };

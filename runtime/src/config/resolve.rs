@@ -269,7 +269,7 @@ const MAX_ATTEMPTS_EXPECTED: &str = "a whole number of attempts of at least 1 (t
 
 /// botocore's `validate_region_name`: the region becomes part of a host name, so anything else
 /// could point requests somewhere unexpected.
-fn valid_region(region: &str) -> bool {
+pub(crate) fn valid_region(region: &str) -> bool {
     let bytes = region.as_bytes();
     (1..=63).contains(&bytes.len())
         && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
@@ -277,7 +277,7 @@ fn valid_region(region: &str) -> bool {
         && bytes[bytes.len() - 1] != b'-'
 }
 
-const REGION_EXPECTED: &str = "a region name such as `us-east-1` (letters, digits and inner hyphens)";
+pub(crate) const REGION_EXPECTED: &str = "a region name such as `us-east-1` (letters, digits and inner hyphens)";
 
 impl SessionConfig {
     /// Resolves the settings from the process environment and the real files.
