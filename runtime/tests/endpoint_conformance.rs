@@ -261,7 +261,8 @@ fn endpoint_rules_conformance() {
     }
     println!(
         "{with_inputs} cases carry operationInputs; they were resolved through their params \
-         ({with_inputs_passed} passed) and operation-level parameter binding is not tested here"
+         ({with_inputs_passed} passed) here; the committed services' ones also run through their generated \
+         clients (tests/tests/endpoint_operations.rs)"
     );
     println!("{drifted} cases not counted: their fixture disagrees with the rule set in models/ (KNOWN_DRIFT)");
     println!("{not_run} cases not run: no rule set in models/ for {}", NO_RULE_SET.join(", "));
