@@ -66,7 +66,7 @@ fn recursive_members_are_boxed_and_default_terminates() {
 #[test]
 fn unions_switch_variants_through_the_runtime() {
     let mut shape = ShapeUnion::default();
-    assert!(matches!(shape, ShapeUnion::Unknown));
+    assert_eq!(shape, ShapeUnion::Unknown(String::new()));
     let schema = shape.schema();
     let (square, _) = schema.member("Square").unwrap();
     match shape.field_mut(square).unwrap().get_mut() {
@@ -82,7 +82,8 @@ fn unions_switch_variants_through_the_runtime() {
     let (circle, _) = schema.member("Circle").unwrap();
     assert!(shape.field(circle).is_none(), "only the active variant is readable");
     shape.set_unknown("Hexagon");
-    assert!(matches!(shape, ShapeUnion::Unknown));
+    assert_eq!(shape, ShapeUnion::Unknown("Hexagon".into()));
+    assert_eq!(shape.unknown_name(), Some("Hexagon"));
 }
 
 #[test]

@@ -88,6 +88,6 @@ fn bad_params_name_their_path() {
 
 #[test]
 fn an_unknown_union_member_reads_as_botocore_names_it() {
-    let thing = Thing { shape: Some(ShapeUnion::Unknown), ..Thing::default() };
-    assert_eq!(shape_to_json(&thing).json["Shape"], json!({"SDK_UNKNOWN_MEMBER": {}}));
+    let thing = Thing { shape: Some(ShapeUnion::Unknown("Hexagon".into())), ..Thing::default() };
+    assert_eq!(shape_to_json(&thing).json["Shape"], json!({"SDK_UNKNOWN_MEMBER": {"name": "Hexagon"}}));
 }

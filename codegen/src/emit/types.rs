@@ -314,17 +314,17 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
             let schemas = members.iter().map(|m| member_schema(svc, m));
             let extra: &[&str] = if *event_stream { &["SHAPE_EVENT_STREAM"] } else { &[] };
             let modifiers = shape_modifiers(shape, extra);
-            let derives =
-                if *event_stream { quote!(#[derive(Default)]) } else { quote!(#[derive(Clone, Default, PartialEq)]) };
+            // `Default` comes from `rt::union!` (an unknown variant with no name).
+            let derives = if *event_stream { quote!() } else { quote!(#[derive(Clone, PartialEq)]) };
             quote! {
                 #doc
                 #derives
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
-                    /// A variant this version of the model does not know.
-                    #[default]
-                    Unknown,
+                    /// A variant this version of the model does not know, with the name it came under
+                    /// (boto3's `SDK_UNKNOWN_MEMBER`).
+                    Unknown(String),
                 }
                 rt::union!(#name, #schema #(, #indices)*);
                 pub static #schema: rt::Schema = rt::Schema::union(#wire, &[#(#schemas),*])#modifiers;

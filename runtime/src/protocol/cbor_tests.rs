@@ -332,12 +332,11 @@ pub(super) struct PayloadWithUnion {
     pub(super) nested: Option<UnionPayload>,
 }
 crate::structure!(PayloadWithUnion, PAYLOAD_WITH_UNION, 0 => nested);
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub(super) enum UnionPayload {
     Greeting(String),
     Count(i32),
-    #[default]
-    Unknown,
+    Unknown(String),
 }
 crate::union!(UnionPayload, UNION_PAYLOAD, 0 => Greeting, 1 => Count);
 
@@ -822,11 +821,15 @@ fn unions_are_one_entry_maps() {
     let body = encode(&PayloadWithUnion { nested: Some(UnionPayload::Greeting("hi".into())) });
     assert_eq!(body, b"\xA1\x66nested\xA1\x68greeting\x62hi");
     let mut out = Vec::new();
-    let err = to_cbor(&PayloadWithUnion { nested: Some(UnionPayload::Unknown) }, &PAYLOAD_WITH_UNION, &mut out);
+    let err = to_cbor(
+        &PayloadWithUnion { nested: Some(UnionPayload::Unknown(String::new())) },
+        &PAYLOAD_WITH_UNION,
+        &mut out,
+    );
     assert_eq!(err.unwrap_err().reason, "a union must have a known variant set");
     // An unknown variant is kept as `Unknown`; `__type` and null variants are not variants.
     let decoded: PayloadWithUnion = decode(b"\xA1\x66nested\xA1\x63new\x01");
-    assert!(decoded.nested == Some(UnionPayload::Unknown));
+    assert!(decoded.nested == Some(UnionPayload::Unknown("new".into())));
     let decoded: PayloadWithUnion = decode(b"\xA1\x66nested\xA3\x66__type\x61x\x65count\xF6\x68greeting\x61g");
     assert!(decoded.nested == Some(UnionPayload::Greeting("g".into())));
     let err = try_decode::<PayloadWithUnion>(b"\xA1\x66nested\xA2\x65count\x01\x68greeting\x61g").unwrap_err();

@@ -752,12 +752,10 @@ struct Tag {
 }
 crate::structure!(Tag, TAG, 0 => key, 1 => value);
 
-#[derive(Default)]
 enum Choice {
     Text(String),
     Number(i32),
-    #[default]
-    Unknown,
+    Unknown(String),
 }
 crate::union!(Choice, CHOICE, 0 => Text, 1 => Number);
 
@@ -813,7 +811,7 @@ fn errors_name_the_key_and_never_the_value() {
     assert!(!error.to_string().contains(secret));
     assert_eq!(error_of(true, &input).path, "Tags.2.Value");
 
-    let unknown = Odds { choice: Some(Choice::Unknown), ..Odds::default() };
+    let unknown = Odds { choice: Some(Choice::Unknown(String::new())), ..Odds::default() };
     let error = error_of(false, &unknown);
     assert_eq!((error.path.as_str(), error.reason.as_str()), ("Choice", "a union must have a known variant set"));
 

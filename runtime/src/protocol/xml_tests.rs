@@ -154,14 +154,13 @@ static MAPS: Schema = Schema::structure(
     ],
 );
 
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 enum Choice {
     Text(String),
     Number(i32),
     Nested(Box<Choice>),
     Items(Vec<String>),
-    #[default]
-    Unknown,
+    Unknown(String),
 }
 crate::union!(Choice, CHOICE, 0 => Text, 1 => Number, 2 => Nested, 3 => Items);
 static CHOICE: Schema = Schema::union(
@@ -612,8 +611,8 @@ fn unions_write_their_variant_and_read_the_first_known_element() {
     let n: Node = parsed("<Node><choice><new>x</new><number>7</number><text>t</text></choice></Node>");
     assert!(n.choice == Some(Choice::Number(7)));
     let n: Node = parsed("<Node><choice><SomeUnknownMember>foo</SomeUnknownMember></choice></Node>");
-    assert!(n.choice == Some(Choice::Unknown));
-    let unset = Node { choice: Some(Choice::Unknown), ..Node::default() };
+    assert!(n.choice == Some(Choice::Unknown("SomeUnknownMember".into())));
+    let unset = Node { choice: Some(Choice::Unknown(String::new())), ..Node::default() };
     let err = write(&unset, "Node").unwrap_err();
     assert_eq!((err.path.as_str(), err.reason.as_str()), ("/Node/choice", "a union must have a known variant set"));
 }

@@ -21,7 +21,7 @@ pub fn debug_shape(shape: &dyn Shape, f: &mut fmt::Formatter<'_>) -> fmt::Result
                 return f.debug_tuple(member.name).field(&Show(value, member)).finish();
             }
         }
-        return f.write_str("Unknown");
+        return f.debug_tuple("Unknown").field(&shape.unknown_name().unwrap_or_default()).finish();
     }
     let mut out = f.debug_struct(schema.name);
     for (i, member) in schema.members.iter().enumerate() {

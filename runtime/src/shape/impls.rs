@@ -58,6 +58,9 @@ impl<T: Shape + ?Sized> Shape for Box<T> {
     fn set_unknown(&mut self, name: &str) {
         (**self).set_unknown(name)
     }
+    fn unknown_name(&self) -> Option<&str> {
+        (**self).unknown_name()
+    }
 }
 
 /// Every structure and union is a value.

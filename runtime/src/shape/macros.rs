@@ -37,7 +37,8 @@ macro_rules! structure {
 /// Implements [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for a
 /// generated union: `union!(Type, SCHEMA_STATIC, 0 => VariantA, 1 => VariantB)`.
 ///
-/// The enum must have a unit variant `Unknown` for variants the model does not know.
+/// The enum must have a variant `Unknown(String)` for variants the model does not know (it keeps
+/// their name, and is the union's default).
 #[macro_export]
 macro_rules! union {
     ($ty:ident, $schema:path $(, $i:literal => $variant:ident)* $(,)?) => {
@@ -65,8 +66,19 @@ macro_rules! union {
                 )*
                 ::core::option::Option::None
             }
-            fn set_unknown(&mut self, _name: &str) {
-                *self = $ty::Unknown;
+            fn set_unknown(&mut self, name: &str) {
+                *self = $ty::Unknown(::std::borrow::ToOwned::to_owned(name));
+            }
+            fn unknown_name(&self) -> ::core::option::Option<&str> {
+                match self {
+                    $ty::Unknown(name) => ::core::option::Option::Some(name),
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+        impl ::core::default::Default for $ty {
+            fn default() -> Self {
+                $ty::Unknown(::std::string::String::new())
             }
         }
         $crate::__shape_debug!($ty);

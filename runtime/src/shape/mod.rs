@@ -28,6 +28,11 @@ pub trait Shape: Send + Sync {
     fn field_mut(&mut self, i: usize) -> Option<&mut dyn Value>;
     /// Unions only: records that the wire carried a variant this model does not know.
     fn set_unknown(&mut self, _name: &str) {}
+    /// Unions only: the name of the unknown variant the wire carried (boto3's
+    /// `SDK_UNKNOWN_MEMBER`), when that is what the value holds.
+    fn unknown_name(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Read access to a value, as the codecs see it.

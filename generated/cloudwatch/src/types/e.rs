@@ -81,14 +81,14 @@ pub static ENTITY_METRIC_DATA_LIST: rt::Schema = rt::Schema::list(
     &[rt::m("member", &ENTITY_METRIC_DATA)],
 );
 /// The evaluation criteria for an alarm. This is a union type that currently supports `PromQLCriteria`.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EvaluationCriteria {
     /// The PromQL criteria for the alarm evaluation.
     PromQlCriteria(Box<AlarmPromQlCriteria>),
-    /// A variant this version of the model does not know.
-    #[default]
-    Unknown,
+    /// A variant this version of the model does not know, with the name it came under
+    /// (boto3's `SDK_UNKNOWN_MEMBER`).
+    Unknown(String),
 }
 rt::union!(EvaluationCriteria, EVALUATION_CRITERIA, 0 => PromQlCriteria);
 pub static EVALUATION_CRITERIA: rt::Schema = rt::Schema::union(
@@ -102,16 +102,16 @@ rt::string_enum! {
 /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, `SlidingWindow` or `WallClockWindow`. If you don't set `EvaluationWindow`, the alarm uses a `SlidingWindow` by default.
 ///
 /// For more information, see [Alarm evaluation windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EvaluationWindow {
     /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week.
     WallClockWindow(Box<WallClockWindow>),
     /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window.
     SlidingWindow(Box<SlidingWindow>),
-    /// A variant this version of the model does not know.
-    #[default]
-    Unknown,
+    /// A variant this version of the model does not know, with the name it came under
+    /// (boto3's `SDK_UNKNOWN_MEMBER`).
+    Unknown(String),
 }
 rt::union!(
     EvaluationWindow, EVALUATION_WINDOW, 0 => WallClockWindow, 1 => SlidingWindow

@@ -270,7 +270,7 @@ pub static POLICY_GROUP_LIST_TYPE: rt::Schema = rt::Schema::list(
     &[rt::m("member", &POLICY_GROUP)],
 );
 /// Identifies one or more policies as a union type. Specify exactly one of `PolicyType`, `PolicyArn`, or `InlinePolicyIdentifier` to identify policies by their type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PolicyIdentifier {
     /// The policy type to identify. All policies of the specified type are matched.
@@ -281,9 +281,9 @@ pub enum PolicyIdentifier {
     PolicyArn(String),
     /// An inline policy identifier consisting of a policy name and the entity it is attached to. Wildcard characters (`*` and `?`) in the entity name can match multiple entities.
     InlinePolicyIdentifier(Box<InlinePolicyIdentifierType>),
-    /// A variant this version of the model does not know.
-    #[default]
-    Unknown,
+    /// A variant this version of the model does not know, with the name it came under
+    /// (boto3's `SDK_UNKNOWN_MEMBER`).
+    Unknown(String),
 }
 rt::union!(
     PolicyIdentifier, POLICY_IDENTIFIER, 0 => PolicyType, 1 => PolicyArn, 2 =>

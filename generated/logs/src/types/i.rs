@@ -185,14 +185,14 @@ pub static INPUT_LOG_STREAM_NAMES: rt::Schema = rt::Schema::list(
 /// This structure contains information about the integration configuration. For an integration with OpenSearch Service, this includes information about OpenSearch Service resources such as the collection, the workspace, and policies.
 ///
 /// This structure is returned by a [GetIntegration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetIntegration.html) operation.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum IntegrationDetails {
     /// This structure contains complete information about one integration between CloudWatch Logs and OpenSearch Service.
     OpenSearchIntegrationDetails(Box<OpenSearchIntegrationDetails>),
-    /// A variant this version of the model does not know.
-    #[default]
-    Unknown,
+    /// A variant this version of the model does not know, with the name it came under
+    /// (boto3's `SDK_UNKNOWN_MEMBER`).
+    Unknown(String),
 }
 rt::union!(IntegrationDetails, INTEGRATION_DETAILS, 0 => OpenSearchIntegrationDetails);
 pub static INTEGRATION_DETAILS: rt::Schema = rt::Schema::union(

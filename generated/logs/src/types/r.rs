@@ -105,14 +105,14 @@ pub static RESOURCE_ARNS: rt::Schema = rt::Schema::list(
     &[rt::m("member", &rt::STRING)],
 );
 /// This structure contains configuration details about an integration between CloudWatch Logs and another entity.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ResourceConfig {
     /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
     OpenSearchResourceConfig(Box<OpenSearchResourceConfig>),
-    /// A variant this version of the model does not know.
-    #[default]
-    Unknown,
+    /// A variant this version of the model does not know, with the name it came under
+    /// (boto3's `SDK_UNKNOWN_MEMBER`).
+    Unknown(String),
 }
 rt::union!(ResourceConfig, RESOURCE_CONFIG, 0 => OpenSearchResourceConfig);
 pub static RESOURCE_CONFIG: rt::Schema = rt::Schema::union(

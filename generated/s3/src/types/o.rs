@@ -81,14 +81,14 @@ rt::string_enum! {
 /// The updated server-side encryption type for this object. The `UpdateObjectEncryption` operation supports the SSE-S3 and SSE-KMS encryption types.
 ///
 /// Valid Values: `SSES3` \| `SSEKMS`
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ObjectEncryption {
     /// Specifies to update the object encryption type to server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     Ssekms(Box<SsekmsEncryption>),
-    /// A variant this version of the model does not know.
-    #[default]
-    Unknown,
+    /// A variant this version of the model does not know, with the name it came under
+    /// (boto3's `SDK_UNKNOWN_MEMBER`).
+    Unknown(String),
 }
 rt::union!(ObjectEncryption, OBJECT_ENCRYPTION, 0 => Ssekms);
 pub static OBJECT_ENCRYPTION: rt::Schema = rt::Schema::union(

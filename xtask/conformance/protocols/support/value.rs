@@ -148,10 +148,13 @@ fn struct_json(shape: &dyn Shape, path: &str, defaulted: &mut BTreeSet<String>) 
         }
         out.insert(member.name.to_owned(), json);
     }
-    // botocore reads a union member it does not know as `SDK_UNKNOWN_MEMBER` with its name;
-    // the generated union keeps only that the member was unknown.
+    // botocore reads a union member it does not know as `SDK_UNKNOWN_MEMBER` with its name.
     if schema.kind == ShapeKind::Union && out.is_empty() {
-        out.insert("SDK_UNKNOWN_MEMBER".into(), Json::Object(JsonMap::new()));
+        let mut unknown = JsonMap::new();
+        if let Some(name) = shape.unknown_name().filter(|n| !n.is_empty()) {
+            unknown.insert("name".into(), Json::String(name.to_owned()));
+        }
+        out.insert("SDK_UNKNOWN_MEMBER".into(), Json::Object(unknown));
     }
     Json::Object(out)
 }

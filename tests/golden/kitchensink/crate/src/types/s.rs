@@ -13,15 +13,15 @@ pub static SPARSE_MAP: rt::Schema = rt::Schema::map(
         &[rt::m("key", &rt::STRING), rt::m("value", &rt::INTEGER)],
     )
     .flags(rt::SHAPE_SPARSE);
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ShapeUnion {
     Circle(i32),
     Square(Box<Tag>),
     SelfShape(Box<ShapeUnion>),
-    /// A variant this version of the model does not know.
-    #[default]
-    Unknown,
+    /// A variant this version of the model does not know, with the name it came under
+    /// (boto3's `SDK_UNKNOWN_MEMBER`).
+    Unknown(String),
 }
 rt::union!(ShapeUnion, SHAPE_UNION, 0 => Circle, 1 => Square, 2 => SelfShape);
 pub static SHAPE_UNION: rt::Schema = rt::Schema::union(
