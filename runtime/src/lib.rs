@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+pub mod jmespath;
 mod percent;
 pub mod protocol;
 pub mod retry;
