@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod jmespath;
+pub mod paginate;
 mod percent;
 pub mod protocol;
 pub mod retry;
