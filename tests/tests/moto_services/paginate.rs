@@ -1,0 +1,137 @@
+//! Paginators against moto: 2,500 S3 objects listed in pages of 100, cut at 1,234 items, resumed
+//! from the token, and the token exchanged with boto3 both ways.
+
+use std::process::Command;
+
+use tucuxi::types::base64_decode;
+use tucuxi_s3::Client;
+
+use crate::common::{self, unique, Checks, Outcome};
+
+const OBJECTS: usize = 2_500;
+const MAX_ITEMS: usize = 1_234;
+
+#[test]
+fn s3_paginator_max_items_and_resume() {
+    common::run_case("s3-paginator", |endpoint, mut checks| async move {
+        let outcome = list_and_resume(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+fn key(i: usize) -> String {
+    format!("obj-{i:05}")
+}
+
+/// Puts the objects from a few concurrent tasks, so the case does not wait on 2,500 round trips
+/// one after the other.
+async fn put_objects(s3: &Client, bucket: &str) -> Outcome {
+    const TASKS: usize = 16;
+    let mut handles = Vec::new();
+    for t in 0..TASKS {
+        let (s3, bucket) = (s3.clone(), bucket.to_owned());
+        handles.push(tokio::task::spawn(async move {
+            for i in (t..OBJECTS).step_by(TASKS) {
+                s3.put_object().bucket(&bucket).key(key(i)).body(Vec::new()).send().await?;
+            }
+            Ok::<_, tucuxi::Error>(())
+        }));
+    }
+    for handle in handles {
+        handle.await??;
+    }
+    Ok(())
+}
+
+async fn keys_from(
+    s3: &Client,
+    bucket: &str,
+    token: Option<&str>,
+    max_items: Option<usize>,
+) -> Result<(Vec<String>, Option<String>), tucuxi::Error> {
+    let mut paginator = s3.list_objects_v2().bucket(bucket).into_paginator().page_size(100);
+    if let Some(token) = token {
+        paginator = paginator.starting_token(token);
+    }
+    if let Some(max) = max_items {
+        paginator = paginator.max_items(max);
+    }
+    let mut items = paginator.items();
+    let mut keys = Vec::new();
+    while let Some(object) = items.next_item().await {
+        keys.push(object?.key.unwrap_or_default());
+    }
+    Ok((keys, items.resume_token().map(str::to_owned)))
+}
+
+async fn list_and_resume(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let s3 = Client::new(&common::session(endpoint));
+    let bucket = unique("tucuxi-pages");
+    s3.create_bucket().bucket(&bucket).send().await?;
+    put_objects(&s3, &bucket).await?;
+    let expected: Vec<String> = (0..OBJECTS).map(key).collect();
+
+    let (first, token) = keys_from(&s3, &bucket, None, Some(MAX_ITEMS)).await?;
+    checks.ok(first == expected[..MAX_ITEMS], "max_items stops at 1,234 keys, in order")?;
+    let token = token.ok_or("no resume token after max_items")?;
+    let json = String::from_utf8(base64_decode(&token)?)?;
+    checks.ok(
+        json.starts_with("{\"ContinuationToken\": \"") && json.ends_with(", \"boto_truncate_amount\": 34}"),
+        &format!("the token is botocore's JSON: {json}"),
+    )?;
+
+    let (rest, end_token) = keys_from(&s3, &bucket, Some(&token), None).await?;
+    checks.ok(end_token.is_none(), "a listing to the end has no resume token")?;
+    checks.ok(rest == expected[MAX_ITEMS..], "resuming lists the other 1,266 keys, in order")?;
+
+    let full = s3.list_objects_v2().bucket(&bucket).into_paginator().page_size(1000).build_full_result().await?;
+    checks.ok(full.output.contents.as_ref().map(Vec::len) == Some(OBJECTS), "build_full_result merges every page")?;
+    checks.ok(full.next_token.is_none(), "a full result to the end has no NextToken")?;
+
+    match std::env::var("TUCUXI_MOTO_PYTHON") {
+        Ok(python) => with_boto3(&python, endpoint, &s3, &bucket, &token, checks).await?,
+        Err(_) => eprintln!("moto-services: s3-paginator skipped the boto3 exchange (TUCUXI_MOTO_PYTHON is unset)"),
+    }
+
+    for i in 0..OBJECTS {
+        s3.delete_object().bucket(&bucket).key(key(i)).send().await?;
+    }
+    s3.delete_bucket().bucket(&bucket).send().await?;
+    Ok(())
+}
+
+/// boto3 resumes tucuxi's token and prints its own for the same listing, which must be the
+/// same string and resume the same way in tucuxi.
+async fn with_boto3(
+    python: &str,
+    endpoint: &str,
+    s3: &Client,
+    bucket: &str,
+    token: &str,
+    checks: &mut Checks,
+) -> Outcome {
+    const SCRIPT: &str = r#"
+import sys, boto3
+endpoint, bucket, token = sys.argv[1:4]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                  aws_access_key_id="AKIDFAKE", aws_secret_access_key="fake")
+p = s3.get_paginator("list_objects_v2")
+resumed = p.paginate(Bucket=bucket, PaginationConfig={"StartingToken": token, "PageSize": 100, "MaxItems": 1})
+print([o["Key"] for page in resumed for o in page.get("Contents", [])][0])
+full = p.paginate(Bucket=bucket, PaginationConfig={"PageSize": 100, "MaxItems": 1234}).build_full_result()
+print(full["NextToken"])
+"#;
+    let out = Command::new(python).args(["-c", SCRIPT, endpoint, bucket, token]).output()?;
+    if !out.status.success() {
+        return Err(format!("boto3 failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let stdout = String::from_utf8(out.stdout)?;
+    let mut lines = stdout.lines();
+    let (boto_next, boto_token) = (lines.next().unwrap_or_default(), lines.next().unwrap_or_default());
+    checks
+        .ok(boto_next == key(MAX_ITEMS), &format!("boto3 resumes tucuxi's token at {}: {boto_next}", key(MAX_ITEMS)))?;
+    checks.ok(boto_token == token, &format!("boto3's token is tucuxi's: {boto_token} vs {token}"))?;
+    let (resumed, _) = keys_from(s3, bucket, Some(boto_token), Some(1)).await?;
+    checks.ok(resumed == [key(MAX_ITEMS)], "tucuxi resumes boto3's token")?;
+    Ok(())
+}
