@@ -1,6 +1,7 @@
 //! Reading and writing typed values by member path, for what botocore does to its parsed dicts:
 //! injecting tokens into the input, cutting result lists, and merging pages.
 
+use crate::jmespath::Val;
 use crate::shape::{Shape, Value, ValueMut};
 use crate::types::{base64_decode, DateTime, Document, TimestampFormat};
 
@@ -88,29 +89,46 @@ pub fn set_from_document(target: &mut dyn Value, doc: &Document) -> Result<(), S
 }
 
 /// Moves `from` onto the end of `into`, as botocore's `build_full_result` merges a result key:
-/// lists are concatenated, numbers added, strings appended; anything else is replaced.
+/// lists are concatenated, numbers added, strings appended; any other value is taken from the
+/// first page that has it.
 pub fn merge_into(into: &mut dyn Value, from: &mut dyn Value) -> Result<(), String> {
-    match (into.get_mut(), from.get_mut()) {
+    let absent = into.get().is_none();
+    let copy = match (into.get_mut(), from.get_mut()) {
         (ValueMut::List(a), ValueMut::List(b)) => {
-            if !a.append_from(b) {
+            if a.append_from(b) {
+                false
+            } else {
                 // Lists of different element types: copy through documents.
                 let items: Vec<Document> = (0..b.len())
-                    .map(|i| b.item(i).and_then(|v| v.get()).map(|v| crate::jmespath::Val::from(v).to_document()))
-                    .map(Option::unwrap_or_default)
+                    .map(|i| b.item(i).and_then(|v| v.get()).map(|v| Val::from(v).to_document()).unwrap_or_default())
                     .collect();
                 for item in &items {
                     set_from_document(a.push_default(), item)?;
                 }
+                false
             }
         }
-        (ValueMut::Int(a), ValueMut::Int(b)) => *a = a.saturating_add(*b),
-        (ValueMut::Long(a), ValueMut::Long(b)) => *a = a.saturating_add(*b),
-        (ValueMut::Double(a), ValueMut::Double(b)) => *a += *b,
-        (ValueMut::Str(a), ValueMut::Str(b)) => a.push_str(b),
-        _ => {
-            let doc = from.get().map(|v| crate::jmespath::Val::from(v).to_document()).unwrap_or_default();
-            set_from_document(into, &doc)?;
+        (ValueMut::Int(a), ValueMut::Int(b)) => {
+            *a = a.saturating_add(*b);
+            false
         }
+        (ValueMut::Long(a), ValueMut::Long(b)) => {
+            *a = a.saturating_add(*b);
+            false
+        }
+        (ValueMut::Double(a), ValueMut::Double(b)) => {
+            *a += *b;
+            false
+        }
+        (ValueMut::Str(a), ValueMut::Str(b)) => {
+            a.push_str(b);
+            false
+        }
+        _ => absent,
+    };
+    if copy {
+        let doc = from.get().map(|v| Val::from(v).to_document()).unwrap_or_default();
+        set_from_document(into, &doc)?;
     }
     Ok(())
 }

@@ -4,6 +4,8 @@
 use std::process::Command;
 
 use tucuxi::types::base64_decode;
+use tucuxi::Map;
+use tucuxi_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType};
 use tucuxi_s3::Client;
 
 use crate::common::{self, unique, Checks, Outcome};
@@ -134,4 +136,121 @@ print(full["NextToken"])
     let (resumed, _) = keys_from(s3, bucket, Some(boto_token), Some(1)).await?;
     checks.ok(resumed == [key(MAX_ITEMS)], "tucuxi resumes boto3's token")?;
     Ok(())
+}
+
+#[test]
+fn dynamodb_scan_and_query_paginators() {
+    common::run_case("dynamodb-paginators", |endpoint, mut checks| async move {
+        let outcome = dynamodb(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+fn attr_s(value: String) -> AttributeValue {
+    AttributeValue { s: Some(value), ..Default::default() }
+}
+
+fn attr_n(value: usize) -> AttributeValue {
+    AttributeValue { n: Some(value.to_string()), ..Default::default() }
+}
+
+/// The `sk` numbers of items, in the order listed.
+fn sks(items: &[Map<String, AttributeValue>]) -> Vec<usize> {
+    items.iter().filter_map(|i| i.get("sk")?.n.as_deref()?.parse().ok()).collect()
+}
+
+/// Scan and query use a map of attribute values as their token (`ExclusiveStartKey`), which
+/// round-trips through the typed input.
+async fn dynamodb(endpoint: &str, checks: &mut Checks) -> Outcome {
+    const ITEMS: usize = 250;
+    let ddb = tucuxi_dynamodb::Client::new(&common::session(endpoint));
+    let table = unique("tucuxi-pages");
+    ddb.create_table()
+        .table_name(&table)
+        .attribute_definitions(vec![
+            AttributeDefinition { attribute_name: "pk".into(), attribute_type: ScalarAttributeType::S },
+            AttributeDefinition { attribute_name: "sk".into(), attribute_type: ScalarAttributeType::N },
+        ])
+        .key_schema(vec![
+            KeySchemaElement { attribute_name: "pk".into(), key_type: KeyType::Hash },
+            KeySchemaElement { attribute_name: "sk".into(), key_type: KeyType::Range },
+        ])
+        .billing_mode("PAY_PER_REQUEST")
+        .send()
+        .await?;
+    for sk in 0..ITEMS {
+        let mut item = Map::new();
+        item.insert("pk".to_owned(), attr_s("p".into()));
+        item.insert("sk".to_owned(), attr_n(sk));
+        ddb.put_item().table_name(&table).item(item).send().await?;
+    }
+
+    let query = || {
+        let mut values = Map::new();
+        values.insert(":p".to_owned(), attr_s("p".into()));
+        ddb.query().table_name(&table).key_condition_expression("pk = :p").expression_attribute_values(values)
+    };
+    let mut pages = query().into_paginator().page_size(40).max_items(100).pages();
+    let mut first = Vec::new();
+    let mut counts = 0;
+    while let Some(page) = pages.next_page().await {
+        let page = page?;
+        counts += page.count.unwrap_or(0);
+        first.extend(page.items.unwrap_or_default());
+    }
+    checks.ok(sks(&first) == (0..100).collect::<Vec<_>>(), "query stops at 100 items, in key order")?;
+    checks.ok(counts == 120, &format!("each page's Count is the service's: {counts}"))?;
+    let token = pages.resume_token().ok_or("no resume token")?.to_owned();
+    let json = String::from_utf8(base64_decode(&token)?)?;
+    checks.ok(
+        json.starts_with("{\"ExclusiveStartKey\": {\"pk\": {\"S\": \"p\"}, \"sk\": {\"N\": \"79\"}}")
+            || json.starts_with("{\"ExclusiveStartKey\": {\"sk\": {\"N\": \"79\"}, \"pk\": {\"S\": \"p\"}}"),
+        &format!("the token holds the typed key: {json}"),
+    )?;
+    let rest = query().into_paginator().page_size(40).starting_token(&token).build_full_result().await?;
+    let rest_items = rest.output.items.unwrap_or_default();
+    checks.ok(sks(&rest_items) == (100..ITEMS).collect::<Vec<_>>(), "the query resumes at item 100")?;
+
+    let mut scanned = Vec::new();
+    let mut items = ddb.scan().table_name(&table).into_paginator().page_size(64).items();
+    while let Some(item) = items.next_item().await {
+        scanned.extend(sks(&[item?]));
+    }
+    scanned.sort_unstable();
+    checks.ok(scanned == (0..ITEMS).collect::<Vec<_>>(), "scan pages through every item")?;
+    ddb.delete_table().table_name(&table).send().await?;
+    Ok(())
+}
+
+/// moto answers `ListUsers` in one page whatever `MaxItems` says, so this proves the paginator
+/// ends on `IsTruncated: false`, and that `max_items` cuts that page and resumes inside it.
+#[test]
+fn iam_list_users_paginator() {
+    common::run_blocking_case("iam-paginator", |endpoint, checks| {
+        let iam = tucuxi_iam::Client::new(&common::session(&endpoint));
+        let path = format!("/{}/", unique("pages"));
+        for i in 0..300 {
+            iam.create_user()
+                .user_name(format!("user-{i:03}-{}", path.trim_matches('/')))
+                .path(&path)
+                .send_blocking()?;
+        }
+        let list = || iam.list_users().path_prefix(&path).into_paginator();
+        let mut listed = Vec::new();
+        for page in list().page_size(50).pages_blocking() {
+            listed.extend(page?.users.into_iter().map(|u| u.user_name));
+        }
+        checks.ok(listed.len() == 300, &format!("300 users listed, got {}", listed.len()))?;
+        let mut items = list().max_items(120).items_blocking();
+        let first: Vec<_> = items.by_ref().collect::<Result<_, _>>()?;
+        checks.ok(first.len() == 120, "max_items through the blocking item iterator")?;
+        let token = items.resume_token().ok_or("no resume token")?.to_owned();
+        let rest: Vec<_> = list().starting_token(token).items_blocking().collect::<Result<_, _>>()?;
+        let names: Vec<_> = first.into_iter().chain(rest).map(|u| u.user_name).collect();
+        checks.ok(names == listed, "resuming inside the single page gives the other 180 users")?;
+        for user in listed {
+            iam.delete_user().user_name(user).send_blocking()?;
+        }
+        Ok(())
+    });
 }
