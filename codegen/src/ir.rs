@@ -247,8 +247,9 @@ pub struct Paginator {
     pub result_key: Vec<String>,
     pub non_aggregate_keys: Vec<String>,
     /// The element shape of the primary result key, when that key is a list reached through
-    /// member names (the type `into_paginator().items()` yields).
-    pub item: Option<ShapeId>,
+    /// member names (the type `into_paginator().items()` yields), and whether the list is sparse
+    /// (its elements are then `Option`s).
+    pub item: Option<(ShapeId, bool)>,
 }
 
 #[derive(Clone, Debug)]

@@ -327,7 +327,7 @@ fn lower_paginator(p: &model::PaginatorDef, op: &Operation, shapes: &[Shape]) ->
             at = s.members.iter().find(|m| m.wire_name == name)?.target;
         }
         match &shapes[at].kind {
-            Kind::List { member, .. } => Some(member.target),
+            Kind::List { member, sparse, .. } => Some((member.target, *sparse)),
             _ => None,
         }
     });

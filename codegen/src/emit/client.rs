@@ -101,7 +101,11 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
     let setters = op.input.map(|id| setters(svc, id)).unwrap_or_default();
     let paginator = op.paginator.as_ref().map(|p| {
         let item = match p.item {
-            Some(id) => value_type_in(svc, id, &quote!(t::)),
+            Some((id, false)) => value_type_in(svc, id, &quote!(t::)),
+            Some((id, true)) => {
+                let item = value_type_in(svc, id, &quote!(t::));
+                quote!(Option<#item>)
+            }
             None => quote!(rt::Unit),
         };
         let spec = ident(&super::operations::paginator_static_name(op));

@@ -249,3 +249,46 @@ fn tokens_are_written_as_python_writes_them() {
     assert_eq!(decode("opaque!", &["Marker"]).unwrap(), (tokens("opaque!".into()), 0));
     assert!(decode("a___b___c", &["Marker"]).is_err());
 }
+
+/// The resident set size of this process in KiB (Linux only; 0 elsewhere).
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or_default();
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Benchmark (reported, not asserted): 1,000,000 items from an in-process paginated service,
+/// one page of 1,000 in memory at a time.
+/// `cargo test -p tucuxi --release --lib paginate::tests::a_million_items -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn a_million_items_keep_memory_flat() {
+    const TOTAL: usize = 1_000_000;
+    let fetch: Fetch<Input, Output> = Box::new(|input: Input| {
+        let start: usize = input.marker.as_deref().map_or(0, |m| m[1..].parse::<usize>().unwrap() + 1);
+        let end = (start + 1000).min(TOTAL);
+        let page = Output {
+            contents: Some((start..end).map(|i| Object { key: Some(format!("k{i:07}")) }).collect()),
+            is_truncated: Some(end < TOTAL),
+            ..Output::default()
+        };
+        Box::pin(async move { Ok(page) })
+    });
+    let pages = Pages::<Input, Output, crate::protocol::NoErrors>::with_fetch(
+        &OP,
+        Input::default(),
+        &SPEC,
+        Options::default(),
+        fetch,
+    );
+    let mut items = BlockingItems(Items::<_, _, _, Object>::new(pages));
+    let mut n = 0;
+    for item in items.by_ref() {
+        item.unwrap();
+        n += 1;
+        if [10_000, 100_000, TOTAL].contains(&n) {
+            eprintln!("{n:>9} items: RSS {} KiB", rss_kib());
+        }
+    }
+    assert_eq!(n, TOTAL);
+}

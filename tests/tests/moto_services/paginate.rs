@@ -254,3 +254,37 @@ fn iam_list_users_paginator() {
         Ok(())
     });
 }
+
+#[test]
+fn sqs_list_queues_paginator() {
+    common::run_case("sqs-paginator", |endpoint, mut checks| async move {
+        let outcome = sqs(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn sqs(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let sqs = tucuxi_sqs::Client::new(&common::session(endpoint));
+    let prefix = unique("pages");
+    let mut created = Vec::new();
+    for i in 0..25 {
+        created.push(
+            sqs.create_queue().queue_name(format!("{prefix}-{i:02}")).send().await?.queue_url.unwrap_or_default(),
+        );
+    }
+    let mut pages = sqs.list_queues().queue_name_prefix(&prefix).into_paginator().page_size(10).pages();
+    let mut sizes = Vec::new();
+    let mut urls = Vec::new();
+    while let Some(page) = pages.next_page().await {
+        let page = page?.queue_urls.unwrap_or_default();
+        sizes.push(page.len());
+        urls.extend(page);
+    }
+    checks.ok(sizes == [10, 10, 5], &format!("pages of 10, 10 and 5: {sizes:?}"))?;
+    urls.sort();
+    checks.ok(urls == created, "every queue is listed once")?;
+    for url in created {
+        sqs.delete_queue().queue_url(url).send().await?;
+    }
+    Ok(())
+}
