@@ -6,6 +6,7 @@ use std::process::Command;
 use tucuxi::types::base64_decode;
 use tucuxi::Map;
 use tucuxi_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType};
+use tucuxi_ec2::types::{Filter, Tag};
 use tucuxi_s3::Client;
 
 use crate::common::{self, unique, Checks, Outcome};
@@ -285,6 +286,92 @@ async fn sqs(endpoint: &str, checks: &mut Checks) -> Outcome {
     checks.ok(urls == created, "every queue is listed once")?;
     for url in created {
         sqs.delete_queue().queue_url(url).send().await?;
+    }
+    Ok(())
+}
+
+#[test]
+fn ec2_describe_instances_paginator() {
+    common::run_case("ec2-paginator", |endpoint, mut checks| async move {
+        let outcome = ec2(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+/// Twelve reservations, tagged with this run's marker, listed five at a time.
+async fn ec2(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let ec2 = tucuxi_ec2::Client::new(&common::session(endpoint));
+    let images = ec2.describe_images().owners(vec!["amazon".to_owned()]).send().await?.images.unwrap_or_default();
+    let image_id = images.iter().find_map(|i| i.image_id.clone()).ok_or("an image with an id")?;
+    let marker = unique("pages");
+    let mut started = Vec::new();
+    for _ in 0..12 {
+        let reservation =
+            ec2.run_instances().image_id(&image_id).instance_type("t2.micro").min_count(1).max_count(1).send().await?;
+        started.extend(reservation.instances.unwrap_or_default().into_iter().filter_map(|i| i.instance_id));
+    }
+    ec2.create_tags()
+        .resources(started.clone())
+        .tags(vec![Tag { key: Some("run".into()), value: Some(marker.clone()) }])
+        .send()
+        .await?;
+    let filter = Filter { name: Some("tag:run".into()), values: Some(vec![marker]) };
+    let mut pages = ec2.describe_instances().filters(vec![filter]).into_paginator().page_size(5).pages();
+    let mut sizes = Vec::new();
+    let mut found = Vec::new();
+    while let Some(page) = pages.next_page().await {
+        let reservations = page?.reservations.unwrap_or_default();
+        sizes.push(reservations.len());
+        found.extend(
+            reservations.into_iter().flat_map(|r| r.instances.unwrap_or_default()).filter_map(|i| i.instance_id),
+        );
+    }
+    checks.ok(sizes == [5, 5, 2], &format!("reservations in pages of 5, 5 and 2: {sizes:?}"))?;
+    checks.ok(found == started, "every instance is listed once, in order")?;
+    ec2.terminate_instances().instance_ids(started).send().await?;
+    Ok(())
+}
+
+#[test]
+fn cloudformation_describe_stacks_paginator() {
+    common::run_case("cloudformation-paginator", |endpoint, mut checks| async move {
+        let outcome = cloudformation(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+/// moto answers `DescribeStacks` 50 stacks at a time (it has no page size), so 60 stacks make two
+/// pages; `max_items` then cuts the first page and resumes inside it.
+async fn cloudformation(endpoint: &str, checks: &mut Checks) -> Outcome {
+    const TEMPLATE: &str = r#"{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}"#;
+    let cfn = tucuxi_cloudformation::Client::new(&common::session(endpoint));
+    let prefix = unique("pages");
+    let mut names = Vec::new();
+    for i in 0..60 {
+        let name = format!("{prefix}-{i:02}");
+        cfn.create_stack().stack_name(&name).template_body(TEMPLATE).send().await?;
+        names.push(name);
+    }
+    let listed = |stacks: Vec<tucuxi_cloudformation::types::Stack>| -> Vec<String> {
+        stacks.into_iter().map(|s| s.stack_name).filter(|n| n.starts_with(&prefix)).collect()
+    };
+    let mut pages = cfn.describe_stacks().into_paginator().pages();
+    let mut count = 0;
+    let mut ours = Vec::new();
+    while let Some(page) = pages.next_page().await {
+        count += 1;
+        ours.extend(listed(page?.stacks.unwrap_or_default()));
+    }
+    checks.ok(count >= 2, &format!("more than one page: {count}"))?;
+    checks.ok(ours == names, "every stack of this run is listed once, in order")?;
+    let full = cfn.describe_stacks().into_paginator().max_items(30).build_full_result().await?;
+    let token = full.next_token.ok_or("no NextToken after max_items")?;
+    let rest = cfn.describe_stacks().into_paginator().starting_token(token).build_full_result().await?;
+    let all: Vec<_> =
+        full.output.stacks.unwrap_or_default().into_iter().chain(rest.output.stacks.unwrap_or_default()).collect();
+    checks.ok(listed(all) == names, "a full result cut at 30 and resumed gives every stack")?;
+    for name in names {
+        cfn.delete_stack().stack_name(name).send().await?;
     }
     Ok(())
 }
