@@ -14,12 +14,12 @@ pub(super) fn eval<'a>(node: &'a Node, v: Val<'a>) -> Result<Val<'a>, EvalError>
             let left = eval(a, v)?;
             eval(b, left)?
         }
-        Node::Index(i) => match v.elements() {
-            Some(items) => {
-                let len = items.len() as i64;
+        Node::Index(i) => match v.list_len() {
+            Some(len) => {
+                let len = len as i64;
                 let i = if *i < 0 { len + i } else { *i };
                 if (0..len).contains(&i) {
-                    items.into_iter().nth(i as usize).unwrap_or(Val::Null)
+                    v.element(i as usize)
                 } else {
                     Val::Null
                 }

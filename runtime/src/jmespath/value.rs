@@ -154,6 +154,16 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// Element `i` of a list (in range), read without building the others.
+    pub fn element(&self, i: usize) -> Val<'a> {
+        match self {
+            Val::List(l) => l.item(i).map(Val::from_value).unwrap_or(Val::Null),
+            Val::Array(items) => items.as_slice().get(i).cloned().unwrap_or(Val::Null),
+            Val::Doc(Document::Array(items)) => items.as_slice().get(i).map(Val::from_doc).unwrap_or(Val::Null),
+            _ => self.elements().and_then(|items| items.into_iter().nth(i)).unwrap_or(Val::Null),
+        }
+    }
+
     /// The number of elements of a list without building them.
     pub fn list_len(&self) -> Option<usize> {
         match self {
