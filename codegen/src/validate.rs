@@ -318,6 +318,9 @@ fn check_paginators(loaded: &Loaded) -> Vec<ModelError> {
         if let Some(more) = &p.more_results {
             paths.push(("more_results".into(), more.clone()));
         }
+        for (i, key) in p.non_aggregate_keys.iter().flatten().enumerate() {
+            paths.push((format!("non_aggregate_keys/{i}"), key.clone()));
+        }
         for (at, expr) in paths {
             // `||` alternatives each start with their own identifier.
             for alternative in expr.split("||") {
