@@ -292,3 +292,41 @@ fn a_million_items_keep_memory_flat() {
     }
     assert_eq!(n, TOTAL);
 }
+
+#[derive(Clone, Default, PartialEq, Debug)]
+struct Attr {
+    b: Option<crate::Blob>,
+}
+static ATTR: Schema = Schema::structure("Attr", &[Member::new("B", &prim::BLOB)]);
+impl crate::shape::Shape for Attr {
+    fn schema(&self) -> &'static Schema {
+        &ATTR
+    }
+    fn field(&self, i: usize) -> Option<&dyn crate::shape::Value> {
+        (i == 0).then_some(&self.b as &dyn crate::shape::Value)
+    }
+    fn field_mut(&mut self, i: usize) -> Option<&mut dyn crate::shape::Value> {
+        (i == 0).then_some(&mut self.b as &mut dyn crate::shape::Value)
+    }
+}
+
+#[test]
+fn bytes_in_tokens_are_encoded_as_botocore_encodes_them() {
+    use crate::jmespath::Val;
+    let mut key: crate::Map<String, Attr> = crate::Map::new();
+    key.insert("k".into(), Attr { b: Some(vec![0u8, 1].into()) });
+    let mut encoded = None;
+    let doc = Val::Map(&key).to_document_tracking(&mut vec!["ExclusiveStartKey".into()], &mut encoded);
+    let tokens: Tokens = [("ExclusiveStartKey".to_owned(), doc)].into_iter().collect();
+    let token = encode(&tokens, Some(3), &encoded.unwrap_or_default());
+    // botocore's TokenEncoder on {"ExclusiveStartKey": {"k": {"B": b"\x00\x01"}}, "boto_truncate_amount": 3}.
+    assert_eq!(
+        token,
+        "eyJFeGNsdXNpdmVTdGFydEtleSI6IHsiayI6IHsiQiI6ICJBQUU9In19LCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAzLCAiYm90b19lbmNvZGVkX2tleXMiOiBbWyJFeGNsdXNpdmVTdGFydEtleSIsICJrIiwgIkIiXV19"
+    );
+    let (decoded, skip) = decode(&token, &["ExclusiveStartKey"]).unwrap();
+    assert_eq!(skip, 3);
+    let mut back: crate::Map<String, Attr> = crate::Map::new();
+    access::set_from_document(&mut back, &decoded["ExclusiveStartKey"]).unwrap();
+    assert_eq!(back, key, "the typed input gets the bytes back");
+}
