@@ -4,6 +4,7 @@
 //! broken model is fixed in one round.
 
 use crate::error::{Errors, ModelError};
+use crate::jmespath;
 use crate::load::{Loaded, PAGINATORS_FILE, SERVICE_FILE, WAITERS_FILE};
 use crate::model::{ShapeDef, ShapeRef};
 
@@ -322,6 +323,12 @@ fn check_paginators(loaded: &Loaded) -> Vec<ModelError> {
             paths.push((format!("non_aggregate_keys/{i}"), key.clone()));
         }
         for (at, expr) in paths {
+            if let Err(e) = jmespath::check(&expr) {
+                let mut segments = vec!["pagination".to_string(), name.clone()];
+                segments.extend(at.split('/').map(str::to_owned));
+                errors.add(&segments, format!("{expr:?}: {e}"));
+                continue;
+            }
             // `||` alternatives each start with their own identifier.
             for alternative in expr.split("||") {
                 if let Some(ident) = leading_identifier(alternative.trim()) {
@@ -369,6 +376,12 @@ fn check_waiters(loaded: &Loaded) -> Vec<ModelError> {
                 }
                 "path" | "pathAll" | "pathAny" if a.argument.is_none() => errors
                     .add(&at("argument"), format!("a {} matcher needs an argument (a JMESPath expression)", a.matcher)),
+                "path" | "pathAll" | "pathAny" => {
+                    let expr = a.argument.as_deref().unwrap_or_default();
+                    if let Err(e) = jmespath::check(expr) {
+                        errors.add(&at("argument"), format!("{expr:?}: {e}"));
+                    }
+                }
                 _ => {}
             }
         }

@@ -1,7 +1,10 @@
 //! Splits a JMESPath expression into tokens.
+//!
+//! Shared with the generator (which parses every model expression at generate time), so this
+//! file names nothing outside its parent module: the parent supplies the literal type and the
+//! JSON reading.
 
-use super::ParseError;
-use crate::types::Document;
+use super::{json_literal, json_string, string_literal, Literal, ParseError};
 
 /// One token and the byte offset where it starts (for error messages).
 #[derive(Clone, Debug, PartialEq)]
@@ -11,7 +14,7 @@ pub(super) enum Tok {
     Quoted(String),
     Number(i64),
     /// A backtick literal or a raw string, already parsed into a value.
-    Literal(Document),
+    Literal(Literal),
     Dot,
     Star,
     /// `[]`
@@ -73,10 +76,7 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
             }
             b'"' => {
                 let end = scan_quoted(bytes, i, b'"').ok_or_else(|| err(start, "unterminated quoted identifier"))?;
-                let name = match Document::from_json(&text[start..end]) {
-                    Ok(Document::String(s)) => s,
-                    _ => return Err(err(start, "invalid quoted identifier")),
-                };
+                let name = json_string(&text[start..end]).ok_or_else(|| err(start, "invalid quoted identifier"))?;
                 i = end;
                 out.push((Tok::Quoted(name), start));
                 continue;
@@ -86,20 +86,16 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                 // A raw string only unescapes `\'`; every other backslash is kept as written.
                 let raw = text[start + 1..end - 1].replace("\\'", "'");
                 i = end;
-                out.push((Tok::Literal(Document::String(raw)), start));
+                out.push((Tok::Literal(string_literal(raw)), start));
                 continue;
             }
             b'`' => {
                 let end = scan_quoted(bytes, i, b'`').ok_or_else(|| err(start, "unterminated literal"))?;
                 let body = text[start + 1..end - 1].replace("\\`", "`");
-                let value = match Document::from_json(body.trim()) {
-                    Ok(v) => v,
-                    // jmespath.py still accepts the deprecated unquoted-string literal (`foo`).
-                    Err(_) => match Document::from_json(&format!("\"{}\"", body.trim())) {
-                        Ok(v) => v,
-                        Err(_) => return Err(err(start, "invalid JSON literal")),
-                    },
-                };
+                // jmespath.py still accepts the deprecated unquoted-string literal (`foo`).
+                let value = json_literal(body.trim())
+                    .or_else(|| json_literal(&format!("\"{}\"", body.trim())))
+                    .ok_or_else(|| err(start, "invalid JSON literal"))?;
                 i = end;
                 out.push((Tok::Literal(value), start));
                 continue;

@@ -9,6 +9,7 @@
 //! function given the wrong kind of argument) an [`EvalError`]. Nesting is limited at parse time,
 //! which bounds the recursion of evaluation too.
 
+mod ast;
 mod eval;
 mod functions;
 mod lexer;
@@ -22,7 +23,30 @@ use core::fmt;
 
 use crate::types::Document;
 
+pub use ast::ParseError;
+pub(crate) use ast::{Cmp, Node};
 pub use value::Val;
+
+/// The value of a literal in the syntax tree.
+pub(crate) type Literal = Document;
+
+/// A backtick literal's JSON.
+fn json_literal(text: &str) -> Option<Literal> {
+    Document::from_json(text).ok()
+}
+
+/// A quoted identifier's JSON string.
+fn json_string(text: &str) -> Option<String> {
+    match Document::from_json(text) {
+        Ok(Document::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// A raw string literal.
+fn string_literal(text: String) -> Literal {
+    Document::String(text)
+}
 
 /// A parsed expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,64 +94,6 @@ impl fmt::Display for Expression {
         f.write_str(&self.text)
     }
 }
-
-/// The comparators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cmp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-/// The syntax tree.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Node {
-    /// `@`, and the implicit right-hand side of a projection.
-    Current,
-    Field(String),
-    /// `a.b`: `b` evaluated over the result of `a`.
-    Sub(Box<Node>, Box<Node>),
-    Index(i64),
-    Slice(Option<i64>, Option<i64>, Option<i64>),
-    /// `a[*].b`, `a[].b`, `a[1:].b`: `b` over every element of the list `a`.
-    Projection(Box<Node>, Box<Node>),
-    /// `a.*.b`: `b` over every value of the object `a`.
-    ValueProjection(Box<Node>, Box<Node>),
-    /// `a[?cond].b`.
-    FilterProjection(Box<Node>, Box<Node>, Box<Node>),
-    /// `a[]` without what follows: one level of nested lists merged.
-    Flatten(Box<Node>),
-    Compare(Cmp, Box<Node>, Box<Node>),
-    Or(Box<Node>, Box<Node>),
-    And(Box<Node>, Box<Node>),
-    Not(Box<Node>),
-    Literal(Document),
-    MultiList(Vec<Node>),
-    MultiHash(Vec<(String, Node)>),
-    Pipe(Box<Node>, Box<Node>),
-    Function(String, Vec<Node>),
-    /// `&expr`: an expression passed to a function (`sort_by`, `max_by`, `map`).
-    ExpRef(Box<Node>),
-}
-
-/// Why an expression could not be parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    /// Byte offset in the expression.
-    pub offset: usize,
-    pub message: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid JMESPath at byte {}: {}", self.offset, self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
 
 /// Why an expression could not be evaluated (JMESPath's `invalid-type`, `unknown-function` and
 /// `invalid-arity` errors).
