@@ -233,6 +233,23 @@ pub struct Operation {
     pub result_wrapper: Option<String>,
     pub docs: String,
     pub deprecated: Option<Deprecation>,
+    /// The operation's paginator from `paginators-1.json`, when it has one.
+    pub paginator: Option<Paginator>,
+}
+
+/// One paginator, as data: the runtime's `PaginatorSpec` does the paging.
+#[derive(Clone, Debug)]
+pub struct Paginator {
+    pub input_token: Vec<String>,
+    pub output_token: Vec<String>,
+    pub limit_key: Option<String>,
+    pub more_results: Option<String>,
+    pub result_key: Vec<String>,
+    pub non_aggregate_keys: Vec<String>,
+    /// The element shape of the primary result key, when that key is a list reached through
+    /// member names (the type `into_paginator().items()` yields), and whether the list is sparse
+    /// (its elements are then `Option`s).
+    pub item: Option<(ShapeId, bool)>,
 }
 
 #[derive(Clone, Debug)]

@@ -9,6 +9,7 @@ pub mod emit;
 pub mod error;
 mod graph;
 pub mod ir;
+mod jmespath;
 pub mod load;
 mod lower;
 pub mod model;

@@ -233,7 +233,11 @@ pub fn lower(loaded: &Loaded) -> Service {
         .operations
         .iter()
         .zip(op_statics)
-        .map(|((key, op), static_name)| lower_operation(key, op, static_name, &ids, &defs, loaded.service == "s3"))
+        .map(|((key, op), static_name)| {
+            let mut lowered = lower_operation(key, op, static_name, &ids, &defs, loaded.service == "s3");
+            lowered.paginator = loaded.paginators.pagination.get(key).map(|p| lower_paginator(p, &lowered, &shapes));
+            lowered
+        })
         .collect();
 
     let meta = &model.metadata;
@@ -336,6 +340,32 @@ fn lower_operation(
             .and_then(|r| r.result_wrapper.clone().or_else(|| defs[id(r)].1.result_wrapper.clone())),
         docs: op.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
         deprecated: deprecation(op.deprecated, &op.deprecated_message, &op.deprecated_since),
+        paginator: None,
+    }
+}
+
+fn lower_paginator(p: &model::PaginatorDef, op: &Operation, shapes: &[Shape]) -> Paginator {
+    let result_key = p.result_key.as_ref().map(|k| k.to_vec()).unwrap_or_default();
+    // The primary result key's element type, following member names from the output.
+    let item = result_key.first().zip(op.output).and_then(|(key, output)| {
+        let mut at = output;
+        for name in key.split('.') {
+            let Kind::Structure(s) = &shapes[at].kind else { return None };
+            at = s.members.iter().find(|m| m.wire_name == name)?.target;
+        }
+        match &shapes[at].kind {
+            Kind::List { member, sparse, .. } => Some((member.target, *sparse)),
+            _ => None,
+        }
+    });
+    Paginator {
+        input_token: p.input_token.to_vec(),
+        output_token: p.output_token.to_vec(),
+        limit_key: p.limit_key.clone(),
+        more_results: p.more_results.clone(),
+        result_key,
+        non_aggregate_keys: p.non_aggregate_keys.clone().unwrap_or_default(),
+        item,
     }
 }
 

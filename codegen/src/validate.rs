@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::error::{Errors, ModelError};
+use crate::jmespath;
 use crate::load::{Loaded, PAGINATORS_FILE, SERVICE_FILE, WAITERS_FILE};
 use crate::model::{ShapeDef, ShapeRef};
 
@@ -406,7 +407,16 @@ fn check_paginators(loaded: &Loaded) -> Vec<ModelError> {
         if let Some(more) = &p.more_results {
             paths.push(("more_results".into(), more.clone()));
         }
+        for (i, key) in p.non_aggregate_keys.iter().flatten().enumerate() {
+            paths.push((format!("non_aggregate_keys/{i}"), key.clone()));
+        }
         for (at, expr) in paths {
+            if let Err(e) = jmespath::check(&expr) {
+                let mut segments = vec!["pagination".to_string(), name.clone()];
+                segments.extend(at.split('/').map(str::to_owned));
+                errors.add(&segments, format!("{expr:?}: {e}"));
+                continue;
+            }
             // `||` alternatives each start with their own identifier.
             for alternative in expr.split("||") {
                 if let Some(ident) = leading_identifier(alternative.trim()) {
@@ -454,6 +464,12 @@ fn check_waiters(loaded: &Loaded) -> Vec<ModelError> {
                 }
                 "path" | "pathAll" | "pathAny" if a.argument.is_none() => errors
                     .add(&at("argument"), format!("a {} matcher needs an argument (a JMESPath expression)", a.matcher)),
+                "path" | "pathAll" | "pathAny" => {
+                    let expr = a.argument.as_deref().unwrap_or_default();
+                    if let Err(e) = jmespath::check(expr) {
+                        errors.add(&at("argument"), format!("{expr:?}: {e}"));
+                    }
+                }
                 _ => {}
             }
         }

@@ -4,6 +4,7 @@
 //! the runtime can move its internals freely.
 
 pub use crate::client::{Call, ClientConfig, ClientHandle, PresignedRequest, Rules};
+pub use crate::paginate::{Paginator, PaginatorSpec};
 pub use crate::protocol::NoErrors;
 pub use crate::schema::flags::*;
 pub use crate::schema::op_flags::{

@@ -12,6 +12,8 @@ pub mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod http;
+pub mod jmespath;
+pub mod paginate;
 mod percent;
 pub mod protocol;
 pub mod retry;

@@ -12,6 +12,8 @@
 mod common;
 #[path = "moto_services/json.rs"]
 mod json;
+#[path = "moto_services/paginate.rs"]
+mod paginate;
 #[path = "moto_services/query.rs"]
 mod query;
 #[path = "moto_services/s3.rs"]

@@ -221,6 +221,8 @@ fn run_test(root: &Path, endpoint: &str, target: &[&str]) -> Result<String, Stri
     let output = Command::new(&cargo)
         .args(&args)
         .env("TUCUXI_MOTO_ENDPOINT", endpoint)
+        // moto depends on boto3, so the venv's Python can check tokens against boto3's paginators.
+        .env("TUCUXI_MOTO_PYTHON", venv_python(&root.join("target/moto-venv")))
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()

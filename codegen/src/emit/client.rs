@@ -14,7 +14,8 @@ use crate::ir::*;
 use crate::naming;
 
 /// Builder methods a setter must not shadow; a member with one of these names gets `set_`.
-const BUILDER_METHODS: &[&str] = &["send", "send_blocking", "presign", "presign_blocking", "into_call", "call"];
+const BUILDER_METHODS: &[&str] =
+    &["send", "send_blocking", "presign", "presign_blocking", "into_call", "call", "into_paginator"];
 
 /// The builder (and error enum) type name of an operation.
 pub fn builder_name(op: &Operation) -> String {
@@ -98,6 +99,25 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
         format!("The `{}` operation.\n\n{}", op.wire_name, op.docs)
     });
     let setters = op.input.map(|id| setters(svc, id)).unwrap_or_default();
+    let paginator = op.paginator.as_ref().map(|p| {
+        let item = match p.item {
+            Some((id, false)) => value_type_in(svc, id, &quote!(t::)),
+            Some((id, true)) => {
+                let item = value_type_in(svc, id, &quote!(t::));
+                quote!(Option<#item>)
+            }
+            None => quote!(rt::Unit),
+        };
+        let spec = ident(&super::operations::paginator_static_name(op));
+        quote! {
+            /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+            /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+            #[inline]
+            pub fn into_paginator(self) -> rt::Paginator<#input, #output, #errors, #item> {
+                rt::Paginator::new(self.0, &op::#spec)
+            }
+        }
+    });
     quote! {
         #builder_docs
         pub struct #builder(rt::Call<#input, #output, #errors>);
@@ -130,6 +150,7 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
             pub fn into_call(self) -> rt::Call<#input, #output, #errors> {
                 self.0
             }
+            #paginator
         }
     }
 }

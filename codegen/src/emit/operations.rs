@@ -107,9 +107,42 @@ pub fn operation_items(svc: &Service, op: &Operation) -> TokenStream {
     if let Some(wrapper) = &op.result_wrapper {
         e = quote!(#e.result_wrapper(#wrapper));
     }
+    let paginator = op.paginator.as_ref().map(|p| paginator_static(op, p));
     quote! {
         #doc
         #dep
         pub static #name: rt::Operation = #e;
+        #paginator
+    }
+}
+
+/// The name of an operation's paginator static.
+pub fn paginator_static_name(op: &Operation) -> String {
+    format!("{}_PAGINATOR", op.static_name)
+}
+
+/// The paginator of an operation, as data for the runtime's page iterator.
+fn paginator_static(op: &Operation, p: &Paginator) -> TokenStream {
+    let name = ident(&paginator_static_name(op));
+    let (input, output) = (&p.input_token, &p.output_token);
+    let mut e = quote!(rt::PaginatorSpec::new(&[#(#input),*], &[#(#output),*]));
+    if let Some(limit) = &p.limit_key {
+        e = quote!(#e.limit_key(#limit));
+    }
+    if let Some(more) = &p.more_results {
+        e = quote!(#e.more_results(#more));
+    }
+    if !p.result_key.is_empty() {
+        let keys = &p.result_key;
+        e = quote!(#e.result_key(&[#(#keys),*]));
+    }
+    if !p.non_aggregate_keys.is_empty() {
+        let keys = &p.non_aggregate_keys;
+        e = quote!(#e.non_aggregate_keys(&[#(#keys),*]));
+    }
+    let doc = docs(&format!("The paginator of `{}` (from `paginators-1.json`).", op.wire_name));
+    quote! {
+        #doc
+        pub static #name: rt::PaginatorSpec = #e;
     }
 }

@@ -41,6 +41,9 @@ impl<T: Value + Default> Value for Option<T> {
     fn get_mut(&mut self) -> ValueMut<'_> {
         self.get_or_insert_with(T::default).get_mut()
     }
+    fn set_absent(&mut self) {
+        *self = None;
+    }
 }
 
 /// Boxes hold recursive structures and unions; they are shapes themselves, so the blanket
@@ -73,7 +76,7 @@ impl<T: Shape> Value for T {
     }
 }
 
-impl<T: Value + Default> Value for Vec<T> {
+impl<T: Value + Default + 'static> Value for Vec<T> {
     fn get(&self) -> Option<ValueRef<'_>> {
         Some(ValueRef::List(self))
     }
@@ -82,7 +85,7 @@ impl<T: Value + Default> Value for Vec<T> {
     }
 }
 
-impl<T: Value + Default> ListValue for Vec<T> {
+impl<T: Value + Default + 'static> ListValue for Vec<T> {
     fn len(&self) -> usize {
         Vec::len(self)
     }
@@ -93,6 +96,23 @@ impl<T: Value + Default> ListValue for Vec<T> {
         self.push(T::default());
         let last = self.len() - 1;
         &mut self[last]
+    }
+    fn retain_range(&mut self, start: usize, end: usize) {
+        let end = end.min(self.len());
+        self.truncate(end);
+        self.drain(..start.min(end));
+    }
+    fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
+        Some(self)
+    }
+    fn append_from(&mut self, other: &mut dyn ListValue) -> bool {
+        match other.as_any_mut().and_then(|o| o.downcast_mut::<Vec<T>>()) {
+            Some(other) => {
+                self.append(other);
+                true
+            }
+            None => false,
+        }
     }
 }
 

@@ -80,6 +80,9 @@ pub trait Value: Send + Sync {
     fn get(&self) -> Option<ValueRef<'_>>;
     /// The value for writing; an absent value is first set to its default.
     fn get_mut(&mut self) -> ValueMut<'_>;
+    /// Makes an optional value absent (paginators clear tokens this way); values that are
+    /// always present keep what they hold.
+    fn set_absent(&mut self) {}
 }
 
 /// A string enum: known values map to variants, unknown ones are kept as text.
@@ -98,6 +101,18 @@ pub trait ListValue: Send + Sync {
     fn item(&self, i: usize) -> Option<&dyn Value>;
     /// Appends a default element and returns it for writing.
     fn push_default(&mut self) -> &mut dyn Value;
+    /// Keeps only elements `start..end` (clamped), as a paginator cuts a page at `max_items`.
+    /// Lists that cannot do this keep every element.
+    fn retain_range(&mut self, _start: usize, _end: usize) {}
+    /// The list as `Any`, so a list of a known element type can be moved out without copying.
+    fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
+        None
+    }
+    /// Moves every element of `other` onto the end of this list when both hold the same element
+    /// type; returns false, leaving both unchanged, when they do not.
+    fn append_from(&mut self, _other: &mut dyn ListValue) -> bool {
+        false
+    }
 }
 
 /// A map from string-like keys to values, in insertion order.

@@ -199,6 +199,19 @@ impl ListChangeSets {
     ) -> rt::Call<t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListChangeSetsInput,
+        t::ListChangeSetsOutput,
+        rt::NoErrors,
+        t::ChangeSetSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_CHANGE_SETS_PAGINATOR)
+    }
 }
 /// The `ListExports` operation.
 ///
@@ -250,6 +263,19 @@ impl ListExports {
         self,
     ) -> rt::Call<t::ListExportsInput, t::ListExportsOutput, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListExportsInput,
+        t::ListExportsOutput,
+        rt::NoErrors,
+        t::Export,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_EXPORTS_PAGINATOR)
     }
 }
 /// The `ListGeneratedTemplates` operation.
@@ -316,6 +342,19 @@ impl ListGeneratedTemplates {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListGeneratedTemplatesInput,
+        t::ListGeneratedTemplatesOutput,
+        rt::NoErrors,
+        t::TemplateSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_GENERATED_TEMPLATES_PAGINATOR)
     }
 }
 /// The `ListHookResults` operation.
@@ -465,6 +504,14 @@ impl ListImports {
     ) -> rt::Call<t::ListImportsInput, t::ListImportsOutput, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<t::ListImportsInput, t::ListImportsOutput, rt::NoErrors, String> {
+        rt::Paginator::new(self.0, &op::LIST_IMPORTS_PAGINATOR)
+    }
 }
 /// The `ListResourceScanRelatedResources` operation.
 ///
@@ -544,6 +591,19 @@ impl ListResourceScanRelatedResources {
         e::ListResourceScanRelatedResourcesError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListResourceScanRelatedResourcesInput,
+        t::ListResourceScanRelatedResourcesOutput,
+        e::ListResourceScanRelatedResourcesError,
+        t::ScannedResource,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_RESOURCE_SCAN_RELATED_RESOURCES_PAGINATOR)
     }
 }
 /// The `ListResourceScanResources` operation.
@@ -641,6 +701,19 @@ impl ListResourceScanResources {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListResourceScanResourcesInput,
+        t::ListResourceScanResourcesOutput,
+        e::ListResourceScanResourcesError,
+        t::ScannedResource,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_RESOURCE_SCAN_RESOURCES_PAGINATOR)
+    }
 }
 /// The `ListResourceScans` operation.
 ///
@@ -704,6 +777,19 @@ impl ListResourceScans {
         self,
     ) -> rt::Call<t::ListResourceScansInput, t::ListResourceScansOutput, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListResourceScansInput,
+        t::ListResourceScansOutput,
+        rt::NoErrors,
+        t::ResourceScanSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_RESOURCE_SCANS_PAGINATOR)
     }
 }
 /// The `ListStackInstanceResourceDrifts` operation.
@@ -910,6 +996,19 @@ impl ListStackInstances {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStackInstancesInput,
+        t::ListStackInstancesOutput,
+        e::ListStackInstancesError,
+        t::StackInstanceSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STACK_INSTANCES_PAGINATOR)
+    }
 }
 /// The `ListStackRefactorActions` operation.
 ///
@@ -982,6 +1081,19 @@ impl ListStackRefactorActions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStackRefactorActionsInput,
+        t::ListStackRefactorActionsOutput,
+        rt::NoErrors,
+        t::StackRefactorAction,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STACK_REFACTOR_ACTIONS_PAGINATOR)
+    }
 }
 /// The `ListStackRefactors` operation.
 ///
@@ -1053,6 +1165,19 @@ impl ListStackRefactors {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStackRefactorsInput,
+        t::ListStackRefactorsOutput,
+        rt::NoErrors,
+        t::StackRefactorSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STACK_REFACTORS_PAGINATOR)
+    }
 }
 /// The `ListStackResources` operation.
 ///
@@ -1116,6 +1241,19 @@ impl ListStackResources {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStackResourcesInput,
+        t::ListStackResourcesOutput,
+        rt::NoErrors,
+        t::StackResourceSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STACK_RESOURCES_PAGINATOR)
     }
 }
 /// The `ListStackSetAutoDeploymentTargets` operation.
@@ -1291,6 +1429,19 @@ impl ListStackSetOperationResults {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStackSetOperationResultsInput,
+        t::ListStackSetOperationResultsOutput,
+        e::ListStackSetOperationResultsError,
+        t::StackSetOperationResultSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STACK_SET_OPERATION_RESULTS_PAGINATOR)
+    }
 }
 /// The `ListStackSetOperations` operation.
 ///
@@ -1370,6 +1521,19 @@ impl ListStackSetOperations {
         e::ListStackSetOperationsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStackSetOperationsInput,
+        t::ListStackSetOperationsOutput,
+        e::ListStackSetOperationsError,
+        t::StackSetOperationSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STACK_SET_OPERATIONS_PAGINATOR)
     }
 }
 impl super::Client {
@@ -1484,6 +1648,19 @@ impl ListStackSets {
     ) -> rt::Call<t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStackSetsInput,
+        t::ListStackSetsOutput,
+        rt::NoErrors,
+        t::StackSetSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STACK_SETS_PAGINATOR)
+    }
 }
 /// The `ListStacks` operation.
 ///
@@ -1537,6 +1714,19 @@ impl ListStacks {
         self,
     ) -> rt::Call<t::ListStacksInput, t::ListStacksOutput, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStacksInput,
+        t::ListStacksOutput,
+        rt::NoErrors,
+        t::StackSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STACKS_PAGINATOR)
     }
 }
 /// The `ListTypeRegistrations` operation.
@@ -1810,5 +2000,18 @@ impl ListTypes {
         self,
     ) -> rt::Call<t::ListTypesInput, t::ListTypesOutput, e::ListTypesError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListTypesInput,
+        t::ListTypesOutput,
+        e::ListTypesError,
+        t::TypeSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_TYPES_PAGINATOR)
     }
 }

@@ -131,6 +131,12 @@ pub static DESCRIBE_ACCOUNT_LIMITS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_ACCOUNT_LIMITS_OUTPUT,
     )
     .result_wrapper("DescribeAccountLimitsResult");
+/// The paginator of `DescribeAccountLimits` (from `paginators-1.json`).
+pub static DESCRIBE_ACCOUNT_LIMITS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["AccountLimits"]);
 /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
 pub static DESCRIBE_CHANGE_SET: rt::Operation = rt::Operation::new(
         "DescribeChangeSet",
@@ -141,6 +147,38 @@ pub static DESCRIBE_CHANGE_SET: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::CHANGE_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeChangeSetResult");
+/// The paginator of `DescribeChangeSet` (from `paginators-1.json`).
+pub static DESCRIBE_CHANGE_SET_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Changes"])
+    .non_aggregate_keys(
+        &[
+            "ChangeSetName",
+            "ChangeSetId",
+            "StackId",
+            "StackName",
+            "Description",
+            "Parameters",
+            "CreationTime",
+            "ExecutionStatus",
+            "Status",
+            "StatusReason",
+            "NotificationARNs",
+            "RollbackConfiguration",
+            "Capabilities",
+            "Tags",
+            "ParentChangeSetId",
+            "IncludeNestedStacks",
+            "RootChangeSetId",
+            "OnStackFailure",
+            "ImportExistingResources",
+            "StackDriftStatus",
+            "DeploymentMode",
+            "DeploymentConfig",
+        ],
+    );
 /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
 pub static DESCRIBE_CHANGE_SET_HOOKS: rt::Operation = rt::Operation::new(
         "DescribeChangeSetHooks",
@@ -171,6 +209,12 @@ pub static DESCRIBE_EVENTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_EVENTS_OUTPUT,
     )
     .result_wrapper("DescribeEventsResult");
+/// The paginator of `DescribeEvents` (from `paginators-1.json`).
+pub static DESCRIBE_EVENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["OperationEvents"]);
 /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
 pub static DESCRIBE_GENERATED_TEMPLATE: rt::Operation = rt::Operation::new(
         "DescribeGeneratedTemplate",
@@ -241,6 +285,12 @@ pub static DESCRIBE_STACK_EVENTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACK_EVENTS_OUTPUT,
     )
     .result_wrapper("DescribeStackEventsResult");
+/// The paginator of `DescribeStackEvents` (from `paginators-1.json`).
+pub static DESCRIBE_STACK_EVENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["StackEvents"]);
 /// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
 ///
 /// For a list of stack instances that are associated with a specific StackSet, use ListStackInstances.
@@ -339,6 +389,12 @@ pub static DESCRIBE_STACKS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_STACKS_OUTPUT,
     )
     .result_wrapper("DescribeStacksResult");
+/// The paginator of `DescribeStacks` (from `paginators-1.json`).
+pub static DESCRIBE_STACKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Stacks"]);
 /// Returns detailed information about an extension from the CloudFormation registry in your current account and Region.
 ///
 /// If you specify a `VersionId`, `DescribeType` returns information about that specific extension version. Otherwise, it returns information about the default extension version.

@@ -11,6 +11,12 @@ pub static LIST_CHANGE_SETS: rt::Operation = rt::Operation::new(
         &t::LIST_CHANGE_SETS_OUTPUT,
     )
     .result_wrapper("ListChangeSetsResult");
+/// The paginator of `ListChangeSets` (from `paginators-1.json`).
+pub static LIST_CHANGE_SETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Summaries"]);
 /// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
 ///
 /// For more information, see [Get exported outputs from a deployed CloudFormation stack](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
@@ -22,6 +28,12 @@ pub static LIST_EXPORTS: rt::Operation = rt::Operation::new(
         &t::LIST_EXPORTS_OUTPUT,
     )
     .result_wrapper("ListExportsResult");
+/// The paginator of `ListExports` (from `paginators-1.json`).
+pub static LIST_EXPORTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Exports"]);
 /// Lists your generated templates in this Region.
 pub static LIST_GENERATED_TEMPLATES: rt::Operation = rt::Operation::new(
         "ListGeneratedTemplates",
@@ -31,6 +43,13 @@ pub static LIST_GENERATED_TEMPLATES: rt::Operation = rt::Operation::new(
         &t::LIST_GENERATED_TEMPLATES_OUTPUT,
     )
     .result_wrapper("ListGeneratedTemplatesResult");
+/// The paginator of `ListGeneratedTemplates` (from `paginators-1.json`).
+pub static LIST_GENERATED_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Summaries"]);
 /// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*.
 ///
 /// This operation supports the following parameter combinations:
@@ -59,6 +78,12 @@ pub static LIST_IMPORTS: rt::Operation = rt::Operation::new(
         &t::LIST_IMPORTS_OUTPUT,
     )
     .result_wrapper("ListImportsResult");
+/// The paginator of `ListImports` (from `paginators-1.json`).
+pub static LIST_IMPORTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Imports"]);
 /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
 pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES: rt::Operation = rt::Operation::new(
         "ListResourceScanRelatedResources",
@@ -71,6 +96,13 @@ pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES: rt::Operation = rt::Operation::
         &[&t::RESOURCE_SCAN_NOT_FOUND_EXCEPTION, &t::RESOURCE_SCAN_IN_PROGRESS_EXCEPTION],
     )
     .result_wrapper("ListResourceScanRelatedResourcesResult");
+/// The paginator of `ListResourceScanRelatedResources` (from `paginators-1.json`).
+pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["RelatedResources"]);
 /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
 pub static LIST_RESOURCE_SCAN_RESOURCES: rt::Operation = rt::Operation::new(
         "ListResourceScanResources",
@@ -83,6 +115,13 @@ pub static LIST_RESOURCE_SCAN_RESOURCES: rt::Operation = rt::Operation::new(
         &[&t::RESOURCE_SCAN_NOT_FOUND_EXCEPTION, &t::RESOURCE_SCAN_IN_PROGRESS_EXCEPTION],
     )
     .result_wrapper("ListResourceScanResourcesResult");
+/// The paginator of `ListResourceScanResources` (from `paginators-1.json`).
+pub static LIST_RESOURCE_SCAN_RESOURCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Resources"]);
 /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
 pub static LIST_RESOURCE_SCANS: rt::Operation = rt::Operation::new(
         "ListResourceScans",
@@ -92,6 +131,13 @@ pub static LIST_RESOURCE_SCANS: rt::Operation = rt::Operation::new(
         &t::LIST_RESOURCE_SCANS_OUTPUT,
     )
     .result_wrapper("ListResourceScansResult");
+/// The paginator of `ListResourceScans` (from `paginators-1.json`).
+pub static LIST_RESOURCE_SCANS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ResourceScanSummaries"]);
 /// Returns drift information for resources in a stack instance.
 ///
 /// **Note:** `ListStackInstanceResourceDrifts` returns drift information for the most recent drift detection operation. If an operation is in progress, it may only return partial results.
@@ -120,6 +166,13 @@ pub static LIST_STACK_INSTANCES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListStackInstancesResult");
+/// The paginator of `ListStackInstances` (from `paginators-1.json`).
+pub static LIST_STACK_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Summaries"]);
 /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
 pub static LIST_STACK_REFACTOR_ACTIONS: rt::Operation = rt::Operation::new(
         "ListStackRefactorActions",
@@ -129,6 +182,13 @@ pub static LIST_STACK_REFACTOR_ACTIONS: rt::Operation = rt::Operation::new(
         &t::LIST_STACK_REFACTOR_ACTIONS_OUTPUT,
     )
     .result_wrapper("ListStackRefactorActionsResult");
+/// The paginator of `ListStackRefactorActions` (from `paginators-1.json`).
+pub static LIST_STACK_REFACTOR_ACTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["StackRefactorActions"]);
 /// Lists all account stack refactor operations and their statuses.
 pub static LIST_STACK_REFACTORS: rt::Operation = rt::Operation::new(
         "ListStackRefactors",
@@ -138,6 +198,13 @@ pub static LIST_STACK_REFACTORS: rt::Operation = rt::Operation::new(
         &t::LIST_STACK_REFACTORS_OUTPUT,
     )
     .result_wrapper("ListStackRefactorsResult");
+/// The paginator of `ListStackRefactors` (from `paginators-1.json`).
+pub static LIST_STACK_REFACTORS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["StackRefactorSummaries"]);
 /// Returns descriptions of all resources of the specified stack.
 ///
 /// For deleted stacks, ListStackResources returns resource information for up to 90 days after the stack has been deleted.
@@ -149,6 +216,12 @@ pub static LIST_STACK_RESOURCES: rt::Operation = rt::Operation::new(
         &t::LIST_STACK_RESOURCES_OUTPUT,
     )
     .result_wrapper("ListStackResourcesResult");
+/// The paginator of `ListStackResources` (from `paginators-1.json`).
+pub static LIST_STACK_RESOURCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["StackResourceSummaries"]);
 /// Returns summary information about deployment targets for a StackSet.
 pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS: rt::Operation = rt::Operation::new(
         "ListStackSetAutoDeploymentTargets",
@@ -171,6 +244,13 @@ pub static LIST_STACK_SET_OPERATION_RESULTS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION, &t::OPERATION_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListStackSetOperationResultsResult");
+/// The paginator of `ListStackSetOperationResults` (from `paginators-1.json`).
+pub static LIST_STACK_SET_OPERATION_RESULTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Summaries"]);
 /// Returns summary information about operations performed on a StackSet.
 ///
 /// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
@@ -183,6 +263,13 @@ pub static LIST_STACK_SET_OPERATIONS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_SET_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListStackSetOperationsResult");
+/// The paginator of `ListStackSetOperations` (from `paginators-1.json`).
+pub static LIST_STACK_SET_OPERATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Summaries"]);
 /// Returns summary information about StackSets that are associated with the user.
 ///
 /// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
@@ -198,6 +285,13 @@ pub static LIST_STACK_SETS: rt::Operation = rt::Operation::new(
         &t::LIST_STACK_SETS_OUTPUT,
     )
     .result_wrapper("ListStackSetsResult");
+/// The paginator of `ListStackSets` (from `paginators-1.json`).
+pub static LIST_STACK_SETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Summaries"]);
 /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
 pub static LIST_STACKS: rt::Operation = rt::Operation::new(
         "ListStacks",
@@ -207,6 +301,12 @@ pub static LIST_STACKS: rt::Operation = rt::Operation::new(
         &t::LIST_STACKS_OUTPUT,
     )
     .result_wrapper("ListStacksResult");
+/// The paginator of `ListStacks` (from `paginators-1.json`).
+pub static LIST_STACKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["StackSummaries"]);
 /// Returns a list of registration tokens for the specified extension(s).
 pub static LIST_TYPE_REGISTRATIONS: rt::Operation = rt::Operation::new(
         "ListTypeRegistrations",
@@ -240,3 +340,10 @@ pub static LIST_TYPES: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("ListTypesResult");
+/// The paginator of `ListTypes` (from `paginators-1.json`).
+pub static LIST_TYPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TypeSummaries"]);

@@ -851,6 +851,19 @@ impl DescribeAlarmHistory {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAlarmHistoryInput,
+        t::DescribeAlarmHistoryOutput,
+        e::DescribeAlarmHistoryError,
+        t::AlarmHistoryItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ALARM_HISTORY_PAGINATOR)
+    }
 }
 /// The `DescribeAlarms` operation.
 ///
@@ -956,6 +969,19 @@ impl DescribeAlarms {
         e::DescribeAlarmsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAlarmsInput,
+        t::DescribeAlarmsOutput,
+        e::DescribeAlarmsError,
+        t::MetricAlarm,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ALARMS_PAGINATOR)
     }
 }
 /// The `DescribeAlarmsForMetric` operation.
@@ -1150,6 +1176,19 @@ impl DescribeAnomalyDetectors {
         e::DescribeAnomalyDetectorsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAnomalyDetectorsInput,
+        t::DescribeAnomalyDetectorsOutput,
+        e::DescribeAnomalyDetectorsError,
+        t::AnomalyDetector,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ANOMALY_DETECTORS_PAGINATOR)
     }
 }
 /// The `DescribeInsightRules` operation.

@@ -483,6 +483,19 @@ impl GetMetricData {
     ) -> rt::Call<t::GetMetricDataInput, t::GetMetricDataOutput, e::GetMetricDataError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetMetricDataInput,
+        t::GetMetricDataOutput,
+        e::GetMetricDataError,
+        t::MetricDataResult,
+    > {
+        rt::Paginator::new(self.0, &op::GET_METRIC_DATA_PAGINATOR)
+    }
 }
 /// The `GetMetricDataQueryDefinition` operation.
 ///

@@ -146,6 +146,19 @@ impl ListAlarmMuteRules {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAlarmMuteRulesInput,
+        t::ListAlarmMuteRulesOutput,
+        e::ListAlarmMuteRulesError,
+        t::AlarmMuteRuleSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ALARM_MUTE_RULES_PAGINATOR)
+    }
 }
 /// The `ListDashboards` operation.
 ///
@@ -211,6 +224,19 @@ impl ListDashboards {
         e::ListDashboardsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListDashboardsInput,
+        t::ListDashboardsOutput,
+        e::ListDashboardsError,
+        t::DashboardEntry,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_DASHBOARDS_PAGINATOR)
     }
 }
 /// The `ListManagedInsightRules` operation.
@@ -359,6 +385,19 @@ impl ListMetricDataQueryDefinitions {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListMetricDataQueryDefinitionsInput,
+        t::ListMetricDataQueryDefinitionsOutput,
+        rt::NoErrors,
+        t::MetricDataQueryDefinitionSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_METRIC_DATA_QUERY_DEFINITIONS_PAGINATOR)
     }
 }
 /// The `ListMetricStreams` operation.
@@ -519,6 +558,19 @@ impl ListMetrics {
         self,
     ) -> rt::Call<t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListMetricsInput,
+        t::ListMetricsOutput,
+        e::ListMetricsError,
+        t::Metric,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_METRICS_PAGINATOR)
     }
 }
 /// The `ListTagsForResource` operation.

@@ -156,6 +156,13 @@ pub static DESCRIBE_ALARM_HISTORY: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN])
     .result_wrapper("DescribeAlarmHistoryResult");
+/// The paginator of `DescribeAlarmHistory` (from `paginators-1.json`).
+pub static DESCRIBE_ALARM_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxRecords")
+    .result_key(&["AlarmHistoryItems"]);
 /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
 ///
 /// To use this operation and return information about composite alarms, you must be signed on with the `cloudwatch:DescribeAlarms` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarms` permission has a narrower scope.
@@ -168,6 +175,13 @@ pub static DESCRIBE_ALARMS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN])
     .result_wrapper("DescribeAlarmsResult");
+/// The paginator of `DescribeAlarms` (from `paginators-1.json`).
+pub static DESCRIBE_ALARMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxRecords")
+    .result_key(&["MetricAlarms", "CompositeAlarms", "LogAlarms"]);
 /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
 ///
 /// This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric.
@@ -196,6 +210,13 @@ pub static DESCRIBE_ANOMALY_DETECTORS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("DescribeAnomalyDetectorsResult");
+/// The paginator of `DescribeAnomalyDetectors` (from `paginators-1.json`).
+pub static DESCRIBE_ANOMALY_DETECTORS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["AnomalyDetectors"]);
 /// Returns a list of all the Contributor Insights rules in your account.
 ///
 /// For more information about Contributor Insights, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).

@@ -116,6 +116,13 @@ pub static GET_METRIC_DATA: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN])
     .result_wrapper("GetMetricDataResult");
+/// The paginator of `GetMetricData` (from `paginators-1.json`).
+pub static GET_METRIC_DATA_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxDatapoints")
+    .result_key(&["MetricDataResults", "Messages"]);
 /// Returns a metric data query definition, including its expression.
 ///
 /// **Permissions**

@@ -20,6 +20,13 @@ pub static LIST_ALARM_MUTE_RULES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_NEXT_TOKEN, &t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("ListAlarmMuteRulesResult");
+/// The paginator of `ListAlarmMuteRules` (from `paginators-1.json`).
+pub static LIST_ALARM_MUTE_RULES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxRecords")
+    .result_key(&["AlarmMuteRuleSummaries"]);
 /// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed.
 ///
 /// `ListDashboards` returns up to 1000 results on one page. If there are more than 1000 dashboards, you can call `ListDashboards` again and include the value you received for `NextToken` in the first call, to receive the next 1000 results.
@@ -34,6 +41,12 @@ pub static LIST_DASHBOARDS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_PARAMETER_VALUE_EXCEPTION, &t::INTERNAL_SERVICE_FAULT])
     .result_wrapper("ListDashboardsResult");
+/// The paginator of `ListDashboards` (from `paginators-1.json`).
+pub static LIST_DASHBOARDS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["DashboardEntries"]);
 /// Returns a list that contains the number of managed Contributor Insights rules in your account.
 pub static LIST_MANAGED_INSIGHT_RULES: rt::Operation = rt::Operation::new(
         "ListManagedInsightRules",
@@ -68,6 +81,13 @@ pub static LIST_METRIC_DATA_QUERY_DEFINITIONS: rt::Operation = rt::Operation::ne
     )
     .flags(rt::READONLY)
     .result_wrapper("ListMetricDataQueryDefinitionsResult");
+/// The paginator of `ListMetricDataQueryDefinitions` (from `paginators-1.json`).
+pub static LIST_METRIC_DATA_QUERY_DEFINITIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Items"]);
 /// Returns a list of metric streams in this account.
 pub static LIST_METRIC_STREAMS: rt::Operation = rt::Operation::new(
         "ListMetricStreams",
@@ -103,6 +123,12 @@ pub static LIST_METRICS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVICE_FAULT, &t::INVALID_PARAMETER_VALUE_EXCEPTION])
     .result_wrapper("ListMetricsResult");
+/// The paginator of `ListMetrics` (from `paginators-1.json`).
+pub static LIST_METRICS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Metrics", "OwningAccounts"]);
 /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",

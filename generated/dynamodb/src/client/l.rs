@@ -151,6 +151,19 @@ impl ListBackups {
     ) -> rt::Call<t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListBackupsInput,
+        t::ListBackupsOutput,
+        e::ListBackupsError,
+        t::BackupSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_BACKUPS_PAGINATOR)
+    }
 }
 /// The `ListBulkOperations` operation.
 ///
@@ -212,6 +225,19 @@ impl ListBulkOperations {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListBulkOperationsInput,
+        t::ListBulkOperationsOutput,
+        rt::NoErrors,
+        t::BulkOperationSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_BULK_OPERATIONS_PAGINATOR)
     }
 }
 /// The `ListContributorInsights` operation.
@@ -544,6 +570,19 @@ impl ListTables {
     ) -> rt::Call<t::ListTablesInput, t::ListTablesOutput, e::ListTablesError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListTablesInput,
+        t::ListTablesOutput,
+        e::ListTablesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_TABLES_PAGINATOR)
+    }
 }
 /// The `ListTagsOfResource` operation.
 ///
@@ -611,5 +650,18 @@ impl ListTagsOfResource {
         e::ListTagsOfResourceError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListTagsOfResourceInput,
+        t::ListTagsOfResourceOutput,
+        e::ListTagsOfResourceError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_TAGS_OF_RESOURCE_PAGINATOR)
     }
 }

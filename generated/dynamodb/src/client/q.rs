@@ -184,4 +184,17 @@ impl Query {
     pub fn into_call(self) -> rt::Call<t::QueryInput, t::QueryOutput, e::QueryError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::QueryInput,
+        t::QueryOutput,
+        e::QueryError,
+        rt::Map<String, t::AttributeValue>,
+    > {
+        rt::Paginator::new(self.0, &op::QUERY_PAGINATOR)
+    }
 }

@@ -188,6 +188,19 @@ impl Scan {
     pub fn into_call(self) -> rt::Call<t::ScanInput, t::ScanOutput, e::ScanError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ScanInput,
+        t::ScanOutput,
+        e::ScanError,
+        rt::Map<String, t::AttributeValue>,
+    > {
+        rt::Paginator::new(self.0, &op::SCAN_PAGINATOR)
+    }
 }
 /// The `SearchVectors` operation.
 ///

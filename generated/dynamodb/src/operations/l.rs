@@ -18,6 +18,13 @@ pub static LIST_BACKUPS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The paginator of `ListBackups` (from `paginators-1.json`).
+pub static LIST_BACKUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ExclusiveStartBackupArn"],
+        &["LastEvaluatedBackupArn"],
+    )
+    .limit_key("Limit")
+    .result_key(&["BackupSummaries"]);
 /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
 pub static LIST_BULK_OPERATIONS: rt::Operation = rt::Operation::new(
         "ListBulkOperations",
@@ -27,6 +34,13 @@ pub static LIST_BULK_OPERATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_BULK_OPERATIONS_OUTPUT,
     )
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The paginator of `ListBulkOperations` (from `paginators-1.json`).
+pub static LIST_BULK_OPERATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["BulkOperationsSummaryList"]);
 /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
 pub static LIST_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         "ListContributorInsights",
@@ -78,6 +92,13 @@ pub static LIST_TABLES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The paginator of `ListTables` (from `paginators-1.json`).
+pub static LIST_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ExclusiveStartTableName"],
+        &["LastEvaluatedTableName"],
+    )
+    .limit_key("Limit")
+    .result_key(&["TableNames"]);
 /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
@@ -90,3 +111,9 @@ pub static LIST_TAGS_OF_RESOURCE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The paginator of `ListTagsOfResource` (from `paginators-1.json`).
+pub static LIST_TAGS_OF_RESOURCE_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Tags"]);

@@ -36,3 +36,11 @@ pub static QUERY: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The paginator of `Query` (from `paginators-1.json`).
+pub static QUERY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ExclusiveStartKey"],
+        &["LastEvaluatedKey"],
+    )
+    .limit_key("Limit")
+    .result_key(&["Items", "Count", "ScannedCount"])
+    .non_aggregate_keys(&["ConsumedCapacity"]);

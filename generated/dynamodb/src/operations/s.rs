@@ -32,6 +32,14 @@ pub static SCAN: rt::Operation = rt::Operation::new(
         ],
     )
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The paginator of `Scan` (from `paginators-1.json`).
+pub static SCAN_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ExclusiveStartKey"],
+        &["LastEvaluatedKey"],
+    )
+    .limit_key("Limit")
+    .result_key(&["Items", "Count", "ScannedCount"])
+    .non_aggregate_keys(&["ConsumedCapacity"]);
 /// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index.
 ///
 /// Score interpretation depends on the distance function:

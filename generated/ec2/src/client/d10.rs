@@ -249,6 +249,19 @@ impl DescribeInstanceImageMetadata {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceImageMetadataRequest,
+        t::DescribeInstanceImageMetadataResult,
+        rt::NoErrors,
+        t::InstanceImageMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR)
+    }
 }
 /// The `DescribeInstanceSqlHaHistoryStates` operation.
 ///
@@ -540,6 +553,19 @@ impl DescribeInstanceStatus {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+        t::InstanceStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
+    }
 }
 /// The `DescribeInstanceTopology` operation.
 ///
@@ -636,6 +662,19 @@ impl DescribeInstanceTopology {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTopologyRequest,
+        t::DescribeInstanceTopologyResult,
+        rt::NoErrors,
+        t::InstanceTopology,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR)
+    }
 }
 /// The `DescribeInstanceTypeOfferings` operation.
 ///
@@ -721,6 +760,19 @@ impl DescribeInstanceTypeOfferings {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTypeOfferingsRequest,
+        t::DescribeInstanceTypeOfferingsResult,
+        rt::NoErrors,
+        t::InstanceTypeOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR)
     }
 }
 /// The `DescribeInstanceTypes` operation.
@@ -811,6 +863,19 @@ impl DescribeInstanceTypes {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceTypesRequest,
+        t::DescribeInstanceTypesResult,
+        rt::NoErrors,
+        t::InstanceTypeInfo,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_TYPES_PAGINATOR)
     }
 }
 /// The `DescribeInstances` operation.
@@ -914,6 +979,19 @@ impl DescribeInstances {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+        t::Reservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
+    }
 }
 /// The `DescribeInternetGateways` operation.
 ///
@@ -997,6 +1075,19 @@ impl DescribeInternetGateways {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+        t::InternetGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
     }
 }
 /// The `DescribeIpamByoasn` operation.
@@ -1418,6 +1509,19 @@ impl DescribeIpamPoolAllocations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolAllocationsRequest,
+        t::DescribeIpamPoolAllocationsResult,
+        rt::NoErrors,
+        t::IpamPoolAllocation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+    }
 }
 /// The `DescribeIpamPools` operation.
 ///
@@ -1497,6 +1601,19 @@ impl DescribeIpamPools {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+        t::IpamPool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_POOLS_PAGINATOR)
     }
 }
 /// The `DescribeIpamPrefixListResolverTargets` operation.
@@ -1589,5 +1706,21 @@ impl DescribeIpamPrefixListResolverTargets {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolverTargetsRequest,
+        t::DescribeIpamPrefixListResolverTargetsResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverTarget,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
+        )
     }
 }

@@ -251,6 +251,19 @@ impl DescribeIpamPrefixListResolvers {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolver,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
+    }
 }
 /// The `DescribeIpamResourceDiscoveries` operation.
 ///
@@ -336,6 +349,19 @@ impl DescribeIpamResourceDiscoveries {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
+        rt::NoErrors,
+        t::IpamResourceDiscovery,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
     }
 }
 /// The `DescribeIpamResourceDiscoveryAssociations` operation.
@@ -426,6 +452,22 @@ impl DescribeIpamResourceDiscoveryAssociations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
+        rt::NoErrors,
+        t::IpamResourceDiscoveryAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeIpamScopes` operation.
 ///
@@ -506,6 +548,19 @@ impl DescribeIpamScopes {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
+        rt::NoErrors,
+        t::IpamScope,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
+    }
 }
 /// The `DescribeIpams` operation.
 ///
@@ -583,6 +638,19 @@ impl DescribeIpams {
         self,
     ) -> rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamsRequest,
+        t::DescribeIpamsResult,
+        rt::NoErrors,
+        t::Ipam,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
     }
 }
 /// The `DescribeIpv6Pools` operation.
@@ -663,6 +731,19 @@ impl DescribeIpv6Pools {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
+        rt::NoErrors,
+        t::Ipv6Pool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
     }
 }
 /// The `DescribeKeyPairs` operation.
@@ -864,6 +945,19 @@ impl DescribeLaunchTemplateVersions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+        t::LaunchTemplateVersion,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
+    }
 }
 /// The `DescribeLaunchTemplates` operation.
 ///
@@ -959,6 +1053,19 @@ impl DescribeLaunchTemplates {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+        t::LaunchTemplate,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
     }
 }
 /// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
@@ -1060,6 +1167,22 @@ impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
 ///
@@ -1152,6 +1275,22 @@ impl DescribeLocalGatewayRouteTableVpcAssociations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeLocalGatewayRouteTables` operation.
 ///
@@ -1237,6 +1376,19 @@ impl DescribeLocalGatewayRouteTables {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
     }
 }
 /// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
@@ -1327,6 +1479,22 @@ impl DescribeLocalGatewayVirtualInterfaceGroups {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterfaceGroup,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeLocalGatewayVirtualInterfaces` operation.
 ///
@@ -1413,6 +1581,22 @@ impl DescribeLocalGatewayVirtualInterfaces {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterface,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeLocalGateways` operation.
 ///
@@ -1496,6 +1680,19 @@ impl DescribeLocalGateways {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+        t::LocalGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
     }
 }
 /// The `DescribeLockedSnapshots` operation.

@@ -234,6 +234,19 @@ impl DescribeMacHosts {
     ) -> rt::Call<t::DescribeMacHostsRequest, t::DescribeMacHostsResult, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
+        rt::NoErrors,
+        t::MacHost,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_HOSTS_PAGINATOR)
+    }
 }
 /// The `DescribeMacModificationTasks` operation.
 ///
@@ -319,6 +332,19 @@ impl DescribeMacModificationTasks {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+        t::MacModificationTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR)
     }
 }
 /// The `DescribeManagedPrefixLists` operation.
@@ -406,6 +432,19 @@ impl DescribeManagedPrefixLists {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+        t::ManagedPrefixList,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR)
+    }
 }
 /// The `DescribeMetricCategories` operation.
 ///
@@ -491,6 +530,19 @@ impl DescribeMetricCategories {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+        t::MetricCategory,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_CATEGORIES_PAGINATOR)
     }
 }
 /// The `DescribeMovingAddresses` operation.
@@ -578,6 +630,19 @@ impl DescribeMovingAddresses {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+        t::MovingAddressStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MOVING_ADDRESSES_PAGINATOR)
+    }
 }
 /// The `DescribeNatGateways` operation.
 ///
@@ -657,6 +722,19 @@ impl DescribeNatGateways {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+        t::NatGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
     }
 }
 /// The `DescribeNetworkAcls` operation.
@@ -739,6 +817,19 @@ impl DescribeNetworkAcls {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+        t::NetworkAcl,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_ACLS_PAGINATOR)
     }
 }
 /// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
@@ -847,6 +938,22 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScopeAnalysis,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeNetworkInsightsAccessScopes` operation.
 ///
@@ -932,6 +1039,22 @@ impl DescribeNetworkInsightsAccessScopes {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScope,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR,
+        )
     }
 }
 /// The `DescribeNetworkInsightsAnalyses` operation.
@@ -1037,6 +1160,19 @@ impl DescribeNetworkInsightsAnalyses {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAnalysis,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR)
+    }
 }
 /// The `DescribeNetworkInsightsPaths` operation.
 ///
@@ -1122,6 +1258,19 @@ impl DescribeNetworkInsightsPaths {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+        t::NetworkInsightsPath,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR)
     }
 }
 /// The `DescribeNetworkInterfaceAttribute` operation.
@@ -1277,6 +1426,19 @@ impl DescribeNetworkInterfacePermissions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+        t::NetworkInterfacePermission,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR)
+    }
 }
 /// The `DescribeNetworkInterfaces` operation.
 ///
@@ -1371,6 +1533,19 @@ impl DescribeNetworkInterfaces {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+        t::NetworkInterface,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
+    }
 }
 /// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
 ///
@@ -1456,6 +1631,22 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+        t::FlexCostAllocationPolicyDescription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR,
+        )
     }
 }
 /// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
@@ -1548,5 +1739,21 @@ impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        rt::NoErrors,
+        t::FlexCostAllocationPolicyAssociationDescription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }

@@ -391,6 +391,19 @@ impl DescribePrefixLists {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+        t::PrefixList,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PREFIX_LISTS_PAGINATOR)
+    }
 }
 /// The `DescribePrincipalIdFormat` operation.
 ///
@@ -473,6 +486,19 @@ impl DescribePrincipalIdFormat {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePrincipalIdFormatRequest,
+        t::DescribePrincipalIdFormatResult,
+        rt::NoErrors,
+        t::PrincipalIdFormat,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PRINCIPAL_ID_FORMAT_PAGINATOR)
+    }
 }
 /// The `DescribePublicIpv4Pools` operation.
 ///
@@ -550,6 +576,19 @@ impl DescribePublicIpv4Pools {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribePublicIpv4PoolsRequest,
+        t::DescribePublicIpv4PoolsResult,
+        rt::NoErrors,
+        t::PublicIpv4Pool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_PUBLIC_IPV4_POOLS_PAGINATOR)
     }
 }
 /// The `DescribeRegions` operation.
@@ -712,6 +751,19 @@ impl DescribeReplaceRootVolumeTasks {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReplaceRootVolumeTasksRequest,
+        t::DescribeReplaceRootVolumeTasksResult,
+        rt::NoErrors,
+        t::ReplaceRootVolumeTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_PAGINATOR)
     }
 }
 /// The `DescribeReservedInstances` operation.
@@ -963,6 +1015,22 @@ impl DescribeReservedInstancesModifications {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesModificationsRequest,
+        t::DescribeReservedInstancesModificationsResult,
+        rt::NoErrors,
+        t::ReservedInstancesModification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeReservedInstancesOfferings` operation.
 ///
@@ -1124,6 +1192,19 @@ impl DescribeReservedInstancesOfferings {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeReservedInstancesOfferingsRequest,
+        t::DescribeReservedInstancesOfferingsResult,
+        rt::NoErrors,
+        t::ReservedInstancesOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_PAGINATOR)
+    }
 }
 /// The `DescribeRouteServerEndpoints` operation.
 ///
@@ -1213,6 +1294,19 @@ impl DescribeRouteServerEndpoints {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerEndpointsRequest,
+        t::DescribeRouteServerEndpointsResult,
+        rt::NoErrors,
+        t::RouteServerEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS_PAGINATOR)
     }
 }
 /// The `DescribeRouteServerPeers` operation.
@@ -1306,6 +1400,19 @@ impl DescribeRouteServerPeers {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServerPeersRequest,
+        t::DescribeRouteServerPeersResult,
+        rt::NoErrors,
+        t::RouteServerPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVER_PEERS_PAGINATOR)
+    }
 }
 /// The `DescribeRouteServers` operation.
 ///
@@ -1398,6 +1505,19 @@ impl DescribeRouteServers {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+        t::RouteServer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_SERVERS_PAGINATOR)
+    }
 }
 /// The `DescribeRouteTables` operation.
 ///
@@ -1481,6 +1601,19 @@ impl DescribeRouteTables {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
+        rt::NoErrors,
+        t::RouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ROUTE_TABLES_PAGINATOR)
     }
 }
 /// The `DescribeScheduledInstanceAvailability` operation.
@@ -1592,5 +1725,21 @@ impl DescribeScheduledInstanceAvailability {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeScheduledInstanceAvailabilityRequest,
+        t::DescribeScheduledInstanceAvailabilityResult,
+        rt::NoErrors,
+        t::ScheduledInstanceAvailability,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR,
+        )
     }
 }

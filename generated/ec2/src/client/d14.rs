@@ -247,6 +247,19 @@ impl DescribeScheduledInstances {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
+        rt::NoErrors,
+        t::ScheduledInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR)
+    }
 }
 /// The `DescribeSecondaryInterfaces` operation.
 ///
@@ -333,6 +346,19 @@ impl DescribeSecondaryInterfaces {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
+        rt::NoErrors,
+        t::SecondaryInterface,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_INTERFACES_PAGINATOR)
+    }
 }
 /// The `DescribeSecondaryNetworks` operation.
 ///
@@ -417,6 +443,19 @@ impl DescribeSecondaryNetworks {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+        t::SecondaryNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_NETWORKS_PAGINATOR)
+    }
 }
 /// The `DescribeSecondarySubnets` operation.
 ///
@@ -500,6 +539,19 @@ impl DescribeSecondarySubnets {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+        t::SecondarySubnet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_SUBNETS_PAGINATOR)
     }
 }
 /// The `DescribeSecurityGroupReferences` operation.
@@ -655,6 +707,19 @@ impl DescribeSecurityGroupRules {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
+        rt::NoErrors,
+        t::SecurityGroupRule,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR)
+    }
 }
 /// The `DescribeSecurityGroupVpcAssociations` operation.
 ///
@@ -734,6 +799,22 @@ impl DescribeSecurityGroupVpcAssociations {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+        t::SecurityGroupVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
 /// The `DescribeSecurityGroups` operation.
@@ -824,6 +905,19 @@ impl DescribeSecurityGroups {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+        t::SecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUPS_PAGINATOR)
     }
 }
 /// The `DescribeServiceLinkVirtualInterfaces` operation.
@@ -1065,6 +1159,19 @@ impl DescribeSnapshotTierStatus {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
+        rt::NoErrors,
+        t::SnapshotTierStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR)
+    }
 }
 /// The `DescribeSnapshots` operation.
 ///
@@ -1178,6 +1285,19 @@ impl DescribeSnapshots {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+        t::Snapshot,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOTS_PAGINATOR)
     }
 }
 /// The `DescribeSpotDatafeedSubscription` operation.
@@ -1320,6 +1440,19 @@ impl DescribeSpotFleetInstances {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+        t::ActiveInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR)
     }
 }
 /// The `DescribeSpotFleetRequestHistory` operation.
@@ -1498,5 +1631,18 @@ impl DescribeSpotFleetRequests {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+        t::SpotFleetRequestConfig,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR)
     }
 }

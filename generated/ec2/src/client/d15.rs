@@ -252,6 +252,19 @@ impl DescribeSpotInstanceRequests {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+        t::SpotInstanceRequest,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
+    }
 }
 /// The `DescribeSpotPriceHistory` operation.
 ///
@@ -368,6 +381,19 @@ impl DescribeSpotPriceHistory {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+        t::SpotPrice,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR)
+    }
 }
 /// The `DescribeStaleSecurityGroups` operation.
 ///
@@ -447,6 +473,19 @@ impl DescribeStaleSecurityGroups {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+        t::StaleSecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR)
     }
 }
 /// The `DescribeStoreImageTasks` operation.
@@ -540,6 +579,19 @@ impl DescribeStoreImageTasks {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+        t::StoreImageTaskResult,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
+    }
 }
 /// The `DescribeSubnets` operation.
 ///
@@ -618,6 +670,19 @@ impl DescribeSubnets {
     ) -> rt::Call<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
+        rt::NoErrors,
+        t::Subnet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
+    }
 }
 /// The `DescribeTags` operation.
 ///
@@ -691,6 +756,19 @@ impl DescribeTags {
         self,
     ) -> rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTagsRequest,
+        t::DescribeTagsResult,
+        rt::NoErrors,
+        t::TagDescription,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TAGS_PAGINATOR)
     }
 }
 /// The `DescribeTrafficMirrorFilterRules` operation.
@@ -870,6 +948,19 @@ impl DescribeTrafficMirrorFilters {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
+        rt::NoErrors,
+        t::TrafficMirrorFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR)
+    }
 }
 /// The `DescribeTrafficMirrorSessions` operation.
 ///
@@ -955,6 +1046,19 @@ impl DescribeTrafficMirrorSessions {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
+        rt::NoErrors,
+        t::TrafficMirrorSession,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR)
     }
 }
 /// The `DescribeTrafficMirrorTargets` operation.
@@ -1042,6 +1146,19 @@ impl DescribeTrafficMirrorTargets {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
+        rt::NoErrors,
+        t::TrafficMirrorTarget,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR)
+    }
 }
 /// The `DescribeTransitGatewayAttachments` operation.
 ///
@@ -1127,6 +1244,19 @@ impl DescribeTransitGatewayAttachments {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayAttachment,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR)
     }
 }
 /// The `DescribeTransitGatewayConnectPeers` operation.
@@ -1214,6 +1344,19 @@ impl DescribeTransitGatewayConnectPeers {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+        t::TransitGatewayConnectPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR)
+    }
 }
 /// The `DescribeTransitGatewayConnects` operation.
 ///
@@ -1299,6 +1442,19 @@ impl DescribeTransitGatewayConnects {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+        t::TransitGatewayConnect,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR)
     }
 }
 /// The `DescribeTransitGatewayMeteringPolicies` operation.
@@ -1471,6 +1627,22 @@ impl DescribeTransitGatewayMulticastDomains {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+        t::TransitGatewayMulticastDomain,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR,
+        )
     }
 }
 /// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.

@@ -256,6 +256,22 @@ impl DescribeTransitGatewayPeeringAttachments {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPeeringAttachmentsRequest,
+        t::DescribeTransitGatewayPeeringAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayPeeringAttachment,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeTransitGatewayPolicyTables` operation.
 ///
@@ -341,6 +357,19 @@ impl DescribeTransitGatewayPolicyTables {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayPolicyTablesRequest,
+        t::DescribeTransitGatewayPolicyTablesResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_PAGINATOR)
     }
 }
 /// The `DescribeTransitGatewayRouteTableAnnouncements` operation.
@@ -434,6 +463,22 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
+        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTableAnnouncement,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeTransitGatewayRouteTables` operation.
 ///
@@ -519,6 +564,19 @@ impl DescribeTransitGatewayRouteTables {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayRouteTablesRequest,
+        t::DescribeTransitGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_PAGINATOR)
     }
 }
 /// The `DescribeTransitGatewayVpcAttachments` operation.
@@ -606,6 +664,22 @@ impl DescribeTransitGatewayVpcAttachments {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayVpcAttachmentsRequest,
+        t::DescribeTransitGatewayVpcAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayVpcAttachment,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeTransitGateways` operation.
 ///
@@ -689,6 +763,19 @@ impl DescribeTransitGateways {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewaysRequest,
+        t::DescribeTransitGatewaysResult,
+        rt::NoErrors,
+        t::TransitGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAYS_PAGINATOR)
     }
 }
 /// The `DescribeTrunkInterfaceAssociations` operation.
@@ -775,6 +862,19 @@ impl DescribeTrunkInterfaceAssociations {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrunkInterfaceAssociationsRequest,
+        t::DescribeTrunkInterfaceAssociationsResult,
+        rt::NoErrors,
+        t::TrunkInterfaceAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_PAGINATOR)
     }
 }
 /// The `DescribeVerifiedAccessEndpoints` operation.
@@ -874,6 +974,19 @@ impl DescribeVerifiedAccessEndpoints {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessEndpointsRequest,
+        t::DescribeVerifiedAccessEndpointsResult,
+        rt::NoErrors,
+        t::VerifiedAccessEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_PAGINATOR)
+    }
 }
 /// The `DescribeVerifiedAccessGroups` operation.
 ///
@@ -965,6 +1078,19 @@ impl DescribeVerifiedAccessGroups {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessGroupsRequest,
+        t::DescribeVerifiedAccessGroupsResult,
+        rt::NoErrors,
+        t::VerifiedAccessGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS_PAGINATOR)
     }
 }
 /// The `DescribeVerifiedAccessInstanceLoggingConfigurations` operation.
@@ -1058,6 +1184,22 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+        rt::NoErrors,
+        t::VerifiedAccessInstanceLoggingConfiguration,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeVerifiedAccessInstances` operation.
 ///
@@ -1144,6 +1286,19 @@ impl DescribeVerifiedAccessInstances {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessInstancesRequest,
+        t::DescribeVerifiedAccessInstancesResult,
+        rt::NoErrors,
+        t::VerifiedAccessInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES_PAGINATOR)
+    }
 }
 /// The `DescribeVerifiedAccessTrustProviders` operation.
 ///
@@ -1229,6 +1384,22 @@ impl DescribeVerifiedAccessTrustProviders {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVerifiedAccessTrustProvidersRequest,
+        t::DescribeVerifiedAccessTrustProvidersResult,
+        rt::NoErrors,
+        t::VerifiedAccessTrustProvider,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_PAGINATOR,
+        )
     }
 }
 /// The `DescribeVolumeAttribute` operation.
@@ -1402,6 +1573,19 @@ impl DescribeVolumeStatus {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
+        rt::NoErrors,
+        t::VolumeStatusItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUME_STATUS_PAGINATOR)
+    }
 }
 /// The `DescribeVolumes` operation.
 ///
@@ -1491,6 +1675,19 @@ impl DescribeVolumes {
         self,
     ) -> rt::Call<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+        t::Volume,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_PAGINATOR)
     }
 }
 /// The `DescribeVolumesModifications` operation.
@@ -1585,5 +1782,18 @@ impl DescribeVolumesModifications {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVolumesModificationsRequest,
+        t::DescribeVolumesModificationsResult,
+        rt::NoErrors,
+        t::VolumeModification,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR)
     }
 }

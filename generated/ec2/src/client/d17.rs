@@ -527,6 +527,19 @@ impl DescribeVpcClassicLinkDnsSupport {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+        t::ClassicLinkDnsSupport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_PAGINATOR)
+    }
 }
 /// The `DescribeVpcEncryptionControls` operation.
 ///
@@ -793,6 +806,22 @@ impl DescribeVpcEndpointConnectionNotifications {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+        t::ConnectionNotification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeVpcEndpointConnections` operation.
 ///
@@ -872,6 +901,19 @@ impl DescribeVpcEndpointConnections {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
+        rt::NoErrors,
+        t::VpcEndpointConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_PAGINATOR)
     }
 }
 /// The `DescribeVpcEndpointServiceConfigurations` operation.
@@ -959,6 +1001,22 @@ impl DescribeVpcEndpointServiceConfigurations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+        t::ServiceConfiguration,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeVpcEndpointServicePermissions` operation.
 ///
@@ -1044,6 +1102,22 @@ impl DescribeVpcEndpointServicePermissions {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+        t::AllowedPrincipal,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_PAGINATOR,
+        )
     }
 }
 /// The `DescribeVpcEndpointServices` operation.
@@ -1139,6 +1213,19 @@ impl DescribeVpcEndpointServices {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+        t::ServiceDetail,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_SERVICES_PAGINATOR)
+    }
 }
 /// The `DescribeVpcEndpoints` operation.
 ///
@@ -1218,6 +1305,19 @@ impl DescribeVpcEndpoints {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+        t::VpcEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINTS_PAGINATOR)
     }
 }
 /// The `DescribeVpcPeeringConnections` operation.
@@ -1305,6 +1405,19 @@ impl DescribeVpcPeeringConnections {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+        t::VpcPeeringConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR)
+    }
 }
 /// The `DescribeVpcs` operation.
 ///
@@ -1378,6 +1491,19 @@ impl DescribeVpcs {
         self,
     ) -> rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcsRequest,
+        t::DescribeVpcsResult,
+        rt::NoErrors,
+        t::Vpc,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPCS_PAGINATOR)
     }
 }
 /// The `DescribeVpnConcentrators` operation.
@@ -1462,5 +1588,18 @@ impl DescribeVpnConcentrators {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+        t::VpnConcentrator,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPN_CONCENTRATORS_PAGINATOR)
     }
 }

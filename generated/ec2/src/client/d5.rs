@@ -1283,4 +1283,17 @@ impl DescribeAddressTransfers {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
+        rt::NoErrors,
+        t::AddressTransfer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
+    }
 }

@@ -319,6 +319,19 @@ impl DescribeAddressesAttribute {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAddressesAttributeRequest,
+        t::DescribeAddressesAttributeResult,
+        rt::NoErrors,
+        t::AddressAttribute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR)
+    }
 }
 /// The `DescribeAggregateIdFormat` operation.
 ///
@@ -825,6 +838,22 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
+        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
+        rt::NoErrors,
+        t::Subscription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeBundleTasks` operation.
 ///
@@ -965,6 +994,19 @@ impl DescribeByoipCidrs {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+        t::ByoipCidr,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_BYOIP_CIDRS_PAGINATOR)
+    }
 }
 /// The `DescribeCapacityBlockExtensionHistory` operation.
 ///
@@ -1051,6 +1093,22 @@ impl DescribeCapacityBlockExtensionHistory {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockExtensionHistoryRequest,
+        t::DescribeCapacityBlockExtensionHistoryResult,
+        rt::NoErrors,
+        t::CapacityBlockExtension,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeCapacityBlockExtensionOfferings` operation.
 ///
@@ -1136,6 +1194,22 @@ impl DescribeCapacityBlockExtensionOfferings {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockExtensionOfferingsRequest,
+        t::DescribeCapacityBlockExtensionOfferingsResult,
+        rt::NoErrors,
+        t::CapacityBlockExtensionOffering,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR,
+        )
     }
 }
 /// The `DescribeCapacityBlockOfferings` operation.
@@ -1270,6 +1344,19 @@ impl DescribeCapacityBlockOfferings {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockOfferingsRequest,
+        t::DescribeCapacityBlockOfferingsResult,
+        rt::NoErrors,
+        t::CapacityBlockOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR)
+    }
 }
 /// The `DescribeCapacityBlockStatus` operation.
 ///
@@ -1356,6 +1443,19 @@ impl DescribeCapacityBlockStatus {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlockStatusRequest,
+        t::DescribeCapacityBlockStatusResult,
+        rt::NoErrors,
+        t::CapacityBlockStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR)
+    }
 }
 /// The `DescribeCapacityBlocks` operation.
 ///
@@ -1439,6 +1539,19 @@ impl DescribeCapacityBlocks {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityBlocksRequest,
+        t::DescribeCapacityBlocksResult,
+        rt::NoErrors,
+        t::CapacityBlock,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_BLOCKS_PAGINATOR)
     }
 }
 /// The `DescribeCapacityManagerDataExports` operation.
@@ -1525,5 +1638,18 @@ impl DescribeCapacityManagerDataExports {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityManagerDataExportsRequest,
+        t::DescribeCapacityManagerDataExportsResult,
+        rt::NoErrors,
+        t::CapacityManagerDataExportResponse,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR)
     }
 }

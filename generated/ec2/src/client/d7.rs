@@ -262,6 +262,22 @@ impl DescribeCapacityReservationBillingRequests {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationBillingRequestsRequest,
+        t::DescribeCapacityReservationBillingRequestsResult,
+        rt::NoErrors,
+        t::CapacityReservationBillingRequest,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeCapacityReservationCancellationQuotes` operation.
 ///
@@ -443,6 +459,22 @@ impl DescribeCapacityReservationDateChangeQuotes {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationDateChangeQuotesRequest,
+        t::DescribeCapacityReservationDateChangeQuotesResult,
+        rt::NoErrors,
+        t::CapacityReservationModificationQuote,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR,
+        )
+    }
 }
 /// The `DescribeCapacityReservationFleets` operation.
 ///
@@ -528,6 +560,19 @@ impl DescribeCapacityReservationFleets {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationFleetsRequest,
+        t::DescribeCapacityReservationFleetsResult,
+        rt::NoErrors,
+        t::CapacityReservationFleet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR)
     }
 }
 /// The `DescribeCapacityReservationTopology` operation.
@@ -707,6 +752,19 @@ impl DescribeCapacityReservations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCapacityReservationsRequest,
+        t::DescribeCapacityReservationsResult,
+        rt::NoErrors,
+        t::CapacityReservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR)
+    }
 }
 /// The `DescribeCarrierGateways` operation.
 ///
@@ -790,6 +848,19 @@ impl DescribeCarrierGateways {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCarrierGatewaysRequest,
+        t::DescribeCarrierGatewaysResult,
+        rt::NoErrors,
+        t::CarrierGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CARRIER_GATEWAYS_PAGINATOR)
     }
 }
 /// The `DescribeClassicLinkInstances` operation.
@@ -879,6 +950,19 @@ impl DescribeClassicLinkInstances {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClassicLinkInstancesRequest,
+        t::DescribeClassicLinkInstancesResult,
+        rt::NoErrors,
+        t::ClassicLinkInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR)
+    }
 }
 /// The `DescribeClientVpnAuthorizationRules` operation.
 ///
@@ -964,6 +1048,22 @@ impl DescribeClientVpnAuthorizationRules {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnAuthorizationRulesRequest,
+        t::DescribeClientVpnAuthorizationRulesResult,
+        rt::NoErrors,
+        t::AuthorizationRule,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR,
+        )
     }
 }
 /// The `DescribeClientVpnConnections` operation.
@@ -1051,6 +1151,19 @@ impl DescribeClientVpnConnections {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnConnectionsRequest,
+        t::DescribeClientVpnConnectionsResult,
+        rt::NoErrors,
+        t::ClientVpnConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR)
+    }
 }
 /// The `DescribeClientVpnEndpoints` operation.
 ///
@@ -1137,6 +1250,19 @@ impl DescribeClientVpnEndpoints {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnEndpointsRequest,
+        t::DescribeClientVpnEndpointsResult,
+        rt::NoErrors,
+        t::ClientVpnEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR)
+    }
 }
 /// The `DescribeClientVpnRoutes` operation.
 ///
@@ -1220,6 +1346,19 @@ impl DescribeClientVpnRoutes {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnRoutesRequest,
+        t::DescribeClientVpnRoutesResult,
+        rt::NoErrors,
+        t::ClientVpnRoute,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR)
     }
 }
 /// The `DescribeClientVpnTargetNetworks` operation.
@@ -1313,6 +1452,19 @@ impl DescribeClientVpnTargetNetworks {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeClientVpnTargetNetworksRequest,
+        t::DescribeClientVpnTargetNetworksResult,
+        rt::NoErrors,
+        t::TargetNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR)
+    }
 }
 /// The `DescribeCoipPools` operation.
 ///
@@ -1392,6 +1544,19 @@ impl DescribeCoipPools {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeCoipPoolsRequest,
+        t::DescribeCoipPoolsResult,
+        rt::NoErrors,
+        t::CoipPool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_COIP_POOLS_PAGINATOR)
     }
 }
 /// The `DescribeConversionTasks` operation.

@@ -307,6 +307,19 @@ impl DescribeDhcpOptions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
+        rt::NoErrors,
+        t::DhcpOptions,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
+    }
 }
 /// The `DescribeEgressOnlyInternetGateways` operation.
 ///
@@ -392,6 +405,19 @@ impl DescribeEgressOnlyInternetGateways {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
+        rt::NoErrors,
+        t::EgressOnlyInternetGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
     }
 }
 /// The `DescribeElasticGpus` operation.
@@ -559,6 +585,19 @@ impl DescribeExportImageTasks {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+        t::ExportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
+    }
 }
 /// The `DescribeExportTasks` operation.
 ///
@@ -705,6 +744,19 @@ impl DescribeFastLaunchImages {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+        t::DescribeFastLaunchImagesSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
+    }
 }
 /// The `DescribeFastSnapshotRestores` operation.
 ///
@@ -784,6 +836,19 @@ impl DescribeFastSnapshotRestores {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+        t::DescribeFastSnapshotRestoreSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
     }
 }
 /// The `DescribeFleetHistory` operation.
@@ -1043,6 +1108,19 @@ impl DescribeFleets {
     ) -> rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFleetsRequest,
+        t::DescribeFleetsResult,
+        rt::NoErrors,
+        t::FleetData,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
+    }
 }
 /// The `DescribeFlowLogs` operation.
 ///
@@ -1120,6 +1198,19 @@ impl DescribeFlowLogs {
         self,
     ) -> rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+        t::FlowLog,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
     }
 }
 /// The `DescribeFpgaImageAttribute` operation.
@@ -1281,6 +1372,19 @@ impl DescribeFpgaImages {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+        t::FpgaImage,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
+    }
 }
 /// The `DescribeHostReservationOfferings` operation.
 ///
@@ -1375,6 +1479,19 @@ impl DescribeHostReservationOfferings {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+        t::HostOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
+    }
 }
 /// The `DescribeHostReservations` operation.
 ///
@@ -1452,5 +1569,18 @@ impl DescribeHostReservations {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+        t::HostReservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
     }
 }

@@ -228,6 +228,19 @@ impl DescribeHosts {
     ) -> rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostsRequest,
+        t::DescribeHostsResult,
+        rt::NoErrors,
+        t::Host,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
+    }
 }
 /// The `DescribeIamInstanceProfileAssociations` operation.
 ///
@@ -307,6 +320,22 @@ impl DescribeIamInstanceProfileAssociations {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
+        rt::NoErrors,
+        t::IamInstanceProfileAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
 /// The `DescribeIdFormat` operation.
@@ -590,6 +619,19 @@ impl DescribeImageReferences {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
+        rt::NoErrors,
+        t::ImageReference,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
+    }
 }
 /// The `DescribeImageUsageReportEntries` operation.
 ///
@@ -684,6 +726,19 @@ impl DescribeImageUsageReportEntries {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
+        rt::NoErrors,
+        t::ImageUsageReportEntry,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
+    }
 }
 /// The `DescribeImageUsageReports` operation.
 ///
@@ -775,6 +830,19 @@ impl DescribeImageUsageReports {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+        t::ImageUsageReport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
     }
 }
 /// The `DescribeImages` operation.
@@ -888,6 +956,19 @@ impl DescribeImages {
     ) -> rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImagesRequest,
+        t::DescribeImagesResult,
+        rt::NoErrors,
+        t::Image,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
+    }
 }
 /// The `DescribeImportImageTasks` operation.
 ///
@@ -971,6 +1052,19 @@ impl DescribeImportImageTasks {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
+        rt::NoErrors,
+        t::ImportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
     }
 }
 /// The `DescribeImportSnapshotTasks` operation.
@@ -1057,6 +1151,19 @@ impl DescribeImportSnapshotTasks {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+        t::ImportSnapshotTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
     }
 }
 /// The `DescribeInstanceAttribute` operation.
@@ -1210,6 +1317,19 @@ impl DescribeInstanceConnectEndpoints {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+        t::Ec2InstanceConnectEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
+    }
 }
 /// The `DescribeInstanceCreditSpecifications` operation.
 ///
@@ -1305,6 +1425,22 @@ impl DescribeInstanceCreditSpecifications {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+        t::InstanceCreditSpecification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
+        )
     }
 }
 /// The `DescribeInstanceEventNotificationAttributes` operation.
@@ -1457,5 +1593,18 @@ impl DescribeInstanceEventWindows {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+        t::InstanceEventWindow,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
     }
 }

@@ -445,6 +445,19 @@ impl GetAssociatedIpv6PoolCidrs {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetAssociatedIpv6PoolCidrsRequest,
+        t::GetAssociatedIpv6PoolCidrsResult,
+        rt::NoErrors,
+        t::Ipv6CidrAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_ASSOCIATED_IPV6_POOL_CIDRS_PAGINATOR)
+    }
 }
 /// The `GetAwsNetworkPerformanceData` operation.
 ///
@@ -536,6 +549,19 @@ impl GetAwsNetworkPerformanceData {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetAwsNetworkPerformanceDataRequest,
+        t::GetAwsNetworkPerformanceDataResult,
+        rt::NoErrors,
+        t::DataResponse,
+    > {
+        rt::Paginator::new(self.0, &op::GET_AWS_NETWORK_PERFORMANCE_DATA_PAGINATOR)
     }
 }
 /// The `GetCapacityManagerAttributes` operation.
@@ -709,6 +735,19 @@ impl GetCapacityManagerMetricData {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetCapacityManagerMetricDataRequest,
+        t::GetCapacityManagerMetricDataResult,
+        rt::NoErrors,
+        t::MetricDataResult,
+    > {
+        rt::Paginator::new(self.0, &op::GET_CAPACITY_MANAGER_METRIC_DATA_PAGINATOR)
+    }
 }
 /// The `GetCapacityManagerMetricDimensions` operation.
 ///
@@ -813,6 +852,19 @@ impl GetCapacityManagerMetricDimensions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetCapacityManagerMetricDimensionsRequest,
+        t::GetCapacityManagerMetricDimensionsResult,
+        rt::NoErrors,
+        t::CapacityManagerDimension,
+    > {
+        rt::Paginator::new(self.0, &op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_PAGINATOR)
+    }
 }
 /// The `GetCapacityManagerMonitoredTagKeys` operation.
 ///
@@ -886,6 +938,22 @@ impl GetCapacityManagerMonitoredTagKeys {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetCapacityManagerMonitoredTagKeysRequest,
+        t::GetCapacityManagerMonitoredTagKeysResult,
+        rt::NoErrors,
+        t::CapacityManagerMonitoredTagKey,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_PAGINATOR,
+        )
     }
 }
 /// The `GetCapacityManagerSupportabilityScores` operation.

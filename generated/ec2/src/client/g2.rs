@@ -571,6 +571,19 @@ impl GetGroupsForCapacityReservation {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetGroupsForCapacityReservationRequest,
+        t::GetGroupsForCapacityReservationResult,
+        rt::NoErrors,
+        t::CapacityReservationGroup,
+    > {
+        rt::Paginator::new(self.0, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION_PAGINATOR)
+    }
 }
 /// The `GetHostReservationPurchasePreview` operation.
 ///
@@ -835,6 +848,19 @@ impl GetImageFindings {
     ) -> rt::Call<t::GetImageFindingsRequest, t::GetImageFindingsResult, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetImageFindingsRequest,
+        t::GetImageFindingsResult,
+        rt::NoErrors,
+        t::ImageFinding,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IMAGE_FINDINGS_PAGINATOR)
+    }
 }
 /// The `GetInstanceMetadataDefaults` operation.
 ///
@@ -1078,6 +1104,22 @@ impl GetInstanceTypesFromInstanceRequirements {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetInstanceTypesFromInstanceRequirementsRequest,
+        t::GetInstanceTypesFromInstanceRequirementsResult,
+        rt::NoErrors,
+        t::InstanceTypeInfoFromInstanceRequirements,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_PAGINATOR,
+        )
+    }
 }
 /// The `GetInstanceUefiData` operation.
 ///
@@ -1246,6 +1288,19 @@ impl GetIpamAddressHistory {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamAddressHistoryRequest,
+        t::GetIpamAddressHistoryResult,
+        rt::NoErrors,
+        t::IpamAddressHistoryRecord,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_ADDRESS_HISTORY_PAGINATOR)
+    }
 }
 /// The `GetIpamDiscoveredAccounts` operation.
 ///
@@ -1335,5 +1390,18 @@ impl GetIpamDiscoveredAccounts {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamDiscoveredAccountsRequest,
+        t::GetIpamDiscoveredAccountsResult,
+        rt::NoErrors,
+        t::IpamDiscoveredAccount,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_ACCOUNTS_PAGINATOR)
     }
 }

@@ -351,6 +351,19 @@ impl GetIpamDiscoveredResourceCidrs {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamDiscoveredResourceCidrsRequest,
+        t::GetIpamDiscoveredResourceCidrsResult,
+        rt::NoErrors,
+        t::IpamDiscoveredResourceCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_PAGINATOR)
+    }
 }
 /// The `GetIpamDiscoveredRoutes` operation.
 ///
@@ -903,6 +916,19 @@ impl GetIpamPoolAllocations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPoolAllocationsRequest,
+        t::GetIpamPoolAllocationsResult,
+        rt::NoErrors,
+        t::IpamPoolAllocation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_ALLOCATIONS_PAGINATOR)
+    }
 }
 /// The `GetIpamPoolCidrs` operation.
 ///
@@ -978,6 +1004,19 @@ impl GetIpamPoolCidrs {
         self,
     ) -> rt::Call<t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPoolCidrsRequest,
+        t::GetIpamPoolCidrsResult,
+        rt::NoErrors,
+        t::IpamPoolCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_POOL_CIDRS_PAGINATOR)
     }
 }
 /// The `GetIpamPrefixListResolverRules` operation.
@@ -1065,6 +1104,19 @@ impl GetIpamPrefixListResolverRules {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverRulesRequest,
+        t::GetIpamPrefixListResolverRulesResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverRule,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_PAGINATOR)
+    }
 }
 /// The `GetIpamPrefixListResolverVersionEntries` operation.
 ///
@@ -1150,6 +1202,22 @@ impl GetIpamPrefixListResolverVersionEntries {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverVersionEntriesRequest,
+        t::GetIpamPrefixListResolverVersionEntriesResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverVersionEntry,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_PAGINATOR,
+        )
     }
 }
 /// The `GetIpamPrefixListResolverVersions` operation.
@@ -1268,6 +1336,19 @@ impl GetIpamPrefixListResolverVersions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamPrefixListResolverVersionsRequest,
+        t::GetIpamPrefixListResolverVersionsResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolverVersion,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_PAGINATOR)
+    }
 }
 /// The `GetIpamResourceCidrs` operation.
 ///
@@ -1377,6 +1458,19 @@ impl GetIpamResourceCidrs {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+        t::IpamResourceCidr,
+    > {
+        rt::Paginator::new(self.0, &op::GET_IPAM_RESOURCE_CIDRS_PAGINATOR)
     }
 }
 /// The `GetIpamRouteOriginAuthorizations` operation.

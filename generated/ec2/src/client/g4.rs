@@ -402,6 +402,19 @@ impl GetManagedPrefixListAssociations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetManagedPrefixListAssociationsRequest,
+        t::GetManagedPrefixListAssociationsResult,
+        rt::NoErrors,
+        t::PrefixListAssociation,
+    > {
+        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_PAGINATOR)
+    }
 }
 /// The `GetManagedPrefixListEntries` operation.
 ///
@@ -487,6 +500,19 @@ impl GetManagedPrefixListEntries {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetManagedPrefixListEntriesRequest,
+        t::GetManagedPrefixListEntriesResult,
+        rt::NoErrors,
+        t::PrefixListEntry,
+    > {
+        rt::Paginator::new(self.0, &op::GET_MANAGED_PREFIX_LIST_ENTRIES_PAGINATOR)
     }
 }
 /// The `GetManagedResourceVisibility` operation.
@@ -635,6 +661,22 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+        rt::NoErrors,
+        t::AccessScopeAnalysisFinding,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_PAGINATOR,
+        )
     }
 }
 /// The `GetNetworkInsightsAccessScopeContent` operation.
@@ -1261,6 +1303,19 @@ impl GetSecurityGroupsForVpc {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetSecurityGroupsForVpcRequest,
+        t::GetSecurityGroupsForVpcResult,
+        rt::NoErrors,
+        t::SecurityGroupForVpc,
+    > {
+        rt::Paginator::new(self.0, &op::GET_SECURITY_GROUPS_FOR_VPC_PAGINATOR)
     }
 }
 /// The `GetSerialConsoleAccessStatus` operation.

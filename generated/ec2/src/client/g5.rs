@@ -320,6 +320,19 @@ impl GetSpotPlacementScores {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetSpotPlacementScoresRequest,
+        t::GetSpotPlacementScoresResult,
+        rt::NoErrors,
+        t::SpotPlacementScore,
+    > {
+        rt::Paginator::new(self.0, &op::GET_SPOT_PLACEMENT_SCORES_PAGINATOR)
+    }
 }
 /// The `GetSubnetCidrReservations` operation.
 ///
@@ -558,6 +571,22 @@ impl GetTransitGatewayAttachmentPropagations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayAttachmentPropagationsRequest,
+        t::GetTransitGatewayAttachmentPropagationsResult,
+        rt::NoErrors,
+        t::TransitGatewayAttachmentPropagation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `GetTransitGatewayMeteringPolicyEntries` operation.
 ///
@@ -736,6 +765,22 @@ impl GetTransitGatewayMulticastDomainAssociations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayMulticastDomainAssociationsRequest,
+        t::GetTransitGatewayMulticastDomainAssociationsResult,
+        rt::NoErrors,
+        t::TransitGatewayMulticastDomainAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `GetTransitGatewayPolicyTableAssociations` operation.
 ///
@@ -821,6 +866,22 @@ impl GetTransitGatewayPolicyTableAssociations {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPolicyTableAssociationsRequest,
+        t::GetTransitGatewayPolicyTableAssociationsResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTableAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_PAGINATOR,
+        )
     }
 }
 /// The `GetTransitGatewayPolicyTableEntries` operation.
@@ -908,6 +969,22 @@ impl GetTransitGatewayPolicyTableEntries {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPolicyTableEntriesRequest,
+        t::GetTransitGatewayPolicyTableEntriesResult,
+        rt::NoErrors,
+        t::TransitGatewayPolicyTableEntry,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_PAGINATOR,
+        )
+    }
 }
 /// The `GetTransitGatewayPrefixListReferences` operation.
 ///
@@ -993,6 +1070,22 @@ impl GetTransitGatewayPrefixListReferences {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayPrefixListReferencesRequest,
+        t::GetTransitGatewayPrefixListReferencesResult,
+        rt::NoErrors,
+        t::TransitGatewayPrefixListReference,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_PAGINATOR,
+        )
     }
 }
 /// The `GetTransitGatewayRouteTableAssociations` operation.
@@ -1080,6 +1173,22 @@ impl GetTransitGatewayRouteTableAssociations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayRouteTableAssociationsRequest,
+        t::GetTransitGatewayRouteTableAssociationsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTableAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_PAGINATOR,
+        )
+    }
 }
 /// The `GetTransitGatewayRouteTablePropagations` operation.
 ///
@@ -1165,6 +1274,22 @@ impl GetTransitGatewayRouteTablePropagations {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetTransitGatewayRouteTablePropagationsRequest,
+        t::GetTransitGatewayRouteTablePropagationsResult,
+        rt::NoErrors,
+        t::TransitGatewayRouteTablePropagation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_PAGINATOR,
+        )
     }
 }
 /// The `GetVerifiedAccessEndpointPolicy` operation.
@@ -1643,6 +1768,19 @@ impl GetVpnConnectionDeviceTypes {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetVpnConnectionDeviceTypesRequest,
+        t::GetVpnConnectionDeviceTypesResult,
+        rt::NoErrors,
+        t::VpnConnectionDeviceType,
+    > {
+        rt::Paginator::new(self.0, &op::GET_VPN_CONNECTION_DEVICE_TYPES_PAGINATOR)
     }
 }
 /// The `GetVpnTunnelReplacementStatus` operation.

@@ -117,6 +117,19 @@ impl ListImagesInRecycleBin {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListImagesInRecycleBinRequest,
+        t::ListImagesInRecycleBinResult,
+        rt::NoErrors,
+        t::ImageRecycleBinInfo,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_IMAGES_IN_RECYCLE_BIN_PAGINATOR)
+    }
 }
 /// The `ListSnapshotsInRecycleBin` operation.
 ///
@@ -194,6 +207,19 @@ impl ListSnapshotsInRecycleBin {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSnapshotsInRecycleBinRequest,
+        t::ListSnapshotsInRecycleBinResult,
+        rt::NoErrors,
+        t::SnapshotRecycleBinInfo,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SNAPSHOTS_IN_RECYCLE_BIN_PAGINATOR)
     }
 }
 /// The `ListVolumesInRecycleBin` operation.

@@ -187,6 +187,19 @@ impl SearchLocalGatewayRoutes {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::SearchLocalGatewayRoutesRequest,
+        t::SearchLocalGatewayRoutesResult,
+        rt::NoErrors,
+        t::LocalGatewayRoute,
+    > {
+        rt::Paginator::new(self.0, &op::SEARCH_LOCAL_GATEWAY_ROUTES_PAGINATOR)
+    }
 }
 /// The `SearchTransitGatewayMulticastGroups` operation.
 ///
@@ -276,6 +289,22 @@ impl SearchTransitGatewayMulticastGroups {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::SearchTransitGatewayMulticastGroupsRequest,
+        t::SearchTransitGatewayMulticastGroupsResult,
+        rt::NoErrors,
+        t::TransitGatewayMulticastGroup,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_PAGINATOR,
+        )
+    }
 }
 /// The `SearchTransitGatewayRoutes` operation.
 ///
@@ -361,6 +390,19 @@ impl SearchTransitGatewayRoutes {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::SearchTransitGatewayRoutesRequest,
+        t::SearchTransitGatewayRoutesResult,
+        rt::NoErrors,
+        t::TransitGatewayRoute,
+    > {
+        rt::Paginator::new(self.0, &op::SEARCH_TRANSIT_GATEWAY_ROUTES_PAGINATOR)
     }
 }
 /// The `SendDiagnosticInterrupt` operation.

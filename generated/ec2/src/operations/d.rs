@@ -1029,6 +1029,13 @@ pub static DESCRIBE_ADDRESS_TRANSFERS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ADDRESS_TRANSFERS_REQUEST,
     &t::DESCRIBE_ADDRESS_TRANSFERS_RESULT,
 );
+/// The paginator of `DescribeAddressTransfers` (from `paginators-1.json`).
+pub static DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["AddressTransfers"]);
 /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
 pub static DESCRIBE_ADDRESSES: rt::Operation = rt::Operation::new(
     "DescribeAddresses",
@@ -1045,6 +1052,13 @@ pub static DESCRIBE_ADDRESSES_ATTRIBUTE: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_ADDRESSES_ATTRIBUTE_REQUEST,
     &t::DESCRIBE_ADDRESSES_ATTRIBUTE_RESULT,
 );
+/// The paginator of `DescribeAddressesAttribute` (from `paginators-1.json`).
+pub static DESCRIBE_ADDRESSES_ATTRIBUTE_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Addresses"]);
 /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs).
 ///
 /// This request only returns information about resource types that support longer IDs.
@@ -1110,6 +1124,13 @@ pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS: rt::Operation 
     &t::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST,
     &t::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_RESULT,
 );
+/// The paginator of `DescribeAwsNetworkPerformanceMetricSubscriptions` (from `paginators-1.json`).
+pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Subscriptions"]);
 /// Describes the specified bundle tasks or all of your bundle tasks.
 ///
 /// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
@@ -1130,6 +1151,13 @@ pub static DESCRIBE_BYOIP_CIDRS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_BYOIP_CIDRS_REQUEST,
     &t::DESCRIBE_BYOIP_CIDRS_RESULT,
 );
+/// The paginator of `DescribeByoipCidrs` (from `paginators-1.json`).
+pub static DESCRIBE_BYOIP_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ByoipCidrs"]);
 /// Describes the events for the specified Capacity Block extension during the specified time.
 pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockExtensionHistory",
@@ -1138,6 +1166,13 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY: rt::Operation = rt::Operat
     &t::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_RESULT,
 );
+/// The paginator of `DescribeCapacityBlockExtensionHistory` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityBlockExtensions"]);
 /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
 pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockExtensionOfferings",
@@ -1146,6 +1181,13 @@ pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS: rt::Operation = rt::Oper
     &t::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_RESULT,
 );
+/// The paginator of `DescribeCapacityBlockExtensionOfferings` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityBlockExtensionOfferings"]);
 /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
 ///
 /// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
@@ -1156,6 +1198,13 @@ pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS: rt::Operation = rt::Operation::new
     &t::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCK_OFFERINGS_RESULT,
 );
+/// The paginator of `DescribeCapacityBlockOfferings` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityBlockOfferings"]);
 /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
 pub static DESCRIBE_CAPACITY_BLOCK_STATUS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlockStatus",
@@ -1164,6 +1213,13 @@ pub static DESCRIBE_CAPACITY_BLOCK_STATUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CAPACITY_BLOCK_STATUS_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCK_STATUS_RESULT,
 );
+/// The paginator of `DescribeCapacityBlockStatus` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_BLOCK_STATUS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityBlockStatuses"]);
 /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
 pub static DESCRIBE_CAPACITY_BLOCKS: rt::Operation = rt::Operation::new(
     "DescribeCapacityBlocks",
@@ -1172,6 +1228,13 @@ pub static DESCRIBE_CAPACITY_BLOCKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CAPACITY_BLOCKS_REQUEST,
     &t::DESCRIBE_CAPACITY_BLOCKS_RESULT,
 );
+/// The paginator of `DescribeCapacityBlocks` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_BLOCKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityBlocks"]);
 /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
 pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS: rt::Operation = rt::Operation::new(
     "DescribeCapacityManagerDataExports",
@@ -1180,6 +1243,13 @@ pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS: rt::Operation = rt::Operation
     &t::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST,
     &t::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_RESULT,
 );
+/// The paginator of `DescribeCapacityManagerDataExports` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityManagerDataExports"]);
 /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
 pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationBillingRequests",
@@ -1188,6 +1258,13 @@ pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS: rt::Operation = rt::O
     &t::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_RESULT,
 );
+/// The paginator of `DescribeCapacityReservationBillingRequests` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityReservationBillingRequests"]);
 /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
 pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationCancellationQuotes",
@@ -1204,6 +1281,13 @@ pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES: rt::Operation = rt:
     &t::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT,
 );
+/// The paginator of `DescribeCapacityReservationDateChangeQuotes` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityReservationModificationQuotes"]);
 /// Describes one or more Capacity Reservation Fleets.
 pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS: rt::Operation = rt::Operation::new(
     "DescribeCapacityReservationFleets",
@@ -1212,6 +1296,13 @@ pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS: rt::Operation = rt::Operation::
     &t::DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT,
 );
+/// The paginator of `DescribeCapacityReservationFleets` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityReservationFleets"]);
 /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads.
 ///
 /// Capacity Reservation topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
@@ -1234,6 +1325,13 @@ pub static DESCRIBE_CAPACITY_RESERVATIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CAPACITY_RESERVATIONS_REQUEST,
     &t::DESCRIBE_CAPACITY_RESERVATIONS_RESULT,
 );
+/// The paginator of `DescribeCapacityReservations` (from `paginators-1.json`).
+pub static DESCRIBE_CAPACITY_RESERVATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityReservations"]);
 /// Describes one or more of your carrier gateways.
 pub static DESCRIBE_CARRIER_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeCarrierGateways",
@@ -1242,6 +1340,13 @@ pub static DESCRIBE_CARRIER_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CARRIER_GATEWAYS_REQUEST,
     &t::DESCRIBE_CARRIER_GATEWAYS_RESULT,
 );
+/// The paginator of `DescribeCarrierGateways` (from `paginators-1.json`).
+pub static DESCRIBE_CARRIER_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CarrierGateways"]);
 /// **Note:** This action is deprecated.
 ///
 /// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
@@ -1252,6 +1357,13 @@ pub static DESCRIBE_CLASSIC_LINK_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CLASSIC_LINK_INSTANCES_REQUEST,
     &t::DESCRIBE_CLASSIC_LINK_INSTANCES_RESULT,
 );
+/// The paginator of `DescribeClassicLinkInstances` (from `paginators-1.json`).
+pub static DESCRIBE_CLASSIC_LINK_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Instances"]);
 /// Describes the authorization rules for a specified Client VPN endpoint.
 pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES: rt::Operation = rt::Operation::new(
     "DescribeClientVpnAuthorizationRules",
@@ -1260,6 +1372,13 @@ pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES: rt::Operation = rt::Operatio
     &t::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_RESULT,
 );
+/// The paginator of `DescribeClientVpnAuthorizationRules` (from `paginators-1.json`).
+pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["AuthorizationRules"]);
 /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
 pub static DESCRIBE_CLIENT_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnConnections",
@@ -1268,6 +1387,13 @@ pub static DESCRIBE_CLIENT_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CLIENT_VPN_CONNECTIONS_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_CONNECTIONS_RESULT,
 );
+/// The paginator of `DescribeClientVpnConnections` (from `paginators-1.json`).
+pub static DESCRIBE_CLIENT_VPN_CONNECTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Connections"]);
 /// Describes one or more Client VPN endpoints in the account.
 pub static DESCRIBE_CLIENT_VPN_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnEndpoints",
@@ -1276,6 +1402,13 @@ pub static DESCRIBE_CLIENT_VPN_ENDPOINTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CLIENT_VPN_ENDPOINTS_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_ENDPOINTS_RESULT,
 );
+/// The paginator of `DescribeClientVpnEndpoints` (from `paginators-1.json`).
+pub static DESCRIBE_CLIENT_VPN_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ClientVpnEndpoints"]);
 /// Describes the routes for the specified Client VPN endpoint.
 pub static DESCRIBE_CLIENT_VPN_ROUTES: rt::Operation = rt::Operation::new(
     "DescribeClientVpnRoutes",
@@ -1284,6 +1417,13 @@ pub static DESCRIBE_CLIENT_VPN_ROUTES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CLIENT_VPN_ROUTES_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_ROUTES_RESULT,
 );
+/// The paginator of `DescribeClientVpnRoutes` (from `paginators-1.json`).
+pub static DESCRIBE_CLIENT_VPN_ROUTES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Routes"]);
 /// Describes the target networks associated with the specified Client VPN endpoint.
 pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS: rt::Operation = rt::Operation::new(
     "DescribeClientVpnTargetNetworks",
@@ -1292,6 +1432,13 @@ pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS: rt::Operation = rt::Operation::n
     &t::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_REQUEST,
     &t::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_RESULT,
 );
+/// The paginator of `DescribeClientVpnTargetNetworks` (from `paginators-1.json`).
+pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ClientVpnTargetNetworks"]);
 /// Describes the specified customer-owned address pools or all of your customer-owned address pools.
 pub static DESCRIBE_COIP_POOLS: rt::Operation = rt::Operation::new(
     "DescribeCoipPools",
@@ -1300,6 +1447,13 @@ pub static DESCRIBE_COIP_POOLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_COIP_POOLS_REQUEST,
     &t::DESCRIBE_COIP_POOLS_RESULT,
 );
+/// The paginator of `DescribeCoipPools` (from `paginators-1.json`).
+pub static DESCRIBE_COIP_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CoipPools"]);
 /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
 ///
 /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
@@ -1342,6 +1496,13 @@ pub static DESCRIBE_DHCP_OPTIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_DHCP_OPTIONS_REQUEST,
     &t::DESCRIBE_DHCP_OPTIONS_RESULT,
 );
+/// The paginator of `DescribeDhcpOptions` (from `paginators-1.json`).
+pub static DESCRIBE_DHCP_OPTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["DhcpOptions"]);
 /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
 pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeEgressOnlyInternetGateways",
@@ -1350,6 +1511,13 @@ pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS: rt::Operation = rt::Operation
     &t::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST,
     &t::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_RESULT,
 );
+/// The paginator of `DescribeEgressOnlyInternetGateways` (from `paginators-1.json`).
+pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["EgressOnlyInternetGateways"]);
 /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
 ///
 /// Describes the Elastic Graphics accelerator associated with your instances.
@@ -1368,6 +1536,13 @@ pub static DESCRIBE_EXPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST,
     &t::DESCRIBE_EXPORT_IMAGE_TASKS_RESULT,
 );
+/// The paginator of `DescribeExportImageTasks` (from `paginators-1.json`).
+pub static DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ExportImageTasks"]);
 /// Describes the specified export instance tasks or all of your export instance tasks.
 pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
     "DescribeExportTasks",
@@ -1384,6 +1559,13 @@ pub static DESCRIBE_FAST_LAUNCH_IMAGES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST,
     &t::DESCRIBE_FAST_LAUNCH_IMAGES_RESULT,
 );
+/// The paginator of `DescribeFastLaunchImages` (from `paginators-1.json`).
+pub static DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["FastLaunchImages"]);
 /// Describes the state of fast snapshot restores for your snapshots.
 pub static DESCRIBE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     "DescribeFastSnapshotRestores",
@@ -1392,6 +1574,13 @@ pub static DESCRIBE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FAST_SNAPSHOT_RESTORES_REQUEST,
     &t::DESCRIBE_FAST_SNAPSHOT_RESTORES_RESULT,
 );
+/// The paginator of `DescribeFastSnapshotRestores` (from `paginators-1.json`).
+pub static DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["FastSnapshotRestores"]);
 /// Describes the events for the specified EC2 Fleet during the specified time.
 ///
 /// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
@@ -1428,6 +1617,13 @@ pub static DESCRIBE_FLEETS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FLEETS_REQUEST,
     &t::DESCRIBE_FLEETS_RESULT,
 );
+/// The paginator of `DescribeFleets` (from `paginators-1.json`).
+pub static DESCRIBE_FLEETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Fleets"]);
 /// Describes one or more flow logs.
 ///
 /// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
@@ -1438,6 +1634,13 @@ pub static DESCRIBE_FLOW_LOGS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FLOW_LOGS_REQUEST,
     &t::DESCRIBE_FLOW_LOGS_RESULT,
 );
+/// The paginator of `DescribeFlowLogs` (from `paginators-1.json`).
+pub static DESCRIBE_FLOW_LOGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["FlowLogs"]);
 /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
 pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeFpgaImageAttribute",
@@ -1454,6 +1657,13 @@ pub static DESCRIBE_FPGA_IMAGES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_FPGA_IMAGES_REQUEST,
     &t::DESCRIBE_FPGA_IMAGES_RESULT,
 );
+/// The paginator of `DescribeFpgaImages` (from `paginators-1.json`).
+pub static DESCRIBE_FPGA_IMAGES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["FpgaImages"]);
 /// Describes the Dedicated Host reservations that are available to purchase.
 ///
 /// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
@@ -1464,6 +1674,13 @@ pub static DESCRIBE_HOST_RESERVATION_OFFERINGS: rt::Operation = rt::Operation::n
     &t::DESCRIBE_HOST_RESERVATION_OFFERINGS_REQUEST,
     &t::DESCRIBE_HOST_RESERVATION_OFFERINGS_RESULT,
 );
+/// The paginator of `DescribeHostReservationOfferings` (from `paginators-1.json`).
+pub static DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["OfferingSet"]);
 /// Describes reservations that are associated with Dedicated Hosts in your account.
 pub static DESCRIBE_HOST_RESERVATIONS: rt::Operation = rt::Operation::new(
     "DescribeHostReservations",
@@ -1472,6 +1689,13 @@ pub static DESCRIBE_HOST_RESERVATIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_HOST_RESERVATIONS_REQUEST,
     &t::DESCRIBE_HOST_RESERVATIONS_RESULT,
 );
+/// The paginator of `DescribeHostReservations` (from `paginators-1.json`).
+pub static DESCRIBE_HOST_RESERVATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["HostReservationSet"]);
 /// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
 ///
 /// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
@@ -1482,6 +1706,13 @@ pub static DESCRIBE_HOSTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_HOSTS_REQUEST,
     &t::DESCRIBE_HOSTS_RESULT,
 );
+/// The paginator of `DescribeHosts` (from `paginators-1.json`).
+pub static DESCRIBE_HOSTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Hosts"]);
 /// Describes your IAM instance profile associations.
 pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeIamInstanceProfileAssociations",
@@ -1490,6 +1721,13 @@ pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS: rt::Operation = rt::Opera
     &t::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `DescribeIamInstanceProfileAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IamInstanceProfileAssociations"]);
 /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
 ///
 /// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
@@ -1534,6 +1772,13 @@ pub static DESCRIBE_IMAGE_REFERENCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMAGE_REFERENCES_REQUEST,
     &t::DESCRIBE_IMAGE_REFERENCES_RESULT,
 );
+/// The paginator of `DescribeImageReferences` (from `paginators-1.json`).
+pub static DESCRIBE_IMAGE_REFERENCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ImageReferences"]);
 /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
@@ -1544,6 +1789,13 @@ pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES: rt::Operation = rt::Operation::n
     &t::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_REQUEST,
     &t::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_RESULT,
 );
+/// The paginator of `DescribeImageUsageReportEntries` (from `paginators-1.json`).
+pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ImageUsageReportEntries"]);
 /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
@@ -1554,6 +1806,13 @@ pub static DESCRIBE_IMAGE_USAGE_REPORTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST,
     &t::DESCRIBE_IMAGE_USAGE_REPORTS_RESULT,
 );
+/// The paginator of `DescribeImageUsageReports` (from `paginators-1.json`).
+pub static DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ImageUsageReports"]);
 /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
 ///
 /// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
@@ -1574,6 +1833,13 @@ pub static DESCRIBE_IMAGES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMAGES_REQUEST,
     &t::DESCRIBE_IMAGES_RESULT,
 );
+/// The paginator of `DescribeImages` (from `paginators-1.json`).
+pub static DESCRIBE_IMAGES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Images"]);
 /// Displays details about an import virtual machine or import snapshot tasks that are already created.
 pub static DESCRIBE_IMPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeImportImageTasks",
@@ -1582,6 +1848,13 @@ pub static DESCRIBE_IMPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMPORT_IMAGE_TASKS_REQUEST,
     &t::DESCRIBE_IMPORT_IMAGE_TASKS_RESULT,
 );
+/// The paginator of `DescribeImportImageTasks` (from `paginators-1.json`).
+pub static DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ImportImageTasks"]);
 /// Describes your import snapshot tasks.
 pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS: rt::Operation = rt::Operation::new(
     "DescribeImportSnapshotTasks",
@@ -1590,6 +1863,13 @@ pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IMPORT_SNAPSHOT_TASKS_REQUEST,
     &t::DESCRIBE_IMPORT_SNAPSHOT_TASKS_RESULT,
 );
+/// The paginator of `DescribeImportSnapshotTasks` (from `paginators-1.json`).
+pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ImportSnapshotTasks"]);
 /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
 pub static DESCRIBE_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeInstanceAttribute",
@@ -1606,6 +1886,13 @@ pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS: rt::Operation = rt::Operation::n
     &t::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_REQUEST,
     &t::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_RESULT,
 );
+/// The paginator of `DescribeInstanceConnectEndpoints` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InstanceConnectEndpoints"]);
 /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
 ///
 /// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
@@ -1624,6 +1911,13 @@ pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS: rt::Operation = rt::Operatio
     &t::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST,
     &t::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_RESULT,
 );
+/// The paginator of `DescribeInstanceCreditSpecifications` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InstanceCreditSpecifications"]);
 /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
 pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "DescribeInstanceEventNotificationAttributes",
@@ -1644,6 +1938,13 @@ pub static DESCRIBE_INSTANCE_EVENT_WINDOWS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_EVENT_WINDOWS_REQUEST,
     &t::DESCRIBE_INSTANCE_EVENT_WINDOWS_RESULT,
 );
+/// The paginator of `DescribeInstanceEventWindows` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InstanceEventWindows"]);
 /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed.
 ///
 /// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance.
@@ -1662,6 +1963,13 @@ pub static DESCRIBE_INSTANCE_IMAGE_METADATA: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST,
     &t::DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT,
 );
+/// The paginator of `DescribeInstanceImageMetadata` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCE_IMAGE_METADATA_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InstanceImageMetadata"]);
 /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
 pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES: rt::Operation = rt::Operation::new(
     "DescribeInstanceSqlHaHistoryStates",
@@ -1697,6 +2005,13 @@ pub static DESCRIBE_INSTANCE_STATUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_STATUS_REQUEST,
     &t::DESCRIBE_INSTANCE_STATUS_RESULT,
 );
+/// The paginator of `DescribeInstanceStatus` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCE_STATUS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InstanceStatuses"]);
 /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
 ///
 /// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
@@ -1711,6 +2026,13 @@ pub static DESCRIBE_INSTANCE_TOPOLOGY: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_TOPOLOGY_REQUEST,
     &t::DESCRIBE_INSTANCE_TOPOLOGY_RESULT,
 );
+/// The paginator of `DescribeInstanceTopology` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCE_TOPOLOGY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Instances"]);
 /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
 pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS: rt::Operation = rt::Operation::new(
     "DescribeInstanceTypeOfferings",
@@ -1719,6 +2041,13 @@ pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST,
     &t::DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT,
 );
+/// The paginator of `DescribeInstanceTypeOfferings` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InstanceTypeOfferings"]);
 /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
 pub static DESCRIBE_INSTANCE_TYPES: rt::Operation = rt::Operation::new(
     "DescribeInstanceTypes",
@@ -1727,6 +2056,13 @@ pub static DESCRIBE_INSTANCE_TYPES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCE_TYPES_REQUEST,
     &t::DESCRIBE_INSTANCE_TYPES_RESULT,
 );
+/// The paginator of `DescribeInstanceTypes` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCE_TYPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InstanceTypes"]);
 /// Describes the specified instances or all instances.
 ///
 /// If you specify instance IDs, the output includes information for only the specified instances. If you specify filters, the output includes information for only those instances that meet the filter criteria. If you do not specify instance IDs or filters, the output includes information for all instances, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
@@ -1751,6 +2087,13 @@ pub static DESCRIBE_INSTANCES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INSTANCES_REQUEST,
     &t::DESCRIBE_INSTANCES_RESULT,
 );
+/// The paginator of `DescribeInstances` (from `paginators-1.json`).
+pub static DESCRIBE_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Reservations"]);
 /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
 pub static DESCRIBE_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeInternetGateways",
@@ -1759,6 +2102,13 @@ pub static DESCRIBE_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_INTERNET_GATEWAYS_REQUEST,
     &t::DESCRIBE_INTERNET_GATEWAYS_RESULT,
 );
+/// The paginator of `DescribeInternetGateways` (from `paginators-1.json`).
+pub static DESCRIBE_INTERNET_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InternetGateways"]);
 /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 pub static DESCRIBE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
     "DescribeIpamByoasn",
@@ -1807,6 +2157,13 @@ pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST,
     &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT,
 );
+/// The paginator of `DescribeIpamPoolAllocations` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPoolAllocations"]);
 /// Get information about your IPAM pools.
 pub static DESCRIBE_IPAM_POOLS: rt::Operation = rt::Operation::new(
     "DescribeIpamPools",
@@ -1815,6 +2172,13 @@ pub static DESCRIBE_IPAM_POOLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAM_POOLS_REQUEST,
     &t::DESCRIBE_IPAM_POOLS_RESULT,
 );
+/// The paginator of `DescribeIpamPools` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPools"]);
 /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
 pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: rt::Operation = rt::Operation::new(
     "DescribeIpamPrefixListResolverTargets",
@@ -1823,6 +2187,13 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: rt::Operation = rt::Opera
     &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST,
     &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT,
 );
+/// The paginator of `DescribeIpamPrefixListResolverTargets` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPrefixListResolverTargets"]);
 /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
 pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: rt::Operation = rt::Operation::new(
     "DescribeIpamPrefixListResolvers",
@@ -1831,6 +2202,13 @@ pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: rt::Operation = rt::Operation::n
     &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
     &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT,
 );
+/// The paginator of `DescribeIpamPrefixListResolvers` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPrefixListResolvers"]);
 /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: rt::Operation = rt::Operation::new(
     "DescribeIpamResourceDiscoveries",
@@ -1839,6 +2217,13 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST,
     &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT,
 );
+/// The paginator of `DescribeIpamResourceDiscoveries` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamResourceDiscoveries"]);
 /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
 pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeIpamResourceDiscoveryAssociations",
@@ -1847,6 +2232,13 @@ pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: rt::Operation = rt::Op
     &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `DescribeIpamResourceDiscoveryAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamResourceDiscoveryAssociations"]);
 /// Get information about your IPAM scopes.
 pub static DESCRIBE_IPAM_SCOPES: rt::Operation = rt::Operation::new(
     "DescribeIpamScopes",
@@ -1855,6 +2247,13 @@ pub static DESCRIBE_IPAM_SCOPES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAM_SCOPES_REQUEST,
     &t::DESCRIBE_IPAM_SCOPES_RESULT,
 );
+/// The paginator of `DescribeIpamScopes` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_SCOPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamScopes"]);
 /// Get information about your IPAM pools.
 ///
 /// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
@@ -1865,6 +2264,13 @@ pub static DESCRIBE_IPAMS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPAMS_REQUEST,
     &t::DESCRIBE_IPAMS_RESULT,
 );
+/// The paginator of `DescribeIpams` (from `paginators-1.json`).
+pub static DESCRIBE_IPAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Ipams"]);
 /// Describes your IPv6 address pools.
 pub static DESCRIBE_IPV6_POOLS: rt::Operation = rt::Operation::new(
     "DescribeIpv6Pools",
@@ -1873,6 +2279,13 @@ pub static DESCRIBE_IPV6_POOLS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_IPV6_POOLS_REQUEST,
     &t::DESCRIBE_IPV6_POOLS_RESULT,
 );
+/// The paginator of `DescribeIpv6Pools` (from `paginators-1.json`).
+pub static DESCRIBE_IPV6_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Ipv6Pools"]);
 /// Describes the specified key pairs or all of your key pairs.
 ///
 /// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
@@ -1891,6 +2304,13 @@ pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new
     &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
     &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
 );
+/// The paginator of `DescribeLaunchTemplateVersions` (from `paginators-1.json`).
+pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LaunchTemplateVersions"]);
 /// Describes one or more launch templates.
 pub static DESCRIBE_LAUNCH_TEMPLATES: rt::Operation = rt::Operation::new(
     "DescribeLaunchTemplates",
@@ -1899,6 +2319,13 @@ pub static DESCRIBE_LAUNCH_TEMPLATES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_LAUNCH_TEMPLATES_REQUEST,
     &t::DESCRIBE_LAUNCH_TEMPLATES_RESULT,
 );
+/// The paginator of `DescribeLaunchTemplates` (from `paginators-1.json`).
+pub static DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LaunchTemplates"]);
 /// Describes the associations between virtual interface groups and local gateway route tables.
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations",
@@ -1907,6 +2334,13 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIO
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayRouteTableVirtualInterfaceGroupAssociations"]);
 /// Describes the specified associations between VPCs and local gateway route tables.
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayRouteTableVpcAssociations",
@@ -1915,6 +2349,13 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS: rt::Operation = 
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `DescribeLocalGatewayRouteTableVpcAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayRouteTableVpcAssociations"]);
 /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
 pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayRouteTables",
@@ -1923,6 +2364,13 @@ pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::n
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT,
 );
+/// The paginator of `DescribeLocalGatewayRouteTables` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayRouteTables"]);
 /// Describes the specified local gateway virtual interface groups.
 pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayVirtualInterfaceGroups",
@@ -1931,6 +2379,13 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: rt::Operation = rt::
     &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT,
 );
+/// The paginator of `DescribeLocalGatewayVirtualInterfaceGroups` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayVirtualInterfaceGroups"]);
 /// Describes the specified local gateway virtual interfaces.
 pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeLocalGatewayVirtualInterfaces",
@@ -1939,6 +2394,13 @@ pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: rt::Operation = rt::Operat
     &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT,
 );
+/// The paginator of `DescribeLocalGatewayVirtualInterfaces` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayVirtualInterfaces"]);
 /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
 pub static DESCRIBE_LOCAL_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeLocalGateways",
@@ -1947,6 +2409,13 @@ pub static DESCRIBE_LOCAL_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_LOCAL_GATEWAYS_REQUEST,
     &t::DESCRIBE_LOCAL_GATEWAYS_RESULT,
 );
+/// The paginator of `DescribeLocalGateways` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGateways"]);
 /// Describes the lock status for a snapshot.
 pub static DESCRIBE_LOCKED_SNAPSHOTS: rt::Operation = rt::Operation::new(
     "DescribeLockedSnapshots",
@@ -1963,6 +2432,13 @@ pub static DESCRIBE_MAC_HOSTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_MAC_HOSTS_REQUEST,
     &t::DESCRIBE_MAC_HOSTS_RESULT,
 );
+/// The paginator of `DescribeMacHosts` (from `paginators-1.json`).
+pub static DESCRIBE_MAC_HOSTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MacHosts"]);
 /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_MAC_MODIFICATION_TASKS: rt::Operation = rt::Operation::new(
     "DescribeMacModificationTasks",
@@ -1971,6 +2447,13 @@ pub static DESCRIBE_MAC_MODIFICATION_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST,
     &t::DESCRIBE_MAC_MODIFICATION_TASKS_RESULT,
 );
+/// The paginator of `DescribeMacModificationTasks` (from `paginators-1.json`).
+pub static DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MacModificationTasks"]);
 /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
 pub static DESCRIBE_MANAGED_PREFIX_LISTS: rt::Operation = rt::Operation::new(
     "DescribeManagedPrefixLists",
@@ -1979,6 +2462,13 @@ pub static DESCRIBE_MANAGED_PREFIX_LISTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST,
     &t::DESCRIBE_MANAGED_PREFIX_LISTS_RESULT,
 );
+/// The paginator of `DescribeManagedPrefixLists` (from `paginators-1.json`).
+pub static DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["PrefixLists"]);
 /// Describes the specified metric categories, or all of your metric categories.
 ///
 /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
@@ -1989,513 +2479,10 @@ pub static DESCRIBE_METRIC_CATEGORIES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_METRIC_CATEGORIES_REQUEST,
     &t::DESCRIBE_METRIC_CATEGORIES_RESULT,
 );
-/// **Note:** This action is deprecated.
-///
-/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
-pub static DESCRIBE_MOVING_ADDRESSES: rt::Operation = rt::Operation::new(
-    "DescribeMovingAddresses",
-    "POST",
-    "/",
-    &t::DESCRIBE_MOVING_ADDRESSES_REQUEST,
-    &t::DESCRIBE_MOVING_ADDRESSES_RESULT,
-);
-/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
-pub static DESCRIBE_NAT_GATEWAYS: rt::Operation = rt::Operation::new(
-    "DescribeNatGateways",
-    "POST",
-    "/",
-    &t::DESCRIBE_NAT_GATEWAYS_REQUEST,
-    &t::DESCRIBE_NAT_GATEWAYS_RESULT,
-);
-/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
-///
-/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub static DESCRIBE_NETWORK_ACLS: rt::Operation = rt::Operation::new(
-    "DescribeNetworkAcls",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORK_ACLS_REQUEST,
-    &t::DESCRIBE_NETWORK_ACLS_RESULT,
-);
-/// Describes the specified Network Access Scope analyses.
-pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES: rt::Operation = rt::Operation::new(
-    "DescribeNetworkInsightsAccessScopeAnalyses",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST,
-    &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_RESULT,
-);
-/// Describes the specified Network Access Scopes.
-pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES: rt::Operation = rt::Operation::new(
-    "DescribeNetworkInsightsAccessScopes",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST,
-    &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT,
-);
-/// Describes one or more of your network insights analyses.
-pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES: rt::Operation = rt::Operation::new(
-    "DescribeNetworkInsightsAnalyses",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST,
-    &t::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT,
-);
-/// Describes one or more of your paths.
-pub static DESCRIBE_NETWORK_INSIGHTS_PATHS: rt::Operation = rt::Operation::new(
-    "DescribeNetworkInsightsPaths",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST,
-    &t::DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT,
-);
-/// Describes a network interface attribute. You can specify only one attribute at a time.
-pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::new(
-    "DescribeNetworkInterfaceAttribute",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
-    &t::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
-);
-/// Describes the permissions for your network interfaces.
-pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS: rt::Operation = rt::Operation::new(
-    "DescribeNetworkInterfacePermissions",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST,
-    &t::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT,
-);
-/// Describes the specified network interfaces or all your network interfaces.
-///
-/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-pub static DESCRIBE_NETWORK_INTERFACES: rt::Operation = rt::Operation::new(
-    "DescribeNetworkInterfaces",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORK_INTERFACES_REQUEST,
-    &t::DESCRIBE_NETWORK_INTERFACES_RESULT,
-);
-/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::Operation::new(
-    "DescribeNetworkingFlexCostAllocationPolicies",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST,
-    &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT,
-);
-/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeNetworkingFlexCostAllocationPolicyAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT,
-);
-/// Describes the Outposts link aggregation groups (LAGs).
-///
-/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
-pub static DESCRIBE_OUTPOST_LAGS: rt::Operation = rt::Operation::new(
-    "DescribeOutpostLags",
-    "POST",
-    "/",
-    &t::DESCRIBE_OUTPOST_LAGS_REQUEST,
-    &t::DESCRIBE_OUTPOST_LAGS_RESULT,
-);
-/// Describes the specified placement groups or all of your placement groups.
-///
-/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
-///
-/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_PLACEMENT_GROUPS: rt::Operation = rt::Operation::new(
-    "DescribePlacementGroups",
-    "POST",
-    "/",
-    &t::DESCRIBE_PLACEMENT_GROUPS_REQUEST,
-    &t::DESCRIBE_PLACEMENT_GROUPS_RESULT,
-);
-/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
-pub static DESCRIBE_PREFIX_LISTS: rt::Operation = rt::Operation::new(
-    "DescribePrefixLists",
-    "POST",
-    "/",
-    &t::DESCRIBE_PREFIX_LISTS_REQUEST,
-    &t::DESCRIBE_PREFIX_LISTS_RESULT,
-);
-/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
-///
-/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-pub static DESCRIBE_PRINCIPAL_ID_FORMAT: rt::Operation = rt::Operation::new(
-    "DescribePrincipalIdFormat",
-    "POST",
-    "/",
-    &t::DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST,
-    &t::DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT,
-);
-/// Describes the specified IPv4 address pools.
-pub static DESCRIBE_PUBLIC_IPV4_POOLS: rt::Operation = rt::Operation::new(
-    "DescribePublicIpv4Pools",
-    "POST",
-    "/",
-    &t::DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST,
-    &t::DESCRIBE_PUBLIC_IPV4_POOLS_RESULT,
-);
-/// Describes the Regions that are enabled for your account, or all Regions.
-///
-/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
-///
-/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub static DESCRIBE_REGIONS: rt::Operation = rt::Operation::new(
-    "DescribeRegions",
-    "POST",
-    "/",
-    &t::DESCRIBE_REGIONS_REQUEST,
-    &t::DESCRIBE_REGIONS_RESULT,
-);
-/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS: rt::Operation = rt::Operation::new(
-    "DescribeReplaceRootVolumeTasks",
-    "POST",
-    "/",
-    &t::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST,
-    &t::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT,
-);
-/// Describes one or more of the Reserved Instances that you purchased.
-///
-/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub static DESCRIBE_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
-    "DescribeReservedInstances",
-    "POST",
-    "/",
-    &t::DESCRIBE_RESERVED_INSTANCES_REQUEST,
-    &t::DESCRIBE_RESERVED_INSTANCES_RESULT,
-);
-/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
-///
-/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
-///
-/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
-///
-/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS: rt::Operation = rt::Operation::new(
-    "DescribeReservedInstancesListings",
-    "POST",
-    "/",
-    &t::DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST,
-    &t::DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
-);
-/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
-///
-/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS: rt::Operation = rt::Operation::new(
-    "DescribeReservedInstancesModifications",
-    "POST",
-    "/",
-    &t::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST,
-    &t::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT,
-);
-/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
-///
-/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
-///
-/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS: rt::Operation = rt::Operation::new(
-    "DescribeReservedInstancesOfferings",
-    "POST",
-    "/",
-    &t::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST,
-    &t::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT,
-);
-/// Describes one or more route server endpoints.
-///
-/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS: rt::Operation = rt::Operation::new(
-    "DescribeRouteServerEndpoints",
-    "POST",
-    "/",
-    &t::DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST,
-    &t::DESCRIBE_ROUTE_SERVER_ENDPOINTS_RESULT,
-);
-/// Describes one or more route server peers.
-///
-/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
-///
-/// - Have an elastic network interface in the VPC
-/// - Support BGP (Border Gateway Protocol)
-/// - Can initiate BGP sessions
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub static DESCRIBE_ROUTE_SERVER_PEERS: rt::Operation = rt::Operation::new(
-    "DescribeRouteServerPeers",
-    "POST",
-    "/",
-    &t::DESCRIBE_ROUTE_SERVER_PEERS_REQUEST,
-    &t::DESCRIBE_ROUTE_SERVER_PEERS_RESULT,
-);
-/// Describes one or more route servers.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub static DESCRIBE_ROUTE_SERVERS: rt::Operation = rt::Operation::new(
-    "DescribeRouteServers",
-    "POST",
-    "/",
-    &t::DESCRIBE_ROUTE_SERVERS_REQUEST,
-    &t::DESCRIBE_ROUTE_SERVERS_RESULT,
-);
-/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
-///
-/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
-///
-/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub static DESCRIBE_ROUTE_TABLES: rt::Operation = rt::Operation::new(
-    "DescribeRouteTables",
-    "POST",
-    "/",
-    &t::DESCRIBE_ROUTE_TABLES_REQUEST,
-    &t::DESCRIBE_ROUTE_TABLES_RESULT,
-);
-/// Finds available schedules that meet the specified criteria.
-///
-/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
-///
-/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
-pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY: rt::Operation = rt::Operation::new(
-    "DescribeScheduledInstanceAvailability",
-    "POST",
-    "/",
-    &t::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST,
-    &t::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT,
-);
-/// Describes the specified Scheduled Instances or all your Scheduled Instances.
-pub static DESCRIBE_SCHEDULED_INSTANCES: rt::Operation = rt::Operation::new(
-    "DescribeScheduledInstances",
-    "POST",
-    "/",
-    &t::DESCRIBE_SCHEDULED_INSTANCES_REQUEST,
-    &t::DESCRIBE_SCHEDULED_INSTANCES_RESULT,
-);
-/// Describes one or more of your secondary interfaces.
-pub static DESCRIBE_SECONDARY_INTERFACES: rt::Operation = rt::Operation::new(
-    "DescribeSecondaryInterfaces",
-    "POST",
-    "/",
-    &t::DESCRIBE_SECONDARY_INTERFACES_REQUEST,
-    &t::DESCRIBE_SECONDARY_INTERFACES_RESULT,
-);
-/// Describes one or more secondary networks.
-pub static DESCRIBE_SECONDARY_NETWORKS: rt::Operation = rt::Operation::new(
-    "DescribeSecondaryNetworks",
-    "POST",
-    "/",
-    &t::DESCRIBE_SECONDARY_NETWORKS_REQUEST,
-    &t::DESCRIBE_SECONDARY_NETWORKS_RESULT,
-);
-/// Describes one or more of your secondary subnets.
-pub static DESCRIBE_SECONDARY_SUBNETS: rt::Operation = rt::Operation::new(
-    "DescribeSecondarySubnets",
-    "POST",
-    "/",
-    &t::DESCRIBE_SECONDARY_SUBNETS_REQUEST,
-    &t::DESCRIBE_SECONDARY_SUBNETS_RESULT,
-);
-/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
-pub static DESCRIBE_SECURITY_GROUP_REFERENCES: rt::Operation = rt::Operation::new(
-    "DescribeSecurityGroupReferences",
-    "POST",
-    "/",
-    &t::DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST,
-    &t::DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT,
-);
-/// Describes one or more of your security group rules.
-pub static DESCRIBE_SECURITY_GROUP_RULES: rt::Operation = rt::Operation::new(
-    "DescribeSecurityGroupRules",
-    "POST",
-    "/",
-    &t::DESCRIBE_SECURITY_GROUP_RULES_REQUEST,
-    &t::DESCRIBE_SECURITY_GROUP_RULES_RESULT,
-);
-/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
-pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeSecurityGroupVpcAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT,
-);
-/// Describes the specified security groups or all of your security groups.
-pub static DESCRIBE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
-    "DescribeSecurityGroups",
-    "POST",
-    "/",
-    &t::DESCRIBE_SECURITY_GROUPS_REQUEST,
-    &t::DESCRIBE_SECURITY_GROUPS_RESULT,
-);
-/// Describes the Outpost service link virtual interfaces.
-pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
-    "DescribeServiceLinkVirtualInterfaces",
-    "POST",
-    "/",
-    &t::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST,
-    &t::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT,
-);
-/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-pub static DESCRIBE_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
-    "DescribeSnapshotAttribute",
-    "POST",
-    "/",
-    &t::DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST,
-    &t::DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT,
-);
-/// Describes the storage tier status of one or more Amazon EBS snapshots.
-pub static DESCRIBE_SNAPSHOT_TIER_STATUS: rt::Operation = rt::Operation::new(
-    "DescribeSnapshotTierStatus",
-    "POST",
-    "/",
-    &t::DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST,
-    &t::DESCRIBE_SNAPSHOT_TIER_STATUS_RESULT,
-);
-/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
-///
-/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
-///
-/// The create volume permissions fall into the following categories:
-///
-/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
-/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
-/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
-///
-/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
-///
-/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
-///
-/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
-///
-/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
-///
-/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-pub static DESCRIBE_SNAPSHOTS: rt::Operation = rt::Operation::new(
-    "DescribeSnapshots",
-    "POST",
-    "/",
-    &t::DESCRIBE_SNAPSHOTS_REQUEST,
-    &t::DESCRIBE_SNAPSHOTS_RESULT,
-);
-/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new(
-    "DescribeSpotDatafeedSubscription",
-    "POST",
-    "/",
-    &t::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
-    &t::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
-);
-/// Describes the running instances for the specified Spot Fleet.
-pub static DESCRIBE_SPOT_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
-    "DescribeSpotFleetInstances",
-    "POST",
-    "/",
-    &t::DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST,
-    &t::DESCRIBE_SPOT_FLEET_INSTANCES_RESPONSE,
-);
-/// Describes the events for the specified Spot Fleet request during the specified time.
-///
-/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY: rt::Operation = rt::Operation::new(
-    "DescribeSpotFleetRequestHistory",
-    "POST",
-    "/",
-    &t::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST,
-    &t::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE,
-);
-/// Describes your Spot Fleet requests.
-///
-/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
-pub static DESCRIBE_SPOT_FLEET_REQUESTS: rt::Operation = rt::Operation::new(
-    "DescribeSpotFleetRequests",
-    "POST",
-    "/",
-    &t::DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST,
-    &t::DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE,
-);
-/// Describes the specified Spot Instance requests.
-///
-/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
-///
-/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
-///
-/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
-pub static DESCRIBE_SPOT_INSTANCE_REQUESTS: rt::Operation = rt::Operation::new(
-    "DescribeSpotInstanceRequests",
-    "POST",
-    "/",
-    &t::DESCRIBE_SPOT_INSTANCE_REQUESTS_REQUEST,
-    &t::DESCRIBE_SPOT_INSTANCE_REQUESTS_RESULT,
-);
-/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
-///
-/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
-pub static DESCRIBE_SPOT_PRICE_HISTORY: rt::Operation = rt::Operation::new(
-    "DescribeSpotPriceHistory",
-    "POST",
-    "/",
-    &t::DESCRIBE_SPOT_PRICE_HISTORY_REQUEST,
-    &t::DESCRIBE_SPOT_PRICE_HISTORY_RESULT,
-);
-/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
-pub static DESCRIBE_STALE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
-    "DescribeStaleSecurityGroups",
-    "POST",
-    "/",
-    &t::DESCRIBE_STALE_SECURITY_GROUPS_REQUEST,
-    &t::DESCRIBE_STALE_SECURITY_GROUPS_RESULT,
-);
-/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
-///
-/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
-///
-/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_STORE_IMAGE_TASKS: rt::Operation = rt::Operation::new(
-    "DescribeStoreImageTasks",
-    "POST",
-    "/",
-    &t::DESCRIBE_STORE_IMAGE_TASKS_REQUEST,
-    &t::DESCRIBE_STORE_IMAGE_TASKS_RESULT,
-);
+/// The paginator of `DescribeMetricCategories` (from `paginators-1.json`).
+pub static DESCRIBE_METRIC_CATEGORIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MetricCategories"]);

@@ -2,6 +2,774 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
+/// **Note:** This action is deprecated.
+///
+/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
+pub static DESCRIBE_MOVING_ADDRESSES: rt::Operation = rt::Operation::new(
+    "DescribeMovingAddresses",
+    "POST",
+    "/",
+    &t::DESCRIBE_MOVING_ADDRESSES_REQUEST,
+    &t::DESCRIBE_MOVING_ADDRESSES_RESULT,
+);
+/// The paginator of `DescribeMovingAddresses` (from `paginators-1.json`).
+pub static DESCRIBE_MOVING_ADDRESSES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MovingAddressStatuses"]);
+/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+pub static DESCRIBE_NAT_GATEWAYS: rt::Operation = rt::Operation::new(
+    "DescribeNatGateways",
+    "POST",
+    "/",
+    &t::DESCRIBE_NAT_GATEWAYS_REQUEST,
+    &t::DESCRIBE_NAT_GATEWAYS_RESULT,
+);
+/// The paginator of `DescribeNatGateways` (from `paginators-1.json`).
+pub static DESCRIBE_NAT_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["NatGateways"]);
+/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_NETWORK_ACLS: rt::Operation = rt::Operation::new(
+    "DescribeNetworkAcls",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORK_ACLS_REQUEST,
+    &t::DESCRIBE_NETWORK_ACLS_RESULT,
+);
+/// The paginator of `DescribeNetworkAcls` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORK_ACLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["NetworkAcls"]);
+/// Describes the specified Network Access Scope analyses.
+pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES: rt::Operation = rt::Operation::new(
+    "DescribeNetworkInsightsAccessScopeAnalyses",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST,
+    &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_RESULT,
+);
+/// The paginator of `DescribeNetworkInsightsAccessScopeAnalyses` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["NetworkInsightsAccessScopeAnalyses"]);
+/// Describes the specified Network Access Scopes.
+pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES: rt::Operation = rt::Operation::new(
+    "DescribeNetworkInsightsAccessScopes",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST,
+    &t::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT,
+);
+/// The paginator of `DescribeNetworkInsightsAccessScopes` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["NetworkInsightsAccessScopes"]);
+/// Describes one or more of your network insights analyses.
+pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES: rt::Operation = rt::Operation::new(
+    "DescribeNetworkInsightsAnalyses",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST,
+    &t::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT,
+);
+/// The paginator of `DescribeNetworkInsightsAnalyses` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["NetworkInsightsAnalyses"]);
+/// Describes one or more of your paths.
+pub static DESCRIBE_NETWORK_INSIGHTS_PATHS: rt::Operation = rt::Operation::new(
+    "DescribeNetworkInsightsPaths",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST,
+    &t::DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT,
+);
+/// The paginator of `DescribeNetworkInsightsPaths` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["NetworkInsightsPaths"]);
+/// Describes a network interface attribute. You can specify only one attribute at a time.
+pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE: rt::Operation = rt::Operation::new(
+    "DescribeNetworkInterfaceAttribute",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
+    &t::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
+);
+/// Describes the permissions for your network interfaces.
+pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS: rt::Operation = rt::Operation::new(
+    "DescribeNetworkInterfacePermissions",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST,
+    &t::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT,
+);
+/// The paginator of `DescribeNetworkInterfacePermissions` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["NetworkInterfacePermissions"]);
+/// Describes the specified network interfaces or all your network interfaces.
+///
+/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub static DESCRIBE_NETWORK_INTERFACES: rt::Operation = rt::Operation::new(
+    "DescribeNetworkInterfaces",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORK_INTERFACES_REQUEST,
+    &t::DESCRIBE_NETWORK_INTERFACES_RESULT,
+);
+/// The paginator of `DescribeNetworkInterfaces` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORK_INTERFACES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["NetworkInterfaces"]);
+/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::Operation::new(
+    "DescribeNetworkingFlexCostAllocationPolicies",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST,
+    &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT,
+);
+/// The paginator of `DescribeNetworkingFlexCostAllocationPolicies` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["FlexCostAllocationPolicies"]);
+/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeNetworkingFlexCostAllocationPolicyAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT,
+);
+/// The paginator of `DescribeNetworkingFlexCostAllocationPolicyAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["FcaPolicyAssociations"]);
+/// Describes the Outposts link aggregation groups (LAGs).
+///
+/// **Note:** LAGs are only available for second-generation Outposts racks at this time.
+pub static DESCRIBE_OUTPOST_LAGS: rt::Operation = rt::Operation::new(
+    "DescribeOutpostLags",
+    "POST",
+    "/",
+    &t::DESCRIBE_OUTPOST_LAGS_REQUEST,
+    &t::DESCRIBE_OUTPOST_LAGS_RESULT,
+);
+/// Describes the specified placement groups or all of your placement groups.
+///
+/// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
+///
+/// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
+pub static DESCRIBE_PLACEMENT_GROUPS: rt::Operation = rt::Operation::new(
+    "DescribePlacementGroups",
+    "POST",
+    "/",
+    &t::DESCRIBE_PLACEMENT_GROUPS_REQUEST,
+    &t::DESCRIBE_PLACEMENT_GROUPS_RESULT,
+);
+/// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
+pub static DESCRIBE_PREFIX_LISTS: rt::Operation = rt::Operation::new(
+    "DescribePrefixLists",
+    "POST",
+    "/",
+    &t::DESCRIBE_PREFIX_LISTS_REQUEST,
+    &t::DESCRIBE_PREFIX_LISTS_RESULT,
+);
+/// The paginator of `DescribePrefixLists` (from `paginators-1.json`).
+pub static DESCRIBE_PREFIX_LISTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["PrefixLists"]);
+/// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference.
+///
+/// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+pub static DESCRIBE_PRINCIPAL_ID_FORMAT: rt::Operation = rt::Operation::new(
+    "DescribePrincipalIdFormat",
+    "POST",
+    "/",
+    &t::DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST,
+    &t::DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT,
+);
+/// The paginator of `DescribePrincipalIdFormat` (from `paginators-1.json`).
+pub static DESCRIBE_PRINCIPAL_ID_FORMAT_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Principals"]);
+/// Describes the specified IPv4 address pools.
+pub static DESCRIBE_PUBLIC_IPV4_POOLS: rt::Operation = rt::Operation::new(
+    "DescribePublicIpv4Pools",
+    "POST",
+    "/",
+    &t::DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST,
+    &t::DESCRIBE_PUBLIC_IPV4_POOLS_RESULT,
+);
+/// The paginator of `DescribePublicIpv4Pools` (from `paginators-1.json`).
+pub static DESCRIBE_PUBLIC_IPV4_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["PublicIpv4Pools"]);
+/// Describes the Regions that are enabled for your account, or all Regions.
+///
+/// For a list of the Regions supported by Amazon EC2, see [Amazon EC2 service endpoints](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-endpoints.html).
+///
+/// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub static DESCRIBE_REGIONS: rt::Operation = rt::Operation::new(
+    "DescribeRegions",
+    "POST",
+    "/",
+    &t::DESCRIBE_REGIONS_REQUEST,
+    &t::DESCRIBE_REGIONS_RESULT,
+);
+/// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
+pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS: rt::Operation = rt::Operation::new(
+    "DescribeReplaceRootVolumeTasks",
+    "POST",
+    "/",
+    &t::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST,
+    &t::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT,
+);
+/// The paginator of `DescribeReplaceRootVolumeTasks` (from `paginators-1.json`).
+pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ReplaceRootVolumeTasks"]);
+/// Describes one or more of the Reserved Instances that you purchased.
+///
+/// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub static DESCRIBE_RESERVED_INSTANCES: rt::Operation = rt::Operation::new(
+    "DescribeReservedInstances",
+    "POST",
+    "/",
+    &t::DESCRIBE_RESERVED_INSTANCES_REQUEST,
+    &t::DESCRIBE_RESERVED_INSTANCES_RESULT,
+);
+/// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace.
+///
+/// The Reserved Instance Marketplace matches sellers who want to resell Reserved Instance capacity that they no longer need with buyers who want to purchase additional capacity. Reserved Instances bought and sold through the Reserved Instance Marketplace work like any other Reserved Instances.
+///
+/// As a seller, you choose to list some or all of your Reserved Instances, and you specify the upfront price to receive for them. Your Reserved Instances are then listed in the Reserved Instance Marketplace and are available for purchase.
+///
+/// As a buyer, you specify the configuration of the Reserved Instance to purchase, and the Marketplace matches what you're searching for with what's available. The Marketplace first sells the lowest priced Reserved Instances to you, and continues to sell available Reserved Instance listings to you until your demand is met. You are charged based on the total price of all of the listings that you purchase.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS: rt::Operation = rt::Operation::new(
+    "DescribeReservedInstancesListings",
+    "POST",
+    "/",
+    &t::DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST,
+    &t::DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
+);
+/// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned.
+///
+/// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS: rt::Operation = rt::Operation::new(
+    "DescribeReservedInstancesModifications",
+    "POST",
+    "/",
+    &t::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST,
+    &t::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT,
+);
+/// The paginator of `DescribeReservedInstancesModifications` (from `paginators-1.json`).
+pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["ReservedInstancesModifications"]);
+/// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used.
+///
+/// If you have listed your own Reserved Instances for sale in the Reserved Instance Marketplace, they will be excluded from these results. This is to ensure that you do not purchase your own Reserved Instances.
+///
+/// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS: rt::Operation = rt::Operation::new(
+    "DescribeReservedInstancesOfferings",
+    "POST",
+    "/",
+    &t::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST,
+    &t::DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT,
+);
+/// The paginator of `DescribeReservedInstancesOfferings` (from `paginators-1.json`).
+pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ReservedInstancesOfferings"]);
+/// Describes one or more route server endpoints.
+///
+/// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS: rt::Operation = rt::Operation::new(
+    "DescribeRouteServerEndpoints",
+    "POST",
+    "/",
+    &t::DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST,
+    &t::DESCRIBE_ROUTE_SERVER_ENDPOINTS_RESULT,
+);
+/// The paginator of `DescribeRouteServerEndpoints` (from `paginators-1.json`).
+pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["RouteServerEndpoints"]);
+/// Describes one or more route server peers.
+///
+/// A route server peer is a session between a route server endpoint and the device deployed in Amazon Web Services (such as a firewall appliance or other network security function running on an EC2 instance). The device must meet these requirements:
+///
+/// - Have an elastic network interface in the VPC
+/// - Support BGP (Border Gateway Protocol)
+/// - Can initiate BGP sessions
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_ROUTE_SERVER_PEERS: rt::Operation = rt::Operation::new(
+    "DescribeRouteServerPeers",
+    "POST",
+    "/",
+    &t::DESCRIBE_ROUTE_SERVER_PEERS_REQUEST,
+    &t::DESCRIBE_ROUTE_SERVER_PEERS_RESULT,
+);
+/// The paginator of `DescribeRouteServerPeers` (from `paginators-1.json`).
+pub static DESCRIBE_ROUTE_SERVER_PEERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["RouteServerPeers"]);
+/// Describes one or more route servers.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_ROUTE_SERVERS: rt::Operation = rt::Operation::new(
+    "DescribeRouteServers",
+    "POST",
+    "/",
+    &t::DESCRIBE_ROUTE_SERVERS_REQUEST,
+    &t::DESCRIBE_ROUTE_SERVERS_RESULT,
+);
+/// The paginator of `DescribeRouteServers` (from `paginators-1.json`).
+pub static DESCRIBE_ROUTE_SERVERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["RouteServers"]);
+/// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
+///
+/// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
+///
+/// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub static DESCRIBE_ROUTE_TABLES: rt::Operation = rt::Operation::new(
+    "DescribeRouteTables",
+    "POST",
+    "/",
+    &t::DESCRIBE_ROUTE_TABLES_REQUEST,
+    &t::DESCRIBE_ROUTE_TABLES_RESULT,
+);
+/// The paginator of `DescribeRouteTables` (from `paginators-1.json`).
+pub static DESCRIBE_ROUTE_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["RouteTables"]);
+/// Finds available schedules that meet the specified criteria.
+///
+/// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
+///
+/// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
+pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY: rt::Operation = rt::Operation::new(
+    "DescribeScheduledInstanceAvailability",
+    "POST",
+    "/",
+    &t::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST,
+    &t::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT,
+);
+/// The paginator of `DescribeScheduledInstanceAvailability` (from `paginators-1.json`).
+pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ScheduledInstanceAvailabilitySet"]);
+/// Describes the specified Scheduled Instances or all your Scheduled Instances.
+pub static DESCRIBE_SCHEDULED_INSTANCES: rt::Operation = rt::Operation::new(
+    "DescribeScheduledInstances",
+    "POST",
+    "/",
+    &t::DESCRIBE_SCHEDULED_INSTANCES_REQUEST,
+    &t::DESCRIBE_SCHEDULED_INSTANCES_RESULT,
+);
+/// The paginator of `DescribeScheduledInstances` (from `paginators-1.json`).
+pub static DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ScheduledInstanceSet"]);
+/// Describes one or more of your secondary interfaces.
+pub static DESCRIBE_SECONDARY_INTERFACES: rt::Operation = rt::Operation::new(
+    "DescribeSecondaryInterfaces",
+    "POST",
+    "/",
+    &t::DESCRIBE_SECONDARY_INTERFACES_REQUEST,
+    &t::DESCRIBE_SECONDARY_INTERFACES_RESULT,
+);
+/// The paginator of `DescribeSecondaryInterfaces` (from `paginators-1.json`).
+pub static DESCRIBE_SECONDARY_INTERFACES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SecondaryInterfaces"]);
+/// Describes one or more secondary networks.
+pub static DESCRIBE_SECONDARY_NETWORKS: rt::Operation = rt::Operation::new(
+    "DescribeSecondaryNetworks",
+    "POST",
+    "/",
+    &t::DESCRIBE_SECONDARY_NETWORKS_REQUEST,
+    &t::DESCRIBE_SECONDARY_NETWORKS_RESULT,
+);
+/// The paginator of `DescribeSecondaryNetworks` (from `paginators-1.json`).
+pub static DESCRIBE_SECONDARY_NETWORKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SecondaryNetworks"]);
+/// Describes one or more of your secondary subnets.
+pub static DESCRIBE_SECONDARY_SUBNETS: rt::Operation = rt::Operation::new(
+    "DescribeSecondarySubnets",
+    "POST",
+    "/",
+    &t::DESCRIBE_SECONDARY_SUBNETS_REQUEST,
+    &t::DESCRIBE_SECONDARY_SUBNETS_RESULT,
+);
+/// The paginator of `DescribeSecondarySubnets` (from `paginators-1.json`).
+pub static DESCRIBE_SECONDARY_SUBNETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SecondarySubnets"]);
+/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
+pub static DESCRIBE_SECURITY_GROUP_REFERENCES: rt::Operation = rt::Operation::new(
+    "DescribeSecurityGroupReferences",
+    "POST",
+    "/",
+    &t::DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST,
+    &t::DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT,
+);
+/// Describes one or more of your security group rules.
+pub static DESCRIBE_SECURITY_GROUP_RULES: rt::Operation = rt::Operation::new(
+    "DescribeSecurityGroupRules",
+    "POST",
+    "/",
+    &t::DESCRIBE_SECURITY_GROUP_RULES_REQUEST,
+    &t::DESCRIBE_SECURITY_GROUP_RULES_RESULT,
+);
+/// The paginator of `DescribeSecurityGroupRules` (from `paginators-1.json`).
+pub static DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SecurityGroupRules"]);
+/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
+pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeSecurityGroupVpcAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT,
+);
+/// The paginator of `DescribeSecurityGroupVpcAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SecurityGroupVpcAssociations"]);
+/// Describes the specified security groups or all of your security groups.
+pub static DESCRIBE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
+    "DescribeSecurityGroups",
+    "POST",
+    "/",
+    &t::DESCRIBE_SECURITY_GROUPS_REQUEST,
+    &t::DESCRIBE_SECURITY_GROUPS_RESULT,
+);
+/// The paginator of `DescribeSecurityGroups` (from `paginators-1.json`).
+pub static DESCRIBE_SECURITY_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SecurityGroups"]);
+/// Describes the Outpost service link virtual interfaces.
+pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
+    "DescribeServiceLinkVirtualInterfaces",
+    "POST",
+    "/",
+    &t::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST,
+    &t::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT,
+);
+/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+pub static DESCRIBE_SNAPSHOT_ATTRIBUTE: rt::Operation = rt::Operation::new(
+    "DescribeSnapshotAttribute",
+    "POST",
+    "/",
+    &t::DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST,
+    &t::DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT,
+);
+/// Describes the storage tier status of one or more Amazon EBS snapshots.
+pub static DESCRIBE_SNAPSHOT_TIER_STATUS: rt::Operation = rt::Operation::new(
+    "DescribeSnapshotTierStatus",
+    "POST",
+    "/",
+    &t::DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST,
+    &t::DESCRIBE_SNAPSHOT_TIER_STATUS_RESULT,
+);
+/// The paginator of `DescribeSnapshotTierStatus` (from `paginators-1.json`).
+pub static DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SnapshotTierStatuses"]);
+/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+///
+/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
+///
+/// The create volume permissions fall into the following categories:
+///
+/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
+/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
+/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
+///
+/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
+///
+/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
+///
+/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
+///
+/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
+///
+/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub static DESCRIBE_SNAPSHOTS: rt::Operation = rt::Operation::new(
+    "DescribeSnapshots",
+    "POST",
+    "/",
+    &t::DESCRIBE_SNAPSHOTS_REQUEST,
+    &t::DESCRIBE_SNAPSHOTS_RESULT,
+);
+/// The paginator of `DescribeSnapshots` (from `paginators-1.json`).
+pub static DESCRIBE_SNAPSHOTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Snapshots"]);
+/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new(
+    "DescribeSpotDatafeedSubscription",
+    "POST",
+    "/",
+    &t::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
+    &t::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
+);
+/// Describes the running instances for the specified Spot Fleet.
+pub static DESCRIBE_SPOT_FLEET_INSTANCES: rt::Operation = rt::Operation::new(
+    "DescribeSpotFleetInstances",
+    "POST",
+    "/",
+    &t::DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST,
+    &t::DESCRIBE_SPOT_FLEET_INSTANCES_RESPONSE,
+);
+/// The paginator of `DescribeSpotFleetInstances` (from `paginators-1.json`).
+pub static DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ActiveInstances"]);
+/// Describes the events for the specified Spot Fleet request during the specified time.
+///
+/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY: rt::Operation = rt::Operation::new(
+    "DescribeSpotFleetRequestHistory",
+    "POST",
+    "/",
+    &t::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST,
+    &t::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE,
+);
+/// Describes your Spot Fleet requests.
+///
+/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
+pub static DESCRIBE_SPOT_FLEET_REQUESTS: rt::Operation = rt::Operation::new(
+    "DescribeSpotFleetRequests",
+    "POST",
+    "/",
+    &t::DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST,
+    &t::DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE,
+);
+/// The paginator of `DescribeSpotFleetRequests` (from `paginators-1.json`).
+pub static DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SpotFleetRequestConfigs"]);
+/// Describes the specified Spot Instance requests.
+///
+/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
+///
+/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
+///
+/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
+pub static DESCRIBE_SPOT_INSTANCE_REQUESTS: rt::Operation = rt::Operation::new(
+    "DescribeSpotInstanceRequests",
+    "POST",
+    "/",
+    &t::DESCRIBE_SPOT_INSTANCE_REQUESTS_REQUEST,
+    &t::DESCRIBE_SPOT_INSTANCE_REQUESTS_RESULT,
+);
+/// The paginator of `DescribeSpotInstanceRequests` (from `paginators-1.json`).
+pub static DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SpotInstanceRequests"]);
+/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+///
+/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
+pub static DESCRIBE_SPOT_PRICE_HISTORY: rt::Operation = rt::Operation::new(
+    "DescribeSpotPriceHistory",
+    "POST",
+    "/",
+    &t::DESCRIBE_SPOT_PRICE_HISTORY_REQUEST,
+    &t::DESCRIBE_SPOT_PRICE_HISTORY_RESULT,
+);
+/// The paginator of `DescribeSpotPriceHistory` (from `paginators-1.json`).
+pub static DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SpotPriceHistory"]);
+/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+pub static DESCRIBE_STALE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
+    "DescribeStaleSecurityGroups",
+    "POST",
+    "/",
+    &t::DESCRIBE_STALE_SECURITY_GROUPS_REQUEST,
+    &t::DESCRIBE_STALE_SECURITY_GROUPS_RESULT,
+);
+/// The paginator of `DescribeStaleSecurityGroups` (from `paginators-1.json`).
+pub static DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["StaleSecurityGroupSet"]);
+/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+///
+/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+///
+/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub static DESCRIBE_STORE_IMAGE_TASKS: rt::Operation = rt::Operation::new(
+    "DescribeStoreImageTasks",
+    "POST",
+    "/",
+    &t::DESCRIBE_STORE_IMAGE_TASKS_REQUEST,
+    &t::DESCRIBE_STORE_IMAGE_TASKS_RESULT,
+);
+/// The paginator of `DescribeStoreImageTasks` (from `paginators-1.json`).
+pub static DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["StoreImageTaskResults"]);
 /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
 ///
 /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
@@ -12,6 +780,13 @@ pub static DESCRIBE_SUBNETS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_SUBNETS_REQUEST,
     &t::DESCRIBE_SUBNETS_RESULT,
 );
+/// The paginator of `DescribeSubnets` (from `paginators-1.json`).
+pub static DESCRIBE_SUBNETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Subnets"]);
 /// Describes the specified tags for your EC2 resources.
 ///
 /// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
@@ -26,6 +801,13 @@ pub static DESCRIBE_TAGS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_TAGS_REQUEST,
     &t::DESCRIBE_TAGS_RESULT,
 );
+/// The paginator of `DescribeTags` (from `paginators-1.json`).
+pub static DESCRIBE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Tags"]);
 /// Describe traffic mirror filters that determine the traffic that is mirrored.
 pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES: rt::Operation = rt::Operation::new(
     "DescribeTrafficMirrorFilterRules",
@@ -42,6 +824,13 @@ pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST,
     &t::DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT,
 );
+/// The paginator of `DescribeTrafficMirrorFilters` (from `paginators-1.json`).
+pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TrafficMirrorFilters"]);
 /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
 pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS: rt::Operation = rt::Operation::new(
     "DescribeTrafficMirrorSessions",
@@ -50,6 +839,13 @@ pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST,
     &t::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT,
 );
+/// The paginator of `DescribeTrafficMirrorSessions` (from `paginators-1.json`).
+pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TrafficMirrorSessions"]);
 /// Information about one or more Traffic Mirror targets.
 pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS: rt::Operation = rt::Operation::new(
     "DescribeTrafficMirrorTargets",
@@ -58,6 +854,13 @@ pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST,
     &t::DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT,
 );
+/// The paginator of `DescribeTrafficMirrorTargets` (from `paginators-1.json`).
+pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TrafficMirrorTargets"]);
 /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
 pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayAttachments",
@@ -66,6 +869,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS: rt::Operation = rt::Operation::
     &t::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayAttachments` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayAttachments"]);
 /// Describes one or more Connect peers.
 pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayConnectPeers",
@@ -74,6 +884,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS: rt::Operation = rt::Operation
     &t::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayConnectPeers` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayConnectPeers"]);
 /// Describes one or more Connect attachments.
 pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayConnects",
@@ -82,6 +899,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS: rt::Operation = rt::Operation::new
     &t::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayConnects` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayConnects"]);
 /// Describes one or more transit gateway metering policies.
 pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayMeteringPolicies",
@@ -98,6 +922,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS: rt::Operation = rt::Opera
     &t::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayMulticastDomains` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayMulticastDomains"]);
 /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
 pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayNetworkFunctionAttachments",
@@ -114,6 +945,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS: rt::Operation = rt::Ope
     &t::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayPeeringAttachments` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayPeeringAttachments"]);
 /// Describes one or more transit gateway route policy tables.
 pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayPolicyTables",
@@ -122,6 +960,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES: rt::Operation = rt::Operation
     &t::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayPolicyTables` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayPolicyTables"]);
 /// Describes one or more transit gateway route table advertisements.
 pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayRouteTableAnnouncements",
@@ -130,6 +975,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS: rt::Operation = r
     &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayRouteTableAnnouncements` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayRouteTableAnnouncements"]);
 /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
 pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayRouteTables",
@@ -138,6 +990,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation:
     &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayRouteTables` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayRouteTables"]);
 /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
 pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS: rt::Operation = rt::Operation::new(
     "DescribeTransitGatewayVpcAttachments",
@@ -146,6 +1005,13 @@ pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS: rt::Operation = rt::Operati
     &t::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT,
 );
+/// The paginator of `DescribeTransitGatewayVpcAttachments` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayVpcAttachments"]);
 /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
 pub static DESCRIBE_TRANSIT_GATEWAYS: rt::Operation = rt::Operation::new(
     "DescribeTransitGateways",
@@ -154,6 +1020,13 @@ pub static DESCRIBE_TRANSIT_GATEWAYS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_TRANSIT_GATEWAYS_REQUEST,
     &t::DESCRIBE_TRANSIT_GATEWAYS_RESULT,
 );
+/// The paginator of `DescribeTransitGateways` (from `paginators-1.json`).
+pub static DESCRIBE_TRANSIT_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGateways"]);
 /// Describes one or more network interface trunk associations.
 pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "DescribeTrunkInterfaceAssociations",
@@ -162,6 +1035,13 @@ pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS: rt::Operation = rt::Operation:
     &t::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST,
     &t::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `DescribeTrunkInterfaceAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InterfaceAssociations"]);
 /// Describes the specified Amazon Web Services Verified Access endpoints.
 pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessEndpoints",
@@ -170,6 +1050,13 @@ pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST,
     &t::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT,
 );
+/// The paginator of `DescribeVerifiedAccessEndpoints` (from `paginators-1.json`).
+pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VerifiedAccessEndpoints"]);
 /// Describes the specified Verified Access groups.
 pub static DESCRIBE_VERIFIED_ACCESS_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessGroups",
@@ -178,6 +1065,13 @@ pub static DESCRIBE_VERIFIED_ACCESS_GROUPS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST,
     &t::DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT,
 );
+/// The paginator of `DescribeVerifiedAccessGroups` (from `paginators-1.json`).
+pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VerifiedAccessGroups"]);
 /// Describes the specified Amazon Web Services Verified Access instances.
 pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessInstanceLoggingConfigurations",
@@ -186,6 +1080,13 @@ pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS: rt::Operati
     &t::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST,
     &t::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT,
 );
+/// The paginator of `DescribeVerifiedAccessInstanceLoggingConfigurations` (from `paginators-1.json`).
+pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LoggingConfigurations"]);
 /// Describes the specified Amazon Web Services Verified Access instances.
 pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessInstances",
@@ -194,6 +1095,13 @@ pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES: rt::Operation = rt::Operation::ne
     &t::DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST,
     &t::DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT,
 );
+/// The paginator of `DescribeVerifiedAccessInstances` (from `paginators-1.json`).
+pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VerifiedAccessInstances"]);
 /// Describes the specified Amazon Web Services Verified Access trust providers.
 pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS: rt::Operation = rt::Operation::new(
     "DescribeVerifiedAccessTrustProviders",
@@ -202,6 +1110,13 @@ pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS: rt::Operation = rt::Operati
     &t::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST,
     &t::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT,
 );
+/// The paginator of `DescribeVerifiedAccessTrustProviders` (from `paginators-1.json`).
+pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VerifiedAccessTrustProviders"]);
 /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
 ///
 /// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
@@ -232,6 +1147,13 @@ pub static DESCRIBE_VOLUME_STATUS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VOLUME_STATUS_REQUEST,
     &t::DESCRIBE_VOLUME_STATUS_RESULT,
 );
+/// The paginator of `DescribeVolumeStatus` (from `paginators-1.json`).
+pub static DESCRIBE_VOLUME_STATUS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VolumeStatuses"]);
 /// Describes the specified EBS volumes or all of your EBS volumes.
 ///
 /// If you are describing a long list of volumes, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -248,6 +1170,13 @@ pub static DESCRIBE_VOLUMES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VOLUMES_REQUEST,
     &t::DESCRIBE_VOLUMES_RESULT,
 );
+/// The paginator of `DescribeVolumes` (from `paginators-1.json`).
+pub static DESCRIBE_VOLUMES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Volumes"]);
 /// Describes the most recent volume modification request for the specified EBS volumes.
 ///
 /// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
@@ -258,6 +1187,13 @@ pub static DESCRIBE_VOLUMES_MODIFICATIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST,
     &t::DESCRIBE_VOLUMES_MODIFICATIONS_RESULT,
 );
+/// The paginator of `DescribeVolumesModifications` (from `paginators-1.json`).
+pub static DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VolumesModifications"]);
 /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
 pub static DESCRIBE_VPC_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeVpcAttribute",
@@ -302,6 +1238,13 @@ pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation:
     &t::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
     &t::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
 );
+/// The paginator of `DescribeVpcClassicLinkDnsSupport` (from `paginators-1.json`).
+pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Vpcs"]);
 /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
@@ -328,6 +1271,13 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS: rt::Operation = rt::O
     &t::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST,
     &t::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT,
 );
+/// The paginator of `DescribeVpcEndpointConnectionNotifications` (from `paginators-1.json`).
+pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ConnectionNotificationSet"]);
 /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
 pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointConnections",
@@ -336,6 +1286,13 @@ pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS: rt::Operation = rt::Operation::new
     &t::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_REQUEST,
     &t::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_RESULT,
 );
+/// The paginator of `DescribeVpcEndpointConnections` (from `paginators-1.json`).
+pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VpcEndpointConnections"]);
 /// Describes the VPC endpoint service configurations in your account (your services).
 pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointServiceConfigurations",
@@ -344,6 +1301,13 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS: rt::Operation = rt::Ope
     &t::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST,
     &t::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT,
 );
+/// The paginator of `DescribeVpcEndpointServiceConfigurations` (from `paginators-1.json`).
+pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ServiceConfigurations"]);
 /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
 pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpointServicePermissions",
@@ -352,6 +1316,13 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS: rt::Operation = rt::Operat
     &t::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST,
     &t::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT,
 );
+/// The paginator of `DescribeVpcEndpointServicePermissions` (from `paginators-1.json`).
+pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["AllowedPrincipals"]);
 /// Describes available services to which you can create a VPC endpoint.
 ///
 /// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
@@ -362,6 +1333,13 @@ pub static DESCRIBE_VPC_ENDPOINT_SERVICES: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST,
     &t::DESCRIBE_VPC_ENDPOINT_SERVICES_RESULT,
 );
+/// The paginator of `DescribeVpcEndpointServices` (from `paginators-1.json`).
+pub static DESCRIBE_VPC_ENDPOINT_SERVICES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ServiceDetails", "ServiceNames"]);
 /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
 pub static DESCRIBE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
     "DescribeVpcEndpoints",
@@ -370,6 +1348,13 @@ pub static DESCRIBE_VPC_ENDPOINTS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPC_ENDPOINTS_REQUEST,
     &t::DESCRIBE_VPC_ENDPOINTS_RESULT,
 );
+/// The paginator of `DescribeVpcEndpoints` (from `paginators-1.json`).
+pub static DESCRIBE_VPC_ENDPOINTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VpcEndpoints"]);
 /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
 pub static DESCRIBE_VPC_PEERING_CONNECTIONS: rt::Operation = rt::Operation::new(
     "DescribeVpcPeeringConnections",
@@ -378,6 +1363,13 @@ pub static DESCRIBE_VPC_PEERING_CONNECTIONS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST,
     &t::DESCRIBE_VPC_PEERING_CONNECTIONS_RESULT,
 );
+/// The paginator of `DescribeVpcPeeringConnections` (from `paginators-1.json`).
+pub static DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VpcPeeringConnections"]);
 /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
 pub static DESCRIBE_VPCS: rt::Operation = rt::Operation::new(
     "DescribeVpcs",
@@ -386,6 +1378,13 @@ pub static DESCRIBE_VPCS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPCS_REQUEST,
     &t::DESCRIBE_VPCS_RESULT,
 );
+/// The paginator of `DescribeVpcs` (from `paginators-1.json`).
+pub static DESCRIBE_VPCS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Vpcs"]);
 /// Describes one or more of your VPN concentrators.
 pub static DESCRIBE_VPN_CONCENTRATORS: rt::Operation = rt::Operation::new(
     "DescribeVpnConcentrators",
@@ -394,6 +1393,13 @@ pub static DESCRIBE_VPN_CONCENTRATORS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_VPN_CONCENTRATORS_REQUEST,
     &t::DESCRIBE_VPN_CONCENTRATORS_RESULT,
 );
+/// The paginator of `DescribeVpnConcentrators` (from `paginators-1.json`).
+pub static DESCRIBE_VPN_CONCENTRATORS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VpnConcentrators"]);
 /// Describes one or more of your VPN connections.
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.

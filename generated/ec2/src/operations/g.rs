@@ -38,6 +38,13 @@ pub static GET_ASSOCIATED_IPV6_POOL_CIDRS: rt::Operation = rt::Operation::new(
     &t::GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST,
     &t::GET_ASSOCIATED_IPV6_POOL_CIDRS_RESULT,
 );
+/// The paginator of `GetAssociatedIpv6PoolCidrs` (from `paginators-1.json`).
+pub static GET_ASSOCIATED_IPV6_POOL_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Ipv6CidrAssociations"]);
 /// Gets network performance data.
 pub static GET_AWS_NETWORK_PERFORMANCE_DATA: rt::Operation = rt::Operation::new(
     "GetAwsNetworkPerformanceData",
@@ -46,6 +53,13 @@ pub static GET_AWS_NETWORK_PERFORMANCE_DATA: rt::Operation = rt::Operation::new(
     &t::GET_AWS_NETWORK_PERFORMANCE_DATA_REQUEST,
     &t::GET_AWS_NETWORK_PERFORMANCE_DATA_RESULT,
 );
+/// The paginator of `GetAwsNetworkPerformanceData` (from `paginators-1.json`).
+pub static GET_AWS_NETWORK_PERFORMANCE_DATA_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["DataResponses"]);
 /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
 pub static GET_CAPACITY_MANAGER_ATTRIBUTES: rt::Operation = rt::Operation::new(
     "GetCapacityManagerAttributes",
@@ -62,6 +76,13 @@ pub static GET_CAPACITY_MANAGER_METRIC_DATA: rt::Operation = rt::Operation::new(
     &t::GET_CAPACITY_MANAGER_METRIC_DATA_REQUEST,
     &t::GET_CAPACITY_MANAGER_METRIC_DATA_RESULT,
 );
+/// The paginator of `GetCapacityManagerMetricData` (from `paginators-1.json`).
+pub static GET_CAPACITY_MANAGER_METRIC_DATA_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MetricDataResults"]);
 /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
 pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS: rt::Operation = rt::Operation::new(
     "GetCapacityManagerMetricDimensions",
@@ -70,6 +91,13 @@ pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS: rt::Operation = rt::Operation
     &t::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST,
     &t::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_RESULT,
 );
+/// The paginator of `GetCapacityManagerMetricDimensions` (from `paginators-1.json`).
+pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MetricDimensionResults"]);
 /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
 pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Operation::new(
     "GetCapacityManagerMonitoredTagKeys",
@@ -78,6 +106,13 @@ pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS: rt::Operation = rt::Operatio
     &t::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST,
     &t::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT,
 );
+/// The paginator of `GetCapacityManagerMonitoredTagKeys` (from `paginators-1.json`).
+pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityManagerTagKeys"]);
 /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed.
 ///
 /// Call this action in the Region where you turned on Capacity Manager. A single request can include Availability Zones in any Region. Real-time supportability checks are available only to Amazon Web Services Support customers on the Unified Operations plan.
@@ -211,6 +246,13 @@ pub static GET_GROUPS_FOR_CAPACITY_RESERVATION: rt::Operation = rt::Operation::n
     &t::GET_GROUPS_FOR_CAPACITY_RESERVATION_REQUEST,
     &t::GET_GROUPS_FOR_CAPACITY_RESERVATION_RESULT,
 );
+/// The paginator of `GetGroupsForCapacityReservation` (from `paginators-1.json`).
+pub static GET_GROUPS_FOR_CAPACITY_RESERVATION_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CapacityReservationGroups"]);
 /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
 ///
 /// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
@@ -249,6 +291,13 @@ pub static GET_IMAGE_FINDINGS: rt::Operation = rt::Operation::new(
     &t::GET_IMAGE_FINDINGS_REQUEST,
     &t::GET_IMAGE_FINDINGS_RESULT,
 );
+/// The paginator of `GetImageFindings` (from `paginators-1.json`).
+pub static GET_IMAGE_FINDINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ImageFindings"]);
 /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
 ///
 /// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
@@ -279,6 +328,13 @@ pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS: rt::Operation = rt::Op
     &t::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST,
     &t::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_RESULT,
 );
+/// The paginator of `GetInstanceTypesFromInstanceRequirements` (from `paginators-1.json`).
+pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InstanceTypes"]);
 /// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded.
 ///
 /// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
@@ -299,6 +355,13 @@ pub static GET_IPAM_ADDRESS_HISTORY: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_ADDRESS_HISTORY_REQUEST,
     &t::GET_IPAM_ADDRESS_HISTORY_RESULT,
 );
+/// The paginator of `GetIpamAddressHistory` (from `paginators-1.json`).
+pub static GET_IPAM_ADDRESS_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["HistoryRecords"]);
 /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
 pub static GET_IPAM_DISCOVERED_ACCOUNTS: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredAccounts",
@@ -307,6 +370,13 @@ pub static GET_IPAM_DISCOVERED_ACCOUNTS: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST,
     &t::GET_IPAM_DISCOVERED_ACCOUNTS_RESULT,
 );
+/// The paginator of `GetIpamDiscoveredAccounts` (from `paginators-1.json`).
+pub static GET_IPAM_DISCOVERED_ACCOUNTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamDiscoveredAccounts"]);
 /// Gets the public IP addresses that have been discovered by IPAM.
 pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredPublicAddresses",
@@ -323,6 +393,13 @@ pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS: rt::Operation = rt::Operation::ne
     &t::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_REQUEST,
     &t::GET_IPAM_DISCOVERED_RESOURCE_CIDRS_RESULT,
 );
+/// The paginator of `GetIpamDiscoveredResourceCidrs` (from `paginators-1.json`).
+pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamDiscoveredResourceCidrs"]);
 /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_DISCOVERED_ROUTES: rt::Operation = rt::Operation::new(
     "GetIpamDiscoveredRoutes",
@@ -381,6 +458,13 @@ pub static GET_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_POOL_ALLOCATIONS_REQUEST,
     &t::GET_IPAM_POOL_ALLOCATIONS_RESULT,
 );
+/// The paginator of `GetIpamPoolAllocations` (from `paginators-1.json`).
+pub static GET_IPAM_POOL_ALLOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPoolAllocations"]);
 /// Get the CIDRs provisioned to an IPAM pool.
 pub static GET_IPAM_POOL_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamPoolCidrs",
@@ -389,6 +473,13 @@ pub static GET_IPAM_POOL_CIDRS: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_POOL_CIDRS_REQUEST,
     &t::GET_IPAM_POOL_CIDRS_RESULT,
 );
+/// The paginator of `GetIpamPoolCidrs` (from `paginators-1.json`).
+pub static GET_IPAM_POOL_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPoolCidrs"]);
 /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES: rt::Operation = rt::Operation::new(
     "GetIpamPrefixListResolverRules",
@@ -397,6 +488,13 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES: rt::Operation = rt::Operation::n
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_REQUEST,
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_RULES_RESULT,
 );
+/// The paginator of `GetIpamPrefixListResolverRules` (from `paginators-1.json`).
+pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Rules"]);
 /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
 pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES: rt::Operation = rt::Operation::new(
     "GetIpamPrefixListResolverVersionEntries",
@@ -405,6 +503,13 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES: rt::Operation = rt::Op
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST,
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_RESULT,
 );
+/// The paginator of `GetIpamPrefixListResolverVersionEntries` (from `paginators-1.json`).
+pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Entries"]);
 /// Retrieves version information for an IPAM prefix list resolver.
 ///
 /// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
@@ -438,6 +543,13 @@ pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS: rt::Operation = rt::Operation
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST,
     &t::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_RESULT,
 );
+/// The paginator of `GetIpamPrefixListResolverVersions` (from `paginators-1.json`).
+pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPrefixListResolverVersions"]);
 /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub static GET_IPAM_RESOURCE_CIDRS: rt::Operation = rt::Operation::new(
     "GetIpamResourceCidrs",
@@ -446,6 +558,13 @@ pub static GET_IPAM_RESOURCE_CIDRS: rt::Operation = rt::Operation::new(
     &t::GET_IPAM_RESOURCE_CIDRS_REQUEST,
     &t::GET_IPAM_RESOURCE_CIDRS_RESULT,
 );
+/// The paginator of `GetIpamResourceCidrs` (from `paginators-1.json`).
+pub static GET_IPAM_RESOURCE_CIDRS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamResourceCidrs"]);
 /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS: rt::Operation = rt::Operation::new(
     "GetIpamRouteOriginAuthorizations",
@@ -496,6 +615,13 @@ pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS: rt::Operation = rt::Operation::
     &t::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST,
     &t::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `GetManagedPrefixListAssociations` (from `paginators-1.json`).
+pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["PrefixListAssociations"]);
 /// Gets information about the entries for a specified managed prefix list.
 pub static GET_MANAGED_PREFIX_LIST_ENTRIES: rt::Operation = rt::Operation::new(
     "GetManagedPrefixListEntries",
@@ -504,6 +630,13 @@ pub static GET_MANAGED_PREFIX_LIST_ENTRIES: rt::Operation = rt::Operation::new(
     &t::GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST,
     &t::GET_MANAGED_PREFIX_LIST_ENTRIES_RESULT,
 );
+/// The paginator of `GetManagedPrefixListEntries` (from `paginators-1.json`).
+pub static GET_MANAGED_PREFIX_LIST_ENTRIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Entries"]);
 /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
 pub static GET_MANAGED_RESOURCE_VISIBILITY: rt::Operation = rt::Operation::new(
     "GetManagedResourceVisibility",
@@ -520,6 +653,14 @@ pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS: rt::Operation = 
     &t::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST,
     &t::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT,
 );
+/// The paginator of `GetNetworkInsightsAccessScopeAnalysisFindings` (from `paginators-1.json`).
+pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["AnalysisFindings"])
+    .non_aggregate_keys(&["AnalysisStatus", "NetworkInsightsAccessScopeAnalysisId"]);
 /// Gets the content for the specified Network Access Scope.
 pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT: rt::Operation = rt::Operation::new(
     "GetNetworkInsightsAccessScopeContent",
@@ -618,6 +759,13 @@ pub static GET_SECURITY_GROUPS_FOR_VPC: rt::Operation = rt::Operation::new(
     &t::GET_SECURITY_GROUPS_FOR_VPC_REQUEST,
     &t::GET_SECURITY_GROUPS_FOR_VPC_RESULT,
 );
+/// The paginator of `GetSecurityGroupsForVpc` (from `paginators-1.json`).
+pub static GET_SECURITY_GROUPS_FOR_VPC_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SecurityGroupForVpcs"]);
 /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
 pub static GET_SERIAL_CONSOLE_ACCESS_STATUS: rt::Operation = rt::Operation::new(
     "GetSerialConsoleAccessStatus",
@@ -648,6 +796,13 @@ pub static GET_SPOT_PLACEMENT_SCORES: rt::Operation = rt::Operation::new(
     &t::GET_SPOT_PLACEMENT_SCORES_REQUEST,
     &t::GET_SPOT_PLACEMENT_SCORES_RESULT,
 );
+/// The paginator of `GetSpotPlacementScores` (from `paginators-1.json`).
+pub static GET_SPOT_PLACEMENT_SCORES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SpotPlacementScores"]);
 /// Gets information about the subnet CIDR reservations.
 pub static GET_SUBNET_CIDR_RESERVATIONS: rt::Operation = rt::Operation::new(
     "GetSubnetCidrReservations",
@@ -672,6 +827,13 @@ pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS: rt::Operation = rt::Oper
     &t::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_RESULT,
 );
+/// The paginator of `GetTransitGatewayAttachmentPropagations` (from `paginators-1.json`).
+pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayAttachmentPropagations"]);
 /// Retrieves the entries for a transit gateway metering policy.
 pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayMeteringPolicyEntries",
@@ -688,6 +850,13 @@ pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Operation = rt
     &t::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `GetTransitGatewayMulticastDomainAssociations` (from `paginators-1.json`).
+pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MulticastDomainAssociations"]);
 /// Gets a list of the transit gateway policy table associations.
 pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPolicyTableAssociations",
@@ -696,6 +865,13 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS: rt::Operation = rt::Op
     &t::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `GetTransitGatewayPolicyTableAssociations` (from `paginators-1.json`).
+pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Associations"]);
 /// Returns a list of transit gateway policy table entries.
 pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPolicyTableEntries",
@@ -704,6 +880,13 @@ pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES: rt::Operation = rt::Operati
     &t::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST,
     &t::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_RESULT,
 );
+/// The paginator of `GetTransitGatewayPolicyTableEntries` (from `paginators-1.json`).
+pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayPolicyTableEntries"]);
 /// Gets information about the prefix list references in a specified transit gateway route table.
 pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES: rt::Operation = rt::Operation::new(
     "GetTransitGatewayPrefixListReferences",
@@ -712,6 +895,13 @@ pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES: rt::Operation = rt::Opera
     &t::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST,
     &t::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_RESULT,
 );
+/// The paginator of `GetTransitGatewayPrefixListReferences` (from `paginators-1.json`).
+pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayPrefixListReferences"]);
 /// Gets information about the associations for the specified transit gateway route table.
 pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayRouteTableAssociations",
@@ -720,6 +910,13 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS: rt::Operation = rt::Ope
     &t::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_RESULT,
 );
+/// The paginator of `GetTransitGatewayRouteTableAssociations` (from `paginators-1.json`).
+pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Associations"]);
 /// Gets information about the route table propagations for the specified transit gateway route table.
 pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS: rt::Operation = rt::Operation::new(
     "GetTransitGatewayRouteTablePropagations",
@@ -728,6 +925,13 @@ pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS: rt::Operation = rt::Ope
     &t::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST,
     &t::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_RESULT,
 );
+/// The paginator of `GetTransitGatewayRouteTablePropagations` (from `paginators-1.json`).
+pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["TransitGatewayRouteTablePropagations"]);
 /// Get the Verified Access policy associated with the endpoint.
 pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY: rt::Operation = rt::Operation::new(
     "GetVerifiedAccessEndpointPolicy",
@@ -778,6 +982,13 @@ pub static GET_VPN_CONNECTION_DEVICE_TYPES: rt::Operation = rt::Operation::new(
     &t::GET_VPN_CONNECTION_DEVICE_TYPES_REQUEST,
     &t::GET_VPN_CONNECTION_DEVICE_TYPES_RESULT,
 );
+/// The paginator of `GetVpnConnectionDeviceTypes` (from `paginators-1.json`).
+pub static GET_VPN_CONNECTION_DEVICE_TYPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["VpnConnectionDeviceTypes"]);
 /// Get details of available tunnel endpoint maintenance.
 pub static GET_VPN_TUNNEL_REPLACEMENT_STATUS: rt::Operation = rt::Operation::new(
     "GetVpnTunnelReplacementStatus",

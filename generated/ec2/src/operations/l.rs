@@ -10,6 +10,13 @@ pub static LIST_IMAGES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     &t::LIST_IMAGES_IN_RECYCLE_BIN_REQUEST,
     &t::LIST_IMAGES_IN_RECYCLE_BIN_RESULT,
 );
+/// The paginator of `ListImagesInRecycleBin` (from `paginators-1.json`).
+pub static LIST_IMAGES_IN_RECYCLE_BIN_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Images"]);
 /// Lists one or more snapshots that are currently in the Recycle Bin.
 pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "ListSnapshotsInRecycleBin",
@@ -18,6 +25,13 @@ pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     &t::LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST,
     &t::LIST_SNAPSHOTS_IN_RECYCLE_BIN_RESULT,
 );
+/// The paginator of `ListSnapshotsInRecycleBin` (from `paginators-1.json`).
+pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Snapshots"]);
 /// Lists one or more volumes that are currently in the Recycle Bin.
 pub static LIST_VOLUMES_IN_RECYCLE_BIN: rt::Operation = rt::Operation::new(
     "ListVolumesInRecycleBin",

@@ -10,6 +10,13 @@ pub static SEARCH_LOCAL_GATEWAY_ROUTES: rt::Operation = rt::Operation::new(
     &t::SEARCH_LOCAL_GATEWAY_ROUTES_REQUEST,
     &t::SEARCH_LOCAL_GATEWAY_ROUTES_RESULT,
 );
+/// The paginator of `SearchLocalGatewayRoutes` (from `paginators-1.json`).
+pub static SEARCH_LOCAL_GATEWAY_ROUTES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Routes"]);
 /// Searches one or more transit gateway multicast groups and returns the group membership information.
 pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS: rt::Operation = rt::Operation::new(
     "SearchTransitGatewayMulticastGroups",
@@ -18,6 +25,13 @@ pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS: rt::Operation = rt::Operatio
     &t::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_REQUEST,
     &t::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_RESULT,
 );
+/// The paginator of `SearchTransitGatewayMulticastGroups` (from `paginators-1.json`).
+pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MulticastGroups"]);
 /// Searches for routes in the specified transit gateway route table.
 pub static SEARCH_TRANSIT_GATEWAY_ROUTES: rt::Operation = rt::Operation::new(
     "SearchTransitGatewayRoutes",
@@ -26,6 +40,14 @@ pub static SEARCH_TRANSIT_GATEWAY_ROUTES: rt::Operation = rt::Operation::new(
     &t::SEARCH_TRANSIT_GATEWAY_ROUTES_REQUEST,
     &t::SEARCH_TRANSIT_GATEWAY_ROUTES_RESULT,
 );
+/// The paginator of `SearchTransitGatewayRoutes` (from `paginators-1.json`).
+pub static SEARCH_TRANSIT_GATEWAY_ROUTES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .more_results("AdditionalRoutesAvailable")
+    .result_key(&["Routes"]);
 /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI).
 ///
 /// In general, the operating system crashes and reboots when a kernel panic or stop error is triggered. The operating system can also be configured to perform diagnostic tasks, such as generating a memory dump file, loading a secondary kernel, or obtaining a call trace.

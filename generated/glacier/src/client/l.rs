@@ -139,6 +139,19 @@ impl ListJobs {
     ) -> rt::Call<t::ListJobsInput, t::ListJobsOutput, e::ListJobsError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListJobsInput,
+        t::ListJobsOutput,
+        e::ListJobsError,
+        t::GlacierJobDescription,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_JOBS_PAGINATOR)
+    }
 }
 /// The `ListMultipartUploads` operation.
 ///
@@ -225,6 +238,19 @@ impl ListMultipartUploads {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListMultipartUploadsInput,
+        t::ListMultipartUploadsOutput,
+        e::ListMultipartUploadsError,
+        t::UploadListElement,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_MULTIPART_UPLOADS_PAGINATOR)
+    }
 }
 /// The `ListParts` operation.
 ///
@@ -302,6 +328,19 @@ impl ListParts {
         self,
     ) -> rt::Call<t::ListPartsInput, t::ListPartsOutput, e::ListPartsError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPartsInput,
+        t::ListPartsOutput,
+        e::ListPartsError,
+        t::PartListElement,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_PARTS_PAGINATOR)
     }
 }
 /// The `ListProvisionedCapacity` operation.
@@ -496,5 +535,18 @@ impl ListVaults {
         self,
     ) -> rt::Call<t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListVaultsInput,
+        t::ListVaultsOutput,
+        e::ListVaultsError,
+        t::DescribeVaultOutput,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_VAULTS_PAGINATOR)
     }
 }

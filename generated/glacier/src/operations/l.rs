@@ -29,6 +29,13 @@ pub static LIST_JOBS: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
+/// The paginator of `ListJobs` (from `paginators-1.json`).
+pub static LIST_JOBS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["marker"],
+        &["Marker"],
+    )
+    .limit_key("limit")
+    .result_key(&["JobList"]);
 /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an InitiateMultipartUpload request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order.
 ///
 /// The List Multipart Uploads operation supports pagination. By default, this operation returns up to 50 multipart uploads in the response. You should always check the response for a `marker` at which to continue the list; if there are no more items the `marker` is `null`. To return a list of multipart uploads that begins at a specific upload, set the `marker` request parameter to the value you obtained from a previous List Multipart Upload request. You can also limit the number of uploads returned in the response by specifying the `limit` parameter in the request.
@@ -54,6 +61,13 @@ pub static LIST_MULTIPART_UPLOADS: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
+/// The paginator of `ListMultipartUploads` (from `paginators-1.json`).
+pub static LIST_MULTIPART_UPLOADS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["marker"],
+        &["Marker"],
+    )
+    .limit_key("limit")
+    .result_key(&["UploadsList"]);
 /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see CompleteMultipartUpload. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range.
 ///
 /// The List Parts operation supports pagination. By default, this operation returns up to 50 uploaded parts in the response. You should always check the response for a `marker` at which to continue the list; if there are no more items the `marker` is `null`. To return a list of parts that begins at a specific part, set the `marker` request parameter to the value you obtained from a previous List Parts request. You can also limit the number of parts returned in the response by specifying the `limit` parameter in the request.
@@ -77,6 +91,13 @@ pub static LIST_PARTS: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
+/// The paginator of `ListParts` (from `paginators-1.json`).
+pub static LIST_PARTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["marker"],
+        &["Marker"],
+    )
+    .limit_key("limit")
+    .result_key(&["Parts"]);
 /// This operation lists the provisioned capacity units for the specified AWS account.
 pub static LIST_PROVISIONED_CAPACITY: rt::Operation = rt::Operation::new(
         "ListProvisionedCapacity",
@@ -133,3 +154,10 @@ pub static LIST_VAULTS: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
+/// The paginator of `ListVaults` (from `paginators-1.json`).
+pub static LIST_VAULTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["marker"],
+        &["Marker"],
+    )
+    .limit_key("limit")
+    .result_key(&["VaultList"]);

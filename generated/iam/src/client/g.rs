@@ -519,6 +519,19 @@ impl GetAccountAuthorizationDetails {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetAccountAuthorizationDetailsRequest,
+        t::GetAccountAuthorizationDetailsResponse,
+        e::GetAccountAuthorizationDetailsError,
+        t::UserDetail,
+    > {
+        rt::Paginator::new(self.0, &op::GET_ACCOUNT_AUTHORIZATION_DETAILS_PAGINATOR)
+    }
 }
 /// The `GetAccountPasswordPolicy` operation.
 ///
@@ -990,6 +1003,19 @@ impl GetGroup {
         self,
     ) -> rt::Call<t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetGroupRequest,
+        t::GetGroupResponse,
+        e::GetGroupError,
+        t::User,
+    > {
+        rt::Paginator::new(self.0, &op::GET_GROUP_PAGINATOR)
     }
 }
 /// The `GetGroupPolicy` operation.

@@ -209,6 +209,19 @@ impl ListAccessKeys {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAccessKeysRequest,
+        t::ListAccessKeysResponse,
+        e::ListAccessKeysError,
+        t::AccessKeyMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ACCESS_KEYS_PAGINATOR)
+    }
 }
 /// The `ListAccountAliases` operation.
 ///
@@ -274,6 +287,19 @@ impl ListAccountAliases {
         e::ListAccountAliasesError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAccountAliasesRequest,
+        t::ListAccountAliasesResponse,
+        e::ListAccountAliasesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ACCOUNT_ALIASES_PAGINATOR)
     }
 }
 /// The `ListAttachedGroupPolicies` operation.
@@ -359,6 +385,19 @@ impl ListAttachedGroupPolicies {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAttachedGroupPoliciesRequest,
+        t::ListAttachedGroupPoliciesResponse,
+        e::ListAttachedGroupPoliciesError,
+        t::AttachedPolicy,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ATTACHED_GROUP_POLICIES_PAGINATOR)
+    }
 }
 /// The `ListAttachedRolePolicies` operation.
 ///
@@ -443,6 +482,19 @@ impl ListAttachedRolePolicies {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAttachedRolePoliciesRequest,
+        t::ListAttachedRolePoliciesResponse,
+        e::ListAttachedRolePoliciesError,
+        t::AttachedPolicy,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ATTACHED_ROLE_POLICIES_PAGINATOR)
+    }
 }
 /// The `ListAttachedUserPolicies` operation.
 ///
@@ -526,6 +578,19 @@ impl ListAttachedUserPolicies {
         e::ListAttachedUserPoliciesError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAttachedUserPoliciesRequest,
+        t::ListAttachedUserPoliciesResponse,
+        e::ListAttachedUserPoliciesError,
+        t::AttachedPolicy,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ATTACHED_USER_POLICIES_PAGINATOR)
     }
 }
 /// The `ListDelegationRequests` operation.
@@ -697,6 +762,19 @@ impl ListEntitiesForPolicy {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListEntitiesForPolicyRequest,
+        t::ListEntitiesForPolicyResponse,
+        e::ListEntitiesForPolicyError,
+        t::PolicyGroup,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ENTITIES_FOR_POLICY_PAGINATOR)
+    }
 }
 /// The `ListGroupPolicies` operation.
 ///
@@ -773,6 +851,19 @@ impl ListGroupPolicies {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListGroupPoliciesRequest,
+        t::ListGroupPoliciesResponse,
+        e::ListGroupPoliciesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_GROUP_POLICIES_PAGINATOR)
+    }
 }
 /// The `ListGroups` operation.
 ///
@@ -836,6 +927,19 @@ impl ListGroups {
         self,
     ) -> rt::Call<t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListGroupsRequest,
+        t::ListGroupsResponse,
+        e::ListGroupsError,
+        t::Group,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_GROUPS_PAGINATOR)
     }
 }
 /// The `ListGroupsForUser` operation.
@@ -911,6 +1015,19 @@ impl ListGroupsForUser {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListGroupsForUserRequest,
+        t::ListGroupsForUserResponse,
+        e::ListGroupsForUserError,
+        t::Group,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_GROUPS_FOR_USER_PAGINATOR)
+    }
 }
 /// The `ListInstanceProfileTags` operation.
 ///
@@ -982,6 +1099,19 @@ impl ListInstanceProfileTags {
         e::ListInstanceProfileTagsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListInstanceProfileTagsRequest,
+        t::ListInstanceProfileTagsResponse,
+        e::ListInstanceProfileTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_INSTANCE_PROFILE_TAGS_PAGINATOR)
     }
 }
 /// The `ListInstanceProfiles` operation.
@@ -1059,6 +1189,19 @@ impl ListInstanceProfiles {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListInstanceProfilesRequest,
+        t::ListInstanceProfilesResponse,
+        e::ListInstanceProfilesError,
+        t::InstanceProfile,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_INSTANCE_PROFILES_PAGINATOR)
+    }
 }
 /// The `ListInstanceProfilesForRole` operation.
 ///
@@ -1135,6 +1278,19 @@ impl ListInstanceProfilesForRole {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListInstanceProfilesForRoleRequest,
+        t::ListInstanceProfilesForRoleResponse,
+        e::ListInstanceProfilesForRoleError,
+        t::InstanceProfile,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_INSTANCE_PROFILES_FOR_ROLE_PAGINATOR)
+    }
 }
 /// The `ListMFADeviceTags` operation.
 ///
@@ -1207,6 +1363,19 @@ impl ListMfaDeviceTags {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListMfaDeviceTagsRequest,
+        t::ListMfaDeviceTagsResponse,
+        e::ListMfaDeviceTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_MFA_DEVICE_TAGS_PAGINATOR)
+    }
 }
 /// The `ListMFADevices` operation.
 ///
@@ -1276,6 +1445,19 @@ impl ListMfaDevices {
         e::ListMfaDevicesError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListMfaDevicesRequest,
+        t::ListMfaDevicesResponse,
+        e::ListMfaDevicesError,
+        t::MfaDevice,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_MFA_DEVICES_PAGINATOR)
     }
 }
 /// The `ListOpenIDConnectProviderTags` operation.
@@ -1352,5 +1534,18 @@ impl ListOpenIdConnectProviderTags {
         e::ListOpenIdConnectProviderTagsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListOpenIdConnectProviderTagsRequest,
+        t::ListOpenIdConnectProviderTagsResponse,
+        e::ListOpenIdConnectProviderTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_PAGINATOR)
     }
 }

@@ -343,6 +343,19 @@ impl ListPolicies {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPoliciesRequest,
+        t::ListPoliciesResponse,
+        e::ListPoliciesError,
+        t::Policy,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_POLICIES_PAGINATOR)
+    }
 }
 /// The `ListPoliciesGrantingServiceAccess` operation.
 ///
@@ -497,6 +510,19 @@ impl ListPolicyTags {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPolicyTagsRequest,
+        t::ListPolicyTagsResponse,
+        e::ListPolicyTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_POLICY_TAGS_PAGINATOR)
+    }
 }
 /// The `ListPolicyVersions` operation.
 ///
@@ -570,6 +596,19 @@ impl ListPolicyVersions {
         e::ListPolicyVersionsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPolicyVersionsRequest,
+        t::ListPolicyVersionsResponse,
+        e::ListPolicyVersionsError,
+        t::PolicyVersion,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_POLICY_VERSIONS_PAGINATOR)
     }
 }
 /// The `ListRolePolicies` operation.
@@ -647,6 +686,19 @@ impl ListRolePolicies {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListRolePoliciesRequest,
+        t::ListRolePoliciesResponse,
+        e::ListRolePoliciesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ROLE_POLICIES_PAGINATOR)
+    }
 }
 /// The `ListRoleTags` operation.
 ///
@@ -714,6 +766,19 @@ impl ListRoleTags {
         e::ListRoleTagsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListRoleTagsRequest,
+        t::ListRoleTagsResponse,
+        e::ListRoleTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ROLE_TAGS_PAGINATOR)
     }
 }
 /// The `ListRoles` operation.
@@ -786,6 +851,19 @@ impl ListRoles {
         self,
     ) -> rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListRolesRequest,
+        t::ListRolesResponse,
+        e::ListRolesError,
+        t::Role,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ROLES_PAGINATOR)
     }
 }
 /// The `ListSAMLProviderTags` operation.
@@ -860,6 +938,19 @@ impl ListSamlProviderTags {
         e::ListSamlProviderTagsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSamlProviderTagsRequest,
+        t::ListSamlProviderTagsResponse,
+        e::ListSamlProviderTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SAML_PROVIDER_TAGS_PAGINATOR)
     }
 }
 /// The `ListSAMLProviders` operation.
@@ -993,6 +1084,19 @@ impl ListSshPublicKeys {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSshPublicKeysRequest,
+        t::ListSshPublicKeysResponse,
+        e::ListSshPublicKeysError,
+        t::SshPublicKeyMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SSH_PUBLIC_KEYS_PAGINATOR)
+    }
 }
 /// The `ListServerCertificateTags` operation.
 ///
@@ -1068,6 +1172,19 @@ impl ListServerCertificateTags {
         e::ListServerCertificateTagsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListServerCertificateTagsRequest,
+        t::ListServerCertificateTagsResponse,
+        e::ListServerCertificateTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SERVER_CERTIFICATE_TAGS_PAGINATOR)
     }
 }
 /// The `ListServerCertificates` operation.
@@ -1146,6 +1263,19 @@ impl ListServerCertificates {
         e::ListServerCertificatesError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListServerCertificatesRequest,
+        t::ListServerCertificatesResponse,
+        e::ListServerCertificatesError,
+        t::ServerCertificateMetadata,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SERVER_CERTIFICATES_PAGINATOR)
     }
 }
 /// The `ListServiceSpecificCredentials` operation.
@@ -1313,6 +1443,19 @@ impl ListSigningCertificates {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSigningCertificatesRequest,
+        t::ListSigningCertificatesResponse,
+        e::ListSigningCertificatesError,
+        t::SigningCertificate,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SIGNING_CERTIFICATES_PAGINATOR)
+    }
 }
 impl super::Client {
     /// Lists the names of the inline policies embedded in the specified IAM user.
@@ -1419,6 +1562,19 @@ impl ListUserPolicies {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListUserPoliciesRequest,
+        t::ListUserPoliciesResponse,
+        e::ListUserPoliciesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_USER_POLICIES_PAGINATOR)
+    }
 }
 /// The `ListUserTags` operation.
 ///
@@ -1486,6 +1642,19 @@ impl ListUserTags {
         e::ListUserTagsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListUserTagsRequest,
+        t::ListUserTagsResponse,
+        e::ListUserTagsError,
+        t::Tag,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_USER_TAGS_PAGINATOR)
     }
 }
 /// The `ListUsers` operation.
@@ -1557,6 +1726,19 @@ impl ListUsers {
         self,
     ) -> rt::Call<t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListUsersRequest,
+        t::ListUsersResponse,
+        e::ListUsersError,
+        t::User,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_USERS_PAGINATOR)
     }
 }
 /// The `ListVirtualMFADevices` operation.
@@ -1636,5 +1818,18 @@ impl ListVirtualMfaDevices {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListVirtualMfaDevicesRequest,
+        t::ListVirtualMfaDevicesResponse,
+        rt::NoErrors,
+        t::VirtualMfaDevice,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_VIRTUAL_MFA_DEVICES_PAGINATOR)
     }
 }

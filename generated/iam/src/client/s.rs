@@ -380,6 +380,19 @@ impl SimulateCustomPolicy {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::SimulateCustomPolicyRequest,
+        t::SimulatePolicyResponse,
+        e::SimulateCustomPolicyError,
+        t::EvaluationResult,
+    > {
+        rt::Paginator::new(self.0, &op::SIMULATE_CUSTOM_POLICY_PAGINATOR)
+    }
 }
 /// The `SimulatePrincipalPolicy` operation.
 ///
@@ -527,5 +540,18 @@ impl SimulatePrincipalPolicy {
         e::SimulatePrincipalPolicyError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::SimulatePrincipalPolicyRequest,
+        t::SimulatePolicyResponse,
+        e::SimulatePrincipalPolicyError,
+        t::EvaluationResult,
+    > {
+        rt::Paginator::new(self.0, &op::SIMULATE_PRINCIPAL_POLICY_PAGINATOR)
     }
 }

@@ -100,6 +100,14 @@ pub static GET_ACCOUNT_AUTHORIZATION_DETAILS: rt::Operation = rt::Operation::new
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetAccountAuthorizationDetailsResult");
+/// The paginator of `GetAccountAuthorizationDetails` (from `paginators-1.json`).
+pub static GET_ACCOUNT_AUTHORIZATION_DETAILS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"]);
 /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
 pub static GET_ACCOUNT_PASSWORD_POLICY: rt::Operation = rt::Operation::new(
         "GetAccountPasswordPolicy",
@@ -201,6 +209,15 @@ pub static GET_GROUP: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetGroupResult");
+/// The paginator of `GetGroup` (from `paginators-1.json`).
+pub static GET_GROUP_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Users"])
+    .non_aggregate_keys(&["Group"]);
 /// Retrieves the specified inline policy document that is embedded in the specified IAM group.
 ///
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.

@@ -20,6 +20,14 @@ pub static LIST_ACCESS_KEYS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListAccessKeysResult");
+/// The paginator of `ListAccessKeys` (from `paginators-1.json`).
+pub static LIST_ACCESS_KEYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["AccessKeyMetadata"]);
 /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
 pub static LIST_ACCOUNT_ALIASES: rt::Operation = rt::Operation::new(
         "ListAccountAliases",
@@ -30,6 +38,14 @@ pub static LIST_ACCOUNT_ALIASES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListAccountAliasesResult");
+/// The paginator of `ListAccountAliases` (from `paginators-1.json`).
+pub static LIST_ACCOUNT_ALIASES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["AccountAliases"]);
 /// Lists all managed policies that are attached to the specified IAM group.
 ///
 /// An IAM group can also have inline policies embedded with it. To list the inline policies for a group, use [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
@@ -50,6 +66,14 @@ pub static LIST_ATTACHED_GROUP_POLICIES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListAttachedGroupPoliciesResult");
+/// The paginator of `ListAttachedGroupPolicies` (from `paginators-1.json`).
+pub static LIST_ATTACHED_GROUP_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["AttachedPolicies"]);
 /// Lists all managed policies that are attached to the specified IAM role.
 ///
 /// An IAM role can also have inline policies embedded with it. To list the inline policies for a role, use [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
@@ -70,6 +94,14 @@ pub static LIST_ATTACHED_ROLE_POLICIES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListAttachedRolePoliciesResult");
+/// The paginator of `ListAttachedRolePolicies` (from `paginators-1.json`).
+pub static LIST_ATTACHED_ROLE_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["AttachedPolicies"]);
 /// Lists all managed policies that are attached to the specified IAM user.
 ///
 /// An IAM user can also have inline policies embedded with it. To list the inline policies for a user, use [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
@@ -90,6 +122,14 @@ pub static LIST_ATTACHED_USER_POLICIES: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListAttachedUserPoliciesResult");
+/// The paginator of `ListAttachedUserPolicies` (from `paginators-1.json`).
+pub static LIST_ATTACHED_USER_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["AttachedPolicies"]);
 /// Lists delegation requests based on the specified criteria.
 ///
 /// If a delegation request has no owner, even if it is assigned to a specific account, it will not be part of the `ListDelegationRequests` output for that account.
@@ -130,6 +170,14 @@ pub static LIST_ENTITIES_FOR_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListEntitiesForPolicyResult");
+/// The paginator of `ListEntitiesForPolicy` (from `paginators-1.json`).
+pub static LIST_ENTITIES_FOR_POLICY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["PolicyGroups", "PolicyUsers", "PolicyRoles"]);
 /// Lists the names of the inline policies that are embedded in the specified IAM group.
 ///
 /// An IAM group can also have managed policies attached to it. To list the managed policies that are attached to a group, use [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
@@ -144,6 +192,14 @@ pub static LIST_GROUP_POLICIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListGroupPoliciesResult");
+/// The paginator of `ListGroupPolicies` (from `paginators-1.json`).
+pub static LIST_GROUP_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["PolicyNames"]);
 /// Lists the IAM groups that have the specified path prefix.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
@@ -156,6 +212,14 @@ pub static LIST_GROUPS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListGroupsResult");
+/// The paginator of `ListGroups` (from `paginators-1.json`).
+pub static LIST_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Groups"]);
 /// Lists the IAM groups that the specified IAM user belongs to.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
@@ -168,6 +232,14 @@ pub static LIST_GROUPS_FOR_USER: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListGroupsForUserResult");
+/// The paginator of `ListGroupsForUser` (from `paginators-1.json`).
+pub static LIST_GROUPS_FOR_USER_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Groups"]);
 /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_INSTANCE_PROFILE_TAGS: rt::Operation = rt::Operation::new(
         "ListInstanceProfileTags",
@@ -178,6 +250,14 @@ pub static LIST_INSTANCE_PROFILE_TAGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListInstanceProfileTagsResult");
+/// The paginator of `ListInstanceProfileTags` (from `paginators-1.json`).
+pub static LIST_INSTANCE_PROFILE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Tags"]);
 /// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an instance profile, see [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html).
@@ -192,6 +272,14 @@ pub static LIST_INSTANCE_PROFILES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListInstanceProfilesResult");
+/// The paginator of `ListInstanceProfiles` (from `paginators-1.json`).
+pub static LIST_INSTANCE_PROFILES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["InstanceProfiles"]);
 /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
@@ -204,6 +292,14 @@ pub static LIST_INSTANCE_PROFILES_FOR_ROLE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListInstanceProfilesForRoleResult");
+/// The paginator of `ListInstanceProfilesForRole` (from `paginators-1.json`).
+pub static LIST_INSTANCE_PROFILES_FOR_ROLE_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["InstanceProfiles"]);
 /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_MFA_DEVICE_TAGS: rt::Operation = rt::Operation::new(
         "ListMFADeviceTags",
@@ -220,6 +316,14 @@ pub static LIST_MFA_DEVICE_TAGS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListMFADeviceTagsResult");
+/// The paginator of `ListMFADeviceTags` (from `paginators-1.json`).
+pub static LIST_MFA_DEVICE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Tags"]);
 /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
@@ -232,6 +336,14 @@ pub static LIST_MFA_DEVICES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListMFADevicesResult");
+/// The paginator of `ListMFADevices` (from `paginators-1.json`).
+pub static LIST_MFA_DEVICES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["MFADevices"]);
 /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
 ///
 /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
@@ -250,6 +362,14 @@ pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: rt::Operation = rt::Operation::ne
         ],
     )
     .result_wrapper("ListOpenIDConnectProviderTagsResult");
+/// The paginator of `ListOpenIDConnectProviderTags` (from `paginators-1.json`).
+pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Tags"]);
 /// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
@@ -297,6 +417,14 @@ pub static LIST_POLICIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListPoliciesResult");
+/// The paginator of `ListPolicies` (from `paginators-1.json`).
+pub static LIST_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Policies"]);
 /// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service.
 ///
 /// **Note:** This operation does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
@@ -335,6 +463,14 @@ pub static LIST_POLICY_TAGS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListPolicyTagsResult");
+/// The paginator of `ListPolicyTags` (from `paginators-1.json`).
+pub static LIST_POLICY_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Tags"]);
 /// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
 ///
 /// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
@@ -353,6 +489,14 @@ pub static LIST_POLICY_VERSIONS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListPolicyVersionsResult");
+/// The paginator of `ListPolicyVersions` (from `paginators-1.json`).
+pub static LIST_POLICY_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Versions"]);
 /// Lists the names of the inline policies that are embedded in the specified IAM role.
 ///
 /// An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
@@ -367,6 +511,14 @@ pub static LIST_ROLE_POLICIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListRolePoliciesResult");
+/// The paginator of `ListRolePolicies` (from `paginators-1.json`).
+pub static LIST_ROLE_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["PolicyNames"]);
 /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_ROLE_TAGS: rt::Operation = rt::Operation::new(
         "ListRoleTags",
@@ -377,6 +529,14 @@ pub static LIST_ROLE_TAGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListRoleTagsResult");
+/// The paginator of `ListRoleTags` (from `paginators-1.json`).
+pub static LIST_ROLE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Tags"]);
 /// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
@@ -397,6 +557,14 @@ pub static LIST_ROLES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListRolesResult");
+/// The paginator of `ListRoles` (from `paginators-1.json`).
+pub static LIST_ROLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Roles"]);
 /// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
 ///
 /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
@@ -415,6 +583,14 @@ pub static LIST_SAML_PROVIDER_TAGS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListSAMLProviderTagsResult");
+/// The paginator of `ListSAMLProviderTags` (from `paginators-1.json`).
+pub static LIST_SAML_PROVIDER_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Tags"]);
 /// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
 ///
 /// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
@@ -441,6 +617,14 @@ pub static LIST_SSH_PUBLIC_KEYS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION])
     .result_wrapper("ListSSHPublicKeysResult");
+/// The paginator of `ListSSHPublicKeys` (from `paginators-1.json`).
+pub static LIST_SSH_PUBLIC_KEYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["SSHPublicKeys"]);
 /// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 ///
 /// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
@@ -453,6 +637,14 @@ pub static LIST_SERVER_CERTIFICATE_TAGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListServerCertificateTagsResult");
+/// The paginator of `ListServerCertificateTags` (from `paginators-1.json`).
+pub static LIST_SERVER_CERTIFICATE_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Tags"]);
 /// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
@@ -469,6 +661,14 @@ pub static LIST_SERVER_CERTIFICATES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListServerCertificatesResult");
+/// The paginator of `ListServerCertificates` (from `paginators-1.json`).
+pub static LIST_SERVER_CERTIFICATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["ServerCertificateMetadataList"]);
 /// Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs:
 ///
 /// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
@@ -497,6 +697,14 @@ pub static LIST_SIGNING_CERTIFICATES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListSigningCertificatesResult");
+/// The paginator of `ListSigningCertificates` (from `paginators-1.json`).
+pub static LIST_SIGNING_CERTIFICATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Certificates"]);
 /// Lists the names of the inline policies embedded in the specified IAM user.
 ///
 /// An IAM user can also have managed policies attached to it. To list the managed policies that are attached to a user, use [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
@@ -511,6 +719,14 @@ pub static LIST_USER_POLICIES: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListUserPoliciesResult");
+/// The paginator of `ListUserPolicies` (from `paginators-1.json`).
+pub static LIST_USER_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["PolicyNames"]);
 /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub static LIST_USER_TAGS: rt::Operation = rt::Operation::new(
         "ListUserTags",
@@ -521,6 +737,14 @@ pub static LIST_USER_TAGS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListUserTagsResult");
+/// The paginator of `ListUserTags` (from `paginators-1.json`).
+pub static LIST_USER_TAGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Tags"]);
 /// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list.
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. This operation does not return the following attributes, even though they are an attribute of the returned object:
@@ -540,6 +764,14 @@ pub static LIST_USERS: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("ListUsersResult");
+/// The paginator of `ListUsers` (from `paginators-1.json`).
+pub static LIST_USERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["Users"]);
 /// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`.
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view tag information for a virtual MFA device, see [ListMFADeviceTags](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADeviceTags.html).
@@ -553,3 +785,11 @@ pub static LIST_VIRTUAL_MFA_DEVICES: rt::Operation = rt::Operation::new(
         &t::LIST_VIRTUAL_MFA_DEVICES_RESPONSE,
     )
     .result_wrapper("ListVirtualMFADevicesResult");
+/// The paginator of `ListVirtualMFADevices` (from `paginators-1.json`).
+pub static LIST_VIRTUAL_MFA_DEVICES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["VirtualMFADevices"]);

@@ -79,6 +79,14 @@ pub static SIMULATE_CUSTOM_POLICY: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::INVALID_INPUT_EXCEPTION, &t::POLICY_EVALUATION_EXCEPTION])
     .result_wrapper("SimulateCustomPolicyResult");
+/// The paginator of `SimulateCustomPolicy` (from `paginators-1.json`).
+pub static SIMULATE_CUSTOM_POLICY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["EvaluationResults"]);
 /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account.
 ///
 /// You can optionally include a list of one or more additional policies specified as strings to include in the simulation. If you want to simulate only policies specified as strings, use [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) instead.
@@ -111,3 +119,11 @@ pub static SIMULATE_PRINCIPAL_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("SimulatePrincipalPolicyResult");
+/// The paginator of `SimulatePrincipalPolicy` (from `paginators-1.json`).
+pub static SIMULATE_PRINCIPAL_POLICY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["Marker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["EvaluationResults"]);

@@ -835,6 +835,19 @@ impl DescribeStream {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStreamInput,
+        t::DescribeStreamOutput,
+        e::DescribeStreamError,
+        t::Shard,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STREAM_PAGINATOR)
+    }
 }
 /// The `DescribeStreamConsumer` operation.
 ///

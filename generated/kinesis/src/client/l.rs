@@ -122,6 +122,19 @@ impl ListChannels {
     ) -> rt::Call<t::ListChannelsInput, t::ListChannelsOutput, e::ListChannelsError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListChannelsInput,
+        t::ListChannelsOutput,
+        e::ListChannelsError,
+        t::ChannelSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_CHANNELS_PAGINATOR)
+    }
 }
 /// The `ListQueues` operation.
 ///
@@ -185,6 +198,19 @@ impl ListQueues {
         self,
     ) -> rt::Call<t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListQueuesInput,
+        t::ListQueuesOutput,
+        e::ListQueuesError,
+        t::QueueSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_QUEUES_PAGINATOR)
     }
 }
 /// The `ListShards` operation.
@@ -284,6 +310,19 @@ impl ListShards {
     ) -> rt::Call<t::ListShardsInput, t::ListShardsOutput, e::ListShardsError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListShardsInput,
+        t::ListShardsOutput,
+        e::ListShardsError,
+        t::Shard,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SHARDS_PAGINATOR)
+    }
 }
 /// The `ListStreamConsumers` operation.
 ///
@@ -370,6 +409,19 @@ impl ListStreamConsumers {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStreamConsumersInput,
+        t::ListStreamConsumersOutput,
+        e::ListStreamConsumersError,
+        t::Consumer,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STREAM_CONSUMERS_PAGINATOR)
+    }
 }
 /// The `ListStreams` operation.
 ///
@@ -437,6 +489,19 @@ impl ListStreams {
         self,
     ) -> rt::Call<t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListStreamsInput,
+        t::ListStreamsOutput,
+        e::ListStreamsError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_STREAMS_PAGINATOR)
     }
 }
 /// The `ListTagsForResource` operation.

@@ -252,6 +252,26 @@ pub static DESCRIBE_STREAM: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
+/// The paginator of `DescribeStream` (from `paginators-1.json`).
+pub static DESCRIBE_STREAM_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ExclusiveStartShardId"],
+        &["StreamDescription.Shards[-1].ShardId"],
+    )
+    .limit_key("Limit")
+    .more_results("StreamDescription.HasMoreShards")
+    .result_key(&["StreamDescription.Shards"])
+    .non_aggregate_keys(
+        &[
+            "StreamDescription.StreamARN",
+            "StreamDescription.StreamName",
+            "StreamDescription.StreamStatus",
+            "StreamDescription.RetentionPeriodHours",
+            "StreamDescription.EnhancedMonitoring",
+            "StreamDescription.EncryptionType",
+            "StreamDescription.KeyId",
+            "StreamDescription.StreamCreationTimestamp",
+        ],
+    );
 /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
 ///
 /// This operation has a limit of 20 transactions per second per stream.

@@ -25,6 +25,13 @@ pub static LIST_CHANNELS: rt::Operation = rt::Operation::new(
     )
     .flags(rt::READONLY)
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
+/// The paginator of `ListChannels` (from `paginators-1.json`).
+pub static LIST_CHANNELS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ChannelSummaries"]);
 /// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream.
 ///
 /// If the response contains a `NextToken`, more queues are available. Call `ListQueues` again with that value to retrieve the next page.
@@ -51,6 +58,13 @@ pub static LIST_QUEUES: rt::Operation = rt::Operation::new(
             ("ResourceType", rt::ParamValue::Str("queue")),
         ],
     );
+/// The paginator of `ListQueues` (from `paginators-1.json`).
+pub static LIST_QUEUES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["QueueSummaries"]);
 /// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream.
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
@@ -76,6 +90,13 @@ pub static LIST_SHARDS: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
+/// The paginator of `ListShards` (from `paginators-1.json`).
+pub static LIST_SHARDS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Shards"]);
 /// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer.
 ///
 /// This operation has a limit of 5 transactions per second per stream.
@@ -96,6 +117,13 @@ pub static LIST_STREAM_CONSUMERS: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
+/// The paginator of `ListStreamConsumers` (from `paginators-1.json`).
+pub static LIST_STREAM_CONSUMERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Consumers"]);
 /// Lists your Kinesis data streams.
 ///
 /// The number of streams may be too large to return from a single call to `ListStreams`. You can limit the number of returned streams using the `Limit` parameter. If you do not specify a value for the `Limit` parameter, Kinesis Data Streams uses the default limit, which is currently 100.
@@ -118,6 +146,14 @@ pub static LIST_STREAMS: rt::Operation = rt::Operation::new(
         ],
     )
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
+/// The paginator of `ListStreams` (from `paginators-1.json`).
+pub static LIST_STREAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("Limit")
+    .more_results("HasMoreStreams")
+    .result_key(&["StreamNames", "StreamSummaries"]);
 /// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources.
 ///
 /// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.

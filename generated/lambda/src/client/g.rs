@@ -519,6 +519,19 @@ impl GetDurableExecutionHistory {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetDurableExecutionHistoryRequest,
+        t::GetDurableExecutionHistoryResponse,
+        e::GetDurableExecutionHistoryError,
+        t::Event,
+    > {
+        rt::Paginator::new(self.0, &op::GET_DURABLE_EXECUTION_HISTORY_PAGINATOR)
+    }
 }
 /// The `GetDurableExecutionState` operation.
 ///
@@ -600,6 +613,19 @@ impl GetDurableExecutionState {
         e::GetDurableExecutionStateError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetDurableExecutionStateRequest,
+        t::GetDurableExecutionStateResponse,
+        e::GetDurableExecutionStateError,
+        t::OperationShape,
+    > {
+        rt::Paginator::new(self.0, &op::GET_DURABLE_EXECUTION_STATE_PAGINATOR)
     }
 }
 /// The `GetEventSourceMapping` operation.

@@ -208,6 +208,19 @@ impl ListAliases {
     ) -> rt::Call<t::ListAliasesRequest, t::ListAliasesResponse, e::ListAliasesError> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAliasesRequest,
+        t::ListAliasesResponse,
+        e::ListAliasesError,
+        t::AliasConfiguration,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ALIASES_PAGINATOR)
+    }
 }
 /// The `ListCapacityProviders` operation.
 ///
@@ -280,6 +293,19 @@ impl ListCapacityProviders {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListCapacityProvidersRequest,
+        t::ListCapacityProvidersResponse,
+        e::ListCapacityProvidersError,
+        t::CapacityProvider,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_CAPACITY_PROVIDERS_PAGINATOR)
+    }
 }
 /// The `ListCodeSigningConfigs` operation.
 ///
@@ -345,6 +371,19 @@ impl ListCodeSigningConfigs {
         e::ListCodeSigningConfigsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListCodeSigningConfigsRequest,
+        t::ListCodeSigningConfigsResponse,
+        e::ListCodeSigningConfigsError,
+        t::CodeSigningConfig,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_CODE_SIGNING_CONFIGS_PAGINATOR)
     }
 }
 /// The `ListDurableExecutionsByFunction` operation.
@@ -456,6 +495,19 @@ impl ListDurableExecutionsByFunction {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListDurableExecutionsByFunctionRequest,
+        t::ListDurableExecutionsByFunctionResponse,
+        e::ListDurableExecutionsByFunctionError,
+        t::Execution,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_DURABLE_EXECUTIONS_BY_FUNCTION_PAGINATOR)
+    }
 }
 /// The `ListEventSourceMappings` operation.
 ///
@@ -534,6 +586,19 @@ impl ListEventSourceMappings {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListEventSourceMappingsRequest,
+        t::ListEventSourceMappingsResponse,
+        e::ListEventSourceMappingsError,
+        t::EventSourceMappingConfiguration,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_EVENT_SOURCE_MAPPINGS_PAGINATOR)
+    }
 }
 /// The `ListFunctionEventInvokeConfigs` operation.
 ///
@@ -610,6 +675,19 @@ impl ListFunctionEventInvokeConfigs {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListFunctionEventInvokeConfigsRequest,
+        t::ListFunctionEventInvokeConfigsResponse,
+        e::ListFunctionEventInvokeConfigsError,
+        t::FunctionEventInvokeConfig,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_FUNCTION_EVENT_INVOKE_CONFIGS_PAGINATOR)
+    }
 }
 /// The `ListFunctionUrlConfigs` operation.
 ///
@@ -681,6 +759,19 @@ impl ListFunctionUrlConfigs {
         e::ListFunctionUrlConfigsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListFunctionUrlConfigsRequest,
+        t::ListFunctionUrlConfigsResponse,
+        e::ListFunctionUrlConfigsError,
+        t::FunctionUrlConfig,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_FUNCTION_URL_CONFIGS_PAGINATOR)
     }
 }
 /// The `ListFunctionVersionsByCapacityProvider` operation.
@@ -755,6 +846,22 @@ impl ListFunctionVersionsByCapacityProvider {
         e::ListFunctionVersionsByCapacityProviderError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListFunctionVersionsByCapacityProviderRequest,
+        t::ListFunctionVersionsByCapacityProviderResponse,
+        e::ListFunctionVersionsByCapacityProviderError,
+        t::FunctionVersionsByCapacityProviderListItem,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_PAGINATOR,
+        )
     }
 }
 /// The `ListFunctions` operation.
@@ -834,6 +941,19 @@ impl ListFunctions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListFunctionsRequest,
+        t::ListFunctionsResponse,
+        e::ListFunctionsError,
+        t::FunctionConfiguration,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_FUNCTIONS_PAGINATOR)
+    }
 }
 /// The `ListFunctionsByCodeSigningConfig` operation.
 ///
@@ -907,6 +1027,19 @@ impl ListFunctionsByCodeSigningConfig {
         e::ListFunctionsByCodeSigningConfigError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListFunctionsByCodeSigningConfigRequest,
+        t::ListFunctionsByCodeSigningConfigResponse,
+        e::ListFunctionsByCodeSigningConfigError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_PAGINATOR)
     }
 }
 /// The `ListLayerVersions` operation.
@@ -992,6 +1125,19 @@ impl ListLayerVersions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListLayerVersionsRequest,
+        t::ListLayerVersionsResponse,
+        e::ListLayerVersionsError,
+        t::LayerVersionsListItem,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_LAYER_VERSIONS_PAGINATOR)
+    }
 }
 /// The `ListLayers` operation.
 ///
@@ -1059,6 +1205,19 @@ impl ListLayers {
         self,
     ) -> rt::Call<t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListLayersRequest,
+        t::ListLayersResponse,
+        e::ListLayersError,
+        t::LayersListItem,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_LAYERS_PAGINATOR)
     }
 }
 /// The `ListProvisionedConcurrencyConfigs` operation.
@@ -1133,6 +1292,19 @@ impl ListProvisionedConcurrencyConfigs {
         e::ListProvisionedConcurrencyConfigsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListProvisionedConcurrencyConfigsRequest,
+        t::ListProvisionedConcurrencyConfigsResponse,
+        e::ListProvisionedConcurrencyConfigsError,
+        t::ProvisionedConcurrencyConfigListItem,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_PROVISIONED_CONCURRENCY_CONFIGS_PAGINATOR)
     }
 }
 /// The `ListTags` operation.
@@ -1253,5 +1425,18 @@ impl ListVersionsByFunction {
         e::ListVersionsByFunctionError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListVersionsByFunctionRequest,
+        t::ListVersionsByFunctionResponse,
+        e::ListVersionsByFunctionError,
+        t::FunctionConfiguration,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_VERSIONS_BY_FUNCTION_PAGINATOR)
     }
 }

@@ -112,6 +112,13 @@ pub static GET_DURABLE_EXECUTION_HISTORY: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `GetDurableExecutionHistory` (from `paginators-1.json`).
+pub static GET_DURABLE_EXECUTION_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["Events"]);
 /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
 ///
 /// The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed.
@@ -135,6 +142,13 @@ pub static GET_DURABLE_EXECUTION_STATE: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `GetDurableExecutionState` (from `paginators-1.json`).
+pub static GET_DURABLE_EXECUTION_STATE_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["Operations"]);
 /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
 pub static GET_EVENT_SOURCE_MAPPING: rt::Operation = rt::Operation::new(
         "GetEventSourceMapping",

@@ -20,6 +20,13 @@ pub static LIST_ALIASES: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListAliases` (from `paginators-1.json`).
+pub static LIST_ALIASES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["Aliases"]);
 /// Returns a list of capacity providers in your account.
 pub static LIST_CAPACITY_PROVIDERS: rt::Operation = rt::Operation::new(
         "ListCapacityProviders",
@@ -37,6 +44,13 @@ pub static LIST_CAPACITY_PROVIDERS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListCapacityProviders` (from `paginators-1.json`).
+pub static LIST_CAPACITY_PROVIDERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["CapacityProviders"]);
 /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
 pub static LIST_CODE_SIGNING_CONFIGS: rt::Operation = rt::Operation::new(
         "ListCodeSigningConfigs",
@@ -48,6 +62,13 @@ pub static LIST_CODE_SIGNING_CONFIGS: rt::Operation = rt::Operation::new(
     .errors(&[&t::INVALID_PARAMETER_VALUE_EXCEPTION, &t::SERVICE_EXCEPTION])
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListCodeSigningConfigs` (from `paginators-1.json`).
+pub static LIST_CODE_SIGNING_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["CodeSigningConfigs"]);
 /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
 pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION: rt::Operation = rt::Operation::new(
         "ListDurableExecutionsByFunction",
@@ -66,6 +87,13 @@ pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION: rt::Operation = rt::Operation::n
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListDurableExecutionsByFunction` (from `paginators-1.json`).
+pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["DurableExecutions"]);
 /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
 pub static LIST_EVENT_SOURCE_MAPPINGS: rt::Operation = rt::Operation::new(
         "ListEventSourceMappings",
@@ -84,6 +112,13 @@ pub static LIST_EVENT_SOURCE_MAPPINGS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListEventSourceMappings` (from `paginators-1.json`).
+pub static LIST_EVENT_SOURCE_MAPPINGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["EventSourceMappings"]);
 /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
@@ -104,6 +139,13 @@ pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS: rt::Operation = rt::Operation::ne
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListFunctionEventInvokeConfigs` (from `paginators-1.json`).
+pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["FunctionEventInvokeConfigs"]);
 /// Returns a list of Lambda function URLs for the specified function.
 pub static LIST_FUNCTION_URL_CONFIGS: rt::Operation = rt::Operation::new(
         "ListFunctionUrlConfigs",
@@ -122,6 +164,13 @@ pub static LIST_FUNCTION_URL_CONFIGS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListFunctionUrlConfigs` (from `paginators-1.json`).
+pub static LIST_FUNCTION_URL_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["FunctionUrlConfigs"]);
 /// Returns a list of function versions that are configured to use a specific capacity provider.
 pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER: rt::Operation = rt::Operation::new(
         "ListFunctionVersionsByCapacityProvider",
@@ -140,6 +189,14 @@ pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER: rt::Operation = rt::Oper
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListFunctionVersionsByCapacityProvider` (from `paginators-1.json`).
+pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["FunctionVersions"])
+    .non_aggregate_keys(&["CapacityProviderArn"]);
 /// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call.
 ///
 /// Set `FunctionVersion` to `ALL` to include all published versions of each function in addition to the unpublished version.
@@ -161,6 +218,13 @@ pub static LIST_FUNCTIONS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListFunctions` (from `paginators-1.json`).
+pub static LIST_FUNCTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["Functions"]);
 /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
 pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "ListFunctionsByCodeSigningConfig",
@@ -178,6 +242,13 @@ pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation:
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListFunctionsByCodeSigningConfig` (from `paginators-1.json`).
+pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["FunctionArns"]);
 /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
 pub static LIST_LAYER_VERSIONS: rt::Operation = rt::Operation::new(
         "ListLayerVersions",
@@ -196,6 +267,13 @@ pub static LIST_LAYER_VERSIONS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListLayerVersions` (from `paginators-1.json`).
+pub static LIST_LAYER_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["LayerVersions"]);
 /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
 pub static LIST_LAYERS: rt::Operation = rt::Operation::new(
         "ListLayers",
@@ -213,6 +291,13 @@ pub static LIST_LAYERS: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListLayers` (from `paginators-1.json`).
+pub static LIST_LAYERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["Layers"]);
 /// Retrieves a list of provisioned concurrency configurations for a function.
 pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS: rt::Operation = rt::Operation::new(
         "ListProvisionedConcurrencyConfigs",
@@ -231,6 +316,13 @@ pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS: rt::Operation = rt::Operation::
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListProvisionedConcurrencyConfigs` (from `paginators-1.json`).
+pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["ProvisionedConcurrencyConfigs"]);
 /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
 pub static LIST_TAGS: rt::Operation = rt::Operation::new(
         "ListTags",
@@ -267,3 +359,10 @@ pub static LIST_VERSIONS_BY_FUNCTION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The paginator of `ListVersionsByFunction` (from `paginators-1.json`).
+pub static LIST_VERSIONS_BY_FUNCTION_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .result_key(&["Versions"]);

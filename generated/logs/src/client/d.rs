@@ -1684,6 +1684,19 @@ impl DescribeConfigurationTemplates {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeConfigurationTemplatesRequest,
+        t::DescribeConfigurationTemplatesResponse,
+        e::DescribeConfigurationTemplatesError,
+        t::ConfigurationTemplate,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_CONFIGURATION_TEMPLATES_PAGINATOR)
+    }
 }
 /// The `DescribeDeliveries` operation.
 ///
@@ -1760,6 +1773,19 @@ impl DescribeDeliveries {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliveriesRequest,
+        t::DescribeDeliveriesResponse,
+        e::DescribeDeliveriesError,
+        t::Delivery,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERIES_PAGINATOR)
+    }
 }
 /// The `DescribeDeliveryDestinations` operation.
 ///
@@ -1834,6 +1860,19 @@ impl DescribeDeliveryDestinations {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliveryDestinationsRequest,
+        t::DescribeDeliveryDestinationsResponse,
+        e::DescribeDeliveryDestinationsError,
+        t::DeliveryDestination,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_DESTINATIONS_PAGINATOR)
+    }
 }
 /// The `DescribeDeliverySources` operation.
 ///
@@ -1906,6 +1945,19 @@ impl DescribeDeliverySources {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDeliverySourcesRequest,
+        t::DescribeDeliverySourcesResponse,
+        e::DescribeDeliverySourcesError,
+        t::DeliverySource,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DELIVERY_SOURCES_PAGINATOR)
+    }
 }
 /// The `DescribeDestinations` operation.
 ///
@@ -1977,6 +2029,19 @@ impl DescribeDestinations {
         e::DescribeDestinationsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDestinationsRequest,
+        t::DescribeDestinationsResponse,
+        e::DescribeDestinationsError,
+        t::Destination,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DESTINATIONS_PAGINATOR)
     }
 }
 /// The `DescribeExportTasks` operation.
@@ -2055,6 +2120,19 @@ impl DescribeExportTasks {
         e::DescribeExportTasksError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResponse,
+        e::DescribeExportTasksError,
+        t::ExportTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_TASKS_PAGINATOR)
     }
 }
 /// The `DescribeFieldIndexes` operation.

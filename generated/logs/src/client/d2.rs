@@ -198,6 +198,19 @@ impl DescribeLogGroups {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLogGroupsRequest,
+        t::DescribeLogGroupsResponse,
+        e::DescribeLogGroupsError,
+        t::LogGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOG_GROUPS_PAGINATOR)
+    }
 }
 /// The `DescribeLogStreams` operation.
 ///
@@ -299,6 +312,19 @@ impl DescribeLogStreams {
         e::DescribeLogStreamsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLogStreamsRequest,
+        t::DescribeLogStreamsResponse,
+        e::DescribeLogStreamsError,
+        t::LogStream,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOG_STREAMS_PAGINATOR)
     }
 }
 /// The `DescribeLookupTables` operation.
@@ -462,6 +488,19 @@ impl DescribeMetricFilters {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricFiltersRequest,
+        t::DescribeMetricFiltersResponse,
+        e::DescribeMetricFiltersError,
+        t::MetricFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_FILTERS_PAGINATOR)
+    }
 }
 /// The `DescribeQueries` operation.
 ///
@@ -547,6 +586,19 @@ impl DescribeQueries {
         e::DescribeQueriesError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeQueriesRequest,
+        t::DescribeQueriesResponse,
+        e::DescribeQueriesError,
+        t::QueryInfo,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_QUERIES_PAGINATOR)
     }
 }
 /// The `DescribeQueryDefinitions` operation.
@@ -710,6 +762,19 @@ impl DescribeResourcePolicies {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeResourcePoliciesRequest,
+        t::DescribeResourcePoliciesResponse,
+        e::DescribeResourcePoliciesError,
+        t::ResourcePolicy,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_RESOURCE_POLICIES_PAGINATOR)
+    }
 }
 /// The `DescribeSubscriptionFilters` operation.
 ///
@@ -789,6 +854,19 @@ impl DescribeSubscriptionFilters {
         e::DescribeSubscriptionFiltersError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSubscriptionFiltersRequest,
+        t::DescribeSubscriptionFiltersResponse,
+        e::DescribeSubscriptionFiltersError,
+        t::SubscriptionFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBSCRIPTION_FILTERS_PAGINATOR)
     }
 }
 /// The `DisassociateKmsKey` operation.

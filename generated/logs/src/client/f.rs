@@ -164,4 +164,17 @@ impl FilterLogEvents {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::FilterLogEventsRequest,
+        t::FilterLogEventsResponse,
+        e::FilterLogEventsError,
+        t::FilteredLogEvent,
+    > {
+        rt::Paginator::new(self.0, &op::FILTER_LOG_EVENTS_PAGINATOR)
+    }
 }

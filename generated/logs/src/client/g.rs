@@ -1221,6 +1221,19 @@ impl GetScheduledQueryHistory {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::GetScheduledQueryHistoryRequest,
+        t::GetScheduledQueryHistoryResponse,
+        e::GetScheduledQueryHistoryError,
+        t::TriggerHistoryRecord,
+    > {
+        rt::Paginator::new(self.0, &op::GET_SCHEDULED_QUERY_HISTORY_PAGINATOR)
+    }
 }
 impl super::Client {
     /// Returns the storage tier policy for the account.

@@ -207,6 +207,19 @@ impl ListAggregateLogGroupSummaries {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAggregateLogGroupSummariesRequest,
+        t::ListAggregateLogGroupSummariesResponse,
+        e::ListAggregateLogGroupSummariesError,
+        t::AggregateLogGroupSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_AGGREGATE_LOG_GROUP_SUMMARIES_PAGINATOR)
+    }
 }
 /// The `ListAnomalies` operation.
 ///
@@ -280,6 +293,19 @@ impl ListAnomalies {
         e::ListAnomaliesError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAnomaliesRequest,
+        t::ListAnomaliesResponse,
+        e::ListAnomaliesError,
+        t::Anomaly,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ANOMALIES_PAGINATOR)
     }
 }
 /// The `ListIntegrations` operation.
@@ -424,6 +450,19 @@ impl ListLogAnomalyDetectors {
         e::ListLogAnomalyDetectorsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListLogAnomalyDetectorsRequest,
+        t::ListLogAnomalyDetectorsResponse,
+        e::ListLogAnomalyDetectorsError,
+        t::AnomalyDetector,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_LOG_ANOMALY_DETECTORS_PAGINATOR)
     }
 }
 /// The `ListLogGroups` operation.
@@ -607,6 +646,19 @@ impl ListLogGroupsForQuery {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListLogGroupsForQueryRequest,
+        t::ListLogGroupsForQueryResponse,
+        e::ListLogGroupsForQueryError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_LOG_GROUPS_FOR_QUERY_PAGINATOR)
+    }
 }
 /// The `ListScheduledQueries` operation.
 ///
@@ -685,6 +737,19 @@ impl ListScheduledQueries {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListScheduledQueriesRequest,
+        t::ListScheduledQueriesResponse,
+        e::ListScheduledQueriesError,
+        t::ScheduledQuerySummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SCHEDULED_QUERIES_PAGINATOR)
+    }
 }
 /// The `ListSourcesForS3TableIntegration` operation.
 ///
@@ -758,6 +823,19 @@ impl ListSourcesForS3TableIntegration {
         e::ListSourcesForS3TableIntegrationError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSourcesForS3TableIntegrationRequest,
+        t::ListSourcesForS3TableIntegrationResponse,
+        e::ListSourcesForS3TableIntegrationError,
+        t::S3TableIntegrationSource,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_PAGINATOR)
     }
 }
 /// The `ListSyslogConfigurations` operation.

@@ -425,6 +425,13 @@ pub static DESCRIBE_CONFIGURATION_TEMPLATES: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
+/// The paginator of `DescribeConfigurationTemplates` (from `paginators-1.json`).
+pub static DESCRIBE_CONFIGURATION_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["configurationTemplates"]);
 /// Retrieves a list of the deliveries that have been created in the account.
 ///
 /// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
@@ -445,6 +452,13 @@ pub static DESCRIBE_DELIVERIES: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
+/// The paginator of `DescribeDeliveries` (from `paginators-1.json`).
+pub static DESCRIBE_DELIVERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["deliveries"]);
 /// Retrieves a list of the delivery destinations that have been created in the account.
 pub static DESCRIBE_DELIVERY_DESTINATIONS: rt::Operation = rt::Operation::new(
         "DescribeDeliveryDestinations",
@@ -461,6 +475,13 @@ pub static DESCRIBE_DELIVERY_DESTINATIONS: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
+/// The paginator of `DescribeDeliveryDestinations` (from `paginators-1.json`).
+pub static DESCRIBE_DELIVERY_DESTINATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["deliveryDestinations"]);
 /// Retrieves a list of the delivery sources that have been created in the account.
 pub static DESCRIBE_DELIVERY_SOURCES: rt::Operation = rt::Operation::new(
         "DescribeDeliverySources",
@@ -477,6 +498,13 @@ pub static DESCRIBE_DELIVERY_SOURCES: rt::Operation = rt::Operation::new(
             &t::THROTTLING_EXCEPTION,
         ],
     );
+/// The paginator of `DescribeDeliverySources` (from `paginators-1.json`).
+pub static DESCRIBE_DELIVERY_SOURCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["deliverySources"]);
 /// Lists all your destinations. The results are ASCII-sorted by destination name.
 pub static DESCRIBE_DESTINATIONS: rt::Operation = rt::Operation::new(
         "DescribeDestinations",
@@ -486,6 +514,13 @@ pub static DESCRIBE_DESTINATIONS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_DESTINATIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
+/// The paginator of `DescribeDestinations` (from `paginators-1.json`).
+pub static DESCRIBE_DESTINATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["destinations"]);
 /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
 pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
         "DescribeExportTasks",
@@ -495,6 +530,13 @@ pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_EXPORT_TASKS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
+/// The paginator of `DescribeExportTasks` (from `paginators-1.json`).
+pub static DESCRIBE_EXPORT_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["exportTasks"]);
 /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
 ///
 /// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
@@ -586,6 +628,13 @@ pub static DESCRIBE_LOG_GROUPS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_LOG_GROUPS_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
+/// The paginator of `DescribeLogGroups` (from `paginators-1.json`).
+pub static DESCRIBE_LOG_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["logGroups"]);
 /// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered.
 ///
 /// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
@@ -607,6 +656,13 @@ pub static DESCRIBE_LOG_STREAMS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
+/// The paginator of `DescribeLogStreams` (from `paginators-1.json`).
+pub static DESCRIBE_LOG_STREAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["logStreams"]);
 /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
 pub static DESCRIBE_LOOKUP_TABLES: rt::Operation = rt::Operation::new(
         "DescribeLookupTables",
@@ -638,6 +694,13 @@ pub static DESCRIBE_METRIC_FILTERS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
+/// The paginator of `DescribeMetricFilters` (from `paginators-1.json`).
+pub static DESCRIBE_METRIC_FILTERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["metricFilters"]);
 /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
 ///
 /// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
@@ -655,6 +718,13 @@ pub static DESCRIBE_QUERIES: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
+/// The paginator of `DescribeQueries` (from `paginators-1.json`).
+pub static DESCRIBE_QUERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("maxResults")
+    .result_key(&["queries"]);
 /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
 ///
 /// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
@@ -675,6 +745,13 @@ pub static DESCRIBE_RESOURCE_POLICIES: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_RESOURCE_POLICIES_RESPONSE,
     )
     .errors(&[&t::INVALID_PARAMETER_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION]);
+/// The paginator of `DescribeResourcePolicies` (from `paginators-1.json`).
+pub static DESCRIBE_RESOURCE_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["resourcePolicies"]);
 /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
 pub static DESCRIBE_SUBSCRIPTION_FILTERS: rt::Operation = rt::Operation::new(
         "DescribeSubscriptionFilters",
@@ -690,6 +767,13 @@ pub static DESCRIBE_SUBSCRIPTION_FILTERS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
+/// The paginator of `DescribeSubscriptionFilters` (from `paginators-1.json`).
+pub static DESCRIBE_SUBSCRIPTION_FILTERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["subscriptionFilters"]);
 /// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account.
 ///
 /// When you use `DisassociateKmsKey`, you specify either the `logGroupName` parameter or the `resourceIdentifier` parameter. You can't specify both of those parameters in the same operation.

@@ -37,3 +37,10 @@ pub static FILTER_LOG_EVENTS: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
+/// The paginator of `FilterLogEvents` (from `paginators-1.json`).
+pub static FILTER_LOG_EVENTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["events", "searchedLogStreams"]);

@@ -303,6 +303,14 @@ pub static GET_SCHEDULED_QUERY_HISTORY: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVER_EXCEPTION,
         ],
     );
+/// The paginator of `GetScheduledQueryHistory` (from `paginators-1.json`).
+pub static GET_SCHEDULED_QUERY_HISTORY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("maxResults")
+    .result_key(&["triggerHistory"])
+    .non_aggregate_keys(&["name", "scheduledQueryArn"]);
 /// Returns the storage tier policy for the account.
 pub static GET_STORAGE_TIER_POLICY: rt::Operation = rt::Operation::new(
         "GetStorageTierPolicy",

@@ -19,6 +19,13 @@ pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES: rt::Operation = rt::Operation::ne
             &t::INVALID_PARAMETER_EXCEPTION,
         ],
     );
+/// The paginator of `ListAggregateLogGroupSummaries` (from `paginators-1.json`).
+pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["aggregateLogGroupSummaries"]);
 /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
 pub static LIST_ANOMALIES: rt::Operation = rt::Operation::new(
         "ListAnomalies",
@@ -35,6 +42,13 @@ pub static LIST_ANOMALIES: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
+/// The paginator of `ListAnomalies` (from `paginators-1.json`).
+pub static LIST_ANOMALIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["anomalies"]);
 /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
 pub static LIST_INTEGRATIONS: rt::Operation = rt::Operation::new(
         "ListIntegrations",
@@ -60,6 +74,13 @@ pub static LIST_LOG_ANOMALY_DETECTORS: rt::Operation = rt::Operation::new(
             &t::OPERATION_ABORTED_EXCEPTION,
         ],
     );
+/// The paginator of `ListLogAnomalyDetectors` (from `paginators-1.json`).
+pub static LIST_LOG_ANOMALY_DETECTORS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("limit")
+    .result_key(&["anomalyDetectors"]);
 /// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 ///
 /// You can optionally filter the results by log group class, log group name pattern, field indexes, data sources, field index names, or log group tags. If you specify more than one filter type, the results include log groups that satisfy all filters.
@@ -91,6 +112,13 @@ pub static LIST_LOG_GROUPS_FOR_QUERY: rt::Operation = rt::Operation::new(
             &t::SERVICE_UNAVAILABLE_EXCEPTION,
         ],
     );
+/// The paginator of `ListLogGroupsForQuery` (from `paginators-1.json`).
+pub static LIST_LOG_GROUPS_FOR_QUERY_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("maxResults")
+    .result_key(&["logGroupIdentifiers"]);
 /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
 pub static LIST_SCHEDULED_QUERIES: rt::Operation = rt::Operation::new(
         "ListScheduledQueries",
@@ -107,6 +135,13 @@ pub static LIST_SCHEDULED_QUERIES: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVER_EXCEPTION,
         ],
     );
+/// The paginator of `ListScheduledQueries` (from `paginators-1.json`).
+pub static LIST_SCHEDULED_QUERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("maxResults")
+    .result_key(&["scheduledQueries"]);
 /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
 pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION: rt::Operation = rt::Operation::new(
         "ListSourcesForS3TableIntegration",
@@ -124,6 +159,13 @@ pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION: rt::Operation = rt::Operation:
             &t::INTERNAL_SERVER_EXCEPTION,
         ],
     );
+/// The paginator of `ListSourcesForS3TableIntegration` (from `paginators-1.json`).
+pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("maxResults")
+    .result_key(&["sources"]);
 /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
 pub static LIST_SYSLOG_CONFIGURATIONS: rt::Operation = rt::Operation::new(
         "ListSyslogConfigurations",

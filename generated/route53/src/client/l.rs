@@ -207,6 +207,19 @@ impl ListCidrBlocks {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListCidrBlocksRequest,
+        t::ListCidrBlocksResponse,
+        e::ListCidrBlocksError,
+        t::CidrBlockSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_CIDR_BLOCKS_PAGINATOR)
+    }
 }
 /// The `ListCidrCollections` operation.
 ///
@@ -272,6 +285,19 @@ impl ListCidrCollections {
         e::ListCidrCollectionsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListCidrCollectionsRequest,
+        t::ListCidrCollectionsResponse,
+        e::ListCidrCollectionsError,
+        t::CollectionSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_CIDR_COLLECTIONS_PAGINATOR)
     }
 }
 /// The `ListCidrLocations` operation.
@@ -344,6 +370,19 @@ impl ListCidrLocations {
         e::ListCidrLocationsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListCidrLocationsRequest,
+        t::ListCidrLocationsResponse,
+        e::ListCidrLocationsError,
+        t::LocationSummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_CIDR_LOCATIONS_PAGINATOR)
     }
 }
 /// The `ListGeoLocations` operation.
@@ -495,6 +534,19 @@ impl ListHealthChecks {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListHealthChecksRequest,
+        t::ListHealthChecksResponse,
+        e::ListHealthChecksError,
+        t::HealthCheck,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_HEALTH_CHECKS_PAGINATOR)
+    }
 }
 /// The `ListHostedZones` operation.
 ///
@@ -574,6 +626,19 @@ impl ListHostedZones {
         e::ListHostedZonesError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListHostedZonesRequest,
+        t::ListHostedZonesResponse,
+        e::ListHostedZonesError,
+        t::HostedZone,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_HOSTED_ZONES_PAGINATOR)
     }
 }
 /// The `ListHostedZonesByName` operation.
@@ -833,6 +898,19 @@ impl ListQueryLoggingConfigs {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListQueryLoggingConfigsRequest,
+        t::ListQueryLoggingConfigsResponse,
+        e::ListQueryLoggingConfigsError,
+        t::QueryLoggingConfig,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_QUERY_LOGGING_CONFIGS_PAGINATOR)
+    }
 }
 /// The `ListResourceRecordSetProtections` operation.
 ///
@@ -920,6 +998,19 @@ impl ListResourceRecordSetProtections {
         e::ListResourceRecordSetProtectionsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListResourceRecordSetProtectionsRequest,
+        t::ListResourceRecordSetProtectionsResponse,
+        e::ListResourceRecordSetProtectionsError,
+        t::ResourceRecordSetProtection,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_RESOURCE_RECORD_SET_PROTECTIONS_PAGINATOR)
     }
 }
 /// The `ListResourceRecordSets` operation.
@@ -1037,6 +1128,19 @@ impl ListResourceRecordSets {
         e::ListResourceRecordSetsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListResourceRecordSetsRequest,
+        t::ListResourceRecordSetsResponse,
+        e::ListResourceRecordSetsError,
+        t::ResourceRecordSet,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_RESOURCE_RECORD_SETS_PAGINATOR)
     }
 }
 /// The `ListReusableDelegationSets` operation.
@@ -1790,5 +1894,18 @@ impl ListVpcAssociationAuthorizations {
         e::ListVpcAssociationAuthorizationsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListVpcAssociationAuthorizationsRequest,
+        t::ListVpcAssociationAuthorizationsResponse,
+        e::ListVpcAssociationAuthorizationsError,
+        t::Vpc,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS_PAGINATOR)
     }
 }

@@ -17,6 +17,13 @@ pub static LIST_CIDR_BLOCKS: rt::Operation = rt::Operation::new(
             &t::INVALID_INPUT,
         ],
     );
+/// The paginator of `ListCidrBlocks` (from `paginators-1.json`).
+pub static LIST_CIDR_BLOCKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CidrBlocks"]);
 /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
 pub static LIST_CIDR_COLLECTIONS: rt::Operation = rt::Operation::new(
         "ListCidrCollections",
@@ -26,6 +33,13 @@ pub static LIST_CIDR_COLLECTIONS: rt::Operation = rt::Operation::new(
         &t::LIST_CIDR_COLLECTIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT]);
+/// The paginator of `ListCidrCollections` (from `paginators-1.json`).
+pub static LIST_CIDR_COLLECTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CidrCollections"]);
 /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
 pub static LIST_CIDR_LOCATIONS: rt::Operation = rt::Operation::new(
         "ListCidrLocations",
@@ -35,6 +49,13 @@ pub static LIST_CIDR_LOCATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_CIDR_LOCATIONS_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_CIDR_COLLECTION_EXCEPTION, &t::INVALID_INPUT]);
+/// The paginator of `ListCidrLocations` (from `paginators-1.json`).
+pub static LIST_CIDR_LOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["CidrLocations"]);
 /// Retrieves a list of supported geographic locations.
 ///
 /// Countries are listed first, and continents are listed last. If Amazon Route 53 supports subdivisions for a country (for example, states or provinces), the subdivisions for that country are listed in alphabetical order immediately after the corresponding country.
@@ -59,6 +80,14 @@ pub static LIST_HEALTH_CHECKS: rt::Operation = rt::Operation::new(
         &t::LIST_HEALTH_CHECKS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::INCOMPATIBLE_VERSION]);
+/// The paginator of `ListHealthChecks` (from `paginators-1.json`).
+pub static LIST_HEALTH_CHECKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["HealthChecks"]);
 /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
 ///
 /// Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the `maxitems` parameter to list them in groups of up to 100.
@@ -72,6 +101,14 @@ pub static LIST_HOSTED_ZONES: rt::Operation = rt::Operation::new(
     .errors(
         &[&t::INVALID_INPUT, &t::NO_SUCH_DELEGATION_SET, &t::DELEGATION_SET_NOT_REUSABLE],
     );
+/// The paginator of `ListHostedZones` (from `paginators-1.json`).
+pub static LIST_HOSTED_ZONES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["HostedZones"]);
 /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account.
 ///
 /// `ListHostedZonesByName` sorts hosted zones by name with the labels reversed. For example:
@@ -135,6 +172,13 @@ pub static LIST_QUERY_LOGGING_CONFIGS: rt::Operation = rt::Operation::new(
         &t::LIST_QUERY_LOGGING_CONFIGS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::INVALID_PAGINATION_TOKEN, &t::NO_SUCH_HOSTED_ZONE]);
+/// The paginator of `ListQueryLoggingConfigs` (from `paginators-1.json`).
+pub static LIST_QUERY_LOGGING_CONFIGS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["QueryLoggingConfigs"]);
 /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
 ///
 /// If the response includes a `NextToken` element, there are more protections to list. To get the next page of results, submit another request and specify the value of `NextToken` in the `NextToken` parameter.
@@ -146,6 +190,13 @@ pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS: rt::Operation = rt::Operation::
         &t::LIST_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE,
     )
     .errors(&[&t::INVALID_INPUT, &t::NO_SUCH_HOSTED_ZONE, &t::INVALID_PAGINATION_TOKEN]);
+/// The paginator of `ListResourceRecordSetProtections` (from `paginators-1.json`).
+pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ResourceRecordSetProtections"]);
 /// Lists the resource record sets in a specified hosted zone.
 ///
 /// `ListResourceRecordSets` returns up to 300 resource record sets at a time in ASCII order, beginning at a position specified by the `name` and `type` elements.
@@ -188,6 +239,14 @@ pub static LIST_RESOURCE_RECORD_SETS: rt::Operation = rt::Operation::new(
         &t::LIST_RESOURCE_RECORD_SETS_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_INPUT]);
+/// The paginator of `ListResourceRecordSets` (from `paginators-1.json`).
+pub static LIST_RESOURCE_RECORD_SETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["StartRecordName", "StartRecordType", "StartRecordIdentifier"],
+        &["NextRecordName", "NextRecordType", "NextRecordIdentifier"],
+    )
+    .limit_key("MaxItems")
+    .more_results("IsTruncated")
+    .result_key(&["ResourceRecordSets"]);
 /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
 pub static LIST_REUSABLE_DELEGATION_SETS: rt::Operation = rt::Operation::new(
         "ListReusableDelegationSets",
@@ -328,3 +387,10 @@ pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS: rt::Operation = rt::Operation::n
         &t::LIST_VPC_ASSOCIATION_AUTHORIZATIONS_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_HOSTED_ZONE, &t::INVALID_INPUT, &t::INVALID_PAGINATION_TOKEN]);
+/// The paginator of `ListVPCAssociationAuthorizations` (from `paginators-1.json`).
+pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["VPCs"])
+    .non_aggregate_keys(&["HostedZoneId"]);

@@ -550,6 +550,19 @@ impl ListBuckets {
     ) -> rt::Call<t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListBucketsRequest,
+        t::ListBucketsOutput,
+        rt::NoErrors,
+        t::Bucket,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_BUCKETS_PAGINATOR)
+    }
 }
 /// The `ListDirectoryBuckets` operation.
 ///
@@ -620,6 +633,19 @@ impl ListDirectoryBuckets {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListDirectoryBucketsRequest,
+        t::ListDirectoryBucketsOutput,
+        rt::NoErrors,
+        t::Bucket,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_DIRECTORY_BUCKETS_PAGINATOR)
     }
 }
 /// The `ListMultipartUploads` operation.
@@ -755,6 +781,19 @@ impl ListMultipartUploads {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListMultipartUploadsRequest,
+        t::ListMultipartUploadsOutput,
+        rt::NoErrors,
+        t::MultipartUpload,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_MULTIPART_UPLOADS_PAGINATOR)
+    }
 }
 /// The `ListObjectAnnotations` operation.
 ///
@@ -866,6 +905,19 @@ impl ListObjectAnnotations {
         e::ListObjectAnnotationsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListObjectAnnotationsRequest,
+        t::ListObjectAnnotationsOutput,
+        e::ListObjectAnnotationsError,
+        t::AnnotationEntry,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_OBJECT_ANNOTATIONS_PAGINATOR)
     }
 }
 /// The `ListObjectVersions` operation.
@@ -997,6 +1049,19 @@ impl ListObjectVersions {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListObjectVersionsRequest,
+        t::ListObjectVersionsOutput,
+        rt::NoErrors,
+        t::ObjectVersion,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_OBJECT_VERSIONS_PAGINATOR)
+    }
 }
 /// The `ListObjects` operation.
 ///
@@ -1111,6 +1176,19 @@ impl ListObjects {
         self,
     ) -> rt::Call<t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListObjectsRequest,
+        t::ListObjectsOutput,
+        e::ListObjectsError,
+        t::Object,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_OBJECTS_PAGINATOR)
     }
 }
 /// The `ListObjectsV2` operation.
@@ -1252,6 +1330,19 @@ impl ListObjectsV2 {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListObjectsV2Request,
+        t::ListObjectsV2Output,
+        e::ListObjectsV2Error,
+        t::Object,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_OBJECTS_V2_PAGINATOR)
+    }
 }
 /// The `ListParts` operation.
 ///
@@ -1377,5 +1468,13 @@ impl ListParts {
         self,
     ) -> rt::Call<t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors, t::Part> {
+        rt::Paginator::new(self.0, &op::LIST_PARTS_PAGINATOR)
     }
 }

@@ -124,6 +124,14 @@ pub static LIST_BUCKETS: rt::Operation = rt::Operation::new(
     &t::LIST_BUCKETS_REQUEST,
     &t::LIST_BUCKETS_OUTPUT,
 );
+/// The paginator of `ListBuckets` (from `paginators-1.json`).
+pub static LIST_BUCKETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ContinuationToken"],
+        &["ContinuationToken"],
+    )
+    .limit_key("MaxBuckets")
+    .result_key(&["Buckets"])
+    .non_aggregate_keys(&["Owner", "Prefix"]);
 /// Returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*.
 ///
 /// **Note:** **Directory buckets** - For directory buckets, you must make requests for this API operation to the Regional endpoint. These endpoints support path-style requests in the format `https://s3express-control.region-code.amazonaws.com/bucket-name`. Virtual-hosted-style requests aren't supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
@@ -142,6 +150,13 @@ pub static LIST_DIRECTORY_BUCKETS: rt::Operation = rt::Operation::new(
         &t::LIST_DIRECTORY_BUCKETS_OUTPUT,
     )
     .static_params(&[("UseS3ExpressControlEndpoint", rt::ParamValue::Bool(true))]);
+/// The paginator of `ListDirectoryBuckets` (from `paginators-1.json`).
+pub static LIST_DIRECTORY_BUCKETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ContinuationToken"],
+        &["ContinuationToken"],
+    )
+    .limit_key("MaxDirectoryBuckets")
+    .result_key(&["Buckets"]);
 /// This operation lists in-progress multipart uploads in a bucket. An in-progress multipart upload is a multipart upload that has been initiated by the `CreateMultipartUpload` request, but has not yet been completed or aborted.
 ///
 /// **Note:** **Directory buckets** - If multipart uploads in a directory bucket are in progress, you can't delete the bucket until all the in-progress multipart uploads are aborted or completed. To delete these in-progress multipart uploads, use the `ListMultipartUploads` operation to list the in-progress multipart uploads in the bucket and use the `AbortMultipartUpload` operation to abort all the in-progress multipart uploads.
@@ -180,6 +195,15 @@ pub static LIST_MULTIPART_UPLOADS: rt::Operation = rt::Operation::new(
     &t::LIST_MULTIPART_UPLOADS_REQUEST,
     &t::LIST_MULTIPART_UPLOADS_OUTPUT,
 );
+/// The paginator of `ListMultipartUploads` (from `paginators-1.json`).
+pub static LIST_MULTIPART_UPLOADS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["KeyMarker", "UploadIdMarker"],
+        &["NextKeyMarker", "NextUploadIdMarker"],
+    )
+    .limit_key("MaxUploads")
+    .more_results("IsTruncated")
+    .result_key(&["Uploads", "CommonPrefixes"])
+    .non_aggregate_keys(&["RequestCharged", "Prefix"]);
 /// Lists the annotations attached to an Amazon S3 object. Results are paginated, with a maximum of 1,000 annotations per object. Use the `AnnotationPrefix` parameter to filter the results by name prefix.
 ///
 /// To use this operation, you must have the `s3:ListObjectAnnotations` permission.
@@ -199,6 +223,23 @@ pub static LIST_OBJECT_ANNOTATIONS: rt::Operation = rt::Operation::new(
         &t::LIST_OBJECT_ANNOTATIONS_OUTPUT,
     )
     .errors(&[&t::NO_SUCH_BUCKET, &t::NO_SUCH_KEY, &t::INVALID_PREFIX]);
+/// The paginator of `ListObjectAnnotations` (from `paginators-1.json`).
+pub static LIST_OBJECT_ANNOTATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ContinuationToken"],
+        &["NextContinuationToken"],
+    )
+    .limit_key("MaxAnnotationResults")
+    .result_key(&["Annotations"])
+    .non_aggregate_keys(
+        &[
+            "AnnotationCount",
+            "AnnotationPrefix",
+            "Bucket",
+            "Key",
+            "ObjectVersionId",
+            "RequestCharged",
+        ],
+    );
 /// **Note:** This operation is not supported for directory buckets.
 ///
 /// Returns metadata about all versions of the objects in a bucket. You can also use request parameters as selection criteria to return metadata about a subset of all the object versions.
@@ -224,6 +265,15 @@ pub static LIST_OBJECT_VERSIONS: rt::Operation = rt::Operation::new(
     &t::LIST_OBJECT_VERSIONS_REQUEST,
     &t::LIST_OBJECT_VERSIONS_OUTPUT,
 );
+/// The paginator of `ListObjectVersions` (from `paginators-1.json`).
+pub static LIST_OBJECT_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["KeyMarker", "VersionIdMarker"],
+        &["NextKeyMarker", "NextVersionIdMarker"],
+    )
+    .limit_key("MaxKeys")
+    .more_results("IsTruncated")
+    .result_key(&["Versions", "DeleteMarkers", "CommonPrefixes"])
+    .non_aggregate_keys(&["RequestCharged", "Prefix"]);
 /// **Note:** This operation is not supported for directory buckets.
 ///
 /// Returns some or all (up to 1,000) of the objects in a bucket. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A 200 OK response can contain valid or invalid XML. Be sure to design your application to parse the contents of the response and handle it appropriately.
@@ -247,6 +297,15 @@ pub static LIST_OBJECTS: rt::Operation = rt::Operation::new(
         &t::LIST_OBJECTS_OUTPUT,
     )
     .errors(&[&t::NO_SUCH_BUCKET]);
+/// The paginator of `ListObjects` (from `paginators-1.json`).
+pub static LIST_OBJECTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["Marker"],
+        &["NextMarker || Contents[-1].Key"],
+    )
+    .limit_key("MaxKeys")
+    .more_results("IsTruncated")
+    .result_key(&["Contents", "CommonPrefixes"])
+    .non_aggregate_keys(&["RequestCharged", "Prefix"]);
 /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
 ///
 /// - **Note:** **General purpose bucket** - For general purpose buckets, `ListObjectsV2` doesn't return prefixes that are related only to in-progress multipart uploads.
@@ -277,6 +336,15 @@ pub static LIST_OBJECTS_V2: rt::Operation = rt::Operation::new(
         &t::LIST_OBJECTS_V2_OUTPUT,
     )
     .errors(&[&t::NO_SUCH_BUCKET]);
+/// The paginator of `ListObjectsV2` (from `paginators-1.json`).
+pub static LIST_OBJECTS_V2_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["ContinuationToken"],
+        &["NextContinuationToken"],
+    )
+    .limit_key("MaxKeys")
+    .more_results("IsTruncated")
+    .result_key(&["Contents", "CommonPrefixes"])
+    .non_aggregate_keys(&["RequestCharged", "Prefix"]);
 /// Lists the parts that have been uploaded for a specific multipart upload.
 ///
 /// To use this operation, you must provide the `upload ID` in the request. You obtain this uploadID by sending the initiate multipart upload request through [CreateMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html).
@@ -309,3 +377,14 @@ pub static LIST_PARTS: rt::Operation = rt::Operation::new(
     &t::LIST_PARTS_REQUEST,
     &t::LIST_PARTS_OUTPUT,
 );
+/// The paginator of `ListParts` (from `paginators-1.json`).
+pub static LIST_PARTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["PartNumberMarker"],
+        &["NextPartNumberMarker"],
+    )
+    .limit_key("MaxParts")
+    .more_results("IsTruncated")
+    .result_key(&["Parts"])
+    .non_aggregate_keys(
+        &["ChecksumAlgorithm", "Initiator", "Owner", "StorageClass", "ChecksumType"],
+    );

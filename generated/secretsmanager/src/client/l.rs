@@ -104,6 +104,19 @@ impl ListResourcePolicies {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListResourcePoliciesRequest,
+        t::ListResourcePoliciesResponse,
+        e::ListResourcePoliciesError,
+        t::ResourcePolicySummary,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_RESOURCE_POLICIES_PAGINATOR)
+    }
 }
 /// The `ListSecretVersionIds` operation.
 ///
@@ -283,5 +296,18 @@ impl ListSecrets {
         self,
     ) -> rt::Call<t::ListSecretsRequest, t::ListSecretsResponse, e::ListSecretsError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSecretsRequest,
+        t::ListSecretsResponse,
+        e::ListSecretsError,
+        t::SecretListEntry,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SECRETS_PAGINATOR)
     }
 }

@@ -23,6 +23,13 @@ pub static LIST_RESOURCE_POLICIES: rt::Operation = rt::Operation::new(
             &t::INVALID_PARAMETER_EXCEPTION,
         ],
     );
+/// The paginator of `ListResourcePolicies` (from `paginators-1.json`).
+pub static LIST_RESOURCE_POLICIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["ResourcePolicies"]);
 /// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version).
 ///
 /// To list the secrets in the account, use ListSecrets.
@@ -75,3 +82,10 @@ pub static LIST_SECRETS: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVICE_ERROR,
         ],
     );
+/// The paginator of `ListSecrets` (from `paginators-1.json`).
+pub static LIST_SECRETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["SecretList"]);

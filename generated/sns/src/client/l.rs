@@ -154,6 +154,19 @@ impl ListEndpointsByPlatformApplication {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListEndpointsByPlatformApplicationInput,
+        t::ListEndpointsByPlatformApplicationResponse,
+        e::ListEndpointsByPlatformApplicationError,
+        t::Endpoint,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_PAGINATOR)
+    }
 }
 /// The `ListOriginationNumbers` operation.
 ///
@@ -220,6 +233,19 @@ impl ListOriginationNumbers {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListOriginationNumbersRequest,
+        t::ListOriginationNumbersResult,
+        e::ListOriginationNumbersError,
+        t::PhoneNumberInformation,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ORIGINATION_NUMBERS_PAGINATOR)
+    }
 }
 /// The `ListPhoneNumbersOptedOut` operation.
 ///
@@ -284,6 +310,19 @@ impl ListPhoneNumbersOptedOut {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPhoneNumbersOptedOutInput,
+        t::ListPhoneNumbersOptedOutResponse,
+        e::ListPhoneNumbersOptedOutError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_PHONE_NUMBERS_OPTED_OUT_PAGINATOR)
+    }
 }
 /// The `ListPlatformApplications` operation.
 ///
@@ -347,6 +386,19 @@ impl ListPlatformApplications {
         e::ListPlatformApplicationsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListPlatformApplicationsInput,
+        t::ListPlatformApplicationsResponse,
+        e::ListPlatformApplicationsError,
+        t::PlatformApplication,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_PLATFORM_APPLICATIONS_PAGINATOR)
     }
 }
 /// The `ListSMSSandboxPhoneNumbers` operation.
@@ -418,6 +470,19 @@ impl ListSmsSandboxPhoneNumbers {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSmsSandboxPhoneNumbersInput,
+        t::ListSmsSandboxPhoneNumbersResult,
+        e::ListSmsSandboxPhoneNumbersError,
+        t::SmsSandboxPhoneNumber,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SMS_SANDBOX_PHONE_NUMBERS_PAGINATOR)
+    }
 }
 /// The `ListSubscriptions` operation.
 ///
@@ -479,6 +544,19 @@ impl ListSubscriptions {
         e::ListSubscriptionsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSubscriptionsInput,
+        t::ListSubscriptionsResponse,
+        e::ListSubscriptionsError,
+        t::Subscription,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SUBSCRIPTIONS_PAGINATOR)
     }
 }
 /// The `ListSubscriptionsByTopic` operation.
@@ -549,6 +627,19 @@ impl ListSubscriptionsByTopic {
         e::ListSubscriptionsByTopicError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListSubscriptionsByTopicInput,
+        t::ListSubscriptionsByTopicResponse,
+        e::ListSubscriptionsByTopicError,
+        t::Subscription,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_SUBSCRIPTIONS_BY_TOPIC_PAGINATOR)
     }
 }
 /// The `ListTagsForResource` operation.
@@ -661,5 +752,18 @@ impl ListTopics {
         self,
     ) -> rt::Call<t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListTopicsInput,
+        t::ListTopicsResponse,
+        e::ListTopicsError,
+        t::Topic,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_TOPICS_PAGINATOR)
     }
 }

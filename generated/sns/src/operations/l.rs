@@ -21,6 +21,12 @@ pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION: rt::Operation = rt::Operation
         ],
     )
     .result_wrapper("ListEndpointsByPlatformApplicationResult");
+/// The paginator of `ListEndpointsByPlatformApplication` (from `paginators-1.json`).
+pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Endpoints"]);
 /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
 pub static LIST_ORIGINATION_NUMBERS: rt::Operation = rt::Operation::new(
         "ListOriginationNumbers",
@@ -39,6 +45,13 @@ pub static LIST_ORIGINATION_NUMBERS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListOriginationNumbersResult");
+/// The paginator of `ListOriginationNumbers` (from `paginators-1.json`).
+pub static LIST_ORIGINATION_NUMBERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["PhoneNumbers"]);
 /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
 ///
 /// The results for `ListPhoneNumbersOptedOut` are paginated, and each page returns up to 100 phone numbers. If additional phone numbers are available after the first page of results, then a `NextToken` string will be returned. To receive the next page, you call `ListPhoneNumbersOptedOut` again using the `NextToken` string received from the previous call. When there are no more records to return, `NextToken` will be null.
@@ -58,6 +71,12 @@ pub static LIST_PHONE_NUMBERS_OPTED_OUT: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListPhoneNumbersOptedOutResult");
+/// The paginator of `ListPhoneNumbersOptedOut` (from `paginators-1.json`).
+pub static LIST_PHONE_NUMBERS_OPTED_OUT_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .result_key(&["phoneNumbers"]);
 /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// This action is throttled at 15 transactions per second (TPS).
@@ -76,6 +95,12 @@ pub static LIST_PLATFORM_APPLICATIONS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListPlatformApplicationsResult");
+/// The paginator of `ListPlatformApplications` (from `paginators-1.json`).
+pub static LIST_PLATFORM_APPLICATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["PlatformApplications"]);
 /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
@@ -96,6 +121,13 @@ pub static LIST_SMS_SANDBOX_PHONE_NUMBERS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListSMSSandboxPhoneNumbersResult");
+/// The paginator of `ListSMSSandboxPhoneNumbers` (from `paginators-1.json`).
+pub static LIST_SMS_SANDBOX_PHONE_NUMBERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["PhoneNumbers"]);
 /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
@@ -114,6 +146,12 @@ pub static LIST_SUBSCRIPTIONS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListSubscriptionsResult");
+/// The paginator of `ListSubscriptions` (from `paginators-1.json`).
+pub static LIST_SUBSCRIPTIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Subscriptions"]);
 /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
@@ -133,6 +171,12 @@ pub static LIST_SUBSCRIPTIONS_BY_TOPIC: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListSubscriptionsByTopicResult");
+/// The paginator of `ListSubscriptionsByTopic` (from `paginators-1.json`).
+pub static LIST_SUBSCRIPTIONS_BY_TOPIC_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Subscriptions"]);
 /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
 pub static LIST_TAGS_FOR_RESOURCE: rt::Operation = rt::Operation::new(
         "ListTagsForResource",
@@ -169,3 +213,9 @@ pub static LIST_TOPICS: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("ListTopicsResult");
+/// The paginator of `ListTopics` (from `paginators-1.json`).
+pub static LIST_TOPICS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .result_key(&["Topics"]);

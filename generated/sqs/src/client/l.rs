@@ -115,6 +115,19 @@ impl ListDeadLetterSourceQueues {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListDeadLetterSourceQueuesRequest,
+        t::ListDeadLetterSourceQueuesResult,
+        e::ListDeadLetterSourceQueuesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_DEAD_LETTER_SOURCE_QUEUES_PAGINATOR)
+    }
 }
 /// The `ListMessageMoveTasks` operation.
 ///
@@ -307,5 +320,18 @@ impl ListQueues {
         self,
     ) -> rt::Call<t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError> {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListQueuesRequest,
+        t::ListQueuesResult,
+        e::ListQueuesError,
+        String,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_QUEUES_PAGINATOR)
     }
 }

@@ -23,6 +23,13 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES: rt::Operation = rt::Operation::new(
             &t::UNSUPPORTED_OPERATION,
         ],
     );
+/// The paginator of `ListDeadLetterSourceQueues` (from `paginators-1.json`).
+pub static LIST_DEAD_LETTER_SOURCE_QUEUES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["queueUrls"]);
 /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
 ///
 /// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
@@ -82,3 +89,10 @@ pub static LIST_QUEUES: rt::Operation = rt::Operation::new(
             &t::UNSUPPORTED_OPERATION,
         ],
     );
+/// The paginator of `ListQueues` (from `paginators-1.json`).
+pub static LIST_QUEUES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["QueueUrls"]);

@@ -106,6 +106,19 @@ impl ListAccountRoles {
     > {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAccountRolesRequest,
+        t::ListAccountRolesResponse,
+        e::ListAccountRolesError,
+        t::RoleInfo,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ACCOUNT_ROLES_PAGINATOR)
+    }
 }
 /// The `ListAccounts` operation.
 ///
@@ -173,6 +186,19 @@ impl ListAccounts {
         e::ListAccountsError,
     > {
         self.0
+    }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::ListAccountsRequest,
+        t::ListAccountsResponse,
+        e::ListAccountsError,
+        t::AccountInfo,
+    > {
+        rt::Paginator::new(self.0, &op::LIST_ACCOUNTS_PAGINATOR)
     }
 }
 /// The `Logout` operation.

@@ -20,6 +20,13 @@ pub static LIST_ACCOUNT_ROLES: rt::Operation = rt::Operation::new(
     )
     .auth(&["smithy.api#noAuth"])
     .auth_type("none");
+/// The paginator of `ListAccountRoles` (from `paginators-1.json`).
+pub static LIST_ACCOUNT_ROLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("maxResults")
+    .result_key(&["roleList"]);
 /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
 pub static LIST_ACCOUNTS: rt::Operation = rt::Operation::new(
         "ListAccounts",
@@ -38,6 +45,13 @@ pub static LIST_ACCOUNTS: rt::Operation = rt::Operation::new(
     )
     .auth(&["smithy.api#noAuth"])
     .auth_type("none");
+/// The paginator of `ListAccounts` (from `paginators-1.json`).
+pub static LIST_ACCOUNTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["nextToken"],
+        &["nextToken"],
+    )
+    .limit_key("maxResults")
+    .result_key(&["accountList"]);
 /// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session.
 ///
 /// **Note:** If a user uses IAM Identity Center to access the AWS CLI, the user’s IAM Identity Center sign in session is used to obtain an IAM session, as specified in the corresponding IAM Identity Center permission set. More specifically, IAM Identity Center assumes an IAM role in the target account on behalf of the user, and the corresponding temporary AWS credentials are returned to the client.

@@ -68,4 +68,12 @@ impl ListQueues {
     ) -> rt::Call<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors> {
         self.0
     }
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors, String> {
+        rt::Paginator::new(self.0, &op::LIST_QUEUES_PAGINATOR)
+    }
 }

@@ -10,3 +10,10 @@ pub static LIST_QUEUES: rt::Operation = rt::Operation::new(
         &t::LIST_QUEUES_RESULT,
     )
     .result_wrapper("ListQueuesResult");
+/// The paginator of `ListQueues` (from `paginators-1.json`).
+pub static LIST_QUEUES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["QueueUrls"]);
