@@ -17,6 +17,11 @@ pub const REGION: &str = "us-east-1";
 const ACCESS_KEY: &str = "AKIDFAKEMOTOSERVICES";
 const SECRET_KEY: &str = "fake-secret-for-moto";
 
+/// The CloudFormation cases take turns: moto's `DescribeStacks` pages by position in its list of
+/// every stack, so a stack another case creates or deletes between two pages would shift a resumed
+/// page.
+pub static CLOUDFORMATION: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The result every case returns: any error ends it with its message.
 pub type Outcome = Result<(), Box<dyn std::error::Error>>;
 

@@ -180,6 +180,8 @@ const TEMPLATE: &str = r#"{
 
 #[test]
 fn cloudformation_stack_lifecycle() {
+    // A poisoned lock only means another case failed; this one can still run.
+    let _turn = common::CLOUDFORMATION.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     common::run_case("cloudformation", |endpoint, mut checks| async move {
         let outcome = cloudformation(&endpoint, &mut checks).await;
         (checks, outcome)
