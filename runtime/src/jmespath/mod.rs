@@ -1,7 +1,7 @@
 //! JMESPath, as botocore uses it in paginators, waiters and boto3 resource models.
 //!
 //! Expressions are evaluated over a borrowed view of typed values ([`Val`]): a generated output is
-//! walked through [`Shape`] by member name, so no page is converted to JSON to be searched. Only
+//! walked through [`Shape`](crate::shape::Shape) by member name, so no page is converted to JSON to be searched. Only
 //! values an expression builds (multi-selects, slices, projections) are new, and those hold
 //! references into the searched value wherever they can.
 //!
