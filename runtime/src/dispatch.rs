@@ -273,7 +273,7 @@ pub fn default_classifier(status: StatusCode, headers: &HeaderMap, body: &[u8]) 
 
 /// Cuts `aws.protocoltests#Code` and `Code:http://internal.amazon.com/...` down to `Code`, as
 /// botocore's JSON parsers do.
-fn sanitize_code(raw: &str) -> &str {
+pub(crate) fn sanitize_code(raw: &str) -> &str {
     let raw = raw.split(':').next().unwrap_or(raw);
     raw.rsplit('#').next().unwrap_or(raw).trim()
 }
@@ -475,6 +475,19 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_lose_namespaces_and_uris() {
+        assert_eq!(sanitize_code("FooError"), "FooError");
+        assert_eq!(sanitize_code("aws.protocoltests.restjson#FooError"), "FooError");
+        assert_eq!(sanitize_code("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"), "FooError");
+        assert_eq!(
+            sanitize_code(
+                "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"
+            ),
+            "FooError"
+        );
+    }
 
     fn classify(status: u16, headers: &[(&str, &str)], body: &str) -> ResponseInfo {
         let mut map = HeaderMap::new();

@@ -183,7 +183,7 @@ impl Error {
 }
 
 /// The request id headers, in the order services use them.
-const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"];
+pub(crate) const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"];
 
 impl From<DispatchError> for Error {
     fn from(error: DispatchError) -> Self {

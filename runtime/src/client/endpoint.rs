@@ -8,6 +8,7 @@
 
 use crate::config::{AddressingStyle, RegionalEndpoints};
 use crate::endpoint::{Endpoint, Params, Value as ParamValue};
+use crate::jmespath::{Expression, Val};
 use crate::schema::{Operation, ParamValue as StaticValue, Service};
 use crate::shape::{Shape, Value, ValueRef};
 use crate::types::Document;
@@ -148,13 +149,15 @@ impl Inner {
             };
         }
         for (name, path) in op.operation_context_params {
-            let mut values = Vec::new();
-            collect_path(ValueRef::Shape(input), path, &mut values);
-            let list_param = rules_param_is_list(path);
-            if list_param {
-                params.set(*name, ParamValue::StringArray(values));
-            } else if let Some(value) = values.into_iter().next() {
-                params.set(*name, value);
+            // The generator already checked the path parses; a failure here selects nothing and
+            // the rules say what is missing.
+            let Ok(expression) = Expression::parse(path) else { continue };
+            let Ok(found) = expression.search(Val::of(input)) else { continue };
+            if let Some(items) = found.elements() {
+                let strings = items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                params.set(*name, ParamValue::StringArray(strings));
+            } else if let Some(text) = found.as_str() {
+                params.set(*name, text);
             }
         }
         for (i, member) in op.input.members.iter().enumerate() {
@@ -175,79 +178,6 @@ impl Inner {
             };
         }
         Ok(params)
-    }
-}
-
-/// True when an operation context path yields a list (`keys(..)`, projections), so the rule
-/// set parameter is a string array.
-fn rules_param_is_list(path: &str) -> bool {
-    path.starts_with("keys(") || path.contains("[*]")
-}
-
-/// Collects the strings an `operationContextParams` path selects from the input. The paths in
-/// the models use a small part of JMESPath: `keys(Member)`, `A.B`, projections `A[*].B` and a
-/// flattened multi-select `A[*].[B.C, D.E][]`; that is what this walks. Anything else selects
-/// nothing (the parameter stays unset, and the rules fall back or say what is missing).
-fn collect_path(value: ValueRef<'_>, path: &str, out: &mut Vec<String>) {
-    let path = path.trim();
-    if let Some(inner) = path.strip_prefix("keys(").and_then(|p| p.strip_suffix(')')) {
-        let mut maps = Vec::new();
-        select(value, inner, &mut maps);
-        for map in maps {
-            if let ValueRef::Map(map) = map {
-                out.extend((0..map.len()).filter_map(|i| map.entry(i)).map(|(k, _)| k.to_owned()));
-            }
-        }
-        return;
-    }
-    if let Some(list) = path.strip_prefix('[').and_then(|p| p.strip_suffix("][]")) {
-        for expr in list.split(',') {
-            collect_path(value, expr, out);
-        }
-        return;
-    }
-    let mut selected = Vec::new();
-    select(value, path, &mut selected);
-    out.extend(selected.into_iter().filter_map(|v| match v {
-        ValueRef::Str(s) => Some(s.to_owned()),
-        _ => None,
-    }));
-}
-
-/// Follows `A.B[*].C` (or `A[*].[B, C][]`) from `value`, pushing every value it reaches.
-fn select<'a>(value: ValueRef<'a>, path: &str, out: &mut Vec<ValueRef<'a>>) {
-    if path.is_empty() {
-        out.push(value);
-        return;
-    }
-    let end = path.find(['.', '[']).unwrap_or(path.len());
-    let (name, rest) = path.split_at(end);
-    let ValueRef::Shape(shape) = value else { return };
-    let Some((i, _)) = shape.schema().member(name) else { return };
-    let Some(field) = shape.field(i).and_then(Value::get) else { return };
-    if let Some(after) = rest.strip_prefix("[*]") {
-        let ValueRef::List(list) = field else { return };
-        let after = after.strip_prefix('.').unwrap_or(after);
-        for j in 0..list.len() {
-            let Some(item) = list.item(j).and_then(Value::get) else { continue };
-            if after.starts_with('[') {
-                select_multi(item, after, out);
-            } else {
-                select(item, after, out);
-            }
-        }
-        return;
-    }
-    select(field, rest.strip_prefix('.').unwrap_or(rest), out);
-}
-
-/// `[A.B, C.D][]` applied to one item.
-fn select_multi<'a>(item: ValueRef<'a>, expr: &str, out: &mut Vec<ValueRef<'a>>) {
-    let Some(list) = expr.strip_prefix('[').and_then(|p| p.strip_suffix("][]").or_else(|| p.strip_suffix(']'))) else {
-        return;
-    };
-    for part in list.split(',') {
-        select(item, part.trim(), out);
     }
 }
 

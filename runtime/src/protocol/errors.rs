@@ -4,6 +4,8 @@
 use http::HeaderMap;
 
 use super::{cbor, header, xml, CodecError};
+use crate::dispatch::sanitize_code;
+use crate::error::REQUEST_ID_HEADERS;
 use crate::schema::{Protocol, Schema, Service};
 use crate::shape::Shape;
 use crate::types::Document;
@@ -55,7 +57,7 @@ pub(crate) fn error_facts(service: &Service, status: u16, headers: &HeaderMap, b
         Protocol::Json | Protocol::RestJson => json_facts(headers, body),
         Protocol::RpcV2Cbor => {
             let (code, message) = cbor::cbor_error_info(body).unwrap_or((None, None));
-            ErrorFacts { code: code.map(|c| sanitize(&c)), message, request_id: None, shape_name: None }
+            ErrorFacts { code: code.map(|c| sanitize_code(&c).to_owned()), message, request_id: None, shape_name: None }
         }
         Protocol::Query | Protocol::Ec2 | Protocol::RestXml => match xml::xml_error_info(body) {
             Some(info) => {
@@ -74,10 +76,7 @@ pub(crate) fn error_facts(service: &Service, status: u16, headers: &HeaderMap, b
         }
     }
     if facts.request_id.is_none() {
-        facts.request_id = ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"]
-            .iter()
-            .find_map(|name| header(headers, name))
-            .map(str::to_owned);
+        facts.request_id = REQUEST_ID_HEADERS.iter().find_map(|name| header(headers, name)).map(str::to_owned);
     }
     // An error without a code (a HEAD answered 404, an HTML page from a proxy) is named by its
     // status, as botocore does, so `code()` is always there to match on.
@@ -99,19 +98,11 @@ fn json_facts(headers: &HeaderMap, body: &[u8]) -> ErrorFacts {
     };
     let code = header(headers, "x-amzn-errortype").map(str::to_owned).or_else(|| field(&["__type", "code", "Code"]));
     ErrorFacts {
-        code: code.map(|c| sanitize(&c)).filter(|c| !c.is_empty()),
+        code: code.map(|c| sanitize_code(&c).to_owned()).filter(|c| !c.is_empty()),
         message: field(&["message", "Message", "errorMessage"]),
         request_id: None,
         shape_name: None,
     }
-}
-
-/// Strips the decorations services put around a code: a `:http://...` suffix and a
-/// `namespace#` prefix (`aws.protocoltests.restjson#FooError:http://...` is `FooError`).
-fn sanitize(code: &str) -> String {
-    let code = code.split(':').next().unwrap_or(code);
-    let code = code.rsplit('#').next().unwrap_or(code);
-    code.trim().to_owned()
 }
 
 /// The position in `errors` of the exception answered with `code`.
@@ -123,20 +114,4 @@ pub(crate) fn modeled_index(errors: &[&'static Schema], facts: &ErrorFacts) -> O
             errors.iter().position(|s| s.name == name)
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sanitize;
-
-    #[test]
-    fn codes_lose_namespaces_and_uris() {
-        assert_eq!(sanitize("FooError"), "FooError");
-        assert_eq!(sanitize("aws.protocoltests.restjson#FooError"), "FooError");
-        assert_eq!(sanitize("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"), "FooError");
-        assert_eq!(
-            sanitize("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"),
-            "FooError"
-        );
-    }
 }

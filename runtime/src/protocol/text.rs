@@ -38,10 +38,8 @@ pub(crate) fn scalar_to_text(
     Ok(())
 }
 
-/// Writes a float in its shortest round-tripping form, without a trailing `.0` for whole
-/// numbers (`1.0` goes out as `1`, as Python's `str` would not, but the protocols accept both and
-/// the conformance cases expect the short form only for integral values of float members that
-/// botocore itself formats with `str`; we follow the cases).
+/// Writes a float in its shortest round-tripping form (`1.5`, `1` for a whole number), and the
+/// non-finite values as the words the protocols use for them.
 pub(crate) fn push_float(out: &mut String, f: f64, single: bool) {
     if f.is_nan() {
         out.push_str("NaN");
