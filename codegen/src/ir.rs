@@ -294,9 +294,9 @@ pub struct Paginator {
     pub more_results: Option<String>,
     pub result_key: Vec<String>,
     pub non_aggregate_keys: Vec<String>,
-    /// The element shape of the primary result key, when that key is a list reached through
-    /// member names (the type `into_paginator().items()` yields), and whether the list is sparse
-    /// (its elements are then `Option`s).
+    /// The type `into_paginator().items()` yields, when the primary result key is reached
+    /// through member names: the element shape of a list (and whether the list is sparse, its
+    /// elements then `Option`s), or the key's own shape when it is not a list.
     pub item: Option<(ShapeId, bool)>,
 }
 

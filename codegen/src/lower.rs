@@ -406,7 +406,8 @@ fn lower_paginator(p: &model::PaginatorDef, op: &Operation, shapes: &[Shape]) ->
         }
         match &shapes[at].kind {
             Kind::List { member, sparse, .. } => Some((member.target, *sparse)),
-            _ => None,
+            // A map or a scalar is yielded whole, once per page.
+            _ => Some((at, false)),
         }
     });
     Paginator {
