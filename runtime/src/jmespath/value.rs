@@ -98,7 +98,7 @@ impl<'a> Val<'a> {
         }
     }
 
-    fn from_value(v: &'a dyn Value) -> Self {
+    pub(crate) fn from_value(v: &'a dyn Value) -> Self {
         v.get().map(Val::from).unwrap_or(Val::Null)
     }
 

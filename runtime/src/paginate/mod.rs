@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use crate::client::Call;
 use crate::jmespath::Expression;
 use crate::protocol::OperationErrors;
-use crate::shape::{Shape, Unit};
+use crate::shape::{Shape, Unit, Value};
 use crate::Error;
 
 pub use pages::{BlockingItems, BlockingPages, Items, Pages};
@@ -137,7 +137,7 @@ where
     I: Shape + Default + Clone + 'static,
     O: Shape + Default + 'static,
     E: OperationErrors,
-    T: 'static,
+    T: Value + Default + 'static,
 {
     /// Paginates `call` as `spec` says.
     pub fn new(call: Call<I, O, E>, spec: &'static PaginatorSpec) -> Self {

@@ -17,7 +17,7 @@ use crate::http::block_on;
 use crate::jmespath::{Expression, Val};
 use crate::protocol::OperationErrors;
 use crate::schema::Operation;
-use crate::shape::{Shape, Value, ValueMut};
+use crate::shape::{Shape, Value, ValueMut, ValueRef};
 use crate::types::Document;
 use crate::Error;
 
@@ -401,7 +401,7 @@ where
     I: Shape + Default + Clone + 'static,
     O: Shape + Default + 'static,
     E: OperationErrors,
-    T: 'static,
+    T: Value + Default + 'static,
 {
     pub(super) fn new(pages: Pages<I, O, E>) -> Self {
         Items { pages, buffer: Vec::new().into_iter() }
@@ -429,13 +429,18 @@ where
         if target.get().is_none() {
             return Ok(());
         }
-        let ValueMut::List(list) = target.get_mut() else {
-            let item = target.take_any().and_then(|a| a.downcast::<T>().ok()).ok_or_else(|| {
-                pagination_error(op, ErrorKind::InvalidInput, "the result key does not hold this item type".into())
+        if !matches!(target.get(), Some(ValueRef::List(_))) {
+            // Copied through a document: a trait method to move any value out would cost every
+            // generated type a vtable entry, for eight paginators.
+            let doc = Val::from_value(target).to_document();
+            let mut item = T::default();
+            set_from_document(&mut item, &doc).map_err(|reason| {
+                pagination_error(op, ErrorKind::Response, format!("the result key's value cannot be read: {reason}"))
             })?;
-            self.buffer = vec![*item].into_iter();
+            self.buffer = vec![item].into_iter();
             return Ok(());
-        };
+        }
+        let ValueMut::List(list) = target.get_mut() else { return Ok(()) };
         let Some(items) = list.as_any_mut().and_then(|a| a.downcast_mut::<Vec<T>>()) else {
             return Err(pagination_error(
                 op,
@@ -472,7 +477,7 @@ where
     I: Shape + Default + Clone + 'static,
     O: Shape + Default + 'static,
     E: OperationErrors,
-    T: 'static,
+    T: Value + Default + 'static,
 {
     type Item = Result<T, Error>;
 
@@ -496,7 +501,7 @@ where
     I: Shape + Default + Clone + 'static,
     O: Shape + Default + 'static,
     E: OperationErrors,
-    T: 'static,
+    T: Value + Default + 'static,
 {
     type Item = Result<T, Error>;
 
