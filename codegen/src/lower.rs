@@ -258,7 +258,7 @@ pub fn lower(loaded: &Loaded) -> Service {
         api_version: meta.api_version.clone(),
         endpoint_prefix: meta.endpoint_prefix.clone(),
         signing_name: meta.signing_name.clone().unwrap_or_else(|| meta.endpoint_prefix.clone()),
-        protocol: protocol(&meta.protocol),
+        protocol: protocol(resolved_protocol(meta)),
         protocols: meta.protocols.iter().map(|p| protocol(p)).collect(),
         json_version: meta.json_version.clone(),
         target_prefix: meta.target_prefix.clone(),
@@ -350,6 +350,15 @@ fn lower_operation(
         paginator: None,
         waiters: Vec::new(),
     }
+}
+
+/// The protocol botocore speaks to the service (`ServiceModel.resolved_protocol`): of the
+/// `protocols` the service lists, the first in botocore's order of preference, so a service that
+/// lists `smithy-rpc-v2-cbor` before `json` (CloudWatch, CodeBuild and 39 others) is spoken to in
+/// JSON, as boto3 does; the legacy `protocol` when there is no list.
+fn resolved_protocol(meta: &model::Metadata) -> &str {
+    const PREFERENCE: [&str; 6] = ["json", "rest-json", "rest-xml", "smithy-rpc-v2-cbor", "query", "ec2"];
+    PREFERENCE.into_iter().find(|p| meta.protocols.iter().any(|q| q == p)).unwrap_or(&meta.protocol)
 }
 
 fn lower_waiter(name: &str, w: &model::WaiterDef) -> Waiter {

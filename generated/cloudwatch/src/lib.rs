@@ -52,7 +52,7 @@ pub static SERVICE: rt::Service = rt::Service {
     api_version: "2010-08-01",
     endpoint_prefix: "monitoring",
     signing_name: "monitoring",
-    protocol: rt::Protocol::RpcV2Cbor,
+    protocol: rt::Protocol::Json,
     protocols: &[rt::Protocol::RpcV2Cbor, rt::Protocol::Json, rt::Protocol::Query],
     json_version: Some("1.0"),
     target_prefix: Some("GraniteServiceVersion20100801"),

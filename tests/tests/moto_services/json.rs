@@ -143,3 +143,35 @@ async fn dynamodb(endpoint: &str, checks: &mut Checks) -> Outcome {
     let tables = ddb.list_tables().send().await?.table_names.unwrap_or_default();
     checks.ok(!tables.contains(&table), "the table is gone")
 }
+
+/// CloudWatch lists `smithy-rpc-v2-cbor` before `json`; boto3 speaks JSON to it (botocore's
+/// protocol preference), and so must the generated client, or moto (and boto3 users' mocks)
+/// would not understand it.
+#[test]
+fn cloudwatch_metrics_over_the_protocol_boto3_resolves() {
+    common::run_case("cloudwatch", |endpoint, mut checks| async move {
+        let outcome = cloudwatch(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn cloudwatch(endpoint: &str, checks: &mut Checks) -> Outcome {
+    use tucuxi_cloudwatch::types::{Dimension, MetricDatum};
+    let cw = tucuxi_cloudwatch::Client::new(&common::session(endpoint));
+    let namespace = unique("tucuxi/metrics");
+    let datum = |value: f64| MetricDatum {
+        metric_name: "Latency".into(),
+        dimensions: Some(vec![Dimension { name: "Stage".into(), value: "prod".into() }]),
+        value: Some(value),
+        ..Default::default()
+    };
+    cw.put_metric_data().namespace(&namespace).metric_data(vec![datum(12.5), datum(7.0)]).send().await?;
+    let listed = cw.list_metrics().namespace(&namespace).send().await?.metrics.unwrap_or_default();
+    checks.eq(listed.len(), 1, "one metric in the namespace")?;
+    checks.eq(listed[0].metric_name.as_deref(), Some("Latency"), "named as put")?;
+    let dims = listed[0].dimensions.clone().unwrap_or_default();
+    checks.ok(dims.iter().any(|d| d.name == "Stage" && d.value == "prod"), "with its dimension")?;
+    let err = cw.get_dashboard().dashboard_name(unique("missing")).send().await.err().ok_or("no such dashboard")?;
+    checks.ok(err.code().is_some_and(|c| c.contains("NotFound")), &format!("a not-found error code: {err}"))?;
+    Ok(())
+}
