@@ -19,10 +19,14 @@ pub use crate::schema::shape_flags::{
 pub use crate::schema::{
     ErrorTraits, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service, XmlNamespace,
 };
+pub use crate::resource::{
+    new_shape, Action, ActionSpec, BatchAction, BatchSpec, Builder, CollectionSpec, IsResource, LoadSpec, Many, One,
+    Output, Param, Resource, ResourceRef, ResourceSpec, Source, Surface,
+};
 pub use crate::session::Session;
 pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
-pub use crate::{operation_errors, string_enum, structure, union, Error};
+pub use crate::{builder, operation_errors, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, Map};
 
 /// A body member with no traits (short, because generated schemas call it once per member).
