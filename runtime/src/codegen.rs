@@ -6,6 +6,11 @@
 pub use crate::client::{Call, ClientConfig, ClientHandle, PresignedRequest, Rules};
 pub use crate::paginate::{Paginator, PaginatorSpec};
 pub use crate::protocol::NoErrors;
+pub use crate::resource;
+pub use crate::resource::{
+    new_shape, Action, ActionSpec, BatchAction, BatchSpec, Builder, CollectionSpec, IsResource, LoadSpec, Many, One,
+    Output, Param, Resource, ResourceRef, ResourceSpec, Source, Surface,
+};
 pub use crate::schema::flags::*;
 pub use crate::schema::op_flags::{
     CHECKSUM_REQUIRED, DEPRECATED as OP_DEPRECATED, ENDPOINT_DISCOVERY, ENDPOINT_DISCOVERY_REQUIRED,
@@ -18,10 +23,6 @@ pub use crate::schema::shape_flags::{
 };
 pub use crate::schema::{
     ErrorTraits, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service, XmlNamespace,
-};
-pub use crate::resource::{
-    new_shape, Action, ActionSpec, BatchAction, BatchSpec, Builder, CollectionSpec, IsResource, LoadSpec, Many, One,
-    Output, Param, Resource, ResourceRef, ResourceSpec, Source, Surface,
 };
 pub use crate::session::Session;
 pub use crate::shape::Unit;

@@ -74,11 +74,8 @@ impl<O: Shape, T: IsResource> Returns<O> for One<T> {
     type Value = T;
     fn finish(output: O, finish: &Finish<'_>) -> Result<T, Error> {
         finish.make::<T>(&output)?.into_iter().next().ok_or_else(|| {
-            Error::new(
-                ErrorKind::Response,
-                format!("the response carried no identifiers for a {}", T::SPEC.name),
-            )
-            .with_operation(finish.operation.name)
+            Error::new(ErrorKind::Response, format!("the response carried no identifiers for a {}", T::SPEC.name))
+                .with_operation(finish.operation.name)
         })
     }
 }

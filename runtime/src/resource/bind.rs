@@ -97,7 +97,12 @@ pub(crate) fn value_of(source: &Source, scope: &Scope<'_>) -> Result<Document, E
 /// Binds `params` into the parameter document `into`, as boto3's `create_request_parameters`:
 /// `index` is the position of the resource in a batch (`Objects[].Key` of the 3rd resource goes
 /// to `Objects[2].Key`).
-pub(crate) fn bind(params: &[Param], scope: &Scope<'_>, index: Option<usize>, into: &mut Document) -> Result<(), Error> {
+pub(crate) fn bind(
+    params: &[Param],
+    scope: &Scope<'_>,
+    index: Option<usize>,
+    into: &mut Document,
+) -> Result<(), Error> {
     for param in params {
         let value = value_of(&param.source, scope)?;
         build_param_structure(into, param.target, value, index)?;
@@ -220,7 +225,10 @@ fn id_text(doc: &Document) -> Option<String> {
 /// The identifiers and data of the resources a response (or loaded data) describes, as boto3's
 /// `ResourceHandler`: a list-valued identifier makes the result plural, one resource per element.
 /// Resources missing an identifier are left out (boto3 returns `None` for them).
-pub(crate) fn resources_from(spec: &ResourceRef, scope: &Scope<'_>) -> Result<Vec<(Vec<String>, Option<Document>)>, Error> {
+pub(crate) fn resources_from(
+    spec: &ResourceRef,
+    scope: &Scope<'_>,
+) -> Result<Vec<(Vec<String>, Option<Document>)>, Error> {
     let mut values = Vec::with_capacity(spec.identifiers.len());
     let mut plural = None;
     for source in spec.identifiers {

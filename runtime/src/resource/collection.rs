@@ -195,11 +195,7 @@ where
 
     async fn page(&mut self, output: Result<B::Output, Error>) -> Result<Vec<R>, Error> {
         let output = output?;
-        let data = if reads_data(self.spec.resource.identifiers) {
-            Some(self.parent.data_dyn().await?)
-        } else {
-            None
-        };
+        let data = if reads_data(self.spec.resource.identifiers) { Some(self.parent.data_dyn().await?) } else { None };
         let scope = Scope {
             ids: self.parent.ids(),
             data: data.as_deref(),
@@ -283,11 +279,8 @@ where
             for (index, item) in page.iter().enumerate() {
                 let resource = item.resource();
                 let data = resource.loaded();
-                let scope = Scope {
-                    ids: resource.ids(),
-                    data: data.as_deref().map(|d| d as &dyn Shape),
-                    ..Scope::default()
-                };
+                let scope =
+                    Scope { ids: resource.ids(), data: data.as_deref().map(|d| d as &dyn Shape), ..Scope::default() };
                 bind(spec.params, &scope, Some(index), &mut doc).map_err(|e| e.with_operation(op.name))?;
             }
             let mut call: Call<B2::Input, B2::Output, B2::Errors> = Call::new(&client, op);

@@ -226,6 +226,12 @@ impl<S: Shape + Default + 'static> Resource<S> {
         make(&self.inner.client, spec, &scope)
     }
 
+    /// The one resource a single-valued reference points at (`None` when the data lacks its
+    /// identifiers).
+    pub async fn reference<T: IsResource>(&self, spec: &'static ResourceRef) -> Result<Option<T>, Error> {
+        Ok(self.references(spec).await?.into_iter().next())
+    }
+
     /// An action of this resource, its parameters bound.
     #[inline]
     pub fn action<B: Builder, R>(&self, spec: &'static ActionSpec, op: &'static Operation) -> Action<B, R> {
@@ -259,7 +265,11 @@ impl<S: Shape + Default + 'static> Resource<S> {
 }
 
 /// The resources `spec` describes in `scope`.
-pub(crate) fn make<T: IsResource>(client: &ClientHandle, spec: &ResourceRef, scope: &Scope<'_>) -> Result<Vec<T>, Error> {
+pub(crate) fn make<T: IsResource>(
+    client: &ClientHandle,
+    spec: &ResourceRef,
+    scope: &Scope<'_>,
+) -> Result<Vec<T>, Error> {
     resources_from(spec, scope)?
         .into_iter()
         .map(|(ids, data)| {
@@ -310,7 +320,8 @@ impl<S: Shape + Default + 'static> Inner<S> {
         let found = if load.path == "@" || load.path == "$" {
             Val::of(&*output).to_document()
         } else {
-            let expr = Expression::parse(load.path).map_err(|e| bind_error(format!("load path {:?}: {e}", load.path)))?;
+            let expr =
+                Expression::parse(load.path).map_err(|e| bind_error(format!("load path {:?}: {e}", load.path)))?;
             let found = expr
                 .search(Val::of(&*output))
                 .map_err(|e| Error::new(ErrorKind::Response, e.message).with_operation(load.operation.name))?;
@@ -319,7 +330,10 @@ impl<S: Shape + Default + 'static> Inner<S> {
         if found.is_null() {
             return Err(Error::new(
                 ErrorKind::Response,
-                format!("{} {:?}: the {} response has no data at {}", spec.name, self.ids, load.operation.name, load.path),
+                format!(
+                    "{} {:?}: the {} response has no data at {}",
+                    spec.name, self.ids, load.operation.name, load.path
+                ),
             )
             .with_operation(load.operation.name));
         }
