@@ -267,18 +267,15 @@ pub fn lower(loaded: &Loaded, svc: &Service) -> Option<ir::Resources> {
             .collect();
         let mut subresources = Vec::new();
         let mut references = Vec::new();
-        for (n, has) in &def.has {
-            let reads_data = has.resource.identifiers.iter().any(|p| p.source == "data");
+        for (n, has) in &has_entries(file, ci == 0, def) {
+            let reads_data = has.identifiers.iter().any(|p| p.source == "data");
             if reads_data {
                 let name = res_name(names.claim(naming::operation_method(n), "reference"));
-                references.push(ir::ResHas { name, target: target(def, &has.resource, false) });
+                references.push(ir::ResHas { name, target: target(def, has, false) });
             } else {
                 let name = names.claim(n.clone(), "subresource");
                 let method = naming::field_name(&naming::operation_method(&name));
-                subresources.push(ir::ResHas {
-                    name: ResName { boto3: name, method },
-                    target: target(def, &has.resource, true),
-                });
+                subresources.push(ir::ResHas { name: ResName { boto3: name, method }, target: target(def, has, true) });
             }
         }
         let collections: Vec<ir::ResAction> = def
@@ -344,6 +341,37 @@ pub fn lower(loaded: &Loaded, svc: &Service) -> Option<ir::Resources> {
         classes.push(class);
     }
     Some(ir::Resources { classes })
+}
+
+/// A class's `has` entries. The service resource has, as in boto3's `_get_has_definition`, one
+/// per resource class: its own entries naming the class, or else one whose identifiers all come
+/// from the caller.
+fn has_entries(file: &ResourcesFile, service: bool, def: &ResourceDef) -> Vec<(String, ResourceTarget)> {
+    if !service {
+        return def.has.iter().map(|(n, h)| (n.clone(), h.resource.clone())).collect();
+    }
+    // A dict in boto3: a later entry of the same name replaces an earlier one in its place.
+    let mut out: indexmap::IndexMap<String, ResourceTarget> = indexmap::IndexMap::new();
+    for (name, class) in &file.resources {
+        let own: Vec<_> = def.has.iter().filter(|(_, h)| h.resource.kind == *name).collect();
+        if own.is_empty() {
+            let identifiers = class
+                .identifiers
+                .iter()
+                .map(|i| ParamDef {
+                    target: i.name.clone(),
+                    source: "input".into(),
+                    name: None,
+                    path: None,
+                    value: None,
+                })
+                .collect();
+            out.insert(name.clone(), ResourceTarget { kind: name.clone(), identifiers, path: None });
+        } else {
+            out.extend(own.into_iter().map(|(n, h)| (n.clone(), h.resource.clone())));
+        }
+    }
+    out.into_iter().collect()
 }
 
 fn res_name(boto3: String) -> ResName {

@@ -17,6 +17,9 @@ use super::types::value_type_in;
 use crate::ir::*;
 use crate::naming;
 
+/// Whether resource waiters are emitted (they build on the service waiters).
+const WAITERS: bool = false;
+
 /// The items of one resource class.
 pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> TokenStream {
     let ty = ident(&class.type_name);
@@ -471,7 +474,8 @@ pub fn resources_mod(svc: &Service, res: &Resources) -> TokenStream {
         let references = names(c.references.iter().map(|a| &a.name).collect());
         let subresources = names(c.subresources.iter().map(|a| &a.name).collect());
         let collections = names(c.collections.iter().map(|a| &a.name).collect());
-        let waiters = names(c.waiters.iter().map(|a| &a.name).collect());
+        // Only what has a method: waiters need the service waiters of the runtime.
+        let waiters = names(if WAITERS { c.waiters.iter().map(|a| &a.name).collect() } else { Vec::new() });
         quote! {
             rt::Surface {
                 class: #name,

@@ -64,7 +64,7 @@ pub struct RequestDef {
 }
 
 /// A request parameter or a new resource's identifier: `target` and where the value comes from.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParamDef {
     pub target: String,
@@ -80,7 +80,7 @@ pub struct HasDef {
     pub resource: ResourceTarget,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceTarget {
     #[serde(rename = "type")]

@@ -108,7 +108,7 @@ pub static SURFACE: &[rt::Surface] = &[
         actions: &["create_stack"],
         batch_actions: &[],
         references: &[],
-        subresources: &["Event", "Stack"],
+        subresources: &["Event", "Stack", "StackResource", "StackResourceSummary"],
         collections: &["stacks"],
         waiters: &[],
     },

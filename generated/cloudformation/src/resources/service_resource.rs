@@ -75,6 +75,24 @@ impl ServiceResource {
     pub fn stack(&self, name: impl Into<String>) -> Stack {
         self.0.child(vec![name.into()])
     }
+    /// boto3's `ServiceResource.StackResource(...)`: no request is made.
+    #[inline]
+    pub fn stack_resource(
+        &self,
+        stack_name: impl Into<String>,
+        logical_id: impl Into<String>,
+    ) -> StackResource {
+        self.0.child(vec![stack_name.into(), logical_id.into()])
+    }
+    /// boto3's `ServiceResource.StackResourceSummary(...)`: no request is made.
+    #[inline]
+    pub fn stack_resource_summary(
+        &self,
+        stack_name: impl Into<String>,
+        logical_id: impl Into<String>,
+    ) -> StackResourceSummary {
+        self.0.child(vec![stack_name.into(), logical_id.into()])
+    }
     /// boto3's `ServiceResource.stacks`: `Stack` resources listed by `DescribeStacks`, requested only when read.
     #[inline]
     pub fn stacks(&self) -> Collection<c::DescribeStacks, Stack> {

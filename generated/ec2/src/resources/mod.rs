@@ -588,6 +588,7 @@ pub static SURFACE: &[rt::Surface] = &[
         batch_actions: &[],
         references: &[],
         subresources: &[
+            "ClassicAddress",
             "DhcpOptions",
             "Image",
             "Instance",
@@ -595,14 +596,18 @@ pub static SURFACE: &[rt::Surface] = &[
             "KeyPair",
             "NetworkAcl",
             "NetworkInterface",
+            "NetworkInterfaceAssociation",
             "PlacementGroup",
+            "Route",
             "RouteTable",
             "RouteTableAssociation",
             "SecurityGroup",
             "Snapshot",
             "Subnet",
+            "Tag",
             "Volume",
             "Vpc",
+            "VpcAddress",
             "VpcPeeringConnection",
         ],
         collections: &[
@@ -721,7 +726,7 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &[],
         subresources: &[],
         collections: &[],
-        waiters: &["wait_until_exists"],
+        waiters: &[],
     },
     rt::Surface {
         class: "Instance",
@@ -832,12 +837,7 @@ pub static SURFACE: &[rt::Surface] = &[
         ],
         subresources: &[],
         collections: &["volumes", "vpc_addresses"],
-        waiters: &[
-            "wait_until_exists",
-            "wait_until_running",
-            "wait_until_stopped",
-            "wait_until_terminated",
-        ],
+        waiters: &[],
     },
     rt::Surface {
         class: "InternetGateway",
@@ -1142,7 +1142,7 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &["volume"],
         subresources: &[],
         collections: &[],
-        waiters: &["wait_until_completed"],
+        waiters: &[],
     },
     rt::Surface {
         class: "Subnet",
@@ -1289,7 +1289,7 @@ pub static SURFACE: &[rt::Surface] = &[
             "security_groups",
             "subnets",
         ],
-        waiters: &["wait_until_available", "wait_until_exists"],
+        waiters: &[],
     },
     rt::Surface {
         class: "VpcPeeringConnection",
@@ -1308,7 +1308,7 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &["accepter_vpc", "requester_vpc"],
         subresources: &[],
         collections: &[],
-        waiters: &["wait_until_exists"],
+        waiters: &[],
     },
     rt::Surface {
         class: "VpcAddress",

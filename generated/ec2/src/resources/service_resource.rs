@@ -450,6 +450,11 @@ impl ServiceResource {
     pub fn register_image(&self) -> rt::Action<c::RegisterImage, rt::One<Image>> {
         self.0.action(&SERVICE_RESOURCE_REGISTER_IMAGE, &op::REGISTER_IMAGE)
     }
+    /// boto3's `ServiceResource.ClassicAddress(...)`: no request is made.
+    #[inline]
+    pub fn classic_address(&self, public_ip: impl Into<String>) -> ClassicAddress {
+        self.0.child(vec![public_ip.into()])
+    }
     /// boto3's `ServiceResource.DhcpOptions(...)`: no request is made.
     #[inline]
     pub fn dhcp_options(&self, id: impl Into<String>) -> DhcpOptions {
@@ -485,10 +490,27 @@ impl ServiceResource {
     pub fn network_interface(&self, id: impl Into<String>) -> NetworkInterface {
         self.0.child(vec![id.into()])
     }
+    /// boto3's `ServiceResource.NetworkInterfaceAssociation(...)`: no request is made.
+    #[inline]
+    pub fn network_interface_association(
+        &self,
+        id: impl Into<String>,
+    ) -> NetworkInterfaceAssociation {
+        self.0.child(vec![id.into()])
+    }
     /// boto3's `ServiceResource.PlacementGroup(...)`: no request is made.
     #[inline]
     pub fn placement_group(&self, name: impl Into<String>) -> PlacementGroup {
         self.0.child(vec![name.into()])
+    }
+    /// boto3's `ServiceResource.Route(...)`: no request is made.
+    #[inline]
+    pub fn route(
+        &self,
+        route_table_id: impl Into<String>,
+        destination_cidr_block: impl Into<String>,
+    ) -> Route {
+        self.0.child(vec![route_table_id.into(), destination_cidr_block.into()])
     }
     /// boto3's `ServiceResource.RouteTable(...)`: no request is made.
     #[inline]
@@ -518,6 +540,16 @@ impl ServiceResource {
     pub fn subnet(&self, id: impl Into<String>) -> Subnet {
         self.0.child(vec![id.into()])
     }
+    /// boto3's `ServiceResource.Tag(...)`: no request is made.
+    #[inline]
+    pub fn tag(
+        &self,
+        resource_id: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Tag {
+        self.0.child(vec![resource_id.into(), key.into(), value.into()])
+    }
     /// boto3's `ServiceResource.Volume(...)`: no request is made.
     #[inline]
     pub fn volume(&self, id: impl Into<String>) -> Volume {
@@ -532,6 +564,11 @@ impl ServiceResource {
     #[inline]
     pub fn vpc_peering_connection(&self, id: impl Into<String>) -> VpcPeeringConnection {
         self.0.child(vec![id.into()])
+    }
+    /// boto3's `ServiceResource.VpcAddress(...)`: no request is made.
+    #[inline]
+    pub fn vpc_address(&self, allocation_id: impl Into<String>) -> VpcAddress {
+        self.0.child(vec![allocation_id.into()])
     }
     /// boto3's `ServiceResource.classic_addresses`: `ClassicAddress` resources listed by `DescribeAddresses`, requested only when read.
     #[inline]

@@ -86,6 +86,54 @@ impl ServiceResource {
     pub fn account(&self, id: impl Into<String>) -> Account {
         self.0.child(vec![id.into()])
     }
+    /// boto3's `ServiceResource.Archive(...)`: no request is made.
+    #[inline]
+    pub fn archive(
+        &self,
+        account_id: impl Into<String>,
+        vault_name: impl Into<String>,
+        id: impl Into<String>,
+    ) -> Archive {
+        self.0.child(vec![account_id.into(), vault_name.into(), id.into()])
+    }
+    /// boto3's `ServiceResource.Job(...)`: no request is made.
+    #[inline]
+    pub fn job(
+        &self,
+        account_id: impl Into<String>,
+        vault_name: impl Into<String>,
+        id: impl Into<String>,
+    ) -> Job {
+        self.0.child(vec![account_id.into(), vault_name.into(), id.into()])
+    }
+    /// boto3's `ServiceResource.MultipartUpload(...)`: no request is made.
+    #[inline]
+    pub fn multipart_upload(
+        &self,
+        account_id: impl Into<String>,
+        vault_name: impl Into<String>,
+        id: impl Into<String>,
+    ) -> MultipartUpload {
+        self.0.child(vec![account_id.into(), vault_name.into(), id.into()])
+    }
+    /// boto3's `ServiceResource.Notification(...)`: no request is made.
+    #[inline]
+    pub fn notification(
+        &self,
+        account_id: impl Into<String>,
+        vault_name: impl Into<String>,
+    ) -> Notification {
+        self.0.child(vec![account_id.into(), vault_name.into()])
+    }
+    /// boto3's `ServiceResource.Vault(...)`: no request is made.
+    #[inline]
+    pub fn vault(
+        &self,
+        account_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Vault {
+        self.0.child(vec![account_id.into(), name.into()])
+    }
     /// boto3's `ServiceResource.vaults`: `Vault` resources listed by `ListVaults`, requested only when read.
     #[inline]
     pub fn vaults(&self) -> Collection<c::ListVaults, Vault> {

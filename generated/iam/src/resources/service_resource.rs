@@ -284,6 +284,25 @@ impl ServiceResource {
                 &op::CREATE_VIRTUAL_MFA_DEVICE,
             )
     }
+    /// boto3's `ServiceResource.AccessKey(...)`: no request is made.
+    #[inline]
+    pub fn access_key(
+        &self,
+        user_name: impl Into<String>,
+        id: impl Into<String>,
+    ) -> AccessKey {
+        self.0.child(vec![user_name.into(), id.into()])
+    }
+    /// boto3's `ServiceResource.AccessKeyPair(...)`: no request is made.
+    #[inline]
+    pub fn access_key_pair(
+        &self,
+        user_name: impl Into<String>,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> AccessKeyPair {
+        self.0.child(vec![user_name.into(), id.into(), secret.into()])
+    }
     /// boto3's `ServiceResource.AccountPasswordPolicy(...)`: no request is made.
     #[inline]
     pub fn account_password_policy(&self) -> AccountPasswordPolicy {
@@ -293,6 +312,11 @@ impl ServiceResource {
     #[inline]
     pub fn account_summary(&self) -> AccountSummary {
         self.0.child(vec![])
+    }
+    /// boto3's `ServiceResource.AssumeRolePolicy(...)`: no request is made.
+    #[inline]
+    pub fn assume_role_policy(&self, role_name: impl Into<String>) -> AssumeRolePolicy {
+        self.0.child(vec![role_name.into()])
     }
     /// boto3's `ServiceResource.CurrentUser(...)`: no request is made.
     #[inline]
@@ -304,20 +328,61 @@ impl ServiceResource {
     pub fn group(&self, name: impl Into<String>) -> Group {
         self.0.child(vec![name.into()])
     }
+    /// boto3's `ServiceResource.GroupPolicy(...)`: no request is made.
+    #[inline]
+    pub fn group_policy(
+        &self,
+        group_name: impl Into<String>,
+        name: impl Into<String>,
+    ) -> GroupPolicy {
+        self.0.child(vec![group_name.into(), name.into()])
+    }
     /// boto3's `ServiceResource.InstanceProfile(...)`: no request is made.
     #[inline]
     pub fn instance_profile(&self, name: impl Into<String>) -> InstanceProfile {
         self.0.child(vec![name.into()])
+    }
+    /// boto3's `ServiceResource.LoginProfile(...)`: no request is made.
+    #[inline]
+    pub fn login_profile(&self, user_name: impl Into<String>) -> LoginProfile {
+        self.0.child(vec![user_name.into()])
+    }
+    /// boto3's `ServiceResource.MfaDevice(...)`: no request is made.
+    #[inline]
+    pub fn mfa_device(
+        &self,
+        user_name: impl Into<String>,
+        serial_number: impl Into<String>,
+    ) -> MfaDevice {
+        self.0.child(vec![user_name.into(), serial_number.into()])
     }
     /// boto3's `ServiceResource.Policy(...)`: no request is made.
     #[inline]
     pub fn policy(&self, arn: impl Into<String>) -> Policy {
         self.0.child(vec![arn.into()])
     }
+    /// boto3's `ServiceResource.PolicyVersion(...)`: no request is made.
+    #[inline]
+    pub fn policy_version(
+        &self,
+        arn: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> PolicyVersion {
+        self.0.child(vec![arn.into(), version_id.into()])
+    }
     /// boto3's `ServiceResource.Role(...)`: no request is made.
     #[inline]
     pub fn role(&self, name: impl Into<String>) -> Role {
         self.0.child(vec![name.into()])
+    }
+    /// boto3's `ServiceResource.RolePolicy(...)`: no request is made.
+    #[inline]
+    pub fn role_policy(
+        &self,
+        role_name: impl Into<String>,
+        name: impl Into<String>,
+    ) -> RolePolicy {
+        self.0.child(vec![role_name.into(), name.into()])
     }
     /// boto3's `ServiceResource.SamlProvider(...)`: no request is made.
     #[inline]
@@ -329,10 +394,28 @@ impl ServiceResource {
     pub fn server_certificate(&self, name: impl Into<String>) -> ServerCertificate {
         self.0.child(vec![name.into()])
     }
+    /// boto3's `ServiceResource.SigningCertificate(...)`: no request is made.
+    #[inline]
+    pub fn signing_certificate(
+        &self,
+        user_name: impl Into<String>,
+        id: impl Into<String>,
+    ) -> SigningCertificate {
+        self.0.child(vec![user_name.into(), id.into()])
+    }
     /// boto3's `ServiceResource.User(...)`: no request is made.
     #[inline]
     pub fn user(&self, name: impl Into<String>) -> User {
         self.0.child(vec![name.into()])
+    }
+    /// boto3's `ServiceResource.UserPolicy(...)`: no request is made.
+    #[inline]
+    pub fn user_policy(
+        &self,
+        user_name: impl Into<String>,
+        name: impl Into<String>,
+    ) -> UserPolicy {
+        self.0.child(vec![user_name.into(), name.into()])
     }
     /// boto3's `ServiceResource.VirtualMfaDevice(...)`: no request is made.
     #[inline]

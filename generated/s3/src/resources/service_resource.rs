@@ -70,6 +70,134 @@ impl ServiceResource {
     pub fn bucket(&self, name: impl Into<String>) -> Bucket {
         self.0.child(vec![name.into()])
     }
+    /// boto3's `ServiceResource.BucketAcl(...)`: no request is made.
+    #[inline]
+    pub fn bucket_acl(&self, bucket_name: impl Into<String>) -> BucketAcl {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketCors(...)`: no request is made.
+    #[inline]
+    pub fn bucket_cors(&self, bucket_name: impl Into<String>) -> BucketCors {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketLifecycle(...)`: no request is made.
+    #[inline]
+    pub fn bucket_lifecycle(&self, bucket_name: impl Into<String>) -> BucketLifecycle {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketLifecycleConfiguration(...)`: no request is made.
+    #[inline]
+    pub fn bucket_lifecycle_configuration(
+        &self,
+        bucket_name: impl Into<String>,
+    ) -> BucketLifecycleConfiguration {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketLogging(...)`: no request is made.
+    #[inline]
+    pub fn bucket_logging(&self, bucket_name: impl Into<String>) -> BucketLogging {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketNotification(...)`: no request is made.
+    #[inline]
+    pub fn bucket_notification(
+        &self,
+        bucket_name: impl Into<String>,
+    ) -> BucketNotification {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketPolicy(...)`: no request is made.
+    #[inline]
+    pub fn bucket_policy(&self, bucket_name: impl Into<String>) -> BucketPolicy {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketRequestPayment(...)`: no request is made.
+    #[inline]
+    pub fn bucket_request_payment(
+        &self,
+        bucket_name: impl Into<String>,
+    ) -> BucketRequestPayment {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketTagging(...)`: no request is made.
+    #[inline]
+    pub fn bucket_tagging(&self, bucket_name: impl Into<String>) -> BucketTagging {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketVersioning(...)`: no request is made.
+    #[inline]
+    pub fn bucket_versioning(&self, bucket_name: impl Into<String>) -> BucketVersioning {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.BucketWebsite(...)`: no request is made.
+    #[inline]
+    pub fn bucket_website(&self, bucket_name: impl Into<String>) -> BucketWebsite {
+        self.0.child(vec![bucket_name.into()])
+    }
+    /// boto3's `ServiceResource.MultipartUpload(...)`: no request is made.
+    #[inline]
+    pub fn multipart_upload(
+        &self,
+        bucket_name: impl Into<String>,
+        object_key: impl Into<String>,
+        id: impl Into<String>,
+    ) -> MultipartUpload {
+        self.0.child(vec![bucket_name.into(), object_key.into(), id.into()])
+    }
+    /// boto3's `ServiceResource.MultipartUploadPart(...)`: no request is made.
+    #[inline]
+    pub fn multipart_upload_part(
+        &self,
+        bucket_name: impl Into<String>,
+        object_key: impl Into<String>,
+        multipart_upload_id: impl Into<String>,
+        part_number: impl Into<String>,
+    ) -> MultipartUploadPart {
+        self.0
+            .child(
+                vec![
+                    bucket_name.into(), object_key.into(), multipart_upload_id.into(),
+                    part_number.into()
+                ],
+            )
+    }
+    /// boto3's `ServiceResource.Object(...)`: no request is made.
+    #[inline]
+    pub fn object(
+        &self,
+        bucket_name: impl Into<String>,
+        key: impl Into<String>,
+    ) -> Object {
+        self.0.child(vec![bucket_name.into(), key.into()])
+    }
+    /// boto3's `ServiceResource.ObjectAcl(...)`: no request is made.
+    #[inline]
+    pub fn object_acl(
+        &self,
+        bucket_name: impl Into<String>,
+        object_key: impl Into<String>,
+    ) -> ObjectAcl {
+        self.0.child(vec![bucket_name.into(), object_key.into()])
+    }
+    /// boto3's `ServiceResource.ObjectSummary(...)`: no request is made.
+    #[inline]
+    pub fn object_summary(
+        &self,
+        bucket_name: impl Into<String>,
+        key: impl Into<String>,
+    ) -> ObjectSummary {
+        self.0.child(vec![bucket_name.into(), key.into()])
+    }
+    /// boto3's `ServiceResource.ObjectVersion(...)`: no request is made.
+    #[inline]
+    pub fn object_version(
+        &self,
+        bucket_name: impl Into<String>,
+        object_key: impl Into<String>,
+        id: impl Into<String>,
+    ) -> ObjectVersion {
+        self.0.child(vec![bucket_name.into(), object_key.into(), id.into()])
+    }
     /// boto3's `ServiceResource.buckets`: `Bucket` resources listed by `ListBuckets`, requested only when read.
     #[inline]
     pub fn buckets(&self) -> Collection<c::ListBuckets, Bucket> {

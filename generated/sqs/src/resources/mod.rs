@@ -145,7 +145,7 @@ pub static SURFACE: &[rt::Surface] = &[
         actions: &["create_queue", "get_queue_by_name"],
         batch_actions: &[],
         references: &[],
-        subresources: &["Queue"],
+        subresources: &["Message", "Queue"],
         collections: &["queues"],
         waiters: &[],
     },

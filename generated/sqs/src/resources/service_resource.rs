@@ -77,6 +77,15 @@ impl ServiceResource {
     pub fn get_queue_by_name(&self) -> rt::Action<c::GetQueueUrl, rt::One<Queue>> {
         self.0.action(&SERVICE_RESOURCE_GET_QUEUE_BY_NAME, &op::GET_QUEUE_URL)
     }
+    /// boto3's `ServiceResource.Message(...)`: no request is made.
+    #[inline]
+    pub fn message(
+        &self,
+        queue_url: impl Into<String>,
+        receipt_handle: impl Into<String>,
+    ) -> Message {
+        self.0.child(vec![queue_url.into(), receipt_handle.into()])
+    }
     /// boto3's `ServiceResource.Queue(...)`: no request is made.
     #[inline]
     pub fn queue(&self, url: impl Into<String>) -> Queue {
