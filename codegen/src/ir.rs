@@ -237,6 +237,54 @@ pub struct Operation {
     pub deprecated: Option<Deprecation>,
     /// The operation's paginator from `paginators-1.json`, when it has one.
     pub paginator: Option<Paginator>,
+    /// The waiters of `waiters-2.json` that call this operation.
+    pub waiters: Vec<Waiter>,
+}
+
+/// One waiter, as data: the runtime's `Waiter` runs the loop.
+#[derive(Clone, Debug)]
+pub struct Waiter {
+    /// The name in the model (`BucketExists`).
+    pub name: String,
+    /// The builder method (`wait_until_bucket_exists`).
+    pub method_name: String,
+    /// The static holding the waiter's data (`BUCKET_EXISTS_WAITER`).
+    pub static_name: String,
+    pub delay: u32,
+    pub max_attempts: u32,
+    pub docs: String,
+    pub acceptors: Vec<Acceptor>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Acceptor {
+    pub state: AcceptorState,
+    pub matcher: Matcher,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AcceptorState {
+    Success,
+    Failure,
+    Retry,
+}
+
+/// botocore's matchers, with the `error` matcher's boolean forms split out.
+#[derive(Clone, Debug)]
+pub enum Matcher {
+    Path(String, Expected),
+    PathAll(String, Expected),
+    PathAny(String, Expected),
+    Status(u16),
+    Error(String),
+    AnyError,
+    NoError,
+}
+
+#[derive(Clone, Debug)]
+pub enum Expected {
+    Str(String),
+    Bool(bool),
 }
 
 /// One paginator, as data: the runtime's `PaginatorSpec` does the paging.
@@ -248,9 +296,9 @@ pub struct Paginator {
     pub more_results: Option<String>,
     pub result_key: Vec<String>,
     pub non_aggregate_keys: Vec<String>,
-    /// The element shape of the primary result key, when that key is a list reached through
-    /// member names (the type `into_paginator().items()` yields), and whether the list is sparse
-    /// (its elements are then `Option`s).
+    /// The type `into_paginator().items()` yields, when the primary result key is reached
+    /// through member names: the element shape of a list (and whether the list is sparse, its
+    /// elements then `Option`s), or the key's own shape when it is not a list.
     pub item: Option<(ShapeId, bool)>,
 }
 

@@ -11,7 +11,7 @@ mod lexer;
 #[path = "../../runtime/src/jmespath/parser.rs"]
 mod parser;
 
-use ast::{Cmp, Node, ParseError};
+use ast::{Cmp, Node, ParseError, FUNCTIONS};
 
 /// Literals are JSON values here; the runtime uses its own `Document`.
 type Literal = serde_json::Value;

@@ -243,6 +243,13 @@ pub fn lower(loaded: &Loaded) -> Service {
         .map(|((key, op), static_name)| {
             let mut lowered = lower_operation(key, op, static_name, &ids, &defs, loaded.service == "s3");
             lowered.paginator = loaded.paginators.pagination.get(key).map(|p| lower_paginator(p, &lowered, &shapes));
+            lowered.waiters = loaded
+                .waiters
+                .waiters
+                .iter()
+                .filter(|(_, w)| &w.operation == key)
+                .map(|(name, w)| lower_waiter(name, w))
+                .collect();
             lowered
         })
         .collect();
@@ -351,6 +358,50 @@ fn lower_operation(
         docs: op.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
         deprecated: deprecation(op.deprecated, &op.deprecated_message, &op.deprecated_since),
         paginator: None,
+        waiters: Vec::new(),
+    }
+}
+
+fn lower_waiter(name: &str, w: &model::WaiterDef) -> Waiter {
+    let acceptors = w
+        .acceptors
+        .iter()
+        .map(|a| {
+            let state = match a.state.as_str() {
+                "success" => AcceptorState::Success,
+                "failure" => AcceptorState::Failure,
+                "retry" => AcceptorState::Retry,
+                other => unreachable!("validated: unknown acceptor state {other}"),
+            };
+            let expected = || match &a.expected {
+                serde_json::Value::Bool(b) => Expected::Bool(*b),
+                serde_json::Value::String(s) => Expected::Str(s.clone()),
+                other => unreachable!("validated: path matchers expect a string or a boolean, not {other}"),
+            };
+            let argument = || a.argument.clone().expect("validated: path matchers have an argument");
+            let matcher = match (a.matcher.as_str(), &a.expected) {
+                ("path", _) => Matcher::Path(argument(), expected()),
+                ("pathAll", _) => Matcher::PathAll(argument(), expected()),
+                ("pathAny", _) => Matcher::PathAny(argument(), expected()),
+                ("status", status) => {
+                    Matcher::Status(status.as_u64().and_then(|s| s.try_into().ok()).expect("validated: an HTTP status"))
+                }
+                ("error", serde_json::Value::Bool(true)) => Matcher::AnyError,
+                ("error", serde_json::Value::Bool(false)) => Matcher::NoError,
+                ("error", code) => Matcher::Error(code.as_str().expect("validated: an error code").to_owned()),
+                (other, _) => unreachable!("validated: unknown matcher {other}"),
+            };
+            Acceptor { state, matcher }
+        })
+        .collect();
+    Waiter {
+        name: name.to_owned(),
+        method_name: naming::waiter_method(name),
+        static_name: format!("{}_WAITER", naming::static_name(name)),
+        delay: w.delay,
+        max_attempts: w.max_attempts,
+        docs: w.description.as_deref().map(html_to_markdown).unwrap_or_default(),
+        acceptors,
     }
 }
 
@@ -365,7 +416,8 @@ fn lower_paginator(p: &model::PaginatorDef, op: &Operation, shapes: &[Shape]) ->
         }
         match &shapes[at].kind {
             Kind::List { member, sparse, .. } => Some((member.target, *sparse)),
-            _ => None,
+            // A map or a scalar is yielded whole, once per page.
+            _ => Some((at, false)),
         }
     });
     Paginator {

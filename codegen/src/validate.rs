@@ -457,7 +457,7 @@ fn check_waiters(loaded: &Loaded) -> Vec<ModelError> {
                 errors.add(&at("state"), format!("unknown state {:?}, expected one of {}", a.state, STATES.join(", ")));
             }
             match a.matcher.as_str() {
-                "status" if !a.expected.is_u64() => {
+                "status" if !a.expected.as_u64().is_some_and(|s| (100..=599).contains(&s)) => {
                     errors.add(&at("expected"), "a status matcher expects an HTTP status code")
                 }
                 "error" if !(a.expected.is_string() || a.expected.is_boolean()) => {
@@ -465,6 +465,10 @@ fn check_waiters(loaded: &Loaded) -> Vec<ModelError> {
                 }
                 "path" | "pathAll" | "pathAny" if a.argument.is_none() => errors
                     .add(&at("argument"), format!("a {} matcher needs an argument (a JMESPath expression)", a.matcher)),
+                "path" | "pathAll" | "pathAny" if !(a.expected.is_string() || a.expected.is_boolean()) => errors.add(
+                    &at("expected"),
+                    format!("a {} matcher compares with a string or a boolean, not {}", a.matcher, a.expected),
+                ),
                 "path" | "pathAll" | "pathAny" => {
                     let expr = a.argument.as_deref().unwrap_or_default();
                     if let Err(e) = jmespath::check(expr) {

@@ -27,6 +27,7 @@ pub use crate::schema::{
 pub use crate::session::Session;
 pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
+pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, WaiterSpec};
 pub use crate::{builder, operation_errors, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, Map};
 

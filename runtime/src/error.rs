@@ -37,6 +37,9 @@ pub enum ErrorKind {
     Response,
     /// The service answered with an error.
     Service,
+    /// A waiter reached a failure state, ran out of attempts, or stopped on an error it does not
+    /// expect (the source is a `WaiterError`'s message and last error).
+    Waiter,
 }
 
 /// An error answered by the service.

@@ -23,11 +23,13 @@ pub mod session;
 pub mod shape;
 pub mod stream;
 pub mod types;
+pub mod waiter;
 
 pub use error::{Error, ErrorKind, ServiceError};
 pub use session::Session;
 pub use stream::ByteStream;
 pub use types::{Blob, DateTime, Document};
+pub use waiter::{Waiter, WaiterError};
 
 /// The map type of modeled maps: insertion-ordered like a Python dict, so requests serialise in
 /// the order the caller built them (as boto3 does).

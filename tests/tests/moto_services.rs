@@ -18,3 +18,5 @@ mod paginate;
 mod query;
 #[path = "moto_services/s3.rs"]
 mod s3;
+#[path = "moto_services/waiters.rs"]
+mod waiters;

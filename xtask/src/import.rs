@@ -55,6 +55,9 @@ pub struct ImportReport {
 const BOTOCORE_TYPES: &[(&str, bool)] =
     &[("service-2", true), ("endpoint-rule-set-1", true), ("paginators-1", false), ("waiters-2", false)];
 
+/// What services outside the selection contribute: the files tested over every service.
+const SIDE_FILES: &[&str] = &["endpoint-rule-set-1", "paginators-1", "waiters-2"];
+
 /// The pip-managed venv is `<repo>/target/import-venv`. The repo is the parent of `to` when `to`
 /// is named `models`, and otherwise the workspace holding this crate, because the current
 /// directory would make the venv's location depend on where cargo happened to be run.
@@ -100,8 +103,8 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
             jobs.push((file.clone(), opts.to.join(&plan.name).join(name)));
         }
     }
-    // Endpoint resolution is tested against the rule sets of every service (they are small), so
-    // the other services contribute their `endpoint-rule-set-1.json` alone.
+    // Endpoint resolution and the JMESPath of paginators and waiters are tested over every
+    // service (those files are small), so the other services contribute them alone.
     let mut rule_sets_only = 0;
     for dir in read_dir_sorted(&data)? {
         let name = file_name(&dir);
@@ -109,10 +112,15 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
             continue;
         }
         let Some(version) = latest_version(&dir, "service-2")? else { continue };
-        if let Some(rules) = find_json(&dir.join(version), "endpoint-rule-set-1") {
-            jobs.push((rules, opts.to.join(&name).join("endpoint-rule-set-1.json")));
-            rule_sets_only += 1;
+        let version_dir = dir.join(version);
+        for stem in SIDE_FILES {
+            for stem in [stem.to_string(), format!("{stem}.sdk-extras")] {
+                if let Some(found) = find_json(&version_dir, &stem) {
+                    jobs.push((found, opts.to.join(&name).join(format!("{stem}.json"))));
+                }
+            }
         }
+        rule_sets_only += 1;
     }
 
     let mut report = ImportReport { services: plans.len(), ..Default::default() };
@@ -143,7 +151,8 @@ pub fn import_models(opts: &ImportOptions) -> Result<ImportReport, String> {
     let mut toml = source_toml(&src, &plans);
     if rule_sets_only > 0 {
         toml.push_str(&format!(
-            "\n# Every other botocore service ({rule_sets_only}) contributes its endpoint-rule-set-1.json only.\n"
+            "\n# Every other botocore service ({rule_sets_only}) contributes its endpoint-rule-set-1.json, \
+             paginators-1.json and waiters-2.json only.\n"
         ));
     }
     write_if_changed(&opts.to.join("SOURCE.toml"), toml.as_bytes(), &mut report)?;
@@ -622,9 +631,10 @@ mod tests {
         let third = import_models(&opts(&sp, &to, &["alpha"])).unwrap();
         assert_eq!(text(to.join("alpha/service-2.json")), "{\"alpha\":3}");
         // service-2 and SOURCE.toml (which now lists alpha only) change; nothing else does. The
-        // unselected beta still contributes its endpoint rule set (unchanged).
-        assert_eq!((third.files_written, third.files_unchanged), (2, 8));
+        // unselected beta still contributes its endpoint rule set and waiters (unchanged).
+        assert_eq!((third.files_written, third.files_unchanged), (2, 9));
         assert_eq!(text(to.join("beta/endpoint-rule-set-1.json")), "{\"beta-rules\":1}");
+        assert_eq!(text(to.join("beta/waiters-2.json")), "{\"waiters\":{}}");
         assert!(!to.join("alpha/waiters-2.json").exists());
         assert_eq!(text(to.join("alpha/README.md")), "hand written");
         assert_eq!(text(to.join("gamma/service-2.json")), "not selected");

@@ -13,7 +13,8 @@ use super::types::value_type_in;
 use crate::ir::*;
 use crate::naming;
 
-/// Builder methods a setter must not shadow; a member with one of these names gets `set_`.
+/// Builder methods a setter must not shadow; a member with one of these names (or a waiter's
+/// `wait_until_` prefix) gets `set_`.
 const BUILDER_METHODS: &[&str] =
     &["send", "send_blocking", "presign", "presign_blocking", "into_call", "call", "into_paginator"];
 
@@ -128,6 +129,30 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let waiters = op.waiters.iter().map(|w| {
+        let method = ident(&w.method_name);
+        let spec = ident(&w.static_name);
+        let summary = first_paragraph(&w.docs);
+        let doc = docs(&format!(
+            "{summary}{}Calls `{}` until the `{}` waiter's acceptors decide (boto3's `get_waiter(\"{}\")`): every \
+             {} s, at most {} times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. \
+             The acceptors are listed on [`{static_name}`](crate::operations::{static_name}).",
+            if summary.is_empty() { "" } else { "\n\n" },
+            op.wire_name,
+            w.name,
+            naming::waiter_name(&w.name),
+            w.delay,
+            w.max_attempts,
+            static_name = w.static_name,
+        ));
+        quote! {
+            #doc
+            #[inline]
+            pub fn #method(self) -> rt::Waiter<#input, #output, #errors> {
+                rt::Waiter::new(self.0, &op::#spec)
+            }
+        }
+    });
     quote! {
         #builder_docs
         pub struct #builder(pub(crate) rt::Call<#input, #output, #errors>);
@@ -161,6 +186,7 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
                 self.0
             }
             #paginator
+            #(#waiters)*
         }
     }
 }
@@ -171,7 +197,7 @@ fn setters(svc: &Service, input: ShapeId) -> TokenStream {
     let mut out = TokenStream::new();
     for m in &s.members {
         let field = ident(&m.rust_name);
-        let name = if BUILDER_METHODS.contains(&m.rust_name.as_str()) {
+        let name = if BUILDER_METHODS.contains(&m.rust_name.as_str()) || m.rust_name.starts_with("wait_until_") {
             ident(&format!("set_{}", m.rust_name))
         } else {
             field.clone()

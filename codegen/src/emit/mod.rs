@@ -87,11 +87,17 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     };
     let docs = "The static description of every operation: HTTP binding, input, output, errors and traits.";
     let statics = svc.operations.iter().map(|op| rust::ident(&op.static_name));
+    let mut waiters: Vec<_> = svc.operations.iter().flat_map(|op| &op.waiters).collect();
+    waiters.sort_by(|a, b| a.name.cmp(&b.name));
+    let waiters = waiters.iter().map(|w| rust::ident(&w.static_name));
     let all = quote! {
         use tucuxi::codegen as rt;
         /// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
         #[allow(deprecated)]
         pub static ALL: &[&rt::Operation] = &[#(&#statics),*];
+        /// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+        /// builder of its operation: `wait_until_*`.
+        pub static WAITERS: &[&rt::WaiterSpec] = &[#(&#waiters),*];
     };
     files.extend(modules("src/operations", docs, header, op_chunks, all)?);
 

@@ -108,11 +108,79 @@ pub fn operation_items(svc: &Service, op: &Operation) -> TokenStream {
         e = quote!(#e.result_wrapper(#wrapper));
     }
     let paginator = op.paginator.as_ref().map(|p| paginator_static(op, p));
+    let waiters = op.waiters.iter().map(waiter_static);
     quote! {
         #doc
         #dep
         pub static #name: rt::Operation = #e;
         #paginator
+        #(#waiters)*
+    }
+}
+
+/// A waiter of `waiters-2.json`, as data for the runtime's wait loop.
+fn waiter_static(w: &Waiter) -> TokenStream {
+    let static_name = ident(&w.static_name);
+    let (name, delay, max_attempts) = (&w.name, w.delay, w.max_attempts);
+    let expected = |e: &Expected| match e {
+        Expected::Str(s) => quote!(rt::Expected::Str(#s)),
+        Expected::Bool(b) => quote!(rt::Expected::Bool(#b)),
+    };
+    let acceptors = w.acceptors.iter().map(|a| {
+        let state = match a.state {
+            AcceptorState::Success => quote!(rt::AcceptorState::Success),
+            AcceptorState::Failure => quote!(rt::AcceptorState::Failure),
+            AcceptorState::Retry => quote!(rt::AcceptorState::Retry),
+        };
+        let matcher = match &a.matcher {
+            Matcher::Path(p, e) => {
+                let e = expected(e);
+                quote!(rt::Matcher::Path(#p, #e))
+            }
+            Matcher::PathAll(p, e) => {
+                let e = expected(e);
+                quote!(rt::Matcher::PathAll(#p, #e))
+            }
+            Matcher::PathAny(p, e) => {
+                let e = expected(e);
+                quote!(rt::Matcher::PathAny(#p, #e))
+            }
+            Matcher::Status(s) => quote!(rt::Matcher::Status(#s)),
+            Matcher::Error(code) => quote!(rt::Matcher::Error(#code)),
+            Matcher::AnyError => quote!(rt::Matcher::AnyError),
+            Matcher::NoError => quote!(rt::Matcher::NoError),
+        };
+        quote!(rt::Acceptor::new(#state, #matcher))
+    });
+    let states = w.acceptors.iter().map(|a| {
+        let state = match a.state {
+            AcceptorState::Success => "success",
+            AcceptorState::Failure => "failure",
+            AcceptorState::Retry => "retry",
+        };
+        let expected = |e: &Expected| match e {
+            Expected::Str(s) => format!("`{s:?}`"),
+            Expected::Bool(b) => format!("`{b}`"),
+        };
+        let when = match &a.matcher {
+            Matcher::Path(p, e) => format!("`{p}` is {}", expected(e)),
+            Matcher::PathAll(p, e) => format!("every element of `{p}` is {}", expected(e)),
+            Matcher::PathAny(p, e) => format!("an element of `{p}` is {}", expected(e)),
+            Matcher::Status(s) => format!("the HTTP status is {s}"),
+            Matcher::Error(code) => format!("the error code is `{code}`"),
+            Matcher::AnyError => "the call fails".to_owned(),
+            Matcher::NoError => "the call succeeds".to_owned(),
+        };
+        format!("- {state} when {when}")
+    });
+    let doc = docs(&format!(
+        "The `{name}` waiter (from `waiters-2.json`): every {delay} s, at most {max_attempts} times. The first \
+         acceptor that matches an answer decides:\n\n{}",
+        states.collect::<Vec<_>>().join("\n")
+    ));
+    quote! {
+        #doc
+        pub static #static_name: rt::WaiterSpec = rt::WaiterSpec::new(#name, #delay, #max_attempts, &[#(#acceptors),*]);
     }
 }
 

@@ -95,14 +95,15 @@ impl ClientHandle {
         .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
     }
 
-    /// Runs one call of `op`, writing the response into `output`.
+    /// Runs one call of `op`, writing the response into `output`; returns the response's HTTP
+    /// status (waiters' `status` matchers read it).
     pub(crate) async fn invoke(
         &self,
         op: &'static Operation,
         input: &mut dyn Shape,
         output: &mut dyn Shape,
         decode_error: DecodeError,
-    ) -> Result<(), Error> {
+    ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
         let prepared = self.prepare(op, input)?;
@@ -160,7 +161,8 @@ impl ClientHandle {
                 if let Some(bytes) = body.as_bytes() {
                     validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
                 }
-                deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)
+                deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
+                Ok(parts.status.as_u16())
             }
             Err(error) => match error.last_failure() {
                 LastFailure::Response(r) => {

@@ -162,10 +162,15 @@ where
     /// Sends the call and returns the operation's output. A service error carries the modeled
     /// error, reachable with [`Error::modeled`] as the operation's `errors::*Error` enum.
     pub async fn send(self) -> Result<O, Error> {
+        self.send_with_status().await.map(|(output, _)| output)
+    }
+
+    /// [`Call::send`], also returning the HTTP status of the response.
+    pub(crate) async fn send_with_status(self) -> Result<(O, u16), Error> {
         let Call { client, op, mut input, .. } = self;
         let mut output = O::default();
-        client.invoke(op, &mut input, &mut output, crate::protocol::deserialize_error::<E>).await?;
-        Ok(output)
+        let status = client.invoke(op, &mut input, &mut output, crate::protocol::deserialize_error::<E>).await?;
+        Ok((output, status))
     }
 
     /// [`Call::send`] for code without an async runtime: runs the call on the shared runtime

@@ -63,3 +63,35 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+/// The built-in functions with their argument counts (fewest, most). The parser refuses any other
+/// call, so an expression the evaluator could not run is refused when a model is generated (the
+/// generator compiles this parser), not when a response arrives.
+pub(crate) const FUNCTIONS: &[(&str, usize, usize)] = &[
+    ("abs", 1, 1),
+    ("avg", 1, 1),
+    ("ceil", 1, 1),
+    ("contains", 2, 2),
+    ("ends_with", 2, 2),
+    ("floor", 1, 1),
+    ("join", 2, 2),
+    ("keys", 1, 1),
+    ("length", 1, 1),
+    ("map", 2, 2),
+    ("max", 1, 1),
+    ("max_by", 2, 2),
+    ("merge", 1, usize::MAX),
+    ("min", 1, 1),
+    ("min_by", 2, 2),
+    ("not_null", 1, usize::MAX),
+    ("reverse", 1, 1),
+    ("sort", 1, 1),
+    ("sort_by", 2, 2),
+    ("starts_with", 2, 2),
+    ("sum", 1, 1),
+    ("to_array", 1, 1),
+    ("to_number", 1, 1),
+    ("to_string", 1, 1),
+    ("type", 1, 1),
+    ("values", 1, 1),
+];

@@ -24,7 +24,7 @@ use core::fmt;
 use crate::types::Document;
 
 pub use ast::ParseError;
-pub(crate) use ast::{Cmp, Node};
+pub(crate) use ast::{Cmp, Node, FUNCTIONS};
 pub use value::Val;
 
 /// The value of a literal in the syntax tree.

@@ -2,7 +2,7 @@
 //! reference implementation (jmespath.py), so that precedence matches what botocore evaluates.
 
 use super::lexer::{tokenize, Tok};
-use super::{Cmp, Node, ParseError};
+use super::{Cmp, Node, ParseError, FUNCTIONS};
 
 /// Deeper nesting than this is rejected, so hostile text cannot overflow the stack while parsing,
 /// evaluating or dropping the tree.
@@ -165,6 +165,17 @@ impl Parser {
                     } else if *self.peek() != Tok::RParen {
                         return Err(self.error("expected `,` or `)` in function arguments"));
                     }
+                }
+                let Some(&(_, min, max)) = FUNCTIONS.iter().find(|(f, _, _)| *f == name) else {
+                    return Err(self.error(&format!("unknown function {name}()")));
+                };
+                if args.len() < min || args.len() > max {
+                    let expected = match (min, max) {
+                        (min, max) if min == max => min.to_string(),
+                        (min, usize::MAX) => format!("at least {min}"),
+                        (min, max) => format!("{min} to {max}"),
+                    };
+                    return Err(self.error(&format!("{name}() takes {expected} arguments, not {}", args.len())));
                 }
                 self.next();
                 Node::Function(name, args)

@@ -423,19 +423,24 @@ where
         core::future::poll_fn(move |cx| self.poll_item(cx))
     }
 
-    /// Moves the primary result list out of a page.
+    /// Moves the primary result list out of a page. A result key that is not a list (a map, a
+    /// string: eight paginators of all the models) gives its value as the page's one item, as
+    /// boto3's `search` yields a non-list result whole; a page without it gives none.
     fn fill(&mut self, mut page: O) -> Result<(), Error> {
         let op = self.pages.op;
         let primary = self.pages.compiled().and_then(|c| c.result_key.first());
         let Some(target) = primary.and_then(|e| result_mut(e, &mut page)) else {
-            return Err(pagination_error(op, ErrorKind::InvalidInput, "this paginator has no list result key".into()));
+            return Err(pagination_error(op, ErrorKind::InvalidInput, "this paginator has no result key".into()));
         };
+        if target.get().is_none() {
+            return Ok(());
+        }
         let ValueMut::List(list) = target.get_mut() else {
-            return Err(pagination_error(
-                op,
-                ErrorKind::InvalidInput,
-                "this paginator's result key is not a list".into(),
-            ));
+            let item = target.take_any().and_then(|a| a.downcast::<T>().ok()).ok_or_else(|| {
+                pagination_error(op, ErrorKind::InvalidInput, "the result key does not hold this item type".into())
+            })?;
+            self.buffer = vec![*item].into_iter();
+            return Ok(());
         };
         let Some(items) = list.as_any_mut().and_then(|a| a.downcast_mut::<Vec<T>>()) else {
             return Err(pagination_error(

@@ -330,3 +330,22 @@ fn bytes_in_tokens_are_encoded_as_botocore_encodes_them() {
     access::set_from_document(&mut back, &decoded["ExclusiveStartKey"]).unwrap();
     assert_eq!(back, key, "the typed input gets the bytes back");
 }
+
+/// A result key that is not a list (`Name`, a string here; maps and strings in eight real
+/// paginators) yields its value once per page, as boto3's `search` does.
+#[test]
+fn a_non_list_result_key_yields_its_value_per_page() {
+    static BY_NAME: PaginatorSpec = PaginatorSpec::new(&["Marker"], &["NextMarker || Contents[-1].Key"])
+        .more_results("IsTruncated")
+        .result_key(&["Name"]);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let pages = Pages::<Input, Output, crate::protocol::NoErrors>::with_fetch(
+        &OP,
+        Input::default(),
+        &BY_NAME,
+        Options::default(),
+        service(keys(250), log),
+    );
+    let names: Vec<String> = BlockingItems(Items::new(pages)).map(|i| i.unwrap()).collect();
+    assert_eq!(names, vec!["bucket"; 3]);
+}

@@ -34,7 +34,7 @@ primitive! {
     ByteStream => |v| Stream(v), Stream;
 }
 
-impl<T: Value + Default> Value for Option<T> {
+impl<T: Value + Default + 'static> Value for Option<T> {
     fn get(&self) -> Option<ValueRef<'_>> {
         self.as_ref().and_then(Value::get)
     }
@@ -43,6 +43,9 @@ impl<T: Value + Default> Value for Option<T> {
     }
     fn set_absent(&mut self) {
         *self = None;
+    }
+    fn take_any(&mut self) -> Option<Box<dyn core::any::Any>> {
+        self.take().map(|v| Box::new(v) as Box<dyn core::any::Any>)
     }
 }
 

@@ -83,6 +83,12 @@ pub trait Value: Send + Sync {
     /// Makes an optional value absent (paginators clear tokens this way); values that are
     /// always present keep what they hold.
     fn set_absent(&mut self) {}
+    /// Moves an optional value out, leaving it absent, so a paginator can hand a page's
+    /// non-list result (a map, a string) to the caller without copying. `None` when absent or
+    /// not optional.
+    fn take_any(&mut self) -> Option<Box<dyn core::any::Any>> {
+        None
+    }
 }
 
 /// A string enum: known values map to variants, unknown ones are kept as text.

@@ -901,6 +901,19 @@ impl DescribeChangeSet {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_CHANGE_SET_PAGINATOR)
     }
+    /// Wait until change set status is CREATE\_COMPLETE.
+    ///
+    /// Calls `DescribeChangeSet` until the `ChangeSetCreateComplete` waiter's acceptors decide (boto3's `get_waiter("change_set_create_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CHANGE_SET_CREATE_COMPLETE_WAITER`](crate::operations::CHANGE_SET_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_change_set_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeChangeSetInput,
+        t::DescribeChangeSetOutput,
+        e::DescribeChangeSetError,
+    > {
+        rt::Waiter::new(self.0, &op::CHANGE_SET_CREATE_COMPLETE_WAITER)
+    }
 }
 /// The `DescribeChangeSetHooks` operation.
 ///

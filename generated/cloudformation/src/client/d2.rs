@@ -411,6 +411,32 @@ impl DescribeStackRefactor {
     > {
         self.0
     }
+    /// Wait until the stack refactor status is CREATE\_COMPLETE.
+    ///
+    /// Calls `DescribeStackRefactor` until the `StackRefactorCreateComplete` waiter's acceptors decide (boto3's `get_waiter("stack_refactor_create_complete")`): every 5 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_REFACTOR_CREATE_COMPLETE_WAITER`](crate::operations::STACK_REFACTOR_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_refactor_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStackRefactorInput,
+        t::DescribeStackRefactorOutput,
+        e::DescribeStackRefactorError,
+    > {
+        rt::Waiter::new(self.0, &op::STACK_REFACTOR_CREATE_COMPLETE_WAITER)
+    }
+    /// Wait until the stack refactor status is EXECUTE\_COMPLETE.
+    ///
+    /// Calls `DescribeStackRefactor` until the `StackRefactorExecuteComplete` waiter's acceptors decide (boto3's `get_waiter("stack_refactor_execute_complete")`): every 15 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_REFACTOR_EXECUTE_COMPLETE_WAITER`](crate::operations::STACK_REFACTOR_EXECUTE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_refactor_execute_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStackRefactorInput,
+        t::DescribeStackRefactorOutput,
+        e::DescribeStackRefactorError,
+    > {
+        rt::Waiter::new(self.0, &op::STACK_REFACTOR_EXECUTE_COMPLETE_WAITER)
+    }
 }
 /// The `DescribeStackResource` operation.
 ///
@@ -861,6 +887,58 @@ impl DescribeStacks {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_STACKS_PAGINATOR)
     }
+    /// Calls `DescribeStacks` until the `StackExists` waiter's acceptors decide (boto3's `get_waiter("stack_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_EXISTS_WAITER`](crate::operations::STACK_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_stack_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_EXISTS_WAITER)
+    }
+    /// Wait until stack status is CREATE\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackCreateComplete` waiter's acceptors decide (boto3's `get_waiter("stack_create_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_CREATE_COMPLETE_WAITER`](crate::operations::STACK_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_create_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_CREATE_COMPLETE_WAITER)
+    }
+    /// Wait until stack status is DELETE\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("stack_delete_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_DELETE_COMPLETE_WAITER`](crate::operations::STACK_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_delete_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_DELETE_COMPLETE_WAITER)
+    }
+    /// Wait until stack status is UPDATE\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackUpdateComplete` waiter's acceptors decide (boto3's `get_waiter("stack_update_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_UPDATE_COMPLETE_WAITER`](crate::operations::STACK_UPDATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_update_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_UPDATE_COMPLETE_WAITER)
+    }
+    /// Wait until stack status is IMPORT\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackImportComplete` waiter's acceptors decide (boto3's `get_waiter("stack_import_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_IMPORT_COMPLETE_WAITER`](crate::operations::STACK_IMPORT_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_import_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_IMPORT_COMPLETE_WAITER)
+    }
+    /// Wait until stack status is UPDATE\_ROLLBACK\_COMPLETE.
+    ///
+    /// Calls `DescribeStacks` until the `StackRollbackComplete` waiter's acceptors decide (boto3's `get_waiter("stack_rollback_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STACK_ROLLBACK_COMPLETE_WAITER`](crate::operations::STACK_ROLLBACK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_stack_rollback_complete(
+        self,
+    ) -> rt::Waiter<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::STACK_ROLLBACK_COMPLETE_WAITER)
+    }
 }
 /// The `DescribeType` operation.
 ///
@@ -1012,6 +1090,19 @@ impl DescribeTypeRegistration {
         e::DescribeTypeRegistrationError,
     > {
         self.0
+    }
+    /// Wait until type registration is COMPLETE.
+    ///
+    /// Calls `DescribeTypeRegistration` until the `TypeRegistrationComplete` waiter's acceptors decide (boto3's `get_waiter("type_registration_complete")`): every 30 s, at most 120 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`TYPE_REGISTRATION_COMPLETE_WAITER`](crate::operations::TYPE_REGISTRATION_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_type_registration_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeTypeRegistrationInput,
+        t::DescribeTypeRegistrationOutput,
+        e::DescribeTypeRegistrationError,
+    > {
+        rt::Waiter::new(self.0, &op::TYPE_REGISTRATION_COMPLETE_WAITER)
     }
 }
 /// The `DetectStackDrift` operation.

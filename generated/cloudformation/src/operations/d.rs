@@ -179,6 +179,30 @@ pub static DESCRIBE_CHANGE_SET_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec:
             "DeploymentConfig",
         ],
     );
+/// The `ChangeSetCreateComplete` waiter (from `waiters-2.json`): every 30 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when `Status` is `"CREATE_COMPLETE"`
+/// - failure when `Status` is `"FAILED"`
+/// - failure when the error code is `ValidationError`
+pub static CHANGE_SET_CREATE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ChangeSetCreateComplete",
+    30u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("Status", rt::Expected::Str("CREATE_COMPLETE")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("Status", rt::Expected::Str("FAILED")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Error("ValidationError"),
+        ),
+    ],
+);
 /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
 pub static DESCRIBE_CHANGE_SET_HOOKS: rt::Operation = rt::Operation::new(
         "DescribeChangeSetHooks",
@@ -313,6 +337,59 @@ pub static DESCRIBE_STACK_REFACTOR: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::STACK_REFACTOR_NOT_FOUND_EXCEPTION])
     .result_wrapper("DescribeStackRefactorResult");
+/// The `StackRefactorCreateComplete` waiter (from `waiters-2.json`): every 5 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when `Status` is `"CREATE_COMPLETE"`
+/// - failure when `Status` is `"CREATE_FAILED"`
+/// - failure when the error code is `ValidationError`
+pub static STACK_REFACTOR_CREATE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StackRefactorCreateComplete",
+    5u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("Status", rt::Expected::Str("CREATE_COMPLETE")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("Status", rt::Expected::Str("CREATE_FAILED")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Error("ValidationError"),
+        ),
+    ],
+);
+/// The `StackRefactorExecuteComplete` waiter (from `waiters-2.json`): every 15 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when `ExecutionStatus` is `"EXECUTE_COMPLETE"`
+/// - failure when `ExecutionStatus` is `"EXECUTE_FAILED"`
+/// - failure when `ExecutionStatus` is `"ROLLBACK_COMPLETE"`
+/// - failure when the error code is `ValidationError`
+pub static STACK_REFACTOR_EXECUTE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StackRefactorExecuteComplete",
+    15u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("ExecutionStatus", rt::Expected::Str("EXECUTE_COMPLETE")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("ExecutionStatus", rt::Expected::Str("EXECUTE_FAILED")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("ExecutionStatus", rt::Expected::Str("ROLLBACK_COMPLETE")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Error("ValidationError"),
+        ),
+    ],
+);
 /// Returns a description of the specified resource in the specified stack.
 ///
 /// For deleted stacks, DescribeStackResource returns resource information for up to 90 days after the stack has been deleted.
@@ -395,6 +472,380 @@ pub static DESCRIBE_STACKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
         &["NextToken"],
     )
     .result_key(&["Stacks"]);
+/// The `StackExists` waiter (from `waiters-2.json`): every 5 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the error code is `ValidationError`
+pub static STACK_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StackExists",
+    5u32,
+    20u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("ValidationError"),
+        ),
+    ],
+);
+/// The `StackCreateComplete` waiter (from `waiters-2.json`): every 30 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Stacks[].StackStatus` is `"CREATE_COMPLETE"`
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_COMPLETE"`
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_IN_PROGRESS"`
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"`
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_FAILED"`
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_IN_PROGRESS"`
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_FAILED"`
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS"`
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_COMPLETE"`
+/// - failure when an element of `Stacks[].StackStatus` is `"CREATE_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"DELETE_COMPLETE"`
+/// - failure when an element of `Stacks[].StackStatus` is `"DELETE_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"ROLLBACK_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"ROLLBACK_COMPLETE"`
+/// - failure when the error code is `ValidationError`
+pub static STACK_CREATE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StackCreateComplete",
+    30u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("CREATE_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_IN_PROGRESS"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_IN_PROGRESS"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("CREATE_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("DELETE_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("DELETE_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("ROLLBACK_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("ROLLBACK_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Error("ValidationError"),
+        ),
+    ],
+);
+/// The `StackDeleteComplete` waiter (from `waiters-2.json`): every 30 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Stacks[].StackStatus` is `"DELETE_COMPLETE"`
+/// - success when the error code is `ValidationError`
+/// - failure when an element of `Stacks[].StackStatus` is `"DELETE_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"CREATE_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"ROLLBACK_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_IN_PROGRESS"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_COMPLETE"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_COMPLETE"`
+pub static STACK_DELETE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StackDeleteComplete",
+    30u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("DELETE_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Error("ValidationError"),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("DELETE_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("CREATE_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("ROLLBACK_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_IN_PROGRESS"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_COMPLETE"),
+            ),
+        ),
+    ],
+);
+/// The `StackUpdateComplete` waiter (from `waiters-2.json`): every 30 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_COMPLETE"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_COMPLETE"`
+/// - failure when the error code is `ValidationError`
+pub static STACK_UPDATE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StackUpdateComplete",
+    30u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Error("ValidationError"),
+        ),
+    ],
+);
+/// The `StackImportComplete` waiter (from `waiters-2.json`): every 30 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Stacks[].StackStatus` is `"IMPORT_COMPLETE"`
+/// - failure when an element of `Stacks[].StackStatus` is `"ROLLBACK_COMPLETE"`
+/// - failure when an element of `Stacks[].StackStatus` is `"ROLLBACK_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"IMPORT_ROLLBACK_IN_PROGRESS"`
+/// - failure when an element of `Stacks[].StackStatus` is `"IMPORT_ROLLBACK_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"IMPORT_ROLLBACK_COMPLETE"`
+/// - failure when the error code is `ValidationError`
+pub static STACK_IMPORT_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StackImportComplete",
+    30u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("IMPORT_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("ROLLBACK_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("ROLLBACK_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("IMPORT_ROLLBACK_IN_PROGRESS"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("IMPORT_ROLLBACK_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("IMPORT_ROLLBACK_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Error("ValidationError"),
+        ),
+    ],
+);
+/// The `StackRollbackComplete` waiter (from `waiters-2.json`): every 30 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_COMPLETE"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"UPDATE_ROLLBACK_FAILED"`
+/// - failure when an element of `Stacks[].StackStatus` is `"DELETE_FAILED"`
+/// - failure when the error code is `ValidationError`
+pub static STACK_ROLLBACK_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StackRollbackComplete",
+    30u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_COMPLETE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("UPDATE_ROLLBACK_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Stacks[].StackStatus",
+                rt::Expected::Str("DELETE_FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Error("ValidationError"),
+        ),
+    ],
+);
 /// Returns detailed information about an extension from the CloudFormation registry in your current account and Region.
 ///
 /// If you specify a `VersionId`, `DescribeType` returns information about that specific extension version. Otherwise, it returns information about the default extension version.
@@ -425,6 +876,25 @@ pub static DESCRIBE_TYPE_REGISTRATION: rt::Operation = rt::Operation::new(
     .errors(&[&t::CFN_REGISTRY_EXCEPTION])
     .flags(rt::IDEMPOTENT)
     .result_wrapper("DescribeTypeRegistrationResult");
+/// The `TypeRegistrationComplete` waiter (from `waiters-2.json`): every 30 s, at most 120 times. The first acceptor that matches an answer decides:
+///
+/// - success when `ProgressStatus` is `"COMPLETE"`
+/// - failure when `ProgressStatus` is `"FAILED"`
+pub static TYPE_REGISTRATION_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "TypeRegistrationComplete",
+    30u32,
+    120u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("ProgressStatus", rt::Expected::Str("COMPLETE")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("ProgressStatus", rt::Expected::Str("FAILED")),
+        ),
+    ],
+);
 /// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
 ///
 /// Use `DetectStackDrift` to detect drift on all supported resources for a given stack, or DetectStackResourceDrift to detect drift on individual resources.

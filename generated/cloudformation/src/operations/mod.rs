@@ -125,3 +125,17 @@ pub static ALL: &[&rt::Operation] = &[
     &UPDATE_TERMINATION_PROTECTION,
     &VALIDATE_TEMPLATE,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[
+    &CHANGE_SET_CREATE_COMPLETE_WAITER,
+    &STACK_CREATE_COMPLETE_WAITER,
+    &STACK_DELETE_COMPLETE_WAITER,
+    &STACK_EXISTS_WAITER,
+    &STACK_IMPORT_COMPLETE_WAITER,
+    &STACK_REFACTOR_CREATE_COMPLETE_WAITER,
+    &STACK_REFACTOR_EXECUTE_COMPLETE_WAITER,
+    &STACK_ROLLBACK_COMPLETE_WAITER,
+    &STACK_UPDATE_COMPLETE_WAITER,
+    &TYPE_REGISTRATION_COMPLETE_WAITER,
+];

@@ -989,6 +989,39 @@ impl DescribeAlarms {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_ALARMS_PAGINATOR)
     }
+    /// Calls `DescribeAlarms` until the `AlarmExists` waiter's acceptors decide (boto3's `get_waiter("alarm_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ALARM_EXISTS_WAITER`](crate::operations::ALARM_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_alarm_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeAlarmsInput,
+        t::DescribeAlarmsOutput,
+        e::DescribeAlarmsError,
+    > {
+        rt::Waiter::new(self.0, &op::ALARM_EXISTS_WAITER)
+    }
+    /// Calls `DescribeAlarms` until the `CompositeAlarmExists` waiter's acceptors decide (boto3's `get_waiter("composite_alarm_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`COMPOSITE_ALARM_EXISTS_WAITER`](crate::operations::COMPOSITE_ALARM_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_composite_alarm_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeAlarmsInput,
+        t::DescribeAlarmsOutput,
+        e::DescribeAlarmsError,
+    > {
+        rt::Waiter::new(self.0, &op::COMPOSITE_ALARM_EXISTS_WAITER)
+    }
+    /// Calls `DescribeAlarms` until the `LogAlarmExists` waiter's acceptors decide (boto3's `get_waiter("log_alarm_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`LOG_ALARM_EXISTS_WAITER`](crate::operations::LOG_ALARM_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_log_alarm_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeAlarmsInput,
+        t::DescribeAlarmsOutput,
+        e::DescribeAlarmsError,
+    > {
+        rt::Waiter::new(self.0, &op::LOG_ALARM_EXISTS_WAITER)
+    }
 }
 /// The `DescribeAlarmsForMetric` operation.
 ///

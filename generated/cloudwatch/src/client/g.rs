@@ -160,6 +160,17 @@ impl GetAlarmMuteRule {
     > {
         self.0
     }
+    /// Calls `GetAlarmMuteRule` until the `AlarmMuteRuleExists` waiter's acceptors decide (boto3's `get_waiter("alarm_mute_rule_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ALARM_MUTE_RULE_EXISTS_WAITER`](crate::operations::ALARM_MUTE_RULE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_alarm_mute_rule_exists(
+        self,
+    ) -> rt::Waiter<
+        t::GetAlarmMuteRuleInput,
+        t::GetAlarmMuteRuleOutput,
+        e::GetAlarmMuteRuleError,
+    > {
+        rt::Waiter::new(self.0, &op::ALARM_MUTE_RULE_EXISTS_WAITER)
+    }
 }
 /// The `GetDashboard` operation.
 ///

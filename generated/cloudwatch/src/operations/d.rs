@@ -182,6 +182,51 @@ pub static DESCRIBE_ALARMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
     )
     .limit_key("MaxRecords")
     .result_key(&["MetricAlarms", "CompositeAlarms", "LogAlarms"]);
+/// The `AlarmExists` waiter (from `waiters-2.json`): every 5 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(MetricAlarms[]) > `0`` is `true`
+pub static ALARM_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "AlarmExists",
+    5u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("length(MetricAlarms[]) > `0`", rt::Expected::Bool(true)),
+        ),
+    ],
+);
+/// The `CompositeAlarmExists` waiter (from `waiters-2.json`): every 5 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(CompositeAlarms[]) > `0`` is `true`
+pub static COMPOSITE_ALARM_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "CompositeAlarmExists",
+    5u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "length(CompositeAlarms[]) > `0`",
+                rt::Expected::Bool(true),
+            ),
+        ),
+    ],
+);
+/// The `LogAlarmExists` waiter (from `waiters-2.json`): every 5 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(LogAlarms[]) > `0`` is `true`
+pub static LOG_ALARM_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "LogAlarmExists",
+    5u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("length(LogAlarms[]) > `0`", rt::Expected::Bool(true)),
+        ),
+    ],
+);
 /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
 ///
 /// This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric.

@@ -24,6 +24,19 @@ pub static GET_ALARM_MUTE_RULE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .result_wrapper("GetAlarmMuteRuleResult");
+/// The `AlarmMuteRuleExists` waiter (from `waiters-2.json`): every 5 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the HTTP status is 404
+pub static ALARM_MUTE_RULE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "AlarmMuteRuleExists",
+    5u32,
+    40u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Status(404u16)),
+    ],
+);
 /// Displays the details of the dashboard that you specify.
 ///
 /// To copy an existing dashboard, use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard` to create the copy.

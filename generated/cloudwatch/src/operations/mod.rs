@@ -84,3 +84,11 @@ pub static ALL: &[&rt::Operation] = &[
     &UPDATE_O_TEL_ENRICHMENT,
     &UPDATE_RESOURCE_METRICS_CONFIGURATION,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[
+    &ALARM_EXISTS_WAITER,
+    &ALARM_MUTE_RULE_EXISTS_WAITER,
+    &COMPOSITE_ALARM_EXISTS_WAITER,
+    &LOG_ALARM_EXISTS_WAITER,
+];

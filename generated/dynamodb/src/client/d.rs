@@ -571,6 +571,19 @@ impl DescribeBulkOperation {
     > {
         self.0
     }
+    /// Wait until a bulk operation is completed.
+    ///
+    /// Calls `DescribeBulkOperation` until the `BulkOperationCompleted` waiter's acceptors decide (boto3's `get_waiter("bulk_operation_completed")`): every 20 s, at most 180 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BULK_OPERATION_COMPLETED_WAITER`](crate::operations::BULK_OPERATION_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_bulk_operation_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeBulkOperationInput,
+        t::DescribeBulkOperationOutput,
+        e::DescribeBulkOperationError,
+    > {
+        rt::Waiter::new(self.0, &op::BULK_OPERATION_COMPLETED_WAITER)
+    }
 }
 /// The `DescribeContinuousBackups` operation.
 ///
@@ -705,6 +718,17 @@ impl DescribeContributorInsights {
     > {
         self.0
     }
+    /// Calls `DescribeContributorInsights` until the `ContributorInsightsEnabled` waiter's acceptors decide (boto3's `get_waiter("contributor_insights_enabled")`): every 20 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONTRIBUTOR_INSIGHTS_ENABLED_WAITER`](crate::operations::CONTRIBUTOR_INSIGHTS_ENABLED_WAITER).
+    #[inline]
+    pub fn wait_until_contributor_insights_enabled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeContributorInsightsInput,
+        t::DescribeContributorInsightsOutput,
+        e::DescribeContributorInsightsError,
+    > {
+        rt::Waiter::new(self.0, &op::CONTRIBUTOR_INSIGHTS_ENABLED_WAITER)
+    }
 }
 /// The `DescribeEndpoints` operation.
 ///
@@ -818,6 +842,17 @@ impl DescribeExport {
         e::DescribeExportError,
     > {
         self.0
+    }
+    /// Calls `DescribeExport` until the `ExportCompleted` waiter's acceptors decide (boto3's `get_waiter("export_completed")`): every 20 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_COMPLETED_WAITER`](crate::operations::EXPORT_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_export_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportInput,
+        t::DescribeExportOutput,
+        e::DescribeExportError,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_COMPLETED_WAITER)
     }
 }
 /// The `DescribeGlobalTable` operation.
@@ -1009,6 +1044,17 @@ impl DescribeImport {
     > {
         self.0
     }
+    /// Calls `DescribeImport` until the `ImportCompleted` waiter's acceptors decide (boto3's `get_waiter("import_completed")`): every 20 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMPORT_COMPLETED_WAITER`](crate::operations::IMPORT_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_import_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImportInput,
+        t::DescribeImportOutput,
+        e::DescribeImportError,
+    > {
+        rt::Waiter::new(self.0, &op::IMPORT_COMPLETED_WAITER)
+    }
 }
 /// The `DescribeKinesisStreamingDestination` operation.
 ///
@@ -1070,6 +1116,17 @@ impl DescribeKinesisStreamingDestination {
         e::DescribeKinesisStreamingDestinationError,
     > {
         self.0
+    }
+    /// Calls `DescribeKinesisStreamingDestination` until the `KinesisStreamingDestinationActive` waiter's acceptors decide (boto3's `get_waiter("kinesis_streaming_destination_active")`): every 20 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER`](crate::operations::KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER).
+    #[inline]
+    pub fn wait_until_kinesis_streaming_destination_active(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeKinesisStreamingDestinationInput,
+        t::DescribeKinesisStreamingDestinationOutput,
+        e::DescribeKinesisStreamingDestinationError,
+    > {
+        rt::Waiter::new(self.0, &op::KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER)
     }
 }
 /// The `DescribeLimits` operation.
@@ -1207,6 +1264,28 @@ impl DescribeTable {
         self,
     ) -> rt::Call<t::DescribeTableInput, t::DescribeTableOutput, e::DescribeTableError> {
         self.0
+    }
+    /// Calls `DescribeTable` until the `TableExists` waiter's acceptors decide (boto3's `get_waiter("table_exists")`): every 20 s, at most 25 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`TABLE_EXISTS_WAITER`](crate::operations::TABLE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_table_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeTableInput,
+        t::DescribeTableOutput,
+        e::DescribeTableError,
+    > {
+        rt::Waiter::new(self.0, &op::TABLE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeTable` until the `TableNotExists` waiter's acceptors decide (boto3's `get_waiter("table_not_exists")`): every 20 s, at most 25 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`TABLE_NOT_EXISTS_WAITER`](crate::operations::TABLE_NOT_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_table_not_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeTableInput,
+        t::DescribeTableOutput,
+        e::DescribeTableError,
+    > {
+        rt::Waiter::new(self.0, &op::TABLE_NOT_EXISTS_WAITER)
     }
 }
 impl super::Client {

@@ -120,6 +120,47 @@ pub static DESCRIBE_BULK_OPERATION: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The `BulkOperationCompleted` waiter (from `waiters-2.json`): every 20 s, at most 180 times. The first acceptor that matches an answer decides:
+///
+/// - success when `BulkOperationDescription.BulkOperationStatus` is `"COMPLETED"`
+/// - success when `BulkOperationDescription.BulkOperationStatus` is `"COMPLETED_WITH_ERRORS"`
+/// - failure when `BulkOperationDescription.BulkOperationStatus` is `"CANCELLED"`
+/// - failure when `BulkOperationDescription.BulkOperationStatus` is `"FAILED"`
+pub static BULK_OPERATION_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "BulkOperationCompleted",
+    20u32,
+    180u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "BulkOperationDescription.BulkOperationStatus",
+                rt::Expected::Str("COMPLETED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "BulkOperationDescription.BulkOperationStatus",
+                rt::Expected::Str("COMPLETED_WITH_ERRORS"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "BulkOperationDescription.BulkOperationStatus",
+                rt::Expected::Str("CANCELLED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "BulkOperationDescription.BulkOperationStatus",
+                rt::Expected::Str("FAILED"),
+            ),
+        ),
+    ],
+);
 /// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED.
 ///
 /// After continuous backups and point in time recovery are enabled, you can restore to any point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`.
@@ -145,6 +186,25 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR]);
+/// The `ContributorInsightsEnabled` waiter (from `waiters-2.json`): every 20 s, at most 30 times. The first acceptor that matches an answer decides:
+///
+/// - success when `ContributorInsightsStatus` is `"ENABLED"`
+/// - failure when `ContributorInsightsStatus` is `"FAILED"`
+pub static CONTRIBUTOR_INSIGHTS_ENABLED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ContributorInsightsEnabled",
+    20u32,
+    30u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("ContributorInsightsStatus", rt::Expected::Str("ENABLED")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("ContributorInsightsStatus", rt::Expected::Str("FAILED")),
+        ),
+    ],
+);
 /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
 pub static DESCRIBE_ENDPOINTS: rt::Operation = rt::Operation::new(
         "DescribeEndpoints",
@@ -169,6 +229,31 @@ pub static DESCRIBE_EXPORT: rt::Operation = rt::Operation::new(
             &t::INTERNAL_SERVER_ERROR,
         ],
     );
+/// The `ExportCompleted` waiter (from `waiters-2.json`): every 20 s, at most 60 times. The first acceptor that matches an answer decides:
+///
+/// - success when `ExportDescription.ExportStatus` is `"COMPLETED"`
+/// - failure when `ExportDescription.ExportStatus` is `"FAILED"`
+pub static EXPORT_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ExportCompleted",
+    20u32,
+    60u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "ExportDescription.ExportStatus",
+                rt::Expected::Str("COMPLETED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "ExportDescription.ExportStatus",
+                rt::Expected::Str("FAILED"),
+            ),
+        ),
+    ],
+);
 /// Returns information about the specified global table.
 ///
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
@@ -206,6 +291,39 @@ pub static DESCRIBE_IMPORT: rt::Operation = rt::Operation::new(
         &t::DESCRIBE_IMPORT_OUTPUT,
     )
     .errors(&[&t::IMPORT_NOT_FOUND_EXCEPTION]);
+/// The `ImportCompleted` waiter (from `waiters-2.json`): every 20 s, at most 60 times. The first acceptor that matches an answer decides:
+///
+/// - success when `ImportTableDescription.ImportStatus` is `"COMPLETED"`
+/// - failure when `ImportTableDescription.ImportStatus` is `"FAILED"`
+/// - failure when `ImportTableDescription.ImportStatus` is `"CANCELLED"`
+pub static IMPORT_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ImportCompleted",
+    20u32,
+    60u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "ImportTableDescription.ImportStatus",
+                rt::Expected::Str("COMPLETED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "ImportTableDescription.ImportStatus",
+                rt::Expected::Str("FAILED"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "ImportTableDescription.ImportStatus",
+                rt::Expected::Str("CANCELLED"),
+            ),
+        ),
+    ],
+);
 /// Returns information about the status of Kinesis streaming.
 pub static DESCRIBE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation::new(
         "DescribeKinesisStreamingDestination",
@@ -216,6 +334,31 @@ pub static DESCRIBE_KINESIS_STREAMING_DESTINATION: rt::Operation = rt::Operation
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The `KinesisStreamingDestinationActive` waiter (from `waiters-2.json`): every 20 s, at most 30 times. The first acceptor that matches an answer decides:
+///
+/// - success when an element of `KinesisDataStreamDestinations[].DestinationStatus` is `"ACTIVE"`
+/// - failure when `length(KinesisDataStreamDestinations) > `0`  && length(KinesisDataStreamDestinations[?DestinationStatus == 'DISABLED' || DestinationStatus == 'ENABLE_FAILED']) ==  length(KinesisDataStreamDestinations)` is `true`
+pub static KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "KinesisStreamingDestinationActive",
+    20u32,
+    30u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAny(
+                "KinesisDataStreamDestinations[].DestinationStatus",
+                rt::Expected::Str("ACTIVE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "length(KinesisDataStreamDestinations) > `0`  && length(KinesisDataStreamDestinations[?DestinationStatus == 'DISABLED' || DestinationStatus == 'ENABLE_FAILED']) ==  length(KinesisDataStreamDestinations)",
+                rt::Expected::Bool(true),
+            ),
+        ),
+    ],
+);
 /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there.
 ///
 /// When you establish an Amazon Web Services account, the account has initial quotas on the maximum read capacity units and write capacity units that you can provision across all of your DynamoDB tables in a given Region. Also, there are per-table quotas that apply when you create a table there. For more information, see [Service, Account, and Table Quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html) page in the *Amazon DynamoDB Developer Guide*.
@@ -263,6 +406,39 @@ pub static DESCRIBE_TABLE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INTERNAL_SERVER_ERROR])
     .flags(rt::ENDPOINT_DISCOVERY);
+/// The `TableExists` waiter (from `waiters-2.json`): every 20 s, at most 25 times. The first acceptor that matches an answer decides:
+///
+/// - success when `Table.TableStatus` is `"ACTIVE"`
+/// - retry when the error code is `ResourceNotFoundException`
+pub static TABLE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "TableExists",
+    20u32,
+    25u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("Table.TableStatus", rt::Expected::Str("ACTIVE")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("ResourceNotFoundException"),
+        ),
+    ],
+);
+/// The `TableNotExists` waiter (from `waiters-2.json`): every 20 s, at most 25 times. The first acceptor that matches an answer decides:
+///
+/// - success when the error code is `ResourceNotFoundException`
+pub static TABLE_NOT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "TableNotExists",
+    20u32,
+    25u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Error("ResourceNotFoundException"),
+        ),
+    ],
+);
 /// Describes auto scaling settings across replicas of the global table at once.
 pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING: rt::Operation = rt::Operation::new(
         "DescribeTableReplicaAutoScaling",

@@ -93,3 +93,14 @@ pub static ALL: &[&rt::Operation] = &[
     &UPDATE_TABLE_REPLICA_AUTO_SCALING,
     &UPDATE_TIME_TO_LIVE,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[
+    &BULK_OPERATION_COMPLETED_WAITER,
+    &CONTRIBUTOR_INSIGHTS_ENABLED_WAITER,
+    &EXPORT_COMPLETED_WAITER,
+    &IMPORT_COMPLETED_WAITER,
+    &KINESIS_STREAMING_DESTINATION_ACTIVE_WAITER,
+    &TABLE_EXISTS_WAITER,
+    &TABLE_NOT_EXISTS_WAITER,
+];

@@ -566,6 +566,28 @@ impl DescribeInstanceStatus {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_STATUS_PAGINATOR)
     }
+    /// Calls `DescribeInstanceStatus` until the `InstanceStatusOk` waiter's acceptors decide (boto3's `get_waiter("instance_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STATUS_OK_WAITER`](crate::operations::INSTANCE_STATUS_OK_WAITER).
+    #[inline]
+    pub fn wait_until_instance_status_ok(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_STATUS_OK_WAITER)
+    }
+    /// Calls `DescribeInstanceStatus` until the `SystemStatusOk` waiter's acceptors decide (boto3's `get_waiter("system_status_ok")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SYSTEM_STATUS_OK_WAITER`](crate::operations::SYSTEM_STATUS_OK_WAITER).
+    #[inline]
+    pub fn wait_until_system_status_ok(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstanceStatusRequest,
+        t::DescribeInstanceStatusResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SYSTEM_STATUS_OK_WAITER)
+    }
 }
 /// The `DescribeInstanceTopology` operation.
 ///
@@ -996,6 +1018,50 @@ impl DescribeInstances {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCES_PAGINATOR)
     }
+    /// Calls `DescribeInstances` until the `InstanceExists` waiter's acceptors decide (boto3's `get_waiter("instance_exists")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_EXISTS_WAITER`](crate::operations::INSTANCE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_instance_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceRunning` waiter's acceptors decide (boto3's `get_waiter("instance_running")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_RUNNING_WAITER`](crate::operations::INSTANCE_RUNNING_WAITER).
+    #[inline]
+    pub fn wait_until_instance_running(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_RUNNING_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceStopped` waiter's acceptors decide (boto3's `get_waiter("instance_stopped")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_STOPPED_WAITER`](crate::operations::INSTANCE_STOPPED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_stopped(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_STOPPED_WAITER)
+    }
+    /// Calls `DescribeInstances` until the `InstanceTerminated` waiter's acceptors decide (boto3's `get_waiter("instance_terminated")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_TERMINATED_WAITER`](crate::operations::INSTANCE_TERMINATED_WAITER).
+    #[inline]
+    pub fn wait_until_instance_terminated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_TERMINATED_WAITER)
+    }
 }
 /// The `DescribeInternetGateways` operation.
 ///
@@ -1092,6 +1158,17 @@ impl DescribeInternetGateways {
         t::InternetGateway,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_INTERNET_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeInternetGateways` until the `InternetGatewayExists` waiter's acceptors decide (boto3's `get_waiter("internet_gateway_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INTERNET_GATEWAY_EXISTS_WAITER`](crate::operations::INTERNET_GATEWAY_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_internet_gateway_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeInternetGatewaysRequest,
+        t::DescribeInternetGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::INTERNET_GATEWAY_EXISTS_WAITER)
     }
 }
 /// The `DescribeIpamByoasn` operation.

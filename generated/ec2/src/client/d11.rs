@@ -835,6 +835,17 @@ impl DescribeKeyPairs {
     ) -> rt::Call<t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult, rt::NoErrors> {
         self.0
     }
+    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_key_pair_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
+    }
 }
 /// The `DescribeLaunchTemplateVersions` operation.
 ///

@@ -744,6 +744,28 @@ impl DescribeNatGateways {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
     }
+    /// Calls `DescribeNatGateways` until the `NatGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_AVAILABLE_WAITER`](crate::operations::NAT_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayDeleted` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_DELETED_WAITER`](crate::operations::NAT_GATEWAY_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_DELETED_WAITER)
+    }
 }
 /// The `DescribeNetworkAcls` operation.
 ///
@@ -1557,6 +1579,17 @@ impl DescribeNetworkInterfaces {
         t::NetworkInterface,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
+    }
+    /// Calls `DescribeNetworkInterfaces` until the `NetworkInterfaceAvailable` waiter's acceptors decide (boto3's `get_waiter("network_interface_available")`): every 20 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NETWORK_INTERFACE_AVAILABLE_WAITER`](crate::operations::NETWORK_INTERFACE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_network_interface_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NETWORK_INTERFACE_AVAILABLE_WAITER)
     }
 }
 /// The `DescribeNetworkingFlexCostAllocationPolicies` operation.

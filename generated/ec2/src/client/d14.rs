@@ -456,6 +456,28 @@ impl DescribeSecondaryNetworks {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_NETWORKS_PAGINATOR)
     }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER)
+    }
 }
 /// The `DescribeSecondarySubnets` operation.
 ///
@@ -552,6 +574,28 @@ impl DescribeSecondarySubnets {
         t::SecondarySubnet,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER)
     }
 }
 /// The `DescribeSecurityGroupReferences` operation.
@@ -816,6 +860,28 @@ impl DescribeSecurityGroupVpcAssociations {
             &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR,
         )
     }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationAssociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_associated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_associated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER)
+    }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationDisassociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_disassociated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_disassociated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER)
+    }
 }
 /// The `DescribeSecurityGroups` operation.
 ///
@@ -918,6 +984,17 @@ impl DescribeSecurityGroups {
         t::SecurityGroup,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUPS_PAGINATOR)
+    }
+    /// Calls `DescribeSecurityGroups` until the `SecurityGroupExists` waiter's acceptors decide (boto3's `get_waiter("security_group_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_EXISTS_WAITER`](crate::operations::SECURITY_GROUP_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_EXISTS_WAITER)
     }
 }
 /// The `DescribeServiceLinkVirtualInterfaces` operation.
@@ -1302,6 +1379,17 @@ impl DescribeSnapshots {
         t::Snapshot,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOTS_PAGINATOR)
+    }
+    /// Calls `DescribeSnapshots` until the `SnapshotCompleted` waiter's acceptors decide (boto3's `get_waiter("snapshot_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_COMPLETED_WAITER`](crate::operations::SNAPSHOT_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_COMPLETED_WAITER)
     }
 }
 /// The `DescribeSpotDatafeedSubscription` operation.

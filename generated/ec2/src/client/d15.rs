@@ -265,6 +265,17 @@ impl DescribeSpotInstanceRequests {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
     }
+    /// Calls `DescribeSpotInstanceRequests` until the `SpotInstanceRequestFulfilled` waiter's acceptors decide (boto3's `get_waiter("spot_instance_request_fulfilled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SPOT_INSTANCE_REQUEST_FULFILLED_WAITER`](crate::operations::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER).
+    #[inline]
+    pub fn wait_until_spot_instance_request_fulfilled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER)
+    }
 }
 /// The `DescribeSpotPriceHistory` operation.
 ///
@@ -592,6 +603,17 @@ impl DescribeStoreImageTasks {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
     }
+    /// Calls `DescribeStoreImageTasks` until the `StoreImageTaskComplete` waiter's acceptors decide (boto3's `get_waiter("store_image_task_complete")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STORE_IMAGE_TASK_COMPLETE_WAITER`](crate::operations::STORE_IMAGE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_store_image_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::STORE_IMAGE_TASK_COMPLETE_WAITER)
+    }
 }
 /// The `DescribeSubnets` operation.
 ///
@@ -686,6 +708,13 @@ impl DescribeSubnets {
         t::Subnet,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSubnets` until the `SubnetAvailable` waiter's acceptors decide (boto3's `get_waiter("subnet_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SUBNET_AVAILABLE_WAITER`](crate::operations::SUBNET_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_subnet_available(
+        self,
+    ) -> rt::Waiter<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::SUBNET_AVAILABLE_WAITER)
     }
 }
 /// The `DescribeTags` operation.

@@ -1697,6 +1697,27 @@ impl DescribeVolumes {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_PAGINATOR)
     }
+    /// Calls `DescribeVolumes` until the `VolumeAvailable` waiter's acceptors decide (boto3's `get_waiter("volume_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_AVAILABLE_WAITER`](crate::operations::VOLUME_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeDeleted` waiter's acceptors decide (boto3's `get_waiter("volume_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_DELETED_WAITER`](crate::operations::VOLUME_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_volume_deleted(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_DELETED_WAITER)
+    }
+    /// Calls `DescribeVolumes` until the `VolumeInUse` waiter's acceptors decide (boto3's `get_waiter("volume_in_use")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VOLUME_IN_USE_WAITER`](crate::operations::VOLUME_IN_USE_WAITER).
+    #[inline]
+    pub fn wait_until_volume_in_use(
+        self,
+    ) -> rt::Waiter<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VOLUME_IN_USE_WAITER)
+    }
 }
 /// The `DescribeVolumesModifications` operation.
 ///

@@ -1426,6 +1426,28 @@ impl DescribeVpcPeeringConnections {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR)
     }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionExists` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_EXISTS_WAITER`](crate::operations::VPC_PEERING_CONNECTION_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_EXISTS_WAITER)
+    }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_DELETED_WAITER`](crate::operations::VPC_PEERING_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_DELETED_WAITER)
+    }
 }
 /// The `DescribeVpcs` operation.
 ///
@@ -1512,6 +1534,20 @@ impl DescribeVpcs {
         t::Vpc,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_VPCS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcs` until the `VpcAvailable` waiter's acceptors decide (boto3's `get_waiter("vpc_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_AVAILABLE_WAITER`](crate::operations::VPC_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpcs` until the `VpcExists` waiter's acceptors decide (boto3's `get_waiter("vpc_exists")`): every 1 s, at most 5 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_EXISTS_WAITER`](crate::operations::VPC_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_EXISTS_WAITER)
     }
 }
 /// The `DescribeVpnConcentrators` operation.

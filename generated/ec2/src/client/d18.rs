@@ -221,6 +221,28 @@ impl DescribeVpnConnections {
     > {
         self.0
     }
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionAvailable` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_AVAILABLE_WAITER`](crate::operations::VPN_CONNECTION_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_DELETED_WAITER`](crate::operations::VPN_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_DELETED_WAITER)
+    }
 }
 /// The `DescribeVpnGateways` operation.
 ///

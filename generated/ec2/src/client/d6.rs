@@ -934,6 +934,17 @@ impl DescribeBundleTasks {
     > {
         self.0
     }
+    /// Calls `DescribeBundleTasks` until the `BundleTaskComplete` waiter's acceptors decide (boto3's `get_waiter("bundle_task_complete")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUNDLE_TASK_COMPLETE_WAITER`](crate::operations::BUNDLE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_bundle_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::BUNDLE_TASK_COMPLETE_WAITER)
+    }
 }
 /// The `DescribeByoipCidrs` operation.
 ///

@@ -1630,6 +1630,39 @@ impl DescribeConversionTasks {
     > {
         self.0
     }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("conversion_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_CANCELLED_WAITER`](crate::operations::CONVERSION_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_COMPLETED_WAITER`](crate::operations::CONVERSION_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_COMPLETED_WAITER)
+    }
+    /// Calls `DescribeConversionTasks` until the `ConversionTaskDeleted` waiter's acceptors decide (boto3's `get_waiter("conversion_task_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CONVERSION_TASK_DELETED_WAITER`](crate::operations::CONVERSION_TASK_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_conversion_task_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeConversionTasksRequest,
+        t::DescribeConversionTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CONVERSION_TASK_DELETED_WAITER)
+    }
 }
 /// The `DescribeCustomerGateways` operation.
 ///
@@ -1703,5 +1736,16 @@ impl DescribeCustomerGateways {
         rt::NoErrors,
     > {
         self.0
+    }
+    /// Calls `DescribeCustomerGateways` until the `CustomerGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("customer_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CUSTOMER_GATEWAY_AVAILABLE_WAITER`](crate::operations::CUSTOMER_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_customer_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeCustomerGatewaysRequest,
+        t::DescribeCustomerGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::CUSTOMER_GATEWAY_AVAILABLE_WAITER)
     }
 }

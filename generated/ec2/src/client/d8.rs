@@ -672,6 +672,28 @@ impl DescribeExportTasks {
     > {
         self.0
     }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
+    }
 }
 /// The `DescribeFastLaunchImages` operation.
 ///

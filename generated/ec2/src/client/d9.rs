@@ -852,6 +852,17 @@ impl DescribeImageUsageReports {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
     }
+    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_usage_report_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
+    }
 }
 /// The `DescribeImages` operation.
 ///
@@ -976,6 +987,20 @@ impl DescribeImages {
         t::Image,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
+    }
+    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_image_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_available(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
     }
 }
 /// The `DescribeImportImageTasks` operation.
@@ -1172,6 +1197,17 @@ impl DescribeImportSnapshotTasks {
         t::ImportSnapshotTask,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_imported(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
     }
 }
 /// The `DescribeInstanceAttribute` operation.

@@ -893,6 +893,13 @@ impl GetPasswordData {
     ) -> rt::Call<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors> {
         self.0
     }
+    /// Calls `GetPasswordData` until the `PasswordDataAvailable` waiter's acceptors decide (boto3's `get_waiter("password_data_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`PASSWORD_DATA_AVAILABLE_WAITER`](crate::operations::PASSWORD_DATA_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_password_data_available(
+        self,
+    ) -> rt::Waiter<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::PASSWORD_DATA_AVAILABLE_WAITER)
+    }
 }
 /// The `GetReservedInstancesExchangeQuote` operation.
 ///

@@ -1143,6 +1143,25 @@ pub static DESCRIBE_BUNDLE_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_BUNDLE_TASKS_REQUEST,
     &t::DESCRIBE_BUNDLE_TASKS_RESULT,
 );
+/// The `BundleTaskComplete` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `BundleTasks[].State` is `"complete"`
+/// - failure when an element of `BundleTasks[].State` is `"failed"`
+pub static BUNDLE_TASK_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "BundleTaskComplete",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("BundleTasks[].State", rt::Expected::Str("complete")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("BundleTasks[].State", rt::Expected::Str("failed")),
+        ),
+    ],
+);
 /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
 pub static DESCRIBE_BYOIP_CIDRS: rt::Operation = rt::Operation::new(
     "DescribeByoipCidrs",
@@ -1464,6 +1483,70 @@ pub static DESCRIBE_CONVERSION_TASKS: rt::Operation = rt::Operation::new(
     &t::DESCRIBE_CONVERSION_TASKS_REQUEST,
     &t::DESCRIBE_CONVERSION_TASKS_RESULT,
 );
+/// The `ConversionTaskCancelled` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `ConversionTasks[].State` is `"cancelled"`
+pub static CONVERSION_TASK_CANCELLED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ConversionTaskCancelled",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "ConversionTasks[].State",
+                rt::Expected::Str("cancelled"),
+            ),
+        ),
+    ],
+);
+/// The `ConversionTaskCompleted` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `ConversionTasks[].State` is `"completed"`
+/// - failure when an element of `ConversionTasks[].State` is `"cancelled"`
+/// - failure when an element of `ConversionTasks[].State` is `"cancelling"`
+pub static CONVERSION_TASK_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ConversionTaskCompleted",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "ConversionTasks[].State",
+                rt::Expected::Str("completed"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "ConversionTasks[].State",
+                rt::Expected::Str("cancelled"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "ConversionTasks[].State",
+                rt::Expected::Str("cancelling"),
+            ),
+        ),
+    ],
+);
+/// The `ConversionTaskDeleted` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `ConversionTasks[].State` is `"deleted"`
+pub static CONVERSION_TASK_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ConversionTaskDeleted",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("ConversionTasks[].State", rt::Expected::Str("deleted")),
+        ),
+    ],
+);
 /// Describes one or more of your VPN customer gateways.
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
@@ -1473,6 +1556,39 @@ pub static DESCRIBE_CUSTOMER_GATEWAYS: rt::Operation = rt::Operation::new(
     "/",
     &t::DESCRIBE_CUSTOMER_GATEWAYS_REQUEST,
     &t::DESCRIBE_CUSTOMER_GATEWAYS_RESULT,
+);
+/// The `CustomerGatewayAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `CustomerGateways[].State` is `"available"`
+/// - failure when an element of `CustomerGateways[].State` is `"deleted"`
+/// - failure when an element of `CustomerGateways[].State` is `"deleting"`
+pub static CUSTOMER_GATEWAY_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "CustomerGatewayAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "CustomerGateways[].State",
+                rt::Expected::Str("available"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "CustomerGateways[].State",
+                rt::Expected::Str("deleted"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "CustomerGateways[].State",
+                rt::Expected::Str("deleting"),
+            ),
+        ),
+    ],
 );
 /// Describes the metadata of an account status report, including the status of the report.
 ///
@@ -1550,6 +1666,34 @@ pub static DESCRIBE_EXPORT_TASKS: rt::Operation = rt::Operation::new(
     "/",
     &t::DESCRIBE_EXPORT_TASKS_REQUEST,
     &t::DESCRIBE_EXPORT_TASKS_RESULT,
+);
+/// The `ExportTaskCancelled` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `ExportTasks[].State` is `"cancelled"`
+pub static EXPORT_TASK_CANCELLED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ExportTaskCancelled",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("ExportTasks[].State", rt::Expected::Str("cancelled")),
+        ),
+    ],
+);
+/// The `ExportTaskCompleted` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `ExportTasks[].State` is `"completed"`
+pub static EXPORT_TASK_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ExportTaskCompleted",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("ExportTasks[].State", rt::Expected::Str("completed")),
+        ),
+    ],
 );
 /// Describe details for Windows AMIs that are configured for Windows fast launch.
 pub static DESCRIBE_FAST_LAUNCH_IMAGES: rt::Operation = rt::Operation::new(
@@ -1813,6 +1957,31 @@ pub static DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR: rt::PaginatorSpec = rt::Pagin
     )
     .limit_key("MaxResults")
     .result_key(&["ImageUsageReports"]);
+/// The `ImageUsageReportAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `ImageUsageReports[].State` is `"available"`
+/// - failure when an element of `ImageUsageReports[].State` is `"failed"`
+pub static IMAGE_USAGE_REPORT_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ImageUsageReportAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "ImageUsageReports[].State",
+                rt::Expected::Str("available"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "ImageUsageReports[].State",
+                rt::Expected::Str("failed"),
+            ),
+        ),
+    ],
+);
 /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
 ///
 /// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
@@ -1840,6 +2009,44 @@ pub static DESCRIBE_IMAGES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
     )
     .limit_key("MaxResults")
     .result_key(&["Images"]);
+/// The `ImageExists` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(Images[]) > `0`` is `true`
+/// - retry when the error code is `InvalidAMIID.NotFound`
+pub static IMAGE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ImageExists",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("length(Images[]) > `0`", rt::Expected::Bool(true)),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidAMIID.NotFound"),
+        ),
+    ],
+);
+/// The `ImageAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Images[].State` is `"available"`
+/// - failure when an element of `Images[].State` is `"failed"`
+pub static IMAGE_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ImageAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("Images[].State", rt::Expected::Str("available")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("Images[].State", rt::Expected::Str("failed")),
+        ),
+    ],
+);
 /// Displays details about an import virtual machine or import snapshot tasks that are already created.
 pub static DESCRIBE_IMPORT_IMAGE_TASKS: rt::Operation = rt::Operation::new(
     "DescribeImportImageTasks",
@@ -1870,6 +2077,31 @@ pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR: rt::PaginatorSpec = rt::Pag
     )
     .limit_key("MaxResults")
     .result_key(&["ImportSnapshotTasks"]);
+/// The `SnapshotImported` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `ImportSnapshotTasks[].SnapshotTaskDetail.Status` is `"completed"`
+/// - failure when an element of `ImportSnapshotTasks[].SnapshotTaskDetail.Status` is `"error"`
+pub static SNAPSHOT_IMPORTED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SnapshotImported",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "ImportSnapshotTasks[].SnapshotTaskDetail.Status",
+                rt::Expected::Str("completed"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "ImportSnapshotTasks[].SnapshotTaskDetail.Status",
+                rt::Expected::Str("error"),
+            ),
+        ),
+    ],
+);
 /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
 pub static DESCRIBE_INSTANCE_ATTRIBUTE: rt::Operation = rt::Operation::new(
     "DescribeInstanceAttribute",
@@ -2012,6 +2244,45 @@ pub static DESCRIBE_INSTANCE_STATUS_PAGINATOR: rt::PaginatorSpec = rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["InstanceStatuses"]);
+/// The `InstanceStatusOk` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `InstanceStatuses[].InstanceStatus.Status` is `"ok"`
+/// - retry when the error code is `InvalidInstanceID.NotFound`
+pub static INSTANCE_STATUS_OK_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "InstanceStatusOk",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "InstanceStatuses[].InstanceStatus.Status",
+                rt::Expected::Str("ok"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidInstanceID.NotFound"),
+        ),
+    ],
+);
+/// The `SystemStatusOk` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `InstanceStatuses[].SystemStatus.Status` is `"ok"`
+pub static SYSTEM_STATUS_OK_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SystemStatusOk",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "InstanceStatuses[].SystemStatus.Status",
+                rt::Expected::Str("ok"),
+            ),
+        ),
+    ],
+);
 /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads.
 ///
 /// Instance topology is supported for specific instance types only. For more information, see [Prerequisites for Amazon EC2 instance topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology-prerequisites.html) in the *Amazon EC2 User Guide*.
@@ -2094,395 +2365,134 @@ pub static DESCRIBE_INSTANCES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     )
     .limit_key("MaxResults")
     .result_key(&["Reservations"]);
-/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-pub static DESCRIBE_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
-    "DescribeInternetGateways",
-    "POST",
-    "/",
-    &t::DESCRIBE_INTERNET_GATEWAYS_REQUEST,
-    &t::DESCRIBE_INTERNET_GATEWAYS_RESULT,
-);
-/// The paginator of `DescribeInternetGateways` (from `paginators-1.json`).
-pub static DESCRIBE_INTERNET_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["InternetGateways"]);
-/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub static DESCRIBE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
-    "DescribeIpamByoasn",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_BYOASN_REQUEST,
-    &t::DESCRIBE_IPAM_BYOASN_RESULT,
-);
-/// Describe verification tokens.
+/// The `InstanceExists` waiter (from `waiters-2.json`): every 5 s, at most 40 times. The first acceptor that matches an answer decides:
 ///
-/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS: rt::Operation = rt::Operation::new(
-    "DescribeIpamExternalResourceVerificationTokens",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST,
-    &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT,
+/// - success when `length(Reservations[]) > `0`` is `true`
+/// - retry when the error code is `InvalidInstanceID.NotFound`
+pub static INSTANCE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "InstanceExists",
+    5u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("length(Reservations[]) > `0`", rt::Expected::Bool(true)),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidInstanceID.NotFound"),
+        ),
+    ],
 );
-/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeIpamInternetRegistryAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT,
-);
-/// Describes one or more IPAM policies.
+/// The `InstanceRunning` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
 ///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub static DESCRIBE_IPAM_POLICIES: rt::Operation = rt::Operation::new(
-    "DescribeIpamPolicies",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_POLICIES_REQUEST,
-    &t::DESCRIBE_IPAM_POLICIES_RESULT,
+/// - success when every element of `Reservations[].Instances[].State.Name` is `"running"`
+/// - failure when an element of `Reservations[].Instances[].State.Name` is `"shutting-down"`
+/// - failure when an element of `Reservations[].Instances[].State.Name` is `"terminated"`
+/// - failure when an element of `Reservations[].Instances[].State.Name` is `"stopping"`
+/// - retry when the error code is `InvalidInstanceID.NotFound`
+pub static INSTANCE_RUNNING_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "InstanceRunning",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("running"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("shutting-down"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("terminated"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("stopping"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidInstanceID.NotFound"),
+        ),
+    ],
 );
-/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+/// The `InstanceStopped` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
 ///
-/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
+/// - success when every element of `Reservations[].Instances[].State.Name` is `"stopped"`
+/// - failure when an element of `Reservations[].Instances[].State.Name` is `"pending"`
+/// - failure when an element of `Reservations[].Instances[].State.Name` is `"terminated"`
+pub static INSTANCE_STOPPED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "InstanceStopped",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("stopped"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("pending"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("terminated"),
+            ),
+        ),
+    ],
+);
+/// The `InstanceTerminated` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
 ///
-/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
-pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
-    "DescribeIpamPoolAllocations",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST,
-    &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT,
+/// - success when every element of `Reservations[].Instances[].State.Name` is `"terminated"`
+/// - failure when an element of `Reservations[].Instances[].State.Name` is `"pending"`
+/// - failure when an element of `Reservations[].Instances[].State.Name` is `"stopping"`
+pub static INSTANCE_TERMINATED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "InstanceTerminated",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("terminated"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("pending"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "Reservations[].Instances[].State.Name",
+                rt::Expected::Str("stopping"),
+            ),
+        ),
+    ],
 );
-/// The paginator of `DescribeIpamPoolAllocations` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamPoolAllocations"]);
-/// Get information about your IPAM pools.
-pub static DESCRIBE_IPAM_POOLS: rt::Operation = rt::Operation::new(
-    "DescribeIpamPools",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_POOLS_REQUEST,
-    &t::DESCRIBE_IPAM_POOLS_RESULT,
-);
-/// The paginator of `DescribeIpamPools` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamPools"]);
-/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: rt::Operation = rt::Operation::new(
-    "DescribeIpamPrefixListResolverTargets",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST,
-    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT,
-);
-/// The paginator of `DescribeIpamPrefixListResolverTargets` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamPrefixListResolverTargets"]);
-/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: rt::Operation = rt::Operation::new(
-    "DescribeIpamPrefixListResolvers",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
-    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT,
-);
-/// The paginator of `DescribeIpamPrefixListResolvers` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamPrefixListResolvers"]);
-/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: rt::Operation = rt::Operation::new(
-    "DescribeIpamResourceDiscoveries",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST,
-    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT,
-);
-/// The paginator of `DescribeIpamResourceDiscoveries` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamResourceDiscoveries"]);
-/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeIpamResourceDiscoveryAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT,
-);
-/// The paginator of `DescribeIpamResourceDiscoveryAssociations` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamResourceDiscoveryAssociations"]);
-/// Get information about your IPAM scopes.
-pub static DESCRIBE_IPAM_SCOPES: rt::Operation = rt::Operation::new(
-    "DescribeIpamScopes",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAM_SCOPES_REQUEST,
-    &t::DESCRIBE_IPAM_SCOPES_RESULT,
-);
-/// The paginator of `DescribeIpamScopes` (from `paginators-1.json`).
-pub static DESCRIBE_IPAM_SCOPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["IpamScopes"]);
-/// Get information about your IPAM pools.
-///
-/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub static DESCRIBE_IPAMS: rt::Operation = rt::Operation::new(
-    "DescribeIpams",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPAMS_REQUEST,
-    &t::DESCRIBE_IPAMS_RESULT,
-);
-/// The paginator of `DescribeIpams` (from `paginators-1.json`).
-pub static DESCRIBE_IPAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["Ipams"]);
-/// Describes your IPv6 address pools.
-pub static DESCRIBE_IPV6_POOLS: rt::Operation = rt::Operation::new(
-    "DescribeIpv6Pools",
-    "POST",
-    "/",
-    &t::DESCRIBE_IPV6_POOLS_REQUEST,
-    &t::DESCRIBE_IPV6_POOLS_RESULT,
-);
-/// The paginator of `DescribeIpv6Pools` (from `paginators-1.json`).
-pub static DESCRIBE_IPV6_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["Ipv6Pools"]);
-/// Describes the specified key pairs or all of your key pairs.
-///
-/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_KEY_PAIRS: rt::Operation = rt::Operation::new(
-    "DescribeKeyPairs",
-    "POST",
-    "/",
-    &t::DESCRIBE_KEY_PAIRS_REQUEST,
-    &t::DESCRIBE_KEY_PAIRS_RESULT,
-);
-/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
-pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
-    "DescribeLaunchTemplateVersions",
-    "POST",
-    "/",
-    &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
-    &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
-);
-/// The paginator of `DescribeLaunchTemplateVersions` (from `paginators-1.json`).
-pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LaunchTemplateVersions"]);
-/// Describes one or more launch templates.
-pub static DESCRIBE_LAUNCH_TEMPLATES: rt::Operation = rt::Operation::new(
-    "DescribeLaunchTemplates",
-    "POST",
-    "/",
-    &t::DESCRIBE_LAUNCH_TEMPLATES_REQUEST,
-    &t::DESCRIBE_LAUNCH_TEMPLATES_RESULT,
-);
-/// The paginator of `DescribeLaunchTemplates` (from `paginators-1.json`).
-pub static DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LaunchTemplates"]);
-/// Describes the associations between virtual interface groups and local gateway route tables.
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT,
-);
-/// The paginator of `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` (from `paginators-1.json`).
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LocalGatewayRouteTableVirtualInterfaceGroupAssociations"]);
-/// Describes the specified associations between VPCs and local gateway route tables.
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
-    "DescribeLocalGatewayRouteTableVpcAssociations",
-    "POST",
-    "/",
-    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST,
-    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT,
-);
-/// The paginator of `DescribeLocalGatewayRouteTableVpcAssociations` (from `paginators-1.json`).
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LocalGatewayRouteTableVpcAssociations"]);
-/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
-    "DescribeLocalGatewayRouteTables",
-    "POST",
-    "/",
-    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST,
-    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT,
-);
-/// The paginator of `DescribeLocalGatewayRouteTables` (from `paginators-1.json`).
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LocalGatewayRouteTables"]);
-/// Describes the specified local gateway virtual interface groups.
-pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: rt::Operation = rt::Operation::new(
-    "DescribeLocalGatewayVirtualInterfaceGroups",
-    "POST",
-    "/",
-    &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST,
-    &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT,
-);
-/// The paginator of `DescribeLocalGatewayVirtualInterfaceGroups` (from `paginators-1.json`).
-pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LocalGatewayVirtualInterfaceGroups"]);
-/// Describes the specified local gateway virtual interfaces.
-pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
-    "DescribeLocalGatewayVirtualInterfaces",
-    "POST",
-    "/",
-    &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST,
-    &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT,
-);
-/// The paginator of `DescribeLocalGatewayVirtualInterfaces` (from `paginators-1.json`).
-pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LocalGatewayVirtualInterfaces"]);
-/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-pub static DESCRIBE_LOCAL_GATEWAYS: rt::Operation = rt::Operation::new(
-    "DescribeLocalGateways",
-    "POST",
-    "/",
-    &t::DESCRIBE_LOCAL_GATEWAYS_REQUEST,
-    &t::DESCRIBE_LOCAL_GATEWAYS_RESULT,
-);
-/// The paginator of `DescribeLocalGateways` (from `paginators-1.json`).
-pub static DESCRIBE_LOCAL_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["LocalGateways"]);
-/// Describes the lock status for a snapshot.
-pub static DESCRIBE_LOCKED_SNAPSHOTS: rt::Operation = rt::Operation::new(
-    "DescribeLockedSnapshots",
-    "POST",
-    "/",
-    &t::DESCRIBE_LOCKED_SNAPSHOTS_REQUEST,
-    &t::DESCRIBE_LOCKED_SNAPSHOTS_RESULT,
-);
-/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
-pub static DESCRIBE_MAC_HOSTS: rt::Operation = rt::Operation::new(
-    "DescribeMacHosts",
-    "POST",
-    "/",
-    &t::DESCRIBE_MAC_HOSTS_REQUEST,
-    &t::DESCRIBE_MAC_HOSTS_RESULT,
-);
-/// The paginator of `DescribeMacHosts` (from `paginators-1.json`).
-pub static DESCRIBE_MAC_HOSTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["MacHosts"]);
-/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_MAC_MODIFICATION_TASKS: rt::Operation = rt::Operation::new(
-    "DescribeMacModificationTasks",
-    "POST",
-    "/",
-    &t::DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST,
-    &t::DESCRIBE_MAC_MODIFICATION_TASKS_RESULT,
-);
-/// The paginator of `DescribeMacModificationTasks` (from `paginators-1.json`).
-pub static DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["MacModificationTasks"]);
-/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
-pub static DESCRIBE_MANAGED_PREFIX_LISTS: rt::Operation = rt::Operation::new(
-    "DescribeManagedPrefixLists",
-    "POST",
-    "/",
-    &t::DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST,
-    &t::DESCRIBE_MANAGED_PREFIX_LISTS_RESULT,
-);
-/// The paginator of `DescribeManagedPrefixLists` (from `paginators-1.json`).
-pub static DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["PrefixLists"]);
-/// Describes the specified metric categories, or all of your metric categories.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub static DESCRIBE_METRIC_CATEGORIES: rt::Operation = rt::Operation::new(
-    "DescribeMetricCategories",
-    "POST",
-    "/",
-    &t::DESCRIBE_METRIC_CATEGORIES_REQUEST,
-    &t::DESCRIBE_METRIC_CATEGORIES_RESULT,
-);
-/// The paginator of `DescribeMetricCategories` (from `paginators-1.json`).
-pub static DESCRIBE_METRIC_CATEGORIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
-        &["NextToken"],
-        &["NextToken"],
-    )
-    .limit_key("MaxResults")
-    .result_key(&["MetricCategories"]);

@@ -2,6 +2,442 @@
 use super::super::types as t;
 use tucuxi::codegen as rt;
 
+/// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
+pub static DESCRIBE_INTERNET_GATEWAYS: rt::Operation = rt::Operation::new(
+    "DescribeInternetGateways",
+    "POST",
+    "/",
+    &t::DESCRIBE_INTERNET_GATEWAYS_REQUEST,
+    &t::DESCRIBE_INTERNET_GATEWAYS_RESULT,
+);
+/// The paginator of `DescribeInternetGateways` (from `paginators-1.json`).
+pub static DESCRIBE_INTERNET_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["InternetGateways"]);
+/// The `InternetGatewayExists` waiter (from `waiters-2.json`): every 5 s, at most 6 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(InternetGateways[].InternetGatewayId) > `0`` is `true`
+/// - retry when the error code is `InvalidInternetGateway.NotFound`
+pub static INTERNET_GATEWAY_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "InternetGatewayExists",
+    5u32,
+    6u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "length(InternetGateways[].InternetGatewayId) > `0`",
+                rt::Expected::Bool(true),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidInternetGateway.NotFound"),
+        ),
+    ],
+);
+/// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub static DESCRIBE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
+    "DescribeIpamByoasn",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_BYOASN_REQUEST,
+    &t::DESCRIBE_IPAM_BYOASN_RESULT,
+);
+/// Describe verification tokens.
+///
+/// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
+pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS: rt::Operation = rt::Operation::new(
+    "DescribeIpamExternalResourceVerificationTokens",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST,
+    &t::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT,
+);
+/// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeIpamInternetRegistryAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT,
+);
+/// Describes one or more IPAM policies.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub static DESCRIBE_IPAM_POLICIES: rt::Operation = rt::Operation::new(
+    "DescribeIpamPolicies",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_POLICIES_REQUEST,
+    &t::DESCRIBE_IPAM_POLICIES_RESULT,
+);
+/// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID.
+///
+/// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
+///
+/// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
+pub static DESCRIBE_IPAM_POOL_ALLOCATIONS: rt::Operation = rt::Operation::new(
+    "DescribeIpamPoolAllocations",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST,
+    &t::DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT,
+);
+/// The paginator of `DescribeIpamPoolAllocations` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPoolAllocations"]);
+/// Get information about your IPAM pools.
+pub static DESCRIBE_IPAM_POOLS: rt::Operation = rt::Operation::new(
+    "DescribeIpamPools",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_POOLS_REQUEST,
+    &t::DESCRIBE_IPAM_POOLS_RESULT,
+);
+/// The paginator of `DescribeIpamPools` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPools"]);
+/// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS: rt::Operation = rt::Operation::new(
+    "DescribeIpamPrefixListResolverTargets",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST,
+    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT,
+);
+/// The paginator of `DescribeIpamPrefixListResolverTargets` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPrefixListResolverTargets"]);
+/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS: rt::Operation = rt::Operation::new(
+    "DescribeIpamPrefixListResolvers",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
+    &t::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT,
+);
+/// The paginator of `DescribeIpamPrefixListResolvers` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamPrefixListResolvers"]);
+/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES: rt::Operation = rt::Operation::new(
+    "DescribeIpamResourceDiscoveries",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST,
+    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT,
+);
+/// The paginator of `DescribeIpamResourceDiscoveries` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamResourceDiscoveries"]);
+/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeIpamResourceDiscoveryAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT,
+);
+/// The paginator of `DescribeIpamResourceDiscoveryAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamResourceDiscoveryAssociations"]);
+/// Get information about your IPAM scopes.
+pub static DESCRIBE_IPAM_SCOPES: rt::Operation = rt::Operation::new(
+    "DescribeIpamScopes",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAM_SCOPES_REQUEST,
+    &t::DESCRIBE_IPAM_SCOPES_RESULT,
+);
+/// The paginator of `DescribeIpamScopes` (from `paginators-1.json`).
+pub static DESCRIBE_IPAM_SCOPES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["IpamScopes"]);
+/// Get information about your IPAM pools.
+///
+/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub static DESCRIBE_IPAMS: rt::Operation = rt::Operation::new(
+    "DescribeIpams",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPAMS_REQUEST,
+    &t::DESCRIBE_IPAMS_RESULT,
+);
+/// The paginator of `DescribeIpams` (from `paginators-1.json`).
+pub static DESCRIBE_IPAMS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Ipams"]);
+/// Describes your IPv6 address pools.
+pub static DESCRIBE_IPV6_POOLS: rt::Operation = rt::Operation::new(
+    "DescribeIpv6Pools",
+    "POST",
+    "/",
+    &t::DESCRIBE_IPV6_POOLS_REQUEST,
+    &t::DESCRIBE_IPV6_POOLS_RESULT,
+);
+/// The paginator of `DescribeIpv6Pools` (from `paginators-1.json`).
+pub static DESCRIBE_IPV6_POOLS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["Ipv6Pools"]);
+/// Describes the specified key pairs or all of your key pairs.
+///
+/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub static DESCRIBE_KEY_PAIRS: rt::Operation = rt::Operation::new(
+    "DescribeKeyPairs",
+    "POST",
+    "/",
+    &t::DESCRIBE_KEY_PAIRS_REQUEST,
+    &t::DESCRIBE_KEY_PAIRS_RESULT,
+);
+/// The `KeyPairExists` waiter (from `waiters-2.json`): every 5 s, at most 6 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(KeyPairs[].KeyName) > `0`` is `true`
+/// - retry when the error code is `InvalidKeyPair.NotFound`
+pub static KEY_PAIR_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "KeyPairExists",
+    5u32,
+    6u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "length(KeyPairs[].KeyName) > `0`",
+                rt::Expected::Bool(true),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidKeyPair.NotFound"),
+        ),
+    ],
+);
+/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS: rt::Operation = rt::Operation::new(
+    "DescribeLaunchTemplateVersions",
+    "POST",
+    "/",
+    &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
+    &t::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
+);
+/// The paginator of `DescribeLaunchTemplateVersions` (from `paginators-1.json`).
+pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LaunchTemplateVersions"]);
+/// Describes one or more launch templates.
+pub static DESCRIBE_LAUNCH_TEMPLATES: rt::Operation = rt::Operation::new(
+    "DescribeLaunchTemplates",
+    "POST",
+    "/",
+    &t::DESCRIBE_LAUNCH_TEMPLATES_REQUEST,
+    &t::DESCRIBE_LAUNCH_TEMPLATES_RESULT,
+);
+/// The paginator of `DescribeLaunchTemplates` (from `paginators-1.json`).
+pub static DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LaunchTemplates"]);
+/// Describes the associations between virtual interface groups and local gateway route tables.
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT,
+);
+/// The paginator of `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayRouteTableVirtualInterfaceGroupAssociations"]);
+/// Describes the specified associations between VPCs and local gateway route tables.
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS: rt::Operation = rt::Operation::new(
+    "DescribeLocalGatewayRouteTableVpcAssociations",
+    "POST",
+    "/",
+    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST,
+    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT,
+);
+/// The paginator of `DescribeLocalGatewayRouteTableVpcAssociations` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayRouteTableVpcAssociations"]);
+/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES: rt::Operation = rt::Operation::new(
+    "DescribeLocalGatewayRouteTables",
+    "POST",
+    "/",
+    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST,
+    &t::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT,
+);
+/// The paginator of `DescribeLocalGatewayRouteTables` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayRouteTables"]);
+/// Describes the specified local gateway virtual interface groups.
+pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS: rt::Operation = rt::Operation::new(
+    "DescribeLocalGatewayVirtualInterfaceGroups",
+    "POST",
+    "/",
+    &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST,
+    &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT,
+);
+/// The paginator of `DescribeLocalGatewayVirtualInterfaceGroups` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayVirtualInterfaceGroups"]);
+/// Describes the specified local gateway virtual interfaces.
+pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
+    "DescribeLocalGatewayVirtualInterfaces",
+    "POST",
+    "/",
+    &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST,
+    &t::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT,
+);
+/// The paginator of `DescribeLocalGatewayVirtualInterfaces` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGatewayVirtualInterfaces"]);
+/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+pub static DESCRIBE_LOCAL_GATEWAYS: rt::Operation = rt::Operation::new(
+    "DescribeLocalGateways",
+    "POST",
+    "/",
+    &t::DESCRIBE_LOCAL_GATEWAYS_REQUEST,
+    &t::DESCRIBE_LOCAL_GATEWAYS_RESULT,
+);
+/// The paginator of `DescribeLocalGateways` (from `paginators-1.json`).
+pub static DESCRIBE_LOCAL_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["LocalGateways"]);
+/// Describes the lock status for a snapshot.
+pub static DESCRIBE_LOCKED_SNAPSHOTS: rt::Operation = rt::Operation::new(
+    "DescribeLockedSnapshots",
+    "POST",
+    "/",
+    &t::DESCRIBE_LOCKED_SNAPSHOTS_REQUEST,
+    &t::DESCRIBE_LOCKED_SNAPSHOTS_RESULT,
+);
+/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+pub static DESCRIBE_MAC_HOSTS: rt::Operation = rt::Operation::new(
+    "DescribeMacHosts",
+    "POST",
+    "/",
+    &t::DESCRIBE_MAC_HOSTS_REQUEST,
+    &t::DESCRIBE_MAC_HOSTS_RESULT,
+);
+/// The paginator of `DescribeMacHosts` (from `paginators-1.json`).
+pub static DESCRIBE_MAC_HOSTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MacHosts"]);
+/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+pub static DESCRIBE_MAC_MODIFICATION_TASKS: rt::Operation = rt::Operation::new(
+    "DescribeMacModificationTasks",
+    "POST",
+    "/",
+    &t::DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST,
+    &t::DESCRIBE_MAC_MODIFICATION_TASKS_RESULT,
+);
+/// The paginator of `DescribeMacModificationTasks` (from `paginators-1.json`).
+pub static DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MacModificationTasks"]);
+/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+pub static DESCRIBE_MANAGED_PREFIX_LISTS: rt::Operation = rt::Operation::new(
+    "DescribeManagedPrefixLists",
+    "POST",
+    "/",
+    &t::DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST,
+    &t::DESCRIBE_MANAGED_PREFIX_LISTS_RESULT,
+);
+/// The paginator of `DescribeManagedPrefixLists` (from `paginators-1.json`).
+pub static DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["PrefixLists"]);
+/// Describes the specified metric categories, or all of your metric categories.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub static DESCRIBE_METRIC_CATEGORIES: rt::Operation = rt::Operation::new(
+    "DescribeMetricCategories",
+    "POST",
+    "/",
+    &t::DESCRIBE_METRIC_CATEGORIES_REQUEST,
+    &t::DESCRIBE_METRIC_CATEGORIES_RESULT,
+);
+/// The paginator of `DescribeMetricCategories` (from `paginators-1.json`).
+pub static DESCRIBE_METRIC_CATEGORIES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
+        &["NextToken"],
+        &["NextToken"],
+    )
+    .limit_key("MaxResults")
+    .result_key(&["MetricCategories"]);
 /// **Note:** This action is deprecated.
 ///
 /// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
@@ -34,6 +470,59 @@ pub static DESCRIBE_NAT_GATEWAYS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpe
     )
     .limit_key("MaxResults")
     .result_key(&["NatGateways"]);
+/// The `NatGatewayAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `NatGateways[].State` is `"available"`
+/// - failure when an element of `NatGateways[].State` is `"failed"`
+/// - failure when an element of `NatGateways[].State` is `"deleting"`
+/// - failure when an element of `NatGateways[].State` is `"deleted"`
+/// - retry when the error code is `NatGatewayNotFound`
+pub static NAT_GATEWAY_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "NatGatewayAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("NatGateways[].State", rt::Expected::Str("available")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("NatGateways[].State", rt::Expected::Str("failed")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("NatGateways[].State", rt::Expected::Str("deleting")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("NatGateways[].State", rt::Expected::Str("deleted")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("NatGatewayNotFound"),
+        ),
+    ],
+);
+/// The `NatGatewayDeleted` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `NatGateways[].State` is `"deleted"`
+/// - success when the error code is `NatGatewayNotFound`
+pub static NAT_GATEWAY_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "NatGatewayDeleted",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("NatGateways[].State", rt::Expected::Str("deleted")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Error("NatGatewayNotFound"),
+        ),
+    ],
+);
 /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
 ///
 /// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
@@ -153,6 +642,28 @@ pub static DESCRIBE_NETWORK_INTERFACES_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["NetworkInterfaces"]);
+/// The `NetworkInterfaceAvailable` waiter (from `waiters-2.json`): every 20 s, at most 10 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `NetworkInterfaces[].Status` is `"available"`
+/// - failure when the error code is `InvalidNetworkInterfaceID.NotFound`
+pub static NETWORK_INTERFACE_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "NetworkInterfaceAvailable",
+    20u32,
+    10u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "NetworkInterfaces[].Status",
+                rt::Expected::Str("available"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Error("InvalidNetworkInterfaceID.NotFound"),
+        ),
+    ],
+);
 /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES: rt::Operation = rt::Operation::new(
     "DescribeNetworkingFlexCostAllocationPolicies",
@@ -504,6 +1015,61 @@ pub static DESCRIBE_SECONDARY_NETWORKS_PAGINATOR: rt::PaginatorSpec = rt::Pagina
     )
     .limit_key("MaxResults")
     .result_key(&["SecondaryNetworks"]);
+/// The `SecondaryNetworkCreateComplete` waiter (from `waiters-2.json`): every 10 s, at most 30 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `SecondaryNetworks[].State` is `"create-complete"`
+/// - failure when an element of `SecondaryNetworks[].State` is `"create-failed"`
+/// - retry when the error code is `InvalidSecondaryNetworkId.NotFound`
+pub static SECONDARY_NETWORK_CREATE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SecondaryNetworkCreateComplete",
+    10u32,
+    30u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "SecondaryNetworks[].State",
+                rt::Expected::Str("create-complete"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SecondaryNetworks[].State",
+                rt::Expected::Str("create-failed"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidSecondaryNetworkId.NotFound"),
+        ),
+    ],
+);
+/// The `SecondaryNetworkDeleteComplete` waiter (from `waiters-2.json`): every 10 s, at most 30 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `SecondaryNetworks[].State` is `"delete-complete"`
+/// - failure when an element of `SecondaryNetworks[].State` is `"delete-failed"`
+pub static SECONDARY_NETWORK_DELETE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SecondaryNetworkDeleteComplete",
+    10u32,
+    30u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "SecondaryNetworks[].State",
+                rt::Expected::Str("delete-complete"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SecondaryNetworks[].State",
+                rt::Expected::Str("delete-failed"),
+            ),
+        ),
+    ],
+);
 /// Describes one or more of your secondary subnets.
 pub static DESCRIBE_SECONDARY_SUBNETS: rt::Operation = rt::Operation::new(
     "DescribeSecondarySubnets",
@@ -519,6 +1085,61 @@ pub static DESCRIBE_SECONDARY_SUBNETS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["SecondarySubnets"]);
+/// The `SecondarySubnetCreateComplete` waiter (from `waiters-2.json`): every 10 s, at most 30 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `SecondarySubnets[].State` is `"create-complete"`
+/// - failure when an element of `SecondarySubnets[].State` is `"delete-failed"`
+/// - retry when the error code is `InvalidSecondarySubnetId.NotFound`
+pub static SECONDARY_SUBNET_CREATE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SecondarySubnetCreateComplete",
+    10u32,
+    30u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "SecondarySubnets[].State",
+                rt::Expected::Str("create-complete"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SecondarySubnets[].State",
+                rt::Expected::Str("delete-failed"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidSecondarySubnetId.NotFound"),
+        ),
+    ],
+);
+/// The `SecondarySubnetDeleteComplete` waiter (from `waiters-2.json`): every 10 s, at most 30 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `SecondarySubnets[].State` is `"delete-complete"`
+/// - failure when an element of `SecondarySubnets[].State` is `"delete-failed"`
+pub static SECONDARY_SUBNET_DELETE_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SecondarySubnetDeleteComplete",
+    10u32,
+    30u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "SecondarySubnets[].State",
+                rt::Expected::Str("delete-complete"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SecondarySubnets[].State",
+                rt::Expected::Str("delete-failed"),
+            ),
+        ),
+    ],
+);
 /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
 pub static DESCRIBE_SECURITY_GROUP_REFERENCES: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroupReferences",
@@ -557,6 +1178,80 @@ pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR: rt::PaginatorSpec
     )
     .limit_key("MaxResults")
     .result_key(&["SecurityGroupVpcAssociations"]);
+/// The `SecurityGroupVpcAssociationAssociated` waiter (from `waiters-2.json`): every 10 s, at most 7 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `SecurityGroupVpcAssociations[].State` is `"associated"`
+/// - retry when an element of `SecurityGroupVpcAssociations[].State` is `"associating"`
+/// - failure when an element of `SecurityGroupVpcAssociations[].State` is `"association-failed"`
+pub static SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SecurityGroupVpcAssociationAssociated",
+    10u32,
+    7u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "SecurityGroupVpcAssociations[].State",
+                rt::Expected::Str("associated"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::PathAny(
+                "SecurityGroupVpcAssociations[].State",
+                rt::Expected::Str("associating"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SecurityGroupVpcAssociations[].State",
+                rt::Expected::Str("association-failed"),
+            ),
+        ),
+    ],
+);
+/// The `SecurityGroupVpcAssociationDisassociated` waiter (from `waiters-2.json`): every 10 s, at most 7 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `SecurityGroupVpcAssociations[].State` is `"disassociated"`
+/// - retry when an element of `SecurityGroupVpcAssociations[].State` is `"disassociating"`
+/// - failure when an element of `SecurityGroupVpcAssociations[].State` is `"disassociation-failed"`
+/// - success when `length(SecurityGroupVpcAssociations[]) == `0`` is `true`
+pub static SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SecurityGroupVpcAssociationDisassociated",
+    10u32,
+    7u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "SecurityGroupVpcAssociations[].State",
+                rt::Expected::Str("disassociated"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::PathAny(
+                "SecurityGroupVpcAssociations[].State",
+                rt::Expected::Str("disassociating"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SecurityGroupVpcAssociations[].State",
+                rt::Expected::Str("disassociation-failed"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "length(SecurityGroupVpcAssociations[]) == `0`",
+                rt::Expected::Bool(true),
+            ),
+        ),
+    ],
+);
 /// Describes the specified security groups or all of your security groups.
 pub static DESCRIBE_SECURITY_GROUPS: rt::Operation = rt::Operation::new(
     "DescribeSecurityGroups",
@@ -572,6 +1267,28 @@ pub static DESCRIBE_SECURITY_GROUPS_PAGINATOR: rt::PaginatorSpec = rt::Paginator
     )
     .limit_key("MaxResults")
     .result_key(&["SecurityGroups"]);
+/// The `SecurityGroupExists` waiter (from `waiters-2.json`): every 5 s, at most 6 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(SecurityGroups[].GroupId) > `0`` is `true`
+/// - retry when the error code is `InvalidGroup.NotFound`
+pub static SECURITY_GROUP_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SecurityGroupExists",
+    5u32,
+    6u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "length(SecurityGroups[].GroupId) > `0`",
+                rt::Expected::Bool(true),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidGroup.NotFound"),
+        ),
+    ],
+);
 /// Describes the Outpost service link virtual interfaces.
 pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES: rt::Operation = rt::Operation::new(
     "DescribeServiceLinkVirtualInterfaces",
@@ -642,6 +1359,25 @@ pub static DESCRIBE_SNAPSHOTS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::
     )
     .limit_key("MaxResults")
     .result_key(&["Snapshots"]);
+/// The `SnapshotCompleted` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Snapshots[].State` is `"completed"`
+/// - failure when an element of `Snapshots[].State` is `"error"`
+pub static SNAPSHOT_COMPLETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SnapshotCompleted",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("Snapshots[].State", rt::Expected::Str("completed")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("Snapshots[].State", rt::Expected::Str("error")),
+        ),
+    ],
+);
 /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
 pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION: rt::Operation = rt::Operation::new(
     "DescribeSpotDatafeedSubscription",
@@ -715,6 +1451,68 @@ pub static DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR: rt::PaginatorSpec = rt::Pa
     )
     .limit_key("MaxResults")
     .result_key(&["SpotInstanceRequests"]);
+/// The `SpotInstanceRequestFulfilled` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `SpotInstanceRequests[].Status.Code` is `"fulfilled"`
+/// - success when every element of `SpotInstanceRequests[].Status.Code` is `"request-canceled-and-instance-running"`
+/// - failure when an element of `SpotInstanceRequests[].Status.Code` is `"schedule-expired"`
+/// - failure when an element of `SpotInstanceRequests[].Status.Code` is `"canceled-before-fulfillment"`
+/// - failure when an element of `SpotInstanceRequests[].Status.Code` is `"bad-parameters"`
+/// - failure when an element of `SpotInstanceRequests[].Status.Code` is `"system-error"`
+/// - retry when the error code is `InvalidSpotInstanceRequestID.NotFound`
+pub static SPOT_INSTANCE_REQUEST_FULFILLED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SpotInstanceRequestFulfilled",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "SpotInstanceRequests[].Status.Code",
+                rt::Expected::Str("fulfilled"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "SpotInstanceRequests[].Status.Code",
+                rt::Expected::Str("request-canceled-and-instance-running"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SpotInstanceRequests[].Status.Code",
+                rt::Expected::Str("schedule-expired"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SpotInstanceRequests[].Status.Code",
+                rt::Expected::Str("canceled-before-fulfillment"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SpotInstanceRequests[].Status.Code",
+                rt::Expected::Str("bad-parameters"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "SpotInstanceRequests[].Status.Code",
+                rt::Expected::Str("system-error"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidSpotInstanceRequestID.NotFound"),
+        ),
+    ],
+);
 /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
 ///
 /// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
@@ -770,6 +1568,39 @@ pub static DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR: rt::PaginatorSpec = rt::Paginat
     )
     .limit_key("MaxResults")
     .result_key(&["StoreImageTaskResults"]);
+/// The `StoreImageTaskComplete` waiter (from `waiters-2.json`): every 5 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `StoreImageTaskResults[].StoreTaskState` is `"Completed"`
+/// - failure when an element of `StoreImageTaskResults[].StoreTaskState` is `"Failed"`
+/// - retry when an element of `StoreImageTaskResults[].StoreTaskState` is `"InProgress"`
+pub static STORE_IMAGE_TASK_COMPLETE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StoreImageTaskComplete",
+    5u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "StoreImageTaskResults[].StoreTaskState",
+                rt::Expected::Str("Completed"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny(
+                "StoreImageTaskResults[].StoreTaskState",
+                rt::Expected::Str("Failed"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::PathAny(
+                "StoreImageTaskResults[].StoreTaskState",
+                rt::Expected::Str("InProgress"),
+            ),
+        ),
+    ],
+);
 /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
 ///
 /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
@@ -787,6 +1618,20 @@ pub static DESCRIBE_SUBNETS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::ne
     )
     .limit_key("MaxResults")
     .result_key(&["Subnets"]);
+/// The `SubnetAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Subnets[].State` is `"available"`
+pub static SUBNET_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "SubnetAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("Subnets[].State", rt::Expected::Str("available")),
+        ),
+    ],
+);
 /// Describes the specified tags for your EC2 resources.
 ///
 /// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
@@ -1177,6 +2022,63 @@ pub static DESCRIBE_VOLUMES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::ne
     )
     .limit_key("MaxResults")
     .result_key(&["Volumes"]);
+/// The `VolumeAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Volumes[].State` is `"available"`
+/// - failure when an element of `Volumes[].State` is `"deleted"`
+pub static VOLUME_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VolumeAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("Volumes[].State", rt::Expected::Str("available")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("Volumes[].State", rt::Expected::Str("deleted")),
+        ),
+    ],
+);
+/// The `VolumeDeleted` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Volumes[].State` is `"deleted"`
+/// - success when the error code is `InvalidVolume.NotFound`
+pub static VOLUME_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VolumeDeleted",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("Volumes[].State", rt::Expected::Str("deleted")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Error("InvalidVolume.NotFound"),
+        ),
+    ],
+);
+/// The `VolumeInUse` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Volumes[].State` is `"in-use"`
+/// - failure when an element of `Volumes[].State` is `"deleted"`
+pub static VOLUME_IN_USE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VolumeInUse",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("Volumes[].State", rt::Expected::Str("in-use")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("Volumes[].State", rt::Expected::Str("deleted")),
+        ),
+    ],
+);
 /// Describes the most recent volume modification request for the specified EBS volumes.
 ///
 /// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
@@ -1370,6 +2272,44 @@ pub static DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR: rt::PaginatorSpec = rt::P
     )
     .limit_key("MaxResults")
     .result_key(&["VpcPeeringConnections"]);
+/// The `VpcPeeringConnectionExists` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the error code is `InvalidVpcPeeringConnectionID.NotFound`
+pub static VPC_PEERING_CONNECTION_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VpcPeeringConnectionExists",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidVpcPeeringConnectionID.NotFound"),
+        ),
+    ],
+);
+/// The `VpcPeeringConnectionDeleted` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `VpcPeeringConnections[].Status.Code` is `"deleted"`
+/// - success when the error code is `InvalidVpcPeeringConnectionID.NotFound`
+pub static VPC_PEERING_CONNECTION_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VpcPeeringConnectionDeleted",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "VpcPeeringConnections[].Status.Code",
+                rt::Expected::Str("deleted"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Error("InvalidVpcPeeringConnectionID.NotFound"),
+        ),
+    ],
+);
 /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
 pub static DESCRIBE_VPCS: rt::Operation = rt::Operation::new(
     "DescribeVpcs",
@@ -1385,6 +2325,36 @@ pub static DESCRIBE_VPCS_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxResults")
     .result_key(&["Vpcs"]);
+/// The `VpcAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `Vpcs[].State` is `"available"`
+pub static VPC_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VpcAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("Vpcs[].State", rt::Expected::Str("available")),
+        ),
+    ],
+);
+/// The `VpcExists` waiter (from `waiters-2.json`): every 1 s, at most 5 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the error code is `InvalidVpcID.NotFound`
+pub static VPC_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VpcExists",
+    1u32,
+    5u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("InvalidVpcID.NotFound"),
+        ),
+    ],
+);
 /// Describes one or more of your VPN concentrators.
 pub static DESCRIBE_VPN_CONCENTRATORS: rt::Operation = rt::Operation::new(
     "DescribeVpnConcentrators",
@@ -1409,6 +2379,52 @@ pub static DESCRIBE_VPN_CONNECTIONS: rt::Operation = rt::Operation::new(
     "/",
     &t::DESCRIBE_VPN_CONNECTIONS_REQUEST,
     &t::DESCRIBE_VPN_CONNECTIONS_RESULT,
+);
+/// The `VpnConnectionAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `VpnConnections[].State` is `"available"`
+/// - failure when an element of `VpnConnections[].State` is `"deleting"`
+/// - failure when an element of `VpnConnections[].State` is `"deleted"`
+pub static VPN_CONNECTION_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VpnConnectionAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll(
+                "VpnConnections[].State",
+                rt::Expected::Str("available"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("VpnConnections[].State", rt::Expected::Str("deleting")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("VpnConnections[].State", rt::Expected::Str("deleted")),
+        ),
+    ],
+);
+/// The `VpnConnectionDeleted` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when every element of `VpnConnections[].State` is `"deleted"`
+/// - failure when an element of `VpnConnections[].State` is `"pending"`
+pub static VPN_CONNECTION_DELETED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VpnConnectionDeleted",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::PathAll("VpnConnections[].State", rt::Expected::Str("deleted")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::PathAny("VpnConnections[].State", rt::Expected::Str("pending")),
+        ),
+    ],
 );
 /// Describes one or more of your virtual private gateways.
 ///
@@ -1479,449 +2495,4 @@ pub static DETACH_VOLUME: rt::Operation = rt::Operation::new(
     "/",
     &t::DETACH_VOLUME_REQUEST,
     &t::VOLUME_ATTACHMENT,
-);
-/// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
-///
-/// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
-pub static DETACH_VPN_GATEWAY: rt::Operation = rt::Operation::new(
-    "DetachVpnGateway",
-    "POST",
-    "/",
-    &t::DETACH_VPN_GATEWAY_REQUEST,
-    &rt::UNIT,
-);
-/// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-pub static DISABLE_ADDRESS_TRANSFER: rt::Operation = rt::Operation::new(
-    "DisableAddressTransfer",
-    "POST",
-    "/",
-    &t::DISABLE_ADDRESS_TRANSFER_REQUEST,
-    &t::DISABLE_ADDRESS_TRANSFER_RESULT,
-);
-/// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
-///
-/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
-///
-/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-pub static DISABLE_ALLOWED_IMAGES_SETTINGS: rt::Operation = rt::Operation::new(
-    "DisableAllowedImagesSettings",
-    "POST",
-    "/",
-    &t::DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST,
-    &t::DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT,
-);
-/// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
-pub static DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION: rt::Operation = rt::Operation::new(
-    "DisableApplicationStatusCheckSuppression",
-    "POST",
-    "/",
-    &t::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST,
-    &t::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT,
-);
-/// Disables Infrastructure Performance metric subscriptions.
-pub static DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION: rt::Operation = rt::Operation::new(
-    "DisableAwsNetworkPerformanceMetricSubscription",
-    "POST",
-    "/",
-    &t::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST,
-    &t::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT,
-);
-/// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
-pub static DISABLE_CAPACITY_MANAGER: rt::Operation = rt::Operation::new(
-    "DisableCapacityManager",
-    "POST",
-    "/",
-    &t::DISABLE_CAPACITY_MANAGER_REQUEST,
-    &t::DISABLE_CAPACITY_MANAGER_RESULT,
-);
-/// Disables EBS encryption by default for your account in the current Region.
-///
-/// After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume.
-///
-/// Disabling encryption by default does not change the encryption status of your existing volumes.
-///
-/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub static DISABLE_EBS_ENCRYPTION_BY_DEFAULT: rt::Operation = rt::Operation::new(
-    "DisableEbsEncryptionByDefault",
-    "POST",
-    "/",
-    &t::DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
-    &t::DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
-);
-/// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
-///
-/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
-pub static DISABLE_FAST_LAUNCH: rt::Operation = rt::Operation::new(
-    "DisableFastLaunch",
-    "POST",
-    "/",
-    &t::DISABLE_FAST_LAUNCH_REQUEST,
-    &t::DISABLE_FAST_LAUNCH_RESULT,
-);
-/// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
-pub static DISABLE_FAST_SNAPSHOT_RESTORES: rt::Operation = rt::Operation::new(
-    "DisableFastSnapshotRestores",
-    "POST",
-    "/",
-    &t::DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST,
-    &t::DISABLE_FAST_SNAPSHOT_RESTORES_RESULT,
-);
-/// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
-///
-/// A disabled AMI can't be shared. If an AMI was public or previously shared, it is made private. If an AMI was shared with an Amazon Web Services account, organization, or Organizational Unit, they lose access to the disabled AMI.
-///
-/// A disabled AMI does not appear in [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html) API calls by default.
-///
-/// Only the AMI owner can disable an AMI.
-///
-/// You can re-enable a disabled AMI using [EnableImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImage.html).
-///
-/// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
-pub static DISABLE_IMAGE: rt::Operation = rt::Operation::new(
-    "DisableImage",
-    "POST",
-    "/",
-    &t::DISABLE_IMAGE_REQUEST,
-    &t::DISABLE_IMAGE_RESULT,
-);
-/// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
-///
-/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-pub static DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
-    "DisableImageBlockPublicAccess",
-    "POST",
-    "/",
-    &t::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST,
-    &t::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT,
-);
-/// Cancels the deprecation of the specified AMI.
-///
-/// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
-pub static DISABLE_IMAGE_DEPRECATION: rt::Operation = rt::Operation::new(
-    "DisableImageDeprecation",
-    "POST",
-    "/",
-    &t::DISABLE_IMAGE_DEPRECATION_REQUEST,
-    &t::DISABLE_IMAGE_DEPRECATION_RESULT,
-);
-/// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
-///
-/// If you chose to include a 24-hour cooldown period when you enabled deregistration protection for the AMI, then, when you disable deregistration protection, you won’t immediately be able to deregister the AMI.
-///
-/// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
-pub static DISABLE_IMAGE_DEREGISTRATION_PROTECTION: rt::Operation = rt::Operation::new(
-    "DisableImageDeregistrationProtection",
-    "POST",
-    "/",
-    &t::DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST,
-    &t::DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT,
-);
-/// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
-pub static DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS: rt::Operation = rt::Operation::new(
-    "DisableInstanceSqlHaStandbyDetections",
-    "POST",
-    "/",
-    &t::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST,
-    &t::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT,
-);
-/// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub static DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT: rt::Operation = rt::Operation::new(
-    "DisableIpamOrganizationAdminAccount",
-    "POST",
-    "/",
-    &t::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST,
-    &t::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT,
-);
-/// Disables an IPAM policy.
-///
-/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub static DISABLE_IPAM_POLICY: rt::Operation = rt::Operation::new(
-    "DisableIpamPolicy",
-    "POST",
-    "/",
-    &t::DISABLE_IPAM_POLICY_REQUEST,
-    &t::DISABLE_IPAM_POLICY_RESULT,
-);
-/// Disables route propagation from a route server to a specified route table.
-///
-/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub static DISABLE_ROUTE_SERVER_PROPAGATION: rt::Operation = rt::Operation::new(
-    "DisableRouteServerPropagation",
-    "POST",
-    "/",
-    &t::DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST,
-    &t::DISABLE_ROUTE_SERVER_PROPAGATION_RESULT,
-);
-/// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-pub static DISABLE_SERIAL_CONSOLE_ACCESS: rt::Operation = rt::Operation::new(
-    "DisableSerialConsoleAccess",
-    "POST",
-    "/",
-    &t::DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST,
-    &t::DISABLE_SERIAL_CONSOLE_ACCESS_RESULT,
-);
-/// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
-///
-/// **Important:** Enabling block public access for snapshots in *block-all-sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
-///
-/// If you disable block public access , these snapshots will become publicly available again.
-///
-/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
-pub static DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS: rt::Operation = rt::Operation::new(
-    "DisableSnapshotBlockPublicAccess",
-    "POST",
-    "/",
-    &t::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST,
-    &t::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
-);
-/// Disables the specified resource attachment from propagating routes to the specified propagation route table.
-pub static DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION: rt::Operation = rt::Operation::new(
-    "DisableTransitGatewayRouteTablePropagation",
-    "POST",
-    "/",
-    &t::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST,
-    &t::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT,
-);
-/// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
-pub static DISABLE_VGW_ROUTE_PROPAGATION: rt::Operation = rt::Operation::new(
-    "DisableVgwRoutePropagation",
-    "POST",
-    "/",
-    &t::DISABLE_VGW_ROUTE_PROPAGATION_REQUEST,
-    &rt::UNIT,
-);
-/// **Note:** This action is deprecated.
-///
-/// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
-pub static DISABLE_VPC_CLASSIC_LINK: rt::Operation = rt::Operation::new(
-    "DisableVpcClassicLink",
-    "POST",
-    "/",
-    &t::DISABLE_VPC_CLASSIC_LINK_REQUEST,
-    &t::DISABLE_VPC_CLASSIC_LINK_RESULT,
-);
-/// **Note:** This action is deprecated.
-///
-/// Disables ClassicLink DNS support for a VPC. If disabled, DNS hostnames resolve to public IP addresses when addressed between a linked EC2-Classic instance and instances in the VPC to which it's linked.
-///
-/// You must specify a VPC ID in the request.
-pub static DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT: rt::Operation = rt::Operation::new(
-    "DisableVpcClassicLinkDnsSupport",
-    "POST",
-    "/",
-    &t::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
-    &t::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
-);
-/// Disassociates an Elastic IP address from the instance or network interface it's associated with.
-///
-/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
-///
-/// An address cannot be disassociated if the all of the following conditions are met:
-///
-/// - Network interface has a `publicDualStackDnsName` publicDnsName
-/// - Public IPv4 address is the primary public IPv4 address
-/// - Network interface only has one remaining public IPv4 address
-pub static DISASSOCIATE_ADDRESS: rt::Operation = rt::Operation::new(
-    "DisassociateAddress",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_ADDRESS_REQUEST,
-    &rt::UNIT,
-);
-/// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
-///
-/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
-/// - The application status check must already exist and belong to your account.
-/// - Tag keys must not be blank.
-pub static DISASSOCIATE_APPLICATION_STATUS_CHECK: rt::Operation = rt::Operation::new(
-    "DisassociateApplicationStatusCheck",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST,
-    &t::DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT,
-);
-/// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-pub static DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER: rt::Operation = rt::Operation::new(
-    "DisassociateCapacityReservationBillingOwner",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST,
-    &t::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT,
-);
-/// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
-///
-/// - The route that was automatically added for the VPC is deleted
-/// - All active client connections are terminated
-/// - New client connections are disallowed
-/// - The Client VPN endpoint's status changes to `pending-associate`
-pub static DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK: rt::Operation = rt::Operation::new(
-    "DisassociateClientVpnTargetNetwork",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST,
-    &t::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT,
-);
-/// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
-pub static DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE: rt::Operation = rt::Operation::new(
-    "DisassociateEnclaveCertificateIamRole",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST,
-    &t::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT,
-);
-/// Disassociates an IAM instance profile from a running or stopped instance.
-///
-/// Use DescribeIamInstanceProfileAssociations to get the association ID.
-pub static DISASSOCIATE_IAM_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
-    "DisassociateIamInstanceProfile",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
-    &t::DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
-);
-/// Disassociates one or more targets from an event window.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub static DISASSOCIATE_INSTANCE_EVENT_WINDOW: rt::Operation = rt::Operation::new(
-    "DisassociateInstanceEventWindow",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
-    &t::DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
-);
-/// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub static DISASSOCIATE_IPAM_BYOASN: rt::Operation = rt::Operation::new(
-    "DisassociateIpamByoasn",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_IPAM_BYOASN_REQUEST,
-    &t::DISASSOCIATE_IPAM_BYOASN_RESULT,
-);
-/// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub static DISASSOCIATE_IPAM_RESOURCE_DISCOVERY: rt::Operation = rt::Operation::new(
-    "DisassociateIpamResourceDiscovery",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
-    &t::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
-);
-/// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
-pub static DISASSOCIATE_KMS_KEY_ID: rt::Operation = rt::Operation::new(
-    "DisassociateKmsKeyId",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_KMS_KEY_ID_REQUEST,
-    &t::DISASSOCIATE_KMS_KEY_ID_RESULT,
-);
-/// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
-///
-/// While disassociating is in progress, you cannot associate/disassociate additional EIPs while the connections are being drained. You are, however, allowed to delete the NAT gateway.
-///
-/// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
-pub static DISASSOCIATE_NAT_GATEWAY_ADDRESS: rt::Operation = rt::Operation::new(
-    "DisassociateNatGatewayAddress",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
-    &t::DISASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
-);
-/// Disassociates a flex cost allocation policy from one or more network resources.
-pub static DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY: rt::Operation = rt::Operation::new(
-    "DisassociateNetworkingFlexCostAllocationPolicy",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
-    &t::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
-);
-/// Disassociates a route server from a VPC.
-///
-/// A route server association is the connection established between a route server and a VPC.
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub static DISASSOCIATE_ROUTE_SERVER: rt::Operation = rt::Operation::new(
-    "DisassociateRouteServer",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_ROUTE_SERVER_REQUEST,
-    &t::DISASSOCIATE_ROUTE_SERVER_RESULT,
-);
-/// Disassociates a subnet or gateway from a route table.
-///
-/// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub static DISASSOCIATE_ROUTE_TABLE: rt::Operation = rt::Operation::new(
-    "DisassociateRouteTable",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_ROUTE_TABLE_REQUEST,
-    &rt::UNIT,
-);
-/// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
-pub static DISASSOCIATE_SECURITY_GROUP_VPC: rt::Operation = rt::Operation::new(
-    "DisassociateSecurityGroupVpc",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_SECURITY_GROUP_VPC_REQUEST,
-    &t::DISASSOCIATE_SECURITY_GROUP_VPC_RESULT,
-);
-/// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-pub static DISASSOCIATE_SUBNET_CIDR_BLOCK: rt::Operation = rt::Operation::new(
-    "DisassociateSubnetCidrBlock",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
-    &t::DISASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
-);
-/// Disassociates the specified subnets from the transit gateway multicast domain.
-pub static DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Operation = rt::Operation::new(
-    "DisassociateTransitGatewayMulticastDomain",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
-    &t::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT,
-);
-/// Removes the association between an an attachment and a policy table.
-pub static DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE: rt::Operation = rt::Operation::new(
-    "DisassociateTransitGatewayPolicyTable",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
-    &t::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
-);
-/// Disassociates a resource attachment from a transit gateway route table.
-pub static DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE: rt::Operation = rt::Operation::new(
-    "DisassociateTransitGatewayRouteTable",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
-    &t::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
-);
-/// Removes an association between a branch network interface with a trunk network interface.
-pub static DISASSOCIATE_TRUNK_INTERFACE: rt::Operation = rt::Operation::new(
-    "DisassociateTrunkInterface",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_TRUNK_INTERFACE_REQUEST,
-    &t::DISASSOCIATE_TRUNK_INTERFACE_RESULT,
-);
-/// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
-///
-/// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
-pub static DISASSOCIATE_VPC_CIDR_BLOCK: rt::Operation = rt::Operation::new(
-    "DisassociateVpcCidrBlock",
-    "POST",
-    "/",
-    &t::DISASSOCIATE_VPC_CIDR_BLOCK_REQUEST,
-    &t::DISASSOCIATE_VPC_CIDR_BLOCK_RESULT,
 );

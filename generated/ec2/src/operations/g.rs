@@ -693,6 +693,20 @@ pub static GET_PASSWORD_DATA: rt::Operation = rt::Operation::new(
     &t::GET_PASSWORD_DATA_REQUEST,
     &t::GET_PASSWORD_DATA_RESULT,
 );
+/// The `PasswordDataAvailable` waiter (from `waiters-2.json`): every 15 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(PasswordData) > `0`` is `true`
+pub static PASSWORD_DATA_AVAILABLE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "PasswordDataAvailable",
+    15u32,
+    40u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("length(PasswordData) > `0`", rt::Expected::Bool(true)),
+        ),
+    ],
+);
 /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
 pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE: rt::Operation = rt::Operation::new(
     "GetReservedInstancesExchangeQuote",

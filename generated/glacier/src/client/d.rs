@@ -462,4 +462,26 @@ impl DescribeVault {
     ) -> rt::Call<t::DescribeVaultInput, t::DescribeVaultOutput, e::DescribeVaultError> {
         self.0
     }
+    /// Calls `DescribeVault` until the `VaultExists` waiter's acceptors decide (boto3's `get_waiter("vault_exists")`): every 3 s, at most 15 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VAULT_EXISTS_WAITER`](crate::operations::VAULT_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vault_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVaultInput,
+        t::DescribeVaultOutput,
+        e::DescribeVaultError,
+    > {
+        rt::Waiter::new(self.0, &op::VAULT_EXISTS_WAITER)
+    }
+    /// Calls `DescribeVault` until the `VaultNotExists` waiter's acceptors decide (boto3's `get_waiter("vault_not_exists")`): every 3 s, at most 15 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VAULT_NOT_EXISTS_WAITER`](crate::operations::VAULT_NOT_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vault_not_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVaultInput,
+        t::DescribeVaultOutput,
+        e::DescribeVaultError,
+    > {
+        rt::Waiter::new(self.0, &op::VAULT_NOT_EXISTS_WAITER)
+    }
 }

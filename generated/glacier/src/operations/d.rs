@@ -141,3 +141,35 @@ pub static DESCRIBE_VAULT: rt::Operation = rt::Operation::new(
             &t::NO_LONGER_SUPPORTED_EXCEPTION,
         ],
     );
+/// The `VaultExists` waiter (from `waiters-2.json`): every 3 s, at most 15 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the error code is `ResourceNotFoundException`
+pub static VAULT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VaultExists",
+    3u32,
+    15u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("ResourceNotFoundException"),
+        ),
+    ],
+);
+/// The `VaultNotExists` waiter (from `waiters-2.json`): every 3 s, at most 15 times. The first acceptor that matches an answer decides:
+///
+/// - retry when the HTTP status is 200
+/// - success when the error code is `ResourceNotFoundException`
+pub static VAULT_NOT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "VaultNotExists",
+    3u32,
+    15u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Error("ResourceNotFoundException"),
+        ),
+    ],
+);

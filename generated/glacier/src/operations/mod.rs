@@ -58,3 +58,9 @@ pub static ALL: &[&rt::Operation] = &[
     &UPLOAD_ARCHIVE,
     &UPLOAD_MULTIPART_PART,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[
+    &VAULT_EXISTS_WAITER,
+    &VAULT_NOT_EXISTS_WAITER,
+];

@@ -1229,6 +1229,17 @@ impl GetInstanceProfile {
     > {
         self.0
     }
+    /// Calls `GetInstanceProfile` until the `InstanceProfileExists` waiter's acceptors decide (boto3's `get_waiter("instance_profile_exists")`): every 1 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`INSTANCE_PROFILE_EXISTS_WAITER`](crate::operations::INSTANCE_PROFILE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_instance_profile_exists(
+        self,
+    ) -> rt::Waiter<
+        t::GetInstanceProfileRequest,
+        t::GetInstanceProfileResponse,
+        e::GetInstanceProfileError,
+    > {
+        rt::Waiter::new(self.0, &op::INSTANCE_PROFILE_EXISTS_WAITER)
+    }
 }
 impl super::Client {
     /// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error.
@@ -1756,6 +1767,13 @@ impl GetPolicy {
     ) -> rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError> {
         self.0
     }
+    /// Calls `GetPolicy` until the `PolicyExists` waiter's acceptors decide (boto3's `get_waiter("policy_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`POLICY_EXISTS_WAITER`](crate::operations::POLICY_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_policy_exists(
+        self,
+    ) -> rt::Waiter<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError> {
+        rt::Waiter::new(self.0, &op::POLICY_EXISTS_WAITER)
+    }
 }
 /// The `GetPolicyVersion` operation.
 ///
@@ -1883,6 +1901,13 @@ impl GetRole {
         self,
     ) -> rt::Call<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError> {
         self.0
+    }
+    /// Calls `GetRole` until the `RoleExists` waiter's acceptors decide (boto3's `get_waiter("role_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`ROLE_EXISTS_WAITER`](crate::operations::ROLE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_role_exists(
+        self,
+    ) -> rt::Waiter<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError> {
+        rt::Waiter::new(self.0, &op::ROLE_EXISTS_WAITER)
     }
 }
 /// The `GetRolePolicy` operation.

@@ -73,6 +73,13 @@ impl GetUser {
     ) -> rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError> {
         self.0
     }
+    /// Calls `GetUser` until the `UserExists` waiter's acceptors decide (boto3's `get_waiter("user_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`USER_EXISTS_WAITER`](crate::operations::USER_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_user_exists(
+        self,
+    ) -> rt::Waiter<t::GetUserRequest, t::GetUserResponse, e::GetUserError> {
+        rt::Waiter::new(self.0, &op::USER_EXISTS_WAITER)
+    }
 }
 /// The `GetUserPolicy` operation.
 ///

@@ -264,6 +264,19 @@ pub static GET_INSTANCE_PROFILE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetInstanceProfileResult");
+/// The `InstanceProfileExists` waiter (from `waiters-2.json`): every 1 s, at most 40 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the HTTP status is 404
+pub static INSTANCE_PROFILE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "InstanceProfileExists",
+    1u32,
+    40u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Status(404u16)),
+    ],
+);
 /// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error.
 ///
 /// If you create an IAM user with access to the console, the `CreateDate` reflects the date you created the initial password for the user.
@@ -352,6 +365,19 @@ pub static GET_POLICY: rt::Operation = rt::Operation::new(
         ],
     )
     .result_wrapper("GetPolicyResult");
+/// The `PolicyExists` waiter (from `waiters-2.json`): every 1 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the error code is `NoSuchEntity`
+pub static POLICY_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "PolicyExists",
+    1u32,
+    20u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Error("NoSuchEntity")),
+    ],
+);
 /// Retrieves information about the specified version of the specified managed policy, including the policy document.
 ///
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
@@ -390,6 +416,19 @@ pub static GET_ROLE: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetRoleResult");
+/// The `RoleExists` waiter (from `waiters-2.json`): every 1 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the error code is `NoSuchEntity`
+pub static ROLE_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "RoleExists",
+    1u32,
+    20u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Error("NoSuchEntity")),
+    ],
+);
 /// Retrieves the specified inline policy document that is embedded with the specified IAM role.
 ///
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
@@ -544,6 +583,19 @@ pub static GET_USER: rt::Operation = rt::Operation::new(
     )
     .errors(&[&t::NO_SUCH_ENTITY_EXCEPTION, &t::SERVICE_FAILURE_EXCEPTION])
     .result_wrapper("GetUserResult");
+/// The `UserExists` waiter (from `waiters-2.json`): every 1 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the error code is `NoSuchEntity`
+pub static USER_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "UserExists",
+    1u32,
+    20u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Error("NoSuchEntity")),
+    ],
+);
 /// Retrieves the specified inline policy document that is embedded in the specified IAM user.
 ///
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.

@@ -207,3 +207,11 @@ pub static ALL: &[&rt::Operation] = &[
     &UPLOAD_SERVER_CERTIFICATE,
     &UPLOAD_SIGNING_CERTIFICATE,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[
+    &INSTANCE_PROFILE_EXISTS_WAITER,
+    &POLICY_EXISTS_WAITER,
+    &ROLE_EXISTS_WAITER,
+    &USER_EXISTS_WAITER,
+];

@@ -649,6 +649,17 @@ impl DescribeChannel {
     > {
         self.0
     }
+    /// Calls `DescribeChannel` until the `ChannelActive` waiter's acceptors decide (boto3's `get_waiter("channel_active")`): every 10 s, at most 18 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`CHANNEL_ACTIVE_WAITER`](crate::operations::CHANNEL_ACTIVE_WAITER).
+    #[inline]
+    pub fn wait_until_channel_active(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeChannelInput,
+        t::DescribeChannelOutput,
+        e::DescribeChannelError,
+    > {
+        rt::Waiter::new(self.0, &op::CHANNEL_ACTIVE_WAITER)
+    }
 }
 /// The `DescribeLimits` operation.
 ///
@@ -871,6 +882,28 @@ impl DescribeStream {
         t::Shard,
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_STREAM_PAGINATOR)
+    }
+    /// Calls `DescribeStream` until the `StreamExists` waiter's acceptors decide (boto3's `get_waiter("stream_exists")`): every 10 s, at most 18 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STREAM_EXISTS_WAITER`](crate::operations::STREAM_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_stream_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStreamInput,
+        t::DescribeStreamOutput,
+        e::DescribeStreamError,
+    > {
+        rt::Waiter::new(self.0, &op::STREAM_EXISTS_WAITER)
+    }
+    /// Calls `DescribeStream` until the `StreamNotExists` waiter's acceptors decide (boto3's `get_waiter("stream_not_exists")`): every 10 s, at most 18 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STREAM_NOT_EXISTS_WAITER`](crate::operations::STREAM_NOT_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_stream_not_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStreamInput,
+        t::DescribeStreamOutput,
+        e::DescribeStreamError,
+    > {
+        rt::Waiter::new(self.0, &op::STREAM_NOT_EXISTS_WAITER)
     }
 }
 /// The `DescribeStreamConsumer` operation.

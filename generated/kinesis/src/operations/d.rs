@@ -185,6 +185,55 @@ pub static DESCRIBE_CHANNEL: rt::Operation = rt::Operation::new(
     )
     .flags(rt::READONLY)
     .static_params(&[("OperationType", rt::ParamValue::Str("control"))]);
+/// The `ChannelActive` waiter (from `waiters-2.json`): every 10 s, at most 18 times. The first acceptor that matches an answer decides:
+///
+/// - success when `ChannelDescription.ChannelStatus` is `"ACTIVE"`
+/// - retry when `ChannelDescription.ChannelStatus` is `"CREATING"`
+/// - retry when `ChannelDescription.ChannelStatus` is `"UPDATING"`
+/// - failure when `ChannelDescription.ChannelStatus` is `"DELETING"`
+/// - failure when `ChannelDescription.ChannelStatus` is `"FAILED"`
+pub static CHANNEL_ACTIVE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ChannelActive",
+    10u32,
+    18u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "ChannelDescription.ChannelStatus",
+                rt::Expected::Str("ACTIVE"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Path(
+                "ChannelDescription.ChannelStatus",
+                rt::Expected::Str("CREATING"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Path(
+                "ChannelDescription.ChannelStatus",
+                rt::Expected::Str("UPDATING"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "ChannelDescription.ChannelStatus",
+                rt::Expected::Str("DELETING"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "ChannelDescription.ChannelStatus",
+                rt::Expected::Str("FAILED"),
+            ),
+        ),
+    ],
+);
 /// Describes the shard limits and usage for the account.
 ///
 /// If you update your account limits, the old limits might be returned for a few minutes.
@@ -272,6 +321,37 @@ pub static DESCRIBE_STREAM_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new
             "StreamDescription.StreamCreationTimestamp",
         ],
     );
+/// The `StreamExists` waiter (from `waiters-2.json`): every 10 s, at most 18 times. The first acceptor that matches an answer decides:
+///
+/// - success when `StreamDescription.StreamStatus` is `"ACTIVE"`
+pub static STREAM_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StreamExists",
+    10u32,
+    18u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "StreamDescription.StreamStatus",
+                rt::Expected::Str("ACTIVE"),
+            ),
+        ),
+    ],
+);
+/// The `StreamNotExists` waiter (from `waiters-2.json`): every 10 s, at most 18 times. The first acceptor that matches an answer decides:
+///
+/// - success when the error code is `ResourceNotFoundException`
+pub static STREAM_NOT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "StreamNotExists",
+    10u32,
+    18u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Error("ResourceNotFoundException"),
+        ),
+    ],
+);
 /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream.
 ///
 /// This operation has a limit of 20 transactions per second per stream.

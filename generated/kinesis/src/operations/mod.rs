@@ -88,3 +88,10 @@ pub static ALL: &[&rt::Operation] = &[
     &UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY,
     &UPDATE_STREAM_WARM_THROUGHPUT,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[
+    &CHANNEL_ACTIVE_WAITER,
+    &STREAM_EXISTS_WAITER,
+    &STREAM_NOT_EXISTS_WAITER,
+];

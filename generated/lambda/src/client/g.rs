@@ -749,6 +749,31 @@ impl GetFunction {
     ) -> rt::Call<t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError> {
         self.0
     }
+    /// Waits for the function's State to be Active. This waiter uses GetFunction API. This should be used after new function creation.
+    ///
+    /// Calls `GetFunction` until the `FunctionActiveV2` waiter's acceptors decide (boto3's `get_waiter("function_active_v2")`): every 1 s, at most 300 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_ACTIVE_V2_WAITER`](crate::operations::FUNCTION_ACTIVE_V2_WAITER).
+    #[inline]
+    pub fn wait_until_function_active_v2(
+        self,
+    ) -> rt::Waiter<t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError> {
+        rt::Waiter::new(self.0, &op::FUNCTION_ACTIVE_V2_WAITER)
+    }
+    /// Calls `GetFunction` until the `FunctionExists` waiter's acceptors decide (boto3's `get_waiter("function_exists")`): every 1 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_EXISTS_WAITER`](crate::operations::FUNCTION_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_function_exists(
+        self,
+    ) -> rt::Waiter<t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError> {
+        rt::Waiter::new(self.0, &op::FUNCTION_EXISTS_WAITER)
+    }
+    /// Waits for the function's LastUpdateStatus to be Successful. This waiter uses GetFunction API. This should be used after function updates.
+    ///
+    /// Calls `GetFunction` until the `FunctionUpdatedV2` waiter's acceptors decide (boto3's `get_waiter("function_updated_v2")`): every 1 s, at most 300 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_UPDATED_V2_WAITER`](crate::operations::FUNCTION_UPDATED_V2_WAITER).
+    #[inline]
+    pub fn wait_until_function_updated_v2(
+        self,
+    ) -> rt::Waiter<t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError> {
+        rt::Waiter::new(self.0, &op::FUNCTION_UPDATED_V2_WAITER)
+    }
 }
 /// The `GetFunctionCodeSigningConfig` operation.
 ///
@@ -938,6 +963,45 @@ impl GetFunctionConfiguration {
         e::GetFunctionConfigurationError,
     > {
         self.0
+    }
+    /// Waits for the function's State to be Active. This waiter uses GetFunctionConfiguration API. This should be used after new function creation.
+    ///
+    /// Calls `GetFunctionConfiguration` until the `FunctionActive` waiter's acceptors decide (boto3's `get_waiter("function_active")`): every 5 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_ACTIVE_WAITER`](crate::operations::FUNCTION_ACTIVE_WAITER).
+    #[inline]
+    pub fn wait_until_function_active(
+        self,
+    ) -> rt::Waiter<
+        t::GetFunctionConfigurationRequest,
+        t::FunctionConfiguration,
+        e::GetFunctionConfigurationError,
+    > {
+        rt::Waiter::new(self.0, &op::FUNCTION_ACTIVE_WAITER)
+    }
+    /// Waits for the function's LastUpdateStatus to be Successful. This waiter uses GetFunctionConfiguration API. This should be used after function updates.
+    ///
+    /// Calls `GetFunctionConfiguration` until the `FunctionUpdated` waiter's acceptors decide (boto3's `get_waiter("function_updated")`): every 5 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`FUNCTION_UPDATED_WAITER`](crate::operations::FUNCTION_UPDATED_WAITER).
+    #[inline]
+    pub fn wait_until_function_updated(
+        self,
+    ) -> rt::Waiter<
+        t::GetFunctionConfigurationRequest,
+        t::FunctionConfiguration,
+        e::GetFunctionConfigurationError,
+    > {
+        rt::Waiter::new(self.0, &op::FUNCTION_UPDATED_WAITER)
+    }
+    /// Waits for the published version's State to be Active. This waiter uses GetFunctionConfiguration API. This should be used after new version is published.
+    ///
+    /// Calls `GetFunctionConfiguration` until the `PublishedVersionActive` waiter's acceptors decide (boto3's `get_waiter("published_version_active")`): every 5 s, at most 312 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`PUBLISHED_VERSION_ACTIVE_WAITER`](crate::operations::PUBLISHED_VERSION_ACTIVE_WAITER).
+    #[inline]
+    pub fn wait_until_published_version_active(
+        self,
+    ) -> rt::Waiter<
+        t::GetFunctionConfigurationRequest,
+        t::FunctionConfiguration,
+        e::GetFunctionConfigurationError,
+    > {
+        rt::Waiter::new(self.0, &op::PUBLISHED_VERSION_ACTIVE_WAITER)
     }
 }
 /// The `GetFunctionEventInvokeConfig` operation.

@@ -185,6 +185,79 @@ pub static GET_FUNCTION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The `FunctionActiveV2` waiter (from `waiters-2.json`): every 1 s, at most 300 times. The first acceptor that matches an answer decides:
+///
+/// - success when `Configuration.State` is `"Active"`
+/// - failure when `Configuration.State` is `"Failed"`
+/// - retry when `Configuration.State` is `"Pending"`
+pub static FUNCTION_ACTIVE_V2_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "FunctionActiveV2",
+    1u32,
+    300u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("Configuration.State", rt::Expected::Str("Active")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("Configuration.State", rt::Expected::Str("Failed")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Path("Configuration.State", rt::Expected::Str("Pending")),
+        ),
+    ],
+);
+/// The `FunctionExists` waiter (from `waiters-2.json`): every 1 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the call succeeds
+/// - retry when the error code is `ResourceNotFoundException`
+pub static FUNCTION_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "FunctionExists",
+    1u32,
+    20u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::NoError),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Error("ResourceNotFoundException"),
+        ),
+    ],
+);
+/// The `FunctionUpdatedV2` waiter (from `waiters-2.json`): every 1 s, at most 300 times. The first acceptor that matches an answer decides:
+///
+/// - success when `Configuration.LastUpdateStatus` is `"Successful"`
+/// - failure when `Configuration.LastUpdateStatus` is `"Failed"`
+/// - retry when `Configuration.LastUpdateStatus` is `"InProgress"`
+pub static FUNCTION_UPDATED_V2_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "FunctionUpdatedV2",
+    1u32,
+    300u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path(
+                "Configuration.LastUpdateStatus",
+                rt::Expected::Str("Successful"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path(
+                "Configuration.LastUpdateStatus",
+                rt::Expected::Str("Failed"),
+            ),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Path(
+                "Configuration.LastUpdateStatus",
+                rt::Expected::Str("InProgress"),
+            ),
+        ),
+    ],
+);
 /// Returns the code signing configuration for the specified function.
 pub static GET_FUNCTION_CODE_SIGNING_CONFIG: rt::Operation = rt::Operation::new(
         "GetFunctionCodeSigningConfig",
@@ -242,6 +315,78 @@ pub static GET_FUNCTION_CONFIGURATION: rt::Operation = rt::Operation::new(
     )
     .status(200u16)
     .flags(rt::READONLY);
+/// The `FunctionActive` waiter (from `waiters-2.json`): every 5 s, at most 60 times. The first acceptor that matches an answer decides:
+///
+/// - success when `State` is `"Active"`
+/// - failure when `State` is `"Failed"`
+/// - retry when `State` is `"Pending"`
+pub static FUNCTION_ACTIVE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "FunctionActive",
+    5u32,
+    60u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("State", rt::Expected::Str("Active")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("State", rt::Expected::Str("Failed")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Path("State", rt::Expected::Str("Pending")),
+        ),
+    ],
+);
+/// The `FunctionUpdated` waiter (from `waiters-2.json`): every 5 s, at most 60 times. The first acceptor that matches an answer decides:
+///
+/// - success when `LastUpdateStatus` is `"Successful"`
+/// - failure when `LastUpdateStatus` is `"Failed"`
+/// - retry when `LastUpdateStatus` is `"InProgress"`
+pub static FUNCTION_UPDATED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "FunctionUpdated",
+    5u32,
+    60u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("LastUpdateStatus", rt::Expected::Str("Successful")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("LastUpdateStatus", rt::Expected::Str("Failed")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Path("LastUpdateStatus", rt::Expected::Str("InProgress")),
+        ),
+    ],
+);
+/// The `PublishedVersionActive` waiter (from `waiters-2.json`): every 5 s, at most 312 times. The first acceptor that matches an answer decides:
+///
+/// - success when `State` is `"Active"`
+/// - failure when `State` is `"Failed"`
+/// - retry when `State` is `"Pending"`
+pub static PUBLISHED_VERSION_ACTIVE_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "PublishedVersionActive",
+    5u32,
+    312u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("State", rt::Expected::Str("Active")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Failure,
+            rt::Matcher::Path("State", rt::Expected::Str("Failed")),
+        ),
+        rt::Acceptor::new(
+            rt::AcceptorState::Retry,
+            rt::Matcher::Path("State", rt::Expected::Str("Pending")),
+        ),
+    ],
+);
 /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.

@@ -118,3 +118,13 @@ pub static ALL: &[&rt::Operation] = &[
     &UPDATE_FUNCTION_EVENT_INVOKE_CONFIG,
     &UPDATE_FUNCTION_URL_CONFIG,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[
+    &FUNCTION_ACTIVE_WAITER,
+    &FUNCTION_ACTIVE_V2_WAITER,
+    &FUNCTION_EXISTS_WAITER,
+    &FUNCTION_UPDATED_WAITER,
+    &FUNCTION_UPDATED_V2_WAITER,
+    &PUBLISHED_VERSION_ACTIVE_WAITER,
+];

@@ -143,3 +143,6 @@ pub static ALL: &[&rt::Operation] = &[
     &UPDATE_LOOKUP_TABLE,
     &UPDATE_SCHEDULED_QUERY,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[];

@@ -244,6 +244,13 @@ impl GetChange {
     ) -> rt::Call<t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError> {
         self.0
     }
+    /// Calls `GetChange` until the `ResourceRecordSetsChanged` waiter's acceptors decide (boto3's `get_waiter("resource_record_sets_changed")`): every 30 s, at most 60 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`RESOURCE_RECORD_SETS_CHANGED_WAITER`](crate::operations::RESOURCE_RECORD_SETS_CHANGED_WAITER).
+    #[inline]
+    pub fn wait_until_resource_record_sets_changed(
+        self,
+    ) -> rt::Waiter<t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError> {
+        rt::Waiter::new(self.0, &op::RESOURCE_RECORD_SETS_CHANGED_WAITER)
+    }
 }
 /// The `GetCheckerIpRanges` operation.
 ///

@@ -27,6 +27,20 @@ pub static GET_CHANGE: rt::Operation = rt::Operation::new(
         &t::GET_CHANGE_RESPONSE,
     )
     .errors(&[&t::NO_SUCH_CHANGE, &t::INVALID_INPUT]);
+/// The `ResourceRecordSetsChanged` waiter (from `waiters-2.json`): every 30 s, at most 60 times. The first acceptor that matches an answer decides:
+///
+/// - success when `ChangeInfo.Status` is `"INSYNC"`
+pub static RESOURCE_RECORD_SETS_CHANGED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ResourceRecordSetsChanged",
+    30u32,
+    60u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("ChangeInfo.Status", rt::Expected::Str("INSYNC")),
+        ),
+    ],
+);
 /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
 ///
 /// **Important:** `GetCheckerIpRanges` still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see [IP Address Ranges of Amazon Route 53 Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) in the *Amazon Route 53 Developer Guide*.

@@ -95,3 +95,6 @@ pub static ALL: &[&rt::Operation] = &[
     &UPDATE_TRAFFIC_POLICY_COMMENT,
     &UPDATE_TRAFFIC_POLICY_INSTANCE,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[&RESOURCE_RECORD_SETS_CHANGED_WAITER];

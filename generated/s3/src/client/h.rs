@@ -87,6 +87,20 @@ impl HeadBucket {
     ) -> rt::Call<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError> {
         self.0
     }
+    /// Calls `HeadBucket` until the `BucketExists` waiter's acceptors decide (boto3's `get_waiter("bucket_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUCKET_EXISTS_WAITER`](crate::operations::BUCKET_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_bucket_exists(
+        self,
+    ) -> rt::Waiter<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError> {
+        rt::Waiter::new(self.0, &op::BUCKET_EXISTS_WAITER)
+    }
+    /// Calls `HeadBucket` until the `BucketNotExists` waiter's acceptors decide (boto3's `get_waiter("bucket_not_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`BUCKET_NOT_EXISTS_WAITER`](crate::operations::BUCKET_NOT_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_bucket_not_exists(
+        self,
+    ) -> rt::Waiter<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError> {
+        rt::Waiter::new(self.0, &op::BUCKET_NOT_EXISTS_WAITER)
+    }
 }
 /// The `HeadObject` operation.
 ///
@@ -285,5 +299,19 @@ impl HeadObject {
         self,
     ) -> rt::Call<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError> {
         self.0
+    }
+    /// Calls `HeadObject` until the `ObjectExists` waiter's acceptors decide (boto3's `get_waiter("object_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`OBJECT_EXISTS_WAITER`](crate::operations::OBJECT_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_object_exists(
+        self,
+    ) -> rt::Waiter<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError> {
+        rt::Waiter::new(self.0, &op::OBJECT_EXISTS_WAITER)
+    }
+    /// Calls `HeadObject` until the `ObjectNotExists` waiter's acceptors decide (boto3's `get_waiter("object_not_exists")`): every 5 s, at most 20 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`OBJECT_NOT_EXISTS_WAITER`](crate::operations::OBJECT_NOT_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_object_not_exists(
+        self,
+    ) -> rt::Waiter<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError> {
+        rt::Waiter::new(self.0, &op::OBJECT_NOT_EXISTS_WAITER)
     }
 }

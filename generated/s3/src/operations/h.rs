@@ -21,6 +21,32 @@ pub static HEAD_BUCKET: rt::Operation = rt::Operation::new(
         &t::HEAD_BUCKET_OUTPUT,
     )
     .errors(&[&t::NO_SUCH_BUCKET]);
+/// The `BucketExists` waiter (from `waiters-2.json`): every 5 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - success when the HTTP status is 301
+/// - success when the HTTP status is 403
+/// - retry when the HTTP status is 404
+pub static BUCKET_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "BucketExists",
+    5u32,
+    20u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(301u16)),
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(403u16)),
+        rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Status(404u16)),
+    ],
+);
+/// The `BucketNotExists` waiter (from `waiters-2.json`): every 5 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 404
+pub static BUCKET_NOT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "BucketNotExists",
+    5u32,
+    20u32,
+    &[rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(404u16))],
+);
 /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata.
 ///
 /// **Note:** A `HEAD` request has the same options as a `GET` operation on an object. The response is identical to the `GET` response except that there is no response body. Because of this, if the `HEAD` request generates an error, it returns a generic code, such as `400 Bad Request`, `403 Forbidden`, `404 Not Found`, `405 Method Not Allowed`, `412 Precondition Failed`, or `304 Not Modified`. It's not possible to retrieve the exact exception of these error codes.
@@ -59,3 +85,25 @@ pub static HEAD_OBJECT: rt::Operation = rt::Operation::new(
         &t::HEAD_OBJECT_OUTPUT,
     )
     .errors(&[&t::NO_SUCH_KEY]);
+/// The `ObjectExists` waiter (from `waiters-2.json`): every 5 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 200
+/// - retry when the HTTP status is 404
+pub static OBJECT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ObjectExists",
+    5u32,
+    20u32,
+    &[
+        rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(200u16)),
+        rt::Acceptor::new(rt::AcceptorState::Retry, rt::Matcher::Status(404u16)),
+    ],
+);
+/// The `ObjectNotExists` waiter (from `waiters-2.json`): every 5 s, at most 20 times. The first acceptor that matches an answer decides:
+///
+/// - success when the HTTP status is 404
+pub static OBJECT_NOT_EXISTS_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "ObjectNotExists",
+    5u32,
+    20u32,
+    &[rt::Acceptor::new(rt::AcceptorState::Success, rt::Matcher::Status(404u16))],
+);

@@ -143,3 +143,11 @@ pub static ALL: &[&rt::Operation] = &[
     &UPLOAD_PART_COPY,
     &WRITE_GET_OBJECT_RESPONSE,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[
+    &BUCKET_EXISTS_WAITER,
+    &BUCKET_NOT_EXISTS_WAITER,
+    &OBJECT_EXISTS_WAITER,
+    &OBJECT_NOT_EXISTS_WAITER,
+];

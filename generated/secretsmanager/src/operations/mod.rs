@@ -55,3 +55,6 @@ pub static ALL: &[&rt::Operation] = &[
     &UPDATE_SECRET_VERSION_STAGE,
     &VALIDATE_RESOURCE_POLICY,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[];

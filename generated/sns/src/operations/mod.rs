@@ -71,3 +71,6 @@ pub static ALL: &[&rt::Operation] = &[
     &UNTAG_RESOURCE,
     &VERIFY_SMS_SANDBOX_PHONE_NUMBER,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[];

@@ -48,3 +48,6 @@ pub static ALL: &[&rt::Operation] = &[
     &TAG_QUEUE,
     &UNTAG_QUEUE,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[];

@@ -15,3 +15,6 @@ pub static ALL: &[&rt::Operation] = &[
     &REGISTER_CLIENT,
     &START_DEVICE_AUTHORIZATION,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[];

@@ -13,3 +13,6 @@ pub static ALL: &[&rt::Operation] = &[
     &LIST_ACCOUNTS,
     &LOGOUT,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[];

@@ -22,3 +22,6 @@ pub static ALL: &[&rt::Operation] = &[
     &GET_SESSION_TOKEN,
     &GET_WEB_IDENTITY_TOKEN,
 ];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[];

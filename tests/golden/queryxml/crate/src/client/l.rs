@@ -76,4 +76,11 @@ impl ListQueues {
     ) -> rt::Paginator<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors, String> {
         rt::Paginator::new(self.0, &op::LIST_QUEUES_PAGINATOR)
     }
+    /// Calls `ListQueues` until the `QueueListed` waiter's acceptors decide (boto3's `get_waiter("queue_listed")`): every 1 s, at most 3 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`QUEUE_LISTED_WAITER`](crate::operations::QUEUE_LISTED_WAITER).
+    #[inline]
+    pub fn wait_until_queue_listed(
+        self,
+    ) -> rt::Waiter<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::QUEUE_LISTED_WAITER)
+    }
 }

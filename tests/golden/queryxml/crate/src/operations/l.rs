@@ -17,3 +17,17 @@ pub static LIST_QUEUES_PAGINATOR: rt::PaginatorSpec = rt::PaginatorSpec::new(
     )
     .limit_key("MaxResults")
     .result_key(&["QueueUrls"]);
+/// The `QueueListed` waiter (from `waiters-2.json`): every 1 s, at most 3 times. The first acceptor that matches an answer decides:
+///
+/// - success when `length(QueueUrls) > `0`` is `true`
+pub static QUEUE_LISTED_WAITER: rt::WaiterSpec = rt::WaiterSpec::new(
+    "QueueListed",
+    1u32,
+    3u32,
+    &[
+        rt::Acceptor::new(
+            rt::AcceptorState::Success,
+            rt::Matcher::Path("length(QueueUrls) > `0`", rt::Expected::Bool(true)),
+        ),
+    ],
+);

@@ -6,3 +6,6 @@ use tucuxi::codegen as rt;
 /// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
 #[allow(deprecated)]
 pub static ALL: &[&rt::Operation] = &[&LIST_QUEUES];
+/// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
+/// builder of its operation: `wait_until_*`.
+pub static WAITERS: &[&rt::WaiterSpec] = &[&QUEUE_LISTED_WAITER];
