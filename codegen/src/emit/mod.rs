@@ -157,9 +157,18 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         }
         // Every class names its siblings, the collection type and the four module aliases;
         // a class without actions or attributes leaves some unused.
+        let errors = if with_errors {
+            quote!(
+                #[allow(unused_imports)]
+                use super::super::errors as e;
+            )
+        } else {
+            quote!()
+        };
         let header = quote! {
             #[allow(unused_imports)]
             use super::*;
+            #errors
             #[allow(unused_imports)]
             use super::super::client as c;
             #[allow(unused_imports)]

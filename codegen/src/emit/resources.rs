@@ -18,7 +18,7 @@ use crate::ir::*;
 use crate::naming;
 
 /// Whether resource waiters are emitted (they build on the service waiters).
-const WAITERS: bool = false;
+const WAITERS: bool = true;
 
 /// The items of one resource class.
 pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> TokenStream {
@@ -300,6 +300,32 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
             #[inline]
             pub fn #m(&self) -> Collection<c::#builder, #t> {
                 Collection(self.0.collection(&#s, &op::#op_static))
+            }
+        });
+    }
+
+    for w in &class.waiters {
+        let op = &svc.operations[w.op];
+        let Some(waiter) = op.waiters.iter().find(|x| x.name == w.waiter) else { continue };
+        let op_static = ident(&op.static_name);
+        let waiter_static = ident(&waiter.static_name);
+        let params = params(&w.params);
+        let input = io_type_in(svc, op.input, &quote!(t::));
+        let output = io_type_in(svc, op.output, &quote!(t::));
+        let errors = errors_type_in(op, &quote!(e::));
+        let allow = allow_deprecated(op);
+        let m = ident(&w.name.method);
+        let doc = docs(&format!(
+            "boto3's `{}.{}()`: the `{}` waiter with this resource's identifiers. Then `wait().await` \
+             or `wait_blocking()`; `delay` and `max_attempts` change the schedule.",
+            class.name, w.name.boto3, w.waiter
+        ));
+        methods.extend(quote! {
+            #doc
+            #allow
+            #[inline]
+            pub fn #m(&self) -> rt::Waiter<#input, #output, #errors> {
+                rt::Waiter::new(self.0.waiter_call(&[#params], &op::#op_static), &op::#waiter_static)
             }
         });
     }

@@ -249,14 +249,22 @@ impl<S: Shape + Default + 'static> Resource<S> {
         Collection::new(self.parent(), spec, op)
     }
 
-    /// The builder of `op` with `params` bound from this resource's identifiers (the waiters'
-    /// operations: their parameters never read data).
-    pub fn bound<B: Builder>(&self, op: &'static Operation, params: &'static [Param]) -> Result<B, Error> {
+    /// A call of `op` with `params` bound from this resource's identifiers: what a resource
+    /// waiter polls. Waiter parameters are identifiers into string members (the generator checks
+    /// it), so binding cannot fail; were it to, the member stays unset and the service's answer
+    /// says what is missing.
+    pub fn waiter_call<I, O, E>(&self, params: &'static [Param], op: &'static Operation) -> Call<I, O, E>
+    where
+        I: Shape + Default + 'static,
+        O: Shape + Default + 'static,
+        E: OperationErrors,
+    {
         let mut call = Call::new(&self.inner.client, op);
         let mut doc = Document::Object(Map::new());
-        bind(params, &Scope { ids: &self.inner.ids, ..Scope::default() }, None, &mut doc)?;
-        apply(&doc, call.input_mut())?;
-        Ok(B::from_call(call))
+        if bind(params, &Scope { ids: &self.inner.ids, ..Scope::default() }, None, &mut doc).is_ok() {
+            let _ = apply(&doc, call.input_mut());
+        }
+        call
     }
 
     fn parent(&self) -> Arc<dyn Parent> {

@@ -179,6 +179,6 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &[],
         subresources: &[],
         collections: &[],
-        waiters: &[],
+        waiters: &["wait_until_exists", "wait_until_not_exists"],
     },
 ];

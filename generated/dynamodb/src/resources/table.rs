@@ -2,6 +2,8 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
+use super::super::errors as e;
+#[allow(unused_imports)]
 use super::super::client as c;
 #[allow(unused_imports)]
 use super::super::operations as op;
@@ -445,5 +447,53 @@ impl Table {
     #[inline]
     pub fn update_item(&self) -> rt::Action<c::UpdateItem> {
         self.0.action(&TABLE_UPDATE_ITEM, &op::UPDATE_ITEM)
+    }
+    /// boto3's `Table.wait_until_exists()`: the `TableExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_exists(
+        &self,
+    ) -> rt::Waiter<
+        t::DescribeTableInput,
+        t::DescribeTableOutput,
+        e::DescribeTableError,
+    > {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "TableName",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_TABLE,
+                ),
+            &op::TABLE_EXISTS_WAITER,
+        )
+    }
+    /// boto3's `Table.wait_until_not_exists()`: the `TableNotExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_not_exists(
+        &self,
+    ) -> rt::Waiter<
+        t::DescribeTableInput,
+        t::DescribeTableOutput,
+        e::DescribeTableError,
+    > {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "TableName",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_TABLE,
+                ),
+            &op::TABLE_NOT_EXISTS_WAITER,
+        )
     }
 }

@@ -479,4 +479,24 @@ impl Image {
     pub fn reset_attribute(&self) -> rt::Action<c::ResetImageAttribute> {
         self.0.action(&IMAGE_RESET_ATTRIBUTE, &op::RESET_IMAGE_ATTRIBUTE)
     }
+    /// boto3's `Image.wait_until_exists()`: the `ImageExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_exists(
+        &self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "ImageIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_IMAGES,
+                ),
+            &op::IMAGE_EXISTS_WAITER,
+        )
+    }
 }

@@ -1080,6 +1080,102 @@ impl Instance {
     pub fn vpc_addresses(&self) -> Collection<c::DescribeAddresses, VpcAddress> {
         Collection(self.0.collection(&INSTANCE_VPC_ADDRESSES, &op::DESCRIBE_ADDRESSES))
     }
+    /// boto3's `Instance.wait_until_exists()`: the `InstanceExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_exists(
+        &self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "InstanceIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_INSTANCES,
+                ),
+            &op::INSTANCE_EXISTS_WAITER,
+        )
+    }
+    /// boto3's `Instance.wait_until_running()`: the `InstanceRunning` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_running(
+        &self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "InstanceIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_INSTANCES,
+                ),
+            &op::INSTANCE_RUNNING_WAITER,
+        )
+    }
+    /// boto3's `Instance.wait_until_stopped()`: the `InstanceStopped` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_stopped(
+        &self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "InstanceIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_INSTANCES,
+                ),
+            &op::INSTANCE_STOPPED_WAITER,
+        )
+    }
+    /// boto3's `Instance.wait_until_terminated()`: the `InstanceTerminated` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_terminated(
+        &self,
+    ) -> rt::Waiter<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "InstanceIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_INSTANCES,
+                ),
+            &op::INSTANCE_TERMINATED_WAITER,
+        )
+    }
 }
 impl<B> Collection<B, Instance>
 where

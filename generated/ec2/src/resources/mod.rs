@@ -726,7 +726,7 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &[],
         subresources: &[],
         collections: &[],
-        waiters: &[],
+        waiters: &["wait_until_exists"],
     },
     rt::Surface {
         class: "Instance",
@@ -837,7 +837,12 @@ pub static SURFACE: &[rt::Surface] = &[
         ],
         subresources: &[],
         collections: &["volumes", "vpc_addresses"],
-        waiters: &[],
+        waiters: &[
+            "wait_until_exists",
+            "wait_until_running",
+            "wait_until_stopped",
+            "wait_until_terminated",
+        ],
     },
     rt::Surface {
         class: "InternetGateway",
@@ -1142,7 +1147,7 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &["volume"],
         subresources: &[],
         collections: &[],
-        waiters: &[],
+        waiters: &["wait_until_completed"],
     },
     rt::Surface {
         class: "Subnet",
@@ -1289,7 +1294,7 @@ pub static SURFACE: &[rt::Surface] = &[
             "security_groups",
             "subnets",
         ],
-        waiters: &[],
+        waiters: &["wait_until_available", "wait_until_exists"],
     },
     rt::Surface {
         class: "VpcPeeringConnection",
@@ -1308,7 +1313,7 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &["accepter_vpc", "requester_vpc"],
         subresources: &[],
         collections: &[],
-        waiters: &[],
+        waiters: &["wait_until_exists"],
     },
     rt::Surface {
         class: "VpcAddress",

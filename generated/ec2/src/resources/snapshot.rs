@@ -369,4 +369,28 @@ impl Snapshot {
     ) -> impl ::core::future::Future<Output = Result<Option<Volume>, rt::Error>> + '_ {
         self.0.reference(&SNAPSHOT_VOLUME)
     }
+    /// boto3's `Snapshot.wait_until_completed()`: the `SnapshotCompleted` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_completed(
+        &self,
+    ) -> rt::Waiter<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "SnapshotIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_SNAPSHOTS,
+                ),
+            &op::SNAPSHOT_COMPLETED_WAITER,
+        )
+    }
 }

@@ -684,4 +684,44 @@ impl Vpc {
     pub fn subnets(&self) -> Collection<c::DescribeSubnets, Subnet> {
         Collection(self.0.collection(&VPC_SUBNETS, &op::DESCRIBE_SUBNETS))
     }
+    /// boto3's `Vpc.wait_until_available()`: the `VpcAvailable` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_available(
+        &self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "VpcIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_VPCS,
+                ),
+            &op::VPC_AVAILABLE_WAITER,
+        )
+    }
+    /// boto3's `Vpc.wait_until_exists()`: the `VpcExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_exists(
+        &self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "VpcIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_VPCS,
+                ),
+            &op::VPC_EXISTS_WAITER,
+        )
+    }
 }

@@ -213,4 +213,28 @@ impl VpcPeeringConnection {
     ) -> impl ::core::future::Future<Output = Result<Option<Vpc>, rt::Error>> + '_ {
         self.0.reference(&VPC_PEERING_CONNECTION_REQUESTER_VPC)
     }
+    /// boto3's `VpcPeeringConnection.wait_until_exists()`: the `VpcPeeringConnectionExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_exists(
+        &self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "VpcPeeringConnectionIds[]",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::DESCRIBE_VPC_PEERING_CONNECTIONS,
+                ),
+            &op::VPC_PEERING_CONNECTION_EXISTS_WAITER,
+        )
+    }
 }

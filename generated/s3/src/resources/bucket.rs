@@ -2,6 +2,8 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
+use super::super::errors as e;
+#[allow(unused_imports)]
 use super::super::client as c;
 #[allow(unused_imports)]
 use super::super::operations as op;
@@ -285,5 +287,45 @@ impl Bucket {
     #[inline]
     pub fn objects(&self) -> Collection<c::ListObjects, ObjectSummary> {
         Collection(self.0.collection(&BUCKET_OBJECTS, &op::LIST_OBJECTS))
+    }
+    /// boto3's `Bucket.wait_until_exists()`: the `BucketExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_exists(
+        &self,
+    ) -> rt::Waiter<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError> {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "Bucket",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::HEAD_BUCKET,
+                ),
+            &op::BUCKET_EXISTS_WAITER,
+        )
+    }
+    /// boto3's `Bucket.wait_until_not_exists()`: the `BucketNotExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_not_exists(
+        &self,
+    ) -> rt::Waiter<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError> {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "Bucket",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                    ],
+                    &op::HEAD_BUCKET,
+                ),
+            &op::BUCKET_NOT_EXISTS_WAITER,
+        )
     }
 }

@@ -303,7 +303,7 @@ pub static SURFACE: &[rt::Surface] = &[
             "Website",
         ],
         collections: &["multipart_uploads", "object_versions", "objects"],
-        waiters: &[],
+        waiters: &["wait_until_exists", "wait_until_not_exists"],
     },
     rt::Surface {
         class: "BucketAcl",
@@ -550,7 +550,7 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &[],
         subresources: &["Acl", "Bucket", "MultipartUpload", "Version"],
         collections: &[],
-        waiters: &[],
+        waiters: &["wait_until_exists", "wait_until_not_exists"],
     },
     rt::Surface {
         class: "ObjectAcl",
@@ -588,7 +588,7 @@ pub static SURFACE: &[rt::Surface] = &[
         references: &[],
         subresources: &["Acl", "Bucket", "MultipartUpload", "Object", "Version"],
         collections: &[],
-        waiters: &[],
+        waiters: &["wait_until_exists", "wait_until_not_exists"],
     },
     rt::Surface {
         class: "ObjectVersion",

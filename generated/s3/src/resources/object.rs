@@ -2,6 +2,8 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
+use super::super::errors as e;
+#[allow(unused_imports)]
 use super::super::client as c;
 #[allow(unused_imports)]
 use super::super::operations as op;
@@ -609,6 +611,54 @@ impl Object {
                     self.0.id(0usize).to_owned(), self.0.id(1usize).to_owned(), id.into()
                 ],
             )
+    }
+    /// boto3's `Object.wait_until_exists()`: the `ObjectExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_exists(
+        &self,
+    ) -> rt::Waiter<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError> {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "Bucket",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                        rt::Param {
+                            target: "Key",
+                            source: rt::Source::Identifier(1usize),
+                        },
+                    ],
+                    &op::HEAD_OBJECT,
+                ),
+            &op::OBJECT_EXISTS_WAITER,
+        )
+    }
+    /// boto3's `Object.wait_until_not_exists()`: the `ObjectNotExists` waiter with this resource's identifiers. Then `wait().await` or `wait_blocking()`; `delay` and `max_attempts` change the schedule.
+    #[inline]
+    pub fn wait_until_not_exists(
+        &self,
+    ) -> rt::Waiter<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError> {
+        rt::Waiter::new(
+            self
+                .0
+                .waiter_call(
+                    &[
+                        rt::Param {
+                            target: "Bucket",
+                            source: rt::Source::Identifier(0usize),
+                        },
+                        rt::Param {
+                            target: "Key",
+                            source: rt::Source::Identifier(1usize),
+                        },
+                    ],
+                    &op::HEAD_OBJECT,
+                ),
+            &op::OBJECT_NOT_EXISTS_WAITER,
+        )
     }
 }
 impl<B> Collection<B, Object>

@@ -2,6 +2,8 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(unused_imports)]
+use super::super::errors as e;
+#[allow(unused_imports)]
 use super::super::client as c;
 #[allow(unused_imports)]
 use super::super::operations as op;
