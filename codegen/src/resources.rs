@@ -16,7 +16,7 @@ pub const SERVICE_RESOURCE: &str = "ServiceResource";
 
 /// Methods every generated resource has besides the model's members; a model member whose Rust
 /// name is one of these is suffixed so that both stay reachable.
-pub const RESERVED_METHODS: &[&str] = &["client", "load", "reload", "data", "loaded", "resource"];
+pub const RESERVED_METHODS: &[&str] = &["client", "load", "reload", "data", "loaded", "new", "from_client"];
 
 const PARAM_SOURCES: &[&str] = &["identifier", "data", "string", "integer", "boolean"];
 const ID_SOURCES: &[&str] =

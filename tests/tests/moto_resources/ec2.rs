@@ -83,11 +83,8 @@ fn ec2_resources_batch_actions() {
             let ec2 = ServiceResource::new(&common::session(&endpoint));
             let images = ec2.images().filter(|r| r.owners(vec!["amazon".to_owned()])).limit(1).collect().await?;
             let image = images.first().ok_or("moto lists an Amazon image")?;
-            let instances = ec2
-                .create_instances()
-                .set(|r| r.image_id(image.id()).min_count(3).max_count(3))
-                .send()
-                .await?;
+            let instances =
+                ec2.create_instances().set(|r| r.image_id(image.id()).min_count(3).max_count(3)).send().await?;
             checks.eq(instances.len(), 3, "three instances")?;
             let ids: Vec<String> = instances.iter().map(|i| i.id().to_owned()).collect();
             let outputs = ec2.instances().filter(|r| r.instance_ids(ids.clone())).stop().send().await?;

@@ -118,8 +118,7 @@ fn s3_resources_pages_and_batch_delete() {
             checks.eq(outputs.len(), 3, "one DeleteObjects per page of 200, 200 and 100 keys")?;
             let deleted: usize = outputs.iter().map(|o| o.deleted.as_ref().map_or(0, Vec::len)).sum();
             checks.eq(deleted, 500, "every key under the prefix deleted")?;
-            let left: Vec<String> =
-                bucket.objects().collect().await?.iter().map(|o| o.key().to_owned()).collect();
+            let left: Vec<String> = bucket.objects().collect().await?.iter().map(|o| o.key().to_owned()).collect();
             checks.eq(left, vec!["keep/me".to_owned()], "only the other prefix is left")?;
 
             drop_bucket(&bucket, &mut checks).await?;

@@ -378,7 +378,7 @@ impl Stack {
     }
     /// boto3's `Stack.Resource(...)`: no request is made.
     #[inline]
-    pub fn resource_2(&self, logical_id: impl Into<String>) -> StackResource {
+    pub fn resource(&self, logical_id: impl Into<String>) -> StackResource {
         self.0.child(vec![self.0.id(0usize).to_owned(), logical_id.into()])
     }
     /// boto3's `Stack.events`: `Event` resources listed by `DescribeStackEvents`, requested only when read.

@@ -152,7 +152,7 @@ impl StackResourceSummary {
     }
     /// boto3's `StackResourceSummary.Resource(...)`: no request is made.
     #[inline]
-    pub fn resource_2(&self) -> StackResource {
+    pub fn resource(&self) -> StackResource {
         self.0.child(vec![self.0.id(1usize).to_owned(), self.0.id(0usize).to_owned()])
     }
 }
