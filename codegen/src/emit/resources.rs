@@ -149,11 +149,12 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
                 None => {
                     let field = ident(&member.rust_name);
                     let ty = member_type(svc, member);
+                    let read = if is_copy(svc, member) { quote!(d.#field) } else { quote!(d.#field.clone()) };
                     quote! {
                         #doc
                         #[inline]
                         pub fn #m(&self) -> impl ::core::future::Future<Output = Result<#ty, rt::Error>> + '_ {
-                            self.0.attr(|d| d.#field.clone())
+                            self.0.attr(|d| #read)
                         }
                     }
                 }
@@ -436,6 +437,16 @@ fn member_type(svc: &Service, m: &Member) -> TokenStream {
     } else {
         quote!(Option<#t>)
     }
+}
+
+/// Numbers, booleans and timestamps are `Copy`: read without a clone.
+fn is_copy(svc: &Service, m: &Member) -> bool {
+    use Prim::*;
+    !m.boxed
+        && matches!(
+            svc.shapes[m.target].kind,
+            Kind::Prim(Boolean | Byte | Short | Integer | Long | Float | Double | Timestamp)
+        )
 }
 
 fn source(s: &ResSource) -> TokenStream {

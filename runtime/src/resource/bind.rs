@@ -206,6 +206,9 @@ fn apply_lenient(doc: &Document, into: &mut dyn Shape) -> Result<(), String> {
     Ok(())
 }
 
+/// A resource a response describes: its identifiers and, when the response carries it, its data.
+pub(crate) type Made = (Vec<String>, Option<Document>);
+
 /// One identifier value of new resources: the same for all, one per resource, or absent.
 enum IdValue {
     One(String),
@@ -228,7 +231,7 @@ fn id_text(doc: &Document) -> Option<String> {
 pub(crate) fn resources_from(
     spec: &ResourceRef,
     scope: &Scope<'_>,
-) -> Result<Vec<(Vec<String>, Option<Document>)>, Error> {
+) -> Result<Vec<Made>, Error> {
     let mut values = Vec::with_capacity(spec.identifiers.len());
     let mut plural = None;
     for source in spec.identifiers {

@@ -211,7 +211,6 @@ fn iam_resources_user_policy() {
 fn cloudformation_resources_stack() {
     const TEMPLATE: &str = r#"{"Resources":{"Queue":{"Type":"AWS::SQS::Queue","Properties":{}}}}"#;
     common::run_case("cloudformation_resources_stack", |endpoint, mut checks| async move {
-        let _turn = common::CLOUDFORMATION.lock().unwrap_or_else(|p| p.into_inner());
         let outcome: Outcome = async {
             let cloudformation = tucuxi_cloudformation::ServiceResource::new(&common::session(&endpoint));
             let name = unique("tucuxi-res-stack");

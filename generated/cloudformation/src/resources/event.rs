@@ -126,7 +126,7 @@ impl Event {
     pub fn timestamp(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.timestamp.clone())
+        self.0.attr(|d| d.timestamp)
     }
     /// The `ResourceStatus` attribute, loaded on first use.
     #[inline]

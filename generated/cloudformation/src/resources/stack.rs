@@ -181,7 +181,7 @@ impl Stack {
     pub fn creation_time(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.creation_time.clone())
+        self.0.attr(|d| d.creation_time)
     }
     /// The `DeletionTime` attribute, loaded on first use.
     #[inline]
@@ -190,7 +190,7 @@ impl Stack {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.deletion_time.clone())
+        self.0.attr(|d| d.deletion_time)
     }
     /// The `LastUpdatedTime` attribute, loaded on first use.
     #[inline]
@@ -199,7 +199,7 @@ impl Stack {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.last_updated_time.clone())
+        self.0.attr(|d| d.last_updated_time)
     }
     /// The `RollbackConfiguration` attribute, loaded on first use.
     #[inline]
@@ -229,7 +229,7 @@ impl Stack {
     pub fn disable_rollback(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.disable_rollback.clone())
+        self.0.attr(|d| d.disable_rollback)
     }
     /// The `DeploymentConfig` attribute, loaded on first use.
     #[inline]
@@ -254,7 +254,7 @@ impl Stack {
     pub fn timeout_in_minutes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.timeout_in_minutes.clone())
+        self.0.attr(|d| d.timeout_in_minutes)
     }
     /// The `Capabilities` attribute, loaded on first use.
     #[inline]
@@ -295,7 +295,7 @@ impl Stack {
     pub fn enable_termination_protection(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.enable_termination_protection.clone())
+        self.0.attr(|d| d.enable_termination_protection)
     }
     /// The `ParentId` attribute, loaded on first use.
     #[inline]
@@ -325,7 +325,7 @@ impl Stack {
     pub fn retain_except_on_create(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.retain_except_on_create.clone())
+        self.0.attr(|d| d.retain_except_on_create)
     }
     /// The `DeletionMode` attribute, loaded on first use.
     #[inline]

@@ -136,7 +136,7 @@ impl StackResource {
     pub fn last_updated_timestamp(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.last_updated_timestamp.clone())
+        self.0.attr(|d| d.last_updated_timestamp)
     }
     /// The `ResourceStatus` attribute, loaded on first use.
     #[inline]

@@ -184,14 +184,14 @@ impl Alarm {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.alarm_configuration_updated_timestamp.clone())
+        self.0.attr(|d| d.alarm_configuration_updated_timestamp)
     }
     /// The `ActionsEnabled` attribute, loaded on first use.
     #[inline]
     pub fn actions_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.actions_enabled.clone())
+        self.0.attr(|d| d.actions_enabled)
     }
     /// The `OKActions` attribute, loaded on first use.
     #[inline]
@@ -250,7 +250,7 @@ impl Alarm {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.state_updated_timestamp.clone())
+        self.0.attr(|d| d.state_updated_timestamp)
     }
     /// The `MetricName` attribute, loaded on first use.
     #[inline]
@@ -296,7 +296,7 @@ impl Alarm {
     pub fn period(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.period.clone())
+        self.0.attr(|d| d.period)
     }
     /// The `Unit` attribute, loaded on first use.
     #[inline]
@@ -312,21 +312,21 @@ impl Alarm {
     pub fn evaluation_periods(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.evaluation_periods.clone())
+        self.0.attr(|d| d.evaluation_periods)
     }
     /// The `DatapointsToAlarm` attribute, loaded on first use.
     #[inline]
     pub fn datapoints_to_alarm(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.datapoints_to_alarm.clone())
+        self.0.attr(|d| d.datapoints_to_alarm)
     }
     /// The `Threshold` attribute, loaded on first use.
     #[inline]
     pub fn threshold(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<f64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.threshold.clone())
+        self.0.attr(|d| d.threshold)
     }
     /// The `ComparisonOperator` attribute, loaded on first use.
     #[inline]
@@ -383,7 +383,7 @@ impl Alarm {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.state_transitioned_timestamp.clone())
+        self.0.attr(|d| d.state_transitioned_timestamp)
     }
     /// The `EvaluationWindow` attribute, loaded on first use.
     #[inline]
@@ -417,7 +417,7 @@ impl Alarm {
     pub fn evaluation_interval(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.evaluation_interval.clone())
+        self.0.attr(|d| d.evaluation_interval)
     }
     /// The `ActionConfiguration` attribute, loaded on first use.
     #[inline]

@@ -199,7 +199,7 @@ impl Table {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.creation_date_time.clone())
+        self.0.attr(|d| d.creation_date_time)
     }
     /// The `ProvisionedThroughput` attribute, loaded on first use.
     #[inline]
@@ -215,14 +215,14 @@ impl Table {
     pub fn table_size_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.table_size_bytes.clone())
+        self.0.attr(|d| d.table_size_bytes)
     }
     /// The `ItemCount` attribute, loaded on first use.
     #[inline]
     pub fn item_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.item_count.clone())
+        self.0.attr(|d| d.item_count)
     }
     /// The `TableArn` attribute, loaded on first use.
     #[inline]
@@ -363,14 +363,14 @@ impl Table {
     pub fn deletion_protection_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.deletion_protection_enabled.clone())
+        self.0.attr(|d| d.deletion_protection_enabled)
     }
     /// The `DisassociationProtectionEnabled` attribute, loaded on first use.
     #[inline]
     pub fn disassociation_protection_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.disassociation_protection_enabled.clone())
+        self.0.attr(|d| d.disassociation_protection_enabled)
     }
     /// The `OnDemandThroughput` attribute, loaded on first use.
     #[inline]

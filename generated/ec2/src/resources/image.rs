@@ -170,7 +170,7 @@ impl Image {
     pub fn ena_support(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.ena_support.clone())
+        self.0.attr(|d| d.ena_support)
     }
     /// The `Hypervisor` attribute, loaded on first use.
     #[inline]
@@ -305,7 +305,7 @@ impl Image {
     pub fn image_allowed(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.image_allowed.clone())
+        self.0.attr(|d| d.image_allowed)
     }
     /// The `SourceImageId` attribute, loaded on first use.
     #[inline]
@@ -326,7 +326,7 @@ impl Image {
     pub fn free_tier_eligible(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.free_tier_eligible.clone())
+        self.0.attr(|d| d.free_tier_eligible)
     }
     /// The `PublicSsmParameterName` attribute, loaded on first use.
     #[inline]
@@ -402,7 +402,7 @@ impl Image {
     pub fn public(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.public.clone())
+        self.0.attr(|d| d.public)
     }
     /// The `ProductCodes` attribute, loaded on first use.
     #[inline]

@@ -442,14 +442,14 @@ impl Instance {
     pub fn ebs_optimized(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.ebs_optimized.clone())
+        self.0.attr(|d| d.ebs_optimized)
     }
     /// The `EnaSupport` attribute, loaded on first use.
     #[inline]
     pub fn ena_support(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.ena_support.clone())
+        self.0.attr(|d| d.ena_support)
     }
     /// The `Hypervisor` attribute, loaded on first use.
     #[inline]
@@ -545,7 +545,7 @@ impl Instance {
     pub fn source_dest_check(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.source_dest_check.clone())
+        self.0.attr(|d| d.source_dest_check)
     }
     /// The `SpotInstanceRequestId` attribute, loaded on first use.
     #[inline]
@@ -686,7 +686,7 @@ impl Instance {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.usage_operation_update_time.clone())
+        self.0.attr(|d| d.usage_operation_update_time)
     }
     /// The `PrivateDnsNameOptions` attribute, loaded on first use.
     #[inline]
@@ -810,7 +810,7 @@ impl Instance {
     pub fn ami_launch_index(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.ami_launch_index.clone())
+        self.0.attr(|d| d.ami_launch_index)
     }
     /// The `ProductCodes` attribute, loaded on first use.
     #[inline]
@@ -837,7 +837,7 @@ impl Instance {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.launch_time.clone())
+        self.0.attr(|d| d.launch_time)
     }
     /// The `Placement` attribute, loaded on first use.
     #[inline]

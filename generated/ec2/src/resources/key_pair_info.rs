@@ -133,7 +133,7 @@ impl KeyPairInfo {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.create_time.clone())
+        self.0.attr(|d| d.create_time)
     }
     /// The identifier this attribute names; never makes a request.
     #[inline]

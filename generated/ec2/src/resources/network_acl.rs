@@ -173,7 +173,7 @@ impl NetworkAcl {
     pub fn is_default(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.is_default.clone())
+        self.0.attr(|d| d.is_default)
     }
     /// The identifier this attribute names; never makes a request.
     #[inline]

@@ -348,14 +348,14 @@ impl NetworkInterface {
     pub fn requester_managed(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.requester_managed.clone())
+        self.0.attr(|d| d.requester_managed)
     }
     /// The `SourceDestCheck` attribute, loaded on first use.
     #[inline]
     pub fn source_dest_check(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.source_dest_check.clone())
+        self.0.attr(|d| d.source_dest_check)
     }
     /// The `Status` attribute, loaded on first use.
     #[inline]
@@ -394,14 +394,14 @@ impl NetworkInterface {
     pub fn deny_all_igw_traffic(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.deny_all_igw_traffic.clone())
+        self.0.attr(|d| d.deny_all_igw_traffic)
     }
     /// The `Ipv6Native` attribute, loaded on first use.
     #[inline]
     pub fn ipv6_native(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.ipv6_native.clone())
+        self.0.attr(|d| d.ipv6_native)
     }
     /// The `Ipv6Address` attribute, loaded on first use.
     #[inline]

@@ -139,7 +139,7 @@ impl PlacementGroup {
     pub fn partition_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.partition_count.clone())
+        self.0.attr(|d| d.partition_count)
     }
     /// The `GroupId` attribute, loaded on first use.
     #[inline]

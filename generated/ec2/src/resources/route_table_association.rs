@@ -113,7 +113,7 @@ impl RouteTableAssociation {
     pub fn main(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.main.clone())
+        self.0.attr(|d| d.main)
     }
     /// The identifier this attribute names; never makes a request.
     #[inline]

@@ -187,7 +187,7 @@ impl Snapshot {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.restore_expiry_time.clone())
+        self.0.attr(|d| d.restore_expiry_time)
     }
     /// The `SseType` attribute, loaded on first use.
     #[inline]
@@ -219,7 +219,7 @@ impl Snapshot {
     pub fn completion_duration_minutes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.completion_duration_minutes.clone())
+        self.0.attr(|d| d.completion_duration_minutes)
     }
     /// The `CompletionTime` attribute, loaded on first use.
     #[inline]
@@ -228,14 +228,14 @@ impl Snapshot {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.completion_time.clone())
+        self.0.attr(|d| d.completion_time)
     }
     /// The `FullSnapshotSizeInBytes` attribute, loaded on first use.
     #[inline]
     pub fn full_snapshot_size_in_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.full_snapshot_size_in_bytes.clone())
+        self.0.attr(|d| d.full_snapshot_size_in_bytes)
     }
     /// The `AssociatedKmsKeys` attribute, loaded on first use.
     #[inline]
@@ -281,7 +281,7 @@ impl Snapshot {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.start_time.clone())
+        self.0.attr(|d| d.start_time)
     }
     /// The `Progress` attribute, loaded on first use.
     #[inline]
@@ -309,14 +309,14 @@ impl Snapshot {
     pub fn volume_size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.volume_size.clone())
+        self.0.attr(|d| d.volume_size)
     }
     /// The `Encrypted` attribute, loaded on first use.
     #[inline]
     pub fn encrypted(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.encrypted.clone())
+        self.0.attr(|d| d.encrypted)
     }
     /// The `KmsKeyId` attribute, loaded on first use.
     #[inline]

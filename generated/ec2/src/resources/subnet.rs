@@ -182,14 +182,14 @@ impl Subnet {
     pub fn enable_lni_at_device_index(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.enable_lni_at_device_index.clone())
+        self.0.attr(|d| d.enable_lni_at_device_index)
     }
     /// The `MapCustomerOwnedIpOnLaunch` attribute, loaded on first use.
     #[inline]
     pub fn map_customer_owned_ip_on_launch(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.map_customer_owned_ip_on_launch.clone())
+        self.0.attr(|d| d.map_customer_owned_ip_on_launch)
     }
     /// The `CustomerOwnedIpv4Pool` attribute, loaded on first use.
     #[inline]
@@ -210,7 +210,7 @@ impl Subnet {
     pub fn assign_ipv6_address_on_creation(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.assign_ipv6_address_on_creation.clone())
+        self.0.attr(|d| d.assign_ipv6_address_on_creation)
     }
     /// The `Ipv6CidrBlockAssociationSet` attribute, loaded on first use.
     #[inline]
@@ -249,14 +249,14 @@ impl Subnet {
     pub fn enable_dns64(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.enable_dns64.clone())
+        self.0.attr(|d| d.enable_dns64)
     }
     /// The `Ipv6Native` attribute, loaded on first use.
     #[inline]
     pub fn ipv6_native(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.ipv6_native.clone())
+        self.0.attr(|d| d.ipv6_native)
     }
     /// The `PrivateDnsNameOptionsOnLaunch` attribute, loaded on first use.
     #[inline]
@@ -316,7 +316,7 @@ impl Subnet {
     pub fn available_ip_address_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.available_ip_address_count.clone())
+        self.0.attr(|d| d.available_ip_address_count)
     }
     /// The `AvailabilityZone` attribute, loaded on first use.
     #[inline]
@@ -330,14 +330,14 @@ impl Subnet {
     pub fn default_for_az(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.default_for_az.clone())
+        self.0.attr(|d| d.default_for_az)
     }
     /// The `MapPublicIpOnLaunch` attribute, loaded on first use.
     #[inline]
     pub fn map_public_ip_on_launch(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.map_public_ip_on_launch.clone())
+        self.0.attr(|d| d.map_public_ip_on_launch)
     }
     /// boto3's `Subnet.create_instances()`: `RunInstances` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

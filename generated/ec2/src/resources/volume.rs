@@ -217,7 +217,7 @@ impl Volume {
     pub fn iops(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.iops.clone())
+        self.0.attr(|d| d.iops)
     }
     /// The `Tags` attribute, loaded on first use.
     #[inline]
@@ -242,21 +242,21 @@ impl Volume {
     pub fn fast_restored(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.fast_restored.clone())
+        self.0.attr(|d| d.fast_restored)
     }
     /// The `MultiAttachEnabled` attribute, loaded on first use.
     #[inline]
     pub fn multi_attach_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.multi_attach_enabled.clone())
+        self.0.attr(|d| d.multi_attach_enabled)
     }
     /// The `Throughput` attribute, loaded on first use.
     #[inline]
     pub fn throughput(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.throughput.clone())
+        self.0.attr(|d| d.throughput)
     }
     /// The `SseType` attribute, loaded on first use.
     #[inline]
@@ -281,7 +281,7 @@ impl Volume {
     pub fn volume_initialization_rate(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.volume_initialization_rate.clone())
+        self.0.attr(|d| d.volume_initialization_rate)
     }
     /// The `VolumeArn` attribute, loaded on first use.
     #[inline]
@@ -307,7 +307,7 @@ impl Volume {
     pub fn size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.size.clone())
+        self.0.attr(|d| d.size)
     }
     /// The `SnapshotId` attribute, loaded on first use.
     #[inline]
@@ -339,7 +339,7 @@ impl Volume {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.create_time.clone())
+        self.0.attr(|d| d.create_time)
     }
     /// The `Attachments` attribute, loaded on first use.
     #[inline]
@@ -355,7 +355,7 @@ impl Volume {
     pub fn encrypted(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.encrypted.clone())
+        self.0.attr(|d| d.encrypted)
     }
     /// The `KmsKeyId` attribute, loaded on first use.
     #[inline]

@@ -451,7 +451,7 @@ impl Vpc {
     pub fn is_default(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.is_default.clone())
+        self.0.attr(|d| d.is_default)
     }
     /// The `EncryptionControl` attribute, loaded on first use.
     #[inline]

@@ -141,7 +141,7 @@ impl VpcPeeringConnection {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.expiration_time.clone())
+        self.0.attr(|d| d.expiration_time)
     }
     /// The `RequesterVpcInfo` attribute, loaded on first use.
     #[inline]

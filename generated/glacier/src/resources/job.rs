@@ -179,7 +179,7 @@ impl Job {
     pub fn completed(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.completed.clone())
+        self.0.attr(|d| d.completed)
     }
     /// The `StatusCode` attribute, loaded on first use.
     #[inline]
@@ -202,14 +202,14 @@ impl Job {
     pub fn archive_size_in_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.archive_size_in_bytes.clone())
+        self.0.attr(|d| d.archive_size_in_bytes)
     }
     /// The `InventorySizeInBytes` attribute, loaded on first use.
     #[inline]
     pub fn inventory_size_in_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.inventory_size_in_bytes.clone())
+        self.0.attr(|d| d.inventory_size_in_bytes)
     }
     /// The `SNSTopic` attribute, loaded on first use.
     #[inline]

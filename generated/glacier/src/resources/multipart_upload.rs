@@ -188,7 +188,7 @@ impl MultipartUpload {
     pub fn part_size_in_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.part_size_in_bytes.clone())
+        self.0.attr(|d| d.part_size_in_bytes)
     }
     /// The `CreationDate` attribute, loaded on first use.
     #[inline]

@@ -389,14 +389,14 @@ impl Vault {
     pub fn number_of_archives(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.number_of_archives.clone())
+        self.0.attr(|d| d.number_of_archives)
     }
     /// The `SizeInBytes` attribute, loaded on first use.
     #[inline]
     pub fn size_in_bytes(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.size_in_bytes.clone())
+        self.0.attr(|d| d.size_in_bytes)
     }
     /// boto3's `Vault.create()`: `CreateVault` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

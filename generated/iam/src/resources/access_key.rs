@@ -158,7 +158,7 @@ impl AccessKey {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// boto3's `AccessKey.activate()`: `UpdateAccessKey` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

@@ -167,7 +167,7 @@ impl AccessKeyPair {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// boto3's `AccessKeyPair.activate()`: `UpdateAccessKey` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

@@ -145,7 +145,7 @@ impl CurrentUser {
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// The `PasswordLastUsed` attribute, loaded on first use.
     #[inline]
@@ -154,7 +154,7 @@ impl CurrentUser {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.password_last_used.clone())
+        self.0.attr(|d| d.password_last_used)
     }
     /// The `PermissionsBoundary` attribute, loaded on first use.
     #[inline]

@@ -242,7 +242,7 @@ impl Group {
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// boto3's `Group.add_user()`: `AddUserToGroup` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

@@ -154,7 +154,7 @@ impl InstanceProfile {
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// The `Roles` attribute, loaded on first use.
     #[inline]

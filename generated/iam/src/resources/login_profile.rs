@@ -127,14 +127,14 @@ impl LoginProfile {
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// The `PasswordResetRequired` attribute, loaded on first use.
     #[inline]
     pub fn password_reset_required(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.password_reset_required.clone())
+        self.0.attr(|d| d.password_reset_required)
     }
     /// boto3's `LoginProfile.create()`: `CreateLoginProfile` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

@@ -134,7 +134,7 @@ impl MfaDevice {
     pub fn enable_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.enable_date.clone())
+        self.0.attr(|d| d.enable_date)
     }
     /// boto3's `MfaDevice.associate()`: `EnableMFADevice` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

@@ -267,21 +267,21 @@ impl Policy {
     pub fn attachment_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.attachment_count.clone())
+        self.0.attr(|d| d.attachment_count)
     }
     /// The `PermissionsBoundaryUsageCount` attribute, loaded on first use.
     #[inline]
     pub fn permissions_boundary_usage_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.permissions_boundary_usage_count.clone())
+        self.0.attr(|d| d.permissions_boundary_usage_count)
     }
     /// The `IsAttachable` attribute, loaded on first use.
     #[inline]
     pub fn is_attachable(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.is_attachable.clone())
+        self.0.attr(|d| d.is_attachable)
     }
     /// The `Description` attribute, loaded on first use.
     #[inline]
@@ -297,7 +297,7 @@ impl Policy {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// The `UpdateDate` attribute, loaded on first use.
     #[inline]
@@ -306,7 +306,7 @@ impl Policy {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.update_date.clone())
+        self.0.attr(|d| d.update_date)
     }
     /// The `Tags` attribute, loaded on first use.
     #[inline]

@@ -143,7 +143,7 @@ impl PolicyVersion {
     pub fn is_default_version(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.is_default_version.clone())
+        self.0.attr(|d| d.is_default_version)
     }
     /// The `CreateDate` attribute, loaded on first use.
     #[inline]
@@ -152,7 +152,7 @@ impl PolicyVersion {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// boto3's `PolicyVersion.delete()`: `DeletePolicyVersion` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

@@ -185,7 +185,7 @@ impl Role {
     pub fn create_date(
         &self,
     ) -> impl ::core::future::Future<Output = Result<rt::DateTime, rt::Error>> + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// The `AssumeRolePolicyDocument` attribute, loaded on first use.
     #[inline]
@@ -206,7 +206,7 @@ impl Role {
     pub fn max_session_duration(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.max_session_duration.clone())
+        self.0.attr(|d| d.max_session_duration)
     }
     /// The `PermissionsBoundary` attribute, loaded on first use.
     #[inline]

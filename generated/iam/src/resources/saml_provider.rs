@@ -126,7 +126,7 @@ impl SamlProvider {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.create_date.clone())
+        self.0.attr(|d| d.create_date)
     }
     /// The `ValidUntil` attribute, loaded on first use.
     #[inline]
@@ -135,7 +135,7 @@ impl SamlProvider {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.valid_until.clone())
+        self.0.attr(|d| d.valid_until)
     }
     /// The `Tags` attribute, loaded on first use.
     #[inline]

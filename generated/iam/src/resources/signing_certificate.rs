@@ -163,7 +163,7 @@ impl SigningCertificate {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.upload_date.clone())
+        self.0.attr(|d| d.upload_date)
     }
     /// boto3's `SigningCertificate.activate()`: `UpdateSigningCertificate` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

@@ -122,7 +122,7 @@ impl VirtualMfaDevice {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.enable_date.clone())
+        self.0.attr(|d| d.enable_date)
     }
     /// The `Tags` attribute, loaded on first use.
     #[inline]

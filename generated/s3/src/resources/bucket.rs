@@ -173,7 +173,7 @@ impl Bucket {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.creation_date.clone())
+        self.0.attr(|d| d.creation_date)
     }
     /// The `BucketRegion` attribute, loaded on first use.
     #[inline]

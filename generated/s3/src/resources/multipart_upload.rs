@@ -180,7 +180,7 @@ impl MultipartUpload {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.initiated.clone())
+        self.0.attr(|d| d.initiated)
     }
     /// The `StorageClass` attribute, loaded on first use.
     #[inline]

@@ -154,7 +154,7 @@ impl MultipartUploadPart {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.last_modified.clone())
+        self.0.attr(|d| d.last_modified)
     }
     /// The `ETag` attribute, loaded on first use.
     #[inline]
@@ -168,7 +168,7 @@ impl MultipartUploadPart {
     pub fn size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.size.clone())
+        self.0.attr(|d| d.size)
     }
     /// The `ChecksumCRC32` attribute, loaded on first use.
     #[inline]

@@ -207,7 +207,7 @@ impl Object {
     pub fn delete_marker(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.delete_marker.clone())
+        self.0.attr(|d| d.delete_marker)
     }
     /// The `AcceptRanges` attribute, loaded on first use.
     #[inline]
@@ -246,14 +246,14 @@ impl Object {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.last_modified.clone())
+        self.0.attr(|d| d.last_modified)
     }
     /// The `ContentLength` attribute, loaded on first use.
     #[inline]
     pub fn content_length(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.content_length.clone())
+        self.0.attr(|d| d.content_length)
     }
     /// The `ChecksumCRC32` attribute, loaded on first use.
     #[inline]
@@ -346,7 +346,7 @@ impl Object {
     pub fn missing_meta(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.missing_meta.clone())
+        self.0.attr(|d| d.missing_meta)
     }
     /// The `VersionId` attribute, loaded on first use.
     #[inline]
@@ -404,7 +404,7 @@ impl Object {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.expires.clone())
+        self.0.attr(|d| d.expires)
     }
     /// The `WebsiteRedirectLocation` attribute, loaded on first use.
     #[inline]
@@ -457,7 +457,7 @@ impl Object {
     pub fn bucket_key_enabled(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.bucket_key_enabled.clone())
+        self.0.attr(|d| d.bucket_key_enabled)
     }
     /// The `StorageClass` attribute, loaded on first use.
     #[inline]
@@ -491,14 +491,14 @@ impl Object {
     pub fn parts_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.parts_count.clone())
+        self.0.attr(|d| d.parts_count)
     }
     /// The `TagCount` attribute, loaded on first use.
     #[inline]
     pub fn tag_count(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.tag_count.clone())
+        self.0.attr(|d| d.tag_count)
     }
     /// The `ObjectLockMode` attribute, loaded on first use.
     #[inline]
@@ -516,7 +516,7 @@ impl Object {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.object_lock_retain_until_date.clone())
+        self.0.attr(|d| d.object_lock_retain_until_date)
     }
     /// The `ObjectLockLegalHoldStatus` attribute, loaded on first use.
     #[inline]
@@ -541,14 +541,14 @@ impl Object {
     pub fn object_lock_event_hold_duration_days(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.object_lock_event_hold_duration_days.clone())
+        self.0.attr(|d| d.object_lock_event_hold_duration_days)
     }
     /// The `ObjectLockEventHoldDurationYears` attribute, loaded on first use.
     #[inline]
     pub fn object_lock_event_hold_duration_years(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i32>, rt::Error>> + '_ {
-        self.0.attr(|d| d.object_lock_event_hold_duration_years.clone())
+        self.0.attr(|d| d.object_lock_event_hold_duration_years)
     }
     /// boto3's `Object.copy_from()`: `CopyObject` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

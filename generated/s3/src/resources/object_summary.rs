@@ -194,7 +194,7 @@ impl ObjectSummary {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.last_modified.clone())
+        self.0.attr(|d| d.last_modified)
     }
     /// The `ETag` attribute, loaded on first use.
     #[inline]
@@ -226,7 +226,7 @@ impl ObjectSummary {
     pub fn size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.size.clone())
+        self.0.attr(|d| d.size)
     }
     /// The `StorageClass` attribute, loaded on first use.
     #[inline]

@@ -193,7 +193,7 @@ impl ObjectVersion {
     pub fn size(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<i64>, rt::Error>> + '_ {
-        self.0.attr(|d| d.size.clone())
+        self.0.attr(|d| d.size)
     }
     /// The `StorageClass` attribute, loaded on first use.
     #[inline]
@@ -223,7 +223,7 @@ impl ObjectVersion {
     pub fn is_latest(
         &self,
     ) -> impl ::core::future::Future<Output = Result<Option<bool>, rt::Error>> + '_ {
-        self.0.attr(|d| d.is_latest.clone())
+        self.0.attr(|d| d.is_latest)
     }
     /// The `LastModified` attribute, loaded on first use.
     #[inline]
@@ -232,7 +232,7 @@ impl ObjectVersion {
     ) -> impl ::core::future::Future<
         Output = Result<Option<rt::DateTime>, rt::Error>,
     > + '_ {
-        self.0.attr(|d| d.last_modified.clone())
+        self.0.attr(|d| d.last_modified)
     }
     /// The `Owner` attribute, loaded on first use.
     #[inline]
