@@ -228,10 +228,7 @@ fn id_text(doc: &Document) -> Option<String> {
 /// The identifiers and data of the resources a response (or loaded data) describes, as boto3's
 /// `ResourceHandler`: a list-valued identifier makes the result plural, one resource per element.
 /// Resources missing an identifier are left out (boto3 returns `None` for them).
-pub(crate) fn resources_from(
-    spec: &ResourceRef,
-    scope: &Scope<'_>,
-) -> Result<Vec<Made>, Error> {
+pub(crate) fn resources_from(spec: &ResourceRef, scope: &Scope<'_>) -> Result<Vec<Made>, Error> {
     let mut values = Vec::with_capacity(spec.identifiers.len());
     let mut plural = None;
     for source in spec.identifiers {
