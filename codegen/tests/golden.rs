@@ -46,6 +46,7 @@ fn golden_crates_match_the_generator() {
             paginators_json: read("paginators-1.json"),
             waiters_json: read("waiters-2.json"),
             resources_json: read("resources-1.json"),
+            endpoint_rules_json: read("endpoint-rule-set-1.json"),
             ..ModelFiles::default()
         };
         let options = Options { runtime: RuntimeDep::Path("../../../../runtime".into()), ..Options::default() };

@@ -379,8 +379,15 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
     ));
     quote! {
         #doc
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct #ty(rt::Resource<#data>);
+
+        // The class name and identifiers, once (a derive would print the name twice).
+        impl ::core::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Debug::fmt(&self.0, f)
+            }
+        }
 
         #statics
 

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Stack` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Stack(rt::Resource<t::Stack>);
+impl ::core::fmt::Debug for Stack {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static STACK: rt::ResourceSpec = rt::ResourceSpec {
     name: "Stack",
     identifiers: &["Name"],

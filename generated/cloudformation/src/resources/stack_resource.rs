@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `StackResource` resource (identifiers: `stack_name`, `logical_id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct StackResource(rt::Resource<t::StackResourceDetail>);
+impl ::core::fmt::Debug for StackResource {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static STACK_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
     name: "StackResource",
     identifiers: &["StackName", "LogicalId"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `StackResourceSummary` resource (identifiers: `stack_name`, `logical_id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct StackResourceSummary(rt::Resource<t::StackResourceSummary>);
+impl ::core::fmt::Debug for StackResourceSummary {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static STACK_RESOURCE_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
     name: "StackResourceSummary",
     identifiers: &["StackName", "LogicalId"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Metric` resource (identifiers: `namespace`, `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Metric(rt::Resource<t::Metric>);
+impl ::core::fmt::Debug for Metric {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static METRIC: rt::ResourceSpec = rt::ResourceSpec {
     name: "Metric",
     identifiers: &["Namespace", "Name"],

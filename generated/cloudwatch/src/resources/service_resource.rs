@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `ServiceResource` resource. Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServiceResource(rt::Resource<rt::Unit>);
+impl ::core::fmt::Debug for ServiceResource {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static SERVICE_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
     name: "ServiceResource",
     identifiers: &[],

@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `ClassicAddress` resource (identifiers: `public_ip`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ClassicAddress(rt::Resource<t::Address>);
+impl ::core::fmt::Debug for ClassicAddress {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static CLASSIC_ADDRESS: rt::ResourceSpec = rt::ResourceSpec {
     name: "ClassicAddress",
     identifiers: &["PublicIp"],

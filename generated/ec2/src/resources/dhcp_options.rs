@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `DhcpOptions` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DhcpOptions(rt::Resource<t::DhcpOptions>);
+impl ::core::fmt::Debug for DhcpOptions {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static DHCP_OPTIONS: rt::ResourceSpec = rt::ResourceSpec {
     name: "DhcpOptions",
     identifiers: &["Id"],

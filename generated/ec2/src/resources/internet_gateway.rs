@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `InternetGateway` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct InternetGateway(rt::Resource<t::InternetGateway>);
+impl ::core::fmt::Debug for InternetGateway {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static INTERNET_GATEWAY: rt::ResourceSpec = rt::ResourceSpec {
     name: "InternetGateway",
     identifiers: &["Id"],

@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `KeyPair` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct KeyPair(rt::Resource<t::KeyPair>);
+impl ::core::fmt::Debug for KeyPair {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static KEY_PAIR: rt::ResourceSpec = rt::ResourceSpec {
     name: "KeyPair",
     identifiers: &["Name"],

@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `KeyPairInfo` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct KeyPairInfo(rt::Resource<t::KeyPairInfo>);
+impl ::core::fmt::Debug for KeyPairInfo {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static KEY_PAIR_INFO: rt::ResourceSpec = rt::ResourceSpec {
     name: "KeyPairInfo",
     identifiers: &["Name"],

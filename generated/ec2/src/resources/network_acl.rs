@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `NetworkAcl` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct NetworkAcl(rt::Resource<t::NetworkAcl>);
+impl ::core::fmt::Debug for NetworkAcl {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static NETWORK_ACL: rt::ResourceSpec = rt::ResourceSpec {
     name: "NetworkAcl",
     identifiers: &["Id"],

@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `NetworkInterface` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct NetworkInterface(rt::Resource<t::NetworkInterface>);
+impl ::core::fmt::Debug for NetworkInterface {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static NETWORK_INTERFACE: rt::ResourceSpec = rt::ResourceSpec {
     name: "NetworkInterface",
     identifiers: &["Id"],

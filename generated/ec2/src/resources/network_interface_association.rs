@@ -10,10 +10,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `NetworkInterfaceAssociation` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct NetworkInterfaceAssociation(
     rt::Resource<t::InstanceNetworkInterfaceAssociation>,
 );
+impl ::core::fmt::Debug for NetworkInterfaceAssociation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static NETWORK_INTERFACE_ASSOCIATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "NetworkInterfaceAssociation",
     identifiers: &["Id"],

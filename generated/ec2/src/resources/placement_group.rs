@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `PlacementGroup` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PlacementGroup(rt::Resource<t::PlacementGroup>);
+impl ::core::fmt::Debug for PlacementGroup {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static PLACEMENT_GROUP: rt::ResourceSpec = rt::ResourceSpec {
     name: "PlacementGroup",
     identifiers: &["Name"],

@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Route` resource (identifiers: `route_table_id`, `destination_cidr_block`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Route(rt::Resource<t::Route>);
+impl ::core::fmt::Debug for Route {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ROUTE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Route",
     identifiers: &["RouteTableId", "DestinationCidrBlock"],

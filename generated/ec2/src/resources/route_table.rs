@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `RouteTable` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RouteTable(rt::Resource<t::RouteTable>);
+impl ::core::fmt::Debug for RouteTable {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ROUTE_TABLE: rt::ResourceSpec = rt::ResourceSpec {
     name: "RouteTable",
     identifiers: &["Id"],

@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `SecurityGroup` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SecurityGroup(rt::Resource<t::SecurityGroup>);
+impl ::core::fmt::Debug for SecurityGroup {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static SECURITY_GROUP: rt::ResourceSpec = rt::ResourceSpec {
     name: "SecurityGroup",
     identifiers: &["Id"],

@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Snapshot` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Snapshot(rt::Resource<t::Snapshot>);
+impl ::core::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static SNAPSHOT: rt::ResourceSpec = rt::ResourceSpec {
     name: "Snapshot",
     identifiers: &["Id"],

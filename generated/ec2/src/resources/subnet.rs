@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Subnet` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Subnet(rt::Resource<t::Subnet>);
+impl ::core::fmt::Debug for Subnet {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static SUBNET: rt::ResourceSpec = rt::ResourceSpec {
     name: "Subnet",
     identifiers: &["Id"],

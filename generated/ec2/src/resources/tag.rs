@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Tag` resource (identifiers: `resource_id`, `key`, `value`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Tag(rt::Resource<t::TagDescription>);
+impl ::core::fmt::Debug for Tag {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static TAG: rt::ResourceSpec = rt::ResourceSpec {
     name: "Tag",
     identifiers: &["ResourceId", "Key", "Value"],

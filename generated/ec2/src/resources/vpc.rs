@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Vpc` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Vpc(rt::Resource<t::Vpc>);
+impl ::core::fmt::Debug for Vpc {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static VPC: rt::ResourceSpec = rt::ResourceSpec {
     name: "Vpc",
     identifiers: &["Id"],

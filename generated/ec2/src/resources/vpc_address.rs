@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `VpcAddress` resource (identifiers: `allocation_id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct VpcAddress(rt::Resource<t::Address>);
+impl ::core::fmt::Debug for VpcAddress {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static VPC_ADDRESS: rt::ResourceSpec = rt::ResourceSpec {
     name: "VpcAddress",
     identifiers: &["AllocationId"],

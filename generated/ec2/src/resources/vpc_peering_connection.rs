@@ -10,8 +10,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `VpcPeeringConnection` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct VpcPeeringConnection(rt::Resource<t::VpcPeeringConnection>);
+impl ::core::fmt::Debug for VpcPeeringConnection {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static VPC_PEERING_CONNECTION: rt::ResourceSpec = rt::ResourceSpec {
     name: "VpcPeeringConnection",
     identifiers: &["Id"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Account` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Account(rt::Resource<rt::Unit>);
+impl ::core::fmt::Debug for Account {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ACCOUNT: rt::ResourceSpec = rt::ResourceSpec {
     name: "Account",
     identifiers: &["Id"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Archive` resource (identifiers: `account_id`, `vault_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Archive(rt::Resource<rt::Unit>);
+impl ::core::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ARCHIVE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Archive",
     identifiers: &["AccountId", "VaultName", "Id"],

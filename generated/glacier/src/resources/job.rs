@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Job` resource (identifiers: `account_id`, `vault_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Job(rt::Resource<t::GlacierJobDescription>);
+impl ::core::fmt::Debug for Job {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static JOB: rt::ResourceSpec = rt::ResourceSpec {
     name: "Job",
     identifiers: &["AccountId", "VaultName", "Id"],

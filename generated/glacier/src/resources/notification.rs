@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Notification` resource (identifiers: `account_id`, `vault_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Notification(rt::Resource<t::VaultNotificationConfig>);
+impl ::core::fmt::Debug for Notification {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static NOTIFICATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "Notification",
     identifiers: &["AccountId", "VaultName"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Vault` resource (identifiers: `account_id`, `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Vault(rt::Resource<t::DescribeVaultOutput>);
+impl ::core::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static VAULT: rt::ResourceSpec = rt::ResourceSpec {
     name: "Vault",
     identifiers: &["AccountId", "Name"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `AccessKey` resource (identifiers: `user_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AccessKey(rt::Resource<t::AccessKeyMetadata>);
+impl ::core::fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ACCESS_KEY: rt::ResourceSpec = rt::ResourceSpec {
     name: "AccessKey",
     identifiers: &["UserName", "Id"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `AccessKeyPair` resource (identifiers: `user_name`, `id`, `secret`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AccessKeyPair(rt::Resource<t::AccessKey>);
+impl ::core::fmt::Debug for AccessKeyPair {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ACCESS_KEY_PAIR: rt::ResourceSpec = rt::ResourceSpec {
     name: "AccessKeyPair",
     identifiers: &["UserName", "Id", "Secret"],

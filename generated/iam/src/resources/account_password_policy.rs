@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `AccountPasswordPolicy` resource. Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AccountPasswordPolicy(rt::Resource<t::PasswordPolicy>);
+impl ::core::fmt::Debug for AccountPasswordPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ACCOUNT_PASSWORD_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "AccountPasswordPolicy",
     identifiers: &[],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `AccountSummary` resource. Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AccountSummary(rt::Resource<t::GetAccountSummaryResponse>);
+impl ::core::fmt::Debug for AccountSummary {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ACCOUNT_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
     name: "AccountSummary",
     identifiers: &[],

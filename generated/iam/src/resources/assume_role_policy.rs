@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `AssumeRolePolicy` resource (identifiers: `role_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AssumeRolePolicy(rt::Resource<rt::Unit>);
+impl ::core::fmt::Debug for AssumeRolePolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ASSUME_ROLE_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "AssumeRolePolicy",
     identifiers: &["RoleName"],

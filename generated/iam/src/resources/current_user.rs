@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `CurrentUser` resource. Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CurrentUser(rt::Resource<t::User>);
+impl ::core::fmt::Debug for CurrentUser {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static CURRENT_USER: rt::ResourceSpec = rt::ResourceSpec {
     name: "CurrentUser",
     identifiers: &[],

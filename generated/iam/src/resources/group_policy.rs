@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `GroupPolicy` resource (identifiers: `group_name`, `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GroupPolicy(rt::Resource<t::GetGroupPolicyResponse>);
+impl ::core::fmt::Debug for GroupPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static GROUP_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "GroupPolicy",
     identifiers: &["GroupName", "Name"],

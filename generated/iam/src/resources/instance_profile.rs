@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `InstanceProfile` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct InstanceProfile(rt::Resource<t::InstanceProfile>);
+impl ::core::fmt::Debug for InstanceProfile {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static INSTANCE_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
     name: "InstanceProfile",
     identifiers: &["Name"],

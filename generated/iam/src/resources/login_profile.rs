@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `LoginProfile` resource (identifiers: `user_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct LoginProfile(rt::Resource<t::LoginProfile>);
+impl ::core::fmt::Debug for LoginProfile {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static LOGIN_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
     name: "LoginProfile",
     identifiers: &["UserName"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `MfaDevice` resource (identifiers: `user_name`, `serial_number`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MfaDevice(rt::Resource<t::MfaDevice>);
+impl ::core::fmt::Debug for MfaDevice {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static MFA_DEVICE: rt::ResourceSpec = rt::ResourceSpec {
     name: "MfaDevice",
     identifiers: &["UserName", "SerialNumber"],

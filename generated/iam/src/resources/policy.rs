@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Policy` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Policy(rt::Resource<t::Policy>);
+impl ::core::fmt::Debug for Policy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "Policy",
     identifiers: &["Arn"],

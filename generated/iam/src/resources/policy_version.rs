@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `PolicyVersion` resource (identifiers: `arn`, `version_id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PolicyVersion(rt::Resource<t::PolicyVersion>);
+impl ::core::fmt::Debug for PolicyVersion {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static POLICY_VERSION: rt::ResourceSpec = rt::ResourceSpec {
     name: "PolicyVersion",
     identifiers: &["Arn", "VersionId"],

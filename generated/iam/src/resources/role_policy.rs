@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `RolePolicy` resource (identifiers: `role_name`, `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RolePolicy(rt::Resource<t::GetRolePolicyResponse>);
+impl ::core::fmt::Debug for RolePolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static ROLE_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "RolePolicy",
     identifiers: &["RoleName", "Name"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `SamlProvider` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SamlProvider(rt::Resource<t::GetSamlProviderResponse>);
+impl ::core::fmt::Debug for SamlProvider {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static SAML_PROVIDER: rt::ResourceSpec = rt::ResourceSpec {
     name: "SamlProvider",
     identifiers: &["Arn"],

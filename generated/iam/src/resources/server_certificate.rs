@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `ServerCertificate` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServerCertificate(rt::Resource<t::ServerCertificate>);
+impl ::core::fmt::Debug for ServerCertificate {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static SERVER_CERTIFICATE: rt::ResourceSpec = rt::ResourceSpec {
     name: "ServerCertificate",
     identifiers: &["Name"],

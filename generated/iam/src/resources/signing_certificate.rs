@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `SigningCertificate` resource (identifiers: `user_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SigningCertificate(rt::Resource<t::SigningCertificate>);
+impl ::core::fmt::Debug for SigningCertificate {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static SIGNING_CERTIFICATE: rt::ResourceSpec = rt::ResourceSpec {
     name: "SigningCertificate",
     identifiers: &["UserName", "Id"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `UserPolicy` resource (identifiers: `user_name`, `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UserPolicy(rt::Resource<t::GetUserPolicyResponse>);
+impl ::core::fmt::Debug for UserPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static USER_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "UserPolicy",
     identifiers: &["UserName", "Name"],

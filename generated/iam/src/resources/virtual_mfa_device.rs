@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `VirtualMfaDevice` resource (identifiers: `serial_number`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct VirtualMfaDevice(rt::Resource<t::VirtualMfaDevice>);
+impl ::core::fmt::Debug for VirtualMfaDevice {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static VIRTUAL_MFA_DEVICE: rt::ResourceSpec = rt::ResourceSpec {
     name: "VirtualMfaDevice",
     identifiers: &["SerialNumber"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `BucketCors` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BucketCors(rt::Resource<t::GetBucketCorsOutput>);
+impl ::core::fmt::Debug for BucketCors {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static BUCKET_CORS: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketCors",
     identifiers: &["BucketName"],

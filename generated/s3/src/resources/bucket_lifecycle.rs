@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `BucketLifecycle` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BucketLifecycle(rt::Resource<t::GetBucketLifecycleOutput>);
+impl ::core::fmt::Debug for BucketLifecycle {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 #[allow(deprecated)]
 static BUCKET_LIFECYCLE: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketLifecycle",

@@ -12,10 +12,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `BucketLifecycleConfiguration` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BucketLifecycleConfiguration(
     rt::Resource<t::GetBucketLifecycleConfigurationOutput>,
 );
+impl ::core::fmt::Debug for BucketLifecycleConfiguration {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static BUCKET_LIFECYCLE_CONFIGURATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketLifecycleConfiguration",
     identifiers: &["BucketName"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `BucketNotification` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BucketNotification(rt::Resource<t::NotificationConfiguration>);
+impl ::core::fmt::Debug for BucketNotification {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static BUCKET_NOTIFICATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketNotification",
     identifiers: &["BucketName"],

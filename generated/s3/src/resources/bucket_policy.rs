@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `BucketPolicy` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BucketPolicy(rt::Resource<t::GetBucketPolicyOutput>);
+impl ::core::fmt::Debug for BucketPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static BUCKET_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketPolicy",
     identifiers: &["BucketName"],

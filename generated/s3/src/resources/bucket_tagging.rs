@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `BucketTagging` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BucketTagging(rt::Resource<t::GetBucketTaggingOutput>);
+impl ::core::fmt::Debug for BucketTagging {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static BUCKET_TAGGING: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketTagging",
     identifiers: &["BucketName"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `MultipartUpload` resource (identifiers: `bucket_name`, `object_key`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MultipartUpload(rt::Resource<t::MultipartUpload>);
+impl ::core::fmt::Debug for MultipartUpload {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static MULTIPART_UPLOAD: rt::ResourceSpec = rt::ResourceSpec {
     name: "MultipartUpload",
     identifiers: &["BucketName", "ObjectKey", "Id"],

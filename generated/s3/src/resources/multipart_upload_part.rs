@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `MultipartUploadPart` resource (identifiers: `bucket_name`, `object_key`, `multipart_upload_id`, `part_number`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MultipartUploadPart(rt::Resource<t::Part>);
+impl ::core::fmt::Debug for MultipartUploadPart {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static MULTIPART_UPLOAD_PART: rt::ResourceSpec = rt::ResourceSpec {
     name: "MultipartUploadPart",
     identifiers: &["BucketName", "ObjectKey", "MultipartUploadId", "PartNumber"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Object` resource (identifiers: `bucket_name`, `key`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Object(rt::Resource<t::HeadObjectOutput>);
+impl ::core::fmt::Debug for Object {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static OBJECT: rt::ResourceSpec = rt::ResourceSpec {
     name: "Object",
     identifiers: &["BucketName", "Key"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `ObjectAcl` resource (identifiers: `bucket_name`, `object_key`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ObjectAcl(rt::Resource<t::GetObjectAclOutput>);
+impl ::core::fmt::Debug for ObjectAcl {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static OBJECT_ACL: rt::ResourceSpec = rt::ResourceSpec {
     name: "ObjectAcl",
     identifiers: &["BucketName", "ObjectKey"],

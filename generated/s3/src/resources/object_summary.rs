@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `ObjectSummary` resource (identifiers: `bucket_name`, `key`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ObjectSummary(rt::Resource<t::Object>);
+impl ::core::fmt::Debug for ObjectSummary {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static OBJECT_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
     name: "ObjectSummary",
     identifiers: &["BucketName", "Key"],

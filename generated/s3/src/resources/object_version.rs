@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `ObjectVersion` resource (identifiers: `bucket_name`, `object_key`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ObjectVersion(rt::Resource<t::ObjectVersion>);
+impl ::core::fmt::Debug for ObjectVersion {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static OBJECT_VERSION: rt::ResourceSpec = rt::ResourceSpec {
     name: "ObjectVersion",
     identifiers: &["BucketName", "ObjectKey", "Id"],

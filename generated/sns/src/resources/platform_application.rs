@@ -12,10 +12,15 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `PlatformApplication` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PlatformApplication(
     rt::Resource<t::GetPlatformApplicationAttributesResponse>,
 );
+impl ::core::fmt::Debug for PlatformApplication {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static PLATFORM_APPLICATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "PlatformApplication",
     identifiers: &["Arn"],

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `PlatformEndpoint` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PlatformEndpoint(rt::Resource<t::GetEndpointAttributesResponse>);
+impl ::core::fmt::Debug for PlatformEndpoint {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static PLATFORM_ENDPOINT: rt::ResourceSpec = rt::ResourceSpec {
     name: "PlatformEndpoint",
     identifiers: &["Arn"],

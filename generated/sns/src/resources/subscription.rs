@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Subscription` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Subscription(rt::Resource<t::GetSubscriptionAttributesResponse>);
+impl ::core::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static SUBSCRIPTION: rt::ResourceSpec = rt::ResourceSpec {
     name: "Subscription",
     identifiers: &["Arn"],

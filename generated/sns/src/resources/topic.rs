@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Topic` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Topic(rt::Resource<t::GetTopicAttributesResponse>);
+impl ::core::fmt::Debug for Topic {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static TOPIC: rt::ResourceSpec = rt::ResourceSpec {
     name: "Topic",
     identifiers: &["Arn"],

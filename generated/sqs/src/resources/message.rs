@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Message` resource (identifiers: `queue_url`, `receipt_handle`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Message(rt::Resource<t::Message>);
+impl ::core::fmt::Debug for Message {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static MESSAGE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Message",
     identifiers: &["QueueUrl", "ReceiptHandle"],

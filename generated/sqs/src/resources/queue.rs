@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Queue` resource (identifiers: `url`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Queue(rt::Resource<t::GetQueueAttributesResult>);
+impl ::core::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static QUEUE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Queue",
     identifiers: &["Url"],

@@ -2,4 +2,6 @@
 //! The service's endpoint rule set (`endpoint-rule-set-1.json`), parsed once on first use.
 use tucuxi::codegen as rt;
 /// The rule set, for tools that resolve endpoints without a client.
-pub static RULES: rt::Rules = rt::Rules::new("");
+pub static RULES: rt::Rules = rt::Rules::new(
+    "{\"version\":\"1.0\",\"parameters\":{\"Endpoint\":{\"builtIn\":\"SDK::Endpoint\",\"required\":false,\"type\":\"String\"},\"Region\":{\"builtIn\":\"AWS::Region\",\"required\":false,\"type\":\"String\"}},\"rules\":[{\"conditions\":[{\"fn\":\"isSet\",\"argv\":[{\"ref\":\"Endpoint\"}]}],\"endpoint\":{\"url\":{\"ref\":\"Endpoint\"},\"properties\":{},\"headers\":{}},\"type\":\"endpoint\"},{\"conditions\":[],\"error\":\"the shelf service is only reached through an endpoint URL\",\"type\":\"error\"}]}",
+);

@@ -12,8 +12,13 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 /// boto3's `Book` resource (identifiers: `isbn`). Cheap to clone and `Send + Sync`; clones share loaded data.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Book(rt::Resource<t::Book>);
+impl ::core::fmt::Debug for Book {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Debug::fmt(&self.0, f)
+    }
+}
 static BOOK: rt::ResourceSpec = rt::ResourceSpec {
     name: "Book",
     identifiers: &["Isbn"],
