@@ -30,6 +30,8 @@ pub struct Service {
     pub endpoint_rules: Option<String>,
     pub shapes: Vec<Shape>,
     pub operations: Vec<Operation>,
+    /// boto3's resources, for the services that have them.
+    pub resources: Option<Resources>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -312,4 +314,111 @@ pub struct Checksum {
 pub enum ParamValue {
     Bool(bool),
     Str(String),
+}
+
+/// boto3's resource layer of a service (`resources-1.json`), names decided. `classes[0]` is the
+/// service resource.
+#[derive(Debug, Default)]
+pub struct Resources {
+    pub classes: Vec<ResourceClass>,
+}
+
+/// A member of a resource class: boto3's name (after its renaming rules) and the Rust method.
+#[derive(Clone, Debug)]
+pub struct ResName {
+    pub boto3: String,
+    pub method: String,
+}
+
+#[derive(Debug)]
+pub struct ResourceClass {
+    /// The model name (`Object`; `ServiceResource` for the service resource).
+    pub name: String,
+    pub type_name: String,
+    pub static_name: String,
+    pub identifiers: Vec<ResName>,
+    /// The identifier names as the model spells them (`BucketName`).
+    pub identifier_models: Vec<String>,
+    /// The resource's shape: what attributes read.
+    pub shape: Option<ShapeId>,
+    pub load: Option<ResLoad>,
+    pub attributes: Vec<ResAttribute>,
+    pub actions: Vec<ResAction>,
+    pub batch_actions: Vec<ResAction>,
+    pub subresources: Vec<ResHas>,
+    pub references: Vec<ResHas>,
+    pub collections: Vec<ResAction>,
+    pub waiters: Vec<ResWaiter>,
+}
+
+#[derive(Debug)]
+pub struct ResLoad {
+    /// Index in [`Service::operations`].
+    pub op: usize,
+    pub params: Vec<ResParam>,
+    pub path: String,
+}
+
+#[derive(Debug)]
+pub struct ResAttribute {
+    pub name: ResName,
+    /// Index of the member in the shape's structure.
+    pub member: usize,
+    /// The identifier this attribute is an alias of (`Instance.instance_id` is `id`).
+    pub identifier: Option<usize>,
+}
+
+/// An action, batch action or collection.
+#[derive(Debug)]
+pub struct ResAction {
+    pub name: ResName,
+    pub op: usize,
+    pub params: Vec<ResParam>,
+    pub resource: Option<ResTarget>,
+}
+
+#[derive(Debug)]
+pub struct ResHas {
+    pub name: ResName,
+    pub target: ResTarget,
+}
+
+#[derive(Debug)]
+pub struct ResWaiter {
+    pub name: ResName,
+    /// The service waiter (`ObjectExists`).
+    pub waiter: String,
+    pub op: usize,
+    pub params: Vec<ResParam>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResParam {
+    pub target: String,
+    pub source: ResSource,
+}
+
+#[derive(Clone, Debug)]
+pub enum ResSource {
+    Identifier(usize),
+    Data(String),
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    /// The n-th argument of a sub-resource method, named after the target's identifier.
+    Input(usize, String),
+    RequestParameter(String),
+    Response(String),
+}
+
+/// Resources made from a response or from data.
+#[derive(Debug)]
+pub struct ResTarget {
+    /// Index in [`Resources::classes`].
+    pub class: usize,
+    /// One source per identifier of the target class, in its order.
+    pub identifiers: Vec<ResSource>,
+    pub path: Option<String>,
+    /// A list-valued identifier or path: one resource per element.
+    pub plural: bool,
 }

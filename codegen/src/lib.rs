@@ -14,6 +14,7 @@ pub mod load;
 mod lower;
 pub mod model;
 pub mod naming;
+pub mod resources;
 pub mod validate;
 
 pub use emit::{GeneratedFile, Options, RuntimeDep};

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::ModelError;
-use crate::model::{PaginatorsFile, ServiceModel, WaitersFile};
+use crate::model::{PaginatorsFile, ResourcesFile, ServiceModel, WaitersFile};
 
 /// The text of one service's model files, as the driver read them.
 ///
@@ -33,7 +33,7 @@ pub struct Loaded {
     pub paginators: PaginatorsFile,
     pub waiters: WaitersFile,
     pub endpoint_rules: Option<serde_json::Value>,
-    pub resources: Option<serde_json::Value>,
+    pub resources: Option<ResourcesFile>,
 }
 
 impl Loaded {
@@ -146,7 +146,7 @@ pub fn load(files: &ModelFiles) -> Result<Loaded, Vec<ModelError>> {
         None => None,
     };
     let resources = match &files.resources_json {
-        Some(text) => parse::<serde_json::Value>(&path(RESOURCES_FILE), text, &mut errors),
+        Some(text) => parse::<ResourcesFile>(&path(RESOURCES_FILE), text, &mut errors),
         None => None,
     };
     match (model, paginators, waiters) {

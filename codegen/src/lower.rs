@@ -18,7 +18,14 @@ pub fn lower(loaded: &Loaded) -> Service {
     let defs: Vec<(&String, &ShapeDef)> = model.shapes.iter().collect();
     let id = |r: &ShapeRef| ids[r.shape.as_str()];
 
-    let used = used_shapes(model, &defs, &ids);
+    // A resource's shape is emitted even when no operation names it: its attributes read it.
+    let resource_shapes: Vec<&str> = loaded
+        .resources
+        .iter()
+        .flat_map(|r| std::iter::once(&r.service).chain(r.resources.values()))
+        .filter_map(|d| d.shape.as_deref())
+        .collect();
+    let used = used_shapes(model, &defs, &ids, &resource_shapes);
     let type_names = naming::dedup(&defs.iter().map(|(name, _)| naming::type_name(name)).collect::<Vec<_>>(), &[]);
     let static_names = naming::dedup(&defs.iter().map(|(name, _)| naming::static_name(name)).collect::<Vec<_>>(), &[]);
 
@@ -249,7 +256,7 @@ pub fn lower(loaded: &Loaded) -> Service {
 
     let meta = &model.metadata;
     let protocol = |name: &str| Protocol::from_model(name).expect("validated: known protocol");
-    Service {
+    let mut service = Service {
         name: loaded.service.clone(),
         crate_name: naming::crate_name(&loaded.service),
         lib_name: naming::lib_name(&loaded.service),
@@ -271,7 +278,10 @@ pub fn lower(loaded: &Loaded) -> Service {
         endpoint_rules: loaded.endpoint_rules.as_ref().map(|rules| rules.to_string()),
         shapes,
         operations,
-    }
+        resources: None,
+    };
+    service.resources = crate::resources::lower(loaded, &service);
+    service
 }
 
 /// S3's URIs start with `/{Bucket}`, but the bucket's place (host or path) is the endpoint
@@ -432,9 +442,14 @@ fn lower_paginator(p: &model::PaginatorDef, op: &Operation, shapes: &[Shape]) ->
 
 /// Marks the shapes reachable from operations, plus every exception (services answer with
 /// exceptions that no operation lists).
-fn used_shapes(model: &model::ServiceModel, defs: &[(&String, &ShapeDef)], ids: &HashMap<&str, ShapeId>) -> Vec<bool> {
+fn used_shapes(
+    model: &model::ServiceModel,
+    defs: &[(&String, &ShapeDef)],
+    ids: &HashMap<&str, ShapeId>,
+    roots: &[&str],
+) -> Vec<bool> {
     let mut used = vec![false; defs.len()];
-    let mut queue: Vec<ShapeId> = Vec::new();
+    let mut queue: Vec<ShapeId> = roots.iter().map(|r| ids[r]).collect();
     for op in model.operations.values() {
         for r in op.input.iter().chain(op.output.iter()).chain(op.errors.iter()) {
             queue.push(ids[r.shape.as_str()]);

@@ -71,6 +71,7 @@ pub fn validate(loaded: &Loaded) -> Result<(), Vec<ModelError>> {
     let mut all = errors.list;
     all.extend(check_paginators(loaded));
     all.extend(check_waiters(loaded));
+    all.extend(crate::resources::check(loaded));
     if all.is_empty() {
         Ok(())
     } else {

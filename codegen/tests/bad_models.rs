@@ -18,6 +18,7 @@ fn read_case(dir: &Path) -> ModelFiles {
         service_json: read("service-2.json").expect("every case has a service-2.json"),
         paginators_json: read("paginators-1.json"),
         waiters_json: read("waiters-2.json"),
+        resources_json: read("resources-1.json"),
         ..ModelFiles::default()
     }
 }

@@ -45,6 +45,8 @@ fn golden_crates_match_the_generator() {
             service_json: read("service-2.json").unwrap(),
             paginators_json: read("paginators-1.json"),
             waiters_json: read("waiters-2.json"),
+            resources_json: read("resources-1.json"),
+            endpoint_rules_json: read("endpoint-rule-set-1.json"),
             ..ModelFiles::default()
         };
         let options = Options { runtime: RuntimeDep::Path("../../../../runtime".into()), ..Options::default() };

@@ -6,6 +6,11 @@
 pub use crate::client::{Call, ClientConfig, ClientHandle, PresignedRequest, Rules};
 pub use crate::paginate::{Paginator, PaginatorSpec};
 pub use crate::protocol::NoErrors;
+pub use crate::resource;
+pub use crate::resource::{
+    new_shape, Action, ActionSpec, BatchAction, BatchSpec, Builder, CollectionSpec, IsResource, LoadSpec, Many, One,
+    Output, Param, Resource, ResourceRef, ResourceSpec, Source, Surface,
+};
 pub use crate::schema::flags::*;
 pub use crate::schema::op_flags::{
     CHECKSUM_REQUIRED, DEPRECATED as OP_DEPRECATED, ENDPOINT_DISCOVERY, ENDPOINT_DISCOVERY_REQUIRED,
@@ -23,7 +28,7 @@ pub use crate::session::Session;
 pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
 pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, WaiterSpec};
-pub use crate::{operation_errors, string_enum, structure, union, Error};
+pub use crate::{builder, operation_errors, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, Map};
 
 /// A body member with no traits (short, because generated schemas call it once per member).

@@ -16,6 +16,7 @@ pub mod jmespath;
 pub mod paginate;
 mod percent;
 pub mod protocol;
+pub mod resource;
 pub mod retry;
 pub mod schema;
 pub mod session;

@@ -64,6 +64,8 @@ pub enum Suite {
     Endpoints,
     /// botocore's protocol test suites, through the generator and the runtime codecs.
     Protocols(protocols::Args),
+    /// boto3's resource classes and members against the generated resource layer.
+    Resources,
 }
 
 fn main() -> ExitCode {
@@ -127,6 +129,10 @@ pub fn conformance(suite: Suite) -> Result<(), String> {
             ])
         }
         Suite::Protocols(args) => protocols::run(&args),
+        // The surface tables the generated crates hold, read by a test that links all nine.
+        Suite::Resources => {
+            test::cargo(&["test", "--quiet", "-p", "tucuxi-tests", "--test", "resources_surface", "--", "--nocapture"])
+        }
     }
 }
 

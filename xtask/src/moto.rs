@@ -208,6 +208,22 @@ fn run_tests(root: &Path, endpoint: &str) -> Result<(), String> {
         ));
     }
     println!("e2e against moto: {SERVICES_MARKER}{} checks in {} cases", cases.iter().sum::<usize>(), cases.len());
+
+    // The resource layer, through the same marker convention.
+    let resources = run_test(
+        root,
+        endpoint,
+        &["-p", "tucuxi-tests", "--test", "moto_resources", "--", "--nocapture", "--test-threads=2"],
+    )?;
+    let cases = markers(&resources, SERVICES_MARKER);
+    let passed = passed_count(&resources).ok_or("the moto resource tests printed no `test result` line")?;
+    if cases.is_empty() || cases.len() != passed {
+        return Err(format!(
+            "{} of the {passed} moto resource cases printed `{SERVICES_MARKER}N checks`: the rest were skipped",
+            cases.len()
+        ));
+    }
+    println!("e2e resources against moto: {} checks in {} cases", cases.iter().sum::<usize>(), cases.len());
     Ok(())
 }
 

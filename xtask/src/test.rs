@@ -64,6 +64,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         ("endpoints", crate::Suite::Endpoints),
         ("names", crate::Suite::Names),
         ("protocols", crate::Suite::Protocols(crate::protocols::Args::default())),
+        ("resources", crate::Suite::Resources),
     ] {
         println!("$ cargo xtask conformance {name}");
         crate::conformance(suite)?;

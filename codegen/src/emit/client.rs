@@ -30,17 +30,27 @@ fn first_paragraph(markdown: &str) -> String {
 
 /// The error enum type of an operation: generated when it has modeled errors.
 fn errors_type(op: &Operation) -> TokenStream {
+    errors_type_in(op, &quote!(e::))
+}
+
+/// [`errors_type`] with the errors module at `path`.
+pub fn errors_type_in(op: &Operation, path: &TokenStream) -> TokenStream {
     if op.errors.is_empty() {
         quote!(rt::NoErrors)
     } else {
         let name = ident(&format!("{}Error", builder_name(op)));
-        quote!(e::#name)
+        quote!(#path #name)
     }
 }
 
 fn io_type(svc: &Service, id: Option<ShapeId>) -> TokenStream {
+    io_type_in(svc, id, &quote!(t::))
+}
+
+/// The input or output type of an operation, with the types module at `path`.
+pub fn io_type_in(svc: &Service, id: Option<ShapeId>, path: &TokenStream) -> TokenStream {
     match id {
-        Some(id) => value_type_in(svc, id, &quote!(t::)),
+        Some(id) => value_type_in(svc, id, path),
         None => quote!(rt::Unit),
     }
 }
@@ -145,7 +155,7 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
     });
     quote! {
         #builder_docs
-        pub struct #builder(rt::Call<#input, #output, #errors>);
+        pub struct #builder(pub(crate) rt::Call<#input, #output, #errors>);
 
         impl #builder {
             #setters
@@ -291,6 +301,10 @@ pub fn client_mod(svc: &Service) -> TokenStream {
             /// The runtime handle behind the client (session, service, settings).
             pub fn handle(&self) -> &rt::ClientHandle {
                 &self.handle
+            }
+            /// A client around a runtime handle of this service (what resources hold).
+            pub fn from_handle(handle: rt::ClientHandle) -> Self {
+                Client { handle }
             }
         }
     }

@@ -6,6 +6,7 @@
 mod client;
 mod crate_files;
 mod operations;
+mod resources;
 pub mod rust;
 mod types;
 
@@ -147,7 +148,40 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         });
     }
 
-    let lib = crate_files::lib_rs(svc, options.clients, with_errors);
+    let with_resources = options.clients && svc.resources.is_some();
+    if let (true, Some(res)) = (with_resources, &svc.resources) {
+        let mut chunks = Vec::new();
+        for class in &res.classes {
+            let module = crate::naming::field_name(&class.name);
+            chunks.push((module, format(resources::class_items(svc, res, class))?));
+        }
+        // Every class names its siblings, the collection type and the four module aliases;
+        // a class without actions or attributes leaves some unused.
+        let errors = if with_errors {
+            quote!(
+                #[allow(unused_imports)]
+                use super::super::errors as e;
+            )
+        } else {
+            quote!()
+        };
+        let header = quote! {
+            #[allow(unused_imports)]
+            use super::*;
+            #errors
+            #[allow(unused_imports)]
+            use super::super::client as c;
+            #[allow(unused_imports)]
+            use super::super::operations as op;
+            #[allow(unused_imports)]
+            use super::super::types as t;
+            use tucuxi::codegen as rt;
+        };
+        let docs = "boto3's resources: the service resource, one struct per resource class, and collections.";
+        files.extend(modules("src/resources", docs, header, chunks, resources::resources_mod(svc, res))?);
+    }
+
+    let lib = crate_files::lib_rs(svc, options.clients, with_errors, with_resources);
     files.push(GeneratedFile { path: "src/lib.rs".into(), contents: file(&format(lib)?) });
     files.push(crate_files::cargo_toml(svc, options)?);
     files.push(crate_files::readme(svc, options)?);

@@ -5,10 +5,12 @@
 //! never something silently dropped.
 
 mod paginators;
+mod resources;
 mod service;
 mod waiters;
 
 pub use paginators::*;
+pub use resources::*;
 pub use service::*;
 pub use waiters::*;
 

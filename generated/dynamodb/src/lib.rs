@@ -13,6 +13,8 @@ pub use endpoint_rules::RULES as ENDPOINT_RULES;
 pub use tucuxi::{Error, Session};
 pub mod errors;
 pub mod operations;
+pub mod resources;
+pub use resources::ServiceResource;
 pub mod types;
 pub use tucuxi::{Blob, ByteStream, DateTime, Document, Map};
 use tucuxi::codegen as rt;

@@ -6,7 +6,7 @@
 //! follows botocore's `PageIterator` step for step, so pages are cut and resume tokens encoded
 //! exactly as boto3 cuts and encodes them.
 
-mod access;
+pub(crate) mod access;
 mod pages;
 pub mod token;
 

@@ -319,6 +319,12 @@ where
         Ok((tokens, encoded.unwrap_or_default()))
     }
 
+    /// The input of the first request, tokens not yet set (resource collections read their
+    /// request parameters from it).
+    pub(crate) fn input(&self) -> &I {
+        &self.input
+    }
+
     /// The next page, or `None` at the end.
     pub fn next_page(&mut self) -> impl Future<Output = Option<Result<O, Error>>> + '_ {
         core::future::poll_fn(move |cx| self.poll_page(cx))

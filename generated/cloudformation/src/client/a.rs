@@ -28,7 +28,7 @@ impl super::Client {
 ///
 /// Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization.
 pub struct ActivateOrganizationsAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ActivateOrganizationsAccessInput,
         t::ActivateOrganizationsAccessOutput,
         e::ActivateOrganizationsAccessError,
@@ -90,7 +90,11 @@ impl ActivateOrganizationsAccess {
 ///
 /// For more information, see [Activate a third-party public extension in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public-activate-extension.html) in the *CloudFormation User Guide*. For information about creating Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
 pub struct ActivateType(
-    rt::Call<t::ActivateTypeInput, t::ActivateTypeOutput, e::ActivateTypeError>,
+    pub(crate) rt::Call<
+        t::ActivateTypeInput,
+        t::ActivateTypeOutput,
+        e::ActivateTypeError,
+    >,
 );
 impl ActivateType {
     /// The extension type.

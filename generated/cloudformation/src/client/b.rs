@@ -23,7 +23,7 @@ impl super::Client {
 ///
 /// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
 pub struct BatchDescribeTypeConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::BatchDescribeTypeConfigurationsInput,
         t::BatchDescribeTypeConfigurationsOutput,
         e::BatchDescribeTypeConfigurationsError,

@@ -74,7 +74,7 @@ impl super::Client {
 ///
 /// **Note:** You can cancel only stacks that are in the `UPDATE_IN_PROGRESS` state.
 pub struct CancelUpdateStack(
-    rt::Call<t::CancelUpdateStackInput, rt::Unit, e::CancelUpdateStackError>,
+    pub(crate) rt::Call<t::CancelUpdateStackInput, rt::Unit, e::CancelUpdateStackError>,
 );
 impl CancelUpdateStack {
     /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account.
@@ -136,7 +136,7 @@ impl CancelUpdateStack {
 ///
 /// `ForceRollback` and `ResourcesToSkip` are mutually exclusive. For details, see ContinueUpdateRollbackInput$ForceRollback.
 pub struct ContinueUpdateRollback(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ContinueUpdateRollbackInput,
         t::ContinueUpdateRollbackOutput,
         e::ContinueUpdateRollbackError,
@@ -226,7 +226,11 @@ impl ContinueUpdateRollback {
 ///
 /// To create a change set for the entire stack hierarchy, set `IncludeNestedStacks` to `True`.
 pub struct CreateChangeSet(
-    rt::Call<t::CreateChangeSetInput, t::CreateChangeSetOutput, e::CreateChangeSetError>,
+    pub(crate) rt::Call<
+        t::CreateChangeSetInput,
+        t::CreateChangeSetOutput,
+        e::CreateChangeSetError,
+    >,
 );
 impl CreateChangeSet {
     /// The name or the unique ID of the stack for which you are creating a change set. CloudFormation generates the change set by comparing this stack's information with the information that you submit, such as a modified template or different parameter input values.
@@ -408,7 +412,7 @@ impl CreateChangeSet {
 ///
 /// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action.
 pub struct CreateGeneratedTemplate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateGeneratedTemplateInput,
         t::CreateGeneratedTemplateOutput,
         e::CreateGeneratedTemplateError,
@@ -488,7 +492,7 @@ impl CreateGeneratedTemplate {
 ///
 /// For more information about creating a stack and monitoring stack progress, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
 pub struct CreateStack(
-    rt::Call<t::CreateStackInput, t::CreateStackOutput, e::CreateStackError>,
+    pub(crate) rt::Call<t::CreateStackInput, t::CreateStackOutput, e::CreateStackError>,
 );
 impl CreateStack {
     /// The name that's associated with the stack. The name must be unique in the Region in which you are creating the stack.
@@ -659,7 +663,7 @@ impl CreateStack {
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
 pub struct CreateStackInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateStackInstancesInput,
         t::CreateStackInstancesOutput,
         e::CreateStackInstancesError,
@@ -764,7 +768,11 @@ impl CreateStackInstances {
 ///
 /// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected.
 pub struct CreateStackRefactor(
-    rt::Call<t::CreateStackRefactorInput, t::CreateStackRefactorOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateStackRefactorInput,
+        t::CreateStackRefactorOutput,
+        rt::NoErrors,
+    >,
 );
 impl CreateStackRefactor {
     /// A description to help you identify the stack refactor.
@@ -838,7 +846,11 @@ impl CreateStackRefactor {
 ///
 /// Creates a StackSet.
 pub struct CreateStackSet(
-    rt::Call<t::CreateStackSetInput, t::CreateStackSetOutput, e::CreateStackSetError>,
+    pub(crate) rt::Call<
+        t::CreateStackSetInput,
+        t::CreateStackSetOutput,
+        e::CreateStackSetError,
+    >,
 );
 impl CreateStackSet {
     /// The name to associate with the StackSet. The name must be unique in the Region where you create your StackSet.

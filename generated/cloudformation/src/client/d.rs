@@ -134,7 +134,7 @@ impl super::Client {
 ///
 /// Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization.
 pub struct DeactivateOrganizationsAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeactivateOrganizationsAccessInput,
         t::DeactivateOrganizationsAccessOutput,
         e::DeactivateOrganizationsAccessError,
@@ -196,7 +196,11 @@ impl DeactivateOrganizationsAccess {
 ///
 /// To see which extensions are currently activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html).
 pub struct DeactivateType(
-    rt::Call<t::DeactivateTypeInput, t::DeactivateTypeOutput, e::DeactivateTypeError>,
+    pub(crate) rt::Call<
+        t::DeactivateTypeInput,
+        t::DeactivateTypeOutput,
+        e::DeactivateTypeError,
+    >,
 );
 impl DeactivateType {
     /// The type name of the extension in this account and Region. If you specified a type name alias when enabling the extension, use the type name alias.
@@ -268,7 +272,11 @@ impl DeactivateType {
 ///
 /// If `IncludeNestedStacks` specifies `True` during the creation of the nested change set, then `DeleteChangeSet` will delete all change sets that belong to the stacks hierarchy and will also delete all change sets for nested stacks with the status of `REVIEW_IN_PROGRESS`.
 pub struct DeleteChangeSet(
-    rt::Call<t::DeleteChangeSetInput, t::DeleteChangeSetOutput, e::DeleteChangeSetError>,
+    pub(crate) rt::Call<
+        t::DeleteChangeSetInput,
+        t::DeleteChangeSetOutput,
+        e::DeleteChangeSetError,
+    >,
 );
 impl DeleteChangeSet {
     /// The name or Amazon Resource Name (ARN) of the change set that you want to delete.
@@ -330,7 +338,11 @@ impl DeleteChangeSet {
 ///
 /// Deleted a generated template.
 pub struct DeleteGeneratedTemplate(
-    rt::Call<t::DeleteGeneratedTemplateInput, rt::Unit, e::DeleteGeneratedTemplateError>,
+    pub(crate) rt::Call<
+        t::DeleteGeneratedTemplateInput,
+        rt::Unit,
+        e::DeleteGeneratedTemplateError,
+    >,
 );
 impl DeleteGeneratedTemplate {
     /// The name or Amazon Resource Name (ARN) of a generated template.
@@ -385,7 +397,9 @@ impl DeleteGeneratedTemplate {
 /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully.
 ///
 /// For more information about deleting a stack, see [Delete a stack from the CloudFormation console](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-delete-stack.html) in the *CloudFormation User Guide*.
-pub struct DeleteStack(rt::Call<t::DeleteStackInput, rt::Unit, e::DeleteStackError>);
+pub struct DeleteStack(
+    pub(crate) rt::Call<t::DeleteStackInput, rt::Unit, e::DeleteStackError>,
+);
 impl DeleteStack {
     /// The name or the unique stack ID that's associated with the stack.
     #[inline]
@@ -471,7 +485,7 @@ impl DeleteStack {
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
 pub struct DeleteStackInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteStackInstancesInput,
         t::DeleteStackInstancesOutput,
         e::DeleteStackInstancesError,
@@ -576,7 +590,11 @@ impl DeleteStackInstances {
 ///
 /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances.
 pub struct DeleteStackSet(
-    rt::Call<t::DeleteStackSetInput, t::DeleteStackSetOutput, e::DeleteStackSetError>,
+    pub(crate) rt::Call<
+        t::DeleteStackSetInput,
+        t::DeleteStackSetOutput,
+        e::DeleteStackSetError,
+    >,
 );
 impl DeleteStackSet {
     /// The name or unique ID of the StackSet that you're deleting. You can obtain this value by running ListStackSets.
@@ -646,7 +664,11 @@ impl DeleteStackSet {
 ///
 /// For more information, see [Remove third-party private extensions from your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-private-deregister-extension.html) in the *CloudFormation User Guide*.
 pub struct DeregisterType(
-    rt::Call<t::DeregisterTypeInput, t::DeregisterTypeOutput, e::DeregisterTypeError>,
+    pub(crate) rt::Call<
+        t::DeregisterTypeInput,
+        t::DeregisterTypeOutput,
+        e::DeregisterTypeError,
+    >,
 );
 impl DeregisterType {
     /// The Amazon Resource Name (ARN) of the extension.
@@ -720,7 +742,11 @@ impl DeregisterType {
 ///
 /// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
 pub struct DescribeAccountLimits(
-    rt::Call<t::DescribeAccountLimitsInput, t::DescribeAccountLimitsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeAccountLimitsInput,
+        t::DescribeAccountLimitsOutput,
+        rt::NoErrors,
+    >,
 );
 impl DescribeAccountLimits {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -789,7 +815,7 @@ impl DescribeAccountLimits {
 ///
 /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
 pub struct DescribeChangeSet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeChangeSetInput,
         t::DescribeChangeSetOutput,
         e::DescribeChangeSetError,
@@ -893,7 +919,7 @@ impl DescribeChangeSet {
 ///
 /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
 pub struct DescribeChangeSetHooks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeChangeSetHooksInput,
         t::DescribeChangeSetHooksOutput,
         e::DescribeChangeSetHooksError,
@@ -982,7 +1008,7 @@ impl DescribeChangeSetHooks {
 ///
 /// **Note:** One of `ChangeSetName`, `OperationId` or `StackName` must be specified as input.
 pub struct DescribeEvents(
-    rt::Call<t::DescribeEventsInput, t::DescribeEventsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::DescribeEventsInput, t::DescribeEventsOutput, rt::NoErrors>,
 );
 impl DescribeEvents {
     /// The name or unique stack ID for which you want to retrieve events. If you specified the name of a change set, specify the stack name or ID (ARN) of the change set you want to describe.
@@ -1071,7 +1097,7 @@ impl DescribeEvents {
 ///
 /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
 pub struct DescribeGeneratedTemplate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeGeneratedTemplateInput,
         t::DescribeGeneratedTemplateOutput,
         e::DescribeGeneratedTemplateError,
@@ -1131,7 +1157,7 @@ impl DescribeGeneratedTemplate {
 ///
 /// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account.
 pub struct DescribeOrganizationsAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeOrganizationsAccessInput,
         t::DescribeOrganizationsAccessOutput,
         e::DescribeOrganizationsAccessError,
@@ -1200,7 +1226,7 @@ impl DescribeOrganizationsAccess {
 /// - [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html)
 /// - [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*
 pub struct DescribePublisher(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribePublisherInput,
         t::DescribePublisherOutput,
         e::DescribePublisherError,
@@ -1260,7 +1286,7 @@ impl DescribePublisher {
 ///
 /// Describes details of a resource scan.
 pub struct DescribeResourceScan(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeResourceScanInput,
         t::DescribeResourceScanOutput,
         e::DescribeResourceScanError,

@@ -133,7 +133,7 @@ impl super::Client {
 ///
 /// Use DetectStackDrift to initiate a stack drift detection operation. `DetectStackDrift` returns a `StackDriftDetectionId` you can use to monitor the progress of the operation using `DescribeStackDriftDetectionStatus`. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
 pub struct DescribeStackDriftDetectionStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStackDriftDetectionStatusInput,
         t::DescribeStackDriftDetectionStatusOutput,
         rt::NoErrors,
@@ -197,7 +197,11 @@ impl DescribeStackDriftDetectionStatus {
 ///
 /// **Note:** You can list events for stacks that have failed to create or have been deleted by specifying the unique stack identifier (stack ID).
 pub struct DescribeStackEvents(
-    rt::Call<t::DescribeStackEventsInput, t::DescribeStackEventsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeStackEventsInput,
+        t::DescribeStackEventsOutput,
+        rt::NoErrors,
+    >,
 );
 impl DescribeStackEvents {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
@@ -274,7 +278,7 @@ impl DescribeStackEvents {
 ///
 /// For a list of stack instances that are associated with a specific StackSet, use ListStackInstances.
 pub struct DescribeStackInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStackInstanceInput,
         t::DescribeStackInstanceOutput,
         e::DescribeStackInstanceError,
@@ -352,7 +356,7 @@ impl DescribeStackInstance {
 ///
 /// Describes the stack refactor status.
 pub struct DescribeStackRefactor(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStackRefactorInput,
         t::DescribeStackRefactorOutput,
         e::DescribeStackRefactorError,
@@ -440,7 +444,11 @@ impl DescribeStackRefactor {
 ///
 /// For deleted stacks, DescribeStackResource returns resource information for up to 90 days after the stack has been deleted.
 pub struct DescribeStackResource(
-    rt::Call<t::DescribeStackResourceInput, t::DescribeStackResourceOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeStackResourceInput,
+        t::DescribeStackResourceOutput,
+        rt::NoErrors,
+    >,
 );
 impl DescribeStackResource {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
@@ -506,7 +514,7 @@ impl DescribeStackResource {
 ///
 /// Use DetectStackResourceDrift to detect drift on individual resources, or DetectStackDrift to detect drift on all supported resources for a given stack.
 pub struct DescribeStackResourceDrifts(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStackResourceDriftsInput,
         t::DescribeStackResourceDriftsOutput,
         rt::NoErrors,
@@ -597,7 +605,7 @@ impl DescribeStackResourceDrifts {
 ///
 /// **Note:** A `ValidationError` is returned if you specify both `StackName` and `PhysicalResourceId` in the same request.
 pub struct DescribeStackResources(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStackResourcesInput,
         t::DescribeStackResourcesOutput,
         rt::NoErrors,
@@ -671,7 +679,7 @@ impl DescribeStackResources {
 ///
 /// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
 pub struct DescribeStackSet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStackSetInput,
         t::DescribeStackSetOutput,
         e::DescribeStackSetError,
@@ -739,7 +747,7 @@ impl DescribeStackSet {
 ///
 /// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
 pub struct DescribeStackSetOperation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStackSetOperationInput,
         t::DescribeStackSetOperationOutput,
         e::DescribeStackSetOperationError,
@@ -813,7 +821,7 @@ impl DescribeStackSetOperation {
 ///
 /// **Note:** If the stack doesn't exist, a `ValidationError` is returned.
 pub struct DescribeStacks(
-    rt::Call<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors>,
 );
 impl DescribeStacks {
     /// **Note:** If you don't pass a parameter to `StackName`, the API returns a response that describes all resources in the account, which can impact performance. This requires `ListStacks` and `DescribeStacks` permissions.
@@ -940,7 +948,11 @@ impl DescribeStacks {
 ///
 /// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
 pub struct DescribeType(
-    rt::Call<t::DescribeTypeInput, t::DescribeTypeOutput, e::DescribeTypeError>,
+    pub(crate) rt::Call<
+        t::DescribeTypeInput,
+        t::DescribeTypeOutput,
+        e::DescribeTypeError,
+    >,
 );
 impl DescribeType {
     /// The kind of extension.
@@ -1024,7 +1036,7 @@ impl DescribeType {
 ///
 /// Once the registration request has completed, use DescribeType to return detailed information about an extension.
 pub struct DescribeTypeRegistration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTypeRegistrationInput,
         t::DescribeTypeRegistrationOutput,
         e::DescribeTypeRegistrationError,
@@ -1105,7 +1117,11 @@ impl DescribeTypeRegistration {
 ///
 /// When detecting drift on a stack, CloudFormation doesn't detect drift on any nested stacks belonging to that stack. Perform `DetectStackDrift` directly on the nested stack itself.
 pub struct DetectStackDrift(
-    rt::Call<t::DetectStackDriftInput, t::DetectStackDriftOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DetectStackDriftInput,
+        t::DetectStackDriftOutput,
+        rt::NoErrors,
+    >,
 );
 impl DetectStackDrift {
     /// The name of the stack for which you want to detect drift.
@@ -1167,7 +1183,7 @@ impl DetectStackDrift {
 ///
 /// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
 pub struct DetectStackResourceDrift(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DetectStackResourceDriftInput,
         t::DetectStackResourceDriftOutput,
         rt::NoErrors,
@@ -1245,7 +1261,7 @@ impl DetectStackResourceDrift {
 ///
 /// To stop a drift detection StackSet operation, use StopStackSetOperation.
 pub struct DetectStackSetDrift(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DetectStackSetDriftInput,
         t::DetectStackSetDriftOutput,
         e::DetectStackSetDriftError,

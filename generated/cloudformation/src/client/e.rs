@@ -33,7 +33,11 @@ impl super::Client {
 ///
 /// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
 pub struct EstimateTemplateCost(
-    rt::Call<t::EstimateTemplateCostInput, t::EstimateTemplateCostOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::EstimateTemplateCostInput,
+        t::EstimateTemplateCostOutput,
+        rt::NoErrors,
+    >,
 );
 impl EstimateTemplateCost {
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.
@@ -107,7 +111,7 @@ impl EstimateTemplateCost {
 ///
 /// To create a change set for the entire stack hierarchy, `IncludeNestedStacks` must have been set to `True`.
 pub struct ExecuteChangeSet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ExecuteChangeSetInput,
         t::ExecuteChangeSetOutput,
         e::ExecuteChangeSetError,
@@ -191,7 +195,7 @@ impl ExecuteChangeSet {
 ///
 /// Executes the stack refactor operation.
 pub struct ExecuteStackRefactor(
-    rt::Call<t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors>,
 );
 impl ExecuteStackRefactor {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.

@@ -47,7 +47,7 @@ impl super::Client {
 ///
 /// Retrieves a generated template. If the template is in an `InProgress` or `Pending` status then the template returned will be the template when the template was last in a `Complete` status. If the template has not yet been in a `Complete` status then an empty template will be returned.
 pub struct GetGeneratedTemplate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetGeneratedTemplateInput,
         t::GetGeneratedTemplateOutput,
         e::GetGeneratedTemplateError,
@@ -115,7 +115,11 @@ impl GetGeneratedTemplate {
 ///
 /// If the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult` operation must have `kms:Decrypt` permissions. For more information, see [KMS key policy and permissions for encrypting CloudFormation Hooks results at rest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html) in the *CloudFormation Hooks User Guide*.
 pub struct GetHookResult(
-    rt::Call<t::GetHookResultInput, t::GetHookResultOutput, e::GetHookResultError>,
+    pub(crate) rt::Call<
+        t::GetHookResultInput,
+        t::GetHookResultOutput,
+        e::GetHookResultError,
+    >,
 );
 impl GetHookResult {
     /// The unique identifier (ID) of the Hook invocation result that you want details about. You can get the ID from the [ListHookResults](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListHookResults.html) operation.
@@ -167,7 +171,7 @@ impl GetHookResult {
 ///
 /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
 pub struct GetStackPolicy(
-    rt::Call<t::GetStackPolicyInput, t::GetStackPolicyOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::GetStackPolicyInput, t::GetStackPolicyOutput, rt::NoErrors>,
 );
 impl GetStackPolicy {
     /// The name or unique stack ID that's associated with the stack whose policy you want to get.
@@ -223,7 +227,7 @@ impl GetStackPolicy {
 ///
 /// **Note:** If the template doesn't exist, a `ValidationError` is returned.
 pub struct GetTemplate(
-    rt::Call<t::GetTemplateInput, t::GetTemplateOutput, e::GetTemplateError>,
+    pub(crate) rt::Call<t::GetTemplateInput, t::GetTemplateOutput, e::GetTemplateError>,
 );
 impl GetTemplate {
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable:
@@ -289,7 +293,7 @@ impl GetTemplate {
 ///
 /// For deleted stacks, `GetTemplateSummary` returns the template information for up to 90 days after the stack has been deleted. If the template doesn't exist, a `ValidationError` is returned.
 pub struct GetTemplateSummary(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTemplateSummaryInput,
         t::GetTemplateSummaryOutput,
         e::GetTemplateSummaryError,

@@ -21,7 +21,7 @@ impl super::Client {
 ///
 /// Import existing stacks into a new StackSets. Use the stack import operation to import up to 10 stacks into a new StackSet in the same account as the source stack or in a different administrator account and Region, by specifying the stack ID of the stack you intend to import.
 pub struct ImportStacksToStackSet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ImportStacksToStackSetInput,
         t::ImportStacksToStackSetOutput,
         e::ImportStacksToStackSetError,

@@ -146,7 +146,7 @@ impl super::Client {
 ///
 /// Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the `CREATE_IN_PROGRESS` or `CREATE_PENDING` state.
 pub struct ListChangeSets(
-    rt::Call<t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors>,
 );
 impl ListChangeSets {
     /// The name or the Amazon Resource Name (ARN) of the stack for which you want to list change sets.
@@ -219,7 +219,7 @@ impl ListChangeSets {
 ///
 /// For more information, see [Get exported outputs from a deployed CloudFormation stack](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
 pub struct ListExports(
-    rt::Call<t::ListExportsInput, t::ListExportsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::ListExportsInput, t::ListExportsOutput, rt::NoErrors>,
 );
 impl ListExports {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -282,7 +282,7 @@ impl ListExports {
 ///
 /// Lists your generated templates in this Region.
 pub struct ListGeneratedTemplates(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListGeneratedTemplatesInput,
         t::ListGeneratedTemplatesOutput,
         rt::NoErrors,
@@ -368,7 +368,11 @@ impl ListGeneratedTemplates {
 /// - `TypeArn` and `Status`: Returns summaries for a specific Hook filtered by status.
 /// - `TargetId` and `TargetType`: Returns summaries for a specific Hook invocation target.
 pub struct ListHookResults(
-    rt::Call<t::ListHookResultsInput, t::ListHookResultsOutput, e::ListHookResultsError>,
+    pub(crate) rt::Call<
+        t::ListHookResultsInput,
+        t::ListHookResultsOutput,
+        e::ListHookResultsError,
+    >,
 );
 impl ListHookResults {
     /// Filters results by target type. Currently, only `CHANGE_SET` and `CLOUD_CONTROL` are supported filter options.
@@ -453,7 +457,7 @@ impl ListHookResults {
 ///
 /// For more information about importing an exported output value, see the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
 pub struct ListImports(
-    rt::Call<t::ListImportsInput, t::ListImportsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::ListImportsInput, t::ListImportsOutput, rt::NoErrors>,
 );
 impl ListImports {
     /// The name of the exported output value. CloudFormation returns the stack names that are importing this value.
@@ -517,7 +521,7 @@ impl ListImports {
 ///
 /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
 pub struct ListResourceScanRelatedResources(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListResourceScanRelatedResourcesInput,
         t::ListResourceScanRelatedResourcesOutput,
         e::ListResourceScanRelatedResourcesError,
@@ -610,7 +614,7 @@ impl ListResourceScanRelatedResources {
 ///
 /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
 pub struct ListResourceScanResources(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListResourceScanResourcesInput,
         t::ListResourceScanResourcesOutput,
         e::ListResourceScanResourcesError,
@@ -719,7 +723,11 @@ impl ListResourceScanResources {
 ///
 /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
 pub struct ListResourceScans(
-    rt::Call<t::ListResourceScansInput, t::ListResourceScansOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ListResourceScansInput,
+        t::ListResourceScansOutput,
+        rt::NoErrors,
+    >,
 );
 impl ListResourceScans {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -798,7 +806,7 @@ impl ListResourceScans {
 ///
 /// **Note:** `ListStackInstanceResourceDrifts` returns drift information for the most recent drift detection operation. If an operation is in progress, it may only return partial results.
 pub struct ListStackInstanceResourceDrifts(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListStackInstanceResourceDriftsInput,
         t::ListStackInstanceResourceDriftsOutput,
         e::ListStackInstanceResourceDriftsError,
@@ -905,7 +913,7 @@ impl ListStackInstanceResourceDrifts {
 ///
 /// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status.
 pub struct ListStackInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListStackInstancesInput,
         t::ListStackInstancesOutput,
         e::ListStackInstancesError,
@@ -1014,7 +1022,7 @@ impl ListStackInstances {
 ///
 /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
 pub struct ListStackRefactorActions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListStackRefactorActionsInput,
         t::ListStackRefactorActionsOutput,
         rt::NoErrors,
@@ -1099,7 +1107,11 @@ impl ListStackRefactorActions {
 ///
 /// Lists all account stack refactor operations and their statuses.
 pub struct ListStackRefactors(
-    rt::Call<t::ListStackRefactorsInput, t::ListStackRefactorsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ListStackRefactorsInput,
+        t::ListStackRefactorsOutput,
+        rt::NoErrors,
+    >,
 );
 impl ListStackRefactors {
     /// Execution status to use as a filter. Specify one or more execution status codes to list only stack refactors with the specified execution status codes.
@@ -1185,7 +1197,11 @@ impl ListStackRefactors {
 ///
 /// For deleted stacks, ListStackResources returns resource information for up to 90 days after the stack has been deleted.
 pub struct ListStackResources(
-    rt::Call<t::ListStackResourcesInput, t::ListStackResourcesOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ListStackResourcesInput,
+        t::ListStackResourcesOutput,
+        rt::NoErrors,
+    >,
 );
 impl ListStackResources {
     /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:
@@ -1260,7 +1276,7 @@ impl ListStackResources {
 ///
 /// Returns summary information about deployment targets for a StackSet.
 pub struct ListStackSetAutoDeploymentTargets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListStackSetAutoDeploymentTargetsInput,
         t::ListStackSetAutoDeploymentTargetsOutput,
         e::ListStackSetAutoDeploymentTargetsError,
@@ -1342,7 +1358,7 @@ impl ListStackSetAutoDeploymentTargets {
 ///
 /// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
 pub struct ListStackSetOperationResults(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListStackSetOperationResultsInput,
         t::ListStackSetOperationResultsOutput,
         e::ListStackSetOperationResultsError,
@@ -1449,7 +1465,7 @@ impl ListStackSetOperationResults {
 ///
 /// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
 pub struct ListStackSetOperations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListStackSetOperationsInput,
         t::ListStackSetOperationsOutput,
         e::ListStackSetOperationsError,
@@ -1583,7 +1599,7 @@ impl super::Client {
 /// - \[Service-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to the organization's management account, `ListStackSets` returns all StackSets in the management account.
 /// - \[Service-managed permissions\] If you set the `CallAs` parameter to `DELEGATED_ADMIN` while signed in to your member account, `ListStackSets` returns all StackSets with service-managed permissions in the management account.
 pub struct ListStackSets(
-    rt::Call<t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors>,
 );
 impl ListStackSets {
     /// The token for the next set of items to return. (You received this token from a previous call.)
@@ -1665,7 +1681,9 @@ impl ListStackSets {
 /// The `ListStacks` operation.
 ///
 /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
-pub struct ListStacks(rt::Call<t::ListStacksInput, t::ListStacksOutput, rt::NoErrors>);
+pub struct ListStacks(
+    pub(crate) rt::Call<t::ListStacksInput, t::ListStacksOutput, rt::NoErrors>,
+);
 impl ListStacks {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[inline]
@@ -1733,7 +1751,7 @@ impl ListStacks {
 ///
 /// Returns a list of registration tokens for the specified extension(s).
 pub struct ListTypeRegistrations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTypeRegistrationsInput,
         t::ListTypeRegistrationsOutput,
         e::ListTypeRegistrationsError,
@@ -1826,7 +1844,7 @@ impl ListTypeRegistrations {
 ///
 /// Returns summary information about the versions of an extension.
 pub struct ListTypeVersions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTypeVersionsInput,
         t::ListTypeVersionsOutput,
         e::ListTypeVersionsError,
@@ -1921,7 +1939,9 @@ impl ListTypeVersions {
 /// The `ListTypes` operation.
 ///
 /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
-pub struct ListTypes(rt::Call<t::ListTypesInput, t::ListTypesOutput, e::ListTypesError>);
+pub struct ListTypes(
+    pub(crate) rt::Call<t::ListTypesInput, t::ListTypesOutput, e::ListTypesError>,
+);
 impl ListTypes {
     /// The scope at which the extensions are visible and usable in CloudFormation operations.
     #[inline]

@@ -21,7 +21,7 @@ impl super::Client {
 ///
 /// To publish an extension, you must be registered as a publisher with CloudFormation. For more information, see [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html).
 pub struct PublishType(
-    rt::Call<t::PublishTypeInput, t::PublishTypeOutput, e::PublishTypeError>,
+    pub(crate) rt::Call<t::PublishTypeInput, t::PublishTypeOutput, e::PublishTypeError>,
 );
 impl PublishType {
     /// The type of the extension.

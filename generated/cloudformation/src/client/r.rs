@@ -49,7 +49,7 @@ impl super::Client {
 ///
 /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). Don't use this API in your code.
 pub struct RecordHandlerProgress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RecordHandlerProgressInput,
         t::RecordHandlerProgressOutput,
         e::RecordHandlerProgressError,
@@ -150,7 +150,7 @@ impl RecordHandlerProgress {
 ///
 /// For information about requirements for registering as a public extension publisher, see [Prerequisite: Registering your account to publish CloudFormation extensions](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html#publish-extension-prereqs) in the *CloudFormation Command Line Interface (CLI) User Guide*.
 pub struct RegisterPublisher(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RegisterPublisherInput,
         t::RegisterPublisherOutput,
         e::RegisterPublisherError,
@@ -228,7 +228,11 @@ impl RegisterPublisher {
 ///
 /// Once you have registered a private extension in your account and Region, use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html) to specify configuration properties for the extension. For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
 pub struct RegisterType(
-    rt::Call<t::RegisterTypeInput, t::RegisterTypeOutput, e::RegisterTypeError>,
+    pub(crate) rt::Call<
+        t::RegisterTypeInput,
+        t::RegisterTypeOutput,
+        e::RegisterTypeError,
+    >,
 );
 impl RegisterType {
     /// The kind of extension.
@@ -307,7 +311,7 @@ impl RegisterType {
 /// The `RemoveAlias` operation.
 ///
 /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls.
-pub struct RemoveAlias(rt::Call<t::RemoveAliasInput, rt::Unit, rt::NoErrors>);
+pub struct RemoveAlias(pub(crate) rt::Call<t::RemoveAliasInput, rt::Unit, rt::NoErrors>);
 impl RemoveAlias {
     /// The alias name to remove.
     #[inline]
@@ -364,7 +368,11 @@ impl RemoveAlias {
 /// - `IMPORT_COMPLETE`
 /// - `IMPORT_ROLLBACK_COMPLETE`
 pub struct RollbackStack(
-    rt::Call<t::RollbackStackInput, t::RollbackStackOutput, e::RollbackStackError>,
+    pub(crate) rt::Call<
+        t::RollbackStackInput,
+        t::RollbackStackOutput,
+        e::RollbackStackError,
+    >,
 );
 impl RollbackStack {
     /// The name that's associated with the stack.

@@ -64,7 +64,7 @@ impl super::Client {
 /// After setting an alias, both the original stack name and the alias resolve to the same stack. Setting an alias does not change the stack's ARN, physical resource IDs, or any deployed resources.
 ///
 /// **Note:** Each stack can have at most one alias. To change a stack's alias, first remove the existing alias using RemoveAlias, then set a new one.
-pub struct SetAlias(rt::Call<t::SetAliasInput, rt::Unit, e::SetAliasError>);
+pub struct SetAlias(pub(crate) rt::Call<t::SetAliasInput, rt::Unit, e::SetAliasError>);
 impl SetAlias {
     /// The name or unique stack ID of the stack to assign an alias to.
     #[inline]
@@ -116,7 +116,9 @@ impl SetAlias {
 /// The `SetStackPolicy` operation.
 ///
 /// Sets a stack policy for a specified stack.
-pub struct SetStackPolicy(rt::Call<t::SetStackPolicyInput, rt::Unit, rt::NoErrors>);
+pub struct SetStackPolicy(
+    pub(crate) rt::Call<t::SetStackPolicyInput, rt::Unit, rt::NoErrors>,
+);
 impl SetStackPolicy {
     /// The name or unique stack ID that you want to associate a policy with.
     #[inline]
@@ -183,7 +185,7 @@ impl SetStackPolicy {
 ///
 /// For more information about setting the configuration data for resource types, see [Defining the account-level configuration of an extension](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-model.html#resource-type-howto-configuration) in the *CloudFormation Command Line Interface (CLI) User Guide*. For more information about setting the configuration data for Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
 pub struct SetTypeConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SetTypeConfigurationInput,
         t::SetTypeConfigurationOutput,
         e::SetTypeConfigurationError,
@@ -267,7 +269,7 @@ impl SetTypeConfiguration {
 ///
 /// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations.
 pub struct SetTypeDefaultVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SetTypeDefaultVersionInput,
         t::SetTypeDefaultVersionOutput,
         e::SetTypeDefaultVersionError,
@@ -344,7 +346,9 @@ impl SetTypeDefaultVersion {
 /// The `SignalResource` operation.
 ///
 /// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance.
-pub struct SignalResource(rt::Call<t::SignalResourceInput, rt::Unit, rt::NoErrors>);
+pub struct SignalResource(
+    pub(crate) rt::Call<t::SignalResourceInput, rt::Unit, rt::NoErrors>,
+);
 impl SignalResource {
     /// The stack name or unique stack ID that includes the resource that you want to signal.
     #[inline]
@@ -409,7 +413,7 @@ impl SignalResource {
 ///
 /// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action.
 pub struct StartResourceScan(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartResourceScanInput,
         t::StartResourceScanOutput,
         e::StartResourceScanError,
@@ -475,7 +479,7 @@ impl StartResourceScan {
 ///
 /// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete.
 pub struct StopStackSetOperation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StopStackSetOperationInput,
         t::StopStackSetOperationOutput,
         e::StopStackSetOperationError,

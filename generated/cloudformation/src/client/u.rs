@@ -51,7 +51,7 @@ impl super::Client {
 ///
 /// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action.
 pub struct UpdateGeneratedTemplate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateGeneratedTemplateInput,
         t::UpdateGeneratedTemplateOutput,
         e::UpdateGeneratedTemplateError,
@@ -145,7 +145,7 @@ impl UpdateGeneratedTemplate {
 ///
 /// For more information about updating a stack and monitoring the progress of the update, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
 pub struct UpdateStack(
-    rt::Call<t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError>,
+    pub(crate) rt::Call<t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError>,
 );
 impl UpdateStack {
     /// The name or unique stack ID of the stack to update.
@@ -322,7 +322,7 @@ impl UpdateStack {
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
 pub struct UpdateStackInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateStackInstancesInput,
         t::UpdateStackInstancesOutput,
         e::UpdateStackInstancesError,
@@ -436,7 +436,11 @@ impl UpdateStackInstances {
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
 pub struct UpdateStackSet(
-    rt::Call<t::UpdateStackSetInput, t::UpdateStackSetOutput, e::UpdateStackSetError>,
+    pub(crate) rt::Call<
+        t::UpdateStackSetInput,
+        t::UpdateStackSetOutput,
+        e::UpdateStackSetError,
+    >,
 );
 impl UpdateStackSet {
     /// The name or unique ID of the StackSet that you want to update.
@@ -605,7 +609,7 @@ impl UpdateStackSet {
 ///
 /// For [nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html), termination protection is set on the root stack and can't be changed directly on the nested stack.
 pub struct UpdateTerminationProtection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateTerminationProtectionInput,
         t::UpdateTerminationProtectionOutput,
         rt::NoErrors,

@@ -19,7 +19,11 @@ impl super::Client {
 ///
 /// Validates a specified template. CloudFormation first checks if the template is valid JSON. If it isn't, CloudFormation checks if the template is valid YAML. If both these checks fail, CloudFormation returns a template validation error.
 pub struct ValidateTemplate(
-    rt::Call<t::ValidateTemplateInput, t::ValidateTemplateOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ValidateTemplateInput,
+        t::ValidateTemplateOutput,
+        rt::NoErrors,
+    >,
 );
 impl ValidateTemplate {
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200 bytes.

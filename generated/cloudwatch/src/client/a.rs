@@ -42,7 +42,7 @@ impl super::Client {
 ///
 /// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
 pub struct AssociateDatasetKmsKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateDatasetKmsKeyInput,
         t::AssociateDatasetKmsKeyOutput,
         e::AssociateDatasetKmsKeyError,

@@ -29,7 +29,7 @@ impl super::Client {
 ///
 /// To create a resource metrics configuration, you must have the `cloudwatch:CreateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
 pub struct CreateResourceMetricsConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateResourceMetricsConfigurationInput,
         t::CreateResourceMetricsConfigurationOutput,
         e::CreateResourceMetricsConfigurationError,

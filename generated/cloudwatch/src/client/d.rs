@@ -146,7 +146,7 @@ impl super::Client {
 ///
 /// To delete a mute rule, you need the `cloudwatch:DeleteAlarmMuteRule` permission on the alarm mute rule resource.
 pub struct DeleteAlarmMuteRule(
-    rt::Call<t::DeleteAlarmMuteRuleInput, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteAlarmMuteRuleInput, rt::Unit, rt::NoErrors>,
 );
 impl DeleteAlarmMuteRule {
     /// The name of the alarm mute rule to delete.
@@ -203,7 +203,9 @@ impl DeleteAlarmMuteRule {
 /// To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the `AlarmRule` of one of the alarms to `false`.
 ///
 /// Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path.
-pub struct DeleteAlarms(rt::Call<t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError>);
+pub struct DeleteAlarms(
+    pub(crate) rt::Call<t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError>,
+);
 impl DeleteAlarms {
     /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
     #[inline]
@@ -252,7 +254,7 @@ impl DeleteAlarms {
 ///
 /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
 pub struct DeleteAnomalyDetector(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteAnomalyDetectorInput,
         t::DeleteAnomalyDetectorOutput,
         e::DeleteAnomalyDetectorError,
@@ -362,7 +364,7 @@ impl DeleteAnomalyDetector {
 ///
 /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
 pub struct DeleteDashboards(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteDashboardsInput,
         t::DeleteDashboardsOutput,
         e::DeleteDashboardsError,
@@ -424,7 +426,7 @@ impl DeleteDashboards {
 ///
 /// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
 pub struct DeleteInsightRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteInsightRulesInput,
         t::DeleteInsightRulesOutput,
         e::DeleteInsightRulesError,
@@ -490,7 +492,7 @@ impl DeleteInsightRules {
 ///
 /// To delete a definition, you need the `cloudwatch:DeleteMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
 pub struct DeleteMetricDataQueryDefinition(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteMetricDataQueryDefinitionInput,
         t::DeleteMetricDataQueryDefinitionOutput,
         rt::NoErrors,
@@ -552,7 +554,7 @@ impl DeleteMetricDataQueryDefinition {
 ///
 /// Permanently deletes the metric stream that you specify.
 pub struct DeleteMetricStream(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteMetricStreamInput,
         t::DeleteMetricStreamOutput,
         e::DeleteMetricStreamError,
@@ -616,7 +618,7 @@ impl DeleteMetricStream {
 ///
 /// To delete a resource metrics configuration, you must have the `cloudwatch:DeleteResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
 pub struct DeleteResourceMetricsConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteResourceMetricsConfigurationInput,
         t::DeleteResourceMetricsConfigurationOutput,
         e::DeleteResourceMetricsConfigurationError,
@@ -678,7 +680,7 @@ impl DeleteResourceMetricsConfiguration {
 ///
 /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
 pub struct DescribeAlarmContributors(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAlarmContributorsInput,
         t::DescribeAlarmContributorsOutput,
         e::DescribeAlarmContributorsError,
@@ -748,7 +750,7 @@ impl DescribeAlarmContributors {
 ///
 /// To use this operation and return information about a composite alarm, you must be signed on with the `cloudwatch:DescribeAlarmHistory` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarmHistory` permission has a narrower scope.
 pub struct DescribeAlarmHistory(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAlarmHistoryInput,
         t::DescribeAlarmHistoryOutput,
         e::DescribeAlarmHistoryError,
@@ -871,7 +873,11 @@ impl DescribeAlarmHistory {
 ///
 /// To use this operation and return information about composite alarms, you must be signed on with the `cloudwatch:DescribeAlarms` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarms` permission has a narrower scope.
 pub struct DescribeAlarms(
-    rt::Call<t::DescribeAlarmsInput, t::DescribeAlarmsOutput, e::DescribeAlarmsError>,
+    pub(crate) rt::Call<
+        t::DescribeAlarmsInput,
+        t::DescribeAlarmsOutput,
+        e::DescribeAlarmsError,
+    >,
 );
 impl DescribeAlarms {
     /// The names of the alarms to retrieve information about.
@@ -1023,7 +1029,7 @@ impl DescribeAlarms {
 ///
 /// This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric.
 pub struct DescribeAlarmsForMetric(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAlarmsForMetricInput,
         t::DescribeAlarmsForMetricOutput,
         rt::NoErrors,
@@ -1119,7 +1125,7 @@ impl DescribeAlarmsForMetric {
 ///
 /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
 pub struct DescribeAnomalyDetectors(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAnomalyDetectorsInput,
         t::DescribeAnomalyDetectorsOutput,
         e::DescribeAnomalyDetectorsError,
@@ -1230,7 +1236,7 @@ impl DescribeAnomalyDetectors {
 ///
 /// For more information about Contributor Insights, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
 pub struct DescribeInsightRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInsightRulesInput,
         t::DescribeInsightRulesOutput,
         e::DescribeInsightRulesError,
@@ -1296,7 +1302,7 @@ impl DescribeInsightRules {
 ///
 /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
 pub struct DisableAlarmActions(
-    rt::Call<t::DisableAlarmActionsInput, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DisableAlarmActionsInput, rt::Unit, rt::NoErrors>,
 );
 impl DisableAlarmActions {
     /// The names of the alarms.
@@ -1346,7 +1352,7 @@ impl DisableAlarmActions {
 ///
 /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
 pub struct DisableInsightRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableInsightRulesInput,
         t::DisableInsightRulesOutput,
         e::DisableInsightRulesError,
@@ -1427,7 +1433,7 @@ impl super::Client {
 ///
 /// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
 pub struct DisassociateDatasetKmsKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateDatasetKmsKeyInput,
         t::DisassociateDatasetKmsKeyOutput,
         e::DisassociateDatasetKmsKeyError,

@@ -26,7 +26,7 @@ impl super::Client {
 ///
 /// Enables the actions for the specified alarms.
 pub struct EnableAlarmActions(
-    rt::Call<t::EnableAlarmActionsInput, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::EnableAlarmActionsInput, rt::Unit, rt::NoErrors>,
 );
 impl EnableAlarmActions {
     /// The names of the alarms.
@@ -76,7 +76,7 @@ impl EnableAlarmActions {
 ///
 /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
 pub struct EnableInsightRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableInsightRulesInput,
         t::EnableInsightRulesOutput,
         e::EnableInsightRulesError,

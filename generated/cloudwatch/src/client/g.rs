@@ -105,7 +105,7 @@ impl super::Client {
 ///
 /// To retrieve details for a mute rule, you need the `cloudwatch:GetAlarmMuteRule` permission on the alarm mute rule resource.
 pub struct GetAlarmMuteRule(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAlarmMuteRuleInput,
         t::GetAlarmMuteRuleOutput,
         e::GetAlarmMuteRuleError,
@@ -180,7 +180,11 @@ impl GetAlarmMuteRule {
 ///
 /// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `GetDashboard` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `GetDashboard` in any other enabled Region, or retry after propagation completes.
 pub struct GetDashboard(
-    rt::Call<t::GetDashboardInput, t::GetDashboardOutput, e::GetDashboardError>,
+    pub(crate) rt::Call<
+        t::GetDashboardInput,
+        t::GetDashboardOutput,
+        e::GetDashboardError,
+    >,
 );
 impl GetDashboard {
     /// The name of the dashboard to be described.
@@ -234,7 +238,7 @@ impl GetDashboard {
 ///
 /// To associate a customer managed KMS key with a dataset, use [AssociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AssociateDatasetKmsKey.html). To remove the association, use [DisassociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisassociateDatasetKmsKey.html).
 pub struct GetDataset(
-    rt::Call<t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError>,
+    pub(crate) rt::Call<t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError>,
 );
 impl GetDataset {
     /// Specifies the identifier of the dataset to retrieve. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
@@ -294,7 +298,7 @@ impl GetDataset {
 /// - `Maximum` -- the maximum value from a single observation during the time period represented by that data point.
 /// - `Average` -- the average value from all contributors during the time period represented by that data point.
 pub struct GetInsightRuleReport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetInsightRuleReportInput,
         t::GetInsightRuleReportOutput,
         e::GetInsightRuleReportError,
@@ -411,7 +415,11 @@ impl GetInsightRuleReport {
 ///
 /// You can't mix a Metric Insights query and metric math syntax in the same expression, but you can reference results from a Metrics Insights query within other Metric math expressions. A Metrics Insights query without a **GROUP BY** clause returns a single time-series (TS), and can be used as input for a metric math expression that expects a single time series. A Metrics Insights query with a **GROUP BY** clause returns an array of time-series (TS\[\]), and can be used as input for a metric math expression that expects an array of time series.
 pub struct GetMetricData(
-    rt::Call<t::GetMetricDataInput, t::GetMetricDataOutput, e::GetMetricDataError>,
+    pub(crate) rt::Call<
+        t::GetMetricDataInput,
+        t::GetMetricDataOutput,
+        e::GetMetricDataError,
+    >,
 );
 impl GetMetricData {
     /// The metric queries to be returned. A single `GetMetricData` call can include as many as 500 `MetricDataQuery` structures. Each of these structures can specify either a metric to retrieve, a Metrics Insights query, or a math expression to perform on retrieved data.
@@ -516,7 +524,7 @@ impl GetMetricData {
 ///
 /// To get a definition, you need the `cloudwatch:GetMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
 pub struct GetMetricDataQueryDefinition(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetMetricDataQueryDefinitionInput,
         t::GetMetricDataQueryDefinitionOutput,
         e::GetMetricDataQueryDefinitionError,
@@ -602,7 +610,7 @@ impl GetMetricDataQueryDefinition {
 ///
 /// For information about metrics and dimensions supported by Amazon Web Services services, see the [Amazon CloudWatch Metrics and Dimensions Reference](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CW_Support_For_AWS.html) in the *Amazon CloudWatch User Guide*.
 pub struct GetMetricStatistics(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetMetricStatisticsInput,
         t::GetMetricStatisticsOutput,
         e::GetMetricStatisticsError,
@@ -710,7 +718,11 @@ impl GetMetricStatistics {
 ///
 /// Returns information about the metric stream that you specify.
 pub struct GetMetricStream(
-    rt::Call<t::GetMetricStreamInput, t::GetMetricStreamOutput, e::GetMetricStreamError>,
+    pub(crate) rt::Call<
+        t::GetMetricStreamInput,
+        t::GetMetricStreamOutput,
+        e::GetMetricStreamError,
+    >,
 );
 impl GetMetricStream {
     /// The name of the metric stream to retrieve information about.
@@ -775,7 +787,11 @@ impl GetMetricStream {
 /// - As many as 100 metrics in the graph.
 /// - Up to 100 KB uncompressed payload.
 pub struct GetMetricWidgetImage(
-    rt::Call<t::GetMetricWidgetImageInput, t::GetMetricWidgetImageOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetMetricWidgetImageInput,
+        t::GetMetricWidgetImageOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetMetricWidgetImage {
     /// A JSON string that defines the bitmap graph to be retrieved. The string includes the metrics to include in the graph, statistics, annotations, title, axis limits, and so on. You can include only one `MetricWidget` parameter in each `GetMetricWidgetImage` call.
@@ -837,7 +853,11 @@ impl GetMetricWidgetImage {
 ///
 /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
 pub struct GetOTelEnrichment(
-    rt::Call<t::GetOTelEnrichmentInput, t::GetOTelEnrichmentOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetOTelEnrichmentInput,
+        t::GetOTelEnrichmentOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -887,7 +907,7 @@ impl GetOTelEnrichment {
 ///
 /// To retrieve a resource metrics configuration, you must have the `cloudwatch:GetResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
 pub struct GetResourceMetricsConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetResourceMetricsConfigurationInput,
         t::GetResourceMetricsConfigurationOutput,
         e::GetResourceMetricsConfigurationError,

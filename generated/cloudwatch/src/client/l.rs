@@ -73,7 +73,7 @@ impl super::Client {
 ///
 /// To list mute rules, you need the `cloudwatch:ListAlarmMuteRules` permission.
 pub struct ListAlarmMuteRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListAlarmMuteRulesInput,
         t::ListAlarmMuteRulesOutput,
         e::ListAlarmMuteRulesError,
@@ -168,7 +168,11 @@ impl ListAlarmMuteRules {
 ///
 /// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `ListDashboards` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `ListDashboards` in any other enabled Region, or retry after propagation completes.
 pub struct ListDashboards(
-    rt::Call<t::ListDashboardsInput, t::ListDashboardsOutput, e::ListDashboardsError>,
+    pub(crate) rt::Call<
+        t::ListDashboardsInput,
+        t::ListDashboardsOutput,
+        e::ListDashboardsError,
+    >,
 );
 impl ListDashboards {
     /// If you specify this parameter, only the dashboards with names starting with the specified string are listed. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, ".", "-", and "\_".
@@ -243,7 +247,7 @@ impl ListDashboards {
 ///
 /// Returns a list that contains the number of managed Contributor Insights rules in your account.
 pub struct ListManagedInsightRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListManagedInsightRulesInput,
         t::ListManagedInsightRulesOutput,
         e::ListManagedInsightRulesError,
@@ -323,7 +327,7 @@ impl ListManagedInsightRules {
 ///
 /// To list definitions, you need the `cloudwatch:ListMetricDataQueryDefinitions` permission. This permission applies to all definitions in the account and Region. The results aren't filtered by tags.
 pub struct ListMetricDataQueryDefinitions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListMetricDataQueryDefinitionsInput,
         t::ListMetricDataQueryDefinitionsOutput,
         rt::NoErrors,
@@ -404,7 +408,7 @@ impl ListMetricDataQueryDefinitions {
 ///
 /// Returns a list of metric streams in this account.
 pub struct ListMetricStreams(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListMetricStreamsInput,
         t::ListMetricStreamsOutput,
         e::ListMetricStreamsError,
@@ -478,7 +482,7 @@ impl ListMetricStreams {
 ///
 /// `ListMetrics` doesn't return information about metrics if those metrics haven't reported data in the past two weeks. To retrieve those metrics, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
 pub struct ListMetrics(
-    rt::Call<t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError>,
+    pub(crate) rt::Call<t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError>,
 );
 impl ListMetrics {
     /// The metric namespace to filter against. Only the namespace that matches exactly will be returned.
@@ -577,7 +581,7 @@ impl ListMetrics {
 ///
 /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
 pub struct ListTagsForResource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsForResourceInput,
         t::ListTagsForResourceOutput,
         e::ListTagsForResourceError,

@@ -107,7 +107,7 @@ impl super::Client {
 ///
 /// You can also use IAM policy conditions to allow targeting alarms based on resource tags. For example, you can restrict users to create/update mute rules to only target alarms that have a specific tag key-value pair, such as `Team=TeamA`.
 pub struct PutAlarmMuteRule(
-    rt::Call<t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError>,
+    pub(crate) rt::Call<t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError>,
 );
 impl PutAlarmMuteRule {
     /// The name of the alarm mute rule. This name must be unique within your Amazon Web Services account and region.
@@ -197,7 +197,7 @@ impl PutAlarmMuteRule {
 ///
 /// For more information, see [CloudWatch Anomaly Detection](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html).
 pub struct PutAnomalyDetector(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutAnomalyDetectorInput,
         t::PutAnomalyDetectorOutput,
         e::PutAnomalyDetectorError,
@@ -338,7 +338,7 @@ impl PutAnomalyDetector {
 ///
 /// If you are an IAM user, you must have `iam:CreateServiceLinkedRole` to create a composite alarm that has Systems Manager OpsItem actions.
 pub struct PutCompositeAlarm(
-    rt::Call<t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError>,
+    pub(crate) rt::Call<t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError>,
 );
 impl PutCompositeAlarm {
     /// Indicates whether actions should be executed during any changes to the alarm state of the composite alarm. The default is `TRUE`.
@@ -460,7 +460,11 @@ impl PutCompositeAlarm {
 ///
 /// When you create a dashboard with `PutDashboard`, a good practice is to add a text widget at the top of the dashboard with a message that the dashboard was created by script and should not be changed in the console. This message could also point console users to the location of the `DashboardBody` script or the CloudFormation template used to create the dashboard.
 pub struct PutDashboard(
-    rt::Call<t::PutDashboardInput, t::PutDashboardOutput, e::PutDashboardError>,
+    pub(crate) rt::Call<
+        t::PutDashboardInput,
+        t::PutDashboardOutput,
+        e::PutDashboardError,
+    >,
 );
 impl PutDashboard {
     /// The name of the dashboard. If a dashboard with this name already exists, this call modifies that dashboard, replacing its current contents. Otherwise, a new dashboard is created. The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "\_". This parameter is required.
@@ -524,7 +528,11 @@ impl PutDashboard {
 ///
 /// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
 pub struct PutInsightRule(
-    rt::Call<t::PutInsightRuleInput, t::PutInsightRuleOutput, e::PutInsightRuleError>,
+    pub(crate) rt::Call<
+        t::PutInsightRuleInput,
+        t::PutInsightRuleOutput,
+        e::PutInsightRuleError,
+    >,
 );
 impl PutInsightRule {
     /// A unique name for the rule.
@@ -613,7 +621,9 @@ impl PutInsightRule {
 /// **Permissions**
 ///
 /// To create or update a log alarm, you must have the `cloudwatch:PutLogAlarm` permission. The IAM role specified in `ScheduledQueryRoleARN` must grant the CloudWatch Alarms service permission to execute scheduled queries on the specified log groups. If you set `ActionLogLineCount`, the role specified in `ActionLogLineRoleArn` must grant permission to retrieve log events for inclusion in alarm notifications.
-pub struct PutLogAlarm(rt::Call<t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError>);
+pub struct PutLogAlarm(
+    pub(crate) rt::Call<t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError>,
+);
 impl PutLogAlarm {
     /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
     #[inline]
@@ -764,7 +774,7 @@ impl PutLogAlarm {
 ///
 /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
 pub struct PutManagedInsightRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutManagedInsightRulesInput,
         t::PutManagedInsightRulesOutput,
         e::PutManagedInsightRulesError,
@@ -846,7 +856,7 @@ impl PutManagedInsightRules {
 /// - The account where the metrics are located (the *sharing account*) must already have a sharing role named **CloudWatch-CrossAccountSharingRole**. If it does not already have this role, you must create it using the instructions in **Set up a sharing account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region). The policy for that role must grant access to the ID of the account where you are creating the alarm.
 /// - The account where you are creating the alarm (the *monitoring account*) must already have a service-linked role named **AWSServiceRoleForCloudWatchCrossAccount** to allow CloudWatch to assume the sharing role in the sharing account. If it does not, you must create it following the directions in **Set up a monitoring account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region).
 pub struct PutMetricAlarm(
-    rt::Call<t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError>,
+    pub(crate) rt::Call<t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError>,
 );
 impl PutMetricAlarm {
     /// The name for the alarm. This name must be unique within the Region.
@@ -1077,7 +1087,7 @@ impl PutMetricAlarm {
 /// - The `SampleCount` value of the statistic set is 1 and `Min`, `Max`, and `Sum` are all equal.
 /// - The `Min` and `Max` are equal, and `Sum` is equal to `Min` multiplied by `SampleCount`.
 pub struct PutMetricData(
-    rt::Call<t::PutMetricDataInput, rt::Unit, e::PutMetricDataError>,
+    pub(crate) rt::Call<t::PutMetricDataInput, rt::Unit, e::PutMetricDataError>,
 );
 impl PutMetricData {
     /// The namespace for the metric data. You can use ASCII characters for the namespace, except for control characters which are not supported.
@@ -1159,7 +1169,7 @@ impl PutMetricData {
 ///
 /// To add tags when you create a definition, you also need the `cloudwatch:TagResource` permission. You can use the `aws:RequestTag/${TagKey}` and `aws:TagKeys` condition keys to control which tags can be added.
 pub struct PutMetricDataQueryDefinition(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutMetricDataQueryDefinitionInput,
         t::PutMetricDataQueryDefinitionOutput,
         e::PutMetricDataQueryDefinitionError,
@@ -1261,7 +1271,11 @@ impl PutMetricDataQueryDefinition {
 ///
 /// If you are using CloudWatch cross-account observability and you create a metric stream in a monitoring account, you can choose whether to include metrics from source accounts in the stream. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 pub struct PutMetricStream(
-    rt::Call<t::PutMetricStreamInput, t::PutMetricStreamOutput, e::PutMetricStreamError>,
+    pub(crate) rt::Call<
+        t::PutMetricStreamInput,
+        t::PutMetricStreamOutput,
+        e::PutMetricStreamError,
+    >,
 );
 impl PutMetricStream {
     /// If you are creating a new metric stream, this is the name for the new stream. The name must be different than the names of other metric streams in this account and Region.

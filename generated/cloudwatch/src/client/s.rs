@@ -53,7 +53,7 @@ impl super::Client {
 ///
 /// If an alarm triggers EC2 Auto Scaling policies or application Auto Scaling policies, you must include information in the `StateReasonData` parameter to enable the policy to take the correct action.
 pub struct SetAlarmState(
-    rt::Call<t::SetAlarmStateInput, rt::Unit, e::SetAlarmStateError>,
+    pub(crate) rt::Call<t::SetAlarmStateInput, rt::Unit, e::SetAlarmStateError>,
 );
 impl SetAlarmState {
     /// The name of the alarm.
@@ -121,7 +121,7 @@ impl SetAlarmState {
 ///
 /// Starts the streaming of metrics for one or more of your metric streams.
 pub struct StartMetricStreams(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartMetricStreamsInput,
         t::StartMetricStreamsOutput,
         e::StartMetricStreamsError,
@@ -185,7 +185,7 @@ impl StartMetricStreams {
 ///
 /// Optionally, `IncludeFilters` and `ExcludeFilters` limit enrichment to a subset of the account's metrics. These filters are stored only when this operation starts enrichment. Calling `StartOTelEnrichment` for an account where enrichment is already running has no effect and does not modify the filters that are applied. To change them, use [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
 pub struct StartOTelEnrichment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartOTelEnrichmentInput,
         t::StartOTelEnrichmentOutput,
         e::StartOTelEnrichmentError,
@@ -257,7 +257,7 @@ impl StartOTelEnrichment {
 ///
 /// Stops the streaming of metrics for one or more of your metric streams.
 pub struct StopMetricStreams(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StopMetricStreamsInput,
         t::StopMetricStreamsOutput,
         e::StopMetricStreamsError,
@@ -317,7 +317,11 @@ impl StopMetricStreams {
 ///
 /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
 pub struct StopOTelEnrichment(
-    rt::Call<t::StopOTelEnrichmentInput, t::StopOTelEnrichmentOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::StopOTelEnrichmentInput,
+        t::StopOTelEnrichmentOutput,
+        rt::NoErrors,
+    >,
 );
 impl StopOTelEnrichment {
     /// Sends the request. A service error carries this operation's modeled error, if any, in

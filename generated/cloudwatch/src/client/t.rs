@@ -27,7 +27,7 @@ impl super::Client {
 ///
 /// You can associate as many as 50 tags with a CloudWatch resource.
 pub struct TagResource(
-    rt::Call<t::TagResourceInput, t::TagResourceOutput, e::TagResourceError>,
+    pub(crate) rt::Call<t::TagResourceInput, t::TagResourceOutput, e::TagResourceError>,
 );
 impl TagResource {
     /// The ARN of the CloudWatch resource that you're adding tags to.

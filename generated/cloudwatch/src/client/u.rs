@@ -37,7 +37,11 @@ impl super::Client {
 ///
 /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
 pub struct UntagResource(
-    rt::Call<t::UntagResourceInput, t::UntagResourceOutput, e::UntagResourceError>,
+    pub(crate) rt::Call<
+        t::UntagResourceInput,
+        t::UntagResourceOutput,
+        e::UntagResourceError,
+    >,
 );
 impl UntagResource {
     /// The ARN of the CloudWatch resource that you're removing tags from.
@@ -97,7 +101,7 @@ impl UntagResource {
 ///
 /// The filters in the request completely replace the stored filters; they are not merged with them. `IncludeFilters` and `ExcludeFilters` are replaced as a pair, so a request that specifies only `IncludeFilters` also clears the stored `ExcludeFilters`, and a request that specifies neither clears both.
 pub struct UpdateOTelEnrichment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateOTelEnrichmentInput,
         t::UpdateOTelEnrichmentOutput,
         e::UpdateOTelEnrichmentError,
@@ -175,7 +179,7 @@ impl UpdateOTelEnrichment {
 ///
 /// To update a resource metrics configuration, you must have the `cloudwatch:UpdateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
 pub struct UpdateResourceMetricsConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateResourceMetricsConfigurationInput,
         t::UpdateResourceMetricsConfigurationOutput,
         e::UpdateResourceMetricsConfigurationError,

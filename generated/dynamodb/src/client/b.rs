@@ -37,7 +37,7 @@ impl super::Client {
 ///
 /// **Important:** A HTTP 200 response does not mean that all statements in the BatchExecuteStatement succeeded. Error details for individual statements can be found under the [Error](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchStatementResponse.html#DDB-Type-BatchStatementResponse-Error) field of the `BatchStatementResponse` for each statement.
 pub struct BatchExecuteStatement(
-    rt::Call<
+    pub(crate) rt::Call<
         t::BatchExecuteStatementInput,
         t::BatchExecuteStatementOutput,
         e::BatchExecuteStatementError,
@@ -128,7 +128,11 @@ impl BatchExecuteStatement {
 ///
 /// **Note:** `BatchGetItem` will result in a `ValidationException` if the same key is specified multiple times.
 pub struct BatchGetItem(
-    rt::Call<t::BatchGetItemInput, t::BatchGetItemOutput, e::BatchGetItemError>,
+    pub(crate) rt::Call<
+        t::BatchGetItemInput,
+        t::BatchGetItemOutput,
+        e::BatchGetItemError,
+    >,
 );
 impl BatchGetItem {
     /// A map of one or more table names or table ARNs and, for each table, a map that describes one or more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem` request.
@@ -217,7 +221,11 @@ impl BatchGetItem {
 /// - The total request size exceeds 16 MB.
 /// - Any individual items with keys exceeding the key length limits. For a partition key, the limit is 2048 bytes and for a sort key, the limit is 1024 bytes.
 pub struct BatchWriteItem(
-    rt::Call<t::BatchWriteItemInput, t::BatchWriteItemOutput, e::BatchWriteItemError>,
+    pub(crate) rt::Call<
+        t::BatchWriteItemInput,
+        t::BatchWriteItemOutput,
+        e::BatchWriteItemError,
+    >,
 );
 impl BatchWriteItem {
     /// A map of one or more table names or table ARNs and, for each table, a list of operations to be performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:

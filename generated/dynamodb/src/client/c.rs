@@ -40,7 +40,7 @@ impl super::Client {
 ///
 /// Cancels an in-progress bulk operation asynchronously. Cancellation doesn't remove items that the operation has already written. Use `DescribeBulkOperation` to monitor the operation until it reaches a terminal status.
 pub struct CancelBulkOperation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelBulkOperationInput,
         t::CancelBulkOperationOutput,
         e::CancelBulkOperationError,
@@ -117,7 +117,11 @@ impl CancelBulkOperation {
 /// - Streams
 /// - Provisioned read and write capacity
 pub struct CreateBackup(
-    rt::Call<t::CreateBackupInput, t::CreateBackupOutput, e::CreateBackupError>,
+    pub(crate) rt::Call<
+        t::CreateBackupInput,
+        t::CreateBackupOutput,
+        e::CreateBackupError,
+    >,
 );
 impl CreateBackup {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -198,7 +202,7 @@ impl CreateBackup {
 ///
 /// If you prefer to manage write capacity settings manually, you should provision equal replicated write capacity units to your replica tables. You should also provision equal replicated write capacity units to matching secondary indexes across your global table.
 pub struct CreateGlobalTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateGlobalTableInput,
         t::CreateGlobalTableOutput,
         e::CreateGlobalTableError,
@@ -270,7 +274,7 @@ impl CreateGlobalTable {
 ///
 /// You can use the `DescribeTable` action to check the table status.
 pub struct CreateTable(
-    rt::Call<t::CreateTableInput, t::CreateTableOutput, e::CreateTableError>,
+    pub(crate) rt::Call<t::CreateTableInput, t::CreateTableOutput, e::CreateTableError>,
 );
 impl CreateTable {
     /// An array of attributes that describe the key schema for the table and indexes.

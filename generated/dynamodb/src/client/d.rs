@@ -136,7 +136,11 @@ impl super::Client {
 ///
 /// You can call `DeleteBackup` at a maximum rate of 10 times per second.
 pub struct DeleteBackup(
-    rt::Call<t::DeleteBackupInput, t::DeleteBackupOutput, e::DeleteBackupError>,
+    pub(crate) rt::Call<
+        t::DeleteBackupInput,
+        t::DeleteBackupOutput,
+        e::DeleteBackupError,
+    >,
 );
 impl DeleteBackup {
     /// The ARN associated with the backup.
@@ -192,7 +196,7 @@ impl DeleteBackup {
 ///
 /// Conditional deletes are useful for deleting items only if specific conditions are met. If those conditions are met, DynamoDB performs the delete. Otherwise, the item is not deleted.
 pub struct DeleteItem(
-    rt::Call<t::DeleteItemInput, t::DeleteItemOutput, e::DeleteItemError>,
+    pub(crate) rt::Call<t::DeleteItemInput, t::DeleteItemOutput, e::DeleteItemError>,
 );
 impl DeleteItem {
     /// The name of the table from which to delete the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -326,7 +330,7 @@ impl DeleteItem {
 ///
 /// **Note:** `DeleteResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after running the `DeleteResourcePolicy` request, DynamoDB might still return the deleted policy. This is because the policy for your resource might not have been deleted yet. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
 pub struct DeleteResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteResourcePolicyInput,
         t::DeleteResourcePolicyOutput,
         e::DeleteResourcePolicyError,
@@ -400,7 +404,7 @@ impl DeleteResourcePolicy {
 ///
 /// Use the `DescribeTable` action to check the status of the table.
 pub struct DeleteTable(
-    rt::Call<t::DeleteTableInput, t::DeleteTableOutput, e::DeleteTableError>,
+    pub(crate) rt::Call<t::DeleteTableInput, t::DeleteTableOutput, e::DeleteTableError>,
 );
 impl DeleteTable {
     /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -452,7 +456,11 @@ impl DeleteTable {
 ///
 /// You can call `DescribeBackup` at a maximum rate of 10 times per second.
 pub struct DescribeBackup(
-    rt::Call<t::DescribeBackupInput, t::DescribeBackupOutput, e::DescribeBackupError>,
+    pub(crate) rt::Call<
+        t::DescribeBackupInput,
+        t::DescribeBackupOutput,
+        e::DescribeBackupError,
+    >,
 );
 impl DescribeBackup {
     /// The Amazon Resource Name (ARN) associated with the backup.
@@ -508,7 +516,7 @@ impl DescribeBackup {
 ///
 /// Describes the specified bulk operation.
 pub struct DescribeBulkOperation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeBulkOperationInput,
         t::DescribeBulkOperationOutput,
         e::DescribeBulkOperationError,
@@ -587,7 +595,7 @@ impl DescribeBulkOperation {
 ///
 /// You can call `DescribeContinuousBackups` at a maximum rate of 10 times per second.
 pub struct DescribeContinuousBackups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeContinuousBackupsInput,
         t::DescribeContinuousBackupsOutput,
         e::DescribeContinuousBackupsError,
@@ -647,7 +655,7 @@ impl DescribeContinuousBackups {
 ///
 /// Returns information about contributor insights for a given table or global secondary index.
 pub struct DescribeContributorInsights(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeContributorInsightsInput,
         t::DescribeContributorInsightsOutput,
         e::DescribeContributorInsightsError,
@@ -726,7 +734,11 @@ impl DescribeContributorInsights {
 ///
 /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
 pub struct DescribeEndpoints(
-    rt::Call<t::DescribeEndpointsRequest, t::DescribeEndpointsResponse, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeEndpointsRequest,
+        t::DescribeEndpointsResponse,
+        rt::NoErrors,
+    >,
 );
 impl DescribeEndpoints {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -776,7 +788,11 @@ impl DescribeEndpoints {
 ///
 /// Describes an existing table export.
 pub struct DescribeExport(
-    rt::Call<t::DescribeExportInput, t::DescribeExportOutput, e::DescribeExportError>,
+    pub(crate) rt::Call<
+        t::DescribeExportInput,
+        t::DescribeExportOutput,
+        e::DescribeExportError,
+    >,
 );
 impl DescribeExport {
     /// The Amazon Resource Name (ARN) associated with the export.
@@ -847,7 +863,7 @@ impl DescribeExport {
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
 pub struct DescribeGlobalTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeGlobalTableInput,
         t::DescribeGlobalTableOutput,
         e::DescribeGlobalTableError,
@@ -911,7 +927,7 @@ impl DescribeGlobalTable {
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
 pub struct DescribeGlobalTableSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeGlobalTableSettingsInput,
         t::DescribeGlobalTableSettingsOutput,
         e::DescribeGlobalTableSettingsError,
@@ -973,7 +989,11 @@ impl DescribeGlobalTableSettings {
 ///
 /// Represents the properties of the import.
 pub struct DescribeImport(
-    rt::Call<t::DescribeImportInput, t::DescribeImportOutput, e::DescribeImportError>,
+    pub(crate) rt::Call<
+        t::DescribeImportInput,
+        t::DescribeImportOutput,
+        e::DescribeImportError,
+    >,
 );
 impl DescribeImport {
     /// The Amazon Resource Name (ARN) associated with the table you're importing to.
@@ -1040,7 +1060,7 @@ impl DescribeImport {
 ///
 /// Returns information about the status of Kinesis streaming.
 pub struct DescribeKinesisStreamingDestination(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeKinesisStreamingDestinationInput,
         t::DescribeKinesisStreamingDestinationOutput,
         e::DescribeKinesisStreamingDestinationError,
@@ -1138,7 +1158,11 @@ impl DescribeKinesisStreamingDestination {
 ///
 /// The `DescribeLimits` Request element has no content.
 pub struct DescribeLimits(
-    rt::Call<t::DescribeLimitsInput, t::DescribeLimitsOutput, e::DescribeLimitsError>,
+    pub(crate) rt::Call<
+        t::DescribeLimitsInput,
+        t::DescribeLimitsOutput,
+        e::DescribeLimitsError,
+    >,
 );
 impl DescribeLimits {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -1190,7 +1214,11 @@ impl DescribeLimits {
 ///
 /// **Note:** If you issue a `DescribeTable` request immediately after a `CreateTable` request, DynamoDB might return a `ResourceNotFoundException`. This is because `DescribeTable` uses an eventually consistent query, and the metadata for your table might not be available at that moment. Wait for a few seconds, and then try the `DescribeTable` request again.
 pub struct DescribeTable(
-    rt::Call<t::DescribeTableInput, t::DescribeTableOutput, e::DescribeTableError>,
+    pub(crate) rt::Call<
+        t::DescribeTableInput,
+        t::DescribeTableOutput,
+        e::DescribeTableError,
+    >,
 );
 impl DescribeTable {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -1295,7 +1323,7 @@ impl super::Client {
 ///
 /// Describes auto scaling settings across replicas of the global table at once.
 pub struct DescribeTableReplicaAutoScaling(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTableReplicaAutoScalingInput,
         t::DescribeTableReplicaAutoScalingOutput,
         e::DescribeTableReplicaAutoScalingError,
@@ -1357,7 +1385,7 @@ impl DescribeTableReplicaAutoScaling {
 ///
 /// Gives a description of the Time to Live (TTL) status on the specified table.
 pub struct DescribeTimeToLive(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTimeToLiveInput,
         t::DescribeTimeToLiveOutput,
         e::DescribeTimeToLiveError,
@@ -1417,7 +1445,7 @@ impl DescribeTimeToLive {
 ///
 /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
 pub struct DisableKinesisStreamingDestination(
-    rt::Call<
+    pub(crate) rt::Call<
         t::KinesisStreamingDestinationInput,
         t::KinesisStreamingDestinationOutput,
         e::DisableKinesisStreamingDestinationError,

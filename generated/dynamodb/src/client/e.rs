@@ -46,7 +46,7 @@ impl super::Client {
 ///
 /// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during the enable workflow. If this operation doesn't return results immediately, use DescribeKinesisStreamingDestination to check if streaming to the Kinesis data stream is ACTIVE.
 pub struct EnableKinesisStreamingDestination(
-    rt::Call<
+    pub(crate) rt::Call<
         t::KinesisStreamingDestinationInput,
         t::KinesisStreamingDestinationOutput,
         e::EnableKinesisStreamingDestinationError,
@@ -127,7 +127,7 @@ impl EnableKinesisStreamingDestination {
 ///
 /// A single `SELECT` statement response can return up to the maximum number of items (if using the Limit parameter) or a maximum of 1 MB of data (and then apply any filtering to the results using `WHERE` clause). If `LastEvaluatedKey` is present in the response, you need to paginate the result set. If `NextToken` is present, you need to paginate the result set and include `NextToken`.
 pub struct ExecuteStatement(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ExecuteStatementInput,
         t::ExecuteStatementOutput,
         e::ExecuteStatementError,
@@ -231,7 +231,7 @@ impl ExecuteStatement {
 ///
 /// **Note:** The entire transaction must consist of either read statements or write statements, you cannot mix both in one transaction. The EXISTS function is an exception and can be used to check the condition of specific attributes of the item in a similar manner to `ConditionCheck` in the [TransactWriteItems](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-apis-txwriteitems) API.
 pub struct ExecuteTransaction(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ExecuteTransactionInput,
         t::ExecuteTransactionOutput,
         e::ExecuteTransactionError,
@@ -306,7 +306,7 @@ impl ExecuteTransaction {
 ///
 /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window.
 pub struct ExportTableToPointInTime(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ExportTableToPointInTimeInput,
         t::ExportTableToPointInTimeOutput,
         e::ExportTableToPointInTimeError,

@@ -19,7 +19,7 @@ impl super::Client {
 ///
 /// Imports table data from an S3 bucket.
 pub struct ImportTable(
-    rt::Call<t::ImportTableInput, t::ImportTableOutput, e::ImportTableError>,
+    pub(crate) rt::Call<t::ImportTableInput, t::ImportTableOutput, e::ImportTableError>,
 );
 impl ImportTable {
     /// Providing a `ClientToken` makes the call to `ImportTableInput` idempotent, meaning that multiple identical calls have the same effect as one single call.

@@ -76,7 +76,7 @@ impl super::Client {
 ///
 /// If you want to retrieve the complete list of backups made with Amazon Web Services Backup, use the [Amazon Web Services Backup list API.](https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListBackupJobs.html)
 pub struct ListBackups(
-    rt::Call<t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError>,
+    pub(crate) rt::Call<t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError>,
 );
 impl ListBackups {
     /// Lists the backups from the table specified in `TableName`. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -169,7 +169,11 @@ impl ListBackups {
 ///
 /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
 pub struct ListBulkOperations(
-    rt::Call<t::ListBulkOperationsInput, t::ListBulkOperationsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ListBulkOperationsInput,
+        t::ListBulkOperationsOutput,
+        rt::NoErrors,
+    >,
 );
 impl ListBulkOperations {
     /// The maximum number of bulk operation summaries to return in one page. If you don't specify a value, DynamoDB uses 10.
@@ -244,7 +248,7 @@ impl ListBulkOperations {
 ///
 /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
 pub struct ListContributorInsights(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListContributorInsightsInput,
         t::ListContributorInsightsOutput,
         e::ListContributorInsightsError,
@@ -316,7 +320,7 @@ impl ListContributorInsights {
 ///
 /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
 pub struct ListExports(
-    rt::Call<t::ListExportsInput, t::ListExportsOutput, e::ListExportsError>,
+    pub(crate) rt::Call<t::ListExportsInput, t::ListExportsOutput, e::ListExportsError>,
 );
 impl ListExports {
     /// The Amazon Resource Name (ARN) associated with the exported table.
@@ -382,7 +386,7 @@ impl ListExports {
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
 pub struct ListGlobalTables(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListGlobalTablesInput,
         t::ListGlobalTablesOutput,
         e::ListGlobalTablesError,
@@ -457,7 +461,7 @@ impl ListGlobalTables {
 ///
 /// Lists completed imports within the past 90 days.
 pub struct ListImports(
-    rt::Call<t::ListImportsInput, t::ListImportsOutput, e::ListImportsError>,
+    pub(crate) rt::Call<t::ListImportsInput, t::ListImportsOutput, e::ListImportsError>,
 );
 impl ListImports {
     /// The Amazon Resource Name (ARN) associated with the table that was imported to.
@@ -519,7 +523,7 @@ impl ListImports {
 ///
 /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
 pub struct ListTables(
-    rt::Call<t::ListTablesInput, t::ListTablesOutput, e::ListTablesError>,
+    pub(crate) rt::Call<t::ListTablesInput, t::ListTablesOutput, e::ListTablesError>,
 );
 impl ListTables {
     /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName` in a previous operation, so that you can obtain the next page of results.
@@ -590,7 +594,7 @@ impl ListTables {
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
 pub struct ListTagsOfResource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsOfResourceInput,
         t::ListTagsOfResourceOutput,
         e::ListTagsOfResourceError,

@@ -37,7 +37,9 @@ impl super::Client {
 /// **Note:** To determine whether `PutItem` overwrote an existing item, use `ReturnValues` set to `ALL_OLD`. If the response includes the `Attributes` element, an existing item was overwritten.
 ///
 /// For more information about `PutItem`, see [Working with Items](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html) in the *Amazon DynamoDB Developer Guide*.
-pub struct PutItem(rt::Call<t::PutItemInput, t::PutItemOutput, e::PutItemError>);
+pub struct PutItem(
+    pub(crate) rt::Call<t::PutItemInput, t::PutItemOutput, e::PutItemError>,
+);
 impl PutItem {
     /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     #[inline]
@@ -168,7 +170,7 @@ impl PutItem {
 ///
 /// **Note:** `PutResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after a `PutResourcePolicy` request, DynamoDB might return your previous policy, if there was one, or return the `PolicyNotFoundException`. This is because `GetResourcePolicy` uses an eventually consistent query, and the metadata for your policy or table might not be available at that moment. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
 pub struct PutResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutResourcePolicyInput,
         t::PutResourcePolicyOutput,
         e::PutResourcePolicyError,

@@ -41,7 +41,7 @@ impl super::Client {
 /// - Stream settings
 /// - Time to Live (TTL) settings
 pub struct RestoreTableFromBackup(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RestoreTableFromBackupInput,
         t::RestoreTableFromBackupOutput,
         e::RestoreTableFromBackupError,
@@ -180,7 +180,7 @@ impl RestoreTableFromBackup {
 /// - Time to Live (TTL) settings
 /// - Point in time recovery settings
 pub struct RestoreTableToPointInTime(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RestoreTableToPointInTimeInput,
         t::RestoreTableToPointInTimeOutput,
         e::RestoreTableToPointInTimeError,

@@ -37,7 +37,9 @@ impl super::Client {
 /// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-pub struct TagResource(rt::Call<t::TagResourceInput, rt::Unit, e::TagResourceError>);
+pub struct TagResource(
+    pub(crate) rt::Call<t::TagResourceInput, rt::Unit, e::TagResourceError>,
+);
 impl TagResource {
     /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon Resource Name (ARN).
     #[inline]
@@ -99,7 +101,7 @@ impl TagResource {
 /// - There is a user error, such as an invalid data format.
 /// - The aggregate size of the items in the transaction exceeded 4 MB.
 pub struct TransactGetItems(
-    rt::Call<
+    pub(crate) rt::Call<
         t::TransactGetItemsInput,
         t::TransactGetItemsOutput,
         e::TransactGetItemsError,
@@ -184,7 +186,7 @@ impl TransactGetItems {
 /// - The aggregate size of the items in the transaction exceeds 4 MB.
 /// - There is a user error, such as an invalid data format.
 pub struct TransactWriteItems(
-    rt::Call<
+    pub(crate) rt::Call<
         t::TransactWriteItemsInput,
         t::TransactWriteItemsOutput,
         e::TransactWriteItemsError,

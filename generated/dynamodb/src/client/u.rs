@@ -99,7 +99,7 @@ impl super::Client {
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
 pub struct UntagResource(
-    rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
+    pub(crate) rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
 );
 impl UntagResource {
     /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
@@ -159,7 +159,7 @@ impl UntagResource {
 ///
 /// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the `RecoveryPeriodInDays` to any value between 1 and 35 days.
 pub struct UpdateContinuousBackups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateContinuousBackupsInput,
         t::UpdateContinuousBackupsOutput,
         e::UpdateContinuousBackupsError,
@@ -228,7 +228,7 @@ impl UpdateContinuousBackups {
 ///
 /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
 pub struct UpdateContributorInsights(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateContributorInsightsInput,
         t::UpdateContributorInsightsOutput,
         e::UpdateContributorInsightsError,
@@ -326,7 +326,7 @@ impl UpdateContributorInsights {
 /// - The global secondary indexes must have the same hash key and sort key (if present).
 /// - The global secondary indexes must have the same provisioned and maximum write capacity units.
 pub struct UpdateGlobalTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateGlobalTableInput,
         t::UpdateGlobalTableOutput,
         e::UpdateGlobalTableError,
@@ -396,7 +396,7 @@ impl UpdateGlobalTable {
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
 pub struct UpdateGlobalTableSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateGlobalTableSettingsInput,
         t::UpdateGlobalTableSettingsOutput,
         e::UpdateGlobalTableSettingsError,
@@ -507,7 +507,7 @@ impl UpdateGlobalTableSettings {
 ///
 /// You can also return the item's attribute values in the same `UpdateItem` operation using the `ReturnValues` parameter.
 pub struct UpdateItem(
-    rt::Call<t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError>,
+    pub(crate) rt::Call<t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError>,
 );
 impl UpdateItem {
     /// The name of the table containing the item to update. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
@@ -650,7 +650,7 @@ impl UpdateItem {
 ///
 /// The command to update the Kinesis stream destination.
 pub struct UpdateKinesisStreamingDestination(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateKinesisStreamingDestinationInput,
         t::UpdateKinesisStreamingDestinationOutput,
         e::UpdateKinesisStreamingDestinationError,
@@ -741,7 +741,7 @@ impl UpdateKinesisStreamingDestination {
 ///
 /// To confirm successful disassociation, call `DescribeTable` in the replica's Region and verify that `TableStatus` is `ACTIVE` and `Replicas` is absent or empty. If `TableStatus` returns to `ACTIVE` but the response still includes a `Replicas` list, the disassociation did not complete. Check `ReplicaStatus` for a replication-permission or encryption-access problem, resolve it, and retry.
 pub struct UpdateTable(
-    rt::Call<t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError>,
+    pub(crate) rt::Call<t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError>,
 );
 impl UpdateTable {
     /// An array of attributes that describe the key schema for the table and indexes. If you are adding a new global secondary index to the table, `AttributeDefinitions` must include the key element(s) of the new index.
@@ -899,7 +899,7 @@ impl UpdateTable {
 ///
 /// Updates auto scaling settings on your global tables at once.
 pub struct UpdateTableReplicaAutoScaling(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateTableReplicaAutoScalingInput,
         t::UpdateTableReplicaAutoScalingOutput,
         e::UpdateTableReplicaAutoScalingError,
@@ -997,7 +997,7 @@ impl UpdateTableReplicaAutoScaling {
 ///
 /// For more information, see [Time To Live](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html) in the Amazon DynamoDB Developer Guide.
 pub struct UpdateTimeToLive(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateTimeToLiveInput,
         t::UpdateTimeToLiveOutput,
         e::UpdateTimeToLiveError,

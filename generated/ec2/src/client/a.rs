@@ -168,7 +168,7 @@ impl super::Client {
 ///
 /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
 pub struct AcceptAddressTransfer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptAddressTransferRequest,
         t::AcceptAddressTransferResult,
         rt::NoErrors,
@@ -240,7 +240,7 @@ impl AcceptAddressTransfer {
 ///
 /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
 pub struct AcceptCapacityReservationBillingOwnership(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptCapacityReservationBillingOwnershipRequest,
         t::AcceptCapacityReservationBillingOwnershipResult,
         rt::NoErrors,
@@ -308,7 +308,7 @@ impl AcceptCapacityReservationBillingOwnership {
 ///
 /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
 pub struct AcceptReservedInstancesExchangeQuote(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptReservedInstancesExchangeQuoteRequest,
         t::AcceptReservedInstancesExchangeQuoteResult,
         rt::NoErrors,
@@ -385,7 +385,7 @@ impl AcceptReservedInstancesExchangeQuote {
 ///
 /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
 pub struct AcceptTransitGatewayClientVpnAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptTransitGatewayClientVpnAttachmentRequest,
         t::AcceptTransitGatewayClientVpnAttachmentResult,
         rt::NoErrors,
@@ -453,7 +453,7 @@ impl AcceptTransitGatewayClientVpnAttachment {
 ///
 /// Accepts a request to associate subnets with a transit gateway multicast domain.
 pub struct AcceptTransitGatewayMulticastDomainAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptTransitGatewayMulticastDomainAssociationsRequest,
         t::AcceptTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
@@ -539,7 +539,7 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
 ///
 /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
 pub struct AcceptTransitGatewayPeeringAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptTransitGatewayPeeringAttachmentRequest,
         t::AcceptTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
@@ -609,7 +609,7 @@ impl AcceptTransitGatewayPeeringAttachment {
 ///
 /// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use RejectTransitGatewayVpcAttachment to reject a VPC attachment request.
 pub struct AcceptTransitGatewayVpcAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptTransitGatewayVpcAttachmentRequest,
         t::AcceptTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
@@ -677,7 +677,7 @@ impl AcceptTransitGatewayVpcAttachment {
 ///
 /// Accepts connection requests to your VPC endpoint service.
 pub struct AcceptVpcEndpointConnections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptVpcEndpointConnectionsRequest,
         t::AcceptVpcEndpointConnectionsResult,
         rt::NoErrors,
@@ -761,7 +761,7 @@ impl AcceptVpcEndpointConnections {
 ///
 /// If the requester allows multipath resilience, accepting the request also allows multipath resilience for the accepter VPC, and the `multipathResilienceStatus` of the VPC peering connection becomes `enabled`. Additional charges apply. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To stop allowing multipath resilience for the accepter VPC, use ModifyVpcPeeringConnectionOptions and set `AllowMultipathResilience` to `false`.
 pub struct AcceptVpcPeeringConnection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptVpcPeeringConnectionRequest,
         t::AcceptVpcPeeringConnectionResult,
         rt::NoErrors,
@@ -835,7 +835,11 @@ impl AcceptVpcPeeringConnection {
 ///
 /// It can take a few minutes before traffic to the specified addresses starts routing to Amazon Web Services because of BGP propagation delays.
 pub struct AdvertiseByoipCidr(
-    rt::Call<t::AdvertiseByoipCidrRequest, t::AdvertiseByoipCidrResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AdvertiseByoipCidrRequest,
+        t::AdvertiseByoipCidrResult,
+        rt::NoErrors,
+    >,
 );
 impl AdvertiseByoipCidr {
     /// The address range, in CIDR notation. This must be the exact range that you provisioned. You can't advertise only a portion of the provisioned range.
@@ -922,7 +926,11 @@ impl AdvertiseByoipCidr {
 ///
 /// You can allocate a carrier IP address which is a public IP address from a telecommunication carrier, to a network interface which resides in a subnet in a Wavelength Zone (for example an EC2 instance).
 pub struct AllocateAddress(
-    rt::Call<t::AllocateAddressRequest, t::AllocateAddressResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AllocateAddressRequest,
+        t::AllocateAddressResult,
+        rt::NoErrors,
+    >,
 );
 impl AllocateAddress {
     /// The network (`vpc`).
@@ -1016,7 +1024,7 @@ impl AllocateAddress {
 ///
 /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
 pub struct AllocateHosts(
-    rt::Call<t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors>,
 );
 impl AllocateHosts {
     /// Specifies the instance family to be supported by the Dedicated Hosts. If you specify an instance family, the Dedicated Hosts support multiple instance types within that instance family.
@@ -1144,7 +1152,11 @@ impl AllocateHosts {
 ///
 /// **Note:** This action creates an allocation with strong consistency. The returned CIDR will not overlap with any other allocations from the same pool.
 pub struct AllocateIpamPoolCidr(
-    rt::Call<t::AllocateIpamPoolCidrRequest, t::AllocateIpamPoolCidrResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AllocateIpamPoolCidrRequest,
+        t::AllocateIpamPoolCidrResult,
+        rt::NoErrors,
+    >,
 );
 impl AllocateIpamPoolCidr {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1254,7 +1266,7 @@ impl AllocateIpamPoolCidr {
 ///
 /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
 pub struct ApplySecurityGroupsToClientVpnTargetNetwork(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ApplySecurityGroupsToClientVpnTargetNetworkRequest,
         t::ApplySecurityGroupsToClientVpnTargetNetworkResult,
         rt::NoErrors,
@@ -1338,7 +1350,11 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
 ///
 /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPV6 Prefix Delegation prefixes, or the IPv6 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
 pub struct AssignIpv6Addresses(
-    rt::Call<t::AssignIpv6AddressesRequest, t::AssignIpv6AddressesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AssignIpv6AddressesRequest,
+        t::AssignIpv6AddressesResult,
+        rt::NoErrors,
+    >,
 );
 impl AssignIpv6Addresses {
     /// The number of IPv6 prefixes that Amazon Web Services automatically assigns to the network interface. You cannot use this option if you use the `Ipv6Prefixes` option.
@@ -1428,7 +1444,7 @@ impl AssignIpv6Addresses {
 ///
 /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPv4 Prefix Delegation prefixes, or the IPv4 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
 pub struct AssignPrivateIpAddresses(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssignPrivateIpAddressesRequest,
         t::AssignPrivateIpAddressesResult,
         rt::NoErrors,

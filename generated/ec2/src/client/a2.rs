@@ -156,7 +156,7 @@ impl super::Client {
 ///
 /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
 pub struct AssignPrivateNatGatewayAddress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssignPrivateNatGatewayAddressRequest,
         t::AssignPrivateNatGatewayAddressResult,
         rt::NoErrors,
@@ -244,7 +244,11 @@ impl AssignPrivateNatGatewayAddress {
 ///
 /// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
 pub struct AssociateAddress(
-    rt::Call<t::AssociateAddressRequest, t::AssociateAddressResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AssociateAddressRequest,
+        t::AssociateAddressResult,
+        rt::NoErrors,
+    >,
 );
 impl AssociateAddress {
     /// The allocation ID. This is required.
@@ -339,7 +343,7 @@ impl AssociateAddress {
 /// - You can use `DisassociateApplicationStatusCheck` to remove associations.
 /// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
 pub struct AssociateApplicationStatusCheck(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateApplicationStatusCheckRequest,
         t::AssociateApplicationStatusCheckResult,
         rt::NoErrors,
@@ -428,7 +432,7 @@ impl AssociateApplicationStatusCheck {
 ///
 /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
 pub struct AssociateCapacityReservationBillingOwner(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateCapacityReservationBillingOwnerRequest,
         t::AssociateCapacityReservationBillingOwnerResult,
         rt::NoErrors,
@@ -507,7 +511,7 @@ impl AssociateCapacityReservationBillingOwner {
 ///
 /// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
 pub struct AssociateClientVpnTargetNetwork(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateClientVpnTargetNetworkRequest,
         t::AssociateClientVpnTargetNetworkResult,
         rt::NoErrors,
@@ -603,7 +607,7 @@ impl AssociateClientVpnTargetNetwork {
 ///
 /// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
 pub struct AssociateDhcpOptions(
-    rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
 );
 impl AssociateDhcpOptions {
     /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
@@ -669,7 +673,7 @@ impl AssociateDhcpOptions {
 ///
 /// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
 pub struct AssociateEnclaveCertificateIamRole(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateEnclaveCertificateIamRoleRequest,
         t::AssociateEnclaveCertificateIamRoleResult,
         rt::NoErrors,
@@ -743,7 +747,7 @@ impl AssociateEnclaveCertificateIamRole {
 ///
 /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
 pub struct AssociateIamInstanceProfile(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateIamInstanceProfileRequest,
         t::AssociateIamInstanceProfileResult,
         rt::NoErrors,
@@ -816,7 +820,7 @@ impl AssociateIamInstanceProfile {
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub struct AssociateInstanceEventWindow(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateInstanceEventWindowRequest,
         t::AssociateInstanceEventWindowResult,
         rt::NoErrors,
@@ -895,7 +899,11 @@ impl AssociateInstanceEventWindow {
 ///
 /// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
 pub struct AssociateIpamByoasn(
-    rt::Call<t::AssociateIpamByoasnRequest, t::AssociateIpamByoasnResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AssociateIpamByoasnRequest,
+        t::AssociateIpamByoasnResult,
+        rt::NoErrors,
+    >,
 );
 impl AssociateIpamByoasn {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -963,7 +971,7 @@ impl AssociateIpamByoasn {
 ///
 /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub struct AssociateIpamResourceDiscovery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateIpamResourceDiscoveryRequest,
         t::AssociateIpamResourceDiscoveryResult,
         rt::NoErrors,
@@ -1051,7 +1059,11 @@ impl AssociateIpamResourceDiscovery {
 ///
 /// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
 pub struct AssociateKmsKeyId(
-    rt::Call<t::AssociateKmsKeyIdRequest, t::AssociateKmsKeyIdResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AssociateKmsKeyIdRequest,
+        t::AssociateKmsKeyIdResult,
+        rt::NoErrors,
+    >,
 );
 impl AssociateKmsKeyId {
     /// The ID of the Amazon EBS snapshot.
@@ -1123,7 +1135,7 @@ impl AssociateKmsKeyId {
 ///
 /// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
 pub struct AssociateNatGatewayAddress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateNatGatewayAddressRequest,
         t::AssociateNatGatewayAddressResult,
         rt::NoErrors,
@@ -1221,7 +1233,7 @@ impl AssociateNatGatewayAddress {
 /// - A policy can have up to 100 active associations.
 /// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
 pub struct AssociateNetworkingFlexCostAllocationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateNetworkingFlexCostAllocationPolicyRequest,
         t::AssociateNetworkingFlexCostAllocationPolicyResult,
         rt::NoErrors,
@@ -1314,7 +1326,11 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct AssociateRouteServer(
-    rt::Call<t::AssociateRouteServerRequest, t::AssociateRouteServerResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AssociateRouteServerRequest,
+        t::AssociateRouteServerResult,
+        rt::NoErrors,
+    >,
 );
 impl AssociateRouteServer {
     /// The unique identifier for the route server to be associated.
@@ -1384,7 +1400,11 @@ impl AssociateRouteServer {
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub struct AssociateRouteTable(
-    rt::Call<t::AssociateRouteTableRequest, t::AssociateRouteTableResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AssociateRouteTableRequest,
+        t::AssociateRouteTableResult,
+        rt::NoErrors,
+    >,
 );
 impl AssociateRouteTable {
     /// The ID of the internet gateway or virtual private gateway.

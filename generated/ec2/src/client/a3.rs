@@ -156,7 +156,7 @@ impl super::Client {
 /// - You cannot use this feature with default security groups.
 /// - You cannot use this feature with the default VPC.
 pub struct AssociateSecurityGroupVpc(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateSecurityGroupVpcRequest,
         t::AssociateSecurityGroupVpcResult,
         rt::NoErrors,
@@ -228,7 +228,7 @@ impl AssociateSecurityGroupVpc {
 ///
 /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
 pub struct AssociateSubnetCidrBlock(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateSubnetCidrBlockRequest,
         t::AssociateSubnetCidrBlockResult,
         rt::NoErrors,
@@ -308,7 +308,7 @@ impl AssociateSubnetCidrBlock {
 ///
 /// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
 pub struct AssociateTransitGatewayMulticastDomain(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateTransitGatewayMulticastDomainRequest,
         t::AssociateTransitGatewayMulticastDomainResult,
         rt::NoErrors,
@@ -391,7 +391,7 @@ impl AssociateTransitGatewayMulticastDomain {
 ///
 /// Associates the specified transit gateway attachment with a transit gateway policy table.
 pub struct AssociateTransitGatewayPolicyTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateTransitGatewayPolicyTableRequest,
         t::AssociateTransitGatewayPolicyTableResult,
         rt::NoErrors,
@@ -465,7 +465,7 @@ impl AssociateTransitGatewayPolicyTable {
 ///
 /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
 pub struct AssociateTransitGatewayRouteTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateTransitGatewayRouteTableRequest,
         t::AssociateTransitGatewayRouteTableResult,
         rt::NoErrors,
@@ -541,7 +541,7 @@ impl AssociateTransitGatewayRouteTable {
 ///
 /// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
 pub struct AssociateTrunkInterface(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateTrunkInterfaceRequest,
         t::AssociateTrunkInterfaceResult,
         rt::NoErrors,
@@ -635,7 +635,7 @@ impl AssociateTrunkInterface {
 ///
 /// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
 pub struct AssociateVpcCidrBlock(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateVpcCidrBlockRequest,
         t::AssociateVpcCidrBlockResult,
         rt::NoErrors,
@@ -758,7 +758,11 @@ impl AssociateVpcCidrBlock {
 ///
 /// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
 pub struct AttachClassicLinkVpc(
-    rt::Call<t::AttachClassicLinkVpcRequest, t::AttachClassicLinkVpcResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AttachClassicLinkVpcRequest,
+        t::AttachClassicLinkVpcResult,
+        rt::NoErrors,
+    >,
 );
 impl AttachClassicLinkVpc {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -834,7 +838,11 @@ impl AttachClassicLinkVpc {
 ///
 /// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
 pub struct AttachImageWatermark(
-    rt::Call<t::AttachImageWatermarkRequest, t::AttachImageWatermarkResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AttachImageWatermarkRequest,
+        t::AttachImageWatermarkResult,
+        rt::NoErrors,
+    >,
 );
 impl AttachImageWatermark {
     /// The ID of the AMI.
@@ -902,7 +910,7 @@ impl AttachImageWatermark {
 ///
 /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
 pub struct AttachInternetGateway(
-    rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
 );
 impl AttachInternetGateway {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -964,7 +972,7 @@ impl AttachInternetGateway {
 ///
 /// Attaches a network interface to an instance.
 pub struct AttachNetworkInterface(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AttachNetworkInterfaceRequest,
         t::AttachNetworkInterfaceResult,
         rt::NoErrors,
@@ -1060,7 +1068,7 @@ impl AttachNetworkInterface {
 ///
 /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
 pub struct AttachVerifiedAccessTrustProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AttachVerifiedAccessTrustProviderRequest,
         t::AttachVerifiedAccessTrustProviderResult,
         rt::NoErrors,
@@ -1156,7 +1164,7 @@ impl AttachVerifiedAccessTrustProvider {
 ///
 /// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
 pub struct AttachVolume(
-    rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
+    pub(crate) rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
 );
 impl AttachVolume {
     /// The device name (for example, `/dev/sdh` or `xvdh`).
@@ -1232,7 +1240,11 @@ impl AttachVolume {
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub struct AttachVpnGateway(
-    rt::Call<t::AttachVpnGatewayRequest, t::AttachVpnGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::AttachVpnGatewayRequest,
+        t::AttachVpnGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl AttachVpnGateway {
     /// The ID of the VPC.
@@ -1296,7 +1308,7 @@ impl AttachVpnGateway {
 ///
 /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
 pub struct AuthorizeClientVpnIngress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AuthorizeClientVpnIngressRequest,
         t::AuthorizeClientVpnIngressResult,
         rt::NoErrors,
@@ -1402,7 +1414,7 @@ impl AuthorizeClientVpnIngress {
 ///
 /// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
 pub struct AuthorizeSecurityGroupEgress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AuthorizeSecurityGroupEgressRequest,
         t::AuthorizeSecurityGroupEgressResult,
         rt::NoErrors,
@@ -1539,7 +1551,7 @@ impl super::Client {
 ///
 /// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
 pub struct AuthorizeSecurityGroupIngress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AuthorizeSecurityGroupIngressRequest,
         t::AuthorizeSecurityGroupIngressResult,
         rt::NoErrors,

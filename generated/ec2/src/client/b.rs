@@ -31,7 +31,7 @@ impl super::Client {
 ///
 /// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch.
 pub struct BatchModifyIpamRoutingPolicyRegistrations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::BatchModifyIpamRoutingPolicyRegistrationsRequest,
         t::BatchModifyIpamRoutingPolicyRegistrationsResult,
         rt::NoErrors,
@@ -124,7 +124,7 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
 ///
 /// **Note:** BundleInstance is no longer supported. To create an AMI, use [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) instead. For more information about creating an Amazon EBS-backed AMI, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon EC2 User Guide*.
 pub struct BundleInstance(
-    rt::Call<t::BundleInstanceRequest, t::BundleInstanceResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::BundleInstanceRequest, t::BundleInstanceResult, rt::NoErrors>,
 );
 impl BundleInstance {
     /// The ID of the instance to bundle.

@@ -140,7 +140,11 @@ impl super::Client {
 ///
 /// **Note:** CancelBundleTask is no longer supported because [BundleInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_BundleInstance.html), the operation it cancels, is no longer supported.
 pub struct CancelBundleTask(
-    rt::Call<t::CancelBundleTaskRequest, t::CancelBundleTaskResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CancelBundleTaskRequest,
+        t::CancelBundleTaskResult,
+        rt::NoErrors,
+    >,
 );
 impl CancelBundleTask {
     /// The ID of the bundle task.
@@ -210,7 +214,7 @@ impl CancelBundleTask {
 ///
 /// Instances running in the reserved capacity continue running until you stop them. Stopped instances that target the Capacity Reservation can no longer launch. Modify these instances to either target a different Capacity Reservation, launch On-Demand Instance capacity, or run in any open Capacity Reservation that has matching attributes and sufficient capacity.
 pub struct CancelCapacityReservation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelCapacityReservationRequest,
         t::CancelCapacityReservationResult,
         rt::NoErrors,
@@ -295,7 +299,7 @@ impl CancelCapacityReservation {
 /// - The individual Capacity Reservations in the Fleet are cancelled. Instances running in the Capacity Reservations at the time of cancelling the Fleet continue to run in shared capacity.
 /// - The Fleet stops creating new Capacity Reservations.
 pub struct CancelCapacityReservationFleets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelCapacityReservationFleetsRequest,
         t::CancelCapacityReservationFleetsResult,
         rt::NoErrors,
@@ -363,7 +367,7 @@ impl CancelCapacityReservationFleets {
 ///
 /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
 pub struct CancelConversionTask(
-    rt::Call<t::CancelConversionRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::CancelConversionRequest, rt::Unit, rt::NoErrors>,
 );
 impl CancelConversionTask {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -429,7 +433,7 @@ impl CancelConversionTask {
 ///
 /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
 pub struct CancelDeclarativePoliciesReport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelDeclarativePoliciesReportRequest,
         t::CancelDeclarativePoliciesReportResult,
         rt::NoErrors,
@@ -497,7 +501,7 @@ impl CancelDeclarativePoliciesReport {
 ///
 /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
 pub struct CancelExportTask(
-    rt::Call<t::CancelExportTaskRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::CancelExportTaskRequest, rt::Unit, rt::NoErrors>,
 );
 impl CancelExportTask {
     /// The ID of the export task. This is the ID returned by the `CreateInstanceExportTask` and `ExportImage` operations.
@@ -547,7 +551,7 @@ impl CancelExportTask {
 ///
 /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
 pub struct CancelImageLaunchPermission(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelImageLaunchPermissionRequest,
         t::CancelImageLaunchPermissionResult,
         rt::NoErrors,
@@ -615,7 +619,11 @@ impl CancelImageLaunchPermission {
 ///
 /// Cancels an in-process import virtual machine or import snapshot task.
 pub struct CancelImportTask(
-    rt::Call<t::CancelImportTaskRequest, t::CancelImportTaskResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CancelImportTaskRequest,
+        t::CancelImportTaskResult,
+        rt::NoErrors,
+    >,
 );
 impl CancelImportTask {
     /// The reason for canceling the task.
@@ -681,7 +689,7 @@ impl CancelImportTask {
 ///
 /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
 pub struct CancelReservedInstancesListing(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelReservedInstancesListingRequest,
         t::CancelReservedInstancesListingResult,
         rt::NoErrors,
@@ -757,7 +765,7 @@ impl CancelReservedInstancesListing {
 ///
 /// - You can delete up to 100 fleets in a single request. If you exceed the specified number, no fleets are deleted.
 pub struct CancelSpotFleetRequests(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelSpotFleetRequestsRequest,
         t::CancelSpotFleetRequestsResponse,
         rt::NoErrors,
@@ -831,7 +839,7 @@ impl CancelSpotFleetRequests {
 ///
 /// **Important:** Canceling a Spot Instance request does not terminate running Spot Instances associated with the request.
 pub struct CancelSpotInstanceRequests(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelSpotInstanceRequestsRequest,
         t::CancelSpotInstanceRequestsResult,
         rt::NoErrors,
@@ -899,7 +907,7 @@ impl CancelSpotInstanceRequests {
 ///
 /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
 pub struct ConfirmProductInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ConfirmProductInstanceRequest,
         t::ConfirmProductInstanceResult,
         rt::NoErrors,
@@ -971,7 +979,7 @@ impl ConfirmProductInstance {
 ///
 /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
 pub struct CopyFpgaImage(
-    rt::Call<t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors>,
 );
 impl CopyFpgaImage {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1084,7 +1092,9 @@ impl CopyFpgaImage {
 /// - Region to Local Zone, and Local Zone to Local Zone: Not all Local Zones require encrypted snapshots. In Local Zones that require encrypted snapshots, backing snapshots are automatically encrypted during copy. In Local Zones where encryption is not required, snapshots retain their original encryption state (encrypted or unencrypted) by default.
 ///
 /// For more information, including the required permissions for copying an AMI, see [Copy an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html) in the *Amazon EC2 User Guide*.
-pub struct CopyImage(rt::Call<t::CopyImageRequest, t::CopyImageResult, rt::NoErrors>);
+pub struct CopyImage(
+    pub(crate) rt::Call<t::CopyImageRequest, t::CopyImageResult, rt::NoErrors>,
+);
 impl CopyImage {
     /// Unique, case-sensitive identifier you provide to ensure idempotency of the request. For more information, see [Ensuring idempotency in Amazon EC2 API requests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html) in the *Amazon EC2 API Reference*.
     #[inline]
@@ -1225,7 +1235,7 @@ impl CopyImage {
 ///
 /// For more information, see [Copy an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html) in the *Amazon EBS User Guide*.
 pub struct CopySnapshot(
-    rt::Call<t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors>,
 );
 impl CopySnapshot {
     /// A description for the EBS snapshot.
@@ -1341,7 +1351,7 @@ impl CopySnapshot {
 ///
 /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
 pub struct CopyVolumes(
-    rt::Call<t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors>,
 );
 impl CopyVolumes {
     /// The ID of the source EBS volume to copy.

@@ -164,7 +164,7 @@ impl super::Client {
 /// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
 /// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
 pub struct CreateApplicationStatusCheck(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateApplicationStatusCheckRequest,
         t::CreateApplicationStatusCheckResult,
         rt::NoErrors,
@@ -325,7 +325,7 @@ impl CreateApplicationStatusCheck {
 ///
 /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
 pub struct CreateCapacityManagerDataExport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCapacityManagerDataExportRequest,
         t::CreateCapacityManagerDataExportResult,
         rt::NoErrors,
@@ -432,7 +432,7 @@ impl CreateCapacityManagerDataExport {
 /// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
 /// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
 pub struct CreateCapacityReservation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCapacityReservationRequest,
         t::CreateCapacityReservationResult,
         rt::NoErrors,
@@ -609,7 +609,7 @@ impl CreateCapacityReservation {
 ///
 /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
 pub struct CreateCapacityReservationBySplitting(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCapacityReservationBySplittingRequest,
         t::CreateCapacityReservationBySplittingResult,
         rt::NoErrors,
@@ -695,7 +695,7 @@ impl CreateCapacityReservationBySplitting {
 ///
 /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
 pub struct CreateCapacityReservationCancellationQuote(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCapacityReservationCancellationQuoteRequest,
         t::CreateCapacityReservationCancellationQuoteResult,
         rt::NoErrors,
@@ -777,7 +777,7 @@ impl CreateCapacityReservationCancellationQuote {
 ///
 /// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
 pub struct CreateCapacityReservationDateChangeQuote(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCapacityReservationDateChangeQuoteRequest,
         t::CreateCapacityReservationDateChangeQuoteResult,
         rt::NoErrors,
@@ -863,7 +863,7 @@ impl CreateCapacityReservationDateChangeQuote {
 ///
 /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
 pub struct CreateCapacityReservationFleet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCapacityReservationFleetRequest,
         t::CreateCapacityReservationFleetResult,
         rt::NoErrors,
@@ -1003,7 +1003,11 @@ impl CreateCapacityReservationFleet {
 ///
 /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
 pub struct CreateCarrierGateway(
-    rt::Call<t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateCarrierGatewayRequest,
+        t::CreateCarrierGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateCarrierGateway {
     /// The ID of the VPC to associate with the carrier gateway.
@@ -1077,7 +1081,7 @@ impl CreateCarrierGateway {
 ///
 /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
 pub struct CreateClientVpnEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateClientVpnEndpointRequest,
         t::CreateClientVpnEndpointResult,
         rt::NoErrors,
@@ -1296,7 +1300,11 @@ impl CreateClientVpnEndpoint {
 ///
 /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
 pub struct CreateClientVpnRoute(
-    rt::Call<t::CreateClientVpnRouteRequest, t::CreateClientVpnRouteResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateClientVpnRouteRequest,
+        t::CreateClientVpnRouteResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateClientVpnRoute {
     /// The ID of the Client VPN endpoint to which to add the route.
@@ -1382,7 +1390,7 @@ impl CreateClientVpnRoute {
 ///
 /// Creates a range of customer-owned IP addresses.
 pub struct CreateCoipCidr(
-    rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
 );
 impl CreateCoipCidr {
     /// A customer-owned IP address range to create.
@@ -1446,7 +1454,7 @@ impl CreateCoipCidr {
 ///
 /// Creates a pool of customer-owned IP (CoIP) addresses.
 pub struct CreateCoipPool(
-    rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
 );
 impl CreateCoipPool {
     /// The ID of the local gateway route table.
@@ -1514,7 +1522,7 @@ impl CreateCoipPool {
 ///
 /// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
 pub struct CreateCustomerGateway(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCustomerGatewayRequest,
         t::CreateCustomerGatewayResult,
         rt::NoErrors,
@@ -1622,7 +1630,11 @@ impl CreateCustomerGateway {
 ///
 /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
 pub struct CreateDefaultSubnet(
-    rt::Call<t::CreateDefaultSubnetRequest, t::CreateDefaultSubnetResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateDefaultSubnetRequest,
+        t::CreateDefaultSubnetResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateDefaultSubnet {
     /// The Availability Zone in which to create the default subnet.
@@ -1698,7 +1710,11 @@ impl CreateDefaultSubnet {
 ///
 /// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
 pub struct CreateDefaultVpc(
-    rt::Call<t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateDefaultVpcRequest,
+        t::CreateDefaultVpcResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateDefaultVpc {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1750,7 +1766,7 @@ impl CreateDefaultVpc {
 ///
 /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
 pub struct CreateDelegateMacVolumeOwnershipTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateDelegateMacVolumeOwnershipTaskRequest,
         t::CreateDelegateMacVolumeOwnershipTaskResult,
         rt::NoErrors,

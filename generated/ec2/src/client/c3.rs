@@ -161,7 +161,11 @@ impl super::Client {
 /// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
 /// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
 pub struct CreateDhcpOptions(
-    rt::Call<t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateDhcpOptionsRequest,
+        t::CreateDhcpOptionsResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateDhcpOptions {
     /// A DHCP configuration option.
@@ -229,7 +233,7 @@ impl CreateDhcpOptions {
 ///
 /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
 pub struct CreateEgressOnlyInternetGateway(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateEgressOnlyInternetGatewayRequest,
         t::CreateEgressOnlyInternetGatewayResult,
         rt::NoErrors,
@@ -313,7 +317,7 @@ impl CreateEgressOnlyInternetGateway {
 ///
 /// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
 pub struct CreateFleet(
-    rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
 );
 impl CreateFleet {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -465,7 +469,7 @@ impl CreateFleet {
 ///
 /// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
 pub struct CreateFlowLogs(
-    rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
 );
 impl CreateFlowLogs {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -611,7 +615,11 @@ impl CreateFlowLogs {
 ///
 /// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
 pub struct CreateFpgaImage(
-    rt::Call<t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateFpgaImageRequest,
+        t::CreateFpgaImageResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateFpgaImage {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -709,7 +717,7 @@ impl CreateFpgaImage {
 ///
 /// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
 pub struct CreateImage(
-    rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
 );
 impl CreateImage {
     /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
@@ -815,7 +823,7 @@ impl CreateImage {
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
 pub struct CreateImageUsageReport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateImageUsageReportRequest,
         t::CreateImageUsageReportResult,
         rt::NoErrors,
@@ -910,7 +918,7 @@ impl CreateImageUsageReport {
 ///
 /// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
 pub struct CreateInstanceConnectEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateInstanceConnectEndpointRequest,
         t::CreateInstanceConnectEndpointResult,
         rt::NoErrors,
@@ -1023,7 +1031,7 @@ impl CreateInstanceConnectEndpoint {
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub struct CreateInstanceEventWindow(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateInstanceEventWindowRequest,
         t::CreateInstanceEventWindowResult,
         rt::NoErrors,
@@ -1112,7 +1120,7 @@ impl CreateInstanceEventWindow {
 ///
 /// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
 pub struct CreateInstanceExportTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateInstanceExportTaskRequest,
         t::CreateInstanceExportTaskResult,
         rt::NoErrors,
@@ -1198,7 +1206,7 @@ impl CreateInstanceExportTask {
 ///
 /// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
 pub struct CreateInternetGateway(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateInternetGatewayRequest,
         t::CreateInternetGatewayResult,
         rt::NoErrors,
@@ -1264,7 +1272,7 @@ impl CreateInternetGateway {
 ///
 /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
 pub struct CreateInterruptibleCapacityReservationAllocation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateInterruptibleCapacityReservationAllocationRequest,
         t::CreateInterruptibleCapacityReservationAllocationResult,
         rt::NoErrors,
@@ -1363,7 +1371,9 @@ impl CreateInterruptibleCapacityReservationAllocation {
 /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
 ///
 /// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpam(rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>);
+pub struct CreateIpam(
+    pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
+);
 impl CreateIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1456,7 +1466,7 @@ impl CreateIpam {
 ///
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
 pub struct CreateIpamExternalResourceVerificationToken(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateIpamExternalResourceVerificationTokenRequest,
         t::CreateIpamExternalResourceVerificationTokenResult,
         rt::NoErrors,
@@ -1536,7 +1546,7 @@ impl CreateIpamExternalResourceVerificationToken {
 ///
 /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
 pub struct CreateIpamInternetRegistryAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateIpamInternetRegistryAssociationRequest,
         t::CreateIpamInternetRegistryAssociationResult,
         rt::NoErrors,
@@ -1638,7 +1648,11 @@ impl CreateIpamInternetRegistryAssociation {
 ///
 /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
 pub struct CreateIpamPolicy(
-    rt::Call<t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateIpamPolicyRequest,
+        t::CreateIpamPolicyResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateIpamPolicy {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -174,7 +174,7 @@ impl super::Client {
 ///
 /// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct CreateIpamPool(
-    rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
 );
 impl CreateIpamPool {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -332,7 +332,7 @@ impl CreateIpamPool {
 ///
 /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
 pub struct CreateIpamPrefixListResolver(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateIpamPrefixListResolverRequest,
         t::CreateIpamPrefixListResolverResult,
         rt::NoErrors,
@@ -434,7 +434,7 @@ impl CreateIpamPrefixListResolver {
 ///
 /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
 pub struct CreateIpamPrefixListResolverTarget(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateIpamPrefixListResolverTargetRequest,
         t::CreateIpamPrefixListResolverTargetResult,
         rt::NoErrors,
@@ -538,7 +538,7 @@ impl CreateIpamPrefixListResolverTarget {
 ///
 /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub struct CreateIpamResourceDiscovery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateIpamResourceDiscoveryRequest,
         t::CreateIpamResourceDiscoveryResult,
         rt::NoErrors,
@@ -624,7 +624,7 @@ impl CreateIpamResourceDiscovery {
 ///
 /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
 pub struct CreateIpamRoutingPolicyRegistration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateIpamRoutingPolicyRegistrationRequest,
         t::CreateIpamRoutingPolicyRegistrationResult,
         rt::NoErrors,
@@ -739,7 +739,11 @@ impl CreateIpamRoutingPolicyRegistration {
 ///
 /// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct CreateIpamScope(
-    rt::Call<t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateIpamScopeRequest,
+        t::CreateIpamScopeResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateIpamScope {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -829,7 +833,9 @@ impl CreateIpamScope {
 /// You can have up to 5,000 key pairs per Amazon Web Services Region.
 ///
 /// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub struct CreateKeyPair(rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>);
+pub struct CreateKeyPair(
+    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
+);
 impl CreateKeyPair {
     /// A unique name for the key pair.
     #[inline]
@@ -906,7 +912,11 @@ impl CreateKeyPair {
 ///
 /// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
 pub struct CreateLaunchTemplate(
-    rt::Call<t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateRequest,
+        t::CreateLaunchTemplateResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateLaunchTemplate {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1004,7 +1014,7 @@ impl CreateLaunchTemplate {
 ///
 /// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
 pub struct CreateLaunchTemplateVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLaunchTemplateVersionRequest,
         t::CreateLaunchTemplateVersionResult,
         rt::NoErrors,
@@ -1111,7 +1121,7 @@ impl CreateLaunchTemplateVersion {
 /// - `LocalGatewayVirtualInterfaceGroupId`
 /// - `NetworkInterfaceId`
 pub struct CreateLocalGatewayRoute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLocalGatewayRouteRequest,
         t::CreateLocalGatewayRouteResult,
         rt::NoErrors,
@@ -1204,7 +1214,7 @@ impl CreateLocalGatewayRoute {
 ///
 /// Creates a local gateway route table.
 pub struct CreateLocalGatewayRouteTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLocalGatewayRouteTableRequest,
         t::CreateLocalGatewayRouteTableResult,
         rt::NoErrors,
@@ -1284,7 +1294,7 @@ impl CreateLocalGatewayRouteTable {
 ///
 /// Creates a local gateway route table virtual interface group association.
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
         t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
         rt::NoErrors,
@@ -1373,7 +1383,7 @@ impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
 ///
 /// Associates the specified VPC with the specified local gateway route table.
 pub struct CreateLocalGatewayRouteTableVpcAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLocalGatewayRouteTableVpcAssociationRequest,
         t::CreateLocalGatewayRouteTableVpcAssociationResult,
         rt::NoErrors,
@@ -1453,7 +1463,7 @@ impl CreateLocalGatewayRouteTableVpcAssociation {
 ///
 /// Create a virtual interface for a local gateway.
 pub struct CreateLocalGatewayVirtualInterface(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLocalGatewayVirtualInterfaceRequest,
         t::CreateLocalGatewayVirtualInterfaceResult,
         rt::NoErrors,
@@ -1566,7 +1576,7 @@ impl CreateLocalGatewayVirtualInterface {
 ///
 /// Create a local gateway virtual interface group.
 pub struct CreateLocalGatewayVirtualInterfaceGroup(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLocalGatewayVirtualInterfaceGroupRequest,
         t::CreateLocalGatewayVirtualInterfaceGroupResult,
         rt::NoErrors,
@@ -1667,7 +1677,7 @@ impl CreateLocalGatewayVirtualInterfaceGroup {
 /// - `MacSystemIntegrityProtectionStatus=enabled`
 /// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
 pub struct CreateMacSystemIntegrityProtectionModificationTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
         t::CreateMacSystemIntegrityProtectionModificationTaskResult,
         rt::NoErrors,

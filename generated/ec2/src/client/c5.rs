@@ -149,7 +149,7 @@ impl super::Client {
 ///
 /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
 pub struct CreateManagedPrefixList(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateManagedPrefixListRequest,
         t::CreateManagedPrefixListResult,
         rt::NoErrors,
@@ -247,7 +247,11 @@ impl CreateManagedPrefixList {
 ///
 /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
 pub struct CreateMetricCategory(
-    rt::Call<t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateMetricCategoryRequest,
+        t::CreateMetricCategoryResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateMetricCategory {
     /// The names of the metrics to include in the metric category.
@@ -329,7 +333,11 @@ impl CreateMetricCategory {
 ///
 /// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
 pub struct CreateNatGateway(
-    rt::Call<t::CreateNatGatewayRequest, t::CreateNatGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateNatGatewayRequest,
+        t::CreateNatGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateNatGateway {
     /// Specifies whether to create a zonal (single-AZ) or regional (multi-AZ) NAT gateway. Defaults to `zonal`.
@@ -458,7 +466,11 @@ impl CreateNatGateway {
 ///
 /// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
 pub struct CreateNetworkAcl(
-    rt::Call<t::CreateNetworkAclRequest, t::CreateNetworkAclResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateNetworkAclRequest,
+        t::CreateNetworkAclResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateNetworkAcl {
     /// The tags to assign to the network ACL.
@@ -534,7 +546,7 @@ impl CreateNetworkAcl {
 ///
 /// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
 pub struct CreateNetworkAclEntry(
-    rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
 );
 impl CreateNetworkAclEntry {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -640,7 +652,7 @@ impl CreateNetworkAclEntry {
 ///
 /// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
 pub struct CreateNetworkInsightsAccessScope(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateNetworkInsightsAccessScopeRequest,
         t::CreateNetworkInsightsAccessScopeResult,
         rt::NoErrors,
@@ -728,7 +740,7 @@ impl CreateNetworkInsightsAccessScope {
 ///
 /// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
 pub struct CreateNetworkInsightsPath(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateNetworkInsightsPathRequest,
         t::CreateNetworkInsightsPathResult,
         rt::NoErrors,
@@ -852,7 +864,7 @@ impl CreateNetworkInsightsPath {
 ///
 /// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
 pub struct CreateNetworkInterface(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateNetworkInterfaceRequest,
         t::CreateNetworkInterfaceResult,
         rt::NoErrors,
@@ -1037,7 +1049,7 @@ impl CreateNetworkInterface {
 ///
 /// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
 pub struct CreateNetworkInterfacePermission(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateNetworkInterfacePermissionRequest,
         t::CreateNetworkInterfacePermissionResult,
         rt::NoErrors,
@@ -1125,7 +1137,7 @@ impl CreateNetworkInterfacePermission {
 ///
 /// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
 pub struct CreateNetworkingFlexCostAllocationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateNetworkingFlexCostAllocationPolicyRequest,
         t::CreateNetworkingFlexCostAllocationPolicyResult,
         rt::NoErrors,
@@ -1251,7 +1263,11 @@ impl CreateNetworkingFlexCostAllocationPolicy {
 ///
 /// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
 pub struct CreatePlacementGroup(
-    rt::Call<t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreatePlacementGroupRequest,
+        t::CreatePlacementGroupResult,
+        rt::NoErrors,
+    >,
 );
 impl CreatePlacementGroup {
     /// The number of partitions. Valid only when **Strategy** is set to `partition`.
@@ -1355,7 +1371,11 @@ impl CreatePlacementGroup {
 ///
 /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
 pub struct CreatePublicIpv4Pool(
-    rt::Call<t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreatePublicIpv4PoolRequest,
+        t::CreatePublicIpv4PoolResult,
+        rt::NoErrors,
+    >,
 );
 impl CreatePublicIpv4Pool {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1425,7 +1445,7 @@ impl CreatePublicIpv4Pool {
 ///
 /// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
 pub struct CreateReplaceRootVolumeTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateReplaceRootVolumeTaskRequest,
         t::CreateReplaceRootVolumeTaskResult,
         rt::NoErrors,
@@ -1543,7 +1563,7 @@ impl CreateReplaceRootVolumeTask {
 ///
 /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
 pub struct CreateReservedInstancesListing(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateReservedInstancesListingRequest,
         t::CreateReservedInstancesListingResult,
         rt::NoErrors,
@@ -1627,7 +1647,7 @@ impl CreateReservedInstancesListing {
 ///
 /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
 pub struct CreateRestoreImageTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateRestoreImageTaskRequest,
         t::CreateRestoreImageTaskResult,
         rt::NoErrors,
@@ -1722,7 +1742,7 @@ impl CreateRestoreImageTask {
 ///
 /// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub struct CreateRoute(
-    rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
 );
 impl CreateRoute {
     /// The ID of a prefix list used for the destination match.

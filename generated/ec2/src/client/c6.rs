@@ -146,7 +146,11 @@ impl super::Client {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct CreateRouteServer(
-    rt::Call<t::CreateRouteServerRequest, t::CreateRouteServerResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateRouteServerRequest,
+        t::CreateRouteServerResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateRouteServer {
     /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
@@ -245,7 +249,7 @@ impl CreateRouteServer {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct CreateRouteServerEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateRouteServerEndpointRequest,
         t::CreateRouteServerEndpointResult,
         rt::NoErrors,
@@ -337,7 +341,7 @@ impl CreateRouteServerEndpoint {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct CreateRouteServerPeer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateRouteServerPeerRequest,
         t::CreateRouteServerPeerResult,
         rt::NoErrors,
@@ -423,7 +427,11 @@ impl CreateRouteServerPeer {
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub struct CreateRouteTable(
-    rt::Call<t::CreateRouteTableRequest, t::CreateRouteTableResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateRouteTableRequest,
+        t::CreateRouteTableResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateRouteTable {
     /// The tags to assign to the route table.
@@ -495,7 +503,7 @@ impl CreateRouteTable {
 ///
 /// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
 pub struct CreateSecondaryNetwork(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateSecondaryNetworkRequest,
         t::CreateSecondaryNetworkResult,
         rt::NoErrors,
@@ -583,7 +591,7 @@ impl CreateSecondaryNetwork {
 ///
 /// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
 pub struct CreateSecondarySubnet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateSecondarySubnetRequest,
         t::CreateSecondarySubnetResult,
         rt::NoErrors,
@@ -689,7 +697,11 @@ impl CreateSecondarySubnet {
 ///
 /// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
 pub struct CreateSecurityGroup(
-    rt::Call<t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateSecurityGroupRequest,
+        t::CreateSecurityGroupResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateSecurityGroup {
     /// A description for the security group.
@@ -782,7 +794,9 @@ impl CreateSecurityGroup {
 /// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
 ///
 /// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct CreateSnapshot(rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>);
+pub struct CreateSnapshot(
+    pub(crate) rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>,
+);
 impl CreateSnapshot {
     /// A description for the snapshot.
     #[inline]
@@ -867,7 +881,11 @@ impl CreateSnapshot {
 /// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
 /// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
 pub struct CreateSnapshots(
-    rt::Call<t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateSnapshotsRequest,
+        t::CreateSnapshotsResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateSnapshots {
     /// A description propagated to every snapshot specified by the instance.
@@ -958,7 +976,7 @@ impl CreateSnapshots {
 ///
 /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
 pub struct CreateSpotDatafeedSubscription(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateSpotDatafeedSubscriptionRequest,
         t::CreateSpotDatafeedSubscriptionResult,
         rt::NoErrors,
@@ -1036,7 +1054,11 @@ impl CreateSpotDatafeedSubscription {
 ///
 /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
 pub struct CreateStoreImageTask(
-    rt::Call<t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateStoreImageTaskRequest,
+        t::CreateStoreImageTaskResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateStoreImageTask {
     /// The ID of the AMI.
@@ -1122,7 +1144,7 @@ impl CreateStoreImageTask {
 ///
 /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
 pub struct CreateSubnet(
-    rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
 );
 impl CreateSubnet {
     /// The tags to assign to the subnet.
@@ -1244,7 +1266,7 @@ impl CreateSubnet {
 ///
 /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
 pub struct CreateSubnetCidrReservation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateSubnetCidrReservationRequest,
         t::CreateSubnetCidrReservationResult,
         rt::NoErrors,
@@ -1340,7 +1362,7 @@ impl CreateSubnetCidrReservation {
 /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
 ///
 /// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct CreateTags(rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
+pub struct CreateTags(pub(crate) rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
 impl CreateTags {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1403,7 +1425,7 @@ impl CreateTags {
 ///
 /// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
 pub struct CreateTrafficMirrorFilter(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTrafficMirrorFilterRequest,
         t::CreateTrafficMirrorFilterResult,
         rt::NoErrors,
@@ -1485,7 +1507,7 @@ impl CreateTrafficMirrorFilter {
 ///
 /// You need the Traffic Mirror filter ID when you create the rule.
 pub struct CreateTrafficMirrorFilterRule(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTrafficMirrorFilterRuleRequest,
         t::CreateTrafficMirrorFilterRuleResult,
         rt::NoErrors,

@@ -190,7 +190,7 @@ impl super::Client {
 ///
 /// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
 pub struct CreateTrafficMirrorSession(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTrafficMirrorSessionRequest,
         t::CreateTrafficMirrorSessionResult,
         rt::NoErrors,
@@ -312,7 +312,7 @@ impl CreateTrafficMirrorSession {
 ///
 /// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
 pub struct CreateTrafficMirrorTarget(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTrafficMirrorTargetRequest,
         t::CreateTrafficMirrorTargetResult,
         rt::NoErrors,
@@ -419,7 +419,11 @@ impl CreateTrafficMirrorTarget {
 ///
 /// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
 pub struct CreateTransitGateway(
-    rt::Call<t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRequest,
+        t::CreateTransitGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateTransitGateway {
     /// A description of the transit gateway.
@@ -495,7 +499,7 @@ impl CreateTransitGateway {
 ///
 /// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
 pub struct CreateTransitGatewayConnect(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayConnectRequest,
         t::CreateTransitGatewayConnectResult,
         rt::NoErrors,
@@ -585,7 +589,7 @@ impl CreateTransitGatewayConnect {
 ///
 /// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
 pub struct CreateTransitGatewayConnectPeer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayConnectPeerRequest,
         t::CreateTransitGatewayConnectPeerResult,
         rt::NoErrors,
@@ -686,7 +690,7 @@ impl CreateTransitGatewayConnectPeer {
 ///
 /// Creates a metering policy for a transit gateway to track and measure network traffic.
 pub struct CreateTransitGatewayMeteringPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayMeteringPolicyRequest,
         t::CreateTransitGatewayMeteringPolicyResult,
         rt::NoErrors,
@@ -766,7 +770,7 @@ impl CreateTransitGatewayMeteringPolicy {
 ///
 /// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
 pub struct CreateTransitGatewayMeteringPolicyEntry(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayMeteringPolicyEntryRequest,
         t::CreateTransitGatewayMeteringPolicyEntryResult,
         rt::NoErrors,
@@ -924,7 +928,7 @@ impl CreateTransitGatewayMeteringPolicyEntry {
 ///
 /// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
 pub struct CreateTransitGatewayMulticastDomain(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayMulticastDomainRequest,
         t::CreateTransitGatewayMulticastDomainResult,
         rt::NoErrors,
@@ -1009,7 +1013,7 @@ impl CreateTransitGatewayMulticastDomain {
 ///
 /// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
 pub struct CreateTransitGatewayNetworkFunctionAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
         t::CreateTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
@@ -1106,7 +1110,7 @@ impl CreateTransitGatewayNetworkFunctionAttachment {
 ///
 /// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
 pub struct CreateTransitGatewayPeeringAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayPeeringAttachmentRequest,
         t::CreateTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
@@ -1207,7 +1211,7 @@ impl CreateTransitGatewayPeeringAttachment {
 ///
 /// Creates a transit gateway policy table.
 pub struct CreateTransitGatewayPolicyTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayPolicyTableRequest,
         t::CreateTransitGatewayPolicyTableResult,
         rt::NoErrors,
@@ -1281,7 +1285,7 @@ impl CreateTransitGatewayPolicyTable {
 ///
 /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
 pub struct CreateTransitGatewayPolicyTableEntry(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayPolicyTableEntryRequest,
         t::CreateTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,
@@ -1367,7 +1371,7 @@ impl CreateTransitGatewayPolicyTableEntry {
 ///
 /// Creates a reference (route) to a prefix list in a specified transit gateway route table.
 pub struct CreateTransitGatewayPrefixListReference(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayPrefixListReferenceRequest,
         t::CreateTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
@@ -1453,7 +1457,7 @@ impl CreateTransitGatewayPrefixListReference {
 ///
 /// Creates a static route for the specified transit gateway route table.
 pub struct CreateTransitGatewayRoute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayRouteRequest,
         t::CreateTransitGatewayRouteResult,
         rt::NoErrors,
@@ -1537,7 +1541,7 @@ impl CreateTransitGatewayRoute {
 ///
 /// Creates a route table for the specified transit gateway.
 pub struct CreateTransitGatewayRouteTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayRouteTableRequest,
         t::CreateTransitGatewayRouteTableResult,
         rt::NoErrors,
@@ -1611,7 +1615,7 @@ impl CreateTransitGatewayRouteTable {
 ///
 /// Advertises a new transit gateway route table.
 pub struct CreateTransitGatewayRouteTableAnnouncement(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayRouteTableAnnouncementRequest,
         t::CreateTransitGatewayRouteTableAnnouncementResult,
         rt::NoErrors,

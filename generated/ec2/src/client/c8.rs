@@ -158,7 +158,7 @@ impl super::Client {
 ///
 /// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using CreateRoute.
 pub struct CreateTransitGatewayVpcAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTransitGatewayVpcAttachmentRequest,
         t::CreateTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
@@ -253,7 +253,7 @@ impl CreateTransitGatewayVpcAttachment {
 ///
 /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
 pub struct CreateVerifiedAccessEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVerifiedAccessEndpointRequest,
         t::CreateVerifiedAccessEndpointResult,
         rt::NoErrors,
@@ -432,7 +432,7 @@ impl CreateVerifiedAccessEndpoint {
 ///
 /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
 pub struct CreateVerifiedAccessGroup(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVerifiedAccessGroupRequest,
         t::CreateVerifiedAccessGroupResult,
         rt::NoErrors,
@@ -531,7 +531,7 @@ impl CreateVerifiedAccessGroup {
 ///
 /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
 pub struct CreateVerifiedAccessInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVerifiedAccessInstanceRequest,
         t::CreateVerifiedAccessInstanceResult,
         rt::NoErrors,
@@ -623,7 +623,7 @@ impl CreateVerifiedAccessInstance {
 ///
 /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
 pub struct CreateVerifiedAccessTrustProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVerifiedAccessTrustProviderRequest,
         t::CreateVerifiedAccessTrustProviderResult,
         rt::NoErrors,
@@ -779,7 +779,9 @@ impl CreateVerifiedAccessTrustProvider {
 /// You can tag your volumes during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
 ///
 /// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
-pub struct CreateVolume(rt::Call<t::CreateVolumeRequest, t::Volume, rt::NoErrors>);
+pub struct CreateVolume(
+    pub(crate) rt::Call<t::CreateVolumeRequest, t::Volume, rt::NoErrors>,
+);
 impl CreateVolume {
     /// The ID of the Availability Zone in which to create the volume. For example, `us-east-1a`.
     #[inline]
@@ -921,7 +923,9 @@ impl CreateVolume {
 /// By default, each instance that you launch in the VPC has the default DHCP options, which include only a default DNS server that we provide (AmazonProvidedDNS). For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
 ///
 /// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
-pub struct CreateVpc(rt::Call<t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors>);
+pub struct CreateVpc(
+    pub(crate) rt::Call<t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors>,
+);
 impl CreateVpc {
     /// The IPv4 network range for the VPC, in CIDR notation. For example, `10.0.0.0/16`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
     #[inline]
@@ -1048,7 +1052,7 @@ impl CreateVpc {
 ///
 /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 pub struct CreateVpcBlockPublicAccessExclusion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVpcBlockPublicAccessExclusionRequest,
         t::CreateVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
@@ -1139,7 +1143,7 @@ impl CreateVpcBlockPublicAccessExclusion {
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub struct CreateVpcEncryptionControl(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVpcEncryptionControlRequest,
         t::CreateVpcEncryptionControlResult,
         rt::NoErrors,
@@ -1213,7 +1217,11 @@ impl CreateVpcEncryptionControl {
 ///
 /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
 pub struct CreateVpcEndpoint(
-    rt::Call<t::CreateVpcEndpointRequest, t::CreateVpcEndpointResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateVpcEndpointRequest,
+        t::CreateVpcEndpointResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateVpcEndpoint {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1367,7 +1375,7 @@ impl CreateVpcEndpoint {
 ///
 /// You can create a connection notification for interface endpoints only.
 pub struct CreateVpcEndpointConnectionNotification(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVpcEndpointConnectionNotificationRequest,
         t::CreateVpcEndpointConnectionNotificationResult,
         rt::NoErrors,
@@ -1468,7 +1476,7 @@ impl CreateVpcEndpointConnectionNotification {
 ///
 /// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
 pub struct CreateVpcEndpointServiceConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVpcEndpointServiceConfigurationRequest,
         t::CreateVpcEndpointServiceConfigurationResult,
         rt::NoErrors,
@@ -1586,7 +1594,7 @@ impl CreateVpcEndpointServiceConfiguration {
 ///
 /// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
 pub struct CreateVpcPeeringConnection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVpcPeeringConnectionRequest,
         t::CreateVpcPeeringConnectionResult,
         rt::NoErrors,
@@ -1687,7 +1695,7 @@ impl CreateVpcPeeringConnection {
 ///
 /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
 pub struct CreateVpnConcentrator(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVpnConcentratorRequest,
         t::CreateVpnConcentratorResult,
         rt::NoErrors,
@@ -1775,7 +1783,11 @@ impl CreateVpnConcentrator {
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub struct CreateVpnConnection(
-    rt::Call<t::CreateVpnConnectionRequest, t::CreateVpnConnectionResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateVpnConnectionRequest,
+        t::CreateVpnConnectionResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateVpnConnection {
     /// The ID of the customer gateway.
@@ -1881,7 +1893,7 @@ impl CreateVpnConnection {
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub struct CreateVpnConnectionRoute(
-    rt::Call<t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
 );
 impl CreateVpnConnectionRoute {
     /// The CIDR block associated with the local subnet of the customer network.
@@ -1948,7 +1960,11 @@ impl super::Client {
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub struct CreateVpnGateway(
-    rt::Call<t::CreateVpnGatewayRequest, t::CreateVpnGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateVpnGatewayRequest,
+        t::CreateVpnGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl CreateVpnGateway {
     /// The Availability Zone for the virtual private gateway.

@@ -148,7 +148,7 @@ impl super::Client {
 /// - Deleting a check automatically removes all of its associations.
 /// - Use `DescribeApplicationStatusChecks` to view existing checks before deleting.
 pub struct DeleteApplicationStatusCheck(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteApplicationStatusCheckRequest,
         t::DeleteApplicationStatusCheckResult,
         rt::NoErrors,
@@ -222,7 +222,7 @@ impl DeleteApplicationStatusCheck {
 ///
 /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
 pub struct DeleteCapacityManagerDataExport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteCapacityManagerDataExportRequest,
         t::DeleteCapacityManagerDataExportResult,
         rt::NoErrors,
@@ -292,7 +292,11 @@ impl DeleteCapacityManagerDataExport {
 ///
 /// **Important:** If you do not delete the route that contains the carrier gateway as the Target, the route is a blackhole route. For information about how to delete a route, see [DeleteRoute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html).
 pub struct DeleteCarrierGateway(
-    rt::Call<t::DeleteCarrierGatewayRequest, t::DeleteCarrierGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteCarrierGatewayRequest,
+        t::DeleteCarrierGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteCarrierGateway {
     /// The ID of the carrier gateway.
@@ -354,7 +358,7 @@ impl DeleteCarrierGateway {
 ///
 /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
 pub struct DeleteClientVpnEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteClientVpnEndpointRequest,
         t::DeleteClientVpnEndpointResult,
         rt::NoErrors,
@@ -420,7 +424,7 @@ impl DeleteClientVpnEndpoint {
 ///
 /// Deletes the authorization policy for a Client VPN endpoint.
 pub struct DeleteClientVpnEndpointAuthorizationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteClientVpnEndpointAuthorizationPolicyRequest,
         t::DeleteClientVpnEndpointAuthorizationPolicyResult,
         rt::NoErrors,
@@ -488,7 +492,11 @@ impl DeleteClientVpnEndpointAuthorizationPolicy {
 ///
 /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
 pub struct DeleteClientVpnRoute(
-    rt::Call<t::DeleteClientVpnRouteRequest, t::DeleteClientVpnRouteResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteClientVpnRouteRequest,
+        t::DeleteClientVpnRouteResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteClientVpnRoute {
     /// The ID of the Client VPN endpoint from which the route is to be deleted.
@@ -562,7 +570,7 @@ impl DeleteClientVpnRoute {
 ///
 /// Deletes a range of customer-owned IP addresses.
 pub struct DeleteCoipCidr(
-    rt::Call<t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors>,
 );
 impl DeleteCoipCidr {
     /// A customer-owned IP address range that you want to delete.
@@ -626,7 +634,7 @@ impl DeleteCoipCidr {
 ///
 /// Deletes a pool of customer-owned IP (CoIP) addresses.
 pub struct DeleteCoipPool(
-    rt::Call<t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors>,
 );
 impl DeleteCoipPool {
     /// The ID of the CoIP pool that you want to delete.
@@ -684,7 +692,7 @@ impl DeleteCoipPool {
 ///
 /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
 pub struct DeleteCustomerGateway(
-    rt::Call<t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteCustomerGateway {
     /// The ID of the customer gateway.
@@ -740,7 +748,7 @@ impl DeleteCustomerGateway {
 ///
 /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
 pub struct DeleteDhcpOptions(
-    rt::Call<t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteDhcpOptions {
     /// The ID of the DHCP options set.
@@ -796,7 +804,7 @@ impl DeleteDhcpOptions {
 ///
 /// Deletes an egress-only internet gateway.
 pub struct DeleteEgressOnlyInternetGateway(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteEgressOnlyInternetGatewayRequest,
         t::DeleteEgressOnlyInternetGatewayResult,
         rt::NoErrors,
@@ -885,7 +893,7 @@ impl DeleteEgressOnlyInternetGateway {
 ///
 /// For more information, see [Delete an EC2 Fleet request and the instances in the fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-fleet.html) in the *Amazon EC2 User Guide*.
 pub struct DeleteFleets(
-    rt::Call<t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors>,
 );
 impl DeleteFleets {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -947,7 +955,7 @@ impl DeleteFleets {
 ///
 /// Deletes one or more flow logs.
 pub struct DeleteFlowLogs(
-    rt::Call<t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors>,
 );
 impl DeleteFlowLogs {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1005,7 +1013,11 @@ impl DeleteFlowLogs {
 ///
 /// Deletes the specified Amazon FPGA Image (AFI).
 pub struct DeleteFpgaImage(
-    rt::Call<t::DeleteFpgaImageRequest, t::DeleteFpgaImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteFpgaImageRequest,
+        t::DeleteFpgaImageResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteFpgaImage {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1065,7 +1077,7 @@ impl DeleteFpgaImage {
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
 pub struct DeleteImageUsageReport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteImageUsageReportRequest,
         t::DeleteImageUsageReportResult,
         rt::NoErrors,
@@ -1131,7 +1143,7 @@ impl DeleteImageUsageReport {
 ///
 /// Deletes the specified EC2 Instance Connect Endpoint.
 pub struct DeleteInstanceConnectEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteInstanceConnectEndpointRequest,
         t::DeleteInstanceConnectEndpointResult,
         rt::NoErrors,
@@ -1344,7 +1356,7 @@ impl super::Client {
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub struct DeleteInstanceEventWindow(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteInstanceEventWindowRequest,
         t::DeleteInstanceEventWindowResult,
         rt::NoErrors,
@@ -1416,7 +1428,7 @@ impl DeleteInstanceEventWindow {
 ///
 /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
 pub struct DeleteInternetGateway(
-    rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteInternetGateway {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1473,7 +1485,9 @@ impl DeleteInternetGateway {
 /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
 ///
 /// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpam(rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>);
+pub struct DeleteIpam(
+    pub(crate) rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>,
+);
 impl DeleteIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1536,7 +1550,7 @@ impl DeleteIpam {
 ///
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
 pub struct DeleteIpamExternalResourceVerificationToken(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteIpamExternalResourceVerificationTokenRequest,
         t::DeleteIpamExternalResourceVerificationTokenResult,
         rt::NoErrors,
@@ -1607,7 +1621,7 @@ impl DeleteIpamExternalResourceVerificationToken {
 ///
 /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
 pub struct DeleteIpamInternetRegistryAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteIpamInternetRegistryAssociationRequest,
         t::DeleteIpamInternetRegistryAssociationResult,
         rt::NoErrors,
@@ -1680,7 +1694,11 @@ impl DeleteIpamInternetRegistryAssociation {
 ///
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 pub struct DeleteIpamPolicy(
-    rt::Call<t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteIpamPolicyRequest,
+        t::DeleteIpamPolicyResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteIpamPolicy {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1742,7 +1760,7 @@ impl DeleteIpamPolicy {
 ///
 /// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct DeleteIpamPool(
-    rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
 );
 impl DeleteIpamPool {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1806,7 +1824,7 @@ impl DeleteIpamPool {
 ///
 /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
 pub struct DeleteIpamPrefixListResolver(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteIpamPrefixListResolverRequest,
         t::DeleteIpamPrefixListResolverResult,
         rt::NoErrors,
@@ -1876,7 +1894,7 @@ impl DeleteIpamPrefixListResolver {
 ///
 /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
 pub struct DeleteIpamPrefixListResolverTarget(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteIpamPrefixListResolverTargetRequest,
         t::DeleteIpamPrefixListResolverTargetResult,
         rt::NoErrors,
@@ -1947,7 +1965,7 @@ impl DeleteIpamPrefixListResolverTarget {
 ///
 /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub struct DeleteIpamResourceDiscovery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteIpamResourceDiscoveryRequest,
         t::DeleteIpamResourceDiscoveryResult,
         rt::NoErrors,
@@ -2015,7 +2033,7 @@ impl DeleteIpamResourceDiscovery {
 ///
 /// Deletes a routing policy registration for a specified CIDR prefix.
 pub struct DeleteIpamRoutingPolicyRegistration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteIpamRoutingPolicyRegistrationRequest,
         t::DeleteIpamRoutingPolicyRegistrationResult,
         rt::NoErrors,
@@ -2106,7 +2124,11 @@ impl DeleteIpamRoutingPolicyRegistration {
 ///
 /// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct DeleteIpamScope(
-    rt::Call<t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteIpamScopeRequest,
+        t::DeleteIpamScopeResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteIpamScope {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2164,7 +2186,7 @@ impl DeleteIpamScope {
 ///
 /// Deletes the specified key pair, by removing the public key from Amazon EC2.
 pub struct DeleteKeyPair(
-    rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
 );
 impl DeleteKeyPair {
     /// The name of the key pair.
@@ -2228,7 +2250,11 @@ impl DeleteKeyPair {
 ///
 /// Deletes a launch template. Deleting a launch template deletes all of its versions.
 pub struct DeleteLaunchTemplate(
-    rt::Call<t::DeleteLaunchTemplateRequest, t::DeleteLaunchTemplateResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteLaunchTemplateRequest,
+        t::DeleteLaunchTemplateResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteLaunchTemplate {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2302,7 +2328,7 @@ impl DeleteLaunchTemplate {
 ///
 /// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
 pub struct DeleteLaunchTemplateVersions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteLaunchTemplateVersionsRequest,
         t::DeleteLaunchTemplateVersionsResult,
         rt::NoErrors,
@@ -2382,7 +2408,7 @@ impl DeleteLaunchTemplateVersions {
 ///
 /// Deletes the specified route from the specified local gateway route table.
 pub struct DeleteLocalGatewayRoute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteLocalGatewayRouteRequest,
         t::DeleteLocalGatewayRouteResult,
         rt::NoErrors,

@@ -168,7 +168,7 @@ impl super::Client {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeInstanceImageMetadata(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceImageMetadataRequest,
         t::DescribeInstanceImageMetadataResult,
         rt::NoErrors,
@@ -267,7 +267,7 @@ impl DescribeInstanceImageMetadata {
 ///
 /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
 pub struct DescribeInstanceSqlHaHistoryStates(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceSqlHaHistoryStatesRequest,
         t::DescribeInstanceSqlHaHistoryStatesResult,
         rt::NoErrors,
@@ -365,7 +365,7 @@ impl DescribeInstanceSqlHaHistoryStates {
 ///
 /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
 pub struct DescribeInstanceSqlHaStates(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceSqlHaStatesRequest,
         t::DescribeInstanceSqlHaStatesResult,
         rt::NoErrors,
@@ -462,7 +462,7 @@ impl DescribeInstanceSqlHaStates {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeInstanceStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceStatusRequest,
         t::DescribeInstanceStatusResult,
         rt::NoErrors,
@@ -599,7 +599,7 @@ impl DescribeInstanceStatus {
 ///
 /// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeInstanceTopology(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceTopologyRequest,
         t::DescribeInstanceTopologyResult,
         rt::NoErrors,
@@ -702,7 +702,7 @@ impl DescribeInstanceTopology {
 ///
 /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
 pub struct DescribeInstanceTypeOfferings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceTypeOfferingsRequest,
         t::DescribeInstanceTypeOfferingsResult,
         rt::NoErrors,
@@ -801,7 +801,7 @@ impl DescribeInstanceTypeOfferings {
 ///
 /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
 pub struct DescribeInstanceTypes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceTypesRequest,
         t::DescribeInstanceTypesResult,
         rt::NoErrors,
@@ -920,7 +920,11 @@ impl DescribeInstanceTypes {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeInstances(
-    rt::Call<t::DescribeInstancesRequest, t::DescribeInstancesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeInstancesRequest,
+        t::DescribeInstancesResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeInstances {
     /// The instance IDs.
@@ -1063,7 +1067,7 @@ impl DescribeInstances {
 ///
 /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
 pub struct DescribeInternetGateways(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInternetGatewaysRequest,
         t::DescribeInternetGatewaysResult,
         rt::NoErrors,
@@ -1171,7 +1175,11 @@ impl DescribeInternetGateways {
 ///
 /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 pub struct DescribeIpamByoasn(
-    rt::Call<t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeIpamByoasnRequest,
+        t::DescribeIpamByoasnResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeIpamByoasn {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1241,7 +1249,7 @@ impl DescribeIpamByoasn {
 ///
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
 pub struct DescribeIpamExternalResourceVerificationTokens(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIpamExternalResourceVerificationTokensRequest,
         t::DescribeIpamExternalResourceVerificationTokensResult,
         rt::NoErrors,
@@ -1333,7 +1341,7 @@ impl DescribeIpamExternalResourceVerificationTokens {
 ///
 /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct DescribeIpamInternetRegistryAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIpamInternetRegistryAssociationsRequest,
         t::DescribeIpamInternetRegistryAssociationsResult,
         rt::NoErrors,
@@ -1421,7 +1429,11 @@ impl DescribeIpamInternetRegistryAssociations {
 ///
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 pub struct DescribeIpamPolicies(
-    rt::Call<t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeIpamPoliciesRequest,
+        t::DescribeIpamPoliciesResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeIpamPolicies {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1505,7 +1517,7 @@ impl DescribeIpamPolicies {
 ///
 /// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
 pub struct DescribeIpamPoolAllocations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIpamPoolAllocationsRequest,
         t::DescribeIpamPoolAllocationsResult,
         rt::NoErrors,
@@ -1604,7 +1616,11 @@ impl DescribeIpamPoolAllocations {
 ///
 /// Get information about your IPAM pools.
 pub struct DescribeIpamPools(
-    rt::Call<t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeIpamPoolsRequest,
+        t::DescribeIpamPoolsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeIpamPools {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1697,7 +1713,7 @@ impl DescribeIpamPools {
 ///
 /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
 pub struct DescribeIpamPrefixListResolverTargets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIpamPrefixListResolverTargetsRequest,
         t::DescribeIpamPrefixListResolverTargetsResult,
         rt::NoErrors,

@@ -170,7 +170,7 @@ impl super::Client {
 ///
 /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
 pub struct DescribeIpamPrefixListResolvers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIpamPrefixListResolversRequest,
         t::DescribeIpamPrefixListResolversResult,
         rt::NoErrors,
@@ -269,7 +269,7 @@ impl DescribeIpamPrefixListResolvers {
 ///
 /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub struct DescribeIpamResourceDiscoveries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIpamResourceDiscoveriesRequest,
         t::DescribeIpamResourceDiscoveriesResult,
         rt::NoErrors,
@@ -368,7 +368,7 @@ impl DescribeIpamResourceDiscoveries {
 ///
 /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
 pub struct DescribeIpamResourceDiscoveryAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIpamResourceDiscoveryAssociationsRequest,
         t::DescribeIpamResourceDiscoveryAssociationsResult,
         rt::NoErrors,
@@ -473,7 +473,11 @@ impl DescribeIpamResourceDiscoveryAssociations {
 ///
 /// Get information about your IPAM scopes.
 pub struct DescribeIpamScopes(
-    rt::Call<t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeIpamScopes {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -568,7 +572,7 @@ impl DescribeIpamScopes {
 ///
 /// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct DescribeIpams(
-    rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
 );
 impl DescribeIpams {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -657,7 +661,11 @@ impl DescribeIpams {
 ///
 /// Describes your IPv6 address pools.
 pub struct DescribeIpv6Pools(
-    rt::Call<t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeIpv6Pools {
     /// The IDs of the IPv6 address pools.
@@ -752,7 +760,11 @@ impl DescribeIpv6Pools {
 ///
 /// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeKeyPairs(
-    rt::Call<t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeKeyPairs {
     /// The key pair names.
@@ -839,7 +851,7 @@ impl DescribeKeyPairs {
 ///
 /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
 pub struct DescribeLaunchTemplateVersions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLaunchTemplateVersionsRequest,
         t::DescribeLaunchTemplateVersionsResult,
         rt::NoErrors,
@@ -974,7 +986,7 @@ impl DescribeLaunchTemplateVersions {
 ///
 /// Describes one or more launch templates.
 pub struct DescribeLaunchTemplates(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLaunchTemplatesRequest,
         t::DescribeLaunchTemplatesResult,
         rt::NoErrors,
@@ -1083,7 +1095,7 @@ impl DescribeLaunchTemplates {
 ///
 /// Describes the associations between virtual interface groups and local gateway route tables.
 pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
         t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
         rt::NoErrors,
@@ -1199,7 +1211,7 @@ impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
 ///
 /// Describes the specified associations between VPCs and local gateway route tables.
 pub struct DescribeLocalGatewayRouteTableVpcAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
         t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
         rt::NoErrors,
@@ -1307,7 +1319,7 @@ impl DescribeLocalGatewayRouteTableVpcAssociations {
 ///
 /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
 pub struct DescribeLocalGatewayRouteTables(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLocalGatewayRouteTablesRequest,
         t::DescribeLocalGatewayRouteTablesResult,
         rt::NoErrors,
@@ -1406,7 +1418,7 @@ impl DescribeLocalGatewayRouteTables {
 ///
 /// Describes the specified local gateway virtual interface groups.
 pub struct DescribeLocalGatewayVirtualInterfaceGroups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
         t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
         rt::NoErrors,
@@ -1511,7 +1523,7 @@ impl DescribeLocalGatewayVirtualInterfaceGroups {
 ///
 /// Describes the specified local gateway virtual interfaces.
 pub struct DescribeLocalGatewayVirtualInterfaces(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLocalGatewayVirtualInterfacesRequest,
         t::DescribeLocalGatewayVirtualInterfacesResult,
         rt::NoErrors,
@@ -1613,7 +1625,7 @@ impl DescribeLocalGatewayVirtualInterfaces {
 ///
 /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
 pub struct DescribeLocalGateways(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLocalGatewaysRequest,
         t::DescribeLocalGatewaysResult,
         rt::NoErrors,
@@ -1710,7 +1722,7 @@ impl DescribeLocalGateways {
 ///
 /// Describes the lock status for a snapshot.
 pub struct DescribeLockedSnapshots(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLockedSnapshotsRequest,
         t::DescribeLockedSnapshotsResult,
         rt::NoErrors,

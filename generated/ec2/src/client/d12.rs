@@ -169,7 +169,11 @@ impl super::Client {
 ///
 /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
 pub struct DescribeMacHosts(
-    rt::Call<t::DescribeMacHostsRequest, t::DescribeMacHostsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeMacHosts {
     /// The filters.
@@ -252,7 +256,7 @@ impl DescribeMacHosts {
 ///
 /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
 pub struct DescribeMacModificationTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeMacModificationTasksRequest,
         t::DescribeMacModificationTasksResult,
         rt::NoErrors,
@@ -351,7 +355,7 @@ impl DescribeMacModificationTasks {
 ///
 /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
 pub struct DescribeManagedPrefixLists(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeManagedPrefixListsRequest,
         t::DescribeManagedPrefixListsResult,
         rt::NoErrors,
@@ -452,7 +456,7 @@ impl DescribeManagedPrefixLists {
 ///
 /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
 pub struct DescribeMetricCategories(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeMetricCategoriesRequest,
         t::DescribeMetricCategoriesResult,
         rt::NoErrors,
@@ -551,7 +555,7 @@ impl DescribeMetricCategories {
 ///
 /// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
 pub struct DescribeMovingAddresses(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeMovingAddressesRequest,
         t::DescribeMovingAddressesResult,
         rt::NoErrors,
@@ -648,7 +652,11 @@ impl DescribeMovingAddresses {
 ///
 /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
 pub struct DescribeNatGateways(
-    rt::Call<t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeNatGateways {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -765,7 +773,11 @@ impl DescribeNatGateways {
 ///
 /// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
 pub struct DescribeNetworkAcls(
-    rt::Call<t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeNetworkAcls {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -858,7 +870,7 @@ impl DescribeNetworkAcls {
 ///
 /// Describes the specified Network Access Scope analyses.
 pub struct DescribeNetworkInsightsAccessScopeAnalyses(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
         t::DescribeNetworkInsightsAccessScopeAnalysesResult,
         rt::NoErrors,
@@ -981,7 +993,7 @@ impl DescribeNetworkInsightsAccessScopeAnalyses {
 ///
 /// Describes the specified Network Access Scopes.
 pub struct DescribeNetworkInsightsAccessScopes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkInsightsAccessScopesRequest,
         t::DescribeNetworkInsightsAccessScopesResult,
         rt::NoErrors,
@@ -1083,7 +1095,7 @@ impl DescribeNetworkInsightsAccessScopes {
 ///
 /// Describes one or more of your network insights analyses.
 pub struct DescribeNetworkInsightsAnalyses(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkInsightsAnalysesRequest,
         t::DescribeNetworkInsightsAnalysesResult,
         rt::NoErrors,
@@ -1200,7 +1212,7 @@ impl DescribeNetworkInsightsAnalyses {
 ///
 /// Describes one or more of your paths.
 pub struct DescribeNetworkInsightsPaths(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkInsightsPathsRequest,
         t::DescribeNetworkInsightsPathsResult,
         rt::NoErrors,
@@ -1299,7 +1311,7 @@ impl DescribeNetworkInsightsPaths {
 ///
 /// Describes a network interface attribute. You can specify only one attribute at a time.
 pub struct DescribeNetworkInterfaceAttribute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkInterfaceAttributeRequest,
         t::DescribeNetworkInterfaceAttributeResult,
         rt::NoErrors,
@@ -1373,7 +1385,7 @@ impl DescribeNetworkInterfaceAttribute {
 ///
 /// Describes the permissions for your network interfaces.
 pub struct DescribeNetworkInterfacePermissions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkInterfacePermissionsRequest,
         t::DescribeNetworkInterfacePermissionsResult,
         rt::NoErrors,
@@ -1470,7 +1482,7 @@ impl DescribeNetworkInterfacePermissions {
 ///
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 pub struct DescribeNetworkInterfaces(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkInterfacesRequest,
         t::DescribeNetworkInterfacesResult,
         rt::NoErrors,
@@ -1584,7 +1596,7 @@ impl DescribeNetworkInterfaces {
 ///
 /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct DescribeNetworkingFlexCostAllocationPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
         t::DescribeNetworkingFlexCostAllocationPoliciesResult,
         rt::NoErrors,
@@ -1686,7 +1698,7 @@ impl DescribeNetworkingFlexCostAllocationPolicies {
 ///
 /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
         t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
         rt::NoErrors,

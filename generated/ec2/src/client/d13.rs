@@ -154,7 +154,11 @@ impl super::Client {
 ///
 /// **Note:** LAGs are only available for second-generation Outposts racks at this time.
 pub struct DescribeOutpostLags(
-    rt::Call<t::DescribeOutpostLagsRequest, t::DescribeOutpostLagsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeOutpostLagsRequest,
+        t::DescribeOutpostLagsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeOutpostLags {
     /// The IDs of the Outpost LAGs.
@@ -238,7 +242,7 @@ impl DescribeOutpostLags {
 ///
 /// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
 pub struct DescribePlacementGroups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribePlacementGroupsRequest,
         t::DescribePlacementGroupsResult,
         rt::NoErrors,
@@ -316,7 +320,11 @@ impl DescribePlacementGroups {
 ///
 /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
 pub struct DescribePrefixLists(
-    rt::Call<t::DescribePrefixListsRequest, t::DescribePrefixListsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribePrefixListsRequest,
+        t::DescribePrefixListsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribePrefixLists {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -413,7 +421,7 @@ impl DescribePrefixLists {
 ///
 /// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
 pub struct DescribePrincipalIdFormat(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribePrincipalIdFormatRequest,
         t::DescribePrincipalIdFormatResult,
         rt::NoErrors,
@@ -504,7 +512,7 @@ impl DescribePrincipalIdFormat {
 ///
 /// Describes the specified IPv4 address pools.
 pub struct DescribePublicIpv4Pools(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribePublicIpv4PoolsRequest,
         t::DescribePublicIpv4PoolsResult,
         rt::NoErrors,
@@ -601,7 +609,11 @@ impl DescribePublicIpv4Pools {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeRegions(
-    rt::Call<t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeRegionsRequest,
+        t::DescribeRegionsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeRegions {
     /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
@@ -671,7 +683,7 @@ impl DescribeRegions {
 ///
 /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeReplaceRootVolumeTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeReplaceRootVolumeTasksRequest,
         t::DescribeReplaceRootVolumeTasksResult,
         rt::NoErrors,
@@ -774,7 +786,7 @@ impl DescribeReplaceRootVolumeTasks {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeReservedInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeReservedInstancesRequest,
         t::DescribeReservedInstancesResult,
         rt::NoErrors,
@@ -868,7 +880,7 @@ impl DescribeReservedInstances {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeReservedInstancesListings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeReservedInstancesListingsRequest,
         t::DescribeReservedInstancesListingsResult,
         rt::NoErrors,
@@ -946,7 +958,7 @@ impl DescribeReservedInstancesListings {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeReservedInstancesModifications(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeReservedInstancesModificationsRequest,
         t::DescribeReservedInstancesModificationsResult,
         rt::NoErrors,
@@ -1042,7 +1054,7 @@ impl DescribeReservedInstancesModifications {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeReservedInstancesOfferings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeReservedInstancesOfferingsRequest,
         t::DescribeReservedInstancesOfferingsResult,
         rt::NoErrors,
@@ -1214,7 +1226,7 @@ impl DescribeReservedInstancesOfferings {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct DescribeRouteServerEndpoints(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeRouteServerEndpointsRequest,
         t::DescribeRouteServerEndpointsResult,
         rt::NoErrors,
@@ -1321,7 +1333,7 @@ impl DescribeRouteServerEndpoints {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct DescribeRouteServerPeers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeRouteServerPeersRequest,
         t::DescribeRouteServerPeersResult,
         rt::NoErrors,
@@ -1430,7 +1442,11 @@ impl DescribeRouteServerPeers {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct DescribeRouteServers(
-    rt::Call<t::DescribeRouteServersRequest, t::DescribeRouteServersResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeRouteServersRequest,
+        t::DescribeRouteServersResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeRouteServers {
     /// The IDs of the route servers to describe.
@@ -1527,7 +1543,11 @@ impl DescribeRouteServers {
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub struct DescribeRouteTables(
-    rt::Call<t::DescribeRouteTablesRequest, t::DescribeRouteTablesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeRouteTablesRequest,
+        t::DescribeRouteTablesResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeRouteTables {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
@@ -1624,7 +1644,7 @@ impl DescribeRouteTables {
 ///
 /// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
 pub struct DescribeScheduledInstanceAvailability(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeScheduledInstanceAvailabilityRequest,
         t::DescribeScheduledInstanceAvailabilityResult,
         rt::NoErrors,

@@ -160,7 +160,7 @@ impl super::Client {
 ///
 /// Describes the specified Scheduled Instances or all your Scheduled Instances.
 pub struct DescribeScheduledInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeScheduledInstancesRequest,
         t::DescribeScheduledInstancesResult,
         rt::NoErrors,
@@ -265,7 +265,7 @@ impl DescribeScheduledInstances {
 ///
 /// Describes one or more of your secondary interfaces.
 pub struct DescribeSecondaryInterfaces(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSecondaryInterfacesRequest,
         t::DescribeSecondaryInterfacesResult,
         rt::NoErrors,
@@ -364,7 +364,7 @@ impl DescribeSecondaryInterfaces {
 ///
 /// Describes one or more secondary networks.
 pub struct DescribeSecondaryNetworks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSecondaryNetworksRequest,
         t::DescribeSecondaryNetworksResult,
         rt::NoErrors,
@@ -483,7 +483,7 @@ impl DescribeSecondaryNetworks {
 ///
 /// Describes one or more of your secondary subnets.
 pub struct DescribeSecondarySubnets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSecondarySubnetsRequest,
         t::DescribeSecondarySubnetsResult,
         rt::NoErrors,
@@ -602,7 +602,7 @@ impl DescribeSecondarySubnets {
 ///
 /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
 pub struct DescribeSecurityGroupReferences(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSecurityGroupReferencesRequest,
         t::DescribeSecurityGroupReferencesResult,
         rt::NoErrors,
@@ -670,7 +670,7 @@ impl DescribeSecurityGroupReferences {
 ///
 /// Describes one or more of your security group rules.
 pub struct DescribeSecurityGroupRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSecurityGroupRulesRequest,
         t::DescribeSecurityGroupRulesResult,
         rt::NoErrors,
@@ -769,7 +769,7 @@ impl DescribeSecurityGroupRules {
 ///
 /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
 pub struct DescribeSecurityGroupVpcAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSecurityGroupVpcAssociationsRequest,
         t::DescribeSecurityGroupVpcAssociationsResult,
         rt::NoErrors,
@@ -887,7 +887,7 @@ impl DescribeSecurityGroupVpcAssociations {
 ///
 /// Describes the specified security groups or all of your security groups.
 pub struct DescribeSecurityGroups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSecurityGroupsRequest,
         t::DescribeSecurityGroupsResult,
         rt::NoErrors,
@@ -1001,7 +1001,7 @@ impl DescribeSecurityGroups {
 ///
 /// Describes the Outpost service link virtual interfaces.
 pub struct DescribeServiceLinkVirtualInterfaces(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeServiceLinkVirtualInterfacesRequest,
         t::DescribeServiceLinkVirtualInterfacesResult,
         rt::NoErrors,
@@ -1089,7 +1089,7 @@ impl DescribeServiceLinkVirtualInterfaces {
 ///
 /// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
 pub struct DescribeSnapshotAttribute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSnapshotAttributeRequest,
         t::DescribeSnapshotAttributeResult,
         rt::NoErrors,
@@ -1161,7 +1161,7 @@ impl DescribeSnapshotAttribute {
 ///
 /// Describes the storage tier status of one or more Amazon EBS snapshots.
 pub struct DescribeSnapshotTierStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSnapshotTierStatusRequest,
         t::DescribeSnapshotTierStatusResult,
         rt::NoErrors,
@@ -1276,7 +1276,11 @@ impl DescribeSnapshotTierStatus {
 ///
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 pub struct DescribeSnapshots(
-    rt::Call<t::DescribeSnapshotsRequest, t::DescribeSnapshotsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeSnapshots {
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1392,7 +1396,7 @@ impl DescribeSnapshots {
 ///
 /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeSpotDatafeedSubscription(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSpotDatafeedSubscriptionRequest,
         t::DescribeSpotDatafeedSubscriptionResult,
         rt::NoErrors,
@@ -1454,7 +1458,7 @@ impl DescribeSpotDatafeedSubscription {
 ///
 /// Describes the running instances for the specified Spot Fleet.
 pub struct DescribeSpotFleetInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSpotFleetInstancesRequest,
         t::DescribeSpotFleetInstancesResponse,
         rt::NoErrors,
@@ -1551,7 +1555,7 @@ impl DescribeSpotFleetInstances {
 ///
 /// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeSpotFleetRequestHistory(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSpotFleetRequestHistoryRequest,
         t::DescribeSpotFleetRequestHistoryResponse,
         rt::NoErrors,
@@ -1645,7 +1649,7 @@ impl DescribeSpotFleetRequestHistory {
 ///
 /// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
 pub struct DescribeSpotFleetRequests(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSpotFleetRequestsRequest,
         t::DescribeSpotFleetRequestsResponse,
         rt::NoErrors,

@@ -171,7 +171,7 @@ impl super::Client {
 ///
 /// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
 pub struct DescribeSpotInstanceRequests(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSpotInstanceRequestsRequest,
         t::DescribeSpotInstanceRequestsResult,
         rt::NoErrors,
@@ -283,7 +283,7 @@ impl DescribeSpotInstanceRequests {
 ///
 /// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
 pub struct DescribeSpotPriceHistory(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSpotPriceHistoryRequest,
         t::DescribeSpotPriceHistoryResult,
         rt::NoErrors,
@@ -410,7 +410,7 @@ impl DescribeSpotPriceHistory {
 ///
 /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
 pub struct DescribeStaleSecurityGroups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStaleSecurityGroupsRequest,
         t::DescribeStaleSecurityGroupsResult,
         rt::NoErrors,
@@ -511,7 +511,7 @@ impl DescribeStaleSecurityGroups {
 ///
 /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeStoreImageTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStoreImageTasksRequest,
         t::DescribeStoreImageTasksResult,
         rt::NoErrors,
@@ -621,7 +621,11 @@ impl DescribeStoreImageTasks {
 ///
 /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
 pub struct DescribeSubnets(
-    rt::Call<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeSubnets {
     /// The filters.
@@ -723,7 +727,7 @@ impl DescribeSubnets {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeTags(
-    rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
 );
 impl DescribeTags {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -804,7 +808,7 @@ impl DescribeTags {
 ///
 /// Describe traffic mirror filters that determine the traffic that is mirrored.
 pub struct DescribeTrafficMirrorFilterRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTrafficMirrorFilterRulesRequest,
         t::DescribeTrafficMirrorFilterRulesResult,
         rt::NoErrors,
@@ -896,7 +900,7 @@ impl DescribeTrafficMirrorFilterRules {
 ///
 /// Describes one or more Traffic Mirror filters.
 pub struct DescribeTrafficMirrorFilters(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTrafficMirrorFiltersRequest,
         t::DescribeTrafficMirrorFiltersResult,
         rt::NoErrors,
@@ -995,7 +999,7 @@ impl DescribeTrafficMirrorFilters {
 ///
 /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
 pub struct DescribeTrafficMirrorSessions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTrafficMirrorSessionsRequest,
         t::DescribeTrafficMirrorSessionsResult,
         rt::NoErrors,
@@ -1094,7 +1098,7 @@ impl DescribeTrafficMirrorSessions {
 ///
 /// Information about one or more Traffic Mirror targets.
 pub struct DescribeTrafficMirrorTargets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTrafficMirrorTargetsRequest,
         t::DescribeTrafficMirrorTargetsResult,
         rt::NoErrors,
@@ -1193,7 +1197,7 @@ impl DescribeTrafficMirrorTargets {
 ///
 /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
 pub struct DescribeTransitGatewayAttachments(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayAttachmentsRequest,
         t::DescribeTransitGatewayAttachmentsResult,
         rt::NoErrors,
@@ -1292,7 +1296,7 @@ impl DescribeTransitGatewayAttachments {
 ///
 /// Describes one or more Connect peers.
 pub struct DescribeTransitGatewayConnectPeers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayConnectPeersRequest,
         t::DescribeTransitGatewayConnectPeersResult,
         rt::NoErrors,
@@ -1391,7 +1395,7 @@ impl DescribeTransitGatewayConnectPeers {
 ///
 /// Describes one or more Connect attachments.
 pub struct DescribeTransitGatewayConnects(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayConnectsRequest,
         t::DescribeTransitGatewayConnectsResult,
         rt::NoErrors,
@@ -1490,7 +1494,7 @@ impl DescribeTransitGatewayConnects {
 ///
 /// Describes one or more transit gateway metering policies.
 pub struct DescribeTransitGatewayMeteringPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayMeteringPoliciesRequest,
         t::DescribeTransitGatewayMeteringPoliciesResult,
         rt::NoErrors,
@@ -1576,7 +1580,7 @@ impl DescribeTransitGatewayMeteringPolicies {
 ///
 /// Describes one or more transit gateway multicast domains.
 pub struct DescribeTransitGatewayMulticastDomains(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayMulticastDomainsRequest,
         t::DescribeTransitGatewayMulticastDomainsResult,
         rt::NoErrors,
@@ -1678,7 +1682,7 @@ impl DescribeTransitGatewayMulticastDomains {
 ///
 /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
 pub struct DescribeTransitGatewayNetworkFunctionAttachments(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
         t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
         rt::NoErrors,

@@ -175,7 +175,7 @@ impl super::Client {
 ///
 /// Describes your transit gateway peering attachments.
 pub struct DescribeTransitGatewayPeeringAttachments(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayPeeringAttachmentsRequest,
         t::DescribeTransitGatewayPeeringAttachmentsResult,
         rt::NoErrors,
@@ -277,7 +277,7 @@ impl DescribeTransitGatewayPeeringAttachments {
 ///
 /// Describes one or more transit gateway route policy tables.
 pub struct DescribeTransitGatewayPolicyTables(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayPolicyTablesRequest,
         t::DescribeTransitGatewayPolicyTablesResult,
         rt::NoErrors,
@@ -376,7 +376,7 @@ impl DescribeTransitGatewayPolicyTables {
 ///
 /// Describes one or more transit gateway route table advertisements.
 pub struct DescribeTransitGatewayRouteTableAnnouncements(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
         t::DescribeTransitGatewayRouteTableAnnouncementsResult,
         rt::NoErrors,
@@ -484,7 +484,7 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
 ///
 /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
 pub struct DescribeTransitGatewayRouteTables(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayRouteTablesRequest,
         t::DescribeTransitGatewayRouteTablesResult,
         rt::NoErrors,
@@ -583,7 +583,7 @@ impl DescribeTransitGatewayRouteTables {
 ///
 /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
 pub struct DescribeTransitGatewayVpcAttachments(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewayVpcAttachmentsRequest,
         t::DescribeTransitGatewayVpcAttachmentsResult,
         rt::NoErrors,
@@ -685,7 +685,7 @@ impl DescribeTransitGatewayVpcAttachments {
 ///
 /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
 pub struct DescribeTransitGateways(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTransitGatewaysRequest,
         t::DescribeTransitGatewaysResult,
         rt::NoErrors,
@@ -782,7 +782,7 @@ impl DescribeTransitGateways {
 ///
 /// Describes one or more network interface trunk associations.
 pub struct DescribeTrunkInterfaceAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeTrunkInterfaceAssociationsRequest,
         t::DescribeTrunkInterfaceAssociationsResult,
         rt::NoErrors,
@@ -881,7 +881,7 @@ impl DescribeTrunkInterfaceAssociations {
 ///
 /// Describes the specified Amazon Web Services Verified Access endpoints.
 pub struct DescribeVerifiedAccessEndpoints(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVerifiedAccessEndpointsRequest,
         t::DescribeVerifiedAccessEndpointsResult,
         rt::NoErrors,
@@ -992,7 +992,7 @@ impl DescribeVerifiedAccessEndpoints {
 ///
 /// Describes the specified Verified Access groups.
 pub struct DescribeVerifiedAccessGroups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVerifiedAccessGroupsRequest,
         t::DescribeVerifiedAccessGroupsResult,
         rt::NoErrors,
@@ -1097,7 +1097,7 @@ impl DescribeVerifiedAccessGroups {
 ///
 /// Describes the specified Amazon Web Services Verified Access instances.
 pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
         t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
         rt::NoErrors,
@@ -1205,7 +1205,7 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
 ///
 /// Describes the specified Amazon Web Services Verified Access instances.
 pub struct DescribeVerifiedAccessInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVerifiedAccessInstancesRequest,
         t::DescribeVerifiedAccessInstancesResult,
         rt::NoErrors,
@@ -1304,7 +1304,7 @@ impl DescribeVerifiedAccessInstances {
 ///
 /// Describes the specified Amazon Web Services Verified Access trust providers.
 pub struct DescribeVerifiedAccessTrustProviders(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVerifiedAccessTrustProvidersRequest,
         t::DescribeVerifiedAccessTrustProvidersResult,
         rt::NoErrors,
@@ -1408,7 +1408,7 @@ impl DescribeVerifiedAccessTrustProviders {
 ///
 /// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
 pub struct DescribeVolumeAttribute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVolumeAttributeRequest,
         t::DescribeVolumeAttributeResult,
         rt::NoErrors,
@@ -1492,7 +1492,11 @@ impl DescribeVolumeAttribute {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeVolumeStatus(
-    rt::Call<t::DescribeVolumeStatusRequest, t::DescribeVolumeStatusResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeVolumeStatusRequest,
+        t::DescribeVolumeStatusResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeVolumeStatus {
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
@@ -1599,7 +1603,11 @@ impl DescribeVolumeStatus {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeVolumes(
-    rt::Call<t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeVolumesRequest,
+        t::DescribeVolumesResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeVolumes {
     /// The volume IDs. If not specified, then all volumes are included in the response.
@@ -1717,7 +1725,7 @@ impl DescribeVolumes {
 ///
 /// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
 pub struct DescribeVolumesModifications(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVolumesModificationsRequest,
         t::DescribeVolumesModificationsResult,
         rt::NoErrors,

@@ -166,7 +166,11 @@ impl super::Client {
 ///
 /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
 pub struct DescribeVpcAttribute(
-    rt::Call<t::DescribeVpcAttributeRequest, t::DescribeVpcAttributeResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeVpcAttributeRequest,
+        t::DescribeVpcAttributeResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeVpcAttribute {
     /// The VPC attribute.
@@ -234,7 +238,7 @@ impl DescribeVpcAttribute {
 ///
 /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 pub struct DescribeVpcBlockPublicAccessExclusions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcBlockPublicAccessExclusionsRequest,
         t::DescribeVpcBlockPublicAccessExclusionsResult,
         rt::NoErrors,
@@ -320,7 +324,7 @@ impl DescribeVpcBlockPublicAccessExclusions {
 ///
 /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 pub struct DescribeVpcBlockPublicAccessOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcBlockPublicAccessOptionsRequest,
         t::DescribeVpcBlockPublicAccessOptionsResult,
         rt::NoErrors,
@@ -384,7 +388,7 @@ impl DescribeVpcBlockPublicAccessOptions {
 ///
 /// Describes the ClassicLink status of the specified VPCs.
 pub struct DescribeVpcClassicLink(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcClassicLinkRequest,
         t::DescribeVpcClassicLinkResult,
         rt::NoErrors,
@@ -458,7 +462,7 @@ impl DescribeVpcClassicLink {
 ///
 /// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
 pub struct DescribeVpcClassicLinkDnsSupport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcClassicLinkDnsSupportRequest,
         t::DescribeVpcClassicLinkDnsSupportResult,
         rt::NoErrors,
@@ -547,7 +551,7 @@ impl DescribeVpcClassicLinkDnsSupport {
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub struct DescribeVpcEncryptionControls(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcEncryptionControlsRequest,
         t::DescribeVpcEncryptionControlsResult,
         rt::NoErrors,
@@ -639,7 +643,7 @@ impl DescribeVpcEncryptionControls {
 ///
 /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
 pub struct DescribeVpcEndpointAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcEndpointAssociationsRequest,
         t::DescribeVpcEndpointAssociationsResult,
         rt::NoErrors,
@@ -725,7 +729,7 @@ impl DescribeVpcEndpointAssociations {
 ///
 /// Describes the connection notifications for VPC endpoints and VPC endpoint services.
 pub struct DescribeVpcEndpointConnectionNotifications(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcEndpointConnectionNotificationsRequest,
         t::DescribeVpcEndpointConnectionNotificationsResult,
         rt::NoErrors,
@@ -827,7 +831,7 @@ impl DescribeVpcEndpointConnectionNotifications {
 ///
 /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
 pub struct DescribeVpcEndpointConnections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcEndpointConnectionsRequest,
         t::DescribeVpcEndpointConnectionsResult,
         rt::NoErrors,
@@ -920,7 +924,7 @@ impl DescribeVpcEndpointConnections {
 ///
 /// Describes the VPC endpoint service configurations in your account (your services).
 pub struct DescribeVpcEndpointServiceConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcEndpointServiceConfigurationsRequest,
         t::DescribeVpcEndpointServiceConfigurationsResult,
         rt::NoErrors,
@@ -1022,7 +1026,7 @@ impl DescribeVpcEndpointServiceConfigurations {
 ///
 /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
 pub struct DescribeVpcEndpointServicePermissions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcEndpointServicePermissionsRequest,
         t::DescribeVpcEndpointServicePermissionsResult,
         rt::NoErrors,
@@ -1126,7 +1130,7 @@ impl DescribeVpcEndpointServicePermissions {
 ///
 /// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
 pub struct DescribeVpcEndpointServices(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcEndpointServicesRequest,
         t::DescribeVpcEndpointServicesResult,
         rt::NoErrors,
@@ -1231,7 +1235,11 @@ impl DescribeVpcEndpointServices {
 ///
 /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
 pub struct DescribeVpcEndpoints(
-    rt::Call<t::DescribeVpcEndpointsRequest, t::DescribeVpcEndpointsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeVpcEndpoints {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1324,7 +1332,7 @@ impl DescribeVpcEndpoints {
 ///
 /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
 pub struct DescribeVpcPeeringConnections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpcPeeringConnectionsRequest,
         t::DescribeVpcPeeringConnectionsResult,
         rt::NoErrors,
@@ -1445,7 +1453,7 @@ impl DescribeVpcPeeringConnections {
 ///
 /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
 pub struct DescribeVpcs(
-    rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors>,
 );
 impl DescribeVpcs {
     /// The filters.
@@ -1546,7 +1554,7 @@ impl DescribeVpcs {
 ///
 /// Describes one or more of your VPN concentrators.
 pub struct DescribeVpnConcentrators(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpnConcentratorsRequest,
         t::DescribeVpnConcentratorsResult,
         rt::NoErrors,

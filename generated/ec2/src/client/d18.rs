@@ -154,7 +154,7 @@ impl super::Client {
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub struct DescribeVpnConnections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeVpnConnectionsRequest,
         t::DescribeVpnConnectionsResult,
         rt::NoErrors,
@@ -250,7 +250,11 @@ impl DescribeVpnConnections {
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub struct DescribeVpnGateways(
-    rt::Call<t::DescribeVpnGatewaysRequest, t::DescribeVpnGatewaysResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeVpnGatewaysRequest,
+        t::DescribeVpnGatewaysResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeVpnGateways {
     /// One or more filters.
@@ -320,7 +324,11 @@ impl DescribeVpnGateways {
 ///
 /// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
 pub struct DetachClassicLinkVpc(
-    rt::Call<t::DetachClassicLinkVpcRequest, t::DetachClassicLinkVpcResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DetachClassicLinkVpcRequest,
+        t::DetachClassicLinkVpcResult,
+        rt::NoErrors,
+    >,
 );
 impl DetachClassicLinkVpc {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -392,7 +400,11 @@ impl DetachClassicLinkVpc {
 ///
 /// Only the AMI owner can detach watermarks.
 pub struct DetachImageWatermark(
-    rt::Call<t::DetachImageWatermarkRequest, t::DetachImageWatermarkResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DetachImageWatermarkRequest,
+        t::DetachImageWatermarkResult,
+        rt::NoErrors,
+    >,
 );
 impl DetachImageWatermark {
     /// The ID of the AMI.
@@ -460,7 +472,7 @@ impl DetachImageWatermark {
 ///
 /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
 pub struct DetachInternetGateway(
-    rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
 );
 impl DetachInternetGateway {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -522,7 +534,7 @@ impl DetachInternetGateway {
 ///
 /// Detaches a network interface from an instance.
 pub struct DetachNetworkInterface(
-    rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
 );
 impl DetachNetworkInterface {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -584,7 +596,7 @@ impl DetachNetworkInterface {
 ///
 /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
 pub struct DetachVerifiedAccessTrustProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DetachVerifiedAccessTrustProviderRequest,
         t::DetachVerifiedAccessTrustProviderResult,
         rt::NoErrors,
@@ -673,7 +685,7 @@ impl DetachVerifiedAccessTrustProvider {
 ///
 /// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
 pub struct DetachVolume(
-    rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
+    pub(crate) rt::Call<t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
 );
 impl DetachVolume {
     /// The device name.
@@ -749,7 +761,7 @@ impl DetachVolume {
 ///
 /// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
 pub struct DetachVpnGateway(
-    rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors>,
 );
 impl DetachVpnGateway {
     /// The ID of the VPC.
@@ -811,7 +823,7 @@ impl DetachVpnGateway {
 ///
 /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
 pub struct DisableAddressTransfer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableAddressTransferRequest,
         t::DisableAddressTransferResult,
         rt::NoErrors,
@@ -881,7 +893,7 @@ impl DisableAddressTransfer {
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
 pub struct DisableAllowedImagesSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableAllowedImagesSettingsRequest,
         t::DisableAllowedImagesSettingsResult,
         rt::NoErrors,
@@ -943,7 +955,7 @@ impl DisableAllowedImagesSettings {
 ///
 /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
 pub struct DisableApplicationStatusCheckSuppression(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableApplicationStatusCheckSuppressionRequest,
         t::DisableApplicationStatusCheckSuppressionResult,
         rt::NoErrors,
@@ -1017,7 +1029,7 @@ impl DisableApplicationStatusCheckSuppression {
 ///
 /// Disables Infrastructure Performance metric subscriptions.
 pub struct DisableAwsNetworkPerformanceMetricSubscription(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
         t::DisableAwsNetworkPerformanceMetricSubscriptionResult,
         rt::NoErrors,
@@ -1106,7 +1118,7 @@ impl DisableAwsNetworkPerformanceMetricSubscription {
 ///
 /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
 pub struct DisableCapacityManager(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableCapacityManagerRequest,
         t::DisableCapacityManagerResult,
         rt::NoErrors,
@@ -1178,7 +1190,7 @@ impl DisableCapacityManager {
 ///
 /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 pub struct DisableEbsEncryptionByDefault(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableEbsEncryptionByDefaultRequest,
         t::DisableEbsEncryptionByDefaultResult,
         rt::NoErrors,
@@ -1242,7 +1254,11 @@ impl DisableEbsEncryptionByDefault {
 ///
 /// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
 pub struct DisableFastLaunch(
-    rt::Call<t::DisableFastLaunchRequest, t::DisableFastLaunchResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DisableFastLaunchRequest,
+        t::DisableFastLaunchResult,
+        rt::NoErrors,
+    >,
 );
 impl DisableFastLaunch {
     /// Specify the ID of the image for which to disable Windows fast launch.

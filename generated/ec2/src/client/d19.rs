@@ -161,7 +161,7 @@ impl super::Client {
 ///
 /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
 pub struct DisableFastSnapshotRestores(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableFastSnapshotRestoresRequest,
         t::DisableFastSnapshotRestoresResult,
         rt::NoErrors,
@@ -251,7 +251,7 @@ impl DisableFastSnapshotRestores {
 ///
 /// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
 pub struct DisableImage(
-    rt::Call<t::DisableImageRequest, t::DisableImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DisableImageRequest, t::DisableImageResult, rt::NoErrors>,
 );
 impl DisableImage {
     /// The ID of the AMI.
@@ -309,7 +309,7 @@ impl DisableImage {
 ///
 /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
 pub struct DisableImageBlockPublicAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableImageBlockPublicAccessRequest,
         t::DisableImageBlockPublicAccessResult,
         rt::NoErrors,
@@ -373,7 +373,7 @@ impl DisableImageBlockPublicAccess {
 ///
 /// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
 pub struct DisableImageDeprecation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableImageDeprecationRequest,
         t::DisableImageDeprecationResult,
         rt::NoErrors,
@@ -443,7 +443,7 @@ impl DisableImageDeprecation {
 ///
 /// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
 pub struct DisableImageDeregistrationProtection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableImageDeregistrationProtectionRequest,
         t::DisableImageDeregistrationProtectionResult,
         rt::NoErrors,
@@ -511,7 +511,7 @@ impl DisableImageDeregistrationProtection {
 ///
 /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
 pub struct DisableInstanceSqlHaStandbyDetections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableInstanceSqlHaStandbyDetectionsRequest,
         t::DisableInstanceSqlHaStandbyDetectionsResult,
         rt::NoErrors,
@@ -579,7 +579,7 @@ impl DisableInstanceSqlHaStandbyDetections {
 ///
 /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct DisableIpamOrganizationAdminAccount(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableIpamOrganizationAdminAccountRequest,
         t::DisableIpamOrganizationAdminAccountResult,
         rt::NoErrors,
@@ -649,7 +649,11 @@ impl DisableIpamOrganizationAdminAccount {
 ///
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 pub struct DisableIpamPolicy(
-    rt::Call<t::DisableIpamPolicyRequest, t::DisableIpamPolicyResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DisableIpamPolicyRequest,
+        t::DisableIpamPolicyResult,
+        rt::NoErrors,
+    >,
 );
 impl DisableIpamPolicy {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -731,7 +735,7 @@ impl DisableIpamPolicy {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct DisableRouteServerPropagation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableRouteServerPropagationRequest,
         t::DisableRouteServerPropagationResult,
         rt::NoErrors,
@@ -805,7 +809,7 @@ impl DisableRouteServerPropagation {
 ///
 /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
 pub struct DisableSerialConsoleAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableSerialConsoleAccessRequest,
         t::DisableSerialConsoleAccessResult,
         rt::NoErrors,
@@ -873,7 +877,7 @@ impl DisableSerialConsoleAccess {
 ///
 /// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
 pub struct DisableSnapshotBlockPublicAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableSnapshotBlockPublicAccessRequest,
         t::DisableSnapshotBlockPublicAccessResult,
         rt::NoErrors,
@@ -935,7 +939,7 @@ impl DisableSnapshotBlockPublicAccess {
 ///
 /// Disables the specified resource attachment from propagating routes to the specified propagation route table.
 pub struct DisableTransitGatewayRouteTablePropagation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableTransitGatewayRouteTablePropagationRequest,
         t::DisableTransitGatewayRouteTablePropagationResult,
         rt::NoErrors,
@@ -1020,7 +1024,7 @@ impl DisableTransitGatewayRouteTablePropagation {
 ///
 /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
 pub struct DisableVgwRoutePropagation(
-    rt::Call<t::DisableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DisableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
 );
 impl DisableVgwRoutePropagation {
     /// The ID of the virtual private gateway.
@@ -1084,7 +1088,7 @@ impl DisableVgwRoutePropagation {
 ///
 /// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
 pub struct DisableVpcClassicLink(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableVpcClassicLinkRequest,
         t::DisableVpcClassicLinkResult,
         rt::NoErrors,
@@ -1154,7 +1158,7 @@ impl DisableVpcClassicLink {
 ///
 /// You must specify a VPC ID in the request.
 pub struct DisableVpcClassicLinkDnsSupport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableVpcClassicLinkDnsSupportRequest,
         t::DisableVpcClassicLinkDnsSupportResult,
         rt::NoErrors,
@@ -1224,7 +1228,7 @@ impl DisableVpcClassicLinkDnsSupport {
 /// - Public IPv4 address is the primary public IPv4 address
 /// - Network interface only has one remaining public IPv4 address
 pub struct DisassociateAddress(
-    rt::Call<t::DisassociateAddressRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DisassociateAddressRequest, rt::Unit, rt::NoErrors>,
 );
 impl DisassociateAddress {
     /// The association ID. This parameter is required.

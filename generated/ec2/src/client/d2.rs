@@ -172,7 +172,7 @@ impl super::Client {
 ///
 /// Deletes a local gateway route table.
 pub struct DeleteLocalGatewayRouteTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteLocalGatewayRouteTableRequest,
         t::DeleteLocalGatewayRouteTableResult,
         rt::NoErrors,
@@ -240,7 +240,7 @@ impl DeleteLocalGatewayRouteTable {
 ///
 /// Deletes a local gateway route table virtual interface group association.
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
         t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
         rt::NoErrors,
@@ -321,7 +321,7 @@ impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
 ///
 /// Deletes the specified association between a VPC and local gateway route table.
 pub struct DeleteLocalGatewayRouteTableVpcAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
         t::DeleteLocalGatewayRouteTableVpcAssociationResult,
         rt::NoErrors,
@@ -392,7 +392,7 @@ impl DeleteLocalGatewayRouteTableVpcAssociation {
 ///
 /// Deletes the specified local gateway virtual interface.
 pub struct DeleteLocalGatewayVirtualInterface(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteLocalGatewayVirtualInterfaceRequest,
         t::DeleteLocalGatewayVirtualInterfaceResult,
         rt::NoErrors,
@@ -463,7 +463,7 @@ impl DeleteLocalGatewayVirtualInterface {
 ///
 /// Delete the specified local gateway interface group.
 pub struct DeleteLocalGatewayVirtualInterfaceGroup(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
         t::DeleteLocalGatewayVirtualInterfaceGroupResult,
         rt::NoErrors,
@@ -534,7 +534,7 @@ impl DeleteLocalGatewayVirtualInterfaceGroup {
 ///
 /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
 pub struct DeleteManagedPrefixList(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteManagedPrefixListRequest,
         t::DeleteManagedPrefixListResult,
         rt::NoErrors,
@@ -602,7 +602,11 @@ impl DeleteManagedPrefixList {
 ///
 /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
 pub struct DeleteMetricCategory(
-    rt::Call<t::DeleteMetricCategoryRequest, t::DeleteMetricCategoryResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteMetricCategoryRequest,
+        t::DeleteMetricCategoryResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteMetricCategory {
     /// The ID of the metric category.
@@ -664,7 +668,11 @@ impl DeleteMetricCategory {
 ///
 /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
 pub struct DeleteNatGateway(
-    rt::Call<t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteNatGatewayRequest,
+        t::DeleteNatGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteNatGateway {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -722,7 +730,7 @@ impl DeleteNatGateway {
 ///
 /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
 pub struct DeleteNetworkAcl(
-    rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteNetworkAcl {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -778,7 +786,7 @@ impl DeleteNetworkAcl {
 ///
 /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
 pub struct DeleteNetworkAclEntry(
-    rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteNetworkAclEntry {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -846,7 +854,7 @@ impl DeleteNetworkAclEntry {
 ///
 /// Deletes the specified Network Access Scope.
 pub struct DeleteNetworkInsightsAccessScope(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteNetworkInsightsAccessScopeRequest,
         t::DeleteNetworkInsightsAccessScopeResult,
         rt::NoErrors,
@@ -914,7 +922,7 @@ impl DeleteNetworkInsightsAccessScope {
 ///
 /// Deletes the specified Network Access Scope analysis.
 pub struct DeleteNetworkInsightsAccessScopeAnalysis(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
         t::DeleteNetworkInsightsAccessScopeAnalysisResult,
         rt::NoErrors,
@@ -985,7 +993,7 @@ impl DeleteNetworkInsightsAccessScopeAnalysis {
 ///
 /// Deletes the specified network insights analysis.
 pub struct DeleteNetworkInsightsAnalysis(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteNetworkInsightsAnalysisRequest,
         t::DeleteNetworkInsightsAnalysisResult,
         rt::NoErrors,
@@ -1053,7 +1061,7 @@ impl DeleteNetworkInsightsAnalysis {
 ///
 /// Deletes the specified path.
 pub struct DeleteNetworkInsightsPath(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteNetworkInsightsPathRequest,
         t::DeleteNetworkInsightsPathResult,
         rt::NoErrors,
@@ -1119,7 +1127,7 @@ impl DeleteNetworkInsightsPath {
 ///
 /// Deletes the specified network interface. You must detach the network interface before you can delete it.
 pub struct DeleteNetworkInterface(
-    rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteNetworkInterface {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1175,7 +1183,7 @@ impl DeleteNetworkInterface {
 ///
 /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
 pub struct DeleteNetworkInterfacePermission(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteNetworkInterfacePermissionRequest,
         t::DeleteNetworkInterfacePermissionResult,
         rt::NoErrors,
@@ -1380,7 +1388,7 @@ impl super::Client {
 ///
 /// Deletes one or more flex cost allocation policies.
 pub struct DeleteNetworkingFlexCostAllocationPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
         t::DeleteNetworkingFlexCostAllocationPoliciesResult,
         rt::NoErrors,
@@ -1448,7 +1456,7 @@ impl DeleteNetworkingFlexCostAllocationPolicies {
 ///
 /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
 pub struct DeletePlacementGroup(
-    rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeletePlacementGroup {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1504,7 +1512,11 @@ impl DeletePlacementGroup {
 ///
 /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
 pub struct DeletePublicIpv4Pool(
-    rt::Call<t::DeletePublicIpv4PoolRequest, t::DeletePublicIpv4PoolResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeletePublicIpv4PoolRequest,
+        t::DeletePublicIpv4PoolResult,
+        rt::NoErrors,
+    >,
 );
 impl DeletePublicIpv4Pool {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1572,7 +1584,7 @@ impl DeletePublicIpv4Pool {
 ///
 /// Deletes the queued purchases for the specified Reserved Instances.
 pub struct DeleteQueuedReservedInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteQueuedReservedInstancesRequest,
         t::DeleteQueuedReservedInstancesResult,
         rt::NoErrors,
@@ -1639,7 +1651,9 @@ impl DeleteQueuedReservedInstances {
 /// The `DeleteRoute` operation.
 ///
 /// Deletes the specified route from the specified route table.
-pub struct DeleteRoute(rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>);
+pub struct DeleteRoute(
+    pub(crate) rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>,
+);
 impl DeleteRoute {
     /// The ID of the prefix list for the route.
     #[inline]
@@ -1722,7 +1736,11 @@ impl DeleteRoute {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct DeleteRouteServer(
-    rt::Call<t::DeleteRouteServerRequest, t::DeleteRouteServerResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteRouteServerRequest,
+        t::DeleteRouteServerResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteRouteServer {
     /// The ID of the route server to delete.
@@ -1786,7 +1804,7 @@ impl DeleteRouteServer {
 ///
 /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
 pub struct DeleteRouteServerEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteRouteServerEndpointRequest,
         t::DeleteRouteServerEndpointResult,
         rt::NoErrors,
@@ -1858,7 +1876,7 @@ impl DeleteRouteServerEndpoint {
 /// - Support BGP (Border Gateway Protocol)
 /// - Can initiate BGP sessions
 pub struct DeleteRouteServerPeer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteRouteServerPeerRequest,
         t::DeleteRouteServerPeerResult,
         rt::NoErrors,
@@ -1924,7 +1942,7 @@ impl DeleteRouteServerPeer {
 ///
 /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
 pub struct DeleteRouteTable(
-    rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteRouteTable {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1980,7 +1998,7 @@ impl DeleteRouteTable {
 ///
 /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
 pub struct DeleteSecondaryNetwork(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteSecondaryNetworkRequest,
         t::DeleteSecondaryNetworkResult,
         rt::NoErrors,
@@ -2052,7 +2070,7 @@ impl DeleteSecondaryNetwork {
 ///
 /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
 pub struct DeleteSecondarySubnet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteSecondarySubnetRequest,
         t::DeleteSecondarySubnetResult,
         rt::NoErrors,
@@ -2126,7 +2144,11 @@ impl DeleteSecondarySubnet {
 ///
 /// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
 pub struct DeleteSecurityGroup(
-    rt::Call<t::DeleteSecurityGroupRequest, t::DeleteSecurityGroupResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteSecurityGroupRequest,
+        t::DeleteSecurityGroupResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteSecurityGroup {
     /// The ID of the security group.
@@ -2199,7 +2221,9 @@ impl DeleteSecurityGroup {
 /// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
 ///
 /// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
-pub struct DeleteSnapshot(rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>);
+pub struct DeleteSnapshot(
+    pub(crate) rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>,
+);
 impl DeleteSnapshot {
     /// The ID of the EBS snapshot.
     #[inline]
@@ -2254,7 +2278,7 @@ impl DeleteSnapshot {
 ///
 /// Deletes the data feed for Spot Instances.
 pub struct DeleteSpotDatafeedSubscription(
-    rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteSpotDatafeedSubscription {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -2303,7 +2327,9 @@ impl DeleteSpotDatafeedSubscription {
 /// The `DeleteSubnet` operation.
 ///
 /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-pub struct DeleteSubnet(rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>);
+pub struct DeleteSubnet(
+    pub(crate) rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>,
+);
 impl DeleteSubnet {
     /// The ID of the subnet.
     #[inline]
@@ -2356,7 +2382,7 @@ impl DeleteSubnet {
 ///
 /// Deletes a subnet CIDR reservation.
 pub struct DeleteSubnetCidrReservation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteSubnetCidrReservationRequest,
         t::DeleteSubnetCidrReservationResult,
         rt::NoErrors,

@@ -179,7 +179,7 @@ impl super::Client {
 /// - The application status check must already exist and belong to your account.
 /// - Tag keys must not be blank.
 pub struct DisassociateApplicationStatusCheck(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateApplicationStatusCheckRequest,
         t::DisassociateApplicationStatusCheckResult,
         rt::NoErrors,
@@ -268,7 +268,7 @@ impl DisassociateApplicationStatusCheck {
 ///
 /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
 pub struct DisassociateCapacityReservationBillingOwner(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateCapacityReservationBillingOwnerRequest,
         t::DisassociateCapacityReservationBillingOwnerResult,
         rt::NoErrors,
@@ -350,7 +350,7 @@ impl DisassociateCapacityReservationBillingOwner {
 /// - New client connections are disallowed
 /// - The Client VPN endpoint's status changes to `pending-associate`
 pub struct DisassociateClientVpnTargetNetwork(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateClientVpnTargetNetworkRequest,
         t::DisassociateClientVpnTargetNetworkResult,
         rt::NoErrors,
@@ -424,7 +424,7 @@ impl DisassociateClientVpnTargetNetwork {
 ///
 /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
 pub struct DisassociateEnclaveCertificateIamRole(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateEnclaveCertificateIamRoleRequest,
         t::DisassociateEnclaveCertificateIamRoleResult,
         rt::NoErrors,
@@ -500,7 +500,7 @@ impl DisassociateEnclaveCertificateIamRole {
 ///
 /// Use DescribeIamInstanceProfileAssociations to get the association ID.
 pub struct DisassociateIamInstanceProfile(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateIamInstanceProfileRequest,
         t::DisassociateIamInstanceProfileResult,
         rt::NoErrors,
@@ -564,7 +564,7 @@ impl DisassociateIamInstanceProfile {
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub struct DisassociateInstanceEventWindow(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateInstanceEventWindowRequest,
         t::DisassociateInstanceEventWindowResult,
         rt::NoErrors,
@@ -641,7 +641,7 @@ impl DisassociateInstanceEventWindow {
 ///
 /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 pub struct DisassociateIpamByoasn(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateIpamByoasnRequest,
         t::DisassociateIpamByoasnResult,
         rt::NoErrors,
@@ -713,7 +713,7 @@ impl DisassociateIpamByoasn {
 ///
 /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub struct DisassociateIpamResourceDiscovery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateIpamResourceDiscoveryRequest,
         t::DisassociateIpamResourceDiscoveryResult,
         rt::NoErrors,
@@ -784,7 +784,11 @@ impl DisassociateIpamResourceDiscovery {
 ///
 /// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
 pub struct DisassociateKmsKeyId(
-    rt::Call<t::DisassociateKmsKeyIdRequest, t::DisassociateKmsKeyIdResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DisassociateKmsKeyIdRequest,
+        t::DisassociateKmsKeyIdResult,
+        rt::NoErrors,
+    >,
 );
 impl DisassociateKmsKeyId {
     /// The ID of the Amazon EBS snapshot.
@@ -856,7 +860,7 @@ impl DisassociateKmsKeyId {
 ///
 /// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
 pub struct DisassociateNatGatewayAddress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateNatGatewayAddressRequest,
         t::DisassociateNatGatewayAddressResult,
         rt::NoErrors,
@@ -936,7 +940,7 @@ impl DisassociateNatGatewayAddress {
 ///
 /// Disassociates a flex cost allocation policy from one or more network resources.
 pub struct DisassociateNetworkingFlexCostAllocationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
         t::DisassociateNetworkingFlexCostAllocationPolicyResult,
         rt::NoErrors,
@@ -1011,7 +1015,7 @@ impl DisassociateNetworkingFlexCostAllocationPolicy {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct DisassociateRouteServer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateRouteServerRequest,
         t::DisassociateRouteServerResult,
         rt::NoErrors,
@@ -1085,7 +1089,7 @@ impl DisassociateRouteServer {
 ///
 /// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 pub struct DisassociateRouteTable(
-    rt::Call<t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors>,
 );
 impl DisassociateRouteTable {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1141,7 +1145,7 @@ impl DisassociateRouteTable {
 ///
 /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
 pub struct DisassociateSecurityGroupVpc(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateSecurityGroupVpcRequest,
         t::DisassociateSecurityGroupVpcResult,
         rt::NoErrors,
@@ -1215,7 +1219,7 @@ impl DisassociateSecurityGroupVpc {
 ///
 /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
 pub struct DisassociateSubnetCidrBlock(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateSubnetCidrBlockRequest,
         t::DisassociateSubnetCidrBlockResult,
         rt::NoErrors,
@@ -1277,7 +1281,7 @@ impl DisassociateSubnetCidrBlock {
 ///
 /// Disassociates the specified subnets from the transit gateway multicast domain.
 pub struct DisassociateTransitGatewayMulticastDomain(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateTransitGatewayMulticastDomainRequest,
         t::DisassociateTransitGatewayMulticastDomainResult,
         rt::NoErrors,
@@ -1402,7 +1406,7 @@ impl super::Client {
 ///
 /// Removes the association between an an attachment and a policy table.
 pub struct DisassociateTransitGatewayPolicyTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateTransitGatewayPolicyTableRequest,
         t::DisassociateTransitGatewayPolicyTableResult,
         rt::NoErrors,
@@ -1476,7 +1480,7 @@ impl DisassociateTransitGatewayPolicyTable {
 ///
 /// Disassociates a resource attachment from a transit gateway route table.
 pub struct DisassociateTransitGatewayRouteTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateTransitGatewayRouteTableRequest,
         t::DisassociateTransitGatewayRouteTableResult,
         rt::NoErrors,
@@ -1550,7 +1554,7 @@ impl DisassociateTransitGatewayRouteTable {
 ///
 /// Removes an association between a branch network interface with a trunk network interface.
 pub struct DisassociateTrunkInterface(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateTrunkInterfaceRequest,
         t::DisassociateTrunkInterfaceResult,
         rt::NoErrors,
@@ -1626,7 +1630,7 @@ impl DisassociateTrunkInterface {
 ///
 /// You cannot disassociate the CIDR block with which you originally created the VPC (the primary CIDR block).
 pub struct DisassociateVpcCidrBlock(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateVpcCidrBlockRequest,
         t::DisassociateVpcCidrBlockResult,
         rt::NoErrors,

@@ -178,7 +178,7 @@ impl super::Client {
 /// Deletes the specified set of tags from the specified set of resources.
 ///
 /// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct DeleteTags(rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
+pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
 impl DeleteTags {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -239,7 +239,7 @@ impl DeleteTags {
 ///
 /// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
 pub struct DeleteTrafficMirrorFilter(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTrafficMirrorFilterRequest,
         t::DeleteTrafficMirrorFilterResult,
         rt::NoErrors,
@@ -305,7 +305,7 @@ impl DeleteTrafficMirrorFilter {
 ///
 /// Deletes the specified Traffic Mirror rule.
 pub struct DeleteTrafficMirrorFilterRule(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTrafficMirrorFilterRuleRequest,
         t::DeleteTrafficMirrorFilterRuleResult,
         rt::NoErrors,
@@ -373,7 +373,7 @@ impl DeleteTrafficMirrorFilterRule {
 ///
 /// Deletes the specified Traffic Mirror session.
 pub struct DeleteTrafficMirrorSession(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTrafficMirrorSessionRequest,
         t::DeleteTrafficMirrorSessionResult,
         rt::NoErrors,
@@ -443,7 +443,7 @@ impl DeleteTrafficMirrorSession {
 ///
 /// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
 pub struct DeleteTrafficMirrorTarget(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTrafficMirrorTargetRequest,
         t::DeleteTrafficMirrorTargetResult,
         rt::NoErrors,
@@ -509,7 +509,11 @@ impl DeleteTrafficMirrorTarget {
 ///
 /// Deletes the specified transit gateway.
 pub struct DeleteTransitGateway(
-    rt::Call<t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteTransitGatewayRequest,
+        t::DeleteTransitGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteTransitGateway {
     /// The ID of the transit gateway.
@@ -571,7 +575,7 @@ impl DeleteTransitGateway {
 ///
 /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
 pub struct DeleteTransitGatewayClientVpnAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayClientVpnAttachmentRequest,
         t::DeleteTransitGatewayClientVpnAttachmentResult,
         rt::NoErrors,
@@ -639,7 +643,7 @@ impl DeleteTransitGatewayClientVpnAttachment {
 ///
 /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
 pub struct DeleteTransitGatewayConnect(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayConnectRequest,
         t::DeleteTransitGatewayConnectResult,
         rt::NoErrors,
@@ -707,7 +711,7 @@ impl DeleteTransitGatewayConnect {
 ///
 /// Deletes the specified Connect peer.
 pub struct DeleteTransitGatewayConnectPeer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayConnectPeerRequest,
         t::DeleteTransitGatewayConnectPeerResult,
         rt::NoErrors,
@@ -775,7 +779,7 @@ impl DeleteTransitGatewayConnectPeer {
 ///
 /// Deletes a transit gateway metering policy.
 pub struct DeleteTransitGatewayMeteringPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayMeteringPolicyRequest,
         t::DeleteTransitGatewayMeteringPolicyResult,
         rt::NoErrors,
@@ -846,7 +850,7 @@ impl DeleteTransitGatewayMeteringPolicy {
 ///
 /// Deletes an entry from a transit gateway metering policy.
 pub struct DeleteTransitGatewayMeteringPolicyEntry(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayMeteringPolicyEntryRequest,
         t::DeleteTransitGatewayMeteringPolicyEntryResult,
         rt::NoErrors,
@@ -923,7 +927,7 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
 ///
 /// Deletes the specified transit gateway multicast domain.
 pub struct DeleteTransitGatewayMulticastDomain(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayMulticastDomainRequest,
         t::DeleteTransitGatewayMulticastDomainResult,
         rt::NoErrors,
@@ -994,7 +998,7 @@ impl DeleteTransitGatewayMulticastDomain {
 ///
 /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
 pub struct DeleteTransitGatewayNetworkFunctionAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
         t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
@@ -1065,7 +1069,7 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
 ///
 /// Deletes a transit gateway peering attachment.
 pub struct DeleteTransitGatewayPeeringAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayPeeringAttachmentRequest,
         t::DeleteTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
@@ -1133,7 +1137,7 @@ impl DeleteTransitGatewayPeeringAttachment {
 ///
 /// Deletes the specified transit gateway policy table.
 pub struct DeleteTransitGatewayPolicyTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayPolicyTableRequest,
         t::DeleteTransitGatewayPolicyTableResult,
         rt::NoErrors,
@@ -1201,7 +1205,7 @@ impl DeleteTransitGatewayPolicyTable {
 ///
 /// Deletes the specified transit gateway policy table entry.
 pub struct DeleteTransitGatewayPolicyTableEntry(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayPolicyTableEntryRequest,
         t::DeleteTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,

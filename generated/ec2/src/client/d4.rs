@@ -171,7 +171,7 @@ impl super::Client {
 ///
 /// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
 pub struct DeleteTransitGatewayPrefixListReference(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayPrefixListReferenceRequest,
         t::DeleteTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,
@@ -245,7 +245,7 @@ impl DeleteTransitGatewayPrefixListReference {
 ///
 /// Deletes the specified route from the specified transit gateway route table.
 pub struct DeleteTransitGatewayRoute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayRouteRequest,
         t::DeleteTransitGatewayRouteResult,
         rt::NoErrors,
@@ -317,7 +317,7 @@ impl DeleteTransitGatewayRoute {
 ///
 /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
 pub struct DeleteTransitGatewayRouteTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayRouteTableRequest,
         t::DeleteTransitGatewayRouteTableResult,
         rt::NoErrors,
@@ -385,7 +385,7 @@ impl DeleteTransitGatewayRouteTable {
 ///
 /// Advertises to the transit gateway that a transit gateway route table is deleted.
 pub struct DeleteTransitGatewayRouteTableAnnouncement(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayRouteTableAnnouncementRequest,
         t::DeleteTransitGatewayRouteTableAnnouncementResult,
         rt::NoErrors,
@@ -456,7 +456,7 @@ impl DeleteTransitGatewayRouteTableAnnouncement {
 ///
 /// Deletes the specified VPC attachment.
 pub struct DeleteTransitGatewayVpcAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTransitGatewayVpcAttachmentRequest,
         t::DeleteTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
@@ -524,7 +524,7 @@ impl DeleteTransitGatewayVpcAttachment {
 ///
 /// Delete an Amazon Web Services Verified Access endpoint.
 pub struct DeleteVerifiedAccessEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVerifiedAccessEndpointRequest,
         t::DeleteVerifiedAccessEndpointResult,
         rt::NoErrors,
@@ -598,7 +598,7 @@ impl DeleteVerifiedAccessEndpoint {
 ///
 /// Delete an Amazon Web Services Verified Access group.
 pub struct DeleteVerifiedAccessGroup(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVerifiedAccessGroupRequest,
         t::DeleteVerifiedAccessGroupResult,
         rt::NoErrors,
@@ -670,7 +670,7 @@ impl DeleteVerifiedAccessGroup {
 ///
 /// Delete an Amazon Web Services Verified Access instance.
 pub struct DeleteVerifiedAccessInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVerifiedAccessInstanceRequest,
         t::DeleteVerifiedAccessInstanceResult,
         rt::NoErrors,
@@ -744,7 +744,7 @@ impl DeleteVerifiedAccessInstance {
 ///
 /// Delete an Amazon Web Services Verified Access trust provider.
 pub struct DeleteVerifiedAccessTrustProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVerifiedAccessTrustProviderRequest,
         t::DeleteVerifiedAccessTrustProviderResult,
         rt::NoErrors,
@@ -824,7 +824,9 @@ impl DeleteVerifiedAccessTrustProvider {
 /// The volume can remain in the `deleting` state for several minutes.
 ///
 /// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
-pub struct DeleteVolume(rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>);
+pub struct DeleteVolume(
+    pub(crate) rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>,
+);
 impl DeleteVolume {
     /// The ID of the volume.
     #[inline]
@@ -878,7 +880,7 @@ impl DeleteVolume {
 /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
 ///
 /// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
-pub struct DeleteVpc(rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
+pub struct DeleteVpc(pub(crate) rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
 impl DeleteVpc {
     /// The ID of the VPC.
     #[inline]
@@ -931,7 +933,7 @@ impl DeleteVpc {
 ///
 /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 pub struct DeleteVpcBlockPublicAccessExclusion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVpcBlockPublicAccessExclusionRequest,
         t::DeleteVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
@@ -1001,7 +1003,7 @@ impl DeleteVpcBlockPublicAccessExclusion {
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub struct DeleteVpcEncryptionControl(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVpcEncryptionControlRequest,
         t::DeleteVpcEncryptionControlResult,
         rt::NoErrors,
@@ -1069,7 +1071,7 @@ impl DeleteVpcEncryptionControl {
 ///
 /// Deletes the specified VPC endpoint connection notifications.
 pub struct DeleteVpcEndpointConnectionNotifications(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVpcEndpointConnectionNotificationsRequest,
         t::DeleteVpcEndpointConnectionNotificationsResult,
         rt::NoErrors,
@@ -1137,7 +1139,7 @@ impl DeleteVpcEndpointConnectionNotifications {
 ///
 /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
 pub struct DeleteVpcEndpointServiceConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVpcEndpointServiceConfigurationsRequest,
         t::DeleteVpcEndpointServiceConfigurationsResult,
         rt::NoErrors,
@@ -1211,7 +1213,11 @@ impl DeleteVpcEndpointServiceConfigurations {
 ///
 /// When you delete an interface endpoint, we delete its endpoint network interfaces.
 pub struct DeleteVpcEndpoints(
-    rt::Call<t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteVpcEndpointsRequest,
+        t::DeleteVpcEndpointsResult,
+        rt::NoErrors,
+    >,
 );
 impl DeleteVpcEndpoints {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

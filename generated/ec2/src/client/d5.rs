@@ -159,7 +159,7 @@ impl super::Client {
 ///
 /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
 pub struct DeleteVpcPeeringConnection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVpcPeeringConnectionRequest,
         t::DeleteVpcPeeringConnectionResult,
         rt::NoErrors,
@@ -227,7 +227,7 @@ impl DeleteVpcPeeringConnection {
 ///
 /// Deletes the specified VPN concentrator.
 pub struct DeleteVpnConcentrator(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVpnConcentratorRequest,
         t::DeleteVpnConcentratorResult,
         rt::NoErrors,
@@ -297,7 +297,7 @@ impl DeleteVpnConcentrator {
 ///
 /// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
 pub struct DeleteVpnConnection(
-    rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteVpnConnection {
     /// The ID of the VPN connection.
@@ -353,7 +353,7 @@ impl DeleteVpnConnection {
 ///
 /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
 pub struct DeleteVpnConnectionRoute(
-    rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteVpnConnectionRoute {
     /// The CIDR block associated with the local subnet of the customer network.
@@ -409,7 +409,7 @@ impl DeleteVpnConnectionRoute {
 ///
 /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
 pub struct DeleteVpnGateway(
-    rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteVpnGateway {
     /// The ID of the virtual private gateway.
@@ -467,7 +467,11 @@ impl DeleteVpnGateway {
 ///
 /// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
 pub struct DeprovisionByoipCidr(
-    rt::Call<t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeprovisionByoipCidrRequest,
+        t::DeprovisionByoipCidrResult,
+        rt::NoErrors,
+    >,
 );
 impl DeprovisionByoipCidr {
     /// The address range, in CIDR notation. The prefix must be the same prefix that you specified when you provisioned the address range.
@@ -529,7 +533,7 @@ impl DeprovisionByoipCidr {
 ///
 /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 pub struct DeprovisionIpamByoasn(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeprovisionIpamByoasnRequest,
         t::DeprovisionIpamByoasnResult,
         rt::NoErrors,
@@ -601,7 +605,7 @@ impl DeprovisionIpamByoasn {
 ///
 /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct DeprovisionIpamPoolCidr(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeprovisionIpamPoolCidrRequest,
         t::DeprovisionIpamPoolCidrResult,
         rt::NoErrors,
@@ -673,7 +677,7 @@ impl DeprovisionIpamPoolCidr {
 ///
 /// Deprovision a CIDR from a public IPv4 pool.
 pub struct DeprovisionPublicIpv4PoolCidr(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeprovisionPublicIpv4PoolCidrRequest,
         t::DeprovisionPublicIpv4PoolCidrResult,
         rt::NoErrors,
@@ -759,7 +763,11 @@ impl DeprovisionPublicIpv4PoolCidr {
 ///
 /// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
 pub struct DeregisterImage(
-    rt::Call<t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeregisterImageRequest,
+        t::DeregisterImageResult,
+        rt::NoErrors,
+    >,
 );
 impl DeregisterImage {
     /// The ID of the AMI.
@@ -823,7 +831,7 @@ impl DeregisterImage {
 ///
 /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
 pub struct DeregisterInstanceEventNotificationAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeregisterInstanceEventNotificationAttributesRequest,
         t::DeregisterInstanceEventNotificationAttributesResult,
         rt::NoErrors,
@@ -897,7 +905,7 @@ impl DeregisterInstanceEventNotificationAttributes {
 ///
 /// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
 pub struct DeregisterTransitGatewayMulticastGroupMembers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeregisterTransitGatewayMulticastGroupMembersRequest,
         t::DeregisterTransitGatewayMulticastGroupMembersResult,
         rt::NoErrors,
@@ -983,7 +991,7 @@ impl DeregisterTransitGatewayMulticastGroupMembers {
 ///
 /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
 pub struct DeregisterTransitGatewayMulticastGroupSources(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
         t::DeregisterTransitGatewayMulticastGroupSourcesResult,
         rt::NoErrors,
@@ -1078,7 +1086,7 @@ impl DeregisterTransitGatewayMulticastGroupSources {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeAccountAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAccountAttributesRequest,
         t::DescribeAccountAttributesResult,
         rt::NoErrors,
@@ -1146,7 +1154,7 @@ impl DescribeAccountAttributes {
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub struct DescribeAccountVpcEncryptionControl(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAccountVpcEncryptionControlRequest,
         t::DescribeAccountVpcEncryptionControlResult,
         rt::NoErrors,
@@ -1210,7 +1218,7 @@ impl DescribeAccountVpcEncryptionControl {
 ///
 /// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
 pub struct DescribeAddressTransfers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAddressTransfersRequest,
         t::DescribeAddressTransfersResult,
         rt::NoErrors,

@@ -164,7 +164,11 @@ impl super::Client {
 ///
 /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
 pub struct DescribeAddresses(
-    rt::Call<t::DescribeAddressesRequest, t::DescribeAddressesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeAddressesRequest,
+        t::DescribeAddressesResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeAddresses {
     /// One or more Elastic IP addresses.
@@ -238,7 +242,7 @@ impl DescribeAddresses {
 ///
 /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
 pub struct DescribeAddressesAttribute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAddressesAttributeRequest,
         t::DescribeAddressesAttributeResult,
         rt::NoErrors,
@@ -341,7 +345,7 @@ impl DescribeAddressesAttribute {
 ///
 /// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
 pub struct DescribeAggregateIdFormat(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAggregateIdFormatRequest,
         t::DescribeAggregateIdFormatResult,
         rt::NoErrors,
@@ -405,7 +409,7 @@ impl DescribeAggregateIdFormat {
 /// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
 /// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
 pub struct DescribeApplicationStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeApplicationStatusRequest,
         t::DescribeApplicationStatusResult,
         rt::NoErrors,
@@ -491,7 +495,7 @@ impl DescribeApplicationStatus {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary.
 pub struct DescribeApplicationStatusCheckAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeApplicationStatusCheckAssociationsRequest,
         t::DescribeApplicationStatusCheckAssociationsResult,
         rt::NoErrors,
@@ -580,7 +584,7 @@ impl DescribeApplicationStatusCheckAssociations {
 /// - If you do not specify any application status check IDs, all checks in your account are returned.
 /// - Use `DescribeApplicationStatus` to see the actual health status of instances.
 pub struct DescribeApplicationStatusChecks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeApplicationStatusChecksRequest,
         t::DescribeApplicationStatusChecksResult,
         rt::NoErrors,
@@ -676,7 +680,7 @@ impl DescribeApplicationStatusChecks {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeAvailabilityZones(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAvailabilityZonesRequest,
         t::DescribeAvailabilityZonesResult,
         rt::NoErrors,
@@ -760,7 +764,7 @@ impl DescribeAvailabilityZones {
 ///
 /// Describes the current Infrastructure Performance metric subscriptions.
 pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
         t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
         rt::NoErrors,
@@ -863,7 +867,11 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeBundleTasks(
-    rt::Call<t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeBundleTasksRequest,
+        t::DescribeBundleTasksResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeBundleTasks {
     /// The bundle task IDs.
@@ -942,7 +950,11 @@ impl DescribeBundleTasks {
 ///
 /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
 pub struct DescribeByoipCidrs(
-    rt::Call<t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeByoipCidrsRequest,
+        t::DescribeByoipCidrsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeByoipCidrs {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1023,7 +1035,7 @@ impl DescribeByoipCidrs {
 ///
 /// Describes the events for the specified Capacity Block extension during the specified time.
 pub struct DescribeCapacityBlockExtensionHistory(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeCapacityBlockExtensionHistoryRequest,
         t::DescribeCapacityBlockExtensionHistoryResult,
         rt::NoErrors,
@@ -1125,7 +1137,7 @@ impl DescribeCapacityBlockExtensionHistory {
 ///
 /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
 pub struct DescribeCapacityBlockExtensionOfferings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeCapacityBlockExtensionOfferingsRequest,
         t::DescribeCapacityBlockExtensionOfferingsResult,
         rt::NoErrors,
@@ -1229,7 +1241,7 @@ impl DescribeCapacityBlockExtensionOfferings {
 ///
 /// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
 pub struct DescribeCapacityBlockOfferings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeCapacityBlockOfferingsRequest,
         t::DescribeCapacityBlockOfferingsResult,
         rt::NoErrors,
@@ -1373,7 +1385,7 @@ impl DescribeCapacityBlockOfferings {
 ///
 /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
 pub struct DescribeCapacityBlockStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeCapacityBlockStatusRequest,
         t::DescribeCapacityBlockStatusResult,
         rt::NoErrors,
@@ -1472,7 +1484,7 @@ impl DescribeCapacityBlockStatus {
 ///
 /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
 pub struct DescribeCapacityBlocks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeCapacityBlocksRequest,
         t::DescribeCapacityBlocksResult,
         rt::NoErrors,
@@ -1569,7 +1581,7 @@ impl DescribeCapacityBlocks {
 ///
 /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
 pub struct DescribeCapacityManagerDataExports(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeCapacityManagerDataExportsRequest,
         t::DescribeCapacityManagerDataExportsResult,
         rt::NoErrors,

@@ -150,7 +150,7 @@ impl super::Client {
 ///
 /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
 pub struct DescribeDeclarativePoliciesReports(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeDeclarativePoliciesReportsRequest,
         t::DescribeDeclarativePoliciesReportsResult,
         rt::NoErrors,
@@ -232,7 +232,11 @@ impl DescribeDeclarativePoliciesReports {
 ///
 /// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
 pub struct DescribeDhcpOptions(
-    rt::Call<t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeDhcpOptions {
     /// The IDs of DHCP option sets.
@@ -325,7 +329,7 @@ impl DescribeDhcpOptions {
 ///
 /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
 pub struct DescribeEgressOnlyInternetGateways(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeEgressOnlyInternetGatewaysRequest,
         t::DescribeEgressOnlyInternetGatewaysResult,
         rt::NoErrors,
@@ -426,7 +430,11 @@ impl DescribeEgressOnlyInternetGateways {
 ///
 /// Describes the Elastic Graphics accelerator associated with your instances.
 pub struct DescribeElasticGpus(
-    rt::Call<t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeElasticGpusRequest,
+        t::DescribeElasticGpusResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeElasticGpus {
     /// The Elastic Graphics accelerator IDs.
@@ -506,7 +514,7 @@ impl DescribeElasticGpus {
 ///
 /// Describes the specified export image tasks or all of your export image tasks.
 pub struct DescribeExportImageTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeExportImageTasksRequest,
         t::DescribeExportImageTasksResult,
         rt::NoErrors,
@@ -603,7 +611,11 @@ impl DescribeExportImageTasks {
 ///
 /// Describes the specified export instance tasks or all of your export instance tasks.
 pub struct DescribeExportTasks(
-    rt::Call<t::DescribeExportTasksRequest, t::DescribeExportTasksResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeExportTasks {
     /// the filters for the export tasks.
@@ -687,7 +699,7 @@ impl DescribeExportTasks {
 ///
 /// Describe details for Windows AMIs that are configured for Windows fast launch.
 pub struct DescribeFastLaunchImages(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeFastLaunchImagesRequest,
         t::DescribeFastLaunchImagesResult,
         rt::NoErrors,
@@ -784,7 +796,7 @@ impl DescribeFastLaunchImages {
 ///
 /// Describes the state of fast snapshot restores for your snapshots.
 pub struct DescribeFastSnapshotRestores(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeFastSnapshotRestoresRequest,
         t::DescribeFastSnapshotRestoresResult,
         rt::NoErrors,
@@ -881,7 +893,11 @@ impl DescribeFastSnapshotRestores {
 ///
 /// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeFleetHistory(
-    rt::Call<t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeFleetHistoryRequest,
+        t::DescribeFleetHistoryResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeFleetHistory {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -971,7 +987,7 @@ impl DescribeFleetHistory {
 ///
 /// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
 pub struct DescribeFleetInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeFleetInstancesRequest,
         t::DescribeFleetInstancesResult,
         rt::NoErrors,
@@ -1059,7 +1075,7 @@ impl DescribeFleetInstances {
 ///
 /// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
 pub struct DescribeFleets(
-    rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
 );
 impl DescribeFleets {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1150,7 +1166,11 @@ impl DescribeFleets {
 ///
 /// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
 pub struct DescribeFlowLogs(
-    rt::Call<t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeFlowLogs {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1239,7 +1259,7 @@ impl DescribeFlowLogs {
 ///
 /// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
 pub struct DescribeFpgaImageAttribute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeFpgaImageAttributeRequest,
         t::DescribeFpgaImageAttributeResult,
         rt::NoErrors,
@@ -1313,7 +1333,11 @@ impl DescribeFpgaImageAttribute {
 ///
 /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
 pub struct DescribeFpgaImages(
-    rt::Call<t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeFpgaImages {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1414,7 +1438,7 @@ impl DescribeFpgaImages {
 ///
 /// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeHostReservationOfferings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeHostReservationOfferingsRequest,
         t::DescribeHostReservationOfferingsResult,
         rt::NoErrors,
@@ -1519,7 +1543,7 @@ impl DescribeHostReservationOfferings {
 ///
 /// Describes reservations that are associated with Dedicated Hosts in your account.
 pub struct DescribeHostReservations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeHostReservationsRequest,
         t::DescribeHostReservationsResult,
         rt::NoErrors,

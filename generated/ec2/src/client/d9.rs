@@ -163,7 +163,7 @@ impl super::Client {
 ///
 /// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
 pub struct DescribeHosts(
-    rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
 );
 impl DescribeHosts {
     /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
@@ -246,7 +246,7 @@ impl DescribeHosts {
 ///
 /// Describes your IAM instance profile associations.
 pub struct DescribeIamInstanceProfileAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIamInstanceProfileAssociationsRequest,
         t::DescribeIamInstanceProfileAssociationsResult,
         rt::NoErrors,
@@ -346,7 +346,11 @@ impl DescribeIamInstanceProfileAssociations {
 ///
 /// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
 pub struct DescribeIdFormat(
-    rt::Call<t::DescribeIdFormatRequest, t::DescribeIdFormatResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeIdFormatRequest,
+        t::DescribeIdFormatResult,
+        rt::NoErrors,
+    >,
 );
 impl DescribeIdFormat {
     /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
@@ -402,7 +406,7 @@ impl DescribeIdFormat {
 ///
 /// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
 pub struct DescribeIdentityIdFormat(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIdentityIdFormatRequest,
         t::DescribeIdentityIdFormatResult,
         rt::NoErrors,
@@ -470,7 +474,11 @@ impl DescribeIdentityIdFormat {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeImageAttribute(
-    rt::Call<t::DescribeImageAttributeRequest, t::ImageAttribute, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeImageAttributeRequest,
+        t::ImageAttribute,
+        rt::NoErrors,
+    >,
 );
 impl DescribeImageAttribute {
     /// The AMI attribute.
@@ -534,7 +542,7 @@ impl DescribeImageAttribute {
 ///
 /// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeImageReferences(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeImageReferencesRequest,
         t::DescribeImageReferencesResult,
         rt::NoErrors,
@@ -639,7 +647,7 @@ impl DescribeImageReferences {
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeImageUsageReportEntries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeImageUsageReportEntriesRequest,
         t::DescribeImageUsageReportEntriesResult,
         rt::NoErrors,
@@ -746,7 +754,7 @@ impl DescribeImageUsageReportEntries {
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeImageUsageReports(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeImageUsageReportsRequest,
         t::DescribeImageUsageReportsResult,
         rt::NoErrors,
@@ -872,7 +880,7 @@ impl DescribeImageUsageReports {
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
 pub struct DescribeImages(
-    rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
 );
 impl DescribeImages {
     /// Scopes the images by users with explicit launch permissions. Specify an Amazon Web Services account ID, `self` (the sender of the request), or `all` (public AMIs).
@@ -999,7 +1007,7 @@ impl DescribeImages {
 ///
 /// Displays details about an import virtual machine or import snapshot tasks that are already created.
 pub struct DescribeImportImageTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeImportImageTasksRequest,
         t::DescribeImportImageTasksResult,
         rt::NoErrors,
@@ -1096,7 +1104,7 @@ impl DescribeImportImageTasks {
 ///
 /// Describes your import snapshot tasks.
 pub struct DescribeImportSnapshotTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeImportSnapshotTasksRequest,
         t::DescribeImportSnapshotTasksResult,
         rt::NoErrors,
@@ -1206,7 +1214,11 @@ impl DescribeImportSnapshotTasks {
 ///
 /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
 pub struct DescribeInstanceAttribute(
-    rt::Call<t::DescribeInstanceAttributeRequest, t::InstanceAttribute, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DescribeInstanceAttributeRequest,
+        t::InstanceAttribute,
+        rt::NoErrors,
+    >,
 );
 impl DescribeInstanceAttribute {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1272,7 +1284,7 @@ impl DescribeInstanceAttribute {
 ///
 /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
 pub struct DescribeInstanceConnectEndpoints(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceConnectEndpointsRequest,
         t::DescribeInstanceConnectEndpointsResult,
         rt::NoErrors,
@@ -1381,7 +1393,7 @@ impl DescribeInstanceConnectEndpoints {
 ///
 /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeInstanceCreditSpecifications(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceCreditSpecificationsRequest,
         t::DescribeInstanceCreditSpecificationsResult,
         rt::NoErrors,
@@ -1483,7 +1495,7 @@ impl DescribeInstanceCreditSpecifications {
 ///
 /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
 pub struct DescribeInstanceEventNotificationAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceEventNotificationAttributesRequest,
         t::DescribeInstanceEventNotificationAttributesResult,
         rt::NoErrors,
@@ -1549,7 +1561,7 @@ impl DescribeInstanceEventNotificationAttributes {
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub struct DescribeInstanceEventWindows(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeInstanceEventWindowsRequest,
         t::DescribeInstanceEventWindowsResult,
         rt::NoErrors,

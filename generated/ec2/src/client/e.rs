@@ -159,7 +159,7 @@ impl super::Client {
 ///
 /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
 pub struct EnableAddressTransfer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableAddressTransferRequest,
         t::EnableAddressTransferResult,
         rt::NoErrors,
@@ -238,7 +238,7 @@ impl EnableAddressTransfer {
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
 pub struct EnableAllowedImagesSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableAllowedImagesSettingsRequest,
         t::EnableAllowedImagesSettingsResult,
         rt::NoErrors,
@@ -313,7 +313,7 @@ impl EnableAllowedImagesSettings {
 /// - Use `DisableApplicationStatusCheckSuppression` to resume normal health check reporting.
 /// - If you do not specify `DurationSeconds`, suppression continues indefinitely until you call `DisableApplicationStatusCheckSuppression`.
 pub struct EnableApplicationStatusCheckSuppression(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableApplicationStatusCheckSuppressionRequest,
         t::EnableApplicationStatusCheckSuppressionResult,
         rt::NoErrors,
@@ -393,7 +393,7 @@ impl EnableApplicationStatusCheckSuppression {
 ///
 /// Enables Infrastructure Performance subscriptions.
 pub struct EnableAwsNetworkPerformanceMetricSubscription(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableAwsNetworkPerformanceMetricSubscriptionRequest,
         t::EnableAwsNetworkPerformanceMetricSubscriptionResult,
         rt::NoErrors,
@@ -482,7 +482,7 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
 ///
 /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
 pub struct EnableCapacityManager(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableCapacityManagerRequest,
         t::EnableCapacityManagerResult,
         rt::NoErrors,
@@ -560,7 +560,7 @@ impl EnableCapacityManager {
 ///
 /// After you enable encryption by default, you can no longer launch instances using instance types that do not support encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
 pub struct EnableEbsEncryptionByDefault(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableEbsEncryptionByDefaultRequest,
         t::EnableEbsEncryptionByDefaultResult,
         rt::NoErrors,
@@ -624,7 +624,11 @@ impl EnableEbsEncryptionByDefault {
 ///
 /// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
 pub struct EnableFastLaunch(
-    rt::Call<t::EnableFastLaunchRequest, t::EnableFastLaunchResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::EnableFastLaunchRequest,
+        t::EnableFastLaunchResult,
+        rt::NoErrors,
+    >,
 );
 impl EnableFastLaunch {
     /// Specify the ID of the image for which to enable Windows fast launch.
@@ -716,7 +720,7 @@ impl EnableFastLaunch {
 ///
 /// For more information, see [Amazon EBS fast snapshot restore](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fast-snapshot-restore.html) in the *Amazon EBS User Guide*.
 pub struct EnableFastSnapshotRestores(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableFastSnapshotRestoresRequest,
         t::EnableFastSnapshotRestoresResult,
         rt::NoErrors,
@@ -800,7 +804,7 @@ impl EnableFastSnapshotRestores {
 ///
 /// For more information, see [Disable an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
 pub struct EnableImage(
-    rt::Call<t::EnableImageRequest, t::EnableImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::EnableImageRequest, t::EnableImageResult, rt::NoErrors>,
 );
 impl EnableImage {
     /// The ID of the AMI.
@@ -860,7 +864,7 @@ impl EnableImage {
 ///
 /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
 pub struct EnableImageBlockPublicAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableImageBlockPublicAccessRequest,
         t::EnableImageBlockPublicAccessResult,
         rt::NoErrors,
@@ -933,7 +937,7 @@ impl EnableImageBlockPublicAccess {
 ///
 /// For more information, see [Deprecate an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
 pub struct EnableImageDeprecation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableImageDeprecationRequest,
         t::EnableImageDeprecationResult,
         rt::NoErrors,
@@ -1009,7 +1013,7 @@ impl EnableImageDeprecation {
 ///
 /// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
 pub struct EnableImageDeregistrationProtection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableImageDeregistrationProtectionRequest,
         t::EnableImageDeregistrationProtectionResult,
         rt::NoErrors,
@@ -1085,7 +1089,7 @@ impl EnableImageDeregistrationProtection {
 ///
 /// To register an instance, it must be running a Windows SQL Server license-included AMI and have the Amazon Web Services Systems Manager agent installed and running. Only Windows Server 2019 and later and SQL Server (Standard and Enterprise editions) 2017 and later are supported. For more information, see [Prerequisites for using SQL Server High Availability instance standby detection](https://docs.aws.amazon.com/sql-server-ec2/latest/userguide/prerequisites-and-requirements.html).
 pub struct EnableInstanceSqlHaStandbyDetections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableInstanceSqlHaStandbyDetectionsRequest,
         t::EnableInstanceSqlHaStandbyDetectionsResult,
         rt::NoErrors,
@@ -1159,7 +1163,7 @@ impl EnableInstanceSqlHaStandbyDetections {
 ///
 /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
 pub struct EnableIpamInternetRegistryAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableIpamInternetRegistryAssociationRequest,
         t::EnableIpamInternetRegistryAssociationResult,
         rt::NoErrors,
@@ -1266,7 +1270,7 @@ impl EnableIpamInternetRegistryAssociation {
 ///
 /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct EnableIpamOrganizationAdminAccount(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableIpamOrganizationAdminAccountRequest,
         t::EnableIpamOrganizationAdminAccountResult,
         rt::NoErrors,
@@ -1338,7 +1342,11 @@ impl EnableIpamOrganizationAdminAccount {
 ///
 /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
 pub struct EnableIpamPolicy(
-    rt::Call<t::EnableIpamPolicyRequest, t::EnableIpamPolicyResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::EnableIpamPolicyRequest,
+        t::EnableIpamPolicyResult,
+        rt::NoErrors,
+    >,
 );
 impl EnableIpamPolicy {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

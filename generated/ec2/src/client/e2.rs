@@ -156,7 +156,7 @@ impl super::Client {
 ///
 /// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
 pub struct EnableReachabilityAnalyzerOrganizationSharing(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableReachabilityAnalyzerOrganizationSharingRequest,
         t::EnableReachabilityAnalyzerOrganizationSharingResult,
         rt::NoErrors,
@@ -225,7 +225,7 @@ impl EnableReachabilityAnalyzerOrganizationSharing {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct EnableRouteServerPropagation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableRouteServerPropagationRequest,
         t::EnableRouteServerPropagationResult,
         rt::NoErrors,
@@ -299,7 +299,7 @@ impl EnableRouteServerPropagation {
 ///
 /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
 pub struct EnableSerialConsoleAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableSerialConsoleAccessRequest,
         t::EnableSerialConsoleAccessResult,
         rt::NoErrors,
@@ -365,7 +365,7 @@ impl EnableSerialConsoleAccess {
 ///
 /// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
 pub struct EnableSnapshotBlockPublicAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableSnapshotBlockPublicAccessRequest,
         t::EnableSnapshotBlockPublicAccessResult,
         rt::NoErrors,
@@ -433,7 +433,7 @@ impl EnableSnapshotBlockPublicAccess {
 ///
 /// Enables the specified attachment to propagate routes to the specified propagation route table.
 pub struct EnableTransitGatewayRouteTablePropagation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableTransitGatewayRouteTablePropagationRequest,
         t::EnableTransitGatewayRouteTablePropagationResult,
         rt::NoErrors,
@@ -518,7 +518,7 @@ impl EnableTransitGatewayRouteTablePropagation {
 ///
 /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
 pub struct EnableVgwRoutePropagation(
-    rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
 );
 impl EnableVgwRoutePropagation {
     /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with.
@@ -579,7 +579,9 @@ impl EnableVgwRoutePropagation {
 /// The `EnableVolumeIO` operation.
 ///
 /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
-pub struct EnableVolumeIo(rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>);
+pub struct EnableVolumeIo(
+    pub(crate) rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>,
+);
 impl EnableVolumeIo {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -636,7 +638,11 @@ impl EnableVolumeIo {
 ///
 /// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
 pub struct EnableVpcClassicLink(
-    rt::Call<t::EnableVpcClassicLinkRequest, t::EnableVpcClassicLinkResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::EnableVpcClassicLinkRequest,
+        t::EnableVpcClassicLinkResult,
+        rt::NoErrors,
+    >,
 );
 impl EnableVpcClassicLink {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -702,7 +708,7 @@ impl EnableVpcClassicLink {
 ///
 /// You must specify a VPC ID in the request.
 pub struct EnableVpcClassicLinkDnsSupport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableVpcClassicLinkDnsSupportRequest,
         t::EnableVpcClassicLinkDnsSupportResult,
         rt::NoErrors,
@@ -764,7 +770,7 @@ impl EnableVpcClassicLinkDnsSupport {
 ///
 /// Downloads the client certificate revocation list for the specified Client VPN endpoint.
 pub struct ExportClientVpnClientCertificateRevocationList(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ExportClientVpnClientCertificateRevocationListRequest,
         t::ExportClientVpnClientCertificateRevocationListResult,
         rt::NoErrors,
@@ -835,7 +841,7 @@ impl ExportClientVpnClientCertificateRevocationList {
 ///
 /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
 pub struct ExportClientVpnClientConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ExportClientVpnClientConfigurationRequest,
         t::ExportClientVpnClientConfigurationResult,
         rt::NoErrors,
@@ -903,7 +909,7 @@ impl ExportClientVpnClientConfiguration {
 ///
 /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
 pub struct ExportImage(
-    rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
 );
 impl ExportImage {
     /// Token to enable idempotency for export image requests.
@@ -997,7 +1003,7 @@ impl ExportImage {
 ///
 /// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
 pub struct ExportTransitGatewayRoutes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ExportTransitGatewayRoutesRequest,
         t::ExportTransitGatewayRoutesResult,
         rt::NoErrors,
@@ -1077,7 +1083,7 @@ impl ExportTransitGatewayRoutes {
 ///
 /// Exports the client configuration for a Verified Access instance.
 pub struct ExportVerifiedAccessInstanceClientConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ExportVerifiedAccessInstanceClientConfigurationRequest,
         t::ExportVerifiedAccessInstanceClientConfigurationResult,
         rt::NoErrors,

@@ -166,7 +166,7 @@ impl super::Client {
 ///
 /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
 pub struct GetActiveVpnTunnelStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetActiveVpnTunnelStatusRequest,
         t::GetActiveVpnTunnelStatusResult,
         rt::NoErrors,
@@ -242,7 +242,7 @@ impl GetActiveVpnTunnelStatus {
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
 pub struct GetAllowedImagesSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAllowedImagesSettingsRequest,
         t::GetAllowedImagesSettingsResult,
         rt::NoErrors,
@@ -302,7 +302,7 @@ impl GetAllowedImagesSettings {
 ///
 /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
 pub struct GetAssociatedEnclaveCertificateIamRoles(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAssociatedEnclaveCertificateIamRolesRequest,
         t::GetAssociatedEnclaveCertificateIamRolesResult,
         rt::NoErrors,
@@ -370,7 +370,7 @@ impl GetAssociatedEnclaveCertificateIamRoles {
 ///
 /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
 pub struct GetAssociatedIpv6PoolCidrs(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAssociatedIpv6PoolCidrsRequest,
         t::GetAssociatedIpv6PoolCidrsResult,
         rt::NoErrors,
@@ -463,7 +463,7 @@ impl GetAssociatedIpv6PoolCidrs {
 ///
 /// Gets network performance data.
 pub struct GetAwsNetworkPerformanceData(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAwsNetworkPerformanceDataRequest,
         t::GetAwsNetworkPerformanceDataResult,
         rt::NoErrors,
@@ -568,7 +568,7 @@ impl GetAwsNetworkPerformanceData {
 ///
 /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
 pub struct GetCapacityManagerAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetCapacityManagerAttributesRequest,
         t::GetCapacityManagerAttributesResult,
         rt::NoErrors,
@@ -630,7 +630,7 @@ impl GetCapacityManagerAttributes {
 ///
 /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
 pub struct GetCapacityManagerMetricData(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetCapacityManagerMetricDataRequest,
         t::GetCapacityManagerMetricDataResult,
         rt::NoErrors,
@@ -753,7 +753,7 @@ impl GetCapacityManagerMetricData {
 ///
 /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
 pub struct GetCapacityManagerMetricDimensions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetCapacityManagerMetricDimensionsRequest,
         t::GetCapacityManagerMetricDimensionsResult,
         rt::NoErrors,
@@ -870,7 +870,7 @@ impl GetCapacityManagerMetricDimensions {
 ///
 /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
 pub struct GetCapacityManagerMonitoredTagKeys(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetCapacityManagerMonitoredTagKeysRequest,
         t::GetCapacityManagerMonitoredTagKeysResult,
         rt::NoErrors,
@@ -964,7 +964,7 @@ impl GetCapacityManagerMonitoredTagKeys {
 ///
 /// For more information, see [Check supportability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-manager-supportability.html) in the *Amazon EC2 User Guide*.
 pub struct GetCapacityManagerSupportabilityScores(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetCapacityManagerSupportabilityScoresRequest,
         t::GetCapacityManagerSupportabilityScoresResult,
         rt::NoErrors,
@@ -1065,7 +1065,7 @@ impl GetCapacityManagerSupportabilityScores {
 ///
 /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
 pub struct GetCapacityReservationUsage(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetCapacityReservationUsageRequest,
         t::GetCapacityReservationUsageResult,
         rt::NoErrors,
@@ -1145,7 +1145,7 @@ impl GetCapacityReservationUsage {
 ///
 /// Describes the authorization policy for a Client VPN endpoint.
 pub struct GetClientVpnEndpointAuthorizationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetClientVpnEndpointAuthorizationPolicyRequest,
         t::GetClientVpnEndpointAuthorizationPolicyResult,
         rt::NoErrors,
@@ -1213,7 +1213,11 @@ impl GetClientVpnEndpointAuthorizationPolicy {
 ///
 /// Describes the allocations from the specified customer-owned address pool.
 pub struct GetCoipPoolUsage(
-    rt::Call<t::GetCoipPoolUsageRequest, t::GetCoipPoolUsageResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetCoipPoolUsageRequest,
+        t::GetCoipPoolUsageResult,
+        rt::NoErrors,
+    >,
 );
 impl GetCoipPoolUsage {
     /// The ID of the address pool.
@@ -1291,7 +1295,11 @@ impl GetCoipPoolUsage {
 ///
 /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
 pub struct GetConsoleOutput(
-    rt::Call<t::GetConsoleOutputRequest, t::GetConsoleOutputResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetConsoleOutputRequest,
+        t::GetConsoleOutputResult,
+        rt::NoErrors,
+    >,
 );
 impl GetConsoleOutput {
     /// The ID of the instance.
@@ -1359,7 +1367,11 @@ impl GetConsoleOutput {
 ///
 /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshoot-unreachable-instance.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
 pub struct GetConsoleScreenshot(
-    rt::Call<t::GetConsoleScreenshotRequest, t::GetConsoleScreenshotResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetConsoleScreenshotRequest,
+        t::GetConsoleScreenshotResult,
+        rt::NoErrors,
+    >,
 );
 impl GetConsoleScreenshot {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1431,7 +1443,7 @@ impl GetConsoleScreenshot {
 ///
 /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
 pub struct GetDeclarativePoliciesReportSummary(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDeclarativePoliciesReportSummaryRequest,
         t::GetDeclarativePoliciesReportSummaryResult,
         rt::NoErrors,

@@ -153,7 +153,7 @@ impl super::Client {
 ///
 /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
 pub struct GetDefaultCreditSpecification(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDefaultCreditSpecificationRequest,
         t::GetDefaultCreditSpecificationResult,
         rt::NoErrors,
@@ -226,7 +226,7 @@ impl GetDefaultCreditSpecification {
 ///
 /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 pub struct GetEbsDefaultKmsKeyId(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetEbsDefaultKmsKeyIdRequest,
         t::GetEbsDefaultKmsKeyIdResult,
         rt::NoErrors,
@@ -288,7 +288,7 @@ impl GetEbsDefaultKmsKeyId {
 ///
 /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 pub struct GetEbsEncryptionByDefault(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetEbsEncryptionByDefaultRequest,
         t::GetEbsEncryptionByDefaultResult,
         rt::NoErrors,
@@ -350,7 +350,11 @@ impl GetEbsEncryptionByDefault {
 ///
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 pub struct GetEnabledIpamPolicy(
-    rt::Call<t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetEnabledIpamPolicyRequest,
+        t::GetEnabledIpamPolicyResult,
+        rt::NoErrors,
+    >,
 );
 impl GetEnabledIpamPolicy {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -413,7 +417,7 @@ impl GetEnabledIpamPolicy {
 ///
 /// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
 pub struct GetFlowLogsIntegrationTemplate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFlowLogsIntegrationTemplateRequest,
         t::GetFlowLogsIntegrationTemplateResult,
         rt::NoErrors,
@@ -496,7 +500,7 @@ impl GetFlowLogsIntegrationTemplate {
 ///
 /// Lists the resource groups to which a Capacity Reservation has been added.
 pub struct GetGroupsForCapacityReservation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetGroupsForCapacityReservationRequest,
         t::GetGroupsForCapacityReservationResult,
         rt::NoErrors,
@@ -591,7 +595,7 @@ impl GetGroupsForCapacityReservation {
 ///
 /// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
 pub struct GetHostReservationPurchasePreview(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetHostReservationPurchasePreviewRequest,
         t::GetHostReservationPurchasePreviewResult,
         rt::NoErrors,
@@ -659,7 +663,11 @@ impl GetHostReservationPurchasePreview {
 ///
 /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
 pub struct GetImageAncestry(
-    rt::Call<t::GetImageAncestryRequest, t::GetImageAncestryResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetImageAncestryRequest,
+        t::GetImageAncestryResult,
+        rt::NoErrors,
+    >,
 );
 impl GetImageAncestry {
     /// The ID of the AMI whose ancestry you want to trace.
@@ -719,7 +727,7 @@ impl GetImageAncestry {
 ///
 /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
 pub struct GetImageBlockPublicAccessState(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetImageBlockPublicAccessStateRequest,
         t::GetImageBlockPublicAccessStateResult,
         rt::NoErrors,
@@ -783,7 +791,11 @@ impl GetImageBlockPublicAccessState {
 ///
 /// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
 pub struct GetImageFindings(
-    rt::Call<t::GetImageFindingsRequest, t::GetImageFindingsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetImageFindingsRequest,
+        t::GetImageFindingsResult,
+        rt::NoErrors,
+    >,
 );
 impl GetImageFindings {
     /// The ID of the AMI.
@@ -868,7 +880,7 @@ impl GetImageFindings {
 ///
 /// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
 pub struct GetInstanceMetadataDefaults(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetInstanceMetadataDefaultsRequest,
         t::GetInstanceMetadataDefaultsResult,
         rt::NoErrors,
@@ -930,7 +942,11 @@ impl GetInstanceMetadataDefaults {
 ///
 /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
 pub struct GetInstanceTpmEkPub(
-    rt::Call<t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetInstanceTpmEkPubRequest,
+        t::GetInstanceTpmEkPubResult,
+        rt::NoErrors,
+    >,
 );
 impl GetInstanceTpmEkPub {
     /// The ID of the instance for which to get the public endorsement key.
@@ -1008,7 +1024,7 @@ impl GetInstanceTpmEkPub {
 ///
 /// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
 pub struct GetInstanceTypesFromInstanceRequirements(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetInstanceTypesFromInstanceRequirementsRequest,
         t::GetInstanceTypesFromInstanceRequirementsResult,
         rt::NoErrors,
@@ -1129,7 +1145,11 @@ impl GetInstanceTypesFromInstanceRequirements {
 ///
 /// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
 pub struct GetInstanceUefiData(
-    rt::Call<t::GetInstanceUefiDataRequest, t::GetInstanceUefiDataResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetInstanceUefiDataRequest,
+        t::GetInstanceUefiDataResult,
+        rt::NoErrors,
+    >,
 );
 impl GetInstanceUefiData {
     /// The ID of the instance from which to retrieve the UEFI data.
@@ -1191,7 +1211,7 @@ impl GetInstanceUefiData {
 ///
 /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct GetIpamAddressHistory(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamAddressHistoryRequest,
         t::GetIpamAddressHistoryResult,
         rt::NoErrors,
@@ -1306,7 +1326,7 @@ impl GetIpamAddressHistory {
 ///
 /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
 pub struct GetIpamDiscoveredAccounts(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamDiscoveredAccountsRequest,
         t::GetIpamDiscoveredAccountsResult,
         rt::NoErrors,

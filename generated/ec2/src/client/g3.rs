@@ -172,7 +172,7 @@ impl super::Client {
 ///
 /// Gets the public IP addresses that have been discovered by IPAM.
 pub struct GetIpamDiscoveredPublicAddresses(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamDiscoveredPublicAddressesRequest,
         t::GetIpamDiscoveredPublicAddressesResult,
         rt::NoErrors,
@@ -264,7 +264,7 @@ impl GetIpamDiscoveredPublicAddresses {
 ///
 /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
 pub struct GetIpamDiscoveredResourceCidrs(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamDiscoveredResourceCidrsRequest,
         t::GetIpamDiscoveredResourceCidrsResult,
         rt::NoErrors,
@@ -369,7 +369,7 @@ impl GetIpamDiscoveredResourceCidrs {
 ///
 /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct GetIpamDiscoveredRoutes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamDiscoveredRoutesRequest,
         t::GetIpamDiscoveredRoutesResult,
         rt::NoErrors,
@@ -459,7 +459,7 @@ impl GetIpamDiscoveredRoutes {
 ///
 /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct GetIpamInternetRegistryAssociationAsns(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamInternetRegistryAssociationAsnsRequest,
         t::GetIpamInternetRegistryAssociationAsnsResult,
         rt::NoErrors,
@@ -548,7 +548,7 @@ impl GetIpamInternetRegistryAssociationAsns {
 ///
 /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct GetIpamInternetRegistryAssociationCidrs(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamInternetRegistryAssociationCidrsRequest,
         t::GetIpamInternetRegistryAssociationCidrsResult,
         rt::NoErrors,
@@ -641,7 +641,7 @@ impl GetIpamInternetRegistryAssociationCidrs {
 ///
 /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
 pub struct GetIpamPolicyAllocationRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamPolicyAllocationRulesRequest,
         t::GetIpamPolicyAllocationRulesResult,
         rt::NoErrors,
@@ -743,7 +743,7 @@ impl GetIpamPolicyAllocationRules {
 ///
 /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
 pub struct GetIpamPolicyOrganizationTargets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamPolicyOrganizationTargetsRequest,
         t::GetIpamPolicyOrganizationTargetsResult,
         rt::NoErrors,
@@ -831,7 +831,7 @@ impl GetIpamPolicyOrganizationTargets {
 ///
 /// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
 pub struct GetIpamPoolAllocations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamPoolAllocationsRequest,
         t::GetIpamPoolAllocationsResult,
         rt::NoErrors,
@@ -934,7 +934,11 @@ impl GetIpamPoolAllocations {
 ///
 /// Get the CIDRs provisioned to an IPAM pool.
 pub struct GetIpamPoolCidrs(
-    rt::Call<t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetIpamPoolCidrsRequest,
+        t::GetIpamPoolCidrsResult,
+        rt::NoErrors,
+    >,
 );
 impl GetIpamPoolCidrs {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1023,7 +1027,7 @@ impl GetIpamPoolCidrs {
 ///
 /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
 pub struct GetIpamPrefixListResolverRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamPrefixListResolverRulesRequest,
         t::GetIpamPrefixListResolverRulesResult,
         rt::NoErrors,
@@ -1122,7 +1126,7 @@ impl GetIpamPrefixListResolverRules {
 ///
 /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
 pub struct GetIpamPrefixListResolverVersionEntries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamPrefixListResolverVersionEntriesRequest,
         t::GetIpamPrefixListResolverVersionEntriesResult,
         rt::NoErrors,
@@ -1249,7 +1253,7 @@ impl GetIpamPrefixListResolverVersionEntries {
 ///
 /// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
 pub struct GetIpamPrefixListResolverVersions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamPrefixListResolverVersionsRequest,
         t::GetIpamPrefixListResolverVersionsResult,
         rt::NoErrors,
@@ -1354,7 +1358,11 @@ impl GetIpamPrefixListResolverVersions {
 ///
 /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub struct GetIpamResourceCidrs(
-    rt::Call<t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetIpamResourceCidrsRequest,
+        t::GetIpamResourceCidrsResult,
+        rt::NoErrors,
+    >,
 );
 impl GetIpamResourceCidrs {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1477,7 +1485,7 @@ impl GetIpamResourceCidrs {
 ///
 /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct GetIpamRouteOriginAuthorizations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamRouteOriginAuthorizationsRequest,
         t::GetIpamRouteOriginAuthorizationsResult,
         rt::NoErrors,
@@ -1566,7 +1574,7 @@ impl GetIpamRouteOriginAuthorizations {
 ///
 /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct GetIpamRouteProtectionFindings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamRouteProtectionFindingsRequest,
         t::GetIpamRouteProtectionFindingsResult,
         rt::NoErrors,
@@ -1652,7 +1660,7 @@ impl GetIpamRouteProtectionFindings {
 ///
 /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct GetIpamRoutingPolicyRegistrationDeltas(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamRoutingPolicyRegistrationDeltasRequest,
         t::GetIpamRoutingPolicyRegistrationDeltasResult,
         rt::NoErrors,

@@ -170,7 +170,7 @@ impl super::Client {
 ///
 /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
 pub struct GetIpamRoutingPolicyRegistrations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetIpamRoutingPolicyRegistrationsRequest,
         t::GetIpamRoutingPolicyRegistrationsResult,
         rt::NoErrors,
@@ -261,7 +261,7 @@ impl GetIpamRoutingPolicyRegistrations {
 ///
 /// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
 pub struct GetLaunchTemplateData(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetLaunchTemplateDataRequest,
         t::GetLaunchTemplateDataResult,
         rt::NoErrors,
@@ -327,7 +327,7 @@ impl GetLaunchTemplateData {
 ///
 /// Gets information about the resources that are associated with the specified managed prefix list.
 pub struct GetManagedPrefixListAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetManagedPrefixListAssociationsRequest,
         t::GetManagedPrefixListAssociationsResult,
         rt::NoErrors,
@@ -420,7 +420,7 @@ impl GetManagedPrefixListAssociations {
 ///
 /// Gets information about the entries for a specified managed prefix list.
 pub struct GetManagedPrefixListEntries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetManagedPrefixListEntriesRequest,
         t::GetManagedPrefixListEntriesResult,
         rt::NoErrors,
@@ -519,7 +519,7 @@ impl GetManagedPrefixListEntries {
 ///
 /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
 pub struct GetManagedResourceVisibility(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetManagedResourceVisibilityRequest,
         t::GetManagedResourceVisibilityResult,
         rt::NoErrors,
@@ -581,7 +581,7 @@ impl GetManagedResourceVisibility {
 ///
 /// Gets the findings for the specified Network Access Scope analysis.
 pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
         t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
         rt::NoErrors,
@@ -683,7 +683,7 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
 ///
 /// Gets the content for the specified Network Access Scope.
 pub struct GetNetworkInsightsAccessScopeContent(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetNetworkInsightsAccessScopeContentRequest,
         t::GetNetworkInsightsAccessScopeContentResult,
         rt::NoErrors,
@@ -751,7 +751,7 @@ impl GetNetworkInsightsAccessScopeContent {
 ///
 /// Retrieves the versions of a flex cost allocation policy.
 pub struct GetNetworkingFlexCostAllocationPolicyVersions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
         t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
         rt::NoErrors,
@@ -836,7 +836,11 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
 ///
 /// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
 pub struct GetPasswordData(
-    rt::Call<t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetPasswordDataRequest,
+        t::GetPasswordDataResult,
+        rt::NoErrors,
+    >,
 );
 impl GetPasswordData {
     /// The ID of the Windows instance.
@@ -901,7 +905,7 @@ impl GetPasswordData {
 ///
 /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
 pub struct GetReservedInstancesExchangeQuote(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetReservedInstancesExchangeQuoteRequest,
         t::GetReservedInstancesExchangeQuoteResult,
         rt::NoErrors,
@@ -982,7 +986,7 @@ impl GetReservedInstancesExchangeQuote {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct GetRouteServerAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetRouteServerAssociationsRequest,
         t::GetRouteServerAssociationsResult,
         rt::NoErrors,
@@ -1062,7 +1066,7 @@ impl GetRouteServerAssociations {
 ///
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 pub struct GetRouteServerPropagations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetRouteServerPropagationsRequest,
         t::GetRouteServerPropagationsResult,
         rt::NoErrors,
@@ -1146,7 +1150,7 @@ impl GetRouteServerPropagations {
 ///
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 pub struct GetRouteServerRoutingDatabase(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetRouteServerRoutingDatabaseRequest,
         t::GetRouteServerRoutingDatabaseResult,
         rt::NoErrors,
@@ -1232,7 +1236,7 @@ impl GetRouteServerRoutingDatabase {
 ///
 /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
 pub struct GetSecurityGroupsForVpc(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSecurityGroupsForVpcRequest,
         t::GetSecurityGroupsForVpcResult,
         rt::NoErrors,
@@ -1329,7 +1333,7 @@ impl GetSecurityGroupsForVpc {
 ///
 /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
 pub struct GetSerialConsoleAccessStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSerialConsoleAccessStatusRequest,
         t::GetSerialConsoleAccessStatusResult,
         rt::NoErrors,
@@ -1393,7 +1397,7 @@ impl GetSerialConsoleAccessStatus {
 ///
 /// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
 pub struct GetSnapshotBlockPublicAccessState(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSnapshotBlockPublicAccessStateRequest,
         t::GetSnapshotBlockPublicAccessStateResult,
         rt::NoErrors,

@@ -205,7 +205,7 @@ impl super::Client {
 ///
 /// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
 pub struct GetSpotPlacementScores(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSpotPlacementScoresRequest,
         t::GetSpotPlacementScoresResult,
         rt::NoErrors,
@@ -338,7 +338,7 @@ impl GetSpotPlacementScores {
 ///
 /// Gets information about the subnet CIDR reservations.
 pub struct GetSubnetCidrReservations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSubnetCidrReservationsRequest,
         t::GetSubnetCidrReservationsResult,
         rt::NoErrors,
@@ -422,7 +422,7 @@ impl GetSubnetCidrReservations {
 ///
 /// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
 pub struct GetTransitGatewayAttachmentNatConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayAttachmentNatConfigurationRequest,
         t::GetTransitGatewayAttachmentNatConfigurationResult,
         rt::NoErrors,
@@ -490,7 +490,7 @@ impl GetTransitGatewayAttachmentNatConfiguration {
 ///
 /// Lists the route tables to which the specified resource attachment propagates routes.
 pub struct GetTransitGatewayAttachmentPropagations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayAttachmentPropagationsRequest,
         t::GetTransitGatewayAttachmentPropagationsResult,
         rt::NoErrors,
@@ -592,7 +592,7 @@ impl GetTransitGatewayAttachmentPropagations {
 ///
 /// Retrieves the entries for a transit gateway metering policy.
 pub struct GetTransitGatewayMeteringPolicyEntries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayMeteringPolicyEntriesRequest,
         t::GetTransitGatewayMeteringPolicyEntriesResult,
         rt::NoErrors,
@@ -681,7 +681,7 @@ impl GetTransitGatewayMeteringPolicyEntries {
 ///
 /// Gets information about the associations for the transit gateway multicast domain.
 pub struct GetTransitGatewayMulticastDomainAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayMulticastDomainAssociationsRequest,
         t::GetTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
@@ -786,7 +786,7 @@ impl GetTransitGatewayMulticastDomainAssociations {
 ///
 /// Gets a list of the transit gateway policy table associations.
 pub struct GetTransitGatewayPolicyTableAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayPolicyTableAssociationsRequest,
         t::GetTransitGatewayPolicyTableAssociationsResult,
         rt::NoErrors,
@@ -888,7 +888,7 @@ impl GetTransitGatewayPolicyTableAssociations {
 ///
 /// Returns a list of transit gateway policy table entries.
 pub struct GetTransitGatewayPolicyTableEntries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayPolicyTableEntriesRequest,
         t::GetTransitGatewayPolicyTableEntriesResult,
         rt::NoErrors,
@@ -990,7 +990,7 @@ impl GetTransitGatewayPolicyTableEntries {
 ///
 /// Gets information about the prefix list references in a specified transit gateway route table.
 pub struct GetTransitGatewayPrefixListReferences(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayPrefixListReferencesRequest,
         t::GetTransitGatewayPrefixListReferencesResult,
         rt::NoErrors,
@@ -1092,7 +1092,7 @@ impl GetTransitGatewayPrefixListReferences {
 ///
 /// Gets information about the associations for the specified transit gateway route table.
 pub struct GetTransitGatewayRouteTableAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayRouteTableAssociationsRequest,
         t::GetTransitGatewayRouteTableAssociationsResult,
         rt::NoErrors,
@@ -1194,7 +1194,7 @@ impl GetTransitGatewayRouteTableAssociations {
 ///
 /// Gets information about the route table propagations for the specified transit gateway route table.
 pub struct GetTransitGatewayRouteTablePropagations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTransitGatewayRouteTablePropagationsRequest,
         t::GetTransitGatewayRouteTablePropagationsResult,
         rt::NoErrors,
@@ -1296,7 +1296,7 @@ impl GetTransitGatewayRouteTablePropagations {
 ///
 /// Get the Verified Access policy associated with the endpoint.
 pub struct GetVerifiedAccessEndpointPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVerifiedAccessEndpointPolicyRequest,
         t::GetVerifiedAccessEndpointPolicyResult,
         rt::NoErrors,
@@ -1364,7 +1364,7 @@ impl GetVerifiedAccessEndpointPolicy {
 ///
 /// Gets the targets for the specified network CIDR endpoint for Verified Access.
 pub struct GetVerifiedAccessEndpointTargets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVerifiedAccessEndpointTargetsRequest,
         t::GetVerifiedAccessEndpointTargetsResult,
         rt::NoErrors,
@@ -1444,7 +1444,7 @@ impl GetVerifiedAccessEndpointTargets {
 ///
 /// Shows the contents of the Verified Access policy associated with the group.
 pub struct GetVerifiedAccessGroupPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVerifiedAccessGroupPolicyRequest,
         t::GetVerifiedAccessGroupPolicyResult,
         rt::NoErrors,
@@ -1514,7 +1514,7 @@ impl GetVerifiedAccessGroupPolicy {
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub struct GetVpcResourcesBlockingEncryptionEnforcement(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
         t::GetVpcResourcesBlockingEncryptionEnforcementResult,
         rt::NoErrors,
@@ -1594,7 +1594,7 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
 ///
 /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
 pub struct GetVpnConnectionDeviceSampleConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVpnConnectionDeviceSampleConfigurationRequest,
         t::GetVpnConnectionDeviceSampleConfigurationResult,
         rt::NoErrors,
@@ -1700,7 +1700,7 @@ impl super::Client {
 ///
 /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub struct GetVpnConnectionDeviceTypes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVpnConnectionDeviceTypesRequest,
         t::GetVpnConnectionDeviceTypesResult,
         rt::NoErrors,
@@ -1787,7 +1787,7 @@ impl GetVpnConnectionDeviceTypes {
 ///
 /// Get details of available tunnel endpoint maintenance.
 pub struct GetVpnTunnelReplacementStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVpnTunnelReplacementStatusRequest,
         t::GetVpnTunnelReplacementStatusResult,
         rt::NoErrors,

@@ -61,7 +61,7 @@ impl super::Client {
 ///
 /// Uploading a client certificate revocation list resets existing client connections.
 pub struct ImportClientVpnClientCertificateRevocationList(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ImportClientVpnClientCertificateRevocationListRequest,
         t::ImportClientVpnClientCertificateRevocationListResult,
         rt::NoErrors,
@@ -144,7 +144,7 @@ impl ImportClientVpnClientCertificateRevocationList {
 ///
 /// For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
 pub struct ImportImage(
-    rt::Call<t::ImportImageRequest, t::ImportImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ImportImageRequest, t::ImportImageResult, rt::NoErrors>,
 );
 impl ImportImage {
     /// The architecture of the virtual machine.
@@ -295,7 +295,7 @@ impl ImportImage {
 ///
 /// This API action is not supported by the Command Line Interface (CLI).
 pub struct ImportInstance(
-    rt::Call<t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors>,
 );
 impl ImportInstance {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -376,7 +376,7 @@ impl ImportInstance {
 ///
 /// For more information about the requirements for importing a key pair, see [Create a key pair and import the public key to Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html#how-to-generate-your-own-key-and-import-it-to-aws) in the *Amazon EC2 User Guide*.
 pub struct ImportKeyPair(
-    rt::Call<t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors>,
 );
 impl ImportKeyPair {
     /// The tags to apply to the imported key pair.
@@ -448,7 +448,7 @@ impl ImportKeyPair {
 ///
 /// For more information, see [Importing a disk as a snapshot using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-import-snapshot.html) in the *VM Import/Export User Guide*.
 pub struct ImportSnapshot(
-    rt::Call<t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors>,
 );
 impl ImportSnapshot {
     /// The client-specific data.
@@ -554,7 +554,7 @@ impl ImportSnapshot {
 ///
 /// This API action is not supported by the Command Line Interface (CLI).
 pub struct ImportVolume(
-    rt::Call<t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors>,
 );
 impl ImportVolume {
     /// The ID of the Availability Zone for the resulting EBS volume.

@@ -44,7 +44,7 @@ impl super::Client {
 ///
 /// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
 pub struct ListImagesInRecycleBin(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListImagesInRecycleBinRequest,
         t::ListImagesInRecycleBinResult,
         rt::NoErrors,
@@ -135,7 +135,7 @@ impl ListImagesInRecycleBin {
 ///
 /// Lists one or more snapshots that are currently in the Recycle Bin.
 pub struct ListSnapshotsInRecycleBin(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSnapshotsInRecycleBinRequest,
         t::ListSnapshotsInRecycleBinResult,
         rt::NoErrors,
@@ -226,7 +226,7 @@ impl ListSnapshotsInRecycleBin {
 ///
 /// Lists one or more volumes that are currently in the Recycle Bin.
 pub struct ListVolumesInRecycleBin(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListVolumesInRecycleBinRequest,
         t::ListVolumesInRecycleBinResult,
         rt::NoErrors,
@@ -310,7 +310,7 @@ impl ListVolumesInRecycleBin {
 /// - If the snapshot is locked in compliance mode and it is in the cooling-off period, you can modify the lock mode and the lock duration or lock expiration date.
 /// - If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date.
 pub struct LockSnapshot(
-    rt::Call<t::LockSnapshotRequest, t::LockSnapshotResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::LockSnapshotRequest, t::LockSnapshotResult, rt::NoErrors>,
 );
 impl LockSnapshot {
     /// The ID of the snapshot to lock.

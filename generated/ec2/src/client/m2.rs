@@ -167,7 +167,7 @@ impl super::Client {
 ///
 /// To modify some attributes, the instance must be stopped. For more information, see [Modify a stopped instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingAttributesWhileInstanceStopped.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyInstanceAttribute(
-    rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ModifyInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ModifyInstanceAttribute {
     /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
@@ -325,7 +325,7 @@ impl ModifyInstanceAttribute {
 ///
 /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
 pub struct ModifyInstanceCapacityReservationAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceCapacityReservationAttributesRequest,
         t::ModifyInstanceCapacityReservationAttributesResult,
         rt::NoErrors,
@@ -404,7 +404,7 @@ impl ModifyInstanceCapacityReservationAttributes {
 ///
 /// For more information, see [Modify an EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/modify-ec2-instance-connect-endpoint.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyInstanceConnectEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceConnectEndpointRequest,
         t::ModifyInstanceConnectEndpointResult,
         rt::NoErrors,
@@ -494,7 +494,7 @@ impl ModifyInstanceConnectEndpoint {
 ///
 /// **Note:** Some instance type options do not support this capability. For more information, see [Supported CPU options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cpu-options-supported-instances-values.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyInstanceCpuOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceCpuOptionsRequest,
         t::ModifyInstanceCpuOptionsResult,
         rt::NoErrors,
@@ -583,7 +583,7 @@ impl ModifyInstanceCpuOptions {
 ///
 /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyInstanceCreditSpecification(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceCreditSpecificationRequest,
         t::ModifyInstanceCreditSpecificationResult,
         rt::NoErrors,
@@ -660,7 +660,7 @@ impl ModifyInstanceCreditSpecification {
 ///
 /// Modifies the start time for a scheduled Amazon EC2 instance event.
 pub struct ModifyInstanceEventStartTime(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceEventStartTimeRequest,
         t::ModifyInstanceEventStartTimeResult,
         rt::NoErrors,
@@ -748,7 +748,7 @@ impl ModifyInstanceEventStartTime {
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyInstanceEventWindow(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceEventWindowRequest,
         t::ModifyInstanceEventWindowResult,
         rt::NoErrors,
@@ -837,7 +837,7 @@ impl ModifyInstanceEventWindow {
 ///
 /// Modifies the reboot migration behavior during a user-initiated reboot of an instance that has a pending `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration).
 pub struct ModifyInstanceMaintenanceOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceMaintenanceOptionsRequest,
         t::ModifyInstanceMaintenanceOptionsResult,
         rt::NoErrors,
@@ -925,7 +925,7 @@ impl ModifyInstanceMaintenanceOptions {
 ///
 /// **Note:** To remove a parameter's account-level default setting, specify `no-preference`. If an account-level setting is cleared with `no-preference`, then the instance launch considers the other instance metadata settings. For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
 pub struct ModifyInstanceMetadataDefaults(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceMetadataDefaultsRequest,
         t::ModifyInstanceMetadataDefaultsResult,
         rt::NoErrors,
@@ -1029,7 +1029,7 @@ impl ModifyInstanceMetadataDefaults {
 ///
 /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyInstanceMetadataOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceMetadataOptionsRequest,
         t::ModifyInstanceMetadataOptionsResult,
         rt::NoErrors,
@@ -1136,7 +1136,7 @@ impl ModifyInstanceMetadataOptions {
 ///
 /// Change the configuration of the network performance options for an existing instance.
 pub struct ModifyInstanceNetworkPerformanceOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstanceNetworkPerformanceRequest,
         t::ModifyInstanceNetworkPerformanceResult,
         rt::NoErrors,
@@ -1222,7 +1222,7 @@ impl ModifyInstanceNetworkPerformanceOptions {
 ///
 /// To modify the host ID, tenancy, placement group, or partition for an instance, the instance must be in the `stopped` state.
 pub struct ModifyInstancePlacement(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyInstancePlacementRequest,
         t::ModifyInstancePlacementResult,
         rt::NoErrors,
@@ -1323,7 +1323,9 @@ impl ModifyInstancePlacement {
 /// The `ModifyIpam` operation.
 ///
 /// Modify the configurations of an IPAM.
-pub struct ModifyIpam(rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors>);
+pub struct ModifyIpam(
+    pub(crate) rt::Call<t::ModifyIpamRequest, t::ModifyIpamResult, rt::NoErrors>,
+);
 impl ModifyIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     #[inline]
@@ -1424,7 +1426,7 @@ impl ModifyIpam {
 ///
 /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
 pub struct ModifyIpamPolicyAllocationRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyIpamPolicyAllocationRulesRequest,
         t::ModifyIpamPolicyAllocationRulesResult,
         rt::NoErrors,
@@ -1515,7 +1517,7 @@ impl ModifyIpamPolicyAllocationRules {
 ///
 /// For more information, see [Modify a pool](https://docs.aws.amazon.com/vpc/latest/ipam/mod-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct ModifyIpamPool(
-    rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ModifyIpamPoolRequest, t::ModifyIpamPoolResult, rt::NoErrors>,
 );
 impl ModifyIpamPool {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1627,7 +1629,7 @@ impl ModifyIpamPool {
 ///
 /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct ModifyIpamPoolAllocation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyIpamPoolAllocationRequest,
         t::ModifyIpamPoolAllocationResult,
         rt::NoErrors,

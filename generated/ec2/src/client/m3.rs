@@ -157,7 +157,7 @@ impl super::Client {
 ///
 /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists.
 pub struct ModifyIpamPrefixListResolver(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyIpamPrefixListResolverRequest,
         t::ModifyIpamPrefixListResolverResult,
         rt::NoErrors,
@@ -237,7 +237,7 @@ impl ModifyIpamPrefixListResolver {
 ///
 /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list.
 pub struct ModifyIpamPrefixListResolverTarget(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyIpamPrefixListResolverTargetRequest,
         t::ModifyIpamPrefixListResolverTargetResult,
         rt::NoErrors,
@@ -328,7 +328,7 @@ impl ModifyIpamPrefixListResolverTarget {
 ///
 /// For more information, see [Move resource CIDRs between scopes](https://docs.aws.amazon.com/vpc/latest/ipam/move-resource-ipam.html) and [Change the monitoring state of resource CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/change-monitoring-state-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct ModifyIpamResourceCidr(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyIpamResourceCidrRequest,
         t::ModifyIpamResourceCidrResult,
         rt::NoErrors,
@@ -424,7 +424,7 @@ impl ModifyIpamResourceCidr {
 ///
 /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
 pub struct ModifyIpamResourceDiscovery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyIpamResourceDiscoveryRequest,
         t::ModifyIpamResourceDiscoveryResult,
         rt::NoErrors,
@@ -534,7 +534,7 @@ impl ModifyIpamResourceDiscovery {
 ///
 /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA).
 pub struct ModifyIpamRoutingPolicyRegistration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyIpamRoutingPolicyRegistrationRequest,
         t::ModifyIpamRoutingPolicyRegistrationResult,
         rt::NoErrors,
@@ -647,7 +647,11 @@ impl ModifyIpamRoutingPolicyRegistration {
 ///
 /// Modify an IPAM scope.
 pub struct ModifyIpamScope(
-    rt::Call<t::ModifyIpamScopeRequest, t::ModifyIpamScopeResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyIpamScopeRequest,
+        t::ModifyIpamScopeResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifyIpamScope {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -726,7 +730,11 @@ impl ModifyIpamScope {
 ///
 /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified.
 pub struct ModifyLaunchTemplate(
-    rt::Call<t::ModifyLaunchTemplateRequest, t::ModifyLaunchTemplateResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyLaunchTemplateRequest,
+        t::ModifyLaunchTemplateResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifyLaunchTemplate {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -806,7 +814,7 @@ impl ModifyLaunchTemplate {
 ///
 /// Modifies the specified local gateway route.
 pub struct ModifyLocalGatewayRoute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyLocalGatewayRouteRequest,
         t::ModifyLocalGatewayRouteResult,
         rt::NoErrors,
@@ -903,7 +911,7 @@ impl ModifyLocalGatewayRoute {
 ///
 /// If you specify a current version number that does not match the true current version number, the request fails.
 pub struct ModifyManagedPrefixList(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyManagedPrefixListRequest,
         t::ModifyManagedPrefixListResult,
         rt::NoErrors,
@@ -1005,7 +1013,7 @@ impl ModifyManagedPrefixList {
 ///
 /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable.
 pub struct ModifyManagedResourceVisibility(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyManagedResourceVisibilityRequest,
         t::ModifyManagedResourceVisibilityResult,
         rt::NoErrors,
@@ -1080,7 +1088,11 @@ impl ModifyManagedResourceVisibility {
 ///
 /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
 pub struct ModifyMetricCategory(
-    rt::Call<t::ModifyMetricCategoryRequest, t::ModifyMetricCategoryResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyMetricCategoryRequest,
+        t::ModifyMetricCategoryResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifyMetricCategory {
     /// The ID of the metric category.
@@ -1148,7 +1160,11 @@ impl ModifyMetricCategory {
 ///
 /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance.
 pub struct ModifyNetworkInterfaceAttribute(
-    rt::Call<t::ModifyNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyNetworkInterfaceAttributeRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl ModifyNetworkInterfaceAttribute {
     /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
@@ -1263,7 +1279,7 @@ impl ModifyNetworkInterfaceAttribute {
 ///
 /// A policy can have up to 100 versions. Versions are never removed, so after a policy reaches 100 versions, you can't change its policy document or `ShowBackEnabled`. Policies that are managed by a declarative policy aren't subject to this limit.
 pub struct ModifyNetworkingFlexCostAllocationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyNetworkingFlexCostAllocationPolicyRequest,
         t::ModifyNetworkingFlexCostAllocationPolicyResult,
         rt::NoErrors,
@@ -1376,7 +1392,7 @@ impl ModifyNetworkingFlexCostAllocationPolicy {
 ///
 /// Modifies the options for instance hostnames for the specified instance.
 pub struct ModifyPrivateDnsNameOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyPrivateDnsNameOptionsRequest,
         t::ModifyPrivateDnsNameOptionsResult,
         rt::NoErrors,
@@ -1465,7 +1481,7 @@ impl ModifyPrivateDnsNameOptions {
 ///
 /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyPublicIpDnsNameOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyPublicIpDnsNameOptionsRequest,
         t::ModifyPublicIpDnsNameOptionsResult,
         rt::NoErrors,
@@ -1541,7 +1557,7 @@ impl ModifyPublicIpDnsNameOptions {
 ///
 /// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyReservedInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyReservedInstancesRequest,
         t::ModifyReservedInstancesResult,
         rt::NoErrors,

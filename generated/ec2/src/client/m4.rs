@@ -184,7 +184,11 @@ impl super::Client {
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
 pub struct ModifyRouteServer(
-    rt::Call<t::ModifyRouteServerRequest, t::ModifyRouteServerResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyRouteServerRequest,
+        t::ModifyRouteServerResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifyRouteServer {
     /// The ID of the route server to modify.
@@ -267,7 +271,7 @@ impl ModifyRouteServer {
 ///
 /// Modifies the rules of a security group.
 pub struct ModifySecurityGroupRules(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifySecurityGroupRulesRequest,
         t::ModifySecurityGroupRulesResult,
         rt::NoErrors,
@@ -346,7 +350,7 @@ impl ModifySecurityGroupRules {
 ///
 /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
 pub struct ModifySnapshotAttribute(
-    rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ModifySnapshotAttribute {
     /// The snapshot attribute to modify. Only volume creation permissions can be modified.
@@ -435,7 +439,11 @@ impl ModifySnapshotAttribute {
 ///
 /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
 pub struct ModifySnapshotTier(
-    rt::Call<t::ModifySnapshotTierRequest, t::ModifySnapshotTierResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifySnapshotTierRequest,
+        t::ModifySnapshotTierResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifySnapshotTier {
     /// The ID of the snapshot.
@@ -513,7 +521,7 @@ impl ModifySnapshotTier {
 ///
 /// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
 pub struct ModifySpotFleetRequest(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifySpotFleetRequestRequest,
         t::ModifySpotFleetRequestResponse,
         rt::NoErrors,
@@ -619,7 +627,7 @@ impl ModifySpotFleetRequest {
 /// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
 /// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
 pub struct ModifySubnetAttribute(
-    rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ModifySubnetAttribute {
     /// Specify `true` to indicate that network interfaces created in the specified subnet should be assigned an IPv6 address. This includes a network interface that's created when launching an instance into the subnet (the instance therefore receives an IPv6 address).
@@ -749,7 +757,7 @@ impl ModifySubnetAttribute {
 ///
 /// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
 pub struct ModifyTrafficMirrorFilterNetworkServices(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTrafficMirrorFilterNetworkServicesRequest,
         t::ModifyTrafficMirrorFilterNetworkServicesResult,
         rt::NoErrors,
@@ -837,7 +845,7 @@ impl ModifyTrafficMirrorFilterNetworkServices {
 ///
 /// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
 pub struct ModifyTrafficMirrorFilterRule(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTrafficMirrorFilterRuleRequest,
         t::ModifyTrafficMirrorFilterRuleResult,
         rt::NoErrors,
@@ -968,7 +976,7 @@ impl ModifyTrafficMirrorFilterRule {
 ///
 /// Modifies a Traffic Mirror session.
 pub struct ModifyTrafficMirrorSession(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTrafficMirrorSessionRequest,
         t::ModifyTrafficMirrorSessionResult,
         rt::NoErrors,
@@ -1078,7 +1086,11 @@ impl ModifyTrafficMirrorSession {
 ///
 /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
 pub struct ModifyTransitGateway(
-    rt::Call<t::ModifyTransitGatewayRequest, t::ModifyTransitGatewayResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayRequest,
+        t::ModifyTransitGatewayResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifyTransitGateway {
     /// The ID of the transit gateway.
@@ -1162,7 +1174,7 @@ impl ModifyTransitGateway {
 ///
 /// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
 pub struct ModifyTransitGatewayAttachmentNatConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
         t::ModifyTransitGatewayAttachmentNatConfigurationResult,
         rt::NoErrors,
@@ -1266,7 +1278,7 @@ impl ModifyTransitGatewayAttachmentNatConfiguration {
 ///
 /// Modifies a transit gateway metering policy.
 pub struct ModifyTransitGatewayMeteringPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTransitGatewayMeteringPolicyRequest,
         t::ModifyTransitGatewayMeteringPolicyResult,
         rt::NoErrors,
@@ -1351,7 +1363,7 @@ impl ModifyTransitGatewayMeteringPolicy {
 ///
 /// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
 pub struct ModifyTransitGatewayNetworkFunctionAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
         t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
         rt::NoErrors,
@@ -1448,7 +1460,7 @@ impl ModifyTransitGatewayNetworkFunctionAttachment {
 ///
 /// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
 pub struct ModifyTransitGatewayPeeringAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTransitGatewayPeeringAttachmentRequest,
         t::ModifyTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
@@ -1525,7 +1537,7 @@ impl ModifyTransitGatewayPeeringAttachment {
 ///
 /// Modifies the specified transit gateway policy table entry.
 pub struct ModifyTransitGatewayPolicyTableEntry(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTransitGatewayPolicyTableEntryRequest,
         t::ModifyTransitGatewayPolicyTableEntryResult,
         rt::NoErrors,
@@ -1611,7 +1623,7 @@ impl ModifyTransitGatewayPolicyTableEntry {
 ///
 /// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
 pub struct ModifyTransitGatewayPrefixListReference(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTransitGatewayPrefixListReferenceRequest,
         t::ModifyTransitGatewayPrefixListReferenceResult,
         rt::NoErrors,

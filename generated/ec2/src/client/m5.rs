@@ -165,7 +165,7 @@ impl super::Client {
 ///
 /// Modifies the specified VPC attachment.
 pub struct ModifyTransitGatewayVpcAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyTransitGatewayVpcAttachmentRequest,
         t::ModifyTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
@@ -254,7 +254,7 @@ impl ModifyTransitGatewayVpcAttachment {
 ///
 /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
 pub struct ModifyVerifiedAccessEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVerifiedAccessEndpointRequest,
         t::ModifyVerifiedAccessEndpointResult,
         rt::NoErrors,
@@ -376,7 +376,7 @@ impl ModifyVerifiedAccessEndpoint {
 ///
 /// Modifies the specified Amazon Web Services Verified Access endpoint policy.
 pub struct ModifyVerifiedAccessEndpointPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVerifiedAccessEndpointPolicyRequest,
         t::ModifyVerifiedAccessEndpointPolicyResult,
         rt::NoErrors,
@@ -471,7 +471,7 @@ impl ModifyVerifiedAccessEndpointPolicy {
 ///
 /// Modifies the specified Amazon Web Services Verified Access group configuration.
 pub struct ModifyVerifiedAccessGroup(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVerifiedAccessGroupRequest,
         t::ModifyVerifiedAccessGroupResult,
         rt::NoErrors,
@@ -555,7 +555,7 @@ impl ModifyVerifiedAccessGroup {
 ///
 /// Modifies the specified Amazon Web Services Verified Access group policy.
 pub struct ModifyVerifiedAccessGroupPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVerifiedAccessGroupPolicyRequest,
         t::ModifyVerifiedAccessGroupPolicyResult,
         rt::NoErrors,
@@ -650,7 +650,7 @@ impl ModifyVerifiedAccessGroupPolicy {
 ///
 /// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
 pub struct ModifyVerifiedAccessInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVerifiedAccessInstanceRequest,
         t::ModifyVerifiedAccessInstanceResult,
         rt::NoErrors,
@@ -736,7 +736,7 @@ impl ModifyVerifiedAccessInstance {
 ///
 /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
 pub struct ModifyVerifiedAccessInstanceLoggingConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
         t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
         rt::NoErrors,
@@ -819,7 +819,7 @@ impl ModifyVerifiedAccessInstanceLoggingConfiguration {
 ///
 /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
 pub struct ModifyVerifiedAccessTrustProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVerifiedAccessTrustProviderRequest,
         t::ModifyVerifiedAccessTrustProviderResult,
         rt::NoErrors,
@@ -946,7 +946,7 @@ impl ModifyVerifiedAccessTrustProvider {
 ///
 /// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
 pub struct ModifyVolume(
-    rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors>,
 );
 impl ModifyVolume {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1036,7 +1036,7 @@ impl ModifyVolume {
 ///
 /// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
 pub struct ModifyVolumeAttribute(
-    rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ModifyVolumeAttribute {
     /// Indicates whether the volume should be auto-enabled for I/O operations.
@@ -1098,7 +1098,7 @@ impl ModifyVolumeAttribute {
 ///
 /// Modifies the specified attribute of the specified VPC.
 pub struct ModifyVpcAttribute(
-    rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ModifyVpcAttribute {
     /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not.
@@ -1169,7 +1169,7 @@ impl ModifyVpcAttribute {
 ///
 /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
 pub struct ModifyVpcBlockPublicAccessExclusion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcBlockPublicAccessExclusionRequest,
         t::ModifyVpcBlockPublicAccessExclusionResult,
         rt::NoErrors,
@@ -1246,7 +1246,7 @@ impl ModifyVpcBlockPublicAccessExclusion {
 ///
 /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
 pub struct ModifyVpcBlockPublicAccessOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcBlockPublicAccessOptionsRequest,
         t::ModifyVpcBlockPublicAccessOptionsResult,
         rt::NoErrors,
@@ -1319,7 +1319,7 @@ impl ModifyVpcBlockPublicAccessOptions {
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
 pub struct ModifyVpcEncryptionControl(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcEncryptionControlRequest,
         t::ModifyVpcEncryptionControlResult,
         rt::NoErrors,
@@ -1483,7 +1483,11 @@ impl ModifyVpcEncryptionControl {
 ///
 /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
 pub struct ModifyVpcEndpoint(
-    rt::Call<t::ModifyVpcEndpointRequest, t::ModifyVpcEndpointResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyVpcEndpointRequest,
+        t::ModifyVpcEndpointResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifyVpcEndpoint {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1617,7 +1621,7 @@ impl ModifyVpcEndpoint {
 ///
 /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
 pub struct ModifyVpcEndpointConnectionNotification(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcEndpointConnectionNotificationRequest,
         t::ModifyVpcEndpointConnectionNotificationResult,
         rt::NoErrors,

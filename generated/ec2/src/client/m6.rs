@@ -141,7 +141,7 @@ impl super::Client {
 ///
 /// Modifies the billing account for VPC endpoint usage/charges.
 pub struct ModifyVpcEndpointPayerResponsibility(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcEndpointPayerResponsibilityRequest,
         t::ModifyVpcEndpointPayerResponsibilityResult,
         rt::NoErrors,
@@ -232,7 +232,7 @@ impl ModifyVpcEndpointPayerResponsibility {
 ///
 /// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
 pub struct ModifyVpcEndpointServiceConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcEndpointServiceConfigurationRequest,
         t::ModifyVpcEndpointServiceConfigurationResult,
         rt::NoErrors,
@@ -366,7 +366,7 @@ impl ModifyVpcEndpointServiceConfiguration {
 ///
 /// Modifies the payer responsibility for your VPC endpoint service.
 pub struct ModifyVpcEndpointServicePayerResponsibility(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcEndpointServicePayerResponsibilityRequest,
         t::ModifyVpcEndpointServicePayerResponsibilityResult,
         rt::NoErrors,
@@ -447,7 +447,7 @@ impl ModifyVpcEndpointServicePayerResponsibility {
 ///
 /// By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify `transit-gateway-attachment` for `PermissionType`. The two permission types are independent. A principal can have either or both.
 pub struct ModifyVpcEndpointServicePermissions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcEndpointServicePermissionsRequest,
         t::ModifyVpcEndpointServicePermissionsResult,
         rt::NoErrors,
@@ -537,7 +537,7 @@ impl ModifyVpcEndpointServicePermissions {
 ///
 /// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To check whether multipath resilience is in effect, use DescribeVpcPeeringConnections and check `multipathResilienceStatus`.
 pub struct ModifyVpcPeeringConnectionOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpcPeeringConnectionOptionsRequest,
         t::ModifyVpcPeeringConnectionOptionsResult,
         rt::NoErrors,
@@ -627,7 +627,11 @@ impl ModifyVpcPeeringConnectionOptions {
 ///
 /// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
 pub struct ModifyVpcTenancy(
-    rt::Call<t::ModifyVpcTenancyRequest, t::ModifyVpcTenancyResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyVpcTenancyRequest,
+        t::ModifyVpcTenancyResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifyVpcTenancy {
     /// The ID of the VPC.
@@ -712,7 +716,11 @@ impl ModifyVpcTenancy {
 ///
 /// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
 pub struct ModifyVpnConnection(
-    rt::Call<t::ModifyVpnConnectionRequest, t::ModifyVpnConnectionResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ModifyVpnConnectionRequest,
+        t::ModifyVpnConnectionResult,
+        rt::NoErrors,
+    >,
 );
 impl ModifyVpnConnection {
     /// The ID of the VPN connection.
@@ -794,7 +802,7 @@ impl ModifyVpnConnection {
 ///
 /// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
 pub struct ModifyVpnConnectionOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpnConnectionOptionsRequest,
         t::ModifyVpnConnectionOptionsResult,
         rt::NoErrors,
@@ -892,7 +900,7 @@ impl ModifyVpnConnectionOptions {
 ///
 /// Modifies the VPN tunnel endpoint certificate.
 pub struct ModifyVpnTunnelCertificate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpnTunnelCertificateRequest,
         t::ModifyVpnTunnelCertificateResult,
         rt::NoErrors,
@@ -966,7 +974,7 @@ impl ModifyVpnTunnelCertificate {
 ///
 /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 pub struct ModifyVpnTunnelOptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ModifyVpnTunnelOptionsRequest,
         t::ModifyVpnTunnelOptionsResult,
         rt::NoErrors,
@@ -1061,7 +1069,11 @@ impl ModifyVpnTunnelOptions {
 ///
 /// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
 pub struct MonitorInstances(
-    rt::Call<t::MonitorInstancesRequest, t::MonitorInstancesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::MonitorInstancesRequest,
+        t::MonitorInstancesResult,
+        rt::NoErrors,
+    >,
 );
 impl MonitorInstances {
     /// The IDs of the instances.
@@ -1127,7 +1139,11 @@ impl MonitorInstances {
 ///
 /// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
 pub struct MoveAddressToVpc(
-    rt::Call<t::MoveAddressToVpcRequest, t::MoveAddressToVpcResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::MoveAddressToVpcRequest,
+        t::MoveAddressToVpcResult,
+        rt::NoErrors,
+    >,
 );
 impl MoveAddressToVpc {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1187,7 +1203,11 @@ impl MoveAddressToVpc {
 ///
 /// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
 pub struct MoveByoipCidrToIpam(
-    rt::Call<t::MoveByoipCidrToIpamRequest, t::MoveByoipCidrToIpamResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::MoveByoipCidrToIpamRequest,
+        t::MoveByoipCidrToIpamResult,
+        rt::NoErrors,
+    >,
 );
 impl MoveByoipCidrToIpam {
     /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1268,7 +1288,7 @@ impl MoveByoipCidrToIpam {
 /// - Placement group
 /// - Capacity Reservation end time - `At specific time` or `Manually`.
 pub struct MoveCapacityReservationInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::MoveCapacityReservationInstancesRequest,
         t::MoveCapacityReservationInstancesResult,
         rt::NoErrors,

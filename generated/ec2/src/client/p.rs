@@ -89,7 +89,11 @@ impl super::Client {
 ///
 /// Provisioning an address range is an asynchronous operation, so the call returns immediately, but the address range is not ready to use until its status changes from `pending-provision` to `provisioned`. For more information, see [Onboard your address range](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/byoip-onboard.html).
 pub struct ProvisionByoipCidr(
-    rt::Call<t::ProvisionByoipCidrRequest, t::ProvisionByoipCidrResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ProvisionByoipCidrRequest,
+        t::ProvisionByoipCidrResult,
+        rt::NoErrors,
+    >,
 );
 impl ProvisionByoipCidr {
     /// The public IPv4 or IPv6 address range, in CIDR notation. The most specific IPv4 prefix that you can specify is /24. The most specific IPv6 address range that you can bring is /48 for CIDRs that are publicly advertisable and /56 for CIDRs that are not publicly advertisable. The address range cannot overlap with another address range that you've brought to this or another Region.
@@ -190,7 +194,11 @@ impl ProvisionByoipCidr {
 ///
 /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 pub struct ProvisionIpamByoasn(
-    rt::Call<t::ProvisionIpamByoasnRequest, t::ProvisionIpamByoasnResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ProvisionIpamByoasnRequest,
+        t::ProvisionIpamByoasnResult,
+        rt::NoErrors,
+    >,
 );
 impl ProvisionIpamByoasn {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -269,7 +277,7 @@ impl ProvisionIpamByoasn {
 ///
 /// For more information, see [Provision CIDRs to pools](https://docs.aws.amazon.com/vpc/latest/ipam/prov-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct ProvisionIpamPoolCidr(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ProvisionIpamPoolCidrRequest,
         t::ProvisionIpamPoolCidrResult,
         rt::NoErrors,
@@ -384,7 +392,7 @@ impl ProvisionIpamPoolCidr {
 ///
 /// For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
 pub struct ProvisionPublicIpv4PoolCidr(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ProvisionPublicIpv4PoolCidrRequest,
         t::ProvisionPublicIpv4PoolCidrResult,
         rt::NoErrors,
@@ -470,7 +478,7 @@ impl ProvisionPublicIpv4PoolCidr {
 ///
 /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
 pub struct PurchaseCapacityBlock(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PurchaseCapacityBlockRequest,
         t::PurchaseCapacityBlockResult,
         rt::NoErrors,
@@ -551,7 +559,7 @@ impl PurchaseCapacityBlock {
 ///
 /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
 pub struct PurchaseCapacityBlockExtension(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PurchaseCapacityBlockExtensionRequest,
         t::PurchaseCapacityBlockExtensionResult,
         rt::NoErrors,
@@ -628,7 +636,7 @@ impl PurchaseCapacityBlockExtension {
 ///
 /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
 pub struct PurchaseHostReservation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PurchaseHostReservationRequest,
         t::PurchaseHostReservationResult,
         rt::NoErrors,
@@ -724,7 +732,7 @@ impl PurchaseHostReservation {
 ///
 /// For more information, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) and [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
 pub struct PurchaseReservedInstancesOffering(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PurchaseReservedInstancesOfferingRequest,
         t::PurchaseReservedInstancesOfferingResult,
         rt::NoErrors,
@@ -816,7 +824,7 @@ impl PurchaseReservedInstancesOffering {
 ///
 /// After you purchase a Scheduled Instance, you can't cancel, modify, or resell your purchase.
 pub struct PurchaseScheduledInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PurchaseScheduledInstancesRequest,
         t::PurchaseScheduledInstancesResult,
         rt::NoErrors,

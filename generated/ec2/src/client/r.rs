@@ -185,7 +185,9 @@ impl super::Client {
 /// If an instance does not cleanly shut down within a few minutes, Amazon EC2 performs a hard reboot.
 ///
 /// For more information about troubleshooting, see [Troubleshoot an unreachable instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html) in the *Amazon EC2 User Guide*.
-pub struct RebootInstances(rt::Call<t::RebootInstancesRequest, rt::Unit, rt::NoErrors>);
+pub struct RebootInstances(
+    pub(crate) rt::Call<t::RebootInstancesRequest, rt::Unit, rt::NoErrors>,
+);
 impl RebootInstances {
     /// The instance IDs.
     #[inline]
@@ -256,7 +258,7 @@ impl RebootInstances {
 ///
 /// If you purchase a Reserved Instance to apply to an On-Demand Instance that was launched from an AMI with a billing product code, make sure that the Reserved Instance has the matching billing product code. If you purchase a Reserved Instance without the matching billing product code, the Reserved Instance is not applied to the On-Demand Instance. For information about how to obtain the platform details and billing information of an AMI, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*.
 pub struct RegisterImage(
-    rt::Call<t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors>,
 );
 impl RegisterImage {
     /// The full path to your AMI manifest in Amazon S3 storage. The specified bucket must have the `aws-exec-read` canned access control list (ACL) to ensure that it can be accessed by Amazon EC2. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon S3 Service Developer Guide*.
@@ -412,7 +414,7 @@ impl RegisterImage {
 ///
 /// To remove tags, use [DeregisterInstanceEventNotificationAttributes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterInstanceEventNotificationAttributes.html).
 pub struct RegisterInstanceEventNotificationAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RegisterInstanceEventNotificationAttributesRequest,
         t::RegisterInstanceEventNotificationAttributesResult,
         rt::NoErrors,
@@ -485,7 +487,7 @@ impl RegisterInstanceEventNotificationAttributes {
 ///
 /// After you add the members, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the members were added to the transit gateway multicast group.
 pub struct RegisterTransitGatewayMulticastGroupMembers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RegisterTransitGatewayMulticastGroupMembersRequest,
         t::RegisterTransitGatewayMulticastGroupMembersResult,
         rt::NoErrors,
@@ -572,7 +574,7 @@ impl RegisterTransitGatewayMulticastGroupMembers {
 ///
 /// After you add the source, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the source was added to the multicast group.
 pub struct RegisterTransitGatewayMulticastGroupSources(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RegisterTransitGatewayMulticastGroupSourcesRequest,
         t::RegisterTransitGatewayMulticastGroupSourcesResult,
         rt::NoErrors,
@@ -655,7 +657,7 @@ impl RegisterTransitGatewayMulticastGroupSources {
 ///
 /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
 pub struct RejectCapacityReservationBillingOwnership(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RejectCapacityReservationBillingOwnershipRequest,
         t::RejectCapacityReservationBillingOwnershipResult,
         rt::NoErrors,
@@ -723,7 +725,7 @@ impl RejectCapacityReservationBillingOwnership {
 ///
 /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
 pub struct RejectTransitGatewayClientVpnAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RejectTransitGatewayClientVpnAttachmentRequest,
         t::RejectTransitGatewayClientVpnAttachmentResult,
         rt::NoErrors,
@@ -791,7 +793,7 @@ impl RejectTransitGatewayClientVpnAttachment {
 ///
 /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
 pub struct RejectTransitGatewayMulticastDomainAssociations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RejectTransitGatewayMulticastDomainAssociationsRequest,
         t::RejectTransitGatewayMulticastDomainAssociationsResult,
         rt::NoErrors,
@@ -877,7 +879,7 @@ impl RejectTransitGatewayMulticastDomainAssociations {
 ///
 /// Rejects a transit gateway peering attachment request.
 pub struct RejectTransitGatewayPeeringAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RejectTransitGatewayPeeringAttachmentRequest,
         t::RejectTransitGatewayPeeringAttachmentResult,
         rt::NoErrors,
@@ -947,7 +949,7 @@ impl RejectTransitGatewayPeeringAttachment {
 ///
 /// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use AcceptTransitGatewayVpcAttachment to accept a VPC attachment request.
 pub struct RejectTransitGatewayVpcAttachment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RejectTransitGatewayVpcAttachmentRequest,
         t::RejectTransitGatewayVpcAttachmentResult,
         rt::NoErrors,
@@ -1015,7 +1017,7 @@ impl RejectTransitGatewayVpcAttachment {
 ///
 /// Rejects VPC endpoint connection requests to your VPC endpoint service.
 pub struct RejectVpcEndpointConnections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RejectVpcEndpointConnectionsRequest,
         t::RejectVpcEndpointConnectionsResult,
         rt::NoErrors,
@@ -1095,7 +1097,7 @@ impl RejectVpcEndpointConnections {
 ///
 /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
 pub struct RejectVpcPeeringConnection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RejectVpcPeeringConnectionRequest,
         t::RejectVpcPeeringConnectionResult,
         rt::NoErrors,
@@ -1170,7 +1172,9 @@ impl RejectVpcPeeringConnection {
 /// After releasing an Elastic IP address, it is released to the IP address pool. Be sure to update your DNS records and any servers or devices that communicate with the address. If you attempt to release an Elastic IP address that you already released, you'll get an `AuthFailure` error if the address is already allocated to another Amazon Web Services account.
 ///
 /// After you release an Elastic IP address, you might be able to recover it. For more information, see [Release an Elastic IP address](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing-eips-releasing.html).
-pub struct ReleaseAddress(rt::Call<t::ReleaseAddressRequest, rt::Unit, rt::NoErrors>);
+pub struct ReleaseAddress(
+    pub(crate) rt::Call<t::ReleaseAddressRequest, rt::Unit, rt::NoErrors>,
+);
 impl ReleaseAddress {
     /// The allocation ID. This parameter is required.
     #[inline]
@@ -1241,7 +1245,7 @@ impl ReleaseAddress {
 ///
 /// Released hosts still appear in a DescribeHosts response.
 pub struct ReleaseHosts(
-    rt::Call<t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors>,
 );
 impl ReleaseHosts {
     /// The IDs of the Dedicated Hosts to release.
@@ -1293,7 +1297,7 @@ impl ReleaseHosts {
 ///
 /// **Note:** All EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
 pub struct ReleaseIpamPoolAllocation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReleaseIpamPoolAllocationRequest,
         t::ReleaseIpamPoolAllocationResult,
         rt::NoErrors,
@@ -1373,7 +1377,7 @@ impl ReleaseIpamPoolAllocation {
 ///
 /// Use DescribeIamInstanceProfileAssociations to get the association ID.
 pub struct ReplaceIamInstanceProfileAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReplaceIamInstanceProfileAssociationRequest,
         t::ReplaceIamInstanceProfileAssociationResult,
         rt::NoErrors,

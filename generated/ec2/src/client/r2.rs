@@ -155,7 +155,7 @@ impl super::Client {
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
 pub struct ReplaceImageCriteriaInAllowedImagesSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
         t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
         rt::NoErrors,
@@ -237,7 +237,7 @@ impl ReplaceImageCriteriaInAllowedImagesSettings {
 ///
 /// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
 pub struct ReplaceImageInstanceTypeSpecification(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReplaceImageInstanceTypeSpecificationRequest,
         t::ReplaceImageInstanceTypeSpecificationResult,
         rt::NoErrors,
@@ -316,7 +316,7 @@ impl ReplaceImageInstanceTypeSpecification {
 ///
 /// This is an idempotent operation.
 pub struct ReplaceNetworkAclAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReplaceNetworkAclAssociationRequest,
         t::ReplaceNetworkAclAssociationResult,
         rt::NoErrors,
@@ -390,7 +390,7 @@ impl ReplaceNetworkAclAssociation {
 ///
 /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
 pub struct ReplaceNetworkAclEntry(
-    rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
 );
 impl ReplaceNetworkAclEntry {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -497,7 +497,9 @@ impl ReplaceNetworkAclEntry {
 /// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct ReplaceRoute(rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>);
+pub struct ReplaceRoute(
+    pub(crate) rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>,
+);
 impl ReplaceRoute {
     /// The ID of the prefix list for the route.
     #[inline]
@@ -648,7 +650,7 @@ impl ReplaceRoute {
 ///
 /// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
 pub struct ReplaceRouteTableAssociation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReplaceRouteTableAssociationRequest,
         t::ReplaceRouteTableAssociationResult,
         rt::NoErrors,
@@ -722,7 +724,7 @@ impl ReplaceRouteTableAssociation {
 ///
 /// Replaces the specified route in the specified transit gateway route table.
 pub struct ReplaceTransitGatewayRoute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReplaceTransitGatewayRouteRequest,
         t::ReplaceTransitGatewayRouteResult,
         rt::NoErrors,
@@ -808,7 +810,11 @@ impl ReplaceTransitGatewayRoute {
 ///
 /// Trigger replacement of specified VPN tunnel.
 pub struct ReplaceVpnTunnel(
-    rt::Call<t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ReplaceVpnTunnelRequest,
+        t::ReplaceVpnTunnelResult,
+        rt::NoErrors,
+    >,
 );
 impl ReplaceVpnTunnel {
     /// The ID of the Site-to-Site VPN connection.
@@ -880,7 +886,7 @@ impl ReplaceVpnTunnel {
 ///
 /// Use of this action does not change the value returned by DescribeInstanceStatus.
 pub struct ReportInstanceStatus(
-    rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
 );
 impl ReportInstanceStatus {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -982,7 +988,11 @@ impl ReportInstanceStatus {
 ///
 /// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
 pub struct RequestSpotFleet(
-    rt::Call<t::RequestSpotFleetRequest, t::RequestSpotFleetResponse, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::RequestSpotFleetRequest,
+        t::RequestSpotFleetResponse,
+        rt::NoErrors,
+    >,
 );
 impl RequestSpotFleet {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -1051,7 +1061,11 @@ impl RequestSpotFleet {
 ///
 /// **Important:** We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
 pub struct RequestSpotInstances(
-    rt::Call<t::RequestSpotInstancesRequest, t::RequestSpotInstancesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::RequestSpotInstancesRequest,
+        t::RequestSpotInstancesResult,
+        rt::NoErrors,
+    >,
 );
 impl RequestSpotInstances {
     /// The launch specification.
@@ -1185,7 +1199,7 @@ impl RequestSpotInstances {
 ///
 /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
 pub struct ResetAddressAttribute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ResetAddressAttributeRequest,
         t::ResetAddressAttributeResult,
         rt::NoErrors,
@@ -1259,7 +1273,7 @@ impl ResetAddressAttribute {
 ///
 /// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
 pub struct ResetEbsDefaultKmsKeyId(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ResetEbsDefaultKmsKeyIdRequest,
         t::ResetEbsDefaultKmsKeyIdResult,
         rt::NoErrors,
@@ -1319,7 +1333,7 @@ impl ResetEbsDefaultKmsKeyId {
 ///
 /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
 pub struct ResetFpgaImageAttribute(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ResetFpgaImageAttributeRequest,
         t::ResetFpgaImageAttributeResult,
         rt::NoErrors,
@@ -1394,7 +1408,7 @@ impl ResetFpgaImageAttribute {
 ///
 /// Resets an attribute of an AMI to its default value.
 pub struct ResetImageAttribute(
-    rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ResetImageAttribute {
     /// The attribute to reset (currently you can only reset the launch permission attribute).
@@ -1458,7 +1472,7 @@ impl ResetImageAttribute {
 ///
 /// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
 pub struct ResetInstanceAttribute(
-    rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ResetInstanceAttribute {
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.

@@ -123,7 +123,7 @@ impl super::Client {
 ///
 /// Resets a network interface attribute. You can specify only one attribute at a time.
 pub struct ResetNetworkInterfaceAttribute(
-    rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ResetNetworkInterfaceAttribute {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
@@ -187,7 +187,7 @@ impl ResetNetworkInterfaceAttribute {
 ///
 /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
 pub struct ResetSnapshotAttribute(
-    rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
 );
 impl ResetSnapshotAttribute {
     /// The attribute to reset. Currently, only the attribute for permission to create volumes can be reset.
@@ -251,7 +251,7 @@ impl ResetSnapshotAttribute {
 ///
 /// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
 pub struct RestoreAddressToClassic(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RestoreAddressToClassicRequest,
         t::RestoreAddressToClassicResult,
         rt::NoErrors,
@@ -317,7 +317,7 @@ impl RestoreAddressToClassic {
 ///
 /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
 pub struct RestoreImageFromRecycleBin(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RestoreImageFromRecycleBinRequest,
         t::RestoreImageFromRecycleBinResult,
         rt::NoErrors,
@@ -385,7 +385,7 @@ impl RestoreImageFromRecycleBin {
 ///
 /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
 pub struct RestoreManagedPrefixListVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RestoreManagedPrefixListVersionRequest,
         t::RestoreManagedPrefixListVersionResult,
         rt::NoErrors,
@@ -465,7 +465,7 @@ impl RestoreManagedPrefixListVersion {
 ///
 /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
 pub struct RestoreSnapshotFromRecycleBin(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RestoreSnapshotFromRecycleBinRequest,
         t::RestoreSnapshotFromRecycleBinResult,
         rt::NoErrors,
@@ -535,7 +535,11 @@ impl RestoreSnapshotFromRecycleBin {
 ///
 /// For more information see [Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
 pub struct RestoreSnapshotTier(
-    rt::Call<t::RestoreSnapshotTierRequest, t::RestoreSnapshotTierResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::RestoreSnapshotTierRequest,
+        t::RestoreSnapshotTierResult,
+        rt::NoErrors,
+    >,
 );
 impl RestoreSnapshotTier {
     /// The ID of the snapshot to restore.
@@ -609,7 +613,7 @@ impl RestoreSnapshotTier {
 ///
 /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
 pub struct RestoreVolumeFromRecycleBin(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RestoreVolumeFromRecycleBinRequest,
         t::RestoreVolumeFromRecycleBinResult,
         rt::NoErrors,
@@ -677,7 +681,7 @@ impl RestoreVolumeFromRecycleBin {
 ///
 /// Removes an ingress authorization rule from a Client VPN endpoint.
 pub struct RevokeClientVpnIngress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RevokeClientVpnIngressRequest,
         t::RevokeClientVpnIngressResult,
         rt::NoErrors,
@@ -769,7 +773,7 @@ impl RevokeClientVpnIngress {
 ///
 /// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
 pub struct RevokeSecurityGroupEgress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RevokeSecurityGroupEgressRequest,
         t::RevokeSecurityGroupEgressResult,
         rt::NoErrors,
@@ -893,7 +897,7 @@ impl RevokeSecurityGroupEgress {
 ///
 /// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
 pub struct RevokeSecurityGroupIngress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RevokeSecurityGroupIngressRequest,
         t::RevokeSecurityGroupIngressResult,
         rt::NoErrors,
@@ -1034,7 +1038,9 @@ impl RevokeSecurityGroupIngress {
 /// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
 ///
 /// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
-pub struct RunInstances(rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors>);
+pub struct RunInstances(
+    pub(crate) rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors>,
+);
 impl RunInstances {
     /// The block device mapping, which defines the EBS volumes and instance store volumes to attach to the instance at launch. For more information, see [Block device mappings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the *Amazon EC2 User Guide*.
     #[inline]
@@ -1389,7 +1395,7 @@ impl RunInstances {
 ///
 /// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
 pub struct RunScheduledInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RunScheduledInstancesRequest,
         t::RunScheduledInstancesResult,
         rt::NoErrors,

@@ -108,7 +108,7 @@ impl super::Client {
 ///
 /// Searches for routes in the specified local gateway route table.
 pub struct SearchLocalGatewayRoutes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SearchLocalGatewayRoutesRequest,
         t::SearchLocalGatewayRoutesResult,
         rt::NoErrors,
@@ -205,7 +205,7 @@ impl SearchLocalGatewayRoutes {
 ///
 /// Searches one or more transit gateway multicast groups and returns the group membership information.
 pub struct SearchTransitGatewayMulticastGroups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SearchTransitGatewayMulticastGroupsRequest,
         t::SearchTransitGatewayMulticastGroupsResult,
         rt::NoErrors,
@@ -310,7 +310,7 @@ impl SearchTransitGatewayMulticastGroups {
 ///
 /// Searches for routes in the specified transit gateway route table.
 pub struct SearchTransitGatewayRoutes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SearchTransitGatewayRoutesRequest,
         t::SearchTransitGatewayRoutesResult,
         rt::NoErrors,
@@ -415,7 +415,7 @@ impl SearchTransitGatewayRoutes {
 ///
 /// For more information about configuring your operating system to generate a crash dump when a kernel panic or stop error occurs, see [Send a diagnostic interrupt (for advanced users)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/diagnostic-interrupt.html) in the *Amazon EC2 User Guide*.
 pub struct SendDiagnosticInterrupt(
-    rt::Call<t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors>,
 );
 impl SendDiagnosticInterrupt {
     /// The ID of the instance.
@@ -486,7 +486,7 @@ impl SendDiagnosticInterrupt {
 ///
 /// For more information, including the required IAM permissions to run this API, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
 pub struct StartDeclarativePoliciesReport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartDeclarativePoliciesReportRequest,
         t::StartDeclarativePoliciesReportResult,
         rt::NoErrors,
@@ -582,7 +582,7 @@ impl StartDeclarativePoliciesReport {
 ///
 /// For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
 pub struct StartInstances(
-    rt::Call<t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors>,
 );
 impl StartInstances {
     /// The IDs of the instances.
@@ -646,7 +646,7 @@ impl StartInstances {
 ///
 /// Starts analyzing the specified Network Access Scope.
 pub struct StartNetworkInsightsAccessScopeAnalysis(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartNetworkInsightsAccessScopeAnalysisRequest,
         t::StartNetworkInsightsAccessScopeAnalysisResult,
         rt::NoErrors,
@@ -726,7 +726,7 @@ impl StartNetworkInsightsAccessScopeAnalysis {
 ///
 /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
 pub struct StartNetworkInsightsAnalysis(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartNetworkInsightsAnalysisRequest,
         t::StartNetworkInsightsAnalysisResult,
         rt::NoErrors,
@@ -828,7 +828,7 @@ impl StartNetworkInsightsAnalysis {
 ///
 /// Before the service provider runs this command, they must add a record to the DNS server.
 pub struct StartVpcEndpointServicePrivateDnsVerification(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartVpcEndpointServicePrivateDnsVerificationRequest,
         t::StartVpcEndpointServicePrivateDnsVerificationResult,
         rt::NoErrors,
@@ -911,7 +911,7 @@ impl StartVpcEndpointServicePrivateDnsVerification {
 ///
 /// You can't stop or hibernate instance store-backed instances.
 pub struct StopInstances(
-    rt::Call<t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors>,
 );
 impl StopInstances {
     /// The IDs of the instances.

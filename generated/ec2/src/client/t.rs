@@ -26,7 +26,7 @@ impl super::Client {
 ///
 /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user.
 pub struct TerminateClientVpnConnections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::TerminateClientVpnConnectionsRequest,
         t::TerminateClientVpnConnectionsResult,
         rt::NoErrors,
@@ -141,7 +141,11 @@ impl TerminateClientVpnConnections {
 ///
 /// When you terminate an instance, we attempt to terminate it forcibly after a short while. If your instance appears stuck in the shutting-down state after a period of time, there might be an issue with the underlying host computer. For more information about terminating and troubleshooting terminating your instances, see [Terminate Amazon EC2 instances](https://docs.aws.amazon.com/) and [Troubleshooting terminating your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesShuttingDown.html) in the *Amazon EC2 User Guide*.
 pub struct TerminateInstances(
-    rt::Call<t::TerminateInstancesRequest, t::TerminateInstancesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::TerminateInstancesRequest,
+        t::TerminateInstancesResult,
+        rt::NoErrors,
+    >,
 );
 impl TerminateInstances {
     /// The IDs of the instances.

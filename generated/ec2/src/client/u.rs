@@ -118,7 +118,7 @@ impl super::Client {
 ///
 /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
 pub struct UnassignIpv6Addresses(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UnassignIpv6AddressesRequest,
         t::UnassignIpv6AddressesResult,
         rt::NoErrors,
@@ -190,7 +190,7 @@ impl UnassignIpv6Addresses {
 ///
 /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
 pub struct UnassignPrivateIpAddresses(
-    rt::Call<t::UnassignPrivateIpAddressesRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::UnassignPrivateIpAddressesRequest, rt::Unit, rt::NoErrors>,
 );
 impl UnassignPrivateIpAddresses {
     /// The IPv4 prefixes to unassign from the network interface.
@@ -256,7 +256,7 @@ impl UnassignPrivateIpAddresses {
 ///
 /// A private IP address will only be released at the end of MaxDrainDurationSeconds. The private IP addresses stay associated and support the existing connections, but do not support any new connections (new connections are distributed across the remaining assigned private IP address). After the existing connections drain out, the private IP addresses are released.
 pub struct UnassignPrivateNatGatewayAddress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UnassignPrivateNatGatewayAddressRequest,
         t::UnassignPrivateNatGatewayAddressResult,
         rt::NoErrors,
@@ -336,7 +336,7 @@ impl UnassignPrivateNatGatewayAddress {
 ///
 /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
 pub struct UnlockSnapshot(
-    rt::Call<t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors>,
+    pub(crate) rt::Call<t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors>,
 );
 impl UnlockSnapshot {
     /// The ID of the snapshot to unlock.
@@ -394,7 +394,11 @@ impl UnlockSnapshot {
 ///
 /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
 pub struct UnmonitorInstances(
-    rt::Call<t::UnmonitorInstancesRequest, t::UnmonitorInstancesResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::UnmonitorInstancesRequest,
+        t::UnmonitorInstancesResult,
+        rt::NoErrors,
+    >,
 );
 impl UnmonitorInstances {
     /// The IDs of the instances.
@@ -462,7 +466,7 @@ impl UnmonitorInstances {
 ///
 /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
 pub struct UpdateCapacityManagerMonitoredTagKeys(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateCapacityManagerMonitoredTagKeysRequest,
         t::UpdateCapacityManagerMonitoredTagKeysResult,
         rt::NoErrors,
@@ -542,7 +546,7 @@ impl UpdateCapacityManagerMonitoredTagKeys {
 ///
 /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
 pub struct UpdateCapacityManagerOrganizationsAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateCapacityManagerOrganizationsAccessRequest,
         t::UpdateCapacityManagerOrganizationsAccessResult,
         rt::NoErrors,
@@ -616,7 +620,7 @@ impl UpdateCapacityManagerOrganizationsAccess {
 ///
 /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
 pub struct UpdateInterruptibleCapacityReservationAllocation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateInterruptibleCapacityReservationAllocationRequest,
         t::UpdateInterruptibleCapacityReservationAllocationResult,
         rt::NoErrors,
@@ -702,7 +706,7 @@ impl UpdateInterruptibleCapacityReservationAllocation {
 ///
 /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
 pub struct UpdateSecurityGroupRuleDescriptionsEgress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateSecurityGroupRuleDescriptionsEgressRequest,
         t::UpdateSecurityGroupRuleDescriptionsEgressResult,
         rt::NoErrors,
@@ -791,7 +795,7 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
 ///
 /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
 pub struct UpdateSecurityGroupRuleDescriptionsIngress(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateSecurityGroupRuleDescriptionsIngressRequest,
         t::UpdateSecurityGroupRuleDescriptionsIngressResult,
         rt::NoErrors,

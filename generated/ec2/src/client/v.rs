@@ -26,7 +26,7 @@ impl super::Client {
 ///
 /// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups) in the *Amazon VPC User Guide*.
 pub struct ValidateSecurityGroupQuotasForInterface(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ValidateSecurityGroupQuotasForInterfaceRequest,
         t::ValidateSecurityGroupQuotasForInterfaceResult,
         rt::NoErrors,

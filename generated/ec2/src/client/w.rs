@@ -21,7 +21,11 @@ impl super::Client {
 ///
 /// It can take a few minutes before traffic to the specified addresses stops routing to Amazon Web Services because of BGP propagation delays.
 pub struct WithdrawByoipCidr(
-    rt::Call<t::WithdrawByoipCidrRequest, t::WithdrawByoipCidrResult, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::WithdrawByoipCidrRequest,
+        t::WithdrawByoipCidrResult,
+        rt::NoErrors,
+    >,
 );
 impl WithdrawByoipCidr {
     /// The address range, in CIDR notation.

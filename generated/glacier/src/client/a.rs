@@ -41,7 +41,11 @@ impl super::Client {
 ///
 /// For conceptual information and underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [Abort Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-abort-upload.html) in the *Amazon Glacier Developer Guide*.
 pub struct AbortMultipartUpload(
-    rt::Call<t::AbortMultipartUploadInput, rt::Unit, e::AbortMultipartUploadError>,
+    pub(crate) rt::Call<
+        t::AbortMultipartUploadInput,
+        rt::Unit,
+        e::AbortMultipartUploadError,
+    >,
 );
 impl AbortMultipartUpload {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -107,7 +111,7 @@ impl AbortMultipartUpload {
 ///
 /// This operation is idempotent. You can successfully invoke this operation multiple times, if the vault lock is in the `InProgress` state or if there is no policy associated with the vault.
 pub struct AbortVaultLock(
-    rt::Call<t::AbortVaultLockInput, rt::Unit, e::AbortVaultLockError>,
+    pub(crate) rt::Call<t::AbortVaultLockInput, rt::Unit, e::AbortVaultLockError>,
 );
 impl AbortVaultLock {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
@@ -163,7 +167,7 @@ impl AbortVaultLock {
 ///
 /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
 pub struct AddTagsToVault(
-    rt::Call<t::AddTagsToVaultInput, rt::Unit, e::AddTagsToVaultError>,
+    pub(crate) rt::Call<t::AddTagsToVaultInput, rt::Unit, e::AddTagsToVaultError>,
 );
 impl AddTagsToVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

@@ -45,7 +45,7 @@ impl super::Client {
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Complete Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-complete-upload.html) in the *Amazon Glacier Developer Guide*.
 pub struct CompleteMultipartUpload(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CompleteMultipartUploadInput,
         t::ArchiveCreationOutput,
         e::CompleteMultipartUploadError,
@@ -133,7 +133,7 @@ impl CompleteMultipartUpload {
 ///
 /// If an invalid lock ID is passed in the request when the vault lock is in the `Locked` state, the operation returns an `AccessDeniedException` error. If an invalid lock ID is passed in the request when the vault lock is in the `InProgress` state, the operation throws an `InvalidParameter` error.
 pub struct CompleteVaultLock(
-    rt::Call<t::CompleteVaultLockInput, rt::Unit, e::CompleteVaultLockError>,
+    pub(crate) rt::Call<t::CompleteVaultLockInput, rt::Unit, e::CompleteVaultLockError>,
 );
 impl CompleteVaultLock {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
@@ -206,7 +206,7 @@ impl CompleteVaultLock {
 ///
 /// For conceptual information and underlying REST API, see [Creating a Vault in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/creating-vaults.html) and [Create Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-put.html) in the *Amazon Glacier Developer Guide*.
 pub struct CreateVault(
-    rt::Call<t::CreateVaultInput, t::CreateVaultOutput, e::CreateVaultError>,
+    pub(crate) rt::Call<t::CreateVaultInput, t::CreateVaultOutput, e::CreateVaultError>,
 );
 impl CreateVault {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon S3 Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.

@@ -67,7 +67,7 @@ impl super::Client {
 ///
 /// For conceptual information and underlying REST API, see [Deleting an Archive in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/deleting-an-archive.html) and [Delete Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-delete.html) in the *Amazon Glacier Developer Guide*.
 pub struct DeleteArchive(
-    rt::Call<t::DeleteArchiveInput, rt::Unit, e::DeleteArchiveError>,
+    pub(crate) rt::Call<t::DeleteArchiveInput, rt::Unit, e::DeleteArchiveError>,
 );
 impl DeleteArchive {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -134,7 +134,9 @@ impl DeleteArchive {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Deleting a Vault in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/deleting-vaults.html) and [Delete Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-delete.html) in the *Amazon Glacier Developer Guide*.
-pub struct DeleteVault(rt::Call<t::DeleteVaultInput, rt::Unit, e::DeleteVaultError>);
+pub struct DeleteVault(
+    pub(crate) rt::Call<t::DeleteVaultInput, rt::Unit, e::DeleteVaultError>,
+);
 impl DeleteVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -191,7 +193,11 @@ impl DeleteVault {
 ///
 /// This operation is idempotent. You can invoke delete multiple times, even if there is no policy associated with the vault. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
 pub struct DeleteVaultAccessPolicy(
-    rt::Call<t::DeleteVaultAccessPolicyInput, rt::Unit, e::DeleteVaultAccessPolicyError>,
+    pub(crate) rt::Call<
+        t::DeleteVaultAccessPolicyInput,
+        rt::Unit,
+        e::DeleteVaultAccessPolicyError,
+    >,
 );
 impl DeleteVaultAccessPolicy {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -255,7 +261,7 @@ impl DeleteVaultAccessPolicy {
 ///
 /// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Delete Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-delete.html) in the Amazon Glacier Developer Guide.
 pub struct DeleteVaultNotifications(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVaultNotificationsInput,
         rt::Unit,
         e::DeleteVaultNotificationsError,
@@ -327,7 +333,11 @@ impl DeleteVaultNotifications {
 ///
 /// For more information about using this operation, see the documentation for the underlying REST API [Describe Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-describe-job-get.html) in the *Amazon Glacier Developer Guide*.
 pub struct DescribeJob(
-    rt::Call<t::DescribeJobInput, t::GlacierJobDescription, e::DescribeJobError>,
+    pub(crate) rt::Call<
+        t::DescribeJobInput,
+        t::GlacierJobDescription,
+        e::DescribeJobError,
+    >,
 );
 impl DescribeJob {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -395,7 +405,11 @@ impl DescribeJob {
 ///
 /// For conceptual information and underlying REST API, see [Retrieving Vault Metadata in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/retrieving-vault-info.html) and [Describe Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-get.html) in the *Amazon Glacier Developer Guide*.
 pub struct DescribeVault(
-    rt::Call<t::DescribeVaultInput, t::DescribeVaultOutput, e::DescribeVaultError>,
+    pub(crate) rt::Call<
+        t::DescribeVaultInput,
+        t::DescribeVaultOutput,
+        e::DescribeVaultError,
+    >,
 );
 impl DescribeVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

@@ -49,7 +49,7 @@ impl super::Client {
 ///
 /// This operation returns the current data retrieval policy for the account and region specified in the GET request. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
 pub struct GetDataRetrievalPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDataRetrievalPolicyInput,
         t::GetDataRetrievalPolicyOutput,
         e::GetDataRetrievalPolicyError,
@@ -123,7 +123,11 @@ impl GetDataRetrievalPolicy {
 ///
 /// For conceptual information and the underlying REST API, see [Downloading a Vault Inventory](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-inventory.html), [Downloading an Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/downloading-an-archive.html), and [Get Job Output](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-job-output-get.html)
 pub struct GetJobOutput(
-    rt::Call<t::GetJobOutputInput, t::GetJobOutputOutput, e::GetJobOutputError>,
+    pub(crate) rt::Call<
+        t::GetJobOutputInput,
+        t::GetJobOutputOutput,
+        e::GetJobOutputError,
+    >,
 );
 impl GetJobOutput {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -191,7 +195,7 @@ impl GetJobOutput {
 ///
 /// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
 pub struct GetVaultAccessPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVaultAccessPolicyInput,
         t::GetVaultAccessPolicyOutput,
         e::GetVaultAccessPolicyError,
@@ -266,7 +270,11 @@ impl GetVaultAccessPolicy {
 ///
 /// If there is no vault lock policy set on the vault, the operation returns a `404 Not found` error. For more information about vault lock policies, [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
 pub struct GetVaultLock(
-    rt::Call<t::GetVaultLockInput, t::GetVaultLockOutput, e::GetVaultLockError>,
+    pub(crate) rt::Call<
+        t::GetVaultLockInput,
+        t::GetVaultLockOutput,
+        e::GetVaultLockError,
+    >,
 );
 impl GetVaultLock {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -328,7 +336,7 @@ impl GetVaultLock {
 ///
 /// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Get Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-get.html) in the *Amazon Glacier Developer Guide*.
 pub struct GetVaultNotifications(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetVaultNotificationsInput,
         t::GetVaultNotificationsOutput,
         e::GetVaultNotificationsError,

@@ -35,7 +35,7 @@ impl super::Client {
 ///
 /// This operation initiates a job of the specified type, which can be a select, an archival retrieval, or a vault retrieval. For more information about using this operation, see the documentation for the underlying REST API [Initiate a Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html).
 pub struct InitiateJob(
-    rt::Call<t::InitiateJobInput, t::InitiateJobOutput, e::InitiateJobError>,
+    pub(crate) rt::Call<t::InitiateJobInput, t::InitiateJobOutput, e::InitiateJobError>,
 );
 impl InitiateJob {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -109,7 +109,7 @@ impl InitiateJob {
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Initiate Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-initiate-upload.html) in the *Amazon Glacier Developer Guide*.
 pub struct InitiateMultipartUpload(
-    rt::Call<
+    pub(crate) rt::Call<
         t::InitiateMultipartUploadInput,
         t::InitiateMultipartUploadOutput,
         e::InitiateMultipartUploadError,
@@ -201,7 +201,7 @@ impl InitiateMultipartUpload {
 ///
 /// If this operation is called when the vault lock is in the `InProgress` state, the operation returns an `AccessDeniedException` error. When the vault lock is in the `InProgress` state you must call AbortVaultLock before you can initiate a new vault lock policy.
 pub struct InitiateVaultLock(
-    rt::Call<
+    pub(crate) rt::Call<
         t::InitiateVaultLockInput,
         t::InitiateVaultLockOutput,
         e::InitiateVaultLockError,

@@ -65,7 +65,9 @@ impl super::Client {
 /// Additionally, you can filter the jobs list returned by specifying the optional `statuscode` parameter or `completed` parameter, or both. Using the `statuscode` parameter, you can specify to return only jobs that match either the `InProgress`, `Succeeded`, or `Failed` status. Using the `completed` parameter, you can specify to return only jobs that were completed (`true`) or jobs that were not completed (`false`).
 ///
 /// For more information about using this operation, see the documentation for the underlying REST API [List Jobs](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-jobs-get.html).
-pub struct ListJobs(rt::Call<t::ListJobsInput, t::ListJobsOutput, e::ListJobsError>);
+pub struct ListJobs(
+    pub(crate) rt::Call<t::ListJobsInput, t::ListJobsOutput, e::ListJobsError>,
+);
 impl ListJobs {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -165,7 +167,7 @@ impl ListJobs {
 ///
 /// For conceptual information and the underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [List Multipart Uploads](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-list-uploads.html) in the *Amazon Glacier Developer Guide*.
 pub struct ListMultipartUploads(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListMultipartUploadsInput,
         t::ListMultipartUploadsOutput,
         e::ListMultipartUploadsError,
@@ -261,7 +263,9 @@ impl ListMultipartUploads {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and the underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [List Parts](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-list-parts.html) in the *Amazon Glacier Developer Guide*.
-pub struct ListParts(rt::Call<t::ListPartsInput, t::ListPartsOutput, e::ListPartsError>);
+pub struct ListParts(
+    pub(crate) rt::Call<t::ListPartsInput, t::ListPartsOutput, e::ListPartsError>,
+);
 impl ListParts {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
     #[inline]
@@ -347,7 +351,7 @@ impl ListParts {
 ///
 /// This operation lists the provisioned capacity units for the specified AWS account.
 pub struct ListProvisionedCapacity(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListProvisionedCapacityInput,
         t::ListProvisionedCapacityOutput,
         e::ListProvisionedCapacityError,
@@ -407,7 +411,7 @@ impl ListProvisionedCapacity {
 ///
 /// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
 pub struct ListTagsForVault(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsForVaultInput,
         t::ListTagsForVaultOutput,
         e::ListTagsForVaultError,
@@ -479,7 +483,7 @@ impl ListTagsForVault {
 ///
 /// For conceptual information and underlying REST API, see [Retrieving Vault Metadata in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/retrieving-vault-info.html) and [List Vaults](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vaults-get.html) in the *Amazon Glacier Developer Guide*.
 pub struct ListVaults(
-    rt::Call<t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError>,
+    pub(crate) rt::Call<t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError>,
 );
 impl ListVaults {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.

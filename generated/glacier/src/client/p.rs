@@ -21,7 +21,7 @@ impl super::Client {
 ///
 /// This operation purchases a provisioned capacity unit for an AWS account.
 pub struct PurchaseProvisionedCapacity(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PurchaseProvisionedCapacityInput,
         t::PurchaseProvisionedCapacityOutput,
         e::PurchaseProvisionedCapacityError,

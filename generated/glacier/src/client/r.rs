@@ -19,7 +19,11 @@ impl super::Client {
 ///
 /// This operation removes one or more tags from the set of tags attached to a vault. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). This operation is idempotent. The operation will be successful, even if there are no tags attached to the vault.
 pub struct RemoveTagsFromVault(
-    rt::Call<t::RemoveTagsFromVaultInput, rt::Unit, e::RemoveTagsFromVaultError>,
+    pub(crate) rt::Call<
+        t::RemoveTagsFromVaultInput,
+        rt::Unit,
+        e::RemoveTagsFromVaultError,
+    >,
 );
 impl RemoveTagsFromVault {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

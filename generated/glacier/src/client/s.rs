@@ -37,7 +37,11 @@ impl super::Client {
 ///
 /// The set policy operation does not affect retrieval jobs that were in progress before the policy was enacted. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
 pub struct SetDataRetrievalPolicy(
-    rt::Call<t::SetDataRetrievalPolicyInput, rt::Unit, e::SetDataRetrievalPolicyError>,
+    pub(crate) rt::Call<
+        t::SetDataRetrievalPolicyInput,
+        rt::Unit,
+        e::SetDataRetrievalPolicyError,
+    >,
 );
 impl SetDataRetrievalPolicy {
     /// The `AccountId` value is the AWS account ID. This value must match the AWS account ID associated with the credentials used to sign the request. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you specify your account ID, do not include any hyphens ('-') in the ID.
@@ -97,7 +101,11 @@ impl SetDataRetrievalPolicy {
 ///
 /// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
 pub struct SetVaultAccessPolicy(
-    rt::Call<t::SetVaultAccessPolicyInput, rt::Unit, e::SetVaultAccessPolicyError>,
+    pub(crate) rt::Call<
+        t::SetVaultAccessPolicyInput,
+        rt::Unit,
+        e::SetVaultAccessPolicyError,
+    >,
 );
 impl SetVaultAccessPolicy {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.
@@ -170,7 +178,11 @@ impl SetVaultAccessPolicy {
 ///
 /// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Set Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-put.html) in the *Amazon Glacier Developer Guide*.
 pub struct SetVaultNotifications(
-    rt::Call<t::SetVaultNotificationsInput, rt::Unit, e::SetVaultNotificationsError>,
+    pub(crate) rt::Call<
+        t::SetVaultNotificationsInput,
+        rt::Unit,
+        e::SetVaultNotificationsError,
+    >,
 );
 impl SetVaultNotifications {
     /// The `AccountId` value is the AWS account ID of the account that owns the vault. You can either specify an AWS account ID or optionally a single '`-`' (hyphen), in which case Amazon Glacier uses the AWS account ID associated with the credentials used to sign the request. If you use an account ID, do not include any hyphens ('-') in the ID.

@@ -38,7 +38,11 @@ impl super::Client {
 ///
 /// For conceptual information and underlying REST API, see [Uploading an Archive in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-an-archive.html) and [Upload Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-post.html) in the *Amazon Glacier Developer Guide*.
 pub struct UploadArchive(
-    rt::Call<t::UploadArchiveInput, t::ArchiveCreationOutput, e::UploadArchiveError>,
+    pub(crate) rt::Call<
+        t::UploadArchiveInput,
+        t::ArchiveCreationOutput,
+        e::UploadArchiveError,
+    >,
 );
 impl UploadArchive {
     /// The name of the vault.
@@ -130,7 +134,7 @@ impl UploadArchive {
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Upload Part](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-upload-part.html) in the *Amazon Glacier Developer Guide*.
 pub struct UploadMultipartPart(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UploadMultipartPartInput,
         t::UploadMultipartPartOutput,
         e::UploadMultipartPartError,

@@ -91,7 +91,7 @@ impl super::Client {
 ///
 /// An accepted request may be rejected before the exchange token is sent to the partner.
 pub struct AcceptDelegationRequest(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcceptDelegationRequestRequest,
         rt::Unit,
         e::AcceptDelegationRequestError,
@@ -151,7 +151,11 @@ impl AcceptDelegationRequest {
 ///
 /// If the template version defines parameters, use the `ReplacementValues` parameter to supply the values that the service substitutes into the role during creation.
 pub struct AcquireRole(
-    rt::Call<t::AcquireRoleRequest, t::AcquireRoleResponse, e::AcquireRoleError>,
+    pub(crate) rt::Call<
+        t::AcquireRoleRequest,
+        t::AcquireRoleResponse,
+        e::AcquireRoleError,
+    >,
 );
 impl AcquireRole {
     /// The Amazon Resource Name (ARN) of the role template to create the role from.
@@ -220,7 +224,7 @@ impl AcquireRole {
 ///
 /// This operation is idempotent; it does not fail or return an error if you add an existing client ID to the provider.
 pub struct AddClientIdToOpenIdConnectProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AddClientIdToOpenIdConnectProviderRequest,
         rt::Unit,
         e::AddClientIdToOpenIdConnectProviderError,
@@ -290,7 +294,7 @@ impl AddClientIdToOpenIdConnectProvider {
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 pub struct AddRoleToInstanceProfile(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AddRoleToInstanceProfileRequest,
         rt::Unit,
         e::AddRoleToInstanceProfileError,
@@ -354,7 +358,7 @@ impl AddRoleToInstanceProfile {
 ///
 /// Adds the specified user to the specified group.
 pub struct AddUserToGroup(
-    rt::Call<t::AddUserToGroupRequest, rt::Unit, e::AddUserToGroupError>,
+    pub(crate) rt::Call<t::AddUserToGroupRequest, rt::Unit, e::AddUserToGroupError>,
 );
 impl AddUserToGroup {
     /// The name of the group to update.
@@ -416,7 +420,7 @@ impl AddUserToGroup {
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub struct AssociateDelegationRequest(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateDelegationRequestRequest,
         rt::Unit,
         e::AssociateDelegationRequestError,
@@ -480,7 +484,7 @@ impl AssociateDelegationRequest {
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct AttachGroupPolicy(
-    rt::Call<t::AttachGroupPolicyRequest, rt::Unit, e::AttachGroupPolicyError>,
+    pub(crate) rt::Call<t::AttachGroupPolicyRequest, rt::Unit, e::AttachGroupPolicyError>,
 );
 impl AttachGroupPolicy {
     /// The name (friendly name, not ARN) of the group to attach the policy to.
@@ -542,7 +546,7 @@ impl AttachGroupPolicy {
 ///
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
 pub struct AttachRolePolicy(
-    rt::Call<t::AttachRolePolicyRequest, rt::Unit, e::AttachRolePolicyError>,
+    pub(crate) rt::Call<t::AttachRolePolicyRequest, rt::Unit, e::AttachRolePolicyError>,
 );
 impl AttachRolePolicy {
     /// The name (friendly name, not ARN) of the role to attach the policy to.
@@ -604,7 +608,7 @@ impl AttachRolePolicy {
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct AttachUserPolicy(
-    rt::Call<t::AttachUserPolicyRequest, rt::Unit, e::AttachUserPolicyError>,
+    pub(crate) rt::Call<t::AttachUserPolicyRequest, rt::Unit, e::AttachUserPolicyError>,
 );
 impl AttachUserPolicy {
     /// The name (friendly name, not ARN) of the IAM user to attach the policy to.

@@ -136,7 +136,7 @@ impl super::Client {
 ///
 /// Use [UpdateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html) to use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
 pub struct ChangePassword(
-    rt::Call<t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError>,
+    pub(crate) rt::Call<t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError>,
 );
 impl ChangePassword {
     /// The IAM user's current password.
@@ -198,7 +198,7 @@ impl ChangePassword {
 ///
 /// **Important:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation. You must save the key (for example, in a text file) if you want to be able to access it again. If a secret key is lost, you can delete the access keys for the associated user and then create new keys.
 pub struct CreateAccessKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateAccessKeyRequest,
         t::CreateAccessKeyResponse,
         e::CreateAccessKeyError,
@@ -258,7 +258,11 @@ impl CreateAccessKey {
 ///
 /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
 pub struct CreateAccountAlias(
-    rt::Call<t::CreateAccountAliasRequest, rt::Unit, e::CreateAccountAliasError>,
+    pub(crate) rt::Call<
+        t::CreateAccountAliasRequest,
+        rt::Unit,
+        e::CreateAccountAliasError,
+    >,
 );
 impl CreateAccountAlias {
     /// The account alias to create.
@@ -310,7 +314,7 @@ impl CreateAccountAlias {
 ///
 /// This API is not available for general use. In order to use this API, a caller first need to go through an onboarding process described in the [partner onboarding documentation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation-partner-guide.html).
 pub struct CreateDelegationRequest(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateDelegationRequestRequest,
         t::CreateDelegationRequestResponse,
         e::CreateDelegationRequestError,
@@ -420,7 +424,11 @@ impl CreateDelegationRequest {
 ///
 /// For information about the number of groups you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 pub struct CreateGroup(
-    rt::Call<t::CreateGroupRequest, t::CreateGroupResponse, e::CreateGroupError>,
+    pub(crate) rt::Call<
+        t::CreateGroupRequest,
+        t::CreateGroupResponse,
+        e::CreateGroupError,
+    >,
 );
 impl CreateGroup {
     /// The path to the group. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -480,7 +488,7 @@ impl CreateGroup {
 ///
 /// For information about the number of instance profiles you can create, see [IAM object quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 pub struct CreateInstanceProfile(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateInstanceProfileRequest,
         t::CreateInstanceProfileResponse,
         e::CreateInstanceProfileError,
@@ -556,7 +564,7 @@ impl CreateInstanceProfile {
 ///
 /// For more information about managing passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
 pub struct CreateLoginProfile(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLoginProfileRequest,
         t::CreateLoginProfileResponse,
         e::CreateLoginProfileError,
@@ -645,7 +653,7 @@ impl CreateLoginProfile {
 ///
 /// **Note:** The trust for the OIDC provider is derived from the IAM provider that this operation creates. Therefore, it is best to limit access to the [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) operation to highly privileged users.
 pub struct CreateOpenIdConnectProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateOpenIdConnectProviderRequest,
         t::CreateOpenIdConnectProviderResponse,
         e::CreateOpenIdConnectProviderError,
@@ -731,7 +739,11 @@ impl CreateOpenIdConnectProvider {
 ///
 /// For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct CreatePolicy(
-    rt::Call<t::CreatePolicyRequest, t::CreatePolicyResponse, e::CreatePolicyError>,
+    pub(crate) rt::Call<
+        t::CreatePolicyRequest,
+        t::CreatePolicyResponse,
+        e::CreatePolicyError,
+    >,
 );
 impl CreatePolicy {
     /// The friendly name of the policy.
@@ -815,7 +827,7 @@ impl CreatePolicy {
 ///
 /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
 pub struct CreatePolicyVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreatePolicyVersionRequest,
         t::CreatePolicyVersionResponse,
         e::CreatePolicyVersionError,
@@ -889,7 +901,7 @@ impl CreatePolicyVersion {
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 pub struct CreateRole(
-    rt::Call<t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError>,
+    pub(crate) rt::Call<t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError>,
 );
 impl CreateRole {
     /// The path to the role. For more information about paths, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -983,7 +995,7 @@ impl CreateRole {
 ///
 /// For more information, see [Enabling SAML 2.0 federated users to access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-saml.html) and [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) in the *IAM User Guide*.
 pub struct CreateSamlProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateSamlProviderRequest,
         t::CreateSamlProviderResponse,
         e::CreateSamlProviderError,
@@ -1072,7 +1084,7 @@ impl CreateSamlProvider {
 ///
 /// To attach a policy to this service-linked role, you must make the request using the Amazon Web Services service that depends on this role.
 pub struct CreateServiceLinkedRole(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateServiceLinkedRoleRequest,
         t::CreateServiceLinkedRoleResponse,
         e::CreateServiceLinkedRoleError,
@@ -1154,7 +1166,7 @@ impl CreateServiceLinkedRole {
 /// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
 /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
 pub struct CreateServiceSpecificCredential(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateServiceSpecificCredentialRequest,
         t::CreateServiceSpecificCredentialResponse,
         e::CreateServiceSpecificCredentialError,
@@ -1230,7 +1242,7 @@ impl CreateServiceSpecificCredential {
 ///
 /// For information about quotas for the number of IAM users you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 pub struct CreateUser(
-    rt::Call<t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError>,
+    pub(crate) rt::Call<t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError>,
 );
 impl CreateUser {
     /// The path for the user name. For more information about paths, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User Guide*.
@@ -1302,7 +1314,7 @@ impl CreateUser {
 ///
 /// **Important:** The seed information contained in the QR code and the Base32 string should be treated like any other secret access information. In other words, protect the seed information as you would your Amazon Web Services access keys or your passwords. After you provision your virtual device, you should ensure that the information is destroyed following secure procedures.
 pub struct CreateVirtualMfaDevice(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVirtualMfaDeviceRequest,
         t::CreateVirtualMfaDeviceResponse,
         e::CreateVirtualMfaDeviceError,

@@ -132,7 +132,11 @@ impl super::Client {
 ///
 /// For more information about creating and working with virtual MFA devices, see [Enabling a virtual multi-factor authentication (MFA) device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
 pub struct DeactivateMfaDevice(
-    rt::Call<t::DeactivateMfaDeviceRequest, rt::Unit, e::DeactivateMfaDeviceError>,
+    pub(crate) rt::Call<
+        t::DeactivateMfaDeviceRequest,
+        rt::Unit,
+        e::DeactivateMfaDeviceError,
+    >,
 );
 impl DeactivateMfaDevice {
     /// The name of the user whose MFA device you want to deactivate.
@@ -190,7 +194,7 @@ impl DeactivateMfaDevice {
 ///
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 pub struct DeleteAccessKey(
-    rt::Call<t::DeleteAccessKeyRequest, rt::Unit, e::DeleteAccessKeyError>,
+    pub(crate) rt::Call<t::DeleteAccessKeyRequest, rt::Unit, e::DeleteAccessKeyError>,
 );
 impl DeleteAccessKey {
     /// The name of the user whose access key pair you want to delete.
@@ -246,7 +250,11 @@ impl DeleteAccessKey {
 ///
 /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
 pub struct DeleteAccountAlias(
-    rt::Call<t::DeleteAccountAliasRequest, rt::Unit, e::DeleteAccountAliasError>,
+    pub(crate) rt::Call<
+        t::DeleteAccountAliasRequest,
+        rt::Unit,
+        e::DeleteAccountAliasError,
+    >,
 );
 impl DeleteAccountAlias {
     /// The name of the account alias to delete.
@@ -296,7 +304,7 @@ impl DeleteAccountAlias {
 ///
 /// Deletes the password policy for the Amazon Web Services account. There are no parameters.
 pub struct DeleteAccountPasswordPolicy(
-    rt::Call<rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError>,
+    pub(crate) rt::Call<rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError>,
 );
 impl DeleteAccountPasswordPolicy {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -339,7 +347,9 @@ impl DeleteAccountPasswordPolicy {
 /// The `DeleteGroup` operation.
 ///
 /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
-pub struct DeleteGroup(rt::Call<t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError>);
+pub struct DeleteGroup(
+    pub(crate) rt::Call<t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError>,
+);
 impl DeleteGroup {
     /// The name of the IAM group to delete.
     #[inline]
@@ -390,7 +400,7 @@ impl DeleteGroup {
 ///
 /// A group can also have managed policies attached to it. To detach a managed policy from a group, use [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DeleteGroupPolicy(
-    rt::Call<t::DeleteGroupPolicyRequest, rt::Unit, e::DeleteGroupPolicyError>,
+    pub(crate) rt::Call<t::DeleteGroupPolicyRequest, rt::Unit, e::DeleteGroupPolicyError>,
 );
 impl DeleteGroupPolicy {
     /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
@@ -450,7 +460,11 @@ impl DeleteGroupPolicy {
 ///
 /// For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 pub struct DeleteInstanceProfile(
-    rt::Call<t::DeleteInstanceProfileRequest, rt::Unit, e::DeleteInstanceProfileError>,
+    pub(crate) rt::Call<
+        t::DeleteInstanceProfileRequest,
+        rt::Unit,
+        e::DeleteInstanceProfileError,
+    >,
 );
 impl DeleteInstanceProfile {
     /// The name of the instance profile to delete.
@@ -508,7 +522,11 @@ impl DeleteInstanceProfile {
 ///
 /// **Important:** Deleting a user's password does not prevent a user from accessing Amazon Web Services through the command line interface or the API. To prevent all user access, you must also either make any access keys inactive or delete them. For more information about making keys inactive or deleting them, see [UpdateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html) and [DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html).
 pub struct DeleteLoginProfile(
-    rt::Call<t::DeleteLoginProfileRequest, rt::Unit, e::DeleteLoginProfileError>,
+    pub(crate) rt::Call<
+        t::DeleteLoginProfileRequest,
+        rt::Unit,
+        e::DeleteLoginProfileError,
+    >,
 );
 impl DeleteLoginProfile {
     /// The name of the user whose password you want to delete.
@@ -562,7 +580,7 @@ impl DeleteLoginProfile {
 ///
 /// This operation is idempotent; it does not fail or return an error if you call the operation for a provider that does not exist.
 pub struct DeleteOpenIdConnectProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteOpenIdConnectProviderRequest,
         rt::Unit,
         e::DeleteOpenIdConnectProviderError,
@@ -628,7 +646,7 @@ impl DeleteOpenIdConnectProvider {
 ///
 /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DeletePolicy(
-    rt::Call<t::DeletePolicyRequest, rt::Unit, e::DeletePolicyError>,
+    pub(crate) rt::Call<t::DeletePolicyRequest, rt::Unit, e::DeletePolicyError>,
 );
 impl DeletePolicy {
     /// The Amazon Resource Name (ARN) of the IAM policy you want to delete.
@@ -682,7 +700,11 @@ impl DeletePolicy {
 ///
 /// For information about versions for managed policies, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
 pub struct DeletePolicyVersion(
-    rt::Call<t::DeletePolicyVersionRequest, rt::Unit, e::DeletePolicyVersionError>,
+    pub(crate) rt::Call<
+        t::DeletePolicyVersionRequest,
+        rt::Unit,
+        e::DeletePolicyVersionError,
+    >,
 );
 impl DeletePolicyVersion {
     /// The Amazon Resource Name (ARN) of the IAM policy from which you want to delete a version.
@@ -744,7 +766,9 @@ impl DeletePolicyVersion {
 /// - Optional – Delete instance profile after detaching from role for resource clean up ([DeleteInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html))
 ///
 /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
-pub struct DeleteRole(rt::Call<t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError>);
+pub struct DeleteRole(
+    pub(crate) rt::Call<t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError>,
+);
 impl DeleteRole {
     /// The name of the role to delete.
     #[inline]
@@ -797,7 +821,7 @@ impl DeleteRole {
 ///
 /// **Important:** Deleting the permissions boundary for a role might increase its permissions. For example, it might allow anyone who assumes the role to perform all the actions granted in its permissions policies.
 pub struct DeleteRolePermissionsBoundary(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteRolePermissionsBoundaryRequest,
         rt::Unit,
         e::DeleteRolePermissionsBoundaryError,
@@ -857,7 +881,7 @@ impl DeleteRolePermissionsBoundary {
 ///
 /// A role can also have managed policies attached to it. To detach a managed policy from a role, use [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DeleteRolePolicy(
-    rt::Call<t::DeleteRolePolicyRequest, rt::Unit, e::DeleteRolePolicyError>,
+    pub(crate) rt::Call<t::DeleteRolePolicyRequest, rt::Unit, e::DeleteRolePolicyError>,
 );
 impl DeleteRolePolicy {
     /// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
@@ -917,7 +941,11 @@ impl DeleteRolePolicy {
 ///
 /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
 pub struct DeleteSamlProvider(
-    rt::Call<t::DeleteSamlProviderRequest, rt::Unit, e::DeleteSamlProviderError>,
+    pub(crate) rt::Call<
+        t::DeleteSamlProviderRequest,
+        rt::Unit,
+        e::DeleteSamlProviderError,
+    >,
 );
 impl DeleteSamlProvider {
     /// The Amazon Resource Name (ARN) of the SAML provider to delete.
@@ -969,7 +997,11 @@ impl DeleteSamlProvider {
 ///
 /// The SSH public key deleted by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
 pub struct DeleteSshPublicKey(
-    rt::Call<t::DeleteSshPublicKeyRequest, rt::Unit, e::DeleteSshPublicKeyError>,
+    pub(crate) rt::Call<
+        t::DeleteSshPublicKeyRequest,
+        rt::Unit,
+        e::DeleteSshPublicKeyError,
+    >,
 );
 impl DeleteSshPublicKey {
     /// The name of the IAM user associated with the SSH public key.
@@ -1156,7 +1188,7 @@ impl super::Client {
 ///
 /// **Important:** If you are using a server certificate with Elastic Load Balancing, deleting the certificate could have implications for your application. If Elastic Load Balancing doesn't detect the deletion of bound certificates, it may continue to use the certificates. This could cause Elastic Load Balancing to stop accepting traffic. We recommend that you remove the reference to the certificate from Elastic Load Balancing before using this command to delete the certificate. For more information, see [DeleteLoadBalancerListeners](https://docs.aws.amazon.com/ElasticLoadBalancing/latest/APIReference/API_DeleteLoadBalancerListeners.html) in the *Elastic Load Balancing API Reference*.
 pub struct DeleteServerCertificate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteServerCertificateRequest,
         rt::Unit,
         e::DeleteServerCertificateError,
@@ -1218,7 +1250,7 @@ impl DeleteServerCertificate {
 ///
 /// For more information about service-linked roles, see [Roles terms and concepts: Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role) in the *IAM User Guide*.
 pub struct DeleteServiceLinkedRole(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteServiceLinkedRoleRequest,
         t::DeleteServiceLinkedRoleResponse,
         e::DeleteServiceLinkedRoleError,
@@ -1278,7 +1310,7 @@ impl DeleteServiceLinkedRole {
 ///
 /// Deletes the specified service-specific credential.
 pub struct DeleteServiceSpecificCredential(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteServiceSpecificCredentialRequest,
         rt::Unit,
         e::DeleteServiceSpecificCredentialError,
@@ -1344,7 +1376,7 @@ impl DeleteServiceSpecificCredential {
 ///
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated IAM users.
 pub struct DeleteSigningCertificate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteSigningCertificateRequest,
         rt::Unit,
         e::DeleteSigningCertificateError,
@@ -1417,7 +1449,9 @@ impl DeleteSigningCertificate {
 /// - Inline policies ([DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html))
 /// - Attached managed policies ([DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html))
 /// - Group memberships ([RemoveUserFromGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html))
-pub struct DeleteUser(rt::Call<t::DeleteUserRequest, rt::Unit, e::DeleteUserError>);
+pub struct DeleteUser(
+    pub(crate) rt::Call<t::DeleteUserRequest, rt::Unit, e::DeleteUserError>,
+);
 impl DeleteUser {
     /// The name of the user to delete.
     #[inline]
@@ -1468,7 +1502,7 @@ impl DeleteUser {
 ///
 /// **Important:** Deleting the permissions boundary for a user might increase its permissions by allowing the user to perform all the actions granted in its permissions policies.
 pub struct DeleteUserPermissionsBoundary(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteUserPermissionsBoundaryRequest,
         rt::Unit,
         e::DeleteUserPermissionsBoundaryError,
@@ -1528,7 +1562,7 @@ impl DeleteUserPermissionsBoundary {
 ///
 /// A user can also have managed policies attached to it. To detach a managed policy from a user, use [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DeleteUserPolicy(
-    rt::Call<t::DeleteUserPolicyRequest, rt::Unit, e::DeleteUserPolicyError>,
+    pub(crate) rt::Call<t::DeleteUserPolicyRequest, rt::Unit, e::DeleteUserPolicyError>,
 );
 impl DeleteUserPolicy {
     /// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
@@ -1586,7 +1620,11 @@ impl DeleteUserPolicy {
 ///
 /// **Note:** You must deactivate a user's virtual MFA device before you can delete it. For information about deactivating MFA devices, see [DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html).
 pub struct DeleteVirtualMfaDevice(
-    rt::Call<t::DeleteVirtualMfaDeviceRequest, rt::Unit, e::DeleteVirtualMfaDeviceError>,
+    pub(crate) rt::Call<
+        t::DeleteVirtualMfaDeviceRequest,
+        rt::Unit,
+        e::DeleteVirtualMfaDeviceError,
+    >,
 );
 impl DeleteVirtualMfaDevice {
     /// The serial number that uniquely identifies the MFA device. For virtual MFA devices, the serial number is the same as the ARN.
@@ -1642,7 +1680,7 @@ impl DeleteVirtualMfaDevice {
 ///
 /// A group can also have inline policies embedded with it. To delete an inline policy, use [DeleteGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroupPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DetachGroupPolicy(
-    rt::Call<t::DetachGroupPolicyRequest, rt::Unit, e::DetachGroupPolicyError>,
+    pub(crate) rt::Call<t::DetachGroupPolicyRequest, rt::Unit, e::DetachGroupPolicyError>,
 );
 impl DetachGroupPolicy {
     /// The name (friendly name, not ARN) of the IAM group to detach the policy from.
@@ -1700,7 +1738,7 @@ impl DetachGroupPolicy {
 ///
 /// A role can also have inline policies embedded with it. To delete an inline policy, use [DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DetachRolePolicy(
-    rt::Call<t::DetachRolePolicyRequest, rt::Unit, e::DetachRolePolicyError>,
+    pub(crate) rt::Call<t::DetachRolePolicyRequest, rt::Unit, e::DetachRolePolicyError>,
 );
 impl DetachRolePolicy {
     /// The name (friendly name, not ARN) of the IAM role to detach the policy from.
@@ -1758,7 +1796,7 @@ impl DetachRolePolicy {
 ///
 /// A user can also have inline policies embedded with it. To delete an inline policy, use [DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct DetachUserPolicy(
-    rt::Call<t::DetachUserPolicyRequest, rt::Unit, e::DetachUserPolicyError>,
+    pub(crate) rt::Call<t::DetachUserPolicyRequest, rt::Unit, e::DetachUserPolicyError>,
 );
 impl DetachUserPolicy {
     /// The name (friendly name, not ARN) of the IAM user to detach the policy from.
@@ -1814,7 +1852,7 @@ impl DetachUserPolicy {
 ///
 /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
 pub struct DisableOrganizationsRootCredentialsManagement(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableOrganizationsRootCredentialsManagementRequest,
         t::DisableOrganizationsRootCredentialsManagementResponse,
         e::DisableOrganizationsRootCredentialsManagementError,
@@ -1873,7 +1911,7 @@ impl DisableOrganizationsRootCredentialsManagement {
 ///
 /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
 pub struct DisableOrganizationsRootSessions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableOrganizationsRootSessionsRequest,
         t::DisableOrganizationsRootSessionsResponse,
         e::DisableOrganizationsRootSessionsError,
@@ -1929,7 +1967,7 @@ impl DisableOrganizationsRootSessions {
 ///
 /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
 pub struct DisableOutboundWebIdentityFederation(
-    rt::Call<rt::Unit, rt::Unit, e::DisableOutboundWebIdentityFederationError>,
+    pub(crate) rt::Call<rt::Unit, rt::Unit, e::DisableOutboundWebIdentityFederationError>,
 );
 impl DisableOutboundWebIdentityFederation {
     /// Sends the request. A service error carries this operation's modeled error, if any, in

@@ -53,7 +53,7 @@ impl super::Client {
 ///
 /// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device.
 pub struct EnableMfaDevice(
-    rt::Call<t::EnableMfaDeviceRequest, rt::Unit, e::EnableMfaDeviceError>,
+    pub(crate) rt::Call<t::EnableMfaDeviceRequest, rt::Unit, e::EnableMfaDeviceError>,
 );
 impl EnableMfaDevice {
     /// The name of the IAM user for whom you want to enable the MFA device.
@@ -126,7 +126,7 @@ impl EnableMfaDevice {
 /// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
 /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html) in the *Organizations User Guide*.
 pub struct EnableOrganizationsRootCredentialsManagement(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableOrganizationsRootCredentialsManagementRequest,
         t::EnableOrganizationsRootCredentialsManagementResponse,
         e::EnableOrganizationsRootCredentialsManagementError,
@@ -190,7 +190,7 @@ impl EnableOrganizationsRootCredentialsManagement {
 /// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
 /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-ra.html) in the *Organizations User Guide*.
 pub struct EnableOrganizationsRootSessions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableOrganizationsRootSessionsRequest,
         t::EnableOrganizationsRootSessionsResponse,
         e::EnableOrganizationsRootSessionsError,
@@ -246,7 +246,7 @@ impl EnableOrganizationsRootSessions {
 ///
 /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
 pub struct EnableOutboundWebIdentityFederation(
-    rt::Call<
+    pub(crate) rt::Call<
         rt::Unit,
         t::EnableOutboundWebIdentityFederationResponse,
         e::EnableOutboundWebIdentityFederationError,

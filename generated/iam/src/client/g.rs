@@ -146,7 +146,7 @@ impl super::Client {
 ///
 /// Generates a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
 pub struct GenerateCredentialReport(
-    rt::Call<
+    pub(crate) rt::Call<
         rt::Unit,
         t::GenerateCredentialReportResponse,
         e::GenerateCredentialReportError,
@@ -232,7 +232,7 @@ impl GenerateCredentialReport {
 ///
 /// For more information about service last accessed data, see [Reducing policy scope by viewing user activity](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
 pub struct GenerateOrganizationsAccessReport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GenerateOrganizationsAccessReportRequest,
         t::GenerateOrganizationsAccessReportResponse,
         e::GenerateOrganizationsAccessReportError,
@@ -315,7 +315,7 @@ impl GenerateOrganizationsAccessReport {
 ///
 /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
 pub struct GenerateServiceLastAccessedDetails(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GenerateServiceLastAccessedDetailsRequest,
         t::GenerateServiceLastAccessedDetailsResponse,
         e::GenerateServiceLastAccessedDetailsError,
@@ -386,7 +386,7 @@ impl GenerateServiceLastAccessedDetails {
 ///
 /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
 pub struct GetAccessKeyLastUsed(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAccessKeyLastUsedRequest,
         t::GetAccessKeyLastUsedResponse,
         rt::NoErrors,
@@ -450,7 +450,7 @@ impl GetAccessKeyLastUsed {
 ///
 /// You can optionally filter the results using the `Filter` parameter. You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct GetAccountAuthorizationDetails(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAccountAuthorizationDetailsRequest,
         t::GetAccountAuthorizationDetailsResponse,
         e::GetAccountAuthorizationDetailsError,
@@ -537,7 +537,7 @@ impl GetAccountAuthorizationDetails {
 ///
 /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
 pub struct GetAccountPasswordPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         rt::Unit,
         t::GetAccountPasswordPolicyResponse,
         e::GetAccountPasswordPolicyError,
@@ -595,7 +595,7 @@ impl GetAccountPasswordPolicy {
 ///
 /// The service returns properties as key-value pairs in `Namespace/PropertyName` format. Each namespace groups related configuration settings. Use [PutAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutAccountProperties.html) to modify these properties.
 pub struct GetAccountProperties(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAccountPropertiesRequest,
         t::GetAccountPropertiesResponse,
         e::GetAccountPropertiesError,
@@ -651,7 +651,11 @@ impl GetAccountProperties {
 ///
 /// For information about IAM quotas, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 pub struct GetAccountSummary(
-    rt::Call<rt::Unit, t::GetAccountSummaryResponse, e::GetAccountSummaryError>,
+    pub(crate) rt::Call<
+        rt::Unit,
+        t::GetAccountSummaryResponse,
+        e::GetAccountSummaryError,
+    >,
 );
 impl GetAccountSummary {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -699,7 +703,7 @@ impl GetAccountSummary {
 ///
 /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value specified in an IAM policy. Use `GetContextKeysForCustomPolicy` to understand what key names and values you must supply when you call [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html). Note that all parameters are shown in unencoded form here for clarity but must be URL encoded to be included as a part of a real HTML request.
 pub struct GetContextKeysForCustomPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetContextKeysForCustomPolicyRequest,
         t::GetContextKeysForPolicyResponse,
         e::GetContextKeysForCustomPolicyError,
@@ -765,7 +769,7 @@ impl GetContextKeysForCustomPolicy {
 ///
 /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value in an IAM policy. Use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) to understand what key names and values you must supply when you call [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html). This operation doesn't return context keys referenced by service control policies (SCPs). Only context keys referenced by the identity-based policies attached to the specified entity, and any additional policies that you provide, are included.
 pub struct GetContextKeysForPrincipalPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetContextKeysForPrincipalPolicyRequest,
         t::GetContextKeysForPolicyResponse,
         e::GetContextKeysForPrincipalPolicyError,
@@ -831,7 +835,11 @@ impl GetContextKeysForPrincipalPolicy {
 ///
 /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
 pub struct GetCredentialReport(
-    rt::Call<rt::Unit, t::GetCredentialReportResponse, e::GetCredentialReportError>,
+    pub(crate) rt::Call<
+        rt::Unit,
+        t::GetCredentialReportResponse,
+        e::GetCredentialReportError,
+    >,
 );
 impl GetCredentialReport {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -883,7 +891,7 @@ impl GetCredentialReport {
 ///
 /// If a delegation request has no owner or owner account, `GetDelegationRequest` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetDelegationRequest` for the delegation request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub struct GetDelegationRequest(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDelegationRequestRequest,
         t::GetDelegationRequestResponse,
         e::GetDelegationRequestError,
@@ -948,7 +956,9 @@ impl GetDelegationRequest {
 /// The `GetGroup` operation.
 ///
 /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct GetGroup(rt::Call<t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError>);
+pub struct GetGroup(
+    pub(crate) rt::Call<t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError>,
+);
 impl GetGroup {
     /// The name of the group.
     #[inline]
@@ -1028,7 +1038,11 @@ impl GetGroup {
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct GetGroupPolicy(
-    rt::Call<t::GetGroupPolicyRequest, t::GetGroupPolicyResponse, e::GetGroupPolicyError>,
+    pub(crate) rt::Call<
+        t::GetGroupPolicyRequest,
+        t::GetGroupPolicyResponse,
+        e::GetGroupPolicyError,
+    >,
 );
 impl GetGroupPolicy {
     /// The name of the group the policy is associated with.
@@ -1094,7 +1108,7 @@ impl GetGroupPolicy {
 ///
 /// If a delegation request has no owner or owner account, `GetHumanReadableSummary` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetHumanReadableSummary` for the delegation request to retrieve a summary of that request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, read default permissions granted to delegation requests. These rules are identical to [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) API behavior, such that a party who has permissions to call [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) for a given delegation request will always be able to retrieve the human readable summary for that request.
 pub struct GetHumanReadableSummary(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetHumanReadableSummaryRequest,
         t::GetHumanReadableSummaryResponse,
         e::GetHumanReadableSummaryError,
@@ -1160,7 +1174,7 @@ impl GetHumanReadableSummary {
 ///
 /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 pub struct GetInstanceProfile(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetInstanceProfileRequest,
         t::GetInstanceProfileResponse,
         e::GetInstanceProfileError,
@@ -1372,7 +1386,7 @@ impl super::Client {
 ///
 /// If you create an IAM user with programmatic access, and then later add a password for the user to access the Amazon Web Services Management Console, the `CreateDate` reflects the initial password creation date. A user with programmatic access does not have a login profile unless you create a password for the user to access the Amazon Web Services Management Console.
 pub struct GetLoginProfile(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetLoginProfileRequest,
         t::GetLoginProfileResponse,
         e::GetLoginProfileError,
@@ -1432,7 +1446,11 @@ impl GetLoginProfile {
 ///
 /// Retrieves information about an MFA device for a specified user.
 pub struct GetMfaDevice(
-    rt::Call<t::GetMfaDeviceRequest, t::GetMfaDeviceResponse, e::GetMfaDeviceError>,
+    pub(crate) rt::Call<
+        t::GetMfaDeviceRequest,
+        t::GetMfaDeviceResponse,
+        e::GetMfaDeviceError,
+    >,
 );
 impl GetMfaDevice {
     /// Serial number that uniquely identifies the MFA device. For this API, we only accept FIDO security key [ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
@@ -1494,7 +1512,7 @@ impl GetMfaDevice {
 ///
 /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
 pub struct GetOpenIdConnectProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetOpenIdConnectProviderRequest,
         t::GetOpenIdConnectProviderResponse,
         e::GetOpenIdConnectProviderError,
@@ -1564,7 +1582,7 @@ impl GetOpenIdConnectProvider {
 ///
 /// By default, the list is sorted by service namespace.
 pub struct GetOrganizationsAccessReport(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetOrganizationsAccessReportRequest,
         t::GetOrganizationsAccessReportResponse,
         e::GetOrganizationsAccessReportError,
@@ -1644,7 +1662,7 @@ impl GetOrganizationsAccessReport {
 ///
 /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
 pub struct GetOutboundWebIdentityFederationInfo(
-    rt::Call<
+    pub(crate) rt::Call<
         rt::Unit,
         t::GetOutboundWebIdentityFederationInfoResponse,
         e::GetOutboundWebIdentityFederationInfoError,
@@ -1704,7 +1722,7 @@ impl GetOutboundWebIdentityFederationInfo {
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct GetPolicy(
-    rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
+    pub(crate) rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
 );
 impl GetPolicy {
     /// The Amazon Resource Name (ARN) of the managed policy that you want information about.
@@ -1771,7 +1789,7 @@ impl GetPolicy {
 ///
 /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
 pub struct GetPolicyVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetPolicyVersionRequest,
         t::GetPolicyVersionResponse,
         e::GetPolicyVersionError,
@@ -1838,7 +1856,9 @@ impl GetPolicyVersion {
 /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
 ///
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-pub struct GetRole(rt::Call<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError>);
+pub struct GetRole(
+    pub(crate) rt::Call<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError>,
+);
 impl GetRole {
     /// The name of the IAM role to get information about.
     #[inline]
@@ -1902,7 +1922,11 @@ impl GetRole {
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
 pub struct GetRolePolicy(
-    rt::Call<t::GetRolePolicyRequest, t::GetRolePolicyResponse, e::GetRolePolicyError>,
+    pub(crate) rt::Call<
+        t::GetRolePolicyRequest,
+        t::GetRolePolicyResponse,
+        e::GetRolePolicyError,
+    >,
 );
 impl GetRolePolicy {
     /// The name of the role associated with the policy.
@@ -1966,7 +1990,7 @@ impl GetRolePolicy {
 ///
 /// If you do not specify a minor version, the service returns the template's default minor version.
 pub struct GetRoleTemplateVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetRoleTemplateVersionRequest,
         t::GetRoleTemplateVersionResponse,
         e::GetRoleTemplateVersionError,
@@ -2034,7 +2058,7 @@ impl GetRoleTemplateVersion {
 ///
 /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
 pub struct GetSamlProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSamlProviderRequest,
         t::GetSamlProviderResponse,
         e::GetSamlProviderError,
@@ -2096,7 +2120,7 @@ impl GetSamlProvider {
 ///
 /// The SSH public key retrieved by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
 pub struct GetSshPublicKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSshPublicKeyRequest,
         t::GetSshPublicKeyResponse,
         e::GetSshPublicKeyError,
@@ -2170,7 +2194,7 @@ impl GetSshPublicKey {
 ///
 /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
 pub struct GetServerCertificate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetServerCertificateRequest,
         t::GetServerCertificateResponse,
         e::GetServerCertificateError,
@@ -2247,7 +2271,7 @@ impl GetServerCertificate {
 ///
 /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
 pub struct GetServiceLastAccessedDetails(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetServiceLastAccessedDetailsRequest,
         t::GetServiceLastAccessedDetailsResponse,
         e::GetServiceLastAccessedDetailsError,
@@ -2330,7 +2354,7 @@ impl GetServiceLastAccessedDetails {
 ///
 /// By default, the list of associated entities is sorted by date, with the most recent access listed first.
 pub struct GetServiceLastAccessedDetailsWithEntities(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetServiceLastAccessedDetailsWithEntitiesRequest,
         t::GetServiceLastAccessedDetailsWithEntitiesResponse,
         e::GetServiceLastAccessedDetailsWithEntitiesError,
@@ -2410,7 +2434,7 @@ impl GetServiceLastAccessedDetailsWithEntities {
 ///
 /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
 pub struct GetServiceLinkedRoleDeletionStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetServiceLinkedRoleDeletionStatusRequest,
         t::GetServiceLinkedRoleDeletionStatusResponse,
         e::GetServiceLinkedRoleDeletionStatusError,

@@ -27,7 +27,9 @@ impl super::Client {
 /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
 ///
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID used to sign the request to this operation.
-pub struct GetUser(rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError>);
+pub struct GetUser(
+    pub(crate) rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError>,
+);
 impl GetUser {
     /// The name of the user to get information about.
     #[inline]
@@ -89,7 +91,11 @@ impl GetUser {
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct GetUserPolicy(
-    rt::Call<t::GetUserPolicyRequest, t::GetUserPolicyResponse, e::GetUserPolicyError>,
+    pub(crate) rt::Call<
+        t::GetUserPolicyRequest,
+        t::GetUserPolicyResponse,
+        e::GetUserPolicyError,
+    >,
 );
 impl GetUserPolicy {
     /// The name of the user who the policy is associated with.

@@ -146,7 +146,11 @@ impl super::Client {
 ///
 /// **Note:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation.
 pub struct ListAccessKeys(
-    rt::Call<t::ListAccessKeysRequest, t::ListAccessKeysResponse, e::ListAccessKeysError>,
+    pub(crate) rt::Call<
+        t::ListAccessKeysRequest,
+        t::ListAccessKeysResponse,
+        e::ListAccessKeysError,
+    >,
 );
 impl ListAccessKeys {
     /// The name of the user.
@@ -227,7 +231,7 @@ impl ListAccessKeys {
 ///
 /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
 pub struct ListAccountAliases(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListAccountAliasesRequest,
         t::ListAccountAliasesResponse,
         e::ListAccountAliasesError,
@@ -310,7 +314,7 @@ impl ListAccountAliases {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
 pub struct ListAttachedGroupPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListAttachedGroupPoliciesRequest,
         t::ListAttachedGroupPoliciesResponse,
         e::ListAttachedGroupPoliciesError,
@@ -407,7 +411,7 @@ impl ListAttachedGroupPolicies {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified role (or none that match the specified path prefix), the operation returns an empty list.
 pub struct ListAttachedRolePolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListAttachedRolePoliciesRequest,
         t::ListAttachedRolePoliciesResponse,
         e::ListAttachedRolePoliciesError,
@@ -504,7 +508,7 @@ impl ListAttachedRolePolicies {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
 pub struct ListAttachedUserPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListAttachedUserPoliciesRequest,
         t::ListAttachedUserPoliciesResponse,
         e::ListAttachedUserPoliciesError,
@@ -601,7 +605,7 @@ impl ListAttachedUserPolicies {
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub struct ListDelegationRequests(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListDelegationRequestsRequest,
         t::ListDelegationRequestsResponse,
         e::ListDelegationRequestsError,
@@ -677,7 +681,7 @@ impl ListDelegationRequests {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListEntitiesForPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListEntitiesForPolicyRequest,
         t::ListEntitiesForPolicyResponse,
         e::ListEntitiesForPolicyError,
@@ -784,7 +788,7 @@ impl ListEntitiesForPolicy {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified group, the operation returns an empty list.
 pub struct ListGroupPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListGroupPoliciesRequest,
         t::ListGroupPoliciesResponse,
         e::ListGroupPoliciesError,
@@ -871,7 +875,7 @@ impl ListGroupPolicies {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListGroups(
-    rt::Call<t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError>,
+    pub(crate) rt::Call<t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError>,
 );
 impl ListGroups {
     /// The path prefix for filtering the results. For example, the prefix `/division_abc/subdivision_xyz/` gets all groups whose path starts with `/division_abc/subdivision_xyz/`.
@@ -948,7 +952,7 @@ impl ListGroups {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListGroupsForUser(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListGroupsForUserRequest,
         t::ListGroupsForUserResponse,
         e::ListGroupsForUserError,
@@ -1033,7 +1037,7 @@ impl ListGroupsForUser {
 ///
 /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct ListInstanceProfileTags(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListInstanceProfileTagsRequest,
         t::ListInstanceProfileTagsResponse,
         e::ListInstanceProfileTagsError,
@@ -1122,7 +1126,7 @@ impl ListInstanceProfileTags {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListInstanceProfiles(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListInstanceProfilesRequest,
         t::ListInstanceProfilesResponse,
         e::ListInstanceProfilesError,
@@ -1209,7 +1213,7 @@ impl ListInstanceProfiles {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListInstanceProfilesForRole(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListInstanceProfilesForRoleRequest,
         t::ListInstanceProfilesForRoleResponse,
         e::ListInstanceProfilesForRoleError,
@@ -1296,7 +1300,7 @@ impl ListInstanceProfilesForRole {
 ///
 /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct ListMfaDeviceTags(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListMfaDeviceTagsRequest,
         t::ListMfaDeviceTagsResponse,
         e::ListMfaDeviceTagsError,
@@ -1383,7 +1387,11 @@ impl ListMfaDeviceTags {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListMfaDevices(
-    rt::Call<t::ListMfaDevicesRequest, t::ListMfaDevicesResponse, e::ListMfaDevicesError>,
+    pub(crate) rt::Call<
+        t::ListMfaDevicesRequest,
+        t::ListMfaDevicesResponse,
+        e::ListMfaDevicesError,
+    >,
 );
 impl ListMfaDevices {
     /// The name of the user whose MFA devices you want to list.
@@ -1466,7 +1474,7 @@ impl ListMfaDevices {
 ///
 /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct ListOpenIdConnectProviderTags(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListOpenIdConnectProviderTagsRequest,
         t::ListOpenIdConnectProviderTagsResponse,
         e::ListOpenIdConnectProviderTagsError,

@@ -142,7 +142,7 @@ impl super::Client {
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
 pub struct ListOpenIdConnectProviders(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListOpenIdConnectProvidersRequest,
         t::ListOpenIdConnectProvidersResponse,
         e::ListOpenIdConnectProvidersError,
@@ -198,7 +198,7 @@ impl ListOpenIdConnectProviders {
 ///
 /// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
 pub struct ListOrganizationsFeatures(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListOrganizationsFeaturesRequest,
         t::ListOrganizationsFeaturesResponse,
         e::ListOrganizationsFeaturesError,
@@ -262,7 +262,11 @@ impl ListOrganizationsFeatures {
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
 pub struct ListPolicies(
-    rt::Call<t::ListPoliciesRequest, t::ListPoliciesResponse, e::ListPoliciesError>,
+    pub(crate) rt::Call<
+        t::ListPoliciesRequest,
+        t::ListPoliciesResponse,
+        e::ListPoliciesError,
+    >,
 );
 impl ListPolicies {
     /// The scope to use for filtering the results.
@@ -373,7 +377,7 @@ impl ListPolicies {
 ///
 /// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
 pub struct ListPoliciesGrantingServiceAccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListPoliciesGrantingServiceAccessRequest,
         t::ListPoliciesGrantingServiceAccessResponse,
         e::ListPoliciesGrantingServiceAccessError,
@@ -447,7 +451,11 @@ impl ListPoliciesGrantingServiceAccess {
 ///
 /// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct ListPolicyTags(
-    rt::Call<t::ListPolicyTagsRequest, t::ListPolicyTagsResponse, e::ListPolicyTagsError>,
+    pub(crate) rt::Call<
+        t::ListPolicyTagsRequest,
+        t::ListPolicyTagsResponse,
+        e::ListPolicyTagsError,
+    >,
 );
 impl ListPolicyTags {
     /// The ARN of the IAM customer managed policy whose tags you want to see.
@@ -530,7 +538,7 @@ impl ListPolicyTags {
 ///
 /// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct ListPolicyVersions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListPolicyVersionsRequest,
         t::ListPolicyVersionsResponse,
         e::ListPolicyVersionsError,
@@ -619,7 +627,7 @@ impl ListPolicyVersions {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
 pub struct ListRolePolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListRolePoliciesRequest,
         t::ListRolePoliciesResponse,
         e::ListRolePoliciesError,
@@ -704,7 +712,11 @@ impl ListRolePolicies {
 ///
 /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct ListRoleTags(
-    rt::Call<t::ListRoleTagsRequest, t::ListRoleTagsResponse, e::ListRoleTagsError>,
+    pub(crate) rt::Call<
+        t::ListRoleTagsRequest,
+        t::ListRoleTagsResponse,
+        e::ListRoleTagsError,
+    >,
 );
 impl ListRoleTags {
     /// The name of the IAM role for which you want to see the list of tags.
@@ -795,7 +807,7 @@ impl ListRoleTags {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListRoles(
-    rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError>,
+    pub(crate) rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError>,
 );
 impl ListRoles {
     /// The path prefix for filtering the results. For example, the prefix `/application_abc/component_xyz/` gets all roles whose path starts with `/application_abc/component_xyz/`.
@@ -872,7 +884,7 @@ impl ListRoles {
 ///
 /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct ListSamlProviderTags(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSamlProviderTagsRequest,
         t::ListSamlProviderTagsResponse,
         e::ListSamlProviderTagsError,
@@ -959,7 +971,7 @@ impl ListSamlProviderTags {
 ///
 /// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
 pub struct ListSamlProviders(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSamlProvidersRequest,
         t::ListSamlProvidersResponse,
         e::ListSamlProvidersError,
@@ -1017,7 +1029,7 @@ impl ListSamlProviders {
 ///
 /// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListSshPublicKeys(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSshPublicKeysRequest,
         t::ListSshPublicKeysResponse,
         e::ListSshPublicKeysError,
@@ -1104,7 +1116,7 @@ impl ListSshPublicKeys {
 ///
 /// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
 pub struct ListServerCertificateTags(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListServerCertificateTagsRequest,
         t::ListServerCertificateTagsResponse,
         e::ListServerCertificateTagsError,
@@ -1197,7 +1209,7 @@ impl ListServerCertificateTags {
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
 pub struct ListServerCertificates(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListServerCertificatesRequest,
         t::ListServerCertificatesResponse,
         e::ListServerCertificatesError,
@@ -1286,7 +1298,7 @@ impl ListServerCertificates {
 /// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
 /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
 pub struct ListServiceSpecificCredentials(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListServiceSpecificCredentialsRequest,
         t::ListServiceSpecificCredentialsResponse,
         e::ListServiceSpecificCredentialsError,
@@ -1376,7 +1388,7 @@ impl ListServiceSpecificCredentials {
 ///
 /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 pub struct ListSigningCertificates(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSigningCertificatesRequest,
         t::ListSigningCertificatesResponse,
         e::ListSigningCertificatesError,
@@ -1495,7 +1507,7 @@ impl super::Client {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list.
 pub struct ListUserPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListUserPoliciesRequest,
         t::ListUserPoliciesResponse,
         e::ListUserPoliciesError,
@@ -1580,7 +1592,11 @@ impl ListUserPolicies {
 ///
 /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct ListUserTags(
-    rt::Call<t::ListUserTagsRequest, t::ListUserTagsResponse, e::ListUserTagsError>,
+    pub(crate) rt::Call<
+        t::ListUserTagsRequest,
+        t::ListUserTagsResponse,
+        e::ListUserTagsError,
+    >,
 );
 impl ListUserTags {
     /// The name of the IAM user whose tags you want to see.
@@ -1670,7 +1686,7 @@ impl ListUserTags {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListUsers(
-    rt::Call<t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError>,
+    pub(crate) rt::Call<t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError>,
 );
 impl ListUsers {
     /// The path prefix for filtering the results. For example: `/division_abc/subdivision_xyz/`, which would get all user names whose path starts with `/division_abc/subdivision_xyz/`.
@@ -1749,7 +1765,7 @@ impl ListUsers {
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
 pub struct ListVirtualMfaDevices(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListVirtualMfaDevicesRequest,
         t::ListVirtualMfaDevicesResponse,
         rt::NoErrors,

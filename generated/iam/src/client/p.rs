@@ -60,7 +60,7 @@ impl super::Client {
 ///
 /// Specify properties as key-value pairs in `Namespace/PropertyName` format. All properties in a single request must belong to the same namespace. Use [GetAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountProperties.html) to view the current properties.
 pub struct PutAccountProperties(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutAccountPropertiesRequest,
         t::PutAccountPropertiesResponse,
         e::PutAccountPropertiesError,
@@ -126,7 +126,7 @@ impl PutAccountProperties {
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutGroupPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
 pub struct PutGroupPolicy(
-    rt::Call<t::PutGroupPolicyRequest, rt::Unit, e::PutGroupPolicyError>,
+    pub(crate) rt::Call<t::PutGroupPolicyRequest, rt::Unit, e::PutGroupPolicyError>,
 );
 impl PutGroupPolicy {
     /// The name of the group to associate the policy with.
@@ -192,7 +192,7 @@ impl PutGroupPolicy {
 ///
 /// **Important:** Policies used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the role. To learn how the effective permissions for a role are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
 pub struct PutRolePermissionsBoundary(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutRolePermissionsBoundaryRequest,
         rt::Unit,
         e::PutRolePermissionsBoundaryError,
@@ -264,7 +264,7 @@ impl PutRolePermissionsBoundary {
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutRolePolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
 pub struct PutRolePolicy(
-    rt::Call<t::PutRolePolicyRequest, rt::Unit, e::PutRolePolicyError>,
+    pub(crate) rt::Call<t::PutRolePolicyRequest, rt::Unit, e::PutRolePolicyError>,
 );
 impl PutRolePolicy {
     /// The name of the role to associate the policy with.
@@ -328,7 +328,7 @@ impl PutRolePolicy {
 ///
 /// **Important:** Policies that are used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the user. To learn how the effective permissions for a user are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
 pub struct PutUserPermissionsBoundary(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutUserPermissionsBoundaryRequest,
         rt::Unit,
         e::PutUserPermissionsBoundaryError,
@@ -398,7 +398,7 @@ impl PutUserPermissionsBoundary {
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutUserPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
 pub struct PutUserPolicy(
-    rt::Call<t::PutUserPolicyRequest, rt::Unit, e::PutUserPolicyError>,
+    pub(crate) rt::Call<t::PutUserPolicyRequest, rt::Unit, e::PutUserPolicyError>,
 );
 impl PutUserPolicy {
     /// The name of the user to associate the policy with.

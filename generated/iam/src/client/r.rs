@@ -73,7 +73,7 @@ impl super::Client {
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub struct RejectDelegationRequest(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RejectDelegationRequestRequest,
         rt::Unit,
         e::RejectDelegationRequestError,
@@ -139,7 +139,7 @@ impl RejectDelegationRequest {
 ///
 /// This operation is idempotent; it does not fail or return an error if you try to remove a client ID that does not exist.
 pub struct RemoveClientIdFromOpenIdConnectProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RemoveClientIdFromOpenIdConnectProviderRequest,
         rt::Unit,
         e::RemoveClientIdFromOpenIdConnectProviderError,
@@ -207,7 +207,7 @@ impl RemoveClientIdFromOpenIdConnectProvider {
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 pub struct RemoveRoleFromInstanceProfile(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RemoveRoleFromInstanceProfileRequest,
         rt::Unit,
         e::RemoveRoleFromInstanceProfileError,
@@ -271,7 +271,11 @@ impl RemoveRoleFromInstanceProfile {
 ///
 /// Removes the specified user from the specified group.
 pub struct RemoveUserFromGroup(
-    rt::Call<t::RemoveUserFromGroupRequest, rt::Unit, e::RemoveUserFromGroupError>,
+    pub(crate) rt::Call<
+        t::RemoveUserFromGroupRequest,
+        rt::Unit,
+        e::RemoveUserFromGroupError,
+    >,
 );
 impl RemoveUserFromGroup {
     /// The name of the group to update.
@@ -327,7 +331,7 @@ impl RemoveUserFromGroup {
 ///
 /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
 pub struct ResetServiceSpecificCredential(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ResetServiceSpecificCredentialRequest,
         t::ResetServiceSpecificCredentialResponse,
         e::ResetServiceSpecificCredentialError,
@@ -397,7 +401,7 @@ impl ResetServiceSpecificCredential {
 ///
 /// For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
 pub struct ResyncMfaDevice(
-    rt::Call<t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError>,
+    pub(crate) rt::Call<t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError>,
 );
 impl ResyncMfaDevice {
     /// The name of the user whose MFA device you want to resynchronize.

@@ -61,7 +61,11 @@ impl super::Client {
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub struct SendDelegationToken(
-    rt::Call<t::SendDelegationTokenRequest, rt::Unit, e::SendDelegationTokenError>,
+    pub(crate) rt::Call<
+        t::SendDelegationTokenRequest,
+        rt::Unit,
+        e::SendDelegationTokenError,
+    >,
 );
 impl SendDelegationToken {
     /// The unique identifier of the delegation request for which to send the token.
@@ -115,7 +119,7 @@ impl SendDelegationToken {
 ///
 /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 pub struct SetDefaultPolicyVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SetDefaultPolicyVersionRequest,
         rt::Unit,
         e::SetDefaultPolicyVersionError,
@@ -185,7 +189,7 @@ impl SetDefaultPolicyVersion {
 ///
 /// To view the current session token version, see the `GlobalEndpointTokenVersion` entry in the response of the [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) operation.
 pub struct SetSecurityTokenServicePreferences(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SetSecurityTokenServicePreferencesRequest,
         rt::Unit,
         e::SetSecurityTokenServicePreferencesError,
@@ -256,7 +260,7 @@ impl SetSecurityTokenServicePreferences {
 ///
 /// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
 pub struct SimulateCustomPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SimulateCustomPolicyRequest,
         t::SimulatePolicyResponse,
         e::SimulateCustomPolicyError,
@@ -414,7 +418,7 @@ impl SimulateCustomPolicy {
 ///
 /// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
 pub struct SimulatePrincipalPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SimulatePrincipalPolicyRequest,
         t::SimulatePolicyResponse,
         e::SimulatePrincipalPolicyError,

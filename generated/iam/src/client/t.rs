@@ -77,7 +77,11 @@ impl super::Client {
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 pub struct TagInstanceProfile(
-    rt::Call<t::TagInstanceProfileRequest, rt::Unit, e::TagInstanceProfileError>,
+    pub(crate) rt::Call<
+        t::TagInstanceProfileRequest,
+        rt::Unit,
+        e::TagInstanceProfileError,
+    >,
 );
 impl TagInstanceProfile {
     /// The name of the IAM instance profile to which you want to add tags.
@@ -140,7 +144,7 @@ impl TagInstanceProfile {
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 pub struct TagMfaDevice(
-    rt::Call<t::TagMfaDeviceRequest, rt::Unit, e::TagMfaDeviceError>,
+    pub(crate) rt::Call<t::TagMfaDeviceRequest, rt::Unit, e::TagMfaDeviceError>,
 );
 impl TagMfaDevice {
     /// The unique identifier for the IAM virtual MFA device to which you want to add tags. For virtual MFA devices, the serial number is the same as the ARN.
@@ -203,7 +207,7 @@ impl TagMfaDevice {
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 pub struct TagOpenIdConnectProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::TagOpenIdConnectProviderRequest,
         rt::Unit,
         e::TagOpenIdConnectProviderError,
@@ -273,7 +277,9 @@ impl TagOpenIdConnectProvider {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only an IAM customer managed policy that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-pub struct TagPolicy(rt::Call<t::TagPolicyRequest, rt::Unit, e::TagPolicyError>);
+pub struct TagPolicy(
+    pub(crate) rt::Call<t::TagPolicyRequest, rt::Unit, e::TagPolicyError>,
+);
 impl TagPolicy {
     /// The ARN of the IAM customer managed policy to which you want to add tags.
     #[inline]
@@ -337,7 +343,7 @@ impl TagPolicy {
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 ///
 /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct TagRole(rt::Call<t::TagRoleRequest, rt::Unit, e::TagRoleError>);
+pub struct TagRole(pub(crate) rt::Call<t::TagRoleRequest, rt::Unit, e::TagRoleError>);
 impl TagRole {
     /// The name of the IAM role to which you want to add tags.
     #[inline]
@@ -397,7 +403,7 @@ impl TagRole {
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 pub struct TagSamlProvider(
-    rt::Call<t::TagSamlProviderRequest, rt::Unit, e::TagSamlProviderError>,
+    pub(crate) rt::Call<t::TagSamlProviderRequest, rt::Unit, e::TagSamlProviderError>,
 );
 impl TagSamlProvider {
     /// The ARN of the SAML identity provider in IAM to which you want to add tags.
@@ -463,7 +469,11 @@ impl TagSamlProvider {
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 pub struct TagServerCertificate(
-    rt::Call<t::TagServerCertificateRequest, rt::Unit, e::TagServerCertificateError>,
+    pub(crate) rt::Call<
+        t::TagServerCertificateRequest,
+        rt::Unit,
+        e::TagServerCertificateError,
+    >,
 );
 impl TagServerCertificate {
     /// The name of the IAM server certificate to which you want to add tags.
@@ -532,7 +542,7 @@ impl TagServerCertificate {
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 ///
 /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct TagUser(rt::Call<t::TagUserRequest, rt::Unit, e::TagUserError>);
+pub struct TagUser(pub(crate) rt::Call<t::TagUserRequest, rt::Unit, e::TagUserError>);
 impl TagUser {
     /// The name of the IAM user to which you want to add tags.
     #[inline]

@@ -138,7 +138,11 @@ impl super::Client {
 ///
 /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct UntagInstanceProfile(
-    rt::Call<t::UntagInstanceProfileRequest, rt::Unit, e::UntagInstanceProfileError>,
+    pub(crate) rt::Call<
+        t::UntagInstanceProfileRequest,
+        rt::Unit,
+        e::UntagInstanceProfileError,
+    >,
 );
 impl UntagInstanceProfile {
     /// The name of the IAM instance profile from which you want to remove tags.
@@ -198,7 +202,7 @@ impl UntagInstanceProfile {
 ///
 /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct UntagMfaDevice(
-    rt::Call<t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError>,
+    pub(crate) rt::Call<t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError>,
 );
 impl UntagMfaDevice {
     /// The unique identifier for the IAM virtual MFA device from which you want to remove tags. For virtual MFA devices, the serial number is the same as the ARN.
@@ -254,7 +258,7 @@ impl UntagMfaDevice {
 ///
 /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct UntagOpenIdConnectProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UntagOpenIdConnectProviderRequest,
         rt::Unit,
         e::UntagOpenIdConnectProviderError,
@@ -317,7 +321,9 @@ impl UntagOpenIdConnectProvider {
 /// The `UntagPolicy` operation.
 ///
 /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagPolicy(rt::Call<t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError>);
+pub struct UntagPolicy(
+    pub(crate) rt::Call<t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError>,
+);
 impl UntagPolicy {
     /// The ARN of the IAM customer managed policy from which you want to remove tags.
     #[inline]
@@ -371,7 +377,9 @@ impl UntagPolicy {
 /// The `UntagRole` operation.
 ///
 /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagRole(rt::Call<t::UntagRoleRequest, rt::Unit, e::UntagRoleError>);
+pub struct UntagRole(
+    pub(crate) rt::Call<t::UntagRoleRequest, rt::Unit, e::UntagRoleError>,
+);
 impl UntagRole {
     /// The name of the IAM role from which you want to remove tags.
     #[inline]
@@ -426,7 +434,7 @@ impl UntagRole {
 ///
 /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 pub struct UntagSamlProvider(
-    rt::Call<t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError>,
+    pub(crate) rt::Call<t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError>,
 );
 impl UntagSamlProvider {
     /// The ARN of the SAML identity provider in IAM from which you want to remove tags.
@@ -484,7 +492,11 @@ impl UntagSamlProvider {
 ///
 /// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
 pub struct UntagServerCertificate(
-    rt::Call<t::UntagServerCertificateRequest, rt::Unit, e::UntagServerCertificateError>,
+    pub(crate) rt::Call<
+        t::UntagServerCertificateRequest,
+        rt::Unit,
+        e::UntagServerCertificateError,
+    >,
 );
 impl UntagServerCertificate {
     /// The name of the IAM server certificate from which you want to remove tags.
@@ -543,7 +555,9 @@ impl UntagServerCertificate {
 /// The `UntagUser` operation.
 ///
 /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagUser(rt::Call<t::UntagUserRequest, rt::Unit, e::UntagUserError>);
+pub struct UntagUser(
+    pub(crate) rt::Call<t::UntagUserRequest, rt::Unit, e::UntagUserError>,
+);
 impl UntagUser {
     /// The name of the IAM user from which you want to remove tags.
     #[inline]
@@ -602,7 +616,7 @@ impl UntagUser {
 ///
 /// For information about rotating keys, see [Managing keys and certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/ManagingCredentials.html) in the *IAM User Guide*.
 pub struct UpdateAccessKey(
-    rt::Call<t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError>,
+    pub(crate) rt::Call<t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError>,
 );
 impl UpdateAccessKey {
     /// The name of the user whose key you want to update.
@@ -668,7 +682,7 @@ impl UpdateAccessKey {
 ///
 /// For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html) in the *IAM User Guide*.
 pub struct UpdateAccountPasswordPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateAccountPasswordPolicyRequest,
         rt::Unit,
         e::UpdateAccountPasswordPolicyError,
@@ -774,7 +788,11 @@ impl UpdateAccountPasswordPolicy {
 ///
 /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
 pub struct UpdateAssumeRolePolicy(
-    rt::Call<t::UpdateAssumeRolePolicyRequest, rt::Unit, e::UpdateAssumeRolePolicyError>,
+    pub(crate) rt::Call<
+        t::UpdateAssumeRolePolicyRequest,
+        rt::Unit,
+        e::UpdateAssumeRolePolicyError,
+    >,
 );
 impl UpdateAssumeRolePolicy {
     /// The name of the role to update with the new policy.
@@ -836,7 +854,7 @@ impl UpdateAssumeRolePolicy {
 ///
 /// Once a delegation request has an owner, that owner gets a default permission to update the delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
 pub struct UpdateDelegationRequest(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateDelegationRequestRequest,
         rt::Unit,
         e::UpdateDelegationRequestError,
@@ -903,7 +921,9 @@ impl UpdateDelegationRequest {
 /// **Important:** You should understand the implications of changing a group's path or name. For more information, see [Renaming users and groups](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_WorkingWithGroupsAndUsers.html) in the *IAM User Guide*.
 ///
 /// **Note:** The person making the request (the principal), must have permission to change the role group with the old name and the new name. For example, to change the group named `Managers` to `MGRs`, the principal must have a policy that allows them to update both groups. If the principal has permission to update the `Managers` group, but not the `MGRs` group, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html).
-pub struct UpdateGroup(rt::Call<t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError>);
+pub struct UpdateGroup(
+    pub(crate) rt::Call<t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError>,
+);
 impl UpdateGroup {
     /// Name of the IAM group to update. If you're changing the name of the group, this is the original name.
     #[inline]
@@ -966,7 +986,11 @@ impl UpdateGroup {
 ///
 /// For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
 pub struct UpdateLoginProfile(
-    rt::Call<t::UpdateLoginProfileRequest, rt::Unit, e::UpdateLoginProfileError>,
+    pub(crate) rt::Call<
+        t::UpdateLoginProfileRequest,
+        rt::Unit,
+        e::UpdateLoginProfileError,
+    >,
 );
 impl UpdateLoginProfile {
     /// The name of the user whose password you want to update.
@@ -1036,7 +1060,7 @@ impl UpdateLoginProfile {
 ///
 /// **Note:** Trust for the OIDC provider is derived from the provider certificate and is validated by the thumbprint. Therefore, it is best to limit access to the `UpdateOpenIDConnectProviderThumbprint` operation to highly privileged users.
 pub struct UpdateOpenIdConnectProviderThumbprint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateOpenIdConnectProviderThumbprintRequest,
         rt::Unit,
         e::UpdateOpenIdConnectProviderThumbprintError,
@@ -1100,7 +1124,7 @@ impl UpdateOpenIdConnectProviderThumbprint {
 ///
 /// Updates the description or maximum session duration setting of a role.
 pub struct UpdateRole(
-    rt::Call<t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError>,
+    pub(crate) rt::Call<t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError>,
 );
 impl UpdateRole {
     /// The name of the role that you want to modify.
@@ -1246,7 +1270,7 @@ impl super::Client {
 ///
 /// Modifies only the description of a role. This operation performs the same function as the `Description` parameter in the `UpdateRole` operation.
 pub struct UpdateRoleDescription(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateRoleDescriptionRequest,
         t::UpdateRoleDescriptionResponse,
         e::UpdateRoleDescriptionError,
@@ -1312,7 +1336,7 @@ impl UpdateRoleDescription {
 ///
 /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
 pub struct UpdateSamlProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateSamlProviderRequest,
         t::UpdateSamlProviderResponse,
         e::UpdateSamlProviderError,
@@ -1401,7 +1425,11 @@ impl UpdateSamlProvider {
 ///
 /// The SSH public key affected by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
 pub struct UpdateSshPublicKey(
-    rt::Call<t::UpdateSshPublicKeyRequest, rt::Unit, e::UpdateSshPublicKeyError>,
+    pub(crate) rt::Call<
+        t::UpdateSshPublicKeyRequest,
+        rt::Unit,
+        e::UpdateSshPublicKeyError,
+    >,
 );
 impl UpdateSshPublicKey {
     /// The name of the IAM user associated with the SSH public key.
@@ -1469,7 +1497,7 @@ impl UpdateSshPublicKey {
 ///
 /// **Note:** The person making the request (the principal), must have permission to change the server certificate with the old name and the new name. For example, to change the certificate named `ProductionCert` to `ProdCert`, the principal must have a policy that allows them to update both certificates. If the principal has permission to update the `ProductionCert` group, but not the `ProdCert` certificate, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html) in the *IAM User Guide*.
 pub struct UpdateServerCertificate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateServerCertificateRequest,
         rt::Unit,
         e::UpdateServerCertificateError,
@@ -1539,7 +1567,7 @@ impl UpdateServerCertificate {
 ///
 /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
 pub struct UpdateServiceSpecificCredential(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateServiceSpecificCredentialRequest,
         rt::Unit,
         e::UpdateServiceSpecificCredentialError,
@@ -1611,7 +1639,7 @@ impl UpdateServiceSpecificCredential {
 ///
 /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 pub struct UpdateSigningCertificate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateSigningCertificateRequest,
         rt::Unit,
         e::UpdateSigningCertificateError,
@@ -1684,7 +1712,9 @@ impl UpdateSigningCertificate {
 /// **Important:** You should understand the implications of changing an IAM user's path or name. For more information, see [Renaming an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_renaming) and [Renaming an IAM group](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_rename.html) in the *IAM User Guide*.
 ///
 /// **Note:** To change a user name, the requester must have appropriate permissions on both the source object and the target object. For example, to change Bob to Robert, the entity making the request must have permission on Bob and Robert, or must have permission on all (\*). For more information about permissions, see [Permissions and policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PermissionsAndPolicies.html).
-pub struct UpdateUser(rt::Call<t::UpdateUserRequest, rt::Unit, e::UpdateUserError>);
+pub struct UpdateUser(
+    pub(crate) rt::Call<t::UpdateUserRequest, rt::Unit, e::UpdateUserError>,
+);
 impl UpdateUser {
     /// Name of the user to update. If you're changing the name of the user, this is the original user name.
     #[inline]
@@ -1747,7 +1777,7 @@ impl UpdateUser {
 ///
 /// The SSH public key uploaded by this operation can be used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
 pub struct UploadSshPublicKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UploadSshPublicKeyRequest,
         t::UploadSshPublicKeyResponse,
         e::UploadSshPublicKeyError,
@@ -1821,7 +1851,7 @@ impl UploadSshPublicKey {
 ///
 /// **Note:** Because the body of the public key certificate, private key, and the certificate chain can be large, you should use POST rather than GET when calling `UploadServerCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Calling the API by making HTTP query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/programming.html) in the *IAM User Guide*.
 pub struct UploadServerCertificate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UploadServerCertificateRequest,
         t::UploadServerCertificateResponse,
         e::UploadServerCertificateError,
@@ -1917,7 +1947,7 @@ impl UploadServerCertificate {
 ///
 /// **Note:** Because the body of an X.509 certificate can be large, you should use POST rather than GET when calling `UploadSigningCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
 pub struct UploadSigningCertificate(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UploadSigningCertificateRequest,
         t::UploadSigningCertificateResponse,
         e::UploadSigningCertificateError,

@@ -43,7 +43,7 @@ impl super::Client {
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
 pub struct AcknowledgeDeadLetterQueueRecords(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcknowledgeDeadLetterQueueRecordsInput,
         t::AcknowledgeDeadLetterQueueRecordsOutput,
         e::AcknowledgeDeadLetterQueueRecordsError,
@@ -120,7 +120,7 @@ impl AcknowledgeDeadLetterQueueRecords {
 ///
 /// On rare occasions, you can receive a record again after you acknowledge it. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
 pub struct AcknowledgeQueueRecords(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AcknowledgeQueueRecordsInput,
         t::AcknowledgeQueueRecordsOutput,
         e::AcknowledgeQueueRecordsError,
@@ -195,7 +195,7 @@ impl AcknowledgeQueueRecords {
 ///
 /// AddTagsToStream has a limit of five transactions per second per account.
 pub struct AddTagsToStream(
-    rt::Call<t::AddTagsToStreamInput, rt::Unit, e::AddTagsToStreamError>,
+    pub(crate) rt::Call<t::AddTagsToStreamInput, rt::Unit, e::AddTagsToStreamError>,
 );
 impl AddTagsToStream {
     /// The name of the stream.

@@ -43,7 +43,11 @@ impl super::Client {
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
 pub struct CreateChannel(
-    rt::Call<t::CreateChannelInput, t::CreateChannelOutput, e::CreateChannelError>,
+    pub(crate) rt::Call<
+        t::CreateChannelInput,
+        t::CreateChannelOutput,
+        e::CreateChannelError,
+    >,
 );
 impl CreateChannel {
     /// The name of the channel. The name is unique within your Amazon Web Services account and Amazon Web Services Region.
@@ -168,7 +172,7 @@ impl CreateChannel {
 ///
 /// Dead-letter handling is enabled by default, with a `MaxReceiveCount` of 6. To use a different value, or to turn dead-letter handling off, specify `DeadLetterConfiguration` in `QueueAttributes`.
 pub struct CreateQueue(
-    rt::Call<t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError>,
+    pub(crate) rt::Call<t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError>,
 );
 impl CreateQueue {
     /// A name for the queue. The name is scoped to the Amazon Web Services account and Region used by the request, so two queues in different accounts, or in the same account and different Regions, can have the same name.
@@ -261,7 +265,9 @@ impl CreateQueue {
 /// CreateStream has a limit of five transactions per second per account.
 ///
 /// You can add tags to the stream when making a `CreateStream` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:CreateStream` permission, you must also have the `kinesis:AddTagsToStream` permission for the stream that will be created. The `kinesis:TagResource` permission won’t work to tag streams on creation. Tags will take effect from the `CREATING` status of the stream, but you can't make any updates to the tags until the stream is in `ACTIVE` state.
-pub struct CreateStream(rt::Call<t::CreateStreamInput, rt::Unit, e::CreateStreamError>);
+pub struct CreateStream(
+    pub(crate) rt::Call<t::CreateStreamInput, rt::Unit, e::CreateStreamError>,
+);
 impl CreateStream {
     /// A name to identify the stream. The stream name is scoped to the Amazon Web Services account used by the application that creates the stream. It is also scoped by Amazon Web Services Region. That is, two streams in two different Amazon Web Services accounts can have the same name. Two streams in the same Amazon Web Services account but in two different Regions can also have the same name.
     #[inline]

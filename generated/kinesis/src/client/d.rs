@@ -124,7 +124,7 @@ impl super::Client {
 ///
 /// This operation may result in lost data. For example, if the stream's retention period is 48 hours and is decreased to 24 hours, any data already in the stream that is older than 24 hours is inaccessible.
 pub struct DecreaseStreamRetentionPeriod(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DecreaseStreamRetentionPeriodInput,
         rt::Unit,
         e::DecreaseStreamRetentionPeriodError,
@@ -204,7 +204,7 @@ impl DecreaseStreamRetentionPeriod {
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
 pub struct DeleteChannel(
-    rt::Call<t::DeleteChannelInput, rt::Unit, e::DeleteChannelError>,
+    pub(crate) rt::Call<t::DeleteChannelInput, rt::Unit, e::DeleteChannelError>,
 );
 impl DeleteChannel {
     /// The Amazon Resource Name (ARN) of the channel to delete.
@@ -259,7 +259,9 @@ impl DeleteChannel {
 /// `DeleteQueue` is an asynchronous operation. Upon receiving a `DeleteQueue` request, Amazon Kinesis Data Streams sets the `QueueStatus` to `DELETING`. The queue is deleted when the operation completes. A queue in the `DELETING` state does not deliver records.
 ///
 /// You must delete every queue on a data stream before you can delete the stream, or switch it from on-demand to provisioned capacity mode.
-pub struct DeleteQueue(rt::Call<t::DeleteQueueInput, rt::Unit, e::DeleteQueueError>);
+pub struct DeleteQueue(
+    pub(crate) rt::Call<t::DeleteQueueInput, rt::Unit, e::DeleteQueueError>,
+);
 impl DeleteQueue {
     /// The ARN of the queue to delete.
     #[inline]
@@ -312,7 +314,11 @@ impl DeleteQueue {
 /// - Consumer pattern: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`
 /// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
 pub struct DeleteResourcePolicy(
-    rt::Call<t::DeleteResourcePolicyInput, rt::Unit, e::DeleteResourcePolicyError>,
+    pub(crate) rt::Call<
+        t::DeleteResourcePolicyInput,
+        rt::Unit,
+        e::DeleteResourcePolicyError,
+    >,
 );
 impl DeleteResourcePolicy {
     /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.
@@ -381,7 +387,9 @@ impl DeleteResourcePolicy {
 /// You can use the DescribeStreamSummary operation to check the state of the stream, which is returned in `StreamStatus`.
 ///
 /// DeleteStream has a limit of five transactions per second per account.
-pub struct DeleteStream(rt::Call<t::DeleteStreamInput, rt::Unit, e::DeleteStreamError>);
+pub struct DeleteStream(
+    pub(crate) rt::Call<t::DeleteStreamInput, rt::Unit, e::DeleteStreamError>,
+);
 impl DeleteStream {
     /// The name of the stream to delete.
     #[inline]
@@ -450,7 +458,7 @@ impl DeleteStream {
 ///
 /// This operation has a limit of five transactions per second per stream.
 pub struct DeregisterStreamConsumer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeregisterStreamConsumerInput,
         rt::Unit,
         e::DeregisterStreamConsumerError,
@@ -528,7 +536,7 @@ impl DeregisterStreamConsumer {
 ///
 /// This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
 pub struct DescribeAccountSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAccountSettingsInput,
         t::DescribeAccountSettingsOutput,
         e::DescribeAccountSettingsError,
@@ -586,7 +594,11 @@ impl DescribeAccountSettings {
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
 pub struct DescribeChannel(
-    rt::Call<t::DescribeChannelInput, t::DescribeChannelOutput, e::DescribeChannelError>,
+    pub(crate) rt::Call<
+        t::DescribeChannelInput,
+        t::DescribeChannelOutput,
+        e::DescribeChannelError,
+    >,
 );
 impl DescribeChannel {
     /// The Amazon Resource Name (ARN) of the channel to describe.
@@ -657,7 +669,11 @@ impl DescribeChannel {
 ///
 /// This operation has a limit of one transaction per second per account.
 pub struct DescribeLimits(
-    rt::Call<t::DescribeLimitsInput, t::DescribeLimitsOutput, e::DescribeLimitsError>,
+    pub(crate) rt::Call<
+        t::DescribeLimitsInput,
+        t::DescribeLimitsOutput,
+        e::DescribeLimitsError,
+    >,
 );
 impl DescribeLimits {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -707,7 +723,11 @@ impl DescribeLimits {
 ///
 /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes.
 pub struct DescribeQueue(
-    rt::Call<t::DescribeQueueInput, t::DescribeQueueOutput, e::DescribeQueueError>,
+    pub(crate) rt::Call<
+        t::DescribeQueueInput,
+        t::DescribeQueueOutput,
+        e::DescribeQueueError,
+    >,
 );
 impl DescribeQueue {
     /// The ARN of the queue to describe.
@@ -771,7 +791,11 @@ impl DescribeQueue {
 ///
 /// This operation has a limit of 10 transactions per second per account.
 pub struct DescribeStream(
-    rt::Call<t::DescribeStreamInput, t::DescribeStreamOutput, e::DescribeStreamError>,
+    pub(crate) rt::Call<
+        t::DescribeStreamInput,
+        t::DescribeStreamOutput,
+        e::DescribeStreamError,
+    >,
 );
 impl DescribeStream {
     /// The name of the stream to describe.
@@ -890,7 +914,7 @@ impl DescribeStream {
 ///
 /// **Note:** When making a cross-account call with `DescribeStreamConsumer`, make sure to provide the ARN of the consumer.
 pub struct DescribeStreamConsumer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStreamConsumerInput,
         t::DescribeStreamConsumerOutput,
         e::DescribeStreamConsumerError,
@@ -974,7 +998,7 @@ impl DescribeStreamConsumer {
 ///
 /// DescribeStreamSummary has a limit of 20 transactions per second per account.
 pub struct DescribeStreamSummary(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeStreamSummaryInput,
         t::DescribeStreamSummaryOutput,
         e::DescribeStreamSummaryError,
@@ -1048,7 +1072,7 @@ impl DescribeStreamSummary {
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
 pub struct DisableEnhancedMonitoring(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableEnhancedMonitoringInput,
         t::EnhancedMonitoringOutput,
         e::DisableEnhancedMonitoringError,

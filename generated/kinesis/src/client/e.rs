@@ -23,7 +23,7 @@ impl super::Client {
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
 pub struct EnableEnhancedMonitoring(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableEnhancedMonitoringInput,
         t::EnhancedMonitoringOutput,
         e::EnableEnhancedMonitoringError,

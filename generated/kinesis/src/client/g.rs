@@ -49,7 +49,7 @@ impl super::Client {
 ///
 /// This operation has a limit of five transactions per second per shard.
 pub struct GetRecords(
-    rt::Call<t::GetRecordsInput, t::GetRecordsOutput, e::GetRecordsError>,
+    pub(crate) rt::Call<t::GetRecordsInput, t::GetRecordsOutput, e::GetRecordsError>,
 );
 impl GetRecords {
     /// The position in the shard from which you want to start sequentially reading data records. A shard iterator specifies this position using the sequence number of a data record in the shard.
@@ -127,7 +127,7 @@ impl GetRecords {
 /// - Consumer pattern: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`
 /// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
 pub struct GetResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetResourcePolicyInput,
         t::GetResourcePolicyOutput,
         e::GetResourcePolicyError,
@@ -207,7 +207,7 @@ impl GetResourcePolicy {
 ///
 /// GetShardIterator has a limit of five transactions per second per account per open shard.
 pub struct GetShardIterator(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetShardIteratorInput,
         t::GetShardIteratorOutput,
         e::GetShardIteratorError,

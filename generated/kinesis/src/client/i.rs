@@ -25,7 +25,7 @@ impl super::Client {
 ///
 /// If you choose a longer stream retention period, this operation increases the time period during which records that have not yet expired are accessible. However, it does not make previous, expired data (older than the stream's previous retention period) accessible after the operation has been called. For example, if a stream's retention period is set to 24 hours and is increased to 168 hours, any data that is older than 24 hours remains inaccessible to consumer applications.
 pub struct IncreaseStreamRetentionPeriod(
-    rt::Call<
+    pub(crate) rt::Call<
         t::IncreaseStreamRetentionPeriodInput,
         rt::Unit,
         e::IncreaseStreamRetentionPeriodError,

@@ -65,7 +65,11 @@ impl super::Client {
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
 pub struct ListChannels(
-    rt::Call<t::ListChannelsInput, t::ListChannelsOutput, e::ListChannelsError>,
+    pub(crate) rt::Call<
+        t::ListChannelsInput,
+        t::ListChannelsOutput,
+        e::ListChannelsError,
+    >,
 );
 impl ListChannels {
     /// Filters the results to channels associated with the specified streams.
@@ -142,7 +146,7 @@ impl ListChannels {
 ///
 /// If the response contains a `NextToken`, more queues are available. Call `ListQueues` again with that value to retrieve the next page.
 pub struct ListQueues(
-    rt::Call<t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError>,
+    pub(crate) rt::Call<t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError>,
 );
 impl ListQueues {
     /// The maximum number of queue summaries to return in one response. The response might contain fewer summaries than this value, and might contain a `NextToken` even when it contains fewer.
@@ -223,7 +227,7 @@ impl ListQueues {
 ///
 /// **Important:** This API is a new operation that is used by the Amazon Kinesis Client Library (KCL). If you have a fine-grained IAM policy that only allows specific operations, you must update your policy to allow calls to this API. For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
 pub struct ListShards(
-    rt::Call<t::ListShardsInput, t::ListShardsOutput, e::ListShardsError>,
+    pub(crate) rt::Call<t::ListShardsInput, t::ListShardsOutput, e::ListShardsError>,
 );
 impl ListShards {
     /// The name of the data stream whose shards you want to list.
@@ -330,7 +334,7 @@ impl ListShards {
 ///
 /// This operation has a limit of 5 transactions per second per stream.
 pub struct ListStreamConsumers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListStreamConsumersInput,
         t::ListStreamConsumersOutput,
         e::ListStreamConsumersError,
@@ -433,7 +437,7 @@ impl ListStreamConsumers {
 ///
 /// ListStreams has a limit of five transactions per second per account.
 pub struct ListStreams(
-    rt::Call<t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError>,
+    pub(crate) rt::Call<t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError>,
 );
 impl ListStreams {
     /// The maximum number of streams to list. The default value is 100. If you specify a value greater than 100, at most 100 results are returned.
@@ -512,7 +516,7 @@ impl ListStreams {
 ///
 /// For more information about tagging Kinesis resources, see [Tag your Amazon Kinesis Data Streams resources](https://docs.aws.amazon.com/streams/latest/dev/tagging.html).
 pub struct ListTagsForResource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsForResourceInput,
         t::ListTagsForResourceOutput,
         e::ListTagsForResourceError,
@@ -580,7 +584,7 @@ impl ListTagsForResource {
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
 pub struct ListTagsForStream(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsForStreamInput,
         t::ListTagsForStreamOutput,
         e::ListTagsForStreamError,

@@ -34,7 +34,9 @@ impl super::Client {
 /// If you try to operate on too many streams in parallel using CreateStream, DeleteStream, `MergeShards`, or SplitShard, you receive a `LimitExceededException`.
 ///
 /// `MergeShards` has a limit of five transactions per second per account.
-pub struct MergeShards(rt::Call<t::MergeShardsInput, rt::Unit, e::MergeShardsError>);
+pub struct MergeShards(
+    pub(crate) rt::Call<t::MergeShardsInput, rt::Unit, e::MergeShardsError>,
+);
 impl MergeShards {
     /// The name of the stream for the merge.
     #[inline]

@@ -52,7 +52,9 @@ impl super::Client {
 /// If a `PutRecord` request cannot be processed because of insufficient provisioned throughput on the shard involved in the request, `PutRecord` throws `ProvisionedThroughputExceededException`.
 ///
 /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod to modify this retention period.
-pub struct PutRecord(rt::Call<t::PutRecordInput, t::PutRecordOutput, e::PutRecordError>);
+pub struct PutRecord(
+    pub(crate) rt::Call<t::PutRecordInput, t::PutRecordOutput, e::PutRecordError>,
+);
 impl PutRecord {
     /// The name of the stream to put the data record into.
     #[inline]
@@ -167,7 +169,7 @@ impl PutRecord {
 ///
 /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod to modify this retention period.
 pub struct PutRecords(
-    rt::Call<t::PutRecordsInput, t::PutRecordsOutput, e::PutRecordsError>,
+    pub(crate) rt::Call<t::PutRecordsInput, t::PutRecordsOutput, e::PutRecordsError>,
 );
 impl PutRecords {
     /// The records associated with the request.
@@ -249,7 +251,7 @@ impl PutRecords {
 ///
 /// For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
 pub struct PutResourcePolicy(
-    rt::Call<t::PutResourcePolicyInput, rt::Unit, e::PutResourcePolicyError>,
+    pub(crate) rt::Call<t::PutResourcePolicyInput, rt::Unit, e::PutResourcePolicyError>,
 );
 impl PutResourcePolicy {
     /// The Amazon Resource Name (ARN) of a data stream, a queue, or an enhanced fan-out consumer.

@@ -59,7 +59,7 @@ impl super::Client {
 ///
 /// A queue delivers dead-letter records while it is in the `ACTIVE` state.
 pub struct ReceiveDeadLetterQueueRecords(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReceiveDeadLetterQueueRecordsInput,
         t::ReceiveDeadLetterQueueRecordsOutput,
         e::ReceiveDeadLetterQueueRecordsError,
@@ -149,7 +149,7 @@ impl ReceiveDeadLetterQueueRecords {
 ///
 /// On rare occasions, a queue can deliver a record more than once. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
 pub struct ReceiveQueueRecords(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReceiveQueueRecordsInput,
         t::ReceiveQueueRecordsOutput,
         e::ReceiveQueueRecordsError,
@@ -235,7 +235,7 @@ impl ReceiveQueueRecords {
 ///
 /// The use of this operation has a limit of five transactions per second per account. Also, only 5 consumers can be created simultaneously. In other words, you cannot have more than 5 consumers in a `CREATING` status at the same time. Registering a 6th consumer while there are 5 in a `CREATING` status results in a `LimitExceededException`.
 pub struct RegisterStreamConsumer(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RegisterStreamConsumerInput,
         t::RegisterStreamConsumerOutput,
         e::RegisterStreamConsumerError,
@@ -319,7 +319,11 @@ impl RegisterStreamConsumer {
 ///
 /// RemoveTagsFromStream has a limit of five transactions per second per account.
 pub struct RemoveTagsFromStream(
-    rt::Call<t::RemoveTagsFromStreamInput, rt::Unit, e::RemoveTagsFromStreamError>,
+    pub(crate) rt::Call<
+        t::RemoveTagsFromStreamInput,
+        rt::Unit,
+        e::RemoveTagsFromStreamError,
+    >,
 );
 impl RemoveTagsFromStream {
     /// The name of the stream.
@@ -391,7 +395,7 @@ impl RemoveTagsFromStream {
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
 pub struct RestoreDeadLetterQueueRecords(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RestoreDeadLetterQueueRecordsInput,
         t::RestoreDeadLetterQueueRecordsOutput,
         e::RestoreDeadLetterQueueRecordsError,

@@ -59,7 +59,9 @@ impl super::Client {
 /// If you try to operate on too many streams simultaneously using CreateStream, DeleteStream, MergeShards, and/or SplitShard, you receive a `LimitExceededException`.
 ///
 /// `SplitShard` has a limit of five transactions per second per account.
-pub struct SplitShard(rt::Call<t::SplitShardInput, rt::Unit, e::SplitShardError>);
+pub struct SplitShard(
+    pub(crate) rt::Call<t::SplitShardInput, rt::Unit, e::SplitShardError>,
+);
 impl SplitShard {
     /// The name of the stream for the shard split.
     #[inline]
@@ -140,7 +142,11 @@ impl SplitShard {
 ///
 /// Note: It can take up to 5 seconds after the stream is in an `ACTIVE` status before all records written to the stream are encrypted. After you enable encryption, you can verify that encryption is applied by inspecting the API response from `PutRecord` or `PutRecords`.
 pub struct StartStreamEncryption(
-    rt::Call<t::StartStreamEncryptionInput, rt::Unit, e::StartStreamEncryptionError>,
+    pub(crate) rt::Call<
+        t::StartStreamEncryptionInput,
+        rt::Unit,
+        e::StartStreamEncryptionError,
+    >,
 );
 impl StartStreamEncryption {
     /// The name of the stream for which to start encrypting records.
@@ -226,7 +232,11 @@ impl StartStreamEncryption {
 ///
 /// Note: It can take up to 5 seconds after the stream is in an `ACTIVE` status before all records written to the stream are no longer subject to encryption. After you disabled encryption, you can verify that encryption is not applied by inspecting the API response from `PutRecord` or `PutRecords`.
 pub struct StopStreamEncryption(
-    rt::Call<t::StopStreamEncryptionInput, rt::Unit, e::StopStreamEncryptionError>,
+    pub(crate) rt::Call<
+        t::StopStreamEncryptionInput,
+        rt::Unit,
+        e::StopStreamEncryptionError,
+    >,
 );
 impl StopStreamEncryption {
     /// The name of the stream on which to stop encrypting records.
@@ -308,7 +318,7 @@ impl StopStreamEncryption {
 ///
 /// For an example of how to use this operation, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
 pub struct SubscribeToShard(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SubscribeToShardInput,
         t::SubscribeToShardOutput,
         e::SubscribeToShardError,

@@ -103,7 +103,7 @@ impl super::Client {
 ///
 /// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
 pub struct UntagResource(
-    rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
+    pub(crate) rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
 );
 impl UntagResource {
     /// A list of tag key-value pairs. Existing tags of the resource whose keys are members of this list will be removed from the Kinesis resource.
@@ -172,7 +172,7 @@ impl UntagResource {
 /// - Certain account configurations have minimum commitment windows. Attempting to update your settings prior to the end of the minimum commitment window might have certain restrictions.
 /// - This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
 pub struct UpdateAccountSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateAccountSettingsInput,
         t::UpdateAccountSettingsOutput,
         e::UpdateAccountSettingsError,
@@ -239,7 +239,11 @@ impl UpdateAccountSettings {
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
 pub struct UpdateChannel(
-    rt::Call<t::UpdateChannelInput, t::UpdateChannelOutput, e::UpdateChannelError>,
+    pub(crate) rt::Call<
+        t::UpdateChannelInput,
+        t::UpdateChannelOutput,
+        e::UpdateChannelError,
+    >,
 );
 impl UpdateChannel {
     /// The Amazon Resource Name (ARN) of the channel to update.
@@ -317,7 +321,7 @@ impl UpdateChannel {
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
 pub struct UpdateDeadLetterQueueRecordsVisibility(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateDeadLetterQueueRecordsVisibilityInput,
         t::UpdateDeadLetterQueueRecordsVisibilityOutput,
         e::UpdateDeadLetterQueueRecordsVisibilityError,
@@ -388,7 +392,11 @@ impl UpdateDeadLetterQueueRecordsVisibility {
 ///
 /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB.
 pub struct UpdateMaxRecordSize(
-    rt::Call<t::UpdateMaxRecordSizeInput, rt::Unit, e::UpdateMaxRecordSizeError>,
+    pub(crate) rt::Call<
+        t::UpdateMaxRecordSizeInput,
+        rt::Unit,
+        e::UpdateMaxRecordSizeError,
+    >,
 );
 impl UpdateMaxRecordSize {
     /// The Amazon Resource Name (ARN) of the stream for the `MaxRecordSize` update.
@@ -456,7 +464,7 @@ impl UpdateMaxRecordSize {
 ///
 /// You can't change the data stream or the starting position of a queue after you create it. To read from a different stream or position, create a new queue.
 pub struct UpdateQueue(
-    rt::Call<t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError>,
+    pub(crate) rt::Call<t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError>,
 );
 impl UpdateQueue {
     /// The ARN of the queue to update.
@@ -516,7 +524,7 @@ impl UpdateQueue {
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
 pub struct UpdateQueueRecordsVisibility(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateQueueRecordsVisibilityInput,
         t::UpdateQueueRecordsVisibilityOutput,
         e::UpdateQueueRecordsVisibilityError,
@@ -607,7 +615,7 @@ impl UpdateQueueRecordsVisibility {
 ///
 /// For the default limits for an Amazon Web Services account, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To request an increase in the call rate limit, the shard limit for this API, or your overall shard limit, use the [limits form](https://console.aws.amazon.com/support/v1#/case/create?issueType=service-limit-increase&limitType=service-code-kinesis).
 pub struct UpdateShardCount(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateShardCountInput,
         t::UpdateShardCountOutput,
         e::UpdateShardCountError,
@@ -695,7 +703,7 @@ impl UpdateShardCount {
 ///
 /// You can't switch a data stream from on-demand to provisioned capacity mode while the stream has one or more queues. Delete the queues with DeleteQueue before you change the capacity mode.
 pub struct UpdateStreamMode(
-    rt::Call<t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError>,
+    pub(crate) rt::Call<t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError>,
 );
 impl UpdateStreamMode {
     /// Specifies the ARN of the data stream whose capacity mode you want to update.
@@ -774,7 +782,7 @@ impl UpdateStreamMode {
 ///
 /// New records that arrive after the change are distributed according to the new strategy. Records already in the stream keep their original shard assignments and are not redistributed.
 pub struct UpdateStreamRecordDistributionStrategy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateStreamRecordDistributionStrategyInput,
         rt::Unit,
         e::UpdateStreamRecordDistributionStrategyError,
@@ -862,7 +870,7 @@ impl UpdateStreamRecordDistributionStrategy {
 ///
 /// For the default limits for an Amazon Web Services account, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To request an increase in the call rate limit, the shard limit for this API, or your overall shard limit, use the [limits form](https://console.aws.amazon.com/support/v1#/case/create?issueType=service-limit-increase&limitType=service-code-kinesis).
 pub struct UpdateStreamWarmThroughput(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateStreamWarmThroughputInput,
         t::UpdateStreamWarmThroughputOutput,
         e::UpdateStreamWarmThroughputError,

@@ -30,7 +30,7 @@ impl super::Client {
 ///
 /// To revoke permission, call RemoveLayerVersionPermission with the statement ID that you specified when you added it.
 pub struct AddLayerVersionPermission(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AddLayerVersionPermissionRequest,
         t::AddLayerVersionPermissionResponse,
         e::AddLayerVersionPermissionError,
@@ -132,7 +132,11 @@ impl AddLayerVersionPermission {
 ///
 /// This operation adds a statement to a resource-based permissions policy for the function. For more information about function policies, see [Using resource-based policies for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
 pub struct AddPermission(
-    rt::Call<t::AddPermissionRequest, t::AddPermissionResponse, e::AddPermissionError>,
+    pub(crate) rt::Call<
+        t::AddPermissionRequest,
+        t::AddPermissionResponse,
+        e::AddPermissionError,
+    >,
 );
 impl AddPermission {
     /// The name or ARN of the Lambda function, version, or alias.

@@ -73,7 +73,7 @@ impl super::Client {
 ///
 /// Each checkpoint operation consumes the current checkpoint token and returns a new one for the next checkpoint. This ensures that checkpoints are applied in the correct order and prevents duplicate or out-of-order state updates.
 pub struct CheckpointDurableExecution(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CheckpointDurableExecutionRequest,
         t::CheckpointDurableExecutionResponse,
         e::CheckpointDurableExecutionError,
@@ -155,7 +155,11 @@ impl CheckpointDurableExecution {
 ///
 /// You can also map an alias to split invocation requests between two versions. Use the `RoutingConfig` parameter to specify a second version and the percentage of invocation requests that it receives.
 pub struct CreateAlias(
-    rt::Call<t::CreateAliasRequest, t::AliasConfiguration, e::CreateAliasError>,
+    pub(crate) rt::Call<
+        t::CreateAliasRequest,
+        t::AliasConfiguration,
+        e::CreateAliasError,
+    >,
 );
 impl CreateAlias {
     /// The name or ARN of the Lambda function.
@@ -229,7 +233,7 @@ impl CreateAlias {
 ///
 /// Creates a capacity provider that manages compute resources for Lambda Event Functions
 pub struct CreateCapacityProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCapacityProviderRequest,
         t::CreateCapacityProviderResponse,
         e::CreateCapacityProviderError,
@@ -346,7 +350,7 @@ impl CreateCapacityProvider {
 ///
 /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
 pub struct CreateCodeSigningConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCodeSigningConfigRequest,
         t::CreateCodeSigningConfigResponse,
         e::CreateCodeSigningConfigError,
@@ -455,7 +459,7 @@ impl CreateCodeSigningConfig {
 /// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
 /// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
 pub struct CreateEventSourceMapping(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateEventSourceMappingRequest,
         t::EventSourceMappingConfiguration,
         e::CreateEventSourceMappingError,
@@ -717,7 +721,11 @@ impl CreateEventSourceMapping {
 ///
 /// To invoke your function directly, use Invoke. To invoke your function in response to events in other Amazon Web Services services, create an event source mapping (CreateEventSourceMapping), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
 pub struct CreateFunction(
-    rt::Call<t::CreateFunctionRequest, t::FunctionConfiguration, e::CreateFunctionError>,
+    pub(crate) rt::Call<
+        t::CreateFunctionRequest,
+        t::FunctionConfiguration,
+        e::CreateFunctionError,
+    >,
 );
 impl CreateFunction {
     /// The name or ARN of the Lambda function.
@@ -950,7 +958,7 @@ impl CreateFunction {
 ///
 /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
 pub struct CreateFunctionUrlConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateFunctionUrlConfigRequest,
         t::CreateFunctionUrlConfigResponse,
         e::CreateFunctionUrlConfigError,

@@ -126,7 +126,9 @@ impl super::Client {
 /// The `DeleteAlias` operation.
 ///
 /// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-pub struct DeleteAlias(rt::Call<t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError>);
+pub struct DeleteAlias(
+    pub(crate) rt::Call<t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError>,
+);
 impl DeleteAlias {
     /// The name or ARN of the Lambda function.
     #[inline]
@@ -181,7 +183,7 @@ impl DeleteAlias {
 ///
 /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
 pub struct DeleteCapacityProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteCapacityProviderRequest,
         t::DeleteCapacityProviderResponse,
         e::DeleteCapacityProviderError,
@@ -241,7 +243,7 @@ impl DeleteCapacityProvider {
 ///
 /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
 pub struct DeleteCodeSigningConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteCodeSigningConfigRequest,
         t::DeleteCodeSigningConfigResponse,
         e::DeleteCodeSigningConfigError,
@@ -303,7 +305,7 @@ impl DeleteCodeSigningConfig {
 ///
 /// The execution has `DELETING` status until the deletion finishes. For more information, see [Deleting durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html).
 pub struct DeleteDurableExecution(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteDurableExecutionRequest,
         t::DeleteDurableExecutionResponse,
         e::DeleteDurableExecutionError,
@@ -365,7 +367,7 @@ impl DeleteDurableExecution {
 ///
 /// When you delete an event source mapping, it enters a `Deleting` state and might not be completely deleted for several seconds.
 pub struct DeleteEventSourceMapping(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteEventSourceMappingRequest,
         t::EventSourceMappingConfiguration,
         e::DeleteEventSourceMappingError,
@@ -429,7 +431,11 @@ impl DeleteEventSourceMapping {
 ///
 /// To delete Lambda event source mappings that invoke a function, use DeleteEventSourceMapping. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
 pub struct DeleteFunction(
-    rt::Call<t::DeleteFunctionRequest, t::DeleteFunctionResponse, e::DeleteFunctionError>,
+    pub(crate) rt::Call<
+        t::DeleteFunctionRequest,
+        t::DeleteFunctionResponse,
+        e::DeleteFunctionError,
+    >,
 );
 impl DeleteFunction {
     /// The name or ARN of the Lambda function or version.
@@ -491,7 +497,7 @@ impl DeleteFunction {
 ///
 /// Removes the code signing configuration from the function.
 pub struct DeleteFunctionCodeSigningConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteFunctionCodeSigningConfigRequest,
         rt::Unit,
         e::DeleteFunctionCodeSigningConfigError,
@@ -549,7 +555,7 @@ impl DeleteFunctionCodeSigningConfig {
 ///
 /// Removes a concurrent execution limit from a Lambda Event Function.
 pub struct DeleteFunctionConcurrency(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteFunctionConcurrencyRequest,
         rt::Unit,
         e::DeleteFunctionConcurrencyError,
@@ -609,7 +615,7 @@ impl DeleteFunctionConcurrency {
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
 pub struct DeleteFunctionEventInvokeConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteFunctionEventInvokeConfigRequest,
         rt::Unit,
         e::DeleteFunctionEventInvokeConfigError,
@@ -673,7 +679,7 @@ impl DeleteFunctionEventInvokeConfig {
 ///
 /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
 pub struct DeleteFunctionUrlConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteFunctionUrlConfigRequest,
         rt::Unit,
         e::DeleteFunctionUrlConfigError,
@@ -737,7 +743,11 @@ impl DeleteFunctionUrlConfig {
 ///
 /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
 pub struct DeleteLayerVersion(
-    rt::Call<t::DeleteLayerVersionRequest, rt::Unit, e::DeleteLayerVersionError>,
+    pub(crate) rt::Call<
+        t::DeleteLayerVersionRequest,
+        rt::Unit,
+        e::DeleteLayerVersionError,
+    >,
 );
 impl DeleteLayerVersion {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -793,7 +803,7 @@ impl DeleteLayerVersion {
 ///
 /// Deletes the provisioned concurrency configuration for a function.
 pub struct DeleteProvisionedConcurrencyConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteProvisionedConcurrencyConfigRequest,
         rt::Unit,
         e::DeleteProvisionedConcurrencyConfigError,
@@ -857,7 +867,11 @@ impl DeleteProvisionedConcurrencyConfig {
 ///
 /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
 pub struct DeleteResourcePolicy(
-    rt::Call<t::DeleteResourcePolicyRequest, rt::Unit, e::DeleteResourcePolicyError>,
+    pub(crate) rt::Call<
+        t::DeleteResourcePolicyRequest,
+        rt::Unit,
+        e::DeleteResourcePolicyError,
+    >,
 );
 impl DeleteResourcePolicy {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to delete the policy from. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.

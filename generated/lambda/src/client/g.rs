@@ -140,7 +140,7 @@ impl super::Client {
 ///
 /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
 pub struct GetAccountSettings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAccountSettingsRequest,
         t::GetAccountSettingsResponse,
         e::GetAccountSettingsError,
@@ -194,7 +194,7 @@ impl GetAccountSettings {
 ///
 /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 pub struct GetAlias(
-    rt::Call<t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError>,
+    pub(crate) rt::Call<t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError>,
 );
 impl GetAlias {
     /// The name or ARN of the Lambda function.
@@ -250,7 +250,7 @@ impl GetAlias {
 ///
 /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
 pub struct GetCapacityProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetCapacityProviderRequest,
         t::GetCapacityProviderResponse,
         e::GetCapacityProviderError,
@@ -310,7 +310,7 @@ impl GetCapacityProvider {
 ///
 /// Returns information about the specified code signing configuration.
 pub struct GetCodeSigningConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetCodeSigningConfigRequest,
         t::GetCodeSigningConfigResponse,
         e::GetCodeSigningConfigError,
@@ -370,7 +370,7 @@ impl GetCodeSigningConfig {
 ///
 /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
 pub struct GetDurableExecution(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDurableExecutionRequest,
         t::GetDurableExecutionResponse,
         e::GetDurableExecutionError,
@@ -438,7 +438,7 @@ impl GetDurableExecution {
 ///
 /// The history is available while the execution is running and for a retention period after it completes (1-90 days, default 30 days). You can control whether to include execution data such as step results and callback payloads.
 pub struct GetDurableExecutionHistory(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDurableExecutionHistoryRequest,
         t::GetDurableExecutionHistoryResponse,
         e::GetDurableExecutionHistoryError,
@@ -539,7 +539,7 @@ impl GetDurableExecutionHistory {
 ///
 /// The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed.
 pub struct GetDurableExecutionState(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDurableExecutionStateRequest,
         t::GetDurableExecutionStateResponse,
         e::GetDurableExecutionStateError,
@@ -632,7 +632,7 @@ impl GetDurableExecutionState {
 ///
 /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
 pub struct GetEventSourceMapping(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetEventSourceMappingRequest,
         t::EventSourceMappingConfiguration,
         e::GetEventSourceMappingError,
@@ -692,7 +692,11 @@ impl GetEventSourceMapping {
 ///
 /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
 pub struct GetFunction(
-    rt::Call<t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError>,
+    pub(crate) rt::Call<
+        t::GetFunctionRequest,
+        t::GetFunctionResponse,
+        e::GetFunctionError,
+    >,
 );
 impl GetFunction {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -775,7 +779,7 @@ impl GetFunction {
 ///
 /// Returns the code signing configuration for the specified function.
 pub struct GetFunctionCodeSigningConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFunctionCodeSigningConfigRequest,
         t::GetFunctionCodeSigningConfigResponse,
         e::GetFunctionCodeSigningConfigError,
@@ -837,7 +841,7 @@ impl GetFunctionCodeSigningConfig {
 ///
 /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
 pub struct GetFunctionConcurrency(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFunctionConcurrencyRequest,
         t::GetFunctionConcurrencyResponse,
         e::GetFunctionConcurrencyError,
@@ -899,7 +903,7 @@ impl GetFunctionConcurrency {
 ///
 /// To get all of a function's details, including function-level settings, use GetFunction.
 pub struct GetFunctionConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFunctionConfigurationRequest,
         t::FunctionConfiguration,
         e::GetFunctionConfigurationError,
@@ -1006,7 +1010,7 @@ impl GetFunctionConfiguration {
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
 pub struct GetFunctionEventInvokeConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFunctionEventInvokeConfigRequest,
         t::FunctionEventInvokeConfig,
         e::GetFunctionEventInvokeConfigError,
@@ -1072,7 +1076,7 @@ impl GetFunctionEventInvokeConfig {
 ///
 /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
 pub struct GetFunctionRecursionConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFunctionRecursionConfigRequest,
         t::GetFunctionRecursionConfigResponse,
         e::GetFunctionRecursionConfigError,
@@ -1134,7 +1138,7 @@ impl GetFunctionRecursionConfig {
 ///
 /// Retrieves the scaling configuration for a Lambda Managed Instances function.
 pub struct GetFunctionScalingConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFunctionScalingConfigRequest,
         t::GetFunctionScalingConfigResponse,
         e::GetFunctionScalingConfigError,
@@ -1202,7 +1206,7 @@ impl GetFunctionScalingConfig {
 ///
 /// Returns details about a Lambda function URL.
 pub struct GetFunctionUrlConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFunctionUrlConfigRequest,
         t::GetFunctionUrlConfigResponse,
         e::GetFunctionUrlConfigError,
@@ -1323,7 +1327,7 @@ impl super::Client {
 ///
 /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
 pub struct GetLayerVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetLayerVersionRequest,
         t::GetLayerVersionResponse,
         e::GetLayerVersionError,
@@ -1389,7 +1393,7 @@ impl GetLayerVersion {
 ///
 /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
 pub struct GetLayerVersionByArn(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetLayerVersionByArnRequest,
         t::GetLayerVersionResponse,
         e::GetLayerVersionByArnError,
@@ -1449,7 +1453,7 @@ impl GetLayerVersionByArn {
 ///
 /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
 pub struct GetLayerVersionPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetLayerVersionPolicyRequest,
         t::GetLayerVersionPolicyResponse,
         e::GetLayerVersionPolicyError,
@@ -1515,7 +1519,7 @@ impl GetLayerVersionPolicy {
 ///
 /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
 pub struct GetPolicy(
-    rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
+    pub(crate) rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
 );
 impl GetPolicy {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -1571,7 +1575,7 @@ impl GetPolicy {
 ///
 /// Retrieves the provisioned concurrency configuration for a function's alias or version.
 pub struct GetProvisionedConcurrencyConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetProvisionedConcurrencyConfigRequest,
         t::GetProvisionedConcurrencyConfigResponse,
         e::GetProvisionedConcurrencyConfigError,
@@ -1639,7 +1643,7 @@ impl GetProvisionedConcurrencyConfig {
 ///
 /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
 pub struct GetResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetResourcePolicyRequest,
         t::GetResourcePolicyResponse,
         e::GetResourcePolicyError,
@@ -1699,7 +1703,7 @@ impl GetResourcePolicy {
 ///
 /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
 pub struct GetRuntimeManagementConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetRuntimeManagementConfigRequest,
         t::GetRuntimeManagementConfigResponse,
         e::GetRuntimeManagementConfigError,

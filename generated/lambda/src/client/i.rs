@@ -50,7 +50,9 @@ impl super::Client {
 /// For functions with a long timeout, your client might disconnect during synchronous invocation while it waits for a response. Configure your HTTP client, SDK, firewall, proxy, or operating system to allow for long connections with timeout or keep-alive settings.
 ///
 /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
-pub struct Invoke(rt::Call<t::InvocationRequest, t::InvocationResponse, e::InvokeError>);
+pub struct Invoke(
+    pub(crate) rt::Call<t::InvocationRequest, t::InvocationResponse, e::InvokeError>,
+);
 impl Invoke {
     /// The name or ARN of the Lambda function, version, or alias.
     #[inline]
@@ -147,7 +149,11 @@ impl Invoke {
 ///
 /// **Note:** If you do use the InvokeAsync action, note that it doesn't support the use of X-Ray active tracing. Trace ID is not propagated to the function, even if X-Ray active tracing is turned on.
 pub struct InvokeAsync(
-    rt::Call<t::InvokeAsyncRequest, t::InvokeAsyncResponse, e::InvokeAsyncError>,
+    pub(crate) rt::Call<
+        t::InvokeAsyncRequest,
+        t::InvokeAsyncResponse,
+        e::InvokeAsyncError,
+    >,
 );
 impl InvokeAsync {
     /// The name or ARN of the Lambda function.
@@ -207,7 +213,7 @@ impl InvokeAsync {
 ///
 /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
 pub struct InvokeWithResponseStream(
-    rt::Call<
+    pub(crate) rt::Call<
         t::InvokeWithResponseStreamRequest,
         t::InvokeWithResponseStreamResponse,
         e::InvokeWithResponseStreamError,

@@ -143,7 +143,11 @@ impl super::Client {
 ///
 /// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function.
 pub struct ListAliases(
-    rt::Call<t::ListAliasesRequest, t::ListAliasesResponse, e::ListAliasesError>,
+    pub(crate) rt::Call<
+        t::ListAliasesRequest,
+        t::ListAliasesResponse,
+        e::ListAliasesError,
+    >,
 );
 impl ListAliases {
     /// The name or ARN of the Lambda function.
@@ -226,7 +230,7 @@ impl ListAliases {
 ///
 /// Returns a list of capacity providers in your account.
 pub struct ListCapacityProviders(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListCapacityProvidersRequest,
         t::ListCapacityProvidersResponse,
         e::ListCapacityProvidersError,
@@ -311,7 +315,7 @@ impl ListCapacityProviders {
 ///
 /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
 pub struct ListCodeSigningConfigs(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListCodeSigningConfigsRequest,
         t::ListCodeSigningConfigsResponse,
         e::ListCodeSigningConfigsError,
@@ -390,7 +394,7 @@ impl ListCodeSigningConfigs {
 ///
 /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
 pub struct ListDurableExecutionsByFunction(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListDurableExecutionsByFunctionRequest,
         t::ListDurableExecutionsByFunctionResponse,
         e::ListDurableExecutionsByFunctionError,
@@ -513,7 +517,7 @@ impl ListDurableExecutionsByFunction {
 ///
 /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
 pub struct ListEventSourceMappings(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListEventSourceMappingsRequest,
         t::ListEventSourceMappingsResponse,
         e::ListEventSourceMappingsError,
@@ -606,7 +610,7 @@ impl ListEventSourceMappings {
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
 pub struct ListFunctionEventInvokeConfigs(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListFunctionEventInvokeConfigsRequest,
         t::ListFunctionEventInvokeConfigsResponse,
         e::ListFunctionEventInvokeConfigsError,
@@ -693,7 +697,7 @@ impl ListFunctionEventInvokeConfigs {
 ///
 /// Returns a list of Lambda function URLs for the specified function.
 pub struct ListFunctionUrlConfigs(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListFunctionUrlConfigsRequest,
         t::ListFunctionUrlConfigsResponse,
         e::ListFunctionUrlConfigsError,
@@ -778,7 +782,7 @@ impl ListFunctionUrlConfigs {
 ///
 /// Returns a list of function versions that are configured to use a specific capacity provider.
 pub struct ListFunctionVersionsByCapacityProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListFunctionVersionsByCapacityProviderRequest,
         t::ListFunctionVersionsByCapacityProviderResponse,
         e::ListFunctionVersionsByCapacityProviderError,
@@ -872,7 +876,11 @@ impl ListFunctionVersionsByCapacityProvider {
 ///
 /// **Note:** The `ListFunctions` operation returns a subset of the FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use GetFunction.
 pub struct ListFunctions(
-    rt::Call<t::ListFunctionsRequest, t::ListFunctionsResponse, e::ListFunctionsError>,
+    pub(crate) rt::Call<
+        t::ListFunctionsRequest,
+        t::ListFunctionsResponse,
+        e::ListFunctionsError,
+    >,
 );
 impl ListFunctions {
     /// For Lambda@Edge functions, the Amazon Web Services Region of the master function. For example, `us-east-1` filters the list of functions to include only Lambda@Edge functions replicated from a master function in US East (N. Virginia). If specified, you must set `FunctionVersion` to `ALL`.
@@ -959,7 +967,7 @@ impl ListFunctions {
 ///
 /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
 pub struct ListFunctionsByCodeSigningConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListFunctionsByCodeSigningConfigRequest,
         t::ListFunctionsByCodeSigningConfigResponse,
         e::ListFunctionsByCodeSigningConfigError,
@@ -1046,7 +1054,7 @@ impl ListFunctionsByCodeSigningConfig {
 ///
 /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
 pub struct ListLayerVersions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListLayerVersionsRequest,
         t::ListLayerVersionsResponse,
         e::ListLayerVersionsError,
@@ -1143,7 +1151,7 @@ impl ListLayerVersions {
 ///
 /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
 pub struct ListLayers(
-    rt::Call<t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError>,
+    pub(crate) rt::Call<t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError>,
 );
 impl ListLayers {
     /// The compatible [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
@@ -1224,7 +1232,7 @@ impl ListLayers {
 ///
 /// Retrieves a list of provisioned concurrency configurations for a function.
 pub struct ListProvisionedConcurrencyConfigs(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListProvisionedConcurrencyConfigsRequest,
         t::ListProvisionedConcurrencyConfigsResponse,
         e::ListProvisionedConcurrencyConfigsError,
@@ -1310,7 +1318,9 @@ impl ListProvisionedConcurrencyConfigs {
 /// The `ListTags` operation.
 ///
 /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
-pub struct ListTags(rt::Call<t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError>);
+pub struct ListTags(
+    pub(crate) rt::Call<t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError>,
+);
 impl ListTags {
     /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
     #[inline]
@@ -1359,7 +1369,7 @@ impl ListTags {
 ///
 /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
 pub struct ListVersionsByFunction(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListVersionsByFunctionRequest,
         t::ListVersionsByFunctionResponse,
         e::ListVersionsByFunctionError,

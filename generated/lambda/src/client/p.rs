@@ -105,7 +105,7 @@ impl super::Client {
 ///
 /// If an invocation is in progress, the execution status changes to `PAUSING` until the invocation reaches its next checkpoint, and then changes to `PAUSED`. This operation returns a successful response while the execution status is still `RUNNING`, and the status changes when Lambda processes the request. For more information about pausing executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
 pub struct PauseDurableExecution(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PauseDurableExecutionRequest,
         t::PauseDurableExecutionResponse,
         e::PauseDurableExecutionError,
@@ -185,7 +185,7 @@ impl PauseDurableExecution {
 ///
 /// Add layers to your function with CreateFunction or UpdateFunctionConfiguration.
 pub struct PublishLayerVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PublishLayerVersionRequest,
         t::PublishLayerVersionResponse,
         e::PublishLayerVersionError,
@@ -279,7 +279,11 @@ impl PublishLayerVersion {
 ///
 /// Clients can invoke versions directly or with an alias. To create an alias, use CreateAlias.
 pub struct PublishVersion(
-    rt::Call<t::PublishVersionRequest, t::FunctionConfiguration, e::PublishVersionError>,
+    pub(crate) rt::Call<
+        t::PublishVersionRequest,
+        t::FunctionConfiguration,
+        e::PublishVersionError,
+    >,
 );
 impl PublishVersion {
     /// The name or ARN of the Lambda function.
@@ -362,7 +366,7 @@ impl PublishVersion {
 ///
 /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
 pub struct PutFunctionCodeSigningConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutFunctionCodeSigningConfigRequest,
         t::PutFunctionCodeSigningConfigResponse,
         e::PutFunctionCodeSigningConfigError,
@@ -434,7 +438,7 @@ impl PutFunctionCodeSigningConfig {
 ///
 /// Use GetAccountSettings to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
 pub struct PutFunctionConcurrency(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutFunctionConcurrencyRequest,
         t::Concurrency,
         e::PutFunctionConcurrencyError,
@@ -504,7 +508,7 @@ impl PutFunctionConcurrency {
 ///
 /// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
 pub struct PutFunctionEventInvokeConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutFunctionEventInvokeConfigRequest,
         t::FunctionEventInvokeConfig,
         e::PutFunctionEventInvokeConfigError,
@@ -592,7 +596,7 @@ impl PutFunctionEventInvokeConfig {
 ///
 /// Lambda can detect certain types of recursive loops shortly after they occur. When Lambda detects a recursive loop and your function's recursive loop detection configuration is set to `Terminate`, it stops your function being invoked and notifies you.
 pub struct PutFunctionRecursionConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutFunctionRecursionConfigRequest,
         t::PutFunctionRecursionConfigResponse,
         e::PutFunctionRecursionConfigError,
@@ -660,7 +664,7 @@ impl PutFunctionRecursionConfig {
 ///
 /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
 pub struct PutFunctionScalingConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutFunctionScalingConfigRequest,
         t::PutFunctionScalingConfigResponse,
         e::PutFunctionScalingConfigError,
@@ -734,7 +738,7 @@ impl PutFunctionScalingConfig {
 ///
 /// Adds a provisioned concurrency configuration to a function's alias or version.
 pub struct PutProvisionedConcurrencyConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutProvisionedConcurrencyConfigRequest,
         t::PutProvisionedConcurrencyConfigResponse,
         e::PutProvisionedConcurrencyConfigError,
@@ -810,7 +814,7 @@ impl PutProvisionedConcurrencyConfig {
 ///
 /// **Important:** This operation replaces any existing policy on the Lambda resource. If you previously added permissions using the AddPermission operation, the new policy overwrites those permissions.
 pub struct PutResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutResourcePolicyRequest,
         t::PutResourcePolicyResponse,
         e::PutResourcePolicyError,
@@ -882,7 +886,7 @@ impl PutResourcePolicy {
 ///
 /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
 pub struct PutRuntimeManagementConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutRuntimeManagementConfigRequest,
         t::PutRuntimeManagementConfigResponse,
         e::PutRuntimeManagementConfigError,

@@ -37,7 +37,7 @@ impl super::Client {
 ///
 /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
 pub struct RemoveLayerVersionPermission(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RemoveLayerVersionPermissionRequest,
         rt::Unit,
         e::RemoveLayerVersionPermissionError,
@@ -113,7 +113,7 @@ impl RemoveLayerVersionPermission {
 ///
 /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
 pub struct RemovePermission(
-    rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
+    pub(crate) rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
 );
 impl RemovePermission {
     /// The name or ARN of the Lambda function, version, or alias.
@@ -183,7 +183,7 @@ impl RemovePermission {
 ///
 /// If the execution status is `PAUSING`, this operation cancels the pause, and the in-progress invocation continues. This operation returns a successful response while the execution status is still `PAUSED` or `PAUSING`, and the status changes to `RUNNING` when Lambda processes the request. For more information about resuming executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
 pub struct ResumeDurableExecution(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ResumeDurableExecutionRequest,
         t::ResumeDurableExecutionResponse,
         e::ResumeDurableExecutionError,

@@ -52,7 +52,7 @@ impl super::Client {
 ///
 /// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully.
 pub struct SendDurableExecutionCallbackFailure(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SendDurableExecutionCallbackFailureRequest,
         t::SendDurableExecutionCallbackFailureResponse,
         e::SendDurableExecutionCallbackFailureError,
@@ -120,7 +120,7 @@ impl SendDurableExecutionCallbackFailure {
 ///
 /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
 pub struct SendDurableExecutionCallbackHeartbeat(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SendDurableExecutionCallbackHeartbeatRequest,
         t::SendDurableExecutionCallbackHeartbeatResponse,
         e::SendDurableExecutionCallbackHeartbeatError,
@@ -182,7 +182,7 @@ impl SendDurableExecutionCallbackHeartbeat {
 ///
 /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
 pub struct SendDurableExecutionCallbackSuccess(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SendDurableExecutionCallbackSuccessRequest,
         t::SendDurableExecutionCallbackSuccessResponse,
         e::SendDurableExecutionCallbackSuccessError,
@@ -250,7 +250,7 @@ impl SendDurableExecutionCallbackSuccess {
 ///
 /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
 pub struct StopDurableExecution(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StopDurableExecutionRequest,
         t::StopDurableExecutionResponse,
         e::StopDurableExecutionError,

@@ -18,7 +18,9 @@ impl super::Client {
 /// The `TagResource` operation.
 ///
 /// Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a function, event source mapping, or code signing configuration.
-pub struct TagResource(rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError>);
+pub struct TagResource(
+    pub(crate) rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError>,
+);
 impl TagResource {
     /// The resource's Amazon Resource Name (ARN).
     #[inline]

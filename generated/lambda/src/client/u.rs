@@ -89,7 +89,7 @@ impl super::Client {
 ///
 /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
 pub struct UntagResource(
-    rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
+    pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
 );
 impl UntagResource {
     /// The resource's Amazon Resource Name (ARN).
@@ -145,7 +145,11 @@ impl UntagResource {
 ///
 /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 pub struct UpdateAlias(
-    rt::Call<t::UpdateAliasRequest, t::AliasConfiguration, e::UpdateAliasError>,
+    pub(crate) rt::Call<
+        t::UpdateAliasRequest,
+        t::AliasConfiguration,
+        e::UpdateAliasError,
+    >,
 );
 impl UpdateAlias {
     /// The name or ARN of the Lambda function.
@@ -225,7 +229,7 @@ impl UpdateAlias {
 ///
 /// Updates the configuration of an existing capacity provider.
 pub struct UpdateCapacityProvider(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateCapacityProviderRequest,
         t::UpdateCapacityProviderResponse,
         e::UpdateCapacityProviderError,
@@ -309,7 +313,7 @@ impl UpdateCapacityProvider {
 ///
 /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
 pub struct UpdateCodeSigningConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateCodeSigningConfigRequest,
         t::UpdateCodeSigningConfigResponse,
         e::UpdateCodeSigningConfigError,
@@ -418,7 +422,7 @@ impl UpdateCodeSigningConfig {
 /// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
 /// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
 pub struct UpdateEventSourceMapping(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateEventSourceMappingRequest,
         t::EventSourceMappingConfiguration,
         e::UpdateEventSourceMappingError,
@@ -632,7 +636,7 @@ impl UpdateEventSourceMapping {
 ///
 /// **Note:** For a function defined as a container image, Lambda resolves the image tag to an image digest. In Amazon ECR, if you update the image tag to a new image, Lambda does not automatically update the function.
 pub struct UpdateFunctionCode(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateFunctionCodeRequest,
         t::FunctionConfiguration,
         e::UpdateFunctionCodeError,
@@ -776,7 +780,7 @@ impl UpdateFunctionCode {
 ///
 /// To configure function concurrency, use PutFunctionConcurrency. To grant invoke permissions to an Amazon Web Services account or Amazon Web Services service, use AddPermission.
 pub struct UpdateFunctionConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateFunctionConfigurationRequest,
         t::FunctionConfiguration,
         e::UpdateFunctionConfigurationError,
@@ -970,7 +974,7 @@ impl UpdateFunctionConfiguration {
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
 pub struct UpdateFunctionEventInvokeConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateFunctionEventInvokeConfigRequest,
         t::FunctionEventInvokeConfig,
         e::UpdateFunctionEventInvokeConfigError,
@@ -1054,7 +1058,7 @@ impl UpdateFunctionEventInvokeConfig {
 ///
 /// Updates the configuration for a function URL of a Lambda Event Function.
 pub struct UpdateFunctionUrlConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateFunctionUrlConfigRequest,
         t::UpdateFunctionUrlConfigResponse,
         e::UpdateFunctionUrlConfigError,

@@ -43,7 +43,7 @@ impl super::Client {
 ///
 /// If you attempt to associate a KMS key with a log group but the KMS key does not exist or the KMS key is disabled, you receive an `InvalidParameterException` error.
 pub struct AssociateKmsKey(
-    rt::Call<t::AssociateKmsKeyRequest, rt::Unit, e::AssociateKmsKeyError>,
+    pub(crate) rt::Call<t::AssociateKmsKeyRequest, rt::Unit, e::AssociateKmsKeyError>,
 );
 impl AssociateKmsKey {
     /// The name of the log group.
@@ -105,7 +105,7 @@ impl AssociateKmsKey {
 ///
 /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark.
 pub struct AssociateSourceToS3TableIntegration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateSourceToS3TableIntegrationRequest,
         t::AssociateSourceToS3TableIntegrationResponse,
         e::AssociateSourceToS3TableIntegrationError,

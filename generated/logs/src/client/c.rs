@@ -86,7 +86,7 @@ impl super::Client {
 ///
 /// The task must be in the `PENDING` or `RUNNING` state.
 pub struct CancelExportTask(
-    rt::Call<t::CancelExportTaskRequest, rt::Unit, e::CancelExportTaskError>,
+    pub(crate) rt::Call<t::CancelExportTaskRequest, rt::Unit, e::CancelExportTaskError>,
 );
 impl CancelExportTask {
     /// The ID of the export task.
@@ -136,7 +136,7 @@ impl CancelExportTask {
 ///
 /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
 pub struct CancelImportTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelImportTaskRequest,
         t::CancelImportTaskResponse,
         e::CancelImportTaskError,
@@ -211,7 +211,11 @@ impl CancelImportTask {
 ///
 /// To update an existing delivery configuration, use [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html).
 pub struct CreateDelivery(
-    rt::Call<t::CreateDeliveryRequest, t::CreateDeliveryResponse, e::CreateDeliveryError>,
+    pub(crate) rt::Call<
+        t::CreateDeliveryRequest,
+        t::CreateDeliveryResponse,
+        e::CreateDeliveryError,
+    >,
 );
 impl CreateDelivery {
     /// The name of the delivery source to use for this delivery.
@@ -312,7 +316,7 @@ impl CreateDelivery {
 ///
 /// **Note:** Time-based sorting on chunks of log data inside an exported file is not guaranteed. You can sort the exported log field data by using Linux utilities.
 pub struct CreateExportTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateExportTaskRequest,
         t::CreateExportTaskResponse,
         e::CreateExportTaskError,
@@ -426,7 +430,7 @@ impl CreateExportTask {
 /// - The startEventTime must be less than or equal to endEventTime.
 /// - The data being imported must be within the specified source's retention period.
 pub struct CreateImportTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateImportTaskRequest,
         t::CreateImportTaskResponse,
         e::CreateImportTaskError,
@@ -512,7 +516,7 @@ impl CreateImportTask {
 ///
 /// **Note:** Any parts of log events that are masked as sensitive data are not scanned for anomalies. For more information about masking sensitive data, see [Help protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
 pub struct CreateLogAnomalyDetector(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLogAnomalyDetectorRequest,
         t::CreateLogAnomalyDetectorResponse,
         e::CreateLogAnomalyDetectorError,
@@ -628,7 +632,7 @@ impl CreateLogAnomalyDetector {
 ///
 /// **Important:** CloudWatch Logs supports only symmetric KMS keys. Do not associate an asymmetric KMS key with your log group. For more information, see [Using Symmetric and Asymmetric Keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html).
 pub struct CreateLogGroup(
-    rt::Call<t::CreateLogGroupRequest, rt::Unit, e::CreateLogGroupError>,
+    pub(crate) rt::Call<t::CreateLogGroupRequest, rt::Unit, e::CreateLogGroupError>,
 );
 impl CreateLogGroup {
     /// A name for the log group.
@@ -710,7 +714,7 @@ impl CreateLogGroup {
 /// - Log stream names can be between 1 and 512 characters long.
 /// - Don't use ':' (colon) or '\*' (asterisk) characters.
 pub struct CreateLogStream(
-    rt::Call<t::CreateLogStreamRequest, rt::Unit, e::CreateLogStreamError>,
+    pub(crate) rt::Call<t::CreateLogStreamRequest, rt::Unit, e::CreateLogStreamError>,
 );
 impl CreateLogStream {
     /// The name of the log group.
@@ -768,7 +772,7 @@ impl CreateLogStream {
 ///
 /// The table name must be unique within your account and Region. You must specify either `tableBody` or `queryId`, but not both. If you use `tableBody`, the CSV content must include a header row with column names, use UTF-8 encoding, and not exceed 10 MB.
 pub struct CreateLookupTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateLookupTableRequest,
         t::CreateLookupTableResponse,
         e::CreateLookupTableError,
@@ -858,7 +862,7 @@ impl CreateLookupTable {
 ///
 /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
 pub struct CreateScheduledQuery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateScheduledQueryRequest,
         t::CreateScheduledQueryResponse,
         e::CreateScheduledQueryError,

@@ -142,7 +142,7 @@ impl super::Client {
 ///
 /// If you delete a field index policy, the indexing of the log events that happened before you deleted the policy will still be used for up to 30 days to improve CloudWatch Logs Insights queries.
 pub struct DeleteAccountPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteAccountPolicyRequest,
         t::DeleteAccountPolicyResponse,
         e::DeleteAccountPolicyError,
@@ -216,7 +216,7 @@ impl DeleteAccountPolicy {
 ///
 /// For more information about data protection policies, see [PutDataProtectionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDataProtectionPolicy.html).
 pub struct DeleteDataProtectionPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteDataProtectionPolicyRequest,
         rt::Unit,
         e::DeleteDataProtectionPolicyError,
@@ -274,7 +274,7 @@ impl DeleteDataProtectionPolicy {
 ///
 /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
 pub struct DeleteDelivery(
-    rt::Call<t::DeleteDeliveryRequest, rt::Unit, e::DeleteDeliveryError>,
+    pub(crate) rt::Call<t::DeleteDeliveryRequest, rt::Unit, e::DeleteDeliveryError>,
 );
 impl DeleteDelivery {
     /// The unique ID of the delivery to delete. You can find the ID of a delivery with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
@@ -326,7 +326,7 @@ impl DeleteDelivery {
 ///
 /// You can't delete a delivery destination if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery destination, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliveryDestinationArn` field in the results.
 pub struct DeleteDeliveryDestination(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteDeliveryDestinationRequest,
         rt::Unit,
         e::DeleteDeliveryDestinationError,
@@ -384,7 +384,7 @@ impl DeleteDeliveryDestination {
 ///
 /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
 pub struct DeleteDeliveryDestinationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteDeliveryDestinationPolicyRequest,
         rt::Unit,
         e::DeleteDeliveryDestinationPolicyError,
@@ -444,7 +444,11 @@ impl DeleteDeliveryDestinationPolicy {
 ///
 /// You can't delete a delivery source if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery source, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliverySourceName` field in the results.
 pub struct DeleteDeliverySource(
-    rt::Call<t::DeleteDeliverySourceRequest, rt::Unit, e::DeleteDeliverySourceError>,
+    pub(crate) rt::Call<
+        t::DeleteDeliverySourceRequest,
+        rt::Unit,
+        e::DeleteDeliverySourceError,
+    >,
 );
 impl DeleteDeliverySource {
     /// The name of the delivery source that you want to delete.
@@ -498,7 +502,7 @@ impl DeleteDeliverySource {
 ///
 /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
 pub struct DeleteDestination(
-    rt::Call<t::DeleteDestinationRequest, rt::Unit, e::DeleteDestinationError>,
+    pub(crate) rt::Call<t::DeleteDestinationRequest, rt::Unit, e::DeleteDestinationError>,
 );
 impl DeleteDestination {
     /// The name of the destination.
@@ -554,7 +558,7 @@ impl DeleteDestination {
 ///
 /// If you delete a log-group level field index policy and there is an account-level field index policy, in a few minutes the log group begins using that account-wide policy to index new incoming log events. This operation only affects log group-level policies, including any facet configurations, and preserves any data source-based account policies that may apply to the log group.
 pub struct DeleteIndexPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteIndexPolicyRequest,
         t::DeleteIndexPolicyResponse,
         e::DeleteIndexPolicyError,
@@ -614,7 +618,7 @@ impl DeleteIndexPolicy {
 ///
 /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
 pub struct DeleteIntegration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteIntegrationRequest,
         t::DeleteIntegrationResponse,
         e::DeleteIntegrationError,
@@ -680,7 +684,7 @@ impl DeleteIntegration {
 ///
 /// Deletes the specified CloudWatch Logs anomaly detector.
 pub struct DeleteLogAnomalyDetector(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteLogAnomalyDetectorRequest,
         rt::Unit,
         e::DeleteLogAnomalyDetectorError,
@@ -738,7 +742,7 @@ impl DeleteLogAnomalyDetector {
 ///
 /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
 pub struct DeleteLogGroup(
-    rt::Call<t::DeleteLogGroupRequest, rt::Unit, e::DeleteLogGroupError>,
+    pub(crate) rt::Call<t::DeleteLogGroupRequest, rt::Unit, e::DeleteLogGroupError>,
 );
 impl DeleteLogGroup {
     /// The name of the log group.
@@ -788,7 +792,7 @@ impl DeleteLogGroup {
 ///
 /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
 pub struct DeleteLogStream(
-    rt::Call<t::DeleteLogStreamRequest, rt::Unit, e::DeleteLogStreamError>,
+    pub(crate) rt::Call<t::DeleteLogStreamRequest, rt::Unit, e::DeleteLogStreamError>,
 );
 impl DeleteLogStream {
     /// The name of the log group.
@@ -846,7 +850,7 @@ impl DeleteLogStream {
 ///
 /// Queries that reference a deleted table will return an error. Before deleting a lookup table, review any saved queries or dashboards that may reference it.
 pub struct DeleteLookupTable(
-    rt::Call<t::DeleteLookupTableRequest, rt::Unit, e::DeleteLookupTableError>,
+    pub(crate) rt::Call<t::DeleteLookupTableRequest, rt::Unit, e::DeleteLookupTableError>,
 );
 impl DeleteLookupTable {
     /// The ARN of the lookup table to delete.
@@ -896,7 +900,11 @@ impl DeleteLookupTable {
 ///
 /// Deletes the specified metric filter.
 pub struct DeleteMetricFilter(
-    rt::Call<t::DeleteMetricFilterRequest, rt::Unit, e::DeleteMetricFilterError>,
+    pub(crate) rt::Call<
+        t::DeleteMetricFilterRequest,
+        rt::Unit,
+        e::DeleteMetricFilterError,
+    >,
 );
 impl DeleteMetricFilter {
     /// The name of the log group.
@@ -956,7 +964,7 @@ impl DeleteMetricFilter {
 ///
 /// You must have the `logs:DeleteQueryDefinition` permission to be able to perform this operation.
 pub struct DeleteQueryDefinition(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteQueryDefinitionRequest,
         t::DeleteQueryDefinitionResponse,
         e::DeleteQueryDefinitionError,
@@ -1016,7 +1024,11 @@ impl DeleteQueryDefinition {
 ///
 /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
 pub struct DeleteResourcePolicy(
-    rt::Call<t::DeleteResourcePolicyRequest, rt::Unit, e::DeleteResourcePolicyError>,
+    pub(crate) rt::Call<
+        t::DeleteResourcePolicyRequest,
+        rt::Unit,
+        e::DeleteResourcePolicyError,
+    >,
 );
 impl DeleteResourcePolicy {
     /// The name of the policy to be revoked. This parameter is required.
@@ -1214,7 +1226,11 @@ impl super::Client {
 ///
 /// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
 pub struct DeleteRetentionPolicy(
-    rt::Call<t::DeleteRetentionPolicyRequest, rt::Unit, e::DeleteRetentionPolicyError>,
+    pub(crate) rt::Call<
+        t::DeleteRetentionPolicyRequest,
+        rt::Unit,
+        e::DeleteRetentionPolicyError,
+    >,
 );
 impl DeleteRetentionPolicy {
     /// The name of the log group.
@@ -1268,7 +1284,7 @@ impl DeleteRetentionPolicy {
 ///
 /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
 pub struct DeleteScheduledQuery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteScheduledQueryRequest,
         t::DeleteScheduledQueryResponse,
         e::DeleteScheduledQueryError,
@@ -1328,7 +1344,7 @@ impl DeleteScheduledQuery {
 ///
 /// Deletes the specified subscription filter.
 pub struct DeleteSubscriptionFilter(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteSubscriptionFilterRequest,
         rt::Unit,
         e::DeleteSubscriptionFilterError,
@@ -1392,7 +1408,7 @@ impl DeleteSubscriptionFilter {
 ///
 /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
 pub struct DeleteSyslogConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteSyslogConfigurationRequest,
         rt::Unit,
         e::DeleteSyslogConfigurationError,
@@ -1458,7 +1474,7 @@ impl DeleteSyslogConfiguration {
 ///
 /// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
 pub struct DeleteTransformer(
-    rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError>,
+    pub(crate) rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError>,
 );
 impl DeleteTransformer {
     /// Specify either the name or ARN of the log group to delete the transformer for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.
@@ -1516,7 +1532,7 @@ impl DeleteTransformer {
 /// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
 /// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
 pub struct DescribeAccountPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeAccountPoliciesRequest,
         t::DescribeAccountPoliciesResponse,
         e::DescribeAccountPoliciesError,
@@ -1594,7 +1610,7 @@ impl DescribeAccountPolicies {
 ///
 /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
 pub struct DescribeConfigurationTemplates(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeConfigurationTemplatesRequest,
         t::DescribeConfigurationTemplatesResponse,
         e::DescribeConfigurationTemplatesError,
@@ -1706,7 +1722,7 @@ impl DescribeConfigurationTemplates {
 ///
 /// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 pub struct DescribeDeliveries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeDeliveriesRequest,
         t::DescribeDeliveriesResponse,
         e::DescribeDeliveriesError,
@@ -1791,7 +1807,7 @@ impl DescribeDeliveries {
 ///
 /// Retrieves a list of the delivery destinations that have been created in the account.
 pub struct DescribeDeliveryDestinations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeDeliveryDestinationsRequest,
         t::DescribeDeliveryDestinationsResponse,
         e::DescribeDeliveryDestinationsError,
@@ -1878,7 +1894,7 @@ impl DescribeDeliveryDestinations {
 ///
 /// Retrieves a list of the delivery sources that have been created in the account.
 pub struct DescribeDeliverySources(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeDeliverySourcesRequest,
         t::DescribeDeliverySourcesResponse,
         e::DescribeDeliverySourcesError,
@@ -1963,7 +1979,7 @@ impl DescribeDeliverySources {
 ///
 /// Lists all your destinations. The results are ASCII-sorted by destination name.
 pub struct DescribeDestinations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeDestinationsRequest,
         t::DescribeDestinationsResponse,
         e::DescribeDestinationsError,
@@ -2048,7 +2064,7 @@ impl DescribeDestinations {
 ///
 /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
 pub struct DescribeExportTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeExportTasksRequest,
         t::DescribeExportTasksResponse,
         e::DescribeExportTasksError,
@@ -2141,7 +2157,7 @@ impl DescribeExportTasks {
 ///
 /// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
 pub struct DescribeFieldIndexes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeFieldIndexesRequest,
         t::DescribeFieldIndexesResponse,
         e::DescribeFieldIndexesError,
@@ -2213,7 +2229,7 @@ impl DescribeFieldIndexes {
 ///
 /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
 pub struct DescribeImportTaskBatches(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeImportTaskBatchesRequest,
         t::DescribeImportTaskBatchesResponse,
         e::DescribeImportTaskBatchesError,
@@ -2293,7 +2309,7 @@ impl DescribeImportTaskBatches {
 ///
 /// Lists and describes import tasks, with optional filtering by import status and source ARN.
 pub struct DescribeImportTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeImportTasksRequest,
         t::DescribeImportTasksResponse,
         e::DescribeImportTasksError,
@@ -2383,7 +2399,7 @@ impl DescribeImportTasks {
 ///
 /// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
 pub struct DescribeIndexPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeIndexPoliciesRequest,
         t::DescribeIndexPoliciesResponse,
         e::DescribeIndexPoliciesError,

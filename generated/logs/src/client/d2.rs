@@ -101,7 +101,7 @@ impl super::Client {
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 pub struct DescribeLogGroups(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLogGroupsRequest,
         t::DescribeLogGroupsResponse,
         e::DescribeLogGroupsError,
@@ -222,7 +222,7 @@ impl DescribeLogGroups {
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 pub struct DescribeLogStreams(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLogStreamsRequest,
         t::DescribeLogStreamsResponse,
         e::DescribeLogStreamsError,
@@ -331,7 +331,7 @@ impl DescribeLogStreams {
 ///
 /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
 pub struct DescribeLookupTables(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeLookupTablesRequest,
         t::DescribeLookupTablesResponse,
         e::DescribeLookupTablesError,
@@ -403,7 +403,7 @@ impl DescribeLookupTables {
 ///
 /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
 pub struct DescribeMetricFilters(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeMetricFiltersRequest,
         t::DescribeMetricFiltersResponse,
         e::DescribeMetricFiltersError,
@@ -508,7 +508,7 @@ impl DescribeMetricFilters {
 ///
 /// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
 pub struct DescribeQueries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeQueriesRequest,
         t::DescribeQueriesResponse,
         e::DescribeQueriesError,
@@ -607,7 +607,7 @@ impl DescribeQueries {
 ///
 /// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
 pub struct DescribeQueryDefinitions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeQueryDefinitionsRequest,
         t::DescribeQueryDefinitionsResponse,
         e::DescribeQueryDefinitionsError,
@@ -687,7 +687,7 @@ impl DescribeQueryDefinitions {
 ///
 /// Lists the resource policies in this account.
 pub struct DescribeResourcePolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeResourcePoliciesRequest,
         t::DescribeResourcePoliciesResponse,
         e::DescribeResourcePoliciesError,
@@ -780,7 +780,7 @@ impl DescribeResourcePolicies {
 ///
 /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
 pub struct DescribeSubscriptionFilters(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DescribeSubscriptionFiltersRequest,
         t::DescribeSubscriptionFiltersResponse,
         e::DescribeSubscriptionFiltersError,
@@ -880,7 +880,11 @@ impl DescribeSubscriptionFilters {
 ///
 /// It can take up to 5 minutes for this operation to take effect.
 pub struct DisassociateKmsKey(
-    rt::Call<t::DisassociateKmsKeyRequest, rt::Unit, e::DisassociateKmsKeyError>,
+    pub(crate) rt::Call<
+        t::DisassociateKmsKeyRequest,
+        rt::Unit,
+        e::DisassociateKmsKeyError,
+    >,
 );
 impl DisassociateKmsKey {
     /// The name of the log group.
@@ -936,7 +940,7 @@ impl DisassociateKmsKey {
 ///
 /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
 pub struct DisassociateSourceFromS3TableIntegration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateSourceFromS3TableIntegrationRequest,
         t::DisassociateSourceFromS3TableIntegrationResponse,
         e::DisassociateSourceFromS3TableIntegrationError,

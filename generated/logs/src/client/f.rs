@@ -39,7 +39,7 @@ impl super::Client {
 ///
 /// **Note:** If you are using [log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html), the `FilterLogEvents` operation returns only the original versions of log events, before they were transformed. To view the transformed versions, you must use a [CloudWatch Logs query.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html)
 pub struct FilterLogEvents(
-    rt::Call<
+    pub(crate) rt::Call<
         t::FilterLogEventsRequest,
         t::FilterLogEventsResponse,
         e::FilterLogEventsError,

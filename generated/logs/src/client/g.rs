@@ -132,7 +132,7 @@ impl super::Client {
 ///
 /// Returns information about a log group data protection policy.
 pub struct GetDataProtectionPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDataProtectionPolicyRequest,
         t::GetDataProtectionPolicyResponse,
         e::GetDataProtectionPolicyError,
@@ -196,7 +196,11 @@ impl GetDataProtectionPolicy {
 ///
 /// You need to specify the delivery `id` in this operation. You can find the IDs of the deliveries in your account with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
 pub struct GetDelivery(
-    rt::Call<t::GetDeliveryRequest, t::GetDeliveryResponse, e::GetDeliveryError>,
+    pub(crate) rt::Call<
+        t::GetDeliveryRequest,
+        t::GetDeliveryResponse,
+        e::GetDeliveryError,
+    >,
 );
 impl GetDelivery {
     /// The ID of the delivery that you want to retrieve.
@@ -248,7 +252,7 @@ impl GetDelivery {
 ///
 /// Retrieves complete information about one delivery destination.
 pub struct GetDeliveryDestination(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDeliveryDestinationRequest,
         t::GetDeliveryDestinationResponse,
         e::GetDeliveryDestinationError,
@@ -308,7 +312,7 @@ impl GetDeliveryDestination {
 ///
 /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
 pub struct GetDeliveryDestinationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDeliveryDestinationPolicyRequest,
         t::GetDeliveryDestinationPolicyResponse,
         e::GetDeliveryDestinationPolicyError,
@@ -370,7 +374,7 @@ impl GetDeliveryDestinationPolicy {
 ///
 /// Retrieves complete information about one delivery source.
 pub struct GetDeliverySource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDeliverySourceRequest,
         t::GetDeliverySourceResponse,
         e::GetDeliverySourceError,
@@ -430,7 +434,11 @@ impl GetDeliverySource {
 ///
 /// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
 pub struct GetIntegration(
-    rt::Call<t::GetIntegrationRequest, t::GetIntegrationResponse, e::GetIntegrationError>,
+    pub(crate) rt::Call<
+        t::GetIntegrationRequest,
+        t::GetIntegrationResponse,
+        e::GetIntegrationError,
+    >,
 );
 impl GetIntegration {
     /// The name of the integration that you want to find information about. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html)
@@ -486,7 +494,7 @@ impl GetIntegration {
 ///
 /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
 pub struct GetLogAnomalyDetector(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetLogAnomalyDetectorRequest,
         t::GetLogAnomalyDetectorResponse,
         e::GetLogAnomalyDetectorError,
@@ -558,7 +566,11 @@ impl GetLogAnomalyDetector {
 ///
 /// **Note:** If you are using [log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html), the `GetLogEvents` operation returns only the original versions of log events, before they were transformed. To view the transformed versions, you must use a [CloudWatch Logs query.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html)
 pub struct GetLogEvents(
-    rt::Call<t::GetLogEventsRequest, t::GetLogEventsResponse, e::GetLogEventsError>,
+    pub(crate) rt::Call<
+        t::GetLogEventsRequest,
+        t::GetLogEventsResponse,
+        e::GetLogEventsError,
+    >,
 );
 impl GetLogEvents {
     /// The name of the log group.
@@ -662,7 +674,11 @@ impl GetLogEvents {
 ///
 /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
 pub struct GetLogFields(
-    rt::Call<t::GetLogFieldsRequest, t::GetLogFieldsResponse, e::GetLogFieldsError>,
+    pub(crate) rt::Call<
+        t::GetLogFieldsRequest,
+        t::GetLogFieldsResponse,
+        e::GetLogFieldsError,
+    >,
 );
 impl GetLogFields {
     /// The name of the data source to retrieve log fields for.
@@ -734,7 +750,7 @@ impl GetLogFields {
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 pub struct GetLogGroupFields(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetLogGroupFieldsRequest,
         t::GetLogGroupFieldsResponse,
         e::GetLogGroupFieldsError,
@@ -808,7 +824,11 @@ impl GetLogGroupFields {
 ///
 /// **Note:** The `GetLogObject` API routes requests using SDK host prefix injection. SDK versions released before April 1, 2026 route to `streaming-logs.Region.amazonaws.com`, which does not support VPC endpoints. SDK versions released on or after April 1, 2026 route to `stream-logs.Region.amazonaws.com`, which supports VPC endpoints. To set up a VPC endpoint for this API, see [Creating a VPC endpoint for CloudWatch Logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html#create-VPC-endpoint-for-CloudWatchLogs) .
 pub struct GetLogObject(
-    rt::Call<t::GetLogObjectRequest, t::GetLogObjectResponse, e::GetLogObjectError>,
+    pub(crate) rt::Call<
+        t::GetLogObjectRequest,
+        t::GetLogObjectResponse,
+        e::GetLogObjectError,
+    >,
 );
 impl GetLogObject {
     /// A boolean flag that indicates whether to unmask sensitive log data. When set to true, any masked or redacted data in the log object will be displayed in its original form. Default is false.
@@ -872,7 +892,11 @@ impl GetLogObject {
 ///
 /// The full unparsed log event is returned within `@message`.
 pub struct GetLogRecord(
-    rt::Call<t::GetLogRecordRequest, t::GetLogRecordResponse, e::GetLogRecordError>,
+    pub(crate) rt::Call<
+        t::GetLogRecordRequest,
+        t::GetLogRecordResponse,
+        e::GetLogRecordError,
+    >,
 );
 impl GetLogRecord {
     /// The pointer corresponding to the log event record you want to retrieve. You get this from the response of a `GetQueryResults` operation. In that response, the value of the `@ptr` field for a log event is the value to use as `logRecordPointer` to retrieve that complete log event record.
@@ -934,7 +958,11 @@ impl GetLogRecord {
 ///
 /// Retrieves the full content of a lookup table, including the CSV data.
 pub struct GetLookupTable(
-    rt::Call<t::GetLookupTableRequest, t::GetLookupTableResponse, e::GetLookupTableError>,
+    pub(crate) rt::Call<
+        t::GetLookupTableRequest,
+        t::GetLookupTableResponse,
+        e::GetLookupTableError,
+    >,
 );
 impl GetLookupTable {
     /// The ARN of the lookup table to retrieve.
@@ -1002,7 +1030,7 @@ impl GetLookupTable {
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account to start queries in linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 pub struct GetQueryResults(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetQueryResultsRequest,
         t::GetQueryResultsResponse,
         e::GetQueryResultsError,
@@ -1074,7 +1102,7 @@ impl GetQueryResults {
 ///
 /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
 pub struct GetScheduledQuery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetScheduledQueryRequest,
         t::GetScheduledQueryResponse,
         e::GetScheduledQueryError,
@@ -1134,7 +1162,7 @@ impl GetScheduledQuery {
 ///
 /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
 pub struct GetScheduledQueryHistory(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetScheduledQueryHistoryRequest,
         t::GetScheduledQueryHistoryResponse,
         e::GetScheduledQueryHistoryError,
@@ -1255,7 +1283,7 @@ impl super::Client {
 ///
 /// Returns the storage tier policy for the account.
 pub struct GetStorageTierPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetStorageTierPolicyRequest,
         t::GetStorageTierPolicyResponse,
         e::GetStorageTierPolicyError,
@@ -1311,7 +1339,11 @@ impl GetStorageTierPolicy {
 ///
 /// This operation returns data only for transformers created at the log group level. To get information for an account-level transformer, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html).
 pub struct GetTransformer(
-    rt::Call<t::GetTransformerRequest, t::GetTransformerResponse, e::GetTransformerError>,
+    pub(crate) rt::Call<
+        t::GetTransformerRequest,
+        t::GetTransformerResponse,
+        e::GetTransformerError,
+    >,
 );
 impl GetTransformer {
     /// Specify either the name or ARN of the log group to return transformer information for. If the log group is in a source account and you are using a monitoring account, you must use the log group ARN.

@@ -105,7 +105,7 @@ impl super::Client {
 ///
 /// The operation aggregates log groups by data source name and type and optionally format, providing counts of log groups that share these characteristics. The operation paginates results. By default, it returns up to 50 results and includes a token to retrieve more results.
 pub struct ListAggregateLogGroupSummaries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListAggregateLogGroupSummariesRequest,
         t::ListAggregateLogGroupSummariesResponse,
         e::ListAggregateLogGroupSummariesError,
@@ -225,7 +225,11 @@ impl ListAggregateLogGroupSummaries {
 ///
 /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
 pub struct ListAnomalies(
-    rt::Call<t::ListAnomaliesRequest, t::ListAnomaliesResponse, e::ListAnomaliesError>,
+    pub(crate) rt::Call<
+        t::ListAnomaliesRequest,
+        t::ListAnomaliesResponse,
+        e::ListAnomaliesError,
+    >,
 );
 impl ListAnomalies {
     /// Use this to optionally limit the results to only the anomalies found by a certain anomaly detector.
@@ -312,7 +316,7 @@ impl ListAnomalies {
 ///
 /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
 pub struct ListIntegrations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListIntegrationsRequest,
         t::ListIntegrationsResponse,
         e::ListIntegrationsError,
@@ -384,7 +388,7 @@ impl ListIntegrations {
 ///
 /// Retrieves a list of the log anomaly detectors in the account.
 pub struct ListLogAnomalyDetectors(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListLogAnomalyDetectorsRequest,
         t::ListLogAnomalyDetectorsResponse,
         e::ListLogAnomalyDetectorsError,
@@ -473,7 +477,11 @@ impl ListLogAnomalyDetectors {
 ///
 /// This operation is paginated. By default, your first use of this operation returns 50 results, and includes a token to use in a subsequent operation to return more results.
 pub struct ListLogGroups(
-    rt::Call<t::ListLogGroupsRequest, t::ListLogGroupsResponse, e::ListLogGroupsError>,
+    pub(crate) rt::Call<
+        t::ListLogGroupsRequest,
+        t::ListLogGroupsResponse,
+        e::ListLogGroupsError,
+    >,
 );
 impl ListLogGroups {
     /// Use this parameter to limit the returned log groups to only those with names that match the pattern that you specify. This parameter is a regular expression that can match prefixes and substrings, and supports wildcard matching and matching multiple patterns, as in the following examples.
@@ -579,7 +587,7 @@ impl ListLogGroups {
 ///
 /// For more information about field indexes, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
 pub struct ListLogGroupsForQuery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListLogGroupsForQueryRequest,
         t::ListLogGroupsForQueryResponse,
         e::ListLogGroupsForQueryError,
@@ -664,7 +672,7 @@ impl ListLogGroupsForQuery {
 ///
 /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
 pub struct ListScheduledQueries(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListScheduledQueriesRequest,
         t::ListScheduledQueriesResponse,
         e::ListScheduledQueriesError,
@@ -755,7 +763,7 @@ impl ListScheduledQueries {
 ///
 /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
 pub struct ListSourcesForS3TableIntegration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSourcesForS3TableIntegrationRequest,
         t::ListSourcesForS3TableIntegrationResponse,
         e::ListSourcesForS3TableIntegrationError,
@@ -842,7 +850,7 @@ impl ListSourcesForS3TableIntegration {
 ///
 /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
 pub struct ListSyslogConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSyslogConfigurationsRequest,
         t::ListSyslogConfigurationsResponse,
         e::ListSyslogConfigurationsError,
@@ -922,7 +930,7 @@ impl ListSyslogConfigurations {
 ///
 /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
 pub struct ListTagsForResource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsForResourceRequest,
         t::ListTagsForResourceResponse,
         e::ListTagsForResourceError,
@@ -984,7 +992,7 @@ impl ListTagsForResource {
 ///
 /// Lists the tags for the specified log group.
 pub struct ListTagsLogGroup(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsLogGroupRequest,
         t::ListTagsLogGroupResponse,
         e::ListTagsLogGroupError,

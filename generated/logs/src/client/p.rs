@@ -309,7 +309,7 @@ impl super::Client {
 ///
 /// **Important:** An account-level retention policy replaces the retention period set on a log group, including when the log group's own retention period is longer. For example, if a log group is set to retain log events for 10 years and you create a retention policy that sets a 90-day retention period for that log group, CloudWatch Logs deletes the log events in that log group that are older than 90 days. Specify `true` for `dryRun` to see which log groups would have a shorter retention period before you create or update the policy.
 pub struct PutAccountPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutAccountPolicyRequest,
         t::PutAccountPolicyResponse,
         e::PutAccountPolicyError,
@@ -401,7 +401,7 @@ impl PutAccountPolicy {
 ///
 /// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
 pub struct PutBearerTokenAuthentication(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutBearerTokenAuthenticationRequest,
         rt::Unit,
         e::PutBearerTokenAuthenticationError,
@@ -473,7 +473,7 @@ impl PutBearerTokenAuthentication {
 ///
 /// The `PutDataProtectionPolicy` operation applies to only the specified log group. You can also use [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) to create an account-level data protection policy that applies to all log groups in the account, including both existing log groups and log groups that are created level. If a log group has its own data protection policy and the account also has an account-level data protection policy, then the two policies are cumulative. Any sensitive term specified in either policy is masked.
 pub struct PutDataProtectionPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutDataProtectionPolicyRequest,
         t::PutDataProtectionPolicyResponse,
         e::PutDataProtectionPolicyError,
@@ -552,7 +552,7 @@ impl PutDataProtectionPolicy {
 ///
 /// If you use this operation to update an existing delivery destination, all the current delivery destination parameters are overwritten with the new parameter values that you specify.
 pub struct PutDeliveryDestination(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutDeliveryDestinationRequest,
         t::PutDeliveryDestinationResponse,
         e::PutDeliveryDestinationError,
@@ -657,7 +657,7 @@ impl PutDeliveryDestination {
 ///
 /// The contents of the policy must include two statements. One statement enables general logs delivery, and the other allows delivery to the chosen destination. See the examples for the needed policies.
 pub struct PutDeliveryDestinationPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutDeliveryDestinationPolicyRequest,
         t::PutDeliveryDestinationPolicyResponse,
         e::PutDeliveryDestinationPolicyError,
@@ -738,7 +738,7 @@ impl PutDeliveryDestinationPolicy {
 ///
 /// If you use this operation to update an existing delivery source, all the current delivery source parameters are overwritten with the new parameter values that you specify.
 pub struct PutDeliverySource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutDeliverySourceRequest,
         t::PutDeliverySourceResponse,
         e::PutDeliverySourceError,
@@ -831,7 +831,11 @@ impl PutDeliverySource {
 ///
 /// To perform a `PutDestination` operation, you must also have the `iam:PassRole` permission.
 pub struct PutDestination(
-    rt::Call<t::PutDestinationRequest, t::PutDestinationResponse, e::PutDestinationError>,
+    pub(crate) rt::Call<
+        t::PutDestinationRequest,
+        t::PutDestinationResponse,
+        e::PutDestinationError,
+    >,
 );
 impl PutDestination {
     /// A name for the destination.
@@ -905,7 +909,11 @@ impl PutDestination {
 ///
 /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
 pub struct PutDestinationPolicy(
-    rt::Call<t::PutDestinationPolicyRequest, rt::Unit, e::PutDestinationPolicyError>,
+    pub(crate) rt::Call<
+        t::PutDestinationPolicyRequest,
+        rt::Unit,
+        e::PutDestinationPolicyError,
+    >,
 );
 impl PutDestinationPolicy {
     /// A name for an existing destination.
@@ -998,7 +1006,11 @@ impl PutDestinationPolicy {
 ///
 /// Log group-level field index policies created with `PutIndexPolicy` override account-level field index policies created with [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) that apply to log groups. If you use `PutIndexPolicy` to create a field index policy for a log group, that log group uses only that policy for log group-level indexing, including any facet configurations. The log group ignores any account-wide field index policy that applies to log groups, but data source-based account policies may still apply.
 pub struct PutIndexPolicy(
-    rt::Call<t::PutIndexPolicyRequest, t::PutIndexPolicyResponse, e::PutIndexPolicyError>,
+    pub(crate) rt::Call<
+        t::PutIndexPolicyRequest,
+        t::PutIndexPolicyResponse,
+        e::PutIndexPolicyError,
+    >,
 );
 impl PutIndexPolicy {
     /// Specify either the log group name or log group ARN to apply this field index policy to. If you specify an ARN, use the format arn:aws:logs:*region*:*account-id*:log-group:*log\_group\_name* Don't include an \* at the end.
@@ -1064,7 +1076,11 @@ impl PutIndexPolicy {
 ///
 /// You can use this operation only to create a new integration. You can't modify an existing integration.
 pub struct PutIntegration(
-    rt::Call<t::PutIntegrationRequest, t::PutIntegrationResponse, e::PutIntegrationError>,
+    pub(crate) rt::Call<
+        t::PutIntegrationRequest,
+        t::PutIntegrationResponse,
+        e::PutIntegrationError,
+    >,
 );
 impl PutIntegration {
     /// A name for the integration.
@@ -1149,7 +1165,11 @@ impl PutIntegration {
 ///
 /// If a call to `PutLogEvents` returns "UnrecognizedClientException" the most likely cause is a non-valid Amazon Web Services access key ID or secret key.
 pub struct PutLogEvents(
-    rt::Call<t::PutLogEventsRequest, t::PutLogEventsResponse, e::PutLogEventsError>,
+    pub(crate) rt::Call<
+        t::PutLogEventsRequest,
+        t::PutLogEventsResponse,
+        e::PutLogEventsError,
+    >,
 );
 impl PutLogEvents {
     /// The name of the log group.
@@ -1231,7 +1251,7 @@ impl PutLogEvents {
 ///
 /// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
 pub struct PutLogGroupDeletionProtection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutLogGroupDeletionProtectionRequest,
         rt::Unit,
         e::PutLogGroupDeletionProtectionError,
@@ -1307,7 +1327,7 @@ impl PutLogGroupDeletionProtection {
 ///
 /// You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see [Creating a Billing Alarm to Monitor Your Estimated Amazon Web Services Charges](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
 pub struct PutMetricFilter(
-    rt::Call<t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError>,
+    pub(crate) rt::Call<t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError>,
 );
 impl PutMetricFilter {
     /// The name of the log group.
@@ -1400,7 +1420,7 @@ impl PutMetricFilter {
 ///
 /// You must have the `logs:PutQueryDefinition` permission to be able to perform this operation.
 pub struct PutQueryDefinition(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutQueryDefinitionRequest,
         t::PutQueryDefinitionResponse,
         e::PutQueryDefinitionError,
@@ -1502,7 +1522,7 @@ impl PutQueryDefinition {
 ///
 /// **Important:** Resource policies with actions invoked by non-Amazon Web Services service principals (such as IAM users, roles, or other Amazon Web Services accounts) will not be enforced. For access control involving these principals, use the IAM policies.
 pub struct PutResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutResourcePolicyRequest,
         t::PutResourcePolicyResponse,
         e::PutResourcePolicyError,
@@ -1588,7 +1608,11 @@ impl PutResourcePolicy {
 ///
 /// When log events reach their retention setting they are marked for deletion. After they are marked for deletion, they do not add to your archival storage costs anymore, even if they are not actually deleted until later. These log events marked for deletion are also not included when you use an API to retrieve the `storedBytes` value to see how many bytes a log group is storing.
 pub struct PutRetentionPolicy(
-    rt::Call<t::PutRetentionPolicyRequest, rt::Unit, e::PutRetentionPolicyError>,
+    pub(crate) rt::Call<
+        t::PutRetentionPolicyRequest,
+        rt::Unit,
+        e::PutRetentionPolicyError,
+    >,
 );
 impl PutRetentionPolicy {
     /// The name of the log group.
@@ -1676,7 +1700,7 @@ impl super::Client {
 ///
 /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency.
 pub struct PutStorageTierPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutStorageTierPolicyRequest,
         t::PutStorageTierPolicyResponse,
         e::PutStorageTierPolicyError,
@@ -1749,7 +1773,11 @@ impl PutStorageTierPolicy {
 ///
 /// To perform a `PutSubscriptionFilter` operation for any destination except a Lambda function, you must also have the `iam:PassRole` permission.
 pub struct PutSubscriptionFilter(
-    rt::Call<t::PutSubscriptionFilterRequest, rt::Unit, e::PutSubscriptionFilterError>,
+    pub(crate) rt::Call<
+        t::PutSubscriptionFilterRequest,
+        rt::Unit,
+        e::PutSubscriptionFilterError,
+    >,
 );
 impl PutSubscriptionFilter {
     /// The name of the log group.
@@ -1851,7 +1879,11 @@ impl PutSubscriptionFilter {
 ///
 /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
 pub struct PutSyslogConfiguration(
-    rt::Call<t::PutSyslogConfigurationRequest, rt::Unit, e::PutSyslogConfigurationError>,
+    pub(crate) rt::Call<
+        t::PutSyslogConfigurationRequest,
+        rt::Unit,
+        e::PutSyslogConfigurationError,
+    >,
 );
 impl PutSyslogConfiguration {
     /// The name or ARN of the log group to associate with the syslog configuration.
@@ -1923,7 +1955,7 @@ impl PutSyslogConfiguration {
 ///
 /// You can also set up a transformer at the account level. For more information, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html). If there is both a log-group level transformer created with `PutTransformer` and an account-level transformer that could apply to the same log group, the log group uses only the log-group level transformer. It ignores the account-level transformer.
 pub struct PutTransformer(
-    rt::Call<t::PutTransformerRequest, rt::Unit, e::PutTransformerError>,
+    pub(crate) rt::Call<t::PutTransformerRequest, rt::Unit, e::PutTransformerError>,
 );
 impl PutTransformer {
     /// Specify either the name or ARN of the log group to create the transformer for.

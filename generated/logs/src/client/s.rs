@@ -48,7 +48,11 @@ impl super::Client {
 ///
 /// For examples of using an SDK to start a Live Tail session, see [Start a Live Tail session using an Amazon Web Services SDK](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/example_cloudwatch-logs_StartLiveTail_section.html).
 pub struct StartLiveTail(
-    rt::Call<t::StartLiveTailRequest, t::StartLiveTailResponse, e::StartLiveTailError>,
+    pub(crate) rt::Call<
+        t::StartLiveTailRequest,
+        t::StartLiveTailResponse,
+        e::StartLiveTailError,
+    >,
 );
 impl StartLiveTail {
     /// An array where each item in the array is a log group to include in the Live Tail session.
@@ -141,7 +145,7 @@ impl StartLiveTail {
 ///
 /// You can have up to 100 concurrent CloudWatch Logs insights queries, including queries that have been added to dashboards.
 pub struct StartQuery(
-    rt::Call<t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError>,
+    pub(crate) rt::Call<t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError>,
 );
 impl StartQuery {
     /// Specify the query language to use for this query. The options are Logs Insights QL, OpenSearch PPL, and OpenSearch SQL. For more information about the query languages that CloudWatch Logs supports, see [Supported query languages](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html).
@@ -235,7 +239,7 @@ impl StartQuery {
 ///
 /// This operation can be used to cancel both interactive queries and individual scheduled query executions. When used with scheduled queries, `StopQuery` cancels only the specific execution identified by the query ID, not the scheduled query configuration itself.
 pub struct StopQuery(
-    rt::Call<t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError>,
+    pub(crate) rt::Call<t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError>,
 );
 impl StopQuery {
     /// The ID number of the query to stop. To find this ID number, use `DescribeQueries`.

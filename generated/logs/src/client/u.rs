@@ -73,7 +73,7 @@ impl super::Client {
 ///
 /// When using IAM policies to control tag management for CloudWatch Logs log groups, the condition keys `aws:Resource/key-name` and `aws:TagKeys` cannot be used to restrict which tags users can assign.
 pub struct UntagLogGroup(
-    rt::Call<t::UntagLogGroupRequest, rt::Unit, e::UntagLogGroupError>,
+    pub(crate) rt::Call<t::UntagLogGroupRequest, rt::Unit, e::UntagLogGroupError>,
 );
 impl UntagLogGroup {
     /// The name of the log group.
@@ -129,7 +129,7 @@ impl UntagLogGroup {
 ///
 /// Removes one or more tags from the specified resource.
 pub struct UntagResource(
-    rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
+    pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
 );
 impl UntagResource {
     /// The ARN of the CloudWatch Logs resource that you're removing tags from.
@@ -189,7 +189,7 @@ impl UntagResource {
 ///
 /// If you have previously used this operation to suppress detection of a pattern or anomaly, you can use it again to cause CloudWatch Logs to end the suppression. To do this, use this operation and specify the anomaly or pattern to stop suppressing, and omit the `suppressionType` and `suppressionPeriod` parameters.
 pub struct UpdateAnomaly(
-    rt::Call<t::UpdateAnomalyRequest, rt::Unit, e::UpdateAnomalyError>,
+    pub(crate) rt::Call<t::UpdateAnomalyRequest, rt::Unit, e::UpdateAnomalyError>,
 );
 impl UpdateAnomaly {
     /// If you are suppressing or unsuppressing an anomaly, specify its unique ID here. You can find anomaly IDs by using the [ListAnomalies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListAnomalies.html) operation.
@@ -269,7 +269,7 @@ impl UpdateAnomaly {
 ///
 /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery.
 pub struct UpdateDeliveryConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateDeliveryConfigurationRequest,
         t::UpdateDeliveryConfigurationResponse,
         e::UpdateDeliveryConfigurationError,
@@ -352,7 +352,7 @@ impl UpdateDeliveryConfiguration {
 ///
 /// Updates an existing log anomaly detector.
 pub struct UpdateLogAnomalyDetector(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateLogAnomalyDetectorRequest,
         rt::Unit,
         e::UpdateLogAnomalyDetectorError,
@@ -439,7 +439,7 @@ impl UpdateLogAnomalyDetector {
 ///
 /// This is a full replacement operation. All existing content is replaced. You must specify either `tableBody` or `queryId`, but not both.
 pub struct UpdateLookupTable(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateLookupTableRequest,
         t::UpdateLookupTableResponse,
         e::UpdateLookupTableError,
@@ -523,7 +523,7 @@ impl UpdateLookupTable {
 ///
 /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations.
 pub struct UpdateScheduledQuery(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateScheduledQueryRequest,
         t::UpdateScheduledQueryResponse,
         e::UpdateScheduledQueryError,

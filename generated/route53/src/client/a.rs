@@ -28,7 +28,7 @@ impl super::Client {
 ///
 /// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`.
 pub struct ActivateKeySigningKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ActivateKeySigningKeyRequest,
         t::ActivateKeySigningKeyResponse,
         e::ActivateKeySigningKeyError,
@@ -108,7 +108,7 @@ impl ActivateKeySigningKey {
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
 pub struct AssociateVpcWithHostedZone(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssociateVpcWithHostedZoneRequest,
         t::AssociateVpcWithHostedZoneResponse,
         e::AssociateVpcWithHostedZoneError,

@@ -141,7 +141,7 @@ impl super::Client {
 /// - `PUT`: Create a CIDR block within the specified collection.
 /// - `DELETE_IF_EXISTS`: Delete an existing CIDR block from the collection.
 pub struct ChangeCidrCollection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ChangeCidrCollectionRequest,
         t::ChangeCidrCollectionResponse,
         e::ChangeCidrCollectionError,
@@ -257,7 +257,7 @@ impl ChangeCidrCollection {
 ///
 /// For information about the limits on a `ChangeResourceRecordSets` request, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
 pub struct ChangeResourceRecordSets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ChangeResourceRecordSetsRequest,
         t::ChangeResourceRecordSetsResponse,
         e::ChangeResourceRecordSetsError,
@@ -327,7 +327,7 @@ impl ChangeResourceRecordSets {
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
 pub struct ChangeTagsForResource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ChangeTagsForResourceRequest,
         t::ChangeTagsForResourceResponse,
         e::ChangeTagsForResourceError,
@@ -405,7 +405,7 @@ impl ChangeTagsForResource {
 ///
 /// Creates a CIDR collection in the current Amazon Web Services account.
 pub struct CreateCidrCollection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateCidrCollectionRequest,
         t::CreateCidrCollectionResponse,
         e::CreateCidrCollectionError,
@@ -485,7 +485,7 @@ impl CreateCidrCollection {
 /// - You can configure a health checker to check the health of an external resource that the instance relies on, such as a database server.
 /// - You can create a CloudWatch metric, associate an alarm with the metric, and then create a health check that is based on the state of the alarm. For example, you might create a CloudWatch metric that checks the status of the Amazon EC2 `StatusCheckFailed` metric, add an alarm to the metric, and then create a health check that is based on the state of the alarm. For information about creating CloudWatch metrics and alarms by using the CloudWatch console, see the [Amazon CloudWatch User Guide](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/WhatIsCloudWatch.html).
 pub struct CreateHealthCheck(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateHealthCheckRequest,
         t::CreateHealthCheckResponse,
         e::CreateHealthCheckError,
@@ -575,7 +575,7 @@ impl CreateHealthCheck {
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
 pub struct CreateHostedZone(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateHostedZoneRequest,
         t::CreateHostedZoneResponse,
         e::CreateHostedZoneError,
@@ -659,7 +659,7 @@ impl CreateHostedZone {
 ///
 /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
 pub struct CreateKeySigningKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateKeySigningKeyRequest,
         t::CreateKeySigningKeyResponse,
         e::CreateKeySigningKeyError,
@@ -769,7 +769,7 @@ impl CreateKeySigningKey {
 /// - **Pricing**: For information about charges for query logs, see [Amazon CloudWatch Pricing](http://aws.amazon.com/cloudwatch/pricing/).
 /// - **How to Stop Logging**: If you want Route 53 to stop sending query logs to CloudWatch Logs, delete the query logging configuration. For more information, see [DeleteQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteQueryLoggingConfig.html).
 pub struct CreateQueryLoggingConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateQueryLoggingConfigRequest,
         t::CreateQueryLoggingConfigResponse,
         e::CreateQueryLoggingConfigError,
@@ -850,7 +850,7 @@ impl CreateQueryLoggingConfig {
 ///
 /// You can specify up to 100 protections in one request. The number of protections that you can have in a hosted zone is limited by a quota. If the request would exceed that quota, Route 53 returns a `LimitsExceeded` error.
 pub struct CreateResourceRecordSetProtections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateResourceRecordSetProtectionsRequest,
         t::CreateResourceRecordSetProtectionsResponse,
         e::CreateResourceRecordSetProtectionsError,
@@ -942,7 +942,7 @@ impl CreateResourceRecordSetProtections {
 /// - For larger numbers of hosted zones, the easiest solution is to use more than one reusable delegation set.
 /// - For larger numbers of hosted zones, you can also migrate hosted zones that have overlapping name servers to hosted zones that don't have overlapping name servers, then migrate the hosted zones again to use the reusable delegation set.
 pub struct CreateReusableDelegationSet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateReusableDelegationSetRequest,
         t::CreateReusableDelegationSetResponse,
         e::CreateReusableDelegationSetError,
@@ -1010,7 +1010,7 @@ impl CreateReusableDelegationSet {
 ///
 /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
 pub struct CreateTrafficPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTrafficPolicyRequest,
         t::CreateTrafficPolicyResponse,
         e::CreateTrafficPolicyError,
@@ -1084,7 +1084,7 @@ impl CreateTrafficPolicy {
 ///
 /// **Note:** After you submit an `CreateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
 pub struct CreateTrafficPolicyInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTrafficPolicyInstanceRequest,
         t::CreateTrafficPolicyInstanceResponse,
         e::CreateTrafficPolicyInstanceError,
@@ -1170,7 +1170,7 @@ impl CreateTrafficPolicyInstance {
 ///
 /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
 pub struct CreateTrafficPolicyVersion(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTrafficPolicyVersionRequest,
         t::CreateTrafficPolicyVersionResponse,
         e::CreateTrafficPolicyVersionError,
@@ -1246,7 +1246,7 @@ impl CreateTrafficPolicyVersion {
 ///
 /// **Note:** If you want to associate multiple VPCs that you created by using one account with a hosted zone that you created by using a different account, you must submit one authorization request for each VPC.
 pub struct CreateVpcAssociationAuthorization(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateVpcAssociationAuthorizationRequest,
         t::CreateVpcAssociationAuthorizationResponse,
         e::CreateVpcAssociationAuthorizationError,

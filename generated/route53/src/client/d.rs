@@ -123,7 +123,7 @@ impl super::Client {
 ///
 /// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`.
 pub struct DeactivateKeySigningKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeactivateKeySigningKeyRequest,
         t::DeactivateKeySigningKeyResponse,
         e::DeactivateKeySigningKeyError,
@@ -189,7 +189,7 @@ impl DeactivateKeySigningKey {
 ///
 /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
 pub struct DeleteCidrCollection(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteCidrCollectionRequest,
         t::DeleteCidrCollectionResponse,
         e::DeleteCidrCollectionError,
@@ -253,7 +253,7 @@ impl DeleteCidrCollection {
 ///
 /// If you're using Cloud Map and you configured Cloud Map to create a Route 53 health check when you register an instance, you can't use the Route 53 `DeleteHealthCheck` command to delete the health check. The health check is deleted automatically when you deregister the instance; there can be a delay of several hours before the health check is deleted from Route 53.
 pub struct DeleteHealthCheck(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteHealthCheckRequest,
         t::DeleteHealthCheckResponse,
         e::DeleteHealthCheckError,
@@ -330,7 +330,7 @@ impl DeleteHealthCheck {
 /// - Use the `GetHostedZone` action to request information about the hosted zone.
 /// - Use the `ListHostedZones` action to get a list of the hosted zones associated with the current Amazon Web Services account.
 pub struct DeleteHostedZone(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteHostedZoneRequest,
         t::DeleteHostedZoneResponse,
         e::DeleteHostedZoneError,
@@ -394,7 +394,7 @@ impl DeleteHostedZone {
 ///
 /// Use [GetDNSSEC](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetDNSSEC.html) to verify that the KSK is in an `INACTIVE` status.
 pub struct DeleteKeySigningKey(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteKeySigningKeyRequest,
         t::DeleteKeySigningKeyResponse,
         e::DeleteKeySigningKeyError,
@@ -462,7 +462,7 @@ impl DeleteKeySigningKey {
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html).
 pub struct DeleteQueryLoggingConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteQueryLoggingConfigRequest,
         t::DeleteQueryLoggingConfigResponse,
         e::DeleteQueryLoggingConfigError,
@@ -528,7 +528,7 @@ impl DeleteQueryLoggingConfig {
 ///
 /// You can specify up to 100 protections in one request.
 pub struct DeleteResourceRecordSetProtections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteResourceRecordSetProtectionsRequest,
         t::DeleteResourceRecordSetProtectionsResponse,
         e::DeleteResourceRecordSetProtectionsError,
@@ -600,7 +600,7 @@ impl DeleteResourceRecordSetProtections {
 ///
 /// To verify that the reusable delegation set is not associated with any hosted zones, submit a [GetReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetReusableDelegationSet.html) request and specify the ID of the reusable delegation set that you want to delete.
 pub struct DeleteReusableDelegationSet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteReusableDelegationSetRequest,
         t::DeleteReusableDelegationSetResponse,
         e::DeleteReusableDelegationSetError,
@@ -668,7 +668,7 @@ impl DeleteReusableDelegationSet {
 /// - There's no way to get a list of deleted policies.
 /// - If you retain the ID of the policy, you can get information about the policy, including the traffic policy document, by running [GetTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetTrafficPolicy.html).
 pub struct DeleteTrafficPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTrafficPolicyRequest,
         t::DeleteTrafficPolicyResponse,
         e::DeleteTrafficPolicyError,
@@ -736,7 +736,7 @@ impl DeleteTrafficPolicy {
 ///
 /// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
 pub struct DeleteTrafficPolicyInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteTrafficPolicyInstanceRequest,
         t::DeleteTrafficPolicyInstanceResponse,
         e::DeleteTrafficPolicyInstanceError,
@@ -800,7 +800,7 @@ impl DeleteTrafficPolicyInstance {
 ///
 /// **Important:** Sending this request only prevents the Amazon Web Services account that created the VPC from associating the VPC with the Amazon Route 53 hosted zone in the future. If the VPC is already associated with the hosted zone, `DeleteVPCAssociationAuthorization` won't disassociate the VPC from the hosted zone. If you want to delete an existing association, use `DisassociateVPCFromHostedZone`.
 pub struct DeleteVpcAssociationAuthorization(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteVpcAssociationAuthorizationRequest,
         t::DeleteVpcAssociationAuthorizationResponse,
         e::DeleteVpcAssociationAuthorizationError,
@@ -868,7 +868,7 @@ impl DeleteVpcAssociationAuthorization {
 ///
 /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
 pub struct DisableHostedZoneDnssec(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisableHostedZoneDnssecRequest,
         t::DisableHostedZoneDnssecResponse,
         e::DisableHostedZoneDnssecError,
@@ -943,7 +943,7 @@ impl DisableHostedZoneDnssec {
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
 pub struct DisassociateVpcFromHostedZone(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateVpcFromHostedZoneRequest,
         t::DisassociateVpcFromHostedZoneResponse,
         e::DisassociateVpcFromHostedZoneError,

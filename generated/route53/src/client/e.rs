@@ -21,7 +21,7 @@ impl super::Client {
 ///
 /// Enables DNSSEC signing in a specific hosted zone.
 pub struct EnableHostedZoneDnssec(
-    rt::Call<
+    pub(crate) rt::Call<
         t::EnableHostedZoneDnssecRequest,
         t::EnableHostedZoneDnssecResponse,
         e::EnableHostedZoneDnssecError,

@@ -136,7 +136,7 @@ impl super::Client {
 ///
 /// **Note:** You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at <https://console.aws.amazon.com/trustedadvisor>. Then choose **Service limits** in the navigation pane.
 pub struct GetAccountLimit(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetAccountLimitRequest,
         t::GetAccountLimitResponse,
         e::GetAccountLimitError,
@@ -199,7 +199,7 @@ impl GetAccountLimit {
 /// - `PENDING` indicates that the changes in this request have not propagated to all Amazon Route 53 DNS servers managing the hosted zone. This is the initial status of all change batch requests.
 /// - `INSYNC` indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone.
 pub struct GetChange(
-    rt::Call<t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError>,
+    pub(crate) rt::Call<t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError>,
 );
 impl GetChange {
     /// The ID of the change batch request. The value that you specify here is the value that `ChangeResourceRecordSets` returned in the `Id` element when you submitted the request.
@@ -258,7 +258,11 @@ impl GetChange {
 ///
 /// **Important:** `GetCheckerIpRanges` still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see [IP Address Ranges of Amazon Route 53 Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) in the *Amazon Route 53 Developer Guide*.
 pub struct GetCheckerIpRanges(
-    rt::Call<t::GetCheckerIpRangesRequest, t::GetCheckerIpRangesResponse, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetCheckerIpRangesRequest,
+        t::GetCheckerIpRangesResponse,
+        rt::NoErrors,
+    >,
 );
 impl GetCheckerIpRanges {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -308,7 +312,7 @@ impl GetCheckerIpRanges {
 ///
 /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
 pub struct GetDnssec(
-    rt::Call<t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError>,
+    pub(crate) rt::Call<t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError>,
 );
 impl GetDnssec {
     /// A unique string used to identify a hosted zone.
@@ -372,7 +376,11 @@ impl GetDnssec {
 ///
 /// `GET /2013-04-01/geolocation?countrycode=two-character country code&subdivisioncode=subdivision code`
 pub struct GetGeoLocation(
-    rt::Call<t::GetGeoLocationRequest, t::GetGeoLocationResponse, e::GetGeoLocationError>,
+    pub(crate) rt::Call<
+        t::GetGeoLocationRequest,
+        t::GetGeoLocationResponse,
+        e::GetGeoLocationError,
+    >,
 );
 impl GetGeoLocation {
     /// For geolocation resource record sets, a two-letter abbreviation that identifies a continent. Amazon Route 53 supports the following continent codes:
@@ -440,7 +448,11 @@ impl GetGeoLocation {
 ///
 /// Gets information about a specified health check.
 pub struct GetHealthCheck(
-    rt::Call<t::GetHealthCheckRequest, t::GetHealthCheckResponse, e::GetHealthCheckError>,
+    pub(crate) rt::Call<
+        t::GetHealthCheckRequest,
+        t::GetHealthCheckResponse,
+        e::GetHealthCheckError,
+    >,
 );
 impl GetHealthCheck {
     /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
@@ -496,7 +508,11 @@ impl GetHealthCheck {
 ///
 /// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
 pub struct GetHealthCheckCount(
-    rt::Call<t::GetHealthCheckCountRequest, t::GetHealthCheckCountResponse, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetHealthCheckCountRequest,
+        t::GetHealthCheckCountResponse,
+        rt::NoErrors,
+    >,
 );
 impl GetHealthCheckCount {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -546,7 +562,7 @@ impl GetHealthCheckCount {
 ///
 /// Gets the reason that a specified health check failed most recently.
 pub struct GetHealthCheckLastFailureReason(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetHealthCheckLastFailureReasonRequest,
         t::GetHealthCheckLastFailureReasonResponse,
         e::GetHealthCheckLastFailureReasonError,
@@ -610,7 +626,7 @@ impl GetHealthCheckLastFailureReason {
 ///
 /// **Important:** This API is intended for use during development to diagnose behavior. It doesn’t support production use-cases with high query rates that require immediate and actionable responses.
 pub struct GetHealthCheckStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetHealthCheckStatusRequest,
         t::GetHealthCheckStatusResponse,
         e::GetHealthCheckStatusError,
@@ -672,7 +688,11 @@ impl GetHealthCheckStatus {
 ///
 /// returns the VPCs associated with the specified hosted zone and does not reflect the VPC associations by Route 53 Profiles. To get the associations to a Profile, call the [ListProfileAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileAssociations.html) API.
 pub struct GetHostedZone(
-    rt::Call<t::GetHostedZoneRequest, t::GetHostedZoneResponse, e::GetHostedZoneError>,
+    pub(crate) rt::Call<
+        t::GetHostedZoneRequest,
+        t::GetHostedZoneResponse,
+        e::GetHostedZoneError,
+    >,
 );
 impl GetHostedZone {
     /// The ID of the hosted zone that you want to get information about.
@@ -728,7 +748,7 @@ impl GetHostedZone {
 ///
 /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
 pub struct GetHostedZoneCount(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetHostedZoneCountRequest,
         t::GetHostedZoneCountResponse,
         e::GetHostedZoneCountError,
@@ -784,7 +804,7 @@ impl GetHostedZoneCount {
 ///
 /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
 pub struct GetHostedZoneLimit(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetHostedZoneLimitRequest,
         t::GetHostedZoneLimitResponse,
         e::GetHostedZoneLimitError,
@@ -852,7 +872,7 @@ impl GetHostedZoneLimit {
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html) and [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html).
 pub struct GetQueryLoggingConfig(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetQueryLoggingConfigRequest,
         t::GetQueryLoggingConfigResponse,
         e::GetQueryLoggingConfigError,
@@ -912,7 +932,7 @@ impl GetQueryLoggingConfig {
 ///
 /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
 pub struct GetReusableDelegationSet(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetReusableDelegationSetRequest,
         t::GetReusableDelegationSetResponse,
         e::GetReusableDelegationSetError,
@@ -976,7 +996,7 @@ impl GetReusableDelegationSet {
 ///
 /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
 pub struct GetReusableDelegationSetLimit(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetReusableDelegationSetLimitRequest,
         t::GetReusableDelegationSetLimitResponse,
         e::GetReusableDelegationSetLimitError,
@@ -1046,7 +1066,7 @@ impl GetReusableDelegationSetLimit {
 ///
 /// For information about how of deleting a traffic policy affects the response from `GetTrafficPolicy`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
 pub struct GetTrafficPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTrafficPolicyRequest,
         t::GetTrafficPolicyResponse,
         e::GetTrafficPolicyError,
@@ -1136,7 +1156,7 @@ impl super::Client {
 ///
 /// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
 pub struct GetTrafficPolicyInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTrafficPolicyInstanceRequest,
         t::GetTrafficPolicyInstanceResponse,
         e::GetTrafficPolicyInstanceError,
@@ -1198,7 +1218,7 @@ impl GetTrafficPolicyInstance {
 ///
 /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
 pub struct GetTrafficPolicyInstanceCount(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTrafficPolicyInstanceCountRequest,
         t::GetTrafficPolicyInstanceCountResponse,
         rt::NoErrors,

@@ -138,7 +138,11 @@ impl super::Client {
 ///
 /// Returns a paginated list of location objects and their CIDR blocks.
 pub struct ListCidrBlocks(
-    rt::Call<t::ListCidrBlocksRequest, t::ListCidrBlocksResponse, e::ListCidrBlocksError>,
+    pub(crate) rt::Call<
+        t::ListCidrBlocksRequest,
+        t::ListCidrBlocksResponse,
+        e::ListCidrBlocksError,
+    >,
 );
 impl ListCidrBlocks {
     /// The UUID of the CIDR collection.
@@ -225,7 +229,7 @@ impl ListCidrBlocks {
 ///
 /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
 pub struct ListCidrCollections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListCidrCollectionsRequest,
         t::ListCidrCollectionsResponse,
         e::ListCidrCollectionsError,
@@ -304,7 +308,7 @@ impl ListCidrCollections {
 ///
 /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
 pub struct ListCidrLocations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListCidrLocationsRequest,
         t::ListCidrLocationsResponse,
         e::ListCidrLocationsError,
@@ -395,7 +399,7 @@ impl ListCidrLocations {
 ///
 /// For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
 pub struct ListGeoLocations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListGeoLocationsRequest,
         t::ListGeoLocationsResponse,
         e::ListGeoLocationsError,
@@ -473,7 +477,7 @@ impl ListGeoLocations {
 ///
 /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
 pub struct ListHealthChecks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListHealthChecksRequest,
         t::ListHealthChecksResponse,
         e::ListHealthChecksError,
@@ -554,7 +558,7 @@ impl ListHealthChecks {
 ///
 /// Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the `maxitems` parameter to list them in groups of up to 100.
 pub struct ListHostedZones(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListHostedZonesRequest,
         t::ListHostedZonesResponse,
         e::ListHostedZonesError,
@@ -664,7 +668,7 @@ impl ListHostedZones {
 /// - If the value of `IsTruncated` in the response is true, there are more hosted zones associated with the current Amazon Web Services account. If `IsTruncated` is false, this response includes the last hosted zone that is associated with the current account. The `NextDNSName` element and `NextHostedZoneId` elements are omitted from the response.
 /// - The `NextDNSName` and `NextHostedZoneId` elements in the response contain the domain name and the hosted zone ID of the next hosted zone that is associated with the current Amazon Web Services account. If you want to list more hosted zones, make another call to `ListHostedZonesByName`, and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
 pub struct ListHostedZonesByName(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListHostedZonesByNameRequest,
         t::ListHostedZonesByNameResponse,
         e::ListHostedZonesByNameError,
@@ -751,7 +755,7 @@ impl ListHostedZonesByName {
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
 pub struct ListHostedZonesByVpc(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListHostedZonesByVpcRequest,
         t::ListHostedZonesByVpcResponse,
         e::ListHostedZonesByVpcError,
@@ -831,7 +835,7 @@ impl ListHostedZonesByVpc {
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html). Additional information, including the format of DNS query logs, appears in [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
 pub struct ListQueryLoggingConfigs(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListQueryLoggingConfigsRequest,
         t::ListQueryLoggingConfigsResponse,
         e::ListQueryLoggingConfigsError,
@@ -918,7 +922,7 @@ impl ListQueryLoggingConfigs {
 ///
 /// If the response includes a `NextToken` element, there are more protections to list. To get the next page of results, submit another request and specify the value of `NextToken` in the `NextToken` parameter.
 pub struct ListResourceRecordSetProtections(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListResourceRecordSetProtectionsRequest,
         t::ListResourceRecordSetProtectionsResponse,
         e::ListResourceRecordSetProtectionsError,
@@ -1050,7 +1054,7 @@ impl ListResourceRecordSetProtections {
 ///
 /// If a `ListResourceRecordSets` command returns more than one page of results, the value of `IsTruncated` is `true`. To display the next page of results, get the values of `NextRecordName`, `NextRecordType`, and `NextRecordIdentifier` (if any) from the response. Then submit another `ListResourceRecordSets` request, and specify those values for `StartRecordName`, `StartRecordType`, and `StartRecordIdentifier`.
 pub struct ListResourceRecordSets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListResourceRecordSetsRequest,
         t::ListResourceRecordSetsResponse,
         e::ListResourceRecordSetsError,
@@ -1147,7 +1151,7 @@ impl ListResourceRecordSets {
 ///
 /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
 pub struct ListReusableDelegationSets(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListReusableDelegationSetsRequest,
         t::ListReusableDelegationSetsResponse,
         e::ListReusableDelegationSetsError,
@@ -1217,7 +1221,7 @@ impl ListReusableDelegationSets {
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
 pub struct ListTagsForResource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsForResourceRequest,
         t::ListTagsForResourceResponse,
         e::ListTagsForResourceError,
@@ -1285,7 +1289,7 @@ impl ListTagsForResource {
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
 pub struct ListTagsForResources(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsForResourcesRequest,
         t::ListTagsForResourcesResponse,
         e::ListTagsForResourcesError,
@@ -1353,7 +1357,7 @@ impl ListTagsForResources {
 ///
 /// For information about how of deleting a traffic policy affects the response from `ListTrafficPolicies`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
 pub struct ListTrafficPolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTrafficPoliciesRequest,
         t::ListTrafficPoliciesResponse,
         e::ListTrafficPoliciesError,
@@ -1423,7 +1427,7 @@ impl ListTrafficPolicies {
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
 pub struct ListTrafficPolicyInstances(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTrafficPolicyInstancesRequest,
         t::ListTrafficPolicyInstancesResponse,
         e::ListTrafficPolicyInstancesError,
@@ -1560,7 +1564,7 @@ impl super::Client {
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
 pub struct ListTrafficPolicyInstancesByHostedZone(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTrafficPolicyInstancesByHostedZoneRequest,
         t::ListTrafficPolicyInstancesByHostedZoneResponse,
         e::ListTrafficPolicyInstancesByHostedZoneError,
@@ -1650,7 +1654,7 @@ impl ListTrafficPolicyInstancesByHostedZone {
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
 pub struct ListTrafficPolicyInstancesByPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTrafficPolicyInstancesByPolicyRequest,
         t::ListTrafficPolicyInstancesByPolicyResponse,
         e::ListTrafficPolicyInstancesByPolicyError,
@@ -1750,7 +1754,7 @@ impl ListTrafficPolicyInstancesByPolicy {
 ///
 /// Traffic policy versions are listed in numerical order by `VersionNumber`.
 pub struct ListTrafficPolicyVersions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTrafficPolicyVersionsRequest,
         t::ListTrafficPolicyVersionsResponse,
         e::ListTrafficPolicyVersionsError,
@@ -1826,7 +1830,7 @@ impl ListTrafficPolicyVersions {
 ///
 /// The response includes a `VPCs` element with a `VPC` child element for each VPC that can be associated with the hosted zone.
 pub struct ListVpcAssociationAuthorizations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListVpcAssociationAuthorizationsRequest,
         t::ListVpcAssociationAuthorizationsResponse,
         e::ListVpcAssociationAuthorizationsError,

@@ -23,7 +23,11 @@ impl super::Client {
 ///
 /// **Note:** The `TestDnsAnswer` returns information similar to what you would expect from the answer section of the `dig` command. Therefore, if you query for the name servers of a subdomain that point to the parent name servers, those will not be returned.
 pub struct TestDnsAnswer(
-    rt::Call<t::TestDnsAnswerRequest, t::TestDnsAnswerResponse, e::TestDnsAnswerError>,
+    pub(crate) rt::Call<
+        t::TestDnsAnswerRequest,
+        t::TestDnsAnswerResponse,
+        e::TestDnsAnswerError,
+    >,
 );
 impl TestDnsAnswer {
     /// The ID of the hosted zone that you want Amazon Route 53 to simulate a query for.

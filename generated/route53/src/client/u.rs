@@ -57,7 +57,7 @@ impl super::Client {
 ///
 /// For more information about updating health checks, see [Creating, Updating, and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html) in the *Amazon Route 53 Developer Guide*.
 pub struct UpdateHealthCheck(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateHealthCheckRequest,
         t::UpdateHealthCheckResponse,
         e::UpdateHealthCheckError,
@@ -216,7 +216,7 @@ impl UpdateHealthCheck {
 ///
 /// Updates the comment for a specified hosted zone.
 pub struct UpdateHostedZoneComment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateHostedZoneCommentRequest,
         t::UpdateHostedZoneCommentResponse,
         e::UpdateHostedZoneCommentError,
@@ -284,7 +284,7 @@ impl UpdateHostedZoneComment {
 ///
 /// Accelerated recovery enables you to update DNS records in your public hosted zone even when the us-east-1 region is unavailable.
 pub struct UpdateHostedZoneFeatures(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateHostedZoneFeaturesRequest,
         t::UpdateHostedZoneFeaturesResponse,
         e::UpdateHostedZoneFeaturesError,
@@ -352,7 +352,7 @@ impl UpdateHostedZoneFeatures {
 ///
 /// Updates the comment for a specified traffic policy version.
 pub struct UpdateTrafficPolicyComment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateTrafficPolicyCommentRequest,
         t::UpdateTrafficPolicyCommentResponse,
         e::UpdateTrafficPolicyCommentError,
@@ -434,7 +434,7 @@ impl UpdateTrafficPolicyComment {
 /// 2. When all of the new resource record sets have been created, Route 53 starts to respond to DNS queries for the root resource record set name (such as example.com) by using the new resource record sets.
 /// 3. Route 53 deletes the old group of resource record sets that are associated with the root resource record set name.
 pub struct UpdateTrafficPolicyInstance(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateTrafficPolicyInstanceRequest,
         t::UpdateTrafficPolicyInstanceResponse,
         e::UpdateTrafficPolicyInstanceError,

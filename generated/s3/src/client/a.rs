@@ -38,7 +38,7 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct AbortMultipartUpload(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AbortMultipartUploadRequest,
         t::AbortMultipartUploadOutput,
         e::AbortMultipartUploadError,

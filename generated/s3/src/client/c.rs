@@ -111,7 +111,7 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct CompleteMultipartUpload(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CompleteMultipartUploadRequest,
         t::CompleteMultipartUploadOutput,
         rt::NoErrors,
@@ -346,7 +346,7 @@ impl CompleteMultipartUpload {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct CopyObject(
-    rt::Call<t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError>,
+    pub(crate) rt::Call<t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError>,
 );
 impl CopyObject {
     /// The canned access control list (ACL) to apply to the object.
@@ -711,7 +711,11 @@ impl CopyObject {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct CreateBucket(
-    rt::Call<t::CreateBucketRequest, t::CreateBucketOutput, e::CreateBucketError>,
+    pub(crate) rt::Call<
+        t::CreateBucketRequest,
+        t::CreateBucketOutput,
+        e::CreateBucketError,
+    >,
 );
 impl CreateBucket {
     /// The canned ACL to apply to the bucket.
@@ -848,7 +852,11 @@ impl CreateBucket {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct CreateBucketMetadataConfiguration(
-    rt::Call<t::CreateBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateBucketMetadataConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl CreateBucketMetadataConfiguration {
     /// The general purpose bucket that you want to create the metadata configuration for.
@@ -940,7 +948,11 @@ impl CreateBucketMetadataConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct CreateBucketMetadataTableConfiguration(
-    rt::Call<t::CreateBucketMetadataTableConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::CreateBucketMetadataTableConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl CreateBucketMetadataTableConfiguration {
     /// The general purpose bucket that you want to create the metadata table configuration for.
@@ -1067,7 +1079,7 @@ impl CreateBucketMetadataTableConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct CreateMultipartUpload(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateMultipartUploadRequest,
         t::CreateMultipartUploadOutput,
         rt::NoErrors,
@@ -1347,7 +1359,11 @@ impl CreateMultipartUpload {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct CreateSession(
-    rt::Call<t::CreateSessionRequest, t::CreateSessionOutput, e::CreateSessionError>,
+    pub(crate) rt::Call<
+        t::CreateSessionRequest,
+        t::CreateSessionOutput,
+        e::CreateSessionError,
+    >,
 );
 impl CreateSession {
     /// Specifies the mode of the session that will be created, either `ReadWrite` or `ReadOnly`. If no session mode is specified, the default behavior attempts to create a session with the maximum allowable privilege. It will first attempt to create a `ReadWrite` session, and if that is not allowed by permissions, it will attempt to create a `ReadOnly` session. If neither session type is allowed, the request will return an Access Denied error. A `ReadWrite` session is capable of executing all the Zonal endpoint API operations on a directory bucket. A `ReadOnly` session is constrained to execute the following Zonal endpoint API operations: `GetObject`, `HeadObject`, `ListObjectsV2`, `GetObjectAttributes`, `ListParts`, and `ListMultipartUploads`.

@@ -170,7 +170,9 @@ impl super::Client {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucket(rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors>);
+pub struct DeleteBucket(
+    pub(crate) rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors>,
+);
 impl DeleteBucket {
     /// Specifies the bucket being deleted.
     #[inline]
@@ -237,7 +239,11 @@ impl DeleteBucket {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketAnalyticsConfiguration(
-    rt::Call<t::DeleteBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteBucketAnalyticsConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl DeleteBucketAnalyticsConfiguration {
     /// The name of the bucket from which an analytics configuration is deleted.
@@ -312,7 +318,7 @@ impl DeleteBucketAnalyticsConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketCors(
-    rt::Call<t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteBucketCors {
     /// Specifies the bucket whose `cors` configuration is being deleted.
@@ -382,7 +388,7 @@ impl DeleteBucketCors {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketEncryption(
-    rt::Call<t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteBucketEncryption {
     /// The name of the bucket containing the server-side encryption configuration to delete.
@@ -454,7 +460,7 @@ impl DeleteBucketEncryption {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketIntelligentTieringConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteBucketIntelligentTieringConfigurationRequest,
         rt::Unit,
         rt::NoErrors,
@@ -543,7 +549,11 @@ impl DeleteBucketIntelligentTieringConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketInventoryConfiguration(
-    rt::Call<t::DeleteBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteBucketInventoryConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl DeleteBucketInventoryConfiguration {
     /// The name of the bucket containing the inventory configuration to delete.
@@ -619,7 +629,7 @@ impl DeleteBucketInventoryConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketLifecycle(
-    rt::Call<t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteBucketLifecycle {
     /// The bucket name of the lifecycle to delete.
@@ -688,7 +698,11 @@ impl DeleteBucketLifecycle {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketMetadataConfiguration(
-    rt::Call<t::DeleteBucketMetadataConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteBucketMetadataConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl DeleteBucketMetadataConfiguration {
     /// The general purpose bucket that you want to remove the metadata configuration from.
@@ -761,7 +775,11 @@ impl DeleteBucketMetadataConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketMetadataTableConfiguration(
-    rt::Call<t::DeleteBucketMetadataTableConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteBucketMetadataTableConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl DeleteBucketMetadataTableConfiguration {
     /// The general purpose bucket that you want to remove the metadata table configuration from.
@@ -839,7 +857,11 @@ impl DeleteBucketMetadataTableConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketMetricsConfiguration(
-    rt::Call<t::DeleteBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteBucketMetricsConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl DeleteBucketMetricsConfiguration {
     /// The name of the bucket containing the metrics configuration to delete.
@@ -912,7 +934,7 @@ impl DeleteBucketMetricsConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketOwnershipControls(
-    rt::Call<t::DeleteBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteBucketOwnershipControls {
     /// The Amazon S3 bucket whose `OwnershipControls` you want to delete.
@@ -982,7 +1004,7 @@ impl DeleteBucketOwnershipControls {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketPolicy(
-    rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteBucketPolicy {
     /// The bucket name.
@@ -1053,7 +1075,7 @@ impl DeleteBucketPolicy {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketReplication(
-    rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteBucketReplication {
     /// The bucket name.
@@ -1120,7 +1142,7 @@ impl DeleteBucketReplication {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketTagging(
-    rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteBucketTagging {
     /// The bucket that has the tag set to be removed.
@@ -1189,7 +1211,7 @@ impl DeleteBucketTagging {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteBucketWebsite(
-    rt::Call<t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeleteBucketWebsite {
     /// The bucket name for which you want to remove the website configuration.
@@ -1276,7 +1298,7 @@ impl DeleteBucketWebsite {
 ///
 /// **Note:** The `If-Match` header is supported for both general purpose and directory buckets. `IfMatchLastModifiedTime` and `IfMatchSize` is only supported for directory buckets.
 pub struct DeleteObject(
-    rt::Call<t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors>,
 );
 impl DeleteObject {
     /// The bucket name of the bucket containing the object.
@@ -1426,7 +1448,7 @@ impl super::Client {
 /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
 pub struct DeleteObjectAnnotation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteObjectAnnotationRequest,
         t::DeleteObjectAnnotationOutput,
         e::DeleteObjectAnnotationError,
@@ -1535,7 +1557,11 @@ impl DeleteObjectAnnotation {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteObjectTagging(
-    rt::Call<t::DeleteObjectTaggingRequest, t::DeleteObjectTaggingOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::DeleteObjectTaggingRequest,
+        t::DeleteObjectTaggingOutput,
+        rt::NoErrors,
+    >,
 );
 impl DeleteObjectTagging {
     /// The bucket name containing the objects from which to remove the tags.
@@ -1640,7 +1666,7 @@ impl DeleteObjectTagging {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeleteObjects(
-    rt::Call<t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors>,
 );
 impl DeleteObjects {
     /// The bucket name containing the objects to delete.
@@ -1739,7 +1765,7 @@ impl DeleteObjects {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct DeletePublicAccessBlock(
-    rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
 );
 impl DeletePublicAccessBlock {
     /// The Amazon S3 bucket whose `PublicAccessBlock` configuration you want to delete.

@@ -153,7 +153,7 @@ impl super::Client {
 ///
 /// Returns the attribute-based access control (ABAC) property of the general purpose bucket. If ABAC is enabled on your bucket, you can use tags on the bucket for access control. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
 pub struct GetBucketAbac(
-    rt::Call<t::GetBucketAbacRequest, t::GetBucketAbacOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::GetBucketAbacRequest, t::GetBucketAbacOutput, rt::NoErrors>,
 );
 impl GetBucketAbac {
     /// The name of the general purpose bucket.
@@ -227,7 +227,7 @@ impl GetBucketAbac {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketAccelerateConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketAccelerateConfigurationRequest,
         t::GetBucketAccelerateConfigurationOutput,
         rt::NoErrors,
@@ -315,7 +315,7 @@ impl GetBucketAccelerateConfiguration {
 ///
 /// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
 pub struct GetBucketAcl(
-    rt::Call<t::GetBucketAclRequest, t::GetBucketAclOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::GetBucketAclRequest, t::GetBucketAclOutput, rt::NoErrors>,
 );
 impl GetBucketAcl {
     /// Specifies the S3 bucket whose ACL is being requested.
@@ -385,7 +385,7 @@ impl GetBucketAcl {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketAnalyticsConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketAnalyticsConfigurationRequest,
         t::GetBucketAnalyticsConfigurationOutput,
         rt::NoErrors,
@@ -476,7 +476,7 @@ impl GetBucketAnalyticsConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketCors(
-    rt::Call<t::GetBucketCorsRequest, t::GetBucketCorsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::GetBucketCorsRequest, t::GetBucketCorsOutput, rt::NoErrors>,
 );
 impl GetBucketCors {
     /// The bucket name for which to get the cors configuration.
@@ -548,7 +548,11 @@ impl GetBucketCors {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketEncryption(
-    rt::Call<t::GetBucketEncryptionRequest, t::GetBucketEncryptionOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketEncryptionRequest,
+        t::GetBucketEncryptionOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketEncryption {
     /// The name of the bucket from which the server-side encryption configuration is retrieved.
@@ -626,7 +630,7 @@ impl GetBucketEncryption {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketIntelligentTieringConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketIntelligentTieringConfigurationRequest,
         t::GetBucketIntelligentTieringConfigurationOutput,
         rt::NoErrors,
@@ -717,7 +721,7 @@ impl GetBucketIntelligentTieringConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketInventoryConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketInventoryConfigurationRequest,
         t::GetBucketInventoryConfigurationOutput,
         rt::NoErrors,
@@ -811,7 +815,11 @@ impl GetBucketInventoryConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketLifecycle(
-    rt::Call<t::GetBucketLifecycleRequest, t::GetBucketLifecycleOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketLifecycleRequest,
+        t::GetBucketLifecycleOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketLifecycle {
     /// The name of the bucket for which to get the lifecycle information.
@@ -896,7 +904,7 @@ impl GetBucketLifecycle {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketLifecycleConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketLifecycleConfigurationRequest,
         t::GetBucketLifecycleConfigurationOutput,
         rt::NoErrors,
@@ -981,7 +989,11 @@ impl GetBucketLifecycleConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketLocation(
-    rt::Call<t::GetBucketLocationRequest, t::GetBucketLocationOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketLocationRequest,
+        t::GetBucketLocationOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketLocation {
     /// The name of the bucket for which to get the location.
@@ -1052,7 +1064,11 @@ impl GetBucketLocation {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketLogging(
-    rt::Call<t::GetBucketLoggingRequest, t::GetBucketLoggingOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketLoggingRequest,
+        t::GetBucketLoggingOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketLogging {
     /// The bucket name for which to get the logging information.
@@ -1123,7 +1139,7 @@ impl GetBucketLogging {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketMetadataConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketMetadataConfigurationRequest,
         t::GetBucketMetadataConfigurationOutput,
         rt::NoErrors,
@@ -1208,7 +1224,7 @@ impl GetBucketMetadataConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketMetadataTableConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketMetadataTableConfigurationRequest,
         t::GetBucketMetadataTableConfigurationOutput,
         rt::NoErrors,
@@ -1294,7 +1310,7 @@ impl GetBucketMetadataTableConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketMetricsConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketMetricsConfigurationRequest,
         t::GetBucketMetricsConfigurationOutput,
         rt::NoErrors,
@@ -1370,7 +1386,7 @@ impl GetBucketMetricsConfiguration {
 ///
 /// No longer used, see [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html).
 pub struct GetBucketNotification(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketNotificationConfigurationRequest,
         t::NotificationConfigurationDeprecated,
         rt::NoErrors,

@@ -152,7 +152,7 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketNotificationConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketNotificationConfigurationRequest,
         t::NotificationConfiguration,
         rt::NoErrors,
@@ -236,7 +236,7 @@ impl GetBucketNotificationConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketOwnershipControls(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketOwnershipControlsRequest,
         t::GetBucketOwnershipControlsOutput,
         rt::NoErrors,
@@ -318,7 +318,11 @@ impl GetBucketOwnershipControls {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketPolicy(
-    rt::Call<t::GetBucketPolicyRequest, t::GetBucketPolicyOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketPolicyRequest,
+        t::GetBucketPolicyOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketPolicy {
     /// The bucket name to get the bucket policy for.
@@ -389,7 +393,7 @@ impl GetBucketPolicy {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketPolicyStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketPolicyStatusRequest,
         t::GetBucketPolicyStatusOutput,
         rt::NoErrors,
@@ -474,7 +478,11 @@ impl GetBucketPolicyStatus {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketReplication(
-    rt::Call<t::GetBucketReplicationRequest, t::GetBucketReplicationOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketReplicationRequest,
+        t::GetBucketReplicationOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketReplication {
     /// The bucket name for which to get the replication information.
@@ -544,7 +552,7 @@ impl GetBucketReplication {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketRequestPayment(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetBucketRequestPaymentRequest,
         t::GetBucketRequestPaymentOutput,
         rt::NoErrors,
@@ -626,7 +634,11 @@ impl GetBucketRequestPayment {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketTagging(
-    rt::Call<t::GetBucketTaggingRequest, t::GetBucketTaggingOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketTaggingRequest,
+        t::GetBucketTaggingOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketTagging {
     /// The name of the bucket for which to get the tagging information.
@@ -698,7 +710,11 @@ impl GetBucketTagging {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketVersioning(
-    rt::Call<t::GetBucketVersioningRequest, t::GetBucketVersioningOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketVersioningRequest,
+        t::GetBucketVersioningOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketVersioning {
     /// The name of the bucket for which to get the versioning information.
@@ -771,7 +787,11 @@ impl GetBucketVersioning {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetBucketWebsite(
-    rt::Call<t::GetBucketWebsiteRequest, t::GetBucketWebsiteOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetBucketWebsiteRequest,
+        t::GetBucketWebsiteOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetBucketWebsite {
     /// The bucket name for which to get the website configuration.
@@ -860,7 +880,7 @@ impl GetBucketWebsite {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObject(
-    rt::Call<t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError>,
+    pub(crate) rt::Call<t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError>,
 );
 impl GetObject {
     /// The bucket name containing the object.
@@ -1047,7 +1067,11 @@ impl GetObject {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObjectAcl(
-    rt::Call<t::GetObjectAclRequest, t::GetObjectAclOutput, e::GetObjectAclError>,
+    pub(crate) rt::Call<
+        t::GetObjectAclRequest,
+        t::GetObjectAclOutput,
+        e::GetObjectAclError,
+    >,
 );
 impl GetObjectAcl {
     /// The bucket name that contains the object for which to get the ACL information.
@@ -1131,7 +1155,7 @@ impl GetObjectAcl {
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
 pub struct GetObjectAnnotation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetObjectAnnotationRequest,
         t::GetObjectAnnotationOutput,
         e::GetObjectAnnotationError,
@@ -1273,7 +1297,7 @@ impl GetObjectAnnotation {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObjectAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetObjectAttributesRequest,
         t::GetObjectAttributesOutput,
         e::GetObjectAttributesError,
@@ -1403,7 +1427,11 @@ impl GetObjectAttributes {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObjectLegalHold(
-    rt::Call<t::GetObjectLegalHoldRequest, t::GetObjectLegalHoldOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetObjectLegalHoldRequest,
+        t::GetObjectLegalHoldOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetObjectLegalHold {
     /// The bucket name containing the object whose legal hold status you want to retrieve.
@@ -1491,7 +1519,7 @@ impl GetObjectLegalHold {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObjectLockConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetObjectLockConfigurationRequest,
         t::GetObjectLockConfigurationOutput,
         rt::NoErrors,
@@ -1569,7 +1597,11 @@ impl GetObjectLockConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObjectRetention(
-    rt::Call<t::GetObjectRetentionRequest, t::GetObjectRetentionOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetObjectRetentionRequest,
+        t::GetObjectRetentionOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetObjectRetention {
     /// The bucket name containing the object whose retention settings you want to retrieve.
@@ -1688,7 +1720,11 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObjectTagging(
-    rt::Call<t::GetObjectTaggingRequest, t::GetObjectTaggingOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetObjectTaggingRequest,
+        t::GetObjectTaggingOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetObjectTagging {
     /// The bucket name containing the object for which to get the tagging information.
@@ -1778,7 +1814,11 @@ impl GetObjectTagging {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetObjectTorrent(
-    rt::Call<t::GetObjectTorrentRequest, t::GetObjectTorrentOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetObjectTorrentRequest,
+        t::GetObjectTorrentOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetObjectTorrent {
     /// The name of the bucket containing the object for which to get the torrent files.
@@ -1863,7 +1903,11 @@ impl GetObjectTorrent {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct GetPublicAccessBlock(
-    rt::Call<t::GetPublicAccessBlockRequest, t::GetPublicAccessBlockOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetPublicAccessBlockRequest,
+        t::GetPublicAccessBlockOutput,
+        rt::NoErrors,
+    >,
 );
 impl GetPublicAccessBlock {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to retrieve.

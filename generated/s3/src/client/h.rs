@@ -36,7 +36,7 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct HeadBucket(
-    rt::Call<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError>,
+    pub(crate) rt::Call<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError>,
 );
 impl HeadBucket {
     /// The bucket name.
@@ -135,7 +135,7 @@ impl HeadBucket {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct HeadObject(
-    rt::Call<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError>,
+    pub(crate) rt::Call<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError>,
 );
 impl HeadObject {
     /// The name of the bucket that contains the object.

@@ -129,7 +129,7 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListBucketAnalyticsConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListBucketAnalyticsConfigurationsRequest,
         t::ListBucketAnalyticsConfigurationsOutput,
         rt::NoErrors,
@@ -219,7 +219,7 @@ impl ListBucketAnalyticsConfigurations {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListBucketIntelligentTieringConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListBucketIntelligentTieringConfigurationsRequest,
         t::ListBucketIntelligentTieringConfigurationsOutput,
         rt::NoErrors,
@@ -312,7 +312,7 @@ impl ListBucketIntelligentTieringConfigurations {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListBucketInventoryConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListBucketInventoryConfigurationsRequest,
         t::ListBucketInventoryConfigurationsOutput,
         rt::NoErrors,
@@ -405,7 +405,7 @@ impl ListBucketInventoryConfigurations {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListBucketMetricsConfigurations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListBucketMetricsConfigurationsRequest,
         t::ListBucketMetricsConfigurationsOutput,
         rt::NoErrors,
@@ -487,7 +487,7 @@ impl ListBucketMetricsConfigurations {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListBuckets(
-    rt::Call<t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors>,
 );
 impl ListBuckets {
     /// Maximum number of buckets to be returned in response. When the number is more than the count of buckets that are owned by an Amazon Web Services account, return all the buckets in response.
@@ -577,7 +577,11 @@ impl ListBuckets {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListDirectoryBuckets(
-    rt::Call<t::ListDirectoryBucketsRequest, t::ListDirectoryBucketsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ListDirectoryBucketsRequest,
+        t::ListDirectoryBucketsOutput,
+        rt::NoErrors,
+    >,
 );
 impl ListDirectoryBuckets {
     /// `ContinuationToken` indicates to Amazon S3 that the list is being continued on buckets in this account with a token. `ContinuationToken` is obfuscated and is not a real bucket name. You can use this `ContinuationToken` for the pagination of the list results.
@@ -682,7 +686,11 @@ impl ListDirectoryBuckets {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListMultipartUploads(
-    rt::Call<t::ListMultipartUploadsRequest, t::ListMultipartUploadsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ListMultipartUploadsRequest,
+        t::ListMultipartUploadsOutput,
+        rt::NoErrors,
+    >,
 );
 impl ListMultipartUploads {
     /// The name of the bucket to which the multipart upload was initiated.
@@ -809,7 +817,7 @@ impl ListMultipartUploads {
 /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
 pub struct ListObjectAnnotations(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListObjectAnnotationsRequest,
         t::ListObjectAnnotationsOutput,
         e::ListObjectAnnotationsError,
@@ -941,7 +949,11 @@ impl ListObjectAnnotations {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListObjectVersions(
-    rt::Call<t::ListObjectVersionsRequest, t::ListObjectVersionsOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::ListObjectVersionsRequest,
+        t::ListObjectVersionsOutput,
+        rt::NoErrors,
+    >,
 );
 impl ListObjectVersions {
     /// The bucket name that contains the objects.
@@ -1081,7 +1093,7 @@ impl ListObjectVersions {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListObjects(
-    rt::Call<t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError>,
+    pub(crate) rt::Call<t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError>,
 );
 impl ListObjects {
     /// The name of the bucket containing the objects.
@@ -1216,7 +1228,11 @@ impl ListObjects {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct ListObjectsV2(
-    rt::Call<t::ListObjectsV2Request, t::ListObjectsV2Output, e::ListObjectsV2Error>,
+    pub(crate) rt::Call<
+        t::ListObjectsV2Request,
+        t::ListObjectsV2Output,
+        e::ListObjectsV2Error,
+    >,
 );
 impl ListObjectsV2 {
     /// **Directory buckets** - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. Directory bucket names must be unique in the chosen Zone (Availability Zone or Local Zone). Bucket names must follow the format `bucket-base-name--zone-id--x-s3` (for example, `amzn-s3-demo-bucket--usw2-az1--x-s3`). For information about bucket naming restrictions, see [Directory bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html) in the *Amazon S3 User Guide*.
@@ -1371,7 +1387,9 @@ impl ListObjectsV2 {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListParts(rt::Call<t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors>);
+pub struct ListParts(
+    pub(crate) rt::Call<t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors>,
+);
 impl ListParts {
     /// The name of the bucket to which the parts are being uploaded.
     #[inline]

@@ -60,4 +60,8 @@ impl Client {
     pub fn handle(&self) -> &rt::ClientHandle {
         &self.handle
     }
+    /// A client around a runtime handle of this service (what resources hold).
+    pub fn from_handle(handle: rt::ClientHandle) -> Self {
+        Client { handle }
+    }
 }

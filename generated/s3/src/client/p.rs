@@ -152,7 +152,9 @@ impl super::Client {
 /// The `PutBucketAbac` operation.
 ///
 /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-pub struct PutBucketAbac(rt::Call<t::PutBucketAbacRequest, rt::Unit, rt::NoErrors>);
+pub struct PutBucketAbac(
+    pub(crate) rt::Call<t::PutBucketAbacRequest, rt::Unit, rt::NoErrors>,
+);
 impl PutBucketAbac {
     /// The name of the general purpose bucket.
     #[inline]
@@ -247,7 +249,11 @@ impl PutBucketAbac {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketAccelerateConfiguration(
-    rt::Call<t::PutBucketAccelerateConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::PutBucketAccelerateConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl PutBucketAccelerateConfiguration {
     /// The name of the bucket for which the accelerate configuration is set.
@@ -377,7 +383,9 @@ impl PutBucketAccelerateConfiguration {
 /// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketAcl(rt::Call<t::PutBucketAclRequest, rt::Unit, rt::NoErrors>);
+pub struct PutBucketAcl(
+    pub(crate) rt::Call<t::PutBucketAclRequest, rt::Unit, rt::NoErrors>,
+);
 impl PutBucketAcl {
     /// The canned ACL to apply to the bucket.
     #[inline]
@@ -512,7 +520,11 @@ impl PutBucketAcl {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketAnalyticsConfiguration(
-    rt::Call<t::PutBucketAnalyticsConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::PutBucketAnalyticsConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl PutBucketAnalyticsConfiguration {
     /// The name of the bucket to which an analytics configuration is stored.
@@ -603,7 +615,9 @@ impl PutBucketAnalyticsConfiguration {
 /// - [RESTOPTIONSobject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketCors(rt::Call<t::PutBucketCorsRequest, rt::Unit, rt::NoErrors>);
+pub struct PutBucketCors(
+    pub(crate) rt::Call<t::PutBucketCorsRequest, rt::Unit, rt::NoErrors>,
+);
 impl PutBucketCors {
     /// Specifies the bucket impacted by the `cors`configuration.
     #[inline]
@@ -704,7 +718,7 @@ impl PutBucketCors {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketEncryption(
-    rt::Call<t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketEncryption {
     /// Specifies default encryption for a bucket using server-side encryption with different key options.
@@ -805,7 +819,11 @@ impl PutBucketEncryption {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketIntelligentTieringConfiguration(
-    rt::Call<t::PutBucketIntelligentTieringConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::PutBucketIntelligentTieringConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl PutBucketIntelligentTieringConfiguration {
     /// The name of the Amazon S3 bucket whose configuration you want to modify or retrieve.
@@ -909,7 +927,11 @@ impl PutBucketIntelligentTieringConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketInventoryConfiguration(
-    rt::Call<t::PutBucketInventoryConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::PutBucketInventoryConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl PutBucketInventoryConfiguration {
     /// The name of the bucket where the inventory configuration will be stored.
@@ -1006,7 +1028,7 @@ impl PutBucketInventoryConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketLifecycle(
-    rt::Call<t::PutBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketLifecycle {
     /// Sets `Bucket`.
@@ -1100,7 +1122,7 @@ impl PutBucketLifecycle {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketLifecycleConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutBucketLifecycleConfigurationRequest,
         t::PutBucketLifecycleConfigurationOutput,
         rt::NoErrors,
@@ -1224,7 +1246,7 @@ impl PutBucketLifecycleConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketLogging(
-    rt::Call<t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketLogging {
     /// The name of the bucket for which to set the logging parameters.
@@ -1321,7 +1343,7 @@ impl PutBucketLogging {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketMetricsConfiguration(
-    rt::Call<t::PutBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketMetricsConfiguration {
     /// The name of the bucket for which the metrics configuration is set.
@@ -1391,7 +1413,7 @@ impl PutBucketMetricsConfiguration {
 ///
 /// No longer used, see the [PutBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html) operation.
 pub struct PutBucketNotification(
-    rt::Call<t::PutBucketNotificationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketNotificationRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketNotification {
     /// The name of the bucket.
@@ -1498,7 +1520,11 @@ impl PutBucketNotification {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketNotificationConfiguration(
-    rt::Call<t::PutBucketNotificationConfigurationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::PutBucketNotificationConfigurationRequest,
+        rt::Unit,
+        rt::NoErrors,
+    >,
 );
 impl PutBucketNotificationConfiguration {
     /// The name of the bucket.
@@ -1580,7 +1606,7 @@ impl PutBucketNotificationConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketOwnershipControls(
-    rt::Call<t::PutBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketOwnershipControls {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to set.
@@ -1668,7 +1694,9 @@ impl PutBucketOwnershipControls {
 /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketPolicy(rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors>);
+pub struct PutBucketPolicy(
+    pub(crate) rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors>,
+);
 impl PutBucketPolicy {
     /// The name of the bucket.
     #[inline]

@@ -129,7 +129,7 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketReplication(
-    rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketReplication {
     /// The name of the bucket
@@ -221,7 +221,7 @@ impl PutBucketReplication {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketRequestPayment(
-    rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketRequestPayment {
     /// The bucket name.
@@ -320,7 +320,7 @@ impl PutBucketRequestPayment {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketTagging(
-    rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketTagging {
     /// The bucket name.
@@ -418,7 +418,7 @@ impl PutBucketTagging {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketVersioning(
-    rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketVersioning {
     /// The bucket name.
@@ -537,7 +537,7 @@ impl PutBucketVersioning {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutBucketWebsite(
-    rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutBucketWebsite {
     /// The bucket name.
@@ -647,7 +647,7 @@ impl PutBucketWebsite {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutObject(
-    rt::Call<t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError>,
+    pub(crate) rt::Call<t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError>,
 );
 impl PutObject {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
@@ -1049,7 +1049,11 @@ impl PutObject {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutObjectAcl(
-    rt::Call<t::PutObjectAclRequest, t::PutObjectAclOutput, e::PutObjectAclError>,
+    pub(crate) rt::Call<
+        t::PutObjectAclRequest,
+        t::PutObjectAclOutput,
+        e::PutObjectAclError,
+    >,
 );
 impl PutObjectAcl {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL).
@@ -1191,7 +1195,7 @@ impl PutObjectAcl {
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
 pub struct PutObjectAnnotation(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutObjectAnnotationRequest,
         t::PutObjectAnnotationOutput,
         e::PutObjectAnnotationError,
@@ -1371,7 +1375,11 @@ impl PutObjectAnnotation {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutObjectLegalHold(
-    rt::Call<t::PutObjectLegalHoldRequest, t::PutObjectLegalHoldOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::PutObjectLegalHoldRequest,
+        t::PutObjectLegalHoldOutput,
+        rt::NoErrors,
+    >,
 );
 impl PutObjectLegalHold {
     /// The bucket name containing the object that you want to place a legal hold on.
@@ -1477,7 +1485,7 @@ impl PutObjectLegalHold {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutObjectLockConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutObjectLockConfigurationRequest,
         t::PutObjectLockConfigurationOutput,
         rt::NoErrors,
@@ -1584,7 +1592,11 @@ impl PutObjectLockConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutObjectRetention(
-    rt::Call<t::PutObjectRetentionRequest, t::PutObjectRetentionOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::PutObjectRetentionRequest,
+        t::PutObjectRetentionOutput,
+        rt::NoErrors,
+    >,
 );
 impl PutObjectRetention {
     /// The bucket name that contains the object you want to apply this Object Retention configuration to.
@@ -1712,7 +1724,11 @@ impl PutObjectRetention {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutObjectTagging(
-    rt::Call<t::PutObjectTaggingRequest, t::PutObjectTaggingOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::PutObjectTaggingRequest,
+        t::PutObjectTaggingOutput,
+        rt::NoErrors,
+    >,
 );
 impl PutObjectTagging {
     /// The bucket name containing the object.
@@ -1821,7 +1837,7 @@ impl PutObjectTagging {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct PutPublicAccessBlock(
-    rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
 );
 impl PutPublicAccessBlock {
     /// The name of the Amazon S3 bucket whose `PublicAccessBlock` configuration you want to set.

@@ -36,7 +36,11 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct RenameObject(
-    rt::Call<t::RenameObjectRequest, t::RenameObjectOutput, e::RenameObjectError>,
+    pub(crate) rt::Call<
+        t::RenameObjectRequest,
+        t::RenameObjectOutput,
+        e::RenameObjectError,
+    >,
 );
 impl RenameObject {
     /// The bucket name of the directory bucket containing the object.
@@ -190,7 +194,11 @@ impl RenameObject {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct RestoreObject(
-    rt::Call<t::RestoreObjectRequest, t::RestoreObjectOutput, e::RestoreObjectError>,
+    pub(crate) rt::Call<
+        t::RestoreObjectRequest,
+        t::RestoreObjectOutput,
+        e::RestoreObjectError,
+    >,
 );
 impl RestoreObject {
     /// The bucket name containing the object to restore.

@@ -45,7 +45,11 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct SelectObjectContent(
-    rt::Call<t::SelectObjectContentRequest, t::SelectObjectContentOutput, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::SelectObjectContentRequest,
+        t::SelectObjectContentOutput,
+        rt::NoErrors,
+    >,
 );
 impl SelectObjectContent {
     /// The S3 bucket.

@@ -88,7 +88,7 @@ impl super::Client {
 /// - [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html)
 /// - [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html)
 pub struct UpdateBucketMetadataAnnotationTableConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateBucketMetadataAnnotationTableConfigurationRequest,
         rt::Unit,
         rt::NoErrors,
@@ -192,7 +192,7 @@ impl UpdateBucketMetadataAnnotationTableConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct UpdateBucketMetadataInventoryTableConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateBucketMetadataInventoryTableConfigurationRequest,
         rt::Unit,
         rt::NoErrors,
@@ -288,7 +288,7 @@ impl UpdateBucketMetadataInventoryTableConfiguration {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct UpdateBucketMetadataJournalTableConfiguration(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateBucketMetadataJournalTableConfigurationRequest,
         rt::Unit,
         rt::NoErrors,
@@ -405,7 +405,7 @@ impl UpdateBucketMetadataJournalTableConfiguration {
 ///     - The specified Amazon Web Services KMS key must be from the same organization in Organizations as the bucket. Specify a KMS key that belongs to the same organization as the bucket, and then try again.
 ///     - The encryption type for the specified object can’t be updated because that object is protected by S3 Object Lock. If the object has a governance-mode retention period or a legal hold, you must first remove the Object Lock status on the object before you issue your `UpdateObjectEncryption` request. You can't use the `UpdateObjectEncryption` operation with objects that have an Object Lock compliance mode retention period applied to them.
 pub struct UpdateObjectEncryption(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateObjectEncryptionRequest,
         t::UpdateObjectEncryptionResponse,
         e::UpdateObjectEncryptionError,
@@ -548,7 +548,9 @@ impl UpdateObjectEncryption {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct UploadPart(rt::Call<t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors>);
+pub struct UploadPart(
+    pub(crate) rt::Call<t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors>,
+);
 impl UploadPart {
     /// Object data.
     #[inline]
@@ -773,7 +775,7 @@ impl UploadPart {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct UploadPartCopy(
-    rt::Call<t::UploadPartCopyRequest, t::UploadPartCopyOutput, rt::NoErrors>,
+    pub(crate) rt::Call<t::UploadPartCopyRequest, t::UploadPartCopyOutput, rt::NoErrors>,
 );
 impl UploadPartCopy {
     /// The bucket name.

@@ -39,7 +39,7 @@ impl super::Client {
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 pub struct WriteGetObjectResponse(
-    rt::Call<t::WriteGetObjectResponseRequest, rt::Unit, rt::NoErrors>,
+    pub(crate) rt::Call<t::WriteGetObjectResponseRequest, rt::Unit, rt::NoErrors>,
 );
 impl WriteGetObjectResponse {
     /// Route prefix to the HTTP URL generated.

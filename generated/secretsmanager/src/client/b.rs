@@ -25,7 +25,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:BatchGetSecretValue`, and you must have `secretsmanager:GetSecretValue` for each secret. If you use filters, you must also have `secretsmanager:ListSecrets`. If the secrets are encrypted using customer-managed keys instead of the Amazon Web Services managed key `aws/secretsmanager`, then you also need `kms:Decrypt` permissions for the keys. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct BatchGetSecretValue(
-    rt::Call<
+    pub(crate) rt::Call<
         t::BatchGetSecretValueRequest,
         t::BatchGetSecretValueResponse,
         e::BatchGetSecretValueError,

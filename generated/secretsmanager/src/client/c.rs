@@ -34,7 +34,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:CancelRotateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct CancelRotateSecret(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelRotateSecretRequest,
         t::CancelRotateSecretResponse,
         e::CancelRotateSecretError,
@@ -116,7 +116,11 @@ impl CancelRotateSecret {
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
 pub struct CreateSecret(
-    rt::Call<t::CreateSecretRequest, t::CreateSecretResponse, e::CreateSecretError>,
+    pub(crate) rt::Call<
+        t::CreateSecretRequest,
+        t::CreateSecretResponse,
+        e::CreateSecretError,
+    >,
 );
 impl CreateSecret {
     /// The name of the new secret.

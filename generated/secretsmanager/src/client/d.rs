@@ -46,7 +46,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:DeleteResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct DeleteResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteResourcePolicyRequest,
         t::DeleteResourcePolicyResponse,
         e::DeleteResourcePolicyError,
@@ -130,7 +130,11 @@ impl DeleteResourcePolicy {
 ///
 /// **Required permissions:** `secretsmanager:DeleteSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct DeleteSecret(
-    rt::Call<t::DeleteSecretRequest, t::DeleteSecretResponse, e::DeleteSecretError>,
+    pub(crate) rt::Call<
+        t::DeleteSecretRequest,
+        t::DeleteSecretResponse,
+        e::DeleteSecretError,
+    >,
 );
 impl DeleteSecret {
     /// The ARN or name of the secret to delete.
@@ -204,7 +208,11 @@ impl DeleteSecret {
 ///
 /// **Required permissions:** `secretsmanager:DescribeSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct DescribeSecret(
-    rt::Call<t::DescribeSecretRequest, t::DescribeSecretResponse, e::DescribeSecretError>,
+    pub(crate) rt::Call<
+        t::DescribeSecretRequest,
+        t::DescribeSecretResponse,
+        e::DescribeSecretError,
+    >,
 );
 impl DescribeSecret {
     /// The ARN or name of the secret.
@@ -268,7 +276,7 @@ impl DescribeSecret {
 ///
 /// **Required permissions:** `secretsmanager:DisassociateCrossAccountReplica`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct DisassociateCrossAccountReplica(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DisassociateCrossAccountReplicaRequest,
         t::DisassociateCrossAccountReplicaResponse,
         e::DisassociateCrossAccountReplicaError,

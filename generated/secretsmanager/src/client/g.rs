@@ -37,7 +37,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:GetRandomPassword`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct GetRandomPassword(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetRandomPasswordRequest,
         t::GetRandomPasswordResponse,
         e::GetRandomPasswordError,
@@ -143,7 +143,7 @@ impl GetRandomPassword {
 ///
 /// **Required permissions:** `secretsmanager:GetResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct GetResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetResourcePolicyRequest,
         t::GetResourcePolicyResponse,
         e::GetResourcePolicyError,
@@ -219,7 +219,11 @@ impl GetResourcePolicy {
 ///
 /// **Required permissions:** `secretsmanager:GetSecretValue`. If the secret is encrypted using a customer-managed key instead of the Amazon Web Services managed key `aws/secretsmanager`, then you also need `kms:Decrypt` permissions for that key. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct GetSecretValue(
-    rt::Call<t::GetSecretValueRequest, t::GetSecretValueResponse, e::GetSecretValueError>,
+    pub(crate) rt::Call<
+        t::GetSecretValueRequest,
+        t::GetSecretValueResponse,
+        e::GetSecretValueError,
+    >,
 );
 impl GetSecretValue {
     /// The ARN or name of the secret to retrieve. To retrieve a secret from another account, you must use an ARN.

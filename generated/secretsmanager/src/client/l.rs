@@ -37,7 +37,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:ListResourcePolicies`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct ListResourcePolicies(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListResourcePoliciesRequest,
         t::ListResourcePoliciesResponse,
         e::ListResourcePoliciesError,
@@ -130,7 +130,7 @@ impl ListResourcePolicies {
 ///
 /// **Required permissions:** `secretsmanager:ListSecretVersionIds`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct ListSecretVersionIds(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSecretVersionIdsRequest,
         t::ListSecretVersionIdsResponse,
         e::ListSecretVersionIdsError,
@@ -220,7 +220,11 @@ impl ListSecretVersionIds {
 ///
 /// **Required permissions:** `secretsmanager:ListSecrets`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct ListSecrets(
-    rt::Call<t::ListSecretsRequest, t::ListSecretsResponse, e::ListSecretsError>,
+    pub(crate) rt::Call<
+        t::ListSecretsRequest,
+        t::ListSecretsResponse,
+        e::ListSecretsError,
+    >,
 );
 impl ListSecrets {
     /// Specifies whether to include secrets scheduled for deletion. By default, secrets scheduled for deletion aren't included.

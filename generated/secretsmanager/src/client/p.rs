@@ -32,7 +32,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:PutResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct PutResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::PutResourcePolicyRequest,
         t::PutResourcePolicyResponse,
         e::PutResourcePolicyError,
@@ -122,7 +122,11 @@ impl PutResourcePolicy {
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
 pub struct PutSecretValue(
-    rt::Call<t::PutSecretValueRequest, t::PutSecretValueResponse, e::PutSecretValueError>,
+    pub(crate) rt::Call<
+        t::PutSecretValueRequest,
+        t::PutSecretValueResponse,
+        e::PutSecretValueError,
+    >,
 );
 impl PutSecretValue {
     /// The ARN or name of the secret to add a new version to.

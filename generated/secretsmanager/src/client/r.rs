@@ -48,7 +48,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:RemoveRegionsFromReplication`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct RemoveRegionsFromReplication(
-    rt::Call<
+    pub(crate) rt::Call<
         t::RemoveRegionsFromReplicationRequest,
         t::RemoveRegionsFromReplicationResponse,
         e::RemoveRegionsFromReplicationError,
@@ -120,7 +120,7 @@ impl RemoveRegionsFromReplication {
 ///
 /// **Required permissions:** `secretsmanager:ReplicateSecretToRegions`. If the primary secret is encrypted with a KMS key other than `aws/secretsmanager`, you also need `kms:Decrypt` permission to the key. To encrypt the replicated secret with a KMS key other than `aws/secretsmanager`, you need `kms:GenerateDataKey` and `kms:Encrypt` to the key. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct ReplicateSecretToRegions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ReplicateSecretToRegionsRequest,
         t::ReplicateSecretToRegionsResponse,
         e::ReplicateSecretToRegionsError,
@@ -198,7 +198,11 @@ impl ReplicateSecretToRegions {
 ///
 /// **Required permissions:** `secretsmanager:RestoreSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct RestoreSecret(
-    rt::Call<t::RestoreSecretRequest, t::RestoreSecretResponse, e::RestoreSecretError>,
+    pub(crate) rt::Call<
+        t::RestoreSecretRequest,
+        t::RestoreSecretResponse,
+        e::RestoreSecretError,
+    >,
 );
 impl RestoreSecret {
     /// The ARN or name of the secret to restore.
@@ -260,7 +264,11 @@ impl RestoreSecret {
 ///
 /// **Required permissions:** `secretsmanager:RotateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html). You also need `lambda:InvokeFunction` permissions on the rotation function. For more information, see [Permissions for rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html).
 pub struct RotateSecret(
-    rt::Call<t::RotateSecretRequest, t::RotateSecretResponse, e::RotateSecretError>,
+    pub(crate) rt::Call<
+        t::RotateSecretRequest,
+        t::RotateSecretResponse,
+        e::RotateSecretError,
+    >,
 );
 impl RotateSecret {
     /// The ARN or name of the secret to rotate.

@@ -30,7 +30,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:StopReplicationToReplica`. For cross-account replica secrets, you must also have `secretsmanager:DeleteResourcePolicy` permissions. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct StopReplicationToReplica(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StopReplicationToReplicaRequest,
         t::StopReplicationToReplicaResponse,
         e::StopReplicationToReplicaError,

@@ -43,7 +43,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:UntagResource`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct UntagResource(
-    rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
+    pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
 );
 impl UntagResource {
     /// The ARN or name of the secret.
@@ -115,7 +115,11 @@ impl UntagResource {
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
 pub struct UpdateSecret(
-    rt::Call<t::UpdateSecretRequest, t::UpdateSecretResponse, e::UpdateSecretError>,
+    pub(crate) rt::Call<
+        t::UpdateSecretRequest,
+        t::UpdateSecretResponse,
+        e::UpdateSecretError,
+    >,
 );
 impl UpdateSecret {
     /// The ARN or name of the secret.
@@ -219,7 +223,7 @@ impl UpdateSecret {
 ///
 /// **Required permissions:** `secretsmanager:UpdateSecretVersionStage`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct UpdateSecretVersionStage(
-    rt::Call<
+    pub(crate) rt::Call<
         t::UpdateSecretVersionStageRequest,
         t::UpdateSecretVersionStageResponse,
         e::UpdateSecretVersionStageError,

@@ -31,7 +31,7 @@ impl super::Client {
 ///
 /// **Required permissions:** `secretsmanager:ValidateResourcePolicy` and `secretsmanager:PutResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 pub struct ValidateResourcePolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ValidateResourcePolicyRequest,
         t::ValidateResourcePolicyResponse,
         e::ValidateResourcePolicyError,

@@ -21,7 +21,7 @@ impl super::Client {
 ///
 /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
 pub struct AddPermission(
-    rt::Call<t::AddPermissionInput, rt::Unit, e::AddPermissionError>,
+    pub(crate) rt::Call<t::AddPermissionInput, rt::Unit, e::AddPermissionError>,
 );
 impl AddPermission {
     /// The ARN of the topic whose access control policy you wish to modify.

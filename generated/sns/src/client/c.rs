@@ -64,7 +64,7 @@ impl super::Client {
 ///
 /// To resume sending messages, you can opt in the number by using the `OptInPhoneNumber` action.
 pub struct CheckIfPhoneNumberIsOptedOut(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CheckIfPhoneNumberIsOptedOutInput,
         t::CheckIfPhoneNumberIsOptedOutResponse,
         e::CheckIfPhoneNumberIsOptedOutError,
@@ -126,7 +126,7 @@ impl CheckIfPhoneNumberIsOptedOut {
 ///
 /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true".
 pub struct ConfirmSubscription(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ConfirmSubscriptionInput,
         t::ConfirmSubscriptionResponse,
         e::ConfirmSubscriptionError,
@@ -211,7 +211,7 @@ impl ConfirmSubscription {
 ///
 /// You can use the returned `PlatformApplicationArn` as an attribute for the `CreatePlatformEndpoint` action.
 pub struct CreatePlatformApplication(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreatePlatformApplicationInput,
         t::CreatePlatformApplicationResponse,
         e::CreatePlatformApplicationError,
@@ -287,7 +287,7 @@ impl CreatePlatformApplication {
 ///
 /// When using `CreatePlatformEndpoint` with Baidu, two attributes must be provided: ChannelId and UserId. The token field must also contain the ChannelId. For more information, see [Creating an Amazon SNS Endpoint for Baidu](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePushBaiduEndpoint.html).
 pub struct CreatePlatformEndpoint(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreatePlatformEndpointInput,
         t::CreateEndpointResponse,
         e::CreatePlatformEndpointError,
@@ -367,7 +367,7 @@ impl CreatePlatformEndpoint {
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
 pub struct CreateSmsSandboxPhoneNumber(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateSmsSandboxPhoneNumberInput,
         t::CreateSmsSandboxPhoneNumberResult,
         e::CreateSmsSandboxPhoneNumberError,
@@ -435,7 +435,7 @@ impl CreateSmsSandboxPhoneNumber {
 ///
 /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
 pub struct CreateTopic(
-    rt::Call<t::CreateTopicInput, t::CreateTopicResponse, e::CreateTopicError>,
+    pub(crate) rt::Call<t::CreateTopicInput, t::CreateTopicResponse, e::CreateTopicError>,
 );
 impl CreateTopic {
     /// The name of the topic you want to create.

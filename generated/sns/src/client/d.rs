@@ -46,7 +46,7 @@ impl super::Client {
 ///
 /// When you delete an endpoint that is also subscribed to a topic, then you must also unsubscribe the endpoint from the topic.
 pub struct DeleteEndpoint(
-    rt::Call<t::DeleteEndpointInput, rt::Unit, e::DeleteEndpointError>,
+    pub(crate) rt::Call<t::DeleteEndpointInput, rt::Unit, e::DeleteEndpointError>,
 );
 impl DeleteEndpoint {
     /// `EndpointArn` of endpoint to delete.
@@ -96,7 +96,7 @@ impl DeleteEndpoint {
 ///
 /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 pub struct DeletePlatformApplication(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeletePlatformApplicationInput,
         rt::Unit,
         e::DeletePlatformApplicationError,
@@ -156,7 +156,7 @@ impl DeletePlatformApplication {
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
 pub struct DeleteSmsSandboxPhoneNumber(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteSmsSandboxPhoneNumberInput,
         t::DeleteSmsSandboxPhoneNumberResult,
         e::DeleteSmsSandboxPhoneNumberError,
@@ -217,7 +217,9 @@ impl DeleteSmsSandboxPhoneNumber {
 /// The `DeleteTopic` operation.
 ///
 /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
-pub struct DeleteTopic(rt::Call<t::DeleteTopicInput, rt::Unit, e::DeleteTopicError>);
+pub struct DeleteTopic(
+    pub(crate) rt::Call<t::DeleteTopicInput, rt::Unit, e::DeleteTopicError>,
+);
 impl DeleteTopic {
     /// The ARN of the topic you want to delete.
     #[inline]

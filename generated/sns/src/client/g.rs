@@ -73,7 +73,7 @@ impl super::Client {
 ///
 /// Retrieves the specified inline `DataProtectionPolicy` document that is stored in the specified Amazon SNS topic.
 pub struct GetDataProtectionPolicy(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDataProtectionPolicyInput,
         t::GetDataProtectionPolicyResponse,
         e::GetDataProtectionPolicyError,
@@ -133,7 +133,7 @@ impl GetDataProtectionPolicy {
 ///
 /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 pub struct GetEndpointAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetEndpointAttributesInput,
         t::GetEndpointAttributesResponse,
         e::GetEndpointAttributesError,
@@ -193,7 +193,7 @@ impl GetEndpointAttributes {
 ///
 /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 pub struct GetPlatformApplicationAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetPlatformApplicationAttributesInput,
         t::GetPlatformApplicationAttributesResponse,
         e::GetPlatformApplicationAttributesError,
@@ -257,7 +257,7 @@ impl GetPlatformApplicationAttributes {
 ///
 /// These settings are set with the `SetSMSAttributes` action.
 pub struct GetSmsAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSmsAttributesInput,
         t::GetSmsAttributesResponse,
         e::GetSmsAttributesError,
@@ -319,7 +319,7 @@ impl GetSmsAttributes {
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
 pub struct GetSmsSandboxAccountStatus(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSmsSandboxAccountStatusInput,
         t::GetSmsSandboxAccountStatusResult,
         e::GetSmsSandboxAccountStatusError,
@@ -375,7 +375,7 @@ impl GetSmsSandboxAccountStatus {
 ///
 /// Returns all of the properties of a subscription.
 pub struct GetSubscriptionAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSubscriptionAttributesInput,
         t::GetSubscriptionAttributesResponse,
         e::GetSubscriptionAttributesError,
@@ -437,7 +437,7 @@ impl GetSubscriptionAttributes {
 ///
 /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
 pub struct GetTopicAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetTopicAttributesInput,
         t::GetTopicAttributesResponse,
         e::GetTopicAttributesError,

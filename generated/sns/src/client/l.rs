@@ -91,7 +91,7 @@ impl super::Client {
 ///
 /// This action is throttled at 30 transactions per second (TPS).
 pub struct ListEndpointsByPlatformApplication(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListEndpointsByPlatformApplicationInput,
         t::ListEndpointsByPlatformApplicationResponse,
         e::ListEndpointsByPlatformApplicationError,
@@ -172,7 +172,7 @@ impl ListEndpointsByPlatformApplication {
 ///
 /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
 pub struct ListOriginationNumbers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListOriginationNumbersRequest,
         t::ListOriginationNumbersResult,
         e::ListOriginationNumbersError,
@@ -253,7 +253,7 @@ impl ListOriginationNumbers {
 ///
 /// The results for `ListPhoneNumbersOptedOut` are paginated, and each page returns up to 100 phone numbers. If additional phone numbers are available after the first page of results, then a `NextToken` string will be returned. To receive the next page, you call `ListPhoneNumbersOptedOut` again using the `NextToken` string received from the previous call. When there are no more records to return, `NextToken` will be null.
 pub struct ListPhoneNumbersOptedOut(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListPhoneNumbersOptedOutInput,
         t::ListPhoneNumbersOptedOutResponse,
         e::ListPhoneNumbersOptedOutError,
@@ -330,7 +330,7 @@ impl ListPhoneNumbersOptedOut {
 ///
 /// This action is throttled at 15 transactions per second (TPS).
 pub struct ListPlatformApplications(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListPlatformApplicationsInput,
         t::ListPlatformApplicationsResponse,
         e::ListPlatformApplicationsError,
@@ -407,7 +407,7 @@ impl ListPlatformApplications {
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
 pub struct ListSmsSandboxPhoneNumbers(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSmsSandboxPhoneNumbersInput,
         t::ListSmsSandboxPhoneNumbersResult,
         e::ListSmsSandboxPhoneNumbersError,
@@ -490,7 +490,7 @@ impl ListSmsSandboxPhoneNumbers {
 ///
 /// This action is throttled at 30 transactions per second (TPS).
 pub struct ListSubscriptions(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSubscriptionsInput,
         t::ListSubscriptionsResponse,
         e::ListSubscriptionsError,
@@ -565,7 +565,7 @@ impl ListSubscriptions {
 ///
 /// This action is throttled at 30 transactions per second (TPS).
 pub struct ListSubscriptionsByTopic(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListSubscriptionsByTopicInput,
         t::ListSubscriptionsByTopicResponse,
         e::ListSubscriptionsByTopicError,
@@ -646,7 +646,7 @@ impl ListSubscriptionsByTopic {
 ///
 /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
 pub struct ListTagsForResource(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListTagsForResourceRequest,
         t::ListTagsForResourceResponse,
         e::ListTagsForResourceError,
@@ -708,7 +708,7 @@ impl ListTagsForResource {
 ///
 /// This action is throttled at 30 transactions per second (TPS).
 pub struct ListTopics(
-    rt::Call<t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError>,
+    pub(crate) rt::Call<t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError>,
 );
 impl ListTopics {
     /// Token returned by the previous `ListTopics` request.

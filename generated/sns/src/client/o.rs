@@ -21,7 +21,7 @@ impl super::Client {
 ///
 /// You can opt in a phone number only once every 30 days.
 pub struct OptInPhoneNumber(
-    rt::Call<
+    pub(crate) rt::Call<
         t::OptInPhoneNumberInput,
         t::OptInPhoneNumberResponse,
         e::OptInPhoneNumberError,

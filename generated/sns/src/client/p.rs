@@ -44,7 +44,9 @@ impl super::Client {
 /// For more information about formatting messages, see [Send Custom Platform-Specific Payloads in Messages to Mobile Devices](https://docs.aws.amazon.com/sns/latest/dg/mobile-push-send-custommessage.html).
 ///
 /// **Important:** You can publish messages only to topics and endpoints in the same Amazon Web Services Region.
-pub struct Publish(rt::Call<t::PublishInput, t::PublishResponse, e::PublishError>);
+pub struct Publish(
+    pub(crate) rt::Call<t::PublishInput, t::PublishResponse, e::PublishError>,
+);
 impl Publish {
     /// The topic you want to publish to.
     #[inline]
@@ -174,7 +176,11 @@ impl Publish {
 ///
 /// When a `messageId` is returned, the batch message is saved, and Amazon SNS immediately delivers the message to subscribers.
 pub struct PublishBatch(
-    rt::Call<t::PublishBatchInput, t::PublishBatchResponse, e::PublishBatchError>,
+    pub(crate) rt::Call<
+        t::PublishBatchInput,
+        t::PublishBatchResponse,
+        e::PublishBatchError,
+    >,
 );
 impl PublishBatch {
     /// The Amazon resource name (ARN) of the topic you want to batch publish to.
@@ -237,7 +243,11 @@ impl PublishBatch {
 ///
 /// Adds or updates an inline policy document that is stored in the specified Amazon SNS topic.
 pub struct PutDataProtectionPolicy(
-    rt::Call<t::PutDataProtectionPolicyInput, rt::Unit, e::PutDataProtectionPolicyError>,
+    pub(crate) rt::Call<
+        t::PutDataProtectionPolicyInput,
+        rt::Unit,
+        e::PutDataProtectionPolicyError,
+    >,
 );
 impl PutDataProtectionPolicy {
     /// The ARN of the topic whose `DataProtectionPolicy` you want to add or update.

@@ -60,7 +60,11 @@ impl super::Client {
 ///
 /// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 pub struct SetEndpointAttributes(
-    rt::Call<t::SetEndpointAttributesInput, rt::Unit, e::SetEndpointAttributesError>,
+    pub(crate) rt::Call<
+        t::SetEndpointAttributesInput,
+        rt::Unit,
+        e::SetEndpointAttributesError,
+    >,
 );
 impl SetEndpointAttributes {
     /// EndpointArn used for `SetEndpointAttributes` action.
@@ -120,7 +124,7 @@ impl SetEndpointAttributes {
 ///
 /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
 pub struct SetPlatformApplicationAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SetPlatformApplicationAttributesInput,
         rt::Unit,
         e::SetPlatformApplicationAttributesError,
@@ -188,7 +192,7 @@ impl SetPlatformApplicationAttributes {
 ///
 /// **Note:** To use this operation, you must grant the Amazon SNS service principal (`sns.amazonaws.com`) permission to perform the `s3:ListBucket` action.
 pub struct SetSmsAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SetSmsAttributesInput,
         t::SetSmsAttributesResponse,
         e::SetSmsAttributesError,
@@ -248,7 +252,7 @@ impl SetSmsAttributes {
 ///
 /// Allows a subscription owner to set an attribute of the subscription to a new value.
 pub struct SetSubscriptionAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SetSubscriptionAttributesInput,
         rt::Unit,
         e::SetSubscriptionAttributesError,
@@ -320,7 +324,7 @@ impl SetSubscriptionAttributes {
 ///
 /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
 pub struct SetTopicAttributes(
-    rt::Call<t::SetTopicAttributesInput, rt::Unit, e::SetTopicAttributesError>,
+    pub(crate) rt::Call<t::SetTopicAttributesInput, rt::Unit, e::SetTopicAttributesError>,
 );
 impl SetTopicAttributes {
     /// The ARN of the topic to modify.
@@ -386,7 +390,7 @@ impl SetTopicAttributes {
 ///
 /// This action is throttled at 100 transactions per second (TPS).
 pub struct Subscribe(
-    rt::Call<t::SubscribeInput, t::SubscribeResponse, e::SubscribeError>,
+    pub(crate) rt::Call<t::SubscribeInput, t::SubscribeResponse, e::SubscribeError>,
 );
 impl Subscribe {
     /// The ARN of the topic you want to subscribe to.

@@ -27,7 +27,11 @@ impl super::Client {
 /// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
 /// - Tagging actions are limited to 10 TPS per Amazon Web Services account, per Amazon Web Services Region. If your application requires a higher throughput, file a [technical support request](https://console.aws.amazon.com/support/home#/case/create?issueType=technical).
 pub struct TagResource(
-    rt::Call<t::TagResourceRequest, t::TagResourceResponse, e::TagResourceError>,
+    pub(crate) rt::Call<
+        t::TagResourceRequest,
+        t::TagResourceResponse,
+        e::TagResourceError,
+    >,
 );
 impl TagResource {
     /// The ARN of the topic to which to add tags.

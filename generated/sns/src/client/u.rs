@@ -27,7 +27,9 @@ impl super::Client {
 /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
 ///
 /// This action is throttled at 100 transactions per second (TPS).
-pub struct Unsubscribe(rt::Call<t::UnsubscribeInput, rt::Unit, e::UnsubscribeError>);
+pub struct Unsubscribe(
+    pub(crate) rt::Call<t::UnsubscribeInput, rt::Unit, e::UnsubscribeError>,
+);
 impl Unsubscribe {
     /// The ARN of the subscription to be deleted.
     #[inline]
@@ -76,7 +78,11 @@ impl Unsubscribe {
 ///
 /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
 pub struct UntagResource(
-    rt::Call<t::UntagResourceRequest, t::UntagResourceResponse, e::UntagResourceError>,
+    pub(crate) rt::Call<
+        t::UntagResourceRequest,
+        t::UntagResourceResponse,
+        e::UntagResourceError,
+    >,
 );
 impl UntagResource {
     /// The ARN of the topic from which to remove tags.

@@ -28,7 +28,7 @@ impl super::Client {
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 pub struct AddPermission(
-    rt::Call<t::AddPermissionRequest, rt::Unit, e::AddPermissionError>,
+    pub(crate) rt::Call<t::AddPermissionRequest, rt::Unit, e::AddPermissionError>,
 );
 impl AddPermission {
     /// The URL of the Amazon SQS queue to which permissions are added.

@@ -47,7 +47,7 @@ impl super::Client {
 /// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
 pub struct CancelMessageMoveTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CancelMessageMoveTaskRequest,
         t::CancelMessageMoveTaskResult,
         e::CancelMessageMoveTaskError,
@@ -127,7 +127,7 @@ impl CancelMessageMoveTask {
 ///
 /// Unlike with a queue, when you change the visibility timeout for a specific message the timeout value is applied immediately but isn't saved in memory for that message. If you don't delete a message after it is received, the visibility timeout for the message reverts to the original timeout value (not to the value you set using the `ChangeMessageVisibility` action) the next time the message is received.
 pub struct ChangeMessageVisibility(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ChangeMessageVisibilityRequest,
         rt::Unit,
         e::ChangeMessageVisibilityError,
@@ -199,7 +199,7 @@ impl ChangeMessageVisibility {
 ///
 /// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
 pub struct ChangeMessageVisibilityBatch(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ChangeMessageVisibilityBatchRequest,
         t::ChangeMessageVisibilityBatchResult,
         e::ChangeMessageVisibilityBatchError,
@@ -287,7 +287,7 @@ impl ChangeMessageVisibilityBatch {
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 pub struct CreateQueue(
-    rt::Call<t::CreateQueueRequest, t::CreateQueueResult, e::CreateQueueError>,
+    pub(crate) rt::Call<t::CreateQueueRequest, t::CreateQueueResult, e::CreateQueueError>,
 );
 impl CreateQueue {
     /// The name of the new queue. The following limits apply to this name:

@@ -37,7 +37,7 @@ impl super::Client {
 ///
 /// For standard queues, it is possible to receive a message even after you delete it. This might happen on rare occasions if one of the servers which stores a copy of the message is unavailable when you send the request to delete the message. The copy remains on the server and might be returned to you during a subsequent receive request. You should ensure that your application is idempotent, so that receiving a message more than once does not cause issues.
 pub struct DeleteMessage(
-    rt::Call<t::DeleteMessageRequest, rt::Unit, e::DeleteMessageError>,
+    pub(crate) rt::Call<t::DeleteMessageRequest, rt::Unit, e::DeleteMessageError>,
 );
 impl DeleteMessage {
     /// The URL of the Amazon SQS queue from which messages are deleted.
@@ -95,7 +95,7 @@ impl DeleteMessage {
 ///
 /// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
 pub struct DeleteMessageBatch(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DeleteMessageBatchRequest,
         t::DeleteMessageBatchResult,
         e::DeleteMessageBatchError,
@@ -170,7 +170,9 @@ impl DeleteMessageBatch {
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 ///
 /// The delete operation uses the HTTP `GET` verb.
-pub struct DeleteQueue(rt::Call<t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError>);
+pub struct DeleteQueue(
+    pub(crate) rt::Call<t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError>,
+);
 impl DeleteQueue {
     /// The URL of the Amazon SQS queue to delete.
     #[inline]

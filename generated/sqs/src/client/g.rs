@@ -28,7 +28,7 @@ impl super::Client {
 ///
 /// **Note:** To determine whether a queue is [FIFO](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html), you can check whether `QueueName` ends with the `.fifo` suffix.
 pub struct GetQueueAttributes(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetQueueAttributesRequest,
         t::GetQueueAttributesResult,
         e::GetQueueAttributesError,
@@ -96,7 +96,7 @@ impl GetQueueAttributes {
 ///
 /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the `AddPermission` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
 pub struct GetQueueUrl(
-    rt::Call<t::GetQueueUrlRequest, t::GetQueueUrlResult, e::GetQueueUrlError>,
+    pub(crate) rt::Call<t::GetQueueUrlRequest, t::GetQueueUrlResult, e::GetQueueUrlError>,
 );
 impl GetQueueUrl {
     /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80 characters long and can include alphanumeric characters, hyphens (-), and underscores (\_). Queue URLs and names are case-sensitive.

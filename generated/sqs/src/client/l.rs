@@ -46,7 +46,7 @@ impl super::Client {
 ///
 /// For more information about using dead-letter queues, see [Using Amazon SQS Dead-Letter Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) in the *Amazon SQS Developer Guide*.
 pub struct ListDeadLetterSourceQueues(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListDeadLetterSourceQueuesRequest,
         t::ListDeadLetterSourceQueuesResult,
         e::ListDeadLetterSourceQueuesError,
@@ -136,7 +136,7 @@ impl ListDeadLetterSourceQueues {
 /// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
 pub struct ListMessageMoveTasks(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListMessageMoveTasksRequest,
         t::ListMessageMoveTasksResult,
         e::ListMessageMoveTasksError,
@@ -204,7 +204,11 @@ impl ListMessageMoveTasks {
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 pub struct ListQueueTags(
-    rt::Call<t::ListQueueTagsRequest, t::ListQueueTagsResult, e::ListQueueTagsError>,
+    pub(crate) rt::Call<
+        t::ListQueueTagsRequest,
+        t::ListQueueTagsResult,
+        e::ListQueueTagsError,
+    >,
 );
 impl ListQueueTags {
     /// The URL of the queue.
@@ -264,7 +268,7 @@ impl ListQueueTags {
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 pub struct ListQueues(
-    rt::Call<t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError>,
+    pub(crate) rt::Call<t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError>,
 );
 impl ListQueues {
     /// A string to use for filtering the list results. Only those queues whose name begins with the specified string are returned.

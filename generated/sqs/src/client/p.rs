@@ -26,7 +26,9 @@ impl super::Client {
 /// Messages sent to the queue *before* you call `PurgeQueue` might be received but are deleted within the next minute.
 ///
 /// Messages sent to the queue *after* you call `PurgeQueue` might be deleted while the queue is being purged.
-pub struct PurgeQueue(rt::Call<t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError>);
+pub struct PurgeQueue(
+    pub(crate) rt::Call<t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError>,
+);
 impl PurgeQueue {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
     #[inline]

@@ -43,7 +43,11 @@ impl super::Client {
 ///
 /// **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
 pub struct ReceiveMessage(
-    rt::Call<t::ReceiveMessageRequest, t::ReceiveMessageResult, e::ReceiveMessageError>,
+    pub(crate) rt::Call<
+        t::ReceiveMessageRequest,
+        t::ReceiveMessageResult,
+        e::ReceiveMessageError,
+    >,
 );
 impl ReceiveMessage {
     /// The URL of the Amazon SQS queue from which messages are received.
@@ -152,7 +156,7 @@ impl ReceiveMessage {
 /// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
 pub struct RemovePermission(
-    rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
+    pub(crate) rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
 );
 impl RemovePermission {
     /// The URL of the Amazon SQS queue from which permissions are removed.

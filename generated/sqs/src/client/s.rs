@@ -46,7 +46,7 @@ impl super::Client {
 ///
 /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
 pub struct SendMessage(
-    rt::Call<t::SendMessageRequest, t::SendMessageResult, e::SendMessageError>,
+    pub(crate) rt::Call<t::SendMessageRequest, t::SendMessageResult, e::SendMessageError>,
 );
 impl SendMessage {
     /// The URL of the Amazon SQS queue to which a message is sent.
@@ -153,7 +153,7 @@ impl SendMessage {
 ///
 /// If you don't specify the `DelaySeconds` parameter for an entry, Amazon SQS uses the default value for the queue.
 pub struct SendMessageBatch(
-    rt::Call<
+    pub(crate) rt::Call<
         t::SendMessageBatchRequest,
         t::SendMessageBatchResult,
         e::SendMessageBatchError,
@@ -223,7 +223,11 @@ impl SendMessageBatch {
 /// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
 pub struct SetQueueAttributes(
-    rt::Call<t::SetQueueAttributesRequest, rt::Unit, e::SetQueueAttributesError>,
+    pub(crate) rt::Call<
+        t::SetQueueAttributesRequest,
+        rt::Unit,
+        e::SetQueueAttributesError,
+    >,
 );
 impl SetQueueAttributes {
     /// The URL of the Amazon SQS queue whose attributes are set.
@@ -283,7 +287,7 @@ impl SetQueueAttributes {
 /// - In dead-letter queues redrive context, the `StartMessageMoveTask` the source queue is the DLQ, while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
 pub struct StartMessageMoveTask(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartMessageMoveTaskRequest,
         t::StartMessageMoveTaskResult,
         e::StartMessageMoveTaskError,

@@ -26,7 +26,11 @@ impl super::Client {
 ///
 /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
 pub struct CreateToken(
-    rt::Call<t::CreateTokenRequest, t::CreateTokenResponse, e::CreateTokenError>,
+    pub(crate) rt::Call<
+        t::CreateTokenRequest,
+        t::CreateTokenResponse,
+        e::CreateTokenError,
+    >,
 );
 impl CreateToken {
     /// The unique identifier string for the client or application. This value comes from the result of the RegisterClient API.
@@ -128,7 +132,7 @@ impl CreateToken {
 ///
 /// **Note:** This API is used with Signature Version 4. For more information, see [Amazon Web Services Signature Version 4 for API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html).
 pub struct CreateTokenWithIam(
-    rt::Call<
+    pub(crate) rt::Call<
         t::CreateTokenWithIamRequest,
         t::CreateTokenWithIamResponse,
         e::CreateTokenWithIamError,

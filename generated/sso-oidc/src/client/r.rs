@@ -19,7 +19,11 @@ impl super::Client {
 ///
 /// Registers a public client with IAM Identity Center. This allows clients to perform authorization using the authorization code grant with Proof Key for Code Exchange (PKCE) or the device code grant.
 pub struct RegisterClient(
-    rt::Call<t::RegisterClientRequest, t::RegisterClientResponse, e::RegisterClientError>,
+    pub(crate) rt::Call<
+        t::RegisterClientRequest,
+        t::RegisterClientResponse,
+        e::RegisterClientError,
+    >,
 );
 impl RegisterClient {
     /// The friendly name of the client.

@@ -21,7 +21,7 @@ impl super::Client {
 ///
 /// Initiates device authorization by requesting a pair of verification codes from the authorization service.
 pub struct StartDeviceAuthorization(
-    rt::Call<
+    pub(crate) rt::Call<
         t::StartDeviceAuthorizationRequest,
         t::StartDeviceAuthorizationResponse,
         e::StartDeviceAuthorizationError,

@@ -19,7 +19,7 @@ impl super::Client {
 ///
 /// Returns the STS short-term credentials for a given role name that is assigned to the user.
 pub struct GetRoleCredentials(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetRoleCredentialsRequest,
         t::GetRoleCredentialsResponse,
         e::GetRoleCredentialsError,

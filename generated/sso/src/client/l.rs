@@ -33,7 +33,7 @@ impl super::Client {
 ///
 /// Lists all roles that are assigned to the user for a given AWS account.
 pub struct ListAccountRoles(
-    rt::Call<
+    pub(crate) rt::Call<
         t::ListAccountRolesRequest,
         t::ListAccountRolesResponse,
         e::ListAccountRolesError,
@@ -124,7 +124,11 @@ impl ListAccountRoles {
 ///
 /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
 pub struct ListAccounts(
-    rt::Call<t::ListAccountsRequest, t::ListAccountsResponse, e::ListAccountsError>,
+    pub(crate) rt::Call<
+        t::ListAccountsRequest,
+        t::ListAccountsResponse,
+        e::ListAccountsError,
+    >,
 );
 impl ListAccounts {
     /// (Optional) When requesting subsequent pages, this is the page token from the previous response output.
@@ -208,7 +212,7 @@ impl ListAccounts {
 /// **Note:** If a user uses IAM Identity Center to access the AWS CLI, the user’s IAM Identity Center sign in session is used to obtain an IAM session, as specified in the corresponding IAM Identity Center permission set. More specifically, IAM Identity Center assumes an IAM role in the target account on behalf of the user, and the corresponding temporary AWS credentials are returned to the client.
 ///
 /// After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see [User authentications](https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html) in the *IAM Identity Center User Guide*.
-pub struct Logout(rt::Call<t::LogoutRequest, rt::Unit, e::LogoutError>);
+pub struct Logout(pub(crate) rt::Call<t::LogoutRequest, rt::Unit, e::LogoutError>);
 impl Logout {
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     #[inline]

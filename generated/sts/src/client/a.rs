@@ -79,7 +79,7 @@ impl super::Client {
 ///
 /// To use MFA with `AssumeRole`, you pass values for the `SerialNumber` and `TokenCode` parameters. The `SerialNumber` value identifies the user's hardware or virtual MFA device. The `TokenCode` is the time-based one-time password (TOTP) that the MFA device produces.
 pub struct AssumeRole(
-    rt::Call<t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError>,
+    pub(crate) rt::Call<t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError>,
 );
 impl AssumeRole {
     /// The Amazon Resource Name (ARN) of the role to assume.
@@ -246,7 +246,7 @@ impl AssumeRole {
 /// - [Configuring a Relying Party and Claims](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_relying-party.html) in the *IAM User Guide*.
 /// - [Creating a Role for SAML 2.0 Federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html) in the *IAM User Guide*.
 pub struct AssumeRoleWithSaml(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssumeRoleWithSamlRequest,
         t::AssumeRoleWithSamlResponse,
         e::AssumeRoleWithSamlError,
@@ -385,7 +385,7 @@ impl AssumeRoleWithSaml {
 /// - [Using Web Identity Federation API Operations for Mobile Apps](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc_manual.html) and [Federation Through a Web-based Identity Provider](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_assumerolewithwebidentity).
 /// - [Amazon Web Services SDK for iOS Developer Guide](http://aws.amazon.com/sdkforios/) and [Amazon Web Services SDK for Android Developer Guide](http://aws.amazon.com/sdkforandroid/). These toolkits contain sample apps that show how to invoke the identity providers. The toolkits then show how to use the information from these providers to get and use temporary security credentials.
 pub struct AssumeRoleWithWebIdentity(
-    rt::Call<
+    pub(crate) rt::Call<
         t::AssumeRoleWithWebIdentityRequest,
         t::AssumeRoleWithWebIdentityResponse,
         e::AssumeRoleWithWebIdentityError,
@@ -497,7 +497,7 @@ impl AssumeRoleWithWebIdentity {
 ///
 /// When granting access to privileged tasks you should only grant the necessary permissions required to perform that task. For more information, see [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html). In addition, you can use [service control policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) (SCPs) to manage and limit permissions in your organization. See [General examples](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html) in the *Organizations User Guide* for more information on SCPs.
 pub struct AssumeRoot(
-    rt::Call<t::AssumeRootRequest, t::AssumeRootResponse, e::AssumeRootError>,
+    pub(crate) rt::Call<t::AssumeRootRequest, t::AssumeRootResponse, e::AssumeRootError>,
 );
 impl AssumeRoot {
     /// The member account principal ARN or account ID.

@@ -35,7 +35,7 @@ impl super::Client {
 /// - The requested resource.
 /// - The values of condition keys in the context of the user's request.
 pub struct DecodeAuthorizationMessage(
-    rt::Call<
+    pub(crate) rt::Call<
         t::DecodeAuthorizationMessageRequest,
         t::DecodeAuthorizationMessageResponse,
         e::DecodeAuthorizationMessageError,

@@ -62,7 +62,11 @@ impl super::Client {
 ///
 /// This operation does not indicate the state of the access key. The key might be active, inactive, or deleted. Active keys might not have permissions to perform an operation. Providing a deleted access key might return an error that the key doesn't exist.
 pub struct GetAccessKeyInfo(
-    rt::Call<t::GetAccessKeyInfoRequest, t::GetAccessKeyInfoResponse, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetAccessKeyInfoRequest,
+        t::GetAccessKeyInfoResponse,
+        rt::NoErrors,
+    >,
 );
 impl GetAccessKeyInfo {
     /// The identifier of an access key.
@@ -120,7 +124,11 @@ impl GetAccessKeyInfo {
 ///
 /// **Note:** No permissions are required to perform this operation. If an administrator attaches a policy to your identity that explicitly denies access to the `sts:GetCallerIdentity` action, you can still perform this operation. Permissions are not required because the same information is returned when access is denied. To view an example response, see [I Am Not Authorized to Perform: iam:DeleteVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_access-denied-delete-mfa) in the *IAM User Guide*.
 pub struct GetCallerIdentity(
-    rt::Call<t::GetCallerIdentityRequest, t::GetCallerIdentityResponse, rt::NoErrors>,
+    pub(crate) rt::Call<
+        t::GetCallerIdentityRequest,
+        t::GetCallerIdentityResponse,
+        rt::NoErrors,
+    >,
 );
 impl GetCallerIdentity {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
@@ -170,7 +178,7 @@ impl GetCallerIdentity {
 ///
 /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
 pub struct GetDelegatedAccessToken(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetDelegatedAccessTokenRequest,
         t::GetDelegatedAccessTokenResponse,
         e::GetDelegatedAccessTokenError,
@@ -265,7 +273,7 @@ impl GetDelegatedAccessToken {
 ///
 /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the user that you are federating has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the user tag.
 pub struct GetFederationToken(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetFederationTokenRequest,
         t::GetFederationTokenResponse,
         e::GetFederationTokenError,
@@ -376,7 +384,7 @@ impl GetFederationToken {
 ///
 /// For more information about using `GetSessionToken` to create temporary credentials, see [Temporary Credentials for Users in Untrusted Environments](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_getsessiontoken) in the *IAM User Guide*.
 pub struct GetSessionToken(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetSessionTokenRequest,
         t::GetSessionTokenResponse,
         e::GetSessionTokenError,
@@ -456,7 +464,7 @@ impl GetSessionToken {
 ///
 /// **Note:** The `GetWebIdentityToken` API is not available on the STS Global endpoint.
 pub struct GetWebIdentityToken(
-    rt::Call<
+    pub(crate) rt::Call<
         t::GetWebIdentityTokenRequest,
         t::GetWebIdentityTokenResponse,
         e::GetWebIdentityTokenError,

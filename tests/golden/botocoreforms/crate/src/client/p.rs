@@ -12,7 +12,9 @@ impl super::Client {
     }
 }
 /// The `PutRecord` operation.
-pub struct PutRecord(rt::Call<t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors>);
+pub struct PutRecord(
+    pub(crate) rt::Call<t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors>,
+);
 impl PutRecord {
     /// Sets `RecordId`.
     #[inline]

@@ -16,7 +16,9 @@ impl super::Client {
     }
 }
 /// The `GetThing` operation.
-pub struct GetThing(rt::Call<t::GetThingRequest, t::GetThingOutput, rt::NoErrors>);
+pub struct GetThing(
+    pub(crate) rt::Call<t::GetThingRequest, t::GetThingOutput, rt::NoErrors>,
+);
 impl GetThing {
     /// Sets `Bucket`.
     #[inline]

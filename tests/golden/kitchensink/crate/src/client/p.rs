@@ -20,7 +20,9 @@ impl super::Client {
 /// Puts a thing.
 ///
 /// **Note:** Things are `opaque`.
-pub struct PutThing(rt::Call<t::PutThingRequest, t::PutThingOutput, e::PutThingError>);
+pub struct PutThing(
+    pub(crate) rt::Call<t::PutThingRequest, t::PutThingOutput, e::PutThingError>,
+);
 impl PutThing {
     /// Sets `Bucket`.
     #[inline]
@@ -127,7 +129,7 @@ impl super::Client {
     }
 }
 /// The `Ping` operation.
-pub struct Ping(rt::Call<rt::Unit, rt::Unit, rt::NoErrors>);
+pub struct Ping(pub(crate) rt::Call<rt::Unit, rt::Unit, rt::NoErrors>);
 impl Ping {
     /// Sends the request. A service error carries this operation's modeled error, if any, in
     /// [`Error::modeled`](rt::Error::modeled).

@@ -12,7 +12,9 @@ impl super::Client {
     }
 }
 /// The `ListQueues` operation.
-pub struct ListQueues(rt::Call<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors>);
+pub struct ListQueues(
+    pub(crate) rt::Call<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors>,
+);
 impl ListQueues {
     /// Sets `QueueNamePrefix`.
     #[inline]
