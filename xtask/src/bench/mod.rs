@@ -1,0 +1,126 @@
+//! `cargo xtask bench`: what tucuxi costs its users against aws-sdk-rust and boto3, measured on
+//! this machine in one run, so that ratios hold while absolute times drift.
+//!
+//! The apps and tools it runs live in `bench/`, a workspace of its own whose `Cargo.lock` pins
+//! the peer crates (and `bench/requirements.txt` pins boto3). Each section is one module:
+//!
+//! - [`codegen`]: generating the committed services and all 439; generated lines against the
+//!   official crates' lines.
+//! - [`build`]: clean and incremental builds of a minimal app per service, each SDK in its own
+//!   target directory, runs alternated: wall time, peak rustc memory, crates, stripped size.
+//! - [`requests`]: CPU and requests per second against a canned loopback server (`bench/server`),
+//!   tucuxi async and blocking, aws-sdk-rust, boto3 and a bare-hyper floor; SigV4 signing.
+//! - [`memory`]: peak RSS paging many keys and streaming a large object both ways.
+//! - [`startup`]: process start to first response, against boto3's import + client + call.
+//!
+//! Results go to `target/bench/report.json` and `target/bench/report.md`.
+
+mod build;
+mod codegen;
+mod memory;
+mod report;
+mod requests;
+mod startup;
+mod tools;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::models;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A short run (under 5 minutes): s3 debug builds only, fewer requests, 64 MiB streams, no
+    /// all-439 generation. The report has the same shape; skipped figures say so.
+    #[arg(long)]
+    pub quick: bool,
+    /// Only these sections (comma-separated): codegen, build, requests, memory, startup.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+}
+
+/// What every section needs: where things are and how big the run is.
+pub struct Ctx {
+    pub quick: bool,
+    pub root: PathBuf,
+    pub bench: PathBuf,
+    pub out: PathBuf,
+}
+
+const SECTIONS: [&str; 5] = ["codegen", "build", "requests", "memory", "startup"];
+
+pub fn run(args: &Args) -> Result<(), String> {
+    let started = Instant::now();
+    let root = models::repo_root();
+    let ctx = Ctx { quick: args.quick, bench: root.join("bench"), out: root.join("target/bench"), root };
+    std::fs::create_dir_all(&ctx.out).map_err(|e| format!("{}: {e}", ctx.out.display()))?;
+    for only in &args.only {
+        if !SECTIONS.contains(&only.as_str()) {
+            return Err(format!("unknown section {only:?}; the sections are {}", SECTIONS.join(", ")));
+        }
+    }
+    let wanted = |s: &str| args.only.is_empty() || args.only.iter().any(|o| o == s);
+    let load_before = tools::loadavg();
+    let mut figures = Vec::new();
+    let mut notes = Vec::new();
+    if wanted("codegen") {
+        tools::section("code generation");
+        figures.extend(codegen::run(&ctx)?);
+    }
+    if wanted("build") {
+        tools::section("compile cost");
+        figures.extend(build::run(&ctx)?);
+    }
+    // The run-time sections share the release binaries and the canned server.
+    if wanted("requests") || wanted("memory") || wanted("startup") {
+        let bins = tools::Binaries::prepare(&ctx)?;
+        notes.extend(bins.notes.iter().cloned());
+        let server = tools::Server::start(&bins.server)?;
+        if wanted("requests") {
+            tools::section("per-request cost");
+            figures.extend(requests::run(&ctx, &bins, &server)?);
+        }
+        if wanted("memory") {
+            tools::section("memory");
+            figures.extend(memory::run(&ctx, &bins, &server)?);
+        }
+        if wanted("startup") {
+            tools::section("start-up");
+            figures.extend(startup::run(&ctx, &bins, &server)?);
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let header = tools::header(&ctx, &load_before, elapsed);
+    let mut closing = String::from(CLOSING);
+    for note in notes {
+        closing.push_str(&format!("\n- {note}"));
+    }
+    closing.push('\n');
+    let json = ctx.out.join("report.json");
+    let md = ctx.out.join("report.md");
+    std::fs::write(&json, report::to_json(&figures)).map_err(|e| format!("{}: {e}", json.display()))?;
+    std::fs::write(&md, report::to_markdown(&figures, &header, &closing))
+        .map_err(|e| format!("{}: {e}", md.display()))?;
+    println!("\n{}", report::summary_table(&figures));
+    println!("bench finished in {:.1} min: {} and {}", elapsed / 60.0, json.display(), md.display());
+    Ok(())
+}
+
+/// How to read the figures; run-specific notes are appended.
+const CLOSING: &str = "\
+- Ratios are tucuxi / peer. For costs (time, memory, bytes, CPU) lower is better; for rates \
+(requests or signatures per second) higher is better.
+- Builds: each app is a Cargo project of `bench/` built alone with `cargo build -p APP \
+--target-dir target/bench/build/...`, after deleting that target directory; tucuxi and the peer \
+alternate, one run each. \"Peak rustc memory\" is GNU time's maximum resident set of the build, \
+which is that of its largest single process (rustc or a build script). Crates compiled counts \
+cargo's `Compiling` lines. Release builds are stripped (`CARGO_PROFILE_RELEASE_STRIP=true`).
+- Requests: one client process, sequential requests on one kept-alive connection (concurrency 1), \
+against `bench/server` on loopback, after one warm-up request. CPU is the client process's user + \
+system time from /proc (10 ms ticks; runs are sized to take at least a second of CPU). Rounds \
+alternate the clients; the median round is reported. The floor is a bare pooled hyper client \
+replaying the exact bytes of tucuxi's request, captured by the server.
+- Memory: peak RSS (VmHWM) of one tucuxi process per size.
+- Start-up: wall time from spawning the process to its exit after the first response (median of \
+several runs), so it includes process start and, for boto3, the Python interpreter and imports.
+";
