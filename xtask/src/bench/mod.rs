@@ -27,6 +27,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::models;
+use report::Figure;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -63,13 +64,17 @@ pub fn run(args: &Args) -> Result<(), String> {
     let load_before = tools::loadavg();
     let mut figures = Vec::new();
     let mut notes = Vec::new();
+    // The reports are rewritten after every section, so a run cut short still leaves its figures.
+    let save = |figures: &[Figure], notes: &[String]| write_reports(&ctx, figures, notes, &load_before, started);
     if wanted("codegen") {
         tools::section("code generation");
         figures.extend(codegen::run(&ctx)?);
+        save(&figures, &notes)?;
     }
     if wanted("build") {
         tools::section("compile cost");
         figures.extend(build::run(&ctx)?);
+        save(&figures, &notes)?;
     }
     // The run-time sections share the release binaries and the canned server.
     if wanted("requests") || wanted("memory") || wanted("startup") {
@@ -79,31 +84,42 @@ pub fn run(args: &Args) -> Result<(), String> {
         if wanted("requests") {
             tools::section("per-request cost");
             figures.extend(requests::run(&ctx, &bins, &server)?);
+            save(&figures, &notes)?;
         }
         if wanted("memory") {
             tools::section("memory");
             figures.extend(memory::run(&ctx, &bins, &server)?);
+            save(&figures, &notes)?;
         }
         if wanted("startup") {
             tools::section("start-up");
             figures.extend(startup::run(&ctx, &bins, &server)?);
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let header = tools::header(&ctx, &load_before, elapsed);
+    let (json, md) = save(&figures, &notes)?;
+    println!("\n{}", report::summary_table(&figures));
+    println!("bench finished in {:.1} min: {} and {}", started.elapsed().as_secs_f64() / 60.0, json.display(), md.display());
+    Ok(())
+}
+
+/// Writes `report.json` and `report.md` with the figures so far; returns their paths.
+fn write_reports(
+    ctx: &Ctx,
+    figures: &[Figure],
+    notes: &[String],
+    load_before: &str,
+    started: Instant,
+) -> Result<(PathBuf, PathBuf), String> {
+    let header = tools::header(ctx, load_before, started.elapsed().as_secs_f64());
     let mut closing = String::from(CLOSING);
     for note in notes {
-        closing.push_str(&format!("\n- {note}"));
+        closing.push_str(&format!("- {note}\n"));
     }
-    closing.push('\n');
     let json = ctx.out.join("report.json");
     let md = ctx.out.join("report.md");
-    std::fs::write(&json, report::to_json(&figures)).map_err(|e| format!("{}: {e}", json.display()))?;
-    std::fs::write(&md, report::to_markdown(&figures, &header, &closing))
-        .map_err(|e| format!("{}: {e}", md.display()))?;
-    println!("\n{}", report::summary_table(&figures));
-    println!("bench finished in {:.1} min: {} and {}", elapsed / 60.0, json.display(), md.display());
-    Ok(())
+    std::fs::write(&json, report::to_json(figures)).map_err(|e| format!("{}: {e}", json.display()))?;
+    std::fs::write(&md, report::to_markdown(figures, &header, &closing)).map_err(|e| format!("{}: {e}", md.display()))?;
+    Ok((json, md))
 }
 
 /// How to read the figures; run-specific notes are appended.
@@ -117,7 +133,7 @@ which is that of its largest single process (rustc or a build script). Crates co
 cargo's `Compiling` lines. Release builds are stripped (`CARGO_PROFILE_RELEASE_STRIP=true`).
 - Requests: one client process, sequential requests on one kept-alive connection (concurrency 1), \
 against `bench/server` on loopback, after one warm-up request. CPU is the client process's user + \
-system time from /proc (10 ms ticks; runs are sized to take at least a second of CPU). Rounds \
+system time (`getrusage` in the Rust clients, `time.process_time` in Python). Rounds \
 alternate the clients; the median round is reported. The floor is a bare pooled hyper client \
 replaying the exact bytes of tucuxi's request, captured by the server.
 - Memory: peak RSS (VmHWM) of one tucuxi process per size.

@@ -34,7 +34,7 @@ const CLIENTS: [&str; 5] = ["tucuxi async", "floor", "aws-sdk-rust", "tucuxi blo
 
 pub fn run(ctx: &Ctx, bins: &Binaries, server: &Server) -> Result<Vec<Figure>, String> {
     let rounds = if ctx.quick { 1 } else { 3 };
-    let scale = if ctx.quick { 4 } else { 1 };
+    let scale = if ctx.quick { 2 } else { 1 };
     let mut figures = Vec::new();
     for case in &CASES {
         let n = case.n / scale;
@@ -109,7 +109,8 @@ pub fn run(ctx: &Ctx, bins: &Binaries, server: &Server) -> Result<Vec<Figure>, S
         let label = case.label;
         figures.push(pair(format!("{label}: CPU per 1,000 requests, async"), "ms", cpu("tucuxi async"), cpu("aws-sdk-rust"), "aws-sdk-rust").target(0.7));
         figures.push(pair(format!("{label}: CPU per 1,000 requests, async, against the floor"), "ms", cpu("tucuxi async"), cpu("floor"), "bare hyper").target(1.5));
-        figures.push(pair(format!("{label}: CPU per 1,000 requests, against boto3"), "ms", cpu("tucuxi blocking"), cpu("boto3"), "boto3").target(0.05));
+        figures.push(pair(format!("{label}: CPU per 1,000 requests, async, against boto3"), "ms", cpu("tucuxi async"), cpu("boto3"), "boto3").target(0.05));
+        figures.push(pair(format!("{label}: CPU per 1,000 requests, blocking, against boto3"), "ms", cpu("tucuxi blocking"), cpu("boto3"), "boto3").target(0.05));
         figures.push(pair(format!("{label}: CPU per 1,000 requests, blocking"), "ms", cpu("tucuxi blocking"), cpu("aws-sdk-rust"), "aws-sdk-rust"));
         figures.push(pair(format!("{label}: requests per second, async"), "req/s", rps("tucuxi async"), rps("aws-sdk-rust"), "aws-sdk-rust").higher_is_better());
         figures.push(pair(format!("{label}: requests per second, blocking"), "req/s", rps("tucuxi blocking"), rps("boto3"), "boto3").higher_is_better());
