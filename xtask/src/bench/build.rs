@@ -50,7 +50,9 @@ pub fn run(ctx: &Ctx) -> Result<Vec<Figure>, String> {
                 ""
             }
         };
-        let pick = |p: usize, f: fn(&Cost) -> Option<f64>| (costs[p][0].as_ref().and_then(f), costs[p][1].as_ref().and_then(f));
+        let pick = |p: usize, f: fn(&Cost) -> Option<f64>| {
+            (costs[p][0].as_ref().and_then(f), costs[p][1].as_ref().and_then(f))
+        };
         let figure = |name: &str, unit: &'static str, p: usize, f: fn(&Cost) -> Option<f64>| {
             let (t, a) = pick(p, f);
             Figure::new(SECTION, format!("{svc} app: {name}"), unit, peer.clone()).values(t, a).note(skip(p == 1))

@@ -2,7 +2,7 @@
 //! size in a process of its own. "Flat" means the largest size needs no more than 1.5 times the
 //! memory of the smallest.
 
-use super::report::Figure;
+use super::report::{self, Figure};
 use super::tools::{self, run_bench, Binaries, Server};
 use super::Ctx;
 
@@ -49,22 +49,10 @@ pub fn run(ctx: &Ctx, bins: &Binaries, server: &Server) -> Result<Vec<Figure>, S
 
 fn label(tool: &str, size: u64) -> String {
     if tool == "page" {
-        format!("{} keys", group(size))
+        format!("{} keys", report::group(size as i64))
     } else if size >= 1024 * MIB {
         format!("{} GiB", size / 1024 / MIB)
     } else {
         format!("{} MiB", size / MIB)
     }
-}
-
-fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

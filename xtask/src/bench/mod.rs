@@ -98,7 +98,12 @@ pub fn run(args: &Args) -> Result<(), String> {
     }
     let (json, md) = save(&figures, &notes)?;
     println!("\n{}", report::summary_table(&figures));
-    println!("bench finished in {:.1} min: {} and {}", started.elapsed().as_secs_f64() / 60.0, json.display(), md.display());
+    println!(
+        "bench finished in {:.1} min: {} and {}",
+        started.elapsed().as_secs_f64() / 60.0,
+        json.display(),
+        md.display()
+    );
     Ok(())
 }
 
@@ -118,7 +123,8 @@ fn write_reports(
     let json = ctx.out.join("report.json");
     let md = ctx.out.join("report.md");
     std::fs::write(&json, report::to_json(figures)).map_err(|e| format!("{}: {e}", json.display()))?;
-    std::fs::write(&md, report::to_markdown(figures, &header, &closing)).map_err(|e| format!("{}: {e}", md.display()))?;
+    std::fs::write(&md, report::to_markdown(figures, &header, &closing))
+        .map_err(|e| format!("{}: {e}", md.display()))?;
     Ok((json, md))
 }
 

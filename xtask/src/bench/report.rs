@@ -27,7 +27,12 @@ pub struct Figure {
 }
 
 impl Figure {
-    pub fn new(section: &'static str, name: impl Into<String>, unit: &'static str, peer_name: impl Into<String>) -> Self {
+    pub fn new(
+        section: &'static str,
+        name: impl Into<String>,
+        unit: &'static str,
+        peer_name: impl Into<String>,
+    ) -> Self {
         Figure {
             section,
             name: name.into(),
@@ -120,11 +125,12 @@ fn fmt_value(v: Option<f64>) -> String {
     }
 }
 
-fn group(v: i64) -> String {
+/// An integer with thousands separators.
+pub fn group(v: i64) -> String {
     let digits = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -102,19 +102,92 @@ pub fn run(ctx: &Ctx, bins: &Binaries, server: &Server) -> Result<Vec<Figure>, S
         };
         let cpu = |client: &str| stat(client, Bench::cpu_ms_per_1k);
         let rps = |client: &str| stat(client, Bench::per_second);
-        let pair = |name: String, unit: &'static str, ours: (Option<f64>, String), peer: (Option<f64>, String), peer_name: &str| {
+        let pair = |name: String,
+                    unit: &'static str,
+                    ours: (Option<f64>, String),
+                    peer: (Option<f64>, String),
+                    peer_name: &str| {
             let note = [ours.1, peer.1].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("; ");
             Figure::new(SECTION, name, unit, peer_name).values(ours.0, peer.0).note(note)
         };
         let label = case.label;
-        figures.push(pair(format!("{label}: CPU per 1,000 requests, async"), "ms", cpu("tucuxi async"), cpu("aws-sdk-rust"), "aws-sdk-rust").target(0.7));
-        figures.push(pair(format!("{label}: CPU per 1,000 requests, async, against the floor"), "ms", cpu("tucuxi async"), cpu("floor"), "bare hyper").target(1.5));
-        figures.push(pair(format!("{label}: CPU per 1,000 requests, async, against boto3"), "ms", cpu("tucuxi async"), cpu("boto3"), "boto3").target(0.05));
-        figures.push(pair(format!("{label}: CPU per 1,000 requests, blocking, against boto3"), "ms", cpu("tucuxi blocking"), cpu("boto3"), "boto3").target(0.05));
-        figures.push(pair(format!("{label}: CPU per 1,000 requests, blocking"), "ms", cpu("tucuxi blocking"), cpu("aws-sdk-rust"), "aws-sdk-rust"));
-        figures.push(pair(format!("{label}: requests per second, async"), "req/s", rps("tucuxi async"), rps("aws-sdk-rust"), "aws-sdk-rust").higher_is_better());
-        figures.push(pair(format!("{label}: requests per second, blocking"), "req/s", rps("tucuxi blocking"), rps("boto3"), "boto3").higher_is_better());
-        figures.push(pair(format!("{label}: requests per second, async, against the floor"), "req/s", rps("tucuxi async"), rps("floor"), "bare hyper").higher_is_better());
+        figures.push(
+            pair(
+                format!("{label}: CPU per 1,000 requests, async"),
+                "ms",
+                cpu("tucuxi async"),
+                cpu("aws-sdk-rust"),
+                "aws-sdk-rust",
+            )
+            .target(0.7),
+        );
+        figures.push(
+            pair(
+                format!("{label}: CPU per 1,000 requests, async, against the floor"),
+                "ms",
+                cpu("tucuxi async"),
+                cpu("floor"),
+                "bare hyper",
+            )
+            .target(1.5),
+        );
+        figures.push(
+            pair(
+                format!("{label}: CPU per 1,000 requests, async, against boto3"),
+                "ms",
+                cpu("tucuxi async"),
+                cpu("boto3"),
+                "boto3",
+            )
+            .target(0.05),
+        );
+        figures.push(
+            pair(
+                format!("{label}: CPU per 1,000 requests, blocking, against boto3"),
+                "ms",
+                cpu("tucuxi blocking"),
+                cpu("boto3"),
+                "boto3",
+            )
+            .target(0.05),
+        );
+        figures.push(pair(
+            format!("{label}: CPU per 1,000 requests, blocking"),
+            "ms",
+            cpu("tucuxi blocking"),
+            cpu("aws-sdk-rust"),
+            "aws-sdk-rust",
+        ));
+        figures.push(
+            pair(
+                format!("{label}: requests per second, async"),
+                "req/s",
+                rps("tucuxi async"),
+                rps("aws-sdk-rust"),
+                "aws-sdk-rust",
+            )
+            .higher_is_better(),
+        );
+        figures.push(
+            pair(
+                format!("{label}: requests per second, blocking"),
+                "req/s",
+                rps("tucuxi blocking"),
+                rps("boto3"),
+                "boto3",
+            )
+            .higher_is_better(),
+        );
+        figures.push(
+            pair(
+                format!("{label}: requests per second, async, against the floor"),
+                "req/s",
+                rps("tucuxi async"),
+                rps("floor"),
+                "bare hyper",
+            )
+            .higher_is_better(),
+        );
     }
     figures.push(sigv4(ctx, bins)?);
     Ok(figures)
@@ -137,7 +210,12 @@ fn sigv4(ctx: &Ctx, bins: &Binaries) -> Result<Figure, String> {
         }
     }
     let version = super::codegen::locked_version(ctx, "aws-sigv4").unwrap_or_default();
-    Ok(Figure::new(SECTION, "SigV4 header signatures per CPU second (one JSON request)", "sig/s", format!("aws-sigv4 {version}"))
-        .values(tools::median(ours), tools::median(theirs))
-        .higher_is_better())
+    Ok(Figure::new(
+        SECTION,
+        "SigV4 header signatures per CPU second (one JSON request)",
+        "sig/s",
+        format!("aws-sigv4 {version}"),
+    )
+    .values(tools::median(ours), tools::median(theirs))
+    .higher_is_better())
 }

@@ -16,7 +16,12 @@ pub fn section(name: &str) {
 }
 
 pub fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn cargo() -> Command {
@@ -26,7 +31,8 @@ pub fn cargo() -> Command {
 /// The report's opening: when, where, under what load, how long.
 pub fn header(ctx: &Ctx, load_before: &str, elapsed: f64) -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map(|m| m.trim_start_matches([' ', '\t', ':']));
+    let model =
+        cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map(|m| m.trim_start_matches([' ', '\t', ':']));
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
     let mem_kib: f64 = meminfo
@@ -231,9 +237,16 @@ pub fn run_bench(mut cmd: Command) -> Result<Bench, String> {
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(8).collect();
-        return Err(format!("{shown} failed ({}): {}", output.status, tail.into_iter().rev().collect::<Vec<_>>().join("\n")));
+        return Err(format!(
+            "{shown} failed ({}): {}",
+            output.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        ));
     }
-    let line = stdout.lines().find_map(|l| l.strip_prefix("BENCH ")).ok_or_else(|| format!("{shown} printed no BENCH line"))?;
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("BENCH "))
+        .ok_or_else(|| format!("{shown} printed no BENCH line"))?;
     let field = |name: &str| -> Result<f64, String> {
         line.split_whitespace()
             .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
