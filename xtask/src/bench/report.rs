@@ -245,3 +245,41 @@ pub fn to_markdown(figures: &[Figure], header: &str, closing: &str) -> String {
     out.push_str(closing);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_targets_and_misses() {
+        let cost = Figure::new("s", "build", "s", "peer").values(Some(30.0), Some(120.0)).target(0.2);
+        assert_eq!(cost.ratio(), Some(0.25));
+        assert_eq!(cost.met(), Some(false));
+        assert!((cost.miss().unwrap() - 1.25).abs() < 1e-9);
+        let rate =
+            Figure::new("s", "rps", "req/s", "peer").values(Some(300.0), Some(100.0)).higher_is_better().target(2.0);
+        assert_eq!(rate.met(), Some(true));
+        assert_eq!(rate.miss(), None);
+        let missing = Figure::new("s", "x", "s", "peer").values(Some(1.0), None).target(0.5).note("skipped in --quick");
+        assert_eq!((missing.ratio(), missing.met()), (None, None));
+    }
+
+    #[test]
+    fn reports_keep_every_field_and_name_misses() {
+        let figures = vec![
+            Figure::new("Builds", "s3 app", "s", "aws-sdk-s3").values(Some(30.0), Some(120.0)).target(0.2),
+            Figure::new("Builds", "lines", "lines", "aws-sdk-s3").values(Some(1234.0), None).note("not measured: why"),
+        ];
+        let json: serde_json::Value = serde_json::from_str(&to_json(&figures)).unwrap();
+        let first = &json[0];
+        for key in ["name", "unit", "tucuxi", "peer", "peer_name", "ratio", "target", "met"] {
+            assert!(first.get(key).is_some(), "{key} is missing");
+        }
+        assert_eq!(first["ratio"], 0.25);
+        assert_eq!(json[1]["peer"], serde_json::Value::Null);
+        let md = to_markdown(&figures, "# head\n", "notes\n");
+        assert!(md.contains("| s3 app [s] | 30 | 120 (aws-sdk-s3) | 0.25× | ≤ 0.20 | **no** (1.25× off) |"), "{md}");
+        assert!(md.contains("- s3 app: ratio 0.25× against a target of ≤ 0.20, off by a factor of 1.25."));
+        assert!(md.contains("| lines [lines] | 1,234 | not measured (aws-sdk-s3) |"));
+    }
+}
