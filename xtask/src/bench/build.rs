@@ -29,11 +29,12 @@ pub fn run(ctx: &Ctx) -> Result<Vec<Figure>, String> {
     }
     let mut figures = Vec::new();
     for (i, svc) in SERVICES.into_iter().enumerate() {
-        let debug_skipped = ctx.quick && svc != "s3";
+        let debug_skipped = !ctx.build_services.iter().any(|s| s == svc);
+        let release_skipped = debug_skipped || !ctx.release_services.iter().any(|s| s == svc);
         let peer = format!("aws-sdk-{svc}");
         let mut costs = [[None, None], [None, None]];
         for (p, release) in [false, true].into_iter().enumerate() {
-            if debug_skipped || (release && ctx.quick) {
+            if debug_skipped || (release && release_skipped) {
                 continue;
             }
             // Alternate which SDK goes first, so neither always builds on a cooler machine.
@@ -44,10 +45,10 @@ pub fn run(ctx: &Ctx) -> Result<Vec<Figure>, String> {
             }
         }
         let skip = |release: bool| -> &'static str {
-            if ctx.quick && (release || svc != "s3") {
-                "skipped in --quick"
-            } else {
-                ""
+            match (ctx.quick, debug_skipped || (release && release_skipped)) {
+                (_, false) => "",
+                (true, true) => "skipped in --quick",
+                (false, true) => "not run (--services / --release-services)",
             }
         };
         let pick = |p: usize, f: fn(&Cost) -> Option<f64>| {
@@ -156,4 +157,24 @@ fn run_cargo(ctx: &Ctx, app: &str, dir: &Path, release: bool) -> Result<Cost, St
         return Err(format!("cargo build {app} failed ({status}):\n{}", tail.join("\n")));
     }
     Ok(Cost { wall, peak_mib: peak_kib.map(|k| k / 1024.0), crates, ..Cost::default() })
+}
+
+/// For services built without the clean release pair (`--release-services`), the stripped size of
+/// the release binaries the run-time sections use: the same apps, profile and pinned lock, built
+/// incrementally rather than clean, which does not change what is linked.
+pub fn sizes_from_run_binaries(ctx: &Ctx, bins: &tools::Binaries, figures: &mut [Figure]) {
+    let mib = |path: &Path| std::fs::metadata(path).ok().map(|m| m.len() as f64 / 1024.0 / 1024.0);
+    for svc in SERVICES {
+        if ctx.release_services.iter().any(|s| s == svc) {
+            continue;
+        }
+        let name = format!("{svc} app: stripped release binary");
+        let Some(figure) = figures.iter_mut().find(|f| f.name == name && f.tucuxi.is_none()) else { continue };
+        let (ours, peer) = (mib(bins.tucuxi(svc)), bins.aws(svc).and_then(mib));
+        if ours.is_some() && peer.is_some() {
+            figure.tucuxi = ours;
+            figure.peer = peer;
+            figure.note = "the run-time sections' release binaries (built incrementally, not clean)".into();
+        }
+    }
 }

@@ -38,11 +38,30 @@ pub struct Args {
     /// Only these sections (comma-separated): codegen, build, requests, memory, startup.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
+    /// The services whose apps the build section builds clean (default: s3, dynamodb, sqs, ec2;
+    /// with --quick: s3).
+    #[arg(long, value_delimiter = ',')]
+    pub services: Vec<String>,
+    /// Of those, the ones also built clean in release (default: all of them; with --quick: none).
+    #[arg(long, value_delimiter = ',')]
+    pub release_services: Option<Vec<String>>,
+    /// Build these services' peer apps (`all` for every one) if the build section did not leave
+    /// them in target/bench/bin: in release, in one shared target directory, untimed, so that the
+    /// run-time sections can compare with them.
+    #[arg(long, value_delimiter = ',')]
+    pub peer_binaries: Vec<String>,
+    /// Keep the figures of the previous target/bench/report.json that this run does not measure,
+    /// marked as coming from that run (to complete a run in parts).
+    #[arg(long)]
+    pub merge: bool,
 }
 
 /// What every section needs: where things are and how big the run is.
 pub struct Ctx {
     pub quick: bool,
+    pub build_services: Vec<String>,
+    pub release_services: Vec<String>,
+    pub peer_binaries: Vec<String>,
     pub root: PathBuf,
     pub bench: PathBuf,
     pub out: PathBuf,
@@ -53,7 +72,35 @@ const SECTIONS: [&str; 5] = ["codegen", "build", "requests", "memory", "startup"
 pub fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let root = models::repo_root();
-    let ctx = Ctx { quick: args.quick, bench: root.join("bench"), out: root.join("target/bench"), root };
+    let build_services: Vec<String> = match (&args.services[..], args.quick) {
+        ([], true) => vec!["s3".into()],
+        ([], false) => tools::SERVICES.iter().map(|s| s.to_string()).collect(),
+        (list, _) => list.to_vec(),
+    };
+    let release_services = match (&args.release_services, args.quick) {
+        (Some(list), _) => list.iter().filter(|s| !s.is_empty() && *s != "none").cloned().collect(),
+        (None, true) => Vec::new(),
+        (None, false) => build_services.clone(),
+    };
+    for svc in build_services.iter().chain(&release_services).chain(args.peer_binaries.iter().filter(|s| *s != "all")) {
+        if !tools::SERVICES.contains(&svc.as_str()) {
+            return Err(format!("no bench app for {svc:?}; the services are {}", tools::SERVICES.join(", ")));
+        }
+    }
+    let ctx = Ctx {
+        quick: args.quick,
+        build_services,
+        release_services,
+        peer_binaries: if args.peer_binaries.iter().any(|s| s == "all") {
+            tools::SERVICES.iter().map(|s| s.to_string()).collect()
+        } else {
+            args.peer_binaries.clone()
+        },
+        bench: root.join("bench"),
+        out: root.join("target/bench"),
+        root,
+    };
+    let previous = if args.merge { report::read_json(&ctx.out.join("report.json")) } else { Vec::new() };
     std::fs::create_dir_all(&ctx.out).map_err(|e| format!("{}: {e}", ctx.out.display()))?;
     for only in &args.only {
         if !SECTIONS.contains(&only.as_str()) {
@@ -65,7 +112,11 @@ pub fn run(args: &Args) -> Result<(), String> {
     let mut figures = Vec::new();
     let mut notes = Vec::new();
     // The reports are rewritten after every section, so a run cut short still leaves its figures.
-    let save = |figures: &[Figure], notes: &[String]| write_reports(&ctx, figures, notes, &load_before, started);
+    let save = |figures: &[Figure], notes: &[String]| {
+        let mut all: Vec<Figure> = figures.iter().map(Figure::clone).collect();
+        report::merge(&mut all, &previous);
+        write_reports(&ctx, &all, notes, &load_before, started)
+    };
     if wanted("codegen") {
         tools::section("code generation");
         figures.extend(codegen::run(&ctx)?);
@@ -80,6 +131,9 @@ pub fn run(args: &Args) -> Result<(), String> {
     if wanted("requests") || wanted("memory") || wanted("startup") {
         let bins = tools::Binaries::prepare(&ctx)?;
         notes.extend(bins.notes.iter().cloned());
+        if wanted("build") {
+            build::sizes_from_run_binaries(&ctx, &bins, &mut figures);
+        }
         let server = tools::Server::start(&bins.server)?;
         if wanted("requests") {
             tools::section("per-request cost");
@@ -97,6 +151,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         }
     }
     let (json, md) = save(&figures, &notes)?;
+    report::merge(&mut figures, &previous);
     println!("\n{}", report::summary_table(&figures));
     println!(
         "bench finished in {:.1} min: {} and {}",

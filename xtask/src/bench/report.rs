@@ -13,6 +13,7 @@ pub enum Better {
 }
 
 /// One measured figure. `tucuxi` or `peer` is `None` when it was not measured; `note` says why.
+#[derive(Clone)]
 pub struct Figure {
     pub section: &'static str,
     pub name: String,
@@ -143,6 +144,58 @@ pub fn group(v: i64) -> String {
 
 fn json_number(v: Option<f64>) -> serde_json::Value {
     v.and_then(serde_json::Number::from_f64).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// The figures of an earlier `report.json`, to keep with `--merge`; an unreadable file gives none.
+pub fn read_json(path: &std::path::Path) -> Vec<Figure> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    let text = |v: &serde_json::Value, key: &str| v[key].as_str().unwrap_or_default().to_owned();
+    items
+        .iter()
+        .map(|v| {
+            let target = text(v, "target");
+            let target_value = target.trim_start_matches(['≤', '≥', ' ']).parse::<f64>().ok();
+            // Section and unit names are a closed set; leak the few strings rather than own them.
+            let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+            Figure {
+                section: leak(text(v, "section")),
+                name: text(v, "name"),
+                unit: leak(text(v, "unit")),
+                tucuxi: v["tucuxi"].as_f64(),
+                peer: v["peer"].as_f64(),
+                peer_name: text(v, "peer_name"),
+                better: if text(v, "better") == "higher" { Better::Higher } else { Better::Lower },
+                // A target of 1/3 is printed rounded; the exact fractions the bench uses come back.
+                target: target_value.map(|t| if (t - 0.33).abs() < 0.01 { 1.0 / 3.0 } else { t }),
+                note: text(v, "note"),
+            }
+        })
+        .collect()
+}
+
+/// Adds the `previous` figures this run did not measure (same name, same peer), in their
+/// section's place, each noted as coming from the earlier run. A figure this run left
+/// unmeasured is replaced by an earlier measured one.
+pub fn merge(figures: &mut Vec<Figure>, previous: &[Figure]) {
+    let measured = |f: &Figure| f.tucuxi.is_some() || f.peer.is_some();
+    for old in previous.iter().filter(|f| measured(f)) {
+        let mut keep = old.clone();
+        if !keep.note.contains("earlier run") {
+            let sep = if keep.note.is_empty() { "" } else { "; " };
+            keep.note = format!("from an earlier run{sep}{}", keep.note);
+        }
+        match figures.iter().position(|f| f.name == old.name && f.peer_name == old.peer_name) {
+            Some(i) if measured(&figures[i]) => {}
+            Some(i) => figures[i] = keep,
+            None => {
+                let at = figures.iter().rposition(|f| f.section == keep.section).map_or(figures.len(), |i| i + 1);
+                figures.insert(at, keep);
+            }
+        }
+    }
 }
 
 pub fn to_json(figures: &[Figure]) -> String {

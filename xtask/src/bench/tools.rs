@@ -91,6 +91,9 @@ impl Binaries {
         println!("built in {:.1}s", started.elapsed().as_secs_f64());
         let bin = |name: &str| dir.join("release").join(name);
         let mut notes = Vec::new();
+        if !ctx.peer_binaries.is_empty() {
+            build_missing_peers(ctx)?;
+        }
         let aws = SERVICES
             .iter()
             .map(|&svc| {
@@ -130,6 +133,41 @@ impl Binaries {
     pub fn aws(&self, svc: &str) -> Option<&Path> {
         self.aws.iter().find(|(s, _)| *s == svc).and_then(|(_, p)| p.as_deref())
     }
+}
+
+/// Builds, untimed and in one shared target directory, the peer apps that have no release binary
+/// in target/bench/bin yet, and puts them there.
+fn build_missing_peers(ctx: &Ctx) -> Result<(), String> {
+    let missing: Vec<&str> = SERVICES
+        .iter()
+        .copied()
+        .filter(|svc| ctx.peer_binaries.iter().any(|s| s == svc) && !peer_binary(ctx, svc).is_file())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let dir = ctx.out.join("peers");
+    let mut cmd = cargo();
+    cmd.current_dir(&ctx.bench).args(["build", "--release", "--quiet", "--locked", "--target-dir"]).arg(&dir);
+    for svc in &missing {
+        cmd.args(["-p", &format!("app-aws-{svc}")]);
+    }
+    println!("building the peer apps {} (release, untimed)", missing.join(", "));
+    let started = Instant::now();
+    let status = cmd.env("CARGO_PROFILE_RELEASE_STRIP", "true").status().map_err(|e| format!("cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("building the peer apps failed ({status})"));
+    }
+    println!("built in {:.1}s", started.elapsed().as_secs_f64());
+    for svc in missing {
+        let keep = peer_binary(ctx, svc);
+        std::fs::create_dir_all(keep.parent().expect("a file in a directory")).map_err(|e| e.to_string())?;
+        let built = dir.join("release").join(format!("app-aws-{svc}"));
+        std::fs::copy(&built, &keep).map_err(|e| format!("{}: {e}", built.display()))?;
+    }
+    // The peers' release target directory runs to gigabytes; the binaries are what is needed.
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }
 
 /// Where the build section leaves the stripped release binary of a peer app.
