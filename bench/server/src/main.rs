@@ -112,10 +112,8 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Head>> {
     let mut parts = request_line.split(' ');
     let method = parts.next().unwrap_or_default().to_owned();
     let target = parts.next().unwrap_or_default().to_owned();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
+    let headers =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())).collect();
     Ok(Some(Head { method, target, headers, raw }))
 }
 
@@ -262,8 +260,7 @@ fn send_object(w: &mut TcpStream, size: u64) -> io::Result<()> {
 }
 
 fn sqs_list_queues() -> Vec<u8> {
-    let urls: Vec<String> =
-        (0..10).map(|i| format!("\"http://127.0.0.1/123456789012/bench-queue-{i:02}\"")).collect();
+    let urls: Vec<String> = (0..10).map(|i| format!("\"http://127.0.0.1/123456789012/bench-queue-{i:02}\"")).collect();
     format!("{{\"QueueUrls\":[{}]}}", urls.join(",")).into_bytes()
 }
 

@@ -104,10 +104,15 @@ fn sigv4(which: &str, n: u64) -> Result<()> {
         "tucuxi" => {
             use tucuxi::auth::sigv4::sign;
             use tucuxi::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
-            let credentials = tucuxi::credentials::Credentials::new("AKIDBENCHMARK", "bench-secret-key", None, None, "bench");
+            let credentials =
+                tucuxi::credentials::Credentials::new("AKIDBENCHMARK", "bench-secret-key", None, None, "bench");
             let time = tucuxi::DateTime::now();
-            let request =
-                SignableRequest { method: "POST", uri: "/", headers: &SIGN_HEADERS, body: SignableBody::Bytes(SIGN_BODY) };
+            let request = SignableRequest {
+                method: "POST",
+                uri: "/",
+                headers: &SIGN_HEADERS,
+                body: SignableBody::Bytes(SIGN_BODY),
+            };
             let run = measure::Run::start();
             for _ in 0..n {
                 let params = SigningParams {
@@ -123,8 +128,8 @@ fn sigv4(which: &str, n: u64) -> Result<()> {
         }
         "aws" => {
             use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-            let identity = aws_credential_types::Credentials::new("AKIDBENCHMARK", "bench-secret-key", None, None, "bench")
-                .into();
+            let identity =
+                aws_credential_types::Credentials::new("AKIDBENCHMARK", "bench-secret-key", None, None, "bench").into();
             let time = std::time::SystemTime::now();
             let run = measure::Run::start();
             for _ in 0..n {

@@ -19,7 +19,8 @@ fn main() -> Result<()> {
             .credentials_provider(Credentials::new("AKIDBENCHMARK", "bench-secret-key", None, None, "bench"))
             .load()
             .await;
-        let client = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
+        let client =
+            aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
         let get = args.op == "get";
         let call = || async {
             if get {

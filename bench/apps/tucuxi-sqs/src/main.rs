@@ -25,7 +25,8 @@ fn main() -> Result<()> {
                 let out = client.list_queues().send_blocking()?;
                 return Ok(out.queue_urls.map_or(0, |q| q.len()));
             }
-            let out = client.send_message().queue_url(QUEUE).message_body("hello from the benchmark").send_blocking()?;
+            let out =
+                client.send_message().queue_url(QUEUE).message_body("hello from the benchmark").send_blocking()?;
             Ok::<usize, Box<dyn std::error::Error>>(out.message_id.map_or(0, |m| m.len()))
         };
         call()?;
