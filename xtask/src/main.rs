@@ -1,6 +1,7 @@
 //! The tucuxi driver: `cargo xtask <command>`. It reads and writes files and runs tools; the
 //! compiler itself (`tucuxi-codegen`) does no I/O.
 
+mod bench;
 mod check_all;
 mod generate;
 mod import;
@@ -52,6 +53,8 @@ enum Command {
     CheckAll(check_all::Args),
     /// Size figures of the generated crates: lines of Rust per service, largest file.
     Stats(stats::Args),
+    /// Measure build, request, memory and start-up costs against aws-sdk-rust and boto3.
+    Bench(bench::Args),
 }
 
 #[derive(Clone, Subcommand)]
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Conformance { suite } => conformance(suite),
         Command::CheckAll(args) => check_all::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -77,11 +77,11 @@ fn venv_bin(venv: &Path) -> PathBuf {
     venv.join(if cfg!(windows) { "Scripts" } else { "bin" })
 }
 
-fn venv_python(venv: &Path) -> PathBuf {
+pub fn venv_python(venv: &Path) -> PathBuf {
     venv_bin(venv).join(if cfg!(windows) { "python.exe" } else { "python" })
 }
 
-fn run_quiet(command: &mut Command, what: &str) -> Result<(), String> {
+pub fn run_quiet(command: &mut Command, what: &str) -> Result<(), String> {
     let status = command.status().map_err(|e| format!("cannot {what}: {e}"))?;
     if status.success() {
         Ok(())
