@@ -234,10 +234,9 @@ fn cloudformation_resources_stack() {
     });
 }
 
-/// moto 5.2.5 routes CloudWatch only at `/` (query and JSON), while botocore 1.44.5's model puts
-/// `smithy-rpc-v2-cbor` first and tucuxi speaks a model's first protocol: every request is a 404.
+/// CloudWatch's model lists `smithy-rpc-v2-cbor` first; like boto3, the client speaks JSON to it
+/// (botocore's protocol preference), which moto serves.
 #[test]
-#[ignore = "moto 5.2.5 does not serve CloudWatch's rpc-v2-cbor protocol (404 on /service/...)"]
 fn cloudwatch_resources_metric_alarm() {
     use tucuxi_cloudwatch::types::{ComparisonOperator, MetricDatum, Statistic};
     common::run_case("cloudwatch_resources_metric_alarm", |endpoint, mut checks| async move {
