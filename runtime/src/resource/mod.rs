@@ -29,6 +29,7 @@ pub use collection::{BatchAction, BatchSpec, Collection, CollectionItems, Collec
 
 use crate::client::{Call, ClientHandle};
 use crate::error::ErrorKind;
+use crate::http::block_on;
 use crate::jmespath::{Expression, Val};
 use crate::protocol::{deserialize_error, NoErrors, OperationErrors};
 use crate::schema::Operation;
@@ -206,6 +207,18 @@ impl<S: Shape + Default + 'static> Resource<S> {
         let fresh = self.inner.fetch().await?;
         *self.inner.slot() = Some(fresh);
         Ok(())
+    }
+
+    /// [`data`](Resource::data) without an async runtime.
+    pub fn data_blocking(&self) -> Result<Arc<S>, Error> {
+        let this = self.clone();
+        block_on(async move { this.data().await }).map_err(Error::from)?
+    }
+
+    /// [`reload`](Resource::reload) without an async runtime.
+    pub fn reload_blocking(&self) -> Result<(), Error> {
+        let this = self.clone();
+        block_on(async move { this.reload().await }).map_err(Error::from)?
     }
 
     /// An attribute: `read` applied to the data, loaded first when needed.
