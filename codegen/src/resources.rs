@@ -11,6 +11,11 @@ use crate::load::{Loaded, RESOURCES_FILE};
 use crate::model::{ActionDef, ParamDef, ResourceDef, ResourceTarget, ResourcesFile, ShapeRef};
 use crate::naming;
 
+/// Loads boto3 adds by hand (`boto3/s3/inject.py`'s `bucket_load`): service, class, operation,
+/// and the list and member to find the resource in by its first identifier. A resource found
+/// nowhere gets empty data, as boto3's does.
+const CUSTOM_LOADS: &[(&str, &str, &str, &str, &str)] = &[("s3", "Bucket", "ListBuckets", "Buckets", "Name")];
+
 /// The name of the service resource class, as boto3 names it.
 pub const SERVICE_RESOURCE: &str = "ServiceResource";
 
@@ -346,11 +351,24 @@ pub fn lower(loaded: &Loaded, svc: &Service) -> Option<ir::Resources> {
                 attributes.push(ir::ResAttribute { name: res_name(claimed), member: mi, identifier });
             }
         }
-        let load = def.load.as_ref().map(|l| ir::ResLoad {
-            op: ops[l.request.operation.as_str()],
-            params: l.request.params.iter().map(|p| param(def, p)).collect(),
-            path: l.path.clone(),
-        });
+        let custom = CUSTOM_LOADS
+            .iter()
+            .find(|c| c.0 == loaded.service && c.1 == class_names[ci] && def.load.is_none() && ops.contains_key(c.2));
+        let load = match (def.load.as_ref(), custom) {
+            (Some(l), _) => Some(ir::ResLoad {
+                op: ops[l.request.operation.as_str()],
+                params: l.request.params.iter().map(|p| param(def, p)).collect(),
+                path: l.path.clone(),
+                select: None,
+            }),
+            (None, Some(&(_, _, op, list, member))) => Some(ir::ResLoad {
+                op: ops[op],
+                params: Vec::new(),
+                path: "@".to_owned(),
+                select: Some((list.to_owned(), member.to_owned())),
+            }),
+            (None, None) => None,
+        };
         let mut class = ResourceClass {
             name: class_names[ci].to_owned(),
             type_name: type_names[ci].clone(),

@@ -41,6 +41,10 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
             let output = io_type_in(svc, op.output, &quote!(t::));
             let params = params(&load.params);
             let path = &load.path;
+            let select = match &load.select {
+                Some((list, member)) => quote!(Some((#list, #member))),
+                None => quote!(None),
+            };
             quote! {
                 Some(rt::LoadSpec {
                     operation: &op::#op_static,
@@ -48,6 +52,7 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
                     output: rt::new_shape::<#output>,
                     params: &[#params],
                     path: #path,
+                    select: #select,
                 })
             }
         }

@@ -59,6 +59,10 @@ pub struct LoadSpec {
     pub params: &'static [Param],
     /// A JMESPath expression over the output (`@` for the whole output).
     pub path: &'static str,
+    /// For loads boto3 writes by hand (`s3.Bucket`): a list in the output and the member of its
+    /// elements that holds the first identifier. The matching element is the data; none matching
+    /// gives empty data, as boto3's `bucket_load` does.
+    pub select: Option<(&'static str, &'static str)>,
 }
 
 impl fmt::Debug for LoadSpec {
@@ -338,7 +342,16 @@ impl<S: Shape + Default + 'static> Inner<S> {
         apply(&doc, &mut *input)?;
         let mut output = (load.output)();
         self.client.invoke(load.operation, &mut *input, &mut *output, deserialize_error::<NoErrors>).await?;
-        let found = if load.path == "@" || load.path == "$" {
+        let found = if let Some((list, member)) = load.select {
+            let id = self.ids.first().map(String::as_str).unwrap_or_default();
+            let items = Val::of(&*output).field(list).to_document();
+            let found = items
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|item| item.get(member).and_then(|m| m.as_str()) == Some(id));
+            found.cloned().unwrap_or_else(|| Document::Object(Map::new()))
+        } else if load.path == "@" || load.path == "$" {
             Val::of(&*output).to_document()
         } else {
             let expr =

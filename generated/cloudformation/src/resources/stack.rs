@@ -33,6 +33,7 @@ static STACK: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Stacks[0]",
+        select: None,
     }),
 };
 static STACK_CANCEL_UPDATE: rt::ActionSpec = rt::ActionSpec {

@@ -37,6 +37,7 @@ static STACK_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "StackResourceDetail",
+        select: None,
     }),
 };
 impl rt::IsResource for StackResource {

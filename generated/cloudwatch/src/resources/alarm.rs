@@ -33,6 +33,7 @@ static ALARM: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "MetricAlarms[0]",
+        select: None,
     }),
 };
 static ALARM_DELETE: rt::ActionSpec = rt::ActionSpec {

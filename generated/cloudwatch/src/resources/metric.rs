@@ -37,6 +37,7 @@ static METRIC: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Metrics[0]",
+        select: None,
     }),
 };
 static METRIC_GET_STATISTICS: rt::ActionSpec = rt::ActionSpec {

@@ -33,6 +33,7 @@ static TABLE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Table",
+        select: None,
     }),
 };
 static TABLE_DELETE: rt::ActionSpec = rt::ActionSpec {

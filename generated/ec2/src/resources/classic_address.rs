@@ -31,6 +31,7 @@ static CLASSIC_ADDRESS: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Addresses[0]",
+        select: None,
     }),
 };
 static CLASSIC_ADDRESS_ASSOCIATE: rt::ActionSpec = rt::ActionSpec {

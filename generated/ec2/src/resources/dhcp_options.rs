@@ -31,6 +31,7 @@ static DHCP_OPTIONS: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "DhcpOptions[0]",
+        select: None,
     }),
 };
 static DHCP_OPTIONS_ASSOCIATE_WITH_VPC: rt::ActionSpec = rt::ActionSpec {

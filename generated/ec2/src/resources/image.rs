@@ -31,6 +31,7 @@ static IMAGE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Images[0]",
+        select: None,
     }),
 };
 static IMAGE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static INSTANCE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Reservations[0].Instances[0]",
+        select: None,
     }),
 };
 static INSTANCE_ATTACH_CLASSIC_LINK_VPC: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static INTERNET_GATEWAY: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "InternetGateways[0]",
+        select: None,
     }),
 };
 static INTERNET_GATEWAY_ATTACH_TO_VPC: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static KEY_PAIR_INFO: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "KeyPairs[0]",
+        select: None,
     }),
 };
 static KEY_PAIR_INFO_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static NETWORK_ACL: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "NetworkAcls[0]",
+        select: None,
     }),
 };
 static NETWORK_ACL_CREATE_ENTRY: rt::ActionSpec = rt::ActionSpec {

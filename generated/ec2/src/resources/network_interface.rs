@@ -31,6 +31,7 @@ static NETWORK_INTERFACE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "NetworkInterfaces[0]",
+        select: None,
     }),
 };
 static NETWORK_INTERFACE_ASSIGN_PRIVATE_IP_ADDRESSES: rt::ActionSpec = rt::ActionSpec {

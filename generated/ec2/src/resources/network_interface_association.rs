@@ -37,6 +37,7 @@ static NETWORK_INTERFACE_ASSOCIATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "NetworkInterfaces[0].Association",
+        select: None,
     }),
 };
 static NETWORK_INTERFACE_ASSOCIATION_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static PLACEMENT_GROUP: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "PlacementGroups[0]",
+        select: None,
     }),
 };
 static PLACEMENT_GROUP_DELETE: rt::ActionSpec = rt::ActionSpec {

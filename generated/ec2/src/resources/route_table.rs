@@ -31,6 +31,7 @@ static ROUTE_TABLE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "RouteTables[0]",
+        select: None,
     }),
 };
 static ROUTE_TABLE_ASSOCIATE_WITH_SUBNET: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static SECURITY_GROUP: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "SecurityGroups[0]",
+        select: None,
     }),
 };
 static SECURITY_GROUP_AUTHORIZE_EGRESS: rt::ActionSpec = rt::ActionSpec {

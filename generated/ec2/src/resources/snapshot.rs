@@ -31,6 +31,7 @@ static SNAPSHOT: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Snapshots[0]",
+        select: None,
     }),
 };
 static SNAPSHOT_COPY: rt::ActionSpec = rt::ActionSpec {

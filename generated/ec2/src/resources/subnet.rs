@@ -31,6 +31,7 @@ static SUBNET: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Subnets[0]",
+        select: None,
     }),
 };
 static SUBNET_CREATE_INSTANCES: rt::ActionSpec = rt::ActionSpec {

@@ -43,6 +43,7 @@ static TAG: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Tags[0]",
+        select: None,
     }),
 };
 static TAG_DELETE: rt::ActionSpec = rt::ActionSpec {

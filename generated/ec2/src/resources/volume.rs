@@ -31,6 +31,7 @@ static VOLUME: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Volumes[0]",
+        select: None,
     }),
 };
 static VOLUME_ATTACH_TO_INSTANCE: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static VPC: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Vpcs[0]",
+        select: None,
     }),
 };
 static VPC_ASSOCIATE_DHCP_OPTIONS: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static VPC_ADDRESS: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Addresses[0]",
+        select: None,
     }),
 };
 static VPC_ADDRESS_ASSOCIATE: rt::ActionSpec = rt::ActionSpec {

@@ -31,6 +31,7 @@ static VPC_PEERING_CONNECTION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "VpcPeeringConnections[0]",
+        select: None,
     }),
 };
 static VPC_PEERING_CONNECTION_ACCEPT: rt::ActionSpec = rt::ActionSpec {

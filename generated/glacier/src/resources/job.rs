@@ -41,6 +41,7 @@ static JOB: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static JOB_GET_OUTPUT: rt::ActionSpec = rt::ActionSpec {

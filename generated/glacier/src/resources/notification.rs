@@ -37,6 +37,7 @@ static NOTIFICATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "vaultNotificationConfig",
+        select: None,
     }),
 };
 static NOTIFICATION_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -37,6 +37,7 @@ static VAULT: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static VAULT_CREATE: rt::ActionSpec = rt::ActionSpec {

@@ -28,6 +28,7 @@ static ACCOUNT_PASSWORD_POLICY: rt::ResourceSpec = rt::ResourceSpec {
         output: rt::new_shape::<t::GetAccountPasswordPolicyResponse>,
         params: &[],
         path: "PasswordPolicy",
+        select: None,
     }),
 };
 static ACCOUNT_PASSWORD_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -28,6 +28,7 @@ static ACCOUNT_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
         output: rt::new_shape::<t::GetAccountSummaryResponse>,
         params: &[],
         path: "@",
+        select: None,
     }),
 };
 impl rt::IsResource for AccountSummary {

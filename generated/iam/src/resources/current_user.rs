@@ -28,6 +28,7 @@ static CURRENT_USER: rt::ResourceSpec = rt::ResourceSpec {
         output: rt::new_shape::<t::GetUserResponse>,
         params: &[],
         path: "User",
+        select: None,
     }),
 };
 static CURRENT_USER_USER: rt::ResourceRef = rt::ResourceRef {

@@ -33,6 +33,7 @@ static GROUP: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Group",
+        select: None,
     }),
 };
 static GROUP_ADD_USER: rt::ActionSpec = rt::ActionSpec {

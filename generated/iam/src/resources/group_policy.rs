@@ -37,6 +37,7 @@ static GROUP_POLICY: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static GROUP_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {

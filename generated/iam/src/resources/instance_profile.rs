@@ -33,6 +33,7 @@ static INSTANCE_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "InstanceProfile",
+        select: None,
     }),
 };
 static INSTANCE_PROFILE_ADD_ROLE: rt::ActionSpec = rt::ActionSpec {

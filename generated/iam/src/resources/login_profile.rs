@@ -33,6 +33,7 @@ static LOGIN_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "LoginProfile",
+        select: None,
     }),
 };
 static LOGIN_PROFILE_CREATE: rt::ActionSpec = rt::ActionSpec {

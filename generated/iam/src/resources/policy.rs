@@ -33,6 +33,7 @@ static POLICY: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Policy",
+        select: None,
     }),
 };
 static POLICY_ATTACH_GROUP: rt::ActionSpec = rt::ActionSpec {

@@ -37,6 +37,7 @@ static POLICY_VERSION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "PolicyVersion",
+        select: None,
     }),
 };
 static POLICY_VERSION_DELETE: rt::ActionSpec = rt::ActionSpec {

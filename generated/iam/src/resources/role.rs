@@ -33,6 +33,7 @@ static ROLE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Role",
+        select: None,
     }),
 };
 static ROLE_ATTACH_POLICY: rt::ActionSpec = rt::ActionSpec {

@@ -37,6 +37,7 @@ static ROLE_POLICY: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static ROLE_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -33,6 +33,7 @@ static SAML_PROVIDER: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static SAML_PROVIDER_DELETE: rt::ActionSpec = rt::ActionSpec {

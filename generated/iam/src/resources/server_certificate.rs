@@ -33,6 +33,7 @@ static SERVER_CERTIFICATE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "ServerCertificate",
+        select: None,
     }),
 };
 static SERVER_CERTIFICATE_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -33,6 +33,7 @@ static USER: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "User",
+        select: None,
     }),
 };
 static USER_ADD_GROUP: rt::ActionSpec = rt::ActionSpec {

@@ -37,6 +37,7 @@ static USER_POLICY: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static USER_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {

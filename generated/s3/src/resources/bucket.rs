@@ -22,7 +22,14 @@ impl ::core::fmt::Debug for Bucket {
 static BUCKET: rt::ResourceSpec = rt::ResourceSpec {
     name: "Bucket",
     identifiers: &["Name"],
-    load: None,
+    load: Some(rt::LoadSpec {
+        operation: &op::LIST_BUCKETS,
+        input: rt::new_shape::<t::ListBucketsRequest>,
+        output: rt::new_shape::<t::ListBucketsOutput>,
+        params: &[],
+        path: "@",
+        select: Some(("Buckets", "Name")),
+    }),
 };
 static BUCKET_CREATE: rt::ActionSpec = rt::ActionSpec {
     params: &[

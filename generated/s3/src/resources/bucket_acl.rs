@@ -33,6 +33,7 @@ static BUCKET_ACL: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_ACL_PUT: rt::ActionSpec = rt::ActionSpec {

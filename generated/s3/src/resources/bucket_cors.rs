@@ -33,6 +33,7 @@ static BUCKET_CORS: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_CORS_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -34,6 +34,7 @@ static BUCKET_LIFECYCLE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_LIFECYCLE_DELETE: rt::ActionSpec = rt::ActionSpec {

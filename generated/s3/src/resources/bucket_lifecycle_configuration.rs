@@ -35,6 +35,7 @@ static BUCKET_LIFECYCLE_CONFIGURATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_LIFECYCLE_CONFIGURATION_DELETE: rt::ActionSpec = rt::ActionSpec {

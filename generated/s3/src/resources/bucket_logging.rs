@@ -33,6 +33,7 @@ static BUCKET_LOGGING: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_LOGGING_PUT: rt::ActionSpec = rt::ActionSpec {

@@ -33,6 +33,7 @@ static BUCKET_NOTIFICATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_NOTIFICATION_PUT: rt::ActionSpec = rt::ActionSpec {

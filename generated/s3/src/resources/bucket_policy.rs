@@ -33,6 +33,7 @@ static BUCKET_POLICY: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -33,6 +33,7 @@ static BUCKET_REQUEST_PAYMENT: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_REQUEST_PAYMENT_PUT: rt::ActionSpec = rt::ActionSpec {

@@ -33,6 +33,7 @@ static BUCKET_TAGGING: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_TAGGING_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -33,6 +33,7 @@ static BUCKET_VERSIONING: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_VERSIONING_ENABLE: rt::ActionSpec = rt::ActionSpec {

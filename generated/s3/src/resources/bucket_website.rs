@@ -33,6 +33,7 @@ static BUCKET_WEBSITE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_WEBSITE_DELETE: rt::ActionSpec = rt::ActionSpec {

@@ -37,6 +37,7 @@ static OBJECT: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static OBJECT_COPY_FROM: rt::ActionSpec = rt::ActionSpec {

@@ -37,6 +37,7 @@ static OBJECT_ACL: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static OBJECT_ACL_PUT: rt::ActionSpec = rt::ActionSpec {

@@ -35,6 +35,7 @@ static PLATFORM_APPLICATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static PLATFORM_APPLICATION_CREATE_PLATFORM_ENDPOINT: rt::ActionSpec = rt::ActionSpec {

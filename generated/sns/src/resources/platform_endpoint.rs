@@ -33,6 +33,7 @@ static PLATFORM_ENDPOINT: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static PLATFORM_ENDPOINT_DELETE: rt::ActionSpec = rt::ActionSpec {

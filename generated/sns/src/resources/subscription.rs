@@ -33,6 +33,7 @@ static SUBSCRIPTION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static SUBSCRIPTION_DELETE: rt::ActionSpec = rt::ActionSpec {

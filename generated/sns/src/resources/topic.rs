@@ -33,6 +33,7 @@ static TOPIC: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static TOPIC_ADD_PERMISSION: rt::ActionSpec = rt::ActionSpec {

@@ -37,6 +37,7 @@ static QUEUE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static QUEUE_ADD_PERMISSION: rt::ActionSpec = rt::ActionSpec {

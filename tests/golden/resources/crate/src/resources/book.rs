@@ -33,6 +33,7 @@ static BOOK: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Book",
+        select: None,
     }),
 };
 static BOOK_NEIGHBOURS: rt::ActionSpec = rt::ActionSpec {
