@@ -357,6 +357,9 @@ pub struct ResLoad {
     pub op: usize,
     pub params: Vec<ResParam>,
     pub path: String,
+    /// boto3's hand-written loads (`s3.Bucket`): the element of the list at `.0` whose member
+    /// `.1` equals the first identifier.
+    pub select: Option<(String, String)>,
 }
 
 #[derive(Debug)]

@@ -11,12 +11,18 @@ use crate::load::{Loaded, RESOURCES_FILE};
 use crate::model::{ActionDef, ParamDef, ResourceDef, ResourceTarget, ResourcesFile, ShapeRef};
 use crate::naming;
 
+/// Loads boto3 adds by hand (`boto3/s3/inject.py`'s `bucket_load`): service, class, operation,
+/// and the list and member to find the resource in by its first identifier. A resource found
+/// nowhere gets empty data, as boto3's does.
+const CUSTOM_LOADS: &[(&str, &str, &str, &str, &str)] = &[("s3", "Bucket", "ListBuckets", "Buckets", "Name")];
+
 /// The name of the service resource class, as boto3 names it.
 pub const SERVICE_RESOURCE: &str = "ServiceResource";
 
 /// Methods every generated resource has besides the model's members; a model member whose Rust
 /// name is one of these is suffixed so that both stay reachable.
-pub const RESERVED_METHODS: &[&str] = &["client", "load", "reload", "data", "loaded", "new", "from_client"];
+pub const RESERVED_METHODS: &[&str] =
+    &["client", "load", "reload", "data", "loaded", "data_blocking", "reload_blocking", "new", "from_client"];
 
 const PARAM_SOURCES: &[&str] = &["identifier", "data", "string", "integer", "boolean"];
 const ID_SOURCES: &[&str] =
@@ -73,7 +79,9 @@ pub fn check(loaded: &Loaded) -> Vec<ModelError> {
             let at = join(at, &["waiters", name]);
             match loaded.waiters.waiters.get(&waiter.waiter_name) {
                 Some(w) => {
-                    check_params(loaded, &w.operation, &waiter.params, &own_ids, &join(&at, &["params"]), &mut errors)
+                    let at = join(&at, &["params"]);
+                    check_params(loaded, &w.operation, &waiter.params, &own_ids, &at, &mut errors);
+                    check_waiter_targets(loaded, &w.operation, &waiter.params, &at, &mut errors);
                 }
                 None => errors.add(&join(&at, &["waiterName"]), format!("unknown waiter {:?}", waiter.waiter_name)),
             }
@@ -119,6 +127,33 @@ fn check_params(loaded: &Loaded, op: &str, params: &[ParamDef], ids: &[&str], at
         let first = target_member(&p.target);
         if !members.is_some_and(|m| m.contains_key(first)) {
             errors.add(&join(&at, &["target"]), format!("{first:?} is not a member of the input of {op}"));
+        }
+    }
+}
+
+/// A resource waiter binds identifiers into its operation's input without a way to report a
+/// failure (it returns the service waiter), so its parameters must be identifiers or strings
+/// going into string members or lists of strings, where binding cannot fail.
+fn check_waiter_targets(loaded: &Loaded, op: &str, params: &[ParamDef], at: &[String], errors: &mut Errors<'_>) {
+    let shapes = &loaded.model.shapes;
+    let input = loaded.model.operations.get(op).and_then(|o| o.input.as_ref()).and_then(|r| shapes.get(&r.shape));
+    let members = input.and_then(|s| s.members.as_ref());
+    for (i, p) in params.iter().enumerate() {
+        let target = members.and_then(|m| m.get(target_member(&p.target))).and_then(|r| shapes.get(&r.shape));
+        let stringy = match target {
+            Some(t) if t.type_ == "string" => !p.target.contains('.') && !p.target.contains('['),
+            Some(t) if t.type_ == "list" => {
+                let item = t.member.as_ref().and_then(|m| shapes.get(&m.shape));
+                item.is_some_and(|m| m.type_ == "string") && p.target.ends_with("[]") && !p.target.contains('.')
+            }
+            _ => false,
+        };
+        let source_ok = matches!(p.source.as_str(), "identifier" | "string");
+        if !(stringy && source_ok) {
+            errors.add(
+                &join(at, &[&i.to_string(), "target"]),
+                "a waiter parameter must bind an identifier or a string into a string member (or a list of strings)",
+            );
         }
     }
 }
@@ -316,11 +351,24 @@ pub fn lower(loaded: &Loaded, svc: &Service) -> Option<ir::Resources> {
                 attributes.push(ir::ResAttribute { name: res_name(claimed), member: mi, identifier });
             }
         }
-        let load = def.load.as_ref().map(|l| ir::ResLoad {
-            op: ops[l.request.operation.as_str()],
-            params: l.request.params.iter().map(|p| param(def, p)).collect(),
-            path: l.path.clone(),
-        });
+        let custom = CUSTOM_LOADS
+            .iter()
+            .find(|c| c.0 == loaded.service && c.1 == class_names[ci] && def.load.is_none() && ops.contains_key(c.2));
+        let load = match (def.load.as_ref(), custom) {
+            (Some(l), _) => Some(ir::ResLoad {
+                op: ops[l.request.operation.as_str()],
+                params: l.request.params.iter().map(|p| param(def, p)).collect(),
+                path: l.path.clone(),
+                select: None,
+            }),
+            (None, Some(&(_, _, op, list, member))) => Some(ir::ResLoad {
+                op: ops[op],
+                params: Vec::new(),
+                path: "@".to_owned(),
+                select: Some((list.to_owned(), member.to_owned())),
+            }),
+            (None, None) => None,
+        };
         let mut class = ResourceClass {
             name: class_names[ci].to_owned(),
             type_name: type_names[ci].clone(),

@@ -201,3 +201,19 @@ fn waiters_bind_identifiers() {
         assert_eq!(bodies(&log, "DescribeBook"), [r#"{"Isbn":"isbn-1"}"#]);
     });
 }
+
+#[test]
+fn scripts_without_an_async_runtime_use_the_blocking_forms() {
+    let (url, log) = serve(shelf);
+    let shelf = ServiceResource::new(&session(&url));
+    let book = shelf.book("isbn-1");
+    let data = book.data_blocking().unwrap();
+    assert_eq!((data.pages, data.shelf.as_deref()), (Some(320), Some("fiction")));
+    assert_eq!(book.data_blocking().unwrap().title.as_deref(), Some("isbn-2"));
+    assert_eq!(targets(&log), ["DescribeBook"], "loaded once");
+    book.reload_blocking().unwrap();
+    let books = shelf.books().collect_blocking().unwrap();
+    assert_eq!(books.len(), 3);
+    let made = shelf.create_book().set(|r| r.title("New")).send_blocking().unwrap();
+    assert_eq!(made.isbn(), "isbn-9");
+}

@@ -41,6 +41,10 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
             let output = io_type_in(svc, op.output, &quote!(t::));
             let params = params(&load.params);
             let path = &load.path;
+            let select = match &load.select {
+                Some((list, member)) => quote!(Some((#list, #member))),
+                None => quote!(None),
+            };
             quote! {
                 Some(rt::LoadSpec {
                     operation: &op::#op_static,
@@ -48,6 +52,7 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
                     output: rt::new_shape::<#output>,
                     params: &[#params],
                     path: #path,
+                    select: #select,
                 })
             }
         }
@@ -112,6 +117,16 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
             #[inline]
             pub fn data(&self) -> impl ::core::future::Future<Output = Result<::std::sync::Arc<#data>, rt::Error>> + '_ {
                 self.0.data()
+            }
+            /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+            #[inline]
+            pub fn data_blocking(&self) -> Result<::std::sync::Arc<#data>, rt::Error> {
+                self.0.data_blocking()
+            }
+            /// [`reload`](Self::reload) without an async runtime.
+            #[inline]
+            pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+                self.0.reload_blocking()
             }
             /// The attributes if they are loaded; never makes a request.
             #[inline]

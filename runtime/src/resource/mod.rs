@@ -29,6 +29,7 @@ pub use collection::{BatchAction, BatchSpec, Collection, CollectionItems, Collec
 
 use crate::client::{Call, ClientHandle};
 use crate::error::ErrorKind;
+use crate::http::block_on;
 use crate::jmespath::{Expression, Val};
 use crate::protocol::{deserialize_error, NoErrors, OperationErrors};
 use crate::schema::Operation;
@@ -58,6 +59,10 @@ pub struct LoadSpec {
     pub params: &'static [Param],
     /// A JMESPath expression over the output (`@` for the whole output).
     pub path: &'static str,
+    /// For loads boto3 writes by hand (`s3.Bucket`): a list in the output and the member of its
+    /// elements that holds the first identifier. The matching element is the data; none matching
+    /// gives empty data, as boto3's `bucket_load` does.
+    pub select: Option<(&'static str, &'static str)>,
 }
 
 impl fmt::Debug for LoadSpec {
@@ -208,6 +213,18 @@ impl<S: Shape + Default + 'static> Resource<S> {
         Ok(())
     }
 
+    /// [`data`](Resource::data) without an async runtime.
+    pub fn data_blocking(&self) -> Result<Arc<S>, Error> {
+        let this = self.clone();
+        block_on(async move { this.data().await }).map_err(Error::from)?
+    }
+
+    /// [`reload`](Resource::reload) without an async runtime.
+    pub fn reload_blocking(&self) -> Result<(), Error> {
+        let this = self.clone();
+        block_on(async move { this.reload().await }).map_err(Error::from)?
+    }
+
     /// An attribute: `read` applied to the data, loaded first when needed.
     pub async fn attr<T>(&self, read: impl FnOnce(&S) -> T) -> Result<T, Error> {
         Ok(read(&*self.inner.data().await?))
@@ -325,7 +342,16 @@ impl<S: Shape + Default + 'static> Inner<S> {
         apply(&doc, &mut *input)?;
         let mut output = (load.output)();
         self.client.invoke(load.operation, &mut *input, &mut *output, deserialize_error::<NoErrors>).await?;
-        let found = if load.path == "@" || load.path == "$" {
+        let found = if let Some((list, member)) = load.select {
+            let id = self.ids.first().map(String::as_str).unwrap_or_default();
+            let items = Val::of(&*output).field(list).to_document();
+            let found = items
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|item| item.get(member).and_then(|m| m.as_str()) == Some(id));
+            found.cloned().unwrap_or_else(|| Document::Object(Map::new()))
+        } else if load.path == "@" || load.path == "$" {
             Val::of(&*output).to_document()
         } else {
             let expr =

@@ -39,6 +39,12 @@ fn s3_resources_buckets_objects_and_lazy_attributes() {
             let ours = buckets.iter().find(|b| b.name() == bucket.name()).ok_or("our bucket is listed")?;
             checks.ok(ours.loaded().is_some(), "listed buckets carry their data")?;
             checks.ok(ours.creation_date().await?.is_some(), "creation_date comes from the listing")?;
+            // s3.Bucket(name).creation_date: boto3's hand-written load finds it in ListBuckets.
+            let fresh = s3.bucket(bucket.name());
+            checks.ok(fresh.loaded().is_none(), "a new Bucket has no data")?;
+            checks.ok(fresh.creation_date().await?.is_some(), "Bucket.load finds the bucket in ListBuckets")?;
+            let missing = s3.bucket(unique("tucuxi-res-missing"));
+            checks.eq(missing.creation_date().await?, None, "a bucket not listed loads empty data")?;
 
             for key in ["images/a.png", "images/b.png", "docs/readme.txt"] {
                 // bucket.put_object(Key=key, Body=...) returns s3.Object(bucket, key).

@@ -33,6 +33,7 @@ static STACK: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Stacks[0]",
+        select: None,
     }),
 };
 static STACK_CANCEL_UPDATE: rt::ActionSpec = rt::ActionSpec {
@@ -135,6 +136,16 @@ impl Stack {
         Output = Result<::std::sync::Arc<t::Stack>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Stack>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

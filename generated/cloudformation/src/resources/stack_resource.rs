@@ -37,6 +37,7 @@ static STACK_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "StackResourceDetail",
+        select: None,
     }),
 };
 impl rt::IsResource for StackResource {
@@ -94,6 +95,18 @@ impl StackResource {
         Output = Result<::std::sync::Arc<t::StackResourceDetail>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::StackResourceDetail>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -33,6 +33,7 @@ static ALARM: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "MetricAlarms[0]",
+        select: None,
     }),
 };
 static ALARM_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -152,6 +153,16 @@ impl Alarm {
         Output = Result<::std::sync::Arc<t::MetricAlarm>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::MetricAlarm>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -37,6 +37,7 @@ static METRIC: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Metrics[0]",
+        select: None,
     }),
 };
 static METRIC_GET_STATISTICS: rt::ActionSpec = rt::ActionSpec {
@@ -153,6 +154,16 @@ impl Metric {
         Output = Result<::std::sync::Arc<t::Metric>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Metric>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

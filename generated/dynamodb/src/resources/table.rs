@@ -33,6 +33,7 @@ static TABLE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Table",
+        select: None,
     }),
 };
 static TABLE_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -154,6 +155,18 @@ impl Table {
         Output = Result<::std::sync::Arc<t::TableDescription>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::TableDescription>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static DHCP_OPTIONS: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "DhcpOptions[0]",
+        select: None,
     }),
 };
 static DHCP_OPTIONS_ASSOCIATE_WITH_VPC: rt::ActionSpec = rt::ActionSpec {
@@ -113,6 +114,16 @@ impl DhcpOptions {
         Output = Result<::std::sync::Arc<t::DhcpOptions>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::DhcpOptions>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static IMAGE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Images[0]",
+        select: None,
     }),
 };
 static IMAGE_CREATE_TAGS: rt::ActionSpec = rt::ActionSpec {
@@ -129,6 +130,16 @@ impl Image {
         Output = Result<::std::sync::Arc<t::Image>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Image>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

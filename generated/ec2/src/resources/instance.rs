@@ -31,6 +31,7 @@ static INSTANCE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Reservations[0].Instances[0]",
+        select: None,
     }),
 };
 static INSTANCE_ATTACH_CLASSIC_LINK_VPC: rt::ActionSpec = rt::ActionSpec {
@@ -406,6 +407,16 @@ impl Instance {
         Output = Result<::std::sync::Arc<t::Instance>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Instance>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

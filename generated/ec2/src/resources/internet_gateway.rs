@@ -31,6 +31,7 @@ static INTERNET_GATEWAY: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "InternetGateways[0]",
+        select: None,
     }),
 };
 static INTERNET_GATEWAY_ATTACH_TO_VPC: rt::ActionSpec = rt::ActionSpec {
@@ -122,6 +123,18 @@ impl InternetGateway {
         Output = Result<::std::sync::Arc<t::InternetGateway>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::InternetGateway>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -76,6 +76,16 @@ impl KeyPair {
     > + '_ {
         self.0.data()
     }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::KeyPair>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
+    }
     /// The attributes if they are loaded; never makes a request.
     #[inline]
     pub fn loaded(&self) -> Option<::std::sync::Arc<t::KeyPair>> {

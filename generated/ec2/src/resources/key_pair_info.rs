@@ -31,6 +31,7 @@ static KEY_PAIR_INFO: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "KeyPairs[0]",
+        select: None,
     }),
 };
 static KEY_PAIR_INFO_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -88,6 +89,16 @@ impl KeyPairInfo {
         Output = Result<::std::sync::Arc<t::KeyPairInfo>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::KeyPairInfo>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static NETWORK_ACL: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "NetworkAcls[0]",
+        select: None,
     }),
 };
 static NETWORK_ACL_CREATE_ENTRY: rt::ActionSpec = rt::ActionSpec {
@@ -144,6 +145,16 @@ impl NetworkAcl {
         Output = Result<::std::sync::Arc<t::NetworkAcl>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::NetworkAcl>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

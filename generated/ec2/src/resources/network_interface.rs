@@ -31,6 +31,7 @@ static NETWORK_INTERFACE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "NetworkInterfaces[0]",
+        select: None,
     }),
 };
 static NETWORK_INTERFACE_ASSIGN_PRIVATE_IP_ADDRESSES: rt::ActionSpec = rt::ActionSpec {
@@ -179,6 +180,18 @@ impl NetworkInterface {
         Output = Result<::std::sync::Arc<t::NetworkInterface>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::NetworkInterface>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

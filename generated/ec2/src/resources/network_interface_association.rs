@@ -37,6 +37,7 @@ static NETWORK_INTERFACE_ASSOCIATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "NetworkInterfaces[0].Association",
+        select: None,
     }),
 };
 static NETWORK_INTERFACE_ASSOCIATION_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -108,6 +109,18 @@ impl NetworkInterfaceAssociation {
         >,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::InstanceNetworkInterfaceAssociation>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static PLACEMENT_GROUP: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "PlacementGroups[0]",
+        select: None,
     }),
 };
 static PLACEMENT_GROUP_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -105,6 +106,18 @@ impl PlacementGroup {
         Output = Result<::std::sync::Arc<t::PlacementGroup>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::PlacementGroup>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

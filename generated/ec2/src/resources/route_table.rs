@@ -31,6 +31,7 @@ static ROUTE_TABLE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "RouteTables[0]",
+        select: None,
     }),
 };
 static ROUTE_TABLE_ASSOCIATE_WITH_SUBNET: rt::ActionSpec = rt::ActionSpec {
@@ -146,6 +147,16 @@ impl RouteTable {
         Output = Result<::std::sync::Arc<t::RouteTable>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::RouteTable>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static SECURITY_GROUP: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "SecurityGroups[0]",
+        select: None,
     }),
 };
 static SECURITY_GROUP_AUTHORIZE_EGRESS: rt::ActionSpec = rt::ActionSpec {
@@ -140,6 +141,18 @@ impl SecurityGroup {
         Output = Result<::std::sync::Arc<t::SecurityGroup>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::SecurityGroup>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static SNAPSHOT: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Snapshots[0]",
+        select: None,
     }),
 };
 static SNAPSHOT_COPY: rt::ActionSpec = rt::ActionSpec {
@@ -142,6 +143,16 @@ impl Snapshot {
         Output = Result<::std::sync::Arc<t::Snapshot>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Snapshot>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static SUBNET: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Subnets[0]",
+        select: None,
     }),
 };
 static SUBNET_CREATE_INSTANCES: rt::ActionSpec = rt::ActionSpec {
@@ -164,6 +165,16 @@ impl Subnet {
         Output = Result<::std::sync::Arc<t::Subnet>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Subnet>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

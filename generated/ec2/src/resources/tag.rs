@@ -43,6 +43,7 @@ static TAG: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Tags[0]",
+        select: None,
     }),
 };
 static TAG_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -134,6 +135,18 @@ impl Tag {
         Output = Result<::std::sync::Arc<t::TagDescription>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::TagDescription>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static VOLUME: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Volumes[0]",
+        select: None,
     }),
 };
 static VOLUME_ATTACH_TO_INSTANCE: rt::ActionSpec = rt::ActionSpec {
@@ -185,6 +186,16 @@ impl Volume {
         Output = Result<::std::sync::Arc<t::Volume>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Volume>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

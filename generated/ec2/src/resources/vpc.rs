@@ -31,6 +31,7 @@ static VPC: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Vpcs[0]",
+        select: None,
     }),
 };
 static VPC_ASSOCIATE_DHCP_OPTIONS: rt::ActionSpec = rt::ActionSpec {
@@ -406,6 +407,16 @@ impl Vpc {
         Output = Result<::std::sync::Arc<t::Vpc>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Vpc>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static VPC_ADDRESS: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Addresses[0]",
+        select: None,
     }),
 };
 static VPC_ADDRESS_ASSOCIATE: rt::ActionSpec = rt::ActionSpec {
@@ -106,6 +107,16 @@ impl VpcAddress {
         Output = Result<::std::sync::Arc<t::Address>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Address>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -31,6 +31,7 @@ static VPC_PEERING_CONNECTION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "VpcPeeringConnections[0]",
+        select: None,
     }),
 };
 static VPC_PEERING_CONNECTION_ACCEPT: rt::ActionSpec = rt::ActionSpec {
@@ -119,6 +120,18 @@ impl VpcPeeringConnection {
         Output = Result<::std::sync::Arc<t::VpcPeeringConnection>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::VpcPeeringConnection>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

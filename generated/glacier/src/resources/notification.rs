@@ -37,6 +37,7 @@ static NOTIFICATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "vaultNotificationConfig",
+        select: None,
     }),
 };
 static NOTIFICATION_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -120,6 +121,18 @@ impl Notification {
         Output = Result<::std::sync::Arc<t::VaultNotificationConfig>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::VaultNotificationConfig>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -28,6 +28,7 @@ static ACCOUNT_PASSWORD_POLICY: rt::ResourceSpec = rt::ResourceSpec {
         output: rt::new_shape::<t::GetAccountPasswordPolicyResponse>,
         params: &[],
         path: "PasswordPolicy",
+        select: None,
     }),
 };
 static ACCOUNT_PASSWORD_POLICY_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -84,6 +85,18 @@ impl AccountPasswordPolicy {
         Output = Result<::std::sync::Arc<t::PasswordPolicy>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::PasswordPolicy>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -28,6 +28,7 @@ static ACCOUNT_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
         output: rt::new_shape::<t::GetAccountSummaryResponse>,
         params: &[],
         path: "@",
+        select: None,
     }),
 };
 impl rt::IsResource for AccountSummary {
@@ -76,6 +77,18 @@ impl AccountSummary {
         Output = Result<::std::sync::Arc<t::GetAccountSummaryResponse>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::GetAccountSummaryResponse>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

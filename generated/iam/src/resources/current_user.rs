@@ -28,6 +28,7 @@ static CURRENT_USER: rt::ResourceSpec = rt::ResourceSpec {
         output: rt::new_shape::<t::GetUserResponse>,
         params: &[],
         path: "User",
+        select: None,
     }),
 };
 static CURRENT_USER_USER: rt::ResourceRef = rt::ResourceRef {
@@ -111,6 +112,16 @@ impl CurrentUser {
         Output = Result<::std::sync::Arc<t::User>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::User>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -33,6 +33,7 @@ static GROUP: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Group",
+        select: None,
     }),
 };
 static GROUP_ADD_USER: rt::ActionSpec = rt::ActionSpec {
@@ -205,6 +206,16 @@ impl Group {
         Output = Result<::std::sync::Arc<t::Group>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Group>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -33,6 +33,7 @@ static INSTANCE_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "InstanceProfile",
+        select: None,
     }),
 };
 static INSTANCE_PROFILE_ADD_ROLE: rt::ActionSpec = rt::ActionSpec {
@@ -117,6 +118,18 @@ impl InstanceProfile {
         Output = Result<::std::sync::Arc<t::InstanceProfile>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::InstanceProfile>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

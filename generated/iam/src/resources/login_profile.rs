@@ -33,6 +33,7 @@ static LOGIN_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "LoginProfile",
+        select: None,
     }),
 };
 static LOGIN_PROFILE_CREATE: rt::ActionSpec = rt::ActionSpec {
@@ -116,6 +117,16 @@ impl LoginProfile {
         Output = Result<::std::sync::Arc<t::LoginProfile>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::LoginProfile>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -33,6 +33,7 @@ static POLICY: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Policy",
+        select: None,
     }),
 };
 static POLICY_ATTACH_GROUP: rt::ActionSpec = rt::ActionSpec {
@@ -228,6 +229,16 @@ impl Policy {
         Output = Result<::std::sync::Arc<t::Policy>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Policy>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

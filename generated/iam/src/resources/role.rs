@@ -33,6 +33,7 @@ static ROLE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Role",
+        select: None,
     }),
 };
 static ROLE_ATTACH_POLICY: rt::ActionSpec = rt::ActionSpec {
@@ -148,6 +149,16 @@ impl Role {
         Output = Result<::std::sync::Arc<t::Role>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Role>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -33,6 +33,7 @@ static SERVER_CERTIFICATE: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "ServerCertificate",
+        select: None,
     }),
 };
 static SERVER_CERTIFICATE_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -107,6 +108,18 @@ impl ServerCertificate {
         Output = Result<::std::sync::Arc<t::ServerCertificate>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::ServerCertificate>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -33,6 +33,7 @@ static USER: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "User",
+        select: None,
     }),
 };
 static USER_ADD_GROUP: rt::ActionSpec = rt::ActionSpec {
@@ -296,6 +297,16 @@ impl User {
         Output = Result<::std::sync::Arc<t::User>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::User>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

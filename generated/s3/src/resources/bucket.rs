@@ -22,7 +22,14 @@ impl ::core::fmt::Debug for Bucket {
 static BUCKET: rt::ResourceSpec = rt::ResourceSpec {
     name: "Bucket",
     identifiers: &["Name"],
-    load: None,
+    load: Some(rt::LoadSpec {
+        operation: &op::LIST_BUCKETS,
+        input: rt::new_shape::<t::ListBucketsRequest>,
+        output: rt::new_shape::<t::ListBucketsOutput>,
+        params: &[],
+        path: "@",
+        select: Some(("Buckets", "Name")),
+    }),
 };
 static BUCKET_CREATE: rt::ActionSpec = rt::ActionSpec {
     params: &[
@@ -160,6 +167,16 @@ impl Bucket {
         Output = Result<::std::sync::Arc<t::Bucket>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Bucket>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -35,6 +35,7 @@ static BUCKET_LIFECYCLE_CONFIGURATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_LIFECYCLE_CONFIGURATION_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -111,6 +112,18 @@ impl BucketLifecycleConfiguration {
         >,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::GetBucketLifecycleConfigurationOutput>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -33,6 +33,7 @@ static BUCKET_LOGGING: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static BUCKET_LOGGING_PUT: rt::ActionSpec = rt::ActionSpec {
@@ -95,6 +96,18 @@ impl BucketLogging {
         Output = Result<::std::sync::Arc<t::GetBucketLoggingOutput>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::GetBucketLoggingOutput>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -144,6 +144,18 @@ impl MultipartUpload {
     > + '_ {
         self.0.data()
     }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::MultipartUpload>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
+    }
     /// The attributes if they are loaded; never makes a request.
     #[inline]
     pub fn loaded(&self) -> Option<::std::sync::Arc<t::MultipartUpload>> {

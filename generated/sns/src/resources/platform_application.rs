@@ -35,6 +35,7 @@ static PLATFORM_APPLICATION: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static PLATFORM_APPLICATION_CREATE_PLATFORM_ENDPOINT: rt::ActionSpec = rt::ActionSpec {
@@ -136,6 +137,21 @@ impl PlatformApplication {
         >,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<
+        ::std::sync::Arc<t::GetPlatformApplicationAttributesResponse>,
+        rt::Error,
+    > {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

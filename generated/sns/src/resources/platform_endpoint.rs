@@ -33,6 +33,7 @@ static PLATFORM_ENDPOINT: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static PLATFORM_ENDPOINT_DELETE: rt::ActionSpec = rt::ActionSpec {
@@ -113,6 +114,18 @@ impl PlatformEndpoint {
         Output = Result<::std::sync::Arc<t::GetEndpointAttributesResponse>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::GetEndpointAttributesResponse>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

@@ -33,6 +33,7 @@ static TOPIC: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "@",
+        select: None,
     }),
 };
 static TOPIC_ADD_PERMISSION: rt::ActionSpec = rt::ActionSpec {
@@ -161,6 +162,18 @@ impl Topic {
         Output = Result<::std::sync::Arc<t::GetTopicAttributesResponse>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(
+        &self,
+    ) -> Result<::std::sync::Arc<t::GetTopicAttributesResponse>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]

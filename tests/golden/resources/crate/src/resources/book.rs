@@ -33,6 +33,7 @@ static BOOK: rt::ResourceSpec = rt::ResourceSpec {
             },
         ],
         path: "Book",
+        select: None,
     }),
 };
 static BOOK_NEIGHBOURS: rt::ActionSpec = rt::ActionSpec {
@@ -107,6 +108,16 @@ impl Book {
         Output = Result<::std::sync::Arc<t::Book>, rt::Error>,
     > + '_ {
         self.0.data()
+    }
+    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
+    #[inline]
+    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Book>, rt::Error> {
+        self.0.data_blocking()
+    }
+    /// [`reload`](Self::reload) without an async runtime.
+    #[inline]
+    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
+        self.0.reload_blocking()
     }
     /// The attributes if they are loaded; never makes a request.
     #[inline]
