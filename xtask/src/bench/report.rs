@@ -114,6 +114,15 @@ fn fmt_ratio(r: f64) -> String {
     }
 }
 
+/// A miss factor: near 1 it needs more digits, or a narrow miss would print as `1.00`.
+fn fmt_miss(m: f64) -> String {
+    if m < 1.1 {
+        format!("{m:.3}")
+    } else {
+        fmt_ratio(m)
+    }
+}
+
 /// A value with a precision that suits its size.
 fn fmt_value(v: Option<f64>) -> String {
     match v {
@@ -234,7 +243,7 @@ fn row(out: &mut String, f: &Figure, with_target: bool) {
     let peer = format!("{} ({})", fmt_value(f.peer), f.peer_name);
     let met = match f.met() {
         Some(true) => "yes".to_owned(),
-        Some(false) => format!("**no** ({}× off)", fmt_ratio(f.miss().unwrap_or(0.0))),
+        Some(false) => format!("**no** ({}× off)", fmt_miss(f.miss().unwrap_or(0.0))),
         None if f.target.is_some() => "not measured".to_owned(),
         None => String::new(),
     };
@@ -284,7 +293,7 @@ pub fn to_markdown(figures: &[Figure], header: &str, closing: &str) -> String {
             f.name,
             fmt_ratio(f.ratio().unwrap_or(0.0)),
             f.target_text(),
-            fmt_ratio(f.miss().unwrap_or(0.0))
+            fmt_miss(f.miss().unwrap_or(0.0))
         );
     }
     let unmeasured: Vec<&Figure> = figures.iter().filter(|f| f.target.is_some() && f.met().is_none()).collect();
