@@ -26,6 +26,7 @@ static KITCHENSINK_CBOR: rt::Service = rt::Service {
     signature_version: "v4",
     auth: &["aws.auth#sigv4"],
     aws_query_compatible: true,
+    exceptions: None,
 };
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 
 pub use crate::client::{Call, ClientConfig, ClientHandle, PresignedRequest, Rules};
 pub use crate::paginate::{Paginator, PaginatorSpec};
-pub use crate::protocol::NoErrors;
+pub use crate::protocol::{decode_exception, NoErrors};
 pub use crate::resource;
 pub use crate::resource::{
     new_shape, Action, ActionSpec, BatchAction, BatchSpec, Builder, CollectionSpec, IsResource, LoadSpec, Many, One,
@@ -22,7 +22,8 @@ pub use crate::schema::shape_flags::{
     SENSITIVE as SHAPE_SENSITIVE, SPARSE as SHAPE_SPARSE, WRAPPER,
 };
 pub use crate::schema::{
-    ErrorTraits, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service, XmlNamespace,
+    ErrorTraits, Exceptions, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service,
+    XmlNamespace,
 };
 pub use crate::session::Session;
 pub use crate::shape::Unit;

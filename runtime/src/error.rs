@@ -72,6 +72,9 @@ struct Inner {
     hint: Option<&'static str>,
     /// The operation's modeled error (its generated `errors::*Error` enum), when the code is one.
     modeled: Option<Box<dyn Any + Send + Sync>>,
+    /// The same error as the service-wide `errors::Exception` enum, when the code is any of the
+    /// service's exceptions (listed by the operation or not).
+    exception: Option<Box<dyn Any + Send + Sync>>,
 }
 
 impl Error {
@@ -85,6 +88,7 @@ impl Error {
                 source: Some(source.into()),
                 hint: None,
                 modeled: None,
+                exception: None,
             }),
         }
     }
@@ -99,6 +103,7 @@ impl Error {
                 source: None,
                 hint: None,
                 modeled: None,
+                exception: None,
             }),
         }
     }
@@ -115,6 +120,12 @@ impl Error {
         self
     }
 
+    /// Attaches the error as the service-wide `errors::Exception` enum.
+    pub(crate) fn with_exception(mut self, exception: Box<dyn Any + Send + Sync>) -> Self {
+        self.inner.exception = Some(exception);
+        self
+    }
+
     /// Records the host that answered, once the caller knows it.
     pub(crate) fn with_host(mut self, host: &str) -> Self {
         if let Some(service) = &mut self.inner.service {
@@ -123,24 +134,28 @@ impl Error {
         self
     }
 
-    /// The operation's modeled error, to `match` on: `err.modeled::<errors::GetObjectError>()`.
-    /// `None` when the service answered a code the operation does not model, or the error is
-    /// not a service error at all; [`Error::code`] still has the code then.
+    /// The modeled error, to `match` on: the operation's enum
+    /// (`err.modeled::<errors::GetObjectError>()`) when the operation lists the code, or the
+    /// service-wide `errors::Exception` for any exception the service models (boto3's
+    /// `client.exceptions`), listed by the operation or not. `None` when the service answered a
+    /// code it does not model, or the error is not a service error at all; [`Error::code`] still
+    /// has the code then.
     pub fn modeled<E: Any>(&self) -> Option<&E> {
-        self.inner.modeled.as_ref().and_then(|m| m.downcast_ref::<E>())
+        let slots = [&self.inner.modeled, &self.inner.exception];
+        slots.into_iter().find_map(|slot| slot.as_ref().and_then(|m| m.downcast_ref::<E>()))
     }
 
-    /// Takes the modeled error out, to own it.
+    /// Takes the modeled error out, to own it (either enum, as [`Error::modeled`]).
     pub fn into_modeled<E: Any>(self) -> Result<E, Self> {
         let mut this = self;
-        match this.inner.modeled.take().map(|m| m.downcast::<E>()) {
-            Some(Ok(e)) => Ok(*e),
-            Some(Err(m)) => {
-                this.inner.modeled = Some(m);
-                Err(this)
+        for slot in [&mut this.inner.modeled, &mut this.inner.exception] {
+            match slot.take().map(|m| m.downcast::<E>()) {
+                Some(Ok(e)) => return Ok(*e),
+                Some(Err(m)) => *slot = Some(m),
+                None => {}
             }
-            None => Err(this),
         }
+        Err(this)
     }
 
     pub fn kind(&self) -> ErrorKind {

@@ -241,11 +241,53 @@ fn setters(svc: &Service, input: ShapeId) -> TokenStream {
 
 /// The error enum of one operation with modeled errors.
 pub fn error_items(svc: &Service, op: &Operation) -> TokenStream {
-    let name = ident(&format!("{}Error", builder_name(op)));
+    let name = format!("{}Error", builder_name(op));
+    let doc = format!(
+        "The modeled errors of [`{0}`](crate::client::{0}): match on `error.modeled::<{1}>()`.",
+        builder_name(op),
+        name
+    );
+    error_enum(svc, &name, &doc, &op.errors)
+}
+
+/// The shapes of every exception the service models, in model order.
+pub fn exceptions(svc: &Service) -> Vec<ShapeId> {
+    svc.shapes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(&s.kind, Kind::Structure(st) if st.error.is_some()))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The service-wide `Exception` enum (boto3's `client.exceptions`) and the `EXCEPTIONS` table
+/// the runtime reads an error with when the answering operation does not list its code.
+pub fn exception_items(svc: &Service) -> TokenStream {
+    let ids = exceptions(svc);
+    let doc = "Every exception the service models (boto3's `client.exceptions`), whichever operation \
+               answered it: match on `error.modeled::<Exception>()`. The operation's own enum \
+               (`*Error`) holds the same error when the operation lists it.";
+    let items = error_enum(svc, "Exception", doc, &ids);
+    let schemas = ids.iter().map(|&id| ident(&svc.shapes[id].static_name));
+    quote! {
+        use super::types as t;
+        use tucuxi::codegen as rt;
+        #items
+        /// The runtime's view of [`Exception`]: its schemas and decoder.
+        pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
+            schemas: &[#(&t::#schemas),*],
+            decode: rt::decode_exception::<Exception>,
+        };
+    }
+}
+
+/// An error enum over `ids` (duplicates dropped; variant `i` decodes list position `i`).
+fn error_enum(svc: &Service, name: &str, doc: &str, ids: &[ShapeId]) -> TokenStream {
+    let name = ident(name);
     let mut seen = Vec::new();
     let mut variants = Vec::new();
     let mut arms = Vec::new();
-    for (i, &id) in op.errors.iter().enumerate() {
+    for (i, &id) in ids.iter().enumerate() {
         if seen.contains(&id) {
             continue;
         }
@@ -256,11 +298,7 @@ pub fn error_items(svc: &Service, op: &Operation) -> TokenStream {
         variants.push(quote!(#doc #variant(t::#variant)));
         arms.push(quote!(#i => #variant(t::#variant)));
     }
-    let doc = docs(&format!(
-        "The modeled errors of [`{0}`](crate::client::{0}): match on `error.modeled::<{1}>()`.",
-        builder_name(op),
-        name
-    ));
+    let doc = docs(doc);
     quote! {
         #doc
         #[derive(Debug)]

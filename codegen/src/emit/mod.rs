@@ -101,7 +101,8 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     };
     files.extend(modules("src/operations", docs, header, op_chunks, all)?);
 
-    let with_errors = options.clients && svc.operations.iter().any(|op| !op.errors.is_empty());
+    let with_exceptions = options.clients && !client::exceptions(svc).is_empty();
+    let with_errors = with_exceptions || (options.clients && svc.operations.iter().any(|op| !op.errors.is_empty()));
     if with_errors {
         let mut chunks = Vec::new();
         for op in svc.operations.iter().filter(|op| !op.errors.is_empty()) {
@@ -111,8 +112,10 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
             use super::super::types as t;
             use tucuxi::codegen as rt;
         };
-        let docs = "One enum per operation with modeled errors, to `match` on `error.modeled::<...>()`.";
-        files.extend(modules("src/errors", docs, header, chunks, quote!())?);
+        let docs = "One enum per operation with modeled errors, and one of every exception of the service, to \
+                    `match` on `error.modeled::<...>()`.";
+        let all = if with_exceptions { client::exception_items(svc) } else { quote!() };
+        files.extend(modules("src/errors", docs, header, chunks, all)?);
     }
     if options.clients {
         let mut chunks = Vec::new();
@@ -181,7 +184,7 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         files.extend(modules("src/resources", docs, header, chunks, resources::resources_mod(svc, res))?);
     }
 
-    let lib = crate_files::lib_rs(svc, options.clients, with_errors, with_resources);
+    let lib = crate_files::lib_rs(svc, options.clients, with_errors, with_exceptions, with_resources);
     files.push(GeneratedFile { path: "src/lib.rs".into(), contents: file(&format(lib)?) });
     files.push(crate_files::cargo_toml(svc, options)?);
     files.push(crate_files::readme(svc, options)?);

@@ -63,4 +63,5 @@ pub static SERVICE: rt::Service = rt::Service {
     signature_version: "v4",
     auth: &["aws.auth#sigv4"],
     aws_query_compatible: true,
+    exceptions: Some(&errors::EXCEPTIONS),
 };

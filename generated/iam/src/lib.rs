@@ -49,4 +49,5 @@ pub static SERVICE: rt::Service = rt::Service {
     signature_version: "v4",
     auth: &["aws.auth#sigv4"],
     aws_query_compatible: false,
+    exceptions: Some(&errors::EXCEPTIONS),
 };

@@ -35,6 +35,15 @@ impl OperationErrors for NoErrors {
     }
 }
 
+/// [`OperationErrors::decode`] boxed, as a service's [`Exceptions`](crate::schema::Exceptions)
+/// table holds it for the generated `errors::Exception` enum.
+pub fn decode_exception<E: OperationErrors>(
+    index: usize,
+    read: &mut dyn FnMut(&mut dyn Shape) -> Result<(), CodecError>,
+) -> Option<Box<dyn core::any::Any + Send + Sync>> {
+    E::decode(index, read).map(|e| Box::new(e) as Box<dyn core::any::Any + Send + Sync>)
+}
+
 /// The code an exception shape is answered with: its `error.code` trait, else its name.
 pub fn error_code(schema: &Schema) -> &'static str {
     schema.error.and_then(|e| e.code).unwrap_or(schema.name)

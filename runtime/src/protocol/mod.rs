@@ -28,7 +28,7 @@ use core::fmt;
 use http::HeaderMap;
 
 pub use codec_error::CodecError;
-pub use errors::{error_code, NoErrors, OperationErrors};
+pub use errors::{decode_exception, error_code, NoErrors, OperationErrors};
 pub use request::{serialize_request, SerializedRequest};
 pub use response::{deserialize_error, deserialize_response};
 #[doc(hidden)]

@@ -150,7 +150,8 @@ fn is_xml_error(bytes: &[u8]) -> bool {
 }
 
 /// Builds the error of a failed call from the response: code, message and request id, plus the
-/// typed modeled error when the code is one of the operation's.
+/// typed modeled error when the code is one of the operation's, and the service-wide
+/// `errors::Exception` when it is any of the service's.
 pub fn deserialize_error<E: OperationErrors>(
     service: &'static Service,
     op: &'static Operation,
@@ -160,6 +161,17 @@ pub fn deserialize_error<E: OperationErrors>(
 ) -> Error {
     let facts = error_facts(service, status, headers, body);
     let index = modeled_index(op.errors, &facts);
+    let modeled = index.and_then(|i| {
+        let schema = op.errors[i];
+        E::decode(i, &mut |shape| read_error_members(service, schema, status, headers, body, shape))
+    });
+    // The service-wide enum too, listed or not, so that `errors::Exception` matches any error
+    // the service models; error bodies are small and rare, so reading one twice is cheap.
+    let exception = service.exceptions.and_then(|table| {
+        let i = modeled_index(table.schemas, &facts)?;
+        let schema = table.schemas[i];
+        (table.decode)(i, &mut |shape| read_error_members(service, schema, status, headers, body, shape))
+    });
     let service_error = ServiceError {
         status,
         code: facts.code,
@@ -168,13 +180,12 @@ pub fn deserialize_error<E: OperationErrors>(
         extended_request_id: header(headers, "x-amz-id-2").map(str::to_owned),
         host: String::new(),
     };
-    let modeled = index.and_then(|i| {
-        let schema = op.errors[i];
-        E::decode(i, &mut |shape| read_error_members(service, schema, status, headers, body, shape))
-    });
     let mut error = Error::service(service_error).with_operation(op.name);
     if let Some(modeled) = modeled {
         error = error.with_modeled(Box::new(modeled));
+    }
+    if let Some(exception) = exception {
+        error = error.with_exception(exception);
     }
     error
 }

@@ -57,4 +57,29 @@ pub struct Service {
     pub auth: &'static [&'static str],
     /// `awsQueryCompatible`: error codes also come in `x-amzn-query-error`.
     pub aws_query_compatible: bool,
+    /// Every exception the service models, when the crate has clients.
+    pub exceptions: Option<&'static Exceptions>,
+}
+
+/// Every exception a service models, so that an error is typed whichever operation answered it:
+/// botocore looks a code up among all of the service's exceptions, not only the ones the
+/// operation lists, and services do answer with unlisted ones.
+pub struct Exceptions {
+    /// The exception shapes, in model order.
+    pub schemas: &'static [&'static super::Schema],
+    /// Builds exception `index` of [`Exceptions::schemas`] as the generated `errors::Exception`
+    /// enum, reading its members with the callback.
+    pub decode: DecodeException,
+}
+
+/// The decoder of [`Exceptions`]: an index and a member reader in, the boxed enum out.
+pub type DecodeException = fn(
+    usize,
+    &mut dyn FnMut(&mut dyn crate::shape::Shape) -> Result<(), crate::protocol::CodecError>,
+) -> Option<Box<dyn core::any::Any + Send + Sync>>;
+
+impl core::fmt::Debug for Exceptions {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.schemas.iter().map(|s| s.name)).finish()
+    }
 }

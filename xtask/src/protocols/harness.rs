@@ -24,11 +24,13 @@ pub struct CaseModule {
     /// The generated files, relative to the module's directory (`mod.rs`, `types/a.rs`).
     pub files: Vec<GeneratedFile>,
     /// Rust names found in the generated code: the operation's static, its input and output
-    /// types (`None` for the runtime's unit shape), and its error enum if the generator made one.
+    /// types (`None` for the runtime's unit shape), its error enum if the generator made one, and
+    /// the service-wide `Exception` enum if the model has exceptions.
     pub operation_static: String,
     pub input_type: Option<String>,
     pub output_type: Option<String>,
     pub errors_type: Option<String>,
+    pub exceptions_type: Option<String>,
 }
 
 /// Turns one case's generated crate into a module: `src/lib.rs` becomes `mod.rs` and the other
@@ -58,6 +60,11 @@ pub fn case_module(case_index: usize, case: &Case, files: Vec<GeneratedFile>) ->
         .filter(|f| f.path.starts_with("errors/") || f.path == "errors.rs")
         .any(|f| f.contents.contains(&format!("enum {errors_name} ")))
         .then_some(errors_name);
+    let exceptions_type = out
+        .iter()
+        .filter(|f| f.path.starts_with("errors/"))
+        .any(|f| f.contents.contains("enum Exception "))
+        .then(|| "Exception".to_owned());
     Ok(CaseModule {
         case: case_index,
         module: case.module(),
@@ -66,6 +73,7 @@ pub fn case_module(case_index: usize, case: &Case, files: Vec<GeneratedFile>) ->
         files: out,
         operation_static,
         errors_type,
+        exceptions_type,
     })
 }
 
@@ -179,8 +187,15 @@ pub fn table(cases: &[Case], modules: &[CaseModule]) -> Result<String, String> {
                     }
                     None => quote!(tucuxi::protocol::NoErrors),
                 };
+                let exceptions = match &m.exceptions_type {
+                    Some(x) => {
+                        let x = format_ident!("{x}");
+                        quote!(#module::errors::#x)
+                    }
+                    None => quote!(tucuxi::protocol::NoErrors),
+                };
                 quote! {
-                    support::run_output::<#errors>(&#module::SERVICE, &#module::operations::#op, &mut #output, suite, case)
+                    support::run_output::<#errors, #exceptions>(&#module::SERVICE, &#module::operations::#op, &mut #output, suite, case)
                 }
             }
         };

@@ -432,6 +432,7 @@ fn service_rules_come_from_the_schema() {
         signature_version: "v4",
         auth: &[],
         aws_query_compatible: false,
+        exceptions: None,
     };
     let strategy = RetryStrategy::for_service(RetryConfig::default(), &service);
     let idp = AttemptOutcome::error(400, "IDPCommunicationError");

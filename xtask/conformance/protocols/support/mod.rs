@@ -183,8 +183,9 @@ fn headers_eq(
 }
 
 /// An output case: `response` read into `output`, or for an error case into the operation's
-/// error, and compared with `result` or `error`.
-pub fn run_output<E: OperationErrors>(
+/// error (`E`, else the service's `X` when the operation does not list the code), and compared
+/// with `result` or `error`.
+pub fn run_output<E: OperationErrors, X: OperationErrors>(
     service: &'static Service,
     op: &'static Operation,
     output: &mut dyn Shape,
@@ -220,8 +221,9 @@ pub fn run_output<E: OperationErrors>(
         };
         let mut actual = json!({"Error": {"Code": e.code().unwrap_or(""), "Message": message}});
         let mut defaulted = BTreeSet::new();
-        if let Some(modeled) = e.modeled::<E>() {
-            let converted = value::shape_to_json(modeled.as_shape());
+        let modeled = e.modeled::<E>().map(E::as_shape).or_else(|| e.modeled::<X>().map(X::as_shape));
+        if let Some(modeled) = modeled {
+            let converted = value::shape_to_json(modeled);
             defaulted = converted.defaulted;
             if let (Some(a), Some(members)) = (actual.as_object_mut(), converted.json.as_object()) {
                 a.extend(members.clone());

@@ -29,4 +29,5 @@ pub static SERVICE: rt::Service = rt::Service {
     signature_version: "v4",
     auth: &[],
     aws_query_compatible: false,
+    exceptions: Some(&errors::EXCEPTIONS),
 };
