@@ -270,8 +270,6 @@ pub fn exception_items(svc: &Service) -> TokenStream {
     let items = error_enum(svc, "Exception", doc, &ids);
     let schemas = ids.iter().map(|&id| ident(&svc.shapes[id].static_name));
     quote! {
-        use super::types as t;
-        use tucuxi::codegen as rt;
         #items
         /// The runtime's view of [`Exception`]: its schemas and decoder.
         pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {

@@ -114,8 +114,12 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         };
         let docs = "One enum per operation with modeled errors, and one of every exception of the service, to \
                     `match` on `error.modeled::<...>()`.";
-        let all = if with_exceptions { client::exception_items(svc) } else { quote!() };
-        files.extend(modules("src/errors", docs, header, chunks, all)?);
+        // A module of its own: the one-letter modules of the operation enums (`t`) would
+        // shadow the `t` alias in `mod.rs`.
+        if with_exceptions {
+            chunks.push(("exception".to_owned(), format(client::exception_items(svc))?));
+        }
+        files.extend(modules("src/errors", docs, header, chunks, quote!())?);
     }
     if options.clients {
         let mut chunks = Vec::new();

@@ -5,6 +5,7 @@ mod b;
 mod c;
 mod d;
 mod e;
+mod exception;
 mod g;
 mod i;
 mod l;
@@ -18,6 +19,7 @@ pub use b::*;
 pub use c::*;
 pub use d::*;
 pub use e::*;
+pub use exception::*;
 pub use g::*;
 pub use i::*;
 pub use l::*;
@@ -26,136 +28,3 @@ pub use r::*;
 pub use s::*;
 pub use t::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// The resource with the name requested already exists.
-    AlreadyExistsException(t::AlreadyExistsException),
-    /// An error occurred during a CloudFormation registry operation.
-    CfnRegistryException(t::CfnRegistryException),
-    /// The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the `ListChangeSets` operation.
-    ChangeSetNotFoundException(t::ChangeSetNotFoundException),
-    /// No more than 5 generated templates can be in an `InProgress` or `Pending` status at one time. This error is also returned if a generated template that is in an `InProgress` or `Pending` status is attempted to be updated or deleted.
-    ConcurrentResourcesLimitExceededException(
-        t::ConcurrentResourcesLimitExceededException,
-    ),
-    /// The specified resource exists, but has been changed.
-    CreatedButModifiedException(t::CreatedButModifiedException),
-    /// The generated template was not found.
-    GeneratedTemplateNotFoundException(t::GeneratedTemplateNotFoundException),
-    /// The specified target doesn't have any requested Hook invocations.
-    HookResultNotFoundException(t::HookResultNotFoundException),
-    /// The template contains resources with capabilities that weren't specified in the Capabilities parameter.
-    InsufficientCapabilitiesException(t::InsufficientCapabilitiesException),
-    /// The specified change set can't be used to update the stack. For example, the change set status might be `CREATE_IN_PROGRESS`, or the stack status might be `UPDATE_IN_PROGRESS`.
-    InvalidChangeSetStatusException(t::InvalidChangeSetStatusException),
-    /// The specified operation isn't valid.
-    InvalidOperationException(t::InvalidOperationException),
-    /// Error reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). CloudFormation doesn't return this error to users.
-    InvalidStateTransitionException(t::InvalidStateTransitionException),
-    /// The quota for the resource has already been reached.
-    LimitExceededException(t::LimitExceededException),
-    /// The specified name is already in use.
-    NameAlreadyExistsException(t::NameAlreadyExistsException),
-    /// The specified operation ID already exists.
-    OperationIdAlreadyExistsException(t::OperationIdAlreadyExistsException),
-    /// Another operation is currently in progress for this StackSet. Only one operation can be performed for a stack set at a given time.
-    OperationInProgressException(t::OperationInProgressException),
-    /// The specified ID refers to an operation that doesn't exist.
-    OperationNotFoundException(t::OperationNotFoundException),
-    /// Error reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). CloudFormation doesn't return this error to users.
-    OperationStatusCheckFailedException(t::OperationStatusCheckFailedException),
-    /// A resource scan is currently in progress. Only one can be run at a time for an account in a Region.
-    ResourceScanInProgressException(t::ResourceScanInProgressException),
-    /// The limit on resource scans has been exceeded. Reasons include:
-    ResourceScanLimitExceededException(t::ResourceScanLimitExceededException),
-    /// The resource scan was not found.
-    ResourceScanNotFoundException(t::ResourceScanNotFoundException),
-    /// The specified stack instance doesn't exist.
-    StackInstanceNotFoundException(t::StackInstanceNotFoundException),
-    /// The specified stack ARN doesn't exist or stack doesn't exist corresponding to the ARN in input.
-    StackNotFoundException(t::StackNotFoundException),
-    /// The specified stack refactor can't be found.
-    StackRefactorNotFoundException(t::StackRefactorNotFoundException),
-    /// You can't yet delete this StackSet, because it still contains one or more stack instances. Delete all stack instances from the StackSet before deleting the StackSet.
-    StackSetNotEmptyException(t::StackSetNotEmptyException),
-    /// The specified StackSet doesn't exist.
-    StackSetNotFoundException(t::StackSetNotFoundException),
-    /// Another operation has been performed on this StackSet since the specified operation was performed.
-    StaleRequestException(t::StaleRequestException),
-    /// A client request token already exists.
-    TokenAlreadyExistsException(t::TokenAlreadyExistsException),
-    /// The specified extension configuration can't be found.
-    TypeConfigurationNotFoundException(t::TypeConfigurationNotFoundException),
-    /// The specified extension doesn't exist in the CloudFormation registry.
-    TypeNotFoundException(t::TypeNotFoundException),
-}
-rt::operation_errors!(
-    Exception, 0usize => AlreadyExistsException(t::AlreadyExistsException), 1usize =>
-    CfnRegistryException(t::CfnRegistryException), 2usize =>
-    ChangeSetNotFoundException(t::ChangeSetNotFoundException), 3usize =>
-    ConcurrentResourcesLimitExceededException(t::ConcurrentResourcesLimitExceededException),
-    4usize => CreatedButModifiedException(t::CreatedButModifiedException), 5usize =>
-    GeneratedTemplateNotFoundException(t::GeneratedTemplateNotFoundException), 6usize =>
-    HookResultNotFoundException(t::HookResultNotFoundException), 7usize =>
-    InsufficientCapabilitiesException(t::InsufficientCapabilitiesException), 8usize =>
-    InvalidChangeSetStatusException(t::InvalidChangeSetStatusException), 9usize =>
-    InvalidOperationException(t::InvalidOperationException), 10usize =>
-    InvalidStateTransitionException(t::InvalidStateTransitionException), 11usize =>
-    LimitExceededException(t::LimitExceededException), 12usize =>
-    NameAlreadyExistsException(t::NameAlreadyExistsException), 13usize =>
-    OperationIdAlreadyExistsException(t::OperationIdAlreadyExistsException), 14usize =>
-    OperationInProgressException(t::OperationInProgressException), 15usize =>
-    OperationNotFoundException(t::OperationNotFoundException), 16usize =>
-    OperationStatusCheckFailedException(t::OperationStatusCheckFailedException), 17usize
-    => ResourceScanInProgressException(t::ResourceScanInProgressException), 18usize =>
-    ResourceScanLimitExceededException(t::ResourceScanLimitExceededException), 19usize =>
-    ResourceScanNotFoundException(t::ResourceScanNotFoundException), 20usize =>
-    StackInstanceNotFoundException(t::StackInstanceNotFoundException), 21usize =>
-    StackNotFoundException(t::StackNotFoundException), 22usize =>
-    StackRefactorNotFoundException(t::StackRefactorNotFoundException), 23usize =>
-    StackSetNotEmptyException(t::StackSetNotEmptyException), 24usize =>
-    StackSetNotFoundException(t::StackSetNotFoundException), 25usize =>
-    StaleRequestException(t::StaleRequestException), 26usize =>
-    TokenAlreadyExistsException(t::TokenAlreadyExistsException), 27usize =>
-    TypeConfigurationNotFoundException(t::TypeConfigurationNotFoundException), 28usize =>
-    TypeNotFoundException(t::TypeNotFoundException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::ALREADY_EXISTS_EXCEPTION,
-        &t::CFN_REGISTRY_EXCEPTION,
-        &t::CHANGE_SET_NOT_FOUND_EXCEPTION,
-        &t::CONCURRENT_RESOURCES_LIMIT_EXCEEDED_EXCEPTION,
-        &t::CREATED_BUT_MODIFIED_EXCEPTION,
-        &t::GENERATED_TEMPLATE_NOT_FOUND_EXCEPTION,
-        &t::HOOK_RESULT_NOT_FOUND_EXCEPTION,
-        &t::INSUFFICIENT_CAPABILITIES_EXCEPTION,
-        &t::INVALID_CHANGE_SET_STATUS_EXCEPTION,
-        &t::INVALID_OPERATION_EXCEPTION,
-        &t::INVALID_STATE_TRANSITION_EXCEPTION,
-        &t::LIMIT_EXCEEDED_EXCEPTION,
-        &t::NAME_ALREADY_EXISTS_EXCEPTION,
-        &t::OPERATION_ID_ALREADY_EXISTS_EXCEPTION,
-        &t::OPERATION_IN_PROGRESS_EXCEPTION,
-        &t::OPERATION_NOT_FOUND_EXCEPTION,
-        &t::OPERATION_STATUS_CHECK_FAILED_EXCEPTION,
-        &t::RESOURCE_SCAN_IN_PROGRESS_EXCEPTION,
-        &t::RESOURCE_SCAN_LIMIT_EXCEEDED_EXCEPTION,
-        &t::RESOURCE_SCAN_NOT_FOUND_EXCEPTION,
-        &t::STACK_INSTANCE_NOT_FOUND_EXCEPTION,
-        &t::STACK_NOT_FOUND_EXCEPTION,
-        &t::STACK_REFACTOR_NOT_FOUND_EXCEPTION,
-        &t::STACK_SET_NOT_EMPTY_EXCEPTION,
-        &t::STACK_SET_NOT_FOUND_EXCEPTION,
-        &t::STALE_REQUEST_EXCEPTION,
-        &t::TOKEN_ALREADY_EXISTS_EXCEPTION,
-        &t::TYPE_CONFIGURATION_NOT_FOUND_EXCEPTION,
-        &t::TYPE_NOT_FOUND_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

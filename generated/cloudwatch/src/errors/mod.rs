@@ -4,6 +4,7 @@ mod a;
 mod c;
 mod d;
 mod e;
+mod exception;
 mod g;
 mod l;
 mod p;
@@ -14,101 +15,10 @@ pub use a::*;
 pub use c::*;
 pub use d::*;
 pub use e::*;
+pub use exception::*;
 pub use g::*;
 pub use l::*;
 pub use p::*;
 pub use s::*;
 pub use t::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// More than one process tried to modify a resource at the same time.
-    ConcurrentModificationException(t::ConcurrentModificationException),
-    /// This operation attempted to create a resource that already exists.
-    ConflictException(t::ConflictException),
-    /// Some part of the dashboard data is invalid.
-    DashboardInvalidInputError(t::DashboardInvalidInputError),
-    /// The specified dashboard does not exist.
-    DashboardNotFoundError(t::DashboardNotFoundError),
-    /// Request processing has failed due to some unknown error, exception, or failure.
-    InternalServiceFault(t::InternalServiceFault),
-    /// Data was not syntactically valid JSON.
-    InvalidFormatFault(t::InvalidFormatFault),
-    /// The next token specified is invalid.
-    InvalidNextToken(t::InvalidNextToken),
-    /// Parameters were used together that cannot be used together.
-    InvalidParameterCombinationException(t::InvalidParameterCombinationException),
-    /// The value of an input parameter is bad or out-of-range.
-    InvalidParameterValueException(t::InvalidParameterValueException),
-    /// The operation was denied because either the calling principal lacks the required Amazon Web Services Key Management Service (Amazon Web Services KMS) permission on the key, or the key policy does not grant Amazon CloudWatch the permissions it needs to use the key. Verify that the caller has `kms:Decrypt` permission on the key, and that the key policy grants the CloudWatch service principal the `kms:DescribeKey`, `kms:GenerateDataKey`, `kms:Encrypt`, `kms:Decrypt`, and `kms:ReEncrypt*` permissions described in [AssociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AssociateDatasetKmsKey.html).
-    KmsAccessDeniedException(t::KmsAccessDeniedException),
-    /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion. Re-enable the key (or restore it, if it is pending deletion) and retry the operation.
-    KmsKeyDisabledException(t::KmsKeyDisabledException),
-    /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found. Verify that the key Amazon Resource Name (ARN) is correct, that the key exists, and that it is in the same Amazon Web Services Region as the resource.
-    KmsKeyNotFoundException(t::KmsKeyNotFoundException),
-    /// The operation exceeded one or more limits.
-    LimitExceededException(t::LimitExceededException),
-    /// The quota for alarms for this customer has already been reached.
-    LimitExceededFault(t::LimitExceededFault),
-    /// An input parameter that is required is missing.
-    MissingRequiredParameterException(t::MissingRequiredParameterException),
-    /// The operation could not be completed because the request conflicts with the current state of the alarm or its underlying scheduled query resource.
-    ResourceConflict(t::ResourceConflict),
-    /// The named resource does not exist.
-    ResourceNotFound(t::ResourceNotFound),
-    /// The named resource does not exist.
-    ResourceNotFoundException(t::ResourceNotFoundException),
-    /// The request failed validation. One or more input parameters do not satisfy the constraints that the operation requires.
-    ValidationException(t::ValidationException),
-}
-rt::operation_errors!(
-    Exception, 0usize =>
-    ConcurrentModificationException(t::ConcurrentModificationException), 1usize =>
-    ConflictException(t::ConflictException), 2usize =>
-    DashboardInvalidInputError(t::DashboardInvalidInputError), 3usize =>
-    DashboardNotFoundError(t::DashboardNotFoundError), 4usize =>
-    InternalServiceFault(t::InternalServiceFault), 5usize =>
-    InvalidFormatFault(t::InvalidFormatFault), 6usize =>
-    InvalidNextToken(t::InvalidNextToken), 7usize =>
-    InvalidParameterCombinationException(t::InvalidParameterCombinationException), 8usize
-    => InvalidParameterValueException(t::InvalidParameterValueException), 9usize =>
-    KmsAccessDeniedException(t::KmsAccessDeniedException), 10usize =>
-    KmsKeyDisabledException(t::KmsKeyDisabledException), 11usize =>
-    KmsKeyNotFoundException(t::KmsKeyNotFoundException), 12usize =>
-    LimitExceededException(t::LimitExceededException), 13usize =>
-    LimitExceededFault(t::LimitExceededFault), 14usize =>
-    MissingRequiredParameterException(t::MissingRequiredParameterException), 15usize =>
-    ResourceConflict(t::ResourceConflict), 16usize =>
-    ResourceNotFound(t::ResourceNotFound), 17usize =>
-    ResourceNotFoundException(t::ResourceNotFoundException), 18usize =>
-    ValidationException(t::ValidationException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::CONCURRENT_MODIFICATION_EXCEPTION,
-        &t::CONFLICT_EXCEPTION,
-        &t::DASHBOARD_INVALID_INPUT_ERROR,
-        &t::DASHBOARD_NOT_FOUND_ERROR,
-        &t::INTERNAL_SERVICE_FAULT,
-        &t::INVALID_FORMAT_FAULT,
-        &t::INVALID_NEXT_TOKEN,
-        &t::INVALID_PARAMETER_COMBINATION_EXCEPTION,
-        &t::INVALID_PARAMETER_VALUE_EXCEPTION,
-        &t::KMS_ACCESS_DENIED_EXCEPTION,
-        &t::KMS_KEY_DISABLED_EXCEPTION,
-        &t::KMS_KEY_NOT_FOUND_EXCEPTION,
-        &t::LIMIT_EXCEEDED_EXCEPTION,
-        &t::LIMIT_EXCEEDED_FAULT,
-        &t::MISSING_REQUIRED_PARAMETER_EXCEPTION,
-        &t::RESOURCE_CONFLICT,
-        &t::RESOURCE_NOT_FOUND,
-        &t::RESOURCE_NOT_FOUND_EXCEPTION,
-        &t::VALIDATION_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

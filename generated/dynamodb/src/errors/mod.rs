@@ -4,6 +4,7 @@ mod b;
 mod c;
 mod d;
 mod e;
+mod exception;
 mod g;
 mod i;
 mod l;
@@ -17,6 +18,7 @@ pub use b::*;
 pub use c::*;
 pub use d::*;
 pub use e::*;
+pub use exception::*;
 pub use g::*;
 pub use i::*;
 pub use l::*;
@@ -26,156 +28,3 @@ pub use r::*;
 pub use s::*;
 pub use t::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table.
-    BackupInUseException(t::BackupInUseException),
-    /// Backup not found for the given BackupARN.
-    BackupNotFoundException(t::BackupNotFoundException),
-    /// A condition specified in the operation failed to be evaluated.
-    ConditionalCheckFailedException(t::ConditionalCheckFailedException),
-    /// Backups have not yet been enabled for this table.
-    ContinuousBackupsUnavailableException(t::ContinuousBackupsUnavailableException),
-    /// There was an attempt to insert an item with the same primary key as an item that already exists in the DynamoDB table.
-    DuplicateItemException(t::DuplicateItemException),
-    /// There was a conflict when writing to the specified S3 bucket.
-    ExportConflictException(t::ExportConflictException),
-    /// The specified export was not found.
-    ExportNotFoundException(t::ExportNotFoundException),
-    /// The specified global table already exists.
-    GlobalTableAlreadyExistsException(t::GlobalTableAlreadyExistsException),
-    /// The specified global table does not exist.
-    GlobalTableNotFoundException(t::GlobalTableNotFoundException),
-    /// DynamoDB rejected the request because you retried a request with a different payload but with an idempotent token that was already used.
-    IdempotentParameterMismatchException(t::IdempotentParameterMismatchException),
-    /// There was a conflict when importing from the specified S3 source. This can occur when the current import conflicts with a previous import request that had the same client token.
-    ImportConflictException(t::ImportConflictException),
-    /// The specified import was not found.
-    ImportNotFoundException(t::ImportNotFoundException),
-    /// The operation tried to access a nonexistent index.
-    IndexNotFoundException(t::IndexNotFoundException),
-    /// An error occurred on the server side.
-    InternalServerError(t::InternalServerError),
-    /// The specified `ExportTime` is outside of the point in time recovery window.
-    InvalidExportTimeException(t::InvalidExportTimeException),
-    /// An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.
-    InvalidRestoreTimeException(t::InvalidRestoreTimeException),
-    /// An item collection is too large. This exception is only returned for tables that have one or more local secondary indexes.
-    ItemCollectionSizeLimitExceededException(
-        t::ItemCollectionSizeLimitExceededException,
-    ),
-    /// There is no limit to the number of daily on-demand backups that can be taken.
-    LimitExceededException(t::LimitExceededException),
-    /// Point in time recovery has not yet been enabled for this source table.
-    PointInTimeRecoveryUnavailableException(t::PointInTimeRecoveryUnavailableException),
-    /// The operation tried to access a nonexistent resource-based policy.
-    PolicyNotFoundException(t::PolicyNotFoundException),
-    /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception. The Amazon Web Services SDKs for DynamoDB automatically retry requests that receive this exception. Your request is eventually successful, unless your retry queue is too large to finish. Reduce the frequency of requests and use exponential backoff. For more information, go to [Error Retries and Exponential Backoff](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff) in the *Amazon DynamoDB Developer Guide*.
-    ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
-    /// The specified replica is already part of the global table.
-    ReplicaAlreadyExistsException(t::ReplicaAlreadyExistsException),
-    /// The specified replica is no longer part of the global table.
-    ReplicaNotFoundException(t::ReplicaNotFoundException),
-    /// The request was rejected because one or more items in the request are being modified by a request in another Region.
-    ReplicatedWriteConflictException(t::ReplicatedWriteConflictException),
-    /// Throughput exceeds the current throughput quota for your account. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception. Contact [Amazon Web Services Support](https://aws.amazon.com/support) to request a quota increase.
-    RequestLimitExceeded(t::RequestLimitExceeded),
-    /// The operation conflicts with the resource's availability. For example:
-    ResourceInUseException(t::ResourceInUseException),
-    /// The operation tried to access a nonexistent table or index. The resource might not be specified correctly, or its status might not be `ACTIVE`.
-    ResourceNotFoundException(t::ResourceNotFoundException),
-    /// A target table with the specified name already exists.
-    TableAlreadyExistsException(t::TableAlreadyExistsException),
-    /// A target table with the specified name is either being created or deleted.
-    TableInUseException(t::TableInUseException),
-    /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
-    TableNotFoundException(t::TableNotFoundException),
-    /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception.
-    ThrottlingException(t::ThrottlingException),
-    /// The entire transaction request was canceled.
-    TransactionCanceledException(t::TransactionCanceledException),
-    /// Operation was rejected because there is an ongoing transaction for the item.
-    TransactionConflictException(t::TransactionConflictException),
-    /// The transaction with the given request token is already in progress.
-    TransactionInProgressException(t::TransactionInProgressException),
-}
-rt::operation_errors!(
-    Exception, 0usize => BackupInUseException(t::BackupInUseException), 1usize =>
-    BackupNotFoundException(t::BackupNotFoundException), 2usize =>
-    ConditionalCheckFailedException(t::ConditionalCheckFailedException), 3usize =>
-    ContinuousBackupsUnavailableException(t::ContinuousBackupsUnavailableException),
-    4usize => DuplicateItemException(t::DuplicateItemException), 5usize =>
-    ExportConflictException(t::ExportConflictException), 6usize =>
-    ExportNotFoundException(t::ExportNotFoundException), 7usize =>
-    GlobalTableAlreadyExistsException(t::GlobalTableAlreadyExistsException), 8usize =>
-    GlobalTableNotFoundException(t::GlobalTableNotFoundException), 9usize =>
-    IdempotentParameterMismatchException(t::IdempotentParameterMismatchException),
-    10usize => ImportConflictException(t::ImportConflictException), 11usize =>
-    ImportNotFoundException(t::ImportNotFoundException), 12usize =>
-    IndexNotFoundException(t::IndexNotFoundException), 13usize =>
-    InternalServerError(t::InternalServerError), 14usize =>
-    InvalidExportTimeException(t::InvalidExportTimeException), 15usize =>
-    InvalidRestoreTimeException(t::InvalidRestoreTimeException), 16usize =>
-    ItemCollectionSizeLimitExceededException(t::ItemCollectionSizeLimitExceededException),
-    17usize => LimitExceededException(t::LimitExceededException), 18usize =>
-    PointInTimeRecoveryUnavailableException(t::PointInTimeRecoveryUnavailableException),
-    19usize => PolicyNotFoundException(t::PolicyNotFoundException), 20usize =>
-    ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
-    21usize => ReplicaAlreadyExistsException(t::ReplicaAlreadyExistsException), 22usize
-    => ReplicaNotFoundException(t::ReplicaNotFoundException), 23usize =>
-    ReplicatedWriteConflictException(t::ReplicatedWriteConflictException), 24usize =>
-    RequestLimitExceeded(t::RequestLimitExceeded), 25usize =>
-    ResourceInUseException(t::ResourceInUseException), 26usize =>
-    ResourceNotFoundException(t::ResourceNotFoundException), 27usize =>
-    TableAlreadyExistsException(t::TableAlreadyExistsException), 28usize =>
-    TableInUseException(t::TableInUseException), 29usize =>
-    TableNotFoundException(t::TableNotFoundException), 30usize =>
-    ThrottlingException(t::ThrottlingException), 31usize =>
-    TransactionCanceledException(t::TransactionCanceledException), 32usize =>
-    TransactionConflictException(t::TransactionConflictException), 33usize =>
-    TransactionInProgressException(t::TransactionInProgressException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::BACKUP_IN_USE_EXCEPTION,
-        &t::BACKUP_NOT_FOUND_EXCEPTION,
-        &t::CONDITIONAL_CHECK_FAILED_EXCEPTION,
-        &t::CONTINUOUS_BACKUPS_UNAVAILABLE_EXCEPTION,
-        &t::DUPLICATE_ITEM_EXCEPTION,
-        &t::EXPORT_CONFLICT_EXCEPTION,
-        &t::EXPORT_NOT_FOUND_EXCEPTION,
-        &t::GLOBAL_TABLE_ALREADY_EXISTS_EXCEPTION,
-        &t::GLOBAL_TABLE_NOT_FOUND_EXCEPTION,
-        &t::IDEMPOTENT_PARAMETER_MISMATCH_EXCEPTION,
-        &t::IMPORT_CONFLICT_EXCEPTION,
-        &t::IMPORT_NOT_FOUND_EXCEPTION,
-        &t::INDEX_NOT_FOUND_EXCEPTION,
-        &t::INTERNAL_SERVER_ERROR,
-        &t::INVALID_EXPORT_TIME_EXCEPTION,
-        &t::INVALID_RESTORE_TIME_EXCEPTION,
-        &t::ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED_EXCEPTION,
-        &t::LIMIT_EXCEEDED_EXCEPTION,
-        &t::POINT_IN_TIME_RECOVERY_UNAVAILABLE_EXCEPTION,
-        &t::POLICY_NOT_FOUND_EXCEPTION,
-        &t::PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION,
-        &t::REPLICA_ALREADY_EXISTS_EXCEPTION,
-        &t::REPLICA_NOT_FOUND_EXCEPTION,
-        &t::REPLICATED_WRITE_CONFLICT_EXCEPTION,
-        &t::REQUEST_LIMIT_EXCEEDED,
-        &t::RESOURCE_IN_USE_EXCEPTION,
-        &t::RESOURCE_NOT_FOUND_EXCEPTION,
-        &t::TABLE_ALREADY_EXISTS_EXCEPTION,
-        &t::TABLE_IN_USE_EXCEPTION,
-        &t::TABLE_NOT_FOUND_EXCEPTION,
-        &t::THROTTLING_EXCEPTION,
-        &t::TRANSACTION_CANCELED_EXCEPTION,
-        &t::TRANSACTION_CONFLICT_EXCEPTION,
-        &t::TRANSACTION_IN_PROGRESS_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

@@ -3,6 +3,7 @@
 mod a;
 mod c;
 mod d;
+mod exception;
 mod g;
 mod i;
 mod l;
@@ -13,6 +14,7 @@ mod u;
 pub use a::*;
 pub use c::*;
 pub use d::*;
+pub use exception::*;
 pub use g::*;
 pub use i::*;
 pub use l::*;
@@ -20,54 +22,3 @@ pub use p::*;
 pub use r::*;
 pub use s::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// Returned if there is insufficient capacity to process this expedited request. This error only applies to expedited retrievals and not to standard or bulk retrievals.
-    InsufficientCapacityException(t::InsufficientCapacityException),
-    /// Returned if a parameter of the request is incorrectly specified.
-    InvalidParameterValueException(t::InvalidParameterValueException),
-    /// Returned if the request results in a vault or account limit being exceeded.
-    LimitExceededException(t::LimitExceededException),
-    /// Returned if a required header or parameter is missing from the request.
-    MissingParameterValueException(t::MissingParameterValueException),
-    /// Returned if the request was made by a customer with no Amazon Glacier storage. The request is denied as the API is no longer supported for new customers. Please use Amazon S3 Glacier storage classes instead.
-    NoLongerSupportedException(t::NoLongerSupportedException),
-    /// Returned if a retrieval job would exceed the current data policy's retrieval rate limit. For more information about data retrieval policies,
-    PolicyEnforcedException(t::PolicyEnforcedException),
-    /// Returned if, when uploading an archive, Amazon Glacier times out while receiving the upload.
-    RequestTimeoutException(t::RequestTimeoutException),
-    /// Returned if the specified resource (such as a vault, upload ID, or job ID) doesn't exist.
-    ResourceNotFoundException(t::ResourceNotFoundException),
-    /// Returned if the service cannot complete the request.
-    ServiceUnavailableException(t::ServiceUnavailableException),
-}
-rt::operation_errors!(
-    Exception, 0usize => InsufficientCapacityException(t::InsufficientCapacityException),
-    1usize => InvalidParameterValueException(t::InvalidParameterValueException), 2usize
-    => LimitExceededException(t::LimitExceededException), 3usize =>
-    MissingParameterValueException(t::MissingParameterValueException), 4usize =>
-    NoLongerSupportedException(t::NoLongerSupportedException), 5usize =>
-    PolicyEnforcedException(t::PolicyEnforcedException), 6usize =>
-    RequestTimeoutException(t::RequestTimeoutException), 7usize =>
-    ResourceNotFoundException(t::ResourceNotFoundException), 8usize =>
-    ServiceUnavailableException(t::ServiceUnavailableException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::INSUFFICIENT_CAPACITY_EXCEPTION,
-        &t::INVALID_PARAMETER_VALUE_EXCEPTION,
-        &t::LIMIT_EXCEEDED_EXCEPTION,
-        &t::MISSING_PARAMETER_VALUE_EXCEPTION,
-        &t::NO_LONGER_SUPPORTED_EXCEPTION,
-        &t::POLICY_ENFORCED_EXCEPTION,
-        &t::REQUEST_TIMEOUT_EXCEPTION,
-        &t::RESOURCE_NOT_FOUND_EXCEPTION,
-        &t::SERVICE_UNAVAILABLE_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

@@ -4,6 +4,7 @@ mod a;
 mod c;
 mod d;
 mod e;
+mod exception;
 mod g;
 mod l;
 mod p;
@@ -15,6 +16,7 @@ pub use a::*;
 pub use c::*;
 pub use d::*;
 pub use e::*;
+pub use exception::*;
 pub use g::*;
 pub use l::*;
 pub use p::*;
@@ -22,177 +24,3 @@ pub use r::*;
 pub use s::*;
 pub use t::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// The request was rejected because the account making the request is not the management account or delegated administrator account for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
-    AccountNotManagementOrDelegatedAdministratorException(
-        t::AccountNotManagementOrDelegatedAdministratorException,
-    ),
-    /// The request was rejected because the account making the request is not the management account for the organization.
-    CallerIsNotManagementAccountException(t::CallerIsNotManagementAccountException),
-    /// The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.
-    ConcurrentModificationException(t::ConcurrentModificationException),
-    /// The request was rejected because the most recent credential report has expired. To generate a new credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html). For more information about credential report expiration, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-    CredentialReportExpiredException(t::CredentialReportExpiredException),
-    /// The request was rejected because the credential report does not exist. To generate a credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html).
-    CredentialReportNotPresentException(t::CredentialReportNotPresentException),
-    /// The request was rejected because the credential report is still being generated.
-    CredentialReportNotReadyException(t::CredentialReportNotReadyException),
-    /// The request was rejected because it attempted to delete a resource that has attached subordinate entities. The error message describes these entities.
-    DeleteConflictException(t::DeleteConflictException),
-    /// The request was rejected because the same certificate is associated with an IAM user in the account.
-    DuplicateCertificateException(t::DuplicateCertificateException),
-    /// The request was rejected because the SSH public key is already associated with the specified IAM user.
-    DuplicateSshPublicKeyException(t::DuplicateSshPublicKeyException),
-    /// The request was rejected because it attempted to create a resource that already exists.
-    EntityAlreadyExistsException(t::EntityAlreadyExistsException),
-    /// The request was rejected because it referenced an entity that is temporarily unmodifiable, such as a user name that was deleted and then recreated. The error indicates that the request is likely to succeed if you try again after waiting several minutes. The error message describes the entity.
-    EntityTemporarilyUnmodifiableException(t::EntityTemporarilyUnmodifiableException),
-    /// The request failed because outbound identity federation is already disabled for your Amazon Web Services account. You cannot disable the feature multiple times
-    FeatureDisabledException(t::FeatureDisabledException),
-    /// The request failed because outbound identity federation is already enabled for your Amazon Web Services account. You cannot enable the feature multiple times. To fetch the current configuration (including the unique issuer URL), use the `GetOutboundWebIdentityFederationInfo` operation.
-    FeatureEnabledException(t::FeatureEnabledException),
-    /// The request was rejected because the authentication code was not recognized. The error message describes the specific error.
-    InvalidAuthenticationCodeException(t::InvalidAuthenticationCodeException),
-    /// The request was rejected because the certificate is invalid.
-    InvalidCertificateException(t::InvalidCertificateException),
-    /// The request was rejected because an invalid or out-of-range value was supplied for an input parameter.
-    InvalidInputException(t::InvalidInputException),
-    /// The request was rejected because the public key is malformed or otherwise invalid.
-    InvalidPublicKeyException(t::InvalidPublicKeyException),
-    /// The request was rejected because the type of user for the transaction was incorrect.
-    InvalidUserTypeException(t::InvalidUserTypeException),
-    /// The request was rejected because the public key certificate and the private key do not match.
-    KeyPairMismatchException(t::KeyPairMismatchException),
-    /// The request was rejected because it attempted to create resources beyond the current Amazon Web Services account limits. The error message describes the limit exceeded.
-    LimitExceededException(t::LimitExceededException),
-    /// The request was rejected because the certificate was malformed or expired. The error message describes the specific error.
-    MalformedCertificateException(t::MalformedCertificateException),
-    /// The request was rejected because the policy document was malformed. The error message describes the specific error.
-    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException),
-    /// The request was rejected because the resulting role name conflicts with an existing role in the account.
-    NameConflictException(t::NameConflictException),
-    /// The request was rejected because it referenced a resource entity that does not exist. The error message describes the resource.
-    NoSuchEntityException(t::NoSuchEntityException),
-    /// The request failed because IAM cannot connect to the OpenID Connect identity provider URL.
-    OpenIdIdpCommunicationErrorException(t::OpenIdIdpCommunicationErrorException),
-    /// The request was rejected because no organization is associated with your account.
-    OrganizationNotFoundException(t::OrganizationNotFoundException),
-    /// The request was rejected because your organization does not have All features enabled. For more information, see [Available feature sets](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_getting-started_concepts.html#feature-set) in the *Organizations User Guide*.
-    OrganizationNotInAllFeaturesModeException(
-        t::OrganizationNotInAllFeaturesModeException,
-    ),
-    /// The request was rejected because the provided password did not meet the requirements imposed by the account password policy.
-    PasswordPolicyViolationException(t::PasswordPolicyViolationException),
-    /// The request failed because a provided policy could not be successfully evaluated. An additional detailed message indicates the source of the failure.
-    PolicyEvaluationException(t::PolicyEvaluationException),
-    /// The request failed because Amazon Web Services service role policies can only be attached to the service-linked role for that service.
-    PolicyNotAttachableException(t::PolicyNotAttachableException),
-    /// The request failed because the maximum number of concurrent requests for this account are already running.
-    ReportGenerationLimitExceededException(t::ReportGenerationLimitExceededException),
-    /// The request was rejected because someone modified the role template while the service was creating the role. Wait a few minutes and try the request again.
-    RoleModifiedException(t::RoleModifiedException),
-    /// The request was rejected because the specified role template is disabled. A disabled role template cannot be used to create new roles. Contact your administrator to enable the role template, or use a different role template.
-    RoleTemplateDisabledException(t::RoleTemplateDisabledException),
-    /// The request was rejected because trusted access is not enabled for IAM in Organizations. For details, see IAM and Organizations in the *Organizations User Guide*.
-    ServiceAccessNotEnabledException(t::ServiceAccessNotEnabledException),
-    /// The request processing has failed because of an unknown error, exception or failure.
-    ServiceFailureException(t::ServiceFailureException),
-    /// The specified service does not support service-specific credentials.
-    ServiceNotSupportedException(t::ServiceNotSupportedException),
-    /// The request was rejected because service-linked roles are protected Amazon Web Services resources. Only the service that depends on the service-linked role can modify or delete the role on your behalf. The error message includes the name of the service that depends on this service-linked role. You must request the change through that service.
-    UnmodifiableEntityException(t::UnmodifiableEntityException),
-    /// The request was rejected because the public key encoding format is unsupported or unrecognized.
-    UnrecognizedPublicKeyEncodingException(t::UnrecognizedPublicKeyEncodingException),
-}
-rt::operation_errors!(
-    Exception, 0usize =>
-    AccountNotManagementOrDelegatedAdministratorException(t::AccountNotManagementOrDelegatedAdministratorException),
-    1usize =>
-    CallerIsNotManagementAccountException(t::CallerIsNotManagementAccountException),
-    2usize => ConcurrentModificationException(t::ConcurrentModificationException), 3usize
-    => CredentialReportExpiredException(t::CredentialReportExpiredException), 4usize =>
-    CredentialReportNotPresentException(t::CredentialReportNotPresentException), 5usize
-    => CredentialReportNotReadyException(t::CredentialReportNotReadyException), 6usize =>
-    DeleteConflictException(t::DeleteConflictException), 7usize =>
-    DuplicateCertificateException(t::DuplicateCertificateException), 8usize =>
-    DuplicateSshPublicKeyException(t::DuplicateSshPublicKeyException), 9usize =>
-    EntityAlreadyExistsException(t::EntityAlreadyExistsException), 10usize =>
-    EntityTemporarilyUnmodifiableException(t::EntityTemporarilyUnmodifiableException),
-    11usize => FeatureDisabledException(t::FeatureDisabledException), 12usize =>
-    FeatureEnabledException(t::FeatureEnabledException), 13usize =>
-    InvalidAuthenticationCodeException(t::InvalidAuthenticationCodeException), 14usize =>
-    InvalidCertificateException(t::InvalidCertificateException), 15usize =>
-    InvalidInputException(t::InvalidInputException), 16usize =>
-    InvalidPublicKeyException(t::InvalidPublicKeyException), 17usize =>
-    InvalidUserTypeException(t::InvalidUserTypeException), 18usize =>
-    KeyPairMismatchException(t::KeyPairMismatchException), 19usize =>
-    LimitExceededException(t::LimitExceededException), 20usize =>
-    MalformedCertificateException(t::MalformedCertificateException), 21usize =>
-    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 22usize =>
-    NameConflictException(t::NameConflictException), 23usize =>
-    NoSuchEntityException(t::NoSuchEntityException), 24usize =>
-    OpenIdIdpCommunicationErrorException(t::OpenIdIdpCommunicationErrorException),
-    25usize => OrganizationNotFoundException(t::OrganizationNotFoundException), 26usize
-    =>
-    OrganizationNotInAllFeaturesModeException(t::OrganizationNotInAllFeaturesModeException),
-    27usize => PasswordPolicyViolationException(t::PasswordPolicyViolationException),
-    28usize => PolicyEvaluationException(t::PolicyEvaluationException), 29usize =>
-    PolicyNotAttachableException(t::PolicyNotAttachableException), 30usize =>
-    ReportGenerationLimitExceededException(t::ReportGenerationLimitExceededException),
-    31usize => RoleModifiedException(t::RoleModifiedException), 32usize =>
-    RoleTemplateDisabledException(t::RoleTemplateDisabledException), 33usize =>
-    ServiceAccessNotEnabledException(t::ServiceAccessNotEnabledException), 34usize =>
-    ServiceFailureException(t::ServiceFailureException), 35usize =>
-    ServiceNotSupportedException(t::ServiceNotSupportedException), 36usize =>
-    UnmodifiableEntityException(t::UnmodifiableEntityException), 37usize =>
-    UnrecognizedPublicKeyEncodingException(t::UnrecognizedPublicKeyEncodingException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::ACCOUNT_NOT_MANAGEMENT_OR_DELEGATED_ADMINISTRATOR_EXCEPTION,
-        &t::CALLER_IS_NOT_MANAGEMENT_ACCOUNT_EXCEPTION,
-        &t::CONCURRENT_MODIFICATION_EXCEPTION,
-        &t::CREDENTIAL_REPORT_EXPIRED_EXCEPTION,
-        &t::CREDENTIAL_REPORT_NOT_PRESENT_EXCEPTION,
-        &t::CREDENTIAL_REPORT_NOT_READY_EXCEPTION,
-        &t::DELETE_CONFLICT_EXCEPTION,
-        &t::DUPLICATE_CERTIFICATE_EXCEPTION,
-        &t::DUPLICATE_SSH_PUBLIC_KEY_EXCEPTION,
-        &t::ENTITY_ALREADY_EXISTS_EXCEPTION,
-        &t::ENTITY_TEMPORARILY_UNMODIFIABLE_EXCEPTION,
-        &t::FEATURE_DISABLED_EXCEPTION,
-        &t::FEATURE_ENABLED_EXCEPTION,
-        &t::INVALID_AUTHENTICATION_CODE_EXCEPTION,
-        &t::INVALID_CERTIFICATE_EXCEPTION,
-        &t::INVALID_INPUT_EXCEPTION,
-        &t::INVALID_PUBLIC_KEY_EXCEPTION,
-        &t::INVALID_USER_TYPE_EXCEPTION,
-        &t::KEY_PAIR_MISMATCH_EXCEPTION,
-        &t::LIMIT_EXCEEDED_EXCEPTION,
-        &t::MALFORMED_CERTIFICATE_EXCEPTION,
-        &t::MALFORMED_POLICY_DOCUMENT_EXCEPTION,
-        &t::NAME_CONFLICT_EXCEPTION,
-        &t::NO_SUCH_ENTITY_EXCEPTION,
-        &t::OPEN_ID_IDP_COMMUNICATION_ERROR_EXCEPTION,
-        &t::ORGANIZATION_NOT_FOUND_EXCEPTION,
-        &t::ORGANIZATION_NOT_IN_ALL_FEATURES_MODE_EXCEPTION,
-        &t::PASSWORD_POLICY_VIOLATION_EXCEPTION,
-        &t::POLICY_EVALUATION_EXCEPTION,
-        &t::POLICY_NOT_ATTACHABLE_EXCEPTION,
-        &t::REPORT_GENERATION_LIMIT_EXCEEDED_EXCEPTION,
-        &t::ROLE_MODIFIED_EXCEPTION,
-        &t::ROLE_TEMPLATE_DISABLED_EXCEPTION,
-        &t::SERVICE_ACCESS_NOT_ENABLED_EXCEPTION,
-        &t::SERVICE_FAILURE_EXCEPTION,
-        &t::SERVICE_NOT_SUPPORTED_EXCEPTION,
-        &t::UNMODIFIABLE_ENTITY_EXCEPTION,
-        &t::UNRECOGNIZED_PUBLIC_KEY_ENCODING_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

@@ -4,6 +4,7 @@ mod a;
 mod c;
 mod d;
 mod e;
+mod exception;
 mod g;
 mod i;
 mod l;
@@ -17,6 +18,7 @@ pub use a::*;
 pub use c::*;
 pub use d::*;
 pub use e::*;
+pub use exception::*;
 pub use g::*;
 pub use i::*;
 pub use l::*;
@@ -26,90 +28,3 @@ pub use r::*;
 pub use s::*;
 pub use t::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// Specifies that you do not have the permissions required to perform this operation.
-    AccessDeniedException(t::AccessDeniedException),
-    /// The request was rejected because the DryRun parameter was specified.
-    DryRunOperationException(t::DryRunOperationException),
-    /// The provided iterator exceeds the maximum age allowed.
-    ExpiredIteratorException(t::ExpiredIteratorException),
-    /// The pagination token passed to the operation is expired.
-    ExpiredNextTokenException(t::ExpiredNextTokenException),
-    /// The processing of the request failed because of an unknown error, exception, or failure.
-    InternalFailureException(t::InternalFailureException),
-    /// A specified parameter exceeds its restrictions, is not supported, or can't be used. For more information, see the returned message.
-    InvalidArgumentException(t::InvalidArgumentException),
-    /// The ciphertext references a key that doesn't exist or that you don't have access to.
-    KmsAccessDeniedException(t::KmsAccessDeniedException),
-    /// The request was rejected because the specified KMS key isn't enabled.
-    KmsDisabledException(t::KmsDisabledException),
-    /// The request was rejected because the state of the specified resource isn't valid for this request. For more information, see [How Key State Affects Use of a Customer Master Key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Amazon Web Services Key Management Service Developer Guide*.
-    KmsInvalidStateException(t::KmsInvalidStateException),
-    /// The request was rejected because the specified entity or resource can't be found.
-    KmsNotFoundException(t::KmsNotFoundException),
-    /// The Amazon Web Services access key ID needs a subscription for the service.
-    KmsOptInRequired(t::KmsOptInRequired),
-    /// The request was denied due to request throttling. For more information about throttling, see [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in the *Amazon Web Services Key Management Service Developer Guide*.
-    KmsThrottlingException(t::KmsThrottlingException),
-    /// The requested resource exceeds the maximum number allowed, or the number of concurrent stream requests exceeds the maximum number allowed.
-    LimitExceededException(t::LimitExceededException),
-    /// The request rate for the stream is too high, or the requested data is too large for the available throughput. Reduce the frequency or size of your requests. For more information, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*, and [Error Retries and Exponential Backoff in Amazon Web Services](https://docs.aws.amazon.com/general/latest/gr/api-retries.html) in the *Amazon Web Services General Reference*.
-    ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
-    /// The resource is not available for this operation. For successful operation, the resource must be in the `ACTIVE` state.
-    ResourceInUseException(t::ResourceInUseException),
-    /// The requested resource could not be found. The stream might not be specified correctly.
-    ResourceNotFoundException(t::ResourceNotFoundException),
-    /// The request was denied because the request rate is too high. Reduce the frequency of your requests, and retry them with exponential backoff.
-    ThrottlingException(t::ThrottlingException),
-    /// The request failed validation. For example, a parameter value is not valid, a combination of parameters is not supported, or the operation is not supported for the stream's capacity mode. The error message describes the specific reason.
-    ValidationException(t::ValidationException),
-}
-rt::operation_errors!(
-    Exception, 0usize => AccessDeniedException(t::AccessDeniedException), 1usize =>
-    DryRunOperationException(t::DryRunOperationException), 2usize =>
-    ExpiredIteratorException(t::ExpiredIteratorException), 3usize =>
-    ExpiredNextTokenException(t::ExpiredNextTokenException), 4usize =>
-    InternalFailureException(t::InternalFailureException), 5usize =>
-    InvalidArgumentException(t::InvalidArgumentException), 6usize =>
-    KmsAccessDeniedException(t::KmsAccessDeniedException), 7usize =>
-    KmsDisabledException(t::KmsDisabledException), 8usize =>
-    KmsInvalidStateException(t::KmsInvalidStateException), 9usize =>
-    KmsNotFoundException(t::KmsNotFoundException), 10usize =>
-    KmsOptInRequired(t::KmsOptInRequired), 11usize =>
-    KmsThrottlingException(t::KmsThrottlingException), 12usize =>
-    LimitExceededException(t::LimitExceededException), 13usize =>
-    ProvisionedThroughputExceededException(t::ProvisionedThroughputExceededException),
-    14usize => ResourceInUseException(t::ResourceInUseException), 15usize =>
-    ResourceNotFoundException(t::ResourceNotFoundException), 16usize =>
-    ThrottlingException(t::ThrottlingException), 17usize =>
-    ValidationException(t::ValidationException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::ACCESS_DENIED_EXCEPTION,
-        &t::DRY_RUN_OPERATION_EXCEPTION,
-        &t::EXPIRED_ITERATOR_EXCEPTION,
-        &t::EXPIRED_NEXT_TOKEN_EXCEPTION,
-        &t::INTERNAL_FAILURE_EXCEPTION,
-        &t::INVALID_ARGUMENT_EXCEPTION,
-        &t::KMS_ACCESS_DENIED_EXCEPTION,
-        &t::KMS_DISABLED_EXCEPTION,
-        &t::KMS_INVALID_STATE_EXCEPTION,
-        &t::KMS_NOT_FOUND_EXCEPTION,
-        &t::KMS_OPT_IN_REQUIRED,
-        &t::KMS_THROTTLING_EXCEPTION,
-        &t::LIMIT_EXCEEDED_EXCEPTION,
-        &t::PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION,
-        &t::RESOURCE_IN_USE_EXCEPTION,
-        &t::RESOURCE_NOT_FOUND_EXCEPTION,
-        &t::THROTTLING_EXCEPTION,
-        &t::VALIDATION_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

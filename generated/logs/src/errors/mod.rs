@@ -3,6 +3,7 @@
 mod a;
 mod c;
 mod d;
+mod exception;
 mod f;
 mod g;
 mod l;
@@ -13,6 +14,7 @@ mod u;
 pub use a::*;
 pub use c::*;
 pub use d::*;
+pub use exception::*;
 pub use f::*;
 pub use g::*;
 pub use l::*;
@@ -20,102 +22,3 @@ pub use p::*;
 pub use s::*;
 pub use t::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// You don't have sufficient permissions to perform this action.
-    AccessDeniedException(t::AccessDeniedException),
-    /// This operation attempted to create a resource that already exists.
-    ConflictException(t::ConflictException),
-    /// The event was already logged.
-    DataAlreadyAcceptedException(t::DataAlreadyAcceptedException),
-    /// An internal server error occurred while processing the request. This exception is returned when the service encounters an unexpected condition that prevents it from fulfilling the request.
-    InternalServerException(t::InternalServerException),
-    /// An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation.
-    InternalStreamingException(t::InternalStreamingException),
-    /// The operation is not valid on the specified resource.
-    InvalidOperationException(t::InvalidOperationException),
-    /// A parameter is specified incorrectly.
-    InvalidParameterException(t::InvalidParameterException),
-    /// The sequence token is not valid. You can get the correct sequence token in the `expectedSequenceToken` field in the `InvalidSequenceTokenException` message.
-    InvalidSequenceTokenException(t::InvalidSequenceTokenException),
-    /// You have reached the maximum number of resources that can be created.
-    LimitExceededException(t::LimitExceededException),
-    /// The query string is not valid. Details about this error are displayed in a `QueryCompileError` object. For more information, see [QueryCompileError](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_QueryCompileError.html).
-    MalformedQueryException(t::MalformedQueryException),
-    /// Multiple concurrent requests to update the same resource were in conflict.
-    OperationAbortedException(t::OperationAbortedException),
-    /// The specified resource already exists.
-    ResourceAlreadyExistsException(t::ResourceAlreadyExistsException),
-    /// The specified resource does not exist.
-    ResourceNotFoundException(t::ResourceNotFoundException),
-    /// This request exceeds a service quota.
-    ServiceQuotaExceededException(t::ServiceQuotaExceededException),
-    /// The service cannot complete the request.
-    ServiceUnavailableException(t::ServiceUnavailableException),
-    /// This exception is returned if an unknown error occurs during a Live Tail session.
-    SessionStreamingException(t::SessionStreamingException),
-    /// This exception is returned in a Live Tail stream when the Live Tail session times out. Live Tail sessions time out after three hours.
-    SessionTimeoutException(t::SessionTimeoutException),
-    /// The request was throttled because of quota limits.
-    ThrottlingException(t::ThrottlingException),
-    /// A resource can have no more than 50 tags.
-    TooManyTagsException(t::TooManyTagsException),
-    /// The most likely cause is an Amazon Web Services access key ID or secret key that's not valid.
-    UnrecognizedClientException(t::UnrecognizedClientException),
-    /// One of the parameters for the request is not valid.
-    ValidationException(t::ValidationException),
-}
-rt::operation_errors!(
-    Exception, 0usize => AccessDeniedException(t::AccessDeniedException), 1usize =>
-    ConflictException(t::ConflictException), 2usize =>
-    DataAlreadyAcceptedException(t::DataAlreadyAcceptedException), 3usize =>
-    InternalServerException(t::InternalServerException), 4usize =>
-    InternalStreamingException(t::InternalStreamingException), 5usize =>
-    InvalidOperationException(t::InvalidOperationException), 6usize =>
-    InvalidParameterException(t::InvalidParameterException), 7usize =>
-    InvalidSequenceTokenException(t::InvalidSequenceTokenException), 8usize =>
-    LimitExceededException(t::LimitExceededException), 9usize =>
-    MalformedQueryException(t::MalformedQueryException), 10usize =>
-    OperationAbortedException(t::OperationAbortedException), 11usize =>
-    ResourceAlreadyExistsException(t::ResourceAlreadyExistsException), 12usize =>
-    ResourceNotFoundException(t::ResourceNotFoundException), 13usize =>
-    ServiceQuotaExceededException(t::ServiceQuotaExceededException), 14usize =>
-    ServiceUnavailableException(t::ServiceUnavailableException), 15usize =>
-    SessionStreamingException(t::SessionStreamingException), 16usize =>
-    SessionTimeoutException(t::SessionTimeoutException), 17usize =>
-    ThrottlingException(t::ThrottlingException), 18usize =>
-    TooManyTagsException(t::TooManyTagsException), 19usize =>
-    UnrecognizedClientException(t::UnrecognizedClientException), 20usize =>
-    ValidationException(t::ValidationException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::ACCESS_DENIED_EXCEPTION,
-        &t::CONFLICT_EXCEPTION,
-        &t::DATA_ALREADY_ACCEPTED_EXCEPTION,
-        &t::INTERNAL_SERVER_EXCEPTION,
-        &t::INTERNAL_STREAMING_EXCEPTION,
-        &t::INVALID_OPERATION_EXCEPTION,
-        &t::INVALID_PARAMETER_EXCEPTION,
-        &t::INVALID_SEQUENCE_TOKEN_EXCEPTION,
-        &t::LIMIT_EXCEEDED_EXCEPTION,
-        &t::MALFORMED_QUERY_EXCEPTION,
-        &t::OPERATION_ABORTED_EXCEPTION,
-        &t::RESOURCE_ALREADY_EXISTS_EXCEPTION,
-        &t::RESOURCE_NOT_FOUND_EXCEPTION,
-        &t::SERVICE_QUOTA_EXCEEDED_EXCEPTION,
-        &t::SERVICE_UNAVAILABLE_EXCEPTION,
-        &t::SESSION_STREAMING_EXCEPTION,
-        &t::SESSION_TIMEOUT_EXCEPTION,
-        &t::THROTTLING_EXCEPTION,
-        &t::TOO_MANY_TAGS_EXCEPTION,
-        &t::UNRECOGNIZED_CLIENT_EXCEPTION,
-        &t::VALIDATION_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

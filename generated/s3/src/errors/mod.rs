@@ -3,6 +3,7 @@
 mod a;
 mod c;
 mod d;
+mod exception;
 mod g;
 mod h;
 mod l;
@@ -12,101 +13,10 @@ mod u;
 pub use a::*;
 pub use c::*;
 pub use d::*;
+pub use exception::*;
 pub use g::*;
 pub use h::*;
 pub use l::*;
 pub use p::*;
 pub use r::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// You might receive this error for several reasons. For details, see the description of this API operation.
-    AccessDenied(t::AccessDenied),
-    /// The request would exceed the maximum number of annotations allowed per object.
-    AnnotationLimitExceeded(t::AnnotationLimitExceeded),
-    /// The annotation name exceeds 512 bytes.
-    AnnotationNameTooLong(t::AnnotationNameTooLong),
-    /// The requested bucket name is not available. The bucket namespace is shared by all users of the system. Select a different name and try again.
-    BucketAlreadyExists(t::BucketAlreadyExists),
-    /// The bucket you tried to create already exists, and you own it. Amazon S3 returns this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs).
-    BucketAlreadyOwnedByYou(t::BucketAlreadyOwnedByYou),
-    /// The existing object was created with a different encryption type. Subsequent write requests must include the appropriate encryption parameters in the request or while creating the session.
-    EncryptionTypeMismatch(t::EncryptionTypeMismatch),
-    /// Parameters on this idempotent request are inconsistent with parameters used in previous request(s).
-    IdempotencyParameterMismatch(t::IdempotencyParameterMismatch),
-    /// The annotation name you provided is invalid.
-    InvalidAnnotationName(t::InvalidAnnotationName),
-    /// Object is archived and inaccessible until restored.
-    InvalidObjectState(t::InvalidObjectState),
-    /// The annotation prefix you provided is invalid.
-    InvalidPrefix(t::InvalidPrefix),
-    /// A parameter or header in your request isn't valid. For details, see the description of this API operation.
-    InvalidRequest(t::InvalidRequest),
-    /// The write offset value that you specified does not match the current object size.
-    InvalidWriteOffset(t::InvalidWriteOffset),
-    /// The specified annotation does not exist on this object.
-    NoSuchAnnotation(t::NoSuchAnnotation),
-    /// The specified bucket does not exist.
-    NoSuchBucket(t::NoSuchBucket),
-    /// The specified key does not exist.
-    NoSuchKey(t::NoSuchKey),
-    /// The specified multipart upload does not exist.
-    NoSuchUpload(t::NoSuchUpload),
-    /// This action is not allowed against this storage tier.
-    ObjectAlreadyInActiveTierError(t::ObjectAlreadyInActiveTierError),
-    /// The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.
-    ObjectNotInActiveTierError(t::ObjectNotInActiveTierError),
-    /// You have attempted to add more parts than the maximum of 10000 that are allowed for this object. You can use the CopyObject operation to copy this object to another and then add more data to the newly copied object.
-    TooManyParts(t::TooManyParts),
-    /// The annotation payload is not valid UTF-8 encoded text.
-    UnsupportedMediaType(t::UnsupportedMediaType),
-}
-rt::operation_errors!(
-    Exception, 0usize => AccessDenied(t::AccessDenied), 1usize =>
-    AnnotationLimitExceeded(t::AnnotationLimitExceeded), 2usize =>
-    AnnotationNameTooLong(t::AnnotationNameTooLong), 3usize =>
-    BucketAlreadyExists(t::BucketAlreadyExists), 4usize =>
-    BucketAlreadyOwnedByYou(t::BucketAlreadyOwnedByYou), 5usize =>
-    EncryptionTypeMismatch(t::EncryptionTypeMismatch), 6usize =>
-    IdempotencyParameterMismatch(t::IdempotencyParameterMismatch), 7usize =>
-    InvalidAnnotationName(t::InvalidAnnotationName), 8usize =>
-    InvalidObjectState(t::InvalidObjectState), 9usize => InvalidPrefix(t::InvalidPrefix),
-    10usize => InvalidRequest(t::InvalidRequest), 11usize =>
-    InvalidWriteOffset(t::InvalidWriteOffset), 12usize =>
-    NoSuchAnnotation(t::NoSuchAnnotation), 13usize => NoSuchBucket(t::NoSuchBucket),
-    14usize => NoSuchKey(t::NoSuchKey), 15usize => NoSuchUpload(t::NoSuchUpload), 16usize
-    => ObjectAlreadyInActiveTierError(t::ObjectAlreadyInActiveTierError), 17usize =>
-    ObjectNotInActiveTierError(t::ObjectNotInActiveTierError), 18usize =>
-    TooManyParts(t::TooManyParts), 19usize =>
-    UnsupportedMediaType(t::UnsupportedMediaType)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::ACCESS_DENIED,
-        &t::ANNOTATION_LIMIT_EXCEEDED,
-        &t::ANNOTATION_NAME_TOO_LONG,
-        &t::BUCKET_ALREADY_EXISTS,
-        &t::BUCKET_ALREADY_OWNED_BY_YOU,
-        &t::ENCRYPTION_TYPE_MISMATCH,
-        &t::IDEMPOTENCY_PARAMETER_MISMATCH,
-        &t::INVALID_ANNOTATION_NAME,
-        &t::INVALID_OBJECT_STATE,
-        &t::INVALID_PREFIX,
-        &t::INVALID_REQUEST,
-        &t::INVALID_WRITE_OFFSET,
-        &t::NO_SUCH_ANNOTATION,
-        &t::NO_SUCH_BUCKET,
-        &t::NO_SUCH_KEY,
-        &t::NO_SUCH_UPLOAD,
-        &t::OBJECT_ALREADY_IN_ACTIVE_TIER_ERROR,
-        &t::OBJECT_NOT_IN_ACTIVE_TIER_ERROR,
-        &t::TOO_MANY_PARTS,
-        &t::UNSUPPORTED_MEDIA_TYPE,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

@@ -4,6 +4,7 @@ mod a;
 mod b;
 mod c;
 mod d;
+mod exception;
 mod g;
 mod l;
 mod p;
@@ -16,6 +17,7 @@ pub use a::*;
 pub use b::*;
 pub use c::*;
 pub use d::*;
+pub use exception::*;
 pub use g::*;
 pub use l::*;
 pub use p::*;
@@ -24,66 +26,3 @@ pub use s::*;
 pub use t::*;
 pub use u::*;
 pub use v::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// Secrets Manager can't decrypt the protected secret text using the provided KMS key.
-    DecryptionFailure(t::DecryptionFailure),
-    /// Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state. For more information, see [Key state: Effect on your KMS key](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
-    EncryptionFailure(t::EncryptionFailure),
-    /// An error occurred on the server side.
-    InternalServiceError(t::InternalServiceError),
-    /// The `NextToken` value is invalid.
-    InvalidNextTokenException(t::InvalidNextTokenException),
-    /// The parameter name or value is invalid.
-    InvalidParameterException(t::InvalidParameterException),
-    /// A parameter value is not valid for the current state of the resource.
-    InvalidRequestException(t::InvalidRequestException),
-    /// The request failed because it would exceed one of the Secrets Manager quotas.
-    LimitExceededException(t::LimitExceededException),
-    /// The resource policy has syntax errors.
-    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException),
-    /// The request failed because you did not complete all the prerequisite steps.
-    PreconditionNotMetException(t::PreconditionNotMetException),
-    /// The `BlockPublicPolicy` parameter is set to true, and the resource policy did not prevent broad access to the secret.
-    PublicPolicyException(t::PublicPolicyException),
-    /// A resource with the ID you requested already exists.
-    ResourceExistsException(t::ResourceExistsException),
-    /// Secrets Manager can't find the resource that you asked for.
-    ResourceNotFoundException(t::ResourceNotFoundException),
-}
-rt::operation_errors!(
-    Exception, 0usize => DecryptionFailure(t::DecryptionFailure), 1usize =>
-    EncryptionFailure(t::EncryptionFailure), 2usize =>
-    InternalServiceError(t::InternalServiceError), 3usize =>
-    InvalidNextTokenException(t::InvalidNextTokenException), 4usize =>
-    InvalidParameterException(t::InvalidParameterException), 5usize =>
-    InvalidRequestException(t::InvalidRequestException), 6usize =>
-    LimitExceededException(t::LimitExceededException), 7usize =>
-    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 8usize =>
-    PreconditionNotMetException(t::PreconditionNotMetException), 9usize =>
-    PublicPolicyException(t::PublicPolicyException), 10usize =>
-    ResourceExistsException(t::ResourceExistsException), 11usize =>
-    ResourceNotFoundException(t::ResourceNotFoundException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::DECRYPTION_FAILURE,
-        &t::ENCRYPTION_FAILURE,
-        &t::INTERNAL_SERVICE_ERROR,
-        &t::INVALID_NEXT_TOKEN_EXCEPTION,
-        &t::INVALID_PARAMETER_EXCEPTION,
-        &t::INVALID_REQUEST_EXCEPTION,
-        &t::LIMIT_EXCEEDED_EXCEPTION,
-        &t::MALFORMED_POLICY_DOCUMENT_EXCEPTION,
-        &t::PRECONDITION_NOT_MET_EXCEPTION,
-        &t::PUBLIC_POLICY_EXCEPTION,
-        &t::RESOURCE_EXISTS_EXCEPTION,
-        &t::RESOURCE_NOT_FOUND_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

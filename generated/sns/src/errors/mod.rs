@@ -3,6 +3,7 @@
 mod a;
 mod c;
 mod d;
+mod exception;
 mod g;
 mod l;
 mod o;
@@ -15,6 +16,7 @@ mod v;
 pub use a::*;
 pub use c::*;
 pub use d::*;
+pub use exception::*;
 pub use g::*;
 pub use l::*;
 pub use o::*;
@@ -24,154 +26,3 @@ pub use s::*;
 pub use t::*;
 pub use u::*;
 pub use v::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// Indicates that the user has been denied access to the requested resource.
-    AuthorizationErrorException(t::AuthorizationErrorException),
-    /// Two or more batch entries in the request have the same `Id`.
-    BatchEntryIdsNotDistinctException(t::BatchEntryIdsNotDistinctException),
-    /// The length of all the batch messages put together is more than the limit.
-    BatchRequestTooLongException(t::BatchRequestTooLongException),
-    /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
-    ConcurrentAccessException(t::ConcurrentAccessException),
-    /// The batch request doesn't contain any entries.
-    EmptyBatchRequestException(t::EmptyBatchRequestException),
-    /// Exception error indicating endpoint disabled.
-    EndpointDisabledException(t::EndpointDisabledException),
-    /// Indicates that the number of filter polices in your Amazon Web Services account exceeds the limit. To add more filter polices, submit an Amazon SNS Limit Increase case in the Amazon Web Services Support Center.
-    FilterPolicyLimitExceededException(t::FilterPolicyLimitExceededException),
-    /// Indicates an internal service error.
-    InternalErrorException(t::InternalErrorException),
-    /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
-    InvalidBatchEntryIdException(t::InvalidBatchEntryIdException),
-    /// Indicates that a request parameter does not comply with the associated constraints.
-    InvalidParameterException(t::InvalidParameterException),
-    /// Indicates that a request parameter does not comply with the associated constraints.
-    InvalidParameterValueException(t::InvalidParameterValueException),
-    /// The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using Signature Version 4.
-    InvalidSecurityException(t::InvalidSecurityException),
-    /// Indicates that the specified state is not a valid state for an event source.
-    InvalidStateException(t::InvalidStateException),
-    /// The ciphertext references a key that doesn't exist or that you don't have access to.
-    KmsAccessDeniedException(t::KmsAccessDeniedException),
-    /// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
-    KmsDisabledException(t::KmsDisabledException),
-    /// The request was rejected because the state of the specified resource isn't valid for this request. For more information, see [Key states of Amazon Web Services KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
-    KmsInvalidStateException(t::KmsInvalidStateException),
-    /// The request was rejected because the specified entity or resource can't be found.
-    KmsNotFoundException(t::KmsNotFoundException),
-    /// The Amazon Web Services access key ID needs a subscription for the service.
-    KmsOptInRequired(t::KmsOptInRequired),
-    /// The request was denied due to request throttling. For more information about throttling, see [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in the *Key Management Service Developer Guide.*
-    KmsThrottlingException(t::KmsThrottlingException),
-    /// Indicates that the requested resource does not exist.
-    NotFoundException(t::NotFoundException),
-    /// Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web Services account. You can't send SMS messages to phone numbers that opt out.
-    OptedOutException(t::OptedOutException),
-    /// Exception error indicating platform application disabled.
-    PlatformApplicationDisabledException(t::PlatformApplicationDisabledException),
-    /// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
-    ReplayLimitExceededException(t::ReplayLimitExceededException),
-    /// Can’t perform the action on the specified resource. Make sure that the resource exists.
-    ResourceNotFoundException(t::ResourceNotFoundException),
-    /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and then retry the operation.
-    StaleTagException(t::StaleTagException),
-    /// Indicates that the customer already owns the maximum allowed number of subscriptions.
-    SubscriptionLimitExceededException(t::SubscriptionLimitExceededException),
-    /// Can't add more than 50 tags to a topic.
-    TagLimitExceededException(t::TagLimitExceededException),
-    /// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
-    TagPolicyException(t::TagPolicyException),
-    /// Indicates that the rate at which requests have been submitted for this action exceeds the limit for your Amazon Web Services account.
-    ThrottledException(t::ThrottledException),
-    /// The batch request contains more entries than permissible (more than 10).
-    TooManyEntriesInBatchRequestException(t::TooManyEntriesInBatchRequestException),
-    /// Indicates that the customer already owns the maximum allowed number of topics.
-    TopicLimitExceededException(t::TopicLimitExceededException),
-    /// Indicates that a request parameter does not comply with the associated constraints.
-    UserErrorException(t::UserErrorException),
-    /// Indicates that a parameter in the request is invalid.
-    ValidationException(t::ValidationException),
-    /// Indicates that the one-time password (OTP) used for verification is invalid.
-    VerificationException(t::VerificationException),
-}
-rt::operation_errors!(
-    Exception, 0usize => AuthorizationErrorException(t::AuthorizationErrorException),
-    1usize => BatchEntryIdsNotDistinctException(t::BatchEntryIdsNotDistinctException),
-    2usize => BatchRequestTooLongException(t::BatchRequestTooLongException), 3usize =>
-    ConcurrentAccessException(t::ConcurrentAccessException), 4usize =>
-    EmptyBatchRequestException(t::EmptyBatchRequestException), 5usize =>
-    EndpointDisabledException(t::EndpointDisabledException), 6usize =>
-    FilterPolicyLimitExceededException(t::FilterPolicyLimitExceededException), 7usize =>
-    InternalErrorException(t::InternalErrorException), 8usize =>
-    InvalidBatchEntryIdException(t::InvalidBatchEntryIdException), 9usize =>
-    InvalidParameterException(t::InvalidParameterException), 10usize =>
-    InvalidParameterValueException(t::InvalidParameterValueException), 11usize =>
-    InvalidSecurityException(t::InvalidSecurityException), 12usize =>
-    InvalidStateException(t::InvalidStateException), 13usize =>
-    KmsAccessDeniedException(t::KmsAccessDeniedException), 14usize =>
-    KmsDisabledException(t::KmsDisabledException), 15usize =>
-    KmsInvalidStateException(t::KmsInvalidStateException), 16usize =>
-    KmsNotFoundException(t::KmsNotFoundException), 17usize =>
-    KmsOptInRequired(t::KmsOptInRequired), 18usize =>
-    KmsThrottlingException(t::KmsThrottlingException), 19usize =>
-    NotFoundException(t::NotFoundException), 20usize =>
-    OptedOutException(t::OptedOutException), 21usize =>
-    PlatformApplicationDisabledException(t::PlatformApplicationDisabledException),
-    22usize => ReplayLimitExceededException(t::ReplayLimitExceededException), 23usize =>
-    ResourceNotFoundException(t::ResourceNotFoundException), 24usize =>
-    StaleTagException(t::StaleTagException), 25usize =>
-    SubscriptionLimitExceededException(t::SubscriptionLimitExceededException), 26usize =>
-    TagLimitExceededException(t::TagLimitExceededException), 27usize =>
-    TagPolicyException(t::TagPolicyException), 28usize =>
-    ThrottledException(t::ThrottledException), 29usize =>
-    TooManyEntriesInBatchRequestException(t::TooManyEntriesInBatchRequestException),
-    30usize => TopicLimitExceededException(t::TopicLimitExceededException), 31usize =>
-    UserErrorException(t::UserErrorException), 32usize =>
-    ValidationException(t::ValidationException), 33usize =>
-    VerificationException(t::VerificationException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::AUTHORIZATION_ERROR_EXCEPTION,
-        &t::BATCH_ENTRY_IDS_NOT_DISTINCT_EXCEPTION,
-        &t::BATCH_REQUEST_TOO_LONG_EXCEPTION,
-        &t::CONCURRENT_ACCESS_EXCEPTION,
-        &t::EMPTY_BATCH_REQUEST_EXCEPTION,
-        &t::ENDPOINT_DISABLED_EXCEPTION,
-        &t::FILTER_POLICY_LIMIT_EXCEEDED_EXCEPTION,
-        &t::INTERNAL_ERROR_EXCEPTION,
-        &t::INVALID_BATCH_ENTRY_ID_EXCEPTION,
-        &t::INVALID_PARAMETER_EXCEPTION,
-        &t::INVALID_PARAMETER_VALUE_EXCEPTION,
-        &t::INVALID_SECURITY_EXCEPTION,
-        &t::INVALID_STATE_EXCEPTION,
-        &t::KMS_ACCESS_DENIED_EXCEPTION,
-        &t::KMS_DISABLED_EXCEPTION,
-        &t::KMS_INVALID_STATE_EXCEPTION,
-        &t::KMS_NOT_FOUND_EXCEPTION,
-        &t::KMS_OPT_IN_REQUIRED,
-        &t::KMS_THROTTLING_EXCEPTION,
-        &t::NOT_FOUND_EXCEPTION,
-        &t::OPTED_OUT_EXCEPTION,
-        &t::PLATFORM_APPLICATION_DISABLED_EXCEPTION,
-        &t::REPLAY_LIMIT_EXCEEDED_EXCEPTION,
-        &t::RESOURCE_NOT_FOUND_EXCEPTION,
-        &t::STALE_TAG_EXCEPTION,
-        &t::SUBSCRIPTION_LIMIT_EXCEEDED_EXCEPTION,
-        &t::TAG_LIMIT_EXCEEDED_EXCEPTION,
-        &t::TAG_POLICY_EXCEPTION,
-        &t::THROTTLED_EXCEPTION,
-        &t::TOO_MANY_ENTRIES_IN_BATCH_REQUEST_EXCEPTION,
-        &t::TOPIC_LIMIT_EXCEEDED_EXCEPTION,
-        &t::USER_ERROR_EXCEPTION,
-        &t::VALIDATION_EXCEPTION,
-        &t::VERIFICATION_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

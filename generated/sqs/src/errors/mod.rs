@@ -3,6 +3,7 @@
 mod a;
 mod c;
 mod d;
+mod exception;
 mod g;
 mod l;
 mod p;
@@ -13,6 +14,7 @@ mod u;
 pub use a::*;
 pub use c::*;
 pub use d::*;
+pub use exception::*;
 pub use g::*;
 pub use l::*;
 pub use p::*;
@@ -20,125 +22,3 @@ pub use r::*;
 pub use s::*;
 pub use t::*;
 pub use u::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// Two or more batch entries in the request have the same `Id`.
-    BatchEntryIdsNotDistinct(t::BatchEntryIdsNotDistinct),
-    /// The length of all the messages put together is more than the limit.
-    BatchRequestTooLong(t::BatchRequestTooLong),
-    /// The batch request doesn't contain any entries.
-    EmptyBatchRequest(t::EmptyBatchRequest),
-    /// The specified ID is invalid.
-    InvalidAddress(t::InvalidAddress),
-    /// The specified attribute doesn't exist.
-    InvalidAttributeName(t::InvalidAttributeName),
-    /// A queue attribute value is invalid.
-    InvalidAttributeValue(t::InvalidAttributeValue),
-    /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
-    InvalidBatchEntryId(t::InvalidBatchEntryId),
-    /// The specified receipt handle isn't valid for the current version.
-    InvalidIdFormat(t::InvalidIdFormat),
-    /// The message contains characters outside the allowed set.
-    InvalidMessageContents(t::InvalidMessageContents),
-    /// The request was not made over HTTPS or did not use SigV4 for signing.
-    InvalidSecurity(t::InvalidSecurity),
-    /// The caller doesn't have the required KMS access.
-    KmsAccessDenied(t::KmsAccessDenied),
-    /// The request was denied due to request throttling.
-    KmsDisabled(t::KmsDisabled),
-    /// The request was rejected for one of the following reasons:
-    KmsInvalidKeyUsage(t::KmsInvalidKeyUsage),
-    /// The request was rejected because the state of the specified resource is not valid for this request.
-    KmsInvalidState(t::KmsInvalidState),
-    /// The request was rejected because the specified entity or resource could not be found.
-    KmsNotFound(t::KmsNotFound),
-    /// The request was rejected because the specified key policy isn't syntactically or semantically correct.
-    KmsOptInRequired(t::KmsOptInRequired),
-    /// Amazon Web Services KMS throttles requests for the following conditions.
-    KmsThrottled(t::KmsThrottled),
-    /// The specified message isn't in flight.
-    MessageNotInflight(t::MessageNotInflight),
-    /// The specified action violates a limit. For example, `ReceiveMessage` returns this error if the maximum number of in flight messages is reached and `AddPermission` returns this error if the maximum number of permissions for the queue is reached.
-    OverLimit(t::OverLimit),
-    /// Indicates that the specified queue previously received a `PurgeQueue` request within the last 60 seconds (the time it can take to delete the messages in the queue).
-    PurgeQueueInProgress(t::PurgeQueueInProgress),
-    /// You must wait 60 seconds after deleting a queue before you can create another queue with the same name.
-    QueueDeletedRecently(t::QueueDeletedRecently),
-    /// Ensure that the `QueueUrl` is correct and that the queue has not been deleted.
-    QueueDoesNotExist(t::QueueDoesNotExist),
-    /// A queue with this name already exists. Amazon SQS returns this error only if the request includes attributes whose values differ from those of the existing queue.
-    QueueNameExists(t::QueueNameExists),
-    /// The specified receipt handle isn't valid.
-    ReceiptHandleIsInvalid(t::ReceiptHandleIsInvalid),
-    /// The request was denied due to request throttling.
-    RequestThrottled(t::RequestThrottled),
-    /// One or more specified resources don't exist.
-    ResourceNotFoundException(t::ResourceNotFoundException),
-    /// The batch request contains more entries than permissible. For Amazon SQS, the maximum number of entries you can include in a single [SendMessageBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html), [DeleteMessageBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html), or [ChangeMessageVisibilityBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html) request is 10.
-    TooManyEntriesInBatchRequest(t::TooManyEntriesInBatchRequest),
-    /// Error code 400. Unsupported operation.
-    UnsupportedOperation(t::UnsupportedOperation),
-}
-rt::operation_errors!(
-    Exception, 0usize => BatchEntryIdsNotDistinct(t::BatchEntryIdsNotDistinct), 1usize =>
-    BatchRequestTooLong(t::BatchRequestTooLong), 2usize =>
-    EmptyBatchRequest(t::EmptyBatchRequest), 3usize => InvalidAddress(t::InvalidAddress),
-    4usize => InvalidAttributeName(t::InvalidAttributeName), 5usize =>
-    InvalidAttributeValue(t::InvalidAttributeValue), 6usize =>
-    InvalidBatchEntryId(t::InvalidBatchEntryId), 7usize =>
-    InvalidIdFormat(t::InvalidIdFormat), 8usize =>
-    InvalidMessageContents(t::InvalidMessageContents), 9usize =>
-    InvalidSecurity(t::InvalidSecurity), 10usize => KmsAccessDenied(t::KmsAccessDenied),
-    11usize => KmsDisabled(t::KmsDisabled), 12usize =>
-    KmsInvalidKeyUsage(t::KmsInvalidKeyUsage), 13usize =>
-    KmsInvalidState(t::KmsInvalidState), 14usize => KmsNotFound(t::KmsNotFound), 15usize
-    => KmsOptInRequired(t::KmsOptInRequired), 16usize => KmsThrottled(t::KmsThrottled),
-    17usize => MessageNotInflight(t::MessageNotInflight), 18usize =>
-    OverLimit(t::OverLimit), 19usize => PurgeQueueInProgress(t::PurgeQueueInProgress),
-    20usize => QueueDeletedRecently(t::QueueDeletedRecently), 21usize =>
-    QueueDoesNotExist(t::QueueDoesNotExist), 22usize =>
-    QueueNameExists(t::QueueNameExists), 23usize =>
-    ReceiptHandleIsInvalid(t::ReceiptHandleIsInvalid), 24usize =>
-    RequestThrottled(t::RequestThrottled), 25usize =>
-    ResourceNotFoundException(t::ResourceNotFoundException), 26usize =>
-    TooManyEntriesInBatchRequest(t::TooManyEntriesInBatchRequest), 27usize =>
-    UnsupportedOperation(t::UnsupportedOperation)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::BATCH_ENTRY_IDS_NOT_DISTINCT,
-        &t::BATCH_REQUEST_TOO_LONG,
-        &t::EMPTY_BATCH_REQUEST,
-        &t::INVALID_ADDRESS,
-        &t::INVALID_ATTRIBUTE_NAME,
-        &t::INVALID_ATTRIBUTE_VALUE,
-        &t::INVALID_BATCH_ENTRY_ID,
-        &t::INVALID_ID_FORMAT,
-        &t::INVALID_MESSAGE_CONTENTS,
-        &t::INVALID_SECURITY,
-        &t::KMS_ACCESS_DENIED,
-        &t::KMS_DISABLED,
-        &t::KMS_INVALID_KEY_USAGE,
-        &t::KMS_INVALID_STATE,
-        &t::KMS_NOT_FOUND,
-        &t::KMS_OPT_IN_REQUIRED,
-        &t::KMS_THROTTLED,
-        &t::MESSAGE_NOT_INFLIGHT,
-        &t::OVER_LIMIT,
-        &t::PURGE_QUEUE_IN_PROGRESS,
-        &t::QUEUE_DELETED_RECENTLY,
-        &t::QUEUE_DOES_NOT_EXIST,
-        &t::QUEUE_NAME_EXISTS,
-        &t::RECEIPT_HANDLE_IS_INVALID,
-        &t::REQUEST_THROTTLED,
-        &t::RESOURCE_NOT_FOUND_EXCEPTION,
-        &t::TOO_MANY_ENTRIES_IN_BATCH_REQUEST,
-        &t::UNSUPPORTED_OPERATION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};

@@ -2,72 +2,9 @@
 //! One enum per operation with modeled errors, and one of every exception of the service, to `match` on `error.modeled::<...>()`.
 mod a;
 mod d;
+mod exception;
 mod g;
 pub use a::*;
 pub use d::*;
+pub use exception::*;
 pub use g::*;
-use super::types as t;
-use tucuxi::codegen as rt;
-/// Every exception the service models (boto3's `client.exceptions`), whichever operation answered it: match on `error.modeled::<Exception>()`. The operation's own enum (`*Error`) holds the same error when the operation lists it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Exception {
-    /// The web identity token that was passed is expired or is not valid. Get a new identity token from the identity provider and then retry the request.
-    ExpiredTokenException(t::ExpiredTokenException),
-    /// The trade-in token provided in the request has expired and can no longer be exchanged for credentials. Request a new token and retry the operation.
-    ExpiredTradeInTokenException(t::ExpiredTradeInTokenException),
-    /// The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached. This is often a transient error caused by network conditions. Retry the request a limited number of times so that you don't exceed the request rate. If the error persists, the identity provider might be down or not responding.
-    IdpCommunicationErrorException(t::IdpCommunicationErrorException),
-    /// The identity provider (IdP) reported that authentication failed. This might be because the claim is invalid.
-    IdpRejectedClaimException(t::IdpRejectedClaimException),
-    /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired.
-    InvalidAuthorizationMessageException(t::InvalidAuthorizationMessageException),
-    /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.
-    InvalidIdentityTokenException(t::InvalidIdentityTokenException),
-    /// The requested token payload size exceeds the maximum allowed size. Reduce the number of request tags included in the `GetWebIdentityToken` API call to reduce the token payload size.
-    JwtPayloadSizeExceededException(t::JwtPayloadSizeExceededException),
-    /// The request was rejected because the policy document was malformed. The error message describes the specific error.
-    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException),
-    /// The outbound web identity federation feature is not enabled for this account. To use this feature, you must first enable it through the Amazon Web Services Management Console or API.
-    OutboundWebIdentityFederationDisabledException(
-        t::OutboundWebIdentityFederationDisabledException,
-    ),
-    /// The request was rejected because the total packed size of the session policies and session tags combined was too large. An Amazon Web Services conversion compresses the session policy document, session policy ARNs, and session tags into a packed binary format that has a separate limit. The error message indicates by percentage how close the policies and tags are to the upper size limit. For more information, see [Passing Session Tags in STS](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html) in the *IAM User Guide*.
-    PackedPolicyTooLargeException(t::PackedPolicyTooLargeException),
-    /// STS is not activated in the requested region for the account that is being asked to generate credentials. The account administrator must use the IAM console to activate STS in that region. For more information, see [Activating and Deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html#sts-regions-activate-deactivate) in the *IAM User Guide*.
-    RegionDisabledException(t::RegionDisabledException),
-    /// The requested token duration would extend the session beyond its original expiration time. You cannot use this operation to extend the lifetime of a session beyond what was granted when the session was originally created.
-    SessionDurationEscalationException(t::SessionDurationEscalationException),
-}
-rt::operation_errors!(
-    Exception, 0usize => ExpiredTokenException(t::ExpiredTokenException), 1usize =>
-    ExpiredTradeInTokenException(t::ExpiredTradeInTokenException), 2usize =>
-    IdpCommunicationErrorException(t::IdpCommunicationErrorException), 3usize =>
-    IdpRejectedClaimException(t::IdpRejectedClaimException), 4usize =>
-    InvalidAuthorizationMessageException(t::InvalidAuthorizationMessageException), 5usize
-    => InvalidIdentityTokenException(t::InvalidIdentityTokenException), 6usize =>
-    JwtPayloadSizeExceededException(t::JwtPayloadSizeExceededException), 7usize =>
-    MalformedPolicyDocumentException(t::MalformedPolicyDocumentException), 8usize =>
-    OutboundWebIdentityFederationDisabledException(t::OutboundWebIdentityFederationDisabledException),
-    9usize => PackedPolicyTooLargeException(t::PackedPolicyTooLargeException), 10usize =>
-    RegionDisabledException(t::RegionDisabledException), 11usize =>
-    SessionDurationEscalationException(t::SessionDurationEscalationException)
-);
-/// The runtime's view of [`Exception`]: its schemas and decoder.
-pub static EXCEPTIONS: rt::Exceptions = rt::Exceptions {
-    schemas: &[
-        &t::EXPIRED_TOKEN_EXCEPTION,
-        &t::EXPIRED_TRADE_IN_TOKEN_EXCEPTION,
-        &t::IDP_COMMUNICATION_ERROR_EXCEPTION,
-        &t::IDP_REJECTED_CLAIM_EXCEPTION,
-        &t::INVALID_AUTHORIZATION_MESSAGE_EXCEPTION,
-        &t::INVALID_IDENTITY_TOKEN_EXCEPTION,
-        &t::JWT_PAYLOAD_SIZE_EXCEEDED_EXCEPTION,
-        &t::MALFORMED_POLICY_DOCUMENT_EXCEPTION,
-        &t::OUTBOUND_WEB_IDENTITY_FEDERATION_DISABLED_EXCEPTION,
-        &t::PACKED_POLICY_TOO_LARGE_EXCEPTION,
-        &t::REGION_DISABLED_EXCEPTION,
-        &t::SESSION_DURATION_ESCALATION_EXCEPTION,
-    ],
-    decode: rt::decode_exception::<Exception>,
-};
