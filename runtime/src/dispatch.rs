@@ -60,18 +60,34 @@ pub struct DispatchOptions<'a> {
     /// response as soon as its headers arrive; a failure while the caller reads the body is then
     /// the caller's to handle, since the loop can no longer resend.
     pub buffer_success_body: Option<u64>,
+    /// A buffered `200` whose body is an XML `<Error>` document is a failure, classified as a
+    /// `500` for retrying: S3 answers CopyObject, UploadPartCopy and CompleteMultipartUpload so
+    /// when they fail after the headers went out (botocore's `_handle_200_error`).
+    pub errors_in_success: bool,
 }
 
 impl<'a> DispatchOptions<'a> {
     /// Options for `operation` that stream the success body and bound error bodies to 1 MiB.
     pub fn new(operation: &'a str) -> Self {
-        DispatchOptions { operation, error_body_limit: DEFAULT_ERROR_BODY_LIMIT, buffer_success_body: None }
+        DispatchOptions {
+            operation,
+            error_body_limit: DEFAULT_ERROR_BODY_LIMIT,
+            buffer_success_body: None,
+            errors_in_success: false,
+        }
     }
 
     /// Reads success bodies inside the loop, up to `limit` bytes; see
     /// [`DispatchOptions::buffer_success_body`].
     pub fn buffered(mut self, limit: u64) -> Self {
         self.buffer_success_body = Some(limit);
+        self
+    }
+
+    /// Treats buffered `200`s carrying an XML `<Error>` as failures; see
+    /// [`DispatchOptions::errors_in_success`].
+    pub fn errors_in_success(mut self) -> Self {
+        self.errors_in_success = true;
         self
     }
 }
@@ -450,6 +466,18 @@ where
         return match options.buffer_success_body {
             None => Attempted::Success(Response::from_parts(parts, body)),
             Some(limit) => match body.collect_limited(limit).await {
+                Ok(bytes) if options.errors_in_success && crate::protocol::is_xml_error(&bytes) => {
+                    // Classified as the 500 it stands for; the true status stays on the response.
+                    let info = classify(StatusCode::INTERNAL_SERVER_ERROR, &parts.headers, &bytes);
+                    let host = host.to_owned();
+                    Attempted::Error(ErrorResponse {
+                        status: parts.status,
+                        headers: parts.headers,
+                        body: bytes,
+                        info,
+                        host,
+                    })
+                }
                 Ok(bytes) => Attempted::Success(Response::from_parts(parts, ByteStream::from(bytes))),
                 Err(err) => Attempted::Transport(err.with_host(host)),
             },

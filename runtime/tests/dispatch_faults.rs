@@ -190,6 +190,69 @@ fn server_error_then_success_takes_two_attempts() {
     });
 }
 
+/// S3's failure after the headers went out: `200 OK` with an `<Error>` document.
+fn error_in_200() -> Step {
+    Step::Reply(reply(
+        "200 OK",
+        "Content-Type: application/xml\r\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>",
+    ))
+}
+
+/// Sends through the loop with the success body buffered, reading errors inside 200s if asked.
+async fn call_buffered(
+    strategy: &RetryStrategy,
+    url: &str,
+    errors_in_success: bool,
+) -> Result<http::Response<ByteStream>, DispatchError> {
+    let mut options = DispatchOptions::new("CompleteMultipartUpload").buffered(1 << 20);
+    if errors_in_success {
+        options = options.errors_in_success();
+    }
+    send_with_retries(
+        &client(),
+        strategy,
+        &options,
+        |_, _| Request::post(url).body(SdkBody::empty()),
+        default_classifier,
+    )
+    .await
+}
+
+#[test]
+fn an_error_inside_a_200_is_retried_as_a_500_when_the_operation_can_get_one() {
+    run(async {
+        let server = Server::start(vec![error_in_200(), ok()]).await;
+        let response = call_buffered(&strategy(standard(), 0.0), &server.url, true).await.unwrap();
+        assert_eq!(server.requests(), 2);
+        assert_eq!(log_of(&response).attempts, 2);
+        assert_eq!(response.into_body().collect().await.unwrap(), Bytes::from_static(b"done"));
+    });
+}
+
+#[test]
+fn a_persistent_error_inside_a_200_gives_up_with_the_true_status_and_the_code() {
+    run(async {
+        let server = Server::start(vec![error_in_200(), error_in_200(), error_in_200()]).await;
+        let err = call_buffered(&strategy(standard(), 0.0), &server.url, true).await.unwrap_err();
+        assert_eq!(server.requests(), 3);
+        assert_eq!(err.error_code(), Some("InternalError"));
+        let response = err.response().unwrap();
+        assert_eq!(response.status, 200);
+        assert!(response.body.ends_with(b"</Error>"));
+    });
+}
+
+#[test]
+fn an_error_document_in_a_200_is_data_unless_the_operation_says_otherwise() {
+    run(async {
+        let server = Server::start(vec![error_in_200()]).await;
+        let response = call_buffered(&strategy(standard(), 0.0), &server.url, false).await.unwrap();
+        assert_eq!(server.requests(), 1);
+        assert!(response.into_body().collect().await.unwrap().starts_with(b"<?xml"));
+    });
+}
+
 #[test]
 fn persistent_503_gives_up_after_max_attempts_with_the_reason() {
     run(async {

@@ -13,7 +13,7 @@ use crate::dispatch::{default_classifier, send_with_retries, DispatchOptions, La
 use crate::http::{mark_sensitive_headers, HttpErrorKind, SdkBody};
 use crate::protocol::checksum::ChecksumAlgorithm;
 use crate::protocol::{deserialize_response, serialize_request, RequestError, ResponseError, SerializedRequest};
-use crate::schema::{flags, op_flags, Operation, Service, ShapeKind};
+use crate::schema::{flags, op_flags, Operation, Protocol, Service, ShapeKind};
 use crate::shape::{Shape, Value, ValueRef};
 use crate::types::DateTime;
 use crate::{Error, ErrorKind};
@@ -118,6 +118,11 @@ impl ClientHandle {
         let mut options = DispatchOptions::new(op.name);
         if !streaming_output {
             options = options.buffered(MAX_BUFFERED_BODY);
+            // Only an output read from the XML body can be told from an error document; a
+            // payload member (a policy text, say) is the service's data whatever it holds.
+            if service.protocol == Protocol::RestXml && !op.output.members.iter().any(|m| m.has(flags::PAYLOAD)) {
+                options = options.errors_in_success();
+            }
         }
         let Prepared { request, origin, authority, target, endpoint_headers, auth } = prepared;
         let SerializedRequest { method, headers, body, .. } = request;

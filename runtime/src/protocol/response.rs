@@ -134,7 +134,7 @@ fn read_payload(
 }
 
 /// True when the body's root element is `<Error>`.
-fn is_xml_error(bytes: &[u8]) -> bool {
+pub(crate) fn is_xml_error(bytes: &[u8]) -> bool {
     let mut rest = bytes;
     loop {
         let trimmed = rest.trim_ascii_start();
