@@ -3,9 +3,10 @@
 //! `models/`, resolve every case's `params`, and compare the URL, headers and properties, or
 //! the error message.
 //!
-//! Cases that also carry `operationInputs` are resolved through their `params` like the rest;
-//! mapping an operation's input onto parameters is a later layer. They are counted separately
-//! so the report says how many there were.
+//! Cases that also carry `operationInputs` are resolved through their `params` like the rest
+//! and counted separately; those of the committed services (s3, dynamodb, sts, kinesis) also run
+//! through the generated clients, input in and request out, in
+//! `tests/tests/endpoint_operations.rs`.
 //!
 //! The fixtures were taken at a different botocore commit than the models (botocore 1.44.5),
 //! and a few services' rule sets differ between the two. Those cases are listed in
