@@ -252,8 +252,10 @@ fn operation_inputs_of_the_committed_services() {
         &'static tucuxi::client::Rules,
         &'static [&'static Operation],
     );
-    let services: [Svc; 4] = [
+    let services: [Svc; 6] = [
         ("s3", &tucuxi_s3::SERVICE, &tucuxi_s3::ENDPOINT_RULES, tucuxi_s3::operations::ALL),
+        ("s3control", &tucuxi_s3control::SERVICE, &tucuxi_s3control::ENDPOINT_RULES, tucuxi_s3control::operations::ALL),
+        ("events", &tucuxi_events::SERVICE, &tucuxi_events::ENDPOINT_RULES, tucuxi_events::operations::ALL),
         ("dynamodb", &tucuxi_dynamodb::SERVICE, &tucuxi_dynamodb::ENDPOINT_RULES, tucuxi_dynamodb::operations::ALL),
         ("sts", &tucuxi_sts::SERVICE, &tucuxi_sts::ENDPOINT_RULES, tucuxi_sts::operations::ALL),
         ("kinesis", &tucuxi_kinesis::SERVICE, &tucuxi_kinesis::ENDPOINT_RULES, tucuxi_kinesis::operations::ALL),

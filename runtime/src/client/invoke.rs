@@ -267,6 +267,10 @@ pub(crate) fn build_request(
     for (name, values) in endpoint_headers {
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| RequestError::new(format!("the endpoint names an invalid header {name:?}")))?;
+        // The endpoint's value replaces the one the input serialized (S3 Control's
+        // `x-amz-account-id` is both a member and an endpoint header), as botocore updates the
+        // request's headers with the endpoint's.
+        all.remove(&name);
         for value in values {
             let value = HeaderValue::from_str(value)
                 .map_err(|_| RequestError::new(format!("the endpoint header {name} has an invalid value")))?;
