@@ -88,7 +88,7 @@ pub fn read_xml(
     wrappers: &[&str],
 ) -> Result<(), CodecError> {
     let Some(root) = parse_document(body)? else { return Ok(()) };
-    let mut reader = Reader { path: format!("/{}", root.local()) };
+    let mut base = format!("/{}", root.local());
     let mut element = &root;
     for wrapper in wrappers {
         if element.local() == *wrapper {
@@ -96,10 +96,11 @@ pub fn read_xml(
         }
         if let Some(inner) = element.child(wrapper) {
             element = inner;
-            reader.path.push('/');
-            reader.path.push_str(wrapper);
+            base.push('/');
+            base.push_str(wrapper);
         }
     }
+    let mut reader = Reader::new(base);
     reader.shape(element, shape, schema)
 }
 
@@ -108,7 +109,7 @@ pub fn read_xml(
 /// body leaves `value` untouched.
 pub fn read_xml_member(body: &[u8], member: &Member, value: &mut dyn Value) -> Result<(), CodecError> {
     let Some(root) = parse_document(body)? else { return Ok(()) };
-    let mut reader = Reader { path: format!("/{}", root.local()) };
+    let mut reader = Reader::new(format!("/{}", root.local()));
     reader.value(member, &root, value)
 }
 
@@ -151,13 +152,13 @@ pub fn read_xml_error(body: &[u8], shape: &mut dyn Shape, schema: &'static Schem
         Some((error, path)) => (error, path),
         None => (&root, format!("/{}", root.local())),
     };
-    let mut reader = Reader { path };
+    let mut reader = Reader::new(path);
     reader.shape(element, shape, schema)
 }
 
 /// The `<Error>` element of an error body and its path: the root itself, a child of the root,
 /// or a child of the root's `<Errors>`.
-fn find_error(root: &Element) -> Option<(&Element, String)> {
+fn find_error<'e>(root: &'e Element<'_>) -> Option<(&'e Element<'e>, String)> {
     let name = root.local();
     if name == "Error" {
         return Some((root, "/Error".to_owned()));
@@ -509,32 +510,64 @@ fn escape_to(out: &mut String, text: &str, attribute: bool) -> Result<(), ()> {
     Ok(())
 }
 
-struct Reader {
-    /// The element path of the value being read, for error messages.
-    path: String,
+/// One step of the path to the value being read, kept as borrowed names and rendered only when
+/// reading fails: formatting a path for every element read would cost more than the reading.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Name(&'a str),
+    Attr(&'a str),
+    Item(&'a str, usize),
 }
 
-impl Reader {
-    fn fail<T>(&self, reason: impl Into<String>) -> Result<T, CodecError> {
-        Err(CodecError::at(self.path.clone(), reason))
+struct Reader<'a> {
+    /// The path to the element the walk starts at (`/ListBucketResult`).
+    base: String,
+    /// The steps from there to the value being read, for error messages.
+    steps: Vec<Step<'a>>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(base: String) -> Self {
+        Reader { base, steps: Vec::new() }
     }
 
-    /// Runs `read` with `segment` appended to the path, restoring the path afterwards.
+    /// The element path of the value being read, as error messages show it.
+    fn path(&self) -> String {
+        let mut path = self.base.clone();
+        for step in &self.steps {
+            let _ = match step {
+                Step::Name(name) => write!(path, "/{name}"),
+                Step::Attr(name) => write!(path, "/@{name}"),
+                Step::Item(name, n) => write!(path, "/{name}[{n}]"),
+            };
+        }
+        path
+    }
+
+    fn fail<T>(&self, reason: impl Into<String>) -> Result<T, CodecError> {
+        Err(CodecError::at(self.path(), reason))
+    }
+
+    /// Runs `read` with `step` appended to the path, restoring the path afterwards.
     fn at<T>(
         &mut self,
-        segment: core::fmt::Arguments<'_>,
+        step: Step<'a>,
         read: impl FnOnce(&mut Self) -> Result<T, CodecError>,
     ) -> Result<T, CodecError> {
-        let len = self.path.len();
-        let _ = self.path.write_fmt(segment);
+        self.steps.push(step);
         let result = read(self)?;
-        self.path.truncate(len);
+        self.steps.pop();
         Ok(result)
     }
 
     /// Reads an element into a structure or union. Recursion follows the document's nesting,
     /// which the reader limited to [`MAX_DEPTH`], so it cannot exhaust the stack.
-    fn shape(&mut self, element: &Element, shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
+    fn shape(
+        &mut self,
+        element: &Element<'a>,
+        shape: &mut dyn Shape,
+        schema: &'static Schema,
+    ) -> Result<(), CodecError> {
         match schema.kind {
             ShapeKind::Union => self.union(element, shape, schema),
             _ => self.structure(element, shape, schema),
@@ -543,7 +576,7 @@ impl Reader {
 
     fn structure(
         &mut self,
-        element: &Element,
+        element: &Element<'a>,
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), CodecError> {
@@ -553,11 +586,20 @@ impl Reader {
             }
             let Some(text) = element.attribute(member.wire_name()) else { continue };
             let Some(field) = shape.field_mut(i) else { continue };
-            self.at(format_args!("/@{}", member.wire_name()), |r| r.scalar(member, text, field))?;
+            self.at(Step::Attr(member.wire_name()), |r| r.scalar(member, text, field))?;
         }
         // One pass over the children; `seen` counts the elements each member has taken, so a
         // flattened list gets every item and any other member keeps the first occurrence.
-        let mut seen = vec![0usize; schema.members.len()];
+        // On the stack for the structures of every model but the widest, which is per element.
+        let mut inline = [0usize; 48];
+        let mut heap = Vec::new();
+        let seen: &mut [usize] = match inline.get_mut(..schema.members.len()) {
+            Some(counts) => counts,
+            None => {
+                heap.resize(schema.members.len(), 0);
+                &mut heap
+            }
+        };
         for child in &element.children {
             let Some(i) = member_for(schema, child.local()) else { continue };
             let Some(count) = seen.get_mut(i) else { continue };
@@ -573,28 +615,33 @@ impl Reader {
             match member.target.kind {
                 ShapeKind::List if flattened => {
                     let ValueMut::List(list) = field.get_mut() else {
-                        return self.at(format_args!("/{name}"), |r| r.fail("the value is not a list"));
+                        return self.at(Step::Name(name), |r| r.fail("the value is not a list"));
                     };
                     let Some(item) = member.target.list_member() else {
-                        return self.at(format_args!("/{name}"), |r| r.fail("the schema does not describe a list"));
+                        return self.at(Step::Name(name), |r| r.fail("the schema does not describe a list"));
                     };
                     let sparse = is_sparse(member);
-                    self.at(format_args!("/{name}[{n}]"), |r| r.item(item, child, sparse, list.push_default()))?;
+                    self.at(Step::Item(name, n), |r| r.item(item, child, sparse, list.push_default()))?;
                 }
                 ShapeKind::Map if flattened => {
                     let ValueMut::Map(map) = field.get_mut() else {
-                        return self.at(format_args!("/{name}"), |r| r.fail("the value is not a map"));
+                        return self.at(Step::Name(name), |r| r.fail("the value is not a map"));
                     };
                     let sparse = is_sparse(member);
-                    self.at(format_args!("/{name}[{n}]"), |r| r.entry(member.target, child, sparse, map))?;
+                    self.at(Step::Item(name, n), |r| r.entry(member.target, child, sparse, map))?;
                 }
-                _ => self.at(format_args!("/{name}"), |r| r.value(member, child, field))?,
+                _ => self.at(Step::Name(name), |r| r.value(member, child, field))?,
             }
         }
         Ok(())
     }
 
-    fn union(&mut self, element: &Element, shape: &mut dyn Shape, schema: &'static Schema) -> Result<(), CodecError> {
+    fn union(
+        &mut self,
+        element: &Element<'a>,
+        shape: &mut dyn Shape,
+        schema: &'static Schema,
+    ) -> Result<(), CodecError> {
         let known = element.children.iter().find_map(|child| Some((member_for(schema, child.local())?, child)));
         match known {
             Some((i, child)) => {
@@ -609,13 +656,11 @@ impl Reader {
                         let sparse = is_sparse(member);
                         let items = element.children.iter().filter(|c| member_for(schema, c.local()) == Some(i));
                         for (n, child) in items.enumerate() {
-                            self.at(format_args!("/{name}[{n}]"), |r| {
-                                r.item(item, child, sparse, list.push_default())
-                            })?;
+                            self.at(Step::Item(name, n), |r| r.item(item, child, sparse, list.push_default()))?;
                         }
                         Ok(())
                     }
-                    _ => self.at(format_args!("/{name}"), |r| r.value(member, child, field)),
+                    _ => self.at(Step::Name(name), |r| r.value(member, child, field)),
                 }
             }
             // A variant newer than this model is kept as `Unknown` rather than failing the call.
@@ -632,7 +677,7 @@ impl Reader {
     fn item(
         &mut self,
         item: &Member,
-        element: &Element,
+        element: &Element<'a>,
         sparse: bool,
         value: &mut dyn Value,
     ) -> Result<(), CodecError> {
@@ -647,7 +692,7 @@ impl Reader {
     fn entry(
         &mut self,
         map_schema: &'static Schema,
-        element: &Element,
+        element: &Element<'a>,
         sparse: bool,
         map: &mut dyn MapValue,
     ) -> Result<(), CodecError> {
@@ -659,7 +704,7 @@ impl Reader {
         let Some(k) = element.child(key_name) else { return Ok(()) };
         match element.child(value_name) {
             Some(v) if !(sparse && is_null(v)) => {
-                self.at(format_args!("/{value_name}"), |r| r.value(item, v, map.entry_mut(&k.text)))
+                self.at(Step::Name(value_name), |r| r.value(item, v, map.entry_mut(&k.text)))
             }
             Some(_) => {
                 map.entry_mut(&k.text);
@@ -674,7 +719,7 @@ impl Reader {
     }
 
     /// Reads `element` into `value`, whose schema is `member.target`.
-    fn value(&mut self, member: &Member, element: &Element, value: &mut dyn Value) -> Result<(), CodecError> {
+    fn value(&mut self, member: &Member, element: &Element<'a>, value: &mut dyn Value) -> Result<(), CodecError> {
         match member.target.kind {
             ShapeKind::Structure | ShapeKind::Union | ShapeKind::List | ShapeKind::Map => {}
             _ => return self.scalar(member, &element.text, value),
@@ -692,7 +737,7 @@ impl Reader {
                 let sparse = is_sparse(member);
                 let items = element.children.iter().filter(|c| c.local() == item_name);
                 for (n, child) in items.enumerate() {
-                    self.at(format_args!("/{item_name}[{n}]"), |r| r.item(item, child, sparse, list.push_default()))?;
+                    self.at(Step::Item(item_name, n), |r| r.item(item, child, sparse, list.push_default()))?;
                 }
                 Ok(())
             }
@@ -700,7 +745,7 @@ impl Reader {
                 let sparse = is_sparse(member);
                 let entries = element.children.iter().filter(|c| c.local() == "entry");
                 for (n, child) in entries.enumerate() {
-                    self.at(format_args!("/entry[{n}]"), |r| r.entry(member.target, child, sparse, map))?;
+                    self.at(Step::Item("entry", n), |r| r.entry(member.target, child, sparse, map))?;
                 }
                 Ok(())
             }
@@ -815,7 +860,7 @@ fn member_for(schema: &Schema, local: &str) -> Option<usize> {
 
 /// True for an entry of a sparse list or map that stands for null: `xsi:nil="true"`, or an
 /// element with neither children nor text.
-fn is_null(element: &Element) -> bool {
+fn is_null(element: &Element<'_>) -> bool {
     element.is_nil() || (element.children.is_empty() && element.text.is_empty())
 }
 

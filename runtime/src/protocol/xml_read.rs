@@ -21,8 +21,9 @@ pub(crate) const MAX_DEPTH: usize = 128;
 
 /// A qualified name as written (`xsi:type`) with access to its local part (`type`).
 pub(crate) fn local_name(name: &str) -> &str {
-    match name.split_once(':') {
-        Some((_, local)) => local,
+    // A byte scan: names are short, and this runs for every element the codecs look at.
+    match name.bytes().position(|b| b == b':') {
+        Some(colon) => name.get(colon + 1..).unwrap_or(""),
         None => name,
     }
 }
@@ -64,8 +65,20 @@ fn is_space(b: u8) -> bool {
 /// Bytes that end a name. Everything else is accepted, which is laxer than the XML grammar but
 /// loses nothing: the codecs only compare names with the ones a model declares.
 fn ends_name(b: u8) -> bool {
-    is_space(b) || matches!(b, b'/' | b'>' | b'<' | b'=' | b'"' | b'\'' | b'&' | b'?' | b'!' | b'[' | b']')
+    NAME_ENDS[usize::from(b)]
 }
+
+/// [`ends_name`] as a table, since it is asked for every byte of every name.
+static NAME_ENDS: [bool; 256] = {
+    let mut table = [false; 256];
+    let ends = b" \t\n\r/><=\"'&?![]";
+    let mut i = 0;
+    while i < ends.len() {
+        table[ends[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 impl<'a> Reader<'a> {
     /// A reader over `body`, which must be UTF-8 (a leading byte-order mark is skipped).
@@ -141,7 +154,8 @@ impl<'a> Reader<'a> {
                 return Ok(None);
             };
             if first != b'<' {
-                let end = self.find("<").unwrap_or(self.text.len());
+                let end = self.text.as_bytes().iter().skip(self.pos).position(|&b| b == b'<');
+                let end = end.map_or(self.text.len(), |at| self.pos + at);
                 let start = self.pos;
                 let raw = self.text.get(start..end).unwrap_or("");
                 self.pos = end;
@@ -314,15 +328,24 @@ impl<'a> Reader<'a> {
 /// reference such as `&#xD;` survives both, which is why writers escape those characters.
 /// `offset` is where `raw` starts in the document, for error messages.
 pub(crate) fn unescape(raw: &str, offset: usize, attribute: bool) -> Result<Cow<'_, str>, CodecError> {
+    let bytes = raw.as_bytes();
     let special = |b: u8| b == b'&' || b == b'\r' || (attribute && (b == b'\n' || b == b'\t'));
-    if !raw.bytes().any(special) {
+    let Some(first) = bytes.iter().position(|&b| special(b)) else {
         return Ok(Cow::Borrowed(raw));
-    }
+    };
+    // Runs of ordinary text are copied whole; every special byte is ASCII, so each run starts
+    // and ends on a character boundary.
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '&' => {
+    let mut clean = 0;
+    let mut i = first;
+    while let Some(&b) = bytes.get(i) {
+        if !special(b) {
+            i += 1;
+            continue;
+        }
+        out.push_str(raw.get(clean..i).unwrap_or(""));
+        match b {
+            b'&' => {
                 let tail = raw.get(i + 1..).unwrap_or("");
                 let Some(semi) = tail.find(';') else {
                     return Err(CodecError::syntax(offset + i, "an unterminated character reference"));
@@ -332,21 +355,24 @@ pub(crate) fn unescape(raw: &str, offset: usize, attribute: bool) -> Result<Cow<
                     return Err(CodecError::syntax(offset + i, "an unknown or invalid character reference"));
                 };
                 out.push(decoded);
-                // The reference is ASCII up to and including the semicolon.
-                for _ in 0..=semi {
-                    chars.next();
-                }
+                i += semi + 2;
             }
-            '\r' => {
-                if chars.peek().is_some_and(|&(_, next)| next == '\n') {
-                    chars.next();
+            b'\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
                 }
                 out.push(if attribute { ' ' } else { '\n' });
+                i += 1;
             }
-            '\n' | '\t' if attribute => out.push(' '),
-            c => out.push(c),
+            // A literal tab or line feed in an attribute value.
+            _ => {
+                out.push(' ');
+                i += 1;
+            }
         }
+        clean = i;
     }
+    out.push_str(raw.get(clean..).unwrap_or(""));
     Ok(Cow::Owned(out))
 }
 
@@ -375,34 +401,36 @@ fn decode_reference(entity: &str) -> Option<char> {
     }
 }
 
-/// An element of a parsed document: what the schema-driven codec walks.
+/// An element of a parsed document: what the schema-driven codec walks. Names and text borrow
+/// from the body where they can (text is owned only when unescaping or joining pieces changed
+/// it), so building the tree costs about one allocation per element with children.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Element {
+pub(crate) struct Element<'a> {
     /// The qualified name as written.
-    pub name: String,
-    pub attributes: Vec<(String, String)>,
-    pub children: Vec<Element>,
+    pub name: &'a str,
+    pub attributes: Vec<(&'a str, Cow<'a, str>)>,
+    pub children: Vec<Element<'a>>,
     /// The element's own character data and CDATA, concatenated (text of children excluded).
-    pub text: String,
+    pub text: Cow<'a, str>,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// The name without its namespace prefix.
-    pub(crate) fn local(&self) -> &str {
-        local_name(&self.name)
+    pub(crate) fn local(&self) -> &'a str {
+        local_name(self.name)
     }
 
     /// The first child element with the given local name.
-    pub(crate) fn child(&self, local: &str) -> Option<&Element> {
+    pub(crate) fn child(&self, local: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|c| c.local() == local)
     }
 
     /// The attribute `name`, compared as written first and then by local name, so that a model's
     /// `xsi:type` finds `xsi:type` and also a document that bound the namespace to another prefix.
     pub(crate) fn attribute(&self, name: &str) -> Option<&str> {
-        let exact = self.attributes.iter().find(|(n, _)| n == name);
+        let exact = self.attributes.iter().find(|(n, _)| *n == name);
         let local = || self.attributes.iter().find(|(n, _)| local_name(n) == local_name(name));
-        exact.or_else(local).map(|(_, v)| v.as_str())
+        exact.or_else(local).map(|(_, v)| v.as_ref())
     }
 
     /// True when the element is marked `xsi:nil="true"`.
@@ -414,7 +442,7 @@ impl Element {
 /// Parses a whole document into its root element; `Ok(None)` when the body is empty or only
 /// whitespace. The tree is built with an explicit stack, so no input depth reaches the call
 /// stack here, and the reader has already limited depth for the consumers that recurse.
-pub(crate) fn parse_document(body: &[u8]) -> Result<Option<Element>, CodecError> {
+pub(crate) fn parse_document(body: &[u8]) -> Result<Option<Element<'_>>, CodecError> {
     if body.iter().all(|&b| is_space(b)) {
         return Ok(None);
     }
@@ -424,12 +452,16 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<Option<Element>, CodecError>
     while let Some(event) = reader.next_event()? {
         match event {
             Event::Start { name, attributes, .. } => {
-                let attributes = attributes.into_iter().map(|a| (a.name.to_owned(), a.value.into_owned())).collect();
-                stack.push(Element { name: name.to_owned(), attributes, ..Element::default() });
+                let attributes = attributes.into_iter().map(|a| (a.name, a.value)).collect();
+                stack.push(Element { name, attributes, ..Element::default() });
             }
             Event::Text(text) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&text);
+                    if top.text.is_empty() {
+                        top.text = text;
+                    } else {
+                        top.text.to_mut().push_str(&text);
+                    }
                 }
             }
             Event::End { .. } => {

@@ -13,7 +13,7 @@ fn events(xml: &str) -> Result<Vec<Event<'_>>, CodecError> {
     Ok(out)
 }
 
-fn parse(xml: &str) -> Result<Element, CodecError> {
+fn parse(xml: &str) -> Result<Element<'_>, CodecError> {
     parse_document(xml.as_bytes()).map(|root| root.expect("a root element"))
 }
 
@@ -105,8 +105,8 @@ fn builds_a_tree_with_text_children_and_attributes() {
     assert_eq!(root.name, "r");
     assert_eq!(root.text, "tail");
     assert_eq!(root.children.len(), 3);
-    assert_eq!(root.child("a").map(|a| a.text.as_str()), Some("one"));
-    assert_eq!(root.child("b").map(|b| b.text.as_str()), Some(""));
+    assert_eq!(root.child("a").map(|a| a.text.as_ref()), Some("one"));
+    assert_eq!(root.child("b").map(|b| b.text.as_ref()), Some(""));
     assert!(root.child("c").is_none());
 }
 
