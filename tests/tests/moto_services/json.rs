@@ -2,7 +2,9 @@
 
 use tucuxi::{Blob, Map};
 use tucuxi_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType};
+use tucuxi::protocol::checksum::md5;
 use tucuxi_sqs::errors::GetQueueUrlError;
+use tucuxi_sqs::types::{DeleteMessageBatchRequestEntry, MessageAttributeValue, SendMessageBatchRequestEntry};
 
 use crate::common::{self, unique, Checks, Outcome};
 
@@ -50,6 +52,130 @@ async fn sqs(endpoint: &str, checks: &mut Checks) -> Outcome {
         matches!(missing.modeled::<GetQueueUrlError>(), Some(GetQueueUrlError::QueueDoesNotExist(_))),
         "QueueDoesNotExist is modeled",
     )
+}
+
+/// Lower-case hex, as SQS writes its MD5 digests.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn attribute(data_type: &str, string: Option<&str>, binary: Option<&[u8]>) -> MessageAttributeValue {
+    MessageAttributeValue {
+        data_type: data_type.to_owned(),
+        string_value: string.map(str::to_owned),
+        binary_value: binary.map(Blob::from),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn sqs_batches_and_message_attributes() {
+    common::run_case("sqs-batch", |endpoint, mut checks| async move {
+        let outcome = sqs_batch(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn sqs_batch(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let sqs = tucuxi_sqs::Client::new(&common::session(endpoint));
+    let name = unique("tucuxi-batch");
+    let url = sqs.create_queue().queue_name(&name).send().await?.queue_url.ok_or("create_queue returns a URL")?;
+
+    // One attribute of each data type; the binary one is base64 on the JSON wire.
+    let binary = [0u8, 1, 254, 255, b'"'];
+    let mut attributes = Map::new();
+    attributes.insert("colour".to_owned(), attribute("String", Some("vert ü"), None));
+    attributes.insert("count".to_owned(), attribute("Number", Some("42.5"), None));
+    attributes.insert("raw".to_owned(), attribute("Binary", None, Some(&binary)));
+    let entry = |id: &str, body: &str| SendMessageBatchRequestEntry {
+        id: id.to_owned(),
+        message_body: body.to_owned(),
+        message_attributes: Some(attributes.clone()),
+        ..Default::default()
+    };
+    // A delay over SQS's 900-second limit fails that entry alone; the batch still succeeds.
+    let too_late = SendMessageBatchRequestEntry { delay_seconds: Some(901), ..entry("late", "never sent") };
+    let sent = sqs
+        .send_message_batch()
+        .queue_url(&url)
+        .entries(vec![entry("first", "one"), entry("second", "two"), too_late, entry("third", "three")])
+        .send()
+        .await?;
+    let mut ok_ids: Vec<&str> = sent.successful.iter().map(|e| e.id.as_str()).collect();
+    ok_ids.sort();
+    checks.eq(ok_ids, vec!["first", "second", "third"], "three entries were sent")?;
+    for entry in &sent.successful {
+        let body = match entry.id.as_str() {
+            "first" => "one",
+            "second" => "two",
+            _ => "three",
+        };
+        checks.eq(entry.md5_of_message_body.clone(), hex(&md5(body.as_bytes())), "each entry's body MD5")?;
+        checks.ok(entry.md5_of_message_attributes.as_ref().is_some_and(|m| m.len() == 32), "and attributes MD5")?;
+    }
+    checks.eq(sent.failed.len(), 1, "one entry failed")?;
+    checks.eq(sent.failed[0].id.as_str(), "late", "the failure names the delayed entry")?;
+    checks.eq(sent.failed[0].code.as_str(), "InvalidParameterValue", "with the service's code")?;
+    checks.ok(sent.failed[0].sender_fault, "the sender is at fault")?;
+    checks.ok(
+        sent.failed[0].message.as_deref().is_some_and(|m| m.contains("DelaySeconds")),
+        "the message names the parameter",
+    )?;
+
+    let mut received = Vec::new();
+    // SQS may return fewer than asked for per call; a few rounds collect all three.
+    for _ in 0..5 {
+        let round = sqs
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .message_attribute_names(vec!["All".to_owned()])
+            .wait_time_seconds(1)
+            .send()
+            .await?;
+        received.extend(round.messages.unwrap_or_default());
+        if received.len() >= 3 {
+            break;
+        }
+    }
+    let mut bodies: Vec<&str> = received.iter().filter_map(|m| m.body.as_deref()).collect();
+    bodies.sort();
+    checks.eq(bodies, vec!["one", "three", "two"], "the three sent bodies are received")?;
+    let attributes_md5 = sent.successful[0].md5_of_message_attributes.clone();
+    for message in &received {
+        let got = message.message_attributes.clone().unwrap_or_default();
+        checks.eq(got.get("colour"), attributes.get("colour"), "a String attribute round-trips")?;
+        checks.eq(got.get("count"), attributes.get("count"), "a Number attribute round-trips")?;
+        checks.eq(
+            got.get("raw").and_then(|a| a.binary_value.clone()),
+            Some(Blob::from(&binary[..])),
+            "a Binary attribute round-trips byte for byte",
+        )?;
+        checks.eq(got.get("raw").map(|a| a.data_type.as_str()), Some("Binary"), "with its data type")?;
+        checks.eq(message.md5_of_message_attributes.clone(), attributes_md5.clone(), "the same attributes MD5")?;
+    }
+
+    let mut deletes: Vec<DeleteMessageBatchRequestEntry> = received
+        .iter()
+        .enumerate()
+        .map(|(i, m)| DeleteMessageBatchRequestEntry {
+            id: format!("m{i}"),
+            receipt_handle: m.receipt_handle.clone().unwrap_or_default(),
+        })
+        .collect();
+    deletes.push(DeleteMessageBatchRequestEntry { id: "bogus".into(), receipt_handle: "not-a-receipt".into() });
+    let deleted = sqs.delete_message_batch().queue_url(&url).entries(deletes).send().await?;
+    let mut deleted_ids: Vec<&str> = deleted.successful.iter().map(|e| e.id.as_str()).collect();
+    deleted_ids.sort();
+    checks.eq(deleted_ids, vec!["m0", "m1", "m2"], "the three received messages are deleted")?;
+    checks.eq(deleted.failed.len(), 1, "the bogus receipt handle fails alone")?;
+    checks.eq(deleted.failed[0].id.as_str(), "bogus", "named by its entry id")?;
+    checks.eq(deleted.failed[0].code.as_str(), "ReceiptHandleIsInvalid", "with the service's code")?;
+
+    let again = sqs.receive_message().queue_url(&url).wait_time_seconds(0).send().await?;
+    checks.ok(again.messages.unwrap_or_default().is_empty(), "nothing is left in the queue")?;
+    sqs.delete_queue().queue_url(&url).send().await?;
+    Ok(())
 }
 
 fn s(value: &str) -> AttributeValue {
