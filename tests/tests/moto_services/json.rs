@@ -1,8 +1,12 @@
 //! The JSON-protocol services against moto: SQS (awsJson 1.0, query-compatible) and DynamoDB.
 
-use tucuxi::{Blob, Map};
-use tucuxi_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType};
 use tucuxi::protocol::checksum::md5;
+use tucuxi::{Blob, Map};
+use tucuxi_dynamodb::errors::PutItemError;
+use tucuxi_dynamodb::types::{
+    AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ReturnValuesOnConditionCheckFailure,
+    ScalarAttributeType,
+};
 use tucuxi_sqs::errors::GetQueueUrlError;
 use tucuxi_sqs::types::{DeleteMessageBatchRequestEntry, MessageAttributeValue, SendMessageBatchRequestEntry};
 
@@ -268,6 +272,134 @@ async fn dynamodb(endpoint: &str, checks: &mut Checks) -> Outcome {
     checks.ok(deleted.table_description.is_some(), "delete_table describes the table")?;
     let tables = ddb.list_tables().send().await?.table_names.unwrap_or_default();
     checks.ok(!tables.contains(&table), "the table is gone")
+}
+
+#[test]
+fn dynamodb_every_attribute_type_and_a_conditional_check_failure() {
+    common::run_case("dynamodb-types", |endpoint, mut checks| async move {
+        let outcome = dynamodb_types(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+/// Sets come back in any order: sorted copies compare what they hold.
+fn sorted<T: Ord + Clone>(values: Option<&Vec<T>>) -> Vec<T> {
+    let mut values = values.cloned().unwrap_or_default();
+    values.sort();
+    values
+}
+
+async fn dynamodb_types(endpoint: &str, checks: &mut Checks) -> Outcome {
+    let ddb = tucuxi_dynamodb::Client::new(&common::session(endpoint));
+    let table = unique("tucuxi-types");
+    ddb.create_table()
+        .table_name(&table)
+        .attribute_definitions(vec![AttributeDefinition {
+            attribute_name: "pk".into(),
+            attribute_type: ScalarAttributeType::S,
+        }])
+        .key_schema(vec![KeySchemaElement { attribute_name: "pk".into(), key_type: KeyType::Hash }])
+        .billing_mode("PAY_PER_REQUEST")
+        .send()
+        .await?;
+
+    let blob = |bytes: &[u8]| Blob::from(bytes);
+    let mut nested = Map::new();
+    nested.insert("inner".to_owned(), AttributeValue { bool: Some(false), ..Default::default() });
+    nested.insert("deeper".to_owned(), AttributeValue { l: Some(vec![n("-0.5"), s("")]), ..Default::default() });
+    let mut item = Map::new();
+    item.insert("pk".to_owned(), s("every-type"));
+    item.insert("s".to_owned(), s("ünïcode \"quoted\" \\ / \u{1F42C}"));
+    item.insert("n".to_owned(), n("12345678901234567890.5"));
+    item.insert("b".to_owned(), AttributeValue { b: Some(blob(&[0, 255, 10, 13, 61])), ..Default::default() });
+    item.insert("ss".to_owned(), AttributeValue { ss: Some(vec!["x".into(), "y z".into()]), ..Default::default() });
+    item.insert(
+        "ns".to_owned(),
+        AttributeValue { ns: Some(vec!["1".into(), "2.5".into(), "-3".into()]), ..Default::default() },
+    );
+    item.insert(
+        "bs".to_owned(),
+        AttributeValue { bs: Some(vec![blob(&[1, 2, 3]), blob(&[255]), blob(b"text")]), ..Default::default() },
+    );
+    item.insert("m".to_owned(), AttributeValue { m: Some(nested.clone()), ..Default::default() });
+    item.insert(
+        "l".to_owned(),
+        AttributeValue {
+            l: Some(vec![n("1"), s("two"), AttributeValue { null: Some(true), ..Default::default() }]),
+            ..Default::default()
+        },
+    );
+    item.insert("null".to_owned(), AttributeValue { null: Some(true), ..Default::default() });
+    item.insert("bool".to_owned(), AttributeValue { bool: Some(true), ..Default::default() });
+    ddb.put_item().table_name(&table).item(item.clone()).send().await?;
+
+    let mut key = Map::new();
+    key.insert("pk".to_owned(), s("every-type"));
+    let got = ddb
+        .get_item()
+        .table_name(&table)
+        .key(key.clone())
+        .consistent_read(true)
+        .send()
+        .await?
+        .item
+        .ok_or("get_item finds the item")?;
+    checks.eq(got.len(), item.len(), "every attribute comes back")?;
+    for scalar in ["pk", "s", "n", "b", "m", "l", "null", "bool"] {
+        checks.eq(got.get(scalar), item.get(scalar), &format!("the {scalar} attribute round-trips exactly"))?;
+    }
+    checks.eq(
+        sorted(got.get("ss").and_then(|v| v.ss.as_ref())),
+        vec!["x".to_owned(), "y z".to_owned()],
+        "a string set round-trips",
+    )?;
+    checks.eq(
+        sorted(got.get("ns").and_then(|v| v.ns.as_ref())),
+        vec!["-3".to_owned(), "1".to_owned(), "2.5".to_owned()],
+        "a number set round-trips",
+    )?;
+    let bs: Vec<Vec<u8>> = got
+        .get("bs")
+        .and_then(|v| v.bs.as_ref())
+        .map(|set| set.iter().map(|b| b.as_ref().to_vec()).collect())
+        .unwrap_or_default();
+    let mut bs = bs;
+    bs.sort();
+    checks.eq(bs, vec![vec![1u8, 2, 3], b"text".to_vec(), vec![255]], "a binary set round-trips")?;
+
+    // Putting over an existing key with `attribute_not_exists(pk)` must fail as the modeled
+    // error, and ALL_OLD puts the item that was there into the error.
+    let mut replacement = Map::new();
+    replacement.insert("pk".to_owned(), s("every-type"));
+    replacement.insert("s".to_owned(), s("must not land"));
+    let err = ddb
+        .put_item()
+        .table_name(&table)
+        .item(replacement)
+        .condition_expression("attribute_not_exists(pk)")
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .send()
+        .await
+        .err()
+        .ok_or("a conditional put over an existing item fails")?;
+    checks.eq(err.code(), Some("ConditionalCheckFailedException"), "the error code")?;
+    checks.eq(err.message(), Some("The conditional request failed"), "the service's message")?;
+    checks.eq(err.status(), Some(400), "a 400")?;
+    checks.eq(err.operation(), Some("PutItem"), "the error names the operation")?;
+    let Some(PutItemError::ConditionalCheckFailedException(modeled)) = err.modeled::<PutItemError>() else {
+        return Err(format!("not the modeled ConditionalCheckFailedException: {err:?}").into());
+    };
+    checks.eq(modeled.message.as_deref(), Some("The conditional request failed"), "the modeled message")?;
+    checks.eq(
+        modeled.item.as_ref().and_then(|old| old.get("s")),
+        item.get("s"),
+        "ALL_OLD returns the existing item in the error",
+    )?;
+    let still = ddb.get_item().table_name(&table).key(key).consistent_read(true).send().await?.item;
+    checks.eq(still.as_ref().and_then(|i| i.get("s")), item.get("s"), "the failed put changed nothing")?;
+
+    ddb.delete_table().table_name(&table).send().await?;
+    Ok(())
 }
 
 /// CloudWatch lists `smithy-rpc-v2-cbor` before `json`; boto3 speaks JSON to it (botocore's
