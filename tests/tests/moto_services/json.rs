@@ -1,6 +1,8 @@
 //! The JSON-protocol services against moto: SQS (awsJson 1.0, query-compatible) and DynamoDB.
 
+use std::time::Duration;
 use tucuxi::protocol::checksum::md5;
+
 use tucuxi::{Blob, Map};
 use tucuxi_dynamodb::errors::PutItemError;
 use tucuxi_dynamodb::types::{
@@ -432,4 +434,89 @@ async fn cloudwatch(endpoint: &str, checks: &mut Checks) -> Outcome {
     let err = cw.get_dashboard().dashboard_name(unique("missing")).send().await.err().ok_or("no such dashboard")?;
     checks.ok(err.code().is_some_and(|c| c.contains("NotFound")), &format!("a not-found error code: {err}"))?;
     Ok(())
+}
+
+#[test]
+fn kinesis_stream_records_round_trip() {
+    common::run_case("kinesis", |endpoint, mut checks| async move {
+        let outcome = kinesis(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn kinesis(endpoint: &str, checks: &mut Checks) -> Outcome {
+    use tucuxi_kinesis::errors::DescribeStreamError;
+    use tucuxi_kinesis::types::{PutRecordsRequestEntry, ShardIteratorType, StreamStatus};
+    let kinesis = tucuxi_kinesis::Client::new(&common::session(endpoint));
+    let stream = unique("tucuxi-stream");
+    // One shard, so one iterator sees every record in the order they were put.
+    kinesis.create_stream().stream_name(&stream).shard_count(1).send().await?;
+    let active = kinesis
+        .describe_stream()
+        .stream_name(&stream)
+        .wait_until_stream_exists()
+        .delay(Duration::from_millis(100))
+        .wait()
+        .await?
+        .ok_or("stream_exists succeeds on an output")?;
+    let description = active.stream_description;
+    checks.eq(description.stream_status, StreamStatus::Active, "the waiter returns an ACTIVE stream")?;
+    checks.eq(description.stream_name.as_str(), stream.as_str(), "named as created")?;
+    checks.eq(description.shards.len(), 1, "with one shard")?;
+    let shard_id = description.shards[0].shard_id.clone();
+
+    // Blobs are base64 on the JSON wire: bytes that are not UTF-8 must come back unchanged.
+    let first: Vec<u8> = vec![0, 159, 146, 150, 255, b'\n'];
+    let put = kinesis.put_record().stream_name(&stream).data(first.clone()).partition_key("pk-1").send().await?;
+    checks.eq(put.shard_id.as_str(), shard_id.as_str(), "put_record lands in the only shard")?;
+    checks.ok(!put.sequence_number.is_empty(), "put_record returns a sequence number")?;
+    let batch = vec![b"second \xc3\xbc".to_vec(), (0u8..=255).collect::<Vec<u8>>()];
+    let entries = batch
+        .iter()
+        .enumerate()
+        .map(|(i, data)| PutRecordsRequestEntry {
+            data: Blob::from(data.clone()),
+            partition_key: Some(format!("pk-{}", i + 2)),
+            ..Default::default()
+        })
+        .collect();
+    let puts = kinesis.put_records().stream_name(&stream).records(entries).send().await?;
+    checks.eq(puts.failed_record_count.unwrap_or(0), 0, "put_records has no failed record")?;
+    checks.eq(puts.records.len(), 2, "and one result per record")?;
+    let mut sequence_numbers = vec![put.sequence_number.clone()];
+    sequence_numbers.extend(puts.records.iter().filter_map(|r| r.sequence_number.clone()));
+    checks.eq(sequence_numbers.len(), 3, "every record has a sequence number")?;
+
+    let iterator = kinesis
+        .get_shard_iterator()
+        .stream_name(&stream)
+        .shard_id(&shard_id)
+        .shard_iterator_type(ShardIteratorType::TrimHorizon)
+        .send()
+        .await?
+        .shard_iterator
+        .ok_or("get_shard_iterator returns an iterator")?;
+    let records = kinesis.get_records().shard_iterator(iterator).limit(10).send().await?;
+    checks.ok(records.next_shard_iterator.is_some(), "an open shard has a next iterator")?;
+    let data: Vec<Vec<u8>> = records.records.iter().map(|r| r.data.as_ref().to_vec()).collect();
+    checks.eq(data, vec![first, batch[0].clone(), batch[1].clone()], "the same bytes come back, in order")?;
+    let got_sequence: Vec<String> = records.records.iter().map(|r| r.sequence_number.clone()).collect();
+    checks.eq(got_sequence, sequence_numbers, "with the sequence numbers the puts returned")?;
+    let keys: Vec<Option<&str>> = records.records.iter().map(|r| r.partition_key.as_deref()).collect();
+    checks.eq(keys, vec![Some("pk-1"), Some("pk-2"), Some("pk-3")], "and their partition keys")?;
+
+    kinesis.delete_stream().stream_name(&stream).send().await?;
+    kinesis
+        .describe_stream()
+        .stream_name(&stream)
+        .wait_until_stream_not_exists()
+        .delay(Duration::from_millis(100))
+        .wait()
+        .await?;
+    let err = kinesis.describe_stream().stream_name(&stream).send().await.err().ok_or("the stream is gone")?;
+    checks.eq(err.code(), Some("ResourceNotFoundException"), "describing a deleted stream is not found")?;
+    checks.ok(
+        matches!(err.modeled::<DescribeStreamError>(), Some(DescribeStreamError::ResourceNotFoundException(_))),
+        "as the modeled error",
+    )
 }
