@@ -520,3 +520,72 @@ async fn kinesis(endpoint: &str, checks: &mut Checks) -> Outcome {
         "as the modeled error",
     )
 }
+
+#[test]
+fn logs_groups_streams_and_events() {
+    common::run_case("logs", |endpoint, mut checks| async move {
+        let outcome = logs(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn logs(endpoint: &str, checks: &mut Checks) -> Outcome {
+    use tucuxi_logs::errors::{DeleteLogGroupError, GetLogEventsError};
+    use tucuxi_logs::types::InputLogEvent;
+    let logs = tucuxi_logs::Client::new(&common::session(endpoint));
+    let group = format!("/tucuxi/{}", unique("group"));
+    let stream = "app/instance-1";
+    logs.create_log_group().log_group_name(&group).send().await?;
+    logs.create_log_stream().log_group_name(&group).log_stream_name(stream).send().await?;
+    let streams = logs.describe_log_streams().log_group_name(&group).send().await?.log_streams.unwrap_or_default();
+    let names: Vec<Option<&str>> = streams.iter().map(|s| s.log_stream_name.as_deref()).collect();
+    checks.eq(names, vec![Some(stream)], "describe_log_streams lists the new stream")?;
+
+    // CloudWatch Logs refuses events older than 14 days, so they are stamped with the clock.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
+    let lines = ["INFO started", "ERROR disk \"full\" ü", "INFO stopped"];
+    let events = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| InputLogEvent { timestamp: now + i as i64, message: (*line).to_owned() })
+        .collect();
+    let put = logs.put_log_events().log_group_name(&group).log_stream_name(stream).log_events(events).send().await?;
+    checks.ok(put.rejected_log_events_info.is_none(), "no event was rejected")?;
+
+    let got = logs.get_log_events().log_group_name(&group).log_stream_name(stream).start_from_head(true).send().await?;
+    let events = got.events.unwrap_or_default();
+    let messages: Vec<Option<&str>> = events.iter().map(|e| e.message.as_deref()).collect();
+    checks.eq(messages, lines.iter().map(|l| Some(*l)).collect(), "get_log_events returns the events in order")?;
+    let stamps: Vec<Option<i64>> = events.iter().map(|e| e.timestamp).collect();
+    checks.eq(stamps, vec![Some(now), Some(now + 1), Some(now + 2)], "with their timestamps")?;
+    checks.ok(got.next_forward_token.is_some(), "and a forward token")?;
+
+    let filtered = logs.filter_log_events().log_group_name(&group).filter_pattern("ERROR").send().await?;
+    let matched = filtered.events.unwrap_or_default();
+    checks.eq(matched.len(), 1, "the filter pattern matches one event")?;
+    checks.eq(matched[0].message.as_deref(), Some(lines[1]), "the ERROR line")?;
+    checks.eq(matched[0].log_stream_name.as_deref(), Some(stream), "from its stream")?;
+
+    let missing = logs
+        .get_log_events()
+        .log_group_name(&group)
+        .log_stream_name("no-such-stream")
+        .send()
+        .await
+        .err()
+        .ok_or("events of a missing stream")?;
+    checks.eq(missing.code(), Some("ResourceNotFoundException"), "a missing stream is not found")?;
+    checks.ok(
+        matches!(missing.modeled::<GetLogEventsError>(), Some(GetLogEventsError::ResourceNotFoundException(_))),
+        &format!("as the modeled error: {missing}"),
+    )?;
+
+    logs.delete_log_stream().log_group_name(&group).log_stream_name(stream).send().await?;
+    logs.delete_log_group().log_group_name(&group).send().await?;
+    let gone = logs.delete_log_group().log_group_name(&group).send().await.err().ok_or("a second delete fails")?;
+    checks.ok(
+        matches!(gone.modeled::<DeleteLogGroupError>(), Some(DeleteLogGroupError::ResourceNotFoundException(_))),
+        &format!("deleting a deleted group is the modeled ResourceNotFoundException: {gone}"),
+    )?;
+    checks.ok(gone.message().is_some_and(|m| !m.is_empty()), "with a message")
+}
