@@ -589,3 +589,72 @@ async fn logs(endpoint: &str, checks: &mut Checks) -> Outcome {
     )?;
     checks.ok(gone.message().is_some_and(|m| !m.is_empty()), "with a message")
 }
+
+#[test]
+fn secretsmanager_versions_and_forced_delete() {
+    common::run_case("secretsmanager", |endpoint, mut checks| async move {
+        let outcome = secretsmanager(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn secretsmanager(endpoint: &str, checks: &mut Checks) -> Outcome {
+    use tucuxi_secretsmanager::errors::GetSecretValueError;
+    use tucuxi_secretsmanager::types::{Filter, FilterNameStringType};
+    let secrets = tucuxi_secretsmanager::Client::new(&common::session(endpoint));
+    let name = unique("tucuxi/secret");
+    let first = "{\"user\":\"admin\",\"password\":\"hunter2-ü\"}";
+    // No client_request_token: it is an idempotency token, so the client fills one in (a UUID),
+    // which Secrets Manager uses as the version id.
+    let created = secrets.create_secret().name(&name).description("tucuxi e2e").secret_string(first).send().await?;
+    checks.eq(created.name.as_deref(), Some(name.as_str()), "create_secret names the secret")?;
+    let arn = created.arn.clone().ok_or("create_secret returns an ARN")?;
+    checks.ok(arn.starts_with("arn:aws:secretsmanager:us-east-1:123456789012:secret:"), &arn)?;
+    let v1 = created.version_id.clone().ok_or("a version id")?;
+    checks.eq(v1.len(), 36, "the filled-in token is a UUID")?;
+
+    let got = secrets.get_secret_value().secret_id(&name).send().await?;
+    checks.eq(got.secret_string.as_deref(), Some(first), "get_secret_value returns the string")?;
+    checks.eq(got.version_id.as_deref(), Some(v1.as_str()), "of the first version")?;
+    checks.eq(got.version_stages.clone(), Some(vec!["AWSCURRENT".to_owned()]), "which is current")?;
+    checks.ok(!format!("{got:?}").contains("hunter2"), "the secret is not in the output's Debug")?;
+
+    let binary: Vec<u8> = vec![0, 1, 2, 253, 254, 255];
+    let put = secrets.put_secret_value().secret_id(&arn).secret_binary(binary.clone()).send().await?;
+    let v2 = put.version_id.clone().ok_or("put_secret_value returns a version id")?;
+    checks.ok(v2 != v1, "a new version")?;
+    checks.eq(put.version_stages.clone(), Some(vec!["AWSCURRENT".to_owned()]), "that becomes current")?;
+    let current = secrets.get_secret_value().secret_id(&name).send().await?;
+    checks.eq(current.secret_binary.map(|b| b.into_inner()), Some(binary), "the binary secret round-trips")?;
+    checks.eq(current.secret_string, None, "and has no string")?;
+    let previous = secrets.get_secret_value().secret_id(&name).version_stage("AWSPREVIOUS").send().await?;
+    checks.eq(previous.secret_string.as_deref(), Some(first), "the first version is now AWSPREVIOUS")?;
+
+    let listed = secrets
+        .list_secrets()
+        .filters(vec![Filter { key: Some(FilterNameStringType::Name), values: Some(vec![name.clone()]) }])
+        .send()
+        .await?
+        .secret_list
+        .unwrap_or_default();
+    let names: Vec<Option<&str>> = listed.iter().map(|s| s.name.as_deref()).collect();
+    checks.eq(names, vec![Some(name.as_str())], "list_secrets filtered by name finds it")?;
+
+    let described = secrets.describe_secret().secret_id(&name).send().await?;
+    checks.eq(described.arn.as_deref(), Some(arn.as_str()), "describe_secret has the ARN")?;
+    checks.eq(described.description.as_deref(), Some("tucuxi e2e"), "and the description")?;
+    let stages = described.version_ids_to_stages.unwrap_or_default();
+    checks.eq(stages.get(&v2).cloned(), Some(vec!["AWSCURRENT".to_owned()]), "the new version is current")?;
+    checks.eq(stages.get(&v1).cloned(), Some(vec!["AWSPREVIOUS".to_owned()]), "the old one previous")?;
+
+    let deleted = secrets.delete_secret().secret_id(&name).force_delete_without_recovery(true).send().await?;
+    checks.eq(deleted.name.as_deref(), Some(name.as_str()), "delete_secret names it")?;
+    checks.ok(deleted.deletion_date.is_some(), "with a deletion date")?;
+    let err = secrets.get_secret_value().secret_id(&name).send().await.err().ok_or("the secret is gone at once")?;
+    checks.eq(err.code(), Some("ResourceNotFoundException"), "a force-deleted secret is not found")?;
+    checks.ok(
+        matches!(err.modeled::<GetSecretValueError>(), Some(GetSecretValueError::ResourceNotFoundException(_))),
+        &format!("as the modeled error: {err}"),
+    )?;
+    checks.ok(err.message().is_some_and(|m| !m.is_empty()), "with a message")
+}
