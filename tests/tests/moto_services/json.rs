@@ -658,3 +658,108 @@ async fn secretsmanager(endpoint: &str, checks: &mut Checks) -> Outcome {
     )?;
     checks.ok(err.message().is_some_and(|m| !m.is_empty()), "with a message")
 }
+
+/// Alarms through the same JSON protocol as the metrics case: moto 5.2.5 has no CBOR, and
+/// botocore resolves JSON for CloudWatch too.
+#[test]
+fn cloudwatch_alarms_state_and_modeled_errors() {
+    common::run_case("cloudwatch-alarms", |endpoint, mut checks| async move {
+        let outcome = cloudwatch_alarms(&endpoint, &mut checks).await;
+        (checks, outcome)
+    });
+}
+
+async fn cloudwatch_alarms(endpoint: &str, checks: &mut Checks) -> Outcome {
+    use tucuxi_cloudwatch::errors::SetAlarmStateError;
+    use tucuxi_cloudwatch::types::{ComparisonOperator, Dimension, StandardUnit, StateValue, Statistic};
+    let cw = tucuxi_cloudwatch::Client::new(&common::session(endpoint));
+    let alarm = unique("tucuxi-alarm");
+    let namespace = unique("tucuxi/alarms");
+    cw.put_metric_alarm()
+        .alarm_name(&alarm)
+        .alarm_description("latency over 250 ms")
+        .namespace(&namespace)
+        .metric_name("Latency")
+        .dimensions(vec![Dimension { name: "Stage".into(), value: "prod".into() }])
+        .statistic(Statistic::Average)
+        .period(60)
+        .evaluation_periods(3)
+        .datapoints_to_alarm(2)
+        .threshold(250.5)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .unit(StandardUnit::Milliseconds)
+        .treat_missing_data("notBreaching")
+        .actions_enabled(false)
+        .send()
+        .await?;
+
+    let described = cw.describe_alarms().alarm_names(vec![alarm.clone()]).send().await?;
+    let alarms = described.metric_alarms.unwrap_or_default();
+    checks.eq(alarms.len(), 1, "describe_alarms finds the alarm by name")?;
+    let found = &alarms[0];
+    checks.eq(found.alarm_name.as_deref(), Some(alarm.as_str()), "its name")?;
+    checks.ok(found.alarm_arn.as_ref().is_some_and(|a| a.ends_with(&format!(":alarm:{alarm}"))), "its ARN")?;
+    checks.eq(found.namespace.as_deref(), Some(namespace.as_str()), "its namespace")?;
+    checks.eq(found.threshold, Some(250.5), "a double threshold round-trips")?;
+    checks.eq(found.comparison_operator.clone(), Some(ComparisonOperator::GreaterThanThreshold), "the operator")?;
+    checks.eq(found.statistic.clone(), Some(Statistic::Average), "the statistic")?;
+    checks.eq(found.unit.clone(), Some(StandardUnit::Milliseconds), "the unit")?;
+    checks.eq(
+        (found.period, found.evaluation_periods, found.datapoints_to_alarm),
+        (Some(60), Some(3), Some(2)),
+        "the periods",
+    )?;
+    checks.eq(found.treat_missing_data.as_deref(), Some("notBreaching"), "missing data handling")?;
+    checks.eq(found.actions_enabled, Some(false), "actions disabled")?;
+    let dims = found.dimensions.clone().unwrap_or_default();
+    checks.ok(dims.len() == 1 && dims[0].name == "Stage" && dims[0].value == "prod", "its dimension")?;
+    // AWS starts a new alarm in INSUFFICIENT_DATA; moto 5.2.5 starts it in OK.
+    checks.eq(found.state_value.clone(), Some(StateValue::Ok), "a new alarm's state as moto sets it")?;
+
+    cw.set_alarm_state()
+        .alarm_name(&alarm)
+        .state_value(StateValue::Alarm)
+        .state_reason("forced by tucuxi")
+        .state_reason_data("{\"source\":\"e2e\"}")
+        .send()
+        .await?;
+    let alarming = cw.describe_alarms().state_value(StateValue::Alarm).alarm_name_prefix(&alarm).send().await?;
+    let alarming = alarming.metric_alarms.unwrap_or_default();
+    checks.eq(alarming.len(), 1, "filtering by the ALARM state finds it")?;
+    checks.eq(alarming[0].state_reason.as_deref(), Some("forced by tucuxi"), "with the reason set")?;
+    checks.eq(alarming[0].state_reason_data.as_deref(), Some("{\"source\":\"e2e\"}"), "and its data")?;
+    // moto 5.2.5 does not implement DescribeAlarmHistory, so the history is not checked here.
+
+    let bad = cw
+        .set_alarm_state()
+        .alarm_name(&alarm)
+        .state_value(StateValue::Ok)
+        .state_reason("bad data")
+        .state_reason_data("not json")
+        .send()
+        .await
+        .err()
+        .ok_or("state reason data that is not JSON is refused")?;
+    checks.ok(
+        matches!(bad.modeled::<SetAlarmStateError>(), Some(SetAlarmStateError::InvalidFormatFault(_))),
+        &format!("the code InvalidFormat is the modeled InvalidFormatFault: {bad}"),
+    )?;
+
+    cw.delete_alarms().alarm_names(vec![alarm.clone()]).send().await?;
+    let after = cw.describe_alarms().alarm_names(vec![alarm.clone()]).send().await?;
+    checks.ok(after.metric_alarms.unwrap_or_default().is_empty(), "the alarm is deleted")?;
+    let missing = cw
+        .set_alarm_state()
+        .alarm_name(&alarm)
+        .state_value(StateValue::Ok)
+        .state_reason("gone")
+        .send()
+        .await
+        .err()
+        .ok_or("a deleted alarm has no state to set")?;
+    checks.eq(missing.code(), Some("ResourceNotFound"), "the code")?;
+    checks.ok(
+        matches!(missing.modeled::<SetAlarmStateError>(), Some(SetAlarmStateError::ResourceNotFound(_))),
+        &format!("as the modeled ResourceNotFound: {missing}"),
+    )
+}
