@@ -16,6 +16,8 @@ mod json;
 mod paginate;
 #[path = "moto_services/query.rs"]
 mod query;
+#[path = "moto_services/rest_json.rs"]
+mod rest_json;
 #[path = "moto_services/s3.rs"]
 mod s3;
 #[path = "moto_services/waiters.rs"]
