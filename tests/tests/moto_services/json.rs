@@ -470,7 +470,7 @@ async fn kinesis(endpoint: &str, checks: &mut Checks) -> Outcome {
     let put = kinesis.put_record().stream_name(&stream).data(first.clone()).partition_key("pk-1").send().await?;
     checks.eq(put.shard_id.as_str(), shard_id.as_str(), "put_record lands in the only shard")?;
     checks.ok(!put.sequence_number.is_empty(), "put_record returns a sequence number")?;
-    let batch = vec![b"second \xc3\xbc".to_vec(), (0u8..=255).collect::<Vec<u8>>()];
+    let batch = [b"second \xc3\xbc".to_vec(), (0u8..=255).collect::<Vec<u8>>()];
     let entries = batch
         .iter()
         .enumerate()

@@ -17,10 +17,7 @@ fn zip_one_file(name: &str, data: &[u8]) -> Vec<u8> {
     // 1980-01-01 00:00, the earliest time a zip can say.
     let (time, date) = (0u16, (1 << 5) | 1);
     let mut out = Vec::new();
-    let mut fixed = |out: &mut Vec<u8>, signature: u32| {
-        out.extend_from_slice(&signature.to_le_bytes());
-    };
-    fixed(&mut out, 0x0403_4b50);
+    out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
     for half in [20u16, 0, 0, time, date] {
         out.extend_from_slice(&half.to_le_bytes());
     }
@@ -33,7 +30,7 @@ fn zip_one_file(name: &str, data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(data);
 
     let directory_offset = u32::try_from(out.len()).expect("a small archive");
-    fixed(&mut out, 0x0201_4b50);
+    out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
     for half in [20u16, 20, 0, 0, time, date] {
         out.extend_from_slice(&half.to_le_bytes());
     }
@@ -50,7 +47,7 @@ fn zip_one_file(name: &str, data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(name.as_bytes());
     let directory_size = u32::try_from(out.len()).expect("a small archive") - directory_offset;
 
-    fixed(&mut out, 0x0605_4b50);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
     for half in [0u16, 0, 1, 1] {
         out.extend_from_slice(&half.to_le_bytes());
     }
