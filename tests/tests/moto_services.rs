@@ -4,10 +4,13 @@
 //! `http://127.0.0.1:5000`). Without it every case prints why and passes, so a plain `cargo test`
 //! needs no moto; with it each case prints `moto-services: ran N checks (case)`, and the xtask
 //! step fails unless those lines are there. Sessions use fake static keys and fixture
-//! configuration, with every endpoint at moto.
+//! configuration, with every endpoint at moto. The signature-checking case in `auth.rs` runs
+//! against a second moto, `TUCUXI_MOTO_AUTH_ENDPOINT`, and is skipped the same way without it.
 //!
 //! Cases live in one module per protocol family; each is its own `#[test]`.
 
+#[path = "moto_services/auth.rs"]
+mod auth;
 #[path = "moto_services/common.rs"]
 mod common;
 #[path = "moto_services/json.rs"]
@@ -16,6 +19,8 @@ mod json;
 mod paginate;
 #[path = "moto_services/query.rs"]
 mod query;
+#[path = "moto_services/rest_json.rs"]
+mod rest_json;
 #[path = "moto_services/s3.rs"]
 mod s3;
 #[path = "moto_services/waiters.rs"]

@@ -5,8 +5,10 @@
 //! names the same pin), starts `moto_server` on a free loopback port, and runs with
 //! `TUCUXI_MOTO_ENDPOINT` set: `runtime/tests/moto_sts.rs`, requiring its `moto-sts: ran N
 //! checks` marker, then `tests/tests/moto_services.rs`, requiring one `moto-services: ran N
-//! checks (case)` marker per case, so a silent skip fails the step. The server is stopped by a
-//! drop guard, so it goes away on errors and panics too.
+//! checks (case)` marker per case, so a silent skip fails the step. A second moto, started with
+//! `INITIAL_NO_AUTH_ACTION_COUNT` so it checks signatures after its first few calls, is given to
+//! the same tests as `TUCUXI_MOTO_AUTH_ENDPOINT`. Both servers are stopped by drop guards, so
+//! they go away on errors and panics too.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -26,6 +28,10 @@ const STS_MARKER: &str = "moto-sts: ran ";
 const SERVICES_MARKER: &str = "moto-services: ran ";
 /// How long moto may take to answer after it is started (a cold Python import is slow on CI).
 const STARTUP: Duration = Duration::from_secs(30);
+/// The calls the signature-checking moto lets through unsigned: the auth case spends them on
+/// creating an IAM user, its access key and its policy (`NO_AUTH_CALLS` in
+/// tests/tests/moto_services/auth.rs, which must agree).
+const NO_AUTH_ACTION_COUNT: &str = "3";
 
 pub fn run() -> Result<(), String> {
     let root = models::repo_root();
@@ -36,15 +42,34 @@ pub fn run() -> Result<(), String> {
 
     let port = free_port()?;
     let log = root.join("target/moto-server.log");
-    let mut server = MotoServer::start(&venv, port, &log)?;
+    let mut server = MotoServer::start(&venv, port, &log, None)?;
+    // The first server already holds its port, so the OS cannot hand the same one out again.
+    let auth_port = free_port()?;
+    let auth_log = root.join("target/moto-auth-server.log");
+    let mut auth_server = MotoServer::start(&venv, auth_port, &auth_log, Some(NO_AUTH_ACTION_COUNT))?;
     server.wait_ready(STARTUP)?;
+    auth_server.wait_ready(STARTUP)?;
     let endpoint = format!("http://127.0.0.1:{port}");
+    let auth_endpoint = format!("http://127.0.0.1:{auth_port}");
     println!("moto listening on {endpoint} (log: {})", log.display());
+    println!(
+        "signature-checking moto listening on {auth_endpoint} after {NO_AUTH_ACTION_COUNT} unchecked calls (log: {})",
+        auth_log.display()
+    );
 
-    let result = run_tests(&root, &endpoint);
-    // The guard stops moto on every path; dropping it here just makes the order explicit.
+    let result = run_tests(&root, &Endpoints { plain: &endpoint, auth: &auth_endpoint });
+    // The guards stop moto on every path; dropping them here just makes the order explicit.
+    drop(auth_server);
     drop(server);
     result
+}
+
+/// The two moto servers the tests are pointed at.
+struct Endpoints<'a> {
+    /// Accepts any signature: `TUCUXI_MOTO_ENDPOINT`.
+    plain: &'a str,
+    /// Checks signatures after its first few calls: `TUCUXI_MOTO_AUTH_ENDPOINT`.
+    auth: &'a str,
 }
 
 /// Creates the venv and installs the pin unless the stamp says it is already there.
@@ -107,16 +132,23 @@ struct MotoServer {
 }
 
 impl MotoServer {
-    fn start(venv: &Path, port: u16, log: &Path) -> Result<MotoServer, String> {
+    /// Starts moto; `no_auth_count` makes it check signatures after that many calls.
+    fn start(venv: &Path, port: u16, log: &Path, no_auth_count: Option<&str>) -> Result<MotoServer, String> {
         let log_file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
         let log_err = log_file.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
         let port_text = port.to_string();
-        println!("$ {} -m moto.server -H 127.0.0.1 -p {port}", venv_python(venv).display());
+        let env = no_auth_count.map(|n| format!("INITIAL_NO_AUTH_ACTION_COUNT={n} ")).unwrap_or_default();
+        println!("$ {env}{} -m moto.server -H 127.0.0.1 -p {port}", venv_python(venv).display());
         // `python -m moto.server` is the same entry point as `moto_server` and needs no PATH.
-        let child = Command::new(venv_python(venv))
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port_text])
-            // With this set moto checks signatures after N calls; the tests use fake keys.
-            .env_remove("INITIAL_NO_AUTH_ACTION_COUNT")
+        let mut command = Command::new(venv_python(venv));
+        command.args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port_text]);
+        // With this set moto checks signatures after N calls: only the auth server gets it, since
+        // every other case uses fake keys.
+        match no_auth_count {
+            Some(n) => command.env("INITIAL_NO_AUTH_ACTION_COUNT", n),
+            None => command.env_remove("INITIAL_NO_AUTH_ACTION_COUNT"),
+        };
+        let child = command
             .stdin(Stdio::null())
             .stdout(log_file)
             .stderr(log_err)
@@ -155,7 +187,7 @@ impl Drop for MotoServer {
         // Killing an already-exited child fails harmlessly; `wait` reaps it either way.
         let _ = self.child.kill();
         let _ = self.child.wait();
-        println!("moto stopped");
+        println!("moto on port {} stopped", self.port);
     }
 }
 
@@ -182,8 +214,8 @@ fn http_ok(port: u16) -> bool {
     head.starts_with("HTTP/1.") && head.split(' ').nth(1) == Some("200")
 }
 
-/// Runs both moto test targets with the endpoint set and checks their markers.
-fn run_tests(root: &Path, endpoint: &str) -> Result<(), String> {
+/// Runs the moto test targets with the endpoints set and checks their markers.
+fn run_tests(root: &Path, endpoint: &Endpoints<'_>) -> Result<(), String> {
     let sts = run_test(root, endpoint, &["-p", "tucuxi", "--test", "moto_sts", "--", "--nocapture"])?;
     let sts_checks = markers(&sts, STS_MARKER);
     if sts_checks.is_empty() {
@@ -199,7 +231,8 @@ fn run_tests(root: &Path, endpoint: &str) -> Result<(), String> {
         &["-p", "tucuxi-tests", "--test", "moto_services", "--", "--nocapture", "--test-threads=2"],
     )?;
     let cases = markers(&services, SERVICES_MARKER);
-    // Every case that passed must have printed its marker; one that skipped prints none.
+    // Every case that passed must have printed its marker; one that skipped prints none. That
+    // includes the signature-checking case, which skips without `TUCUXI_MOTO_AUTH_ENDPOINT`.
     let passed = passed_count(&services).ok_or("the moto service tests printed no `test result` line")?;
     if cases.is_empty() || cases.len() != passed {
         return Err(format!(
@@ -227,16 +260,22 @@ fn run_tests(root: &Path, endpoint: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs one `cargo test` with the endpoint set, echoes its output, and returns its stdout.
-fn run_test(root: &Path, endpoint: &str, target: &[&str]) -> Result<String, String> {
+/// Runs one `cargo test` with the endpoints set, echoes its output, and returns its stdout.
+fn run_test(root: &Path, endpoint: &Endpoints<'_>, target: &[&str]) -> Result<String, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut args = vec!["test", "--quiet"];
     args.extend_from_slice(target);
-    println!("$ TUCUXI_MOTO_ENDPOINT={endpoint} cargo {}", args.join(" "));
+    println!(
+        "$ TUCUXI_MOTO_ENDPOINT={} TUCUXI_MOTO_AUTH_ENDPOINT={} cargo {}",
+        endpoint.plain,
+        endpoint.auth,
+        args.join(" ")
+    );
     let started = Instant::now();
     let output = Command::new(&cargo)
         .args(&args)
-        .env("TUCUXI_MOTO_ENDPOINT", endpoint)
+        .env("TUCUXI_MOTO_ENDPOINT", endpoint.plain)
+        .env("TUCUXI_MOTO_AUTH_ENDPOINT", endpoint.auth)
         // moto depends on boto3, so the venv's Python can check tokens against boto3's paginators.
         .env("TUCUXI_MOTO_PYTHON", venv_python(&root.join("target/moto-venv")))
         .current_dir(root)

@@ -5,6 +5,7 @@ use std::time::SystemTime;
 use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, USER_AGENT};
 use http::Request;
 
+use super::customize;
 use super::endpoint::{auth_scheme, AuthScheme};
 use super::ClientHandle;
 use crate::auth::{SignableBody, SignableRequest, SigningParams, SigningSettings};
@@ -48,9 +49,11 @@ impl ClientHandle {
     pub(crate) fn prepare(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Prepared, Error> {
         let inner = &*self.inner;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
+        customize::before_serialize(inner.service, op, input);
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
         let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
-        let request = serialize_request(inner.service, op, input)?;
+        let mut request = serialize_request(inner.service, op, input)?;
+        customize::after_serialize(inner.service, op, &mut request);
         let invalid =
             |message: String| Error::new(ErrorKind::InvalidInput, RequestError::new(message)).with_operation(op.name);
         let url: http::Uri =

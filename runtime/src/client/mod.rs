@@ -6,6 +6,7 @@
 //! `ClientHandle::invoke`, which is not generic: one copy of the machinery serves every
 //! operation of every service.
 
+mod customize;
 mod endpoint;
 mod invoke;
 mod presign;
@@ -24,6 +25,7 @@ use crate::session::Session;
 use crate::shape::Shape;
 use crate::Error;
 
+pub use customize::sha256_tree_hash;
 pub use endpoint::ClientConfig;
 pub use presign::PresignedRequest;
 

@@ -12,7 +12,10 @@ use tucuxi::credentials::Credentials;
 use tucuxi::session::Session;
 
 const ENDPOINT_VAR: &str = "TUCUXI_MOTO_ENDPOINT";
-/// moto's default account and region; the keys are fake (moto does not check signatures).
+/// A second moto started with `INITIAL_NO_AUTH_ACTION_COUNT`, which checks signatures after its
+/// first few calls; only the cases in `auth.rs` use it.
+const AUTH_ENDPOINT_VAR: &str = "TUCUXI_MOTO_AUTH_ENDPOINT";
+/// moto's default account and region; the keys are fake (the first moto does not check signatures).
 pub const REGION: &str = "us-east-1";
 const ACCESS_KEY: &str = "AKIDFAKEMOTOSERVICES";
 const SECRET_KEY: &str = "fake-secret-for-moto";
@@ -34,8 +37,25 @@ where
     F: FnOnce(String, Checks) -> Fut,
     Fut: Future<Output = (Checks, Outcome)>,
 {
-    let Some(endpoint) = endpoint() else {
-        eprintln!("moto-services: {name} skipped because {ENDPOINT_VAR} is unset (`cargo xtask test` starts moto)");
+    run_case_at(ENDPOINT_VAR, name, case);
+}
+
+/// [`run_case`] against the signature-checking moto of `TUCUXI_MOTO_AUTH_ENDPOINT`.
+pub fn run_auth_case<F, Fut>(name: &str, case: F)
+where
+    F: FnOnce(String, Checks) -> Fut,
+    Fut: Future<Output = (Checks, Outcome)>,
+{
+    run_case_at(AUTH_ENDPOINT_VAR, name, case);
+}
+
+fn run_case_at<F, Fut>(var: &str, name: &str, case: F)
+where
+    F: FnOnce(String, Checks) -> Fut,
+    Fut: Future<Output = (Checks, Outcome)>,
+{
+    let Some(endpoint) = endpoint(var) else {
+        eprintln!("moto-services: {name} skipped because {var} is unset (`cargo xtask test` starts moto)");
         return;
     };
     // A current-thread runtime per case, as `#[tokio::test]` would make, without tokio's macros.
@@ -46,7 +66,7 @@ where
 
 /// [`run_case`] for a case that uses the blocking API, so it must not run inside a runtime.
 pub fn run_blocking_case(name: &str, case: impl FnOnce(String, &mut Checks) -> Outcome) {
-    let Some(endpoint) = endpoint() else {
+    let Some(endpoint) = endpoint(ENDPOINT_VAR) else {
         eprintln!("moto-services: {name} skipped because {ENDPOINT_VAR} is unset (`cargo xtask test` starts moto)");
         return;
     };
@@ -55,8 +75,8 @@ pub fn run_blocking_case(name: &str, case: impl FnOnce(String, &mut Checks) -> O
     finish(name, checks, outcome);
 }
 
-fn endpoint() -> Option<String> {
-    std::env::var(ENDPOINT_VAR).ok().filter(|v| !v.is_empty())
+fn endpoint(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|v| !v.is_empty())
 }
 
 fn finish(name: &str, checks: Checks, outcome: Outcome) {
@@ -102,13 +122,18 @@ impl Checks {
 /// A session that reaches only moto: fake static keys, every endpoint at moto, and a fixture
 /// environment and filesystem so nothing from the developer's `~/.aws` or `AWS_*` leaks in.
 pub fn session(endpoint: &str) -> Session {
+    session_with(endpoint, Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "moto-fixture"))
+}
+
+/// [`session`] with other static credentials, such as an IAM user's keys.
+pub fn session_with(endpoint: &str, credentials: Credentials) -> Session {
     let env = Env::from_pairs([("AWS_EC2_METADATA_DISABLED", "true")]);
     let fs = Fs::from_files(Vec::<(String, String)>::new());
     Session::builder()
         .env_and_fs(env, fs)
         .region(REGION)
         .endpoint_url(endpoint)
-        .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "moto-fixture"))
+        .credentials(credentials)
         .build()
         .expect("a session over fixtures always builds")
 }
