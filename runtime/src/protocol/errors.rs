@@ -75,6 +75,15 @@ pub(crate) fn error_facts(service: &Service, status: u16, headers: &HeaderMap, b
             None => ErrorFacts::default(),
         },
     };
+    // A front end (an authenticating proxy, moto's signature check) may answer a JSON or CBOR
+    // service in XML; its `<Code>` names the error better than the status alone would.
+    if facts.code.is_none() && body.trim_ascii_start().starts_with(b"<") {
+        if let Some(info) = xml::xml_error_info(body) {
+            facts.code = info.code;
+            facts.message = facts.message.or(info.message);
+            facts.request_id = facts.request_id.or(info.request_id);
+        }
+    }
     // Query-compatible JSON and CBOR services also send the code the query protocol would have.
     if service.aws_query_compatible {
         if let Some(code) = header(headers, "x-amzn-query-error").and_then(|v| v.split(';').next()) {
@@ -123,4 +132,46 @@ pub(crate) fn modeled_index(errors: &[&'static Schema], facts: &ErrorFacts) -> O
             errors.iter().position(|s| s.name == name)
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static JSON_SERVICE: Service = Service {
+        name: "demo",
+        service_id: "Demo",
+        full_name: "Demo",
+        api_version: "2024-01-01",
+        endpoint_prefix: "demo",
+        signing_name: "demo",
+        protocol: Protocol::Json,
+        protocols: &[Protocol::Json],
+        json_version: Some("1.0"),
+        target_prefix: Some("Demo"),
+        xml_namespace: None,
+        global_endpoint: None,
+        signature_version: "v4",
+        auth: &[],
+        aws_query_compatible: false,
+        exceptions: None,
+    };
+
+    #[test]
+    fn a_json_service_answered_in_xml_by_a_front_end_keeps_the_xml_code() {
+        let body = b"<?xml version=\"1.0\"?><ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>\
+                     <Message>The request signature we calculated does not match.</Message></Error>\
+                     <RequestId>r-1</RequestId></ErrorResponse>";
+        let facts = error_facts(&JSON_SERVICE, 403, &HeaderMap::new(), body);
+        assert_eq!(facts.code.as_deref(), Some("SignatureDoesNotMatch"));
+        assert_eq!(facts.message.as_deref(), Some("The request signature we calculated does not match."));
+        assert_eq!(facts.request_id.as_deref(), Some("r-1"));
+    }
+
+    #[test]
+    fn a_json_service_answered_in_html_is_named_by_its_status() {
+        let facts = error_facts(&JSON_SERVICE, 502, &HeaderMap::new(), b"<html><body>Bad Gateway</body></html>");
+        assert_eq!(facts.code.as_deref(), Some("502"));
+        assert_eq!(facts.message.as_deref(), Some("Bad Gateway"));
+    }
 }
