@@ -113,8 +113,9 @@ impl ClientHandle {
             }
             None => None,
         };
-        let streaming_output =
-            op.output.members.iter().any(|m| m.has(flags::PAYLOAD) && m.target.kind == ShapeKind::StreamingBlob);
+        let streaming_output = op.output.members.iter().any(|m| {
+            m.has(flags::PAYLOAD) && m.target.kind == ShapeKind::StreamingBlob || m.has(flags::EVENT_STREAM)
+        });
         let mut options = DispatchOptions::new(op.name);
         if !streaming_output {
             options = options.buffered(MAX_BUFFERED_BODY);
@@ -162,6 +163,7 @@ impl ClientHandle {
                     validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
                 }
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
+                crate::event_stream::read_initial_response(service, op, output).await?;
                 Ok(parts.status.as_u16())
             }
             Err(error) => match error.last_failure() {

@@ -47,6 +47,13 @@ fn serialize(
     op: &'static Operation,
     input: &mut dyn Shape,
 ) -> Result<SerializedRequest, RequestError> {
+    if op.input.members.iter().any(|m| m.has(flags::EVENT_STREAM)) {
+        // Sending events needs a bidirectional HTTP/2 stream, which the client does not do yet.
+        return Err(RequestError::new(format!(
+            "{} sends an event stream, which tucuxi does not support yet (response event streams are supported)",
+            op.name
+        )));
+    }
     fill_idempotency_tokens(op.input, input);
     let mut request = match service.protocol {
         Protocol::Json => json_rpc(service, op, input)?,
