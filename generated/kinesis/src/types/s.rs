@@ -743,7 +743,7 @@ pub static SUBSCRIBE_TO_SHARD_INPUT: rt::Schema = rt::Schema::structure(
 #[derive(Default)]
 pub struct SubscribeToShardOutput {
     /// The event stream that your consumer can use to read records from the shard.
-    pub event_stream: SubscribeToShardEventStream,
+    pub event_stream: rt::EventStream<SubscribeToShardEventStream>,
 }
 rt::structure!(SubscribeToShardOutput, SUBSCRIBE_TO_SHARD_OUTPUT, 0 => event_stream);
 pub static SUBSCRIBE_TO_SHARD_OUTPUT: rt::Schema = rt::Schema::structure(
