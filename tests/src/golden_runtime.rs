@@ -108,3 +108,26 @@ fn value_of_generated_enum_is_its_wire_string() {
     let c = Color::LightBlue;
     assert!(matches!(c.get(), Some(ValueRef::Str("light-blue"))));
 }
+
+/// An operation whose input is an event stream, such as Transcribe's `StartStreamTranscription`.
+#[derive(Default)]
+struct StreamInput {
+    events: Option<tucuxi::EventStream<tucuxi::shape::Unit>>,
+}
+tucuxi::structure!(StreamInput, STREAM_INPUT, 0 => events);
+static STREAM_INPUT: tucuxi::schema::Schema = tucuxi::schema::Schema::structure(
+    "StreamInput",
+    &[tucuxi::codegen::m("Events", &tucuxi::schema::prim::UNIT)
+        .flags(tucuxi::schema::flags::PAYLOAD | tucuxi::schema::flags::EVENT_STREAM)],
+);
+static START_STREAM: tucuxi::schema::Operation =
+    tucuxi::schema::Operation::new("StartStream", "POST", "/stream", &STREAM_INPUT, &tucuxi::schema::prim::UNIT);
+
+#[test]
+fn input_event_streams_are_refused_with_an_error_naming_the_operation() {
+    let mut input = StreamInput::default();
+    let e = tucuxi::protocol::serialize_request(&tucuxi_kitchensink::SERVICE, &START_STREAM, &mut input).unwrap_err();
+    assert_eq!(e.kind(), tucuxi::ErrorKind::InvalidInput);
+    assert_eq!(e.operation(), Some("StartStream"));
+    assert!(e.to_string().contains("StartStream sends an event stream"), "{e}");
+}
