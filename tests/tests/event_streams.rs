@@ -91,9 +91,12 @@ fn select_stream() -> (Vec<u8>, Vec<u8>) {
 }
 
 fn select(client: &tucuxi_s3::Client) -> tucuxi_s3::client::SelectObjectContent {
-    client.select_object_content().bucket("bucket").key("data.csv").expression("SELECT * FROM S3Object").expression_type(
-        tucuxi_s3::types::ExpressionType::Sql,
-    )
+    client
+        .select_object_content()
+        .bucket("bucket")
+        .key("data.csv")
+        .expression("SELECT * FROM S3Object")
+        .expression_type(tucuxi_s3::types::ExpressionType::Sql)
 }
 
 /// Checks the events of `select_stream` as received.

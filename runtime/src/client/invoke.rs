@@ -113,9 +113,10 @@ impl ClientHandle {
             }
             None => None,
         };
-        let streaming_output = op.output.members.iter().any(|m| {
-            m.has(flags::PAYLOAD) && m.target.kind == ShapeKind::StreamingBlob || m.has(flags::EVENT_STREAM)
-        });
+        let streaming_output =
+            op.output.members.iter().any(|m| {
+                m.has(flags::PAYLOAD) && m.target.kind == ShapeKind::StreamingBlob || m.has(flags::EVENT_STREAM)
+            });
         let mut options = DispatchOptions::new(op.name);
         if !streaming_output {
             options = options.buffered(MAX_BUFFERED_BODY);

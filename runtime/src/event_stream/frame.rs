@@ -188,7 +188,9 @@ impl FrameDecoder {
             return Err(FrameError::new("the prelude checksum does not match"));
         }
         if total > MAX_MESSAGE_LEN {
-            return Err(FrameError::new(format!("a message of {total} bytes is over the {MAX_MESSAGE_LEN}-byte limit")));
+            return Err(FrameError::new(format!(
+                "a message of {total} bytes is over the {MAX_MESSAGE_LEN}-byte limit"
+            )));
         }
         if headers_len > MAX_HEADERS_LEN {
             return Err(FrameError::new(format!(
@@ -196,7 +198,9 @@ impl FrameDecoder {
             )));
         }
         if total < OVERHEAD + headers_len {
-            return Err(FrameError::new(format!("a message of {total} bytes cannot hold {headers_len} bytes of headers")));
+            return Err(FrameError::new(format!(
+                "a message of {total} bytes cannot hold {headers_len} bytes of headers"
+            )));
         }
         if self.buffer.len() < total {
             // The length is known and bounded: reserve once rather than growing per chunk.

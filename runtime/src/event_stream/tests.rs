@@ -20,8 +20,7 @@ struct RecordsEvent {
     payload: Option<Blob>,
 }
 crate::structure!(RecordsEvent, RECORDS, 0 => payload);
-static RECORDS: Schema =
-    Schema::structure("RecordsEvent", &[m("Payload", &BLOB).flags(EVENT_PAYLOAD)]).flags(EVENT);
+static RECORDS: Schema = Schema::structure("RecordsEvent", &[m("Payload", &BLOB).flags(EVENT_PAYLOAD)]).flags(EVENT);
 
 #[derive(Clone, Default, PartialEq)]
 struct Stats {
@@ -35,8 +34,7 @@ struct StatsEvent {
     details: Option<Stats>,
 }
 crate::structure!(StatsEvent, STATS_EVENT, 0 => details);
-static STATS_EVENT: Schema =
-    Schema::structure("StatsEvent", &[m("Details", &STATS).flags(EVENT_PAYLOAD)]).flags(EVENT);
+static STATS_EVENT: Schema = Schema::structure("StatsEvent", &[m("Details", &STATS).flags(EVENT_PAYLOAD)]).flags(EVENT);
 
 /// Header members, plus body members read from the whole payload (no `eventpayload` member).
 #[derive(Clone, Default, PartialEq)]
@@ -70,8 +68,7 @@ struct BoomException {
     message: Option<String>,
 }
 crate::structure!(BoomException, BOOM, 0 => message);
-static BOOM: Schema =
-    Schema::structure("BoomException", &[m("Message", &STRING)]).error(&ErrorTraits::new(400, false));
+static BOOM: Schema = Schema::structure("BoomException", &[m("Message", &STRING)]).error(&ErrorTraits::new(400, false));
 
 #[derive(Clone, Default, PartialEq)]
 struct Events {
