@@ -203,3 +203,13 @@ fn kinesis_subscribe_to_shard_reads_the_initial_response_then_events() {
     let modeled = e.modeled::<tucuxi_kinesis::types::SubscribeToShardEventStream>().expect("typed");
     assert!(modeled.resource_not_found_exception.is_some());
 }
+
+#[test]
+fn input_event_streams_are_refused_with_an_error_naming_the_operation() {
+    // Nothing listens here: the call must fail before it sends anything.
+    let client = tucuxi_kitchensink::Client::new(&session("http://127.0.0.1:9"));
+    let e = client.watch_things().bucket("b").changes(tucuxi::EventStream::default()).send_blocking().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert_eq!(e.operation(), Some("WatchThings"));
+    assert!(e.to_string().contains("WatchThings sends an event stream"), "{e}");
+}

@@ -46,6 +46,9 @@ pub(crate) struct Prepared {
 impl ClientHandle {
     /// Serialises `input`, resolves the endpoint and decides how to sign.
     pub(crate) fn prepare(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Prepared, Error> {
+        // Checked first, so that the answer does not depend on the endpoint or credentials.
+        crate::protocol::refuse_input_event_stream(op)
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let inner = &*self.inner;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
