@@ -286,3 +286,67 @@ fn debug_shows_state_not_events() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<EventStream<Events>>();
 }
+
+/// Well-framed messages with random types, event names, headers and payloads, decoded by every
+/// protocol: errors are fine, panics are not.
+#[test]
+fn random_well_framed_messages_never_panic() {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let kinds = ["event", "exception", "error", "other"];
+    let names = ["Records", "Stats", "Mixed", "End", "Boom", "Unknown", ""];
+    let payloads: [&[u8]; 8] = [
+        b"",
+        b"{}",
+        b"{\"Text\": 5}",
+        b"<Stats><BytesScanned>x</BytesScanned></Stats>",
+        b"<Stats><BytesScanned>1",
+        b"\xa1\x64Text\x63abc",
+        b"\xff\xfe",
+        b"[1, 2",
+    ];
+    let values = || {
+        vec![
+            HeaderValue::Bool(true),
+            HeaderValue::Int(-1),
+            HeaderValue::Long(i64::MAX),
+            HeaderValue::Byte(1),
+            HeaderValue::String("x".into()),
+            HeaderValue::Bytes(Bytes::from_static(b"b")),
+            HeaderValue::Timestamp(i64::MIN),
+            HeaderValue::Uuid([7; 16]),
+        ]
+    };
+    for _ in 0..2_000 {
+        let mut messages = Vec::new();
+        for _ in 0..1 + next() % 4 {
+            let pick = |n: u64, len: usize| (n % len as u64) as usize;
+            let kind = kinds[pick(next(), kinds.len())];
+            let name = names[pick(next(), names.len())];
+            let mut headers = vec![
+                (":message-type".to_owned(), HeaderValue::String(kind.into())),
+                (":event-type".to_owned(), HeaderValue::String(name.into())),
+                (":exception-type".to_owned(), HeaderValue::String(name.into())),
+            ];
+            for header in ["Flag", "Count", "When", "Raw"] {
+                if next() % 2 == 0 {
+                    let all = values();
+                    headers.push((header.to_owned(), all[pick(next(), all.len())].clone()));
+                }
+            }
+            let payload = payloads[pick(next(), payloads.len())];
+            messages.push(Message { headers, payload: Bytes::copy_from_slice(payload) }.encode());
+        }
+        for protocol in [Protocol::RestXml, Protocol::RestJson, Protocol::Json, Protocol::RpcV2Cbor] {
+            let mut s = stream(protocol, &messages);
+            while let Ok(Some(event)) = now(s.recv()) {
+                let _ = format!("{event:?}");
+            }
+        }
+    }
+}
