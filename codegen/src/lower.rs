@@ -139,7 +139,9 @@ pub fn lower(loaded: &Loaded) -> Service {
                     .map(timestamp_format),
                 context_param: r.context_param.as_ref().map(|c| c.name.clone()),
                 flags: MemberFlags {
-                    required: def.required.iter().any(|n| n == wire),
+                    // Each message of an event stream sets one member of the stream's shape, so
+                    // none of its members can be required (Kinesis marks its event required).
+                    required: !def.eventstream && def.required.iter().any(|n| n == wire),
                     flattened: r.flattened,
                     xml_attribute: r.xml_attribute,
                     json_value: r.json_value,

@@ -30,7 +30,7 @@ pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
 pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, WaiterSpec};
 pub use crate::{builder, operation_errors, string_enum, structure, union, Error};
-pub use crate::{Blob, ByteStream, DateTime, Document, Map};
+pub use crate::{Blob, ByteStream, DateTime, Document, EventStream, Map};
 
 /// A body member with no traits (short, because generated schemas call it once per member).
 pub const fn m(name: &'static str, target: &'static Schema) -> Member {

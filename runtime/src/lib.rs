@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod dispatch;
 pub mod endpoint;
 pub mod error;
+pub mod event_stream;
 pub mod http;
 pub mod jmespath;
 pub mod paginate;
@@ -26,6 +27,7 @@ pub mod types;
 pub mod waiter;
 
 pub use error::{Error, ErrorKind, ServiceError};
+pub use event_stream::EventStream;
 pub use session::Session;
 pub use stream::ByteStream;
 pub use types::{Blob, DateTime, Document};

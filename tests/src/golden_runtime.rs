@@ -108,3 +108,47 @@ fn value_of_generated_enum_is_its_wire_string() {
     let c = Color::LightBlue;
     assert!(matches!(c.get(), Some(ValueRef::Str("light-blue"))));
 }
+
+/// A rest-json event stream through the golden crate's types: a header member, a structure
+/// payload decoded as JSON, an empty event and a modeled exception.
+#[test]
+fn golden_event_streams_decode_headers_payloads_and_exceptions() {
+    use tucuxi::event_stream::{HeaderValue, Message};
+    use tucuxi_kitchensink::types::ThingEventStream;
+
+    let message = |kind: &str, extra: Vec<(&str, HeaderValue)>, payload: &[u8]| {
+        let mut headers = vec![(":message-type".to_owned(), HeaderValue::String(kind.into()))];
+        headers.extend(extra.into_iter().map(|(n, v)| (n.to_owned(), v)));
+        Message { headers, payload: payload.to_vec().into() }.encode()
+    };
+    let event_type = |t: &str| (":event-type", HeaderValue::String(t.into()));
+    let body = [
+        message(
+            "event",
+            vec![event_type("Changed"), ("Sequence", HeaderValue::Long(9))],
+            br#"{"Name": "a", "Count": 2}"#,
+        ),
+        message("event", vec![event_type("Done")], b""),
+        message(
+            "exception",
+            vec![(":exception-type", HeaderValue::String("Failure".into()))],
+            br#"{"Message": "gone"}"#,
+        ),
+    ]
+    .concat();
+    let mut stream = tucuxi::EventStream::<ThingEventStream>::from_body(
+        tucuxi::schema::Protocol::RestJson,
+        "WatchThings",
+        tucuxi::ByteStream::from(body),
+    );
+    let changed = stream.recv_blocking().unwrap().unwrap().changed.unwrap();
+    assert_eq!(changed.sequence, Some(9));
+    let thing = changed.thing.unwrap();
+    assert_eq!((thing.name.as_str(), thing.count), ("a", 2));
+    assert!(stream.recv_blocking().unwrap().unwrap().done.is_some());
+    let e = stream.recv_blocking().unwrap_err();
+    assert_eq!((e.code(), e.message()), (Some("Failure"), Some("gone")));
+    let failure = e.modeled::<ThingEventStream>().and_then(|s| s.failure.as_ref()).unwrap();
+    assert_eq!(failure.message.as_deref(), Some("gone"));
+    assert!(stream.recv_blocking().unwrap().is_none());
+}

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{deprecated, docs, ident};
-use super::types::value_type_in;
+use super::types::{member_value_type, value_type_in};
 use crate::ir::*;
 use crate::naming;
 
@@ -203,7 +203,7 @@ fn setters(svc: &Service, input: ShapeId) -> TokenStream {
             field.clone()
         };
         let target = &svc.shapes[m.target];
-        let t = value_type_in(svc, m.target, &quote!(t::));
+        let t = member_value_type(svc, m, &quote!(t::));
         let (param, conv) = match &target.kind {
             Kind::Prim(Prim::String | Prim::BigInteger | Prim::BigDecimal) => {
                 (quote!(impl Into<String>), quote!(value.into()))

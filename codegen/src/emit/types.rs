@@ -55,10 +55,21 @@ pub fn value_type_in(svc: &Service, id: ShapeId, path: &TokenStream) -> TokenStr
     }
 }
 
+/// The Rust type of a member's value: its target's type, except that a member targeting an
+/// event-stream shape holds the runtime's stream of that shape's events.
+pub fn member_value_type(svc: &Service, m: &Member, path: &TokenStream) -> TokenStream {
+    let t = value_type_in(svc, m.target, path);
+    if m.flags.event_stream {
+        quote!(rt::EventStream<#t>)
+    } else {
+        t
+    }
+}
+
 /// The field type of a structure member: required members are plain, the rest `Option`, and
 /// boxed (recursive) members are always optional so that `Default` terminates.
 fn field_type(svc: &Service, m: &Member) -> TokenStream {
-    let t = value_type(svc, m.target);
+    let t = member_value_type(svc, m, &quote!());
     if m.boxed {
         quote!(Option<Box<#t>>)
     } else if m.flags.required {

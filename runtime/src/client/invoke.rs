@@ -47,6 +47,9 @@ pub(crate) struct Prepared {
 impl ClientHandle {
     /// Serialises `input`, resolves the endpoint and decides how to sign.
     pub(crate) fn prepare(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Prepared, Error> {
+        // Checked first, so that the answer does not depend on the endpoint or credentials.
+        crate::protocol::refuse_input_event_stream(op)
+            .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let inner = &*self.inner;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
         customize::before_serialize(inner.service, op, input);
@@ -117,7 +120,9 @@ impl ClientHandle {
             None => None,
         };
         let streaming_output =
-            op.output.members.iter().any(|m| m.has(flags::PAYLOAD) && m.target.kind == ShapeKind::StreamingBlob);
+            op.output.members.iter().any(|m| {
+                m.has(flags::PAYLOAD) && m.target.kind == ShapeKind::StreamingBlob || m.has(flags::EVENT_STREAM)
+            });
         let mut options = DispatchOptions::new(op.name);
         if !streaming_output {
             options = options.buffered(MAX_BUFFERED_BODY);
@@ -170,6 +175,7 @@ impl ClientHandle {
                     validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
                 }
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
+                crate::event_stream::read_initial_response(service, op, output).await?;
                 Ok(parts.status.as_u16())
             }
             Err(error) => match error.last_failure() {

@@ -71,7 +71,7 @@ impl<'a> From<ValueRef<'a>> for Val<'a> {
             ValueRef::Map(m) => Val::Map(m),
             ValueRef::Shape(s) => Val::Shape(s),
             // A streaming body cannot be searched without consuming it.
-            ValueRef::Stream(_) => Val::Null,
+            ValueRef::Stream(_) | ValueRef::EventStream(_) => Val::Null,
         }
     }
 }

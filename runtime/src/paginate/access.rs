@@ -83,7 +83,9 @@ pub fn set_from_document(target: &mut dyn Value, doc: &Document) -> Result<(), S
                 }
             }
         }
-        ValueMut::Stream(_) => return Err("a streaming body cannot be set from a token".to_owned()),
+        ValueMut::Stream(_) | ValueMut::EventStream(_) => {
+            return Err("a streaming body cannot be set from a token".to_owned())
+        }
     }
     Ok(())
 }

@@ -369,7 +369,9 @@ impl Writer<'_> {
                 }
             }
             ValueRef::Shape(shape) => self.shape(shape, shape.schema(), depth + 1)?,
-            ValueRef::Stream(_) => return self.fail("a stream cannot be part of a CBOR body"),
+            ValueRef::Stream(_) | ValueRef::EventStream(_) => {
+                return self.fail("a stream cannot be part of a CBOR body")
+            }
         }
         Ok(())
     }
@@ -650,7 +652,7 @@ impl<'a> Decoder<'a> {
                 self.shape(head, shape, schema, depth)?;
             }
             // Streams are framed outside the body and never come from it.
-            ValueMut::Stream(_) => self.skip(head, depth)?,
+            ValueMut::Stream(_) | ValueMut::EventStream(_) => self.skip(head, depth)?,
         }
         Ok(())
     }

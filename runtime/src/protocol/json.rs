@@ -287,7 +287,9 @@ impl Writer<'_> {
                 self.out.push('}');
             }
             ValueRef::Shape(shape) => self.shape(shape, shape.schema(), depth + 1)?,
-            ValueRef::Stream(_) => return self.fail("a stream cannot be part of a JSON document"),
+            ValueRef::Stream(_) | ValueRef::EventStream(_) => {
+                return self.fail("a stream cannot be part of a JSON document")
+            }
         }
         Ok(())
     }
@@ -550,7 +552,7 @@ impl Reader {
                 self.shape(json, shape, schema)?;
             }
             // Streams are framed by the REST layer and never come from a JSON document.
-            ValueMut::Stream(_) => {}
+            ValueMut::Stream(_) | ValueMut::EventStream(_) => {}
         }
         Ok(())
     }

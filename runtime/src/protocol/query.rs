@@ -182,7 +182,9 @@ impl Writer<'_> {
             ValueRef::Map(map) => self.map(member, map, depth + 1)?,
             ValueRef::Shape(shape) => self.shape(shape, shape.schema(), depth + 1)?,
             ValueRef::Document(_) => return self.fail("a document cannot be sent in a query string"),
-            ValueRef::Stream(_) => return self.fail("a stream cannot be sent in a query string"),
+            ValueRef::Stream(_) | ValueRef::EventStream(_) => {
+                return self.fail("a stream cannot be sent in a query string")
+            }
         }
         Ok(())
     }

@@ -47,6 +47,7 @@ fn serialize(
     op: &'static Operation,
     input: &mut dyn Shape,
 ) -> Result<SerializedRequest, RequestError> {
+    refuse_input_event_stream(op)?;
     fill_idempotency_tokens(op.input, input);
     let mut request = match service.protocol {
         Protocol::Json => json_rpc(service, op, input)?,
@@ -58,6 +59,18 @@ fn serialize(
     compress(op, &mut request);
     add_checksums(op, input, &mut request)?;
     Ok(request)
+}
+
+/// Operations whose input is an event stream are refused: sending events needs a bidirectional
+/// HTTP/2 stream, which the client does not do yet.
+pub(crate) fn refuse_input_event_stream(op: &'static Operation) -> Result<(), RequestError> {
+    if op.input.members.iter().any(|m| m.has(flags::EVENT_STREAM)) {
+        return Err(RequestError::new(format!(
+            "{} sends an event stream, which tucuxi does not support yet (response event streams are supported)",
+            op.name
+        )));
+    }
+    Ok(())
 }
 
 fn new_request(op: &'static Operation, uri: String, headers: HeaderMap, body: SdkBody) -> SerializedRequest {

@@ -34,6 +34,14 @@ pub fn deserialize_response(
     let rest = matches!(service.protocol, Protocol::RestJson | Protocol::RestXml);
     if rest {
         bind_response(schema, output, status, headers).map_err(|reason| fail(reason, b""))?;
+    }
+    // An event stream is the whole body, read message by message as the caller asks; the RPC
+    // protocols' `initial-response` is read by `event_stream::read_initial_response`.
+    let body = match crate::event_stream::attach_body(service, op, status, headers, body, output) {
+        Ok(()) => return Ok(()),
+        Err(body) => body,
+    };
+    if rest {
         if let Some((i, member)) = payload_member(schema) {
             if member.target.kind == ShapeKind::StreamingBlob {
                 if let Some(field) = output.field_mut(i) {

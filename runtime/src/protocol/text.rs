@@ -33,7 +33,7 @@ pub(crate) fn scalar_to_text(
         ValueRef::List(_) => return Err("a list".into()),
         ValueRef::Map(_) => return Err("a map".into()),
         ValueRef::Shape(_) => return Err("a structure".into()),
-        ValueRef::Stream(_) => return Err("a stream".into()),
+        ValueRef::Stream(_) | ValueRef::EventStream(_) => return Err("a stream".into()),
     }
     Ok(())
 }
@@ -87,7 +87,7 @@ pub(crate) fn scalar_from_text(
         }
         ValueMut::Timestamp(t) => *t = parse_timestamp(text, member.timestamp_format.unwrap_or(default_format))?,
         ValueMut::Document(_) => return Err("a document cannot travel in a header".into()),
-        ValueMut::List(_) | ValueMut::Map(_) | ValueMut::Shape(_) | ValueMut::Stream(_) => {
+        ValueMut::List(_) | ValueMut::Map(_) | ValueMut::Shape(_) | ValueMut::Stream(_) | ValueMut::EventStream(_) => {
             return Err("expected a scalar".into())
         }
     }

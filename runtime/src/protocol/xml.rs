@@ -124,6 +124,21 @@ pub struct XmlErrorInfo {
     pub request_id: Option<String>,
 }
 
+/// The text of the first `Message` (or `message`) element of a document, searched breadth
+/// first: an event-stream exception's payload names its root after the exception, so none of
+/// the error layouts [`xml_error_info`] knows applies.
+pub fn xml_message(body: &[u8]) -> Option<String> {
+    let root = parse_document(body).ok()??;
+    let mut queue = std::collections::VecDeque::from([&root]);
+    while let Some(element) = queue.pop_front() {
+        if let Some(found) = element.children.iter().find(|c| matches!(c.local(), "Message" | "message")) {
+            return Some(found.text.clone().into_owned());
+        }
+        queue.extend(element.children.iter());
+    }
+    None
+}
+
 /// Recognises the three XML error layouts and returns their fields:
 /// `<ErrorResponse><Error>..</Error><RequestId/></ErrorResponse>` (query, rest-xml),
 /// `<Response><Errors><Error>..</Error></Errors><RequestID/></Response>` (ec2) and S3's bare
@@ -458,7 +473,9 @@ impl Writer<'_> {
                 format => t.fmt_to(format, self.out),
             },
             ValueRef::Document(_) => return self.fail("a document cannot be written by an XML protocol"),
-            ValueRef::Stream(_) => return self.fail("a stream cannot be part of an XML document"),
+            ValueRef::Stream(_) | ValueRef::EventStream(_) => {
+                return self.fail("a stream cannot be part of an XML document")
+            }
             ValueRef::List(_) | ValueRef::Map(_) | ValueRef::Shape(_) => {
                 return self.fail("an XML attribute must hold a scalar value");
             }
@@ -795,7 +812,7 @@ impl<'a> Reader<'a> {
             ValueMut::Timestamp(t) => *t = self.timestamp(member, trimmed)?,
             ValueMut::Document(_) => return self.fail("a document cannot be read by an XML protocol"),
             // Streams are framed by the REST layer and never come from an XML document.
-            ValueMut::Stream(_) => {}
+            ValueMut::Stream(_) | ValueMut::EventStream(_) => {}
             ValueMut::List(_) | ValueMut::Map(_) | ValueMut::Shape(_) => {
                 return self.fail(format!("the schema says {kind:?}, the value is not one"));
             }

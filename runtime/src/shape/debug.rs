@@ -58,6 +58,7 @@ impl fmt::Debug for Show<'_> {
             Some(ValueRef::Timestamp(v)) => fmt::Display::fmt(&v, f),
             Some(ValueRef::Document(v)) => fmt::Debug::fmt(v, f),
             Some(ValueRef::Stream(v)) => fmt::Debug::fmt(v, f),
+            Some(ValueRef::EventStream(v)) => fmt::Debug::fmt(v, f),
             Some(ValueRef::Shape(v)) => debug_shape(v, f),
             Some(ValueRef::List(list)) => {
                 let element = member.target.list_member();

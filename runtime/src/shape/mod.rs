@@ -12,6 +12,7 @@ mod macros;
 
 pub use debug::debug_shape;
 
+use crate::event_stream::EventReceiver;
 use crate::schema::Schema;
 use crate::stream::ByteStream;
 use crate::types::{Blob, DateTime, Document};
@@ -52,6 +53,8 @@ pub enum ValueRef<'a> {
     Map(&'a dyn MapValue),
     Shape(&'a dyn Shape),
     Stream(&'a ByteStream),
+    /// An event stream of a response (`tucuxi::EventStream`), read through its receiver.
+    EventStream(&'a EventReceiver),
 }
 
 /// Write access to a value, as the codecs see it.
@@ -72,6 +75,7 @@ pub enum ValueMut<'a> {
     Map(&'a mut dyn MapValue),
     Shape(&'a mut dyn Shape),
     Stream(&'a mut ByteStream),
+    EventStream(&'a mut EventReceiver),
 }
 
 /// Any value a member can hold.

@@ -678,7 +678,7 @@ pub static SUBSCRIBE_TO_SHARD_EVENT: rt::Schema = rt::Schema::structure(
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeToShardEventStream {
     /// After you call SubscribeToShard, Kinesis Data Streams sends events of this type to your consumer. For an example of how to handle these events, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
-    pub subscribe_to_shard_event: SubscribeToShardEvent,
+    pub subscribe_to_shard_event: Option<SubscribeToShardEvent>,
     pub resource_not_found_exception: Option<ResourceNotFoundException>,
     pub resource_in_use_exception: Option<ResourceInUseException>,
     pub kms_disabled_exception: Option<KmsDisabledException>,
@@ -701,7 +701,7 @@ rt::structure!(
 pub static SUBSCRIBE_TO_SHARD_EVENT_STREAM: rt::Schema = rt::Schema::structure(
     "SubscribeToShardEventStream",
     &[
-        rt::m("SubscribeToShardEvent", &SUBSCRIBE_TO_SHARD_EVENT).flags(rt::REQUIRED),
+        rt::m("SubscribeToShardEvent", &SUBSCRIBE_TO_SHARD_EVENT),
         rt::m("ResourceNotFoundException", &RESOURCE_NOT_FOUND_EXCEPTION),
         rt::m("ResourceInUseException", &RESOURCE_IN_USE_EXCEPTION),
         rt::m("KMSDisabledException", &KMS_DISABLED_EXCEPTION),
@@ -743,7 +743,7 @@ pub static SUBSCRIBE_TO_SHARD_INPUT: rt::Schema = rt::Schema::structure(
 #[derive(Default)]
 pub struct SubscribeToShardOutput {
     /// The event stream that your consumer can use to read records from the shard.
-    pub event_stream: SubscribeToShardEventStream,
+    pub event_stream: rt::EventStream<SubscribeToShardEventStream>,
 }
 rt::structure!(SubscribeToShardOutput, SUBSCRIBE_TO_SHARD_OUTPUT, 0 => event_stream);
 pub static SUBSCRIBE_TO_SHARD_OUTPUT: rt::Schema = rt::Schema::structure(

@@ -440,7 +440,7 @@ pub struct InvokeWithResponseStreamResponse {
     /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
     pub executed_version: Option<String>,
     /// The stream of response payloads.
-    pub event_stream: Option<InvokeWithResponseStreamResponseEvent>,
+    pub event_stream: Option<rt::EventStream<InvokeWithResponseStreamResponseEvent>>,
     /// The type of data the stream is returning.
     pub response_stream_content_type: Option<String>,
 }

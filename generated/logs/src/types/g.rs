@@ -377,7 +377,7 @@ pub static GET_LOG_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
 #[derive(Default)]
 pub struct GetLogObjectResponse {
     /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
-    pub field_stream: Option<GetLogObjectResponseStream>,
+    pub field_stream: Option<rt::EventStream<GetLogObjectResponseStream>>,
 }
 rt::structure!(GetLogObjectResponse, GET_LOG_OBJECT_RESPONSE, 0 => field_stream);
 pub static GET_LOG_OBJECT_RESPONSE: rt::Schema = rt::Schema::structure(

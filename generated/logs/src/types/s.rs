@@ -356,7 +356,7 @@ pub static START_LIVE_TAIL_REQUEST: rt::Schema = rt::Schema::structure(
 #[derive(Default)]
 pub struct StartLiveTailResponse {
     /// An object that includes the stream returned by your request. It can include both log events and exceptions.
-    pub response_stream: Option<StartLiveTailResponseStream>,
+    pub response_stream: Option<rt::EventStream<StartLiveTailResponseStream>>,
 }
 rt::structure!(StartLiveTailResponse, START_LIVE_TAIL_RESPONSE, 0 => response_stream);
 pub static START_LIVE_TAIL_RESPONSE: rt::Schema = rt::Schema::structure(

@@ -186,7 +186,7 @@ pub static SELECT_OBJECT_CONTENT_EVENT_STREAM: rt::Schema = rt::Schema::structur
 #[derive(Default)]
 pub struct SelectObjectContentOutput {
     /// The array of results.
-    pub payload: Option<SelectObjectContentEventStream>,
+    pub payload: Option<rt::EventStream<SelectObjectContentEventStream>>,
 }
 rt::structure!(SelectObjectContentOutput, SELECT_OBJECT_CONTENT_OUTPUT, 0 => payload);
 pub static SELECT_OBJECT_CONTENT_OUTPUT: rt::Schema = rt::Schema::structure(

@@ -13,8 +13,9 @@ use std::collections::BTreeSet;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{json, Value as Json};
 use tucuxi::protocol::{deserialize_error, deserialize_response, serialize_request, OperationErrors};
-use tucuxi::schema::{Location, Operation, Protocol, Service, ShapeKind};
-use tucuxi::shape::Shape;
+use tucuxi::event_stream::read_initial_response;
+use tucuxi::schema::{flags, Location, Operation, Protocol, Service, ShapeKind};
+use tucuxi::shape::{Shape, ValueMut};
 use tucuxi::types::base64_decode;
 use tucuxi::ByteStream;
 
@@ -202,8 +203,13 @@ pub fn run_output<E: OperationErrors, X: OperationErrors>(
             HeaderValue::from_str(value.as_str().unwrap_or_default()).map_err(|e| format!("header {name}: {e}"))?;
         headers.append(name, value);
     }
-    // botocore's runner: no body is empty (`<xml/>` for query); CBOR bodies are base64.
+    // botocore's runner: no body is empty (`<xml/>` for query); CBOR and event-stream bodies are
+    // base64.
     let body: Vec<u8> = match (response["body"].as_str(), service.protocol) {
+        // Event-stream bodies are binary, so the cases give them in base64 as they do CBOR.
+        (Some(text), _) if op.output.members.iter().any(|m| m.has(flags::EVENT_STREAM)) => {
+            base64_decode(text).map_err(|e| format!("the event-stream body is not base64: {e}"))?
+        }
         (Some(text), Protocol::RpcV2Cbor) => {
             base64_decode(text).map_err(|e| format!("the CBOR body is not base64: {e}"))?
         }
@@ -240,6 +246,46 @@ pub fn run_output<E: OperationErrors, X: OperationErrors>(
     }
     deserialize_response(service, op, status, &headers, ByteStream::from(body), output)
         .map_err(|e| format!("deserialize_response: {e}"))?;
-    let converted = value::shape_to_json(output);
+    now(read_initial_response(service, op, output))?.map_err(|e| format!("read_initial_response: {e}"))?;
+    let events = drain_event_streams(output)?;
+    let mut converted = value::shape_to_json(output);
+    if let Some(object) = converted.json.as_object_mut() {
+        object.extend(events);
+    }
     json_eq(&converted.json, &case["result"], &converted.defaulted).map_err(|d| format!("result {d}"))
+}
+
+/// Reads every event of the output's event-stream members, as botocore's runner does with
+/// `list(stream)`: the member's JSON becomes the list of events.
+fn drain_event_streams(output: &mut dyn Shape) -> Result<Vec<(String, Json)>, String> {
+    let schema = output.schema();
+    let mut out = Vec::new();
+    for (i, member) in schema.members.iter().enumerate() {
+        if !member.has(flags::EVENT_STREAM) {
+            continue;
+        }
+        // An unset member has no stream and is left out, as botocore leaves it out.
+        if output.field(i).and_then(tucuxi::shape::Value::get).is_none() {
+            continue;
+        }
+        let Some(ValueMut::EventStream(receiver)) = output.field_mut(i).map(tucuxi::shape::Value::get_mut) else {
+            return Err(format!("{} is not an event stream", member.name));
+        };
+        let mut events = Vec::new();
+        while let Some(event) = now(receiver.next_dyn())?.map_err(|e| format!("event stream: {e}"))? {
+            events.push(value::shape_to_json(&*event).json);
+        }
+        out.push((member.name.to_owned(), Json::Array(events)));
+    }
+    Ok(out)
+}
+
+/// Runs a future that cannot wait: the cases' bodies are in memory.
+fn now<F: std::future::Future>(future: F) -> Result<F::Output, String> {
+    let mut future = std::pin::pin!(future);
+    let waker = std::task::Waker::noop();
+    match future.as_mut().poll(&mut std::task::Context::from_waker(waker)) {
+        std::task::Poll::Ready(out) => Ok(out),
+        std::task::Poll::Pending => Err("an in-memory body waited".into()),
+    }
 }

@@ -2,8 +2,10 @@
 //! The service client and one builder per operation.
 mod g;
 mod p;
+mod w;
 pub use g::*;
 pub use p::*;
+pub use w::*;
 use tucuxi::codegen as rt;
 /// A client for **Kitchen Sink Service**: one method per operation, named as boto3 names it.
 ///

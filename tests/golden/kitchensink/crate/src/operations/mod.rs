@@ -2,12 +2,14 @@
 //! The static description of every operation: HTTP binding, input, output, errors and traits.
 mod g;
 mod p;
+mod w;
 pub use g::*;
 pub use p::*;
+pub use w::*;
 use tucuxi::codegen as rt;
 /// Every operation of the service, in model order (boto3's `meta.service_model.operation_names`).
 #[allow(deprecated)]
-pub static ALL: &[&rt::Operation] = &[&PUT_THING, &GET_THING, &PING];
+pub static ALL: &[&rt::Operation] = &[&PUT_THING, &GET_THING, &PING, &WATCH_THINGS];
 /// Every waiter of the service, by name (boto3's `client.waiter_names`). Each is run from the
 /// builder of its operation: `wait_until_*`.
 pub static WAITERS: &[&rt::WaiterSpec] = &[];

@@ -87,3 +87,35 @@ pub static TAG: rt::Schema = rt::Schema::structure(
     "Tag",
     &[rt::m("Key", &rt::STRING).flags(rt::REQUIRED), rt::m("Value", &rt::STRING)],
 );
+/// What happens to things.
+#[derive(Clone, Default, PartialEq)]
+pub struct ThingEventStream {
+    pub changed: Option<ThingChangedEvent>,
+    pub done: Option<DoneEvent>,
+    pub failure: Option<NoSuchThing>,
+}
+rt::structure!(
+    ThingEventStream, THING_EVENT_STREAM, 0 => changed, 1 => done, 2 => failure
+);
+pub static THING_EVENT_STREAM: rt::Schema = rt::Schema::structure(
+    "ThingEventStream",
+    &[
+        rt::m("Changed", &THING_CHANGED_EVENT),
+        rt::m("Done", &DONE_EVENT),
+        rt::m("Failure", &NO_SUCH_THING),
+    ],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ThingChangedEvent {
+    pub sequence: Option<i64>,
+    pub thing: Option<Thing>,
+}
+rt::structure!(ThingChangedEvent, THING_CHANGED_EVENT, 0 => sequence, 1 => thing);
+pub static THING_CHANGED_EVENT: rt::Schema = rt::Schema::structure(
+        "ThingChangedEvent",
+        &[
+            rt::m("Sequence", &rt::LONG).flags(rt::EVENT_HEADER),
+            rt::m("Thing", &THING).flags(rt::EVENT_PAYLOAD),
+        ],
+    )
+    .flags(rt::EVENT);
