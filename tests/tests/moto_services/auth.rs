@@ -6,7 +6,7 @@
 
 use tucuxi::credentials::Credentials;
 use tucuxi::{Blob, Map};
-use tucuxi_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType};
+use tucuxi_dynamodb::types::AttributeValue;
 
 use crate::common::{self, unique, Checks, Outcome};
 
@@ -105,16 +105,7 @@ async fn sqs(session: &tucuxi::Session, checks: &mut Checks) -> Outcome {
 async fn dynamodb(session: &tucuxi::Session, checks: &mut Checks) -> Outcome {
     let ddb = tucuxi_dynamodb::Client::new(session);
     let table = unique("tucuxi-auth");
-    ddb.create_table()
-        .table_name(&table)
-        .attribute_definitions(vec![AttributeDefinition {
-            attribute_name: "pk".into(),
-            attribute_type: ScalarAttributeType::S,
-        }])
-        .key_schema(vec![KeySchemaElement { attribute_name: "pk".into(), key_type: KeyType::Hash }])
-        .billing_mode("PAY_PER_REQUEST")
-        .send()
-        .await?;
+    common::create_pk_table(&ddb, &table).await?;
     let mut item = Map::new();
     item.insert("pk".to_owned(), AttributeValue { s: Some("k".into()), ..Default::default() });
     item.insert("b".to_owned(), AttributeValue { b: Some(Blob::from(vec![0u8, 255])), ..Default::default() });

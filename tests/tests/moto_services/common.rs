@@ -139,6 +139,23 @@ pub fn session_with(endpoint: &str, credentials: Credentials) -> Session {
 }
 
 /// A name no earlier run against the same moto has used: moto keeps its state while it runs.
+/// Creates the on-demand DynamoDB table `table`, keyed by the string attribute `pk`: the table
+/// every DynamoDB case starts from.
+pub async fn create_pk_table(ddb: &tucuxi_dynamodb::Client, table: &str) -> Outcome {
+    use tucuxi_dynamodb::types::{AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType};
+    ddb.create_table()
+        .table_name(table)
+        .attribute_definitions(vec![AttributeDefinition {
+            attribute_name: "pk".into(),
+            attribute_type: ScalarAttributeType::S,
+        }])
+        .key_schema(vec![KeySchemaElement { attribute_name: "pk".into(), key_type: KeyType::Hash }])
+        .billing_mode("PAY_PER_REQUEST")
+        .send()
+        .await?;
+    Ok(())
+}
+
 pub fn unique(prefix: &str) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let nanos =

@@ -294,16 +294,7 @@ fn sorted<T: Ord + Clone>(values: Option<&Vec<T>>) -> Vec<T> {
 async fn dynamodb_types(endpoint: &str, checks: &mut Checks) -> Outcome {
     let ddb = tucuxi_dynamodb::Client::new(&common::session(endpoint));
     let table = unique("tucuxi-types");
-    ddb.create_table()
-        .table_name(&table)
-        .attribute_definitions(vec![AttributeDefinition {
-            attribute_name: "pk".into(),
-            attribute_type: ScalarAttributeType::S,
-        }])
-        .key_schema(vec![KeySchemaElement { attribute_name: "pk".into(), key_type: KeyType::Hash }])
-        .billing_mode("PAY_PER_REQUEST")
-        .send()
-        .await?;
+    common::create_pk_table(&ddb, &table).await?;
 
     let blob = |bytes: &[u8]| Blob::from(bytes);
     let mut nested = Map::new();

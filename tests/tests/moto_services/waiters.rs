@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use tucuxi::waiter::WaitReason;
 use tucuxi::ErrorKind;
-use tucuxi_dynamodb::types::{AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType};
 
 use crate::common::{self, unique, Checks, Outcome};
 
@@ -139,16 +138,7 @@ fn dynamodb_table_exists_and_not_exists() {
 async fn dynamodb(endpoint: &str, checks: &mut Checks) -> Outcome {
     let ddb = tucuxi_dynamodb::Client::new(&common::session(endpoint));
     let table = unique("tucuxi-wait");
-    ddb.create_table()
-        .table_name(&table)
-        .attribute_definitions(vec![AttributeDefinition {
-            attribute_name: "pk".into(),
-            attribute_type: ScalarAttributeType::S,
-        }])
-        .key_schema(vec![KeySchemaElement { attribute_name: "pk".into(), key_type: KeyType::Hash }])
-        .billing_mode("PAY_PER_REQUEST")
-        .send()
-        .await?;
+    common::create_pk_table(&ddb, &table).await?;
     let described =
         ddb.describe_table().table_name(&table).wait_until_table_exists().delay(QUICK).wait().await?.ok_or("output")?;
     let status = described.table.and_then(|t| t.table_status).map(|s| s.as_str().to_owned());
