@@ -22,8 +22,60 @@ pub fn sign(request: &SignableRequest<'_>, params: &SigningParams<'_>) -> Result
 
 /// The hex HMAC of the string to sign.
 fn signature(canonical: &CanonicalRequest, params: &SigningParams<'_>) -> String {
-    let key = signing_key(params.credentials.secret_access_key(), canonical.date(), params.region, params.service);
+    let key =
+        cached_signing_key(params.credentials.secret_access_key(), canonical.date(), params.region, params.service);
     hex(&hmac_sha256(&key, canonical.string_to_sign().as_bytes()))
+}
+
+/// One derived key and what it was derived from.
+struct CachedKey {
+    secret: String,
+    date: String,
+    region: String,
+    service: String,
+    key: [u8; 32],
+}
+
+/// How many derived keys each thread keeps: enough for an app that talks to a few services
+/// or regions in turn.
+const KEY_CACHE_SIZE: usize = 4;
+
+std::thread_local! {
+    /// Derived keys by (secret, date, region, service). The key changes once a day per scope,
+    /// and deriving it is four of the five HMACs of a signature, so a call reuses the last one.
+    /// The whole secret is part of what is compared: credentials that share an access key id
+    /// but not a secret never share a key. Nothing here is ever formatted.
+    static KEY_CACHE: std::cell::RefCell<(usize, Vec<CachedKey>)> = const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
+/// [`signing_key`] through the thread's cache.
+fn cached_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let found = KEY_CACHE.with_borrow(|(_, entries)| {
+        entries
+            .iter()
+            .find(|e| e.date == date && e.region == region && e.service == service && e.secret == secret)
+            .map(|e| e.key)
+    });
+    if let Some(key) = found {
+        return key;
+    }
+    let key = signing_key(secret, date, region, service);
+    let entry = CachedKey {
+        secret: secret.to_owned(),
+        date: date.to_owned(),
+        region: region.to_owned(),
+        service: service.to_owned(),
+        key,
+    };
+    KEY_CACHE.with_borrow_mut(|(next, entries)| {
+        if entries.len() < KEY_CACHE_SIZE {
+            entries.push(entry);
+        } else if let Some(slot) = entries.get_mut(*next % KEY_CACHE_SIZE) {
+            *slot = entry;
+            *next = (*next + 1) % KEY_CACHE_SIZE;
+        }
+    });
+    key
 }
 
 /// The derived signing key. Scoping the key to a day, region and service means a leaked key (or
@@ -41,6 +93,26 @@ fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
+
+    #[test]
+    fn the_key_cache_never_mixes_secrets_dates_regions_or_services() {
+        let fresh = |secret: &str, date: &str, region: &str, service: &str| {
+            assert_eq!(cached_signing_key(secret, date, region, service), signing_key(secret, date, region, service));
+        };
+        // More scopes than the cache holds, twice over, so entries are evicted and found again.
+        for _ in 0..2 {
+            fresh("secret-a", "20260101", "us-east-1", "s3");
+            fresh("secret-b", "20260101", "us-east-1", "s3");
+            fresh("secret-a", "20260102", "us-east-1", "s3");
+            fresh("secret-a", "20260101", "eu-west-1", "s3");
+            fresh("secret-a", "20260101", "us-east-1", "sqs");
+            fresh("secret-a", "20260101", "us-east-1", "s3");
+        }
+        assert_ne!(
+            cached_signing_key("secret-a", "20260101", "us-east-1", "s3"),
+            cached_signing_key("secret-b", "20260101", "us-east-1", "s3")
+        );
+    }
 
     use super::*;
     use crate::auth::{SessionTokenMode, SignableBody, SignatureLocation, SigningSettings, MAX_PRESIGNED_EXPIRY};
@@ -99,6 +171,8 @@ mod tests {
         );
         let key = signing_key(SECRET, "20150830", "us-east-1", "iam");
         assert_eq!(hex(&key), "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
+        assert_eq!(cached_signing_key(SECRET, "20150830", "us-east-1", "iam"), key);
+        assert_eq!(cached_signing_key(SECRET, "20150830", "us-east-1", "iam"), key, "a cache hit");
 
         let output = sign(&request, &params).unwrap();
         let signature = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7";
