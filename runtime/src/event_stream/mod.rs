@@ -4,7 +4,7 @@
 //! An output member that targets an event-stream shape is an [`EventStream<T>`], `T` being the
 //! generated event-stream type: one optional member per kind of event. Each
 //! [`recv`](EventStream::recv) reads the response body just far enough to decode the next
-//! message ([`frame`]), so a long stream is never held whole. A message becomes a `T` with
+//! message (see the `frame` module), so a long stream is never held whole. A message becomes a `T` with
 //! exactly one member set, decoded through the schemas by the protocol's own codec; nothing is
 //! generated per event type.
 //!
