@@ -17,6 +17,7 @@ import json
 import os
 import struct
 import sys
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STATUSES = [200, 200, 200, 200, 201, 204, 206, 301, 304, 400, 403, 404, 409, 429, 500, 503]
@@ -175,7 +176,63 @@ def main():
                     data = bytes([op, control]) + body
                     write(target, f"conformance-{digest.hex()[:16]}", data)
                     count += 1
+    count += event_stream_seeds()
     print(f"wrote {count} seeds under {os.path.join(HERE, 'corpus')}")
+
+
+def message(headers, payload):
+    """One event-stream message: prelude (lengths and their CRC32), headers, payload, CRC32."""
+    block = b""
+    for name, kind, value in headers:
+        block += bytes([len(name)]) + name.encode() + bytes([kind])
+        if kind in (0, 1):  # true, false
+            pass
+        elif kind == 4:  # int32
+            block += struct.pack(">i", value)
+        elif kind == 8:  # timestamp, milliseconds
+            block += struct.pack(">q", value)
+        else:  # 6 bytes, 7 string
+            data = value if isinstance(value, bytes) else value.encode()
+            block += struct.pack(">H", len(data)) + data
+    total = 12 + len(block) + len(payload) + 4
+    prelude = struct.pack(">II", total, len(block))
+    prelude += struct.pack(">I", zlib.crc32(prelude))
+    body = prelude + block + payload
+    return body + struct.pack(">I", zlib.crc32(body))
+
+
+def event(kind, payload, content_type="application/octet-stream", extra=()):
+    return message([(":message-type", 7, "event"), (":event-type", 7, kind),
+                    (":content-type", 7, content_type), *extra], payload)
+
+
+def event_stream_seeds():
+    """Streams for fuzz_targets/event_stream.rs: byte 0 picks S3, Kinesis, Lambda or the kitchen
+    sink (low bits), and whether the target rewrites the CRCs (bit 7)."""
+    exception = message([(":message-type", 7, "exception"), (":exception-type", 7, "ResourceNotFoundException"),
+                         (":content-type", 7, "application/json")], b'{"message":"gone"}')
+    error = message([(":message-type", 7, "error"), (":error-code", 7, "InternalError"),
+                     (":error-message", 7, "oops")], b"")
+    streams = {
+        "s3-select": (0, event("Records", b"a,b\n1,2\n") + event("Stats", b"<Stats><BytesScanned>9</BytesScanned>"
+                      b"<BytesProcessed>9</BytesProcessed><BytesReturned>8</BytesReturned></Stats>", "text/xml")
+                      + event("Cont", b"") + event("End", b"") + error),
+        "kinesis": (1, message([(":message-type", 7, "event"), (":event-type", 7, "initial-response")], b"{}")
+                    + event("SubscribeToShardEvent", b'{"Records":[{"Data":"AAE=","PartitionKey":"k",'
+                            b'"SequenceNumber":"1","ApproximateArrivalTimestamp":1.7e9}],'
+                            b'"ContinuationSequenceNumber":"2","MillisBehindLatest":0}', "application/json")
+                    + exception),
+        "lambda": (2, event("PayloadChunk", b"chunk") + event("InvokeComplete", b'{"ErrorCode":"E","LogResult":"bG9n"}',
+                                                               "application/json")),
+        "kitchensink": (3, event("Unknown", b"{}", "application/json")
+                        + event("Changed", b'{"Name":"n"}', "application/json",
+                                [("Count", 4, 3), ("At", 8, 1700000000000), ("Flag", 0, None), ("Raw", 6, b"\x00")])),
+    }
+    for name, (which, body) in streams.items():
+        write("event_stream", name, bytes([which]) + body)
+        write("event_stream", name + "-crc-fixed", bytes([which | 0x80]) + body)
+        write("event_stream", name + "-truncated", bytes([which]) + body[: len(body) // 2])
+    return 3 * len(streams)
 
 
 if __name__ == "__main__":
