@@ -110,7 +110,7 @@ pub fn from_json(bytes: &[u8], shape: &mut dyn Shape, schema: &'static Schema) -
         reason: e.to_string().split_once(": ").map_or_else(|| e.to_string(), |(_, r)| r.to_owned()),
         offset: Some(e.offset()),
     })?;
-    let mut reader = Reader { path: String::from("$") };
+    let mut reader = Reader { steps: Vec::new() };
     reader.shape(&document, shape, schema)
 }
 
@@ -359,14 +359,36 @@ fn describe(value: &Document) -> &'static str {
     }
 }
 
-struct Reader {
-    /// The JSON path of the value being read, for error messages.
-    path: String,
+/// One step of the path to the value being read, kept borrowed and rendered only when reading
+/// fails: formatting a path for every value read costs more than reading it.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
-impl Reader {
+struct Reader<'a> {
+    /// The steps from the document's root to the value being read, for error messages.
+    steps: Vec<Step<'a>>,
+}
+
+impl<'a> Reader<'a> {
+    /// The JSON path of the value being read, such as `$.Tags[2].Key`.
+    fn path(&self) -> String {
+        let mut path = String::from("$");
+        for step in &self.steps {
+            match step {
+                Step::Key(key) => push_key(&mut path, key),
+                Step::Index(i) => {
+                    let _ = write!(path, "[{i}]");
+                }
+            }
+        }
+        path
+    }
+
     fn fail<T>(&self, reason: impl Into<String>) -> Result<T, DeserializeError> {
-        Err(DeserializeError::at(&self.path, reason))
+        Err(DeserializeError::at(&self.path(), reason))
     }
 
     fn mismatch<T>(&self, expected: &str, found: &Document) -> Result<T, DeserializeError> {
@@ -377,7 +399,7 @@ impl Reader {
     /// which the parser already limited, so it cannot exhaust the stack.
     fn shape(
         &mut self,
-        json: &Document,
+        json: &'a Document,
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), DeserializeError> {
@@ -392,7 +414,7 @@ impl Reader {
 
     fn structure(
         &mut self,
-        object: &Map<String, Document>,
+        object: &'a Map<String, Document>,
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), DeserializeError> {
@@ -414,7 +436,7 @@ impl Reader {
 
     fn union(
         &mut self,
-        object: &Map<String, Document>,
+        object: &'a Map<String, Document>,
         shape: &mut dyn Shape,
         schema: &'static Schema,
     ) -> Result<(), DeserializeError> {
@@ -449,13 +471,12 @@ impl Reader {
     fn member(
         &mut self,
         member: &'static Member,
-        json: &Document,
+        json: &'a Document,
         field: &mut dyn Value,
     ) -> Result<(), DeserializeError> {
-        let len = self.path.len();
-        push_key(&mut self.path, member.wire_name());
+        self.steps.push(Step::Key(member.wire_name()));
         self.value(member, json, field)?;
-        self.path.truncate(len);
+        self.steps.pop();
         Ok(())
     }
 
@@ -463,7 +484,7 @@ impl Reader {
     fn value(
         &mut self,
         member: &'static Member,
-        json: &Document,
+        json: &'a Document,
         value: &mut dyn Value,
     ) -> Result<(), DeserializeError> {
         match value.get_mut() {
@@ -519,10 +540,9 @@ impl Reader {
                         }
                         continue;
                     }
-                    let len = self.path.len();
-                    let _ = write!(self.path, "[{i}]");
+                    self.steps.push(Step::Index(i));
                     self.value(element, item, list.push_default())?;
-                    self.path.truncate(len);
+                    self.steps.pop();
                 }
             }
             ValueMut::Map(map) => {
@@ -541,10 +561,9 @@ impl Reader {
                         }
                         continue;
                     }
-                    let len = self.path.len();
-                    push_key(&mut self.path, key);
+                    self.steps.push(Step::Key(key));
                     self.value(entry, item, map.entry_mut(key))?;
-                    self.path.truncate(len);
+                    self.steps.pop();
                 }
             }
             ValueMut::Shape(shape) => {
@@ -557,7 +576,7 @@ impl Reader {
         Ok(())
     }
 
-    fn integer<T: TryFrom<i64>>(&self, json: &Document, expected: &str) -> Result<T, DeserializeError> {
+    fn integer<T: TryFrom<i64>>(&self, json: &'a Document, expected: &str) -> Result<T, DeserializeError> {
         let wide = match json {
             Document::Number(Number::PosInt(n)) => i64::try_from(*n).ok(),
             Document::Number(Number::NegInt(n)) => Some(*n),
