@@ -152,6 +152,20 @@ fn data_bound_parameters_and_references_read_loaded_data() {
 }
 
 #[test]
+fn the_caller_wins_over_a_data_bound_parameter() {
+    let (url, log) = serve(shelf);
+    let book = ServiceResource::new(&session(&url)).book("isbn-1");
+    runtime().block_on(async {
+        // boto3 updates the bound parameters with the caller's keyword arguments.
+        book.neighbours().set(|r| r.shelf("poetry").max_results(2)).send().await.unwrap();
+        assert_eq!(bodies(&log, "ListBooks"), [r#"{"Shelf":"poetry","MaxResults":2}"#]);
+        // Without the caller's value, the data's is bound.
+        book.neighbours().send().await.unwrap();
+        assert_eq!(bodies(&log, "ListBooks")[1], r#"{"Shelf":"fiction"}"#);
+    });
+}
+
+#[test]
 fn actions_return_resources_with_their_data() {
     let (url, log) = serve(shelf);
     let shelf = ServiceResource::new(&session(&url));

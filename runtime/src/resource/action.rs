@@ -92,13 +92,17 @@ impl<O: Shape, T: IsResource> Returns<O> for Many<T> {
 ///
 /// Parameters from identifiers and constants are in the builder already, so `set` may override
 /// them; parameters from the resource's data are bound when the action is sent (loading the data
-/// if needed) and take precedence.
+/// if needed), except those the caller changed with `set`: as in boto3, whose keyword arguments
+/// update the bound parameters, the caller wins.
 #[must_use = "an action does nothing until it is sent"]
 pub struct Action<B, R = Output> {
     builder: B,
     parent: Arc<dyn Parent>,
     spec: &'static ActionSpec,
     error: Option<Error>,
+    /// The request before the caller's `set`, for actions with data-bound parameters: a member
+    /// that differs from it at send time was set by the caller.
+    baseline: Option<Document>,
     _returns: PhantomData<fn() -> R>,
 }
 
@@ -109,7 +113,8 @@ impl<B: Builder, R> Action<B, R> {
         let mut doc = Document::Object(Map::new());
         let scope = Scope { ids: parent.ids(), ..Scope::default() };
         let error = bind(&now, &scope, None, &mut doc).and_then(|()| apply(&doc, call.input_mut())).err();
-        Action { builder: B::from_call(call), parent, spec, error, _returns: PhantomData }
+        let baseline = reads_data(spec.params.iter().map(|p| &p.source)).then(|| Val::of(call.input()).to_document());
+        Action { builder: B::from_call(call), parent, spec, error, baseline, _returns: PhantomData }
     }
 
     /// Changes the request through the operation's builder (boto3's keyword arguments).
@@ -123,7 +128,7 @@ impl<B: Builder, R> Action<B, R> {
     where
         R: Returns<B::Output>,
     {
-        let Action { builder, parent, spec, error, .. } = self;
+        let Action { builder, parent, spec, error, baseline, .. } = self;
         let mut call = builder.into_call();
         let op = call.operation();
         if let Some(error) = error {
@@ -138,7 +143,15 @@ impl<B: Builder, R> Action<B, R> {
         if !later.is_empty() {
             let mut doc = Document::Object(Map::new());
             let scope = Scope { ids: parent.ids(), data: data.as_deref(), ..Scope::default() };
-            bind(&later, &scope, None, &mut doc).and_then(|()| apply(&doc, call.input_mut()))?;
+            bind(&later, &scope, None, &mut doc)?;
+            let current = Val::of(call.input()).to_document();
+            if let (Some(bound), Some(before), Some(now)) =
+                (doc.as_object_mut(), baseline.as_ref(), current.as_object())
+            {
+                let untouched = |key: &String| before.as_object().and_then(|b| b.get(key)) == now.get(key);
+                bound.retain(|key, _| untouched(key));
+            }
+            apply(&doc, call.input_mut())?;
         }
         let request = match spec.resource {
             Some(_) => Val::of(call.input()).to_document(),
