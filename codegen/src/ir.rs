@@ -184,6 +184,8 @@ pub struct MemberFlags {
     pub sensitive: bool,
     pub requires_length: bool,
     pub sparse: bool,
+    /// IAM's policy documents, which come back percent-encoded.
+    pub percent_encoded: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -154,6 +154,9 @@ pub fn lower(loaded: &Loaded) -> Service {
                     sensitive: target_def.sensitive,
                     requires_length: target_def.requires_length,
                     sparse: target_def.sparse,
+                    // botocore's `json_decode_policies` runs after every IAM call on the
+                    // strings of this shape, which IAM sends as `urlencode(json)`.
+                    percent_encoded: loaded.service == "iam" && r.shape == "policyDocumentType",
                 },
                 docs: r.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
                 deprecated: deprecation(r.deprecated, &r.deprecated_message, &r.deprecated_since),

@@ -23,8 +23,43 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
     out
 }
 
+/// `text` with every `%XX` escape decoded, as Python's `urllib.parse.unquote` reads it: a `%` not
+/// followed by two hex digits stays as it is, and `+` is not a space. `None` when the decoded
+/// bytes are not UTF-8.
+pub(crate) fn decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |at: usize| bytes.get(at).and_then(|&h| (h as char).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                // Two hex digits make a value below 256.
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decoding_reads_escapes_and_leaves_the_rest() {
+        assert_eq!(super::decode("%7B%22a%22%3A%20%22b+c%22%7D").as_deref(), Some("{\"a\": \"b+c\"}"));
+        assert_eq!(super::decode("100%").as_deref(), Some("100%"));
+        assert_eq!(super::decode("%zz%4").as_deref(), Some("%zz%4"));
+        assert_eq!(super::decode("caf%C3%A9").as_deref(), Some("caf\u{e9}"));
+        assert_eq!(super::decode("%FF"), None);
+        let text = "a b/c:d%\u{e9}";
+        assert_eq!(super::decode(&super::encode(text.as_bytes())).as_deref(), Some(text));
+    }
+
     #[test]
     fn only_unreserved_characters_stay() {
         assert_eq!(super::encode(b"a-b_c.d~e"), "a-b_c.d~e");

@@ -169,6 +169,7 @@ fn member_schema(svc: &Service, m: &Member) -> TokenStream {
         (m.deprecated.is_some(), "DEPRECATED"),
         (f.requires_length, "REQUIRES_LENGTH"),
         (f.sparse, "SPARSE"),
+        (f.percent_encoded, "PERCENT_ENCODED"),
     ] {
         if on {
             flags.push(name);

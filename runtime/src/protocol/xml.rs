@@ -30,7 +30,7 @@ use super::xml_read::{parse_document, Element, MAX_DEPTH};
 use super::CodecError;
 use crate::schema::{flags, shape_flags, Location, Member, Schema, ShapeKind, XmlNamespace};
 use crate::shape::{MapValue, Shape, Value, ValueMut, ValueRef};
-use crate::types::{base64_decode, base64_encode_to, DateTime, TimestampFormat};
+use crate::types::{base64_decode, base64_encode_to, DateTime, Document, TimestampFormat};
 
 /// Writes the body members of `shape` as the element `root_name`, declaring `ns` on it.
 ///
@@ -798,6 +798,13 @@ impl<'a> Reader<'a> {
             ValueMut::Str(s) => match kind {
                 // Big numbers are held as text, without the indentation around them.
                 ShapeKind::BigInteger | ShapeKind::BigDecimal => trimmed.clone_into(s),
+                // IAM's policy documents: decoded when they decode to JSON, else kept as sent
+                // (botocore's `decode_quoted_jsondoc` falls back the same way).
+                _ if member.has(flags::PERCENT_ENCODED) => {
+                    let decoded =
+                        crate::percent::decode(text).filter(|d| Document::from_json_slice(d.as_bytes()).is_ok());
+                    decoded.unwrap_or_else(|| text.to_owned()).clone_into(s);
+                }
                 _ => text.clone_into(s),
             },
             ValueMut::Enum(e) => e.set_str(text),

@@ -126,6 +126,10 @@ pub mod flags {
     pub const REQUIRES_LENGTH: u32 = 1 << 12;
     /// Entries of a sparse list or map may be null.
     pub const SPARSE: u32 = 1 << 13;
+    /// A string the service sends percent-encoded (IAM's policy documents, `urlencode(json)`),
+    /// read back decoded as botocore's `json_decode_policies` does; botocore then parses the
+    /// JSON, while a typed client hands back its text.
+    pub const PERCENT_ENCODED: u32 = 1 << 14;
 }
 
 /// Shape traits, as bits of [`Schema::flags`].

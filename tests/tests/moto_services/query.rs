@@ -138,6 +138,13 @@ async fn iam(endpoint: &str, checks: &mut Checks) -> Outcome {
     let got = iam.get_user().user_name(&name).send().await?;
     checks.eq(got.user.arn.as_str(), user.arn.as_str(), "get_user returns the same ARN")?;
 
+    // IAM answers policy documents as urlencode(json); they read back as the JSON that was put.
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:List*","Resource":"*"}]}"#;
+    iam.put_user_policy().user_name(&name).policy_name("list").policy_document(policy).send().await?;
+    let got = iam.get_user_policy().user_name(&name).policy_name("list").send().await?;
+    checks.eq(got.policy_document.as_str(), policy, "the policy document reads back decoded")?;
+    iam.delete_user_policy().user_name(&name).policy_name("list").send().await?;
+
     iam.delete_user().user_name(&name).send().await?;
     let gone = iam.get_user().user_name(&name).send().await.err().ok_or("get_user of a deleted user")?;
     checks.eq(gone.code(), Some("NoSuchEntity"), "a deleted user is NoSuchEntity")?;

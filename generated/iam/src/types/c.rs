@@ -427,7 +427,7 @@ pub static CREATE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("Path", &rt::STRING),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
         rt::m("Description", &rt::STRING),
         rt::m("Tags", &TAG_LIST_TYPE),
     ],
@@ -476,7 +476,7 @@ pub static CREATE_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
     "CreatePolicyVersionRequest",
     &[
         rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
         rt::m("SetAsDefault", &rt::BOOLEAN),
     ],
 );
@@ -546,7 +546,8 @@ pub static CREATE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("Path", &rt::STRING),
         rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AssumeRolePolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("AssumeRolePolicyDocument", &rt::STRING)
+            .flags(rt::REQUIRED | rt::PERCENT_ENCODED),
         rt::m("Description", &rt::STRING),
         rt::m("MaxSessionDuration", &rt::INTEGER),
         rt::m("PermissionsBoundary", &rt::STRING),

@@ -391,7 +391,7 @@ pub static GET_GROUP_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -798,7 +798,7 @@ pub static GET_ROLE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -1174,7 +1174,7 @@ pub static GET_USER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
     &[
         rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
     ],
 );
 #[derive(Clone, Default, PartialEq)]

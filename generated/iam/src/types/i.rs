@@ -16,7 +16,7 @@ pub static INLINE_POLICY: rt::Schema = rt::Schema::structure(
     "InlinePolicy",
     &[
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
     ],
 );
 /// Identifies one or more inline policies that are embedded in IAM users, groups, or roles, by the name of the policy together with the type and name of the entity that it is attached to. Wildcard characters in the entity name can match multiple entities, so a single identifier can select more than one attached inline policy.

@@ -194,7 +194,10 @@ pub struct PolicyDetail {
 rt::structure!(PolicyDetail, POLICY_DETAIL, 0 => policy_name, 1 => policy_document);
 pub static POLICY_DETAIL: rt::Schema = rt::Schema::structure(
     "PolicyDetail",
-    &[rt::m("PolicyName", &rt::STRING), rt::m("PolicyDocument", &rt::STRING)],
+    &[
+        rt::m("PolicyName", &rt::STRING),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED),
+    ],
 );
 rt::string_enum! {
     pub enum PolicyEvaluationDecisionType { Allowed = "allowed", ExplicitDeny =
@@ -420,7 +423,7 @@ rt::structure!(
 pub static POLICY_VERSION: rt::Schema = rt::Schema::structure(
     "PolicyVersion",
     &[
-        rt::m("Document", &rt::STRING),
+        rt::m("Document", &rt::STRING).flags(rt::PERCENT_ENCODED),
         rt::m("VersionId", &rt::STRING),
         rt::m("IsDefaultVersion", &rt::BOOLEAN),
         rt::m("CreateDate", &rt::TIMESTAMP),
@@ -494,7 +497,7 @@ pub static PUT_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -549,7 +552,7 @@ pub static PUT_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
@@ -604,7 +607,7 @@ pub static PUT_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
     &[
         rt::m("UserName", &rt::STRING).flags(rt::REQUIRED),
         rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
     ],
 );
 rt::string_enum! {

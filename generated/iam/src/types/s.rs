@@ -519,7 +519,7 @@ pub static SIMULATE_CUSTOM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("OrderedOrganizationPolicyInputList", &ORGANIZATION_POLICY_LIST_TYPE),
         rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
         rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE),
-        rt::m("ResourcePolicy", &rt::STRING),
+        rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED),
         rt::m("ResourceOwner", &rt::STRING),
         rt::m("CallerArn", &rt::STRING),
         rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
@@ -649,7 +649,7 @@ pub static SIMULATE_PRINCIPAL_POLICY_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("PolicyExclusionList", &POLICY_EXCLUSIONS_LIST_TYPE),
         rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
         rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE),
-        rt::m("ResourcePolicy", &rt::STRING),
+        rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED),
         rt::m("ResourceOwner", &rt::STRING),
         rt::m("CallerArn", &rt::STRING),
         rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
@@ -660,7 +660,7 @@ pub static SIMULATE_PRINCIPAL_POLICY_REQUEST: rt::Schema = rt::Schema::structure
 );
 pub static SIMULATION_POLICY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SimulationPolicyListType",
-    &[rt::m("member", &rt::STRING)],
+    &[rt::m("member", &rt::STRING).flags(rt::PERCENT_ENCODED)],
 );
 /// Contains information about the role template that a role was created from.
 #[derive(Clone, Default, PartialEq)]

@@ -292,7 +292,7 @@ pub static UPDATE_ASSUME_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure
     "UpdateAssumeRolePolicyRequest",
     &[
         rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED),
+        rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED),
     ],
 );
 #[derive(Clone, Default, PartialEq)]
