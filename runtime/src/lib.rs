@@ -23,6 +23,8 @@ pub mod schema;
 pub mod session;
 pub mod shape;
 pub mod stream;
+#[cfg(test)]
+mod test_rng;
 pub mod types;
 pub mod waiter;
 
