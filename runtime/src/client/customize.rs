@@ -10,6 +10,7 @@
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::auth::{hex, sha256_hex};
 use crate::protocol::checksum::ChecksumAlgorithm;
 use crate::protocol::SerializedRequest;
 use crate::schema::{Operation, Service};
@@ -61,12 +62,8 @@ fn glacier_headers(api_version: &'static str, operation: &str, body: Option<&[u8
             }
         }
     };
-    set_default("x-amz-content-sha256", hex(&ChecksumAlgorithm::Sha256.digest(body)));
+    set_default("x-amz-content-sha256", sha256_hex(body));
     set_default("x-amz-sha256-tree-hash", sha256_tree_hash(body));
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The SHA-256 tree hash of `data` in lower-case hex, as Glacier checks it and botocore's
