@@ -76,8 +76,10 @@ pub(crate) fn error_facts(service: &Service, status: u16, headers: &HeaderMap, b
         },
     };
     // A front end (an authenticating proxy, moto's signature check) may answer a JSON or CBOR
-    // service in XML; its `<Code>` names the error better than the status alone would.
-    if facts.code.is_none() && body.trim_ascii_start().starts_with(b"<") {
+    // service in XML; its `<Code>` names the error better than the status alone would. (The XML
+    // protocols have read the body as XML already.)
+    let xml_protocol = matches!(service.protocol, Protocol::Query | Protocol::Ec2 | Protocol::RestXml);
+    if facts.code.is_none() && !xml_protocol && body.trim_ascii_start().starts_with(b"<") {
         if let Some(info) = xml::xml_error_info(body) {
             facts.code = info.code;
             facts.message = facts.message.or(info.message);
