@@ -7,6 +7,7 @@
 pub mod docs;
 pub mod emit;
 pub mod error;
+pub mod extensions;
 mod graph;
 pub mod ir;
 mod jmespath;

@@ -188,7 +188,16 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         files.extend(modules("src/resources", docs, header, chunks, resources::resources_mod(svc, res))?);
     }
 
-    let lib = crate_files::lib_rs(svc, options.clients, with_errors, with_exceptions, with_resources);
+    let mut lib = crate_files::lib_rs(svc, options.clients, with_errors, with_exceptions, with_resources);
+    // The hand-written extension (S3 transfers, DynamoDB values, ...) builds on the client, so a
+    // crate without clients has none.
+    if let (true, Some(extension)) = (options.clients, crate::extensions::for_service(&svc.name)) {
+        let mut taken: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        taken.extend(["src/lib.rs", "Cargo.toml", "README.md"]);
+        let emitted = crate::extensions::emit(extension, &taken)?;
+        files.extend(emitted.files);
+        lib.extend(emitted.root_items);
+    }
     files.push(GeneratedFile { path: "src/lib.rs".into(), contents: file(&format(lib)?) });
     files.push(crate_files::cargo_toml(svc, options)?);
     files.push(crate_files::readme(svc, options)?);
