@@ -32,6 +32,12 @@ pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, Wait
 pub use crate::{builder, operation_errors, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, EventStream, Map};
 
+/// Waits on the runtime's timer, so that extensions that back off (DynamoDB's batch writer) need
+/// no dependency on tokio of their own.
+pub async fn sleep(duration: std::time::Duration) {
+    tokio::time::sleep(duration).await;
+}
+
 /// A body member with no traits (short, because generated schemas call it once per member).
 pub const fn m(name: &'static str, target: &'static Schema) -> Member {
     Member::new(name, target)
