@@ -204,7 +204,7 @@ fn values_round_trip_through_the_wire_form() {
         "list" => vec![Value::from(1), Value::from("x")],
     };
     assert_eq!(deserialize_item(serialize_item(item.clone()).unwrap()).unwrap(), item);
-    assert_eq!(item["big"].as_number().map(|n| u64::try_from(n)), Some(Ok(u64::MAX)));
+    assert_eq!(item["big"].as_number().map(u64::try_from), Some(Ok(u64::MAX)));
     assert_eq!(item["pk"].as_str(), Some("user#1"));
 }
 

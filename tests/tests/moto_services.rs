@@ -13,6 +13,8 @@
 mod auth;
 #[path = "moto_services/common.rs"]
 mod common;
+#[path = "moto_services/dynamodb_plain.rs"]
+mod dynamodb_plain;
 #[path = "moto_services/json.rs"]
 mod json;
 #[path = "moto_services/paginate.rs"]
