@@ -9,6 +9,33 @@
 //! view beside them: `table.plain().put_item(item)`, with the same names as boto3's methods.
 //! Each request's other members stay reachable through `set(|r| ...)`, which takes the
 //! operation's generated builder, as the resource actions do.
+//!
+//! ```no_run
+//! # async fn example(session: &tucuxi::Session) -> Result<(), tucuxi::Error> {
+//! use tucuxi_dynamodb::{item, Attr, Key, ServiceResource};
+//!
+//! let table = ServiceResource::new(session).table("people");
+//! let people = table.plain();
+//! people.put_item(item! { "pk" => "user#1", "sk" => 1, "age" => 36 }).send().await?;
+//! let ada = people.get_item(item! { "pk" => "user#1", "sk" => 1 }).send().await?;
+//! let page = people
+//!     .query(Key("pk").eq("user#1") & Key("sk").gte(1))
+//!     .filter(Attr("age").lt(40))
+//!     .send()
+//!     .await?;
+//! for person in &page.items {
+//!     println!("{:?}", person["age"].as_i64());
+//! }
+//!
+//! let mut batch = table.batch_writer();
+//! for i in 0..100 {
+//!     batch.put_item(item! { "pk" => "batch", "sk" => i }).await?;
+//! }
+//! batch.close().await?;
+//! # let _ = ada;
+//! # Ok(())
+//! # }
+//! ```
 use crate::client as c;
 use crate::conditions::{Condition, ExpressionBuilder};
 use crate::resources::Table;
