@@ -211,7 +211,10 @@ fn values_round_trip_through_the_wire_form() {
 // ---------------------------------------------------------------------------------------------
 // Conditions (boto3's test_conditions.py, TestConditionExpressionBuilder).
 
-fn build(condition: impl Into<Condition>, key: bool) -> (String, Vec<(String, String)>, Vec<(String, Value)>) {
+/// An expression, its name placeholders and its value placeholders, in the order made.
+type Built = (String, Vec<(String, String)>, Vec<(String, Value)>);
+
+fn build(condition: impl Into<Condition>, key: bool) -> Built {
     let built = ExpressionBuilder::new().build(&condition.into(), key).unwrap();
     (built.expression, built.names.into_iter().collect(), built.values.into_iter().collect())
 }
@@ -333,7 +336,7 @@ fn serve(answer: Answer) -> (String, Log) {
     thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let (seen, answer) = (seen.clone(), answer.clone());
-            thread::spawn(move || connection(stream, &*answer, &seen));
+            thread::spawn(move || connection(stream, &answer, &seen));
         }
     });
     (url, log)
