@@ -479,6 +479,29 @@ fn a_key_condition_with_an_attr_fails_before_sending() {
     assert!(log.lock().unwrap().is_empty(), "nothing was sent");
 }
 
+#[test]
+fn bad_input_fails_before_sending_and_a_bad_answer_names_where() {
+    let (url, log) = serve(Box::new(|_, _, _| json!({"Item": {"pk": {"S": "a"}, "n": {"N": "not a number"}}})));
+    let people = table(&url).plain();
+    runtime().block_on(async {
+        let empty = people.put_item(item! { "pk" => "a", "tags" => Value::StringSet(BTreeSet::new()) }).send().await.unwrap_err();
+        assert_eq!(empty.kind(), tucuxi::ErrorKind::InvalidInput);
+        assert!(empty.to_string().contains("[\"tags\"]"), "{empty}");
+        let in_condition = people
+            .delete_item(item! { "pk" => "a" })
+            .condition(Attr("tags").eq(Value::NumberSet(BTreeSet::new())))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(in_condition.kind(), tucuxi::ErrorKind::InvalidInput);
+        assert!(log.lock().unwrap().is_empty(), "nothing was sent");
+        let unreadable = people.get_item(item! { "pk" => "a" }).send().await.unwrap_err();
+        assert_eq!(unreadable.kind(), tucuxi::ErrorKind::Response);
+        assert_eq!(unreadable.operation(), Some("GetItem"));
+        assert!(unreadable.to_string().contains("[\"n\"]"), "{unreadable}");
+    });
+}
+
 /// The write requests of one `BatchWriteItem` body, for the table `people`.
 fn batch(body: &Json) -> Vec<Json> {
     body["RequestItems"]["people"].as_array().cloned().unwrap_or_default()
