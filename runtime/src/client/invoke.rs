@@ -52,11 +52,11 @@ impl ClientHandle {
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let inner = &*self.inner;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
-        customize::before_serialize(inner.service, op, input);
+        let changes = customize::before_serialize(inner.service, op, input);
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
         let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
         let mut request = serialize_request(inner.service, op, input)?;
-        customize::after_serialize(inner.service, op, &mut request);
+        customize::after_serialize(inner.service, op, input, changes, &mut request);
         let invalid =
             |message: String| Error::new(ErrorKind::InvalidInput, RequestError::new(message)).with_operation(op.name);
         let url: http::Uri =
@@ -84,7 +84,7 @@ impl ClientHandle {
     pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
         let prepared = self.prepare(op, input)?;
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
-        build_request(
+        let mut request = build_request(
             op,
             self.inner.service,
             request.method,
@@ -98,7 +98,9 @@ impl ClientHandle {
             None,
             SystemTime::now(),
         )
-        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
+        request.headers_mut().insert(USER_AGENT, self.inner.user_agent.clone());
+        Ok(request)
     }
 
     /// Runs one call of `op`, writing the response into `output`; returns the response's HTTP
@@ -136,7 +138,8 @@ impl ClientHandle {
         let SerializedRequest { method, headers, body, .. } = request;
         let mut original = Some(body);
         let mut template: Option<SdkBody> = None;
-        let make_request = |_attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
+        let invocation = SdkRequestHeaders::new(inner.retry.max_attempts(), &inner.user_agent);
+        let make_request = |attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
             // In-memory bodies are cloned for every attempt; a stream goes out once, and the
             // dispatcher gives up on retrying it.
             let body = match original.take() {
@@ -151,7 +154,7 @@ impl ClientHandle {
                     .and_then(SdkBody::try_clone)
                     .ok_or_else(|| RequestError::new("the streaming body cannot be sent again"))?,
             };
-            build_request(
+            let mut request = build_request(
                 op,
                 service,
                 method,
@@ -164,7 +167,9 @@ impl ClientHandle {
                 auth.as_ref(),
                 credentials.as_ref(),
                 time,
-            )
+            )?;
+            invocation.apply(attempt, request.headers_mut());
+            Ok(request)
         };
         let response =
             send_with_retries(inner.session.http(), &inner.retry, &options, make_request, default_classifier).await;
@@ -175,6 +180,7 @@ impl ClientHandle {
                     validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
                 }
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
+                customize::after_parse(service, op, input, output, parts.status.as_u16())?;
                 crate::event_stream::read_initial_response(service, op, output).await?;
                 Ok(parts.status.as_u16())
             }
@@ -191,6 +197,44 @@ impl ClientHandle {
                 _ => Err(Error::from(error).with_operation(op.name)),
             },
         }
+    }
+}
+
+/// The headers botocore adds to every attempt after signing (so none of them is signed): the
+/// User-Agent, `amz-sdk-invocation-id` (one UUID for every attempt of a call) and
+/// `amz-sdk-request` (`attempt=1`, then `attempt=N; max=M` once the retry policy has run, as
+/// botocore's `add_retry_headers` writes them; botocore's `ttl=` part is not sent).
+struct SdkRequestHeaders {
+    invocation_id: HeaderValue,
+    max_attempts: u32,
+    user_agent: HeaderValue,
+}
+
+impl SdkRequestHeaders {
+    fn new(max_attempts: u32, user_agent: &HeaderValue) -> Self {
+        // A UUID is ASCII hex and dashes.
+        let invocation_id = HeaderValue::from_str(&crate::protocol::new_uuid())
+            .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"));
+        SdkRequestHeaders { invocation_id, max_attempts, user_agent: user_agent.clone() }
+    }
+
+    fn apply(&self, attempt: u32, headers: &mut HeaderMap) {
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        headers.insert(HeaderName::from_static("amz-sdk-invocation-id"), self.invocation_id.clone());
+        // Digits, `=`, `;` and spaces: always a valid header value.
+        if let Ok(value) = HeaderValue::try_from(sdk_request(attempt, self.max_attempts)) {
+            headers.insert(HeaderName::from_static("amz-sdk-request"), value);
+        }
+    }
+}
+
+/// The `amz-sdk-request` value of an attempt (1-based): botocore learns the maximum only when its
+/// retry policy first runs, after the first attempt.
+fn sdk_request(attempt: u32, max_attempts: u32) -> String {
+    if attempt <= 1 {
+        "attempt=1".to_owned()
+    } else {
+        format!("attempt={attempt}; max={max_attempts}")
     }
 }
 
@@ -369,7 +413,16 @@ pub(crate) fn sign(
 
 #[cfg(test)]
 mod tests {
-    use super::join_path;
+    use super::{join_path, sdk_request};
+
+    #[test]
+    fn attempts_are_numbered_like_botocore() {
+        // botocore's debug logs show `'amz-sdk-request': b'attempt=1'` on a first attempt; the
+        // retry policy then records `max` (test_retries.py: `attempt=2; max=3`).
+        assert_eq!(sdk_request(1, 3), "attempt=1");
+        assert_eq!(sdk_request(2, 3), "attempt=2; max=3");
+        assert_eq!(sdk_request(5, 5), "attempt=5; max=5");
+    }
 
     #[test]
     fn paths_join_like_botocore() {
