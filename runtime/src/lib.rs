@@ -14,7 +14,6 @@ pub mod error;
 pub mod event_stream;
 pub mod http;
 pub mod jmespath;
-mod md5;
 pub mod paginate;
 mod percent;
 pub mod protocol;

@@ -52,11 +52,11 @@ impl ClientHandle {
             .map_err(|e| Error::new(ErrorKind::InvalidInput, e).with_operation(op.name))?;
         let inner = &*self.inner;
         let rules = inner.rules.get().map_err(|e| Error::new(ErrorKind::Config, e.clone()).with_operation(op.name))?;
-        let changes = customize::before_serialize(inner.service, op, input);
+        customize::before_serialize(inner.service, op, input);
         let params = inner.endpoint_params(op, input).map_err(|e| e.with_operation(op.name))?;
         let endpoint = rules.resolve(&params).map_err(|e| Error::from(e).with_operation(op.name))?;
         let mut request = serialize_request(inner.service, op, input)?;
-        customize::after_serialize(inner.service, op, input, changes, &mut request);
+        customize::after_serialize(inner.service, op, input, &mut request);
         let invalid =
             |message: String| Error::new(ErrorKind::InvalidInput, RequestError::new(message)).with_operation(op.name);
         let url: http::Uri =
@@ -179,8 +179,11 @@ impl ClientHandle {
                 if let Some(bytes) = body.as_bytes() {
                     validate_checksum(op, input, parts.status.as_u16(), &parts.headers, bytes)?;
                 }
+                // A buffered body is shared, not copied, for the handlers that read it again.
+                let kept = body.as_bytes().and_then(|_| body.try_clone());
                 deserialize_response(service, op, parts.status.as_u16(), &parts.headers, body, output)?;
-                customize::after_parse(service, op, input, output, parts.status.as_u16())?;
+                let kept = kept.as_ref().and_then(crate::stream::ByteStream::as_bytes);
+                customize::after_parse(service, op, input, output, parts.status.as_u16(), kept)?;
                 crate::event_stream::read_initial_response(service, op, output).await?;
                 Ok(parts.status.as_u16())
             }

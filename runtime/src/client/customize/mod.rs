@@ -20,53 +20,40 @@ use crate::Error;
 
 pub use glacier::sha256_tree_hash;
 
-/// What [`before_serialize`] changed that [`after_serialize`] must put back, so that the
-/// caller's input reads as they left it (a paginator sends it again).
-#[derive(Debug, Default)]
-pub(crate) struct Changes {
-    /// The index of an input member set for the request only.
-    restore_unset: Option<usize>,
-}
-
 /// Changes to the input before it is laid out.
-pub(crate) fn before_serialize(service: &'static Service, op: &'static Operation, input: &mut dyn Shape) -> Changes {
+pub(crate) fn before_serialize(service: &'static Service, op: &'static Operation, input: &mut dyn Shape) {
     strip_id_prefixes(op, input);
     glacier::before_serialize(service, op, input);
     if s3::is_s3(service) {
-        return s3::before_serialize(op, input);
+        s3::before_serialize(op, input);
     }
-    Changes::default()
 }
 
-/// Changes to the laid-out request; puts back what [`before_serialize`] set for the request only.
+/// Changes to the laid-out request.
 pub(crate) fn after_serialize(
     service: &'static Service,
     op: &'static Operation,
-    input: &mut dyn Shape,
-    changes: Changes,
+    input: &dyn Shape,
     request: &mut SerializedRequest,
 ) {
-    if let Some(i) = changes.restore_unset {
-        if let Some(field) = input.field_mut(i) {
-            field.set_absent();
-        }
-    }
     glacier::after_serialize(service, op, request);
     if s3::is_s3(service) {
-        s3::after_serialize(op, request);
+        s3::after_serialize(op, input, request);
     }
 }
 
-/// Changes to and checks of the parsed output; `status` is the response's HTTP status, for errors.
+/// Changes to and checks of the parsed output; `status` is the response's HTTP status, for errors,
+/// and `body` the response's body when it was read whole.
 pub(crate) fn after_parse(
     service: &'static Service,
     op: &'static Operation,
     input: &dyn Shape,
     output: &mut dyn Shape,
     status: u16,
+    body: Option<&[u8]>,
 ) -> Result<(), Error> {
     if s3::is_s3(service) {
-        s3::after_parse(op, input, output);
+        s3::after_parse(op, input, output, status, body)?;
     } else if sqs::is_sqs(service) {
         sqs::verify(op, input, output, status)?;
     }

@@ -13,12 +13,14 @@
 
 use http::header::{HeaderName, HeaderValue};
 
-use super::{str_member, Changes};
-use crate::md5::md5;
-use crate::protocol::SerializedRequest;
+use super::str_member;
+use crate::protocol::checksum::md5;
+use crate::protocol::xml::read_xml_member;
+use crate::protocol::{CodecError, ResponseError, SerializedRequest};
 use crate::schema::{Operation, Service};
 use crate::shape::{Shape, Value, ValueMut, ValueRef};
 use crate::types::base64_encode;
+use crate::{Error, ErrorKind};
 
 pub(crate) fn is_s3(service: &Service) -> bool {
     service.endpoint_prefix == "s3"
@@ -70,27 +72,13 @@ fn list_decoding(op: &Operation) -> Option<&'static ListDecoding> {
     LIST_DECODING.iter().find(|d| d.operation == op.name)
 }
 
-pub(crate) fn before_serialize(op: &'static Operation, input: &mut dyn Shape) -> Changes {
+pub(crate) fn before_serialize(op: &'static Operation, input: &mut dyn Shape) {
     if SSE_MD5_OPERATIONS.contains(&op.name) {
         sse_md5(input, "SSECustomerKey", "SSECustomerKeyMD5");
     }
     if COPY_SOURCE_SSE_MD5_OPERATIONS.contains(&op.name) {
         sse_md5(input, "CopySourceSSECustomerKey", "CopySourceSSECustomerKeyMD5");
     }
-    let mut changes = Changes::default();
-    if list_decoding(op).is_some() {
-        if let Some((i, _)) = op.input.member("EncodingType") {
-            if let Some(field) = input.field_mut(i) {
-                if field.get().is_none() {
-                    if let ValueMut::Enum(e) = field.get_mut() {
-                        e.set_str("url");
-                        changes.restore_unset = Some(i);
-                    }
-                }
-            }
-        }
-    }
-    changes
 }
 
 /// botocore's `_sse_md5`: when the key is set and its MD5 is not, the key goes out base64-encoded
@@ -122,20 +110,58 @@ pub fn sse_customer_key(key: &[u8]) -> (String, String) {
     (base64_encode(key), base64_encode(&md5(key)))
 }
 
-pub(crate) fn after_serialize(op: &'static Operation, request: &mut SerializedRequest) {
+pub(crate) fn after_serialize(op: &'static Operation, input: &dyn Shape, request: &mut SerializedRequest) {
     // botocore adds the header for every body that is a file-like object, and turns the bodies
     // of `PutObject` and `UploadPart` into one whatever the caller passed.
     let file_like = matches!(op.name, "PutObject" | "UploadPart") || request.body.as_bytes().is_none();
     if matches!(op.method, "PUT" | "POST") && file_like {
         request.headers.insert(HeaderName::from_static("expect"), HeaderValue::from_static("100-continue"));
     }
+    // botocore adds `EncodingType` after the caller's parameters, so it is the query's last; the
+    // input is left as the caller made it, which is how the answer is known to need decoding.
+    if list_decoding(op).is_some() && !encoding_type_set(input) {
+        request.uri.push(if request.uri.contains('?') { '&' } else { '?' });
+        request.uri.push_str("encoding-type=url");
+    }
 }
 
-pub(crate) fn after_parse(op: &'static Operation, input: &dyn Shape, output: &mut dyn Shape) {
+fn encoding_type_set(input: &dyn Shape) -> bool {
+    input.schema().member("EncodingType").and_then(|(i, _)| input.field(i)).and_then(Value::get).is_some()
+}
+
+pub(crate) fn after_parse(
+    op: &'static Operation,
+    input: &dyn Shape,
+    output: &mut dyn Shape,
+    status: u16,
+    body: Option<&[u8]>,
+) -> Result<(), Error> {
+    if op.name == "GetBucketLocation" {
+        return bucket_location(op, output, body).map_err(|e| {
+            Error::new(ErrorKind::Response, ResponseError::new(status, e.to_string())).with_operation(op.name)
+        });
+    }
+    decode_listing(op, input, output);
+    Ok(())
+}
+
+/// botocore's `parse_get_bucket_location`: the answer's root element is the constraint itself
+/// (`<LocationConstraint>EU</LocationConstraint>`), which no output shape can describe; an empty
+/// element (a bucket in `us-east-1`) reads as no constraint, as botocore's `root.text` is `None`.
+fn bucket_location(op: &'static Operation, output: &mut dyn Shape, body: Option<&[u8]>) -> Result<(), CodecError> {
+    let (Some(body), Some((i, member))) = (body, op.output.member("LocationConstraint")) else { return Ok(()) };
+    let Some(field) = output.field_mut(i) else { return Ok(()) };
+    read_xml_member(body, member, field)?;
+    if matches!(field.get(), Some(ValueRef::Str(s)) if s.trim().is_empty()) {
+        field.set_absent();
+    }
+    Ok(())
+}
+
+fn decode_listing(op: &'static Operation, input: &dyn Shape, output: &mut dyn Shape) {
     let Some(decoding) = list_decoding(op) else { return };
     // Only an encoding tucuxi asked for is undone: a caller who set one reads what S3 sent.
-    let auto_set = input.schema().member("EncodingType").and_then(|(i, _)| input.field(i)).and_then(Value::get);
-    if auto_set.is_some() || str_member(output, "EncodingType") != Some("url") {
+    if encoding_type_set(input) || str_member(output, "EncodingType") != Some("url") {
         return;
     }
     for name in decoding.top {

@@ -7,9 +7,10 @@
 //! for message attributes"). The checks follow the Java SDK's: `SendMessage` and each successful
 //! `SendMessageBatch` entry against what was sent, each received message against itself; the
 //! attribute digest only when there are attributes. A digest SQS did not send is not checked.
+//! MD5 is the runtime's own (`protocol::checksum`), also used for `Content-MD5`.
 
 use super::str_member;
-use crate::md5::{md5, Md5};
+use crate::protocol::checksum::{md5, Md5};
 use crate::protocol::ResponseError;
 use crate::schema::{Operation, Service};
 use crate::shape::{MapValue, Shape, Value, ValueRef};
