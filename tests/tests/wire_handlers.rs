@@ -414,3 +414,22 @@ fn every_attempt_carries_the_invocation_and_attempt_headers() {
     assert!(ua.contains(" lang/rust#"), "{ua}");
     assert!(ua.ends_with(" cfg/retry-mode#standard app/my-app my-tool/1.0"), "{ua}");
 }
+
+// ---- S3 endpoint built-ins (botocore `customize_endpoint_resolver_builtins`) ----
+
+#[test]
+fn get_bucket_location_goes_path_style() {
+    use tucuxi_s3::operations::{GET_BUCKET_LOCATION, HEAD_BUCKET};
+    use tucuxi_s3::types::{GetBucketLocationRequest, HeadBucketRequest};
+    let client = tucuxi_s3::Client::new(&session(None, &[]));
+    let mut input = GetBucketLocationRequest { bucket: "mybucket".into(), ..Default::default() };
+    let request = client.handle().prepare_request(&GET_BUCKET_LOCATION, &mut input).expect("a request");
+    let host = request.uri().host().unwrap_or_default().to_owned();
+    assert!(!host.starts_with("mybucket."), "{host}");
+    assert_eq!(request.uri().path(), "/mybucket");
+    assert_eq!(request.uri().query(), Some("location"));
+    // Other operations keep virtual hosting.
+    let mut input = HeadBucketRequest { bucket: "mybucket".into(), ..Default::default() };
+    let request = client.handle().prepare_request(&HEAD_BUCKET, &mut input).expect("a request");
+    assert!(request.uri().host().unwrap_or_default().starts_with("mybucket."), "{}", request.uri());
+}

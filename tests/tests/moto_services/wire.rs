@@ -75,7 +75,7 @@ async fn route53(endpoint: &str, checks: &mut Checks) -> Outcome {
     checks.eq(zone.hosted_zone.name.trim_end_matches('.'), name.as_str(), "get_hosted_zone with the prefixed id")?;
     let record = ResourceRecordSet {
         name: format!("www.{name}"),
-        r#type: RrType::A,
+        type_: RrType::A,
         ttl: Some(60),
         resource_records: Some(vec![ResourceRecord { value: "192.0.2.1".into() }]),
         ..Default::default()
