@@ -433,3 +433,45 @@ fn get_bucket_location_goes_path_style() {
     let request = client.handle().prepare_request(&HEAD_BUCKET, &mut input).expect("a request");
     assert!(request.uri().host().unwrap_or_default().starts_with("mybucket."), "{}", request.uri());
 }
+
+// ---- EC2 (botocore `base64_encode_user_data`, `decode_console_output`) ----
+
+#[test]
+fn ec2_user_data_goes_out_base64_and_console_output_comes_back_decoded() {
+    use tucuxi_ec2::operations::RUN_INSTANCES;
+    use tucuxi_ec2::types::RunInstancesRequest;
+    let client = tucuxi_ec2::Client::new(&session(None, &[]));
+    let mut input = RunInstancesRequest {
+        max_count: 1,
+        min_count: 1,
+        user_data: Some("#!/bin/sh\necho hi\n".into()),
+        ..Default::default()
+    };
+    let request = client.handle().prepare_request(&RUN_INSTANCES, &mut input).expect("a request");
+    let body = String::from_utf8(request.body().as_bytes().expect("a form body").to_vec()).unwrap();
+    // Python: base64.b64encode(b"#!/bin/sh\necho hi\n"), then form-encoded.
+    assert!(body.contains("UserData=IyEvYmluL3NoCmVjaG8gaGkK&") || body.ends_with("UserData=IyEvYmluL3NoCmVjaG8gaGkK"), "{body}");
+
+    // Python: base64.b64encode("boot ok ü\n".encode()).
+    let xml = "<GetConsoleOutputResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><instanceId>i-1</instanceId><output>Ym9vdCBvayDDvAo=</output></GetConsoleOutputResponse>";
+    let (url, _) = serve(vec![response("200 OK", "text/xml", xml)]);
+    let client = tucuxi_ec2::Client::new(&session(Some(&url), &[]));
+    let answer = client.get_console_output().instance_id("i-1").send_blocking().expect("an answer");
+    assert_eq!(answer.output.as_deref(), Some("boot ok ü\n"));
+}
+
+// ---- Lambda recursion detection (botocore `add_recursion_detection_header`) ----
+
+#[test]
+fn inside_lambda_requests_carry_the_trace_id() {
+    let (url, seen) = serve(vec![response("200 OK", SQS_JSON, r#"{"QueueUrls":[]}"#)]);
+    let env = [("AWS_LAMBDA_FUNCTION_NAME", "f"), ("_X_AMZN_TRACE_ID", "Root=1-5759e988;Sampled=1 x")];
+    tucuxi_sqs::Client::new(&session(Some(&url), &env)).list_queues().send_blocking().expect("an answer");
+    // Python: quote("Root=1-5759e988;Sampled=1 x", safe='-=;:+&[]{}"\',').
+    assert_eq!(seen.lock().unwrap()[0].header("x-amzn-trace-id"), Some("Root=1-5759e988;Sampled=1%20x"));
+
+    let (url, seen) = serve(vec![response("200 OK", SQS_JSON, r#"{"QueueUrls":[]}"#)]);
+    let env = [("_X_AMZN_TRACE_ID", "Root=1")];
+    tucuxi_sqs::Client::new(&session(Some(&url), &env)).list_queues().send_blocking().expect("an answer");
+    assert_eq!(seen.lock().unwrap()[0].header("x-amzn-trace-id"), None, "only inside Lambda");
+}

@@ -82,7 +82,8 @@ impl ClientHandle {
     /// The request a call of `op` with `input` would send, with its endpoint resolved but not
     /// signed: for checking what goes where (endpoint conformance, debugging) without sending.
     pub fn prepare_request(&self, op: &'static Operation, input: &mut dyn Shape) -> Result<Request<SdkBody>, Error> {
-        let prepared = self.prepare(op, input)?;
+        let mut prepared = self.prepare(op, input)?;
+        customize::before_call(self.inner.service, op, &mut prepared.request);
         let Prepared { request, origin, authority, target, endpoint_headers, .. } = prepared;
         let mut request = build_request(
             op,
@@ -114,7 +115,8 @@ impl ClientHandle {
     ) -> Result<u16, Error> {
         let inner = &*self.inner;
         let service = inner.service;
-        let prepared = self.prepare(op, input)?;
+        let mut prepared = self.prepare(op, input)?;
+        customize::before_call(service, op, &mut prepared.request);
         let credentials = match prepared.auth {
             Some(_) => {
                 Some(inner.session.credentials_async().await.map_err(|e| Error::from(e).with_operation(op.name))?)
@@ -138,7 +140,8 @@ impl ClientHandle {
         let SerializedRequest { method, headers, body, .. } = request;
         let mut original = Some(body);
         let mut template: Option<SdkBody> = None;
-        let invocation = SdkRequestHeaders::new(inner.retry.max_attempts(), &inner.user_agent);
+        let invocation =
+            SdkRequestHeaders::new(inner.retry.max_attempts(), &inner.user_agent, inner.session.config().env());
         let make_request = |attempt: u32, time: SystemTime| -> Result<Request<SdkBody>, RequestError> {
             // In-memory bodies are cloned for every attempt; a stream goes out once, and the
             // dispatcher gives up on retrying it.
@@ -207,28 +210,57 @@ impl ClientHandle {
 /// User-Agent, `amz-sdk-invocation-id` (one UUID for every attempt of a call) and
 /// `amz-sdk-request` (`attempt=1`, then `attempt=N; max=M` once the retry policy has run, as
 /// botocore's `add_retry_headers` writes them; botocore's `ttl=` part is not sent).
+///
+/// Inside AWS Lambda it also carries the function's trace id as `X-Amzn-Trace-Id` (botocore's
+/// `add_recursion_detection_header`), which Lambda uses to detect a function calling itself.
 struct SdkRequestHeaders {
     invocation_id: HeaderValue,
     max_attempts: u32,
     user_agent: HeaderValue,
+    trace_id: Option<HeaderValue>,
 }
 
 impl SdkRequestHeaders {
-    fn new(max_attempts: u32, user_agent: &HeaderValue) -> Self {
+    fn new(max_attempts: u32, user_agent: &HeaderValue, env: &crate::config::Env) -> Self {
         // A UUID is ASCII hex and dashes.
         let invocation_id = HeaderValue::from_str(&crate::protocol::new_uuid())
             .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"));
-        SdkRequestHeaders { invocation_id, max_attempts, user_agent: user_agent.clone() }
+        let trace_id = env
+            .get("AWS_LAMBDA_FUNCTION_NAME")
+            .and(env.get("_X_AMZN_TRACE_ID"))
+            .filter(|id| !id.is_empty())
+            .and_then(|id| HeaderValue::try_from(quote_trace_id(&id)).ok());
+        SdkRequestHeaders { invocation_id, max_attempts, user_agent: user_agent.clone(), trace_id }
     }
 
     fn apply(&self, attempt: u32, headers: &mut HeaderMap) {
         headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some(trace_id) = &self.trace_id {
+            let name = HeaderName::from_static("x-amzn-trace-id");
+            if !headers.contains_key(&name) {
+                headers.insert(name, trace_id.clone());
+            }
+        }
         headers.insert(HeaderName::from_static("amz-sdk-invocation-id"), self.invocation_id.clone());
         // Digits, `=`, `;` and spaces: always a valid header value.
         if let Ok(value) = HeaderValue::try_from(sdk_request(attempt, self.max_attempts)) {
             headers.insert(HeaderName::from_static("amz-sdk-request"), value);
         }
     }
+}
+
+/// botocore's `quote(trace_id, safe='-=;:+&[]{}"\',')`: every other byte but letters, digits
+/// and `_.-~` is percent-encoded.
+fn quote_trace_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for &b in id.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~=;:+&[]{}\"',".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The `amz-sdk-request` value of an attempt (1-based): botocore learns the maximum only when its
@@ -416,7 +448,16 @@ pub(crate) fn sign(
 
 #[cfg(test)]
 mod tests {
-    use super::{join_path, sdk_request};
+    use super::{join_path, quote_trace_id, sdk_request};
+
+    #[test]
+    fn trace_ids_are_quoted_like_botocore() {
+        // Python: quote(v, safe='-=;:+&[]{}"\','): the X-Ray form is kept, the rest encoded.
+        let id = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1";
+        assert_eq!(quote_trace_id(id), id);
+        assert_eq!(quote_trace_id("foo\nbar"), "foo%0Abar");
+        assert_eq!(quote_trace_id("a b/ü"), "a%20b%2F%C3%BC");
+    }
 
     #[test]
     fn attempts_are_numbered_like_botocore() {

@@ -34,13 +34,14 @@ async fn s3(endpoint: &str, checks: &mut Checks) -> Outcome {
     let head = s3.head_object().bucket(&bucket).key("copy-2").send().await?;
     checks.eq(head.content_length, Some(11), "a copy through CopySource::new has the source's length")?;
 
-    // Keys XML 1.0 cannot carry come back through `encoding-type=url`.
-    let awkward = "line\nbreak/é";
+    // Keys come back through `encoding-type=url` exactly as they were put.
+    let awkward = "tab\tkey/é+ 100%";
     s3.put_object().bucket(&bucket).key(awkward).body("x").send().await?;
-    let listed = s3.list_objects_v2().bucket(&bucket).prefix("line\n").send().await?;
+    let listed = s3.list_objects_v2().bucket(&bucket).prefix("tab\t").send().await?;
+    checks.eq(listed.encoding_type.map(|e| e.as_str().to_owned()), Some("url".to_owned()), "S3 answers url-encoded")?;
     let keys: Vec<String> = listed.contents.unwrap_or_default().into_iter().filter_map(|o| o.key).collect();
-    checks.eq(keys, vec![awkward.to_owned()], "a key with a newline is listed decoded")?;
-    checks.eq(listed.prefix.as_deref(), Some("line\n"), "and so is the prefix")?;
+    checks.eq(keys, vec![awkward.to_owned()], "a key with a tab, `é`, `+`, a space and `%` is listed decoded")?;
+    checks.eq(listed.prefix.as_deref(), Some("tab\t"), "and so is the prefix")?;
     let versions = s3.list_object_versions().bucket(&bucket).prefix("src/").send().await?;
     let keys: Vec<String> = versions.versions.unwrap_or_default().into_iter().filter_map(|v| v.key).collect();
     checks.eq(keys, vec![key.to_owned()], "list_object_versions decodes its keys")?;
@@ -95,6 +96,19 @@ async fn route53(endpoint: &str, checks: &mut Checks) -> Outcome {
         let status = r53.get_change().id(&change_id).send().await?;
         checks.eq(status.change_info.id.rsplit('/').next(), change_id.rsplit('/').next(), "get_change with /change/")?;
     }
+    let record = ResourceRecordSet {
+        name: format!("www.{name}"),
+        type_: RrType::A,
+        ttl: Some(60),
+        resource_records: Some(vec![ResourceRecord { value: "192.0.2.1".into() }]),
+        ..Default::default()
+    };
+    let delete = Change { action: ChangeAction::Delete, resource_record_set: record };
+    r53.change_resource_record_sets()
+        .hosted_zone_id(&id)
+        .change_batch(ChangeBatch { changes: vec![delete], comment: None })
+        .send()
+        .await?;
     r53.delete_hosted_zone().id(&id).send().await?;
     Ok(())
 }

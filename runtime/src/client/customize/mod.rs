@@ -6,9 +6,11 @@
 //! service, called at three points of a call:
 //!
 //! - [`before_serialize`]: changes to the input (botocore's `before-parameter-build`);
-//! - [`after_serialize`]: changes to the laid-out request (`before-call`);
+//! - [`after_serialize`]: changes to the laid-out request;
+//! - [`before_call`]: headers for a request that is sent, not presigned (`before-call`);
 //! - [`after_parse`]: changes to, and checks of, the parsed output (`after-call`).
 
+mod ec2;
 mod glacier;
 pub(crate) mod s3;
 mod sqs;
@@ -24,6 +26,7 @@ pub use glacier::sha256_tree_hash;
 pub(crate) fn before_serialize(service: &'static Service, op: &'static Operation, input: &mut dyn Shape) {
     strip_id_prefixes(op, input);
     glacier::before_serialize(service, op, input);
+    ec2::before_serialize(service, op, input);
     if s3::is_s3(service) {
         s3::before_serialize(op, input);
     }
@@ -42,6 +45,18 @@ pub(crate) fn after_serialize(
     }
 }
 
+/// Headers for a request that is sent, not presigned (botocore's `before-call` handlers, which
+/// `generate_presigned_url` does not run).
+pub(crate) fn before_call(service: &'static Service, op: &'static Operation, request: &mut SerializedRequest) {
+    // botocore's `add_accept_header`: API Gateway answers JSON only when asked to.
+    if service.endpoint_prefix == "apigateway" && !request.headers.contains_key(http::header::ACCEPT) {
+        request.headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("application/json"));
+    }
+    if s3::is_s3(service) {
+        s3::before_call(op, request);
+    }
+}
+
 /// Changes to and checks of the parsed output; `status` is the response's HTTP status, for errors,
 /// and `body` the response's body when it was read whole.
 pub(crate) fn after_parse(
@@ -52,6 +67,7 @@ pub(crate) fn after_parse(
     status: u16,
     body: Option<&[u8]>,
 ) -> Result<(), Error> {
+    ec2::after_parse(service, op, output);
     if s3::is_s3(service) {
         s3::after_parse(op, input, output, status, body)?;
     } else if sqs::is_sqs(service) {

@@ -110,13 +110,16 @@ pub fn sse_customer_key(key: &[u8]) -> (String, String) {
     (base64_encode(key), base64_encode(&md5(key)))
 }
 
-pub(crate) fn after_serialize(op: &'static Operation, input: &dyn Shape, request: &mut SerializedRequest) {
+pub(crate) fn before_call(op: &'static Operation, request: &mut SerializedRequest) {
     // botocore adds the header for every body that is a file-like object, and turns the bodies
     // of `PutObject` and `UploadPart` into one whatever the caller passed.
     let file_like = matches!(op.name, "PutObject" | "UploadPart") || request.body.as_bytes().is_none();
     if matches!(op.method, "PUT" | "POST") && file_like {
         request.headers.insert(HeaderName::from_static("expect"), HeaderValue::from_static("100-continue"));
     }
+}
+
+pub(crate) fn after_serialize(op: &'static Operation, input: &dyn Shape, request: &mut SerializedRequest) {
     // botocore adds `EncodingType` after the caller's parameters, so it is the query's last; the
     // input is left as the caller made it, which is how the answer is known to need decoding.
     if list_decoding(op).is_some() && !encoding_type_set(input) {
